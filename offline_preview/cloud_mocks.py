@@ -1,0 +1,152 @@
+"""Plausible cloud answers for Pulumi's mock runtime, shared by the offline preview and the unit tests.
+
+In preview mode a new resource gets back only its inputs, so every provider-computed output (ids, ARNs, DNS
+names) stays unknown, as in a real `pulumi preview`. Outside preview mode computed outputs get deterministic,
+plausible values so that unit tests can follow them through the program.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+import pulumi
+
+ACCOUNT_ID = "123456789012"
+"""The AWS account every mocked ARN and caller identity names."""
+
+DEFAULT_REGION = "us-east-1"
+
+
+def _suffix(name: str) -> str:
+    """A stable seven-character suffix, like the one Pulumi's autonaming appends."""
+    return hashlib.sha256(name.encode()).hexdigest()[:7]
+
+
+def _service_of(type_token: str) -> str:
+    """`aws:rds/instance:Instance` -> `rds`."""
+    module = type_token.split(":")[1]
+    return module.split("/")[0]
+
+
+def _policy_document(args: dict[str, Any]) -> str:
+    """Render `aws.iam.get_policy_document` arguments as the IAM JSON the provider would return."""
+    statements = []
+    for statement in args.get("statements") or []:
+        rendered: dict[str, Any] = {"Effect": statement.get("effect", "Allow")}
+        if statement.get("sid"):
+            rendered["Sid"] = statement["sid"]
+        if statement.get("actions"):
+            rendered["Action"] = statement["actions"]
+        if statement.get("notActions"):
+            rendered["NotAction"] = statement["notActions"]
+        if statement.get("resources"):
+            rendered["Resource"] = statement["resources"]
+        principals: dict[str, list[str]] = {}
+        for principal in statement.get("principals") or []:
+            principals.setdefault(principal["type"], []).extend(principal["identifiers"])
+        if principals:
+            rendered["Principal"] = principals
+        conditions: dict[str, dict[str, list[str]]] = {}
+        for condition in statement.get("conditions") or []:
+            conditions.setdefault(condition["test"], {})[condition["variable"]] = condition["values"]
+        if conditions:
+            rendered["Condition"] = conditions
+        statements.append(rendered)
+    return json.dumps({"Version": "2012-10-17", "Statement": statements}, sort_keys=True)
+
+
+class PlausibleCloudMocks(pulumi.runtime.Mocks):
+    """Mocks that answer AWS invokes plausibly and, outside preview, give resources plausible outputs."""
+
+    def __init__(self, preview: bool = False, hosted_zone_id: str = "Z0123456789EXAMPLE") -> None:
+        self.preview = preview
+        self.hosted_zone_id = hosted_zone_id
+        self._provider_regions: dict[str, str] = {}
+
+    def _region_of(self, inputs: dict[str, Any], provider: str | None) -> str:
+        """A resource's effective region: its own `region` input, else its provider's."""
+        if inputs.get("region"):
+            return str(inputs["region"])
+        if provider:
+            provider_id = provider.split("::")[-1]
+            return self._provider_regions.get(provider_id, DEFAULT_REGION)
+        return DEFAULT_REGION
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
+        """Return the resource's physical id and state."""
+        inputs = dict(args.inputs)
+        if args.typ.startswith("pulumi:providers:"):
+            provider_id = f"{args.name}-provider-id"
+            if "region" in inputs:
+                self._provider_regions[provider_id] = str(inputs["region"])
+            return provider_id, inputs
+        if self.preview:
+            return None, inputs
+        return f"{args.name}-id", {**inputs, **self._computed_outputs(args, inputs)}
+
+    def _computed_outputs(self, args: pulumi.runtime.MockResourceArgs, inputs: dict[str, Any]) -> dict[str, Any]:
+        """Outputs a provider computes on create, for the types the program reads them from."""
+        region = self._region_of(inputs, args.provider)
+        physical_name = inputs.get("name") or f"{args.name}-{_suffix(args.name)}"
+        outputs: dict[str, Any] = {"name": physical_name}
+        if args.typ.startswith("aws:"):
+            service = _service_of(args.typ)
+            outputs["arn"] = f"arn:aws:{service}:{region}:{ACCOUNT_ID}:{args.name}"
+        if args.typ == "aws:kms/key:Key":
+            outputs["keyId"] = f"{args.name}-key-id"
+            outputs["arn"] = f"arn:aws:kms:{region}:{ACCOUNT_ID}:key/{args.name}-key-id"
+        elif args.typ == "aws:lb/loadBalancer:LoadBalancer":
+            outputs["dnsName"] = f"{physical_name}-1234567890.{region}.elb.amazonaws.com"
+            outputs["zoneId"] = "Z32O12XQLNTSW2"
+        elif args.typ == "aws:eks/cluster:Cluster":
+            outputs["endpoint"] = f"https://{_suffix(args.name).upper()}.gr7.{region}.eks.amazonaws.com"
+            outputs["certificateAuthority"] = {"data": "LS0tLS1CRUdJTi1NT0NLLUNBLS0tLS0="}
+            outputs["identities"] = [
+                {"oidcs": [{"issuer": f"https://oidc.eks.{region}.amazonaws.com/id/{_suffix(args.name).upper()}"}]}
+            ]
+        elif args.typ in ("aws:rds/instance:Instance", "aws:rds/cluster:Cluster"):
+            address = f"{physical_name}.{_suffix(args.name)}.{region}.rds.amazonaws.com"
+            outputs["address"] = address
+            outputs["endpoint"] = f"{address}:5432"
+            outputs["masterUserSecrets"] = [
+                {
+                    "secretArn": f"arn:aws:secretsmanager:{region}:{ACCOUNT_ID}:secret:rds!{args.name}",
+                    "kmsKeyId": inputs.get("masterUserSecretKmsKeyId", ""),
+                    "secretStatus": "active",
+                }
+            ]
+        elif args.typ == "aws:route53/healthCheck:HealthCheck":
+            outputs["id"] = f"{_suffix(args.name)}-health-check"
+        elif args.typ == "aws:route53/record:Record":
+            outputs["fqdn"] = inputs.get("name", physical_name)
+        elif args.typ == "random:index/randomPassword:RandomPassword":
+            outputs["result"] = hashlib.sha256(args.name.encode()).hexdigest()[: int(inputs.get("length", 32))]
+        return outputs
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
+        """Answer the provider functions the program invokes."""
+        region = self._region_of(args.args, args.provider)
+        token = args.token
+        if token == "aws:index/getAvailabilityZones:getAvailabilityZones":
+            names = [f"{region}{letter}" for letter in "abc"]
+            return {"id": region, "names": names, "zoneIds": [f"{region[:3]}-az{n}" for n in (1, 2, 3)]}, None
+        if token == "aws:index/getCallerIdentity:getCallerIdentity":
+            return {
+                "id": ACCOUNT_ID,
+                "accountId": ACCOUNT_ID,
+                "arn": f"arn:aws:iam::{ACCOUNT_ID}:role/deployer",
+                "userId": "AROAEXAMPLE",
+            }, None
+        if token == "aws:index/getRegion:getRegion":
+            return {"id": region, "name": region, "region": region, "endpoint": f"ec2.{region}.amazonaws.com"}, None
+        if token == "aws:index/getPartition:getPartition":
+            return {"id": "aws", "partition": "aws", "dnsSuffix": "amazonaws.com"}, None
+        if token == "aws:route53/getZone:getZone":
+            zone_name = str(args.args.get("name", "example.com")).rstrip(".")
+            return {"id": self.hosted_zone_id, "zoneId": self.hosted_zone_id, "name": zone_name}, None
+        if token == "aws:iam/getPolicyDocument:getPolicyDocument":
+            document = _policy_document(args.args)
+            return {"id": _suffix(document), "json": document, "minifiedJson": document}, None
+        return {}, None
