@@ -1,0 +1,473 @@
+"""Stack settings: a bad value fails before any resource, naming the key, the stack file and what is allowed.
+
+Each test starts from one valid baseline and changes exactly one thing.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pulumi
+import pytest
+
+from offline_preview.cloud_mocks import PlausibleCloudMocks
+from residency.facts import JURISDICTIONS
+from residency.settings import (
+    SECRET_PLACEHOLDER,
+    ConfigError,
+    engine_config,
+    load_settings,
+    load_stack_settings,
+    read_stack_files,
+)
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+BASELINE: dict[str, Any] = {
+    "aws:region": "eu-west-1",
+    "residency:jurisdiction": "EU",
+    "residency:network": {"vpcCidr": "10.10.0.0/16", "availabilityZones": 3, "natGateways": 3},
+    "residency:cluster": {
+        "kubernetesVersion": "1.33",
+        "nodeInstanceTypes": ["m6i.large"],
+        "minNodes": 2,
+        "desiredNodes": 3,
+        "maxNodes": 6,
+        "apiPublicCidrs": ["203.0.113.0/24"],
+    },
+    "residency:loadBalancer": {"healthCheckPath": "/healthz"},
+    "residency:dns": {"domain": "app.example.com", "hostedZone": "example.com", "regionLabel": "eu"},
+    "residency:piiDatabase": {
+        "instanceClass": "db.m6g.large",
+        "allocatedStorageGib": 100,
+        "maxAllocatedStorageGib": 500,
+        "backupRetentionDays": 14,
+        "engineVersion": "17.5",
+    },
+    "residency:telemetry": {
+        "storageGib": 50,
+        "imageTag": "pg17.5-ts2.21.0",
+        "anonymisationK": 10,
+        "anonymisationSchedule": "*/15 * * * *",
+    },
+    "residency:peer": {"stack": "india", "region": "ap-south-1", "vpcCidr": "10.20.0.0/16"},
+}
+
+_DELETE = object()
+
+
+def changed(path: str, value: Any) -> dict[str, Any]:
+    """The baseline with one value changed (or deleted); `path` is `<namespaced key>[.<field>]`."""
+    raw = copy.deepcopy(BASELINE)
+    key, _, field = path.partition(".")
+    target: dict[str, Any] = raw[key] if field else raw
+    name = field or key
+    if value is _DELETE:
+        target.pop(name, None)
+    else:
+        target[name] = value
+    return raw
+
+
+def problems(raw: dict[str, Any], stack: str = "eu") -> list[str]:
+    """The problems load_settings reports for `raw`; fails the test if it accepts it."""
+    with pytest.raises(ConfigError) as raised:
+        load_settings(raw, stack)
+    return raised.value.problems
+
+
+def only_problem(raw: dict[str, Any], stack: str = "eu") -> str:
+    found = problems(raw, stack)
+    assert len(found) == 1, found
+    return found[0]
+
+
+def regions_of(code: str) -> str:
+    return ", ".join(sorted(JURISDICTIONS[code].regions))
+
+
+# --- the valid case ---
+
+
+def test_baseline_builds_typed_frozen_settings() -> None:
+    settings = load_settings(BASELINE, "eu")
+    assert settings.region == "eu-west-1"
+    assert settings.jurisdiction is JURISDICTIONS["EU"]
+    assert settings.network.vpc_cidr == "10.10.0.0/16"
+    assert settings.cluster.node_instance_types == ("m6i.large",)
+    assert settings.dns.pinned_hostname == "eu.app.example.com"
+    assert settings.peer.jurisdiction is JURISDICTIONS["IN"]
+    assert settings.load_balancer.certificate_arn is None
+    assert settings.default_tags == {"jurisdiction": "EU", "managed-by": "pulumi"}
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        settings.region = "ap-south-1"  # type: ignore[misc]
+
+
+def test_json_strings_from_the_engine_read_like_python_values() -> None:
+    assert load_settings(engine_config(BASELINE), "eu") == load_settings(BASELINE, "eu")
+
+
+def test_both_committed_stacks_are_valid_with_distinct_regions_and_ranges() -> None:
+    eu = load_settings(read_stack_files(PROJECT_DIR, "eu")[0], "eu")
+    india = load_settings(read_stack_files(PROJECT_DIR, "india")[0], "india")
+    assert (eu.region, eu.jurisdiction.code) == ("eu-west-1", "EU")
+    assert (india.region, india.jurisdiction.code) == ("ap-south-1", "IN")
+    assert (eu.peer.vpc_cidr, india.peer.vpc_cidr) == (india.network.vpc_cidr, eu.network.vpc_cidr)
+    assert (eu.peer.region, india.peer.region) == (india.region, eu.region)
+    assert eu.dns.pinned_hostname != india.dns.pinned_hostname
+
+
+def test_committed_stack_files_hold_no_secret_and_no_open_api() -> None:
+    for stack in ("eu", "india"):
+        values, secret_keys = read_stack_files(PROJECT_DIR, stack)
+        assert secret_keys == set()
+        assert "residency:peerReplicationPassword" not in values
+        assert "0.0.0.0/0" not in json.dumps(values)
+
+
+# --- region and jurisdiction ---
+
+
+def test_missing_region_is_refused() -> None:
+    message = only_problem(changed("aws:region", _DELETE))
+    assert message.startswith("aws:region in Pulumi.eu.yaml: missing")
+    assert regions_of("EU") in message
+
+
+def test_unknown_region_is_refused_with_the_jurisdictions_regions() -> None:
+    message = only_problem(changed("aws:region", "us-east-1"))
+    assert "aws:region in Pulumi.eu.yaml" in message
+    assert "'us-east-1', which lies in no known jurisdiction" in message
+    assert f"allowed: a region of jurisdiction EU: {regions_of('EU')}" in message
+
+
+def test_region_outside_the_jurisdiction_is_refused() -> None:
+    message = only_problem(changed("aws:region", "ap-south-2"))
+    assert "aws:region in Pulumi.eu.yaml" in message
+    assert "in jurisdiction IN, not EU" in message
+    assert regions_of("EU") in message
+
+
+def test_unknown_jurisdiction_is_refused_with_the_known_codes() -> None:
+    message = only_problem(changed("residency:jurisdiction", "US"))
+    assert "residency:jurisdiction in Pulumi.eu.yaml" in message
+    assert "residency/facts.py" in message
+    assert message.endswith(f"allowed: {', '.join(sorted(JURISDICTIONS))}")
+
+
+def test_missing_jurisdiction_is_refused() -> None:
+    assert "residency:jurisdiction in Pulumi.eu.yaml: missing" in " ".join(
+        problems(changed("residency:jurisdiction", _DELETE))
+    )
+
+
+# --- network ---
+
+
+@pytest.mark.parametrize(
+    ("cidr", "reason"),
+    [
+        ("10.10.0.0/33", "not an IPv4 CIDR"),
+        ("10.10.0.1/16", "not an IPv4 CIDR"),  # host bits set: probably a typo for the network
+        ("ten.ten.0.0/16", "not an IPv4 CIDR"),
+        ("10.10.0.0", "not an IPv4 CIDR"),
+        ("8.8.0.0/16", "not a private (RFC 1918) range"),
+        ("10.10.0.0/24", "prefix /24"),
+    ],
+)
+def test_malformed_or_unusable_vpc_cidr_is_refused(cidr: str, reason: str) -> None:
+    message = only_problem(changed("residency:network.vpcCidr", cidr))
+    assert message.startswith("residency:network.vpcCidr in Pulumi.eu.yaml")
+    assert reason in message
+    assert "allowed: a private (RFC 1918) IPv4 CIDR from /16 to /20" in message
+
+
+def test_more_nat_gateways_than_zones_is_refused() -> None:
+    raw = changed("residency:network.availabilityZones", 2)
+    message = only_problem(raw)
+    assert "residency:network.natGateways in Pulumi.eu.yaml" in message
+    assert "more than availabilityZones (2)" in message
+
+
+def test_peer_cidr_overlapping_our_own_is_refused() -> None:
+    message = only_problem(changed("residency:peer.vpcCidr", "10.10.128.0/17"))
+    assert "residency:peer.vpcCidr in Pulumi.eu.yaml" in message
+    assert "overlaps this stack's residency:network.vpcCidr 10.10.0.0/16" in message
+    assert "allowed: the peer stack's residency:network.vpcCidr, not overlapping this one" in message
+
+
+# --- peer ---
+
+
+def test_peer_may_be_in_another_jurisdiction_or_the_same_one() -> None:
+    assert load_settings(BASELINE, "eu").peer.jurisdiction.code == "IN"
+    assert (
+        load_settings(changed("residency:peer.region", "eu-central-1"), "eu").peer.jurisdiction.code == "EU"
+    )
+
+
+def test_peer_in_our_own_region_is_refused() -> None:
+    message = only_problem(changed("residency:peer.region", "eu-west-1"))
+    assert "residency:peer.region in Pulumi.eu.yaml: got 'eu-west-1', this stack's own region" in message
+
+
+def test_peer_region_outside_every_jurisdiction_is_refused() -> None:
+    message = only_problem(changed("residency:peer.region", "us-east-1"))
+    assert "residency:peer.region in Pulumi.eu.yaml" in message
+    assert f"EU: {regions_of('EU')}; IN: {regions_of('IN')}" in message
+
+
+def test_optional_peer_keys_are_read_when_present() -> None:
+    raw = changed("residency:peer.replicationHost", "telemetry-replication.in.internal.example.com")
+    raw["residency:peer"]["vpcPeeringConnectionId"] = "pcx-0123456789abcdef0"
+    raw["residency:peerReplicationPassword"] = "s3cret-value"
+    peer = load_settings(raw, "eu").peer
+    assert peer.replication_host == "telemetry-replication.in.internal.example.com"
+    assert peer.vpc_peering_connection_id == "pcx-0123456789abcdef0"
+    assert peer.replication_password == "s3cret-value"
+    assert "s3cret-value" not in repr(peer)
+
+
+def test_malformed_peering_connection_id_is_refused() -> None:
+    message = only_problem(changed("residency:peer.vpcPeeringConnectionId", "vpc-123"))
+    assert "residency:peer.vpcPeeringConnectionId in Pulumi.eu.yaml" in message
+    assert "pcx-" in message
+
+
+# --- cluster ---
+
+
+def test_min_nodes_above_max_is_refused() -> None:
+    raw = changed("residency:cluster.minNodes", 7)
+    message = only_problem(raw)
+    assert "residency:cluster.minNodes in Pulumi.eu.yaml: got 7, more than maxNodes (6)" in message
+    assert "allowed: a whole number >= 1, <= maxNodes" in message
+
+
+@pytest.mark.parametrize("desired", [1, 7])
+def test_desired_nodes_outside_min_max_is_refused(desired: int) -> None:
+    message = only_problem(changed("residency:cluster.desiredNodes", desired))
+    assert "residency:cluster.desiredNodes in Pulumi.eu.yaml" in message
+    assert "outside [minNodes, maxNodes] = [2, 6]" in message
+
+
+@pytest.mark.parametrize("cidrs", [["0.0.0.0/0"], ["203.0.113.0/24", "0.0.0.0/0"]])
+def test_api_open_to_the_whole_internet_is_refused(cidrs: list[str]) -> None:
+    message = only_problem(changed("residency:cluster.apiPublicCidrs", cidrs))
+    assert "residency:cluster.apiPublicCidrs in Pulumi.eu.yaml" in message
+    assert "opens the Kubernetes API to the whole internet" in message
+    assert "never 0.0.0.0/0" in message
+
+
+def test_empty_api_cidr_list_is_refused() -> None:
+    # EKS reads an empty list as 0.0.0.0/0 when the public endpoint is on.
+    message = only_problem(changed("residency:cluster.apiPublicCidrs", []))
+    assert "residency:cluster.apiPublicCidrs in Pulumi.eu.yaml: got 0 items, need at least 1" in message
+
+
+def test_floating_kubernetes_version_is_refused() -> None:
+    message = only_problem(changed("residency:cluster.kubernetesVersion", "latest"))
+    assert "residency:cluster.kubernetesVersion in Pulumi.eu.yaml" in message
+    assert 'a pinned EKS minor version such as "1.33"' in message
+
+
+@pytest.mark.parametrize("value", ["3", True, 2.5])
+def test_non_integer_node_count_is_refused(value: Any) -> None:
+    message = only_problem(changed("residency:cluster.maxNodes", value))
+    assert "residency:cluster.maxNodes in Pulumi.eu.yaml" in message
+    assert "not a whole number" in message
+
+
+# --- data stores ---
+
+
+def test_backup_retention_under_seven_days_is_refused() -> None:
+    message = only_problem(changed("residency:piiDatabase.backupRetentionDays", 6))
+    assert "residency:piiDatabase.backupRetentionDays in Pulumi.eu.yaml: got 6; allowed: 7 to 35" in message
+    assert load_settings(changed("residency:piiDatabase.backupRetentionDays", 7), "eu")
+
+
+def test_anonymisation_k_under_ten_is_refused() -> None:
+    message = only_problem(changed("residency:telemetry.anonymisationK", 9))
+    assert (
+        "residency:telemetry.anonymisationK in Pulumi.eu.yaml: got 9; allowed: a whole number >= 10"
+        in message
+    )
+    assert load_settings(changed("residency:telemetry.anonymisationK", 10), "eu")
+
+
+def test_floating_telemetry_image_tag_is_refused() -> None:
+    message = only_problem(changed("residency:telemetry.imageTag", "pg17"))
+    assert "residency:telemetry.imageTag in Pulumi.eu.yaml" in message
+    assert "no floating tags" in message
+
+
+def test_storage_ceiling_below_allocation_is_refused() -> None:
+    message = only_problem(changed("residency:piiDatabase.maxAllocatedStorageGib", 50))
+    assert "residency:piiDatabase.maxAllocatedStorageGib in Pulumi.eu.yaml" in message
+    assert "less than allocatedStorageGib (100)" in message
+
+
+# --- load balancer and DNS ---
+
+
+def test_certificate_from_another_region_is_refused() -> None:
+    arn = "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-0000-1111-2222-333344445555"
+    message = only_problem(changed("residency:loadBalancer.certificateArn", arn))
+    assert "residency:loadBalancer.certificateArn in Pulumi.eu.yaml" in message
+    assert "allowed: an ACM certificate ARN in eu-west-1" in message
+
+
+def test_domain_outside_its_hosted_zone_is_refused() -> None:
+    message = only_problem(changed("residency:dns.domain", "app.example.org"))
+    assert (
+        "residency:dns.domain in Pulumi.eu.yaml: got 'app.example.org', outside hostedZone example.com"
+        in message
+    )
+
+
+# --- structure and typos ---
+
+
+def test_missing_structured_key_is_refused_with_its_fields() -> None:
+    message = only_problem(changed("residency:network", _DELETE))
+    assert message == (
+        "residency:network in Pulumi.eu.yaml: missing; "
+        "allowed: an object with keys vpcCidr, availabilityZones, natGateways"
+    )
+
+
+def test_missing_required_field_is_refused() -> None:
+    message = only_problem(changed("residency:dns.regionLabel", _DELETE))
+    assert message.startswith(
+        "residency:dns.regionLabel in Pulumi.eu.yaml: missing; allowed: one lowercase DNS label"
+    )
+
+
+def test_unknown_field_inside_an_object_is_refused_with_the_allowed_fields() -> None:
+    raw = changed("residency:network.vpcCdir", "10.10.0.0/16")
+    message = only_problem(raw)
+    assert message == (
+        "residency:network.vpcCdir in Pulumi.eu.yaml: unknown key; "
+        "allowed: vpcCidr, availabilityZones, natGateways"
+    )
+
+
+def test_unknown_residency_key_is_refused() -> None:
+    message = only_problem(changed("residency:netwrok", {}))
+    assert message.startswith("residency:netwrok in Pulumi.eu.yaml: unknown key; allowed: residency:cluster,")
+
+
+def test_aws_keys_the_explicit_provider_would_ignore_are_refused() -> None:
+    message = only_problem(changed("aws:profile", "production"))
+    assert message == (
+        "aws:profile in Pulumi.eu.yaml: the program's explicit AWS provider ignores it; "
+        "allowed: only aws:region in the aws namespace"
+    )
+
+
+def test_object_given_as_a_plain_value_is_refused() -> None:
+    message = only_problem(changed("residency:telemetry", "big"))
+    assert "residency:telemetry in Pulumi.eu.yaml: got 'big', not an object" in message
+
+
+def test_every_problem_is_reported_in_one_error_naming_the_stack_file() -> None:
+    raw = changed("aws:region", "us-east-1")
+    raw["residency:cluster"]["minNodes"] = 9
+    raw["residency:piiDatabase"]["backupRetentionDays"] = 1
+    with pytest.raises(ConfigError) as raised:
+        load_settings(raw, "frankfurt")
+    error = raised.value
+    assert isinstance(error, pulumi.RunError)  # the CLI prints a RunError without a traceback
+    assert len(error.problems) == 3
+    text = str(error)
+    assert text.startswith("Stack 'frankfurt' cannot be deployed: 3 problems in its configuration:")
+    for key in ("aws:region", "residency:cluster.minNodes", "residency:piiDatabase.backupRetentionDays"):
+        assert f"  - {key} in Pulumi.frankfurt.yaml: " in text
+
+
+def test_values_defaulted_in_the_project_file_point_there_too() -> None:
+    raw = changed("residency:telemetry.anonymisationK", 3)
+    with pytest.raises(ConfigError) as raised:
+        load_settings(raw, "eu", project_default_keys={"residency:telemetry"})
+    assert raised.value.problems[0].startswith(
+        "residency:telemetry.anonymisationK in Pulumi.eu.yaml (or its project default in Pulumi.yaml): got 3"
+    )
+
+
+# --- reading the stack files and the running program's config ---
+
+
+def write_project(directory: Path, stack: str, stack_config: dict[str, Any]) -> None:
+    (directory / "Pulumi.yaml").write_text((PROJECT_DIR / "Pulumi.yaml").read_text())
+    (directory / f"Pulumi.{stack}.yaml").write_text(json.dumps({"config": stack_config}))
+
+
+def test_stack_file_values_replace_project_defaults_whole(tmp_path: Path) -> None:
+    override = {
+        "storageGib": 5,
+        "imageTag": "pg17.5-ts2.21.0",
+        "anonymisationK": 50,
+        "anonymisationSchedule": "0 * * * *",
+    }
+    write_project(tmp_path, "lab", {"residency:telemetry": override, "aws:region": "eu-west-3"})
+    values, _ = read_stack_files(tmp_path, "lab")
+    assert values["residency:telemetry"] == override
+    assert values["residency:piiDatabase"]["backupRetentionDays"] >= 7  # from Pulumi.yaml
+    assert values["pulumi:disable-default-providers"] == ["aws", "kubernetes"]
+
+
+def test_secure_values_become_secret_placeholders(tmp_path: Path) -> None:
+    write_project(tmp_path, "lab", {"residency:peerReplicationPassword": {"secure": "v1:abc"}})
+    values, secret_keys = read_stack_files(tmp_path, "lab")
+    assert values["residency:peerReplicationPassword"] == SECRET_PLACEHOLDER
+    assert secret_keys == {"residency:peerReplicationPassword"}
+
+
+@pytest.fixture
+def mocked_stack() -> Iterator[str]:
+    pulumi.runtime.set_mocks(PlausibleCloudMocks(), project="residency", stack="eu", preview=False)
+    yield "eu"
+    pulumi.runtime.set_all_config({}, [])
+
+
+def test_adapter_reads_config_set_by_the_mocks(mocked_stack: str) -> None:
+    pulumi.runtime.set_all_config(engine_config(BASELINE))
+    assert load_stack_settings(PROJECT_DIR) == load_settings(BASELINE, "eu")
+
+
+def test_adapter_reads_config_passed_by_the_language_host(
+    mocked_stack: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pulumi.runtime.set_all_config({})
+    monkeypatch.setenv("PULUMI_CONFIG", json.dumps(engine_config(BASELINE)))
+    assert load_stack_settings(PROJECT_DIR) == load_settings(BASELINE, "eu")
+
+
+def test_adapter_finds_mistyped_keys_and_points_at_project_defaults(mocked_stack: str) -> None:
+    raw = changed("residency:telmetry", {"storageGib": 1})
+    raw["residency:piiDatabase"]["backupRetentionDays"] = 3
+    pulumi.runtime.set_all_config(engine_config(raw))
+    with pytest.raises(ConfigError) as raised:
+        load_stack_settings(PROJECT_DIR)
+    found = raised.value.problems
+    assert any(p.startswith("residency:telmetry in Pulumi.eu.yaml: unknown key") for p in found)
+    assert any(
+        p.startswith("residency:piiDatabase.backupRetentionDays in Pulumi.eu.yaml (or its project default")
+        for p in found
+    )
+
+
+def test_adapter_finds_mistyped_keys_passed_by_the_language_host(
+    mocked_stack: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pulumi.runtime.set_all_config({})
+    monkeypatch.setenv("PULUMI_CONFIG", json.dumps(engine_config(changed("residency:dsn", {}))))
+    with pytest.raises(ConfigError) as raised:
+        load_stack_settings(PROJECT_DIR)
+    assert raised.value.problems[0].startswith("residency:dsn in Pulumi.eu.yaml: unknown key")
