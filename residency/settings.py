@@ -20,6 +20,11 @@ from typing import Any
 import pulumi
 import yaml  # type: ignore[import-untyped]
 
+from components.pii_database import (
+    MAXIMUM_BACKUP_RETENTION_DAYS,
+    MINIMUM_BACKUP_RETENTION_DAYS,
+    POSTGRES_MAJOR,
+)
 from residency.facts import JURISDICTION_TAG, JURISDICTIONS, MANAGED_BY, MANAGED_BY_TAG, Jurisdiction
 from residency.facts import jurisdiction_of_region as _jurisdiction_of_region
 
@@ -30,10 +35,6 @@ REGION_KEY = "aws:region"
 JURISDICTION_KEY = f"{PROJECT}:jurisdiction"
 PEER_PASSWORD_KEY = f"{PROJECT}:peerReplicationPassword"
 """Optional secret, set with `pulumi config set --secret`; never committed in a stack file."""
-
-MINIMUM_BACKUP_RETENTION_DAYS = 7
-MAXIMUM_BACKUP_RETENTION_DAYS = 35
-"""RDS refuses more than 35 days of automated backups."""
 
 MINIMUM_ANONYMISATION_K = 10
 """Smallest group of distinct subjects an anonymised aggregate may describe (issue 5: at least 10)."""
@@ -72,6 +73,8 @@ class ClusterSettings:
     desired_nodes: int
     max_nodes: int
     api_public_cidrs: tuple[str, ...]
+    """Empty means the API endpoint is private-only."""
+    admin_principal_arns: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -164,6 +167,7 @@ Parser = Callable[[Any], Any]
 _PRIVATE_RANGES = tuple(ipaddress.IPv4Network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"))
 _LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
 _HOSTNAME = re.compile(rf"^(?:{_LABEL}\.)+[a-z]{{2,63}}$")
+_STACK_NAME = re.compile(r"[a-z](?:[a-z0-9]|-(?!-)){0,18}[a-z0-9]")
 _CRON_FIELD = r"[0-9*/,\-]+"
 _CRON = re.compile(rf"^{_CRON_FIELD}(?:\s+{_CRON_FIELD}){{4}}$")
 
@@ -301,8 +305,14 @@ CLUSTER = _Object(
         "desiredNodes": _Field(_integer(1), "a whole number from minNodes to maxNodes"),
         "maxNodes": _Field(_integer(1, 100), "a whole number from minNodes to 100"),
         "apiPublicCidrs": _Field(
-            _list_of(_public_cidr, 1),
-            "a non-empty list of IPv4 CIDRs that may reach the public API endpoint, never 0.0.0.0/0",
+            _list_of(_public_cidr),
+            "a list of IPv4 CIDRs that may reach the public API endpoint, never 0.0.0.0/0; "
+            "[] makes the endpoint private-only",
+        ),
+        "adminPrincipalArns": _Field(
+            _list_of(_text(r"arn:aws[a-z-]*:iam::\d{12}:(role|user)/[\w+=,.@/-]+")),
+            "a list of IAM role or user ARNs made cluster admins (the deployer is admin already)",
+            required=False,
         ),
     },
 )
@@ -335,13 +345,16 @@ PII_DATABASE = _Object(
         ),
         "allocatedStorageGib": _Field(_integer(20, 65536), "20 to 65536"),
         "maxAllocatedStorageGib": _Field(
-            _integer(20, 65536), "allocatedStorageGib to 65536 (storage autoscaling)"
+            _integer(20, 65536), "more than allocatedStorageGib, up to 65536 (storage autoscaling)"
         ),
         "backupRetentionDays": _Field(
             _integer(MINIMUM_BACKUP_RETENTION_DAYS, MAXIMUM_BACKUP_RETENTION_DAYS),
             f"{MINIMUM_BACKUP_RETENTION_DAYS} to {MAXIMUM_BACKUP_RETENTION_DAYS}",
         ),
-        "engineVersion": _Field(_text(r"1[5-9]\.\d+"), 'a pinned PostgreSQL major.minor such as "17.5"'),
+        "engineVersion": _Field(
+            _text(rf"{POSTGRES_MAJOR}\.\d+"),
+            f'a pinned PostgreSQL {POSTGRES_MAJOR}.x minor offered by RDS, e.g. "{POSTGRES_MAJOR}.7"',
+        ),
     },
 )
 TELEMETRY = _Object(
@@ -452,6 +465,12 @@ def load_settings(
     `project_default_keys` names the keys whose value may come from `Pulumi.yaml`; messages point there too.
     """
     problems = _Problems(stack, project_default_keys)
+    if not _STACK_NAME.fullmatch(stack):
+        problems.add(
+            "the stack name",
+            f"got {_shown(stack)}; resource names (RDS and EKS identifiers among them) derive from it",
+            "lowercase letters, digits and single hyphens, starting with a letter, at most 20 characters",
+        )
 
     # Other aws:* keys would configure only Pulumi's default provider, which this program disables.
     for key in sorted(k for k in raw if k.startswith("aws:") and k != REGION_KEY):
@@ -528,6 +547,7 @@ def load_settings(
             desired_nodes=cluster["desiredNodes"],
             max_nodes=cluster["maxNodes"],
             api_public_cidrs=cluster["apiPublicCidrs"],
+            admin_principal_arns=cluster["adminPrincipalArns"] or (),
         ),
         load_balancer=LoadBalancerSettings(load_balancer["certificateArn"], load_balancer["healthCheckPath"]),
         dns=DnsSettings(dns["domain"], dns["hostedZone"], dns["regionLabel"]),
@@ -591,10 +611,10 @@ def _check_relations(
             )
 
     allocated, ceiling = pii.get("allocatedStorageGib"), pii.get("maxAllocatedStorageGib")
-    if allocated is not None and ceiling is not None and ceiling < allocated:
+    if allocated is not None and ceiling is not None and ceiling <= allocated:
         problems.add(
             f"{PII_DATABASE.key}.maxAllocatedStorageGib",
-            f"got {ceiling}, less than allocatedStorageGib ({allocated})",
+            f"got {ceiling}, not more than allocatedStorageGib ({allocated})",
             PII_DATABASE.fields["maxAllocatedStorageGib"].allowed,
         )
 

@@ -15,6 +15,7 @@ from typing import Any
 import pulumi
 import pytest
 
+from components.pii_database import POSTGRES_MAJOR
 from offline_preview.cloud_mocks import PlausibleCloudMocks
 from residency.facts import JURISDICTIONS
 from residency.settings import (
@@ -43,11 +44,11 @@ BASELINE: dict[str, Any] = {
     "residency:loadBalancer": {"healthCheckPath": "/healthz"},
     "residency:dns": {"domain": "app.example.com", "hostedZone": "example.com", "regionLabel": "eu"},
     "residency:piiDatabase": {
-        "instanceClass": "db.m6g.large",
+        "instanceClass": "db.m7g.large",
         "allocatedStorageGib": 100,
         "maxAllocatedStorageGib": 500,
         "backupRetentionDays": 14,
-        "engineVersion": "17.5",
+        "engineVersion": f"{POSTGRES_MAJOR}.7",
     },
     "residency:telemetry": {
         "storageGib": 50,
@@ -264,10 +265,19 @@ def test_api_open_to_the_whole_internet_is_refused(cidrs: list[str]) -> None:
     assert "never 0.0.0.0/0" in message
 
 
-def test_empty_api_cidr_list_is_refused() -> None:
-    # EKS reads an empty list as 0.0.0.0/0 when the public endpoint is on.
-    message = only_problem(changed("residency:cluster.apiPublicCidrs", []))
-    assert "residency:cluster.apiPublicCidrs in Pulumi.eu.yaml: got 0 items, need at least 1" in message
+def test_empty_api_cidr_list_means_a_private_only_endpoint() -> None:
+    assert load_settings(changed("residency:cluster.apiPublicCidrs", []), "eu").cluster.api_public_cidrs == ()
+
+
+def test_admin_principals_are_optional_iam_role_or_user_arns() -> None:
+    assert load_settings(BASELINE, "eu").cluster.admin_principal_arns == ()
+    role = "arn:aws:iam::123456789012:role/platform-admin"
+    raw = changed("residency:cluster.adminPrincipalArns", [role])
+    assert load_settings(raw, "eu").cluster.admin_principal_arns == (role,)
+    session = "arn:aws:sts::123456789012:assumed-role/platform-admin/alice"
+    message = only_problem(changed("residency:cluster.adminPrincipalArns", [session]))
+    assert "residency:cluster.adminPrincipalArns in Pulumi.eu.yaml: item 0:" in message
+    assert "allowed: a list of IAM role or user ARNs" in message
 
 
 def test_floating_kubernetes_version_is_refused() -> None:
@@ -307,10 +317,18 @@ def test_floating_telemetry_image_tag_is_refused() -> None:
     assert "no floating tags" in message
 
 
-def test_storage_ceiling_below_allocation_is_refused() -> None:
-    message = only_problem(changed("residency:piiDatabase.maxAllocatedStorageGib", 50))
+@pytest.mark.parametrize("ceiling", [50, 100])
+def test_storage_ceiling_not_above_allocation_is_refused(ceiling: int) -> None:
+    message = only_problem(changed("residency:piiDatabase.maxAllocatedStorageGib", ceiling))
     assert "residency:piiDatabase.maxAllocatedStorageGib in Pulumi.eu.yaml" in message
-    assert "less than allocatedStorageGib (100)" in message
+    assert "not more than allocatedStorageGib (100)" in message
+
+
+@pytest.mark.parametrize("version", ["16.4", "17", "latest"])
+def test_engine_version_outside_the_components_pinned_major_is_refused(version: str) -> None:
+    message = only_problem(changed("residency:piiDatabase.engineVersion", version))
+    assert "residency:piiDatabase.engineVersion in Pulumi.eu.yaml" in message
+    assert f"allowed: a pinned PostgreSQL {POSTGRES_MAJOR}.x minor" in message
 
 
 # --- load balancer and DNS ---
@@ -389,6 +407,13 @@ def test_every_problem_is_reported_in_one_error_naming_the_stack_file() -> None:
     assert text.startswith("Stack 'frankfurt' cannot be deployed: 3 problems in its configuration:")
     for key in ("aws:region", "residency:cluster.minNodes", "residency:piiDatabase.backupRetentionDays"):
         assert f"  - {key} in Pulumi.frankfurt.yaml: " in text
+
+
+@pytest.mark.parametrize("stack", ["EU", "eu_1", "a-very-long-stack-name-indeed", "-eu"])
+def test_stack_names_that_make_invalid_resource_names_are_refused(stack: str) -> None:
+    message = only_problem(BASELINE, stack)
+    assert message.startswith(f"the stack name in Pulumi.{stack}.yaml: got {stack!r}")
+    assert "allowed: lowercase letters, digits and single hyphens" in message
 
 
 def test_values_defaulted_in_the_project_file_point_there_too() -> None:
