@@ -1,0 +1,1 @@
+"""Reusable components that build one region of the residency system."""
