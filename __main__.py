@@ -1,0 +1,73 @@
+"""One region of the residency system: `pulumi up -s eu` (eu-west-1, GDPR) or `-s india` (ap-south-1, DPDP).
+
+Stack config -> one validated settings object -> components -> exports. Every AWS and Kubernetes resource and
+invoke goes through the explicit providers below (Pulumi.yaml disables the default ones), so nothing can land
+outside the stack's region or miss the jurisdiction tag.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pulumi
+import pulumi_aws as aws
+
+from components.pii_database import PiiDatabase, PiiDatabaseArgs
+from components.regional_cluster import RegionalCluster, RegionalClusterArgs
+from residency.settings import load_stack_settings
+
+settings = load_stack_settings(Path(__file__).resolve().parent)
+name = settings.stack
+
+aws_provider = aws.Provider(
+    f"aws-{settings.region}",
+    region=settings.region,
+    default_tags={"tags": settings.default_tags},
+)
+in_region = pulumi.ResourceOptions(providers=[aws_provider])
+
+cluster = RegionalCluster(
+    name,
+    RegionalClusterArgs(
+        vpc_cidr=settings.network.vpc_cidr,
+        availability_zone_count=settings.network.availability_zones,
+        nat_gateway_count=settings.network.nat_gateways,
+        kubernetes_version=settings.cluster.kubernetes_version,
+        node_instance_types=settings.cluster.node_instance_types,
+        node_min_size=settings.cluster.min_nodes,
+        node_desired_size=settings.cluster.desired_nodes,
+        node_max_size=settings.cluster.max_nodes,
+        public_access_cidrs=settings.cluster.api_public_cidrs,
+        admin_principal_arns=settings.cluster.admin_principal_arns,
+        certificate_arn=settings.load_balancer.certificate_arn,
+        health_check_path=settings.load_balancer.health_check_path,
+        peer_vpc_cidr=settings.peer.vpc_cidr,
+        peering_connection_id=settings.peer.vpc_peering_connection_id,
+    ),
+    opts=in_region,
+)
+
+pii_database = PiiDatabase(
+    f"{name}-pii",
+    PiiDatabaseArgs(
+        vpc_id=cluster.vpc_id,
+        subnet_ids=cluster.database_subnet_ids,
+        client_security_group_ids=[cluster.node_security_group_id],
+        instance_class=settings.pii_database.instance_class,
+        allocated_storage_gb=settings.pii_database.allocated_storage_gib,
+        max_allocated_storage_gb=settings.pii_database.max_allocated_storage_gib,
+        backup_retention_days=settings.pii_database.backup_retention_days,
+        engine_version=settings.pii_database.engine_version,
+    ),
+    opts=in_region,
+)
+
+pulumi.export("region", settings.region)
+pulumi.export("jurisdiction", settings.jurisdiction.code)
+pulumi.export("vpcId", cluster.vpc_id)
+pulumi.export("vpcCidr", settings.network.vpc_cidr)
+pulumi.export("clusterName", cluster.cluster_name)
+pulumi.export("kubeconfig", pulumi.Output.secret(cluster.kubeconfig))
+pulumi.export("loadBalancerDnsName", cluster.load_balancer_dns_name)
+pulumi.export("piiDatabaseEndpoint", pii_database.endpoint)
+pulumi.export("piiDatabaseSecretArn", pii_database.master_user_secret_arn)

@@ -1,0 +1,167 @@
+"""Run the real `__main__.py` for one stack under Pulumi's mock runtime and record what the engine would see.
+
+The program runs as the Python language host runs it: inside `run_in_stack`, so its exports reach the root
+stack's `RegisterResourceOutputs`, with the stack's config merged from its stack files as the CLI merges it.
+A fresh root stack per run lets several stacks run in one test process.
+"""
+
+from __future__ import annotations
+
+import os
+import runpy
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pulumi
+from pulumi.runtime import rpc
+from pulumi.runtime import settings as runtime_settings
+from pulumi.runtime.mocks import MockMonitor
+from pulumi.runtime.stack import run_in_stack
+from pulumi.runtime.sync_await import _sync_await
+
+from offline_preview.cloud_mocks import PlausibleCloudMocks
+from residency.settings import PROJECT, engine_config, read_stack_files
+
+PROGRAM_DIR = Path(__file__).resolve().parent.parent
+"""The project whose `__main__.py` every run executes, whatever directory its stack files come from."""
+
+SECRET_SIGNATURE = "4dabf18193072939515e22adb298388d"
+"""The key Pulumi's wire format marks a secret value with."""
+
+
+@dataclass(frozen=True)
+class Registration:
+    """One RegisterResource call as the engine receives it."""
+
+    type: str
+    name: str
+    urn: str
+    parent: str
+    custom: bool
+    provider: str
+    """The provider reference `<provider urn>::<id>`; empty means Pulumi's default provider."""
+    inputs: Mapping[str, Any]
+    protect: bool
+
+    @property
+    def provider_urn(self) -> str:
+        return self.provider.rsplit("::", 1)[0] if self.provider else ""
+
+
+@dataclass(frozen=True)
+class Invocation:
+    """One provider function call (an invoke) and the provider it was sent to."""
+
+    token: str
+    provider: str
+
+
+class RecordingMonitor(MockMonitor):
+    """A mock resource monitor that keeps every registration, invoke and the root stack's outputs."""
+
+    def __init__(self, mocks: pulumi.runtime.Mocks) -> None:
+        super().__init__(mocks)
+        self.registrations: list[Registration] = []
+        self.invocations: list[Invocation] = []
+        self.stack_outputs: dict[str, Any] = {}
+
+    def RegisterResource(self, request: Any) -> Any:
+        response = super().RegisterResource(request)
+        if request.type != "pulumi:pulumi:Stack":
+            self.registrations.append(
+                Registration(
+                    type=request.type,
+                    name=request.name,
+                    urn=response.urn,
+                    parent=request.parent,
+                    custom=request.custom,
+                    provider=request.provider,
+                    inputs=rpc.deserialize_properties(request.object),
+                    protect=request.protect,
+                )
+            )
+        return response
+
+    def Invoke(self, request: Any) -> Any:
+        self.invocations.append(Invocation(token=request.tok, provider=request.provider))
+        return super().Invoke(request)
+
+    def RegisterResourceOutputs(self, request: Any) -> Any:
+        if request.urn.split("::")[2] == "pulumi:pulumi:Stack":
+            self.stack_outputs = rpc.deserialize_properties(request.outputs)
+        return super().RegisterResourceOutputs(request)
+
+
+@dataclass
+class StackRun:
+    """What one run of the program registered, invoked and exported."""
+
+    stack: str
+    config: dict[str, Any]
+    registrations: list[Registration]
+    invocations: list[Invocation]
+    outputs: dict[str, Any]
+    providers: dict[str, Registration] = field(default_factory=dict)
+    """Provider registrations by URN."""
+    error: BaseException | None = None
+    """What the program raised, when the run was allowed to fail."""
+
+    def of_type(self, type_token: str) -> list[Registration]:
+        return [r for r in self.registrations if r.type == type_token]
+
+    def provider_of(self, registration: Registration) -> Registration | None:
+        return self.providers.get(registration.provider_urn)
+
+
+def is_secret(value: Any) -> bool:
+    """Whether an exported value travelled to the engine marked secret."""
+    return isinstance(value, Mapping) and SECRET_SIGNATURE in value
+
+
+def unwrap(value: Any) -> Any:
+    """An exported value without its secret marking."""
+    return value["value"] if is_secret(value) else value
+
+
+def run_stack(stack: str, config_dir: Path = PROGRAM_DIR, allow_error: bool = False) -> StackRun:
+    """Run `__main__.py` for `stack`, its config read from `config_dir`'s Pulumi.yaml and Pulumi.<stack>.yaml.
+
+    A failing program raises, unless `allow_error`: then its error is in the result with what it registered.
+    """
+    values, secret_keys = read_stack_files(config_dir, stack)
+    mocks = PlausibleCloudMocks(preview=False)
+    monitor = RecordingMonitor(mocks)
+    pulumi.runtime.set_mocks(mocks, project=PROJECT, stack=stack, preview=False, monitor=monitor)
+    # set_mocks installs a root stack whose outputs are already registered; the language host gives each run
+    # a fresh one, and only then do `pulumi.export` values reach RegisterResourceOutputs.
+    runtime_settings.ROOT.set(None)
+    pulumi.runtime.set_all_config(engine_config(values), sorted(secret_keys))
+    previous_dir = Path.cwd()
+    os.chdir(config_dir)  # the language host runs the program in its project directory
+    error: BaseException | None = None
+    try:
+        program = str(PROGRAM_DIR / "__main__.py")
+
+        def run_program() -> None:
+            runpy.run_path(program, run_name="__main__")
+
+        _sync_await(run_in_stack(run_program))
+    except Exception as raised:
+        if not allow_error:
+            raise
+        error = raised
+    finally:
+        os.chdir(previous_dir)
+        pulumi.runtime.set_all_config({}, [])
+    providers = {r.urn: r for r in monitor.registrations if r.type.startswith("pulumi:providers:")}
+    return StackRun(
+        stack=stack,
+        config=values,
+        registrations=monitor.registrations,
+        invocations=monitor.invocations,
+        outputs=monitor.stack_outputs,
+        providers=providers,
+        error=error,
+    )

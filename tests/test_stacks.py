@@ -1,0 +1,231 @@
+"""Both real stacks end to end: the real `__main__.py` run from the real `Pulumi.<stack>.yaml` under mocks."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+import pytest
+
+from residency.facts import (
+    AWS_DATA_HOLDING_TYPES,
+    CLASSIFICATION_TAG,
+    CLASSIFICATIONS,
+    GLOBAL_TYPE_PREFIXES,
+    JURISDICTION_TAG,
+    KUBERNETES_DATA_HOLDING_TYPES,
+    MANAGED_BY,
+    MANAGED_BY_TAG,
+)
+from residency.settings import StackSettings, load_settings
+from tests.stack_harness import Registration, StackRun, is_secret, run_stack, unwrap
+
+STACKS = ("eu", "india")
+
+EXPECTED_RESOURCES: dict[str, dict[str, int]] = {
+    "pulumi:pulumi:Stack": {
+        "pulumi:providers:aws": 1,
+        "residency:components:PiiDatabase": 1,
+        "residency:components:RegionalCluster": 1,
+    },
+    "residency:components:PiiDatabase": {
+        "aws:cloudwatch/logGroup:LogGroup": 1,
+        "aws:ec2/securityGroup:SecurityGroup": 1,
+        "aws:kms/key:Key": 1,
+        "aws:rds/instance:Instance": 1,
+        "aws:rds/parameterGroup:ParameterGroup": 1,
+        "aws:rds/subnetGroup:SubnetGroup": 1,
+        "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": 1,
+    },
+    "residency:components:RegionalCluster": {
+        "aws:cloudwatch/logGroup:LogGroup": 2,
+        "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": 1,
+        "aws:ec2/eip:Eip": 3,
+        "aws:ec2/flowLog:FlowLog": 1,
+        "aws:ec2/internetGateway:InternetGateway": 1,
+        "aws:ec2/launchTemplate:LaunchTemplate": 1,
+        "aws:ec2/natGateway:NatGateway": 3,
+        "aws:ec2/route:Route": 4,
+        "aws:ec2/routeTable:RouteTable": 5,
+        "aws:ec2/routeTableAssociation:RouteTableAssociation": 9,
+        "aws:ec2/securityGroup:SecurityGroup": 2,
+        "aws:ec2/subnet:Subnet": 9,
+        "aws:ec2/vpc:Vpc": 1,
+        "aws:eks/addon:Addon": 2,
+        "aws:eks/cluster:Cluster": 1,
+        "aws:eks/nodeGroup:NodeGroup": 1,
+        "aws:iam/openIdConnectProvider:OpenIdConnectProvider": 1,
+        "aws:iam/role:Role": 4,
+        "aws:iam/rolePolicy:RolePolicy": 2,
+        "aws:iam/rolePolicyAttachment:RolePolicyAttachment": 5,
+        "aws:kms/key:Key": 2,
+        "aws:lb/listener:Listener": 1,
+        "aws:lb/loadBalancer:LoadBalancer": 1,
+        "aws:lb/targetGroup:TargetGroup": 1,
+        "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": 1,
+        "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": 2,
+        "kubernetes:core/v1:Namespace": 2,
+        "kubernetes:networking.k8s.io/v1:NetworkPolicy": 9,
+        "pulumi:providers:kubernetes": 1,
+    },
+}
+"""Every resource a committed region stack registers, by the component (or stack) that owns it: type -> count.
+
+Both committed stacks have the same shape (three zones, three NAT gateways, no peering connection yet), so
+an accidental extra or missing resource in either fails here.
+"""
+
+
+@pytest.fixture(scope="module", params=STACKS)
+def run(request: pytest.FixtureRequest) -> StackRun:
+    """One run of the program per committed stack, shared by this module's tests."""
+    return run_stack(request.param)
+
+
+def settings_of(run: StackRun) -> StackSettings:
+    return load_settings(run.config, run.stack)
+
+
+def managed(run: StackRun, package: str) -> list[Registration]:
+    """Custom resources of one package (`aws`, `kubernetes`), provider resources excluded."""
+    return [r for r in run.registrations if r.custom and r.type.startswith(f"{package}:")]
+
+
+def provider_config(registration: Registration, key: str) -> object:
+    """A provider input; structured provider inputs reach the engine as JSON strings."""
+    value = registration.inputs.get(key)
+    return json.loads(value) if isinstance(value, str) and value.startswith("{") else value
+
+
+def effective_tags(run: StackRun, registration: Registration) -> dict[str, str]:
+    """What AWS will tag a resource with: its provider's default tags, overridden by its own tags."""
+    provider = run.provider_of(registration)
+    assert provider is not None
+    defaults = provider_config(provider, "defaultTags")
+    default_tags = dict(defaults.get("tags") or {}) if isinstance(defaults, dict) else {}
+    return {**default_tags, **dict(registration.inputs.get("tags") or {})}
+
+
+def owner_type(registration: Registration) -> str:
+    """The type of the resource's parent, read from its URN's type chain."""
+    chain = registration.urn.split("::")[2].split("$")
+    return chain[-2] if len(chain) > 1 else "pulumi:pulumi:Stack"
+
+
+def test_resource_types_and_counts_are_exactly_the_expected_ones(run: StackRun) -> None:
+    counts: dict[str, Counter[str]] = {}
+    for registration in run.registrations:
+        counts.setdefault(owner_type(registration), Counter())[registration.type] += 1
+    assert {owner: dict(types) for owner, types in counts.items()} == EXPECTED_RESOURCES
+
+
+def test_no_two_resources_share_a_urn(run: StackRun) -> None:
+    # The mock monitor silently keeps the last of two equal URNs; the engine refuses the deployment.
+    urns = [r.urn for r in run.registrations]
+    assert [urn for urn, count in Counter(urns).items() if count > 1] == []
+
+
+def test_the_program_declares_one_aws_provider_pinned_to_the_stacks_region_with_jurisdiction_tags(
+    run: StackRun,
+) -> None:
+    settings = settings_of(run)
+    providers = run.of_type("pulumi:providers:aws")
+    assert len(providers) == 1
+    assert providers[0].inputs["region"] == settings.region
+    assert provider_config(providers[0], "defaultTags") == {
+        "tags": {JURISDICTION_TAG: settings.jurisdiction.code, MANAGED_BY_TAG: MANAGED_BY}
+    }
+
+
+def test_default_providers_are_disabled_for_aws_and_kubernetes(run: StackRun) -> None:
+    assert run.config["pulumi:disable-default-providers"] == ["aws", "kubernetes"]
+
+
+@pytest.mark.parametrize("package", ["aws", "kubernetes"])
+def test_every_resource_uses_an_explicit_provider_of_its_package(run: StackRun, package: str) -> None:
+    resources = managed(run, package)
+    assert resources, f"no {package} resources registered"
+    for resource in resources:
+        provider = run.provider_of(resource)
+        assert provider is not None, f"{resource.urn} would use the disabled default {package} provider"
+        assert provider.type == f"pulumi:providers:{package}", resource.urn
+
+
+def test_every_invoke_uses_the_stacks_explicit_aws_provider(run: StackRun) -> None:
+    (aws_provider,) = run.of_type("pulumi:providers:aws")
+    assert run.invocations, "the program made no invokes"
+    for invocation in run.invocations:
+        assert invocation.token.startswith("aws:"), invocation.token
+        assert invocation.provider.rsplit("::", 1)[0] == aws_provider.urn, invocation.token
+
+
+def test_every_regional_aws_resource_is_in_the_stacks_region(run: StackRun) -> None:
+    region = settings_of(run).region
+    regional = [r for r in managed(run, "aws") if not r.type.startswith(GLOBAL_TYPE_PREFIXES)]
+    assert regional
+    for resource in regional:
+        provider = run.provider_of(resource)
+        assert provider is not None, resource.urn
+        effective = resource.inputs.get("region") or provider.inputs.get("region")
+        assert effective == region, f"{resource.urn} lands in {effective}, not {region}"
+
+
+def test_every_aws_resource_carries_the_jurisdiction_and_managed_by_tags(run: StackRun) -> None:
+    code = settings_of(run).jurisdiction.code
+    for resource in managed(run, "aws"):
+        tags = effective_tags(run, resource)
+        assert tags.get(JURISDICTION_TAG) == code, resource.urn
+        assert tags.get(MANAGED_BY_TAG) == MANAGED_BY, resource.urn
+
+
+def test_every_data_holding_resource_declares_a_valid_classification(run: StackRun) -> None:
+    holding = [
+        r for r in run.registrations if r.type in AWS_DATA_HOLDING_TYPES | KUBERNETES_DATA_HOLDING_TYPES
+    ]
+    assert holding
+    for resource in holding:
+        if resource.type in AWS_DATA_HOLDING_TYPES:
+            classification = effective_tags(run, resource).get(CLASSIFICATION_TAG)
+        else:
+            classification = ((resource.inputs.get("metadata") or {}).get("labels") or {}).get(
+                CLASSIFICATION_TAG
+            )
+        assert classification in CLASSIFICATIONS, f"{resource.urn}: {classification!r}"
+
+
+def test_the_pii_database_is_classified_pii_and_protected(run: StackRun) -> None:
+    (instance,) = run.of_type("aws:rds/instance:Instance")
+    assert instance.inputs["tags"][CLASSIFICATION_TAG] == "pii"
+    assert instance.protect
+
+
+EXPECTED_OUTPUTS = {
+    "region",
+    "jurisdiction",
+    "vpcId",
+    "vpcCidr",
+    "clusterName",
+    "kubeconfig",
+    "loadBalancerDnsName",
+    "piiDatabaseEndpoint",
+    "piiDatabaseSecretArn",
+}
+
+
+def test_the_stack_exports_its_outputs(run: StackRun) -> None:
+    settings = settings_of(run)
+    outputs = run.outputs
+    assert set(outputs) == EXPECTED_OUTPUTS
+    assert outputs["region"] == settings.region
+    assert outputs["jurisdiction"] == settings.jurisdiction.code
+    assert outputs["vpcCidr"] == settings.network.vpc_cidr
+    (vpc,) = run.of_type("aws:ec2/vpc:Vpc")
+    assert outputs["vpcId"] == f"{vpc.name}-id"
+    assert f".{settings.region}.elb.amazonaws.com" in outputs["loadBalancerDnsName"]
+    assert f".{settings.region}.rds.amazonaws.com:5432" in outputs["piiDatabaseEndpoint"]
+
+
+def test_the_kubeconfig_is_exported_only_as_a_secret(run: StackRun) -> None:
+    kubeconfig = run.outputs["kubeconfig"]
+    assert is_secret(kubeconfig)
+    assert settings_of(run).region in unwrap(kubeconfig)

@@ -1,0 +1,112 @@
+"""A third region is configuration, not code; a third jurisdiction is a reviewed edit of residency/facts.py.
+
+Each test writes a synthetic `Pulumi.frankfurt.yaml` beside a copy of the real `Pulumi.yaml` and runs the
+unchanged `__main__.py` for it.
+"""
+
+from __future__ import annotations
+
+import copy
+import shutil
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml  # type: ignore[import-untyped]
+
+from residency.facts import GLOBAL_TYPE_PREFIXES, JURISDICTIONS
+from residency.settings import ConfigError
+from tests.stack_harness import PROGRAM_DIR, StackRun, run_stack
+
+FRANKFURT: dict[str, Any] = {
+    "aws:region": "eu-central-1",
+    "residency:jurisdiction": "EU",
+    "residency:network": {"vpcCidr": "10.30.0.0/16", "availabilityZones": 2, "natGateways": 1},
+    "residency:cluster": {
+        "kubernetesVersion": "1.33",
+        "nodeInstanceTypes": ["m6i.large"],
+        "minNodes": 2,
+        "desiredNodes": 2,
+        "maxNodes": 4,
+        "apiPublicCidrs": ["192.0.2.0/24"],
+    },
+    "residency:loadBalancer": {"healthCheckPath": "/healthz"},
+    "residency:dns": {"domain": "app.example.com", "hostedZone": "example.com", "regionLabel": "de"},
+    "residency:peer": {
+        "stack": "eu",
+        "region": "eu-west-1",
+        "vpcCidr": "10.10.0.0/16",
+        "vpcPeeringConnectionId": "pcx-0123456789abcdef0",
+        "replicationHost": "telemetry-replication.eu.internal.example.com",
+    },
+    "residency:peerReplicationPassword": {"secure": "v1:AAAAAAAAAAAAAAAA:placeholder"},
+}
+"""A third EU region, peered with eu, as a user would write it after `pulumi stack init frankfurt`."""
+
+
+def write_stack(directory: Path, config: dict[str, Any], stack: str = "frankfurt") -> Path:
+    """A project directory holding the real Pulumi.yaml and one synthetic stack file."""
+    shutil.copy(PROGRAM_DIR / "Pulumi.yaml", directory / "Pulumi.yaml")
+    (directory / f"Pulumi.{stack}.yaml").write_text(yaml.safe_dump({"config": config}))
+    return directory
+
+
+@pytest.fixture(scope="module")
+def frankfurt(tmp_path_factory: pytest.TempPathFactory) -> StackRun:
+    return run_stack("frankfurt", write_stack(tmp_path_factory.mktemp("frankfurt"), FRANKFURT))
+
+
+def test_every_regional_resource_of_a_third_region_lands_in_its_region(frankfurt: StackRun) -> None:
+    (provider,) = frankfurt.of_type("pulumi:providers:aws")
+    assert provider.inputs["region"] == "eu-central-1"
+    regional = [r for r in frankfurt.registrations if r.custom and r.type.startswith("aws:")]
+    regional = [r for r in regional if not r.type.startswith(GLOBAL_TYPE_PREFIXES)]
+    assert regional
+    for resource in regional:
+        assert resource.provider_urn == provider.urn, resource.urn
+        assert resource.inputs.get("region", "eu-central-1") == "eu-central-1", resource.urn
+    assert frankfurt.outputs["region"] == "eu-central-1"
+    assert frankfurt.outputs["jurisdiction"] == "EU"
+
+
+def test_a_third_regions_shape_follows_its_config(frankfurt: StackRun) -> None:
+    counts = Counter(r.type for r in frankfurt.registrations)
+    assert counts["aws:ec2/subnet:Subnet"] == 3 * 2  # public, private and database tiers in two zones
+    assert counts["aws:ec2/natGateway:NatGateway"] == 1
+    (node_group,) = frankfurt.of_type("aws:eks/nodeGroup:NodeGroup")
+    assert node_group.inputs["scalingConfig"] == {"minSize": 2, "desiredSize": 2, "maxSize": 4}
+
+
+def test_a_third_region_routes_to_its_peer_through_the_configured_peering(frankfurt: StackRun) -> None:
+    routes = [r for r in frankfurt.of_type("aws:ec2/route:Route") if r.inputs.get("vpcPeeringConnectionId")]
+    assert routes
+    for route in routes:
+        assert route.inputs["destinationCidrBlock"] == "10.10.0.0/16"
+        assert route.inputs["vpcPeeringConnectionId"] == "pcx-0123456789abcdef0"
+
+
+def test_a_third_region_outside_its_jurisdiction_fails_before_any_resource(tmp_path: Path) -> None:
+    config = copy.deepcopy(FRANKFURT)
+    config["aws:region"] = "us-east-1"
+    run = run_stack("frankfurt", write_stack(tmp_path, config), allow_error=True)
+    assert isinstance(run.error, ConfigError)
+    (problem,) = run.error.problems
+    assert problem.startswith("aws:region in Pulumi.frankfurt.yaml: got 'us-east-1'")
+    assert (
+        f"allowed: a region of jurisdiction EU: {', '.join(sorted(JURISDICTIONS['EU'].regions))}" in problem
+    )
+    assert run.registrations == []
+    assert run.invocations == []
+
+
+def test_a_third_jurisdiction_is_not_configuration(tmp_path: Path) -> None:
+    config = copy.deepcopy(FRANKFURT)
+    config["residency:jurisdiction"] = "CH"
+    config["aws:region"] = "eu-central-2"
+    run = run_stack("frankfurt", write_stack(tmp_path, config), allow_error=True)
+    assert isinstance(run.error, ConfigError)
+    messages = "\n".join(run.error.problems)
+    assert "residency:jurisdiction in Pulumi.frankfurt.yaml: got 'CH'" in messages
+    assert "a reviewed edit of residency/facts.py" in messages
+    assert run.registrations == []
