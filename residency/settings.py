@@ -25,6 +25,7 @@ from components.pii_database import (
     MINIMUM_BACKUP_RETENTION_DAYS,
     POSTGRES_MAJOR,
 )
+from components.telemetry_sql import MIN_SUBJECTS_FLOOR
 from residency.facts import JURISDICTION_TAG, JURISDICTIONS, MANAGED_BY, MANAGED_BY_TAG, Jurisdiction
 from residency.facts import jurisdiction_of_region as _jurisdiction_of_region
 
@@ -35,9 +36,6 @@ REGION_KEY = "aws:region"
 JURISDICTION_KEY = f"{PROJECT}:jurisdiction"
 PEER_PASSWORD_KEY = f"{PROJECT}:peerReplicationPassword"
 """Optional secret, set with `pulumi config set --secret`; never committed in a stack file."""
-
-MINIMUM_ANONYMISATION_K = 10
-"""Smallest group of distinct subjects an anonymised aggregate may describe (issue 5: at least 10)."""
 
 
 class ConfigError(pulumi.RunError):
@@ -167,7 +165,7 @@ Parser = Callable[[Any], Any]
 _PRIVATE_RANGES = tuple(ipaddress.IPv4Network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"))
 _LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
 _HOSTNAME = re.compile(rf"^(?:{_LABEL}\.)+[a-z]{{2,63}}$")
-_STACK_NAME = re.compile(r"[a-z](?:[a-z0-9]|-(?!-)){0,18}[a-z0-9]")
+_STACK_NAME = re.compile(r"[a-z][a-z0-9]{0,19}")
 _CRON_FIELD = r"[0-9*/,\-]+"
 _CRON = re.compile(rf"^{_CRON_FIELD}(?:\s+{_CRON_FIELD}){{4}}$")
 
@@ -366,7 +364,7 @@ TELEMETRY = _Object(
             "a fully pinned timescale/timescaledb-ha tag such as pg17.5-ts2.21.0 (no floating tags)",
         ),
         "anonymisationK": _Field(
-            _integer(MINIMUM_ANONYMISATION_K), f"a whole number >= {MINIMUM_ANONYMISATION_K} (k-anonymity)"
+            _integer(MIN_SUBJECTS_FLOOR), f"a whole number >= {MIN_SUBJECTS_FLOOR} (k-anonymity)"
         ),
         "anonymisationSchedule": _Field(_text(_CRON), 'a five-field cron expression, e.g. "*/15 * * * *"'),
     },
@@ -468,8 +466,8 @@ def load_settings(
     if not _STACK_NAME.fullmatch(stack):
         problems.add(
             "the stack name",
-            f"got {_shown(stack)}; resource names (RDS and EKS identifiers among them) derive from it",
-            "lowercase letters, digits and single hyphens, starting with a letter, at most 20 characters",
+            f"got {_shown(stack)}; resource names and the telemetry SQL objects derive from it",
+            "lowercase letters and digits, starting with a letter, at most 20 characters",
         )
 
     # Other aws:* keys would configure only Pulumi's default provider, which this program disables.
