@@ -17,6 +17,17 @@ ACCOUNT_ID = "123456789012"
 """The AWS account every mocked ARN and caller identity names."""
 
 DEFAULT_REGION = "us-east-1"
+"""The region of a resource whose provider names none, as the AWS SDK would fall back to."""
+
+UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+"""The wire sentinel for a value that is unknown during a preview."""
+
+
+def _provider_key(reference: str) -> tuple[str, str]:
+    """`urn:pulumi:s::p::pulumi:providers:aws::eu::<id>` -> (`pulumi:providers:aws`, `eu`)."""
+    urn = reference.rsplit("::", 1)[0]
+    parts = urn.split("::")
+    return parts[-2].split("$")[-1], parts[-1]
 
 
 def _suffix(name: str) -> str:
@@ -60,33 +71,40 @@ def _policy_document(args: dict[str, Any]) -> str:
 class PlausibleCloudMocks(pulumi.runtime.Mocks):
     """Mocks that answer AWS invokes plausibly and, outside preview, give resources plausible outputs."""
 
-    def __init__(self, preview: bool = False, hosted_zone_id: str = "Z0123456789EXAMPLE") -> None:
+    def __init__(
+        self,
+        preview: bool = False,
+        hosted_zone_id: str = "Z0123456789EXAMPLE",
+        default_region: str = DEFAULT_REGION,
+    ) -> None:
         self.preview = preview
         self.hosted_zone_id = hosted_zone_id
-        self._provider_regions: dict[str, str] = {}
+        self.default_region = default_region
+        self._provider_regions: dict[tuple[str, str], str] = {}
 
     def _region_of(self, inputs: dict[str, Any], provider: str | None) -> str:
         """A resource's effective region: its own `region` input, else its provider's."""
-        if inputs.get("region"):
+        if isinstance(inputs.get("region"), str) and inputs["region"] != UNKNOWN:
             return str(inputs["region"])
         if provider:
-            provider_id = provider.split("::")[-1]
-            return self._provider_regions.get(provider_id, DEFAULT_REGION)
-        return DEFAULT_REGION
+            return self._provider_regions.get(_provider_key(provider), self.default_region)
+        return self.default_region
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
         """Return the resource's physical id and state."""
         inputs = dict(args.inputs)
         if args.typ.startswith("pulumi:providers:"):
-            provider_id = f"{args.name}-provider-id"
-            if "region" in inputs:
-                self._provider_regions[provider_id] = str(inputs["region"])
-            return provider_id, inputs
+            if isinstance(inputs.get("region"), str) and inputs["region"] != UNKNOWN:
+                self._provider_regions[(args.typ, args.name)] = str(inputs["region"])
+            # A provider created by a preview has no id yet: the engine gives it the unknown id.
+            return (None if self.preview else f"{args.name}-provider-id"), inputs
         if self.preview:
             return None, inputs
         return f"{args.name}-id", {**inputs, **self._computed_outputs(args, inputs)}
 
-    def _computed_outputs(self, args: pulumi.runtime.MockResourceArgs, inputs: dict[str, Any]) -> dict[str, Any]:
+    def _computed_outputs(
+        self, args: pulumi.runtime.MockResourceArgs, inputs: dict[str, Any]
+    ) -> dict[str, Any]:
         """Outputs a provider computes on create, for the types the program reads them from."""
         region = self._region_of(inputs, args.provider)
         physical_name = inputs.get("name") or f"{args.name}-{_suffix(args.name)}"
@@ -104,7 +122,11 @@ class PlausibleCloudMocks(pulumi.runtime.Mocks):
             outputs["endpoint"] = f"https://{_suffix(args.name).upper()}.gr7.{region}.eks.amazonaws.com"
             outputs["certificateAuthority"] = {"data": "LS0tLS1CRUdJTi1NT0NLLUNBLS0tLS0="}
             outputs["identities"] = [
-                {"oidcs": [{"issuer": f"https://oidc.eks.{region}.amazonaws.com/id/{_suffix(args.name).upper()}"}]}
+                {
+                    "oidcs": [
+                        {"issuer": f"https://oidc.eks.{region}.amazonaws.com/id/{_suffix(args.name).upper()}"}
+                    ]
+                }
             ]
         elif args.typ in ("aws:rds/instance:Instance", "aws:rds/cluster:Cluster"):
             address = f"{physical_name}.{_suffix(args.name)}.{region}.rds.amazonaws.com"
@@ -122,31 +144,38 @@ class PlausibleCloudMocks(pulumi.runtime.Mocks):
         elif args.typ == "aws:route53/record:Record":
             outputs["fqdn"] = inputs.get("name", physical_name)
         elif args.typ == "random:index/randomPassword:RandomPassword":
-            outputs["result"] = hashlib.sha256(args.name.encode()).hexdigest()[: int(inputs.get("length", 32))]
+            outputs["result"] = hashlib.sha256(args.name.encode()).hexdigest()[
+                : int(inputs.get("length", 32))
+            ]
         return outputs
 
-    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]]]:
         """Answer the provider functions the program invokes."""
         region = self._region_of(args.args, args.provider)
         token = args.token
         if token == "aws:index/getAvailabilityZones:getAvailabilityZones":
             names = [f"{region}{letter}" for letter in "abc"]
-            return {"id": region, "names": names, "zoneIds": [f"{region[:3]}-az{n}" for n in (1, 2, 3)]}, None
+            return {"id": region, "names": names, "zoneIds": [f"{region[:3]}-az{n}" for n in (1, 2, 3)]}, []
         if token == "aws:index/getCallerIdentity:getCallerIdentity":
             return {
                 "id": ACCOUNT_ID,
                 "accountId": ACCOUNT_ID,
                 "arn": f"arn:aws:iam::{ACCOUNT_ID}:role/deployer",
                 "userId": "AROAEXAMPLE",
-            }, None
+            }, []
         if token == "aws:index/getRegion:getRegion":
-            return {"id": region, "name": region, "region": region, "endpoint": f"ec2.{region}.amazonaws.com"}, None
+            return {
+                "id": region,
+                "name": region,
+                "region": region,
+                "endpoint": f"ec2.{region}.amazonaws.com",
+            }, []
         if token == "aws:index/getPartition:getPartition":
-            return {"id": "aws", "partition": "aws", "dnsSuffix": "amazonaws.com"}, None
+            return {"id": "aws", "partition": "aws", "dnsSuffix": "amazonaws.com"}, []
         if token == "aws:route53/getZone:getZone":
             zone_name = str(args.args.get("name", "example.com")).rstrip(".")
-            return {"id": self.hosted_zone_id, "zoneId": self.hosted_zone_id, "name": zone_name}, None
+            return {"id": self.hosted_zone_id, "zoneId": self.hosted_zone_id, "name": zone_name}, []
         if token == "aws:iam/getPolicyDocument:getPolicyDocument":
             document = _policy_document(args.args)
-            return {"id": _suffix(document), "json": document, "minifiedJson": document}, None
-        return {}, None
+            return {"id": _suffix(document), "json": document, "minifiedJson": document}, []
+        return {}, []

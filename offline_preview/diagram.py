@@ -1,0 +1,278 @@
+"""The residency map: a Mermaid flowchart, one subgraph per region, its data stores and cross-region flows.
+
+Flows are derived from the recorded resources by two rules, stated in the map's legend so a reviewer knows
+what it can and cannot show:
+
+1. Region references. A resource whose inputs name another AWS region (a `destinationRegion`, a replica's
+   region, a peer region, or an ARN in another region) moves something between its own region and that one.
+   Inputs whose key names a source (`source...`, `replicateSourceDb`) point into the resource's region; the
+   rest point out of it. What crosses is the resource's classification, or that of the resource it copies
+   (followed through property dependencies).
+2. Network reach. An ingress rule (security group, security group rule, Kubernetes Service source ranges or
+   NetworkPolicy ipBlock) that admits a CIDR outside every VPC of this stack, other than the internet, is a
+   flow from that CIDR into the region. The CIDR is named after the stack of the same project whose config
+   declares it (keys that mention `peer` are ignored, they describe the other side). What crosses is the
+   classification of the resources behind the rule.
+
+A flow the program expresses any other way (application code, SQL replication set up at run time) is not
+visible in a preview and so not on the map.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from offline_preview.inventory import Inventory, ResourceView, is_unknown, plain
+from residency.facts import jurisdiction_of_region
+
+REGION_PATTERN = re.compile(r"^(?:[a-z]{2}|us-gov|cn)-[a-z]+-\d$")
+ARN_PATTERN = re.compile(r"^arn:aws[\w-]*:[\w-]+:([a-z0-9-]*):")
+INTERNET = {"0.0.0.0/0", "::/0"}
+SOURCE_KEY = re.compile(r"source|replicatesourcedb", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Flow:
+    """Data moving between a resource in this stack and another region (or an outside network)."""
+
+    resource: str
+    other: str
+    inbound: bool
+    what: str
+
+
+def _strings(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
+    """Every string leaf of a wire value, with its key path."""
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            yield from _strings(inner, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        for index, inner in enumerate(value):
+            yield from _strings(inner, f"{path}[{index}]")
+    elif isinstance(value, str) and not is_unknown(value):
+        yield path, value
+
+
+def _networks(value: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    """The network a string names, if it is a CIDR."""
+    if "/" not in value:
+        return []
+    try:
+        return [ipaddress.ip_network(value, strict=False)]
+    except ValueError:
+        return []
+
+
+def peer_networks(
+    project_dir: Path, stack: str
+) -> list[tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, str, str]]:
+    """CIDRs that other stacks of the project declare as their own, with that stack's name and region."""
+    result = []
+    for path in sorted(project_dir.glob("Pulumi.*.yaml")):
+        other = path.name[len("Pulumi.") : -len(".yaml")]
+        if other == stack:
+            continue
+        try:
+            config = (yaml.safe_load(path.read_text()) or {}).get("config") or {}
+        except yaml.YAMLError:
+            continue
+        region = str(config.get("aws:region", ""))
+        for key_path, value in _strings(config):
+            if "peer" in key_path.lower():
+                continue
+            for network in _networks(value):
+                result.append((network, other, region))
+    return result
+
+
+def _ingress_cidrs(registration: dict[str, Any]) -> list[str]:
+    """CIDRs an ingress rule admits, for the rule types the map understands."""
+    inputs = plain(registration.get("inputs") or {})
+    resource_type = registration["type"]
+    cidrs: list[str] = []
+    if resource_type == "aws:ec2/securityGroup:SecurityGroup":
+        for rule in inputs.get("ingress") or []:
+            cidrs += list(rule.get("cidrBlocks") or []) + list(rule.get("ipv6CidrBlocks") or [])
+    elif resource_type == "aws:ec2/securityGroupRule:SecurityGroupRule" and inputs.get("type") == "ingress":
+        cidrs += list(inputs.get("cidrBlocks") or []) + list(inputs.get("ipv6CidrBlocks") or [])
+    elif resource_type == "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule":
+        cidrs += [inputs[key] for key in ("cidrIpv4", "cidrIpv6") if inputs.get(key)]
+    elif resource_type == "kubernetes:core/v1:Service":
+        cidrs += list((inputs.get("spec") or {}).get("loadBalancerSourceRanges") or [])
+    elif resource_type == "kubernetes:networking.k8s.io/v1:NetworkPolicy":
+        for rule in (inputs.get("spec") or {}).get("ingress") or []:
+            for peer in rule.get("from") or []:
+                block = peer.get("ipBlock") or {}
+                if block.get("cidr"):
+                    cidrs.append(block["cidr"])
+    return [cidr for cidr in cidrs if isinstance(cidr, str) and not is_unknown(cidr)]
+
+
+class ResidencyMap:
+    """Builds the Mermaid residency map of one stack's preview."""
+
+    def __init__(self, stack: str, project_dir: Path, registrations: list[dict[str, Any]]) -> None:
+        self.stack = stack
+        self.project_dir = project_dir
+        self.inventory = Inventory(registrations)
+        self.views = {view.urn: view for view in self.inventory.views()}
+
+    def _what(self, urns: list[str], fallback: ResourceView) -> str:
+        """The classification(s) of the given resources, else the fallback's, else `unclassified`."""
+        classes = sorted({c for urn in urns if urn in self.views and (c := self.views[urn].classification)})
+        if not classes and fallback.classification:
+            classes = [fallback.classification]
+        return ", ".join(c for c in classes if c) or "unclassified"
+
+    def _dependents(self, urn: str) -> list[str]:
+        """Resources that depend on the given one (what a security group protects, say)."""
+        return [
+            registration["urn"]
+            for registration in self.inventory.registrations
+            if urn in (registration.get("dependencies") or [])
+            or any(urn in deps for deps in (registration.get("property_dependencies") or {}).values())
+        ]
+
+    def flows(self) -> list[Flow]:
+        """Every cross-region flow the two rules find."""
+        flows: list[Flow] = []
+        own_networks = [
+            network
+            for registration in self.inventory.registrations
+            if registration["type"] == "aws:ec2/vpc:Vpc"
+            for network in _networks(str(plain((registration.get("inputs") or {}).get("cidrBlock", ""))))
+        ]
+        peers = peer_networks(self.project_dir, self.stack)
+        for registration in self.inventory.registrations:
+            view = self.views[registration["urn"]]
+            if not view.custom or view.type.startswith("pulumi:providers:"):
+                continue
+            region = view.region
+            seen: set[tuple[str, bool]] = set()
+            for key_path, value in _strings(plain(registration.get("inputs") or {})):
+                if key_path == "region":
+                    continue
+                other = value if REGION_PATTERN.match(value) else None
+                arn = ARN_PATTERN.match(value)
+                if arn and arn.group(1):
+                    other = arn.group(1)
+                if not other or other == region or region in (None, "global"):
+                    continue
+                inbound = bool(SOURCE_KEY.search(key_path))
+                if (other, inbound) in seen:
+                    continue
+                seen.add((other, inbound))
+                top_key = key_path.split(".")[0].split("[")[0]
+                lineage = (registration.get("property_dependencies") or {}).get(top_key, [])
+                flows.append(Flow(view.urn, other, inbound, self._what(lineage, view)))
+            for cidr in _ingress_cidrs(registration):
+                if cidr in INTERNET:
+                    continue
+                networks = _networks(cidr)
+                if not networks or any(
+                    network.version == own.version and network.subnet_of(own)  # type: ignore[arg-type]
+                    for network in networks
+                    for own in own_networks
+                ):
+                    continue
+                source = cidr
+                for peer, other_stack, other_region in peers:
+                    if networks[0].version == peer.version and networks[0].subnet_of(peer):  # type: ignore[arg-type]
+                        source = f"{other_region or other_stack} ({other_stack} stack, {cidr})"
+                        break
+                protected = self._dependents(view.urn)
+                flows.append(Flow(view.urn, source, True, self._what(protected, view)))
+        return flows
+
+    def mermaid(self) -> str:
+        """The map as a Markdown section with a Mermaid block, ready for a pull-request comment."""
+        flows = self.flows()
+        endpoints = {flow.resource for flow in flows}
+        shown = [view for view in self.views.values() if view.data_holding or view.urn in endpoints]
+        ids = {view.urn: f"r{index}" for index, view in enumerate(self.views.values())}
+        regions: dict[str, list[ResourceView]] = {}
+        for view in shown:
+            regions.setdefault(view.region or "unknown region", []).append(view)
+        others: dict[str, str] = {}
+        for flow in flows:
+            if flow.other not in regions:
+                others.setdefault(flow.other, f"x{len(others)}")
+
+        lines = ["```mermaid", "flowchart LR"]
+        for region in sorted(regions):
+            jurisdiction = jurisdiction_of_region(region)
+            title = f"{region} · {jurisdiction.code} · {jurisdiction.law}" if jurisdiction else region
+            lines.append(f'  subgraph {_id(region)}["{_escape(title)}"]')
+            for view in sorted(regions[region], key=lambda v: v.name):
+                label = f"{_short(view.type)} {view.name}<br/>{view.classification or 'unclassified'}"
+                shape = ('[("', '")]') if view.data_holding else ('["', '"]')
+                lines.append(f"    {ids[view.urn]}{shape[0]}{_escape(label)}{shape[1]}")
+            lines.append("  end")
+        for other, node in others.items():
+            lines.append(f'  {node}(["{_escape(other)}"])')
+        for flow in flows:
+            target = ids[flow.resource]
+            other = others.get(flow.other) or _id(flow.other)
+            label = _escape(flow.what)
+            if flow.inbound:
+                lines.append(f'  {other} -- "{label}" --> {target}')
+            else:
+                lines.append(f'  {target} -- "{label}" --> {other}')
+        lines.append("```")
+        return "\n".join(lines)
+
+    def markdown(self) -> str:
+        """Heading, the map and its legend."""
+        flows = self.flows()
+        summary = (
+            f"{len(flows)} cross-region flow(s) found."
+            if flows
+            else "No cross-region data flow found in this stack's resources."
+        )
+        return "\n".join(
+            [
+                f"### Residency map: stack `{self.stack}`",
+                "",
+                self.mermaid(),
+                "",
+                summary,
+                "",
+                "<details><summary>How this map is drawn</summary>",
+                "",
+                "Each box is a region (the resource's own `region` input, else its provider's; Kubernetes",
+                "objects sit in their cluster's region). Cylinders are data stores with their",
+                "`data-classification`. An arrow is a cross-region flow found by two rules: an input that",
+                "names another region (replication destination, replica or peer region, an ARN in another",
+                "region), or an ingress rule admitting a CIDR outside this stack's VPCs (named after the",
+                "stack that declares it). Its label is the classification of the data that crosses.",
+                "Flows set up at run time (application code, SQL replication) are not visible here.",
+                "",
+                "</details>",
+            ]
+        )
+
+
+def _id(text: str) -> str:
+    """A Mermaid-safe identifier."""
+    return "g_" + re.sub(r"[^A-Za-z0-9_]", "_", text)
+
+
+def _escape(text: str) -> str:
+    """Text safe inside a quoted Mermaid label."""
+    return text.replace('"', "#quot;")
+
+
+def _short(resource_type: str) -> str:
+    """`aws:rds/instance:Instance` -> `rds Instance`; `kubernetes:apps/v1:StatefulSet` -> `StatefulSet`."""
+    parts = resource_type.split(":")
+    if len(parts) != 3:
+        return resource_type
+    module = parts[1].split("/")[0]
+    return parts[2] if parts[0] == "kubernetes" else f"{module} {parts[2]}"

@@ -1,0 +1,141 @@
+"""Runs a Pulumi Python program under the mock runtime in preview mode, in a process of its own.
+
+Usage (by the preview driver, not by hand): `python -c <bootstrap> SPEC.json RESULT.json`. The spec names the
+program, its stack and its config; the result holds every registration the engine would have seen, or the
+program's error. A fresh process per run matters: the SDK's settings, config and root stack are process-wide,
+and programs keep module-level state.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import runpy
+import sys
+import traceback
+from pathlib import Path
+from typing import Any
+
+
+class _Diagnostics(logging.Handler):
+    """Collects what the program logs through `pulumi.log`, as the engine collects diagnostics."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.messages: list[dict[str, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        """Keep the message and its severity."""
+        self.messages.append({"severity": record.levelname.lower(), "message": record.getMessage()})
+
+
+def _user_traceback(error: BaseException, program_dir: Path) -> str:
+    """The error with only the program's own frames, as the language host reports an unhandled exception."""
+    frames = traceback.extract_tb(error.__traceback__)
+    own = [frame for frame in frames if Path(frame.filename).resolve().is_relative_to(program_dir)]
+    lines = traceback.format_list(own or frames)
+    lines += traceback.format_exception_only(type(error), error)
+    return "Traceback (most recent call last):\n" + "".join(lines)
+
+
+def run(spec: dict[str, Any]) -> dict[str, Any]:
+    """Run the program the spec names and return its registrations (or its error) as JSON data."""
+    import pulumi
+    from google.protobuf import empty_pb2
+    from pulumi.runtime import mocks, settings
+    from pulumi.runtime.stack import run_in_stack
+
+    from offline_preview.cloud_mocks import PlausibleCloudMocks
+    from offline_preview.recorder import RecordingMonitor
+
+    program_dir = Path(spec["program_dir"]).resolve()
+    config: dict[str, str] = spec["config"]
+    secret_keys: list[str] = spec["secret_keys"]
+    package_config: dict[str, dict[str, str]] = {}
+    for key, value in config.items():
+        package, _, name = key.partition(":")
+        package_config.setdefault(package, {})[name] = value
+
+    pulumi.runtime.set_all_config(config, secret_keys)
+    cloud = PlausibleCloudMocks(preview=True, default_region=config.get("aws:region", "us-east-1"))
+    monitor = RecordingMonitor(cloud, package_config, set(secret_keys), spec["disabled_default_providers"])
+    diagnostics = _Diagnostics()
+    logger = logging.getLogger("offline_preview.program")
+    logger.propagate = False
+    logger.setLevel(logging.DEBUG)
+    logger.addHandler(diagnostics)
+    settings.configure(
+        mocks.MockSettings(
+            monitor=monitor,
+            monitor_features=set(monitor.GetDeploymentInfo(empty_pb2.Empty()).supportedFeatures),
+            engine=mocks.MockEngine(logger),
+            project=spec["project"],
+            stack=spec["stack"],
+            dry_run=True,
+            organization=spec.get("organization", "organization"),
+            root_directory=str(program_dir),
+            callbacks=None,
+        )
+    )
+
+    main = Path(spec["main"]).resolve()
+    os.chdir(program_dir)
+    sys.path.insert(0, str(main if main.is_dir() else main.parent))
+    sys.argv = [str(main)]
+    # The language host silences asyncio's complaints about futures a failed program leaves behind.
+    logging.getLogger("asyncio").setLevel(logging.CRITICAL)
+
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    error: str | None = None
+    try:
+
+        def program() -> None:
+            runpy.run_path(str(main), run_name="__main__")
+
+        loop.run_until_complete(run_in_stack(program))
+    except pulumi.RunError as run_error:
+        error = str(run_error)
+    except Exception as exception:
+        error = "Program failed with an unhandled exception:\n" + _user_traceback(exception, program_dir)
+    finally:
+        loop.close()
+
+    logged_errors = [d["message"] for d in diagnostics.messages if d["severity"] in ("error", "critical")]
+    if error is None and logged_errors:
+        # The engine fails an update whose program logged an error, even if the program then returned.
+        error = "The program logged errors:\n" + "\n".join(logged_errors)
+    return {
+        "ok": error is None,
+        "error": error,
+        "registrations": [registration.to_json() for registration in monitor.registrations],
+        "invokes": monitor.invokes,
+        "diagnostics": diagnostics.messages,
+    }
+
+
+def main(arguments: list[str]) -> int:
+    """Read the spec, run the program, write the result; exit 0 when a result was written."""
+    spec_path, result_path = arguments
+    spec = json.loads(Path(spec_path).read_text())
+    try:
+        result = run(spec)
+    except Exception as exception:
+        result = {
+            "ok": False,
+            "error": "The offline preview could not start the program:\n" + traceback.format_exc(),
+            "registrations": [],
+            "invokes": [],
+            "diagnostics": [],
+        }
+        del exception
+    Path(result_path).write_text(json.dumps(result))
+    sys.stdout.flush()
+    # Skip interpreter teardown: gRPC threads and the program's pending futures only slow the exit down.
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
