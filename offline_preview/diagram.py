@@ -32,7 +32,10 @@ import yaml
 from offline_preview.inventory import Inventory, ResourceView, is_unknown, plain
 from residency.facts import jurisdiction_of_region
 
-REGION_PATTERN = re.compile(r"^(?:[a-z]{2}|us-gov|cn)-[a-z]+-\d$")
+REGION_PATTERN = re.compile(
+    r"^(?:us|eu|ap|sa|ca|me|af|il|mx|cn|us-gov|us-iso|us-isob)-"
+    r"(?:north|south|east|west|central|northeast|northwest|southeast|southwest)-\d{1,2}$"
+)
 ARN_PATTERN = re.compile(r"^arn:aws[\w-]*:[\w-]+:([a-z0-9-]*):")
 INTERNET = {"0.0.0.0/0", "::/0"}
 SOURCE_KEY = re.compile(r"source|replicatesourcedb", re.IGNORECASE)
@@ -43,9 +46,11 @@ class Flow:
     """Data moving between a resource in this stack and another region (or an outside network)."""
 
     resource: str
+    other_region: str | None
     other: str
     inbound: bool
     what: str
+    network: bool = False
 
 
 def _strings(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
@@ -140,6 +145,18 @@ class ResidencyMap:
             or any(urn in deps for deps in (registration.get("property_dependencies") or {}).values())
         ]
 
+    def _behind(self, registration: dict[str, Any]) -> list[str]:
+        """What an ingress rule exposes: a security group's users, a NetworkPolicy's namespace, a Service."""
+        deps = registration.get("property_dependencies") or {}
+        resource_type = registration["type"]
+        if resource_type == "aws:ec2/securityGroup:SecurityGroup":
+            return self._dependents(registration["urn"])
+        if resource_type.startswith(("aws:vpc/securityGroupIngressRule", "aws:ec2/securityGroupRule")):
+            return [urn for group in deps.get("securityGroupId", []) for urn in self._dependents(group)]
+        if resource_type == "kubernetes:networking.k8s.io/v1:NetworkPolicy":
+            return list(deps.get("metadata", []))
+        return [registration["urn"]]
+
     def flows(self) -> list[Flow]:
         """Every cross-region flow the two rules find."""
         flows: list[Flow] = []
@@ -171,7 +188,7 @@ class ResidencyMap:
                 seen.add((other, inbound))
                 top_key = key_path.split(".")[0].split("[")[0]
                 lineage = (registration.get("property_dependencies") or {}).get(top_key, [])
-                flows.append(Flow(view.urn, other, inbound, self._what(lineage, view)))
+                flows.append(Flow(view.urn, other, other, inbound, self._what(lineage, view)))
             for cidr in _ingress_cidrs(registration):
                 if cidr in INTERNET:
                     continue
@@ -182,49 +199,51 @@ class ResidencyMap:
                     for own in own_networks
                 ):
                     continue
-                source = cidr
+                source, source_region = f"network {cidr} (not in this project)", None
                 for peer, other_stack, other_region in peers:
                     if networks[0].version == peer.version and networks[0].subnet_of(peer):  # type: ignore[arg-type]
-                        source = f"{other_region or other_stack} ({other_stack} stack, {cidr})"
+                        source, source_region = f"{other_stack} stack {cidr}", other_region or None
                         break
-                protected = self._dependents(view.urn)
-                flows.append(Flow(view.urn, source, True, self._what(protected, view)))
+                what = self._what(self._behind(registration), view)
+                flows.append(Flow(view.urn, source_region, source, True, what, True))
         return flows
 
-    def mermaid(self) -> str:
-        """The map as a Markdown section with a Mermaid block, ready for a pull-request comment."""
-        flows = self.flows()
+    def mermaid(self, flows: list[Flow]) -> str:
+        """The map as a Mermaid block, ready for a pull-request comment."""
         endpoints = {flow.resource for flow in flows}
         shown = [view for view in self.views.values() if view.data_holding or view.urn in endpoints]
-        ids = {view.urn: f"r{index}" for index, view in enumerate(self.views.values())}
-        regions: dict[str, list[ResourceView]] = {}
-        for view in shown:
-            regions.setdefault(view.region or "unknown region", []).append(view)
-        others: dict[str, str] = {}
+        # Identifiers follow URN order so that the same stack always gives the same map.
+        ids = {urn: f"r{index}" for index, urn in enumerate(sorted(self.views))}
+        regions: dict[str, list[str]] = {}
+        for view in sorted(shown, key=lambda v: v.name):
+            if view.data_holding:
+                node = f'{ids[view.urn]}[("{_escape(_short(view.type) + " " + view.name)}<br/>'
+                node += f'{_escape(view.classification or "unclassified")}")]'
+            else:
+                node = f'{ids[view.urn]}["{_escape(_short(view.type) + " " + view.name)}"]'
+            regions.setdefault(view.region or "unknown region", []).append(node)
+        outside: dict[str, str] = {}
         for flow in flows:
-            if flow.other not in regions:
-                others.setdefault(flow.other, f"x{len(others)}")
+            if flow.other not in outside:
+                outside[flow.other] = f"x{len(outside)}"
+                node = f'{outside[flow.other]}(["{_escape(flow.other)}"])'
+                regions.setdefault(flow.other_region or "outside this project", []).append(node)
 
         lines = ["```mermaid", "flowchart LR"]
         for region in sorted(regions):
             jurisdiction = jurisdiction_of_region(region)
             title = f"{region} · {jurisdiction.code} · {jurisdiction.law}" if jurisdiction else region
             lines.append(f'  subgraph {_id(region)}["{_escape(title)}"]')
-            for view in sorted(regions[region], key=lambda v: v.name):
-                label = f"{_short(view.type)} {view.name}<br/>{view.classification or 'unclassified'}"
-                shape = ('[("', '")]') if view.data_holding else ('["', '"]')
-                lines.append(f"    {ids[view.urn]}{shape[0]}{_escape(label)}{shape[1]}")
+            lines.extend(f"    {node}" for node in regions[region])
             lines.append("  end")
-        for other, node in others.items():
-            lines.append(f'  {node}(["{_escape(other)}"])')
         for flow in flows:
-            target = ids[flow.resource]
-            other = others.get(flow.other) or _id(flow.other)
-            label = _escape(flow.what)
-            if flow.inbound:
-                lines.append(f'  {other} -- "{label}" --> {target}')
+            here, there, label = ids[flow.resource], outside[flow.other], _escape(flow.what)
+            if flow.network:
+                lines.append(f'  {there} <-- "network reach: {label}" --> {here}')
+            elif flow.inbound:
+                lines.append(f'  {there} -- "{label}" --> {here}')
             else:
-                lines.append(f'  {target} -- "{label}" --> {other}')
+                lines.append(f'  {here} -- "{label}" --> {there}')
         lines.append("```")
         return "\n".join(lines)
 
@@ -240,7 +259,7 @@ class ResidencyMap:
             [
                 f"### Residency map: stack `{self.stack}`",
                 "",
-                self.mermaid(),
+                self.mermaid(flows),
                 "",
                 summary,
                 "",

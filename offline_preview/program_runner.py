@@ -34,7 +34,11 @@ class _Diagnostics(logging.Handler):
 def _user_traceback(error: BaseException, program_dir: Path) -> str:
     """The error with only the program's own frames, as the language host reports an unhandled exception."""
     frames = traceback.extract_tb(error.__traceback__)
-    own = [frame for frame in frames if Path(frame.filename).resolve().is_relative_to(program_dir)]
+    own = [
+        frame
+        for frame in frames
+        if Path(frame.filename).is_file() and Path(frame.filename).resolve().is_relative_to(program_dir)
+    ]
     lines = traceback.format_list(own or frames)
     lines += traceback.format_exception_only(type(error), error)
     return "Traceback (most recent call last):\n" + "".join(lines)
@@ -48,7 +52,7 @@ def run(spec: dict[str, Any]) -> dict[str, Any]:
     from pulumi.runtime.stack import run_in_stack
 
     from offline_preview.cloud_mocks import PlausibleCloudMocks
-    from offline_preview.recorder import RecordingMonitor
+    from offline_preview.recorder import EngineError, RecordingMonitor
 
     program_dir = Path(spec["program_dir"]).resolve()
     config: dict[str, str] = spec["config"]
@@ -96,7 +100,7 @@ def run(spec: dict[str, Any]) -> dict[str, Any]:
             runpy.run_path(str(main), run_name="__main__")
 
         loop.run_until_complete(run_in_stack(program))
-    except pulumi.RunError as run_error:
+    except (pulumi.RunError, EngineError) as run_error:
         error = str(run_error)
     except Exception as exception:
         error = "Program failed with an unhandled exception:\n" + _user_traceback(exception, program_dir)

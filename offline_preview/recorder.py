@@ -43,6 +43,10 @@ UNKNOWN_ID = rpc.UNKNOWN
 SECRET_SIGNATURE = {rpc._special_sig_key: rpc._special_secret_sig}
 
 
+class EngineError(Exception):
+    """A registration the engine itself would refuse, with the engine's message."""
+
+
 def package_of(token: str) -> str:
     """The package a type or function token belongs to: `aws:ec2/vpc:Vpc` -> `aws`."""
     if token.startswith(PROVIDER_TYPE_PREFIX):
@@ -167,7 +171,7 @@ class RecordingMonitor(MockMonitor):
         """Keep a registration in the order the engine would have received it."""
         with self._lock:
             if registration.urn in self.by_urn:
-                raise Exception(f"Duplicate resource URN '{registration.urn}'; try giving it a unique name")
+                raise EngineError(f"Duplicate resource URN '{registration.urn}'; try giving it a unique name")
             self.registrations.append(registration)
             self.by_urn[registration.urn] = registration
 
@@ -184,7 +188,7 @@ class RecordingMonitor(MockMonitor):
     def _default_provider(self, package: str, version: str, user: str) -> str:
         """The package's default provider reference, registering the provider on its first use."""
         if "*" in self.disabled_default_providers or package in self.disabled_default_providers:
-            raise Exception(
+            raise EngineError(
                 f"Default provider for '{package}' disabled. '{user}' must use an explicit provider."
             )
         with self._lock:
@@ -233,7 +237,7 @@ class RecordingMonitor(MockMonitor):
 
     def RegisterStackInvokeTransform(self, request: Any) -> Any:
         """Invoke transforms are not run offline: refuse them instead of previewing something else."""
-        raise Exception(
+        raise EngineError(
             "the offline preview does not run invoke transforms (pulumi.runtime.register_invoke_transform); "
             "preview this program with the Pulumi CLI"
         )

@@ -99,7 +99,7 @@ def document(stack: str, views: list[ResourceView], results: list[PackResult]) -
     """The `--json` document."""
     return {
         "stack": stack,
-        "resources": [view.to_json() for view in views],
+        "resources": [view.to_json() for view in sorted(views, key=lambda view: view.urn)],
         "policyViolations": [
             violation.to_json()
             for result in results
