@@ -1,0 +1,638 @@
+"""RegionalCluster under Pulumi mocks: isolated database tier, encrypted in-region EKS, locked-down ALB."""
+
+from __future__ import annotations
+
+import dataclasses
+import ipaddress
+import json
+from typing import Any
+
+import pulumi
+import pytest
+
+from components.regional_cluster import (
+    CONTROL_PLANE_LOG_TYPES,
+    RegionalCluster,
+    RegionalClusterArgs,
+    plan_subnets,
+)
+from residency.facts import CLASSIFICATION_TAG
+from tests.components.conftest import MockCloud, Registration
+
+REGION = "eu-west-1"
+NAME = "eu"
+COMPONENT_TYPE = "residency:components:RegionalCluster"
+VPC_CIDR = "10.10.0.0/16"
+PEER_CIDR = "10.20.0.0/16"
+CERTIFICATE = "arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c-4b5a-6789-abcd-ef0123456789"
+ADMIN = "arn:aws:iam::123456789012:role/platform-admins"
+
+BASELINE = RegionalClusterArgs(
+    vpc_cidr=VPC_CIDR,
+    kubernetes_version="1.33",
+    node_instance_types=("m6i.large",),
+    node_min_size=2,
+    node_desired_size=3,
+    node_max_size=6,
+    public_access_cidrs=("203.0.113.0/24",),
+    peer_vpc_cidr=PEER_CIDR,
+    peering_connection_id="pcx-0123456789abcdef0",
+    certificate_arn=CERTIFICATE,
+)
+
+EKS = "aws:eks/cluster:Cluster"
+KMS_KEY = "aws:kms/key:Key"
+ROUTE = "aws:ec2/route:Route"
+ASSOCIATION = "aws:ec2/routeTableAssociation:RouteTableAssociation"
+LISTENER = "aws:lb/listener:Listener"
+INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+EGRESS_RULE = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
+NETWORK_POLICY = "kubernetes:networking.k8s.io/v1:NetworkPolicy"
+ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
+
+
+def deploy(cloud: MockCloud, **changes: Any) -> RegionalCluster:
+    """Run a RegionalCluster from the baseline args with some fields changed, behind an eu-west-1 provider."""
+    args = dataclasses.replace(BASELINE, **changes)
+
+    def program() -> RegionalCluster:
+        provider = cloud.aws_provider(REGION)
+        return RegionalCluster(NAME, args, opts=pulumi.ResourceOptions(providers=[provider]))
+
+    return cloud.run(program)
+
+
+def resource_id(cloud: MockCloud, type_token: str, name: str) -> str:
+    """The physical id the mocked cloud gave a resource."""
+    registration = cloud.one(type_token, name)
+    return str(cloud.monitor.resources[registration.urn].id)
+
+
+def policy_spec(cloud: MockCloud, namespace: str, policy_name: str) -> dict[str, Any]:
+    """The spec of the NetworkPolicy with this Kubernetes name in this namespace."""
+    matches = [
+        r
+        for r in cloud.of_type(NETWORK_POLICY)
+        if r.inputs["metadata"]["namespace"] == namespace and r.inputs["metadata"]["name"] == policy_name
+    ]
+    assert len(matches) == 1, f"expected one NetworkPolicy {namespace}/{policy_name}, found {len(matches)}"
+    return dict(matches[0].inputs["spec"])
+
+
+def tcp(port: int) -> list[dict[str, Any]]:
+    """A NetworkPolicy port list as registered (numbers arrive as floats over the wire)."""
+    return [{"protocol": "TCP", "port": float(port)}]
+
+
+def attached_policies(cloud: MockCloud, role_name: str) -> set[str]:
+    """Managed policy names attached to the role with this logical name."""
+    role = cloud.one("aws:iam/role:Role", role_name)
+    physical_name = cloud.outputs_of(role)["name"]
+    return {
+        str(r.inputs["policyArn"]).rsplit("policy/", 1)[-1]
+        for r in cloud.of_type(ATTACHMENT)
+        if r.inputs["role"] == physical_name
+    }
+
+
+# --- Validation at construction ---
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"node_min_size": 4, "node_desired_size": 3}, "node_min_size <= node_desired_size"),
+        ({"node_desired_size": 7}, "node_desired_size <= node_max_size"),
+        ({"node_max_size": 0, "node_min_size": 0, "node_desired_size": 0}, "node_max_size"),
+        ({"nat_gateway_count": 0}, "nat_gateway_count"),
+        ({"nat_gateway_count": 4}, "nat_gateway_count"),
+        ({"availability_zone_count": 1}, "availability_zone_count"),
+        ({"vpc_cidr": "10.10.0.0/33"}, "vpc_cidr"),
+        ({"vpc_cidr": "10.10.0.1/16"}, "vpc_cidr"),
+        ({"vpc_cidr": "8.8.0.0/16"}, "private"),
+        ({"vpc_cidr": "10.10.0.0/24"}, "/16 to /20"),
+        ({"public_access_cidrs": ("0.0.0.0/0",)}, "whole internet"),
+        ({"peer_vpc_cidr": "10.10.128.0/17"}, "overlaps"),
+        ({"peer_vpc_cidr": None}, "needs peer_vpc_cidr"),
+        ({"admin_principal_arns": ("arn:aws:sts::123456789012:assumed-role/x/y",)}, "admin_principal_arns"),
+        ({"certificate_arn": "not-an-arn"}, "certificate_arn"),
+        ({"kubernetes_version": "latest"}, "kubernetes_version"),
+        ({"node_instance_types": ()}, "node_instance_types"),
+        ({"log_retention_days": 10}, "log_retention_days"),
+        ({"telemetry_namespace": "microservices"}, "must differ"),
+        ({"pod_security_level": "relaxed"}, "pod_security_level"),
+        ({"health_check_path": "healthz"}, "health_check_path"),
+    ],
+)
+def test_invalid_args_are_rejected_with_the_field_named(changes: dict[str, Any], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        dataclasses.replace(BASELINE, **changes)
+
+
+def test_nat_gateway_count_defaults_to_one_per_zone() -> None:
+    assert BASELINE.nat_gateways == 3
+    assert dataclasses.replace(BASELINE, nat_gateway_count=1).nat_gateways == 1
+
+
+@pytest.mark.parametrize("prefix", [16, 18, 20])
+@pytest.mark.parametrize("zones", [2, 3, 6])
+def test_subnet_plan_stays_inside_the_vpc_without_overlap(prefix: int, zones: int) -> None:
+    vpc = ipaddress.IPv4Network(f"10.0.0.0/{prefix}")
+    plan = plan_subnets(str(vpc), zones)
+    blocks = [ipaddress.IPv4Network(c) for c in plan.public + plan.private + plan.database]
+    assert len(plan.public) == len(plan.private) == len(plan.database) == zones
+    assert all(block.subnet_of(vpc) for block in blocks)
+    for index, block in enumerate(blocks):
+        assert not any(block.overlaps(other) for other in blocks[index + 1 :])
+
+
+# --- Encryption, keys and logging ---
+
+
+def test_secrets_are_encrypted_with_a_rotated_single_region_key_in_the_cluster_region(
+    cloud: MockCloud,
+) -> None:
+    deploy(cloud)
+    key = cloud.one(KMS_KEY, f"{NAME}-secrets-key")
+    assert key.inputs["enableKeyRotation"] is True
+    assert key.inputs["multiRegion"] is False
+    assert cloud.region_of(key) == REGION
+    cluster = cloud.one(EKS, f"{NAME}-cluster")
+    assert cloud.region_of(cluster) == REGION
+    key_arn = cloud.outputs_of(key)["arn"]
+    assert key_arn.split(":")[3] == REGION
+    assert cluster.inputs["encryptionConfig"] == {"provider": {"keyArn": key_arn}, "resources": ["secrets"]}
+
+
+def test_cluster_role_may_use_only_the_secrets_key(cloud: MockCloud) -> None:
+    deploy(cloud)
+    key_arn = cloud.outputs_of(cloud.one(KMS_KEY, f"{NAME}-secrets-key"))["arn"]
+    document = json.loads(
+        cloud.one("aws:iam/rolePolicy:RolePolicy", f"{NAME}-cluster-secrets-key").inputs["policy"]
+    )
+    assert [statement["Resource"] for statement in document["Statement"]] == [key_arn]
+    assert not any("*" in action for statement in document["Statement"] for action in statement["Action"])
+
+
+def test_every_control_plane_log_type_goes_to_an_encrypted_log_group_created_first(cloud: MockCloud) -> None:
+    deploy(cloud)
+    cluster = cloud.one(EKS, f"{NAME}-cluster")
+    assert sorted(cluster.inputs["enabledClusterLogTypes"]) == sorted(CONTROL_PLANE_LOG_TYPES)
+    assert set(CONTROL_PLANE_LOG_TYPES) == {"api", "audit", "authenticator", "controllerManager", "scheduler"}
+    log_group = cloud.one("aws:cloudwatch/logGroup:LogGroup", f"{NAME}-control-plane-logs")
+    assert log_group.inputs["name"] == f"/aws/eks/{cluster.inputs['name']}/cluster"
+    assert log_group.inputs["retentionInDays"] == 90
+    assert log_group.inputs["tags"][CLASSIFICATION_TAG] == "internal"
+    logs_key = cloud.one(KMS_KEY, f"{NAME}-logs-key")
+    assert log_group.inputs["kmsKeyId"] == cloud.outputs_of(logs_key)["arn"]
+    assert logs_key.inputs["enableKeyRotation"] is True
+    assert logs_key.inputs["multiRegion"] is False
+
+
+def test_logs_key_lets_only_this_regions_cloudwatch_logs_use_it(cloud: MockCloud) -> None:
+    deploy(cloud)
+    policy = json.loads(cloud.one(KMS_KEY, f"{NAME}-logs-key").inputs["policy"])
+    services = [s for s in policy["Statement"] if "Service" in s["Principal"]]
+    assert [s["Principal"]["Service"] for s in services] == [f"logs.{REGION}.amazonaws.com"]
+    assert services[0]["Condition"]["ArnLike"]["kms:EncryptionContext:aws:logs:arn"].startswith(
+        f"arn:aws:logs:{REGION}:"
+    )
+
+
+def test_vpc_flow_logs_go_to_an_encrypted_log_group(cloud: MockCloud) -> None:
+    deploy(cloud)
+    flow_log = cloud.one("aws:ec2/flowLog:FlowLog", f"{NAME}-flow-logs")
+    log_group = cloud.one("aws:cloudwatch/logGroup:LogGroup", f"{NAME}-flow-logs")
+    assert flow_log.inputs["vpcId"] == resource_id(cloud, "aws:ec2/vpc:Vpc", f"{NAME}-vpc")
+    assert flow_log.inputs["logDestination"] == cloud.outputs_of(log_group)["arn"]
+    assert flow_log.inputs["trafficType"] == "ALL"
+    assert log_group.inputs["kmsKeyId"] == cloud.outputs_of(cloud.one(KMS_KEY, f"{NAME}-logs-key"))["arn"]
+
+
+# --- API endpoint and access ---
+
+
+def test_api_endpoint_is_private_and_public_only_for_configured_cidrs(cloud: MockCloud) -> None:
+    deploy(cloud)
+    vpc_config = cloud.one(EKS, f"{NAME}-cluster").inputs["vpcConfig"]
+    assert vpc_config["endpointPrivateAccess"] is True
+    assert vpc_config["endpointPublicAccess"] is True
+    assert vpc_config["publicAccessCidrs"] == ["203.0.113.0/24"]
+
+
+def test_public_api_endpoint_is_off_without_cidrs(cloud: MockCloud) -> None:
+    deploy(cloud, public_access_cidrs=())
+    vpc_config = cloud.one(EKS, f"{NAME}-cluster").inputs["vpcConfig"]
+    assert vpc_config["endpointPrivateAccess"] is True
+    assert vpc_config["endpointPublicAccess"] is False
+    assert "publicAccessCidrs" not in vpc_config
+
+
+def test_access_is_by_api_access_entries_with_admins_scoped_to_the_cluster(cloud: MockCloud) -> None:
+    deploy(cloud, admin_principal_arns=(ADMIN,))
+    access = cloud.one(EKS, f"{NAME}-cluster").inputs["accessConfig"]
+    assert access == {"authenticationMode": "API", "bootstrapClusterCreatorAdminPermissions": True}
+    entry = cloud.one("aws:eks/accessEntry:AccessEntry", f"{NAME}-admin-0")
+    assert entry.inputs["principalArn"] == ADMIN
+    association = cloud.one("aws:eks/accessPolicyAssociation:AccessPolicyAssociation", f"{NAME}-admin-0")
+    assert association.inputs["policyArn"].endswith(":cluster-access-policy/AmazonEKSClusterAdminPolicy")
+    assert association.inputs["accessScope"] == {"type": "cluster"}
+    assert association.inputs["clusterName"] == entry.inputs["clusterName"] == f"{NAME}-cluster"
+
+
+def test_no_access_entries_without_configured_admins(cloud: MockCloud) -> None:
+    deploy(cloud)
+    assert cloud.of_type("aws:eks/accessEntry:AccessEntry") == []
+
+
+# --- IAM: least privilege ---
+
+
+def test_cluster_and_node_roles_carry_only_the_managed_policies_eks_requires(cloud: MockCloud) -> None:
+    deploy(cloud)
+    assert attached_policies(cloud, f"{NAME}-cluster-role") == {"AmazonEKSClusterPolicy"}
+    assert attached_policies(cloud, f"{NAME}-node-role") == {
+        "AmazonEKSWorkerNodePolicy",
+        "AmazonEKS_CNI_Policy",
+        "AmazonEC2ContainerRegistryPullOnly",
+    }
+    cluster_trust = json.loads(
+        cloud.one("aws:iam/role:Role", f"{NAME}-cluster-role").inputs["assumeRolePolicy"]
+    )
+    assert [s["Principal"] for s in cluster_trust["Statement"]] == [{"Service": "eks.amazonaws.com"}]
+    node_trust = json.loads(cloud.one("aws:iam/role:Role", f"{NAME}-node-role").inputs["assumeRolePolicy"])
+    assert [s["Principal"] for s in node_trust["Statement"]] == [{"Service": "ec2.amazonaws.com"}]
+
+
+def test_oidc_provider_trusts_the_cluster_issuer_for_sts(cloud: MockCloud) -> None:
+    component = deploy(cloud)
+    cluster_identities = cloud.outputs_of(cloud.one(EKS, f"{NAME}-cluster"))["identities"]
+    issuer = cluster_identities[0]["oidcs"][0]["issuer"]
+    provider = cloud.one("aws:iam/openIdConnectProvider:OpenIdConnectProvider", f"{NAME}-oidc")
+    assert provider.inputs["url"] == issuer
+    assert provider.inputs["clientIdLists"] == ["sts.amazonaws.com"]
+    assert cloud.resolve(component.oidc_issuer_url) == issuer
+
+
+def test_ebs_csi_addon_runs_as_an_irsa_role_bound_to_its_service_account(cloud: MockCloud) -> None:
+    deploy(cloud)
+    role = cloud.one("aws:iam/role:Role", f"{NAME}-ebs-csi")
+    addon = cloud.one("aws:eks/addon:Addon", f"{NAME}-ebs-csi")
+    assert addon.inputs["addonName"] == "aws-ebs-csi-driver"
+    assert addon.inputs["serviceAccountRoleArn"] == cloud.outputs_of(role)["arn"]
+    trust = json.loads(role.inputs["assumeRolePolicy"])["Statement"]
+    oidc_arn = cloud.outputs_of(
+        cloud.one("aws:iam/openIdConnectProvider:OpenIdConnectProvider", f"{NAME}-oidc")
+    )
+    assert [s["Principal"] for s in trust] == [{"Federated": oidc_arn["arn"]}]
+    conditions = trust[0]["Condition"]["StringEquals"]
+    assert sorted(conditions.values()) == [
+        "sts.amazonaws.com",
+        "system:serviceaccount:kube-system:ebs-csi-controller-sa",
+    ]
+    assert attached_policies(cloud, f"{NAME}-ebs-csi") == {"service-role/AmazonEBSCSIDriverPolicy"}
+
+
+def test_vpc_cni_addon_enforces_network_policies(cloud: MockCloud) -> None:
+    deploy(cloud)
+    addon = cloud.one("aws:eks/addon:Addon", f"{NAME}-vpc-cni")
+    assert addon.inputs["addonName"] == "vpc-cni"
+    assert json.loads(addon.inputs["configurationValues"]) == {"enableNetworkPolicy": "true"}
+
+
+# --- Nodes ---
+
+
+def test_node_group_runs_in_the_private_subnets_sized_from_args(cloud: MockCloud) -> None:
+    deploy(cloud)
+    node_group = cloud.one("aws:eks/nodeGroup:NodeGroup", f"{NAME}-nodes")
+    private = [resource_id(cloud, "aws:ec2/subnet:Subnet", f"{NAME}-private-{i}") for i in range(3)]
+    assert node_group.inputs["subnetIds"] == private
+    assert node_group.inputs["scalingConfig"] == {"minSize": 2, "desiredSize": 3, "maxSize": 6}
+    assert node_group.inputs["instanceTypes"] == ["m6i.large"]
+    assert node_group.inputs["launchTemplate"]["id"] == resource_id(
+        cloud, "aws:ec2/launchTemplate:LaunchTemplate", f"{NAME}-nodes"
+    )
+
+
+def test_node_launch_template_encrypts_disks_and_requires_imdsv2(cloud: MockCloud) -> None:
+    deploy(cloud)
+    template = cloud.one("aws:ec2/launchTemplate:LaunchTemplate", f"{NAME}-nodes")
+    assert [m["ebs"]["encrypted"] for m in template.inputs["blockDeviceMappings"]] == ["true"]
+    assert template.inputs["metadataOptions"]["httpTokens"] == "required"
+    cluster_group = cloud.outputs_of(cloud.one(EKS, f"{NAME}-cluster"))["vpcConfig"]["clusterSecurityGroupId"]
+    node_group = resource_id(cloud, "aws:ec2/securityGroup:SecurityGroup", f"{NAME}-node-sg")
+    assert template.inputs["vpcSecurityGroupIds"] == [cluster_group, node_group]
+
+
+def test_node_security_group_admits_only_the_load_balancer_on_the_application_port(cloud: MockCloud) -> None:
+    component = deploy(cloud)
+    node_group = resource_id(cloud, "aws:ec2/securityGroup:SecurityGroup", f"{NAME}-node-sg")
+    assert cloud.resolve(component.node_security_group_id) == node_group
+    rules = [r for r in cloud.of_type(INGRESS_RULE) if r.inputs["securityGroupId"] == node_group]
+    assert [(r.inputs["fromPort"], r.inputs["toPort"], r.inputs.get("cidrIpv4")) for r in rules] == [
+        (8080, 8080, None)
+    ]
+    alb_group = resource_id(cloud, "aws:ec2/securityGroup:SecurityGroup", f"{NAME}-alb-sg")
+    assert rules[0].inputs["referencedSecurityGroupId"] == alb_group
+    assert [r for r in cloud.of_type(EGRESS_RULE) if r.inputs["securityGroupId"] == node_group] == []
+
+
+# --- Network isolation ---
+
+
+def database_route_table(cloud: MockCloud) -> str:
+    return resource_id(cloud, "aws:ec2/routeTable:RouteTable", f"{NAME}-database-rt")
+
+
+def routes_of(cloud: MockCloud, route_table_id: str) -> list[Registration]:
+    return [r for r in cloud.of_type(ROUTE) if r.inputs["routeTableId"] == route_table_id]
+
+
+def test_database_subnets_have_no_route_to_the_internet(cloud: MockCloud) -> None:
+    deploy(cloud)
+    table = database_route_table(cloud)
+    routes = routes_of(cloud, table)
+    assert not any(r.inputs.get("destinationCidrBlock") == "0.0.0.0/0" for r in routes)
+    assert not any(r.inputs.get(key) for r in routes for key in ("gatewayId", "natGatewayId"))
+    # The only route besides the implicit local one is the peer range through the peering connection.
+    assert [(r.inputs["destinationCidrBlock"], r.inputs["vpcPeeringConnectionId"]) for r in routes] == [
+        (PEER_CIDR, "pcx-0123456789abcdef0")
+    ]
+    database_subnets = {resource_id(cloud, "aws:ec2/subnet:Subnet", f"{NAME}-database-{i}") for i in range(3)}
+    tables_of_database_subnets = {
+        r.inputs["routeTableId"]
+        for r in cloud.of_type(ASSOCIATION)
+        if r.inputs["subnetId"] in database_subnets
+    }
+    assert tables_of_database_subnets == {table}
+    assert {
+        r.inputs["subnetId"] for r in cloud.of_type(ASSOCIATION) if r.inputs["routeTableId"] == table
+    } == (database_subnets)
+
+
+def test_database_route_table_has_no_routes_without_peering(cloud: MockCloud) -> None:
+    deploy(cloud, peering_connection_id=None)
+    assert routes_of(cloud, database_route_table(cloud)) == []
+
+
+def test_database_subnets_are_not_public_and_outputs_name_their_cidrs(cloud: MockCloud) -> None:
+    component = deploy(cloud)
+    subnets = [cloud.one("aws:ec2/subnet:Subnet", f"{NAME}-database-{i}") for i in range(3)]
+    assert component.database_subnet_cidrs == [s.inputs["cidrBlock"] for s in subnets]
+    assert not any(s.inputs.get("mapPublicIpOnLaunch") for s in subnets)
+
+
+@pytest.mark.parametrize(("nat_gateway_count", "expected"), [(None, 3), (1, 1)])
+def test_private_subnets_reach_the_internet_only_through_nat(
+    cloud: MockCloud, nat_gateway_count: int | None, expected: int
+) -> None:
+    deploy(cloud, nat_gateway_count=nat_gateway_count)
+    nats = cloud.of_type("aws:ec2/natGateway:NatGateway")
+    assert len(nats) == expected
+    public_subnets = {resource_id(cloud, "aws:ec2/subnet:Subnet", f"{NAME}-public-{i}") for i in range(3)}
+    assert {n.inputs["subnetId"] for n in nats} <= public_subnets
+    nat_ids = {resource_id(cloud, "aws:ec2/natGateway:NatGateway", n.name) for n in nats}
+    for index in range(3):
+        table = resource_id(cloud, "aws:ec2/routeTable:RouteTable", f"{NAME}-private-{index}")
+        defaults = [r for r in routes_of(cloud, table) if r.inputs["destinationCidrBlock"] == "0.0.0.0/0"]
+        assert len(defaults) == 1
+        assert defaults[0].inputs["natGatewayId"] in nat_ids
+        assert not defaults[0].inputs.get("gatewayId")
+
+
+def test_subnet_tiers_are_tagged_for_the_load_balancers_they_host(cloud: MockCloud) -> None:
+    deploy(cloud)
+    for index in range(3):
+        public = cloud.one("aws:ec2/subnet:Subnet", f"{NAME}-public-{index}").inputs
+        private = cloud.one("aws:ec2/subnet:Subnet", f"{NAME}-private-{index}").inputs
+        assert public["tags"]["kubernetes.io/role/elb"] == "1"
+        assert public["mapPublicIpOnLaunch"] is False
+        assert private["tags"]["kubernetes.io/role/internal-elb"] == "1"
+    vpc = cloud.one("aws:ec2/vpc:Vpc", f"{NAME}-vpc").inputs
+    assert vpc["cidrBlock"] == VPC_CIDR
+    assert vpc["enableDnsSupport"] is True
+
+
+def test_default_security_group_is_stripped_of_rules(cloud: MockCloud) -> None:
+    deploy(cloud)
+    default = cloud.one("aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", f"{NAME}-default-sg").inputs
+    assert not default.get("ingress") and not default.get("egress")
+
+
+# --- Regional load balancer ---
+
+
+def test_load_balancer_is_internet_facing_protected_and_drops_invalid_headers(cloud: MockCloud) -> None:
+    component = deploy(cloud)
+    alb = cloud.one("aws:lb/loadBalancer:LoadBalancer", f"{NAME}-alb")
+    assert alb.inputs["internal"] is False
+    assert alb.inputs["loadBalancerType"] == "application"
+    assert alb.inputs["enableDeletionProtection"] is True
+    assert alb.inputs["dropInvalidHeaderFields"] is True
+    public = [resource_id(cloud, "aws:ec2/subnet:Subnet", f"{NAME}-public-{i}") for i in range(3)]
+    assert alb.inputs["subnets"] == public
+    assert alb.inputs["securityGroups"] == [
+        resource_id(cloud, "aws:ec2/securityGroup:SecurityGroup", f"{NAME}-alb-sg")
+    ]
+    outputs = cloud.outputs_of(alb)
+    assert cloud.resolve(component.load_balancer_dns_name) == outputs["dnsName"]
+    assert cloud.resolve(component.load_balancer_zone_id) == outputs["zoneId"]
+
+
+def test_load_balancer_security_group_admits_web_traffic_and_forwards_only_into_the_vpc(
+    cloud: MockCloud,
+) -> None:
+    deploy(cloud)
+    group = resource_id(cloud, "aws:ec2/securityGroup:SecurityGroup", f"{NAME}-alb-sg")
+    ingress = [r.inputs for r in cloud.of_type(INGRESS_RULE) if r.inputs["securityGroupId"] == group]
+    assert sorted((r["fromPort"], r["toPort"], r["cidrIpv4"], r["ipProtocol"]) for r in ingress) == [
+        (80, 80, "0.0.0.0/0", "tcp"),
+        (443, 443, "0.0.0.0/0", "tcp"),
+    ]
+    egress = [r.inputs for r in cloud.of_type(EGRESS_RULE) if r.inputs["securityGroupId"] == group]
+    assert [(r["fromPort"], r["toPort"], r["cidrIpv4"], r["ipProtocol"]) for r in egress] == [
+        (8080, 8080, VPC_CIDR, "tcp")
+    ]
+
+
+def test_https_listener_with_modern_tls_and_http_redirect_when_a_certificate_is_given(
+    cloud: MockCloud,
+) -> None:
+    deploy(cloud)
+    https = cloud.one(LISTENER, f"{NAME}-https").inputs
+    assert (https["port"], https["protocol"], https["certificateArn"]) == (443, "HTTPS", CERTIFICATE)
+    assert https["sslPolicy"].startswith("ELBSecurityPolicy-TLS13-")
+    target_group = cloud.outputs_of(cloud.one("aws:lb/targetGroup:TargetGroup", f"{NAME}-tg"))["arn"]
+    assert https["defaultActions"] == [{"type": "forward", "targetGroupArn": target_group}]
+    http = cloud.one(LISTENER, f"{NAME}-http").inputs
+    assert [a["type"] for a in http["defaultActions"]] == ["redirect"]
+    assert http["defaultActions"][0]["redirect"] == {
+        "port": "443",
+        "protocol": "HTTPS",
+        "statusCode": "HTTP_301",
+    }
+
+
+def test_plain_http_listener_and_no_port_443_without_a_certificate(cloud: MockCloud) -> None:
+    deploy(cloud, certificate_arn=None)
+    listeners = cloud.of_type(LISTENER)
+    assert [(r.inputs["port"], r.inputs["protocol"]) for r in listeners] == [(80, "HTTP")]
+    assert [a["type"] for a in listeners[0].inputs["defaultActions"]] == ["forward"]
+    group = resource_id(cloud, "aws:ec2/securityGroup:SecurityGroup", f"{NAME}-alb-sg")
+    assert [
+        r.inputs["fromPort"] for r in cloud.of_type(INGRESS_RULE) if r.inputs["securityGroupId"] == group
+    ] == [80]
+
+
+def test_target_group_takes_pod_ips_and_checks_the_configured_path(cloud: MockCloud) -> None:
+    component = deploy(cloud, health_check_path="/ready")
+    target_group = cloud.one("aws:lb/targetGroup:TargetGroup", f"{NAME}-tg")
+    assert target_group.inputs["targetType"] == "ip"
+    assert target_group.inputs["port"] == 8080
+    assert target_group.inputs["vpcId"] == resource_id(cloud, "aws:ec2/vpc:Vpc", f"{NAME}-vpc")
+    assert target_group.inputs["healthCheck"]["path"] == "/ready"
+    assert cloud.resolve(component.target_group_arn) == cloud.outputs_of(target_group)["arn"]
+
+
+# --- Kubernetes access and baseline ---
+
+
+def test_kubeconfig_is_secret_and_authenticates_with_aws_eks_get_token(cloud: MockCloud) -> None:
+    component = deploy(cloud)
+    assert cloud.is_secret(component.kubeconfig)
+    kubeconfig = json.loads(cloud.resolve(component.kubeconfig))
+    cluster = cloud.outputs_of(cloud.one(EKS, f"{NAME}-cluster"))
+    assert kubeconfig["clusters"][0]["cluster"]["server"] == cluster["endpoint"]
+    exec_config = kubeconfig["users"][0]["user"]["exec"]
+    assert exec_config["command"] == "aws"
+    assert exec_config["args"][:2] == ["eks", "get-token"]
+    assert exec_config["args"][exec_config["args"].index("--cluster-name") + 1] == f"{NAME}-cluster"
+    assert exec_config["args"][exec_config["args"].index("--region") + 1] == REGION
+    assert "token" not in kubeconfig["users"][0]["user"]
+
+
+def test_kubernetes_resources_use_the_clusters_provider(cloud: MockCloud) -> None:
+    deploy(cloud)
+    provider = cloud.one("pulumi:providers:kubernetes", f"{NAME}-kubernetes")
+    kubernetes = [r for r in cloud.registrations if r.type.startswith("kubernetes:")]
+    assert kubernetes
+    assert {r.provider.rsplit("::", 1)[0] for r in kubernetes} == {provider.urn}
+
+
+def test_namespaces_enforce_restricted_pod_security_and_state_their_classification(cloud: MockCloud) -> None:
+    deploy(cloud)
+    labels = {
+        r.inputs["metadata"]["name"]: r.inputs["metadata"]["labels"]
+        for r in cloud.of_type("kubernetes:core/v1:Namespace")
+    }
+    assert set(labels) == {"microservices", "telemetry"}
+    assert labels["microservices"][CLASSIFICATION_TAG] == "pii"
+    assert labels["telemetry"][CLASSIFICATION_TAG] == "telemetry"
+    assert all(ls["pod-security.kubernetes.io/enforce"] == "restricted" for ls in labels.values())
+
+
+@pytest.mark.parametrize("namespace", ["microservices", "telemetry"])
+def test_each_namespace_denies_all_traffic_by_default_except_dns(cloud: MockCloud, namespace: str) -> None:
+    deploy(cloud)
+    deny = policy_spec(cloud, namespace, "default-deny")
+    assert deny["podSelector"] == {}
+    assert sorted(deny["policyTypes"]) == ["Egress", "Ingress"]
+    assert "ingress" not in deny and "egress" not in deny
+    dns = policy_spec(cloud, namespace, "allow-dns-egress")
+    assert dns["policyTypes"] == ["Egress"]
+    (rule,) = dns["egress"]
+    assert rule["to"] == [
+        {
+            "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "kube-system"}},
+            "podSelector": {"matchLabels": {"k8s-app": "kube-dns"}},
+        }
+    ]
+    assert sorted((p["protocol"], p["port"]) for p in rule["ports"]) == [("TCP", 53), ("UDP", 53)]
+
+
+def test_microservices_allowances_are_the_load_balancer_telemetry_and_the_pii_database(
+    cloud: MockCloud,
+) -> None:
+    component = deploy(cloud)
+    from_alb = policy_spec(cloud, "microservices", "allow-ingress-from-load-balancer")
+    public_cidrs = [
+        cloud.one("aws:ec2/subnet:Subnet", f"{NAME}-public-{i}").inputs["cidrBlock"] for i in range(3)
+    ]
+    assert from_alb["ingress"] == [
+        {"from": [{"ipBlock": {"cidr": c}} for c in public_cidrs], "ports": tcp(8080)}
+    ]
+    to_telemetry = policy_spec(cloud, "microservices", "allow-egress-to-telemetry")
+    assert to_telemetry["egress"] == [
+        {
+            "to": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "telemetry"}}}],
+            "ports": tcp(5432),
+        }
+    ]
+    to_database = policy_spec(cloud, "microservices", "allow-egress-to-pii-database")
+    assert to_database["egress"] == [
+        {"to": [{"ipBlock": {"cidr": c}} for c in component.database_subnet_cidrs], "ports": tcp(5432)}
+    ]
+    names = {
+        r.inputs["metadata"]["name"]
+        for r in cloud.of_type(NETWORK_POLICY)
+        if r.inputs["metadata"]["namespace"] == "microservices"
+    }
+    assert names == {
+        "default-deny",
+        "allow-dns-egress",
+        "allow-ingress-from-load-balancer",
+        "allow-egress-to-telemetry",
+        "allow-egress-to-pii-database",
+    }
+
+
+def test_telemetry_admits_microservices_and_exchanges_only_postgres_with_the_peer(cloud: MockCloud) -> None:
+    deploy(cloud)
+    from_microservices = policy_spec(cloud, "telemetry", "allow-ingress-from-microservices")
+    assert from_microservices["ingress"] == [
+        {
+            "from": [
+                {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "microservices"}}}
+            ],
+            "ports": tcp(5432),
+        }
+    ]
+    peer = policy_spec(cloud, "telemetry", "allow-anonymised-replication-with-peer")
+    assert peer["ingress"] == [{"from": [{"ipBlock": {"cidr": PEER_CIDR}}], "ports": tcp(5432)}]
+    assert peer["egress"] == [{"to": [{"ipBlock": {"cidr": PEER_CIDR}}], "ports": tcp(5432)}]
+
+
+def test_no_cross_region_allowance_without_a_peer(cloud: MockCloud) -> None:
+    deploy(cloud, peer_vpc_cidr=None, peering_connection_id=None)
+    names = {r.inputs["metadata"]["name"] for r in cloud.of_type(NETWORK_POLICY)}
+    assert "allow-anonymised-replication-with-peer" not in names
+    assert not any(r.inputs.get("vpcPeeringConnectionId") for r in cloud.of_type(ROUTE))
+
+
+# --- Component shape ---
+
+
+def test_every_child_is_parented_to_the_component_named_from_it_and_in_its_region(cloud: MockCloud) -> None:
+    deploy(cloud)
+    component = cloud.one(COMPONENT_TYPE, NAME)
+    children = [r for r in cloud.registrations if r.urn not in (component.urn,) and r.name != f"aws-{REGION}"]
+    assert len(children) > 50
+    for child in children:
+        assert child.parent == component.urn, f"{child.type} {child.name} is not parented to the component"
+        assert child.name.startswith(f"{NAME}-"), f"{child.type} {child.name} is not named from the component"
+        assert f"::{COMPONENT_TYPE}${child.type}::" in child.urn
+        if child.type.startswith("aws:"):
+            assert cloud.region_of(child) == REGION, f"{child.type} {child.name} is outside {REGION}"
+
+
+def test_data_holding_log_groups_state_their_classification(cloud: MockCloud) -> None:
+    deploy(cloud)
+    log_groups = cloud.of_type("aws:cloudwatch/logGroup:LogGroup")
+    assert len(log_groups) == 2
+    assert all(r.inputs["tags"][CLASSIFICATION_TAG] == "internal" for r in log_groups)
+
+
+def test_component_name_must_make_a_valid_cluster_name() -> None:
+    with pytest.raises(ValueError, match="EKS cluster name"):
+        RegionalCluster("eu west", BASELINE)
