@@ -1,0 +1,156 @@
+"""The command end to end: a fresh process, a policy pack process over gRPC, the exit codes and outputs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from .conftest import FIXTURES, UNKNOWN, preview
+
+BASIC = str(FIXTURES / "basic")
+PACK = str(FIXTURES / "pack")
+KEY = "urn:pulumi:test::fixture::fixture:components:Store$aws:kms/key:Key::records-key"
+
+
+def _json(arguments: list[str]) -> tuple[int, dict[str, Any]]:
+    """Run the preview with --json and return its exit code and document."""
+    result = preview(*arguments, "--json")
+    assert result.returncode in (0, 1), result.stderr
+    return result.returncode, json.loads(result.stdout)
+
+
+def test_a_compliant_stack_exits_0_with_the_json_shape_of_the_issue() -> None:
+    """Default pack config (<pack>/config/test.json) allows eu-west-1: no mandatory violation."""
+    code, document = _json(["-s", "test", "-C", BASIC, "--policy-pack", PACK])
+    assert code == 0
+    assert set(document) == {"stack", "resources", "policyViolations"}
+    assert document["stack"] == "test"
+    key = next(resource for resource in document["resources"] if resource["urn"] == KEY)
+    assert key == {
+        "urn": KEY,
+        "type": "aws:kms/key:Key",
+        "name": "records-key",
+        "parent": "urn:pulumi:test::fixture::fixture:components:Store::records",
+        "provider": "urn:pulumi:test::fixture::pulumi:providers:aws::explicit",
+        "region": "eu-west-1",
+        "classification": "pii",
+    }
+    levels = {(v["policyName"], v["enforcementLevel"]) for v in document["policyViolations"]}
+    assert levels == {("fixture-count", "advisory")}
+    count = document["policyViolations"][0]
+    assert count["policyPack"] == "fixture-pack"
+    assert count["urn"] == "urn:pulumi:test::fixture::pulumi:pulumi:Stack::fixture-test"
+    assert count["message"].endswith("saw 13 resources")
+
+
+def test_a_mandatory_violation_exits_1_naming_the_policy_and_resource(tmp_path: Path) -> None:
+    """Config that allows only ap-south-1 makes the eu-west-1 PII key and secret violate fixture-region."""
+    config = tmp_path / "only-india.json"
+    config.write_text(json.dumps({"fixture-region": {"allowedRegions": ["ap-south-1"]}}))
+    code, document = _json(
+        ["-s", "test", "-C", BASIC, "--policy-pack", PACK, "--policy-pack-config", str(config)]
+    )
+    assert code == 1
+    mandatory = {
+        (v["policyName"], v["urn"])
+        for v in document["policyViolations"]
+        if v["enforcementLevel"] == "mandatory"
+    }
+    assert mandatory == {
+        ("fixture-region", KEY),
+        (
+            "fixture-region",
+            "urn:pulumi:test::fixture::fixture:components:Store$aws:secretsmanager/secret:Secret::records-secret",
+        ),
+    }
+    text = preview("-s", "test", "-C", BASIC, "--policy-pack", PACK, "--policy-pack-config", str(config))
+    assert text.returncode == 1
+    assert "[mandatory]  fixture-region  (aws:kms/key:Key: records-key)" in text.stdout
+    assert "records-key is in eu-west-1" in text.stdout
+
+
+def test_the_pack_receives_what_the_engine_would_send(tmp_path: Path) -> None:
+    """The echo policy reports its ResourceValidationArgs: props, provider, options and reconciled config."""
+    config = tmp_path / "echo.json"
+    config.write_text(
+        json.dumps({"fixture-echo": "advisory", "fixture-region": {"allowedRegions": ["eu-west-1"]}})
+    )
+    _, document = _json(
+        ["-s", "test", "-C", BASIC, "--policy-pack", PACK, "--policy-pack-config", str(config)]
+    )
+    echoes = {}
+    for violation in document["policyViolations"]:
+        if violation["policyName"] == "fixture-echo" and violation["message"].startswith("Echo.\n{"):
+            echoed = json.loads(violation["message"].split("\n", 1)[1])
+            echoes[echoed["urn"]] = echoed
+    key = echoes[KEY]
+    assert key["protect"] is True
+    assert key["parent"] == "urn:pulumi:test::fixture::fixture:components:Store::records"
+    assert key["props"]["enableKeyRotation"] is True
+    assert key["provider"]["urn"] == "urn:pulumi:test::fixture::pulumi:providers:aws::explicit"
+    assert key["provider"]["props"]["region"] == "eu-west-1"
+    assert key["config"] == {"marker": "initial-config"}
+    default = echoes["urn:pulumi:test::fixture::pulumi:providers:aws::default_7_51_1"]
+    assert default["props"]["defaultTags"] == '{"tags":{"managed-by":"pulumi"}}'
+    # Components and the stack are analysed too, as the engine analyses every registration.
+    assert "urn:pulumi:test::fixture::fixture:components:Store::records" in echoes
+    # An input that is unknown at preview makes the policy unable to run, as in a real preview.
+    unknown = [
+        v
+        for v in document["policyViolations"]
+        if v["policyName"] == "fixture-echo" and "can't be known during preview" in v["message"]
+    ]
+    assert {v["urn"].rsplit("::", 1)[1] for v in unknown} == {
+        "records-subnet",
+        "records-secret",
+        "records-secret-value",
+    }
+    assert UNKNOWN not in json.dumps(key)
+
+
+def test_a_failing_program_exits_2_and_shows_its_error() -> None:
+    """The program's own traceback, not the preview's."""
+    result = preview("-s", "test", "-C", str(FIXTURES / "failing"))
+    assert result.returncode == 2
+    assert "KeyError: 'customer-records'" in result.stderr
+    assert "failing/__main__.py" in result.stderr
+
+
+def test_a_resource_needing_a_disabled_default_provider_exits_2() -> None:
+    """`pulumi:disable-default-providers` is enforced as the engine enforces it."""
+    result = preview("-s", "nodefaults", "-C", BASIC)
+    assert result.returncode == 2
+    assert (
+        "Default provider for 'aws' disabled. 'aws:s3/bucket:Bucket' must use an explicit provider."
+        in result.stderr
+    )
+
+
+def test_a_failing_policy_pack_exits_2_and_shows_its_error() -> None:
+    """A pack that cannot start is a failed preview, not a pass."""
+    result = preview("-s", "test", "-C", BASIC, "--policy-pack", str(FIXTURES / "broken_pack"))
+    assert result.returncode == 2
+    assert "this policy pack is broken on purpose" in result.stderr
+
+
+def test_invalid_policy_config_exits_2_naming_the_policy(tmp_path: Path) -> None:
+    """The schema of fixture-region requires at least one region."""
+    config = tmp_path / "empty.json"
+    config.write_text(json.dumps({"fixture-region": {"allowedRegions": []}}))
+    result = preview("-s", "test", "-C", BASIC, "--policy-pack", PACK, "--policy-pack-config", str(config))
+    assert result.returncode == 2
+    assert "fixture-region: allowedRegions" in result.stderr
+
+
+def test_the_diagram_is_a_mermaid_residency_map(tmp_path: Path) -> None:
+    """One subgraph per region, data stores with their classification."""
+    diagram = tmp_path / "map.md"
+    result = preview("-s", "test", "-C", BASIC, "--diagram", str(diagram))
+    assert result.returncode == 0, result.stderr
+    text = diagram.read_text()
+    assert "```mermaid" in text
+    assert 'subgraph g_eu_west_1["eu-west-1 · EU · GDPR"]' in text
+    assert 'subgraph g_ap_south_1["ap-south-1 · IN' in text
+    assert "secretsmanager Secret records-secret<br/>pii" in text
+    assert "s3 Bucket archive<br/>anonymised" in text
