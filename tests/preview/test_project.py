@@ -1,4 +1,4 @@
-"""Stack config reaches the program as the CLI passes it: namespaced, JSON, defaults applied, secrets marked."""
+"""Stack config reaches the program as the CLI passes it: namespaced, JSON, defaults, secrets marked."""
 
 from __future__ import annotations
 
