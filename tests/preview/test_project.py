@@ -87,7 +87,7 @@ def test_secure_values_become_secret_placeholders(tmp_path: Path) -> None:
 
 def test_a_required_project_key_missing_from_the_stack_is_refused(tmp_path: Path) -> None:
     """As `pulumi preview` refuses it, naming the key."""
-    with pytest.raises(ProjectError, match=r"missing configuration value.*: required"):
+    with pytest.raises(ProjectError, match=r"missing configuration value.*Pulumi.yaml: shop:required"):
         load_stack(_project(tmp_path, stack="config:\n  aws:region: eu-west-1\n"), "dev")
 
 
