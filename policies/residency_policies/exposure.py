@@ -1,0 +1,269 @@
+"""Rule 6, pii-not-public: no PII store is reachable from the internet or from outside its own VPC.
+
+A store's security groups are found by lineage (or id) from its own inputs (`vpcSecurityGroupIds`,
+`securityGroupIds`, `vpcOptions.securityGroupIds`, an EFS file system's mount targets); their ingress rules
+are the groups' inline `ingress` blocks plus every `aws.ec2.SecurityGroupRule` and
+`aws.vpc.SecurityGroupIngressRule` attached to them. A CIDR must lie inside the CIDR blocks of the group's
+VPC, which is found by lineage from the group's `vpcId`: a peered VPC in the other region is outside it.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Any
+
+from .attributes import classifications
+from .classification import is_data_holding
+from .model import Resource, Stack
+from .settings import Settings
+from .values import UNKNOWN, Unknown, as_bool, child, elements, known_strings, value_at, values_at
+from .violations import Violation, violation
+
+NAME = "pii-not-public"
+DESCRIPTION = (
+    "PII stores are not publicly accessible, and no security-group rule opens them to 0.0.0.0/0, ::/0 or any "
+    "CIDR outside their own VPC (such as a peered VPC in another region)."
+)
+
+SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup"
+SECURITY_GROUP_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule"
+INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+VPC = "aws:ec2/vpc:Vpc"
+VPC_CIDR_ASSOCIATION = "aws:ec2/vpcIpv4CidrBlockAssociation:VpcIpv4CidrBlockAssociation"
+MOUNT_TARGET = "aws:efs/mountTarget:MountTarget"
+CLUSTER_INSTANCE = "aws:rds/clusterInstance:ClusterInstance"
+S3_BUCKETS = ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2")
+PUBLIC_ACCESS_BLOCK = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
+BUCKET_ACLS = ("aws:s3/bucketAcl:BucketAcl", "aws:s3/bucketAclV2:BucketAclV2")
+PUBLIC_ACLS = frozenset({"public-read", "public-read-write", "authenticated-read"})
+PUBLIC_ACCESS_FLAGS = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
+
+SECURITY_GROUP_INPUTS: dict[str, tuple[str, ...]] = {
+    "aws:rds/instance:Instance": ("vpcSecurityGroupIds",),
+    "aws:rds/cluster:Cluster": ("vpcSecurityGroupIds",),
+    "aws:docdb/cluster:Cluster": ("vpcSecurityGroupIds",),
+    "aws:neptune/cluster:Cluster": ("vpcSecurityGroupIds",),
+    "aws:redshift/cluster:Cluster": ("vpcSecurityGroupIds",),
+    "aws:elasticache/replicationGroup:ReplicationGroup": ("securityGroupIds",),
+    "aws:elasticache/cluster:Cluster": ("securityGroupIds",),
+    "aws:elasticache/serverlessCache:ServerlessCache": ("securityGroupIds",),
+    "aws:memorydb/cluster:Cluster": ("securityGroupIds",),
+    "aws:opensearch/domain:Domain": ("vpcOptions.securityGroupIds",),
+    "aws:elasticsearch/domain:Domain": ("vpcOptions.securityGroupIds",),
+    "aws:msk/cluster:Cluster": ("brokerNodeGroupInfo.securityGroups",),
+}
+"""Where each network-attached data store names its security groups, in wire names."""
+
+PUBLICLY_ACCESSIBLE = (
+    "aws:rds/instance:Instance",
+    "aws:rds/cluster:Cluster",
+    "aws:redshift/cluster:Cluster",
+)
+"""Types with a `publiclyAccessible` switch that gives them an internet-resolvable, public endpoint."""
+
+SEARCH_DOMAINS = ("aws:opensearch/domain:Domain", "aws:elasticsearch/domain:Domain")
+
+_OPEN = (ipaddress.ip_network("0.0.0.0/0"), ipaddress.ip_network("::/0"))
+
+
+def check(stack: Stack, settings: Settings) -> list[Violation]:
+    """Violations of pii-not-public in a stack."""
+    found: list[Violation] = []
+    for resource in stack.resources:
+        declared = classifications(resource)
+        if not isinstance(declared, frozenset) or not declared & settings.protected_classifications:
+            continue
+        if not is_data_holding(resource, settings):
+            continue
+        kinds = ", ".join(sorted(declared & settings.protected_classifications))
+        for problem, fix in problems(resource, stack):
+            found.append(_violation(resource, kinds, problem, fix, settings))
+    return found
+
+
+def problems(store: Resource, stack: Stack) -> list[tuple[str, str]]:
+    """What exposes a data store beyond its own VPC, each with how to fix it."""
+    found: list[tuple[str, str]] = []
+    public = as_bool(child(store.props, "publiclyAccessible"))
+    if store.type in PUBLICLY_ACCESSIBLE and (public is True or isinstance(public, Unknown)):
+        state = (
+            "publicly accessible" if public is True else "possibly publicly accessible (unknown at preview)"
+        )
+        found.append((f"it is {state}", "set publiclyAccessible to false."))
+    if store.type == "aws:rds/cluster:Cluster":
+        for instance in stack.of_type(CLUSTER_INSTANCE):
+            public_instance = as_bool(child(instance.props, "publiclyAccessible")) not in (False, None)
+            if public_instance and stack.refers_to(instance, "clusterIdentifier", store):
+                found.append((f"its instance {instance.label} is publicly accessible", "set it to false."))
+    if store.type in SEARCH_DOMAINS and not values_at(store.props, "vpcOptions.subnetIds"):
+        found.append(
+            ("its endpoint is public (no vpcOptions)", "place the domain in the VPC's isolated subnets.")
+        )
+    if store.type in S3_BUCKETS:
+        found.extend(_bucket_exposure(store, stack))
+    for group in _security_groups(store, stack):
+        if isinstance(group, str):
+            found.append(
+                (
+                    f"its security group {group} is not declared in this stack, so its rules cannot be seen",
+                    "declare the security group in the stack that owns the store.",
+                )
+            )
+            continue
+        found.extend(_group_exposure(group, stack))
+    return found
+
+
+def _security_groups(store: Resource, stack: Stack) -> list[Resource | str]:
+    """The store's security groups: the stack's resources, or the ids it names that are not in the stack."""
+    groups: list[Resource | str] = []
+    holders = [store]
+    paths = SECURITY_GROUP_INPUTS.get(store.type, ())
+    if store.type == "aws:efs/fileSystem:FileSystem":
+        holders = [t for t in stack.of_type(MOUNT_TARGET) if stack.refers_to(t, "fileSystemId", store)]
+        paths = ("securityGroups",)
+    for holder in holders:
+        for path in paths:
+            found = [d for d in stack.dependencies(holder, path) if d.type == SECURITY_GROUP]
+            groups.extend(g for g in found if g not in groups)
+            for value in values_at(holder.props, path):
+                if isinstance(value, Unknown) and not found:
+                    groups.append(f"({path} unknown at preview)")
+                elif isinstance(value, str) and value:
+                    named = [g for g in stack.named(value) if g.type == SECURITY_GROUP]
+                    if named:
+                        groups.extend(g for g in named if g not in groups)
+                    elif not found:
+                        groups.append(value)
+    return groups
+
+
+def _ingress_rules(group: Resource, stack: Stack) -> list[tuple[Resource, Any]]:
+    """Every ingress rule of a security group: inline blocks and separate rule resources."""
+    rules: list[tuple[Resource, Any]] = [(group, rule) for rule in elements(child(group.props, "ingress"))]
+    for rule in stack.of_type(SECURITY_GROUP_RULE):
+        if child(rule.props, "type") == "ingress" and stack.refers_to(rule, "securityGroupId", group):
+            rules.append((rule, rule.props))
+    for rule in stack.of_type(INGRESS_RULE):
+        if stack.refers_to(rule, "securityGroupId", group):
+            rules.append((rule, rule.props))
+    return rules
+
+
+def _group_exposure(group: Resource, stack: Stack) -> list[tuple[str, str]]:
+    found = []
+    vpc_cidrs = _vpc_cidrs(group, stack)
+    for owner, rule in _ingress_rules(group, stack):
+        where = f"{owner.label}" if owner is not group else f"an inline ingress rule of {group.label}"
+        if isinstance(rule, Unknown):
+            found.append((f"{where} is unknown at preview", "declare ingress rules with literal sources."))
+            continue
+        cidrs = [
+            *values_at(rule, "cidrBlocks"),
+            *values_at(rule, "ipv6CidrBlocks"),
+            *values_at(rule, "cidrIpv4"),
+            *values_at(rule, "cidrIpv6"),
+        ]
+        for cidr in cidrs:
+            problem = _cidr_problem(cidr, vpc_cidrs)
+            if problem:
+                found.append(
+                    (
+                        f"{where} admits {problem}",
+                        "admit only the security groups of the services that need the store (a source "
+                        "security group, never a CIDR outside the VPC).",
+                    )
+                )
+        prefix_lists = known_strings([*values_at(rule, "prefixListIds"), *values_at(rule, "prefixListId")])
+        if prefix_lists:
+            found.append(
+                (
+                    f"{where} admits prefix lists {prefix_lists}, whose CIDRs the stack cannot check",
+                    "admit source security groups instead of prefix lists.",
+                )
+            )
+    return found
+
+
+def _vpc_cidrs(group: Resource, stack: Stack) -> list[Any]:
+    """The IPv4 and IPv6 CIDR blocks of a security group's VPC (UNKNOWN entries where they are unknown)."""
+    vpcs = [d for d in stack.dependencies(group, "vpcId") if d.type == VPC]
+    vpc_id = child(group.props, "vpcId")
+    if not vpcs and isinstance(vpc_id, str):
+        vpcs = [v for v in stack.named(vpc_id) if v.type == VPC]
+    cidrs: list[Any] = []
+    for vpc in vpcs:
+        cidrs.append(child(vpc.props, "cidrBlock"))
+        ipv6 = child(vpc.props, "ipv6CidrBlock")
+        if ipv6 is not None:
+            cidrs.append(ipv6)
+        for association in stack.of_type(VPC_CIDR_ASSOCIATION):
+            if stack.refers_to(association, "vpcId", vpc):
+                cidrs.append(child(association.props, "cidrBlock"))
+    return cidrs
+
+
+def _cidr_problem(cidr: Any, vpc_cidrs: list[Any]) -> str | None:
+    """Why an ingress CIDR reaches beyond the VPC, or None when it lies inside one of its CIDR blocks."""
+    if isinstance(cidr, Unknown):
+        return "a CIDR that is unknown at preview"
+    if not isinstance(cidr, str) or not cidr:
+        return None
+    try:
+        network = ipaddress.ip_network(cidr, strict=False)
+    except ValueError:
+        return f"{cidr!r}, which is not a CIDR"
+    if network in _OPEN:
+        return f"{cidr}, the whole internet"
+    known = []
+    for block in vpc_cidrs:
+        if block is UNKNOWN or isinstance(block, Unknown):
+            continue
+        try:
+            known.append(ipaddress.ip_network(str(block), strict=False))
+        except ValueError:
+            continue
+    if any(network.version == block.version and network.subnet_of(block) for block in known):  # type: ignore[arg-type]
+        return None
+    if not known:
+        return f"{cidr}, which cannot be shown to lie inside the store's VPC (its CIDR is unknown)"
+    return f"{cidr}, which lies outside the store's VPC ({', '.join(str(b) for b in known)})"
+
+
+def _bucket_exposure(bucket: Resource, stack: Stack) -> list[tuple[str, str]]:
+    found = []
+    blocks = [b for b in stack.of_type(PUBLIC_ACCESS_BLOCK) if stack.refers_to(b, "bucket", bucket)]
+    if not blocks:
+        found.append(
+            (
+                "it has no public access block",
+                "add an aws.s3.BucketPublicAccessBlock with all four settings true.",
+            )
+        )
+    for block in blocks:
+        open_flags = [flag for flag in PUBLIC_ACCESS_FLAGS if as_bool(child(block.props, flag)) is not True]
+        if open_flags:
+            found.append((f"its {block.label} leaves {open_flags} off", "set all four settings to true."))
+    acls = [value_at(bucket.props, "acl")]
+    acls += [
+        value_at(acl.props, "acl")
+        for acl in stack.of_type(*BUCKET_ACLS)
+        if stack.refers_to(acl, "bucket", bucket)
+    ]
+    for acl in acls:
+        if acl in PUBLIC_ACLS:
+            found.append(
+                (f"it has the canned ACL {acl}", "use the private ACL (or none: bucket owner enforced).")
+            )
+    return found
+
+
+def _violation(resource: Resource, kinds: str, problem: str, fix: str, settings: Settings) -> Violation:
+    return violation(
+        resource,
+        f"{kinds} store is reachable from outside its own VPC: {problem}",
+        f"personal data protected by {settings.law} must be reachable only by this region's services; a "
+        "public endpoint or a CIDR outside the VPC (the internet, or a peered VPC in another region) lets it "
+        "be read from elsewhere.",
+        fix,
+    )

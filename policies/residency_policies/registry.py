@@ -1,0 +1,216 @@
+"""The single registry of the pack's rules (metadata, config schema, check) and the policies built from them.
+
+Every rule is mandatory by default; a policy config file can turn any of them to advisory or disabled by
+name. The pulumi-policy objects are a thin shell: they parse the policy's config, build the resource model
+and report what the plain check function finds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from pulumi_policy import (
+    EnforcementLevel,
+    Policy,
+    PolicyComplianceFramework,
+    PolicyConfigSchema,
+    ReportViolation,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    Severity,
+    StackValidationArgs,
+    StackValidationPolicy,
+)
+from pulumi_policy.proxy import UnknownValueError
+
+from residency.facts import JURISDICTIONS
+
+from . import classification, durability, encryption, exposure, jurisdiction, replication
+from .model import Resource, Stack, from_policy_resource, from_resource_args
+from .settings import (
+    ACCOUNT_IDS,
+    ADDITIONAL_DATA_HOLDING_TYPES,
+    ALLOWED_REGIONS,
+    JURISDICTION,
+    MINIMUM_BACKUP_RETENTION_DAYS,
+    PROTECTED_CLASSIFICATIONS,
+    REQUIRE_PROTECT,
+    RESIDENT,
+    Settings,
+    SettingsError,
+    schema_properties,
+)
+from .violations import Violation
+
+PACK_NAME = "residency"
+FRAMEWORK = PolicyComplianceFramework(
+    name="data-residency",
+    version="1",
+    specification=", ".join(sorted({j.law for j in JURISDICTIONS.values()})),
+)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule of the pack: what it forbids, what it reads from config, and the function that checks it."""
+
+    name: str
+    description: str
+    config: tuple[str, ...]
+    severity: Severity
+    remediation: str
+    check_resource: Callable[[Resource, Settings], list[Violation]] | None = None
+    check_stack: Callable[[Stack, Settings], list[Violation]] | None = None
+
+    @property
+    def properties(self) -> dict[str, dict[str, object]]:
+        """The JSON-schema properties of the rule's config."""
+        return schema_properties(JURISDICTION, *self.config)
+
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        classification.NAME,
+        classification.DESCRIPTION,
+        (ADDITIONAL_DATA_HOLDING_TYPES,),
+        Severity.HIGH,
+        "Tag (or label) every data-holding resource with data-classification: pii, telemetry, anonymised, "
+        "internal or public.",
+        check_resource=classification.check,
+    ),
+    Rule(
+        jurisdiction.NAME,
+        jurisdiction.DESCRIPTION,
+        (ALLOWED_REGIONS, RESIDENT),
+        Severity.CRITICAL,
+        "Deploy PII and telemetry only through the stack's region-pinned provider, in a region of the "
+        "stack's jurisdiction.",
+        check_stack=jurisdiction.check,
+    ),
+    Rule(
+        replication.NO_PII_REPLICATION,
+        replication.NO_PII_REPLICATION_DESCRIPTION,
+        (ACCOUNT_IDS,),
+        Severity.CRITICAL,
+        "Remove the cross-region or cross-account copy; replicate only anonymised derivatives.",
+        check_stack=replication.check_no_pii_replication,
+    ),
+    Rule(
+        replication.ANONYMISED_ONLY_REPLICATION,
+        replication.ANONYMISED_ONLY_REPLICATION_DESCRIPTION,
+        (ACCOUNT_IDS,),
+        Severity.CRITICAL,
+        "Copy across regions or accounts only resources classified anonymised, referenced from this stack.",
+        check_stack=replication.check_anonymised_only_replication,
+    ),
+    Rule(
+        encryption.NAME,
+        encryption.DESCRIPTION,
+        (PROTECTED_CLASSIFICATIONS,),
+        Severity.HIGH,
+        "Encrypt with an aws.kms.Key declared in the same stack and region, multi-region off.",
+        check_stack=encryption.check,
+    ),
+    Rule(
+        exposure.NAME,
+        exposure.DESCRIPTION,
+        (PROTECTED_CLASSIFICATIONS,),
+        Severity.CRITICAL,
+        "Keep PII stores private and admit only the security groups of this region's services.",
+        check_stack=exposure.check,
+    ),
+    Rule(
+        durability.NAME,
+        durability.DESCRIPTION,
+        (MINIMUM_BACKUP_RETENTION_DAYS, PROTECTED_CLASSIFICATIONS, REQUIRE_PROTECT),
+        Severity.HIGH,
+        "Turn on deletion protection, keep a final snapshot and enough backups, and declare protect=True.",
+        check_stack=durability.check,
+    ),
+)
+"""Every rule of the pack, in the order of the issue that defines them."""
+
+
+def _report(rule: Rule, violations: list[Violation], report_violation: ReportViolation) -> None:
+    for found in violations:
+        report_violation(found.message, found.urn)
+
+
+def _settings(rule: Rule, config: object, report_violation: ReportViolation) -> Settings | None:
+    try:
+        return Settings.parse(rule.name, rule.properties, dict(config) if config else {})  # type: ignore[call-overload]
+    except SettingsError as error:
+        report_violation(f"The policy pack is not configured: {error}", None)
+        return None
+
+
+def _unevaluable(rule: Rule, error: UnknownValueError, report_violation: ReportViolation) -> None:
+    # The SDK would turn this into an advisory note; for a residency rule an unchecked resource fails closed.
+    report_violation(f"{rule.name} could not be evaluated at preview: {error.message}", None)
+
+
+def _resource_policy(rule: Rule) -> Policy:
+    check = rule.check_resource
+    assert check is not None
+
+    def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+        settings = _settings(rule, args.get_config(), report_violation)
+        if settings is None:
+            return
+        try:
+            _report(rule, check(from_resource_args(args), settings), report_violation)
+        except UnknownValueError as error:
+            _unevaluable(rule, error, report_violation)
+
+    return ResourceValidationPolicy(
+        name=rule.name,
+        description=rule.description,
+        validate=validate,
+        enforcement_level=EnforcementLevel.MANDATORY,
+        config_schema=PolicyConfigSchema(properties=rule.properties, required=[JURISDICTION]),
+        severity=rule.severity,
+        framework=FRAMEWORK,
+        tags=["residency"],
+        remediation_steps=rule.remediation,
+    )
+
+
+def _stack_policy(rule: Rule) -> Policy:
+    check = rule.check_stack
+    assert check is not None
+
+    def validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:
+        settings = _settings(rule, args.get_config(), report_violation)
+        if settings is None:
+            return
+        try:
+            stack = Stack(from_policy_resource(resource) for resource in args.resources)
+            _report(rule, check(stack, settings), report_violation)
+        except UnknownValueError as error:
+            _unevaluable(rule, error, report_violation)
+
+    return StackValidationPolicy(
+        name=rule.name,
+        description=rule.description,
+        validate=validate,
+        enforcement_level=EnforcementLevel.MANDATORY,
+        config_schema=PolicyConfigSchema(properties=rule.properties, required=[JURISDICTION]),
+        severity=rule.severity,
+        framework=FRAMEWORK,
+        tags=["residency"],
+        remediation_steps=rule.remediation,
+    )
+
+
+def policies() -> list[Policy]:
+    """The pack's policies, ready for `PolicyPack` (building them starts nothing)."""
+    return [_resource_policy(rule) if rule.check_resource else _stack_policy(rule) for rule in RULES]
+
+
+def rule(name: str) -> Rule:
+    """The rule with this name."""
+    for candidate in RULES:
+        if candidate.name == name:
+            return candidate
+    raise KeyError(name)
