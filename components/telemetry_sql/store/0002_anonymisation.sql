@@ -137,17 +137,16 @@ BEGIN
         -- and a bucket whose marker exists is never written again (a later version would let a reader subtract
         -- the two and isolate the late rows).
         statement := format(
-            'WITH marker AS (INSERT INTO exchange_admin.published_buckets (bucket_start, min_subjects, group_count) '
-            'VALUES (%L, %s, %s) ON CONFLICT (bucket_start) DO NOTHING RETURNING bucket_start) ',
+            'INSERT INTO exchange_admin.published_buckets (bucket_start, min_subjects, group_count) '
+            'VALUES (%L, %s, %s) ON CONFLICT (bucket_start) DO NOTHING',
             bucket, min_subjects, group_total);
-        IF group_rows IS NULL THEN
-            statement := statement || 'SELECT count(*) FROM marker';
-        ELSE
-            statement := statement || format(
+        IF group_rows IS NOT NULL THEN
+            statement := format(
+                'WITH marker AS (%s RETURNING bucket_start) '
                 'INSERT INTO anonymised.%I (bucket_start, service, subject_count, event_count, error_count, '
                 'latency_ms_mean, latency_ms_p50, latency_ms_p95) SELECT v.* FROM (VALUES %s) AS v '
                 'WHERE EXISTS (SELECT 1 FROM marker)',
-                'telemetry_hourly_' || own_region, group_rows);
+                statement, 'telemetry_hourly_' || own_region, group_rows);
         END IF;
         PERFORM telemetry_admin.dblink_exec(connection, statement);
         published := published + 1;
