@@ -17,6 +17,12 @@ KUBERNETES_PROVIDER = "pulumi:providers:kubernetes"
 EKS_CLUSTER = "aws:eks/cluster:Cluster"
 STATEFUL_SET = "kubernetes:apps/v1:StatefulSet"
 
+DATA_REGION_INPUTS: dict[str, str] = {
+    "aws:rds/snapshotCopy:SnapshotCopy": "destinationRegion",
+    "aws:rds/clusterSnapshotCopy:ClusterSnapshotCopy": "destinationRegion",
+}
+"""Types whose data lands in a region named by an input, not where the resource is managed from."""
+
 REGION_PATTERN = re.compile(r"\b([a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d)\b")
 """An AWS region name (eu-west-1, ap-south-2, us-gov-west-1) inside a hostname or a command line."""
 
@@ -159,14 +165,17 @@ def region_named_in(text: Any) -> str | None:
 
 
 def effective_region(resource: Resource, stack: Stack | None = None) -> str | Unknown | None:
-    """Where the resource lives: its own `region` input, else its provider's region.
+    """Where the resource's data lives: its own `region` input, else its provider's region.
 
     Kubernetes objects live in the region of their cluster, found through the Kubernetes provider's
     kubeconfig: by lineage to the EKS cluster it was built from, else by the region its text names.
     None when there is no region to find (no provider, or not a regional resource).
     """
     if is_aws(resource):
-        own = child(resource.props, "region")
+        landing = DATA_REGION_INPUTS.get(resource.type)
+        own = child(resource.props, landing) if landing else None
+        if own is None or own == "":
+            own = child(resource.props, "region")
         if own is not None and own != "":
             return own if isinstance(own, Unknown) else str(own)
         if resource.provider_type != AWS_PROVIDER:

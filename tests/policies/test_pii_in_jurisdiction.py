@@ -1,0 +1,144 @@
+"""pii-in-jurisdiction: every PII and telemetry resource lives in an allowed region of its jurisdiction."""
+
+from __future__ import annotations
+
+import copy
+
+from tests.policies.baseline import eu_region
+from tests.policies.policy_harness import (
+    EU_CONFIG,
+    INDIA_CONFIG,
+    UNKNOWN,
+    Res,
+    aws_provider,
+    run_pack,
+    violations,
+)
+
+POLICY = "pii-in-jurisdiction"
+
+
+def test_compliant_baseline_has_no_violation() -> None:
+    assert violations(eu_region().resources, POLICY) == []
+
+
+def test_pii_through_a_provider_in_another_region_is_blocked() -> None:
+    region = eu_region()
+    region.database.provider = aws_provider("virginia", "us-east-1")
+    found = violations(region.resources, POLICY)
+    assert [d.urn for d in found] == [region.database.urn]
+    assert "placed in us-east-1, outside European Union" in found[0].message
+    assert "GDPR" in found[0].message
+
+
+def test_own_region_input_overrides_the_provider_region() -> None:
+    region = eu_region()
+    region.database.props["region"] = "ap-south-1"
+    found = violations(region.resources, POLICY)
+    assert [d.urn for d in found] == [region.database.urn]
+    assert "ap-south-1" in found[0].message
+
+
+def test_own_region_input_in_the_jurisdiction_passes_whatever_the_provider() -> None:
+    region = eu_region()
+    region.database.provider = aws_provider("virginia", "us-east-1")
+    region.database.props["region"] = "eu-west-1"
+    assert violations(region.resources, POLICY) == []
+
+
+def test_pii_whose_provider_has_no_region_is_blocked() -> None:
+    region = eu_region()
+    region.database.provider = aws_provider("ambient", None)
+    found = violations(region.resources, POLICY)
+    assert [d.urn for d in found] == [region.database.urn]
+    assert "region is not set" in found[0].message
+
+
+def test_pii_region_unknown_at_preview_is_a_mandatory_violation_not_an_advisory_note() -> None:
+    region = eu_region()
+    region.database.props["region"] = UNKNOWN
+    found = [d for d in run_pack(region.resources) if d.policy == POLICY]
+    assert [(d.urn, d.level) for d in found] == [(region.database.urn, "mandatory")]
+    assert "unknown at preview" in found[0].message
+
+
+def test_region_of_the_jurisdiction_outside_the_configured_regions_is_blocked() -> None:
+    region = eu_region()
+    region.database.props["region"] = "eu-central-1"
+    assert [d.urn for d in violations(region.resources, POLICY)] == [region.database.urn]
+    every_eu_region = copy.deepcopy(EU_CONFIG)
+    every_eu_region[POLICY]["allowedRegions"] = []
+    assert violations(region.resources, POLICY, every_eu_region) == []
+
+
+def test_telemetry_on_a_cluster_in_another_region_is_blocked() -> None:
+    region = eu_region()
+    region.cluster.provider = aws_provider("virginia", "us-east-1")
+    found = violations(region.resources, POLICY)
+    assert region.telemetry.urn in [d.urn for d in found]
+    assert "telemetry resource is placed in us-east-1" in "\n".join(d.message for d in found)
+
+
+def test_kubernetes_region_read_from_the_kubeconfig_when_there_is_no_lineage() -> None:
+    region = eu_region()
+    region.kubernetes.deps = {}
+    region.kubernetes.props["kubeconfig"] = (
+        "users: [{user: {exec: {args: [eks, get-token, --region, us-east-1]}}}]"
+    )
+    assert region.telemetry.urn in [d.urn for d in violations(region.resources, POLICY)]
+    region.kubernetes.props["kubeconfig"] = (
+        "users: [{user: {exec: {args: [eks, get-token, --region, eu-west-1]}}}]"
+    )
+    assert violations(region.resources, POLICY) == []
+
+
+def test_resource_tagged_for_another_jurisdiction_is_blocked() -> None:
+    region = eu_region()
+    region.database.props["tags"] = {"data-classification": "pii", "jurisdiction": "IN"}
+    found = violations(region.resources, POLICY)
+    assert [d.urn for d in found] == [region.database.urn]
+    assert "jurisdiction=IN" in found[0].message
+
+
+def test_global_services_are_exempt_but_the_regional_load_balancer_is_not() -> None:
+    region = eu_region()
+    virginia = aws_provider("virginia", "us-east-1")
+    record = Res("aws:route53/record:Record", "latency", {"tags": {"data-classification": "pii"}}, virginia)
+    balancer = Res(
+        "aws:lb/loadBalancer:LoadBalancer", "alb", {"tags": {"data-classification": "pii"}}, virginia
+    )
+    assert [d.urn for d in violations([*region.resources, record, balancer], POLICY)] == [balancer.urn]
+
+
+def test_data_that_is_not_resident_may_live_anywhere() -> None:
+    region = eu_region()
+    bucket = Res(
+        "aws:s3/bucket:Bucket",
+        "site",
+        {"tags": {"data-classification": "public"}},
+        aws_provider("v", "us-east-1"),
+    )
+    assert violations([*region.resources, bucket], POLICY) == []
+
+
+def test_the_india_policy_config_blocks_a_region_outside_india() -> None:
+    region = eu_region()
+    found = violations(region.resources, POLICY, INDIA_CONFIG)
+    assert region.database.urn in [d.urn for d in found]
+    assert "Digital Personal Data Protection Act" in found[0].message
+
+
+def test_a_missing_jurisdiction_fails_closed() -> None:
+    config = copy.deepcopy(EU_CONFIG)
+    del config[POLICY]["jurisdiction"]
+    found = violations(eu_region().resources, POLICY, config)
+    assert len(found) == 1
+    assert "must set 'jurisdiction'" in found[0].message
+
+
+def test_allowed_regions_outside_the_jurisdiction_are_rejected() -> None:
+    config = copy.deepcopy(EU_CONFIG)
+    config[POLICY]["allowedRegions"] = ["eu-west-1", "us-east-1"]
+    found = violations(eu_region().resources, POLICY, config)
+    assert len(found) == 1
+    assert "us-east-1" in found[0].message and "outside European Union" in found[0].message
