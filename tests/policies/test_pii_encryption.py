@@ -1,0 +1,190 @@
+"""pii-encryption: PII at rest is encrypted with a customer-managed, single-region key in the same region."""
+
+from __future__ import annotations
+
+import copy
+
+from tests.policies.baseline import eu_region
+from tests.policies.copies import PII, mumbai, store
+from tests.policies.policy_harness import EU_CONFIG, UNKNOWN, Res, messages, violations
+
+POLICY = "pii-encryption"
+
+
+def test_compliant_baseline_has_no_violation() -> None:
+    assert violations(eu_region().resources, POLICY) == []
+
+
+def test_unencrypted_storage_is_blocked() -> None:
+    region = eu_region()
+    region.database.props["storageEncrypted"] = False
+    found = violations(region.resources, POLICY)
+    assert [d.urn for d in found] == [region.database.urn]
+    assert "storageEncrypted is False" in found[0].message
+    assert "GDPR" in found[0].message and "How to fix" in found[0].message
+
+
+def test_the_aws_managed_default_key_is_blocked() -> None:
+    region = eu_region()
+    region.database.props.pop("kmsKeyId")
+    region.database.deps.pop("kmsKeyId")
+    found = violations(region.resources, POLICY)
+    assert [d.urn for d in found] == [region.database.urn]
+    assert "no customer-managed key" in found[0].message
+
+
+def test_an_aws_managed_key_alias_is_blocked() -> None:
+    region = eu_region()
+    region.database.props["kmsKeyId"] = "arn:aws:kms:eu-west-1:123456789012:alias/aws/rds"
+    region.database.deps.pop("kmsKeyId")
+    assert "AWS-managed key" in messages(violations(region.resources, POLICY))
+
+
+def test_a_multi_region_key_is_blocked() -> None:
+    region = eu_region()
+    region.key.props["multiRegion"] = True
+    found = violations(region.resources, POLICY)
+    assert {d.urn for d in found} == {region.database.urn}
+    assert "aws:kms/key:Key 'pii-db-key' is a multi-region key" in messages(found)
+
+
+def test_a_key_in_another_region_is_blocked() -> None:
+    region = eu_region()
+    region.key.provider = mumbai()
+    found = violations(region.resources, POLICY)
+    assert "is in ap-south-1, not in the data's region eu-west-1" in messages(found)
+
+
+def test_a_replica_key_is_blocked() -> None:
+    region = eu_region()
+    replica = Res("aws:kms/replicaKey:ReplicaKey", "replica", {"primaryKeyArn": UNKNOWN}, region.provider)
+    region.database.deps["kmsKeyId"] = [replica]
+    assert "is a replica of a multi-region key" in messages(violations(region.resources, POLICY))
+
+
+def test_a_key_unknown_at_preview_without_lineage_is_blocked() -> None:
+    region = eu_region()
+    region.database.deps.pop("kmsKeyId")
+    assert "cannot be traced to a key declared in this stack" in messages(
+        violations(region.resources, POLICY)
+    )
+
+
+def test_a_literal_key_arn_is_checked_for_region_and_multi_region() -> None:
+    region = eu_region()
+    region.database.deps.pop("kmsKeyId")
+    region.database.props["kmsKeyId"] = (
+        "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    )
+    assert violations(region.resources, POLICY) == []
+    region.database.props["kmsKeyId"] = (
+        "arn:aws:kms:ap-south-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    )
+    assert "is in ap-south-1" in messages(violations(region.resources, POLICY))
+    region.database.props["kmsKeyId"] = (
+        "arn:aws:kms:eu-west-1:123456789012:key/mrk-1234abcd12ab34cd56ef1234567890ab"
+    )
+    assert "is a multi-region key" in messages(violations(region.resources, POLICY))
+
+
+def test_a_key_through_an_alias_of_this_stack_is_followed() -> None:
+    region = eu_region()
+    alias = Res(
+        "aws:kms/alias:Alias",
+        "alias",
+        {"name": "alias/pii", "targetKeyId": UNKNOWN},
+        region.provider,
+        deps={"targetKeyId": [region.key]},
+    )
+    region.database.deps["kmsKeyId"] = [alias]
+    assert violations([*region.resources, alias], POLICY) == []
+    region.key.props["multiRegion"] = True
+    assert "is a multi-region key" in messages(violations([*region.resources, alias], POLICY))
+
+
+def test_performance_insights_needs_the_customer_managed_key_too() -> None:
+    region = eu_region()
+    region.database.props.pop("performanceInsightsKmsKeyId")
+    region.database.deps.pop("performanceInsightsKmsKeyId")
+    assert "performanceInsightsKmsKeyId: no customer-managed key" in messages(
+        violations(region.resources, POLICY)
+    )
+    region.database.props["performanceInsightsEnabled"] = False
+    assert violations(region.resources, POLICY) == []
+
+
+def test_a_pii_bucket_needs_kms_default_encryption_with_the_stack_key() -> None:
+    region = eu_region()
+    bucket = store(region, "aws:s3/bucket:Bucket", "documents", {"bucket": "documents-eu"})
+    assert "no default encryption" in messages(violations([*region.resources, bucket], POLICY))
+    encryption = Res(
+        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+        "documents-encryption",
+        {
+            "bucket": UNKNOWN,
+            "rules": [
+                {"applyServerSideEncryptionByDefault": {"sseAlgorithm": "aws:kms", "kmsMasterKeyId": UNKNOWN}}
+            ],
+        },
+        region.provider,
+        deps={"bucket": [bucket], "rules": [region.key]},
+    )
+    assert violations([*region.resources, bucket, encryption], POLICY) == []
+    encryption.props["rules"][0]["applyServerSideEncryptionByDefault"] = {"sseAlgorithm": "AES256"}
+    assert "'AES256', not a KMS key" in messages(violations([*region.resources, bucket, encryption], POLICY))
+
+
+def test_a_pii_table_with_the_aws_owned_key_is_blocked() -> None:
+    region = eu_region()
+    table = store(
+        region, "aws:dynamodb/table:Table", "profiles", {"serverSideEncryption": {"enabled": False}}
+    )
+    found = violations([*region.resources, table], POLICY)
+    assert [d.urn for d in found] == [table.urn, table.urn]
+    assert "serverSideEncryption.enabled" in messages(found)
+
+
+def test_pii_volumes_in_kubernetes_need_an_encrypted_storage_class_with_the_stack_key() -> None:
+    region = eu_region()
+    labels = region.telemetry.props["spec"]["volumeClaimTemplates"][0]["metadata"]["labels"]
+    labels["data-classification"] = "pii"
+    assert violations(region.resources, POLICY) == []
+    region.storage_class.props["parameters"]["encrypted"] = "false"
+    assert 'does not set parameters.encrypted to "true"' in messages(violations(region.resources, POLICY))
+
+
+def test_pii_volumes_on_the_default_storage_class_are_blocked() -> None:
+    region = eu_region()
+    template = region.telemetry.props["spec"]["volumeClaimTemplates"][0]
+    template["metadata"]["labels"]["data-classification"] = "pii"
+    del template["spec"]["storageClassName"]
+    assert "default StorageClass" in messages(violations(region.resources, POLICY))
+
+
+def test_protected_classifications_come_from_config() -> None:
+    region = eu_region()
+    region.storage_class.props["parameters"]["encrypted"] = "false"
+    assert violations(region.resources, POLICY) == []
+    config = copy.deepcopy(EU_CONFIG)
+    config[POLICY]["protectedClassifications"] = ["pii", "telemetry"]
+    assert [d.urn for d in violations(region.resources, POLICY, config)] == [region.telemetry.urn]
+
+
+def test_pii_in_a_store_whose_encryption_the_pack_does_not_know_is_blocked() -> None:
+    region = eu_region()
+    vault = store(region, "aws:glacier/vault:Vault", "archive", {"name": "archive"})
+    assert "does not know how this type is encrypted" in messages(
+        violations([*region.resources, vault], POLICY)
+    )
+
+
+def test_snapshots_are_encrypted_as_their_source() -> None:
+    region = eu_region()
+    snapshot = Res(
+        "aws:rds/snapshot:Snapshot",
+        "snapshot",
+        {"dbInstanceIdentifier": UNKNOWN, "tags": PII},
+        region.provider,
+        deps={"dbInstanceIdentifier": [region.database]},
+    )
+    assert violations([*region.resources, snapshot], POLICY) == []

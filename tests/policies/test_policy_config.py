@@ -1,0 +1,118 @@
+"""The pack's config: each policy has a JSON schema with defaults; the stack config files satisfy them."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+from google.protobuf import json_format
+
+from tests.policies.baseline import eu_region
+from tests.policies.policy_harness import EU_CONFIG, INDIA_CONFIG, POLICIES_DIR, configured_servicer, run_pack
+
+RULES = [
+    "data-classification-required",
+    "pii-in-jurisdiction",
+    "no-pii-replication",
+    "anonymised-only-replication",
+    "pii-encryption",
+    "pii-not-public",
+    "pii-no-data-loss",
+]
+PROJECT_DIR = POLICIES_DIR.parent
+
+
+def _schemas() -> dict[str, dict[str, Any]]:
+    """Each policy's config schema as the CLI builds it from GetAnalyzerInfo (an object of the properties)."""
+    info = configured_servicer(None).GetAnalyzerInfo(None, None)
+    return {
+        policy.name: {
+            "type": "object",
+            "properties": json_format.MessageToDict(policy.configSchema.properties),
+            "required": list(policy.configSchema.required),
+        }
+        for policy in info.policies
+    }
+
+
+def _with_defaults(schema: dict[str, Any], given: Any) -> dict[str, Any]:
+    """A policy's config as the CLI validates it: schema defaults, overlaid with the file's properties."""
+    config = {name: spec["default"] for name, spec in schema["properties"].items() if "default" in spec}
+    if isinstance(given, dict):
+        config.update({k: v for k, v in given.items() if k != "enforcementLevel"})
+    return config
+
+
+def test_the_pack_declares_the_seven_rules_each_with_a_config_schema() -> None:
+    schemas = _schemas()
+    assert list(schemas) == RULES
+    for name, schema in schemas.items():
+        assert schema["required"] == ["jurisdiction"], name
+        tunables = {k: v for k, v in schema["properties"].items() if k != "jurisdiction"}
+        assert tunables, f"{name} has nothing to configure"
+        assert all("default" in spec for spec in tunables.values()), f"{name} has a tunable without a default"
+        jsonschema.Draft7Validator.check_schema(schema)
+
+
+@pytest.mark.parametrize("stack", ["eu", "india"])
+def test_the_stack_config_files_validate_against_every_schema(stack: str) -> None:
+    config = EU_CONFIG if stack == "eu" else INDIA_CONFIG
+    schemas = _schemas()
+    assert sorted(config) == sorted(RULES)
+    for name, schema in schemas.items():
+        given = config[name]
+        assert given["enforcementLevel"] == "mandatory"
+        unknown = set(given) - set(schema["properties"]) - {"enforcementLevel"}
+        assert not unknown, f"{stack}.json: {name} has keys no schema declares: {unknown}"
+        jsonschema.validate(_with_defaults(schema, given), schema)
+
+
+@pytest.mark.parametrize("stack", ["eu", "india"])
+def test_each_config_file_matches_its_stack_file(stack: str) -> None:
+    stack_config = yaml.safe_load((PROJECT_DIR / f"Pulumi.{stack}.yaml").read_text())["config"]
+    config = EU_CONFIG if stack == "eu" else INDIA_CONFIG
+    assert {c["jurisdiction"] for c in config.values()} == {stack_config["residency:jurisdiction"]}
+    assert config["pii-in-jurisdiction"]["allowedRegions"] == [stack_config["aws:region"]]
+
+
+def test_bad_values_fail_the_schema_as_they_would_in_the_cli() -> None:
+    schemas = _schemas()
+    for name, bad in [
+        ("pii-in-jurisdiction", {"jurisdiction": "US"}),
+        ("pii-no-data-loss", {"jurisdiction": "EU", "minimumBackupRetentionDays": 0}),
+        ("no-pii-replication", {"jurisdiction": "EU", "accountIds": ["12345"]}),
+        ("pii-encryption", {"jurisdiction": "EU", "protectedClassifications": ["secret"]}),
+        ("data-classification-required", {}),
+    ]:
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate(_with_defaults(schemas[name], bad), schemas[name])
+
+
+def test_a_key_that_no_schema_declares_fails_closed_in_the_pack() -> None:
+    config = copy.deepcopy(EU_CONFIG)
+    config["pii-no-data-loss"]["minimumBackupRetention"] = 30
+    found = [d for d in run_pack(eu_region().resources, config) if d.policy == "pii-no-data-loss"]
+    assert found and all(d.level == "mandatory" for d in found)
+    assert "unknown keys ['minimumBackupRetention']" in found[0].message
+
+
+def test_a_third_region_is_only_a_new_config_file(tmp_path: Path) -> None:
+    third = copy.deepcopy(EU_CONFIG)
+    third["pii-in-jurisdiction"]["allowedRegions"] = ["eu-central-1"]
+    config_file = tmp_path / "frankfurt.json"
+    config_file.write_text(json.dumps(third))
+    schemas = _schemas()
+    for name, schema in schemas.items():
+        jsonschema.validate(_with_defaults(schema, third[name]), schema)
+    region = eu_region()
+    region.provider.props["region"] = "eu-central-1"
+    assert [d for d in run_pack(region.resources, third) if d.level == "mandatory"] == []
+    assert [d.policy for d in run_pack(region.resources, EU_CONFIG) if d.level == "mandatory"] == [
+        "pii-in-jurisdiction",
+        "pii-in-jurisdiction",
+    ]
