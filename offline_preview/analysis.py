@@ -1,8 +1,7 @@
 """Drives a policy pack through Pulumi's Analyzer gRPC service, as `pulumi preview --policy-pack` does.
 
-The pack runs as its own process exactly as the Python language host starts it (`python -u -m pulumi.policy
-<engine> <pack dir>` in the pack's directory, with the pack's virtualenv interpreter and the stack's identity
-and config in the environment) and prints its port on the first line of its output. The driver then makes the
+The pack runs as its own process exactly as the Python language host starts it (see `launch`) and prints its
+port on the first line of its output. The driver then makes the
 engine's calls: ConfigureStack, GetAnalyzerInfo, GetPluginInfo, Configure with the reconciled policy config
 (schema defaults, then the pack's initial config, then the config file, validated against each policy's
 schema), Remediate and Analyze for every registration in registration order, and AnalyzeStack once.
@@ -11,10 +10,6 @@ schema), Remediate and Analyze for every registration in registration order, and
 from __future__ import annotations
 
 import json
-import os
-import selectors
-import subprocess
-import sys
 import time
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -28,7 +23,8 @@ import yaml
 from google.protobuf import empty_pb2, json_format, struct_pb2
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
-from offline_preview.project import StackSettings, virtualenv_python
+from offline_preview.launch import LaunchedPack, PolicyPackError
+from offline_preview.project import StackSettings
 
 ENFORCEMENT_LEVELS = ("advisory", "mandatory", "remediate", "disabled")
 _LEVEL_TO_WIRE = {
@@ -42,18 +38,12 @@ _WIRE_TO_LEVEL = {value: key for key, value in _LEVEL_TO_WIRE.items()}
 RESOURCE_SIGNATURE = "5cf8f73096256a8f31e491e813e4eb8e"
 SIGNATURE_KEY = "4dabf18193072939515e22adb298388d"
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
-ENGINE_ADDRESS = "127.0.0.1:0"
-"""The engine address the pack is given: nothing listens there, and a Python pack never dials it."""
 
 _MAX_MESSAGE = 400 * 1024 * 1024
 _CHANNEL_OPTIONS = [
     ("grpc.max_receive_message_length", _MAX_MESSAGE),
     ("grpc.max_send_message_length", _MAX_MESSAGE),
 ]
-
-
-class PolicyPackError(Exception):
-    """The pack could not be started, configured or run: the preview cannot say whether the stack complies."""
 
 
 @dataclass(frozen=True)
@@ -321,109 +311,30 @@ def analyze_stack_request(registrations: Iterable[dict[str, Any]]) -> analyzer_p
     return analyzer_pb2.AnalyzeStackRequest(resources=resources)
 
 
-# The pack process -----------------------------------------------------------------------------------------
-
-
-def _pack_interpreter(pack_dir: Path) -> str:
-    """The pack's virtualenv interpreter when PulumiPolicy.yaml names one, else this interpreter."""
-    manifest = yaml.safe_load((pack_dir / "PulumiPolicy.yaml").read_text()) or {}
-    runtime = manifest.get("runtime")
-    options = runtime.get("options", {}) if isinstance(runtime, dict) else {}
-    name = runtime.get("name") if isinstance(runtime, dict) else runtime
-    if name != "python":
-        raise PolicyPackError(f"{pack_dir}: only Python policy packs can run offline (runtime is {name!r})")
-    python = virtualenv_python(pack_dir, options or {})
-    if python is None:
-        return sys.executable
-    if not python.exists():
-        raise PolicyPackError(
-            f"{pack_dir}/PulumiPolicy.yaml names virtualenv {python.parent.parent}, which does not exist"
-        )
-    return str(python)
+# The pack process ------------------------------------------------------------------------------------------
 
 
 class PolicyPackProcess:
-    """A running policy pack and a client for its Analyzer service."""
+    """A started policy pack and a client for its Analyzer service."""
 
-    def __init__(self, pack_dir: Path, settings: StackSettings, startup_timeout: float = 60.0) -> None:
-        self.pack_dir = pack_dir.resolve()
-        if not (self.pack_dir / "PulumiPolicy.yaml").exists():
-            raise PolicyPackError(f"policy pack not found at {self.pack_dir}: no PulumiPolicy.yaml")
-        environment = dict(os.environ)
-        environment.update(
-            {
-                "PULUMI_ORGANIZATION": settings.organization,
-                "PULUMI_PROJECT": settings.project,
-                "PULUMI_STACK": settings.stack,
-                "PULUMI_DRY_RUN": "true",
-                "PULUMI_CONFIG": json.dumps(settings.config),
-            }
-        )
-        started = time.perf_counter()
-        self.process = subprocess.Popen(
-            [
-                _pack_interpreter(self.pack_dir),
-                "-u",
-                "-m",
-                "pulumi.policy",
-                ENGINE_ADDRESS,
-                str(self.pack_dir),
-            ],
-            cwd=self.pack_dir,
-            env=environment,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
-        self.port = self._read_port(startup_timeout)
-        self.cold_start_seconds = time.perf_counter() - started
+    def __init__(self, launched: LaunchedPack, startup_timeout: float = 60.0) -> None:
+        self.launched = launched
+        self.pack_dir = launched.pack_dir
+        self.process = launched.process
+        self.port = launched.port(startup_timeout)
+        self.cold_start_seconds = launched.cold_start_seconds
         self.channel = grpc.insecure_channel(f"127.0.0.1:{self.port}", options=_CHANNEL_OPTIONS)
         self.stub = analyzer_pb2_grpc.AnalyzerStub(self.channel)
 
-    def _read_port(self, timeout: float) -> int:
-        """Wait for the port the pack prints first; a pack that exits or prints anything else has failed."""
-        assert self.process.stdout is not None
-        selector = selectors.DefaultSelector()
-        selector.register(self.process.stdout, selectors.EVENT_READ)
-        deadline = time.monotonic() + timeout
-        line = b""
-        while not line.endswith(b"\n"):
-            remaining = deadline - time.monotonic()
-            if remaining <= 0 or not selector.select(remaining):
-                self.stop()
-                raise PolicyPackError(
-                    f"policy pack {self.pack_dir} did not report its port within {timeout:.0f} s"
-                )
-            chunk = os.read(self.process.stdout.fileno(), 1)
-            if not chunk:
-                break
-            line += chunk
-        selector.close()
-        try:
-            return int(line.strip())
-        except ValueError:
-            error = self.stop()
-            raise PolicyPackError(
-                f"policy pack {self.pack_dir} failed to start:\n"
-                + (line.decode(errors="replace") + error).strip()
-            ) from None
+    @classmethod
+    def start(cls, pack_dir: Path, settings: StackSettings) -> PolicyPackProcess:
+        """Launch the pack and connect to it."""
+        return cls(LaunchedPack(pack_dir, settings))
 
     def stop(self) -> str:
-        """Stop the pack process and return whatever it wrote to stderr."""
-        if getattr(self, "channel", None) is not None:
-            self.channel.close()
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        stderr = self.process.stderr.read() if self.process.stderr else b""
-        for stream in (self.process.stdout, self.process.stderr):
-            if stream is not None:
-                stream.close()
-        return stderr.decode(errors="replace")
+        """Close the channel, stop the pack process and return whatever it wrote to stderr."""
+        self.channel.close()
+        return self.launched.stop()
 
     def call(self, method: str, request: Any) -> Any:
         """Make one Analyzer RPC; a failure carries the pack's own error (its stderr) when it died."""
@@ -431,10 +342,9 @@ class PolicyPackProcess:
             return getattr(self.stub, method)(request)
         except grpc.RpcError as error:
             details = error.details() if hasattr(error, "details") else str(error)
-            stderr = self.stop() if self.process.poll() is not None else ""
-            raise PolicyPackError(
-                f"policy pack {self.pack_dir}: {method} failed: {details}\n{stderr}".strip()
-            ) from error
+            stderr = self.launched.stop() if self.process.poll() is not None else ""
+            message = f"policy pack {self.pack_dir}: {method} failed: {details}\n{stderr}".strip()
+            raise PolicyPackError(message) from error
 
 
 def _violations(

@@ -12,13 +12,15 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from offline_preview.analysis import PackResult, PolicyPackError, PolicyPackProcess, run_pack
-from offline_preview.diagram import ResidencyMap
-from offline_preview.inventory import Inventory
+from offline_preview.launch import LaunchedPack, PolicyPackError
 from offline_preview.program import ProgramError, finish_program, start_program
 from offline_preview.project import ProjectError, StackSettings, load_stack
-from offline_preview.render import document, tree_lines, violation_lines
+
+if TYPE_CHECKING:
+    from offline_preview.analysis import PackResult, PolicyPackProcess
+    from offline_preview.inventory import ResourceView
 
 EXIT_OK = 0
 EXIT_MANDATORY_VIOLATION = 1
@@ -89,7 +91,8 @@ def preview(arguments: argparse.Namespace) -> int:
     except ProjectError as error:
         return _fail(str(error))
 
-    processes: list[PolicyPackProcess] = []
+    launched: list[LaunchedPack] = []
+    connected: list[PolicyPackProcess] = []
     results: list[PackResult] = []
     with tempfile.TemporaryDirectory(prefix="offline-preview-") as workdir:
         try:
@@ -97,12 +100,16 @@ def preview(arguments: argparse.Namespace) -> int:
         except ProgramError as error:
             return _fail(str(error))
         try:
-            # The packs start while the program runs: both are mostly interpreter start-up and imports.
+            # The packs start while the program runs, and this process imports gRPC and the SDK meanwhile:
+            # all three are mostly interpreter start-up and imports.
             for pack, _ in packs:
-                processes.append(PolicyPackProcess(pack, settings))
+                launched.append(LaunchedPack(pack, settings))
+            from offline_preview.analysis import PolicyPackProcess, run_pack
+
             run = finish_program(program, result_path)
-            for process, (_, config) in zip(processes, packs, strict=True):
-                results.append(run_pack(process, settings, config, run.registrations))
+            for launch, (_, config) in zip(launched, packs, strict=True):
+                connected.append(PolicyPackProcess(launch))
+                results.append(run_pack(connected[-1], settings, config, run.registrations))
         except ProgramError as error:
             return _fail(f"preview failed: the program could not run\n{error}")
         except PolicyPackError as error:
@@ -111,8 +118,14 @@ def preview(arguments: argparse.Namespace) -> int:
             if program.poll() is None:
                 program.kill()
                 program.wait()
-            for process in processes:
-                process.stop()
+            for process in connected:
+                process.channel.close()
+            for launch in launched:
+                launch.stop()
+
+    from offline_preview.diagram import ResidencyMap
+    from offline_preview.inventory import Inventory
+    from offline_preview.render import document
 
     views = Inventory(run.registrations).views()
     if arguments.diagram:
@@ -130,7 +143,7 @@ def preview(arguments: argparse.Namespace) -> int:
 
 def _print_human(
     settings: StackSettings,
-    views: list,
+    views: list[ResourceView],
     results: list[PackResult],
     output: str,
     diagnostics: list[dict[str, str]],
@@ -138,6 +151,8 @@ def _print_human(
     mandatory: int,
 ) -> None:
     """The preview as `pulumi preview` lays it out."""
+    from offline_preview.render import tree_lines, violation_lines
+
     print(f"Previewing update ({settings.stack}) offline: project {settings.project}, mock runtime")
     print()
     for line in tree_lines(views):
