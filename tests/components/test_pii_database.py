@@ -32,11 +32,6 @@ def deploy(cloud: MockCloud, args: PiiDatabaseArgs | None = None, name: str = "p
     return cloud.run(program)
 
 
-def state(cloud: MockCloud, registration: Registration) -> dict[str, Any]:
-    """The outputs the mocked provider returned for a registration."""
-    return dict(cloud.monitor.resources[registration.urn].state)
-
-
 def physical_id(cloud: MockCloud, registration: Registration) -> str:
     """The id the mocked provider gave a registration."""
     return str(cloud.monitor.resources[registration.urn].id)
@@ -56,7 +51,7 @@ def valid_args(**overrides: Any) -> PiiDatabaseArgs:
 def test_instance_is_encrypted_with_the_components_own_key(cloud: MockCloud) -> None:
     database = deploy(cloud)
     instance = cloud.one(INSTANCE, "pii-instance").inputs
-    key_arn = state(cloud, cloud.one(KEY, "pii-key"))["arn"]
+    key_arn = cloud.outputs_of(cloud.one(KEY, "pii-key"))["arn"]
     assert instance["storageEncrypted"] is True
     assert instance["kmsKeyId"] == key_arn
     assert instance["performanceInsightsEnabled"] is True
@@ -68,7 +63,7 @@ def test_master_password_is_managed_by_rds_with_the_same_key(cloud: MockCloud) -
     database = deploy(cloud)
     instance = cloud.one(INSTANCE, "pii-instance").inputs
     assert instance["manageMasterUserPassword"] is True
-    assert instance["masterUserSecretKmsKeyId"] == state(cloud, cloud.one(KEY, "pii-key"))["arn"]
+    assert instance["masterUserSecretKmsKeyId"] == cloud.outputs_of(cloud.one(KEY, "pii-key"))["arn"]
     assert "password" not in instance
     assert f":secretsmanager:{REGION}:" in cloud.resolve(database.master_user_secret_arn)
 
@@ -80,7 +75,7 @@ def test_key_is_single_region_rotating_and_in_the_stack_region(cloud: MockCloud)
     assert key.inputs["enableKeyRotation"] is True
     assert "region" not in key.inputs, "the key must live in its provider's region"
     assert cloud.region_of(key) == REGION
-    assert state(cloud, key)["arn"].split(":")[3] == REGION
+    assert cloud.outputs_of(key)["arn"].split(":")[3] == REGION
 
 
 def test_key_policy_lets_only_in_region_services_use_the_key(cloud: MockCloud) -> None:
@@ -128,7 +123,7 @@ def test_instance_lives_in_its_own_subnet_group_on_the_isolated_subnets(cloud: M
     subnet_group = cloud.one("aws:rds/subnetGroup:SubnetGroup", "pii-subnet-group")
     assert subnet_group.inputs["subnetIds"] == ["subnet-db-a", "subnet-db-b", "subnet-db-c"]
     instance = cloud.one(INSTANCE, "pii-instance").inputs
-    assert instance["dbSubnetGroupName"] == state(cloud, subnet_group)["name"]
+    assert instance["dbSubnetGroupName"] == cloud.outputs_of(subnet_group)["name"]
 
 
 def test_deletion_is_blocked_and_the_final_snapshot_kept(cloud: MockCloud) -> None:
@@ -177,7 +172,7 @@ def test_parameter_group_forces_tls_and_forbids_logical_replication(cloud: MockC
     assert parameters["rds.force_ssl"] == "1"
     assert parameters["rds.logical_replication"] == "0"
     instance = cloud.one(INSTANCE, "pii-instance").inputs
-    assert instance["parameterGroupName"] == state(cloud, parameter_group)["name"]
+    assert instance["parameterGroupName"] == cloud.outputs_of(parameter_group)["name"]
 
 
 def test_engine_is_postgres_with_a_pinned_seventeen_minor(cloud: MockCloud) -> None:
@@ -197,7 +192,7 @@ def test_postgres_log_goes_to_an_encrypted_expiring_log_group(cloud: MockCloud) 
     log_group = cloud.one("aws:cloudwatch/logGroup:LogGroup", "pii-postgresql-logs").inputs
     assert instance["enabledCloudwatchLogsExports"] == ["postgresql"]
     assert log_group["name"] == f"/aws/rds/instance/{instance['identifier']}/postgresql"
-    assert log_group["kmsKeyId"] == state(cloud, cloud.one(KEY, "pii-key"))["arn"]
+    assert log_group["kmsKeyId"] == cloud.outputs_of(cloud.one(KEY, "pii-key"))["arn"]
     assert log_group["retentionInDays"] == 30
 
 
