@@ -31,6 +31,17 @@ EFS_BACKUP_POLICY = "aws:efs/backupPolicy:BackupPolicy"
 STORAGE_CLASS = "kubernetes:storage.k8s.io/v1:StorageClass"
 PERSISTENT_VOLUME_CLAIM = "kubernetes:core/v1:PersistentVolumeClaim"
 
+TRANSIENT = frozenset(
+    {
+        "aws:cloudwatch/logGroup:LogGroup",
+        "aws:sqs/queue:Queue",
+        "aws:kinesis/stream:Stream",
+        "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream",
+    }
+)
+"""Types whose data expires by design (logs, queues, streams): they are not records to keep, and the rule
+leaves them out."""
+
 Finding = tuple[str, str]
 """(what is wrong, how to fix it)."""
 
@@ -160,7 +171,7 @@ def check(stack: Stack, settings: Settings) -> list[Violation]:
         declared = classifications(resource)
         if not isinstance(declared, frozenset) or not declared & settings.protected_classifications:
             continue
-        if not is_data_holding(resource, settings):
+        if not is_data_holding(resource, settings) or resource.type in TRANSIENT:
             continue
         kinds = ", ".join(sorted(declared & settings.protected_classifications))
         for problem, fix in problems(resource, stack, settings):

@@ -104,10 +104,10 @@ class Diagnostic:
     message: str
 
 
-def configured_servicer(config: dict[str, Any] | None) -> _PolicyAnalyzerServicer:
-    """The SDK's analyzer servicer for the pack, configured as the CLI configures it from a config file."""
-    servicer = _PolicyAnalyzerServicer(PACK_NAME, "0.1.0", policies(), EnforcementLevel.MANDATORY)
-    info = servicer.GetAnalyzerInfo(None, None)
+def configure_request(
+    info: proto.AnalyzerInfo, config: dict[str, Any] | None
+) -> proto.ConfigureAnalyzerRequest:
+    """The Configure request the CLI sends: each policy's schema defaults overlaid with the config file."""
     request = proto.ConfigureAnalyzerRequest()
     for policy in info.policies:
         properties = {
@@ -127,11 +127,17 @@ def configured_servicer(config: dict[str, Any] | None) -> _PolicyAnalyzerService
         request.policyConfig[policy.name].CopyFrom(
             proto.PolicyConfig(enforcementLevel=level, properties=_struct(properties))
         )
-    servicer.Configure(request, None)
+    return request
+
+
+def configured_servicer(config: dict[str, Any] | None) -> _PolicyAnalyzerServicer:
+    """The SDK's analyzer servicer for the pack, configured as the CLI configures it from a config file."""
+    servicer = _PolicyAnalyzerServicer(PACK_NAME, "0.1.0", policies(), EnforcementLevel.MANDATORY)
+    servicer.Configure(configure_request(servicer.GetAnalyzerInfo(None, None), config), None)
     return servicer
 
 
-def _all(resources: list[Res]) -> list[Res]:
+def stack_of(resources: list[Res]) -> list[Res]:
     """The resources with their providers, parents and dependencies, as the engine's stack holds them."""
     found: dict[int, Res] = {}
 
@@ -152,22 +158,21 @@ def _all(resources: list[Res]) -> list[Res]:
     return list(found.values())
 
 
-def run_pack(resources: list[Res], config: dict[str, Any] | None = EU_CONFIG) -> list[Diagnostic]:
-    """Analyze every resource, then the whole stack, and return every diagnostic the pack reported."""
-    servicer = configured_servicer(config)
-    responses = []
-    stack = _all(resources)
-    for resource in stack:
-        request = proto.AnalyzeRequest(
-            type=resource.type,
-            properties=_struct(resource.props),
-            urn=resource.urn,
-            name=resource.name,
-            options=_options(resource),
-            provider=_provider_message(resource.provider),
-        )
-        responses.append(servicer.Analyze(request, None))
-    stack_request = proto.AnalyzeStackRequest(
+def analyze_request(resource: Res) -> proto.AnalyzeRequest:
+    """The Analyze request the engine sends when a resource is registered."""
+    return proto.AnalyzeRequest(
+        type=resource.type,
+        properties=_struct(resource.props),
+        urn=resource.urn,
+        name=resource.name,
+        options=_options(resource),
+        provider=_provider_message(resource.provider),
+    )
+
+
+def analyze_stack_request(stack: list[Res]) -> proto.AnalyzeStackRequest:
+    """The AnalyzeStack request the engine sends once every resource is registered."""
+    return proto.AnalyzeStackRequest(
         resources=[
             proto.AnalyzerResource(
                 type=resource.type,
@@ -185,12 +190,24 @@ def run_pack(resources: list[Res], config: dict[str, Any] | None = EU_CONFIG) ->
             for resource in stack
         ]
     )
-    responses.append(servicer.AnalyzeStack(stack_request, None))
+
+
+def diagnostics(responses: list[proto.AnalyzeResponse]) -> list[Diagnostic]:
+    """The diagnostics of Analyze and AnalyzeStack responses."""
     return [
         Diagnostic(d.policyName, _LEVEL_NAMES[d.enforcementLevel], d.urn, d.message)
         for response in responses
         for d in response.diagnostics
     ]
+
+
+def run_pack(resources: list[Res], config: dict[str, Any] | None = EU_CONFIG) -> list[Diagnostic]:
+    """Analyze every resource, then the whole stack, and return every diagnostic the pack reported."""
+    servicer = configured_servicer(config)
+    stack = stack_of(resources)
+    responses = [servicer.Analyze(analyze_request(resource), None) for resource in stack]
+    responses.append(servicer.AnalyzeStack(analyze_stack_request(stack), None))
+    return diagnostics(responses)
 
 
 def violations(

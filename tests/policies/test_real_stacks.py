@@ -1,0 +1,126 @@
+"""Both real region stacks, recorded under Pulumi's mock runtime in preview mode, pass every rule.
+
+The offline preview's recorder runs the stack's program (its `Pulumi.<stack>.yaml`) and records each
+registration as the engine would see it; the requests built from it go through the pack as the engine sends
+them. A clean result only counts if the pack really looks at the recorded resources, so each rule is also
+shown to fire when one property of the recorded PII database is changed.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from functools import cache
+from typing import Any
+
+import pytest
+
+from offline_preview.analysis import analyze_request, analyze_stack_request
+from offline_preview.program import run_program
+from offline_preview.project import load_stack
+from tests.policies.policy_harness import (
+    EU_CONFIG,
+    INDIA_CONFIG,
+    POLICIES_DIR,
+    UNKNOWN,
+    Diagnostic,
+    configured_servicer,
+    diagnostics,
+)
+
+Registration = dict[str, Any]
+
+
+@cache
+def _recorded(stack: str) -> tuple[Registration, ...]:
+    return tuple(run_program(load_stack(POLICIES_DIR.parent, stack)).registrations)
+
+
+def _pack(registrations: list[Registration], config: dict[str, Any]) -> list[Diagnostic]:
+    servicer = configured_servicer(config)
+    by_urn = {r["urn"]: r for r in registrations}
+    responses = [
+        servicer.Analyze(analyze_request(r, by_urn), None) for r in registrations if r.get("custom", True)
+    ]
+    responses.append(servicer.AnalyzeStack(analyze_stack_request(registrations), None))
+    return diagnostics(responses)
+
+
+def _database(registrations: list[Registration]) -> Registration:
+    [database] = [r for r in registrations if r["type"] == "aws:rds/instance:Instance"]
+    return database
+
+
+@pytest.mark.parametrize(("stack", "config"), [("eu", EU_CONFIG), ("india", INDIA_CONFIG)])
+def test_the_real_stack_has_no_mandatory_violation(stack: str, config: dict[str, Any]) -> None:
+    registrations = list(_recorded(stack))
+    assert _database(registrations)["inputs"]["tags"]["data-classification"] == "pii"
+    mandatory = [d for d in _pack(registrations, config) if d.level == "mandatory"]
+    assert mandatory == [], "\n".join(f"{d.policy}: {d.message}" for d in mandatory)
+
+
+def _set(prop: str, value: Any) -> Callable[[Registration, list[Registration]], None]:
+    def change(database: Registration, registrations: list[Registration]) -> None:
+        for state in ("inputs", "outputs"):
+            database[state][prop] = value
+
+    return change
+
+
+def _unprotect(database: Registration, registrations: list[Registration]) -> None:
+    database["protect"] = False
+
+
+def _replicate_backups_to_mumbai(database: Registration, registrations: list[Registration]) -> None:
+    provider = {
+        "urn": "urn:pulumi:eu::residency::pulumi:providers:aws::mumbai",
+        "type": "pulumi:providers:aws",
+        "name": "mumbai",
+        "custom": True,
+        "inputs": {"region": "ap-south-1"},
+        "outputs": {"region": "ap-south-1"},
+    }
+    replication = {
+        "urn": "urn:pulumi:eu::residency::aws:rds/instanceAutomatedBackupsReplication:"
+        "InstanceAutomatedBackupsReplication::backups",
+        "type": "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication",
+        "name": "backups",
+        "custom": True,
+        "provider": f"{provider['urn']}::{UNKNOWN}",
+        "inputs": {"sourceDbInstanceArn": UNKNOWN},
+        "outputs": {"sourceDbInstanceArn": UNKNOWN},
+        "property_dependencies": {"sourceDbInstanceArn": [database["urn"]]},
+    }
+    registrations.extend([provider, replication])
+
+
+CHANGES: dict[str, tuple[str, Callable[[Registration, list[Registration]], None]]] = {
+    "data-classification-required": ("data-classification-required", _set("tags", {})),
+    "pii-in-jurisdiction": ("pii-in-jurisdiction", _set("region", "us-east-1")),
+    "no-pii-replication": ("no-pii-replication", _replicate_backups_to_mumbai),
+    "anonymised-only-replication": ("anonymised-only-replication", _replicate_backups_to_mumbai),
+    "pii-encryption": ("pii-encryption", _set("storageEncrypted", False)),
+    "pii-not-public": ("pii-not-public", _set("publiclyAccessible", True)),
+    "pii-no-data-loss": ("pii-no-data-loss", _unprotect),
+}
+
+
+@pytest.mark.parametrize("rule", sorted(CHANGES))
+def test_each_rule_sees_the_recorded_pii_database(rule: str) -> None:
+    registrations = copy.deepcopy(list(_recorded("eu")))
+    policy, change = CHANGES[rule]
+    change(_database(registrations), registrations)
+    found = [d for d in _pack(registrations, EU_CONFIG) if d.level == "mandatory"]
+    assert policy in {d.policy for d in found}, [d.policy for d in found]
+
+
+def test_the_recorded_telemetry_and_pii_namespaces_resolve_to_the_cluster_region() -> None:
+    registrations = copy.deepcopy(list(_recorded("eu")))
+    clusters = [r for r in registrations if r["type"] == "aws:eks/cluster:Cluster"]
+    assert clusters, "the recording has no EKS cluster"
+    for cluster in clusters:
+        cluster["inputs"]["region"] = cluster["outputs"]["region"] = "us-east-1"
+    found = [d for d in _pack(registrations, EU_CONFIG) if d.policy == "pii-in-jurisdiction"]
+    assert any("kubernetes:" in d.message and "us-east-1" in d.message for d in found), [
+        d.message for d in found
+    ]
