@@ -488,3 +488,12 @@ def test_no_identifier_column_or_value_from_eu_ever_appears_in_india(mesh: Mesh)
     eu_store = mesh.regions["eu"].store
     assert set(eu_identifiers) <= set(text_pattern.findall(_text_of_every_row(eu_store)))
     assert _leaks_in_files(eu_store.data_directory, bytes_pattern) != []
+
+
+def test_hours_are_utc_hours_whatever_the_session_time_zone(mesh: Mesh) -> None:
+    hour = mesh.hour(70)
+    insert_raw(mesh, "india", hour, "timezone", subjects=10)
+    with mesh.regions["india"].store.connect(STORE_DATABASE) as connection:
+        connection.execute("SET timezone = 'Asia/Kolkata'")
+        connection.execute(telemetry_sql.anonymise_statement(grace_minutes=0).encode())
+    assert services_at(mesh.regions["india"].exchange, "india", hour) == {"timezone": 10}
