@@ -49,12 +49,29 @@ class ComponentMocks(PlausibleCloudMocks):
         return resource_id, state
 
 
+@dataclass(frozen=True)
+class Invocation:
+    """One provider function call (invoke) as the program made it."""
+
+    token: str
+    args: dict[str, Any]
+    provider: str
+
+
 class RecordingMonitor(MockMonitor):
-    """A mock monitor that keeps each registration's parent, provider and protect flag for assertions."""
+    """A mock monitor that keeps each registration's parent, provider and protect flag, and every invoke."""
 
     def __init__(self, mocks: pulumi.runtime.Mocks) -> None:
         super().__init__(mocks)
         self.registrations: list[Registration] = []
+        self.invocations: list[Invocation] = []
+
+    def Invoke(self, request: Any) -> Any:
+        """Answer through the mocks, then record the call."""
+        response = super().Invoke(request)
+        arguments = rpc.deserialize_properties(request.args)
+        self.invocations.append(Invocation(token=request.tok, args=arguments, provider=request.provider))
+        return response
 
     def RegisterResource(self, request: Any) -> Any:
         """Register through the mocks, then record what was asked."""
@@ -100,6 +117,10 @@ class MockCloud:
         """Whether an output from a finished run is marked secret."""
         return bool(_sync_await(value.is_secret()))
 
+    def invocations_of(self, token: str) -> list[Invocation]:
+        """The invokes of one provider function."""
+        return [i for i in self.monitor.invocations if i.token == token]
+
     def aws_provider(self, region: str) -> aws.Provider:
         """An explicit regional AWS provider, as the program's entry point creates one per stack."""
         return aws.Provider(f"aws-{region}", region=region)
@@ -118,6 +139,10 @@ class MockCloud:
         matches = [r for r in self.of_type(type_token) if r.name == name]
         assert len(matches) == 1, f"expected one {type_token} named {name}, found {len(matches)}"
         return matches[0]
+
+    def id_of(self, registration: Registration) -> str:
+        """The physical id the mocked cloud gave a resource (what its `.id` output resolves to)."""
+        return str(self.monitor.resources[registration.urn].id)
 
     def outputs_of(self, registration: Registration) -> dict[str, Any]:
         """The state the mocked cloud returned for a resource (inputs plus computed outputs)."""

@@ -64,8 +64,7 @@ def deploy(cloud: MockCloud, **changes: Any) -> RegionalCluster:
 
 def resource_id(cloud: MockCloud, type_token: str, name: str) -> str:
     """The physical id the mocked cloud gave a resource."""
-    registration = cloud.one(type_token, name)
-    return str(cloud.monitor.resources[registration.urn].id)
+    return cloud.id_of(cloud.one(type_token, name))
 
 
 def policy_spec(cloud: MockCloud, namespace: str, policy_name: str) -> dict[str, Any]:
