@@ -5,8 +5,10 @@ from __future__ import annotations
 import dataclasses
 import ipaddress
 import json
+import re
 from typing import TYPE_CHECKING, Any
 
+import psycopg
 import pulumi
 import pulumi_kubernetes as k8s
 import pytest
@@ -18,6 +20,7 @@ from components.telemetry_store import (
     ServerResources,
     TelemetryStore,
     TelemetryStoreArgs,
+    pg_hba,
 )
 from offline_preview.cloud_mocks import PlausibleCloudMocks
 from residency.facts import CLASSIFICATION_TAG
@@ -448,3 +451,58 @@ def test_invalid_arguments_are_refused_naming_the_field(
 def test_names_that_cannot_name_kubernetes_objects_are_refused(cloud: MockCloud, name: str) -> None:
     with pytest.raises(ValueError, match="TelemetryStore name"):
         deploy(cloud, name=name)
+
+
+def test_rendered_pg_hba_lets_only_the_replicator_in_from_the_peer_on_real_servers() -> None:
+    """Loopback plays the peer VPC; the exchange gets the telemetry SQL's own rules through the seam."""
+    telemetry_sql = pytest.importorskip("components.telemetry_sql")
+    testing = pytest.importorskip("components.telemetry_sql.testing")
+    try:
+        testing.find_bindir()
+    except testing.PostgresNotFound as error:
+        pytest.skip(str(error))
+    peer = "127.0.0.0/8"
+    seam_rules = telemetry_sql.exchange_pg_hba_rules("telemetry_exchange", [peer], [], require_tls=False)
+
+    def rules(leading: list[str]) -> list[str]:
+        return [line for line in pg_hba(leading, peer).splitlines() if line and not line.startswith("#")]
+
+    # pg_hba.conf decides before PostgreSQL looks at the database or the password, so only the connections
+    # that must succeed need a database and a role.
+    fast = {"fsync": "off", "synchronous_commit": "off"}
+    servers_wanted = {
+        "store": (fast, rules([])),
+        "exchange": ({**fast, "wal_level": "logical"}, rules(seam_rules)),
+    }
+    with testing.postgres_servers(servers_wanted) as servers:
+        servers["exchange"].query("postgres", "CREATE DATABASE telemetry_exchange")
+        servers["exchange"].query(
+            "postgres", "CREATE ROLE telemetry_replicator LOGIN REPLICATION PASSWORD 'replicate'"
+        )
+
+        def connects(server: str, database: str, user: str, password: str, **options: str) -> bool:
+            conninfo = servers[server].tcp_conninfo(database, user, password)
+            try:
+                psycopg.connect(psycopg.conninfo.make_conninfo(conninfo, **options)).close()
+            except psycopg.OperationalError as error:
+                assert re.search(r"pg_hba\.conf rejects (replication )?connection", str(error)), error
+                return False
+            return True
+
+        assert connects("exchange", "telemetry_exchange", "telemetry_replicator", "replicate")
+        assert connects(
+            "exchange", "telemetry_exchange", "telemetry_replicator", "replicate", replication="database"
+        )
+        assert not connects(
+            "exchange", "telemetry_exchange", "telemetry_replicator", "replicate", replication="true"
+        )
+        assert not connects("exchange", "telemetry", "telemetry_replicator", "replicate")
+        assert not connects("exchange", "telemetry_exchange", "postgres", "superuser")
+        assert not connects("exchange", "telemetry_exchange", "telemetry_writer", "write")
+        for database, user, password in (
+            ("telemetry", "telemetry_replicator", "replicate"),
+            ("telemetry_exchange", "telemetry_replicator", "replicate"),
+            ("telemetry", "postgres", "superuser"),
+            ("telemetry", "telemetry_writer", "write"),
+        ):
+            assert not connects("store", database, user, password), (database, user)
