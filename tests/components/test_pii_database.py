@@ -13,7 +13,7 @@ from components.pii_database import PiiDatabase, PiiDatabaseArgs
 from residency.facts import CLASSIFICATION_TAG
 
 if TYPE_CHECKING:
-    from tests.components.conftest import MockCloud, Registration
+    from tests.components.conftest import MockCloud
 
 REGION = "eu-west-1"
 NODE_SECURITY_GROUP = "sg-0123456789abcdef0"
@@ -30,11 +30,6 @@ def deploy(cloud: MockCloud, args: PiiDatabaseArgs | None = None, name: str = "p
         return PiiDatabase(name, args or valid_args(), pulumi.ResourceOptions(providers=[provider]))
 
     return cloud.run(program)
-
-
-def physical_id(cloud: MockCloud, registration: Registration) -> str:
-    """The id the mocked provider gave a registration."""
-    return str(cloud.monitor.resources[registration.urn].id)
 
 
 def valid_args(**overrides: Any) -> PiiDatabaseArgs:
@@ -150,7 +145,7 @@ def test_backup_retention_outside_seven_to_thirty_five_days_is_refused(cloud: Mo
 def test_security_group_admits_only_postgres_from_the_node_security_group(cloud: MockCloud) -> None:
     database = deploy(cloud)
     security_group = cloud.one("aws:ec2/securityGroup:SecurityGroup", "pii-security-group")
-    security_group_id = physical_id(cloud, security_group)
+    security_group_id = cloud.id_of(security_group)
     assert "ingress" not in security_group.inputs and "egress" not in security_group.inputs
     (rule,) = cloud.of_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
     assert rule.inputs["securityGroupId"] == security_group_id
@@ -226,6 +221,18 @@ def test_args_offer_no_knob_that_could_replicate_or_copy() -> None:
         assert not [n for n in names if forbidden in n], forbidden
 
 
+def test_invokes_go_through_the_stacks_provider(cloud: MockCloud) -> None:
+    deploy(cloud)
+    provider = cloud.one("pulumi:providers:aws", f"aws-{REGION}")
+    assert {i.token for i in cloud.monitor.invocations} == {
+        "aws:index/getRegion:getRegion",
+        "aws:index/getPartition:getPartition",
+        "aws:index/getCallerIdentity:getCallerIdentity",
+    }
+    for invocation in cloud.monitor.invocations:
+        assert invocation.provider.startswith(provider.urn), invocation.token
+
+
 def test_every_child_is_parented_to_the_component_and_named_from_it(cloud: MockCloud) -> None:
     deploy(cloud)
     (component,) = cloud.of_type(COMPONENT_TYPE)
@@ -243,7 +250,7 @@ def test_outputs_name_the_instance_endpoint_in_the_region(cloud: MockCloud) -> N
     assert cloud.resolve(database.endpoint) == f"{address}:5432"
     assert address.endswith(f".{REGION}.rds.amazonaws.com")
     assert cloud.resolve(database.instance_arn).split(":")[3] == REGION
-    assert cloud.resolve(database.instance_id) == physical_id(cloud, cloud.one(INSTANCE, "pii-instance"))
+    assert cloud.resolve(database.instance_id) == cloud.id_of(cloud.one(INSTANCE, "pii-instance"))
 
 
 @pytest.mark.parametrize(

@@ -368,6 +368,14 @@ def test_disruption_budget_keeps_the_single_primary(cloud: MockCloud, server: st
     assert budget["spec"]["selector"] == spec["selector"]
 
 
+def test_invokes_go_through_the_stacks_aws_provider(cloud: MockCloud) -> None:
+    deploy(cloud)
+    provider = cloud.one("pulumi:providers:aws", "aws-eu")
+    assert len(cloud.monitor.invocations) == 3
+    for invocation in cloud.monitor.invocations:
+        assert invocation.provider.startswith(provider.urn), invocation.token
+
+
 def test_every_child_is_parented_to_the_component_named_from_it_and_uses_the_given_providers(
     cloud: MockCloud,
 ) -> None:
