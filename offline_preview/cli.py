@@ -134,6 +134,9 @@ def preview(arguments: argparse.Namespace) -> int:
     mandatory = sum(1 for r in results for v in r.violations if v.enforcement_level == "mandatory")
     if arguments.json:
         print(json.dumps(document(settings.stack, views, results), indent=2))
+        for note in run.diagnostics:
+            if note["severity"] in ("warning", "error"):
+                print(f"{note['severity']}: {note['message']}", file=sys.stderr)
     else:
         _print_human(
             settings, views, results, run.output, run.diagnostics, time.perf_counter() - started, mandatory

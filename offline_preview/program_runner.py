@@ -23,7 +23,7 @@ class _Diagnostics(logging.Handler):
     """Collects what the program logs through `pulumi.log`, as the engine collects diagnostics."""
 
     def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
+        super().__init__(logging.INFO)
         self.messages: list[dict[str, str]] = []
 
     def emit(self, record: logging.LogRecord) -> None:
@@ -68,7 +68,7 @@ def run(spec: dict[str, Any]) -> dict[str, Any]:
     diagnostics = _Diagnostics()
     logger = logging.getLogger("offline_preview.program")
     logger.propagate = False
-    logger.setLevel(logging.DEBUG)
+    logger.setLevel(logging.INFO)
     logger.addHandler(diagnostics)
     settings.configure(
         mocks.MockSettings(
@@ -116,7 +116,14 @@ def run(spec: dict[str, Any]) -> dict[str, Any]:
         "error": error,
         "registrations": [registration.to_json() for registration in monitor.registrations],
         "invokes": monitor.invokes,
-        "diagnostics": diagnostics.messages,
+        "diagnostics": diagnostics.messages
+        + [
+            {
+                "severity": "warning",
+                "message": f"no plausible offline answer for invoke {token}: it returned nothing",
+            }
+            for token in sorted(monitor.unanswered_invokes)
+        ],
     }
 
 

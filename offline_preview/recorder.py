@@ -150,6 +150,7 @@ class RecordingMonitor(MockMonitor):
         self.registrations: list[Registration] = []
         self.by_urn: dict[str, Registration] = {}
         self.invokes: list[dict[str, str]] = []
+        self.unanswered_invokes: set[str] = set()
         self._default_providers: dict[tuple[str, str], str] = {}
         self._component_providers: dict[str, dict[str, str]] = {}
         self._own_transforms: dict[str, list[str]] = {}
@@ -447,6 +448,8 @@ class RecordingMonitor(MockMonitor):
         args = rpc.deserialize_properties(request.args)
         result = self.mocks.call(MockCallArgs(token=request.tok, args=args, provider=provider))
         values, failures = (result, []) if isinstance(result, dict) else (result[0], result[1] or [])
+        if not values:
+            self.unanswered_invokes.add(request.tok)
         return resource_pb2.ResourceInvokeResponse(
             failures=[provider_pb2.CheckFailure(property=prop, reason=reason) for prop, reason in failures],
             **{"return": _sync_await(rpc.serialize_properties(values, {}))},

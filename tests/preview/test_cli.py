@@ -154,3 +154,12 @@ def test_the_diagram_is_a_mermaid_residency_map(tmp_path: Path) -> None:
     assert 'subgraph g_ap_south_1["ap-south-1 · IN' in text
     assert "secretsmanager Secret records-secret<br/>pii" in text
     assert "s3 Bucket archive<br/>anonymised" in text
+
+
+def test_an_invoke_without_a_plausible_answer_is_reported() -> None:
+    """The program got an empty answer offline; the preview says which lookup, in text and JSON modes."""
+    text = preview("-s", "test", "-C", str(FIXTURES / "transforms"))
+    assert text.returncode == 0, text.stderr
+    assert "no plausible offline answer for invoke aws:ec2/getVpc:getVpc" in text.stdout
+    as_json = preview("-s", "test", "-C", str(FIXTURES / "transforms"), "--json")
+    assert "no plausible offline answer for invoke aws:ec2/getVpc:getVpc" in as_json.stderr
