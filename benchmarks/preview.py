@@ -1,4 +1,4 @@
-"""Offline preview figures: wall time per stack, the policy pack's cold start, Analyze throughput and linearity.
+"""Offline preview figures: wall time per stack, the pack's cold start, Analyze throughput and linearity.
 
 Run from the project root: `.venv/bin/python benchmarks/preview.py`. It prints figures only (no pass or fail);
 the README's table is copied from its output. Machines differ and so does their load: the load average is
@@ -95,7 +95,12 @@ def synthetic(count: int) -> list[dict[str, Any]]:
     key = ""
     for index in range(count - 1):
         kind = index % 5
-        common: dict[str, Any] = {"custom": True, "provider": f"{PROVIDER}::{UNKNOWN}", "parent": "", "outputs": {}}
+        common: dict[str, Any] = {
+            "custom": True,
+            "provider": f"{PROVIDER}::{UNKNOWN}",
+            "parent": "",
+            "outputs": {},
+        }
         if kind == 0:
             key = PREFIX + f"aws:kms/key:Key::key-{index}"
             registration = {
@@ -194,7 +199,9 @@ def main() -> None:
     print(f"  {min(starts):.3f} s / {statistics.median(starts):.3f} s")
     print()
     print("Analyze throughput (real pack, eu config, synthetic resources):")
-    print(f"  {'resources':>9}  {'Analyze s':>9}  {'resources/s':>11}  {'AnalyzeStack s':>14}  {'ms/resource':>11}")
+    print(
+        f"  {'resources':>9}  {'Analyze s':>9}  {'resources/s':>11}  {'AnalyzeStack s':>14}  {'ms/resource':>11}"
+    )
     figures = throughput(pack, (100, 1000, 10000))
     for count, analyzed, stack_seconds in figures:
         total = analyzed + stack_seconds
