@@ -46,13 +46,10 @@ _MAXIMUM_NAME_LENGTH = 48
 """Leaves room in RDS's 63-character identifiers for the suffixes derived from the name."""
 
 
+# Personal data must not leave the region, so no field can ask the component to copy it anywhere.
 @dataclass(frozen=True, kw_only=True)
 class PiiDatabaseArgs:
-    """Inputs of a PiiDatabase.
-
-    There is deliberately no field for a read replica, cross-region backup replication, snapshot copy or a
-    global database: personal data must not leave the region, so the component cannot be asked to copy it.
-    """
+    """Inputs of a PiiDatabase; none asks for a replica, backup replication, snapshot copy or global DB."""
 
     vpc_id: pulumi.Input[str]
     """The region's VPC."""
@@ -130,8 +127,7 @@ _PARAMETERS: tuple[tuple[str, str, str], ...] = (
 
 
 class PiiDatabase(pulumi.ComponentResource):
-    """A Multi-AZ RDS PostgreSQL for personal data, encrypted with its own in-region key, reachable only
-    from the cluster's nodes over TLS, and unable to replicate or copy its data to another region."""
+    """Multi-AZ RDS PostgreSQL for personal data: own in-region key, TLS from the nodes only, no copies."""
 
     endpoint: pulumi.Output[str]
     address: pulumi.Output[str]
@@ -298,8 +294,7 @@ def _managed_secret_arn(secrets: Sequence[aws.rds.outputs.InstanceMasterUserSecr
 def _database_key_policy(
     partition: str, dns_suffix: str, region: str, account_id: str, *, log_group_name: str
 ) -> str:
-    """Key policy: the account administers; RDS and Secrets Manager in this region use; CloudWatch Logs in
-    this region encrypts this instance's log group only."""
+    """Key policy: the account administers; RDS, Secrets Manager and CloudWatch Logs use it in the region."""
     log_group_arn = f"arn:{partition}:logs:{region}:{account_id}:log-group:{log_group_name}"
     return key_policy_document(
         [

@@ -171,8 +171,7 @@ class TelemetryStoreArgs:
     peer_replication_password: pulumi.Input[str] | None = None
     """The peer region's replication password, for this region's subscription; kept in a Secret."""
     volume_tags: Mapping[str, str] = field(default_factory=dict)
-    """Extra AWS tags for the EBS volumes, which the CSI driver creates outside Pulumi's default tags
-    (e.g. jurisdiction and managed-by); data-classification is set by the component."""
+    """AWS tags for the EBS volumes, which the CSI driver creates outside Pulumi's default tags."""
 
     def validate(self, name: str) -> None:
         """Raise ValueError naming the first field whose value would deploy an unsafe or invalid store."""
@@ -235,8 +234,7 @@ def _admits_from(rule: str, network: ipaddress.IPv4Network | ipaddress.IPv6Netwo
 
 
 def pg_hba(leading_rules: Sequence[str], peer_vpc_cidr: str) -> str:
-    """A server's pg_hba.conf: the seam's rules first (the first match wins), then a baseline that rejects the
-    peer range and admits everyone else by password (the NetworkPolicies limit "everyone" to the cluster)."""
+    """A server's pg_hba.conf: the seam's rules first, then a baseline that rejects the peer range."""
     baseline = [
         f"local  all  {SUPERUSER}  peer",
         "local  all  all  scram-sha-256",
@@ -278,9 +276,7 @@ class PostgresServer:
 
 
 class TelemetryStore(pulumi.ComponentResource):
-    """Raw telemetry in TimescaleDB and anonymised aggregates in an exchange server, both on encrypted,
-    retained EBS volumes, with deploy-time credentials held only in Kubernetes Secrets, and an internal
-    replication endpoint in front of the exchange for the peer region."""
+    """Raw telemetry in TimescaleDB, anonymised aggregates in an exchange the peer replicates from."""
 
     namespace: pulumi.Output[str]
     store: PostgresServer
