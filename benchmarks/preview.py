@@ -101,6 +101,7 @@ def synthetic(count: int) -> list[dict[str, Any]]:
             "parent": "",
             "outputs": {},
         }
+        registration: dict[str, Any]
         if kind == 0:
             key = PREFIX + f"aws:kms/key:Key::key-{index}"
             registration = {
@@ -199,8 +200,9 @@ def main() -> None:
     print(f"  {min(starts):.3f} s / {statistics.median(starts):.3f} s")
     print()
     print("Analyze throughput (real pack, eu config, synthetic resources):")
+    header = ("resources", "Analyze s", "resources/s", "AnalyzeStack s", "ms/resource")
     print(
-        f"  {'resources':>9}  {'Analyze s':>9}  {'resources/s':>11}  {'AnalyzeStack s':>14}  {'ms/resource':>11}"
+        "  " + "  ".join(f"{title:>{width}}" for title, width in zip(header, (9, 9, 11, 14, 11), strict=True))
     )
     figures = throughput(pack, (100, 1000, 10000))
     for count, analyzed, stack_seconds in figures:
