@@ -93,16 +93,15 @@ class Stack:
         self._by_urn = {r.urn: r for r in self.resources}
         self._dependents: dict[str, list[tuple[Resource, str]]] = defaultdict(list)
         self._children: dict[str, list[Resource]] = defaultdict(list)
-        self._by_name: dict[str, list[Resource]] = defaultdict(list)
+        self._by_name: dict[str, list[Resource]] | None = None
+        self._by_type: dict[str, list[Resource]] = defaultdict(list)
         for resource in self.resources:
+            self._by_type[resource.type].append(resource)
             for prop, urns in resource.property_dependencies.items():
                 for urn in urns:
                     self._dependents[urn].append((resource, prop))
             if resource.parent_urn:
                 self._children[resource.parent_urn].append(resource)
-            for prop in IDENTITY_PROPERTIES:
-                for name in known_strings(values_at(resource.props, prop)):
-                    self._by_name[name].append(resource)
 
     def get(self, urn: str | None) -> Resource | None:
         """The resource with this URN, if it is in the stack."""
@@ -128,11 +127,18 @@ class Stack:
 
     def named(self, name: str) -> list[Resource]:
         """The resources whose physical name (identifier, bucket, name, ...) is this."""
+        if self._by_name is None:
+            # Built on first use: most stacks never name a resource instead of referencing it.
+            self._by_name = defaultdict(list)
+            for resource in self.resources:
+                for prop in IDENTITY_PROPERTIES:
+                    for found in known_strings(values_at(resource.props, prop)):
+                        self._by_name[found].append(resource)
         return list(self._by_name.get(name, []))
 
     def of_type(self, *types: str) -> list[Resource]:
         """The resources of these types."""
-        return [r for r in self.resources if r.type in types]
+        return [r for t in dict.fromkeys(types) for r in self._by_type.get(t, [])]
 
     def refers_to(self, referrer: Resource, prop: str, target: Resource) -> bool:
         """Whether an input of referrer names target: by lineage, or by its physical name or ARN."""

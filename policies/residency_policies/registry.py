@@ -7,8 +7,9 @@ and report what the plain check function finds.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from pulumi_policy import (
     EnforcementLevel,
@@ -64,7 +65,7 @@ class Rule:
     check_stack: Callable[[Stack, Settings], list[Violation]] | None = None
 
     @property
-    def properties(self) -> dict[str, dict[str, object]]:
+    def properties(self) -> dict[str, dict[str, Any]]:
         """The JSON-schema properties of the rule's config."""
         return schema_properties(JURISDICTION, *self.config)
 
@@ -137,9 +138,9 @@ def _report(rule: Rule, violations: list[Violation], report_violation: ReportVio
         report_violation(found.message, found.urn)
 
 
-def _settings(rule: Rule, config: object, report_violation: ReportViolation) -> Settings | None:
+def _settings(rule: Rule, config: Mapping[str, Any], report_violation: ReportViolation) -> Settings | None:
     try:
-        return Settings.parse(rule.name, rule.properties, dict(config) if config else {})  # type: ignore[call-overload]
+        return Settings.parse(rule.name, rule.properties, dict(config))
     except SettingsError as error:
         report_violation(f"The policy pack is not configured: {error}", None)
         return None

@@ -8,6 +8,7 @@ decides what an unknown means for it.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
@@ -123,12 +124,18 @@ def as_mapping(value: Any) -> Mapping[str, Any] | Unknown | None:
     if value is UNKNOWN or isinstance(value, Mapping):
         return value
     if isinstance(value, str):
-        try:
-            parsed = json.loads(value)
-        except ValueError:
-            return None
-        return parsed if isinstance(parsed, Mapping) else None
+        return _parsed_object(value)
     return None
+
+
+@functools.lru_cache(maxsize=256)
+def _parsed_object(text: str) -> Mapping[str, Any] | None:
+    # Every resource of a provider carries the same default-tags text: parse it once. Callers only read it.
+    try:
+        parsed = json.loads(text)
+    except ValueError:
+        return None
+    return parsed if isinstance(parsed, Mapping) else None
 
 
 def as_bool(value: Any) -> bool | Unknown | None:
