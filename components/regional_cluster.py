@@ -28,6 +28,8 @@ Decisions a deployer must know:
   port) and is the source other components admit, e.g. PostgreSQL on 5432.
 - NetworkPolicies are enforced because the VPC CNI is managed here as an EKS add-on with its network
   policy agent switched on; the default VPC CNI install ignores them.
+- Whoever runs `pulumi up` must reach the Kubernetes API to create the namespaces and policies: from an
+  address in `public_access_cidrs`, or from inside the VPC when that list is empty (private-only API).
 
 Not verifiable offline: the real AWS and EKS behaviour of all of the above; the unit tests check the
 declared resources under Pulumi's mock runtime.
@@ -60,7 +62,8 @@ EBS_CSI_SERVICE_ACCOUNT = "system:serviceaccount:kube-system:ebs-csi-controller-
 MAX_AVAILABILITY_ZONES = 6
 """The subnet plan carves at most six private subnets out of the VPC range."""
 
-_CLUSTER_NAME = re.compile(r"^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$")
+_COMPONENT_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,19}$")
+"""Short enough that autonamed load balancers and target groups stay within AWS's 32 characters."""
 _KUBERNETES_VERSION = re.compile(r"^1\.\d{2}$")
 _NAMESPACE = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
 _PRINCIPAL_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:(role|user)/[\w+=,.@/-]+$")
@@ -310,8 +313,11 @@ class RegionalCluster(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: RegionalClusterArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        if not _CLUSTER_NAME.match(f"{name}-cluster"):
-            raise ValueError(f"RegionalCluster name {name!r} does not make a valid EKS cluster name")
+        if not _COMPONENT_NAME.match(name):
+            raise ValueError(
+                f"RegionalCluster name {name!r} must be 1-20 lower-case letters, digits or '-': it names "
+                "the EKS cluster and prefixes load balancer and target group names, which AWS caps at 32"
+            )
         super().__init__("residency:components:RegionalCluster", name, None, opts)
         self._name = name
         self._args = args

@@ -632,6 +632,7 @@ def test_data_holding_log_groups_state_their_classification(cloud: MockCloud) ->
     assert all(r.inputs["tags"][CLASSIFICATION_TAG] == "internal" for r in log_groups)
 
 
-def test_component_name_must_make_a_valid_cluster_name() -> None:
-    with pytest.raises(ValueError, match="EKS cluster name"):
-        RegionalCluster("eu west", BASELINE)
+@pytest.mark.parametrize("name", ["eu west", "EU", "a-name-longer-than-twenty"])
+def test_component_name_must_fit_the_cluster_and_load_balancer_names(name: str) -> None:
+    with pytest.raises(ValueError, match="1-20 lower-case"):
+        RegionalCluster(name, BASELINE)
