@@ -12,8 +12,11 @@ from pathlib import Path
 import pulumi
 import pulumi_aws as aws
 
+from components import telemetry_sql
+from components.global_dns import GlobalDns, GlobalDnsArgs
 from components.pii_database import PiiDatabase, PiiDatabaseArgs
 from components.regional_cluster import RegionalCluster, RegionalClusterArgs
+from components.telemetry_store import TelemetryStore, TelemetryStoreArgs
 from residency.settings import load_stack_settings
 
 settings = load_stack_settings(Path(__file__).resolve().parent)
@@ -62,6 +65,53 @@ pii_database = PiiDatabase(
     opts=in_region,
 )
 
+# The seam between the store and the telemetry SQL: which roles may log in from where. The servers have no TLS
+# certificates yet (see components/telemetry_store.py), so the rules are `host`, not `hostssl`; the peer's
+# traffic crosses only the VPC peering link.
+exchange_database = "telemetry_exchange"
+telemetry_database = "telemetry"
+telemetry = TelemetryStore(
+    f"{name}-telemetry",
+    TelemetryStoreArgs(
+        namespace=cluster.telemetry_namespace,
+        peer_vpc_cidr=settings.peer.vpc_cidr,
+        ebs_csi_role_arn=cluster.ebs_csi_role_arn,
+        image_tag=settings.telemetry.image_tag,
+        storage_size_gb=settings.telemetry.storage_gib,
+        exchange_storage_size_gb=settings.telemetry.exchange_storage_gib,
+        database_name=telemetry_database,
+        exchange_database_name=exchange_database,
+        store_hba_rules=telemetry_sql.store_pg_hba_rules(
+            telemetry_database, [settings.network.vpc_cidr], require_tls=False
+        ),
+        exchange_hba_rules=telemetry_sql.exchange_pg_hba_rules(
+            exchange_database, [settings.peer.vpc_cidr], [settings.network.vpc_cidr], require_tls=False
+        ),
+        peer_replication_password=(
+            pulumi.Output.secret(settings.peer.replication_password)
+            if settings.peer.replication_password is not None
+            else None
+        ),
+        # The EBS CSI driver creates the volumes outside Pulumi, so the provider's default tags miss them.
+        volume_tags=settings.default_tags,
+    ),
+    opts=pulumi.ResourceOptions(providers=[aws_provider, cluster.kubernetes_provider]),
+)
+
+dns = GlobalDns(
+    f"{name}-dns",
+    GlobalDnsArgs(
+        hosted_zone=settings.dns.hosted_zone,
+        hostname=settings.dns.domain,
+        region=settings.region,
+        region_label=settings.dns.region_label,
+        load_balancer_dns_name=cluster.load_balancer_dns_name,
+        load_balancer_zone_id=cluster.load_balancer_zone_id,
+        health_check_path=settings.load_balancer.health_check_path,
+    ),
+    opts=in_region,
+)
+
 pulumi.export("region", settings.region)
 pulumi.export("jurisdiction", settings.jurisdiction.code)
 pulumi.export("vpcId", cluster.vpc_id)
@@ -69,5 +119,11 @@ pulumi.export("vpcCidr", settings.network.vpc_cidr)
 pulumi.export("clusterName", cluster.cluster_name)
 pulumi.export("kubeconfig", pulumi.Output.secret(cluster.kubeconfig))
 pulumi.export("loadBalancerDnsName", cluster.load_balancer_dns_name)
+pulumi.export("latencyHostname", dns.latency_hostname)
+pulumi.export("regionPinnedHostname", dns.region_pinned_hostname)
+pulumi.export("healthCheckId", dns.health_check_id)
 pulumi.export("piiDatabaseEndpoint", pii_database.endpoint)
 pulumi.export("piiDatabaseSecretArn", pii_database.master_user_secret_arn)
+pulumi.export("telemetryReplicationEndpoint", telemetry.replication_hostname)
+# The peer stack sets this as its `residency:peerReplicationPassword` (see README).
+pulumi.export("telemetryReplicationPassword", pulumi.Output.secret(telemetry.replication_password))

@@ -26,6 +26,8 @@ from components.pii_database import (
     POSTGRES_MAJOR,
 )
 from components.telemetry_sql import MIN_SUBJECTS_FLOOR
+from components.telemetry_store import DEFAULT_IMAGE_TAG as DEFAULT_TELEMETRY_IMAGE_TAG
+from components.telemetry_store import POSTGRES_MAJOR as TELEMETRY_POSTGRES_MAJOR
 from residency.facts import JURISDICTION_TAG, JURISDICTIONS, MANAGED_BY, MANAGED_BY_TAG, Jurisdiction
 from residency.facts import jurisdiction_of_region as _jurisdiction_of_region
 
@@ -113,6 +115,7 @@ class TelemetrySettings:
     """The in-cluster TimescaleDB for telemetry and its anonymisation step."""
 
     storage_gib: int
+    exchange_storage_gib: int
     image_tag: str
     anonymisation_k: int
     anonymisation_schedule: str
@@ -358,10 +361,12 @@ PII_DATABASE = _Object(
 TELEMETRY = _Object(
     f"{PROJECT}:telemetry",
     {
-        "storageGib": _Field(_integer(1, 16384), "1 to 16384 (per TimescaleDB replica volume)"),
+        "storageGib": _Field(_integer(1, 16384), "1 to 16384 (the raw telemetry volume)"),
+        "exchangeStorageGib": _Field(_integer(1, 16384), "1 to 16384 (the anonymised exchange volume)"),
         "imageTag": _Field(
-            _text(r"pg\d+\.\d+-ts\d+\.\d+\.\d+"),
-            "a fully pinned timescale/timescaledb-ha tag such as pg17.5-ts2.21.0 (no floating tags)",
+            _text(rf"pg{TELEMETRY_POSTGRES_MAJOR}\.\d+-ts\d+\.\d+\.\d+(-all)?(-oss)?"),
+            f"a fully pinned timescale/timescaledb-ha tag of PostgreSQL {TELEMETRY_POSTGRES_MAJOR} "
+            f"such as {DEFAULT_TELEMETRY_IMAGE_TAG} (no floating tags)",
         ),
         "anonymisationK": _Field(
             _integer(MIN_SUBJECTS_FLOOR), f"a whole number >= {MIN_SUBJECTS_FLOOR} (k-anonymity)"
@@ -558,6 +563,7 @@ def load_settings(
         ),
         telemetry=TelemetrySettings(
             storage_gib=telemetry["storageGib"],
+            exchange_storage_gib=telemetry["exchangeStorageGib"],
             image_tag=telemetry["imageTag"],
             anonymisation_k=telemetry["anonymisationK"],
             anonymisation_schedule=telemetry["anonymisationSchedule"],

@@ -31,6 +31,26 @@ SECRET_SIGNATURE = "4dabf18193072939515e22adb298388d"
 """The key Pulumi's wire format marks a secret value with."""
 
 
+class InClusterMocks(PlausibleCloudMocks):
+    """Plausible answers, plus what the AWS Load Balancer Controller publishes on a LoadBalancer Service.
+
+    A Kubernetes object's provider carries no AWS region, so the mocks are told the stack's region.
+    """
+
+    def __init__(self, region: str) -> None:
+        super().__init__(preview=False)
+        self.region = region
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
+        """Give LoadBalancer Services the status the controller writes once the NLB exists."""
+        resource_id, state = super().new_resource(args)
+        spec = args.inputs.get("spec") or {}
+        if args.typ == "kubernetes:core/v1:Service" and spec.get("type") == "LoadBalancer":
+            hostname = f"k8s-{args.name[:20]}-0123456789.elb.{self.region}.amazonaws.com"
+            state = {**state, "status": {"loadBalancer": {"ingress": [{"hostname": hostname}]}}}
+        return resource_id, state
+
+
 @dataclass(frozen=True)
 class Registration:
     """One RegisterResource call as the engine receives it."""
@@ -131,7 +151,7 @@ def run_stack(stack: str, config_dir: Path = PROGRAM_DIR, allow_error: bool = Fa
     A failing program raises, unless `allow_error`: then its error is in the result with what it registered.
     """
     values, secret_keys = read_stack_files(config_dir, stack)
-    mocks = PlausibleCloudMocks(preview=False)
+    mocks = InClusterMocks(region=str(values.get("aws:region")))
     monitor = RecordingMonitor(mocks)
     pulumi.runtime.set_mocks(mocks, project=PROJECT, stack=stack, preview=False, monitor=monitor)
     # set_mocks installs a root stack whose outputs are already registered; the language host gives each run

@@ -16,6 +16,7 @@ import pulumi
 import pytest
 
 from components.pii_database import POSTGRES_MAJOR
+from components.telemetry_store import DEFAULT_IMAGE_TAG
 from offline_preview.cloud_mocks import PlausibleCloudMocks
 from residency.facts import JURISDICTIONS
 from residency.settings import (
@@ -52,7 +53,8 @@ BASELINE: dict[str, Any] = {
     },
     "residency:telemetry": {
         "storageGib": 50,
-        "imageTag": "pg17.5-ts2.21.0",
+        "exchangeStorageGib": 20,
+        "imageTag": DEFAULT_IMAGE_TAG,
         "anonymisationK": 10,
         "anonymisationSchedule": "*/15 * * * *",
     },
@@ -311,8 +313,9 @@ def test_anonymisation_k_under_ten_is_refused() -> None:
     assert load_settings(changed("residency:telemetry.anonymisationK", 10), "eu")
 
 
-def test_floating_telemetry_image_tag_is_refused() -> None:
-    message = only_problem(changed("residency:telemetry.imageTag", "pg17"))
+@pytest.mark.parametrize("tag", ["pg15", "latest", "pg17.5-ts2.21.0"])
+def test_floating_or_other_major_telemetry_image_tag_is_refused(tag: str) -> None:
+    message = only_problem(changed("residency:telemetry.imageTag", tag))
     assert "residency:telemetry.imageTag in Pulumi.eu.yaml" in message
     assert "no floating tags" in message
 
@@ -436,7 +439,8 @@ def write_project(directory: Path, stack: str, stack_config: dict[str, Any]) -> 
 def test_stack_file_values_replace_project_defaults_whole(tmp_path: Path) -> None:
     override = {
         "storageGib": 5,
-        "imageTag": "pg17.5-ts2.21.0",
+        "exchangeStorageGib": 5,
+        "imageTag": DEFAULT_IMAGE_TAG,
         "anonymisationK": 50,
         "anonymisationSchedule": "0 * * * *",
     }

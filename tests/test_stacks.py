@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 from collections import Counter
 
@@ -25,8 +26,14 @@ STACKS = ("eu", "india")
 EXPECTED_RESOURCES: dict[str, dict[str, int]] = {
     "pulumi:pulumi:Stack": {
         "pulumi:providers:aws": 1,
+        "residency:components:GlobalDns": 1,
         "residency:components:PiiDatabase": 1,
         "residency:components:RegionalCluster": 1,
+        "residency:components:TelemetryStore": 1,
+    },
+    "residency:components:GlobalDns": {
+        "aws:route53/healthCheck:HealthCheck": 1,
+        "aws:route53/record:Record": 2,
     },
     "residency:components:PiiDatabase": {
         "aws:cloudwatch/logGroup:LogGroup": 1,
@@ -68,11 +75,21 @@ EXPECTED_RESOURCES: dict[str, dict[str, int]] = {
         "kubernetes:networking.k8s.io/v1:NetworkPolicy": 9,
         "pulumi:providers:kubernetes": 1,
     },
+    "residency:components:TelemetryStore": {
+        "aws:kms/key:Key": 1,
+        "kubernetes:apps/v1:StatefulSet": 2,
+        "kubernetes:core/v1:ConfigMap": 2,
+        "kubernetes:core/v1:Secret": 5,
+        "kubernetes:core/v1:Service": 5,
+        "kubernetes:policy/v1:PodDisruptionBudget": 2,
+        "kubernetes:storage.k8s.io/v1:StorageClass": 1,
+        "random:index/randomPassword:RandomPassword": 5,
+    },
 }
 """Every resource a committed region stack registers, by the component (or stack) that owns it: type -> count.
 
-Both committed stacks have the same shape (three zones, three NAT gateways, no peering connection yet), so
-an accidental extra or missing resource in either fails here.
+Both committed stacks have the same shape (three zones, three NAT gateways, no peering connection and no peer
+password yet), so an accidental extra or missing resource in either fails here.
 """
 
 
@@ -141,6 +158,14 @@ def test_default_providers_are_disabled_for_aws_and_kubernetes(run: StackRun) ->
     assert run.config["pulumi:disable-default-providers"] == ["aws", "kubernetes"]
 
 
+def test_every_kubernetes_resource_goes_to_the_stacks_own_cluster(run: StackRun) -> None:
+    (cluster_provider,) = run.of_type("pulumi:providers:kubernetes")
+    (cluster,) = run.of_type("residency:components:RegionalCluster")
+    assert cluster_provider.parent == cluster.urn
+    for resource in managed(run, "kubernetes"):
+        assert resource.provider_urn == cluster_provider.urn, resource.urn
+
+
 @pytest.mark.parametrize("package", ["aws", "kubernetes"])
 def test_every_resource_uses_an_explicit_provider_of_its_package(run: StackRun, package: str) -> None:
     resources = managed(run, package)
@@ -199,6 +224,43 @@ def test_the_pii_database_is_classified_pii_and_protected(run: StackRun) -> None
     assert instance.protect
 
 
+def hba_method(lines: list[str], database: str, user: str, address: str) -> str:
+    """The method of the first pg_hba.conf host rule that matches a TCP client; PostgreSQL stops there."""
+    client = ipaddress.ip_address(address)
+    for line in lines:
+        columns = line.split()
+        if not columns or columns[0].startswith("#") or not columns[0].startswith("host"):
+            continue
+        rule_database, rule_user, rule_address, method = columns[1], columns[2], columns[3], columns[4]
+        if rule_database not in ("all", database) or rule_user not in ("all", user):
+            continue
+        if rule_address == "all" or client in ipaddress.ip_network(rule_address, strict=False):
+            return method
+    return "reject"  # no matching line: PostgreSQL refuses the connection
+
+
+def test_the_peer_reaches_only_the_exchange_and_only_as_the_replication_role(run: StackRun) -> None:
+    settings = settings_of(run)
+    hba = {
+        config_map.name.removeprefix(f"{run.stack}-telemetry-").removesuffix("-pg-hba"): config_map.inputs[
+            "data"
+        ]["pg_hba.conf"].splitlines()
+        for config_map in run.of_type("kubernetes:core/v1:ConfigMap")
+    }
+    assert set(hba) == {"store", "exchange"}
+    peer_address = str(next(ipaddress.ip_network(settings.peer.vpc_cidr).hosts()))
+    users = ("telemetry_replicator", "telemetry_publisher", "telemetry_writer", "postgres")
+    databases = ("telemetry", "telemetry_exchange", "replication", "postgres")
+    admitted = {
+        (server, database, user)
+        for server, lines in hba.items()
+        for database in databases
+        for user in users
+        if hba_method(lines, database, user, peer_address) != "reject"
+    }
+    assert admitted == {("exchange", "telemetry_exchange", "telemetry_replicator")}
+
+
 EXPECTED_OUTPUTS = {
     "region",
     "jurisdiction",
@@ -207,8 +269,13 @@ EXPECTED_OUTPUTS = {
     "clusterName",
     "kubeconfig",
     "loadBalancerDnsName",
+    "latencyHostname",
+    "regionPinnedHostname",
+    "healthCheckId",
     "piiDatabaseEndpoint",
     "piiDatabaseSecretArn",
+    "telemetryReplicationEndpoint",
+    "telemetryReplicationPassword",
 }
 
 
@@ -223,9 +290,31 @@ def test_the_stack_exports_its_outputs(run: StackRun) -> None:
     assert outputs["vpcId"] == f"{vpc.name}-id"
     assert f".{settings.region}.elb.amazonaws.com" in outputs["loadBalancerDnsName"]
     assert f".{settings.region}.rds.amazonaws.com:5432" in outputs["piiDatabaseEndpoint"]
+    assert f".elb.{settings.region}.amazonaws.com" in outputs["telemetryReplicationEndpoint"]
+    assert outputs["latencyHostname"] == settings.dns.domain
+    assert outputs["regionPinnedHostname"] == f"{settings.dns.region_label}.{settings.dns.domain}"
+    (health_check,) = run.of_type("aws:route53/healthCheck:HealthCheck")
+    assert outputs["healthCheckId"] == f"{health_check.name}-id"
 
 
 def test_the_kubeconfig_is_exported_only_as_a_secret(run: StackRun) -> None:
     kubeconfig = run.outputs["kubeconfig"]
     assert is_secret(kubeconfig)
     assert settings_of(run).region in unwrap(kubeconfig)
+
+
+def test_the_replication_password_is_exported_only_as_a_secret(run: StackRun) -> None:
+    password = run.outputs["telemetryReplicationPassword"]
+    assert is_secret(password)
+    assert len(unwrap(password)) >= 16
+
+
+def test_the_region_pinned_record_is_a_plain_alias_to_this_regions_load_balancer(run: StackRun) -> None:
+    settings = settings_of(run)
+    records = {r.inputs["name"]: r.inputs for r in run.of_type("aws:route53/record:Record")}
+    pinned = records[settings.dns.pinned_hostname]
+    assert "latencyRoutingPolicies" not in pinned and "setIdentifier" not in pinned
+    latency = records[settings.dns.domain]
+    assert latency["latencyRoutingPolicies"] == [{"region": settings.region}]
+    for record in (pinned, latency):
+        assert f".{settings.region}.elb.amazonaws.com" in record["aliases"][0]["name"]

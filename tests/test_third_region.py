@@ -16,8 +16,8 @@ import pytest
 import yaml  # type: ignore[import-untyped]
 
 from residency.facts import GLOBAL_TYPE_PREFIXES, JURISDICTIONS
-from residency.settings import ConfigError
-from tests.stack_harness import PROGRAM_DIR, StackRun, run_stack
+from residency.settings import SECRET_PLACEHOLDER, ConfigError
+from tests.stack_harness import PROGRAM_DIR, StackRun, is_secret, run_stack, unwrap
 
 FRANKFURT: dict[str, Any] = {
     "aws:region": "eu-central-1",
@@ -84,6 +84,26 @@ def test_a_third_region_routes_to_its_peer_through_the_configured_peering(frankf
     for route in routes:
         assert route.inputs["destinationCidrBlock"] == "10.10.0.0/16"
         assert route.inputs["vpcPeeringConnectionId"] == "pcx-0123456789abcdef0"
+
+
+def test_the_peers_replication_password_from_secret_config_is_kept_only_as_a_secret(
+    frankfurt: StackRun,
+) -> None:
+    holding_it = [
+        secret
+        for secret in frankfurt.of_type("kubernetes:core/v1:Secret")
+        if unwrap(secret.inputs["stringData"]).get("password") == SECRET_PLACEHOLDER
+    ]
+    assert [secret.name for secret in holding_it] == ["frankfurt-telemetry-peer-replication-password"]
+    assert is_secret(holding_it[0].inputs["stringData"])
+    elsewhere = [
+        r.urn for r in frankfurt.registrations if r not in holding_it and SECRET_PLACEHOLDER in str(r.inputs)
+    ]
+    assert elsewhere == []
+    exported_plainly = [
+        k for k, v in frankfurt.outputs.items() if SECRET_PLACEHOLDER in str(v) and not is_secret(v)
+    ]
+    assert exported_plainly == []
 
 
 def test_a_third_region_outside_its_jurisdiction_fails_before_any_resource(tmp_path: Path) -> None:
