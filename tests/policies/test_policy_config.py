@@ -11,6 +11,7 @@ import jsonschema
 import pytest
 import yaml
 from google.protobuf import json_format
+from residency_policies import registry
 
 from tests.policies.baseline import eu_region
 from tests.policies.policy_harness import EU_CONFIG, INDIA_CONFIG, POLICIES_DIR, configured_servicer, run_pack
@@ -116,3 +117,13 @@ def test_a_third_region_is_only_a_new_config_file(tmp_path: Path) -> None:
         "pii-in-jurisdiction",
         "pii-in-jurisdiction",
     ]
+
+
+def test_the_pack_readme_documents_every_rule_and_config_key_with_its_default() -> None:
+    readme = (POLICIES_DIR / "README.md").read_text()
+    for rule in registry.RULES:
+        assert f"`{rule.name}`" in readme, rule.name
+        for key, spec in rule.properties.items():
+            assert f"`{key}`" in readme, f"{rule.name}: {key}"
+            if "default" in spec:
+                assert f"`{key}` (`{json.dumps(spec['default'])}`)" in readme, f"{rule.name}: {key} default"
