@@ -208,10 +208,3 @@ def policies() -> list[Policy]:
     """The pack's policies, ready for `PolicyPack` (building them starts nothing)."""
     return [_resource_policy(rule) if rule.check_resource else _stack_policy(rule) for rule in RULES]
 
-
-def rule(name: str) -> Rule:
-    """The rule with this name."""
-    for candidate in RULES:
-        if candidate.name == name:
-            return candidate
-    raise KeyError(name)
