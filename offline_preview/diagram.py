@@ -12,7 +12,8 @@ what it can and cannot show:
    NetworkPolicy ipBlock) that admits a CIDR outside every VPC of this stack, other than the internet, is a
    flow from that CIDR into the region. The CIDR is named after the stack of the same project whose config
    declares it (keys that mention `peer` are ignored, they describe the other side). What crosses is the
-   classification of the resources behind the rule.
+   classification of what the rule exposes: a security group's users, the workloads a NetworkPolicy's pod
+   selector or a Service's selector picks (an empty pod selector picks every workload in the namespace).
 
 A flow the program expresses any other way (application code, SQL replication set up at run time) is not
 visible in a preview and so not on the map.
@@ -38,6 +39,16 @@ REGION_PATTERN = re.compile(
 )
 ARN_PATTERN = re.compile(r"^arn:aws[\w-]*:[\w-]+:([a-z0-9-]*):")
 INTERNET = {"0.0.0.0/0", "::/0"}
+WORKLOAD_TYPES = frozenset(
+    {
+        "kubernetes:apps/v1:StatefulSet",
+        "kubernetes:apps/v1:Deployment",
+        "kubernetes:apps/v1:DaemonSet",
+        "kubernetes:apps/v1:ReplicaSet",
+        "kubernetes:batch/v1:Job",
+        "kubernetes:batch/v1:CronJob",
+    }
+)
 SOURCE_KEY = re.compile(r"source|replicatesourcedb", re.IGNORECASE)
 
 
@@ -51,6 +62,7 @@ class Flow:
     inbound: bool
     what: str
     network: bool = False
+    other_urn: str | None = None
 
 
 def _strings(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
@@ -153,9 +165,71 @@ class ResidencyMap:
             return self._dependents(registration["urn"])
         if resource_type.startswith(("aws:vpc/securityGroupIngressRule", "aws:ec2/securityGroupRule")):
             return [urn for group in deps.get("securityGroupId", []) for urn in self._dependents(group)]
+        inputs = plain(registration.get("inputs") or {})
+        namespace = (inputs.get("metadata") or {}).get("namespace")
+        spec = inputs.get("spec") or {}
         if resource_type == "kubernetes:networking.k8s.io/v1:NetworkPolicy":
-            return list(deps.get("metadata", []))
+            selector = (spec.get("podSelector") or {}).get("matchLabels") or {}
+            return self._workloads(namespace, selector) or list(deps.get("metadata", []))
+        if resource_type == "kubernetes:core/v1:Service" and spec.get("selector"):
+            return self._workloads(namespace, spec["selector"]) or [registration["urn"]]
         return [registration["urn"]]
+
+    def _workloads(self, namespace: Any, selector: dict[str, Any]) -> list[str]:
+        """Workloads in the namespace whose pod template labels match the selector (`{}` selects all)."""
+        found = []
+        for registration in self.inventory.registrations:
+            if registration["type"] not in WORKLOAD_TYPES:
+                continue
+            inputs = plain(registration.get("inputs") or {})
+            if namespace and (inputs.get("metadata") or {}).get("namespace") not in (namespace, None):
+                continue
+            template = ((inputs.get("spec") or {}).get("template") or {}).get("metadata") or {}
+            labels = template.get("labels") or {}
+            if all(labels.get(key) == value for key, value in selector.items()):
+                found.append(registration["urn"])
+        return found
+
+    def _region_flows(self, registration: dict[str, Any], view: ResourceView) -> list[Flow]:
+        """Rule 1: inputs that name another region, literally (a region, an ARN) or through lineage."""
+        region = view.region
+        if region is None or not REGION_PATTERN.match(region):
+            return []
+        dependencies: dict[str, list[str]] = registration.get("property_dependencies") or {}
+        candidates: list[tuple[str, str, str | None]] = []
+        for key_path, value in _strings(plain(registration.get("inputs") or {})):
+            if key_path == "region":
+                continue
+            arn = ARN_PATTERN.match(value)
+            named = arn.group(1) if arn and arn.group(1) else (value if REGION_PATTERN.match(value) else None)
+            if named and named != region:
+                candidates.append((named, key_path.split(".")[0].split("[")[0], None))
+        for key, urns in dependencies.items():
+            for urn in urns:
+                dependency = self.views.get(urn)
+                where = dependency.region if dependency else None
+                if where and where != region and REGION_PATTERN.match(where):
+                    candidates.append((where, key, urn))
+        # What leaves: the resources this one reads in its own region, else its own classification.
+        local = [
+            u
+            for urns in dependencies.values()
+            for u in urns
+            if u in self.views and self.views[u].region == region
+        ]
+        flows: list[Flow] = []
+        seen: set[tuple[str, bool, str | None]] = set()
+        for other, key, urn in candidates:
+            inbound = bool(SOURCE_KEY.search(key))
+            if (other, inbound, urn) in seen:
+                continue
+            seen.add((other, inbound, urn))
+            sources = [
+                u for u in dependencies.get(key, []) if u in self.views and self.views[u].region == other
+            ]
+            what = self._what(sources, view) if inbound else self._what(local, view)
+            flows.append(Flow(view.urn, other, urn or other, inbound, what, other_urn=urn))
+        return flows
 
     def flows(self) -> list[Flow]:
         """Every cross-region flow the two rules find."""
@@ -171,24 +245,7 @@ class ResidencyMap:
             view = self.views[registration["urn"]]
             if not view.custom or view.type.startswith("pulumi:providers:"):
                 continue
-            region = view.region
-            seen: set[tuple[str, bool]] = set()
-            for key_path, value in _strings(plain(registration.get("inputs") or {})):
-                if key_path == "region":
-                    continue
-                other = value if REGION_PATTERN.match(value) else None
-                arn = ARN_PATTERN.match(value)
-                if arn and arn.group(1):
-                    other = arn.group(1)
-                if not other or other == region or region in (None, "global"):
-                    continue
-                inbound = bool(SOURCE_KEY.search(key_path))
-                if (other, inbound) in seen:
-                    continue
-                seen.add((other, inbound))
-                top_key = key_path.split(".")[0].split("[")[0]
-                lineage = (registration.get("property_dependencies") or {}).get(top_key, [])
-                flows.append(Flow(view.urn, other, other, inbound, self._what(lineage, view)))
+            flows.extend(self._region_flows(registration, view))
             for cidr in _ingress_cidrs(registration):
                 if cidr in INTERNET:
                     continue
@@ -210,7 +267,7 @@ class ResidencyMap:
 
     def mermaid(self, flows: list[Flow]) -> str:
         """The map as a Mermaid block, ready for a pull-request comment."""
-        endpoints = {flow.resource for flow in flows}
+        endpoints = {flow.resource for flow in flows} | {flow.other_urn for flow in flows if flow.other_urn}
         shown = [view for view in self.views.values() if view.data_holding or view.urn in endpoints]
         # Identifiers follow URN order so that the same stack always gives the same map.
         ids = {urn: f"r{index}" for index, urn in enumerate(sorted(self.views))}
@@ -224,6 +281,8 @@ class ResidencyMap:
             regions.setdefault(view.region or "unknown region", []).append(node)
         outside: dict[str, str] = {}
         for flow in flows:
+            if flow.other_urn is not None or flow.other in outside:
+                continue
             if flow.other not in outside:
                 outside[flow.other] = f"x{len(outside)}"
                 node = f'{outside[flow.other]}(["{_escape(flow.other)}"])'
@@ -237,7 +296,8 @@ class ResidencyMap:
             lines.extend(f"    {node}" for node in regions[region])
             lines.append("  end")
         for flow in flows:
-            here, there, label = ids[flow.resource], outside[flow.other], _escape(flow.what)
+            here, label = ids[flow.resource], _escape(flow.what)
+            there = ids[flow.other_urn] if flow.other_urn else outside[flow.other]
             if flow.network:
                 lines.append(f'  {there} <-- "network reach: {label}" --> {here}')
             elif flow.inbound:

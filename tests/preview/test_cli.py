@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -163,3 +164,69 @@ def test_an_invoke_without_a_plausible_answer_is_reported() -> None:
     assert "no plausible offline answer for invoke aws:ec2/getVpc:getVpc" in text.stdout
     as_json = preview("-s", "test", "-C", str(FIXTURES / "transforms"), "--json")
     assert "no plausible offline answer for invoke aws:ec2/getVpc:getVpc" in as_json.stderr
+
+
+def test_the_map_draws_a_pii_copy_into_another_region(tmp_path: Path) -> None:
+    """Backups of the PII database replicated to Frankfurt: an arrow labelled pii from eu-west-1 to it."""
+    diagram = tmp_path / "map.md"
+    result = preview(
+        "-s", "no-pii-replication", "-C", str(FIXTURES / "violations"), "--diagram", str(diagram)
+    )
+    assert result.returncode == 0, result.stderr
+    text = diagram.read_text()
+    west = text.index('subgraph g_eu_west_1["eu-west-1')
+    central = text.index('subgraph g_eu_central_1["eu-central-1')
+    database = re.search(r'(r\d+)\[\("rds Instance pii<br/>pii"\)\]', text)
+    replication = re.search(
+        r'(r\d+)\["rds InstanceAutomatedBackupsReplication pii-backups-frankfurt"\]', text
+    )
+    assert database and replication
+    assert database.start() > west and replication.start() > central
+    assert f'{database.group(1)} -- "pii" --> {replication.group(1)}' in text
+    assert "1 cross-region flow(s) found." in text
+
+
+def test_the_map_shows_network_reach_from_a_peer_stack_and_what_it_exposes() -> None:
+    """An ingress CIDR another stack of the project declares is named after that stack and its region."""
+    from offline_preview.diagram import ResidencyMap
+
+    registrations = [
+        {
+            "urn": "urn:pulumi:test::p::pulumi:providers:aws::eu",
+            "type": "pulumi:providers:aws",
+            "name": "eu",
+            "custom": True,
+            "inputs": {"region": "eu-west-1"},
+        },
+        {
+            "urn": "urn:pulumi:test::p::aws:ec2/vpc:Vpc::vpc",
+            "type": "aws:ec2/vpc:Vpc",
+            "name": "vpc",
+            "custom": True,
+            "provider": "urn:pulumi:test::p::pulumi:providers:aws::eu::x",
+            "inputs": {"cidrBlock": "10.10.0.0/16"},
+        },
+        {
+            "urn": "urn:pulumi:test::p::aws:ec2/securityGroup:SecurityGroup::db",
+            "type": "aws:ec2/securityGroup:SecurityGroup",
+            "name": "db",
+            "custom": True,
+            "provider": "urn:pulumi:test::p::pulumi:providers:aws::eu::x",
+            "inputs": {"ingress": [{"cidrBlocks": ["10.10.0.0/16", "10.20.0.0/16", "0.0.0.0/0"]}]},
+        },
+        {
+            "urn": "urn:pulumi:test::p::aws:rds/instance:Instance::pii",
+            "type": "aws:rds/instance:Instance",
+            "name": "pii",
+            "custom": True,
+            "provider": "urn:pulumi:test::p::pulumi:providers:aws::eu::x",
+            "inputs": {"tags": {"data-classification": "pii"}},
+            "property_dependencies": {
+                "vpcSecurityGroupIds": ["urn:pulumi:test::p::aws:ec2/securityGroup:SecurityGroup::db"]
+            },
+        },
+    ]
+    flows = ResidencyMap("test", FIXTURES / "peers", registrations).flows()
+    assert [(f.other, f.other_region, f.what, f.network) for f in flows] == [
+        ("india stack 10.20.0.0/16", "ap-south-1", "pii", True)
+    ]
