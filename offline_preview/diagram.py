@@ -219,16 +219,16 @@ class ResidencyMap:
         ]
         flows: list[Flow] = []
         seen: set[tuple[str, bool, str | None]] = set()
-        for other, key, urn in candidates:
+        for other, key, known in candidates:
             inbound = bool(SOURCE_KEY.search(key))
-            if (other, inbound, urn) in seen:
+            if (other, inbound, known) in seen:
                 continue
-            seen.add((other, inbound, urn))
+            seen.add((other, inbound, known))
             sources = [
                 u for u in dependencies.get(key, []) if u in self.views and self.views[u].region == other
             ]
             what = self._what(sources, view) if inbound else self._what(local, view)
-            flows.append(Flow(view.urn, other, urn or other, inbound, what, other_urn=urn))
+            flows.append(Flow(view.urn, other, known or other, inbound, what, other_urn=known))
         return flows
 
     def flows(self) -> list[Flow]:
