@@ -113,16 +113,27 @@ class Movement:
     def route(self, settings: Settings) -> str:
         """Where the data goes, in words."""
         parts = []
-        destinations = sorted({d.where for d in self.destinations})
-        if destinations:
-            parts.append("to " + ", ".join(destinations))
+        regions = sorted({d.region for d in self.destinations if d.region is not None})
+        untraced = any(d.region is None for d in self.destinations)
+        if regions:
+            parts.append(
+                "to " + ", ".join(regions) + (" and regions that cannot be traced" if untraced else "")
+            )
+        elif untraced:
+            parts.append("to regions that cannot be traced")
         if self.outside_aws:
             parts.append("outside AWS")
         if self.shares:
             parts.append("shared with " + ", ".join(sorted(self.shares)))
-        elif self.leaves_account(settings):
-            parts.append("into an account outside this deployment (or one that cannot be traced)")
-        return " and ".join(parts) if parts else "to an untraceable destination"
+        accounts = {d.account for d in [*self.sources, *self.destinations]}
+        foreign = sorted(
+            a for a in accounts if a not in (None, STACK_ACCOUNT) and a not in settings.account_ids
+        )
+        if foreign:
+            parts.append("into account " + ", ".join(foreign))
+        elif None in accounts and not self.outside_aws and not self.shares:
+            parts.append("into an account that cannot be traced")
+        return " and ".join(parts)
 
 
 class Lineage:

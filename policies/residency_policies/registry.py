@@ -207,4 +207,3 @@ def _stack_policy(rule: Rule) -> Policy:
 def policies() -> list[Policy]:
     """The pack's policies, ready for `PolicyPack` (building them starts nothing)."""
     return [_resource_policy(rule) if rule.check_resource else _stack_policy(rule) for rule in RULES]
-
