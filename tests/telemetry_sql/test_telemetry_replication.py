@@ -24,6 +24,14 @@ from components.telemetry_sql.testing import EXCHANGE_DATABASE, STORE_DATABASE, 
 REGIONS = ("eu", "india")
 REPLICATION_WAIT_SECONDS = 30.0
 IP_PREFIX = {"eu": "198.51.100.", "india": "203.0.113."}
+# Log every statement and track utility statements, as a badly configured production server might, so that a
+# password sent in a statement would be caught.
+LOGGING_EVERYTHING = {
+    "fsync": "off",
+    "log_statement": "'all'",
+    "shared_preload_libraries": "'pg_stat_statements'",
+    "pg_stat_statements.track_utility": "on",
+}
 IDENTIFIER_COLUMN = re.compile(r"(subject_id|user|device|(^|_)ip($|_)|address|email|person|text|message)")
 
 
@@ -80,7 +88,7 @@ def _bookkeeping(server: PostgresServer, database: str) -> list[tuple[Any, ...]]
 @pytest.fixture(scope="module")
 def mesh() -> Iterator[Mesh]:
     """Two regions on four throwaway servers, every Job applied twice."""
-    with testing.postgres_servers(testing.region_specifications(REGIONS, {"fsync": "off"})) as servers:
+    with testing.postgres_servers(testing.region_specifications(REGIONS, LOGGING_EVERYTHING)) as servers:
         regions = testing.create_regions(servers, REGIONS)
         testing.provision(regions)
         first = {f"{s.name}/{d}": _schema(s, d) for s, d in _servers(regions)}
@@ -497,3 +505,17 @@ def test_hours_are_utc_hours_whatever_the_session_time_zone(mesh: Mesh) -> None:
         connection.execute("SET timezone = 'Asia/Kolkata'")
         connection.execute(telemetry_sql.anonymise_statement(grace_minutes=0).encode())
     assert services_at(mesh.regions["india"].exchange, "india", hour) == {"timezone": 10}
+
+
+def test_no_password_reaches_a_server_log_or_pg_stat_statements(mesh: Mesh) -> None:
+    secrets = [password.split("'")[0] for r in mesh.regions.values() for password in r.passwords.values()]
+    for server, _ in _servers(mesh.regions):
+        log = server.log_file.read_text()
+        assert "statement: CREATE TABLE" in log  # every statement is logged
+        assert [secret for secret in secrets if secret in log] == [], server.name
+        server.query("postgres", "CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+        statements = "\n".join(
+            row[0] for row in server.query("postgres", "SELECT query FROM pg_stat_statements")
+        )
+        assert "schema_migrations" in statements
+        assert [secret for secret in secrets if secret in statements] == [], server.name
