@@ -27,7 +27,9 @@ Decisions a deployer must know:
   and egress) and `node_security_group_id`, which only adds ingress (the load balancer on the application
   port) and is the source other components admit, e.g. PostgreSQL on 5432.
 - NetworkPolicies are enforced because the VPC CNI is managed here as an EKS add-on with its network
-  policy agent switched on; the default VPC CNI install ignores them.
+  policy agent switched on; the default VPC CNI install ignores them. Besides the cross-namespace
+  allowances, pods of one namespace reach each other on its service port only (application port in
+  microservices, 5432 in telemetry, where the store, its exchange and the SQL Jobs talk).
 - Whoever runs `pulumi up` must reach the Kubernetes API to create the namespaces and policies: from an
   address in `public_access_cidrs`, or from inside the VPC when that list is empty (private-only API).
 
@@ -1105,6 +1107,29 @@ class RegionalCluster(pulumi.ComponentResource):
                 )
             ],
         )
+        # Pods of the same namespace: microservices call each other on the application port; the telemetry
+        # store, its exchange and the SQL Jobs beside them talk PostgreSQL.
+        for suffix, target, policy_name, port in (
+            (
+                "microservices-allow-within",
+                microservices,
+                "allow-application-within-namespace",
+                args.application_port,
+            ),
+            ("telemetry-allow-within", telemetry, "allow-postgres-within-namespace", POSTGRES_PORT),
+        ):
+            same_namespace = [
+                k8s.networking.v1.NetworkPolicyPeerArgs(pod_selector=k8s.meta.v1.LabelSelectorArgs())
+            ]
+            policy(
+                suffix,
+                target,
+                policy_name,
+                ingress=[
+                    k8s.networking.v1.NetworkPolicyIngressRuleArgs(from_=same_namespace, ports=tcp(port))
+                ],
+                egress=[k8s.networking.v1.NetworkPolicyEgressRuleArgs(to=same_namespace, ports=tcp(port))],
+            )
         if args.peer_vpc_cidr is not None:
             # Only the anonymised replication stream crosses regions; the SQL behind it decides what flows.
             policy(

@@ -583,6 +583,7 @@ def test_microservices_allowances_are_the_load_balancer_telemetry_and_the_pii_da
         "allow-ingress-from-load-balancer",
         "allow-egress-to-telemetry",
         "allow-egress-to-pii-database",
+        "allow-application-within-namespace",
     }
 
 
@@ -600,6 +601,23 @@ def test_telemetry_admits_microservices_and_exchanges_only_postgres_with_the_pee
     peer = policy_spec(cloud, "telemetry", "allow-anonymised-replication-with-peer")
     assert peer["ingress"] == [{"from": [{"ipBlock": {"cidr": PEER_CIDR}}], "ports": tcp(5432)}]
     assert peer["egress"] == [{"to": [{"ipBlock": {"cidr": PEER_CIDR}}], "ports": tcp(5432)}]
+
+
+@pytest.mark.parametrize(
+    ("namespace", "policy_name", "port"),
+    [
+        ("microservices", "allow-application-within-namespace", 8080),
+        ("telemetry", "allow-postgres-within-namespace", 5432),
+    ],
+)
+def test_pods_of_a_namespace_reach_each_other_only_on_its_service_port(
+    cloud: MockCloud, namespace: str, policy_name: str, port: int
+) -> None:
+    deploy(cloud)
+    spec = policy_spec(cloud, namespace, policy_name)
+    # A peer with only an empty pod selector means "any pod in this namespace", never another namespace.
+    assert spec["ingress"] == [{"from": [{"podSelector": {}}], "ports": tcp(port)}]
+    assert spec["egress"] == [{"to": [{"podSelector": {}}], "ports": tcp(port)}]
 
 
 def test_no_cross_region_allowance_without_a_peer(cloud: MockCloud) -> None:
