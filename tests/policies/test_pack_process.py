@@ -78,8 +78,14 @@ def pack() -> Iterator[RunningPack]:
         stderr=subprocess.PIPE,
     )
     try:
-        assert process.stdout is not None
-        port = int(process.stdout.readline().decode().strip())
+        assert process.stdout is not None and process.stderr is not None
+        first_line = process.stdout.readline().decode().strip()
+        if not first_line.isdigit():
+            process.kill()
+            pytest.fail(
+                f"the pack did not print its port: {first_line!r}\n{process.stderr.read().decode()[-3000:]}"
+            )
+        port = int(first_line)
         yield RunningPack(process, port, time.monotonic() - started)
     finally:
         if process.poll() is None:
