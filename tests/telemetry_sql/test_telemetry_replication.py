@@ -519,3 +519,35 @@ def test_no_password_reaches_a_server_log_or_pg_stat_statements(mesh: Mesh) -> N
         )
         assert "schema_migrations" in statements
         assert [secret for secret in secrets if secret in statements] == [], server.name
+
+
+def test_jobs_fail_loudly_without_their_secret_or_with_a_wrong_peer(mesh: Mesh) -> None:
+    eu = mesh.regions["eu"]
+    variables = telemetry_sql.exchange_variables("eu", ["india"])
+    with pytest.raises(RuntimeError, match="TELEMETRY_REPLICATION_PASSWORD is not set"):
+        eu.exchange.psql(
+            EXCHANGE_DATABASE,
+            telemetry_sql.exchange_job_script(),
+            variables,
+            {telemetry_sql.PUBLISHER_PASSWORD_ENV: eu.passwords[telemetry_sql.PUBLISHER_ROLE]},
+        )
+    with pytest.raises(RuntimeError, match="belongs to region eu, not india"):
+        eu.exchange.psql(
+            EXCHANGE_DATABASE,
+            telemetry_sql.exchange_job_script(),
+            telemetry_sql.exchange_variables("india", []),
+            {
+                telemetry_sql.REPLICATION_PASSWORD_ENV: eu.passwords[telemetry_sql.REPLICATION_ROLE],
+                telemetry_sql.PUBLISHER_PASSWORD_ENV: eu.passwords[telemetry_sql.PUBLISHER_ROLE],
+            },
+        )
+    with pytest.raises(RuntimeError, match="subscribe only to another region"):
+        eu.exchange.psql(
+            EXCHANGE_DATABASE,
+            telemetry_sql.subscription_script(),
+            telemetry_sql.subscription_variables("eu", "127.0.0.1", eu.exchange.port, peer_sslmode="disable"),
+            {telemetry_sql.PEER_REPLICATION_PASSWORD_ENV: eu.passwords[telemetry_sql.REPLICATION_ROLE]},
+        )
+    with pytest.raises(RuntimeError, match="psql variable exchange_host is not set"):
+        variables = {k: v for k, v in _store_variables(eu).items() if k != "exchange_host"}
+        eu.store.psql(STORE_DATABASE, telemetry_sql.store_job_script(), variables, _store_environment(eu))

@@ -21,30 +21,30 @@ SET log_min_duration_statement = -1;
 SET log_min_error_statement = 'panic';
 SET pg_stat_statements.track_utility = off;
 
-SELECT s.region AS target_region,
-       exchange_admin.anonymised_table(:'source_region') AS source_table,
+-- Always one row; a NULL leaves its variable unset (psql's \gset), which the \if below reports.
+SELECT exchange_admin.anonymised_table(:'source_region') AS source_table,
        'telemetry_anonymised_' || :'source_region' AS publication,
-       format('telemetry_anonymised_%s_to_%s', :'source_region', s.region) AS subscription
-FROM exchange_admin.settings AS s
-WHERE s.region <> :'source_region'
+       'telemetry_anonymised_' || :'source_region' || '_to_' || s.region AS subscription
+FROM (SELECT 1) AS one
+LEFT JOIN exchange_admin.settings AS s ON s.region <> :'source_region'
 \gset
 \if :{?subscription}
 \else
 DO $subscribe$ BEGIN RAISE EXCEPTION 'run configure.sql first, and subscribe only to another region'; END $subscribe$;
 \endif
 
-SELECT concat_ws(' ',
-    'host=' || exchange_admin.conninfo_value(:'peer_host'),
-    'port=' || exchange_admin.conninfo_value(:'peer_port'),
-    'dbname=' || exchange_admin.conninfo_value(:'peer_database'),
-    'user=' || exchange_admin.conninfo_value('telemetry_replicator'),
-    'password=' || exchange_admin.conninfo_value(:'peer_replication_password'),
-    'sslmode=' || exchange_admin.conninfo_value(:'peer_sslmode'),
-    'sslrootcert=' || exchange_admin.conninfo_value(nullif(:'peer_sslrootcert', '')),
-    'application_name=' || exchange_admin.conninfo_value(:'subscription'),
-    'connect_timeout=10'
-) AS conninfo
-WHERE :'peer_sslmode' IN ('disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full')
+SELECT CASE WHEN :'peer_sslmode' IN ('disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full') THEN
+    concat_ws(' ',
+        'host=' || exchange_admin.conninfo_value(:'peer_host'),
+        'port=' || exchange_admin.conninfo_value(:'peer_port'),
+        'dbname=' || exchange_admin.conninfo_value(:'peer_database'),
+        'user=' || exchange_admin.conninfo_value('telemetry_replicator'),
+        'password=' || exchange_admin.conninfo_value(:'peer_replication_password'),
+        'sslmode=' || exchange_admin.conninfo_value(:'peer_sslmode'),
+        'sslrootcert=' || exchange_admin.conninfo_value(nullif(:'peer_sslrootcert', '')),
+        'application_name=' || exchange_admin.conninfo_value(:'subscription'),
+        'connect_timeout=10')
+END AS conninfo
 \gset
 \if :{?conninfo}
 \else
