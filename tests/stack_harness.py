@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pulumi
+from pulumi.runtime import config as runtime_config
 from pulumi.runtime import rpc
 from pulumi.runtime import settings as runtime_settings
 from pulumi.runtime.mocks import MockMonitor
@@ -153,6 +154,10 @@ def run_stack(stack: str, config_dir: Path = PROGRAM_DIR, allow_error: bool = Fa
     values, secret_keys = read_stack_files(config_dir, stack)
     mocks = InClusterMocks(region=str(values.get("aws:region")))
     monitor = RecordingMonitor(mocks)
+    # Other tests in this process may rely on the root stack and config they set up: put them back afterwards.
+    previous_root = runtime_settings.ROOT.get()
+    previous_config = dict(runtime_config.CONFIG.get())
+    previous_secret_keys = set(runtime_config._SECRET_KEYS.get())
     pulumi.runtime.set_mocks(mocks, project=PROJECT, stack=stack, preview=False, monitor=monitor)
     # set_mocks installs a root stack whose outputs are already registered; the language host gives each run
     # a fresh one, and only then do `pulumi.export` values reach RegisterResourceOutputs.
@@ -174,7 +179,8 @@ def run_stack(stack: str, config_dir: Path = PROGRAM_DIR, allow_error: bool = Fa
         error = raised
     finally:
         os.chdir(previous_dir)
-        pulumi.runtime.set_all_config({}, [])
+        pulumi.runtime.set_all_config(previous_config, sorted(previous_secret_keys))
+        runtime_settings.ROOT.set(previous_root)
     providers = {r.urn: r for r in monitor.registrations if r.type.startswith("pulumi:providers:")}
     return StackRun(
         stack=stack,
