@@ -14,12 +14,17 @@ from typing import Any
 
 import pulumi
 import pytest
+import yaml  # type: ignore[import-untyped]
 
 from components.pii_database import POSTGRES_MAJOR
 from components.telemetry_store import DEFAULT_IMAGE_TAG
 from offline_preview.cloud_mocks import PlausibleCloudMocks
 from residency.facts import JURISDICTIONS
 from residency.settings import (
+    JURISDICTION_KEY,
+    KNOWN_PROJECT_KEYS,
+    PEER_PASSWORD_KEY,
+    PROJECT,
     SECRET_PLACEHOLDER,
     ConfigError,
     engine_config,
@@ -500,3 +505,29 @@ def test_adapter_finds_mistyped_keys_passed_by_the_language_host(
     with pytest.raises(ConfigError) as raised:
         load_stack_settings(PROJECT_DIR)
     assert raised.value.problems[0].startswith("residency:dsn in Pulumi.eu.yaml: unknown key")
+
+
+# --- the project file ---
+
+
+def project_file() -> dict[str, Any]:
+    loaded: dict[str, Any] = yaml.safe_load((PROJECT_DIR / "Pulumi.yaml").read_text())
+    return loaded
+
+
+def test_the_project_file_declares_exactly_the_keys_the_settings_read() -> None:
+    declared = {key for key in project_file()["config"] if key.startswith(f"{PROJECT}:")}
+    # The optional secret stays undeclared: a declared key without a default is required of every stack.
+    assert declared == KNOWN_PROJECT_KEYS - {PEER_PASSWORD_KEY}
+    for key in declared:
+        entry = project_file()["config"][key]
+        assert entry["type"] == ("string" if key == JURISDICTION_KEY else "object"), key
+        assert entry["description"], key
+
+
+def test_the_project_runs_in_its_own_virtualenv_with_default_providers_disabled() -> None:
+    project = project_file()
+    assert project["name"] == PROJECT
+    assert project["runtime"] == {"name": "python", "options": {"toolchain": "pip", "virtualenv": ".venv"}}
+    assert "main" not in project
+    assert project["config"]["pulumi:disable-default-providers"] == {"value": ["aws", "kubernetes"]}
