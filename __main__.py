@@ -67,7 +67,9 @@ pii_database = PiiDatabase(
 
 # The seam between the store and the telemetry SQL: which roles may log in from where. The servers have no TLS
 # certificates yet (see components/telemetry_store.py), so the rules are `host`, not `hostssl`; the peer's
-# traffic crosses only the VPC peering link.
+# traffic crosses only the VPC peering link. The rest of the SQL's inputs (settings.telemetry.anonymisation_k
+# and anonymisation_schedule, settings.peer.stack and replication_host) are validated already and are passed
+# on once the TelemetryStore runs the SQL's Jobs at its seam.
 exchange_database = "telemetry_exchange"
 telemetry_database = "telemetry"
 telemetry = TelemetryStore(
