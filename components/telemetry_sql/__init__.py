@@ -247,6 +247,20 @@ def subscription_script() -> str:
     )
 
 
+def database_script() -> str:
+    """A psql script, run in the `postgres` database, that creates the database named :database if missing.
+
+    Run it before the store or exchange script, with the variable database=telemetry (store) or
+    database=telemetry_exchange (exchange); CREATE DATABASE cannot run in a transaction, hence \\gexec.
+    """
+    return (
+        "\\set ON_ERROR_STOP on\n"
+        "SELECT format('CREATE DATABASE %I', :'database')\n"
+        "WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = :'database')\n"
+        "\\gexec\n"
+    )
+
+
 def store_variables(
     region: str,
     exchange_host: str,

@@ -350,8 +350,9 @@ def create_regions(servers: Mapping[str, PostgresServer], names: Sequence[str]) 
     regions = {}
     for name in names:
         store, exchange = servers[f"{name}-store"], servers[f"{name}-exchange"]
-        store.query("postgres", f"CREATE DATABASE {STORE_DATABASE}")
-        exchange.query("postgres", f"CREATE DATABASE {EXCHANGE_DATABASE}")
+        for server, database in ((store, STORE_DATABASE), (exchange, EXCHANGE_DATABASE)):
+            for _ in range(2):  # the second run must find the database and do nothing
+                server.psql("postgres", telemetry_sql.database_script(), {"database": database})
         passwords = {
             role: random_password()
             for role in (
