@@ -7,7 +7,7 @@ This module imports nothing from Pulumi so that the policy pack can load it on e
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 CLASSIFICATION_TAG = "data-classification"
 """Tag (AWS) and label (Kubernetes) that states what kind of data a resource holds."""
@@ -21,7 +21,7 @@ MANAGED_BY_TAG = "managed-by"
 MANAGED_BY = "pulumi"
 
 
-class Classification(str, Enum):
+class Classification(StrEnum):
     """What kind of data a resource holds; the residency rules key on it."""
 
     PII = "pii"
@@ -66,7 +66,7 @@ JURISDICTIONS: dict[str, Jurisdiction] = {
         regions=frozenset({"ap-south-1", "ap-south-2"}),
     ),
 }
-"""Known jurisdictions. A new region in one of them is configuration; a new jurisdiction is a reviewed entry here."""
+"""Known jurisdictions: a new region in one is configuration; a new jurisdiction is a reviewed entry here."""
 
 
 def jurisdiction_of_region(region: str) -> Jurisdiction | None:
