@@ -290,7 +290,9 @@ NETWORK = _Object(
     f"{PROJECT}:network",
     {
         "vpcCidr": _Field(_vpc_cidr, "a private (RFC 1918) IPv4 CIDR from /16 to /20, e.g. 10.10.0.0/16"),
-        "availabilityZones": _Field(_integer(2, 3), "2 or 3 (the PII database is Multi-AZ)"),
+        "availabilityZones": _Field(
+            _integer(2, 3), "2 or 3 (EKS and the Multi-AZ PII database need two zones)"
+        ),
         "natGateways": _Field(_integer(1, 3), "1 to availabilityZones (one per zone survives a zone outage)"),
     },
 )
@@ -342,7 +344,7 @@ PII_DATABASE = _Object(
     f"{PROJECT}:piiDatabase",
     {
         "instanceClass": _Field(
-            _text(r"db\.[a-z0-9]+\.[a-z0-9]+"), "an RDS instance class, e.g. db.m6g.large"
+            _text(r"db\.[a-z0-9]+\.[a-z0-9]+"), "an RDS instance class, e.g. db.m7g.large"
         ),
         "allocatedStorageGib": _Field(_integer(20, 65536), "20 to 65536"),
         "maxAllocatedStorageGib": _Field(
