@@ -72,7 +72,7 @@ EXPECTED_RESOURCES: dict[str, dict[str, int]] = {
         "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": 1,
         "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": 2,
         "kubernetes:core/v1:Namespace": 2,
-        "kubernetes:networking.k8s.io/v1:NetworkPolicy": 9,
+        "kubernetes:networking.k8s.io/v1:NetworkPolicy": 11,
         "pulumi:providers:kubernetes": 1,
     },
     "residency:components:TelemetryStore": {
