@@ -1,8 +1,10 @@
 """Plausible cloud answers for Pulumi's mock runtime, shared by the offline preview and the unit tests.
 
 In preview mode a new resource gets back only its inputs, so every provider-computed output (ids, ARNs, DNS
-names) stays unknown, as in a real `pulumi preview`. Outside preview mode computed outputs get deterministic,
-plausible values so that unit tests can follow them through the program.
+names) stays unknown, as in a real `pulumi preview`, and a new provider gets the unknown id the engine gives
+it. Outside preview mode computed outputs get deterministic, plausible values so that unit tests can follow
+them through the program. Invokes are answered for the region of the provider they name (its `region` input),
+else `default_region`; failures come back as an empty list, which the SDK's mock monitor iterates.
 """
 
 from __future__ import annotations
