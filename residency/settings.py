@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pulumi
-import yaml  # type: ignore[import-untyped]
+import yaml
 
 from components.pii_database import (
     MAXIMUM_BACKUP_RETENTION_DAYS,

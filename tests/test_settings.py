@@ -14,7 +14,7 @@ from typing import Any
 
 import pulumi
 import pytest
-import yaml  # type: ignore[import-untyped]
+import yaml
 
 from components.pii_database import POSTGRES_MAJOR
 from components.telemetry_store import DEFAULT_IMAGE_TAG
