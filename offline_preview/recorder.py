@@ -450,7 +450,9 @@ class RecordingMonitor(MockMonitor):
         values, failures = (result, []) if isinstance(result, dict) else (result[0], result[1] or [])
         if not values:
             self.unanswered_invokes.add(request.tok)
-        return resource_pb2.ResourceInvokeResponse(
-            failures=[provider_pb2.CheckFailure(property=prop, reason=reason) for prop, reason in failures],
-            **{"return": _sync_await(rpc.serialize_properties(values, {}))},
+        response = resource_pb2.ResourceInvokeResponse(
+            failures=[provider_pb2.CheckFailure(property=prop, reason=reason) for prop, reason in failures]
         )
+        # `return` is a Python keyword, so the field is reached by name.
+        getattr(response, "return").CopyFrom(_sync_await(rpc.serialize_properties(values, {})))
+        return response
