@@ -83,3 +83,32 @@ def use_through_services_statement(
 def key_policy_document(statements: Sequence[Mapping[str, Any]]) -> str:
     """Render statements as a key policy JSON document."""
     return json.dumps({"Version": "2012-10-17", "Statement": list(statements)}, sort_keys=True)
+
+
+CLOUDWATCH_LOGS_ACTIONS: tuple[str, ...] = (
+    "kms:Decrypt*",
+    "kms:Describe*",
+    "kms:Encrypt*",
+    "kms:GenerateDataKey*",
+    "kms:ReEncrypt*",
+)
+"""What CloudWatch Logs needs to encrypt and decrypt a log group's events with a customer-managed key."""
+
+
+def log_group_arn(partition: str, region: str, account_id: str, log_group_name: str) -> str:
+    """A log group's ARN as CloudWatch Logs puts it in the `aws:logs:arn` encryption context."""
+    return f"arn:{partition}:logs:{region}:{account_id}:log-group:{log_group_name}"
+
+
+def cloudwatch_logs_statement(
+    sid: str, region: str, dns_suffix: str, log_group_arns: Sequence[str]
+) -> dict[str, Any]:
+    """CloudWatch Logs in the region may use the key, and only for the named log groups."""
+    return {
+        "Sid": sid,
+        "Effect": "Allow",
+        "Principal": {"Service": service_endpoint("logs", region, dns_suffix)},
+        "Action": list(CLOUDWATCH_LOGS_ACTIONS),
+        "Resource": "*",
+        "Condition": {"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": list(log_group_arns)}},
+    }

@@ -30,6 +30,8 @@ Decisions a deployer must know:
   policy agent switched on; the default VPC CNI install ignores them. Besides the cross-namespace
   allowances, pods of one namespace reach each other on its service port only (application port in
   microservices, 5432 in telemetry, where the store, its exchange and the SQL Jobs talk).
+- The logs key is administered by the account but usable only by CloudWatch Logs in the region for the two
+  log groups here (the shared helpers in kms_key_policy.py); the secrets key keeps AWS's default policy.
 - Whoever runs `pulumi up` must reach the Kubernetes API to create the namespaces and policies: from an
   address in `public_access_cidrs`, or from inside the VPC when that list is empty (private-only API).
 
@@ -50,6 +52,12 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
+from components.kms_key_policy import (
+    administration_statement,
+    cloudwatch_logs_statement,
+    key_policy_document,
+    log_group_arn,
+)
 from residency.facts import CLASSIFICATION_TAG, Classification
 
 CONTROL_PLANE_LOG_TYPES: tuple[str, ...] = ("api", "audit", "authenticator", "controllerManager", "scheduler")
@@ -244,32 +252,19 @@ def _policy(statements: list[dict[str, Any]]) -> str:
     return json.dumps({"Version": "2012-10-17", "Statement": statements}, sort_keys=True)
 
 
-def _logs_key_policy(partition: str, account_id: str, region: str) -> str:
-    """Key policy: the account administers the key; CloudWatch Logs here uses it for this account's groups."""
-    log_groups = f"arn:{partition}:logs:{region}:{account_id}:log-group:*"
-    return _policy(
+def _logs_key_policy(
+    partition: str, dns_suffix: str, region: str, account_id: str, log_group_names: Sequence[str]
+) -> str:
+    """Key policy: the account administers the key; CloudWatch Logs here uses it for the cluster's groups."""
+    return key_policy_document(
         [
-            {
-                "Sid": "AccountAdministration",
-                "Effect": "Allow",
-                "Principal": {"AWS": f"arn:{partition}:iam::{account_id}:root"},
-                "Action": "kms:*",
-                "Resource": "*",
-            },
-            {
-                "Sid": "CloudWatchLogsOfThisRegionAndAccount",
-                "Effect": "Allow",
-                "Principal": {"Service": f"logs.{region}.amazonaws.com"},
-                "Action": [
-                    "kms:Encrypt*",
-                    "kms:Decrypt*",
-                    "kms:ReEncrypt*",
-                    "kms:GenerateDataKey*",
-                    "kms:Describe*",
-                ],
-                "Resource": "*",
-                "Condition": {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": log_groups}},
-            },
+            administration_statement(partition, account_id),
+            cloudwatch_logs_statement(
+                "CloudWatchLogsEncryptsTheClusterLogGroups",
+                region,
+                dns_suffix,
+                [log_group_arn(partition, region, account_id, name) for name in log_group_names],
+            ),
         ]
     )
 
@@ -326,7 +321,9 @@ class RegionalCluster(pulumi.ComponentResource):
         self._child = pulumi.ResourceOptions(parent=self)
         invoke = pulumi.InvokeOptions(parent=self)
         self._account_id = aws.get_caller_identity_output(opts=invoke).account_id
-        self._partition = aws.get_partition_output(opts=invoke).partition
+        partition = aws.get_partition_output(opts=invoke)
+        self._partition = partition.partition
+        self._dns_suffix = partition.dns_suffix
         self._region = aws.get_region_output(opts=invoke).region
         self._plan = plan_subnets(args.vpc_cidr, args.availability_zone_count)
 
@@ -385,10 +382,19 @@ class RegionalCluster(pulumi.ComponentResource):
 
     def _logs_key(self) -> aws.kms.Key:
         """The key for this region's CloudWatch log groups (control plane and flow logs)."""
-        policy = pulumi.Output.all(self._partition, self._account_id, self._region).apply(
-            lambda values: _logs_key_policy(*values)
+        log_groups = [self._control_plane_log_group_name(), self._flow_log_group_name()]
+        policy = pulumi.Output.all(self._partition, self._dns_suffix, self._region, self._account_id).apply(
+            lambda values: _logs_key_policy(*values, log_groups)
         )
         return self._key("logs-key", "CloudWatch Logs encryption for the regional cluster", policy)
+
+    def _control_plane_log_group_name(self) -> str:
+        """The group EKS writes control-plane logs to; it must exist, with its key, before the cluster."""
+        return f"/aws/eks/{self._name}-cluster/cluster"
+
+    def _flow_log_group_name(self) -> str:
+        """The group VPC flow logs are delivered to."""
+        return f"/aws/vpc-flow-logs/{self._name}"
 
     def _log_group(self, suffix: str, log_group_name: str, key: aws.kms.Key) -> aws.cloudwatch.LogGroup:
         """An encrypted log group with bounded retention."""
@@ -576,7 +582,7 @@ class RegionalCluster(pulumi.ComponentResource):
     def _flow_logs(self, vpc: aws.ec2.Vpc, logs_key: aws.kms.Key) -> None:
         """VPC flow logs into an encrypted log group, written by a role scoped to that group."""
         name = self._name
-        log_group = self._log_group("flow-logs", f"/aws/vpc-flow-logs/{name}", logs_key)
+        log_group = self._log_group("flow-logs", self._flow_log_group_name(), logs_key)
         role = aws.iam.Role(
             f"{name}-flow-logs",
             assume_role_policy=self._account_id.apply(
@@ -627,9 +633,12 @@ class RegionalCluster(pulumi.ComponentResource):
         args, name = self._args, self._name
         cluster_name = f"{name}-cluster"
 
+        # AWS's default key policy, unlike the other keys: EKS uses this key with the cluster role's IAM
+        # permissions below (and the creating identity's, often an STS session no key policy can name), which
+        # an administration-only key policy would not let IAM grant.
         secrets_key = self._key("secrets-key", f"Envelope encryption of Kubernetes secrets in {cluster_name}")
         control_plane_logs = self._log_group(
-            "control-plane-logs", f"/aws/eks/{cluster_name}/cluster", logs_key
+            "control-plane-logs", self._control_plane_log_group_name(), logs_key
         )
 
         cluster_role = aws.iam.Role(

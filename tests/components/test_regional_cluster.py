@@ -188,14 +188,34 @@ def test_every_control_plane_log_type_goes_to_an_encrypted_log_group_created_fir
     assert logs_key.inputs["multiRegion"] is False
 
 
-def test_logs_key_lets_only_this_regions_cloudwatch_logs_use_it(cloud: MockCloud) -> None:
+def test_logs_key_lets_only_this_regions_cloudwatch_logs_use_it_for_the_clusters_log_groups(
+    cloud: MockCloud,
+) -> None:
     deploy(cloud)
     policy = json.loads(cloud.one(KMS_KEY, f"{NAME}-logs-key").inputs["policy"])
     services = [s for s in policy["Statement"] if "Service" in s["Principal"]]
     assert [s["Principal"]["Service"] for s in services] == [f"logs.{REGION}.amazonaws.com"]
-    assert services[0]["Condition"]["ArnLike"]["kms:EncryptionContext:aws:logs:arn"].startswith(
-        f"arn:aws:logs:{REGION}:"
-    )
+    log_group_names = sorted(r.inputs["name"] for r in cloud.of_type("aws:cloudwatch/logGroup:LogGroup"))
+    assert services[0]["Condition"] == {
+        "ArnEquals": {
+            "kms:EncryptionContext:aws:logs:arn": [
+                f"arn:aws:logs:{REGION}:123456789012:log-group:{name}"
+                for name in (f"/aws/eks/{NAME}-cluster/cluster", f"/aws/vpc-flow-logs/{NAME}")
+            ]
+        }
+    }
+    assert log_group_names == sorted([f"/aws/eks/{NAME}-cluster/cluster", f"/aws/vpc-flow-logs/{NAME}"])
+
+
+def test_logs_key_is_administered_by_the_account_which_cannot_use_it_directly(cloud: MockCloud) -> None:
+    deploy(cloud)
+    policy = json.loads(cloud.one(KMS_KEY, f"{NAME}-logs-key").inputs["policy"])
+    (account,) = [s for s in policy["Statement"] if "AWS" in s["Principal"]]
+    assert account["Principal"] == {"AWS": "arn:aws:iam::123456789012:root"}
+    assert "kms:*" not in account["Action"]
+    actions = set(account["Action"])
+    assert not {"kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey*", "kms:CreateGrant"} & actions
+    assert {"kms:PutKeyPolicy", "kms:ScheduleKeyDeletion", "kms:EnableKeyRotation"} <= actions
 
 
 def test_vpc_flow_logs_go_to_an_encrypted_log_group(cloud: MockCloud) -> None:
