@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from pulumi_policy import (
     EnforcementLevel,
@@ -43,6 +43,9 @@ from .settings import (
     schema_properties,
 )
 from .violations import Violation
+
+_Args = TypeVar("_Args", ResourceValidationArgs, StackValidationArgs)
+_Model = TypeVar("_Model", Resource, Stack)
 
 PACK_NAME = "residency"
 FRAMEWORK = PolicyComplianceFramework(
@@ -133,11 +136,6 @@ RULES: tuple[Rule, ...] = (
 """Every rule of the pack, in the order of the issue that defines them."""
 
 
-def _report(rule: Rule, violations: list[Violation], report_violation: ReportViolation) -> None:
-    for found in violations:
-        report_violation(found.message, found.urn)
-
-
 def _settings(rule: Rule, config: Mapping[str, Any], report_violation: ReportViolation) -> Settings | None:
     try:
         return Settings.parse(rule.name, rule.properties, dict(config))
@@ -146,64 +144,48 @@ def _settings(rule: Rule, config: Mapping[str, Any], report_violation: ReportVio
         return None
 
 
-def _unevaluable(rule: Rule, error: UnknownValueError, report_violation: ReportViolation) -> None:
-    # The SDK would turn this into an advisory note; for a residency rule an unchecked resource fails closed.
-    report_violation(f"{rule.name} could not be evaluated at preview: {error.message}", None)
+def _validate(
+    rule: Rule, model: Callable[[_Args], _Model], check: Callable[[_Model, Settings], list[Violation]]
+) -> Callable[[_Args, ReportViolation], None]:
+    """The callback pulumi-policy runs: parse the rule's config, build the model, report what check finds."""
 
-
-def _resource_policy(rule: Rule) -> Policy:
-    check = rule.check_resource
-    assert check is not None
-
-    def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+    def validate(args: _Args, report_violation: ReportViolation) -> None:
         settings = _settings(rule, args.get_config(), report_violation)
         if settings is None:
             return
         try:
-            _report(rule, check(from_resource_args(args), settings), report_violation)
+            for found in check(model(args), settings):
+                report_violation(found.message, found.urn)
         except UnknownValueError as error:
-            _unevaluable(rule, error, report_violation)
+            # The SDK would turn this into an advisory note; an unchecked residency rule fails closed.
+            report_violation(f"{rule.name} could not be evaluated at preview: {error.message}", None)
 
-    return ResourceValidationPolicy(
-        name=rule.name,
-        description=rule.description,
-        validate=validate,
-        enforcement_level=EnforcementLevel.MANDATORY,
-        config_schema=PolicyConfigSchema(properties=rule.properties, required=[JURISDICTION]),
-        severity=rule.severity,
-        framework=FRAMEWORK,
-        tags=["residency"],
-        remediation_steps=rule.remediation,
-    )
+    return validate
 
 
-def _stack_policy(rule: Rule) -> Policy:
-    check = rule.check_stack
-    assert check is not None
+def _stack(args: StackValidationArgs) -> Stack:
+    return Stack(from_policy_resource(resource) for resource in args.resources)
 
-    def validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:
-        settings = _settings(rule, args.get_config(), report_violation)
-        if settings is None:
-            return
-        try:
-            stack = Stack(from_policy_resource(resource) for resource in args.resources)
-            _report(rule, check(stack, settings), report_violation)
-        except UnknownValueError as error:
-            _unevaluable(rule, error, report_violation)
 
-    return StackValidationPolicy(
-        name=rule.name,
-        description=rule.description,
-        validate=validate,
-        enforcement_level=EnforcementLevel.MANDATORY,
-        config_schema=PolicyConfigSchema(properties=rule.properties, required=[JURISDICTION]),
-        severity=rule.severity,
-        framework=FRAMEWORK,
-        tags=["residency"],
-        remediation_steps=rule.remediation,
-    )
+def _policy(rule: Rule) -> Policy:
+    metadata: dict[str, Any] = {
+        "name": rule.name,
+        "description": rule.description,
+        "enforcement_level": EnforcementLevel.MANDATORY,
+        "config_schema": PolicyConfigSchema(properties=rule.properties, required=[JURISDICTION]),
+        "severity": rule.severity,
+        "framework": FRAMEWORK,
+        "tags": ["residency"],
+        "remediation_steps": rule.remediation,
+    }
+    if rule.check_resource is not None:
+        return ResourceValidationPolicy(
+            validate=_validate(rule, from_resource_args, rule.check_resource), **metadata
+        )
+    assert rule.check_stack is not None
+    return StackValidationPolicy(validate=_validate(rule, _stack, rule.check_stack), **metadata)
 
 
 def policies() -> list[Policy]:
     """The pack's policies, ready for `PolicyPack` (building them starts nothing)."""
-    return [_resource_policy(rule) if rule.check_resource else _stack_policy(rule) for rule in RULES]
+    return [_policy(rule) for rule in RULES]
