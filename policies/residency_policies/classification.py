@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from residency.facts import CLASSIFICATION_TAG, CLASSIFICATIONS, DATA_HOLDING_TYPES
 
-from .attributes import STATEFUL_SET, effective_tags, is_kubernetes
-from .model import Resource
+from .attributes import STATEFUL_SET, classifications, effective_tags, is_kubernetes
+from .model import Resource, Stack
 from .settings import Settings
 from .values import Unknown, child, elements, value_at
 from .violations import Violation, violation
@@ -23,6 +24,18 @@ def is_data_holding(resource: Resource, settings: Settings | None = None) -> boo
     """Whether the resource stores data at rest, by the shared list of types (and the configured extras)."""
     extra = settings.additional_data_holding_types if settings is not None else frozenset()
     return resource.type in DATA_HOLDING_TYPES or resource.type in extra
+
+
+def protected_stores(stack: Stack, settings: Settings) -> Iterator[tuple[Resource, frozenset[str]]]:
+    """The data-holding resources that declare a protected classification, each with those it declares."""
+    for resource in stack.resources:
+        if not is_data_holding(resource, settings):
+            continue
+        declared = classifications(resource)
+        # A classification unknown at preview is reported by data-classification-required, not here.
+        protected = declared & settings.protected_classifications if isinstance(declared, frozenset) else None
+        if protected:
+            yield resource, protected
 
 
 def check(resource: Resource, settings: Settings) -> list[Violation]:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .attributes import STATEFUL_SET, classifications
-from .classification import is_data_holding
+from .attributes import STATEFUL_SET
+from .classification import protected_stores
 from .model import Resource, Stack
 from .settings import Settings
 from .values import Unknown, as_bool, as_number, child, elements, is_set, value_at, values_at
@@ -167,13 +167,10 @@ BY_TYPE: dict[str, Callable[[Resource, Settings], list[Finding]]] = {
 def check(stack: Stack, settings: Settings) -> list[Violation]:
     """Violations of pii-no-data-loss in a stack."""
     found: list[Violation] = []
-    for resource in stack.resources:
-        declared = classifications(resource)
-        if not isinstance(declared, frozenset) or not declared & settings.protected_classifications:
+    for resource, protected in protected_stores(stack, settings):
+        if resource.type in TRANSIENT:
             continue
-        if not is_data_holding(resource, settings) or resource.type in TRANSIENT:
-            continue
-        kinds = ", ".join(sorted(declared & settings.protected_classifications))
+        kinds = ", ".join(sorted(protected))
         for problem, fix in problems(resource, stack, settings):
             found.append(_violation(resource, kinds, problem, fix, settings))
     return found

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .attributes import STATEFUL_SET, classifications, effective_region, parse_arn
-from .classification import is_data_holding
+from .attributes import STATEFUL_SET, effective_region, parse_arn
+from .classification import protected_stores
 from .lineage import KMS_KEY_TYPES
 from .model import Resource, Stack
 from .settings import Settings
@@ -122,16 +122,11 @@ AT_REST: dict[str, AtRest] = {
 def check(stack: Stack, settings: Settings) -> list[Violation]:
     """Violations of pii-encryption in a stack."""
     found: list[Violation] = []
-    for resource in stack.resources:
-        declared = classifications(resource)
-        if not isinstance(declared, frozenset) or not declared & settings.protected_classifications:
-            continue
-        if not is_data_holding(resource, settings) or resource.type in INHERITED:
+    for resource, protected in protected_stores(stack, settings):
+        if resource.type in INHERITED:
             continue
         for problem in problems(resource, stack):
-            found.append(
-                _violation(resource, problem, declared & settings.protected_classifications, settings)
-            )
+            found.append(_violation(resource, problem, protected, settings))
     return found
 
 

@@ -12,8 +12,7 @@ from __future__ import annotations
 import ipaddress
 from typing import Any
 
-from .attributes import classifications
-from .classification import is_data_holding
+from .classification import protected_stores
 from .model import Resource, Stack
 from .settings import Settings
 from .values import UNKNOWN, Unknown, as_bool, child, elements, known_strings, value_at, values_at
@@ -69,13 +68,8 @@ _OPEN = (ipaddress.ip_network("0.0.0.0/0"), ipaddress.ip_network("::/0"))
 def check(stack: Stack, settings: Settings) -> list[Violation]:
     """Violations of pii-not-public in a stack."""
     found: list[Violation] = []
-    for resource in stack.resources:
-        declared = classifications(resource)
-        if not isinstance(declared, frozenset) or not declared & settings.protected_classifications:
-            continue
-        if not is_data_holding(resource, settings):
-            continue
-        kinds = ", ".join(sorted(declared & settings.protected_classifications))
+    for resource, protected in protected_stores(stack, settings):
+        kinds = ", ".join(sorted(protected))
         for problem, fix in problems(resource, stack):
             found.append(_violation(resource, kinds, problem, fix, settings))
     return found
