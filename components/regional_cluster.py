@@ -384,7 +384,7 @@ class RegionalCluster(pulumi.ComponentResource):
         """The key for this region's CloudWatch log groups (control plane and flow logs)."""
         log_groups = [self._control_plane_log_group_name(), self._flow_log_group_name()]
         policy = pulumi.Output.all(self._partition, self._dns_suffix, self._region, self._account_id).apply(
-            lambda values: _logs_key_policy(*values, log_groups)
+            lambda values: _logs_key_policy(values[0], values[1], values[2], values[3], log_groups)
         )
         return self._key("logs-key", "CloudWatch Logs encryption for the regional cluster", policy)
 
