@@ -51,37 +51,38 @@ class Resource:
 
 def from_resource_args(args: ResourceValidationArgs) -> Resource:
     """The model of the resource a resource policy is validating."""
-    provider = args.provider
-    return Resource(
-        type=args.resource_type,
-        name=args.name,
-        urn=args.urn,
-        props=args.props,
-        provider_type=provider.resource_type if provider else None,
-        provider_urn=provider.urn if provider else None,
-        provider_props=provider.props if provider else {},
-        protect=bool(args.opts.protect),
-        parent_urn=args.opts.parent,
-    )
+    return _model(args, parent_urn=args.opts.parent, property_dependencies={})
 
 
 def from_policy_resource(resource: PolicyResource) -> Resource:
     """The model of one resource of the stack a stack policy is validating."""
-    provider = resource.provider
-    return Resource(
-        type=resource.resource_type,
-        name=resource.name,
-        urn=resource.urn,
-        props=resource.props,
-        provider_type=provider.resource_type if provider else None,
-        provider_urn=provider.urn if provider else None,
-        provider_props=provider.props if provider else {},
-        protect=bool(resource.opts.protect),
+    return _model(
+        resource,
         parent_urn=resource.parent.urn if resource.parent else resource.opts.parent,
         property_dependencies={
             prop: tuple(dependency.urn for dependency in dependencies)
             for prop, dependencies in resource.property_dependencies.items()
         },
+    )
+
+
+def _model(
+    source: ResourceValidationArgs | PolicyResource,
+    parent_urn: str | None,
+    property_dependencies: Mapping[str, tuple[str, ...]],
+) -> Resource:
+    provider = source.provider
+    return Resource(
+        type=source.resource_type,
+        name=source.name,
+        urn=source.urn,
+        props=source.props,
+        provider_type=provider.resource_type if provider else None,
+        provider_urn=provider.urn if provider else None,
+        provider_props=provider.props if provider else {},
+        protect=bool(source.opts.protect),
+        parent_urn=parent_urn,
+        property_dependencies=property_dependencies,
     )
 
 
