@@ -65,11 +65,10 @@ pii_database = PiiDatabase(
     opts=in_region,
 )
 
-# The seam between the store and the telemetry SQL: which roles may log in from where. The servers have no TLS
-# certificates yet (see components/telemetry_store.py), so the rules are `host`, not `hostssl`; the peer's
-# traffic crosses only the VPC peering link. The rest of the SQL's inputs (settings.telemetry.anonymisation_k
-# and anonymisation_schedule, settings.peer.stack and replication_host) are validated already and are passed
-# on once the TelemetryStore runs the SQL's Jobs at its seam.
+# Telemetry: raw rows stay in the store; only anonymised hours cross, through the exchange.
+# The servers have no TLS certificates yet, so TLS is off for now: pg_hba rules are `host`, not `hostssl`, and
+# the peer's traffic crosses only the VPC peering link. Certificates are a follow-up; then set this True.
+telemetry_tls = False
 exchange_database = "telemetry_exchange"
 telemetry_database = "telemetry"
 telemetry = TelemetryStore(
@@ -78,21 +77,33 @@ telemetry = TelemetryStore(
         namespace=cluster.telemetry_namespace,
         peer_vpc_cidr=settings.peer.vpc_cidr,
         ebs_csi_role_arn=cluster.ebs_csi_role_arn,
+        # The SQL names each region's anonymised table after its stack.
+        region=settings.stack,
+        peer_region=settings.peer.stack,
+        require_tls=telemetry_tls,
+        anonymisation_k=settings.telemetry.anonymisation_k,
+        anonymisation_schedule=settings.telemetry.anonymisation_schedule,
+        # Both absent until the peer stack is deployed: then no subscription yet, and the component says so.
+        peer_replication_host=settings.peer.replication_host,
+        peer_replication_password=(
+            pulumi.Output.secret(settings.peer.replication_password)
+            if settings.peer.replication_password is not None
+            else None
+        ),
+        writer_namespaces=[cluster.microservices_namespace],
         image_tag=settings.telemetry.image_tag,
         storage_size_gb=settings.telemetry.storage_gib,
         exchange_storage_size_gb=settings.telemetry.exchange_storage_gib,
         database_name=telemetry_database,
         exchange_database_name=exchange_database,
         store_hba_rules=telemetry_sql.store_pg_hba_rules(
-            telemetry_database, [settings.network.vpc_cidr], require_tls=False
+            telemetry_database, [settings.network.vpc_cidr], require_tls=telemetry_tls
         ),
         exchange_hba_rules=telemetry_sql.exchange_pg_hba_rules(
-            exchange_database, [settings.peer.vpc_cidr], [settings.network.vpc_cidr], require_tls=False
-        ),
-        peer_replication_password=(
-            pulumi.Output.secret(settings.peer.replication_password)
-            if settings.peer.replication_password is not None
-            else None
+            exchange_database,
+            [settings.peer.vpc_cidr],
+            [settings.network.vpc_cidr],
+            require_tls=telemetry_tls,
         ),
         # The EBS CSI driver creates the volumes outside Pulumi, so the provider's default tags miss them.
         volume_tags=settings.default_tags,

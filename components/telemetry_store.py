@@ -21,15 +21,32 @@ Decisions a deployer must know:
   and claims are retained when a StatefulSet or the StorageClass is deleted, so telemetry survives a mistaken
   `pulumi destroy` (it stays in the region, still encrypted).
 - PostgreSQL reads its `pg_hba.conf` from a ConfigMap. The baseline rejects the peer range on both servers.
-  The seam's rules (`exchange_hba_rules`) admit the replication role in front of that baseline. Rules that
+  The caller's rules (`exchange_hba_rules`) admit the replication role in front of that baseline. Rules that
   would admit the peer range to the store are refused at construction.
-- The servers have no TLS certificates yet. Rules written as `hostssl` (the telemetry SQL's default) match
-  only once certificates are mounted; until then that SQL's helpers must be called with require_tls=False.
-  Cross-region traffic still runs only over the private VPC peering link.
+- NetworkPolicies (RegionalCluster leaves the namespace at deny-all but DNS) open 5432 only: the writer
+  namespaces and the store's Jobs to the store; the store and the exchange's Jobs to the exchange; each Job
+  to its own server; and the peer VPC range to and from the exchange pods, nothing else.
+- The telemetry SQL (components/telemetry_sql) runs as Jobs of psql from the servers' own image, as each
+  server's superuser, with the scripts from a ConfigMap and every password from a Secret through the
+  environment. Order: create each database (after its StatefulSet is ready), the exchange's schema and
+  roles, the store's schema (it names its exchange), then the subscription to the peer. A CronJob on the
+  store publishes closed hours (`concurrencyPolicy: Forbid`, UTC). It runs as the superuser because the SQL
+  lets nobody else run the anonymisation or use the exchange credentials it holds.
+- The subscription Job exists only once `peer_replication_host` and `peer_replication_password` are known
+  (the peer is deployed); until then the component logs a warning. It fails until the peer's exchange is
+  reachable (peering routed, peer configured): Kubernetes retries it for 15 minutes, and a Job that still
+  failed is replaced, so run again, on the next `pulumi up`. A changed script, variable or password runs the
+  Jobs that use it again; every script is idempotent. The superuser passwords are set only when a server is
+  first initialised, so rotating one needs a manual `ALTER ROLE` too.
+- The servers have no TLS certificates yet, so `require_tls` is False in the stacks: rules are `host`, not
+  `hostssl`, and clients use `sslmode=prefer`. Cross-region traffic runs only over the private VPC peering
+  link between the two VPCs; certificates (then `require_tls=True`, `verify-full`) are a follow-up.
 
 Not verifiable offline: that the pinned image starts with a read-only root filesystem (the paths it writes
-to are mounted as emptyDir volumes, found by reading its Dockerfile and entrypoint), the EBS CSI driver's use
-of the key, and the load balancer controllers' handling of the annotations.
+to are mounted as emptyDir volumes, found by reading its Dockerfile and entrypoint) and has psql 15 or later
+on its PATH for the Jobs, the EBS CSI driver's use of the key, the load balancer controllers' handling of the
+annotations, pulumi-kubernetes waiting on the Jobs, and the NetworkPolicy agent. The tests run the declared
+Jobs' commands against local PostgreSQL 15 servers instead.
 """
 
 from __future__ import annotations
@@ -45,6 +62,7 @@ import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 import pulumi_random as random
 
+from components import telemetry_sql
 from components.kms_key_policy import (
     administration_statement,
     key_policy_document,
@@ -97,6 +115,43 @@ _PGDATA = f"{_DATA_MOUNT}/data"
 _HBA_DIRECTORY = "/etc/residency"
 _HBA_FILE = f"{_HBA_DIRECTORY}/pg_hba.conf"
 
+SQL_MOUNT = "/sql"
+"""Where the SQL Jobs and the CronJob find the shipped scripts (the component's ConfigMap)."""
+SQL_FILES: Mapping[str, str] = {
+    "database": "database.sql",
+    "exchange": "exchange.sql",
+    "store": "store.sql",
+    "subscription": "subscription.sql",
+    "anonymise": "anonymise.sql",
+}
+"""The script of each Job, by purpose, as a file in the ConfigMap."""
+SQL_CLIENT = "telemetry-sql"
+"""The `app.kubernetes.io/name` of every Job and CronJob pod; the servers' pods are `timescaledb`."""
+SQL_SERVER_LABEL = "residency/sql-server"
+"""On a Job pod: the one server (store or exchange) its NetworkPolicy lets it reach."""
+DEFAULT_ANONYMISATION_SCHEDULE = "20 * * * *"
+"""Hourly, once the previous hour has closed and the SQL's 15-minute grace period has passed (UTC)."""
+
+
+@dataclass(frozen=True)
+class JobLimits:
+    """How often Kubernetes retries a Job's pod and how long the Job may take before it is marked failed."""
+
+    backoff_limit: int
+    active_deadline_seconds: int
+
+    @property
+    def pulumi_timeout(self) -> str:
+        """How long `pulumi up` waits for the Job: past the Job's own deadline, so Kubernetes decides."""
+        return f"{self.active_deadline_seconds // 60 + 5}m"
+
+
+DATABASE_JOB = JobLimits(backoff_limit=4, active_deadline_seconds=300)
+SCHEMA_JOB = JobLimits(backoff_limit=4, active_deadline_seconds=600)
+SUBSCRIPTION_JOB = JobLimits(backoff_limit=6, active_deadline_seconds=900)
+"""Retries with Kubernetes' back-off (10 s doubling to 6 min) cover a peer exchange still starting."""
+ANONYMISATION_JOB = JobLimits(backoff_limit=2, active_deadline_seconds=1800)
+
 _KUBERNETES_NAME = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
 _MAXIMUM_NAME_LENGTH = 40
 """Room for the suffixes derived from the name within Kubernetes' 63-character names and labels."""
@@ -105,6 +160,10 @@ _POSTGRES_IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 _HBA_RULE = re.compile(r"(local|host|hostssl|hostnossl|hostgssenc|hostnogssenc)([ \t]+[^\s#]+){2,}")
 _CPU = re.compile(r"^(\d+(\.\d+)?)(m?)$")
 _MEMORY = re.compile(r"^(\d+)(Mi|Gi)$")
+_CRON_FIELD = r"[0-9*/,\-]+"
+_CRON = re.compile(rf"^{_CRON_FIELD}(\s+{_CRON_FIELD}){{4}}$")
+_LABEL = r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?"
+_HOSTNAME = re.compile(rf"^(?=.{{1,253}}$){_LABEL}(\.{_LABEL})*$")
 
 
 def _cpu_millicores(quantity: str) -> float:
@@ -149,11 +208,28 @@ class TelemetryStoreArgs:
     """Inputs of a TelemetryStore."""
 
     namespace: pulumi.Input[str]
-    """The telemetry namespace (created, with its network policies, by RegionalCluster)."""
+    """The telemetry namespace (created, with its default-deny and DNS policies, by RegionalCluster)."""
     peer_vpc_cidr: str
     """The peer region's VPC range: the only source the replication endpoint admits."""
     ebs_csi_role_arn: pulumi.Input[str]
     """The EBS CSI driver's IAM role; the volume key lets it (and only through EC2) use the key."""
+    region: str
+    """This region's label in the telemetry SQL (the stack name, e.g. eu); it names the published table."""
+    peer_region: str
+    """The peer region's label (its stack name): the table and subscription this region receives."""
+    require_tls: bool
+    """Whether every SQL connection must use TLS; no default, because the servers have no certificates yet."""
+    anonymisation_k: int = telemetry_sql.DEFAULT_MIN_SUBJECTS
+    """k: a (hour, service) group with fewer distinct subjects is suppressed; at least the SQL's floor."""
+    anonymisation_schedule: str = DEFAULT_ANONYMISATION_SCHEDULE
+    """Cron schedule (UTC) of the anonymisation CronJob on the store."""
+    peer_replication_host: str | None = None
+    """The peer's replication endpoint (its stack's telemetryReplicationEndpoint); none: no subscription."""
+    peer_replication_port: int = POSTGRES_PORT
+    writer_namespaces: Sequence[pulumi.Input[str]] = ()
+    """Namespaces whose pods may reach the store (as telemetry_writer); nothing else outside reaches it."""
+    require_timescaledb: bool = True
+    """The store Job fails rather than keep raw telemetry in a plain table (False: stock PostgreSQL only)."""
     image_tag: str = DEFAULT_IMAGE_TAG
     """A pinned timescaledb-ha tag of PostgreSQL 15 (pg15.<minor>-ts<x.y.z>), for both servers."""
     storage_size_gb: int = 100
@@ -216,6 +292,29 @@ class TelemetryStoreArgs:
                 )
         if CLASSIFICATION_TAG in self.volume_tags:
             raise ValueError(f"volume_tags: {CLASSIFICATION_TAG} is set by the component")
+        for region_field in ("region", "peer_region"):
+            try:
+                telemetry_sql.validate_region(getattr(self, region_field))
+            except ValueError as error:
+                raise ValueError(f"{region_field}: {error}") from error
+        if self.region == self.peer_region:
+            raise ValueError(
+                f"peer_region: {self.peer_region!r} is this region; a region cannot be its own peer"
+            )
+        try:
+            telemetry_sql.validate_min_subjects(self.anonymisation_k)
+        except ValueError as error:
+            raise ValueError(f"anonymisation_k: {error}") from error
+        if not _CRON.fullmatch(self.anonymisation_schedule):
+            raise ValueError(
+                f"anonymisation_schedule {self.anonymisation_schedule!r} is not a five-field cron expression"
+            )
+        if self.peer_replication_host is not None and not _HOSTNAME.fullmatch(self.peer_replication_host):
+            raise ValueError(
+                f"peer_replication_host {self.peer_replication_host!r} is not a lowercase DNS name"
+            )
+        if not 0 < self.peer_replication_port < 65536:
+            raise ValueError(f"peer_replication_port {self.peer_replication_port} is not a TCP port")
 
 
 def _admits_from(rule: str, network: ipaddress.IPv4Network | ipaddress.IPv6Network) -> bool:
@@ -338,17 +437,19 @@ class TelemetryStore(pulumi.ComponentResource):
         )
         replication_service = self._replication_endpoint(self.exchange)
 
-        # --- Seam for the telemetry SQL (issue 5) -------------------------------------------------------
-        # The migration Jobs and the anonymisation CronJob attach here, as children of this component
-        # (parent=self) with depends_on=[server.statefulset]. Everything they need is on this object:
-        #   store / exchange: host, port, database_name, superuser_secret_name, pod_labels
-        #       -> PGHOST, PGPORT, PGDATABASE, PGUSER=SUPERUSER, PGPASSWORD from the Secret (secretKeyRef);
-        #   writer_secret_name, publisher_secret_name, replication_secret_name, peer_replication_secret_name
-        #       -> TELEMETRY_*_PASSWORD environment variables, each from its Secret under PASSWORD_KEY;
-        #   exchange.host -> the store's exchange_host; replication_hostname -> the peer's peer_host;
-        #   restricted_container_security_context() -> the namespace enforces the restricted profile.
-        # Their pg_hba rules come in through TelemetryStoreArgs.store_hba_rules / exchange_hba_rules.
-        # The Jobs run in the telemetry namespace, so RegionalCluster's policies must admit them to 5432.
+        # The telemetry SQL (components/telemetry_sql): who may reach each server, then the Jobs that set the
+        # servers up in order and the CronJob that publishes closed hours.
+        policies = self._network_policies()
+        self._sql_scripts = self._sql_config_map()
+        passwords = _Passwords(
+            store_superuser=store_superuser[0],
+            exchange_superuser=exchange_superuser[0],
+            writer=writer,
+            publisher=publisher,
+            replication=replication,
+            peer_replication=peer_replication,
+        )
+        self._sql_jobs(passwords, policies)
 
         self.writer_secret_name = writer[0]
         self.publisher_secret_name = publisher[0]
@@ -600,6 +701,350 @@ class TelemetryStore(pulumi.ComponentResource):
             opts=self._child,
         )
 
+    def _sql_client_labels(self, server: str, purpose: str) -> dict[str, str]:
+        """Labels of a Job's pods: the selector of the server's SQL clients, plus what the Job is for."""
+        return {
+            **self._sql_clients_of(server),
+            "app.kubernetes.io/component": purpose,
+            "app.kubernetes.io/part-of": "telemetry-store",
+        }
+
+    def _sql_clients_of(self, server: str) -> dict[str, str]:
+        """The selector of every Job pod that runs SQL on one server."""
+        return {
+            "app.kubernetes.io/name": SQL_CLIENT,
+            "app.kubernetes.io/instance": self._name,
+            SQL_SERVER_LABEL: server,
+        }
+
+    def _network_policies(self) -> dict[str, list[k8s.networking.v1.NetworkPolicy]]:
+        """Who reaches each server, on 5432 only; the peer region reaches the exchange pods and nothing else.
+
+        RegionalCluster denies everything but DNS in the namespace; these policies open exactly the paths the
+        servers, their Jobs and the peer need. Returned by the server whose Jobs must wait for them.
+        """
+        args = self._args
+        store_pods, exchange_pods = dict(self.store.pod_labels), dict(self.exchange.pod_labels)
+        store_clients, exchange_clients = self._sql_clients_of("store"), self._sql_clients_of("exchange")
+        postgres = [k8s.networking.v1.NetworkPolicyPortArgs(protocol="TCP", port=POSTGRES_PORT)]
+
+        def pods(labels: Mapping[str, str]) -> k8s.networking.v1.NetworkPolicyPeerArgs:
+            return k8s.networking.v1.NetworkPolicyPeerArgs(
+                pod_selector=k8s.meta.v1.LabelSelectorArgs(match_labels=dict(labels))
+            )
+
+        def namespace(name: pulumi.Input[str]) -> k8s.networking.v1.NetworkPolicyPeerArgs:
+            return k8s.networking.v1.NetworkPolicyPeerArgs(
+                namespace_selector=k8s.meta.v1.LabelSelectorArgs(
+                    match_labels={"kubernetes.io/metadata.name": name}
+                )
+            )
+
+        peer_region = k8s.networking.v1.NetworkPolicyPeerArgs(
+            ip_block=k8s.networking.v1.IPBlockArgs(cidr=args.peer_vpc_cidr)
+        )
+
+        def ingress(
+            *sources: k8s.networking.v1.NetworkPolicyPeerArgs,
+        ) -> k8s.networking.v1.NetworkPolicyIngressRuleArgs:
+            return k8s.networking.v1.NetworkPolicyIngressRuleArgs(from_=list(sources), ports=postgres)
+
+        def egress(
+            *targets: k8s.networking.v1.NetworkPolicyPeerArgs,
+        ) -> k8s.networking.v1.NetworkPolicyEgressRuleArgs:
+            return k8s.networking.v1.NetworkPolicyEgressRuleArgs(to=list(targets), ports=postgres)
+
+        store = [
+            # Services write raw telemetry, the store's Jobs migrate it, and it pushes only to its exchange.
+            self._network_policy(
+                "store",
+                store_pods,
+                ingress=[ingress(*(namespace(name) for name in args.writer_namespaces), pods(store_clients))],
+                egress=[egress(pods(exchange_pods))],
+            ),
+            self._network_policy("store-sql-jobs", store_clients, egress=[egress(pods(store_pods))]),
+        ]
+        exchange = [
+            self._network_policy(
+                "exchange", exchange_pods, ingress=[ingress(pods(store_pods), pods(exchange_clients))]
+            ),
+            self._network_policy("exchange-sql-jobs", exchange_clients, egress=[egress(pods(exchange_pods))]),
+        ]
+        # The only cross-region path: the peer's subscription in, this exchange's subscription out.
+        peer = [
+            self._network_policy(
+                "exchange-peer", exchange_pods, ingress=[ingress(peer_region)], egress=[egress(peer_region)]
+            )
+        ]
+        return {"store": store, "exchange": exchange, "peer": peer}
+
+    def _network_policy(
+        self,
+        purpose: str,
+        selected: Mapping[str, str],
+        ingress: list[k8s.networking.v1.NetworkPolicyIngressRuleArgs] | None = None,
+        egress: list[k8s.networking.v1.NetworkPolicyEgressRuleArgs] | None = None,
+    ) -> k8s.networking.v1.NetworkPolicy:
+        """A NetworkPolicy for the pods with these labels, adding to the namespace's default deny."""
+        object_name = f"{self._name}-{purpose}"
+        types = (["Ingress"] if ingress else []) + (["Egress"] if egress else [])
+        return k8s.networking.v1.NetworkPolicy(
+            f"{object_name}-network-policy",
+            metadata=self._metadata(object_name, {"app.kubernetes.io/part-of": "telemetry-store"}),
+            spec=k8s.networking.v1.NetworkPolicySpecArgs(
+                pod_selector=k8s.meta.v1.LabelSelectorArgs(match_labels=dict(selected)),
+                policy_types=types,
+                ingress=ingress,
+                egress=egress,
+            ),
+            opts=self._child,
+        )
+
+    def _sql_config_map(self) -> k8s.core.v1.ConfigMap:
+        """The telemetry SQL's scripts, read from the package now and mounted into every Job."""
+        scripts = {
+            SQL_FILES["database"]: telemetry_sql.database_script(),
+            SQL_FILES["exchange"]: telemetry_sql.exchange_job_script(),
+            SQL_FILES["store"]: telemetry_sql.store_job_script(),
+            SQL_FILES["subscription"]: telemetry_sql.subscription_script(),
+            SQL_FILES["anonymise"]: telemetry_sql.anonymise_statement(self._args.anonymisation_k) + "\n",
+        }
+        self._script_digests = {
+            file: hashlib.sha256(text.encode()).hexdigest() for file, text in scripts.items()
+        }
+        # Scripts only: every password reaches psql as an environment variable filled from a Secret.
+        return k8s.core.v1.ConfigMap(
+            f"{self._name}-sql",
+            metadata=self._metadata(
+                f"{self._name}-sql",
+                {
+                    "app.kubernetes.io/part-of": "telemetry-store",
+                    CLASSIFICATION_TAG: Classification.INTERNAL.value,
+                },
+            ),
+            data=scripts,
+            opts=self._child,
+        )
+
+    def _sql_jobs(
+        self, passwords: _Passwords, policies: Mapping[str, list[k8s.networking.v1.NetworkPolicy]]
+    ) -> None:
+        """The Jobs in order (databases, exchange, store, subscription) and the anonymisation CronJob."""
+        args = self._args
+        sslmode = self._sslmode()
+        databases = {}
+        for server_name, server in (("store", self.store), ("exchange", self.exchange)):
+            databases[server_name] = self._sql_job(
+                f"{server_name}-database",
+                server_name,
+                server,
+                "postgres",  # CREATE DATABASE runs in the maintenance database
+                SQL_FILES["database"],
+                {"database": server.database_name},
+                {},
+                DATABASE_JOB,
+                depends_on=[server.statefulset, *policies[server_name]],
+            )
+        exchange = self._sql_job(
+            "exchange-schema",
+            "exchange",
+            self.exchange,
+            self.exchange.database_name,
+            SQL_FILES["exchange"],
+            telemetry_sql.exchange_variables(args.region, [args.peer_region]),
+            {
+                telemetry_sql.REPLICATION_PASSWORD_ENV: passwords.replication[0],
+                telemetry_sql.PUBLISHER_PASSWORD_ENV: passwords.publisher[0],
+            },
+            SCHEMA_JOB,
+            depends_on=[databases["exchange"]],
+            rotated_with=[passwords.replication[1], passwords.publisher[1]],
+        )
+        # The store's configuration names its exchange, where the anonymisation step pushes.
+        store_variables = self.exchange.host.apply(
+            lambda host: telemetry_sql.store_variables(
+                args.region,
+                host,
+                self.exchange.port,
+                self.exchange.database_name,
+                sslmode,
+                args.require_timescaledb,
+            )
+        )
+        store = self._sql_job(
+            "store-schema",
+            "store",
+            self.store,
+            self.store.database_name,
+            SQL_FILES["store"],
+            store_variables,
+            {
+                telemetry_sql.PUBLISHER_PASSWORD_ENV: passwords.publisher[0],
+                telemetry_sql.WRITER_PASSWORD_ENV: passwords.writer[0],
+            },
+            SCHEMA_JOB,
+            depends_on=[databases["store"], exchange],
+            rotated_with=[passwords.publisher[1], passwords.writer[1]],
+        )
+        missing = [
+            field_name
+            for field_name, value in (
+                ("peer_replication_host", args.peer_replication_host),
+                ("peer_replication_password", passwords.peer_replication),
+            )
+            if value is None
+        ]
+        if missing:
+            pulumi.log.warn(
+                f"TelemetryStore {self._name}: no subscription to region {args.peer_region}: "
+                f"{' and '.join(missing)} not set. This region receives no anonymised telemetry from "
+                f"{args.peer_region} until both are set and `pulumi up` runs again.",
+                resource=self,
+            )
+        else:
+            assert args.peer_replication_host is not None and passwords.peer_replication is not None
+            self._sql_job(
+                "subscription",
+                "exchange",
+                self.exchange,
+                self.exchange.database_name,
+                SQL_FILES["subscription"],
+                telemetry_sql.subscription_variables(
+                    args.peer_region,
+                    args.peer_replication_host,
+                    args.peer_replication_port,
+                    self.exchange.database_name,  # the peer runs the same program
+                    sslmode,
+                ),
+                {telemetry_sql.PEER_REPLICATION_PASSWORD_ENV: passwords.peer_replication[0]},
+                SUBSCRIPTION_JOB,
+                depends_on=[exchange, *policies["peer"]],
+                rotated_with=[passwords.peer_replication[1]],
+            )
+        self._anonymisation_cron_job(depends_on=[store, *policies["store"]])
+
+    def _sslmode(self) -> str:
+        """libpq's sslmode for every SQL connection: `prefer` uses TLS once a server offers it."""
+        return "require" if self._args.require_tls else "prefer"
+
+    def _sql_pod_template(
+        self,
+        purpose: str,
+        server_name: str,
+        server: PostgresServer,
+        database: str,
+        script: str,
+        variables: pulumi.Input[Mapping[str, str]],
+        secrets: Mapping[str, pulumi.Input[str]],
+    ) -> k8s.core.v1.PodTemplateSpecArgs:
+        """A pod that runs one shipped script with psql as the server's superuser, then exits."""
+        arguments = pulumi.Output.from_input(variables).apply(
+            lambda values: telemetry_sql.psql_arguments(f"{SQL_MOUNT}/{script}", values)
+        )
+        environment = [
+            k8s.core.v1.EnvVarArgs(name="PGHOST", value=server.host),
+            k8s.core.v1.EnvVarArgs(name="PGPORT", value=str(server.port)),
+            k8s.core.v1.EnvVarArgs(name="PGDATABASE", value=database),
+            k8s.core.v1.EnvVarArgs(name="PGUSER", value=SUPERUSER),
+            k8s.core.v1.EnvVarArgs(name="PGSSLMODE", value=self._sslmode()),
+            k8s.core.v1.EnvVarArgs(name="PGCONNECT_TIMEOUT", value="10"),
+            k8s.core.v1.EnvVarArgs(name="PGAPPNAME", value=f"{self._name}-{purpose}"),
+            _from_secret("PGPASSWORD", server.superuser_secret_name),
+            *(_from_secret(variable, secret) for variable, secret in secrets.items()),
+        ]
+        return k8s.core.v1.PodTemplateSpecArgs(
+            metadata=k8s.meta.v1.ObjectMetaArgs(
+                labels=self._sql_client_labels(server_name, purpose),
+                # A changed script changes the template, so the Job runs again.
+                annotations={"residency/sql-sha256": self._script_digests[script]},
+            ),
+            spec=_sql_pod_spec(self._args.image_tag, arguments, environment, self._sql_scripts.metadata.name),
+        )
+
+    def _sql_job(
+        self,
+        purpose: str,
+        server_name: str,
+        server: PostgresServer,
+        database: str,
+        script: str,
+        variables: pulumi.Input[Mapping[str, str]],
+        secrets: Mapping[str, pulumi.Input[str]],
+        limits: JobLimits,
+        *,
+        depends_on: Sequence[pulumi.Resource],
+        rotated_with: Sequence[pulumi.Output[str]] = (),
+    ) -> k8s.batch.v1.Job:
+        """A Job that runs one script once; pulumi-kubernetes waits for it to complete before dependents."""
+        object_name = f"{self._name}-{purpose}"
+        return k8s.batch.v1.Job(
+            f"{object_name}-job",
+            metadata=k8s.meta.v1.ObjectMetaArgs(
+                name=object_name,
+                namespace=self._args.namespace,
+                labels=self._sql_client_labels(server_name, purpose),
+                # A Job that failed (say, the peer was not up yet) is replaced, so run again, on the next
+                # `pulumi up` instead of being waited for forever.
+                annotations={"pulumi.com/replaceUnready": "true"},
+            ),
+            spec=k8s.batch.v1.JobSpecArgs(
+                backoff_limit=limits.backoff_limit,
+                active_deadline_seconds=limits.active_deadline_seconds,
+                template=self._sql_pod_template(
+                    purpose, server_name, server, database, script, variables, secrets
+                ),
+            ),
+            opts=pulumi.ResourceOptions(
+                parent=self,
+                depends_on=list(depends_on),
+                # The Job's name is fixed and its template immutable: a changed Job is deleted, then created.
+                delete_before_replace=True,
+                custom_timeouts=pulumi.CustomTimeouts(
+                    create=limits.pulumi_timeout, update=limits.pulumi_timeout
+                ),
+                # A rotated password runs the Job again, so the server learns it; kept secret in the state.
+                replacement_trigger=pulumi.Output.secret(pulumi.Output.all(*rotated_with))
+                if rotated_with
+                else None,
+            ),
+        )
+
+    def _anonymisation_cron_job(self, depends_on: Sequence[pulumi.Resource]) -> k8s.batch.v1.CronJob:
+        """Publishes each closed, unpublished hour to the exchange, k-suppressed, as the store's superuser."""
+        object_name = f"{self._name}-anonymise"
+        limits = ANONYMISATION_JOB
+        labels = self._sql_client_labels("store", "anonymise")
+        return k8s.batch.v1.CronJob(
+            f"{object_name}-cron-job",
+            metadata=self._metadata(object_name, labels),
+            spec=k8s.batch.v1.CronJobSpecArgs(
+                schedule=self._args.anonymisation_schedule,
+                time_zone="Etc/UTC",  # the hours it publishes are UTC hours
+                # A run still going when the next is due finishes first; the SQL takes a lock as well.
+                concurrency_policy="Forbid",
+                starting_deadline_seconds=600,
+                successful_jobs_history_limit=3,
+                failed_jobs_history_limit=3,
+                job_template=k8s.batch.v1.JobTemplateSpecArgs(
+                    metadata=k8s.meta.v1.ObjectMetaArgs(labels=labels),
+                    spec=k8s.batch.v1.JobSpecArgs(
+                        backoff_limit=limits.backoff_limit,
+                        active_deadline_seconds=limits.active_deadline_seconds,
+                        template=self._sql_pod_template(
+                            "anonymise",
+                            "store",
+                            self.store,
+                            self.store.database_name,
+                            SQL_FILES["anonymise"],
+                            {},
+                            {},
+                        ),
+                    ),
+                ),
+            ),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=list(depends_on)),
+        )
+
 
 def _pod_spec(
     *,
@@ -693,6 +1138,71 @@ def _postgres_port() -> k8s.core.v1.ServicePortArgs:
     """PostgreSQL's port on every Service of the component."""
     return k8s.core.v1.ServicePortArgs(
         name="postgresql", port=POSTGRES_PORT, target_port="postgresql", protocol="TCP"
+    )
+
+
+@dataclass(frozen=True)
+class _Passwords:
+    """The Secrets (and values) the SQL Jobs read; values only to run a Job again when one rotates."""
+
+    store_superuser: pulumi.Output[str]
+    exchange_superuser: pulumi.Output[str]
+    writer: tuple[pulumi.Output[str], pulumi.Output[str]]
+    publisher: tuple[pulumi.Output[str], pulumi.Output[str]]
+    replication: tuple[pulumi.Output[str], pulumi.Output[str]]
+    peer_replication: tuple[pulumi.Output[str], pulumi.Output[str]] | None
+
+
+def _from_secret(variable: str, secret_name: pulumi.Input[str]) -> k8s.core.v1.EnvVarArgs:
+    """An environment variable filled by Kubernetes from a password Secret, never a literal."""
+    return k8s.core.v1.EnvVarArgs(
+        name=variable,
+        value_from=k8s.core.v1.EnvVarSourceArgs(
+            secret_key_ref=k8s.core.v1.SecretKeySelectorArgs(name=secret_name, key=PASSWORD_KEY)
+        ),
+    )
+
+
+def _sql_pod_spec(
+    image_tag: str,
+    arguments: pulumi.Input[Sequence[str]],
+    environment: Sequence[k8s.core.v1.EnvVarArgs],
+    scripts_config_map: pulumi.Input[str],
+) -> k8s.core.v1.PodSpecArgs:
+    """psql from the servers' own image: non-root, read-only root filesystem, scripts mounted read-only."""
+    return k8s.core.v1.PodSpecArgs(
+        restart_policy="Never",  # the Job makes a new pod per retry, and failed pods keep their logs
+        automount_service_account_token=False,
+        enable_service_links=False,
+        security_context=k8s.core.v1.PodSecurityContextArgs(
+            run_as_non_root=True,
+            run_as_user=_USER_ID,
+            run_as_group=_USER_ID,
+            seccomp_profile=k8s.core.v1.SeccompProfileArgs(type="RuntimeDefault"),
+        ),
+        containers=[
+            k8s.core.v1.ContainerArgs(
+                name="psql",
+                image=f"{IMAGE_REPOSITORY}:{image_tag}",
+                command=["psql"],
+                args=arguments,
+                env=list(environment),
+                resources=k8s.core.v1.ResourceRequirementsArgs(
+                    requests={"cpu": "50m", "memory": "64Mi"}, limits={"cpu": "500m", "memory": "256Mi"}
+                ),
+                security_context=restricted_container_security_context(),
+                volume_mounts=[
+                    k8s.core.v1.VolumeMountArgs(name="sql", mount_path=SQL_MOUNT, read_only=True),
+                    k8s.core.v1.VolumeMountArgs(name="tmp", mount_path="/tmp"),
+                ],
+            )
+        ],
+        volumes=[
+            k8s.core.v1.VolumeArgs(
+                name="sql", config_map=k8s.core.v1.ConfigMapVolumeSourceArgs(name=scripts_config_map)
+            ),
+            k8s.core.v1.VolumeArgs(name="tmp", empty_dir=k8s.core.v1.EmptyDirVolumeSourceArgs()),
+        ],
     )
 
 

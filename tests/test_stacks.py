@@ -78,9 +78,12 @@ EXPECTED_RESOURCES: dict[str, dict[str, int]] = {
     "residency:components:TelemetryStore": {
         "aws:kms/key:Key": 1,
         "kubernetes:apps/v1:StatefulSet": 2,
-        "kubernetes:core/v1:ConfigMap": 2,
+        "kubernetes:batch/v1:CronJob": 1,
+        "kubernetes:batch/v1:Job": 4,
+        "kubernetes:core/v1:ConfigMap": 3,
         "kubernetes:core/v1:Secret": 5,
         "kubernetes:core/v1:Service": 5,
+        "kubernetes:networking.k8s.io/v1:NetworkPolicy": 5,
         "kubernetes:policy/v1:PodDisruptionBudget": 2,
         "kubernetes:storage.k8s.io/v1:StorageClass": 1,
         "random:index/randomPassword:RandomPassword": 5,
@@ -88,8 +91,9 @@ EXPECTED_RESOURCES: dict[str, dict[str, int]] = {
 }
 """Every resource a committed region stack registers, by the component (or stack) that owns it: type -> count.
 
-Both committed stacks have the same shape (three zones, three NAT gateways, no peering connection and no peer
-password yet), so an accidental extra or missing resource in either fails here.
+Both committed stacks have the same shape (three zones, three NAT gateways, no peering connection, no peer
+endpoint or password yet, so four SQL Jobs and no subscription Job), so an accidental extra or missing
+resource in either fails here.
 """
 
 
@@ -246,6 +250,7 @@ def test_the_peer_reaches_only_the_exchange_and_only_as_the_replication_role(run
             "data"
         ]["pg_hba.conf"].splitlines()
         for config_map in run.of_type("kubernetes:core/v1:ConfigMap")
+        if config_map.name.endswith("-pg-hba")
     }
     assert set(hba) == {"store", "exchange"}
     peer_address = str(next(ipaddress.ip_network(settings.peer.vpc_cidr).hosts()))
@@ -318,3 +323,53 @@ def test_the_region_pinned_record_is_a_plain_alias_to_this_regions_load_balancer
     assert latency["latencyRoutingPolicies"] == [{"region": settings.region}]
     for record in (pinned, latency):
         assert f".{settings.region}.elb.amazonaws.com" in record["aliases"][0]["name"]
+
+
+WORKLOAD_TYPES = ("kubernetes:apps/v1:StatefulSet", "kubernetes:batch/v1:Job", "kubernetes:batch/v1:CronJob")
+
+
+def pod_labels(workload: Registration) -> dict[str, str]:
+    """The labels of the pods a StatefulSet, Job or CronJob creates."""
+    spec = workload.inputs["spec"]
+    spec = spec.get("jobTemplate", {}).get("spec", spec)
+    return dict(spec["template"]["metadata"]["labels"])
+
+
+def test_no_password_appears_in_any_resource_but_its_secret(run: StackRun) -> None:
+    secrets = run.of_type("kubernetes:core/v1:Secret")
+    passwords = {unwrap(secret.inputs["stringData"])["password"] for secret in secrets}
+    assert len(passwords) == len(secrets) == 5
+    assert all(len(password) >= 32 for password in passwords)
+    for registration in run.registrations:
+        if registration.type in ("kubernetes:core/v1:Secret", "random:index/randomPassword:RandomPassword"):
+            continue
+        rendered = json.dumps(registration.inputs)
+        assert not [password for password in passwords if password in rendered], registration.urn
+
+
+def test_the_telemetry_sql_runs_for_this_stack_and_its_peer_with_the_configured_k_and_schedule(
+    run: StackRun,
+) -> None:
+    settings = settings_of(run)
+    jobs = {
+        job.name.removeprefix(f"{run.stack}-telemetry-"): job
+        for job in run.of_type("kubernetes:batch/v1:Job")
+    }
+    # No replicationHost or peer password in the committed stack files yet: no subscription.
+    assert set(jobs) == {
+        "store-database-job",
+        "exchange-database-job",
+        "exchange-schema-job",
+        "store-schema-job",
+    }
+    (exchange_container,) = jobs["exchange-schema-job"].inputs["spec"]["template"]["spec"]["containers"]
+    assert f"region={settings.stack}" in exchange_container["args"]
+    assert f"peer_regions={settings.peer.stack}" in exchange_container["args"]
+    (store_container,) = jobs["store-schema-job"].inputs["spec"]["template"]["spec"]["containers"]
+    assert "require_timescaledb=true" in store_container["args"]
+    assert "exchange_sslmode=prefer" in store_container["args"]  # no certificates yet (see __main__.py)
+    (cron_job,) = run.of_type("kubernetes:batch/v1:CronJob")
+    assert cron_job.inputs["spec"]["schedule"] == settings.telemetry.anonymisation_schedule
+    assert cron_job.inputs["spec"]["concurrencyPolicy"] == "Forbid"
+    (scripts,) = [c for c in run.of_type("kubernetes:core/v1:ConfigMap") if c.name.endswith("-telemetry-sql")]
+    assert f"min_subjects => {settings.telemetry.anonymisation_k}," in scripts.inputs["data"]["anonymise.sql"]

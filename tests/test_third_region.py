@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml  # type: ignore[import-untyped]
+import yaml
 
 from residency.facts import GLOBAL_TYPE_PREFIXES, JURISDICTIONS
 from residency.settings import SECRET_PLACEHOLDER, ConfigError
@@ -130,3 +130,27 @@ def test_a_third_jurisdiction_is_not_configuration(tmp_path: Path) -> None:
     assert "residency:jurisdiction in Pulumi.frankfurt.yaml: got 'CH'" in messages
     assert "a reviewed edit of residency/facts.py" in messages
     assert run.registrations == []
+
+
+def test_a_third_region_subscribes_to_its_configured_peer_with_the_password_from_its_secret(
+    frankfurt: StackRun,
+) -> None:
+    (job,) = [j for j in frankfurt.of_type("kubernetes:batch/v1:Job") if j.name.endswith("-subscription-job")]
+    (container,) = job.inputs["spec"]["template"]["spec"]["containers"]
+    assert "source_region=eu" in container["args"]
+    assert "peer_host=telemetry-replication.eu.internal.example.com" in container["args"]
+    environment = {variable["name"]: variable for variable in container["env"]}
+    peer_password = environment["TELEMETRY_PEER_REPLICATION_PASSWORD"]
+    assert "value" not in peer_password
+    assert peer_password["valueFrom"]["secretKeyRef"] == {
+        "name": "frankfurt-telemetry-peer-replication-password",
+        "key": "password",
+    }
+    (exchange_job,) = [
+        j for j in frankfurt.of_type("kubernetes:batch/v1:Job") if j.name.endswith("-exchange-schema-job")
+    ]
+    (exchange,) = exchange_job.inputs["spec"]["template"]["spec"]["containers"]
+    assert [a for a in exchange["args"] if a.startswith(("region=", "peer_"))] == [
+        "region=frankfurt",
+        "peer_regions=eu",
+    ]

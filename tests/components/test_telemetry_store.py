@@ -3,18 +3,26 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import ipaddress
 import json
+import logging
+import os
 import re
-from typing import TYPE_CHECKING, Any
+import subprocess
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
 
 import psycopg
 import pulumi
 import pulumi_kubernetes as k8s
 import pytest
+from google.protobuf import json_format
 from pulumi.runtime.mocks import MockMonitor, MockResourceArgs
 from pulumi.runtime.sync_await import _sync_await
 
+from components import telemetry_sql
 from components.telemetry_store import (
     DEFAULT_IMAGE_TAG,
     ServerResources,
@@ -24,9 +32,7 @@ from components.telemetry_store import (
 )
 from offline_preview.cloud_mocks import PlausibleCloudMocks
 from residency.facts import CLASSIFICATION_TAG
-
-if TYPE_CHECKING:
-    from tests.components.conftest import MockCloud
+from tests.components.conftest import ComponentMocks, MockCloud, RecordingMonitor
 
 REGION = "eu-west-1"
 NAMESPACE = "telemetry"
@@ -42,6 +48,11 @@ SECRET = "kubernetes:core/v1:Secret"
 CONFIG_MAP = "kubernetes:core/v1:ConfigMap"
 KEY = "aws:kms/key:Key"
 PASSWORD = "random:index/randomPassword:RandomPassword"
+JOB = "kubernetes:batch/v1:Job"
+CRON_JOB = "kubernetes:batch/v1:CronJob"
+NETWORK_POLICY = "kubernetes:networking.k8s.io/v1:NetworkPolicy"
+PEER_HOST = "k8s-india-replicat-0123456789.elb.ap-south-1.amazonaws.com"
+PEER_PASSWORD = "peer-password-from-config"
 
 
 @pytest.fixture
@@ -65,10 +76,18 @@ def valid_args(**overrides: Any) -> TelemetryStoreArgs:
         namespace=NAMESPACE,
         peer_vpc_cidr=PEER_CIDR,
         ebs_csi_role_arn=CSI_ROLE,
+        region="eu",
+        peer_region="india",
+        require_tls=False,
         exchange_hba_rules=[REPLICATOR_RULE],
         volume_tags={"jurisdiction": "EU"},
     )
     return dataclasses.replace(base, **overrides)
+
+
+def with_peer(**overrides: Any) -> TelemetryStoreArgs:
+    """Arguments once the peer region is deployed: its replication endpoint and password are known."""
+    return valid_args(peer_replication_host=PEER_HOST, peer_replication_password=PEER_PASSWORD, **overrides)
 
 
 def providers() -> list[pulumi.ProviderResource]:
@@ -262,11 +281,15 @@ def test_store_rules_that_would_admit_the_peer_are_refused(cloud: MockCloud, rul
 
 
 def test_credentials_are_held_only_in_secrets(cloud: MockCloud) -> None:
-    deploy(cloud, valid_args(peer_replication_password="peer-password-from-config"))
-    passwords = [cloud.outputs_of(r)["result"] for r in cloud.of_type(PASSWORD)] + [
-        "peer-password-from-config"
-    ]
+    deploy(cloud, with_peer())
+    passwords = [cloud.outputs_of(r)["result"] for r in cloud.of_type(PASSWORD)] + [PEER_PASSWORD]
     assert len(passwords) == 6
+    # The Jobs, the CronJob and the SQL ConfigMap are among the resources scanned.
+    assert (len(cloud.of_type(JOB)), len(cloud.of_type(CRON_JOB)), len(cloud.of_type(CONFIG_MAP))) == (
+        5,
+        1,
+        3,
+    )
     for registration in cloud.registrations:
         if registration.type in (SECRET, PASSWORD):
             continue
@@ -384,7 +407,7 @@ def test_every_child_is_parented_to_the_component_named_from_it_and_uses_the_giv
     aws_provider = cloud.one("pulumi:providers:aws", "aws-eu")
     kubernetes_provider = cloud.one("pulumi:providers:kubernetes", "eu-kubernetes")
     children = [r for r in cloud.registrations if r is not component and not r.type.startswith("pulumi:")]
-    assert len(children) == 23
+    assert len(children) == 34  # 23 for the servers, 5 NetworkPolicies, the SQL ConfigMap, 4 Jobs, 1 CronJob
     for child in children:
         assert child.parent == component.urn, child.name
         assert child.name.startswith("telemetry-"), child.name
@@ -514,3 +537,578 @@ def test_rendered_pg_hba_lets_only_the_replicator_in_from_the_peer_on_real_serve
             ("telemetry", "telemetry_writer", "write"),
         ):
             assert not connects("store", database, user, password), (database, user)
+
+
+# --- The telemetry SQL: Jobs in order, the anonymisation CronJob, and who may reach which server ---
+
+
+@dataclasses.dataclass(frozen=True)
+class Options:
+    """What a registration asked of the engine beyond its inputs."""
+
+    dependencies: list[str]
+    delete_before_replace: bool
+    timeouts: tuple[str, str]
+    replacement_trigger: Any
+
+
+@pytest.fixture
+def options(cloud: MockCloud, monkeypatch: pytest.MonkeyPatch) -> dict[str, Options]:
+    """Resource options of every registration, by logical name, as the engine receives them."""
+    recorded: dict[str, Options] = {}
+    register = cloud.monitor.RegisterResource
+
+    def recording(request: Any) -> Any:
+        response = register(request)
+        trigger = (
+            json_format.MessageToDict(request.replacement_trigger)
+            if request.HasField("replacement_trigger")
+            else None
+        )
+        recorded[request.name] = Options(
+            dependencies=list(request.dependencies),
+            delete_before_replace=request.deleteBeforeReplace,
+            timeouts=(request.customTimeouts.create, request.customTimeouts.update),
+            replacement_trigger=trigger,
+        )
+        return response
+
+    monkeypatch.setattr(cloud.monitor, "RegisterResource", recording)
+    return recorded
+
+
+def job(cloud: MockCloud, purpose: str) -> dict[str, Any]:
+    """The inputs of one of the component's Jobs."""
+    return cloud.one(JOB, f"telemetry-{purpose}-job").inputs
+
+
+def job_container(inputs: dict[str, Any]) -> dict[str, Any]:
+    """The only container of a Job's (or a CronJob's) pod template."""
+    spec = inputs["spec"]
+    spec = spec.get("jobTemplate", {}).get("spec", spec)
+    (only,) = spec["template"]["spec"]["containers"]
+    return dict(only)
+
+
+def environment(inputs: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """A Job container's environment variables by name."""
+    return {variable["name"]: variable for variable in job_container(inputs)["env"]}
+
+
+def secret_of(variable: dict[str, Any]) -> str:
+    """The Secret an environment variable is filled from; fails if it has a literal value."""
+    assert "value" not in variable, variable["name"]
+    reference = variable["valueFrom"]["secretKeyRef"]
+    assert reference["key"] == "password"
+    return str(reference["name"])
+
+
+def urn(cloud: MockCloud, type_token: str, name: str) -> str:
+    return cloud.one(type_token, name).urn
+
+
+def pod_labels(inputs: dict[str, Any]) -> dict[str, str]:
+    """The labels of the pods a StatefulSet, Job or CronJob creates."""
+    spec = inputs["spec"]
+    spec = spec.get("jobTemplate", {}).get("spec", spec)
+    return dict(spec["template"]["metadata"]["labels"])
+
+
+def policies_selecting(cloud: MockCloud, labels: dict[str, str]) -> list[dict[str, Any]]:
+    """The specs of the NetworkPolicies that apply to pods with these labels."""
+    return [
+        r.inputs["spec"]
+        for r in cloud.of_type(NETWORK_POLICY)
+        if selects(r.inputs["spec"]["podSelector"].get("matchLabels", {}), labels)
+    ]
+
+
+def test_jobs_run_in_order_databases_exchange_store_then_the_subscription(
+    cloud: MockCloud, options: dict[str, Options]
+) -> None:
+    deploy(cloud, with_peer())
+    jobs = {r.name.removeprefix("telemetry-").removesuffix("-job"): r.urn for r in cloud.of_type(JOB)}
+    assert set(jobs) == {
+        "store-database",
+        "exchange-database",
+        "exchange-schema",
+        "store-schema",
+        "subscription",
+    }
+
+    def after(name: str) -> set[str]:
+        return set(options[name].dependencies)
+
+    for server in ("store", "exchange"):
+        # pulumi-kubernetes reports a StatefulSet created only once its pod is ready.
+        statefulset_urn = urn(cloud, STATEFULSET, f"telemetry-{server}-statefulset")
+        assert statefulset_urn in after(f"telemetry-{server}-database-job")
+    assert jobs["exchange-database"] in after("telemetry-exchange-schema-job")
+    assert {jobs["store-database"], jobs["exchange-schema"]} <= after("telemetry-store-schema-job")
+    assert jobs["exchange-schema"] in after("telemetry-subscription-job")
+    assert jobs["store-schema"] in after("telemetry-anonymise-cron-job")
+    # Nothing runs on a server before the NetworkPolicies that let the Job reach it exist.
+    policy_urns = {r.name: r.urn for r in cloud.of_type(NETWORK_POLICY)}
+    assert {
+        policy_urns["telemetry-store-network-policy"],
+        policy_urns["telemetry-store-sql-jobs-network-policy"],
+    } <= after("telemetry-store-database-job")
+    assert policy_urns["telemetry-exchange-sql-jobs-network-policy"] in after(
+        "telemetry-exchange-database-job"
+    )
+    assert policy_urns["telemetry-exchange-peer-network-policy"] in after("telemetry-subscription-job")
+
+
+def test_each_job_runs_its_shipped_script_with_psql_stopping_at_the_first_error(cloud: MockCloud) -> None:
+    deploy(cloud, with_peer(anonymisation_k=25))
+    (config_map,) = [r for r in cloud.of_type(CONFIG_MAP) if r.name == "telemetry-sql"]
+    scripts = config_map.inputs["data"]
+    assert scripts == {
+        "database.sql": telemetry_sql.database_script(),
+        "exchange.sql": telemetry_sql.exchange_job_script(),
+        "store.sql": telemetry_sql.store_job_script(),
+        "subscription.sql": telemetry_sql.subscription_script(),
+        "anonymise.sql": telemetry_sql.anonymise_statement(25) + "\n",
+    }
+    assert config_map.inputs["metadata"]["labels"][CLASSIFICATION_TAG] == "internal"
+    exchange_host = "telemetry-exchange.telemetry.svc.cluster.local"
+    expected = {
+        "store-database": ("database.sql", {"database": "telemetry"}),
+        "exchange-database": ("database.sql", {"database": "telemetry_exchange"}),
+        "exchange-schema": ("exchange.sql", telemetry_sql.exchange_variables("eu", ["india"])),
+        "store-schema": (
+            "store.sql",
+            telemetry_sql.store_variables("eu", exchange_host, 5432, "telemetry_exchange", "prefer", True),
+        ),
+        "subscription": (
+            "subscription.sql",
+            telemetry_sql.subscription_variables("india", PEER_HOST, 5432, "telemetry_exchange", "prefer"),
+        ),
+    }
+    for purpose, (script, variables) in expected.items():
+        inputs = job(cloud, purpose)
+        container = job_container(inputs)
+        assert container["command"] == ["psql"], purpose
+        assert container["args"] == telemetry_sql.psql_arguments(f"/sql/{script}", variables), purpose
+        assert container["args"][:3] == ["--no-psqlrc", "--set", "ON_ERROR_STOP=1"], purpose
+        (mount,) = [m for m in container["volumeMounts"] if m["mountPath"] == "/sql"]
+        assert mount["readOnly"] is True
+        pod = inputs["spec"]["template"]
+        (volume,) = [v for v in pod["spec"]["volumes"] if v["name"] == mount["name"]]
+        assert volume["configMap"]["name"] == "telemetry-sql"
+        # The script's digest is in the pod template, so an edited script runs the Job again.
+        digest = hashlib.sha256(scripts[script].encode()).hexdigest()
+        assert pod["metadata"]["annotations"]["residency/sql-sha256"] == digest
+    assert environment(job(cloud, "store-database"))["PGDATABASE"]["value"] == "postgres"
+    assert environment(job(cloud, "store-schema"))["PGDATABASE"]["value"] == "telemetry"
+    assert environment(job(cloud, "subscription"))["PGDATABASE"]["value"] == "telemetry_exchange"
+
+
+def test_tls_required_when_asked(cloud: MockCloud) -> None:
+    deploy(cloud, with_peer(require_tls=True))
+    for purpose in ("store-schema", "subscription"):
+        arguments = job_container(job(cloud, purpose))["args"]
+        assert [a for a in arguments if "sslmode=" in a] in (
+            ["exchange_sslmode=require"],
+            ["peer_sslmode=require"],
+        ), purpose
+        assert environment(job(cloud, purpose))["PGSSLMODE"]["value"] == "require"
+
+
+def test_passwords_reach_the_jobs_only_from_their_secrets(cloud: MockCloud) -> None:
+    store = deploy(cloud, with_peer())
+    names = {
+        "store-superuser": cloud.resolve(store.store.superuser_secret_name),
+        "exchange-superuser": cloud.resolve(store.exchange.superuser_secret_name),
+        "writer": cloud.resolve(store.writer_secret_name),
+        "publisher": cloud.resolve(store.publisher_secret_name),
+        "replication": cloud.resolve(store.replication_secret_name),
+        "peer": cloud.resolve(store.peer_replication_secret_name),
+    }
+    expected = {
+        "store-database": {"PGPASSWORD": names["store-superuser"]},
+        "exchange-database": {"PGPASSWORD": names["exchange-superuser"]},
+        "exchange-schema": {
+            "PGPASSWORD": names["exchange-superuser"],
+            telemetry_sql.REPLICATION_PASSWORD_ENV: names["replication"],
+            telemetry_sql.PUBLISHER_PASSWORD_ENV: names["publisher"],
+        },
+        # The same publisher Secret on both sides: the store logs in to its exchange with what it was given.
+        "store-schema": {
+            "PGPASSWORD": names["store-superuser"],
+            telemetry_sql.PUBLISHER_PASSWORD_ENV: names["publisher"],
+            telemetry_sql.WRITER_PASSWORD_ENV: names["writer"],
+        },
+        "subscription": {
+            "PGPASSWORD": names["exchange-superuser"],
+            telemetry_sql.PEER_REPLICATION_PASSWORD_ENV: names["peer"],
+        },
+    }
+    for purpose, wanted in expected.items():
+        env = environment(job(cloud, purpose))
+        secret_backed = {
+            name: secret_of(variable) for name, variable in env.items() if "valueFrom" in variable
+        }
+        assert secret_backed == wanted, purpose
+        assert not [name for name in env if "PASSWORD" in name and name not in secret_backed], purpose
+    assert set(telemetry_sql.EXCHANGE_PASSWORD_ENVIRONMENT) < set(expected["exchange-schema"])
+    assert set(telemetry_sql.STORE_PASSWORD_ENVIRONMENT) < set(expected["store-schema"])
+    assert set(telemetry_sql.SUBSCRIPTION_PASSWORD_ENVIRONMENT) < set(expected["subscription"])
+    cron_env = environment(cloud.one(CRON_JOB, "telemetry-anonymise-cron-job").inputs)
+    assert {name: secret_of(v) for name, v in cron_env.items() if "valueFrom" in v} == {
+        "PGPASSWORD": names["store-superuser"]
+    }
+
+
+def test_jobs_talk_to_their_own_server_as_its_superuser(cloud: MockCloud) -> None:
+    deploy(cloud, with_peer())
+    for purpose, server in (
+        ("store-database", "store"),
+        ("store-schema", "store"),
+        ("exchange-database", "exchange"),
+        ("exchange-schema", "exchange"),
+        ("subscription", "exchange"),
+    ):
+        env = environment(job(cloud, purpose))
+        assert env["PGHOST"]["value"] == f"telemetry-{server}.telemetry.svc.cluster.local", purpose
+        assert (env["PGPORT"]["value"], env["PGUSER"]["value"]) == ("5432", "postgres"), purpose
+
+
+def test_anonymisation_cron_job_runs_on_schedule_never_overlapping(cloud: MockCloud) -> None:
+    deploy(cloud, valid_args(anonymisation_k=25, anonymisation_schedule="*/15 * * * *"))
+    cron_job = cloud.one(CRON_JOB, "telemetry-anonymise-cron-job").inputs
+    spec = cron_job["spec"]
+    assert spec["schedule"] == "*/15 * * * *"
+    assert spec["concurrencyPolicy"] == "Forbid"
+    assert spec["timeZone"] == "Etc/UTC"
+    container = job_container(cron_job)
+    assert container["command"] == ["psql"]
+    assert container["args"] == telemetry_sql.psql_arguments("/sql/anonymise.sql", {})
+    env = environment(cron_job)
+    assert (env["PGHOST"]["value"], env["PGDATABASE"]["value"]) == (
+        "telemetry-store.telemetry.svc.cluster.local",
+        "telemetry",
+    )
+    (config_map,) = [r for r in cloud.of_type(CONFIG_MAP) if r.name == "telemetry-sql"]
+    assert "min_subjects => 25" in config_map.inputs["data"]["anonymise.sql"]
+
+
+def test_failed_jobs_retry_then_run_again_on_the_next_update(
+    cloud: MockCloud, options: dict[str, Options]
+) -> None:
+    deploy(cloud, with_peer())
+    for registration in cloud.of_type(JOB):
+        spec = registration.inputs["spec"]
+        assert 1 <= spec["backoffLimit"] <= 6, registration.name
+        assert spec["activeDeadlineSeconds"] <= 900, registration.name
+        assert spec["template"]["spec"]["restartPolicy"] == "Never", registration.name
+        assert "ttlSecondsAfterFinished" not in spec, registration.name  # a vanished Job would be re-created
+        assert registration.inputs["metadata"]["annotations"] == {"pulumi.com/replaceUnready": "true"}
+        recorded = options[registration.name]
+        assert recorded.delete_before_replace is True, registration.name
+        # Pulumi waits past the Job's own deadline, so Kubernetes' verdict decides.
+        for timeout in recorded.timeouts:
+            assert int(timeout.removesuffix("m")) * 60 > spec["activeDeadlineSeconds"], registration.name
+    subscription = job(cloud, "subscription")["spec"]
+    assert subscription["backoffLimit"] >= 6 and subscription["activeDeadlineSeconds"] >= 600
+
+
+def test_a_rotated_password_runs_the_jobs_that_hold_it_again(
+    cloud: MockCloud, options: dict[str, Options]
+) -> None:
+    store = deploy(cloud, with_peer())
+    password = {
+        purpose: revealed(cloud.one(SECRET, f"telemetry-{purpose}-password").inputs)["stringData"]["password"]
+        for purpose in ("writer", "publisher", "replication")
+    }
+    assert cloud.resolve(store.replication_password) == password["replication"]
+    expected = {
+        "telemetry-exchange-schema-job": [password["replication"], password["publisher"]],
+        "telemetry-store-schema-job": [password["publisher"], password["writer"]],
+        "telemetry-subscription-job": [PEER_PASSWORD],
+    }
+    for name, values in expected.items():
+        trigger = options[name].replacement_trigger
+        assert trigger[pulumi.runtime.rpc._special_sig_key] == pulumi.runtime.rpc._special_secret_sig, name
+        assert trigger["value"] == values, name
+    assert options["telemetry-store-database-job"].replacement_trigger is None
+
+
+def test_sql_job_pods_meet_the_restricted_pod_security_standard(cloud: MockCloud) -> None:
+    deploy(cloud, with_peer())
+    workloads = [r.inputs for r in cloud.of_type(JOB)] + [
+        cloud.one(CRON_JOB, "telemetry-anonymise-cron-job").inputs
+    ]
+    for inputs in workloads:
+        spec = inputs["spec"]
+        pod = spec.get("jobTemplate", {}).get("spec", spec)["template"]["spec"]
+        security = job_container(inputs)["securityContext"]
+        assert pod["automountServiceAccountToken"] is False
+        assert pod["securityContext"]["runAsNonRoot"] is True
+        assert pod["securityContext"]["seccompProfile"] == {"type": "RuntimeDefault"}
+        assert security["allowPrivilegeEscalation"] is False
+        assert security["readOnlyRootFilesystem"] is True
+        assert security["capabilities"] == {"drop": ["ALL"]}
+        assert job_container(inputs)["image"] == f"docker.io/timescale/timescaledb-ha:{DEFAULT_IMAGE_TAG}"
+
+
+@pytest.mark.parametrize(
+    "missing",
+    [
+        {"peer_replication_host": None},
+        {"peer_replication_password": None},
+        {"peer_replication_host": None, "peer_replication_password": None},
+    ],
+)
+def test_no_subscription_until_the_peers_endpoint_and_password_are_both_known_and_it_says_so(
+    cloud: MockCloud, caplog: pytest.LogCaptureFixture, missing: dict[str, Any]
+) -> None:
+    with caplog.at_level(logging.WARNING):
+        deploy(cloud, dataclasses.replace(with_peer(), **missing))
+    assert not [r for r in cloud.of_type(JOB) if "subscription" in r.name]
+    assert len(cloud.of_type(JOB)) == 4
+    (warning,) = [r.getMessage() for r in caplog.records if "no subscription" in r.getMessage()]
+    assert "region india" in warning
+    for field_name in missing:
+        assert field_name in warning
+
+
+def test_the_peer_region_reaches_the_exchange_pods_and_nothing_else(cloud: MockCloud) -> None:
+    deploy(cloud, with_peer(writer_namespaces=["microservices"]))
+    workloads = {
+        "store": statefulset(cloud, "store"),
+        "exchange": statefulset(cloud, "exchange"),
+        **{r.name: r.inputs for r in cloud.of_type(JOB)},
+        "anonymise": cloud.one(CRON_JOB, "telemetry-anonymise-cron-job").inputs,
+    }
+    peer_block = {"ipBlock": {"cidr": PEER_CIDR}}
+    admits_peer = {
+        name
+        for name, inputs in workloads.items()
+        for spec in policies_selecting(cloud, pod_labels(inputs))
+        for rule in spec.get("ingress", [])
+        if peer_block in rule["from"]
+    }
+    assert admits_peer == {"exchange"}
+    sends_to_peer = {
+        name
+        for name, inputs in workloads.items()
+        for spec in policies_selecting(cloud, pod_labels(inputs))
+        for rule in spec.get("egress", [])
+        if peer_block in rule["to"]
+    }
+    assert sends_to_peer == {"exchange"}
+    # No policy admits any address range but the peer's, and only on PostgreSQL's port.
+    for registration in cloud.of_type(NETWORK_POLICY):
+        spec = registration.inputs["spec"]
+        for rule in spec.get("ingress", []) + spec.get("egress", []):
+            assert rule["ports"] == [{"protocol": "TCP", "port": 5432.0}], registration.name
+            blocks = [peer["ipBlock"] for peer in rule.get("from", rule.get("to", [])) if "ipBlock" in peer]
+            assert blocks in ([], [{"cidr": PEER_CIDR}]), registration.name
+
+
+def test_the_store_admits_only_its_writers_and_its_jobs_and_pushes_only_to_the_exchange(
+    cloud: MockCloud,
+) -> None:
+    deploy(cloud, with_peer(writer_namespaces=["microservices"]))
+    store_pods, exchange_pods = (pod_labels(statefulset(cloud, server)) for server in ("store", "exchange"))
+    (store_policy,) = policies_selecting(cloud, store_pods)
+    (ingress,) = store_policy["ingress"]
+    namespaces = [peer for peer in ingress["from"] if "namespaceSelector" in peer]
+    assert namespaces == [
+        {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "microservices"}}}
+    ]
+    (jobs,) = [peer["podSelector"]["matchLabels"] for peer in ingress["from"] if "podSelector" in peer]
+    store_jobs = {r.name for r in cloud.of_type(JOB) if selects(jobs, pod_labels(r.inputs))}
+    assert store_jobs == {"telemetry-store-database-job", "telemetry-store-schema-job"}
+    assert selects(jobs, pod_labels(cloud.one(CRON_JOB, "telemetry-anonymise-cron-job").inputs))
+    (egress,) = store_policy["egress"]
+    assert egress["to"] == [{"podSelector": {"matchLabels": server_selector(cloud, "exchange")}}]
+    # Only the store and the exchange's own Jobs reach the exchange inside the cluster.
+    internal = [
+        peer["podSelector"]["matchLabels"]
+        for spec in policies_selecting(cloud, exchange_pods)
+        for rule in spec.get("ingress", [])
+        for peer in rule["from"]
+        if "podSelector" in peer
+    ]
+    reaching = {
+        name
+        for name, inputs in [("store", statefulset(cloud, "store"))]
+        + [(r.name, r.inputs) for r in cloud.of_type(JOB)]
+        if any(selects(selector, pod_labels(inputs)) for selector in internal)
+    }
+    assert reaching == {
+        "store",
+        "telemetry-exchange-database-job",
+        "telemetry-exchange-schema-job",
+        "telemetry-subscription-job",
+    }
+
+
+def test_each_sql_job_may_reach_only_the_server_it_runs_on(cloud: MockCloud) -> None:
+    deploy(cloud, with_peer())
+    workloads = [(r.name, r.inputs) for r in cloud.of_type(JOB)]
+    workloads.append(
+        ("telemetry-store-anonymise", cloud.one(CRON_JOB, "telemetry-anonymise-cron-job").inputs)
+    )
+    for name, inputs in workloads:
+        server = "store" if name.startswith("telemetry-store") else "exchange"
+        specs = policies_selecting(cloud, pod_labels(inputs))
+        assert not [spec for spec in specs if spec.get("ingress")], name
+        targets = [peer for spec in specs for rule in spec.get("egress", []) for peer in rule["to"]]
+        assert targets == [{"podSelector": {"matchLabels": server_selector(cloud, server)}}], name
+
+
+def server_selector(cloud: MockCloud, server: str) -> dict[str, str]:
+    """The label selector of a server's pods."""
+    return dict(statefulset(cloud, server)["spec"]["selector"]["matchLabels"])
+
+
+# --- The declared Jobs, run as Kubernetes would run them, against real PostgreSQL ---
+
+
+@dataclasses.dataclass
+class DeclaredRegion:
+    """What one region's TelemetryStore declared for its SQL, read back from the recorded registrations."""
+
+    region: str
+    jobs: list[dict[str, Any]]
+    """The Jobs' inputs, in an order their recorded dependencies allow."""
+    cron_job: dict[str, Any]
+    scripts: dict[str, str]
+    passwords: dict[str, str]
+    """Secret name -> password."""
+    replication_password: str
+
+
+def declare(region: str, peer: str, **overrides: Any) -> DeclaredRegion:
+    """Run one region's TelemetryStore under fresh mocks and collect its SQL workloads and Secrets."""
+    mocks = ComponentMocks(preview=False)
+    monitor = RecordingMonitor(mocks)
+    pulumi.runtime.set_mocks(mocks, project="residency", stack=region, preview=False, monitor=monitor)
+    cloud = MockCloud(mocks=mocks, monitor=monitor)
+    dependencies: dict[str, list[str]] = {}
+    register = monitor.RegisterResource
+
+    def recording(request: Any) -> Any:
+        response = register(request)
+        dependencies[response.urn] = list(request.dependencies)
+        return response
+
+    monitor.RegisterResource = recording  # type: ignore[method-assign]
+    args = valid_args(region=region, peer_region=peer, require_timescaledb=False, **overrides)
+    store = cloud.run(
+        lambda: TelemetryStore(f"{region}-telemetry", args, pulumi.ResourceOptions(providers=providers()))
+    )
+    jobs = {r.urn: r.inputs for r in cloud.of_type(JOB)}
+    ordered: list[str] = []
+    while len(ordered) < len(jobs):
+        ready = [u for u in jobs if u not in ordered and set(dependencies[u]) & set(jobs) <= set(ordered)]
+        assert ready, "the Jobs' dependencies form a cycle"
+        ordered += sorted(ready)
+    (config_map,) = [r for r in cloud.of_type(CONFIG_MAP) if r.name == f"{region}-telemetry-sql"]
+    secrets = [revealed(r.inputs) for r in cloud.of_type(SECRET)]
+    return DeclaredRegion(
+        region=region,
+        jobs=[jobs[u] for u in ordered],
+        cron_job=cloud.of_type(CRON_JOB)[0].inputs,
+        scripts=dict(config_map.inputs["data"]),
+        passwords={s["metadata"]["name"]: s["stringData"]["password"] for s in secrets},
+        replication_password=cloud.resolve(store.replication_password),
+    )
+
+
+def run_as_kubernetes_would(
+    workload: dict[str, Any],
+    declared: DeclaredRegion,
+    servers: dict[str, Any],
+    scripts_directory: Path,
+    bindir: Path,
+) -> None:
+    """Run a Job's container command on this machine: Secrets resolved, Service names pointed at loopback."""
+    container = job_container(workload)
+    env: dict[str, str] = {}
+    for variable in container["env"]:
+        if "valueFrom" in variable:
+            env[variable["name"]] = declared.passwords[variable["valueFrom"]["secretKeyRef"]["name"]]
+        else:
+            env[variable["name"]] = variable["value"]
+    server_of_host = {
+        f"{declared.region}-telemetry-{kind}.telemetry.svc.cluster.local": servers[
+            f"{declared.region}-{kind}"
+        ]
+        for kind in ("store", "exchange")
+    }
+    server = server_of_host[env["PGHOST"]]
+    # The superuser reaches a throwaway server over its own socket, as testing.py sets them up.
+    env.update(PGHOST=str(server.directory), PGPORT=str(server.port))
+    for name, script in declared.scripts.items():
+        (scripts_directory / name).write_text(script)
+    arguments = []
+    for argument in container["args"]:
+        name = argument.partition("=")[0]
+        if argument.startswith("/sql/"):
+            argument = str(scripts_directory / argument.removeprefix("/sql/"))
+        elif name in ("exchange_host", "peer_host"):
+            argument = f"{name}=127.0.0.1"
+        elif name == "exchange_port":
+            argument = f"{name}={servers[f'{declared.region}-exchange'].port}"
+        elif name == "peer_port":
+            (peer,) = [n for n in servers if n.endswith("-exchange") and not n.startswith(declared.region)]
+            argument = f"{name}={servers[peer].port}"
+        arguments.append(argument)
+    clean = {key: value for key, value in os.environ.items() if not key.startswith(("PG", "TELEMETRY_"))}
+    result = subprocess.run(
+        [str(bindir / container["command"][0]), *arguments],
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, f"{workload['metadata']['name']}:\n{result.stdout}\n{result.stderr}"
+
+
+def test_the_declared_jobs_and_cron_job_replicate_only_anonymised_hours_between_real_servers(
+    tmp_path: Path,
+) -> None:
+    """eu deploys first; india, knowing eu's endpoint and replication password, subscribes to it."""
+    testing = pytest.importorskip("components.telemetry_sql.testing")
+    try:
+        bindir = testing.find_bindir()
+    except testing.PostgresNotFound as error:
+        pytest.skip(str(error))
+    eu = declare("eu", "india")
+    india = declare(
+        "india",
+        "eu",
+        peer_replication_host="eu-replication.example.internal",
+        peer_replication_password=eu.replication_password,
+    )
+    assert [job["metadata"]["name"] for job in india.jobs][-1] == "india-telemetry-subscription"
+    with testing.postgres_servers(testing.region_specifications(["eu", "india"])) as servers:
+        for declared in (eu, india, eu, india):  # a later `pulumi up` that replaces every Job changes nothing
+            for workload in declared.jobs:
+                run_as_kubernetes_would(workload, declared, servers, tmp_path, bindir)
+        hour = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) - timedelta(hours=2)
+        rows = [
+            (
+                hour + timedelta(minutes=subject),
+                f"subject-{service}-{subject}",
+                f"device-{subject}",
+                service,
+                12.5,
+            )
+            for service, subjects in (("checkout", 12), ("search", 9))  # k is 10: search is too small
+            for subject in range(subjects)
+        ]
+        with servers["eu-store"].connect("telemetry") as connection:
+            connection.cursor().executemany(
+                b"INSERT INTO telemetry.raw_events (observed_at, subject_id, device_id, service, latency_ms)"
+                b" VALUES (%s, %s, %s, %s, %s)",
+                rows,
+            )
+        run_as_kubernetes_would(eu.cron_job, eu, servers, tmp_path, bindir)
+        received = "SELECT service, subject_count FROM anonymised.telemetry_hourly_eu ORDER BY service"
+        testing.wait_until(lambda: bool(servers["india-exchange"].query("telemetry_exchange", received)), 30)
+        assert servers["india-exchange"].query("telemetry_exchange", received) == [("checkout", 12)]
