@@ -27,9 +27,11 @@ Decisions a deployer must know:
   and egress) and `node_security_group_id`, which only adds ingress (the load balancer on the application
   port) and is the source other components admit, e.g. PostgreSQL on 5432.
 - NetworkPolicies are enforced because the VPC CNI is managed here as an EKS add-on with its network
-  policy agent switched on; the default VPC CNI install ignores them. Besides the cross-namespace
-  allowances, pods of one namespace reach each other on its service port only (application port in
-  microservices, 5432 in telemetry, where the store, its exchange and the SQL Jobs talk).
+  policy agent switched on; the default VPC CNI install ignores them. Both namespaces deny everything but
+  DNS by default. Microservices may take traffic from the load balancer, call each other on the application
+  port and reach the PII database and the telemetry namespace on 5432. The telemetry namespace gets no
+  allowance here: TelemetryStore admits its clients, its SQL Jobs and the peer region to the pods that need
+  them (the peer only to the exchange), because only it knows those pods' labels.
 - The logs key is administered by the account but usable only by CloudWatch Logs in the region for the two
   log groups here (the shared helpers in kms_key_policy.py); the secrets key keeps AWS's default policy.
 - Whoever runs `pulumi up` must reach the Kubernetes API to create the namespaces and policies: from an
@@ -1106,56 +1108,27 @@ class RegionalCluster(pulumi.ComponentResource):
                 )
             ],
         )
+        # Pods of the microservices namespace call each other on the application port. The telemetry namespace
+        # gets no allowance here beyond DNS: the policies that admit clients, the SQL Jobs and the peer region
+        # select particular telemetry pods, so TelemetryStore declares them beside those pods.
+        same_namespace = [
+            k8s.networking.v1.NetworkPolicyPeerArgs(pod_selector=k8s.meta.v1.LabelSelectorArgs())
+        ]
         policy(
-            "telemetry-allow-microservices",
-            telemetry,
-            "allow-ingress-from-microservices",
+            "microservices-allow-within",
+            microservices,
+            "allow-application-within-namespace",
             ingress=[
                 k8s.networking.v1.NetworkPolicyIngressRuleArgs(
-                    from_=[in_namespace(args.microservices_namespace)], ports=tcp(POSTGRES_PORT)
+                    from_=same_namespace, ports=tcp(args.application_port)
+                )
+            ],
+            egress=[
+                k8s.networking.v1.NetworkPolicyEgressRuleArgs(
+                    to=same_namespace, ports=tcp(args.application_port)
                 )
             ],
         )
-        # Pods of the same namespace: microservices call each other on the application port; the telemetry
-        # store, its exchange and the SQL Jobs beside them talk PostgreSQL.
-        for suffix, target, policy_name, port in (
-            (
-                "microservices-allow-within",
-                microservices,
-                "allow-application-within-namespace",
-                args.application_port,
-            ),
-            ("telemetry-allow-within", telemetry, "allow-postgres-within-namespace", POSTGRES_PORT),
-        ):
-            same_namespace = [
-                k8s.networking.v1.NetworkPolicyPeerArgs(pod_selector=k8s.meta.v1.LabelSelectorArgs())
-            ]
-            policy(
-                suffix,
-                target,
-                policy_name,
-                ingress=[
-                    k8s.networking.v1.NetworkPolicyIngressRuleArgs(from_=same_namespace, ports=tcp(port))
-                ],
-                egress=[k8s.networking.v1.NetworkPolicyEgressRuleArgs(to=same_namespace, ports=tcp(port))],
-            )
-        if args.peer_vpc_cidr is not None:
-            # Only the anonymised replication stream crosses regions; the SQL behind it decides what flows.
-            policy(
-                "telemetry-allow-peer-replication",
-                telemetry,
-                "allow-anonymised-replication-with-peer",
-                ingress=[
-                    k8s.networking.v1.NetworkPolicyIngressRuleArgs(
-                        from_=[cidr(args.peer_vpc_cidr)], ports=tcp(POSTGRES_PORT)
-                    )
-                ],
-                egress=[
-                    k8s.networking.v1.NetworkPolicyEgressRuleArgs(
-                        to=[cidr(args.peer_vpc_cidr)], ports=tcp(POSTGRES_PORT)
-                    )
-                ],
-            )
 
 
 def _oidc_issuer(identities: Sequence[aws.eks.outputs.ClusterIdentity]) -> str:

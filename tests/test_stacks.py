@@ -72,7 +72,7 @@ EXPECTED_RESOURCES: dict[str, dict[str, int]] = {
         "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": 1,
         "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": 2,
         "kubernetes:core/v1:Namespace": 2,
-        "kubernetes:networking.k8s.io/v1:NetworkPolicy": 11,
+        "kubernetes:networking.k8s.io/v1:NetworkPolicy": 8,
         "pulumi:providers:kubernetes": 1,
     },
     "residency:components:TelemetryStore": {
@@ -333,6 +333,40 @@ def pod_labels(workload: Registration) -> dict[str, str]:
     spec = workload.inputs["spec"]
     spec = spec.get("jobTemplate", {}).get("spec", spec)
     return dict(spec["template"]["metadata"]["labels"])
+
+
+def test_the_peer_vpc_reaches_only_the_exchange_pods_whatever_component_declares_the_policy(
+    run: StackRun,
+) -> None:
+    peer = ipaddress.ip_network(settings_of(run).peer.vpc_cidr)
+    workloads = [r for kind in WORKLOAD_TYPES for r in run.of_type(kind)]
+    admitting_the_peer = set()
+    for policy in run.of_type("kubernetes:networking.k8s.io/v1:NetworkPolicy"):
+        spec, namespace = policy.inputs["spec"], policy.inputs["metadata"]["namespace"]
+        sources = [source for rule in spec.get("ingress") or [] for source in rule.get("from") or []]
+        blocks = [
+            ipaddress.ip_network(source["ipBlock"]["cidr"]) for source in sources if "ipBlock" in source
+        ]
+        if not any(block.overlaps(peer) for block in blocks):
+            continue
+        selector = spec["podSelector"].get("matchLabels") or {}
+        assert selector, f"{policy.name} admits the peer to every pod of its namespace"
+        admitting_the_peer |= {
+            workload.name
+            for workload in workloads
+            if workload.inputs["metadata"]["namespace"] == namespace
+            and all(pod_labels(workload).get(key) == value for key, value in selector.items())
+        }
+    assert admitting_the_peer == {f"{run.stack}-telemetry-exchange-statefulset"}
+    facing_the_peer = [
+        service
+        for service in run.of_type("kubernetes:core/v1:Service")
+        if service.inputs["spec"].get("loadBalancerSourceRanges")
+    ]
+    assert [s.inputs["spec"]["loadBalancerSourceRanges"] for s in facing_the_peer] == [[str(peer)]]
+    (exchange,) = [w for w in workloads if w.name == f"{run.stack}-telemetry-exchange-statefulset"]
+    selector = facing_the_peer[0].inputs["spec"]["selector"]
+    assert all(pod_labels(exchange).get(key) == value for key, value in selector.items())
 
 
 def test_no_password_appears_in_any_resource_but_its_secret(run: StackRun) -> None:

@@ -607,43 +607,32 @@ def test_microservices_allowances_are_the_load_balancer_telemetry_and_the_pii_da
     }
 
 
-def test_telemetry_admits_microservices_and_exchanges_only_postgres_with_the_peer(cloud: MockCloud) -> None:
-    deploy(cloud)
-    from_microservices = policy_spec(cloud, "telemetry", "allow-ingress-from-microservices")
-    assert from_microservices["ingress"] == [
-        {
-            "from": [
-                {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "microservices"}}}
-            ],
-            "ports": tcp(5432),
-        }
-    ]
-    peer = policy_spec(cloud, "telemetry", "allow-anonymised-replication-with-peer")
-    assert peer["ingress"] == [{"from": [{"ipBlock": {"cidr": PEER_CIDR}}], "ports": tcp(5432)}]
-    assert peer["egress"] == [{"to": [{"ipBlock": {"cidr": PEER_CIDR}}], "ports": tcp(5432)}]
-
-
-@pytest.mark.parametrize(
-    ("namespace", "policy_name", "port"),
-    [
-        ("microservices", "allow-application-within-namespace", 8080),
-        ("telemetry", "allow-postgres-within-namespace", 5432),
-    ],
-)
-def test_pods_of_a_namespace_reach_each_other_only_on_its_service_port(
-    cloud: MockCloud, namespace: str, policy_name: str, port: int
+def test_the_telemetry_namespace_allows_nothing_but_dns_until_the_telemetry_store_selects_its_pods(
+    cloud: MockCloud,
 ) -> None:
     deploy(cloud)
-    spec = policy_spec(cloud, namespace, policy_name)
+    telemetry = [r for r in cloud.of_type(NETWORK_POLICY) if r.inputs["metadata"]["namespace"] == "telemetry"]
+    assert sorted(r.inputs["metadata"]["name"] for r in telemetry) == ["allow-dns-egress", "default-deny"]
+
+
+def test_pods_of_the_microservices_namespace_reach_each_other_only_on_the_application_port(
+    cloud: MockCloud,
+) -> None:
+    deploy(cloud)
+    spec = policy_spec(cloud, "microservices", "allow-application-within-namespace")
     # A peer with only an empty pod selector means "any pod in this namespace", never another namespace.
-    assert spec["ingress"] == [{"from": [{"podSelector": {}}], "ports": tcp(port)}]
-    assert spec["egress"] == [{"to": [{"podSelector": {}}], "ports": tcp(port)}]
+    assert spec["ingress"] == [{"from": [{"podSelector": {}}], "ports": tcp(8080)}]
+    assert spec["egress"] == [{"to": [{"podSelector": {}}], "ports": tcp(8080)}]
 
 
-def test_no_cross_region_allowance_without_a_peer(cloud: MockCloud) -> None:
+def test_no_cluster_policy_admits_the_peer_region(cloud: MockCloud) -> None:
+    deploy(cloud)
+    rendered = json.dumps([r.inputs for r in cloud.of_type(NETWORK_POLICY)])
+    assert PEER_CIDR not in rendered
+
+
+def test_no_route_to_the_peer_without_a_peer(cloud: MockCloud) -> None:
     deploy(cloud, peer_vpc_cidr=None, peering_connection_id=None)
-    names = {r.inputs["metadata"]["name"] for r in cloud.of_type(NETWORK_POLICY)}
-    assert "allow-anonymised-replication-with-peer" not in names
     assert not any(r.inputs.get("vpcPeeringConnectionId") for r in cloud.of_type(ROUTE))
 
 
