@@ -210,6 +210,11 @@ def _job_script(
     return "\n\n".join(parts) + "\n"
 
 
+def _carrying_passwords(kind: str, name: str) -> str:
+    """A script whose statements carry passwords, after the settings that keep them out of every log."""
+    return (SQL_DIRECTORY / "hide_secrets.sql").read_text() + "\n" + (SQL_DIRECTORY / kind / name).read_text()
+
+
 def store_job_script() -> str:
     """The psql script a Job runs on the telemetry store as its superuser: migrations, then configure.sql."""
     return _job_script(
@@ -223,7 +228,7 @@ def store_job_script() -> str:
             "exchange_sslmode",
             "require_timescaledb",
         ),
-        (SQL_DIRECTORY / "store" / "configure.sql").read_text(),
+        _carrying_passwords("store", "configure.sql"),
         "SELECT set_config('telemetry_sql.require_timescaledb', :'require_timescaledb', false) \\g /dev/null",
     )
 
@@ -234,16 +239,15 @@ def exchange_job_script() -> str:
         "exchange_admin",
         exchange_migrations(),
         ("region", "peer_regions"),
-        (SQL_DIRECTORY / "exchange" / "configure.sql").read_text(),
+        _carrying_passwords("exchange", "configure.sql"),
         "",
     )
 
 
 def subscription_script() -> str:
     """The psql script a Job runs on the exchange, once per peer, after exchange_job_script()."""
-    return (
-        "\\set ON_ERROR_STOP on\nSET client_min_messages = warning;\n\n"
-        + (SQL_DIRECTORY / "exchange" / "subscribe.sql").read_text()
+    return "\\set ON_ERROR_STOP on\nSET client_min_messages = warning;\n\n" + _carrying_passwords(
+        "exchange", "subscribe.sql"
     )
 
 

@@ -2,15 +2,10 @@
 -- psql variables: region, peer_regions (comma-separated, may be empty).
 -- Environment (from Kubernetes Secrets, never on a command line): TELEMETRY_REPLICATION_PASSWORD and
 -- TELEMETRY_PUBLISHER_PASSWORD.
+-- __init__.py puts hide_secrets.sql before this script, so no password here reaches a log.
 
 \getenv replication_password TELEMETRY_REPLICATION_PASSWORD
 \getenv publisher_password TELEMETRY_PUBLISHER_PASSWORD
-
--- Keep the statements that carry passwords out of the server log and pg_stat_statements.
-SET log_statement = 'none';
-SET log_min_duration_statement = -1;
-SET log_min_error_statement = 'panic';
-SET pg_stat_statements.track_utility = off;
 
 BEGIN;
 

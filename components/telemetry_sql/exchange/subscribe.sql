@@ -4,6 +4,7 @@
 -- peer_sslrootcert (a CA file on this server, for sslmode verify-ca / verify-full).
 -- Environment (from a Kubernetes Secret): TELEMETRY_PEER_REPLICATION_PASSWORD, the peer's replication password.
 -- CREATE SUBSCRIPTION cannot run inside a transaction block, hence \gexec rather than a DO block.
+-- __init__.py puts hide_secrets.sql before this script, so no password here reaches a log.
 
 \getenv peer_replication_password TELEMETRY_PEER_REPLICATION_PASSWORD
 \if :{?peer_replication_password}
@@ -14,12 +15,6 @@ DO $subscribe$ BEGIN RAISE EXCEPTION 'TELEMETRY_PEER_REPLICATION_PASSWORD is not
 \else
 \set peer_sslrootcert ''
 \endif
-
--- The subscription's connection string carries the password: keep it out of the server log.
-SET log_statement = 'none';
-SET log_min_duration_statement = -1;
-SET log_min_error_statement = 'panic';
-SET pg_stat_statements.track_utility = off;
 
 -- Always one row; a NULL leaves its variable unset (psql's \gset), which the \if below reports.
 SELECT exchange_admin.anonymised_table(:'source_region') AS source_table,

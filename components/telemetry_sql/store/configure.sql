@@ -2,15 +2,10 @@
 -- psql variables: region, exchange_host, exchange_port, exchange_database, exchange_sslmode.
 -- Environment (from Kubernetes Secrets, never on a command line): TELEMETRY_PUBLISHER_PASSWORD (required),
 -- TELEMETRY_WRITER_PASSWORD (optional: without it the writer role cannot log in).
+-- __init__.py puts hide_secrets.sql before this script, so no password here reaches a log.
 
 \getenv publisher_password TELEMETRY_PUBLISHER_PASSWORD
 \getenv writer_password TELEMETRY_WRITER_PASSWORD
-
--- Keep the statements that carry passwords out of the server log and pg_stat_statements.
-SET log_statement = 'none';
-SET log_min_duration_statement = -1;
-SET log_min_error_statement = 'panic';
-SET pg_stat_statements.track_utility = off;
 
 BEGIN;
 
