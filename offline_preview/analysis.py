@@ -21,6 +21,7 @@ import grpc
 import jsonschema
 import yaml
 from google.protobuf import empty_pb2, json_format, struct_pb2
+from pulumi.runtime import rpc
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
 from offline_preview.launch import LaunchedPack, PolicyPackError
@@ -35,9 +36,8 @@ _LEVEL_TO_WIRE = {
 }
 _WIRE_TO_LEVEL = {value: key for key, value in _LEVEL_TO_WIRE.items()}
 
-RESOURCE_SIGNATURE = "5cf8f73096256a8f31e491e813e4eb8e"
-SIGNATURE_KEY = "4dabf18193072939515e22adb298388d"
-UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+RESOURCE_SIGNATURE = rpc._special_resource_sig
+SIGNATURE_KEY = rpc._special_sig_key
 
 _MAX_MESSAGE = 400 * 1024 * 1024
 _CHANNEL_OPTIONS = [

@@ -14,6 +14,7 @@ import json
 from typing import Any
 
 import pulumi
+from pulumi.runtime import rpc
 
 ACCOUNT_ID = "123456789012"
 """The AWS account every mocked ARN and caller identity names."""
@@ -21,7 +22,7 @@ ACCOUNT_ID = "123456789012"
 DEFAULT_REGION = "us-east-1"
 """The region of a resource whose provider names none, as the AWS SDK would fall back to."""
 
-UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+UNKNOWN = rpc.UNKNOWN
 """The wire sentinel for a value that is unknown during a preview."""
 
 
