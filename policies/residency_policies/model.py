@@ -148,6 +148,5 @@ class Stack:
         target_names = set(
             known_strings([v for p in IDENTITY_PROPERTIES for v in values_at(target.props, p)])
         )
-        target_names |= set(known_strings(values_at(target.props, "arn")))
         values = known_strings(values_at(referrer.props, prop))
         return any(v in target_names or v.split(":")[-1].split("/")[-1] in target_names for v in values)
