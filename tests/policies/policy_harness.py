@@ -29,6 +29,17 @@ POLICIES_DIR = Path(__file__).resolve().parents[2] / "policies"
 EU_CONFIG: dict[str, Any] = json.loads((POLICIES_DIR / "config" / "eu.json").read_text())
 INDIA_CONFIG: dict[str, Any] = json.loads((POLICIES_DIR / "config" / "india.json").read_text())
 
+RULES = (
+    "data-classification-required",
+    "pii-in-jurisdiction",
+    "no-pii-replication",
+    "anonymised-only-replication",
+    "pii-encryption",
+    "pii-not-public",
+    "pii-no-data-loss",
+)
+"""The pack's rules by name, in the order of the issue that defines them."""
+
 _LEVELS = {
     "advisory": proto.ADVISORY,
     "mandatory": proto.MANDATORY,
