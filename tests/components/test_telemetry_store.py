@@ -704,15 +704,16 @@ def test_each_job_runs_its_shipped_script_with_psql_stopping_at_the_first_error(
     assert environment(job(cloud, "subscription"))["PGDATABASE"]["value"] == "telemetry_exchange"
 
 
-def test_tls_required_when_asked(cloud: MockCloud) -> None:
+def test_every_sql_connection_requires_tls_when_asked(cloud: MockCloud) -> None:
     deploy(cloud, with_peer(require_tls=True))
-    for purpose in ("store-schema", "subscription"):
+    expected = {"store-schema": "exchange_sslmode=require", "subscription": "peer_sslmode=require"}
+    for purpose, sslmode in expected.items():
         arguments = job_container(job(cloud, purpose))["args"]
-        assert [a for a in arguments if "sslmode=" in a] in (
-            ["exchange_sslmode=require"],
-            ["peer_sslmode=require"],
-        ), purpose
-        assert environment(job(cloud, purpose))["PGSSLMODE"]["value"] == "require"
+        assert [a for a in arguments if "sslmode=" in a] == [sslmode], purpose
+    workloads = [r.inputs for r in cloud.of_type(JOB)] + [
+        cloud.one(CRON_JOB, "telemetry-anonymise-cron-job").inputs
+    ]
+    assert {environment(inputs)["PGSSLMODE"]["value"] for inputs in workloads} == {"require"}
 
 
 def test_passwords_reach_the_jobs_only_from_their_secrets(cloud: MockCloud) -> None:
