@@ -99,6 +99,18 @@ def _provider_message(provider: Res | None) -> proto.AnalyzerProviderResource | 
     )
 
 
+def _resource_fields(resource: Res) -> dict[str, Any]:
+    """What an Analyze request and a stack's AnalyzerResource both say about a resource."""
+    return {
+        "type": resource.type,
+        "properties": _struct(resource.props),
+        "urn": resource.urn,
+        "name": resource.name,
+        "options": _options(resource),
+        "provider": _provider_message(resource.provider),
+    }
+
+
 def _options(resource: Res) -> proto.AnalyzerResourceOptions:
     return proto.AnalyzerResourceOptions(
         protect=resource.protect, parent=resource.parent.urn if resource.parent else ""
@@ -171,14 +183,7 @@ def stack_of(resources: list[Res]) -> list[Res]:
 
 def analyze_request(resource: Res) -> proto.AnalyzeRequest:
     """The Analyze request the engine sends when a resource is registered."""
-    return proto.AnalyzeRequest(
-        type=resource.type,
-        properties=_struct(resource.props),
-        urn=resource.urn,
-        name=resource.name,
-        options=_options(resource),
-        provider=_provider_message(resource.provider),
-    )
+    return proto.AnalyzeRequest(**_resource_fields(resource))
 
 
 def analyze_stack_request(stack: list[Res]) -> proto.AnalyzeStackRequest:
@@ -186,12 +191,7 @@ def analyze_stack_request(stack: list[Res]) -> proto.AnalyzeStackRequest:
     return proto.AnalyzeStackRequest(
         resources=[
             proto.AnalyzerResource(
-                type=resource.type,
-                properties=_struct(resource.props),
-                urn=resource.urn,
-                name=resource.name,
-                options=_options(resource),
-                provider=_provider_message(resource.provider),
+                **_resource_fields(resource),
                 parent=resource.parent.urn if resource.parent else "",
                 propertyDependencies={
                     prop: proto.AnalyzerPropertyDependencies(urns=[d.urn for d in deps])
