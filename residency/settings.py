@@ -379,7 +379,11 @@ TELEMETRY = _Object(
 PEER = _Object(
     f"{PROJECT}:peer",
     {
-        "stack": _Field(_text(r"[A-Za-z0-9_.-]+"), "the peer region's stack name, e.g. india"),
+        "stack": _Field(
+            _text(_STACK_NAME),
+            "the peer region's stack name, e.g. india: lowercase letters and digits, starting with a letter, "
+            "at most 20 characters (it names the peer's telemetry SQL objects)",
+        ),
         "region": _Field(_known_region, f"another region of a known jurisdiction ({_all_regions()})"),
         "vpcCidr": _Field(_vpc_cidr, "the peer stack's residency:network.vpcCidr, not overlapping this one"),
         "vpcPeeringConnectionId": _Field(

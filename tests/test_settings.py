@@ -219,6 +219,12 @@ def test_peer_may_be_in_another_jurisdiction_or_the_same_one() -> None:
     )
 
 
+def test_peer_stack_name_the_telemetry_sql_cannot_use_is_refused() -> None:
+    message = only_problem(changed("residency:peer.stack", "eu-2"))
+    assert "residency:peer.stack in Pulumi.eu.yaml: got 'eu-2'" in message
+    assert "lowercase letters and digits, starting with a letter, at most 20 characters" in message
+
+
 def test_peer_in_our_own_region_is_refused() -> None:
     message = only_problem(changed("residency:peer.region", "eu-west-1"))
     assert "residency:peer.region in Pulumi.eu.yaml: got 'eu-west-1', this stack's own region" in message
