@@ -12,7 +12,9 @@ import pulumi_aws as aws
 from components.kms_key_policy import (
     account_root_arn,
     administration_statement,
+    cloudwatch_logs_statement,
     key_policy_document,
+    log_group_arn,
     service_endpoint,
     use_through_services_statement,
 )
@@ -295,7 +297,6 @@ def _database_key_policy(
     partition: str, dns_suffix: str, region: str, account_id: str, *, log_group_name: str
 ) -> str:
     """Key policy: the account administers; RDS, Secrets Manager and CloudWatch Logs use it in the region."""
-    log_group_arn = f"arn:{partition}:logs:{region}:{account_id}:log-group:{log_group_name}"
     return key_policy_document(
         [
             administration_statement(partition, account_id),
@@ -307,19 +308,11 @@ def _database_key_policy(
                     service_endpoint("secretsmanager", region, dns_suffix),
                 ],
             ),
-            {
-                "Sid": "CloudWatchLogsEncryptsThisDatabaseLog",
-                "Effect": "Allow",
-                "Principal": {"Service": service_endpoint("logs", region, dns_suffix)},
-                "Action": [
-                    "kms:Decrypt*",
-                    "kms:Describe*",
-                    "kms:Encrypt*",
-                    "kms:GenerateDataKey*",
-                    "kms:ReEncrypt*",
-                ],
-                "Resource": "*",
-                "Condition": {"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": log_group_arn}},
-            },
+            cloudwatch_logs_statement(
+                "CloudWatchLogsEncryptsThisDatabaseLog",
+                region,
+                dns_suffix,
+                [log_group_arn(partition, region, account_id, log_group_name)],
+            ),
         ]
     )

@@ -87,10 +87,10 @@ def test_key_policy_lets_only_in_region_services_use_the_key(cloud: MockCloud) -
         conditions = statement["Condition"]
         if "ArnEquals" in conditions:
             assert statement["Principal"] == {"Service": f"logs.{REGION}.amazonaws.com"}
-            log_group_arn = conditions["ArnEquals"]["kms:EncryptionContext:aws:logs:arn"]
-            assert log_group_arn == (
+            log_group_arns = conditions["ArnEquals"]["kms:EncryptionContext:aws:logs:arn"]
+            assert log_group_arns == [
                 f"arn:aws:logs:{REGION}:123456789012:log-group:/aws/rds/instance/pii/postgresql"
-            )
+            ]
         else:
             via = conditions["StringEquals"]["kms:ViaService"]
             assert sorted(via) == [f"rds.{REGION}.amazonaws.com", f"secretsmanager.{REGION}.amazonaws.com"]
