@@ -16,14 +16,13 @@ from typing import Any
 
 import pulumi
 from pulumi.runtime import config as runtime_config
-from pulumi.runtime import rpc
 from pulumi.runtime import settings as runtime_settings
-from pulumi.runtime.mocks import MockMonitor
 from pulumi.runtime.stack import run_in_stack
 from pulumi.runtime.sync_await import _sync_await
 
 from offline_preview.cloud_mocks import PlausibleCloudMocks
 from residency.settings import PROJECT, engine_config, read_stack_files
+from tests.recording import Invocation, RecordingMonitor, Registration
 
 PROGRAM_DIR = Path(__file__).resolve().parent.parent
 """The project whose `__main__.py` every run executes, whatever directory its stack files come from."""
@@ -50,69 +49,6 @@ class InClusterMocks(PlausibleCloudMocks):
             hostname = f"k8s-{args.name[:20]}-0123456789.elb.{self.region}.amazonaws.com"
             state = {**state, "status": {"loadBalancer": {"ingress": [{"hostname": hostname}]}}}
         return resource_id, state
-
-
-@dataclass(frozen=True)
-class Registration:
-    """One RegisterResource call as the engine receives it."""
-
-    type: str
-    name: str
-    urn: str
-    parent: str
-    custom: bool
-    provider: str
-    """The provider reference `<provider urn>::<id>`; empty means Pulumi's default provider."""
-    inputs: Mapping[str, Any]
-    protect: bool
-
-    @property
-    def provider_urn(self) -> str:
-        return self.provider.rsplit("::", 1)[0] if self.provider else ""
-
-
-@dataclass(frozen=True)
-class Invocation:
-    """One provider function call (an invoke) and the provider it was sent to."""
-
-    token: str
-    provider: str
-
-
-class RecordingMonitor(MockMonitor):
-    """A mock resource monitor that keeps every registration, invoke and the root stack's outputs."""
-
-    def __init__(self, mocks: pulumi.runtime.Mocks) -> None:
-        super().__init__(mocks)
-        self.registrations: list[Registration] = []
-        self.invocations: list[Invocation] = []
-        self.stack_outputs: dict[str, Any] = {}
-
-    def RegisterResource(self, request: Any) -> Any:
-        response = super().RegisterResource(request)
-        if request.type != "pulumi:pulumi:Stack":
-            self.registrations.append(
-                Registration(
-                    type=request.type,
-                    name=request.name,
-                    urn=response.urn,
-                    parent=request.parent,
-                    custom=request.custom,
-                    provider=request.provider,
-                    inputs=rpc.deserialize_properties(request.object),
-                    protect=request.protect,
-                )
-            )
-        return response
-
-    def Invoke(self, request: Any) -> Any:
-        self.invocations.append(Invocation(token=request.tok, provider=request.provider))
-        return super().Invoke(request)
-
-    def RegisterResourceOutputs(self, request: Any) -> Any:
-        if request.urn.split("::")[2] == "pulumi:pulumi:Stack":
-            self.stack_outputs = rpc.deserialize_properties(request.outputs)
-        return super().RegisterResourceOutputs(request)
 
 
 @dataclass

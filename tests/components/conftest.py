@@ -14,26 +14,13 @@ from typing import Any, TypeVar
 import pulumi
 import pulumi_aws as aws
 import pytest
-from pulumi.runtime import rpc
-from pulumi.runtime.mocks import MockMonitor, MockResourceArgs
+from pulumi.runtime.mocks import MockResourceArgs
 from pulumi.runtime.sync_await import _sync_await
 
 from offline_preview.cloud_mocks import PlausibleCloudMocks
+from tests.recording import Invocation, RecordingMonitor, Registration
 
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class Registration:
-    """One resource as the program asked the engine to register it."""
-
-    urn: str
-    type: str
-    name: str
-    parent: str
-    provider: str
-    protect: bool
-    inputs: dict[str, Any]
 
 
 class ComponentMocks(PlausibleCloudMocks):
@@ -47,48 +34,6 @@ class ComponentMocks(PlausibleCloudMocks):
             vpc_config["clusterSecurityGroupId"] = f"sg-{args.name}-cluster"
             state["vpcConfig"] = vpc_config
         return resource_id, state
-
-
-@dataclass(frozen=True)
-class Invocation:
-    """One provider function call (invoke) as the program made it."""
-
-    token: str
-    args: dict[str, Any]
-    provider: str
-
-
-class RecordingMonitor(MockMonitor):
-    """A mock monitor that keeps each registration's parent, provider and protect flag, and every invoke."""
-
-    def __init__(self, mocks: pulumi.runtime.Mocks) -> None:
-        super().__init__(mocks)
-        self.registrations: list[Registration] = []
-        self.invocations: list[Invocation] = []
-
-    def Invoke(self, request: Any) -> Any:
-        """Answer through the mocks, then record the call."""
-        response = super().Invoke(request)
-        arguments = rpc.deserialize_properties(request.args)
-        self.invocations.append(Invocation(token=request.tok, args=arguments, provider=request.provider))
-        return response
-
-    def RegisterResource(self, request: Any) -> Any:
-        """Register through the mocks, then record what was asked."""
-        response = super().RegisterResource(request)
-        if request.type != "pulumi:pulumi:Stack":
-            self.registrations.append(
-                Registration(
-                    urn=response.urn,
-                    type=request.type,
-                    name=request.name,
-                    parent=request.parent,
-                    provider=request.provider,
-                    protect=bool(request.protect),
-                    inputs=rpc.deserialize_properties(request.object),
-                )
-            )
-        return response
 
 
 @dataclass
@@ -152,9 +97,8 @@ class MockCloud:
         """The region a resource lands in: its own `region` input, else its provider's."""
         if registration.inputs.get("region"):
             return str(registration.inputs["region"])
-        provider_urn = registration.provider.rsplit("::", 1)[0] if registration.provider else ""
         for candidate in self.monitor.registrations:
-            if candidate.urn == provider_urn:
+            if candidate.urn == registration.provider_urn:
                 region = candidate.inputs.get("region")
                 return str(region) if region else None
         return None

@@ -17,7 +17,8 @@ from components.regional_cluster import (
     plan_subnets,
 )
 from residency.facts import CLASSIFICATION_TAG
-from tests.components.conftest import MockCloud, Registration
+from tests.components.conftest import MockCloud
+from tests.recording import Registration
 
 REGION = "eu-west-1"
 NAME = "eu"

@@ -32,7 +32,8 @@ from components.telemetry_store import (
 )
 from offline_preview.cloud_mocks import PlausibleCloudMocks
 from residency.facts import CLASSIFICATION_TAG
-from tests.components.conftest import ComponentMocks, MockCloud, RecordingMonitor
+from tests.components.conftest import ComponentMocks, MockCloud
+from tests.recording import RecordingMonitor
 
 REGION = "eu-west-1"
 NAMESPACE = "telemetry"
