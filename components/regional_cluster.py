@@ -447,49 +447,37 @@ class RegionalCluster(pulumi.ComponentResource):
             f"{name}-igw", vpc_id=vpc.id, tags=self._tags("igw"), opts=self._opts()
         )
 
+        def tier_subnet(
+            tier: str,
+            index: int,
+            cidr_block: str,
+            load_balancer_role: str | None = None,
+            map_public_ip_on_launch: bool | None = None,
+        ) -> aws.ec2.Subnet:
+            """One tier's subnet in the index-th zone, named and tagged after the tier."""
+            tags = self._tags(f"{tier}-{index}")
+            if load_balancer_role is not None:
+                # The AWS Load Balancer Controller picks the subnets for its load balancers by these tags.
+                tags.update({f"kubernetes.io/role/{load_balancer_role}": "1", cluster_tag: "shared"})
+            return aws.ec2.Subnet(
+                f"{name}-{tier}-{index}",
+                vpc_id=vpc.id,
+                cidr_block=cidr_block,
+                availability_zone=zone(index),
+                map_public_ip_on_launch=map_public_ip_on_launch,
+                tags=tags,
+                opts=self._opts(),
+            )
+
         public_subnets: list[aws.ec2.Subnet] = []
         private_subnets: list[aws.ec2.Subnet] = []
         database_subnets: list[aws.ec2.Subnet] = []
         for index in range(args.availability_zone_count):
             public_subnets.append(
-                aws.ec2.Subnet(
-                    f"{name}-public-{index}",
-                    vpc_id=vpc.id,
-                    cidr_block=plan.public[index],
-                    availability_zone=zone(index),
-                    map_public_ip_on_launch=False,
-                    tags={
-                        **self._tags(f"public-{index}"),
-                        "kubernetes.io/role/elb": "1",
-                        cluster_tag: "shared",
-                    },
-                    opts=self._opts(),
-                )
+                tier_subnet("public", index, plan.public[index], "elb", map_public_ip_on_launch=False)
             )
-            private_subnets.append(
-                aws.ec2.Subnet(
-                    f"{name}-private-{index}",
-                    vpc_id=vpc.id,
-                    cidr_block=plan.private[index],
-                    availability_zone=zone(index),
-                    tags={
-                        **self._tags(f"private-{index}"),
-                        "kubernetes.io/role/internal-elb": "1",
-                        cluster_tag: "shared",
-                    },
-                    opts=self._opts(),
-                )
-            )
-            database_subnets.append(
-                aws.ec2.Subnet(
-                    f"{name}-database-{index}",
-                    vpc_id=vpc.id,
-                    cidr_block=plan.database[index],
-                    availability_zone=zone(index),
-                    tags=self._tags(f"database-{index}"),
-                    opts=self._opts(),
-                )
-            )
+            private_subnets.append(tier_subnet("private", index, plan.private[index], "internal-elb"))
+            database_subnets.append(tier_subnet("database", index, plan.database[index]))
 
         public_routes = aws.ec2.RouteTable(
             f"{name}-public-rt", vpc_id=vpc.id, tags=self._tags("public-rt"), opts=self._opts()
@@ -955,6 +943,7 @@ class RegionalCluster(pulumi.ComponentResource):
         forward: list[aws.lb.ListenerDefaultActionArgsDict] = [
             {"type": "forward", "target_group_arn": target_group.arn}
         ]
+        http_actions = forward
         if args.certificate_arn:
             aws.lb.Listener(
                 f"{name}-https",
@@ -967,30 +956,21 @@ class RegionalCluster(pulumi.ComponentResource):
                 tags=self._tags("https"),
                 opts=self._opts(),
             )
-            aws.lb.Listener(
-                f"{name}-http",
-                load_balancer_arn=load_balancer.arn,
-                port=80,
-                protocol="HTTP",
-                default_actions=[
-                    {
-                        "type": "redirect",
-                        "redirect": {"port": "443", "protocol": "HTTPS", "status_code": "HTTP_301"},
-                    }
-                ],
-                tags=self._tags("http"),
-                opts=self._opts(),
-            )
-        else:
-            aws.lb.Listener(
-                f"{name}-http",
-                load_balancer_arn=load_balancer.arn,
-                port=80,
-                protocol="HTTP",
-                default_actions=forward,
-                tags=self._tags("http"),
-                opts=self._opts(),
-            )
+            http_actions = [
+                {
+                    "type": "redirect",
+                    "redirect": {"port": "443", "protocol": "HTTPS", "status_code": "HTTP_301"},
+                }
+            ]
+        aws.lb.Listener(
+            f"{name}-http",
+            load_balancer_arn=load_balancer.arn,
+            port=80,
+            protocol="HTTP",
+            default_actions=http_actions,
+            tags=self._tags("http"),
+            opts=self._opts(),
+        )
 
         self.load_balancer_arn = load_balancer.arn
         self.load_balancer_dns_name = load_balancer.dns_name
