@@ -18,6 +18,7 @@ from components.kms_key_policy import (
     service_endpoint,
     use_through_services_statement,
 )
+from components.regional_key import RegionalAccount, protected_data_key
 from residency.facts import CLASSIFICATION_TAG, Classification
 
 POSTGRES_MAJOR = "17"
@@ -151,24 +152,13 @@ class PiiDatabase(pulumi.ComponentResource):
 
         identifier = name
         log_group_name = f"/aws/rds/instance/{identifier}/postgresql"
-        region = aws.get_region_output(opts=invoke).region
-        partition = aws.get_partition_output(opts=invoke)
-        account_id = aws.get_caller_identity_output(opts=invoke).account_id
-
-        key_policy = pulumi.Output.all(partition.partition, partition.dns_suffix, region, account_id).apply(
-            lambda values: _database_key_policy(*values, log_group_name=log_group_name)
-        )
-        key = aws.kms.Key(
+        account = RegionalAccount.look_up(invoke)
+        key = protected_data_key(
             f"{name}-key",
-            description=f"Personal data of RDS instance {identifier}: storage, backups, secret and logs",
-            key_usage="ENCRYPT_DECRYPT",
-            customer_master_key_spec="SYMMETRIC_DEFAULT",
-            multi_region=False,
-            enable_key_rotation=True,
-            deletion_window_in_days=30,
-            policy=key_policy,
-            tags=tags,
-            opts=protected_child,
+            f"Personal data of RDS instance {identifier}: storage, backups, secret and logs",
+            account.key_policy(lambda *values: _database_key_policy(*values, log_group_name=log_group_name)),
+            tags,
+            child,
         )
 
         subnet_group = aws.rds.SubnetGroup(

@@ -60,6 +60,7 @@ from components.kms_key_policy import (
     key_policy_document,
     log_group_arn,
 )
+from components.regional_key import RegionalAccount
 from residency.facts import CLASSIFICATION_TAG, Classification
 
 CONTROL_PLANE_LOG_TYPES: tuple[str, ...] = ("api", "audit", "authenticator", "controllerManager", "scheduler")
@@ -255,7 +256,7 @@ def _policy(statements: list[dict[str, Any]]) -> str:
 
 
 def _logs_key_policy(
-    partition: str, dns_suffix: str, region: str, account_id: str, log_group_names: Sequence[str]
+    partition: str, dns_suffix: str, region: str, account_id: str, *, log_group_names: Sequence[str]
 ) -> str:
     """Key policy: the account administers the key; CloudWatch Logs here uses it for the cluster's groups."""
     return key_policy_document(
@@ -321,12 +322,7 @@ class RegionalCluster(pulumi.ComponentResource):
         self._name = name
         self._args = args
         self._child = pulumi.ResourceOptions(parent=self)
-        invoke = pulumi.InvokeOptions(parent=self)
-        self._account_id = aws.get_caller_identity_output(opts=invoke).account_id
-        partition = aws.get_partition_output(opts=invoke)
-        self._partition = partition.partition
-        self._dns_suffix = partition.dns_suffix
-        self._region = aws.get_region_output(opts=invoke).region
+        self._account = RegionalAccount.look_up(pulumi.InvokeOptions(parent=self))
         self._plan = plan_subnets(args.vpc_cidr, args.availability_zone_count)
 
         logs_key = self._logs_key()
@@ -385,8 +381,8 @@ class RegionalCluster(pulumi.ComponentResource):
     def _logs_key(self) -> aws.kms.Key:
         """The key for this region's CloudWatch log groups (control plane and flow logs)."""
         log_groups = [self._control_plane_log_group_name(), self._flow_log_group_name()]
-        policy = pulumi.Output.all(self._partition, self._dns_suffix, self._region, self._account_id).apply(
-            lambda values: _logs_key_policy(values[0], values[1], values[2], values[3], log_groups)
+        policy = self._account.key_policy(
+            lambda *values: _logs_key_policy(*values, log_group_names=log_groups)
         )
         return self._key("logs-key", "CloudWatch Logs encryption for the regional cluster", policy)
 
@@ -575,7 +571,7 @@ class RegionalCluster(pulumi.ComponentResource):
         log_group = self._log_group("flow-logs", self._flow_log_group_name(), logs_key)
         role = aws.iam.Role(
             f"{name}-flow-logs",
-            assume_role_policy=self._account_id.apply(
+            assume_role_policy=self._account.account_id.apply(
                 lambda account: _service_trust("vpc-flow-logs.amazonaws.com", account)
             ),
             tags=self._tags("flow-logs"),
@@ -616,7 +612,7 @@ class RegionalCluster(pulumi.ComponentResource):
 
     def _managed_policy(self, policy: str) -> pulumi.Output[str]:
         """The ARN of an AWS managed policy in this partition."""
-        return self._partition.apply(lambda partition: f"arn:{partition}:iam::aws:policy/{policy}")
+        return self._account.partition.apply(lambda partition: f"arn:{partition}:iam::aws:policy/{policy}")
 
     def _build_cluster(self, logs_key: aws.kms.Key) -> None:
         """EKS with encrypted secrets, full control-plane logging, IRSA, add-ons and a managed node group."""
@@ -698,7 +694,7 @@ class RegionalCluster(pulumi.ComponentResource):
                 f"{name}-admin-{index}",
                 cluster_name=cluster.name,
                 principal_arn=entry.principal_arn,
-                policy_arn=self._partition.apply(
+                policy_arn=self._account.partition.apply(
                     lambda partition: (
                         f"arn:{partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
                     )
@@ -860,7 +856,7 @@ class RegionalCluster(pulumi.ComponentResource):
 
         self.kubeconfig = pulumi.Output.secret(
             pulumi.Output.all(
-                cluster.name, cluster.endpoint, cluster.certificate_authority.data, self._region
+                cluster.name, cluster.endpoint, cluster.certificate_authority.data, self._account.region
             ).apply(lambda values: _kubeconfig(*values))
         )
         self.kubernetes_provider = k8s.Provider(

@@ -69,6 +69,7 @@ from components.kms_key_policy import (
     service_endpoint,
     use_through_services_statement,
 )
+from components.regional_key import RegionalAccount, protected_data_key
 from residency.facts import CLASSIFICATION_TAG, Classification
 
 IMAGE_REPOSITORY = "docker.io/timescale/timescaledb-ha"
@@ -494,26 +495,14 @@ class TelemetryStore(pulumi.ComponentResource):
     def _encrypted_storage(self) -> tuple[aws.kms.Key, k8s.storage.v1.StorageClass]:
         """An in-region key for the volumes and the StorageClass that encrypts every volume with it."""
         name, args = self._name, self._args
-        invoke = pulumi.InvokeOptions(parent=self)
-        region = aws.get_region_output(opts=invoke).region
-        partition = aws.get_partition_output(opts=invoke)
-        account_id = aws.get_caller_identity_output(opts=invoke).account_id
-        key_policy = pulumi.Output.all(
-            partition.partition, partition.dns_suffix, region, account_id, args.ebs_csi_role_arn
-        ).apply(lambda values: _volume_key_policy(*values))
+        account = RegionalAccount.look_up(pulumi.InvokeOptions(parent=self))
         telemetry = Classification.TELEMETRY.value
-        # Protected: retained volumes are only readable while their key exists.
-        key = aws.kms.Key(
+        key = protected_data_key(
             f"{name}-volume-key",
-            description=f"Telemetry volumes of {name}",
-            key_usage="ENCRYPT_DECRYPT",
-            customer_master_key_spec="SYMMETRIC_DEFAULT",
-            multi_region=False,
-            enable_key_rotation=True,
-            deletion_window_in_days=30,
-            policy=key_policy,
-            tags={CLASSIFICATION_TAG: telemetry},
-            opts=pulumi.ResourceOptions.merge(self._child, pulumi.ResourceOptions(protect=True)),
+            f"Telemetry volumes of {name}",
+            account.key_policy(_volume_key_policy, args.ebs_csi_role_arn),
+            {CLASSIFICATION_TAG: telemetry},
+            self._child,
         )
         # The CSI driver tags the volumes it creates; the exchange's volume holds only anonymised data but
         # shares the class, so volumes carry the stricter classification.
