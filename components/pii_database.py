@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from components.cloudwatch_logs import LOG_RETENTION_DAYS
 from components.kms_key_policy import (
     account_root_arn,
     administration_statement,
@@ -37,11 +38,6 @@ POSTGRES_PORT = 5432
 MINIMUM_BACKUP_RETENTION_DAYS = 7
 MAXIMUM_BACKUP_RETENTION_DAYS = 35
 """RDS keeps automated backups for at most 35 days."""
-
-LOG_RETENTION_DAYS: frozenset[int] = frozenset(
-    {1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
-)
-"""Retention periods CloudWatch Logs accepts."""
 
 _RDS_IDENTIFIER = re.compile(r"^[a-z](?:[a-z0-9]|-(?!-))*[a-z0-9]$")
 _POSTGRES_IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]{0,62}$")

@@ -54,6 +54,7 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
+from components.cloudwatch_logs import LOG_RETENTION_DAYS
 from components.kms_key_policy import (
     administration_statement,
     cloudwatch_logs_statement,
@@ -67,9 +68,6 @@ CONTROL_PLANE_LOG_TYPES: tuple[str, ...] = ("api", "audit", "authenticator", "co
 """Every EKS control-plane log type; all are enabled."""
 
 POSTGRES_PORT = 5432
-LOG_RETENTION_DAYS_ALLOWED: frozenset[int] = frozenset(
-    {1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
-)
 POD_SECURITY_LEVELS: frozenset[str] = frozenset({"privileged", "baseline", "restricted"})
 EBS_CSI_SERVICE_ACCOUNT = "system:serviceaccount:kube-system:ebs-csi-controller-sa"
 MAX_AVAILABILITY_ZONES = 6
@@ -214,10 +212,10 @@ class RegionalClusterArgs:
             raise ValueError(
                 f"RegionalClusterArgs.node_disk_size_gib: {self.node_disk_size_gib} is outside 20-16384"
             )
-        if self.log_retention_days not in LOG_RETENTION_DAYS_ALLOWED:
+        if self.log_retention_days not in LOG_RETENTION_DAYS:
             raise ValueError(
                 f"RegionalClusterArgs.log_retention_days: {self.log_retention_days} is not a CloudWatch "
-                f"retention; allowed: {sorted(LOG_RETENTION_DAYS_ALLOWED)}"
+                f"retention; allowed: {sorted(LOG_RETENTION_DAYS)}"
             )
 
     @property
