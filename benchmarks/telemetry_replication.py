@@ -20,8 +20,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from components.telemetry_sql import testing
-from components.telemetry_sql.testing import EXCHANGE_DATABASE, STORE_DATABASE, Region
+from tests.telemetry_sql import servers as testing
+from tests.telemetry_sql.servers import EXCHANGE_DATABASE, STORE_DATABASE, Region
 
 HOURS = 48
 SERVICES = (

@@ -17,7 +17,7 @@ Which name to use when:
   endpoint that carries personal data (sign-in, profile, anything that reads or writes the PII database).
 
 Route 53 is a global service: its records and health checks have no region, so the region rules of the
-policy pack do not apply to them (`residency.facts.GLOBAL_TYPE_PREFIXES`). They hold no personal data,
+policy pack do not apply to them (`residency_facts.GLOBAL_TYPE_PREFIXES`). They hold no personal data,
 only names that point at the regional load balancers. Neither stack owns the hosted zone; it is looked up.
 """
 

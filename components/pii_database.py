@@ -20,7 +20,7 @@ from components.kms_key_policy import (
     use_through_services_statement,
 )
 from components.regional_key import RegionalAccount, protected_data_key
-from residency.facts import CLASSIFICATION_TAG, Classification
+from residency_facts import CLASSIFICATION_TAG, Classification
 
 POSTGRES_MAJOR = "17"
 """The pinned PostgreSQL major: the parameter group family and the engine version must agree on it."""

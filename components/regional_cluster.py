@@ -62,7 +62,7 @@ from components.kms_key_policy import (
     log_group_arn,
 )
 from components.regional_key import RegionalAccount
-from residency.facts import CLASSIFICATION_TAG, Classification
+from residency_facts import CLASSIFICATION_TAG, Classification
 
 CONTROL_PLANE_LOG_TYPES: tuple[str, ...] = ("api", "audit", "authenticator", "controllerManager", "scheduler")
 """Every EKS control-plane log type; all are enabled."""

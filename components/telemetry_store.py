@@ -70,7 +70,7 @@ from components.kms_key_policy import (
     use_through_services_statement,
 )
 from components.regional_key import RegionalAccount, protected_data_key
-from residency.facts import CLASSIFICATION_TAG, Classification
+from residency_facts import CLASSIFICATION_TAG, Classification
 
 IMAGE_REPOSITORY = "docker.io/timescale/timescaledb-ha"
 DEFAULT_IMAGE_TAG = "pg15.18-ts2.28.2"

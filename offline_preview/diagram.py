@@ -31,7 +31,7 @@ from typing import Any
 import yaml
 
 from offline_preview.inventory import Inventory, ResourceView, is_unknown, plain
-from residency.facts import jurisdiction_of_region
+from residency_facts import jurisdiction_of_region
 
 REGION_PATTERN = re.compile(
     r"^(?:us|eu|ap|sa|ca|me|af|il|mx|cn|us-gov|us-iso|us-isob)-"

@@ -14,7 +14,7 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
-from residency.facts import CLASSIFICATION_TAG, DATA_HOLDING_TYPES, GLOBAL_TYPE_PREFIXES
+from residency_facts import CLASSIFICATION_TAG, DATA_HOLDING_TYPES, GLOBAL_TYPE_PREFIXES
 
 SIGNATURE_KEY = "4dabf18193072939515e22adb298388d"
 SECRET_SIGNATURE = "1b47061264138c4ac30d75fd1eb44270"

@@ -6,6 +6,7 @@ serves until the CLI stops it. The rules live in residency_policies, importable 
 """
 
 from pulumi_policy import EnforcementLevel, PolicyPack
+
 from residency_policies.registry import PACK_NAME, policies
 
 PolicyPack(

@@ -28,8 +28,8 @@ from components.pii_database import (
 from components.telemetry_sql import MIN_SUBJECTS_FLOOR
 from components.telemetry_store import DEFAULT_IMAGE_TAG as DEFAULT_TELEMETRY_IMAGE_TAG
 from components.telemetry_store import POSTGRES_MAJOR as TELEMETRY_POSTGRES_MAJOR
-from residency.facts import JURISDICTION_TAG, JURISDICTIONS, MANAGED_BY, MANAGED_BY_TAG, Jurisdiction
-from residency.facts import jurisdiction_of_region as _jurisdiction_of_region
+from residency_facts import JURISDICTION_TAG, JURISDICTIONS, MANAGED_BY, MANAGED_BY_TAG, Jurisdiction
+from residency_facts import jurisdiction_of_region as _jurisdiction_of_region
 
 PROJECT = "residency"
 """The Pulumi project name; also the namespace of every key this program reads."""
@@ -497,7 +497,8 @@ def load_settings(
     elif code not in JURISDICTIONS:
         problems.add(
             JURISDICTION_KEY,
-            f"got {_shown(code)}, unknown (a new jurisdiction is a reviewed edit of residency/facts.py)",
+            f"got {_shown(code)}, unknown"
+            " (a new jurisdiction is a reviewed edit of policies/residency_facts)",
             known_codes,
         )
     else:

@@ -19,7 +19,6 @@ import yaml
 from components.pii_database import POSTGRES_MAJOR
 from components.telemetry_store import DEFAULT_IMAGE_TAG
 from offline_preview.cloud_mocks import PlausibleCloudMocks
-from residency.facts import JURISDICTIONS
 from residency.settings import (
     JURISDICTION_KEY,
     KNOWN_PROJECT_KEYS,
@@ -32,6 +31,7 @@ from residency.settings import (
     load_stack_settings,
     read_stack_files,
 )
+from residency_facts import JURISDICTIONS
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
@@ -164,7 +164,7 @@ def test_region_outside_the_jurisdiction_is_refused() -> None:
 def test_unknown_jurisdiction_is_refused_with_the_known_codes() -> None:
     message = only_problem(changed("residency:jurisdiction", "US"))
     assert "residency:jurisdiction in Pulumi.eu.yaml" in message
-    assert "residency/facts.py" in message
+    assert "policies/residency_facts" in message
     assert message.endswith(f"allowed: {', '.join(sorted(JURISDICTIONS))}")
 
 

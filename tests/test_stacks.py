@@ -8,7 +8,8 @@ from collections import Counter
 
 import pytest
 
-from residency.facts import (
+from residency.settings import StackSettings, load_settings
+from residency_facts import (
     AWS_DATA_HOLDING_TYPES,
     CLASSIFICATION_TAG,
     CLASSIFICATIONS,
@@ -18,7 +19,6 @@ from residency.facts import (
     MANAGED_BY,
     MANAGED_BY_TAG,
 )
-from residency.settings import StackSettings, load_settings
 from tests.stack_harness import Registration, StackRun, is_secret, run_stack, unwrap
 
 STACKS = ("eu", "india")

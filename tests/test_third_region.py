@@ -1,4 +1,4 @@
-"""A third region is configuration, not code; a third jurisdiction is a reviewed edit of residency/facts.py.
+"""A third region is configuration, not code; a third jurisdiction is a reviewed edit of residency_facts.
 
 Each test writes a synthetic `Pulumi.frankfurt.yaml` beside a copy of the real `Pulumi.yaml` and runs the
 unchanged `__main__.py` for it.
@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 import yaml
 
-from residency.facts import GLOBAL_TYPE_PREFIXES, JURISDICTIONS
 from residency.settings import SECRET_PLACEHOLDER, ConfigError
+from residency_facts import GLOBAL_TYPE_PREFIXES, JURISDICTIONS
 from tests.stack_harness import PROGRAM_DIR, StackRun, is_secret, run_stack, unwrap
 
 FRANKFURT: dict[str, Any] = {
@@ -128,7 +128,7 @@ def test_a_third_jurisdiction_is_not_configuration(tmp_path: Path) -> None:
     assert isinstance(run.error, ConfigError)
     messages = "\n".join(run.error.problems)
     assert "residency:jurisdiction in Pulumi.frankfurt.yaml: got 'CH'" in messages
-    assert "a reviewed edit of residency/facts.py" in messages
+    assert "a reviewed edit of policies/residency_facts" in messages
     assert run.registrations == []
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from residency.facts import CLASSIFICATION_TAG, CLASSIFICATIONS, DATA_HOLDING_TYPES
+from residency_facts import CLASSIFICATION_TAG, CLASSIFICATIONS, DATA_HOLDING_TYPES
 
 from .attributes import STATEFUL_SET, classifications, effective_tags, is_kubernetes
 from .model import Resource, Stack

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from residency.facts import JURISDICTION_TAG, Classification
+from residency_facts import JURISDICTION_TAG, Classification
 
 from .attributes import classifications, effective_region, is_aws, is_global, is_kubernetes, jurisdiction_tag
 from .model import Resource, Stack

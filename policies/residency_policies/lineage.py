@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from residency.facts import (
+from residency_facts import (
     CLASSIFICATION_TAG,
     COPY_MECHANISMS,
     ENDPOINT_LOCATIONS,

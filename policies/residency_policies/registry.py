@@ -25,7 +25,7 @@ from pulumi_policy import (
 )
 from pulumi_policy.proxy import UnknownValueError
 
-from residency.facts import JURISDICTIONS
+from residency_facts import JURISDICTIONS
 
 from . import classification, durability, encryption, exposure, jurisdiction, replication
 from .model import Resource, Stack, from_policy_resource, from_resource_args

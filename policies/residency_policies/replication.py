@@ -1,6 +1,6 @@
 """Rules 3 and 4: no copy of PII leaves its region or account; only anonymised data crosses at all.
 
-Both rules look at every copy mechanism that residency/facts.py lists (replicas, snapshot copies and
+Both rules look at every copy mechanism that policies/residency_facts lists (replicas, snapshot copies and
 shares, restores, exports, global databases and tables, backup copies, lifecycle copies, DMS and DataSync,
 S3 replication, secret replicas, multi-region keys, Firehose, log subscriptions, ...), traced by `lineage`.
 Same-region, same-account copies (an in-region snapshot, an in-region replica for availability) stay inside
@@ -9,7 +9,7 @@ the jurisdiction and break neither rule.
 
 from __future__ import annotations
 
-from residency.facts import Classification
+from residency_facts import Classification
 
 from .lineage import Lineage, Location, Movement, anonymised_only
 from .model import Stack

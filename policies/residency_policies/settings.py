@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from residency.facts import (
+from residency_facts import (
     CLASSIFICATIONS,
     JURISDICTIONS,
     RESIDENT_CLASSIFICATIONS,
@@ -39,7 +39,7 @@ PROPERTIES: dict[str, dict[str, Any]] = {
     JURISDICTION: {
         "type": "string",
         "enum": sorted(JURISDICTIONS),
-        "description": "Jurisdiction (code from residency/facts.py) whose law governs the personal data.",
+        "description": "Jurisdiction (a code of residency_facts) whose law governs the personal data.",
     },
     ALLOWED_REGIONS: {
         "type": "array",
@@ -77,7 +77,7 @@ PROPERTIES: dict[str, dict[str, Any]] = {
         "items": {"type": "string", "pattern": "^[a-zA-Z0-9-]+:[^:]+:[^:]+$"},
         "uniqueItems": True,
         "default": [],
-        "description": "Resource type tokens that hold data besides those listed in residency/facts.py.",
+        "description": "Resource type tokens that hold data besides those listed in residency_facts.",
     },
     REQUIRE_PROTECT: {
         "type": "boolean",

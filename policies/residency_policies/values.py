@@ -24,7 +24,7 @@ from pulumi_policy.proxy import (
     UnknownValueError,
 )
 
-from residency.facts import SELF
+from residency_facts import SELF
 
 _SENTINELS: Final = frozenset(
     {

@@ -10,7 +10,7 @@ import pulumi
 import pytest
 
 from components.pii_database import PiiDatabase, PiiDatabaseArgs
-from residency.facts import CLASSIFICATION_TAG
+from residency_facts import CLASSIFICATION_TAG
 
 if TYPE_CHECKING:
     from tests.components.conftest import MockCloud

@@ -16,7 +16,7 @@ from components.regional_cluster import (
     RegionalClusterArgs,
     plan_subnets,
 )
-from residency.facts import CLASSIFICATION_TAG
+from residency_facts import CLASSIFICATION_TAG
 from tests.components.conftest import MockCloud
 from tests.recording import Registration
 

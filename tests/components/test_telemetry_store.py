@@ -31,7 +31,7 @@ from components.telemetry_store import (
     pg_hba,
 )
 from offline_preview.cloud_mocks import PlausibleCloudMocks
-from residency.facts import CLASSIFICATION_TAG
+from residency_facts import CLASSIFICATION_TAG
 from tests.components.conftest import ComponentMocks, MockCloud
 from tests.recording import RecordingMonitor
 
@@ -488,7 +488,7 @@ def test_names_that_cannot_name_kubernetes_objects_are_refused(cloud: MockCloud,
 def test_rendered_pg_hba_lets_only_the_replicator_in_from_the_peer_on_real_servers() -> None:
     """Loopback plays the peer VPC; the exchange gets the telemetry SQL's own rules through the seam."""
     telemetry_sql = pytest.importorskip("components.telemetry_sql")
-    testing = pytest.importorskip("components.telemetry_sql.testing")
+    testing = pytest.importorskip("tests.telemetry_sql.servers")
     try:
         testing.find_bindir()
     except testing.PostgresNotFound as error:
@@ -1043,7 +1043,8 @@ def run_as_kubernetes_would(
         for kind in ("store", "exchange")
     }
     server = server_of_host[env["PGHOST"]]
-    # The superuser reaches a throwaway server over its own socket, as testing.py sets them up.
+    # The superuser reaches a throwaway server over its own socket, as tests/telemetry_sql/servers.py
+    # sets them up.
     env.update(PGHOST=str(server.directory), PGPORT=str(server.port))
     for name, script in declared.scripts.items():
         (scripts_directory / name).write_text(script)
@@ -1075,7 +1076,7 @@ def test_the_declared_jobs_and_cron_job_replicate_only_anonymised_hours_between_
     tmp_path: Path,
 ) -> None:
     """eu deploys first; india, knowing eu's endpoint and replication password, subscribes to it."""
-    testing = pytest.importorskip("components.telemetry_sql.testing")
+    testing = pytest.importorskip("tests.telemetry_sql.servers")
     try:
         bindir = testing.find_bindir()
     except testing.PostgresNotFound as error:

@@ -20,6 +20,7 @@ from pulumi.runtime import proto
 from pulumi_policy import EnforcementLevel
 from pulumi_policy.policy import _PolicyAnalyzerServicer
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
+
 from residency_policies.registry import PACK_NAME, policies
 
 UNKNOWN = UNKNOWN_STRING_VALUE

@@ -6,7 +6,7 @@ import copy
 
 import pytest
 
-from residency.facts import REPLICATING_TYPES
+from residency_facts import REPLICATING_TYPES
 from tests.policies.baseline import eu_region
 from tests.policies.copies import COPIES, PII, mumbai, store
 from tests.policies.policy_harness import EU_CONFIG, UNKNOWN, Res, messages, violations

@@ -11,8 +11,8 @@ import jsonschema
 import pytest
 import yaml
 from google.protobuf import json_format
-from residency_policies import registry
 
+from residency_policies import registry
 from tests.policies.baseline import eu_region
 from tests.policies.policy_harness import (
     EU_CONFIG,

@@ -18,8 +18,8 @@ import psycopg
 import pytest
 
 import components.telemetry_sql as telemetry_sql
-from components.telemetry_sql import testing
-from components.telemetry_sql.testing import EXCHANGE_DATABASE, STORE_DATABASE, PostgresServer, Region
+from tests.telemetry_sql import servers as testing
+from tests.telemetry_sql.servers import EXCHANGE_DATABASE, STORE_DATABASE, PostgresServer, Region
 
 REGIONS = ("eu", "india")
 REPLICATION_WAIT_SECONDS = 30.0
