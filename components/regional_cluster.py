@@ -735,7 +735,7 @@ class RegionalCluster(pulumi.ComponentResource):
 
         node_security_group = aws.ec2.SecurityGroup(
             f"{name}-node-sg",
-            description="Cluster nodes: load balancer ingress; egress is the EKS cluster group's",
+            description="Cluster nodes: load balancer ingress; egress comes from the EKS cluster group",
             vpc_id=self.vpc_id,
             tags=self._tags("node-sg"),
             opts=self._opts(),
