@@ -123,6 +123,13 @@ def preview(arguments: argparse.Namespace) -> int:
             for launch in launched:
                 launch.stop()
 
+    # Values a provider's Check or a cloud API would refuse, which the mocks accepted: fail as pulumi would.
+    from offline_preview.provider_constraints import check_registrations, report
+
+    if refusals := check_registrations(run.registrations):
+        print(report(refusals), file=sys.stderr)
+        return EXIT_FAILURE
+
     from offline_preview.diagram import ResidencyMap
     from offline_preview.inventory import Inventory
     from offline_preview.render import document

@@ -7,6 +7,7 @@ A fresh root stack per run lets several stacks run in one test process.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import runpy
 from collections.abc import Mapping
@@ -21,6 +22,7 @@ from pulumi.runtime.stack import run_in_stack
 from pulumi.runtime.sync_await import _sync_await
 
 from offline_preview.cloud_mocks import PlausibleCloudMocks
+from offline_preview.provider_constraints import check_registrations, report
 from residency.settings import PROJECT, engine_config, read_stack_files
 from tests.recording import Invocation, RecordingMonitor, Registration
 
@@ -117,6 +119,11 @@ def run_stack(stack: str, config_dir: Path = PROGRAM_DIR, allow_error: bool = Fa
         os.chdir(previous_dir)
         pulumi.runtime.set_all_config(previous_config, sorted(previous_secret_keys))
         runtime_settings.ROOT.set(previous_root)
+    if error is None:
+        # The values the providers and AWS would refuse, which the mocks accepted: a failed `pulumi up`.
+        refusals = check_registrations(dataclasses.asdict(r) for r in monitor.registrations)
+        if refusals:
+            raise AssertionError(report(refusals))
     providers = {r.urn: r for r in monitor.registrations if r.type.startswith("pulumi:providers:")}
     return StackRun(
         stack=stack,

@@ -7,7 +7,8 @@ nothing is asserted inside an apply that might never run.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import dataclasses
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -18,6 +19,7 @@ from pulumi.runtime.mocks import MockResourceArgs
 from pulumi.runtime.sync_await import _sync_await
 
 from offline_preview.cloud_mocks import PlausibleCloudMocks
+from offline_preview.provider_constraints import check_registrations, report
 from tests.recording import Invocation, RecordingMonitor, Registration
 
 T = TypeVar("T")
@@ -105,9 +107,15 @@ class MockCloud:
 
 
 @pytest.fixture
-def cloud() -> MockCloud:
-    """Fresh mocks for one test, outside preview so that computed outputs have plausible values."""
+def cloud() -> Iterator[MockCloud]:
+    """Fresh mocks for one test, outside preview so that computed outputs have plausible values.
+
+    After the test, everything it registered must pass the provider-side constraints the mocks never apply
+    (offline_preview.provider_constraints), so every component test also proves a real `pulumi up` accepts it.
+    """
     mocks = ComponentMocks(preview=False)
     monitor = RecordingMonitor(mocks)
     pulumi.runtime.set_mocks(mocks, project="residency", stack="test", preview=False, monitor=monitor)
-    return MockCloud(mocks=mocks, monitor=monitor)
+    yield MockCloud(mocks=mocks, monitor=monitor)
+    refusals = check_registrations(dataclasses.asdict(r) for r in monitor.registrations)
+    assert not refusals, report(refusals)

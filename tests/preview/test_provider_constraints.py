@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 
+from offline_preview.program import run_program
+from offline_preview.project import load_stack
 from offline_preview.provider_constraints import (
     RULES,
     Refusal,
@@ -20,7 +22,7 @@ from offline_preview.provider_constraints import (
     report,
 )
 
-from .conftest import SECRET, UNKNOWN
+from .conftest import FIXTURES, REPOSITORY, SECRET, UNKNOWN, preview
 
 SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup"
 DEFAULT_SECURITY_GROUP = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"
@@ -377,3 +379,27 @@ def test_the_report_lists_every_refusal_and_a_summary() -> None:
     text = report(refusals)
     assert text.count("\nerror: ") + text.startswith("error: ") == 3
     assert text.splitlines()[-1].startswith("error: 2 value(s) that the providers or AWS would refuse")
+
+
+# The preview and the real stacks ----------------------------------------------------------------------------
+
+
+def test_the_preview_exits_2_naming_each_refused_resource_and_property() -> None:
+    """A program the mocks run happily fails the preview as pulumi would: exit 2, one error per value."""
+    result = preview("-s", "test", "-C", str(FIXTURES / "refused"))
+    assert result.returncode == 2, result.stdout + result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
+    heads = {": ".join(line.split(": ")[:4]) for line in errors[:-1]}
+    assert heads == {
+        "error: aws:ec2/securityGroup:SecurityGroup 'web': description: InvalidParameterValue",
+        "error: aws:lb/loadBalancer:LoadBalancer 'regional-load-balancer-for-the-web': name: CheckFailure",
+    }
+    assert errors[-1].startswith("error: 2 value(s) that the providers or AWS would refuse")
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize("stack", ["eu", "india"])
+def test_the_real_stacks_register_only_values_the_providers_accept(stack: str) -> None:
+    """Both region stacks, recorded as the offline preview records them, pass every rule of the table."""
+    refusals = check_registrations(run_program(load_stack(REPOSITORY, stack)).registrations)
+    assert refusals == [], report(refusals)
