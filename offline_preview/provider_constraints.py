@@ -267,7 +267,9 @@ class Autoname:
                 f"name '{base}' plus {self.random_length} random chars is longer than maximum length "
                 f"{self.maximum}"
             )
-        return self.prefix + base + _RANDOM_SUFFIX[: self.random_length], None
+        generated = base + _RANDOM_SUFFIX[: self.random_length]
+        # pulumi-aws adds the prefix only when the resource name does not already start with it.
+        return (generated if generated.startswith(self.prefix) else self.prefix + generated), None
 
 
 @dataclass(frozen=True)
@@ -913,7 +915,9 @@ RULES: tuple[Rule, ...] = (
         ),
         # AWS General Reference / Tagging AWS Resources user guide, Tag naming limits and requirements; the
         # Resource Groups Tagging API pattern ^(?![aA]{1}[wW]{1}[sS]{1}:)([\p{L}\p{Z}\p{N}_.:/=+\-@]+)$. The
-        # error code varies by service (EC2: InvalidParameterValue, most others: ValidationException).
+        # error code varies by service (EC2: InvalidParameterValue, most others: ValidationException). EC2
+        # alone accepts more characters; the common set is checked because the provider's default tags reach
+        # every service, and RDS, EKS and others copy tags onto what they create.
         source="Tagging AWS Resources, Tag naming limits and requirements",
     ),
     Rule(

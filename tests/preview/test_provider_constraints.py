@@ -332,6 +332,17 @@ def test_a_kubernetes_object_autonamed_from_an_upper_case_resource_name_is_refus
     )
 
 
+def test_an_autonamed_kms_alias_gets_the_alias_prefix_the_provider_adds() -> None:
+    """pulumi-aws builds `alias/<name>-<7 hex>`, which KMS accepts (without the prefix it would not)."""
+    assert _refusals(ALIAS, {"name": None}, name="eu-pii") == []
+
+
+def test_an_autonamed_kms_alias_in_the_reserved_aws_namespace_is_refused() -> None:
+    """A resource name already starting with alias/ keeps it, so alias/aws/... stays reserved."""
+    [refusal] = _refusals(ALIAS, {"name": None}, name="alias/aws/eu-pii")
+    assert (refusal.rule.name, refusal.autonamed) == ("kms-alias-name", True)
+
+
 def test_generate_name_leaves_the_name_to_the_api_server() -> None:
     """`metadata.generateName` means neither the provider nor this check builds a name."""
     assert _refusals(CONFIG_MAP, {"metadata": {"generateName": "telemetry-sql-"}}, name="TelemetrySql") == []
