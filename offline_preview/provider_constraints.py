@@ -1115,8 +1115,14 @@ def _as_object(value: Any) -> Any:
     return value
 
 
-def _walk(value: Any, steps: list[str], path: str, secret: bool) -> Iterator[_Found]:
-    """Every value the remaining path steps reach from `value`; unknowns and absent keys yield nothing."""
+def _walk(
+    value: Any, steps: list[str], path: str, secret: bool, json_strings: bool = True
+) -> Iterator[_Found]:
+    """Every value the remaining path steps reach from `value`; unknowns and absent keys yield nothing.
+
+    `json_strings`: a named step may descend into a JSON string (provider inputs); never below `**`, so JSON
+    held in a ConfigMap is not mistaken for the object's own labels.
+    """
     value, wrapped = _plain(value)
     secret = secret or wrapped
     if value is _UNKNOWN:
@@ -1125,20 +1131,21 @@ def _walk(value: Any, steps: list[str], path: str, secret: bool) -> Iterator[_Fo
         yield _Found(path, value, secret)
         return
     step, rest = steps[0], steps[1:]
-    value = _as_object(value)
     if step == "**":
         # Any depth: this level, then every nested mapping and list item.
-        yield from _walk(value, rest, path, secret)
+        yield from _walk(value, rest, path, secret, json_strings=False)
         children: Iterable[tuple[str, Any]] = ()
         if isinstance(value, Mapping):
             children = ((f"{path}.{key}" if path else str(key), inner) for key, inner in value.items())
         elif isinstance(value, list):
             children = ((f"{path}[{index}]", inner) for index, inner in enumerate(value))
         for child_path, child in children:
-            yield from _walk(child, steps, child_path, secret)
+            yield from _walk(child, steps, child_path, secret, json_strings=False)
         return
     name, _, modifier = step.partition("[")
     name, _, map_part = name.partition("{")
+    if json_strings:
+        value = _as_object(value)
     if not isinstance(value, Mapping) or name not in value:
         return
     here = f"{path}.{name}" if path else name
@@ -1146,11 +1153,12 @@ def _walk(value: Any, steps: list[str], path: str, secret: bool) -> Iterator[_Fo
     inner_secret = inner_secret or secret
     if inner is _UNKNOWN:
         return
-    inner = _as_object(inner)
+    if json_strings:
+        inner = _as_object(inner)
     if modifier == "]":
         if isinstance(inner, list):
             for index, item in enumerate(inner):
-                yield from _walk(item, rest, f"{here}[{index}]", inner_secret)
+                yield from _walk(item, rest, f"{here}[{index}]", inner_secret, json_strings)
         return
     if map_part in ("}", "key}"):
         if not isinstance(inner, Mapping):
@@ -1159,9 +1167,9 @@ def _walk(value: Any, steps: list[str], path: str, secret: bool) -> Iterator[_Fo
             if map_part == "key}":
                 yield _Found(f"{here} key {json.dumps(key)}", key, inner_secret)
             else:
-                yield from _walk(item, rest, f"{here}[{json.dumps(key)}]", inner_secret)
+                yield from _walk(item, rest, f"{here}[{json.dumps(key)}]", inner_secret, json_strings)
         return
-    yield from _walk(inner, rest, here, inner_secret)
+    yield from _walk(inner, rest, here, inner_secret, json_strings)
 
 
 def values_at(inputs: Mapping[str, Any], path: str) -> list[tuple[str, Any, bool]]:

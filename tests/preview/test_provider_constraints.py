@@ -377,6 +377,13 @@ def test_the_providers_default_tags_are_checked_in_the_json_the_sdk_sends() -> N
     assert (refusal.rule.name, refusal.property) == ("aws-tag-key", 'defaultTags.tags key "AWS:owner"')
 
 
+def test_json_held_in_a_config_map_is_data_not_the_objects_labels() -> None:
+    """A file in a ConfigMap may mention `labels`; only the object's own label maps are checked."""
+    document = json.dumps({"labels": {"not a label key": "not a label value!"}})
+    change = {"metadata": {"name": "eu-telemetry-sql"}, "data": {"dashboard.json": document}}
+    assert _refusals(CONFIG_MAP, change) == []
+
+
 def test_components_and_reads_are_not_checked() -> None:
     """Only custom resources reach a provider; a read creates nothing."""
     component = {**_registration(SECURITY_GROUP, {"name": "sg-web"}), "custom": False}
