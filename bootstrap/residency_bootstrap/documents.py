@@ -620,6 +620,14 @@ def deploy_permissions(
                 ],
                 "Resource": "*",
             },
+            {
+                # The stack's data key was encrypted at `pulumi stack init`; a deployment only decrypts it,
+                # and the grants above must not let EBS or RDS put data under the secrets key.
+                "Sid": "NeverEncryptWithSecretsKey",
+                "Effect": "Deny",
+                "Action": KMS_ENCRYPTING,
+                "Resource": state.secrets_key,
+            },
             *_never_tamper(state, bootstrap_role_pattern),
         ]
     )
