@@ -20,8 +20,8 @@ from residency_facts import CLASSIFICATION_TAG, Classification
 
 from .documents import Account, codebuild_trust, runner_permissions
 
-RUNNER_IMAGE = "aws/codebuild/amazonlinux-x86_64-standard:5.0"
-"""A CodeBuild-managed image; a runner job may still pick another with a `runs-on` image label."""
+RUNNER_IMAGE = "aws/codebuild/standard:7.0"
+"""CodeBuild's Ubuntu 22.04 image: actions/setup-python's prebuilt interpreters are built for Ubuntu."""
 
 LOG_RETENTION_DAYS = 90
 """Build logs are kept for three months (a CloudWatch Logs retention value)."""
