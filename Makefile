@@ -7,16 +7,31 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: preview diagram test lint typecheck unit workflows bench clean
+.PHONY: preview preview-bootstrap diagram test lint typecheck unit workflows bench clean
 
-$(STAMP): requirements.txt requirements-dev.txt pyproject.toml
+PACK_VENV := policies/.venv
+PACK_STAMP := $(PACK_VENV)/.installed
+
+$(STAMP): requirements.txt requirements-dev.txt pyproject.toml $(PACK_STAMP)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $(STAMP)
 
+# The policy pack's own virtualenv (PulumiPolicy.yaml: virtualenv .venv), from policies/requirements.txt
+# alone, as `pulumi install` in policies/ and the CLI's install of a published pack create it.
+$(PACK_STAMP): policies/requirements.txt
+	test -x $(PACK_VENV)/bin/python || $(PYTHON) -m venv $(PACK_VENV)
+	cd policies && .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $(PACK_STAMP)
+
 ## The main job: the offline, policy-enforced preview of one stack (exit 1 on a mandatory violation).
 preview: $(STAMP)
 	$(BIN)/python -m offline_preview preview --stack $(STACK)
+
+## The bootstrap program's offline preview, checked by the same pack (BOOTSTRAP_STACK=eu or india).
+BOOTSTRAP_STACK ?= $(STACK)
+preview-bootstrap: $(STAMP)
+	$(BIN)/python -m offline_preview preview -C bootstrap --stack $(BOOTSTRAP_STACK) --policy-pack ../policies
 
 ## The residency map of one stack as Mermaid, written to residency-$(STACK).md.
 diagram: $(STAMP)
@@ -32,6 +47,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/mypy policies/__main__.py
+	$(BIN)/mypy bootstrap/__main__.py
 
 workflows: $(STAMP)
 	$(BIN)/actionlint .github/workflows/*.yml
@@ -44,4 +60,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/telemetry_replication.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(PACK_VENV) .pytest_cache .mypy_cache .ruff_cache
