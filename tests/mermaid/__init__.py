@@ -1,0 +1,1 @@
+"""Mermaid, pinned with npm, and the helper that renders diagrams with it in headless Chromium."""
