@@ -136,7 +136,12 @@ def preview(arguments: argparse.Namespace) -> int:
 
     views = Inventory(run.registrations).views()
     if arguments.diagram:
-        residency = ResidencyMap(settings.stack, settings.project_dir, run.registrations)
+        residency = ResidencyMap(
+            settings.stack,
+            settings.project_dir,
+            run.registrations,
+            violations=[violation for result in results for violation in result.violations],
+        )
         Path(arguments.diagram).write_text(residency.markdown() + "\n")
     mandatory = sum(1 for r in results for v in r.violations if v.enforcement_level == "mandatory")
     if arguments.json:
