@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Any
 
-from .conftest import FIXTURES, UNKNOWN, preview
+from .conftest import FIXTURES, REPOSITORY, UNKNOWN, preview
+from .map_text import read_map
 
 BASIC = str(FIXTURES / "basic")
 PACK = str(FIXTURES / "pack")
@@ -145,16 +145,15 @@ def test_invalid_policy_config_exits_2_naming_the_policy(tmp_path: Path) -> None
 
 
 def test_the_diagram_is_a_mermaid_residency_map(tmp_path: Path) -> None:
-    """One subgraph per region, data stores with their classification."""
+    """One subgraph per region, data stores with their classification (tests/preview/test_diagram.py)."""
     diagram = tmp_path / "map.md"
     result = preview("-s", "test", "-C", BASIC, "--diagram", str(diagram))
     assert result.returncode == 0, result.stderr
-    text = diagram.read_text()
-    assert "```mermaid" in text
-    assert 'subgraph g_eu_west_1["eu-west-1 · EU · GDPR"]' in text
-    assert 'subgraph g_ap_south_1["ap-south-1 · IN' in text
-    assert "secretsmanager Secret records-secret<br/>pii" in text
-    assert "s3 Bucket archive<br/>anonymised" in text
+    drawn = read_map(diagram.read_text())
+    assert drawn.named("records-secret").box.startswith("eu-west-1 · EU · GDPR")
+    assert drawn.named("records-secret").lines[0] == "PII · secretsmanager Secret"
+    assert drawn.named("archive").box.startswith("ap-south-1 · IN")
+    assert "anonymised" in drawn.named("archive").classes
 
 
 def test_an_invoke_without_a_plausible_answer_is_reported() -> None:
@@ -166,67 +165,21 @@ def test_an_invoke_without_a_plausible_answer_is_reported() -> None:
     assert "no plausible offline answer for invoke aws:ec2/getVpc:getVpc" in as_json.stderr
 
 
-def test_the_map_draws_a_pii_copy_into_another_region(tmp_path: Path) -> None:
-    """Backups of the PII database replicated to Frankfurt: an arrow labelled pii from eu-west-1 to it."""
+def test_the_map_draws_a_pii_copy_into_another_region_with_the_packs_violations(tmp_path: Path) -> None:
+    """Backups of the PII database replicated to Frankfurt: a thick PII arrow from eu-west-1 to the copy,
+    which carries the violations the pack reported (the CLI hands the pack's results to the map)."""
     diagram = tmp_path / "map.md"
+    pack = REPOSITORY / "policies"
     result = preview(
-        "-s", "no-pii-replication", "-C", str(FIXTURES / "violations"), "--diagram", str(diagram)
+        *("-s", "no-pii-replication", "-C", str(FIXTURES / "violations"), "--diagram", str(diagram)),
+        *("--policy-pack", str(pack), "--policy-pack-config", str(pack / "config" / "eu.json")),
     )
-    assert result.returncode == 0, result.stderr
-    text = diagram.read_text()
-    west = text.index('subgraph g_eu_west_1["eu-west-1')
-    central = text.index('subgraph g_eu_central_1["eu-central-1')
-    database = re.search(r'(r\d+)\[\("rds Instance pii<br/>pii"\)\]', text)
-    replication = re.search(
-        r'(r\d+)\["rds InstanceAutomatedBackupsReplication pii-backups-frankfurt"\]', text
-    )
-    assert database and replication
-    assert database.start() > west and replication.start() > central
-    assert f'{database.group(1)} -- "pii" --> {replication.group(1)}' in text
-    assert "1 cross-region flow(s) found." in text
-
-
-def test_the_map_shows_network_reach_from_a_peer_stack_and_what_it_exposes() -> None:
-    """An ingress CIDR another stack of the project declares is named after that stack and its region."""
-    from offline_preview.diagram import ResidencyMap
-
-    registrations = [
-        {
-            "urn": "urn:pulumi:test::p::pulumi:providers:aws::eu",
-            "type": "pulumi:providers:aws",
-            "name": "eu",
-            "custom": True,
-            "inputs": {"region": "eu-west-1"},
-        },
-        {
-            "urn": "urn:pulumi:test::p::aws:ec2/vpc:Vpc::vpc",
-            "type": "aws:ec2/vpc:Vpc",
-            "name": "vpc",
-            "custom": True,
-            "provider": "urn:pulumi:test::p::pulumi:providers:aws::eu::x",
-            "inputs": {"cidrBlock": "10.10.0.0/16"},
-        },
-        {
-            "urn": "urn:pulumi:test::p::aws:ec2/securityGroup:SecurityGroup::db",
-            "type": "aws:ec2/securityGroup:SecurityGroup",
-            "name": "db",
-            "custom": True,
-            "provider": "urn:pulumi:test::p::pulumi:providers:aws::eu::x",
-            "inputs": {"ingress": [{"cidrBlocks": ["10.10.0.0/16", "10.20.0.0/16", "0.0.0.0/0"]}]},
-        },
-        {
-            "urn": "urn:pulumi:test::p::aws:rds/instance:Instance::pii",
-            "type": "aws:rds/instance:Instance",
-            "name": "pii",
-            "custom": True,
-            "provider": "urn:pulumi:test::p::pulumi:providers:aws::eu::x",
-            "inputs": {"tags": {"data-classification": "pii"}},
-            "property_dependencies": {
-                "vpcSecurityGroupIds": ["urn:pulumi:test::p::aws:ec2/securityGroup:SecurityGroup::db"]
-            },
-        },
+    assert result.returncode == 1, result.stderr
+    drawn = read_map(diagram.read_text())
+    database, copy = drawn.named("pii"), drawn.named("pii-backups-frankfurt")
+    assert database.box.startswith("eu-west-1") and copy.box.startswith("eu-central-1")
+    assert [(e.target, e.thick, e.label) for e in drawn.edges_from(database)] == [
+        (copy.id, True, "PII · automated backup replication")
     ]
-    flows = ResidencyMap("test", FIXTURES / "peers", registrations).flows()
-    assert [(f.other, f.other_region, f.what, f.network) for f in flows] == [
-        ("india stack 10.20.0.0/16", "ap-south-1", "pii", True)
-    ]
+    assert {"⚠ no-pii-replication", "⚠ anonymised-only-replication"} <= set(copy.lines)
+    assert "violation" in copy.classes
