@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: preview preview-bootstrap diagram test lint typecheck unit workflows bench clean
+.PHONY: preview preview-bootstrap diagram diagram-png mermaid test lint typecheck unit workflows bench clean
 
 PACK_VENV := policies/.venv
 PACK_STAMP := $(PACK_VENV)/.installed
@@ -37,6 +37,15 @@ preview-bootstrap: $(STAMP)
 diagram: $(STAMP)
 	$(BIN)/python -m offline_preview preview --stack $(STACK) --diagram residency-$(STACK).md
 
+## Mermaid, pinned, for the map render test and diagram-png (needs npm; the test also needs chromium).
+mermaid: tests/mermaid/node_modules/.package-lock.json
+tests/mermaid/node_modules/.package-lock.json: tests/mermaid/package.json tests/mermaid/package-lock.json
+	npm ci --prefix tests/mermaid --no-audit --no-fund --loglevel=error
+
+## The residency map as GitHub would show it, as a PNG to look at (needs chromium).
+diagram-png: diagram mermaid
+	$(BIN)/python -m tests.mermaid.render residency-$(STACK).md residency-$(STACK).png
+
 ## The full test suite: lint, type check, workflow check and every test.
 test: lint typecheck workflows unit
 
@@ -60,4 +69,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/telemetry_replication.py
 
 clean:
-	rm -rf $(VENV) $(PACK_VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(PACK_VENV) .pytest_cache .mypy_cache .ruff_cache tests/mermaid/node_modules
