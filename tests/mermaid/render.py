@@ -71,7 +71,10 @@ def find_chromium() -> str:
     """The Chromium executable: $CHROMIUM, else the first of the usual names on PATH."""
     named = os.environ.get("CHROMIUM")
     if named:
-        return named
+        found = shutil.which(named)
+        if found is None:
+            raise RendererMissing(f"$CHROMIUM={named} is not an executable")
+        return found
     for name in ("chromium", "chromium-browser", "google-chrome"):
         found = shutil.which(name)
         if found:
