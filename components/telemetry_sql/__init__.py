@@ -1,108 +1,102 @@
-"""SQL that keeps raw telemetry in its region and replicates only anonymised hourly aggregates to the peers.
+"""SQL that keeps raw telemetry in its region and sends the peers only a differentially private release.
 
 Each region runs two PostgreSQL servers. The telemetry store (TimescaleDB) holds raw telemetry with its
-subject identifiers and computes k-suppressed hourly aggregates; it is never reachable from another region.
-The exchange (a small plain PostgreSQL) receives those aggregates, publishes them to the peer regions by
-logical replication and subscribes to theirs. The peer's replication role can copy the exchange whole (a
-REPLICATION role can run BASE_BACKUP and decode every change of the database it connects to, whatever its
-table privileges), which is why the exchange holds nothing but anonymised data. README.md beside this file
-explains the data flow.
+subject identifiers; once an hour has closed it releases it: contributions bounded per subject, discrete
+Laplace noise from pgcrypto, groups kept by a noisy threshold over a closed vocabulary, and the result written
+to a ledger on the store before it is pushed, over verified TLS with a client certificate, into each peer's
+inbox. The exchange is that inbox: it holds the peers' releases and nothing else, and each peer's role may
+only INSERT into its own table. No role has the REPLICATION attribute anywhere. README.md beside this file
+states the guarantee and explains the design.
 
-This module gives the Kubernetes Jobs and CronJob what they run: psql scripts, the psql variables and
-environment variables each needs, the anonymisation statement and the pg_hba rules. It imports nothing from
-Pulumi.
+This module gives the Kubernetes Jobs and CronJob what they run (psql scripts, their variables, the release
+statement), the pg_hba rules and TLS settings of both servers and the connection settings of every client.
+It imports nothing from Pulumi. The section at the end keeps the names components/telemetry_store.py still
+calls until it is wired to this API ("For the component wiring" in README.md).
 """
 
 from __future__ import annotations
 
 import hashlib
 import ipaddress
+import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 
 SQL_DIRECTORY = Path(__file__).resolve().parent
 
-MIN_SUBJECTS_FLOOR = 10
-"""No group with fewer distinct subjects is ever published; the SQL enforces the same floor."""
+# --- Privacy parameters: defaults and the bounds the SQL enforces as well ---
 
+MIN_SUBJECTS_FLOOR = 10
+"""No group whose noisy distinct-subject count is below the threshold, itself at least this, is released."""
 DEFAULT_MIN_SUBJECTS = 10
+
+DEFAULT_EPSILON_PER_HOUR = Decimal("1.0")
+EPSILON_CEILING = Decimal("2.0")
+"""The privacy-protecting bound: a larger epsilon per subject per hour is refused."""
+EPSILON_FLOOR = Decimal("0.1")
+"""Below this the noise drowns every statistic (and the sampler's integers grow past their range)."""
+DEFAULT_MAX_GROUPS_PER_SUBJECT = 2
+DEFAULT_MAX_EVENTS_PER_GROUP = 5
+DEFAULT_LATENCY_BOUND_MS = 2000
+DEFAULT_SMALL_GROUP_PROBABILITY = 0.001
 DEFAULT_GRACE_MINUTES = 15
 DEFAULT_LOOKBACK_HOURS = 7 * 24
 
-REPLICATION_ROLE = "telemetry_replicator"
-PUBLISHER_ROLE = "telemetry_publisher"
-WRITER_ROLE = "telemetry_writer"
+STATISTIC_WEIGHTS: Mapping[str, int] = {"subjects": 2, "events": 1, "errors": 1, "latency_ms_sum": 1}
+"""How each group's share of epsilon is split over its noisy statistics (fifths, as in the SQL)."""
 
-ANONYMISED_COLUMNS: tuple[str, ...] = (
+RELEASE_COLUMNS: tuple[str, ...] = (
     "bucket_start",
     "service",
+    "metric",
     "subject_count",
     "event_count",
     "error_count",
+    "latency_ms_sum",
     "latency_ms_mean",
-    "latency_ms_p50",
-    "latency_ms_p95",
 )
-"""Columns of every anonymised table and of the publication's column list, in table order."""
+"""Columns of every released table (the ledger on the store and each inbox on a peer's exchange), in order."""
+ANONYMISED_COLUMNS = RELEASE_COLUMNS
 
-SSL_MODES: frozenset[str] = frozenset({"disable", "allow", "prefer", "require", "verify-ca", "verify-full"})
-
-REPLICATION_PASSWORD_ENV = "TELEMETRY_REPLICATION_PASSWORD"
-PUBLISHER_PASSWORD_ENV = "TELEMETRY_PUBLISHER_PASSWORD"
+WRITER_ROLE = "telemetry_writer"
 WRITER_PASSWORD_ENV = "TELEMETRY_WRITER_PASSWORD"
-PEER_REPLICATION_PASSWORD_ENV = "TELEMETRY_PEER_REPLICATION_PASSWORD"
+OTHER = "other"
+"""The group every dimension value outside the vocabulary is counted under."""
 
 STORE_PASSWORD_ENVIRONMENT: Mapping[str, str] = {
-    PUBLISHER_PASSWORD_ENV: "password of telemetry_publisher on this region's exchange (required)",
     WRITER_PASSWORD_ENV: "password of telemetry_writer, the role services insert raw rows with (optional)",
 }
 """Environment variables the store job script reads, from Kubernetes Secrets."""
+EXCHANGE_PASSWORD_ENVIRONMENT: Mapping[str, str] = {}
+"""The exchange job needs no secret: peers log in with client certificates."""
+PEER_LINK_PASSWORD_ENVIRONMENT: Mapping[str, str] = {}
+"""The peer link needs no secret either: the only thing copied between stacks is the peer's CA certificate."""
 
-EXCHANGE_PASSWORD_ENVIRONMENT: Mapping[str, str] = {
-    REPLICATION_PASSWORD_ENV: "password of telemetry_replicator, the peers' subscriptions log in with it",
-    PUBLISHER_PASSWORD_ENV: "password of telemetry_publisher, the region's store pushes with it",
-}
-"""Environment variables the exchange job script reads, from Kubernetes Secrets."""
-
-SUBSCRIPTION_PASSWORD_ENVIRONMENT: Mapping[str, str] = {
-    PEER_REPLICATION_PASSWORD_ENV: "password of telemetry_replicator on the peer region's exchange",
-}
-"""Environment variables the subscription script reads, from a Kubernetes Secret."""
+TLS_MIN_PROTOCOL = "TLSv1.3"
 
 EXCHANGE_SERVER_SETTINGS: Mapping[str, str] = {
-    "wal_level": "logical",
-    "max_wal_senders": "10",
-    "max_replication_slots": "10",
-    # A peer that stays away must not fill the exchange's disk with retained WAL; past this its slot is
-    # invalidated and the subscription has to be recreated.
-    "max_slot_wal_keep_size": "2GB",
+    # Nothing is decoded or streamed from the exchange: without walsenders no role, however privileged, can
+    # run BASE_BACKUP or a logical slot against it over the network.
+    "wal_level": "replica",
+    "max_wal_senders": "0",
+    "max_replication_slots": "0",
     "password_encryption": "scram-sha-256",
 }
-"""postgresql.conf settings the exchange server needs (the store needs none beyond its image's defaults)."""
+"""postgresql.conf settings of the exchange, besides server_tls_settings()."""
+STORE_SERVER_SETTINGS: Mapping[str, str] = {"password_encryption": "scram-sha-256"}
+"""postgresql.conf settings of the store, besides server_tls_settings()."""
 
 _REGION_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,19}$")
+_LABEL_PATTERN = re.compile(r"^[a-z][a-z0-9-]{0,62}$")
+# A vocabulary entry that holds a number or a long hexadecimal run is far more likely an address, a device or
+# a request id than a service or metric name; refusing it keeps identifiers out of the closed dimensions.
+_IDENTIFIER_SHAPED = re.compile(r"[0-9]{3,}|[0-9a-f]{8,}|(^|-)(ip|id|user|device|session|uuid)(-|$)")
 _MIGRATION_PATTERN = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
-
-
-@dataclass(frozen=True)
-class Migration:
-    """One numbered SQL migration file."""
-
-    version: str
-    path: Path
-    sql: str
-
-    @property
-    def name(self) -> str:
-        """The file name, recorded in the bookkeeping table."""
-        return self.path.name
-
-    @property
-    def checksum(self) -> str:
-        """SHA-256 of the file; an applied migration whose checksum changes is refused."""
-        return hashlib.sha256(self.sql.encode()).hexdigest()
+MAX_VOCABULARY_SIZE = 200
 
 
 def validate_region(region: str) -> str:
@@ -127,15 +121,166 @@ def validate_min_subjects(min_subjects: int) -> int:
     return min_subjects
 
 
-def _validate_sslmode(sslmode: str) -> str:
-    if sslmode not in SSL_MODES:
-        raise ValueError(f"sslmode {sslmode!r} is not one of {sorted(SSL_MODES)}")
-    return sslmode
+def _bounded_integer(name: str, value: int, low: int, high: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ValueError(f"{name} must be an integer from {low} to {high}, got {value!r}")
+
+
+@dataclass(frozen=True)
+class PrivacyParameters:
+    """The release's differential privacy parameters; validated at construction, as the SQL does again."""
+
+    epsilon_per_hour: Decimal = DEFAULT_EPSILON_PER_HOUR
+    """Privacy loss per subject per released hour, over every group and statistic of the hour."""
+    min_subjects: int = DEFAULT_MIN_SUBJECTS
+    """k: a group of at most k distinct subjects is kept with probability at most small_group_probability."""
+    max_groups_per_subject: int = DEFAULT_MAX_GROUPS_PER_SUBJECT
+    """A subject counts in at most this many (service, metric) groups per hour: its most active ones."""
+    max_events_per_group: int = DEFAULT_MAX_EVENTS_PER_GROUP
+    """A subject's events, errors and latency sum in a group count as if it had at most this many events."""
+    latency_bound_ms: int = DEFAULT_LATENCY_BOUND_MS
+    """Latencies are clamped to [0, latency_bound_ms] before summing."""
+    small_group_probability: float = DEFAULT_SMALL_GROUP_PROBABILITY
+    """Sets the threshold's margin above k; the threshold acts on noisy counts, so it costs no privacy."""
+
+    def __post_init__(self) -> None:
+        """Refuse parameters the SQL would refuse, naming the parameter and its allowed range."""
+        epsilon = Decimal(self.epsilon_per_hour)
+        if (
+            not EPSILON_FLOOR <= epsilon <= EPSILON_CEILING
+            or (epsilon * 1000) != (epsilon * 1000).to_integral_value()
+        ):
+            raise ValueError(
+                f"epsilon_per_hour must lie in [{EPSILON_FLOOR}, {EPSILON_CEILING}] in steps of 0.001, "
+                f"got {self.epsilon_per_hour!r}"
+            )
+        object.__setattr__(self, "epsilon_per_hour", epsilon)
+        validate_min_subjects(self.min_subjects)
+        _bounded_integer("max_groups_per_subject", self.max_groups_per_subject, 1, 10)
+        _bounded_integer("max_events_per_group", self.max_events_per_group, 1, 100)
+        _bounded_integer("latency_bound_ms", self.latency_bound_ms, 1, 60000)
+        if not 0 < self.small_group_probability <= 0.01:
+            raise ValueError(
+                f"small_group_probability must lie in (0, 0.01], got {self.small_group_probability!r}"
+            )
+
+    @property
+    def epsilon_per_day(self) -> Decimal:
+        """Privacy loss per subject per UTC day: 24 releases, composed (basic composition)."""
+        return 24 * self.epsilon_per_hour
+
+    def sensitivities(self) -> dict[str, int]:
+        """How much one subject can change each statistic of one group it counts in."""
+        return {
+            "subjects": 1,
+            "events": self.max_events_per_group,
+            "errors": self.max_events_per_group,
+            "latency_ms_sum": self.max_events_per_group * self.latency_bound_ms,
+        }
+
+    def noise_scales(self) -> dict[str, Fraction]:
+        """The discrete Laplace scale of each statistic, exactly as telemetry_admin.noise_scales has it."""
+        total = sum(STATISTIC_WEIGHTS.values())
+        epsilon = Fraction(self.epsilon_per_hour)
+        return {
+            statistic: Fraction(self.max_groups_per_subject * sensitivity)
+            / (epsilon * Fraction(STATISTIC_WEIGHTS[statistic], total))
+            for statistic, sensitivity in self.sensitivities().items()
+        }
+
+    def threshold(self) -> int:
+        """The noisy distinct-subject count a group needs to be kept (telemetry_admin.release_threshold)."""
+        scale = float(self.noise_scales()["subjects"])
+        alpha = math.exp(-1 / scale)
+        margin = math.ceil(-scale * math.log(self.small_group_probability * (1 + alpha)) - 1e-9)
+        return self.min_subjects + max(0, margin)
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The closed vocabularies of the grouping dimensions; any other value is counted under 'other'."""
+
+    services: tuple[str, ...]
+    metrics: tuple[str, ...] = ("request",)
+
+    def __post_init__(self) -> None:
+        """Refuse labels that are not lower-case names, duplicates, 'other', and identifier-shaped values."""
+        for dimension, names in (("services", self.services), ("metrics", self.metrics)):
+            if isinstance(names, str) or not 1 <= len(names) <= MAX_VOCABULARY_SIZE:
+                raise ValueError(f"{dimension} must be a list of 1 to {MAX_VOCABULARY_SIZE} names")
+            if len(set(names)) != len(names):
+                raise ValueError(f"{dimension} lists a name twice: {sorted(names)}")
+            for name in names:
+                if not _LABEL_PATTERN.fullmatch(name):
+                    raise ValueError(f"{dimension}: {name!r} must match {_LABEL_PATTERN.pattern}")
+                if name == OTHER:
+                    raise ValueError(f"{dimension}: {OTHER!r} is reserved for values outside the vocabulary")
+                if _IDENTIFIER_SHAPED.search(name):
+                    raise ValueError(
+                        f"{dimension}: {name!r} looks like an identifier (a number, a hexadecimal run or an "
+                        "ip/id/user/device/session/uuid part); a grouping value must name a kind of thing, "
+                        "never one person, device or address"
+                    )
+            object.__setattr__(self, dimension, tuple(names))
+
+    def variables(self) -> dict[str, str]:
+        """The psql variables both job scripts take."""
+        return {"services": ",".join(self.services), "metrics": ",".join(self.metrics)}
+
+
+def inbox_role(region: str) -> str:
+    """The role a region's store pushes with on its peers' exchanges: its client certificate's common name."""
+    return f"telemetry_inbox_{validate_region(region)}"
+
+
+@dataclass(frozen=True)
+class PeerLink:
+    """Where this region's store pushes its release: a peer's exchange, verified, by client certificate."""
+
+    peer_region: str
+    host: str
+    server_ca_file: str
+    """The peer's CA certificate on the store server (public: the one thing copied between the stacks)."""
+    client_certificate_file: str
+    """This region's client certificate, common name inbox_role(this region), issued by this region's CA."""
+    client_key_file: str
+    """Its private key, on the store server, readable by the server's user only (mode 0600)."""
+    port: int = 5432
+    database: str = "telemetry_exchange"
+
+    def __post_init__(self) -> None:
+        """Refuse a link that could not verify both ends."""
+        validate_region(self.peer_region)
+        _validate_port(self.port)
+        if not re.fullmatch(r"[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?", self.host):
+            raise ValueError(f"host {self.host!r} must be a lower-case DNS name or an IP address")
+        for name in ("server_ca_file", "client_certificate_file", "client_key_file"):
+            if not str(getattr(self, name)).startswith("/"):
+                raise ValueError(f"{name} must be an absolute path on the store server")
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One numbered SQL migration file."""
+
+    version: str
+    path: Path
+    sql: str
+
+    @property
+    def name(self) -> str:
+        """The file name, recorded in the bookkeeping table."""
+        return self.path.name
+
+    @property
+    def checksum(self) -> str:
+        """SHA-256 of the file; an applied migration whose checksum changes is refused."""
+        return hashlib.sha256(self.sql.encode()).hexdigest()
 
 
 def _validate_port(port: int) -> str:
-    if not 0 < port < 65536:
-        raise ValueError(f"port {port} is out of range")
+    if isinstance(port, bool) or not isinstance(port, int) or not 0 < port < 65536:
+        raise ValueError(f"port {port!r} is out of range")
     return str(port)
 
 
@@ -161,6 +306,15 @@ def exchange_migrations() -> tuple[Migration, ...]:
     return _migrations("exchange")
 
 
+def _required(variables: Sequence[str]) -> list[str]:
+    return [
+        f"\\if :{{?{variable}}}\n\\else\n"
+        f"DO $missing$ BEGIN RAISE EXCEPTION 'psql variable {variable} is not set'; END $missing$;\n"
+        "\\endif"
+        for variable in variables
+    ]
+
+
 def _job_script(
     admin_schema: str,
     migrations: Sequence[Migration],
@@ -168,13 +322,7 @@ def _job_script(
     configure: str,
     prelude: str,
 ) -> str:
-    parts = ["\\set ON_ERROR_STOP on", "SET client_min_messages = warning;"]
-    for variable in required_variables:
-        parts.append(
-            f"\\if :{{?{variable}}}\n\\else\n"
-            f"DO $missing$ BEGIN RAISE EXCEPTION 'psql variable {variable} is not set'; END $missing$;\n"
-            "\\endif"
-        )
+    parts = ["\\set ON_ERROR_STOP on", "SET client_min_messages = warning;", *_required(required_variables)]
     parts.append(prelude)
     parts.append(
         f"CREATE SCHEMA IF NOT EXISTS {admin_schema};\n"
@@ -220,14 +368,7 @@ def store_job_script() -> str:
     return _job_script(
         "telemetry_admin",
         store_migrations(),
-        (
-            "region",
-            "exchange_host",
-            "exchange_port",
-            "exchange_database",
-            "exchange_sslmode",
-            "require_timescaledb",
-        ),
+        ("region", "services", "metrics", "require_timescaledb"),
         _carrying_passwords("store", "configure.sql"),
         "SELECT set_config('telemetry_sql.require_timescaledb', :'require_timescaledb', false) \\g /dev/null",
     )
@@ -238,16 +379,29 @@ def exchange_job_script() -> str:
     return _job_script(
         "exchange_admin",
         exchange_migrations(),
-        ("region", "peer_regions"),
-        _carrying_passwords("exchange", "configure.sql"),
+        ("region", "peer_regions", "services", "metrics"),
+        (SQL_DIRECTORY / "exchange" / "configure.sql").read_text(),
         "",
     )
 
 
-def subscription_script() -> str:
-    """The psql script a Job runs on the exchange, once per peer, after exchange_job_script()."""
-    return "\\set ON_ERROR_STOP on\nSET client_min_messages = warning;\n\n" + _carrying_passwords(
-        "exchange", "subscribe.sql"
+def peer_link_script() -> str:
+    """The psql script a Job runs on the store, once per peer region, after store_job_script()."""
+    variables = (
+        "peer_region",
+        "peer_host",
+        "peer_port",
+        "peer_database",
+        "peer_server_ca_file",
+        "client_certificate_file",
+        "client_key_file",
+    )
+    return "\n\n".join(
+        [
+            "\\set ON_ERROR_STOP on\nSET client_min_messages = warning;",
+            *_required(variables),
+            (SQL_DIRECTORY / "store" / "peer_link.sql").read_text(),
+        ]
     )
 
 
@@ -265,60 +419,48 @@ def database_script() -> str:
     )
 
 
-def store_variables(
-    region: str,
-    exchange_host: str,
-    exchange_port: int = 5432,
-    exchange_database: str = "telemetry_exchange",
-    exchange_sslmode: str = "require",
-    require_timescaledb: bool = True,
+def store_job_variables(
+    region: str, vocabulary: Vocabulary, require_timescaledb: bool = True
 ) -> dict[str, str]:
-    """psql variables for store_job_script(): the region and where its exchange listens.
+    """psql variables for store_job_script(): the region and its closed vocabularies.
 
     require_timescaledb=True (production) fails the Job when raw telemetry cannot become a hypertable; the
     tests run stock PostgreSQL and pass False.
     """
     return {
         "region": validate_region(region),
-        "exchange_host": exchange_host,
-        "exchange_port": _validate_port(exchange_port),
-        "exchange_database": exchange_database,
-        "exchange_sslmode": _validate_sslmode(exchange_sslmode),
+        **vocabulary.variables(),
         "require_timescaledb": "true" if require_timescaledb else "false",
     }
 
 
-def exchange_variables(region: str, peer_regions: Sequence[str]) -> dict[str, str]:
-    """psql variables for exchange_job_script(): the region and the regions it receives data from."""
+def exchange_variables(
+    region: str, peer_regions: Sequence[str], vocabulary: Vocabulary | None = None
+) -> dict[str, str]:
+    """psql variables for exchange_job_script(): the region, the regions it receives from, the vocabulary.
+
+    Without a vocabulary (the component before its wiring) the script stops at once: `services` is not set.
+    """
     peers = [validate_region(peer) for peer in peer_regions]
     if validate_region(region) in peers:
         raise ValueError(f"region {region!r} cannot be its own peer")
-    return {"region": region, "peer_regions": ",".join(peers)}
-
-
-def subscription_variables(
-    source_region: str,
-    peer_host: str,
-    peer_port: int = 5432,
-    peer_database: str = "telemetry_exchange",
-    peer_sslmode: str = "require",
-    peer_sslrootcert: str | None = None,
-) -> dict[str, str]:
-    """psql variables for subscription_script(): the peer region and its exchange's replication endpoint.
-
-    Production uses sslmode require or, with peer_sslrootcert (a CA file mounted on the exchange pod),
-    verify-full; the loopback tests use disable.
-    """
-    variables = {
-        "source_region": validate_region(source_region),
-        "peer_host": peer_host,
-        "peer_port": _validate_port(peer_port),
-        "peer_database": peer_database,
-        "peer_sslmode": _validate_sslmode(peer_sslmode),
-    }
-    if peer_sslrootcert:
-        variables["peer_sslrootcert"] = peer_sslrootcert
+    variables = {"region": region, "peer_regions": ",".join(peers)}
+    if vocabulary is not None:
+        variables.update(vocabulary.variables())
     return variables
+
+
+def peer_link_variables(link: PeerLink) -> dict[str, str]:
+    """psql variables for peer_link_script()."""
+    return {
+        "peer_region": link.peer_region,
+        "peer_host": link.host,
+        "peer_port": str(link.port),
+        "peer_database": link.database,
+        "peer_server_ca_file": link.server_ca_file,
+        "client_certificate_file": link.client_certificate_file,
+        "client_key_file": link.client_key_file,
+    }
 
 
 def psql_arguments(script_path: str, variables: Mapping[str, str]) -> list[str]:
@@ -329,52 +471,226 @@ def psql_arguments(script_path: str, variables: Mapping[str, str]) -> list[str]:
     return arguments
 
 
+def release_statement(
+    privacy: PrivacyParameters | None = None,
+    grace_minutes: int = DEFAULT_GRACE_MINUTES,
+    lookback_hours: int = DEFAULT_LOOKBACK_HOURS,
+) -> str:
+    """The SQL the release CronJob runs on the telemetry store, as its superuser.
+
+    It releases every closed hour (ended at least grace_minutes ago, within lookback_hours) not in the ledger,
+    then pushes to every linked peer; run it often (e.g. every 15 minutes, concurrencyPolicy Forbid).
+    """
+    privacy = privacy or PrivacyParameters()
+    if grace_minutes < 0 or lookback_hours < 1:
+        raise ValueError("grace_minutes must be non-negative and lookback_hours positive")
+    # min_subjects first: the stack test reads it from the CronJob's script as `min_subjects => k,`.
+    return (
+        f"CALL telemetry_admin.release_closed_hours(min_subjects => {privacy.min_subjects}, "
+        f"epsilon_per_hour => {privacy.epsilon_per_hour}, "
+        f"max_groups_per_subject => {privacy.max_groups_per_subject}, "
+        f"max_events_per_group => {privacy.max_events_per_group}, "
+        f"latency_bound_ms => {privacy.latency_bound_ms}, "
+        f"small_group_probability => {privacy.small_group_probability!r}, "
+        f"grace => interval '{grace_minutes} minutes', lookback => interval '{lookback_hours} hours');"
+    )
+
+
 def anonymise_statement(
     min_subjects: int = DEFAULT_MIN_SUBJECTS,
     grace_minutes: int = DEFAULT_GRACE_MINUTES,
     lookback_hours: int = DEFAULT_LOOKBACK_HOURS,
+    privacy: PrivacyParameters | None = None,
 ) -> str:
-    """The SQL the anonymisation CronJob runs on the telemetry store, as its superuser.
-
-    It publishes every hour that closed at least grace_minutes ago, lies within lookback_hours and has not
-    been published before; run it hourly (concurrencyPolicy Forbid) a little after the hour.
-    """
+    """release_statement() with k given first, the form components/telemetry_store.py calls."""
     validate_min_subjects(min_subjects)
-    if grace_minutes < 0 or lookback_hours < 1:
-        raise ValueError("grace_minutes must be non-negative and lookback_hours positive")
-    return (
-        f"SELECT telemetry_admin.publish_closed_buckets(min_subjects => {min_subjects}, "
-        f"grace => interval '{grace_minutes} minutes', lookback => interval '{lookback_hours} hours');"
+    base = privacy or PrivacyParameters()
+    return release_statement(
+        PrivacyParameters(
+            epsilon_per_hour=base.epsilon_per_hour,
+            min_subjects=min_subjects,
+            max_groups_per_subject=base.max_groups_per_subject,
+            max_events_per_group=base.max_events_per_group,
+            latency_bound_ms=base.latency_bound_ms,
+            small_group_probability=base.small_group_probability,
+        ),
+        grace_minutes,
+        lookback_hours,
     )
+
+
+# --- TLS and pg_hba: hostssl only, verify-full on every client ---
+
+
+def server_tls_settings(
+    certificate_file: str, key_file: str, client_ca_file: str | None = None
+) -> dict[str, str]:
+    """postgresql.conf settings that turn TLS on with the region's server certificate.
+
+    client_ca_file (the exchange: the peers' CA certificates) is what a peer's client certificate must chain
+    to; the store, which admits no certificate logins, passes none.
+    """
+    settings = {
+        "ssl": "on",
+        "ssl_cert_file": f"'{certificate_file}'",
+        "ssl_key_file": f"'{key_file}'",
+        "ssl_min_protocol_version": f"'{TLS_MIN_PROTOCOL}'",
+    }
+    if client_ca_file is not None:
+        settings["ssl_ca_file"] = f"'{client_ca_file}'"
+    for value in settings.values():
+        if "\\" in value or value.count("'") not in (0, 2):
+            raise ValueError(f"TLS file path {value} cannot be written to postgresql.conf")
+    return settings
+
+
+def client_tls_environment(server_ca_file: str) -> dict[str, str]:
+    """libpq environment for the Jobs and the CronJob: verify the server's certificate and name."""
+    return {
+        "PGSSLMODE": "verify-full",
+        "PGSSLROOTCERT": server_ca_file,
+        "PGSSLMINPROTOCOLVERSION": TLS_MIN_PROTOCOL,
+    }
+
+
+def writer_conninfo(host: str, database: str, server_ca_file: str, port: int = 5432) -> str:
+    """The connection string services write raw telemetry with (the password comes from PGPASSWORD)."""
+    parts = {
+        "host": host,
+        "port": _validate_port(port),
+        "dbname": database,
+        "user": WRITER_ROLE,
+        "sslmode": "verify-full",
+        "sslrootcert": server_ca_file,
+        "ssl_min_protocol_version": TLS_MIN_PROTOCOL,
+    }
+    return " ".join(f"{key}='{_conninfo_escape(value)}'" for key, value in parts.items())
+
+
+def _conninfo_escape(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("'", "\\'")
 
 
 def _cidr(cidr: str) -> str:
     return str(ipaddress.ip_network(cidr, strict=True))
 
 
+_REFUSE_PLAINTEXT = "hostnossl all all all reject"
+
+
+def store_pg_hba_rules(
+    database: str, writer_cidrs: Sequence[str], require_tls: bool | None = None
+) -> list[str]:
+    """pg_hba.conf lines for the telemetry store, to precede the image's own lines (the first match wins).
+
+    Every TCP connection without TLS is refused before any other line is read; the writer may connect to the
+    raw database only, from the given ranges, by password over TLS.
+    """
+    _deprecated_require_tls(require_tls)
+    rules = [_REFUSE_PLAINTEXT]
+    rules += [f"hostssl {database} {WRITER_ROLE} {_cidr(cidr)} scram-sha-256" for cidr in writer_cidrs]
+    rules += [f"host all {WRITER_ROLE} all reject", "host replication all all reject"]
+    return rules
+
+
 def exchange_pg_hba_rules(
-    database: str, peer_cidrs: Sequence[str], store_cidrs: Sequence[str], require_tls: bool = True
+    database: str,
+    peer_cidrs: Mapping[str, Sequence[str]] | Sequence[str],
+    store_cidrs: Sequence[str] = (),
+    require_tls: bool | None = None,
 ) -> list[str]:
     """pg_hba.conf lines for the exchange, to precede the image's own lines (the first match wins).
 
-    The replication role may connect to the exchange database only, from the peer regions only; the rejects
-    close every other path, the physical replication pseudo-database included.
+    peer_cidrs maps each peer region to its ranges: its inbox role may log in there, to the exchange database
+    only, with a client certificate whose common name is the role (`cert`), over TLS. Plaintext, replication
+    and every other use of an inbox role are refused. store_cidrs is unused: the store no longer connects to
+    its own exchange.
     """
-    connection = "hostssl" if require_tls else "host"
-    rules = [f"{connection} {database} {REPLICATION_ROLE} {_cidr(cidr)} scram-sha-256" for cidr in peer_cidrs]
-    rules += [f"{connection} {database} {PUBLISHER_ROLE} {_cidr(cidr)} scram-sha-256" for cidr in store_cidrs]
-    for role in (REPLICATION_ROLE, PUBLISHER_ROLE):
-        rules += [
-            f"host all {role} all reject",
-            f"host replication {role} all reject",
-            f"local all {role} reject",
-        ]
+    _deprecated_require_tls(require_tls)
+    rules = [_REFUSE_PLAINTEXT, "host replication all all reject"]
+    if not isinstance(peer_cidrs, Mapping):
+        # The component's call before its wiring: no peer region is named, so no inbox role can be admitted.
+        return rules + [f"host all all {_cidr(cidr)} reject" for cidr in peer_cidrs]
+    del store_cidrs
+    for region, cidrs in peer_cidrs.items():
+        role = inbox_role(region)
+        rules += [f"hostssl {database} {role} {_cidr(cidr)} cert" for cidr in cidrs]
+    for region in peer_cidrs:
+        rules += [f"host all {inbox_role(region)} all reject", f"local all {inbox_role(region)} reject"]
     return rules
 
 
-def store_pg_hba_rules(database: str, writer_cidrs: Sequence[str], require_tls: bool = True) -> list[str]:
-    """pg_hba.conf lines for the telemetry store, to precede the image's own lines."""
-    connection = "hostssl" if require_tls else "host"
-    rules = [f"{connection} {database} {WRITER_ROLE} {_cidr(cidr)} scram-sha-256" for cidr in writer_cidrs]
-    rules += [f"host all {WRITER_ROLE} all reject", f"host replication {WRITER_ROLE} all reject"]
-    return rules
+def _deprecated_require_tls(require_tls: bool | None) -> None:
+    """require_tls comes from the component's current call and changes nothing: TLS is always required."""
+    del require_tls
+
+
+# --- For components/telemetry_store.py until it is wired to the API above (README: the component wiring).
+# These render what the component asks for, so the program and its previews keep working; the Jobs they feed
+# stop at their first line (a required variable is missing, or the script says what replaced it), so nothing
+# runs half-configured. Delete this section with the wiring.
+
+REPLICATION_ROLE = "telemetry_replicator"
+"""No longer created: nothing replicates. Kept for the component's references."""
+PUBLISHER_ROLE = "telemetry_publisher"
+"""No longer created: the store pushes to the peers, not to its own exchange."""
+REPLICATION_PASSWORD_ENV = "TELEMETRY_REPLICATION_PASSWORD"
+PUBLISHER_PASSWORD_ENV = "TELEMETRY_PUBLISHER_PASSWORD"
+PEER_REPLICATION_PASSWORD_ENV = "TELEMETRY_PEER_REPLICATION_PASSWORD"
+SUBSCRIPTION_PASSWORD_ENVIRONMENT: Mapping[str, str] = {}
+_COMPONENT_SSL_MODES = frozenset({"prefer", "require", "verify-ca", "verify-full"})
+
+
+def store_variables(
+    region: str,
+    exchange_host: str,
+    exchange_port: int = 5432,
+    exchange_database: str = "telemetry_exchange",
+    exchange_sslmode: str = "verify-full",
+    require_timescaledb: bool = True,
+) -> dict[str, str]:
+    """The component's current call; store_job_script() stops on it (no `services`)."""
+    if exchange_sslmode not in _COMPONENT_SSL_MODES:
+        raise ValueError(f"sslmode {exchange_sslmode!r} is not one of {sorted(_COMPONENT_SSL_MODES)}")
+    return {
+        "region": validate_region(region),
+        "exchange_host": exchange_host,
+        "exchange_port": _validate_port(exchange_port),
+        "exchange_database": exchange_database,
+        # Read by no script: the push always verifies (verify-full); shown only as the component renders it.
+        "exchange_sslmode": exchange_sslmode,
+        "require_timescaledb": "true" if require_timescaledb else "false",
+    }
+
+
+def subscription_script() -> str:
+    """The component's subscription Job, which no longer exists: it stops and says what replaced it."""
+    return (
+        "\\set ON_ERROR_STOP on\n"
+        "DO $replaced$ BEGIN RAISE EXCEPTION 'the subscription was replaced by the push into "
+        "the peer''s inbox: run peer_link_script() on the store instead "
+        "(components/telemetry_sql/README.md)'; END $replaced$;\n"
+    )
+
+
+def subscription_variables(
+    source_region: str,
+    peer_host: str,
+    peer_port: int = 5432,
+    peer_database: str = "telemetry_exchange",
+    peer_sslmode: str = "verify-full",
+    peer_sslrootcert: str | None = None,
+) -> dict[str, str]:
+    """The component's current call for subscription_script(); see peer_link_variables() instead."""
+    if peer_sslmode not in _COMPONENT_SSL_MODES:
+        raise ValueError(f"sslmode {peer_sslmode!r} is not one of {sorted(_COMPONENT_SSL_MODES)}")
+    variables = {
+        "source_region": validate_region(source_region),
+        "peer_host": peer_host,
+        "peer_port": _validate_port(peer_port),
+        "peer_database": peer_database,
+        "peer_sslmode": peer_sslmode,
+    }
+    if peer_sslrootcert:
+        variables["peer_sslrootcert"] = peer_sslrootcert
+    return variables

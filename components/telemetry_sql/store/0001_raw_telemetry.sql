@@ -6,20 +6,37 @@ CREATE SCHEMA IF NOT EXISTS telemetry;
 -- Nobody but the owner and explicitly granted roles may even look up names in the raw schema.
 REVOKE ALL ON SCHEMA telemetry FROM PUBLIC;
 
+-- One spelling per person: NFKC folds full-width and compatibility forms and maps no-break and other Unicode
+-- spaces to a plain space, lower() (ICU, so beyond ASCII) folds case, invisible format characters (zero-width
+-- space and joiners, word joiner, byte-order mark, soft hyphen) are removed, and surrounding whitespace trimmed.
+-- PostgreSQL 15 has no full Unicode case folding (casefold() arrives in 18): 'STRASSE' and 'straße' stay apart.
+CREATE OR REPLACE FUNCTION telemetry.subject_key(subject_id text)
+RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN pg_catalog.btrim(
+    pg_catalog.regexp_replace(
+        pg_catalog.lower(pg_catalog.normalize(subject_id, 'NFKC') COLLATE "und-x-icu"),
+        '[\u00ad\u200b-\u200f\u2060\ufeff]', '', 'g'),
+    E' \t\r\n\f\v');
+
 CREATE TABLE IF NOT EXISTS telemetry.raw_events (
     observed_at timestamptz NOT NULL,
     subject_id text NOT NULL,
+    -- Counted, capped and bounded by this key, never by the spelling a service sent.
+    subject_key text NOT NULL GENERATED ALWAYS AS (telemetry.subject_key(subject_id)) STORED
+        CONSTRAINT raw_events_subject_key_not_empty CHECK (subject_key <> ''),
     device_id text NOT NULL,
     ip_address inet,
-    -- A service name from the operators' closed vocabulary, never text a user typed: the anonymised table
-    -- groups by it, so it must not be able to carry an identifier.
-    service text NOT NULL CONSTRAINT raw_events_service_is_a_name CHECK (service ~ '^[a-z][a-z0-9-]{0,62}$'),
+    -- Free text as the service sent it; the release maps it onto the configured vocabulary or counts it under
+    -- 'other', so no value that is not in the vocabulary can ever leave the store.
+    service text NOT NULL CONSTRAINT raw_events_service_length CHECK (length(service) <= 200),
+    metric text NOT NULL DEFAULT 'request' CONSTRAINT raw_events_metric_length CHECK (length(metric) <= 200),
     latency_ms double precision NOT NULL CONSTRAINT raw_events_latency_not_negative CHECK (latency_ms >= 0),
     is_error boolean NOT NULL DEFAULT false
 );
 REVOKE ALL ON TABLE telemetry.raw_events FROM PUBLIC;
 
--- The anonymisation step probes and scans one hour at a time by observed_at.
+-- The release scans one hour at a time by observed_at, in time order as telemetry arrives.
 CREATE INDEX IF NOT EXISTS raw_events_observed_at_idx ON telemetry.raw_events (observed_at);
 
 DO $migration$
