@@ -52,7 +52,7 @@ SERVICES = (
 LOAD = """
 INSERT INTO telemetry.raw_events
     (observed_at, subject_id, device_id, ip_address, service, latency_ms, is_error)
-SELECT %(first_hour)s::timestamptz + (i - 1) * (interval '{hours} hours' / {rows}),
+SELECT '{first_hour}'::timestamptz + (i - 1) * (interval '{hours} hours' / {rows}),
        CASE WHEN i % 1000 = 0 THEN 'operator-' || (i % 7) ELSE 'subject-' || ((i * 2654435761) % 20000) END,
        'device-' || ((i * 40503) % 30000),
        ('10.' || (i % 250) || '.' || ((i / 250) % 250) || '.' || ((i * 31) % 250))::inet,
@@ -130,6 +130,7 @@ def main() -> None:
         now = eu.store.query(STORE_DATABASE, "SELECT date_trunc('hour', now(), 'UTC')")[0][0]
         first_hour = now - timedelta(hours=HOURS + 2 + arguments.single_hour_releases)
         load = LOAD.format(
+            first_hour=first_hour.isoformat(),
             hours=HOURS,
             rows=arguments.rows,
             services=", ".join(f"'{service}'" for service in SERVICES),
@@ -137,7 +138,7 @@ def main() -> None:
         )
         started = time.perf_counter()
         with eu.store.connect(STORE_DATABASE) as connection:
-            connection.execute(load.encode(), {"first_hour": first_hour})
+            connection.execute(load.encode())
             connection.execute("VACUUM ANALYZE telemetry.raw_events")
         print(
             f"load: {arguments.rows:,} raw rows in time order over {HOURS} hours"

@@ -565,8 +565,11 @@ def region_specifications(
         specifications[f"{name}-exchange"] = ServerSpecification(
             {
                 **telemetry_sql.EXCHANGE_SERVER_SETTINGS,
+                # A region without peers trusts no client certificate at all.
                 **telemetry_sql.server_tls_settings(
-                    "{directory}/server.crt", "{directory}/server.key", "{directory}/peer-cas.crt"
+                    "{directory}/server.crt",
+                    "{directory}/server.key",
+                    "{directory}/peer-cas.crt" if peers else None,
                 ),
                 **(extra_settings or {}),
             },

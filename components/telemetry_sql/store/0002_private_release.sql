@@ -269,23 +269,25 @@ RETURNS TABLE (service text, metric text, subjects bigint, events bigint, errors
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
 BEGIN ATOMIC
-    WITH per_spelling AS (
-        SELECT e.service, e.metric, e.subject_key,
+    WITH labels AS MATERIALIZED (
+        -- Each spelling seen in the hour, mapped once onto the vocabulary (a few dozen values, not every row).
+        SELECT d.service AS raw_service, d.metric AS raw_metric,
+               coalesce(s.name, 'other') AS service, coalesce(m.name, 'other') AS metric
+        FROM (SELECT DISTINCT e.service, e.metric FROM telemetry.raw_events AS e
+              WHERE e.observed_at >= bucket AND e.observed_at < bucket + interval '1 hour') AS d
+        LEFT JOIN telemetry_admin.vocabulary AS s
+               ON s.dimension = 'service' AND s.name = telemetry_admin.normalised_label(d.service)
+        LEFT JOIN telemetry_admin.vocabulary AS m
+               ON m.dimension = 'metric' AND m.name = telemetry_admin.normalised_label(d.metric)
+    ), labelled AS (
+        SELECT l.service, l.metric, e.subject_key,
                count(*) AS events,
                count(*) FILTER (WHERE e.is_error) AS errors,
                sum(least(e.latency_ms, latency_bound_ms)) AS latency
         FROM telemetry.raw_events AS e
+        JOIN labels AS l ON l.raw_service = e.service AND l.raw_metric = e.metric
         WHERE e.observed_at >= bucket AND e.observed_at < bucket + interval '1 hour'
-        GROUP BY e.service, e.metric, e.subject_key
-    ), labelled AS (
-        SELECT coalesce(s.name, 'other') AS service, coalesce(m.name, 'other') AS metric, p.subject_key,
-               sum(p.events) AS events, sum(p.errors) AS errors, sum(p.latency) AS latency
-        FROM per_spelling AS p
-        LEFT JOIN telemetry_admin.vocabulary AS s
-               ON s.dimension = 'service' AND s.name = telemetry_admin.normalised_label(p.service)
-        LEFT JOIN telemetry_admin.vocabulary AS m
-               ON m.dimension = 'metric' AND m.name = telemetry_admin.normalised_label(p.metric)
-        GROUP BY 1, 2, 3
+        GROUP BY l.service, l.metric, e.subject_key
     ), ranked AS (
         -- A subject's most active groups, chosen from its own rows only.
         SELECT l.*, row_number() OVER (PARTITION BY l.subject_key ORDER BY l.events DESC, l.service, l.metric) AS rank
