@@ -288,20 +288,30 @@ BEGIN ATOMIC
         JOIN labels AS l ON l.raw_service = e.service AND l.raw_metric = e.metric
         WHERE e.observed_at >= bucket AND e.observed_at < bucket + interval '1 hour'
         GROUP BY l.service, l.metric, e.subject_key
-    ), ranked AS (
-        -- A subject's most active groups, chosen from its own rows only.
-        SELECT l.*, row_number() OVER (PARTITION BY l.subject_key ORDER BY l.events DESC, l.service, l.metric) AS rank
-        FROM labelled AS l
+    ), groups_per_subject AS (
+        SELECT l.subject_key, count(*) AS groups FROM labelled AS l GROUP BY l.subject_key
+    ), bounded AS (
+        -- Most subjects touch few groups and are kept whole (hashing, no sort); only the others are ranked
+        -- to keep their most active groups, chosen from their own rows alone.
+        SELECT l.service, l.metric, l.events, l.errors, l.latency
+        FROM labelled AS l JOIN groups_per_subject AS g USING (subject_key)
+        WHERE g.groups <= max_groups_per_subject
+        UNION ALL
+        SELECT r.service, r.metric, r.events, r.errors, r.latency
+        FROM (SELECT l.*, row_number() OVER (PARTITION BY l.subject_key
+                                             ORDER BY l.events DESC, l.service, l.metric) AS rank
+              FROM labelled AS l JOIN groups_per_subject AS g USING (subject_key)
+              WHERE g.groups > max_groups_per_subject) AS r
+        WHERE r.rank <= max_groups_per_subject
     )
-    SELECT r.service, r.metric,
+    SELECT b.service, b.metric,
            count(*),
-           sum(least(r.events, max_events_per_group))::bigint,
-           sum(least(r.errors, max_events_per_group))::bigint,
-           sum(least(round(r.latency * least(1.0, max_events_per_group::double precision / r.events)),
+           sum(least(b.events, max_events_per_group))::bigint,
+           sum(least(b.errors, max_events_per_group))::bigint,
+           sum(least(round(b.latency * least(1.0, max_events_per_group::double precision / b.events)),
                      max_events_per_group::double precision * latency_bound_ms))::bigint
-    FROM ranked AS r
-    WHERE r.rank <= max_groups_per_subject
-    GROUP BY r.service, r.metric;
+    FROM bounded AS b
+    GROUP BY b.service, b.metric;
 END;
 REVOKE ALL ON FUNCTION telemetry_admin.bounded_contributions(timestamptz, integer, integer, integer) FROM PUBLIC;
 
