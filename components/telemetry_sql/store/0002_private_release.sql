@@ -51,113 +51,75 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE RETURN 2.0;
 -- Exact sampling from cryptographic random bytes (Canonne, Kamath and Steinke, "The Discrete Gaussian for
 -- Differential Privacy", 2020, algorithms 1 and 2): integers and rationals only, no floating point.
 
--- A uniform integer in [0, bound), by rejection on the fewest random bits that cover the range.
-CREATE OR REPLACE FUNCTION telemetry_admin.random_below(bound bigint)
-RETURNS bigint
-LANGUAGE plpgsql VOLATILE STRICT PARALLEL RESTRICTED
-SET search_path = pg_catalog, pg_temp
-AS $function$
-DECLARE
-    mask bigint;
-    candidate bigint;
-BEGIN
-    IF bound < 1 OR bound > 4611686018427387904 THEN
-        RAISE EXCEPTION 'random_below: bound % is outside [1, 2^62]', bound USING ERRCODE = 'invalid_parameter_value';
-    END IF;
-    IF bound = 1 THEN
-        RETURN 0;
-    END IF;
-    mask := (1::bigint << length(ltrim((bound - 1)::bit(64)::text, '0'))) - 1;
-    LOOP
-        candidate := ('x' || encode(telemetry_admin.gen_random_bytes(8), 'hex'))::bit(64)::bigint & mask;
-        IF candidate < bound THEN
-            RETURN candidate;
-        END IF;
-    END LOOP;
-END
-$function$;
-
--- Bernoulli(numerator / denominator), exactly.
-CREATE OR REPLACE FUNCTION telemetry_admin.bernoulli(numerator bigint, denominator bigint)
-RETURNS boolean
-LANGUAGE sql VOLATILE STRICT PARALLEL RESTRICTED
-RETURN telemetry_admin.random_below(denominator) < numerator;
-
--- Bernoulli(exp(-gamma)) for a rational gamma in [0, 1], exactly: the number of successive Bernoulli(gamma / k)
--- successes, k = 1, 2, ..., is even with probability exp(-gamma).
-CREATE OR REPLACE FUNCTION telemetry_admin.bernoulli_exp_at_most_one(numerator bigint, denominator bigint)
-RETURNS boolean
-LANGUAGE plpgsql VOLATILE STRICT PARALLEL RESTRICTED
-SET search_path = pg_catalog, pg_temp
-AS $function$
-DECLARE
-    k bigint := 1;
-BEGIN
-    IF numerator < 0 OR denominator < 1 OR numerator > denominator THEN
-        RAISE EXCEPTION 'bernoulli_exp_at_most_one: %/% is not in [0, 1]', numerator, denominator
-            USING ERRCODE = 'invalid_parameter_value';
-    END IF;
-    WHILE telemetry_admin.bernoulli(numerator, denominator * k) LOOP
-        k := k + 1;
-    END LOOP;
-    RETURN k % 2 = 1;
-END
-$function$;
-
--- Bernoulli(exp(-numerator / denominator)) for any non-negative rational, exactly:
--- exp(-whole - remainder / denominator) = exp(-1)^whole * exp(-remainder / denominator).
-CREATE OR REPLACE FUNCTION telemetry_admin.bernoulli_exp(numerator bigint, denominator bigint)
-RETURNS boolean
-LANGUAGE plpgsql VOLATILE STRICT PARALLEL RESTRICTED
-SET search_path = pg_catalog, pg_temp
-AS $function$
-BEGIN
-    IF numerator < 0 OR denominator < 1 THEN
-        RAISE EXCEPTION 'bernoulli_exp: -%/% is not a non-positive exponent', numerator, denominator
-            USING ERRCODE = 'invalid_parameter_value';
-    END IF;
-    FOR step IN 1..numerator / denominator LOOP
-        IF NOT telemetry_admin.bernoulli_exp_at_most_one(1, 1) THEN
-            RETURN false;
-        END IF;
-    END LOOP;
-    RETURN telemetry_admin.bernoulli_exp_at_most_one(numerator % denominator, denominator);
-END
-$function$;
-
 -- Discrete Laplace with scale numerator/denominator: P(x) proportional to exp(-|x| * denominator / numerator).
+-- CKS algorithm 2, with its Bernoulli and uniform draws written out in place (no function call per random
+-- number: the release draws thousands per run). A uniform integer below n: 62 random bits, rejected at or
+-- above the largest multiple of n, reduced modulo n.
 CREATE OR REPLACE FUNCTION telemetry_admin.discrete_laplace(scale_numerator bigint, scale_denominator bigint)
 RETURNS bigint
 LANGUAGE plpgsql VOLATILE STRICT PARALLEL RESTRICTED
 SET search_path = pg_catalog, pg_temp
 AS $function$
 DECLARE
+    two_62 constant bigint := 4611686018427387904;
+    t constant bigint := scale_numerator;
     uniform bigint;
+    bound bigint;
+    candidate bigint;
+    k bigint;
     geometric bigint;
     magnitude bigint;
     negative boolean;
 BEGIN
-    IF scale_numerator < 1 OR scale_denominator < 1 THEN
-        RAISE EXCEPTION 'discrete_laplace: scale %/% is not positive', scale_numerator, scale_denominator
-            USING ERRCODE = 'invalid_parameter_value';
+    IF t < 1 OR scale_denominator < 1 OR t > 1099511627776 THEN
+        RAISE EXCEPTION 'discrete_laplace: scale %/% is not positive with a numerator of at most 2^40',
+            scale_numerator, scale_denominator USING ERRCODE = 'invalid_parameter_value';
     END IF;
     LOOP
-        uniform := telemetry_admin.random_below(scale_numerator);
-        CONTINUE WHEN NOT telemetry_admin.bernoulli_exp(uniform, scale_numerator);
+        -- uniform = random_below(t)
+        LOOP
+            candidate := ('x' || encode(telemetry_admin.gen_random_bytes(8), 'hex'))::bit(64)::bigint & (two_62 - 1);
+            EXIT WHEN candidate < two_62 - two_62 % t;
+        END LOOP;
+        uniform := candidate % t;
+        -- Bernoulli(exp(-uniform / t)): k successive Bernoulli(uniform / (t k)) successes, accepted when k is odd.
+        k := 1;
+        LOOP
+            bound := t * k;
+            LOOP
+                candidate := ('x' || encode(telemetry_admin.gen_random_bytes(8), 'hex'))::bit(64)::bigint & (two_62 - 1);
+                EXIT WHEN candidate < two_62 - two_62 % bound;
+            END LOOP;
+            EXIT WHEN candidate % bound >= uniform;
+            k := k + 1;
+        END LOOP;
+        CONTINUE WHEN k % 2 = 0;
+        -- geometric = successes of Bernoulli(exp(-1)) before the first failure; Bernoulli(exp(-1)) is the same
+        -- k-loop with Bernoulli(1 / k).
         geometric := 0;
-        WHILE telemetry_admin.bernoulli_exp_at_most_one(1, 1) LOOP
+        LOOP
+            k := 1;
+            LOOP
+                LOOP
+                    candidate := ('x' || encode(telemetry_admin.gen_random_bytes(8), 'hex'))::bit(64)::bigint
+                                 & (two_62 - 1);
+                    EXIT WHEN candidate < two_62 - two_62 % k;
+                END LOOP;
+                EXIT WHEN candidate % k <> 0;
+                k := k + 1;
+            END LOOP;
+            EXIT WHEN k % 2 = 0;
             geometric := geometric + 1;
         END LOOP;
-        magnitude := (uniform + scale_numerator * geometric) / scale_denominator;
-        negative := telemetry_admin.bernoulli(1, 2);
+        magnitude := (uniform + t * geometric) / scale_denominator;
+        negative := (('x' || encode(telemetry_admin.gen_random_bytes(1), 'hex'))::bit(8)::integer & 1) = 1;
         CONTINUE WHEN negative AND magnitude = 0;
         RETURN CASE WHEN negative THEN -magnitude ELSE magnitude END;
     END LOOP;
 END
 $function$;
 
-REVOKE ALL ON FUNCTION telemetry_admin.random_below(bigint), telemetry_admin.bernoulli(bigint, bigint),
-    telemetry_admin.bernoulli_exp_at_most_one(bigint, bigint), telemetry_admin.bernoulli_exp(bigint, bigint), telemetry_admin.discrete_laplace(bigint, bigint) FROM PUBLIC;
+REVOKE ALL ON FUNCTION telemetry_admin.discrete_laplace(bigint, bigint) FROM PUBLIC;
 
 -- ---------------------------------------------------------------------------------------------------------
 -- Calibration. Per hour a subject changes at most max_groups groups, and in each group its distinct-subject
