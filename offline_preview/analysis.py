@@ -18,13 +18,13 @@ from pathlib import Path
 from typing import Any
 
 import grpc
-import jsonschema
 import yaml
 from google.protobuf import empty_pb2, json_format, struct_pb2
 from pulumi.runtime import rpc
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
 from offline_preview.launch import LaunchedPack, PolicyPackError
+from offline_preview.policy_schema import validation_errors
 from offline_preview.project import StackSettings
 
 ENFORCEMENT_LEVELS = ("advisory", "mandatory", "remediate", "disabled")
@@ -76,6 +76,7 @@ class PackResult:
     version: str
     path: Path
     violations: list[PolicyViolation] = field(default_factory=list)
+    remediations: list[Remediation] = field(default_factory=list)
     not_applicable: int = 0
     analyzed: int = 0
     cold_start_seconds: float = 0.0
@@ -168,25 +169,45 @@ def _apply_config(result: dict[str, PolicyConfig], given: dict[str, PolicyConfig
 
 
 def reconcile_policy_config(
-    info: analyzer_pb2.AnalyzerInfo, file_config: dict[str, PolicyConfig]
+    info: analyzer_pb2.AnalyzerInfo, file_config: dict[str, PolicyConfig], source: str = "the policy config"
 ) -> dict[str, PolicyConfig]:
-    """Schema defaults, then the pack's initial config, then the file; validated against each schema."""
+    """Schema defaults, then the pack's initial config, then the file; validated against each schema.
+
+    As `ReconcilePolicyPackConfig` and `validatePolicyPackConfig` in pkg/resource/analyzer/config.go, with
+    the errors worded as pkg/engine/update.go reports them (`validating policy config: <pack> <version>
+    <policy>: <error>`, one line each, sorted). A config entry that names no policy of the pack is refused:
+    the CLI refuses one without an enforcement level (`invalid enforcement level ""` from the analyzer's
+    Configure) and would silently ignore one with a level, which hides a typo; here both are refused.
+    """
     result: dict[str, PolicyConfig] = {}
     schemas: dict[str, dict[str, Any]] = {}
     for policy in info.policies:
         properties = json_format.MessageToDict(policy.configSchema.properties) if info.supportsConfig else {}
-        schema_properties = dict(properties)
-        schema_properties["enforcementLevel"] = {"type": "string", "enum": list(ENFORCEMENT_LEVELS)}
-        schema: dict[str, Any] = {"type": "object", "properties": schema_properties}
-        if policy.configSchema.required:
-            schema["required"] = list(policy.configSchema.required)
-        schemas[policy.name] = schema
+        if policy.HasField("configSchema"):
+            schema: dict[str, Any] = {"type": "object"}
+            if properties:
+                schema["properties"] = properties
+            if policy.configSchema.required:
+                schema["required"] = list(policy.configSchema.required)
+            schemas[policy.name] = schema
         defaults = {
             key: value["default"]
             for key, value in properties.items()
             if isinstance(value, dict) and "default" in value
         }
         result[policy.name] = PolicyConfig(_WIRE_TO_LEVEL[policy.enforcementLevel], defaults or None)
+
+    unknown = sorted(name for name in file_config if name != "all" and name not in result)
+    if unknown:
+        raise PolicyPackError(
+            f"{source}: "
+            + ", ".join(repr(name) for name in unknown)
+            + (" is not a policy" if len(unknown) == 1 else " are not policies")
+            + f" of policy pack {info.name!r}; "
+            + "its policies are: "
+            + ", ".join(sorted(result))
+            + " (or `all`). Fix the spelling: a misspelled entry would leave its policy unconfigured."
+        )
 
     initial: dict[str, PolicyConfig] = {}
     for name, config in info.initialConfig.items():
@@ -198,13 +219,19 @@ def reconcile_policy_config(
     errors: list[str] = []
     for name in sorted(schemas):
         properties = (result.get(name) or PolicyConfig()).properties or {}
-        validator = jsonschema.Draft7Validator(schemas[name])
-        for error in sorted(validator.iter_errors(properties), key=lambda e: list(e.absolute_path)):
-            where = ".".join(str(part) for part in error.absolute_path)
-            errors.append(f"{name}: {where + ': ' if where else ''}{error.message}")
+        for error in validation_errors(schemas[name], properties):
+            errors.append(f"validating policy config: {info.name} {info.version}  {name}: {error}")
     if errors:
-        raise PolicyPackError(f"validating policy config for {info.name!r}: " + "; ".join(sorted(errors)))
+        raise PolicyConfigError(sorted(errors))
     return result
+
+
+class PolicyConfigError(PolicyPackError):
+    """The reconciled policy config breaks a policy's schema: one CLI-worded line per error."""
+
+    def __init__(self, errors: list[str]) -> None:
+        super().__init__("\n".join(errors))
+        self.errors = errors
 
 
 # Properties as the engine marshals them for analyzers -------------------------------------------------------
@@ -314,13 +341,24 @@ def analyze_stack_request(registrations: Iterable[dict[str, Any]]) -> analyzer_p
 # The pack process ------------------------------------------------------------------------------------------
 
 
-class PolicyPackProcess:
-    """A started policy pack and a client for its Analyzer service."""
+DEFAULT_CALL_TIMEOUT = 60.0
+"""The time limit of one Analyzer call by default (`--policy-timeout`); real packs answer in milliseconds."""
 
-    def __init__(self, launched: LaunchedPack, startup_timeout: float = 60.0) -> None:
+
+class PolicyPackProcess:
+    """A started policy pack and a client for its Analyzer service; every call has a time limit."""
+
+    def __init__(
+        self,
+        launched: LaunchedPack,
+        startup_timeout: float = 60.0,
+        call_timeout: float = DEFAULT_CALL_TIMEOUT,
+    ) -> None:
         self.launched = launched
         self.pack_dir = launched.pack_dir
         self.process = launched.process
+        self.name = ""
+        self.call_timeout = call_timeout
         self.port = launched.port(startup_timeout)
         self.cold_start_seconds = launched.cold_start_seconds
         self.channel = grpc.insecure_channel(f"127.0.0.1:{self.port}", options=_CHANNEL_OPTIONS)
@@ -331,20 +369,34 @@ class PolicyPackProcess:
         """Launch the pack and connect to it."""
         return cls(LaunchedPack(pack_dir, settings))
 
+    @property
+    def label(self) -> str:
+        """`policy pack <name> (<dir>)`, or the directory alone before the pack has said its name."""
+        return f"policy pack {self.name} ({self.pack_dir})" if self.name else f"policy pack {self.pack_dir}"
+
     def stop(self) -> str:
-        """Close the channel, stop the pack process and return whatever it wrote to stderr."""
+        """Close the channel, stop the pack process and return what it printed besides its port."""
         self.channel.close()
         return self.launched.stop()
 
-    def call(self, method: str, request: Any) -> Any:
-        """Make one Analyzer RPC; a failure carries the pack's own error (its stderr) when it died."""
+    def call(self, method: str, request: Any, subject: str = "") -> Any:
+        """Make one Analyzer RPC within the time limit; a failure names the pack, the call and its subject."""
+        about = f" for {subject}" if subject else ""
         try:
-            return getattr(self.stub, method)(request)
+            return getattr(self.stub, method)(request, timeout=self.call_timeout)
         except grpc.RpcError as error:
-            details = error.details() if hasattr(error, "details") else str(error)
-            stderr = self.launched.stop() if self.process.poll() is not None else ""
-            message = f"policy pack {self.pack_dir}: {method} failed: {details}\n{stderr}".strip()
-            raise PolicyPackError(message) from error
+            code = error.code() if hasattr(error, "code") else None
+            if code == grpc.StatusCode.DEADLINE_EXCEEDED:
+                message = (
+                    f"{self.label}: {method}{about} did not answer within {self.call_timeout:g} s; "
+                    "the pack is stuck or too slow (raise the limit with --policy-timeout if it is only slow)"
+                )
+            else:
+                details = error.details() if hasattr(error, "details") else str(error)
+                message = f"{self.label}: {method}{about} failed: {details}"
+            if self.process.poll() is not None:
+                message += f"\nThe pack exited with code {self.process.returncode}:\n{self.launched.stop()}"
+            raise PolicyPackError(message.strip()) from error
 
 
 def _violations(
@@ -377,29 +429,36 @@ def pack_version(pack_dir: Path, info: analyzer_pb2.AnalyzerInfo) -> str:
 
 
 def configure_pack(
-    pack: PolicyPackProcess, settings: StackSettings, config_path: Path | None
+    pack: PolicyPackProcess, settings: StackSettings | None, config_path: Path | None
 ) -> tuple[analyzer_pb2.AnalyzerInfo, dict[str, PolicyConfig]]:
-    """ConfigureStack, GetAnalyzerInfo, GetPluginInfo and Configure, in the CLI's order."""
-    pack.call(
-        "ConfigureStack",
-        analyzer_pb2.AnalyzerStackConfigureRequest(
-            stack=settings.stack,
-            project=settings.project,
-            organization=settings.organization,
-            dry_run=True,
-            config=settings.config,
-            config_secret_keys=settings.secret_keys,
-            tags={"pulumi:project": settings.project, "pulumi:runtime": settings.runtime.name},
-        ),
-    )
+    """ConfigureStack, GetAnalyzerInfo, GetPluginInfo and Configure, in the CLI's order.
+
+    Followed: LoadLocalPolicyPackAnalyzers and loadPolicyPlugins in pkg/engine/update.go. Without stack
+    settings (`analyze --file`: no program, no stack) there is no ConfigureStack, as in
+    pkg/cmd/pulumi/policy/policy_analyze.go, which loads the packs with no analyzer options.
+    """
+    if settings is not None:
+        pack.call(
+            "ConfigureStack",
+            analyzer_pb2.AnalyzerStackConfigureRequest(
+                stack=settings.stack,
+                project=settings.project,
+                organization=settings.organization,
+                dry_run=True,
+                config=settings.config,
+                config_secret_keys=settings.secret_keys,
+                tags={"pulumi:project": settings.project, "pulumi:runtime": settings.runtime.name},
+            ),
+        )
     info = pack.call("GetAnalyzerInfo", empty_pb2.Empty())
+    pack.name = info.name
     pack.call("GetPluginInfo", empty_pb2.Empty())
     file_config = parse_policy_config_file(config_path) if config_path is not None else {}
     if not info.supportsConfig:
         if config_path is not None:
             raise PolicyPackError(f"policy pack {info.name!r} at {pack.pack_dir} does not support config")
         return info, {}
-    config = reconcile_policy_config(info, file_config)
+    config = reconcile_policy_config(info, file_config, str(config_path) if config_path else "policy config")
     policy_config = {}
     for name, value in config.items():
         if value.enforcement_level not in ENFORCEMENT_LEVELS:
@@ -417,29 +476,173 @@ def configure_pack(
     return info, config
 
 
-def _remediate(
-    pack: PolicyPackProcess, registration: dict[str, Any], by_urn: dict[str, dict[str, Any]]
-) -> tuple[dict[str, Any], list[Any]]:
-    """The engine's first pass: each remediation rewrites the inputs; one that only explains is advisory."""
-    inputs = registration["inputs"]
-    struct = struct_pb2.Struct()
-    struct.update({key: _downgrade_references(value) for key, value in inputs.items()})
-    request = analyzer_pb2.AnalyzeRequest(
-        type=registration["type"],
-        properties=struct,
-        urn=registration["urn"],
-        name=registration["name"],
-        options=_options(registration),
-        provider=_provider(registration, by_urn),
-    )
-    response = pack.call("Remediate", request)
-    advisories = []
-    for remediation in response.remediations:
-        if remediation.diagnostic:
-            advisories.append(remediation)
-        else:
-            inputs = json_format.MessageToDict(remediation.properties)
-    return inputs, advisories
+@dataclass
+class ConfiguredPack:
+    """A pack after Configure: its process, what it said about itself, its reconciled config."""
+
+    process: PolicyPackProcess
+    info: analyzer_pb2.AnalyzerInfo
+    config: dict[str, PolicyConfig]
+    result: PackResult
+
+    @property
+    def remediates(self) -> bool:
+        """Whether a policy is at the remediate level: a pulumi-policy pack answers Remediate only then."""
+        return any(value.enforcement_level == "remediate" for value in self.config.values())
+
+
+@dataclass(frozen=True)
+class Remediation:
+    """One remediation a pack applied before analysis, as the CLI's `[remediate]` lines count them."""
+
+    policy_pack: str
+    policy_pack_version: str
+    policy_name: str
+    urn: str
+    changed: tuple[str, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        """The `--json` shape of a remediation."""
+        return {
+            "policyPack": self.policy_pack,
+            "policyName": self.policy_name,
+            "urn": self.urn,
+            "changedProperties": list(self.changed),
+        }
+
+
+def configure(
+    pack: PolicyPackProcess, settings: StackSettings | None, config_path: Path | None
+) -> ConfiguredPack:
+    """Configure one pack and start its result."""
+    info, config = configure_pack(pack, settings, config_path)
+    version = pack_version(pack.pack_dir, info)
+    result = PackResult(info.name, version, pack.pack_dir, cold_start_seconds=pack.cold_start_seconds)
+    return ConfiguredPack(pack, info, config, result)
+
+
+def _remediate_all(
+    packs: list[ConfiguredPack], registrations: list[dict[str, Any]], by_urn: dict[str, dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The engine's first pass: every pack's remediations, in pack order, before any analysis.
+
+    Followed: the remediation loop of `stepGenerator` in pkg/resource/deploy/step_generator.go: each
+    remediation's properties replace the inputs the next pack (and then every Analyze) sees; a remediation
+    that could only explain itself (an unknown at preview) is an advisory violation.
+    """
+    remediating = [pack for pack in packs if pack.remediates]
+    if not remediating:
+        return registrations
+    result = []
+    for registration in registrations:
+        inputs = registration["inputs"]
+        for pack in remediating:
+            request = analyzer_pb2.AnalyzeRequest(
+                type=registration["type"],
+                properties=analyzer_properties(inputs),
+                urn=registration["urn"],
+                name=registration["name"],
+                options=_options(registration),
+                provider=_provider(registration, by_urn),
+            )
+            response = pack.process.call("Remediate", request, registration["urn"])
+            for remediation in response.remediations:
+                if remediation.diagnostic:
+                    pack.result.violations.append(
+                        PolicyViolation(
+                            remediation.policyPackName or pack.info.name,
+                            pack.result.version,
+                            remediation.policyName,
+                            "advisory",
+                            registration["urn"],
+                            remediation.diagnostic,
+                        )
+                    )
+                elif remediation.HasField("properties"):
+                    new_inputs = json_format.MessageToDict(remediation.properties)
+                    changed = tuple(
+                        sorted(
+                            key
+                            for key in set(inputs) | set(new_inputs)
+                            if not key.startswith("__")
+                            and _plain(inputs.get(key)) != _plain(new_inputs.get(key))
+                        )
+                    )
+                    if changed:
+                        pack.result.remediations.append(
+                            Remediation(
+                                remediation.policyPackName or pack.info.name,
+                                pack.result.version,
+                                remediation.policyName,
+                                registration["urn"],
+                                changed,
+                            )
+                        )
+                    inputs = new_inputs
+        if inputs is not registration["inputs"]:
+            # In a preview the new state's outputs are its (remediated) inputs.
+            registration = {
+                **registration,
+                "inputs": inputs,
+                "outputs": {**registration.get("outputs", {}), **inputs},
+            }
+        result.append(registration)
+    return result
+
+
+def _plain(value: Any) -> Any:
+    """A wire value with references downgraded, for comparing a remediation's before and after."""
+    return json.loads(json.dumps(_downgrade_references(value), sort_keys=True)) if value is not None else None
+
+
+def _analyze(
+    pack: ConfiguredPack,
+    registrations: list[dict[str, Any]],
+    by_urn: dict[str, dict[str, Any]],
+    known: set[str],
+    root: str,
+    workers: int,
+) -> None:
+    """Analyze every registration (a few at once: requests are independent), then AnalyzeStack once."""
+    started = time.perf_counter()
+    result, info = pack.result, pack.info
+    analyzed = [registration for registration in registrations if not registration.get("read")]
+    pool = ThreadPoolExecutor(max_workers=workers)
+    try:
+        futures = [
+            pool.submit(
+                pack.process.call, "Analyze", analyze_request(registration, by_urn), registration["urn"]
+            )
+            for registration in analyzed
+        ]
+        for registration, future in zip(analyzed, futures, strict=True):
+            response = future.result()
+            result.violations.extend(
+                _violations(response, registration["urn"], known, root, info, result.version)
+            )
+            result.not_applicable += len(response.not_applicable)
+    finally:
+        # A failed or stuck call ends the run: the calls not yet made are not made.
+        # Calls in flight end within their time limit, or at once when the channel closes.
+        pool.shutdown(wait=False, cancel_futures=True)
+    stack_response = pack.process.call("AnalyzeStack", analyze_stack_request(registrations), "the stack")
+    result.violations.extend(_violations(stack_response, "", known, root, info, result.version))
+    result.analyze_seconds = time.perf_counter() - started
+    result.analyzed = len(analyzed)
+
+
+def run_packs(
+    packs: list[ConfiguredPack], registrations: list[dict[str, Any]], workers: int = 4
+) -> list[PackResult]:
+    """Remediate through every pack, then analyze with every pack; return what each reported."""
+    by_urn = {registration["urn"]: registration for registration in registrations}
+    known = set(by_urn)
+    root = next((r["urn"] for r in registrations if r["type"] == "pulumi:pulumi:Stack"), "")
+    remediated = _remediate_all(packs, registrations, by_urn)
+    by_urn.update({registration["urn"]: registration for registration in remediated})
+    for pack in packs:
+        _analyze(pack, remediated, by_urn, known, root, workers)
+    return [pack.result for pack in packs]
 
 
 def run_pack(
@@ -449,56 +652,22 @@ def run_pack(
     registrations: list[dict[str, Any]],
     workers: int = 4,
 ) -> PackResult:
-    """Configure the pack, analyze every registration, then the whole stack; return what it reported."""
-    info, config = configure_pack(pack, settings, config_path)
-    version = pack_version(pack.pack_dir, info)
-    result = PackResult(info.name, version, pack.pack_dir, cold_start_seconds=pack.cold_start_seconds)
-    by_urn = {registration["urn"]: registration for registration in registrations}
-    known = set(by_urn)
-    root = next((r["urn"] for r in registrations if r["type"] == "pulumi:pulumi:Stack"), "")
-    analyzed = [registration for registration in registrations if not registration.get("read")]
-    started = time.perf_counter()
-    # A pulumi-policy pack answers Remediate with nothing unless a policy is at the remediate level, so the
-    # engine's remediation pass is only made when one is.
-    if any(value.enforcement_level == "remediate" for value in config.values()):
-        remediated = []
-        for registration in analyzed:
-            inputs, advisories = _remediate(pack, registration, by_urn)
-            remediated.append({**registration, "inputs": inputs})
-            for remediation in advisories:
-                result.violations.append(
-                    PolicyViolation(
-                        remediation.policyPackName or info.name,
-                        version,
-                        remediation.policyName,
-                        "advisory",
-                        registration["urn"],
-                        remediation.diagnostic,
-                    )
-                )
-        analyzed = remediated
-        by_urn.update({registration["urn"]: registration for registration in analyzed})
-    requests = [analyze_request(registration, by_urn) for registration in analyzed]
-    # The engine analyzes each registration as it arrives; requests are independent, so a few run at once.
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        responses = list(pool.map(lambda request: pack.call("Analyze", request), requests))
-    for registration, response in zip(analyzed, responses, strict=True):
-        result.violations.extend(_violations(response, registration["urn"], known, root, info, version))
-        result.not_applicable += len(response.not_applicable)
-    stack_response = pack.call("AnalyzeStack", analyze_stack_request(registrations))
-    result.violations.extend(_violations(stack_response, "", known, root, info, version))
-    result.analyze_seconds = time.perf_counter() - started
-    result.analyzed = len(requests)
-    return result
+    """Configure one pack, analyze every registration, then the whole stack; return what it reported."""
+    return run_packs([configure(pack, settings, config_path)], registrations, workers)[0]
 
 
 __all__ = [
+    "ConfiguredPack",
     "PackResult",
+    "PolicyConfigError",
     "PolicyPackError",
     "PolicyPackProcess",
     "PolicyViolation",
+    "Remediation",
     "analyze_request",
     "analyze_stack_request",
+    "configure",
     "reconcile_policy_config",
     "run_pack",
+    "run_packs",
 ]

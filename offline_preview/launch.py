@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
 import yaml
 
+from offline_preview import processes
 from offline_preview.project import StackSettings, virtualenv_python
 
 ENGINE_ADDRESS = "127.0.0.1:0"
@@ -45,7 +44,12 @@ def pack_interpreter(pack_dir: Path) -> str:
 
 
 class LaunchedPack:
-    """A policy pack process on its way up; `port()` waits for the port it prints first."""
+    """A policy pack process on its way up; `port()` waits for the port it prints first.
+
+    Its stdout after the port line and its whole stderr are drained as they arrive (a pack that prints more
+    than a pipe holds would otherwise block forever) and kept, so the preview can show them as the CLI does:
+    each line as a diagnostic of the pack.
+    """
 
     def __init__(self, pack_dir: Path, settings: StackSettings) -> None:
         self.pack_dir = pack_dir.resolve()
@@ -63,7 +67,8 @@ class LaunchedPack:
             }
         )
         self.started = time.perf_counter()
-        self.process = subprocess.Popen(
+        self._ready_at = 0.0
+        self.process = processes.spawn(
             [
                 pack_interpreter(self.pack_dir),
                 "-u",
@@ -73,23 +78,15 @@ class LaunchedPack:
                 str(self.pack_dir),
             ],
             cwd=self.pack_dir,
-            env=environment,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
+            environment=environment,
         )
-        self._first_line = b""
-        self._ready_at = 0.0
-        self._ready = threading.Event()
-        self._reader = threading.Thread(target=self._read_first_line, daemon=True)
-        self._reader.start()
+        self.stdout = processes.Drain(self.process.stdout, self._mark_ready)
+        self.stderr = processes.Drain(self.process.stderr)
 
-    def _read_first_line(self) -> None:
+    def _mark_ready(self, _line: bytes) -> None:
         """Take the time the port line arrives, however late the preview gets round to asking for it."""
-        assert self.process.stdout is not None
-        self._first_line = self.process.stdout.readline()
-        self._ready_at = time.perf_counter()
-        self._ready.set()
+        if not self._ready_at:
+            self._ready_at = time.perf_counter()
 
     @property
     def cold_start_seconds(self) -> float:
@@ -98,30 +95,34 @@ class LaunchedPack:
 
     def port(self, timeout: float = 60.0) -> int:
         """The pack's gRPC port; a pack that exits or prints anything else has failed to start."""
-        if not self._ready.wait(timeout):
-            self.stop()
-            raise PolicyPackError(
-                f"policy pack {self.pack_dir} did not report its port within {timeout:.0f} s"
-            )
+        if not self.stdout.first_line.wait(timeout):
+            output = self.stop()
+            message = f"policy pack {self.pack_dir} did not report its port within {timeout:.0f} s"
+            raise PolicyPackError(f"{message}\n{output}".strip())
+        first = self.stdout.lines[0] if self.stdout.lines else b""
         try:
-            return int(self._first_line.strip())
+            return int(first.strip())
         except ValueError:
-            stderr = self.stop()
-            output = (self._first_line.decode(errors="replace") + stderr).strip()
-            raise PolicyPackError(f"policy pack {self.pack_dir} failed to start:\n{output}") from None
+            output = self.stop()
+            printed = first.decode(errors="replace") + output
+            message = f"policy pack {self.pack_dir} failed to start:\n{printed}"
+            raise PolicyPackError(message.strip()) from None
+
+    def output(self) -> str:
+        """What the pack printed besides its port: stdout after the first line, then stderr."""
+        return self.stdout.text(skip=1) + self.stderr.text()
+
+    def output_lines(self) -> list[str]:
+        """The pack's output as non-empty lines, as the CLI logs each line of a plugin's output."""
+        return [line for line in self.output().splitlines() if line.strip()]
 
     def stop(self) -> str:
-        """Stop the pack process and return whatever it wrote to stderr."""
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        stderr = self.process.stderr.read() if self.process.stderr and not self.process.stderr.closed else b""
-        self._reader.join(timeout=1)
+        """Stop the pack process (and anything it started) and return what it printed besides its port."""
+        # Even a pack that has exited may have left children in its group.
+        processes.stop(self.process)
+        self.stdout.join(timeout=2)
+        self.stderr.join(timeout=2)
         for stream in (self.process.stdout, self.process.stderr):
             if stream is not None and not stream.closed:
                 stream.close()
-        return stderr.decode(errors="replace")
+        return self.output()

@@ -63,8 +63,11 @@ def run(spec: dict[str, Any]) -> dict[str, Any]:
         package_config.setdefault(package, {})[name] = value
 
     pulumi.runtime.set_all_config(config, secret_keys)
-    cloud = PlausibleCloudMocks(preview=True, default_region=config.get("aws:region", "us-east-1"))
-    monitor = RecordingMonitor(cloud, package_config, set(secret_keys), spec["disabled_default_providers"])
+    dry_run = bool(spec.get("dry_run", True))
+    cloud = PlausibleCloudMocks(preview=dry_run, default_region=config.get("aws:region", "us-east-1"))
+    monitor = RecordingMonitor(
+        cloud, package_config, set(secret_keys), spec["disabled_default_providers"], spec.get("state") or {}
+    )
     diagnostics = _Diagnostics()
     logger = logging.getLogger("offline_preview.program")
     logger.propagate = False
@@ -77,7 +80,7 @@ def run(spec: dict[str, Any]) -> dict[str, Any]:
             engine=mocks.MockEngine(logger),
             project=spec["project"],
             stack=spec["stack"],
-            dry_run=True,
+            dry_run=dry_run,
             organization=spec.get("organization", "organization"),
             root_directory=str(program_dir),
             callbacks=None,

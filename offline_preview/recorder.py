@@ -35,6 +35,8 @@ from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs
 from pulumi.runtime.proto import provider_pb2, resource_pb2
 from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
+from offline_preview.state import classify
+
 ROOT_STACK_TYPE = "pulumi:pulumi:Stack"
 PROVIDER_TYPE_PREFIX = "pulumi:providers:"
 UNKNOWN_ID = rpc.UNKNOWN
@@ -81,6 +83,7 @@ class Registration:
     type: str
     name: str
     custom: bool
+    id: str = ""
     parent: str = ""
     provider: str = ""
     providers: dict[str, str] = field(default_factory=dict)
@@ -142,8 +145,10 @@ class RecordingMonitor(MockMonitor):
         package_config: dict[str, dict[str, str]],
         secret_keys: set[str],
         disabled_default_providers: list[str],
+        state: dict[str, dict[str, Any]] | None = None,
     ) -> None:
         super().__init__(mocks)
+        self.state = state or {}
         self.package_config = package_config
         self.secret_keys = secret_keys
         self.disabled_default_providers = disabled_default_providers
@@ -357,6 +362,8 @@ class RecordingMonitor(MockMonitor):
         response = super().RegisterResource(request)
 
         inputs = struct_to_dict(request.object)
+        if request.custom and response.urn in self.state:
+            self._answer_from_state(request, response, inputs, provider)
         if is_provider:
             if request.version:
                 inputs["version"] = request.version
@@ -377,6 +384,7 @@ class RecordingMonitor(MockMonitor):
             type=request.type,
             name=request.name,
             custom=bool(request.custom),
+            id=response.id,
             parent=request.parent,
             provider=provider,
             providers=dict(request.providers),
@@ -408,6 +416,33 @@ class RecordingMonitor(MockMonitor):
                     providers.setdefault(key, value)
                 self._component_providers[response.urn] = providers
         return response
+
+    def _answer_from_state(self, request: Any, response: Any, inputs: dict[str, Any], provider: str) -> None:
+        """A resource the deployed state holds keeps its id, and its outputs when its inputs did not change.
+
+        As the engine's preview: a `same` step reads its outputs from the old state; an `update` keeps the id
+        and the old outputs, with the new inputs over them (the provider would recompute what depends on
+        them); a `replace` gets a new, unknown id, as a create.
+        """
+        old = self.state[response.urn]
+        new = {
+            "inputs": inputs,
+            "ignore_changes": list(request.ignoreChanges),
+            "replace_on_changes": list(request.replaceOnChanges),
+        }
+        provider_changed = (
+            not request.type.startswith(PROVIDER_TYPE_PREFIX)
+            and provider.rsplit("::", 1)[0] != str(old.get("provider") or "").rsplit("::", 1)[0]
+        )
+        operation, _ = classify(new, old, provider_changed)
+        if operation not in ("same", "update"):
+            return
+        outputs = dict(old.get("outputs") or {})
+        if operation == "update":
+            outputs.update(inputs)
+        response.id = str(old.get("id") or "")
+        response.object.Clear()
+        response.object.update(outputs)
 
     def RegisterResourceOutputs(self, request: Any) -> Any:
         """Keep a component's (or the stack's) registered outputs."""

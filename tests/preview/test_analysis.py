@@ -8,6 +8,7 @@ from pulumi.runtime.proto import analyzer_pb2
 
 from offline_preview.analysis import (
     PolicyConfig,
+    PolicyConfigError,
     PolicyPackError,
     analyze_stack_request,
     analyzer_properties,
@@ -28,6 +29,7 @@ def _info(initial: dict[str, analyzer_pb2.PolicyConfig] | None = None) -> analyz
     )
     return analyzer_pb2.AnalyzerInfo(
         name="pack",
+        version="1.2.0",
         supportsConfig=True,
         policies=[
             analyzer_pb2.PolicyInfo(
@@ -75,12 +77,16 @@ def test_all_sets_every_level_and_a_policy_entry_overrides_it() -> None:
     assert config["labels"].enforcement_level == "disabled"
 
 
-def test_config_that_breaks_a_policys_schema_is_refused_naming_the_policy() -> None:
-    """A missing required key and a value under the minimum both fail validation."""
-    with pytest.raises(PolicyPackError, match=r"retention: .*regions.*required"):
+def test_config_that_breaks_a_policys_schema_is_refused_in_the_clis_words() -> None:
+    """A missing required key and a value under the minimum: pkg/engine/update.go's lines, gojsonschema's words."""
+    with pytest.raises(PolicyConfigError) as missing:
         reconcile_policy_config(_info(), {})
-    with pytest.raises(PolicyPackError, match=r"retention: minimumDays: 3 is less than the minimum of 7"):
+    assert missing.value.errors == ["validating policy config: pack 1.2.0  retention: regions is required"]
+    with pytest.raises(PolicyConfigError) as low:
         reconcile_policy_config(_info(), {"retention": PolicyConfig("", {"regions": [], "minimumDays": 3})})
+    assert low.value.errors == [
+        "validating policy config: pack 1.2.0  retention: minimumDays: Must be greater than or equal to 7"
+    ]
 
 
 def test_properties_keep_unknowns_and_secrets_and_drop_internal_keys() -> None:

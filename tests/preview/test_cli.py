@@ -25,7 +25,20 @@ def test_a_compliant_stack_exits_0_with_the_json_shape_of_the_issue() -> None:
     """Default pack config (<pack>/config/test.json) allows eu-west-1: no mandatory violation."""
     code, document = _json(["-s", "test", "-C", BASIC, "--policy-pack", PACK])
     assert code == 0
-    assert set(document) == {"stack", "resources", "policyViolations"}
+    assert set(document) == {
+        "stack",
+        "resources",
+        "policyViolations",
+        "remediations",
+        "outputs",
+        "changes",
+        "diagnostics",
+        "programOutput",
+        "notes",
+        "error",
+    }
+    assert document["error"] is None and document["changes"] is None
+    assert document["outputs"] == {"replicas": 2, "vpcId": "output<string>"}
     assert document["stack"] == "test"
     key = next(resource for resource in document["resources"] if resource["urn"] == KEY)
     assert key == {
@@ -67,7 +80,7 @@ def test_a_mandatory_violation_exits_1_naming_the_policy_and_resource(tmp_path: 
     }
     text = preview("-s", "test", "-C", BASIC, "--policy-pack", PACK, "--policy-pack-config", str(config))
     assert text.returncode == 1
-    assert "[mandatory]  fixture-region  (aws:kms/key:Key: records-key)" in text.stdout
+    assert "[mandatory]  fixture-region  (aws:kms:Key: records-key)" in text.stdout
     assert "records-key is in eu-west-1" in text.stdout
 
 
@@ -163,6 +176,11 @@ def test_an_invoke_without_a_plausible_answer_is_reported() -> None:
     assert "no plausible offline answer for invoke aws:ec2/getVpc:getVpc" in text.stdout
     as_json = preview("-s", "test", "-C", str(FIXTURES / "transforms"), "--json")
     assert "no plausible offline answer for invoke aws:ec2/getVpc:getVpc" in as_json.stderr
+    diagnostics = json.loads(as_json.stdout)["diagnostics"]
+    assert {
+        "severity": "warning",
+        "message": "no plausible offline answer for invoke aws:ec2/getVpc:getVpc: it returned nothing",
+    } in diagnostics
 
 
 def test_the_map_draws_a_pii_copy_into_another_region_with_the_packs_violations(tmp_path: Path) -> None:
