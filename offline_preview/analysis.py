@@ -452,6 +452,8 @@ def configure_pack(
         )
     info = pack.call("GetAnalyzerInfo", empty_pb2.Empty())
     pack.name = info.name
+    # The CLI's analyzer plugin reports the version of PulumiPolicy.yaml (pulumi-policy's own is "0.0.1").
+    info.version = pack_version(pack.pack_dir, info)
     pack.call("GetPluginInfo", empty_pb2.Empty())
     file_config = parse_policy_config_file(config_path) if config_path is not None else {}
     if not info.supportsConfig:

@@ -417,9 +417,9 @@ def _report(arguments: argparse.Namespace, outcome: Outcome, seconds: float) -> 
     if arguments.json:
         print(json.dumps(document(outcome), indent=2))
         # Warnings also go to stderr, where a CI log shows them beside the JSON a later step reads.
-        for note in outcome.diagnostics:
-            if note["severity"] in ("warning", "error"):
-                print(f"{note['severity']}: {note['message']}", file=sys.stderr)
+        for diagnostic in outcome.diagnostics:
+            if diagnostic["severity"] in ("warning", "error"):
+                print(f"{diagnostic['severity']}: {diagnostic['message']}", file=sys.stderr)
         if outcome.error:
             print(_error_text(outcome.error), file=sys.stderr)
         return
@@ -427,7 +427,7 @@ def _report(arguments: argparse.Namespace, outcome: Outcome, seconds: float) -> 
     if outcome.error is None or outcome.views:
         for line in text_lines(outcome, seconds, mode):
             print(line)
-    else:
+    elif outcome.program_output.strip() or outcome.diagnostics:
         # The program's output and diagnostics (an unanswered invoke is often why it failed) come first.
         for line in text_lines(outcome, seconds, mode, failed=True):
             print(line)

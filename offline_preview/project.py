@@ -75,10 +75,33 @@ def virtualenv_python(base: Path, options: dict[str, Any]) -> Path | None:
     return (base / str(virtualenv)).resolve() / "bin" / "python"
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A YAML loader that refuses a key given twice in one mapping, as the CLI's YAML decoder does.
+
+    PyYAML keeps the last value silently, so a stack file with `aws:region` twice would preview a region
+    the reader of the file may not see.
+    """
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        """Build the mapping, failing on the first repeated key with its line."""
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    f"duplicate key {key!r} (line {key_node.start_mark.line + 1}); give each key once",
+                    key_node.start_mark,
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
 def _read_yaml(path: Path) -> dict[str, Any]:
     """A YAML mapping from a file, or a ProjectError saying what is wrong with it."""
     try:
-        document = yaml.safe_load(path.read_text())
+        document = yaml.load(path.read_text(), Loader=_UniqueKeyLoader)
     except FileNotFoundError as error:
         raise ProjectError(f"{path} does not exist") from error
     except yaml.YAMLError as error:
@@ -177,9 +200,15 @@ def load_stack(project_dir: Path, stack: str) -> StackSettings:
             f"{stack_path}: `environment` (Pulumi ESC) cannot be resolved offline; inline its values"
         )
 
+    stack_config = stack_file.get("config") or {}
+    if not isinstance(stack_config, dict):
+        raise ProjectError(
+            f"{stack_path}: `config` must be a mapping of keys to values (e.g. `aws:region: eu-west-1`), "
+            f"not a {type(stack_config).__name__}"
+        )
     config: dict[str, str] = {}
     secret_keys: list[str] = []
-    for raw_key, raw_value in (stack_file.get("config") or {}).items():
+    for raw_key, raw_value in stack_config.items():
         key = namespaced(project, str(raw_key))
         if _contains_secure(raw_value):
             secret_keys.append(key)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -18,14 +19,20 @@ UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 SECRET = {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270"}
 
 
-def preview(*arguments: str) -> subprocess.CompletedProcess[str]:
-    """Run `python -m offline_preview preview ...` in a fresh process, as a user or CI would."""
+def preview(
+    *arguments: str, timeout: float = 600, env: dict[str, str] | None = None, command: str = "preview"
+) -> subprocess.CompletedProcess[str]:
+    """Run `python -m offline_preview preview ...` in a fresh process, as a user or CI would.
+
+    `timeout` bounds the run, so that a preview that hangs fails its test rather than blocking the suite.
+    """
     return subprocess.run(
-        [sys.executable, "-m", "offline_preview", "preview", *arguments],
+        [sys.executable, "-m", "offline_preview", command, *arguments],
         cwd=REPOSITORY,
         capture_output=True,
         text=True,
-        timeout=600,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
     )
 
 

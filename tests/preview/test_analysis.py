@@ -9,7 +9,6 @@ from pulumi.runtime.proto import analyzer_pb2
 from offline_preview.analysis import (
     PolicyConfig,
     PolicyConfigError,
-    PolicyPackError,
     analyze_stack_request,
     analyzer_properties,
     reconcile_policy_config,
@@ -78,7 +77,7 @@ def test_all_sets_every_level_and_a_policy_entry_overrides_it() -> None:
 
 
 def test_config_that_breaks_a_policys_schema_is_refused_in_the_clis_words() -> None:
-    """A missing required key and a value under the minimum: pkg/engine/update.go's lines, gojsonschema's words."""
+    """A missing required key, a value under the minimum: update.go's lines in gojsonschema's words."""
     with pytest.raises(PolicyConfigError) as missing:
         reconcile_policy_config(_info(), {})
     assert missing.value.errors == ["validating policy config: pack 1.2.0  retention: regions is required"]
