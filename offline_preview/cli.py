@@ -420,6 +420,8 @@ def _report(arguments: argparse.Namespace, outcome: Outcome, seconds: float) -> 
         for diagnostic in outcome.diagnostics:
             if diagnostic["severity"] in ("warning", "error"):
                 print(f"{diagnostic['severity']}: {diagnostic['message']}", file=sys.stderr)
+        for note in outcome.notes:
+            print(note if note.startswith("warning: ") else f"note: {note}", file=sys.stderr)
         if outcome.error:
             print(_error_text(outcome.error), file=sys.stderr)
         return
@@ -432,7 +434,7 @@ def _report(arguments: argparse.Namespace, outcome: Outcome, seconds: float) -> 
         for line in text_lines(outcome, seconds, mode, failed=True):
             print(line)
     for note in outcome.notes:
-        print(f"note: {note}", file=sys.stderr)
+        print(note if note.startswith("warning: ") else f"note: {note}", file=sys.stderr)
     if outcome.error:
         if outcome.error.startswith("cancelled"):
             print(f"error: {outcome.error.splitlines()[0]}", file=sys.stderr)

@@ -142,6 +142,10 @@ class PlausibleCloudMocks(pulumi.runtime.Mocks):
                     "secretStatus": "active",
                 }
             ]
+        elif args.typ == "aws:ec2/launchTemplate:LaunchTemplate":
+            # A new template is version 1; a node group names the version it launches from.
+            outputs["latestVersion"] = 1
+            outputs["defaultVersion"] = 1
         elif args.typ == "aws:route53/healthCheck:HealthCheck":
             outputs["id"] = f"{_suffix(args.name)}-health-check"
         elif args.typ == "aws:route53/record:Record":

@@ -180,6 +180,8 @@ def _summary_lines(outcome: Outcome, mode: str) -> list[str]:
     for view in outcome.views:
         operation = operations.get(view.urn, "create")
         counts[operation] = counts.get(operation, 0) + 1
+    if outcome.changes is not None:
+        counts["delete"] = len(outcome.changes.deleted_views)
     lines = ["Resources:"]
     for operation, label in (
         ("create", "to create"),
