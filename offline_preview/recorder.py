@@ -68,6 +68,37 @@ def default_provider_name(version: str) -> str:
     return name
 
 
+RESOURCE_SIGNATURE = rpc._special_resource_sig
+
+
+def _downgrade_references(value: Any) -> Any:
+    """Resource references as a provider without reference support gets them: the id, or a component's URN."""
+    if isinstance(value, dict):
+        if value.get(rpc._special_sig_key) == RESOURCE_SIGNATURE:
+            return value["id"] if value.get("id") else value.get("urn", "")
+        return {key: _downgrade_references(inner) for key, inner in value.items()}
+    if isinstance(value, list):
+        return [_downgrade_references(inner) for inner in value]
+    return value
+
+
+def without_references(struct: struct_pb2.Struct) -> struct_pb2.Struct | None:
+    """The struct with resource references downgraded, or None when it holds none.
+
+    The SDK's MockMonitor deserialises a request's properties, and a resource reference deserialises into a
+    new resource object that registers itself through the monitor, from inside the monitor's own call: the
+    program deadlocks. The engine never rehydrates references; the mocks (which stand in for the provider)
+    get the referenced id instead. The recorded inputs keep the reference, as the engine's do.
+    """
+    data = json_format.MessageToDict(struct)
+    downgraded = _downgrade_references(data)
+    if downgraded == data:
+        return None
+    result = struct_pb2.Struct()
+    result.update(downgraded)
+    return result
+
+
 def struct_to_dict(struct: struct_pb2.Struct | None) -> dict[str, Any]:
     """A protobuf Struct as plain JSON data, keeping the wire sentinels for unknowns and secrets."""
     if struct is None:
@@ -341,6 +372,16 @@ class RecordingMonitor(MockMonitor):
             self._record(Registration(urn=urn, type=request.type, name=request.name, custom=False))
             return resource_pb2.RegisterResourceResponse(urn=urn)
 
+        if request.remote:
+            # The engine calls the component provider's Construct, which registers the children; the mocks
+            # would record one childless resource and every policy would pass what it never saw.
+            raise EngineError(
+                f"the offline preview cannot run the multi-language (remote) component {request.type} "
+                f"'{request.name}': its child resources are created by the {package_of(request.type)} "
+                "provider plugin's Construct, which is not available offline, so no policy would see them "
+                "and the verdict would be incomplete. Preview this stack with the Pulumi CLI "
+                "(`pulumi preview --policy-pack ...`)."
+            )
         package = package_of(request.type)
         is_provider = request.type.startswith(PROVIDER_TYPE_PREFIX)
         provider = ""
@@ -359,7 +400,14 @@ class RecordingMonitor(MockMonitor):
                 resolved.provider = provider
                 request = resolved
 
-        response = super().RegisterResource(request)
+        plain = without_references(request.object)
+        if plain is None:
+            response = super().RegisterResource(request)
+        else:
+            for_mocks = resource_pb2.RegisterResourceRequest()
+            for_mocks.CopyFrom(request)
+            for_mocks.object.CopyFrom(plain)
+            response = super().RegisterResource(for_mocks)
 
         inputs = struct_to_dict(request.object)
         if request.custom and response.urn in self.state:
@@ -480,7 +528,7 @@ class RecordingMonitor(MockMonitor):
         )
         self.invokes.append({"token": request.tok, "provider": provider})
         _ensure_event_loop()
-        args = rpc.deserialize_properties(request.args)
+        args = rpc.deserialize_properties(without_references(request.args) or request.args)
         result = self.mocks.call(MockCallArgs(token=request.tok, args=args, provider=provider))
         values, failures = (result, []) if isinstance(result, dict) else (result[0], result[1] or [])
         if not values:

@@ -17,6 +17,8 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 REPOSITORY = Path(__file__).resolve().parents[2]
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 SECRET = {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270"}
+SIGNATURE_KEY = "4dabf18193072939515e22adb298388d"
+RESOURCE_SIGNATURE = "5cf8f73096256a8f31e491e813e4eb8e"
 
 
 def preview(
@@ -38,7 +40,7 @@ def preview(
 
 def record(project: str, stack: str = "test") -> dict[str, dict[str, Any]]:
     """Run a fixture program under the recorder and return its registrations by URN."""
-    run = run_program(load_stack(FIXTURES / project, stack))
+    run = run_program(load_stack(FIXTURES / project, stack), timeout=180)
     return {registration["urn"]: registration for registration in run.registrations}
 
 

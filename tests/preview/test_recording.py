@@ -8,7 +8,7 @@ from offline_preview.inventory import Inventory
 from offline_preview.program import run_program
 from offline_preview.project import load_stack
 
-from .conftest import FIXTURES, SECRET, UNKNOWN, record
+from .conftest import FIXTURES, RESOURCE_SIGNATURE, SECRET, SIGNATURE_KEY, UNKNOWN, preview, record
 
 PREFIX = "urn:pulumi:test::fixture::"
 STACK = PREFIX + "pulumi:pulumi:Stack::fixture-test"
@@ -159,3 +159,27 @@ def test_stack_and_resource_transforms_run_before_the_registration_is_recorded()
     assert raw["protect"] is False
     assert kept["inputs"]["tags"] == {"data-classification": "pii"}
     assert kept["protect"] is True
+
+
+def test_resources_passed_as_inputs_are_recorded_as_references_without_deadlock() -> None:
+    """A custom resource and a component as inputs: recorded as the engine's references, in bounded time."""
+    registrations = record("references")
+    suffix = registrations["urn:pulumi:test::references::random:index/randomId:RandomId::suffix"]
+    keepers = suffix["inputs"]["keepers"]
+    assert keepers["bucket"][SIGNATURE_KEY] == RESOURCE_SIGNATURE
+    assert keepers["bucket"]["urn"].endswith(
+        "fixture:components:Archive$aws:s3/bucket:Bucket::archive-bucket"
+    )
+    assert keepers["archive"][SIGNATURE_KEY] == RESOURCE_SIGNATURE
+    assert keepers["archive"]["urn"] == "urn:pulumi:test::references::fixture:components:Archive::archive"
+    # Only the program's resources: no second copy of a rehydrated reference.
+    assert sum(1 for urn in registrations if urn.endswith("::archive-bucket")) == 1
+
+
+def test_a_remote_component_fails_the_preview_naming_it() -> None:
+    """awsx-style components are built by their plugin: refused, not recorded as one childless resource."""
+    result = preview("-s", "test", "-C", str(FIXTURES / "remote"), timeout=120)
+    assert result.returncode == 2
+    assert "the offline preview cannot run the multi-language (remote) component awsx:ec2:Vpc 'network'" in (
+        result.stderr
+    )
