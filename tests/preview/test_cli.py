@@ -201,3 +201,34 @@ def test_the_map_draws_a_pii_copy_into_another_region_with_the_packs_violations(
     ]
     assert {"⚠ no-pii-replication", "⚠ anonymised-only-replication"} <= set(copy.lines)
     assert "violation" in copy.classes
+
+
+def test_remediations_run_before_analysis_and_every_pack_sees_the_remediated_inputs(tmp_path: Path) -> None:
+    """The engine's order: each pack's remediations first, then every pack analyzes what they produced."""
+    config = tmp_path / "echo.json"
+    config.write_text(
+        json.dumps({"fixture-echo": "advisory", "fixture-region": {"allowedRegions": ["eu-west-1"]}})
+    )
+    remediating = str(FIXTURES / "remediating_pack")
+    arguments = ["-s", "test", "-C", BASIC, "--policy-pack", remediating, "--policy-pack", PACK]
+    empty = tmp_path / "remediating.json"
+    empty.write_text("{}")
+    arguments += ["--policy-pack-config", str(empty), "--policy-pack-config", str(config)]
+    code, document = _json(arguments)
+    assert code == 0
+    remediated = {r["urn"].rsplit("::", 1)[1]: r for r in document["remediations"]}
+    assert set(remediated) == {"archive", "pinned"}
+    assert remediated["archive"]["changedProperties"] == ["tags"]
+    echoed = [
+        json.loads(v["message"].split("\n", 1)[1])
+        for v in document["policyViolations"]
+        if v["policyName"] == "fixture-echo"
+        and v["urn"].endswith("::archive")
+        and v["message"].startswith("Echo.")
+    ]
+    assert echoed[0]["props"]["tags"] == {
+        "data-classification": "anonymised",
+        "remediated-by": "fixture-remediation",
+    }
+    text = preview(*arguments)
+    assert "        - [remediate]  fixture-tag-buckets  (2 resources)" in text.stdout

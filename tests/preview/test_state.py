@@ -114,8 +114,7 @@ def test_analyze_sends_inputs_to_analyze_and_skips_resources_pending_deletion(
             echoed = json.loads(violation["message"].split("\n", 1)[1])
             echoes[echoed["urn"]] = echoed
     assert ARCHIVE not in echoes
-    assert set(echoes[KEY]["props"]) == {"enableKeyRotation", "tags"}
-    assert echoes[KEY]["props"]["enableKeyRotation"] is True
+    assert echoes[KEY]["props"] == {"enableKeyRotation": True, "tags": {"data-classification": "pii"}}
     assert echoes[KEY]["protect"] is True
     assert echoes[KEY]["provider"]["props"]["region"] == "eu-west-1"
 
