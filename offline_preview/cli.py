@@ -11,6 +11,7 @@ Exit codes, one meaning each:
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import sys
@@ -140,14 +141,16 @@ class Outcome:
         return sum(1 for r in self.results for v in r.violations if v.enforcement_level == "mandatory")
 
 
-def _stack_name(stack: str) -> str:
-    """The stack's own name from `NAME`, `org/NAME` or `org/project/NAME`, as the CLI resolves it."""
+def _stack_name(stack: str) -> tuple[str, str | None, str | None]:
+    """(name, organization, project) from `NAME`, `org/NAME` or `org/project/NAME`, as `pulumi -s`."""
     parts = stack.split("/")
     if len(parts) > 3 or not all(parts):
         raise ProjectError(
             f"invalid stack name {stack!r}: use NAME, org/NAME or org/project/NAME (as `pulumi -s` does)"
         )
-    return parts[-1]
+    organization = parts[0] if len(parts) > 1 else None
+    project = parts[1] if len(parts) == 3 else None
+    return parts[-1], organization, project
 
 
 def _packs(
@@ -257,11 +260,19 @@ def _stop_all(connected: list[Any], launched: list[LaunchedPack]) -> None:
 def _preview(arguments: argparse.Namespace, outcome: Outcome, workdir: Path) -> None:
     """Run the program, run the packs over what it registered; fill `outcome` (raises on failure)."""
     cwd = Path(arguments.cwd).resolve()
-    stack = _stack_name(arguments.stack)
+    stack, organization, project = _stack_name(arguments.stack)
     outcome.stack = stack
     if arguments.diagram:
         _check_writable(Path(arguments.diagram).resolve())
     settings = load_stack(cwd, stack)
+    if project is not None and project != settings.project:
+        raise ProjectError(
+            f"stack {arguments.stack!r} names project {project!r}, "
+            f"but {settings.project_dir / 'Pulumi.yaml'} is project {settings.project!r}"
+        )
+    if organization is not None:
+        # The pack and the program see the organization the stack name gives, as under the CLI.
+        settings = dataclasses.replace(settings, organization=organization)
     outcome.project = settings.project
     packs, outcome.notes = _packs(arguments.policy_pack, arguments.policy_pack_config, cwd, stack, True)
     state = None

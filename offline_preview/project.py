@@ -163,6 +163,148 @@ def config_string(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"))
 
 
+def parse_key(project: str, raw: str, where: Path) -> str:
+    """A config key as `config.ParseKey` reads it (sdk/go/common/resource/config/key.go), namespaced.
+
+    `name` -> `<project>:name`; `ns:name` stays; the legacy `ns:config:name` becomes `ns:name`; anything
+    else is refused with the CLI's message.
+    """
+    colons = raw.count(":")
+    if colons == 0:
+        return f"{project}:{raw}"
+    if colons == 1:
+        return raw
+    parts = raw.split(":")
+    if colons == 2 and parts[1] == "config" and parts[0] and parts[2]:
+        return f"{parts[0]}:{parts[2]}"
+    raise ProjectError(
+        f"{where}: could not parse {raw} as a configuration key "
+        "(configuration keys should be of the form `<namespace>:<name>`)"
+    )
+
+
+_TYPES = ("string", "integer", "boolean", "array", "object")
+
+
+def _declarations(project: str, raw: Any, path: Path) -> dict[str, tuple[str, dict[str, Any]]]:
+    """The project's config declarations, shorthand rewritten and checked as `Project.Validate` checks them.
+
+    Followed: RewriteShorthandConfigValues and Project.Validate in sdk/go/common/workspace/project.go.
+    """
+    if raw is None or isinstance(raw, str):
+        return {}
+    if not isinstance(raw, dict):
+        raise ProjectError(f"{path}: `config` must be a mapping of keys to declarations")
+    result: dict[str, tuple[str, dict[str, Any]]] = {}
+    for raw_key, declaration in raw.items():
+        name = str(raw_key)
+        own = ":" not in name or name.startswith(f"{project}:")
+        if _is_primitive(declaration) or isinstance(declaration, list):
+            declaration = {"default": declaration} if own else {"value": declaration}
+        if not isinstance(declaration, dict):
+            raise ProjectError(f"{path}: configuration key '{name}' must be a value or a mapping")
+        kind = declaration.get("type")
+        if own:
+            if kind is not None and kind not in _TYPES:
+                raise ProjectError(
+                    f"{path}: configuration key '{name}' has type {kind!r}; allowed: {', '.join(_TYPES)}"
+                )
+            if kind == "array" and declaration.get("items") is None:
+                raise ProjectError(
+                    f"{path}: The configuration key '{name}' declares an array but does not specify the "
+                    "underlying type via the 'items' attribute"
+                )
+            default = declaration.get("default")
+            if (
+                isinstance(kind, str)
+                and "default" in declaration
+                and not config_value_matches(kind, declaration.get("items"), default)
+            ):
+                raise ProjectError(
+                    f"{path}: The default value specified for configuration key '{name}' is not of the "
+                    f"expected type '{_type_name(kind, declaration.get('items'))}'"
+                )
+        else:
+            if kind is not None:
+                raise ProjectError(
+                    f"{path}: Configuration key '{name}' is not namespaced by the project and should not "
+                    "define a type"
+                )
+            if "default" in declaration:
+                raise ProjectError(
+                    f"{path}: Configuration key '{name}' is not namespaced by the project and should not "
+                    "define a default value. Did you mean to use the 'value' attribute instead of 'default'?"
+                )
+            if "value" not in declaration:
+                raise ProjectError(
+                    f"{path}: Configuration key '{name}' is namespaced and must provide an attribute 'value'"
+                )
+        result[name] = (parse_key(project, name, path), declaration)
+    return result
+
+
+def _required(project: str, key: str, declaration: dict[str, Any]) -> bool:
+    """A project key with neither a default nor a value must come from the stack."""
+    return key.startswith(f"{project}:") and "default" not in declaration and "value" not in declaration
+
+
+def _format_missing(keys: list[str]) -> str:
+    """`'a'`, `'a' and 'b'`, `'a', 'b' and 'c'`, as the CLI lists missing keys."""
+    quoted = [f"'{key}'" for key in sorted(keys)]
+    if len(quoted) == 1:
+        return quoted[0]
+    return ", ".join(quoted[:-1]) + " and " + quoted[-1]
+
+
+def _type_name(kind: str, items: Any) -> str:
+    """`array<string>` for typed arrays, else the type (InferFullTypeName)."""
+    if isinstance(items, dict) and isinstance(items.get("type"), str):
+        return f"array<{_type_name(items['type'], items.get('items'))}>"
+    return kind
+
+
+def config_value_matches(kind: str, items: Any, value: Any) -> bool:
+    """`ValidateConfigValue`: strings, integers (or integral text), booleans (or `true`/`false`), ..."""
+    if kind == "string":
+        return isinstance(value, str)
+    if kind == "integer":
+        if isinstance(value, bool):
+            return False
+        if isinstance(value, int) or (isinstance(value, float) and value.is_integer()):
+            return True
+        if isinstance(value, str):
+            try:
+                int(value, 10)
+            except ValueError:
+                return False
+            return True
+        return False
+    if kind == "boolean":
+        return isinstance(value, bool) or value in ("true", "false")
+    if kind == "object":
+        return isinstance(value, dict)
+    if not isinstance(value, list) or not isinstance(items, dict):
+        return False
+    return all(config_value_matches(str(items.get("type")), items.get("items"), item) for item in value)
+
+
+def _validate_stack_value(stack: str, raw_key: str, declaration: dict[str, Any], value: Any) -> list[str]:
+    """validateStackConfigValue (pkg/workspace/config.go): secret keys encrypted, values of their type."""
+    if declaration.get("secret") and not _contains_secure(value):
+        return [f"Stack '{stack}' with configuration key '{raw_key}' must be encrypted as it's secret"]
+    if _contains_secure(value):
+        # Only the stack's secrets provider could decrypt it to check its type.
+        return []
+    content = config_string(value) if _is_primitive(value) else value
+    kind = str(declaration["type"])
+    if not config_value_matches(kind, declaration.get("items"), content):
+        return [
+            f"Stack '{stack}' with configuration key '{raw_key}' must be of type "
+            f"'{_type_name(kind, declaration.get('items'))}'"
+        ]
+    return []
+
+
 def load_stack(project_dir: Path, stack: str) -> StackSettings:
     """Read the project file and the stack's config file, applying project defaults as the CLI does."""
     project_dir = project_dir.resolve()
@@ -208,37 +350,41 @@ def load_stack(project_dir: Path, stack: str) -> StackSettings:
         )
     config: dict[str, str] = {}
     secret_keys: list[str] = []
+    stack_values: dict[str, Any] = {}
     for raw_key, raw_value in stack_config.items():
-        key = namespaced(project, str(raw_key))
+        key = parse_key(project, str(raw_key), stack_path)
+        stack_values[key] = raw_value
         if _contains_secure(raw_value):
             secret_keys.append(key)
         config[key] = config_string(_without_secure(raw_value))
 
     project_config = project_file.get("config")
-    missing: list[str] = []
-    if isinstance(project_config, dict):
-        for raw_key in sorted(project_config):
-            declaration = project_config[raw_key]
-            key = namespaced(project, str(raw_key))
-            if _is_primitive(declaration) or isinstance(declaration, list):
-                # Shorthand: a project key's bare value is its default, another package's is its value.
-                declaration = (
-                    {"default": declaration} if key.startswith(f"{project}:") else {"value": declaration}
-                )
-            if not isinstance(declaration, dict) or key in config:
-                continue
-            if "default" in declaration:
-                config[key] = config_string(declaration["default"])
-            elif "value" in declaration:
-                config[key] = config_string(declaration["value"])
-            elif key.startswith(f"{project}:"):
-                missing.append(str(raw_key))
+    declarations = _declarations(project, project_config, project_path)
+    missing = [
+        raw
+        for raw, (key, declaration) in declarations.items()
+        if key not in config and _required(project, key, declaration)
+    ]
     if missing:
         raise ProjectError(
-            f"stack `{stack}` is missing configuration value(s) required by {project_path.name}: "
-            + ", ".join(missing)
-            + f"; set them in {stack_path.name}"
+            f"Stack '{stack}' is missing configuration value{'s' if len(missing) > 1 else ''} "
+            + _format_missing(missing)
+            + f" (required by {project_path}); set {'them' if len(missing) > 1 else 'it'} in {stack_path} "
+            "with `pulumi config set`"
         )
+    errors = []
+    for raw_key in sorted(declarations):
+        key, declaration = declarations[raw_key]
+        if key in config:
+            if isinstance(declaration.get("type"), str):
+                errors.extend(_validate_stack_value(stack, raw_key, declaration, stack_values.get(key)))
+            continue
+        if "default" in declaration:
+            config[key] = config_string(declaration["default"])
+        elif "value" in declaration:
+            config[key] = config_string(declaration["value"])
+    if errors:
+        raise ProjectError(f"{stack_path}:\n" + "\n".join(errors))
 
     return StackSettings(
         project=project,

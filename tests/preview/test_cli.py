@@ -232,3 +232,13 @@ def test_remediations_run_before_analysis_and_every_pack_sees_the_remediated_inp
     }
     text = preview(*arguments)
     assert "        - [remediate]  fixture-tag-buckets  (2 resources)" in text.stdout
+
+
+def test_fully_qualified_stack_names_are_accepted_as_the_cli_accepts_them() -> None:
+    """`org/stack` and `org/project/stack` read Pulumi.<stack>.yaml; a wrong project is refused."""
+    for name in ("acme/test", "acme/fixture/test"):
+        code, document = _json(["-s", name, "-C", BASIC, "--policy-pack", PACK])
+        assert code == 0 and document["stack"] == "test"
+    wrong = preview("-s", "acme/shop/test", "-C", BASIC)
+    assert wrong.returncode == 2
+    assert "stack 'acme/shop/test' names project 'shop'" in wrong.stderr

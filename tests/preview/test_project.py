@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -87,7 +88,7 @@ def test_secure_values_become_secret_placeholders(tmp_path: Path) -> None:
 
 def test_a_required_project_key_missing_from_the_stack_is_refused(tmp_path: Path) -> None:
     """As `pulumi preview` refuses it, naming the key."""
-    with pytest.raises(ProjectError, match=r"missing configuration value.*Pulumi.yaml: shop:required"):
+    with pytest.raises(ProjectError, match=r"Stack 'dev' is missing configuration value 'shop:required'"):
         load_stack(_project(tmp_path, stack="config:\n  aws:region: eu-west-1\n"), "dev")
 
 
@@ -101,3 +102,76 @@ def test_the_virtualenv_named_in_runtime_options_is_the_interpreter(tmp_path: Pa
     """The language host runs the program with `<project>/<virtualenv>/bin/python`."""
     settings = load_stack(_project(tmp_path), "dev")
     assert settings.python_executable() == (tmp_path / "venv").resolve() / "bin" / "python"
+
+
+@pytest.mark.parametrize(
+    ("project_config", "stack_config", "message"),
+    [
+        (
+            "  shop:size:\n    type: integer\n",
+            "  shop:size: large\n",
+            "Stack 'dev' with configuration key 'shop:size' must be of type 'integer'",
+        ),
+        (
+            "  zones:\n    type: array\n    items:\n      type: string\n",
+            "  zones: [1, 2]\n",
+            "key 'zones' must be of type 'array<string>'",
+        ),
+        ("  flag:\n    type: boolean\n", "  flag: 'yes'\n", "key 'flag' must be of type 'boolean'"),
+        (
+            "  token:\n    type: string\n    secret: true\n",
+            "  token: plain-text\n",
+            "key 'token' must be encrypted as it's secret",
+        ),
+        (
+            "  size:\n    type: integer\n    default: big\n",
+            "",
+            "The default value specified for configuration key 'size' is not of the expected type 'integer'",
+        ),
+        (
+            "  zones:\n    type: array\n",
+            "",
+            "declares an array but does not specify the underlying type via the 'items' attribute",
+        ),
+        (
+            "  aws:region:\n    type: string\n",
+            "",
+            "Configuration key 'aws:region' is not namespaced by the project and should not define a type",
+        ),
+        (
+            "  aws:region:\n    default: eu-west-1\n",
+            "",
+            "Did you mean to use the 'value' attribute instead of 'default'?",
+        ),
+        ("", "  a:b:c: 1\n", "could not parse a:b:c as a configuration key"),
+    ],
+)
+def test_project_config_is_validated_as_the_cli_validates_it(
+    tmp_path: Path, project_config: str, stack_config: str, message: str
+) -> None:
+    """pkg/workspace/config.go and Project.Validate: types, secrets, namespaces, keys, in the CLI's words."""
+    project = "name: shop\nruntime: python\nconfig:\n" + (project_config or "  unused: 1\n")
+    stack = "config:\n  aws:region: eu-west-1\n" + stack_config
+    with pytest.raises(ProjectError, match=re.escape(message)):
+        load_stack(_project(tmp_path, project, stack), "dev")
+
+
+def test_integral_text_and_literal_booleans_pass_their_types_and_secure_values_are_not_typed(
+    tmp_path: Path,
+) -> None:
+    """The stack passes primitives as text: `"3"` is an integer, `"true"` a boolean; ciphertext is opaque."""
+    project = (
+        "name: shop\nruntime: python\nconfig:\n  size:\n    type: integer\n  flag:\n    type: boolean\n"
+        "  token:\n    type: integer\n    secret: true\n"
+    )
+    stack = "config:\n  size: 3\n  flag: true\n  token:\n    secure: v1:abc\n"
+    settings = load_stack(_project(tmp_path, project, stack), "dev")
+    assert settings.config["shop:size"] == "3" and settings.config["shop:flag"] == "true"
+
+
+def test_legacy_config_keys_are_read_as_the_cli_reads_them(tmp_path: Path) -> None:
+    """`aws:config:region` is the old spelling of `aws:region` (config.ParseKey)."""
+    stack = "config:\n  aws:config:region: eu-west-1\n  shop:required: x\n"
+    settings = load_stack(_project(tmp_path, stack=stack), "dev")
+    assert settings.config["aws:region"] == "eu-west-1"
+    assert "aws:config:region" not in settings.config
