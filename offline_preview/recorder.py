@@ -44,6 +44,9 @@ UNKNOWN_ID = rpc.UNKNOWN
 
 SECRET_SIGNATURE = {rpc._special_sig_key: rpc._special_secret_sig}
 
+DYNAMIC_PROVIDER_PACKAGES = ("pulumi-nodejs", "pulumi-python")
+"""The packages of dynamic providers, whose default provider gets the stack's whole config."""
+
 
 class EngineError(Exception):
     """A registration the engine itself would refuse, with the engine's message."""
@@ -236,9 +239,18 @@ class RecordingMonitor(MockMonitor):
             name = default_provider_name(version)
             urn = self.make_urn("", provider_type, name)
             inputs: dict[str, Any] = {}
-            for config_name, value in self.package_config.get(package, {}).items():
-                secret = f"{package}:{config_name}" in self.secret_keys
-                inputs[config_name] = {**SECRET_SIGNATURE, "value": value} if secret else value
+            # Followed: Target.GetPackageConfig in pkg/resource/deploy/target.go: a provider gets its own
+            # package's keys without the namespace, a dynamic provider the whole config, namespace kept.
+            dynamic = package in DYNAMIC_PROVIDER_PACKAGES
+            for config_package, names in self.package_config.items():
+                if not dynamic and config_package != package:
+                    continue
+                for config_name, value in names.items():
+                    full = f"{config_package}:{config_name}"
+                    secret = full in self.secret_keys
+                    inputs[full if dynamic else config_name] = (
+                        {**SECRET_SIGNATURE, "value": value} if secret else value
+                    )
             if version:
                 inputs["version"] = version
             # The mocks learn the provider's region from its inputs, as a provider learns it from its config.

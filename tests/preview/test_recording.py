@@ -183,3 +183,14 @@ def test_a_remote_component_fails_the_preview_naming_it() -> None:
     assert "the offline preview cannot run the multi-language (remote) component awsx:ec2:Vpc 'network'" in (
         result.stderr
     )
+
+
+def test_a_dynamic_providers_default_provider_gets_the_whole_namespaced_config() -> None:
+    """Target.GetPackageConfig: every key keeps its namespace (`aws:region`); secrets stay secret."""
+    registrations = record("dynamic")
+    provider = next(r for r in registrations.values() if r["type"] == "pulumi:providers:pulumi-python")
+    inputs = provider["inputs"]
+    assert inputs["aws:region"] == "eu-west-1"
+    assert inputs["dynamic:greeting"] == "hello"
+    assert inputs["dynamic:token"] == {**SECRET, "value": "[secret]"}
+    assert "region" not in inputs
