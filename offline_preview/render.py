@@ -156,6 +156,9 @@ def output_value(value: Any) -> Any:
         return {key: output_value(inner) for key, inner in value.items()}
     if isinstance(value, list):
         return [output_value(inner) for inner in value]
+    if isinstance(value, float) and value.is_integer():
+        # Protobuf carries every number as a double; the program exported an integer.
+        return int(value)
     return value
 
 

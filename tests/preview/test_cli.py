@@ -242,3 +242,32 @@ def test_fully_qualified_stack_names_are_accepted_as_the_cli_accepts_them() -> N
     wrong = preview("-s", "acme/shop/test", "-C", BASIC)
     assert wrong.returncode == 2
     assert "stack 'acme/shop/test' names project 'shop'" in wrong.stderr
+
+
+def test_the_tree_shows_display_names_parentless_resources_under_the_stack_and_the_outputs() -> None:
+    """As the CLI: `aws:s3:Bucket`, `random:index:RandomId`; top-level resources under the stack row."""
+    result = preview("-s", "test", "-C", BASIC, "--policy-pack", PACK)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    stack = next(index for index, line in enumerate(lines) if "pulumi:pulumi:Stack" in line)
+    assert lines[stack].startswith(" +   pulumi:pulumi:Stack")
+    assert any(line.startswith(" +   ├─ aws:s3:Bucket") and " archive " in line for line in lines)
+    assert any(line.startswith(" +   └─ random:index:RandomId") for line in lines)
+    assert any(line.startswith(" +   │  ├─ aws:kms:Key") for line in lines)
+    assert "aws:s3/bucket:Bucket" not in result.stdout
+    outputs = lines.index("Outputs:")
+    assert lines[outputs + 1 : outputs + 3] == ["    replicas: 2", "    vpcId: output<string>"]
+
+
+def test_display_names_follow_the_clis_rule() -> None:
+    """tokens.Type.DisplayName: only a module file named after the type in camelCase is dropped."""
+    from offline_preview.render import display_name
+
+    assert display_name("random:index/randomPassword:RandomPassword") == "random:index:RandomPassword"
+    assert display_name("aws:ec2/vpc:Vpc") == "aws:ec2:Vpc"
+    assert (
+        display_name("kubernetes:networking.k8s.io/v1:NetworkPolicy")
+        == "kubernetes:networking.k8s.io/v1:NetworkPolicy"
+    )
+    assert display_name("residency:components:PiiDatabase") == "residency:components:PiiDatabase"
+    assert display_name("pulumi:pulumi:Stack") == "pulumi:pulumi:Stack"
