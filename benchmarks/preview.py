@@ -32,6 +32,7 @@ UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 PREFIX = "urn:pulumi:eu::residency::"
 PROVIDER = PREFIX + "pulumi:providers:aws::aws-eu-west-1"
 REPEATS = 3
+SCALE_COUNTS = (100, 1000, 10000)
 
 
 def machine() -> str:
@@ -74,6 +75,159 @@ def cold_starts(pack: Path, stack: str) -> list[float]:
         times.append(launched.cold_start_seconds)
         launched.stop()
     return times
+
+
+SCALE_PROGRAM = """\
+import os
+
+import pulumi
+import pulumi_aws as aws
+
+count = int(os.environ["SCALE_RESOURCES"])
+provider = aws.Provider("eu", region="eu-west-1")
+for index in range(count):
+    aws.s3.Bucket(
+        f"bucket-{index}",
+        tags={"data-classification": "anonymised", "index": str(index)},
+        opts=pulumi.ResourceOptions(provider=provider),
+    )
+pulumi.export("count", count)
+"""
+
+BARE_RUNTIME = """\
+import asyncio, runpy, sys
+import pulumi
+from pulumi.runtime.stack import wait_for_rpcs
+
+class Mocks(pulumi.runtime.Mocks):
+    def new_resource(self, args):
+        return (None, args.inputs)
+    def call(self, args):
+        return {}
+
+loop = asyncio.new_event_loop()
+asyncio.set_event_loop(loop)
+pulumi.runtime.set_mocks(Mocks(), project="scale", stack="bench", preview=True)
+runpy.run_path(sys.argv[1], run_name="__main__")
+loop.run_until_complete(wait_for_rpcs())
+"""
+"""The SDK's own mock runtime on the same program, as unit tests use it: `set_mocks`, then the RPCs."""
+
+BARE_STACK = """\
+import asyncio, runpy, sys
+import pulumi
+from google.protobuf import empty_pb2
+from pulumi.runtime import mocks, settings
+from pulumi.runtime.stack import run_in_stack
+
+class Mocks(pulumi.runtime.Mocks):
+    def new_resource(self, args):
+        return (None, args.inputs)
+    def call(self, args):
+        return {}
+
+monitor = mocks.MockMonitor(Mocks())
+features = set(monitor.GetDeploymentInfo(empty_pb2.Empty()).supportedFeatures)
+settings.configure(mocks.MockSettings(monitor=monitor, monitor_features=features,
+    engine=mocks.MockEngine(None), project="scale", stack="bench", dry_run=True,
+    organization="organization", callbacks=None))
+loop = asyncio.new_event_loop()
+asyncio.set_event_loop(loop)
+loop.run_until_complete(run_in_stack(lambda: runpy.run_path(sys.argv[1], run_name="__main__")))
+"""
+"""The same mocks run as the Python language host runs a program (`run_in_stack`), which the preview does."""
+
+
+def scale_project(directory: Path) -> Path:
+    """A project whose program declares SCALE_RESOURCES buckets behind one explicit provider."""
+    (directory / "Pulumi.yaml").write_text("name: scale\nruntime: python\n")
+    (directory / "Pulumi.bench.yaml").write_text("config:\n  aws:region: eu-west-1\n")
+    (directory / "__main__.py").write_text(SCALE_PROGRAM)
+    return directory
+
+
+def _measured(arguments: list[str], count: int, cwd: Path) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds (the whole process tree) and peak memory (MiB, its largest process)."""
+    environment = {**os.environ, "SCALE_RESOURCES": str(count)}
+    started = time.perf_counter()
+    process = subprocess.Popen(arguments, cwd=cwd, env=environment, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode not in (0, 1):
+        raise SystemExit(f"{arguments} failed with exit code {process.returncode}")
+    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+Figure = tuple[float, float, float]
+
+
+def scale(counts: tuple[int, ...]) -> list[tuple[int, Figure, Figure, Figure]]:
+    """For each size: (wall, CPU, MiB) of the preview, of `set_mocks` alone and of `run_in_stack` alone."""
+    import tempfile
+
+    figures = []
+    with tempfile.TemporaryDirectory(prefix="offline-preview-bench-") as directory:
+        project = scale_project(Path(directory))
+        command = [
+            sys.executable,
+            "-m",
+            "offline_preview",
+            "preview",
+            "-s",
+            "bench",
+            "-C",
+            str(project),
+            "--json",
+        ]
+        main = str(project / "__main__.py")
+        for count in counts:
+            preview = _measured(command, count, ROOT)
+            bare = _measured([sys.executable, "-c", BARE_RUNTIME, main], count, project)
+            stack = _measured([sys.executable, "-c", BARE_STACK, main], count, project)
+            figures.append((count, preview, bare, stack))
+    return figures
+
+
+def print_scale(counts: tuple[int, ...]) -> None:
+    """The preview against the SDK's bare mock runtime: wall, CPU and peak memory, and their ratios.
+
+    CPU seconds are the fairer ratio on a shared machine (wall time also measures the other jobs). Two
+    baselines: `set_mocks` as unit tests use it, and the same mocks under `run_in_stack`, the language host's
+    way of running a program, which the preview keeps (stack outputs, errors and shutdown as the engine sees
+    them).
+    """
+    print(
+        "Preview of synthetic programs (N buckets, no pack) vs the SDK's bare mock runtime, fresh processes:"
+    )
+    header = (
+        "resources",
+        "wall s",
+        "CPU s",
+        "MiB",
+        "mocks CPU",
+        "MiB",
+        "stack CPU",
+        "MiB",
+        "vs mocks",
+        "vs stack",
+    )
+    print("  " + "  ".join(f"{title:>9}" for title in header))
+    for count, (wall, cpu, memory), (_, bare_cpu, bare_memory), (_, stack_cpu, stack_memory) in scale(counts):
+        cells = [
+            str(count),
+            f"{wall:.2f}",
+            f"{cpu:.2f}",
+            f"{memory:.0f}",
+            f"{bare_cpu:.2f}",
+            f"{bare_memory:.0f}",
+            f"{stack_cpu:.2f}",
+            f"{stack_memory:.0f}",
+            f"{cpu / bare_cpu:.2f}x/{memory / bare_memory:.2f}x",
+            f"{cpu / stack_cpu:.2f}x/{memory / stack_memory:.2f}x",
+        ]
+        print("  " + "  ".join(f"{cell:>9}" for cell in cells), flush=True)
+    print("  (ratios: CPU/memory; goal within 1.2x)")
 
 
 def synthetic(count: int) -> list[dict[str, Any]]:
@@ -185,7 +339,11 @@ def throughput(pack: Path, counts: tuple[int, ...]) -> list[tuple[int, float, fl
 
 
 def main() -> None:
-    """Print every figure."""
+    """Print every figure (`--scale-only` prints only the scale table)."""
+    if "--scale-only" in sys.argv:
+        print(f"Machine: {machine()}")
+        print_scale(SCALE_COUNTS)
+        return
     pack = ROOT / "policies"
     print(f"Machine: {machine()}")
     print()
@@ -198,6 +356,8 @@ def main() -> None:
     starts = cold_starts(pack, "eu")
     print(f"Policy pack cold start (process start to port printed, min / median of {len(starts)}):")
     print(f"  {min(starts):.3f} s / {statistics.median(starts):.3f} s")
+    print()
+    print_scale(SCALE_COUNTS)
     print()
     print("Analyze throughput (real pack, eu config, synthetic resources):")
     header = ("resources", "Analyze s", "resources/s", "AnalyzeStack s", "ms/resource")

@@ -85,7 +85,20 @@ def _downgrade_references(value: Any) -> Any:
     return value
 
 
-def without_references(struct: struct_pb2.Struct) -> struct_pb2.Struct | None:
+def _has_reference(value: Any) -> bool:
+    """Whether a wire value holds a resource reference anywhere."""
+    if isinstance(value, dict):
+        if value.get(rpc._special_sig_key) == RESOURCE_SIGNATURE:
+            return True
+        return any(_has_reference(inner) for inner in value.values())
+    if isinstance(value, list):
+        return any(_has_reference(inner) for inner in value)
+    return False
+
+
+def without_references(
+    struct: struct_pb2.Struct, data: dict[str, Any] | None = None
+) -> struct_pb2.Struct | None:
     """The struct with resource references downgraded, or None when it holds none.
 
     The SDK's MockMonitor deserialises a request's properties, and a resource reference deserialises into a
@@ -93,10 +106,11 @@ def without_references(struct: struct_pb2.Struct) -> struct_pb2.Struct | None:
     program deadlocks. The engine never rehydrates references; the mocks (which stand in for the provider)
     get the referenced id instead. The recorded inputs keep the reference, as the engine's do.
     """
-    data = json_format.MessageToDict(struct)
-    downgraded = _downgrade_references(data)
-    if downgraded == data:
+    if data is None:
+        data = json_format.MessageToDict(struct)
+    if not _has_reference(data):
         return None
+    downgraded = _downgrade_references(data)
     result = struct_pb2.Struct()
     result.update(downgraded)
     return result
@@ -412,7 +426,8 @@ class RecordingMonitor(MockMonitor):
                 resolved.provider = provider
                 request = resolved
 
-        plain = without_references(request.object)
+        inputs = struct_to_dict(request.object)
+        plain = without_references(request.object, inputs)
         if plain is None:
             response = super().RegisterResource(request)
         else:
@@ -421,7 +436,6 @@ class RecordingMonitor(MockMonitor):
             for_mocks.object.CopyFrom(plain)
             response = super().RegisterResource(for_mocks)
 
-        inputs = struct_to_dict(request.object)
         if request.custom and response.urn in self.state:
             self._answer_from_state(request, response, inputs, provider)
         if is_provider:
