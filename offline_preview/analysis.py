@@ -221,6 +221,15 @@ def reconcile_policy_config(
         properties = (result.get(name) or PolicyConfig()).properties or {}
         for error in validation_errors(schemas[name], properties):
             errors.append(f"validating policy config: {info.name} {info.version}  {name}: {error}")
+        # Stricter than the CLI, which cannot say it: a pulumi-policy schema carries only `properties` and
+        # `required`, so a misspelled key in the file would silently leave its tunable at the default.
+        declared = set(schemas[name].get("properties") or {})
+        given = (file_config.get(name) or PolicyConfig()).properties or {}
+        for key in sorted(set(given) - declared):
+            errors.append(
+                f"validating policy config: {info.name} {info.version}  {name}: Additional property {key} is "
+                f"not allowed (the policy's keys are: {', '.join(sorted(declared)) or 'none'})"
+            )
     if errors:
         raise PolicyConfigError(sorted(errors))
     return result

@@ -297,3 +297,20 @@ def test_malformed_stack_files_are_clear_errors_naming_the_file(
     assert result.returncode == 2
     assert str(project / "Pulumi.test.yaml") in result.stderr
     assert expected in result.stderr
+
+
+def test_an_unknown_key_in_a_policys_config_is_refused_naming_the_policy_and_its_keys(tmp_path: Path) -> None:
+    """`allowedRegion` (typo of `allowedRegions`) would leave the real key at its default: exit 2."""
+    config = tmp_path / "typo.json"
+    config.write_text(
+        json.dumps({"fixture-region": {"allowedRegions": ["eu-west-1"], "allowedRegion": ["x"]}})
+    )
+    result = preview(
+        "-s", "test", "-C", BASIC, "--policy-pack", PACK, "--policy-pack-config", str(config), timeout=120
+    )
+    assert result.returncode == 2
+    assert (
+        "validating policy config: fixture-pack 0.3.0  fixture-region: Additional property allowedRegion "
+        "is not "
+        "allowed (the policy's keys are: allowedRegions)" in result.stderr
+    )
