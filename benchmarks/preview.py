@@ -13,6 +13,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -162,11 +163,11 @@ def _measured(arguments: list[str], count: int, cwd: Path) -> tuple[float, float
 Figure = tuple[float, float, float]
 
 
-def scale(counts: tuple[int, ...]) -> list[tuple[int, Figure, Figure, Figure]]:
-    """For each size: (wall, CPU, MiB) of the preview, of `set_mocks` alone and of `run_in_stack` alone."""
+def scale(counts: tuple[int, ...]) -> Iterator[tuple[int, Figure, Figure, Figure]]:
+    """For each size, as it is measured: (wall, CPU, MiB) of the preview, of `set_mocks` alone and of
+    `run_in_stack` alone."""
     import tempfile
 
-    figures = []
     with tempfile.TemporaryDirectory(prefix="offline-preview-bench-") as directory:
         project = scale_project(Path(directory))
         command = [
@@ -185,8 +186,7 @@ def scale(counts: tuple[int, ...]) -> list[tuple[int, Figure, Figure, Figure]]:
             preview = _measured(command, count, ROOT)
             bare = _measured([sys.executable, "-c", BARE_RUNTIME, main], count, project)
             stack = _measured([sys.executable, "-c", BARE_STACK, main], count, project)
-            figures.append((count, preview, bare, stack))
-    return figures
+            yield count, preview, bare, stack
 
 
 def print_scale(counts: tuple[int, ...]) -> None:
@@ -339,10 +339,11 @@ def throughput(pack: Path, counts: tuple[int, ...]) -> list[tuple[int, float, fl
 
 
 def main() -> None:
-    """Print every figure (`--scale-only` prints only the scale table)."""
+    """Print every figure (`--scale-only [N ...]` prints only the scale table, for N resources)."""
     if "--scale-only" in sys.argv:
         print(f"Machine: {machine()}")
-        print_scale(SCALE_COUNTS)
+        counts = tuple(int(arg) for arg in sys.argv[sys.argv.index("--scale-only") + 1 :]) or SCALE_COUNTS
+        print_scale(counts)
         return
     pack = ROOT / "policies"
     print(f"Machine: {machine()}")
