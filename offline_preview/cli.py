@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from offline_preview.inventory import ResourceView
     from offline_preview.state import Changes
 
+
 class ProviderRefused(Exception):
     """Values a provider or cloud API would refuse (offline_preview.provider_constraints): no verdict."""
 
