@@ -28,7 +28,14 @@ from tests.urn_fixtures import (
 
 CONFIGURATIONS = ("eu", "india", CONNECTED)
 
-NEW_COMPONENT_TYPES: frozenset[str] = frozenset()
+NEW_COMPONENT_TYPES: frozenset[str] = frozenset(
+    {
+        "residency:regionalCluster:Network",
+        "residency:regionalCluster:KubernetesCluster",
+        "residency:regionalCluster:LoadBalancer",
+        "residency:regionalCluster:ClusterBaseline",
+    }
+)
 """Child components the restructuring added: they hold no cloud resource, so they may be new to a state."""
 
 

@@ -45,6 +45,10 @@ EXPECTED_RESOURCES: dict[str, dict[str, int]] = {
         "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": 1,
     },
     "residency:components:RegionalCluster": {
+        "residency:regionalCluster:Network": 1,
+        "residency:regionalCluster:KubernetesCluster": 1,
+        "residency:regionalCluster:LoadBalancer": 1,
+        "residency:regionalCluster:ClusterBaseline": 1,
         "aws:cloudwatch/logGroup:LogGroup": 2,
         "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": 1,
         "aws:ec2/eip:Eip": 3,
@@ -89,7 +93,8 @@ EXPECTED_RESOURCES: dict[str, dict[str, int]] = {
         "random:index/randomPassword:RandomPassword": 5,
     },
 }
-"""Every resource a committed region stack registers, by the component (or stack) that owns it: type -> count.
+"""Every resource a committed region stack registers, by the public component (or stack) that owns it, its
+child components and their resources included: type -> count.
 
 Both committed stacks have the same shape (three zones, three NAT gateways, no peering connection, no peer
 endpoint or password yet, so four SQL Jobs and no subscription Job), so an accidental extra or missing
@@ -134,9 +139,13 @@ def effective_tags(run: StackRun, registration: Registration) -> dict[str, str]:
 
 
 def owner_type(registration: Registration) -> str:
-    """The type of the resource's parent, read from its URN's type chain."""
-    chain = registration.urn.split("::")[2].split("$")
-    return chain[-2] if len(chain) > 1 else "pulumi:pulumi:Stack"
+    """The public component (or the stack) the resource belongs to, read from its URN's type chain.
+
+    A public component's child components (one concern each) and their resources belong to it too.
+    """
+    ancestors = registration.urn.split("::")[2].split("$")[:-1]
+    public = [token for token in ancestors if token.startswith("residency:components:")]
+    return public[-1] if public else "pulumi:pulumi:Stack"
 
 
 def test_resource_types_and_counts_are_exactly_the_expected_ones(run: StackRun) -> None:

@@ -640,17 +640,58 @@ def test_no_route_to_the_peer_without_a_peer(cloud: MockCloud) -> None:
 # --- Component shape ---
 
 
+PARTS = {
+    "residency:regionalCluster:Network": "network",
+    "residency:regionalCluster:KubernetesCluster": "kubernetes-cluster",
+    "residency:regionalCluster:LoadBalancer": "load-balancer",
+    "residency:regionalCluster:ClusterBaseline": "cluster-baseline",
+}
+"""The child components, one concern each, and the suffix each is named with after the RegionalCluster."""
+
+
 def test_every_child_is_parented_to_the_component_named_from_it_and_in_its_region(cloud: MockCloud) -> None:
     deploy(cloud)
     component = cloud.one(COMPONENT_TYPE, NAME)
+    parts = {r.urn: r for r in cloud.registrations if r.type in PARTS}
+    assert {(r.type, r.name) for r in parts.values()} == {(t, f"{NAME}-{s}") for t, s in PARTS.items()}
+    assert all(part.parent == component.urn for part in parts.values())
     children = [r for r in cloud.registrations if r.urn not in (component.urn,) and r.name != f"aws-{REGION}"]
     assert len(children) > 50
     for child in children:
-        assert child.parent == component.urn, f"{child.type} {child.name} is not parented to the component"
+        # Directly, or through one of its parts, which are its children themselves.
+        assert child.parent == component.urn or child.parent in parts, (
+            f"{child.type} {child.name} is not parented to the component"
+        )
         assert child.name.startswith(f"{NAME}-"), f"{child.type} {child.name} is not named from the component"
-        assert f"::{COMPONENT_TYPE}${child.type}::" in child.urn
+        owner_chain = (
+            component.urn.split("::")[2]
+            if child.parent == component.urn
+            else parts[child.parent].urn.split("::")[2]
+        )
+        assert f"::{owner_chain}${child.type}::" in child.urn
         if child.type.startswith("aws:"):
             assert cloud.region_of(child) == REGION, f"{child.type} {child.name} is outside {REGION}"
+
+
+def test_what_the_parts_share_stays_with_the_component_and_each_part_holds_its_own_concern(
+    cloud: MockCloud,
+) -> None:
+    deploy(cloud)
+    component = cloud.one(COMPONENT_TYPE, NAME)
+    parts = {r.urn: PARTS[r.type] for r in cloud.registrations if r.type in PARTS}
+    owner = {r.name: parts.get(r.parent, "component") for r in cloud.registrations if r.urn != component.urn}
+    # The logs key serves the network's flow logs and the cluster's control-plane logs; every Kubernetes
+    # object names the provider.
+    assert owner[f"{NAME}-logs-key"] == owner[f"{NAME}-kubernetes"] == "component"
+    assert owner[f"{NAME}-vpc"] == owner[f"{NAME}-flow-logs"] == owner[f"{NAME}-nat-0"] == "network"
+    assert (
+        owner[f"{NAME}-cluster"]
+        == owner[f"{NAME}-nodes"]
+        == owner[f"{NAME}-secrets-key"]
+        == "kubernetes-cluster"
+    )
+    assert owner[f"{NAME}-alb"] == owner[f"{NAME}-tg"] == owner[f"{NAME}-https"] == "load-balancer"
+    assert owner[f"{NAME}-microservices"] == owner[f"{NAME}-telemetry-default-deny"] == "cluster-baseline"
 
 
 def test_data_holding_log_groups_state_their_classification(cloud: MockCloud) -> None:
