@@ -1,8 +1,8 @@
 """One region of the residency system: `pulumi up -s eu` (eu-west-1, GDPR) or `-s india` (ap-south-1, DPDP).
 
-Stack config -> one validated settings object -> components -> exports. Every AWS and Kubernetes resource and
-invoke goes through the explicit providers below (Pulumi.yaml disables the default ones), so nothing can land
-outside the stack's region or miss the jurisdiction tag.
+Stack config -> one validated settings object -> components -> exports; nothing else happens here. Every AWS
+and Kubernetes resource and invoke goes through the explicit providers below (Pulumi.yaml disables the
+default ones), so nothing can land outside the stack's region or miss the jurisdiction tag.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from pathlib import Path
 import pulumi
 import pulumi_aws as aws
 
-from components import telemetry_sql
 from components.global_dns import GlobalDns, GlobalDnsArgs
 from components.pii_database import PiiDatabase, PiiDatabaseArgs
 from components.regional_cluster import RegionalCluster, RegionalClusterArgs
@@ -66,21 +65,16 @@ pii_database = PiiDatabase(
 )
 
 # Telemetry: raw rows stay in the store; only anonymised hours cross, through the exchange.
-# The servers have no TLS certificates yet, so TLS is off for now: pg_hba rules are `host`, not `hostssl`, and
-# the peer's traffic crosses only the VPC peering link. Certificates are a follow-up; then set this True.
-telemetry_tls = False
-exchange_database = "telemetry_exchange"
-telemetry_database = "telemetry"
 telemetry = TelemetryStore(
     f"{name}-telemetry",
     TelemetryStoreArgs(
         namespace=cluster.telemetry_namespace,
+        vpc_cidr=settings.network.vpc_cidr,
         peer_vpc_cidr=settings.peer.vpc_cidr,
         ebs_csi_role_arn=cluster.ebs_csi_role_arn,
         # The SQL names each region's anonymised table after its stack.
         region=settings.stack,
         peer_region=settings.peer.stack,
-        require_tls=telemetry_tls,
         anonymisation_k=settings.telemetry.anonymisation_k,
         anonymisation_schedule=settings.telemetry.anonymisation_schedule,
         # Both absent until the peer stack is deployed: then no subscription yet, and the component says so.
@@ -94,17 +88,6 @@ telemetry = TelemetryStore(
         image_tag=settings.telemetry.image_tag,
         storage_size_gb=settings.telemetry.storage_gib,
         exchange_storage_size_gb=settings.telemetry.exchange_storage_gib,
-        database_name=telemetry_database,
-        exchange_database_name=exchange_database,
-        store_hba_rules=telemetry_sql.store_pg_hba_rules(
-            telemetry_database, [settings.network.vpc_cidr], require_tls=telemetry_tls
-        ),
-        exchange_hba_rules=telemetry_sql.exchange_pg_hba_rules(
-            exchange_database,
-            [settings.peer.vpc_cidr],
-            [settings.network.vpc_cidr],
-            require_tls=telemetry_tls,
-        ),
         # The EBS CSI driver creates the volumes outside Pulumi, so the provider's default tags miss them.
         volume_tags=settings.default_tags,
     ),

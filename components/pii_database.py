@@ -20,10 +20,15 @@ from components.kms_key_policy import (
     use_through_services_statement,
 )
 from components.regional_key import RegionalAccount, protected_data_key
+from residency.defaults import (
+    MAXIMUM_BACKUP_RETENTION_DAYS,
+    MINIMUM_BACKUP_RETENTION_DAYS,
+    PII_POSTGRES_MAJOR,
+)
 from residency_facts import CLASSIFICATION_TAG, Classification
 
-POSTGRES_MAJOR = "17"
-"""The pinned PostgreSQL major: the parameter group family and the engine version must agree on it."""
+POSTGRES_MAJOR = PII_POSTGRES_MAJOR
+"""The pinned PostgreSQL major (residency/defaults.py): parameter group family and engine version agree."""
 
 DEFAULT_ENGINE_VERSION = "17.7"
 """An RDS-offered 17.x minor (RDS deprecated 17.1-17.4 on 2026-05-31, naming 17.7 as their upgrade target).
@@ -35,9 +40,6 @@ version (`engine_version_actual`), or the next `pulumi up` asks RDS for a downgr
 """
 
 POSTGRES_PORT = 5432
-MINIMUM_BACKUP_RETENTION_DAYS = 7
-MAXIMUM_BACKUP_RETENTION_DAYS = 35
-"""RDS keeps automated backups for at most 35 days."""
 
 _RDS_IDENTIFIER = re.compile(r"^[a-z](?:[a-z0-9]|-(?!-))*[a-z0-9]$")
 _POSTGRES_IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]{0,62}$")

@@ -20,14 +20,14 @@ from typing import Any
 import pulumi
 import yaml
 
-from components.pii_database import (
+from residency.defaults import (
     MAXIMUM_BACKUP_RETENTION_DAYS,
+    MIN_SUBJECTS_FLOOR,
     MINIMUM_BACKUP_RETENTION_DAYS,
-    POSTGRES_MAJOR,
+    TELEMETRY_POSTGRES_MAJOR,
 )
-from components.telemetry_sql import MIN_SUBJECTS_FLOOR
-from components.telemetry_store import DEFAULT_IMAGE_TAG as DEFAULT_TELEMETRY_IMAGE_TAG
-from components.telemetry_store import POSTGRES_MAJOR as TELEMETRY_POSTGRES_MAJOR
+from residency.defaults import PII_POSTGRES_MAJOR as POSTGRES_MAJOR
+from residency.defaults import TELEMETRY_IMAGE_TAG as DEFAULT_TELEMETRY_IMAGE_TAG
 from residency_facts import JURISDICTION_TAG, JURISDICTIONS, MANAGED_BY, MANAGED_BY_TAG, Jurisdiction
 from residency_facts import jurisdiction_of_region as _jurisdiction_of_region
 

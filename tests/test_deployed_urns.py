@@ -34,6 +34,9 @@ NEW_COMPONENT_TYPES: frozenset[str] = frozenset(
         "residency:regionalCluster:KubernetesCluster",
         "residency:regionalCluster:LoadBalancer",
         "residency:regionalCluster:ClusterBaseline",
+        "residency:telemetryStore:TelemetryServer",
+        "residency:telemetryStore:TelemetryNetworkPolicies",
+        "residency:telemetryStore:SqlJobs",
     }
 )
 """Child components the restructuring added: they hold no cloud resource, so they may be new to a state."""

@@ -16,9 +16,9 @@ import pulumi
 import pytest
 import yaml
 
-from components.pii_database import POSTGRES_MAJOR
-from components.telemetry_store import DEFAULT_IMAGE_TAG
 from offline_preview.cloud_mocks import PlausibleCloudMocks
+from residency.defaults import PII_POSTGRES_MAJOR as POSTGRES_MAJOR
+from residency.defaults import TELEMETRY_IMAGE_TAG as DEFAULT_IMAGE_TAG
 from residency.settings import (
     JURISDICTION_KEY,
     KNOWN_PROJECT_KEYS,

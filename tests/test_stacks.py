@@ -80,6 +80,9 @@ EXPECTED_RESOURCES: dict[str, dict[str, int]] = {
         "pulumi:providers:kubernetes": 1,
     },
     "residency:components:TelemetryStore": {
+        "residency:telemetryStore:TelemetryServer": 2,
+        "residency:telemetryStore:TelemetryNetworkPolicies": 1,
+        "residency:telemetryStore:SqlJobs": 1,
         "aws:kms/key:Key": 1,
         "kubernetes:apps/v1:StatefulSet": 2,
         "kubernetes:batch/v1:CronJob": 1,

@@ -28,6 +28,7 @@ from components.telemetry_store import (
     ServerResources,
     TelemetryStore,
     TelemetryStoreArgs,
+    access,
     pg_hba,
 )
 from offline_preview.cloud_mocks import PlausibleCloudMocks
@@ -38,6 +39,7 @@ from tests.recording import RecordingMonitor
 REGION = "eu-west-1"
 NAMESPACE = "telemetry"
 PEER_CIDR = "10.20.0.0/16"
+VPC_CIDR = "10.10.0.0/16"
 CSI_ROLE = "arn:aws:iam::123456789012:role/eu-ebs-csi"
 LOAD_BALANCER_HOSTNAME = "k8s-telemetry-replicat-0123456789.elb.eu-west-1.amazonaws.com"
 REPLICATOR_RULE = f"host telemetry_exchange telemetry_replicator {PEER_CIDR} scram-sha-256"
@@ -85,8 +87,7 @@ def valid_args(**overrides: Any) -> TelemetryStoreArgs:
         ebs_csi_role_arn=CSI_ROLE,
         region="eu",
         peer_region="india",
-        require_tls=False,
-        exchange_hba_rules=[REPLICATOR_RULE],
+        vpc_cidr=VPC_CIDR,
         volume_tags={"jurisdiction": "EU"},
     )
     return dataclasses.replace(base, **overrides)
@@ -249,7 +250,7 @@ def test_only_the_exchange_runs_logical_decoding(cloud: MockCloud) -> None:
         assert "hba_file=/etc/residency/pg_hba.conf" in server_args
 
 
-def test_pg_hba_rejects_the_peer_range_except_through_the_seams_rules(cloud: MockCloud) -> None:
+def test_pg_hba_rejects_the_peer_range_except_through_the_telemetry_sql_rules(cloud: MockCloud) -> None:
     deploy(cloud)
     peer = ip_network(PEER_CIDR)
     for server in ("store", "exchange"):
@@ -273,6 +274,17 @@ def ip_network(address: str) -> ipaddress.IPv4Network:
     return network
 
 
+def test_the_writers_and_the_publisher_come_only_from_this_regions_vpc(cloud: MockCloud) -> None:
+    deploy(cloud)
+    admitted = {
+        server: {(line[1], line[2], line[3]) for line in hba_lines(cloud, server) if line[-1] != "reject"}
+        for server in ("store", "exchange")
+    }
+    assert ("telemetry", "telemetry_writer", VPC_CIDR) in admitted["store"]
+    assert ("telemetry_exchange", "telemetry_publisher", VPC_CIDR) in admitted["exchange"]
+    assert ("telemetry_exchange", "telemetry_replicator", PEER_CIDR) in admitted["exchange"]
+
+
 @pytest.mark.parametrize(
     "rule",
     [
@@ -280,11 +292,26 @@ def ip_network(address: str) -> ipaddress.IPv4Network:
         "host all all 10.20.5.0/24 md5",
         "hostssl all all 0.0.0.0/0 scram-sha-256",
         "host all all all trust",
+        "host all all peer.example.internal scram-sha-256",
     ],
 )
-def test_store_rules_that_would_admit_the_peer_are_refused(cloud: MockCloud, rule: str) -> None:
-    with pytest.raises(ValueError, match="store_hba_rules"):
-        deploy(cloud, valid_args(store_hba_rules=[rule]))
+def test_store_rules_that_would_admit_the_peer_are_recognised(rule: str) -> None:
+    assert access._admits_from(rule, ipaddress.ip_network(PEER_CIDR))
+
+
+@pytest.mark.parametrize(
+    "rule", [f"host all all {PEER_CIDR} reject", f"host telemetry telemetry_writer {VPC_CIDR} scram-sha-256"]
+)
+def test_rules_that_reject_or_admit_elsewhere_are_not_taken_for_admitting_the_peer(rule: str) -> None:
+    assert not access._admits_from(rule, ipaddress.ip_network(PEER_CIDR))
+
+
+@pytest.mark.parametrize("vpc_cidr", [PEER_CIDR, "10.20.5.0/24", "10.0.0.0/8"])
+def test_store_rules_that_would_admit_the_peer_are_refused(cloud: MockCloud, vpc_cidr: str) -> None:
+    # The store admits its writers from this VPC: a range overlapping the peer's would admit the peer.
+    with pytest.raises(ValueError, match=r"admits the peer region .* to raw telemetry"):
+        deploy(cloud, valid_args(vpc_cidr=vpc_cidr))
+    assert not cloud.of_type(STATEFULSET)
 
 
 def test_credentials_are_held_only_in_secrets(cloud: MockCloud) -> None:
@@ -406,6 +433,39 @@ def test_invokes_go_through_the_stacks_aws_provider(cloud: MockCloud) -> None:
         assert invocation.provider.startswith(provider.urn), invocation.token
 
 
+PARTS = {
+    "residency:telemetryStore:TelemetryServer": ("store", "exchange"),
+    "residency:telemetryStore:TelemetryNetworkPolicies": ("network-policies",),
+    "residency:telemetryStore:SqlJobs": ("sql-jobs",),
+}
+"""The child components, one concern each, and the suffixes they are named with after the TelemetryStore."""
+
+
+def test_each_part_holds_its_own_concern_and_the_shared_resources_stay_with_the_component(
+    cloud: MockCloud,
+) -> None:
+    deploy(cloud, with_peer())
+    parts = {r.urn: r.name for r in cloud.registrations if r.type in PARTS}
+
+    def owners(name: str) -> set[str]:
+        """Where the resources with this name (a password and its Secret share one) are declared."""
+        found = {
+            parts.get(r.parent, "component") for r in cloud.registrations if r.name == f"telemetry-{name}"
+        }
+        assert found, name
+        return found
+
+    # The parts share the volume key, the StorageClass and the passwords; the endpoint faces the peer.
+    for shared in ("volume-key", "storage-class", "writer-password", "replication-service"):
+        assert owners(shared) == {"component"}, shared
+    for server in ("store", "exchange"):
+        for suffix in ("pg-hba", "headless-service", "statefulset", "disruption-budget", "service"):
+            assert owners(f"{server}-{suffix}") == {f"telemetry-{server}"}, (server, suffix)
+    assert {parts[r.parent] for r in cloud.of_type(NETWORK_POLICY)} == {"telemetry-network-policies"}
+    assert {parts[r.parent] for r in cloud.of_type(JOB) + cloud.of_type(CRON_JOB)} == {"telemetry-sql-jobs"}
+    assert owners("sql") == {"telemetry-sql-jobs"}
+
+
 def test_every_child_is_parented_to_the_component_named_from_it_and_uses_the_given_providers(
     cloud: MockCloud,
 ) -> None:
@@ -413,10 +473,20 @@ def test_every_child_is_parented_to_the_component_named_from_it_and_uses_the_giv
     (component,) = cloud.of_type(COMPONENT_TYPE)
     aws_provider = cloud.one("pulumi:providers:aws", "aws-eu")
     kubernetes_provider = cloud.one("pulumi:providers:kubernetes", "eu-kubernetes")
-    children = [r for r in cloud.registrations if r is not component and not r.type.startswith("pulumi:")]
+    parts = {r.urn: r for r in cloud.registrations if r.type in PARTS}
+    assert sorted((r.type, r.name) for r in parts.values()) == sorted(
+        (type_token, f"telemetry-{suffix}") for type_token, suffixes in PARTS.items() for suffix in suffixes
+    )
+    assert all(part.parent == component.urn for part in parts.values())
+    children = [
+        r
+        for r in cloud.registrations
+        if r is not component and r.urn not in parts and not r.type.startswith("pulumi:")
+    ]
     assert len(children) == 34  # 23 for the servers, 5 NetworkPolicies, the SQL ConfigMap, 4 Jobs, 1 CronJob
     for child in children:
-        assert child.parent == component.urn, child.name
+        # Directly, or through one of its parts, which are its children themselves.
+        assert child.parent == component.urn or child.parent in parts, child.name
         assert child.name.startswith("telemetry-"), child.name
         if child.type.startswith("kubernetes:"):
             assert child.provider.startswith(kubernetes_provider.urn), child.name
@@ -470,10 +540,8 @@ def test_replication_hostname_is_unknown_until_the_load_balancer_exists() -> Non
         ({"exchange_resources": ServerResources("1", "1", "1GB", "1Gi")}, "exchange_resources"),
         ({"database_name": "Telemetry"}, "database_name"),
         ({"exchange_database_name": "telemetry"}, "exchange_database_name"),
-        (
-            {"exchange_hba_rules": ["host all all 10.20.0.0/16 scram-sha-256\nhost all all all trust"]},
-            "exchange_hba",
-        ),
+        ({"vpc_cidr": "10.10.0.0/33"}, "vpc_cidr"),
+        ({"vpc_cidr": "10.10.0.1/16"}, "vpc_cidr"),
         ({"volume_tags": {CLASSIFICATION_TAG: "public"}}, "volume_tags"),
     ],
 )
@@ -712,8 +780,25 @@ def test_each_job_runs_its_shipped_script_with_psql_stopping_at_the_first_error(
     assert environment(job(cloud, "subscription"))["PGDATABASE"]["value"] == "telemetry_exchange"
 
 
-def test_every_sql_connection_requires_tls_when_asked(cloud: MockCloud) -> None:
-    deploy(cloud, with_peer(require_tls=True))
+def test_tls_is_off_until_the_servers_have_certificates(cloud: MockCloud) -> None:
+    deploy(cloud, with_peer())
+    workloads = [r.inputs for r in cloud.of_type(JOB)] + [
+        cloud.one(CRON_JOB, "telemetry-anonymise-cron-job").inputs
+    ]
+    assert {environment(inputs)["PGSSLMODE"]["value"] for inputs in workloads} == {"prefer"}
+    for server in ("store", "exchange"):
+        assert not [line for line in hba_lines(cloud, server) if line[0] == "hostssl"], server
+
+
+def test_every_sql_connection_requires_tls_once_the_servers_have_certificates(
+    cloud: MockCloud, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The switch is the component's own (no argument, no setting): whoever adds certificates sets it.
+    monkeypatch.setattr(access, "SERVERS_HAVE_CERTIFICATES", True)
+    deploy(cloud, with_peer())
+    for server, role in (("store", "telemetry_writer"), ("exchange", "telemetry_replicator")):
+        admitting = [line for line in hba_lines(cloud, server) if line[2] == role and line[-1] != "reject"]
+        assert admitting and all(line[0] == "hostssl" for line in admitting), server
     expected = {"store-schema": "exchange_sslmode=require", "subscription": "peer_sslmode=require"}
     for purpose, sslmode in expected.items():
         arguments = job_container(job(cloud, purpose))["args"]
