@@ -61,6 +61,25 @@ def test_every_recorded_resource_is_found_again_once_with_its_inputs_options_and
     assert problems == [], "\n".join(problems)
 
 
+def test_the_moved_resources_are_found_only_through_their_alias_and_dropping_it_would_recreate_them(
+    configuration: tuple[str, StackRun],
+) -> None:
+    name, run = configuration
+    recorded = read_fixture(name)
+    found = match_state(run.registrations, recorded, run.stack).found
+    moved = [r for r in run.registrations if found.get(r.urn, r.urn) != r.urn]
+    # The child components took most resources over from the public components.
+    assert len(moved) > 80, f"{name}: only {len(moved)} resources moved under child components"
+    for registration in moved:
+        dropped = dataclasses.replace(
+            registration, aliases=tuple(a for a in registration.aliases if not a.parent_urn)
+        )
+        without = [dropped if r is registration else r for r in run.registrations]
+        match = match_state(without, recorded, run.stack)
+        assert match.deleted == [found[registration.urn]], registration.urn
+        assert registration.urn in {r.urn for r in match.created}, registration.urn
+
+
 # --- the engine's alias resolution, on small cases whose URNs are worked out by hand ---
 
 STACK_URN = "urn:pulumi:eu::residency::pulumi:pulumi:Stack::residency-eu"

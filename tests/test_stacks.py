@@ -420,7 +420,9 @@ def test_the_telemetry_sql_runs_for_this_stack_and_its_peer_with_the_configured_
     assert f"peer_regions={settings.peer.stack}" in exchange_container["args"]
     (store_container,) = jobs["store-schema-job"].inputs["spec"]["template"]["spec"]["containers"]
     assert "require_timescaledb=true" in store_container["args"]
-    assert "exchange_sslmode=prefer" in store_container["args"]  # no certificates yet (see __main__.py)
+    assert (
+        "exchange_sslmode=prefer" in store_container["args"]
+    )  # no certificates yet (components/telemetry_store/access.py)
     (cron_job,) = run.of_type("kubernetes:batch/v1:CronJob")
     assert cron_job.inputs["spec"]["schedule"] == settings.telemetry.anonymisation_schedule
     assert cron_job.inputs["spec"]["concurrencyPolicy"] == "Forbid"
