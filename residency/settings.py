@@ -4,15 +4,16 @@ Data flows one way: `Pulumi.<stack>.yaml` (over the project defaults in `Pulumi.
 one frozen `StackSettings` -> components. `load_settings` is a pure function over a plain mapping of
 namespaced keys (`{"aws:region": ..., "residency:network": {...}}`) so tests can call it directly;
 `load_stack_settings` is the thin adapter that reads that mapping from the running Pulumi program.
-Every bad value is reported with its key, the file to fix and what is allowed, all problems in one error.
+What each key may hold is declared once, as a JSON Schema (`residency/schema.py`); this module adds only the
+checks that compare two values, which a schema cannot express. Every bad value is reported with its key, the
+file to fix and what is allowed, all problems in one error.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import json
-import re
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,24 +21,38 @@ from typing import Any
 import pulumi
 import yaml
 
-from residency.defaults import (
-    MAXIMUM_BACKUP_RETENTION_DAYS,
-    MIN_SUBJECTS_FLOOR,
-    MINIMUM_BACKUP_RETENTION_DAYS,
-    TELEMETRY_POSTGRES_MAJOR,
+from residency.schema import (
+    JURISDICTION_KEY,
+    KNOWN_PROJECT_KEYS,
+    PEER_PASSWORD_KEY,
+    PROJECT,
+    REGION_KEY,
+    SCHEMA,
+    STACK_NAME,
+    STRUCTURED_KEYS,
+    shown,
 )
-from residency.defaults import PII_POSTGRES_MAJOR as POSTGRES_MAJOR
-from residency.defaults import TELEMETRY_IMAGE_TAG as DEFAULT_TELEMETRY_IMAGE_TAG
+from residency.schema import problems as schema_problems
 from residency_facts import JURISDICTION_TAG, JURISDICTIONS, MANAGED_BY, MANAGED_BY_TAG, Jurisdiction
 from residency_facts import jurisdiction_of_region as _jurisdiction_of_region
 
-PROJECT = "residency"
-"""The Pulumi project name; also the namespace of every key this program reads."""
+__all__ = [
+    "JURISDICTION_KEY",
+    "KNOWN_PROJECT_KEYS",
+    "PEER_PASSWORD_KEY",
+    "PROJECT",
+    "REGION_KEY",
+    "SECRET_PLACEHOLDER",
+    "ConfigError",
+    "StackSettings",
+    "engine_config",
+    "load_settings",
+    "load_stack_settings",
+    "project_defaults",
+    "read_stack_files",
+]
 
-REGION_KEY = "aws:region"
-JURISDICTION_KEY = f"{PROJECT}:jurisdiction"
-PEER_PASSWORD_KEY = f"{PROJECT}:peerReplicationPassword"
-"""Optional secret, set with `pulumi config set --secret`; never committed in a stack file."""
+NETWORK, CLUSTER, LOAD_BALANCER, DNS, PII_DATABASE, TELEMETRY, PEER = STRUCTURED_KEYS
 
 
 class ConfigError(pulumi.RunError):
@@ -156,253 +171,6 @@ class StackSettings:
         return {JURISDICTION_TAG: self.jurisdiction.code, MANAGED_BY_TAG: MANAGED_BY}
 
 
-# --- Value parsers: each returns the typed value or raises _Invalid with the reason ---
-
-
-class _Invalid(Exception):
-    """A value that does not parse; the message says why."""
-
-
-Parser = Callable[[Any], Any]
-
-_PRIVATE_RANGES = tuple(ipaddress.IPv4Network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"))
-_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
-_HOSTNAME = re.compile(rf"^(?:{_LABEL}\.)+[a-z]{{2,63}}$")
-_STACK_NAME = re.compile(r"[a-z][a-z0-9]{0,19}")
-_CRON_FIELD = r"[0-9*/,\-]+"
-_CRON = re.compile(rf"^{_CRON_FIELD}(?:\s+{_CRON_FIELD}){{4}}$")
-
-
-def _shown(value: Any) -> str:
-    """A value as the user wrote it, for messages."""
-    return json.dumps(value) if not isinstance(value, str) else repr(value)
-
-
-def _text(pattern: str | re.Pattern[str] | None = None) -> Parser:
-    """A non-empty string, optionally matching a pattern."""
-    compiled = re.compile(pattern) if isinstance(pattern, str) else pattern
-
-    def parse(value: Any) -> str:
-        if not isinstance(value, str) or not value.strip():
-            raise _Invalid(f"got {_shown(value)}, not a non-empty string")
-        if compiled is not None and not compiled.fullmatch(value):
-            raise _Invalid(f"got {_shown(value)}")
-        return value
-
-    return parse
-
-
-def _integer(minimum: int, maximum: int | None = None) -> Parser:
-    """A whole number within bounds (YAML `3`, not `"3"` or `true`)."""
-
-    def parse(value: Any) -> int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise _Invalid(f"got {_shown(value)}, not a whole number")
-        if value < minimum or (maximum is not None and value > maximum):
-            raise _Invalid(f"got {value}")
-        return value
-
-    return parse
-
-
-def _ipv4_network(value: Any) -> ipaddress.IPv4Network:
-    """An IPv4 network in CIDR notation with no host bits set."""
-    if not isinstance(value, str) or "/" not in value:
-        raise _Invalid(f"got {_shown(value)}, not an IPv4 CIDR such as 10.10.0.0/16")
-    try:
-        return ipaddress.IPv4Network(value, strict=True)
-    except ValueError as error:
-        raise _Invalid(f"got {_shown(value)}, not an IPv4 CIDR ({error})") from None
-
-
-def _vpc_cidr(value: Any) -> str:
-    """A private (RFC 1918) IPv4 range of /16 to /20, room for three subnet tiers in three zones."""
-    network = _ipv4_network(value)
-    if not any(network.subnet_of(private) for private in _PRIVATE_RANGES):
-        raise _Invalid(f"got {_shown(value)}, which is not a private (RFC 1918) range")
-    if not 16 <= network.prefixlen <= 20:
-        raise _Invalid(f"got {_shown(value)}, prefix /{network.prefixlen}")
-    return str(network)
-
-
-def _public_cidr(value: Any) -> str:
-    """A CIDR allowed to reach the cluster's public API endpoint: never the whole internet."""
-    network = _ipv4_network(value)
-    if network.prefixlen == 0:
-        raise _Invalid(f"got {_shown(value)}, which opens the Kubernetes API to the whole internet")
-    return str(network)
-
-
-def _list_of(item: Parser, minimum_items: int = 0) -> Parser:
-    """A YAML list whose items all parse; duplicates are refused as likely typos."""
-
-    def parse(value: Any) -> tuple[Any, ...]:
-        if not isinstance(value, list):
-            raise _Invalid(f"got {_shown(value)}, not a list")
-        if len(value) < minimum_items:
-            raise _Invalid(f"got {len(value)} items, need at least {minimum_items}")
-        items = []
-        for index, entry in enumerate(value):
-            try:
-                items.append(item(entry))
-            except _Invalid as invalid:
-                raise _Invalid(f"item {index}: {invalid}") from None
-        if len(set(items)) != len(items):
-            raise _Invalid(f"got duplicates in {_shown(value)}")
-        return tuple(items)
-
-    return parse
-
-
-def _known_region(value: Any) -> str:
-    """An AWS region inside some known jurisdiction."""
-    region = _text()(value)
-    if _jurisdiction_of_region(region) is None:
-        raise _Invalid(f"got {_shown(value)}, which lies in no known jurisdiction")
-    return region
-
-
-# --- The schema of each structured key ---
-
-
-@dataclass(frozen=True)
-class _Field:
-    """One key inside a structured config object."""
-
-    parse: Parser
-    allowed: str
-    required: bool = True
-
-
-@dataclass(frozen=True)
-class _Object:
-    """One structured key under the `residency:` namespace."""
-
-    key: str
-    fields: Mapping[str, _Field]
-
-
-def _all_regions() -> str:
-    return "; ".join(f"{code}: {', '.join(sorted(j.regions))}" for code, j in sorted(JURISDICTIONS.items()))
-
-
-NETWORK = _Object(
-    f"{PROJECT}:network",
-    {
-        "vpcCidr": _Field(_vpc_cidr, "a private (RFC 1918) IPv4 CIDR from /16 to /20, e.g. 10.10.0.0/16"),
-        "availabilityZones": _Field(
-            _integer(2, 3), "2 or 3 (EKS and the Multi-AZ PII database need two zones)"
-        ),
-        "natGateways": _Field(_integer(1, 3), "1 to availabilityZones (one per zone survives a zone outage)"),
-    },
-)
-CLUSTER = _Object(
-    f"{PROJECT}:cluster",
-    {
-        "kubernetesVersion": _Field(_text(r"1\.\d{2}"), 'a pinned EKS minor version such as "1.33"'),
-        "nodeInstanceTypes": _Field(
-            _list_of(_text(r"[a-z][a-z0-9-]*\.[a-z0-9]+"), 1),
-            "a non-empty list of EC2 types, e.g. [m6i.large]",
-        ),
-        "minNodes": _Field(_integer(1), "a whole number >= 1, <= maxNodes"),
-        "desiredNodes": _Field(_integer(1), "a whole number from minNodes to maxNodes"),
-        "maxNodes": _Field(_integer(1, 100), "a whole number from minNodes to 100"),
-        "apiPublicCidrs": _Field(
-            _list_of(_public_cidr),
-            "a list of IPv4 CIDRs that may reach the public API endpoint, never 0.0.0.0/0; "
-            "[] makes the endpoint private-only",
-        ),
-        "adminPrincipalArns": _Field(
-            _list_of(_text(r"arn:aws[a-z-]*:iam::\d{12}:(role|user)/[\w+=,.@/-]+")),
-            "a list of IAM role or user ARNs made cluster admins (the deployer is admin already)",
-            required=False,
-        ),
-    },
-)
-LOAD_BALANCER = _Object(
-    f"{PROJECT}:loadBalancer",
-    {
-        "certificateArn": _Field(
-            _text(r"arn:aws:acm:[a-z0-9-]+:\d{12}:certificate/[0-9a-f-]+"),
-            "an ACM certificate ARN in this stack's region; omit it for plain HTTP",
-            required=False,
-        ),
-        "healthCheckPath": _Field(_text(r"/[A-Za-z0-9._~/-]*"), "an absolute URL path such as /healthz"),
-    },
-)
-DNS = _Object(
-    f"{PROJECT}:dns",
-    {
-        "domain": _Field(_text(_HOSTNAME), "a lowercase DNS name inside hostedZone, e.g. app.example.com"),
-        "hostedZone": _Field(
-            _text(_HOSTNAME), "the name of an existing public Route 53 zone, e.g. example.com"
-        ),
-        "regionLabel": _Field(_text(_LABEL), "one lowercase DNS label, e.g. eu (gives eu.<domain>)"),
-    },
-)
-PII_DATABASE = _Object(
-    f"{PROJECT}:piiDatabase",
-    {
-        "instanceClass": _Field(
-            _text(r"db\.[a-z0-9]+\.[a-z0-9]+"), "an RDS instance class, e.g. db.m7g.large"
-        ),
-        "allocatedStorageGib": _Field(_integer(20, 65536), "20 to 65536"),
-        "maxAllocatedStorageGib": _Field(
-            _integer(20, 65536), "more than allocatedStorageGib, up to 65536 (storage autoscaling)"
-        ),
-        "backupRetentionDays": _Field(
-            _integer(MINIMUM_BACKUP_RETENTION_DAYS, MAXIMUM_BACKUP_RETENTION_DAYS),
-            f"{MINIMUM_BACKUP_RETENTION_DAYS} to {MAXIMUM_BACKUP_RETENTION_DAYS}",
-        ),
-        "engineVersion": _Field(
-            _text(rf"{POSTGRES_MAJOR}\.\d+"),
-            f'a pinned PostgreSQL {POSTGRES_MAJOR}.x minor offered by RDS, e.g. "{POSTGRES_MAJOR}.7"',
-        ),
-    },
-)
-TELEMETRY = _Object(
-    f"{PROJECT}:telemetry",
-    {
-        "storageGib": _Field(_integer(1, 16384), "1 to 16384 (the raw telemetry volume)"),
-        "exchangeStorageGib": _Field(_integer(1, 16384), "1 to 16384 (the anonymised exchange volume)"),
-        "imageTag": _Field(
-            _text(rf"pg{TELEMETRY_POSTGRES_MAJOR}\.\d+-ts\d+\.\d+\.\d+(-all)?(-oss)?"),
-            f"a fully pinned timescale/timescaledb-ha tag of PostgreSQL {TELEMETRY_POSTGRES_MAJOR} "
-            f"such as {DEFAULT_TELEMETRY_IMAGE_TAG} (no floating tags)",
-        ),
-        "anonymisationK": _Field(
-            _integer(MIN_SUBJECTS_FLOOR), f"a whole number >= {MIN_SUBJECTS_FLOOR} (k-anonymity)"
-        ),
-        "anonymisationSchedule": _Field(_text(_CRON), 'a five-field cron expression, e.g. "*/15 * * * *"'),
-    },
-)
-PEER = _Object(
-    f"{PROJECT}:peer",
-    {
-        "stack": _Field(
-            _text(_STACK_NAME),
-            "the peer region's stack name, e.g. india: lowercase letters and digits, starting with a letter, "
-            "at most 20 characters (it names the peer's telemetry SQL objects)",
-        ),
-        "region": _Field(_known_region, f"another region of a known jurisdiction ({_all_regions()})"),
-        "vpcCidr": _Field(_vpc_cidr, "the peer stack's residency:network.vpcCidr, not overlapping this one"),
-        "vpcPeeringConnectionId": _Field(
-            _text(r"pcx-[0-9a-f]{8,17}"), "an accepted VPC peering connection id (pcx-...)", required=False
-        ),
-        "replicationHost": _Field(
-            _text(_HOSTNAME),
-            "the DNS name of the peer's telemetry replication endpoint; omit it until the peer is deployed",
-            required=False,
-        ),
-    },
-)
-
-OBJECTS: tuple[_Object, ...] = (NETWORK, CLUSTER, LOAD_BALANCER, DNS, PII_DATABASE, TELEMETRY, PEER)
-KNOWN_PROJECT_KEYS: frozenset[str] = frozenset(
-    {JURISDICTION_KEY, PEER_PASSWORD_KEY, *(structured.key for structured in OBJECTS)}
-)
-
-
 # --- Reading and checking ---
 
 
@@ -413,6 +181,7 @@ class _Problems:
         self.stack = stack
         self.project_default_keys = project_default_keys
         self.items: list[str] = []
+        self.keys: set[str] = set()
 
     def add(self, key: str, reason: str, allowed: str) -> None:
         top_level = key.split(".", 1)[0]
@@ -420,6 +189,7 @@ class _Problems:
         if top_level in self.project_default_keys:
             where += " (or its project default in Pulumi.yaml)"
         self.items.append(f"{key} in {where}: {reason}; allowed: {allowed}")
+        self.keys.add(key)
 
 
 def _decoded(value: Any) -> Any:
@@ -432,36 +202,32 @@ def _decoded(value: Any) -> Any:
     return value
 
 
-def _read_object(problems: _Problems, schema: _Object, raw: Mapping[str, Any]) -> dict[str, Any]:
-    """The parsed fields of one structured key; problems are recorded, never raised."""
-    allowed_keys = ", ".join(schema.fields)
-    value = _decoded(raw.get(schema.key))
-    if value is None:
-        problems.add(schema.key, "missing", f"an object with keys {allowed_keys}")
-        return {}
-    if not isinstance(value, Mapping):
-        problems.add(schema.key, f"got {_shown(value)}, not an object", f"an object with keys {allowed_keys}")
-        return {}
-    parsed: dict[str, Any] = {}
-    for name in sorted(set(value) - set(schema.fields)):
-        problems.add(f"{schema.key}.{name}", "unknown key", allowed_keys)
-    for name, spec in schema.fields.items():
-        key = f"{schema.key}.{name}"
-        if value.get(name) is None:
-            if spec.required:
-                problems.add(key, "missing", spec.allowed)
-            else:
-                parsed[name] = None
-            continue
-        try:
-            parsed[name] = spec.parse(value[name])
-        except _Invalid as invalid:
-            problems.add(key, str(invalid), spec.allowed)
-    return parsed
+def _present(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """The config with structured values decoded and known keys left unset (None) left out, at both levels.
+
+    An unset key the schema knows is absent (missing if required); an unknown one is still a typo.
+    """
+    config: dict[str, Any] = {}
+    for key, value in raw.items():
+        value = _decoded(value)
+        known = SCHEMA["properties"].get(key, {}).get("properties")
+        if isinstance(value, Mapping) and known is not None:
+            value = {name: item for name, item in value.items() if item is not None or name not in known}
+        if value is not None or key not in SCHEMA["properties"]:
+            config[key] = value
+    return config
 
 
 def _overlap(first: str, second: str) -> bool:
     return ipaddress.IPv4Network(first).overlaps(ipaddress.IPv4Network(second))
+
+
+def _allowed(key: str) -> str:
+    """The `x-allowed` text the schema declares for a key or field."""
+    schema = SCHEMA["properties"][key.split(".", 1)[0]]
+    if "." in key:
+        schema = schema["properties"][key.split(".", 1)[1]]
+    return str(schema["x-allowed"])
 
 
 def load_settings(
@@ -474,92 +240,58 @@ def load_settings(
     `project_default_keys` names the keys whose value may come from `Pulumi.yaml`; messages point there too.
     """
     problems = _Problems(stack, project_default_keys)
-    if not _STACK_NAME.fullmatch(stack):
+    if not STACK_NAME.fullmatch(stack):
         problems.add(
             "the stack name",
-            f"got {_shown(stack)}; resource names and the telemetry SQL objects derive from it",
+            f"got {shown(stack)}; resource names and the telemetry SQL objects derive from it",
             "lowercase letters and digits, starting with a letter, at most 20 characters",
         )
-
-    # Other aws:* keys would configure only Pulumi's default provider, which this program disables.
-    for key in sorted(k for k in raw if k.startswith("aws:") and k != REGION_KEY):
-        problems.add(
-            key, "the program's explicit AWS provider ignores it", f"only {REGION_KEY} in the aws namespace"
-        )
-    for key in sorted(k for k in raw if k.startswith(f"{PROJECT}:") and k not in KNOWN_PROJECT_KEYS):
-        problems.add(key, "unknown key", ", ".join(sorted(KNOWN_PROJECT_KEYS)))
-
-    jurisdiction: Jurisdiction | None = None
-    code = raw.get(JURISDICTION_KEY)
-    known_codes = ", ".join(sorted(JURISDICTIONS))
-    if code is None:
-        problems.add(JURISDICTION_KEY, "missing", known_codes)
-    elif code not in JURISDICTIONS:
-        problems.add(
-            JURISDICTION_KEY,
-            f"got {_shown(code)}, unknown"
-            " (a new jurisdiction is a reviewed edit of policies/residency_facts)",
-            known_codes,
-        )
-    else:
-        jurisdiction = JURISDICTIONS[code]
-
-    region = raw.get(REGION_KEY)
-    in_jurisdiction = (
-        f"a region of jurisdiction {jurisdiction.code}: {', '.join(sorted(jurisdiction.regions))}"
-        if jurisdiction
-        else f"a region of a known jurisdiction ({_all_regions()})"
-    )
-    if region is None:
-        problems.add(REGION_KEY, "missing", in_jurisdiction)
-    elif not isinstance(region, str) or _jurisdiction_of_region(region) is None:
-        problems.add(
-            REGION_KEY, f"got {_shown(region)}, which lies in no known jurisdiction", in_jurisdiction
-        )
-    elif jurisdiction is not None and region not in jurisdiction.regions:
-        actual = _jurisdiction_of_region(region)
-        assert actual is not None
-        problems.add(
-            REGION_KEY,
-            f"got {_shown(region)}, which is in jurisdiction {actual.code}, not {jurisdiction.code}: "
-            f"personal data of {jurisdiction.code} must stay in its regions",
-            in_jurisdiction,
-        )
-
-    network = _read_object(problems, NETWORK, raw)
-    cluster = _read_object(problems, CLUSTER, raw)
-    load_balancer = _read_object(problems, LOAD_BALANCER, raw)
-    dns = _read_object(problems, DNS, raw)
-    pii = _read_object(problems, PII_DATABASE, raw)
-    telemetry = _read_object(problems, TELEMETRY, raw)
-    peer = _read_object(problems, PEER, raw)
-
-    password = raw.get(PEER_PASSWORD_KEY)
-    if password is not None and (not isinstance(password, str) or not password):
-        problems.add(PEER_PASSWORD_KEY, "not a non-empty string", "set it with `pulumi config set --secret`")
-
-    _check_relations(problems, region, network, cluster, load_balancer, dns, pii, peer)
+    config = _present(raw)
+    code = config.get(JURISDICTION_KEY)
+    jurisdiction = JURISDICTIONS.get(code) if isinstance(code, str) else None
+    region_checked = False
+    for problem in schema_problems(config):
+        if not region_checked and problem.key.split(".", 1)[0] not in (JURISDICTION_KEY, REGION_KEY):
+            # A region outside the jurisdiction is reported with the region, before the structured keys.
+            region_checked = _check_region(problems, config, jurisdiction)
+        allowed = problem.allowed
+        if problem.key == REGION_KEY and jurisdiction is not None:
+            allowed = _in_jurisdiction(jurisdiction)
+        problems.add(problem.key, problem.reason, allowed)
+    if not region_checked:
+        _check_region(problems, config, jurisdiction)
+    _check_relations(problems, config)
     if problems.items:
         raise ConfigError(stack, problems.items)
 
-    assert jurisdiction is not None and isinstance(region, str)
+    assert jurisdiction is not None
+    region = config[REGION_KEY]
+    network, cluster = config[NETWORK], config[CLUSTER]
+    load_balancer, dns, pii = config[LOAD_BALANCER], config[DNS], config[PII_DATABASE]
+    telemetry, peer = config[TELEMETRY], config[PEER]
     peer_jurisdiction = _jurisdiction_of_region(peer["region"])
     assert peer_jurisdiction is not None
     return StackSettings(
         stack=stack,
         region=region,
         jurisdiction=jurisdiction,
-        network=NetworkSettings(network["vpcCidr"], network["availabilityZones"], network["natGateways"]),
+        network=NetworkSettings(
+            str(ipaddress.IPv4Network(network["vpcCidr"])),
+            network["availabilityZones"],
+            network["natGateways"],
+        ),
         cluster=ClusterSettings(
             kubernetes_version=cluster["kubernetesVersion"],
-            node_instance_types=cluster["nodeInstanceTypes"],
+            node_instance_types=tuple(cluster["nodeInstanceTypes"]),
             min_nodes=cluster["minNodes"],
             desired_nodes=cluster["desiredNodes"],
             max_nodes=cluster["maxNodes"],
-            api_public_cidrs=cluster["apiPublicCidrs"],
-            admin_principal_arns=cluster["adminPrincipalArns"] or (),
+            api_public_cidrs=tuple(cluster["apiPublicCidrs"]),
+            admin_principal_arns=tuple(cluster.get("adminPrincipalArns") or ()),
         ),
-        load_balancer=LoadBalancerSettings(load_balancer["certificateArn"], load_balancer["healthCheckPath"]),
+        load_balancer=LoadBalancerSettings(
+            load_balancer.get("certificateArn"), load_balancer["healthCheckPath"]
+        ),
         dns=DnsSettings(dns["domain"], dns["hostedZone"], dns["regionLabel"]),
         pii_database=PiiDatabaseSettings(
             instance_class=pii["instanceClass"],
@@ -579,85 +311,113 @@ def load_settings(
             stack=peer["stack"],
             region=peer["region"],
             jurisdiction=peer_jurisdiction,
-            vpc_cidr=peer["vpcCidr"],
-            vpc_peering_connection_id=peer["vpcPeeringConnectionId"],
-            replication_host=peer["replicationHost"],
-            replication_password=password,
+            vpc_cidr=str(ipaddress.IPv4Network(peer["vpcCidr"])),
+            vpc_peering_connection_id=peer.get("vpcPeeringConnectionId"),
+            replication_host=peer.get("replicationHost"),
+            replication_password=config.get(PEER_PASSWORD_KEY),
         ),
     )
 
 
-def _check_relations(
-    problems: _Problems,
-    region: Any,
-    network: Mapping[str, Any],
-    cluster: Mapping[str, Any],
-    load_balancer: Mapping[str, Any],
-    dns: Mapping[str, Any],
-    pii: Mapping[str, Any],
-    peer: Mapping[str, Any],
-) -> None:
-    """Checks that span several values; each runs only when the values it compares parsed."""
-    zones, gateways = network.get("availabilityZones"), network.get("natGateways")
-    if zones is not None and gateways is not None and gateways > zones:
+def _in_jurisdiction(jurisdiction: Jurisdiction) -> str:
+    """The allowed text of a region key: the jurisdiction's regions."""
+    return f"a region of jurisdiction {jurisdiction.code}: {', '.join(sorted(jurisdiction.regions))}"
+
+
+def _check_region(problems: _Problems, config: Mapping[str, Any], jurisdiction: Jurisdiction | None) -> bool:
+    """The region must lie in the stack's jurisdiction (a schema cannot compare the two); returns True."""
+    region = config.get(REGION_KEY)
+    actual = _jurisdiction_of_region(region) if isinstance(region, str) else None
+    if jurisdiction is None or actual is None or region in jurisdiction.regions:
+        return True  # nothing to compare, or the schema has reported it (a region of no jurisdiction)
+    problems.add(
+        REGION_KEY,
+        f"got {shown(region)}, which is in jurisdiction {actual.code}, not {jurisdiction.code}: "
+        f"personal data of {jurisdiction.code} must stay in its regions",
+        _in_jurisdiction(jurisdiction),
+    )
+    return True
+
+
+def _check_relations(problems: _Problems, config: Mapping[str, Any]) -> None:
+    """Checks that compare two values; each runs only when both values passed the schema."""
+
+    def valid(key: str, *fields: str) -> Mapping[str, Any] | None:
+        """The object at `key` when it and the named fields are present and passed the schema."""
+        value = config.get(key)
+        if not isinstance(value, Mapping) or key in problems.keys:
+            return None
+        if any(name not in value or f"{key}.{name}" in problems.keys for name in fields):
+            return None
+        return value
+
+    region = config.get(REGION_KEY)
+
+    network = valid(NETWORK, "availabilityZones", "natGateways")
+    if network is not None and network["natGateways"] > network["availabilityZones"]:
         problems.add(
-            f"{NETWORK.key}.natGateways",
-            f"got {gateways}, more than availabilityZones ({zones})",
-            NETWORK.fields["natGateways"].allowed,
+            f"{NETWORK}.natGateways",
+            f"got {network['natGateways']}, more than availabilityZones ({network['availabilityZones']})",
+            _allowed(f"{NETWORK}.natGateways"),
         )
 
-    if all(name in cluster for name in ("minNodes", "desiredNodes", "maxNodes")):
+    cluster = valid(CLUSTER, "minNodes", "desiredNodes", "maxNodes")
+    if cluster is not None:
         low, desired, high = cluster["minNodes"], cluster["desiredNodes"], cluster["maxNodes"]
         if low > high:
             problems.add(
-                f"{CLUSTER.key}.minNodes",
+                f"{CLUSTER}.minNodes",
                 f"got {low}, more than maxNodes ({high})",
-                CLUSTER.fields["minNodes"].allowed,
+                _allowed(f"{CLUSTER}.minNodes"),
             )
         elif not low <= desired <= high:
             problems.add(
-                f"{CLUSTER.key}.desiredNodes",
+                f"{CLUSTER}.desiredNodes",
                 f"got {desired}, outside [minNodes, maxNodes] = [{low}, {high}]",
-                CLUSTER.fields["desiredNodes"].allowed,
+                _allowed(f"{CLUSTER}.desiredNodes"),
             )
 
-    allocated, ceiling = pii.get("allocatedStorageGib"), pii.get("maxAllocatedStorageGib")
-    if allocated is not None and ceiling is not None and ceiling <= allocated:
+    pii = valid(PII_DATABASE, "allocatedStorageGib", "maxAllocatedStorageGib")
+    if pii is not None and pii["maxAllocatedStorageGib"] <= pii["allocatedStorageGib"]:
+        ceiling, allocated = pii["maxAllocatedStorageGib"], pii["allocatedStorageGib"]
         problems.add(
-            f"{PII_DATABASE.key}.maxAllocatedStorageGib",
+            f"{PII_DATABASE}.maxAllocatedStorageGib",
             f"got {ceiling}, not more than allocatedStorageGib ({allocated})",
-            PII_DATABASE.fields["maxAllocatedStorageGib"].allowed,
+            _allowed(f"{PII_DATABASE}.maxAllocatedStorageGib"),
         )
 
-    certificate = load_balancer.get("certificateArn")
-    if certificate and isinstance(region, str) and certificate.split(":")[3] != region:
-        problems.add(
-            f"{LOAD_BALANCER.key}.certificateArn",
-            f"got a certificate in {certificate.split(':')[3]}; an ALB can only use one from its own region",
-            f"an ACM certificate ARN in {region}",
-        )
+    load_balancer = valid(LOAD_BALANCER, "certificateArn")
+    if load_balancer is not None and isinstance(region, str):
+        certificate_region = load_balancer["certificateArn"].split(":")[3]
+        if certificate_region != region:
+            problems.add(
+                f"{LOAD_BALANCER}.certificateArn",
+                f"got a certificate in {certificate_region}; an ALB can only use one from its own region",
+                f"an ACM certificate ARN in {region}",
+            )
 
-    if "domain" in dns and "hostedZone" in dns:
+    dns = valid(DNS, "domain", "hostedZone")
+    if dns is not None:
         domain, zone = dns["domain"], dns["hostedZone"]
         if domain != zone and not domain.endswith(f".{zone}"):
             problems.add(
-                f"{DNS.key}.domain",
-                f"got {_shown(domain)}, outside hostedZone {zone}",
-                DNS.fields["domain"].allowed,
+                f"{DNS}.domain", f"got {shown(domain)}, outside hostedZone {zone}", _allowed(f"{DNS}.domain")
             )
 
-    if "vpcCidr" in network and "vpcCidr" in peer and _overlap(network["vpcCidr"], peer["vpcCidr"]):
+    own, peer = valid(NETWORK, "vpcCidr"), valid(PEER, "vpcCidr")
+    if own is not None and peer is not None and _overlap(own["vpcCidr"], peer["vpcCidr"]):
         problems.add(
-            f"{PEER.key}.vpcCidr",
-            f"got {peer['vpcCidr']}, which overlaps this stack's {NETWORK.key}.vpcCidr {network['vpcCidr']} "
+            f"{PEER}.vpcCidr",
+            f"got {peer['vpcCidr']}, which overlaps this stack's {NETWORK}.vpcCidr {own['vpcCidr']} "
             "(peered VPCs cannot route overlapping ranges)",
-            PEER.fields["vpcCidr"].allowed,
+            _allowed(f"{PEER}.vpcCidr"),
         )
-    if "region" in peer and peer["region"] == region:
+    peer = valid(PEER, "region")
+    if peer is not None and peer["region"] == config.get(REGION_KEY):
         problems.add(
-            f"{PEER.key}.region",
-            f"got {_shown(region)}, this stack's own region",
-            PEER.fields["region"].allowed,
+            f"{PEER}.region",
+            f"got {shown(peer['region'])}, this stack's own region",
+            _allowed(f"{PEER}.region"),
         )
 
 
@@ -729,7 +489,7 @@ def _running_config() -> dict[str, Any]:
     for key in sorted(k for k in keys if k.startswith((f"{PROJECT}:", "aws:"))):
         namespace, name = key.split(":", 1)
         raw[key] = pulumi.Config(namespace).get(name)
-    for key in (REGION_KEY, JURISDICTION_KEY, PEER_PASSWORD_KEY, *(structured.key for structured in OBJECTS)):
+    for key in (REGION_KEY, JURISDICTION_KEY, PEER_PASSWORD_KEY, *STRUCTURED_KEYS):
         namespace, name = key.split(":", 1)
         value = pulumi.Config(namespace).get(name)
         if value is not None:

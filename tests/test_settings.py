@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pulumi
 import pytest
 import yaml
@@ -19,6 +20,7 @@ import yaml
 from offline_preview.cloud_mocks import PlausibleCloudMocks
 from residency.defaults import PII_POSTGRES_MAJOR as POSTGRES_MAJOR
 from residency.defaults import TELEMETRY_IMAGE_TAG as DEFAULT_IMAGE_TAG
+from residency.schema import SCHEMA
 from residency.settings import (
     JURISDICTION_KEY,
     KNOWN_PROJECT_KEYS,
@@ -537,3 +539,24 @@ def test_the_project_runs_in_its_own_virtualenv_with_default_providers_disabled(
     assert project["runtime"] == {"name": "python", "options": {"toolchain": "pip", "virtualenv": ".venv"}}
     assert "main" not in project
     assert project["config"]["pulumi:disable-default-providers"] == {"value": ["aws", "kubernetes"]}
+
+
+# --- the schema itself ---
+
+
+def test_the_settings_schema_is_a_valid_json_schema_naming_what_each_key_allows() -> None:
+    jsonschema.Draft202012Validator.check_schema(SCHEMA)
+    for key, declared in SCHEMA["properties"].items():
+        assert declared["x-allowed"], key
+        for field, field_schema in declared.get("properties", {}).items():
+            assert field_schema["x-allowed"], f"{key}.{field}"
+
+
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [("residency:network.natGateways", 2.0), ("residency:cluster.kubernetesVersion", "1.33\n")],
+)
+def test_values_json_schema_would_let_through_are_refused(path: str, value: Any) -> None:
+    # Plain JSON Schema takes 2.0 for an integer, and Python's `$` matches before a trailing newline.
+    message = only_problem(changed(path, value))
+    assert message.startswith(f"{path} in Pulumi.eu.yaml: got ")

@@ -1,0 +1,442 @@
+"""The stack configuration's schema: every key, its type and bounds, declared once as a JSON Schema.
+
+`SCHEMA` is a JSON Schema (draft 2020-12) over the namespaced config mapping (`{"aws:region": ...,
+"residency:network": {...}}`). Each property carries two annotations beside the standard keywords:
+`x-allowed`, the "allowed: ..." text a problem with that key ends with, and optionally `x-reasons`, the
+reason to give when one keyword fails (else the keyword's generic reason below). `problems` runs jsonschema
+over a config and turns its errors into one (key, reason, allowed) per key, so a bad value is reported with
+its key and what is allowed, never as jsonschema's own wording. What a schema cannot say, because it compares
+two values (natGateways against availabilityZones, a certificate's region against the stack's), stays with
+the settings (`residency/settings.py`).
+
+Two deliberate departures from plain JSON Schema, both in `_VALIDATOR`: `integer` means a whole number
+written as one (not `2.0`, not `true`), and patterns are anchored with `\\Z`, because Python's `$` also
+matches before a trailing newline.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import jsonschema
+from jsonschema.exceptions import ValidationError
+
+from residency.defaults import (
+    MAXIMUM_BACKUP_RETENTION_DAYS,
+    MIN_SUBJECTS_FLOOR,
+    MINIMUM_BACKUP_RETENTION_DAYS,
+    PII_POSTGRES_MAJOR,
+    TELEMETRY_IMAGE_TAG,
+    TELEMETRY_POSTGRES_MAJOR,
+)
+from residency_facts import JURISDICTIONS
+
+PROJECT = "residency"
+"""The Pulumi project name; also the namespace of every key this program reads."""
+
+REGION_KEY = "aws:region"
+JURISDICTION_KEY = f"{PROJECT}:jurisdiction"
+PEER_PASSWORD_KEY = f"{PROJECT}:peerReplicationPassword"
+"""Optional secret, set with `pulumi config set --secret`; never committed in a stack file."""
+
+LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+HOSTNAME = rf"(?:{LABEL}\.)+[a-z]{{2,63}}"
+STACK_NAME = re.compile(r"[a-z][a-z0-9]{0,19}")
+_CRON_FIELD = r"[0-9*/,\-]+"
+_PRIVATE_RANGES = tuple(ipaddress.IPv4Network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"))
+ALL_REGIONS: tuple[str, ...] = tuple(sorted({r for j in JURISDICTIONS.values() for r in j.regions}))
+
+
+def shown(value: Any) -> str:
+    """A value as the user wrote it, for messages."""
+    return json.dumps(value) if not isinstance(value, str) else repr(value)
+
+
+def all_regions() -> str:
+    """Every jurisdiction's regions, for messages."""
+    return "; ".join(f"{code}: {', '.join(sorted(j.regions))}" for code, j in sorted(JURISDICTIONS.items()))
+
+
+# --- The building blocks of the schema ---
+
+_NOT_BLANK: dict[str, Any] = {"minLength": 1, "not": {"pattern": r"^\s*\Z"}}
+
+
+def _text(allowed: str, pattern: str | None = None, **extra: Any) -> dict[str, Any]:
+    """A non-empty string, matching `pattern` whole when one is given."""
+    schema: dict[str, Any] = {"type": "string", **_NOT_BLANK, "x-allowed": allowed, **extra}
+    if pattern is not None:
+        schema["pattern"] = rf"^(?:{pattern})\Z"
+    return schema
+
+
+def _integer(allowed: str, minimum: int, maximum: int | None = None) -> dict[str, Any]:
+    """A whole number within bounds (YAML `3`, not `"3"` or `true`)."""
+    schema: dict[str, Any] = {"type": "integer", "minimum": minimum, "x-allowed": allowed}
+    if maximum is not None:
+        schema["maximum"] = maximum
+    return schema
+
+
+def _list(allowed: str, items: dict[str, Any], minimum_items: int = 0) -> dict[str, Any]:
+    """A YAML list whose items all match; duplicates are refused as likely typos."""
+    return {
+        "type": "array",
+        "items": items,
+        "minItems": minimum_items,
+        "uniqueItems": True,
+        "x-allowed": allowed,
+    }
+
+
+def _object(key: str, fields: dict[str, dict[str, Any]], optional: tuple[str, ...] = ()) -> dict[str, Any]:
+    """One structured key under the `residency:` namespace; every field not listed optional is required."""
+    return {
+        "type": "object",
+        "properties": fields,
+        "required": [name for name in fields if name not in optional],
+        "additionalProperties": False,
+        "x-allowed": f"an object with keys {', '.join(fields)}",
+    }
+
+
+# --- The schema ---
+
+_VPC_CIDR = "a private (RFC 1918) IPv4 CIDR from /16 to /20, e.g. 10.10.0.0/16"
+_NOT_A_CIDR = {"type": "got {shown}, not an IPv4 CIDR such as 10.10.0.0/16"}
+
+STRUCTURED_KEYS: dict[str, dict[str, Any]] = {
+    f"{PROJECT}:network": _object(
+        f"{PROJECT}:network",
+        {
+            "vpcCidr": {
+                "type": "string",
+                "format": "vpc-cidr",
+                "x-allowed": _VPC_CIDR,
+                "x-reasons": _NOT_A_CIDR,
+            },
+            "availabilityZones": _integer("2 or 3 (EKS and the Multi-AZ PII database need two zones)", 2, 3),
+            "natGateways": _integer("1 to availabilityZones (one per zone survives a zone outage)", 1, 3),
+        },
+    ),
+    f"{PROJECT}:cluster": _object(
+        f"{PROJECT}:cluster",
+        {
+            "kubernetesVersion": _text('a pinned EKS minor version such as "1.33"', r"1\.\d{2}"),
+            "nodeInstanceTypes": _list(
+                "a non-empty list of EC2 types, e.g. [m6i.large]",
+                _text("", r"[a-z][a-z0-9-]*\.[a-z0-9]+"),
+                minimum_items=1,
+            ),
+            "minNodes": _integer("a whole number >= 1, <= maxNodes", 1),
+            "desiredNodes": _integer("a whole number from minNodes to maxNodes", 1),
+            "maxNodes": _integer("a whole number from minNodes to 100", 1, 100),
+            "apiPublicCidrs": _list(
+                "a list of IPv4 CIDRs that may reach the public API endpoint, never 0.0.0.0/0; "
+                "[] makes the endpoint private-only",
+                {"type": "string", "format": "public-cidr", "x-reasons": _NOT_A_CIDR},
+            ),
+            "adminPrincipalArns": _list(
+                "a list of IAM role or user ARNs made cluster admins (the deployer is admin already)",
+                _text("", r"arn:aws[a-z-]*:iam::\d{12}:(role|user)/[\w+=,.@/-]+"),
+            ),
+        },
+        optional=("adminPrincipalArns",),
+    ),
+    f"{PROJECT}:loadBalancer": _object(
+        f"{PROJECT}:loadBalancer",
+        {
+            "certificateArn": _text(
+                "an ACM certificate ARN in this stack's region; omit it for plain HTTP",
+                r"arn:aws:acm:[a-z0-9-]+:\d{12}:certificate/[0-9a-f-]+",
+            ),
+            "healthCheckPath": _text("an absolute URL path such as /healthz", r"/[A-Za-z0-9._~/-]*"),
+        },
+        optional=("certificateArn",),
+    ),
+    f"{PROJECT}:dns": _object(
+        f"{PROJECT}:dns",
+        {
+            "domain": _text("a lowercase DNS name inside hostedZone, e.g. app.example.com", HOSTNAME),
+            "hostedZone": _text("the name of an existing public Route 53 zone, e.g. example.com", HOSTNAME),
+            "regionLabel": _text("one lowercase DNS label, e.g. eu (gives eu.<domain>)", LABEL),
+        },
+    ),
+    f"{PROJECT}:piiDatabase": _object(
+        f"{PROJECT}:piiDatabase",
+        {
+            "instanceClass": _text("an RDS instance class, e.g. db.m7g.large", r"db\.[a-z0-9]+\.[a-z0-9]+"),
+            "allocatedStorageGib": _integer("20 to 65536", 20, 65536),
+            "maxAllocatedStorageGib": _integer(
+                "more than allocatedStorageGib, up to 65536 (storage autoscaling)", 20, 65536
+            ),
+            "backupRetentionDays": _integer(
+                f"{MINIMUM_BACKUP_RETENTION_DAYS} to {MAXIMUM_BACKUP_RETENTION_DAYS}",
+                MINIMUM_BACKUP_RETENTION_DAYS,
+                MAXIMUM_BACKUP_RETENTION_DAYS,
+            ),
+            "engineVersion": _text(
+                f"a pinned PostgreSQL {PII_POSTGRES_MAJOR}.x minor offered by RDS, "
+                f'e.g. "{PII_POSTGRES_MAJOR}.7"',
+                rf"{PII_POSTGRES_MAJOR}\.\d+",
+            ),
+        },
+    ),
+    f"{PROJECT}:telemetry": _object(
+        f"{PROJECT}:telemetry",
+        {
+            "storageGib": _integer("1 to 16384 (the raw telemetry volume)", 1, 16384),
+            "exchangeStorageGib": _integer("1 to 16384 (the anonymised exchange volume)", 1, 16384),
+            "imageTag": _text(
+                f"a fully pinned timescale/timescaledb-ha tag of PostgreSQL {TELEMETRY_POSTGRES_MAJOR} "
+                f"such as {TELEMETRY_IMAGE_TAG} (no floating tags)",
+                rf"pg{TELEMETRY_POSTGRES_MAJOR}\.\d+-ts\d+\.\d+\.\d+(-all)?(-oss)?",
+            ),
+            "anonymisationK": _integer(
+                f"a whole number >= {MIN_SUBJECTS_FLOOR} (k-anonymity)", MIN_SUBJECTS_FLOOR
+            ),
+            "anonymisationSchedule": _text(
+                'a five-field cron expression, e.g. "*/15 * * * *"',
+                rf"{_CRON_FIELD}(?:\s+{_CRON_FIELD}){{4}}",
+            ),
+        },
+    ),
+    f"{PROJECT}:peer": _object(
+        f"{PROJECT}:peer",
+        {
+            "stack": _text(
+                "the peer region's stack name, e.g. india: lowercase letters and digits, starting with a "
+                "letter, at most 20 characters (it names the peer's telemetry SQL objects)",
+                STACK_NAME.pattern,
+            ),
+            "region": _text(
+                f"another region of a known jurisdiction ({all_regions()})",
+                None,
+                enum=list(ALL_REGIONS),
+                **{"x-reasons": {"enum": "got {shown}, which lies in no known jurisdiction"}},
+            ),
+            "vpcCidr": {
+                "type": "string",
+                "format": "vpc-cidr",
+                "x-reasons": _NOT_A_CIDR,
+                "x-allowed": "the peer stack's residency:network.vpcCidr, not overlapping this one",
+            },
+            "vpcPeeringConnectionId": _text(
+                "an accepted VPC peering connection id (pcx-...)", r"pcx-[0-9a-f]{8,17}"
+            ),
+            "replicationHost": _text(
+                "the DNS name of the peer's telemetry replication endpoint; "
+                "omit it until the peer is deployed",
+                HOSTNAME,
+            ),
+        },
+        optional=("vpcPeeringConnectionId", "replicationHost"),
+    ),
+}
+
+KNOWN_PROJECT_KEYS: frozenset[str] = frozenset({JURISDICTION_KEY, PEER_PASSWORD_KEY, *STRUCTURED_KEYS})
+KEY_ORDER: tuple[str, ...] = (JURISDICTION_KEY, REGION_KEY, *STRUCTURED_KEYS, PEER_PASSWORD_KEY)
+"""The order problems are reported in, after the unknown keys."""
+
+SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "The namespaced configuration of one residency region stack",
+    "type": "object",
+    "properties": {
+        JURISDICTION_KEY: {
+            "enum": sorted(JURISDICTIONS),
+            "x-allowed": ", ".join(sorted(JURISDICTIONS)),
+            "x-reasons": {
+                "enum": "got {shown}, unknown"
+                " (a new jurisdiction is a reviewed edit of policies/residency_facts)"
+            },
+        },
+        # The allowed regions depend on the jurisdiction: the settings name them in the message.
+        REGION_KEY: {
+            "enum": list(ALL_REGIONS),
+            "x-allowed": f"a region of a known jurisdiction ({all_regions()})",
+            "x-reasons": {"enum": "got {shown}, which lies in no known jurisdiction"},
+        },
+        **STRUCTURED_KEYS,
+        PEER_PASSWORD_KEY: {
+            "type": "string",
+            "minLength": 1,
+            "x-allowed": "set it with `pulumi config set --secret`",
+            "x-reasons": {"type": "not a non-empty string", "minLength": "not a non-empty string"},
+        },
+    },
+    "required": [JURISDICTION_KEY, REGION_KEY, *STRUCTURED_KEYS],
+    # Other aws:* keys would configure only Pulumi's default provider, which this program disables; other
+    # residency:* keys are typos. Keys of other namespaces (pulumi:, kubernetes:) are not this schema's.
+    "propertyNames": {
+        "if": {"pattern": f"^(aws|{PROJECT}):"},
+        "then": {"enum": sorted({REGION_KEY, *KNOWN_PROJECT_KEYS})},
+    },
+}
+
+
+# --- Checking a config against it ---
+
+
+class _Invalid(Exception):
+    """A value a format check refuses; the message says why."""
+
+
+_FORMATS = jsonschema.FormatChecker(formats=())
+
+
+def _ipv4_network(value: str) -> ipaddress.IPv4Network:
+    """An IPv4 network in CIDR notation with no host bits set."""
+    if "/" not in value:
+        raise _Invalid(f"got {shown(value)}, not an IPv4 CIDR such as 10.10.0.0/16")
+    try:
+        return ipaddress.IPv4Network(value, strict=True)
+    except ValueError as error:
+        raise _Invalid(f"got {shown(value)}, not an IPv4 CIDR ({error})") from None
+
+
+@_FORMATS.checks("vpc-cidr", raises=_Invalid)
+def _vpc_cidr(value: object) -> bool:
+    """A private (RFC 1918) IPv4 range of /16 to /20, room for three subnet tiers in three zones."""
+    if not isinstance(value, str):
+        return True  # the type keyword reports it
+    network = _ipv4_network(value)
+    if not any(network.subnet_of(private) for private in _PRIVATE_RANGES):
+        raise _Invalid(f"got {shown(value)}, which is not a private (RFC 1918) range")
+    if not 16 <= network.prefixlen <= 20:
+        raise _Invalid(f"got {shown(value)}, prefix /{network.prefixlen}")
+    return True
+
+
+@_FORMATS.checks("public-cidr", raises=_Invalid)
+def _public_cidr(value: object) -> bool:
+    """A CIDR allowed to reach the cluster's public API endpoint: never the whole internet."""
+    if not isinstance(value, str):
+        return True
+    if _ipv4_network(value).prefixlen == 0:
+        raise _Invalid(f"got {shown(value)}, which opens the Kubernetes API to the whole internet")
+    return True
+
+
+def _is_whole_number(checker: Any, instance: object) -> bool:
+    return isinstance(instance, int) and not isinstance(instance, bool)
+
+
+_VALIDATOR = jsonschema.validators.extend(
+    jsonschema.Draft202012Validator,
+    type_checker=jsonschema.Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_whole_number),
+)(SCHEMA, format_checker=_FORMATS)
+
+_TYPE_REASONS = {
+    "integer": "not a whole number",
+    "string": "not a non-empty string",
+    "array": "not a list",
+    "object": "not an object",
+}
+_PRIORITY = {
+    "type": 0,
+    "enum": 1,
+    "minLength": 1,
+    "not": 1,
+    "format": 2,
+    "pattern": 2,
+    "minimum": 2,
+    "maximum": 2,
+}
+"""Which failure of one value to report: the most basic first, as a reader would fix them."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One key's problem: the key (`residency:network.vpcCidr`), why, and what is allowed."""
+
+    key: str
+    reason: str
+    allowed: str
+
+
+def _field_schema(path: tuple[str, ...]) -> dict[str, Any]:
+    """The schema of the key or field at a path of names."""
+    schema: dict[str, Any] = SCHEMA
+    for name in path:
+        schema = schema["properties"][name]
+    return schema
+
+
+def _rank(path: tuple[str, ...]) -> tuple[int, ...]:
+    """Where a key or field stands in the schema's order (unknown ones first, as typos explain the rest)."""
+    top = KEY_ORDER.index(path[0]) + 1 if path[0] in KEY_ORDER else 0
+    fields = list(_field_schema(path[:1]).get("properties", {})) if top else []
+    field = fields.index(path[1]) + 1 if len(path) > 1 and path[1] in fields else 0
+    return (top, field)
+
+
+def _scalar_reason(error: ValidationError, schema: Mapping[str, Any]) -> str:
+    """Why one value failed one keyword, in the words of the settings' messages."""
+    custom = schema.get("x-reasons", {}).get(error.validator)
+    if custom is not None:
+        return str(custom).format(shown=shown(error.instance))
+    if error.validator == "type":
+        return f"got {shown(error.instance)}, {_TYPE_REASONS[str(error.validator_value)]}"
+    if error.validator in ("minLength", "not"):
+        return f"got {shown(error.instance)}, not a non-empty string"
+    if error.validator == "format" and error.cause is not None:
+        return str(error.cause)
+    return f"got {shown(error.instance)}"
+
+
+def problems(config: Mapping[str, Any]) -> Iterator[Problem]:
+    """The problems of a config (None values already left out), one per key, in the schema's order."""
+    found: dict[tuple[str, ...], tuple[tuple[int, ...], Problem]] = {}
+
+    def keep(path: tuple[str, ...], order: tuple[int, ...], problem: Problem) -> None:
+        if path not in found or order < found[path][0]:
+            found[path] = (order, problem)
+
+    for error in _VALIDATOR.iter_errors(config):
+        path = tuple(str(part) for part in error.absolute_path)
+        if "propertyNames" in error.relative_schema_path:
+            name = str(error.instance)
+            if name.startswith("aws:"):
+                reason, allowed = (
+                    "the program's explicit AWS provider ignores it",
+                    f"only {REGION_KEY} in the aws namespace",
+                )
+            else:
+                reason, allowed = "unknown key", ", ".join(sorted(KNOWN_PROJECT_KEYS))
+            keep((name,), (0,), Problem(name, reason, allowed))
+        elif error.validator == "required":
+            for name in error.validator_value:
+                if name not in error.instance:
+                    field = (*path, name)
+                    keep(field, (0,), Problem(".".join(field), "missing", _field_schema(field)["x-allowed"]))
+        elif error.validator == "additionalProperties":
+            known = _field_schema(path)["properties"]
+            for name in sorted(set(error.instance) - set(known)):
+                keep((*path, name), (0,), Problem(".".join((*path, name)), "unknown key", ", ".join(known)))
+        else:
+            names = tuple(part for part in path if not part.isdigit())
+            schema = _field_schema(names)
+            allowed = schema["x-allowed"]
+            order: tuple[int, ...]
+            if len(path) > len(names):  # an item of a list: the first bad item, after the list's own checks
+                index = int(path[-1])
+                item_schema = schema["items"]
+                order = (2, index, _PRIORITY.get(str(error.validator), 3))
+                reason = f"item {index}: {_scalar_reason(error, item_schema)}"
+            elif error.validator == "minItems":
+                order = (1,)
+                reason = f"got {len(error.instance)} items, need at least {error.validator_value}"
+            elif error.validator == "uniqueItems":
+                order, reason = (3,), f"got duplicates in {shown(error.instance)}"
+            else:
+                order = (_PRIORITY.get(str(error.validator), 3),)
+                reason = _scalar_reason(error, schema)
+            keep(names, order, Problem(".".join(names), reason, allowed))
+    for path in sorted(found, key=lambda p: (_rank(p), p)):
+        yield found[path][1]
