@@ -12,16 +12,18 @@ STAMP := $(VENV)/.installed
 PACK_VENV := policies/.venv
 PACK_STAMP := $(PACK_VENV)/.installed
 
+# --no-compile: pip would byte-compile every module of pulumi_aws (over a minute); Python compiles the few the
+# program imports on first use instead.
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml $(PACK_STAMP)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --no-compile --disable-pip-version-check -r requirements-dev.txt
 	touch $(STAMP)
 
 # The policy pack's own virtualenv (PulumiPolicy.yaml: virtualenv .venv), from policies/requirements.txt
 # alone, as `pulumi install` in policies/ and the CLI's install of a published pack create it.
 $(PACK_STAMP): policies/requirements.txt
 	test -x $(PACK_VENV)/bin/python || $(PYTHON) -m venv $(PACK_VENV)
-	cd policies && .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	cd policies && .venv/bin/python -m pip install --quiet --no-compile --disable-pip-version-check -r requirements.txt
 	touch $(PACK_STAMP)
 
 ## The main job: the offline, policy-enforced preview of one stack (exit 1 on a mandatory violation).
@@ -46,8 +48,10 @@ tests/mermaid/node_modules/.package-lock.json: tests/mermaid/package.json tests/
 diagram-png: diagram mermaid
 	$(BIN)/python -m tests.mermaid.render residency-$(STACK).md residency-$(STACK).png
 
-## The full test suite: lint, type check, workflow check and every test.
-test: lint typecheck workflows unit
+## The full test suite: lint, type check, workflow check and every test, side by side (the checks' output
+## is printed whole as each finishes; make fails if any of them does).
+test: $(STAMP)
+	$(MAKE) --no-print-directory -j4 --output-sync=target lint typecheck workflows unit
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -61,8 +65,11 @@ typecheck: $(STAMP)
 workflows: $(STAMP)
 	$(BIN)/actionlint .github/workflows/*.yml
 
+## pytest-xdist: one worker per core (PYTEST_WORKERS=1 for a serial run); a module's tests stay on one worker,
+## so a module-scoped fixture (a stack run, a set of PostgreSQL servers) runs once. The slowest are listed.
+PYTEST_WORKERS ?= auto
 unit: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadscope --durations=15
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/preview.py

@@ -8,6 +8,7 @@ A fresh root stack per run lets several stacks run in one test process.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 import runpy
 from collections.abc import Mapping
@@ -134,3 +135,9 @@ def run_stack(stack: str, config_dir: Path = PROGRAM_DIR, allow_error: bool = Fa
         providers=providers,
         error=error,
     )
+
+
+@functools.cache
+def committed_run(stack: str) -> StackRun:
+    """One run of a committed stack per test process, shared by the modules that only read it."""
+    return run_stack(stack)

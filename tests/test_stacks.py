@@ -19,7 +19,7 @@ from residency_facts import (
     MANAGED_BY,
     MANAGED_BY_TAG,
 )
-from tests.stack_harness import Registration, StackRun, is_secret, run_stack, unwrap
+from tests.stack_harness import Registration, StackRun, committed_run, is_secret, unwrap
 
 STACKS = ("eu", "india")
 
@@ -113,8 +113,8 @@ PENDING_TELEMETRY_WIRING = (
 
 @pytest.fixture(scope="module", params=STACKS)
 def run(request: pytest.FixtureRequest) -> StackRun:
-    """One run of the program per committed stack, shared by this module's tests."""
-    return run_stack(request.param)
+    """One run of the program per committed stack, shared by this module's tests (and the process's)."""
+    return committed_run(request.param)
 
 
 def settings_of(run: StackRun) -> StackSettings:

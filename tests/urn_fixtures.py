@@ -33,7 +33,7 @@ import yaml
 
 from residency.settings import PROJECT
 from tests.recording import ROOT_STACK_TYPE, AliasSpec, Registration
-from tests.stack_harness import PROGRAM_DIR, StackRun, run_stack
+from tests.stack_harness import PROGRAM_DIR, StackRun, committed_run, run_stack
 
 FIXTURE_DIRECTORY = Path(__file__).resolve().parent / "fixtures" / "urns"
 
@@ -275,7 +275,7 @@ def connected_stack_config() -> dict[str, Any]:
 def run_configuration(name: str, scratch: Path) -> StackRun:
     """One run of the program for a fixture: a committed stack, or the connected eu stack in `scratch`."""
     if name != CONNECTED:
-        return run_stack(name)
+        return committed_run(name)
     shutil.copy(PROGRAM_DIR / "Pulumi.yaml", scratch / "Pulumi.yaml")
     (scratch / "Pulumi.eu.yaml").write_text(yaml.safe_dump({"config": connected_stack_config()}))
     return run_stack("eu", scratch)
