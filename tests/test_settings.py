@@ -17,7 +17,9 @@ import pulumi
 import pytest
 import yaml
 
+from components import telemetry_sql
 from offline_preview.cloud_mocks import PlausibleCloudMocks
+from residency.defaults import MIN_SUBJECTS_FLOOR
 from residency.defaults import PII_POSTGRES_MAJOR as POSTGRES_MAJOR
 from residency.defaults import TELEMETRY_IMAGE_TAG as DEFAULT_IMAGE_TAG
 from residency.schema import SCHEMA
@@ -560,3 +562,8 @@ def test_values_json_schema_would_let_through_are_refused(path: str, value: Any)
     # Plain JSON Schema takes 2.0 for an integer, and Python's `$` matches before a trailing newline.
     message = only_problem(changed(path, value))
     assert message.startswith(f"{path} in Pulumi.eu.yaml: got ")
+
+
+def test_the_k_floor_the_settings_enforce_is_the_one_the_telemetry_sql_enforces() -> None:
+    # Defined in residency/defaults.py for the settings and in the telemetry SQL's package for the SQL.
+    assert MIN_SUBJECTS_FLOOR == telemetry_sql.MIN_SUBJECTS_FLOOR

@@ -264,25 +264,24 @@ def test_pg_hba_rejects_the_peer_range_except_through_the_telemetry_sql_rules(cl
         admitting = [
             line for line in lines[:cutoff] if line[-1] != "reject" and ip_network(line[3]).overlaps(peer)
         ]
-        assert admitting == ([] if server == "store" else [REPLICATOR_RULE.split()]), server
+        # The exchange admits the peer's inbox role once TelemetryStore is wired to the telemetry SQL's inbox
+        # API (issue 9 follow-up); until then the SQL's rules name no peer role, so nothing admits the peer.
+        assert admitting == [], server
 
 
 def ip_network(address: str) -> ipaddress.IPv4Network:
-    """An IPv4 network from a pg_hba address column (the tests use IPv4 only)."""
-    network = ipaddress.ip_network(address)
+    """An IPv4 network from a pg_hba address column (the tests use IPv4 only; `all` is every address)."""
+    network = ipaddress.ip_network("0.0.0.0/0" if address == "all" else address)
     assert isinstance(network, ipaddress.IPv4Network)
     return network
 
 
-def test_the_writers_and_the_publisher_come_only_from_this_regions_vpc(cloud: MockCloud) -> None:
+def test_the_writers_come_only_from_this_regions_vpc(cloud: MockCloud) -> None:
     deploy(cloud)
-    admitted = {
-        server: {(line[1], line[2], line[3]) for line in hba_lines(cloud, server) if line[-1] != "reject"}
-        for server in ("store", "exchange")
-    }
-    assert ("telemetry", "telemetry_writer", VPC_CIDR) in admitted["store"]
-    assert ("telemetry_exchange", "telemetry_publisher", VPC_CIDR) in admitted["exchange"]
-    assert ("telemetry_exchange", "telemetry_replicator", PEER_CIDR) in admitted["exchange"]
+    writers = [
+        line for line in hba_lines(cloud, "store") if line[2] == "telemetry_writer" and line[-1] != "reject"
+    ]
+    assert [(line[1], line[3]) for line in writers] == [("telemetry", VPC_CIDR)]
 
 
 @pytest.mark.parametrize(
@@ -780,14 +779,12 @@ def test_each_job_runs_its_shipped_script_with_psql_stopping_at_the_first_error(
     assert environment(job(cloud, "subscription"))["PGDATABASE"]["value"] == "telemetry_exchange"
 
 
-def test_tls_is_off_until_the_servers_have_certificates(cloud: MockCloud) -> None:
+def test_clients_prefer_tls_until_the_servers_have_certificates(cloud: MockCloud) -> None:
     deploy(cloud, with_peer())
     workloads = [r.inputs for r in cloud.of_type(JOB)] + [
         cloud.one(CRON_JOB, "telemetry-anonymise-cron-job").inputs
     ]
     assert {environment(inputs)["PGSSLMODE"]["value"] for inputs in workloads} == {"prefer"}
-    for server in ("store", "exchange"):
-        assert not [line for line in hba_lines(cloud, server) if line[0] == "hostssl"], server
 
 
 def test_every_sql_connection_requires_tls_once_the_servers_have_certificates(
@@ -796,9 +793,10 @@ def test_every_sql_connection_requires_tls_once_the_servers_have_certificates(
     # The switch is the component's own (no argument, no setting): whoever adds certificates sets it.
     monkeypatch.setattr(access, "SERVERS_HAVE_CERTIFICATES", True)
     deploy(cloud, with_peer())
-    for server, role in (("store", "telemetry_writer"), ("exchange", "telemetry_replicator")):
-        admitting = [line for line in hba_lines(cloud, server) if line[2] == role and line[-1] != "reject"]
-        assert admitting and all(line[0] == "hostssl" for line in admitting), server
+    admitting = [
+        line for line in hba_lines(cloud, "store") if line[2] == "telemetry_writer" and line[-1] != "reject"
+    ]
+    assert admitting and all(line[0] == "hostssl" for line in admitting)
     expected = {"store-schema": "exchange_sslmode=require", "subscription": "peer_sslmode=require"}
     for purpose, sslmode in expected.items():
         arguments = job_container(job(cloud, purpose))["args"]
