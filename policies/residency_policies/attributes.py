@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from residency_facts import CLASSIFICATION_TAG, GLOBAL_TYPE_PREFIXES, JURISDICTION_TAG
 
-from .model import Resource, Stack
-from .values import UNKNOWN, Unknown, as_mapping, child, elements, value_at
+from .model import Resource, Stack, parse_arn
+from .values import UNKNOWN, Unknown, as_list, as_mapping, child, elements, value_at
 
 AWS_PROVIDER = "pulumi:providers:aws"
 KUBERNETES_PROVIDER = "pulumi:providers:kubernetes"
@@ -23,8 +22,15 @@ DATA_REGION_INPUTS: dict[str, str] = {
 }
 """Types whose data lands in a region named by an input, not where the resource is managed from."""
 
-REGION_PATTERN = re.compile(r"\b([a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d)\b")
-"""An AWS region name (eu-west-1, ap-south-2, us-gov-west-1) inside a hostname or a command line."""
+REGION_PATTERN = re.compile(r"\b([a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d)(?:[a-z]\b|\b)")
+"""An AWS region name (eu-west-1, ap-south-2, us-gov-west-1), or the region of an availability zone name
+(ap-south-1a), inside a hostname or a command line."""
+
+ZONE_PATTERN = re.compile(r"^([a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d)[a-z]$")
+"""An availability zone name: its region followed by a letter."""
+
+STACK_ACCOUNT = "this stack's account"
+"""The account of a resource whose provider names none: the account the deployment's credentials are in."""
 
 
 def is_aws(resource: Resource) -> bool:
@@ -90,7 +96,7 @@ def classifications(resource: Resource) -> frozenset[str] | Unknown:
     found: set[str] = set()
     if is_kubernetes(resource):
         label_sets = [_labels(child(resource.props, "metadata"))]
-        if resource.type == STATEFUL_SET:
+        if resource.type.endswith(":StatefulSet"):
             for template in elements(value_at(resource.props, "spec.volumeClaimTemplates")):
                 label_sets.append(_labels(child(template, "metadata")))
         for labels in label_sets:
@@ -102,6 +108,16 @@ def classifications(resource: Resource) -> frozenset[str] | Unknown:
             if value is not None:
                 found.add(str(value))
         return frozenset(found)
+    for volume_tags in _volume_tag_maps(resource):
+        if isinstance(volume_tags, Unknown):
+            return UNKNOWN
+        value = (volume_tags or {}).get(CLASSIFICATION_TAG)
+        if isinstance(value, Unknown):
+            return UNKNOWN
+        if value is not None:
+            found.add(str(value))
+    if found:
+        return frozenset(found)
     tags = effective_tags(resource)
     if isinstance(tags, Unknown):
         return UNKNOWN
@@ -109,6 +125,19 @@ def classifications(resource: Resource) -> frozenset[str] | Unknown:
     if isinstance(value, Unknown):
         return UNKNOWN
     return frozenset({str(value)}) if value is not None else frozenset()
+
+
+def _volume_tag_maps(resource: Resource) -> list[Any]:
+    """The tags a resource that launches instances puts on their volumes (launch templates, instances)."""
+    if resource.type == "aws:ec2/launchTemplate:LaunchTemplate":
+        return [
+            _tag_map(child(spec, "tags"))
+            for spec in elements(value_at(resource.props, "tagSpecifications"))
+            if child(spec, "resourceType") in ("volume", UNKNOWN)
+        ]
+    if resource.type in ("aws:ec2/instance:Instance", "aws:ec2/spotInstanceRequest:SpotInstanceRequest"):
+        return [_tag_map(child(resource.props, "volumeTags"))]
+    return []
 
 
 def jurisdiction_tag(resource: Resource) -> str | Unknown | None:
@@ -126,30 +155,10 @@ def jurisdiction_tag(resource: Resource) -> str | Unknown | None:
     return value if value is None or isinstance(value, Unknown) else str(value)
 
 
-@dataclass(frozen=True)
-class Arn:
-    """The parts of an Amazon Resource Name."""
-
-    partition: str
-    service: str
-    region: str
-    account: str
-    resource: str
-
-    @property
-    def resource_name(self) -> str:
-        """The last segment of the resource part: the name or id of the resource."""
-        return re.split(r"[:/]", self.resource)[-1]
-
-
-def parse_arn(text: Any) -> Arn | None:
-    """The parts of an ARN, or None when the text is not one."""
-    if not isinstance(text, str) or not text.startswith("arn:"):
-        return None
-    parts = text.split(":", 5)
-    if len(parts) < 6:
-        return None
-    return Arn(partition=parts[1], service=parts[2], region=parts[3], account=parts[4], resource=parts[5])
+def region_of_zone_or_region(text: str) -> str:
+    """A region name, or the region of an availability zone name (ap-south-1a -> ap-south-1)."""
+    match = ZONE_PATTERN.match(text)
+    return match.group(1) if match else text
 
 
 def region_named_in(text: Any) -> str | None:
@@ -162,6 +171,29 @@ def region_named_in(text: Any) -> str | None:
         if match:
             return match.group(1)
     return None
+
+
+def account_of(resource: Resource) -> str | None:
+    """The account a resource is deployed to, by its provider: the last role it assumes, or the only account
+    it allows; STACK_ACCOUNT when it names none; None when the account cannot be traced (unknown role ARN)."""
+    if resource.provider_type != AWS_PROVIDER:
+        return STACK_ACCOUNT
+    roles = as_list(child(resource.provider_props, "assumeRoles"))
+    single = as_mapping(child(resource.provider_props, "assumeRole"))
+    if isinstance(roles, Unknown) or isinstance(single, Unknown):
+        return None
+    chain = [*(roles or []), *([single] if isinstance(single, Mapping) else [])]
+    if chain:
+        role = child(chain[-1], "roleArn")
+        arn = parse_arn(role)
+        return arn.account if arn is not None and arn.account else None
+    allowed = as_list(child(resource.provider_props, "allowedAccountIds"))
+    if isinstance(allowed, Unknown):
+        return None
+    accounts = [str(a) for a in allowed or [] if isinstance(a, str | int)]
+    if len(accounts) == 1:
+        return accounts[0]
+    return None if accounts else STACK_ACCOUNT
 
 
 def effective_region(resource: Resource, stack: Stack | None = None) -> str | Unknown | None:
@@ -177,7 +209,7 @@ def effective_region(resource: Resource, stack: Stack | None = None) -> str | Un
         if own is None or own == "":
             own = child(resource.props, "region")
         if own is not None and own != "":
-            return own if isinstance(own, Unknown) else str(own)
+            return own if isinstance(own, Unknown) else region_of_zone_or_region(str(own))
         if resource.provider_type != AWS_PROVIDER:
             return None
         region = child(resource.provider_props, "region")

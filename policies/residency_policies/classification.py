@@ -5,44 +5,121 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from residency_facts import CLASSIFICATION_TAG, CLASSIFICATIONS, DATA_HOLDING_TYPES
+from residency_facts import CLASSIFICATION_TAG, CLASSIFICATIONS, LAUNCHING_TYPES, Category
 
 from .attributes import STATEFUL_SET, classifications, effective_tags, is_kubernetes
 from .model import Resource, Stack
 from .settings import Settings
-from .values import Unknown, child, elements, value_at
+from .values import Unknown, child, elements, is_set, value_at
 from .violations import Violation, violation
 
 NAME = "data-classification-required"
 DESCRIPTION = (
     "Every data-holding resource (databases, buckets, volumes, snapshots, caches, streams, secrets, vaults, "
-    "Kubernetes volume claims) carries a valid data-classification tag or label."
+    "user directories, instances' volumes, Kubernetes volume claims: every type the triage places under "
+    "holds data) carries a valid data-classification tag or label."
 )
+
+LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"
+LAUNCH_TEMPLATE_INPUTS = (
+    "launchTemplate",
+    "launchConfiguration",
+    "mixedInstancesPolicy",
+    "launchTemplateConfigs",
+)
+"""Where a resource that launches instances names the launch template that declares their volumes' tags."""
 
 
 def is_data_holding(resource: Resource, settings: Settings | None = None) -> bool:
-    """Whether the resource stores data at rest, by the shared list of types (and the configured extras)."""
+    """Whether the resource stores data at rest: by the triage table (and the configured extras)."""
     extra = settings.additional_data_holding_types if settings is not None else frozenset()
-    return resource.type in DATA_HOLDING_TYPES or resource.type in extra
+    return resource.is_a(Category.HOLDS) or resource.type in extra
 
 
-def protected_stores(stack: Stack, settings: Settings) -> Iterator[tuple[Resource, frozenset[str]]]:
-    """The data-holding resources that declare a protected classification, each with those it declares."""
+def launch_templates(resource: Resource, stack: Stack) -> list[Resource] | None:
+    """The stack's launch templates a resource launches instances from; None when it names none."""
+    if resource.type not in LAUNCHING_TYPES or resource.type == LAUNCH_TEMPLATE:
+        return None
+    named = [path for path in LAUNCH_TEMPLATE_INPUTS if is_set(value_at(resource.props, path))]
+    if not named:
+        return None
+    found: dict[str, Resource] = {}
+    for path in named:
+        for template in stack.dependencies(resource, path):
+            if template.type in LAUNCHING_TYPES:
+                found.setdefault(template.urn, template)
+        if not found:
+            for value in elements(value_at(resource.props, path + ".id")) + elements(
+                value_at(resource.props, path + ".name")
+            ):
+                if isinstance(value, str):
+                    for template in stack.named(value):
+                        if template.type in LAUNCHING_TYPES:
+                            found.setdefault(template.urn, template)
+    return list(found.values())
+
+
+def declared_classifications(resource: Resource, stack: Stack) -> frozenset[str] | Unknown:
+    """What a resource declares it holds; for an instance launcher without its own, its launch template's."""
+    declared = classifications(resource)
+    if isinstance(declared, frozenset) and not declared:
+        templates = launch_templates(resource, stack)
+        if templates:
+            found: set[str] = set()
+            for template in templates:
+                theirs = classifications(template)
+                if isinstance(theirs, Unknown):
+                    return theirs
+                found |= theirs
+            return frozenset(found)
+    return declared
+
+
+def protected_stores(
+    stack: Stack, settings: Settings, effective: Any = None
+) -> Iterator[tuple[Resource, frozenset[str]]]:
+    """The data-holding resources that hold a protected classification, each with those it holds.
+
+    With `effective` (a Lineage), what a store holds includes what it received from upstream, whatever its
+    own label says; without it, only what it declares.
+    """
     for resource in stack.resources:
         if not is_data_holding(resource, settings):
             continue
-        declared = classifications(resource)
-        # A classification unknown at preview is reported by data-classification-required, not here.
-        protected = declared & settings.protected_classifications if isinstance(declared, frozenset) else None
+        if effective is not None:
+            held: frozenset[str] | None = effective.effective(resource)
+        else:
+            declared = declared_classifications(resource, stack)
+            # A classification unknown at preview is reported by data-classification-required, not here.
+            held = declared if isinstance(declared, frozenset) else None
+        protected = held & settings.protected_classifications if held is not None else None
         if protected:
             yield resource, protected
 
 
-def check(resource: Resource, settings: Settings) -> list[Violation]:
-    """Violations of data-classification-required by one resource."""
-    if not is_data_holding(resource, settings):
-        return []
-    if resource.type == STATEFUL_SET:
+def held(lineage: Any, resource: Resource, protected: frozenset[str]) -> str:
+    """What protected data a store holds, in words: `pii data`, or the chain it inherited it through."""
+    kinds = ", ".join(sorted(protected))
+    inherited = sorted(protected & lineage.inherited(resource))
+    if not inherited:
+        return f"{kinds} data"
+    return (
+        f"{kinds} data (inherited through lineage: {lineage.chain(lineage.locate(resource), inherited[0])})"
+    )
+
+
+def check(stack: Stack, settings: Settings) -> list[Violation]:
+    """Violations of data-classification-required in a stack."""
+    found: list[Violation] = []
+    for resource in stack.resources:
+        if is_data_holding(resource, settings):
+            found.extend(check_resource(resource, stack, settings))
+    return found
+
+
+def check_resource(resource: Resource, stack: Stack, settings: Settings) -> list[Violation]:
+    """Violations of data-classification-required by one data-holding resource."""
+    if resource.type == STATEFUL_SET or resource.type.split(":")[-1] == "StatefulSet":
         templates = elements(value_at(resource.props, "spec.volumeClaimTemplates"))
         problems = []
         for index, template in enumerate(templates):
@@ -60,7 +137,23 @@ def check(resource: Resource, settings: Settings) -> list[Violation]:
     if is_kubernetes(resource):
         problem = _problem(child(child(resource.props, "metadata"), "labels"), "label")
         return [_violation(resource, problem, "label", settings)] if problem else []
+    declared = declared_classifications(resource, stack)
+    if isinstance(declared, frozenset) and declared and declared <= CLASSIFICATIONS:
+        return []
+    launchers = launch_templates(resource, stack)
+    if launchers == [] and not is_set(child(effective_tags(resource), CLASSIFICATION_TAG)):
+        return [
+            _violation(
+                resource,
+                "launches instances from a launch template that is not in this stack, so its volumes' "
+                f"{CLASSIFICATION_TAG} cannot be verified, and has no {CLASSIFICATION_TAG} tag of its own",
+                "tag",
+                settings,
+            )
+        ]
     problem = _problem(effective_tags(resource), "tag")
+    if problem is None and resource.type in LAUNCHING_TYPES:
+        return []
     return [_violation(resource, problem, "tag", settings)] if problem else []
 
 
@@ -87,5 +180,6 @@ def _violation(resource: Resource, problem: str, kind: str, settings: Settings) 
         f"the residency rules find personal data by its classification; an unclassified store could hold "
         f"personal data protected by {settings.law} and escape every rule that keeps it in its region.",
         f"give it the {kind} {CLASSIFICATION_TAG} with one of {sorted(CLASSIFICATIONS)} "
-        f"(pii for personal data, anonymised only for data with identifiers removed).",
+        f"(pii for personal data, anonymised only for data with identifiers removed); for instances, on "
+        "their volumes (volume_tags, or a launch template's volume tag specification).",
     )

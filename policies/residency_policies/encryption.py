@@ -7,15 +7,18 @@ replica, a key in another region and a key that cannot be traced are all violati
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
-from .attributes import STATEFUL_SET, effective_region, parse_arn
-from .classification import protected_stores
-from .lineage import KMS_KEY_TYPES
+from residency_facts import LAUNCHING_TYPES
+
+from .attributes import STACK_ACCOUNT, STATEFUL_SET, account_of, effective_region, parse_arn
+from .classification import held, launch_templates, protected_stores
+from .lineage import KMS_KEY_TYPES, Lineage
 from .model import Resource, Stack
 from .settings import Settings
-from .values import Unknown, as_bool, child, elements, is_set, value_at, values_at
+from .values import Unknown, as_bool, child, elements, is_set, known_strings, value_at, values_at
 from .violations import Violation, violation
 
 NAME = "pii-encryption"
@@ -24,6 +27,9 @@ DESCRIPTION = (
 )
 
 KMS_ALIAS = "aws:kms/alias:Alias"
+AMI_COPY = "aws:ec2/amiCopy:AmiCopy"
+_ACCOUNTS: ContextVar[frozenset[str]] = ContextVar("accounts", default=frozenset())
+"""The deployment's accounts, for the key checks (a key in another account is not the stack's key)."""
 STORAGE_CLASS = "kubernetes:storage.k8s.io/v1:StorageClass"
 PERSISTENT_VOLUME_CLAIM = "kubernetes:core/v1:PersistentVolumeClaim"
 S3_BUCKETS = ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2", "aws:s3/directoryBucket:DirectoryBucket")
@@ -39,9 +45,104 @@ INHERITED = frozenset(
         "aws:rds/clusterSnapshot:ClusterSnapshot",
         "aws:ebs/snapshot:Snapshot",
         "aws:ebs/volumeCopy:VolumeCopy",
+        "aws:docdb/clusterSnapshot:ClusterSnapshot",
+        "aws:neptune/clusterSnapshot:ClusterSnapshot",
+        "aws:redshift/clusterSnapshot:ClusterSnapshot",
+        "aws:redshiftserverless/snapshot:Snapshot",
+        "aws:fsx/backup:Backup",
+        "aws:fsx/openZfsSnapshot:OpenZfsSnapshot",
+        "aws:fsx/openZfsVolume:OpenZfsVolume",
+        "aws:fsx/ontapVolume:OntapVolume",
+        "aws:fsx/ontapStorageVirtualMachine:OntapStorageVirtualMachine",
+        "aws:ec2/ami:Ami",
+        "aws:ec2/amiFromInstance:AmiFromInstance",
+        "aws:kinesisanalyticsv2/applicationSnapshot:ApplicationSnapshot",
+        "aws:memorydb/multiRegionCluster:MultiRegionCluster",
+        "aws:dynamodb/tableItem:TableItem",
+        "aws:secretsmanager/secretVersion:SecretVersion",
+        "aws:cognito/user:User",
+        "aws:customerprofiles/profile:Profile",
+        "aws:kendra/faq:Faq",
+        "aws:workmail/user:User",
+        "aws:finspace/kxDatabase:KxDatabase",
+        "aws:finspace/kxDataview:KxDataview",
+        "aws:finspace/kxVolume:KxVolume",
+        "aws:sagemaker/space:Space",
+        "aws:sagemaker/userProfile:UserProfile",
+        "aws:emr/instanceFleet:InstanceFleet",
+        "aws:emr/instanceGroup:InstanceGroup",
+        "aws:s3/bucketObject:BucketObject",
+        "aws:s3/bucketObjectv2:BucketObjectv2",
+        "aws:s3control/bucket:Bucket",
+        "aws:s3tables/table:Table",
+        "aws:kms/ciphertext:Ciphertext",
+        "aws:dataexchange/revision:Revision",
     }
 )
-"""Types encrypted exactly as their source, which the rule checks in its place."""
+"""Types encrypted as their source or their parent (a snapshot as its volume, an item as its table, a user as
+its pool, an object as its bucket's default), which the rule checks in its place."""
+
+NO_CUSTOMER_KEY: dict[str, str] = {
+    "aws:cognito/userPool:UserPool": "user pools are encrypted with keys AWS owns; none can be chosen",
+    "aws:directoryservicedata/user:User": "a directory user is encrypted as its directory",
+    "aws:directoryservice/directory:Directory": "directories are encrypted at rest with keys AWS owns",
+    "aws:identitystore/user:User": "Identity Center encrypts its store with keys AWS owns by default",
+    "aws:lightsail/bucket:Bucket": "Lightsail encrypts every resource at rest with keys AWS owns",
+    "aws:lightsail/containerService:ContainerService": "Lightsail encrypts every resource with keys AWS owns",
+    "aws:lightsail/database:Database": "Lightsail encrypts every resource at rest with keys AWS owns",
+    "aws:lightsail/disk:Disk": "Lightsail encrypts every resource at rest with keys AWS owns",
+    "aws:lightsail/instance:Instance": "Lightsail encrypts every resource at rest with keys AWS owns",
+    "aws:cloudfront/keyValueStore:KeyValueStore": "key value stores are encrypted with keys AWS owns",
+    "aws:connect/instance:Instance": "recordings are encrypted as their instance storage config says",
+    "aws:dataexchange/dataSet:DataSet": "Data Exchange encrypts assets with keys AWS owns",
+    "aws:glacier/vault:Vault": "Glacier encrypts archives with AES-256 keys AWS owns; none can be chosen",
+    "aws:iot/indexingConfiguration:IndexingConfiguration": "the fleet index is encrypted with keys AWS owns",
+    "aws:mediastore/container:Container": "MediaStore encrypts objects with keys AWS owns",
+    "aws:pinpoint/app:App": "Pinpoint encrypts endpoints with keys AWS owns",
+    "aws:rekognition/collection:Collection": "collections are encrypted with keys AWS owns",
+    "aws:rum/appMonitor:AppMonitor": "RUM encrypts events with keys AWS owns",
+    "aws:sesv2/contactList:ContactList": "contact lists are encrypted with keys AWS owns",
+    "aws:workspaces/pool:Pool": "pool session storage is encrypted with keys AWS owns",
+    "aws:storagegateway/cache:Cache": "gateway disks are local to the gateway's host",
+    "aws:storagegateway/gateway:Gateway": "a gateway's volumes are encrypted by its backing store's settings",
+    "aws:storagegateway/tapePool:TapePool": "tapes are encrypted with the gateway's settings",
+    "aws:storagegateway/uploadBuffer:UploadBuffer": "gateway disks are local to the gateway's host",
+    "aws:storagegateway/workingStorage:WorkingStorage": "gateway disks are local to the gateway's host",
+    "aws:odb/cloudAutonomousVmCluster:CloudAutonomousVmCluster": "Oracle Database@AWS uses Oracle's keys",
+    "aws:odb/cloudExadataInfrastructure:CloudExadataInfrastructure": "Oracle Database@AWS uses Oracle's keys",
+    "aws:odb/cloudVmCluster:CloudVmCluster": "Oracle Database@AWS encrypts with Oracle's keys",
+    "aws:ecrpublic/repository:Repository": "public repositories are encrypted with keys AWS owns",
+    "aws:sagemaker/mlflowApp:MlflowApp": "MLflow apps keep their artefacts in S3, judged there",
+    "aws:sagemaker/mlflowTrackingServer:MlflowTrackingServer": "MLflow keeps artefacts in S3, judged there",
+    "aws:msk/serverlessCluster:ServerlessCluster": "serverless Kafka is encrypted with keys AWS owns",
+    "aws:appstream/stack:Stack": "home folders are kept in an S3 bucket AWS manages in the stack's region",
+    "aws:timestreaminfluxdb/dbCluster:DbCluster": "Timestream for InfluxDB encrypts with keys AWS owns",
+    "aws:timestreaminfluxdb/dbInstance:DbInstance": "Timestream for InfluxDB encrypts with keys AWS owns",
+    "aws:cloudsearch/domain:Domain": "CloudSearch offers no customer-managed key",
+    "aws:elasticache/cluster:Cluster": "a Memcached or single-node cluster offers no customer-managed key",
+    "aws:cloud9/environmentEC2:EnvironmentEC2": "the environment's volume takes the account's EBS default",
+}
+"""Data holders that offer no customer-managed key, with why accepting their provider-owned encryption is the
+reviewed decision: the data stays in the resource's region, under AWS's own keys there."""
+
+SPECIAL = frozenset(
+    {
+        "aws:s3/bucket:Bucket",
+        "aws:s3/bucketV2:BucketV2",
+        "aws:s3/directoryBucket:DirectoryBucket",
+        "aws:ec2/instance:Instance",
+        "aws:ec2/spotInstanceRequest:SpotInstanceRequest",
+        "aws:ec2/launchTemplate:LaunchTemplate",
+        "aws:ec2/launchConfiguration:LaunchConfiguration",
+        "aws:ec2/spotFleetRequest:SpotFleetRequest",
+        "aws:ec2/fleet:Fleet",
+        "aws:autoscaling/group:Group",
+        "aws:eks/nodeGroup:NodeGroup",
+        "aws:ec2/amiCopy:AmiCopy",
+    }
+)
+"""Types judged by code of their own: buckets (default encryption), instances and what launches them (their
+volumes' block device mappings, or their launch template's)."""
 
 
 @dataclass(frozen=True)
@@ -54,6 +155,10 @@ class AtRest:
     """Paths of keys that must be customer-managed, single-region and in-region."""
     keys_when: tuple[tuple[str, str], ...] = ()
     """(condition path, key path): the key is required when the condition is set."""
+    parent_keys: tuple[tuple[str, str], ...] = ()
+    """(path naming the parent, key path on the parent): the data is encrypted with its parent's key."""
+    keeps_source_key: bool = False
+    """A copy without a key of its own keeps its source's key (which the rule checks on the source)."""
 
 
 _DATABASE = AtRest(
@@ -72,7 +177,7 @@ AT_REST: dict[str, AtRest] = {
     "aws:neptune/cluster:Cluster": AtRest(enabled=(("storageEncrypted", True),), keys=("kmsKeyArn",)),
     "aws:redshift/cluster:Cluster": AtRest(enabled=(("encrypted", True),), keys=("kmsKeyId",)),
     "aws:ebs/volume:Volume": AtRest(enabled=(("encrypted", True),), keys=("kmsKeyId",)),
-    "aws:ebs/snapshotCopy:SnapshotCopy": AtRest(enabled=(("encrypted", True),), keys=("kmsKeyId",)),
+    "aws:ebs/snapshotCopy:SnapshotCopy": AtRest(keys=("kmsKeyId",), keeps_source_key=True),
     "aws:efs/fileSystem:FileSystem": AtRest(enabled=(("encrypted", True),), keys=("kmsKeyId",)),
     "aws:dynamodb/table:Table": AtRest(
         enabled=(("serverSideEncryption.enabled", True),), keys=("serverSideEncryption.kmsKeyArn",)
@@ -101,8 +206,8 @@ AT_REST: dict[str, AtRest] = {
     "aws:backup/vault:Vault": AtRest(keys=("kmsKeyArn",)),
     "aws:sqs/queue:Queue": AtRest(keys=("kmsMasterKeyId",)),
     "aws:cloudwatch/logGroup:LogGroup": AtRest(keys=("kmsKeyId",)),
-    "aws:rds/snapshotCopy:SnapshotCopy": AtRest(keys=("kmsKeyId",)),
-    "aws:rds/clusterSnapshotCopy:ClusterSnapshotCopy": AtRest(keys=("kmsKeyId",)),
+    "aws:rds/snapshotCopy:SnapshotCopy": AtRest(keys=("kmsKeyId",), keeps_source_key=True),
+    "aws:rds/clusterSnapshotCopy:ClusterSnapshotCopy": AtRest(keys=("kmsKeyId",), keeps_source_key=True),
     "aws:msk/cluster:Cluster": AtRest(keys=("encryptionInfo.encryptionAtRestKmsKeyArn",)),
     "aws:dsql/cluster:Cluster": AtRest(keys=("kmsEncryptionKey",)),
     "aws:docdb/elasticCluster:ElasticCluster": AtRest(keys=("kmsKeyId",)),
@@ -115,6 +220,77 @@ AT_REST: dict[str, AtRest] = {
     "aws:fsx/ontapFileSystem:OntapFileSystem": AtRest(keys=("kmsKeyId",)),
     "aws:fsx/openZfsFileSystem:OpenZfsFileSystem": AtRest(keys=("kmsKeyId",)),
     "aws:fsx/windowsFileSystem:WindowsFileSystem": AtRest(keys=("kmsKeyId",)),
+    "aws:amp/workspace:Workspace": AtRest(keys=("kmsKeyArn",)),
+    "aws:appfabric/appBundle:AppBundle": AtRest(keys=("customerManagedKeyArn",)),
+    "aws:appsync/apiCache:ApiCache": AtRest(enabled=(("atRestEncryptionEnabled", True),)),
+    "aws:backup/logicallyAirGappedVault:LogicallyAirGappedVault": AtRest(keys=("encryptionKeyArn",)),
+    "aws:bedrock/agentKnowledgeBase:AgentKnowledgeBase": AtRest(
+        keys=(
+            "knowledgeBaseConfiguration.managedKnowledgeBaseConfiguration.serverSideEncryptionConfiguration.kmsKeyArn",
+        )
+    ),
+    "aws:bedrock/agentcoreMemory:AgentcoreMemory": AtRest(keys=("encryptionKeyArn",)),
+    "aws:bedrock/customModel:CustomModel": AtRest(keys=("customModelKmsKeyId",)),
+    "aws:cloudtrail/eventDataStore:EventDataStore": AtRest(keys=("kmsKeyId",)),
+    "aws:cloudwatch/eventArchive:EventArchive": AtRest(keys=("kmsKeyIdentifier",)),
+    "aws:cloudwatchomni/space:Space": AtRest(keys=("encryptionConfiguration.kmsKeyArn",)),
+    "aws:comprehend/documentClassifier:DocumentClassifier": AtRest(keys=("modelKmsKeyId", "volumeKmsKeyId")),
+    "aws:comprehend/entityRecognizer:EntityRecognizer": AtRest(keys=("modelKmsKeyId", "volumeKmsKeyId")),
+    "aws:customerprofiles/domain:Domain": AtRest(keys=("defaultEncryptionKey",)),
+    "aws:dax/cluster:Cluster": AtRest(enabled=(("serverSideEncryption.enabled", True),)),
+    "aws:dms/replicationInstance:ReplicationInstance": AtRest(keys=("kmsKeyArn",)),
+    "aws:ebs/snapshotImport:SnapshotImport": AtRest(enabled=(("encrypted", True),), keys=("kmsKeyId",)),
+    "aws:ecr/repository:Repository": AtRest(
+        enabled=(("encryptionConfigurations[].encryptionType", "KMS"),),
+        keys=("encryptionConfigurations[].kmsKey",),
+    ),
+    "aws:emr/cluster:Cluster": AtRest(
+        parent_keys=(
+            (
+                "securityConfiguration",
+                "configuration.{json}.EncryptionConfiguration.AtRestEncryptionConfiguration"
+                ".LocalDiskEncryptionConfiguration.AwsKmsKey",
+            ),
+        )
+    ),
+    "aws:finspace/kxEnvironment:KxEnvironment": AtRest(keys=("kmsKeyId",)),
+    "aws:fsx/fileCache:FileCache": AtRest(keys=("kmsKeyId",)),
+    "aws:kendra/index:Index": AtRest(keys=("serverSideEncryptionConfiguration.kmsKeyId",)),
+    "aws:kinesis/videoStream:VideoStream": AtRest(keys=("kmsKeyId",)),
+    "aws:location/geofenceCollection:GeofenceCollection": AtRest(keys=("kmsKeyId",)),
+    "aws:location/tracker:Tracker": AtRest(keys=("kmsKeyId",)),
+    "aws:mailmanager/archive:Archive": AtRest(keys=("kmsKeyArn",)),
+    "aws:memorydb/snapshot:Snapshot": AtRest(keys=("kmsKeyArn",)),
+    "aws:neptunegraph/graph:Graph": AtRest(keys=("kmsKeyIdentifier",)),
+    "aws:odb/autonomousDatabase:AutonomousDatabase": AtRest(keys=("kmsKeyId",)),
+    "aws:opensearch/serverlessCollection:ServerlessCollection": AtRest(
+        keys=("encryptionConfigs[].kmsKeyArn",)
+    ),
+    "aws:qbusiness/application:Application": AtRest(keys=("encryptionConfiguration.kmsKeyId",)),
+    "aws:qldb/ledger:Ledger": AtRest(keys=("kmsKey",)),
+    "aws:s3/filesFileSystem:FilesFileSystem": AtRest(keys=("kmsKeyId",)),
+    "aws:s3/vectorsIndex:VectorsIndex": AtRest(keys=("encryptionConfigurations[].kmsKeyArn",)),
+    "aws:s3/vectorsVectorBucket:VectorsVectorBucket": AtRest(keys=("encryptionConfigurations[].kmsKeyArn",)),
+    "aws:s3tables/tableBucket:TableBucket": AtRest(keys=("encryptionConfiguration.kmsKeyArn",)),
+    "aws:sagemaker/domain:Domain": AtRest(keys=("kmsKeyId",)),
+    "aws:sagemaker/featureGroup:FeatureGroup": AtRest(
+        keys=("offlineStoreConfig.s3StorageConfig.kmsKeyId", "onlineStoreConfig.securityConfig.kmsKeyId")
+    ),
+    "aws:sagemaker/labelingJob:LabelingJob": AtRest(keys=("outputConfig.kmsKeyId",)),
+    "aws:sagemaker/notebookInstance:NotebookInstance": AtRest(keys=("kmsKeyId",)),
+    "aws:sagemaker/trainingJob:TrainingJob": AtRest(
+        keys=("outputDataConfig.kmsKeyId", "resourceConfig.volumeKmsKeyId")
+    ),
+    "aws:securitylake/dataLake:DataLake": AtRest(
+        keys=("configuration[].encryptionConfigurations[].kmsKeyId",)
+    ),
+    "aws:ssm/parameter:Parameter": AtRest(enabled=(("type", "SecureString"),), keys=("keyId",)),
+    "aws:timestreamwrite/table:Table": AtRest(parent_keys=(("databaseName", "kmsKeyId"),)),
+    "aws:workmail/organization:Organization": AtRest(keys=("kmsKeyArn",)),
+    "aws:workspaces/workspace:Workspace": AtRest(
+        enabled=(("rootVolumeEncryptionEnabled", True), ("userVolumeEncryptionEnabled", True)),
+        keys=("volumeEncryptionKey",),
+    ),
 }
 """Encryption at rest of every AWS data-holding type that offers a customer-managed key, in wire names."""
 
@@ -122,24 +298,33 @@ AT_REST: dict[str, AtRest] = {
 def check(stack: Stack, settings: Settings) -> list[Violation]:
     """Violations of pii-encryption in a stack."""
     found: list[Violation] = []
-    for resource, protected in protected_stores(stack, settings):
-        if resource.type in INHERITED:
+    lineage = Lineage(stack, settings)
+    for resource, protected in protected_stores(stack, settings, lineage):
+        if resource.type in INHERITED or resource.type in NO_CUSTOMER_KEY:
             continue
-        for problem in problems(resource, stack):
-            found.append(_violation(resource, problem, protected, settings))
+        for problem in problems(resource, stack, settings.account_ids):
+            found.append(_violation(resource, problem, protected, lineage, settings))
     return found
 
 
-def problems(resource: Resource, stack: Stack) -> list[str]:
+def problems(resource: Resource, stack: Stack, accounts: frozenset[str] = frozenset()) -> list[str]:
     """Why the resource is not encrypted with a customer-managed, single-region key in its own region."""
+    _ACCOUNTS.set(accounts)
     region = effective_region(resource, stack)
     if resource.type in S3_BUCKETS:
         return _bucket_problems(resource, stack, region)
-    if resource.type in (PERSISTENT_VOLUME_CLAIM, STATEFUL_SET):
+    if resource.type.startswith("kubernetes:"):
         return _volume_claim_problems(resource, stack)
+    if resource.type in LAUNCHING_TYPES or resource.type == AMI_COPY:
+        return _volume_problems(resource, stack, region)
     spec = AT_REST.get(resource.type)
     if spec is None:
         return ["the pack does not know how this type is encrypted with a customer-managed key"]
+    if spec.keeps_source_key and not is_set(value_at(resource.props, spec.keys[0])):
+        destination = value_at(resource.props, "destinationRegion")
+        if destination in (None, "") or destination == region:
+            # Same region, no key of its own: the copy keeps its source's key, checked on the source.
+            return []
     found = []
     for path, wanted in spec.enabled:
         value = value_at(resource.props, path)
@@ -152,6 +337,60 @@ def problems(resource: Resource, stack: Stack) -> list[str]:
     ]
     for path in paths:
         found.extend(f"{path}: {problem}" for problem in key_problems(stack, resource, path, region))
+    for parent_path, key_path in spec.parent_keys:
+        parents = stack.dependencies(resource, parent_path) or [
+            p for v in known_strings(values_at(resource.props, parent_path)) for p in stack.named(v)
+        ]
+        if not parents:
+            found.append(f"{parent_path}: the parent that holds its key is not in this stack")
+        for parent in parents:
+            found.extend(
+                f"{parent.label} {key_path}: {problem}"
+                for problem in key_problems(stack, parent, key_path, region)
+            )
+    return found
+
+
+def _volume_problems(resource: Resource, stack: Stack, region: Any) -> list[str]:
+    """An instance's volumes (or those of the instances a template, group or fleet launches) are encrypted."""
+    templates = launch_templates(resource, stack)
+    if templates is not None:
+        if not templates:
+            return ["its launch template is not in this stack, so its volumes' encryption cannot be shown"]
+        return [f"{t.label}: {p}" for t in templates for p in _volume_problems(t, stack, region)]
+    prefix = {
+        "aws:ec2/launchTemplate:LaunchTemplate": ("blockDeviceMappings[].ebs.",),
+        "aws:ec2/launchConfiguration:LaunchConfiguration": ("rootBlockDevice.", "ebsBlockDevices[]."),
+        "aws:ec2/spotFleetRequest:SpotFleetRequest": (
+            "launchSpecifications[].rootBlockDevices[].",
+            "launchSpecifications[].ebsBlockDevices[].",
+        ),
+        AMI_COPY: ("",),
+    }.get(resource.type, ("rootBlockDevice.", "ebsBlockDevices[]."))
+    if resource.type in ("aws:eks/nodeGroup:NodeGroup", "aws:autoscaling/group:Group", "aws:ec2/fleet:Fleet"):
+        return [
+            "it names no launch template, so its instances' volumes take the account's default encryption"
+        ]
+    found = []
+    devices = 0
+    for base in prefix:
+        for encrypted in values_at(resource.props, base + "encrypted"):
+            devices += 1
+            if as_bool(encrypted) is not True:
+                shown = "unknown at preview" if isinstance(encrypted, Unknown) else repr(encrypted)
+                found.append(f"{base}encrypted is {shown}, must be true")
+        if values_at(resource.props, base + "encrypted"):
+            found.extend(
+                f"{base}kmsKeyId: {p}" for p in key_problems(stack, resource, base + "kmsKeyId", region)
+            )
+    if resource.type == "aws:ec2/launchTemplate:LaunchTemplate" and not devices:
+        found.append("it maps no block devices, so the image's volumes decide their encryption")
+    instance = resource.type in (
+        "aws:ec2/instance:Instance",
+        "aws:ec2/spotInstanceRequest:SpotInstanceRequest",
+    )
+    if instance and not values_at(resource.props, "rootBlockDevice.encrypted"):
+        found.append("its root volume is not encrypted by its own settings (rootBlockDevice.encrypted)")
     return found
 
 
@@ -178,6 +417,10 @@ def _key_resource_problems(stack: Stack, key: Resource, region: Any, seen: set[s
     multi_region = as_bool(child(key.props, "multiRegion"))
     if multi_region is True or isinstance(multi_region, Unknown):
         found.append(f"{key.label} is {'possibly ' if multi_region is not True else ''}a multi-region key")
+    key_account = account_of(key)
+    if key_account != STACK_ACCOUNT and key_account not in _ACCOUNTS.get():
+        where = "an untraceable account" if key_account is None else f"account {key_account}"
+        found.append(f"{key.label} is in {where}, not in this deployment's accounts")
     key_region = effective_region(key, stack)
     if not isinstance(key_region, str) or not isinstance(region, str):
         found.append(f"{key.label} cannot be shown to be in the data's region")
@@ -203,7 +446,12 @@ def _literal_key_problems(stack: Stack, value: Any, region: Any) -> list[str]:
         return [
             f"{text} is an alias that cannot be traced to a key, so it cannot be shown to be single-region"
         ]
+    keys = [k for k in stack.named(text) if k.type in KMS_KEY_TYPES or k.type == KMS_ALIAS]
+    if keys:
+        return [p for key in keys for p in _key_resource_problems(stack, key, region, set())]
     found = []
+    if arn is not None and arn.account and arn.account not in _ACCOUNTS.get():
+        found.append(f"{text} is a key of account {arn.account}, not of this deployment's accounts")
     key_id = name.removeprefix("key/")
     if key_id.startswith("mrk-"):
         found.append(f"{text} is a multi-region key")
@@ -294,12 +542,13 @@ def _storage_class_key(storage_class: Resource, stack: Stack, region: Any) -> li
     return _literal_key_problems(stack, child(child(storage_class.props, "parameters"), "kmsKeyId"), region)
 
 
-def _violation(resource: Resource, problem: str, protected: frozenset[str], settings: Settings) -> Violation:
-    kinds = ", ".join(sorted(protected))
+def _violation(
+    resource: Resource, problem: str, protected: frozenset[str], lineage: Lineage, settings: Settings
+) -> Violation:
     return violation(
         resource,
-        f"{kinds} data at rest is not encrypted with a customer-managed, single-region key in its region: "
-        f"{problem}",
+        f"{held(lineage, resource, protected)} at rest is not encrypted with a customer-managed, "
+        f"single-region key in its region: {problem}",
         f"{settings.law} requires personal data to be protected; a key this stack does not own, or one that "
         "can be replicated to or used from another region, lets the data be decrypted outside the "
         "jurisdiction's control.",

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from residency_facts import JURISDICTION_TAG, Classification
+from residency_facts import JURISDICTION_TAG
 
 from .attributes import classifications, effective_region, is_aws, is_global, is_kubernetes, jurisdiction_tag
+from .lineage import Lineage
 from .model import Resource, Stack
 from .settings import Settings
 from .values import Unknown
@@ -12,21 +13,24 @@ from .violations import Violation, violation
 
 NAME = "pii-in-jurisdiction"
 DESCRIPTION = (
-    "Every PII and telemetry resource lives in one of the jurisdiction's allowed regions: its own region "
-    "input, else its provider's region (Kubernetes objects: their EKS cluster's region)."
+    "Every PII and telemetry resource (declared, or holding such data through lineage) lives in one of the "
+    "jurisdiction's allowed regions: its own region input, else its provider's region (Kubernetes objects: "
+    "their EKS cluster's region); a region unknown at preview is a violation."
 )
 
 
 def check(stack: Stack, settings: Settings) -> list[Violation]:
     """Violations of pii-in-jurisdiction in a stack."""
     found: list[Violation] = []
+    lineage = Lineage(stack, settings)
     for resource in stack.resources:
         if not (is_aws(resource) or is_kubernetes(resource)) or is_global(resource):
             continue
         declared = classifications(resource)
         if isinstance(declared, Unknown):
             continue
-        resident = declared & settings.resident_classifications
+        # What a resource received through lineage is resident data too, whatever its own label says.
+        resident = (declared | lineage.inherited(resource)) & settings.resident_classifications
         if not resident:
             continue
         found.extend(_check_resource(resource, stack, resident, settings))
@@ -55,13 +59,13 @@ def _check_resource(
                     f"{allowed}.",
                 )
             )
-    elif Classification.PII.value in resident:
-        # An unknown region is a violation for personal data: the SDK would otherwise only note it.
+    else:
+        # An unknown region is a violation for resident data: the SDK would otherwise only note it.
         state = "unknown at preview" if isinstance(region, Unknown) else "not set"
         found.append(
             violation(
                 resource,
-                f"pii resource's region is {state}, so it cannot be shown to stay in "
+                f"{kind} resource's region is {state}, so it cannot be shown to stay in "
                 f"{settings.jurisdiction.name}",
                 why,
                 "give it an explicit provider with a literal `region` (for Kubernetes objects, a provider "

@@ -1,42 +1,74 @@
-"""Where copied data comes from and where it lands: lineage through a stack, for the replication rules.
+"""Where data comes from and where it lands: lineage through a stack, and the classification it carries.
 
 A copy names its source and destination by ARN, identifier or name, and at preview those values are often
 unknown. The engine still records which resources each input was computed from (property dependencies), so
 a source is followed back to the resource that holds the data, through pointers (DMS endpoints, DataSync
-locations, log delivery ends), relays (a global cluster's source, a key replica's primary) and components.
-What cannot be followed is "untraceable": the rules treat it as possibly anywhere and possibly anything.
+locations, Glue connections, whatever their own tags say), relays (a global cluster's source, a key
+replica's primary) and components. In a preview of a deployed stack the same inputs hold known ids and
+ARNs: a property dependency always wins over the literal value computed from it, and a literal that names a
+resource of the stack is matched by any of its identities (an ARN only by the whole ARN, or by its name in
+its own service and region). What cannot be followed is "untraceable": the rules treat it as possibly
+anywhere, in any account, and possibly anything.
+
+Classification comes from lineage as well as from labels: whatever receives data from a resource holds what
+that resource holds, through any number of hops (a replica of a replica, a snapshot of a store and a copy of
+that snapshot, an export into a staging bucket and that bucket's replication), whatever its own tag says.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from residency_facts import (
+    ANY,
     CLASSIFICATION_TAG,
     COPY_MECHANISMS,
-    ENDPOINT_LOCATIONS,
+    POINTERS,
     SELF,
+    Category,
     Classification,
     CopyMechanism,
 )
 
 from .attributes import (
+    STACK_ACCOUNT,
+    account_of,
     classifications,
     effective_region,
     effective_tags,
-    is_component,
+    is_kubernetes,
     parse_arn,
     region_named_in,
+    region_of_zone_or_region,
 )
-from .classification import is_data_holding
+from .classification import declared_classifications
 from .model import Resource, Stack
 from .settings import Settings
-from .values import UNKNOWN, Unknown, any_set, as_mapping, child, elements, known_strings, value_at, values_at
+from .values import (
+    Unknown,
+    as_mapping,
+    child,
+    elements,
+    is_set,
+    known_strings,
+    value_at,
+    values_at,
+)
 
-STACK_ACCOUNT = "this stack's account"
-"""The account of every resource the stack declares (the account its providers deploy to)."""
+__all__ = [
+    "KMS_KEY_TYPES",
+    "STACK_ACCOUNT",
+    "Lineage",
+    "Location",
+    "Movement",
+    "anonymised_only",
+    "mechanisms_of",
+    "pointer_paths",
+    "untraceable",
+]
 
 KMS_KEY_TYPES = frozenset(
     {
@@ -49,10 +81,34 @@ KMS_KEY_TYPES = frozenset(
 BACKUP_PLAN = "aws:backup/plan:Plan"
 BACKUP_SELECTION = "aws:backup/selection:Selection"
 LIFECYCLE_POLICY = "aws:dlm/lifecyclePolicy:LifecyclePolicy"
-LOG_ACCOUNT_POLICY = "aws:cloudwatch/logAccountPolicy:LogAccountPolicy"
-OBSERVABILITY_LINK = "aws:oam/link:Link"
+ORGANIZATION_POLICY = "aws:organizations/policy:Policy"
+RESOURCE_ASSOCIATION = "aws:ram/resourceAssociation:ResourceAssociation"
+PRINCIPAL_ASSOCIATION = "aws:ram/principalAssociation:PrincipalAssociation"
+RESOURCE_SHARE = "aws:ram/resourceShare:ResourceShare"
+NAMESPACE_KINDS = ("core:Namespace",)
+SERVICE_KIND = "core:Service"
+VELERO_BACKUPS = ("velero.io:Backup", "velero.io:Schedule")
 SNAPSHOT_TARGET_TYPES = ("aws:ebs/volume:Volume", "aws:ec2/instance:Instance")
 RESOURCE_TAG_CONDITION = "aws:ResourceTag/"
+
+NON_DATA_ARN_SERVICES = frozenset(
+    {
+        "iam",
+        "sts",
+        "acm",
+        "acm-pca",
+        "kms",
+        "ec2",
+        "ssm",
+        "secretsmanager",
+        "cloudformation",
+        "codebuild",
+        "ecr",
+    }
+)
+"""Services whose ARNs, when a resource merely mentions them (a role, a key, a subnet), name no data."""
+
+_ACCOUNT_IN_TEXT = re.compile(r"(?<![0-9])([0-9]{12})(?![0-9])")
 
 
 @dataclass(frozen=True)
@@ -65,9 +121,11 @@ class Location:
     account: str | None
     """STACK_ACCOUNT for the stack's own resources, an account id from an ARN, None when untraceable."""
     classifications: frozenset[str] = frozenset()
-    """Empty when unclassified or untraceable."""
+    """What lies there when it is not a resource of the stack (whose classification lineage computes)."""
     local: bool = False
     """Named by a bare identifier, which AWS APIs resolve in the caller's own region and account."""
+    resource: Resource | None = None
+    """The stack's resource, when the data is in one."""
 
     @property
     def where(self) -> str:
@@ -78,6 +136,31 @@ class Location:
 def untraceable(description: str) -> Location:
     """Data whose region, account and classification cannot be traced."""
     return Location(description=description, region=None, account=None)
+
+
+_KEYS = frozenset(COPY_MECHANISMS) | frozenset(POINTERS)
+
+
+def mechanism_key(token: str) -> str:
+    """The key of a type in the mechanism tables: its token, or `group:Kind` for a Kubernetes object."""
+    if not token.startswith("kubernetes:"):
+        return token
+    _, group_version, kind = [*token.split(":"), "", ""][:3]
+    group = group_version.split("/")[0]
+    for suffix in ("List", "Patch"):
+        if kind.endswith(suffix) and f"{group}:{kind.removesuffix(suffix)}" in _KEYS:
+            kind = kind.removesuffix(suffix)
+    return f"{group}:{kind}"
+
+
+def mechanisms_of(token: str) -> tuple[CopyMechanism, ...]:
+    """How a type copies data (empty when it does not)."""
+    return COPY_MECHANISMS.get(mechanism_key(token), ())
+
+
+def pointer_paths(token: str) -> tuple[str, ...]:
+    """Where a pointer type names the data it points at (empty when it is no pointer)."""
+    return POINTERS.get(mechanism_key(token), ())
 
 
 @dataclass
@@ -136,37 +219,146 @@ class Movement:
         return " and ".join(parts)
 
 
+def _holds(resource: Resource, settings: Settings) -> bool:
+    return (
+        resource.is_a(Category.HOLDS)
+        or resource.is_a(Category.IN_TRANSIT)
+        or resource.type in settings.additional_data_holding_types
+    )
+
+
 class Lineage:
-    """Traces the sources and destinations of every copy mechanism in a stack."""
+    """Traces every copy mechanism of a stack and the classification data carries through them."""
 
     def __init__(self, stack: Stack, settings: Settings) -> None:
         self.stack = stack
         self.settings = settings
-
-    def movements(self) -> list[Movement]:
-        """Every active copy mechanism in the stack, traced."""
-        found = []
-        for resource in self.stack.resources:
-            for mechanism in COPY_MECHANISMS.get(resource.type, ()):
+        self._regions: dict[str, str | Unknown | None] = {}
+        self.movements: list[Movement] = []
+        for resource in stack.resources:
+            for mechanism in mechanisms_of(resource.type):
                 if self._active(resource, mechanism):
-                    found.append(self._movement(resource, mechanism))
-        return found
+                    self.movements.append(self._movement(resource, mechanism))
+        self._effective: dict[str, frozenset[str]] = {}
+        self._origin: dict[tuple[str, str], tuple[str, Movement]] = {}
+        self._propagate()
+
+    # Regions and classification ------------------------------------------------------------------------
+
+    def region(self, resource: Resource) -> str | Unknown | None:
+        """The resource's effective region (cached: lineage asks often)."""
+        if resource.urn not in self._regions:
+            self._regions[resource.urn] = effective_region(resource, self.stack)
+        return self._regions[resource.urn]
+
+    def own_region(self, resource: Resource) -> str | None:
+        """The resource's region when it is known."""
+        region = self.region(resource)
+        return region if isinstance(region, str) else None
+
+    def declared(self, resource: Resource) -> frozenset[str]:
+        """What a resource says it holds: its classification, and for a key that of the data it encrypts."""
+        found = declared_classifications(resource, self.stack)
+        own = found if isinstance(found, frozenset) else frozenset()
+        if resource.type in KMS_KEY_TYPES:
+            for user in self._key_users(resource):
+                used = classifications(user)
+                if isinstance(used, frozenset):
+                    own |= used
+        return own
+
+    def effective(self, resource: Resource) -> frozenset[str]:
+        """What a resource holds: what it declares and what it received from every resource upstream."""
+        return self._effective.get(resource.urn, self.declared(resource))
+
+    def classes(self, location: Location) -> frozenset[str]:
+        """What the data at a location is classified as."""
+        if location.resource is not None:
+            return self.effective(location.resource)
+        return location.classifications
+
+    def inherited(self, resource: Resource) -> frozenset[str]:
+        """The classifications a resource holds only through lineage, not by its own label."""
+        return self.effective(resource) - self.declared(resource)
+
+    def chain(self, location: Location, classification: str) -> str:
+        """How data of a classification reached a location: `A (pii) -> B (labelled anonymised) -> C`."""
+        if location.resource is None:
+            return f"{location.description} ({classification})"
+        hops: list[str] = []
+        urn: str | None = location.resource.urn
+        seen: set[str] = set()
+        while urn is not None and urn not in seen:
+            seen.add(urn)
+            resource = self.stack.get(urn)
+            if resource is None:
+                break
+            declared = self.declared(resource)
+            if classification in declared:
+                hops.append(f"{resource.label} ({classification})")
+                break
+            label = ", ".join(sorted(declared)) if declared else ""
+            hops.append(f"{resource.label} ({'labelled ' + label if label else 'unlabelled'})")
+            origin = self._origin.get((urn, classification))
+            if origin is None:
+                break
+            urn = origin[0]
+        return " -> ".join(reversed(hops))
+
+    def _propagate(self) -> None:
+        """Carry classifications along every movement into what receives the data, until nothing changes."""
+        edges: dict[str, list[tuple[Location, Movement]]] = {}
+        for movement in self.movements:
+            if movement.mechanism.runs_code:
+                # What code writes is out of reach: it may transform what it reads, or not write it at all.
+                continue
+            targets = [d.resource for d in movement.destinations if d.resource is not None]
+            if movement.mechanism.lands_in_own_region:
+                targets.append(movement.resource)
+            for target in dict.fromkeys(t for t in targets if _holds(t, self.settings)):
+                for source in movement.sources:
+                    if source.resource is not target:
+                        edges.setdefault(target.urn, []).append((source, movement))
+        effective = {r.urn: self.declared(r) for r in self.stack.resources}
+        changed = True
+        while changed:
+            changed = False
+            for target_urn, incoming in edges.items():
+                for source, movement in incoming:
+                    carried = (
+                        effective.get(source.resource.urn, frozenset())
+                        if source.resource
+                        else (source.classifications)
+                    )
+                    new = carried - effective[target_urn]
+                    if new:
+                        effective[target_urn] = effective[target_urn] | new
+                        for classification in new:
+                            if source.resource is not None:
+                                self._origin.setdefault(
+                                    (target_urn, classification), (source.resource.urn, movement)
+                                )
+                        changed = True
+        self._effective = effective
+
+    # Movements -----------------------------------------------------------------------------------------
 
     def _active(self, resource: Resource, mechanism: CopyMechanism) -> bool:
         props = resource.props
-        if resource.type == LOG_ACCOUNT_POLICY:
-            kind = child(props, "policyType")
-            return isinstance(kind, Unknown) or kind == "SUBSCRIPTION_FILTER_POLICY"
-        if resource.type == OBSERVABILITY_LINK:
-            kinds = values_at(props, "resourceTypes")
-            return UNKNOWN in kinds or "AWS::Logs::LogGroup" in kinds
-        return any_set(props, mechanism.active_when or mechanism.sources)
+        for path, wanted in mechanism.active_values:
+            found = values_at(props, path)
+            if not any(isinstance(v, Unknown) or v in wanted for v in found):
+                return False
+        paths = mechanism.active_when or mechanism.sources
+        if not paths:
+            return True
+        return any(path == SELF or any(is_set(v) for v in values_at(props, path)) for path in paths)
 
     def _movement(self, resource: Resource, mechanism: CopyMechanism) -> Movement:
-        own_region = effective_region(resource, self.stack)
-        own = own_region if isinstance(own_region, str) else None
+        own = self.own_region(resource)
+        code = mechanism.runs_code
         sources = self._sources(resource, mechanism, own)
-        if not sources:
+        if not sources and not code:
             sources = [untraceable(f"the data {mechanism.moves} reads (no source can be traced)")]
         destinations: list[Location] = []
         literal_region = False
@@ -177,133 +369,208 @@ class Lineage:
                     literal_region = True
                 elif isinstance(value, str) and value:
                     region = region_named_in(value) if value.startswith("arn:") else value
-                    destinations.append(Location(f"{path}={value}", region, STACK_ACCOUNT))
+                    region = region_of_zone_or_region(region) if region else None
+                    destinations.append(Location(f"{path}={value}", region, account_of(resource)))
                     literal_region = True
         for path in mechanism.destinations:
-            destinations.extend(self._destination(resource, path, path in mechanism.global_names, own))
+            destinations.extend(self.trace(resource, path, path in mechanism.global_names, own, code))
         if mechanism.lands_in_own_region and not literal_region:
-            destinations.append(Location(f"{resource.label} itself", own, STACK_ACCOUNT))
+            destinations.append(
+                Location(f"{resource.label} itself", own, account_of(resource), resource=resource)
+            )
         if mechanism.spans_regions:
             destinations.append(untraceable(f"every region {mechanism.moves} spans"))
-        if not destinations:
+        if not destinations and not code:
             destinations.append(untraceable(f"where {mechanism.moves} delivers"))
+        if code:
+            # Code is judged on what it is definitely configured with: an untraceable value may be anything.
+            sources = [s for s in sources if s.region is not None]
+            destinations = [d for d in destinations if d.region is not None]
+        shares = self._shares(resource, mechanism)
+        outside = self._outside_aws(resource, mechanism)
+        return Movement(resource, mechanism, sources, destinations, shares, outside)
+
+    def _shares(self, resource: Resource, mechanism: CopyMechanism) -> list[str]:
+        if resource.type == RESOURCE_ASSOCIATION:
+            return self._resource_share_principals(resource)
         shares = []
         for path in mechanism.shared_with:
             for value in values_at(resource.props, path):
                 if isinstance(value, Unknown):
                     shares.append(f"{path} (unknown at preview)")
-                elif isinstance(value, str) and value and value not in self.settings.account_ids:
-                    shares.append(value)
-        outside = any_set(resource.props, mechanism.outside_aws) if mechanism.outside_aws else False
-        return Movement(resource, mechanism, sources, destinations, shares, outside)
+                elif isinstance(value, str | int | float) and not isinstance(value, bool) and str(value):
+                    account = _account_named(str(value))
+                    if account is None or account not in self.settings.account_ids:
+                        shares.append(str(value))
+        return shares
 
-    def _sources(
-        self, resource: Resource, mechanism: CopyMechanism, own_region: str | None
-    ) -> list[Location]:
+    def _resource_share_principals(self, association: Resource) -> list[str]:
+        """The principals outside the deployment a resource share reaches (untraceable: say so)."""
+        shares = [
+            s
+            for s in self.stack.of_type(RESOURCE_SHARE)
+            if self.stack.refers_to(association, "resourceShareArn", s)
+        ]
+        if not shares:
+            return ["a resource share that is not declared in this stack (its principals cannot be seen)"]
+        found = []
+        for share in shares:
+            principals = [
+                p
+                for p in self.stack.of_type(PRINCIPAL_ASSOCIATION)
+                if self.stack.refers_to(p, "resourceShareArn", share)
+            ]
+            if not principals:
+                found.append(f"the principals of {share.label}, added outside this stack")
+            for principal in principals:
+                value = child(principal.props, "principal")
+                account = _account_named(value) if isinstance(value, str) else None
+                if account is None or account not in self.settings.account_ids:
+                    found.append(
+                        str(value) if isinstance(value, str) else f"{principal.label} (unknown at preview)"
+                    )
+        return found
+
+    def _outside_aws(self, resource: Resource, mechanism: CopyMechanism) -> bool:
+        if mechanism.outside_aws and any(
+            is_set(v) for path in mechanism.outside_aws for v in values_at(resource.props, path)
+        ):
+            return True
+        for path, inside in mechanism.outside_aws_unless:
+            for value in values_at(resource.props, path):
+                if isinstance(value, Unknown) or (isinstance(value, str) and value not in inside):
+                    return True
+        return False
+
+    def _sources(self, resource: Resource, mechanism: CopyMechanism, own: str | None) -> list[Location]:
         if resource.type == BACKUP_PLAN:
             return self._backup_plan_sources(resource)
         if resource.type == LIFECYCLE_POLICY:
             return self._tagged(
-                value_at(resource.props, "policyDetails.targetTags"), SNAPSHOT_TARGET_TYPES, own_region
+                value_at(resource.props, "policyDetails.targetTags"), SNAPSHOT_TARGET_TYPES, own
             )
+        if resource.type == ORGANIZATION_POLICY:
+            return self._organization_backup_sources(resource, own)
+        key = mechanism_key(resource.type)
+        if key in VELERO_BACKUPS:
+            return self._velero_sources(resource, mechanism)
+        found: list[Location] = []
         if mechanism.every_resource_of_type:
-            everything = [self.locate(r) for r in self.stack.of_type(mechanism.every_resource_of_type)]
-            return [*everything, untraceable(f"every {mechanism.every_resource_of_type} outside this stack")]
+            found.extend(self.locate(r) for r in self.stack.of_type(mechanism.every_resource_of_type))
+            found.append(untraceable(f"every {mechanism.every_resource_of_type} outside this stack"))
+        for member_type, member_path in mechanism.members:
+            found.extend(
+                self.locate(member)
+                for member in self.stack.of_type(member_type)
+                if self.stack.refers_to(member, member_path, resource)
+            )
         literal_regions = [
             v for path in mechanism.source_regions for v in known_strings(values_at(resource.props, path))
         ]
-        sources = []
         for path in mechanism.sources:
-            for location in self.trace(resource, path, path in mechanism.global_names, own_region):
+            for location in self.trace(
+                resource, path, path in mechanism.global_names, own, mechanism.runs_code
+            ):
                 if location.local and literal_regions:
                     location = replace(location, region=literal_regions[0])
-                sources.append(location)
-        return sources
+                found.append(location)
+        return found
 
-    def _destination(
-        self, resource: Resource, path: str, global_names: bool, own: str | None
-    ) -> list[Location]:
-        if resource.type == LOG_ACCOUNT_POLICY:
-            document = as_mapping(value_at(resource.props, path))
-            if isinstance(document, Mapping):
-                arn = child(document, "DestinationArn")
-                return [self._literal(resource, arn, path, False, own)] if isinstance(arn, str) else []
-        return self.trace(resource, path, global_names, own)
+    # Tracing -------------------------------------------------------------------------------------------
 
     def trace(
-        self, resource: Resource, path: str, global_names: bool, own_region: str | None
+        self, resource: Resource, path: str, global_names: bool, own_region: str | None, code: bool = False
     ) -> list[Location]:
-        """The data a property path of a resource names: by lineage, else by its literal value."""
+        """The data a property path of a resource names: by lineage, else by its literal value.
+
+        A property dependency wins over the literal value computed from it: a known value that names one of
+        the input's dependencies (any of its identities) is that dependency, and only a value that names
+        none of them is read as a literal on its own.
+        """
         if path == SELF:
             return [self.locate(resource)]
-        found: list[Location] = []
         dependencies = self.stack.dependencies(resource, path)
-        for dependency in dependencies:
-            found.extend(self._follow(dependency, {resource.urn}))
-        dependency_names = {
-            name
-            for d in dependencies
-            for p in ("arn", "name", "identifier", "bucket")
-            for name in _strings_at(d, p)
-        }
+        used: dict[str, Resource] = {}
+        literals: list[str] = []
+        unknown = False
         for value in values_at(resource.props, path):
             if isinstance(value, Unknown):
-                if not found:
-                    found.append(untraceable(f"{path} of {resource.label} (unknown at preview, no lineage)"))
-            elif isinstance(value, str) and value and value not in dependency_names:
-                found.append(self._literal(resource, value, path, global_names, own_region))
+                unknown = True
+            elif isinstance(value, str) and value:
+                named = self._dependencies_named(dependencies, value)
+                if named:
+                    used.update((d.urn, d) for d in named)
+                else:
+                    literals.append(value)
+        if unknown:
+            used.update((d.urn, d) for d in dependencies)
+        found: list[Location] = []
+        for dependency in used.values():
+            found.extend(self._follow(dependency, {resource.urn}))
+        if unknown and not dependencies and not code and path != ANY:
+            found.append(untraceable(f"{path} of {resource.label} (unknown at preview, no lineage)"))
+        for value in literals:
+            found.extend(self._literal(resource, value, path, global_names, own_region, code))
+        return found
+
+    def _dependencies_named(self, dependencies: list[Resource], value: str) -> list[Resource]:
+        """The dependencies a known value was computed from: those it names by one of their identities."""
+        if not dependencies:
+            return []
+        mentioned = self.stack.mentioned_in(value, self.region)
+        found = []
+        for dependency in dependencies:
+            inside = dependency.is_component and any(
+                m in mentioned for m in self.stack.descendants(dependency)
+            )
+            if dependency in mentioned or inside:
+                found.append(dependency)
         return found
 
     def _literal(
-        self, resource: Resource, value: str, path: str, global_names: bool, own_region: str | None
-    ) -> Location:
-        """The data a literal ARN, name or hostname refers to."""
-        arn = parse_arn(value)
-        name = arn.resource_name if arn else value.split("/")[0]
-        in_stack = self.stack.named(value) or (self.stack.named(name) if name else [])
+        self,
+        resource: Resource,
+        value: str,
+        path: str,
+        global_names: bool,
+        own_region: str | None,
+        code: bool,
+    ) -> list[Location]:
+        """The data a literal ARN, name, host or URL refers to."""
+        free_form = code or ANY in path or "*" in path.split(".")
+        in_stack = [r for r in self.stack.mentioned_in(value, self.region) if r is not resource]
         if in_stack:
-            return self._merge([self.locate(r) for r in in_stack], value)
+            found = [location for r in in_stack for location in self._follow(r, {resource.urn})]
+            if found or not free_form:
+                return found
+            return []
+        arn = parse_arn(value)
         if arn is not None:
-            return Location(value, arn.region or None, arn.account or None)
+            if free_form and arn.service in NON_DATA_ARN_SERVICES:
+                return []
+            return [Location(value, arn.region or None, arn.account or None)]
         region = region_named_in(value)
         if region is not None:
-            return Location(value, region, None)
+            account = _account_named(value)
+            if account is None and free_form:
+                # A host named in code or configuration, in an account the text does not say.
+                account = STACK_ACCOUNT
+            return [Location(value, region, account)]
+        if free_form:
+            return []
         if global_names or "." in value or "://" in value:
-            return untraceable(f"{value} ({path} of {resource.label})")
-        return Location(value, own_region, STACK_ACCOUNT, local=True)
-
-    def _merge(self, locations: list[Location], description: str) -> Location:
-        """One location for a literal that names several of the stack's resources (the most cautious)."""
-        if len(locations) == 1:
-            return locations[0]
-        regions = {location.region for location in locations}
-        return Location(
-            description,
-            regions.pop() if len(regions) == 1 else None,
-            STACK_ACCOUNT,
-            frozenset().union(*(location.classifications for location in locations)),
-        )
+            return [untraceable(f"{value} ({path} of {resource.label})")]
+        return [Location(value, own_region, account_of(resource), local=True)]
 
     def locate(self, resource: Resource) -> Location:
         """The stack's own resource as a location of data."""
-        region = effective_region(resource, self.stack)
         return Location(
             resource.label,
-            region if isinstance(region, str) else None,
-            STACK_ACCOUNT,
-            self.data_classifications(resource),
+            self.own_region(resource),
+            account_of(resource),
+            self.declared(resource),
+            resource=resource,
         )
-
-    def data_classifications(self, resource: Resource) -> frozenset[str]:
-        """What a resource holds: its classification, and for a key also that of the data it encrypts."""
-        declared = classifications(resource)
-        own = declared if isinstance(declared, frozenset) else frozenset()
-        if resource.type in KMS_KEY_TYPES:
-            for user in self._key_users(resource):
-                used = classifications(user)
-                if isinstance(used, frozenset):
-                    own |= used
-        return own
 
     def _key_users(self, key: Resource) -> list[Resource]:
         users = self.stack.dependents(key)
@@ -316,37 +583,88 @@ class Lineage:
         if resource.urn in seen:
             return []
         seen = seen | {resource.urn}
+        paths = pointer_paths(resource.type)
+        if paths and not resource.is_a(Category.HOLDS):
+            # A pointer is followed to what it points at, whatever its own tags say.
+            found: list[Location] = []
+            for path in paths:
+                found.extend(self._follow_path(resource, path, seen))
+            return found
+        if mechanism_key(resource.type) == SERVICE_KIND:
+            return [self.locate(resource), *self._service_backends(resource, seen)]
+        if mechanism_key(resource.type) in NAMESPACE_KINDS:
+            return [self.locate(resource), *(self.locate(r) for r in self._in_namespace(resource))]
         declared = classifications(resource)
         if (
-            is_data_holding(resource, self.settings)
+            _holds(resource, self.settings)
             or resource.type in KMS_KEY_TYPES
             or (isinstance(declared, frozenset) and declared)
         ):
             return [self.locate(resource)]
-        found: list[Location] = []
-        if resource.type in ENDPOINT_LOCATIONS:
-            for path in ENDPOINT_LOCATIONS[resource.type]:
-                found.extend(self._follow_path(resource, path, seen, global_names=True))
-        elif resource.type in COPY_MECHANISMS:
-            for mechanism in COPY_MECHANISMS[resource.type]:
-                for path in mechanism.sources:
-                    found.extend(self._follow_path(resource, path, seen, path in mechanism.global_names))
-        elif is_component(resource):
+        found = []
+        if resource.is_component:
             for member in self.stack.children(resource):
                 found.extend(self._follow(member, seen))
+            return found
+        for mechanism in mechanisms_of(resource.type):
+            if mechanism.runs_code:
+                continue
+            for path in mechanism.sources:
+                if path != SELF:
+                    found.extend(self._follow_path(resource, path, seen))
         return found
 
-    def _follow_path(
-        self, resource: Resource, path: str, seen: set[str], global_names: bool
-    ) -> list[Location]:
+    def _follow_path(self, resource: Resource, path: str, seen: set[str]) -> list[Location]:
         if path == SELF:
             return [self.locate(resource)]
         dependencies = self.stack.dependencies(resource, path)
         if dependencies:
             return [location for d in dependencies for location in self._follow(d, seen)]
-        region = effective_region(resource, self.stack)
-        own = region if isinstance(region, str) else None
-        return self.trace(resource, path, global_names, own)
+        return self.trace(resource, path, True, self.own_region(resource))
+
+    def _service_backends(self, service: Resource, seen: set[str]) -> list[Location]:
+        """The workloads a Kubernetes Service selects, in its namespace."""
+        selector = as_mapping(value_at(service.props, "spec.selector"))
+        if not isinstance(selector, Mapping) or not selector:
+            return []
+        namespace = value_at(service.props, "metadata.namespace")
+        found = []
+        for workload in self.stack.resources:
+            if not is_kubernetes(workload) or workload is service:
+                continue
+            if value_at(workload.props, "metadata.namespace") != namespace:
+                continue
+            labels = as_mapping(value_at(workload.props, "spec.template.metadata.labels"))
+            if isinstance(labels, Mapping) and all(labels.get(k) == v for k, v in selector.items()):
+                found.extend(self._follow(workload, seen))
+        return found
+
+    def _in_namespace(self, namespace: Resource) -> list[Resource]:
+        name = value_at(namespace.props, "metadata.name")
+        return [
+            r
+            for r in self.stack.resources
+            if is_kubernetes(r)
+            and _holds(r, self.settings)
+            and value_at(r.props, "metadata.namespace") == name
+            and r.provider_urn == namespace.provider_urn
+        ]
+
+    def _velero_sources(self, backup: Resource, mechanism: CopyMechanism) -> list[Location]:
+        """A Velero backup covers the namespaces it lists, or all of its cluster's when it lists none."""
+        path = mechanism.sources[0]
+        listed = values_at(backup.props, path)
+        if listed and "*" not in listed:
+            return self.trace(backup, path, False, self.own_region(backup))
+        cluster = [
+            r
+            for r in self.stack.resources
+            if is_kubernetes(r) and _holds(r, self.settings) and r.provider_urn == backup.provider_urn
+        ]
+        return [
+            *(self.locate(r) for r in cluster),
+            untraceable(f"every namespace of the cluster {backup.label} backs up"),
+        ]
 
     def _tagged(self, tags: Any, types: Iterable[str], own_region: str | None) -> list[Location]:
         """The data a tag selector picks: the stack's matching resources, and any resource elsewhere."""
@@ -360,16 +678,22 @@ class Lineage:
         self, pairs: Iterable[tuple[str, Any]], types: Iterable[str] | None, own: str | None
     ) -> list[Location]:
         pairs = list(pairs)
+        wanted_types = set(types) if types is not None else None
         found = []
         for resource in self.stack.resources:
-            if types is not None and resource.type not in types:
+            if wanted_types is not None and resource.type not in wanted_types:
                 continue
-            if types is None and not is_data_holding(resource, self.settings):
+            if wanted_types is None and not _holds(resource, self.settings):
                 continue
             tags = effective_tags(resource)
-            if isinstance(tags, Mapping) and any(tags.get(k) == v for k, v in pairs):
+            if isinstance(tags, Mapping) and any(
+                tags.get(k) == v or (isinstance(v, list) and tags.get(k) in v) for k, v in pairs
+            ):
                 found.append(self.locate(resource))
-        declared = {str(v) for k, v in pairs if k == CLASSIFICATION_TAG and isinstance(v, str)}
+        declared: set[str] = set()
+        for key, value in pairs:
+            if key == CLASSIFICATION_TAG:
+                declared.update(str(v) for v in elements(value) if isinstance(v, str))
         if declared:
             # Resources outside the stack carrying the selected classification hold that kind of data.
             description = f"any resource tagged {CLASSIFICATION_TAG}={sorted(declared)}"
@@ -380,8 +704,7 @@ class Lineage:
 
     def _backup_plan_sources(self, plan: Resource) -> list[Location]:
         """The resources a backup plan copies: those its selections assign to it."""
-        region = effective_region(plan, self.stack)
-        own = region if isinstance(region, str) else None
+        own = self.own_region(plan)
         found: list[Location] = []
         for selection in self.stack.of_type(BACKUP_SELECTION):
             if self.stack.refers_to(selection, "planId", plan):
@@ -391,22 +714,12 @@ class Lineage:
     def _selection_sources(self, selection: Resource, own: str | None) -> list[Location]:
         """The resources one backup selection picks: by ARN or lineage, by wildcard, or by tag."""
         found: list[Location] = []
-        dependencies = self.stack.dependencies(selection, "resources")
-        for dependency in dependencies:
-            found.extend(self._follow(dependency, {selection.urn}))
         for value in values_at(selection.props, "resources"):
             if value == "*":
-                found.extend(
-                    self.locate(r) for r in self.stack.resources if is_data_holding(r, self.settings)
-                )
+                found.extend(self.locate(r) for r in self.stack.resources if _holds(r, self.settings))
                 found.append(untraceable("every resource outside this stack (selection '*')"))
-            elif isinstance(value, Unknown):
-                if not dependencies:
-                    found.append(
-                        untraceable(f"resources of {selection.label} (unknown at preview, no lineage)")
-                    )
-            elif isinstance(value, str) and value and not dependencies:
-                found.append(self._literal(selection, value, "resources", False, own))
+        if not found:
+            found.extend(self.trace(selection, "resources", False, own))
         pairs: list[tuple[str, Any]] = []
         for condition in elements(value_at(selection.props, "selectionTags")):
             pairs.append((str(child(condition, "key")), child(condition, "value")))
@@ -418,11 +731,34 @@ class Lineage:
             found.extend(self._selected(pairs, None, own))
         return found
 
+    def _organization_backup_sources(self, policy: Resource, own: str | None) -> list[Location]:
+        """What an organisation backup policy selects, in every account it is attached to."""
+        base = "content.{json}.plans.*.selections.tags.*"
+        pairs: list[tuple[str, Any]] = []
+        for selection in values_at(policy.props, base):
+            key = child(child(selection, "tag_key"), "@@assign")
+            value = child(child(selection, "tag_value"), "@@assign")
+            if isinstance(key, str):
+                pairs.append((key, value))
+        found = self._selected(pairs, None, own) if pairs else []
+        if not pairs:
+            found.append(untraceable("every resource the organisation backup policy's plans select"))
+        return found
 
-def _strings_at(resource: Resource, path: str) -> list[str]:
-    return known_strings(values_at(resource.props, path))
+
+def _account_named(text: Any) -> str | None:
+    """The account an account id, an ARN or a text holding a 12-digit account names."""
+    if isinstance(text, int | float) and not isinstance(text, bool):
+        text = str(int(text)).zfill(12)
+    if not isinstance(text, str):
+        return None
+    arn = parse_arn(text)
+    if arn is not None:
+        return arn.account or None
+    match = _ACCOUNT_IN_TEXT.search(text)
+    return match.group(1) if match else None
 
 
-def anonymised_only(location: Location) -> bool:
-    """Whether the data at a location is classified anonymised and nothing else."""
-    return location.classifications == frozenset({Classification.ANONYMISED.value})
+def anonymised_only(classes: frozenset[str]) -> bool:
+    """Whether data classified so is classified anonymised and nothing else."""
+    return classes == frozenset({Classification.ANONYMISED.value})

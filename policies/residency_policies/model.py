@@ -2,32 +2,65 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from pulumi_policy import PolicyResource, ResourceValidationArgs
 
-from .values import known_strings, values_at
+from residency_facts import Category, placement
+
+from .values import child, known_strings, top_level, values_at
 
 IDENTITY_PROPERTIES: tuple[str, ...] = (
-    "identifier",
-    "clusterIdentifier",
-    "globalClusterIdentifier",
-    "replicationGroupId",
-    "dbSnapshotIdentifier",
-    "dbClusterSnapshotIdentifier",
-    "bucket",
-    "name",
-    "domainName",
-    "metadata.name",
+    "id",
     "arn",
+    "name",
+    "identifier",
+    "bucket",
+    "domainName",
+    "keyId",
+    "address",
+    "endpoint",
+    "dnsName",
+    "resourceId",
+    "streamArn",
+    "latestStreamArn",
+    "bucketDomainName",
+    "bucketRegionalDomainName",
+    "websiteEndpoint",
+    "primaryEndpointAddress",
+    "readerEndpointAddress",
+    "configurationEndpointAddress",
+    "readerEndpoint",
+    "collectionEndpoint",
+    "dashboardEndpoint",
+    "url",
+    "dbSnapshotArn",
+    "dbSnapshotIdentifier",
+    "dbClusterSnapshotArn",
+    "dbClusterSnapshotIdentifier",
+    "snapshotArn",
+    "bootstrapBrokers",
+    "bootstrapBrokersTls",
+    "bootstrapBrokersSaslIam",
+    "metadata.name",
 )
-"""Inputs that carry a resource's physical name, by which a copy may refer to it instead of by lineage."""
+"""Outputs (and inputs) that name the resource itself, never another resource: a copy may refer to it by any
+of them instead of by lineage. Each type's own `<class>Id`, `<class>Arn`, `<class>Identifier` and
+`<class>Name` count too (`clusterIdentifier` of a cluster, `replicationGroupId` of a replication group)."""
+
+_OWN_SUFFIXES = ("Id", "Arn", "Identifier", "Name")
+_TOKEN_SPLIT = re.compile(r"[\s/@?&=,;\"'()\[\]{}<>|\\]+")
+_ARN_IN_TEXT = re.compile(r"arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:[0-9]*:[^\s\"',;)\]}]+")
+_MIN_TOKEN = 6
+"""Shorter names ("db", "data") would match too much when looked for inside other values."""
 
 
-@dataclass
+@dataclass(eq=False)
 class Resource:
     """One resource as the engine registered it, with its provider's inputs and its lineage."""
 
@@ -47,6 +80,47 @@ class Resource:
     def label(self) -> str:
         """How violation messages name the resource."""
         return f"{self.type} '{self.name}'"
+
+    @cached_property
+    def categories(self) -> frozenset[Category] | None:
+        """What the triage table says the type does with data; None when the type is untriaged."""
+        found = placement(self.type)
+        return found.categories if found is not None else None
+
+    def is_a(self, category: Category) -> bool:
+        """Whether the triage places the type in a category."""
+        return self.categories is not None and category in self.categories
+
+    @property
+    def is_component(self) -> bool:
+        """A component (a grouping of other resources): no provider and not a provider or the stack itself."""
+        package = self.type.split(":")[0]
+        return (
+            self.provider_type is None
+            and package not in ("aws", "kubernetes", "pulumi", "random", "tls", "command")
+            and not self.type.startswith("pulumi:")
+        )
+
+    @cached_property
+    def identities(self) -> frozenset[str]:
+        """Every known value that names this resource (its id, ARN, names, endpoints)."""
+        found: set[str] = set()
+        paths = list(IDENTITY_PROPERTIES)
+        own = self.type.split(":")[-1]
+        own = own[:1].lower() + own[1:]
+        paths.extend(own + suffix for suffix in _OWN_SUFFIXES)
+        for path in paths:
+            for value in known_strings(values_at(self.props, path)):
+                found.add(value)
+                if path in ("endpoint", "readerEndpoint") and ":" in value and "://" not in value:
+                    found.add(value.rsplit(":", 1)[0])
+        if self.type.startswith("kubernetes:"):
+            name = child(child(self.props, "metadata"), "name")
+            namespace = child(child(self.props, "metadata"), "namespace")
+            if isinstance(name, str) and isinstance(namespace, str):
+                found.update({f"{namespace}/{name}", f"{name}.{namespace}", f"{name}.{namespace}.svc"})
+                found.add(f"{name}.{namespace}.svc.cluster.local")
+        return frozenset(found)
 
 
 def from_resource_args(args: ResourceValidationArgs) -> Resource:
@@ -86,15 +160,95 @@ def _model(
     )
 
 
+def arns_in(text: str) -> list[str]:
+    """The ARNs a text value holds (itself, or inside a policy, a connection string, a command)."""
+    return _ARN_IN_TEXT.findall(text)
+
+
+def tokens(text: str) -> set[str]:
+    """The parts of a text value besides its ARNs that may name a resource: the text, its words and hosts.
+
+    An ARN is never split: its last segment is a name only in its own region and account (see `arn_match`).
+    """
+    found = {text} if not text.startswith("arn:") else set()
+    rest = _ARN_IN_TEXT.sub(" ", text)
+    for word in _TOKEN_SPLIT.split(rest):
+        found.add(word)
+        # host:port, and the scheme-less host of `postgres://host:5432` or `s3://bucket`
+        found.update(part for part in word.split(":") if part)
+    return {t for t in found if len(t) >= _MIN_TOKEN}
+
+
+@dataclass(frozen=True)
+class Arn:
+    """The parts of an Amazon Resource Name."""
+
+    partition: str
+    service: str
+    region: str
+    account: str
+    resource: str
+
+    @property
+    def resource_name(self) -> str:
+        """The last segment of the resource part: the name or id of the resource."""
+        return re.split(r"[:/]", self.resource)[-1]
+
+
+def parse_arn(text: Any) -> Arn | None:
+    """The parts of an ARN, or None when the text is not one."""
+    if not isinstance(text, str) or not text.startswith("arn:"):
+        return None
+    parts = text.split(":", 5)
+    if len(parts) < 6:
+        return None
+    return Arn(partition=parts[1], service=parts[2], region=parts[3], account=parts[4], resource=parts[5])
+
+
+ARN_SERVICES: dict[str, tuple[str, ...]] = {
+    "kinesis": ("kinesis", "firehose"),
+    "opensearch": ("es", "aoss"),
+    "elasticsearch": ("es",),
+    "msk": ("kafka",),
+    "cloudwatch": ("logs", "events"),
+    "elasticache": ("elasticache",),
+    "efs": ("elasticfilesystem",),
+    "ebs": ("ec2",),
+    "sfn": ("states",),
+    "mq": ("mq",),
+    "lambda": ("lambda",),
+    "ecr": ("ecr",),
+    "glue": ("glue",),
+    "redshiftserverless": ("redshift-serverless",),
+    "opensearchingest": ("osis",),
+    "s3tables": ("s3tables",),
+    "cognito": ("cognito-idp",),
+    "docdb": ("rds",),
+    "neptune": ("rds",),
+    "dsql": ("dsql",),
+    "memorydb": ("memorydb",),
+    "dax": ("dax",),
+    "keyspaces": ("cassandra",),
+    "timestreamwrite": ("timestream",),
+}
+"""The ARN service of a pulumi-aws module where it differs from the module name."""
+
+
+def arn_services(token: str) -> tuple[str, ...]:
+    """The ARN services a resource type's ARNs may carry."""
+    module = token.split(":")[1].split("/")[0] if token.count(":") == 2 else ""
+    return ARN_SERVICES.get(module, (module,))
+
+
 class Stack:
-    """Every resource of a stack, indexed for lineage: by URN, dependency, parent and physical name."""
+    """Every resource of a stack, indexed for lineage: by URN, dependency, parent and identity."""
 
     def __init__(self, resources: Iterable[Resource]) -> None:
         self.resources: list[Resource] = list(resources)
         self._by_urn = {r.urn: r for r in self.resources}
         self._dependents: dict[str, list[tuple[Resource, str]]] = defaultdict(list)
         self._children: dict[str, list[Resource]] = defaultdict(list)
-        self._by_name: dict[str, list[Resource]] | None = None
+        self._by_identity: dict[str, list[Resource]] | None = None
         self._by_type: dict[str, list[Resource]] = defaultdict(list)
         for resource in self.resources:
             self._by_type[resource.type].append(resource)
@@ -109,8 +263,20 @@ class Stack:
         return self._by_urn.get(urn) if urn else None
 
     def dependencies(self, resource: Resource, prop: str) -> list[Resource]:
-        """The resources the value of a top-level input was computed from."""
-        urns = resource.property_dependencies.get(prop.split(".")[0].removesuffix("[]"), ())
+        """The resources the top-level input of a path was computed from (every input's for `**`)."""
+        first = top_level(prop)
+        if first is None:
+            # `**.bucketArn` shares the dependencies of the inputs it reaches into; `**` those of every input.
+            rest = prop.split(".", 1)[1] if "." in prop else ""
+            urns: Iterable[str] = dict.fromkeys(
+                urn
+                for name, found in resource.property_dependencies.items()
+                if name not in ("tags", "tagsAll")
+                and (not rest or values_at(child(resource.props, name), prop))
+                for urn in found
+            )
+        else:
+            urns = resource.property_dependencies.get(first, ())
         return [r for r in (self._by_urn.get(urn) for urn in urns) if r is not None]
 
     def dependents(self, resource: Resource, props: Iterable[str] | None = None) -> list[Resource]:
@@ -126,27 +292,80 @@ class Stack:
         """The resources parented to this one (a component's children)."""
         return list(self._children.get(resource.urn, []))
 
+    def descendants(self, resource: Resource) -> list[Resource]:
+        """A component's children, their children, and so on."""
+        found: list[Resource] = []
+        pending = self.children(resource)
+        while pending:
+            member = pending.pop()
+            found.append(member)
+            pending.extend(self.children(member))
+        return found
+
     def named(self, name: str) -> list[Resource]:
-        """The resources whose physical name (identifier, bucket, name, ...) is this."""
-        if self._by_name is None:
-            # Built on first use: most stacks never name a resource instead of referencing it.
-            self._by_name = defaultdict(list)
+        """The resources one of whose identities (id, ARN, name, endpoint, ...) is exactly this."""
+        if self._by_identity is None:
+            # Built on first use: most previews never name a resource instead of referencing it.
+            self._by_identity = defaultdict(list)
             for resource in self.resources:
-                for prop in IDENTITY_PROPERTIES:
-                    for found in known_strings(values_at(resource.props, prop)):
-                        self._by_name[found].append(resource)
-        return list(self._by_name.get(name, []))
+                for identity in resource.identities:
+                    self._by_identity[identity].append(resource)
+        return list(self._by_identity.get(name, []))
+
+    def arn_match(self, arn_text: str, region_of: Any = None) -> list[Resource]:
+        """The stack's resources an ARN names: by the whole ARN, else by its name in its service and region.
+
+        A vault with the same name in another region is another vault: the name only counts when the
+        resource is of the ARN's service and, when `region_of` can tell, in the ARN's region.
+        """
+        exact = self.named(arn_text)
+        if exact:
+            return exact
+        arn = parse_arn(arn_text)
+        if arn is None:
+            return []
+        found = []
+        for resource in self.named(arn.resource_name):
+            if arn.service not in arn_services(resource.type):
+                continue
+            if arn.region and region_of is not None:
+                region = region_of(resource)
+                if isinstance(region, str) and region != arn.region:
+                    continue
+            found.append(resource)
+        return found
+
+    def mentioned_in(self, text: str, region_of: Any = None) -> list[Resource]:
+        """The resources a text value names: exactly, as an ARN inside it, or as a host or word inside it."""
+        found: dict[str, Resource] = {}
+        for arn in arns_in(text):
+            for resource in self.arn_match(arn, region_of):
+                found.setdefault(resource.urn, resource)
+        for token in tokens(text):
+            for resource in self.named(token):
+                found.setdefault(resource.urn, resource)
+        return list(found.values())
 
     def of_type(self, *types: str) -> list[Resource]:
         """The resources of these types."""
         return [r for t in dict.fromkeys(types) for r in self._by_type.get(t, [])]
 
     def refers_to(self, referrer: Resource, prop: str, target: Resource) -> bool:
-        """Whether an input of referrer names target: by lineage, or by its physical name or ARN."""
-        if target in self.dependencies(referrer, prop):
+        """Whether an input of referrer names target: by lineage, or by one of its identities.
+
+        Lineage also counts when the input was computed from the target's component or from a resource
+        whose outputs carry the target's identity (a rule built from `db.vpc_security_group_ids[0]`).
+        """
+        dependencies = self.dependencies(referrer, prop)
+        if target in dependencies:
             return True
-        target_names = set(
-            known_strings([v for p in IDENTITY_PROPERTIES for v in values_at(target.props, p)])
-        )
+        for dependency in dependencies:
+            if dependency.is_component and target in self.descendants(dependency):
+                return True
+        from .attributes import effective_region
+
+        def region_of(resource: Resource) -> Any:
+            return effective_region(resource, self)
+
         values = known_strings(values_at(referrer.props, prop))
-        return any(v in target_names or v.split(":")[-1].split("/")[-1] in target_names for v in values)
+        return any(target in self.mentioned_in(value, region_of) for value in values)

@@ -27,7 +27,7 @@ from pulumi_policy.proxy import UnknownValueError
 
 from residency_facts import JURISDICTIONS
 
-from . import classification, durability, encryption, exposure, jurisdiction, replication
+from . import classification, durability, encryption, exposure, jurisdiction, replication, triaged
 from .model import Resource, Stack, from_policy_resource, from_resource_args
 from .settings import (
     ACCOUNT_IDS,
@@ -81,7 +81,7 @@ RULES: tuple[Rule, ...] = (
         Severity.HIGH,
         "Tag (or label) every data-holding resource with data-classification: pii, telemetry, anonymised, "
         "internal or public.",
-        check_resource=classification.check,
+        check_stack=classification.check,
     ),
     Rule(
         jurisdiction.NAME,
@@ -95,7 +95,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         replication.NO_PII_REPLICATION,
         replication.NO_PII_REPLICATION_DESCRIPTION,
-        (ACCOUNT_IDS,),
+        (ACCOUNT_IDS, ADDITIONAL_DATA_HOLDING_TYPES),
         Severity.CRITICAL,
         "Remove the cross-region or cross-account copy; replicate only anonymised derivatives.",
         check_stack=replication.check_no_pii_replication,
@@ -103,7 +103,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         replication.ANONYMISED_ONLY_REPLICATION,
         replication.ANONYMISED_ONLY_REPLICATION_DESCRIPTION,
-        (ACCOUNT_IDS,),
+        (ACCOUNT_IDS, ADDITIONAL_DATA_HOLDING_TYPES),
         Severity.CRITICAL,
         "Copy across regions or accounts only resources classified anonymised, referenced from this stack.",
         check_stack=replication.check_anonymised_only_replication,
@@ -111,7 +111,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         encryption.NAME,
         encryption.DESCRIPTION,
-        (PROTECTED_CLASSIFICATIONS,),
+        (ACCOUNT_IDS, ADDITIONAL_DATA_HOLDING_TYPES, PROTECTED_CLASSIFICATIONS),
         Severity.HIGH,
         "Encrypt with an aws.kms.Key declared in the same stack and region, multi-region off.",
         check_stack=encryption.check,
@@ -119,7 +119,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         exposure.NAME,
         exposure.DESCRIPTION,
-        (PROTECTED_CLASSIFICATIONS,),
+        (ACCOUNT_IDS, ADDITIONAL_DATA_HOLDING_TYPES, PROTECTED_CLASSIFICATIONS),
         Severity.CRITICAL,
         "Keep PII stores private and admit only the security groups of this region's services.",
         check_stack=exposure.check,
@@ -127,13 +127,28 @@ RULES: tuple[Rule, ...] = (
     Rule(
         durability.NAME,
         durability.DESCRIPTION,
-        (MINIMUM_BACKUP_RETENTION_DAYS, PROTECTED_CLASSIFICATIONS, REQUIRE_PROTECT),
+        (
+            ADDITIONAL_DATA_HOLDING_TYPES,
+            MINIMUM_BACKUP_RETENTION_DAYS,
+            PROTECTED_CLASSIFICATIONS,
+            REQUIRE_PROTECT,
+        ),
         Severity.HIGH,
         "Turn on deletion protection, keep a final snapshot and enough backups, and declare protect=True.",
         check_stack=durability.check,
     ),
+    Rule(
+        triaged.NAME,
+        triaged.DESCRIPTION,
+        (RESIDENT,),
+        Severity.CRITICAL,
+        "Review the type into policies/residency_facts/triage.py (and its mechanism), or keep personal data "
+        "and telemetry out of it.",
+        check_stack=triaged.check,
+    ),
 )
-"""Every rule of the pack, in the order of the issue that defines them."""
+"""Every rule of the pack: the seven residency rules in the order of the issue that defines them, then the
+rule that fails closed on a type the triage has not placed."""
 
 
 def _settings(rule: Rule, config: Mapping[str, Any], report_violation: ReportViolation) -> Settings | None:

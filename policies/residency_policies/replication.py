@@ -2,15 +2,18 @@
 
 Both rules look at every copy mechanism that policies/residency_facts lists (replicas, snapshot copies and
 shares, restores, exports, global databases and tables, backup copies, lifecycle copies, DMS and DataSync,
-S3 replication, secret replicas, multi-region keys, Firehose, log subscriptions, ...), traced by `lineage`.
-Same-region, same-account copies (an in-region snapshot, an in-region replica for availability) stay inside
-the jurisdiction and break neither rule.
+S3 replication, secret replicas, multi-region keys, Firehose, log subscriptions, pipes, subscriptions, edge
+caches, code configured with data, ...), traced by `lineage`, and at every grant that shares data with
+another account (`grants`). A source holds what lineage says it holds, whatever its own label: the
+violation names the chain the data came through. Same-region, same-account copies (an in-region snapshot,
+an in-region replica for availability) stay inside the jurisdiction and break neither rule.
 """
 
 from __future__ import annotations
 
-from residency_facts import Classification
+from residency_facts import RESIDENT_CLASSIFICATIONS, Classification
 
+from .grants import Share, shareable, shares
 from .lineage import Lineage, Location, Movement, anonymised_only
 from .model import Stack
 from .settings import Settings
@@ -21,34 +24,53 @@ NO_PII_REPLICATION_DESCRIPTION = (
     "Nothing copies, replicates, shares or exports PII out of its region or account: no cross-region "
     "replicas, backup replication, snapshot copies or shares, restores elsewhere, exports, global databases "
     "or tables, backup or lifecycle copies, DMS or DataSync tasks, S3 or secret replication, multi-region "
-    "keys, Firehose or log subscriptions."
+    "keys, Firehose, pipes, subscriptions, edge caches, or grants to other accounts; PII inherited through "
+    "lineage counts."
 )
 ANONYMISED_ONLY_REPLICATION = "anonymised-only-replication"
 ANONYMISED_ONLY_REPLICATION_DESCRIPTION = (
-    "A cross-region or cross-account copy or replication is allowed only when every source is classified "
-    "anonymised; an unclassified or untraceable source is a violation."
+    "A cross-region or cross-account copy, replication or share is allowed only when every source holds "
+    "anonymised data and nothing else (lineage included); an unclassified or untraceable source is a "
+    "violation."
 )
 
+PII = Classification.PII.value
 
-def _describe(locations: list[Location]) -> str:
-    return "; ".join(f"{location.description} in {location.where}" for location in locations)
+
+def _describe(lineage: Lineage, locations: list[Location], classification: str) -> str:
+    return "; ".join(
+        f"{lineage.chain(location, classification)} in {location.where}" for location in locations
+    )
 
 
 def check_no_pii_replication(stack: Stack, settings: Settings) -> list[Violation]:
     """Violations of no-pii-replication in a stack."""
+    lineage = Lineage(stack, settings)
     found = []
-    for movement in Lineage(stack, settings).movements():
-        personal = [s for s in movement.sources if Classification.PII.value in s.classifications]
+    for movement in lineage.movements:
+        personal = [s for s in movement.sources if PII in lineage.classes(s)]
         if personal and (movement.leaves_region or movement.leaves_account(settings)):
-            found.append(_pii_violation(movement, personal, settings))
+            found.append(_pii_violation(lineage, movement, personal, settings))
+    for share in shares(stack, lineage, settings):
+        # A grant to everyone is pii-not-public's concern; a grant to another account is a copy.
+        if not share.public and PII in lineage.classes(share.target):
+            found.append(_pii_share_violation(lineage, share, settings))
     return found
 
 
-def _pii_violation(movement: Movement, personal: list[Location], settings: Settings) -> Violation:
+def _pii_violation(
+    lineage: Lineage, movement: Movement, personal: list[Location], settings: Settings
+) -> Violation:
     home = sorted({location.where for location in personal})
+    code = (
+        " (code configured with personal data and with a place elsewhere)"
+        if movement.mechanism.runs_code
+        else ""
+    )
     return violation(
         movement.resource,
-        f"{movement.mechanism.moves} copies personal data ({_describe(personal)}) {movement.route(settings)}",
+        f"{movement.mechanism.moves}{code} copies personal data ({_describe(lineage, personal, PII)}) "
+        f"{movement.route(settings)}",
         f"personal data protected by {settings.law} must never leave its region ({', '.join(home)}) or this "
         f"deployment's accounts, and a copy elsewhere cannot be recalled or kept under that law.",
         f"remove {movement.mechanism.moves}; keep copies of personal data in its own region and account "
@@ -57,33 +79,72 @@ def _pii_violation(movement: Movement, personal: list[Location], settings: Setti
     )
 
 
+def _pii_share_violation(lineage: Lineage, share: Share, settings: Settings) -> Violation:
+    return violation(
+        share.resource,
+        f"{share.grant} shares personal data ({lineage.chain(share.target, PII)}) with {share.principal}",
+        f"personal data protected by {settings.law} must stay in this deployment's accounts; another account "
+        "(or everyone) holding access to it is a copy this deployment cannot recall.",
+        "grant access only to principals of this deployment's accounts (list them in accountIds), or share "
+        "only an anonymised derivative.",
+    )
+
+
 def check_anonymised_only_replication(stack: Stack, settings: Settings) -> list[Violation]:
     """Violations of anonymised-only-replication in a stack."""
+    lineage = Lineage(stack, settings)
     found = []
-    for movement in Lineage(stack, settings).movements():
+    for movement in lineage.movements:
         if not (movement.leaves_region or movement.leaves_account(settings)):
             continue
-        offending = [source for source in movement.sources if not anonymised_only(source)]
+        if movement.mechanism.runs_code:
+            # Code is judged on the resident data it is configured with, not on every value it names.
+            offending = [s for s in movement.sources if lineage.classes(s) & RESIDENT_CLASSIFICATIONS]
+        else:
+            offending = [
+                source for source in movement.sources if not anonymised_only(lineage.classes(source))
+            ]
         if offending:
-            found.append(_anonymised_violation(movement, offending, settings))
+            found.append(_anonymised_violation(lineage, movement, offending, settings))
+    for share in shares(stack, lineage, settings):
+        if share.holds_data and not shareable(lineage.classes(share.target)):
+            found.append(_anonymised_share_violation(lineage, share, settings))
     return found
 
 
-def _classified(location: Location) -> str:
-    if location.region is None and location.account is None and not location.classifications:
+def _classified(lineage: Lineage, location: Location) -> str:
+    classes = lineage.classes(location)
+    if location.region is None and location.account is None and not classes:
         return f"{location.description} (untraceable)"
-    kinds = ", ".join(sorted(location.classifications)) or "unclassified"
+    inherited = lineage.inherited(location.resource) if location.resource is not None else frozenset()
+    kinds = ", ".join(sorted(classes)) or "unclassified"
+    if inherited:
+        resident = sorted(inherited)[0]
+        return f"{lineage.chain(location, resident)} ({kinds}, in {location.where})"
     return f"{location.description} ({kinds}, in {location.where})"
 
 
-def _anonymised_violation(movement: Movement, offending: list[Location], settings: Settings) -> Violation:
+def _anonymised_violation(
+    lineage: Lineage, movement: Movement, offending: list[Location], settings: Settings
+) -> Violation:
     return violation(
         movement.resource,
         f"{movement.mechanism.moves} moves data {movement.route(settings)} from sources that are not all "
-        f"anonymised: {'; '.join(_classified(location) for location in offending)}",
+        f"anonymised: {'; '.join(_classified(lineage, location) for location in offending)}",
         f"only anonymised data may cross regions or accounts; anything else may carry personal data that "
         f"{settings.law} keeps in its region, and an untraceable source cannot be shown to be anonymised.",
         "copy only resources classified anonymised (data-classification=anonymised, identifiers removed), "
         "name the source so that it can be traced (a reference to the resource in this stack), or keep the "
         "copy in the source's region and account.",
+    )
+
+
+def _anonymised_share_violation(lineage: Lineage, share: Share, settings: Settings) -> Violation:
+    return violation(
+        share.resource,
+        f"{share.grant} shares {_classified(lineage, share.target)} with {share.principal}",
+        f"only anonymised data may leave this deployment's accounts; anything else may carry personal data "
+        f"that {settings.law} keeps in its region.",
+        "grant access only to principals of this deployment's accounts (list them in accountIds), or share "
+        "only resources classified anonymised.",
     )

@@ -88,16 +88,91 @@ def elements(value: Any) -> list[Any]:
     return items
 
 
+SKIPPED_KEYS: Final = frozenset({"tags", "tagsAll", "labels", "annotations", "description"})
+"""Keys whose values describe a resource rather than configure it: deep scans (`**`) skip them."""
+
+JSON_STEP: Final = "{json}"
+EVERY_VALUE: Final = "*"
+ANY_DEPTH: Final = "**"
+
+
+def _parsed_json(value: Any) -> Any:
+    if isinstance(value, str) and not _is_sentinel(value):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return None
+    return value
+
+
+def _map_values(value: Any) -> list[Any]:
+    if value is UNKNOWN or _is_sentinel(value):
+        return [UNKNOWN]
+    if not isinstance(value, Mapping):
+        return []
+    found: list[Any] = []
+    for key in value:
+        found.extend(elements(child(value, key)))
+    return found
+
+
+def descendants(value: Any) -> list[Any]:
+    """The value and every value nested in it (mappings and lists), described-only keys skipped."""
+    found: list[Any] = []
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        found.append(item)
+        if isinstance(item, Mapping):
+            for key in item:
+                if key not in SKIPPED_KEYS:
+                    pending.extend(elements(child(item, key)))
+        elif isinstance(item, Sequence) and not isinstance(item, str | bytes):
+            pending.extend(elements(item))
+    return found
+
+
+def leaves(value: Any) -> list[Any]:
+    """Every scalar value nested in a value (UNKNOWN included), described-only keys skipped."""
+    return [v for v in descendants(value) if not isinstance(v, Mapping) and not _is_list(v)]
+
+
+def _is_list(value: Any) -> bool:
+    return isinstance(value, Sequence) and not isinstance(value, str | bytes)
+
+
 def values_at(props: Any, path: str) -> list[Any]:
-    """Every value at a dotted wire-name path; lists are stepped into at every level (`[]` is optional)."""
+    """Every value at a dotted wire-name path; lists are stepped into at every level (`[]` is optional).
+
+    `*` steps into every value of a map, `**` into every value at any depth (as the last step: every leaf)
+    and `{json}` parses JSON text (a policy document) before the next step.
+    """
     current: list[Any] = [props]
-    for part in path.split("."):
+    parts = path.split(".")
+    for index, part in enumerate(parts):
         key = part.removesuffix("[]")
         found: list[Any] = []
         for item in current:
-            found.extend(elements(child(item, key)))
+            if key == JSON_STEP:
+                found.extend(elements(_parsed_json(item)))
+            elif key == EVERY_VALUE:
+                found.extend(_map_values(item))
+            elif key == ANY_DEPTH:
+                if index == len(parts) - 1:
+                    found.extend(leaves(item))
+                else:
+                    # Only objects and lists can hold the next key: an unknown scalar is not a whole object.
+                    found.extend(v for v in descendants(item) if isinstance(v, Mapping) or _is_list(v))
+            else:
+                found.extend(elements(child(item, key)))
         current = found
     return current
+
+
+def top_level(path: str) -> str | None:
+    """The top-level input a path starts from (whose property dependencies it shares); None for `**...`."""
+    first = path.split(".")[0].removesuffix("[]")
+    return None if first in (ANY_DEPTH, EVERY_VALUE) else first
 
 
 def value_at(props: Any, path: str) -> Any:
@@ -116,6 +191,19 @@ def is_set(value: Any) -> bool:
 def any_set(props: Any, paths: Sequence[str]) -> bool:
     """Whether any of the paths holds a value that says something (SELF always does)."""
     return any(path == SELF or any(is_set(v) for v in values_at(props, path)) for path in paths)
+
+
+def as_list(value: Any) -> list[Any] | Unknown | None:
+    """A list, also from the JSON text that SDKs send for a provider's list-typed inputs."""
+    value = _clean(value)
+    if value is UNKNOWN:
+        return UNKNOWN
+    if isinstance(value, str):
+        parsed = _parsed_json(value)
+        return list(parsed) if isinstance(parsed, list) else None
+    if value is None:
+        return None
+    return elements(value)
 
 
 def as_mapping(value: Any) -> Mapping[str, Any] | Unknown | None:

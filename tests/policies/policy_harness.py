@@ -38,8 +38,10 @@ RULES = (
     "pii-encryption",
     "pii-not-public",
     "pii-no-data-loss",
+    "resource-type-triaged",
 )
-"""The pack's rules by name, in the order of the issue that defines them."""
+"""The pack's rules by name: the seven residency rules in the order of the issue that defines them, then the
+rule that fails closed on untriaged types."""
 
 _LEVELS = {
     "advisory": proto.ADVISORY,

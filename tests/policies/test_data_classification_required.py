@@ -97,10 +97,16 @@ def test_resource_that_holds_no_data_needs_no_classification() -> None:
 
 def test_additional_data_holding_types_come_from_config() -> None:
     region = eu_region()
-    instance = Res("aws:ec2/instance:Instance", "bastion", {"instanceType": "t3.micro"}, region.provider)
+    # Hosted configuration is triaged neutral (configuration, not data); a stack may decide otherwise.
+    instance = Res(
+        "aws:appconfig/hostedConfigurationVersion:HostedConfigurationVersion",
+        "flags",
+        {"contentType": "application/json", "content": "{}"},
+        region.provider,
+    )
     assert violations([*region.resources, instance], POLICY) == []
     config = copy.deepcopy(EU_CONFIG)
-    config[POLICY]["additionalDataHoldingTypes"] = ["aws:ec2/instance:Instance"]
+    config[POLICY]["additionalDataHoldingTypes"] = [instance.type]
     assert [d.urn for d in violations([*region.resources, instance], POLICY, config)] == [instance.urn]
 
 

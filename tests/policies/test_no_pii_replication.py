@@ -6,10 +6,12 @@ import copy
 
 import pytest
 
-from residency_facts import REPLICATING_TYPES
+from residency_facts import COPY_MECHANISMS, REPLICATING_TYPES
+from residency_facts.mechanisms import ADDED_MECHANISMS, KUBERNETES_MECHANISMS
 from tests.policies.baseline import eu_region
 from tests.policies.copies import COPIES, PII, mumbai, store
 from tests.policies.policy_harness import EU_CONFIG, UNKNOWN, Res, messages, violations
+from tests.policies.synthesis import moving_pii
 
 POLICY = "no-pii-replication"
 
@@ -39,11 +41,37 @@ UNTRACEABLE_BY_DESIGN = {
     "aws:ebs/volumeCopy:VolumeCopy",
 }
 
+SELECTED_BY_THEIR_OWN_RULES = {
+    # Their sources are what a selection, a tag filter or a policy document picks: the hand-built cases of
+    # `copies` (backup plans, lifecycle policies) and test_organization_backup_policies cover them.
+    "aws:backup/plan:Plan",
+    "aws:dlm/lifecyclePolicy:LifecyclePolicy",
+    "aws:organizations/policy:Policy",
+    "aws:drs/replicationConfigurationTemplate:ReplicationConfigurationTemplate",
+}
 
-def test_every_copying_type_of_the_shared_facts_has_a_blocking_case() -> None:
+MECHANISMS = [
+    (token, index)
+    for token, mechanisms in sorted(COPY_MECHANISMS.items())
+    for index in range(len(mechanisms))
+    if token not in SELECTED_BY_THEIR_OWN_RULES
+]
+
+
+@pytest.mark.parametrize(("token", "index"), MECHANISMS)
+def test_every_copy_mechanism_of_the_triage_blocks_pii_it_moves_out(token: str, index: int) -> None:
+    region = eu_region()
+    copying, extra = moving_pii(token, COPY_MECHANISMS[token][index], region)
+    found = violations([*region.resources, *extra], POLICY)
+    assert copying.urn in [d.urn for d in found], messages(found)
+
+
+def test_every_original_copy_mechanism_has_a_hand_built_blocking_case() -> None:
     region = eu_region()
     covered = {COPIES[name](region)[0].type for name in COPIES}
-    assert REPLICATING_TYPES - covered == UNTRACEABLE_BY_DESIGN
+    original = {token for token in REPLICATING_TYPES if token not in ADDED_MECHANISMS and ":" in token}
+    original -= set(KUBERNETES_MECHANISMS)
+    assert original - covered == UNTRACEABLE_BY_DESIGN
 
 
 def test_lineage_finds_pii_even_when_every_identifier_is_unknown_at_preview() -> None:
@@ -51,7 +79,7 @@ def test_lineage_finds_pii_even_when_every_identifier_is_unknown_at_preview() ->
     copying, extra = COPIES["snapshot_copy_in_another_region"](region)
     assert copying.props["sourceDbSnapshotIdentifier"] == UNKNOWN
     found = violations([*region.resources, *extra], POLICY)
-    assert "aws:rds/snapshot:Snapshot 'snapshot' in eu-west-1" in messages(found)
+    assert "aws:rds/snapshot:Snapshot 'snapshot' (pii) in eu-west-1" in messages(found)
 
 
 def test_same_region_read_replica_for_availability_is_allowed() -> None:

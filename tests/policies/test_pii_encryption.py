@@ -171,10 +171,19 @@ def test_protected_classifications_come_from_config() -> None:
 
 
 def test_pii_in_a_store_whose_encryption_the_pack_does_not_know_is_blocked() -> None:
+    # Every type the triage holds has a reviewed encryption; a type a stack adds by config has none.
     region = eu_region()
-    vault = store(region, "aws:glacier/vault:Vault", "archive", {"name": "archive"})
+    flags = store(
+        region,
+        "aws:appconfig/hostedConfigurationVersion:HostedConfigurationVersion",
+        "flags",
+        {"content": "{}"},
+    )
+    config = copy.deepcopy(EU_CONFIG)
+    config["pii-encryption"]["additionalDataHoldingTypes"] = [flags.type]
+    assert violations([*region.resources, flags], POLICY) == []
     assert "does not know how this type is encrypted" in messages(
-        violations([*region.resources, vault], POLICY)
+        violations([*region.resources, flags], POLICY, config)
     )
 
 

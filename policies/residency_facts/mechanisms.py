@@ -1,0 +1,2033 @@
+"""How each type that copies, points at or grants access to data does so, in wire (camelCase) property paths.
+
+The triage table (`triage`) says what a type does; this module says how, for every type it places under
+copies (`COPY_MECHANISMS`), points (`POINTERS`) and grants (`GRANTS`). `tests/policies/test_triage.py` checks
+that the two agree, type for type.
+
+Paths are dotted wire names. `[]` steps into every element of a list (optional: lists are always stepped
+into); `*` steps into every value of a map; `**` into every value at any depth (as the last step: every
+leaf value, tags and labels excepted); `{json}` parses JSON text (a policy document, a redrive policy);
+SELF stands for the resource itself and ANY for every value it is configured with.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+SELF = "."
+"""In a property path: the resource itself (its own data, or its own region)."""
+
+ANY = "**"
+"""In a property path: every value the resource is configured with, at any depth."""
+
+
+@dataclass(frozen=True)
+class CopyMechanism:
+    """How a resource type copies, replicates, shares or exports data, in wire (camelCase) names."""
+
+    moves: str
+    """What it does, in words for a violation message ("a read replica")."""
+
+    sources: tuple[str, ...] = ()
+    """Paths naming the data that is copied: an ARN, identifier or name, followed back by lineage."""
+
+    source_regions: tuple[str, ...] = ()
+    """Paths holding the source's region, for APIs that take it apart from the source identifier."""
+
+    destinations: tuple[str, ...] = ()
+    """Paths naming where the copy lands: an ARN or name of a bucket, vault, stream, endpoint, ..."""
+
+    destination_regions: tuple[str, ...] = ()
+    """Paths holding the regions (or availability zones) the copy lands in."""
+
+    shared_with: tuple[str, ...] = ()
+    """Paths holding the accounts, organisations or groups the data is shared with."""
+
+    outside_aws: tuple[str, ...] = ()
+    """Paths that, when set, deliver the data outside AWS (an HTTP endpoint, Splunk, Snowflake)."""
+
+    outside_aws_unless: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """(path, values): any other value at the path delivers outside AWS (a SaaS connector, e-mail)."""
+
+    global_names: tuple[str, ...] = ()
+    """Paths whose plain values are globally unique names (S3 buckets) that do not pin a region."""
+
+    active_when: tuple[str, ...] = ()
+    """Paths of which one must be set for the resource to copy anything; empty means any source path."""
+
+    active_values: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """(path, values): the resource copies only when the path holds one of these values (or is unknown)."""
+
+    members: tuple[tuple[str, str], ...] = ()
+    """(type, path): the stack's resources of that type whose path names this resource are copied too."""
+
+    lands_in_own_region: bool = True
+    """The copy lands in the resource itself, in its own region, unless a destination region is given."""
+
+    spans_regions: bool = False
+    """The resource exists to spread data over several regions (a global database, an edge cache)."""
+
+    every_resource_of_type: str | None = None
+    """The resource copies every resource of this type in the account (account-wide log subscriptions)."""
+
+    runs_code: bool = False
+    """The resource runs code with what it is configured with: only references to personal data or telemetry
+    and to places in another region or account are judged (what the code does is out of reach)."""
+
+
+def _references(moves: str, lands_in_itself: bool = True) -> CopyMechanism:
+    """A service that moves data between everything it is configured with, and its own data."""
+    return CopyMechanism(moves, sources=(SELF, ANY), destinations=(ANY,), lands_in_own_region=lands_in_itself)
+
+
+def _code(moves: str) -> CopyMechanism:
+    """Code that runs with everything it is configured with."""
+    return CopyMechanism(moves, sources=(ANY,), destinations=(ANY,), runs_code=True)
+
+
+def _derived(moves: str, *sources: str, global_names: tuple[str, ...] = ()) -> CopyMechanism:
+    """A resource made from another one's data, in its own region: a snapshot, a restore, an image."""
+    return CopyMechanism(moves, sources=sources, global_names=global_names)
+
+
+_RDS_RESTORE = CopyMechanism(
+    "a restore from a snapshot or an automated backup",
+    sources=(
+        "snapshotIdentifier",
+        "restoreToPointInTime.sourceDbInstanceIdentifier",
+        "restoreToPointInTime.sourceDbiResourceId",
+        "restoreToPointInTime.sourceDbInstanceAutomatedBackupsArn",
+    ),
+)
+_CLUSTER_RESTORE = CopyMechanism(
+    "a restore from a snapshot or a point in time",
+    sources=("snapshotIdentifier", "restoreToPointInTime.sourceClusterIdentifier"),
+)
+_S3_IMPORT = CopyMechanism(
+    "an import from S3", sources=("s3Import.bucketName",), global_names=("s3Import.bucketName",)
+)
+_GLOBAL_MEMBER = CopyMechanism(
+    "membership of a global database", sources=("globalClusterIdentifier",), spans_regions=True
+)
+_GLOBAL_DATABASE = CopyMechanism(
+    "a global database", sources=("sourceDbClusterIdentifier",), spans_regions=True, lands_in_own_region=False
+)
+_MULTI_REGION_KEY = CopyMechanism(
+    "a multi-region key", sources=(SELF,), active_when=("multiRegion",), spans_regions=True
+)
+_DMS_TASK = CopyMechanism(
+    "a DMS replication",
+    sources=("sourceEndpointArn",),
+    destinations=("targetEndpointArn",),
+    lands_in_own_region=False,
+)
+
+_ORIGINAL_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
+    # RDS, Aurora, DocumentDB, Neptune, Redshift
+    "aws:rds/instance:Instance": (
+        CopyMechanism("a read replica", sources=("replicateSourceDb",)),
+        _RDS_RESTORE,
+        _S3_IMPORT,
+    ),
+    "aws:rds/cluster:Cluster": (
+        CopyMechanism(
+            "a cross-region read replica cluster",
+            sources=("replicationSourceIdentifier",),
+            source_regions=("sourceRegion",),
+        ),
+        _GLOBAL_MEMBER,
+        _CLUSTER_RESTORE,
+        _S3_IMPORT,
+    ),
+    "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication": (
+        CopyMechanism("automated backup replication", sources=("sourceDbInstanceArn",)),
+    ),
+    "aws:rds/snapshot:Snapshot": (
+        _derived("a snapshot", "dbInstanceIdentifier"),
+        CopyMechanism(
+            "a snapshot share",
+            sources=(SELF, "dbInstanceIdentifier"),
+            shared_with=("sharedAccounts",),
+            active_when=("sharedAccounts",),
+        ),
+    ),
+    "aws:rds/clusterSnapshot:ClusterSnapshot": (
+        _derived("a snapshot", "dbClusterIdentifier"),
+        CopyMechanism(
+            "a snapshot share",
+            sources=(SELF, "dbClusterIdentifier"),
+            shared_with=("sharedAccounts",),
+            active_when=("sharedAccounts",),
+        ),
+    ),
+    "aws:rds/snapshotCopy:SnapshotCopy": (
+        CopyMechanism(
+            "a snapshot copy",
+            sources=("sourceDbSnapshotIdentifier",),
+            destination_regions=("destinationRegion",),
+            shared_with=("sharedAccounts",),
+        ),
+    ),
+    "aws:rds/clusterSnapshotCopy:ClusterSnapshotCopy": (
+        CopyMechanism(
+            "a snapshot copy",
+            sources=("sourceDbClusterSnapshotIdentifier",),
+            destination_regions=("destinationRegion",),
+            shared_with=("sharedAccounts",),
+        ),
+    ),
+    "aws:rds/exportTask:ExportTask": (
+        CopyMechanism(
+            "an export to S3",
+            sources=("sourceArn",),
+            destinations=("s3BucketName",),
+            global_names=("s3BucketName",),
+        ),
+    ),
+    "aws:rds/globalCluster:GlobalCluster": (_GLOBAL_DATABASE,),
+    "aws:rds/integration:Integration": (
+        CopyMechanism(
+            "a zero-ETL integration",
+            sources=("sourceArn",),
+            destinations=("targetArn",),
+            lands_in_own_region=False,
+        ),
+    ),
+    "aws:docdb/cluster:Cluster": (_GLOBAL_MEMBER, _CLUSTER_RESTORE),
+    "aws:docdb/globalCluster:GlobalCluster": (_GLOBAL_DATABASE,),
+    "aws:neptune/cluster:Cluster": (
+        CopyMechanism("a cross-region read replica cluster", sources=("replicationSourceIdentifier",)),
+        _GLOBAL_MEMBER,
+        CopyMechanism("a restore from a snapshot", sources=("snapshotIdentifier",)),
+    ),
+    "aws:neptune/globalCluster:GlobalCluster": (_GLOBAL_DATABASE,),
+    "aws:redshift/cluster:Cluster": (
+        CopyMechanism(
+            "a restore from a snapshot",
+            sources=("snapshotIdentifier", "snapshotArn", "snapshotClusterIdentifier"),
+        ),
+    ),
+    "aws:redshift/snapshotCopy:SnapshotCopy": (
+        CopyMechanism(
+            "a cross-region snapshot copy",
+            sources=("clusterIdentifier",),
+            destination_regions=("destinationRegion",),
+            lands_in_own_region=False,
+        ),
+    ),
+    "aws:redshift/dataShareAuthorization:DataShareAuthorization": (
+        CopyMechanism("a datashare", sources=("dataShareArn",), shared_with=("consumerIdentifier",)),
+    ),
+    # DynamoDB
+    "aws:dynamodb/table:Table": (
+        CopyMechanism(
+            "a global table replica",
+            sources=(SELF,),
+            destination_regions=("replicas[].regionName",),
+            active_when=("replicas",),
+        ),
+        CopyMechanism(
+            "a restore from another table or a backup",
+            sources=("restoreSourceTableArn", "restoreSourceName", "restoreBackupArn"),
+        ),
+        CopyMechanism(
+            "an import from S3",
+            sources=("importTable.s3BucketSource.bucket",),
+            global_names=("importTable.s3BucketSource.bucket",),
+        ),
+    ),
+    "aws:dynamodb/tableReplica:TableReplica": (
+        CopyMechanism("a global table replica", sources=("globalTableArn",)),
+    ),
+    "aws:dynamodb/globalTable:GlobalTable": (
+        CopyMechanism(
+            "a global table",
+            sources=("name",),
+            destination_regions=("replicas[].regionName",),
+            lands_in_own_region=False,
+        ),
+    ),
+    "aws:dynamodb/kinesisStreamingDestination:KinesisStreamingDestination": (
+        CopyMechanism(
+            "streaming to Kinesis",
+            sources=("tableName",),
+            destinations=("streamArn",),
+            lands_in_own_region=False,
+        ),
+    ),
+    "aws:dynamodb/tableExport:TableExport": (
+        CopyMechanism(
+            "an export to S3",
+            sources=("tableArn",),
+            destinations=("s3Bucket",),
+            shared_with=("s3BucketOwner",),
+            global_names=("s3Bucket",),
+            lands_in_own_region=False,
+        ),
+    ),
+    # S3
+    "aws:s3/bucketReplicationConfig:BucketReplicationConfig": (
+        CopyMechanism(
+            "S3 replication",
+            sources=("bucket",),
+            destinations=("rules[].destination.bucket",),
+            shared_with=("rules[].destination.account",),
+            lands_in_own_region=False,
+        ),
+    ),
+    "aws:s3/bucket:Bucket": (
+        CopyMechanism(
+            "S3 replication",
+            sources=(SELF,),
+            destinations=("replicationConfiguration.rules[].destination.bucket",),
+            shared_with=("replicationConfiguration.rules[].destination.accountId",),
+            active_when=("replicationConfiguration",),
+            lands_in_own_region=False,
+        ),
+    ),
+    "aws:s3/bucketV2:BucketV2": (
+        CopyMechanism(
+            "S3 replication",
+            sources=(SELF,),
+            destinations=("replicationConfigurations[].rules[].destinations[].bucket",),
+            shared_with=("replicationConfigurations[].rules[].destinations[].accountId",),
+            active_when=("replicationConfigurations",),
+            lands_in_own_region=False,
+        ),
+    ),
+    "aws:s3/objectCopy:ObjectCopy": (
+        CopyMechanism(
+            "an object copy",
+            sources=("source",),
+            destinations=("bucket",),
+            global_names=("source", "bucket"),
+        ),
+    ),
+    "aws:s3control/multiRegionAccessPoint:MultiRegionAccessPoint": (
+        CopyMechanism(
+            "a multi-region access point",
+            sources=("details.regions[].bucket",),
+            destination_regions=("details.regions[].region",),
+            shared_with=("details.regions[].bucketAccountId",),
+            lands_in_own_region=False,
+        ),
+    ),
+    "aws:s3tables/tableBucketReplication:TableBucketReplication": (
+        CopyMechanism(
+            "S3 Tables replication",
+            sources=("tableBucketArn",),
+            destinations=("rule.destinations[].destinationTableBucketArn",),
+            lands_in_own_region=False,
+        ),
+    ),
+    "aws:s3tables/tableReplication:TableReplication": (
+        CopyMechanism(
+            "S3 Tables replication",
+            sources=("tableArn",),
+            destinations=("rule.destinations[].destinationTableBucketArn",),
+            lands_in_own_region=False,
+        ),
+    ),
+    # EBS, AMIs and Data Lifecycle Manager
+    "aws:ebs/snapshotCopy:SnapshotCopy": (
+        CopyMechanism("a snapshot copy", sources=("sourceSnapshotId",), source_regions=("sourceRegion",)),
+    ),
+    "aws:ebs/volumeCopy:VolumeCopy": (CopyMechanism("a volume copy", sources=("sourceVolumeId",)),),
+    "aws:ec2/snapshotCreateVolumePermission:SnapshotCreateVolumePermission": (
+        CopyMechanism("a snapshot share", sources=("snapshotId",), shared_with=("accountId",)),
+    ),
+    "aws:ec2/amiCopy:AmiCopy": (
+        CopyMechanism("an AMI copy", sources=("sourceAmiId",), source_regions=("sourceAmiRegion",)),
+    ),
+    "aws:ec2/amiLaunchPermission:AmiLaunchPermission": (
+        CopyMechanism(
+            "an AMI share",
+            sources=("imageId",),
+            shared_with=("accountId", "group", "organizationArn", "organizationalUnitArn"),
+        ),
+    ),
+    "aws:dlm/lifecyclePolicy:LifecyclePolicy": (
+        CopyMechanism(
+            "a snapshot lifecycle copy or share",
+            sources=("policyDetails.targetTags",),
+            destination_regions=(
+                "policyDetails.schedules[].crossRegionCopyRules[].target",
+                "policyDetails.schedules[].crossRegionCopyRules[].targetRegion",
+                "policyDetails.action.crossRegionCopies[].target",
+            ),
+            shared_with=("policyDetails.schedules[].shareRule.targetAccounts",),
+            active_when=(
+                "policyDetails.schedules[].crossRegionCopyRules",
+                "policyDetails.schedules[].shareRule",
+                "policyDetails.action.crossRegionCopies",
+            ),
+        ),
+    ),
+    # AWS Backup: the sources are the resources its selections assign to the plan.
+    "aws:backup/plan:Plan": (
+        CopyMechanism(
+            "a backup copy",
+            destinations=("rules[].copyActions[].destinationVaultArn",),
+            active_when=("rules[].copyActions",),
+            lands_in_own_region=False,
+        ),
+    ),
+    # Migration and transfer services
+    "aws:dms/replicationTask:ReplicationTask": (_DMS_TASK,),
+    "aws:dms/replicationConfig:ReplicationConfig": (_DMS_TASK,),
+    "aws:datasync/task:Task": (
+        CopyMechanism(
+            "a DataSync transfer",
+            sources=("sourceLocationArn",),
+            destinations=("destinationLocationArn",),
+            lands_in_own_region=False,
+        ),
+    ),
+    "aws:drs/replicationConfigurationTemplate:ReplicationConfigurationTemplate": (
+        CopyMechanism("Elastic Disaster Recovery replication of servers from elsewhere", active_when=(SELF,)),
+    ),
+    # Secrets and keys
+    "aws:secretsmanager/secret:Secret": (
+        CopyMechanism(
+            "a secret replica",
+            sources=(SELF,),
+            destination_regions=("replicas[].region",),
+            active_when=("replicas",),
+        ),
+    ),
+    "aws:kms/key:Key": (_MULTI_REGION_KEY,),
+    "aws:kms/externalKey:ExternalKey": (_MULTI_REGION_KEY,),
+    "aws:kms/replicaKey:ReplicaKey": (CopyMechanism("a key replica", sources=("primaryKeyArn",)),),
+    "aws:kms/replicaExternalKey:ReplicaExternalKey": (
+        CopyMechanism("a key replica", sources=("primaryKeyArn",)),
+    ),
+    # Streams and logs
+    "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream": (
+        CopyMechanism(
+            "a Firehose delivery",
+            sources=(
+                SELF,
+                "kinesisSourceConfiguration.kinesisStreamArn",
+                "mskSourceConfiguration.mskClusterArn",
+            ),
+            # Every delivery path counts, nested backup and staging buckets included.
+            destinations=(
+                "**.bucketArn",
+                "**.clusterJdbcurl",
+                "**.domainArn",
+                "**.clusterEndpoint",
+                "**.collectionEndpoint",
+                "**.catalogArn",
+            ),
+            outside_aws=("httpEndpointConfiguration", "splunkConfiguration", "snowflakeConfiguration"),
+            lands_in_own_region=False,
+        ),
+    ),
+    "aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter": (
+        CopyMechanism(
+            "a log subscription",
+            sources=("logGroup",),
+            destinations=("destinationArn",),
+            lands_in_own_region=False,
+        ),
+    ),
+    "aws:cloudwatch/logAccountPolicy:LogAccountPolicy": (
+        CopyMechanism(
+            "an account-wide log subscription",
+            destinations=("policyDocument.{json}.DestinationArn",),
+            active_values=(("policyType", ("SUBSCRIPTION_FILTER_POLICY",)),),
+            lands_in_own_region=False,
+            every_resource_of_type="aws:cloudwatch/logGroup:LogGroup",
+        ),
+    ),
+    "aws:cloudwatch/logDelivery:LogDelivery": (
+        CopyMechanism(
+            "a log delivery",
+            sources=("deliverySourceName",),
+            destinations=("deliveryDestinationArn",),
+            lands_in_own_region=False,
+        ),
+    ),
+    "aws:oam/link:Link": (
+        CopyMechanism(
+            "sharing logs with a monitoring account",
+            destinations=("sinkIdentifier",),
+            active_values=(("resourceTypes", ("AWS::Logs::LogGroup",)),),
+            lands_in_own_region=False,
+            every_resource_of_type="aws:cloudwatch/logGroup:LogGroup",
+        ),
+    ),
+    "aws:msk/replicator:Replicator": (
+        CopyMechanism(
+            "Kafka topic replication",
+            sources=("replicationInfoList[].sourceKafkaClusterArn",),
+            destinations=("replicationInfoList[].targetKafkaClusterArn",),
+            lands_in_own_region=False,
+        ),
+    ),
+    # Caches, search and file systems
+    "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup": (
+        CopyMechanism(
+            "a global datastore",
+            sources=("primaryReplicationGroupId",),
+            spans_regions=True,
+            lands_in_own_region=False,
+        ),
+    ),
+    "aws:elasticache/replicationGroup:ReplicationGroup": (
+        CopyMechanism(
+            "membership of a global datastore", sources=("globalReplicationGroupId",), spans_regions=True
+        ),
+        CopyMechanism(
+            "a restore from a snapshot",
+            sources=("snapshotArns", "snapshotName"),
+            global_names=("snapshotArns",),
+        ),
+    ),
+    "aws:memorydb/multiRegionCluster:MultiRegionCluster": (
+        CopyMechanism("a multi-region cluster", sources=(SELF,), active_when=(SELF,), spans_regions=True),
+    ),
+    "aws:memorydb/cluster:Cluster": (
+        CopyMechanism(
+            "membership of a multi-region cluster", sources=("multiRegionClusterName",), spans_regions=True
+        ),
+        CopyMechanism(
+            "a restore from a snapshot",
+            sources=("snapshotArns", "snapshotName"),
+            global_names=("snapshotArns",),
+        ),
+    ),
+    "aws:dsql/cluster:Cluster": (
+        CopyMechanism(
+            "a multi-region cluster",
+            sources=(SELF,),
+            destination_regions=("multiRegionProperties.witnessRegion",),
+            active_when=("multiRegionProperties",),
+            spans_regions=True,
+        ),
+    ),
+    "aws:dsql/clusterPeering:ClusterPeering": (
+        CopyMechanism(
+            "a multi-region cluster peering",
+            sources=("identifier", "clusters"),
+            destination_regions=("witnessRegion",),
+            spans_regions=True,
+        ),
+    ),
+    "aws:efs/replicationConfiguration:ReplicationConfiguration": (
+        CopyMechanism(
+            "EFS replication",
+            sources=("sourceFileSystemId",),
+            destinations=("destination.fileSystemId",),
+            destination_regions=("destination.region", "destination.availabilityZoneName"),
+        ),
+    ),
+    "aws:opensearch/outboundConnection:OutboundConnection": (
+        CopyMechanism(
+            "a cross-cluster connection",
+            sources=("localDomainInfo.domainName", "remoteDomainInfo.domainName"),
+            destination_regions=("remoteDomainInfo.region",),
+            shared_with=("remoteDomainInfo.ownerId",),
+            global_names=("remoteDomainInfo.domainName",),
+            lands_in_own_region=False,
+        ),
+    ),
+    "aws:opensearch/inboundConnectionAccepter:InboundConnectionAccepter": (
+        CopyMechanism(
+            "an accepted cross-cluster connection",
+            sources=("connectionId",),
+            global_names=("connectionId",),
+            spans_regions=True,
+        ),
+    ),
+    # Resource Access Manager shares any shareable resource (Aurora clusters among them) with other accounts.
+    "aws:ram/resourceAssociation:ResourceAssociation": (
+        CopyMechanism("a resource share", sources=("resourceArn",), shared_with=("resourceShareArn",)),
+    ),
+}
+"""The copy mechanisms the pack started with (rule 3 of the residency rules)."""
+
+_AWS_DESTINATION_CONNECTORS = ("S3", "Redshift", "EventBridge", "CustomerProfiles", "LookoutMetrics")
+"""AppFlow connector types that deliver into AWS; every other connector is a SaaS application outside it."""
+
+_SNS_AWS_PROTOCOLS = ("sqs", "lambda", "firehose")
+"""SNS protocols whose endpoint is an AWS resource (an ARN); the rest deliver outside AWS."""
+
+ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
+    # Snapshots, images and restores: the copy holds its source's data in its own region.
+    "aws:ebs/snapshot:Snapshot": (_derived("a snapshot", "volumeId"),),
+    "aws:ebs/volume:Volume": (_derived("a volume restored from a snapshot", "snapshotId"),),
+    "aws:ec2/ami:Ami": (_derived("an image of snapshots", "ebsBlockDevices[].snapshotId", "imageLocation"),),
+    "aws:ec2/amiFromInstance:AmiFromInstance": (_derived("an image of an instance", "sourceInstanceId"),),
+    "aws:docdb/clusterSnapshot:ClusterSnapshot": (_derived("a snapshot", "dbClusterIdentifier"),),
+    "aws:neptune/clusterSnapshot:ClusterSnapshot": (_derived("a snapshot", "dbClusterIdentifier"),),
+    "aws:memorydb/snapshot:Snapshot": (_derived("a snapshot", "clusterName"),),
+    "aws:redshiftserverless/snapshot:Snapshot": (_derived("a snapshot", "namespaceName"),),
+    "aws:elasticache/cluster:Cluster": (
+        _derived("a restore from a snapshot", "snapshotArns", "snapshotName", global_names=("snapshotArns",)),
+        _derived("membership of a replication group", "replicationGroupId"),
+    ),
+    "aws:fsx/backup:Backup": (_derived("a backup", "fileSystemId", "volumeId"),),
+    "aws:fsx/lustreFileSystem:LustreFileSystem": (
+        _derived("a restore from a backup", "backupId"),
+        CopyMechanism(
+            "a link to an S3 data repository",
+            sources=("importPath",),
+            destinations=("exportPath",),
+            global_names=("importPath", "exportPath"),
+        ),
+    ),
+    "aws:fsx/openZfsFileSystem:OpenZfsFileSystem": (_derived("a restore from a backup", "backupId"),),
+    "aws:fsx/windowsFileSystem:WindowsFileSystem": (_derived("a restore from a backup", "backupId"),),
+    "aws:fsx/openZfsVolume:OpenZfsVolume": (_derived("a clone of a snapshot", "originSnapshot.snapshotArn"),),
+    "aws:fsx/fileCache:FileCache": (
+        CopyMechanism(
+            "a cache of data repositories",
+            sources=("dataRepositoryAssociations[].dataRepositoryPath",),
+            global_names=("dataRepositoryAssociations[].dataRepositoryPath",),
+        ),
+    ),
+    "aws:fsx/dataRepositoryAssociation:DataRepositoryAssociation": (
+        CopyMechanism(
+            "a link between a file system and an S3 data repository",
+            sources=("fileSystemId", "dataRepositoryPath"),
+            destinations=("fileSystemId", "dataRepositoryPath"),
+            global_names=("dataRepositoryPath",),
+            lands_in_own_region=False,
+        ),
+    ),
+    # Queues, topics, buses, pipes and streams.
+    "aws:sns/topicSubscription:TopicSubscription": (
+        CopyMechanism(
+            "an SNS subscription",
+            sources=("topic",),
+            destinations=("endpoint",),
+            outside_aws_unless=(("protocol", _SNS_AWS_PROTOCOLS),),
+            lands_in_own_region=False,
+        ),
+    ),
+    "aws:sqs/queue:Queue": (
+        CopyMechanism(
+            "a dead-letter queue",
+            sources=(SELF,),
+            destinations=("redrivePolicy.{json}.deadLetterTargetArn",),
+            active_when=("redrivePolicy",),
+            lands_in_own_region=False,
+        ),
+    ),
+    "aws:sqs/redrivePolicy:RedrivePolicy": (
+        CopyMechanism(
+            "a dead-letter queue",
+            sources=("queueUrl",),
+            destinations=("redrivePolicy.{json}.deadLetterTargetArn",),
+            lands_in_own_region=False,
+        ),
+    ),
+    "aws:cloudwatch/eventTarget:EventTarget": (
+        CopyMechanism(
+            "an EventBridge target",
+            sources=("rule", "eventBusName"),
+            destinations=("arn", "deadLetterConfig.arn"),
+            lands_in_own_region=False,
+        ),
+    ),
+    "aws:cloudwatch/eventEndpoint:EventEndpoint": (
+        CopyMechanism(
+            "a global endpoint replicating events",
+            sources=("eventBuses[].eventBusArn",),
+            destinations=("eventBuses[].eventBusArn",),
+            destination_regions=("routingConfig.failoverConfig.secondary.route",),
+            lands_in_own_region=False,
+        ),
+    ),
+    "aws:pipes/pipe:Pipe": (
+        CopyMechanism(
+            "an EventBridge pipe",
+            sources=("source",),
+            destinations=(
+                "target",
+                "enrichment",
+                "logConfiguration.**.logGroupArn",
+                "logConfiguration.**.bucketName",
+                "logConfiguration.**.deliveryStreamArn",
+            ),
+            global_names=("logConfiguration.**.bucketName",),
+            lands_in_own_region=False,
+        ),
+    ),
+    "aws:cloudwatch/metricStream:MetricStream": (
+        CopyMechanism(
+            "a metric stream", sources=(SELF,), destinations=("firehoseArn",), lands_in_own_region=False
+        ),
+    ),
+    "aws:cloudwatch/logS3TableIntegrationSource:LogS3TableIntegrationSource": (
+        _references("a log copy into S3 Tables", lands_in_itself=False),
+    ),
+    "aws:mq/broker:Broker": (
+        CopyMechanism(
+            "cross-region data replication from a primary broker",
+            sources=("dataReplicationPrimaryBrokerArn",),
+            active_when=("dataReplicationPrimaryBrokerArn",),
+        ),
+    ),
+    "aws:mskconnect/connector:Connector": (
+        CopyMechanism(
+            "a Kafka Connect connector",
+            sources=("kafkaCluster.apacheKafkaCluster.bootstrapServers", "connectorConfiguration.*"),
+            destinations=("connectorConfiguration.*", "logDelivery.**"),
+            global_names=("connectorConfiguration.*",),
+            lands_in_own_region=False,
+        ),
+    ),
+    "aws:kinesis/analyticsApplication:AnalyticsApplication": (
+        CopyMechanism(
+            "a streaming analytics application",
+            sources=("inputs.**.resourceArn", "referenceDataSources.s3.bucketArn"),
+            destinations=("outputs.**.resourceArn", "cloudwatchLoggingOptions.logStreamArn"),
+            lands_in_own_region=False,
+        ),
+    ),
+    "aws:rds/clusterActivityStream:ClusterActivityStream": (
+        CopyMechanism("a database activity stream", sources=("resourceArn",), lands_in_own_region=True),
+    ),
+    "aws:qldb/stream:Stream": (
+        CopyMechanism(
+            "a journal stream",
+            sources=("ledgerName",),
+            destinations=("kinesisConfiguration.streamArn",),
+            lands_in_own_region=False,
+        ),
+    ),
+    "aws:iot/topicRule:TopicRule": (_references("an IoT topic rule", lands_in_itself=False),),
+    # Integrations and zero-ETL.
+    "aws:redshift/integration:Integration": (
+        CopyMechanism(
+            "a zero-ETL integration",
+            sources=("sourceArn",),
+            destinations=("targetArn",),
+            lands_in_own_region=False,
+        ),
+    ),
+    "aws:redshift/dataShareConsumerAssociation:DataShareConsumerAssociation": (
+        CopyMechanism(
+            "a datashare consumed from a producer",
+            sources=("dataShareArn",),
+            destination_regions=("consumerRegion",),
+        ),
+    ),
+    "aws:redshift/logging:Logging": (
+        CopyMechanism(
+            "audit logging of queries",
+            sources=("clusterIdentifier",),
+            destinations=("bucketName",),
+            global_names=("bucketName",),
+            lands_in_own_region=False,
+        ),
+    ),
+    "aws:keyspaces/keyspace:Keyspace": (
+        CopyMechanism(
+            "a multi-region keyspace",
+            members=(("aws:keyspaces/table:Table", "keyspaceName"),),
+            destination_regions=("replicationSpecification.regionLists",),
+            active_values=(("replicationSpecification.replicationStrategy", ("MULTI_REGION",)),),
+        ),
+    ),
+    "aws:ecr/replicationConfiguration:ReplicationConfiguration": (
+        CopyMechanism(
+            "ECR replication of every repository",
+            destination_regions=("replicationConfiguration.rules[].destinations[].region",),
+            shared_with=("replicationConfiguration.rules[].destinations[].registryId",),
+            lands_in_own_region=False,
+            every_resource_of_type="aws:ecr/repository:Repository",
+        ),
+    ),
+    "aws:appflow/flow:Flow": (
+        CopyMechanism(
+            "an AppFlow flow",
+            sources=("sourceFlowConfig.**",),
+            destinations=("destinationFlowConfigs[].**",),
+            outside_aws_unless=(("destinationFlowConfigs[].connectorType", _AWS_DESTINATION_CONNECTORS),),
+            global_names=("sourceFlowConfig.**", "destinationFlowConfigs[].**"),
+            lands_in_own_region=False,
+        ),
+    ),
+    "aws:appintegrations/dataIntegration:DataIntegration": (
+        CopyMechanism(
+            "a data integration from a SaaS application",
+            sources=("sourceUri",),
+            outside_aws=("sourceUri",),
+        ),
+    ),
+    # Edge caches are outside every jurisdiction: a distribution copies its origins everywhere.
+    "aws:cloudfront/distribution:Distribution": (
+        CopyMechanism(
+            "a CloudFront distribution (edge caches worldwide)",
+            sources=("origins[].domainName", "origins[].originId"),
+            spans_regions=True,
+            lands_in_own_region=False,
+        ),
+        CopyMechanism(
+            "CloudFront access logging",
+            sources=(SELF,),
+            destinations=("loggingConfig.bucket",),
+            global_names=("loggingConfig.bucket",),
+            lands_in_own_region=False,
+        ),
+    ),
+    "aws:cloudfront/multitenantDistribution:MultitenantDistribution": (
+        CopyMechanism(
+            "a CloudFront distribution (edge caches worldwide)",
+            sources=("origins[].domainName",),
+            spans_regions=True,
+            lands_in_own_region=False,
+        ),
+    ),
+    "aws:cloudfront/distributionTenant:DistributionTenant": (
+        _references("a CloudFront tenant", lands_in_itself=False),
+    ),
+    "aws:cloudfront/continuousDeploymentPolicy:ContinuousDeploymentPolicy": (
+        _references("a staging distribution", lands_in_itself=False),
+    ),
+    "aws:cloudfront/realtimeLogConfig:RealtimeLogConfig": (
+        CopyMechanism(
+            "real-time viewer logs",
+            sources=(SELF,),
+            destinations=("endpoint.kinesisStreamConfig.streamArn",),
+            lands_in_own_region=False,
+        ),
+    ),
+    "aws:lightsail/distribution:Distribution": (
+        CopyMechanism(
+            "a Lightsail distribution (edge caches worldwide)",
+            sources=("origin.name",),
+            source_regions=("origin.regionName",),
+            spans_regions=True,
+            lands_in_own_region=False,
+        ),
+    ),
+    # S3 copies besides replication.
+    "aws:s3/bucketNotification:BucketNotification": (
+        CopyMechanism(
+            "S3 event notifications (object keys and metadata)",
+            sources=("bucket",),
+            destinations=("queues[].queueArn", "topics[].topicArn", "lambdaFunctions[].lambdaFunctionArn"),
+            global_names=("bucket",),
+            lands_in_own_region=False,
+        ),
+    ),
+    "aws:s3/inventory:Inventory": (
+        CopyMechanism(
+            "an S3 inventory (object keys and metadata)",
+            sources=("bucket",),
+            destinations=("destination.bucket.bucketArn",),
+            shared_with=("destination.bucket.accountId",),
+            global_names=("bucket",),
+            lands_in_own_region=False,
+        ),
+    ),
+    "aws:s3/analyticsConfiguration:AnalyticsConfiguration": (
+        CopyMechanism(
+            "an S3 analytics export",
+            sources=("bucket",),
+            destinations=("storageClassAnalysis.**.bucketArn",),
+            shared_with=("storageClassAnalysis.**.bucketAccountId",),
+            global_names=("bucket",),
+            lands_in_own_region=False,
+        ),
+    ),
+    "aws:s3/bucketLogging:BucketLogging": (
+        CopyMechanism(
+            "S3 server access logging (requesters and object keys)",
+            sources=("bucket",),
+            destinations=("targetBucket",),
+            global_names=("bucket", "targetBucket"),
+            lands_in_own_region=False,
+        ),
+    ),
+    "aws:s3/bucketLoggingV2:BucketLoggingV2": (
+        CopyMechanism(
+            "S3 server access logging (requesters and object keys)",
+            sources=("bucket",),
+            destinations=("targetBucket",),
+            global_names=("bucket", "targetBucket"),
+            lands_in_own_region=False,
+        ),
+    ),
+    "aws:s3/bucketMetadataConfiguration:BucketMetadataConfiguration": (
+        _references("S3 metadata tables (object keys and metadata)", lands_in_itself=False),
+    ),
+    "aws:s3/filesSynchronizationConfiguration:FilesSynchronizationConfiguration": (
+        _references("S3 Files synchronisation", lands_in_itself=False),
+    ),
+    "aws:s3control/multiRegionAccessPointRoutes:MultiRegionAccessPointRoutes": (
+        CopyMechanism(
+            "multi-region access point routing",
+            sources=("mrap",),
+            destination_regions=("routes[].region",),
+            lands_in_own_region=False,
+        ),
+    ),
+    # Functions, event source mappings and their destinations.
+    "aws:lambda/eventSourceMapping:EventSourceMapping": (
+        CopyMechanism(
+            "an event source mapping",
+            sources=("eventSourceArn", "selfManagedEventSource.**"),
+            destinations=("functionName", "destinationConfig.**"),
+            lands_in_own_region=False,
+        ),
+    ),
+    "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig": (
+        CopyMechanism(
+            "a function's invocation destinations",
+            sources=("functionName",),
+            destinations=("destinationConfig.**",),
+            lands_in_own_region=False,
+        ),
+    ),
+    "aws:lambda/function:Function": (_code("a function"),),
+    "aws:lambda/invocation:Invocation": (_code("a function invocation"),),
+    "aws:lambdamicrovms/microvm:Microvm": (_code("a MicroVM"),),
+    # Orchestration and analytics that run code or SQL over data.
+    "aws:glue/job:Job": (
+        CopyMechanism(
+            "a Glue job",
+            sources=("connections", "defaultArguments.*", "command.scriptLocation"),
+            destinations=("connections", "defaultArguments.*"),
+            global_names=("defaultArguments.*", "command.scriptLocation"),
+            runs_code=True,
+        ),
+    ),
+    "aws:glue/devEndpoint:DevEndpoint": (_code("a Glue development endpoint"),),
+    "aws:glue/mLTransform:MLTransform": (_code("a Glue ML transform"),),
+    "aws:glue/crawler:Crawler": (_references("a Glue crawler (schemas and samples)", lands_in_itself=False),),
+    "aws:athena/namedQuery:NamedQuery": (_code("a saved Athena query"),),
+    "aws:athena/preparedStatement:PreparedStatement": (_code("a prepared Athena statement"),),
+    "aws:athena/workgroup:Workgroup": (_references("Athena query results", lands_in_itself=False),),
+    "aws:redshiftdata/statement:Statement": (_code("a Redshift SQL statement"),),
+    "aws:redshift/scheduledAction:ScheduledAction": (_references("a scheduled Redshift action", False),),
+    "aws:timestreamquery/scheduledQuery:ScheduledQuery": (_code("a scheduled query"),),
+    "aws:sfn/stateMachine:StateMachine": (_code("a state machine"),),
+    "aws:scheduler/schedule:Schedule": (_code("a schedule invoking a target"),),
+    "aws:datapipeline/pipelineDefinition:PipelineDefinition": (_code("a data pipeline"),),
+    "aws:batch/jobDefinition:JobDefinition": (_code("a batch job"),),
+    "aws:ecs/taskDefinition:TaskDefinition": (_code("a container task"),),
+    "aws:ecs/daemonTaskDefinition:DaemonTaskDefinition": (_code("a container daemon"),),
+    "aws:ecs/expressGatewayService:ExpressGatewayService": (_code("a container service"),),
+    "aws:apprunner/service:Service": (_code("an App Runner service"),),
+    "aws:elasticbeanstalk/environment:Environment": (_code("a Beanstalk environment"),),
+    "aws:appstream/fleet:Fleet": (_code("an AppStream fleet"),),
+    "aws:appstream/imageBuilder:ImageBuilder": (_code("an AppStream image builder"),),
+    "aws:appsync/function:Function": (_code("an AppSync function"),),
+    "aws:appsync/resolver:Resolver": (_code("an AppSync resolver"),),
+    "aws:apigateway/integration:Integration": (_references("an API integration", lands_in_itself=False),),
+    "aws:apigatewayv2/integration:Integration": (_references("an API integration", lands_in_itself=False),),
+    "aws:codebuild/project:Project": (_code("a build project"),),
+    "aws:ec2/instance:Instance": (_code("an instance"),),
+    "aws:emr/cluster:Cluster": (_code("an EMR cluster"),),
+    "aws:emr/studio:Studio": (_code("an EMR studio"),),
+    "aws:emrcontainers/jobTemplate:JobTemplate": (_code("an EMR on EKS job"),),
+    "aws:emrserverless/application:Application": (_code("an EMR Serverless application"),),
+    "aws:finspace/kxCluster:KxCluster": (_code("a kdb cluster"),),
+    "aws:kinesisanalyticsv2/application:Application": (_code("a Flink application"),),
+    "aws:mwaa/environment:Environment": (_code("an Airflow environment"),),
+    "aws:m2/application:Application": (_code("a mainframe application"),),
+    "aws:m2/environment:Environment": (_code("a mainframe environment"),),
+    "aws:ssm/association:Association": (_code("a Systems Manager association"),),
+    "aws:ssm/document:Document": (_code("a Systems Manager document"),),
+    "aws:ssm/maintenanceWindowTask:MaintenanceWindowTask": (_code("a maintenance window task"),),
+    "aws:synthetics/canary:Canary": (_code("a canary"),),
+    "aws:sagemaker/app:App": (_code("a SageMaker app"),),
+    "aws:sagemaker/notebookInstance:NotebookInstance": (_code("a notebook instance"),),
+    "aws:sagemaker/pipeline:Pipeline": (_code("a SageMaker pipeline"),),
+    "aws:sagemaker/trainingJob:TrainingJob": (_code("a training job"),),
+    "aws:sagemaker/model:Model": (_code("a model"),),
+    "aws:sagemaker/endpoint:Endpoint": (_code("an inference endpoint"),),
+    "aws:sagemaker/endpointConfiguration:EndpointConfiguration": (
+        _references("an endpoint's data capture", lands_in_itself=False),
+    ),
+    "aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition": (
+        _references("a data quality job", False),
+    ),
+    "aws:sagemaker/flowDefinition:FlowDefinition": (_references("a human review flow", False),),
+    "aws:sagemaker/hyperParameterTuningJob:HyperParameterTuningJob": (_references("a tuning job", False),),
+    "aws:sagemaker/labelingJob:LabelingJob": (_references("a labelling job"),),
+    "aws:sagemaker/modelCardExportJob:ModelCardExportJob": (_references("a model card export", False),),
+    "aws:sagemaker/monitoringSchedule:MonitoringSchedule": (_references("a model monitor", False),),
+    "aws:bedrock/agentAgent:AgentAgent": (_code("a Bedrock agent"),),
+    "aws:bedrock/agentAgentActionGroup:AgentAgentActionGroup": (_code("an agent action group"),),
+    "aws:bedrock/agentFlow:AgentFlow": (_code("a Bedrock flow"),),
+    "aws:bedrock/agentcoreAgentRuntime:AgentcoreAgentRuntime": (_code("an agent runtime"),),
+    "aws:bedrock/agentcoreBrowser:AgentcoreBrowser": (_code("an agent browser"),),
+    "aws:bedrock/agentcoreCodeInterpreter:AgentcoreCodeInterpreter": (_code("an agent code interpreter"),),
+    "aws:bedrock/agentcoreHarness:AgentcoreHarness": (_code("an agent harness"),),
+    "aws:bedrock/agentcoreGatewayTarget:AgentcoreGatewayTarget": (
+        _references("an agent gateway target", False),
+    ),
+    "aws:bedrock/agentDataSource:AgentDataSource": (_references("a knowledge base data source", False),),
+    "aws:bedrock/evaluationJob:EvaluationJob": (_references("a model evaluation job", False),),
+    "aws:bedrock/inferenceProfile:InferenceProfile": (
+        CopyMechanism(
+            "an inference profile (prompts routed to the model's regions)",
+            sources=(SELF,),
+            destinations=("modelSource.copyFrom",),
+            lands_in_own_region=False,
+        ),
+    ),
+    "aws:bedrockmodel/invocationJob:InvocationJob": (_references("a batch model invocation", False),),
+    "aws:bedrockmodel/invocationLoggingConfiguration:InvocationLoggingConfiguration": (
+        _references("model invocation logging (prompts and responses)", False),
+    ),
+    "aws:comprehend/documentClassifier:DocumentClassifier": (
+        _references("a classifier trained on documents"),
+    ),
+    "aws:comprehend/entityRecognizer:EntityRecognizer": (_references("a recogniser trained on documents"),),
+    "aws:transcribe/languageModel:LanguageModel": (_references("a language model trained on text"),),
+    "aws:rekognition/project:Project": (_references("a custom labels project"),),
+    "aws:rekognition/streamProcessor:StreamProcessor": (_references("a video stream processor", False),),
+    "aws:kendra/dataSource:DataSource": (_references("a search index data source", False),),
+    "aws:quicksight/dataSet:DataSet": (_references("a QuickSight data set (SPICE import)"),),
+    "aws:quicksight/ingestion:Ingestion": (_references("a SPICE ingestion", False),),
+    "aws:quicksight/refreshSchedule:RefreshSchedule": (_references("a SPICE refresh", False),),
+    "aws:opensearchingest/pipeline:Pipeline": (
+        CopyMechanism(
+            "an ingestion pipeline",
+            sources=("pipelineConfigurationBody",),
+            destinations=("pipelineConfigurationBody", "logPublishingOptions.**"),
+            global_names=("pipelineConfigurationBody",),
+            lands_in_own_region=False,
+        ),
+    ),
+    "aws:elastictranscoder/pipeline:Pipeline": (_references("a transcoding pipeline", False),),
+    "aws:medialive/channel:Channel": (_references("a live video channel", False),),
+    "aws:ivs/recordingConfiguration:RecordingConfiguration": (_references("stream recording", False),),
+    "aws:ivschat/loggingConfiguration:LoggingConfiguration": (_references("chat message logging", False),),
+    "aws:chime/voiceConnectorStreaming:VoiceConnectorStreaming": (
+        _references("call audio streaming", False),
+    ),
+    "aws:chime/voiceConnectorLogging:VoiceConnectorLogging": (_references("SIP message logging", False),),
+    "aws:chimesdkmediapipelines/mediaInsightsPipelineConfiguration:MediaInsightsPipelineConfiguration": (
+        _references("call analytics delivery", False),
+    ),
+    "aws:connect/instanceStorageConfig:InstanceStorageConfig": (
+        CopyMechanism(
+            "contact centre recordings and transcripts",
+            sources=("instanceId",),
+            destinations=("storageConfig.**",),
+            global_names=("storageConfig.**",),
+            lands_in_own_region=False,
+        ),
+    ),
+    "aws:connect/lambdaFunctionAssociation:LambdaFunctionAssociation": (
+        CopyMechanism(
+            "a contact flow function",
+            sources=("instanceId",),
+            destinations=("functionArn",),
+            lands_in_own_region=False,
+        ),
+    ),
+    "aws:connect/botAssociation:BotAssociation": (
+        CopyMechanism(
+            "a contact flow bot",
+            sources=("instanceId",),
+            destination_regions=("lexBot.lexRegion",),
+            lands_in_own_region=False,
+        ),
+    ),
+    "aws:lex/botAlias:BotAlias": (_references("conversation logs", False),),
+    "aws:lex/v2modelsBot:V2modelsBot": (_references("a bot's conversation data", False),),
+    "aws:location/trackerAssociation:TrackerAssociation": (
+        CopyMechanism(
+            "device positions evaluated against geofences",
+            sources=("trackerName",),
+            destinations=("consumerArn",),
+            lands_in_own_region=False,
+        ),
+    ),
+    "aws:cleanrooms/collaboration:Collaboration": (_references("a clean rooms collaboration", False),),
+    "aws:dataexchange/revisionAssets:RevisionAssets": (
+        _references("assets imported into a data set revision"),
+    ),
+    "aws:dataexchange/eventAction:EventAction": (_references("an export of new revisions", False),),
+    "aws:appfabric/ingestion:Ingestion": (_references("an audit log ingestion", False),),
+    "aws:appfabric/ingestionDestination:IngestionDestination": (_references("an audit log delivery", False),),
+    "aws:amp/scraper:Scraper": (_references("a metrics scraper", False),),
+    "aws:arcregionswitch/plan:Plan": (
+        CopyMechanism(
+            "a Region switch plan (failover of a workload, its data included)",
+            sources=(SELF, ANY),
+            destination_regions=("regions",),
+            lands_in_own_region=False,
+        ),
+    ),
+    "aws:auditmanager/assessment:Assessment": (_references("assessment evidence", False),),
+    "aws:auditmanager/assessmentReport:AssessmentReport": (_references("an assessment report", False),),
+    "aws:backup/restoreTestingPlan:RestoreTestingPlan": (_references("restore testing", False),),
+    "aws:backup/restoreTestingSelection:RestoreTestingSelection": (_references("restore testing", False),),
+    # Logs and telemetry of services (users' addresses, queries, activity) delivered elsewhere.
+    "aws:cloudtrail/trail:Trail": (
+        CopyMechanism(
+            "a CloudTrail trail (API activity)",
+            sources=(SELF, "eventSelectors[].dataResources[].values", "advancedEventSelectors[].**"),
+            destinations=("s3BucketName", "cloudWatchLogsGroupArn", "snsTopicName"),
+            global_names=("s3BucketName",),
+            lands_in_own_region=False,
+        ),
+    ),
+    "aws:ec2/flowLog:FlowLog": (
+        CopyMechanism(
+            "VPC flow logs (client addresses)",
+            sources=(SELF,),
+            destinations=("logDestination",),
+            shared_with=("deliverCrossAccountRole",),
+            lands_in_own_region=False,
+        ),
+    ),
+    "aws:ec2/trafficMirrorSession:TrafficMirrorSession": (
+        CopyMechanism(
+            "traffic mirroring (every packet)",
+            sources=("networkInterfaceId",),
+            destinations=("trafficMirrorTargetId",),
+            lands_in_own_region=False,
+        ),
+    ),
+    "aws:ec2/spotDatafeedSubscription:SpotDatafeedSubscription": (
+        CopyMechanism(
+            "the spot data feed",
+            sources=(SELF,),
+            destinations=("bucket",),
+            global_names=("bucket",),
+            lands_in_own_region=False,
+        ),
+    ),
+    "aws:route53/queryLog:QueryLog": (
+        CopyMechanism(
+            "DNS query logging",
+            sources=(SELF,),
+            destinations=("cloudwatchLogGroupArn",),
+            lands_in_own_region=False,
+        ),
+    ),
+    "aws:route53/resolverQueryLogConfig:ResolverQueryLogConfig": (
+        CopyMechanism(
+            "resolver query logging",
+            sources=(SELF,),
+            destinations=("destinationArn",),
+            lands_in_own_region=False,
+        ),
+    ),
+    "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration": (
+        CopyMechanism(
+            "web ACL logging (requests)",
+            sources=(SELF,),
+            destinations=("logDestinationConfigs",),
+            lands_in_own_region=False,
+        ),
+    ),
+    "aws:networkfirewall/loggingConfiguration:LoggingConfiguration": (
+        _references("firewall logging", False),
+    ),
+    "aws:vpclattice/accessLogSubscription:AccessLogSubscription": (
+        CopyMechanism(
+            "access logging", sources=(SELF,), destinations=("destinationArn",), lands_in_own_region=False
+        ),
+    ),
+    "aws:workspacesweb/sessionLogger:SessionLogger": (_references("browser session logging", False),),
+    "aws:workspacesweb/userAccessLoggingSettings:UserAccessLoggingSettings": (
+        _references("user access logging", False),
+    ),
+    "aws:cognito/logDeliveryConfiguration:LogDeliveryConfiguration": (
+        CopyMechanism(
+            "user pool activity logging",
+            sources=("userPoolId",),
+            destinations=("logConfigurations[].**",),
+            lands_in_own_region=False,
+        ),
+    ),
+    "aws:directoryservice/logSubscription:LogSubscription": (
+        CopyMechanism(
+            "directory logging",
+            sources=("directoryId",),
+            destinations=("logGroupName",),
+            lands_in_own_region=False,
+        ),
+    ),
+    "aws:directoryservice/serviceRegion:ServiceRegion": (
+        CopyMechanism("directory replication", sources=("directoryId",), destination_regions=("regionName",)),
+    ),
+    "aws:directoryservice/sharedDirectory:SharedDirectory": (
+        CopyMechanism("a directory share", sources=("directoryId",), shared_with=("target.id",)),
+    ),
+    "aws:guardduty/publishingDestination:PublishingDestination": (_references("findings export", False),),
+    "aws:macie2/classificationExportConfiguration:ClassificationExportConfiguration": (
+        _references("sensitive data findings export", False),
+    ),
+    "aws:macie2/classificationJob:ClassificationJob": (_references("a sensitive data discovery job", False),),
+    "aws:securitylake/awsLogSource:AwsLogSource": (
+        CopyMechanism(
+            "log collection into Security Lake",
+            sources=(SELF,),
+            destination_regions=("source.regions",),
+            shared_with=("source.accounts",),
+            lands_in_own_region=False,
+        ),
+    ),
+    "aws:securitylake/customLogSource:CustomLogSource": (_references("custom log collection", False),),
+    "aws:observabilityadmin/centralizationRuleForOrganization:CentralizationRuleForOrganization": (
+        CopyMechanism(
+            "centralisation of telemetry across accounts and regions",
+            sources=(SELF, "rule.source.**"),
+            destinations=("rule.destination.**",),
+            destination_regions=("rule.destination.region",),
+            shared_with=("rule.destination.account",),
+            lands_in_own_region=False,
+        ),
+    ),
+    "aws:observabilityadmin/s3TableIntegration:S3TableIntegration": (
+        _references("telemetry copy to S3 Tables", False),
+    ),
+    "aws:observabilityadmin/telemetryPipeline:TelemetryPipeline": (
+        _references("a telemetry pipeline", False),
+    ),
+    "aws:observabilityadmin/telemetryRule:TelemetryRule": (_references("a telemetry rule", False),),
+    "aws:observabilityadmin/telemetryRuleForOrganization:TelemetryRuleForOrganization": (
+        _references("an organisation telemetry rule", False),
+    ),
+    "aws:pinpoint/eventStream:EventStream": (
+        CopyMechanism(
+            "an engagement event stream",
+            sources=("applicationId",),
+            destinations=("destinationStreamArn",),
+            lands_in_own_region=False,
+        ),
+    ),
+    "aws:pinpoint/smsvoicev2EventDestination:Smsvoicev2EventDestination": (
+        _references("SMS and voice events", False),
+    ),
+    "aws:rum/metricsDestination:MetricsDestination": (_references("end-user telemetry metrics", False),),
+    "aws:ses/receiptRule:ReceiptRule": (_references("received e-mail", False),),
+    "aws:ses/eventDestination:EventDestination": (_references("sending events", False),),
+    "aws:ses/identityNotificationTopic:IdentityNotificationTopic": (
+        _references("bounce and complaint notices", False),
+    ),
+    "aws:sesv2/configurationSetEventDestination:ConfigurationSetEventDestination": (
+        _references("sending events", False),
+    ),
+    "aws:sesv2/multiRegionEndpoint:MultiRegionEndpoint": (
+        CopyMechanism(
+            "a multi-region sending endpoint",
+            sources=(SELF,),
+            destination_regions=("details.routesDetails[].region",),
+        ),
+    ),
+    "aws:mailmanager/relay:Relay": (
+        CopyMechanism(
+            "an e-mail relay",
+            sources=(SELF,),
+            destinations=("serverName",),
+            outside_aws=("serverName",),
+            lands_in_own_region=False,
+        ),
+    ),
+    "aws:mailmanager/ruleSet:RuleSet": (_references("e-mail rules (archive, deliver, relay)", False),),
+    "aws:ssm/resourceDataSync:ResourceDataSync": (
+        CopyMechanism(
+            "inventory data sync",
+            sources=(SELF,),
+            destinations=("s3Destination.bucketName",),
+            destination_regions=("s3Destination.region",),
+            global_names=("s3Destination.bucketName",),
+            lands_in_own_region=False,
+        ),
+    ),
+    "aws:ssmincidents/replicationSet:ReplicationSet": (
+        CopyMechanism("incident data replication", sources=(SELF,), destination_regions=("regions[].name",)),
+    ),
+    "aws:controltower/landingZone:LandingZone": (
+        CopyMechanism(
+            "a landing zone's log archive",
+            sources=(SELF,),
+            destination_regions=("manifestJson.{json}.governedRegions",),
+            lands_in_own_region=False,
+        ),
+    ),
+    "aws:imagebuilder/distributionConfiguration:DistributionConfiguration": (
+        CopyMechanism(
+            "image distribution",
+            sources=(SELF,),
+            destination_regions=("distributions[].region",),
+            shared_with=("distributions[].amiDistributionConfiguration.targetAccountIds",),
+            lands_in_own_region=False,
+        ),
+    ),
+    # File transfer and hybrid storage.
+    "aws:storagegateway/nfsFileShare:NfsFileShare": (_references("an NFS file share of a bucket", False),),
+    "aws:storagegateway/smbFileShare:SmbFileShare": (_references("an SMB file share of a bucket", False),),
+    "aws:storagegateway/fileSystemAssociation:FileSystemAssociation": (
+        _references("an FSx file share", False),
+    ),
+    "aws:storagegateway/cachesIscsiVolume:CachesIscsiVolume": (_references("a cached volume", False),),
+    "aws:storagegateway/storedIscsiVolume:StoredIscsiVolume": (_references("a stored volume", False),),
+    "aws:transfer/connector:Connector": (
+        CopyMechanism(
+            "a transfer connector to a partner",
+            sources=(SELF,),
+            destinations=("url",),
+            outside_aws=("url",),
+            lands_in_own_region=False,
+        ),
+    ),
+    "aws:transfer/agreement:Agreement": (_references("an AS2 agreement with a partner", False),),
+    "aws:transfer/workflow:Workflow": (_references("a transfer workflow (copy, tag, custom steps)", False),),
+    # Organisations: a backup policy copies the resources it selects in every attached account.
+    "aws:organizations/policy:Policy": (
+        CopyMechanism(
+            "an organisation backup policy with copy actions",
+            destinations=("content.{json}.plans.*.rules.*.copy_actions.*.target_backup_vault_arn.@@assign",),
+            active_values=(("type", ("BACKUP_POLICY",)),),
+            active_when=("content.{json}.plans.*.rules.*.copy_actions",),
+            lands_in_own_region=False,
+        ),
+    ),
+    # Programs run by pulumi-command.
+    "command:local:Command": (_code("a local command"),),
+    "command:remote:Command": (_code("a remote command"),),
+    "command:remote:CopyToRemote": (_code("a copy to a remote host"),),
+}
+"""Copy mechanisms of the types the triage added (the issue-8 review), beside the original ones."""
+
+_WORKLOAD = _code("a Kubernetes workload")
+KUBERNETES_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
+    **{
+        f"{group}:{kind}": (_WORKLOAD,)
+        for group, kinds in (
+            ("core", ("Pod", "PodTemplate", "ReplicationController")),
+            ("apps", ("DaemonSet", "Deployment", "ReplicaSet", "StatefulSet")),
+            ("extensions", ("DaemonSet", "Deployment", "ReplicaSet")),
+            ("batch", ("CronJob", "Job")),
+        )
+        for kind in kinds
+    },
+    "velero.io:Backup": (
+        CopyMechanism(
+            "a Velero backup of namespaces",
+            sources=("spec.includedNamespaces",),
+            destinations=("spec.storageLocation",),
+            lands_in_own_region=False,
+        ),
+    ),
+    "velero.io:Schedule": (
+        CopyMechanism(
+            "scheduled Velero backups of namespaces",
+            sources=("spec.template.includedNamespaces",),
+            destinations=("spec.template.storageLocation",),
+            lands_in_own_region=False,
+        ),
+    ),
+    "velero.io:Restore": (
+        CopyMechanism(
+            "a Velero restore",
+            sources=("spec.backupName", "spec.scheduleName"),
+            destinations=("spec.includedNamespaces",),
+        ),
+    ),
+    "snapshot.storage.k8s.io:VolumeSnapshot": (
+        _derived(
+            "a volume snapshot",
+            "spec.source.persistentVolumeClaimName",
+            "spec.source.volumeSnapshotContentName",
+        ),
+    ),
+    "snapshot.storage.k8s.io:VolumeSnapshotContent": (
+        _derived("a volume snapshot", "spec.source.volumeHandle", "spec.source.snapshotHandle"),
+    ),
+}
+"""Copy mechanisms of Kubernetes kinds, by API group and kind (every version, their List and Patch types)."""
+
+COPY_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
+    **_ORIGINAL_MECHANISMS,
+    **{token: _ORIGINAL_MECHANISMS.get(token, ()) + added for token, added in ADDED_MECHANISMS.items()},
+    **KUBERNETES_MECHANISMS,
+}
+"""Every type the triage table places under copies, and how it copies, in wire names."""
+
+
+@dataclass(frozen=True)
+class Grant:
+    """How a resource type grants or exposes access to data, in wire names."""
+
+    grants: str
+    """What it does, in words for a violation message ("a bucket policy")."""
+
+    targets: tuple[str, ...] = (SELF,)
+    """Paths naming what access is granted to (SELF: the resource itself)."""
+
+    policies: tuple[str, ...] = ()
+    """Paths holding IAM-style policy documents (JSON) whose Allow statements name principals."""
+
+    principals: tuple[str, ...] = ()
+    """Paths holding principals directly: `*`, account ids, ARNs, organisation or unit ids."""
+
+    public: tuple[tuple[str, tuple[object, ...]], ...] = ()
+    """(path, values): the target is open to everyone when the path holds one of these values."""
+
+    judged_by: str = ""
+    """Exposure through the network (security groups, load balancers) or account switches (public access
+    blocks), which pii-not-public judges from the store's side; empty when the fields above say it all."""
+
+
+_NETWORK = "pii-not-public, from the store's security groups and the load balancers that reach it"
+_BLOCKS = "pii-not-public, as the account's or bucket's block on public access"
+
+
+def _policy(grants: str, document: str, *targets: str) -> Grant:
+    return Grant(grants, targets=targets or (SELF,), policies=(document,))
+
+
+def _principal(grants: str, principal: str, *targets: str) -> Grant:
+    return Grant(grants, targets=targets or (SELF,), principals=(principal,))
+
+
+def _network(grants: str) -> Grant:
+    return Grant(grants, targets=(), judged_by=_NETWORK)
+
+
+_PUBLIC_ACLS = ("public-read", "public-read-write", "authenticated-read")
+_LB_GRANTS = {
+    "loadBalancer:LoadBalancer": _network("a load balancer"),
+    "listener:Listener": _network("a listener"),
+    "listenerRule:ListenerRule": _network("a listener rule"),
+    "targetGroup:TargetGroup": _network("a target group"),
+    "targetGroupAttachment:TargetGroupAttachment": _network("a load balancer target"),
+}
+
+GRANTS: dict[str, tuple[Grant, ...]] = {
+    **{f"aws:{module}/{name}": (grant,) for module in ("lb", "alb") for name, grant in _LB_GRANTS.items()},
+    "aws:amp/resourcePolicy:ResourcePolicy": (
+        _policy("a workspace policy", "policyDocument", "workspaceId"),
+    ),
+    "aws:apigateway/restApiPolicy:RestApiPolicy": (_policy("an API policy", "policy", "restApiId"),),
+    "aws:backup/vaultPolicy:VaultPolicy": (_policy("a backup vault policy", "policy", "backupVaultName"),),
+    "aws:bedrock/agentcoreResourcePolicy:AgentcoreResourcePolicy": (
+        _policy("an agent resource policy", "policy", "resourceArn"),
+    ),
+    "aws:cleanrooms/configuredTable:ConfiguredTable": (
+        Grant("a table configured for a collaboration", targets=("tableReference.**",)),
+    ),
+    "aws:cleanrooms/membership:Membership": (
+        Grant(
+            "a collaboration membership",
+            targets=("collaborationId",),
+            principals=("defaultResultConfiguration.**",),
+        ),
+    ),
+    "aws:cloudsearch/domainServiceAccessPolicy:DomainServiceAccessPolicy": (
+        _policy("a search domain access policy", "accessPolicy", "domainName"),
+    ),
+    "aws:cloudwatch/eventBusPolicy:EventBusPolicy": (
+        _policy("an event bus policy", "policy", "eventBusName"),
+    ),
+    "aws:cloudwatch/eventPermission:EventPermission": (
+        _principal("an event bus permission", "principal", "eventBusName"),
+    ),
+    "aws:cloudwatch/logDeliveryDestinationPolicy:LogDeliveryDestinationPolicy": (
+        _policy("a log delivery destination policy", "deliveryDestinationPolicy", "deliveryDestinationName"),
+    ),
+    "aws:cloudwatch/logDestinationPolicy:LogDestinationPolicy": (
+        _policy("a log destination policy", "accessPolicy", "destinationName"),
+    ),
+    "aws:cloudwatch/logResourcePolicy:LogResourcePolicy": (
+        _policy("a CloudWatch Logs resource policy", "policyDocument", "resourceArn"),
+    ),
+    "aws:codebuild/resourcePolicy:ResourcePolicy": (
+        _policy("a CodeBuild resource policy", "policy", "resourceArn"),
+    ),
+    "aws:dataexchange/dataSet:DataSet": (
+        Grant("a data set published to subscribers", principals=("assetType",)),
+    ),
+    "aws:datazone/environment:Environment": (_principal("a DataZone environment", "accountIdentifier"),),
+    "aws:datazone/policyGrant:PolicyGrant": (
+        _principal("a DataZone policy grant", "principal.**", "entityIdentifier"),
+    ),
+    "aws:docdb/clusterInstance:ClusterInstance": (_network("a cluster instance"),),
+    "aws:dsql/clusterPolicy:ClusterPolicy": (_policy("a cluster policy", "policy", "identifier"),),
+    "aws:dynamodb/resourcePolicy:ResourcePolicy": (_policy("a table policy", "policy", "resourceArn"),),
+    "aws:ebs/snapshotBlockPublicAccess:SnapshotBlockPublicAccess": (
+        Grant("the account's block on public snapshots", targets=(), judged_by=_BLOCKS),
+    ),
+    "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": (_network("the VPC's default security group"),),
+    "aws:ec2/eip:Eip": (_network("an elastic IP address"),),
+    "aws:ec2/eipAssociation:EipAssociation": (_network("an elastic IP association"),),
+    "aws:ec2/imageBlockPublicAccess:ImageBlockPublicAccess": (
+        Grant("the account's block on public images", targets=(), judged_by=_BLOCKS),
+    ),
+    "aws:ec2/networkInterfacePermission:NetworkInterfacePermission": (
+        _principal("a network interface permission", "awsAccountId", "networkInterfaceId"),
+    ),
+    "aws:ec2/networkInterfaceSecurityGroupAttachment:NetworkInterfaceSecurityGroupAttachment": (
+        _network("a security group attachment"),
+    ),
+    "aws:ec2/peeringConnectionOptions:PeeringConnectionOptions": (_network("peering options"),),
+    "aws:ec2/securityGroup:SecurityGroup": (_network("a security group"),),
+    "aws:ec2/securityGroupAssociation:SecurityGroupAssociation": (_network("a security group association"),),
+    "aws:ec2/securityGroupRule:SecurityGroupRule": (_network("a security group rule"),),
+    "aws:ec2/vpcEndpointService:VpcEndpointService": (
+        _principal(
+            "an endpoint service", "allowedPrincipals", "networkLoadBalancerArns", "gatewayLoadBalancerArns"
+        ),
+    ),
+    "aws:ec2/vpcEndpointServiceAllowedPrinciple:VpcEndpointServiceAllowedPrinciple": (
+        _principal("an endpoint service principal", "principalArn", "vpcEndpointServiceId"),
+    ),
+    "aws:ec2/vpcPeeringConnection:VpcPeeringConnection": (
+        Grant("a VPC peering", targets=("vpcId",), principals=("peerOwnerId",), judged_by=_NETWORK),
+    ),
+    "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter": (
+        _network("an accepted VPC peering"),
+    ),
+    "aws:ec2/vpcSecurityGroupRulesExclusive:VpcSecurityGroupRulesExclusive": (
+        _network("a group's exclusive rules"),
+    ),
+    "aws:ec2clientvpn/authorizationRule:AuthorizationRule": (_network("a Client VPN authorisation"),),
+    "aws:ecr/registryPolicy:RegistryPolicy": (_policy("a registry policy", "policy"),),
+    "aws:ecr/repositoryPolicy:RepositoryPolicy": (_policy("a repository policy", "policy", "repository"),),
+    "aws:ecrpublic/repository:Repository": (Grant("a public repository", public=(("repositoryName", ()),)),),
+    "aws:ecrpublic/repositoryPolicy:RepositoryPolicy": (
+        _policy("a repository policy", "policy", "repositoryName"),
+    ),
+    "aws:efs/accessPoint:AccessPoint": (_network("an access point"),),
+    "aws:efs/fileSystemPolicy:FileSystemPolicy": (_policy("a file system policy", "policy", "fileSystemId"),),
+    "aws:efs/mountTarget:MountTarget": (_network("a mount target"),),
+    "aws:elasticsearch/domainPolicy:DomainPolicy": (
+        _policy("a domain policy", "accessPolicies", "domainName"),
+    ),
+    "aws:elasticsearch/vpcEndpoint:VpcEndpoint": (_network("a domain VPC endpoint"),),
+    "aws:elb/attachment:Attachment": (_network("a load balancer attachment"),),
+    "aws:elb/loadBalancer:LoadBalancer": (_network("a classic load balancer"),),
+    "aws:emr/blockPublicAccessConfiguration:BlockPublicAccessConfiguration": (
+        Grant("the account's block on public EMR clusters", targets=(), judged_by=_BLOCKS),
+    ),
+    "aws:fsx/s3AccessPointAttachment:S3AccessPointAttachment": (
+        _policy("an S3 access point to a file system", "s3AccessPoint.policy", "openzfsConfiguration.**"),
+    ),
+    "aws:glacier/vault:Vault": (_policy("a vault access policy", "accessPolicy"),),
+    "aws:globalaccelerator/accelerator:Accelerator": (_network("an accelerator"),),
+    "aws:globalaccelerator/crossAccountAttachment:CrossAccountAttachment": (
+        _principal("a cross-account attachment", "principals", "resources[].endpointId"),
+    ),
+    "aws:globalaccelerator/customRoutingAccelerator:CustomRoutingAccelerator": (_network("an accelerator"),),
+    "aws:globalaccelerator/customRoutingEndpointGroup:CustomRoutingEndpointGroup": (
+        _network("an endpoint group"),
+    ),
+    "aws:globalaccelerator/endpointGroup:EndpointGroup": (_network("an endpoint group"),),
+    "aws:glue/resourcePolicy:ResourcePolicy": (_policy("a Data Catalog policy", "policy"),),
+    "aws:iam/accessKey:AccessKey": (
+        Grant("an access key", targets=("user",), judged_by="the user's policies"),
+    ),
+    "aws:iam/group:Group": (Grant("a group", judged_by="the group's policies"),),
+    "aws:iam/groupPolicy:GroupPolicy": (
+        Grant(
+            "a group policy", targets=("policy.{json}.Statement[].Resource",), judged_by="the group's members"
+        ),
+    ),
+    "aws:iam/groupPolicyAttachment:GroupPolicyAttachment": (
+        Grant("a group policy attachment", targets=("policyArn",), judged_by="the group's members"),
+    ),
+    "aws:iam/policy:Policy": (
+        Grant(
+            "a managed policy",
+            targets=("policy.{json}.Statement[].Resource",),
+            judged_by="what it is attached to",
+        ),
+    ),
+    "aws:iam/policyAttachment:PolicyAttachment": (
+        Grant("a policy attachment", targets=("policyArn",), judged_by="the roles it attaches to"),
+    ),
+    "aws:iam/role:Role": (
+        Grant(
+            "a role's trust policy",
+            targets=("inlinePolicies[].policy.{json}.Statement[].Resource", "managedPolicyArns"),
+            policies=("assumeRolePolicy",),
+        ),
+    ),
+    "aws:iam/rolePolicy:RolePolicy": (
+        Grant(
+            "a role policy",
+            targets=("policy.{json}.Statement[].Resource",),
+            judged_by="the role's trust policy",
+        ),
+    ),
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": (
+        Grant("a role policy attachment", targets=("policyArn",), judged_by="the role's trust policy"),
+    ),
+    "aws:iam/user:User": (Grant("a user", judged_by="the user's policies"),),
+    "aws:iam/userPolicy:UserPolicy": (
+        Grant(
+            "a user policy",
+            targets=("policy.{json}.Statement[].Resource",),
+            judged_by="the user's credentials",
+        ),
+    ),
+    "aws:iam/userPolicyAttachment:UserPolicyAttachment": (
+        Grant("a user policy attachment", targets=("policyArn",), judged_by="the user's credentials"),
+    ),
+    "aws:kinesis/resourcePolicy:ResourcePolicy": (_policy("a stream policy", "policy", "resourceArn"),),
+    "aws:kms/externalKey:ExternalKey": (_policy("a key policy", "policy"),),
+    "aws:kms/grant:Grant": (
+        Grant("a key grant", targets=("keyId",), principals=("granteePrincipal", "retiringPrincipal")),
+    ),
+    "aws:kms/key:Key": (_policy("a key policy", "policy"),),
+    "aws:kms/keyPolicy:KeyPolicy": (_policy("a key policy", "policy", "keyId"),),
+    "aws:lakeformation/dataCellsFilter:DataCellsFilter": (
+        Grant("a data cells filter", targets=("tableData.**",), judged_by="the permissions that use it"),
+    ),
+    "aws:lakeformation/dataLakeSettings:DataLakeSettings": (
+        _principal("data lake administrators", "admins"),
+    ),
+    "aws:lakeformation/lfTag:LfTag": (Grant("an LF-tag", targets=(), judged_by="the permissions on it"),),
+    "aws:lakeformation/lfTagExpression:LfTagExpression": (
+        Grant("an LF-tag expression", targets=(), judged_by="the permissions on it"),
+    ),
+    "aws:lakeformation/optIn:OptIn": (
+        _principal("a Lake Formation opt-in", "principals.**", "resourceDatas.**"),
+    ),
+    "aws:lakeformation/permissions:Permissions": (
+        _principal(
+            "Lake Formation permissions",
+            "principal",
+            "table.**",
+            "tableWithColumns.**",
+            "database.**",
+            "dataLocation.arn",
+            "dataCellsFilter.**",
+        ),
+    ),
+    "aws:lakeformation/resourceLfTag:ResourceLfTag": (
+        Grant(
+            "a resource's LF-tag", targets=("table.**", "database.**"), judged_by="the permissions on the tag"
+        ),
+    ),
+    "aws:lakeformation/resourceLfTags:ResourceLfTags": (
+        Grant(
+            "a resource's LF-tags",
+            targets=("table.**", "database.**"),
+            judged_by="the permissions on the tags",
+        ),
+    ),
+    "aws:lambda/functionUrl:FunctionUrl": (
+        Grant("a function URL", targets=("functionName",), public=(("authorizationType", ("NONE",)),)),
+    ),
+    "aws:lambda/layerVersionPermission:LayerVersionPermission": (
+        _principal("a layer permission", "principal", "layerName"),
+    ),
+    "aws:lambda/permission:Permission": (
+        Grant("a function permission", targets=("function",), principals=("principal", "principalOrgId")),
+    ),
+    "aws:lambda/resourcePolicy:ResourcePolicy": (_policy("a function policy", "policy", "resourceArn"),),
+    "aws:lightsail/bucket:Bucket": (Grant("a Lightsail bucket", judged_by=_BLOCKS),),
+    "aws:lightsail/bucketAccessKey:BucketAccessKey": (
+        Grant("a bucket access key", targets=("bucketName",), judged_by="the key's holder"),
+    ),
+    "aws:lightsail/bucketResourceAccess:BucketResourceAccess": (
+        Grant("instance access to a bucket", targets=("bucketName",), judged_by="the instance"),
+    ),
+    "aws:lightsail/database:Database": (
+        Grant("a Lightsail database", public=(("publiclyAccessible", (True, "true")),)),
+    ),
+    "aws:lightsail/instancePublicPorts:InstancePublicPorts": (
+        Grant(
+            "public ports of an instance",
+            targets=("instanceName",),
+            public=(("portInfos[].cidrs", ("0.0.0.0/0",)),),
+        ),
+    ),
+    "aws:lightsail/lb:Lb": (_network("a Lightsail load balancer"),),
+    "aws:lightsail/lbAttachment:LbAttachment": (_network("a Lightsail load balancer attachment"),),
+    "aws:lightsail/staticIp:StaticIp": (_network("a static IP address"),),
+    "aws:lightsail/staticIpAttachment:StaticIpAttachment": (_network("a static IP attachment"),),
+    "aws:mediastore/containerPolicy:ContainerPolicy": (
+        _policy("a container policy", "policy", "containerName"),
+    ),
+    "aws:mq/broker:Broker": (Grant("a message broker", public=(("publiclyAccessible", (True, "true")),)),),
+    "aws:msk/cluster:Cluster": (
+        Grant(
+            "a Kafka cluster",
+            public=(("brokerNodeGroupInfo.connectivityInfo.publicAccess.type", ("SERVICE_PROVIDED_EIPS",)),),
+        ),
+    ),
+    "aws:msk/clusterPolicy:ClusterPolicy": (_policy("a cluster policy", "policy", "clusterArn"),),
+    "aws:msk/vpcConnection:VpcConnection": (_network("a multi-VPC connection"),),
+    "aws:neptune/clusterInstance:ClusterInstance": (_network("a cluster instance"),),
+    "aws:neptunegraph/graph:Graph": (Grant("a graph", public=(("publicConnectivity", (True, "true")),)),),
+    "aws:oam/sinkPolicy:SinkPolicy": (_policy("a monitoring sink policy", "policy", "sinkIdentifier"),),
+    "aws:opensearch/authorizeVpcEndpointAccess:AuthorizeVpcEndpointAccess": (
+        _principal("VPC endpoint access to a domain", "account", "domainName"),
+    ),
+    "aws:opensearch/domain:Domain": (_policy("a domain access policy", "accessPolicies"),),
+    "aws:opensearch/domainPolicy:DomainPolicy": (
+        _policy("a domain access policy", "accessPolicies", "domainName"),
+    ),
+    "aws:opensearch/serverlessAccessPolicy:ServerlessAccessPolicy": (
+        Grant(
+            "a collection data access policy",
+            targets=("policy.{json}[].Rules[].Resource",),
+            principals=("policy.{json}[].Principal",),
+        ),
+    ),
+    "aws:opensearch/serverlessSecurityPolicy:ServerlessSecurityPolicy": (
+        Grant(
+            "a collection network policy",
+            targets=("policy.{json}[].Rules[].Resource",),
+            public=(("policy.{json}[].AllowFromPublic", (True,)),),
+        ),
+    ),
+    "aws:opensearch/serverlessVpcEndpoint:ServerlessVpcEndpoint": (_network("a collection VPC endpoint"),),
+    "aws:opensearch/vpcEndpoint:VpcEndpoint": (_network("a domain VPC endpoint"),),
+    "aws:opensearchingest/pipelineEndpoint:PipelineEndpoint": (_network("a pipeline endpoint"),),
+    "aws:opensearchingest/resourcePolicy:ResourcePolicy": (
+        _policy("a pipeline policy", "policy", "resourceArn"),
+    ),
+    "aws:organizations/resourcePolicy:ResourcePolicy": (
+        _policy("the organisation's resource policy", "content"),
+    ),
+    "aws:pinpoint/smsvoicev2ResourcePolicy:Smsvoicev2ResourcePolicy": (
+        _policy("an SMS resource policy", "policy", "resourceArn"),
+    ),
+    **{
+        f"aws:quicksight/{name}": (_principal(f"QuickSight {words} permissions", "permissions[].principal"),)
+        for name, words in (
+            ("analysis:Analysis", "analysis"),
+            ("dashboard:Dashboard", "dashboard"),
+            ("dataSet:DataSet", "data set"),
+            ("dataSource:DataSource", "data source"),
+            ("folder:Folder", "folder"),
+            ("template:Template", "template"),
+            ("theme:Theme", "theme"),
+        )
+    },
+    "aws:quicksight/accountSettings:AccountSettings": (
+        Grant("QuickSight account settings", targets=(), judged_by="the per-asset permissions"),
+    ),
+    "aws:ram/permission:Permission": (
+        Grant("a RAM permission", targets=(), judged_by="the shares that use it"),
+    ),
+    "aws:ram/principalAssociation:PrincipalAssociation": (
+        _principal("a resource share with a principal", "principal", "resourceShareArn"),
+    ),
+    "aws:ram/resourceShare:ResourceShare": (
+        Grant(
+            "a resource share",
+            public=(("allowExternalPrincipals", (True, "true")),),
+            judged_by="its principals",
+        ),
+    ),
+    "aws:ram/resourceShareAccepter:ResourceShareAccepter": (
+        Grant("an accepted share", targets=("shareArn",), judged_by="the sharing account"),
+    ),
+    "aws:ram/resourceShareAssociationsExclusive:ResourceShareAssociationsExclusive": (
+        _principal("a resource share's associations", "principals", "resourceArns"),
+    ),
+    "aws:ram/sharingWithOrganization:SharingWithOrganization": (
+        Grant("sharing with the organisation", targets=(), judged_by="the shares"),
+    ),
+    "aws:rds/clusterInstance:ClusterInstance": (_network("a cluster instance"),),
+    "aws:rds/proxy:Proxy": (_network("a database proxy"),),
+    "aws:rds/proxyEndpoint:ProxyEndpoint": (_network("a proxy endpoint"),),
+    "aws:redshift/endpointAccess:EndpointAccess": (
+        _principal("a cluster endpoint", "resourceOwner", "clusterIdentifier"),
+    ),
+    "aws:redshift/endpointAuthorization:EndpointAuthorization": (
+        _principal("an endpoint authorisation", "account", "clusterIdentifier"),
+    ),
+    "aws:redshift/namespaceRegistration:NamespaceRegistration": (
+        _principal(
+            "a namespace registration",
+            "consumerIdentifier",
+            "provisionedClusterIdentifier",
+            "serverlessNamespaceIdentifier",
+        ),
+    ),
+    "aws:redshift/resourcePolicy:ResourcePolicy": (
+        _policy("a Redshift resource policy", "policy", "resourceArn"),
+    ),
+    "aws:redshift/snapshotCopyGrant:SnapshotCopyGrant": (
+        Grant("a snapshot copy grant", targets=("kmsKeyId",), judged_by="the snapshot copy"),
+    ),
+    "aws:redshiftserverless/endpointAccess:EndpointAccess": (
+        _principal("a workgroup endpoint", "ownerAccount", "workgroupName"),
+    ),
+    "aws:redshiftserverless/resourcePolicy:ResourcePolicy": (
+        _policy("a snapshot policy", "policy", "resourceArn"),
+    ),
+    "aws:redshiftserverless/workgroup:Workgroup": (
+        Grant("a workgroup", targets=("namespaceName",), public=(("publiclyAccessible", (True, "true")),)),
+    ),
+    "aws:s3/accessPoint:AccessPoint": (_policy("an access point policy", "policy", "bucket"),),
+    "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock": (
+        Grant("the account's public access block", targets=(), judged_by=_BLOCKS),
+    ),
+    "aws:s3/bucketAcl:BucketAcl": (
+        Grant(
+            "a bucket ACL",
+            targets=("bucket",),
+            principals=(
+                "accessControlPolicy.grants[].grantee.id",
+                "accessControlPolicy.grants[].grantee.uri",
+            ),
+            public=(("acl", _PUBLIC_ACLS),),
+        ),
+    ),
+    "aws:s3/bucketAclV2:BucketAclV2": (
+        Grant(
+            "a bucket ACL",
+            targets=("bucket",),
+            principals=(
+                "accessControlPolicy.grants[].grantee.id",
+                "accessControlPolicy.grants[].grantee.uri",
+            ),
+            public=(("acl", _PUBLIC_ACLS),),
+        ),
+    ),
+    "aws:s3/bucketCorsConfiguration:BucketCorsConfiguration": (
+        Grant(
+            "a bucket's CORS rules", targets=("bucket",), judged_by="the bucket policy (CORS admits no one)"
+        ),
+    ),
+    "aws:s3/bucketCorsConfigurationV2:BucketCorsConfigurationV2": (
+        Grant(
+            "a bucket's CORS rules", targets=("bucket",), judged_by="the bucket policy (CORS admits no one)"
+        ),
+    ),
+    "aws:s3/bucketObject:BucketObject": (
+        Grant("an object ACL", targets=("bucket",), public=(("acl", _PUBLIC_ACLS),)),
+    ),
+    "aws:s3/bucketObjectv2:BucketObjectv2": (
+        Grant("an object ACL", targets=("bucket",), public=(("acl", _PUBLIC_ACLS),)),
+    ),
+    "aws:s3/bucketOwnershipControls:BucketOwnershipControls": (
+        Grant("bucket ownership controls", targets=("bucket",), judged_by="the bucket's ACLs"),
+    ),
+    "aws:s3/bucketPolicy:BucketPolicy": (_policy("a bucket policy", "policy", "bucket"),),
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": (
+        Grant("a bucket's public access block", targets=("bucket",), judged_by=_BLOCKS),
+    ),
+    "aws:s3/bucketWebsiteConfiguration:BucketWebsiteConfiguration": (
+        Grant("a bucket website", targets=("bucket",), judged_by="the bucket policy and public access block"),
+    ),
+    "aws:s3/bucketWebsiteConfigurationV2:BucketWebsiteConfigurationV2": (
+        Grant("a bucket website", targets=("bucket",), judged_by="the bucket policy and public access block"),
+    ),
+    "aws:s3/filesAccessPoint:FilesAccessPoint": (_network("an S3 Files access point"),),
+    "aws:s3/filesFileSystemPolicy:FilesFileSystemPolicy": (
+        _policy("a file system policy", "policy", "fileSystemId"),
+    ),
+    "aws:s3/filesMountTarget:FilesMountTarget": (_network("an S3 Files mount target"),),
+    "aws:s3/vectorsVectorBucketPolicy:VectorsVectorBucketPolicy": (
+        _policy("a vector bucket policy", "policy", "vectorBucketArn"),
+    ),
+    "aws:s3control/accessGrant:AccessGrant": (
+        _principal("an S3 access grant", "grantee.granteeIdentifier", "accessGrantsLocationId"),
+    ),
+    "aws:s3control/accessGrantsInstanceResourcePolicy:AccessGrantsInstanceResourcePolicy": (
+        _policy("an access grants policy", "policy"),
+    ),
+    "aws:s3control/accessGrantsLocation:AccessGrantsLocation": (
+        Grant("an access grants location", targets=("locationScope",), judged_by="its grants"),
+    ),
+    "aws:s3control/accessPointPolicy:AccessPointPolicy": (
+        _policy("an access point policy", "policy", "accessPointArn"),
+    ),
+    "aws:s3control/bucketPolicy:BucketPolicy": (_policy("an Outposts bucket policy", "policy", "bucket"),),
+    "aws:s3control/directoryBucketAccessPointScope:DirectoryBucketAccessPointScope": (
+        Grant("an access point scope", targets=(), judged_by="the access point's policy"),
+    ),
+    "aws:s3control/multiRegionAccessPointPolicy:MultiRegionAccessPointPolicy": (
+        _policy("a multi-region access point policy", "details.policy", "details.name"),
+    ),
+    "aws:s3control/objectLambdaAccessPoint:ObjectLambdaAccessPoint": (
+        Grant(
+            "an Object Lambda access point",
+            targets=("configuration.supportingAccessPoint",),
+            judged_by="its policy",
+        ),
+    ),
+    "aws:s3control/objectLambdaAccessPointPolicy:ObjectLambdaAccessPointPolicy": (
+        _policy("an Object Lambda access point policy", "policy", "name"),
+    ),
+    "aws:s3tables/tableBucketPolicy:TableBucketPolicy": (
+        _policy("a table bucket policy", "resourcePolicy", "tableBucketArn"),
+    ),
+    "aws:s3tables/tablePolicy:TablePolicy": (_policy("a table policy", "resourcePolicy", "tableBucketArn"),),
+    "aws:sagemaker/modelPackageGroupPolicy:ModelPackageGroupPolicy": (
+        _policy("a model package group policy", "resourcePolicy", "modelPackageGroupName"),
+    ),
+    "aws:sagemaker/workforce:Workforce": (
+        Grant("a labelling workforce", targets=(), judged_by="its work teams"),
+    ),
+    "aws:sagemaker/workteam:Workteam": (
+        Grant("a labelling work team", targets=(), judged_by="the labelling jobs"),
+    ),
+    "aws:secretsmanager/secretPolicy:SecretPolicy": (_policy("a secret policy", "policy", "secretArn"),),
+    "aws:securitylake/subscriber:Subscriber": (
+        _principal("a Security Lake subscriber", "subscriberIdentity.principal", "sources.**"),
+    ),
+    "aws:securitylake/subscriberNotification:SubscriberNotification": (
+        Grant("a subscriber notification", targets=("subscriberId",), judged_by="the subscriber"),
+    ),
+    "aws:ses/identityPolicy:IdentityPolicy": (
+        _policy("a sending authorisation policy", "policy", "identity"),
+    ),
+    "aws:sesv2/emailIdentityPolicy:EmailIdentityPolicy": (
+        _policy("a sending authorisation policy", "policy", "emailIdentity"),
+    ),
+    "aws:shield/drtAccessLogBucketAssociation:DrtAccessLogBucketAssociation": (
+        Grant("the Shield Response Team's access to log buckets", targets=("logBucket",), principals=()),
+    ),
+    "aws:sns/topic:Topic": (_policy("a topic policy", "policy"),),
+    "aws:sns/topicPolicy:TopicPolicy": (_policy("a topic policy", "policy", "arn"),),
+    "aws:sqs/queue:Queue": (_policy("a queue policy", "policy"),),
+    "aws:sqs/queuePolicy:QueuePolicy": (_policy("a queue policy", "policy", "queueUrl"),),
+    "aws:sqs/redriveAllowPolicy:RedriveAllowPolicy": (
+        Grant(
+            "a redrive allow policy",
+            targets=("queueUrl",),
+            principals=("redriveAllowPolicy.{json}.sourceQueueArns",),
+        ),
+    ),
+    "aws:timestreaminfluxdb/dbCluster:DbCluster": (
+        Grant("an InfluxDB cluster", public=(("publiclyAccessible", (True, "true")),)),
+    ),
+    "aws:timestreaminfluxdb/dbInstance:DbInstance": (
+        Grant("an InfluxDB instance", public=(("publiclyAccessible", (True, "true")),)),
+    ),
+    "aws:transfer/access:Access": (
+        Grant(
+            "a Transfer Family access",
+            targets=("homeDirectory", "homeDirectoryMappings[].target"),
+            judged_by="the server's endpoint",
+        ),
+    ),
+    "aws:transfer/server:Server": (
+        Grant(
+            "a Transfer Family server",
+            targets=(),
+            public=(("endpointType", ("PUBLIC",)),),
+            judged_by="its users' home directories",
+        ),
+    ),
+    "aws:transfer/user:User": (
+        Grant(
+            "a Transfer Family user",
+            targets=("homeDirectory", "homeDirectoryMappings[].target"),
+            judged_by="the server's endpoint",
+        ),
+    ),
+    "aws:transfer/webApp:WebApp": (
+        Grant("a Transfer Family web app", targets=(), judged_by="its access grants"),
+    ),
+    "aws:verifiedaccess/endpoint:Endpoint": (_network("a Verified Access endpoint"),),
+    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": (_network("an egress rule"),),
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": (_network("an ingress rule"),),
+    "aws:vpc/securityGroupVpcAssociation:SecurityGroupVpcAssociation": (
+        _network("a security group association"),
+    ),
+    "aws:vpclattice/authPolicy:AuthPolicy": (
+        _policy("a Lattice auth policy", "policy", "resourceIdentifier"),
+    ),
+    "aws:vpclattice/resourceConfiguration:ResourceConfiguration": (
+        Grant(
+            "a Lattice resource configuration",
+            targets=("resourceConfigurationDefinition.**",),
+            judged_by="the service networks it is associated with",
+        ),
+    ),
+    "aws:vpclattice/resourcePolicy:ResourcePolicy": (
+        _policy("a Lattice resource policy", "policy", "resourceArn"),
+    ),
+    "aws:vpclattice/serviceNetworkResourceAssociation:ServiceNetworkResourceAssociation": (
+        _network("a resource in a service network"),
+    ),
+    "aws:vpclattice/serviceNetworkServiceAssociation:ServiceNetworkServiceAssociation": (
+        _network("a service in a service network"),
+    ),
+    "aws:vpclattice/serviceNetworkVpcAssociation:ServiceNetworkVpcAssociation": (
+        _network("a VPC in a service network"),
+    ),
+    "core:Service": (_network("a Kubernetes Service"),),
+    "extensions:Ingress": (_network("a Kubernetes Ingress"),),
+    "extensions:NetworkPolicy": (_network("a Kubernetes NetworkPolicy"),),
+    "networking.k8s.io:Ingress": (_network("a Kubernetes Ingress"),),
+    "networking.k8s.io:NetworkPolicy": (_network("a Kubernetes NetworkPolicy"),),
+}
+"""Every type the triage table places under grants, and what it grants to whom, in wire names."""
+
+POINTERS: dict[str, tuple[str, ...]] = {
+    "aws:dms/endpoint:Endpoint": (
+        "serverName",
+        "kinesisSettings.streamArn",
+        "kafkaSettings.broker",
+        "elasticsearchSettings.endpointUri",
+        "redshiftSettings.bucketName",
+        "redisSettings.serverName",
+    ),
+    "aws:dms/s3Endpoint:S3Endpoint": ("bucketName",),
+    "aws:dms/dataProvider:DataProvider": ("settings.**",),
+    "aws:datasync/s3Location:S3Location": ("s3BucketArn",),
+    "aws:datasync/efsLocation:EfsLocation": ("efsFileSystemArn",),
+    "aws:datasync/nfsLocation:NfsLocation": ("serverHostname",),
+    "aws:datasync/locationSmb:LocationSmb": ("serverHostname",),
+    "aws:datasync/locationObjectStorage:LocationObjectStorage": ("serverHostname",),
+    "aws:datasync/locationAzureBlob:LocationAzureBlob": ("containerUrl",),
+    "aws:datasync/locationHdfs:LocationHdfs": ("nameNodes[].hostname",),
+    "aws:datasync/locationFsxLustre:LocationFsxLustre": ("fsxFilesystemArn",),
+    "aws:datasync/locationFsxWindows:LocationFsxWindows": ("fsxFilesystemArn",),
+    "aws:datasync/locationFsxOntapFileSystem:LocationFsxOntapFileSystem": ("storageVirtualMachineArn",),
+    "aws:datasync/fsxOpenZfsFileSystem:FsxOpenZfsFileSystem": ("fsxFilesystemArn",),
+    "aws:cloudwatch/logDeliverySource:LogDeliverySource": ("resourceArn",),
+    "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination": (
+        "deliveryDestinationConfiguration.destinationResourceArn",
+    ),
+    "aws:cloudwatch/logDestination:LogDestination": ("targetArn",),
+    "aws:cloudwatch/eventApiDestination:EventApiDestination": ("invocationEndpoint",),
+    "aws:cloudwatch/eventConnection:EventConnection": ("invocationConnectivityParameters.**",),
+    "aws:appflow/connectorProfile:ConnectorProfile": ("connectorProfileConfig.**",),
+    "aws:appsync/dataSource:DataSource": (
+        "dynamodbConfig.tableName",
+        "relationalDatabaseConfig.httpEndpointConfig.dbClusterIdentifier",
+        "elasticsearchConfig.endpoint",
+        "opensearchserviceConfig.endpoint",
+        "httpConfig.endpoint",
+        "lambdaConfig.functionArn",
+        "eventBridgeConfig.eventBusArn",
+    ),
+    "aws:athena/dataCatalog:DataCatalog": ("parameters.*",),
+    "aws:athena/database:Database": ("bucket",),
+    "aws:ec2/trafficMirrorTarget:TrafficMirrorTarget": (
+        "networkInterfaceId",
+        "networkLoadBalancerArn",
+        "gatewayLoadBalancerEndpointId",
+    ),
+    "aws:glue/catalog:Catalog": ("**",),
+    "aws:glue/catalogDatabase:CatalogDatabase": ("locationUri", "targetDatabase.**", "federatedDatabase.**"),
+    "aws:glue/catalogTable:CatalogTable": (
+        "storageDescriptor.location",
+        "storageDescriptor.additionalLocations",
+        "targetTable.**",
+    ),
+    "aws:glue/connection:Connection": ("connectionProperties.*", "athenaProperties.*"),
+    "aws:glue/partition:Partition": ("storageDescriptor.location",),
+    "aws:iot/topicRuleDestination:TopicRuleDestination": ("vpcConfiguration.**",),
+    "aws:lakeformation/resource:Resource": ("arn",),
+    "aws:quicksight/dataSource:DataSource": ("parameters.**",),
+    "aws:rds/clusterEndpoint:ClusterEndpoint": ("clusterIdentifier",),
+    "aws:rds/proxyTarget:ProxyTarget": ("dbInstanceIdentifier", "dbClusterIdentifier"),
+    "core:Endpoints": ("subsets[].addresses[].ip", "subsets[].addresses[].hostname"),
+    "discovery.k8s.io:EndpointSlice": ("endpoints[].addresses", "endpoints[].hostname"),
+    "velero.io:BackupStorageLocation": (
+        "spec.objectStorage.bucket",
+        "spec.config.region",
+        "spec.config.s3Url",
+    ),
+    "velero.io:VolumeSnapshotLocation": ("spec.config.region",),
+}
+"""Every type the triage table places under points: the paths naming the data it points at, which lineage
+follows whatever the pointer's own tags say."""

@@ -1,0 +1,111 @@
+"""Rule resource-type-triaged: a resource of a type the triage has not placed may not touch resident data.
+
+The pack defends the residency rule only for the types `policies/residency_facts/triage.py` places: for a
+type it has never reviewed (a new pulumi-aws type, another provider, a Kubernetes custom resource) it cannot
+know whether the resource copies, exposes or holds data. So such a resource, and one of a type that creates
+resources the pack cannot see (CloudFormation, Cloud Control, a Helm v3 release), is a violation as soon as
+its inputs depend on (property dependencies) or name (an ARN, id, endpoint, stream, bucket, namespace, ...)
+a resource that holds personal data or telemetry, or declare such data themselves.
+"""
+
+from __future__ import annotations
+
+import re
+
+from residency_facts import CLASSIFICATION_TAG, Category
+
+from .lineage import Lineage, Location
+from .model import Resource, Stack
+from .settings import Settings
+from .values import ANY_DEPTH, leaves, values_at
+from .violations import Violation, violation
+
+NAME = "resource-type-triaged"
+DESCRIPTION = (
+    "A resource of a type the triage table does not place (or one that creates resources the pack cannot "
+    "see: templates, Cloud Control, Helm releases) may not depend on, name or declare personal data or "
+    "telemetry."
+)
+
+_DECLARED = re.compile(r"""["']?""" + CLASSIFICATION_TAG + r"""["']?\s*[:=]\s*["']?([a-z]+)""")
+
+
+def check(stack: Stack, settings: Settings) -> list[Violation]:
+    """Violations of resource-type-triaged in a stack."""
+    lineage: Lineage | None = None
+    found: list[Violation] = []
+    for resource in stack.resources:
+        if resource.is_component:
+            continue
+        categories = resource.categories
+        if categories is not None and Category.OPAQUE not in categories:
+            continue
+        lineage = lineage or Lineage(stack, settings)
+        touched = _touched(resource, stack, lineage, settings)
+        declared = _declared(resource) & settings.resident_classifications
+        if touched or declared:
+            found.append(_violation(resource, lineage, touched, declared, categories is None, settings))
+    return found
+
+
+def _touched(
+    resource: Resource, stack: Stack, lineage: Lineage, settings: Settings
+) -> list[tuple[Location, str]]:
+    """The resident data the resource's inputs depend on or name, each with its classification."""
+    locations: list[Location] = []
+    for dependency in stack.dependencies(resource, ANY_DEPTH):
+        locations.extend(lineage._follow(dependency, {resource.urn}))
+    for value in values_at(resource.props, ANY_DEPTH):
+        if isinstance(value, str) and value:
+            for named in stack.mentioned_in(value, lineage.region):
+                if named is not resource:
+                    locations.extend(lineage._follow(named, {resource.urn}))
+    found: dict[str, tuple[Location, str]] = {}
+    for location in locations:
+        resident = lineage.classes(location) & settings.resident_classifications
+        for classification in sorted(resident):
+            found.setdefault(f"{location.description}:{classification}", (location, classification))
+    return list(found.values())
+
+
+def _declared(resource: Resource) -> frozenset[str]:
+    """The classifications an opaque resource's inputs declare (a template's or document's tags)."""
+    found: set[str] = set()
+    for value in leaves(resource.props) + list(values_at(resource.props, "tags.*")):
+        if isinstance(value, str):
+            found.update(_DECLARED.findall(value))
+    tags = values_at(resource.props, "tags." + CLASSIFICATION_TAG)
+    found.update(v for v in tags if isinstance(v, str))
+    return frozenset(found)
+
+
+def _violation(
+    resource: Resource,
+    lineage: Lineage,
+    touched: list[tuple[Location, str]],
+    declared: frozenset[str],
+    untriaged: bool,
+    settings: Settings,
+) -> Violation:
+    what = (
+        f"its type {resource.type} is not triaged (policies/residency_facts/triage.py does not place it)"
+        if untriaged
+        else f"its type {resource.type} creates resources the pack cannot see"
+    )
+    reaches = []
+    if touched:
+        reaches.append(
+            "its inputs depend on or name "
+            + "; ".join(f"{lineage.chain(location, c)} in {location.where}" for location, c in touched)
+        )
+    if declared:
+        reaches.append(f"it declares {CLASSIFICATION_TAG} {', '.join(sorted(declared))} in its inputs")
+    return violation(
+        resource,
+        f"{what}, and {' and '.join(reaches)}",
+        f"the pack cannot tell whether such a resource copies, exposes or holds the personal data and "
+        f"telemetry that {settings.law} keeps in its region, so it fails closed.",
+        f"triage {resource.type} in policies/residency_facts/triage.py (and give it a copy, pointer or grant "
+        "mechanism in mechanisms.py when it needs one; see policies/README.md), or keep it away from "
+        "personal data and telemetry.",
+    )

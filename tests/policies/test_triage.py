@@ -1,0 +1,192 @@
+"""The triage table places every resource type the pinned SDKs define, and says how each copying,
+pointing and granting type does it, in inputs that exist.
+
+An upgrade of pulumi-aws or pulumi-kubernetes that adds a type fails here until someone reviews it into
+policies/residency_facts/triage.py: the pack cannot silently leave a new way to move data unguarded.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from residency_facts import (
+    COPY_MECHANISMS,
+    GRANTS,
+    POINTERS,
+    SELF,
+    Category,
+    categories_of,
+    placement,
+    triage,
+)
+from residency_policies.encryption import AT_REST, INHERITED, NO_CUSTOMER_KEY, SPECIAL
+from residency_policies.lineage import mechanism_key
+from tests.policies.sdk_schema import input_schema, missing_step
+from tests.policies.sdk_types import constructor_types, metadata_types, sdk_types
+
+PACKAGES = ("aws", "kubernetes")
+
+
+@pytest.mark.parametrize("package", PACKAGES)
+def test_both_sources_of_types_agree_that_the_sdk_defines_many(package: str) -> None:
+    # The metadata lists every resource class; the constructors add only Python-side components.
+    assert len(metadata_types(package)) > 500
+    assert metadata_types(package) <= constructor_types(package)
+
+
+@pytest.mark.parametrize("package", PACKAGES)
+def test_every_type_of_the_installed_sdk_is_triaged(package: str) -> None:
+    untriaged = sorted(token for token in sdk_types(package) if placement(token) is None)
+    assert untriaged == [], f"{len(untriaged)} types need triage in policies/residency_facts/triage.py"
+
+
+def test_the_table_names_no_type_the_sdk_lacks() -> None:
+    aws = sdk_types("aws")
+    stale = [
+        f"aws:{service}/{name[:1].lower()}{name[1:]}:{name}"
+        for service, entry in triage.AWS.items()
+        for name in entry.placements()
+        if f"aws:{service}/{name[:1].lower()}{name[1:]}:{name}" not in aws
+    ]
+    kinds = {(t.split(":")[1].split("/")[0], t.split(":")[2]) for t in sdk_types("kubernetes")}
+    stale += [
+        f"{group}:{kind}"
+        for group, entry in triage.KUBERNETES.items()
+        for kind in entry.placements()
+        if (group, kind) not in kinds
+    ]
+    assert stale == []
+
+
+def test_neutral_excludes_every_other_category() -> None:
+    mixed = [
+        (group, name)
+        for table in (triage.AWS, triage.KUBERNETES, triage.KUBERNETES_OPERATORS)
+        for group, entry in table.items()
+        for name, categories in entry.placements().items()
+        if Category.NEUTRAL in categories and len(categories) > 1
+    ]
+    assert mixed == []
+
+
+def test_every_service_records_why_it_is_placed_so() -> None:
+    for table in (triage.AWS, triage.KUBERNETES, triage.KUBERNETES_OPERATORS):
+        for group, entry in table.items():
+            assert entry.note.strip().endswith("."), group
+
+
+def _keys(category: Category) -> set[str]:
+    aws = set(triage.types_in(category, "aws"))
+    kubernetes = set(triage.types_in(category, "kubernetes"))
+    others = {
+        f"{package}:{module}:{name}"
+        for package, module in (("command", "local"), ("command", "remote"))
+        for name, categories in triage.OTHER_PACKAGES[package].placements().items()
+        if category in categories and (module, name) != ("local", "CopyToRemote")
+    }
+    return aws | kubernetes | others
+
+
+def test_every_copying_type_has_a_copy_mechanism_and_no_other_type_does() -> None:
+    assert _keys(Category.COPIES) == set(COPY_MECHANISMS)
+
+
+def test_every_pointing_type_names_where_it_points_and_no_other_type_does() -> None:
+    assert _keys(Category.POINTS) == set(POINTERS)
+
+
+def test_every_granting_type_says_what_it_grants_and_no_other_type_does() -> None:
+    assert _keys(Category.GRANTS) == set(GRANTS)
+
+
+def test_every_aws_data_holder_says_how_it_is_encrypted() -> None:
+    holders = triage.types_in(Category.HOLDS, "aws")
+    reviewed = set(AT_REST) | INHERITED | set(NO_CUSTOMER_KEY) | SPECIAL
+    assert sorted(holders - reviewed) == []
+
+
+def _paths(token: str) -> list[str]:
+    found: list[str] = []
+    for mechanism in COPY_MECHANISMS.get(token, ()):
+        found += [
+            *mechanism.sources,
+            *mechanism.source_regions,
+            *mechanism.destinations,
+            *mechanism.destination_regions,
+            *mechanism.shared_with,
+            *mechanism.outside_aws,
+            *mechanism.global_names,
+            *mechanism.active_when,
+            *(path for path, _ in mechanism.outside_aws_unless + mechanism.active_values),
+        ]
+    for grant in GRANTS.get(token, ()):
+        found += [*grant.targets, *grant.policies, *grant.principals, *(path for path, _ in grant.public)]
+    found += POINTERS.get(token, ())
+    return [path for path in found if path not in (SELF, "**")]
+
+
+@pytest.mark.parametrize(
+    "token", sorted(t for t in {*COPY_MECHANISMS, *GRANTS, *POINTERS} if t.startswith("aws:"))
+)
+def test_every_path_of_a_mechanism_names_an_input_the_sdk_defines(token: str) -> None:
+    schema = input_schema(token)
+    paths = _paths(token)
+    assert schema or not paths, f"the SDK has no inputs for {token}"
+    missing = {path: missing_step(schema, path) for path in paths}
+    assert {path: step for path, step in missing.items() if step} == {}
+
+
+@pytest.mark.parametrize(
+    ("token", "category"),
+    [
+        ("aws:organizations/policy:Policy", Category.COPIES),
+        ("aws:glue/job:Job", Category.COPIES),
+        ("aws:glue/connection:Connection", Category.POINTS),
+        ("aws:appflow/flow:Flow", Category.COPIES),
+        ("aws:pipes/pipe:Pipe", Category.COPIES),
+        ("aws:cloudwatch/eventTarget:EventTarget", Category.COPIES),
+        ("aws:sns/topicSubscription:TopicSubscription", Category.COPIES),
+        ("aws:mskconnect/connector:Connector", Category.COPIES),
+        ("aws:keyspaces/keyspace:Keyspace", Category.COPIES),
+        ("aws:redshift/integration:Integration", Category.COPIES),
+        ("aws:mq/broker:Broker", Category.COPIES),
+        ("aws:ecr/replicationConfiguration:ReplicationConfiguration", Category.COPIES),
+        ("aws:cloudfront/distribution:Distribution", Category.COPIES),
+        ("aws:s3/bucketPolicy:BucketPolicy", Category.GRANTS),
+        ("aws:kms/keyPolicy:KeyPolicy", Category.GRANTS),
+        ("aws:ram/principalAssociation:PrincipalAssociation", Category.GRANTS),
+        ("aws:lambda/permission:Permission", Category.GRANTS),
+        ("aws:sqs/queuePolicy:QueuePolicy", Category.GRANTS),
+        ("aws:sns/topicPolicy:TopicPolicy", Category.GRANTS),
+        ("aws:cognito/userPool:UserPool", Category.HOLDS),
+        ("aws:opensearch/serverlessCollection:ServerlessCollection", Category.HOLDS),
+        ("aws:lightsail/database:Database", Category.HOLDS),
+        ("aws:dax/cluster:Cluster", Category.HOLDS),
+        ("aws:ec2/instance:Instance", Category.HOLDS),
+        ("aws:fsx/backup:Backup", Category.HOLDS),
+        ("kubernetes:helm.sh/v3:Release", Category.OPAQUE),
+        ("kubernetes:core/v1:PersistentVolumeClaimPatch", Category.HOLDS),
+    ],
+)
+def test_the_blind_spots_of_the_review_are_placed_where_they_belong(token: str, category: Category) -> None:
+    categories = categories_of(token)
+    assert categories is not None and category in categories
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        "kubernetes:apiextensions.k8s.io:CustomResource",
+        "kubernetes:example.com/v1:Backup",
+        "aws-native:s3:Bucket",
+        "aws:s3/bucketFromTheFuture:BucketFromTheFuture",
+        "aws:s3/bucket:bucket",
+    ],
+)
+def test_a_type_no_review_placed_is_untriaged(token: str) -> None:
+    assert placement(token) is None
+
+
+def test_a_kubernetes_list_or_patch_type_is_placed_with_its_kind() -> None:
+    assert mechanism_key("kubernetes:apps/v1:StatefulSetPatch") == "apps:StatefulSet"
+    assert categories_of("kubernetes:batch/v1:JobList") == categories_of("kubernetes:batch/v1:Job")
