@@ -54,6 +54,7 @@ of them instead of by lineage. Each type's own `<class>Id`, `<class>Arn`, `<clas
 `<class>Name` count too (`clusterIdentifier` of a cluster, `replicationGroupId` of a replication group)."""
 
 _OWN_SUFFIXES = ("Id", "Arn", "Identifier", "Name")
+_IDENTITY_KEYS = frozenset(p for p in IDENTITY_PROPERTIES if "." not in p)
 _TOKEN_SPLIT = re.compile(r"[\s/@?&=,;\"'()\[\]{}<>|\\]+")
 _ARN_IN_TEXT = re.compile(r"arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:[0-9]*:[^\s\"',;)\]}]+")
 _MIN_TOKEN = 6
@@ -105,18 +106,22 @@ class Resource:
     def identities(self) -> frozenset[str]:
         """Every known value that names this resource (its id, ARN, names, endpoints)."""
         found: set[str] = set()
-        paths = list(IDENTITY_PROPERTIES)
         own = self.type.split(":")[-1]
         own = own[:1].lower() + own[1:]
-        paths.extend(own + suffix for suffix in _OWN_SUFFIXES)
-        for path in paths:
-            for value in known_strings(values_at(self.props, path)):
+        wanted = _IDENTITY_KEYS | {own + suffix for suffix in _OWN_SUFFIXES}
+        props = self.props
+        for key in props if isinstance(props, Mapping) else ():
+            if key not in wanted:
+                continue
+            for value in known_strings(values_at(props, key)):
                 found.add(value)
-                if path in ("endpoint", "readerEndpoint") and ":" in value and "://" not in value:
+                if key in ("endpoint", "readerEndpoint") and ":" in value and "://" not in value:
                     found.add(value.rsplit(":", 1)[0])
         if self.type.startswith("kubernetes:"):
-            name = child(child(self.props, "metadata"), "name")
-            namespace = child(child(self.props, "metadata"), "namespace")
+            metadata = child(props, "metadata")
+            name, namespace = child(metadata, "name"), child(metadata, "namespace")
+            if isinstance(name, str):
+                found.add(name)
             if isinstance(name, str) and isinstance(namespace, str):
                 found.update({f"{namespace}/{name}", f"{name}.{namespace}", f"{name}.{namespace}.svc"})
                 found.add(f"{name}.{namespace}.svc.cluster.local")

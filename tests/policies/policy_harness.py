@@ -6,11 +6,21 @@ resource options, parents and property dependencies) and hands them to pulumi-po
 policies see what the SDK's server builds from a real request: props through `deserialize_properties` and the
 unknown-checking proxy, the provider as a PolicyProviderResource, options as PolicyResourceOptions. Config
 reaches the pack as the CLI sends it: the schema defaults overlaid with the policy config file.
+
+Two modes, as the engine has two situations. PREVIEW: a stack that does not exist yet, so every value
+computed from another resource is unknown. DEPLOYED: a preview of a stack that already exists, where the
+engine knows every unchanged resource's id and outputs: each resource gets the outputs a provider would
+give it (id, ARN, name, endpoints), every unknown input is replaced by the identity of the dependency it was
+computed from, and AnalyzeStack sees outputs (inputs plus computed outputs), as the engine sends them. The
+property dependencies stay as they were. `tests/policies/conftest.py` runs every test in both modes.
 """
 
 from __future__ import annotations
 
+import copy
+import hashlib
 import json
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,6 +52,15 @@ RULES = (
 )
 """The pack's rules by name: the seven residency rules in the order of the issue that defines them, then the
 rule that fails closed on untriaged types."""
+
+PREVIEW = "preview"
+DEPLOYED = "deployed"
+MODES = (PREVIEW, DEPLOYED)
+MODE: ContextVar[str] = ContextVar("mode", default=PREVIEW)
+"""Which of the two situations `run_pack` builds requests for (set per test by the conftest fixture)."""
+
+ACCOUNT = "123456789012"
+"""The account of the deployment (as the mocks' caller identity, and policies/config/*.json, say)."""
 
 _LEVELS = {
     "advisory": proto.ADVISORY,
@@ -219,9 +238,231 @@ def run_pack(resources: list[Res], config: dict[str, Any] | None = EU_CONFIG) ->
     """Analyze every resource, then the whole stack, and return every diagnostic the pack reported."""
     servicer = configured_servicer(config)
     stack = stack_of(resources)
+    if MODE.get() == DEPLOYED:
+        existing = deployed(stack)
+        inputs = [r.inputs_view() for r in existing]
+        responses = [servicer.Analyze(analyze_request(resource), None) for resource in inputs]
+        responses.append(servicer.AnalyzeStack(analyze_stack_request(list(existing)), None))
+        return diagnostics(responses)
     responses = [servicer.Analyze(analyze_request(resource), None) for resource in stack]
     responses.append(servicer.AnalyzeStack(analyze_stack_request(stack), None))
     return diagnostics(responses)
+
+
+# The deployed mode: outputs a provider would give, unknowns replaced by what they were computed from ------
+
+_ID_PREFIXES = {
+    "aws:ec2/securityGroup:SecurityGroup": "sg-",
+    "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": "sg-",
+    "aws:ec2/vpc:Vpc": "vpc-",
+    "aws:ec2/subnet:Subnet": "subnet-",
+    "aws:ec2/instance:Instance": "i-",
+    "aws:ebs/volume:Volume": "vol-",
+    "aws:ebs/snapshot:Snapshot": "snap-",
+    "aws:ebs/snapshotCopy:SnapshotCopy": "snap-",
+    "aws:efs/fileSystem:FileSystem": "fs-",
+    "aws:ec2/launchTemplate:LaunchTemplate": "lt-",
+    "aws:ec2/ami:Ami": "ami-",
+    "aws:ec2/vpcPeeringConnection:VpcPeeringConnection": "pcx-",
+    "aws:ec2/networkInterface:NetworkInterface": "eni-",
+}
+
+_NAME_INPUTS = (
+    "identifier",
+    "bucket",
+    "name",
+    "clusterIdentifier",
+    "replicationGroupId",
+    "dbSnapshotIdentifier",
+    "dbClusterSnapshotIdentifier",
+    "domainName",
+    "tableName",
+    "functionName",
+)
+
+
+def _digest(text: str, length: int = 17) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:length]
+
+
+def _region_of(resource: Res) -> str:
+    own = resource.props.get("region")
+    if isinstance(own, str) and own != UNKNOWN:
+        return own
+    provider = resource.provider
+    if provider is not None and provider.type == "pulumi:providers:kubernetes":
+        clusters = provider.deps.get("kubeconfig") or []
+        return _region_of(clusters[0]) if clusters else "eu-west-1"
+    if provider is not None and isinstance(provider.props.get("region"), str):
+        return str(provider.props["region"])
+    return "eu-west-1"
+
+
+def _account_of(resource: Res) -> str:
+    provider = resource.provider
+    roles = provider.props.get("assumeRoles") if provider is not None else None
+    if isinstance(roles, str):
+        roles = json.loads(roles)
+    if roles:
+        return str(roles[-1]["roleArn"].split(":")[4])
+    return ACCOUNT
+
+
+def computed_outputs(resource: Res) -> dict[str, Any]:
+    """The outputs a provider computes for a resource, plausibly: its id, ARN, name and endpoints."""
+    if resource.type.startswith("pulumi:") or resource.provider is None:
+        return {}
+    region, account = _region_of(resource), _account_of(resource)
+    name = next(
+        (
+            str(resource.props[key])
+            for key in _NAME_INPUTS
+            if isinstance(resource.props.get(key), str) and resource.props[key] != UNKNOWN
+        ),
+        f"{resource.name}-{_digest(resource.name, 7)}",
+    )
+    service = resource.type.split(":")[1].split("/")[0]
+    kind = resource.type.split(":")[-1][:1].lower() + resource.type.split(":")[-1][1:]
+    prefix = _ID_PREFIXES.get(resource.type)
+    if prefix is not None:
+        resource_id = prefix + _digest(resource.name)
+    elif resource.type == "aws:kms/key:Key":
+        key = _digest(resource.name, 32)
+        resource_id = f"{key[:8]}-{key[8:12]}-{key[12:16]}-{key[16:20]}-{key[20:]}"
+    else:
+        resource_id = name
+    outputs: dict[str, Any] = {"id": resource_id}
+    if resource.type.startswith("kubernetes:"):
+        return outputs
+    if resource.type in (
+        "aws:s3/bucket:Bucket",
+        "aws:s3/bucketV2:BucketV2",
+        "aws:s3/directoryBucket:DirectoryBucket",
+    ):
+        outputs["arn"] = f"arn:aws:s3:::{name}"
+        outputs["bucket"] = name
+        outputs["bucketRegionalDomainName"] = f"{name}.s3.{region}.amazonaws.com"
+    elif resource.type == "aws:kms/key:Key":
+        outputs["arn"] = f"arn:aws:kms:{region}:{account}:key/{resource_id}"
+        outputs["keyId"] = resource_id
+    elif service == "rds" and kind in ("instance", "cluster"):
+        outputs["arn"] = f"arn:aws:rds:{region}:{account}:{'db' if kind == 'instance' else 'cluster'}:{name}"
+        outputs["address"] = f"{name}.{_digest(name, 12)}.{region}.rds.amazonaws.com"
+        outputs["endpoint"] = outputs["address"] + ":5432"
+    elif service == "rds" and kind == "snapshot":
+        outputs["dbSnapshotArn"] = f"arn:aws:rds:{region}:{account}:snapshot:{name}"
+    else:
+        outputs["arn"] = f"arn:aws:{service}:{region}:{account}:{kind.lower()}/{resource_id}"
+    if resource.type == "aws:eks/cluster:Cluster":
+        outputs["endpoint"] = f"https://{_digest(name, 32).upper()}.gr7.{region}.eks.amazonaws.com"
+    return {
+        key: value
+        for key, value in outputs.items()
+        if key not in resource.props or resource.props[key] == UNKNOWN
+    }
+
+
+_KEY_HINTS = (
+    ("kms", "aws:kms/"),
+    ("key", "aws:kms/"),
+    ("securitygroup", "securityGroup"),
+    ("vpc", ":Vpc"),
+    ("subnet", "subnet"),
+    ("bucket", "aws:s3/"),
+    ("role", "aws:iam/role"),
+    ("snapshot", "napshot"),
+    ("stream", "Stream"),
+    ("filesystem", "fileSystem"),
+    ("topic", "topic"),
+    ("queue", "queue"),
+    ("cluster", "luster"),
+)
+
+
+def _identity_for(key: str, dependency: Res, outputs: dict[str, dict[str, Any]]) -> Any:
+    """The output of a dependency that an input called `key` takes: an ARN, an id, a name, a kubeconfig."""
+    known = {**dependency.props, **outputs.get(dependency.urn, {})}
+    lowered = key.lower()
+    if dependency.type == "aws:eks/cluster:Cluster" and lowered == "kubeconfig":
+        return json.dumps({"clusters": [{"cluster": {"server": known.get("endpoint", "")}}]})
+    if lowered.endswith("arn") or lowered.endswith("arns") or lowered in ("source", "target", "resourcearn"):
+        return known.get("arn") or known.get("dbSnapshotArn") or known.get("id")
+    if lowered.endswith("name") or lowered.endswith("names"):
+        return known.get("name") or known.get("bucket") or known.get("identifier") or known.get("id")
+    if "bucket" in lowered:
+        return known.get("bucket") or known.get("id")
+    if lowered.endswith("identifier"):
+        return known.get("identifier") or known.get("clusterIdentifier") or known.get("id")
+    return known.get("id")
+
+
+def _choose(key: str, dependencies: list[Res], position: int) -> Res:
+    lowered = key.lower()
+    for hint, token_part in _KEY_HINTS:
+        if hint in lowered:
+            matching = [d for d in dependencies if token_part in d.type]
+            if matching:
+                return matching[position % len(matching)]
+    return dependencies[position % len(dependencies)]
+
+
+def _known(
+    value: Any, key: str, dependencies: list[Res], outputs: dict[str, dict[str, Any]], counter: list[int]
+) -> Any:
+    """A value with every unknown replaced by the identity of a dependency it was computed from."""
+    if value == UNKNOWN:
+        dependency = _choose(key, dependencies, counter[0])
+        counter[0] += 1
+        found = _identity_for(key, dependency, outputs)
+        return found if found is not None else UNKNOWN
+    if isinstance(value, dict):
+        return {k: _known(v, k, dependencies, outputs, counter) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_known(v, key, dependencies, outputs, counter) for v in value]
+    return value
+
+
+@dataclass(eq=False)
+class Deployed(Res):
+    """A resource of an existing stack: known inputs, and outputs that add what the provider computed."""
+
+    inputs: dict[str, Any] = field(default_factory=dict)
+
+    def inputs_view(self) -> Res:
+        """The resource as an Analyze request describes it: its (known) inputs."""
+        return Res(self.type, self.name, self.inputs, self.provider, self.protect, self.parent, self.deps)
+
+
+def deployed(stack: list[Res]) -> list[Deployed]:
+    """The stack as the engine sees it when every resource already exists (see the module docstring)."""
+    outputs = {resource.urn: computed_outputs(resource) for resource in stack}
+    converted: dict[int, Deployed] = {}
+
+    def convert(resource: Res | None) -> Res | None:
+        if resource is None:
+            return None
+        if id(resource) in converted:
+            return converted[id(resource)]
+        known: dict[str, Any] = {}
+        for prop, value in resource.props.items():
+            dependencies = resource.deps.get(prop, [])
+            known[prop] = (
+                _known(copy.deepcopy(value), prop, dependencies, outputs, [0]) if dependencies else value
+            )
+        result = Deployed(resource.type, resource.name, {}, None, resource.protect, None, {}, inputs=known)
+        converted[id(resource)] = result
+        result.provider = convert(resource.provider)
+        result.parent = convert(resource.parent)
+        result.deps = {p: [convert(d) for d in ds if d is not None] for p, ds in resource.deps.items()}  # type: ignore[misc]
+        result.props = dict(known)
+        for key, value in outputs.get(resource.urn, {}).items():
+            if result.props.get(key, UNKNOWN) == UNKNOWN:
+                result.props[key] = value
+        if resource.type.startswith("pulumi:providers:"):
+            result.props = dict(known)
+        return result
+
+    return [converted[id(resource)] for resource in stack if convert(resource) is not None]
 
 
 def violations(

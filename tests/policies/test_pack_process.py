@@ -32,6 +32,8 @@ from tests.policies.policy_harness import (
     stack_of,
 )
 
+pytestmark = pytest.mark.mode_independent
+
 
 def _virtualenv_python() -> Path:
     """The interpreter PulumiPolicy.yaml names, resolved against the pack directory as the CLI resolves it."""

@@ -24,6 +24,8 @@ from residency_policies.lineage import mechanism_key
 from tests.policies.sdk_schema import input_schema, missing_step
 from tests.policies.sdk_types import constructor_types, metadata_types, sdk_types
 
+pytestmark = pytest.mark.mode_independent
+
 PACKAGES = ("aws", "kubernetes")
 
 
