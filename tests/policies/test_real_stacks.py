@@ -1,9 +1,11 @@
-"""Both real region stacks, recorded under Pulumi's mock runtime in preview mode, pass every rule.
+"""Both real region stacks pass every rule, previewed before they exist and after they are deployed.
 
 The offline preview's recorder runs the stack's program (its `Pulumi.<stack>.yaml`) and records each
 registration as the engine would see it; the requests built from it go through the pack as the engine sends
-them. A clean result only counts if the pack really looks at the recorded resources, so each rule is also
-shown to fire when one property of the recorded PII database is changed.
+them. Two recordings per stack: the first preview (computed values unknown) and a preview of the deployed
+stack (`deployed_stack`: ids and outputs known, as for unchanged resources). A clean result only counts if
+the pack really looks at the recorded resources, so each rule is also shown to fire when one property of
+the recorded PII database is changed.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import pytest
 from offline_preview.analysis import analyze_request, analyze_stack_request
 from offline_preview.program import run_program
 from offline_preview.project import load_stack
+from tests.policies.deployed_stack import record_deployed
 from tests.policies.policy_harness import (
     EU_CONFIG,
     INDIA_CONFIG,
@@ -31,9 +34,17 @@ from tests.policies.policy_harness import (
 Registration = dict[str, Any]
 
 
+pytestmark = pytest.mark.mode_independent
+
+RECORDINGS = ("preview", "deployed")
+
+
 @cache
-def _recorded(stack: str) -> tuple[Registration, ...]:
-    return tuple(run_program(load_stack(POLICIES_DIR.parent, stack)).registrations)
+def _recorded(stack: str, recording: str = "preview") -> tuple[Registration, ...]:
+    settings = load_stack(POLICIES_DIR.parent, stack)
+    if recording == "deployed":
+        return tuple(record_deployed(settings))
+    return tuple(run_program(settings).registrations)
 
 
 def _pack(registrations: list[Registration], config: dict[str, Any]) -> list[Diagnostic]:
@@ -51,9 +62,10 @@ def _database(registrations: list[Registration]) -> Registration:
     return database
 
 
+@pytest.mark.parametrize("recording", RECORDINGS)
 @pytest.mark.parametrize(("stack", "config"), [("eu", EU_CONFIG), ("india", INDIA_CONFIG)])
-def test_the_real_stack_has_no_mandatory_violation(stack: str, config: dict[str, Any]) -> None:
-    registrations = list(_recorded(stack))
+def test_the_real_stack_has_no_mandatory_violation(stack: str, config: dict[str, Any], recording: str) -> None:
+    registrations = list(_recorded(stack, recording))
     assert _database(registrations)["inputs"]["tags"]["data-classification"] == "pii"
     mandatory = [d for d in _pack(registrations, config) if d.level == "mandatory"]
     assert mandatory == [], "\n".join(f"{d.policy}: {d.message}" for d in mandatory)
@@ -105,9 +117,10 @@ CHANGES: dict[str, tuple[str, Callable[[Registration, list[Registration]], None]
 }
 
 
+@pytest.mark.parametrize("recording", RECORDINGS)
 @pytest.mark.parametrize("rule", sorted(CHANGES))
-def test_each_rule_sees_the_recorded_pii_database(rule: str) -> None:
-    registrations = copy.deepcopy(list(_recorded("eu")))
+def test_each_rule_sees_the_recorded_pii_database(rule: str, recording: str) -> None:
+    registrations = copy.deepcopy(list(_recorded("eu", recording)))
     policy, change = CHANGES[rule]
     change(_database(registrations), registrations)
     found = [d for d in _pack(registrations, EU_CONFIG) if d.level == "mandatory"]
