@@ -1,19 +1,21 @@
 """Rule 7, pii-no-data-loss: a PII store cannot be deleted by accident and can be restored.
 
-Every protected store must be declared with `protect=True`; by type it must also have deletion protection,
-keep a final snapshot, and keep automated backups (or point-in-time recovery, versioning, a backup policy)
-for at least the configured number of days.
+Every protected store (declared, or holding PII through lineage) must be declared with `protect=True`; by
+type it must also have deletion protection, keep a final snapshot, and keep automated backups (or
+point-in-time recovery, versioning whose noncurrent versions outlive the minimum, a backup policy or an
+AWS Backup selection) for at least the configured number of days.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
-from .attributes import STATEFUL_SET
-from .classification import protected_stores
+from .attributes import STATEFUL_SET, effective_tags
+from .classification import held, protected_stores
+from .lineage import Lineage
 from .model import Resource, Stack
 from .settings import Settings
-from .values import Unknown, as_bool, as_number, child, elements, is_set, value_at, values_at
+from .values import UNKNOWN, Unknown, as_bool, as_number, child, elements, is_set, value_at, values_at
 from .violations import Violation, violation
 
 NAME = "pii-no-data-loss"
@@ -28,6 +30,11 @@ BUCKET_VERSIONING = (
     "aws:s3/bucketVersioningV2:BucketVersioningV2",
 )
 EFS_BACKUP_POLICY = "aws:efs/backupPolicy:BackupPolicy"
+BACKUP_SELECTION = "aws:backup/selection:Selection"
+BUCKET_LIFECYCLES = (
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+    "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2",
+)
 STORAGE_CLASS = "kubernetes:storage.k8s.io/v1:StorageClass"
 PERSISTENT_VOLUME_CLAIM = "kubernetes:core/v1:PersistentVolumeClaim"
 
@@ -37,10 +44,13 @@ TRANSIENT = frozenset(
         "aws:sqs/queue:Queue",
         "aws:kinesis/stream:Stream",
         "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream",
+        "aws:dax/cluster:Cluster",
+        "aws:appsync/apiCache:ApiCache",
+        "aws:kms/ciphertext:Ciphertext",
     }
 )
-"""Types whose data expires by design (logs, queues, streams): they are not records to keep, and the rule
-leaves them out."""
+"""Types whose data expires by design (logs, queues, streams) or that hold a copy of a store kept elsewhere
+(caches): they are not records to keep, and the rule leaves them out."""
 
 Finding = tuple[str, str]
 """(what is wrong, how to fix it)."""
@@ -147,6 +157,39 @@ def _secret(resource: Resource, settings: Settings) -> list[Finding]:
     return []
 
 
+def _cognito(resource: Resource, settings: Settings) -> list[Finding]:
+    if value_at(resource.props, "deletionProtection") != "ACTIVE":
+        return [("deletionProtection is not ACTIVE", "set deletionProtection to ACTIVE.")]
+    return []
+
+
+def _lightsail_database(resource: Resource, settings: Settings) -> list[Finding]:
+    return [
+        *_must_not_be_true(resource, "skipFinalSnapshot", "set skipFinalSnapshot to false."),
+        *(
+            []
+            if is_set(value_at(resource.props, "finalSnapshotName"))
+            else [("no finalSnapshotName is set", "give a finalSnapshotName.")]
+        ),
+        *(
+            [("backupRetentionEnabled is false", "turn backupRetentionEnabled on.")]
+            if as_bool(value_at(resource.props, "backupRetentionEnabled")) is False
+            else []
+        ),
+    ]
+
+
+def _fsx(resource: Resource, settings: Settings) -> list[Finding]:
+    return [
+        *_must_not_be_true(resource, "skipFinalBackup", "set skipFinalBackup to false."),
+        *_retention(resource, "automaticBackupRetentionDays", settings.minimum_backup_retention_days, 0),
+    ]
+
+
+def _instance(resource: Resource, settings: Settings) -> list[Finding]:
+    return _must_be_true(resource, "disableApiTermination", "set disableApiTermination to true.")
+
+
 BY_TYPE: dict[str, Callable[[Resource, Settings], list[Finding]]] = {
     "aws:rds/instance:Instance": _database,
     "aws:rds/cluster:Cluster": _database,
@@ -160,6 +203,19 @@ BY_TYPE: dict[str, Callable[[Resource, Settings], list[Finding]]] = {
     "aws:memorydb/cluster:Cluster": _memorydb,
     "aws:backup/vault:Vault": _no_force_destroy,
     "aws:secretsmanager/secret:Secret": _secret,
+    "aws:cognito/userPool:UserPool": _cognito,
+    "aws:lightsail/database:Database": _lightsail_database,
+    "aws:fsx/lustreFileSystem:LustreFileSystem": _fsx,
+    "aws:fsx/windowsFileSystem:WindowsFileSystem": _fsx,
+    "aws:fsx/openZfsFileSystem:OpenZfsFileSystem": _fsx,
+    "aws:fsx/ontapFileSystem:OntapFileSystem": _fsx,
+    "aws:ec2/instance:Instance": _instance,
+    "aws:neptunegraph/graph:Graph": lambda r, s: _must_be_true(
+        r, "deletionProtection", "turn on deletionProtection."
+    ),
+    "aws:dynamodb/tableReplica:TableReplica": lambda r, s: _must_be_true(
+        r, "deletionProtectionEnabled", "set deletionProtectionEnabled to true."
+    ),
 }
 """Type-specific guards against data loss, beyond `protect=True` which every protected store needs."""
 
@@ -167,10 +223,11 @@ BY_TYPE: dict[str, Callable[[Resource, Settings], list[Finding]]] = {
 def check(stack: Stack, settings: Settings) -> list[Violation]:
     """Violations of pii-no-data-loss in a stack."""
     found: list[Violation] = []
-    for resource, protected in protected_stores(stack, settings):
+    lineage = Lineage(stack, settings)
+    for resource, protected in protected_stores(stack, settings, lineage):
         if resource.type in TRANSIENT:
             continue
-        kinds = ", ".join(sorted(protected))
+        kinds = held(lineage, resource, protected)
         for problem, fix in problems(resource, stack, settings):
             found.append(_violation(resource, kinds, problem, fix, settings))
     return found
@@ -209,6 +266,25 @@ def _bucket(bucket: Resource, stack: Stack, settings: Settings) -> list[Finding]
     statuses += ["Enabled" for v in values_at(bucket.props, "versionings[].enabled") if as_bool(v) is True]
     if "Enabled" not in statuses:
         found.append(("versioning is not enabled", "add an aws.s3.BucketVersioning with status Enabled."))
+    minimum = settings.minimum_backup_retention_days
+    for lifecycle in stack.of_type(*BUCKET_LIFECYCLES):
+        if not stack.refers_to(lifecycle, "bucket", bucket):
+            continue
+        for rule in elements(value_at(lifecycle.props, "rules")):
+            if child(rule, "status") not in ("Enabled", UNKNOWN) and not isinstance(
+                child(rule, "status"), Unknown
+            ):
+                continue
+            days = as_number(value_at(rule, "noncurrentVersionExpiration.noncurrentDays"))
+            if isinstance(days, Unknown) or (days is not None and days < minimum):
+                shown = "an unknown number of" if isinstance(days, Unknown) else f"{days:g}"
+                found.append(
+                    (
+                        f"{lifecycle.label} expires noncurrent versions after {shown} days, below the "
+                        f"minimum of {minimum} days, so an overwritten or deleted object cannot be restored",
+                        f"keep noncurrent versions for at least {minimum} days (noncurrentDays).",
+                    )
+                )
     return found
 
 
@@ -216,9 +292,29 @@ def _file_system(file_system: Resource, stack: Stack) -> list[Finding]:
     policies = [
         p for p in stack.of_type(EFS_BACKUP_POLICY) if stack.refers_to(p, "fileSystemId", file_system)
     ]
-    if not any(value_at(p.props, "backupPolicy.status") == "ENABLED" for p in policies):
-        return [("automatic backups are off", "add an aws.efs.BackupPolicy with status ENABLED.")]
-    return []
+    if any(value_at(p.props, "backupPolicy.status") == "ENABLED" for p in policies):
+        return []
+    if _backed_up(file_system, stack):
+        return []
+    return [
+        (
+            "automatic backups are off",
+            "add an aws.efs.BackupPolicy with status ENABLED, or an aws.backup.Selection that selects it.",
+        )
+    ]
+
+
+def _backed_up(store: Resource, stack: Stack) -> bool:
+    """Whether an AWS Backup selection of the stack assigns the store to a plan (by reference, `*` or tag)."""
+    tags = effective_tags(store)
+    for selection in stack.of_type(BACKUP_SELECTION):
+        if stack.refers_to(selection, "resources", store) or "*" in values_at(selection.props, "resources"):
+            return True
+        for condition in elements(value_at(selection.props, "selectionTags")):
+            key, value = child(condition, "key"), child(condition, "value")
+            if isinstance(tags, Mapping) and isinstance(key, str) and tags.get(key) == value:
+                return True
+    return False
 
 
 def _volume_claims(resource: Resource, stack: Stack) -> list[Finding]:
@@ -264,7 +360,7 @@ def _volume_claims(resource: Resource, stack: Stack) -> list[Finding]:
 def _violation(resource: Resource, kinds: str, problem: str, fix: str, settings: Settings) -> Violation:
     return violation(
         resource,
-        f"{kinds} store can lose its data: {problem}",
+        f"{kinds} can be lost: {problem}",
         f"personal data under {settings.law} must stay available and restorable in its region; an accidental "
         "delete or replacement would destroy it, and restoring from another region is not allowed.",
         fix,

@@ -1,10 +1,16 @@
 """Rule 6, pii-not-public: no PII store is reachable from the internet or from outside its own VPC.
 
-A store's security groups are found by lineage (or id) from its own inputs (`vpcSecurityGroupIds`,
-`securityGroupIds`, `vpcOptions.securityGroupIds`, an EFS file system's mount targets); their ingress rules
-are the groups' inline `ingress` blocks plus every `aws.ec2.SecurityGroupRule` and
-`aws.vpc.SecurityGroupIngressRule` attached to them. A CIDR must lie inside the CIDR blocks of the group's
-VPC, which is found by lineage from the group's `vpcId`: a peered VPC in the other region is outside it.
+A store holds PII when it says so or when lineage says it received PII. Its security groups are found by
+lineage (or any identity, such as a known id) from its own inputs (`vpcSecurityGroupIds`,
+`securityGroupIds`, `vpcOptions.securityGroupIds`, an EFS file system's mount targets); a store that names
+none uses its VPC's default security group. Their ingress rules are the groups' inline `ingress` blocks
+plus every `aws.ec2.SecurityGroupRule` and `aws.vpc.SecurityGroupIngressRule` attached to them, by the
+group's identity or through the store's own outputs. What a rule admits is judged: a CIDR must lie inside
+the CIDR blocks of the group's VPC (a peered VPC in the other region is outside it); a referenced group
+must be this stack's and this account's, and not the group of an internet-facing load balancer; a load
+balancer that targets the store exposes it. Public switches (`publiclyAccessible`, MSK public access,
+Lightsail, Redshift Serverless, OpenSearch without a VPC) and grants to everyone (a bucket policy, a key
+policy, a function URL, ... as `grants` reads them) are violations too.
 """
 
 from __future__ import annotations
@@ -12,7 +18,10 @@ from __future__ import annotations
 import ipaddress
 from typing import Any
 
-from .classification import protected_stores
+from .attributes import account_of
+from .classification import held, protected_stores
+from .grants import public_shares
+from .lineage import Lineage
 from .model import Resource, Stack
 from .settings import Settings
 from .values import UNKNOWN, Unknown, as_bool, child, elements, known_strings, value_at, values_at
@@ -25,6 +34,14 @@ DESCRIPTION = (
 )
 
 SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup"
+DEFAULT_SECURITY_GROUP = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"
+GROUP_TYPES = (SECURITY_GROUP, DEFAULT_SECURITY_GROUP)
+LOAD_BALANCERS = ("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer")
+TARGET_GROUP_ATTACHMENTS = (
+    "aws:lb/targetGroupAttachment:TargetGroupAttachment",
+    "aws:alb/targetGroupAttachment:TargetGroupAttachment",
+)
+LISTENERS = ("aws:lb/listener:Listener", "aws:alb/listener:Listener")
 SECURITY_GROUP_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule"
 INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
 VPC = "aws:ec2/vpc:Vpc"
@@ -50,6 +67,19 @@ SECURITY_GROUP_INPUTS: dict[str, tuple[str, ...]] = {
     "aws:opensearch/domain:Domain": ("vpcOptions.securityGroupIds",),
     "aws:elasticsearch/domain:Domain": ("vpcOptions.securityGroupIds",),
     "aws:msk/cluster:Cluster": ("brokerNodeGroupInfo.securityGroups",),
+    "aws:dax/cluster:Cluster": ("securityGroupIds",),
+    "aws:mq/broker:Broker": ("securityGroups",),
+    "aws:ec2/instance:Instance": ("vpcSecurityGroupIds", "securityGroups"),
+    "aws:ec2/spotInstanceRequest:SpotInstanceRequest": ("vpcSecurityGroupIds", "securityGroups"),
+    "aws:ec2/launchTemplate:LaunchTemplate": ("vpcSecurityGroupIds", "networkInterfaces[].securityGroups"),
+    "aws:fsx/lustreFileSystem:LustreFileSystem": ("securityGroupIds",),
+    "aws:fsx/ontapFileSystem:OntapFileSystem": ("securityGroupIds",),
+    "aws:fsx/openZfsFileSystem:OpenZfsFileSystem": ("securityGroupIds",),
+    "aws:fsx/windowsFileSystem:WindowsFileSystem": ("securityGroupIds",),
+    "aws:docdb/elasticCluster:ElasticCluster": ("vpcSecurityGroupIds",),
+    "aws:timestreaminfluxdb/dbInstance:DbInstance": ("vpcSecurityGroupIds",),
+    "aws:timestreaminfluxdb/dbCluster:DbCluster": ("vpcSecurityGroupIds",),
+    "aws:dms/replicationInstance:ReplicationInstance": ("vpcSecurityGroupIds",),
 }
 """Where each network-attached data store names its security groups, in wire names."""
 
@@ -57,6 +87,11 @@ PUBLICLY_ACCESSIBLE = (
     "aws:rds/instance:Instance",
     "aws:rds/cluster:Cluster",
     "aws:redshift/cluster:Cluster",
+    "aws:dms/replicationInstance:ReplicationInstance",
+    "aws:lightsail/database:Database",
+    "aws:mq/broker:Broker",
+    "aws:timestreaminfluxdb/dbInstance:DbInstance",
+    "aws:timestreaminfluxdb/dbCluster:DbCluster",
 )
 """Types with a `publiclyAccessible` switch that gives them an internet-resolvable, public endpoint."""
 
@@ -68,14 +103,33 @@ _OPEN = (ipaddress.ip_network("0.0.0.0/0"), ipaddress.ip_network("::/0"))
 def check(stack: Stack, settings: Settings) -> list[Violation]:
     """Violations of pii-not-public in a stack."""
     found: list[Violation] = []
-    for resource, protected in protected_stores(stack, settings):
-        kinds = ", ".join(sorted(protected))
-        for problem, fix in problems(resource, stack):
+    lineage = Lineage(stack, settings)
+    protected_by_urn = {}
+    for resource, protected in protected_stores(stack, settings, lineage):
+        protected_by_urn[resource.urn] = protected
+        kinds = held(lineage, resource, protected)
+        for problem, fix in problems(resource, stack, settings.account_ids):
             found.append(_violation(resource, kinds, problem, fix, settings))
+    for share in public_shares(stack, lineage, settings):
+        protected = lineage.classes(share.target) & settings.protected_classifications
+        if protected:
+            target = share.target.resource
+            kinds = held(lineage, target, protected) if target is not None else ", ".join(sorted(protected))
+            found.append(
+                _violation(
+                    share.resource,
+                    kinds,
+                    f"{share.grant} opens {share.target.description} to {share.principal}",
+                    "grant access only to named principals of this deployment's accounts (no `*` without a "
+                    "condition on aws:PrincipalAccount, aws:SourceAccount or aws:SourceVpce), and turn "
+                    "public switches off.",
+                    settings,
+                )
+            )
     return found
 
 
-def problems(store: Resource, stack: Stack) -> list[tuple[str, str]]:
+def problems(store: Resource, stack: Stack, accounts: frozenset[str] = frozenset()) -> list[tuple[str, str]]:
     """What exposes a data store beyond its own VPC, each with how to fix it."""
     found: list[tuple[str, str]] = []
     public = as_bool(child(store.props, "publiclyAccessible"))
@@ -95,7 +149,16 @@ def problems(store: Resource, stack: Stack) -> list[tuple[str, str]]:
         )
     if store.type in S3_BUCKETS:
         found.extend(_bucket_exposure(store, stack))
-    for group in _security_groups(store, stack):
+    if store.type == "aws:msk/cluster:Cluster":
+        public_access = value_at(store.props, "brokerNodeGroupInfo.connectivityInfo.publicAccess.type")
+        if public_access not in (None, "", "DISABLED"):
+            found.append(
+                (f"its brokers have public access ({public_access})", "set publicAccess.type to DISABLED.")
+            )
+    groups = _security_groups(store, stack)
+    if not groups and store.type in SECURITY_GROUP_INPUTS:
+        groups = _default_groups(store, stack)
+    for group in groups:
         if isinstance(group, str):
             found.append(
                 (
@@ -104,8 +167,17 @@ def problems(store: Resource, stack: Stack) -> list[tuple[str, str]]:
                 )
             )
             continue
-        found.extend(_group_exposure(group, stack))
+        found.extend(_group_exposure(group, store, stack, accounts))
+    found.extend(_load_balancer_exposure(store, stack))
     return found
+
+
+def _default_groups(store: Resource, stack: Stack) -> list[Resource | str]:
+    """A store that names no security group is in its VPC's default group, judged as the stack declares it.
+
+    Undeclared, the default group admits only its own members (AWS's default rule), which is not exposure.
+    """
+    return list(stack.of_type(DEFAULT_SECURITY_GROUP))
 
 
 def _security_groups(store: Resource, stack: Stack) -> list[Resource | str]:
@@ -118,13 +190,13 @@ def _security_groups(store: Resource, stack: Stack) -> list[Resource | str]:
         paths = ("securityGroups",)
     for holder in holders:
         for path in paths:
-            found = [d for d in stack.dependencies(holder, path) if d.type == SECURITY_GROUP]
+            found = [d for d in stack.dependencies(holder, path) if d.type in GROUP_TYPES]
             groups.extend(g for g in found if g not in groups)
             for value in values_at(holder.props, path):
                 if isinstance(value, Unknown) and not found:
                     groups.append(f"({path} unknown at preview)")
                 elif isinstance(value, str) and value:
-                    named = [g for g in stack.named(value) if g.type == SECURITY_GROUP]
+                    named = [g for g in stack.named(value) if g.type in GROUP_TYPES]
                     if named:
                         groups.extend(g for g in named if g not in groups)
                     elif not found:
@@ -132,22 +204,65 @@ def _security_groups(store: Resource, stack: Stack) -> list[Resource | str]:
     return groups
 
 
-def _ingress_rules(group: Resource, stack: Stack) -> list[tuple[Resource, Any]]:
-    """Every ingress rule of a security group: inline blocks and separate rule resources."""
+def _ingress_rules(group: Resource, store: Resource, stack: Stack) -> list[tuple[Resource, Any]]:
+    """Every ingress rule of a security group: inline blocks and separate rule resources.
+
+    A separate rule belongs to the group when it names the group (by lineage or identity), or when it was
+    computed from the store's own outputs (`db.vpc_security_group_ids[0]`).
+    """
     rules: list[tuple[Resource, Any]] = [(group, rule) for rule in elements(child(group.props, "ingress"))]
+
+    def attached(rule: Resource) -> bool:
+        return stack.refers_to(rule, "securityGroupId", group) or store in stack.dependencies(
+            rule, "securityGroupId"
+        )
+
     for rule in stack.of_type(SECURITY_GROUP_RULE):
-        if child(rule.props, "type") == "ingress" and stack.refers_to(rule, "securityGroupId", group):
+        if child(rule.props, "type") == "ingress" and attached(rule):
             rules.append((rule, rule.props))
     for rule in stack.of_type(INGRESS_RULE):
-        if stack.refers_to(rule, "securityGroupId", group):
+        if attached(rule):
             rules.append((rule, rule.props))
     return rules
 
 
-def _group_exposure(group: Resource, stack: Stack) -> list[tuple[str, str]]:
+def _internet_facing(balancer: Resource) -> bool:
+    internal = as_bool(child(balancer.props, "internal"))
+    return internal is not True
+
+
+def _referenced_groups(owner: Resource, rule: Any, stack: Stack) -> list[Resource | str]:
+    """The security groups an ingress rule admits: the stack's, or the ids it names that are not."""
+    paths = ("securityGroups", "sourceSecurityGroupId", "referencedSecurityGroupId")
+    found: list[Resource | str] = []
+    for path in paths:
+        values = values_at(rule, path)
+        if not values:
+            continue
+        prop = path if owner.type != SECURITY_GROUP and owner.type != DEFAULT_SECURITY_GROUP else "ingress"
+        dependencies = [d for d in stack.dependencies(owner, prop) if d.type in GROUP_TYPES]
+        for value in values:
+            if isinstance(value, Unknown):
+                found.extend(g for g in dependencies if g not in found)
+            elif isinstance(value, str) and value:
+                named = [g for g in stack.named(value) if g.type in GROUP_TYPES]
+                found.extend(named or [value])
+    return found
+
+
+def _group_exposure(
+    group: Resource, store: Resource, stack: Stack, accounts: frozenset[str]
+) -> list[tuple[str, str]]:
     found = []
     vpc_cidrs = _vpc_cidrs(group, stack)
-    for owner, rule in _ingress_rules(group, stack):
+    balancer_groups = {
+        g.urn: balancer
+        for balancer in stack.of_type(*LOAD_BALANCERS)
+        if _internet_facing(balancer)
+        for g in stack.of_type(*GROUP_TYPES)
+        if stack.refers_to(balancer, "securityGroups", g)
+    }
+    for owner, rule in _ingress_rules(group, store, stack):
         where = f"{owner.label}" if owner is not group else f"an inline ingress rule of {group.label}"
         if isinstance(rule, Unknown):
             found.append((f"{where} is unknown at preview", "declare ingress rules with literal sources."))
@@ -168,6 +283,41 @@ def _group_exposure(group: Resource, stack: Stack) -> list[tuple[str, str]]:
                         "security group, never a CIDR outside the VPC).",
                     )
                 )
+        for admitted in _referenced_groups(owner, rule, stack):
+            if isinstance(admitted, str):
+                account, _, _ = admitted.rpartition("/")
+                if account and account not in accounts:
+                    found.append(
+                        (
+                            f"{where} admits security group {admitted} of account {account}",
+                            "admit only security groups of this deployment's accounts.",
+                        )
+                    )
+                else:
+                    found.append(
+                        (
+                            f"{where} admits security group {admitted}, which is not declared in this stack",
+                            "admit only security groups declared in the stack, whose members it can see.",
+                        )
+                    )
+                continue
+            group_account = account_of(admitted)
+            if group_account is None or (group_account.isdigit() and group_account not in accounts):
+                found.append(
+                    (
+                        f"{where} admits {admitted.label}, in {group_account or 'an untraceable account'}",
+                        "admit only security groups of this deployment's accounts.",
+                    )
+                )
+            balancer = balancer_groups.get(admitted.urn)
+            if balancer is not None:
+                found.append(
+                    (
+                        f"{where} admits {admitted.label}, the group of the internet-facing {balancer.label}",
+                        "admit only the groups of the services that read the store, never a public load "
+                        "balancer's.",
+                    )
+                )
         prefix_lists = known_strings([*values_at(rule, "prefixListIds"), *values_at(rule, "prefixListId")])
         if prefix_lists:
             found.append(
@@ -176,6 +326,32 @@ def _group_exposure(group: Resource, stack: Stack) -> list[tuple[str, str]]:
                     "admit source security groups instead of prefix lists.",
                 )
             )
+    return found
+
+
+def _load_balancer_exposure(store: Resource, stack: Stack) -> list[tuple[str, str]]:
+    """An internet-facing load balancer whose target group targets the store passes the internet to it."""
+    found = []
+    for attachment in stack.of_type(*TARGET_GROUP_ATTACHMENTS):
+        if not stack.refers_to(attachment, "targetId", store):
+            continue
+        for listener in stack.of_type(*LISTENERS):
+            targets = [
+                t
+                for t in stack.dependencies(listener, "defaultActions")
+                if stack.refers_to(attachment, "targetGroupArn", t)
+            ]
+            if not targets:
+                continue
+            for balancer in stack.of_type(*LOAD_BALANCERS):
+                if stack.refers_to(listener, "loadBalancerArn", balancer) and _internet_facing(balancer):
+                    found.append(
+                        (
+                            f"the internet-facing {balancer.label} forwards to it ({attachment.label})",
+                            "remove the target, or make the load balancer internal and admit only this "
+                            "region's services.",
+                        )
+                    )
     return found
 
 
@@ -255,7 +431,7 @@ def _bucket_exposure(bucket: Resource, stack: Stack) -> list[tuple[str, str]]:
 def _violation(resource: Resource, kinds: str, problem: str, fix: str, settings: Settings) -> Violation:
     return violation(
         resource,
-        f"{kinds} store is reachable from outside its own VPC: {problem}",
+        f"{kinds} is reachable from outside its store's own VPC: {problem}",
         f"personal data protected by {settings.law} must be reachable only by this region's services; a "
         "public endpoint or a CIDR outside the VPC (the internet, or a peered VPC in another region) lets it "
         "be read from elsewhere.",

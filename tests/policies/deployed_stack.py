@@ -50,7 +50,7 @@ def use_deployed_mocks() -> None:
     """Make the program runner (which imports its mocks when it runs) use the deployed mocks."""
     from offline_preview import cloud_mocks
 
-    cloud_mocks.PlausibleCloudMocks = DeployedMocks  # type: ignore[misc]
+    cloud_mocks.PlausibleCloudMocks = DeployedMocks  # type: ignore[misc, assignment]
 
 
 def record_deployed(settings: StackSettings) -> list[dict[str, Any]]:

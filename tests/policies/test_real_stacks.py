@@ -64,7 +64,9 @@ def _database(registrations: list[Registration]) -> Registration:
 
 @pytest.mark.parametrize("recording", RECORDINGS)
 @pytest.mark.parametrize(("stack", "config"), [("eu", EU_CONFIG), ("india", INDIA_CONFIG)])
-def test_the_real_stack_has_no_mandatory_violation(stack: str, config: dict[str, Any], recording: str) -> None:
+def test_the_real_stack_has_no_mandatory_violation(
+    stack: str, config: dict[str, Any], recording: str
+) -> None:
     registrations = list(_recorded(stack, recording))
     assert _database(registrations)["inputs"]["tags"]["data-classification"] == "pii"
     mandatory = [d for d in _pack(registrations, config) if d.level == "mandatory"]
