@@ -38,8 +38,8 @@ def test_a_replica_of_a_replica_relabelled_anonymised_still_holds_pii() -> None:
     found = violations([*region.resources, relabelled, abroad], NO_PII)
     assert [d.urn for d in found] == [abroad.urn]
     assert (
-        "aws:rds/instance:Instance 'pii-db' (pii) -> aws:rds/instance:Instance 'reporting' (labelled anonymised)"
-        in found[0].message
+        "aws:rds/instance:Instance 'pii-db' (pii) -> "
+        "aws:rds/instance:Instance 'reporting' (labelled anonymised)" in found[0].message
     )
     assert "ap-south-1" in found[0].message
 
