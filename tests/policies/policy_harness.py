@@ -303,9 +303,8 @@ def _account_of(resource: Res) -> str:
     roles = provider.props.get("assumeRoles") if provider is not None else None
     if isinstance(roles, str):
         roles = json.loads(roles)
-    if roles:
-        return str(roles[-1]["roleArn"].split(":")[4])
-    return ACCOUNT
+    role = roles[-1].get("roleArn", "") if roles else ""
+    return role.split(":")[4] if role.startswith("arn:") else ACCOUNT
 
 
 def computed_outputs(resource: Res) -> dict[str, Any]:

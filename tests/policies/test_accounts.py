@@ -1,0 +1,308 @@
+"""Accounts are traced: a provider's assumed role or allowed account places its resources in that account, a
+key or principal of another account is not this deployment's, and an account that cannot be traced counts
+as foreign. `accountIds` (policies/config/*.json) lists the deployment's accounts."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+from tests.policies.baseline import Region, eu_region
+from tests.policies.copies import OTHER_ACCOUNT, PII, store
+from tests.policies.policy_harness import EU_CONFIG, UNKNOWN, Res, aws_provider, messages, violations
+
+NO_PII = "no-pii-replication"
+ANONYMISED_ONLY = "anonymised-only-replication"
+OWN = "123456789012"
+
+
+def _provider_in(account: str | None, how: str = "assumeRoles") -> Res:
+    provider = aws_provider("audit")
+    if how == "assumeRoles":
+        role = UNKNOWN if account is None else f"arn:aws:iam::{account}:role/deployer"
+        provider.props["assumeRoles"] = json.dumps([{"roleArn": role, "sessionName": "pulumi"}])
+    else:
+        provider.props["allowedAccountIds"] = json.dumps([account])
+    return provider
+
+
+def _replica_in(region: Region, provider: Res) -> Res:
+    return Res(
+        "aws:rds/instance:Instance",
+        "audit-replica",
+        {"replicateSourceDb": UNKNOWN, "tags": PII},
+        provider,
+        deps={"replicateSourceDb": [region.database]},
+    )
+
+
+def test_the_baseline_shares_nothing() -> None:
+    region = eu_region()
+    assert violations(region.resources, NO_PII) == []
+    assert violations(region.resources, ANONYMISED_ONLY) == []
+
+
+def test_a_replica_through_a_provider_that_assumes_a_role_in_another_account_is_a_cross_account_copy() -> (
+    None
+):
+    region = eu_region()
+    replica = _replica_in(region, _provider_in(OTHER_ACCOUNT))
+    found = violations([*region.resources, replica], NO_PII)
+    assert [d.urn for d in found] == [replica.urn]
+    assert f"into account {OTHER_ACCOUNT}" in found[0].message
+
+
+def test_a_provider_limited_to_another_account_places_its_resources_there() -> None:
+    region = eu_region()
+    replica = _replica_in(region, _provider_in(OTHER_ACCOUNT, "allowedAccountIds"))
+    assert [d.urn for d in violations([*region.resources, replica], NO_PII)] == [replica.urn]
+
+
+def test_an_account_that_cannot_be_traced_counts_as_foreign() -> None:
+    region = eu_region()
+    replica = _replica_in(region, _provider_in(None))
+    found = violations([*region.resources, replica], NO_PII)
+    assert [d.urn for d in found] == [replica.urn]
+    assert "account that cannot be traced" in found[0].message
+
+
+def test_a_provider_in_one_of_the_deployments_accounts_stays_inside() -> None:
+    region = eu_region()
+    replica = _replica_in(region, _provider_in(OWN))
+    assert violations([*region.resources, replica], NO_PII) == []
+    config = copy.deepcopy(EU_CONFIG)
+    config[NO_PII]["accountIds"] = []
+    assert violations([*region.resources, replica], NO_PII, config) != []
+
+
+def test_a_kms_key_of_another_account_is_not_the_stacks_key() -> None:
+    region = eu_region()
+    region.database.props["kmsKeyId"] = (
+        f"arn:aws:kms:eu-west-1:{OTHER_ACCOUNT}:key/0b7c1f6e-2f43-4b1d-9b35-1d7b0c2a5e11"
+    )
+    region.database.deps.pop("kmsKeyId")
+    found = violations(region.resources, "pii-encryption")
+    assert [d.urn for d in found] == [region.database.urn]
+    assert f"a key of account {OTHER_ACCOUNT}" in found[0].message
+
+
+def test_a_key_declared_through_a_provider_in_another_account_is_not_the_stacks_key() -> None:
+    region = eu_region()
+    region.key.provider = _provider_in(OTHER_ACCOUNT)
+    found = violations(region.resources, "pii-encryption")
+    assert found and f"account {OTHER_ACCOUNT}" in messages(found)
+
+
+def _bucket_with_policy(region: Region, statement: dict[str, object]) -> tuple[Res, Res]:
+    bucket = store(region, "aws:s3/bucket:Bucket", "documents", {"bucket": "documents-eu"})
+    policy = Res(
+        "aws:s3/bucketPolicy:BucketPolicy",
+        "documents-policy",
+        {"bucket": UNKNOWN, "policy": json.dumps({"Version": "2012-10-17", "Statement": [statement]})},
+        region.provider,
+        deps={"bucket": [bucket]},
+    )
+    return bucket, policy
+
+
+def test_a_bucket_policy_that_grants_another_account_shares_pii() -> None:
+    region = eu_region()
+    _, policy = _bucket_with_policy(
+        region,
+        {
+            "Effect": "Allow",
+            "Principal": {"AWS": f"arn:aws:iam::{OTHER_ACCOUNT}:root"},
+            "Action": "s3:GetObject",
+            "Resource": "arn:aws:s3:::documents-eu/*",
+        },
+    )
+    found = violations([*region.resources, *_with(policy)], NO_PII)
+    assert [d.urn for d in found] == [policy.urn]
+    assert f"with account {OTHER_ACCOUNT}" in found[0].message
+
+
+def test_a_bucket_policy_for_this_account_only_shares_nothing() -> None:
+    region = eu_region()
+    _, policy = _bucket_with_policy(
+        region,
+        {
+            "Effect": "Allow",
+            "Principal": {"AWS": f"arn:aws:iam::{OWN}:root"},
+            "Action": "s3:*",
+            "Resource": "*",
+        },
+    )
+    assert violations([*region.resources, *_with(policy)], NO_PII) == []
+
+
+def test_everyone_restricted_by_a_principal_account_condition_is_this_account() -> None:
+    region = eu_region()
+    _, policy = _bucket_with_policy(
+        region,
+        {
+            "Effect": "Allow",
+            "Principal": "*",
+            "Action": "s3:GetObject",
+            "Resource": "*",
+            "Condition": {"StringEquals": {"aws:PrincipalAccount": OWN}},
+        },
+    )
+    resources = [*region.resources, *_with(policy)]
+    assert violations(resources, NO_PII) == []
+    assert [d for d in violations(resources, "pii-not-public") if d.urn == policy.urn] == []
+
+
+def test_a_bucket_policy_for_everyone_makes_pii_public() -> None:
+    region = eu_region()
+    _, policy = _bucket_with_policy(
+        region, {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"}
+    )
+    found = [
+        d for d in violations([*region.resources, *_with(policy)], "pii-not-public") if d.urn == policy.urn
+    ]
+    assert found and "everyone" in found[0].message
+
+
+def test_a_key_policy_that_lets_another_account_decrypt_shares_the_pii_it_protects() -> None:
+    region = eu_region()
+    region.key.props["policy"] = json.dumps(
+        {
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {"AWS": f"arn:aws:iam::{OWN}:root"},
+                    "Action": "kms:*",
+                    "Resource": "*",
+                },
+                {
+                    "Effect": "Allow",
+                    "Principal": {"AWS": [f"arn:aws:iam::{OTHER_ACCOUNT}:root"]},
+                    "Action": ["kms:Decrypt", "kms:CreateGrant"],
+                    "Resource": "*",
+                },
+            ]
+        }
+    )
+    found = violations(region.resources, NO_PII)
+    assert [d.urn for d in found] == [region.key.urn]
+    assert f"account {OTHER_ACCOUNT}" in found[0].message
+
+
+def _shared_cluster(region: Region, principal: str) -> tuple[Res, list[Res]]:
+    cluster = store(region, "aws:rds/cluster:Cluster", "aurora", {"engine": "aurora-postgresql"})
+    share = Res("aws:ram/resourceShare:ResourceShare", "aurora-share", {"name": "aurora"}, region.provider)
+    association = Res(
+        "aws:ram/resourceAssociation:ResourceAssociation",
+        "aurora-association",
+        {"resourceArn": UNKNOWN, "resourceShareArn": UNKNOWN},
+        region.provider,
+        deps={"resourceArn": [cluster], "resourceShareArn": [share]},
+    )
+    principal_association = Res(
+        "aws:ram/principalAssociation:PrincipalAssociation",
+        "aurora-principal",
+        {"principal": principal, "resourceShareArn": UNKNOWN},
+        region.provider,
+        deps={"resourceShareArn": [share]},
+    )
+    return association, [cluster, share, association, principal_association]
+
+
+def test_a_resource_share_with_another_account_shares_pii() -> None:
+    region = eu_region()
+    association, extra = _shared_cluster(region, OTHER_ACCOUNT)
+    found = violations([*region.resources, *extra], NO_PII)
+    assert association.urn in [d.urn for d in found]
+
+
+def test_a_resource_share_within_the_deployment_shares_nothing() -> None:
+    region = eu_region()
+    _, extra = _shared_cluster(region, OWN)
+    assert violations([*region.resources, *extra], NO_PII) == []
+
+
+def test_a_role_another_account_may_assume_shares_what_its_policies_reach() -> None:
+    region = eu_region()
+    bucket = store(region, "aws:s3/bucket:Bucket", "documents", {"bucket": "documents-eu"})
+    role = Res(
+        "aws:iam/role:Role",
+        "partner",
+        {
+            "assumeRolePolicy": json.dumps(
+                {
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Principal": {"AWS": f"arn:aws:iam::{OTHER_ACCOUNT}:root"},
+                            "Action": "sts:AssumeRole",
+                        }
+                    ]
+                }
+            )
+        },
+        region.provider,
+    )
+    policy = Res(
+        "aws:iam/rolePolicy:RolePolicy",
+        "partner-read",
+        {
+            "role": UNKNOWN,
+            "policy": json.dumps(
+                {
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Action": "s3:GetObject",
+                            "Resource": "arn:aws:s3:::documents-eu/*",
+                        }
+                    ]
+                }
+            ),
+        },
+        region.provider,
+        deps={"role": [role]},
+    )
+    found = violations([*region.resources, bucket, role, policy], NO_PII)
+    assert [d.urn for d in found] == [role.urn]
+    assert "aws:s3/bucket:Bucket 'documents'" in found[0].message
+
+
+def test_a_queue_policy_for_everyone_makes_a_pii_queue_public() -> None:
+    region = eu_region()
+    queue = store(region, "aws:sqs/queue:Queue", "signups", {"name": "signups", "kmsMasterKeyId": UNKNOWN})
+    queue.deps["kmsMasterKeyId"] = [region.key]
+    policy = Res(
+        "aws:sqs/queuePolicy:QueuePolicy",
+        "signups-policy",
+        {
+            "queueUrl": UNKNOWN,
+            "policy": json.dumps(
+                {"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "sqs:ReceiveMessage"}]}
+            ),
+        },
+        region.provider,
+        deps={"queueUrl": [queue]},
+    )
+    found = violations([*region.resources, queue, policy], "pii-not-public")
+    assert policy.urn in [d.urn for d in found]
+
+
+def test_a_snapshot_shared_with_all_accounts_is_public() -> None:
+    region = eu_region()
+    snapshot = Res(
+        "aws:rds/snapshot:Snapshot",
+        "shared",
+        {
+            "dbInstanceIdentifier": UNKNOWN,
+            "dbSnapshotIdentifier": "shared",
+            "sharedAccounts": ["all"],
+            "tags": PII,
+        },
+        region.provider,
+        deps={"dbInstanceIdentifier": [region.database]},
+    )
+    assert snapshot.urn in [d.urn for d in violations([*region.resources, snapshot], NO_PII)]
+
+
+def _with(policy: Res) -> list[Res]:
+    return [*policy.deps.get("bucket", []), policy]
