@@ -50,6 +50,7 @@ MOUNT_TARGET = "aws:efs/mountTarget:MountTarget"
 CLUSTER_INSTANCE = "aws:rds/clusterInstance:ClusterInstance"
 S3_BUCKETS = ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2")
 PUBLIC_ACCESS_BLOCK = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
+ACCOUNT_PUBLIC_ACCESS_BLOCK = "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock"
 BUCKET_ACLS = ("aws:s3/bucketAcl:BucketAcl", "aws:s3/bucketAclV2:BucketAclV2")
 PUBLIC_ACLS = frozenset({"public-read", "public-read-write", "authenticated-read"})
 PUBLIC_ACCESS_FLAGS = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
@@ -403,6 +404,14 @@ def _cidr_problem(cidr: Any, vpc_cidrs: list[Any]) -> str | None:
 def _bucket_exposure(bucket: Resource, stack: Stack) -> list[tuple[str, str]]:
     found = []
     blocks = [b for b in stack.of_type(PUBLIC_ACCESS_BLOCK) if stack.refers_to(b, "bucket", bucket)]
+    account_blocks = [
+        b
+        for b in stack.of_type(ACCOUNT_PUBLIC_ACCESS_BLOCK)
+        if all(as_bool(child(b.props, flag)) is True for flag in PUBLIC_ACCESS_FLAGS)
+    ]
+    if account_blocks:
+        # The account's block overrides every bucket's settings and ACLs: a bucket-level one adds nothing.
+        return found
     if not blocks:
         found.append(
             (
