@@ -183,3 +183,43 @@ def _violation(resource: Resource, problem: str, kind: str, settings: Settings) 
         f"(pii for personal data, anonymised only for data with identifiers removed); for instances, on "
         "their volumes (volume_tags, or a launch template's volume tag specification).",
     )
+
+
+STORAGE_CLASSES = (
+    "kubernetes:storage.k8s.io/v1:StorageClass",
+    "kubernetes:storage.k8s.io/v1beta1:StorageClass",
+)
+DEFAULT_CLASS_ANNOTATIONS = (
+    "storageclass.kubernetes.io/is-default-class",
+    "storageclass.beta.kubernetes.io/is-default-class",
+)
+"""The annotations that make a StorageClass the one a claim without `storageClassName` gets."""
+
+
+def claim_specs(resource: Resource) -> list[Any]:
+    """The volume claim specs of a Kubernetes object: a claim's own, or a StatefulSet's templates'."""
+    if resource.type.endswith(":StatefulSet"):
+        return [child(t, "spec") for t in elements(value_at(resource.props, "spec.volumeClaimTemplates"))]
+    return [child(resource.props, "spec")]
+
+
+def storage_classes(spec: Any, resource: Resource, stack: Stack) -> tuple[list[Resource], str]:
+    """The stack's StorageClasses a claim spec uses, and how it names its class (for messages).
+
+    A claim that names none gets its cluster's default class: the one annotated is-default-class.
+    """
+    name = child(spec, "storageClassName")
+    classes = [c for c in stack.of_type(*STORAGE_CLASSES) if c.provider_urn == resource.provider_urn]
+    if isinstance(name, str):
+        return [c for c in classes if value_at(c.props, "metadata.name") == name], name
+    if isinstance(name, Unknown):
+        return [c for c in stack.dependencies(resource, "spec") if c.type in STORAGE_CLASSES], "(unknown)"
+    defaults = [
+        c
+        for c in classes
+        if any(
+            str(child(child(child(c.props, "metadata"), "annotations"), key)).lower() == "true"
+            for key in DEFAULT_CLASS_ANNOTATIONS
+        )
+    ]
+    return defaults, "(the cluster's default)"

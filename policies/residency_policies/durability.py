@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from .attributes import STATEFUL_SET, effective_tags
-from .classification import held, protected_stores
+from .attributes import effective_tags
+from .classification import claim_specs, held, protected_stores, storage_classes
 from .lineage import Lineage
 from .model import Resource, Stack
 from .settings import Settings
@@ -250,7 +250,9 @@ def problems(resource: Resource, stack: Stack, settings: Settings) -> list[Findi
         found.extend(_bucket(resource, stack, settings))
     if resource.type == "aws:efs/fileSystem:FileSystem":
         found.extend(_file_system(resource, stack))
-    if resource.type in (PERSISTENT_VOLUME_CLAIM, STATEFUL_SET):
+    if resource.type.startswith("kubernetes:") and (
+        resource.type.endswith(":StatefulSet") or "PersistentVolumeClaim" in resource.type
+    ):
         found.extend(_volume_claims(resource, stack))
     return found
 
@@ -320,7 +322,7 @@ def _backed_up(store: Resource, stack: Stack) -> bool:
 def _volume_claims(resource: Resource, stack: Stack) -> list[Finding]:
     """Kubernetes volumes survive their claim only when their StorageClass retains them."""
     found: list[Finding] = []
-    if resource.type == STATEFUL_SET:
+    if resource.type.endswith(":StatefulSet"):
         when_deleted = value_at(resource.props, "spec.persistentVolumeClaimRetentionPolicy.whenDeleted")
         if when_deleted == "Delete" or isinstance(when_deleted, Unknown):
             found.append(
@@ -329,16 +331,8 @@ def _volume_claims(resource: Resource, stack: Stack) -> list[Finding]:
                     "set whenDeleted to Retain.",
                 )
             )
-        specs = [child(t, "spec") for t in elements(value_at(resource.props, "spec.volumeClaimTemplates"))]
-    else:
-        specs = [child(resource.props, "spec")]
-    classes = stack.of_type(STORAGE_CLASS)
-    for spec in specs:
-        name = child(spec, "storageClassName")
-        if isinstance(name, str):
-            matching = [c for c in classes if value_at(c.props, "metadata.name") == name]
-        else:
-            matching = [c for c in stack.dependencies(resource, "spec") if c.type == STORAGE_CLASS]
+    for spec in claim_specs(resource):
+        matching, _ = storage_classes(spec, resource, stack)
         if not matching:
             found.append(
                 (

@@ -13,12 +13,12 @@ from typing import Any
 
 from residency_facts import LAUNCHING_TYPES
 
-from .attributes import STACK_ACCOUNT, STATEFUL_SET, account_of, effective_region, parse_arn
-from .classification import held, launch_templates, protected_stores
+from .attributes import STACK_ACCOUNT, account_of, effective_region, parse_arn
+from .classification import claim_specs, held, launch_templates, protected_stores, storage_classes
 from .lineage import KMS_KEY_TYPES, Lineage
 from .model import Resource, Stack
 from .settings import Settings
-from .values import Unknown, as_bool, child, elements, is_set, known_strings, value_at, values_at
+from .values import Unknown, as_bool, child, is_set, known_strings, value_at, values_at
 from .violations import Violation, violation
 
 NAME = "pii-encryption"
@@ -28,6 +28,8 @@ DESCRIPTION = (
 
 KMS_ALIAS = "aws:kms/alias:Alias"
 AMI_COPY = "aws:ec2/amiCopy:AmiCopy"
+FIREHOSE = "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream"
+FIREHOSE_SOURCES = ("kinesisSourceConfiguration", "mskSourceConfiguration")
 _ACCOUNTS: ContextVar[frozenset[str]] = ContextVar("accounts", default=frozenset())
 """The deployment's accounts, for the key checks (a key in another account is not the stack's key)."""
 STORAGE_CLASS = "kubernetes:storage.k8s.io/v1:StorageClass"
@@ -320,6 +322,10 @@ def problems(resource: Resource, stack: Stack, accounts: frozenset[str] = frozen
     spec = AT_REST.get(resource.type)
     if spec is None:
         return ["the pack does not know how this type is encrypted with a customer-managed key"]
+    if resource.type == FIREHOSE and any(is_set(value_at(resource.props, p)) for p in FIREHOSE_SOURCES):
+        # AWS allows a customer key only for Direct PUT streams; a stream that reads a Kinesis stream or an
+        # MSK cluster keeps records encrypted as its source does, which the rule checks on the source.
+        return []
     if spec.keeps_source_key and not is_set(value_at(resource.props, spec.keys[0])):
         destination = value_at(resource.props, "destinationRegion")
         if destination in (None, "") or destination == region:
@@ -496,25 +502,11 @@ def _bucket_problems(bucket: Resource, stack: Stack, region: Any) -> list[str]:
 
 def _volume_claim_problems(resource: Resource, stack: Stack) -> list[str]:
     """A Kubernetes volume claim is encrypted by its StorageClass: encrypted EBS with an in-region key."""
-    if resource.type == STATEFUL_SET:
-        specs = [child(t, "spec") for t in elements(value_at(resource.props, "spec.volumeClaimTemplates"))]
-    else:
-        specs = [child(resource.props, "spec")]
-    classes = stack.of_type(STORAGE_CLASS)
     found = []
-    for spec in specs:
-        name = child(spec, "storageClassName")
-        if isinstance(name, str):
-            matching = [c for c in classes if value_at(c.props, "metadata.name") == name]
-        elif isinstance(name, Unknown):
-            matching = [c for c in stack.dependencies(resource, "spec") if c.type == STORAGE_CLASS]
-        else:
-            found.append("it uses the cluster's default StorageClass, whose encryption the stack cannot show")
-            continue
+    for spec in claim_specs(resource):
+        matching, name = storage_classes(spec, resource, stack)
         if not matching:
-            found.append(
-                f"its StorageClass {name if isinstance(name, str) else '(unknown)'} is not in this stack"
-            )
+            found.append(f"its StorageClass {name} is not in this stack, so its encryption cannot be shown")
         for storage_class in matching:
             found.extend(_storage_class_problems(storage_class, stack, resource))
     return found

@@ -402,7 +402,7 @@ def _cidr_problem(cidr: Any, vpc_cidrs: list[Any]) -> str | None:
 
 
 def _bucket_exposure(bucket: Resource, stack: Stack) -> list[tuple[str, str]]:
-    found = []
+    found: list[tuple[str, str]] = []
     blocks = [b for b in stack.of_type(PUBLIC_ACCESS_BLOCK) if stack.refers_to(b, "bucket", bucket)]
     account_blocks = [
         b

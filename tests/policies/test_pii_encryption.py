@@ -153,12 +153,14 @@ def test_pii_volumes_in_kubernetes_need_an_encrypted_storage_class_with_the_stac
     assert 'does not set parameters.encrypted to "true"' in messages(violations(region.resources, POLICY))
 
 
-def test_pii_volumes_on_the_default_storage_class_are_blocked() -> None:
+def test_pii_volumes_on_a_default_storage_class_the_stack_does_not_declare_are_blocked() -> None:
     region = eu_region()
     template = region.telemetry.props["spec"]["volumeClaimTemplates"][0]
     template["metadata"]["labels"]["data-classification"] = "pii"
     del template["spec"]["storageClassName"]
-    assert "default StorageClass" in messages(violations(region.resources, POLICY))
+    assert "StorageClass (the cluster's default) is not in this stack" in messages(
+        violations(region.resources, POLICY)
+    )
 
 
 def test_protected_classifications_come_from_config() -> None:

@@ -1,0 +1,250 @@
+"""Compliant patterns the review found refused: each is a change to the compliant baseline that breaks no
+rule, in a first preview and in a preview of the deployed stack."""
+
+from __future__ import annotations
+
+from tests.policies.baseline import Region, eu_region
+from tests.policies.copies import COPIES, PII, mumbai, store
+from tests.policies.policy_harness import RULES, UNKNOWN, Diagnostic, Res, messages, run_pack
+
+ANONYMISED = {"data-classification": "anonymised"}
+
+
+def _mandatory(resources: list[Res]) -> list[Diagnostic]:
+    return [d for d in run_pack(resources) if d.level == "mandatory" and d.policy in RULES]
+
+
+def test_the_baseline_breaks_no_rule() -> None:
+    assert _mandatory(eu_region().resources) == []
+
+
+def test_a_same_region_rds_snapshot_copy_keeps_its_sources_key() -> None:
+    region = eu_region()
+    copy, extra = COPIES["snapshot_copy_in_another_region"](region)
+    copy.provider = region.provider
+    for resource in extra:
+        resource.protect = True
+    found = _mandatory([*region.resources, *extra])
+    assert found == [], messages(found)
+
+
+def test_a_same_region_rds_snapshot_copy_with_a_key_of_its_own_is_checked() -> None:
+    region = eu_region()
+    copy, extra = COPIES["snapshot_copy_in_another_region"](region)
+    copy.provider = region.provider
+    copy.props["kmsKeyId"] = "alias/aws/rds"
+    for resource in extra:
+        resource.protect = True
+    assert "AWS-managed key" in messages(_mandatory([*region.resources, *extra]))
+
+
+def _firehose_from_stream(region: Region) -> list[Res]:
+    stream = store(
+        region,
+        "aws:kinesis/stream:Stream",
+        "events",
+        {"name": "events", "encryptionType": "KMS", "kmsKeyId": UNKNOWN},
+    )
+    stream.deps["kmsKeyId"] = [region.key]
+    landing = store(region, "aws:s3/bucket:Bucket", "landing", {"bucket": "landing-eu"})
+    landing.protect = True
+    encryption = Res(
+        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+        "landing-encryption",
+        {
+            "bucket": UNKNOWN,
+            "rules": [
+                {"applyServerSideEncryptionByDefault": {"sseAlgorithm": "aws:kms", "kmsMasterKeyId": UNKNOWN}}
+            ],
+        },
+        region.provider,
+        deps={"bucket": [landing], "rules": [region.key]},
+    )
+    block = Res(
+        "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+        "landing-block",
+        {
+            "bucket": UNKNOWN,
+            "blockPublicAcls": True,
+            "blockPublicPolicy": True,
+            "ignorePublicAcls": True,
+            "restrictPublicBuckets": True,
+        },
+        region.provider,
+        deps={"bucket": [landing]},
+    )
+    versioning = Res(
+        "aws:s3/bucketVersioning:BucketVersioning",
+        "landing-versioning",
+        {"bucket": UNKNOWN, "versioningConfiguration": {"status": "Enabled"}},
+        region.provider,
+        deps={"bucket": [landing]},
+    )
+    firehose = Res(
+        "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream",
+        "events-delivery",
+        {
+            "destination": "extended_s3",
+            "kinesisSourceConfiguration": {"kinesisStreamArn": UNKNOWN, "roleArn": UNKNOWN},
+            "extendedS3Configuration": {"bucketArn": UNKNOWN, "roleArn": UNKNOWN, "kmsKeyArn": UNKNOWN},
+            "tags": PII,
+        },
+        region.provider,
+        deps={"kinesisSourceConfiguration": [stream], "extendedS3Configuration": [landing, region.key]},
+    )
+    return [stream, landing, encryption, block, versioning, firehose]
+
+
+def test_a_firehose_reading_a_stream_needs_no_server_side_key_of_its_own() -> None:
+    region = eu_region()
+    found = _mandatory([*region.resources, *_firehose_from_stream(region)])
+    assert found == [], messages(found)
+
+
+def test_a_direct_put_firehose_of_pii_still_needs_a_customer_key() -> None:
+    region = eu_region()
+    extra = _firehose_from_stream(region)
+    firehose = extra[-1]
+    firehose.props.pop("kinesisSourceConfiguration")
+    firehose.deps.pop("kinesisSourceConfiguration")
+    assert "serverSideEncryption" in messages(
+        [d for d in _mandatory([*region.resources, *extra]) if d.urn == firehose.urn]
+    )
+
+
+def test_a_claim_on_the_stacks_default_storage_class_is_judged_by_that_class() -> None:
+    region = eu_region()
+    region.storage_class.props["metadata"]["annotations"] = {
+        "storageclass.kubernetes.io/is-default-class": "true"
+    }
+    claim = Res(
+        "kubernetes:core/v1:PersistentVolumeClaim",
+        "uploads",
+        {
+            "metadata": {"namespace": "microservices", "labels": dict(PII)},
+            "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "10Gi"}}},
+        },
+        region.kubernetes,
+        protect=True,
+    )
+    found = _mandatory([*region.resources, claim])
+    assert found == [], messages(found)
+    region.storage_class.props["reclaimPolicy"] = "Delete"
+    assert "deletes volumes when their claim is deleted" in messages(_mandatory([*region.resources, claim]))
+
+
+def test_an_efs_file_system_covered_by_an_aws_backup_selection_has_backups() -> None:
+    region = eu_region()
+    file_system = store(
+        region, "aws:efs/fileSystem:FileSystem", "documents", {"encrypted": True, "kmsKeyId": UNKNOWN}
+    )
+    file_system.deps["kmsKeyId"] = [region.key]
+    file_system.protect = True
+    vault = store(region, "aws:backup/vault:Vault", "vault", {"name": "vault", "kmsKeyArn": UNKNOWN})
+    vault.deps["kmsKeyArn"] = [region.key]
+    vault.protect = True
+    plan = Res(
+        "aws:backup/plan:Plan",
+        "daily",
+        {
+            "name": "daily",
+            "rules": [{"ruleName": "daily", "targetVaultName": UNKNOWN, "lifecycle": {"deleteAfter": 35}}],
+        },
+        region.provider,
+        deps={"rules": [vault]},
+    )
+    selection = Res(
+        "aws:backup/selection:Selection",
+        "documents",
+        {
+            "planId": UNKNOWN,
+            "resources": [UNKNOWN],
+            "iamRoleArn": "arn:aws:iam::123456789012:role/backup",
+            "name": "docs",
+        },
+        region.provider,
+        deps={"planId": [plan], "resources": [file_system]},
+    )
+    resources = [*region.resources, file_system, vault, plan, selection]
+    assert [d for d in _mandatory(resources) if d.policy == "pii-no-data-loss"] == []
+    assert "automatic backups are off" in messages(_mandatory([*region.resources, file_system, vault]))
+
+
+def _anonymised_replication(region: Region, type_: str) -> list[Res]:
+    if type_ == "s3":
+        source = store(region, "aws:s3/bucket:Bucket", "aggregates", {"bucket": "aggregates-eu"}, ANONYMISED)
+        destination = Res(
+            "aws:s3/bucket:Bucket",
+            "aggregates-mumbai",
+            {"bucket": "aggregates-in", "tags": ANONYMISED},
+            mumbai(),
+        )
+        replication = Res(
+            "aws:s3/bucketReplicationConfig:BucketReplicationConfig",
+            "aggregates",
+            {
+                "bucket": UNKNOWN,
+                "role": "arn:aws:iam::123456789012:role/replication",
+                "rules": [{"status": "Enabled", "destination": {"bucket": UNKNOWN}}],
+            },
+            region.provider,
+            deps={"bucket": [source], "rules": [destination]},
+        )
+        return [source, destination, replication]
+    source = store(region, "aws:efs/fileSystem:FileSystem", "aggregates", {"encrypted": True}, ANONYMISED)
+    replication = Res(
+        "aws:efs/replicationConfiguration:ReplicationConfiguration",
+        "aggregates",
+        {"sourceFileSystemId": UNKNOWN, "destination": {"region": "ap-south-1"}},
+        region.provider,
+        deps={"sourceFileSystemId": [source]},
+    )
+    return [source, replication]
+
+
+def test_an_anonymised_s3_replication_to_india_is_allowed_whether_ids_are_known_or_not() -> None:
+    region = eu_region()
+    resources = [*region.resources, *_anonymised_replication(region, "s3")]
+    replication_rules = [d for d in _mandatory(resources) if "replication" in d.policy]
+    assert replication_rules == [], messages(replication_rules)
+
+
+def test_an_anonymised_efs_replication_to_india_is_allowed_whether_ids_are_known_or_not() -> None:
+    region = eu_region()
+    resources = [*region.resources, *_anonymised_replication(region, "efs")]
+    replication_rules = [d for d in _mandatory(resources) if "replication" in d.policy]
+    assert replication_rules == [], messages(replication_rules)
+
+
+def test_a_literal_that_names_a_dependency_by_its_known_id_is_that_dependency() -> None:
+    region = eu_region()
+    extra = _anonymised_replication(region, "efs")
+    source, replication = extra
+    replication.props["sourceFileSystemId"] = "fs-0123456789abcdef0"
+    source.props["id"] = "fs-0123456789abcdef0"
+    resources = [*region.resources, *extra]
+    assert [d for d in _mandatory(resources) if "replication" in d.policy] == []
+    source.props["tags"] = dict(PII)
+    assert "no-pii-replication" in {d.policy for d in _mandatory(resources)}
+
+
+def test_a_property_dependency_wins_over_what_its_literal_value_might_also_name() -> None:
+    region = eu_region()
+    anonymised = store(region, "aws:rds/instance:Instance", "reports", {"identifier": "reports"}, ANONYMISED)
+    namesake = Res(
+        "aws:rds/snapshot:Snapshot",
+        "reports",
+        {"dbSnapshotIdentifier": "reports", "tags": PII},
+        region.provider,
+    )
+    replica = Res(
+        "aws:rds/instance:Instance",
+        "reports-mumbai",
+        {"replicateSourceDb": "reports", "tags": ANONYMISED},
+        mumbai(),
+        deps={"replicateSourceDb": [anonymised]},
+    )
+    resources = [*region.resources, anonymised, namesake, replica]
+    assert [d for d in _mandatory(resources) if "replication" in d.policy] == []
+    replica.deps.pop("replicateSourceDb")
+    assert "no-pii-replication" in {d.policy for d in _mandatory(resources)}
