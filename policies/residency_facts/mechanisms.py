@@ -74,6 +74,10 @@ class CopyMechanism:
     """The resource runs code with what it is configured with: only references to personal data or telemetry
     and to places in another region or account are judged (what the code does is out of reach)."""
 
+    serves_applications: bool = False
+    """Its sources may be applications (a load balancer, an API, a custom domain): what an application serves
+    is application code, out of reach; only sources that hold data (a bucket, a container) are judged."""
+
 
 def _references(moves: str, lands_in_itself: bool = True) -> CopyMechanism:
     """A service that moves data between everything it is configured with, and its own data."""
@@ -762,15 +766,17 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
     "aws:cloudfront/distribution:Distribution": (
         CopyMechanism(
             "a CloudFront distribution (edge caches worldwide)",
-            sources=("origins[].domainName", "origins[].originId"),
+            sources=("origins[].domainName",),
             spans_regions=True,
             lands_in_own_region=False,
+            serves_applications=True,
         ),
         CopyMechanism(
             "CloudFront access logging",
             sources=(SELF,),
             destinations=("loggingConfig.bucket",),
             global_names=("loggingConfig.bucket",),
+            active_when=("loggingConfig.bucket",),
             lands_in_own_region=False,
         ),
     ),
@@ -780,6 +786,7 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
             sources=("origins[].domainName",),
             spans_regions=True,
             lands_in_own_region=False,
+            serves_applications=True,
         ),
     ),
     "aws:cloudfront/distributionTenant:DistributionTenant": (
@@ -803,6 +810,7 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
             source_regions=("origin.regionName",),
             spans_regions=True,
             lands_in_own_region=False,
+            serves_applications=True,
         ),
     ),
     # S3 copies besides replication.
@@ -1312,6 +1320,7 @@ KUBERNETES_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
             "a Velero backup of namespaces",
             sources=("spec.includedNamespaces",),
             destinations=("spec.storageLocation",),
+            active_when=(SELF,),
             lands_in_own_region=False,
         ),
     ),
@@ -1320,6 +1329,7 @@ KUBERNETES_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
             "scheduled Velero backups of namespaces",
             sources=("spec.template.includedNamespaces",),
             destinations=("spec.template.storageLocation",),
+            active_when=(SELF,),
             lands_in_own_region=False,
         ),
     ),

@@ -238,7 +238,9 @@ class Lineage:
         for resource in stack.resources:
             for mechanism in mechanisms_of(resource.type):
                 if self._active(resource, mechanism):
-                    self.movements.append(self._movement(resource, mechanism))
+                    movement = self._movement(resource, mechanism)
+                    if movement.sources:
+                        self.movements.append(movement)
         self._effective: dict[str, frozenset[str]] = {}
         self._origin: dict[tuple[str, str], tuple[str, Movement]] = {}
         self._propagate()
@@ -358,6 +360,11 @@ class Lineage:
         own = self.own_region(resource)
         code = mechanism.runs_code
         sources = self._sources(resource, mechanism, own)
+        if mechanism.serves_applications:
+            # An origin that holds no data is an application; only data stores' and AWS hosts' content counts.
+            sources = [s for s in sources if s.resource is not None or "amazonaws.com" in s.description]
+            if not sources:
+                return Movement(resource, mechanism, [], [])
         if not sources and not code:
             sources = [untraceable(f"the data {mechanism.moves} reads (no source can be traced)")]
         destinations: list[Location] = []
@@ -378,6 +385,9 @@ class Lineage:
             destinations.append(
                 Location(f"{resource.label} itself", own, account_of(resource), resource=resource)
             )
+        if ANY in mechanism.destinations and not destinations and not mechanism.spans_regions:
+            # A service configured with no place to deliver to delivers nothing.
+            return Movement(resource, mechanism, [], [])
         if mechanism.spans_regions:
             destinations.append(untraceable(f"every region {mechanism.moves} spans"))
         if not destinations and not code:

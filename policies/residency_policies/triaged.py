@@ -10,14 +10,16 @@ a resource that holds personal data or telemetry, or declare such data themselve
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Mapping
 
 from residency_facts import CLASSIFICATION_TAG, Category
 
 from .lineage import Lineage, Location
 from .model import Resource, Stack
 from .settings import Settings
-from .values import ANY_DEPTH, leaves, values_at
+from .values import ANY_DEPTH, descendants, leaves, values_at
 from .violations import Violation, violation
 
 NAME = "resource-type-triaged"
@@ -69,13 +71,21 @@ def _touched(
 
 
 def _declared(resource: Resource) -> frozenset[str]:
-    """The classifications an opaque resource's inputs declare (a template's or document's tags)."""
+    """The classifications an opaque resource's inputs declare: its tags, or a template's or document's
+    (`data-classification: pii`, or a CloudFormation tag `{"Key": "data-classification", "Value": "pii"}`)."""
     found: set[str] = set()
-    for value in leaves(resource.props) + list(values_at(resource.props, "tags.*")):
-        if isinstance(value, str):
-            found.update(_DECLARED.findall(value))
-    tags = values_at(resource.props, "tags." + CLASSIFICATION_TAG)
-    found.update(v for v in tags if isinstance(v, str))
+    for value in leaves(resource.props):
+        if not isinstance(value, str):
+            continue
+        found.update(_DECLARED.findall(value))
+        try:
+            document = json.loads(value)
+        except ValueError:
+            continue
+        for node in descendants(document):
+            if isinstance(node, Mapping) and node.get("Key") == CLASSIFICATION_TAG:
+                found.add(str(node.get("Value")))
+    found.update(v for v in values_at(resource.props, "tags." + CLASSIFICATION_TAG) if isinstance(v, str))
     return frozenset(found)
 
 

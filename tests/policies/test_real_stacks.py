@@ -108,6 +108,22 @@ def _replicate_backups_to_mumbai(database: Registration, registrations: list[Reg
     registrations.extend([provider, replication])
 
 
+def _custom_resource_reading_the_database(database: Registration, registrations: list[Registration]) -> None:
+    provider = next(r for r in registrations if r["type"] == "pulumi:providers:kubernetes")
+    registrations.append(
+        {
+            "urn": "urn:pulumi:eu::residency::kubernetes:example.com/v1:Exporter::customers",
+            "type": "kubernetes:example.com/v1:Exporter",
+            "name": "customers",
+            "custom": True,
+            "provider": f"{provider['urn']}::{UNKNOWN}",
+            "inputs": {"spec": {"host": UNKNOWN}},
+            "outputs": {"spec": {"host": UNKNOWN}},
+            "property_dependencies": {"spec": [database["urn"]]},
+        }
+    )
+
+
 CHANGES: dict[str, tuple[str, Callable[[Registration, list[Registration]], None]]] = {
     "data-classification-required": ("data-classification-required", _set("tags", {})),
     "pii-in-jurisdiction": ("pii-in-jurisdiction", _set("region", "us-east-1")),
@@ -116,6 +132,7 @@ CHANGES: dict[str, tuple[str, Callable[[Registration, list[Registration]], None]
     "pii-encryption": ("pii-encryption", _set("storageEncrypted", False)),
     "pii-not-public": ("pii-not-public", _set("publiclyAccessible", True)),
     "pii-no-data-loss": ("pii-no-data-loss", _unprotect),
+    "resource-type-triaged": ("resource-type-triaged", _custom_resource_reading_the_database),
 }
 
 

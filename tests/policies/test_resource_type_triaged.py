@@ -1,0 +1,211 @@
+"""resource-type-triaged: a type the triage has not placed (a custom resource, another provider, a new SDK
+type) or one that creates resources the pack cannot see may not touch personal data or telemetry."""
+
+from __future__ import annotations
+
+import json
+
+from tests.policies.baseline import Region, eu_region
+from tests.policies.copies import PII, store
+from tests.policies.policy_harness import UNKNOWN, Res, messages, violations
+
+POLICY = "resource-type-triaged"
+
+
+def _namespace(region: Region, name: str, classification: str) -> Res:
+    return Res(
+        "kubernetes:core/v1:Namespace",
+        name,
+        {"metadata": {"name": name, "labels": {"data-classification": classification}}},
+        region.kubernetes,
+    )
+
+
+def test_the_baseline_has_only_triaged_types() -> None:
+    assert violations(eu_region().resources, POLICY) == []
+
+
+def test_a_custom_resource_naming_the_telemetry_namespace_is_blocked() -> None:
+    region = eu_region()
+    namespace = _namespace(region, "telemetry", "telemetry")
+    backup = Res(
+        "kubernetes:stash.appscode.com/v1beta1:BackupConfiguration",
+        "telemetry-backup",
+        {
+            "metadata": {"namespace": "stash"},
+            "spec": {"target": {"namespace": "telemetry"}, "repository": "offsite"},
+        },
+        region.kubernetes,
+    )
+    found = violations([*region.resources, namespace, backup], POLICY)
+    assert [d.urn for d in found] == [backup.urn]
+    assert "kubernetes:stash.appscode.com/v1beta1:BackupConfiguration is not triaged" in found[0].message
+    assert "kubernetes:core/v1:Namespace 'telemetry' (telemetry)" in found[0].message
+
+
+def test_a_custom_resource_computed_from_the_pii_database_is_blocked() -> None:
+    region = eu_region()
+    exporter = Res(
+        "kubernetes:example.com/v1:DatabaseExporter",
+        "customers",
+        {"spec": {"host": UNKNOWN, "schedule": "@hourly"}},
+        region.kubernetes,
+        deps={"spec": [region.database]},
+    )
+    found = violations([*region.resources, exporter], POLICY)
+    assert [d.urn for d in found] == [exporter.urn]
+    assert "aws:rds/instance:Instance 'pii-db' (pii)" in found[0].message
+
+
+def test_a_generic_custom_resource_touching_telemetry_is_blocked() -> None:
+    region = eu_region()
+    resource = Res(
+        "kubernetes:apiextensions.k8s.io:CustomResource",
+        "snapshotter",
+        {"spec": {"target": UNKNOWN}},
+        region.kubernetes,
+        deps={"spec": [region.telemetry]},
+    )
+    assert [d.urn for d in violations([*region.resources, resource], POLICY)] == [resource.urn]
+
+
+def test_a_custom_resource_that_touches_no_resident_data_is_allowed() -> None:
+    region = eu_region()
+    certificate = Res(
+        "kubernetes:cert-manager.io/v1:Certificate",
+        "api",
+        {
+            "spec": {
+                "secretName": "api-tls",
+                "dnsNames": ["api.example.com"],
+                "issuerRef": {"name": "letsencrypt"},
+            }
+        },
+        region.kubernetes,
+    )
+    assert violations([*region.resources, certificate], POLICY) == []
+
+
+def test_a_helm_release_into_a_pii_namespace_is_blocked() -> None:
+    region = eu_region()
+    namespace = _namespace(region, "customers", "pii")
+    release = Res(
+        "kubernetes:helm.sh/v3:Release",
+        "backup-agent",
+        {"chart": "backup-agent", "namespace": UNKNOWN, "values": {"schedule": "@daily"}},
+        region.kubernetes,
+        deps={"namespace": [namespace]},
+    )
+    found = violations([*region.resources, namespace, release], POLICY)
+    assert [d.urn for d in found] == [release.urn]
+    assert "creates resources the pack cannot see" in found[0].message
+
+
+def test_a_helm_release_that_touches_no_resident_data_is_allowed() -> None:
+    region = eu_region()
+    release = Res(
+        "kubernetes:helm.sh/v3:Release",
+        "ingress",
+        {"chart": "ingress-nginx", "namespace": "ingress", "values": {"controller": {"replicaCount": 2}}},
+        region.kubernetes,
+    )
+    assert violations([*region.resources, release], POLICY) == []
+
+
+def test_a_resource_of_another_provider_naming_a_pii_bucket_is_blocked() -> None:
+    region = eu_region()
+    bucket = store(region, "aws:s3/bucket:Bucket", "documents", {"bucket": "documents-eu"})
+    native = Res(
+        "aws-native:s3:AccessPoint",
+        "documents",
+        {"bucket": "documents-eu", "name": "documents"},
+        Res("pulumi:providers:aws-native", "native", {"region": "eu-west-1"}),
+    )
+    found = violations([*region.resources, bucket, native], POLICY)
+    assert [d.urn for d in found] == [native.urn]
+    assert "aws-native:s3:AccessPoint is not triaged" in found[0].message
+
+
+def test_a_cloudformation_stack_whose_template_declares_pii_is_blocked() -> None:
+    region = eu_region()
+    template = {
+        "Resources": {
+            "Customers": {
+                "Type": "AWS::DynamoDB::Table",
+                "Properties": {"Tags": [{"Key": "data-classification", "Value": "pii"}]},
+            }
+        }
+    }
+    stack = Res(
+        "aws:cloudformation/stack:Stack",
+        "legacy",
+        {"name": "legacy", "templateBody": json.dumps({"data-classification": "pii", **template})},
+        region.provider,
+    )
+    found = violations([*region.resources, stack], POLICY)
+    assert [d.urn for d in found] == [stack.urn]
+    assert "declares data-classification pii" in found[0].message
+
+
+def test_a_cloud_control_resource_tagged_pii_is_blocked() -> None:
+    region = eu_region()
+    resource = Res(
+        "aws:cloudcontrol/resource:Resource",
+        "orders",
+        {
+            "typeName": "AWS::RDS::DBInstance",
+            "desiredState": json.dumps(
+                {"Engine": "postgres", "Tags": [{"Key": "data-classification", "Value": "pii"}]}
+            ),
+        },
+        region.provider,
+    )
+    assert [d.urn for d in violations([*region.resources, resource], POLICY)] == [resource.urn]
+
+
+def _velero(region: Region, namespaces: list[str] | None) -> list[Res]:
+    location = Res(
+        "kubernetes:velero.io/v1:BackupStorageLocation",
+        "offsite",
+        {
+            "metadata": {"name": "offsite", "namespace": "velero"},
+            "spec": {
+                "provider": "aws",
+                "objectStorage": {"bucket": "backups"},
+                "config": {"region": "ap-south-1"},
+            },
+        },
+        region.kubernetes,
+    )
+    spec: dict[str, object] = {"storageLocation": "offsite"}
+    if namespaces is not None:
+        spec["includedNamespaces"] = namespaces
+    backup = Res(
+        "kubernetes:velero.io/v1:Backup",
+        "nightly",
+        {"metadata": {"namespace": "velero"}, "spec": spec},
+        region.kubernetes,
+        deps={"spec": [location]},
+    )
+    return [location, backup]
+
+
+def test_a_velero_backup_of_every_namespace_to_another_region_copies_telemetry_away() -> None:
+    region = eu_region()
+    location, backup = _velero(region, None)
+    found = violations([*region.resources, location, backup], "anonymised-only-replication")
+    assert backup.urn in [d.urn for d in found], messages(found)
+
+
+def test_a_velero_backup_of_a_pii_namespace_to_another_region_is_blocked() -> None:
+    region = eu_region()
+    namespace = _namespace(region, "customers", "pii")
+    claim = Res(
+        "kubernetes:core/v1:PersistentVolumeClaim",
+        "uploads",
+        {"metadata": {"name": "uploads", "namespace": "customers", "labels": dict(PII)}, "spec": {}},
+        region.kubernetes,
+    )
+    location, backup = _velero(region, ["customers"])
+    found = violations([*region.resources, namespace, claim, location, backup], "no-pii-replication")
+    assert [d.urn for d in found] == [backup.urn]
