@@ -1603,7 +1603,9 @@ other custom resource is untriaged."""
 
 OTHER_PACKAGES: dict[str, Service] = {
     "pulumi": Service(
-        "The stack and providers (whose settings the rules read for region and account).", neutral="Stack"
+        "The stack and providers (whose settings the rules read for region and account); a stack reference "
+        "reads another stack's outputs, and what they name is judged where this stack uses them.",
+        neutral="Stack StackReference",
     ),
     "random": Service(
         "Random values (passwords, ids).",

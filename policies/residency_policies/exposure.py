@@ -21,7 +21,7 @@ from typing import Any
 from .attributes import account_of
 from .classification import held, protected_stores
 from .grants import public_shares
-from .lineage import Lineage
+from .lineage import Lineage, mechanism_key
 from .model import Resource, Stack
 from .settings import Settings
 from .values import UNKNOWN, Unknown, as_bool, child, elements, known_strings, value_at, values_at
@@ -111,6 +111,23 @@ def check(stack: Stack, settings: Settings) -> list[Violation]:
         kinds = held(lineage, resource, protected)
         for problem, fix in problems(resource, stack, settings.account_ids):
             found.append(_violation(resource, kinds, problem, fix, settings))
+    for service in stack.resources:
+        if mechanism_key(service.type) == "core:Service" and _public_service(service):
+            for backend in lineage.backends(service):
+                protected = lineage.effective(backend) & settings.protected_classifications
+                if protected:
+                    found.append(
+                        _violation(
+                            service,
+                            held(lineage, backend, protected),
+                            f"{service.label} publishes {backend.label} through an internet-facing load "
+                            "balancer",
+                            "make the Service ClusterIP, or annotate it "
+                            "service.beta.kubernetes.io/aws-load-balancer-scheme: internal and admit only "
+                            "this region's networks.",
+                            settings,
+                        )
+                    )
     for share in public_shares(stack, lineage, settings):
         protected = lineage.classes(share.target) & settings.protected_classifications
         if protected:
@@ -171,6 +188,25 @@ def problems(store: Resource, stack: Stack, accounts: frozenset[str] = frozenset
         found.extend(_group_exposure(group, store, stack, accounts))
     found.extend(_load_balancer_exposure(store, stack))
     return found
+
+
+INTERNAL_ANNOTATIONS = {
+    "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal",
+    "service.beta.kubernetes.io/aws-load-balancer-internal": "true",
+}
+"""Annotations that make the AWS load balancer of a Kubernetes Service internal."""
+
+
+def _public_service(service: Resource) -> bool:
+    """A Kubernetes Service published through a load balancer that is not internal (or a node port)."""
+    kind = value_at(service.props, "spec.type")
+    if kind == "NodePort":
+        return True
+    if kind != "LoadBalancer":
+        return False
+    annotations = child(child(service.props, "metadata"), "annotations")
+    internal = (str(child(annotations, key)).lower() == value for key, value in INTERNAL_ANNOTATIONS.items())
+    return not any(internal)
 
 
 def _default_groups(store: Resource, stack: Stack) -> list[Resource | str]:

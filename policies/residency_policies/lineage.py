@@ -632,6 +632,14 @@ class Lineage:
             return [location for d in dependencies for location in self._follow(d, seen)]
         return self.trace(resource, path, True, self.own_region(resource))
 
+    def backends(self, service: Resource) -> list[Resource]:
+        """The stack's data-holding workloads a Kubernetes Service selects."""
+        return [
+            location.resource
+            for location in self._service_backends(service, {service.urn})
+            if location.resource is not None and _holds(location.resource, self.settings)
+        ]
+
     def _service_backends(self, service: Resource, seen: set[str]) -> list[Location]:
         """The workloads a Kubernetes Service selects, in its namespace."""
         selector = as_mapping(value_at(service.props, "spec.selector"))

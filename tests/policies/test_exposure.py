@@ -305,3 +305,33 @@ def test_a_pii_bucket_behind_an_account_level_public_access_block_needs_no_bucke
 
 
 PII_TAGS = PII
+
+
+def _service(region: Region, annotations: dict[str, str]) -> Res:
+    region.telemetry.props["spec"]["template"] = {"metadata": {"labels": {"app": "timescaledb"}}}
+    region.telemetry.props["metadata"]["labels"]["data-classification"] = "pii"
+    region.telemetry.props["spec"]["volumeClaimTemplates"][0]["metadata"]["labels"]["data-classification"] = (
+        "pii"
+    )
+    return Res(
+        "kubernetes:core/v1:Service",
+        "timescaledb-public",
+        {
+            "metadata": {"namespace": "telemetry", "annotations": annotations},
+            "spec": {"type": "LoadBalancer", "selector": {"app": "timescaledb"}, "ports": [{"port": 5432}]},
+        },
+        region.kubernetes,
+    )
+
+
+def test_a_kubernetes_service_publishing_pii_pods_through_a_public_load_balancer_is_blocked() -> None:
+    region = eu_region()
+    service = _service(region, {})
+    found = violations([*region.resources, service], POLICY)
+    assert "publishes kubernetes:apps/v1:StatefulSet 'timescaledb'" in _about(found, service)
+
+
+def test_a_kubernetes_service_behind_an_internal_load_balancer_is_allowed() -> None:
+    region = eu_region()
+    service = _service(region, {"service.beta.kubernetes.io/aws-load-balancer-scheme": "internal"})
+    assert _about(violations([*region.resources, service], POLICY), service) == ""

@@ -371,3 +371,72 @@ def _distribution(region: Region, origins: list[Res]) -> Res:
         Res("pulumi:providers:aws", "global", {"region": "us-east-1"}),
         deps={"origins": origins},
     )
+
+
+def _function(region: Region, environment: dict[str, object]) -> Res:
+    return Res(
+        "aws:lambda/function:Function",
+        "export",
+        {
+            "runtime": "python3.12",
+            "handler": "export.handler",
+            "role": "arn:aws:iam::123456789012:role/export",
+            "environment": {"variables": {"DATABASE_HOST": UNKNOWN, **environment}},
+        },
+        region.provider,
+        deps={"environment": [region.database]},
+    )
+
+
+def test_a_function_configured_with_the_pii_database_and_a_region_elsewhere_is_blocked() -> None:
+    region = eu_region()
+    function = _function(region, {"TARGET_REGION": "ap-south-1", "TARGET_BUCKET": "exports-in"})
+    message = _blocked([*region.resources, function], function)
+    assert "code configured with personal data and with a place elsewhere" in message
+
+
+def test_a_function_configured_with_the_pii_database_in_its_own_region_is_out_of_reach() -> None:
+    region = eu_region()
+    function = _function(region, {"TARGET_REGION": "eu-west-1", "WEBHOOK": "https://hooks.example.com/x"})
+    assert violations([*region.resources, function], NO_PII) == []
+    assert violations([*region.resources, function], ANONYMISED_ONLY) == []
+
+
+def test_a_cron_job_copying_telemetry_to_a_bucket_elsewhere_is_blocked() -> None:
+    region = eu_region()
+    job = Res(
+        "kubernetes:batch/v1:CronJob",
+        "offsite",
+        {
+            "metadata": {"namespace": "telemetry"},
+            "spec": {
+                "schedule": "@daily",
+                "jobTemplate": {
+                    "spec": {
+                        "template": {
+                            "spec": {
+                                "containers": [
+                                    {
+                                        "name": "dump",
+                                        "image": "postgres:15",
+                                        "command": [
+                                            "sh",
+                                            "-c",
+                                            "pg_dump | aws s3 cp - s3://offsite/dump.sql",
+                                        ],
+                                        "env": [
+                                            {"name": "PGHOST", "value": UNKNOWN},
+                                            {"name": "AWS_REGION", "value": "us-east-1"},
+                                        ],
+                                    }
+                                ]
+                            }
+                        }
+                    }
+                },
+            },
+        },
+        region.kubernetes,
+        deps={"spec": [region.telemetry]},
+    )
+    _blocked([*region.resources, job], job, ANONYMISED_ONLY)
