@@ -73,6 +73,7 @@ unit: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/preview.py
+	$(BIN)/python benchmarks/policy_pack.py
 	$(BIN)/python benchmarks/telemetry_replication.py
 
 clean:

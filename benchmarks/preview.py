@@ -1,4 +1,4 @@
-"""Offline preview figures: wall time per stack, the pack's cold start, Analyze throughput and linearity.
+"""Offline preview figures: wall time per stack and at scale (the pack's own: benchmarks/policy_pack.py).
 
 Run from the project root: `.venv/bin/python benchmarks/preview.py`. It prints figures only (no pass or fail);
 the README's table is copied from its output. Machines differ and so does their load: the load average is
@@ -15,23 +15,8 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from offline_preview.analysis import (  # noqa: E402 (the project root goes on the path first)
-    PolicyPackProcess,
-    analyze_request,
-    analyze_stack_request,
-    configure_pack,
-)
-from offline_preview.launch import LaunchedPack  # noqa: E402
-from offline_preview.project import load_stack  # noqa: E402
-
-UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
-PREFIX = "urn:pulumi:eu::residency::"
-PROVIDER = PREFIX + "pulumi:providers:aws::aws-eu-west-1"
 REPEATS = 3
 SCALE_COUNTS = (100, 1000, 10000)
 
@@ -63,18 +48,6 @@ def preview_wall_time(stack: str) -> list[float]:
         times.append(time.perf_counter() - started)
         if result.returncode not in (0, 1):
             raise SystemExit(f"preview of {stack} failed:\n{result.stderr}")
-    return times
-
-
-def cold_starts(pack: Path, stack: str) -> list[float]:
-    """Process start to port printed, for the pack as the CLI starts it."""
-    settings = load_stack(ROOT, stack)
-    times = []
-    for _ in range(REPEATS + 2):
-        launched = LaunchedPack(pack, settings)
-        launched.port()
-        times.append(launched.cold_start_seconds)
-        launched.stop()
     return times
 
 
@@ -230,114 +203,6 @@ def print_scale(counts: tuple[int, ...]) -> None:
     print("  (ratios: CPU/memory; goal within 1.2x)")
 
 
-def synthetic(count: int) -> list[dict[str, Any]]:
-    """A stack of `count` resources shaped like the real one: keys, PII databases, buckets, groups, logs."""
-    registrations: list[dict[str, Any]] = [
-        {
-            "urn": PROVIDER,
-            "type": "pulumi:providers:aws",
-            "name": "aws-eu-west-1",
-            "custom": True,
-            "inputs": {
-                "region": "eu-west-1",
-                "defaultTags": '{"tags":{"jurisdiction":"EU","managed-by":"pulumi"}}',
-                "version": "7.51.1",
-            },
-            "outputs": {},
-        }
-    ]
-    key = ""
-    for index in range(count - 1):
-        kind = index % 5
-        common: dict[str, Any] = {
-            "custom": True,
-            "provider": f"{PROVIDER}::{UNKNOWN}",
-            "parent": "",
-            "outputs": {},
-        }
-        registration: dict[str, Any]
-        if kind == 0:
-            key = PREFIX + f"aws:kms/key:Key::key-{index}"
-            registration = {
-                "urn": key,
-                "type": "aws:kms/key:Key",
-                "name": f"key-{index}",
-                "inputs": {"enableKeyRotation": True, "multiRegion": False, "description": "PII key"},
-                "protect": True,
-            }
-        elif kind == 1:
-            registration = {
-                "urn": PREFIX + f"aws:rds/instance:Instance::pii-{index}",
-                "type": "aws:rds/instance:Instance",
-                "name": f"pii-{index}",
-                "inputs": {
-                    "engine": "postgres",
-                    "instanceClass": "db.m7g.large",
-                    "storageEncrypted": True,
-                    "kmsKeyId": UNKNOWN,
-                    "publiclyAccessible": False,
-                    "deletionProtection": True,
-                    "skipFinalSnapshot": False,
-                    "finalSnapshotIdentifier": f"pii-{index}-final",
-                    "backupRetentionPeriod": 14,
-                    "tags": {"data-classification": "pii"},
-                },
-                "property_dependencies": {"kmsKeyId": [key]},
-                "dependencies": [key],
-                "protect": True,
-            }
-        elif kind == 2:
-            registration = {
-                "urn": PREFIX + f"aws:s3/bucket:Bucket::anonymised-{index}",
-                "type": "aws:s3/bucket:Bucket",
-                "name": f"anonymised-{index}",
-                "inputs": {"tags": {"data-classification": "anonymised"}},
-            }
-        elif kind == 3:
-            registration = {
-                "urn": PREFIX + f"aws:ec2/securityGroup:SecurityGroup::app-{index}",
-                "type": "aws:ec2/securityGroup:SecurityGroup",
-                "name": f"app-{index}",
-                "inputs": {"vpcId": UNKNOWN, "description": "application"},
-            }
-        else:
-            registration = {
-                "urn": PREFIX + f"aws:cloudwatch/logGroup:LogGroup::logs-{index}",
-                "type": "aws:cloudwatch/logGroup:LogGroup",
-                "name": f"logs-{index}",
-                "inputs": {"retentionInDays": 30, "tags": {"data-classification": "internal"}},
-            }
-        registrations.append({**common, **registration})
-    for registration in registrations:
-        registration["outputs"] = dict(registration["inputs"])
-    return registrations
-
-
-def throughput(pack: Path, counts: tuple[int, ...]) -> list[tuple[int, float, float]]:
-    """For each size: seconds for every Analyze call, and seconds for the one AnalyzeStack call."""
-    settings = load_stack(ROOT, "eu")
-    process = PolicyPackProcess.start(pack, settings)
-    figures = []
-    try:
-        configure_pack(process, settings, pack / "config" / "eu.json")
-        from concurrent.futures import ThreadPoolExecutor
-
-        for count in counts:
-            registrations = synthetic(count)
-            by_urn = {registration["urn"]: registration for registration in registrations}
-            started = time.perf_counter()
-            requests = [analyze_request(registration, by_urn) for registration in registrations]
-            with ThreadPoolExecutor(max_workers=4) as pool:
-                list(pool.map(lambda request: process.call("Analyze", request), requests))
-            analyzed = time.perf_counter() - started
-            started = time.perf_counter()
-            process.call("AnalyzeStack", analyze_stack_request(registrations))
-            figures.append((count, analyzed, time.perf_counter() - started))
-    finally:
-        process.stop()
-    return figures
-
-
 def main() -> None:
     """Print every figure (`--scale-only [N ...]` prints only the scale table, for N resources)."""
     if "--scale-only" in sys.argv:
@@ -345,7 +210,6 @@ def main() -> None:
         counts = tuple(int(arg) for arg in sys.argv[sys.argv.index("--scale-only") + 1 :]) or SCALE_COUNTS
         print_scale(counts)
         return
-    pack = ROOT / "policies"
     print(f"Machine: {machine()}")
     print()
     print("Offline preview wall time (whole command, fresh process, min / median of 3):")
@@ -354,28 +218,7 @@ def main() -> None:
             times = preview_wall_time(stack)
             print(f"  {stack:6} {min(times):.2f} s / {statistics.median(times):.2f} s")
     print()
-    starts = cold_starts(pack, "eu")
-    print(f"Policy pack cold start (process start to port printed, min / median of {len(starts)}):")
-    print(f"  {min(starts):.3f} s / {statistics.median(starts):.3f} s")
-    print()
     print_scale(SCALE_COUNTS)
-    print()
-    print("Analyze throughput (real pack, eu config, synthetic resources):")
-    header = ("resources", "Analyze s", "resources/s", "AnalyzeStack s", "ms/resource")
-    print(
-        "  " + "  ".join(f"{title:>{width}}" for title, width in zip(header, (9, 9, 11, 14, 11), strict=True))
-    )
-    figures = throughput(pack, (100, 1000, 10000))
-    for count, analyzed, stack_seconds in figures:
-        total = analyzed + stack_seconds
-        print(
-            f"  {count:>9}  {analyzed:>9.2f}  {count / analyzed:>11.0f}  {stack_seconds:>14.2f}  "
-            f"{1000 * total / count:>11.3f}"
-        )
-    per_resource = [(analyzed + stack) / count for count, analyzed, stack in figures]
-    ratio = per_resource[-1] / per_resource[1]
-    verdict = "linear" if 0.67 <= ratio <= 1.5 else "not linear"
-    print(f"  time per resource at 10,000 vs 1,000: {ratio:.2f}x ({verdict})")
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ SELF stands for the resource itself and ANY for every value it is configured wit
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 SELF = "."
 """In a property path: the resource itself (its own data, or its own region)."""
@@ -21,8 +21,7 @@ ANY = "**"
 """In a property path: every value the resource is configured with, at any depth."""
 
 
-@dataclass(frozen=True)
-class CopyMechanism:
+class CopyMechanism(NamedTuple):
     """How a resource type copies, replicates, shares or exports data, in wire (camelCase) names."""
 
     moves: str
@@ -1361,8 +1360,7 @@ COPY_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
 """Every type the triage table places under copies, and how it copies, in wire names."""
 
 
-@dataclass(frozen=True)
-class Grant:
+class Grant(NamedTuple):
     """How a resource type grants or exposes access to data, in wire names."""
 
     grants: str

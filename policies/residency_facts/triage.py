@@ -26,6 +26,7 @@ How a type is placed (policies/README.md, "Triaging a new type"):
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -1664,9 +1665,13 @@ def _index() -> dict[tuple[str, str], dict[str, Placement]]:
     return found
 
 
-_INDEX = _index()
+@functools.cache
+def _indexed() -> dict[tuple[str, str], dict[str, Placement]]:
+    # Built on first use rather than at import: the pack's start-up (which the CLI waits for) stays short.
+    return _index()
 
 
+@functools.cache
 def placement(token: str) -> Placement | None:
     """Where the table places a resource type token, or None when the type is untriaged."""
     if token.startswith(PROVIDER_PREFIX):
@@ -1679,16 +1684,16 @@ def placement(token: str) -> Placement | None:
         expected = name[:1].lower() + name[1:]
         if token.split(":")[1] != f"{module}/{expected}":
             return None
-        return _INDEX.get((package, module), {}).get(name)
+        return _indexed().get((package, module), {}).get(name)
     if package == "kubernetes":
-        kinds = _INDEX.get((package, module), {})
+        kinds = _indexed().get((package, module), {})
         if name in kinds:
             return kinds[name]
         for suffix in _LIST_OR_PATCH:
             if name.endswith(suffix) and name.removesuffix(suffix) in kinds:
                 return kinds[name.removesuffix(suffix)]
         return None
-    return _INDEX.get((package, "*"), {}).get(name)
+    return _indexed().get((package, "*"), {}).get(name)
 
 
 def categories_of(token: str) -> frozenset[Category] | None:

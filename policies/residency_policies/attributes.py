@@ -64,6 +64,13 @@ def _tag_map(value: Any) -> dict[str, Any] | Unknown | None:
 
 def effective_tags(resource: Resource) -> dict[str, Any] | Unknown:
     """Provider default tags overlaid with the resource's own tags (and `tagsAll` when the engine has it)."""
+    if "tags" not in resource.memo:
+        resource.memo["tags"] = _effective_tags(resource)
+    found: dict[str, Any] | Unknown = resource.memo["tags"]
+    return found
+
+
+def _effective_tags(resource: Resource) -> dict[str, Any] | Unknown:
     tags: dict[str, Any] = {}
     if resource.provider_type == AWS_PROVIDER:
         default_tags = as_mapping(child(resource.provider_props, "defaultTags"))
@@ -93,6 +100,13 @@ def classifications(resource: Resource) -> frozenset[str] | Unknown:
 
     Empty when it declares none; UNKNOWN when the tags or labels are not known at preview.
     """
+    if "classifications" not in resource.memo:
+        resource.memo["classifications"] = _classifications(resource)
+    found: frozenset[str] | Unknown = resource.memo["classifications"]
+    return found
+
+
+def _classifications(resource: Resource) -> frozenset[str] | Unknown:
     found: set[str] = set()
     if is_kubernetes(resource):
         label_sets = [_labels(child(resource.props, "metadata"))]
@@ -203,6 +217,14 @@ def effective_region(resource: Resource, stack: Stack | None = None) -> str | Un
     kubeconfig: by lineage to the EKS cluster it was built from, else by the region its text names.
     None when there is no region to find (no provider, or not a regional resource).
     """
+    key = "region" if stack is not None else "region-alone"
+    if key not in resource.memo:
+        resource.memo[key] = _effective_region(resource, stack)
+    found: str | Unknown | None = resource.memo[key]
+    return found
+
+
+def _effective_region(resource: Resource, stack: Stack | None) -> str | Unknown | None:
     if is_aws(resource):
         landing = DATA_REGION_INPUTS.get(resource.type)
         own = child(resource.props, landing) if landing else None

@@ -76,6 +76,8 @@ class Resource:
     parent_urn: str | None = None
     property_dependencies: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     """Top-level input name -> URNs of the resources its value was computed from."""
+    memo: dict[str, Any] = field(default_factory=dict, repr=False)
+    """What the attribute functions computed for this resource (its tags, classification, region)."""
 
     @property
     def label(self) -> str:
