@@ -260,6 +260,12 @@ class Lineage:
 
     def declared(self, resource: Resource) -> frozenset[str]:
         """What a resource says it holds: its classification, and for a key that of the data it encrypts."""
+        if "declared" not in resource.memo:
+            resource.memo["declared"] = self._declared(resource)
+        declared: frozenset[str] = resource.memo["declared"]
+        return declared
+
+    def _declared(self, resource: Resource) -> frozenset[str]:
         found = declared_classifications(resource, self.stack)
         own = found if isinstance(found, frozenset) else frozenset()
         if resource.type in KMS_KEY_TYPES:
