@@ -20,7 +20,7 @@ from typing import Any
 
 from .attributes import account_of
 from .classification import held, protected_stores
-from .grants import public_shares
+from .grants import granted_classes, public_shares
 from .lineage import Lineage, mechanism_key
 from .model import Resource, Stack
 from .settings import Settings
@@ -47,7 +47,12 @@ INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
 VPC = "aws:ec2/vpc:Vpc"
 VPC_CIDR_ASSOCIATION = "aws:ec2/vpcIpv4CidrBlockAssociation:VpcIpv4CidrBlockAssociation"
 MOUNT_TARGET = "aws:efs/mountTarget:MountTarget"
-CLUSTER_INSTANCE = "aws:rds/clusterInstance:ClusterInstance"
+CLUSTER_INSTANCES = {
+    "aws:rds/cluster:Cluster": "aws:rds/clusterInstance:ClusterInstance",
+    "aws:docdb/cluster:Cluster": "aws:docdb/clusterInstance:ClusterInstance",
+    "aws:neptune/cluster:Cluster": "aws:neptune/clusterInstance:ClusterInstance",
+}
+"""Clusters whose instances carry their own publiclyAccessible switch."""
 S3_BUCKETS = ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2")
 PUBLIC_ACCESS_BLOCK = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
 ACCOUNT_PUBLIC_ACCESS_BLOCK = "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock"
@@ -129,7 +134,7 @@ def check(stack: Stack, settings: Settings) -> list[Violation]:
                         )
                     )
     for share in public_shares(stack, lineage, settings):
-        protected = lineage.classes(share.target) & settings.protected_classifications
+        protected = granted_classes(lineage, share) & settings.protected_classifications
         if protected:
             target = share.target.resource
             kinds = held(lineage, target, protected) if target is not None else ", ".join(sorted(protected))
@@ -156,8 +161,8 @@ def problems(store: Resource, stack: Stack, accounts: frozenset[str] = frozenset
             "publicly accessible" if public is True else "possibly publicly accessible (unknown at preview)"
         )
         found.append((f"it is {state}", "set publiclyAccessible to false."))
-    if store.type == "aws:rds/cluster:Cluster":
-        for instance in stack.of_type(CLUSTER_INSTANCE):
+    if store.type in CLUSTER_INSTANCES:
+        for instance in stack.of_type(CLUSTER_INSTANCES[store.type]):
             public_instance = as_bool(child(instance.props, "publiclyAccessible")) not in (False, None)
             if public_instance and stack.refers_to(instance, "clusterIdentifier", store):
                 found.append((f"its instance {instance.label} is publicly accessible", "set it to false."))

@@ -19,7 +19,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from residency_facts import GRANTS, SELF, Category, Grant
+from residency_facts import GRANTS, RESIDENT_CLASSIFICATIONS, SELF, Category, Grant
 
 from .lineage import Lineage, Location, mechanism_key, untraceable
 from .model import Resource, Stack, parse_arn
@@ -183,12 +183,16 @@ class Principals:
 
 
 def _targets(lineage: Lineage, resource: Resource, grant: Grant) -> list[Location]:
+    """What a grant opens: the data its target paths name, and code (a function) granted directly."""
     targets: list[Location] = []
     for path in grant.targets:
         if path == SELF:
             targets.append(lineage.locate(resource))
-        else:
-            targets.extend(lineage.trace(resource, path, True, lineage.own_region(resource)))
+            continue
+        targets.extend(lineage.trace(resource, path, True, lineage.own_region(resource)))
+        for dependency in lineage.stack.dependencies(resource, path):
+            if lineage.code_reads(dependency):
+                targets.append(lineage.locate(dependency))
     return targets
 
 
@@ -197,8 +201,19 @@ def _holds_data(lineage: Lineage, location: Location) -> bool:
     if resource is None:
         return bool(location.classifications)
     return bool(
-        resource.is_a(Category.HOLDS) or resource.is_a(Category.IN_TRANSIT) or lineage.effective(resource)
+        resource.is_a(Category.HOLDS)
+        or resource.is_a(Category.IN_TRANSIT)
+        or lineage.effective(resource)
+        or lineage.code_reads(resource)
     )
+
+
+def granted_classes(lineage: Lineage, share: Share) -> frozenset[str]:
+    """What a grant opens: the target's data, or for code (a function) the data it is configured to read."""
+    classes = lineage.classes(share.target)
+    if share.target.resource is not None:
+        classes = classes | (lineage.code_reads(share.target.resource) & RESIDENT_CLASSIFICATIONS)
+    return classes
 
 
 def _granted(lineage: Lineage, principals: Principals, resource: Resource, grant: Grant) -> list[str]:
@@ -374,4 +389,13 @@ def _named(lineage: Lineage, owner: Resource, arn_pattern: str) -> list[Location
     return [lineage.locate(r) for r in matches] or ([untraceable(arn_pattern)] if "*" in arn_pattern else [])
 
 
-__all__ = ["EVERYONE", "UNKNOWN", "Share", "grants_of", "public_shares", "shareable", "shares"]
+__all__ = [
+    "EVERYONE",
+    "UNKNOWN",
+    "Share",
+    "granted_classes",
+    "grants_of",
+    "public_shares",
+    "shareable",
+    "shares",
+]

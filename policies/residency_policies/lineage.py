@@ -285,6 +285,15 @@ class Lineage:
             return self.effective(location.resource)
         return location.classifications
 
+    def code_reads(self, resource: Resource) -> frozenset[str]:
+        """What code a resource runs is configured to read: the classifications of its code's sources."""
+        found: set[str] = set()
+        for movement in self.movements:
+            if movement.resource is resource and movement.mechanism.runs_code:
+                for source in movement.sources:
+                    found |= self.classes(source)
+        return frozenset(found)
+
     def inherited(self, resource: Resource) -> frozenset[str]:
         """The classifications a resource holds only through lineage, not by its own label."""
         return self.effective(resource) - self.declared(resource)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from residency_facts import RESIDENT_CLASSIFICATIONS, Classification
 
-from .grants import Share, shareable, shares
+from .grants import Share, granted_classes, shareable, shares
 from .lineage import Lineage, Location, Movement, anonymised_only
 from .model import Stack
 from .settings import Settings
@@ -53,7 +53,7 @@ def check_no_pii_replication(stack: Stack, settings: Settings) -> list[Violation
             found.append(_pii_violation(lineage, movement, personal, settings))
     for share in shares(stack, lineage, settings):
         # A grant to everyone is pii-not-public's concern; a grant to another account is a copy.
-        if not share.public and PII in lineage.classes(share.target):
+        if not share.public and PII in granted_classes(lineage, share):
             found.append(_pii_share_violation(lineage, share, settings))
     return found
 
@@ -107,7 +107,7 @@ def check_anonymised_only_replication(stack: Stack, settings: Settings) -> list[
         if offending:
             found.append(_anonymised_violation(lineage, movement, offending, settings))
     for share in shares(stack, lineage, settings):
-        if share.holds_data and not shareable(lineage.classes(share.target)):
+        if share.holds_data and not shareable(granted_classes(lineage, share)):
             found.append(_anonymised_share_violation(lineage, share, settings))
     return found
 

@@ -306,3 +306,45 @@ def test_a_snapshot_shared_with_all_accounts_is_public() -> None:
 
 def _with(policy: Res) -> list[Res]:
     return [*policy.deps.get("bucket", []), policy]
+
+
+def _function_reading_the_database(region: Region) -> Res:
+    return Res(
+        "aws:lambda/function:Function",
+        "lookup",
+        {"runtime": "python3.12", "handler": "a.b", "environment": {"variables": {"DATABASE_HOST": UNKNOWN}}},
+        region.provider,
+        deps={"environment": [region.database]},
+    )
+
+
+def test_a_permission_for_another_account_on_a_function_reading_pii_shares_that_pii() -> None:
+    region = eu_region()
+    function = _function_reading_the_database(region)
+    permission = Res(
+        "aws:lambda/permission:Permission",
+        "partner-invoke",
+        {"action": "lambda:InvokeFunction", "function": UNKNOWN, "principal": OTHER_ACCOUNT},
+        region.provider,
+        deps={"function": [function]},
+    )
+    found = violations([*region.resources, function, permission], NO_PII)
+    assert [d.urn for d in found] == [permission.urn]
+
+
+def test_a_permission_for_a_service_of_this_account_shares_nothing() -> None:
+    region = eu_region()
+    function = _function_reading_the_database(region)
+    permission = Res(
+        "aws:lambda/permission:Permission",
+        "events-invoke",
+        {
+            "action": "lambda:InvokeFunction",
+            "function": UNKNOWN,
+            "principal": "events.amazonaws.com",
+            "sourceAccount": OWN,
+        },
+        region.provider,
+        deps={"function": [function]},
+    )
+    assert violations([*region.resources, function, permission], NO_PII) == []
