@@ -211,7 +211,7 @@ def served(installed: InstalledPack) -> Iterator[analyzer_pb2_grpc.AnalyzerStub]
 
 
 def test_the_installed_pack_reports_every_rule_over_grpc(served: analyzer_pb2_grpc.AnalyzerStub) -> None:
-    """Started from its own virtualenv in the unpacked directory, the pack serves its seven policies."""
+    """Started from its own virtualenv in the unpacked directory, the pack serves each of its policies."""
     info = served.GetAnalyzerInfo(empty_pb2.Empty(), timeout=30)
     assert info.name == "residency"
     assert sorted(policy.name for policy in info.policies) == sorted(RULES)

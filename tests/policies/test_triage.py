@@ -192,3 +192,29 @@ def test_a_type_no_review_placed_is_untriaged(token: str) -> None:
 def test_a_kubernetes_list_or_patch_type_is_placed_with_its_kind() -> None:
     assert mechanism_key("kubernetes:apps/v1:StatefulSetPatch") == "apps:StatefulSet"
     assert categories_of("kubernetes:batch/v1:JobList") == categories_of("kubernetes:batch/v1:Job")
+
+
+DELIVERY_INPUTS = (
+    "bucketArn",
+    "domainArn",
+    "clusterEndpoint",
+    "collectionEndpoint",
+    "catalogArn",
+    "clusterJdbcurl",
+)
+
+
+def _paths_to(schema: dict, names: tuple[str, ...], prefix: str = "") -> list[str]:
+    found = []
+    for key, nested in schema.items():
+        if key in names:
+            found.append(prefix + key)
+        if nested:
+            found += _paths_to(nested, names, f"{prefix}{key}.")
+    return found
+
+
+def test_every_nested_delivery_path_of_firehose_is_a_destination() -> None:
+    token = "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream"
+    destinations = {path for mechanism in COPY_MECHANISMS[token] for path in mechanism.destinations}
+    assert set(_paths_to(input_schema(token), DELIVERY_INPUTS)) <= destinations
