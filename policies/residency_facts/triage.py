@@ -28,8 +28,10 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
+from types import MappingProxyType
+from typing import NamedTuple
 
 
 class Category(StrEnum):
@@ -44,8 +46,7 @@ class Category(StrEnum):
     NEUTRAL = "neutral"
 
 
-@dataclass(frozen=True)
-class Service:
+class Service(NamedTuple):
     """The reviewed triage of one AWS service (or Kubernetes API group): its types, by category.
 
     Each list is a space-separated string of class names (AWS) or kinds (Kubernetes).
@@ -59,7 +60,7 @@ class Service:
     grants: str = ""
     opaque: str = ""
     neutral: str = ""
-    why: Mapping[str, str] = field(default_factory=dict)
+    why: Mapping[str, str] = MappingProxyType({})
     """Reasons for individual types whose placement the note does not explain."""
 
     def placements(self) -> dict[str, frozenset[Category]]:
