@@ -223,7 +223,7 @@ BY_TYPE: dict[str, Callable[[Resource, Settings], list[Finding]]] = {
 def check(stack: Stack, settings: Settings) -> list[Violation]:
     """Violations of pii-no-data-loss in a stack."""
     found: list[Violation] = []
-    lineage = Lineage(stack, settings)
+    lineage = Lineage.of(stack, settings)
     for resource, protected in protected_stores(stack, settings, lineage):
         if resource.type in TRANSIENT:
             continue

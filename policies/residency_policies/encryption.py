@@ -300,7 +300,7 @@ AT_REST: dict[str, AtRest] = {
 def check(stack: Stack, settings: Settings) -> list[Violation]:
     """Violations of pii-encryption in a stack."""
     found: list[Violation] = []
-    lineage = Lineage(stack, settings)
+    lineage = Lineage.of(stack, settings)
     for resource, protected in protected_stores(stack, settings, lineage):
         if resource.type in INHERITED or resource.type in NO_CUSTOMER_KEY:
             continue

@@ -109,7 +109,7 @@ _OPEN = (ipaddress.ip_network("0.0.0.0/0"), ipaddress.ip_network("::/0"))
 def check(stack: Stack, settings: Settings) -> list[Violation]:
     """Violations of pii-not-public in a stack."""
     found: list[Violation] = []
-    lineage = Lineage(stack, settings)
+    lineage = Lineage.of(stack, settings)
     protected_by_urn = {}
     for resource, protected in protected_stores(stack, settings, lineage):
         protected_by_urn[resource.urn] = protected

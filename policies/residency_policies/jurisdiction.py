@@ -22,7 +22,7 @@ DESCRIPTION = (
 def check(stack: Stack, settings: Settings) -> list[Violation]:
     """Violations of pii-in-jurisdiction in a stack."""
     found: list[Violation] = []
-    lineage = Lineage(stack, settings)
+    lineage = Lineage.of(stack, settings)
     for resource in stack.resources:
         if not (is_aws(resource) or is_kubernetes(resource)) or is_global(resource):
             continue

@@ -230,6 +230,15 @@ def _holds(resource: Resource, settings: Settings) -> bool:
 class Lineage:
     """Traces every copy mechanism of a stack and the classification data carries through them."""
 
+    @classmethod
+    def of(cls, stack: Stack, settings: Settings) -> Lineage:
+        """The stack's lineage under these settings, built once and shared by the rules that need it."""
+        key = ("lineage", settings.account_ids, settings.additional_data_holding_types)
+        if key not in stack.memo:
+            stack.memo[key] = cls(stack, settings)
+        lineage: Lineage = stack.memo[key]
+        return lineage
+
     def __init__(self, stack: Stack, settings: Settings) -> None:
         self.stack = stack
         self.settings = settings

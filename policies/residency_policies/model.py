@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -10,6 +12,7 @@ from functools import cached_property
 from typing import Any
 
 from pulumi_policy import PolicyResource, ResourceValidationArgs
+from pulumi_policy.proxy import _DictProxy, _ListProxy
 
 from residency_facts import Category, placement
 
@@ -147,6 +150,24 @@ def from_policy_resource(resource: PolicyResource) -> Resource:
     )
 
 
+def plain(value: Any) -> Any:
+    """pulumi-policy's unknown-checking proxies turned back into the plain values they wrap.
+
+    The rules read unknowns as the engine's sentinels themselves (`values`), so the proxies only slow every
+    read down; the plain values can also be compared, which lets the policies of one request share a model.
+    """
+    kind = type(value)
+    if kind is _DictProxy:
+        return {key: plain(inner) for key, inner in value["__target"].items()}
+    if kind is _ListProxy:
+        return [plain(inner) for inner in value["__target"]]
+    if kind is dict:
+        return {key: plain(inner) for key, inner in value.items()}
+    if kind is list:
+        return [plain(inner) for inner in value]
+    return value
+
+
 def _model(
     source: ResourceValidationArgs | PolicyResource,
     parent_urn: str | None,
@@ -157,10 +178,10 @@ def _model(
         type=source.resource_type,
         name=source.name,
         urn=source.urn,
-        props=source.props,
+        props=plain(source.props),
         provider_type=provider.resource_type if provider else None,
         provider_urn=provider.urn if provider else None,
-        provider_props=provider.props if provider else {},
+        provider_props=plain(provider.props) if provider else {},
         protect=bool(source.opts.protect),
         parent_urn=parent_urn,
         property_dependencies=property_dependencies,
@@ -252,6 +273,8 @@ class Stack:
 
     def __init__(self, resources: Iterable[Resource]) -> None:
         self.resources: list[Resource] = list(resources)
+        self.memo: dict[Any, Any] = {}
+        """What the rules computed for the whole stack (its lineage under one settings)."""
         self._by_urn = {r.urn: r for r in self.resources}
         self._dependents: dict[str, list[tuple[Resource, str]]] = defaultdict(list)
         self._children: dict[str, list[Resource]] = defaultdict(list)
@@ -264,6 +287,24 @@ class Stack:
                     self._dependents[urn].append((resource, prop))
             if resource.parent_urn:
                 self._children[resource.parent_urn].append(resource)
+
+    def fingerprint(self) -> str:
+        """A digest of everything the rules read: equal digests, equal stacks (for sharing the analysis)."""
+        described = [
+            (
+                r.urn,
+                r.type,
+                r.props,
+                r.provider_urn,
+                r.provider_props,
+                r.parent_urn,
+                r.protect,
+                r.property_dependencies,
+            )
+            for r in self.resources
+        ]
+        text = json.dumps(described, sort_keys=True, default=str)
+        return hashlib.sha256(text.encode()).hexdigest()
 
     def get(self, urn: str | None) -> Resource | None:
         """The resource with this URN, if it is in the stack."""

@@ -178,8 +178,19 @@ def _validate(
     return validate
 
 
+_LAST_STACK: list[tuple[str, Stack]] = []
+"""The model of the last stack analysed: every stack policy of one AnalyzeStack request gets the same one."""
+
+
 def _stack(args: StackValidationArgs) -> Stack:
-    return Stack(from_policy_resource(resource) for resource in args.resources)
+    """The stack's model; the one the previous policy built when the stack is the same, so that the rules
+    share one lineage (pulumi-policy hands each stack policy a fresh copy of the same resources)."""
+    stack = Stack(from_policy_resource(resource) for resource in args.resources)
+    fingerprint = stack.fingerprint()
+    if _LAST_STACK and _LAST_STACK[0][0] == fingerprint:
+        return _LAST_STACK[0][1]
+    _LAST_STACK[:] = [(fingerprint, stack)]
+    return stack
 
 
 def _policy(rule: Rule) -> Policy:

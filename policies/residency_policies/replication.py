@@ -45,7 +45,7 @@ def _describe(lineage: Lineage, locations: list[Location], classification: str) 
 
 def check_no_pii_replication(stack: Stack, settings: Settings) -> list[Violation]:
     """Violations of no-pii-replication in a stack."""
-    lineage = Lineage(stack, settings)
+    lineage = Lineage.of(stack, settings)
     found = []
     for movement in lineage.movements:
         personal = [s for s in movement.sources if PII in lineage.classes(s)]
@@ -92,7 +92,7 @@ def _pii_share_violation(lineage: Lineage, share: Share, settings: Settings) -> 
 
 def check_anonymised_only_replication(stack: Stack, settings: Settings) -> list[Violation]:
     """Violations of anonymised-only-replication in a stack."""
-    lineage = Lineage(stack, settings)
+    lineage = Lineage.of(stack, settings)
     found = []
     for movement in lineage.movements:
         if not (movement.leaves_region or movement.leaves_account(settings)):

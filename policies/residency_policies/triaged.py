@@ -42,7 +42,7 @@ def check(stack: Stack, settings: Settings) -> list[Violation]:
         categories = resource.categories
         if categories is not None and Category.OPAQUE not in categories:
             continue
-        lineage = lineage or Lineage(stack, settings)
+        lineage = lineage or Lineage.of(stack, settings)
         touched = _touched(resource, stack, lineage, settings)
         declared = _declared(resource) & settings.resident_classifications
         if touched or declared:
