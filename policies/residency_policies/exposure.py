@@ -288,7 +288,12 @@ def _referenced_groups(owner: Resource, rule: Any, stack: Stack) -> list[Resourc
                 found.extend(g for g in dependencies if g not in found)
             elif isinstance(value, str) and value:
                 named = [g for g in stack.named(value) if g.type in GROUP_TYPES]
-                found.extend(named or [value])
+                if not named and dependencies and "/" not in value:
+                    # An id computed from a group of the stack (its state keeps the id beside the outputs):
+                    # the property dependency wins over the literal.
+                    named = dependencies
+                admitted: list[Resource | str] = list(named) if named else [value]
+                found.extend(g for g in admitted if g not in found)
     return found
 
 

@@ -534,6 +534,10 @@ class Lineage:
                 named = self._dependencies_named(dependencies, value)
                 if named:
                     used.update((d.urn, d) for d in named)
+                elif dependencies and _computed_id(value) and not self.stack.mentioned_in(value, self.region):
+                    # A bare id the state does not list among the dependency's outputs (an id kept beside
+                    # them): computed from the dependency, which wins over the literal.
+                    used.update((d.urn, d) for d in dependencies)
                 else:
                     literals.append(value)
         if unknown:
@@ -786,6 +790,13 @@ class Lineage:
         if not pairs:
             found.append(untraceable("every resource the organisation backup policy's plans select"))
         return found
+
+
+def _computed_id(value: str) -> bool:
+    """Whether a literal is a bare identifier (no ARN, host, URL, path or region) that a provider computes."""
+    if value.startswith("arn:") or any(mark in value for mark in ("://", "/", ".", " ", ":")):
+        return False
+    return region_named_in(value) is None
 
 
 def _account_named(text: Any) -> str | None:

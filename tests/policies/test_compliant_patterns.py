@@ -248,3 +248,33 @@ def test_a_property_dependency_wins_over_what_its_literal_value_might_also_name(
     assert [d for d in _mandatory(resources) if "replication" in d.policy] == []
     replica.deps.pop("replicateSourceDb")
     assert "no-pii-replication" in {d.policy for d in _mandatory(resources)}
+
+
+def test_a_bare_id_computed_from_a_dependency_is_that_dependency_even_when_the_state_lists_no_id() -> None:
+    # A deployed stack's state keeps a resource's id beside its outputs: the literal id an input holds may
+    # match none of the dependency's outputs, and the dependency still wins.
+    region = eu_region()
+    source, replication = _anonymised_replication(region, "efs")
+    replication.props["sourceFileSystemId"] = "fs-0aaaaaaaaaaaaaaaa"
+    resources = [*region.resources, source, replication]
+    assert [d for d in _mandatory(resources) if "replication" in d.policy] == []
+    source.props["tags"] = dict(PII)
+    assert "no-pii-replication" in {d.policy for d in _mandatory(resources)}
+
+
+def test_a_group_admitted_by_a_bare_id_computed_from_the_stacks_group_is_that_group() -> None:
+    region = eu_region()
+    rule = Res(
+        "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+        "from-nodes",
+        {
+            "ipProtocol": "tcp",
+            "fromPort": 5432,
+            "toPort": 5432,
+            "securityGroupId": UNKNOWN,
+            "referencedSecurityGroupId": "sg-0aaaaaaaaaaaaaaaa",
+        },
+        region.provider,
+        deps={"securityGroupId": [region.database_group], "referencedSecurityGroupId": [region.node_group]},
+    )
+    assert _mandatory([*region.resources, rule]) == []
