@@ -23,15 +23,30 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "deployed_only(reason): the test needs values known once deployed")
 
 
+_ONLY_IN = {"preview_only": {PREVIEW}, "mode_independent": {PREVIEW}, "deployed_only": set(MODES) - {PREVIEW}}
+"""The modes a marked test runs in; an unmarked test runs in both."""
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Drop each marked test's run in the mode it does not apply to (deselected, not skipped: nothing ran)."""
+    kept: list[pytest.Item] = []
+    dropped: list[pytest.Item] = []
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        mode = callspec.params.get("mode") if callspec is not None else None
+        wanted = set(MODES)
+        for marker, modes in _ONLY_IN.items():
+            if item.get_closest_marker(marker) is not None:
+                wanted &= modes
+        (kept if mode is None or mode in wanted else dropped).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
 @pytest.fixture(params=MODES, autouse=True)
 def mode(request: pytest.FixtureRequest) -> Iterator[str]:
-    """Run the test in one of the two modes (a preview_only test in preview mode alone)."""
-    if request.param != PREVIEW and request.node.get_closest_marker("preview_only") is not None:
-        pytest.skip("needs values that are unknown at preview")
-    if request.param == PREVIEW and request.node.get_closest_marker("deployed_only") is not None:
-        pytest.skip("needs values that are known only once the stack is deployed")
-    if request.param != PREVIEW and request.node.get_closest_marker("mode_independent") is not None:
-        pytest.skip("runs the same in both modes")
+    """Run the test in one of the two modes."""
     token = MODE.set(request.param)
     try:
         yield request.param
