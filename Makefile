@@ -68,7 +68,10 @@ workflows: $(STAMP)
 ## pytest-xdist: one worker per core (PYTEST_WORKERS=1 for a serial run); a module's tests stay on one worker,
 ## so a module-scoped fixture (a stack run, a set of PostgreSQL servers) runs once. The slowest are listed.
 PYTEST_WORKERS ?= auto
+## Mermaid (tests/mermaid) is installed when npm is here, so the map render tests run locally as under CI.
 unit: $(STAMP)
+	@if command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory mermaid; \
+	else echo "npm is missing: the Mermaid render tests will skip (CI installs it: .ci/run)"; fi
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadscope --durations=15
 
 bench: $(STAMP)

@@ -77,6 +77,10 @@ class Place:
     title: str
 
 
+LOOSE_COLUMN = 3
+"""How many nodes that no arrow touches are stacked one below another in a region before a new column."""
+
+
 def css_class(classification: str | None, kind: str) -> str:
     """The Mermaid class of a node: its classification's, or its kind's."""
     if kind == "outside":
@@ -120,7 +124,7 @@ def node_label(node: Node) -> str:
 
 def _bold_head(line: str) -> str:
     head, _, rest = line.partition(" · ")
-    return f"<b>{head}</b> · {rest}"
+    return f"<b>{head}</b><br/>{rest}"
 
 
 def _shape(node: Node, label: str) -> str:
@@ -138,36 +142,59 @@ def draw(
     flow_changes: Sequence[str | None],
     with_changes: bool,
 ) -> str:
-    """The map as a ```mermaid block."""
+    """The map as a ```mermaid block, then its legend as a second, small one right below it.
+
+    The legend is a diagram of its own so that it cannot change the map's layout: inside the map, Mermaid
+    places it beside the lowest region, which widens the map until its text is too small to read.
+    """
     ids = {node.key: f"n{index}" for index, node in enumerate(nodes)}
     lines = ["```mermaid", INIT, "flowchart TB"]
-    # The legend comes first: Mermaid then lays it out below the regions.
-    legend, legend_links = _legend(with_changes)
-    lines += legend
+    hidden_links = 0
+    """Invisible links drawn so far: Mermaid numbers them with the arrows, for `linkStyle`."""
     by_place: dict[str, list[Node]] = {}
     for node in nodes:
         by_place.setdefault(node.place, []).append(node)
+    touched = {end for flow in flows for end in (flow.source, flow.target)}
     for index, place in enumerate(places):
         members = by_place.get(place.key, [])
         if not members:
             continue
         lines.append(f'  subgraph p{index}["{escape(place.title)}"]')
         lines += [f"    {ids[node.key]}{_shape(node, node_label(node))}" for node in members]
+        # Nodes no arrow touches would all sit side by side on one rank, widening the map until its text
+        # is too small to read; invisible links stack them in short columns instead.
+        loose = [ids[node.key] for node in members if node.key not in touched]
+        here = {node.key for node in members}
+        leaving = [
+            ids[node.key]
+            for node in members
+            if any(f.source == node.key and f.target not in here for f in flows)
+        ]
+        for start in range(0, len(loose), LOOSE_COLUMN):
+            column = loose[start : start + LOOSE_COLUMN]
+            if start == 0 and len(column) > 1 and leaving:
+                # Below the stacked stores: the region's way out is on its lowest rank, and the region
+                # it leads to is drawn under this one instead of beside it.
+                lines.append(f"    {column[-2]} ~~~ {leaving[0]}")
+                hidden_links += 1
+            if len(column) > 1:
+                lines.append("    " + " ~~~ ".join(column))
+                hidden_links += len(column) - 1
         lines.append("  end")
-    drawn = [index for index, place in enumerate(places) if place.key in by_place]
-    if drawn:
-        # An invisible link from the last region puts the legend below the map instead of beside it.
-        lines.append(f"  p{drawn[-1]} ~~~ legend")
-        legend_links += 1
     by_key = {node.key: node for node in nodes}
     styles: list[str] = []
-    for number, (flow, change) in enumerate(zip(flows, flow_changes, strict=True), start=legend_links):
+    for number, (flow, change) in enumerate(zip(flows, flow_changes, strict=True), start=hidden_links):
         crossing = crosses(by_key[flow.source], by_key[flow.target])
-        label = describe(flow.what) if flow.network else f"{describe(flow.what)} · {flow.how}"
+        # What crosses, then how on a line of its own: an unwrapped label would widen the map.
+        label = (
+            escape(describe(flow.what))
+            if flow.network
+            else f"{escape(describe(flow.what))}<br/>{escape(flow.how)}"
+        )
         if change in CHANGE_MARKS:
             label = f"{CHANGE_MARKS[change].split()[0]} {label}"
         arrow = "==>" if crossing else "-->"
-        lines.append(f'  {ids[flow.source]} {arrow}|"{escape(label)}"| {ids[flow.target]}')
+        lines.append(f'  {ids[flow.source]} {arrow}|"{label}"| {ids[flow.target]}')
         colour = FLOW_COLOURS.get(most_sensitive(flow.what), FLOW_COLOURS[UNCLASSIFIED])
         width = 4 if crossing else 2
         dashes = ",stroke-dasharray:6 4" if most_sensitive(flow.what) in (UNTRACEABLE, UNCLASSIFIED) else ""
@@ -186,14 +213,14 @@ def draw(
     lines += styles
     lines += [f"  classDef {name} {style}" for name, style in CLASS_STYLES.items()]
     lines.append("```")
-    return "\n".join(lines)
+    return "\n".join([*lines, "", *_legend(with_changes)])
 
 
-def _legend(with_changes: bool) -> tuple[list[str], int]:
-    """The legend as a subgraph of two rows (its title explains the arrows), and how many links it uses.
+def _legend(with_changes: bool) -> list[str]:
+    """The legend, a ```mermaid block of its own: one subgraph of two rows, its title explaining the arrows.
 
     Each column is a chain of two entries joined by an invisible link; in a top-to-bottom subgraph the
-    chains stand side by side, which keeps the legend narrower than the map.
+    chains stand side by side.
     """
     entries = [
         ("lg_pii", '[("PII")]', "pii"),
@@ -212,13 +239,17 @@ def _legend(with_changes: bool) -> tuple[list[str], int]:
     columns = (len(entries) + 1) // 2
     rows = [entries[:columns], entries[columns:]]
     lines = [
-        '  subgraph legend["Legend: a thick arrow leaves the region or account, a thin one stays in it"]'
+        "```mermaid",
+        INIT,
+        "flowchart TB",
+        '  subgraph legend["Legend: a thick arrow leaves the region or account, a thin one stays in it"]',
+        "    direction TB",
     ]
-    lines.append("    direction TB")
-    links = 0
     for column in range(columns):
         chain = [row[column] for row in rows if column < len(row)]
         lines.append("    " + " ~~~ ".join(f"{name}{shape}:::{style}" for name, shape, style in chain))
-        links += len(chain) - 1
     lines.append("  end")
-    return lines, links
+    used = {style for _, _, style in entries}
+    lines += [f"  classDef {name} {style}" for name, style in CLASS_STYLES.items() if name in used]
+    lines.append("```")
+    return lines

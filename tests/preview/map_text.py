@@ -83,15 +83,24 @@ class DrawnMap:
 
 
 def read_map(markdown: str) -> DrawnMap:
-    """Parse the ```mermaid block of a residency map; fails on a line the map should never emit."""
-    block = markdown.split("```mermaid\n", 1)[1].split("\n```", 1)[0]
+    """Parse a residency map's two ```mermaid blocks, the map and its legend; fails on a line never emitted.
+
+    Only the map's block counts links for `linkStyle`: each Mermaid diagram numbers its own.
+    """
+    blocks = [part.split("\n```", 1)[0] for part in markdown.split("```mermaid\n")[1:]]
+    assert len(blocks) == 2, f"a map and its legend, not {len(blocks)} Mermaid block(s)"
+    assert "subgraph legend[" in blocks[1] and "subgraph legend[" not in blocks[0], markdown
+    block = blocks[0] + "\n" + blocks[1]
+    map_lines = blocks[0].count("\n") + 1
     nodes: dict[str, DrawnNode] = {}
     raw_edges: list[tuple[str, str, bool, str]] = []
     styles: dict[int, str] = {}
     boxes: dict[str, str] = {}
     box = ""
     links = 0
-    for line in block.splitlines():
+    for number, line in enumerate(block.splitlines()):
+        if number == map_lines:
+            first_flow = links - len(raw_edges)
         if match := _SUBGRAPH.match(line):
             boxes[match.group(1)] = box = unescape(match.group(2))
         elif line.strip() == "end":
@@ -118,7 +127,6 @@ def read_map(markdown: str) -> DrawnMap:
             links += line.count("~~~")
         elif "~~~" in line:
             links += line.count("~~~")
-    first_flow = links - len(raw_edges)
     edges = [
         DrawnEdge(source, target, thick, label, styles.get(first_flow + index, ""))
         for index, (source, target, thick, label) in enumerate(raw_edges)

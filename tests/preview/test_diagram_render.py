@@ -6,7 +6,7 @@ cannot parse or render fails here, not in the pull request. Under CI (CI=true) a
 
 The size bound: GitHub shows a ```mermaid block scaled down to the comment's width (about 880 CSS px,
 tests/mermaid/render.py). A 1080-pixel-high screen leaves about 900 px of page under the browser's bars, so
-the map, as shown, must be at most 900 px high; and its text must not be scaled below 75% (12 px from
+the map, as shown, must be at most 900 px high (its legend, a block of its own, is checked alike); and its text must not be scaled below 75% (12 px from
 Mermaid's 16 px), or a reviewer has to zoom to read it.
 """
 
@@ -41,7 +41,8 @@ def renderer() -> str:
 
 @pytest.fixture(scope="module")
 def real_maps() -> dict[str, str]:
-    """The Mermaid block of each real stack's map, and of eu's against a state where the exchange is new."""
+    """The Mermaid block of each real stack's map, of eu's against a state where the exchange is new, and
+    the two legends (without and with the marks of a change): each is a diagram GitHub renders."""
     maps = {
         stack: ResidencyMap(stack, REPOSITORY, list(real_stack_registrations(stack))).markdown()
         for stack in REAL_STACKS
@@ -50,7 +51,12 @@ def real_maps() -> dict[str, str]:
     changes = {r["urn"]: "same" for r in registrations}
     changes.update({r["urn"]: "create" for r in registrations if "telemetry-exchange" in r["name"]})
     maps["eu with a change"] = ResidencyMap("eu", REPOSITORY, registrations, changes=changes).markdown()
-    return {name: mermaid_blocks(markdown)[0] for name, markdown in maps.items()}
+    blocks = {name: mermaid_blocks(markdown) for name, markdown in maps.items()}
+    assert all(len(found) == 2 for found in blocks.values()), "each map is followed by its legend"
+    drawn = {name: found[0] for name, found in blocks.items()}
+    drawn["legend"] = blocks["eu"][1]
+    drawn["legend with changes"] = blocks["eu with a change"][1]
+    return drawn
 
 
 @pytest.mark.parametrize("package", PACKAGES)
