@@ -6,8 +6,8 @@ cannot parse or render fails here, not in the pull request. Under CI (CI=true) a
 
 The size bound: GitHub shows a ```mermaid block scaled down to the comment's width (about 880 CSS px,
 tests/mermaid/render.py). A 1080-pixel-high screen leaves about 900 px of page under the browser's bars, so
-the map, as shown, must be at most 900 px high (its legend, a block of its own, is checked alike); and its text must not be scaled below 75% (12 px from
-Mermaid's 16 px), or a reviewer has to zoom to read it.
+the map, as shown, must be at most 900 px high (its legend, a block of its own, is checked alike); and its
+text must not be scaled below 75% (12 px from Mermaid's 16 px), or a reviewer has to zoom to read it.
 """
 
 from __future__ import annotations
