@@ -30,13 +30,16 @@ from residency_facts import CLASSIFICATION_TAG, Classification
 POSTGRES_MAJOR = PII_POSTGRES_MAJOR
 """The pinned PostgreSQL major (residency/defaults.py): parameter group family and engine version agree."""
 
-DEFAULT_ENGINE_VERSION = "17.7"
-"""An RDS-offered 17.x minor (RDS deprecated 17.1-17.4 on 2026-05-31, naming 17.7 as their upgrade target).
+DEFAULT_ENGINE_VERSION = POSTGRES_MAJOR
+"""The engine version the instance declares: the major alone, never a minor.
 
-Check before a first deployment:
-`aws rds describe-db-engine-versions --engine postgres --engine-version 17.7 --region <region>`.
-With `auto_minor_version_upgrade` RDS moves the instance to newer minors; then raise this pin to the running
-version (`engine_version_actual`), or the next `pulumi up` asks RDS for a downgrade, which it refuses.
+With `auto_minor_version_upgrade` RDS moves the instance to newer minors in its maintenance window. A declared
+minor ("17.7") then no longer matches: pulumi-aws reads the running version back into `engine_version` on a
+refresh (terraform-provider-aws internal/service/rds, compareActualEngineVersion), and the next `pulumi up`
+asks RDS to go back to 17.7, which it refuses. A prefix of the running version ("17" of "17.9") is kept as
+declared, so no diff arises, and RDS creates the instance with its default 17.x minor (the provider documents
+a major-only `engine_version` for exactly this). The running minor is `engine_version_actual`. A major upgrade
+stays a reviewed change: POSTGRES_MAJOR, the parameter group family, `allow_major_version_upgrade`.
 """
 
 POSTGRES_PORT = 5432
@@ -95,10 +98,11 @@ class PiiDatabaseArgs:
             raise ValueError(
                 "max_allocated_storage_gb must exceed allocated_storage_gb (storage autoscaling)"
             )
-        if not re.fullmatch(rf"{POSTGRES_MAJOR}\.\d+", self.engine_version):
+        if self.engine_version != POSTGRES_MAJOR:
             raise ValueError(
-                f"engine_version {self.engine_version!r} must be a {POSTGRES_MAJOR}.x minor: the parameter "
-                f"group family is postgres{POSTGRES_MAJOR}"
+                f"engine_version {self.engine_version!r} must be the major {POSTGRES_MAJOR!r} alone: RDS "
+                "upgrades the minor itself, and a pinned minor would make a later `pulumi up` ask for a "
+                f"downgrade (the parameter group family is postgres{POSTGRES_MAJOR})"
             )
         identifiers = {"database_name": self.database_name, "master_username": self.master_username}
         for field, value in identifiers.items():

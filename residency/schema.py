@@ -127,7 +127,11 @@ STRUCTURED_KEYS: dict[str, dict[str, Any]] = {
     f"{PROJECT}:cluster": _object(
         f"{PROJECT}:cluster",
         {
-            "kubernetesVersion": _text('a pinned EKS minor version such as "1.33"', r"1\.\d{2}"),
+            "kubernetesVersion": _text(
+                'an EKS minor version in standard support, such as "1.35" (the dated table '
+                "EKS_STANDARD_SUPPORT in residency/defaults.py)",
+                r"1\.\d{2}",
+            ),
             "nodeInstanceTypes": _list(
                 "a non-empty list of EC2 types, e.g. [m6i.large]",
                 _text("", r"[a-z][a-z0-9-]*\.[a-z0-9]+"),
@@ -181,9 +185,15 @@ STRUCTURED_KEYS: dict[str, dict[str, Any]] = {
                 MAXIMUM_BACKUP_RETENTION_DAYS,
             ),
             "engineVersion": _text(
-                f"a pinned PostgreSQL {PII_POSTGRES_MAJOR}.x minor offered by RDS, "
-                f'e.g. "{PII_POSTGRES_MAJOR}.7"',
-                rf"{PII_POSTGRES_MAJOR}\.\d+",
+                f'the PostgreSQL major only, "{PII_POSTGRES_MAJOR}": RDS chooses the minor and upgrades it '
+                "(auto minor version upgrade)",
+                PII_POSTGRES_MAJOR,
+                **{
+                    "x-reasons": {
+                        "pattern": "got {shown}, a pinned minor: once RDS upgrades the instance, the next "
+                        "`pulumi up --refresh` asks RDS for a downgrade, which it refuses"
+                    }
+                },
             ),
         },
     ),
@@ -226,8 +236,15 @@ STRUCTURED_KEYS: dict[str, dict[str, Any]] = {
                 "x-reasons": _NOT_A_CIDR,
                 "x-allowed": "the peer stack's residency:network.vpcCidr, not overlapping this one",
             },
-            "vpcPeeringConnectionId": _text(
-                "an accepted VPC peering connection id (pcx-...)", r"pcx-[0-9a-f]{8,17}"
+            "vpcId": _text(
+                "the peer stack's VPC id, its `vpcId` stack output (vpc- and 8 or 17 hex digits); omit it "
+                "until the peer is deployed: with it each stack declares its side of the peering connection",
+                r"vpc-(?:[0-9a-f]{8}|[0-9a-f]{17})",
+            ),
+            "accountId": _text(
+                "the peer's 12-digit AWS account id, when the peer lives in another account; omit it for "
+                "this stack's own account",
+                r"\d{12}",
             ),
             "replicationHost": _text(
                 "the DNS name of the peer's telemetry replication endpoint; "
@@ -235,7 +252,7 @@ STRUCTURED_KEYS: dict[str, dict[str, Any]] = {
                 HOSTNAME,
             ),
         },
-        optional=("vpcPeeringConnectionId", "replicationHost"),
+        optional=("vpcId", "accountId", "replicationHost"),
     ),
 }
 

@@ -15,12 +15,14 @@ import ipaddress
 import json
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import pulumi
 import yaml
 
+from residency.defaults import EKS_STANDARD_SUPPORT
 from residency.schema import (
     JURISDICTION_KEY,
     KNOWN_PROJECT_KEYS,
@@ -144,10 +146,24 @@ class PeerSettings:
     region: str
     jurisdiction: Jurisdiction
     vpc_cidr: str
-    vpc_peering_connection_id: str | None
+    vpc_id: str | None
+    """The peer's VPC; with it this stack declares its side of the peering connection."""
+    account_id: str | None
+    """The peer's account, when it is not this stack's own."""
     replication_host: str | None
     replication_password: str | None = field(default=None, repr=False)
     """Plain text here; `__main__` wraps it in `pulumi.Output.secret` before it reaches any resource."""
+    own_stack: str = ""
+    """This stack's name, which decides with `stack` who requests the peering connection."""
+
+    @property
+    def requests_peering(self) -> bool:
+        """Whether this stack requests the peering connection (and the peer accepts it).
+
+        Derived, never configured, so the two stacks cannot disagree: the stack whose name sorts first
+        requests (eu requests, india accepts), the same rule for any pair of stacks.
+        """
+        return self.own_stack < self.stack
 
 
 @dataclass(frozen=True)
@@ -172,6 +188,11 @@ class StackSettings:
 
 
 # --- Reading and checking ---
+
+
+def utc_today() -> date:
+    """Today in UTC, the time zone of the EKS calendar's dates."""
+    return datetime.now(UTC).date()
 
 
 class _Problems:
@@ -234,10 +255,12 @@ def load_settings(
     raw: Mapping[str, Any],
     stack: str,
     project_default_keys: Collection[str] = (),
+    today: date | None = None,
 ) -> StackSettings:
     """Validate a stack's namespaced config into settings, or raise one ConfigError listing every problem.
 
     `project_default_keys` names the keys whose value may come from `Pulumi.yaml`; messages point there too.
+    `today` (UTC, the clock's by default) is the day the EKS version must be in standard support on.
     """
     problems = _Problems(stack, project_default_keys)
     if not STACK_NAME.fullmatch(stack):
@@ -260,7 +283,8 @@ def load_settings(
         problems.add(problem.key, problem.reason, allowed)
     if not region_checked:
         _check_region(problems, config, jurisdiction)
-    _check_relations(problems, config)
+    _check_relations(problems, config, stack)
+    _check_kubernetes_version(problems, config, today or utc_today())
     if problems.items:
         raise ConfigError(stack, problems.items)
 
@@ -312,9 +336,11 @@ def load_settings(
             region=peer["region"],
             jurisdiction=peer_jurisdiction,
             vpc_cidr=str(ipaddress.IPv4Network(peer["vpcCidr"])),
-            vpc_peering_connection_id=peer.get("vpcPeeringConnectionId"),
+            vpc_id=peer.get("vpcId"),
+            account_id=peer.get("accountId"),
             replication_host=peer.get("replicationHost"),
             replication_password=config.get(PEER_PASSWORD_KEY),
+            own_stack=stack,
         ),
     )
 
@@ -339,7 +365,45 @@ def _check_region(problems: _Problems, config: Mapping[str, Any], jurisdiction: 
     return True
 
 
-def _check_relations(problems: _Problems, config: Mapping[str, Any]) -> None:
+def _check_kubernetes_version(problems: _Problems, config: Mapping[str, Any], today: date) -> None:
+    """The EKS version must be in standard support today, by the dated table in residency/defaults.py."""
+    cluster = config.get(CLUSTER)
+    key = f"{CLUSTER}.kubernetesVersion"
+    if not isinstance(cluster, Mapping) or key in problems.keys or CLUSTER in problems.keys:
+        return
+    version = cluster.get("kubernetesVersion")
+    if not isinstance(version, str):
+        return
+    supported = [
+        f"{minor} (until {end.isoformat()})"
+        for minor, (released, end) in sorted(EKS_STANDARD_SUPPORT.items())
+        if released <= today < end
+    ]
+    allowed = (
+        f"a version in EKS standard support on {today.isoformat()}: {', '.join(supported) or 'none listed'} "
+        "(EKS_STANDARD_SUPPORT in residency/defaults.py, from the EKS release calendar)"
+    )
+    if version not in EKS_STANDARD_SUPPORT:
+        reason = (
+            f"got {shown(version)}, which the dated EKS calendar in residency/defaults.py does not list "
+            "(a newer minor: add its row with the dates from the EKS release calendar first)"
+        )
+    else:
+        released, end = EKS_STANDARD_SUPPORT[version]
+        if today >= end:
+            reason = (
+                f"got {shown(version)}, which left EKS standard support on {end.isoformat()}: extended "
+                "support is billed extra per cluster hour and ends in an automatic upgrade (upgrade one "
+                "minor version per `pulumi up`)"
+            )
+        elif today < released:
+            reason = f"got {shown(version)}, which EKS releases only on {released.isoformat()}"
+        else:
+            return
+    problems.add(key, reason, allowed)
+
+
+def _check_relations(problems: _Problems, config: Mapping[str, Any], stack: str) -> None:
     """Checks that compare two values; each runs only when both values passed the schema."""
 
     def valid(key: str, *fields: str) -> Mapping[str, Any] | None:
@@ -411,6 +475,21 @@ def _check_relations(problems: _Problems, config: Mapping[str, Any]) -> None:
             f"got {peer['vpcCidr']}, which overlaps this stack's {NETWORK}.vpcCidr {own['vpcCidr']} "
             "(peered VPCs cannot route overlapping ranges)",
             _allowed(f"{PEER}.vpcCidr"),
+        )
+    peer = valid(PEER, "stack")
+    if peer is not None and peer["stack"] == stack:
+        problems.add(
+            f"{PEER}.stack",
+            f"got {shown(peer['stack'])}, this stack's own name (the two names decide who requests the "
+            "peering connection)",
+            _allowed(f"{PEER}.stack"),
+        )
+    peer = valid(PEER, "accountId")
+    if peer is not None and "vpcId" not in peer:
+        problems.add(
+            f"{PEER}.accountId",
+            "set without peer.vpcId: the account names the owner of the peer's VPC",
+            "set it together with peer.vpcId, or omit it for this stack's own account",
         )
     peer = valid(PEER, "region")
     if peer is not None and peer["region"] == config.get(REGION_KEY):

@@ -9,6 +9,7 @@ import copy
 import dataclasses
 import json
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,8 @@ import yaml
 
 from components import telemetry_sql
 from offline_preview.cloud_mocks import PlausibleCloudMocks
-from residency.defaults import MIN_SUBJECTS_FLOOR
+from residency import settings as settings_module
+from residency.defaults import EKS_STANDARD_SUPPORT, MIN_SUBJECTS_FLOOR
 from residency.defaults import PII_POSTGRES_MAJOR as POSTGRES_MAJOR
 from residency.defaults import TELEMETRY_IMAGE_TAG as DEFAULT_IMAGE_TAG
 from residency.schema import SCHEMA
@@ -44,7 +46,7 @@ BASELINE: dict[str, Any] = {
     "residency:jurisdiction": "EU",
     "residency:network": {"vpcCidr": "10.10.0.0/16", "availabilityZones": 3, "natGateways": 3},
     "residency:cluster": {
-        "kubernetesVersion": "1.33",
+        "kubernetesVersion": "1.35",
         "nodeInstanceTypes": ["m6i.large"],
         "minNodes": 2,
         "desiredNodes": 3,
@@ -58,7 +60,7 @@ BASELINE: dict[str, Any] = {
         "allocatedStorageGib": 100,
         "maxAllocatedStorageGib": 500,
         "backupRetentionDays": 14,
-        "engineVersion": f"{POSTGRES_MAJOR}.7",
+        "engineVersion": POSTGRES_MAJOR,
     },
     "residency:telemetry": {
         "storageGib": 50,
@@ -71,6 +73,15 @@ BASELINE: dict[str, Any] = {
 }
 
 _DELETE = object()
+
+TODAY = date(2026, 12, 1)
+"""The day these tests judge the EKS version on (the committed stacks are judged on the real day)."""
+
+
+@pytest.fixture(autouse=True)
+def fixed_day(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every load_settings here runs on TODAY, so the EKS calendar cannot age the baseline."""
+    monkeypatch.setattr(settings_module, "utc_today", lambda: TODAY)
 
 
 def changed(path: str, value: Any) -> dict[str, Any]:
@@ -97,6 +108,14 @@ def only_problem(raw: dict[str, Any], stack: str = "eu") -> str:
     found = problems(raw, stack)
     assert len(found) == 1, found
     return found[0]
+
+
+def only_problem_on(raw: dict[str, Any], today: date, stack: str = "eu") -> str:
+    """The one problem load_settings reports for `raw` when judged on `today`."""
+    with pytest.raises(ConfigError) as raised:
+        load_settings(raw, stack, today=today)
+    (found,) = raised.value.problems
+    return found
 
 
 def regions_of(code: str) -> str:
@@ -242,19 +261,50 @@ def test_peer_region_outside_every_jurisdiction_is_refused() -> None:
 
 def test_optional_peer_keys_are_read_when_present() -> None:
     raw = changed("residency:peer.replicationHost", "telemetry-replication.in.internal.example.com")
-    raw["residency:peer"]["vpcPeeringConnectionId"] = "pcx-0123456789abcdef0"
+    raw["residency:peer"]["vpcId"] = "vpc-0123456789abcdef0"
+    raw["residency:peer"]["accountId"] = "210987654321"
     raw["residency:peerReplicationPassword"] = "s3cret-value"
     peer = load_settings(raw, "eu").peer
     assert peer.replication_host == "telemetry-replication.in.internal.example.com"
-    assert peer.vpc_peering_connection_id == "pcx-0123456789abcdef0"
+    assert peer.vpc_id == "vpc-0123456789abcdef0"
+    assert peer.account_id == "210987654321"
     assert peer.replication_password == "s3cret-value"
     assert "s3cret-value" not in repr(peer)
 
 
-def test_malformed_peering_connection_id_is_refused() -> None:
-    message = only_problem(changed("residency:peer.vpcPeeringConnectionId", "vpc-123"))
-    assert "residency:peer.vpcPeeringConnectionId in Pulumi.eu.yaml" in message
-    assert "pcx-" in message
+def test_without_the_peers_vpc_no_peering_is_declared_yet() -> None:
+    peer = load_settings(BASELINE, "eu").peer
+    assert peer.vpc_id is None and peer.account_id is None
+
+
+@pytest.mark.parametrize(("own", "other", "requests"), [("eu", "india", True), ("india", "eu", False)])
+def test_the_stack_whose_name_sorts_first_requests_the_peering(own: str, other: str, requests: bool) -> None:
+    """Derived, not configured: both stacks reach the same answer from their own config alone."""
+    raw = changed("residency:peer.stack", other)
+    assert load_settings(raw, own).peer.requests_peering is requests
+
+
+def test_a_peer_with_this_stacks_own_name_is_refused() -> None:
+    message = only_problem(changed("residency:peer.stack", "eu"))
+    assert "residency:peer.stack in Pulumi.eu.yaml: got 'eu', this stack's own name" in message
+
+
+@pytest.mark.parametrize("vpc_id", ["vpc-123", "pcx-0123456789abcdef0", "vpc-0123456789ABCDEF0"])
+def test_malformed_peer_vpc_id_is_refused(vpc_id: str) -> None:
+    message = only_problem(changed("residency:peer.vpcId", vpc_id))
+    assert "residency:peer.vpcId in Pulumi.eu.yaml" in message
+    assert "vpcId` stack output" in message
+
+
+def test_a_peer_account_without_the_peers_vpc_is_refused() -> None:
+    message = only_problem(changed("residency:peer.accountId", "210987654321"))
+    assert "residency:peer.accountId in Pulumi.eu.yaml: set without peer.vpcId" in message
+
+
+def test_the_removed_peering_connection_id_is_refused_as_an_unknown_key() -> None:
+    """The connection is declared by the stacks now; a leftover id from the manual steps must not linger."""
+    message = only_problem(changed("residency:peer.vpcPeeringConnectionId", "pcx-0123456789abcdef0"))
+    assert "residency:peer.vpcPeeringConnectionId in Pulumi.eu.yaml: unknown key" in message
 
 
 # --- cluster ---
@@ -300,7 +350,48 @@ def test_admin_principals_are_optional_iam_role_or_user_arns() -> None:
 def test_floating_kubernetes_version_is_refused() -> None:
     message = only_problem(changed("residency:cluster.kubernetesVersion", "latest"))
     assert "residency:cluster.kubernetesVersion in Pulumi.eu.yaml" in message
-    assert 'a pinned EKS minor version such as "1.33"' in message
+    assert 'an EKS minor version in standard support, such as "1.35"' in message
+
+
+def test_a_kubernetes_version_out_of_eks_standard_support_is_refused_with_the_supported_list() -> None:
+    """1.33 left standard support on 2026-07-29: extended support is billed extra."""
+    message = only_problem(changed("residency:cluster.kubernetesVersion", "1.33"))
+    assert message.startswith(
+        "residency:cluster.kubernetesVersion in Pulumi.eu.yaml: got '1.33', which left EKS standard support "
+        "on 2026-07-29"
+    )
+    assert (
+        "allowed: a version in EKS standard support on 2026-12-01: 1.34 (until 2026-12-02), "
+        "1.35 (until 2027-03-27)"
+    ) in message
+
+
+def test_a_version_leaves_standard_support_on_its_end_date() -> None:
+    raw = changed("residency:cluster.kubernetesVersion", "1.34")
+    assert load_settings(raw, "eu", today=date(2026, 12, 1)).cluster.kubernetes_version == "1.34"
+    message = only_problem_on(raw, date(2026, 12, 2))
+    assert "got '1.34', which left EKS standard support on 2026-12-02" in message
+    assert "on 2026-12-02: 1.35 (until 2027-03-27)" in message
+
+
+def test_a_version_the_dated_calendar_does_not_list_is_refused() -> None:
+    message = only_problem(changed("residency:cluster.kubernetesVersion", "1.36"))
+    assert "got '1.36', which the dated EKS calendar in residency/defaults.py does not list" in message
+
+
+def test_a_version_not_yet_released_on_eks_is_refused() -> None:
+    message = only_problem_on(changed("residency:cluster.kubernetesVersion", "1.35"), date(2026, 1, 1))
+    assert "got '1.35', which EKS releases only on 2026-01-27" in message
+
+
+def test_the_committed_stacks_run_a_version_in_standard_support_today() -> None:
+    """On the real day: when the calendar moves past a stack's version, this fails until it is upgraded."""
+    real_today = settings_module.datetime.now(settings_module.UTC).date()
+    for stack in ("eu", "india"):
+        values, _ = read_stack_files(PROJECT_DIR, stack)
+        version = values["residency:cluster"]["kubernetesVersion"]
+        released, end = EKS_STANDARD_SUPPORT[version]
+        assert released <= real_today < end, f"Pulumi.{stack}.yaml runs EKS {version}, supported until {end}"
 
 
 @pytest.mark.parametrize("value", ["3", True, 2.5])
@@ -342,11 +433,19 @@ def test_storage_ceiling_not_above_allocation_is_refused(ceiling: int) -> None:
     assert "not more than allocatedStorageGib (100)" in message
 
 
-@pytest.mark.parametrize("version", ["16.4", "17", "latest"])
+@pytest.mark.parametrize("version", ["16", "16.4", "latest"])
 def test_engine_version_outside_the_components_pinned_major_is_refused(version: str) -> None:
     message = only_problem(changed("residency:piiDatabase.engineVersion", version))
     assert "residency:piiDatabase.engineVersion in Pulumi.eu.yaml" in message
-    assert f"allowed: a pinned PostgreSQL {POSTGRES_MAJOR}.x minor" in message
+    assert f'allowed: the PostgreSQL major only, "{POSTGRES_MAJOR}"' in message
+
+
+@pytest.mark.parametrize("version", ["17.7", "17.10"])
+def test_a_pinned_minor_engine_version_is_refused_before_rds_upgrades_past_it(version: str) -> None:
+    """With auto minor upgrade, a pinned minor makes the first up after RDS's upgrade ask for a downgrade."""
+    message = only_problem(changed("residency:piiDatabase.engineVersion", version))
+    assert f"got '{version}', a pinned minor" in message
+    assert "asks RDS for a downgrade" in message
 
 
 # --- load balancer and DNS ---
@@ -556,7 +655,7 @@ def test_the_settings_schema_is_a_valid_json_schema_naming_what_each_key_allows(
 
 @pytest.mark.parametrize(
     ("path", "value"),
-    [("residency:network.natGateways", 2.0), ("residency:cluster.kubernetesVersion", "1.33\n")],
+    [("residency:network.natGateways", 2.0), ("residency:cluster.kubernetesVersion", "1.35\n")],
 )
 def test_values_json_schema_would_let_through_are_refused(path: str, value: Any) -> None:
     # Plain JSON Schema takes 2.0 for an integer, and Python's `$` matches before a trailing newline.

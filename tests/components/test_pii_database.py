@@ -170,15 +170,42 @@ def test_parameter_group_forces_tls_and_forbids_logical_replication(cloud: MockC
     assert instance["parameterGroupName"] == cloud.outputs_of(parameter_group)["name"]
 
 
-def test_engine_is_postgres_with_a_pinned_seventeen_minor(cloud: MockCloud) -> None:
+def engine_version_after_refresh(declared: str, running: str) -> str:
+    """What pulumi-aws reads back into `engine_version` when the instance runs `running` (a refresh).
+
+    terraform-provider-aws internal/service/rds/engine_version.go, compareActualEngineVersion: the declared
+    value is kept when it is a prefix of the running version up to a dot ("17" of "17.9"), else the running
+    version replaces it, and the next `pulumi up` then diffs it against the declared one.
+    """
+    if declared != running and running.startswith(f"{declared}."):
+        return declared
+    return running
+
+
+def test_engine_is_postgres_seventeen_with_rds_choosing_and_upgrading_the_minor(cloud: MockCloud) -> None:
     deploy(cloud)
     instance = cloud.one(INSTANCE, "pii-instance").inputs
     assert instance["engine"] == "postgres"
-    major, minor = instance["engineVersion"].split(".")
-    assert major == "17" and minor.isdigit()
+    assert instance["engineVersion"] == "17"
     assert instance["autoMinorVersionUpgrade"] is True
+    assert instance["allowMajorVersionUpgrade"] is False
     assert instance["storageType"] == "gp3"
     assert instance["maxAllocatedStorage"] > instance["allocatedStorage"]
+
+
+@pytest.mark.parametrize("running", ["17.7", "17.9", "17.10", "17.12"])
+def test_a_minor_upgrade_by_rds_leaves_the_next_up_nothing_to_change(cloud: MockCloud, running: str) -> None:
+    """After RDS upgrades the minor in its maintenance window, `pulumi up --refresh` asks for no downgrade."""
+    deploy(cloud)
+    declared = cloud.one(INSTANCE, "pii-instance").inputs["engineVersion"]
+    assert engine_version_after_refresh(declared, running) == declared
+
+
+def test_a_pinned_minor_would_ask_rds_for_a_downgrade_after_its_upgrade() -> None:
+    """The rule above, on the value the component used to declare: why a minor is refused."""
+    assert engine_version_after_refresh("17.7", "17.9") == "17.9"
+    with pytest.raises(ValueError, match="must be the major '17' alone"):
+        valid_args(engine_version="17.7").validate("pii")
 
 
 def test_postgres_log_goes_to_an_encrypted_expiring_log_group(cloud: MockCloud) -> None:
@@ -259,7 +286,7 @@ def test_outputs_name_the_instance_endpoint_in_the_region(cloud: MockCloud) -> N
         ({"subnet_ids": ["subnet-db-a"]}, "subnet_ids"),
         ({"client_security_group_ids": []}, "client_security_group_ids"),
         ({"engine_version": "16.9"}, "engine_version"),
-        ({"engine_version": "17"}, "engine_version"),
+        ({"engine_version": "17.7"}, "engine_version"),
         ({"max_allocated_storage_gb": 100}, "max_allocated_storage_gb"),
         ({"instance_class": "m7g.large"}, "instance_class"),
         ({"database_name": "App-DB"}, "database_name"),
