@@ -42,9 +42,15 @@ cluster = RegionalCluster(
         public_access_cidrs=settings.cluster.api_public_cidrs,
         admin_principal_arns=settings.cluster.admin_principal_arns,
         certificate_arn=settings.load_balancer.certificate_arn,
+        # Without a certificate ARN the cluster issues one for both hostnames: the ALB always serves HTTPS.
+        tls_hostnames=(settings.dns.domain, settings.dns.pinned_hostname),
+        hosted_zone=settings.dns.hosted_zone,
         health_check_path=settings.load_balancer.health_check_path,
         peer_vpc_cidr=settings.peer.vpc_cidr,
-        peering_connection_id=settings.peer.vpc_peering_connection_id,
+        peer_vpc_id=settings.peer.vpc_id,
+        peer_region=settings.peer.region,
+        peer_account_id=settings.peer.account_id,
+        requests_peering=settings.peer.requests_peering,
     ),
     opts=in_region,
 )
@@ -104,14 +110,18 @@ dns = GlobalDns(
         load_balancer_dns_name=cluster.load_balancer_dns_name,
         load_balancer_zone_id=cluster.load_balancer_zone_id,
         health_check_path=settings.load_balancer.health_check_path,
+        # The HTTPS listener's port: the health check probes what the load balancer serves.
+        health_check_port=cluster.https_port,
     ),
     opts=in_region,
 )
 
 pulumi.export("region", settings.region)
 pulumi.export("jurisdiction", settings.jurisdiction.code)
+# The peer stack sets vpcId as its residency:peer.vpcId; then both declare their side of the peering.
 pulumi.export("vpcId", cluster.vpc_id)
 pulumi.export("vpcCidr", settings.network.vpc_cidr)
+pulumi.export("vpcPeeringConnectionId", cluster.peering_connection_id)
 pulumi.export("clusterName", cluster.cluster_name)
 pulumi.export("kubeconfig", pulumi.Output.secret(cluster.kubeconfig))
 pulumi.export("loadBalancerDnsName", cluster.load_balancer_dns_name)

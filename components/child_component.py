@@ -25,3 +25,7 @@ class ChildComponent(pulumi.ComponentResource):
     def _opts(self, **kwargs: Any) -> pulumi.ResourceOptions:
         """A resource's options: parented here, with an alias to the owner it was declared under before."""
         return pulumi.ResourceOptions(parent=self, aliases=[pulumi.Alias(parent=self._owner)], **kwargs)
+
+    def _new_opts(self, **kwargs: Any) -> pulumi.ResourceOptions:
+        """A resource added after the split: parented here, with no alias (it was never anywhere else)."""
+        return pulumi.ResourceOptions(parent=self, **kwargs)

@@ -103,7 +103,17 @@ class PlausibleCloudMocks(pulumi.runtime.Mocks):
             return (None if self.preview else f"{args.name}-provider-id"), inputs
         if self.preview:
             return None, inputs
-        return f"{args.name}-id", {**inputs, **self._computed_outputs(args, inputs)}
+        return self._physical_id(args, inputs), {**inputs, **self._computed_outputs(args, inputs)}
+
+    @staticmethod
+    def _physical_id(args: pulumi.runtime.MockResourceArgs, inputs: dict[str, Any]) -> str:
+        """The id the provider gives a new resource; `<name>-id` where the program does not read its form."""
+        if args.typ == "aws:ec2/vpcPeeringConnection:VpcPeeringConnection":
+            return f"pcx-{hashlib.sha256(args.name.encode()).hexdigest()[:17]}"
+        if args.typ == "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter":
+            # The accepter's id is the connection's.
+            return str(inputs.get("vpcPeeringConnectionId") or f"{args.name}-id")
+        return f"{args.name}-id"
 
     def _computed_outputs(
         self, args: pulumi.runtime.MockResourceArgs, inputs: dict[str, Any]
@@ -146,6 +156,23 @@ class PlausibleCloudMocks(pulumi.runtime.Mocks):
             # A new template is version 1; a node group names the version it launches from.
             outputs["latestVersion"] = 1
             outputs["defaultVersion"] = 1
+        elif args.typ == "aws:acm/certificate:Certificate":
+            # ACM's DNS validation record per name: a CNAME under the name, pointing into acm-validations.aws.
+            names = [inputs.get("domainName", ""), *(inputs.get("subjectAlternativeNames") or [])]
+            outputs["arn"] = (
+                f"arn:aws:acm:{region}:{ACCOUNT_ID}:certificate/{_suffix(args.name)}-0000-4000-8000-000000000000"
+            )
+            outputs["domainValidationOptions"] = [
+                {
+                    "domainName": name,
+                    "resourceRecordName": f"_{_suffix(name)}{_suffix(name)}.{name}.",
+                    "resourceRecordType": "CNAME",
+                    "resourceRecordValue": f"_{_suffix(name + 'value')}.acm-validations.aws.",
+                }
+                for name in names
+            ]
+        elif args.typ == "aws:acm/certificateValidation:CertificateValidation":
+            outputs["certificateArn"] = inputs.get("certificateArn", "")
         elif args.typ == "aws:route53/healthCheck:HealthCheck":
             outputs["id"] = f"{_suffix(args.name)}-health-check"
         elif args.typ == "aws:route53/record:Record":
@@ -182,6 +209,13 @@ class PlausibleCloudMocks(pulumi.runtime.Mocks):
         if token == "aws:route53/getZone:getZone":
             zone_name = str(args.args.get("name", "example.com")).rstrip(".")
             return {"id": self.hosted_zone_id, "zoneId": self.hosted_zone_id, "name": zone_name}, []
+        if token == "aws:ec2/getVpcPeeringConnections:getVpcPeeringConnections":
+            # The connection the peer requested: one id, derived from the filters (the two VPCs).
+            filters = sorted(json.dumps(f, sort_keys=True) for f in args.args.get("filters") or [])
+            return {
+                "id": region,
+                "ids": [f"pcx-{hashlib.sha256(''.join(filters).encode()).hexdigest()[:17]}"],
+            }, []
         if token == "aws:iam/getPolicyDocument:getPolicyDocument":
             document = _policy_document(args.args)
             return {"id": _suffix(document), "json": document, "minifiedJson": document}, []

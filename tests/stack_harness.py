@@ -67,12 +67,24 @@ class StackRun:
     """Provider registrations by URN."""
     error: BaseException | None = None
     """What the program raised, when the run was allowed to fail."""
+    states: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """What the mocked cloud returned for each resource (inputs, computed outputs and `id`), by URN."""
 
     def of_type(self, type_token: str) -> list[Registration]:
         return [r for r in self.registrations if r.type == type_token]
 
     def provider_of(self, registration: Registration) -> Registration | None:
         return self.providers.get(registration.provider_urn)
+
+    def one(self, type_token: str, name: str) -> Registration:
+        """The single registration with this type and logical name."""
+        matches = [r for r in self.of_type(type_token) if r.name == name]
+        assert len(matches) == 1, f"expected one {type_token} named {name}, found {len(matches)}"
+        return matches[0]
+
+    def output(self, registration: Registration, key: str) -> Any:
+        """One value the mocked cloud returned for a resource (`id` for its physical id)."""
+        return self.states[registration.urn][key]
 
 
 def is_secret(value: Any) -> bool:
@@ -134,6 +146,9 @@ def run_stack(stack: str, config_dir: Path = PROGRAM_DIR, allow_error: bool = Fa
         outputs=monitor.stack_outputs,
         providers=providers,
         error=error,
+        states={
+            urn: {**dict(resource.state), "id": resource.id} for urn, resource in monitor.resources.items()
+        },
     )
 
 

@@ -49,6 +49,9 @@ EXPECTED_RESOURCES: dict[str, dict[str, int]] = {
         "residency:regionalCluster:KubernetesCluster": 1,
         "residency:regionalCluster:LoadBalancer": 1,
         "residency:regionalCluster:ClusterBaseline": 1,
+        "residency:regionalCluster:LoadBalancerController": 1,
+        "aws:acm/certificate:Certificate": 1,
+        "aws:acm/certificateValidation:CertificateValidation": 1,
         "aws:cloudwatch/logGroup:LogGroup": 2,
         "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": 1,
         "aws:ec2/eip:Eip": 3,
@@ -66,16 +69,20 @@ EXPECTED_RESOURCES: dict[str, dict[str, int]] = {
         "aws:eks/cluster:Cluster": 1,
         "aws:eks/nodeGroup:NodeGroup": 1,
         "aws:iam/openIdConnectProvider:OpenIdConnectProvider": 1,
-        "aws:iam/role:Role": 4,
-        "aws:iam/rolePolicy:RolePolicy": 2,
+        "aws:iam/role:Role": 5,
+        "aws:iam/rolePolicy:RolePolicy": 3,
         "aws:iam/rolePolicyAttachment:RolePolicyAttachment": 5,
         "aws:kms/key:Key": 2,
-        "aws:lb/listener:Listener": 1,
+        "aws:lb/listener:Listener": 2,
         "aws:lb/loadBalancer:LoadBalancer": 1,
         "aws:lb/targetGroup:TargetGroup": 1,
+        "aws:route53/record:Record": 2,
         "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": 1,
-        "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": 2,
+        "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": 3,
         "kubernetes:core/v1:Namespace": 2,
+        "kubernetes:core/v1:Service": 1,
+        "kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding": 1,
+        "kubernetes:helm.sh/v3:Release": 1,
         "kubernetes:networking.k8s.io/v1:NetworkPolicy": 8,
         "pulumi:providers:kubernetes": 1,
     },
@@ -428,3 +435,113 @@ def test_the_telemetry_sql_runs_for_this_stack_and_its_peer_with_the_configured_
     assert cron_job.inputs["spec"]["concurrencyPolicy"] == "Forbid"
     (scripts,) = [c for c in run.of_type("kubernetes:core/v1:ConfigMap") if c.name.endswith("-telemetry-sql")]
     assert f"min_subjects => {settings.telemetry.anonymisation_k}," in scripts.inputs["data"]["anonymise.sql"]
+
+
+def forwarding_listeners(run: StackRun, load_balancer: Registration) -> list[Registration]:
+    """The listeners of a load balancer that forward to a target group (not the redirecting one)."""
+    arn = run.output(load_balancer, "arn")
+    return [
+        listener
+        for listener in run.of_type("aws:lb/listener:Listener")
+        if listener.inputs["loadBalancerArn"] == arn
+        and listener.inputs["defaultActions"][0]["type"] == "forward"
+    ]
+
+
+def test_the_health_check_probes_what_a_listener_of_this_regions_load_balancer_serves(run: StackRun) -> None:
+    """An HTTPS check against an HTTP-only load balancer would fail for ever and withdraw the region."""
+    (load_balancer,) = run.of_type("aws:lb/loadBalancer:LoadBalancer")
+    (health_check,) = run.of_type("aws:route53/healthCheck:HealthCheck")
+    assert health_check.inputs["fqdn"] == run.output(load_balancer, "dnsName")
+    served = {
+        (listener.inputs["protocol"], listener.inputs["port"])
+        for listener in forwarding_listeners(run, load_balancer)
+    }
+    assert (health_check.inputs["type"], health_check.inputs["port"]) in served
+    assert served == {("HTTPS", 443)}
+    (http,) = [r for r in run.of_type("aws:lb/listener:Listener") if r.inputs["port"] == 80]
+    assert http.inputs["defaultActions"][0]["redirect"]["protocol"] == "HTTPS"
+
+
+def test_the_listener_serves_a_certificate_for_both_hostnames_validated_in_the_zone(run: StackRun) -> None:
+    settings = settings_of(run)
+    (certificate,) = run.of_type("aws:acm/certificate:Certificate")
+    names = [certificate.inputs["domainName"], *certificate.inputs["subjectAlternativeNames"]]
+    assert names == [settings.dns.domain, settings.dns.pinned_hostname]
+    (validation,) = run.of_type("aws:acm/certificateValidation:CertificateValidation")
+    (https,) = [r for r in run.of_type("aws:lb/listener:Listener") if r.inputs["protocol"] == "HTTPS"]
+    assert https.inputs["certificateArn"] == run.output(validation, "certificateArn")
+    assert run.provider_of(certificate) is run.provider_of(https)
+
+
+def test_the_path_from_the_load_balancer_to_the_front_door_pods_is_declared(run: StackRun) -> None:
+    """ALB -> HTTPS listener -> target group -> TargetGroupBinding -> Service -> pods, and what admits it."""
+    (load_balancer,) = run.of_type("aws:lb/loadBalancer:LoadBalancer")
+    (listener,) = forwarding_listeners(run, load_balancer)
+    (target_group,) = [
+        r
+        for r in run.of_type("aws:lb/targetGroup:TargetGroup")
+        if run.output(r, "arn") == listener.inputs["defaultActions"][0]["targetGroupArn"]
+    ]
+    (binding,) = [
+        r
+        for r in run.of_type("kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding")
+        if r.inputs["spec"]["targetGroupARN"] == run.output(target_group, "arn")
+    ]
+    namespace = binding.inputs["metadata"]["namespace"]
+    reference = binding.inputs["spec"]["serviceRef"]
+    (service,) = [
+        r
+        for r in run.of_type("kubernetes:core/v1:Service")
+        if r.inputs["metadata"] == {**r.inputs["metadata"], "name": reference["name"], "namespace": namespace}
+    ]
+    (port,) = [p for p in service.inputs["spec"]["ports"] if p["port"] == reference["port"]]
+    assert port["targetPort"] == target_group.inputs["port"]
+    selector = service.inputs["spec"]["selector"]
+    assert selector == {"app.kubernetes.io/part-of": "microservices", "residency/front-door": "true"}
+    assert binding.inputs["spec"]["targetType"] == target_group.inputs["targetType"] == "ip"
+    # The pods' NetworkPolicy admits the load balancer's subnets on the target port...
+    public_subnets = [
+        r.inputs["cidrBlock"] for r in run.of_type("aws:ec2/subnet:Subnet") if "-public-" in r.name
+    ]
+    assert {run.output(r, "id") for r in run.of_type("aws:ec2/subnet:Subnet") if "-public-" in r.name} == set(
+        load_balancer.inputs["subnets"]
+    )
+    admitting = [
+        r.inputs["spec"]
+        for r in run.of_type("kubernetes:networking.k8s.io/v1:NetworkPolicy")
+        if r.inputs["metadata"]["namespace"] == namespace
+        and r.inputs["spec"]["podSelector"].get("matchLabels") == selector
+    ]
+    assert [
+        ([peer["ipBlock"]["cidr"] for peer in rule["from"]], rule["ports"])
+        for spec in admitting
+        for rule in spec["ingress"]
+    ] == [(public_subnets, [{"protocol": "TCP", "port": port["targetPort"]}])]
+    # ...and the nodes' security group admits the load balancer's group on that port only.
+    (alb_group,) = load_balancer.inputs["securityGroups"]
+    from_alb = [
+        r.inputs
+        for r in run.of_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+        if r.inputs.get("referencedSecurityGroupId") == alb_group
+    ]
+    (node_group_sg,) = [
+        r for r in run.of_type("aws:ec2/securityGroup:SecurityGroup") if r.name.endswith("-node-sg")
+    ]
+    assert [(r["securityGroupId"], r["fromPort"], r["toPort"]) for r in from_alb] == [
+        (run.output(node_group_sg, "id"), port["targetPort"], port["targetPort"])
+    ]
+
+
+def test_what_runs_in_the_cluster_waits_for_the_nodes_and_the_binding_for_the_controller(
+    run: StackRun,
+) -> None:
+    """The ordering a first `pulumi up` needs, declared as dependencies (a refactor cannot drop them)."""
+    (node_group,) = run.of_type("aws:eks/nodeGroup:NodeGroup")
+    (release,) = run.of_type("kubernetes:helm.sh/v3:Release")
+    (binding,) = run.of_type("kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding")
+    ebs_csi = [r for r in run.of_type("aws:eks/addon:Addon") if r.inputs["addonName"] == "aws-ebs-csi-driver"]
+    assert node_group.urn in release.dependencies
+    assert [node_group.urn in addon.dependencies for addon in ebs_csi] == [True]
+    assert release.urn in binding.dependencies
+    assert release.inputs["version"] == "3.5.0"

@@ -24,7 +24,7 @@ FRANKFURT: dict[str, Any] = {
     "residency:jurisdiction": "EU",
     "residency:network": {"vpcCidr": "10.30.0.0/16", "availabilityZones": 2, "natGateways": 1},
     "residency:cluster": {
-        "kubernetesVersion": "1.33",
+        "kubernetesVersion": "1.35",
         "nodeInstanceTypes": ["m6i.large"],
         "minNodes": 2,
         "desiredNodes": 2,
@@ -37,7 +37,7 @@ FRANKFURT: dict[str, Any] = {
         "stack": "eu",
         "region": "eu-west-1",
         "vpcCidr": "10.10.0.0/16",
-        "vpcPeeringConnectionId": "pcx-0123456789abcdef0",
+        "vpcId": "vpc-0123456789abcdef0",
         "replicationHost": "telemetry-replication.eu.internal.example.com",
     },
     "residency:peerReplicationPassword": {"secure": "v1:AAAAAAAAAAAAAAAA:placeholder"},
@@ -78,12 +78,37 @@ def test_a_third_regions_shape_follows_its_config(frankfurt: StackRun) -> None:
     assert node_group.inputs["scalingConfig"] == {"minSize": 2, "desiredSize": 2, "maxSize": 4}
 
 
-def test_a_third_region_routes_to_its_peer_through_the_configured_peering(frankfurt: StackRun) -> None:
+def test_a_third_region_accepts_the_peering_its_peer_requests_and_routes_through_it(
+    frankfurt: StackRun,
+) -> None:
+    """frankfurt sorts after eu, so it accepts: it finds eu's request to its VPC and routes through it."""
+    assert frankfurt.of_type("aws:ec2/vpcPeeringConnection:VpcPeeringConnection") == []
+    (accepter,) = frankfurt.of_type("aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter")
+    (lookup,) = [i for i in frankfurt.invocations if i.token.endswith("getVpcPeeringConnections")]
+    filters = {f["name"]: f["values"] for f in lookup.args["filters"]}
+    assert filters["requester-vpc-info.vpc-id"] == ["vpc-0123456789abcdef0"]
+    assert filters["status-code"] == ["pending-acceptance", "provisioning", "active"]
+    connection = accepter.inputs["vpcPeeringConnectionId"]
+    assert connection.startswith("pcx-") and accepter.inputs["autoAccept"] is True
     routes = [r for r in frankfurt.of_type("aws:ec2/route:Route") if r.inputs.get("vpcPeeringConnectionId")]
-    assert routes
+    assert len(routes) == 2  # the private route table of each of its two zones
     for route in routes:
         assert route.inputs["destinationCidrBlock"] == "10.10.0.0/16"
-        assert route.inputs["vpcPeeringConnectionId"] == "pcx-0123456789abcdef0"
+        assert route.inputs["vpcPeeringConnectionId"] == connection
+
+
+def test_a_third_region_requests_the_peering_when_its_name_sorts_first(tmp_path: Path) -> None:
+    """The same stack file against a peer named `paris`: frankfurt sorts first, so it requests."""
+    config = copy.deepcopy(FRANKFURT)
+    config["residency:peer"] = {**config["residency:peer"], "stack": "paris", "region": "eu-west-3"}
+    config["residency:peer"]["accountId"] = "210987654321"
+    run = run_stack("frankfurt", write_stack(tmp_path, config))
+    assert run.of_type("aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter") == []
+    (connection,) = run.of_type("aws:ec2/vpcPeeringConnection:VpcPeeringConnection")
+    assert connection.inputs["peerVpcId"] == "vpc-0123456789abcdef0"
+    assert connection.inputs["peerRegion"] == "eu-west-3"
+    assert connection.inputs["peerOwnerId"] == "210987654321"
+    assert "autoAccept" not in connection.inputs
 
 
 def test_the_peers_replication_password_from_secret_config_is_kept_only_as_a_secret(

@@ -3,8 +3,10 @@
 One child component per concern, each in its own module and parented to the RegionalCluster:
     Network (network.py): VPC, subnet tiers, gateways, route tables, flow logs;
     KubernetesCluster (kubernetes_cluster.py): EKS, its keys and roles, add-ons, the node group;
-    LoadBalancer (load_balancer.py): the internet-facing ALB, its listeners and target group;
-    ClusterBaseline (cluster_baseline.py): namespaces and their default-deny NetworkPolicies.
+    LoadBalancer (load_balancer.py): the internet-facing ALB, its certificate, listeners and target group;
+    ClusterBaseline (cluster_baseline.py): namespaces and their default-deny NetworkPolicies;
+    LoadBalancerController (load_balancer_controller.py): the AWS Load Balancer Controller and the binding of
+    the target group to the front-door Service.
 The RegionalCluster itself holds what they share: the CloudWatch Logs key (for the flow logs and the
 control-plane logs) and the Kubernetes provider. args.py holds RegionalClusterArgs and the subnet plan,
 common.py the helpers the parts share. Every resource keeps the name and, through an alias to the
@@ -12,15 +14,17 @@ RegionalCluster, the URN it had before the split.
 
 Wiring (`RegionalClusterArgs`, every value plain so the typed settings object can fill it):
     vpc_cidr, kubernetes_version, node_instance_types, node_min_size, node_desired_size, node_max_size
-    (required); public_access_cidrs, availability_zone_count, nat_gateway_count, peer_vpc_cidr,
-    peering_connection_id, admin_principal_arns, certificate_arn, tls_policy, application_port,
+    (required); public_access_cidrs, availability_zone_count, nat_gateway_count, peer_vpc_cidr, peer_vpc_id,
+    peer_region, peer_account_id, requests_peering, admin_principal_arns, certificate_arn or tls_hostnames
+    and hosted_zone, tls_policy, application_port,
     health_check_path, microservices_namespace, telemetry_namespace, pod_security_level, node_ami_type,
     node_disk_size_gib, log_retention_days, flow_logs, deletion_protection (optional, secure defaults).
 
 Attributes for consumers: vpc_id, vpc_cidr_block, public_subnet_ids, private_subnet_ids, database_subnet_ids,
 database_subnet_cidrs, node_security_group_id, cluster_name, oidc_provider_arn, oidc_issuer_url,
 ebs_csi_role_arn, kubernetes_provider, kubeconfig (secret), load_balancer_dns_name, load_balancer_zone_id,
-load_balancer_arn, target_group_arn, microservices_namespace, telemetry_namespace.
+load_balancer_arn, target_group_arn, https_port, peering_connection_id, microservices_namespace,
+telemetry_namespace.
 
 Decisions a deployer must know:
 - The deploying identity becomes cluster admin through EKS's `bootstrapClusterCreatorAdminPermissions`, not
@@ -29,10 +33,12 @@ Decisions a deployer must know:
   cluster exists. Further admins are `admin_principal_arns` (IAM role or user ARNs, never the deployer).
 - The EKS cluster's physical name is `<component name>-cluster`, fixed before creation because its
   control-plane log group (`/aws/eks/<cluster>/cluster`, retention and KMS set here) must exist first.
-- Without `certificate_arn` the load balancer listens on plain HTTP only; that is for trials, and the
-  global HTTPS health check then withdraws the region. With it, port 80 only redirects to HTTPS.
-- The target group is of type `ip`; pods are registered into it by the AWS Load Balancer Controller's
-  TargetGroupBinding (the controller is not installed by this component).
+- The load balancer always serves HTTPS on `https_port` (port 80 only redirects): with `certificate_arn`,
+  or with a certificate the component issues for `tls_hostnames`, validated by DNS in `hosted_zone`.
+- The target group is of type `ip`; the AWS Load Balancer Controller, installed here after the node group,
+  registers the front-door pods into it through a TargetGroupBinding on the Service `front-door`.
+- Peering: with `peer_vpc_id`, the requesting side declares the connection, the accepting side finds and
+  accepts it; both route the peer's range from the private tiers only (network.py).
 - Nodes carry two security groups: the EKS cluster security group (control plane, node-to-node traffic
   and egress) and `node_security_group_id`, which only adds ingress (the load balancer on the application
   port) and is the source other components admit, e.g. PostgreSQL on 5432.
@@ -67,6 +73,8 @@ from components.kms_key_policy import (
 from components.regional_cluster.args import (
     COMPONENT_NAME,
     CONTROL_PLANE_LOG_TYPES,
+    FRONT_DOOR_SELECTOR,
+    HTTPS_PORT,
     MAX_AVAILABILITY_ZONES,
     POD_SECURITY_LEVELS,
     RegionalClusterArgs,
@@ -77,16 +85,19 @@ from components.regional_cluster.cluster_baseline import ClusterBaseline
 from components.regional_cluster.common import cluster_key, control_plane_log_group_name, flow_log_group_name
 from components.regional_cluster.kubernetes_cluster import KubernetesCluster
 from components.regional_cluster.load_balancer import LoadBalancer
+from components.regional_cluster.load_balancer_controller import LoadBalancerController
 from components.regional_cluster.network import Network
 from components.regional_key import RegionalAccount
 
 __all__ = [
     "CONTROL_PLANE_LOG_TYPES",
+    "FRONT_DOOR_SELECTOR",
     "MAX_AVAILABILITY_ZONES",
     "POD_SECURITY_LEVELS",
     "ClusterBaseline",
     "KubernetesCluster",
     "LoadBalancer",
+    "LoadBalancerController",
     "Network",
     "RegionalCluster",
     "RegionalClusterArgs",
@@ -132,6 +143,8 @@ class RegionalCluster(pulumi.ComponentResource):
     load_balancer_zone_id: pulumi.Output[str]
     load_balancer_arn: pulumi.Output[str]
     target_group_arn: pulumi.Output[str]
+    https_port: int
+    peering_connection_id: pulumi.Output[str] | None
     microservices_namespace: pulumi.Output[str]
     telemetry_namespace: pulumi.Output[str]
 
@@ -168,6 +181,20 @@ class RegionalCluster(pulumi.ComponentResource):
         )
         load_balancer = LoadBalancer(self, name, args, account, network, cluster.node_security_group_id)
         baseline = ClusterBaseline(self, name, args, account, network, self.kubernetes_provider)
+        LoadBalancerController(
+            self,
+            name,
+            args,
+            account,
+            cluster_name=cluster.cluster_name,
+            vpc_id=network.vpc_id,
+            oidc_provider_arn=cluster.oidc_provider_arn,
+            oidc_issuer_url=cluster.oidc_issuer_url,
+            node_group=cluster.node_group,
+            target_group_arn=load_balancer.target_group_arn,
+            microservices_namespace=baseline.microservices_namespace,
+            kubernetes_provider=self.kubernetes_provider,
+        )
 
         self.vpc_id = network.vpc_id
         self.vpc_cidr_block = network.vpc_cidr_block
@@ -185,6 +212,8 @@ class RegionalCluster(pulumi.ComponentResource):
         self.load_balancer_zone_id = load_balancer.load_balancer_zone_id
         self.load_balancer_arn = load_balancer.load_balancer_arn
         self.target_group_arn = load_balancer.target_group_arn
+        self.https_port = HTTPS_PORT
+        self.peering_connection_id = network.peering_connection_id
         self.microservices_namespace = baseline.microservices_namespace
         self.telemetry_namespace = baseline.telemetry_namespace
 

@@ -7,8 +7,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import pulumi
-
 from components.cloudwatch_logs import LOG_RETENTION_DAYS
 
 CONTROL_PLANE_LOG_TYPES: tuple[str, ...] = ("api", "audit", "authenticator", "controllerManager", "scheduler")
@@ -20,12 +18,29 @@ EBS_CSI_SERVICE_ACCOUNT = "system:serviceaccount:kube-system:ebs-csi-controller-
 MAX_AVAILABILITY_ZONES = 6
 """The subnet plan carves at most six private subnets out of the VPC range."""
 
+FRONT_DOOR_SELECTOR: dict[str, str] = {
+    "app.kubernetes.io/part-of": "microservices",
+    "residency/front-door": "true",
+}
+"""The labels of the microservices' pods that take the load balancer's traffic (the front door).
+
+The program deploys no microservice: a deployment whose pods carry these labels in the microservices
+namespace, listening on the application port, is what the ALB reaches (Service `front-door`, bound to the
+target group by the TargetGroupBinding `front-door`); no other pod is registered or admitted from the ALB.
+"""
+
 COMPONENT_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,19}$")
 """Short enough that autonamed load balancers and target groups stay within AWS's 32 characters."""
 _KUBERNETES_VERSION = re.compile(r"^1\.\d{2}$")
 _NAMESPACE = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
 _PRINCIPAL_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:(role|user)/[\w+=,.@/-]+$")
 _CERTIFICATE_ARN = re.compile(r"^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[0-9a-f-]+$")
+_VPC_ID = re.compile(r"^vpc-(?:[0-9a-f]{8}|[0-9a-f]{17})$")
+_ACCOUNT_ID = re.compile(r"^\d{12}$")
+_REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
+_HOSTNAME = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+HTTPS_PORT = 443
+"""The port the load balancer serves the application on, always over TLS; port 80 only redirects here."""
 
 
 def _network(field: str, value: str) -> ipaddress.IPv4Network:
@@ -55,10 +70,22 @@ class RegionalClusterArgs:
     """NAT gateways, one per AZ when None; fewer saves cost at the price of zonal resilience."""
     peer_vpc_cidr: str | None = None
     """The other region's VPC range, for anonymised telemetry replication."""
-    peering_connection_id: pulumi.Input[str] | None = None
-    """An existing VPC peering connection to the peer region; adds routes to `peer_vpc_cidr` through it."""
+    peer_vpc_id: str | None = None
+    """The peer's VPC: with it, this cluster declares its side of the peering connection and its routes."""
+    peer_region: str | None = None
+    """The peer VPC's region (needed with `peer_vpc_id`)."""
+    peer_account_id: str | None = None
+    """The peer VPC's account; None for this cluster's own account."""
+    requests_peering: bool = True
+    """True: this side requests the connection; False: it accepts the one the peer requested."""
     admin_principal_arns: Sequence[str] = ()
     certificate_arn: str | None = None
+    """An ACM certificate in this region for the listener; None: the component issues one for
+    `tls_hostnames`, validated by DNS in `hosted_zone`. The load balancer always serves HTTPS."""
+    tls_hostnames: Sequence[str] = ()
+    """The names the issued certificate covers (the latency-routed and the region-pinned hostname)."""
+    hosted_zone: str | None = None
+    """The public Route 53 zone the issued certificate is validated in."""
     tls_policy: str = "ELBSecurityPolicy-TLS13-1-2-2021-06"
     application_port: int = 8080
     health_check_path: str = "/healthz"
@@ -123,8 +150,19 @@ class RegionalClusterArgs:
             raise ValueError(
                 f"RegionalClusterArgs.peer_vpc_cidr: {self.peer_vpc_cidr} overlaps vpc_cidr {self.vpc_cidr}"
             )
-        if self.peering_connection_id is not None and self.peer_vpc_cidr is None:
-            raise ValueError("RegionalClusterArgs.peering_connection_id needs peer_vpc_cidr to route to")
+        if self.peer_vpc_id is not None:
+            if not _VPC_ID.match(self.peer_vpc_id):
+                raise ValueError(f"RegionalClusterArgs.peer_vpc_id: {self.peer_vpc_id!r} is not a VPC id")
+            if self.peer_vpc_cidr is None or self.peer_region is None:
+                raise ValueError(
+                    "RegionalClusterArgs.peer_vpc_id needs peer_vpc_cidr (to route to) and peer_region"
+                )
+        if self.peer_region is not None and not _REGION.match(self.peer_region):
+            raise ValueError(f"RegionalClusterArgs.peer_region: {self.peer_region!r} is not an AWS region")
+        if self.peer_account_id is not None and not _ACCOUNT_ID.match(self.peer_account_id):
+            raise ValueError(
+                f"RegionalClusterArgs.peer_account_id: {self.peer_account_id!r} is not a 12-digit account id"
+            )
         for arn in self.admin_principal_arns:
             if not _PRINCIPAL_ARN.match(arn):
                 raise ValueError(
@@ -135,6 +173,26 @@ class RegionalClusterArgs:
             raise ValueError(
                 f"RegionalClusterArgs.certificate_arn: {self.certificate_arn!r} is not an ACM ARN"
             )
+        if isinstance(self.tls_hostnames, str):
+            raise ValueError("RegionalClusterArgs.tls_hostnames: give a list of hostnames, not one string")
+        # Without a certificate the load balancer would serve plain HTTP, and the HTTPS health check of the
+        # latency record could never pass: the component issues one instead, so it needs its names.
+        if self.certificate_arn is None and (not self.tls_hostnames or self.hosted_zone is None):
+            raise ValueError(
+                "RegionalClusterArgs: give certificate_arn, or tls_hostnames and hosted_zone for the "
+                "component to issue a DNS-validated certificate; the load balancer never serves plain HTTP"
+            )
+        if self.tls_hostnames and self.hosted_zone is None:
+            raise ValueError("RegionalClusterArgs.tls_hostnames needs hosted_zone to validate them in")
+        for hostname in self.tls_hostnames:
+            zone = self.hosted_zone or ""
+            if not _HOSTNAME.match(hostname) or (hostname != zone and not hostname.endswith(f".{zone}")):
+                raise ValueError(
+                    f"RegionalClusterArgs.tls_hostnames: {hostname!r} is not a lower-case name inside "
+                    f"hosted_zone {self.hosted_zone!r}"
+                )
+        if len(set(self.tls_hostnames)) != len(self.tls_hostnames):
+            raise ValueError("RegionalClusterArgs.tls_hostnames: a name is listed twice")
         if not 1 <= self.application_port <= 65535:
             raise ValueError(
                 f"RegionalClusterArgs.application_port: {self.application_port} is not a TCP port"

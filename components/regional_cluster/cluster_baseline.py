@@ -1,8 +1,9 @@
 """ClusterBaseline: the cluster's namespaces and default-deny NetworkPolicies, a child of RegionalCluster.
 
 `microservices` (classified pii) and `telemetry` run under pod security admission at `pod_security_level`.
-Both deny everything but DNS by default; microservices may take traffic from the load balancer's subnets,
-call each other on the application port and reach the PII database and the telemetry namespace on 5432. The
+Both deny everything but DNS by default; the front-door pods (FRONT_DOOR_SELECTOR) may take traffic from the
+load balancer's subnets, and microservices call each other on the application port and reach the PII
+database and the telemetry namespace on 5432. The
 telemetry namespace gets no allowance here: TelemetryStore admits its clients, its SQL Jobs and the peer
 region to the pods that need them, because only it knows those pods' labels. The policies are enforced by the
 VPC CNI's network policy agent, which KubernetesCluster switches on.
@@ -13,7 +14,7 @@ from __future__ import annotations
 import pulumi
 import pulumi_kubernetes as k8s
 
-from components.regional_cluster.args import POSTGRES_PORT, RegionalClusterArgs
+from components.regional_cluster.args import FRONT_DOOR_SELECTOR, POSTGRES_PORT, RegionalClusterArgs
 from components.regional_cluster.common import ClusterPart
 from components.regional_cluster.network import Network
 from components.regional_key import RegionalAccount
@@ -78,13 +79,14 @@ class ClusterBaseline(ClusterPart):
             policy_name: str,
             ingress: list[k8s.networking.v1.NetworkPolicyIngressRuleArgs] | None = None,
             egress: list[k8s.networking.v1.NetworkPolicyEgressRuleArgs] | None = None,
+            pods: dict[str, str] | None = None,
         ) -> None:
             types = (["Ingress"] if ingress is not None else []) + (["Egress"] if egress is not None else [])
             k8s.networking.v1.NetworkPolicy(
                 f"{name}-{suffix}",
                 metadata={"name": policy_name, "namespace": in_namespace.metadata.name},
                 spec=k8s.networking.v1.NetworkPolicySpecArgs(
-                    pod_selector=k8s.meta.v1.LabelSelectorArgs(),
+                    pod_selector=k8s.meta.v1.LabelSelectorArgs(match_labels=pods),
                     policy_types=types,
                     ingress=ingress or None,
                     egress=egress or None,
@@ -129,6 +131,8 @@ class ClusterBaseline(ClusterPart):
             "microservices-allow-load-balancer",
             microservices,
             "allow-ingress-from-load-balancer",
+            # Only the front door: the target group holds no other pod, so no other pod needs the ALB.
+            pods=dict(FRONT_DOOR_SELECTOR),
             ingress=[
                 k8s.networking.v1.NetworkPolicyIngressRuleArgs(
                     from_=[cidr(block) for block in network.plan.public], ports=tcp(args.application_port)

@@ -42,6 +42,8 @@ class KubernetesCluster(ClusterPart):
     node_security_group_id: pulumi.Output[str]
     ebs_csi_role_arn: pulumi.Output[str]
     kubeconfig: pulumi.Output[str]
+    node_group: aws.eks.NodeGroup
+    """What in-cluster workloads wait for: nothing schedules before the nodes exist."""
 
     def __init__(
         self,
@@ -251,6 +253,8 @@ class KubernetesCluster(ClusterPart):
             cluster_name=cluster.name,
             node_role_arn=node_role.arn,
             subnet_ids=network.private_subnet_ids,
+            # The control plane's version: an upgrade of the cluster is followed by its nodes, in that order.
+            version=cluster.version,
             instance_types=list(args.node_instance_types),
             ami_type=args.node_ami_type,
             capacity_type="ON_DEMAND",
@@ -267,6 +271,8 @@ class KubernetesCluster(ClusterPart):
             tags=self._tags("nodes"),
             opts=self._opts(depends_on=[*node_policies, vpc_cni]),
         )
+
+        self.node_group = node_group
 
         ebs_csi_role = aws.iam.Role(
             f"{name}-ebs-csi",

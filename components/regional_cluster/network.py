@@ -1,9 +1,16 @@
 """Network: the region's VPC over its availability zones, as a child component of RegionalCluster.
 
 Three tiers per zone: public subnets (the load balancer, NAT gateways), private subnets (the nodes and, with
-the VPC CNI, their pods) and isolated database subnets with no route to or from the internet. Private and
-database route tables get a route to the peer region's range when a peering connection is configured, and
-the VPC's flow logs go to an encrypted log group written by a role scoped to that group.
+the VPC CNI, their pods) and isolated database subnets with no route to or from the internet. The VPC's flow
+logs go to an encrypted log group written by a role scoped to that group.
+
+Peering with the peer region, from configuration only (`peer_vpc_id`, `peer_region`, `peer_account_id`):
+the requesting side declares the `VpcPeeringConnection` to the peer's VPC; the accepting side finds that
+request (requester VPC = the peer's, accepter VPC = this one, requested by the peer's account, pending or
+active) and declares its `VpcPeeringConnectionAccepter`. Which side is which is decided outside (the settings
+derive it from the two stack names), so both sides agree without exchanging anything but VPC ids. Each side
+then routes the peer's range from its private route tables (the nodes, where the telemetry exchange runs)
+through the connection. The database tier gets no route to the peer: personal data has no path across.
 """
 
 from __future__ import annotations
@@ -20,11 +27,16 @@ from components.regional_cluster.common import (
 )
 from components.regional_key import RegionalAccount
 
+_PEERING_STATES = ("pending-acceptance", "provisioning", "active")
+"""The states of a peering connection the accepting side may find: requested, being accepted, accepted."""
+
 
 class Network(ClusterPart):
     """The VPC, its three subnet tiers per zone, internet and NAT gateways, route tables and flow logs."""
 
     vpc_id: pulumi.Output[str]
+    peering_connection_id: pulumi.Output[str] | None
+    """The peering connection to the peer's VPC, once `peer_vpc_id` is configured (requested or accepted)."""
     vpc_cidr_block: str
     public_subnet_ids: list[pulumi.Output[str]]
     private_subnet_ids: list[pulumi.Output[str]]
@@ -90,6 +102,7 @@ class Network(ClusterPart):
         internet_gateway = aws.ec2.InternetGateway(
             f"{name}-igw", vpc_id=vpc.id, tags=self._tags("igw"), opts=self._opts()
         )
+        self.peering_connection_id = self._peering(vpc)
 
         def tier_subnet(
             tier: str,
@@ -170,18 +183,18 @@ class Network(ClusterPart):
                 nat_gateway_id=nat_gateways[index % len(nat_gateways)].id,
                 opts=self._opts(),
             )
-            # Telemetry pods run on these nodes and replicate anonymised data to the peer region.
+            # The telemetry exchange runs on these nodes; the peer's store pushes into it from there.
             self._peer_route(f"{name}-private-{index}-peer", table)
             aws.ec2.RouteTableAssociation(
                 f"{name}-private-{index}", subnet_id=subnet.id, route_table_id=table.id, opts=self._opts()
             )
 
-        # The database tier has only the implicit local route (and the peer range, when peered): no internet
-        # gateway and no NAT, so nothing placed there can reach or be reached from the internet.
+        # The database tier has only the implicit local route: no internet gateway, no NAT and no route to the
+        # peer region, so nothing placed there can reach or be reached from the internet or the other
+        # jurisdiction, whatever a security group later admits.
         database_routes = aws.ec2.RouteTable(
             f"{name}-database-rt", vpc_id=vpc.id, tags=self._tags("database-rt"), opts=self._opts()
         )
-        self._peer_route(f"{name}-database-peer", database_routes)
         for index, subnet in enumerate(database_subnets):
             aws.ec2.RouteTableAssociation(
                 f"{name}-database-{index}",
@@ -200,15 +213,64 @@ class Network(ClusterPart):
         self.database_subnet_ids = [subnet.id for subnet in database_subnets]
         self.database_subnet_cidrs = list(plan.database)
 
+    def _peering(self, vpc: aws.ec2.Vpc) -> pulumi.Output[str] | None:
+        """This side of the peering connection to the peer's VPC: the request, or its acceptance."""
+        args, name = self._args, self._prefix
+        if args.peer_vpc_id is None:
+            return None
+        if args.requests_peering:
+            # Cross-region: AWS refuses auto_accept here; the peer's stack accepts. peer_owner_id defaults to
+            # this account. DNS resolution across the link stays off (the requester options are left unset).
+            connection = aws.ec2.VpcPeeringConnection(
+                f"{name}-peering",
+                vpc_id=vpc.id,
+                peer_vpc_id=args.peer_vpc_id,
+                peer_region=args.peer_region,
+                peer_owner_id=args.peer_account_id,
+                tags=self._tags("peering"),
+                opts=self._new_opts(),
+            )
+            return connection.id
+        requester_account = (
+            pulumi.Output.from_input(args.peer_account_id)
+            if args.peer_account_id is not None
+            else self._account.account_id
+        )
+        peer_vpc_id = args.peer_vpc_id
+
+        def filters(values: list[str]) -> list[aws.ec2.GetVpcPeeringConnectionsFilterArgsDict]:
+            requester_owner, own_vpc = values
+            return [
+                {"name": "requester-vpc-info.vpc-id", "values": [peer_vpc_id]},
+                {"name": "requester-vpc-info.owner-id", "values": [requester_owner]},
+                {"name": "accepter-vpc-info.vpc-id", "values": [own_vpc]},
+                {"name": "status-code", "values": list(_PEERING_STATES)},
+            ]
+
+        found = aws.ec2.get_vpc_peering_connections_output(
+            filters=pulumi.Output.all(requester_account, vpc.id).apply(filters),
+            opts=pulumi.InvokeOptions(parent=self),
+        )
+        accepter = aws.ec2.VpcPeeringConnectionAccepter(
+            f"{name}-peering",
+            vpc_peering_connection_id=found.ids.apply(
+                lambda ids: _the_requested_connection(ids, args.peer_vpc_id or "", args.peer_region or "")
+            ),
+            auto_accept=True,
+            tags=self._tags("peering"),
+            opts=self._new_opts(),
+        )
+        return accepter.id
+
     def _peer_route(self, resource_name: str, table: aws.ec2.RouteTable) -> None:
         """Route the peer region's range through the peering connection, when one is configured."""
-        if self._args.peering_connection_id is None or self._args.peer_vpc_cidr is None:
+        if self.peering_connection_id is None or self._args.peer_vpc_cidr is None:
             return
         aws.ec2.Route(
             resource_name,
             route_table_id=table.id,
             destination_cidr_block=self._args.peer_vpc_cidr,
-            vpc_peering_connection_id=self._args.peering_connection_id,
+            vpc_peering_connection_id=self.peering_connection_id,
             opts=self._opts(),
         )
 
@@ -256,3 +318,21 @@ class Network(ClusterPart):
             tags=self._tags("flow-logs"),
             opts=self._opts(),
         )
+
+
+def _the_requested_connection(ids: list[str] | None, peer_vpc_id: str, peer_region: str) -> str:
+    """The one connection the peer requested to this VPC; none or several is an error saying what to do."""
+    found = sorted(ids or [])
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise ValueError(
+            f"RegionalCluster peering: no peering connection from {peer_vpc_id} ({peer_region}) to this VPC "
+            "is pending acceptance or active. The peer stack (the one whose name sorts first) requests "
+            "it: run its `pulumi up` first, then this stack's; check residency:peer.vpcId (and "
+            "peer.accountId) here"
+        )
+    raise ValueError(
+        f"RegionalCluster peering: {len(found)} peering connections from {peer_vpc_id} to this VPC "
+        f"({', '.join(found)}); delete or reject the ones the peer stack does not hold, then run again"
+    )

@@ -16,11 +16,13 @@ def test_the_node_security_group_description_is_one_ec2_accepts(cloud: MockCloud
     """EC2 refuses an apostrophe in a group description; the node group and its rules would fail behind it."""
     args = RegionalClusterArgs(
         vpc_cidr="10.10.0.0/16",
-        kubernetes_version="1.33",
+        kubernetes_version="1.35",
         node_instance_types=("m6i.large",),
         node_min_size=2,
         node_desired_size=3,
         node_max_size=6,
+        tls_hostnames=("app.example.com", "eu.app.example.com"),
+        hosted_zone="example.com",
     )
 
     def program() -> RegionalCluster:

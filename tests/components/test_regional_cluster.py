@@ -12,6 +12,7 @@ import pytest
 
 from components.regional_cluster import (
     CONTROL_PLANE_LOG_TYPES,
+    FRONT_DOOR_SELECTOR,
     RegionalCluster,
     RegionalClusterArgs,
     plan_subnets,
@@ -25,19 +26,22 @@ NAME = "eu"
 COMPONENT_TYPE = "residency:components:RegionalCluster"
 VPC_CIDR = "10.10.0.0/16"
 PEER_CIDR = "10.20.0.0/16"
+PEER_VPC = "vpc-0fedcba9876543210"
+PEER_REGION = "ap-south-1"
 CERTIFICATE = "arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c-4b5a-6789-abcd-ef0123456789"
 ADMIN = "arn:aws:iam::123456789012:role/platform-admins"
 
 BASELINE = RegionalClusterArgs(
     vpc_cidr=VPC_CIDR,
-    kubernetes_version="1.33",
+    kubernetes_version="1.35",
     node_instance_types=("m6i.large",),
     node_min_size=2,
     node_desired_size=3,
     node_max_size=6,
     public_access_cidrs=("203.0.113.0/24",),
     peer_vpc_cidr=PEER_CIDR,
-    peering_connection_id="pcx-0123456789abcdef0",
+    peer_vpc_id=PEER_VPC,
+    peer_region=PEER_REGION,
     certificate_arn=CERTIFICATE,
 )
 
@@ -375,10 +379,6 @@ def test_database_subnets_have_no_route_to_the_internet(cloud: MockCloud) -> Non
     routes = routes_of(cloud, table)
     assert not any(r.inputs.get("destinationCidrBlock") == "0.0.0.0/0" for r in routes)
     assert not any(r.inputs.get(key) for r in routes for key in ("gatewayId", "natGatewayId"))
-    # The only route besides the implicit local one is the peer range through the peering connection.
-    assert [(r.inputs["destinationCidrBlock"], r.inputs["vpcPeeringConnectionId"]) for r in routes] == [
-        (PEER_CIDR, "pcx-0123456789abcdef0")
-    ]
     database_subnets = {resource_id(cloud, "aws:ec2/subnet:Subnet", f"{NAME}-database-{i}") for i in range(3)}
     tables_of_database_subnets = {
         r.inputs["routeTableId"]
@@ -391,9 +391,112 @@ def test_database_subnets_have_no_route_to_the_internet(cloud: MockCloud) -> Non
     } == (database_subnets)
 
 
-def test_database_route_table_has_no_routes_without_peering(cloud: MockCloud) -> None:
-    deploy(cloud, peering_connection_id=None)
+@pytest.mark.parametrize("requests_peering", [True, False])
+def test_the_pii_database_tier_has_no_route_to_the_peer_even_when_peered(
+    cloud: MockCloud, requests_peering: bool
+) -> None:
+    """Only the implicit local route: personal data has no path to the other jurisdiction."""
+    deploy(cloud, requests_peering=requests_peering)
     assert routes_of(cloud, database_route_table(cloud)) == []
+
+
+PEERING = "aws:ec2/vpcPeeringConnection:VpcPeeringConnection"
+ACCEPTER = "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter"
+LOOKUP = "aws:ec2/getVpcPeeringConnections:getVpcPeeringConnections"
+
+
+def peer_routes(cloud: MockCloud) -> list[Registration]:
+    return [r for r in cloud.of_type(ROUTE) if r.inputs.get("vpcPeeringConnectionId")]
+
+
+def private_route_tables(cloud: MockCloud) -> set[str]:
+    return {resource_id(cloud, "aws:ec2/routeTable:RouteTable", f"{NAME}-private-{i}") for i in range(3)}
+
+
+def test_the_requesting_side_declares_the_connection_and_routes_its_private_tiers_through_it(
+    cloud: MockCloud,
+) -> None:
+    component = deploy(cloud)
+    (connection,) = cloud.of_type(PEERING)
+    assert cloud.of_type(ACCEPTER) == [] and cloud.invocations_of(LOOKUP) == []
+    assert connection.inputs["vpcId"] == resource_id(cloud, "aws:ec2/vpc:Vpc", f"{NAME}-vpc")
+    assert connection.inputs["peerVpcId"] == PEER_VPC
+    assert connection.inputs["peerRegion"] == PEER_REGION
+    # Cross-region: AWS refuses auto_accept, and the peer's owner defaults to this account.
+    assert "autoAccept" not in connection.inputs and "peerOwnerId" not in connection.inputs
+    connection_id = cloud.id_of(connection)
+    assert cloud.resolve(component.peering_connection_id) == connection_id
+    routes = peer_routes(cloud)
+    assert {r.inputs["routeTableId"] for r in routes} == private_route_tables(cloud)
+    assert {(r.inputs["destinationCidrBlock"], r.inputs["vpcPeeringConnectionId"]) for r in routes} == {
+        (PEER_CIDR, connection_id)
+    }
+    assert all(connection.urn in r.dependencies for r in routes)
+
+
+def test_a_peer_in_another_account_is_named_as_the_connections_owner(cloud: MockCloud) -> None:
+    deploy(cloud, peer_account_id="210987654321")
+    (connection,) = cloud.of_type(PEERING)
+    assert connection.inputs["peerOwnerId"] == "210987654321"
+
+
+@pytest.mark.parametrize("peer_account", [None, "210987654321"])
+def test_the_accepting_side_accepts_the_request_it_finds_for_its_own_vpc(
+    cloud: MockCloud, peer_account: str | None
+) -> None:
+    component = deploy(cloud, requests_peering=False, peer_account_id=peer_account)
+    assert cloud.of_type(PEERING) == []
+    (lookup,) = cloud.invocations_of(LOOKUP)
+    filters = {f["name"]: f["values"] for f in lookup.args["filters"]}
+    assert filters == {
+        "requester-vpc-info.vpc-id": [PEER_VPC],
+        "requester-vpc-info.owner-id": [peer_account or "123456789012"],
+        "accepter-vpc-info.vpc-id": [resource_id(cloud, "aws:ec2/vpc:Vpc", f"{NAME}-vpc")],
+        "status-code": ["pending-acceptance", "provisioning", "active"],
+    }
+    (accepter,) = cloud.of_type(ACCEPTER)
+    assert accepter.inputs["autoAccept"] is True
+    assert accepter.inputs["vpcPeeringConnectionId"].startswith("pcx-")
+    routes = peer_routes(cloud)
+    assert {r.inputs["routeTableId"] for r in routes} == private_route_tables(cloud)
+    # The routes follow the acceptance, so they never point at a connection this side has not accepted.
+    assert {r.inputs["vpcPeeringConnectionId"] for r in routes} == {cloud.id_of(accepter)}
+    assert all(accepter.urn in r.dependencies for r in routes)
+    assert cloud.resolve(component.peering_connection_id) == cloud.id_of(accepter)
+
+
+@pytest.mark.parametrize(
+    ("found", "message"),
+    [
+        (
+            [],
+            r"no peering connection from vpc-0fedcba9876543210 \(ap-south-1\) to this VPC.*run its",
+        ),
+        (["pcx-11111111", "pcx-22222222"], r"2 peering connections from vpc-0fedcba9876543210.*pcx-11111111"),
+    ],
+)
+def test_the_accepting_side_stops_with_what_to_do_unless_it_finds_exactly_one_request(
+    found: list[str], message: str
+) -> None:
+    """Accepting a guess would route personal-data-free but cross-border traffic to an unknown VPC."""
+    from components.regional_cluster.network import _the_requested_connection
+
+    with pytest.raises(ValueError, match=message):
+        _the_requested_connection(found, PEER_VPC, PEER_REGION)
+    assert _the_requested_connection(["pcx-33333333"], PEER_VPC, PEER_REGION) == "pcx-33333333"
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"peer_vpc_id": "vpc-12"}, "peer_vpc_id"),
+        ({"peer_region": None}, "peer_vpc_id needs peer_vpc_cidr"),
+        ({"peer_account_id": "1234"}, "peer_account_id"),
+    ],
+)
+def test_invalid_peering_args_are_refused(changes: dict[str, Any], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        dataclasses.replace(BASELINE, **changes)
 
 
 def test_database_subnets_are_not_public_and_outputs_name_their_cidrs(cloud: MockCloud) -> None:
@@ -494,15 +597,74 @@ def test_https_listener_with_modern_tls_and_http_redirect_when_a_certificate_is_
     }
 
 
-def test_plain_http_listener_and_no_port_443_without_a_certificate(cloud: MockCloud) -> None:
-    deploy(cloud, certificate_arn=None)
-    listeners = cloud.of_type(LISTENER)
-    assert [(r.inputs["port"], r.inputs["protocol"]) for r in listeners] == [(80, "HTTP")]
-    assert [a["type"] for a in listeners[0].inputs["defaultActions"]] == ["forward"]
-    group = resource_id(cloud, "aws:ec2/securityGroup:SecurityGroup", f"{NAME}-alb-sg")
-    assert [
-        r.inputs["fromPort"] for r in cloud.of_type(INGRESS_RULE) if r.inputs["securityGroupId"] == group
-    ] == [80]
+HOSTNAMES = ("app.example.com", "eu.app.example.com")
+
+
+def test_without_a_certificate_arn_the_component_issues_one_validated_by_dns_in_the_zone(
+    cloud: MockCloud,
+) -> None:
+    deploy(cloud, certificate_arn=None, tls_hostnames=HOSTNAMES, hosted_zone="example.com")
+    certificate = cloud.one("aws:acm/certificate:Certificate", f"{NAME}-certificate")
+    assert certificate.inputs["domainName"] == "app.example.com"
+    assert certificate.inputs["subjectAlternativeNames"] == ["eu.app.example.com"]
+    assert certificate.inputs["validationMethod"] == "DNS"
+    (zone_lookup,) = cloud.invocations_of("aws:route53/getZone:getZone")
+    assert zone_lookup.args == {"name": "example.com", "privateZone": False}
+    options = {o["domainName"]: o for o in cloud.outputs_of(certificate)["domainValidationOptions"]}
+    records = [cloud.one("aws:route53/record:Record", f"{NAME}-certificate-validation-{i}") for i in range(2)]
+    for record, hostname in zip(records, HOSTNAMES, strict=True):
+        assert record.inputs["name"] == options[hostname]["resourceRecordName"]
+        assert record.inputs["type"] == "CNAME"
+        assert record.inputs["records"] == [options[hostname]["resourceRecordValue"]]
+        assert record.inputs["zoneId"] == "Z0123456789EXAMPLE"
+        # The other region's stack writes the same record for the shared name; neither removes it.
+        assert record.inputs["allowOverwrite"] is True
+        assert record.options.get("retainOnDelete") is True
+    validation = cloud.one("aws:acm/certificateValidation:CertificateValidation", f"{NAME}-certificate")
+    assert validation.inputs["certificateArn"] == cloud.outputs_of(certificate)["arn"]
+    assert validation.inputs["validationRecordFqdns"] == [r.inputs["name"] for r in records]
+    https = cloud.one(LISTENER, f"{NAME}-https")
+    # The listener waits for the validated certificate, not just the requested one.
+    assert https.inputs["certificateArn"] == cloud.outputs_of(certificate)["arn"]
+    assert validation.urn in https.dependencies
+    assert cloud.one(LISTENER, f"{NAME}-http").inputs["defaultActions"][0]["type"] == "redirect"
+
+
+def test_with_a_certificate_arn_no_certificate_is_issued(cloud: MockCloud) -> None:
+    deploy(cloud)
+    assert cloud.of_type("aws:acm/certificate:Certificate") == []
+    assert cloud.of_type("aws:route53/record:Record") == []
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"certificate_arn": None},
+        {"certificate_arn": None, "tls_hostnames": HOSTNAMES},
+        {"certificate_arn": None, "hosted_zone": "example.com"},
+    ],
+)
+def test_a_load_balancer_serving_plain_http_cannot_be_configured(changes: dict[str, Any]) -> None:
+    """Without a certificate the HTTPS health check could never pass: the combination does not exist."""
+    with pytest.raises(ValueError, match=r"never serves plain HTTP|needs hosted_zone"):
+        dataclasses.replace(BASELINE, **changes)
+
+
+def test_certificate_hostnames_must_lie_in_the_hosted_zone() -> None:
+    with pytest.raises(ValueError, match="not a lower-case name inside hosted_zone"):
+        dataclasses.replace(
+            BASELINE, certificate_arn=None, tls_hostnames=("app.example.org",), hosted_zone="example.com"
+        )
+
+
+def test_the_load_balancer_serves_https_on_the_port_it_reports(cloud: MockCloud) -> None:
+    component = deploy(cloud, certificate_arn=None, tls_hostnames=HOSTNAMES, hosted_zone="example.com")
+    served = [
+        (r.inputs["protocol"], r.inputs["port"])
+        for r in cloud.of_type(LISTENER)
+        if r.inputs["defaultActions"][0]["type"] == "forward"
+    ]
+    assert served == [("HTTPS", component.https_port)]
 
 
 def test_target_group_takes_pod_ips_and_checks_the_configured_path(cloud: MockCloud) -> None:
@@ -582,6 +744,8 @@ def test_microservices_allowances_are_the_load_balancer_telemetry_and_the_pii_da
     assert from_alb["ingress"] == [
         {"from": [{"ipBlock": {"cidr": c}} for c in public_cidrs], "ports": tcp(8080)}
     ]
+    # Only the front door takes traffic from the load balancer's subnets; the other pods stay closed.
+    assert from_alb["podSelector"] == {"matchLabels": FRONT_DOOR_SELECTOR}
     to_telemetry = policy_spec(cloud, "microservices", "allow-egress-to-telemetry")
     assert to_telemetry["egress"] == [
         {
@@ -632,9 +796,21 @@ def test_no_cluster_policy_admits_the_peer_region(cloud: MockCloud) -> None:
     assert PEER_CIDR not in rendered
 
 
-def test_no_route_to_the_peer_without_a_peer(cloud: MockCloud) -> None:
-    deploy(cloud, peer_vpc_cidr=None, peering_connection_id=None)
+@pytest.mark.parametrize("peer_cidr", [None, PEER_CIDR])
+def test_no_peering_and_no_route_to_the_peer_until_its_vpc_is_known(
+    cloud: MockCloud, peer_cidr: str | None
+) -> None:
+    component = deploy(cloud, peer_vpc_cidr=peer_cidr, peer_vpc_id=None, peer_region=None)
     assert not any(r.inputs.get("vpcPeeringConnectionId") for r in cloud.of_type(ROUTE))
+    assert cloud.of_type(PEERING) == cloud.of_type(ACCEPTER) == []
+    assert component.peering_connection_id is None
+
+
+def test_no_security_rule_of_the_cluster_admits_the_peer_region(cloud: MockCloud) -> None:
+    """The peer reaches only the telemetry exchange, which TelemetryStore admits; nothing here opens to it."""
+    deploy(cloud)
+    rules = cloud.of_type(INGRESS_RULE) + cloud.of_type(EGRESS_RULE)
+    assert rules and PEER_CIDR not in json.dumps([r.inputs for r in rules])
 
 
 # --- Component shape ---
@@ -645,6 +821,7 @@ PARTS = {
     "residency:regionalCluster:KubernetesCluster": "kubernetes-cluster",
     "residency:regionalCluster:LoadBalancer": "load-balancer",
     "residency:regionalCluster:ClusterBaseline": "cluster-baseline",
+    "residency:regionalCluster:LoadBalancerController": "load-balancer-controller",
 }
 """The child components, one concern each, and the suffix each is named with after the RegionalCluster."""
 
@@ -705,3 +882,137 @@ def test_data_holding_log_groups_state_their_classification(cloud: MockCloud) ->
 def test_component_name_must_fit_the_cluster_and_load_balancer_names(name: str) -> None:
     with pytest.raises(ValueError, match="1-20 lower-case"):
         RegionalCluster(name, BASELINE)
+
+
+# --- The path from the load balancer to the pods ---
+
+RELEASE = "kubernetes:helm.sh/v3:Release"
+BINDING = "kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding"
+SERVICE = "kubernetes:core/v1:Service"
+
+
+def test_the_controller_is_a_pinned_eks_charts_release_in_kube_system(cloud: MockCloud) -> None:
+    deploy(cloud)
+    release = cloud.one(RELEASE, f"{NAME}-load-balancer-controller")
+    assert release.inputs["chart"] == "aws-load-balancer-controller"
+    assert release.inputs["version"] == "3.5.0"
+    assert release.inputs["repositoryOpts"] == {"repo": "https://aws.github.io/eks-charts"}
+    assert release.inputs["namespace"] == "kube-system"
+    assert release.inputs["atomic"] is True
+    provider = cloud.one("pulumi:providers:kubernetes", f"{NAME}-kubernetes")
+    assert release.provider_urn == provider.urn
+
+
+def test_the_controller_only_binds_target_groups(cloud: MockCloud) -> None:
+    """No Service, Gateway or Ingress handling: it can create no load balancer, here or for the telemetry."""
+    deploy(cloud)
+    values = cloud.one(RELEASE, f"{NAME}-load-balancer-controller").inputs["values"]
+    assert values["enableServiceMutatorWebhook"] is False
+    assert values["createIngressClassResource"] is False
+    assert values["ingressClassParams"] == {"create": False}
+    assert values["disableIngressClassAnnotation"] is True
+    assert values["controllerConfig"]["featureGates"] == {
+        "EnableServiceController": False,
+        "ALBGatewayAPI": False,
+        "NLBGatewayAPI": False,
+    }
+    assert (values["enableShield"], values["enableWaf"], values["enableWafv2"]) == (False, False, False)
+    # Two replicas and a budget of one: a node drain evicts one controller pod and goes on.
+    assert values["replicaCount"] == 2 and values["podDisruptionBudget"] == {"maxUnavailable": 1}
+    assert values["clusterName"] == f"{NAME}-cluster"
+    assert values["region"] == REGION
+    assert values["vpcId"] == resource_id(cloud, "aws:ec2/vpc:Vpc", f"{NAME}-vpc")
+
+
+def test_the_controller_runs_as_its_own_irsa_role_bound_to_its_service_account(cloud: MockCloud) -> None:
+    deploy(cloud)
+    role = cloud.one("aws:iam/role:Role", f"{NAME}-load-balancer-controller")
+    values = cloud.one(RELEASE, f"{NAME}-load-balancer-controller").inputs["values"]
+    assert values["serviceAccount"]["name"] == "aws-load-balancer-controller"
+    assert values["serviceAccount"]["annotations"] == {
+        "eks.amazonaws.com/role-arn": cloud.outputs_of(role)["arn"]
+    }
+    (trust,) = json.loads(role.inputs["assumeRolePolicy"])["Statement"]
+    oidc = cloud.outputs_of(cloud.one("aws:iam/openIdConnectProvider:OpenIdConnectProvider", f"{NAME}-oidc"))
+    assert trust["Principal"] == {"Federated": oidc["arn"]}
+    assert trust["Action"] == "sts:AssumeRoleWithWebIdentity"
+    assert sorted(trust["Condition"]["StringEquals"].values()) == [
+        "sts.amazonaws.com",
+        "system:serviceaccount:kube-system:aws-load-balancer-controller",
+    ]
+    assert attached_policies(cloud, f"{NAME}-load-balancer-controller") == set()
+
+
+def test_the_controllers_policy_registers_targets_in_the_front_door_target_group_only(
+    cloud: MockCloud,
+) -> None:
+    deploy(cloud)
+    policy = json.loads(
+        cloud.one("aws:iam/rolePolicy:RolePolicy", f"{NAME}-load-balancer-controller").inputs["policy"]
+    )
+    target_group = cloud.outputs_of(cloud.one("aws:lb/targetGroup:TargetGroup", f"{NAME}-tg"))["arn"]
+    by_sid = {s["Sid"]: s for s in policy["Statement"]}
+    assert all(s["Effect"] == "Allow" for s in policy["Statement"])
+    writes = by_sid["RegisterPodsInTheFrontDoorTargetGroupOnly"]
+    assert writes["Action"] == [
+        "elasticloadbalancing:RegisterTargets",
+        "elasticloadbalancing:DeregisterTargets",
+    ]
+    assert writes["Resource"] == target_group
+    actions = {
+        a
+        for s in policy["Statement"]
+        for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])
+    }
+    assert actions == {
+        "elasticloadbalancing:DescribeTargetGroups",
+        "elasticloadbalancing:DescribeTargetHealth",
+        "ec2:DescribeVpcs",
+        "elasticloadbalancing:RegisterTargets",
+        "elasticloadbalancing:DeregisterTargets",
+    }
+    for statement in policy["Statement"]:
+        if statement["Resource"] == "*":
+            assert statement["Condition"] == {"StringEquals": {"aws:RequestedRegion": REGION}}
+
+
+def test_the_binding_ties_the_target_group_to_the_front_door_service_and_its_pods(cloud: MockCloud) -> None:
+    deploy(cloud)
+    (service,) = cloud.of_type(SERVICE)
+    assert service.inputs["metadata"]["namespace"] == "microservices"
+    assert service.inputs["spec"]["type"] == "ClusterIP"
+    assert service.inputs["spec"]["selector"] == FRONT_DOOR_SELECTOR
+    assert service.inputs["spec"]["ports"] == [
+        {"name": "http", "protocol": "TCP", "port": 8080, "targetPort": 8080}
+    ]
+    (binding,) = cloud.of_type(BINDING)
+    spec = binding.inputs["spec"]
+    assert binding.inputs["metadata"]["namespace"] == "microservices"
+    assert spec["serviceRef"] == {"name": service.inputs["metadata"]["name"], "port": 8080}
+    target_group = cloud.one("aws:lb/targetGroup:TargetGroup", f"{NAME}-tg")
+    assert spec["targetGroupARN"] == cloud.outputs_of(target_group)["arn"]
+    assert spec["targetType"] == target_group.inputs["targetType"] == "ip"
+    assert spec["vpcID"] == resource_id(cloud, "aws:ec2/vpc:Vpc", f"{NAME}-vpc")
+    # No `networking`: the controller changes no security group; the nodes' group admits the ALB's.
+    assert "networking" not in spec
+
+
+def test_in_cluster_ordering_waits_for_the_node_group(cloud: MockCloud) -> None:
+    """Add-ons that run pods, and the controller, start after the nodes; the binding after the controller."""
+    deploy(cloud)
+    node_group = cloud.one("aws:eks/nodeGroup:NodeGroup", f"{NAME}-nodes")
+    release = cloud.one(RELEASE, f"{NAME}-load-balancer-controller")
+    permissions = cloud.one("aws:iam/rolePolicy:RolePolicy", f"{NAME}-load-balancer-controller")
+    assert {node_group.urn, permissions.urn} <= set(release.dependencies)
+    assert node_group.urn in cloud.one("aws:eks/addon:Addon", f"{NAME}-ebs-csi").dependencies
+    # The VPC CNI goes first, so the nodes start with its network policy agent on.
+    assert cloud.one("aws:eks/addon:Addon", f"{NAME}-vpc-cni").urn in node_group.dependencies
+    assert release.urn in cloud.one(BINDING, f"{NAME}-front-door-binding").dependencies
+
+
+def test_the_node_group_follows_the_control_planes_version(cloud: MockCloud) -> None:
+    deploy(cloud)
+    cluster = cloud.one(EKS, f"{NAME}-cluster")
+    node_group = cloud.one("aws:eks/nodeGroup:NodeGroup", f"{NAME}-nodes")
+    assert node_group.inputs["version"] == cloud.outputs_of(cluster)["version"] == "1.35"
+    assert cluster.urn in node_group.dependencies
