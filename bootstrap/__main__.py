@@ -48,6 +48,7 @@ roles = GitHubRoles(
         create_oidc_provider=settings.github.create_oidc_provider,
         name_prefix=name,
         region_stack=settings.region_stack,
+        peer_account_ids=settings.peer_account_ids,
         state=pulumi.Output.all(state.bucket_arn, state.state_key_arn, state.secrets_key_arn).apply(
             lambda values: StateBackendArns(bucket=values[0], state_key=values[1], secrets_key=values[2])
         ),

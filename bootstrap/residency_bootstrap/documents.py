@@ -345,10 +345,15 @@ def preview_permissions(account: Account, state: StateBackendArns, bootstrap_rol
         [
             *_state_read(account, state),
             {
-                # The program's invokes: aws.get_availability_zones (get_region answers from the provider).
+                # The program's invokes: aws.get_availability_zones (get_region answers from the provider),
+                # and the accepting side's look-up of the peering connection its peer requested.
                 "Sid": "RegionLookups",
                 "Effect": "Allow",
-                "Action": ["ec2:DescribeAvailabilityZones", "ec2:DescribeRegions"],
+                "Action": [
+                    "ec2:DescribeAvailabilityZones",
+                    "ec2:DescribeRegions",
+                    "ec2:DescribeVpcPeeringConnections",
+                ],
                 "Resource": "*",
                 "Condition": _in_region(account),
             },
@@ -383,12 +388,25 @@ def preview_permissions(account: Account, state: StateBackendArns, bootstrap_rol
 
 
 def deploy_permissions(
-    account: Account, state: StateBackendArns, region_stack: str, bootstrap_role_pattern: str
+    account: Account,
+    state: StateBackendArns,
+    region_stack: str,
+    bootstrap_role_pattern: str,
+    peer_account_ids: Sequence[str] = (),
 ) -> Document:
-    """What `pulumi up` of the region stack needs, in its region and on its own names only."""
+    """What `pulumi up` of the region stack needs, in its region and on its own names only.
+
+    `peer_account_ids`: the accounts besides this one whose VPCs the region stack may peer with.
+    """
     partition = account.partition
     own = f"{region_stack}-*"
     regional = _in_region(account)
+    peer_vpcs = [
+        f"arn:{partition}:ec2:*:{owner}:vpc/*"
+        for owner in dict.fromkeys([account.account_id, *peer_account_ids])
+    ]
+    # Any region and owner: the Deny must hold for the accepting side too, where the connection is the peer's.
+    connections = f"arn:{partition}:ec2:*:*:vpc-peering-connection/*"
     return document(
         [
             *_state_read(account, state),
@@ -408,10 +426,12 @@ def deploy_permissions(
                 "Condition": {"StringEquals": {"kms:ViaService": f"s3.{account.region}.amazonaws.com"}},
             },
             {
-                # RegionalCluster's VPC, subnets, NAT, routes, security groups, flow logs, launch template.
+                # RegionalCluster's VPC, subnets, NAT, routes, security groups, flow logs, launch template,
+                # and its side of the peering connection (the request, or its acceptance).
                 "Sid": "NetworkInRegion",
                 "Effect": "Allow",
                 "Action": [
+                    "ec2:AcceptVpcPeeringConnection",
                     "ec2:Allocate*",
                     "ec2:Associate*",
                     "ec2:Attach*",
@@ -463,6 +483,38 @@ def deploy_permissions(
                     "secretsmanager:CreateSecret",
                     "secretsmanager:DescribeSecret",
                     "secretsmanager:TagResource",
+                ],
+                "Resource": "*",
+                "Condition": regional,
+            },
+            {
+                # A peering connection links only to VPCs of this account or of a configured peer account,
+                # whichever way it is made: never to a VPC elsewhere, whatever the Allows above permit.
+                "Sid": "NeverRequestPeeringOutsideKnownAccounts",
+                "Effect": "Deny",
+                "Action": "ec2:CreateVpcPeeringConnection",
+                "Resource": connections,
+                "Condition": {"ArnNotLike": {"ec2:AccepterVpc": peer_vpcs}},
+            },
+            {
+                "Sid": "NeverAcceptPeeringFromOutsideKnownAccounts",
+                "Effect": "Deny",
+                "Action": "ec2:AcceptVpcPeeringConnection",
+                "Resource": connections,
+                "Condition": {"ArnNotLike": {"ec2:RequesterVpc": peer_vpcs}},
+            },
+            {
+                # LoadBalancer's certificate for the latency and region-pinned hostnames, validated by DNS.
+                "Sid": "CertificatesInRegion",
+                "Effect": "Allow",
+                "Action": [
+                    "acm:AddTagsToCertificate",
+                    "acm:DeleteCertificate",
+                    "acm:DescribeCertificate",
+                    "acm:ListTagsForCertificate",
+                    "acm:RemoveTagsFromCertificate",
+                    "acm:RequestCertificate",
+                    "acm:UpdateCertificateOptions",
                 ],
                 "Resource": "*",
                 "Condition": regional,

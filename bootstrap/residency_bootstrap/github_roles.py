@@ -44,6 +44,8 @@ class GitHubRolesArgs:
     name_prefix: str
     region_stack: str
     state: pulumi.Output[StateBackendArns]
+    peer_account_ids: tuple[str, ...] = ()
+    """Accounts besides this one whose VPCs the region stack may peer with."""
 
 
 class GitHubRoles(pulumi.ComponentResource):
@@ -106,7 +108,9 @@ class GitHubRoles(pulumi.ComponentResource):
             role=deploy.id,
             policy=pulumi.Output.all(args.account, args.state, bootstrap_roles).apply(
                 lambda values: json.dumps(
-                    deploy_permissions(values[0], values[1], args.region_stack, values[2])
+                    deploy_permissions(
+                        values[0], values[1], args.region_stack, values[2], args.peer_account_ids
+                    )
                 )
             ),
             opts=child,

@@ -37,6 +37,7 @@ _BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 _BUCKET_RESERVED_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
 _BUCKET_RESERVED_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
 _ENVIRONMENT = re.compile(r"^[A-Za-z0-9_.-]{1,255}$")
+_ACCOUNT_ID = re.compile(r"^\d{12}$")
 COMPUTE_TYPES = ("BUILD_GENERAL1_SMALL", "BUILD_GENERAL1_MEDIUM", "BUILD_GENERAL1_LARGE")
 """CodeBuild Linux container sizes a runner may use (the Lambda and GPU types cannot host a runner)."""
 
@@ -86,6 +87,8 @@ class BootstrapSettings:
     github: GitHubSettings
     runner: RunnerSettings
     github_token: str | None
+    peer_account_ids: tuple[str, ...] = ()
+    """Accounts besides this one whose VPCs the region stack may peer with (its deploy role's Deny)."""
 
     @property
     def default_tags(self) -> dict[str, str]:
@@ -98,7 +101,15 @@ class BootstrapSettings:
         return f"residency-{self.region_stack}"
 
 
-_TOP_LEVEL = ("jurisdiction", "regionStack", "stateBucketName", "github", "runner", "githubToken")
+_TOP_LEVEL = (
+    "jurisdiction",
+    "regionStack",
+    "stateBucketName",
+    "github",
+    "runner",
+    "githubToken",
+    "peerAccountIds",
+)
 _GITHUB_KEYS = ("repository", "deployEnvironment", "createOidcProvider")
 _RUNNER_KEYS = ("vpcCidr", "computeType", "buildTimeoutMinutes")
 
@@ -232,6 +243,18 @@ def load_settings(raw: Mapping[str, Any], stack: str, file: str | None = None) -
         limits = "5 to 2160 (CodeBuild's limits)"
         problem(f"{PROJECT}:runner.buildTimeoutMinutes", timeout, "is out of range", limits)
 
+    peer_accounts = _decoded(raw.get(f"{PROJECT}:peerAccountIds", []))
+    if not isinstance(peer_accounts, list) or not all(
+        isinstance(a, str) and _ACCOUNT_ID.match(a) for a in peer_accounts
+    ):
+        problem(
+            f"{PROJECT}:peerAccountIds",
+            peer_accounts,
+            "is not a list of 12-digit AWS account ids",
+            "the accounts of peer region stacks outside this account ([] when both share it)",
+        )
+        peer_accounts = []
+
     token = raw.get(GITHUB_TOKEN_KEY)
     if token is not None and (not isinstance(token, str) or not token.strip()):
         how = "a GitHub token, set with `pulumi config set --secret githubToken`"
@@ -255,6 +278,7 @@ def load_settings(raw: Mapping[str, Any], stack: str, file: str | None = None) -
             vpc_cidr=str(vpc_cidr), compute_type=str(compute_type), build_timeout_minutes=int(timeout)
         ),
         github_token=token if isinstance(token, str) else None,
+        peer_account_ids=tuple(peer_accounts),
     )
 
 

@@ -271,3 +271,57 @@ def test_key_policies_delegate_use_without_granting_kms_star() -> None:
         s for s in key_policy(ACCOUNT, "State", service="s3")["Statement"] if "kms:Decrypt" in s["Action"]
     ]
     assert use["Condition"] == {"StringEquals": {"kms:ViaService": "s3.eu-west-1.amazonaws.com"}}
+
+
+CONNECTION = "arn:aws:ec2:eu-west-1:111122223333:vpc-peering-connection/pcx-0123456789abcdef0"
+
+
+def test_the_deploy_role_declares_its_side_of_the_peering_connection_in_its_region() -> None:
+    """The request (ec2:Create*) and the acceptance, both pinned to the stack's region."""
+    for action in ("ec2:CreateVpcPeeringConnection", "ec2:AcceptVpcPeeringConnection"):
+        (allow,) = matching(DEPLOY, "Allow", action, CONNECTION)
+        assert allow["Condition"] == {"StringEquals": {"aws:RequestedRegion": "eu-west-1"}}
+    assert not matching(DEPLOY, "Allow", "ec2:AcceptTransitGatewayPeeringAttachment", "*")
+
+
+@pytest.mark.parametrize(
+    ("peers", "vpcs"),
+    [
+        ((), ["arn:aws:ec2:*:111122223333:vpc/*"]),
+        (("444455556666",), ["arn:aws:ec2:*:111122223333:vpc/*", "arn:aws:ec2:*:444455556666:vpc/*"]),
+    ],
+)
+def test_the_deploy_role_peers_only_with_vpcs_of_this_or_a_configured_peer_account(
+    peers: tuple[str, ...], vpcs: list[str]
+) -> None:
+    """A compromised deployment cannot link the PII VPC to a VPC in an account nobody configured."""
+    deploy = deploy_permissions(ACCOUNT, STATE, "eu", BOOTSTRAP_ROLES, peers)
+    for action, key in (
+        ("ec2:CreateVpcPeeringConnection", "ec2:AccepterVpc"),
+        ("ec2:AcceptVpcPeeringConnection", "ec2:RequesterVpc"),
+    ):
+        # The accepting side's connection is the peer's (its region, maybe its account): any ARN is covered.
+        for connection in (CONNECTION, "arn:aws:ec2:ap-south-1:444455556666:vpc-peering-connection/pcx-1"):
+            (deny,) = matching(deploy, "Deny", action, connection)
+            assert deny["Condition"] == {"ArnNotLike": {key: vpcs}}
+
+
+def test_the_deploy_role_issues_certificates_in_its_region_only() -> None:
+    (allow,) = matching(DEPLOY, "Allow", "acm:RequestCertificate", "*")
+    assert allow["Condition"] == {"StringEquals": {"aws:RequestedRegion": "eu-west-1"}}
+    assert not matching(DEPLOY, "Allow", "acm:ExportCertificate", "*")
+    assert not matching(DEPLOY, "Allow", "acm:ImportCertificate", "*")
+
+
+def test_the_load_balancer_controllers_policy_needs_no_new_iam_power() -> None:
+    """Its policy is inline on its `eu-*` role (iam:PutRolePolicy); the deploy role creates no managed policy."""
+    controller_role = "arn:aws:iam::111122223333:role/eu-load-balancer-controller-1a2b3c4"
+    assert allowed(DEPLOY, "iam:CreateRole", controller_role)
+    assert allowed(DEPLOY, "iam:PutRolePolicy", controller_role)
+    for action in ("iam:CreatePolicy", "iam:CreatePolicyVersion"):
+        assert not allowed(DEPLOY, action, "arn:aws:iam::111122223333:policy/eu-load-balancer-controller"), action
+
+
+def test_the_preview_role_looks_up_the_requested_peering_connection_in_its_region() -> None:
+    (allow,) = matching(PREVIEW, "Allow", "ec2:DescribeVpcPeeringConnections", "*")
+    assert allow["Condition"] == {"StringEquals": {"aws:RequestedRegion": "eu-west-1"}}

@@ -114,3 +114,17 @@ def test_an_empty_github_token_is_refused() -> None:
         p.startswith(f"{PROJECT}:githubToken")
         for p in _problems({**_config(), f"{PROJECT}:githubToken": " "})
     )
+
+
+def test_peer_accounts_default_to_none_and_are_read_as_account_ids() -> None:
+    """Without them the deploy role peers only within this account."""
+    assert load_settings(_config(), "eu").peer_account_ids == ()
+    raw = {**_config(), f"{PROJECT}:peerAccountIds": ["444455556666"]}
+    assert load_settings(raw, "eu").peer_account_ids == ("444455556666",)
+
+
+@pytest.mark.parametrize("accounts", [["4444"], "444455556666", [444455556666]])
+def test_a_peer_account_that_is_not_an_account_id_is_refused(accounts: Any) -> None:
+    (problem,) = _problems({**_config(), f"{PROJECT}:peerAccountIds": accounts})
+    assert problem.startswith(f"{PROJECT}:peerAccountIds in Pulumi.eu.yaml")
+    assert "12-digit AWS account ids" in problem
