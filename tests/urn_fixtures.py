@@ -246,9 +246,9 @@ def fixture_text(name: str, registrations: Sequence[Registration], identities: M
 
 CERTIFICATE_ARN = "arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c-4b5a-6789-abcd-ef0123456789"
 CONNECTED = "eu-connected"
-"""The eu stack once both regions are connected, with every optional key set: peering routes, the
-subscription Job and the peer's password Secret, the HTTPS listener and the admin access entries exist only
-then, and a deployed stack will hold them too."""
+"""The eu stack once both regions are connected, with every optional key set: the peering connection (eu
+requests it) and its routes, the subscription Job and the peer's password Secret, the given certificate on
+the HTTPS listener and the admin access entries exist only then, and a deployed stack will hold them too."""
 
 
 def connected_stack_config() -> dict[str, Any]:
@@ -257,7 +257,7 @@ def connected_stack_config() -> dict[str, Any]:
     config: dict[str, Any] = (yaml.safe_load(stack_file.read_text()) or {})["config"]
     config["residency:peer"] = {
         **config["residency:peer"],
-        "vpcPeeringConnectionId": "pcx-0123456789abcdef0",
+        "vpcId": "vpc-0123456789abcdef0",
         "replicationHost": "k8s-india-replicat-0123456789.elb.ap-south-1.amazonaws.com",
     }
     config["residency:peerReplicationPassword"] = {"secure": "v1:AAAAAAAAAAAAAAAA:placeholder"}
