@@ -1974,6 +1974,7 @@ GRANTS: dict[str, tuple[Grant, ...]] = {
         _network("a VPC in a service network"),
     ),
     "core:Service": (_network("a Kubernetes Service"),),
+    "elbv2.k8s.aws:TargetGroupBinding": (_network("a load balancer target group binding"),),
     "extensions:Ingress": (_network("a Kubernetes Ingress"),),
     "extensions:NetworkPolicy": (_network("a Kubernetes NetworkPolicy"),),
     "networking.k8s.io:Ingress": (_network("a Kubernetes Ingress"),),

@@ -1599,9 +1599,15 @@ KUBERNETES_OPERATORS: dict[str, Service] = {
         copies="VolumeSnapshot VolumeSnapshotContent",
         neutral="VolumeSnapshotClass",
     ),
+    "elbv2.k8s.aws": Service(
+        "The AWS Load Balancer Controller's TargetGroupBinding registers a Service's pods in an existing "
+        "load balancer target group, as an AWS target attachment does: it exposes the pods to that load "
+        "balancer, whose reach pii-not-public judges. Its other kinds (IngressClassParams) stay untriaged.",
+        grants="TargetGroupBinding",
+    ),
 }
-"""Custom resources of widely used operators that copy data, reviewed here although no SDK defines them; any
-other custom resource is untriaged."""
+"""Custom resources of widely used operators that copy or expose data, reviewed here although no SDK defines
+them; any other custom resource is untriaged."""
 
 OTHER_PACKAGES: dict[str, Service] = {
     "pulumi": Service(

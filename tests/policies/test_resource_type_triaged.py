@@ -209,3 +209,34 @@ def test_a_velero_backup_of_a_pii_namespace_to_another_region_is_blocked() -> No
     location, backup = _velero(region, ["customers"])
     found = violations([*region.resources, namespace, claim, location, backup], "no-pii-replication")
     assert [d.urn for d in found] == [backup.urn]
+
+
+def _load_balancer_controller_resource(region: Region, kind: str, namespace: Res) -> Res:
+    return Res(
+        f"kubernetes:elbv2.k8s.aws/v1beta1:{kind}",
+        "front-door",
+        {
+            "metadata": {"name": "front-door", "namespace": UNKNOWN},
+            "spec": {"serviceRef": {"name": "front-door", "port": 8080}, "targetGroupARN": UNKNOWN},
+        },
+        region.kubernetes,
+        deps={"metadata": [namespace]},
+    )
+
+
+def test_a_target_group_binding_in_a_pii_namespace_is_triaged_as_a_network_grant() -> None:
+    # The regional cluster binds the ALB's target group to the front-door Service of the PII namespace: the
+    # binding exposes pods to a load balancer, whose reach pii-not-public judges, so it is no unknown type.
+    region = eu_region()
+    namespace = _namespace(region, "customers", "pii")
+    binding = _load_balancer_controller_resource(region, "TargetGroupBinding", namespace)
+    assert violations([*region.resources, namespace, binding], POLICY) == []
+
+
+def test_the_load_balancer_controllers_other_kinds_stay_untriaged() -> None:
+    region = eu_region()
+    namespace = _namespace(region, "customers", "pii")
+    parameters = _load_balancer_controller_resource(region, "IngressClassParams", namespace)
+    found = violations([*region.resources, namespace, parameters], POLICY)
+    assert [d.urn for d in found] == [parameters.urn]
+    assert "IngressClassParams is not triaged" in found[0].message
