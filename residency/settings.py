@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import os
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -190,9 +191,32 @@ class StackSettings:
 # --- Reading and checking ---
 
 
+CALENDAR_DAY_VARIABLE = "RESIDENCY_CALENDAR_DAY"
+"""An ISO date that replaces today as the day the EKS version is judged on: for the test suite only.
+
+The tests run the committed stacks with it set to the day the calendar was last checked
+(`EKS_CALENDAR_CHECKED`), so they give the same verdict on any later day; a real `pulumi preview`/`up` and
+the offline preview leave it unset and judge on today's date. A message names it whenever it was used.
+"""
+
+
 def utc_today() -> date:
     """Today in UTC, the time zone of the EKS calendar's dates."""
     return datetime.now(UTC).date()
+
+
+def _judging_day() -> tuple[date, str]:
+    """The day the EKS version is judged on, and how a message names where it came from."""
+    override = os.environ.get(CALENDAR_DAY_VARIABLE)
+    if override is None:
+        return utc_today(), ""
+    try:
+        return date.fromisoformat(override), f" ({CALENDAR_DAY_VARIABLE})"
+    except ValueError:
+        raise ValueError(
+            f"{CALENDAR_DAY_VARIABLE}: got {override!r}, not a date in YYYY-MM-DD form. It replaces today as "
+            "the day the EKS version must be in standard support on, for tests only: unset it"
+        ) from None
 
 
 class _Problems:
@@ -260,7 +284,8 @@ def load_settings(
     """Validate a stack's namespaced config into settings, or raise one ConfigError listing every problem.
 
     `project_default_keys` names the keys whose value may come from `Pulumi.yaml`; messages point there too.
-    `today` (UTC, the clock's by default) is the day the EKS version must be in standard support on.
+    `today` is the day the EKS version must be in standard support on: by default today in UTC, or the day
+    in the environment variable RESIDENCY_CALENDAR_DAY (which the test suite sets, and nothing else should).
     """
     problems = _Problems(stack, project_default_keys)
     if not STACK_NAME.fullmatch(stack):
@@ -284,7 +309,8 @@ def load_settings(
     if not region_checked:
         _check_region(problems, config, jurisdiction)
     _check_relations(problems, config, stack)
-    _check_kubernetes_version(problems, config, today or utc_today())
+    day, day_source = (today, "") if today is not None else _judging_day()
+    _check_kubernetes_version(problems, config, day, day_source)
     if problems.items:
         raise ConfigError(stack, problems.items)
 
@@ -365,8 +391,13 @@ def _check_region(problems: _Problems, config: Mapping[str, Any], jurisdiction: 
     return True
 
 
-def _check_kubernetes_version(problems: _Problems, config: Mapping[str, Any], today: date) -> None:
-    """The EKS version must be in standard support today, by the dated table in residency/defaults.py."""
+def _check_kubernetes_version(
+    problems: _Problems, config: Mapping[str, Any], today: date, day_source: str = ""
+) -> None:
+    """The EKS version must be in standard support today, by the dated table in residency/defaults.py.
+
+    `day_source` follows the day in the message when it is not the clock's (the suite's override).
+    """
     cluster = config.get(CLUSTER)
     key = f"{CLUSTER}.kubernetesVersion"
     if not isinstance(cluster, Mapping) or key in problems.keys or CLUSTER in problems.keys:
@@ -379,8 +410,10 @@ def _check_kubernetes_version(problems: _Problems, config: Mapping[str, Any], to
         for minor, (released, end) in sorted(EKS_STANDARD_SUPPORT.items())
         if released <= today < end
     ]
+    # The override is named, so one left set in a shell cannot pass for today.
     allowed = (
-        f"a version in EKS standard support on {today.isoformat()}: {', '.join(supported) or 'none listed'} "
+        f"a version in EKS standard support on {today.isoformat()}{day_source}: "
+        f"{', '.join(supported) or 'none listed'} "
         "(EKS_STANDARD_SUPPORT in residency/defaults.py, from the EKS release calendar)"
     )
     if version not in EKS_STANDARD_SUPPORT:

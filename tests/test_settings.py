@@ -9,7 +9,7 @@ import copy
 import dataclasses
 import json
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,11 +21,12 @@ import yaml
 from components import telemetry_sql
 from offline_preview.cloud_mocks import PlausibleCloudMocks
 from residency import settings as settings_module
-from residency.defaults import EKS_STANDARD_SUPPORT, MIN_SUBJECTS_FLOOR
+from residency.defaults import EKS_CALENDAR_CHECKED, EKS_STANDARD_SUPPORT, MIN_SUBJECTS_FLOOR
 from residency.defaults import PII_POSTGRES_MAJOR as POSTGRES_MAJOR
 from residency.defaults import TELEMETRY_IMAGE_TAG as DEFAULT_IMAGE_TAG
 from residency.schema import SCHEMA
 from residency.settings import (
+    CALENDAR_DAY_VARIABLE,
     JURISDICTION_KEY,
     KNOWN_PROJECT_KEYS,
     PEER_PASSWORD_KEY,
@@ -75,12 +76,16 @@ BASELINE: dict[str, Any] = {
 _DELETE = object()
 
 TODAY = date(2026, 12, 1)
-"""The day these tests judge the EKS version on (the committed stacks are judged on the real day)."""
+"""The day these tests judge the EKS version on, whatever the clock says."""
+
+CLOCK_TODAY = settings_module.utc_today
+"""The settings' clock, before `fixed_day` replaces it."""
 
 
 @pytest.fixture(autouse=True)
 def fixed_day(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every load_settings here runs on TODAY, so the EKS calendar cannot age the baseline."""
+    monkeypatch.delenv(CALENDAR_DAY_VARIABLE, raising=False)
     monkeypatch.setattr(settings_module, "utc_today", lambda: TODAY)
 
 
@@ -375,8 +380,10 @@ def test_a_version_leaves_standard_support_on_its_end_date() -> None:
 
 
 def test_a_version_the_dated_calendar_does_not_list_is_refused() -> None:
-    message = only_problem(changed("residency:cluster.kubernetesVersion", "1.36"))
-    assert "got '1.36', which the dated EKS calendar in residency/defaults.py does not list" in message
+    newest = max(int(minor.split(".")[1]) for minor in EKS_STANDARD_SUPPORT)
+    message = only_problem(changed("residency:cluster.kubernetesVersion", f"1.{newest + 1}"))
+    unlisted = f"got '1.{newest + 1}', which the dated EKS calendar in residency/defaults.py does not list"
+    assert unlisted in message
 
 
 def test_a_version_not_yet_released_on_eks_is_refused() -> None:
@@ -384,14 +391,50 @@ def test_a_version_not_yet_released_on_eks_is_refused() -> None:
     assert "got '1.35', which EKS releases only on 2026-01-27" in message
 
 
-def test_the_committed_stacks_run_a_version_in_standard_support_today() -> None:
-    """On the real day: when the calendar moves past a stack's version, this fails until it is upgraded."""
-    real_today = settings_module.datetime.now(settings_module.UTC).date()
+def test_the_committed_stacks_run_a_version_in_standard_support_on_the_day_the_calendar_was_checked() -> None:
+    """On a fixed day, so the suite cannot turn red by itself; a real preview judges on today's date."""
     for stack in ("eu", "india"):
         values, _ = read_stack_files(PROJECT_DIR, stack)
         version = values["residency:cluster"]["kubernetesVersion"]
         released, end = EKS_STANDARD_SUPPORT[version]
-        assert released <= real_today < end, f"Pulumi.{stack}.yaml runs EKS {version}, supported until {end}"
+        assert released <= EKS_CALENDAR_CHECKED < end, f"Pulumi.{stack}.yaml runs EKS {version}, until {end}"
+
+
+class _Clock(datetime):
+    """A clock stopped just after midnight UTC on the day the newest listed version leaves support."""
+
+    @classmethod
+    def now(cls, tz: Any = None) -> _Clock:
+        end = max(end for _, end in EKS_STANDARD_SUPPORT.values())
+        return cls(end.year, end.month, end.day, 0, 5, tzinfo=UTC)
+
+
+def test_a_real_run_judges_the_version_on_todays_date_and_names_the_key_the_file_and_the_choices(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """No override: once the clock passes the end of a stack's version, it is refused until upgraded."""
+    monkeypatch.setattr(settings_module, "utc_today", CLOCK_TODAY)
+    monkeypatch.setattr(settings_module, "datetime", _Clock)
+    (version, (_, end)) = max(EKS_STANDARD_SUPPORT.items(), key=lambda row: row[1][1])
+    message = only_problem(changed("residency:cluster.kubernetesVersion", version))
+    assert message.startswith(
+        f"residency:cluster.kubernetesVersion in Pulumi.eu.yaml: got '{version}', which left EKS standard "
+        f"support on {end.isoformat()}"
+    )
+    assert f"allowed: a version in EKS standard support on {end.isoformat()}: none listed" in message
+
+
+def test_the_suites_day_override_is_named_in_the_message_and_a_malformed_one_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv(CALENDAR_DAY_VARIABLE, "2026-12-02")
+    message = only_problem(changed("residency:cluster.kubernetesVersion", "1.34"))
+    assert "left EKS standard support on 2026-12-02" in message
+    assert f"on 2026-12-02 ({CALENDAR_DAY_VARIABLE}): 1.35 (until 2027-03-27)" in message
+    monkeypatch.setenv(CALENDAR_DAY_VARIABLE, "tomorrow")
+    malformed = f"{CALENDAR_DAY_VARIABLE}: got 'tomorrow', not a date in YYYY-MM-DD"
+    with pytest.raises(ValueError, match=malformed):
+        load_settings(BASELINE, "eu")
 
 
 @pytest.mark.parametrize("value", ["3", True, 2.5])

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -31,7 +32,8 @@ from typing import Any
 
 import yaml
 
-from residency.settings import PROJECT
+from residency.defaults import EKS_CALENDAR_CHECKED
+from residency.settings import CALENDAR_DAY_VARIABLE, PROJECT
 from tests.recording import ROOT_STACK_TYPE, AliasSpec, Registration
 from tests.stack_harness import PROGRAM_DIR, StackRun, committed_run, run_stack
 
@@ -327,4 +329,6 @@ def mapping_problems(
 
 
 if __name__ == "__main__":
+    # The day the tests judge the EKS version on (tests/conftest.py): recording does not depend on the clock.
+    os.environ.setdefault(CALENDAR_DAY_VARIABLE, EKS_CALENDAR_CHECKED.isoformat())
     main(sys.argv[1:] or ["eu", "india", CONNECTED])
