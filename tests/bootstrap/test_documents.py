@@ -314,12 +314,13 @@ def test_the_deploy_role_issues_certificates_in_its_region_only() -> None:
 
 
 def test_the_load_balancer_controllers_policy_needs_no_new_iam_power() -> None:
-    """Its policy is inline on its `eu-*` role (iam:PutRolePolicy); the deploy role creates no managed policy."""
+    """Its policy is inline on its `eu-*` role (iam:PutRolePolicy): the deploy role creates no managed one."""
     controller_role = "arn:aws:iam::111122223333:role/eu-load-balancer-controller-1a2b3c4"
     assert allowed(DEPLOY, "iam:CreateRole", controller_role)
     assert allowed(DEPLOY, "iam:PutRolePolicy", controller_role)
     for action in ("iam:CreatePolicy", "iam:CreatePolicyVersion"):
-        assert not allowed(DEPLOY, action, "arn:aws:iam::111122223333:policy/eu-load-balancer-controller"), action
+        policy = "arn:aws:iam::111122223333:policy/eu-load-balancer-controller"
+        assert not allowed(DEPLOY, action, policy), action
 
 
 def test_the_preview_role_looks_up_the_requested_peering_connection_in_its_region() -> None:
