@@ -122,8 +122,9 @@ def _vocabulary(dimension: str, example: str) -> dict[str, Any]:
     """A closed vocabulary: the only values of one grouping dimension that may cross to the peer."""
     schema = _list(
         f"1 to {MAX_VOCABULARY_SIZE} distinct lower-case {dimension} names such as {example} "
-        f"(letters, digits, hyphens; no number of 3+ digits, no hexadecimal run, no ip/id/user/device/session/"
-        f"uuid part, not {RESERVED_VOCABULARY_NAME!r}); the same list in both stacks",
+        "(letters, digits, hyphens; no number of 3+ digits, no hexadecimal run, no "
+        f"ip/id/user/device/session/uuid part, not {RESERVED_VOCABULARY_NAME!r}); "
+        "the same list in both stacks",
         {"type": "string", "format": "vocabulary-name"},
         minimum_items=1,
     )
@@ -247,20 +248,20 @@ STRUCTURED_KEYS: dict[str, dict[str, Any]] = {
                 "maximum": float(EPSILON_CEILING),
                 "format": "epsilon",
                 "x-allowed": (
-                    f"a number from {EPSILON_FLOOR} to {EPSILON_CEILING} in steps of {EPSILON_STEP} (privacy loss "
-                    f"per person per hour; default {DEFAULT_EPSILON_PER_HOUR}: larger weakens the guarantee, "
-                    "smaller drowns the statistics)"
+                    f"a number from {EPSILON_FLOOR} to {EPSILON_CEILING} in steps of {EPSILON_STEP} "
+                    f"(privacy loss per person per hour; default {DEFAULT_EPSILON_PER_HOUR}: larger weakens "
+                    "the guarantee, smaller drowns the statistics)"
                 ),
                 "x-reasons": {"type": "got {shown}, not a number"},
             },
             "maxGroupsPerSubject": _integer(
-                f"{MAX_GROUPS_PER_SUBJECT_BOUNDS[0]} to {MAX_GROUPS_PER_SUBJECT_BOUNDS[1]} (groups a person counts "
-                f"in per hour; default {DEFAULT_MAX_GROUPS_PER_SUBJECT})",
+                f"{MAX_GROUPS_PER_SUBJECT_BOUNDS[0]} to {MAX_GROUPS_PER_SUBJECT_BOUNDS[1]} (groups a person "
+                f"counts in per hour; default {DEFAULT_MAX_GROUPS_PER_SUBJECT})",
                 *MAX_GROUPS_PER_SUBJECT_BOUNDS,
             ),
             "maxEventsPerGroup": _integer(
-                f"{MAX_EVENTS_PER_GROUP_BOUNDS[0]} to {MAX_EVENTS_PER_GROUP_BOUNDS[1]} (events a person counts "
-                f"with per group and hour; default {DEFAULT_MAX_EVENTS_PER_GROUP})",
+                f"{MAX_EVENTS_PER_GROUP_BOUNDS[0]} to {MAX_EVENTS_PER_GROUP_BOUNDS[1]} (events a person "
+                f"counts with per group and hour; default {DEFAULT_MAX_EVENTS_PER_GROUP})",
                 *MAX_EVENTS_PER_GROUP_BOUNDS,
             ),
             "latencyBoundMs": _integer(
@@ -273,8 +274,9 @@ STRUCTURED_KEYS: dict[str, dict[str, Any]] = {
                 "exclusiveMinimum": 0,
                 "maximum": SMALL_GROUP_PROBABILITY_CEILING,
                 "x-allowed": (
-                    f"a number above 0, at most {SMALL_GROUP_PROBABILITY_CEILING} (the chance that a group of "
-                    f"at most anonymisationK people is released; default {DEFAULT_SMALL_GROUP_PROBABILITY})"
+                    f"a number above 0, at most {SMALL_GROUP_PROBABILITY_CEILING} (the chance that a group "
+                    "of at most anonymisationK people is released; "
+                    f"default {DEFAULT_SMALL_GROUP_PROBABILITY})"
                 ),
                 "x-reasons": {"type": "got {shown}, not a number"},
             },
@@ -322,8 +324,9 @@ STRUCTURED_KEYS: dict[str, dict[str, Any]] = {
                 "type": "string",
                 "format": "ca-certificate",
                 "x-allowed": (
-                    "the peer's public telemetry CA certificate, one PEM CERTIFICATE block (`pulumi config set "
-                    'residency:peer.caCertificate "$(pulumi stack output telemetryCaCertificate -s <peer>)"`); '
+                    "the peer's public telemetry CA certificate, one PEM CERTIFICATE block (`pulumi config "
+                    "set --path residency:peer.caCertificate "
+                    '"$(pulumi stack output telemetryCaCertificate -s <peer>)"`); '
                     "plain config, never a key; omit it until the peer is deployed"
                 ),
                 "x-reasons": {"type": "got {shown}, not a PEM string"},
@@ -427,8 +430,8 @@ def _vocabulary_name(value: object) -> bool:
     if _IDENTIFIER_SHAPED.search(value):
         raise _Invalid(
             f"got {shown(value)}, which looks like an identifier (a number, a hexadecimal run or an "
-            "ip/id/user/device/session/uuid part): a grouping value that crosses to the peer must name a kind "
-            "of thing, never one person, device or address"
+            "ip/id/user/device/session/uuid part): a grouping value that crosses to the peer must name a "
+            "kind of thing, never one person, device or address"
         )
     return True
 

@@ -163,7 +163,7 @@ class PeerSettings:
     replication_host: str | None
     """Where this region's store pushes its release: the peer's exchange endpoint."""
     ca_certificate: str | None = None
-    """The peer's public CA certificate (PEM): verifies the peer's exchange and the peer's client certificate."""
+    """The peer's public CA certificate (PEM): verifies the peer's exchange and its client certificate."""
 
 
 @dataclass(frozen=True)

@@ -809,7 +809,7 @@ def test_the_settings_accept_exactly_the_privacy_parameters_the_telemetry_sql_ac
 def test_the_settings_accept_exactly_the_vocabulary_names_the_telemetry_sql_accepts(name: str) -> None:
     for field in ("services", "metrics"):
         sql = _accepted_by_the_sql(
-            lambda: telemetry_sql.Vocabulary(
+            lambda field=field: telemetry_sql.Vocabulary(
                 services=(name,) if field == "services" else ("checkout",),
                 metrics=(name,) if field == "metrics" else ("request",),
             )

@@ -42,6 +42,8 @@ class KubernetesCluster(ClusterPart):
     node_security_group_id: pulumi.Output[str]
     ebs_csi_role_arn: pulumi.Output[str]
     kubeconfig: pulumi.Output[str]
+    node_group: aws.eks.NodeGroup
+    ebs_csi_addon: aws.eks.Addon
 
     def __init__(
         self,
@@ -296,8 +298,9 @@ class KubernetesCluster(ClusterPart):
             policy_arn=self._managed_policy("service-role/AmazonEBSCSIDriverPolicy"),
             opts=self._opts(),
         )
+        self.node_group = node_group
         # The driver's controller pods need nodes to run on before the add-on can become active.
-        aws.eks.Addon(
+        self.ebs_csi_addon = aws.eks.Addon(
             f"{name}-ebs-csi",
             cluster_name=cluster.name,
             addon_name="aws-ebs-csi-driver",
