@@ -510,7 +510,7 @@ POD_RUNNING_TYPES = (
 
 
 def test_every_telemetry_workload_waits_for_the_node_group_and_the_storage_driver(run: StackRun) -> None:
-    """Issue 13: without these edges the first `pulumi up` starts its readiness waits before any node exists."""
+    """Issue 13: without these edges the first `pulumi up` starts its readiness waits before any node runs."""
     (node_group,) = run.of_type("aws:eks/nodeGroup:NodeGroup")
     (driver,) = [
         a for a in run.of_type("aws:eks/addon:Addon") if a.inputs["addonName"] == "aws-ebs-csi-driver"

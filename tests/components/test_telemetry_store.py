@@ -1629,9 +1629,46 @@ def test_the_declared_servers_jobs_and_cron_job_push_only_the_private_release_be
         inbox = exchange.query("telemetry_exchange", "SELECT * FROM anonymised.telemetry_hourly_india")
         crossed = json.dumps([[str(value) for value in row] for row in inbox])
         assert inbox and not [word for word in ("subject-", "device-", "198-51-100") if word in crossed]
+        # What india's push holds on eu's exchange, with the files its store mounts (the client certificate
+        # its CA issued, eu's CA as it copied it), verify-full against eu's endpoint name: INSERT into its own
+        # inbox, and nothing else; not even a look at what it sent.
+        mounted = tmp_path / "india-store-tls"
+        inbox_role = telemetry_sql.inbox_role("india")
+        conninfo = psycopg.conninfo.make_conninfo(
+            host=replication_endpoint("eu"),
+            hostaddr="127.0.0.1",
+            port=exchange.port,
+            dbname="telemetry_exchange",
+            user=inbox_role,
+            sslmode="verify-full",
+            sslrootcert=str(mounted / "peer-ca.crt"),
+            sslcert=str(mounted / "client.crt"),
+            sslkey=str(mounted / "client.key"),
+        )
+        with psycopg.connect(conninfo, autocommit=True) as peer:
+            assert peer.info.parameter_status("session_authorization") == inbox_role
+            granted = peer.execute(
+                b"SELECT table_schema, table_name, privilege_type FROM information_schema.table_privileges"
+                b" WHERE grantee = current_user ORDER BY 1, 2, 3"
+            ).fetchall()
+            assert granted == [("anonymised", "telemetry_hourly_india", "INSERT")]
+            readable = peer.execute(
+                b"SELECT c.oid::regclass::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                b" WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f')"
+                b" AND n.nspname NOT IN ('pg_catalog', 'information_schema')"
+                b" AND has_table_privilege(c.oid, 'SELECT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER')"
+            ).fetchall()
+            assert readable == []
+            for statement in (
+                b"SELECT count(*) FROM anonymised.telemetry_hourly_india",
+                b"DELETE FROM anonymised.telemetry_hourly_india",
+                b"CREATE TEMPORARY TABLE kept (x int)",
+            ):
+                with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                    peer.execute(statement)
 
 
-# --- Ordering: nothing with a pod waits out its readiness timeout for nodes, volumes or the image (issue 13) ---
+# --- Ordering: no pod waits out its readiness timeout for nodes, volumes or the image (issue 13) ---
 
 
 def test_every_workload_waits_for_the_nodes_and_the_storage_driver(

@@ -163,11 +163,6 @@ def test_exchange_pg_hba_admits_each_peer_only_by_certificate_over_tls_to_the_ex
     assert accepting == ["hostssl telemetry_exchange telemetry_inbox_india 10.20.0.0/16 cert"]
     with pytest.raises(ValueError):
         telemetry_sql.exchange_pg_hba_rules("telemetry_exchange", {"india": ["10.20.0.1/16"]})
-    # The component's current call names no peer region: every peer range is rejected until it is wired.
-    legacy = telemetry_sql.exchange_pg_hba_rules(
-        "telemetry_exchange", ["10.20.0.0/16"], ["10.10.0.0/16"], False
-    )
-    assert [rule for rule in legacy if not rule.endswith("reject")] == []
 
 
 def test_the_module_imports_nothing_from_pulumi() -> None:
