@@ -775,7 +775,7 @@ def test_the_settings_accept_exactly_the_privacy_parameters_the_telemetry_sql_ac
 ) -> None:
     # The component builds telemetry_sql.PrivacyParameters from the settings: a value only one side took
     # would fail at deploy time (or, the other way, be refused by the settings for no reason).
-    argument = Decimal(str(value)) if field == "epsilonPerHour" else value
+    argument: Any = Decimal(str(value)) if field == "epsilonPerHour" else value
     sql = _accepted_by_the_sql(lambda: telemetry_sql.PrivacyParameters(**{PRIVACY_FIELDS[field]: argument}))
     assert _accepted_by_settings(field, value) == sql, (field, value)
 

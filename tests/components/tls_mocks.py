@@ -156,18 +156,22 @@ class RealTlsMocks(ComponentMocks):
             state["certPem"] = _sign(builder, inputs, key)
         elif args.typ == "tls:index/certRequest:CertRequest":
             key = _key(inputs["privateKeyPem"])
-            request = x509.CertificateSigningRequestBuilder().subject_name(_name(inputs.get("subject")))
+            request_builder = x509.CertificateSigningRequestBuilder().subject_name(
+                _name(inputs.get("subject"))
+            )
             sans = _sans(inputs.get("dnsNames"), inputs.get("ipAddresses"))
             if sans:
-                request = request.add_extension(x509.SubjectAlternativeName(sans), critical=False)
+                request_builder = request_builder.add_extension(
+                    x509.SubjectAlternativeName(sans), critical=False
+                )
             state["certRequestPem"] = (
-                request.sign(key, hashes.SHA256()).public_bytes(serialization.Encoding.PEM).decode()
+                request_builder.sign(key, hashes.SHA256()).public_bytes(serialization.Encoding.PEM).decode()
             )
         elif args.typ == "tls:index/locallySignedCert:LocallySignedCert":
             request = x509.load_pem_x509_csr(inputs["certRequestPem"].encode())
             authority = x509.load_pem_x509_certificate(inputs["caCertPem"].encode())
             builder = x509.CertificateBuilder().subject_name(request.subject).issuer_name(authority.subject)
-            builder = builder.public_key(request.public_key())  # type: ignore[arg-type]
+            builder = builder.public_key(request.public_key())
             for extension in request.extensions:
                 builder = builder.add_extension(extension.value, critical=extension.critical)
             state["certPem"] = _sign(builder, inputs, _key(inputs["caPrivateKeyPem"]))
