@@ -526,3 +526,22 @@ def test_every_telemetry_workload_waits_for_the_node_group_and_the_storage_drive
         assert {node_group.urn, driver.urn} <= set(workload.dependencies), workload.name
     # The add-on itself needs nodes for its controller: the order is nodes, driver, then the workloads.
     assert node_group.urn in driver.dependencies
+
+
+def test_the_telemetry_servers_wait_long_enough_for_a_first_start(run: StackRun) -> None:
+    """pulumi-kubernetes' 10 minutes do not cover a new node, a volume, a 1 to 2 GiB image pull and initdb."""
+    waiting = [
+        r
+        for kind in ("kubernetes:apps/v1:StatefulSet", "kubernetes:core/v1:Service")
+        for r in run.of_type(kind)
+        if r.name.startswith(f"{run.stack}-telemetry-")
+    ]
+    assert len(waiting) == 2 + 5
+    for registration in waiting:
+        timeouts = registration.options.get("customTimeouts", {})
+        assert timeouts.get("create") == timeouts.get("update") == "30m", registration.name
+    # A Job is waited for past its own deadline, so Kubernetes, not the engine, decides that it failed.
+    for job in run.of_type("kubernetes:batch/v1:Job"):
+        deadline = int(job.inputs["spec"]["activeDeadlineSeconds"])
+        timeouts = job.options.get("customTimeouts", {})
+        assert timeouts.get("create") == f"{deadline // 60 + 5}m", job.name
