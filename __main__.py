@@ -70,7 +70,9 @@ pii_database = PiiDatabase(
     opts=in_region,
 )
 
-# Telemetry: raw rows stay in the store; only anonymised hours cross, through the exchange.
+# Telemetry: raw rows stay in the store; only the differentially private hourly release crosses, pushed into
+# the peer's inbox over verified TLS with a client certificate.
+telemetry_settings = settings.telemetry
 telemetry = TelemetryStore(
     f"{name}-telemetry",
     TelemetryStoreArgs(
@@ -78,22 +80,27 @@ telemetry = TelemetryStore(
         vpc_cidr=settings.network.vpc_cidr,
         peer_vpc_cidr=settings.peer.vpc_cidr,
         ebs_csi_role_arn=cluster.ebs_csi_role_arn,
-        # The SQL names each region's anonymised table after its stack.
+        # The SQL names each region's inbox and role after its stack.
         region=settings.stack,
         peer_region=settings.peer.stack,
-        anonymisation_k=settings.telemetry.anonymisation_k,
-        anonymisation_schedule=settings.telemetry.anonymisation_schedule,
-        # Both absent until the peer stack is deployed: then no subscription yet, and the component says so.
+        services=telemetry_settings.services,
+        metrics=telemetry_settings.metrics,
+        anonymisation_k=telemetry_settings.anonymisation_k,
+        epsilon_per_hour=telemetry_settings.epsilon_per_hour,
+        max_groups_per_subject=telemetry_settings.max_groups_per_subject,
+        max_events_per_group=telemetry_settings.max_events_per_group,
+        latency_bound_ms=telemetry_settings.latency_bound_ms,
+        small_group_probability=telemetry_settings.small_group_probability,
+        anonymisation_schedule=telemetry_settings.anonymisation_schedule,
+        # Both absent until the peer stack is deployed: then no push and no inbox login yet, and it says so.
         peer_replication_host=settings.peer.replication_host,
-        peer_replication_password=(
-            pulumi.Output.secret(settings.peer.replication_password)
-            if settings.peer.replication_password is not None
-            else None
-        ),
+        peer_ca_certificate=settings.peer.ca_certificate,
         writer_namespaces=[cluster.microservices_namespace],
-        image_tag=settings.telemetry.image_tag,
-        storage_size_gb=settings.telemetry.storage_gib,
-        exchange_storage_size_gb=settings.telemetry.exchange_storage_gib,
+        # Pods start only once there are nodes and a storage driver (issue 13).
+        workload_dependencies=cluster.workload_dependencies,
+        image_tag=telemetry_settings.image_tag,
+        storage_size_gb=telemetry_settings.storage_gib,
+        exchange_storage_size_gb=telemetry_settings.exchange_storage_gib,
         # The EBS CSI driver creates the volumes outside Pulumi, so the provider's default tags miss them.
         volume_tags=settings.default_tags,
     ),
@@ -131,5 +138,6 @@ pulumi.export("healthCheckId", dns.health_check_id)
 pulumi.export("piiDatabaseEndpoint", pii_database.endpoint)
 pulumi.export("piiDatabaseSecretArn", pii_database.master_user_secret_arn)
 pulumi.export("telemetryReplicationEndpoint", telemetry.replication_hostname)
-# The peer stack sets this as its `residency:peerReplicationPassword` (see README).
-pulumi.export("telemetryReplicationPassword", pulumi.Output.secret(telemetry.replication_password))
+# Public: the peer stack sets it as its `residency:peer.caCertificate`, the one value copied between stacks.
+pulumi.export("telemetryCaCertificate", telemetry.ca_certificate)
+pulumi.export("telemetryWriterConnection", telemetry.writer_conninfo)

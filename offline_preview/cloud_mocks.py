@@ -9,6 +9,7 @@ else `default_region`; failures come back as an empty list, which the SDK's mock
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 from typing import Any
@@ -69,6 +70,30 @@ def _policy_document(args: dict[str, Any]) -> str:
             rendered["Condition"] = conditions
         statements.append(rendered)
     return json.dumps({"Version": "2012-10-17", "Statement": statements}, sort_keys=True)
+
+
+def _pem(label: str, name: str) -> str:
+    """A PEM-shaped placeholder (not a usable key or certificate), stable per resource."""
+    body = base64.b64encode(hashlib.sha256(f"{label}:{name}".encode()).digest() * 2).decode()
+    return f"-----BEGIN {label}-----\n{body}\n-----END {label}-----\n"
+
+
+def _tls_outputs(type_token: str, name: str) -> dict[str, Any]:
+    """What pulumi-tls computes: keys, requests and certificates as PEM, in their wire names."""
+    if type_token == "tls:index/privateKey:PrivateKey":
+        return {
+            "privateKeyPem": _pem("EC PRIVATE KEY", name),
+            "privateKeyPemPkcs8": _pem("PRIVATE KEY", name),
+            "publicKeyPem": _pem("PUBLIC KEY", name),
+        }
+    if type_token == "tls:index/certRequest:CertRequest":
+        return {"certRequestPem": _pem("CERTIFICATE REQUEST", name)}
+    if type_token in (
+        "tls:index/selfSignedCert:SelfSignedCert",
+        "tls:index/locallySignedCert:LocallySignedCert",
+    ):
+        return {"certPem": _pem("CERTIFICATE", name), "readyForRenewal": False}
+    return {}
 
 
 class PlausibleCloudMocks(pulumi.runtime.Mocks):
@@ -177,6 +202,8 @@ class PlausibleCloudMocks(pulumi.runtime.Mocks):
             outputs["id"] = f"{_suffix(args.name)}-health-check"
         elif args.typ == "aws:route53/record:Record":
             outputs["fqdn"] = inputs.get("name", physical_name)
+        elif args.typ.startswith("tls:index/"):
+            outputs.update(_tls_outputs(args.typ, args.name))
         elif args.typ == "random:index/randomPassword:RandomPassword":
             outputs["result"] = hashlib.sha256(args.name.encode()).hexdigest()[
                 : int(inputs.get("length", 32))

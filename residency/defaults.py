@@ -8,6 +8,7 @@ component accepts too, and neither layer reaches up into the other.
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 PII_POSTGRES_MAJOR = "17"
 """The pinned PostgreSQL major of the PII database: parameter group family and engine version agree on it."""
@@ -48,3 +49,34 @@ cluster hour. A newer minor (1.36 and later) is refused until a row with its dat
 
 EKS_CALENDAR_CHECKED = date(2026, 12, 1)
 """When the table above was last compared with the EKS calendar."""
+# --- The telemetry release's privacy parameters (components/telemetry_sql/README.md, "The mechanism") ---
+# The telemetry SQL holds the same defaults and bounds and enforces them again in SQL; tests/test_settings.py
+# checks that whatever the settings accept the SQL's PrivacyParameters accepts, and the other way round.
+
+DEFAULT_EPSILON_PER_HOUR = Decimal("1.0")
+"""Privacy loss per person per released hour (so at most 24 times this per UTC day)."""
+EPSILON_FLOOR = Decimal("0.1")
+"""Below this the noise drowns every statistic."""
+EPSILON_CEILING = Decimal("2.0")
+"""The privacy-protecting bound: a larger epsilon per person per hour is refused."""
+EPSILON_STEP = Decimal("0.001")
+"""Epsilon is a decimal with at most three places, as the SQL's numeric parameter takes it."""
+DEFAULT_MAX_GROUPS_PER_SUBJECT = 2
+MAX_GROUPS_PER_SUBJECT_BOUNDS = (1, 10)
+DEFAULT_MAX_EVENTS_PER_GROUP = 5
+MAX_EVENTS_PER_GROUP_BOUNDS = (1, 100)
+DEFAULT_LATENCY_BOUND_MS = 2000
+LATENCY_BOUND_MS_BOUNDS = (1, 60000)
+DEFAULT_SMALL_GROUP_PROBABILITY = 0.001
+SMALL_GROUP_PROBABILITY_CEILING = 0.01
+"""The probability that a group of at most k people is released lies in (0, this]."""
+
+# --- The closed vocabularies of the release's grouping dimensions ---
+
+VOCABULARY_LABEL = r"[a-z][a-z0-9-]{0,62}"
+"""A service or metric name: a lower-case label (the SQL maps every other value onto `other`)."""
+IDENTIFIER_SHAPED = r"[0-9]{3,}|[0-9a-f]{8,}|(^|-)(ip|id|user|device|session|uuid)(-|$)"
+"""A name with a number, a long hexadecimal run or an identifier part names one thing, never a kind."""
+RESERVED_VOCABULARY_NAME = "other"
+"""What every value outside the vocabulary is counted under; never a vocabulary entry itself."""
+MAX_VOCABULARY_SIZE = 200

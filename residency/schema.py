@@ -16,23 +16,42 @@ matches before a trailing newline.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import ipaddress
 import json
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import jsonschema
 from jsonschema.exceptions import ValidationError
 
 from residency.defaults import (
+    DEFAULT_EPSILON_PER_HOUR,
+    DEFAULT_LATENCY_BOUND_MS,
+    DEFAULT_MAX_EVENTS_PER_GROUP,
+    DEFAULT_MAX_GROUPS_PER_SUBJECT,
+    DEFAULT_SMALL_GROUP_PROBABILITY,
+    EPSILON_CEILING,
+    EPSILON_FLOOR,
+    EPSILON_STEP,
+    IDENTIFIER_SHAPED,
+    LATENCY_BOUND_MS_BOUNDS,
+    MAX_EVENTS_PER_GROUP_BOUNDS,
+    MAX_GROUPS_PER_SUBJECT_BOUNDS,
+    MAX_VOCABULARY_SIZE,
     MAXIMUM_BACKUP_RETENTION_DAYS,
     MIN_SUBJECTS_FLOOR,
     MINIMUM_BACKUP_RETENTION_DAYS,
     PII_POSTGRES_MAJOR,
+    RESERVED_VOCABULARY_NAME,
+    SMALL_GROUP_PROBABILITY_CEILING,
     TELEMETRY_IMAGE_TAG,
     TELEMETRY_POSTGRES_MAJOR,
+    VOCABULARY_LABEL,
 )
 from residency_facts import JURISDICTIONS
 
@@ -41,8 +60,13 @@ PROJECT = "residency"
 
 REGION_KEY = "aws:region"
 JURISDICTION_KEY = f"{PROJECT}:jurisdiction"
-PEER_PASSWORD_KEY = f"{PROJECT}:peerReplicationPassword"
-"""Optional secret, set with `pulumi config set --secret`; never committed in a stack file."""
+REMOVED_KEYS: dict[str, str] = {
+    f"{PROJECT}:peerReplicationPassword": (
+        "removed: the cross-region telemetry link authenticates by client certificate and has no password "
+        "(delete it with `pulumi config rm residency:peerReplicationPassword`)"
+    ),
+}
+"""Keys an older version of the program read: refused with what replaced them, never silently ignored."""
 
 LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
 HOSTNAME = rf"(?:{LABEL}\.)+[a-z]{{2,63}}"
@@ -92,6 +116,20 @@ def _list(allowed: str, items: dict[str, Any], minimum_items: int = 0) -> dict[s
         "uniqueItems": True,
         "x-allowed": allowed,
     }
+
+
+def _vocabulary(dimension: str, example: str) -> dict[str, Any]:
+    """A closed vocabulary: the only values of one grouping dimension that may cross to the peer."""
+    schema = _list(
+        f"1 to {MAX_VOCABULARY_SIZE} distinct lower-case {dimension} names such as {example} "
+        "(letters, digits, hyphens; no number of 3+ digits, no hexadecimal run, no "
+        f"ip/id/user/device/session/uuid part, not {RESERVED_VOCABULARY_NAME!r}); "
+        "the same list in both stacks",
+        {"type": "string", "format": "vocabulary-name"},
+        minimum_items=1,
+    )
+    schema["maxItems"] = MAX_VOCABULARY_SIZE
+    return schema
 
 
 def _object(key: str, fields: dict[str, dict[str, Any]], optional: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -214,7 +252,54 @@ STRUCTURED_KEYS: dict[str, dict[str, Any]] = {
                 'a five-field cron expression, e.g. "*/15 * * * *"',
                 rf"{_CRON_FIELD}(?:\s+{_CRON_FIELD}){{4}}",
             ),
+            "epsilonPerHour": {
+                "type": "number",
+                "minimum": float(EPSILON_FLOOR),
+                "maximum": float(EPSILON_CEILING),
+                "format": "epsilon",
+                "x-allowed": (
+                    f"a number from {EPSILON_FLOOR} to {EPSILON_CEILING} in steps of {EPSILON_STEP} "
+                    f"(privacy loss per person per hour; default {DEFAULT_EPSILON_PER_HOUR}: larger weakens "
+                    "the guarantee, smaller drowns the statistics)"
+                ),
+                "x-reasons": {"type": "got {shown}, not a number"},
+            },
+            "maxGroupsPerSubject": _integer(
+                f"{MAX_GROUPS_PER_SUBJECT_BOUNDS[0]} to {MAX_GROUPS_PER_SUBJECT_BOUNDS[1]} (groups a person "
+                f"counts in per hour; default {DEFAULT_MAX_GROUPS_PER_SUBJECT})",
+                *MAX_GROUPS_PER_SUBJECT_BOUNDS,
+            ),
+            "maxEventsPerGroup": _integer(
+                f"{MAX_EVENTS_PER_GROUP_BOUNDS[0]} to {MAX_EVENTS_PER_GROUP_BOUNDS[1]} (events a person "
+                f"counts with per group and hour; default {DEFAULT_MAX_EVENTS_PER_GROUP})",
+                *MAX_EVENTS_PER_GROUP_BOUNDS,
+            ),
+            "latencyBoundMs": _integer(
+                f"{LATENCY_BOUND_MS_BOUNDS[0]} to {LATENCY_BOUND_MS_BOUNDS[1]} (latencies are clamped to it; "
+                f"default {DEFAULT_LATENCY_BOUND_MS})",
+                *LATENCY_BOUND_MS_BOUNDS,
+            ),
+            "smallGroupProbability": {
+                "type": "number",
+                "exclusiveMinimum": 0,
+                "maximum": SMALL_GROUP_PROBABILITY_CEILING,
+                "x-allowed": (
+                    f"a number above 0, at most {SMALL_GROUP_PROBABILITY_CEILING} (the chance that a group "
+                    "of at most anonymisationK people is released; "
+                    f"default {DEFAULT_SMALL_GROUP_PROBABILITY})"
+                ),
+                "x-reasons": {"type": "got {shown}, not a number"},
+            },
+            "services": _vocabulary("service", "[gateway, checkout]"),
+            "metrics": _vocabulary("metric", "[request]"),
         },
+        optional=(
+            "epsilonPerHour",
+            "maxGroupsPerSubject",
+            "maxEventsPerGroup",
+            "latencyBoundMs",
+            "smallGroupProbability",
+        ),
     ),
     f"{PROJECT}:peer": _object(
         f"{PROJECT}:peer",
@@ -247,17 +332,29 @@ STRUCTURED_KEYS: dict[str, dict[str, Any]] = {
                 r"\d{12}",
             ),
             "replicationHost": _text(
-                "the DNS name of the peer's telemetry replication endpoint; "
+                "the DNS name of the peer's telemetry replication endpoint (its stack output "
+                "telemetryReplicationEndpoint, <name>.elb.<peer region>.amazonaws.com); "
                 "omit it until the peer is deployed",
                 HOSTNAME,
             ),
+            "caCertificate": {
+                "type": "string",
+                "format": "ca-certificate",
+                "x-allowed": (
+                    "the peer's public telemetry CA certificate, one PEM CERTIFICATE block (`pulumi config "
+                    "set --path residency:peer.caCertificate "
+                    '"$(pulumi stack output telemetryCaCertificate -s <peer>)"`); '
+                    "plain config, never a key; omit it until the peer is deployed"
+                ),
+                "x-reasons": {"type": "got {shown}, not a PEM string"},
+            },
         },
-        optional=("vpcId", "accountId", "replicationHost"),
+        optional=("vpcId", "accountId", "replicationHost", "caCertificate"),
     ),
 }
 
-KNOWN_PROJECT_KEYS: frozenset[str] = frozenset({JURISDICTION_KEY, PEER_PASSWORD_KEY, *STRUCTURED_KEYS})
-KEY_ORDER: tuple[str, ...] = (JURISDICTION_KEY, REGION_KEY, *STRUCTURED_KEYS, PEER_PASSWORD_KEY)
+KNOWN_PROJECT_KEYS: frozenset[str] = frozenset({JURISDICTION_KEY, *STRUCTURED_KEYS})
+KEY_ORDER: tuple[str, ...] = (JURISDICTION_KEY, REGION_KEY, *STRUCTURED_KEYS)
 """The order problems are reported in, after the unknown keys."""
 
 SCHEMA: dict[str, Any] = {
@@ -280,12 +377,6 @@ SCHEMA: dict[str, Any] = {
             "x-reasons": {"enum": "got {shown}, which lies in no known jurisdiction"},
         },
         **STRUCTURED_KEYS,
-        PEER_PASSWORD_KEY: {
-            "type": "string",
-            "minLength": 1,
-            "x-allowed": "set it with `pulumi config set --secret`",
-            "x-reasons": {"type": "not a non-empty string", "minLength": "not a non-empty string"},
-        },
     },
     "required": [JURISDICTION_KEY, REGION_KEY, *STRUCTURED_KEYS],
     # Other aws:* keys would configure only Pulumi's default provider, which this program disables; other
@@ -340,6 +431,66 @@ def _public_cidr(value: object) -> bool:
     return True
 
 
+_VOCABULARY_LABEL = re.compile(rf"^(?:{VOCABULARY_LABEL})\Z")
+_IDENTIFIER_SHAPED = re.compile(IDENTIFIER_SHAPED)
+
+
+@_FORMATS.checks("vocabulary-name", raises=_Invalid)
+def _vocabulary_name(value: object) -> bool:
+    """A name of a closed vocabulary: a lower-case label that names a kind of thing, never one thing."""
+    if not isinstance(value, str):
+        return True
+    if not _VOCABULARY_LABEL.match(value):
+        raise _Invalid(f"got {shown(value)}, not a lower-case name (letters, digits, hyphens, 1 to 63)")
+    if value == RESERVED_VOCABULARY_NAME:
+        raise _Invalid(f"got {shown(value)}, reserved for the values outside the vocabulary")
+    if _IDENTIFIER_SHAPED.search(value):
+        raise _Invalid(
+            f"got {shown(value)}, which looks like an identifier (a number, a hexadecimal run or an "
+            "ip/id/user/device/session/uuid part): a grouping value that crosses to the peer must name a "
+            "kind of thing, never one person, device or address"
+        )
+    return True
+
+
+@_FORMATS.checks("epsilon", raises=_Invalid)
+def _epsilon(value: object) -> bool:
+    """Epsilon in steps of 0.001, read as the decimal the stack file wrote (not the float's binary value)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return True
+    if (Decimal(str(value)) / EPSILON_STEP) % 1 != 0:
+        raise _Invalid(f"got {shown(value)}, more than three decimal places")
+    return True
+
+
+_PEM_CERTIFICATE = re.compile(
+    r"-----BEGIN CERTIFICATE-----\r?\n([A-Za-z0-9+/=\r\n]+)-----END CERTIFICATE-----\r?\n?"
+)
+
+
+@_FORMATS.checks("ca-certificate", raises=_Invalid)
+def _ca_certificate(value: object) -> bool:
+    """One PEM certificate block whose body is base64 DER; a private key is refused by name."""
+    if not isinstance(value, str):
+        return True
+    if "PRIVATE KEY" in value:
+        # Never echo it: the value is a key someone pasted into plain, committed config.
+        raise _Invalid(
+            "got a PEM private key: a key must never be in stack config (rotate that key now); "
+            "set the peer's public CA certificate instead"
+        )
+    match = _PEM_CERTIFICATE.fullmatch(value.strip() + "\n")
+    if match is None:
+        raise _Invalid("got text that is not exactly one PEM CERTIFICATE block")
+    try:
+        der = base64.b64decode("".join(match.group(1).split()), validate=True)
+    except (binascii.Error, ValueError):
+        raise _Invalid("got a PEM CERTIFICATE block whose body is not base64") from None
+    if not der.startswith(b"\x30"):
+        raise _Invalid("got a PEM CERTIFICATE block that holds no DER certificate")
+    return True
+
+
 def _is_whole_number(checker: Any, instance: object) -> bool:
     return isinstance(instance, int) and not isinstance(instance, bool)
 
@@ -363,6 +514,7 @@ _PRIORITY = {
     "format": 2,
     "pattern": 2,
     "minimum": 2,
+    "exclusiveMinimum": 2,
     "maximum": 2,
 }
 """Which failure of one value to report: the most basic first, as a reader would fix them."""
@@ -419,7 +571,9 @@ def problems(config: Mapping[str, Any]) -> Iterator[Problem]:
         path = tuple(str(part) for part in error.absolute_path)
         if "propertyNames" in error.relative_schema_path:
             name = str(error.instance)
-            if name.startswith("aws:"):
+            if name in REMOVED_KEYS:
+                reason, allowed = REMOVED_KEYS[name], ", ".join(sorted(KNOWN_PROJECT_KEYS))
+            elif name.startswith("aws:"):
                 reason, allowed = (
                     "the program's explicit AWS provider ignores it",
                     f"only {REGION_KEY} in the aws namespace",
@@ -449,6 +603,9 @@ def problems(config: Mapping[str, Any]) -> Iterator[Problem]:
             elif error.validator == "minItems":
                 order = (1,)
                 reason = f"got {len(error.instance)} items, need at least {error.validator_value}"
+            elif error.validator == "maxItems":
+                order = (1,)
+                reason = f"got {len(error.instance)} items, at most {error.validator_value} allowed"
             elif error.validator == "uniqueItems":
                 order, reason = (3,), f"got duplicates in {shown(error.instance)}"
             else:

@@ -15,19 +15,26 @@ import ipaddress
 import json
 import os
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pulumi
 import yaml
 
-from residency.defaults import EKS_STANDARD_SUPPORT
+from residency.defaults import (
+    DEFAULT_EPSILON_PER_HOUR,
+    DEFAULT_LATENCY_BOUND_MS,
+    DEFAULT_MAX_EVENTS_PER_GROUP,
+    DEFAULT_MAX_GROUPS_PER_SUBJECT,
+    DEFAULT_SMALL_GROUP_PROBABILITY,
+    EKS_STANDARD_SUPPORT,
+)
 from residency.schema import (
     JURISDICTION_KEY,
     KNOWN_PROJECT_KEYS,
-    PEER_PASSWORD_KEY,
     PROJECT,
     REGION_KEY,
     SCHEMA,
@@ -42,7 +49,6 @@ from residency_facts import jurisdiction_of_region as _jurisdiction_of_region
 __all__ = [
     "JURISDICTION_KEY",
     "KNOWN_PROJECT_KEYS",
-    "PEER_PASSWORD_KEY",
     "PROJECT",
     "REGION_KEY",
     "SECRET_PLACEHOLDER",
@@ -130,13 +136,22 @@ class PiiDatabaseSettings:
 
 @dataclass(frozen=True)
 class TelemetrySettings:
-    """The in-cluster TimescaleDB for telemetry and its anonymisation step."""
+    """The in-cluster TimescaleDB for telemetry and its differentially private hourly release."""
 
     storage_gib: int
     exchange_storage_gib: int
     image_tag: str
     anonymisation_k: int
     anonymisation_schedule: str
+    services: tuple[str, ...]
+    """The closed vocabulary of services; any other value is counted under `other`."""
+    metrics: tuple[str, ...]
+    epsilon_per_hour: Decimal = DEFAULT_EPSILON_PER_HOUR
+    """The decimal the stack file wrote (`1.0`), not a float's binary approximation."""
+    max_groups_per_subject: int = DEFAULT_MAX_GROUPS_PER_SUBJECT
+    max_events_per_group: int = DEFAULT_MAX_EVENTS_PER_GROUP
+    latency_bound_ms: int = DEFAULT_LATENCY_BOUND_MS
+    small_group_probability: float = DEFAULT_SMALL_GROUP_PROBABILITY
 
 
 @dataclass(frozen=True)
@@ -152,8 +167,9 @@ class PeerSettings:
     account_id: str | None
     """The peer's account, when it is not this stack's own."""
     replication_host: str | None
-    replication_password: str | None = field(default=None, repr=False)
-    """Plain text here; `__main__` wraps it in `pulumi.Output.secret` before it reaches any resource."""
+    """Where this region's store pushes its release: the peer's exchange endpoint."""
+    ca_certificate: str | None = None
+    """The peer's public CA certificate (PEM): verifies the peer's exchange and its client certificate."""
     own_stack: str = ""
     """This stack's name, which decides with `stack` who requests the peering connection."""
 
@@ -356,6 +372,15 @@ def load_settings(
             image_tag=telemetry["imageTag"],
             anonymisation_k=telemetry["anonymisationK"],
             anonymisation_schedule=telemetry["anonymisationSchedule"],
+            services=tuple(telemetry["services"]),
+            metrics=tuple(telemetry["metrics"]),
+            epsilon_per_hour=Decimal(str(telemetry.get("epsilonPerHour", DEFAULT_EPSILON_PER_HOUR))),
+            max_groups_per_subject=telemetry.get("maxGroupsPerSubject", DEFAULT_MAX_GROUPS_PER_SUBJECT),
+            max_events_per_group=telemetry.get("maxEventsPerGroup", DEFAULT_MAX_EVENTS_PER_GROUP),
+            latency_bound_ms=telemetry.get("latencyBoundMs", DEFAULT_LATENCY_BOUND_MS),
+            small_group_probability=float(
+                telemetry.get("smallGroupProbability", DEFAULT_SMALL_GROUP_PROBABILITY)
+            ),
         ),
         peer=PeerSettings(
             stack=peer["stack"],
@@ -365,10 +390,24 @@ def load_settings(
             vpc_id=peer.get("vpcId"),
             account_id=peer.get("accountId"),
             replication_host=peer.get("replicationHost"),
-            replication_password=config.get(PEER_PASSWORD_KEY),
+            ca_certificate=_normalised_pem(peer.get("caCertificate")),
             own_stack=stack,
         ),
     )
+
+
+def _normalised_pem(pem: str | None) -> str | None:
+    """A PEM block as files hold it: no surrounding blank lines, one final newline."""
+    return None if pem is None else pem.strip() + "\n"
+
+
+def replication_endpoint_domain(region: str) -> str:
+    """Where the load balancer controller names a region's internal NLBs: `<name>.elb.<region>.amazonaws.com`.
+
+    The exchange's server certificate names `*.` this domain (its NLB's name is only known once it exists), so
+    the peer's `replicationHost` must lie in it for the push's verify-full to succeed.
+    """
+    return f"elb.{region}.amazonaws.com"
 
 
 def _in_jurisdiction(jurisdiction: Jurisdiction) -> str:
@@ -524,6 +563,17 @@ def _check_relations(problems: _Problems, config: Mapping[str, Any], stack: str)
             "set without peer.vpcId: the account names the owner of the peer's VPC",
             "set it together with peer.vpcId, or omit it for this stack's own account",
         )
+    endpoint = valid(PEER, "replicationHost", "region")
+    if endpoint is not None:
+        domain = replication_endpoint_domain(endpoint["region"])
+        host = endpoint["replicationHost"]
+        if host.count(".") != domain.count(".") + 1 or not host.endswith(f".{domain}"):
+            problems.add(
+                f"{PEER}.replicationHost",
+                f"got {shown(host)}, not a load balancer name <name>.{domain} in the peer's region: the "
+                "peer's exchange certificate names only those, so the push's verify-full would refuse it",
+                _allowed(f"{PEER}.replicationHost"),
+            )
     peer = valid(PEER, "region")
     if peer is not None and peer["region"] == config.get(REGION_KEY):
         problems.add(
@@ -601,7 +651,7 @@ def _running_config() -> dict[str, Any]:
     for key in sorted(k for k in keys if k.startswith((f"{PROJECT}:", "aws:"))):
         namespace, name = key.split(":", 1)
         raw[key] = pulumi.Config(namespace).get(name)
-    for key in (REGION_KEY, JURISDICTION_KEY, PEER_PASSWORD_KEY, *STRUCTURED_KEYS):
+    for key in (REGION_KEY, JURISDICTION_KEY, *STRUCTURED_KEYS):
         namespace, name = key.split(":", 1)
         value = pulumi.Config(namespace).get(name)
         if value is not None:

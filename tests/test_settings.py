@@ -10,6 +10,7 @@ import dataclasses
 import json
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ import yaml
 
 from components import telemetry_sql
 from offline_preview.cloud_mocks import PlausibleCloudMocks
+from residency import defaults
 from residency import settings as settings_module
 from residency.defaults import EKS_CALENDAR_CHECKED, EKS_STANDARD_SUPPORT, MIN_SUBJECTS_FLOOR
 from residency.defaults import PII_POSTGRES_MAJOR as POSTGRES_MAJOR
@@ -29,7 +31,6 @@ from residency.settings import (
     CALENDAR_DAY_VARIABLE,
     JURISDICTION_KEY,
     KNOWN_PROJECT_KEYS,
-    PEER_PASSWORD_KEY,
     PROJECT,
     SECRET_PLACEHOLDER,
     ConfigError,
@@ -69,6 +70,8 @@ BASELINE: dict[str, Any] = {
         "imageTag": DEFAULT_IMAGE_TAG,
         "anonymisationK": 10,
         "anonymisationSchedule": "*/15 * * * *",
+        "services": ["gateway", "checkout"],
+        "metrics": ["request"],
     },
     "residency:peer": {"stack": "india", "region": "ap-south-1", "vpcCidr": "10.20.0.0/16"},
 }
@@ -264,17 +267,70 @@ def test_peer_region_outside_every_jurisdiction_is_refused() -> None:
     assert f"EU: {regions_of('EU')}; IN: {regions_of('IN')}" in message
 
 
+PEER_HOST = "k8s-telemetr-indiatel-0123456789.elb.ap-south-1.amazonaws.com"
+PEER_CA = (
+    "-----BEGIN CERTIFICATE-----\n"
+    "MIIBdzCCAR2gAwIBAgIRAKcLd0yGZrOUW9O3Yk2rbJ4wCgYIKoZIzj0EAwIwGzEZ\n"
+    "MBcGA1UEAxMQdGVsZW1ldHJ5IENBIGluZGlh\n"
+    "-----END CERTIFICATE-----\n"
+)
+"""The shape of the peer's telemetryCaCertificate output (a public certificate, not a secret)."""
+
+
 def test_optional_peer_keys_are_read_when_present() -> None:
-    raw = changed("residency:peer.replicationHost", "telemetry-replication.in.internal.example.com")
+    raw = changed("residency:peer.replicationHost", PEER_HOST)
     raw["residency:peer"]["vpcId"] = "vpc-0123456789abcdef0"
     raw["residency:peer"]["accountId"] = "210987654321"
-    raw["residency:peerReplicationPassword"] = "s3cret-value"
+    raw["residency:peer"]["caCertificate"] = "\n" + PEER_CA + "\n\n"
     peer = load_settings(raw, "eu").peer
-    assert peer.replication_host == "telemetry-replication.in.internal.example.com"
+    assert peer.replication_host == PEER_HOST
     assert peer.vpc_id == "vpc-0123456789abcdef0"
     assert peer.account_id == "210987654321"
-    assert peer.replication_password == "s3cret-value"
-    assert "s3cret-value" not in repr(peer)
+    assert peer.ca_certificate == PEER_CA  # as a file holds it: one final newline
+    assert load_settings(BASELINE, "eu").peer.ca_certificate is None
+
+def test_the_peer_password_key_is_refused_as_removed() -> None:
+    # The cross-region link has no password any more: a leftover secret must not be silently ignored.
+    raw = changed("residency:peerReplicationPassword", "s3cret-value")
+    message = only_problem(raw)
+    assert message.startswith("residency:peerReplicationPassword in Pulumi.eu.yaml: removed:")
+    assert "client certificate" in message and "pulumi config rm" in message
+    assert "s3cret-value" not in message
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIB\n-----END EC PRIVATE KEY-----\n", "private key"),
+        ("-----BEGIN PRIVATE KEY-----\nMIGHAgEA\n-----END PRIVATE KEY-----\n", "private key"),
+        (PEER_CA + PEER_CA, "not exactly one PEM CERTIFICATE block"),
+        ("MIIBdzCCAR2gAwIBAgIRAKcLd0yGZrOUW9O3", "not exactly one PEM CERTIFICATE block"),
+        ("-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n", "not exactly one PEM"),
+        ("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n", "holds no DER certificate"),
+        (42, "not a PEM string"),
+    ],
+)
+def test_a_peer_ca_certificate_that_is_not_one_pem_certificate_is_refused(value: Any, reason: str) -> None:
+    message = only_problem(changed("residency:peer.caCertificate", value))
+    assert message.startswith("residency:peer.caCertificate in Pulumi.eu.yaml: ")
+    assert reason in message
+    assert "allowed: the peer's public telemetry CA certificate" in message
+    if isinstance(value, str) and "KEY" in value:
+        assert value.splitlines()[1] not in message  # a pasted key is never echoed
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "telemetry-replication.in.internal.example.com",
+        "k8s-telemetr-indiatel-0123456789.elb.eu-west-1.amazonaws.com",  # another region's
+        "a.b.elb.ap-south-1.amazonaws.com",  # two labels: the certificate's wildcard matches one
+    ],
+)
+def test_a_peer_endpoint_the_peers_certificate_cannot_name_is_refused(host: str) -> None:
+    message = only_problem(changed("residency:peer.replicationHost", host))
+    assert message.startswith(f"residency:peer.replicationHost in Pulumi.eu.yaml: got {host!r}")
+    assert "<name>.elb.ap-south-1.amazonaws.com" in message and "verify-full" in message
 
 
 def test_without_the_peers_vpc_no_peering_is_declared_yet() -> None:
@@ -576,6 +632,80 @@ def test_stack_names_that_make_invalid_resource_names_are_refused(stack: str) ->
     assert "allowed: lowercase letters and digits, starting with a letter, at most 20 characters" in message
 
 
+def test_the_privacy_parameters_default_to_the_documented_values() -> None:
+    telemetry = load_settings(BASELINE, "eu").telemetry
+    assert (telemetry.services, telemetry.metrics) == (("gateway", "checkout"), ("request",))
+    assert telemetry.epsilon_per_hour == Decimal("1.0") and isinstance(telemetry.epsilon_per_hour, Decimal)
+    assert (telemetry.max_groups_per_subject, telemetry.max_events_per_group) == (2, 5)
+    assert (telemetry.latency_bound_ms, telemetry.small_group_probability) == (2000, 0.001)
+    given = changed("residency:telemetry.epsilonPerHour", 0.3)
+    given["residency:telemetry"].update(maxGroupsPerSubject=1, maxEventsPerGroup=3, latencyBoundMs=500)
+    given["residency:telemetry"]["smallGroupProbability"] = 0.0001
+    telemetry = load_settings(engine_config(given), "eu").telemetry
+    assert telemetry.epsilon_per_hour == Decimal("0.3")  # the decimal written, not the float 0.299999...
+    assert (telemetry.max_groups_per_subject, telemetry.max_events_per_group) == (1, 3)
+    assert (telemetry.latency_bound_ms, telemetry.small_group_probability) == (500, 0.0001)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "reason", "allowed"),
+    [
+        ("epsilonPerHour", 2.5, "got 2.5", "a number from 0.1 to 2.0 in steps of 0.001"),
+        ("epsilonPerHour", 0.05, "got 0.05", "a number from 0.1 to 2.0"),
+        ("epsilonPerHour", 1.0005, "more than three decimal places", "a number from 0.1 to 2.0 in steps"),
+        ("epsilonPerHour", "1.0", "not a number", "a number from 0.1 to 2.0"),
+        ("epsilonPerHour", True, "not a number", "a number from 0.1 to 2.0"),
+        ("maxGroupsPerSubject", 0, "got 0", "1 to 10"),
+        ("maxGroupsPerSubject", 11, "got 11", "1 to 10"),
+        ("maxEventsPerGroup", 101, "got 101", "1 to 100"),
+        ("maxEventsPerGroup", 2.5, "not a whole number", "1 to 100"),
+        ("latencyBoundMs", 0, "got 0", "1 to 60000"),
+        ("latencyBoundMs", 60001, "got 60001", "1 to 60000"),
+        ("smallGroupProbability", 0, "got 0", "a number above 0, at most 0.01"),
+        ("smallGroupProbability", 0.02, "got 0.02", "a number above 0, at most 0.01"),
+    ],
+)
+def test_privacy_parameters_outside_their_bounds_are_refused(
+    field: str, value: Any, reason: str, allowed: str
+) -> None:
+    message = only_problem(changed(f"residency:telemetry.{field}", value))
+    assert message.startswith(f"residency:telemetry.{field} in Pulumi.eu.yaml: got "), message
+    assert reason in message.split("; allowed: ")[0], message
+    assert f"allowed: {allowed}" in message
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "reason"),
+    [
+        ("services", [], "got 0 items, need at least 1"),
+        ("services", "checkout", "not a list"),
+        ("services", ["checkout", "checkout"], "duplicates"),
+        ("services", [f"service-{chr(97 + i // 26)}{chr(97 + i % 26)}" for i in range(201)], "got 201 items"),
+        ("services", ["Checkout"], "item 0: got 'Checkout', not a lower-case name"),
+        ("services", ["checkout", "ip-198-51-100-77"], "item 1: got 'ip-198-51-100-77', which looks like an"),
+        ("services", ["device-cafebabe"], "looks like an identifier"),
+        ("services", ["user-profile"], "looks like an identifier"),
+        ("services", ["other"], "reserved for the values outside the vocabulary"),
+        ("metrics", ["request", "session"], "item 1: got 'session', which looks like an identifier"),
+        ("metrics", [], "need at least 1"),
+    ],
+)
+def test_vocabularies_that_could_carry_an_identifier_are_refused(field: str, value: Any, reason: str) -> None:
+    message = only_problem(changed(f"residency:telemetry.{field}", value))
+    assert message.startswith(f"residency:telemetry.{field} in Pulumi.eu.yaml: "), message
+    assert reason in message, message
+    assert "allowed: 1 to 200 distinct lower-case" in message and "the same list in both stacks" in message
+
+
+def test_both_committed_stacks_share_one_vocabulary_and_one_set_of_privacy_parameters() -> None:
+    # Each exchange refuses rows whose names its own vocabulary lacks: the two stacks must agree.
+    eu = load_settings(read_stack_files(PROJECT_DIR, "eu")[0], "eu").telemetry
+    india = load_settings(read_stack_files(PROJECT_DIR, "india")[0], "india").telemetry
+    assert (eu.services, eu.metrics) == (india.services, india.metrics)
+    assert len(eu.services) >= 5 and "request" in eu.metrics
+    assert eu == india
+
+
 def test_values_defaulted_in_the_project_file_point_there_too() -> None:
     raw = changed("residency:telemetry.anonymisationK", 3)
     with pytest.raises(ConfigError) as raised:
@@ -600,6 +730,8 @@ def test_stack_file_values_replace_project_defaults_whole(tmp_path: Path) -> Non
         "imageTag": DEFAULT_IMAGE_TAG,
         "anonymisationK": 50,
         "anonymisationSchedule": "0 * * * *",
+        "services": ["checkout"],
+        "metrics": ["request"],
     }
     write_project(tmp_path, "lab", {"residency:telemetry": override, "aws:region": "eu-west-3"})
     values, _ = read_stack_files(tmp_path, "lab")
@@ -613,6 +745,9 @@ def test_secure_values_become_secret_placeholders(tmp_path: Path) -> None:
     values, secret_keys = read_stack_files(tmp_path, "lab")
     assert values["residency:peerReplicationPassword"] == SECRET_PLACEHOLDER
     assert secret_keys == {"residency:peerReplicationPassword"}
+    # The program reads no secret at all now: the placeholder is then refused as a removed key.
+    raw = {**BASELINE, "residency:peerReplicationPassword": SECRET_PLACEHOLDER}
+    assert "removed:" in only_problem(raw)
 
 
 @pytest.fixture
@@ -669,8 +804,7 @@ def project_file() -> dict[str, Any]:
 
 def test_the_project_file_declares_exactly_the_keys_the_settings_read() -> None:
     declared = {key for key in project_file()["config"] if key.startswith(f"{PROJECT}:")}
-    # The optional secret stays undeclared: a declared key without a default is required of every stack.
-    assert declared == KNOWN_PROJECT_KEYS - {PEER_PASSWORD_KEY}
+    assert declared == KNOWN_PROJECT_KEYS
     for key in declared:
         entry = project_file()["config"][key]
         assert entry["type"] == ("string" if key == JURISDICTION_KEY else "object"), key
@@ -707,5 +841,118 @@ def test_values_json_schema_would_let_through_are_refused(path: str, value: Any)
 
 
 def test_the_k_floor_the_settings_enforce_is_the_one_the_telemetry_sql_enforces() -> None:
-    # Defined in residency/defaults.py for the settings and in the telemetry SQL's package for the SQL.
+    # Defined once, in residency/defaults.py; the telemetry SQL's package imports it from there.
     assert MIN_SUBJECTS_FLOOR == telemetry_sql.MIN_SUBJECTS_FLOOR
+    assert telemetry_sql.MIN_SUBJECTS_FLOOR is defaults.MIN_SUBJECTS_FLOOR
+    with pytest.raises(ValueError):
+        telemetry_sql.PrivacyParameters(min_subjects=MIN_SUBJECTS_FLOOR - 1)
+
+
+def test_the_privacy_defaults_are_the_telemetry_sqls() -> None:
+    sql = telemetry_sql.PrivacyParameters()
+    assert (sql.epsilon_per_hour, sql.min_subjects) == (defaults.DEFAULT_EPSILON_PER_HOUR, MIN_SUBJECTS_FLOOR)
+    assert (sql.max_groups_per_subject, sql.max_events_per_group) == (
+        defaults.DEFAULT_MAX_GROUPS_PER_SUBJECT,
+        defaults.DEFAULT_MAX_EVENTS_PER_GROUP,
+    )
+    assert (sql.latency_bound_ms, sql.small_group_probability) == (
+        defaults.DEFAULT_LATENCY_BOUND_MS,
+        defaults.DEFAULT_SMALL_GROUP_PROBABILITY,
+    )
+    assert (telemetry_sql.EPSILON_FLOOR, telemetry_sql.EPSILON_CEILING) == (
+        defaults.EPSILON_FLOOR,
+        defaults.EPSILON_CEILING,
+    )
+    assert telemetry_sql.MAX_VOCABULARY_SIZE == defaults.MAX_VOCABULARY_SIZE
+    assert telemetry_sql.OTHER == defaults.RESERVED_VOCABULARY_NAME
+    # Pulumi.yaml spells out the same defaults, so a reader of the project file sees what applies.
+    spelled = project_file()["config"]["residency:telemetry"]["default"]
+    assert Decimal(str(spelled["epsilonPerHour"])) == defaults.DEFAULT_EPSILON_PER_HOUR
+    assert spelled["maxGroupsPerSubject"] == defaults.DEFAULT_MAX_GROUPS_PER_SUBJECT
+    assert spelled["maxEventsPerGroup"] == defaults.DEFAULT_MAX_EVENTS_PER_GROUP
+    assert spelled["latencyBoundMs"] == defaults.DEFAULT_LATENCY_BOUND_MS
+    assert spelled["smallGroupProbability"] == defaults.DEFAULT_SMALL_GROUP_PROBABILITY
+
+
+def _accepted_by_settings(field: str, value: Any) -> bool:
+    try:
+        load_settings(changed(f"residency:telemetry.{field}", value), "eu")
+    except ConfigError:
+        return False
+    return True
+
+
+def _accepted_by_the_sql(build: Any) -> bool:
+    try:
+        build()
+    except ValueError:
+        return False
+    return True
+
+
+PRIVACY_FIELDS = {
+    "epsilonPerHour": "epsilon_per_hour",
+    "anonymisationK": "min_subjects",
+    "maxGroupsPerSubject": "max_groups_per_subject",
+    "maxEventsPerGroup": "max_events_per_group",
+    "latencyBoundMs": "latency_bound_ms",
+    "smallGroupProbability": "small_group_probability",
+}
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        *[("epsilonPerHour", v) for v in (0.09, 0.1, 0.101, 1, 1.0, 1.999, 2.0, 2.001, 1.0005, 0.3)],
+        *[("anonymisationK", v) for v in (9, 10, 11, 1000)],
+        *[("maxGroupsPerSubject", v) for v in (0, 1, 10, 11)],
+        *[("maxEventsPerGroup", v) for v in (0, 1, 100, 101)],
+        *[("latencyBoundMs", v) for v in (0, 1, 60000, 60001)],
+        *[("smallGroupProbability", v) for v in (0, 1e-9, 0.001, 0.01, 0.0100001, 0.5)],
+    ],
+)
+def test_the_settings_accept_exactly_the_privacy_parameters_the_telemetry_sql_accepts(
+    field: str, value: Any
+) -> None:
+    # The component builds telemetry_sql.PrivacyParameters from the settings: a value only one side took
+    # would fail at deploy time (or, the other way, be refused by the settings for no reason).
+    argument: Any = Decimal(str(value)) if field == "epsilonPerHour" else value
+    sql = _accepted_by_the_sql(lambda: telemetry_sql.PrivacyParameters(**{PRIVACY_FIELDS[field]: argument}))
+    assert _accepted_by_settings(field, value) == sql, (field, value)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "checkout",
+        "background-job",
+        "a",
+        "x" * 63,
+        "x" * 64,
+        "Checkout",
+        "check_out",
+        "-checkout",
+        "other",
+        "ip-10-0-0-1",
+        "service-123",
+        "deadbeef",
+        "device",
+        "id",
+        "session-store",
+        "users",
+        "user",
+        "uuid",
+        "ipsum",
+        "orders2",
+        "",
+    ],
+)
+def test_the_settings_accept_exactly_the_vocabulary_names_the_telemetry_sql_accepts(name: str) -> None:
+    for field in ("services", "metrics"):
+        sql = _accepted_by_the_sql(
+            lambda field=field: telemetry_sql.Vocabulary(
+                services=(name,) if field == "services" else ("checkout",),
+                metrics=(name,) if field == "metrics" else ("request",),
+            )
+        )
+        assert _accepted_by_settings(field, [name]) == sql, (field, name)

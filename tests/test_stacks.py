@@ -20,6 +20,7 @@ from residency_facts import (
     MANAGED_BY_TAG,
 )
 from tests.stack_harness import Registration, StackRun, committed_run, is_secret, unwrap
+from tests.urn_fixtures import CONNECTED_PEER_CA, CONNECTED_PEER_HOST, connected_run
 
 STACKS = ("eu", "india")
 
@@ -87,6 +88,7 @@ EXPECTED_RESOURCES: dict[str, dict[str, int]] = {
         "pulumi:providers:kubernetes": 1,
     },
     "residency:components:TelemetryStore": {
+        "residency:telemetryStore:TelemetryCertificates": 1,
         "residency:telemetryStore:TelemetryServer": 2,
         "residency:telemetryStore:TelemetryNetworkPolicies": 1,
         "residency:telemetryStore:SqlJobs": 1,
@@ -94,28 +96,28 @@ EXPECTED_RESOURCES: dict[str, dict[str, int]] = {
         "kubernetes:apps/v1:StatefulSet": 2,
         "kubernetes:batch/v1:CronJob": 1,
         "kubernetes:batch/v1:Job": 4,
-        "kubernetes:core/v1:ConfigMap": 3,
+        # SQL scripts, two pg_hba.conf, the CA certificate, the writers' connection (microservices).
+        "kubernetes:core/v1:ConfigMap": 5,
+        # Three passwords (the superusers, the writer) and the two servers' TLS files.
         "kubernetes:core/v1:Secret": 5,
         "kubernetes:core/v1:Service": 5,
         "kubernetes:networking.k8s.io/v1:NetworkPolicy": 5,
         "kubernetes:policy/v1:PodDisruptionBudget": 2,
         "kubernetes:storage.k8s.io/v1:StorageClass": 1,
-        "random:index/randomPassword:RandomPassword": 5,
+        "random:index/randomPassword:RandomPassword": 3,
+        "tls:index/privateKey:PrivateKey": 4,
+        "tls:index/selfSignedCert:SelfSignedCert": 1,
+        "tls:index/certRequest:CertRequest": 3,
+        "tls:index/locallySignedCert:LocallySignedCert": 3,
     },
 }
 """Every resource a committed region stack registers, by the public component (or stack) that owns it, its
 child components and their resources included: type -> count.
 
 Both committed stacks have the same shape (three zones, three NAT gateways, no peering connection, no peer
-endpoint or password yet, so four SQL Jobs and no subscription Job), so an accidental extra or missing
+endpoint or CA certificate yet, so four SQL Jobs and no peer-link Job), so an accidental extra or missing
 resource in either fails here.
 """
-
-# Expected to fail until TelemetryStore is wired to the new telemetry SQL API (strict: passing fails too).
-PENDING_TELEMETRY_WIRING = (
-    "issue 9: the telemetry SQL now pushes into the peer's inbox over verified TLS with client certificates; "
-    "TelemetryStore is wired to that API in a follow-up, which removes this mark"
-)
 
 
 @pytest.fixture(scope="module", params=STACKS)
@@ -253,12 +255,14 @@ def test_the_pii_database_is_classified_pii_and_protected(run: StackRun) -> None
     assert instance.protect
 
 
-def hba_method(lines: list[str], database: str, user: str, address: str) -> str:
+def hba_method(lines: list[str], database: str, user: str, address: str, tls: bool = True) -> str:
     """The method of the first pg_hba.conf host rule that matches a TCP client; PostgreSQL stops there."""
     client = ipaddress.ip_address(address)
     for line in lines:
         columns = line.split()
         if not columns or columns[0].startswith("#") or not columns[0].startswith("host"):
+            continue
+        if (columns[0] == "hostssl" and not tls) or (columns[0] == "hostnossl" and tls):
             continue
         rule_database, rule_user, rule_address, method = columns[1], columns[2], columns[3], columns[4]
         if rule_database not in ("all", database) or rule_user not in ("all", user):
@@ -268,9 +272,8 @@ def hba_method(lines: list[str], database: str, user: str, address: str) -> str:
     return "reject"  # no matching line: PostgreSQL refuses the connection
 
 
-@pytest.mark.xfail(strict=True, reason=PENDING_TELEMETRY_WIRING)
-def test_the_peer_reaches_only_the_exchange_and_only_as_the_replication_role(run: StackRun) -> None:
-    settings = settings_of(run)
+def telemetry_hba(run: StackRun) -> dict[str, list[str]]:
+    """Each telemetry server's pg_hba.conf lines, by server (store, exchange)."""
     hba = {
         config_map.name.removeprefix(f"{run.stack}-telemetry-").removesuffix("-pg-hba"): config_map.inputs[
             "data"
@@ -279,17 +282,69 @@ def test_the_peer_reaches_only_the_exchange_and_only_as_the_replication_role(run
         if config_map.name.endswith("-pg-hba")
     }
     assert set(hba) == {"store", "exchange"}
+    return hba
+
+
+PEER_USERS = (
+    "telemetry_inbox_india",
+    "telemetry_inbox_eu",
+    "telemetry_writer",
+    "postgres",
+    "telemetry_replicator",
+)
+PEER_DATABASES = ("telemetry", "telemetry_exchange", "replication", "postgres")
+
+
+def admitted_from_the_peer(run: StackRun, peer_stack: str, *, tls: bool = True) -> set[tuple[str, str, str]]:
+    """(server, database, user) the peer VPC may try to authenticate as, TLS or not."""
+    settings = settings_of(run)
     peer_address = str(next(ipaddress.ip_network(settings.peer.vpc_cidr).hosts()))
-    users = ("telemetry_replicator", "telemetry_publisher", "telemetry_writer", "postgres")
-    databases = ("telemetry", "telemetry_exchange", "replication", "postgres")
-    admitted = {
+    users = (*PEER_USERS, f"telemetry_inbox_{peer_stack}")
+    return {
         (server, database, user)
-        for server, lines in hba.items()
-        for database in databases
+        for server, lines in telemetry_hba(run).items()
+        for database in PEER_DATABASES
         for user in users
-        if hba_method(lines, database, user, peer_address) != "reject"
+        if hba_method(lines, database, user, peer_address, tls=tls) != "reject"
     }
-    assert admitted == {("exchange", "telemetry_exchange", "telemetry_replicator")}
+
+
+def test_the_committed_stacks_admit_nothing_from_the_peer_until_its_ca_is_configured(run: StackRun) -> None:
+    assert admitted_from_the_peer(run, settings_of(run).peer.stack) == set()
+
+
+@pytest.fixture(scope="module")
+def connected() -> StackRun:
+    """The eu stack once connected: the peer's endpoint, CA certificate and peering connection configured."""
+    return connected_run()
+
+
+def test_the_peer_reaches_only_the_exchange_and_only_as_its_inbox_role_by_certificate(
+    connected: StackRun,
+) -> None:
+    admitted = admitted_from_the_peer(connected, "india")
+    assert admitted == {("exchange", "telemetry_exchange", "telemetry_inbox_india")}
+    (line,) = [
+        line
+        for line in telemetry_hba(connected)["exchange"]
+        if "telemetry_inbox_india" in line and line.split()[-1] != "reject"
+    ]
+    assert line.split() == ["hostssl", "telemetry_exchange", "telemetry_inbox_india", "10.20.0.0/16", "cert"]
+    # Without TLS the peer reaches nothing at all, not even the first line that would admit it.
+    assert admitted_from_the_peer(connected, "india", tls=False) == set()
+
+
+def test_a_connected_stack_pushes_to_the_peers_endpoint_verified_by_its_ca(connected: StackRun) -> None:
+    jobs = {
+        job.name.removeprefix("eu-telemetry-"): job for job in connected.of_type("kubernetes:batch/v1:Job")
+    }
+    (container,) = jobs["peer-link-job"].inputs["spec"]["template"]["spec"]["containers"]
+    assert f"peer_host={CONNECTED_PEER_HOST}" in container["args"]
+    assert "peer_region=india" in container["args"]
+    (secret,) = [
+        s for s in connected.of_type("kubernetes:core/v1:Secret") if s.name == "eu-telemetry-store-tls"
+    ]
+    assert unwrap(secret.inputs["stringData"])["peer-ca.crt"] == CONNECTED_PEER_CA
 
 
 EXPECTED_OUTPUTS = {
@@ -306,7 +361,8 @@ EXPECTED_OUTPUTS = {
     "piiDatabaseEndpoint",
     "piiDatabaseSecretArn",
     "telemetryReplicationEndpoint",
-    "telemetryReplicationPassword",
+    "telemetryCaCertificate",
+    "telemetryWriterConnection",
 }
 
 
@@ -334,10 +390,18 @@ def test_the_kubeconfig_is_exported_only_as_a_secret(run: StackRun) -> None:
     assert settings_of(run).region in unwrap(kubeconfig)
 
 
-def test_the_replication_password_is_exported_only_as_a_secret(run: StackRun) -> None:
-    password = run.outputs["telemetryReplicationPassword"]
-    assert is_secret(password)
-    assert len(unwrap(password)) >= 16
+def test_the_ca_certificate_is_exported_in_plain_and_no_password_or_key_is_exported(run: StackRun) -> None:
+    # The one thing the peer copies is public: it must be readable with `pulumi stack output`, unencrypted.
+    certificate = run.outputs["telemetryCaCertificate"]
+    assert not is_secret(certificate)
+    assert certificate.startswith("-----BEGIN CERTIFICATE-----")
+    (ca,) = run.of_type("tls:index/selfSignedCert:SelfSignedCert")
+    assert ca.inputs["isCaCertificate"] is True
+    assert ca.inputs["subject"]["commonName"] == f"telemetry CA {run.stack}"
+    connection = run.outputs["telemetryWriterConnection"]
+    assert "sslmode='verify-full'" in connection and "password" not in connection
+    rendered = json.dumps({k: v for k, v in run.outputs.items() if k != "kubeconfig"})
+    assert "PRIVATE KEY" not in rendered and "Password" not in rendered
 
 
 def test_the_region_pinned_record_is_a_plain_alias_to_this_regions_load_balancer(run: StackRun) -> None:
@@ -396,9 +460,9 @@ def test_the_peer_vpc_reaches_only_the_exchange_pods_whatever_component_declares
 
 
 def test_no_password_appears_in_any_resource_but_its_secret(run: StackRun) -> None:
-    secrets = run.of_type("kubernetes:core/v1:Secret")
+    secrets = [s for s in run.of_type("kubernetes:core/v1:Secret") if s.name.endswith("-password")]
     passwords = {unwrap(secret.inputs["stringData"])["password"] for secret in secrets}
-    assert len(passwords) == len(secrets) == 5
+    assert len(passwords) == len(secrets) == 3
     assert all(len(password) >= 32 for password in passwords)
     for registration in run.registrations:
         if registration.type in ("kubernetes:core/v1:Secret", "random:index/randomPassword:RandomPassword"):
@@ -415,7 +479,7 @@ def test_the_telemetry_sql_runs_for_this_stack_and_its_peer_with_the_configured_
         job.name.removeprefix(f"{run.stack}-telemetry-"): job
         for job in run.of_type("kubernetes:batch/v1:Job")
     }
-    # No replicationHost or peer password in the committed stack files yet: no subscription.
+    # No replicationHost or peer CA certificate in the committed stack files yet: no peer link.
     assert set(jobs) == {
         "store-database-job",
         "exchange-database-job",
@@ -425,16 +489,24 @@ def test_the_telemetry_sql_runs_for_this_stack_and_its_peer_with_the_configured_
     (exchange_container,) = jobs["exchange-schema-job"].inputs["spec"]["template"]["spec"]["containers"]
     assert f"region={settings.stack}" in exchange_container["args"]
     assert f"peer_regions={settings.peer.stack}" in exchange_container["args"]
+    services = ",".join(settings.telemetry.services)
+    assert f"services={services}" in exchange_container["args"]
     (store_container,) = jobs["store-schema-job"].inputs["spec"]["template"]["spec"]["containers"]
     assert "require_timescaledb=true" in store_container["args"]
-    assert (
-        "exchange_sslmode=prefer" in store_container["args"]
-    )  # no certificates yet (components/telemetry_store/access.py)
+    assert f"services={services}" in store_container["args"]
+    for job in jobs.values():
+        (container,) = job.inputs["spec"]["template"]["spec"]["containers"]
+        environment = {variable["name"]: variable.get("value") for variable in container["env"]}
+        assert environment["PGSSLMODE"] == "verify-full", job.name
     (cron_job,) = run.of_type("kubernetes:batch/v1:CronJob")
     assert cron_job.inputs["spec"]["schedule"] == settings.telemetry.anonymisation_schedule
     assert cron_job.inputs["spec"]["concurrencyPolicy"] == "Forbid"
     (scripts,) = [c for c in run.of_type("kubernetes:core/v1:ConfigMap") if c.name.endswith("-telemetry-sql")]
-    assert f"min_subjects => {settings.telemetry.anonymisation_k}," in scripts.inputs["data"]["anonymise.sql"]
+    release = scripts.inputs["data"]["anonymise.sql"]
+    assert f"min_subjects => {settings.telemetry.anonymisation_k}," in release
+    assert f"epsilon_per_hour => {settings.telemetry.epsilon_per_hour}," in release
+    assert f"max_events_per_group => {settings.telemetry.max_events_per_group}," in release
+
 
 
 def forwarding_listeners(run: StackRun, load_balancer: Registration) -> list[Registration]:
@@ -546,3 +618,49 @@ def test_what_runs_in_the_cluster_waits_for_the_nodes_and_the_binding_for_the_co
     assert [node_group.urn in addon.dependencies for addon in ebs_csi] == [True]
     assert release.urn in binding.dependencies
     assert release.inputs["version"] == "3.5.0"
+
+
+POD_RUNNING_TYPES = (
+    "kubernetes:apps/v1:StatefulSet",
+    "kubernetes:core/v1:Service",
+    "kubernetes:batch/v1:Job",
+    "kubernetes:batch/v1:CronJob",
+)
+
+
+def test_every_telemetry_workload_waits_for_the_node_group_and_the_storage_driver(run: StackRun) -> None:
+    """Issue 13: without these edges the first `pulumi up` starts its readiness waits before any node runs."""
+    (node_group,) = run.of_type("aws:eks/nodeGroup:NodeGroup")
+    (driver,) = [
+        a for a in run.of_type("aws:eks/addon:Addon") if a.inputs["addonName"] == "aws-ebs-csi-driver"
+    ]
+    workloads = [
+        r
+        for kind in POD_RUNNING_TYPES
+        for r in run.of_type(kind)
+        if r.name.startswith(f"{run.stack}-telemetry-")
+    ]
+    assert len(workloads) == 2 + 5 + 4 + 1
+    for workload in workloads:
+        assert {node_group.urn, driver.urn} <= set(workload.dependencies), workload.name
+    # The add-on itself needs nodes for its controller: the order is nodes, driver, then the workloads.
+    assert node_group.urn in driver.dependencies
+
+
+def test_the_telemetry_servers_wait_long_enough_for_a_first_start(run: StackRun) -> None:
+    """pulumi-kubernetes' 10 minutes do not cover a new node, a volume, a 1 to 2 GiB image pull and initdb."""
+    waiting = [
+        r
+        for kind in ("kubernetes:apps/v1:StatefulSet", "kubernetes:core/v1:Service")
+        for r in run.of_type(kind)
+        if r.name.startswith(f"{run.stack}-telemetry-")
+    ]
+    assert len(waiting) == 2 + 5
+    for registration in waiting:
+        timeouts = registration.options.get("customTimeouts", {})
+        assert timeouts.get("create") == timeouts.get("update") == "30m", registration.name
+    # A Job is waited for past its own deadline, so Kubernetes, not the engine, decides that it failed.
+    for job in run.of_type("kubernetes:batch/v1:Job"):
+        deadline = int(job.inputs["spec"]["activeDeadlineSeconds"])
+        timeouts = job.options.get("customTimeouts", {})
+        assert timeouts.get("create") == f"{deadline // 60 + 5}m", job.name

@@ -249,8 +249,24 @@ def fixture_text(name: str, registrations: Sequence[Registration], identities: M
 CERTIFICATE_ARN = "arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c-4b5a-6789-abcd-ef0123456789"
 CONNECTED = "eu-connected"
 """The eu stack once both regions are connected, with every optional key set: the peering connection (eu
-requests it) and its routes, the subscription Job and the peer's password Secret, the given certificate on
-the HTTPS listener and the admin access entries exist only then, and a deployed stack will hold them too."""
+requests it) and its routes, the peer-link Job and the peer's CA certificate in the servers' TLS Secrets, the
+given certificate on the HTTPS listener and the admin access entries exist only then, and a deployed stack
+will hold them too."""
+CONNECTED_PEER_HOST = "k8s-india-replicat-0123456789.elb.ap-south-1.amazonaws.com"
+CONNECTED_PEER_CA = (
+    "-----BEGIN CERTIFICATE-----\n"
+    "MIIBZzCCAQ2gAwIBAgIBATAKBggqhkjOPQQDAjAxMRIwEAYDVQQKDAlyZXNpZGVu\n"
+    "Y3kxGzAZBgNVBAMMEnRlbGVtZXRyeSBDQSBpbmRpYTAeFw0yNjEyMDEwMDAwMDBa\n"
+    "Fw0zNjExMjgwMDAwMDBaMDExEjAQBgNVBAoMCXJlc2lkZW5jeTEbMBkGA1UEAwwS\n"
+    "dGVsZW1ldHJ5IENBIGluZGlhMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEenJd\n"
+    "mLY3j5yUY/YnNzCtmvo3vx0uzOWjzCEXoRkzj6dkU0NX7K43qX1fwOZv6bC9IQOu\n"
+    "asPCG0RpeLj1L0v0MaMWMBQwEgYDVR0TAQH/BAgwBgEB/wIBADAKBggqhkjOPQQD\n"
+    "AgNIADBFAiAr1nl91dXCa+KDnQ+CSE/SKUvSfet3FvCSEwvNJILhbwIhAPfzz+BW\n"
+    "qqaq7J3YYKHjQHgx8vMQDfdKXMj6V6QbkjEM\n"
+    "-----END CERTIFICATE-----\n"
+)
+"""india's telemetryCaCertificate output as eu's `residency:peer.caCertificate` holds it (a real, public CA
+certificate, fixed so that the fixture's digests are)."""
 
 
 def connected_stack_config() -> dict[str, Any]:
@@ -260,9 +276,9 @@ def connected_stack_config() -> dict[str, Any]:
     config["residency:peer"] = {
         **config["residency:peer"],
         "vpcId": "vpc-0123456789abcdef0",
-        "replicationHost": "k8s-india-replicat-0123456789.elb.ap-south-1.amazonaws.com",
+        "replicationHost": CONNECTED_PEER_HOST,
+        "caCertificate": CONNECTED_PEER_CA,
     }
-    config["residency:peerReplicationPassword"] = {"secure": "v1:AAAAAAAAAAAAAAAA:placeholder"}
     config["residency:loadBalancer"] = {
         **config["residency:loadBalancer"],
         "certificateArn": CERTIFICATE_ARN,
@@ -281,6 +297,12 @@ def run_configuration(name: str, scratch: Path) -> StackRun:
     shutil.copy(PROGRAM_DIR / "Pulumi.yaml", scratch / "Pulumi.yaml")
     (scratch / "Pulumi.eu.yaml").write_text(yaml.safe_dump({"config": connected_stack_config()}))
     return run_stack("eu", scratch)
+
+
+def connected_run() -> StackRun:
+    """The connected eu stack, run from its config in a scratch project directory."""
+    with tempfile.TemporaryDirectory() as scratch:
+        return run_configuration(CONNECTED, Path(scratch))
 
 
 def main(names: Sequence[str]) -> None:

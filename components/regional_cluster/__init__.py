@@ -207,6 +207,8 @@ class RegionalCluster(pulumi.ComponentResource):
         self.oidc_provider_arn = cluster.oidc_provider_arn
         self.oidc_issuer_url = cluster.oidc_issuer_url
         self.ebs_csi_role_arn = cluster.ebs_csi_role_arn
+        # What a workload with a volume must wait for: nodes to run on and the driver that provisions volumes.
+        self.workload_dependencies: list[pulumi.Resource] = [cluster.node_group, cluster.ebs_csi_addon]
         self.kubeconfig = cluster.kubeconfig
         self.load_balancer_dns_name = load_balancer.load_balancer_dns_name
         self.load_balancer_zone_id = load_balancer.load_balancer_zone_id

@@ -44,6 +44,8 @@ class KubernetesCluster(ClusterPart):
     kubeconfig: pulumi.Output[str]
     node_group: aws.eks.NodeGroup
     """What in-cluster workloads wait for: nothing schedules before the nodes exist."""
+    ebs_csi_addon: aws.eks.Addon
+    """What workloads with volumes wait for too: the driver that provisions and attaches their EBS volumes."""
 
     def __init__(
         self,
@@ -303,7 +305,7 @@ class KubernetesCluster(ClusterPart):
             opts=self._opts(),
         )
         # The driver's controller pods need nodes to run on before the add-on can become active.
-        aws.eks.Addon(
+        self.ebs_csi_addon = aws.eks.Addon(
             f"{name}-ebs-csi",
             cluster_name=cluster.name,
             addon_name="aws-ebs-csi-driver",

@@ -10,8 +10,7 @@ states the guarantee and explains the design.
 
 This module gives the Kubernetes Jobs and CronJob what they run (psql scripts, their variables, the release
 statement), the pg_hba rules and TLS settings of both servers and the connection settings of every client.
-It imports nothing from Pulumi. The section at the end keeps the names components/telemetry_store.py still
-calls until it is wired to this API ("For the component wiring" in README.md).
+It imports nothing from Pulumi.
 """
 
 from __future__ import annotations
@@ -26,12 +25,13 @@ from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
+from residency.defaults import MIN_SUBJECTS_FLOOR
+
 SQL_DIRECTORY = Path(__file__).resolve().parent
 
 # --- Privacy parameters: defaults and the bounds the SQL enforces as well ---
 
-MIN_SUBJECTS_FLOOR = 10
-"""No group whose noisy distinct-subject count is below the threshold, itself at least this, is released."""
+# MIN_SUBJECTS_FLOOR (k's floor) comes from residency/defaults.py, which the stack settings hold k to as well.
 DEFAULT_MIN_SUBJECTS = 10
 
 DEFAULT_EPSILON_PER_HOUR = Decimal("1.0")
@@ -578,119 +578,29 @@ def _cidr(cidr: str) -> str:
 _REFUSE_PLAINTEXT = "hostnossl all all all reject"
 
 
-def store_pg_hba_rules(
-    database: str, writer_cidrs: Sequence[str], require_tls: bool | None = None
-) -> list[str]:
+def store_pg_hba_rules(database: str, writer_cidrs: Sequence[str]) -> list[str]:
     """pg_hba.conf lines for the telemetry store, to precede the image's own lines (the first match wins).
 
     Every TCP connection without TLS is refused before any other line is read; the writer may connect to the
     raw database only, from the given ranges, by password over TLS.
     """
-    _deprecated_require_tls(require_tls)
     rules = [_REFUSE_PLAINTEXT]
     rules += [f"hostssl {database} {WRITER_ROLE} {_cidr(cidr)} scram-sha-256" for cidr in writer_cidrs]
     rules += [f"host all {WRITER_ROLE} all reject", "host replication all all reject"]
     return rules
 
 
-def exchange_pg_hba_rules(
-    database: str,
-    peer_cidrs: Mapping[str, Sequence[str]] | Sequence[str],
-    store_cidrs: Sequence[str] = (),
-    require_tls: bool | None = None,
-) -> list[str]:
+def exchange_pg_hba_rules(database: str, peer_cidrs: Mapping[str, Sequence[str]]) -> list[str]:
     """pg_hba.conf lines for the exchange, to precede the image's own lines (the first match wins).
 
     peer_cidrs maps each peer region to its ranges: its inbox role may log in there, to the exchange database
     only, with a client certificate whose common name is the role (`cert`), over TLS. Plaintext, replication
-    and every other use of an inbox role are refused. store_cidrs is unused: the store no longer connects to
-    its own exchange.
+    and every other use of an inbox role are refused.
     """
-    _deprecated_require_tls(require_tls)
     rules = [_REFUSE_PLAINTEXT, "host replication all all reject"]
-    if not isinstance(peer_cidrs, Mapping):
-        # The component's call before its wiring: no peer region is named, so no inbox role can be admitted.
-        return rules + [f"host all all {_cidr(cidr)} reject" for cidr in peer_cidrs]
-    del store_cidrs
     for region, cidrs in peer_cidrs.items():
         role = inbox_role(region)
         rules += [f"hostssl {database} {role} {_cidr(cidr)} cert" for cidr in cidrs]
     for region in peer_cidrs:
         rules += [f"host all {inbox_role(region)} all reject", f"local all {inbox_role(region)} reject"]
     return rules
-
-
-def _deprecated_require_tls(require_tls: bool | None) -> None:
-    """require_tls comes from the component's current call and changes nothing: TLS is always required."""
-    del require_tls
-
-
-# --- For components/telemetry_store.py until it is wired to the API above (README: the component wiring).
-# These render what the component asks for, so the program and its previews keep working; the Jobs they feed
-# stop at their first line (a required variable is missing, or the script says what replaced it), so nothing
-# runs half-configured. Delete this section with the wiring.
-
-REPLICATION_ROLE = "telemetry_replicator"
-"""No longer created: nothing replicates. Kept for the component's references."""
-PUBLISHER_ROLE = "telemetry_publisher"
-"""No longer created: the store pushes to the peers, not to its own exchange."""
-REPLICATION_PASSWORD_ENV = "TELEMETRY_REPLICATION_PASSWORD"
-PUBLISHER_PASSWORD_ENV = "TELEMETRY_PUBLISHER_PASSWORD"
-PEER_REPLICATION_PASSWORD_ENV = "TELEMETRY_PEER_REPLICATION_PASSWORD"
-SUBSCRIPTION_PASSWORD_ENVIRONMENT: Mapping[str, str] = {}
-_COMPONENT_SSL_MODES = frozenset({"prefer", "require", "verify-ca", "verify-full"})
-
-
-def store_variables(
-    region: str,
-    exchange_host: str,
-    exchange_port: int = 5432,
-    exchange_database: str = "telemetry_exchange",
-    exchange_sslmode: str = "verify-full",
-    require_timescaledb: bool = True,
-) -> dict[str, str]:
-    """The component's current call; store_job_script() stops on it (no `services`)."""
-    if exchange_sslmode not in _COMPONENT_SSL_MODES:
-        raise ValueError(f"sslmode {exchange_sslmode!r} is not one of {sorted(_COMPONENT_SSL_MODES)}")
-    return {
-        "region": validate_region(region),
-        "exchange_host": exchange_host,
-        "exchange_port": _validate_port(exchange_port),
-        "exchange_database": exchange_database,
-        # Read by no script: the push always verifies (verify-full); shown only as the component renders it.
-        "exchange_sslmode": exchange_sslmode,
-        "require_timescaledb": "true" if require_timescaledb else "false",
-    }
-
-
-def subscription_script() -> str:
-    """The component's subscription Job, which no longer exists: it stops and says what replaced it."""
-    return (
-        "\\set ON_ERROR_STOP on\n"
-        "DO $replaced$ BEGIN RAISE EXCEPTION 'the subscription was replaced by the push into "
-        "the peer''s inbox: run peer_link_script() on the store instead "
-        "(components/telemetry_sql/README.md)'; END $replaced$;\n"
-    )
-
-
-def subscription_variables(
-    source_region: str,
-    peer_host: str,
-    peer_port: int = 5432,
-    peer_database: str = "telemetry_exchange",
-    peer_sslmode: str = "verify-full",
-    peer_sslrootcert: str | None = None,
-) -> dict[str, str]:
-    """The component's current call for subscription_script(); see peer_link_variables() instead."""
-    if peer_sslmode not in _COMPONENT_SSL_MODES:
-        raise ValueError(f"sslmode {peer_sslmode!r} is not one of {sorted(_COMPONENT_SSL_MODES)}")
-    variables = {
-        "source_region": validate_region(source_region),
-        "peer_host": peer_host,
-        "peer_port": _validate_port(peer_port),
-        "peer_database": peer_database,
-        "peer_sslmode": peer_sslmode,
-    }
-    if peer_sslrootcert:
-        variables["peer_sslrootcert"] = peer_sslrootcert
-    return variables

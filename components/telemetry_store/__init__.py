@@ -1,61 +1,65 @@
 """TelemetryStore: the region's TimescaleDB for raw telemetry, in its EKS cluster, and the exchange server
-through which only anonymised telemetry replicates to the peer region.
+that is the peer region's inbox for its differentially private hourly release.
 
 Two PostgreSQL 15 servers from the same pinned timescaledb-ha image:
 - the store (`data-classification=telemetry`) holds raw telemetry with its subject identifiers. It is
-  reachable only inside the cluster, and runs without logical decoding (`wal_level` stays `replica`).
-- the exchange (`data-classification=anonymised`) holds only the anonymised aggregates the store pushes to
-  it, publishes them by logical replication (`wal_level=logical`) and subscribes to the peer's. It is the only
-  server behind the replication endpoint: an internal network load balancer that admits only the peer VPC.
-The split follows the telemetry SQL (issue 5): a role with the REPLICATION attribute can decode every change
-in the database it connects to, whatever its table privileges, so the role the peer logs in with must never
-exist on a server holding raw telemetry.
+  reachable only inside the cluster. Its CronJob releases each closed hour once (contributions bounded,
+  discrete Laplace noise, a noisy threshold over the closed vocabularies), records the release in a ledger on
+  the store, and the store pushes exactly those rows into the peer's inbox.
+- the exchange (`data-classification=anonymised`) holds only the peer's releases: one inbox table, into which
+  the peer's role `telemetry_inbox_<peer>` may only INSERT. It is the only server behind the replication
+  endpoint: an internal network load balancer that admits only the peer VPC. Nothing replicates: no
+  publication, subscription, slot or walsender (`max_wal_senders = 0`), since a REPLICATION role could read
+  every change of a server whatever its grants (components/telemetry_sql/README.md).
 
 Decisions a deployer must know:
+- TLS everywhere, verified, no shared secret across stacks (certificates.py): a CA per region (its key only
+  in this stack's encrypted state), a server certificate per server, and the client certificate the store
+  pushes with. Both servers run `ssl=on`, TLS 1.3; pg_hba.conf refuses every TCP connection without TLS
+  first (`hostssl` only); every client (the Jobs, the CronJob, the push, the writers through
+  `writer_conninfo`) uses `sslmode=verify-full` against the CA. The peer logs in to the exchange only by a
+  client certificate from the peer's CA (`peer_ca_certificate`, the one thing copied between stacks). Until
+  that certificate is set the exchange admits no peer, and until the peer's endpoint is set too the store
+  does not push (the component logs a warning; released hours wait in the ledger and are pushed, with the
+  same values, once both are set).
 - One primary per server (`REPLICAS`), not a knob: the image's plain entrypoint makes every pod an
   independent server, so more replicas behind one Service would split the data; high availability needs
-  Patroni (which the image supports) and is future work. Each PodDisruptionBudget therefore keeps its single
-  primary from voluntary eviction: a node drain or node-group upgrade waits until an operator restarts the
-  pod deliberately (planned downtime).
+  Patroni (which the image supports) and is future work. Each PodDisruptionBudget allows its single pod to be
+  evicted (`maxUnavailable: 1`), so node-group upgrades drain: the server is briefly down while its pod moves
+  (README, "Node-group upgrades").
+- Workloads wait for the node group and the EBS CSI add-on (`workload_dependencies`), with timeouts sized for
+  a first start (image pull, initdb).
 - Volumes are gp3 EBS encrypted with this component's own in-region key. The key is protected, and volumes
   and claims are retained when a StatefulSet or the StorageClass is deleted, so telemetry survives a mistaken
   `pulumi destroy` (it stays in the region, still encrypted).
-- PostgreSQL reads its `pg_hba.conf` from a ConfigMap. The baseline rejects the peer range on both servers.
-  In front of it, the component puts the telemetry SQL's rules, derived from `vpc_cidr`, `peer_vpc_cidr`
-  and the database names (access.py): the writers from this VPC to the store, the replication role from the
-  peer's VPC to the exchange. Rules that would admit the peer range to the store are refused at construction.
+- PostgreSQL reads its `pg_hba.conf` from a ConfigMap (access.py): the telemetry SQL's rules first, then a
+  baseline that rejects the peer range on both servers; rules that would admit the peer range to the store,
+  or anyone without TLS, are refused at construction.
 - NetworkPolicies (RegionalCluster leaves the namespace at deny-all but DNS) open 5432 only: the writer
-  namespaces and the store's Jobs to the store; the store and the exchange's Jobs to the exchange; each Job
-  to its own server; and the peer VPC range to and from the exchange pods, nothing else.
+  namespaces and the store's Jobs to the store; the exchange's Jobs to the exchange; the store out to the
+  peer VPC (its push); the peer VPC in to the exchange pods, nothing else.
 - The telemetry SQL (components/telemetry_sql) runs as Jobs of psql from the servers' own image, as each
   server's superuser, with the scripts from a ConfigMap and every password from a Secret through the
-  environment. Order: create each database (after its StatefulSet is ready), the exchange's schema and
-  roles, the store's schema (it names its exchange), then the subscription to the peer. A CronJob on the
-  store publishes closed hours (`concurrencyPolicy: Forbid`, UTC). It runs as the superuser because the SQL
-  lets nobody else run the anonymisation or use the exchange credentials it holds.
-- The subscription Job exists only once `peer_replication_host` and `peer_replication_password` are known
-  (the peer is deployed); until then the component logs a warning. It fails until the peer's exchange is
-  reachable (peering routed, peer configured): Kubernetes retries it for 15 minutes, and a Job that still
-  failed is replaced, so run again, on the next `pulumi up`. A changed script, variable or password runs the
-  Jobs that use it again; every script is idempotent. The superuser passwords are set only when a server is
-  first initialised, so rotating one needs a manual `ALTER ROLE` too.
-- The servers have no TLS certificates yet, so TLS is off inside the component (access.py,
-  SERVERS_HAVE_CERTIFICATES; not an argument and not a stack setting): rules are `host`, not `hostssl`, and
-  clients use `sslmode=prefer`. Cross-region traffic runs only over the private VPC peering link between the
-  two VPCs; certificates (then `hostssl`, `sslmode=require`, `verify-full`) are a follow-up.
+  environment. Order: create each database (after its StatefulSet is ready), the exchange's schema and the
+  peer's inbox, the store's schema, then the peer link on the store. A changed script, variable or password
+  runs the Jobs that use it again; every script is idempotent. The superuser passwords are set only when a
+  server is first initialised, so rotating one needs a manual `ALTER ROLE` too.
 
 Layout: one child component per concern, parented to the TelemetryStore and each in its own module:
-TelemetryServer (server.py, used twice: the store and the exchange), TelemetryNetworkPolicies
-(network_policies.py) and SqlJobs (sql_jobs.py). The TelemetryStore itself holds what they share: the volume
-key and StorageClass, the passwords and their Secrets, and the replication endpoint. args.py holds
-TelemetryStoreArgs, access.py the pg_hba.conf and TLS decisions, common.py labels and container settings.
-Every resource keeps the name and, through an alias to the TelemetryStore, the URN it had before the split.
+TelemetryCertificates (certificates.py), TelemetryServer (server.py, used twice: the store and the exchange),
+TelemetryNetworkPolicies (network_policies.py) and SqlJobs (sql_jobs.py). The TelemetryStore itself holds
+what they share: the volume key and StorageClass, the passwords and their Secrets, the replication endpoint
+and the writers' connection ConfigMaps. args.py holds TelemetryStoreArgs, access.py the pg_hba.conf rules,
+common.py labels and container settings. Every resource that existed before the split keeps the name and,
+through an alias to the TelemetryStore, the URN it had.
 
 Not verifiable offline: that the pinned image starts with a read-only root filesystem (the paths it writes
 to are mounted as emptyDir volumes, found by reading its Dockerfile and entrypoint) and has psql 15 or later
-on its PATH for the Jobs, the EBS CSI driver's use of the key, the load balancer controllers' handling of the
-annotations, pulumi-kubernetes waiting on the Jobs, and the NetworkPolicy agent. The tests run the declared
-Jobs' commands against local PostgreSQL 15 servers instead.
+on its PATH for the Jobs, the certificates pulumi-tls issues (the tests issue equivalent ones with the
+`cryptography` package), the kubelet's file modes on the Secret volume, the EBS CSI driver's use of the key,
+the load balancer controllers' handling of the annotations and the NLB's host name, pulumi-kubernetes waiting
+on the Jobs, and the NetworkPolicy agent. The tests run the declared Jobs' commands and servers against local
+PostgreSQL 15 servers instead.
 """
 
 from __future__ import annotations
@@ -67,6 +71,7 @@ import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 import pulumi_random as random
 
+from components import telemetry_sql
 from components.kms_key_policy import (
     administration_statement,
     key_policy_document,
@@ -74,7 +79,6 @@ from components.kms_key_policy import (
     use_through_services_statement,
 )
 from components.regional_key import RegionalAccount, protected_data_key
-from components.telemetry_store import access
 from components.telemetry_store.access import SUPERUSER, TelemetryAccess, pg_hba
 from components.telemetry_store.args import (
     DEFAULT_ANONYMISATION_SCHEDULE,
@@ -83,6 +87,11 @@ from components.telemetry_store.args import (
     POSTGRES_PORT,
     ServerResources,
     TelemetryStoreArgs,
+)
+from components.telemetry_store.certificates import (
+    CA_CERTIFICATE,
+    PEER_CA_CERTIFICATE,
+    TelemetryCertificates,
 )
 from components.telemetry_store.common import (
     IMAGE_REPOSITORY,
@@ -95,14 +104,23 @@ from components.telemetry_store.common import (
     server_labels,
 )
 from components.telemetry_store.network_policies import TelemetryNetworkPolicies
-from components.telemetry_store.server import EXCHANGE_SETTINGS, REPLICAS, STORE_SETTINGS, TelemetryServer
+from components.telemetry_store.server import (
+    EXCHANGE_SETTINGS,
+    LOAD_BALANCER_TIMEOUT,
+    REPLICAS,
+    STORE_SETTINGS,
+    TLS_DIRECTORY,
+    TelemetryServer,
+    exchange_settings,
+)
 from components.telemetry_store.sql_jobs import (
     ANONYMISATION_JOB,
+    CA_MOUNT,
     DATABASE_JOB,
+    PEER_LINK_JOB,
     SCHEMA_JOB,
     SQL_FILES,
     SQL_MOUNT,
-    SUBSCRIPTION_JOB,
     JobLimits,
     Passwords,
     SqlJobs,
@@ -111,12 +129,14 @@ from residency_facts import CLASSIFICATION_TAG, Classification
 
 __all__ = [
     "ANONYMISATION_JOB",
+    "CA_MOUNT",
     "DATABASE_JOB",
     "DEFAULT_ANONYMISATION_SCHEDULE",
     "DEFAULT_IMAGE_TAG",
     "EXCHANGE_SETTINGS",
     "IMAGE_REPOSITORY",
     "PASSWORD_KEY",
+    "PEER_LINK_JOB",
     "POSTGRES_MAJOR",
     "POSTGRES_PORT",
     "REPLICAS",
@@ -124,33 +144,41 @@ __all__ = [
     "SQL_FILES",
     "SQL_MOUNT",
     "STORE_SETTINGS",
-    "SUBSCRIPTION_JOB",
     "SUPERUSER",
+    "TLS_DIRECTORY",
+    "WRITER_CA_MOUNT",
     "JobLimits",
     "PostgresServer",
     "ServerResources",
     "SqlJobs",
     "TelemetryAccess",
+    "TelemetryCertificates",
     "TelemetryNetworkPolicies",
     "TelemetryServer",
     "TelemetryStore",
     "TelemetryStoreArgs",
+    "exchange_settings",
     "pg_hba",
     "restricted_container_security_context",
 ]
 
 
+WRITER_CA_MOUNT = "/etc/telemetry-store"
+"""Where a writer's pod mounts its namespace's `<name>-writer-connection` ConfigMap (CA and conninfo)."""
+
+
 class TelemetryStore(pulumi.ComponentResource):
-    """Raw telemetry in TimescaleDB, anonymised aggregates in an exchange the peer replicates from."""
+    """Raw telemetry in TimescaleDB; its private hourly release pushed into the peer's inbox, verified TLS."""
 
     namespace: pulumi.Output[str]
     store: PostgresServer
     exchange: PostgresServer
     writer_secret_name: pulumi.Output[str]
-    publisher_secret_name: pulumi.Output[str]
-    replication_secret_name: pulumi.Output[str]
-    peer_replication_secret_name: pulumi.Output[str] | None
-    replication_password: pulumi.Output[str]
+    ca_certificate: pulumi.Output[str]
+    """This region's telemetry CA certificate (public): the peer stack's `residency:peer.caCertificate`."""
+    writer_conninfo: pulumi.Output[str]
+    """How a writer connects (verify-full against the CA in its `<name>-writer-connection` ConfigMap); the
+    password comes from the writer Secret as PGPASSWORD."""
     replication_hostname: pulumi.Output[str | None]
     storage_class_name: pulumi.Output[str]
     key_arn: pulumi.Output[str]
@@ -159,27 +187,23 @@ class TelemetryStore(pulumi.ComponentResource):
         self, name: str, args: TelemetryStoreArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         args.validate(name)
-        # Read here, not imported by value: the TLS decision is the component's, see access.py.
-        rules = TelemetryAccess.of(args, require_tls=access.SERVERS_HAVE_CERTIFICATES)
+        rules = TelemetryAccess.of(args)
         super().__init__("residency:components:TelemetryStore", name, None, opts)
         self._prefix = name
         self._args = args
         self._child = pulumi.ResourceOptions(parent=self)
         self.namespace = pulumi.Output.from_input(args.namespace)
 
-        key, storage_class = self._encrypted_storage()
+        account = RegionalAccount.look_up(pulumi.InvokeOptions(parent=self))
+        key, storage_class = self._encrypted_storage(account)
+        certificates = TelemetryCertificates(
+            self, name, args, pulumi.Output.concat("elb.", account.region, ".", account.dns_suffix)
+        )
 
         # Credentials are generated at deploy time and kept only in Secrets (and Pulumi's encrypted state).
         store_superuser = self._password_secret("store-superuser")
         exchange_superuser = self._password_secret("exchange-superuser")
         writer = self._password_secret("writer")
-        publisher = self._password_secret("publisher")
-        replication = self._password_secret("replication")
-        peer_replication = (
-            self._password_secret("peer-replication", args.peer_replication_password)
-            if args.peer_replication_password is not None
-            else None
-        )
 
         self.store = TelemetryServer(
             self,
@@ -194,7 +218,11 @@ class TelemetryStore(pulumi.ComponentResource):
             resources=args.store_resources,
             storage_class=storage_class,
             superuser_secret=store_superuser[0],
+            tls=certificates.store,
         ).server
+        peer_ca_file = (
+            f"{TLS_DIRECTORY}/{PEER_CA_CERTIFICATE}" if args.peer_ca_certificate is not None else None
+        )
         self.exchange = TelemetryServer(
             self,
             name,
@@ -202,33 +230,41 @@ class TelemetryStore(pulumi.ComponentResource):
             "exchange",
             Classification.ANONYMISED,
             database_name=args.exchange_database_name,
-            settings=EXCHANGE_SETTINGS,
+            settings=exchange_settings(peer_ca_file),
             hba_rules=rules.exchange_rules,
             storage_gb=args.exchange_storage_size_gb,
             resources=args.exchange_resources,
             storage_class=storage_class,
             superuser_secret=exchange_superuser[0],
+            tls=certificates.exchange,
         ).server
         replication_service = self._replication_endpoint(self.exchange)
 
         # The telemetry SQL (components/telemetry_sql): who may reach each server, then the Jobs that set the
-        # servers up in order and the CronJob that publishes closed hours.
+        # servers up in order and the CronJob that releases closed hours and pushes them.
         policies = TelemetryNetworkPolicies(self, name, args, self.store, self.exchange)
         passwords = Passwords(
-            store_superuser=store_superuser[0],
-            exchange_superuser=exchange_superuser[0],
-            writer=writer,
-            publisher=publisher,
-            replication=replication,
-            peer_replication=peer_replication,
+            store_superuser=store_superuser[0], exchange_superuser=exchange_superuser[0], writer=writer
         )
-        SqlJobs(self, name, args, rules, self.store, self.exchange, passwords, policies.by_server)
+        SqlJobs(
+            self,
+            name,
+            args,
+            self.store,
+            self.exchange,
+            passwords,
+            policies.by_server,
+            certificates.ca_config_map_name,
+        )
 
         self.writer_secret_name = writer[0]
-        self.publisher_secret_name = publisher[0]
-        self.replication_secret_name = replication[0]
-        self.peer_replication_secret_name = peer_replication[0] if peer_replication else None
-        self.replication_password = pulumi.Output.secret(replication[1])
+        self.ca_certificate = certificates.ca_certificate
+        self.writer_conninfo = self.store.host.apply(
+            lambda host: telemetry_sql.writer_conninfo(
+                host, args.database_name, f"{WRITER_CA_MOUNT}/{CA_CERTIFICATE}", POSTGRES_PORT
+            )
+        )
+        self._writer_connections()
         self.replication_hostname = replication_service.status.apply(_load_balancer_hostname)
         self.storage_class_name = storage_class.metadata.name
         self.key_arn = key.arn
@@ -242,16 +278,27 @@ class TelemetryStore(pulumi.ComponentResource):
                 "store_superuser_secret_name": self.store.superuser_secret_name,
                 "exchange_superuser_secret_name": self.exchange.superuser_secret_name,
                 "writer_secret_name": self.writer_secret_name,
-                "publisher_secret_name": self.publisher_secret_name,
-                "replication_secret_name": self.replication_secret_name,
-                "replication_password": self.replication_password,
+                "ca_certificate": self.ca_certificate,
+                "writer_conninfo": self.writer_conninfo,
             }
         )
 
-    def _encrypted_storage(self) -> tuple[aws.kms.Key, k8s.storage.v1.StorageClass]:
+    def _writer_connections(self) -> None:
+        """Per writer namespace, a ConfigMap with the CA certificate and the conninfo (no secret in it)."""
+        for index, namespace in enumerate(self._args.writer_namespaces):
+            object_name = f"{self._prefix}-writer-connection"
+            k8s.core.v1.ConfigMap(
+                object_name if index == 0 else f"{object_name}-{index}",
+                metadata=metadata(
+                    namespace, object_name, {**PART_OF, CLASSIFICATION_TAG: Classification.INTERNAL.value}
+                ),
+                data={CA_CERTIFICATE: self.ca_certificate, "conninfo": self.writer_conninfo},
+                opts=self._child,
+            )
+
+    def _encrypted_storage(self, account: RegionalAccount) -> tuple[aws.kms.Key, k8s.storage.v1.StorageClass]:
         """An in-region key for the volumes and the StorageClass that encrypts every volume with it."""
         name, args = self._prefix, self._args
-        account = RegionalAccount.look_up(pulumi.InvokeOptions(parent=self))
         telemetry = Classification.TELEMETRY.value
         key = protected_data_key(
             f"{name}-volume-key",
@@ -287,23 +334,18 @@ class TelemetryStore(pulumi.ComponentResource):
         )
         return key, storage_class
 
-    def _password_secret(
-        self, purpose: str, given: pulumi.Input[str] | None = None
-    ) -> tuple[pulumi.Output[str], pulumi.Output[str]]:
-        """A Secret holding a password (generated unless given); returns its name and the password."""
+    def _password_secret(self, purpose: str) -> tuple[pulumi.Output[str], pulumi.Output[str]]:
+        """A Secret holding a generated password; returns its name and the password."""
         name = self._prefix
-        if given is None:
-            password = random.RandomPassword(
-                f"{name}-{purpose}-password",
-                length=32,
-                special=False,  # keeps connection strings free of characters that need quoting
-                min_lower=4,
-                min_upper=4,
-                min_numeric=4,
-                opts=self._child,
-            ).result
-        else:
-            password = pulumi.Output.secret(given)
+        password = random.RandomPassword(
+            f"{name}-{purpose}-password",
+            length=32,
+            special=False,  # keeps connection strings free of characters that need quoting
+            min_lower=4,
+            min_upper=4,
+            min_numeric=4,
+            opts=self._child,
+        ).result
         secret = k8s.core.v1.Secret(
             f"{name}-{purpose}-password",
             metadata=metadata(
@@ -347,7 +389,14 @@ class TelemetryStore(pulumi.ComponentResource):
                 selector=dict(exchange.pod_labels),
                 ports=[postgres_port()],
             ),
-            opts=self._child,
+            # Waits for the NLB and a ready exchange pod; neither can come before nodes and volumes.
+            opts=pulumi.ResourceOptions(
+                parent=self,
+                depends_on=list(self._args.workload_dependencies),
+                custom_timeouts=pulumi.CustomTimeouts(
+                    create=LOAD_BALANCER_TIMEOUT, update=LOAD_BALANCER_TIMEOUT
+                ),
+            ),
         )
 
 

@@ -1,10 +1,13 @@
-"""Who may log in to the telemetry servers: each server's pg_hba.conf and whether connections need TLS.
+"""Who may log in to the telemetry servers: each server's pg_hba.conf, over TLS only.
 
-TelemetryStore derives both from its arguments, so the program wires no pg_hba rules itself. The telemetry
-SQL's rules (components/telemetry_sql) come first: the store admits its writer role from this region's VPC,
-the exchange admits the replication role from the peer's VPC and the publisher role from this VPC. A baseline
-follows that rejects the peer range on both servers, so the peer reaches nothing but the replication role on
-the exchange. Rules that would admit the peer range to the store are refused, whatever produced them.
+TelemetryStore derives both servers' rules from its arguments, so the program wires no pg_hba rules itself.
+The telemetry SQL's rules (components/telemetry_sql) come first: they refuse every TCP connection without TLS
+(`hostnossl all all all reject`), admit the writer role to the store from this region's VPC, and admit the
+peer's inbox role to the exchange from the peer's VPC by client certificate only (`cert`), once the peer's
+CA certificate is known. A baseline follows that rejects the peer range on both servers and admits the
+superuser (the SQL Jobs) by password over TLS, so the peer reaches nothing but its own inbox on the exchange.
+Rules that would admit the peer range to the store, or admit anyone over plain TCP, are refused whatever
+produced them.
 """
 
 from __future__ import annotations
@@ -17,13 +20,6 @@ from dataclasses import dataclass
 from components import telemetry_sql
 from components.telemetry_store.args import TelemetryStoreArgs
 
-SERVERS_HAVE_CERTIFICATES = False
-"""The servers have no TLS certificates yet: rules are `host`, not `hostssl`, and clients use `prefer`.
-
-The peer's traffic crosses only the private VPC peering link meanwhile. Whoever gives the servers
-certificates derives this from them (then `hostssl` and `sslmode=require`); it is not a stack setting.
-"""
-
 SUPERUSER = "postgres"
 """The image's superuser; the entrypoint initialises each server as this role."""
 
@@ -32,39 +28,31 @@ _HBA_RULE = re.compile(r"(local|host|hostssl|hostnossl|hostgssenc|hostnogssenc)(
 
 @dataclass(frozen=True)
 class TelemetryAccess:
-    """The pg_hba.conf rules placed before each server's baseline, and libpq's sslmode for every client."""
+    """The pg_hba.conf rules placed before each server's baseline."""
 
-    require_tls: bool
     store_rules: tuple[str, ...]
     exchange_rules: tuple[str, ...]
 
-    @property
-    def sslmode(self) -> str:
-        """libpq's sslmode for every SQL connection: `prefer` uses TLS once a server offers it."""
-        return "require" if self.require_tls else "prefer"
-
     @classmethod
-    def of(cls, args: TelemetryStoreArgs, require_tls: bool) -> TelemetryAccess:
-        """The rules for a store built from `args`; raises ValueError if the store would admit the peer."""
+    def of(cls, args: TelemetryStoreArgs) -> TelemetryAccess:
+        """The rules for a store built from `args`; ValueError if a server would admit what it must not."""
+        # The exchange's `cert` rule needs a CA to check client certificates against (ssl_ca_file): without
+        # the peer's CA certificate PostgreSQL would refuse the whole pg_hba.conf: no inbox is admitted yet.
+        peers = {args.peer_region: [args.peer_vpc_cidr]} if args.peer_ca_certificate is not None else {}
         access = cls(
-            require_tls=require_tls,
-            store_rules=tuple(
-                telemetry_sql.store_pg_hba_rules(args.database_name, [args.vpc_cidr], require_tls=require_tls)
-            ),
-            exchange_rules=tuple(
-                telemetry_sql.exchange_pg_hba_rules(
-                    args.exchange_database_name,
-                    [args.peer_vpc_cidr],
-                    [args.vpc_cidr],
-                    require_tls=require_tls,
-                )
-            ),
+            store_rules=tuple(telemetry_sql.store_pg_hba_rules(args.database_name, [args.vpc_cidr])),
+            exchange_rules=tuple(telemetry_sql.exchange_pg_hba_rules(args.exchange_database_name, peers)),
         )
         for server, rules in (("store", access.store_rules), ("exchange", access.exchange_rules)):
-            for rule in rules:
+            for rule in (*rules, *baseline(args.peer_vpc_cidr)):
                 if not _HBA_RULE.fullmatch(rule):
                     raise ValueError(
                         f"the {server}'s pg_hba rules: {rule!r} is not a single pg_hba.conf line"
+                    )
+                if _admits_without_tls(rule):
+                    raise ValueError(
+                        f"the {server}'s pg_hba rule {rule!r} admits a TCP connection without TLS; "
+                        "every TCP rule that admits must be hostssl"
                     )
         peer = ipaddress.ip_network(args.peer_vpc_cidr, strict=True)
         for rule in access.store_rules:
@@ -74,6 +62,12 @@ class TelemetryAccess:
                     f"({args.peer_vpc_cidr}) to raw telemetry; only the exchange may be reachable from it"
                 )
         return access
+
+
+def _admits_without_tls(rule: str) -> bool:
+    """Whether a TCP rule lets a client authenticate over a connection that need not be encrypted."""
+    columns = rule.split()
+    return columns[0] in ("host", "hostnossl", "hostgssenc", "hostnogssenc") and columns[-1] != "reject"
 
 
 def _admits_from(rule: str, network: ipaddress.IPv4Network | ipaddress.IPv6Network) -> bool:
@@ -91,14 +85,18 @@ def _admits_from(rule: str, network: ipaddress.IPv4Network | ipaddress.IPv6Netwo
     return admitted.version == network.version and admitted.overlaps(network)
 
 
-def pg_hba(leading_rules: Sequence[str], peer_vpc_cidr: str) -> str:
-    """A server's pg_hba.conf: the seam's rules first, then a baseline that rejects the peer range."""
-    baseline = [
+def baseline(peer_vpc_cidr: str) -> list[str]:
+    """The lines after the seam's: the peer range refused, anyone else by password over TLS (the Jobs)."""
+    return [
         f"local  all  {SUPERUSER}  peer",
         "local  all  all  scram-sha-256",
         f"host   all  all  {peer_vpc_cidr}  reject",
-        "host   all  all  0.0.0.0/0  scram-sha-256",
-        "host   all  all  ::/0  scram-sha-256",
+        "hostssl  all  all  0.0.0.0/0  scram-sha-256",
+        "hostssl  all  all  ::/0  scram-sha-256",
     ]
+
+
+def pg_hba(leading_rules: Sequence[str], peer_vpc_cidr: str) -> str:
+    """A server's pg_hba.conf: the seam's rules first, then a baseline that rejects the peer range."""
     lines = ["# Written by the TelemetryStore component; the first matching line decides.", *leading_rules]
-    return "\n".join([*lines, *baseline]) + "\n"
+    return "\n".join([*lines, *baseline(peer_vpc_cidr)]) + "\n"

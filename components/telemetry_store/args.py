@@ -6,11 +6,20 @@ import ipaddress
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import pulumi
 
 from components import telemetry_sql
-from residency.defaults import TELEMETRY_IMAGE_TAG, TELEMETRY_POSTGRES_MAJOR
+from residency.defaults import (
+    DEFAULT_EPSILON_PER_HOUR,
+    DEFAULT_LATENCY_BOUND_MS,
+    DEFAULT_MAX_EVENTS_PER_GROUP,
+    DEFAULT_MAX_GROUPS_PER_SUBJECT,
+    DEFAULT_SMALL_GROUP_PROBABILITY,
+    TELEMETRY_IMAGE_TAG,
+    TELEMETRY_POSTGRES_MAJOR,
+)
 from residency_facts import CLASSIFICATION_TAG
 
 DEFAULT_IMAGE_TAG = TELEMETRY_IMAGE_TAG
@@ -31,6 +40,7 @@ _CRON_FIELD = r"[0-9*/,\-]+"
 _CRON = re.compile(rf"^{_CRON_FIELD}(\s+{_CRON_FIELD}){{4}}$")
 _LABEL = r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?"
 _HOSTNAME = re.compile(rf"^(?=.{{1,253}}$){_LABEL}(\.{_LABEL})*$")
+_PEM_CERTIFICATE = re.compile(r"^-----BEGIN CERTIFICATE-----\n[A-Za-z0-9+/=\n]+-----END CERTIFICATE-----\n$")
 
 
 def _cpu_millicores(quantity: str) -> float:
@@ -81,20 +91,35 @@ class TelemetryStoreArgs:
     ebs_csi_role_arn: pulumi.Input[str]
     """The EBS CSI driver's IAM role; the volume key lets it (and only through EC2) use the key."""
     region: str
-    """This region's label in the telemetry SQL (the stack name, e.g. eu); it names the published table."""
+    """This region's label in the telemetry SQL (the stack name, e.g. eu); it names its inbox on the peer."""
     peer_region: str
-    """The peer region's label (its stack name): the table and subscription this region receives."""
+    """The peer region's label (its stack name): the inbox this region's exchange holds for it."""
     vpc_cidr: str
-    """This region's VPC range: where the writers and the exchange's publisher connect from (pg_hba.conf)."""
+    """This region's VPC range: where the writers connect from (pg_hba.conf)."""
+    services: Sequence[str]
+    """The closed vocabulary of services (the same in both regions); any other value crosses as `other`."""
+    metrics: Sequence[str] = ("request",)
+    """The closed vocabulary of metrics, likewise."""
     anonymisation_k: int = telemetry_sql.DEFAULT_MIN_SUBJECTS
-    """k: a (hour, service) group with fewer distinct subjects is suppressed; at least the SQL's floor."""
+    """k: a group of at most k distinct subjects is kept with at most small_group_probability."""
+    epsilon_per_hour: Decimal = DEFAULT_EPSILON_PER_HOUR
+    """Privacy loss per person per released hour (components/telemetry_sql/README.md, the guarantee)."""
+    max_groups_per_subject: int = DEFAULT_MAX_GROUPS_PER_SUBJECT
+    max_events_per_group: int = DEFAULT_MAX_EVENTS_PER_GROUP
+    latency_bound_ms: int = DEFAULT_LATENCY_BOUND_MS
+    small_group_probability: float = DEFAULT_SMALL_GROUP_PROBABILITY
     anonymisation_schedule: str = DEFAULT_ANONYMISATION_SCHEDULE
-    """Cron schedule (UTC) of the anonymisation CronJob on the store."""
+    """Cron schedule (UTC) of the release CronJob on the store."""
     peer_replication_host: str | None = None
-    """The peer's replication endpoint (its stack's telemetryReplicationEndpoint); none: no subscription."""
+    """The peer's exchange endpoint (its stack's telemetryReplicationEndpoint), where the store pushes."""
     peer_replication_port: int = POSTGRES_PORT
+    peer_ca_certificate: str | None = None
+    """The peer's public CA certificate (PEM). It verifies the peer's exchange when the store pushes, and the
+    peer's client certificate on this exchange; without it this region neither pushes nor receives."""
     writer_namespaces: Sequence[pulumi.Input[str]] = ()
     """Namespaces whose pods may reach the store (as telemetry_writer); nothing else outside reaches it."""
+    workload_dependencies: Sequence[pulumi.Resource] = ()
+    """What must exist before a pod can start: the cluster's node group and its EBS CSI add-on."""
     require_timescaledb: bool = True
     """The store Job fails rather than keep raw telemetry in a plain table (False: stock PostgreSQL only)."""
     image_tag: str = DEFAULT_IMAGE_TAG
@@ -102,15 +127,35 @@ class TelemetryStoreArgs:
     storage_size_gb: int = 100
     """The store's volume (raw telemetry)."""
     exchange_storage_size_gb: int = 20
-    """The exchange's volume (anonymised aggregates of this and the peer region)."""
+    """The exchange's volume (the peer's releases)."""
     store_resources: ServerResources = ServerResources("500m", "2", "2Gi", "2Gi")
     exchange_resources: ServerResources = ServerResources("250m", "1", "1Gi", "1Gi")
     database_name: str = "telemetry"
     exchange_database_name: str = "telemetry_exchange"
-    peer_replication_password: pulumi.Input[str] | None = None
-    """The peer region's replication password, for this region's subscription; kept in a Secret."""
     volume_tags: Mapping[str, str] = field(default_factory=dict)
     """AWS tags for the EBS volumes, which the CSI driver creates outside Pulumi's default tags."""
+
+    @property
+    def privacy(self) -> telemetry_sql.PrivacyParameters:
+        """The release's privacy parameters (validated by telemetry_sql, as the SQL validates them again)."""
+        return telemetry_sql.PrivacyParameters(
+            epsilon_per_hour=Decimal(self.epsilon_per_hour),
+            min_subjects=self.anonymisation_k,
+            max_groups_per_subject=self.max_groups_per_subject,
+            max_events_per_group=self.max_events_per_group,
+            latency_bound_ms=self.latency_bound_ms,
+            small_group_probability=self.small_group_probability,
+        )
+
+    @property
+    def vocabulary(self) -> telemetry_sql.Vocabulary:
+        """The closed vocabularies of the release's grouping dimensions."""
+        return telemetry_sql.Vocabulary(services=tuple(self.services), metrics=tuple(self.metrics))
+
+    @property
+    def pushes_to_peer(self) -> bool:
+        """Whether the store can push: it knows where the peer's exchange is and how to verify it."""
+        return self.peer_replication_host is not None and self.peer_ca_certificate is not None
 
     def validate(self, name: str) -> None:
         """Raise ValueError naming the first field whose value would deploy an unsafe or invalid store."""
@@ -162,6 +207,19 @@ class TelemetryStoreArgs:
             telemetry_sql.validate_min_subjects(self.anonymisation_k)
         except ValueError as error:
             raise ValueError(f"anonymisation_k: {error}") from error
+        try:
+            self.privacy  # noqa: B018 (built to be validated)
+        except (ValueError, ArithmeticError) as error:
+            raise ValueError(f"privacy parameters (epsilon_per_hour, max_*, ...): {error}") from error
+        try:
+            self.vocabulary  # noqa: B018
+        except ValueError as error:
+            raise ValueError(f"services / metrics: {error}") from error
+        if self.peer_ca_certificate is not None and not _PEM_CERTIFICATE.match(self.peer_ca_certificate):
+            raise ValueError(
+                "peer_ca_certificate must be one PEM CERTIFICATE block ending in a newline (the peer's "
+                "telemetryCaCertificate output), never a key"
+            )
         if not _CRON.fullmatch(self.anonymisation_schedule):
             raise ValueError(
                 f"anonymisation_schedule {self.anonymisation_schedule!r} is not a five-field cron expression"

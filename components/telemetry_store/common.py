@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import pulumi
 import pulumi_kubernetes as k8s
@@ -110,6 +111,10 @@ class StorePart(ChildComponent):
     ) -> None:
         super().__init__(f"residency:telemetryStore:{part}", name, owner, prefix)
         self._args = args
+
+    def _new_opts(self, **kwargs: Any) -> pulumi.ResourceOptions:
+        """Options of a resource that was never declared under the owner itself: parented here, no alias."""
+        return pulumi.ResourceOptions(parent=self, **kwargs)
 
     def _metadata(self, object_name: str, labels: Mapping[str, str]) -> k8s.meta.v1.ObjectMetaArgs:
         """Metadata of an object in the telemetry namespace."""

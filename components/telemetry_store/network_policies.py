@@ -2,9 +2,11 @@
 
 RegionalCluster leaves the telemetry namespace at deny-all but DNS; these policies open PostgreSQL's port
 only, and only along the paths the servers, their SQL Jobs and the peer need: the writer namespaces and the
-store's Jobs to the store; the store and the exchange's Jobs to the exchange; each Job to its own server; and
-the peer VPC range to and from the exchange pods, nothing else. The policies are kept by the server whose
-Jobs must wait for them (`by_server`: store, exchange, peer).
+store's Jobs to the store; the exchange's Jobs to the exchange; each Job to its own server; the store out to
+the peer VPC range (it pushes its release into the peer's inbox); and the peer VPC range in to the exchange
+pods (the peer pushes into ours), nothing else. The store and its exchange never talk to each other, and
+nothing from the peer reaches the store. The policies are kept by the server whose Jobs must wait for them
+(`by_server`: store, exchange, peer).
 """
 
 from __future__ import annotations
@@ -71,27 +73,22 @@ class TelemetryNetworkPolicies(StorePart):
             return k8s.networking.v1.NetworkPolicyEgressRuleArgs(to=list(targets), ports=postgres)
 
         store_policies = [
-            # Services write raw telemetry, the store's Jobs migrate it, and it pushes only to its exchange.
+            # Services write raw telemetry and the store's Jobs migrate it; the store itself connects out
+            # only to push its release into the peer's inbox (verify-full, client certificate).
             self._network_policy(
                 "store",
                 store_pods,
                 ingress=[ingress(*(namespace(name) for name in args.writer_namespaces), pods(store_clients))],
-                egress=[egress(pods(exchange_pods))],
+                egress=[egress(peer_region)],
             ),
             self._network_policy("store-sql-jobs", store_clients, egress=[egress(pods(store_pods))]),
         ]
         exchange_policies = [
-            self._network_policy(
-                "exchange", exchange_pods, ingress=[ingress(pods(store_pods), pods(exchange_clients))]
-            ),
+            self._network_policy("exchange", exchange_pods, ingress=[ingress(pods(exchange_clients))]),
             self._network_policy("exchange-sql-jobs", exchange_clients, egress=[egress(pods(exchange_pods))]),
         ]
-        # The only cross-region path: the peer's subscription in, this exchange's subscription out.
-        peer = [
-            self._network_policy(
-                "exchange-peer", exchange_pods, ingress=[ingress(peer_region)], egress=[egress(peer_region)]
-            )
-        ]
+        # The only path in from the other region: the peer's store pushing into its inbox on our exchange.
+        peer = [self._network_policy("exchange-peer", exchange_pods, ingress=[ingress(peer_region)])]
         self.by_server = {"store": store_policies, "exchange": exchange_policies, "peer": peer}
 
     def _network_policy(

@@ -1,12 +1,13 @@
 """SqlJobs: the telemetry SQL run as Kubernetes Jobs and a CronJob, a child component of TelemetryStore.
 
 The SQL (components/telemetry_sql) runs as Jobs of psql from the servers' own image, as each server's
-superuser, with the scripts from a ConfigMap and every password from a Secret through the environment. Order:
-create each database (after its StatefulSet is ready and its NetworkPolicies exist), the exchange's schema and
-roles, the store's schema (it names its exchange), then the subscription to the peer, which exists only once
-the peer's endpoint and password are known. A CronJob on the store publishes closed hours (UTC,
-`concurrencyPolicy: Forbid`). A changed script, variable or password runs the Jobs that use it again; a
-failed Job is replaced, so run again, on the next `pulumi up`.
+superuser, with the scripts from a ConfigMap and every password from a Secret through the environment; every
+connection is TLS 1.3 with `sslmode=verify-full` against the region's CA (mounted from a ConfigMap). Order:
+create each database (after its StatefulSet is ready and its NetworkPolicies exist), then the exchange's
+schema and the peer's inbox, and the store's schema and roles, then the peer link on the store (where the
+release is pushed), which exists only once the peer's endpoint and CA certificate are known. A CronJob on the
+store releases closed hours and pushes them (UTC, `concurrencyPolicy: Forbid`). A changed script, variable or
+password runs the Jobs that use it again; a failed Job is replaced, so run again, on the next `pulumi up`.
 """
 
 from __future__ import annotations
@@ -19,8 +20,14 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from components import telemetry_sql
-from components.telemetry_store.access import SUPERUSER, TelemetryAccess
+from components.telemetry_store.access import SUPERUSER
 from components.telemetry_store.args import TelemetryStoreArgs
+from components.telemetry_store.certificates import (
+    CA_CERTIFICATE,
+    CLIENT_CERTIFICATE,
+    CLIENT_KEY,
+    PEER_CA_CERTIFICATE,
+)
 from components.telemetry_store.common import (
     IMAGE_REPOSITORY,
     PART_OF,
@@ -31,15 +38,18 @@ from components.telemetry_store.common import (
     restricted_container_security_context,
     sql_client_labels,
 )
+from components.telemetry_store.server import TLS_DIRECTORY
 from residency_facts import CLASSIFICATION_TAG, Classification
 
 SQL_MOUNT = "/sql"
 """Where the SQL Jobs and the CronJob find the shipped scripts (the component's ConfigMap)."""
+CA_MOUNT = "/tls-ca"
+"""Where the SQL Jobs and the CronJob find the region's CA certificate, to verify the servers with."""
 SQL_FILES: Mapping[str, str] = {
     "database": "database.sql",
     "exchange": "exchange.sql",
     "store": "store.sql",
-    "subscription": "subscription.sql",
+    "peer-link": "peer-link.sql",
     "anonymise": "anonymise.sql",
 }
 """The script of each Job, by purpose, as a file in the ConfigMap."""
@@ -60,8 +70,8 @@ class JobLimits:
 
 DATABASE_JOB = JobLimits(backoff_limit=4, active_deadline_seconds=300)
 SCHEMA_JOB = JobLimits(backoff_limit=4, active_deadline_seconds=600)
-SUBSCRIPTION_JOB = JobLimits(backoff_limit=6, active_deadline_seconds=900)
-"""Retries with Kubernetes' back-off (10 s doubling to 6 min) cover a peer exchange still starting."""
+PEER_LINK_JOB = JobLimits(backoff_limit=4, active_deadline_seconds=600)
+"""The link is configured on this region's store (no connection to the peer is made then)."""
 ANONYMISATION_JOB = JobLimits(backoff_limit=2, active_deadline_seconds=1800)
 
 
@@ -72,29 +82,26 @@ class Passwords:
     store_superuser: pulumi.Output[str]
     exchange_superuser: pulumi.Output[str]
     writer: tuple[pulumi.Output[str], pulumi.Output[str]]
-    publisher: tuple[pulumi.Output[str], pulumi.Output[str]]
-    replication: tuple[pulumi.Output[str], pulumi.Output[str]]
-    peer_replication: tuple[pulumi.Output[str], pulumi.Output[str]] | None
 
 
 class SqlJobs(StorePart):
-    """The Jobs in order (databases, exchange, store, subscription) and the anonymisation CronJob."""
+    """The Jobs in order (databases, exchange, store, peer link) and the release CronJob."""
 
     def __init__(
         self,
         owner: pulumi.ComponentResource,
         prefix: str,
         args: TelemetryStoreArgs,
-        access: TelemetryAccess,
         store: PostgresServer,
         exchange: PostgresServer,
         passwords: Passwords,
         policies: Mapping[str, list[k8s.networking.v1.NetworkPolicy]],
+        ca_config_map_name: pulumi.Input[str],
     ) -> None:
         super().__init__("SqlJobs", f"{prefix}-sql-jobs", owner, prefix, args)
-        self._access = access
         self._store = store
         self._exchange = exchange
+        self._ca_config_map_name = ca_config_map_name
         self._sql_scripts = self._sql_config_map()
         self._build(passwords, policies)
         self.register_outputs({})
@@ -105,8 +112,8 @@ class SqlJobs(StorePart):
             SQL_FILES["database"]: telemetry_sql.database_script(),
             SQL_FILES["exchange"]: telemetry_sql.exchange_job_script(),
             SQL_FILES["store"]: telemetry_sql.store_job_script(),
-            SQL_FILES["subscription"]: telemetry_sql.subscription_script(),
-            SQL_FILES["anonymise"]: telemetry_sql.anonymise_statement(self._args.anonymisation_k) + "\n",
+            SQL_FILES["peer-link"]: telemetry_sql.peer_link_script(),
+            SQL_FILES["anonymise"]: telemetry_sql.release_statement(self._args.privacy) + "\n",
         }
         self._script_digests = {
             file: hashlib.sha256(text.encode()).hexdigest() for file, text in scripts.items()
@@ -124,9 +131,8 @@ class SqlJobs(StorePart):
     def _build(
         self, passwords: Passwords, policies: Mapping[str, list[k8s.networking.v1.NetworkPolicy]]
     ) -> None:
-        """The Jobs in order (databases, exchange, store, subscription) and the anonymisation CronJob."""
+        """The Jobs in order (databases, exchange, store, peer link) and the release CronJob."""
         args = self._args
-        sslmode = self._access.sslmode
         databases = {}
         for server_name, server in (("store", self._store), ("exchange", self._exchange)):
             databases[server_name] = self._sql_job(
@@ -140,31 +146,17 @@ class SqlJobs(StorePart):
                 DATABASE_JOB,
                 depends_on=[server.statefulset, *policies[server_name]],
             )
-        exchange = self._sql_job(
+        # The exchange holds the peer's inbox (table, INSERT-only role) whether or not the peer is known.
+        self._sql_job(
             "exchange-schema",
             "exchange",
             self._exchange,
             self._exchange.database_name,
             SQL_FILES["exchange"],
-            telemetry_sql.exchange_variables(args.region, [args.peer_region]),
-            {
-                telemetry_sql.REPLICATION_PASSWORD_ENV: passwords.replication[0],
-                telemetry_sql.PUBLISHER_PASSWORD_ENV: passwords.publisher[0],
-            },
+            telemetry_sql.exchange_variables(args.region, [args.peer_region], args.vocabulary),
+            {},
             SCHEMA_JOB,
             depends_on=[databases["exchange"]],
-            rotated_with=[passwords.replication[1], passwords.publisher[1]],
-        )
-        # The store's configuration names its exchange, where the anonymisation step pushes.
-        store_variables = self._exchange.host.apply(
-            lambda host: telemetry_sql.store_variables(
-                args.region,
-                host,
-                self._exchange.port,
-                self._exchange.database_name,
-                sslmode,
-                args.require_timescaledb,
-            )
         )
         store = self._sql_job(
             "store-schema",
@@ -172,51 +164,53 @@ class SqlJobs(StorePart):
             self._store,
             self._store.database_name,
             SQL_FILES["store"],
-            store_variables,
-            {
-                telemetry_sql.PUBLISHER_PASSWORD_ENV: passwords.publisher[0],
-                telemetry_sql.WRITER_PASSWORD_ENV: passwords.writer[0],
-            },
+            telemetry_sql.store_job_variables(args.region, args.vocabulary, args.require_timescaledb),
+            {telemetry_sql.WRITER_PASSWORD_ENV: passwords.writer[0]},
             SCHEMA_JOB,
-            depends_on=[databases["store"], exchange],
-            rotated_with=[passwords.publisher[1], passwords.writer[1]],
+            depends_on=[databases["store"]],
+            rotated_with=[passwords.writer[1]],
         )
+        release_after: list[pulumi.Resource] = [store, *policies["store"]]
         missing = [
             field_name
             for field_name, value in (
                 ("peer_replication_host", args.peer_replication_host),
-                ("peer_replication_password", passwords.peer_replication),
+                ("peer_ca_certificate", args.peer_ca_certificate),
             )
             if value is None
         ]
         if missing:
             pulumi.log.warn(
-                f"TelemetryStore {self._prefix}: no subscription to region {args.peer_region}: "
-                f"{' and '.join(missing)} not set. This region receives no anonymised telemetry from "
-                f"{args.peer_region} until both are set and `pulumi up` runs again.",
+                f"TelemetryStore {self._prefix}: no push to region {args.peer_region}: "
+                f"{' and '.join(missing)} not set. Hours are released into the ledger meanwhile and pushed, "
+                f"with the same values, once both are set and `pulumi up` runs again.",
                 resource=self._owner,
             )
         else:
-            assert args.peer_replication_host is not None and passwords.peer_replication is not None
-            self._sql_job(
-                "subscription",
-                "exchange",
-                self._exchange,
-                self._exchange.database_name,
-                SQL_FILES["subscription"],
-                telemetry_sql.subscription_variables(
-                    args.peer_region,
-                    args.peer_replication_host,
-                    args.peer_replication_port,
-                    self._exchange.database_name,  # the peer runs the same program
-                    sslmode,
-                ),
-                {telemetry_sql.PEER_REPLICATION_PASSWORD_ENV: passwords.peer_replication[0]},
-                SUBSCRIPTION_JOB,
-                depends_on=[exchange, *policies["peer"]],
-                rotated_with=[passwords.peer_replication[1]],
+            assert args.peer_replication_host is not None
+            link = telemetry_sql.PeerLink(
+                peer_region=args.peer_region,
+                host=args.peer_replication_host,
+                port=args.peer_replication_port,
+                database=self._exchange.database_name,  # the peer runs the same program
+                server_ca_file=f"{TLS_DIRECTORY}/{PEER_CA_CERTIFICATE}",
+                client_certificate_file=f"{TLS_DIRECTORY}/{CLIENT_CERTIFICATE}",
+                client_key_file=f"{TLS_DIRECTORY}/{CLIENT_KEY}",
             )
-        self._anonymisation_cron_job(depends_on=[store, *policies["store"]])
+            peer_link = self._sql_job(
+                "peer-link",
+                "store",
+                self._store,
+                self._store.database_name,
+                SQL_FILES["peer-link"],
+                telemetry_sql.peer_link_variables(link),
+                {},
+                PEER_LINK_JOB,
+                depends_on=[store, *policies["store"]],
+                new=True,
+            )
+            release_after.append(peer_link)
+        self._anonymisation_cron_job(depends_on=release_after)
 
     def _sql_pod_template(
         self,
@@ -232,12 +226,14 @@ class SqlJobs(StorePart):
         arguments = pulumi.Output.from_input(variables).apply(
             lambda values: telemetry_sql.psql_arguments(f"{SQL_MOUNT}/{script}", values)
         )
+        tls = telemetry_sql.client_tls_environment(f"{CA_MOUNT}/{CA_CERTIFICATE}")
         environment = [
             k8s.core.v1.EnvVarArgs(name="PGHOST", value=server.host),
             k8s.core.v1.EnvVarArgs(name="PGPORT", value=str(server.port)),
             k8s.core.v1.EnvVarArgs(name="PGDATABASE", value=database),
             k8s.core.v1.EnvVarArgs(name="PGUSER", value=SUPERUSER),
-            k8s.core.v1.EnvVarArgs(name="PGSSLMODE", value=self._access.sslmode),
+            # verify-full: the server's certificate must chain to the region's CA and name PGHOST.
+            *(k8s.core.v1.EnvVarArgs(name=name, value=value) for name, value in tls.items()),
             k8s.core.v1.EnvVarArgs(name="PGCONNECT_TIMEOUT", value="10"),
             k8s.core.v1.EnvVarArgs(name="PGAPPNAME", value=f"{self._prefix}-{purpose}"),
             from_secret("PGPASSWORD", server.superuser_secret_name),
@@ -249,7 +245,13 @@ class SqlJobs(StorePart):
                 # A changed script changes the template, so the Job runs again.
                 annotations={"residency/sql-sha256": self._script_digests[script]},
             ),
-            spec=sql_pod_spec(self._args.image_tag, arguments, environment, self._sql_scripts.metadata.name),
+            spec=sql_pod_spec(
+                self._args.image_tag,
+                arguments,
+                environment,
+                self._sql_scripts.metadata.name,
+                self._ca_config_map_name,
+            ),
         )
 
     def _sql_job(
@@ -265,9 +267,11 @@ class SqlJobs(StorePart):
         *,
         depends_on: Sequence[pulumi.Resource],
         rotated_with: Sequence[pulumi.Output[str]] = (),
+        new: bool = False,
     ) -> k8s.batch.v1.Job:
         """A Job that runs one script once; pulumi-kubernetes waits for it to complete before dependents."""
         object_name = f"{self._prefix}-{purpose}"
+        options = self._new_opts if new else self._opts
         return k8s.batch.v1.Job(
             f"{object_name}-job",
             metadata=k8s.meta.v1.ObjectMetaArgs(
@@ -285,8 +289,9 @@ class SqlJobs(StorePart):
                     purpose, server_name, server, database, script, variables, secrets
                 ),
             ),
-            opts=self._opts(
-                depends_on=list(depends_on),
+            opts=options(
+                # No pod starts before the node group and the storage driver are there.
+                depends_on=[*depends_on, *self._args.workload_dependencies],
                 # The Job's name is fixed and its template immutable: a changed Job is deleted, then created.
                 delete_before_replace=True,
                 custom_timeouts=pulumi.CustomTimeouts(
@@ -300,7 +305,7 @@ class SqlJobs(StorePart):
         )
 
     def _anonymisation_cron_job(self, depends_on: Sequence[pulumi.Resource]) -> k8s.batch.v1.CronJob:
-        """Publishes each closed, unpublished hour to the exchange, k-suppressed, as the store's superuser."""
+        """Releases each closed hour once into the ledger and pushes it to the peer, as the superuser."""
         object_name = f"{self._prefix}-anonymise"
         limits = ANONYMISATION_JOB
         labels = sql_client_labels(self._prefix, "store", "anonymise")
@@ -332,7 +337,7 @@ class SqlJobs(StorePart):
                     ),
                 ),
             ),
-            opts=self._opts(depends_on=list(depends_on)),
+            opts=self._opts(depends_on=[*depends_on, *self._args.workload_dependencies]),
         )
 
 
@@ -341,8 +346,9 @@ def sql_pod_spec(
     arguments: pulumi.Input[Sequence[str]],
     environment: Sequence[k8s.core.v1.EnvVarArgs],
     scripts_config_map: pulumi.Input[str],
+    ca_config_map: pulumi.Input[str],
 ) -> k8s.core.v1.PodSpecArgs:
-    """psql from the servers' own image: non-root, read-only root filesystem, scripts mounted read-only."""
+    """psql from the servers' own image: non-root, read-only root filesystem, scripts and CA read-only."""
     return k8s.core.v1.PodSpecArgs(
         restart_policy="Never",  # the Job makes a new pod per retry, and failed pods keep their logs
         automount_service_account_token=False,
@@ -366,6 +372,7 @@ def sql_pod_spec(
                 security_context=restricted_container_security_context(),
                 volume_mounts=[
                     k8s.core.v1.VolumeMountArgs(name="sql", mount_path=SQL_MOUNT, read_only=True),
+                    k8s.core.v1.VolumeMountArgs(name="ca", mount_path=CA_MOUNT, read_only=True),
                     k8s.core.v1.VolumeMountArgs(name="tmp", mount_path="/tmp"),
                 ],
             )
@@ -373,6 +380,9 @@ def sql_pod_spec(
         volumes=[
             k8s.core.v1.VolumeArgs(
                 name="sql", config_map=k8s.core.v1.ConfigMapVolumeSourceArgs(name=scripts_config_map)
+            ),
+            k8s.core.v1.VolumeArgs(
+                name="ca", config_map=k8s.core.v1.ConfigMapVolumeSourceArgs(name=ca_config_map)
             ),
             k8s.core.v1.VolumeArgs(name="tmp", empty_dir=k8s.core.v1.EmptyDirVolumeSourceArgs()),
         ],

@@ -41,12 +41,21 @@ def _violation(urn: str, policy: str, level: str = "mandatory") -> PolicyViolati
 
 
 @pytest.mark.parametrize("stack", REAL_STACKS)
-def test_the_peer_link_leaves_from_the_exchange_once_not_from_a_service_or_network_policy(stack: str) -> None:
-    """One thick arrow crosses the border: from the exchange StatefulSet to the peer stack's region."""
+def test_the_peer_links_leave_from_the_exchange_and_the_store_not_from_a_service_or_network_policy(
+    stack: str,
+) -> None:
+    """Two thick arrows cross the border, both to the peer stack's region: the exchange, reachable from the
+    peer (its inbox), and the store, which may connect there (its push). The map draws the store's path with
+    what the store holds, telemetry: the network lets it connect to the peer's exchange, and that only the
+    release crosses is the telemetry SQL's guarantee, which no network rule shows."""
     residency, drawn = _map(stack)
     exchange = drawn.named(f"{stack}-telemetry-exchange-statefulset")
+    store = drawn.named(f"{stack}-telemetry-store-statefulset")
     crossing = [edge for edge in drawn.edges if edge.thick]
-    assert [(edge.source, edge.label) for edge in crossing] == [(exchange.id, "anonymised")], drawn.text
+    assert sorted((edge.source, edge.label) for edge in crossing) == sorted(
+        [(exchange.id, "anonymised"), (store.id, "telemetry")]
+    ), drawn.text
+    assert len({edge.target for edge in crossing}) == 1
     peer = drawn.nodes[crossing[0].target]
     assert peer.lines == [
         f"stack {PEERS[stack]}",
@@ -57,10 +66,19 @@ def test_the_peer_link_leaves_from_the_exchange_once_not_from_a_service_or_netwo
     assert not any(
         line.startswith(("Service", "NetworkPolicy")) for n in drawn.nodes.values() for line in n.lines
     )
-    (flow,) = [f for f in residency.flows() if f.target == peer_key(residency, peer.lines)]
-    via_types = {residency.index.type_of(urn) for urn in flow.via}
-    assert via_types == {SERVICE, NETWORK_POLICY}
-    assert _urn(stack, f"{stack}-telemetry-replication-service") in flow.via
+    flows = {
+        f.source.rsplit("::", 1)[-1]: f
+        for f in residency.flows()
+        if f.target == peer_key(residency, peer.lines)
+    }
+    assert set(flows) == {f"{stack}-telemetry-exchange-statefulset", f"{stack}-telemetry-store-statefulset"}
+    inbox = flows[f"{stack}-telemetry-exchange-statefulset"]
+    assert inbox.how == "reachable from there"
+    assert {residency.index.type_of(urn) for urn in inbox.via} == {SERVICE, NETWORK_POLICY}
+    assert _urn(stack, f"{stack}-telemetry-replication-service") in inbox.via
+    push = flows[f"{stack}-telemetry-store-statefulset"]
+    assert push.how == "may connect there"
+    assert push.via == (_urn(stack, f"{stack}-telemetry-store-network-policy"),)
 
 
 def peer_key(residency: ResidencyMap, lines: list[str]) -> str:
@@ -70,17 +88,16 @@ def peer_key(residency: ResidencyMap, lines: list[str]) -> str:
 
 
 @pytest.mark.parametrize("stack", REAL_STACKS)
-def test_telemetry_flows_from_the_store_to_the_exchange_and_only_the_exchange_leaves(stack: str) -> None:
-    """Arrows point the way data moves: store -> exchange (in the region) -> peer region; never back."""
+def test_the_store_and_its_exchange_never_talk_and_nothing_flows_into_the_store(stack: str) -> None:
+    """The store pushes to the peer's exchange, not its own; no arrow reaches the store."""
     _, drawn = _map(stack)
     store = drawn.named(f"{stack}-telemetry-store-statefulset")
     exchange = drawn.named(f"{stack}-telemetry-exchange-statefulset")
     assert "telemetry" in store.classes and "anonymised" in exchange.classes
     (push,) = drawn.edges_from(store)
-    assert (push.target, push.thick, push.label) == (exchange.id, False, "anonymised")
+    assert push.thick and push.target != exchange.id
     assert drawn.edges_to(store) == []
-    assert [edge.target for edge in drawn.edges_to(exchange)] == [exchange.id]
-    assert [edge.source for edge in drawn.edges_to(exchange)] == [store.id]
+    assert drawn.edges_to(exchange) == []
     assert store.box == exchange.box and store.box.startswith(f"{REAL_STACKS[stack]} · ")
 
 
@@ -320,7 +337,7 @@ def test_the_map_marks_what_a_change_adds_alters_and_deletes() -> None:
     assert node.lines[0] == "✚ added" and "added" in node.classes
     store = drawn.named("eu-telemetry-store-statefulset")
     assert store.lines[0] == "✎ updated" and "changed" in store.classes
-    assert [edge.label for edge in drawn.edges if edge.thick] == ["✚ anonymised"]
+    assert sorted(edge.label for edge in drawn.edges if edge.thick) == ["✎ telemetry", "✚ anonymised"]
     pii = drawn.named("eu-pii-instance")
     assert pii.lines[0].startswith("PII") and not ({"added", "changed"} & pii.classes)
     gone = drawn.named("old-exports")

@@ -499,21 +499,13 @@ def test_jobs_fail_loudly_without_their_variables_or_with_a_wrong_region(mesh: M
             telemetry_sql.exchange_job_script(),
             telemetry_sql.exchange_variables("india", [], eu.vocabulary),
         )
-    # What the component renders today (no vocabulary, no TLS files) stops at the first line.
+    # A Job rendered without the vocabulary stops at its first line.
     with pytest.raises(RuntimeError, match="psql variable services is not set"):
         eu.exchange.psql(
             EXCHANGE_DATABASE,
             telemetry_sql.exchange_job_script(),
             telemetry_sql.exchange_variables("eu", ["india"]),
         )
-    with pytest.raises(RuntimeError, match="psql variable services is not set"):
-        eu.store.psql(
-            STORE_DATABASE,
-            telemetry_sql.store_job_script(),
-            telemetry_sql.store_variables("eu", "exchange.telemetry.svc", require_timescaledb=False),
-        )
-    with pytest.raises(RuntimeError, match="replaced by the push"):
-        eu.exchange.psql(EXCHANGE_DATABASE, telemetry_sql.subscription_script(), {})
     with pytest.raises(RuntimeError, match="peer eu must be another region"):
         eu.store.psql(
             STORE_DATABASE,

@@ -118,7 +118,7 @@ def test_a_vocabulary_becomes_the_job_variables() -> None:
 @pytest.mark.parametrize("region", ["EU", "eu-west-1", "1eu", "", "a" * 21, "eu;drop"])
 def test_region_labels_that_cannot_name_sql_objects_are_refused(region: str) -> None:
     with pytest.raises(ValueError, match="region label"):
-        telemetry_sql.store_variables(region, "exchange.telemetry.svc")
+        telemetry_sql.store_job_variables(region, telemetry_sql.Vocabulary(("checkout",)))
 
 
 def test_a_region_cannot_be_its_own_peer() -> None:
@@ -143,11 +143,10 @@ def test_every_client_verifies_the_server_and_no_prefer_or_plain_path_exists() -
 
 
 def test_store_pg_hba_refuses_plaintext_before_anything_else() -> None:
-    for require_tls in (None, False, True):  # the component's current argument changes nothing
-        rules = telemetry_sql.store_pg_hba_rules("telemetry", ["10.10.0.0/16"], require_tls=require_tls)
-        assert rules[0] == "hostnossl all all all reject"
-        assert rules[1] == "hostssl telemetry telemetry_writer 10.10.0.0/16 scram-sha-256"
-        assert not [rule for rule in rules if rule.startswith("host ") and not rule.endswith("reject")]
+    rules = telemetry_sql.store_pg_hba_rules("telemetry", ["10.10.0.0/16"])
+    assert rules[0] == "hostnossl all all all reject"
+    assert rules[1] == "hostssl telemetry telemetry_writer 10.10.0.0/16 scram-sha-256"
+    assert not [rule for rule in rules if rule.startswith("host ") and not rule.endswith("reject")]
 
 
 def test_psql_arguments_stop_on_the_first_error_and_pass_no_secret() -> None:
@@ -164,11 +163,6 @@ def test_exchange_pg_hba_admits_each_peer_only_by_certificate_over_tls_to_the_ex
     assert accepting == ["hostssl telemetry_exchange telemetry_inbox_india 10.20.0.0/16 cert"]
     with pytest.raises(ValueError):
         telemetry_sql.exchange_pg_hba_rules("telemetry_exchange", {"india": ["10.20.0.1/16"]})
-    # The component's current call names no peer region: every peer range is rejected until it is wired.
-    legacy = telemetry_sql.exchange_pg_hba_rules(
-        "telemetry_exchange", ["10.20.0.0/16"], ["10.10.0.0/16"], False
-    )
-    assert [rule for rule in legacy if not rule.endswith("reject")] == []
 
 
 def test_the_module_imports_nothing_from_pulumi() -> None:
