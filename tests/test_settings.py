@@ -289,6 +289,7 @@ def test_optional_peer_keys_are_read_when_present() -> None:
     assert peer.ca_certificate == PEER_CA  # as a file holds it: one final newline
     assert load_settings(BASELINE, "eu").peer.ca_certificate is None
 
+
 def test_the_peer_password_key_is_refused_as_removed() -> None:
     # The cross-region link has no password any more: a leftover secret must not be silently ignored.
     raw = changed("residency:peerReplicationPassword", "s3cret-value")

@@ -508,7 +508,6 @@ def test_the_telemetry_sql_runs_for_this_stack_and_its_peer_with_the_configured_
     assert f"max_events_per_group => {settings.telemetry.max_events_per_group}," in release
 
 
-
 def forwarding_listeners(run: StackRun, load_balancer: Registration) -> list[Registration]:
     """The listeners of a load balancer that forward to a target group (not the redirecting one)."""
     arn = run.output(load_balancer, "arn")
