@@ -15,9 +15,10 @@ from typing import Any
 import pytest
 import yaml
 
-from residency.settings import SECRET_PLACEHOLDER, ConfigError
+from residency.settings import ConfigError
 from residency_facts import GLOBAL_TYPE_PREFIXES, JURISDICTIONS
 from tests.stack_harness import PROGRAM_DIR, StackRun, is_secret, run_stack, unwrap
+from tests.urn_fixtures import CONNECTED_PEER_CA
 
 FRANKFURT: dict[str, Any] = {
     "aws:region": "eu-central-1",
@@ -38,11 +39,13 @@ FRANKFURT: dict[str, Any] = {
         "region": "eu-west-1",
         "vpcCidr": "10.10.0.0/16",
         "vpcId": "vpc-0123456789abcdef0",
-        "replicationHost": "telemetry-replication.eu.internal.example.com",
+        "replicationHost": "k8s-eu-replicat-0123456789.elb.eu-west-1.amazonaws.com",
+        "caCertificate": CONNECTED_PEER_CA,
     },
-    "residency:peerReplicationPassword": {"secure": "v1:AAAAAAAAAAAAAAAA:placeholder"},
 }
-"""A third EU region, peered with eu, as a user would write it after `pulumi stack init frankfurt`."""
+"""A third EU region, peered with eu, as a user would write it after `pulumi stack init frankfurt`: eu's
+public CA certificate and exchange endpoint copied from its outputs (the CA is a fixed, real certificate;
+whose it is does not matter offline), no secret."""
 
 
 def write_stack(directory: Path, config: dict[str, Any], stack: str = "frankfurt") -> Path:
@@ -100,7 +103,12 @@ def test_a_third_region_accepts_the_peering_its_peer_requests_and_routes_through
 def test_a_third_region_requests_the_peering_when_its_name_sorts_first(tmp_path: Path) -> None:
     """The same stack file against a peer named `paris`: frankfurt sorts first, so it requests."""
     config = copy.deepcopy(FRANKFURT)
-    config["residency:peer"] = {**config["residency:peer"], "stack": "paris", "region": "eu-west-3"}
+    config["residency:peer"] = {
+        **config["residency:peer"],
+        "stack": "paris",
+        "region": "eu-west-3",
+        "replicationHost": "k8s-paris-replicat-0123456789.elb.eu-west-3.amazonaws.com",
+    }
     config["residency:peer"]["accountId"] = "210987654321"
     run = run_stack("frankfurt", write_stack(tmp_path, config))
     assert run.of_type("aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter") == []
@@ -111,24 +119,23 @@ def test_a_third_region_requests_the_peering_when_its_name_sorts_first(tmp_path:
     assert "autoAccept" not in connection.inputs
 
 
-def test_the_peers_replication_password_from_secret_config_is_kept_only_as_a_secret(
+def test_a_third_region_holds_its_peers_ca_certificate_in_plain_and_no_peer_password(
     frankfurt: StackRun,
 ) -> None:
-    holding_it = [
-        secret
+    """The link authenticates by certificate: the peer's public CA reaches both servers, no secret does."""
+    tls_secrets = {
+        secret.name.removeprefix("frankfurt-telemetry-"): unwrap(secret.inputs["stringData"])
         for secret in frankfurt.of_type("kubernetes:core/v1:Secret")
-        if unwrap(secret.inputs["stringData"]).get("password") == SECRET_PLACEHOLDER
-    ]
-    assert [secret.name for secret in holding_it] == ["frankfurt-telemetry-peer-replication-password"]
-    assert is_secret(holding_it[0].inputs["stringData"])
-    elsewhere = [
-        r.urn for r in frankfurt.registrations if r not in holding_it and SECRET_PLACEHOLDER in str(r.inputs)
-    ]
-    assert elsewhere == []
-    exported_plainly = [
-        k for k, v in frankfurt.outputs.items() if SECRET_PLACEHOLDER in str(v) and not is_secret(v)
-    ]
-    assert exported_plainly == []
+        if secret.name.endswith("-tls")
+    }
+    assert sorted(tls_secrets) == ["exchange-tls", "store-tls"]
+    assert [files["peer-ca.crt"] for files in tls_secrets.values()] == [CONNECTED_PEER_CA] * 2
+    assert [
+        s.name
+        for s in frankfurt.of_type("kubernetes:core/v1:Secret")
+        if "peer" in s.name or "replication" in s.name
+    ] == []
+    assert not is_secret(frankfurt.outputs["telemetryCaCertificate"])
 
 
 def test_a_third_region_outside_its_jurisdiction_fails_before_any_resource(tmp_path: Path) -> None:
@@ -157,20 +164,12 @@ def test_a_third_jurisdiction_is_not_configuration(tmp_path: Path) -> None:
     assert run.registrations == []
 
 
-def test_a_third_region_subscribes_to_its_configured_peer_with_the_password_from_its_secret(
-    frankfurt: StackRun,
-) -> None:
-    (job,) = [j for j in frankfurt.of_type("kubernetes:batch/v1:Job") if j.name.endswith("-subscription-job")]
+def test_a_third_region_pushes_to_its_configured_peer_verified_by_the_peers_ca(frankfurt: StackRun) -> None:
+    (job,) = [j for j in frankfurt.of_type("kubernetes:batch/v1:Job") if j.name.endswith("-peer-link-job")]
     (container,) = job.inputs["spec"]["template"]["spec"]["containers"]
-    assert "source_region=eu" in container["args"]
-    assert "peer_host=telemetry-replication.eu.internal.example.com" in container["args"]
-    environment = {variable["name"]: variable for variable in container["env"]}
-    peer_password = environment["TELEMETRY_PEER_REPLICATION_PASSWORD"]
-    assert "value" not in peer_password
-    assert peer_password["valueFrom"]["secretKeyRef"] == {
-        "name": "frankfurt-telemetry-peer-replication-password",
-        "key": "password",
-    }
+    assert "peer_region=eu" in container["args"]
+    assert "peer_host=k8s-eu-replicat-0123456789.elb.eu-west-1.amazonaws.com" in container["args"]
+    assert [j for j in frankfurt.of_type("kubernetes:batch/v1:Job") if "subscription" in j.name] == []
     (exchange_job,) = [
         j for j in frankfurt.of_type("kubernetes:batch/v1:Job") if j.name.endswith("-exchange-schema-job")
     ]
