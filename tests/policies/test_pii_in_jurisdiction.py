@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import copy
 
+import pytest
+
+from residency_policies.settings import SettingsError
 from tests.policies.baseline import eu_region
 from tests.policies.policy_harness import (
     EU_CONFIG,
@@ -11,6 +14,7 @@ from tests.policies.policy_harness import (
     UNKNOWN,
     Res,
     aws_provider,
+    configured_servicer,
     run_pack,
     violations,
 )
@@ -128,17 +132,18 @@ def test_the_india_policy_config_blocks_a_region_outside_india() -> None:
     assert "Digital Personal Data Protection Act" in found[0].message
 
 
-def test_a_missing_jurisdiction_fails_closed() -> None:
+@pytest.mark.mode_independent
+def test_a_missing_jurisdiction_fails_closed_before_any_analysis() -> None:
     config = copy.deepcopy(EU_CONFIG)
     del config[POLICY]["jurisdiction"]
-    found = violations(eu_region().resources, POLICY, config)
-    assert len(found) == 1
-    assert "must set 'jurisdiction'" in found[0].message
+    with pytest.raises(SettingsError, match=f"policy config for '{POLICY}' must set 'jurisdiction'"):
+        configured_servicer(config)
 
 
-def test_allowed_regions_outside_the_jurisdiction_are_rejected() -> None:
+@pytest.mark.mode_independent
+def test_allowed_regions_outside_the_jurisdiction_are_refused_at_configure() -> None:
     config = copy.deepcopy(EU_CONFIG)
     config[POLICY]["allowedRegions"] = ["eu-west-1", "us-east-1"]
-    found = violations(eu_region().resources, POLICY, config)
-    assert len(found) == 1
-    assert "us-east-1" in found[0].message and "outside European Union" in found[0].message
+    with pytest.raises(SettingsError) as refused:
+        configured_servicer(config)
+    assert "'allowedRegions' lists ['us-east-1'], outside European Union" in str(refused.value)
