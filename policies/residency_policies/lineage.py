@@ -26,6 +26,7 @@ from residency_facts import (
     ANY,
     CLASSIFICATION_TAG,
     COPY_MECHANISMS,
+    NON_DATA_ARN_SERVICES,
     POINTERS,
     SELF,
     Category,
@@ -90,23 +91,6 @@ SERVICE_KIND = "core:Service"
 VELERO_BACKUPS = ("velero.io:Backup", "velero.io:Schedule")
 SNAPSHOT_TARGET_TYPES = ("aws:ebs/volume:Volume", "aws:ec2/instance:Instance")
 RESOURCE_TAG_CONDITION = "aws:ResourceTag/"
-
-NON_DATA_ARN_SERVICES = frozenset(
-    {
-        "iam",
-        "sts",
-        "acm",
-        "acm-pca",
-        "kms",
-        "ec2",
-        "ssm",
-        "secretsmanager",
-        "cloudformation",
-        "codebuild",
-        "ecr",
-    }
-)
-"""Services whose ARNs, when a resource merely mentions them (a role, a key, a subnet), name no data."""
 
 _ACCOUNT_IN_TEXT = re.compile(r"(?<![0-9])([0-9]{12})(?![0-9])")
 
