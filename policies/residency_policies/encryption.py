@@ -27,6 +27,7 @@ DESCRIPTION = (
 )
 
 KMS_ALIAS = "aws:kms/alias:Alias"
+CUSTOM_KEY_STORE = "aws:kms/customKeyStore:CustomKeyStore"
 AMI_COPY = "aws:ec2/amiCopy:AmiCopy"
 FIREHOSE = "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream"
 FIREHOSE_SOURCES = ("kinesisSourceConfiguration", "mskSourceConfiguration")
@@ -423,6 +424,7 @@ def _key_resource_problems(stack: Stack, key: Resource, region: Any, seen: set[s
     multi_region = as_bool(child(key.props, "multiRegion"))
     if multi_region is True or isinstance(multi_region, Unknown):
         found.append(f"{key.label} is {'possibly ' if multi_region is not True else ''}a multi-region key")
+    found.extend(_key_store_problems(stack, key, region))
     key_account = account_of(key)
     if key_account != STACK_ACCOUNT and key_account not in _ACCOUNTS.get():
         where = "an untraceable account" if key_account is None else f"account {key_account}"
@@ -432,6 +434,35 @@ def _key_resource_problems(stack: Stack, key: Resource, region: Any, seen: set[s
         found.append(f"{key.label} cannot be shown to be in the data's region")
     elif key_region != region:
         found.append(f"{key.label} is in {key_region}, not in the data's region {region}")
+    return found
+
+
+def _key_store_problems(stack: Stack, key: Resource, region: Any) -> list[str]:
+    """Where a key's material lives: in KMS, or in a custom key store, which must be a CloudHSM cluster of
+    the stack in the data's region. An external key store (XKS) holds the material outside AWS, with
+    whoever runs its proxy, wherever that is; a store the stack does not declare cannot be shown otherwise."""
+    if not is_set(child(key.props, "customKeyStoreId")):
+        return []
+    stores = [d for d in stack.dependencies(key, "customKeyStoreId") if d.type == CUSTOM_KEY_STORE]
+    if not stores:
+        return [
+            f"{key.label} keeps its key material in a custom key store this stack does not declare "
+            f"({child(key.props, 'customKeyStoreId')!r}), which may be an external key store outside AWS"
+        ]
+    found = []
+    for store in stores:
+        kind = child(store.props, "customKeyStoreType")
+        if kind is None:
+            kind = "AWS_CLOUDHSM"
+        if kind != "AWS_CLOUDHSM":
+            shown = "unknown at preview" if isinstance(kind, Unknown) else kind
+            found.append(
+                f"{key.label} keeps its key material in {store.label} (customKeyStoreType {shown}), outside "
+                "AWS KMS and the data's region: an external key store's proxy decides where the key lives"
+            )
+        store_region = effective_region(store, stack)
+        if isinstance(store_region, str) and isinstance(region, str) and store_region != region:
+            found.append(f"{key.label} keeps its key material in {store.label}, in {store_region}")
     return found
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from typing import Any
 
 from tests.policies.baseline import eu_region
 from tests.policies.copies import PII, mumbai, store
@@ -199,3 +200,40 @@ def test_snapshots_are_encrypted_as_their_source() -> None:
         deps={"dbInstanceIdentifier": [region.database]},
     )
     assert violations([*region.resources, snapshot], POLICY) == []
+
+
+def _key_in_store(region: Any, store_type: str | None) -> Res:
+    """The baseline's PII key, its material in a custom key store of the stack."""
+    props: dict[str, Any] = {"customKeyStoreName": "keys"}
+    if store_type is not None:
+        props["customKeyStoreType"] = store_type
+    if store_type == "EXTERNAL_KEY_STORE":
+        props |= {"xksProxyUriEndpoint": "https://keys.example.com", "xksProxyConnectivity": "PUBLIC_ENDPOINT"}
+    else:
+        props["cloudHsmClusterId"] = "cluster-1234567890a"
+    key_store = Res("aws:kms/customKeyStore:CustomKeyStore", "keys", props, region.provider)
+    region.key.props["customKeyStoreId"] = UNKNOWN
+    region.key.deps["customKeyStoreId"] = [key_store]
+    return key_store
+
+
+def test_a_key_in_an_in_region_cloudhsm_key_store_is_accepted() -> None:
+    region = eu_region()
+    key_store = _key_in_store(region, None)
+    assert violations([*region.resources, key_store], POLICY) == []
+
+
+def test_a_key_whose_material_is_in_an_external_key_store_is_blocked() -> None:
+    region = eu_region()
+    key_store = _key_in_store(region, "EXTERNAL_KEY_STORE")
+    found = violations([*region.resources, key_store], POLICY)
+    assert {d.urn for d in found} == {region.database.urn}
+    assert "customKeyStoreType EXTERNAL_KEY_STORE), outside AWS KMS" in found[0].message
+
+
+def test_a_key_in_a_custom_key_store_the_stack_does_not_declare_is_blocked() -> None:
+    region = eu_region()
+    region.key.props["customKeyStoreId"] = "cks-1234567890abcdef0"
+    found = violations(region.resources, POLICY)
+    assert {d.urn for d in found} == {region.database.urn}
+    assert "a custom key store this stack does not declare ('cks-1234567890abcdef0')" in found[0].message
