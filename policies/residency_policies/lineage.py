@@ -594,6 +594,10 @@ class Lineage:
             resource=resource,
         )
 
+    def key_users(self, key: Resource) -> list[Resource]:
+        """The resources that use a key, directly or through one of its aliases."""
+        return self._key_users(key)
+
     def _key_users(self, key: Resource) -> list[Resource]:
         users = self.stack.dependents(key)
         for alias in [u for u in users if u.type == "aws:kms/alias:Alias"]:
