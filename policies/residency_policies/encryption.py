@@ -307,6 +307,50 @@ def check(stack: Stack, settings: Settings) -> list[Violation]:
             continue
         for problem in problems(resource, stack, settings.account_ids):
             found.append(_violation(resource, problem, protected, lineage, settings))
+        for problem in _implicit_log_groups(resource, stack):
+            found.append(_violation(resource, problem, protected, lineage, settings))
+    return found
+
+
+IMPLICIT_LOG_GROUPS: dict[str, tuple[str, str]] = {
+    "aws:rds/instance:Instance": ("identifier", "/aws/rds/instance/{name}/{log}"),
+    "aws:rds/cluster:Cluster": ("clusterIdentifier", "/aws/rds/cluster/{name}/{log}"),
+    "aws:docdb/cluster:Cluster": ("clusterIdentifier", "/aws/docdb/{name}/{log}"),
+    "aws:neptune/cluster:Cluster": ("clusterIdentifier", "/aws/neptune/{name}/{log}"),
+}
+"""Stores whose `enabledCloudwatchLogsExports` make the service create a log group itself, by this name, when
+the stack declares none: (the input holding the store's name, the log group's name)."""
+LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
+
+
+def _implicit_log_groups(resource: Resource, stack: Stack) -> list[str]:
+    """The log groups a PII store's exported logs (statements, with their values) land in that the stack does
+    not declare: the service creates them with AWS's key and no expiry, out of every rule's sight."""
+    spec = IMPLICIT_LOG_GROUPS.get(resource.type)
+    if spec is None:
+        return []
+    logs = values_at(resource.props, "enabledCloudwatchLogsExports")
+    if not logs:
+        return []
+    name_path, pattern = spec
+    name = value_at(resource.props, name_path)
+    declared = {v for group in stack.of_type(LOG_GROUP) for v in known_strings([child(group.props, "name")])}
+    found = []
+    for log in logs:
+        if not isinstance(name, str) or not name or not isinstance(log, str):
+            found.append(
+                f"enabledCloudwatchLogsExports: the service creates the log groups its logs go to, and their "
+                f"names cannot be known at preview ({name_path} is {'unknown' if name else 'not set'}): set "
+                f"{name_path} and declare each log group in this stack"
+            )
+            break
+        group = pattern.format(name=name, log=log)
+        if group not in declared:
+            found.append(
+                f"enabledCloudwatchLogsExports exports its {log} log to {group}, a log group this stack does "
+                "not declare, which the service creates with an AWS-owned key and no expiry: declare it "
+                f"(aws.cloudwatch.LogGroup named {group}, kmsKeyId the stack's key, data-classification pii)"
+            )
     return found
 
 

@@ -237,3 +237,26 @@ def test_a_key_in_a_custom_key_store_the_stack_does_not_declare_is_blocked() -> 
     found = violations(region.resources, POLICY)
     assert {d.urn for d in found} == {region.database.urn}
     assert "a custom key store this stack does not declare ('cks-1234567890abcdef0')" in found[0].message
+
+
+def test_logs_exported_to_a_log_group_the_service_creates_itself_are_blocked() -> None:
+    """RDS creates /aws/rds/instance/<id>/<log> itself when the stack declares no such group: with AWS's key."""
+    region = eu_region()
+    region.database.props["enabledCloudwatchLogsExports"] = ["postgresql", "upgrade"]
+    found = violations(region.resources, POLICY)
+    assert [d.urn for d in found] == [region.database.urn, region.database.urn]
+    assert "exports its postgresql log to /aws/rds/instance/pii-db/postgresql, a log group" in messages(found)
+    assert "/aws/rds/instance/pii-db/upgrade" in messages(found)
+
+
+def test_logs_exported_to_a_log_group_the_stack_declares_are_judged_there() -> None:
+    region = eu_region()
+    region.database.props["enabledCloudwatchLogsExports"] = ["postgresql"]
+    group = Res(
+        "aws:cloudwatch/logGroup:LogGroup",
+        "pii-db-postgresql",
+        {"name": "/aws/rds/instance/pii-db/postgresql", "kmsKeyId": UNKNOWN, "retentionInDays": 30, "tags": PII},
+        region.provider,
+        deps={"kmsKeyId": [region.key]},
+    )
+    assert violations([*region.resources, group], POLICY) == []
