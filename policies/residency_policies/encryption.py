@@ -309,7 +309,51 @@ def check(stack: Stack, settings: Settings) -> list[Violation]:
             found.append(_violation(resource, problem, protected, lineage, settings))
         for problem in _implicit_log_groups(resource, stack):
             found.append(_violation(resource, problem, protected, lineage, settings))
+    for item in stack.of_type(*S3_OBJECTS):
+        protected = _object_protection(item, stack, lineage, settings)
+        if protected:
+            for problem in _object_problems(item, stack):
+                found.append(_violation(item, problem, protected, lineage, settings))
     return found
+
+
+S3_OBJECTS = (
+    "aws:s3/bucketObject:BucketObject",
+    "aws:s3/bucketObjectv2:BucketObjectv2",
+    "aws:s3/objectCopy:ObjectCopy",
+)
+"""Objects, whose own `serverSideEncryption` and `kmsKeyId` override their bucket's default encryption."""
+
+
+def _object_protection(item: Resource, stack: Stack, lineage: Lineage, settings: Settings) -> frozenset[str]:
+    """The protected classifications an object holds: its own, or its bucket's (it lies in the bucket)."""
+    held_here = lineage.effective(item) & settings.protected_classifications
+    buckets = stack.dependencies(item, "bucket") or [
+        b
+        for v in known_strings(values_at(item.props, "bucket"))
+        for b in stack.named(v)
+        if b.type in S3_BUCKETS
+    ]
+    for bucket in buckets:
+        held_here |= lineage.effective(bucket) & settings.protected_classifications
+    return held_here
+
+
+def _object_problems(item: Resource, stack: Stack) -> list[str]:
+    """An object that sets its own encryption must set the bucket's kind: KMS with the stack's key."""
+    algorithm = value_at(item.props, "serverSideEncryption")
+    key = value_at(item.props, "kmsKeyId")
+    if algorithm is None and not is_set(key):
+        return []  # The bucket's default encryption applies, checked on the bucket.
+    if isinstance(algorithm, Unknown):
+        return ["serverSideEncryption is unknown at preview, and overrides the bucket's default encryption"]
+    if algorithm not in KMS_ALGORITHMS:
+        return [
+            f"serverSideEncryption is {algorithm!r}, which overrides the bucket's default: the object is under "
+            "an S3-managed key (set aws:kms with the stack's key, or leave it unset)"
+        ]
+    region = effective_region(item, stack)
+    return [f"kmsKeyId: {problem}" for problem in key_problems(stack, item, "kmsKeyId", region)]
 
 
 IMPLICIT_LOG_GROUPS: dict[str, tuple[str, str]] = {

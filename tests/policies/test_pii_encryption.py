@@ -208,7 +208,10 @@ def _key_in_store(region: Any, store_type: str | None) -> Res:
     if store_type is not None:
         props["customKeyStoreType"] = store_type
     if store_type == "EXTERNAL_KEY_STORE":
-        props |= {"xksProxyUriEndpoint": "https://keys.example.com", "xksProxyConnectivity": "PUBLIC_ENDPOINT"}
+        props |= {
+            "xksProxyUriEndpoint": "https://keys.example.com",
+            "xksProxyConnectivity": "PUBLIC_ENDPOINT",
+        }
     else:
         props["cloudHsmClusterId"] = "cluster-1234567890a"
     key_store = Res("aws:kms/customKeyStore:CustomKeyStore", "keys", props, region.provider)
@@ -255,8 +258,63 @@ def test_logs_exported_to_a_log_group_the_stack_declares_are_judged_there() -> N
     group = Res(
         "aws:cloudwatch/logGroup:LogGroup",
         "pii-db-postgresql",
-        {"name": "/aws/rds/instance/pii-db/postgresql", "kmsKeyId": UNKNOWN, "retentionInDays": 30, "tags": PII},
+        {
+            "name": "/aws/rds/instance/pii-db/postgresql",
+            "kmsKeyId": UNKNOWN,
+            "retentionInDays": 30,
+            "tags": PII,
+        },
         region.provider,
         deps={"kmsKeyId": [region.key]},
     )
     assert violations([*region.resources, group], POLICY) == []
+
+
+def _object_in_a_pii_bucket(region: Any, **props: Any) -> list[Res]:
+    bucket = store(region, "aws:s3/bucket:Bucket", "documents", {"bucket": "documents"})
+    sse = Res(
+        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+        "documents-sse",
+        {
+            "bucket": UNKNOWN,
+            "rules": [
+                {"applyServerSideEncryptionByDefault": {"sseAlgorithm": "aws:kms", "kmsMasterKeyId": UNKNOWN}}
+            ],
+        },
+        region.provider,
+        deps={"bucket": [bucket], "rules": [region.key]},
+    )
+    item = Res(
+        "aws:s3/bucketObjectv2:BucketObjectv2",
+        "seed",
+        {"bucket": UNKNOWN, "key": "seed/customers.csv", **props},
+        region.provider,
+        deps={"bucket": [bucket], **({"kmsKeyId": [region.key]} if props.get("kmsKeyId") == UNKNOWN else {})},
+    )
+    return [*region.resources, bucket, sse, item]
+
+
+def test_an_object_in_a_pii_bucket_keeps_the_buckets_default_encryption() -> None:
+    region = eu_region()
+    assert violations(_object_in_a_pii_bucket(region), POLICY) == []
+    region = eu_region()
+    assert (
+        violations(_object_in_a_pii_bucket(region, serverSideEncryption="aws:kms", kmsKeyId=UNKNOWN), POLICY)
+        == []
+    )
+
+
+def test_an_object_that_overrides_its_pii_buckets_encryption_with_an_s3_key_is_blocked() -> None:
+    """S3 honours the object's own header over the bucket default: this object is under an S3-managed key."""
+    region = eu_region()
+    resources = _object_in_a_pii_bucket(region, serverSideEncryption="AES256")
+    found = violations(resources, POLICY)
+    assert [d.urn.split("::")[-1] for d in found] == ["seed"]
+    assert "serverSideEncryption is 'AES256', which overrides the bucket's default" in found[0].message
+
+
+def test_an_object_under_the_aws_managed_s3_key_in_a_pii_bucket_is_blocked() -> None:
+    region = eu_region()
+    found = violations(_object_in_a_pii_bucket(region, serverSideEncryption="aws:kms"), POLICY)
+    assert [d.urn.split("::")[-1] for d in found] == ["seed"]
+    assert "no customer-managed key is set" in found[0].message
