@@ -270,7 +270,7 @@ def _key_problems(key: Resource, settings: Settings) -> list[Finding]:
             (
                 f"its deletionWindowInDays is {shown}, shorter than the {KEY_DELETION_WINDOW_DAYS} days AWS "
                 "allows at most to notice and cancel a scheduled deletion",
-                f"set deletionWindowInDays to {KEY_DELETION_WINDOW_DAYS} (or leave it unset: that is the default).",
+                f"set deletionWindowInDays to {KEY_DELETION_WINDOW_DAYS} (or leave it unset, the default).",
             )
         )
     return found

@@ -349,8 +349,8 @@ def _object_problems(item: Resource, stack: Stack) -> list[str]:
         return ["serverSideEncryption is unknown at preview, and overrides the bucket's default encryption"]
     if algorithm not in KMS_ALGORITHMS:
         return [
-            f"serverSideEncryption is {algorithm!r}, which overrides the bucket's default: the object is under "
-            "an S3-managed key (set aws:kms with the stack's key, or leave it unset)"
+            f"serverSideEncryption is {algorithm!r}, which overrides the bucket's default: the object is "
+            "under an S3-managed key (set aws:kms with the stack's key, or leave it unset)"
         ]
     region = effective_region(item, stack)
     return [f"kmsKeyId: {problem}" for problem in key_problems(stack, item, "kmsKeyId", region)]

@@ -243,7 +243,7 @@ def test_a_key_in_a_custom_key_store_the_stack_does_not_declare_is_blocked() -> 
 
 
 def test_logs_exported_to_a_log_group_the_service_creates_itself_are_blocked() -> None:
-    """RDS creates /aws/rds/instance/<id>/<log> itself when the stack declares no such group: with AWS's key."""
+    """RDS creates /aws/rds/instance/<id>/<log> itself when the stack declares none, with AWS's key."""
     region = eu_region()
     region.database.props["enabledCloudwatchLogsExports"] = ["postgresql", "upgrade"]
     found = violations(region.resources, POLICY)
