@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 
 import pytest
 
@@ -147,3 +148,27 @@ def test_allowed_regions_outside_the_jurisdiction_are_refused_at_configure() -> 
     with pytest.raises(SettingsError) as refused:
         configured_servicer(config)
     assert "'allowedRegions' lists ['us-east-1'], outside European Union" in str(refused.value)
+
+
+def _with_endpoint(service: str, url: str) -> list[Res]:
+    region = eu_region()
+    region.provider.props["endpoints"] = json.dumps([{service: url}])
+    return region.resources
+
+
+def test_a_provider_endpoint_that_sends_the_stores_service_outside_aws_is_blocked() -> None:
+    """The provider says eu-west-1, but the database API (and the data) goes to an S3-compatible host."""
+    found = violations(_with_endpoint("rds", "https://rds.us-east-1.example-cloud.com"), POLICY)
+    assert [d.urn.split("::")[-1] for d in found] == ["pii-db"]
+    assert "to https://rds.us-east-1.example-cloud.com (not an AWS endpoint)" in found[0].message
+
+
+def test_a_provider_endpoint_in_another_region_is_blocked() -> None:
+    found = violations(_with_endpoint("rds", "https://rds.us-east-1.amazonaws.com"), POLICY)
+    assert [d.urn.split("::")[-1] for d in found] == ["pii-db"]
+    assert "(in us-east-1)" in found[0].message
+
+
+def test_a_provider_endpoint_of_the_region_or_of_another_service_is_accepted() -> None:
+    assert violations(_with_endpoint("rds", "https://rds.eu-west-1.amazonaws.com"), POLICY) == []
+    assert violations(_with_endpoint("s3", "https://s3.us-east-1.example-cloud.com"), POLICY) == []
