@@ -16,6 +16,7 @@ from tests.policies.policy_harness import (
     Res,
     aws_provider,
     configured_servicer,
+    messages,
     run_pack,
     violations,
 )
@@ -95,6 +96,28 @@ def test_kubernetes_region_read_from_the_kubeconfig_when_there_is_no_lineage() -
         "users: [{user: {exec: {args: [eks, get-token, --region, eu-west-1]}}}]"
     )
     assert violations(region.resources, POLICY) == []
+
+
+def test_a_kubeconfig_from_the_cluster_that_also_names_a_cluster_elsewhere_is_not_the_clusters_region() -> (
+    None
+):
+    """Lineage says where the kubeconfig came from, not which of its entries the provider uses."""
+    region = eu_region()
+    region.kubernetes.props["kubeconfig"] = (
+        "clusters: [{name: eu, cluster: {server: 'https://A.gr7.eu-west-1.eks.amazonaws.com'}},"
+        " {name: us, cluster: {server: 'https://B.gr7.us-east-1.eks.amazonaws.com'}}]"
+    )
+    found = violations(region.resources, POLICY)
+    assert region.telemetry.urn in [d.urn for d in found]
+    assert "telemetry resource's region is unknown at preview" in messages(found)
+
+
+@pytest.mark.preview_only("once deployed the kubeconfig text is known and read instead")
+def test_a_context_chosen_from_a_kubeconfig_unknown_at_preview_cannot_be_placed() -> None:
+    region = eu_region()
+    region.kubernetes.props["context"] = "us-cluster"
+    found = violations(region.resources, POLICY)
+    assert region.telemetry.urn in [d.urn for d in found]
 
 
 def test_resource_tagged_for_another_jurisdiction_is_blocked() -> None:
