@@ -133,7 +133,7 @@ def test_a_helm_release_whose_values_label_what_it_creates_pii_is_blocked() -> N
 
 
 def test_a_helm_release_naming_a_region_outside_the_jurisdiction_in_a_stack_with_pii_is_blocked() -> None:
-    """A backup tool's chart writing to us-east-1: whatever it backs up (the cluster's PII volumes) goes there."""
+    """A backup chart writing to us-east-1: whatever it backs up (the cluster's PII volumes) goes there."""
     region = eu_region()
     release = _release(
         region, "velero", {"configuration": {"backupStorageLocation": [{"config": {"region": "us-east-1"}}]}}
