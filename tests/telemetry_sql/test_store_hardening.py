@@ -1,0 +1,216 @@
+"""Red team 2's attacks around the release (not on its mechanism): spellings, roles, timing, hangs, restores.
+
+Each test plays what /work/redteam/telemetry2/FINDINGS.md describes, on the mesh's real servers, and failed on
+the SQL before the fix it names.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import psycopg
+import pytest
+
+import components.telemetry_sql as telemetry_sql
+from tests.telemetry_sql.conftest import Mesh, Row, insert_rows
+from tests.telemetry_sql.servers import EXCHANGE_DATABASE, STORE_DATABASE, Region
+
+INVISIBLE = (
+    "\u202a",
+    "\u202e",
+    "\u2066",
+    "\u2069",
+    "\u034f",
+    "\u061c",
+    "\u180e",
+    "\u2061",
+    "\u2064",
+    "\ufe00",
+    "\ufe0f",
+    "\U000e0001",
+    "\U000e0061",
+    "\U000e007f",
+    "\u115f",
+    "\u1160",
+    "\u3164",
+    "\uffa0",
+    "\u17b4",
+    "\U0001bca0",
+    "\U0001d173",
+    "\u00ad",
+    "\u200b",
+    "\u200d",
+    "\u2060",
+    "\ufeff",
+    "\U000e0100",
+)
+"""Default_Ignorable_Code_Points from every range of the property (finding 4's list and more)."""
+
+
+def test_invisible_characters_and_runs_of_spaces_give_one_subject_one_key(mesh: Mesh) -> None:
+    hour = mesh.hour(900)
+    spellings = ["alice martin"]
+    spellings += [f"alice{mark} martin" for mark in INVISIBLE]
+    spellings += [f"{mark}Alice Martin{mark}" for mark in INVISIBLE[:8]]
+    spellings += [
+        "alice  martin",
+        "alice\t martin",
+        "alice\u3000martin",
+        "alice\u2003\u2003martin",
+        "alice\u1680martin",
+        "alice\u2028martin",
+        " ALICE \n MARTIN ",
+    ]
+    rows: list[Row] = [
+        (hour + timedelta(minutes=3, seconds=i), s, "feed", 10.0, False) for i, s in enumerate(spellings)
+    ]
+    insert_rows(mesh.regions["eu"], rows)
+    keys = mesh.regions["eu"].store.query(
+        STORE_DATABASE,
+        "SELECT DISTINCT subject_key FROM telemetry.raw_events"
+        " WHERE observed_at >= %s AND observed_at < %s + interval '1 hour'",
+        [hour, hour],
+    )
+    assert keys == [("alice martin",)], keys
+    counted = mesh.regions["eu"].store.query(
+        STORE_DATABASE,
+        "SELECT subjects, events FROM telemetry_admin.bounded_contributions(%s, 2, 5, 2000)"
+        " WHERE service = 'feed'",
+        [hour],
+    )
+    assert counted == [(1, telemetry_sql.DEFAULT_MAX_EVENTS_PER_GROUP)], counted
+
+
+@pytest.mark.parametrize(
+    "subject",
+    [
+        "alice\u0007",  # a control character
+        "alice\u0600",  # a format character that is not default-ignorable (Arabic number sign)
+        "alice\ue000",  # private use: a font may draw it as nothing
+        "alice\U000f0001",  # supplementary private use
+        "alice\U0010ffff",  # a noncharacter
+        "alice\u0378",  # unassigned: its meaning may change with the next Unicode version
+    ],
+)
+def test_a_subject_id_outside_the_strict_character_set_is_refused_at_insert(mesh: Mesh, subject: str) -> None:
+    row: Row = (mesh.hour(901), subject, "feed", 10.0, False)
+    with pytest.raises(psycopg.errors.CheckViolation, match="raw_events_subject_key_strict"):
+        insert_rows(mesh.regions["eu"], [row])
+
+
+def test_ordinary_ids_of_every_script_are_kept_as_they_are(mesh: Mesh) -> None:
+    hour = mesh.hour(902)
+    ids = ["Ananya.Sharma@example.in", "अनन्या शर्मा", "josé-maría_1983", "田中 太郎", "user+tag@example.org"]
+    insert_rows(
+        mesh.regions["eu"], [(hour + timedelta(minutes=i), s, "feed", 1.0, False) for i, s in enumerate(ids)]
+    )
+    keys = mesh.regions["eu"].store.query(
+        STORE_DATABASE,
+        "SELECT subject_key FROM telemetry.raw_events"
+        " WHERE observed_at >= %s AND observed_at < %s + interval '1 hour' ORDER BY observed_at",
+        [hour, hour],
+    )
+    assert [key for (key,) in keys] == [s.lower() for s in ids]
+
+
+FORBIDDEN_TO_EVERY_ORDINARY_ROLE = (
+    "SELECT query FROM pg_stat_activity",
+    "SELECT pg_stat_get_backend_activity(s) FROM pg_stat_get_backend_idset() AS s",
+    "SELECT relname, n_tup_ins FROM pg_stat_user_tables",
+    "SELECT relname, n_tup_ins FROM pg_stat_xact_all_tables",
+    "SELECT relname, heap_blks_read FROM pg_statio_user_tables",
+    "SELECT lo_from_bytea(0, 'stored outside the release')",
+    "SELECT lo_creat(-1)",
+    "SELECT lo_create(0)",
+    "SELECT pg_notify('channel', 'message')",
+    "SELECT pg_advisory_lock(1)",
+    "SELECT pg_try_advisory_xact_lock(1)",
+    "CREATE TEMPORARY TABLE scratch (x integer)",
+)
+"""What a compromised service or a hostile peer did on our servers with the roles it logs in as."""
+
+
+def _writer(region: Region) -> psycopg.Connection[tuple[object, ...]]:
+    password = region.passwords[telemetry_sql.WRITER_ROLE]
+    return psycopg.connect(region.store.tcp_conninfo(STORE_DATABASE, telemetry_sql.WRITER_ROLE, password))
+
+
+def _inbox(source: Region, target: Region) -> psycopg.Connection[tuple[object, ...]]:
+    return psycopg.connect(
+        target.exchange.tcp_conninfo(
+            EXCHANGE_DATABASE,
+            telemetry_sql.inbox_role(source.name),
+            sslcert=str(source.store.directory / "client.crt"),
+            sslkey=str(source.store.directory / "client.key"),
+        )
+    )
+
+
+def test_a_writer_cannot_see_other_services_statements_or_the_raw_tables_counters(mesh: Mesh) -> None:
+    eu = mesh.regions["eu"]
+    with _writer(eu) as victim, _writer(eu) as attacker:
+        # A driver that interpolates parameters sends the raw values as literals; the session then idles.
+        victim.execute(
+            "INSERT INTO telemetry.raw_events (observed_at, subject_id, device_id, service, latency_ms)"
+            " VALUES (now() + interval '2 days', 'eu-subject-inlined', 'eu-device-inlined', 'feed', 1)"
+        )
+        victim.commit()
+        mesh.identifiers["eu"].update({"eu-subject-inlined", "eu-device-inlined"})
+        for forbidden in FORBIDDEN_TO_EVERY_ORDINARY_ROLE:
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                attacker.execute(forbidden.encode())
+            attacker.rollback()
+        # Not even a superuser (or a monitoring role) sees the writer's statement text: it is never published.
+        activity = eu.store.query(
+            STORE_DATABASE, "SELECT coalesce(string_agg(query, ' '), '') FROM pg_stat_activity"
+        )
+        assert "eu-subject-inlined" not in activity[0][0]
+        assert attacker.execute("SHOW track_activities").fetchall() == [("off",)]
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            attacker.execute("SET track_activities = on")
+
+
+def test_settings_a_shared_role_gives_itself_are_gone_after_the_next_deploy(mesh: Mesh) -> None:
+    eu, india = mesh.regions["eu"], mesh.regions["india"]
+    with _writer(eu) as attacker:
+        attacker.execute("ALTER ROLE CURRENT_USER SET default_transaction_read_only = on")
+        attacker.execute(f"ALTER ROLE CURRENT_USER IN DATABASE {STORE_DATABASE} SET statement_timeout = 1")
+        attacker.commit()
+    with _inbox(india, eu) as peer:
+        peer.execute("ALTER ROLE CURRENT_USER SET statement_timeout = 1")
+        peer.commit()
+    eu.apply_store()
+    eu.apply_exchange(["india"])
+    for server, database, role in (
+        (eu.store, STORE_DATABASE, telemetry_sql.WRITER_ROLE),
+        (eu.exchange, EXCHANGE_DATABASE, telemetry_sql.inbox_role("india")),
+    ):
+        settings = server.query(
+            database,
+            "SELECT s.setconfig FROM pg_db_role_setting AS s JOIN pg_roles AS r ON r.oid = s.setrole"
+            " WHERE r.rolname = %s",
+            [role],
+        )
+        expected = [(["track_activities=off"],)] if role == telemetry_sql.WRITER_ROLE else []
+        assert settings == expected, (server.name, settings)
+    with _writer(eu) as writer:
+        writer.execute(
+            "INSERT INTO telemetry.raw_events (observed_at, subject_id, device_id, service, latency_ms)"
+            " VALUES (now() + interval '2 days', 'eu-subject-after-reset', 'eu-device-after-reset',"
+            " 'feed', 1)"
+        )
+        writer.commit()
+    mesh.identifiers["eu"].update({"eu-subject-after-reset", "eu-device-after-reset"})
+
+
+def test_the_peers_role_stores_nothing_and_signals_nothing_outside_its_inbox(mesh: Mesh) -> None:
+    eu, india = mesh.regions["eu"], mesh.regions["india"]
+    with _inbox(india, eu) as peer:
+        for forbidden in FORBIDDEN_TO_EVERY_ORDINARY_ROLE:
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                peer.execute(forbidden.encode())
+            peer.rollback()
+    # A large object left from before the revocation goes at the next deploy.
+    eu.exchange.query(EXCHANGE_DATABASE, "SELECT lo_from_bytea(0, 'left behind')")
+    eu.apply_exchange(["india"])
+    assert eu.exchange.query(EXCHANGE_DATABASE, "SELECT count(*) FROM pg_largeobject_metadata") == [(0,)]
