@@ -475,24 +475,51 @@ def release_statement(
     privacy: PrivacyParameters | None = None,
     grace_minutes: int = DEFAULT_GRACE_MINUTES,
     lookback_hours: int = DEFAULT_LOOKBACK_HOURS,
+    push: bool = True,
 ) -> str:
     """The SQL the release CronJob runs on the telemetry store, as its superuser.
 
-    It releases every closed hour (ended at least grace_minutes ago, within lookback_hours) not in the ledger,
-    then pushes to every linked peer; run it often (e.g. every 15 minutes, concurrencyPolicy Forbid).
+    It releases every closed hour (ended at least grace_minutes ago, within lookback_hours) not in the ledger;
+    with push=True it then pushes to every linked peer in the same call (run it often, e.g. every 15 minutes,
+    concurrencyPolicy Forbid). push=False only writes the ledger: run push_statement() from a CronJob of its
+    own on a fixed schedule, so that when a peer hears from this region never depends on how long the release
+    of the hour's raw rows took (README.md, "Timing").
     """
     privacy = privacy or PrivacyParameters()
     if grace_minutes < 0 or lookback_hours < 1:
         raise ValueError("grace_minutes must be non-negative and lookback_hours positive")
+    procedure = "release_closed_hours" if push else "release_to_ledger"
     # min_subjects first: the stack test reads it from the CronJob's script as `min_subjects => k,`.
     return (
-        f"CALL telemetry_admin.release_closed_hours(min_subjects => {privacy.min_subjects}, "
+        f"CALL telemetry_admin.{procedure}(min_subjects => {privacy.min_subjects}, "
         f"epsilon_per_hour => {privacy.epsilon_per_hour}, "
         f"max_groups_per_subject => {privacy.max_groups_per_subject}, "
         f"max_events_per_group => {privacy.max_events_per_group}, "
         f"latency_bound_ms => {privacy.latency_bound_ms}, "
         f"small_group_probability => {privacy.small_group_probability!r}, "
         f"grace => interval '{grace_minutes} minutes', lookback => interval '{lookback_hours} hours');"
+    )
+
+
+DEFAULT_PUSH_TIMEOUT_SECONDS = 30
+"""How long the push waits for one peer's exchange to commit before it gives up on that peer for this run."""
+
+
+def push_statement(
+    lookback_hours: int = DEFAULT_LOOKBACK_HOURS, timeout_seconds: int = DEFAULT_PUSH_TIMEOUT_SECONDS
+) -> str:
+    """The SQL the push CronJob runs on the telemetry store, as its superuser, apart from the release.
+
+    It reads the ledger only: every released hour of the last lookback_hours and every hour a peer never
+    acknowledged go to each linked peer, one peer at a time, each bounded by timeout_seconds. Run it on a
+    fixed schedule (e.g. at minute 50 of every hour, concurrencyPolicy Forbid, activeDeadlineSeconds above
+    the peers' count times timeout_seconds plus the connection time).
+    """
+    if lookback_hours < 1 or not 1 <= timeout_seconds <= 3600:
+        raise ValueError("lookback_hours must be positive and timeout_seconds lie in [1, 3600]")
+    return (
+        f"CALL telemetry_admin.push_released_hours(lookback => interval '{lookback_hours} hours', "
+        f"timeout => interval '{timeout_seconds} seconds');"
     )
 
 

@@ -6,13 +6,15 @@ the SQL before the fix it names.
 
 from __future__ import annotations
 
-from datetime import timedelta
+import dataclasses
+import socket
+from datetime import datetime, timedelta
 
 import psycopg
 import pytest
 
 import components.telemetry_sql as telemetry_sql
-from tests.telemetry_sql.conftest import Mesh, Row, insert_rows
+from tests.telemetry_sql.conftest import EXACT, SURELY_KEPT, Mesh, Row, inbox_rows, insert_rows, ledger_rows
 from tests.telemetry_sql.servers import EXCHANGE_DATABASE, STORE_DATABASE, Region
 
 INVISIBLE = (
@@ -214,3 +216,113 @@ def test_the_peers_role_stores_nothing_and_signals_nothing_outside_its_inbox(mes
     eu.exchange.query(EXCHANGE_DATABASE, "SELECT lo_from_bytea(0, 'left behind')")
     eu.apply_exchange(["india"])
     assert eu.exchange.query(EXCHANGE_DATABASE, "SELECT count(*) FROM pg_largeobject_metadata") == [(0,)]
+
+
+def _to_ledger(region: Region, hour: datetime) -> int:
+    """The release CronJob split from the push: release exactly `hour` into the ledger, push nothing."""
+    statement = telemetry_sql.release_statement(EXACT, 0, 1, push=False).replace(");", ", as_of => %s);")
+    with region.store.connect(STORE_DATABASE) as connection:
+        row = connection.execute(statement.encode(), [hour + timedelta(hours=1)]).fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def _push(region: Region, timeout_seconds: int = 30, **session: str) -> None:
+    """The push CronJob once, from a session with the given settings."""
+    with region.store.connect(STORE_DATABASE) as connection:
+        for name, value in session.items():
+            connection.execute(b"SELECT set_config(%s, %s, false)", [name, value])
+        connection.execute(telemetry_sql.push_statement(1, timeout_seconds).encode())
+
+
+def _orders(mesh: Mesh, hour: datetime, prefix: str) -> None:
+    insert_rows(
+        mesh.regions["eu"],
+        [(hour + timedelta(minutes=11), f"{prefix}-{n}", "orders", 100.0, False) for n in range(SURELY_KEPT)],
+    )
+
+
+def test_the_push_reads_only_the_ledger_and_runs_apart_from_the_release(mesh: Mesh) -> None:
+    eu, india = mesh.regions["eu"], mesh.regions["india"]
+    hour = mesh.hour(920)
+    _orders(mesh, hour, "apart")
+    assert _to_ledger(eu, hour) == 1
+    # The release alone sends nothing: the peer hears from us only when the push runs, on its own schedule.
+    assert inbox_rows(india.exchange, "eu", hour, hour + timedelta(hours=1)) == []
+    # With every raw table locked, the push still completes: its work never touches a raw row, so how long it
+    # takes cannot depend on them.
+    with eu.store.connect(STORE_DATABASE) as locker:
+        locker.execute("BEGIN")
+        locker.execute("LOCK TABLE telemetry.raw_events, telemetry.subject_hours IN ACCESS EXCLUSIVE MODE")
+        _push(eu, lock_timeout="5s")
+        locker.execute("ROLLBACK")
+    received = inbox_rows(india.exchange, "eu", hour, hour + timedelta(hours=1))
+    assert received == ledger_rows(eu, hour, hour + timedelta(hours=1)) != []
+
+
+HANG = """
+CREATE OR REPLACE FUNCTION exchange_admin.hang() RETURNS trigger LANGUAGE plpgsql
+AS $$ BEGIN PERFORM pg_sleep(600); RETURN NEW; END $$;
+CREATE TRIGGER hang BEFORE INSERT ON anonymised.telemetry_hourly_eu
+    FOR EACH ROW EXECUTE FUNCTION exchange_admin.hang();
+"""
+"""What a hostile peer does on its own exchange: accept our push and never commit it."""
+
+
+def test_a_peer_that_never_answers_costs_the_push_its_timeout_and_nothing_more(mesh: Mesh) -> None:
+    eu, india = mesh.regions["eu"], mesh.regions["india"]
+    hour = mesh.hour(930)
+    _orders(mesh, hour, "hang")
+    assert _to_ledger(eu, hour) == 1
+    india.exchange.query(EXCHANGE_DATABASE, HANG)
+    try:
+        # The session's own limit is far above the push's timeout: a push that hung would be cancelled by it
+        # (QueryCanceled), not fail by itself.
+        with pytest.raises(psycopg.errors.ConnectionException, match="india: peer india did not answer"):
+            _push(eu, timeout_seconds=2, statement_timeout="40s")
+        assert eu.store.query(
+            STORE_DATABASE, "SELECT count(*) FROM telemetry_admin.deliveries WHERE bucket_start = %s", [hour]
+        ) == [(0,)]
+    finally:
+        india.exchange.query(
+            EXCHANGE_DATABASE,
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE application_name = 'telemetry_release_eu'",
+        )
+        india.exchange.query(
+            EXCHANGE_DATABASE,
+            "DROP TRIGGER hang ON anonymised.telemetry_hourly_eu; DROP FUNCTION exchange_admin.hang()",
+        )
+    # The next run delivers the same values.
+    _push(eu)
+    assert inbox_rows(india.exchange, "eu", hour, hour + timedelta(hours=1)) == ledger_rows(
+        eu, hour, hour + timedelta(hours=1)
+    )
+
+
+def test_one_silent_peer_does_not_stop_the_push_to_the_others(mesh: Mesh) -> None:
+    eu, india = mesh.regions["eu"], mesh.regions["india"]
+    hour = mesh.hour(940)
+    _orders(mesh, hour, "silent")
+    assert _to_ledger(eu, hour) == 1
+    # A peer whose address accepts TCP connections and never says a word; it sorts before india.
+    with socket.create_server(("127.0.0.1", 0)) as silent:
+        link = dataclasses.replace(eu.peer_link(india), peer_region="blackhole", port=silent.getsockname()[1])
+        eu.store.psql(
+            STORE_DATABASE, telemetry_sql.peer_link_script(), telemetry_sql.peer_link_variables(link)
+        )
+        try:
+            with pytest.raises(psycopg.errors.ConnectionException, match="blackhole: ") as failure:
+                _push(eu, statement_timeout="60s")
+            assert "india" not in str(failure.value)
+        finally:
+            eu.store.query(
+                STORE_DATABASE,
+                "DELETE FROM telemetry_admin.peers WHERE region = 'blackhole';"
+                " DROP SERVER telemetry_peer_blackhole CASCADE",
+            )
+    assert (
+        inbox_rows(india.exchange, "eu", hour, hour + timedelta(hours=1))
+        == ledger_rows(eu, hour, hour + timedelta(hours=1))
+        != []
+    )
