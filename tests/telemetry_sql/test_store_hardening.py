@@ -7,15 +7,19 @@ the SQL before the fix it names.
 from __future__ import annotations
 
 import dataclasses
+import os
 import socket
+import subprocess
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import psycopg
 import pytest
 
 import components.telemetry_sql as telemetry_sql
+from tests.telemetry_sql import servers as testing
 from tests.telemetry_sql.conftest import EXACT, SURELY_KEPT, Mesh, Row, inbox_rows, insert_rows, ledger_rows
-from tests.telemetry_sql.servers import EXCHANGE_DATABASE, STORE_DATABASE, Region
+from tests.telemetry_sql.servers import EXCHANGE_DATABASE, STORE_DATABASE, PostgresServer, Region
 
 INVISIBLE = (
     "\u202a",
@@ -326,3 +330,66 @@ def test_one_silent_peer_does_not_stop_the_push_to_the_others(mesh: Mesh) -> Non
         == ledger_rows(eu, hour, hour + timedelta(hours=1))
         != []
     )
+
+
+def _run(server: PostgresServer, *arguments: str) -> None:
+    subprocess.run(
+        [str(server.bindir / arguments[0]), *arguments[1:]],
+        check=True,
+        capture_output=True,
+        env={"PGHOST": str(server.directory), "PGPORT": str(server.port), "PGUSER": testing.SUPERUSER},
+    )
+
+
+RESTORED = "telemetry_restored"
+
+
+def test_a_store_restored_from_a_backup_refuses_to_release_again_until_the_runbook_step(
+    mesh: Mesh, tmp_path: Path
+) -> None:
+    eu = mesh.regions["eu"]
+    hour = mesh.hour(950)
+    _orders(mesh, hour, "restore")
+    # The nightly backup runs after the hour closed and before the CronJob released it.
+    backup = tmp_path / "store.dump"
+    os.chmod(tmp_path, 0o777)
+    _run(eu.store, "pg_dump", "--format=custom", f"--file={backup}", STORE_DATABASE)
+    assert _to_ledger(eu, hour) == 1
+    # Disaster recovery: the store's database comes back from that backup (a new database here, the same
+    # server), without its peers so that this test pushes nowhere.
+    _run(eu.store, "createdb", RESTORED)
+    try:
+        _run(eu.store, "pg_restore", "--exit-on-error", f"--dbname={RESTORED}", str(backup))
+        eu.store.query(RESTORED, "DELETE FROM telemetry_admin.peers")
+        statement = telemetry_sql.release_statement(EXACT, 0, 1, push=False).replace(");", ", as_of => %s);")
+        with eu.store.connect(RESTORED) as restored:
+            with pytest.raises(psycopg.errors.ObjectNotInPrerequisiteState, match="restored or failed over"):
+                restored.execute(statement.encode(), [hour + timedelta(hours=1)])
+            assert restored.execute(
+                b"SELECT count(*) FROM telemetry_admin.released_groups WHERE bucket_start = %s", [hour]
+            ).fetchall() == [(0,)]
+            # The runbook step: every hour up to the incident may have been released.
+            restored.execute(
+                b"CALL telemetry_admin.acknowledge_restore(released_through => %s)",
+                [hour + timedelta(hours=1)],
+            )
+            row = restored.execute(statement.encode(), [hour + timedelta(hours=1)]).fetchone()
+            assert row == (0,)
+            assert restored.execute(
+                b"SELECT tombstone, (SELECT count(*) FROM telemetry_admin.released_groups AS g"
+                b" WHERE g.bucket_start = h.bucket_start) FROM telemetry_admin.released_hours AS h"
+                b" WHERE bucket_start = %s",
+                [hour],
+            ).fetchall() == [(True, 0)]
+            # Later hours release as before on the acknowledged incarnation.
+            later = hour + timedelta(hours=1)
+            restored.execute(
+                b"INSERT INTO telemetry.raw_events (observed_at, subject_id, device_id, service, latency_ms)"
+                b" SELECT %s::timestamptz + interval '5 minutes', 'later-' || n, 'device', 'orders', 1"
+                b" FROM generate_series(1, 400) AS n",
+                [later],
+            )
+            row = restored.execute(statement.encode(), [later + timedelta(hours=1)]).fetchone()
+            assert row == (1,)
+    finally:
+        eu.store.query("postgres", f"DROP DATABASE IF EXISTS {RESTORED} WITH (FORCE)")
