@@ -420,18 +420,27 @@ def database_script() -> str:
 
 
 def store_job_variables(
-    region: str, vocabulary: Vocabulary, require_timescaledb: bool = True
+    region: str,
+    vocabulary: Vocabulary,
+    require_timescaledb: bool = True,
+    writers: Sequence[str] | None = None,
 ) -> dict[str, str]:
     """psql variables for store_job_script(): the region and its closed vocabularies.
 
     require_timescaledb=True (production) fails the Job when raw telemetry cannot become a hypertable; the
-    tests run stock PostgreSQL and pass False.
+    tests run stock PostgreSQL and pass False. writers (service labels) makes exactly those services' own
+    writer roles able to log in (by client certificate) and takes the login from any other; None leaves them.
     """
-    return {
+    variables = {
         "region": validate_region(region),
         **vocabulary.variables(),
         "require_timescaledb": "true" if require_timescaledb else "false",
     }
+    if writers is not None:
+        variables["writers"] = ",".join(
+            writer_role(service).removeprefix(f"{WRITER_ROLE}_") for service in writers
+        )
+    return variables
 
 
 def exchange_variables(
@@ -554,8 +563,9 @@ def server_tls_settings(
 ) -> dict[str, str]:
     """postgresql.conf settings that turn TLS on with the region's server certificate.
 
-    client_ca_file (the exchange: the peers' CA certificates) is what a peer's client certificate must chain
-    to; the store, which admits no certificate logins, passes none.
+    client_ca_file is what a client certificate must chain to: on the exchange the peers' CA certificates; on
+    the store the region's own CA once services' writer roles log in by certificate (service_writer_cidrs of
+    store_pg_hba_rules), none otherwise.
     """
     settings = {
         "ssl": "on",
@@ -580,17 +590,35 @@ def client_tls_environment(server_ca_file: str) -> dict[str, str]:
     }
 
 
-def writer_conninfo(host: str, database: str, server_ca_file: str, port: int = 5432) -> str:
-    """The connection string services write raw telemetry with (the password comes from PGPASSWORD)."""
+def writer_conninfo(
+    host: str,
+    database: str,
+    server_ca_file: str,
+    port: int = 5432,
+    service: str | None = None,
+    client_certificate_file: str | None = None,
+    client_key_file: str | None = None,
+) -> str:
+    """The connection string services write raw telemetry with.
+
+    Without service: the shared role, its password from PGPASSWORD. With service: that service's own role
+    (writer_role(service)), logged in by its client certificate and key, which are then required.
+    """
     parts = {
         "host": host,
         "port": _validate_port(port),
         "dbname": database,
-        "user": WRITER_ROLE,
+        "user": WRITER_ROLE if service is None else writer_role(service),
         "sslmode": "verify-full",
         "sslrootcert": server_ca_file,
         "ssl_min_protocol_version": TLS_MIN_PROTOCOL,
     }
+    if service is not None:
+        if not client_certificate_file or not client_key_file:
+            raise ValueError(
+                f"writer {service!r} logs in by client certificate: give its certificate and key files"
+            )
+        parts |= {"sslcert": client_certificate_file, "sslkey": client_key_file}
     return " ".join(f"{key}='{_conninfo_escape(value)}'" for key, value in parts.items())
 
 
@@ -606,18 +634,38 @@ _REFUSE_PLAINTEXT = "hostnossl all all all reject"
 
 
 def store_pg_hba_rules(
-    database: str, writer_cidrs: Sequence[str], require_tls: bool | None = None
+    database: str,
+    writer_cidrs: Sequence[str],
+    require_tls: bool | None = None,
+    service_writer_cidrs: Sequence[str] = (),
 ) -> list[str]:
     """pg_hba.conf lines for the telemetry store, to precede the image's own lines (the first match wins).
 
-    Every TCP connection without TLS is refused before any other line is read; the writer may connect to the
-    raw database only, from the given ranges, by password over TLS.
+    Every TCP connection without TLS is refused before any other line is read; the shared writer may connect
+    to the raw database only, from writer_cidrs, by password over TLS; each service's own writer role
+    (writer_role(service), a member of the group) from service_writer_cidrs, by a client certificate whose
+    common name is the role (`cert`: the server's ssl_ca_file must hold the region's CA).
     """
     _deprecated_require_tls(require_tls)
     rules = [_REFUSE_PLAINTEXT]
     rules += [f"hostssl {database} {WRITER_ROLE} {_cidr(cidr)} scram-sha-256" for cidr in writer_cidrs]
-    rules += [f"host all {WRITER_ROLE} all reject", "host replication all all reject"]
+    rules += [f"hostssl {database} +{WRITER_ROLE} {_cidr(cidr)} cert" for cidr in service_writer_cidrs]
+    # Both forms: `+role` matches nothing while the role does not exist yet (before the store Job ran).
+    rules += [f"host all {WRITER_ROLE} all reject", f"host all +{WRITER_ROLE} all reject"]
+    rules += ["host replication all all reject"]
     return rules
+
+
+_WRITER_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+
+
+def writer_role(service: str) -> str:
+    """The login role one service writes raw telemetry with (store job variable `writers`)."""
+    if not _WRITER_PATTERN.match(service):
+        raise ValueError(
+            f"writer {service!r} must be a lower-case label of at most 40 characters (letters, digits, _)"
+        )
+    return f"{WRITER_ROLE}_{service}"
 
 
 def exchange_pg_hba_rules(

@@ -393,3 +393,75 @@ def test_a_store_restored_from_a_backup_refuses_to_release_again_until_the_runbo
             assert row == (1,)
     finally:
         eu.store.query("postgres", f"DROP DATABASE IF EXISTS {RESTORED} WITH (FORCE)")
+
+
+def _service_writer(region: Region, service: str, tmp_path: Path) -> psycopg.Connection[tuple[object, ...]]:
+    """A service's own writer session: a client certificate from the region's CA, named after its role."""
+    role = telemetry_sql.writer_role(service)
+    certificate, key = region.authority.issue(role, server=False)
+    (tmp_path / f"{role}.crt").write_bytes(certificate)
+    key_file = tmp_path / f"{role}.key"
+    key_file.write_bytes(key)
+    key_file.chmod(0o600)
+    conninfo = telemetry_sql.writer_conninfo(
+        "127.0.0.1",
+        STORE_DATABASE,
+        str(region.store.server_ca_file),
+        region.store.port,
+        service,
+        str(tmp_path / f"{role}.crt"),
+        str(key_file),
+    )
+    return psycopg.connect(conninfo)
+
+
+def test_each_service_writes_with_its_own_role_and_loses_it_when_unlisted(mesh: Mesh, tmp_path: Path) -> None:
+    eu = mesh.regions["eu"]
+    variables = telemetry_sql.store_job_variables(
+        "eu", eu.vocabulary, require_timescaledb=False, writers=["checkout", "search"]
+    )
+    environment = {telemetry_sql.WRITER_PASSWORD_ENV: eu.passwords[telemetry_sql.WRITER_ROLE]}
+    eu.store.psql(STORE_DATABASE, telemetry_sql.store_job_script(), variables, environment)
+    try:
+        with _service_writer(eu, "checkout", tmp_path) as checkout:
+            checkout.execute(
+                "INSERT INTO telemetry.raw_events (observed_at, subject_id, device_id, service, latency_ms)"
+                " VALUES (now() + interval '2 days', 'eu-subject-checkout', 'eu-device-checkout',"
+                " 'checkout', 1)"
+            )
+            checkout.commit()
+            assert checkout.execute("SHOW track_activities").fetchall() == [("off",)]
+            for forbidden in (
+                "SELECT * FROM telemetry.raw_events",
+                "SELECT query FROM pg_stat_activity",
+                f"ALTER ROLE {telemetry_sql.WRITER_ROLE} SET statement_timeout = 1",
+            ):
+                with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                    checkout.execute(forbidden.encode())
+                checkout.rollback()
+        mesh.identifiers["eu"].update({"eu-subject-checkout", "eu-device-checkout"})
+        # A certificate for one service's role is no way into another's.
+        with pytest.raises(psycopg.OperationalError, match="certificate authentication failed"):
+            role = telemetry_sql.writer_role("search")
+            psycopg.connect(
+                eu.store.tcp_conninfo(
+                    STORE_DATABASE,
+                    role,
+                    sslcert=str(tmp_path / f"{telemetry_sql.writer_role('checkout')}.crt"),
+                    sslkey=str(tmp_path / f"{telemetry_sql.writer_role('checkout')}.key"),
+                )
+            ).close()
+    finally:
+        # Unlisted, a service's role loses its login at the next deploy.
+        variables["writers"] = "search"
+        eu.store.psql(STORE_DATABASE, telemetry_sql.store_job_script(), variables, environment)
+    # No longer a member, pg_hba's +telemetry_writer line no longer admits it either.
+    with pytest.raises(psycopg.OperationalError, match=r"no pg_hba\.conf entry|not permitted to log in"):
+        _service_writer(eu, "checkout", tmp_path).close()
+    members = eu.store.query(
+        STORE_DATABASE,
+        "SELECT r.rolname, r.rolcanlogin FROM pg_auth_members AS m JOIN pg_roles AS r ON r.oid = m.member"
+        " WHERE m.roleid = %s::regrole ORDER BY 1",
+        [telemetry_sql.WRITER_ROLE],
+    )
+    assert members == [(telemetry_sql.writer_role("search"), True)]

@@ -19,5 +19,10 @@ ALTER ROLE telemetry_writer LOGIN PASSWORD :'writer_password';
 -- the writer cannot turn back on): an INSERT with its values inlined is raw telemetry.
 CALL telemetry_admin.reset_role_settings('telemetry_writer');
 ALTER ROLE telemetry_writer SET track_activities = off;
+-- psql variable writers (optional, comma-separated labels): one login role per service, telemetry_writer_<label>,
+-- admitted by client certificate only; the services not listed lose their role's login.
+\if :{?writers}
+CALL telemetry_admin.configure_writers(string_to_array(nullif(:'writers', ''), ','));
+\endif
 
 COMMIT;
