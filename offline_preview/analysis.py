@@ -483,7 +483,12 @@ def configure_pack(
             enforcementLevel=_LEVEL_TO_WIRE[value.enforcement_level], properties=properties
         )
     if policy_config:
-        pack.call("Configure", analyzer_pb2.ConfigureAnalyzerRequest(policyConfig=policy_config))
+        try:
+            pack.call("Configure", analyzer_pb2.ConfigureAnalyzerRequest(policyConfig=policy_config))
+        except PolicyPackError as error:
+            # The pack refused its config (a check its schema cannot express): name the file to fix.
+            source = f"the policy config file {config_path}" if config_path else "the default policy config"
+            raise PolicyPackError(f"{error}\n(configured from {source})") from error
     return info, config
 
 

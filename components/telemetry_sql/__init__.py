@@ -420,18 +420,27 @@ def database_script() -> str:
 
 
 def store_job_variables(
-    region: str, vocabulary: Vocabulary, require_timescaledb: bool = True
+    region: str,
+    vocabulary: Vocabulary,
+    require_timescaledb: bool = True,
+    writers: Sequence[str] | None = None,
 ) -> dict[str, str]:
     """psql variables for store_job_script(): the region and its closed vocabularies.
 
     require_timescaledb=True (production) fails the Job when raw telemetry cannot become a hypertable; the
-    tests run stock PostgreSQL and pass False.
+    tests run stock PostgreSQL and pass False. writers (service labels) makes exactly those services' own
+    writer roles able to log in (by client certificate) and takes the login from any other; None leaves them.
     """
-    return {
+    variables = {
         "region": validate_region(region),
         **vocabulary.variables(),
         "require_timescaledb": "true" if require_timescaledb else "false",
     }
+    if writers is not None:
+        variables["writers"] = ",".join(
+            writer_role(service).removeprefix(f"{WRITER_ROLE}_") for service in writers
+        )
+    return variables
 
 
 def exchange_variables(
@@ -475,24 +484,51 @@ def release_statement(
     privacy: PrivacyParameters | None = None,
     grace_minutes: int = DEFAULT_GRACE_MINUTES,
     lookback_hours: int = DEFAULT_LOOKBACK_HOURS,
+    push: bool = True,
 ) -> str:
     """The SQL the release CronJob runs on the telemetry store, as its superuser.
 
-    It releases every closed hour (ended at least grace_minutes ago, within lookback_hours) not in the ledger,
-    then pushes to every linked peer; run it often (e.g. every 15 minutes, concurrencyPolicy Forbid).
+    It releases every closed hour (ended at least grace_minutes ago, within lookback_hours) not in the ledger;
+    with push=True it then pushes to every linked peer in the same call (run it often, e.g. every 15 minutes,
+    concurrencyPolicy Forbid). push=False only writes the ledger: run push_statement() from a CronJob of its
+    own on a fixed schedule, so that when a peer hears from this region never depends on how long the release
+    of the hour's raw rows took (README.md, "Timing").
     """
     privacy = privacy or PrivacyParameters()
     if grace_minutes < 0 or lookback_hours < 1:
         raise ValueError("grace_minutes must be non-negative and lookback_hours positive")
+    procedure = "release_closed_hours" if push else "release_to_ledger"
     # min_subjects first: the stack test reads it from the CronJob's script as `min_subjects => k,`.
     return (
-        f"CALL telemetry_admin.release_closed_hours(min_subjects => {privacy.min_subjects}, "
+        f"CALL telemetry_admin.{procedure}(min_subjects => {privacy.min_subjects}, "
         f"epsilon_per_hour => {privacy.epsilon_per_hour}, "
         f"max_groups_per_subject => {privacy.max_groups_per_subject}, "
         f"max_events_per_group => {privacy.max_events_per_group}, "
         f"latency_bound_ms => {privacy.latency_bound_ms}, "
         f"small_group_probability => {privacy.small_group_probability!r}, "
         f"grace => interval '{grace_minutes} minutes', lookback => interval '{lookback_hours} hours');"
+    )
+
+
+DEFAULT_PUSH_TIMEOUT_SECONDS = 30
+"""How long the push waits for one peer's exchange to commit before it gives up on that peer for this run."""
+
+
+def push_statement(
+    lookback_hours: int = DEFAULT_LOOKBACK_HOURS, timeout_seconds: int = DEFAULT_PUSH_TIMEOUT_SECONDS
+) -> str:
+    """The SQL the push CronJob runs on the telemetry store, as its superuser, apart from the release.
+
+    It reads the ledger only: every released hour of the last lookback_hours and every hour a peer never
+    acknowledged go to each linked peer, one peer at a time, each bounded by timeout_seconds. Run it on a
+    fixed schedule (e.g. at minute 50 of every hour, concurrencyPolicy Forbid, activeDeadlineSeconds above
+    the peers' count times timeout_seconds plus the connection time).
+    """
+    if lookback_hours < 1 or not 1 <= timeout_seconds <= 3600:
+        raise ValueError("lookback_hours must be positive and timeout_seconds lie in [1, 3600]")
+    return (
+        f"CALL telemetry_admin.push_released_hours(lookback => interval '{lookback_hours} hours', "
+        f"timeout => interval '{timeout_seconds} seconds');"
     )
 
 
@@ -527,8 +563,9 @@ def server_tls_settings(
 ) -> dict[str, str]:
     """postgresql.conf settings that turn TLS on with the region's server certificate.
 
-    client_ca_file (the exchange: the peers' CA certificates) is what a peer's client certificate must chain
-    to; the store, which admits no certificate logins, passes none.
+    client_ca_file is what a client certificate must chain to: on the exchange the peers' CA certificates; on
+    the store the region's own CA once services' writer roles log in by certificate (service_writer_cidrs of
+    store_pg_hba_rules), none otherwise.
     """
     settings = {
         "ssl": "on",
@@ -553,17 +590,35 @@ def client_tls_environment(server_ca_file: str) -> dict[str, str]:
     }
 
 
-def writer_conninfo(host: str, database: str, server_ca_file: str, port: int = 5432) -> str:
-    """The connection string services write raw telemetry with (the password comes from PGPASSWORD)."""
+def writer_conninfo(
+    host: str,
+    database: str,
+    server_ca_file: str,
+    port: int = 5432,
+    service: str | None = None,
+    client_certificate_file: str | None = None,
+    client_key_file: str | None = None,
+) -> str:
+    """The connection string services write raw telemetry with.
+
+    Without service: the shared role, its password from PGPASSWORD. With service: that service's own role
+    (writer_role(service)), logged in by its client certificate and key, which are then required.
+    """
     parts = {
         "host": host,
         "port": _validate_port(port),
         "dbname": database,
-        "user": WRITER_ROLE,
+        "user": WRITER_ROLE if service is None else writer_role(service),
         "sslmode": "verify-full",
         "sslrootcert": server_ca_file,
         "ssl_min_protocol_version": TLS_MIN_PROTOCOL,
     }
+    if service is not None:
+        if not client_certificate_file or not client_key_file:
+            raise ValueError(
+                f"writer {service!r} logs in by client certificate: give its certificate and key files"
+            )
+        parts |= {"sslcert": client_certificate_file, "sslkey": client_key_file}
     return " ".join(f"{key}='{_conninfo_escape(value)}'" for key, value in parts.items())
 
 
@@ -578,16 +633,35 @@ def _cidr(cidr: str) -> str:
 _REFUSE_PLAINTEXT = "hostnossl all all all reject"
 
 
-def store_pg_hba_rules(database: str, writer_cidrs: Sequence[str]) -> list[str]:
+def store_pg_hba_rules(
+    database: str, writer_cidrs: Sequence[str], service_writer_cidrs: Sequence[str] = ()
+) -> list[str]:
     """pg_hba.conf lines for the telemetry store, to precede the image's own lines (the first match wins).
 
-    Every TCP connection without TLS is refused before any other line is read; the writer may connect to the
-    raw database only, from the given ranges, by password over TLS.
+    Every TCP connection without TLS is refused before any other line is read; the shared writer may connect
+    to the raw database only, from writer_cidrs, by password over TLS; each service's own writer role
+    (writer_role(service), a member of the group) from service_writer_cidrs, by a client certificate whose
+    common name is the role (`cert`: the server's ssl_ca_file must hold the region's CA).
     """
     rules = [_REFUSE_PLAINTEXT]
     rules += [f"hostssl {database} {WRITER_ROLE} {_cidr(cidr)} scram-sha-256" for cidr in writer_cidrs]
-    rules += [f"host all {WRITER_ROLE} all reject", "host replication all all reject"]
+    rules += [f"hostssl {database} +{WRITER_ROLE} {_cidr(cidr)} cert" for cidr in service_writer_cidrs]
+    # Both forms: `+role` matches nothing while the role does not exist yet (before the store Job ran).
+    rules += [f"host all {WRITER_ROLE} all reject", f"host all +{WRITER_ROLE} all reject"]
+    rules += ["host replication all all reject"]
     return rules
+
+
+_WRITER_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+
+
+def writer_role(service: str) -> str:
+    """The login role one service writes raw telemetry with (store job variable `writers`)."""
+    if not _WRITER_PATTERN.match(service):
+        raise ValueError(
+            f"writer {service!r} must be a lower-case label of at most 40 characters (letters, digits, _)"
+        )
+    return f"{WRITER_ROLE}_{service}"
 
 
 def exchange_pg_hba_rules(database: str, peer_cidrs: Mapping[str, Sequence[str]]) -> list[str]:

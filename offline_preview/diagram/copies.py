@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from offline_preview.diagram.graph import (
+    ANY_DEPTH,
+    EVERY_VALUE,
     OTHER_ACCOUNTS,
     OUTSIDE_AWS,
     REGION_IN_TEXT,
@@ -28,7 +30,7 @@ from offline_preview.diagram.graph import (
 )
 from offline_preview.diagram.stack import StackIndex
 from offline_preview.inventory import is_unknown
-from residency_facts import COPY_MECHANISMS, ENDPOINT_LOCATIONS, SELF, CopyMechanism
+from residency_facts import COPY_MECHANISMS, ENDPOINT_LOCATIONS, NON_DATA_ARN_SERVICES, SELF, CopyMechanism
 
 KMS_KEY_TYPES = frozenset(
     {
@@ -154,12 +156,16 @@ class CopyFinder:
             for value in values_at(self.stack.inputs(other), candidate)
             if (name := known(value))
         }
+        free_form = _free_form(path)
         for value in values_at(self.stack.inputs(urn), path):
             if is_unknown(value):
-                if not dependencies:
+                # Every value of the resource (`**`) may be unknown for reasons that move nothing.
+                if not dependencies and path != ANY_DEPTH:
                     found.append(self._untraceable(f"{path} of {self._label(urn)} (unknown at preview)"))
             elif (text := known(value)) and text not in names:
-                found.append(self._literal(urn, text, global_names))
+                location = self._literal(urn, text, global_names, free_form)
+                if location is not None:
+                    found.append(location)
         return found
 
     def _follow(self, urn: str, seen: set[str]) -> list[Location]:
@@ -187,8 +193,9 @@ class CopyFinder:
                 found.extend(self._follow(member, seen))
         return found
 
-    def _literal(self, urn: str, value: str, global_names: bool) -> Location:
-        """The data a literal ARN, name or hostname refers to."""
+    def _literal(self, urn: str, value: str, global_names: bool, free_form: bool = False) -> Location | None:
+        """The data a literal ARN, name or hostname refers to; None for a value of a free-form input (`*`,
+        `**`: every value a service or code is configured with) that names no data, as the pack reads it."""
         in_stack = self.stack.named(value)
         if not in_stack and value.startswith("arn:"):
             in_stack = self.stack.named(value.rsplit(":", 1)[-1].split("/")[-1])
@@ -196,10 +203,15 @@ class CopyFinder:
             return self.locate(in_stack[0])
         parts = value.split(":", 5)
         if value.startswith("arn:") and len(parts) == 6:
+            if free_form and parts[2] in NON_DATA_ARN_SERVICES:
+                return None
             return self._external(parts[5], parts[3] or None, frozenset({UNTRACEABLE}), parts[4] or None)
         match = REGION_IN_TEXT.search(value)
         if match:
             return self._external(value, match.group(1), frozenset({UNTRACEABLE}))
+        if free_form:
+            # A script path, a job type, a flag: free-form configuration that names no place.
+            return None
         if global_names or "." in value or "://" in value:
             return self._untraceable(f"{value} (a global name that pins no region)")
         # AWS resolves a bare identifier in the caller's own region.
@@ -301,6 +313,11 @@ class CopyFinder:
         for location in locations:
             merged[location.key] = merged.get(location.key, frozenset()) | location.what
         return [Location(key, what) for key, what in merged.items()]
+
+
+def _free_form(path: str) -> bool:
+    """Whether a path reads every value of a map or of any depth (`*`, `**`) rather than one named input."""
+    return any(part.removesuffix("[]") in (EVERY_VALUE, ANY_DEPTH) for part in path.split("."))
 
 
 def _wrap(text: str, width: int = 32) -> list[str]:

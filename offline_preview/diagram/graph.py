@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -94,20 +95,82 @@ def crosses(source: Node, target: Node) -> bool:
     return source.place != target.place or source.other_account or target.other_account
 
 
+JSON_STEP = "{json}"
+EVERY_VALUE = "*"
+ANY_DEPTH = "**"
+DESCRIBING_KEYS = frozenset({"tags", "tagsAll", "labels", "annotations", "description"})
+"""Keys whose values describe a resource rather than configure it: `**` does not step into them (as the
+pack's `residency_policies.values`, whose path steps the mechanisms are written in)."""
+
+
+def _elements(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list) else [value]
+
+
+def _descendants(value: Any) -> list[Any]:
+    """The value and every value nested in it, describing keys skipped."""
+    found: list[Any] = []
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        found.append(item)
+        if isinstance(item, dict):
+            for key, inner in item.items():
+                if key not in DESCRIBING_KEYS:
+                    pending.extend(_elements(inner))
+        elif isinstance(item, list):
+            pending.extend(item)
+    return found
+
+
+def _parsed_json(value: Any) -> list[Any]:
+    if isinstance(value, str) and not is_unknown(value):
+        try:
+            return _elements(json.loads(value))
+        except ValueError:
+            return []
+    return _elements(value)
+
+
 def values_at(value: Any, path: str) -> list[Any]:
-    """Every value at a dotted wire-name path (`a.b[].c`), stepping into lists at every level."""
+    """Every value at a dotted wire-name path (`a.b[].c`), stepping into lists at every level.
+
+    The steps of the pack's mechanisms too: `*` every value of a map, `**` every value at any depth (as the
+    last step: every leaf), `{json}` the JSON text (a policy document) parsed before the next step. An
+    unknown value stays unknown through every step: it may hold anything.
+    """
     current = [value]
-    for part in path.split("."):
+    parts = path.split(".")
+    for index, part in enumerate(parts):
         key = part.removesuffix("[]")
         found: list[Any] = []
         for item in current:
-            inner = item.get(key) if isinstance(item, dict) else None
-            if isinstance(inner, list):
-                found.extend(inner)
-            elif inner is not None:
-                found.append(inner)
+            if is_unknown(item):
+                found.append(item)
+            elif key == JSON_STEP:
+                found.extend(_parsed_json(item))
+            elif key == EVERY_VALUE:
+                if isinstance(item, dict):
+                    for inner in item.values():
+                        found.extend(_elements(inner))
+            elif key == ANY_DEPTH:
+                nested = _descendants(item)
+                if index == len(parts) - 1:
+                    found.extend(v for v in nested if not isinstance(v, dict | list))
+                else:
+                    found.extend(v for v in nested if isinstance(v, dict | list))
+            elif isinstance(item, dict):
+                found.extend(_elements(item.get(key)))
         current = found
     return current
+
+
+def top_level(path: str) -> str | None:
+    """The top-level input a path starts from (whose property dependencies it shares); None for `*`/`**`."""
+    first = path.split(".")[0].removesuffix("[]")
+    return None if first in (ANY_DEPTH, EVERY_VALUE) else first
 
 
 def is_set(value: Any) -> bool:

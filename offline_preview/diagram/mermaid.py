@@ -77,7 +77,7 @@ class Place:
     title: str
 
 
-LOOSE_COLUMN = 3
+LOOSE_COLUMN = 4
 """How many nodes that no arrow touches are stacked one below another in a region before a new column."""
 
 
@@ -172,11 +172,12 @@ def draw(
         ]
         for start in range(0, len(loose), LOOSE_COLUMN):
             column = loose[start : start + LOOSE_COLUMN]
-            if start == 0 and len(column) > 1 and leaving:
-                # Below the stacked stores: the region's way out is on its lowest rank, and the region
-                # it leads to is drawn under this one instead of beside it.
-                lines.append(f"    {column[-2]} ~~~ {leaving[0]}")
-                hidden_links += 1
+            if start == 0 and leaving:
+                # Below the stacked stores: the region's ways out are on its lowest rank, and the regions
+                # they lead to are drawn under this one instead of beside it.
+                for way_out in leaving:
+                    lines.append(f"    {column[-1]} ~~~ {way_out}")
+                    hidden_links += 1
             if len(column) > 1:
                 lines.append("    " + " ~~~ ".join(column))
                 hidden_links += len(column) - 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from offline_preview.diagram.graph import known, values_at
+from offline_preview.diagram.graph import known, top_level, values_at
 from offline_preview.inventory import UNKNOWN, Inventory, ResourceView, plain
 
 NAME_INPUTS = ("identifier", "clusterIdentifier", "bucket", "name", "domainName", "metadata.name", "arn")
@@ -46,10 +46,23 @@ class StackIndex:
         return str(self.by_urn[urn]["type"])
 
     def dependencies(self, urn: str, path: str) -> list[str]:
-        """The resources the top-level input of a path was computed from."""
-        top = path.split(".")[0].removesuffix("[]")
+        """The resources the top-level input of a path was computed from; for a path that starts with `*`
+        or `**`, those of every input it reaches into (tags aside)."""
         deps = (self.by_urn.get(urn) or {}).get("property_dependencies") or {}
-        return [other for other in deps.get(top, []) if other in self.by_urn]
+        top = top_level(path)
+        if top is not None:
+            return [other for other in deps.get(top, []) if other in self.by_urn]
+        inputs = self.inputs(urn)
+        first, _, rest = path.partition(".")
+        found: dict[str, None] = {}
+        for name, urns in deps.items():
+            if name in ("tags", "tagsAll"):
+                continue
+            # `*.x` reaches x in each input; `**.x` reaches x at any depth, the input itself included.
+            reached = (rest if first.removesuffix("[]") == "*" else path) if rest else ""
+            if not reached or values_at(inputs.get(name), reached):
+                found.update(dict.fromkeys(u for u in urns if u in self.by_urn))
+        return list(found)
 
     def dependents(self, urn: str) -> list[str]:
         """The resources with an input (or a dependency) computed from this one."""

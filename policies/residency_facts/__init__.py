@@ -132,6 +132,24 @@ REPLICATING_TYPES: frozenset[str] = frozenset(COPY_MECHANISMS)
 ENDPOINT_LOCATIONS = mechanisms.POINTERS
 """Resources that only point at data held elsewhere, with the properties that say where that data lives."""
 
+NON_DATA_ARN_SERVICES = frozenset(
+    {
+        "iam",
+        "sts",
+        "acm",
+        "acm-pca",
+        "kms",
+        "ec2",
+        "ssm",
+        "secretsmanager",
+        "cloudformation",
+        "codebuild",
+        "ecr",
+    }
+)
+"""Services whose ARNs, when a resource merely mentions them in a free-form input (a role, a key, a subnet),
+name no data."""
+
 __all__ = [
     "ANY",
     "AWS_DATA_HOLDING_TYPES",
@@ -148,6 +166,7 @@ __all__ = [
     "LAUNCHING_TYPES",
     "MANAGED_BY",
     "MANAGED_BY_TAG",
+    "NON_DATA_ARN_SERVICES",
     "POINTERS",
     "REPLICATING_TYPES",
     "RESIDENT_CLASSIFICATIONS",

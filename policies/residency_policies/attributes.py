@@ -9,7 +9,7 @@ from typing import Any
 from residency_facts import CLASSIFICATION_TAG, GLOBAL_TYPE_PREFIXES, JURISDICTION_TAG
 
 from .model import Resource, Stack, parse_arn
-from .values import UNKNOWN, Unknown, as_list, as_mapping, child, elements, value_at
+from .values import UNKNOWN, Unknown, as_list, as_mapping, child, elements, is_set, value_at
 
 AWS_PROVIDER = "pulumi:providers:aws"
 KUBERNETES_PROVIDER = "pulumi:providers:kubernetes"
@@ -262,7 +262,15 @@ def kubernetes_cluster_region(resource: Resource, stack: Stack | None) -> str | 
                 else:
                     unknown = True
         if len(regions) == 1 and not unknown:
-            return regions.pop()
+            region = regions.pop()
+            # The kubeconfig built from the cluster may hold other clusters too, and `context` or `cluster`
+            # may pick one of them: lineage says where the text came from, not which entry is used.
+            text = child(resource.provider_props, "kubeconfig")
+            named = set(REGION_PATTERN.findall(text)) if isinstance(text, str) else set()
+            selects = any(is_set(child(resource.provider_props, key)) for key in ("context", "cluster"))
+            if named - {region} or (selects and not isinstance(text, str)):
+                return UNKNOWN
+            return region
         if regions or unknown:
             return UNKNOWN
     kubeconfig = child(resource.provider_props, "kubeconfig")

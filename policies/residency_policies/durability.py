@@ -3,7 +3,9 @@
 Every protected store (declared, or holding PII through lineage) must be declared with `protect=True`; by
 type it must also have deletion protection, keep a final snapshot, and keep automated backups (or
 point-in-time recovery, versioning whose noncurrent versions outlive the minimum, a backup policy or an
-AWS Backup selection) for at least the configured number of days.
+AWS Backup selection) for at least the configured number of days. The KMS key that encrypts a protected store
+is part of it: deleting the key destroys the store, its snapshots and its backups at once, so the key too
+must be protected and keep the longest deletion window.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from collections.abc import Callable, Mapping
 
 from .attributes import effective_tags
 from .classification import claim_specs, held, protected_stores, storage_classes
-from .lineage import Lineage
+from .lineage import KMS_KEY_TYPES, Lineage
 from .model import Resource, Stack
 from .settings import Settings
 from .values import UNKNOWN, Unknown, as_bool, as_number, child, elements, is_set, value_at, values_at
@@ -36,6 +38,8 @@ BUCKET_LIFECYCLES = (
     "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2",
 )
 STORAGE_CLASS = "kubernetes:storage.k8s.io/v1:StorageClass"
+KEY_DELETION_WINDOW_DAYS = 30
+"""The longest waiting period AWS KMS allows before it deletes a key (and the default)."""
 PERSISTENT_VOLUME_CLAIM = "kubernetes:core/v1:PersistentVolumeClaim"
 
 TRANSIENT = frozenset(
@@ -230,6 +234,45 @@ def check(stack: Stack, settings: Settings) -> list[Violation]:
         kinds = held(lineage, resource, protected)
         for problem, fix in problems(resource, stack, settings):
             found.append(_violation(resource, kinds, problem, fix, settings))
+    for key in stack.of_type(*KMS_KEY_TYPES):
+        protects = _protected_by(key, lineage, settings)
+        if protects:
+            for problem, fix in _key_problems(key, settings):
+                found.append(_violation(key, f"the key of {protects}", problem, fix, settings))
+    return found
+
+
+def _protected_by(key: Resource, lineage: Lineage, settings: Settings) -> str:
+    """The protected stores a key encrypts, in words (empty when it encrypts none)."""
+    stores = []
+    for user in lineage.key_users(key):
+        protected = lineage.effective(user) & settings.protected_classifications
+        if protected and user.type not in KMS_KEY_TYPES:
+            stores.append(f"{user.label} ({', '.join(sorted(protected))})")
+    return ", ".join(sorted(set(stores)))
+
+
+def _key_problems(key: Resource, settings: Settings) -> list[Finding]:
+    """What lets a key be deleted, which destroys every byte it encrypts (backups and snapshots included)."""
+    found: list[Finding] = []
+    if settings.require_protect and not key.protect:
+        found.append(
+            (
+                "it is not declared with protect=True, so a replacement or `pulumi destroy` schedules its "
+                "deletion",
+                "pass ResourceOptions(protect=True) on the key.",
+            )
+        )
+    window = as_number(value_at(key.props, "deletionWindowInDays"))
+    if window is not None and (isinstance(window, Unknown) or window < KEY_DELETION_WINDOW_DAYS):
+        shown = "unknown at preview" if isinstance(window, Unknown) else f"{window:g} days"
+        found.append(
+            (
+                f"its deletionWindowInDays is {shown}, shorter than the {KEY_DELETION_WINDOW_DAYS} days AWS "
+                "allows at most to notice and cancel a scheduled deletion",
+                f"set deletionWindowInDays to {KEY_DELETION_WINDOW_DAYS} (or leave it unset, the default).",
+            )
+        )
     return found
 
 

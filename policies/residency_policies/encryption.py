@@ -27,6 +27,7 @@ DESCRIPTION = (
 )
 
 KMS_ALIAS = "aws:kms/alias:Alias"
+CUSTOM_KEY_STORE = "aws:kms/customKeyStore:CustomKeyStore"
 AMI_COPY = "aws:ec2/amiCopy:AmiCopy"
 FIREHOSE = "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream"
 FIREHOSE_SOURCES = ("kinesisSourceConfiguration", "mskSourceConfiguration")
@@ -306,6 +307,94 @@ def check(stack: Stack, settings: Settings) -> list[Violation]:
             continue
         for problem in problems(resource, stack, settings.account_ids):
             found.append(_violation(resource, problem, protected, lineage, settings))
+        for problem in _implicit_log_groups(resource, stack):
+            found.append(_violation(resource, problem, protected, lineage, settings))
+    for item in stack.of_type(*S3_OBJECTS):
+        protected = _object_protection(item, stack, lineage, settings)
+        if protected:
+            for problem in _object_problems(item, stack):
+                found.append(_violation(item, problem, protected, lineage, settings))
+    return found
+
+
+S3_OBJECTS = (
+    "aws:s3/bucketObject:BucketObject",
+    "aws:s3/bucketObjectv2:BucketObjectv2",
+    "aws:s3/objectCopy:ObjectCopy",
+)
+"""Objects, whose own `serverSideEncryption` and `kmsKeyId` override their bucket's default encryption."""
+
+
+def _object_protection(item: Resource, stack: Stack, lineage: Lineage, settings: Settings) -> frozenset[str]:
+    """The protected classifications an object holds: its own, or its bucket's (it lies in the bucket)."""
+    held_here = lineage.effective(item) & settings.protected_classifications
+    buckets = stack.dependencies(item, "bucket") or [
+        b
+        for v in known_strings(values_at(item.props, "bucket"))
+        for b in stack.named(v)
+        if b.type in S3_BUCKETS
+    ]
+    for bucket in buckets:
+        held_here |= lineage.effective(bucket) & settings.protected_classifications
+    return held_here
+
+
+def _object_problems(item: Resource, stack: Stack) -> list[str]:
+    """An object that sets its own encryption must set the bucket's kind: KMS with the stack's key."""
+    algorithm = value_at(item.props, "serverSideEncryption")
+    key = value_at(item.props, "kmsKeyId")
+    if algorithm is None and not is_set(key):
+        return []  # The bucket's default encryption applies, checked on the bucket.
+    if isinstance(algorithm, Unknown):
+        return ["serverSideEncryption is unknown at preview, and overrides the bucket's default encryption"]
+    if algorithm not in KMS_ALGORITHMS:
+        return [
+            f"serverSideEncryption is {algorithm!r}, which overrides the bucket's default: the object is "
+            "under an S3-managed key (set aws:kms with the stack's key, or leave it unset)"
+        ]
+    region = effective_region(item, stack)
+    return [f"kmsKeyId: {problem}" for problem in key_problems(stack, item, "kmsKeyId", region)]
+
+
+IMPLICIT_LOG_GROUPS: dict[str, tuple[str, str]] = {
+    "aws:rds/instance:Instance": ("identifier", "/aws/rds/instance/{name}/{log}"),
+    "aws:rds/cluster:Cluster": ("clusterIdentifier", "/aws/rds/cluster/{name}/{log}"),
+    "aws:docdb/cluster:Cluster": ("clusterIdentifier", "/aws/docdb/{name}/{log}"),
+    "aws:neptune/cluster:Cluster": ("clusterIdentifier", "/aws/neptune/{name}/{log}"),
+}
+"""Stores whose `enabledCloudwatchLogsExports` make the service create a log group itself, by this name, when
+the stack declares none: (the input holding the store's name, the log group's name)."""
+LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
+
+
+def _implicit_log_groups(resource: Resource, stack: Stack) -> list[str]:
+    """The log groups a PII store's exported logs (statements, with their values) land in that the stack does
+    not declare: the service creates them with AWS's key and no expiry, out of every rule's sight."""
+    spec = IMPLICIT_LOG_GROUPS.get(resource.type)
+    if spec is None:
+        return []
+    logs = values_at(resource.props, "enabledCloudwatchLogsExports")
+    if not logs:
+        return []
+    name_path, pattern = spec
+    name = value_at(resource.props, name_path)
+    declared = {v for group in stack.of_type(LOG_GROUP) for v in known_strings([child(group.props, "name")])}
+    found = []
+    for log in logs:
+        if not isinstance(name, str) or not name or not isinstance(log, str):
+            found.append(
+                f"enabledCloudwatchLogsExports: the service creates the log groups its logs go to, and their "
+                f"names cannot be known at preview ({name_path} is {'unknown' if name else 'not set'}): set "
+                f"{name_path} and declare each log group in this stack"
+            )
+            break
+        group = pattern.format(name=name, log=log)
+        if group not in declared:
+            found.append(
+                f"enabledCloudwatchLogsExports exports its {log} log to {group}, a log group this stack does "
+                "not declare, which the service creates with an AWS-owned key and no expiry: declare it "
+                f"(aws.cloudwatch.LogGroup named {group}, kmsKeyId the stack's key, data-classification pii)"
+            )
     return found
 
 
@@ -423,6 +512,7 @@ def _key_resource_problems(stack: Stack, key: Resource, region: Any, seen: set[s
     multi_region = as_bool(child(key.props, "multiRegion"))
     if multi_region is True or isinstance(multi_region, Unknown):
         found.append(f"{key.label} is {'possibly ' if multi_region is not True else ''}a multi-region key")
+    found.extend(_key_store_problems(stack, key, region))
     key_account = account_of(key)
     if key_account != STACK_ACCOUNT and key_account not in _ACCOUNTS.get():
         where = "an untraceable account" if key_account is None else f"account {key_account}"
@@ -432,6 +522,35 @@ def _key_resource_problems(stack: Stack, key: Resource, region: Any, seen: set[s
         found.append(f"{key.label} cannot be shown to be in the data's region")
     elif key_region != region:
         found.append(f"{key.label} is in {key_region}, not in the data's region {region}")
+    return found
+
+
+def _key_store_problems(stack: Stack, key: Resource, region: Any) -> list[str]:
+    """Where a key's material lives: in KMS, or in a custom key store, which must be a CloudHSM cluster of
+    the stack in the data's region. An external key store (XKS) holds the material outside AWS, with
+    whoever runs its proxy, wherever that is; a store the stack does not declare cannot be shown otherwise."""
+    if not is_set(child(key.props, "customKeyStoreId")):
+        return []
+    stores = [d for d in stack.dependencies(key, "customKeyStoreId") if d.type == CUSTOM_KEY_STORE]
+    if not stores:
+        return [
+            f"{key.label} keeps its key material in a custom key store this stack does not declare "
+            f"({child(key.props, 'customKeyStoreId')!r}), which may be an external key store outside AWS"
+        ]
+    found = []
+    for store in stores:
+        kind = child(store.props, "customKeyStoreType")
+        if kind is None:
+            kind = "AWS_CLOUDHSM"
+        if kind != "AWS_CLOUDHSM":
+            shown = "unknown at preview" if isinstance(kind, Unknown) else kind
+            found.append(
+                f"{key.label} keeps its key material in {store.label} (customKeyStoreType {shown}), outside "
+                "AWS KMS and the data's region: an external key store's proxy decides where the key lives"
+            )
+        store_region = effective_region(store, stack)
+        if isinstance(store_region, str) and isinstance(region, str) and store_region != region:
+            found.append(f"{key.label} keeps its key material in {store.label}, in {store_region}")
     return found
 
 

@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
+from urllib.parse import urlparse
+
 from residency_facts import JURISDICTION_TAG
 
-from .attributes import classifications, effective_region, is_aws, is_global, is_kubernetes, jurisdiction_tag
+from .attributes import (
+    classifications,
+    effective_region,
+    is_aws,
+    is_global,
+    is_kubernetes,
+    jurisdiction_tag,
+    region_named_in,
+)
 from .lineage import Lineage
 from .model import Resource, Stack
 from .settings import Settings
-from .values import Unknown
+from .values import Unknown, as_list, child
 from .violations import Violation, violation
 
 NAME = "pii-in-jurisdiction"
@@ -34,6 +46,38 @@ def check(stack: Stack, settings: Settings) -> list[Violation]:
         if not resident:
             continue
         found.extend(_check_resource(resource, stack, resident, settings))
+    return found
+
+
+_AWS_HOST = re.compile(r"^[a-z0-9.-]+\.(amazonaws\.com|amazonaws\.com\.cn|api\.aws)$")
+
+
+def _service(resource: Resource) -> str:
+    """The AWS service a resource's API calls go to, as the provider's `endpoints` name it (its module)."""
+    return resource.type.split(":")[1].split("/")[0].lower()
+
+
+def _endpoint_overrides(resource: Resource, settings: Settings) -> list[tuple[str, str]]:
+    """The provider endpoint overrides for the resource's service that do not lead to an allowed region of
+    AWS: (the endpoint, where it leads). An override for another service is not this resource's concern."""
+    if not is_aws(resource):
+        return []
+    service = _service(resource)
+    configured = as_list(child(resource.provider_props, "endpoints"))
+    if isinstance(configured, Unknown):
+        return [("an endpoint unknown at preview", "it cannot be shown to be in AWS")]
+    found = []
+    for entry in configured or []:
+        for name, value in entry.items() if isinstance(entry, Mapping) else []:
+            if str(name).lower() != service or value in (None, ""):
+                continue
+            url = str(value) if not isinstance(value, Unknown) else ""
+            host = urlparse(url if "://" in url else f"https://{url}").hostname or ""
+            region = region_named_in(host)
+            if not _AWS_HOST.match(host):
+                found.append((url or "an endpoint unknown at preview", "not an AWS endpoint"))
+            elif region not in settings.allowed_regions:
+                found.append((url, f"in {region}" if region else "an AWS endpoint that names no region"))
     return found
 
 
@@ -70,6 +114,18 @@ def _check_resource(
                 why,
                 "give it an explicit provider with a literal `region` (for Kubernetes objects, a provider "
                 "built from the region's EKS cluster), or a literal `region` input.",
+            )
+        )
+    for endpoint, where in _endpoint_overrides(resource, settings):
+        found.append(
+            violation(
+                resource,
+                f"{kind} resource is created through a provider whose `endpoints` send its service's API "
+                f"calls, and so its data, to {endpoint} ({where}), whatever the provider's region says",
+                why,
+                f"remove the {_service(resource)} endpoint override from the provider, or "
+                f"point it at the AWS endpoint of the region (https://<service>.<region>.amazonaws.com, or a "
+                f"VPC endpoint there) in one of {allowed}.",
             )
         )
     tag = jurisdiction_tag(resource)

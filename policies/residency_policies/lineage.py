@@ -26,6 +26,7 @@ from residency_facts import (
     ANY,
     CLASSIFICATION_TAG,
     COPY_MECHANISMS,
+    NON_DATA_ARN_SERVICES,
     POINTERS,
     SELF,
     Category,
@@ -90,23 +91,6 @@ SERVICE_KIND = "core:Service"
 VELERO_BACKUPS = ("velero.io:Backup", "velero.io:Schedule")
 SNAPSHOT_TARGET_TYPES = ("aws:ebs/volume:Volume", "aws:ec2/instance:Instance")
 RESOURCE_TAG_CONDITION = "aws:ResourceTag/"
-
-NON_DATA_ARN_SERVICES = frozenset(
-    {
-        "iam",
-        "sts",
-        "acm",
-        "acm-pca",
-        "kms",
-        "ec2",
-        "ssm",
-        "secretsmanager",
-        "cloudformation",
-        "codebuild",
-        "ecr",
-    }
-)
-"""Services whose ARNs, when a resource merely mentions them (a role, a key, a subnet), name no data."""
 
 _ACCOUNT_IN_TEXT = re.compile(r"(?<![0-9])([0-9]{12})(?![0-9])")
 
@@ -609,6 +593,10 @@ class Lineage:
             self.declared(resource),
             resource=resource,
         )
+
+    def key_users(self, key: Resource) -> list[Resource]:
+        """The resources that use a key, directly or through one of its aliases."""
+        return self._key_users(key)
 
     def _key_users(self, key: Resource) -> list[Resource]:
         users = self.stack.dependents(key)

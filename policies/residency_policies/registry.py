@@ -151,12 +151,28 @@ RULES: tuple[Rule, ...] = (
 rule that fails closed on a type the triage has not placed."""
 
 
-def _settings(rule: Rule, config: Mapping[str, Any], report_violation: ReportViolation) -> Settings | None:
-    try:
-        return Settings.parse(rule.name, rule.properties, dict(config))
-    except SettingsError as error:
-        report_violation(f"The policy pack is not configured: {error}", None)
-        return None
+def config_errors(config: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    """What is wrong with a Configure request's policy config, one message per policy, naming the key.
+
+    Every policy of the pack is checked, named in the request or not: the CLI sends all of them, and one it
+    did not send would run with no config at all.
+    """
+    errors = []
+    for rule in RULES:
+        try:
+            Settings.parse(rule.name, rule.properties, dict(config.get(rule.name) or {}))
+        except SettingsError as error:
+            errors.append(
+                f"{error}. Fix it in the policy config file given to --policy-pack-config "
+                "(policies/config/<stack>.json); policies/README.md lists every key."
+            )
+    return errors
+
+
+def _settings(rule: Rule, config: Mapping[str, Any]) -> Settings:
+    """The rule's settings. A config the analyzer's Configure refused never gets here; one that still does
+    (a pack driven without Configure) fails the analysis with the same error, never a violation."""
+    return Settings.parse(rule.name, rule.properties, dict(config))
 
 
 def _validate(
@@ -165,9 +181,7 @@ def _validate(
     """The callback pulumi-policy runs: parse the rule's config, build the model, report what check finds."""
 
     def validate(args: _Args, report_violation: ReportViolation) -> None:
-        settings = _settings(rule, args.get_config(), report_violation)
-        if settings is None:
-            return
+        settings = _settings(rule, args.get_config())
         try:
             for found in check(model(args), settings):
                 report_violation(found.message, found.urn)

@@ -13,13 +13,15 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
+from typing import Any
 
 from residency_facts import CLASSIFICATION_TAG, Category
 
+from .attributes import REGION_PATTERN
 from .lineage import Lineage, Location
 from .model import Resource, Stack
 from .settings import Settings
-from .values import ANY_DEPTH, descendants, leaves, values_at
+from .values import ANY_DEPTH, child, elements, values_at
 from .violations import Violation, violation
 
 NAME = "resource-type-triaged"
@@ -45,8 +47,47 @@ def check(stack: Stack, settings: Settings) -> list[Violation]:
         lineage = lineage or Lineage.of(stack, settings)
         touched = _touched(resource, stack, lineage, settings)
         declared = _declared(resource) & settings.resident_classifications
-        if touched or declared:
-            found.append(_violation(resource, lineage, touched, declared, categories is None, settings))
+        elsewhere = (
+            _regions_elsewhere(resource, settings) if _holds_resident(stack, lineage, settings) else []
+        )
+        if touched or declared or elsewhere:
+            found.append(
+                _violation(resource, lineage, touched, declared, elsewhere, categories is None, settings)
+            )
+    return found
+
+
+def _holds_resident(stack: Stack, lineage: Lineage, settings: Settings) -> bool:
+    """Whether any resource of the stack holds personal data or telemetry (declared or through lineage)."""
+    return any(lineage.effective(r) & settings.resident_classifications for r in stack.resources)
+
+
+def _regions_elsewhere(resource: Resource, settings: Settings) -> list[str]:
+    """The regions outside the allowed ones that an opaque resource's inputs name (a backup location, an
+    exporter's bucket region): what it creates may move the stack's resident data there."""
+    named: set[str] = set()
+    for value in _all_leaves(resource.props):
+        if isinstance(value, str):
+            named.update(REGION_PATTERN.findall(value))
+    return sorted(named - settings.allowed_regions)
+
+
+def _all_leaves(value: Any) -> list[Any]:
+    """Every scalar nested in a value, labels and tags included (a chart's values may be anywhere)."""
+    return [v for v in _all_nodes(value) if not isinstance(v, Mapping | list)]
+
+
+def _all_nodes(value: Any) -> list[Any]:
+    found: list[Any] = []
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        found.append(item)
+        if isinstance(item, Mapping):
+            for key in item:
+                pending.extend(elements(child(item, key)))
+        elif isinstance(item, list):
+            pending.extend(elements(item))
     return found
 
 
@@ -74,17 +115,23 @@ def _declared(resource: Resource) -> frozenset[str]:
     """The classifications an opaque resource's inputs declare: its tags, or a template's or document's
     (`data-classification: pii`, or a CloudFormation tag `{"Key": "data-classification", "Value": "pii"}`)."""
     found: set[str] = set()
-    for value in leaves(resource.props):
+    nodes = _all_nodes(resource.props)
+    for value in list(nodes):
         if not isinstance(value, str):
             continue
         found.update(_DECLARED.findall(value))
         try:
-            document = json.loads(value)
+            nodes.extend(_all_nodes(json.loads(value)))
         except ValueError:
             continue
-        for node in descendants(document):
-            if isinstance(node, Mapping) and node.get("Key") == CLASSIFICATION_TAG:
-                found.add(str(node.get("Value")))
+    for node in nodes:
+        if not isinstance(node, Mapping):
+            continue
+        if node.get("Key") == CLASSIFICATION_TAG:
+            found.add(str(node.get("Value")))
+        # A label or tag map anywhere in the inputs: a chart's `commonLabels`, a template's labels.
+        if isinstance(node.get(CLASSIFICATION_TAG), str):
+            found.add(str(node[CLASSIFICATION_TAG]))
     found.update(v for v in values_at(resource.props, "tags." + CLASSIFICATION_TAG) if isinstance(v, str))
     return frozenset(found)
 
@@ -94,6 +141,7 @@ def _violation(
     lineage: Lineage,
     touched: list[tuple[Location, str]],
     declared: frozenset[str],
+    elsewhere: list[str],
     untriaged: bool,
     settings: Settings,
 ) -> Violation:
@@ -110,6 +158,11 @@ def _violation(
         )
     if declared:
         reaches.append(f"it declares {CLASSIFICATION_TAG} {', '.join(sorted(declared))} in its inputs")
+    if elsewhere:
+        reaches.append(
+            f"its inputs name {', '.join(elsewhere)}, outside {settings.jurisdiction.name}, in a stack that "
+            "holds personal data or telemetry (what it creates may copy that data there)"
+        )
     return violation(
         resource,
         f"{what}, and {' and '.join(reaches)}",

@@ -28,9 +28,9 @@ from typing import Any
 from google.protobuf import json_format, struct_pb2
 from pulumi.runtime import proto
 from pulumi_policy import EnforcementLevel
-from pulumi_policy.policy import _PolicyAnalyzerServicer
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
 
+from residency_policies.analyzer import ResidencyAnalyzer
 from residency_policies.registry import PACK_NAME, policies
 
 UNKNOWN = UNKNOWN_STRING_VALUE
@@ -175,9 +175,14 @@ def configure_request(
     return request
 
 
-def configured_servicer(config: dict[str, Any] | None) -> _PolicyAnalyzerServicer:
-    """The SDK's analyzer servicer for the pack, configured as the CLI configures it from a config file."""
-    servicer = _PolicyAnalyzerServicer(PACK_NAME, "0.1.0", policies(), EnforcementLevel.MANDATORY)
+def analyzer_servicer() -> ResidencyAnalyzer:
+    """The analyzer servicer the pack serves, not yet configured."""
+    return ResidencyAnalyzer(PACK_NAME, "0.1.0", policies(), EnforcementLevel.MANDATORY)
+
+
+def configured_servicer(config: dict[str, Any] | None) -> ResidencyAnalyzer:
+    """The pack's analyzer servicer, configured as the CLI configures it from a config file."""
+    servicer = analyzer_servicer()
     servicer.Configure(configure_request(servicer.GetAnalyzerInfo(None, None), config), None)
     return servicer
 

@@ -7,6 +7,7 @@ pack prints on its first stdout line, and then calls GetAnalyzerInfo, Configure,
 
 from __future__ import annotations
 
+import copy
 import subprocess
 import sys
 import time
@@ -111,6 +112,24 @@ def test_the_pack_enforces_its_rules_over_grpc(pack: RunningPack) -> None:
         [pack.stub.AnalyzeStack(analyze_stack_request(stack_of(region.resources)), timeout=30)]
     )
     assert [(d.policy, d.urn) for d in found] == [("pii-not-public", region.database.urn)]
+
+
+def test_a_config_the_rules_cannot_use_is_an_analyzer_error_over_grpc(pack: RunningPack) -> None:
+    """As the CLI sees it: Configure fails with INVALID_ARGUMENT naming the policy and the key, and the pack
+    keeps the config it had (a refused config never half-applies)."""
+    info = pack.stub.GetAnalyzerInfo(empty_pb2.Empty(), timeout=30)
+    outside = copy.deepcopy(EU_CONFIG)
+    outside["pii-in-jurisdiction"]["allowedRegions"] = ["ap-south-1"]
+    with pytest.raises(grpc.RpcError) as refused:
+        pack.stub.Configure(configure_request(info, outside), timeout=30)
+    assert refused.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    details = refused.value.details() or ""
+    assert "policy config for 'pii-in-jurisdiction': 'allowedRegions' lists ['ap-south-1']" in details
+    assert "--policy-pack-config" in details
+    pack.stub.Configure(configure_request(info, EU_CONFIG), timeout=30)
+    stack = stack_of(eu_region().resources)
+    found = diagnostics([pack.stub.AnalyzeStack(analyze_stack_request(stack), timeout=30)])
+    assert [d for d in found if d.level == "mandatory"] == []
 
 
 def test_starting_the_pack_never_imports_a_cloud_provider_sdk(pack: RunningPack) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from typing import Any
 
 from tests.policies.baseline import eu_region
 from tests.policies.copies import PII, mumbai, store
@@ -199,3 +200,121 @@ def test_snapshots_are_encrypted_as_their_source() -> None:
         deps={"dbInstanceIdentifier": [region.database]},
     )
     assert violations([*region.resources, snapshot], POLICY) == []
+
+
+def _key_in_store(region: Any, store_type: str | None) -> Res:
+    """The baseline's PII key, its material in a custom key store of the stack."""
+    props: dict[str, Any] = {"customKeyStoreName": "keys"}
+    if store_type is not None:
+        props["customKeyStoreType"] = store_type
+    if store_type == "EXTERNAL_KEY_STORE":
+        props |= {
+            "xksProxyUriEndpoint": "https://keys.example.com",
+            "xksProxyConnectivity": "PUBLIC_ENDPOINT",
+        }
+    else:
+        props["cloudHsmClusterId"] = "cluster-1234567890a"
+    key_store = Res("aws:kms/customKeyStore:CustomKeyStore", "keys", props, region.provider)
+    region.key.props["customKeyStoreId"] = UNKNOWN
+    region.key.deps["customKeyStoreId"] = [key_store]
+    return key_store
+
+
+def test_a_key_in_an_in_region_cloudhsm_key_store_is_accepted() -> None:
+    region = eu_region()
+    key_store = _key_in_store(region, None)
+    assert violations([*region.resources, key_store], POLICY) == []
+
+
+def test_a_key_whose_material_is_in_an_external_key_store_is_blocked() -> None:
+    region = eu_region()
+    key_store = _key_in_store(region, "EXTERNAL_KEY_STORE")
+    found = violations([*region.resources, key_store], POLICY)
+    assert {d.urn for d in found} == {region.database.urn}
+    assert "customKeyStoreType EXTERNAL_KEY_STORE), outside AWS KMS" in found[0].message
+
+
+def test_a_key_in_a_custom_key_store_the_stack_does_not_declare_is_blocked() -> None:
+    region = eu_region()
+    region.key.props["customKeyStoreId"] = "cks-1234567890abcdef0"
+    found = violations(region.resources, POLICY)
+    assert {d.urn for d in found} == {region.database.urn}
+    assert "a custom key store this stack does not declare ('cks-1234567890abcdef0')" in found[0].message
+
+
+def test_logs_exported_to_a_log_group_the_service_creates_itself_are_blocked() -> None:
+    """RDS creates /aws/rds/instance/<id>/<log> itself when the stack declares none, with AWS's key."""
+    region = eu_region()
+    region.database.props["enabledCloudwatchLogsExports"] = ["postgresql", "upgrade"]
+    found = violations(region.resources, POLICY)
+    assert [d.urn for d in found] == [region.database.urn, region.database.urn]
+    assert "exports its postgresql log to /aws/rds/instance/pii-db/postgresql, a log group" in messages(found)
+    assert "/aws/rds/instance/pii-db/upgrade" in messages(found)
+
+
+def test_logs_exported_to_a_log_group_the_stack_declares_are_judged_there() -> None:
+    region = eu_region()
+    region.database.props["enabledCloudwatchLogsExports"] = ["postgresql"]
+    group = Res(
+        "aws:cloudwatch/logGroup:LogGroup",
+        "pii-db-postgresql",
+        {
+            "name": "/aws/rds/instance/pii-db/postgresql",
+            "kmsKeyId": UNKNOWN,
+            "retentionInDays": 30,
+            "tags": PII,
+        },
+        region.provider,
+        deps={"kmsKeyId": [region.key]},
+    )
+    assert violations([*region.resources, group], POLICY) == []
+
+
+def _object_in_a_pii_bucket(region: Any, **props: Any) -> list[Res]:
+    bucket = store(region, "aws:s3/bucket:Bucket", "documents", {"bucket": "documents"})
+    sse = Res(
+        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+        "documents-sse",
+        {
+            "bucket": UNKNOWN,
+            "rules": [
+                {"applyServerSideEncryptionByDefault": {"sseAlgorithm": "aws:kms", "kmsMasterKeyId": UNKNOWN}}
+            ],
+        },
+        region.provider,
+        deps={"bucket": [bucket], "rules": [region.key]},
+    )
+    item = Res(
+        "aws:s3/bucketObjectv2:BucketObjectv2",
+        "seed",
+        {"bucket": UNKNOWN, "key": "seed/customers.csv", **props},
+        region.provider,
+        deps={"bucket": [bucket], **({"kmsKeyId": [region.key]} if props.get("kmsKeyId") == UNKNOWN else {})},
+    )
+    return [*region.resources, bucket, sse, item]
+
+
+def test_an_object_in_a_pii_bucket_keeps_the_buckets_default_encryption() -> None:
+    region = eu_region()
+    assert violations(_object_in_a_pii_bucket(region), POLICY) == []
+    region = eu_region()
+    assert (
+        violations(_object_in_a_pii_bucket(region, serverSideEncryption="aws:kms", kmsKeyId=UNKNOWN), POLICY)
+        == []
+    )
+
+
+def test_an_object_that_overrides_its_pii_buckets_encryption_with_an_s3_key_is_blocked() -> None:
+    """S3 honours the object's own header over the bucket default: this object is under an S3-managed key."""
+    region = eu_region()
+    resources = _object_in_a_pii_bucket(region, serverSideEncryption="AES256")
+    found = violations(resources, POLICY)
+    assert [d.urn.split("::")[-1] for d in found] == ["seed"]
+    assert "serverSideEncryption is 'AES256', which overrides the bucket's default" in found[0].message
+
+
+def test_an_object_under_the_aws_managed_s3_key_in_a_pii_bucket_is_blocked() -> None:
+    region = eu_region()
+    found = violations(_object_in_a_pii_bucket(region, serverSideEncryption="aws:kms"), POLICY)
+    assert [d.urn.split("::")[-1] for d in found] == ["seed"]
+    assert "no customer-managed key is set" in found[0].message

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import copy
+import json
 
+import pytest
+
+from residency_policies.settings import SettingsError
 from tests.policies.baseline import eu_region
 from tests.policies.policy_harness import (
     EU_CONFIG,
@@ -11,6 +15,8 @@ from tests.policies.policy_harness import (
     UNKNOWN,
     Res,
     aws_provider,
+    configured_servicer,
+    messages,
     run_pack,
     violations,
 )
@@ -92,6 +98,28 @@ def test_kubernetes_region_read_from_the_kubeconfig_when_there_is_no_lineage() -
     assert violations(region.resources, POLICY) == []
 
 
+def test_a_kubeconfig_from_the_cluster_that_also_names_a_cluster_elsewhere_is_not_the_clusters_region() -> (
+    None
+):
+    """Lineage says where the kubeconfig came from, not which of its entries the provider uses."""
+    region = eu_region()
+    region.kubernetes.props["kubeconfig"] = (
+        "clusters: [{name: eu, cluster: {server: 'https://A.gr7.eu-west-1.eks.amazonaws.com'}},"
+        " {name: us, cluster: {server: 'https://B.gr7.us-east-1.eks.amazonaws.com'}}]"
+    )
+    found = violations(region.resources, POLICY)
+    assert region.telemetry.urn in [d.urn for d in found]
+    assert "telemetry resource's region is unknown at preview" in messages(found)
+
+
+@pytest.mark.preview_only("once deployed the kubeconfig text is known and read instead")
+def test_a_context_chosen_from_a_kubeconfig_unknown_at_preview_cannot_be_placed() -> None:
+    region = eu_region()
+    region.kubernetes.props["context"] = "us-cluster"
+    found = violations(region.resources, POLICY)
+    assert region.telemetry.urn in [d.urn for d in found]
+
+
 def test_resource_tagged_for_another_jurisdiction_is_blocked() -> None:
     region = eu_region()
     region.database.props["tags"] = {"data-classification": "pii", "jurisdiction": "IN"}
@@ -128,17 +156,42 @@ def test_the_india_policy_config_blocks_a_region_outside_india() -> None:
     assert "Digital Personal Data Protection Act" in found[0].message
 
 
-def test_a_missing_jurisdiction_fails_closed() -> None:
+@pytest.mark.mode_independent
+def test_a_missing_jurisdiction_fails_closed_before_any_analysis() -> None:
     config = copy.deepcopy(EU_CONFIG)
     del config[POLICY]["jurisdiction"]
-    found = violations(eu_region().resources, POLICY, config)
-    assert len(found) == 1
-    assert "must set 'jurisdiction'" in found[0].message
+    with pytest.raises(SettingsError, match=f"policy config for '{POLICY}' must set 'jurisdiction'"):
+        configured_servicer(config)
 
 
-def test_allowed_regions_outside_the_jurisdiction_are_rejected() -> None:
+@pytest.mark.mode_independent
+def test_allowed_regions_outside_the_jurisdiction_are_refused_at_configure() -> None:
     config = copy.deepcopy(EU_CONFIG)
     config[POLICY]["allowedRegions"] = ["eu-west-1", "us-east-1"]
-    found = violations(eu_region().resources, POLICY, config)
-    assert len(found) == 1
-    assert "us-east-1" in found[0].message and "outside European Union" in found[0].message
+    with pytest.raises(SettingsError) as refused:
+        configured_servicer(config)
+    assert "'allowedRegions' lists ['us-east-1'], outside European Union" in str(refused.value)
+
+
+def _with_endpoint(service: str, url: str) -> list[Res]:
+    region = eu_region()
+    region.provider.props["endpoints"] = json.dumps([{service: url}])
+    return region.resources
+
+
+def test_a_provider_endpoint_that_sends_the_stores_service_outside_aws_is_blocked() -> None:
+    """The provider says eu-west-1, but the database API (and the data) goes to an S3-compatible host."""
+    found = violations(_with_endpoint("rds", "https://rds.us-east-1.example-cloud.com"), POLICY)
+    assert [d.urn.split("::")[-1] for d in found] == ["pii-db"]
+    assert "to https://rds.us-east-1.example-cloud.com (not an AWS endpoint)" in found[0].message
+
+
+def test_a_provider_endpoint_in_another_region_is_blocked() -> None:
+    found = violations(_with_endpoint("rds", "https://rds.us-east-1.amazonaws.com"), POLICY)
+    assert [d.urn.split("::")[-1] for d in found] == ["pii-db"]
+    assert "(in us-east-1)" in found[0].message
+
+
+def test_a_provider_endpoint_of_the_region_or_of_another_service_is_accepted() -> None:
+    assert violations(_with_endpoint("rds", "https://rds.eu-west-1.amazonaws.com"), POLICY) == []
+    assert violations(_with_endpoint("s3", "https://s3.us-east-1.example-cloud.com"), POLICY) == []

@@ -134,3 +134,27 @@ def test_telemetry_is_not_this_rules_concern_by_default() -> None:
     region = eu_region()
     region.storage_class.props["reclaimPolicy"] = "Delete"
     assert violations(region.resources, POLICY) == []
+
+
+def test_the_key_of_a_pii_store_without_protect_is_blocked() -> None:
+    """Deleting the key is deleting the data, its snapshots and its backups: the key is protected too."""
+    region = eu_region()
+    region.key.protect = False
+    found = violations(region.resources, POLICY)
+    assert [d.urn for d in found] == [region.key.urn]
+    assert "the key of aws:rds/instance:Instance 'pii-db' (pii) can be lost" in found[0].message
+    assert "protect=True" in found[0].message
+
+
+def test_the_key_of_a_pii_store_with_a_short_deletion_window_is_blocked() -> None:
+    region = eu_region()
+    region.key.props["deletionWindowInDays"] = 7
+    found = violations(region.resources, POLICY)
+    assert [d.urn for d in found] == [region.key.urn]
+    assert "deletionWindowInDays is 7 days, shorter than the 30 days" in found[0].message
+
+
+def test_a_key_that_encrypts_no_pii_needs_no_protection() -> None:
+    region = eu_region()
+    region.telemetry_key.props["deletionWindowInDays"] = 7
+    assert violations(region.resources, POLICY) == []

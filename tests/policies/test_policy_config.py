@@ -13,14 +13,18 @@ import yaml
 from google.protobuf import json_format
 
 from residency_policies import registry
+from residency_policies.settings import SettingsError
 from tests.policies.baseline import eu_region
 from tests.policies.policy_harness import (
     EU_CONFIG,
     INDIA_CONFIG,
     POLICIES_DIR,
     RULES,
+    analyze_stack_request,
+    analyzer_servicer,
     configured_servicer,
     run_pack,
+    stack_of,
 )
 
 PROJECT_DIR = POLICIES_DIR.parent
@@ -28,7 +32,7 @@ PROJECT_DIR = POLICIES_DIR.parent
 
 def _schemas() -> dict[str, dict[str, Any]]:
     """Each policy's config schema as the CLI builds it from GetAnalyzerInfo (an object of the properties)."""
-    info = configured_servicer(None).GetAnalyzerInfo(None, None)
+    info = analyzer_servicer().GetAnalyzerInfo(None, None)
     return {
         policy.name: {
             "type": "object",
@@ -92,12 +96,38 @@ def test_bad_values_fail_the_schema_as_they_would_in_the_cli() -> None:
             jsonschema.validate(_with_defaults(schemas[name], bad), schemas[name])
 
 
-def test_a_key_that_no_schema_declares_fails_closed_in_the_pack() -> None:
+@pytest.mark.mode_independent
+@pytest.mark.parametrize(
+    ("policy", "key", "value", "said"),
+    [
+        ("pii-no-data-loss", "minimumBackupRetention", 30, "unknown keys ['minimumBackupRetention']"),
+        ("pii-in-jurisdiction", "allowedRegions", ["ap-south-1"], "'allowedRegions' lists ['ap-south-1']"),
+        ("no-pii-replication", "accountIds", "123456789012", "'accountIds' must be a list of strings"),
+        ("pii-no-data-loss", "minimumBackupRetentionDays", 7.5, "'minimumBackupRetentionDays' must be an"),
+        ("pii-encryption", "jurisdiction", "US", "must set 'jurisdiction' to one of ['EU', 'IN']"),
+    ],
+)
+def test_a_config_the_rules_cannot_use_is_refused_at_configure_not_reported_on_the_stack(
+    policy: str, key: str, value: Any, said: str
+) -> None:
+    """A misspelled key, a region outside the jurisdiction or a malformed value is the pack's configuration
+    error: Configure refuses it (the CLI then fails the preview), naming the policy, the key and the file."""
     config = copy.deepcopy(EU_CONFIG)
-    config["pii-no-data-loss"]["minimumBackupRetention"] = 30
-    found = [d for d in run_pack(eu_region().resources, config) if d.policy == "pii-no-data-loss"]
-    assert found and all(d.level == "mandatory" for d in found)
-    assert "unknown keys ['minimumBackupRetention']" in found[0].message
+    config[policy][key] = value
+    with pytest.raises(SettingsError) as refused:
+        configured_servicer(config)
+    message = str(refused.value)
+    assert f"policy config for '{policy}'" in message and said in message
+    assert "--policy-pack-config (policies/config/<stack>.json)" in message
+    assert message.count("policy config for") == 1, "only the broken policy is named"
+
+
+@pytest.mark.mode_independent
+def test_a_config_error_that_reaches_the_analysis_fails_it_instead_of_reporting_a_violation() -> None:
+    """A pack analysed without Configure (no config at all) cannot judge the stack: the analysis fails."""
+    servicer = analyzer_servicer()
+    with pytest.raises(SettingsError, match="must set 'jurisdiction'"):
+        servicer.AnalyzeStack(analyze_stack_request(stack_of(eu_region().resources)), None)
 
 
 def test_a_third_region_is_only_a_new_config_file(tmp_path: Path) -> None:

@@ -112,6 +112,41 @@ def test_a_helm_release_that_touches_no_resident_data_is_allowed() -> None:
     assert violations([*region.resources, release], POLICY) == []
 
 
+def _release(region: Region, name: str, values: dict[str, object]) -> Res:
+    return Res(
+        "kubernetes:helm.sh/v3:Release",
+        name,
+        {"chart": name, "namespace": "tools", "values": values},
+        region.kubernetes,
+    )
+
+
+def test_a_helm_release_whose_values_label_what_it_creates_pii_is_blocked() -> None:
+    """A database chart whose values label its objects pii: the chart creates a store the pack never sees."""
+    region = eu_region()
+    release = _release(
+        region, "postgresql", {"primary": {"persistence": {"storageClass": "gp2"}}, "commonLabels": PII}
+    )
+    found = violations([*region.resources, release], POLICY)
+    assert [d.urn for d in found] == [release.urn]
+    assert "it declares data-classification pii in its inputs" in found[0].message
+
+
+def test_a_helm_release_naming_a_region_outside_the_jurisdiction_in_a_stack_with_pii_is_blocked() -> None:
+    """A backup chart writing to us-east-1: whatever it backs up (the cluster's PII volumes) goes there."""
+    region = eu_region()
+    release = _release(
+        region, "velero", {"configuration": {"backupStorageLocation": [{"config": {"region": "us-east-1"}}]}}
+    )
+    found = violations([*region.resources, release], POLICY)
+    assert [d.urn for d in found] == [release.urn]
+    assert "its inputs name us-east-1, outside European Union" in found[0].message
+    in_region = _release(
+        region, "velero", {"configuration": {"backupStorageLocation": [{"config": {"region": "eu-west-1"}}]}}
+    )
+    assert violations([*region.resources, in_region], POLICY) == []
+
+
 def test_a_resource_of_another_provider_naming_a_pii_bucket_is_blocked() -> None:
     region = eu_region()
     bucket = store(region, "aws:s3/bucket:Bucket", "documents", {"bucket": "documents-eu"})

@@ -16,7 +16,7 @@ from tests.policies.baseline import eu_region
 from tests.policies.copies import COPIES
 from tests.policies.policy_harness import Res, run_pack, stack_of
 
-from .conftest import FIXTURES, REPOSITORY
+from .conftest import FIXTURES, REPOSITORY, UNKNOWN
 from .map_text import REAL_STACKS, DrawnMap, read_map, real_stack_registrations
 
 PEERS = {"eu": "india", "india": "eu"}
@@ -317,6 +317,98 @@ def test_an_unclassified_store_and_an_untraceable_source_are_drawn_as_such() -> 
     (into,) = drawn.edges_to(drawn.named(copying.name))
     assert into.label.startswith("UNTRACEABLE") and "stroke-dasharray" in into.style
     assert drawn.nodes[into.source].box == "region not traceable at preview"
+
+
+# The path steps of the pack's mechanisms: `{json}`, `*` and `**` --------------------------------------------
+
+
+def _eu_provider() -> dict[str, Any]:
+    return {
+        "urn": "urn:pulumi:test::p::pulumi:providers:aws::eu",
+        "type": "pulumi:providers:aws",
+        "name": "eu",
+        "custom": True,
+        "inputs": {"region": "eu-west-1"},
+    }
+
+
+def _boxes_reached(registrations: list[dict[str, Any]], name: str) -> dict[str, str]:
+    """Where the arrows leaving a node go (box of the target -> what crosses)."""
+    drawn = read_map(ResidencyMap("test", FIXTURES / "no-such-project", registrations).markdown())
+    return {drawn.nodes[e.target].box: e.label for e in drawn.edges_from(drawn.named(name))}
+
+
+def test_a_destination_inside_json_text_is_followed_to_its_region() -> None:
+    """`redrivePolicy.{json}.deadLetterTargetArn`: the dead-letter queue is read out of the policy's text."""
+    dead_letters = "arn:aws:sqs:us-east-1:123456789012:far-dead-letters"
+    queue = _aws(
+        "orders",
+        "aws:sqs/queue:Queue",
+        {
+            "tags": {"data-classification": "pii"},
+            "redrivePolicy": json.dumps({"deadLetterTargetArn": dead_letters, "maxReceiveCount": 3}),
+        },
+    )
+    reached = _boxes_reached([_eu_provider(), queue], "orders")
+    assert any(box.startswith("us-east-1") for box in reached), reached
+    assert "region not traceable at preview" not in reached, reached
+
+
+def test_a_destination_under_every_value_of_a_map_is_followed_to_its_region() -> None:
+    """`content.{json}.plans.*.rules.*.copy_actions.*...`: an organisation backup policy's copy action, keyed
+    by plan, rule and vault names the program chooses."""
+    vault = "arn:aws:backup:us-east-1:123456789012:backup-vault:far-vault"
+    content = {
+        "plans": {
+            "pii-daily": {
+                "rules": {
+                    "nightly": {
+                        "target_backup_vault_name": {"@@assign": "local-vault"},
+                        "copy_actions": {vault: {"target_backup_vault_arn": {"@@assign": vault}}},
+                    }
+                },
+            }
+        }
+    }
+    policy = _aws(
+        "org-backups",
+        "aws:organizations/policy:Policy",
+        {"type": "BACKUP_POLICY", "content": json.dumps(content)},
+    )
+    reached = _boxes_reached([_eu_provider(), policy], "org-backups")
+    assert any(box.startswith("us-east-1") for box in reached), reached
+
+
+def test_a_source_and_a_destination_at_any_depth_are_followed() -> None:
+    """`inputs.**.resourceArn` / `outputs.**.resourceArn`: a streaming application reads the PII stream it
+    depends on and writes to a delivery stream elsewhere; its other free-form values name no place."""
+    stream = _aws("clicks", "aws:kinesis/stream:Stream", {"tags": {"data-classification": "pii"}})
+    application = _aws(
+        "enrich",
+        "aws:kinesis/analyticsApplication:AnalyticsApplication",
+        {
+            "inputs": {"namePrefix": "clicks", "kinesisStream": {"resourceArn": UNKNOWN, "roleArn": UNKNOWN}},
+            "outputs": [
+                {
+                    "name": "enriched",
+                    "kinesisFirehose": {
+                        "resourceArn": "arn:aws:firehose:us-east-1:123456789012:deliverystream/far",
+                        "roleArn": "arn:aws:iam::123456789012:role/writer",
+                    },
+                }
+            ],
+        },
+        {"inputs": [stream["urn"]]},
+    )
+    registrations = [_eu_provider(), stream, application]
+    drawn = read_map(ResidencyMap("test", FIXTURES / "no-such-project", registrations).markdown())
+    into = drawn.edges_to(drawn.named("enrich"))
+    assert [drawn.nodes[e.source].lines[-1] for e in into] == ["clicks"], drawn.text
+    assert into[0].label.startswith("PII"), drawn.text
+    reached = _boxes_reached(registrations, "enrich")
+    assert [box for box in reached if box.startswith("us-east-1")], reached
+    assert reached[next(box for box in reached if box.startswith("us-east-1"))].startswith("PII"), reached
+    assert "region not traceable at preview" not in reached and "other AWS accounts" not in reached, reached
 
 
 # A change against a deployed state --------------------------------------------------------------------------

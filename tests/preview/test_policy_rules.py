@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 
@@ -63,3 +64,29 @@ def test_a_program_that_breaks_the_rule_fails_with_its_name(
     code, violations, stderr = previews[rule]
     assert code == 1, stderr
     assert rule in {v["policyName"] for v in violations if v["enforcementLevel"] == "mandatory"}
+
+
+def test_a_policy_config_the_rules_cannot_use_fails_the_preview_naming_the_key_and_the_file(
+    tmp_path: Path,
+) -> None:
+    """A region outside the stack's jurisdiction passes the schema but not the pack: exit 2 with the pack's
+    error, which names the policy, the key and the config file, and no verdict on any resource."""
+    config = json.loads((PACK / "config" / "eu.json").read_text())
+    config["pii-in-jurisdiction"]["allowedRegions"] = ["ap-south-1"]
+    config_file = tmp_path / "eu-outside.json"
+    config_file.write_text(json.dumps(config))
+    result = preview(
+        "-s",
+        "baseline",
+        "-C",
+        str(FIXTURES / "violations"),
+        "--policy-pack",
+        str(PACK),
+        "--policy-pack-config",
+        str(config_file),
+        "--json",
+    )
+    assert result.returncode == 2, result.stderr
+    assert "policy config for 'pii-in-jurisdiction': 'allowedRegions' lists ['ap-south-1']" in result.stderr
+    assert str(config_file) in result.stderr
+    assert json.loads(result.stdout).get("policyViolations", []) == []

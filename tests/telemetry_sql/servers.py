@@ -546,10 +546,16 @@ def region_specifications(
         specifications[f"{name}-store"] = ServerSpecification(
             {
                 **telemetry_sql.STORE_SERVER_SETTINGS,
-                **telemetry_sql.server_tls_settings("{directory}/server.crt", "{directory}/server.key"),
+                # The region's own CA: services' writer roles log in with certificates it issues.
+                **telemetry_sql.server_tls_settings(
+                    "{directory}/server.crt", "{directory}/server.key", "{directory}/ca.crt"
+                ),
                 **(extra_settings or {}),
             },
-            [*telemetry_sql.store_pg_hba_rules(STORE_DATABASE, loopback), superuser_tcp],
+            [
+                *telemetry_sql.store_pg_hba_rules(STORE_DATABASE, loopback, service_writer_cidrs=loopback),
+                superuser_tcp,
+            ],
             {
                 "server.crt": store_certificate,
                 "server.key": store_key,

@@ -153,8 +153,12 @@ def test_servers_refuse_every_connection_without_tls(mesh: Mesh) -> None:
     )
     assert "sslmode='verify-full'" in conninfo
     with psycopg.connect(conninfo, password=eu.passwords[telemetry_sql.WRITER_ROLE]) as writer:
-        tls = writer.execute("SELECT ssl, version FROM pg_stat_ssl WHERE pid = pg_backend_pid()").fetchone()
-        assert tls == (True, telemetry_sql.TLS_MIN_PROTOCOL)
+        # The server's view of the writer's connection (the writer itself may not read pg_stat_ssl: it lists
+        # every session's TLS state).
+        tls = eu.store.query(
+            STORE_DATABASE, "SELECT ssl, version FROM pg_stat_ssl WHERE pid = %s", [writer.info.backend_pid]
+        )
+        assert tls == [(True, telemetry_sql.TLS_MIN_PROTOCOL)]
 
 
 def test_the_jobs_run_over_verified_tls_and_stop_on_an_unverifiable_server(mesh: Mesh) -> None:
