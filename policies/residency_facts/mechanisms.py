@@ -77,6 +77,10 @@ class CopyMechanism(NamedTuple):
     """Its sources may be applications (a load balancer, an API, a custom domain): what an application serves
     is application code, out of reach; only sources that hold data (a bucket, a container) are judged."""
 
+    publishes: bool = False
+    """The copy publishes its sources to everyone (an edge cache in front of an origin): like a grant to
+    everyone, it may carry data classified public as well as anonymised (lineage included), nothing else."""
+
 
 def _references(moves: str, lands_in_itself: bool = True) -> CopyMechanism:
     """A service that moves data between everything it is configured with, and its own data."""
@@ -782,6 +786,7 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
             spans_regions=True,
             lands_in_own_region=False,
             serves_applications=True,
+            publishes=True,
         ),
         CopyMechanism(
             "CloudFront access logging",
@@ -799,6 +804,7 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
             spans_regions=True,
             lands_in_own_region=False,
             serves_applications=True,
+            publishes=True,
         ),
     ),
     "aws:cloudfront/distributionTenant:DistributionTenant": (
@@ -823,6 +829,7 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
             spans_regions=True,
             lands_in_own_region=False,
             serves_applications=True,
+            publishes=True,
         ),
     ),
     # S3 copies besides replication.
