@@ -122,10 +122,17 @@ _GLOBAL_DATABASE = CopyMechanism(
 _MULTI_REGION_KEY = CopyMechanism(
     "a multi-region key", sources=(SELF,), active_when=("multiRegion",), spans_regions=True
 )
-_DMS_TASK = CopyMechanism(
+_DMS_SERVERLESS = CopyMechanism(
     "a DMS replication",
     sources=("sourceEndpointArn",),
     destinations=("targetEndpointArn",),
+    lands_in_own_region=False,
+)
+_DMS_TASK = CopyMechanism(
+    "a DMS replication",
+    sources=("sourceEndpointArn",),
+    # The replication instance holds the data in flight (cached changes, task logs) on its own storage.
+    destinations=("targetEndpointArn", "replicationInstanceArn"),
     lands_in_own_region=False,
 )
 
@@ -381,7 +388,7 @@ _ORIGINAL_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
     ),
     # Migration and transfer services
     "aws:dms/replicationTask:ReplicationTask": (_DMS_TASK,),
-    "aws:dms/replicationConfig:ReplicationConfig": (_DMS_TASK,),
+    "aws:dms/replicationConfig:ReplicationConfig": (_DMS_SERVERLESS,),
     "aws:datasync/task:Task": (
         CopyMechanism(
             "a DataSync transfer",
