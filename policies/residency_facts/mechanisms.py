@@ -77,6 +77,10 @@ class CopyMechanism(NamedTuple):
     """Its sources may be applications (a load balancer, an API, a custom domain): what an application serves
     is application code, out of reach; only sources that hold data (a bucket, a container) are judged."""
 
+    publishes: bool = False
+    """The copy publishes its sources to everyone (an edge cache in front of an origin): like a grant to
+    everyone, it may carry data classified public as well as anonymised (lineage included), nothing else."""
+
 
 def _references(moves: str, lands_in_itself: bool = True) -> CopyMechanism:
     """A service that moves data between everything it is configured with, and its own data."""
@@ -118,10 +122,17 @@ _GLOBAL_DATABASE = CopyMechanism(
 _MULTI_REGION_KEY = CopyMechanism(
     "a multi-region key", sources=(SELF,), active_when=("multiRegion",), spans_regions=True
 )
-_DMS_TASK = CopyMechanism(
+_DMS_SERVERLESS = CopyMechanism(
     "a DMS replication",
     sources=("sourceEndpointArn",),
     destinations=("targetEndpointArn",),
+    lands_in_own_region=False,
+)
+_DMS_TASK = CopyMechanism(
+    "a DMS replication",
+    sources=("sourceEndpointArn",),
+    # The replication instance holds the data in flight (cached changes, task logs) on its own storage.
+    destinations=("targetEndpointArn", "replicationInstanceArn"),
     lands_in_own_region=False,
 )
 
@@ -377,7 +388,7 @@ _ORIGINAL_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
     ),
     # Migration and transfer services
     "aws:dms/replicationTask:ReplicationTask": (_DMS_TASK,),
-    "aws:dms/replicationConfig:ReplicationConfig": (_DMS_TASK,),
+    "aws:dms/replicationConfig:ReplicationConfig": (_DMS_SERVERLESS,),
     "aws:datasync/task:Task": (
         CopyMechanism(
             "a DataSync transfer",
@@ -782,6 +793,7 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
             spans_regions=True,
             lands_in_own_region=False,
             serves_applications=True,
+            publishes=True,
         ),
         CopyMechanism(
             "CloudFront access logging",
@@ -799,6 +811,7 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
             spans_regions=True,
             lands_in_own_region=False,
             serves_applications=True,
+            publishes=True,
         ),
     ),
     "aws:cloudfront/distributionTenant:DistributionTenant": (
@@ -823,6 +836,7 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
             spans_regions=True,
             lands_in_own_region=False,
             serves_applications=True,
+            publishes=True,
         ),
     ),
     # S3 copies besides replication.

@@ -36,6 +36,16 @@ def is_data_holding(resource: Resource, settings: Settings | None = None) -> boo
     return resource.is_a(Category.HOLDS) or resource.type in extra
 
 
+CLASSIFIED_BY_LINEAGE: dict[str, str] = {
+    "aws:dms/replicationInstance:ReplicationInstance": (
+        "a replication instance holds only what the DMS tasks that run on it move (each task names it as "
+        "where its data is in flight), so lineage classifies it and rules 5 to 7 judge what it inherits"
+    ),
+}
+"""Data holders that hold only what the stack's copies put in them: they need no label of their own (one
+they declare must still be valid)."""
+
+
 def launch_templates(resource: Resource, stack: Stack) -> list[Resource] | None:
     """The stack's launch templates a resource launches instances from; None when it names none."""
     if resource.type not in LAUNCHING_TYPES or resource.type == LAUNCH_TEMPLATE:
@@ -139,6 +149,8 @@ def check_resource(resource: Resource, stack: Stack, settings: Settings) -> list
         return [_violation(resource, problem, "label", settings)] if problem else []
     declared = declared_classifications(resource, stack)
     if isinstance(declared, frozenset) and declared and declared <= CLASSIFICATIONS:
+        return []
+    if resource.type in CLASSIFIED_BY_LINEAGE and declared == frozenset():
         return []
     launchers = launch_templates(resource, stack)
     if launchers == [] and not is_set(child(effective_tags(resource), CLASSIFICATION_TAG)):

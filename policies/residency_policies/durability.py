@@ -51,6 +51,8 @@ TRANSIENT = frozenset(
         "aws:dax/cluster:Cluster",
         "aws:appsync/apiCache:ApiCache",
         "aws:kms/ciphertext:Ciphertext",
+        # A DMS replication instance holds only what its tasks move, in flight; the store is the source.
+        "aws:dms/replicationInstance:ReplicationInstance",
     }
 )
 """Types whose data expires by design (logs, queues, streams) or that hold a copy of a store kept elsewhere

@@ -631,7 +631,13 @@ def _volume_claim_problems(resource: Resource, stack: Stack) -> list[str]:
     return found
 
 
+EFS_CSI_PROVISIONER = "efs.csi.aws.com"
+EFS_FILE_SYSTEM = "aws:efs/fileSystem:FileSystem"
+
+
 def _storage_class_problems(storage_class: Resource, stack: Stack, claim: Resource) -> list[str]:
+    if child(storage_class.props, "provisioner") == EFS_CSI_PROVISIONER:
+        return _efs_storage_class_problems(storage_class, stack, claim)
     encrypted = child(child(storage_class.props, "parameters"), "encrypted")
     if as_bool(encrypted) is not True:
         return [f'{storage_class.label} does not set parameters.encrypted to "true"']
@@ -640,6 +646,33 @@ def _storage_class_problems(storage_class: Resource, stack: Stack, claim: Resour
         f"{storage_class.label} parameters.kmsKeyId: {p}"
         for p in _storage_class_key(storage_class, stack, region)
     ]
+
+
+def _efs_storage_class_problems(storage_class: Resource, stack: Stack, claim: Resource) -> list[str]:
+    """The EFS CSI driver makes an access point on the file system `parameters.fileSystemId` names: the claim
+    is encrypted as that file system is (the class has no encryption parameter), so the file system must be
+    the stack's, in the claim's region, and pass the rule itself."""
+    file_systems = [d for d in stack.dependencies(storage_class, "parameters") if d.type == EFS_FILE_SYSTEM]
+    if not file_systems:
+        named = child(child(storage_class.props, "parameters"), "fileSystemId")
+        file_systems = [
+            r for v in known_strings([named]) for r in stack.named(v) if r.type == EFS_FILE_SYSTEM
+        ]
+    if not file_systems:
+        return [
+            f"{storage_class.label} parameters.fileSystemId does not name an EFS file system of this stack, "
+            "so the encryption of the claim's data cannot be shown"
+        ]
+    region = effective_region(claim, stack)
+    found = []
+    for file_system in file_systems:
+        where = effective_region(file_system, stack)
+        if where != region:
+            found.append(
+                f"{storage_class.label}'s file system {file_system.label} is in {where}, not {region}"
+            )
+        found.extend(f"{file_system.label}: {p}" for p in problems(file_system, stack, _ACCOUNTS.get()))
+    return found
 
 
 def _storage_class_key(storage_class: Resource, stack: Stack, region: Any) -> list[str]:

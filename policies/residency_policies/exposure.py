@@ -101,6 +101,16 @@ PUBLICLY_ACCESSIBLE = (
 )
 """Types with a `publiclyAccessible` switch that gives them an internet-resolvable, public endpoint."""
 
+OUTSIDE_VPC_SWITCHES: dict[str, tuple[str, str, str]] = {
+    "aws:rds/cluster:Cluster": (
+        "enableHttpEndpoint",
+        "its RDS Data API (enableHttpEndpoint) runs SQL sent over a public HTTPS endpoint, from outside its "
+        "VPC, by any principal that can read its secret",
+        "set enableHttpEndpoint to false and reach the database from this region's VPC.",
+    ),
+}
+"""(path, what it opens, how to fix): switches that answer the store's data outside its VPC when true."""
+
 SEARCH_DOMAINS = ("aws:opensearch/domain:Domain", "aws:elasticsearch/domain:Domain")
 
 _OPEN = (ipaddress.ip_network("0.0.0.0/0"), ipaddress.ip_network("::/0"))
@@ -161,6 +171,12 @@ def problems(store: Resource, stack: Stack, accounts: frozenset[str] = frozenset
             "publicly accessible" if public is True else "possibly publicly accessible (unknown at preview)"
         )
         found.append((f"it is {state}", "set publiclyAccessible to false."))
+    if store.type in OUTSIDE_VPC_SWITCHES:
+        path, opens, fix = OUTSIDE_VPC_SWITCHES[store.type]
+        switch = as_bool(child(store.props, path))
+        if switch is True or isinstance(switch, Unknown):
+            unknown = " (possibly: unknown at preview)" if isinstance(switch, Unknown) else ""
+            found.append((f"{opens}{unknown}", fix))
     if store.type in CLUSTER_INSTANCES:
         for instance in stack.of_type(CLUSTER_INSTANCES[store.type]):
             public_instance = as_bool(child(instance.props, "publiclyAccessible")) not in (False, None)

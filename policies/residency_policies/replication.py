@@ -100,6 +100,9 @@ def check_anonymised_only_replication(stack: Stack, settings: Settings) -> list[
         if movement.mechanism.runs_code:
             # Code is judged on the resident data it is configured with, not on every value it names.
             offending = [s for s in movement.sources if lineage.classes(s) & RESIDENT_CLASSIFICATIONS]
+        elif movement.mechanism.publishes:
+            # An edge cache publishes what it serves, as a grant to everyone does: public data may go too.
+            offending = [source for source in movement.sources if not shareable(lineage.classes(source))]
         else:
             offending = [
                 source for source in movement.sources if not anonymised_only(lineage.classes(source))
@@ -127,10 +130,11 @@ def _classified(lineage: Lineage, location: Location) -> str:
 def _anonymised_violation(
     lineage: Lineage, movement: Movement, offending: list[Location], settings: Settings
 ) -> Violation:
+    allowed = "anonymised or public" if movement.mechanism.publishes else "anonymised"
     return violation(
         movement.resource,
         f"{movement.mechanism.moves} moves data {movement.route(settings)} from sources that are not all "
-        f"anonymised: {'; '.join(_classified(lineage, location) for location in offending)}",
+        f"{allowed}: {'; '.join(_classified(lineage, location) for location in offending)}",
         f"only anonymised data may cross regions or accounts; anything else may carry personal data that "
         f"{settings.law} keeps in its region, and an untraceable source cannot be shown to be anonymised.",
         "copy only resources classified anonymised (data-classification=anonymised, identifiers removed), "

@@ -278,3 +278,76 @@ def test_a_group_admitted_by_a_bare_id_computed_from_the_stacks_group_is_that_gr
         deps={"securityGroupId": [region.database_group], "referencedSecurityGroupId": [region.node_group]},
     )
     assert _mandatory([*region.resources, rule]) == []
+
+
+def _dms_load(
+    region: Region, instance_provider: Res | None = None, **instance: object
+) -> tuple[list[Res], Res]:
+    """A DMS full load of the PII database back into the region's database, on an unlabelled instance."""
+    replication_instance = Res(
+        "aws:dms/replicationInstance:ReplicationInstance",
+        "dms",
+        {
+            "replicationInstanceId": "dms",
+            "replicationInstanceClass": "dms.t3.medium",
+            "allocatedStorage": 50,
+            "publiclyAccessible": False,
+            "kmsKeyArn": UNKNOWN,
+            **instance,
+        },
+        instance_provider or region.provider,
+        deps={"kmsKeyArn": [region.key]} if "kmsKeyArn" not in instance else {},
+    )
+    endpoints = [
+        Res(
+            "aws:dms/endpoint:Endpoint",
+            role,
+            {"endpointId": role, "endpointType": role, "engineName": "postgres", "serverName": UNKNOWN},
+            region.provider,
+            deps={"serverName": [region.database]},
+        )
+        for role in ("source", "target")
+    ]
+    task = Res(
+        "aws:dms/replicationTask:ReplicationTask",
+        "load",
+        {
+            "replicationTaskId": "load",
+            "migrationType": "full-load",
+            "replicationInstanceArn": UNKNOWN,
+            "sourceEndpointArn": UNKNOWN,
+            "targetEndpointArn": UNKNOWN,
+            "tableMappings": "{}",
+        },
+        region.provider,
+        deps={
+            "replicationInstanceArn": [replication_instance],
+            "sourceEndpointArn": [endpoints[0]],
+            "targetEndpointArn": [endpoints[1]],
+        },
+    )
+    return [*region.resources, replication_instance, *endpoints, task], replication_instance
+
+
+def test_an_in_region_dms_load_needs_no_label_on_its_replication_instance() -> None:
+    resources, _ = _dms_load(eu_region())
+    found = _mandatory(resources)
+    assert found == [], messages(found)
+
+
+def test_a_dms_replication_instance_holds_what_its_tasks_move_whatever_its_label() -> None:
+    resources, instance = _dms_load(eu_region(), kmsKeyArn=None, tags={"data-classification": "internal"})
+    found = [d for d in _mandatory(resources) if d.urn == instance.urn and d.policy == "pii-encryption"]
+    assert "inherited through lineage" in messages(found)
+
+
+def test_a_dms_replication_instance_in_another_region_takes_the_data_there() -> None:
+    resources, _ = _dms_load(eu_region(), mumbai())
+    found = [d for d in _mandatory(resources) if d.policy == "no-pii-replication"]
+    assert "'load'" in messages(found) and "ap-south-1" in messages(found)
+
+
+def test_a_dms_replication_instance_with_a_label_unknown_at_preview_is_unclassified() -> None:
+    resources, instance = _dms_load(eu_region(), tags={"data-classification": UNKNOWN})
+    found = [d for d in _mandatory(resources) if d.policy == "data-classification-required"]
+    assert instance.urn in [d.urn for d in found], messages(found)

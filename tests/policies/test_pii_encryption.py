@@ -164,6 +164,62 @@ def test_pii_volumes_on_a_default_storage_class_the_stack_does_not_declare_are_b
     )
 
 
+def _claims_on_efs(file_system: Res | None, file_system_id: str = UNKNOWN) -> list[Res]:
+    """The baseline's volume claims, classified pii, on an EFS CSI StorageClass (access points)."""
+    region = eu_region()
+    template = region.telemetry.props["spec"]["volumeClaimTemplates"][0]
+    template["metadata"]["labels"]["data-classification"] = "pii"
+    template["spec"]["storageClassName"] = "efs-pii"
+    storage_class = Res(
+        "kubernetes:storage.k8s.io/v1:StorageClass",
+        "efs-pii",
+        {
+            "metadata": {"name": "efs-pii"},
+            "provisioner": "efs.csi.aws.com",
+            "parameters": {
+                "provisioningMode": "efs-ap",
+                "fileSystemId": file_system_id,
+                "directoryPerms": "700",
+            },
+            "reclaimPolicy": "Retain",
+        },
+        region.kubernetes,
+        deps={"parameters": [file_system] if file_system is not None else []},
+    )
+    return [*region.resources, *([file_system] if file_system is not None else []), storage_class]
+
+
+def _file_system(encrypted: bool, tags: dict[str, str] = PII) -> Res:
+    region = eu_region()
+    file_system = store(region, "aws:efs/fileSystem:FileSystem", "documents", {"encrypted": encrypted}, tags)
+    if encrypted:
+        file_system.props["kmsKeyId"] = UNKNOWN
+        file_system.deps["kmsKeyId"] = [region.key]
+    return file_system
+
+
+def _claim_problems(resources: list[Res]) -> str:
+    return messages([d for d in violations(resources, POLICY) if d.urn.endswith("::timescaledb")])
+
+
+def test_pii_volumes_on_an_efs_storage_class_are_encrypted_as_the_stacks_file_system() -> None:
+    assert violations(_claims_on_efs(_file_system(encrypted=True)), POLICY) == []
+
+
+def test_pii_volumes_on_an_efs_storage_class_of_an_unencrypted_file_system_are_blocked() -> None:
+    # The file system's own label does not matter: the claims put personal data on it.
+    internal = {"data-classification": "internal"}
+    problems = _claim_problems(_claims_on_efs(_file_system(encrypted=False, tags=internal)))
+    assert "'documents': encryption at rest is not on" in problems
+
+
+def test_pii_volumes_on_an_efs_storage_class_of_a_file_system_the_stack_does_not_declare_are_blocked() -> (
+    None
+):
+    problems = _claim_problems(_claims_on_efs(None, "fs-0123456789abcdef0"))
+    assert "parameters.fileSystemId does not name an EFS file system of this stack" in problems
+
+
 def test_protected_classifications_come_from_config() -> None:
     region = eu_region()
     region.storage_class.props["parameters"]["encrypted"] = "false"

@@ -129,6 +129,26 @@ def test_a_publicly_accessible_instance_of_a_pii_cluster_is_blocked() -> None:
     assert "aws:rds/clusterInstance:ClusterInstance 'aurora-1' is publicly accessible" in found[0].message
 
 
+def _aurora(**props: object) -> list[Res]:
+    region = eu_region()
+    cluster = store(region, "aws:rds/cluster:Cluster", "aurora", {"engine": "aurora-postgresql", **props})
+    return [*region.resources, cluster]
+
+
+def test_a_pii_cluster_with_the_data_api_off_is_not_exposed_by_it() -> None:
+    assert violations(_aurora(enableHttpEndpoint=False), POLICY) == []
+
+
+def test_a_pii_cluster_with_the_data_api_on_is_blocked() -> None:
+    found = violations(_aurora(enableHttpEndpoint=True), POLICY)
+    assert "RDS Data API (enableHttpEndpoint)" in messages(found)
+
+
+def test_a_pii_cluster_whose_data_api_switch_is_unknown_at_preview_is_blocked() -> None:
+    found = violations(_aurora(enableHttpEndpoint=UNKNOWN), POLICY)
+    assert "RDS Data API (enableHttpEndpoint)" in messages(found)
+
+
 def test_a_search_domain_outside_the_vpc_is_blocked() -> None:
     region = eu_region()
     domain = store(region, "aws:opensearch/domain:Domain", "search", {"domainName": "search"})

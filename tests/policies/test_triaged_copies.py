@@ -11,6 +11,7 @@ from tests.policies.policy_harness import UNKNOWN, Res, messages, violations
 
 NO_PII = "no-pii-replication"
 ANONYMISED_ONLY = "anonymised-only-replication"
+PUBLIC = {"data-classification": "public"}
 INDIA_BUS = "arn:aws:events:ap-south-1:123456789012:event-bus/analytics"
 
 
@@ -355,6 +356,47 @@ def test_a_cloudfront_distribution_of_the_regional_load_balancer_serves_an_appli
     resources = [*region.resources, balancer, distribution]
     assert violations(resources, NO_PII) == []
     assert violations(resources, ANONYMISED_ONLY) == []
+
+
+def test_a_cloudfront_distribution_of_public_assets_publishes_what_may_be_published() -> None:
+    region = eu_region()
+    assets = store(region, "aws:s3/bucket:Bucket", "assets", {"bucket": "assets-eu"}, PUBLIC)
+    distribution = _distribution(region, [assets])
+    resources = [*region.resources, assets, distribution]
+    assert violations(resources, NO_PII) == []
+    assert violations(resources, ANONYMISED_ONLY) == []
+
+
+def test_a_cloudfront_distribution_of_internal_data_is_still_a_copy_elsewhere() -> None:
+    region = eu_region()
+    internal = {"data-classification": "internal"}
+    reports = store(region, "aws:s3/bucket:Bucket", "reports", {"bucket": "reports-eu"}, internal)
+    distribution = _distribution(region, [reports])
+    message = _blocked([*region.resources, reports, distribution], distribution, ANONYMISED_ONLY)
+    assert "reports" in message and "internal" in message
+
+
+def test_a_cloudfront_distribution_of_a_public_bucket_that_received_pii_is_blocked() -> None:
+    region = eu_region()
+    assets = store(region, "aws:s3/bucket:Bucket", "assets", {"bucket": "assets-eu"}, PUBLIC)
+    snapshot = Res(
+        "aws:rds/snapshot:Snapshot",
+        "pii-db-snapshot",
+        {"dbInstanceIdentifier": UNKNOWN, "dbSnapshotIdentifier": "pii-db-snapshot", "tags": PII},
+        region.provider,
+        deps={"dbInstanceIdentifier": [region.database]},
+    )
+    export = Res(
+        "aws:rds/exportTask:ExportTask",
+        "export",
+        {"sourceArn": UNKNOWN, "s3BucketName": UNKNOWN, "iamRoleArn": UNKNOWN, "kmsKeyId": UNKNOWN},
+        region.provider,
+        deps={"sourceArn": [snapshot], "s3BucketName": [assets]},
+    )
+    distribution = _distribution(region, [assets])
+    resources = [*region.resources, assets, snapshot, export, distribution]
+    assert "edge caches worldwide" in _blocked(resources, distribution)
+    assert "labelled public" in _blocked(resources, distribution, ANONYMISED_ONLY)
 
 
 def _distribution(region: Region, origins: list[Res]) -> Res:
