@@ -95,7 +95,10 @@ telemetry = TelemetryStore(
         # Both absent until the peer stack is deployed: then no push and no inbox login yet, and it says so.
         peer_replication_host=settings.peer.replication_host,
         peer_ca_certificate=settings.peer.ca_certificate,
+        # Each writing service logs in with its own certificate, from a Secret in the services' namespace.
+        writers=telemetry_settings.writers,
         writer_namespaces=[cluster.microservices_namespace],
+        release_suspended=telemetry_settings.restore_in_progress,
         # Pods start only once there are nodes and a storage driver (issue 13).
         workload_dependencies=cluster.workload_dependencies,
         image_tag=telemetry_settings.image_tag,
@@ -140,4 +143,5 @@ pulumi.export("piiDatabaseSecretArn", pii_database.master_user_secret_arn)
 pulumi.export("telemetryReplicationEndpoint", telemetry.replication_hostname)
 # Public: the peer stack sets it as its `residency:peer.caCertificate`, the one value copied between stacks.
 pulumi.export("telemetryCaCertificate", telemetry.ca_certificate)
-pulumi.export("telemetryWriterConnection", telemetry.writer_conninfo)
+# Per writing service: its conninfo (no secret; its certificate and key come from its Secret).
+pulumi.export("telemetryWriterConnections", telemetry.writer_conninfos)

@@ -71,6 +71,8 @@ REMOVED_KEYS: dict[str, str] = {
 LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
 HOSTNAME = rf"(?:{LABEL}\.)+[a-z]{{2,63}}"
 STACK_NAME = re.compile(r"[a-z][a-z0-9]{0,19}")
+WRITER_LABEL = r"[a-z][a-z0-9_]{0,39}"
+"""A writing service's label: it names the store role telemetry_writer_<label> (the telemetry SQL's rule)."""
 _CRON_FIELD = r"[0-9*/,\-]+"
 _PRIVATE_RANGES = tuple(ipaddress.IPv4Network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"))
 ALL_REGIONS: tuple[str, ...] = tuple(sorted({r for j in JURISDICTIONS.values() for r in j.regions}))
@@ -292,8 +294,20 @@ STRUCTURED_KEYS: dict[str, dict[str, Any]] = {
             },
             "services": _vocabulary("service", "[gateway, checkout]"),
             "metrics": _vocabulary("metric", "[request]"),
+            "writers": {
+                **_list(
+                    f"0 to {MAX_VOCABULARY_SIZE} distinct service labels such as [gateway, checkout] "
+                    "(lower-case letters, digits and _, at most 40 characters, starting with a letter): "
+                    "each gets its own writer role and client certificate, no other service can write; "
+                    "default: the services list, its hyphens as _ (a name longer than 40 characters gets "
+                    "no writer unless listed)",
+                    _text("", WRITER_LABEL),
+                ),
+                "maxItems": MAX_VOCABULARY_SIZE,
+            },
         },
         optional=(
+            "writers",
             "epsilonPerHour",
             "maxGroupsPerSubject",
             "maxEventsPerGroup",
@@ -353,8 +367,12 @@ STRUCTURED_KEYS: dict[str, dict[str, Any]] = {
     ),
 }
 
-KNOWN_PROJECT_KEYS: frozenset[str] = frozenset({JURISDICTION_KEY, *STRUCTURED_KEYS})
-KEY_ORDER: tuple[str, ...] = (JURISDICTION_KEY, REGION_KEY, *STRUCTURED_KEYS)
+TELEMETRY_RESTORE_KEY = f"{PROJECT}:telemetryRestore"
+"""Optional, a key of its own so a stack sets it alone (Pulumi replaces an object value whole): `inProgress`
+true while the telemetry store is restored or failed over, and the release CronJob is declared suspended."""
+
+KNOWN_PROJECT_KEYS: frozenset[str] = frozenset({JURISDICTION_KEY, *STRUCTURED_KEYS, TELEMETRY_RESTORE_KEY})
+KEY_ORDER: tuple[str, ...] = (JURISDICTION_KEY, REGION_KEY, *STRUCTURED_KEYS, TELEMETRY_RESTORE_KEY)
 """The order problems are reported in, after the unknown keys."""
 
 SCHEMA: dict[str, Any] = {
@@ -377,6 +395,20 @@ SCHEMA: dict[str, Any] = {
             "x-reasons": {"enum": "got {shown}, which lies in no known jurisdiction"},
         },
         **STRUCTURED_KEYS,
+        TELEMETRY_RESTORE_KEY: _object(
+            TELEMETRY_RESTORE_KEY,
+            {
+                "inProgress": {
+                    "type": "boolean",
+                    "x-allowed": (
+                        "true while the telemetry store is being restored or failed over (the release "
+                        "CronJob is suspended until the runbook's acknowledge_restore step is done and the "
+                        "key removed), else false"
+                    ),
+                    "x-reasons": {"type": "got {shown}, not true or false"},
+                },
+            },
+        ),
     },
     "required": [JURISDICTION_KEY, REGION_KEY, *STRUCTURED_KEYS],
     # Other aws:* keys would configure only Pulumi's default provider, which this program disables; other

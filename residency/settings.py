@@ -14,7 +14,8 @@ from __future__ import annotations
 import ipaddress
 import json
 import os
-from collections.abc import Collection, Mapping
+import re
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -40,6 +41,8 @@ from residency.schema import (
     SCHEMA,
     STACK_NAME,
     STRUCTURED_KEYS,
+    TELEMETRY_RESTORE_KEY,
+    WRITER_LABEL,
     shown,
 )
 from residency.schema import problems as schema_problems
@@ -152,6 +155,21 @@ class TelemetrySettings:
     max_events_per_group: int = DEFAULT_MAX_EVENTS_PER_GROUP
     latency_bound_ms: int = DEFAULT_LATENCY_BOUND_MS
     small_group_probability: float = DEFAULT_SMALL_GROUP_PROBABILITY
+    writers: tuple[str, ...] = ()
+    """The services that write raw telemetry, each with its own role and client certificate (default: the
+    services list, hyphens as underscores)."""
+    restore_in_progress: bool = False
+    """`residency:telemetryRestore.inProgress`: the release CronJob is declared suspended (README)."""
+
+
+def default_writers(services: Sequence[str]) -> tuple[str, ...]:
+    """The writers a stack gets when it lists none: its services, each label's hyphens as underscores.
+
+    A service name too long to name a role (over 40 characters) gets no writer by default, so it cannot
+    write until `writers` lists a shorter label for it: access is never granted to a name the SQL refuses.
+    """
+    labels = (service.replace("-", "_") for service in services)
+    return tuple(label for label in labels if re.fullmatch(WRITER_LABEL, label))
 
 
 @dataclass(frozen=True)
@@ -381,6 +399,8 @@ def load_settings(
             small_group_probability=float(
                 telemetry.get("smallGroupProbability", DEFAULT_SMALL_GROUP_PROBABILITY)
             ),
+            writers=tuple(telemetry.get("writers", default_writers(telemetry["services"]))),
+            restore_in_progress=bool(config.get(TELEMETRY_RESTORE_KEY, {}).get("inProgress", False)),
         ),
         peer=PeerSettings(
             stack=peer["stack"],

@@ -957,3 +957,56 @@ def test_the_settings_accept_exactly_the_vocabulary_names_the_telemetry_sql_acce
             )
         )
         assert _accepted_by_settings(field, [name]) == sql, (field, name)
+
+
+# --- The writing services and the restore flag of the telemetry store ---
+
+
+def test_the_writers_default_to_the_services_each_with_its_own_role() -> None:
+    settings = load_settings(changed("residency:telemetry.services", ["gateway", "background-sync"]), "eu")
+    assert settings.telemetry.writers == ("gateway", "background_sync")
+    explicit = load_settings(changed("residency:telemetry.writers", ["checkout"]), "eu")
+    assert explicit.telemetry.writers == ("checkout",)
+    assert load_settings(changed("residency:telemetry.writers", []), "eu").telemetry.writers == ()
+    # What the settings accept, the telemetry SQL names a role for.
+    assert [telemetry_sql.writer_role(w) for w in settings.telemetry.writers] == [
+        "telemetry_writer_gateway",
+        "telemetry_writer_background_sync",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        (["check-out"], "item 0: got 'check-out'"),
+        (["Checkout"], "item 0: got 'Checkout'"),
+        (["checkout", "checkout"], "duplicates"),
+        ("checkout", "not a list"),
+        (["c" * 41], "item 0: got"),
+    ],
+)
+def test_writers_that_cannot_name_a_role_are_refused(value: Any, reason: str) -> None:
+    message = only_problem(changed("residency:telemetry.writers", value))
+    assert message.startswith("residency:telemetry.writers in Pulumi.eu.yaml: "), message
+    assert reason in message, message
+    assert "allowed: 0 to 200 distinct service labels" in message
+
+
+def test_a_service_too_long_to_name_a_role_gets_no_writer_by_default() -> None:
+    long_service = "search" * 8  # a valid vocabulary name of 48 characters
+    settings = load_settings(changed("residency:telemetry.services", ["gateway", long_service]), "eu")
+    assert settings.telemetry.writers == ("gateway",)
+
+
+def test_the_restore_flag_suspends_the_release_and_is_false_by_default() -> None:
+    assert load_settings(copy.deepcopy(BASELINE), "eu").telemetry.restore_in_progress is False
+    flagged = load_settings(changed("residency:telemetryRestore", {"inProgress": True}), "eu")
+    assert flagged.telemetry.restore_in_progress is True
+    message = only_problem(changed("residency:telemetryRestore", {"inProgress": "yes"}))
+    assert message.startswith(
+        "residency:telemetryRestore.inProgress in Pulumi.eu.yaml: got 'yes', not true"
+    ), message
+    assert "acknowledge_restore" in message
+    found = problems(changed("residency:telemetryRestore", {"inprogress": True}))
+    assert found[0].startswith("residency:telemetryRestore.inprogress in Pulumi.eu.yaml: unknown key"), found
+    assert found[1].startswith("residency:telemetryRestore.inProgress in Pulumi.eu.yaml: missing"), found

@@ -362,7 +362,7 @@ EXPECTED_OUTPUTS = {
     "piiDatabaseSecretArn",
     "telemetryReplicationEndpoint",
     "telemetryCaCertificate",
-    "telemetryWriterConnection",
+    "telemetryWriterConnections",
 }
 
 
@@ -398,8 +398,11 @@ def test_the_ca_certificate_is_exported_in_plain_and_no_password_or_key_is_expor
     (ca,) = run.of_type("tls:index/selfSignedCert:SelfSignedCert")
     assert ca.inputs["isCaCertificate"] is True
     assert ca.inputs["subject"]["commonName"] == f"telemetry CA {run.stack}"
-    connection = run.outputs["telemetryWriterConnection"]
-    assert "sslmode='verify-full'" in connection and "password" not in connection
+    connections = run.outputs["telemetryWriterConnections"]
+    assert set(connections) == set(settings_of(run).telemetry.writers)
+    for service, connection in connections.items():
+        assert "sslmode='verify-full'" in connection and "password" not in connection
+        assert f"user='telemetry_writer_{service}'" in connection and "sslcert=" in connection
     rendered = json.dumps({k: v for k, v in run.outputs.items() if k != "kubeconfig"})
     assert "PRIVATE KEY" not in rendered and "Password" not in rendered
 
@@ -498,9 +501,15 @@ def test_the_telemetry_sql_runs_for_this_stack_and_its_peer_with_the_configured_
         (container,) = job.inputs["spec"]["template"]["spec"]["containers"]
         environment = {variable["name"]: variable.get("value") for variable in container["env"]}
         assert environment["PGSSLMODE"] == "verify-full", job.name
-    (cron_job,) = run.of_type("kubernetes:batch/v1:CronJob")
+    cron_jobs = {
+        c.name.removeprefix(f"{run.stack}-telemetry-"): c for c in run.of_type("kubernetes:batch/v1:CronJob")
+    }
+    cron_job = cron_jobs["anonymise-cron-job"]
     assert cron_job.inputs["spec"]["schedule"] == settings.telemetry.anonymisation_schedule
-    assert cron_job.inputs["spec"]["concurrencyPolicy"] == "Forbid"
+    assert cron_job.inputs["spec"]["suspend"] is settings.telemetry.restore_in_progress
+    for each in cron_jobs.values():
+        assert each.inputs["spec"]["concurrencyPolicy"] == "Forbid"
+    assert set(cron_jobs) == {"anonymise-cron-job", "push-cron-job"}
     (scripts,) = [c for c in run.of_type("kubernetes:core/v1:ConfigMap") if c.name.endswith("-telemetry-sql")]
     release = scripts.inputs["data"]["anonymise.sql"]
     assert f"min_subjects => {settings.telemetry.anonymisation_k}," in release

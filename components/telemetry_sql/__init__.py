@@ -63,14 +63,12 @@ RELEASE_COLUMNS: tuple[str, ...] = (
 ANONYMISED_COLUMNS = RELEASE_COLUMNS
 
 WRITER_ROLE = "telemetry_writer"
-WRITER_PASSWORD_ENV = "TELEMETRY_WRITER_PASSWORD"
+"""The group that holds INSERT on raw_events; it cannot log in. Each service writes as its member role."""
 OTHER = "other"
 """The group every dimension value outside the vocabulary is counted under."""
 
-STORE_PASSWORD_ENVIRONMENT: Mapping[str, str] = {
-    WRITER_PASSWORD_ENV: "password of telemetry_writer, the role services insert raw rows with (optional)",
-}
-"""Environment variables the store job script reads, from Kubernetes Secrets."""
+STORE_PASSWORD_ENVIRONMENT: Mapping[str, str] = {}
+"""The store job needs no secret either: every writing service logs in with its own client certificate."""
 EXCHANGE_PASSWORD_ENVIRONMENT: Mapping[str, str] = {}
 """The exchange job needs no secret: peers log in with client certificates."""
 PEER_LINK_PASSWORD_ENVIRONMENT: Mapping[str, str] = {}
@@ -425,11 +423,12 @@ def store_job_variables(
     require_timescaledb: bool = True,
     writers: Sequence[str] | None = None,
 ) -> dict[str, str]:
-    """psql variables for store_job_script(): the region and its closed vocabularies.
+    """psql variables for store_job_script(): the region, its closed vocabularies and its writing services.
 
     require_timescaledb=True (production) fails the Job when raw telemetry cannot become a hypertable; the
     tests run stock PostgreSQL and pass False. writers (service labels) makes exactly those services' own
-    writer roles able to log in (by client certificate) and takes the login from any other; None leaves them.
+    writer roles able to log in (by client certificate) and takes the login from any other; None leaves them
+    as they are. The shared telemetry_writer role never logs in.
     """
     variables = {
         "region": validate_region(region),
@@ -601,24 +600,28 @@ def writer_conninfo(
 ) -> str:
     """The connection string services write raw telemetry with.
 
-    Without service: the shared role, its password from PGPASSWORD. With service: that service's own role
-    (writer_role(service)), logged in by its client certificate and key, which are then required.
+    The service's own role (writer_role(service)), logged in by its client certificate and key; the shared
+    role has no login, so a service, its certificate and its key are required.
     """
+    if service is None:
+        raise ValueError(
+            "a writer logs in as its service's own role (writer_role(service)) with its client certificate: "
+            "the shared telemetry_writer role has no login and no password"
+        )
     parts = {
         "host": host,
         "port": _validate_port(port),
         "dbname": database,
-        "user": WRITER_ROLE if service is None else writer_role(service),
+        "user": writer_role(service),
         "sslmode": "verify-full",
         "sslrootcert": server_ca_file,
         "ssl_min_protocol_version": TLS_MIN_PROTOCOL,
     }
-    if service is not None:
-        if not client_certificate_file or not client_key_file:
-            raise ValueError(
-                f"writer {service!r} logs in by client certificate: give its certificate and key files"
-            )
-        parts |= {"sslcert": client_certificate_file, "sslkey": client_key_file}
+    if not client_certificate_file or not client_key_file:
+        raise ValueError(
+            f"writer {service!r} logs in by client certificate: give its certificate and key files"
+        )
+    parts |= {"sslcert": client_certificate_file, "sslkey": client_key_file}
     return " ".join(f"{key}='{_conninfo_escape(value)}'" for key, value in parts.items())
 
 
@@ -633,21 +636,22 @@ def _cidr(cidr: str) -> str:
 _REFUSE_PLAINTEXT = "hostnossl all all all reject"
 
 
-def store_pg_hba_rules(
-    database: str, writer_cidrs: Sequence[str], service_writer_cidrs: Sequence[str] = ()
-) -> list[str]:
+def store_pg_hba_rules(database: str, service_writer_cidrs: Sequence[str]) -> list[str]:
     """pg_hba.conf lines for the telemetry store, to precede the image's own lines (the first match wins).
 
-    Every TCP connection without TLS is refused before any other line is read; the shared writer may connect
-    to the raw database only, from writer_cidrs, by password over TLS; each service's own writer role
-    (writer_role(service), a member of the group) from service_writer_cidrs, by a client certificate whose
-    common name is the role (`cert`: the server's ssl_ca_file must hold the region's CA).
+    Every TCP connection without TLS is refused before any other line is read; the shared telemetry_writer
+    role is refused everywhere (it holds the INSERT and never logs in); each service's own writer role
+    (writer_role(service), a member of the group) may connect to the raw database only, from
+    service_writer_cidrs, by a client certificate whose common name is the role (`cert`: the server's
+    ssl_ca_file must hold the region's CA, and only it). There is no password path for writers.
     """
-    rules = [_REFUSE_PLAINTEXT]
-    rules += [f"hostssl {database} {WRITER_ROLE} {_cidr(cidr)} scram-sha-256" for cidr in writer_cidrs]
-    rules += [f"hostssl {database} +{WRITER_ROLE} {_cidr(cidr)} cert" for cidr in service_writer_cidrs]
-    # Both forms: `+role` matches nothing while the role does not exist yet (before the store Job ran).
-    rules += [f"host all {WRITER_ROLE} all reject", f"host all +{WRITER_ROLE} all reject"]
+    rules = [_REFUSE_PLAINTEXT, f"host all {WRITER_ROLE} all reject"]
+    rules += [
+        f"hostssl {database} +{WRITER_ROLE} {_cidr(cidr)} cert"
+        for cidr in dict.fromkeys(service_writer_cidrs)
+    ]
+    # `+role` matches nothing while the role does not exist yet (before the store Job ran).
+    rules += [f"host all +{WRITER_ROLE} all reject", f"local all +{WRITER_ROLE} reject"]
     rules += ["host replication all all reject"]
     return rules
 

@@ -16,12 +16,13 @@ Decisions a deployer must know:
 - TLS everywhere, verified, no shared secret across stacks (certificates.py): a CA per region (its key only
   in this stack's encrypted state), a server certificate per server, and the client certificate the store
   pushes with. Both servers run `ssl=on`, TLS 1.3; pg_hba.conf refuses every TCP connection without TLS
-  first (`hostssl` only); every client (the Jobs, the CronJob, the push, the writers through
-  `writer_conninfo`) uses `sslmode=verify-full` against the CA. The peer logs in to the exchange only by a
-  client certificate from the peer's CA (`peer_ca_certificate`, the one thing copied between stacks). Until
-  that certificate is set the exchange admits no peer, and until the peer's endpoint is set too the store
-  does not push (the component logs a warning; released hours wait in the ledger and are pushed, with the
-  same values, once both are set).
+  first (`hostssl` only); every client (the Jobs, the CronJobs, the push, the writers through their
+  `writer_conninfos`) uses `sslmode=verify-full` against the CA. Each writing service logs in as its own role
+  with a client certificate the CA issued it (no shared writer password). The peer logs in to the exchange
+  only by a client certificate from the peer's CA (`peer_ca_certificate`, the one thing copied between
+  stacks). Until that certificate is set the exchange admits no peer, and until the peer's endpoint is set
+  too the store does not push (the component logs a warning; released hours wait in the ledger and are
+  pushed, with the same values, once both are set).
 - One primary per server (`REPLICAS`), not a knob: the image's plain entrypoint makes every pod an
   independent server, so more replicas behind one Service would split the data; high availability needs
   Patroni (which the image supports) and is future work. Each PodDisruptionBudget allows its single pod to be
@@ -91,6 +92,8 @@ from components.telemetry_store.args import (
 from components.telemetry_store.certificates import (
     CA_CERTIFICATE,
     PEER_CA_CERTIFICATE,
+    WRITER_CERTIFICATE,
+    WRITER_KEY,
     TelemetryCertificates,
 )
 from components.telemetry_store.common import (
@@ -122,7 +125,6 @@ from components.telemetry_store.sql_jobs import (
     SQL_FILES,
     SQL_MOUNT,
     JobLimits,
-    Passwords,
     SqlJobs,
 )
 from residency_facts import CLASSIFICATION_TAG, Classification
@@ -147,6 +149,7 @@ __all__ = [
     "SUPERUSER",
     "TLS_DIRECTORY",
     "WRITER_CA_MOUNT",
+    "WRITER_TLS_MOUNT",
     "JobLimits",
     "PostgresServer",
     "ServerResources",
@@ -164,7 +167,10 @@ __all__ = [
 
 
 WRITER_CA_MOUNT = "/etc/telemetry-store"
-"""Where a writer's pod mounts its namespace's `<name>-writer-connection` ConfigMap (CA and conninfo)."""
+"""Where a writer's pod may mount its namespace's `<name>-writer-connection` ConfigMap (CA and conninfos)."""
+WRITER_TLS_MOUNT = "/etc/telemetry-writer"
+"""Where a writer's pod mounts its `<name>-writer-<service>-tls` Secret (defaultMode 0600: libpq refuses a
+key others may read); its conninfo names the files there."""
 
 
 class TelemetryStore(pulumi.ComponentResource):
@@ -173,12 +179,13 @@ class TelemetryStore(pulumi.ComponentResource):
     namespace: pulumi.Output[str]
     store: PostgresServer
     exchange: PostgresServer
-    writer_secret_name: pulumi.Output[str]
+    writer_secret_names: dict[str, pulumi.Output[str]]
+    """Writing service -> its client certificate's Secret, in each writer namespace."""
     ca_certificate: pulumi.Output[str]
     """This region's telemetry CA certificate (public): the peer stack's `residency:peer.caCertificate`."""
-    writer_conninfo: pulumi.Output[str]
-    """How a writer connects (verify-full against the CA in its `<name>-writer-connection` ConfigMap); the
-    password comes from the writer Secret as PGPASSWORD."""
+    writer_conninfos: pulumi.Output[dict[str, str]]
+    """Writing service -> how it connects: its own role, verify-full against the region's CA, its client
+    certificate and key, all from its Secret mounted at WRITER_TLS_MOUNT (no password anywhere)."""
     replication_hostname: pulumi.Output[str | None]
     storage_class_name: pulumi.Output[str]
     key_arn: pulumi.Output[str]
@@ -201,9 +208,9 @@ class TelemetryStore(pulumi.ComponentResource):
         )
 
         # Credentials are generated at deploy time and kept only in Secrets (and Pulumi's encrypted state).
+        # The writers have none: each service logs in by its own client certificate (certificates.py).
         store_superuser = self._password_secret("store-superuser")
         exchange_superuser = self._password_secret("exchange-superuser")
-        writer = self._password_secret("writer")
 
         self.store = TelemetryServer(
             self,
@@ -243,26 +250,31 @@ class TelemetryStore(pulumi.ComponentResource):
         # The telemetry SQL (components/telemetry_sql): who may reach each server, then the Jobs that set the
         # servers up in order and the CronJob that releases closed hours and pushes them.
         policies = TelemetryNetworkPolicies(self, name, args, self.store, self.exchange)
-        passwords = Passwords(
-            store_superuser=store_superuser[0], exchange_superuser=exchange_superuser[0], writer=writer
-        )
         SqlJobs(
             self,
             name,
             args,
             self.store,
             self.exchange,
-            passwords,
             policies.by_server,
             certificates.ca_config_map_name,
         )
 
-        self.writer_secret_name = writer[0]
+        self.writer_secret_names = certificates.writer_secret_names
         self.ca_certificate = certificates.ca_certificate
-        self.writer_conninfo = self.store.host.apply(
-            lambda host: telemetry_sql.writer_conninfo(
-                host, args.database_name, f"{WRITER_CA_MOUNT}/{CA_CERTIFICATE}", POSTGRES_PORT
-            )
+        self.writer_conninfos = self.store.host.apply(
+            lambda host: {
+                service: telemetry_sql.writer_conninfo(
+                    host,
+                    args.database_name,
+                    f"{WRITER_TLS_MOUNT}/{CA_CERTIFICATE}",
+                    POSTGRES_PORT,
+                    service,
+                    f"{WRITER_TLS_MOUNT}/{WRITER_CERTIFICATE}",
+                    f"{WRITER_TLS_MOUNT}/{WRITER_KEY}",
+                )
+                for service in args.writers
+            }
         )
         self._writer_connections()
         self.replication_hostname = replication_service.status.apply(_load_balancer_hostname)
@@ -277,14 +289,14 @@ class TelemetryStore(pulumi.ComponentResource):
                 "key_arn": self.key_arn,
                 "store_superuser_secret_name": self.store.superuser_secret_name,
                 "exchange_superuser_secret_name": self.exchange.superuser_secret_name,
-                "writer_secret_name": self.writer_secret_name,
+                "writer_secret_names": self.writer_secret_names,
                 "ca_certificate": self.ca_certificate,
-                "writer_conninfo": self.writer_conninfo,
+                "writer_conninfos": self.writer_conninfos,
             }
         )
 
     def _writer_connections(self) -> None:
-        """Per writer namespace, a ConfigMap with the CA certificate and the conninfo (no secret in it)."""
+        """Per writer namespace, a ConfigMap with the CA certificate and each service's conninfo (no key)."""
         for index, namespace in enumerate(self._args.writer_namespaces):
             object_name = f"{self._prefix}-writer-connection"
             k8s.core.v1.ConfigMap(
@@ -292,7 +304,12 @@ class TelemetryStore(pulumi.ComponentResource):
                 metadata=metadata(
                     namespace, object_name, {**PART_OF, CLASSIFICATION_TAG: Classification.INTERNAL.value}
                 ),
-                data={CA_CERTIFICATE: self.ca_certificate, "conninfo": self.writer_conninfo},
+                data=pulumi.Output.all(self.ca_certificate, self.writer_conninfos).apply(
+                    lambda values: {
+                        CA_CERTIFICATE: values[0],
+                        **{f"{service}.conninfo": conninfo for service, conninfo in values[1].items()},
+                    }
+                ),
                 opts=self._child,
             )
 

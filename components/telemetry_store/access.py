@@ -2,7 +2,8 @@
 
 TelemetryStore derives both servers' rules from its arguments, so the program wires no pg_hba rules itself.
 The telemetry SQL's rules (components/telemetry_sql) come first: they refuse every TCP connection without TLS
-(`hostnossl all all all reject`), admit the writer role to the store from this region's VPC, and admit the
+(`hostnossl all all all reject`), admit each writing service's own role to the store from this region's VPC
+by a client certificate from the region's CA (`cert`; no shared writer password), and admit the
 peer's inbox role to the exchange from the peer's VPC by client certificate only (`cert`), once the peer's
 CA certificate is known. A baseline follows that rejects the peer range on both servers and admits the
 superuser (the SQL Jobs) by password over TLS, so the peer reaches nothing but its own inbox on the exchange.
@@ -40,7 +41,11 @@ class TelemetryAccess:
         # the peer's CA certificate PostgreSQL would refuse the whole pg_hba.conf: no inbox is admitted yet.
         peers = {args.peer_region: [args.peer_vpc_cidr]} if args.peer_ca_certificate is not None else {}
         access = cls(
-            store_rules=tuple(telemetry_sql.store_pg_hba_rules(args.database_name, [args.vpc_cidr])),
+            # No shared writer password: each listed service's own role, by its client certificate, from
+            # where the services run (this region's VPC: pods take their addresses from its subnets).
+            store_rules=tuple(
+                telemetry_sql.store_pg_hba_rules(args.database_name, [args.vpc_cidr] if args.writers else [])
+            ),
             exchange_rules=tuple(telemetry_sql.exchange_pg_hba_rules(args.exchange_database_name, peers)),
         )
         for server, rules in (("store", access.store_rules), ("exchange", access.exchange_rules)):

@@ -28,6 +28,8 @@ POSTGRES_MAJOR = TELEMETRY_POSTGRES_MAJOR
 POSTGRES_PORT = 5432
 DEFAULT_ANONYMISATION_SCHEDULE = "20 * * * *"
 """Hourly, once the previous hour has closed and the SQL's 15-minute grace period has passed (UTC)."""
+DEFAULT_PUSH_SCHEDULE = "50 * * * *"
+"""The push's fixed schedule (UTC): once an hour, apart from the release, whatever the release's duration."""
 
 _KUBERNETES_NAME = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
 MAXIMUM_NAME_LENGTH = 40
@@ -110,14 +112,24 @@ class TelemetryStoreArgs:
     small_group_probability: float = DEFAULT_SMALL_GROUP_PROBABILITY
     anonymisation_schedule: str = DEFAULT_ANONYMISATION_SCHEDULE
     """Cron schedule (UTC) of the release CronJob on the store."""
+    push_schedule: str = DEFAULT_PUSH_SCHEDULE
+    """Cron schedule (UTC) of the push CronJob: fixed, so the push's timing reveals nothing of the release."""
+    release_suspended: bool = False
+    """The release CronJob is declared suspended (before and during a restore of the store: README.md,
+    "Restoring the telemetry store"); the push keeps running, it only re-sends the ledger's values."""
     peer_replication_host: str | None = None
     """The peer's exchange endpoint (its stack's telemetryReplicationEndpoint), where the store pushes."""
     peer_replication_port: int = POSTGRES_PORT
     peer_ca_certificate: str | None = None
     """The peer's public CA certificate (PEM). It verifies the peer's exchange when the store pushes, and the
     peer's client certificate on this exchange; without it this region neither pushes nor receives."""
+    writers: Sequence[str] = ()
+    """The services that write raw telemetry: each gets its own login role (`telemetry_writer_<service>`),
+    admitted only by a client certificate from this region's CA, in a Secret in each writer namespace. A
+    service not listed cannot log in; there is no shared writer password."""
     writer_namespaces: Sequence[pulumi.Input[str]] = ()
-    """Namespaces whose pods may reach the store (as telemetry_writer); nothing else outside reaches it."""
+    """Namespaces whose pods may reach the store (the writers run there; each gets the writers' Secrets and
+    connection ConfigMap); nothing else outside the telemetry namespace reaches it."""
     workload_dependencies: Sequence[pulumi.Resource] = ()
     """What must exist before a pod can start: the cluster's node group and its EBS CSI add-on."""
     require_timescaledb: bool = True
@@ -215,15 +227,28 @@ class TelemetryStoreArgs:
             self.vocabulary  # noqa: B018
         except ValueError as error:
             raise ValueError(f"services / metrics: {error}") from error
+        if len(set(self.writers)) != len(self.writers):
+            raise ValueError(f"writers {list(self.writers)!r} lists a service twice")
+        for service in self.writers:
+            try:
+                telemetry_sql.writer_role(service)
+            except ValueError as error:
+                raise ValueError(f"writers: {error}") from error
+        if self.writers and not self.writer_namespaces:
+            raise ValueError(
+                "writers are listed but writer_namespaces is empty: their certificates' Secrets and the "
+                "NetworkPolicy that lets them reach the store need the namespace they run in"
+            )
         if self.peer_ca_certificate is not None and not _PEM_CERTIFICATE.match(self.peer_ca_certificate):
             raise ValueError(
                 "peer_ca_certificate must be one PEM CERTIFICATE block ending in a newline (the peer's "
                 "telemetryCaCertificate output), never a key"
             )
-        if not _CRON.fullmatch(self.anonymisation_schedule):
-            raise ValueError(
-                f"anonymisation_schedule {self.anonymisation_schedule!r} is not a five-field cron expression"
-            )
+        for schedule_field in ("anonymisation_schedule", "push_schedule"):
+            if not _CRON.fullmatch(getattr(self, schedule_field)):
+                raise ValueError(
+                    f"{schedule_field} {getattr(self, schedule_field)!r} is not a five-field cron expression"
+                )
         if self.peer_replication_host is not None and not _HOSTNAME.fullmatch(self.peer_replication_host):
             raise ValueError(
                 f"peer_replication_host {self.peer_replication_host!r} is not a lowercase DNS name"

@@ -15,7 +15,13 @@ this region verifies the servers against. The CA issues:
   server holding the exchange's key (issued by this CA alone, which the peer trusts for nothing else) can
   present it;
 - the client certificate the store pushes into the peer's inbox with: common name `telemetry_inbox_<region>`,
-  the role the peer's pg_hba.conf admits by `cert` from this region's VPC.
+  the role the peer's pg_hba.conf admits by `cert` from this region's VPC;
+- per writing service, a client certificate with common name `writer_role(service)` =
+  `telemetry_writer_<service>`, the role the store's pg_hba.conf admits by `cert` (the store's `ssl_ca_file`
+  is this CA, so only this CA's certificates pass; the peer's CA is not on that list). It goes into a
+  `kubernetes.io/tls` Secret `<name>-writer-<service>-tls` in each writer namespace (tls.crt, tls.key and
+  ca.crt); the service mounts it with mode 0600 and connects with the conninfo from
+  `<name>-writer-connection`.
 
 Keys are ECDSA P-256. Leaf certificates are valid for two years and re-issued by any `pulumi up` in their
 last 90 days (`early_renewal_hours`); the CA for ten years (re-issuing it means the peer copies it again).
@@ -35,8 +41,10 @@ import pulumi_tls as tls
 
 from components import telemetry_sql
 from components.telemetry_store.args import TelemetryStoreArgs
-from components.telemetry_store.common import PART_OF, StorePart
+from components.telemetry_store.common import PART_OF, StorePart, metadata
 from residency_facts import CLASSIFICATION_TAG, Classification
+
+INTERNAL = Classification.INTERNAL.value
 
 KEY_ALGORITHM = "ECDSA"
 KEY_CURVE = "P256"
@@ -54,6 +62,9 @@ CLIENT_CERTIFICATE = "client.crt"
 CLIENT_KEY = "client.key"
 PEER_CA_CERTIFICATE = "peer-ca.crt"
 CA_CERTIFICATE = "ca.crt"
+WRITER_CERTIFICATE = "tls.crt"
+WRITER_KEY = "tls.key"
+"""A writer's files in its `kubernetes.io/tls` Secret, beside CA_CERTIFICATE."""
 KEY_FILES = frozenset({SERVER_KEY, CLIENT_KEY})
 """The files a pod must mount readable by the postgres user only (PostgreSQL and libpq refuse others)."""
 
@@ -66,6 +77,11 @@ def service_dns_names(service: str, namespace: pulumi.Input[str]) -> list[pulumi
         pulumi.Output.concat(service, ".", namespace_output, ".svc"),
         pulumi.Output.concat(service, ".", namespace_output),
     ]
+
+
+def writer_object_name(service: str) -> str:
+    """A writing service's label as a Kubernetes name part (its `_` become `-`; labels hold no `-`)."""
+    return service.replace("_", "-")
 
 
 @dataclass(frozen=True)
@@ -88,6 +104,8 @@ class TelemetryCertificates(StorePart):
     """A ConfigMap in the telemetry namespace with the CA certificate, for the Jobs and the CronJob."""
     store: ServerTls
     exchange: ServerTls
+    writer_secret_names: dict[str, pulumi.Output[str]]
+    """Writing service -> the name of its certificate's Secret (the same in every writer namespace)."""
 
     def __init__(
         self,
@@ -143,9 +161,20 @@ class TelemetryCertificates(StorePart):
                 SERVER_KEY: store_key,
                 CLIENT_CERTIFICATE: client_certificate,
                 CLIENT_KEY: client_key,
+                # The store's ssl_ca_file: the writers' client certificates must chain to this CA alone.
+                CA_CERTIFICATE: self.ca_certificate,
                 **peer_ca,
             },
         )
+        self.writer_secret_names = {
+            service: self._writer_secret(
+                service,
+                *self._leaf(
+                    ca, ca_key, f"writer-{service}", telemetry_sql.writer_role(service), [], CLIENT_USES
+                ),
+            )
+            for service in args.writers
+        }
         self.exchange = self._server_secret(
             "exchange", {SERVER_CERTIFICATE: exchange_certificate, SERVER_KEY: exchange_key, **peer_ca}
         )
@@ -197,6 +226,31 @@ class TelemetryCertificates(StorePart):
             opts=self._new_opts(),
         )
         return certificate.cert_pem, pulumi.Output.secret(key.private_key_pem)
+
+    def _writer_secret(
+        self, service: str, certificate: pulumi.Output[str], key: pulumi.Output[str]
+    ) -> pulumi.Output[str]:
+        """The Secret one service logs in to the store with, in each writer namespace; returns its name."""
+        object_name = f"{self._prefix}-writer-{writer_object_name(service)}-tls"
+        names = []
+        for index, namespace in enumerate(self._args.writer_namespaces):
+            secret = k8s.core.v1.Secret(
+                object_name if index == 0 else f"{object_name}-{index}",
+                metadata=metadata(
+                    namespace,
+                    object_name,
+                    {**PART_OF, "app.kubernetes.io/component": "writer", CLASSIFICATION_TAG: INTERNAL},
+                ),
+                type="kubernetes.io/tls",
+                string_data={
+                    WRITER_CERTIFICATE: certificate,
+                    WRITER_KEY: key,
+                    CA_CERTIFICATE: self.ca_certificate,
+                },
+                opts=self._new_opts(),
+            )
+            names.append(secret.metadata.name)
+        return names[0]
 
     def _server_secret(self, server: str, files: Mapping[str, pulumi.Input[str]]) -> ServerTls:
         """The Secret a server's pod mounts its TLS files from."""

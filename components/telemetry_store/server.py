@@ -4,8 +4,9 @@ A StatefulSet of one pod from the pinned timescaledb-ha image, its encrypted, re
 pg_hba.conf from a ConfigMap and its TLS files from a Secret (a changed file or certificate rolls the pod), a
 headless Service for the StatefulSet, a ClusterIP Service its clients connect to and a PodDisruptionBudget.
 
-TLS: `ssl=on` with the server certificate the region's CA issued, TLS 1.3 at least, and on the exchange the
-peer's CA certificate as `ssl_ca_file` (what the peer's client certificate must chain to). The Secret is
+TLS: `ssl=on` with the server certificate the region's CA issued, TLS 1.3 at least, and as `ssl_ca_file` the
+CA a client certificate must chain to: on the store the region's own CA (the writers'), on the exchange the
+peer's CA certificate (the peer's push). The Secret is
 mounted with mode 0600 on every key. The pod's fsGroup (the postgres group, 1000) makes the kubelet give a
 read-only Secret volume's files group read (Kubernetes' SetVolumeOwnership ORs in 0440), so a key arrives as
 root-owned 0640: the one form besides owner-only 0600 that both the server and libpq accept for a key file
@@ -30,7 +31,13 @@ import pulumi_kubernetes as k8s
 from components import telemetry_sql
 from components.telemetry_store.access import SUPERUSER, pg_hba
 from components.telemetry_store.args import POSTGRES_PORT, ServerResources, TelemetryStoreArgs
-from components.telemetry_store.certificates import KEY_FILES, SERVER_CERTIFICATE, SERVER_KEY, ServerTls
+from components.telemetry_store.certificates import (
+    CA_CERTIFICATE,
+    KEY_FILES,
+    SERVER_CERTIFICATE,
+    SERVER_KEY,
+    ServerTls,
+)
 from components.telemetry_store.common import (
     IMAGE_REPOSITORY,
     PASSWORD_KEY,
@@ -67,10 +74,13 @@ STORE_SETTINGS: Mapping[str, str] = {
     **SERVER_SETTINGS,
     **telemetry_sql.STORE_SERVER_SETTINGS,
     **telemetry_sql.server_tls_settings(
-        f"{TLS_DIRECTORY}/{SERVER_CERTIFICATE}", f"{TLS_DIRECTORY}/{SERVER_KEY}"
+        f"{TLS_DIRECTORY}/{SERVER_CERTIFICATE}",
+        f"{TLS_DIRECTORY}/{SERVER_KEY}",
+        f"{TLS_DIRECTORY}/{CA_CERTIFICATE}",
     ),
 }
-"""The store: TLS on with its certificate; no walsender is ever used (wal_level stays `replica`)."""
+"""The store: TLS on with its certificate, and the region's CA as `ssl_ca_file`, which every writer's client
+certificate must chain to (pg_hba admits the writers by `cert`); no walsender is ever used."""
 
 
 def exchange_settings(peer_ca_file: str | None) -> dict[str, str]:

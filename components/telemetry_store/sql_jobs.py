@@ -1,13 +1,17 @@
 """SqlJobs: the telemetry SQL run as Kubernetes Jobs and a CronJob, a child component of TelemetryStore.
 
 The SQL (components/telemetry_sql) runs as Jobs of psql from the servers' own image, as each server's
-superuser, with the scripts from a ConfigMap and every password from a Secret through the environment; every
+superuser, with the scripts from a ConfigMap and its superuser password from a Secret through the environment
+(the writers and the peer have no password: they log in by client certificate); every
 connection is TLS 1.3 with `sslmode=verify-full` against the region's CA (mounted from a ConfigMap). Order:
 create each database (after its StatefulSet is ready and its NetworkPolicies exist), then the exchange's
 schema and the peer's inbox, and the store's schema and roles, then the peer link on the store (where the
-release is pushed), which exists only once the peer's endpoint and CA certificate are known. A CronJob on the
-store releases closed hours and pushes them (UTC, `concurrencyPolicy: Forbid`). A changed script, variable or
-password runs the Jobs that use it again; a failed Job is replaced, so run again, on the next `pulumi up`.
+release is pushed), which exists only once the peer's endpoint and CA certificate are known. Two CronJobs on
+the store, both UTC, `concurrencyPolicy: Forbid` and bounded by `activeDeadlineSeconds`: the release writes
+closed hours into the ledger and connects nowhere; the push, on a fixed schedule of its own, sends the
+ledger's rows to the peer, so when the peer hears from this region never depends on how long a release took
+(components/telemetry_sql/README.md, "Timing"). A changed script, variable or password runs the Jobs that use
+it again; a failed Job is replaced, so run again, on the next `pulumi up`.
 """
 
 from __future__ import annotations
@@ -51,6 +55,7 @@ SQL_FILES: Mapping[str, str] = {
     "store": "store.sql",
     "peer-link": "peer-link.sql",
     "anonymise": "anonymise.sql",
+    "push": "push.sql",
 }
 """The script of each Job, by purpose, as a file in the ConfigMap."""
 
@@ -73,15 +78,19 @@ SCHEMA_JOB = JobLimits(backoff_limit=4, active_deadline_seconds=600)
 PEER_LINK_JOB = JobLimits(backoff_limit=4, active_deadline_seconds=600)
 """The link is configured on this region's store (no connection to the peer is made then)."""
 ANONYMISATION_JOB = JobLimits(backoff_limit=2, active_deadline_seconds=1800)
-
-
-@dataclass(frozen=True)
-class Passwords:
-    """The Secrets (and values) the SQL Jobs read; values only to run a Job again when one rotates."""
-
-    store_superuser: pulumi.Output[str]
-    exchange_superuser: pulumi.Output[str]
-    writer: tuple[pulumi.Output[str], pulumi.Output[str]]
+"""The release: well above its worst hour (seconds; the benchmark's 48 hours take under 30 s)."""
+PUSH_TIMEOUT_SECONDS = telemetry_sql.DEFAULT_PUSH_TIMEOUT_SECONDS
+"""How long the push waits for the peer's exchange to commit before it gives up on it for this run."""
+PUSH_CONNECT_SECONDS = 10
+"""libpq's connect_timeout on the foreign server (components/telemetry_sql/store/0008_push_apart.sql)."""
+PUSH_PEERS = 1
+"""Peers a store pushes to: the one peer region of this stack."""
+PUSH_JOB = JobLimits(
+    backoff_limit=0,  # the next scheduled run pushes the same values again
+    active_deadline_seconds=PUSH_PEERS * (PUSH_TIMEOUT_SECONDS + PUSH_CONNECT_SECONDS) + 60,
+)
+"""The push: each peer bounded by its timeout plus the connection, and a minute for psql and the pod, so a run
+that hangs anyway (a libpq call the SQL deadline cannot interrupt) is killed before the next one is due."""
 
 
 class SqlJobs(StorePart):
@@ -94,7 +103,6 @@ class SqlJobs(StorePart):
         args: TelemetryStoreArgs,
         store: PostgresServer,
         exchange: PostgresServer,
-        passwords: Passwords,
         policies: Mapping[str, list[k8s.networking.v1.NetworkPolicy]],
         ca_config_map_name: pulumi.Input[str],
     ) -> None:
@@ -103,7 +111,7 @@ class SqlJobs(StorePart):
         self._exchange = exchange
         self._ca_config_map_name = ca_config_map_name
         self._sql_scripts = self._sql_config_map()
-        self._build(passwords, policies)
+        self._build(policies)
         self.register_outputs({})
 
     def _sql_config_map(self) -> k8s.core.v1.ConfigMap:
@@ -113,7 +121,9 @@ class SqlJobs(StorePart):
             SQL_FILES["exchange"]: telemetry_sql.exchange_job_script(),
             SQL_FILES["store"]: telemetry_sql.store_job_script(),
             SQL_FILES["peer-link"]: telemetry_sql.peer_link_script(),
-            SQL_FILES["anonymise"]: telemetry_sql.release_statement(self._args.privacy) + "\n",
+            # The release connects nowhere; the push reads only the ledger (README.md, "Timing").
+            SQL_FILES["anonymise"]: telemetry_sql.release_statement(self._args.privacy, push=False) + "\n",
+            SQL_FILES["push"]: telemetry_sql.push_statement(timeout_seconds=PUSH_TIMEOUT_SECONDS) + "\n",
         }
         self._script_digests = {
             file: hashlib.sha256(text.encode()).hexdigest() for file, text in scripts.items()
@@ -128,9 +138,7 @@ class SqlJobs(StorePart):
             opts=self._opts(),
         )
 
-    def _build(
-        self, passwords: Passwords, policies: Mapping[str, list[k8s.networking.v1.NetworkPolicy]]
-    ) -> None:
+    def _build(self, policies: Mapping[str, list[k8s.networking.v1.NetworkPolicy]]) -> None:
         """The Jobs in order (databases, exchange, store, peer link) and the release CronJob."""
         args = self._args
         databases = {}
@@ -164,11 +172,13 @@ class SqlJobs(StorePart):
             self._store,
             self._store.database_name,
             SQL_FILES["store"],
-            telemetry_sql.store_job_variables(args.region, args.vocabulary, args.require_timescaledb),
-            {telemetry_sql.WRITER_PASSWORD_ENV: passwords.writer[0]},
+            # Exactly the listed services' roles may log in (by certificate); the shared role cannot.
+            telemetry_sql.store_job_variables(
+                args.region, args.vocabulary, args.require_timescaledb, writers=list(args.writers)
+            ),
+            {},
             SCHEMA_JOB,
             depends_on=[databases["store"]],
-            rotated_with=[passwords.writer[1]],
         )
         release_after: list[pulumi.Resource] = [store, *policies["store"]]
         missing = [
@@ -210,7 +220,18 @@ class SqlJobs(StorePart):
                 new=True,
             )
             release_after.append(peer_link)
-        self._anonymisation_cron_job(depends_on=release_after)
+        self._cron_job(
+            "anonymise",
+            SQL_FILES["anonymise"],
+            args.anonymisation_schedule,
+            ANONYMISATION_JOB,
+            depends_on=[store, *policies["store"]],
+            suspend=args.release_suspended,
+        )
+        # A fixed schedule of its own: the push's timing depends on the ledger only, never on the release.
+        self._cron_job(
+            "push", SQL_FILES["push"], args.push_schedule, PUSH_JOB, depends_on=release_after, new=True
+        )
 
     def _sql_pod_template(
         self,
@@ -266,7 +287,6 @@ class SqlJobs(StorePart):
         limits: JobLimits,
         *,
         depends_on: Sequence[pulumi.Resource],
-        rotated_with: Sequence[pulumi.Output[str]] = (),
         new: bool = False,
     ) -> k8s.batch.v1.Job:
         """A Job that runs one script once; pulumi-kubernetes waits for it to complete before dependents."""
@@ -297,26 +317,33 @@ class SqlJobs(StorePart):
                 custom_timeouts=pulumi.CustomTimeouts(
                     create=limits.pulumi_timeout, update=limits.pulumi_timeout
                 ),
-                # A rotated password runs the Job again, so the server learns it; kept secret in the state.
-                replacement_trigger=pulumi.Output.secret(pulumi.Output.all(*rotated_with))
-                if rotated_with
-                else None,
             ),
         )
 
-    def _anonymisation_cron_job(self, depends_on: Sequence[pulumi.Resource]) -> k8s.batch.v1.CronJob:
-        """Releases each closed hour once into the ledger and pushes it to the peer, as the superuser."""
-        object_name = f"{self._prefix}-anonymise"
-        limits = ANONYMISATION_JOB
-        labels = sql_client_labels(self._prefix, "store", "anonymise")
+    def _cron_job(
+        self,
+        purpose: str,
+        script: str,
+        schedule: str,
+        limits: JobLimits,
+        *,
+        depends_on: Sequence[pulumi.Resource],
+        suspend: bool = False,
+        new: bool = False,
+    ) -> k8s.batch.v1.CronJob:
+        """A CronJob that runs one statement on the store as its superuser, never two runs at once."""
+        object_name = f"{self._prefix}-{purpose}"
+        labels = sql_client_labels(self._prefix, "store", purpose)
+        options = self._new_opts if new else self._opts
         return k8s.batch.v1.CronJob(
             f"{object_name}-cron-job",
             metadata=self._metadata(object_name, labels),
             spec=k8s.batch.v1.CronJobSpecArgs(
-                schedule=self._args.anonymisation_schedule,
+                schedule=schedule,
                 time_zone="Etc/UTC",  # the hours it publishes are UTC hours
                 # A run still going when the next is due finishes first; the SQL takes a lock as well.
                 concurrency_policy="Forbid",
+                suspend=suspend,
                 starting_deadline_seconds=600,
                 successful_jobs_history_limit=3,
                 failed_jobs_history_limit=3,
@@ -324,20 +351,15 @@ class SqlJobs(StorePart):
                     metadata=k8s.meta.v1.ObjectMetaArgs(labels=labels),
                     spec=k8s.batch.v1.JobSpecArgs(
                         backoff_limit=limits.backoff_limit,
+                        # Kills a run that hangs anyway, so the next one can start.
                         active_deadline_seconds=limits.active_deadline_seconds,
                         template=self._sql_pod_template(
-                            "anonymise",
-                            "store",
-                            self._store,
-                            self._store.database_name,
-                            SQL_FILES["anonymise"],
-                            {},
-                            {},
+                            purpose, "store", self._store, self._store.database_name, script, {}, {}
                         ),
                     ),
                 ),
             ),
-            opts=self._opts(depends_on=[*depends_on, *self._args.workload_dependencies]),
+            opts=options(depends_on=[*depends_on, *self._args.workload_dependencies]),
         )
 
 

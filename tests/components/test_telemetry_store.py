@@ -72,6 +72,8 @@ PEER_CA = (
 )
 """The peer's public CA certificate as the peer stack's telemetryCaCertificate output gives it."""
 SERVICES = ("checkout", "search", "payments")
+WRITERS = ("checkout", "search", "payments")
+"""The services that write raw telemetry, each with its own role and client certificate."""
 
 
 @pytest.fixture
@@ -99,6 +101,8 @@ def valid_args(**overrides: Any) -> TelemetryStoreArgs:
         peer_region="india",
         vpc_cidr=VPC_CIDR,
         services=SERVICES,
+        writers=WRITERS,
+        writer_namespaces=("microservices",),
         volume_tags={"jurisdiction": "EU"},
     )
     return dataclasses.replace(base, **overrides)
@@ -277,9 +281,10 @@ def test_neither_server_can_stream_or_decode_and_both_run_tls_one_three(cloud: M
         assert settings["ssl_min_protocol_version"] == "TLSv1.3"
         assert (settings["ssl_cert_file"], settings["ssl_key_file"]) == ("/tls/server.crt", "/tls/server.key")
         assert settings["password_encryption"] == "scram-sha-256"
-    # The exchange checks the peer's client certificates against the peer's CA; the store admits none.
+    # The exchange checks the peer's client certificates against the peer's CA; the store its writers'
+    # against the region's own CA.
     assert exchange["ssl_ca_file"] == "/tls/peer-ca.crt"
-    assert "ssl_ca_file" not in store
+    assert store["ssl_ca_file"] == "/tls/ca.crt"
 
 
 def test_without_the_peers_ca_the_exchange_trusts_no_client_certificate(cloud: MockCloud) -> None:
@@ -358,10 +363,42 @@ def ip_network(address: str) -> ipaddress.IPv4Network:
 
 def test_the_writers_come_only_from_this_regions_vpc(cloud: MockCloud) -> None:
     deploy(cloud)
-    writers = [
-        line for line in hba_lines(cloud, "store") if line[2] == "telemetry_writer" and line[-1] != "reject"
-    ]
-    assert [(line[1], line[3]) for line in writers] == [("telemetry", VPC_CIDR)]
+    lines = hba_lines(cloud, "store")
+    writers = [line for line in lines if "telemetry_writer" in line[2] and line[-1] != "reject"]
+    # Each service's own role, a member of the group, by its client certificate only: no password line.
+    assert writers == [["hostssl", "telemetry", "+telemetry_writer", VPC_CIDR, "cert"]]
+    # The group itself (a role is its own member) is refused before that line could admit it.
+    assert lines.index(["host", "all", "telemetry_writer", "all", "reject"]) < lines.index(writers[0])
+
+
+def test_without_writers_no_writer_is_admitted(cloud: MockCloud) -> None:
+    deploy(cloud, valid_args(writers=()))
+    lines = hba_lines(cloud, "store")
+    assert not [line for line in lines if "telemetry_writer" in line[2] and line[-1] != "reject"]
+    assert not [r for r in cloud.of_type(SECRET) if "writer" in r.name]
+
+
+def test_the_store_trusts_the_regions_ca_for_client_certificates(cloud: MockCloud) -> None:
+    deploy(cloud)
+    settings = server_settings(cloud, "store")
+    assert settings["ssl_ca_file"] == "/tls/ca.crt"
+    store_tls = revealed(cloud.one(SECRET, "telemetry-store-tls").inputs)["stringData"]
+    # The region's CA, never the peer's: a certificate the peer's CA issued names no writer here.
+    assert store_tls["ca.crt"] == cloud.outputs_of(cloud.one(SELF_SIGNED, "telemetry-ca"))["certPem"]
+
+
+@pytest.mark.parametrize(
+    ("writers", "message"),
+    [(("checkout", "checkout"), "twice"), (("check-out",), "writers"), (("Checkout",), "writers")],
+)
+def test_invalid_writers_are_refused(cloud: MockCloud, writers: tuple[str, ...], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        deploy(cloud, valid_args(writers=writers))
+
+
+def test_writers_without_a_namespace_are_refused(cloud: MockCloud) -> None:
+    with pytest.raises(ValueError, match="writer_namespaces is empty"):
+        deploy(cloud, valid_args(writer_namespaces=()))
 
 
 @pytest.mark.parametrize(
@@ -396,11 +433,11 @@ def test_store_rules_that_would_admit_the_peer_are_refused(cloud: MockCloud, vpc
 def test_credentials_are_held_only_in_secrets(cloud: MockCloud) -> None:
     deploy(cloud, with_peer(writer_namespaces=["microservices"]))
     passwords = [cloud.outputs_of(r)["result"] for r in cloud.of_type(PASSWORD)]
-    assert len(passwords) == 3  # the two superusers and the writer: the cross-region link has none
+    assert len(passwords) == 2  # the two superusers: the writers and the cross-region link have none
     # The Jobs, the CronJob and the ConfigMaps (SQL, pg_hba, CA, writer connection) are among those scanned.
     assert (len(cloud.of_type(JOB)), len(cloud.of_type(CRON_JOB)), len(cloud.of_type(CONFIG_MAP))) == (
         5,
-        1,
+        2,
         5,
     )
     for registration in cloud.registrations:
@@ -410,21 +447,35 @@ def test_credentials_are_held_only_in_secrets(cloud: MockCloud) -> None:
         assert not [p for p in passwords if p in rendered], registration.name
     secrets = {r.inputs["metadata"]["name"]: revealed(r.inputs) for r in cloud.of_type(SECRET)}
     password_secrets = {name: s for name, s in secrets.items() if name.endswith("-password")}
-    assert len(password_secrets) == 3
+    assert len(password_secrets) == 2
     assert sorted(s["stringData"]["password"] for s in password_secrets.values()) == sorted(passwords)
-    assert set(secrets) - set(password_secrets) == {"telemetry-store-tls", "telemetry-exchange-tls"}
-    for secret in secrets.values():
-        assert secret["type"] == "Opaque" and secret["metadata"]["namespace"] == NAMESPACE
+    writer_secrets = {f"telemetry-writer-{service}-tls" for service in WRITERS}
+    assert set(secrets) - set(password_secrets) == {
+        "telemetry-store-tls",
+        "telemetry-exchange-tls",
+        *writer_secrets,
+    }
+    for name, secret in secrets.items():
+        if name in writer_secrets:
+            # In the service's namespace, as kubernetes.io/tls: its certificate, its key and the CA.
+            assert (
+                secret["type"] == "kubernetes.io/tls" and secret["metadata"]["namespace"] == "microservices"
+            )
+            assert set(secret["stringData"]) == {"tls.crt", "tls.key", "ca.crt"}
+        else:
+            assert secret["type"] == "Opaque" and secret["metadata"]["namespace"] == NAMESPACE
 
 
 def test_private_keys_reach_only_their_servers_secrets_and_the_ca_key_none(cloud: MockCloud) -> None:
     deploy(cloud, with_peer(writer_namespaces=["microservices"]))
     keys = {r.name: cloud.outputs_of(r)["privateKeyPem"] for r in cloud.of_type(TLS_KEY)}
+    writer_keys = {f"telemetry-writer-{service}-key" for service in WRITERS}
     assert set(keys) == {
         "telemetry-ca-key",
         "telemetry-store-key",
         "telemetry-exchange-key",
         "telemetry-client-key",
+        *writer_keys,
     }
     holders = {
         name: {r.name for r in cloud.registrations if json.dumps(key)[1:-1] in json.dumps(revealed(r.inputs))}
@@ -436,7 +487,23 @@ def test_private_keys_reach_only_their_servers_secrets_and_the_ca_key_none(cloud
         "telemetry-store-certificate",
         "telemetry-exchange-certificate",
         "telemetry-client-certificate",
+        *(f"telemetry-writer-{service}-certificate" for service in WRITERS),
     }
+    # Each writer's key reaches its own Secret only: no other service's, no server's.
+    for service in WRITERS:
+        assert holders[f"telemetry-writer-{service}-key"] == {
+            f"telemetry-writer-{service}-certificate-request",
+            f"telemetry-writer-{service}-tls",
+        }
+        # The key is a secret in the state: the whole stringData, or the key's own value, is marked secret.
+        string_data = cloud.one(SECRET, f"telemetry-writer-{service}-tls").inputs["stringData"]
+        marked = [string_data, string_data.get("tls.key")]
+        assert [
+            v
+            for v in marked
+            if isinstance(v, dict)
+            and v.get(pulumi.runtime.rpc._special_sig_key) == (pulumi.runtime.rpc._special_secret_sig)
+        ], service
     assert holders["telemetry-store-key"] == {"telemetry-store-certificate-request", "telemetry-store-tls"}
     assert holders["telemetry-exchange-key"] == {
         "telemetry-exchange-certificate-request",
@@ -526,7 +593,8 @@ def test_the_ca_may_sign_leaves_only_and_each_certificate_names_what_verify_full
 @pytest.mark.parametrize(
     ("server", "files"),
     [
-        ("store", {"server.crt", "server.key", "client.crt", "client.key", "peer-ca.crt"}),
+        # ca.crt: the region's CA, the store's ssl_ca_file, which the writers' certificates must chain to.
+        ("store", {"server.crt", "server.key", "client.crt", "client.key", "ca.crt", "peer-ca.crt"}),
         ("exchange", {"server.crt", "server.key", "peer-ca.crt"}),
     ],
 )
@@ -657,9 +725,16 @@ def test_each_part_holds_its_own_concern_and_the_shared_resources_stay_with_the_
         return found
 
     # The parts share the volume key, the StorageClass and the passwords; the endpoint faces the peer.
-    for shared in ("volume-key", "storage-class", "writer-password", "replication-service"):
+    for shared in ("volume-key", "storage-class", "store-superuser-password", "replication-service"):
         assert owners(shared) == {"component"}, shared
-    for tls_part in ("ca-key", "ca", "store-tls", "exchange-tls", "client-certificate"):
+    for tls_part in (
+        "ca-key",
+        "ca",
+        "store-tls",
+        "exchange-tls",
+        "client-certificate",
+        "writer-checkout-tls",
+    ):
         assert owners(tls_part) == {"telemetry-certificates"}, tls_part
     for server in ("store", "exchange"):
         for suffix in ("pg-hba", "headless-service", "statefulset", "disruption-budget", "service"):
@@ -686,10 +761,11 @@ def test_every_child_is_parented_to_the_component_named_from_it_and_uses_the_giv
         for r in cloud.registrations
         if r is not component and r.urn not in parts and not r.type.startswith("pulumi:")
     ]
-    # The component's 9 (key, StorageClass, 3 passwords and their Secrets, the endpoint), the servers' 10,
-    # the certificates' 14 (4 keys, the CA, 3 requests and certificates, 2 Secrets, the CA ConfigMap),
-    # 5 NetworkPolicies, the SQL ConfigMap, 4 Jobs and 1 CronJob.
-    assert len(children) == 44
+    # The component's 8 (key, StorageClass, 2 superuser passwords and their Secrets, the endpoint, the
+    # writers' connection ConfigMap), the servers' 10, the certificates' 26 (4 keys, the CA, 3 requests and
+    # certificates, 2 Secrets, the CA ConfigMap; per writer a key, a request, a certificate and a Secret),
+    # 5 NetworkPolicies, the SQL ConfigMap, 4 Jobs and 2 CronJobs.
+    assert len(children) == 8 + 10 + 14 + 4 * len(WRITERS) + 5 + 1 + 4 + 2
     for child in children:
         # Directly, or through one of its parts, which are its children themselves.
         assert child.parent == component.urn or child.parent in parts, child.name
@@ -698,7 +774,10 @@ def test_every_child_is_parented_to_the_component_named_from_it_and_uses_the_giv
             assert child.provider.startswith(kubernetes_provider.urn), child.name
             metadata = child.inputs["metadata"]
             assert metadata["name"].startswith("telemetry-"), child.name
-            if child.type != "kubernetes:storage.k8s.io/v1:StorageClass":
+            if child.name.startswith("telemetry-writer-"):
+                # What a writing service mounts lives in the namespace it runs in.
+                assert metadata["namespace"] == "microservices", child.name
+            elif child.type != "kubernetes:storage.k8s.io/v1:StorageClass":
                 assert metadata["namespace"] == NAMESPACE, child.name
         elif child.type.startswith("aws:"):
             assert child.provider.startswith(aws_provider.urn), child.name
@@ -711,22 +790,42 @@ def test_outputs_tell_the_jobs_and_the_peer_where_to_connect(cloud: MockCloud) -
     assert (store.store.port, store.store.database_name) == (5432, "telemetry")
     assert store.exchange.database_name == "telemetry_exchange"
     assert cloud.resolve(store.replication_hostname) == LOAD_BALANCER_HOSTNAME
-    assert cloud.resolve(store.writer_secret_name) == "telemetry-writer-password"
-    assert cloud.resolve(store.writer_conninfo) == telemetry_sql.writer_conninfo(
-        "telemetry-store.telemetry.svc.cluster.local", "telemetry", "/etc/telemetry-store/ca.crt"
-    )
-    assert "verify-full" in cloud.resolve(store.writer_conninfo)
+    assert {s: cloud.resolve(n) for s, n in store.writer_secret_names.items()} == {
+        service: f"telemetry-writer-{service}-tls" for service in WRITERS
+    }
+    conninfos = cloud.resolve(store.writer_conninfos)
+    assert conninfos == {
+        service: telemetry_sql.writer_conninfo(
+            "telemetry-store.telemetry.svc.cluster.local",
+            "telemetry",
+            "/etc/telemetry-writer/ca.crt",
+            5432,
+            service,
+            "/etc/telemetry-writer/tls.crt",
+            "/etc/telemetry-writer/tls.key",
+        )
+        for service in WRITERS
+    }
+    for service, conninfo in conninfos.items():
+        assert "sslmode='verify-full'" in conninfo and f"user='telemetry_writer_{service}'" in conninfo
+        assert "password" not in conninfo
 
 
 def test_each_writer_namespace_gets_the_ca_and_the_conninfo_and_no_secret(cloud: MockCloud) -> None:
     store = deploy(cloud, valid_args(writer_namespaces=["microservices", "batch"]))
     connections = [r.inputs for r in cloud.of_type(CONFIG_MAP) if "writer-connection" in r.name]
     assert sorted(c["metadata"]["namespace"] for c in connections) == ["batch", "microservices"]
+    # Each service's certificate reaches every namespace writers run in, under the same name.
+    for service in WRITERS:
+        placed = [r.inputs["metadata"] for r in cloud.of_type(SECRET) if f"writer-{service}-tls" in r.name]
+        assert sorted(m["namespace"] for m in placed) == ["batch", "microservices"]
+        assert {m["name"] for m in placed} == {f"telemetry-writer-{service}-tls"}
     for connection in connections:
         assert connection["metadata"]["name"] == "telemetry-writer-connection"
+        conninfos = cloud.resolve(store.writer_conninfos)
         assert connection["data"] == {
             "ca.crt": cloud.resolve(store.ca_certificate),
-            "conninfo": cloud.resolve(store.writer_conninfo),
+            **{f"{service}.conninfo": conninfos[service] for service in WRITERS},
         }
         assert connection["metadata"]["labels"][CLASSIFICATION_TAG] == "internal"
 
@@ -814,7 +913,10 @@ def test_rendered_pg_hba_lets_only_the_peers_inbox_role_in_from_the_peer_on_real
         certificate, key = eu.issue(f"eu {server}", server=True, hosts=server_hosts)
         settings = {
             **fast,
-            **telemetry_sql.server_tls_settings("{directory}/server.crt", "{directory}/server.key"),
+            # The store's client CA is the region's own (its writers'), as the component configures it.
+            **telemetry_sql.server_tls_settings(
+                "{directory}/server.crt", "{directory}/server.key", "{directory}/ca.crt"
+            ),
         }
         if server == "exchange":
             settings.update(telemetry_sql.EXCHANGE_SERVER_SETTINGS, ssl_ca_file="'{directory}/peer-ca.crt'")
@@ -925,6 +1027,14 @@ def options(cloud: MockCloud, monkeypatch: pytest.MonkeyPatch) -> dict[str, Opti
     return recorded
 
 
+def cron_job(cloud: MockCloud, purpose: str) -> dict[str, Any]:
+    """The inputs of one of the store's CronJobs (anonymise: the release; push: the push to the peer)."""
+    return cloud.one(CRON_JOB, f"telemetry-{purpose}-cron-job").inputs
+
+
+CRON_JOBS = ("anonymise", "push")
+
+
 def job(cloud: MockCloud, purpose: str) -> dict[str, Any]:
     """The inputs of one of the component's Jobs."""
     return cloud.one(JOB, f"telemetry-{purpose}-job").inputs
@@ -996,7 +1106,10 @@ def test_jobs_run_in_order_databases_schemas_then_the_peer_link(
     # The store no longer talks to its own exchange: its schema does not wait for the exchange's.
     assert jobs["exchange-schema"] not in after("telemetry-store-schema-job")
     assert jobs["store-schema"] in after("telemetry-peer-link-job")
-    assert {jobs["store-schema"], jobs["peer-link"]} <= after("telemetry-anonymise-cron-job")
+    # The release needs the schema only; the push the peer link too.
+    assert jobs["store-schema"] in after("telemetry-anonymise-cron-job")
+    assert jobs["peer-link"] not in after("telemetry-anonymise-cron-job")
+    assert {jobs["store-schema"], jobs["peer-link"]} <= after("telemetry-push-cron-job")
     # Nothing runs on a server before the NetworkPolicies that let the Job reach it exist.
     policy_urns = {r.name: r.urn for r in cloud.of_type(NETWORK_POLICY)}
     assert {
@@ -1030,7 +1143,8 @@ def test_each_job_runs_its_shipped_script_with_psql_stopping_at_the_first_error(
             max_events_per_group=4,
             latency_bound_ms=1500,
             small_group_probability=0.0005,
-        )
+        ),
+        push=False,
     )
     assert scripts == {
         "database.sql": telemetry_sql.database_script(),
@@ -1038,6 +1152,7 @@ def test_each_job_runs_its_shipped_script_with_psql_stopping_at_the_first_error(
         "store.sql": telemetry_sql.store_job_script(),
         "peer-link.sql": telemetry_sql.peer_link_script(),
         "anonymise.sql": release + "\n",
+        "push.sql": telemetry_sql.push_statement(timeout_seconds=30) + "\n",
     }
     assert config_map.inputs["metadata"]["labels"][CLASSIFICATION_TAG] == "internal"
     vocabulary = telemetry_sql.Vocabulary(services=SERVICES)
@@ -1052,7 +1167,10 @@ def test_each_job_runs_its_shipped_script_with_psql_stopping_at_the_first_error(
         "store-database": ("database.sql", {"database": "telemetry"}),
         "exchange-database": ("database.sql", {"database": "telemetry_exchange"}),
         "exchange-schema": ("exchange.sql", telemetry_sql.exchange_variables("eu", ["india"], vocabulary)),
-        "store-schema": ("store.sql", telemetry_sql.store_job_variables("eu", vocabulary, True)),
+        "store-schema": (
+            "store.sql",
+            telemetry_sql.store_job_variables("eu", vocabulary, True, writers=list(WRITERS)),
+        ),
         "peer-link": ("peer-link.sql", telemetry_sql.peer_link_variables(link)),
     }
     for purpose, (script, variables) in expected.items():
@@ -1076,12 +1194,10 @@ def test_each_job_runs_its_shipped_script_with_psql_stopping_at_the_first_error(
 
 def test_every_sql_connection_verifies_the_server_against_the_regions_ca(cloud: MockCloud) -> None:
     deploy(cloud, with_peer())
-    workloads = [r.inputs for r in cloud.of_type(JOB)] + [
-        cloud.one(CRON_JOB, "telemetry-anonymise-cron-job").inputs
-    ]
+    workloads = [r.inputs for r in cloud.of_type(JOB)] + [cron_job(cloud, p) for p in CRON_JOBS]
     ca = cloud.one(CONFIG_MAP, "telemetry-ca").inputs
     assert ca["data"] == {"ca.crt": cloud.outputs_of(cloud.one(SELF_SIGNED, "telemetry-ca"))["certPem"]}
-    assert len(workloads) == 6
+    assert len(workloads) == 7
     for inputs in workloads:
         env = {
             name: variable["value"] for name, variable in environment(inputs).items() if "value" in variable
@@ -1108,17 +1224,14 @@ def test_passwords_reach_the_jobs_only_from_their_secrets(cloud: MockCloud) -> N
     names = {
         "store-superuser": cloud.resolve(store.store.superuser_secret_name),
         "exchange-superuser": cloud.resolve(store.exchange.superuser_secret_name),
-        "writer": cloud.resolve(store.writer_secret_name),
     }
     expected = {
         "store-database": {"PGPASSWORD": names["store-superuser"]},
         "exchange-database": {"PGPASSWORD": names["exchange-superuser"]},
         # The peer logs in with a client certificate: the exchange's Job holds no password but its own.
         "exchange-schema": {"PGPASSWORD": names["exchange-superuser"]},
-        "store-schema": {
-            "PGPASSWORD": names["store-superuser"],
-            telemetry_sql.WRITER_PASSWORD_ENV: names["writer"],
-        },
+        # The writers log in by certificate: no writer password reaches any Job.
+        "store-schema": {"PGPASSWORD": names["store-superuser"]},
         "peer-link": {"PGPASSWORD": names["store-superuser"]},
     }
     for purpose, wanted in expected.items():
@@ -1131,10 +1244,11 @@ def test_passwords_reach_the_jobs_only_from_their_secrets(cloud: MockCloud) -> N
     assert set(telemetry_sql.EXCHANGE_PASSWORD_ENVIRONMENT) < set(expected["exchange-schema"])
     assert set(telemetry_sql.STORE_PASSWORD_ENVIRONMENT) < set(expected["store-schema"])
     assert set(telemetry_sql.PEER_LINK_PASSWORD_ENVIRONMENT) < set(expected["peer-link"])
-    cron_env = environment(cloud.one(CRON_JOB, "telemetry-anonymise-cron-job").inputs)
-    assert {name: secret_of(v) for name, v in cron_env.items() if "valueFrom" in v} == {
-        "PGPASSWORD": names["store-superuser"]
-    }
+    for purpose in CRON_JOBS:
+        cron_env = environment(cron_job(cloud, purpose))
+        assert {name: secret_of(v) for name, v in cron_env.items() if "valueFrom" in v} == {
+            "PGPASSWORD": names["store-superuser"]
+        }, purpose
 
 
 def test_jobs_talk_to_their_own_server_as_its_superuser(cloud: MockCloud) -> None:
@@ -1153,21 +1267,73 @@ def test_jobs_talk_to_their_own_server_as_its_superuser(cloud: MockCloud) -> Non
 
 def test_anonymisation_cron_job_runs_on_schedule_never_overlapping(cloud: MockCloud) -> None:
     deploy(cloud, valid_args(anonymisation_k=25, anonymisation_schedule="*/15 * * * *"))
-    cron_job = cloud.one(CRON_JOB, "telemetry-anonymise-cron-job").inputs
-    spec = cron_job["spec"]
+    release = cron_job(cloud, "anonymise")
+    spec = release["spec"]
     assert spec["schedule"] == "*/15 * * * *"
     assert spec["concurrencyPolicy"] == "Forbid"
     assert spec["timeZone"] == "Etc/UTC"
-    container = job_container(cron_job)
+    assert spec["suspend"] is False
+    container = job_container(release)
     assert container["command"] == ["psql"]
     assert container["args"] == telemetry_sql.psql_arguments("/sql/anonymise.sql", {})
-    env = environment(cron_job)
+    env = environment(release)
     assert (env["PGHOST"]["value"], env["PGDATABASE"]["value"]) == (
         "telemetry-store.telemetry.svc.cluster.local",
         "telemetry",
     )
     (config_map,) = [r for r in cloud.of_type(CONFIG_MAP) if r.name == "telemetry-sql"]
     assert "min_subjects => 25" in config_map.inputs["data"]["anonymise.sql"]
+
+
+def test_the_release_writes_only_the_ledger_and_the_push_runs_apart_on_a_fixed_schedule(
+    cloud: MockCloud, options: dict[str, Options]
+) -> None:
+    """Red team 2, finding 2: with release and push in one call, when the peer heard from this region
+    depended on how long the release of the hour's raw rows took. The release must connect nowhere and a
+    second CronJob, on a schedule of its own, push only what the ledger holds."""
+    deploy(cloud, with_peer(anonymisation_schedule="*/15 * * * *"))
+    (config_map,) = [r for r in cloud.of_type(CONFIG_MAP) if r.name == "telemetry-sql"]
+    scripts = config_map.inputs["data"]
+    assert (
+        scripts["anonymise.sql"]
+        == telemetry_sql.release_statement(telemetry_sql.PrivacyParameters(), push=False) + "\n"
+    )
+    assert "release_to_ledger(" in scripts["anonymise.sql"]
+    assert "release_closed_hours" not in scripts["anonymise.sql"] + scripts["push.sql"]
+    assert "push" not in scripts["anonymise.sql"]
+    assert scripts["push.sql"] == telemetry_sql.push_statement(timeout_seconds=30) + "\n"
+    push = cron_job(cloud, "push")
+    spec = push["spec"]
+    assert spec["schedule"] == "50 * * * *"  # once an hour, the same minute whatever the release did
+    assert (spec["concurrencyPolicy"], spec["timeZone"], spec["suspend"]) == ("Forbid", "Etc/UTC", False)
+    assert job_container(push)["args"] == telemetry_sql.psql_arguments("/sql/push.sql", {})
+    # A run that hangs anyway is killed: a peer's timeout and connection, plus a minute, within the hour.
+    push_deadline = spec["jobTemplate"]["spec"]["activeDeadlineSeconds"]
+    assert 30 + 10 < push_deadline <= 30 + 10 + 60
+    release_deadline = cron_job(cloud, "anonymise")["spec"]["jobTemplate"]["spec"]["activeDeadlineSeconds"]
+    assert 600 <= release_deadline < 15 * 60 * 4
+    # The push runs on the store, after the peer link exists; the release waits for nothing of the peer's.
+    peer_link = urn(cloud, JOB, "telemetry-peer-link-job")
+    assert peer_link in options["telemetry-push-cron-job"].dependencies
+    assert peer_link not in options["telemetry-anonymise-cron-job"].dependencies
+    assert environment(push)["PGHOST"]["value"] == "telemetry-store.telemetry.svc.cluster.local"
+
+
+def test_during_a_restore_the_release_cron_job_is_declared_suspended_and_the_push_keeps_running(
+    cloud: MockCloud,
+) -> None:
+    """Finding 3: a restored store releases again every hour its backup had not released, with fresh noise.
+    With the restore flag the release CronJob is suspended before the restore (the runbook's SQL step, then
+    the flag removed, resumes it); the push only re-sends the ledger's values, so it may keep running."""
+    deploy(cloud, with_peer(release_suspended=True))
+    assert cron_job(cloud, "anonymise")["spec"]["suspend"] is True
+    assert cron_job(cloud, "push")["spec"]["suspend"] is False
+
+
+@pytest.mark.parametrize("schedule", ["50 * * *", "every hour"])
+def test_a_push_schedule_that_is_not_cron_is_refused(cloud: MockCloud, schedule: str) -> None:
+    with pytest.raises(ValueError, match="push_schedule"):
+        deploy(cloud, with_peer(push_schedule=schedule))
 
 
 def test_failed_jobs_retry_then_run_again_on_the_next_update(
@@ -1189,23 +1355,25 @@ def test_failed_jobs_retry_then_run_again_on_the_next_update(
     assert options["telemetry-peer-link-job"].timeouts[0] == "15m"
 
 
-def test_a_rotated_password_runs_the_jobs_that_hold_it_again(
+def test_no_job_holds_a_writer_password_or_is_run_again_by_one(
     cloud: MockCloud, options: dict[str, Options]
 ) -> None:
     deploy(cloud, with_peer())
-    writer = revealed(cloud.one(SECRET, "telemetry-writer-password").inputs)["stringData"]["password"]
-    trigger = options["telemetry-store-schema-job"].replacement_trigger
-    assert trigger[pulumi.runtime.rpc._special_sig_key] == pulumi.runtime.rpc._special_secret_sig
-    assert trigger["value"] == [writer]
-    for name in ("store-database", "exchange-database", "exchange-schema", "peer-link"):
-        assert options[f"telemetry-{name}-job"].replacement_trigger is None, name
+    assert not [r for r in cloud.of_type(SECRET) if r.name == "telemetry-writer-password"]
+    assert not [r for r in cloud.of_type(PASSWORD) if "writer" in r.name]
+    for registration in cloud.of_type(JOB):
+        assert options[registration.name].replacement_trigger is None, registration.name
+        variables = [a for a in job_container(registration.inputs)["args"] if a.startswith("writers=")]
+        if registration.name == "telemetry-store-schema-job":
+            # Exactly the listed services' roles may log in; any other loses its login on this deploy.
+            assert variables == ["writers=checkout,search,payments"]
+        else:
+            assert variables == [], registration.name
 
 
 def test_sql_job_pods_meet_the_restricted_pod_security_standard(cloud: MockCloud) -> None:
     deploy(cloud, with_peer())
-    workloads = [r.inputs for r in cloud.of_type(JOB)] + [
-        cloud.one(CRON_JOB, "telemetry-anonymise-cron-job").inputs
-    ]
+    workloads = [r.inputs for r in cloud.of_type(JOB)] + [cron_job(cloud, p) for p in CRON_JOBS]
     for inputs in workloads:
         spec = inputs["spec"]
         pod = spec.get("jobTemplate", {}).get("spec", spec)["template"]["spec"]
@@ -1247,7 +1415,7 @@ def test_the_peer_region_reaches_the_exchange_pods_and_nothing_else(cloud: MockC
         "store": statefulset(cloud, "store"),
         "exchange": statefulset(cloud, "exchange"),
         **{r.name: r.inputs for r in cloud.of_type(JOB)},
-        "anonymise": cloud.one(CRON_JOB, "telemetry-anonymise-cron-job").inputs,
+        **{purpose: cron_job(cloud, purpose) for purpose in CRON_JOBS},
     }
     peer_block = {"ipBlock": {"cidr": PEER_CIDR}}
     admits_peer = {
@@ -1294,7 +1462,8 @@ def test_the_store_admits_only_its_writers_and_its_jobs_and_pushes_only_to_the_p
         "telemetry-store-schema-job",
         "telemetry-peer-link-job",
     }
-    assert selects(jobs, pod_labels(cloud.one(CRON_JOB, "telemetry-anonymise-cron-job").inputs))
+    for purpose in CRON_JOBS:
+        assert selects(jobs, pod_labels(cron_job(cloud, purpose))), purpose
     (egress,) = store_policy["egress"]
     assert egress == {
         "to": [{"ipBlock": {"cidr": PEER_CIDR}}],
@@ -1320,9 +1489,7 @@ def test_the_store_admits_only_its_writers_and_its_jobs_and_pushes_only_to_the_p
 def test_each_sql_job_may_reach_only_the_server_it_runs_on(cloud: MockCloud) -> None:
     deploy(cloud, with_peer())
     workloads = [(r.name, r.inputs) for r in cloud.of_type(JOB)]
-    workloads.append(
-        ("telemetry-store-anonymise", cloud.one(CRON_JOB, "telemetry-anonymise-cron-job").inputs)
-    )
+    workloads += [(f"telemetry-store-{purpose}", cron_job(cloud, purpose)) for purpose in CRON_JOBS]
     for name, inputs in workloads:
         server = "store" if name.startswith(("telemetry-store", "telemetry-peer-link")) else "exchange"
         specs = policies_selecting(cloud, pod_labels(inputs))
@@ -1354,7 +1521,8 @@ class DeclaredRegion:
     region: str
     jobs: list[dict[str, Any]]
     """The Jobs' inputs, in an order their recorded dependencies allow."""
-    cron_job: dict[str, Any]
+    cron_jobs: dict[str, dict[str, Any]]
+    """Purpose (anonymise, push) -> the CronJob's inputs."""
     statefulsets: dict[str, dict[str, Any]]
     """Server (store, exchange) -> its StatefulSet's inputs."""
     hba: dict[str, str]
@@ -1409,7 +1577,10 @@ def declare(region: str, issued: dict[tuple[str, str], dict[str, Any]], **overri
     return DeclaredRegion(
         region=region,
         jobs=[jobs[u] for u in ordered],
-        cron_job=cloud.of_type(CRON_JOB)[0].inputs,
+        cron_jobs={
+            r.name.removeprefix(f"{region}-telemetry-").removesuffix("-cron-job"): r.inputs
+            for r in cloud.of_type(CRON_JOB)
+        },
         statefulsets={
             server: cloud.one(STATEFULSET, f"{region}-telemetry-{server}-statefulset").inputs
             for server in ("store", "exchange")
@@ -1599,13 +1770,51 @@ def test_the_declared_servers_jobs_and_cron_job_push_only_the_private_release_be
             for service, subjects in (("checkout", 150), ("ip-198-51-100-77", 150))
             for subject in range(subjects)
         ]
-        with servers["india-telemetry-store"].connect("telemetry") as connection:
-            connection.cursor().executemany(
+        # The services write from india's VPC: loopback now plays it on india's store.
+        store = servers["india-telemetry-store"]
+        store_hba = india.hba["store"].replace(VPC_CIDRS["india"], "127.0.0.1/32")
+        assert store_hba != india.hba["store"]
+        (store.data_directory / "pg_hba.conf").write_text(f"local all postgres trust\n{store_hba}")
+        store.query("postgres", "SELECT pg_reload_conf()")
+        # checkout writes as its own role, with the files of its declared Secret and its declared conninfo.
+        (writer_secret,) = [
+            data for name, data in india.files.items() if name == "india-telemetry-writer-checkout-tls"
+        ]
+        writer_directory = tmp_path / "india-writer-checkout"
+        writer_directory.mkdir()
+        for file_name, text in writer_secret.items():
+            (writer_directory / file_name).write_text(text)
+            (writer_directory / file_name).chmod(0o600)
+        conninfo = india.files["india-telemetry-writer-connection"]["checkout.conninfo"]
+        conninfo = conninfo.replace("/etc/telemetry-writer/", f"{writer_directory}/")
+        with psycopg.connect(f"{conninfo} hostaddr=127.0.0.1 port={store.port}") as writer:
+            assert writer.info.parameter_status("session_authorization") == "telemetry_writer_checkout"
+            writer.cursor().executemany(
                 b"INSERT INTO telemetry.raw_events (observed_at, subject_id, device_id, service, latency_ms)"
                 b" VALUES (%s, %s, %s, %s, %s)",
                 rows,
             )
-        run_as_kubernetes_would(india.cron_job, india, servers, tmp_path, bindir)
+            tls = store.query(
+                "telemetry", "SELECT ssl, version FROM pg_stat_ssl WHERE pid = %s", [writer.info.backend_pid]
+            )
+            assert tls == [(True, "TLSv1.3")]
+        # No shared writer: the group role has no login, by password or otherwise.
+        assert store.query(
+            "telemetry",
+            "SELECT rolcanlogin, rolpassword IS NULL FROM pg_authid WHERE rolname = 'telemetry_writer'",
+        ) == [(False, True)]
+        # Without its certificate, checkout's role gets nowhere.
+        with pytest.raises(psycopg.OperationalError, match=r"rejects connection|certificate"):
+            psycopg.connect(
+                store.tcp_conninfo("telemetry", "telemetry_writer_checkout", "guess", host="127.0.0.1")
+            ).close()
+        # The release writes the ledger and connects nowhere: nothing has reached eu yet.
+        run_as_kubernetes_would(india.cron_jobs["anonymise"], india, servers, tmp_path, bindir)
+        assert exchange.query(
+            "telemetry_exchange", "SELECT count(*) FROM anonymised.telemetry_hourly_india"
+        ) == [(0,)]
+        # The push, on its own schedule, sends what the ledger holds.
+        run_as_kubernetes_would(india.cron_jobs["push"], india, servers, tmp_path, bindir)
         received = exchange.query(
             "telemetry_exchange",
             "SELECT bucket_start, service, metric, subject_count, event_count, error_count, latency_ms_sum"
@@ -1704,7 +1913,7 @@ def test_every_workload_waits_for_the_nodes_and_the_storage_driver(
         for r in cloud.registrations
         if r.type in (STATEFULSET, SERVICE, JOB, CRON_JOB) and r.name.startswith("telemetry-")
     ]
-    assert len(workloads) == 2 + 5 + 5 + 1
+    assert len(workloads) == 2 + 5 + 5 + 2
     for registration in workloads:
         assert required <= set(options[registration.name].dependencies), registration.name
     # Sized for a first start (a node, a volume, a 1 to 2 GiB image, initdb), not pulumi-kubernetes' 10 min.

@@ -113,6 +113,8 @@ def random_password() -> str:
     return f"{secrets.token_urlsafe(18)}' \\\"x"
 
 
+TEST_WRITERS = ("checkout", "search", "feed")
+"""The services whose writer roles the tests' store Job enables (each logs in by its certificate)."""
 TEST_VOCABULARY = telemetry_sql.Vocabulary(
     services=(
         "checkout",
@@ -466,11 +468,44 @@ class Region:
     vocabulary: telemetry_sql.Vocabulary = TEST_VOCABULARY
     passwords: dict[str, str] = field(default_factory=dict)
 
-    def apply_store(self) -> None:
-        """Run the store Job: migrations and configuration."""
-        variables = telemetry_sql.store_job_variables(self.name, self.vocabulary, require_timescaledb=False)
-        environment = {telemetry_sql.WRITER_PASSWORD_ENV: self.passwords[telemetry_sql.WRITER_ROLE]}
-        self.store.psql(STORE_DATABASE, telemetry_sql.store_job_script(), variables, environment)
+    def apply_store(self, writers: Sequence[str] = TEST_WRITERS) -> None:
+        """Run the store Job: migrations and configuration, with these services' writer roles."""
+        variables = telemetry_sql.store_job_variables(
+            self.name, self.vocabulary, require_timescaledb=False, writers=writers
+        )
+        self.store.psql(STORE_DATABASE, telemetry_sql.store_job_script(), variables)
+
+    def writer_files(self, service: str, authority: CertificateAuthority | None = None) -> tuple[Path, Path]:
+        """A service's client certificate and key (from the region's CA unless another is given), as files."""
+        role = telemetry_sql.writer_role(service)
+        issuer = authority or self.authority
+        certificate, key = issuer.issue(role, server=False)
+        # Beside the servers' directories, removed with them.
+        directory = Path(
+            tempfile.mkdtemp(prefix=f"{self.name}-writer-{service}-", dir=self.store.directory.parent)
+        )
+        certificate_file, key_file = directory / "tls.crt", directory / "tls.key"
+        certificate_file.write_bytes(certificate)
+        key_file.write_bytes(key)
+        key_file.chmod(0o600)
+        return certificate_file, key_file
+
+    def writer_conninfo(self, service: str, authority: CertificateAuthority | None = None) -> str:
+        """How a service connects to this region's store: its own role, its certificate, verify-full."""
+        certificate_file, key_file = self.writer_files(service, authority)
+        return telemetry_sql.writer_conninfo(
+            "127.0.0.1",
+            STORE_DATABASE,
+            str(self.store.server_ca_file),
+            self.store.port,
+            service,
+            str(certificate_file),
+            str(key_file),
+        )
+
+    def writer(self, service: str = "checkout") -> psycopg.Connection[tuple[Any, ...]]:
+        """A session of one service's writer role, logged in by its client certificate."""
+        return psycopg.connect(self.writer_conninfo(service))
 
     def apply_exchange(self, peers: Sequence[str]) -> None:
         """Run the exchange Job: migrations and configuration."""
@@ -553,7 +588,7 @@ def region_specifications(
                 **(extra_settings or {}),
             },
             [
-                *telemetry_sql.store_pg_hba_rules(STORE_DATABASE, loopback, service_writer_cidrs=loopback),
+                *telemetry_sql.store_pg_hba_rules(STORE_DATABASE, loopback),
                 superuser_tcp,
             ],
             {
@@ -607,7 +642,7 @@ def create_regions(
         for server, database in ((store, STORE_DATABASE), (exchange, EXCHANGE_DATABASE)):
             for _ in range(2):  # the second run must find the database and do nothing
                 server.psql("postgres", telemetry_sql.database_script(), {"database": database})
-        passwords = {telemetry_sql.WRITER_ROLE: random_password(), SUPERUSER: random_password()}
+        passwords = {SUPERUSER: random_password()}
         for server in (store, exchange):
             with server.connect() as connection:
                 # As the Jobs do (hide_secrets.sql): a statement carrying a password never reaches the log.

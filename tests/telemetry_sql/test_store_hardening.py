@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import shutil
 import socket
 import subprocess
+import tempfile
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -136,9 +138,8 @@ FORBIDDEN_TO_EVERY_ORDINARY_ROLE = (
 """What a compromised service or a hostile peer did on our servers with the roles it logs in as."""
 
 
-def _writer(region: Region) -> psycopg.Connection[tuple[object, ...]]:
-    password = region.passwords[telemetry_sql.WRITER_ROLE]
-    return psycopg.connect(region.store.tcp_conninfo(STORE_DATABASE, telemetry_sql.WRITER_ROLE, password))
+def _writer(region: Region, service: str = "checkout") -> psycopg.Connection[tuple[object, ...]]:
+    return region.writer(service)
 
 
 def _inbox(source: Region, target: Region) -> psycopg.Connection[tuple[object, ...]]:
@@ -154,7 +155,7 @@ def _inbox(source: Region, target: Region) -> psycopg.Connection[tuple[object, .
 
 def test_a_writer_cannot_see_other_services_statements_or_the_raw_tables_counters(mesh: Mesh) -> None:
     eu = mesh.regions["eu"]
-    with _writer(eu) as victim, _writer(eu) as attacker:
+    with _writer(eu, "checkout") as victim, _writer(eu, "search") as attacker:
         # A driver that interpolates parameters sends the raw values as literals; the session then idles.
         victim.execute(
             "INSERT INTO telemetry.raw_events (observed_at, subject_id, device_id, service, latency_ms)"
@@ -188,7 +189,7 @@ def test_settings_a_shared_role_gives_itself_are_gone_after_the_next_deploy(mesh
     eu.apply_store()
     eu.apply_exchange(["india"])
     for server, database, role in (
-        (eu.store, STORE_DATABASE, telemetry_sql.WRITER_ROLE),
+        (eu.store, STORE_DATABASE, telemetry_sql.writer_role("checkout")),
         (eu.exchange, EXCHANGE_DATABASE, telemetry_sql.inbox_role("india")),
     ):
         settings = server.query(
@@ -197,7 +198,7 @@ def test_settings_a_shared_role_gives_itself_are_gone_after_the_next_deploy(mesh
             " WHERE r.rolname = %s",
             [role],
         )
-        expected = [(["track_activities=off"],)] if role == telemetry_sql.WRITER_ROLE else []
+        expected = [(["track_activities=off"],)] if server is eu.store else []
         assert settings == expected, (server.name, settings)
     with _writer(eu) as writer:
         writer.execute(
@@ -398,30 +399,15 @@ def test_a_store_restored_from_a_backup_refuses_to_release_again_until_the_runbo
 def _service_writer(region: Region, service: str, tmp_path: Path) -> psycopg.Connection[tuple[object, ...]]:
     """A service's own writer session: a client certificate from the region's CA, named after its role."""
     role = telemetry_sql.writer_role(service)
-    certificate, key = region.authority.issue(role, server=False)
-    (tmp_path / f"{role}.crt").write_bytes(certificate)
-    key_file = tmp_path / f"{role}.key"
-    key_file.write_bytes(key)
-    key_file.chmod(0o600)
-    conninfo = telemetry_sql.writer_conninfo(
-        "127.0.0.1",
-        STORE_DATABASE,
-        str(region.store.server_ca_file),
-        region.store.port,
-        service,
-        str(tmp_path / f"{role}.crt"),
-        str(key_file),
-    )
-    return psycopg.connect(conninfo)
+    certificate_file, key_file = region.writer_files(service)
+    shutil.copy(certificate_file, tmp_path / f"{role}.crt")
+    shutil.copy(key_file, tmp_path / f"{role}.key")
+    return psycopg.connect(region.writer_conninfo(service))
 
 
 def test_each_service_writes_with_its_own_role_and_loses_it_when_unlisted(mesh: Mesh, tmp_path: Path) -> None:
     eu = mesh.regions["eu"]
-    variables = telemetry_sql.store_job_variables(
-        "eu", eu.vocabulary, require_timescaledb=False, writers=["checkout", "search"]
-    )
-    environment = {telemetry_sql.WRITER_PASSWORD_ENV: eu.passwords[telemetry_sql.WRITER_ROLE]}
-    eu.store.psql(STORE_DATABASE, telemetry_sql.store_job_script(), variables, environment)
+    eu.apply_store(writers=["checkout", "search"])
     try:
         with _service_writer(eu, "checkout", tmp_path) as checkout:
             checkout.execute(
@@ -453,15 +439,71 @@ def test_each_service_writes_with_its_own_role_and_loses_it_when_unlisted(mesh: 
             ).close()
     finally:
         # Unlisted, a service's role loses its login at the next deploy.
-        variables["writers"] = "search"
-        eu.store.psql(STORE_DATABASE, telemetry_sql.store_job_script(), variables, environment)
-    # No longer a member, pg_hba's +telemetry_writer line no longer admits it either.
-    with pytest.raises(psycopg.OperationalError, match=r"no pg_hba\.conf entry|not permitted to log in"):
-        _service_writer(eu, "checkout", tmp_path).close()
-    members = eu.store.query(
+        eu.apply_store(writers=["search"])
+    try:
+        # No longer a member, pg_hba's +telemetry_writer line no longer admits it either.
+        with pytest.raises(psycopg.OperationalError, match=r"no pg_hba\.conf entry|not permitted to log in"):
+            _service_writer(eu, "checkout", tmp_path).close()
+        members = eu.store.query(
+            STORE_DATABASE,
+            "SELECT r.rolname, r.rolcanlogin FROM pg_auth_members AS m JOIN pg_roles AS r ON r.oid = m.member"
+            " WHERE m.roleid = %s::regrole ORDER BY 1",
+            [telemetry_sql.WRITER_ROLE],
+        )
+        assert members == [(telemetry_sql.writer_role("search"), True)]
+    finally:
+        eu.apply_store()  # the other tests' writers again
+
+
+def test_no_shared_writer_logs_in_and_only_the_regions_ca_vouches_for_a_service(mesh: Mesh) -> None:
+    """Finding 1 and issue 9's "no shared secret": a store deployed with the shared writer password keeps
+    no login for it after the next deploy, by password or by a certificate named after it; and a writer
+    certificate the peer's CA issued (a hostile or compromised peer) is no way in."""
+    eu, india = mesh.regions["eu"], mesh.regions["india"]
+    # As the store Job set it before, from TELEMETRY_WRITER_PASSWORD.
+    shared_password = "shared-writer-password"
+    eu.store.query(
+        STORE_DATABASE, f"ALTER ROLE {telemetry_sql.WRITER_ROLE} LOGIN PASSWORD '{shared_password}'"
+    )
+    eu.apply_store()
+    login = eu.store.query(
         STORE_DATABASE,
-        "SELECT r.rolname, r.rolcanlogin FROM pg_auth_members AS m JOIN pg_roles AS r ON r.oid = m.member"
-        " WHERE m.roleid = %s::regrole ORDER BY 1",
+        "SELECT rolcanlogin, rolpassword IS NULL FROM pg_authid WHERE rolname = %s",
         [telemetry_sql.WRITER_ROLE],
     )
-    assert members == [(telemetry_sql.writer_role("search"), True)]
+    assert login == [(False, True)]
+    with pytest.raises(psycopg.OperationalError, match=r"rejects connection|password authentication failed"):
+        psycopg.connect(
+            eu.store.tcp_conninfo(STORE_DATABASE, telemetry_sql.WRITER_ROLE, shared_password)
+        ).close()
+    # A certificate named after the shared role, from the region's own CA: pg_hba refuses the role first.
+    certificate = eu.authority.issue(telemetry_sql.WRITER_ROLE, server=False)
+    directory = Path(tempfile.mkdtemp(dir=eu.store.directory.parent))
+    (directory / "c.crt").write_bytes(certificate[0])
+    (directory / "c.key").write_bytes(certificate[1])
+    (directory / "c.key").chmod(0o600)
+    with pytest.raises(psycopg.OperationalError, match="rejects connection"):
+        psycopg.connect(
+            eu.store.tcp_conninfo(
+                STORE_DATABASE,
+                telemetry_sql.WRITER_ROLE,
+                sslcert=str(directory / "c.crt"),
+                sslkey=str(directory / "c.key"),
+            )
+        ).close()
+    # checkout's role with a certificate from india's CA: the store trusts only eu's CA for clients.
+    with pytest.raises(psycopg.OperationalError, match="unknown ca"):
+        psycopg.connect(eu.writer_conninfo("checkout", authority=india.authority)).close()
+    # The same service with eu's certificate gets in, and may only INSERT.
+    with eu.writer("checkout") as checkout:
+        assert checkout.info.parameter_status("session_authorization") == telemetry_sql.writer_role(
+            "checkout"
+        )
+        granted = checkout.execute(
+            "SELECT table_schema, table_name, privilege_type FROM information_schema.table_privileges"
+            " WHERE grantee IN (current_user, %s)"
+            " AND table_schema NOT IN ('pg_catalog', 'information_schema')"
+            " ORDER BY 1, 2, 3",
+            [telemetry_sql.WRITER_ROLE],
+        ).fetchall()
+        assert granted == [("telemetry", "raw_events", "INSERT")]

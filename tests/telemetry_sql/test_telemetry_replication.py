@@ -49,11 +49,13 @@ def test_every_job_applied_twice_leaves_schema_and_bookkeeping_unchanged(mesh: M
 
 
 def _store_variables(region: Region) -> dict[str, str]:
-    return telemetry_sql.store_job_variables(region.name, region.vocabulary, require_timescaledb=False)
+    return telemetry_sql.store_job_variables(
+        region.name, region.vocabulary, require_timescaledb=False, writers=testing.TEST_WRITERS
+    )
 
 
 def _store_environment(region: Region) -> dict[str, str]:
-    return {telemetry_sql.WRITER_PASSWORD_ENV: region.passwords[telemetry_sql.WRITER_ROLE]}
+    return {}  # the store Job needs no secret: writers log in by certificate
 
 
 def test_raw_telemetry_is_a_plain_table_on_stock_postgresql(mesh: Mesh) -> None:
@@ -379,10 +381,7 @@ def test_the_exchange_holds_the_peers_release_and_nothing_else(mesh: Mesh) -> No
 
 def test_raw_telemetry_is_readable_by_no_ordinary_role(mesh: Mesh) -> None:
     eu = mesh.regions["eu"]
-    password = eu.passwords[telemetry_sql.WRITER_ROLE]
-    with psycopg.connect(
-        eu.store.tcp_conninfo(STORE_DATABASE, telemetry_sql.WRITER_ROLE, password)
-    ) as writer:
+    with eu.writer("feed") as writer:
         writer.execute(
             "INSERT INTO telemetry.raw_events (observed_at, subject_id, device_id, service, latency_ms)"
             " VALUES (now() + interval '1 day', 'eu-subject-writer', 'eu-device-writer', 'writer', 1)"

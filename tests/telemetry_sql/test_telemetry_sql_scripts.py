@@ -129,7 +129,10 @@ def test_a_region_cannot_be_its_own_peer() -> None:
 
 def test_every_client_verifies_the_server_and_no_prefer_or_plain_path_exists() -> None:
     assert telemetry_sql.client_tls_environment("/tls/ca.crt")["PGSSLMODE"] == "verify-full"
-    assert "sslmode='verify-full'" in telemetry_sql.writer_conninfo("store", "telemetry", "/tls/ca.crt")
+    writer = telemetry_sql.writer_conninfo(
+        "store", "telemetry", "/tls/ca.crt", 5432, "checkout", "/tls/tls.crt", "/tls/tls.key"
+    )
+    assert "sslmode='verify-full'" in writer and "user='telemetry_writer_checkout'" in writer
     push = (telemetry_sql.SQL_DIRECTORY / "store" / "0004_push_to_peers.sql").read_text()
     assert "'verify-full'" in push
     for path in telemetry_sql.SQL_DIRECTORY.rglob("*.sql"):
@@ -145,8 +148,24 @@ def test_every_client_verifies_the_server_and_no_prefer_or_plain_path_exists() -
 def test_store_pg_hba_refuses_plaintext_before_anything_else() -> None:
     rules = telemetry_sql.store_pg_hba_rules("telemetry", ["10.10.0.0/16"])
     assert rules[0] == "hostnossl all all all reject"
-    assert rules[1] == "hostssl telemetry telemetry_writer 10.10.0.0/16 scram-sha-256"
     assert not [rule for rule in rules if rule.startswith("host ") and not rule.endswith("reject")]
+
+
+def test_store_pg_hba_admits_writers_only_by_certificate_and_never_the_shared_role() -> None:
+    rules = telemetry_sql.store_pg_hba_rules("telemetry", ["10.10.0.0/16", "10.10.0.0/16"])
+    accepting = [rule for rule in rules if not rule.endswith("reject")]
+    assert accepting == ["hostssl telemetry +telemetry_writer 10.10.0.0/16 cert"]
+    # The group itself is refused before the certificate line could match it (a role is its own member).
+    assert rules.index("host all telemetry_writer all reject") < rules.index(accepting[0])
+    assert not [rule for rule in rules if "scram" in rule or "md5" in rule or "password" in rule]
+
+
+def test_a_writer_conninfo_without_its_service_and_certificate_is_refused() -> None:
+    with pytest.raises(ValueError, match="shared telemetry_writer role has no login"):
+        telemetry_sql.writer_conninfo("store", "telemetry", "/tls/ca.crt")
+    with pytest.raises(ValueError, match="certificate"):
+        telemetry_sql.writer_conninfo("store", "telemetry", "/tls/ca.crt", 5432, "checkout")
+    assert not hasattr(telemetry_sql, "WRITER_PASSWORD_ENV")
 
 
 def test_psql_arguments_stop_on_the_first_error_and_pass_no_secret() -> None:

@@ -104,42 +104,49 @@ def test_the_push_is_configured_for_verify_full_with_files_and_no_password(mesh:
 
 def test_clients_refuse_a_server_whose_certificate_they_cannot_verify(mesh: Mesh) -> None:
     eu, india = mesh.regions["eu"], mesh.regions["india"]
-    password = eu.passwords[telemetry_sql.WRITER_ROLE]
     # india's CA did not issue eu's server certificate.
     with pytest.raises(psycopg.OperationalError, match="certificate verify failed"):
         psycopg.connect(
             eu.store.tcp_conninfo(
                 STORE_DATABASE,
-                telemetry_sql.WRITER_ROLE,
-                password,
+                telemetry_sql.writer_role("checkout"),
                 sslrootcert=str(india.store.server_ca_file),
             )
         ).close()
     # The certificate names 127.0.0.1 and localhost, not another host.
     with pytest.raises(psycopg.OperationalError, match="does not match host name"):
+        certificate_file, key_file = eu.writer_files("checkout")
         psycopg.connect(
             eu.store.tcp_conninfo(
                 STORE_DATABASE,
-                telemetry_sql.WRITER_ROLE,
-                password,
+                telemetry_sql.writer_role("checkout"),
                 hostaddr="127.0.0.1",
                 host="store.example",
+                sslcert=str(certificate_file),
+                sslkey=str(key_file),
             )
         ).close()
     # And a server without TLS: the writer's connection string never falls back to plaintext.
     with testing.RecordingProxy(eu.store.port, mode="refuse_tls") as proxy:
+        certificate_file, key_file = eu.writer_files("checkout")
         conninfo = telemetry_sql.writer_conninfo(
-            "127.0.0.1", STORE_DATABASE, str(eu.store.server_ca_file), proxy.port
+            "127.0.0.1",
+            STORE_DATABASE,
+            str(eu.store.server_ca_file),
+            proxy.port,
+            "checkout",
+            str(certificate_file),
+            str(key_file),
         )
         with pytest.raises(psycopg.OperationalError, match="server does not support SSL"):
-            psycopg.connect(conninfo, password=password).close()
+            psycopg.connect(conninfo).close()
     assert proxy.recorded == testing.SSL_REQUEST
 
 
 def test_servers_refuse_every_connection_without_tls(mesh: Mesh) -> None:
     eu = mesh.regions["eu"]
     attempts = (
-        (eu.store, STORE_DATABASE, telemetry_sql.WRITER_ROLE, eu.passwords[telemetry_sql.WRITER_ROLE]),
+        (eu.store, STORE_DATABASE, telemetry_sql.writer_role("checkout"), "none"),
         (eu.store, STORE_DATABASE, testing.SUPERUSER, eu.passwords[testing.SUPERUSER]),
         (eu.exchange, EXCHANGE_DATABASE, telemetry_sql.inbox_role("india"), "none"),
         (eu.exchange, EXCHANGE_DATABASE, testing.SUPERUSER, eu.passwords[testing.SUPERUSER]),
@@ -148,11 +155,9 @@ def test_servers_refuse_every_connection_without_tls(mesh: Mesh) -> None:
         with pytest.raises(psycopg.OperationalError, match="no encryption"):
             psycopg.connect(server.tcp_conninfo(database, user, password, sslmode="disable")).close()
     # With TLS the writer gets in, through the connection string the SQL layer gives services.
-    conninfo = telemetry_sql.writer_conninfo(
-        "127.0.0.1", STORE_DATABASE, str(eu.store.server_ca_file), eu.store.port
-    )
-    assert "sslmode='verify-full'" in conninfo
-    with psycopg.connect(conninfo, password=eu.passwords[telemetry_sql.WRITER_ROLE]) as writer:
+    conninfo = eu.writer_conninfo("checkout")
+    assert "sslmode='verify-full'" in conninfo and "password" not in conninfo
+    with psycopg.connect(conninfo) as writer:
         # The server's view of the writer's connection (the writer itself may not read pg_stat_ssl: it lists
         # every session's TLS state).
         tls = eu.store.query(
@@ -163,11 +168,10 @@ def test_servers_refuse_every_connection_without_tls(mesh: Mesh) -> None:
 
 def test_the_jobs_run_over_verified_tls_and_stop_on_an_unverifiable_server(mesh: Mesh) -> None:
     eu, india = mesh.regions["eu"], mesh.regions["india"]
-    environment = {
-        "PGPASSWORD": eu.passwords[testing.SUPERUSER],
-        telemetry_sql.WRITER_PASSWORD_ENV: eu.passwords[telemetry_sql.WRITER_ROLE],
-    }
-    variables = telemetry_sql.store_job_variables("eu", eu.vocabulary, require_timescaledb=False)
+    environment = {"PGPASSWORD": eu.passwords[testing.SUPERUSER]}
+    variables = telemetry_sql.store_job_variables(
+        "eu", eu.vocabulary, require_timescaledb=False, writers=testing.TEST_WRITERS
+    )
     eu.store.psql(STORE_DATABASE, telemetry_sql.store_job_script(), variables, environment, over_tls=True)
     wrong_ca = {**environment, "PGSSLROOTCERT": str(india.store.server_ca_file)}
     with pytest.raises(RuntimeError, match="certificate verify failed"):

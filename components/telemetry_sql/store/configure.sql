@@ -1,19 +1,16 @@
--- Per-stack settings and credentials of a telemetry store; run after the migrations on every deployment.
--- psql variables: region, services, metrics (comma-separated vocabularies).
--- Environment (from a Kubernetes Secret, never on a command line): TELEMETRY_WRITER_PASSWORD (optional: without
--- it the writer role cannot log in).
--- __init__.py puts hide_secrets.sql before this script, so no password here reaches a log.
-
-\getenv writer_password TELEMETRY_WRITER_PASSWORD
+-- Per-stack settings and roles of a telemetry store; run after the migrations on every deployment.
+-- psql variables: region, services, metrics (comma-separated vocabularies); writers (optional, comma-separated
+-- service labels). No password: the writers log in by client certificate only.
+-- __init__.py puts hide_secrets.sql before this script (kept for any statement that may carry one).
 
 BEGIN;
 
 CALL telemetry_admin.configure(:'region', string_to_array(nullif(:'services', ''), ','),
                                string_to_array(nullif(:'metrics', ''), ','));
 
-\if :{?writer_password}
-ALTER ROLE telemetry_writer LOGIN PASSWORD :'writer_password';
-\endif
+-- No shared writer: the group that holds the INSERT cannot log in and has no password (a store that had the
+-- shared login before loses it here). Each service logs in as its own member role, by its certificate.
+ALTER ROLE telemetry_writer NOLOGIN PASSWORD NULL;
 -- Settings the writer gave itself go (every service shares the role: one must not set them for all), and its
 -- sessions publish no statement text, not even to other sessions of the same role (a superuser-only setting
 -- the writer cannot turn back on): an INSERT with its values inlined is raw telemetry.
