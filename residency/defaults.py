@@ -29,6 +29,8 @@ Tag scheme and versions from github.com/timescale/timescaledb-docker-ha (build_s
 
 MIN_SUBJECTS_FLOOR = 10
 """k: no group with fewer distinct subjects is ever published; the telemetry SQL enforces the same floor."""
+DEFAULT_MIN_SUBJECTS = MIN_SUBJECTS_FLOOR
+"""k by default: the floor itself (the stack settings require anonymisationK; the telemetry SQL's default)."""
 
 EKS_STANDARD_SUPPORT: dict[str, tuple[date, date]] = {
     "1.32": (date(2025, 1, 23), date(2026, 3, 23)),
