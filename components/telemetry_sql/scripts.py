@@ -104,6 +104,12 @@ def _job_script(
     prelude: str,
 ) -> str:
     parts = ["\\set ON_ERROR_STOP on", "SET client_min_messages = warning;", *_required(required_variables)]
+    # One migrator per database at a time: a Job replaced while its old pod still runs (delete_before_replace
+    # deletes the Job, its pod goes in the background) would otherwise race this one through the same
+    # CREATE ... IF NOT EXISTS and CREATE INDEX statements, and deadlock or fail on a duplicate catalog row. A
+    # session lock, so it spans the migrations' own transactions; it goes with the session, even on failure.
+    lock_key = f"pg_catalog.hashtext('{admin_schema}.schema_migrations')"
+    parts.append(f"SELECT pg_catalog.pg_advisory_lock({lock_key}) \\g /dev/null")
     parts.append(prelude)
     parts.append(
         f"CREATE SCHEMA IF NOT EXISTS {admin_schema};\n"

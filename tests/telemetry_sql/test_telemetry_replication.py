@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import threading
 from datetime import timedelta
 from pathlib import Path
 
@@ -46,6 +47,40 @@ def test_every_job_applied_twice_leaves_schema_and_bookkeeping_unchanged(mesh: M
         row[0] for row in mesh.bookkeeping_after_first_run[f"eu-exchange/{EXCHANGE_DATABASE}"]
     ]
     assert exchange_versions == [migration.version for migration in telemetry_sql.exchange_migrations()]
+
+
+@pytest.mark.parametrize("attempt", range(2))
+def test_migrators_started_together_on_one_database_run_one_after_the_other(mesh: Mesh, attempt: int) -> None:
+    """A deadlock in 0001's CREATE INDEX was seen once: two store Jobs on one server at once (a Job replaced
+    while its old pod still runs). Four started together on a new database must all succeed, each migration
+    recorded once, the schema as one run leaves it."""
+    store = mesh.regions["eu"].store
+    database = f"migration_race_{attempt}"
+    store.query("postgres", f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+    store.query("postgres", f"CREATE DATABASE {database}")
+    try:
+        script = telemetry_sql.store_job_script()
+        variables = _store_variables(mesh.regions["eu"])
+        failures: list[str] = []
+
+        def migrate() -> None:
+            try:
+                store.psql(database, script, variables)
+            except RuntimeError as error:
+                failures.append(str(error)[-600:])
+
+        threads = [threading.Thread(target=migrate) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert failures == []
+        recorded = store.query(
+            database, "SELECT version, count(*) FROM telemetry_admin.schema_migrations GROUP BY 1 ORDER BY 1"
+        )
+        assert recorded == [(m.version, 1) for m in telemetry_sql.store_migrations()]
+    finally:
+        store.query("postgres", f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
 
 
 def _store_variables(region: Region) -> dict[str, str]:
