@@ -72,7 +72,6 @@ pii_database = PiiDatabase(
 
 # Telemetry: raw rows stay in the store; only the differentially private hourly release crosses, pushed into
 # the peer's inbox over verified TLS with a client certificate.
-telemetry_settings = settings.telemetry
 telemetry = TelemetryStore(
     f"{name}-telemetry",
     TelemetryStoreArgs(
@@ -83,27 +82,15 @@ telemetry = TelemetryStore(
         # The SQL names each region's inbox and role after its stack.
         region=settings.stack,
         peer_region=settings.peer.stack,
-        services=telemetry_settings.services,
-        metrics=telemetry_settings.metrics,
-        anonymisation_k=telemetry_settings.anonymisation_k,
-        epsilon_per_hour=telemetry_settings.epsilon_per_hour,
-        max_groups_per_subject=telemetry_settings.max_groups_per_subject,
-        max_events_per_group=telemetry_settings.max_events_per_group,
-        latency_bound_ms=telemetry_settings.latency_bound_ms,
-        small_group_probability=telemetry_settings.small_group_probability,
-        anonymisation_schedule=telemetry_settings.anonymisation_schedule,
+        # The privacy parameters, vocabularies, schedule, writers, restore flag, image and volumes, whole.
+        telemetry=settings.telemetry,
         # Both absent until the peer stack is deployed: then no push and no inbox login yet, and it says so.
         peer_replication_host=settings.peer.replication_host,
         peer_ca_certificate=settings.peer.ca_certificate,
         # Each writing service logs in with its own certificate, from a Secret in the services' namespace.
-        writers=telemetry_settings.writers,
         writer_namespaces=[cluster.microservices_namespace],
-        release_suspended=telemetry_settings.restore_in_progress,
         # Pods start only once there are nodes and a storage driver (issue 13).
         workload_dependencies=cluster.workload_dependencies,
-        image_tag=telemetry_settings.image_tag,
-        storage_size_gb=telemetry_settings.storage_gib,
-        exchange_storage_size_gb=telemetry_settings.exchange_storage_gib,
         # The EBS CSI driver creates the volumes outside Pulumi, so the provider's default tags miss them.
         volume_tags=settings.default_tags,
     ),

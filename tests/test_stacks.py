@@ -23,6 +23,8 @@ from tests.stack_harness import Registration, StackRun, committed_run, is_secret
 from tests.urn_fixtures import CONNECTED_PEER_CA, CONNECTED_PEER_HOST, connected_run
 
 STACKS = ("eu", "india")
+WRITERS = 10
+"""The writing services of both committed stacks: the ten services in Pulumi.yaml (the default)."""
 
 EXPECTED_RESOURCES: dict[str, dict[str, int]] = {
     "pulumi:pulumi:Stack": {
@@ -94,21 +96,23 @@ EXPECTED_RESOURCES: dict[str, dict[str, int]] = {
         "residency:telemetryStore:SqlJobs": 1,
         "aws:kms/key:Key": 1,
         "kubernetes:apps/v1:StatefulSet": 2,
-        "kubernetes:batch/v1:CronJob": 1,
+        # The release and, on its own schedule, the push.
+        "kubernetes:batch/v1:CronJob": 2,
         "kubernetes:batch/v1:Job": 4,
         # SQL scripts, two pg_hba.conf, the CA certificate, the writers' connection (microservices).
         "kubernetes:core/v1:ConfigMap": 5,
-        # Three passwords (the superusers, the writer) and the two servers' TLS files.
-        "kubernetes:core/v1:Secret": 5,
+        # Two superuser passwords, the two servers' TLS files and one certificate per writing service (the
+        # ten services of Pulumi.yaml's vocabulary): no writer password.
+        "kubernetes:core/v1:Secret": 4 + WRITERS,
         "kubernetes:core/v1:Service": 5,
         "kubernetes:networking.k8s.io/v1:NetworkPolicy": 5,
         "kubernetes:policy/v1:PodDisruptionBudget": 2,
         "kubernetes:storage.k8s.io/v1:StorageClass": 1,
-        "random:index/randomPassword:RandomPassword": 3,
-        "tls:index/privateKey:PrivateKey": 4,
+        "random:index/randomPassword:RandomPassword": 2,
+        "tls:index/privateKey:PrivateKey": 4 + WRITERS,
         "tls:index/selfSignedCert:SelfSignedCert": 1,
-        "tls:index/certRequest:CertRequest": 3,
-        "tls:index/locallySignedCert:LocallySignedCert": 3,
+        "tls:index/certRequest:CertRequest": 3 + WRITERS,
+        "tls:index/locallySignedCert:LocallySignedCert": 3 + WRITERS,
     },
 }
 """Every resource a committed region stack registers, by the public component (or stack) that owns it, its

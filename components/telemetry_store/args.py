@@ -11,15 +11,8 @@ from decimal import Decimal
 import pulumi
 
 from components import telemetry_sql
-from residency.defaults import (
-    DEFAULT_EPSILON_PER_HOUR,
-    DEFAULT_LATENCY_BOUND_MS,
-    DEFAULT_MAX_EVENTS_PER_GROUP,
-    DEFAULT_MAX_GROUPS_PER_SUBJECT,
-    DEFAULT_SMALL_GROUP_PROBABILITY,
-    TELEMETRY_IMAGE_TAG,
-    TELEMETRY_POSTGRES_MAJOR,
-)
+from residency.defaults import TELEMETRY_IMAGE_TAG, TELEMETRY_POSTGRES_MAJOR
+from residency.settings import TelemetrySettings
 from residency_facts import CLASSIFICATION_TAG
 
 DEFAULT_IMAGE_TAG = TELEMETRY_IMAGE_TAG
@@ -98,35 +91,17 @@ class TelemetryStoreArgs:
     """The peer region's label (its stack name): the inbox this region's exchange holds for it."""
     vpc_cidr: str
     """This region's VPC range: where the writers connect from (pg_hba.conf)."""
-    services: Sequence[str]
-    """The closed vocabulary of services (the same in both regions); any other value crosses as `other`."""
-    metrics: Sequence[str] = ("request",)
-    """The closed vocabulary of metrics, likewise."""
-    anonymisation_k: int = telemetry_sql.DEFAULT_MIN_SUBJECTS
-    """k: a group of at most k distinct subjects is kept with at most small_group_probability."""
-    epsilon_per_hour: Decimal = DEFAULT_EPSILON_PER_HOUR
-    """Privacy loss per person per released hour (components/telemetry_sql/README.md, the guarantee)."""
-    max_groups_per_subject: int = DEFAULT_MAX_GROUPS_PER_SUBJECT
-    max_events_per_group: int = DEFAULT_MAX_EVENTS_PER_GROUP
-    latency_bound_ms: int = DEFAULT_LATENCY_BOUND_MS
-    small_group_probability: float = DEFAULT_SMALL_GROUP_PROBABILITY
-    anonymisation_schedule: str = DEFAULT_ANONYMISATION_SCHEDULE
-    """Cron schedule (UTC) of the release CronJob on the store."""
+    telemetry: TelemetrySettings
+    """The stack's validated telemetry settings, whole: the release's privacy parameters and closed
+    vocabularies, the CronJob schedule, the writing services, the restore flag, the image and the volumes."""
     push_schedule: str = DEFAULT_PUSH_SCHEDULE
     """Cron schedule (UTC) of the push CronJob: fixed, so the push's timing reveals nothing of the release."""
-    release_suspended: bool = False
-    """The release CronJob is declared suspended (before and during a restore of the store: README.md,
-    "Restoring the telemetry store"); the push keeps running, it only re-sends the ledger's values."""
     peer_replication_host: str | None = None
     """The peer's exchange endpoint (its stack's telemetryReplicationEndpoint), where the store pushes."""
     peer_replication_port: int = POSTGRES_PORT
     peer_ca_certificate: str | None = None
     """The peer's public CA certificate (PEM). It verifies the peer's exchange when the store pushes, and the
     peer's client certificate on this exchange; without it this region neither pushes nor receives."""
-    writers: Sequence[str] = ()
-    """The services that write raw telemetry: each gets its own login role (`telemetry_writer_<service>`),
-    admitted only by a client certificate from this region's CA, in a Secret in each writer namespace. A
-    service not listed cannot log in; there is no shared writer password."""
     writer_namespaces: Sequence[pulumi.Input[str]] = ()
     """Namespaces whose pods may reach the store (the writers run there; each gets the writers' Secrets and
     connection ConfigMap); nothing else outside the telemetry namespace reaches it."""
@@ -134,12 +109,6 @@ class TelemetryStoreArgs:
     """What must exist before a pod can start: the cluster's node group and its EBS CSI add-on."""
     require_timescaledb: bool = True
     """The store Job fails rather than keep raw telemetry in a plain table (False: stock PostgreSQL only)."""
-    image_tag: str = DEFAULT_IMAGE_TAG
-    """A pinned timescaledb-ha tag of PostgreSQL 15 (pg15.<minor>-ts<x.y.z>), for both servers."""
-    storage_size_gb: int = 100
-    """The store's volume (raw telemetry)."""
-    exchange_storage_size_gb: int = 20
-    """The exchange's volume (the peer's releases)."""
     store_resources: ServerResources = ServerResources("500m", "2", "2Gi", "2Gi")
     exchange_resources: ServerResources = ServerResources("250m", "1", "1Gi", "1Gi")
     database_name: str = "telemetry"
@@ -150,19 +119,32 @@ class TelemetryStoreArgs:
     @property
     def privacy(self) -> telemetry_sql.PrivacyParameters:
         """The release's privacy parameters (validated by telemetry_sql, as the SQL validates them again)."""
+        telemetry = self.telemetry
         return telemetry_sql.PrivacyParameters(
-            epsilon_per_hour=Decimal(self.epsilon_per_hour),
-            min_subjects=self.anonymisation_k,
-            max_groups_per_subject=self.max_groups_per_subject,
-            max_events_per_group=self.max_events_per_group,
-            latency_bound_ms=self.latency_bound_ms,
-            small_group_probability=self.small_group_probability,
+            epsilon_per_hour=Decimal(telemetry.epsilon_per_hour),
+            min_subjects=telemetry.anonymisation_k,
+            max_groups_per_subject=telemetry.max_groups_per_subject,
+            max_events_per_group=telemetry.max_events_per_group,
+            latency_bound_ms=telemetry.latency_bound_ms,
+            small_group_probability=telemetry.small_group_probability,
         )
 
     @property
     def vocabulary(self) -> telemetry_sql.Vocabulary:
         """The closed vocabularies of the release's grouping dimensions."""
-        return telemetry_sql.Vocabulary(services=tuple(self.services), metrics=tuple(self.metrics))
+        return telemetry_sql.Vocabulary(
+            services=tuple(self.telemetry.services), metrics=tuple(self.telemetry.metrics)
+        )
+
+    @property
+    def writers(self) -> tuple[str, ...]:
+        """The services that write raw telemetry, each with its own role and client certificate."""
+        return tuple(self.telemetry.writers)
+
+    @property
+    def image_tag(self) -> str:
+        """The pinned timescaledb-ha tag of both servers."""
+        return self.telemetry.image_tag
 
     @property
     def pushes_to_peer(self) -> bool:
@@ -189,13 +171,15 @@ class TelemetryStoreArgs:
                 f"peer_vpc_cidr {self.peer_vpc_cidr} must be a private VPC range (/8 or longer): "
                 "the replication endpoint must never admit the internet"
             )
-        for size_field in ("storage_size_gb", "exchange_storage_size_gb"):
-            if not 1 <= getattr(self, size_field) <= 16384:
-                raise ValueError(f"{size_field} is {getattr(self, size_field)}; gp3 holds 1 to 16384 GiB")
+        for size_field in ("storage_gib", "exchange_storage_gib"):
+            size = getattr(self.telemetry, size_field)
+            if not 1 <= size <= 16384:
+                raise ValueError(f"telemetry.{size_field} is {size}; gp3 holds 1 to 16384 GiB")
         if not _IMAGE_TAG.match(self.image_tag):
             raise ValueError(
-                f"image_tag {self.image_tag!r} must pin PostgreSQL {POSTGRES_MAJOR} and a TimescaleDB "
-                f"release, e.g. {DEFAULT_IMAGE_TAG}: floating tags change the database under a running store"
+                f"telemetry.image_tag {self.image_tag!r} must pin PostgreSQL {POSTGRES_MAJOR} and a "
+                f"TimescaleDB release, e.g. {DEFAULT_IMAGE_TAG}: floating tags change the database under a "
+                "running store"
             )
         self.store_resources.validate("store_resources")
         self.exchange_resources.validate("exchange_resources")
@@ -216,24 +200,26 @@ class TelemetryStoreArgs:
                 f"peer_region: {self.peer_region!r} is this region; a region cannot be its own peer"
             )
         try:
-            telemetry_sql.validate_min_subjects(self.anonymisation_k)
+            telemetry_sql.validate_min_subjects(self.telemetry.anonymisation_k)
         except ValueError as error:
-            raise ValueError(f"anonymisation_k: {error}") from error
+            raise ValueError(f"telemetry.anonymisation_k: {error}") from error
         try:
             self.privacy  # noqa: B018 (built to be validated)
         except (ValueError, ArithmeticError) as error:
-            raise ValueError(f"privacy parameters (epsilon_per_hour, max_*, ...): {error}") from error
+            raise ValueError(
+                f"telemetry privacy parameters (epsilon_per_hour, max_*, ...): {error}"
+            ) from error
         try:
             self.vocabulary  # noqa: B018
         except ValueError as error:
-            raise ValueError(f"services / metrics: {error}") from error
+            raise ValueError(f"telemetry.services / telemetry.metrics: {error}") from error
         if len(set(self.writers)) != len(self.writers):
-            raise ValueError(f"writers {list(self.writers)!r} lists a service twice")
+            raise ValueError(f"telemetry.writers {list(self.writers)!r} lists a service twice")
         for service in self.writers:
             try:
                 telemetry_sql.writer_role(service)
             except ValueError as error:
-                raise ValueError(f"writers: {error}") from error
+                raise ValueError(f"telemetry.writers: {error}") from error
         if self.writers and not self.writer_namespaces:
             raise ValueError(
                 "writers are listed but writer_namespaces is empty: their certificates' Secrets and the "
@@ -244,11 +230,12 @@ class TelemetryStoreArgs:
                 "peer_ca_certificate must be one PEM CERTIFICATE block ending in a newline (the peer's "
                 "telemetryCaCertificate output), never a key"
             )
-        for schedule_field in ("anonymisation_schedule", "push_schedule"):
-            if not _CRON.fullmatch(getattr(self, schedule_field)):
-                raise ValueError(
-                    f"{schedule_field} {getattr(self, schedule_field)!r} is not a five-field cron expression"
-                )
+        for schedule_field, schedule in (
+            ("telemetry.anonymisation_schedule", self.telemetry.anonymisation_schedule),
+            ("push_schedule", self.push_schedule),
+        ):
+            if not _CRON.fullmatch(schedule):
+                raise ValueError(f"{schedule_field} {schedule!r} is not a five-field cron expression")
         if self.peer_replication_host is not None and not _HOSTNAME.fullmatch(self.peer_replication_host):
             raise ValueError(
                 f"peer_replication_host {self.peer_replication_host!r} is not a lowercase DNS name"

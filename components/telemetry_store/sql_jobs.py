@@ -223,10 +223,10 @@ class SqlJobs(StorePart):
         self._cron_job(
             "anonymise",
             SQL_FILES["anonymise"],
-            args.anonymisation_schedule,
+            args.telemetry.anonymisation_schedule,
             ANONYMISATION_JOB,
             depends_on=[store, *policies["store"]],
-            suspend=args.release_suspended,
+            suspend=args.telemetry.restore_in_progress,
         )
         # A fixed schedule of its own: the push's timing depends on the ledger only, never on the release.
         self._cron_job(

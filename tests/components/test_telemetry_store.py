@@ -36,6 +36,7 @@ from components.telemetry_store import (
 )
 from components.telemetry_store import server as server_module
 from offline_preview.cloud_mocks import PlausibleCloudMocks
+from residency.settings import TelemetrySettings
 from residency_facts import CLASSIFICATION_TAG
 from tests.components.conftest import MockCloud
 from tests.components.tls_mocks import RealTlsMocks
@@ -91,8 +92,40 @@ def cloud(cloud: MockCloud, monkeypatch: pytest.MonkeyPatch) -> MockCloud:
     return cloud
 
 
+TELEMETRY_FIELDS = {
+    "services": "services",
+    "metrics": "metrics",
+    "anonymisation_k": "anonymisation_k",
+    "epsilon_per_hour": "epsilon_per_hour",
+    "max_groups_per_subject": "max_groups_per_subject",
+    "max_events_per_group": "max_events_per_group",
+    "latency_bound_ms": "latency_bound_ms",
+    "small_group_probability": "small_group_probability",
+    "anonymisation_schedule": "anonymisation_schedule",
+    "image_tag": "image_tag",
+    "storage_size_gb": "storage_gib",
+    "exchange_storage_size_gb": "exchange_storage_gib",
+    "writers": "writers",
+    "release_suspended": "restore_in_progress",
+}
+"""Overrides of valid_args that are fields of the stack's TelemetrySettings (the component takes it whole)."""
+
+TELEMETRY = TelemetrySettings(
+    storage_gib=100,
+    exchange_storage_gib=20,
+    image_tag=DEFAULT_IMAGE_TAG,
+    anonymisation_k=10,
+    anonymisation_schedule="20 * * * *",
+    services=SERVICES,
+    metrics=("request",),
+    writers=WRITERS,
+)
+"""The telemetry settings a stack would pass (residency/settings.py validates them before)."""
+
+
 def valid_args(**overrides: Any) -> TelemetryStoreArgs:
-    """Arguments a region stack would pass, with some fields replaced."""
+    """Arguments a region stack would pass, with some fields (of the args or of its telemetry) replaced."""
+    telemetry = {TELEMETRY_FIELDS[k]: overrides.pop(k) for k in list(overrides) if k in TELEMETRY_FIELDS}
     base = TelemetryStoreArgs(
         namespace=NAMESPACE,
         peer_vpc_cidr=PEER_CIDR,
@@ -100,8 +133,7 @@ def valid_args(**overrides: Any) -> TelemetryStoreArgs:
         region="eu",
         peer_region="india",
         vpc_cidr=VPC_CIDR,
-        services=SERVICES,
-        writers=WRITERS,
+        telemetry=dataclasses.replace(TELEMETRY, **telemetry),
         writer_namespaces=("microservices",),
         volume_tags={"jurisdiction": "EU"},
     )
@@ -854,8 +886,8 @@ def test_replication_hostname_is_unknown_until_the_load_balancer_exists() -> Non
         ({"peer_vpc_cidr": "8.8.8.0/24"}, "peer_vpc_cidr"),
         ({"peer_vpc_cidr": "10.20.0.1/16"}, "peer_vpc_cidr"),
         ({"peer_vpc_cidr": "10.20.0.0/33"}, "peer_vpc_cidr"),
-        ({"storage_size_gb": 0}, "storage_size_gb"),
-        ({"exchange_storage_size_gb": 20000}, "exchange_storage_size_gb"),
+        ({"storage_size_gb": 0}, "telemetry.storage_gib"),
+        ({"exchange_storage_size_gb": 20000}, "telemetry.exchange_storage_gib"),
         ({"store_resources": ServerResources("2", "1", "1Gi", "1Gi")}, "store_resources"),
         ({"exchange_resources": ServerResources("1", "1", "1GB", "1Gi")}, "exchange_resources"),
         ({"database_name": "Telemetry"}, "database_name"),
@@ -867,7 +899,7 @@ def test_replication_hostname_is_unknown_until_the_load_balancer_exists() -> Non
         ({"metrics": ("other",)}, "metrics"),
         ({"epsilon_per_hour": Decimal("2.5")}, "epsilon_per_hour"),
         ({"max_events_per_group": 0}, "max_events_per_group"),
-        ({"anonymisation_k": 9}, "anonymisation_k"),
+        ({"anonymisation_k": 9}, "telemetry.anonymisation_k"),
         (
             {"peer_ca_certificate": "-----BEGIN PRIVATE KEY-----\nMIGH\n-----END PRIVATE KEY-----\n"},
             "peer_ca",
@@ -1923,3 +1955,14 @@ def test_every_workload_waits_for_the_nodes_and_the_storage_driver(
     # What does not run a pod does not wait for nodes.
     for registration in cloud.of_type(CONFIG_MAP) + cloud.of_type(SECRET) + cloud.of_type(NETWORK_POLICY):
         assert not required & set(options[registration.name].dependencies), registration.name
+
+
+def test_the_component_takes_the_stacks_telemetry_settings_whole() -> None:
+    """Issue 11: the entry point copied every privacy and vocabulary field one by one; a field added to the
+    settings then had to be wired in two more places. The args hold the typed settings object instead."""
+    fields = {field.name: field.type for field in dataclasses.fields(TelemetryStoreArgs)}
+    assert fields["telemetry"] in (TelemetrySettings, "TelemetrySettings")
+    assert not set(fields) & {*TELEMETRY_FIELDS, *(f.name for f in dataclasses.fields(TelemetrySettings))}
+    args = valid_args(anonymisation_k=25, services=("checkout",), writers=("checkout",))
+    assert args.privacy.min_subjects == 25 and args.vocabulary.services == ("checkout",)
+    assert args.writers == ("checkout",)
