@@ -537,9 +537,13 @@ class Region:
         as_of: datetime.datetime | None = None,
         lookback_hours: int = telemetry_sql.DEFAULT_LOOKBACK_HOURS,
         grace_minutes: int = 0,
+        push: bool = True,
     ) -> int:
-        """Run the CronJob's statement once (at `as_of`, default now) and return the hours it released."""
-        statement = telemetry_sql.release_statement(privacy, grace_minutes, lookback_hours)
+        """Run the release once (at `as_of`, default now) and return the hours it released.
+
+        push=True is the combined statement (release, then push); push=False what the release CronJob runs.
+        """
+        statement = telemetry_sql.release_statement(privacy, grace_minutes, lookback_hours, push=push)
         if as_of is not None:
             statement = statement.replace(");", ", as_of => %s);")
         with self.store.connect(STORE_DATABASE) as connection:
@@ -552,9 +556,17 @@ class Region:
         first_hour: datetime.datetime,
         hours: int = 1,
         privacy: telemetry_sql.PrivacyParameters | None = None,
+        push: bool = True,
     ) -> int:
         """Release exactly the closed hours [first_hour, first_hour + hours), as a run right after them."""
-        return self.release(privacy, as_of=first_hour + timedelta(hours=hours), lookback_hours=hours)
+        return self.release(
+            privacy, as_of=first_hour + timedelta(hours=hours), lookback_hours=hours, push=push
+        )
+
+    def push(self, lookback_hours: int = telemetry_sql.DEFAULT_LOOKBACK_HOURS) -> None:
+        """Run the push CronJob's statement once: the ledger's hours to every linked peer."""
+        with self.store.connect(STORE_DATABASE) as connection:
+            connection.execute(telemetry_sql.push_statement(lookback_hours).encode())
 
 
 def region_authorities(names: Sequence[str]) -> dict[str, CertificateAuthority]:
