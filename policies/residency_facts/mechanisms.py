@@ -48,6 +48,9 @@ class CopyMechanism(NamedTuple):
     outside_aws_unless: tuple[tuple[str, tuple[str, ...]], ...] = ()
     """(path, values): any other value at the path delivers outside AWS (a SaaS connector, e-mail)."""
 
+    outside_aws_when: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """(path, values): one of these values at the path delivers outside AWS (a workflow's HTTP task)."""
+
     global_names: tuple[str, ...] = ()
     """Paths whose plain values are globally unique names (S3 buckets) that do not pin a region."""
 
@@ -725,7 +728,13 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
             lands_in_own_region=False,
         ),
     ),
-    "aws:iot/topicRule:TopicRule": (_references("an IoT topic rule", lands_in_itself=False),),
+    "aws:iot/topicRule:TopicRule": (
+        # The HTTPS action (and the error action's) posts every message the rule selects to a URL: outside
+        # AWS, whatever else the rule forwards to.
+        _references("an IoT topic rule", lands_in_itself=False)._replace(
+            outside_aws=("https[].url", "errorAction.https.url")
+        ),
+    ),
     # Integrations and zero-ETL.
     "aws:redshift/integration:Integration": (
         CopyMechanism(
@@ -940,7 +949,12 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
     "aws:redshiftdata/statement:Statement": (_code("a Redshift SQL statement"),),
     "aws:redshift/scheduledAction:ScheduledAction": (_references("a scheduled Redshift action", False),),
     "aws:timestreamquery/scheduledQuery:ScheduledQuery": (_code("a scheduled query"),),
-    "aws:sfn/stateMachine:StateMachine": (_code("a state machine"),),
+    "aws:sfn/stateMachine:StateMachine": (
+        # An HTTP task (arn:aws:states:::http:invoke) sends its request body to an API endpoint outside AWS.
+        _code("a state machine")._replace(
+            outside_aws_when=(("definition.{json}.**", ("arn:aws:states:::http:invoke",)),)
+        ),
+    ),
     "aws:scheduler/schedule:Schedule": (_code("a schedule invoking a target"),),
     "aws:datapipeline/pipelineDefinition:PipelineDefinition": (_code("a data pipeline"),),
     "aws:batch/jobDefinition:JobDefinition": (_code("a batch job"),),
@@ -2067,3 +2081,9 @@ POINTERS: dict[str, tuple[str, ...]] = {
 }
 """Every type the triage table places under points: the paths naming the data it points at, which lineage
 follows whatever the pointer's own tags say."""
+
+PUBLIC_ENDPOINT_POINTERS: dict[str, str] = {
+    "aws:cloudwatch/eventConnection:EventConnection": "invocationConnectivityParameters",
+}
+"""Pointers at HTTP endpoints on the internet unless the path names a private resource: code or a service
+given one (a state machine's HTTP task, an API destination) can send what it reads outside AWS."""

@@ -95,6 +95,32 @@ def _labels(metadata: Any) -> Mapping[str, Any] | Unknown | None:
     return _tag_map(child(metadata, "labels"))
 
 
+POD_VOLUME_PATHS = (
+    "spec.volumes",
+    "spec.template.spec.volumes",
+    "spec.jobTemplate.spec.template.spec.volumes",
+    "template.spec.volumes",
+)
+"""Where a Pod, a workload controller, a CronJob and a PodTemplate list their pods' volumes."""
+
+
+def ephemeral_claim_templates(resource: Resource) -> list[tuple[str, Any]]:
+    """The generic ephemeral volumes of a Kubernetes object's pods: (volume name, claim template).
+
+    Kubernetes creates a real claim from each template for every pod (`volumes[].ephemeral`), on the
+    template's StorageClass: data at rest, deleted with the pod.
+    """
+    if not is_kubernetes(resource):
+        return []
+    found = []
+    for path in POD_VOLUME_PATHS:
+        for volume in elements(value_at(resource.props, path)):
+            template = child(child(volume, "ephemeral"), "volumeClaimTemplate")
+            if template is not None:
+                found.append((str(child(volume, "name")), template))
+    return found
+
+
 def classifications(resource: Resource) -> frozenset[str] | Unknown:
     """Every data-classification the resource declares: one tag, or a label per Kubernetes volume template.
 
@@ -113,6 +139,8 @@ def _classifications(resource: Resource) -> frozenset[str] | Unknown:
         if resource.type.endswith(":StatefulSet"):
             for template in elements(value_at(resource.props, "spec.volumeClaimTemplates")):
                 label_sets.append(_labels(child(template, "metadata")))
+        for _, template in ephemeral_claim_templates(resource):
+            label_sets.append(_labels(child(template, "metadata")))
         for labels in label_sets:
             if isinstance(labels, Unknown):
                 return UNKNOWN

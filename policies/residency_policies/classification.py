@@ -7,7 +7,13 @@ from typing import Any
 
 from residency_facts import CLASSIFICATION_TAG, CLASSIFICATIONS, LAUNCHING_TYPES, Category
 
-from .attributes import STATEFUL_SET, classifications, effective_tags, is_kubernetes
+from .attributes import (
+    STATEFUL_SET,
+    classifications,
+    effective_tags,
+    ephemeral_claim_templates,
+    is_kubernetes,
+)
 from .model import Resource, Stack
 from .settings import Settings
 from .values import Unknown, child, elements, is_set, value_at
@@ -33,7 +39,16 @@ LAUNCH_TEMPLATE_INPUTS = (
 def is_data_holding(resource: Resource, settings: Settings | None = None) -> bool:
     """Whether the resource stores data at rest: by the triage table (and the configured extras)."""
     extra = settings.additional_data_holding_types if settings is not None else frozenset()
-    return resource.is_a(Category.HOLDS) or resource.type in extra
+    return resource.is_a(Category.HOLDS) or resource.type in extra or holds_ephemeral_volumes(resource)
+
+
+def holds_ephemeral_volumes(resource: Resource) -> bool:
+    """A workload whose pods get generic ephemeral volumes holds data at rest in the claims they create,
+    whatever its kind (a Deployment, a DaemonSet, a Job, ...)."""
+    if "ephemeral" not in resource.memo:
+        resource.memo["ephemeral"] = bool(ephemeral_claim_templates(resource))
+    holds: bool = resource.memo["ephemeral"]
+    return holds
 
 
 CLASSIFIED_BY_LINEAGE: dict[str, str] = {
@@ -129,7 +144,8 @@ def check(stack: Stack, settings: Settings) -> list[Violation]:
 
 def check_resource(resource: Resource, stack: Stack, settings: Settings) -> list[Violation]:
     """Violations of data-classification-required by one data-holding resource."""
-    if resource.type == STATEFUL_SET or resource.type.split(":")[-1] == "StatefulSet":
+    ephemeral = ephemeral_claim_templates(resource)
+    if resource.type == STATEFUL_SET or resource.type.split(":")[-1] == "StatefulSet" or ephemeral:
         templates = elements(value_at(resource.props, "spec.volumeClaimTemplates"))
         problems = []
         for index, template in enumerate(templates):
@@ -142,6 +158,12 @@ def check_resource(resource: Resource, stack: Stack, settings: Settings) -> list
             )
             problem = _problem(child(metadata, "labels"), "label")
             if problem:
+                problems.append(_violation(resource, f"{where} {problem}", "label", settings))
+        for volume, template in ephemeral:
+            # The claim Kubernetes creates for each pod carries the template's labels, not the workload's.
+            problem = _problem(child(child(template, "metadata"), "labels"), "label")
+            if problem:
+                where = f"ephemeral volume '{volume}' (its volumeClaimTemplate)"
                 problems.append(_violation(resource, f"{where} {problem}", "label", settings))
         return problems
     if is_kubernetes(resource):
@@ -209,9 +231,14 @@ DEFAULT_CLASS_ANNOTATIONS = (
 
 
 def claim_specs(resource: Resource) -> list[Any]:
-    """The volume claim specs of a Kubernetes object: a claim's own, or a StatefulSet's templates'."""
+    """The volume claim specs of a Kubernetes object: a claim's own, a StatefulSet's templates', or those of
+    its pods' generic ephemeral volumes."""
+    ephemeral = [child(template, "spec") for _, template in ephemeral_claim_templates(resource)]
     if resource.type.endswith(":StatefulSet"):
-        return [child(t, "spec") for t in elements(value_at(resource.props, "spec.volumeClaimTemplates"))]
+        templates = elements(value_at(resource.props, "spec.volumeClaimTemplates"))
+        return [child(t, "spec") for t in templates] + ephemeral
+    if ephemeral:
+        return ephemeral
     return [child(resource.props, "spec")]
 
 

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
+from residency_facts import Category
+
 from .attributes import effective_tags
-from .classification import claim_specs, held, protected_stores, storage_classes
+from .classification import claim_specs, held, holds_ephemeral_volumes, protected_stores, storage_classes
 from .lineage import KMS_KEY_TYPES, Lineage
 from .model import Resource, Stack
 from .settings import Settings
@@ -231,7 +233,7 @@ def check(stack: Stack, settings: Settings) -> list[Violation]:
     found: list[Violation] = []
     lineage = Lineage.of(stack, settings)
     for resource, protected in protected_stores(stack, settings, lineage):
-        if resource.type in TRANSIENT:
+        if resource.type in TRANSIENT or _only_ephemeral(resource):
             continue
         kinds = held(lineage, resource, protected)
         for problem, fix in problems(resource, stack, settings):
@@ -242,6 +244,12 @@ def check(stack: Stack, settings: Settings) -> list[Violation]:
             for problem, fix in _key_problems(key, settings):
                 found.append(_violation(key, f"the key of {protects}", problem, fix, settings))
     return found
+
+
+def _only_ephemeral(resource: Resource) -> bool:
+    """A workload that holds data only in its pods' generic ephemeral volumes, which Kubernetes deletes with
+    each pod by design (scratch space, like a cache): nothing there is meant to be kept."""
+    return holds_ephemeral_volumes(resource) and not resource.is_a(Category.HOLDS)
 
 
 def _protected_by(key: Resource, lineage: Lineage, settings: Settings) -> str:

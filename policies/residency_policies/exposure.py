@@ -143,6 +143,7 @@ def check(stack: Stack, settings: Settings) -> list[Violation]:
                             settings,
                         )
                     )
+    found.extend(_ingress_exposure(stack, lineage, protected_by_urn, settings))
     for share in public_shares(stack, lineage, settings):
         protected = granted_classes(lineage, share) & settings.protected_classifications
         if protected:
@@ -228,6 +229,147 @@ def _public_service(service: Resource) -> bool:
     annotations = child(child(service.props, "metadata"), "annotations")
     internal = (str(child(annotations, key)).lower() == value for key, value in INTERNAL_ANNOTATIONS.items())
     return not any(internal)
+
+
+INGRESS_KINDS = ("networking.k8s.io:Ingress", "extensions:Ingress")
+ALB_CLASS = "alb"
+ALB_CONTROLLER = "ingress.k8s.aws/alb"
+ALB_SCHEME = "alb.ingress.kubernetes.io/scheme"
+INGRESS_CLASS_ANNOTATION = "kubernetes.io/ingress.class"
+INGRESS_CLASS_KINDS = ("networking.k8s.io:IngressClass",)
+INGRESS_CLASS_PARAMS_KIND = "elbv2.k8s.aws:IngressClassParams"
+INGRESS_BACKENDS = (
+    "spec.defaultBackend.service.name",
+    "spec.rules[].http.paths[].backend.service.name",
+    "spec.backend.serviceName",
+    "spec.rules[].http.paths[].backend.serviceName",
+)
+"""Where an Ingress (networking.k8s.io/v1, and the older v1beta1 forms) names the Services it routes to."""
+
+
+def _ingress_scheme(ingress: Resource, stack: Stack) -> str | None:
+    """Why an Ingress is (or may be) on the internet, or None when it is internal.
+
+    The AWS Load Balancer Controller makes an ALB internal unless the Ingress (or its class's
+    IngressClassParams) asks for internet-facing; any other controller publishes it as that controller's
+    own Service is published, which the pack cannot see from the Ingress: it may be on the internet.
+    """
+    metadata = child(ingress.props, "metadata")
+    annotations = child(metadata, "annotations")
+    name = child(child(ingress.props, "spec"), "ingressClassName")
+    if name is None:
+        name = child(annotations, INGRESS_CLASS_ANNOTATION)
+    if isinstance(name, Unknown):
+        return "its ingress class is unknown at preview"
+    controller = ALB_CONTROLLER if name == ALB_CLASS else None
+    params_scheme: Any = None
+    for ingress_class in stack.of_type(*_kinds(stack, INGRESS_CLASS_KINDS)):
+        if ingress_class.provider_urn != ingress.provider_urn:
+            continue
+        if value_at(ingress_class.props, "metadata.name") != name:
+            continue
+        controller = value_at(ingress_class.props, "spec.controller")
+        params = value_at(ingress_class.props, "spec.parameters.name")
+        for found in stack.of_type(*_kinds(stack, (INGRESS_CLASS_PARAMS_KIND,))):
+            if value_at(found.props, "metadata.name") == params:
+                params_scheme = value_at(found.props, "spec.scheme")
+    if controller != ALB_CONTROLLER:
+        shown = name if isinstance(name, str) else "(none)"
+        return (
+            f"its ingress class {shown} is not the AWS Load Balancer Controller's (whose scheme the pack "
+            "reads), so its controller may publish it on the internet"
+        )
+    scheme = child(annotations, ALB_SCHEME)
+    scheme = params_scheme if params_scheme is not None else scheme
+    if isinstance(scheme, Unknown):
+        return "its load balancer scheme is unknown at preview"
+    if scheme == "internet-facing":
+        return "its load balancer is internet-facing"
+    return None
+
+
+def _kinds(stack: Stack, keys: tuple[str, ...]) -> list[str]:
+    """The stack's type tokens of Kubernetes kinds given by `group:Kind`, in every version."""
+    return [t for t in {r.type for r in stack.resources} if mechanism_key(t) in keys]
+
+
+def _ingress_exposure(
+    stack: Stack, lineage: Lineage, protected_by_urn: dict[str, frozenset[str]], settings: Settings
+) -> list[Violation]:
+    """Internet-facing Ingresses that publish a PII store, or pods the stack does not declare in a cluster
+    that holds PII (what they serve cannot be seen)."""
+    found: list[Violation] = []
+    for ingress in stack.of_type(*_kinds(stack, INGRESS_KINDS)):
+        why = _ingress_scheme(ingress, stack)
+        if why is None:
+            continue
+        namespace = value_at(ingress.props, "metadata.namespace")
+        in_cluster = [
+            r
+            for r in stack.resources
+            if r.urn in protected_by_urn
+            and r.type.startswith("kubernetes:")
+            and r.provider_urn == ingress.provider_urn
+        ]
+        for name in dict.fromkeys(v for path in INGRESS_BACKENDS for v in values_at(ingress.props, path)):
+            services = [
+                s
+                for s in stack.of_type(*_kinds(stack, ("core:Service",)))
+                if s.provider_urn == ingress.provider_urn
+                and value_at(s.props, "metadata.name") == name
+                and value_at(s.props, "metadata.namespace") == namespace
+            ]
+            backends = [b for s in services for b in lineage.backends(s)]
+            selected = [b for s in services for b in _selected_workloads(s, stack)]
+            for backend in backends:
+                protected = lineage.effective(backend) & settings.protected_classifications
+                if protected:
+                    found.append(
+                        _violation(
+                            ingress,
+                            held(lineage, backend, protected),
+                            f"{ingress.label} publishes {backend.label} (through Service {name!r}): {why}",
+                            f"annotate the Ingress {ALB_SCHEME}: internal (the AWS Load Balancer "
+                            "Controller's default) and admit only this region's networks, or route it to an "
+                            "application, never to the store.",
+                            settings,
+                        )
+                    )
+            if not selected and in_cluster:
+                stores = ", ".join(sorted(r.label for r in in_cluster))
+                shown = name if isinstance(name, str) else "(unknown at preview)"
+                found.append(
+                    _violation(
+                        ingress,
+                        ", ".join(sorted({c for r in in_cluster for c in protected_by_urn[r.urn]})) + " data",
+                        f"{ingress.label} routes to Service {shown}, whose pods this stack does not declare, "
+                        f"in a cluster that holds {stores}: {why}, and what it publishes cannot be seen",
+                        "declare the workload the Service selects in this stack (or the Service itself, with "
+                        f"a selector), or annotate the Ingress {ALB_SCHEME}: internal.",
+                        settings,
+                    )
+                )
+    return found
+
+
+def _selected_workloads(service: Resource, stack: Stack) -> list[Resource]:
+    """The stack's Kubernetes workloads a Service selects (data holders or not), in its namespace."""
+    selector = child(child(service.props, "spec"), "selector")
+    if not isinstance(selector, dict) or not selector:
+        return []
+    namespace = value_at(service.props, "metadata.namespace")
+    found = []
+    for workload in stack.resources:
+        if workload is service or not workload.type.startswith("kubernetes:"):
+            continue
+        if workload.provider_urn != service.provider_urn:
+            continue
+        if value_at(workload.props, "metadata.namespace") != namespace:
+            continue
+        labels = value_at(workload.props, "spec.template.metadata.labels")
+        if isinstance(labels, dict) and all(labels.get(k) == v for k, v in selector.items()):
+            found.append(workload)
+    return found
 
 
 def _default_groups(store: Resource, stack: Stack) -> list[Resource | str]:

@@ -17,6 +17,7 @@ that snapshot, an export into a staging bucket and that bucket's replication), w
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -33,8 +34,10 @@ from residency_facts import (
     Classification,
     CopyMechanism,
 )
+from residency_facts.mechanisms import PUBLIC_ENDPOINT_POINTERS
 
 from .attributes import (
+    REGION_PATTERN,
     STACK_ACCOUNT,
     account_of,
     classifications,
@@ -45,7 +48,7 @@ from .attributes import (
     region_named_in,
     region_of_zone_or_region,
 )
-from .classification import declared_classifications
+from .classification import declared_classifications, holds_ephemeral_volumes
 from .model import Resource, Stack
 from .settings import Settings
 from .values import (
@@ -110,6 +113,8 @@ class Location:
     """Named by a bare identifier, which AWS APIs resolve in the caller's own region and account."""
     resource: Resource | None = None
     """The stack's resource, when the data is in one."""
+    outside: bool = False
+    """An endpoint outside AWS (an HTTPS URL on the internet, a connection to one): no region holds it."""
 
     @property
     def where(self) -> str:
@@ -208,6 +213,7 @@ def _holds(resource: Resource, settings: Settings) -> bool:
         resource.is_a(Category.HOLDS)
         or resource.is_a(Category.IN_TRANSIT)
         or resource.type in settings.additional_data_holding_types
+        or holds_ephemeral_volumes(resource)
     )
 
 
@@ -375,6 +381,7 @@ class Lineage:
                 return Movement(resource, mechanism, [], [])
         if not sources and not code:
             sources = [untraceable(f"the data {mechanism.moves} reads (no source can be traced)")]
+        outside = self._outside_aws(resource, mechanism)
         destinations: list[Location] = []
         literal_region = False
         for path in mechanism.destination_regions:
@@ -393,19 +400,20 @@ class Lineage:
             destinations.append(
                 Location(f"{resource.label} itself", own, account_of(resource), resource=resource)
             )
-        if ANY in mechanism.destinations and not destinations and not mechanism.spans_regions:
+        if ANY in mechanism.destinations and not destinations and not mechanism.spans_regions and not outside:
             # A service configured with no place to deliver to delivers nothing.
             return Movement(resource, mechanism, [], [])
         if mechanism.spans_regions:
             destinations.append(untraceable(f"every region {mechanism.moves} spans"))
-        if not destinations and not code:
+        if not destinations and not code and not outside:
             destinations.append(untraceable(f"where {mechanism.moves} delivers"))
         if code:
-            # Code is judged on what it is definitely configured with: an untraceable value may be anything.
+            # Code is judged on what it is definitely configured with: an untraceable value may be anything,
+            # an endpoint outside AWS (a connection to an HTTP API) is a place elsewhere.
             sources = [s for s in sources if s.region is not None]
-            destinations = [d for d in destinations if d.region is not None]
+            destinations = [d for d in destinations if d.region is not None or d.outside]
         shares = self._shares(resource, mechanism)
-        outside = self._outside_aws(resource, mechanism)
+        outside = outside or any(d.outside for d in destinations)
         return Movement(resource, mechanism, sources, destinations, shares, outside)
 
     def _shares(self, resource: Resource, mechanism: CopyMechanism) -> list[str]:
@@ -458,6 +466,10 @@ class Lineage:
             for value in values_at(resource.props, path):
                 if isinstance(value, Unknown) or (isinstance(value, str) and value not in inside):
                     return True
+        for path, outside in mechanism.outside_aws_when:
+            # Unknown at preview says nothing: what the value is computed from (a connection) is followed.
+            if any(isinstance(v, str) and v in outside for v in values_at(resource.props, path)):
+                return True
         return False
 
     def _sources(self, resource: Resource, mechanism: CopyMechanism, own: str | None) -> list[Location]:
@@ -510,6 +522,7 @@ class Lineage:
         dependencies = self.stack.dependencies(resource, path)
         used: dict[str, Resource] = {}
         literals: list[str] = []
+        elsewhere: list[Location] = []
         unknown = False
         for value in values_at(resource.props, path):
             if isinstance(value, Unknown):
@@ -518,10 +531,16 @@ class Lineage:
                 named = self._dependencies_named(dependencies, value)
                 if named:
                     used.update((d.urn, d) for d in named)
-                elif dependencies and _computed_id(value) and not self.stack.mentioned_in(value, self.region):
-                    # A bare id the state does not list among the dependency's outputs (an id kept beside
-                    # them): computed from the dependency, which wins over the literal.
+                    elsewhere.extend(self._regions_besides(value, named))
+                elif dependencies and not self.stack.mentioned_in(
+                    value, self.region, self.settings.account_ids
+                ):
+                    # A value the state does not list among the dependency's outputs (a bare id kept beside
+                    # them, an ARN of an output no identity names, such as a Redshift namespace's): computed
+                    # from the dependency, which wins. A place the literal names besides is judged too.
                     used.update((d.urn, d) for d in dependencies)
+                    if not _computed_id(value):
+                        literals.append(value)
                 else:
                     literals.append(value)
         if unknown:
@@ -533,13 +552,29 @@ class Lineage:
             found.append(untraceable(f"{path} of {resource.label} (unknown at preview, no lineage)"))
         for value in literals:
             found.extend(self._literal(resource, value, path, global_names, own_region, code))
-        return found
+        return found + elsewhere
+
+    def _regions_besides(self, value: str, named: list[Resource]) -> list[Location]:
+        """The regions a text names besides those of the stack's resources it names.
+
+        A command line, a pipeline document or a query may name the database it reads and, in the same
+        text, the region it writes to (`pg_dump -h pii-db ... | aws s3 cp - s3://... --region us-east-1`): the
+        resource it names does not make the other places it names disappear.
+        """
+        if parse_arn(value) is not None:
+            return []
+        own = {self.own_region(r) for r in named}
+        return [
+            Location(f"{value} (names {region})", region, STACK_ACCOUNT)
+            for region in dict.fromkeys(REGION_PATTERN.findall(value))
+            if region not in own
+        ]
 
     def _dependencies_named(self, dependencies: list[Resource], value: str) -> list[Resource]:
         """The dependencies a known value was computed from: those it names by one of their identities."""
         if not dependencies:
             return []
-        mentioned = self.stack.mentioned_in(value, self.region)
+        mentioned = self.stack.mentioned_in(value, self.region, self.settings.account_ids)
         found = []
         for dependency in dependencies:
             inside = dependency.is_component and any(
@@ -560,9 +595,14 @@ class Lineage:
     ) -> list[Location]:
         """The data a literal ARN, name, host or URL refers to."""
         free_form = code or ANY in path or "*" in path.split(".")
-        in_stack = [r for r in self.stack.mentioned_in(value, self.region) if r is not resource]
+        in_stack = [
+            r
+            for r in self.stack.mentioned_in(value, self.region, self.settings.account_ids)
+            if r is not resource
+        ]
         if in_stack:
             found = [location for r in in_stack for location in self._follow(r, {resource.urn})]
+            found.extend(self._regions_besides(value, in_stack))
             if found or not free_form:
                 return found
             return []
@@ -580,6 +620,8 @@ class Lineage:
             return [Location(value, region, account)]
         if free_form:
             return []
+        if endpoint_outside_aws(value):
+            return [Location(f"{value} ({path} of {resource.label}, outside AWS)", None, None, outside=True)]
         if global_names or "." in value or "://" in value:
             return [untraceable(f"{value} ({path} of {resource.label})")]
         return [Location(value, own_region, account_of(resource), local=True)]
@@ -610,6 +652,10 @@ class Lineage:
             return []
         seen = seen | {resource.urn}
         paths = pointer_paths(resource.type)
+        private = PUBLIC_ENDPOINT_POINTERS.get(resource.type)
+        if private is not None and not any(is_set(v) for v in values_at(resource.props, private)):
+            # A connection to a public HTTP endpoint: whatever is sent through it leaves AWS.
+            return [Location(f"the HTTP endpoints {resource.label} connects to", None, None, outside=True)]
         if paths and not resource.is_a(Category.HOLDS):
             # A pointer is followed to what it points at, whatever its own tags say.
             found: list[Location] = []
@@ -778,6 +824,37 @@ class Lineage:
         if not pairs:
             found.append(untraceable("every resource the organisation backup policy's plans select"))
         return found
+
+
+_URL_HOST = re.compile(r"^[a-z][a-z0-9+.-]*://(?:[^@/\s]*@)?(\[[^\]]*\]|[^/:?#\s]+)", re.IGNORECASE)
+_INSIDE_HOST_SUFFIXES = (
+    ".amazonaws.com",
+    ".amazonaws.com.cn",
+    ".on.aws",
+    ".api.aws",
+    ".svc",
+    ".cluster.local",
+    ".internal",
+    ".local",
+    ".localhost",
+)
+"""Hosts of AWS services and of the cluster or VPC itself (an AWS host is judged by the region it names)."""
+
+
+def endpoint_outside_aws(value: Any) -> bool:
+    """Whether a value is a URL whose host is on the internet: not AWS's, not the cluster's or VPC's, not a
+    private address."""
+    if not isinstance(value, str):
+        return False
+    match = _URL_HOST.match(value.strip())
+    if match is None:
+        return False
+    host = match.group(1).strip("[]").lower().rstrip(".")
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return "." in host and not host.endswith(_INSIDE_HOST_SUFFIXES)
+    return address.is_global
 
 
 def _computed_id(value: str) -> bool:

@@ -360,11 +360,15 @@ class Stack:
                     self._by_identity[identity].append(resource)
         return list(self._by_identity.get(name, []))
 
-    def arn_match(self, arn_text: str, region_of: Any = None) -> list[Resource]:
-        """The stack's resources an ARN names: by the whole ARN, else by its name in its service and region.
+    def arn_match(
+        self, arn_text: str, region_of: Any = None, accounts: frozenset[str] | None = None
+    ) -> list[Resource]:
+        """The stack's resources an ARN names: by the whole ARN, else by its name in its service, region and
+        account.
 
         A vault with the same name in another region is another vault: the name only counts when the
-        resource is of the ARN's service and, when `region_of` can tell, in the ARN's region.
+        resource is of the ARN's service and, when `region_of` can tell, in the ARN's region. With
+        `accounts` (the deployment's), a vault with the same name in another account is another vault too.
         """
         exact = self.named(arn_text)
         if exact:
@@ -380,14 +384,18 @@ class Stack:
                 region = region_of(resource)
                 if isinstance(region, str) and region != arn.region:
                     continue
+            if arn.account and accounts is not None and not _in_account(resource, arn.account, accounts):
+                continue
             found.append(resource)
         return found
 
-    def mentioned_in(self, text: str, region_of: Any = None) -> list[Resource]:
+    def mentioned_in(
+        self, text: str, region_of: Any = None, accounts: frozenset[str] | None = None
+    ) -> list[Resource]:
         """The resources a text value names: exactly, as an ARN inside it, or as a host or word inside it."""
         found: dict[str, Resource] = {}
         for arn in arns_in(text):
-            for resource in self.arn_match(arn, region_of):
+            for resource in self.arn_match(arn, region_of, accounts):
                 found.setdefault(resource.urn, resource)
         for token in tokens(text):
             for resource in self.named(token):
@@ -417,3 +425,14 @@ class Stack:
 
         values = known_strings(values_at(referrer.props, prop))
         return any(target in self.mentioned_in(value, region_of) for value in values)
+
+
+def _in_account(resource: Resource, account: str, accounts: frozenset[str]) -> bool:
+    """Whether a resource may be in an account an ARN names: its provider's account, or for a provider that
+    names none one of the deployment's accounts (any, when the config lists none)."""
+    from .attributes import STACK_ACCOUNT, account_of
+
+    owner = account_of(resource)
+    if owner == STACK_ACCOUNT:
+        return not accounts or account in accounts
+    return owner is None or owner == account

@@ -1,0 +1,509 @@
+"""Where data flows that the pack read only in part: literals that name a resource and a place elsewhere, an
+ARN of another account that shares a stack resource's name, a literal computed from a dependency it does not
+name, and delivery paths outside AWS. Each test is a baseline that passes and one change that is blocked."""
+
+from __future__ import annotations
+
+import json
+
+from tests.policies.baseline import Region, eu_region
+from tests.policies.copies import COPIES, PII, store
+from tests.policies.policy_harness import UNKNOWN, Res, messages, violations
+
+NO_PII = "no-pii-replication"
+ANONYMISED_ONLY = "anonymised-only-replication"
+ANONYMISED = {"data-classification": "anonymised"}
+TELEMETRY = {"data-classification": "telemetry"}
+OTHER_ACCOUNT = "999988887777"
+
+
+def _blocked(resources: list[Res], copying: Res, policy: str = NO_PII) -> str:
+    found = violations(resources, policy)
+    assert copying.urn in [d.urn for d in found], messages(found)
+    return next(d.message for d in found if d.urn == copying.urn)
+
+
+# An ARN names a resource of the stack only in that resource's own account -----------------------------------
+
+
+def _vault_copy(region: Region, account: str) -> tuple[Res, list[Res]]:
+    vault = store(region, "aws:backup/vault:Vault", "pii-vault", {"name": "pii-vault"})
+    plan, extra = COPIES["backup_copy_action_to_another_region"](region)
+    plan.props["rules"][0]["copyActions"][0]["destinationVaultArn"] = (
+        f"arn:aws:backup:eu-west-1:{account}:backup-vault:pii-vault"
+    )
+    return plan, [vault, *extra]
+
+
+def test_a_copy_to_the_stacks_vault_by_its_arn_stays_in_the_account() -> None:
+    region = eu_region()
+    _, extra = _vault_copy(region, "123456789012")
+    assert violations([*region.resources, *extra], NO_PII) == []
+
+
+def test_a_vault_with_the_same_name_in_another_account_is_another_vault() -> None:
+    region = eu_region()
+    plan, extra = _vault_copy(region, OTHER_ACCOUNT)
+    message = _blocked([*region.resources, *extra], plan)
+    assert f"into account {OTHER_ACCOUNT}" in message
+
+
+# A free-form value (a command line, a pipeline document) naming a stack resource and a region elsewhere -----
+
+
+DUMP = "pg_dump -h $PGHOST | aws s3 cp -"
+
+
+def _dump_job(region: Region, command: str) -> Res:
+    return Res(
+        "kubernetes:batch/v1:CronJob",
+        "dump",
+        {
+            "metadata": {"name": "dump", "namespace": "app"},
+            "spec": {
+                "schedule": "0 1 * * *",
+                "jobTemplate": {
+                    "spec": {
+                        "template": {
+                            "spec": {
+                                "restartPolicy": "OnFailure",
+                                "containers": [
+                                    {
+                                        "name": "dump",
+                                        "image": "example/pg-dump-awscli:17",
+                                        "command": ["/bin/sh", "-c"],
+                                        "args": [command],
+                                        "env": [{"name": "PGHOST", "value": UNKNOWN}],
+                                    }
+                                ],
+                            }
+                        }
+                    }
+                },
+            },
+        },
+        region.kubernetes,
+        deps={"spec": [region.database]},
+    )
+
+
+def test_a_dump_job_writing_in_its_own_region_is_out_of_reach() -> None:
+    region = eu_region()
+    job = _dump_job(region, f"{DUMP} s3://dumps-eu/pii-db/today.dump --region eu-west-1")
+    assert violations([*region.resources, job], NO_PII) == []
+
+
+def test_a_dump_job_whose_command_names_the_database_and_a_region_elsewhere_is_blocked() -> None:
+    region = eu_region()
+    job = _dump_job(region, f"{DUMP} s3://dumps-us/pii-db/today.dump --region us-east-1")
+    message = _blocked([*region.resources, job], job)
+    assert "us-east-1" in message
+
+
+def _ingestion(region: Region, sink_region: str) -> tuple[Res, list[Res]]:
+    table = store(region, "aws:dynamodb/table:Table", "customers", {"name": "customers-table"})
+    body = (
+        'version: "2"\ncustomers:\n  source:\n    dynamodb:\n      tables:\n'
+        '        - table_arn: "arn:aws:dynamodb:eu-west-1:123456789012:table/customers-table"\n'
+        f'  sink:\n    - s3:\n        bucket: "archive"\n        aws:\n          region: "{sink_region}"\n'
+    )
+    pipeline = Res(
+        "aws:opensearchingest/pipeline:Pipeline",
+        "archive",
+        {"pipelineName": "archive", "minUnits": 1, "maxUnits": 2, "pipelineConfigurationBody": body},
+        region.provider,
+        deps={"pipelineConfigurationBody": [table]},
+    )
+    return pipeline, [table, pipeline]
+
+
+def test_an_ingestion_pipeline_sinking_in_its_own_region_stays() -> None:
+    region = eu_region()
+    _, extra = _ingestion(region, "eu-west-1")
+    assert violations([*region.resources, *extra], NO_PII) == []
+
+
+def test_an_ingestion_pipeline_naming_the_table_and_a_sink_region_elsewhere_is_blocked() -> None:
+    region = eu_region()
+    pipeline, extra = _ingestion(region, "us-east-1")
+    message = _blocked([*region.resources, *extra], pipeline)
+    assert "us-east-1" in message
+
+
+# A literal computed from a dependency stands for it even when it names none of its known outputs ------------
+
+
+def _warehouse(region: Region) -> tuple[Res, list[Res]]:
+    aurora = store(region, "aws:rds/cluster:Cluster", "aurora", {"clusterIdentifier": "pii-aurora"})
+    warehouse = store(
+        region,
+        "aws:redshift/cluster:Cluster",
+        "warehouse",
+        {"clusterIdentifier": "warehouse", "encrypted": True},
+        tags=ANONYMISED,
+    )
+    copy = Res(
+        "aws:redshift/snapshotCopy:SnapshotCopy",
+        "warehouse-dr",
+        {"clusterIdentifier": UNKNOWN, "destinationRegion": "us-east-1"},
+        region.provider,
+        deps={"clusterIdentifier": [warehouse]},
+    )
+    return copy, [aurora, warehouse, copy]
+
+
+NAMESPACE = "8f1c7a2e-0000-4000-8000-000000000001"
+
+
+def _integration(aurora: Res, warehouse: Res, region: Region) -> Res:
+    # The namespace ARN is an output of the warehouse no state lists among its identities: only lineage says
+    # that the integration writes into the warehouse.
+    return Res(
+        "aws:rds/integration:Integration",
+        "zero-etl",
+        {
+            "integrationName": "zero-etl",
+            "sourceArn": UNKNOWN,
+            "targetArn": f"arn:aws:redshift:eu-west-1:123456789012:namespace:{NAMESPACE}",
+        },
+        region.provider,
+        deps={"sourceArn": [aurora], "targetArn": [warehouse]},
+    )
+
+
+def test_an_anonymised_warehouse_may_copy_its_snapshots_abroad() -> None:
+    region = eu_region()
+    _, extra = _warehouse(region)
+    assert violations([*region.resources, *extra], ANONYMISED_ONLY) == []
+
+
+def test_a_warehouse_fed_by_a_zero_etl_integration_named_by_a_literal_arn_holds_pii() -> None:
+    region = eu_region()
+    copy, extra = _warehouse(region)
+    aurora, warehouse = extra[0], extra[1]
+    integration = _integration(aurora, warehouse, region)
+    message = _blocked([*region.resources, *extra, integration], copy)
+    assert "'aurora' (pii) -> aws:redshift/cluster:Cluster 'warehouse' (labelled anonymised)" in message
+
+
+# Delivery outside AWS: an IoT rule's HTTPS action, code given a connection to an HTTP endpoint --------------
+
+
+def _topic_rule(region: Region, actions: dict[str, object]) -> Res:
+    return Res(
+        "aws:iot/topicRule:TopicRule",
+        "telemetry-out",
+        {
+            "name": "telemetry_out",
+            "enabled": True,
+            "sql": "SELECT * FROM 'devices/+/telemetry'",
+            "sqlVersion": "2016-03-23",
+            **actions,
+            "tags": TELEMETRY,
+        },
+        region.provider,
+    )
+
+
+def test_an_iot_rule_forwarding_telemetry_to_an_in_region_stream_stays() -> None:
+    region = eu_region()
+    stream = store(region, "aws:kinesis/stream:Stream", "raw", {"name": "raw-telemetry"}, tags=TELEMETRY)
+    rule = _topic_rule(
+        region,
+        {"kineses": [{"streamName": UNKNOWN, "roleArn": "arn:aws:iam::123456789012:role/iot"}]},
+    )
+    rule.deps = {"kineses": [stream]}
+    assert violations([*region.resources, stream, rule], ANONYMISED_ONLY) == []
+
+
+def test_an_iot_rule_forwarding_telemetry_to_an_https_endpoint_outside_aws_is_blocked() -> None:
+    region = eu_region()
+    rule = _topic_rule(region, {"https": [{"url": "https://ingest.us1.observability.example.com/v1/events"}]})
+    message = _blocked([*region.resources, rule], rule, ANONYMISED_ONLY)
+    assert "outside AWS" in message
+
+
+def _state_machine(region: Region, table: Res, extra_deps: list[Res], definition: str) -> Res:
+    return Res(
+        "aws:sfn/stateMachine:StateMachine",
+        "sync",
+        {"name": "sync", "roleArn": "arn:aws:iam::123456789012:role/sfn", "definition": definition},
+        region.provider,
+        deps={"definition": [table, *extra_deps]},
+    )
+
+
+def _scan_then(table_name: str, post: dict[str, object]) -> str:
+    return json.dumps(
+        {
+            "StartAt": "Scan",
+            "States": {
+                "Scan": {
+                    "Type": "Task",
+                    "Resource": "arn:aws:states:::aws-sdk:dynamodb:scan",
+                    "Parameters": {"TableName": table_name},
+                    "Next": "Post",
+                },
+                "Post": {"Type": "Task", "End": True, **post},
+            },
+        }
+    )
+
+
+def _connection(region: Region) -> Res:
+    return Res(
+        "aws:cloudwatch/eventConnection:EventConnection",
+        "crm",
+        {
+            "name": "crm",
+            "authorizationType": "API_KEY",
+            "authParameters": {"apiKey": {"key": "x-api-key", "value": "placeholder"}},
+        },
+        region.provider,
+    )
+
+
+def test_a_state_machine_scanning_the_table_into_an_in_region_queue_stays() -> None:
+    region = eu_region()
+    table = store(region, "aws:dynamodb/table:Table", "customers", {"name": "customers-table"})
+    queue = store(region, "aws:sqs/queue:Queue", "changes", {"name": "customer-changes"})
+    post = {
+        "Resource": "arn:aws:states:::sqs:sendMessage",
+        "Parameters": {"QueueUrl": "https://sqs.eu-west-1.amazonaws.com/123456789012/customer-changes"},
+    }
+    machine = _state_machine(region, table, [queue], _scan_then("customers-table", post))
+    assert violations([*region.resources, table, queue, machine], NO_PII) == []
+
+
+def test_a_state_machine_given_the_table_and_a_queue_stays_before_its_definition_is_known() -> None:
+    region = eu_region()
+    table = store(region, "aws:dynamodb/table:Table", "customers", {"name": "customers-table"})
+    queue = store(region, "aws:sqs/queue:Queue", "changes", {"name": "customer-changes"})
+    machine = _state_machine(region, table, [queue], UNKNOWN)
+    assert violations([*region.resources, table, queue, machine], NO_PII) == []
+
+
+def test_a_state_machine_posting_the_table_to_an_http_endpoint_is_blocked() -> None:
+    region = eu_region()
+    table = store(region, "aws:dynamodb/table:Table", "customers", {"name": "customers-table"})
+    connection = _connection(region)
+    post = {
+        "Resource": "arn:aws:states:::http:invoke",
+        "Parameters": {
+            "ApiEndpoint": "https://api.crm.example.com/v1/customers",
+            "Method": "POST",
+            "Authentication": {"ConnectionArn": "arn:aws:events:eu-west-1:123456789012:connection/crm/1"},
+        },
+    }
+    machine = _state_machine(region, table, [connection], _scan_then("customers-table", post))
+    message = _blocked([*region.resources, table, connection, machine], machine)
+    assert "outside AWS" in message
+
+
+def test_a_state_machine_given_the_table_and_an_http_connection_is_blocked_before_it_is_known() -> None:
+    region = eu_region()
+    table = store(region, "aws:dynamodb/table:Table", "customers", {"name": "customers-table"})
+    connection = _connection(region)
+    machine = _state_machine(region, table, [connection], UNKNOWN)
+    message = _blocked([*region.resources, table, connection, machine], machine)
+    assert "outside AWS" in message
+
+
+# Kubernetes: an internet-facing Ingress publishes what its Services select ----------------------------------
+
+EXPOSED = "pii-not-public"
+
+
+def _pii_database_in_the_cluster(region: Region) -> Res:
+    labels = {"app": "customers-db", **PII}
+    return Res(
+        "kubernetes:apps/v1:StatefulSet",
+        "customers-db",
+        {
+            "metadata": {"name": "customers-db", "namespace": "app", "labels": labels},
+            "spec": {
+                "serviceName": "customers-db",
+                "selector": {"matchLabels": {"app": "customers-db"}},
+                "persistentVolumeClaimRetentionPolicy": {"whenDeleted": "Retain", "whenScaled": "Retain"},
+                "template": {"metadata": {"labels": labels}},
+                "volumeClaimTemplates": [
+                    {
+                        "metadata": {"name": "data", "labels": PII},
+                        "spec": {
+                            "storageClassName": "telemetry-gp3",
+                            "accessModes": ["ReadWriteOnce"],
+                            "resources": {"requests": {"storage": "100Gi"}},
+                        },
+                    }
+                ],
+            },
+        },
+        region.kubernetes,
+        protect=True,
+    )
+
+
+def _service(region: Region, name: str, app: str) -> Res:
+    return Res(
+        "kubernetes:core/v1:Service",
+        name,
+        {
+            "metadata": {"name": name, "namespace": "app"},
+            "spec": {"selector": {"app": app}, "ports": [{"port": 80, "targetPort": 8080}]},
+        },
+        region.kubernetes,
+    )
+
+
+def _ingress(region: Region, service: str, scheme: str) -> Res:
+    return Res(
+        "kubernetes:networking.k8s.io/v1:Ingress",
+        "front",
+        {
+            "metadata": {
+                "name": "front",
+                "namespace": "app",
+                "annotations": {"alb.ingress.kubernetes.io/scheme": scheme},
+            },
+            "spec": {
+                "ingressClassName": "alb",
+                "rules": [
+                    {
+                        "http": {
+                            "paths": [
+                                {
+                                    "path": "/",
+                                    "pathType": "Prefix",
+                                    "backend": {"service": {"name": service, "port": {"number": 80}}},
+                                }
+                            ]
+                        }
+                    }
+                ],
+            },
+        },
+        region.kubernetes,
+    )
+
+
+def _deployment(region: Region, app: str) -> Res:
+    return Res(
+        "kubernetes:apps/v1:Deployment",
+        app,
+        {
+            "metadata": {"name": app, "namespace": "app"},
+            "spec": {
+                "selector": {"matchLabels": {"app": app}},
+                "template": {
+                    "metadata": {"labels": {"app": app}},
+                    "spec": {"containers": [{"name": app, "image": f"example/{app}:1.0"}]},
+                },
+            },
+        },
+        region.kubernetes,
+    )
+
+
+def test_an_internal_ingress_to_the_pii_database_stays_private() -> None:
+    region = eu_region()
+    database = _pii_database_in_the_cluster(region)
+    service = _service(region, "customers-db", "customers-db")
+    ingress = _ingress(region, "customers-db", "internal")
+    assert violations([*region.resources, database, service, ingress], EXPOSED) == []
+
+
+def test_an_internet_facing_ingress_to_the_pii_database_is_blocked() -> None:
+    region = eu_region()
+    database = _pii_database_in_the_cluster(region)
+    service = _service(region, "customers-db", "customers-db")
+    ingress = _ingress(region, "customers-db", "internet-facing")
+    message = _blocked([*region.resources, database, service, ingress], ingress, EXPOSED)
+    assert "StatefulSet 'customers-db'" in message
+
+
+def test_an_internet_facing_ingress_to_an_application_the_stack_declares_is_out_of_reach() -> None:
+    region = eu_region()
+    database = _pii_database_in_the_cluster(region)
+    app = _deployment(region, "api")
+    service = _service(region, "api", "api")
+    ingress = _ingress(region, "api", "internet-facing")
+    assert violations([*region.resources, database, app, service, ingress], EXPOSED) == []
+
+
+def test_an_internet_facing_ingress_to_pods_the_stack_does_not_declare_fails_closed() -> None:
+    region = eu_region()
+    database = _pii_database_in_the_cluster(region)
+    service = _service(region, "pgweb", "pgweb")
+    ingress = _ingress(region, "pgweb", "internet-facing")
+    message = _blocked([*region.resources, database, service, ingress], ingress, EXPOSED)
+    assert "cannot be seen" in message
+
+
+# Kubernetes: a generic ephemeral volume is a claim the pod template creates ---------------------------------
+
+
+def _plain_class(region: Region) -> Res:
+    return Res(
+        "kubernetes:storage.k8s.io/v1:StorageClass",
+        "gp2-plain",
+        {"metadata": {"name": "gp2-plain"}, "provisioner": "ebs.csi.aws.com", "parameters": {"type": "gp2"}},
+        region.kubernetes,
+    )
+
+
+def _worker_with_scratch(region: Region, storage_class: str, labels: dict[str, str] | None) -> Res:
+    template: dict[str, object] = {
+        "spec": {
+            "accessModes": ["ReadWriteOnce"],
+            "storageClassName": storage_class,
+            "resources": {"requests": {"storage": "200Gi"}},
+        }
+    }
+    if labels is not None:
+        template["metadata"] = {"labels": labels}
+    return Res(
+        "kubernetes:apps/v1:Deployment",
+        "export-worker",
+        {
+            "metadata": {"name": "export-worker", "namespace": "app", "labels": {"app": "export-worker"}},
+            "spec": {
+                "selector": {"matchLabels": {"app": "export-worker"}},
+                "template": {
+                    "metadata": {"labels": {"app": "export-worker"}},
+                    "spec": {
+                        "containers": [
+                            {
+                                "name": "worker",
+                                "image": "example/export-worker:1.4.2",
+                                "volumeMounts": [{"name": "scratch", "mountPath": "/scratch"}],
+                            }
+                        ],
+                        "volumes": [{"name": "scratch", "ephemeral": {"volumeClaimTemplate": template}}],
+                    },
+                },
+            },
+        },
+        region.kubernetes,
+    )
+
+
+def test_an_ephemeral_pii_volume_on_the_encrypted_class_is_allowed() -> None:
+    region = eu_region()
+    worker = _worker_with_scratch(region, "telemetry-gp3", PII)
+    assert violations([*region.resources, worker], "pii-encryption") == []
+    assert violations([*region.resources, worker], "data-classification-required") == []
+    assert violations([*region.resources, worker], "pii-no-data-loss") == []
+
+
+def test_an_ephemeral_pii_volume_on_an_unencrypted_class_is_blocked() -> None:
+    region = eu_region()
+    worker = _worker_with_scratch(region, "gp2-plain", PII)
+    message = _blocked([*region.resources, _plain_class(region), worker], worker, "pii-encryption")
+    assert "parameters.encrypted" in message
+
+
+def test_an_unlabelled_ephemeral_volume_is_an_unclassified_data_holder() -> None:
+    region = eu_region()
+    worker = _worker_with_scratch(region, "telemetry-gp3", None)
+    message = _blocked([*region.resources, worker], worker, "data-classification-required")
+    assert "ephemeral volume 'scratch'" in message
