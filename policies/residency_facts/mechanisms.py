@@ -51,6 +51,11 @@ class CopyMechanism(NamedTuple):
     outside_aws_when: tuple[tuple[str, tuple[str, ...]], ...] = ()
     """(path, values): one of these values at the path delivers outside AWS (a workflow's HTTP task)."""
 
+    documents: tuple[str, ...] = ()
+    """Paths holding a whole configuration document that names the sinks among literals (a pipeline body):
+    unknown at preview, its dependencies are only what it was computed from, and where it delivers cannot be
+    read (an untraceable destination)."""
+
     global_names: tuple[str, ...] = ()
     """Paths whose plain values are globally unique names (S3 buckets) that do not pin a region."""
 
@@ -1041,6 +1046,7 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
             "an ingestion pipeline",
             sources=("pipelineConfigurationBody",),
             destinations=("pipelineConfigurationBody", "logPublishingOptions.**"),
+            documents=("pipelineConfigurationBody",),
             global_names=("pipelineConfigurationBody",),
             lands_in_own_region=False,
         ),

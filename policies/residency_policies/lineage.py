@@ -29,6 +29,7 @@ from residency_facts import (
     COPY_MECHANISMS,
     NON_DATA_ARN_SERVICES,
     POINTERS,
+    RESIDENT_CLASSIFICATIONS,
     SELF,
     Category,
     Classification,
@@ -186,13 +187,19 @@ class Movement:
         """Where the data goes, in words."""
         parts = []
         regions = sorted({d.region for d in self.destinations if d.region is not None})
-        untraced = any(d.region is None for d in self.destinations)
+        untraced = any(d.region is None and not d.outside for d in self.destinations)
+        documents = sorted(
+            {d.description for d in self.destinations if d.description.startswith("the sinks")}
+        )
+        which = f" ({'; '.join(documents)})" if documents else ""
         if regions:
             parts.append(
-                "to " + ", ".join(regions) + (" and regions that cannot be traced" if untraced else "")
+                "to "
+                + ", ".join(regions)
+                + (f" and regions that cannot be traced{which}" if untraced else "")
             )
         elif untraced:
-            parts.append("to regions that cannot be traced")
+            parts.append(f"to regions that cannot be traced{which}")
         if self.outside_aws:
             parts.append("outside AWS")
         if self.shares:
@@ -396,6 +403,18 @@ class Lineage:
                     literal_region = True
         for path in mechanism.destinations:
             destinations.extend(self.trace(resource, path, path in mechanism.global_names, own, code))
+        for path in mechanism.documents:
+            if any(isinstance(v, Unknown) for v in values_at(resource.props, path)):
+                destinations.append(
+                    untraceable(
+                        f"the sinks {path} names (unknown at preview: computed from other resources, it "
+                        "names them among literals a preview cannot read; build it from literal names, such "
+                        "as the source's ARN from its name, so that its sinks can be judged)"
+                    )
+                )
+        if code:
+            sources.extend(self._declared_reads(resource))
+            destinations.extend(self._configuration_places(resource, own))
         if mechanism.lands_in_own_region and not literal_region:
             destinations.append(
                 Location(f"{resource.label} itself", own, account_of(resource), resource=resource)
@@ -415,6 +434,47 @@ class Lineage:
         shares = self._shares(resource, mechanism)
         outside = outside or any(d.outside for d in destinations)
         return Movement(resource, mechanism, sources, destinations, shares, outside)
+
+    def _declared_reads(self, resource: Resource) -> list[Location]:
+        """Code that declares a resident classification (a collector labelled telemetry) reads such data."""
+        if self.declared(resource) & RESIDENT_CLASSIFICATIONS:
+            return [self.locate(resource)]
+        return []
+
+    def _configuration_places(self, resource: Resource, own: str | None) -> list[Location]:
+        """The places code is configured to send to besides its own inputs: what the ConfigMaps and Secrets
+        a Kubernetes workload mounts or reads its environment from name (an exporter's region), and every
+        exporter or sink endpoint outside AWS, in its inputs or in those objects."""
+        found: list[Location] = []
+        texts: list[Any] = [resource.props]
+        for config in self._mounted_configuration(resource):
+            texts.append(config.props)
+            for path in CONFIGURATION_DATA:
+                found.extend(self.trace(config, path, False, own, True))
+        for text in texts:
+            for endpoint in dict.fromkeys(_endpoints_in(text)):
+                found.append(Location(f"{endpoint} (an endpoint outside AWS)", None, None, outside=True))
+        return found
+
+    def _mounted_configuration(self, workload: Resource) -> list[Resource]:
+        """The stack's ConfigMaps and Secrets a Kubernetes workload's pods mount or take environment from."""
+        if not is_kubernetes(workload):
+            return []
+        names: set[str] = set()
+        for base in POD_SPEC_PATHS:
+            for path in CONFIGURATION_REFERENCES:
+                names.update(v for v in values_at(workload.props, f"{base}.{path}") if isinstance(v, str))
+        if not names:
+            return []
+        namespace = value_at(workload.props, "metadata.namespace")
+        return [
+            r
+            for r in self.stack.resources
+            if mechanism_key(r.type) in CONFIGURATION_KINDS
+            and r.provider_urn == workload.provider_urn
+            and value_at(r.props, "metadata.namespace") == namespace
+            and value_at(r.props, "metadata.name") in names
+        ]
 
     def _shares(self, resource: Resource, mechanism: CopyMechanism) -> list[str]:
         if resource.type == RESOURCE_ASSOCIATION:
@@ -824,6 +884,59 @@ class Lineage:
         if not pairs:
             found.append(untraceable("every resource the organisation backup policy's plans select"))
         return found
+
+
+POD_SPEC_PATHS = ("spec", "spec.template.spec", "spec.jobTemplate.spec.template.spec", "template.spec")
+"""Where a Pod, a workload controller, a CronJob and a PodTemplate hold their pods' spec."""
+CONFIGURATION_REFERENCES = (
+    "volumes[].configMap.name",
+    "volumes[].secret.secretName",
+    "volumes[].projected.sources[].configMap.name",
+    "volumes[].projected.sources[].secret.name",
+    "containers[].envFrom[].configMapRef.name",
+    "containers[].envFrom[].secretRef.name",
+    "containers[].env[].valueFrom.configMapKeyRef.name",
+    "containers[].env[].valueFrom.secretKeyRef.name",
+    "initContainers[].envFrom[].configMapRef.name",
+    "initContainers[].envFrom[].secretRef.name",
+    "initContainers[].env[].valueFrom.configMapKeyRef.name",
+    "initContainers[].env[].valueFrom.secretKeyRef.name",
+)
+"""Where a pod spec names the ConfigMaps and Secrets that configure its containers."""
+CONFIGURATION_KINDS = ("core:ConfigMap", "core:Secret")
+CONFIGURATION_DATA = ("data.*", "stringData.*", "binaryData.*")
+"""The configuration a ConfigMap or Secret holds (a collector's config file, environment values)."""
+
+_ENDPOINT_KEY = re.compile(r"endpoint|exporter|webhook|sink|destination", re.IGNORECASE)
+_ENDPOINT_IN_TEXT = re.compile(
+    r"""["']?[\w.-]*(?:endpoint|exporter|webhook|sink|destination)[\w.-]*["']?\s*[:=]\s*["']?"""
+    r"""([a-z][a-z0-9+.-]*://[^\s"',;}\]]+)""",
+    re.IGNORECASE,
+)
+"""A key that says where code sends what it collects (an OpenTelemetry exporter's `endpoint`,
+`OTEL_EXPORTER_OTLP_ENDPOINT`, a webhook, a sink), followed by a URL, in a configuration file's text."""
+
+
+def _endpoints_in(value: Any, key: str = "") -> list[str]:
+    """The URLs outside AWS that a configuration sends to: values of endpoint, exporter, webhook, sink or
+    destination keys (and environment variables so named), inside structures and configuration texts."""
+    found: list[str] = []
+    if isinstance(value, Mapping):
+        name = value.get("name")
+        if isinstance(name, str) and "value" in value and _ENDPOINT_KEY.search(name):
+            # An environment variable: {name: OTEL_EXPORTER_OTLP_ENDPOINT, value: https://...}.
+            found.extend(_endpoints_in(value.get("value"), name))
+        for inner_key, inner in value.items():
+            if inner_key not in ("tags", "tagsAll", "labels", "annotations"):
+                found.extend(_endpoints_in(inner, str(inner_key)))
+    elif isinstance(value, list):
+        for inner in value:
+            found.extend(_endpoints_in(inner, key))
+    elif isinstance(value, str):
+        if _ENDPOINT_KEY.search(key) and endpoint_outside_aws(value):
+            found.append(value)
+        found.extend(url for url in _ENDPOINT_IN_TEXT.findall(value) if endpoint_outside_aws(url))
+    return found
 
 
 _URL_HOST = re.compile(r"^[a-z][a-z0-9+.-]*://(?:[^@/\s]*@)?(\[[^\]]*\]|[^/:?#\s]+)", re.IGNORECASE)

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tests.policies.baseline import Region, eu_region
 from tests.policies.copies import COPIES, PII, store
 from tests.policies.policy_harness import UNKNOWN, Res, messages, violations
@@ -507,3 +509,90 @@ def test_an_unlabelled_ephemeral_volume_is_an_unclassified_data_holder() -> None
     worker = _worker_with_scratch(region, "telemetry-gp3", None)
     message = _blocked([*region.resources, worker], worker, "data-classification-required")
     assert "ephemeral volume 'scratch'" in message
+
+
+# Kubernetes: a workload is configured by the ConfigMaps it mounts, and a resident label says what it reads --
+
+
+def _collector(region: Region, exporters: dict[str, object]) -> list[Res]:
+    config = {
+        "receivers": {"otlp": {"protocols": {"grpc": {}, "http": {}}}},
+        "exporters": exporters,
+        "service": {"pipelines": {"traces": {"receivers": ["otlp"], "exporters": sorted(exporters)}}},
+    }
+    config_map = Res(
+        "kubernetes:core/v1:ConfigMap",
+        "collector-config",
+        {
+            "metadata": {"name": "collector-config", "namespace": "observability"},
+            "data": {"config.yaml": json.dumps(config)},
+        },
+        region.kubernetes,
+    )
+    labels = {"app": "collector", **TELEMETRY}
+    collector = Res(
+        "kubernetes:apps/v1:DaemonSet",
+        "collector",
+        {
+            "metadata": {"name": "collector", "namespace": "observability", "labels": labels},
+            "spec": {
+                "selector": {"matchLabels": {"app": "collector"}},
+                "template": {
+                    "metadata": {"labels": labels},
+                    "spec": {
+                        "containers": [
+                            {
+                                "name": "collector",
+                                "image": "otel/opentelemetry-collector-contrib:0.120.0",
+                                "args": ["--config=/conf/config.yaml"],
+                                "volumeMounts": [{"name": "conf", "mountPath": "/conf"}],
+                            }
+                        ],
+                        "volumes": [{"name": "conf", "configMap": {"name": "collector-config"}}],
+                    },
+                },
+            },
+        },
+        region.kubernetes,
+    )
+    return [config_map, collector]
+
+
+IN_REGION_EXPORTERS = {
+    "awss3": {"s3uploader": {"region": "eu-west-1", "s3_bucket": "telemetry-eu"}},
+    "otlphttp": {"endpoint": "http://timescaledb.telemetry.svc.cluster.local:4318"},
+}
+
+
+def test_a_telemetry_collector_exporting_in_its_region_stays() -> None:
+    region = eu_region()
+    extra = _collector(region, IN_REGION_EXPORTERS)
+    assert violations([*region.resources, *extra], ANONYMISED_ONLY) == []
+
+
+def test_a_telemetry_collector_whose_mounted_config_exports_to_another_region_is_blocked() -> None:
+    region = eu_region()
+    exporters = {**IN_REGION_EXPORTERS, "awss3": {"s3uploader": {"region": "us-east-1", "s3_bucket": "t-us"}}}
+    extra = _collector(region, exporters)
+    message = _blocked([*region.resources, *extra], extra[1], ANONYMISED_ONLY)
+    assert "us-east-1" in message
+
+
+def test_a_telemetry_collector_exporting_to_an_endpoint_outside_aws_is_blocked() -> None:
+    region = eu_region()
+    exporters = {
+        **IN_REGION_EXPORTERS,
+        "otlphttp": {"endpoint": "https://otlp.us1.observability.example.com"},
+    }
+    extra = _collector(region, exporters)
+    message = _blocked([*region.resources, *extra], extra[1], ANONYMISED_ONLY)
+    assert "outside AWS" in message
+
+
+@pytest.mark.preview_only("a document computed from other resources is unknown only at a first preview")
+def test_an_ingestion_pipeline_whose_document_is_unknown_at_preview_fails_closed() -> None:
+    region = eu_region()
+    pipeline, extra = _ingestion(region, "eu-west-1")
+    pipeline.props["pipelineConfigurationBody"] = UNKNOWN
+    message = _blocked([*region.resources, *extra], pipeline)
+    assert "unknown at preview" in message
