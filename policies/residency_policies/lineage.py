@@ -50,7 +50,7 @@ from .attributes import (
     region_of_zone_or_region,
 )
 from .classification import declared_classifications, holds_ephemeral_volumes
-from .model import Resource, Stack
+from .model import Resource, Stack, arn_services
 from .settings import Settings
 from .values import (
     Unknown,
@@ -670,7 +670,8 @@ class Lineage:
         if arn is not None:
             if free_form and arn.service in NON_DATA_ARN_SERVICES:
                 return []
-            return [Location(value, arn.region or None, arn.account or None)]
+            named = Location(value, arn.region or None, arn.account or None)
+            return [named, *(self.locate(r) for r in self._generated_candidates(value, resource))]
         region = region_named_in(value)
         if region is not None:
             account = _account_named(value)
@@ -685,6 +686,30 @@ class Lineage:
         if global_names or "." in value or "://" in value:
             return [untraceable(f"{value} ({path} of {resource.label})")]
         return [Location(value, own_region, account_of(resource), local=True)]
+
+    def _generated_candidates(self, arn_text: str, referrer: Resource) -> list[Resource]:
+        """The stack's data holders an ARN with an id AWS generates may name while their ARNs are unknown.
+
+        At a first preview no literal can name what the same preview creates (a Redshift namespace's ARN
+        ends in a UUID AWS picks), yet the stack's holder of that service, region and account may be the
+        one it names: data copied there is taken to land in each of them, so that what they pass on is
+        judged as what they may hold. Once deployed, their ARNs are known and only an exact match counts.
+        """
+        arn = parse_arn(arn_text)
+        if arn is None or not _GENERATED_ID.search(arn.resource_name):
+            return []
+        accounts = self.settings.account_ids
+        if arn.account and accounts and arn.account not in accounts:
+            return []
+        return [
+            r
+            for r in self.stack.resources
+            if r is not referrer
+            and _holds(r, self.settings)
+            and arn.service in arn_services(r.type)
+            and self.own_region(r) in (arn.region, None)
+            and not any(i.startswith("arn:") for i in r.identities)
+        ]
 
     def locate(self, resource: Resource) -> Location:
         """The stack's own resource as a location of data."""
@@ -968,6 +993,12 @@ def endpoint_outside_aws(value: Any) -> bool:
     except ValueError:
         return "." in host and not host.endswith(_INSIDE_HOST_SUFFIXES)
     return address.is_global
+
+
+_GENERATED_ID = re.compile(
+    r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$|^[0-9a-f]{16,}$", re.IGNORECASE
+)
+"""An id AWS generates (a UUID, a long hexadecimal id): no literal can name it before the resource exists."""
 
 
 def _computed_id(value: str) -> bool:

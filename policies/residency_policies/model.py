@@ -47,6 +47,7 @@ IDENTITY_PROPERTIES: tuple[str, ...] = (
     "dbClusterSnapshotArn",
     "dbClusterSnapshotIdentifier",
     "snapshotArn",
+    "clusterNamespaceArn",
     "bootstrapBrokers",
     "bootstrapBrokersTls",
     "bootstrapBrokersSaslIam",

@@ -596,3 +596,39 @@ def test_an_ingestion_pipeline_whose_document_is_unknown_at_preview_fails_closed
     pipeline.props["pipelineConfigurationBody"] = UNKNOWN
     message = _blocked([*region.resources, *extra], pipeline)
     assert "unknown at preview" in message
+
+
+def _literal_integration(aurora: Res, region: Region) -> Res:
+    integration = _integration(aurora, aurora, region)
+    integration.deps = {"sourceArn": [aurora]}
+    return integration
+
+
+def test_a_zero_etl_integration_into_a_namespace_outside_the_stack_leaves_the_warehouse_as_labelled() -> None:
+    region = eu_region()
+    _, extra = _warehouse(region)
+    aurora, warehouse = extra[0], extra[1]
+    warehouse.props["clusterNamespaceArn"] = "arn:aws:redshift:eu-west-1:123456789012:namespace:0000"
+    integration = _literal_integration(aurora, region)
+    assert violations([*region.resources, *extra, integration], ANONYMISED_ONLY) == []
+
+
+def test_a_literal_namespace_arn_names_the_warehouse_whose_namespace_it_is() -> None:
+    region = eu_region()
+    copy, extra = _warehouse(region)
+    aurora, warehouse = extra[0], extra[1]
+    warehouse.props["clusterNamespaceArn"] = f"arn:aws:redshift:eu-west-1:123456789012:namespace:{NAMESPACE}"
+    integration = _literal_integration(aurora, region)
+    _blocked([*region.resources, *extra, integration], copy)
+
+
+@pytest.mark.preview_only(
+    "a first preview knows no generated ARN; once deployed the namespace ARN is an output"
+)
+def test_a_literal_generated_arn_may_name_the_stacks_warehouse_while_its_arn_is_unknown() -> None:
+    region = eu_region()
+    copy, extra = _warehouse(region)
+    aurora = extra[0]
+    integration = _literal_integration(aurora, region)
+    message = _blocked([*region.resources, *extra, integration], copy)
+    assert "(labelled anonymised)" in message
