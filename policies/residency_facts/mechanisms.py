@@ -737,7 +737,7 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
         # The HTTPS action (and the error action's) posts every message the rule selects to a URL: outside
         # AWS, whatever else the rule forwards to.
         _references("an IoT topic rule", lands_in_itself=False)._replace(
-            outside_aws=("https[].url", "errorAction.https.url")
+            outside_aws=("https[].url", "errorAction.http.url")
         ),
     ),
     # Integrations and zero-ETL.

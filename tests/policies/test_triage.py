@@ -19,6 +19,7 @@ from residency_facts import (
     placement,
     triage,
 )
+from residency_facts.mechanisms import PUBLIC_ENDPOINT_POINTERS
 from residency_policies.encryption import AT_REST, INHERITED, NO_CUSTOMER_KEY, SPECIAL
 from residency_policies.lineage import mechanism_key
 from tests.policies.sdk_schema import input_schema, missing_step
@@ -118,12 +119,20 @@ def _paths(token: str) -> list[str]:
             *mechanism.shared_with,
             *mechanism.outside_aws,
             *mechanism.global_names,
+            *mechanism.documents,
             *mechanism.active_when,
-            *(path for path, _ in mechanism.outside_aws_unless + mechanism.active_values),
+            *(
+                path
+                for path, _ in mechanism.outside_aws_unless
+                + mechanism.outside_aws_when
+                + mechanism.active_values
+            ),
         ]
     for grant in GRANTS.get(token, ()):
         found += [*grant.targets, *grant.policies, *grant.principals, *(path for path, _ in grant.public)]
     found += POINTERS.get(token, ())
+    if token in PUBLIC_ENDPOINT_POINTERS:
+        found.append(PUBLIC_ENDPOINT_POINTERS[token])
     return [path for path in found if path not in (SELF, "**")]
 
 
