@@ -327,6 +327,11 @@ def _trusted(principals: Principals, statement: Mapping[str, Any], role: Resourc
     return principals.of_statement(statement, role)
 
 
+def role_targets(lineage: Lineage, role: Resource) -> list[Location]:
+    """The data a role's policies reach (what code running as the role may read)."""
+    return _role_targets(lineage, role)
+
+
 def _role_targets(lineage: Lineage, role: Resource) -> list[Location]:
     """The data a role's policies reach: the resources they name, and every data store for `*`."""
     stack = lineage.stack

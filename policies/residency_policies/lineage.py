@@ -414,6 +414,7 @@ class Lineage:
                 )
         if code:
             sources.extend(self._declared_reads(resource))
+            sources.extend(self._role_reads(resource))
             destinations.extend(self._configuration_places(resource, own))
         if mechanism.lands_in_own_region and not literal_region:
             destinations.append(
@@ -440,6 +441,20 @@ class Lineage:
         if self.declared(resource) & RESIDENT_CLASSIFICATIONS:
             return [self.locate(resource)]
         return []
+
+    def _role_reads(self, resource: Resource) -> list[Location]:
+        """What code may read through the IAM roles it runs as (a state machine's, a task's, a function's
+        execution role): the stores their policies name, every store for `*`."""
+        from .grants import role_targets
+
+        roles = [d for d in self.stack.dependencies(resource, ANY) if d.type == IAM_ROLE]
+        for value in known_strings(values_at(resource.props, ANY)):
+            if value.startswith("arn:aws:iam::") and ":role/" in value:
+                roles.extend(r for r in self.stack.named(value) if r.type == IAM_ROLE)
+        found: list[Location] = []
+        for role in dict.fromkeys(roles):
+            found.extend(t for t in role_targets(self, role) if t.resource is not None)
+        return found
 
     def _configuration_places(self, resource: Resource, own: str | None) -> list[Location]:
         """The places code is configured to send to besides its own inputs: what the ConfigMaps and Secrets
@@ -911,6 +926,7 @@ class Lineage:
         return found
 
 
+IAM_ROLE = "aws:iam/role:Role"
 POD_SPEC_PATHS = ("spec", "spec.template.spec", "spec.jobTemplate.spec.template.spec", "template.spec")
 """Where a Pod, a workload controller, a CronJob and a PodTemplate hold their pods' spec."""
 CONFIGURATION_REFERENCES = (

@@ -302,6 +302,22 @@ def test_a_state_machine_posting_the_table_to_an_http_endpoint_is_blocked() -> N
     assert "outside AWS" in message
 
 
+def test_a_state_machine_posting_through_a_connection_outside_the_stack_is_blocked() -> None:
+    region = eu_region()
+    table = store(region, "aws:dynamodb/table:Table", "customers", {"name": "customers-table"})
+    post = {
+        "Resource": "arn:aws:states:::http:invoke",
+        "Parameters": {
+            "ApiEndpoint": "https://api.crm.example.com/v1/customers",
+            "Method": "POST",
+            "Authentication": {"ConnectionArn": "arn:aws:events:eu-west-1:123456789012:connection/crm/1"},
+        },
+    }
+    machine = _state_machine(region, table, [], _scan_then("customers-table", post))
+    message = _blocked([*region.resources, table, machine], machine)
+    assert "outside AWS" in message
+
+
 def test_a_state_machine_given_the_table_and_an_http_connection_is_blocked_before_it_is_known() -> None:
     region = eu_region()
     table = store(region, "aws:dynamodb/table:Table", "customers", {"name": "customers-table"})
@@ -632,3 +648,46 @@ def test_a_literal_generated_arn_may_name_the_stacks_warehouse_while_its_arn_is_
     integration = _literal_integration(aurora, region)
     message = _blocked([*region.resources, *extra, integration], copy)
     assert "(labelled anonymised)" in message
+
+
+def _role(region: Region, reads: str) -> Res:
+    trust = {"Effect": "Allow", "Principal": {"Service": "states.amazonaws.com"}, "Action": "sts:AssumeRole"}
+    policy = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": reads}]}
+    return Res(
+        "aws:iam/role:Role",
+        "sync",
+        {
+            "assumeRolePolicy": json.dumps({"Version": "2012-10-17", "Statement": [trust]}),
+            "inlinePolicies": [{"name": "read", "policy": json.dumps(policy)}],
+        },
+        region.provider,
+    )
+
+
+TABLE_ARN = "arn:aws:dynamodb:eu-west-1:123456789012:table/customers-table"
+CONNECTION_SECRET = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:events!connection/crm/*"
+
+
+def _machine_with_role(region: Region, table: Res, role: Res) -> Res:
+    connection = _connection(region)
+    machine = _state_machine(region, table, [connection], UNKNOWN)
+    machine.props["roleArn"] = UNKNOWN
+    machine.deps = {"definition": [connection], "roleArn": [role]}
+    return machine
+
+
+def test_a_state_machine_whose_role_reads_nothing_resident_may_post_to_http() -> None:
+    region = eu_region()
+    table = store(region, "aws:dynamodb/table:Table", "customers", {"name": "customers-table"})
+    role = _role(region, CONNECTION_SECRET)
+    machine = _machine_with_role(region, table, role)
+    assert violations([*region.resources, table, role, machine], NO_PII) == []
+
+
+def test_a_state_machine_whose_role_reads_the_pii_table_and_posts_to_http_is_blocked() -> None:
+    region = eu_region()
+    table = store(region, "aws:dynamodb/table:Table", "customers", {"name": "customers-table"})
+    role = _role(region, TABLE_ARN)
+    machine = _machine_with_role(region, table, role)
+    message = _blocked([*region.resources, table, role, machine], machine)
+    assert "outside AWS" in message
