@@ -439,7 +439,7 @@ def test_a_function_configured_with_the_pii_database_and_a_region_elsewhere_is_b
 
 def test_a_function_configured_with_the_pii_database_in_its_own_region_is_out_of_reach() -> None:
     region = eu_region()
-    function = _function(region, {"TARGET_REGION": "eu-west-1", "WEBHOOK": "https://hooks.example.com/x"})
+    function = _function(region, {"TARGET_REGION": "eu-west-1", "OIDC_ISSUER": "https://login.example.com/"})
     assert violations([*region.resources, function], NO_PII) == []
     assert violations([*region.resources, function], ANONYMISED_ONLY) == []
 
