@@ -302,13 +302,13 @@ def test_a_state_machine_posting_the_table_to_an_http_endpoint_is_blocked() -> N
     assert "outside AWS" in message
 
 
-def test_a_state_machine_posting_through_a_connection_outside_the_stack_is_blocked() -> None:
+def test_a_state_machine_posting_to_a_url_from_its_input_through_a_connection_elsewhere_is_blocked() -> None:
     region = eu_region()
     table = store(region, "aws:dynamodb/table:Table", "customers", {"name": "customers-table"})
     post = {
         "Resource": "arn:aws:states:::http:invoke",
         "Parameters": {
-            "ApiEndpoint": "https://api.crm.example.com/v1/customers",
+            "ApiEndpoint.$": "$.target",
             "Method": "POST",
             "Authentication": {"ConnectionArn": "arn:aws:events:eu-west-1:123456789012:connection/crm/1"},
         },
