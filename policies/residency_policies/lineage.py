@@ -240,6 +240,9 @@ class Lineage:
         self.stack = stack
         self.settings = settings
         self._regions: dict[str, str | Unknown | None] = {}
+        # What the movements are traced with reads declared classifications only (a role's reach).
+        self._effective: dict[str, frozenset[str]] = {}
+        self._origin: dict[tuple[str, str], tuple[str, Movement]] = {}
         self.movements: list[Movement] = []
         for resource in stack.resources:
             for mechanism in mechanisms_of(resource.type):
@@ -247,8 +250,6 @@ class Lineage:
                     movement = self._movement(resource, mechanism)
                     if movement.sources:
                         self.movements.append(movement)
-        self._effective: dict[str, frozenset[str]] = {}
-        self._origin: dict[tuple[str, str], tuple[str, Movement]] = {}
         self._propagate()
 
     # Regions and classification ------------------------------------------------------------------------

@@ -719,3 +719,12 @@ def test_a_function_given_the_pii_database_and_a_webhook_outside_aws_is_blocked(
     function = _function(region, {"WEBHOOK_URL": "https://hooks.example.com/services/T000/B000"})
     message = _blocked([*region.resources, function], function)
     assert "outside AWS" in message
+
+
+def test_a_state_machine_whose_role_reads_every_store_and_posts_to_http_is_blocked() -> None:
+    region = eu_region()
+    table = store(region, "aws:dynamodb/table:Table", "customers", {"name": "customers-table"})
+    role = _role(region, "*")
+    machine = _machine_with_role(region, table, role)
+    message = _blocked([*region.resources, table, role, machine], machine)
+    assert "outside AWS" in message
