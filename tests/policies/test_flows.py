@@ -5,6 +5,7 @@ name, and delivery paths outside AWS. Each test is a baseline that passes and on
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 
 import pytest
 
@@ -235,7 +236,7 @@ def _state_machine(region: Region, table: Res, extra_deps: list[Res], definition
     )
 
 
-def _scan_then(table_name: str, post: dict[str, object]) -> str:
+def _scan_then(table_name: str, post: Mapping[str, object]) -> str:
     return json.dumps(
         {
             "StartAt": "Scan",
