@@ -518,9 +518,10 @@ class Lineage:
                 named = self._dependencies_named(dependencies, value)
                 if named:
                     used.update((d.urn, d) for d in named)
-                elif dependencies and _computed_id(value) and not self.stack.mentioned_in(value, self.region):
+                elif dependencies and _computed_id(value) and not self._others_named(resource, value):
                     # A bare id the state does not list among the dependency's outputs (an id kept beside
-                    # them): computed from the dependency, which wins over the literal.
+                    # them): computed from the dependency, which wins over the literal. The resource itself
+                    # may echo the id among its own outputs (a key grant's keyId): that names no other.
                     used.update((d.urn, d) for d in dependencies)
                 else:
                     literals.append(value)
@@ -534,6 +535,10 @@ class Lineage:
         for value in literals:
             found.extend(self._literal(resource, value, path, global_names, own_region, code))
         return found
+
+    def _others_named(self, resource: Resource, value: str) -> list[Resource]:
+        """The stack's resources other than this one that a value names."""
+        return [r for r in self.stack.mentioned_in(value, self.region) if r is not resource]
 
     def _dependencies_named(self, dependencies: list[Resource], value: str) -> list[Resource]:
         """The dependencies a known value was computed from: those it names by one of their identities."""

@@ -1,0 +1,169 @@
+"""Grants and exposure the pack cannot read as written fail closed, and say how to make them readable.
+
+- A resource policy computed from other resources' outputs (`table.arn.apply(...)`) is unknown at a first
+  preview: on personal data or telemetry it is presumed to grant another account, with a message saying how
+  to build it from values a preview knows; once deployed the document is read as any other.
+- A grant to another account of something the stack cannot trace (a key named by a literal id a first
+  preview cannot match) is a grant of data that cannot be shown to be anonymised.
+- A known id computed from the store (a deployed stack's literal that still carries the dependency) is the
+  store, even when the granting resource itself echoes the id among its own outputs.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from tests.policies.baseline import Region, eu_region
+from tests.policies.copies import OTHER_ACCOUNT, store
+from tests.policies.policy_harness import (
+    MODE,
+    PREVIEW,
+    UNKNOWN,
+    Res,
+    computed_outputs,
+    messages,
+    violations,
+)
+
+NO_PII = "no-pii-replication"
+ANONYMISED_ONLY = "anonymised-only-replication"
+OWN = "123456789012"
+PARTNER = f"arn:aws:iam::{OTHER_ACCOUNT}:root"
+
+
+def _document(principal: str, action: str, resource: str) -> dict[str, Any]:
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"AWS": principal}, "Action": action, "Resource": resource}
+        ],
+    }
+
+
+def _computed(render: Callable[[str], dict[str, Any]], source: Res, output: str = "arn") -> str:
+    """A document built with `apply` from a resource's output: unknown at a first preview, known deployed."""
+    if MODE.get() == PREVIEW:
+        return UNKNOWN
+    return json.dumps(render(computed_outputs(source)[output]))
+
+
+def _table_policy(region: Region, principal: str) -> tuple[Res, Res]:
+    table = store(region, "aws:dynamodb/table:Table", "customers", {"name": "customers"})
+    policy = Res(
+        "aws:dynamodb/resourcePolicy:ResourcePolicy",
+        "customers-policy",
+        {
+            "resourceArn": UNKNOWN,
+            "policy": _computed(lambda arn: _document(principal, "dynamodb:GetItem", arn), table),
+        },
+        region.provider,
+        deps={"resourceArn": [table], "policy": [table]},
+    )
+    return table, policy
+
+
+def test_the_baseline_grants_nothing() -> None:
+    region = eu_region()
+    assert violations(region.resources, NO_PII) == []
+    assert violations(region.resources, ANONYMISED_ONLY) == []
+
+
+def test_a_table_policy_computed_from_the_tables_outputs_for_another_account_is_blocked() -> None:
+    region = eu_region()
+    table, policy = _table_policy(region, PARTNER)
+    found = violations([*region.resources, table, policy], NO_PII)
+    assert [d.urn for d in found] == [policy.urn], messages(found)
+    if MODE.get() == PREVIEW:
+        assert "cannot be judged at preview" in found[0].message
+        assert "aws.get_caller_identity" in found[0].message
+    else:
+        assert f"with account {OTHER_ACCOUNT}" in found[0].message
+
+
+def test_a_computed_table_policy_for_this_account_fails_closed_until_it_can_be_read() -> None:
+    region = eu_region()
+    table, policy = _table_policy(region, f"arn:aws:iam::{OWN}:root")
+    found = violations([*region.resources, table, policy], NO_PII)
+    if MODE.get() == PREVIEW:
+        assert [d.urn for d in found] == [policy.urn], messages(found)
+    else:
+        assert found == []
+
+
+def test_a_computed_key_policy_on_telemetry_fails_closed_at_preview() -> None:
+    region = eu_region()
+    # Labelled as the real stacks label their volume keys.
+    region.telemetry_key.props["tags"] = {"data-classification": "telemetry"}
+    role = Res("aws:iam/role:Role", "ebs-csi", {"assumeRolePolicy": "{}"}, region.provider)
+    region.telemetry_key.props["policy"] = _computed(lambda arn: _document(arn, "kms:Decrypt", "*"), role)
+    region.telemetry_key.deps["policy"] = [role]
+    found = violations([*region.resources, role], ANONYMISED_ONLY)
+    if MODE.get() == PREVIEW:
+        assert [d.urn for d in found] == [region.telemetry_key.urn], messages(found)
+        assert "telemetry" in found[0].message and "values a preview knows" in found[0].message
+    else:
+        assert found == []
+
+
+def test_a_computed_key_policy_of_the_pii_databases_key_fails_closed_at_preview() -> None:
+    region = eu_region()
+    partner = Res("aws:iam/role:Role", "partner-reader", {"assumeRolePolicy": "{}"}, region.provider)
+    region.key.props["policy"] = _computed(lambda arn: _document(PARTNER, "kms:Decrypt", "*"), partner)
+    region.key.deps["policy"] = [partner]
+    found = violations([*region.resources, partner], NO_PII)
+    assert [d.urn for d in found] == [region.key.urn], messages(found)
+    if MODE.get() == PREVIEW:
+        assert "cannot be judged at preview" in found[0].message
+    else:
+        assert f"with account {OTHER_ACCOUNT}" in found[0].message
+
+
+def test_a_computed_policy_on_data_that_is_not_resident_is_left_to_the_deployed_preview() -> None:
+    region = eu_region()
+    queue = Res("aws:sqs/queue:Queue", "jobs", {"name": "jobs"}, region.provider)
+    policy = Res(
+        "aws:sqs/queuePolicy:QueuePolicy",
+        "jobs-policy",
+        {"queueUrl": UNKNOWN, "policy": _computed(lambda arn: _document(PARTNER, "sqs:*", arn), queue)},
+        region.provider,
+        deps={"queueUrl": [queue], "policy": [queue]},
+    )
+    found = violations([*region.resources, queue, policy], ANONYMISED_ONLY)
+    assert [d.urn for d in found] == ([] if MODE.get() == PREVIEW else [policy.urn]), messages(found)
+
+
+def _key_grant(region: Region, key_id: str, principal: str, computed_from_key: bool) -> Res:
+    return Res(
+        "aws:kms/grant:Grant",
+        "partner-decrypt",
+        {"keyId": key_id, "granteePrincipal": principal, "operations": ["Decrypt", "DescribeKey"]},
+        region.provider,
+        deps={"keyId": [region.key]} if computed_from_key else {},
+    )
+
+
+LITERAL_KEY_ID = "0d3a6f3e-1111-4a4a-9a9a-000000000001"
+
+
+def test_a_key_grant_to_another_account_on_a_key_the_stack_cannot_trace_is_blocked() -> None:
+    region = eu_region()
+    grant = _key_grant(region, LITERAL_KEY_ID, PARTNER, computed_from_key=False)
+    found = violations([*region.resources, grant], ANONYMISED_ONLY)
+    assert [d.urn for d in found] == [grant.urn], messages(found)
+    assert "untraceable" in found[0].message and "by a reference" in found[0].message
+
+
+def test_a_key_grant_to_this_account_on_a_key_the_stack_cannot_trace_is_allowed() -> None:
+    region = eu_region()
+    grant = _key_grant(region, LITERAL_KEY_ID, f"arn:aws:iam::{OWN}:role/app", computed_from_key=False)
+    assert violations([*region.resources, grant], ANONYMISED_ONLY) == []
+
+
+def test_a_key_grant_whose_known_id_was_computed_from_the_pii_key_shares_pii() -> None:
+    region = eu_region()
+    grant = _key_grant(region, LITERAL_KEY_ID, PARTNER, computed_from_key=True)
+    found = violations([*region.resources, grant], NO_PII)
+    assert [d.urn for d in found] == [grant.urn], messages(found)
+    assert "pii-db-key" in found[0].message
