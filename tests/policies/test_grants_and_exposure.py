@@ -167,3 +167,174 @@ def test_a_key_grant_whose_known_id_was_computed_from_the_pii_key_shares_pii() -
     found = violations([*region.resources, grant], NO_PII)
     assert [d.urn for d in found] == [grant.urn], messages(found)
     assert "pii-db-key" in found[0].message
+
+
+# Exposure the rule admits only through literals: IP targets, endpoint services, groups named by id --------
+
+EXPOSURE = "pii-not-public"
+
+
+def _about(found: list, resource: Res) -> str:
+    return messages([d for d in found if d.urn == resource.urn])
+
+
+def _in_subnets(region: Region) -> list[Res]:
+    """Places the baseline database in two database subnets (10.10.1.0/24, 10.10.2.0/24) by a subnet group."""
+    subnets = [
+        Res(
+            "aws:ec2/subnet:Subnet",
+            f"db-{i}",
+            {"vpcId": UNKNOWN, "cidrBlock": f"10.10.{i}.0/24", "availabilityZone": f"eu-west-1{'ab'[i - 1]}"},
+            region.provider,
+            deps={"vpcId": [region.vpc]},
+        )
+        for i in (1, 2)
+    ]
+    group = Res(
+        "aws:rds/subnetGroup:SubnetGroup",
+        "pii-db-subnets",
+        {"name": "pii-db-subnets", "subnetIds": [UNKNOWN, UNKNOWN]},
+        region.provider,
+        deps={"subnetIds": subnets},
+    )
+    region.database.props["dbSubnetGroupName"] = UNKNOWN
+    region.database.deps["dbSubnetGroupName"] = [group]
+    return [*subnets, group]
+
+
+def _network_balancer(region: Region, internal: bool, target_ip: str) -> list[Res]:
+    """A network load balancer forwarding TCP 5432 to an IP target."""
+    balancer = Res(
+        "aws:lb/loadBalancer:LoadBalancer",
+        "db-nlb",
+        {"name": "db-nlb", "loadBalancerType": "network", "internal": internal, "subnets": ["subnet-1"]},
+        region.provider,
+    )
+    target_group = Res(
+        "aws:lb/targetGroup:TargetGroup",
+        "db-tg",
+        {"name": "db-tg", "port": 5432, "protocol": "TCP", "targetType": "ip", "vpcId": UNKNOWN},
+        region.provider,
+        deps={"vpcId": [region.vpc]},
+    )
+    attachment = Res(
+        "aws:lb/targetGroupAttachment:TargetGroupAttachment",
+        "db-target",
+        {"targetGroupArn": UNKNOWN, "targetId": target_ip, "port": 5432},
+        region.provider,
+        deps={"targetGroupArn": [target_group]},
+    )
+    listener = Res(
+        "aws:lb/listener:Listener",
+        "db-5432",
+        {
+            "loadBalancerArn": UNKNOWN,
+            "port": 5432,
+            "protocol": "TCP",
+            "defaultActions": [{"type": "forward", "targetGroupArn": UNKNOWN}],
+        },
+        region.provider,
+        deps={"loadBalancerArn": [balancer], "defaultActions": [target_group]},
+    )
+    return [balancer, target_group, attachment, listener]
+
+
+def test_the_baseline_in_its_subnets_is_private() -> None:
+    region = eu_region()
+    assert violations([*region.resources, *_in_subnets(region)], EXPOSURE) == []
+
+
+def test_an_internet_facing_nlb_with_an_ip_target_in_the_stores_subnet_exposes_it() -> None:
+    region = eu_region()
+    placed = _in_subnets(region)
+    found = violations(
+        [*region.resources, *placed, *_network_balancer(region, False, "10.10.1.25")], EXPOSURE
+    )
+    assert "an IP target in the store's subnet 10.10.1.0/24" in _about(found, region.database), messages(
+        found
+    )
+
+
+def test_an_ip_target_outside_the_stores_subnets_is_not_the_store() -> None:
+    region = eu_region()
+    placed = _in_subnets(region)
+    assert (
+        violations([*region.resources, *placed, *_network_balancer(region, False, "10.10.50.7")], EXPOSURE)
+        == []
+    )
+
+
+def _endpoint_service(balancer: Res, principal: str) -> list[Res]:
+    service = Res(
+        "aws:ec2/vpcEndpointService:VpcEndpointService",
+        "db-service",
+        {"acceptanceRequired": False, "networkLoadBalancerArns": [UNKNOWN]},
+        balancer.provider,
+        deps={"networkLoadBalancerArns": [balancer]},
+    )
+    allowed = Res(
+        "aws:ec2/vpcEndpointServiceAllowedPrinciple:VpcEndpointServiceAllowedPrinciple",
+        "db-service-principal",
+        {"vpcEndpointServiceId": UNKNOWN, "principalArn": principal},
+        balancer.provider,
+        deps={"vpcEndpointServiceId": [service]},
+    )
+    return [service, allowed]
+
+
+def test_an_endpoint_service_open_to_everyone_in_front_of_an_internal_nlb_to_the_store_exposes_it() -> None:
+    region = eu_region()
+    placed = _in_subnets(region)
+    nlb = _network_balancer(region, True, "10.10.2.40")
+    found = violations([*region.resources, *placed, *nlb, *_endpoint_service(nlb[0], "*")], EXPOSURE)
+    assert "opens aws:lb/loadBalancer:LoadBalancer 'db-nlb'" in _about(found, region.database), messages(
+        found
+    )
+    assert "to everyone (*)" in _about(found, region.database)
+
+
+def test_an_endpoint_service_for_this_account_only_keeps_the_store_private() -> None:
+    region = eu_region()
+    placed = _in_subnets(region)
+    nlb = _network_balancer(region, True, "10.10.2.40")
+    own = _endpoint_service(nlb[0], f"arn:aws:iam::{OWN}:root")
+    assert violations([*region.resources, *placed, *nlb, *own], EXPOSURE) == []
+
+
+def _open_rule(group_id: str) -> Res:
+    return Res(
+        "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+        "db-open",
+        {
+            "securityGroupId": group_id,
+            "cidrIpv4": "0.0.0.0/0",
+            "ipProtocol": "tcp",
+            "fromPort": 5432,
+            "toPort": 5432,
+        },
+        None,
+    )
+
+
+def test_a_rule_opening_the_stores_group_by_its_literal_id_is_blocked_before_and_after_deployment() -> None:
+    # The engineer pastes the group's id: a first preview cannot match it (AWS has not generated it yet);
+    # once deployed it names the group, and the rule is the store's.
+    region = eu_region()
+    deployed_id = computed_outputs(region.database_group)["id"]
+    rule = _open_rule("sg-0a1b2c3d4e5f60002" if MODE.get() == PREVIEW else deployed_id)
+    rule.provider = region.provider
+    found = violations([*region.resources, rule], EXPOSURE)
+    if MODE.get() == PREVIEW:
+        assert [d.urn for d in found] == [rule.urn], messages(found)
+        assert "cannot match to a group of the stack" in found[0].message
+        assert "group.id" in found[0].message
+    else:
+        assert "0.0.0.0/0, the whole internet" in _about(found, region.database), messages(found)
+
+
+def test_a_rule_opening_another_group_by_id_once_every_group_id_is_known_is_not_the_stores() -> None:
+    region = eu_region()
+    rule = _open_rule("sg-0fffeeeddd0000001")
+    rule.provider = region.provider
+    found = violations([*region.resources, rule], EXPOSURE)
+    assert [d.urn for d in found] == ([rule.urn] if MODE.get() == PREVIEW else []), messages(found)
