@@ -338,3 +338,28 @@ def test_a_rule_opening_another_group_by_id_once_every_group_id_is_known_is_not_
     rule.provider = region.provider
     found = violations([*region.resources, rule], EXPOSURE)
     assert [d.urn for d in found] == ([rule.urn] if MODE.get() == PREVIEW else []), messages(found)
+
+
+# Keys named by a literal ARN ----------------------------------------------------------------------------
+
+
+def test_a_pii_database_encrypted_with_a_literal_key_arn_the_stack_does_not_declare_is_blocked() -> None:
+    region = eu_region()
+    assert violations(region.resources, "pii-encryption") == []
+    # The ARN of the account's AWS-managed aws/rds key, looked up once and pasted: it looks like any key's.
+    region.database.props["kmsKeyId"] = (
+        "arn:aws:kms:eu-west-1:123456789012:key/5e5a3c1d-aaaa-4bbb-8ccc-0123456789ab"
+    )
+    region.database.deps.pop("kmsKeyId")
+    found = violations(region.resources, "pii-encryption")
+    assert [d.urn for d in found] == [region.database.urn], messages(found)
+    assert "is not a key this stack declares" in found[0].message and "key.arn" in found[0].message
+
+
+def test_a_pii_database_naming_the_stacks_key_by_its_deployed_arn_is_allowed() -> None:
+    region = eu_region()
+    region.database.props["kmsKeyId"] = computed_outputs(region.key)["arn"]
+    region.database.deps.pop("kmsKeyId")
+    found = violations(region.resources, "pii-encryption")
+    # A first preview cannot match the key's ARN (AWS generates it); a deployed stack's preview can.
+    assert [d.urn for d in found] == ([region.database.urn] if MODE.get() == PREVIEW else []), messages(found)
