@@ -45,6 +45,12 @@ LISTENERS = ("aws:lb/listener:Listener", "aws:alb/listener:Listener")
 ENDPOINT_SERVICE = "aws:ec2/vpcEndpointService:VpcEndpointService"
 ENDPOINT_SERVICE_PRINCIPAL = "aws:ec2/vpcEndpointServiceAllowedPrinciple:VpcEndpointServiceAllowedPrinciple"
 SUBNET = "aws:ec2/subnet:Subnet"
+TRANSFER_SERVER = "aws:transfer/server:Server"
+TRANSFER_HOMES = {
+    "aws:transfer/user:User": ("homeDirectory", "homeDirectoryMappings[].target"),
+    "aws:transfer/access:Access": ("homeDirectory", "homeDirectoryMappings[].target"),
+}
+"""Transfer Family users and accesses, and the paths naming the data (a bucket or file system) they serve."""
 SECURITY_GROUP_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule"
 INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
 VPC = "aws:ec2/vpc:Vpc"
@@ -147,6 +153,7 @@ def check(stack: Stack, settings: Settings) -> list[Violation]:
                         )
                     )
     found.extend(_unmatched_group_rules(stack, settings, protected_by_urn))
+    found.extend(_transfer_exposure(stack, lineage, settings))
     for share in public_shares(stack, lineage, settings):
         protected = granted_classes(lineage, share) & settings.protected_classifications
         if protected:
@@ -531,6 +538,60 @@ def _address_in(target: Any, cidrs: list[Any]) -> str | None:
                 return cidr
         except ValueError:
             continue
+    return None
+
+
+def _transfer_exposure(stack: Stack, lineage: Lineage, settings: Settings) -> list[Violation]:
+    """A Transfer Family user or access whose home directory is PII, on a server reachable from the internet.
+
+    The server's endpoint decides who can connect (PUBLIC, or VPC with public addresses); the user's home
+    directory decides what they read. A server the stack cannot identify cannot be shown to be private.
+    """
+    found = []
+    for user in stack.of_type(*TRANSFER_HOMES):
+        servers = [d for d in stack.dependencies(user, "serverId") if d.type == TRANSFER_SERVER]
+        server_id = child(user.props, "serverId")
+        if not servers and isinstance(server_id, str):
+            servers = [r for r in stack.named(server_id) if r.type == TRANSFER_SERVER]
+        if servers:
+            reasons = [r for r in (_public_transfer_endpoint(server) for server in servers) if r]
+        else:
+            reasons = [
+                f"its server {server_id!r} is not declared in this stack, so its endpoint cannot be seen"
+            ]
+        if not reasons:
+            continue
+        region = lineage.own_region(user)
+        for path in TRANSFER_HOMES[user.type]:
+            for target in lineage.trace(user, path, True, region):
+                protected = lineage.classes(target) & settings.protected_classifications
+                if not protected:
+                    continue
+                kinds = held(lineage, target.resource, protected) if target.resource else ", ".join(protected)
+                found.append(
+                    _violation(
+                        user,
+                        kinds,
+                        f"{user.label} serves {target.description} as its home directory and {reasons[0]}",
+                        "give the server a VPC endpoint without public addresses (endpointType VPC, no "
+                        "addressAllocationIds) reached only from this region's networks, or serve data that "
+                        "is not personal.",
+                        settings,
+                    )
+                )
+    return found
+
+
+def _public_transfer_endpoint(server: Resource) -> str | None:
+    """Why a Transfer Family server is reachable from the internet, or None when it is not."""
+    kind = child(server.props, "endpointType")
+    if isinstance(kind, Unknown):
+        return f"the endpoint type of {server.label} is unknown at preview"
+    if kind in (None, "PUBLIC"):
+        return f"{server.label} has a public endpoint (endpointType {kind or 'PUBLIC, the default'})"
+    addresses = values_at(server.props, "endpointDetails.addressAllocationIds")
+    if addresses:
+        return f"{server.label}'s VPC endpoint has public addresses (addressAllocationIds)"
     return None
 
 

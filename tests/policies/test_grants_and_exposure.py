@@ -363,3 +363,57 @@ def test_a_pii_database_naming_the_stacks_key_by_its_deployed_arn_is_allowed() -
     found = violations(region.resources, "pii-encryption")
     # A first preview cannot match the key's ARN (AWS generates it); a deployed stack's preview can.
     assert [d.urn for d in found] == ([region.database.urn] if MODE.get() == PREVIEW else []), messages(found)
+
+
+# Transfer Family: a server's endpoint and its users' home directories --------------------------------------
+
+
+def _sftp(region: Region, endpoint_type: str) -> tuple[list[Res], list[Res]]:
+    bucket = store(region, "aws:s3/bucket:Bucket", "exports", {"bucket": "pii-exports-eu"})
+    block = Res(
+        "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+        "exports",
+        {
+            "bucket": UNKNOWN,
+            "blockPublicAcls": True,
+            "blockPublicPolicy": True,
+            "ignorePublicAcls": True,
+            "restrictPublicBuckets": True,
+        },
+        region.provider,
+        deps={"bucket": [bucket]},
+    )
+    server = Res(
+        "aws:transfer/server:Server",
+        "partner-sftp",
+        {"endpointType": endpoint_type, "protocols": ["SFTP"], "domain": "S3"},
+        region.provider,
+    )
+    user = Res(
+        "aws:transfer/user:User",
+        "partner",
+        {
+            "serverId": UNKNOWN,
+            "userName": "partner",
+            "role": "arn:aws:iam::123456789012:role/sftp-partner",
+            "homeDirectoryType": "LOGICAL",
+            "homeDirectoryMappings": [{"entry": "/", "target": "/pii-exports-eu/outbound"}],
+        },
+        region.provider,
+        deps={"serverId": [server], "homeDirectoryMappings": [bucket]},
+    )
+    return [bucket, block], [server, user]
+
+
+def test_a_public_sftp_server_serving_a_pii_bucket_exposes_it() -> None:
+    region = eu_region()
+    bucket, sftp = _sftp(region, "PUBLIC")
+    found = violations([*region.resources, *bucket, *sftp], EXPOSURE)
+    assert [d.urn for d in found] == [sftp[1].urn], messages(found)
+    assert "has a public endpoint" in found[0].message
+
+
+def test_an_sftp_server_with_a_private_vpc_endpoint_keeps_the_bucket_private() -> None:
+    region = eu_region()
+    bucket, sftp = _sftp(region, "VPC")
+    assert violations([*region.resources, *bucket, *sftp], EXPOSURE) == []
