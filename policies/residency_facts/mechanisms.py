@@ -936,7 +936,18 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
     "aws:glue/crawler:Crawler": (_references("a Glue crawler (schemas and samples)", lands_in_itself=False),),
     "aws:athena/namedQuery:NamedQuery": (_code("a saved Athena query"),),
     "aws:athena/preparedStatement:PreparedStatement": (_code("a prepared Athena statement"),),
-    "aws:athena/workgroup:Workgroup": (_references("Athena query results", lands_in_itself=False),),
+    "aws:athena/workgroup:Workgroup": (
+        # Queries read any table of the account's catalog in the workgroup's region (lineage adds the
+        # stack's catalog tables); results land in the output location, in the bucket owner's account.
+        CopyMechanism(
+            "Athena query results",
+            sources=(SELF, ANY),
+            destinations=("configuration.resultConfiguration.outputLocation", ANY),
+            shared_with=("configuration.resultConfiguration.expectedBucketOwner",),
+            global_names=("configuration.resultConfiguration.outputLocation",),
+            lands_in_own_region=False,
+        ),
+    ),
     "aws:redshiftdata/statement:Statement": (_code("a Redshift SQL statement"),),
     "aws:redshift/scheduledAction:ScheduledAction": (_references("a scheduled Redshift action", False),),
     "aws:timestreamquery/scheduledQuery:ScheduledQuery": (_code("a scheduled query"),),

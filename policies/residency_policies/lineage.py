@@ -83,6 +83,9 @@ BACKUP_PLAN = "aws:backup/plan:Plan"
 BACKUP_SELECTION = "aws:backup/selection:Selection"
 LIFECYCLE_POLICY = "aws:dlm/lifecyclePolicy:LifecyclePolicy"
 ORGANIZATION_POLICY = "aws:organizations/policy:Policy"
+ATHENA_WORKGROUP = "aws:athena/workgroup:Workgroup"
+CATALOG_TABLES = ("aws:glue/catalogTable:CatalogTable", "aws:glue/partition:Partition")
+"""What an Athena workgroup's queries may read: every table of the catalog in its account and region."""
 RESOURCE_ASSOCIATION = "aws:ram/resourceAssociation:ResourceAssociation"
 PRINCIPAL_ASSOCIATION = "aws:ram/principalAssociation:PrincipalAssociation"
 RESOURCE_SHARE = "aws:ram/resourceShare:ResourceShare"
@@ -473,6 +476,10 @@ class Lineage:
         if key in VELERO_BACKUPS:
             return self._velero_sources(resource, mechanism)
         found: list[Location] = []
+        if resource.type == ATHENA_WORKGROUP:
+            for table in self.stack.of_type(*CATALOG_TABLES):
+                if self.own_region(table) == own and account_of(table) == account_of(resource):
+                    found.extend(self._follow(table, {resource.urn}))
         if mechanism.every_resource_of_type:
             found.extend(self.locate(r) for r in self.stack.of_type(mechanism.every_resource_of_type))
             found.append(untraceable(f"every {mechanism.every_resource_of_type} outside this stack"))

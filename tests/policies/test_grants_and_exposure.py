@@ -417,3 +417,58 @@ def test_an_sftp_server_with_a_private_vpc_endpoint_keeps_the_bucket_private() -
     region = eu_region()
     bucket, sftp = _sftp(region, "VPC")
     assert violations([*region.resources, *bucket, *sftp], EXPOSURE) == []
+
+
+# Athena: a workgroup's queries read the account's catalog; its results land in the output location ---------
+
+
+def _catalog_over_pii(region: Region) -> list[Res]:
+    bucket = store(region, "aws:s3/bucket:Bucket", "profiles", {"bucket": "pii-profiles-eu"})
+    database = Res(
+        "aws:glue/catalogDatabase:CatalogDatabase", "customers", {"name": "customers"}, region.provider
+    )
+    table = Res(
+        "aws:glue/catalogTable:CatalogTable",
+        "profiles",
+        {
+            "name": "profiles",
+            "databaseName": UNKNOWN,
+            "tableType": "EXTERNAL_TABLE",
+            "storageDescriptor": {"location": UNKNOWN},
+        },
+        region.provider,
+        deps={"databaseName": [database], "storageDescriptor": [bucket]},
+    )
+    return [bucket, database, table]
+
+
+def _workgroup(region: Region, output: str, owner: str | None, deps: list[Res] | None = None) -> Res:
+    result: dict[str, Any] = {"outputLocation": output}
+    if owner is not None:
+        result["expectedBucketOwner"] = owner
+    return Res(
+        "aws:athena/workgroup:Workgroup",
+        "analysts",
+        {"name": "analysts", "configuration": {"resultConfiguration": result}},
+        region.provider,
+        deps={"configuration": deps or []},
+    )
+
+
+def test_an_athena_workgroup_writing_results_to_another_accounts_bucket_copies_the_catalogs_pii() -> None:
+    region = eu_region()
+    catalog = _catalog_over_pii(region)
+    workgroup = _workgroup(region, "s3://partner-analytics-results/athena/", OTHER_ACCOUNT)
+    found = violations([*region.resources, *catalog, workgroup], NO_PII)
+    assert [d.urn for d in found] == [workgroup.urn], messages(found)
+    assert "profiles" in found[0].message and OTHER_ACCOUNT in found[0].message
+
+
+def test_an_athena_workgroup_writing_results_to_the_stacks_own_bucket_in_region_copies_nothing() -> None:
+    region = eu_region()
+    catalog = _catalog_over_pii(region)
+    results = store(region, "aws:s3/bucket:Bucket", "results", {"bucket": "athena-results-eu"})
+    workgroup = _workgroup(region, UNKNOWN, OWN, [results])
+    stack = [*region.resources, *catalog, results, workgroup]
+    assert violations(stack, NO_PII) == []
+    assert violations(stack, ANONYMISED_ONLY) == []
