@@ -581,6 +581,24 @@ _SNS_AWS_PROTOCOLS = ("sqs", "lambda", "firehose")
 """SNS protocols whose endpoint is an AWS resource (an ARN); the rest deliver outside AWS."""
 
 ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
+    # The s3Export feature lets SQL (aws_s3.query_export_to_s3) write query results to any bucket, in any
+    # region, that the associated role may write: lineage takes the role's policies as the destinations.
+    "aws:rds/roleAssociation:RoleAssociation": (
+        CopyMechanism(
+            "an export to S3 through the database's IAM role (s3Export)",
+            sources=("dbInstanceIdentifier",),
+            active_values=(("featureName", ("s3Export",)),),
+            lands_in_own_region=False,
+        ),
+    ),
+    "aws:rds/clusterRoleAssociation:ClusterRoleAssociation": (
+        CopyMechanism(
+            "an export to S3 through the cluster's IAM role (s3Export)",
+            sources=("dbClusterIdentifier",),
+            active_values=(("featureName", ("s3Export",)),),
+            lands_in_own_region=False,
+        ),
+    ),
     # Snapshots, images and restores: the copy holds its source's data in its own region.
     "aws:ebs/snapshot:Snapshot": (_derived("a snapshot", "volumeId"),),
     "aws:ebs/volume:Volume": (_derived("a volume restored from a snapshot", "snapshotId"),),

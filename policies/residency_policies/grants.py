@@ -383,6 +383,11 @@ def _trusted(principals: Principals, statement: Mapping[str, Any], role: Resourc
     return principals.of_statement(statement, role)
 
 
+def role_targets(lineage: Lineage, role: Resource) -> list[Location]:
+    """The data a role's policies reach: the resources they name, and every data store for `*`."""
+    return _role_targets(lineage, role)
+
+
 def _role_targets(lineage: Lineage, role: Resource) -> list[Location]:
     """The data a role's policies reach: the resources they name, and every data store for `*`."""
     stack = lineage.stack
@@ -447,11 +452,13 @@ def _named(lineage: Lineage, owner: Resource, arn_pattern: str) -> list[Location
 
 __all__ = [
     "EVERYONE",
+    "ROLE",
     "UNKNOWN",
     "Share",
     "granted_classes",
     "grants_of",
     "public_shares",
+    "role_targets",
     "shareable",
     "shares",
     "unreadable_fix",

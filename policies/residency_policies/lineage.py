@@ -84,6 +84,11 @@ BACKUP_SELECTION = "aws:backup/selection:Selection"
 LIFECYCLE_POLICY = "aws:dlm/lifecyclePolicy:LifecyclePolicy"
 ORGANIZATION_POLICY = "aws:organizations/policy:Policy"
 ATHENA_WORKGROUP = "aws:athena/workgroup:Workgroup"
+ROLE_ASSOCIATIONS = (
+    "aws:rds/roleAssociation:RoleAssociation",
+    "aws:rds/clusterRoleAssociation:ClusterRoleAssociation",
+)
+"""A database's IAM role for a feature: where the role may write is where the feature delivers."""
 CATALOG_TABLES = ("aws:glue/catalogTable:CatalogTable", "aws:glue/partition:Partition")
 """What an Athena workgroup's queries may read: every table of the catalog in its account and region."""
 RESOURCE_ASSOCIATION = "aws:ram/resourceAssociation:ResourceAssociation"
@@ -392,6 +397,8 @@ class Lineage:
                     literal_region = True
         for path in mechanism.destinations:
             destinations.extend(self.trace(resource, path, path in mechanism.global_names, own, code))
+        if resource.type in ROLE_ASSOCIATIONS:
+            destinations.extend(self._role_reach(resource))
         if mechanism.lands_in_own_region and not literal_region:
             destinations.append(
                 Location(f"{resource.label} itself", own, account_of(resource), resource=resource)
@@ -410,6 +417,18 @@ class Lineage:
         shares = self._shares(resource, mechanism)
         outside = self._outside_aws(resource, mechanism)
         return Movement(resource, mechanism, sources, destinations, shares, outside)
+
+    def _role_reach(self, association: Resource) -> list[Location]:
+        """What the role a database feature runs as may reach, by its policies (untraceable when unseen)."""
+        from .grants import ROLE, role_targets  # grants builds on lineage
+
+        roles = [d for d in self.stack.dependencies(association, "roleArn") if d.type == ROLE]
+        value = child(association.props, "roleArn")
+        if not roles and isinstance(value, str) and value:
+            roles = [r for r in self.stack.arn_match(value, self.region) if r.type == ROLE]
+        if not roles:
+            return [untraceable(f"what the role {value!r} of {association.label} may write")]
+        return [location for role in roles for location in role_targets(self, role)]
 
     def _shares(self, resource: Resource, mechanism: CopyMechanism) -> list[str]:
         if resource.type == RESOURCE_ASSOCIATION:

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from tests.policies.baseline import Region, eu_region
-from tests.policies.copies import OTHER_ACCOUNT, store
+from tests.policies.copies import OTHER_ACCOUNT, mumbai, store
 from tests.policies.policy_harness import (
     MODE,
     PREVIEW,
@@ -472,3 +472,55 @@ def test_an_athena_workgroup_writing_results_to_the_stacks_own_bucket_in_region_
     stack = [*region.resources, *catalog, results, workgroup]
     assert violations(stack, NO_PII) == []
     assert violations(stack, ANONYMISED_ONLY) == []
+
+
+# A database's s3Export role: SQL writes wherever the role may write ----------------------------------------
+
+
+def _export_role(region: Region, resource: str) -> list[Res]:
+    role = Res(
+        "aws:iam/role:Role",
+        "rds-s3-export",
+        {"name": "rds-s3-export", "assumeRolePolicy": json.dumps(_trust("rds.amazonaws.com"))},
+        region.provider,
+    )
+    # A role policy names no principal: its Resource entries are where the role may write.
+    statement = {"Effect": "Allow", "Action": "s3:PutObject", "Resource": resource}
+    policy = Res(
+        "aws:iam/rolePolicy:RolePolicy",
+        "rds-s3-export",
+        {"role": UNKNOWN, "policy": json.dumps({"Version": "2012-10-17", "Statement": [statement]})},
+        region.provider,
+        deps={"role": [role]},
+    )
+    association = Res(
+        "aws:rds/roleAssociation:RoleAssociation",
+        "pii-db-s3-export",
+        {"dbInstanceIdentifier": UNKNOWN, "featureName": "s3Export", "roleArn": UNKNOWN},
+        region.provider,
+        deps={"dbInstanceIdentifier": [region.database], "roleArn": [role]},
+    )
+    return [role, policy, association]
+
+
+def _trust(service: str) -> dict[str, Any]:
+    return {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"}],
+    }
+
+
+def test_an_s3_export_role_that_may_write_a_bucket_in_another_region_copies_the_database_there() -> None:
+    region = eu_region()
+    elsewhere = Res("aws:s3/bucket:Bucket", "analytics-us", {"bucket": "analytics-us", "tags": {}}, mumbai())
+    export = _export_role(region, "arn:aws:s3:::analytics-us/*")
+    found = violations([*region.resources, elsewhere, *export], NO_PII)
+    assert [d.urn for d in found] == [export[2].urn], messages(found)
+    assert "ap-south-1" in found[0].message
+
+
+def test_an_s3_export_role_limited_to_a_bucket_of_the_stack_in_region_copies_nothing_out() -> None:
+    region = eu_region()
+    landing = store(region, "aws:s3/bucket:Bucket", "exports", {"bucket": "pii-exports-eu"})
+    export = _export_role(region, "arn:aws:s3:::pii-exports-eu/*")
+    assert violations([*region.resources, landing, *export], NO_PII) == []
