@@ -276,8 +276,12 @@ class KubernetesCluster(ClusterPart):
 
         self.node_group = node_group
 
+        # Named, so that its ARN is known at preview: the telemetry volume key's policy names it, and the
+        # residency pack refuses a key policy of telemetry data that it cannot read at preview.
+        ebs_csi_role_name = f"{name}-ebs-csi"
         ebs_csi_role = aws.iam.Role(
-            f"{name}-ebs-csi",
+            ebs_csi_role_name,
+            name=ebs_csi_role_name,
             assume_role_policy=pulumi.Output.all(oidc_provider.arn, issuer).apply(
                 lambda values: policy_document(
                     [
@@ -315,7 +319,11 @@ class KubernetesCluster(ClusterPart):
             tags=self._tags("ebs-csi"),
             opts=self._opts(depends_on=[node_group, ebs_csi_policy]),
         )
-        self.ebs_csi_role_arn = ebs_csi_role.arn
+        # Built from the account's invokes (resolved at preview) and the role's name; the URN (known at
+        # preview too) carries the dependency, so whatever names the ARN is created after the role.
+        self.ebs_csi_role_arn = pulumi.Output.all(
+            self._account.partition, self._account.account_id, ebs_csi_role.urn
+        ).apply(lambda values: f"arn:{values[0]}:iam::{values[1]}:role/{ebs_csi_role_name}")
 
         self.kubeconfig = pulumi.Output.secret(
             pulumi.Output.all(

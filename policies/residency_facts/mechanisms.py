@@ -589,6 +589,24 @@ _SNS_AWS_PROTOCOLS = ("sqs", "lambda", "firehose")
 """SNS protocols whose endpoint is an AWS resource (an ARN); the rest deliver outside AWS."""
 
 ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
+    # The s3Export feature lets SQL (aws_s3.query_export_to_s3) write query results to any bucket, in any
+    # region, that the associated role may write: lineage takes the role's policies as the destinations.
+    "aws:rds/roleAssociation:RoleAssociation": (
+        CopyMechanism(
+            "an export to S3 through the database's IAM role (s3Export)",
+            sources=("dbInstanceIdentifier",),
+            active_values=(("featureName", ("s3Export",)),),
+            lands_in_own_region=False,
+        ),
+    ),
+    "aws:rds/clusterRoleAssociation:ClusterRoleAssociation": (
+        CopyMechanism(
+            "an export to S3 through the cluster's IAM role (s3Export)",
+            sources=("dbClusterIdentifier",),
+            active_values=(("featureName", ("s3Export",)),),
+            lands_in_own_region=False,
+        ),
+    ),
     # Snapshots, images and restores: the copy holds its source's data in its own region.
     "aws:ebs/snapshot:Snapshot": (_derived("a snapshot", "volumeId"),),
     "aws:ebs/volume:Volume": (_derived("a volume restored from a snapshot", "snapshotId"),),
@@ -950,7 +968,18 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
     "aws:glue/crawler:Crawler": (_references("a Glue crawler (schemas and samples)", lands_in_itself=False),),
     "aws:athena/namedQuery:NamedQuery": (_code("a saved Athena query"),),
     "aws:athena/preparedStatement:PreparedStatement": (_code("a prepared Athena statement"),),
-    "aws:athena/workgroup:Workgroup": (_references("Athena query results", lands_in_itself=False),),
+    "aws:athena/workgroup:Workgroup": (
+        # Queries read any table of the account's catalog in the workgroup's region (lineage adds the
+        # stack's catalog tables); results land in the output location, in the bucket owner's account.
+        CopyMechanism(
+            "Athena query results",
+            sources=(SELF, ANY),
+            destinations=("configuration.resultConfiguration.outputLocation", ANY),
+            shared_with=("configuration.resultConfiguration.expectedBucketOwner",),
+            global_names=("configuration.resultConfiguration.outputLocation",),
+            lands_in_own_region=False,
+        ),
+    ),
     "aws:redshiftdata/statement:Statement": (_code("a Redshift SQL statement"),),
     "aws:redshift/scheduledAction:ScheduledAction": (_references("a scheduled Redshift action", False),),
     "aws:timestreamquery/scheduledQuery:ScheduledQuery": (_code("a scheduled query"),),

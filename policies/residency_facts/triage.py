@@ -1094,17 +1094,22 @@ AWS: dict[str, Service] = {
         "copies and shares, exports, global clusters, integrations, backup replication and activity streams "
         "copy it; public switches and proxies expose it.",
         holds="Cluster ClusterSnapshot ClusterSnapshotCopy Instance Snapshot SnapshotCopy",
-        copies="Cluster ClusterActivityStream ClusterSnapshot ClusterSnapshotCopy ExportTask GlobalCluster "
-        "Instance InstanceAutomatedBackupsReplication Integration Snapshot SnapshotCopy",
+        copies="Cluster ClusterActivityStream ClusterRoleAssociation ClusterSnapshot ClusterSnapshotCopy "
+        "ExportTask GlobalCluster Instance InstanceAutomatedBackupsReplication Integration RoleAssociation "
+        "Snapshot SnapshotCopy",
         grants="ClusterInstance Proxy ProxyEndpoint",
         points="ClusterEndpoint ProxyTarget",
-        neutral="Certificate ClusterParameterGroup ClusterRoleAssociation CustomDbEngineVersion "
+        neutral="Certificate ClusterParameterGroup CustomDbEngineVersion "
         "EventSubscription "
         "InstanceDesiredState OptionGroup ParameterGroup ProxyDefaultTargetGroup ReservedInstance "
-        "RoleAssociation ShardGroup SubnetGroup",
+        "ShardGroup SubnetGroup",
         why={
             "ShardGroup": "a shard group is capacity of its cluster (Aurora Limitless), holding the "
-            "cluster's data"
+            "cluster's data",
+            "RoleAssociation": "the s3Export feature lets SQL write query results wherever the role may "
+            "write",
+            "ClusterRoleAssociation": "the s3Export feature lets SQL write query results wherever the role "
+            "may write",
         },
     ),
     "redshift": Service(

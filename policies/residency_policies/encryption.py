@@ -1,8 +1,10 @@
 """Rule 5, pii-encryption: PII at rest is encrypted with a customer-managed, single-region, in-region key.
 
-A key is verified by lineage to the KMS key the stack declares (not multi-region, in the store's region), or
-by its literal ARN (its region, and no `mrk-` multi-region id). An AWS-managed key (`alias/aws/...`), a key
-replica, a key in another region and a key that cannot be traced are all violations for PII.
+A key is verified by lineage (or any of its identities) to the KMS key the stack declares: not multi-region,
+in the store's region. A literal ARN of a key the stack does not declare cannot be shown to be
+customer-managed (the account's AWS-managed `aws/rds` key has an ARN of the same form): a violation for PII,
+as are an AWS-managed key (`alias/aws/...`), a key replica, a key in another region and a key that cannot
+be traced.
 """
 
 from __future__ import annotations
@@ -582,6 +584,14 @@ def _literal_key_problems(stack: Stack, value: Any, region: Any) -> list[str]:
         found.append(f"{text} is a multi-region key")
     if arn is not None and isinstance(region, str) and arn.region != region:
         found.append(f"{text} is in {arn.region}, not in the data's region {region}")
+    if not found:
+        # An AWS-managed key (aws/rds, aws/s3) has an ARN of the same form: only its alias, which the
+        # literal does not show, tells it from a customer-managed key adopted from before the stack.
+        found.append(
+            f"{text} is not a key this stack declares, so it cannot be shown to be customer-managed (an "
+            "AWS-managed key's ARN looks the same); declare the key in the stack, or adopt the existing one "
+            "with the import resource option, and pass key.arn"
+        )
     return found
 
 

@@ -42,6 +42,15 @@ TARGET_GROUP_ATTACHMENTS = (
     "aws:alb/targetGroupAttachment:TargetGroupAttachment",
 )
 LISTENERS = ("aws:lb/listener:Listener", "aws:alb/listener:Listener")
+ENDPOINT_SERVICE = "aws:ec2/vpcEndpointService:VpcEndpointService"
+ENDPOINT_SERVICE_PRINCIPAL = "aws:ec2/vpcEndpointServiceAllowedPrinciple:VpcEndpointServiceAllowedPrinciple"
+SUBNET = "aws:ec2/subnet:Subnet"
+TRANSFER_SERVER = "aws:transfer/server:Server"
+TRANSFER_HOMES = {
+    "aws:transfer/user:User": ("homeDirectory", "homeDirectoryMappings[].target"),
+    "aws:transfer/access:Access": ("homeDirectory", "homeDirectoryMappings[].target"),
+}
+"""Transfer Family users and accesses, and the paths naming the data (a bucket or file system) they serve."""
 SECURITY_GROUP_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule"
 INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
 VPC = "aws:ec2/vpc:Vpc"
@@ -144,6 +153,8 @@ def check(stack: Stack, settings: Settings) -> list[Violation]:
                         )
                     )
     found.extend(_ingress_exposure(stack, lineage, protected_by_urn, settings))
+    found.extend(_unmatched_group_rules(stack, settings, protected_by_urn))
+    found.extend(_transfer_exposure(stack, lineage, settings))
     for share in public_shares(stack, lineage, settings):
         protected = granted_classes(lineage, share) & settings.protected_classifications
         if protected:
@@ -208,7 +219,7 @@ def problems(store: Resource, stack: Stack, accounts: frozenset[str] = frozenset
             )
             continue
         found.extend(_group_exposure(group, store, stack, accounts))
-    found.extend(_load_balancer_exposure(store, stack))
+    found.extend(_load_balancer_exposure(store, stack, accounts))
     return found
 
 
@@ -534,12 +545,26 @@ def _group_exposure(
     return found
 
 
-def _load_balancer_exposure(store: Resource, stack: Stack) -> list[tuple[str, str]]:
-    """An internet-facing load balancer whose target group targets the store passes the internet to it."""
+def _load_balancer_exposure(store: Resource, stack: Stack, accounts: frozenset[str]) -> list[tuple[str, str]]:
+    """A load balancer reachable from outside whose target group targets the store passes that to it.
+
+    A target is the store when it names the store (lineage or identity), or when it is an IP address in one
+    of the store's subnets (an RDS or cache endpoint resolves to an address there, which an NLB IP target
+    accepts). A balancer is reachable from outside when it is internet-facing, or when an endpoint service
+    (PrivateLink) in front of it admits everyone or another account.
+    """
     found = []
+    subnets: list[Any] | None = None
     for attachment in stack.of_type(*TARGET_GROUP_ATTACHMENTS):
-        if not stack.refers_to(attachment, "targetId", store):
-            continue
+        if stack.refers_to(attachment, "targetId", store):
+            how = attachment.label
+        else:
+            if subnets is None:
+                subnets = _store_subnet_cidrs(store, stack)
+            address = _address_in(child(attachment.props, "targetId"), subnets)
+            if address is None:
+                continue
+            how = f"{attachment.label}, an IP target in the store's subnet {address}"
         for listener in stack.of_type(*LISTENERS):
             targets = [
                 t
@@ -549,14 +574,217 @@ def _load_balancer_exposure(store: Resource, stack: Stack) -> list[tuple[str, st
             if not targets:
                 continue
             for balancer in stack.of_type(*LOAD_BALANCERS):
-                if stack.refers_to(listener, "loadBalancerArn", balancer) and _internet_facing(balancer):
+                if not stack.refers_to(listener, "loadBalancerArn", balancer):
+                    continue
+                if _internet_facing(balancer):
                     found.append(
                         (
-                            f"the internet-facing {balancer.label} forwards to it ({attachment.label})",
+                            f"the internet-facing {balancer.label} forwards to it ({how})",
                             "remove the target, or make the load balancer internal and admit only this "
                             "region's services.",
                         )
                     )
+                for service, principal in _endpoint_services(balancer, stack, accounts):
+                    found.append(
+                        (
+                            f"{service.label} opens {balancer.label}, which forwards to it ({how}), to "
+                            f"{principal}",
+                            "allow only principals of this deployment's accounts on the endpoint service "
+                            "(never `*`), require acceptance, or remove the target.",
+                        )
+                    )
+    return found
+
+
+def _endpoint_services(
+    balancer: Resource, stack: Stack, accounts: frozenset[str]
+) -> list[tuple[Resource, str]]:
+    """The endpoint services in front of a balancer, each with a principal outside the deployment."""
+    found = []
+    for service in stack.of_type(ENDPOINT_SERVICE):
+        if not stack.refers_to(service, "networkLoadBalancerArns", balancer):
+            continue
+        principals: list[tuple[Any, bool]] = [
+            (p, bool(stack.dependencies(service, "allowedPrincipals")))
+            for p in values_at(service.props, "allowedPrincipals")
+        ]
+        for allowed in stack.of_type(ENDPOINT_SERVICE_PRINCIPAL):
+            if stack.refers_to(allowed, "vpcEndpointServiceId", service):
+                principals.append(
+                    (child(allowed.props, "principalArn"), bool(stack.dependencies(allowed, "principalArn")))
+                )
+        for principal, computed in principals:
+            outside = _outside_principal(principal, computed, stack, accounts)
+            if outside:
+                found.append((service, outside))
+    return found
+
+
+def _outside_principal(principal: Any, computed: bool, stack: Stack, accounts: frozenset[str]) -> str | None:
+    """How a principal an endpoint service admits is named when it is outside the deployment, else None."""
+    if isinstance(principal, Unknown):
+        return None if computed else "principals unknown at preview"
+    if not isinstance(principal, str) or not principal:
+        return None
+    if principal == "*":
+        return "everyone (*)"
+    if stack.named(principal):
+        return None
+    account = principal.split(":")[4] if principal.startswith("arn:") and principal.count(":") >= 5 else ""
+    if account and account in accounts:
+        return None
+    return f"account {account}" if account else f"{principal} (an account that cannot be traced)"
+
+
+_SUBNET_HOLDERS = ("subnetGroup:SubnetGroup", "mountTarget:MountTarget")
+"""Types between a store and its subnets: subnet groups, and an EFS file system's mount targets."""
+
+
+def _store_subnet_cidrs(store: Resource, stack: Stack) -> list[Any]:
+    """The CIDR blocks of the subnets a store is placed in (through its subnet group or mount targets)."""
+    holders: list[Resource] = [store]
+    for prop in store.props if isinstance(store.props, dict) else ():
+        for dependency in stack.dependencies(store, prop):
+            if dependency.type.endswith(_SUBNET_HOLDERS) and dependency not in holders:
+                holders.append(dependency)
+        value = child(store.props, prop)
+        if isinstance(value, str) and value and "ubnetGroup" in prop:
+            holders.extend(r for r in stack.named(value) if r.type.endswith(_SUBNET_HOLDERS))
+    if store.type == "aws:efs/fileSystem:FileSystem":
+        holders.extend(t for t in stack.of_type(MOUNT_TARGET) if stack.refers_to(t, "fileSystemId", store))
+    subnets: list[Resource] = []
+    for holder in holders:
+        for prop in holder.props if isinstance(holder.props, dict) else ():
+            if "ubnet" not in prop:
+                continue
+            named = [d for d in stack.dependencies(holder, prop) if d.type == SUBNET]
+            for value in known_strings(values_at(holder.props, prop)):
+                named.extend(r for r in stack.named(value) if r.type == SUBNET)
+            subnets.extend(n for n in named if n not in subnets)
+    return [child(subnet.props, "cidrBlock") for subnet in subnets]
+
+
+def _address_in(target: Any, cidrs: list[Any]) -> str | None:
+    """The subnet CIDR an IP target lies in, or None when it is no IP address or lies in none of them."""
+    if not isinstance(target, str):
+        return None
+    try:
+        address = ipaddress.ip_address(target)
+    except ValueError:
+        return None
+    for cidr in cidrs:
+        if not isinstance(cidr, str):
+            continue
+        try:
+            if address in ipaddress.ip_network(cidr, strict=False):
+                return cidr
+        except ValueError:
+            continue
+    return None
+
+
+def _transfer_exposure(stack: Stack, lineage: Lineage, settings: Settings) -> list[Violation]:
+    """A Transfer Family user or access whose home directory is PII, on a server reachable from the internet.
+
+    The server's endpoint decides who can connect (PUBLIC, or VPC with public addresses); the user's home
+    directory decides what they read. A server the stack cannot identify cannot be shown to be private.
+    """
+    found = []
+    for user in stack.of_type(*TRANSFER_HOMES):
+        servers = [d for d in stack.dependencies(user, "serverId") if d.type == TRANSFER_SERVER]
+        server_id = child(user.props, "serverId")
+        if not servers and isinstance(server_id, str):
+            servers = [r for r in stack.named(server_id) if r.type == TRANSFER_SERVER]
+        if servers:
+            reasons = [r for r in (_public_transfer_endpoint(server) for server in servers) if r]
+        else:
+            reasons = [
+                f"its server {server_id!r} is not declared in this stack, so its endpoint cannot be seen"
+            ]
+        if not reasons:
+            continue
+        region = lineage.own_region(user)
+        for path in TRANSFER_HOMES[user.type]:
+            for target in lineage.trace(user, path, True, region):
+                protected = lineage.classes(target) & settings.protected_classifications
+                if not protected:
+                    continue
+                kinds = held(lineage, target.resource, protected) if target.resource else ", ".join(protected)
+                found.append(
+                    _violation(
+                        user,
+                        kinds,
+                        f"{user.label} serves {target.description} as its home directory and {reasons[0]}",
+                        "give the server a VPC endpoint without public addresses (endpointType VPC, no "
+                        "addressAllocationIds) reached only from this region's networks, or serve data that "
+                        "is not personal.",
+                        settings,
+                    )
+                )
+    return found
+
+
+def _public_transfer_endpoint(server: Resource) -> str | None:
+    """Why a Transfer Family server is reachable from the internet, or None when it is not."""
+    kind = child(server.props, "endpointType")
+    if isinstance(kind, Unknown):
+        return f"the endpoint type of {server.label} is unknown at preview"
+    if kind in (None, "PUBLIC"):
+        return f"{server.label} has a public endpoint (endpointType {kind or 'PUBLIC, the default'})"
+    addresses = values_at(server.props, "endpointDetails.addressAllocationIds")
+    if addresses:
+        return f"{server.label}'s VPC endpoint has public addresses (addressAllocationIds)"
+    return None
+
+
+def _unmatched_group_rules(
+    stack: Stack, settings: Settings, protected_by_urn: dict[str, frozenset[str]]
+) -> list[Violation]:
+    """Ingress rules that open a group a first preview cannot match, while a PII store's group id is unknown.
+
+    A rule that names its group by a literal id (`sg-...`) cannot be matched to a group the same preview
+    creates, whose id AWS has not generated yet: it may be the group of a PII store. It is judged as the
+    store's would be: a CIDR beyond every VPC of the stack's PII stores is a violation on the rule.
+    """
+    stores = [s for s in stack.resources if s.urn in protected_by_urn]
+    unmatched_groups = [
+        group
+        for store in stores
+        for group in _security_groups(store, stack)
+        if not isinstance(group, str) and not any(i.startswith("sg-") for i in group.identities)
+    ]
+    if not unmatched_groups:
+        return []
+    vpc_cidrs = [cidr for group in unmatched_groups for cidr in _vpc_cidrs(group, stack)]
+    found = []
+    rules = [r for r in stack.of_type(SECURITY_GROUP_RULE) if child(r.props, "type") == "ingress"]
+    for rule in [*rules, *stack.of_type(INGRESS_RULE)]:
+        group_id = child(rule.props, "securityGroupId")
+        if stack.dependencies(rule, "securityGroupId"):
+            continue
+        if isinstance(group_id, str) and [g for g in stack.named(group_id) if g.type in GROUP_TYPES]:
+            continue
+        cidrs = [*values_at(rule.props, "cidrBlocks"), *values_at(rule.props, "ipv6CidrBlocks")]
+        cidrs += [*values_at(rule.props, "cidrIpv4"), *values_at(rule.props, "cidrIpv6")]
+        problems = [p for p in (_cidr_problem(c, vpc_cidrs) for c in cidrs) if p]
+        if not problems:
+            continue
+        named = group_id if isinstance(group_id, str) else "a group unknown at preview"
+        groups = ", ".join(dict.fromkeys(g.label for g in unmatched_groups))
+        kinds = ", ".join(sorted(frozenset().union(*(protected_by_urn[s.urn] for s in stores))))
+        found.append(
+            violation(
+                rule,
+                f"{rule.label} admits {'; '.join(problems)} into security group {named}, which this preview "
+                f"cannot match to a group of the stack: it may be {groups}, which guards {kinds} data",
+                f"personal data protected by {settings.law} must be reachable only by this region's "
+                "services; a rule the pack cannot place may open a PII store to the internet or another "
+                "region.",
+                "name the group by a reference to the stack's resource (group.id), not a literal id AWS "
+                "generated for a deployed stack, so the pack can see which store it opens; and admit only "
+                "security groups, never a CIDR outside the VPC.",
+            )
+        )
     return found
 
 

@@ -10,6 +10,12 @@ cannot be traced are other accounts. Service principals act for the account that
 An IAM role is a grant of what its policies allow to whoever its trust policy admits: a role that another
 account (or everyone) may assume shares every resource its policies name (`*`: every data store of the
 account).
+
+Two cases fail closed rather than pass unseen. A policy document computed from other resources' outputs is
+unknown at a first preview: on personal data or telemetry it is presumed to grant another account (it cannot
+be shown not to) until it is built from values a preview knows. A grant to another account of something the
+stack cannot trace (a literal id or ARN a first preview cannot match) is a grant of data that cannot be shown
+to be anonymised, in a stack that holds personal data or telemetry.
 """
 
 from __future__ import annotations
@@ -71,6 +77,8 @@ class Share:
     principal: str
     public: bool
     holds_data: bool
+    unreadable: str = ""
+    """The path of the policy document that is unknown at preview, when the grant is presumed from it."""
 
 
 def grants_of(token: str) -> tuple[Grant, ...]:
@@ -216,19 +224,40 @@ def granted_classes(lineage: Lineage, share: Share) -> frozenset[str]:
     return classes
 
 
-def _granted(lineage: Lineage, principals: Principals, resource: Resource, grant: Grant) -> list[str]:
-    """The principals outside the deployment a grant admits, `everyone` included."""
-    found: list[str] = []
+def _granted(
+    lineage: Lineage, principals: Principals, resource: Resource, grant: Grant
+) -> list[tuple[str, str]]:
+    """The principals outside the deployment a grant admits, `everyone` included.
+
+    Each comes with the path of the policy document it is presumed from when that document is computed from
+    other resources and unknown at preview (empty when it was read).
+    """
+    found: list[tuple[str, str]] = []
     for path in grant.policies:
         values = values_at(resource.props, path)
         for value in values:
             if isinstance(value, Unknown):
-                if not lineage.stack.dependencies(resource, path):
-                    found.append(f"the principals of {path} (unknown at preview)")
+                dependencies = lineage.stack.dependencies(resource, path)
+                if not dependencies:
+                    found.append((f"the principals of {path} (unknown at preview)", ""))
+                else:
+                    sources = ", ".join(d.label for d in dependencies)
+                    found.append(
+                        (f"whoever its {path} names (computed from {sources}, unknown at preview)", path)
+                    )
                 continue
             for document in _documents(value):
                 for statement in _statements(document):
-                    found.extend(principals.of_statement(statement, resource))
+                    found.extend((p, "") for p in principals.of_statement(statement, resource))
+    found.extend((principal, "") for principal in _named_principals(lineage, principals, resource, grant))
+    return found
+
+
+def _named_principals(
+    lineage: Lineage, principals: Principals, resource: Resource, grant: Grant
+) -> list[str]:
+    """The principals outside the deployment a grant's principal fields and public switches admit."""
+    found: list[str] = []
     for path in grant.principals:
         dependencies = lineage.stack.dependencies(resource, path)
         for value in values_at(resource.props, path):
@@ -250,8 +279,21 @@ def _granted(lineage: Lineage, principals: Principals, resource: Resource, grant
     return found
 
 
+def _resident_stack(lineage: Lineage) -> bool:
+    """Whether the stack holds personal data or telemetry anywhere (declared or through lineage)."""
+    memo, key = lineage.stack.memo, ("resident-stack", id(lineage))
+    if key not in memo:
+        memo[key] = any(lineage.effective(r) & RESIDENT_CLASSIFICATIONS for r in lineage.stack.resources)
+    return bool(memo[key])
+
+
 def shares(stack: Stack, lineage: Lineage, settings: Settings) -> list[Share]:
-    """Every grant of data to a principal outside the deployment, or to everyone."""
+    """Every grant of data to a principal outside the deployment, or to everyone.
+
+    A target the stack cannot trace (no resource of the stack) counts as holding data in a stack that holds
+    personal data or telemetry: what it is cannot be shown. A principal presumed from a document unknown at
+    preview counts only on targets that hold personal data or telemetry (or code configured with them).
+    """
     principals = Principals(stack, settings)
     found: list[Share] = []
     for resource in stack.resources:
@@ -265,12 +307,26 @@ def shares(stack: Stack, lineage: Lineage, settings: Settings) -> list[Share]:
             if not granted:
                 continue
             for target in _targets(lineage, resource, grant):
-                holds = _holds_data(lineage, target)
-                for principal in dict.fromkeys(granted):
-                    found.append(
-                        Share(resource, grant.grants, target, principal, "everyone" in principal, holds)
+                holds = _holds_data(lineage, target) or (target.resource is None and _resident_stack(lineage))
+                for principal, unreadable in dict.fromkeys(granted):
+                    share = Share(
+                        resource, grant.grants, target, principal, "everyone" in principal, holds, unreadable
                     )
+                    if unreadable and not granted_classes(lineage, share) & RESIDENT_CLASSIFICATIONS:
+                        continue
+                    found.append(share)
     return found
+
+
+def unreadable_fix(share: Share) -> str:
+    """How to make a grant whose document is unknown at preview judgeable."""
+    return (
+        f"build {share.resource.label}'s {share.unreadable} from values a preview knows, so the pack can "
+        "read whom it grants: the account id from aws.get_caller_identity (invokes resolve at preview), the "
+        "store's ARN from its known name (arn:aws:s3:::<bucket>, arn:aws:dynamodb:<region>:<account>:table/"
+        "<name>) rather than from the store's outputs, and grant only principals of this deployment's "
+        "accounts."
+    )
 
 
 def public_shares(stack: Stack, lineage: Lineage, settings: Settings) -> Iterator[Share]:
@@ -328,7 +384,7 @@ def _trusted(principals: Principals, statement: Mapping[str, Any], role: Resourc
 
 
 def role_targets(lineage: Lineage, role: Resource) -> list[Location]:
-    """The data a role's policies reach (what code running as the role may read)."""
+    """The data a role's policies reach: the resources they name, and every data store for `*`."""
     return _role_targets(lineage, role)
 
 
@@ -396,11 +452,14 @@ def _named(lineage: Lineage, owner: Resource, arn_pattern: str) -> list[Location
 
 __all__ = [
     "EVERYONE",
+    "ROLE",
     "UNKNOWN",
     "Share",
     "granted_classes",
     "grants_of",
     "public_shares",
+    "role_targets",
     "shareable",
     "shares",
+    "unreadable_fix",
 ]

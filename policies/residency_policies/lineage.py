@@ -87,6 +87,14 @@ BACKUP_PLAN = "aws:backup/plan:Plan"
 BACKUP_SELECTION = "aws:backup/selection:Selection"
 LIFECYCLE_POLICY = "aws:dlm/lifecyclePolicy:LifecyclePolicy"
 ORGANIZATION_POLICY = "aws:organizations/policy:Policy"
+ATHENA_WORKGROUP = "aws:athena/workgroup:Workgroup"
+ROLE_ASSOCIATIONS = (
+    "aws:rds/roleAssociation:RoleAssociation",
+    "aws:rds/clusterRoleAssociation:ClusterRoleAssociation",
+)
+"""A database's IAM role for a feature: where the role may write is where the feature delivers."""
+CATALOG_TABLES = ("aws:glue/catalogTable:CatalogTable", "aws:glue/partition:Partition")
+"""What an Athena workgroup's queries may read: every table of the catalog in its account and region."""
 RESOURCE_ASSOCIATION = "aws:ram/resourceAssociation:ResourceAssociation"
 PRINCIPAL_ASSOCIATION = "aws:ram/principalAssociation:PrincipalAssociation"
 RESOURCE_SHARE = "aws:ram/resourceShare:ResourceShare"
@@ -417,6 +425,8 @@ class Lineage:
             sources.extend(self._declared_reads(resource))
             sources.extend(self._role_reads(resource))
             destinations.extend(self._configuration_places(resource, own))
+        if resource.type in ROLE_ASSOCIATIONS:
+            destinations.extend(self._role_reach(resource))
         if mechanism.lands_in_own_region and not literal_region:
             destinations.append(
                 Location(f"{resource.label} itself", own, account_of(resource), resource=resource)
@@ -492,6 +502,18 @@ class Lineage:
             and value_at(r.props, "metadata.name") in names
         ]
 
+    def _role_reach(self, association: Resource) -> list[Location]:
+        """What the role a database feature runs as may reach, by its policies (untraceable when unseen)."""
+        from .grants import ROLE, role_targets  # grants builds on lineage
+
+        roles = [d for d in self.stack.dependencies(association, "roleArn") if d.type == ROLE]
+        value = child(association.props, "roleArn")
+        if not roles and isinstance(value, str) and value:
+            roles = [r for r in self.stack.arn_match(value, self.region) if r.type == ROLE]
+        if not roles:
+            return [untraceable(f"what the role {value!r} of {association.label} may write")]
+        return [location for role in roles for location in role_targets(self, role)]
+
     def _shares(self, resource: Resource, mechanism: CopyMechanism) -> list[str]:
         if resource.type == RESOURCE_ASSOCIATION:
             return self._resource_share_principals(resource)
@@ -561,6 +583,10 @@ class Lineage:
         if key in VELERO_BACKUPS:
             return self._velero_sources(resource, mechanism)
         found: list[Location] = []
+        if resource.type == ATHENA_WORKGROUP:
+            for table in self.stack.of_type(*CATALOG_TABLES):
+                if self.own_region(table) == own and account_of(table) == account_of(resource):
+                    found.extend(self._follow(table, {resource.urn}))
         if mechanism.every_resource_of_type:
             found.extend(self.locate(r) for r in self.stack.of_type(mechanism.every_resource_of_type))
             found.append(untraceable(f"every {mechanism.every_resource_of_type} outside this stack"))
@@ -607,13 +633,12 @@ class Lineage:
                 named = self._dependencies_named(dependencies, value)
                 if named:
                     used.update((d.urn, d) for d in named)
-                    elsewhere.extend(self._regions_besides(value, named))
-                elif dependencies and not self.stack.mentioned_in(
-                    value, self.region, self.settings.account_ids
-                ):
+                elif dependencies and not self._others_named(resource, value):
                     # A value the state does not list among the dependency's outputs (a bare id kept beside
                     # them, an ARN of an output no identity names, such as a Redshift namespace's): computed
-                    # from the dependency, which wins. A place the literal names besides is judged too.
+                    # from the dependency, which wins. A place the literal names besides is judged too. The
+                    # resource itself may echo the value among its own outputs (a key grant's keyId): that
+                    # names no other.
                     used.update((d.urn, d) for d in dependencies)
                     if not _computed_id(value):
                         literals.append(value)
@@ -645,6 +670,11 @@ class Lineage:
             for region in dict.fromkeys(REGION_PATTERN.findall(value))
             if region not in own
         ]
+
+    def _others_named(self, resource: Resource, value: str) -> list[Resource]:
+        """The stack's resources other than this one that a value names."""
+        mentioned = self.stack.mentioned_in(value, self.region, self.settings.account_ids)
+        return [r for r in mentioned if r is not resource]
 
     def _dependencies_named(self, dependencies: list[Resource], value: str) -> list[Resource]:
         """The dependencies a known value was computed from: those it names by one of their identities."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from residency_facts import RESIDENT_CLASSIFICATIONS, Classification
 
-from .grants import Share, granted_classes, shareable, shares
+from .grants import Share, granted_classes, shareable, shares, unreadable_fix
 from .lineage import Lineage, Location, Movement, anonymised_only
 from .model import Stack
 from .settings import Settings
@@ -80,13 +80,26 @@ def _pii_violation(
 
 
 def _pii_share_violation(lineage: Lineage, share: Share, settings: Settings) -> Violation:
+    fix = (
+        "grant access only to principals of this deployment's accounts (list them in accountIds), or share "
+        "only an anonymised derivative."
+    )
+    if share.unreadable:
+        return violation(
+            share.resource,
+            f"{share.grant} on personal data ({lineage.chain(share.target, PII)}) cannot be judged at "
+            f"preview: {share.principal}, so it may grant another account",
+            f"personal data protected by {settings.law} must stay in this deployment's accounts; a grant "
+            "whose principals cannot be read cannot be shown to keep it there, and a preview is the last "
+            "check before the grant takes effect.",
+            unreadable_fix(share),
+        )
     return violation(
         share.resource,
         f"{share.grant} shares personal data ({lineage.chain(share.target, PII)}) with {share.principal}",
         f"personal data protected by {settings.law} must stay in this deployment's accounts; another account "
         "(or everyone) holding access to it is a copy this deployment cannot recall.",
-        "grant access only to principals of this deployment's accounts (list them in accountIds), or share "
-        "only an anonymised derivative.",
+        fix,
     )
 
 
@@ -144,11 +157,29 @@ def _anonymised_violation(
 
 
 def _anonymised_share_violation(lineage: Lineage, share: Share, settings: Settings) -> Violation:
+    fix = (
+        "grant access only to principals of this deployment's accounts (list them in accountIds), or share "
+        "only resources classified anonymised"
+    )
+    if share.unreadable:
+        return violation(
+            share.resource,
+            f"{share.grant} on {_classified(lineage, share.target)} cannot be judged at preview: "
+            f"{share.principal}, so it may grant another account",
+            f"only anonymised data may leave this deployment's accounts; a grant whose principals cannot be "
+            f"read cannot be shown to keep data that {settings.law} keeps in its region inside them.",
+            unreadable_fix(share),
+        )
+    if share.target.resource is None:
+        fix += (
+            "; name what is granted by a reference to the stack's resource (key.key_id, table.arn), not a "
+            "literal id or ARN a first preview cannot match, so its classification can be read"
+        )
     return violation(
         share.resource,
         f"{share.grant} shares {_classified(lineage, share.target)} with {share.principal}",
         f"only anonymised data may leave this deployment's accounts; anything else may carry personal data "
-        f"that {settings.law} keeps in its region.",
-        "grant access only to principals of this deployment's accounts (list them in accountIds), or share "
-        "only resources classified anonymised.",
+        f"that {settings.law} keeps in its region, and what the stack cannot trace cannot be shown to be "
+        "anonymised.",
+        f"{fix}.",
     )

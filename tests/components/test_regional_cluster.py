@@ -317,6 +317,18 @@ def test_ebs_csi_addon_runs_as_an_irsa_role_bound_to_its_service_account(cloud: 
     assert attached_policies(cloud, f"{NAME}-ebs-csi") == {"service-role/AmazonEBSCSIDriverPolicy"}
 
 
+def test_ebs_csi_role_arn_is_built_from_the_account_and_the_roles_name_so_a_preview_knows_it(
+    cloud: MockCloud,
+) -> None:
+    # The telemetry volume key's policy names this ARN; the residency pack refuses a key policy of
+    # telemetry data that a first preview cannot read, and resource outputs (role.arn) are unknown there.
+    component = deploy(cloud)
+    role = cloud.one("aws:iam/role:Role", f"{NAME}-ebs-csi")
+    assert role.inputs["name"] == f"{NAME}-ebs-csi"
+    account = cloud.outputs_of(role)["arn"].split(":")[4]
+    assert cloud.resolve(component.ebs_csi_role_arn) == f"arn:aws:iam::{account}:role/{NAME}-ebs-csi"
+
+
 def test_vpc_cni_addon_enforces_network_policies(cloud: MockCloud) -> None:
     deploy(cloud)
     addon = cloud.one("aws:eks/addon:Addon", f"{NAME}-vpc-cni")
