@@ -13,6 +13,7 @@ sources. A build that raises stores nothing: the next caller builds again, and f
 
 from __future__ import annotations
 
+import atexit
 import fcntl
 import functools
 import hashlib
@@ -58,6 +59,7 @@ def _directory() -> Path:
     if not _created and not os.environ.get("PYTEST_XDIST_WORKER"):
         # Outside a pytest session (a benchmark, a shell): a directory of this process only.
         start_session()
+        atexit.register(end_session)
     return Path(os.environ[SESSION_DIRECTORY])
 
 
