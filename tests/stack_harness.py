@@ -8,7 +8,6 @@ A fresh root stack per run lets several stacks run in one test process.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import os
 import runpy
 from collections.abc import Mapping
@@ -26,6 +25,7 @@ from offline_preview.cloud_mocks import PlausibleCloudMocks
 from offline_preview.provider_constraints import check_registrations, report
 from residency.settings import PROJECT, engine_config, read_stack_files
 from tests.recording import Invocation, RecordingMonitor, Registration
+from tests.session_cache import shared
 
 PROGRAM_DIR = Path(__file__).resolve().parent.parent
 """The project whose `__main__.py` every run executes, whatever directory its stack files come from."""
@@ -152,7 +152,9 @@ def run_stack(stack: str, config_dir: Path = PROGRAM_DIR, allow_error: bool = Fa
     )
 
 
-@functools.cache
 def committed_run(stack: str) -> StackRun:
-    """One run of a committed stack per test process, shared by the modules that only read it."""
-    return run_stack(stack)
+    """One run of a committed stack per test session, shared by the modules (and workers) that only read it.
+
+    A run takes seconds of CPU, and the stack and URN tests read the same runs (tests.session_cache).
+    """
+    return shared(("tests.stack_harness.run_stack", str(PROGRAM_DIR), stack), lambda: run_stack(stack))

@@ -23,7 +23,7 @@ from tests.urn_fixtures import (
     mapping_problems,
     match_state,
     read_fixture,
-    run_configuration,
+    session_run,
 )
 
 CONFIGURATIONS = ("eu", "india", CONNECTED)
@@ -43,12 +43,10 @@ NEW_COMPONENT_TYPES: frozenset[str] = frozenset(
 
 
 @pytest.fixture(scope="module", params=CONFIGURATIONS)
-def configuration(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> tuple[str, StackRun]:
-    """One run of the program per recorded configuration."""
+def configuration(request: pytest.FixtureRequest) -> tuple[str, StackRun]:
+    """One run of the program per recorded configuration (once a session: the stack tests read them too)."""
     name = str(request.param)
-    return name, run_configuration(name, tmp_path_factory.mktemp(name))
+    return name, session_run(name)
 
 
 def test_every_recorded_resource_is_found_again_once_with_its_inputs_options_and_dependencies(

@@ -35,6 +35,7 @@ import yaml
 from residency.defaults import EKS_CALENDAR_CHECKED
 from residency.settings import CALENDAR_DAY_VARIABLE, PROJECT
 from tests.recording import ROOT_STACK_TYPE, AliasSpec, Registration
+from tests.session_cache import shared
 from tests.stack_harness import PROGRAM_DIR, StackRun, committed_run, run_stack
 
 FIXTURE_DIRECTORY = Path(__file__).resolve().parent / "fixtures" / "urns"
@@ -300,9 +301,21 @@ def run_configuration(name: str, scratch: Path) -> StackRun:
 
 
 def connected_run() -> StackRun:
-    """The connected eu stack, run from its config in a scratch project directory."""
-    with tempfile.TemporaryDirectory() as scratch:
-        return run_configuration(CONNECTED, Path(scratch))
+    """The connected eu stack, run from its config in a scratch project directory, once a test session.
+
+    The stack tests and the URN tests read the same run (tests.session_cache).
+    """
+
+    def run() -> StackRun:
+        with tempfile.TemporaryDirectory() as scratch:
+            return run_configuration(CONNECTED, Path(scratch))
+
+    return shared(("tests.urn_fixtures.connected_run", str(PROGRAM_DIR)), run)
+
+
+def session_run(name: str) -> StackRun:
+    """The run of a fixture's configuration the tests share: one per session (`main` always runs afresh)."""
+    return connected_run() if name == CONNECTED else committed_run(name)
 
 
 def main(names: Sequence[str]) -> None:

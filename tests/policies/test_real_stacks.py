@@ -12,13 +12,11 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
-from functools import cache
 from typing import Any
 
 import pytest
 
 from offline_preview.analysis import analyze_request, analyze_stack_request
-from offline_preview.program import run_program
 from offline_preview.project import load_stack
 from tests.policies.deployed_stack import record_deployed
 from tests.policies.policy_harness import (
@@ -30,6 +28,7 @@ from tests.policies.policy_harness import (
     configured_servicer,
     diagnostics,
 )
+from tests.session_cache import recorded_registrations, shared
 
 Registration = dict[str, Any]
 
@@ -39,12 +38,14 @@ pytestmark = pytest.mark.mode_independent
 RECORDINGS = ("preview", "deployed")
 
 
-@cache
 def _recorded(stack: str, recording: str = "preview") -> tuple[Registration, ...]:
-    settings = load_stack(POLICIES_DIR.parent, stack)
+    """The stack's recording, once a session (the preview recording is the one the preview tests read)."""
     if recording == "deployed":
-        return tuple(record_deployed(settings))
-    return tuple(run_program(settings).registrations)
+        return shared(
+            ("tests.policies.deployed_stack.record_deployed", str(POLICIES_DIR.parent), stack),
+            lambda: tuple(record_deployed(load_stack(POLICIES_DIR.parent, stack))),
+        )
+    return recorded_registrations(POLICIES_DIR.parent, stack)
 
 
 def _pack(registrations: list[Registration], config: dict[str, Any]) -> list[Diagnostic]:

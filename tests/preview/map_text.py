@@ -6,13 +6,11 @@ itself rather than the objects it was drawn from.
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from offline_preview.program import run_program
-from offline_preview.project import load_stack
+from tests.session_cache import recorded_registrations
 
 from .conftest import REPOSITORY
 
@@ -134,7 +132,6 @@ def read_map(markdown: str) -> DrawnMap:
     return DrawnMap(block, nodes, edges, boxes)
 
 
-@functools.cache
 def real_stack_registrations(stack: str) -> tuple[dict[str, Any], ...]:
     """The registrations of a real stack under the offline preview's recorder (recorded once a session)."""
-    return tuple(run_program(load_stack(REPOSITORY, stack)).registrations)
+    return recorded_registrations(REPOSITORY, stack)

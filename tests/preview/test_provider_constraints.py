@@ -12,8 +12,6 @@ from typing import Any
 
 import pytest
 
-from offline_preview.program import run_program
-from offline_preview.project import load_stack
 from offline_preview.provider_constraints import (
     RULES,
     Refusal,
@@ -21,6 +19,7 @@ from offline_preview.provider_constraints import (
     check_resource,
     report,
 )
+from tests.session_cache import recorded_registrations
 
 from .conftest import FIXTURES, REPOSITORY, SECRET, UNKNOWN, preview
 
@@ -419,5 +418,5 @@ def test_the_preview_exits_2_naming_each_refused_resource_and_property() -> None
 @pytest.mark.parametrize("stack", ["eu", "india"])
 def test_the_real_stacks_register_only_values_the_providers_accept(stack: str) -> None:
     """Both region stacks, recorded as the offline preview records them, pass every rule of the table."""
-    refusals = check_registrations(run_program(load_stack(REPOSITORY, stack)).registrations)
+    refusals = check_registrations(recorded_registrations(REPOSITORY, stack))
     assert refusals == [], report(refusals)

@@ -52,6 +52,19 @@ def discrete_laplace_pmf(scale: float, value: int) -> float:
     return (1 - alpha) / (1 + alpha) * alpha ** abs(value)
 
 
+def discrete_laplace_at_least(scale: float, value: int) -> float:
+    """P(Z >= value) for a discrete Laplace of this scale, exactly: the sum of the pmf in closed form.
+
+    For value >= 1 the geometric tail sums to alpha^value / (1 + alpha); below, by symmetry, it is one minus
+    the tail P(Z >= 1 - value). (Summing the pmf term by term over the bins took millions of terms at scale
+    100,000; the closed form agrees with that sum to 1e-15 at the small scales.)
+    """
+    alpha = math.exp(-1 / scale)
+    if value >= 1:
+        return math.exp(-value / scale) / (1 + alpha)
+    return 1 - math.exp((value - 1) / scale) / (1 + alpha)
+
+
 @pytest.mark.parametrize(
     "privacy", PARAMETER_SETS, ids=lambda p: f"eps{p.epsilon_per_hour}-g{p.max_groups_per_subject}"
 )
@@ -124,8 +137,13 @@ def test_the_sql_sampler_draws_the_discrete_laplace_opendp_draws(
         [numerator, denominator, SAMPLES],
     )
     sql = [value for (value,) in rows]
-    measurement = dp.m.make_laplace(dp.atom_domain(T=int), dp.absolute_distance(T=int), scale=scale)
-    reference = [measurement(0) for _ in range(SAMPLES)]
+    # OpenDP's vector measurement draws each element independently with the same sampler as its scalar one,
+    # in one call instead of SAMPLES calls across the Python boundary.
+    measurement = dp.m.make_laplace(
+        dp.vector_domain(dp.atom_domain(T=int)), dp.l1_distance(T=int), scale=scale
+    )
+    reference = list(measurement([0] * SAMPLES))
+    assert len(reference) == SAMPLES
     # Bins: the central values and both tails, around a width of the scale.
     width = max(1, round(scale / 2))
     edges = [-3 * width, -2 * width, -width, 0, width, 2 * width, 3 * width]
@@ -136,10 +154,9 @@ def test_the_sql_sampler_draws_the_discrete_laplace_opendp_draws(
         return sum(value >= edge for edge in edges)
 
     def expected(index: int) -> float:
-        low = -math.inf if index == 0 else edges[index - 1]
-        high = math.inf if index == bins - 1 else edges[index]
-        span = range(int(max(low, -60 * scale)), int(min(high, 60 * scale)))
-        return sum(discrete_laplace_pmf(scale, value) for value in span)
+        low = 1.0 if index == 0 else discrete_laplace_at_least(scale, edges[index - 1])
+        high = 0.0 if index == bins - 1 else discrete_laplace_at_least(scale, edges[index])
+        return low - high
 
     sql_bins, reference_bins = Counter(map(bin_of, sql)), Counter(map(bin_of, reference))
     for index in range(bins):
