@@ -176,6 +176,9 @@ def scale(counts: tuple[int, ...]) -> Iterator[tuple[int, Figure, Figure, Figure
             "-C",
             str(project),
             "--json",
+            # 10,000 resources on a loaded machine take longer than the default limit of 600 s.
+            "--program-timeout",
+            "7200",
         ]
         main = str(project / "__main__.py")
         for count in counts:
