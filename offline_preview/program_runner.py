@@ -51,10 +51,11 @@ async def run_then_let_registrations_start(main: Path) -> None:
     and a task enlists with the SDK's RPC manager only once it has started. `run_in_stack` calls
     `wait_for_rpcs` right after the program returns, without yielding: it then finds no RPC to wait for and
     falls through to waiting on every pending output at once (`asyncio.wait(..., FIRST_COMPLETED)`), again
-    for what is still pending after each wake-up. Each round visits every pending output (36 per bucket), so
-    that wait grew faster than the program. After this one yield every registration has enlisted, and
-    `wait_for_rpcs` awaits the RPCs one by one, as it does under `set_mocks`. The program, the registrations
-    and their order are the same; only the SDK's wait is cheaper (tests/preview/test_scale.py).
+    for what is still pending after each wake-up. Each round visits every pending output (about 36 per bucket;
+    about 10 rounds at 500 and at 1,000 buckets), which cost the program's process 1.4x the CPU of the same
+    mocks under `set_mocks`. After this one yield every registration has enlisted, and `wait_for_rpcs` awaits
+    the RPCs one by one, as it does under `set_mocks`. What is registered, with which inputs, outputs and
+    dependencies, is the same (tests/preview/test_scale.py); only the SDK's wait is cheaper.
     """
     runpy.run_path(str(main), run_name="__main__")
     await asyncio.sleep(0)
