@@ -85,16 +85,9 @@ class StartedProgram:
             self.process.stdout.close()
 
 
-def start_program(
-    settings: StackSettings, workdir: Path, state: State | None = None, dry_run: bool = True
-) -> StartedProgram:
-    """Start the runner for one stack in its own process group.
-
-    With a deployed `state`, a resource whose inputs did not change gets its id and outputs from it. With
-    `dry_run` False the mocks give computed outputs plausible values instead of unknowns (what a deployment
-    would have produced): the state generator of the tests uses that.
-    """
-    spec = {
+def runner_spec(settings: StackSettings, state: State | None = None, dry_run: bool = True) -> dict[str, Any]:
+    """What the runner needs to run one stack's program: the program, its stack, config and deployed state."""
+    return {
         "project": settings.project,
         "stack": settings.stack,
         "organization": settings.organization,
@@ -106,6 +99,18 @@ def start_program(
         "state": runner_state(state) if state is not None else {},
         "dry_run": dry_run,
     }
+
+
+def start_program(
+    settings: StackSettings, workdir: Path, state: State | None = None, dry_run: bool = True
+) -> StartedProgram:
+    """Start the runner for one stack in its own process group.
+
+    With a deployed `state`, a resource whose inputs did not change gets its id and outputs from it. With
+    `dry_run` False the mocks give computed outputs plausible values instead of unknowns (what a deployment
+    would have produced): the state generator of the tests uses that.
+    """
+    spec = runner_spec(settings, state, dry_run)
     spec_path = workdir / "program-spec.json"
     result_path = workdir / "program-result.json"
     spec_path.write_text(json.dumps(spec))
