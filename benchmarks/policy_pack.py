@@ -20,6 +20,7 @@ import platform
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,8 @@ UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 PREFIX = "urn:pulumi:eu::residency::"
 PROVIDER = PREFIX + "pulumi:providers:aws::aws-eu-west-1"
 REPEATS = 5
+KUBERNETES_COUNTS = (1000, 4000)
+"""Kept below 10,000: a pack that scans the stack per Service (main before this change) takes minutes."""
 
 
 def machine() -> str:
@@ -211,11 +214,101 @@ def synthetic(count: int) -> list[dict[str, Any]]:
     return registrations
 
 
+def kubernetes_synthetic(count: int) -> list[dict[str, Any]]:
+    """A stack of `count` resources whose second half is Kubernetes: per namespace, a StatefulSet, the
+    Service that selects it and a Deployment that names the Service (lineage follows each Service)."""
+    registrations = synthetic(count // 2)
+    cluster = PREFIX + "aws:eks/cluster:Cluster::cluster"
+    kubernetes = PREFIX + "pulumi:providers:kubernetes::cluster"
+    registrations.append(
+        {
+            "urn": cluster,
+            "type": "aws:eks/cluster:Cluster",
+            "name": "cluster",
+            "custom": True,
+            "provider": f"{PROVIDER}::{UNKNOWN}",
+            "parent": "",
+            "inputs": {"roleArn": UNKNOWN, "tags": {"data-classification": "internal"}},
+        }
+    )
+    registrations.append(
+        {
+            "urn": kubernetes,
+            "type": "pulumi:providers:kubernetes",
+            "name": "cluster",
+            "custom": True,
+            "parent": "",
+            "inputs": {"kubeconfig": UNKNOWN},
+            "property_dependencies": {"kubeconfig": [cluster]},
+            "dependencies": [cluster],
+        }
+    )
+    index = 0
+    while len(registrations) < count:
+        namespace, app = f"team-{index}", f"store-{index}"
+        common = {"custom": True, "provider": f"{kubernetes}::{UNKNOWN}", "parent": ""}
+        labels = {"data-classification": "internal"}
+        objects: list[tuple[str, str, dict[str, Any]]] = [
+            ("core/v1:Namespace", namespace, {"metadata": {"name": namespace}}),
+            (
+                "apps/v1:StatefulSet",
+                app,
+                {
+                    "metadata": {"name": app, "namespace": namespace, "labels": labels},
+                    "spec": {
+                        "template": {"metadata": {"labels": {"app": app}}},
+                        "volumeClaimTemplates": [{"metadata": {"name": "data", "labels": labels}}],
+                    },
+                },
+            ),
+            (
+                "core/v1:Service",
+                app,
+                {
+                    "metadata": {"name": app, "namespace": namespace},
+                    "spec": {"selector": {"app": app}, "ports": [{"port": 5432}]},
+                },
+            ),
+            (
+                "apps/v1:Deployment",
+                f"api-{index}",
+                {
+                    "metadata": {"name": f"api-{index}", "namespace": namespace},
+                    "spec": {
+                        "template": {
+                            "metadata": {"labels": {"app": f"api-{index}"}},
+                            "spec": {
+                                "containers": [
+                                    {
+                                        "name": "api",
+                                        "image": "example/api:1",
+                                        "env": [{"name": "STORE", "value": f"{app}.{namespace}.svc"}],
+                                    }
+                                ]
+                            },
+                        }
+                    },
+                },
+            ),
+        ]
+        for kind, name, inputs in objects:
+            token = f"kubernetes:{kind}"
+            registrations.append(
+                {**common, "urn": f"{PREFIX}{token}::{name}", "type": token, "name": name, "inputs": inputs}
+            )
+        index += 1
+    for registration in registrations:
+        registration["outputs"] = dict(registration["inputs"])
+    return registrations
+
+
 Figures = tuple[int, float, float, float, float]
 """Resources; Analyze wall and pack CPU seconds (every call); AnalyzeStack wall and pack CPU seconds."""
 
 
-def throughput(pack: Path, counts: tuple[int, ...]) -> list[Figures]:
+def throughput(
+    pack: Path, counts: tuple[int, ...], shape: Callable[[int], list[dict[str, Any]]] = synthetic
+) -> list[Figures]:
     """For each size: seconds for every Analyze call, and seconds for the one AnalyzeStack call."""
     settings = load_stack(ROOT, "eu")
     process = PolicyPackProcess(LaunchedPack(pack, settings), call_timeout=CALL_TIMEOUT)
@@ -224,7 +317,7 @@ def throughput(pack: Path, counts: tuple[int, ...]) -> list[Figures]:
     try:
         configure_pack(process, settings, pack / "config" / "eu.json")
         for count in counts:
-            registrations = synthetic(count)
+            registrations = shape(count)
             by_urn = {registration["urn"]: registration for registration in registrations}
             requests = [analyze_request(registration, by_urn) for registration in registrations]
             stack_request = analyze_stack_request(registrations)
@@ -294,6 +387,13 @@ def main() -> None:
     if stack_cpu_per_resource[1] > 0:
         cpu_ratio = stack_cpu_per_resource[-1] / stack_cpu_per_resource[1]
         print(f"  AnalyzeStack pack CPU per resource at 10,000 vs 1,000: {cpu_ratio:.2f}x")
+    print()
+    print("AnalyzeStack of a stack half Kubernetes (per namespace a StatefulSet, its Service, a Deployment):")
+    print("  resources  AnalyzeStack s  AnalyzeStack/s    CPU/s")
+    kubernetes = throughput(pack, KUBERNETES_COUNTS, kubernetes_synthetic)
+    for count, _, _, stack_seconds, stack_cpu in kubernetes:
+        rate = _rate(count, stack_cpu)
+        print(f"  {count:>9}  {stack_seconds:>14.2f}  {count / stack_seconds:>14.0f}  {rate:>7}")
 
 
 def _rate(count: int, seconds: float) -> str:
