@@ -251,6 +251,8 @@ class Lineage:
         # What the movements are traced with reads declared classifications only (a role's reach).
         self._effective: dict[str, frozenset[str]] = {}
         self._origin: dict[tuple[str, str], tuple[str, Movement]] = {}
+        self._kubernetes: tuple[_NamespaceIndex, _NamespaceIndex] | None = None
+        self._workloads_of: dict[str, list[Resource]] = {}
         self.movements: list[Movement] = []
         for resource in stack.resources:
             for mechanism in mechanisms_of(resource.type):
@@ -835,31 +837,69 @@ class Lineage:
 
     def _service_backends(self, service: Resource, seen: set[str]) -> list[Location]:
         """The workloads a Kubernetes Service selects, in its namespace."""
-        selector = as_mapping(value_at(service.props, "spec.selector"))
-        if not isinstance(selector, Mapping) or not selector:
-            return []
-        namespace = value_at(service.props, "metadata.namespace")
         found = []
-        for workload in self.stack.resources:
-            if not is_kubernetes(workload) or workload is service:
-                continue
-            if value_at(workload.props, "metadata.namespace") != namespace:
-                continue
-            labels = as_mapping(value_at(workload.props, "spec.template.metadata.labels"))
-            if isinstance(labels, Mapping) and all(labels.get(k) == v for k, v in selector.items()):
-                found.extend(self._follow(workload, seen))
+        for workload in self._selected_workloads(service):
+            found.extend(self._follow(workload, seen))
+        return found
+
+    def _selected_workloads(self, service: Resource) -> list[Resource]:
+        """The Kubernetes objects in a Service's namespace whose pod template labels its selector matches.
+
+        Lineage follows a Service each time something names it: the match is made once per Service, from
+        one index of the stack's Kubernetes objects by namespace (a scan of the whole stack per Service per
+        reference grew with the square of the stack).
+        """
+        if service.urn in self._workloads_of:
+            return self._workloads_of[service.urn]
+        found: list[Resource] = []
+        selector = as_mapping(value_at(service.props, "spec.selector"))
+        if isinstance(selector, Mapping) and selector:
+            namespace = value_at(service.props, "metadata.namespace")
+            for workload, labels in self._in_index(self._kubernetes_index()[0], namespace):
+                if workload is service:
+                    continue
+                if isinstance(labels, Mapping) and all(labels.get(k) == v for k, v in selector.items()):
+                    found.append(workload)
+        self._workloads_of[service.urn] = found
         return found
 
     def _in_namespace(self, namespace: Resource) -> list[Resource]:
         name = value_at(namespace.props, "metadata.name")
         return [
             r
-            for r in self.stack.resources
-            if is_kubernetes(r)
-            and _holds(r, self.settings)
-            and value_at(r.props, "metadata.namespace") == name
-            and r.provider_urn == namespace.provider_urn
+            for r, _ in self._in_index(self._kubernetes_index()[1], name)
+            if r.provider_urn == namespace.provider_urn
         ]
+
+    def _kubernetes_index(self) -> tuple[_NamespaceIndex, _NamespaceIndex]:
+        """The stack's Kubernetes objects by namespace, with their pod template labels; and the data holders
+        among them by namespace. Built on first use, once per lineage."""
+        if self._kubernetes is None:
+            objects: _NamespaceIndex = ({}, [])
+            holders: _NamespaceIndex = ({}, [])
+            for position, resource in enumerate(self.stack.resources):
+                if not is_kubernetes(resource):
+                    continue
+                namespace = value_at(resource.props, "metadata.namespace")
+                labels = as_mapping(value_at(resource.props, "spec.template.metadata.labels"))
+                _index_by(objects, namespace, (position, resource, labels))
+                if _holds(resource, self.settings):
+                    _index_by(holders, namespace, (position, resource, labels))
+            self._kubernetes = (objects, holders)
+        return self._kubernetes
+
+    @staticmethod
+    def _in_index(index: _NamespaceIndex, namespace: Any) -> list[tuple[Resource, Any]]:
+        """The indexed objects whose namespace equals this one, in the stack's order."""
+        by_value, unhashable = index
+        try:
+            found = list(by_value.get(namespace, ()))
+        except TypeError:
+            found = []
+        # A namespace that is a list or a map (never a valid one, but inputs may hold anything) is compared
+        # as the scan compared it, by equality.
+        found.extend(entry for value, entry in unhashable if value == namespace)
+        return [(resource, labels) for _, resource, labels in sorted(found, key=lambda entry: entry[0])]
 
     def _velero_sources(self, backup: Resource, mechanism: CopyMechanism) -> list[Location]:
         """A Velero backup covers the namespaces it lists, or all of its cluster's when it lists none."""
@@ -1046,6 +1086,19 @@ _GENERATED_ID = re.compile(
     r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$|^[0-9a-f]{16,}$", re.IGNORECASE
 )
 """An id AWS generates (a UUID, a long hexadecimal id): no literal can name it before the resource exists."""
+
+_Indexed = tuple[int, Resource, Any]
+_NamespaceIndex = tuple[dict[Any, list[_Indexed]], list[tuple[Any, _Indexed]]]
+"""Kubernetes objects by their namespace value, each with its position in the stack and its pod template
+labels; and those whose namespace value cannot be a dict key, with that value."""
+
+
+def _index_by(index: _NamespaceIndex, namespace: Any, entry: _Indexed) -> None:
+    by_value, unhashable = index
+    try:
+        by_value.setdefault(namespace, []).append(entry)
+    except TypeError:
+        unhashable.append((namespace, entry))
 
 
 def _computed_id(value: str) -> bool:

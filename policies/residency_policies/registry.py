@@ -7,7 +7,9 @@ and report what the plain check function finds.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -192,13 +194,34 @@ def _validate(
     return validate
 
 
+_ANALYSED: ContextVar[Stack | None] = ContextVar("analysed_stack", default=None)
+"""The model of the stack the current AnalyzeStack request carries, when the pack's analyzer built it."""
+
+
+@contextmanager
+def analysing(stack: Stack) -> Iterator[None]:
+    """Every stack policy run inside reads this model of the stack (built once per AnalyzeStack request)."""
+    token = _ANALYSED.set(stack)
+    try:
+        yield
+    finally:
+        _ANALYSED.reset(token)
+
+
 _LAST_STACK: list[tuple[str, Stack]] = []
-"""The model of the last stack analysed: every stack policy of one AnalyzeStack request gets the same one."""
+"""The model of the last stack analysed without the pack's analyzer: every stack policy of one request gets
+the same one."""
 
 
 def _stack(args: StackValidationArgs) -> Stack:
-    """The stack's model; the one the previous policy built when the stack is the same, so that the rules
-    share one lineage (pulumi-policy hands each stack policy a fresh copy of the same resources)."""
+    """The stack's model: the one the pack's analyzer built from the request, which every policy shares.
+
+    Under pulumi-policy's own analyzer (which hands each stack policy a fresh copy of the same resources),
+    the model the previous policy built when the stack is the same, so that the rules share one lineage.
+    """
+    analysed = _ANALYSED.get()
+    if analysed is not None:
+        return analysed
     stack = Stack(from_policy_resource(resource) for resource in args.resources)
     fingerprint = stack.fingerprint()
     if _LAST_STACK and _LAST_STACK[0][0] == fingerprint:

@@ -132,8 +132,14 @@ def test_a_config_the_rules_cannot_use_is_an_analyzer_error_over_grpc(pack: Runn
     assert [d for d in found if d.level == "mandatory"] == []
 
 
-def test_starting_the_pack_never_imports_a_cloud_provider_sdk(pack: RunningPack) -> None:
-    pack.stub.GetAnalyzerInfo(empty_pb2.Empty(), timeout=30)
+def test_the_pack_never_imports_a_cloud_provider_sdk(pack: RunningPack) -> None:
+    """Neither to start nor to analyse a stack (what a first analysis imports counts too)."""
+    info = pack.stub.GetAnalyzerInfo(empty_pb2.Empty(), timeout=30)
+    pack.stub.Configure(configure_request(info, EU_CONFIG), timeout=30)
+    stack = stack_of(eu_region().resources)
+    for resource in stack:
+        pack.stub.Analyze(analyze_request(resource), timeout=30)
+    pack.stub.AnalyzeStack(analyze_stack_request(stack), timeout=30)
     imported = pack.imports()
     assert "residency_policies.registry" in imported, "the import log does not show the pack's own modules"
     assert "pulumi_policy" in imported

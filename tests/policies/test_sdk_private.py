@@ -1,0 +1,97 @@
+"""What the pack's analyzer relies on in pulumi-policy beyond its public API, checked so an upgrade says so.
+
+pulumi-policy's Python `PolicyPack` takes no analyzer and has no hook that could refuse a policy config at
+Configure (a config schema holds per-key JSON-schema properties only, and cannot say that a region must lie
+in the jurisdiction another key names). So `residency_policies/analyzer.py` subclasses the SDK's private
+servicer class and puts its subclass where `PolicyPack` looks the class up. Each test here fails with a
+message that names the private name and what changed, rather than leaving the pack to silently lose its
+Configure checks or its one conversion per AnalyzeStack.
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+import pulumi_policy
+import pulumi_policy.policy as sdk
+import pytest
+from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
+from pulumi_policy import PolicyPack
+
+from residency_policies import analyzer
+
+pytestmark = pytest.mark.mode_independent
+
+PRIVATE = "pulumi_policy.policy._PolicyAnalyzerServicer"
+UPGRADE = (
+    f"residency_policies/analyzer.py relies on the private {PRIVATE} of pulumi-policy "
+    f"(installed: {pulumi_policy.__name__} {sdk.VERSION}); "
+)
+REVIEW = (
+    " Review analyzer.py against the new pulumi-policy: the pack's Configure must still refuse a config "
+    "the rules cannot run with (INVALID_ARGUMENT), and AnalyzeStack must still convert the stack once."
+)
+
+
+def _sdk_servicer() -> Any:
+    """The SDK's class, also once `analyzer.install()` has replaced the module attribute."""
+    found = analyzer.ResidencyAnalyzer.__bases__[0]
+    assert found.__name__ == "_PolicyAnalyzerServicer", UPGRADE + "it is not the analyzer's base." + REVIEW
+    return found
+
+
+def test_the_private_servicer_class_still_exists_as_the_analyzer_service() -> None:
+    servicer = getattr(sdk, "_PolicyAnalyzerServicer", None)
+    assert inspect.isclass(servicer), UPGRADE + "the class is gone." + REVIEW
+    assert issubclass(servicer, analyzer_pb2_grpc.AnalyzerServicer), (
+        UPGRADE + "it no longer implements the Analyzer gRPC service." + REVIEW
+    )
+    assert servicer in (_sdk_servicer(), analyzer.ResidencyAnalyzer), (
+        UPGRADE + "the analyzer subclasses another class." + REVIEW
+    )
+
+
+def test_policy_pack_builds_its_servicer_from_the_module_attribute_install_replaces() -> None:
+    """`install` works only while PolicyPack looks `_PolicyAnalyzerServicer` up as a global when it runs."""
+    names = PolicyPack.__init__.__code__.co_names
+    assert "_PolicyAnalyzerServicer" in names, (
+        UPGRADE + "PolicyPack no longer builds its servicer from that module attribute, so install() would "
+        "not put the pack's analyzer in service." + REVIEW
+    )
+    assert PolicyPack.__init__.__globals__ is vars(sdk), UPGRADE + "PolicyPack is in another module." + REVIEW
+
+
+def test_the_servicer_takes_the_arguments_the_analyzer_and_its_tests_give_it() -> None:
+    parameters = list(inspect.signature(_sdk_servicer().__init__).parameters)
+    assert parameters[:5] == ["self", "name", "version", "policies", "enforcement_level"], (
+        UPGRADE + f"its constructor now takes {parameters}." + REVIEW
+    )
+
+
+@pytest.mark.parametrize("method", ["Configure", "AnalyzeStack"])
+def test_the_methods_the_analyzer_overrides_keep_their_shape(method: str) -> None:
+    found = getattr(_sdk_servicer(), method, None)
+    assert callable(found), UPGRADE + f"it has no {method}." + REVIEW
+    parameters = list(inspect.signature(found).parameters)
+    assert len(parameters) == 3, UPGRADE + f"{method} now takes {parameters}." + REVIEW
+    assert method in vars(analyzer.ResidencyAnalyzer), f"ResidencyAnalyzer no longer overrides {method}"
+
+
+def test_the_stack_request_carries_nothing_the_analyzer_would_drop() -> None:
+    """The analyzer hands the SDK the request without its resources; any other field goes through as is."""
+    fields = [field.name for field in analyzer_pb2.AnalyzeStackRequest.DESCRIPTOR.fields]
+    assert "resources" in fields, "AnalyzeStackRequest no longer carries resources: review analyzer.py"
+    source = inspect.getsource(_sdk_servicer().AnalyzeStack)
+    assert "request.resources" in source, (
+        UPGRADE + "its AnalyzeStack no longer reads the resources from request.resources." + REVIEW
+    )
+
+
+def test_install_puts_the_packs_analyzer_where_policy_pack_looks() -> None:
+    original = sdk._PolicyAnalyzerServicer
+    try:
+        analyzer.install()
+        assert sdk._PolicyAnalyzerServicer is analyzer.ResidencyAnalyzer
+    finally:
+        sdk._PolicyAnalyzerServicer = original  # type: ignore[misc]
