@@ -635,6 +635,7 @@ class Lineage:
                 named = self._dependencies_named(dependencies, value)
                 if named:
                     used.update((d.urn, d) for d in named)
+                    elsewhere.extend(self._regions_besides(value, named))
                 elif dependencies and not self._others_named(resource, value):
                     # A value the state does not list among the dependency's outputs (a bare id kept beside
                     # them, an ARN of an output no identity names, such as a Redshift namespace's): computed
