@@ -1028,6 +1028,21 @@ _ENDPOINT_IN_TEXT = re.compile(
 )
 """A key that says where code sends what it collects (an OpenTelemetry exporter's `endpoint`,
 `OTEL_EXPORTER_OTLP_ENDPOINT`, a webhook, a sink), followed by a URL, in a configuration file's text."""
+_BARE_HOST = r"(?:(?:[a-z0-9-]+\.)+[a-z]{2,}|\d{1,3}(?:\.\d{1,3}){3})(?::\d{1,5})?"
+_BARE_ENDPOINT = re.compile(rf"^{_BARE_HOST}(?:/\S*)?$", re.IGNORECASE)
+_BARE_ENDPOINT_IN_TEXT = re.compile(
+    r"""["']?[\w.-]*(?:endpoint|exporter|webhook|sink|destination)[\w.-]*["']?\s*[:=]\s*["']?"""
+    rf"""({_BARE_HOST})(?=["'\s,;}}\]/]|$)""",
+    re.IGNORECASE,
+)
+"""An endpoint written without a scheme, as `host:port` (the OpenTelemetry otlp gRPC exporter's usual form,
+`ingest.vendor.example:4317`): under an endpoint key it is a place the code sends to all the same."""
+
+
+def _as_url(value: str) -> str:
+    """A scheme-less `host[:port][/path]` read as a URL (so its host is judged); other text unchanged."""
+    text = value.strip()
+    return f"tcp://{text}" if _BARE_ENDPOINT.match(text) else text
 
 
 def _endpoints_in(value: Any, key: str = "") -> list[str]:
@@ -1046,9 +1061,10 @@ def _endpoints_in(value: Any, key: str = "") -> list[str]:
         for inner in value:
             found.extend(_endpoints_in(inner, key))
     elif isinstance(value, str):
-        if _ENDPOINT_KEY.search(key) and endpoint_outside_aws(value):
+        if _ENDPOINT_KEY.search(key) and endpoint_outside_aws(_as_url(value)):
             found.append(value)
         found.extend(url for url in _ENDPOINT_IN_TEXT.findall(value) if endpoint_outside_aws(url))
+        found.extend(h for h in _BARE_ENDPOINT_IN_TEXT.findall(value) if endpoint_outside_aws(_as_url(h)))
     return found
 
 

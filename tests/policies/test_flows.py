@@ -606,6 +606,22 @@ def test_a_telemetry_collector_exporting_to_an_endpoint_outside_aws_is_blocked()
     assert "outside AWS" in message
 
 
+def test_a_telemetry_collector_exporting_to_a_host_and_port_outside_aws_without_a_scheme_is_blocked() -> None:
+    # The otlp (gRPC) exporter's endpoint is usually written host:port, with no scheme.
+    region = eu_region()
+    exporters = {**IN_REGION_EXPORTERS, "otlp": {"endpoint": "ingest.vendor.example.com:4317"}}
+    extra = _collector(region, exporters)
+    message = _blocked([*region.resources, *extra], extra[1], ANONYMISED_ONLY)
+    assert "outside AWS" in message
+
+
+def test_a_telemetry_collector_exporting_to_a_host_and_port_in_the_cluster_without_a_scheme_stays() -> None:
+    region = eu_region()
+    exporters = {**IN_REGION_EXPORTERS, "otlp": {"endpoint": "collector.telemetry.svc.cluster.local:4317"}}
+    extra = _collector(region, exporters)
+    assert violations([*region.resources, *extra], ANONYMISED_ONLY) == []
+
+
 @pytest.mark.preview_only("a document computed from other resources is unknown only at a first preview")
 def test_an_ingestion_pipeline_whose_document_is_unknown_at_preview_fails_closed() -> None:
     region = eu_region()
