@@ -16,15 +16,16 @@ policy, a function URL, ... as `grants` reads them) are violations too.
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Mapping
 from typing import Any
 
-from .attributes import account_of
+from .attributes import account_of, effective_region
 from .classification import held, protected_stores
 from .grants import granted_classes, public_shares
 from .lineage import Lineage, mechanism_key
 from .model import Resource, Stack
 from .settings import Settings
-from .values import UNKNOWN, Unknown, as_bool, child, elements, known_strings, value_at, values_at
+from .values import UNKNOWN, Unknown, as_bool, as_mapping, child, elements, known_strings, value_at, values_at
 from .violations import Violation, violation
 
 NAME = "pii-not-public"
@@ -152,6 +153,7 @@ def check(stack: Stack, settings: Settings) -> list[Violation]:
                             settings,
                         )
                     )
+    found.extend(_selectorless_services(stack, protected_by_urn, settings))
     found.extend(_ingress_exposure(stack, lineage, protected_by_urn, settings))
     found.extend(_unmatched_group_rules(stack, settings, protected_by_urn))
     found.extend(_transfer_exposure(stack, lineage, settings))
@@ -240,6 +242,43 @@ def _public_service(service: Resource) -> bool:
     annotations = child(child(service.props, "metadata"), "annotations")
     internal = (str(child(annotations, key)).lower() == value for key, value in INTERNAL_ANNOTATIONS.items())
     return not any(internal)
+
+
+def _selectorless_services(
+    stack: Stack, protected_by_urn: dict[str, frozenset[str]], settings: Settings
+) -> list[Violation]:
+    """Public Kubernetes Services with no selector (or one unknown at preview), in a stack that holds PII.
+
+    Such a Service's endpoints are set by hand (Endpoints, EndpointSlice, or a controller the stack does not
+    declare) and may be any address the nodes reach, the PII database's included (it admits the nodes), so
+    what it publishes cannot be shown to be no PII store: it fails closed.
+    """
+    if not protected_by_urn:
+        return []
+    classes = ", ".join(sorted({c for found in protected_by_urn.values() for c in found}))
+    stores = ", ".join(sorted(r.label for r in stack.resources if r.urn in protected_by_urn))
+    found = []
+    for service in stack.resources:
+        if mechanism_key(service.type) != "core:Service" or not _public_service(service):
+            continue
+        selector = as_mapping(value_at(service.props, "spec.selector"))
+        if isinstance(selector, Mapping) and selector:
+            continue
+        shown = "is unknown at preview" if isinstance(selector, Unknown) else "is empty or missing"
+        found.append(
+            _violation(
+                service,
+                f"{classes} data",
+                f"{service.label} is published through an internet-facing load balancer or a node port and "
+                f"its selector {shown}: its endpoints are set outside it (Endpoints, EndpointSlice) and may "
+                f"be any address the nodes reach, in a stack that holds {stores}, so what it publishes "
+                "cannot be seen",
+                "give the Service a selector for pods this stack declares, or make it ClusterIP or internal "
+                "(annotate service.beta.kubernetes.io/aws-load-balancer-scheme: internal).",
+                settings,
+            )
+        )
+    return found
 
 
 INGRESS_KINDS = ("networking.k8s.io:Ingress", "extensions:Ingress")
@@ -617,6 +656,13 @@ def _endpoint_services(
             outside = _outside_principal(principal, computed, stack, accounts)
             if outside:
                 found.append((service, outside))
+        # Cross-region PrivateLink: consumers in another region reach the balancer through the service.
+        own = effective_region(service, stack)
+        for region in values_at(service.props, "supportedRegions"):
+            if isinstance(region, Unknown):
+                found.append((service, "consumers in regions unknown at preview (supportedRegions)"))
+            elif isinstance(region, str) and region and region != own:
+                found.append((service, f"consumers in {region} (supportedRegions, cross-region PrivateLink)"))
     return found
 
 

@@ -458,6 +458,70 @@ def test_an_internet_facing_ingress_to_pods_the_stack_does_not_declare_fails_clo
     assert "cannot be seen" in message
 
 
+def _database_door(region: Region, scheme: str, selector: object) -> list[Res]:
+    """A LoadBalancer Service whose endpoints are set by hand (an EndpointSlice to an address in the VPC)."""
+    spec: dict[str, object] = {"type": "LoadBalancer", "ports": [{"port": 5432, "targetPort": 5432}]}
+    if selector is not None:
+        spec["selector"] = selector
+    service = Res(
+        "kubernetes:core/v1:Service",
+        "db-door",
+        {
+            "metadata": {
+                "name": "db-door",
+                "namespace": "app",
+                "annotations": {"service.beta.kubernetes.io/aws-load-balancer-scheme": scheme},
+            },
+            "spec": spec,
+        },
+        region.kubernetes,
+    )
+    endpoints = Res(
+        "kubernetes:discovery.k8s.io/v1:EndpointSlice",
+        "db-door-1",
+        {
+            "metadata": {
+                "name": "db-door-1",
+                "namespace": "app",
+                "labels": {"kubernetes.io/service-name": "db-door"},
+            },
+            "addressType": "IPv4",
+            "endpoints": [{"addresses": ["10.0.20.15"]}],
+            "ports": [{"port": 5432}],
+        },
+        region.kubernetes,
+    )
+    return [service, endpoints]
+
+
+def test_an_internal_service_without_a_selector_stays_private() -> None:
+    region = eu_region()
+    extra = _database_door(region, "internal", None)
+    assert violations([*region.resources, *extra], EXPOSED) == []
+
+
+def test_an_internet_facing_service_with_a_selector_for_declared_pods_is_out_of_reach() -> None:
+    region = eu_region()
+    extra = _database_door(region, "internet-facing", {"app": "api"})
+    assert violations([*region.resources, _deployment(region, "api"), *extra], EXPOSED) == []
+
+
+def test_an_internet_facing_service_without_a_selector_fails_closed_in_a_stack_with_pii() -> None:
+    # Its EndpointSlice may name the PII database's address, which admits the nodes the balancer reaches.
+    region = eu_region()
+    extra = _database_door(region, "internet-facing", None)
+    message = _blocked([*region.resources, *extra], extra[0], EXPOSED)
+    assert "cannot be seen" in message and "selector is empty or missing" in message
+
+
+@pytest.mark.preview_only("a selector computed from other resources is unknown only at a first preview")
+def test_an_internet_facing_service_whose_selector_is_unknown_fails_closed() -> None:
+    region = eu_region()
+    extra = _database_door(region, "internet-facing", UNKNOWN)
+    message = _blocked([*region.resources, *extra], extra[0], EXPOSED)
+    assert "unknown at preview" in message
+
+
 # Kubernetes: a generic ephemeral volume is a claim the pod template creates ---------------------------------
 
 

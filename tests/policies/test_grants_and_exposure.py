@@ -301,6 +301,25 @@ def test_an_endpoint_service_for_this_account_only_keeps_the_store_private() -> 
     assert violations([*region.resources, *placed, *nlb, *own], EXPOSURE) == []
 
 
+def test_an_endpoint_service_for_this_account_that_serves_another_region_exposes_the_store() -> None:
+    region = eu_region()
+    placed = _in_subnets(region)
+    nlb = _network_balancer(region, True, "10.10.2.40")
+    own = _endpoint_service(nlb[0], f"arn:aws:iam::{OWN}:root")
+    own[0].props["supportedRegions"] = ["eu-west-1", "us-east-1"]
+    found = violations([*region.resources, *placed, *nlb, *own], EXPOSURE)
+    assert "to consumers in us-east-1" in _about(found, region.database), messages(found)
+
+
+def test_an_endpoint_service_for_this_account_in_its_own_region_only_keeps_the_store_private() -> None:
+    region = eu_region()
+    placed = _in_subnets(region)
+    nlb = _network_balancer(region, True, "10.10.2.40")
+    own = _endpoint_service(nlb[0], f"arn:aws:iam::{OWN}:root")
+    own[0].props["supportedRegions"] = ["eu-west-1"]
+    assert violations([*region.resources, *placed, *nlb, *own], EXPOSURE) == []
+
+
 def _open_rule(group_id: str) -> Res:
     return Res(
         "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
