@@ -1016,3 +1016,19 @@ COPIES: dict[str, Callable[[Region], Copy]] = {
     )
 }
 """Every copy mechanism of rule 3, each moving personal data out of eu-west-1 or out of the account."""
+
+
+def function_given_the_database(region: Region, environment: dict[str, object]) -> Res:
+    """A Lambda function whose environment holds the PII database's host (unknown at preview) and more."""
+    return Res(
+        "aws:lambda/function:Function",
+        "export",
+        {
+            "runtime": "python3.12",
+            "handler": "export.handler",
+            "role": "arn:aws:iam::123456789012:role/export",
+            "environment": {"variables": {"DATABASE_HOST": UNKNOWN, **environment}},
+        },
+        region.provider,
+        deps={"environment": [region.database]},
+    )

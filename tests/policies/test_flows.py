@@ -10,7 +10,7 @@ from collections.abc import Mapping
 import pytest
 
 from tests.policies.baseline import Region, eu_region
-from tests.policies.copies import COPIES, PII, store
+from tests.policies.copies import COPIES, PII, function_given_the_database, store
 from tests.policies.policy_harness import UNKNOWN, Res, messages, violations
 
 NO_PII = "no-pii-replication"
@@ -774,30 +774,17 @@ def test_a_state_machine_whose_role_reads_the_pii_table_and_posts_to_http_is_blo
     assert "outside AWS" in message
 
 
-def _function(region: Region, environment: dict[str, str]) -> Res:
-    return Res(
-        "aws:lambda/function:Function",
-        "export",
-        {
-            "runtime": "python3.12",
-            "handler": "export.handler",
-            "role": "arn:aws:iam::123456789012:role/export",
-            "environment": {"variables": {"DATABASE_HOST": UNKNOWN, **environment}},
-        },
-        region.provider,
-        deps={"environment": [region.database]},
-    )
-
-
 def test_a_function_given_the_pii_database_and_an_identity_provider_url_is_out_of_reach() -> None:
     region = eu_region()
-    function = _function(region, {"OIDC_ISSUER": "https://login.example.com/"})
+    function = function_given_the_database(region, {"OIDC_ISSUER": "https://login.example.com/"})
     assert violations([*region.resources, function], NO_PII) == []
 
 
 def test_a_function_given_the_pii_database_and_a_webhook_outside_aws_is_blocked() -> None:
     region = eu_region()
-    function = _function(region, {"WEBHOOK_URL": "https://hooks.example.com/services/T000/B000"})
+    function = function_given_the_database(
+        region, {"WEBHOOK_URL": "https://hooks.example.com/services/T000/B000"}
+    )
     message = _blocked([*region.resources, function], function)
     assert "outside AWS" in message
 

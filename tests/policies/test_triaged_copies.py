@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from tests.policies.baseline import Region, eu_region
-from tests.policies.copies import OTHER_ACCOUNT, PII, mumbai, store
+from tests.policies.copies import OTHER_ACCOUNT, PII, function_given_the_database, mumbai, store
 from tests.policies.policy_harness import UNKNOWN, Res, messages, violations
 
 NO_PII = "no-pii-replication"
@@ -415,31 +415,20 @@ def _distribution(region: Region, origins: list[Res]) -> Res:
     )
 
 
-def _function(region: Region, environment: dict[str, object]) -> Res:
-    return Res(
-        "aws:lambda/function:Function",
-        "export",
-        {
-            "runtime": "python3.12",
-            "handler": "export.handler",
-            "role": "arn:aws:iam::123456789012:role/export",
-            "environment": {"variables": {"DATABASE_HOST": UNKNOWN, **environment}},
-        },
-        region.provider,
-        deps={"environment": [region.database]},
-    )
-
-
 def test_a_function_configured_with_the_pii_database_and_a_region_elsewhere_is_blocked() -> None:
     region = eu_region()
-    function = _function(region, {"TARGET_REGION": "ap-south-1", "TARGET_BUCKET": "exports-in"})
+    function = function_given_the_database(
+        region, {"TARGET_REGION": "ap-south-1", "TARGET_BUCKET": "exports-in"}
+    )
     message = _blocked([*region.resources, function], function)
     assert "code configured with personal data and with a place elsewhere" in message
 
 
 def test_a_function_configured_with_the_pii_database_in_its_own_region_is_out_of_reach() -> None:
     region = eu_region()
-    function = _function(region, {"TARGET_REGION": "eu-west-1", "OIDC_ISSUER": "https://login.example.com/"})
+    function = function_given_the_database(
+        region, {"TARGET_REGION": "eu-west-1", "OIDC_ISSUER": "https://login.example.com/"}
+    )
     assert violations([*region.resources, function], NO_PII) == []
     assert violations([*region.resources, function], ANONYMISED_ONLY) == []
 
