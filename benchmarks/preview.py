@@ -199,34 +199,20 @@ def print_scale(counts: tuple[int, ...]) -> None:
     print(
         "Preview of synthetic programs (N buckets, no pack) vs the SDK's bare mock runtime, fresh processes:"
     )
-    header = (
-        "resources",
-        "wall s",
-        "CPU s",
-        "MiB",
-        "mocks CPU",
-        "MiB",
-        "stack CPU",
-        "MiB",
-        "vs mocks",
-        "vs stack",
-    )
+    header = ("resources", "", "wall s", "CPU s", "MiB", "vs mocks")
     print("  " + "  ".join(f"{title:>9}" for title in header))
-    for count, (wall, cpu, memory), (_, bare_cpu, bare_memory), (_, stack_cpu, stack_memory) in scale(counts):
-        cells = [
-            str(count),
-            f"{wall:.2f}",
-            f"{cpu:.2f}",
-            f"{memory:.0f}",
-            f"{bare_cpu:.2f}",
-            f"{bare_memory:.0f}",
-            f"{stack_cpu:.2f}",
-            f"{stack_memory:.0f}",
-            f"{cpu / bare_cpu:.2f}x/{memory / bare_memory:.2f}x",
-            f"{cpu / stack_cpu:.2f}x/{memory / stack_memory:.2f}x",
-        ]
-        print("  " + "  ".join(f"{cell:>9}" for cell in cells), flush=True)
-    print("  (ratios: CPU/memory; goal within 1.2x)")
+    for count, preview, bare, stack in scale(counts):
+        for label, (wall, cpu, memory) in (("preview", preview), ("set_mocks", bare), ("in stack", stack)):
+            ratio = "" if label == "set_mocks" else _ratios((wall, cpu, memory), bare)
+            size = str(count) if label == "preview" else ""
+            cells = [size, label, f"{wall:.2f}", f"{cpu:.2f}", f"{memory:.0f}"]
+            print("  " + "  ".join(f"{cell:>9}" for cell in cells) + f"  {ratio}", flush=True)
+    print("  (vs mocks: wall / CPU / peak memory against set_mocks; goal within 1.2x)")
+
+
+def _ratios(figure: Figure, baseline: Figure) -> str:
+    """`wall x / CPU x / memory x` of one run against the baseline's."""
+    return " / ".join(f"{value / base:.2f}x" for value, base in zip(figure, baseline, strict=True))
 
 
 def main() -> None:

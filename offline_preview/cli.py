@@ -223,6 +223,9 @@ def _run_packs(
     connected: list[Any],
 ) -> None:
     """Connect to each started pack, configure it, remediate then analyze; keep the results in `outcome`."""
+    if not packs:
+        # No pack, nothing to analyse: skip the analysis module's import (gRPC, the SDK's stubs, jsonschema).
+        return
     from offline_preview.analysis import DEFAULT_CALL_TIMEOUT, PolicyConfigError, PolicyPackProcess, configure
     from offline_preview.analysis import run_packs as run_all
 
@@ -290,6 +293,9 @@ def _preview(arguments: argparse.Namespace, outcome: Outcome, workdir: Path) -> 
         # all three are mostly interpreter start-up and imports.
         for pack, _, _ in packs:
             launched.append(LaunchedPack(pack, settings))
+        if packs:
+            # Imported now, while the program and the packs start on the other core, not after the program.
+            import offline_preview.analysis  # noqa: F401
         try:
             run = finish_program(started, arguments.program_timeout)
         except ProgramError as error:

@@ -14,13 +14,13 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
+from offline_preview import wire
+from offline_preview.wire import SECRET_SIGNATURE, SIGNATURE_KEY
 from residency_facts import CLASSIFICATION_TAG, DATA_HOLDING_TYPES, GLOBAL_TYPE_PREFIXES
 
-SIGNATURE_KEY = "4dabf18193072939515e22adb298388d"
-SECRET_SIGNATURE = "1b47061264138c4ac30d75fd1eb44270"
 UNKNOWN_SENTINELS = frozenset(
     {
-        "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
+        wire.UNKNOWN,
         "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7",
         "3eeb2bf0-c639-47a8-9e75-3b44932eb421",
         "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2",

@@ -24,6 +24,7 @@ tests/preview/test_provider_constraints.py that breaks it.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import json
 import re
@@ -32,17 +33,16 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
-from pulumi.output import Unknown
-from pulumi.runtime import rpc
+from offline_preview import wire
 
 Stage = Literal["preview", "update"]
 
 CHECK_FAILURE = "CheckFailure"
 """What pulumi calls a value the provider's Check refuses (`<type> resource '<name>' has a problem: ...`)."""
 
-_SECRET_VALUES = frozenset({rpc._special_secret_sig})
-_OUTPUT_VALUE = rpc._special_output_value_sig
-_SIGNATURE = rpc._special_sig_key
+_SECRET_VALUES = frozenset({wire.SECRET_SIGNATURE})
+_OUTPUT_VALUE = wire.OUTPUT_VALUE_SIGNATURE
+_SIGNATURE = wire.SIGNATURE_KEY
 _RANDOM_SUFFIX = "0a1b2c3d4e5f"
 """Stands in for the random part of an autoname (lower-case hex, as the providers generate it)."""
 
@@ -1092,7 +1092,7 @@ def _plain(value: Any) -> tuple[Any, bool]:
     """A wire value without its secret or output-value wrapper; `_UNKNOWN` for a preview unknown."""
     secret = False
     while True:
-        if value is None or isinstance(value, Unknown) or value == rpc.UNKNOWN:
+        if value is None or value == wire.UNKNOWN or wire.is_sdk_unknown(value):
             return _UNKNOWN, secret
         if isinstance(value, Mapping) and value.get(_SIGNATURE) in _SECRET_VALUES:
             value, secret = value.get("value"), True
@@ -1237,12 +1237,16 @@ def _finding(value: Any, secret: bool, problem: str, autonamed: bool) -> str:
     return f"{shown} {problem}"
 
 
+@functools.cache
+def _rules_for(type_token: str) -> tuple[Rule, ...]:
+    """The rules that cover one type, found once per type (a stack repeats few types many times)."""
+    return tuple(rule for rule in RULES if rule.applies_to(type_token))
+
+
 def check_resource(type_token: str, name: str, inputs: Mapping[str, Any], urn: str = "") -> list[Refusal]:
     """Every refusal the table predicts for one custom resource's inputs (wire names and values)."""
     refusals: list[Refusal] = []
-    for rule in RULES:
-        if not rule.applies_to(type_token):
-            continue
+    for rule in _rules_for(type_token):
         for path in rule.paths:
             found = values_at(inputs, path)
             autonamed = False

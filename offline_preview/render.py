@@ -13,15 +13,14 @@ import json
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from offline_preview.analysis import PackResult, PolicyViolation
 from offline_preview.inventory import ResourceView, is_unknown
+from offline_preview.wire import SECRET_SIGNATURE, SIGNATURE_KEY
 
 if TYPE_CHECKING:
+    from offline_preview.analysis import PackResult, PolicyViolation
     from offline_preview.cli import Outcome
 
 ROOT_STACK_TYPE = "pulumi:pulumi:Stack"
-SECRET_SIGNATURE = "1b47061264138c4ac30d75fd1eb44270"
-SIGNATURE_KEY = "4dabf18193072939515e22adb298388d"
 
 OPERATION_SYMBOLS = {"create": "+", "update": "~", "delete": "-", "replace": "+-", "same": " "}
 """The CLI's step symbols."""

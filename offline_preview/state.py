@@ -21,9 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from offline_preview.project import ProjectError, Runtime, StackSettings
+from offline_preview.wire import SECRET_SIGNATURE, SIGNATURE_KEY
 
-SIGNATURE_KEY = "4dabf18193072939515e22adb298388d"
-SECRET_SIGNATURE = "1b47061264138c4ac30d75fd1eb44270"
 REDACTED = "[secret]"
 """What a secret the offline preview cannot decrypt reads as, as `pulumi policy analyze --file` redacts it."""
 
