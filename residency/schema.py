@@ -299,8 +299,8 @@ STRUCTURED_KEYS: dict[str, dict[str, Any]] = {
                     f"0 to {MAX_VOCABULARY_SIZE} distinct service labels such as [gateway, checkout] "
                     "(lower-case letters, digits and _, at most 40 characters, starting with a letter): "
                     "each gets its own writer role and client certificate, no other service can write; "
-                    "default: the services list, its hyphens as _ (a name longer than 40 characters gets "
-                    "no writer unless listed)",
+                    "default: the services list, its hyphens as _ (a service name longer than 40 "
+                    "characters needs writers listed)",
                     _text("", WRITER_LABEL),
                 ),
                 "maxItems": MAX_VOCABULARY_SIZE,

@@ -165,11 +165,10 @@ class TelemetrySettings:
 def default_writers(services: Sequence[str]) -> tuple[str, ...]:
     """The writers a stack gets when it lists none: its services, each label's hyphens as underscores.
 
-    A service name too long to name a role (over 40 characters) gets no writer by default, so it cannot
-    write until `writers` lists a shorter label for it: access is never granted to a name the SQL refuses.
+    Validation refuses a stack that lists no writers while a service name is too long to name a role (over
+    40 characters), so every service here makes a label the SQL accepts.
     """
-    labels = (service.replace("-", "_") for service in services)
-    return tuple(label for label in labels if re.fullmatch(WRITER_LABEL, label))
+    return tuple(service.replace("-", "_") for service in services)
 
 
 @dataclass(frozen=True)
@@ -558,6 +557,17 @@ def _check_relations(problems: _Problems, config: Mapping[str, Any], stack: str)
         if domain != zone and not domain.endswith(f".{zone}"):
             problems.add(
                 f"{DNS}.domain", f"got {shown(domain)}, outside hostedZone {zone}", _allowed(f"{DNS}.domain")
+            )
+
+    telemetry = valid(TELEMETRY, "services")
+    if telemetry is not None and "writers" not in telemetry:
+        unnamed = [s for s in telemetry["services"] if not re.fullmatch(WRITER_LABEL, s.replace("-", "_"))]
+        if unnamed:
+            problems.add(
+                f"{TELEMETRY}.writers",
+                f"not set, and the service(s) {', '.join(map(shown, unnamed))} make no writer label (over 40 "
+                "characters as a role name), so they could not write telemetry",
+                "list the writers, with a label of at most 40 characters for each of those services",
             )
 
     own, peer = valid(NETWORK, "vpcCidr"), valid(PEER, "vpcCidr")

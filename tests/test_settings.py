@@ -992,10 +992,15 @@ def test_writers_that_cannot_name_a_role_are_refused(value: Any, reason: str) ->
     assert "allowed: 0 to 200 distinct service labels" in message
 
 
-def test_a_service_too_long_to_name_a_role_gets_no_writer_by_default() -> None:
+def test_a_service_too_long_to_name_a_role_needs_the_writers_listed() -> None:
     long_service = "search" * 8  # a valid vocabulary name of 48 characters
-    settings = load_settings(changed("residency:telemetry.services", ["gateway", long_service]), "eu")
-    assert settings.telemetry.writers == ("gateway",)
+    config = changed("residency:telemetry.services", ["gateway", long_service])
+    message = only_problem(config)
+    assert message.startswith("residency:telemetry.writers in Pulumi.eu.yaml: not set"), message
+    assert repr(long_service) in message, message
+    assert "list the writers" in message, message
+    config["residency:telemetry"]["writers"] = ["gateway", "search"]
+    assert load_settings(config, "eu").telemetry.writers == ("gateway", "search")
 
 
 def test_the_restore_flag_suspends_the_release_and_is_false_by_default() -> None:
