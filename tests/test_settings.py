@@ -876,8 +876,11 @@ def test_the_privacy_defaults_are_the_telemetry_sqls() -> None:
 
 
 def _accepted_by_settings(field: str, value: Any) -> bool:
+    config = changed(f"residency:telemetry.{field}", value)
+    # The writers are listed, so a service name too long for a writer role is judged as a vocabulary name.
+    config["residency:telemetry"]["writers"] = []
     try:
-        load_settings(changed(f"residency:telemetry.{field}", value), "eu")
+        load_settings(config, "eu")
     except ConfigError:
         return False
     return True
