@@ -9,6 +9,8 @@ from urllib.parse import urlparse
 from residency_facts import JURISDICTION_TAG
 
 from .attributes import (
+    STACK_ACCOUNT,
+    account_of,
     classifications,
     effective_region,
     is_aws,
@@ -27,7 +29,9 @@ NAME = "pii-in-jurisdiction"
 DESCRIPTION = (
     "Every PII and telemetry resource (declared, or holding such data through lineage) lives in one of the "
     "jurisdiction's allowed regions: its own region input, else its provider's region (Kubernetes objects: "
-    "their EKS cluster's region); a region unknown at preview is a violation."
+    "their EKS cluster's region); a region unknown at preview is a violation. It is kept in one of the "
+    "deployment's accounts (`accountIds`): a provider that assumes a role elsewhere, or whose account cannot "
+    "be traced, places it with another owner."
 )
 
 
@@ -126,6 +130,20 @@ def _check_resource(
                 f"remove the {_service(resource)} endpoint override from the provider, or "
                 f"point it at the AWS endpoint of the region (https://<service>.<region>.amazonaws.com, or a "
                 f"VPC endpoint there) in one of {allowed}.",
+            )
+        )
+    account = account_of(resource)
+    if account != STACK_ACCOUNT and account not in settings.account_ids:
+        where = "an account that cannot be traced" if account is None else f"account {account}"
+        found.append(
+            violation(
+                resource,
+                f"{kind} resource is placed in {where}, outside this deployment's accounts "
+                f"({', '.join(sorted(settings.account_ids)) or 'none listed'})",
+                f"{why} Data kept in another account has another owner, who can copy or share it beyond "
+                "this stack's rules.",
+                "deploy it through a provider in one of the deployment's accounts, or add that account to "
+                "`accountIds` in the policy config if the deployment owns it.",
             )
         )
     tag = jurisdiction_tag(resource)

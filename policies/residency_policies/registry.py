@@ -88,7 +88,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         jurisdiction.NAME,
         jurisdiction.DESCRIPTION,
-        (ALLOWED_REGIONS, RESIDENT),
+        (ALLOWED_REGIONS, RESIDENT, ACCOUNT_IDS),
         Severity.CRITICAL,
         "Deploy PII and telemetry only through the stack's region-pinned provider, in a region of the "
         "stack's jurisdiction.",

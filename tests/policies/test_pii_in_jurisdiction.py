@@ -195,3 +195,34 @@ def test_a_provider_endpoint_in_another_region_is_blocked() -> None:
 def test_a_provider_endpoint_of_the_region_or_of_another_service_is_accepted() -> None:
     assert violations(_with_endpoint("rds", "https://rds.eu-west-1.amazonaws.com"), POLICY) == []
     assert violations(_with_endpoint("s3", "https://s3.us-east-1.example-cloud.com"), POLICY) == []
+
+
+def _assuming(account: str | None) -> Res:
+    """The stack's eu-west-1 provider, assuming a role in `account` (None: a role ARN unknown at preview)."""
+    provider = aws_provider("shared-data")
+    role = UNKNOWN if account is None else f"arn:aws:iam::{account}:role/deployer"
+    provider.props["assumeRoles"] = json.dumps([{"roleArn": role, "sessionName": "pulumi"}])
+    return provider
+
+
+def _with_accounts(accounts: list[str]) -> dict:
+    config = copy.deepcopy(EU_CONFIG)
+    config[POLICY]["accountIds"] = accounts
+    return config
+
+
+def test_pii_created_in_one_of_the_deployments_accounts_passes() -> None:
+    region = eu_region()
+    region.database.provider = _assuming("123456789012")
+    assert violations(region.resources, POLICY, _with_accounts(["123456789012"])) == []
+
+
+@pytest.mark.parametrize("account", ["999999999999", None])
+def test_pii_created_in_another_or_an_untraceable_account_is_blocked(account: str | None) -> None:
+    # The region is right, but the data is kept in an account the deployment does not list: another owner.
+    region = eu_region()
+    region.database.provider = _assuming(account)
+    found = violations(region.resources, POLICY, _with_accounts(["123456789012"]))
+    assert [d.urn for d in found] == [region.database.urn]
+    where = f"account {account}" if account else "an account that cannot be traced"
+    assert f"placed in {where}, outside this deployment's accounts" in found[0].message, found[0].message
