@@ -72,6 +72,7 @@ __all__ = [
     "anonymised_only",
     "mechanisms_of",
     "pointer_paths",
+    "regionless_aws_hosts",
     "untraceable",
 ]
 
@@ -124,6 +125,9 @@ class Location:
     """The stack's resource, when the data is in one."""
     outside: bool = False
     """An endpoint outside AWS (an HTTPS URL on the internet, a connection to one): no region holds it."""
+    host: bool = False
+    """An AWS host that configuration names without naming the stack's region (S3's global endpoint): a
+    place the data is definitely sent to, whose region is another one or cannot be told."""
 
     @property
     def where(self) -> str:
@@ -197,14 +201,14 @@ class Movement:
         regions = sorted({d.region for d in self.destinations if d.region is not None})
         untraced = any(d.region is None and not d.outside for d in self.destinations)
         documents = sorted(
-            {d.description for d in self.destinations if d.description.startswith("the sinks")}
+            {d.description for d in self.destinations if d.description.startswith("the sinks") or d.host}
         )
         which = f" ({'; '.join(documents)})" if documents else ""
         if regions:
             parts.append(
                 "to "
                 + ", ".join(regions)
-                + (f" and regions that cannot be traced{which}" if untraced else "")
+                + (f" and regions that cannot be traced{which}" if untraced else which if documents else "")
             )
         elif untraced:
             parts.append(f"to regions that cannot be traced{which}")
@@ -444,7 +448,7 @@ class Lineage:
             # Code is judged on what it is definitely configured with: an untraceable value may be anything,
             # an endpoint outside AWS (a connection to an HTTP API) is a place elsewhere.
             sources = [s for s in sources if s.region is not None]
-            destinations = [d for d in destinations if d.region is not None or d.outside]
+            destinations = [d for d in destinations if d.region is not None or d.outside or d.host]
         shares = self._shares(resource, mechanism)
         outside = outside or any(d.outside for d in destinations)
         return Movement(resource, mechanism, sources, destinations, shares, outside)
@@ -636,6 +640,8 @@ class Lineage:
                 if named:
                     used.update((d.urn, d) for d in named)
                     elsewhere.extend(self._regions_besides(value, named))
+                    if code or ANY in path:
+                        elsewhere.extend(self.hosts_elsewhere(value, own_region))
                 elif dependencies and not self._others_named(resource, value):
                     # A value the state does not list among the dependency's outputs (a bare id kept beside
                     # them, an ARN of an output no identity names, such as a Redshift namespace's): computed
@@ -709,12 +715,11 @@ class Lineage:
             for r in self.stack.mentioned_in(value, self.region, self.settings.account_ids)
             if r is not resource
         ]
+        hosts = self.hosts_elsewhere(value, own_region) if free_form else []
         if in_stack:
             found = [location for r in in_stack for location in self._follow(r, {resource.urn})]
             found.extend(self._regions_besides(value, in_stack))
-            if found or not free_form:
-                return found
-            return []
+            return found + hosts
         arn = parse_arn(value)
         if arn is not None:
             if free_form and arn.service in NON_DATA_ARN_SERVICES:
@@ -727,14 +732,34 @@ class Lineage:
             if account is None and free_form:
                 # A host named in code or configuration, in an account the text does not say.
                 account = STACK_ACCOUNT
-            return [Location(value, region, account)]
+            if not free_form:
+                return [Location(value, region, account)]
+            # A text may name several regions (two endpoints, an exporter's and a backup's): each counts.
+            regions = dict.fromkeys(REGION_PATTERN.findall(value)) or {region: None}
+            return [*(Location(value, r, account) for r in regions), *hosts]
         if free_form:
-            return []
+            return hosts
         if endpoint_outside_aws(value):
             return [Location(f"{value} ({path} of {resource.label}, outside AWS)", None, None, outside=True)]
         if global_names or "." in value or "://" in value:
             return [untraceable(f"{value} ({path} of {resource.label})")]
         return [Location(value, own_region, account_of(resource), local=True)]
+
+    def hosts_elsewhere(self, value: str, own_region: str | None) -> list[Location]:
+        """The AWS hosts a text names that name no region, as places elsewhere (or in no traceable region).
+
+        Code given `https://bucket.s3.amazonaws.com/`, `s3.amazonaws.com/bucket` or `s3-external-1` sends
+        its data to a legacy global endpoint (served from us-east-1) or to a bucket whose region the host
+        does not say: a host that does not name the stack's region is no proof of staying in it. A host that
+        is an identity of the stack's own resource (a bucket's global domain name) is that resource.
+        """
+        found = []
+        for host, region, why in regionless_aws_hosts(value):
+            if self.stack.named(host):
+                continue
+            fix = f"name the endpoint of its own region ({_regional_example(host, own_region)})"
+            found.append(Location(f"{host} names no region: {why}; {fix}", region, STACK_ACCOUNT, host=True))
+        return found
 
     def _generated_candidates(self, arn_text: str, referrer: Resource) -> list[Resource]:
         """The stack's data holders an ARN with an id AWS generates may name while their ARNs are unknown.
@@ -797,7 +822,11 @@ class Lineage:
                 found.extend(self._follow_path(resource, path, seen))
             return found
         if mechanism_key(resource.type) == SERVICE_KIND:
-            return [self.locate(resource), *self._service_backends(resource, seen)]
+            return [
+                self.locate(resource),
+                *self._service_backends(resource, seen),
+                *self._external_name(resource, seen),
+            ]
         if mechanism_key(resource.type) in NAMESPACE_KINDS:
             return [self.locate(resource), *(self.locate(r) for r in self._in_namespace(resource))]
         declared = classifications(resource)
@@ -835,6 +864,51 @@ class Lineage:
             for location in self._service_backends(service, {service.urn})
             if location.resource is not None and _holds(location.resource, self.settings)
         ]
+
+    def _external_name(self, service: Resource, seen: set[str]) -> list[Location]:
+        """Where an ExternalName Service points: a cluster-local name of it (`x.ns.svc`) is a DNS alias of
+        that host, so code sending to the alias sends there, and code reading it reads what is there."""
+        spec = child(service.props, "spec")
+        kind, name = child(spec, "type"), child(spec, "externalName")
+        if kind != "ExternalName" and not is_set(name):
+            return []
+        if isinstance(name, Unknown) or isinstance(kind, Unknown):
+            dependencies = self.stack.dependencies(service, "spec")
+            if dependencies:
+                return [location for d in dependencies for location in self._follow(d, seen)]
+            return [
+                Location(
+                    f"the host the ExternalName {service.label} points at (unknown at preview, no lineage)",
+                    None,
+                    None,
+                    host=True,
+                )
+            ]
+        if not isinstance(name, str) or not name:
+            return []
+        host = name.strip().lower().rstrip(".")
+        named = [
+            r
+            for r in self.stack.mentioned_in(host, self.region, self.settings.account_ids)
+            if r is not service
+        ]
+        if named:
+            return [location for r in named for location in self._follow(r, seen)]
+        if endpoint_outside_aws(_as_url(host)):
+            return [
+                Location(
+                    f"{host} (the ExternalName {service.label} points outside AWS)", None, None, outside=True
+                )
+            ]
+        regionless = self.hosts_elsewhere(host, self.own_region(service))
+        if regionless:
+            return regionless
+        region = region_named_in(host)
+        if region is not None:
+            return [
+                Location(f"{host} (the ExternalName {service.label} points there)", region, STACK_ACCOUNT)
+            ]
+        return []
 
     def _service_backends(self, service: Resource, seen: set[str]) -> list[Location]:
         """The workloads a Kubernetes Service selects, in its namespace."""
@@ -1097,6 +1171,72 @@ def endpoint_outside_aws(value: Any) -> bool:
     except ValueError:
         return "." in host and not host.endswith(_INSIDE_HOST_SUFFIXES)
     return address.is_global
+
+
+_AWS_HOST_IN_TEXT = re.compile(
+    r"(?<![a-z0-9.-])((?:[a-z0-9-]+\.)+(?:amazonaws\.com(?:\.cn)?|api\.aws|on\.aws))(?![a-z0-9-])",
+    re.IGNORECASE,
+)
+"""A host under one of AWS's domains, inside a URL, a `host:port`, a command line or a configuration file."""
+_S3_VIRTUAL_HOST = re.compile(r"^(?P<bucket>.+)\.(?P<endpoint>s3(?:[.-][a-z0-9.-]+)?)\.amazonaws\.com$")
+_US_EAST_1_ENDPOINTS = frozenset({"s3", "s3-external-1", "queue", "sdb"})
+"""Legacy global endpoints of regional services that AWS serves from us-east-1 (S3's path-style and
+`s3-external-1` endpoints, SQS's `queue.amazonaws.com`, SimpleDB)."""
+_NO_DATA_GLOBAL_SERVICES = frozenset({"sts", "iam", "route53", "organizations", "cloudfront", "eks"})
+"""Global services whose regionless host is no place data is kept: STS and IAM (a token audience, a role's
+trust), Route 53, Organizations and CloudFront's control planes, and `eks.amazonaws.com` (EKS's service
+principal and Kubernetes annotation prefix; its API is regional)."""
+
+
+def regionless_aws_hosts(text: Any) -> list[tuple[str, str | None, str]]:
+    """The AWS hosts a text names that name no region: each with the region it is served from (None when
+    the host does not say) and why, for a message."""
+    if not isinstance(text, str) or "." not in text:
+        return []
+    found: dict[str, tuple[str, str | None, str]] = {}
+    for match in _AWS_HOST_IN_TEXT.finditer(text):
+        host = match.group(1).lower()
+        if host in found or REGION_PATTERN.search(host):
+            continue
+        labels = host.split(".")
+        if len(labels) == 3 and labels[0] in _NO_DATA_GLOBAL_SERVICES:
+            continue
+        bucket = _S3_VIRTUAL_HOST.match(host)
+        service = labels[0]
+        if bucket is not None:
+            service = bucket.group("endpoint")
+        if service.startswith("s3-accelerate"):
+            found[host] = (
+                host,
+                None,
+                "S3 Transfer Acceleration's endpoint, which takes data in at the nearest AWS edge location, "
+                "in any country",
+            )
+        elif bucket is not None and service == "s3":
+            # Resolves to the bucket's own region, which only the stack's own bucket would tell.
+            found[host] = (
+                host,
+                None,
+                f"S3's global endpoint for the bucket {bucket.group('bucket')!r}, which is not in this "
+                "stack, so its region cannot be told",
+            )
+        elif service in _US_EAST_1_ENDPOINTS:
+            found[host] = (host, "us-east-1", "a legacy global endpoint, served from us-east-1")
+        else:
+            found[host] = (host, None, "a global endpoint whose region cannot be told")
+    return list(found.values())
+
+
+def _regional_example(host: str, own_region: str | None) -> str:
+    """The host of the same service in the stack's region, for a message."""
+    region = own_region or "<region>"
+    bucket = _S3_VIRTUAL_HOST.match(host)
+    if bucket is not None:
+        return f"{bucket.group('bucket')}.s3.{region}.amazonaws.com"
+    service = host.split(".")[0]
+    service = "s3" if service.startswith("s3") else "sqs" if service == "queue" else service
+    suffix = ".".join(host.split(".")[1:])
+    return f"{service}.{region}.{suffix}"
 
 
 _GENERATED_ID = re.compile(

@@ -57,6 +57,9 @@ IDENTITY_PROPERTIES: tuple[str, ...] = (
 of them instead of by lineage. Each type's own `<class>Id`, `<class>Arn`, `<class>Identifier` and
 `<class>Name` count too (`clusterIdentifier` of a cluster, `replicationGroupId` of a replication group)."""
 
+S3_BUCKET_TYPES = frozenset({"aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"})
+"""General purpose buckets, which S3's global endpoint serves by virtual-hosted name."""
+
 _OWN_SUFFIXES = ("Id", "Arn", "Identifier", "Name")
 _IDENTITY_KEYS = frozenset(p for p in IDENTITY_PROPERTIES if "." not in p)
 _TOKEN_SPLIT = re.compile(r"[\s/@?&=,;\"'()\[\]{}<>|\\]+")
@@ -123,6 +126,10 @@ class Resource:
                 found.add(value)
                 if key in ("endpoint", "readerEndpoint") and ":" in value and "://" not in value:
                     found.add(value.rsplit(":", 1)[0])
+        if self.type in S3_BUCKET_TYPES:
+            # S3's global virtual-hosted name of the bucket (the provider's bucketDomainName output), known
+            # as soon as the bucket's name is: code may name the bucket by it.
+            found.update(f"{bucket}.s3.amazonaws.com" for bucket in known_strings(values_at(props, "bucket")))
         if self.type.startswith("kubernetes:"):
             metadata = child(props, "metadata")
             name, namespace = child(metadata, "name"), child(metadata, "namespace")
