@@ -89,11 +89,6 @@ BACKUP_SELECTION = "aws:backup/selection:Selection"
 LIFECYCLE_POLICY = "aws:dlm/lifecyclePolicy:LifecyclePolicy"
 ORGANIZATION_POLICY = "aws:organizations/policy:Policy"
 ATHENA_WORKGROUP = "aws:athena/workgroup:Workgroup"
-ROLE_ASSOCIATIONS = (
-    "aws:rds/roleAssociation:RoleAssociation",
-    "aws:rds/clusterRoleAssociation:ClusterRoleAssociation",
-)
-"""A database's IAM role for a feature: where the role may write is where the feature delivers."""
 CATALOG_TABLES = ("aws:glue/catalogTable:CatalogTable", "aws:glue/partition:Partition")
 """What an Athena workgroup's queries may read: every table of the catalog in its account and region."""
 RESOURCE_ASSOCIATION = "aws:ram/resourceAssociation:ResourceAssociation"
@@ -201,7 +196,14 @@ class Movement:
         regions = sorted({d.region for d in self.destinations if d.region is not None})
         untraced = any(d.region is None and not d.outside for d in self.destinations)
         documents = sorted(
-            {d.description for d in self.destinations if d.description.startswith("the sinks") or d.host}
+            {
+                d.description
+                for d in self.destinations
+                if d.description.startswith("the sinks")
+                or d.host
+                # Where a database's roles may write, when it cannot be traced, is what to review.
+                or (self.mechanism.roles and d.region is None and not d.outside)
+            }
         )
         which = f" ({'; '.join(documents)})" if documents else ""
         if regions:
@@ -431,8 +433,11 @@ class Lineage:
             sources.extend(self._declared_reads(resource))
             sources.extend(self._role_reads(resource))
             destinations.extend(self._configuration_places(resource, own))
-        if resource.type in ROLE_ASSOCIATIONS:
-            destinations.extend(self._role_reach(resource))
+        for path in mechanism.roles:
+            destinations.extend(self.role_reach(resource, path, writes=True))
+        if mechanism.roles and not destinations:
+            # Roles that may write nothing (an import's, which only reads) deliver nothing.
+            return Movement(resource, mechanism, [], [])
         if mechanism.lands_in_own_region and not literal_region:
             destinations.append(
                 Location(f"{resource.label} itself", own, account_of(resource), resource=resource)
@@ -508,17 +513,27 @@ class Lineage:
             and value_at(r.props, "metadata.name") in names
         ]
 
-    def _role_reach(self, association: Resource) -> list[Location]:
-        """What the role a database feature runs as may reach, by its policies (untraceable when unseen)."""
-        from .grants import ROLE, role_targets  # grants builds on lineage
+    def role_reach(self, resource: Resource, path: str, writes: bool = False) -> list[Location]:
+        """What the IAM roles a path of a resource names may reach (with `writes`, where they may write), by
+        their policies; a role named by a literal the stack does not declare is untraceable."""
+        from .grants import role_targets  # grants builds on lineage
 
-        roles = [d for d in self.stack.dependencies(association, "roleArn") if d.type == ROLE]
-        value = child(association.props, "roleArn")
-        if not roles and isinstance(value, str) and value:
-            roles = [r for r in self.stack.arn_match(value, self.region) if r.type == ROLE]
-        if not roles:
-            return [untraceable(f"what the role {value!r} of {association.label} may write")]
-        return [location for role in roles for location in role_targets(self, role)]
+        dependencies = self.stack.dependencies(resource, path)
+        roles = [d for d in dependencies if d.type == IAM_ROLE]
+        unseen: list[str] = []
+        for value in known_strings(values_at(resource.props, path)):
+            if not (value.startswith("arn:") and ":role/" in value) and path == ANY:
+                continue
+            named = [r for r in self.stack.arn_match(value, self.region) if r.type == IAM_ROLE]
+            roles.extend(named)
+            if not named and not dependencies:
+                unseen.append(value)
+        found = [untraceable(f"what the role {value!r} of {resource.label} may reach") for value in unseen]
+        if any(isinstance(v, Unknown) for v in values_at(resource.props, path)) and not dependencies:
+            found.append(untraceable(f"what the role {path} of {resource.label} names may reach"))
+        for role in dict.fromkeys(roles):
+            found.extend(role_targets(self, role, writes))
+        return found
 
     def _shares(self, resource: Resource, mechanism: CopyMechanism) -> list[str]:
         if resource.type == RESOURCE_ASSOCIATION:

@@ -91,6 +91,9 @@ def moving_pii(token: str, mechanism: CopyMechanism, region: Region) -> tuple[Re
         _set(props, path, OTHER_ACCOUNT)
     if ANY in mechanism.destinations:
         _set(props, "**.destination", ELSEWHERE)
+    for path in mechanism.roles:
+        # A role the stack does not declare: what it may write cannot be read.
+        _set(props, path, f"arn:aws:iam::{OTHER_ACCOUNT}:role/synthetic-writer")
     for path, wanted in mechanism.active_values:
         _set(props, path, wanted[0])
     for path in mechanism.active_when:
@@ -98,7 +101,11 @@ def moving_pii(token: str, mechanism: CopyMechanism, region: Region) -> tuple[Re
             _set(props, path, "enabled")
     lands_here = (
         not (
-            destinations or mechanism.destination_regions or mechanism.shared_with or mechanism.spans_regions
+            destinations
+            or mechanism.destination_regions
+            or mechanism.shared_with
+            or mechanism.spans_regions
+            or mechanism.roles
         )
         and ANY not in mechanism.destinations
     )
