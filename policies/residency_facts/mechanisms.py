@@ -89,6 +89,10 @@ class CopyMechanism(NamedTuple):
     """The copy publishes its sources to everyone (an edge cache in front of an origin): like a grant to
     everyone, it may carry data classified public as well as anonymised (lineage included), nothing else."""
 
+    source_roles: tuple[str, ...] = ()
+    """Paths naming IAM roles through which the resource reads what it moves (a Transfer Family connector
+    sends any file its access role may read): what those roles reach is the source."""
+
     roles: tuple[str, ...] = ()
     """Paths naming IAM roles a data holder's SQL and features run as (Redshift's UNLOAD, RDS's s3Export,
     Aurora's SELECT INTO OUTFILE S3): wherever those roles may write is where the data may be copied, and a
@@ -1393,7 +1397,7 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
     "aws:transfer/connector:Connector": (
         CopyMechanism(
             "a transfer connector to a partner",
-            sources=(SELF,),
+            source_roles=("accessRole",),
             destinations=("url",),
             outside_aws=("url",),
             lands_in_own_region=False,

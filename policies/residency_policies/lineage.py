@@ -389,7 +389,7 @@ class Lineage:
             found = values_at(props, path)
             if not any(isinstance(v, Unknown) or v in wanted for v in found):
                 return False
-        paths = mechanism.active_when or mechanism.sources
+        paths = mechanism.active_when or (*mechanism.sources, *mechanism.source_roles)
         if not paths:
             return True
         return any(path == SELF or any(is_set(v) for v in values_at(props, path)) for path in paths)
@@ -620,6 +620,8 @@ class Lineage:
         literal_regions = [
             v for path in mechanism.source_regions for v in known_strings(values_at(resource.props, path))
         ]
+        for path in mechanism.source_roles:
+            found.extend(self.role_reach(resource, path))
         for path in mechanism.sources:
             for location in self.trace(
                 resource, path, path in mechanism.global_names, own, mechanism.runs_code

@@ -122,6 +122,7 @@ def _paths(token: str) -> list[str]:
             *mechanism.documents,
             *mechanism.active_when,
             *mechanism.roles,
+            *mechanism.source_roles,
             *(
                 path
                 for path, _ in mechanism.outside_aws_unless
