@@ -17,6 +17,7 @@ that snapshot, an export into a staging bucket and that bucket's replication), w
 
 from __future__ import annotations
 
+import base64
 import ipaddress
 import re
 from collections.abc import Iterable, Mapping
@@ -488,6 +489,9 @@ class Lineage:
             texts.append(config.props)
             for path in CONFIGURATION_DATA:
                 found.extend(self.trace(config, path, False, own, True))
+            for path, text in _decoded_data(config):
+                texts.append(text)
+                found.extend(self._literal(config, text, path, False, own, True))
         for text in texts:
             for endpoint in dict.fromkeys(_endpoints_in(text)):
                 found.append(Location(f"{endpoint} (an endpoint outside AWS)", None, None, outside=True))
@@ -1110,6 +1114,27 @@ CONFIGURATION_REFERENCES = (
 CONFIGURATION_KINDS = ("core:ConfigMap", "core:Secret")
 CONFIGURATION_DATA = ("data.*", "stringData.*", "binaryData.*")
 """The configuration a ConfigMap or Secret holds (a collector's config file, environment values)."""
+
+ENCODED_DATA = {"core:Secret": "data", "core:ConfigMap": "binaryData"}
+"""Where a Secret (its `data`) and a ConfigMap (its `binaryData`) hold base64-encoded values."""
+
+
+def _decoded_data(config: Resource) -> list[tuple[str, str]]:
+    """The base64 values of a Secret's `data` or a ConfigMap's `binaryData` that decode to text, with their
+    paths: the container reads them decoded, as it reads `stringData`."""
+    key = ENCODED_DATA.get(mechanism_key(config.type))
+    data = as_mapping(child(config.props, key)) if key else None
+    found = []
+    for name, value in data.items() if isinstance(data, Mapping) else ():
+        if not isinstance(value, str):
+            continue
+        try:
+            text = base64.b64decode(value, validate=True).decode("utf-8")
+        except (ValueError, UnicodeDecodeError):
+            continue
+        found.append((f"{key}.{name}", text))
+    return found
+
 
 _ENDPOINT_KEY = re.compile(r"endpoint|exporter|webhook|sink|destination", re.IGNORECASE)
 _ENDPOINT_IN_TEXT = re.compile(

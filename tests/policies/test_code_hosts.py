@@ -6,6 +6,8 @@ release's values) is blocked when the host it is configured with is not in the s
 
 from __future__ import annotations
 
+import base64
+
 import pytest
 
 from tests.policies.baseline import Region, eu_region
@@ -124,26 +126,27 @@ def _exporter(
 
 
 def _settings(region: Region, kind: str, endpoint: str) -> Res:
-    data_key = "data" if kind == "ConfigMap" else "stringData"
+    """A ConfigMap (`data`), a Secret (`stringData`), or a Secret whose `data` holds the values in base64."""
+    values = {"S3_ENDPOINT": endpoint, "S3_BUCKET": "pii-exports"}
+    data_key = {"ConfigMap": "data", "Secret": "stringData"}.get(kind, "data")
+    if kind == "EncodedSecret":
+        values = {k: base64.b64encode(v.encode()).decode() for k, v in values.items()}
     return Res(
-        f"kubernetes:core/v1:{kind}",
+        f"kubernetes:core/v1:{kind.removeprefix('Encoded')}",
         "exporter-settings",
-        {
-            "metadata": {"name": "exporter-settings", "namespace": "app"},
-            data_key: {"S3_ENDPOINT": endpoint, "S3_BUCKET": "pii-exports"},
-        },
+        {"metadata": {"name": "exporter-settings", "namespace": "app"}, data_key: values},
         region.kubernetes,
     )
 
 
-@pytest.mark.parametrize("kind", ["ConfigMap", "Secret"])
+@pytest.mark.parametrize("kind", ["ConfigMap", "Secret", "EncodedSecret"])
 def test_a_workload_whose_settings_name_the_regional_s3_endpoint_stays(kind: str) -> None:
     region = eu_region()
     settings = _settings(region, kind, "https://s3.eu-west-1.amazonaws.com")
     assert violations([*region.resources, settings, _exporter(region, settings)], NO_PII) == []
 
 
-@pytest.mark.parametrize("kind", ["ConfigMap", "Secret"])
+@pytest.mark.parametrize("kind", ["ConfigMap", "Secret", "EncodedSecret"])
 def test_a_workload_whose_settings_name_the_global_s3_endpoint_is_blocked(kind: str) -> None:
     region = eu_region()
     settings = _settings(region, kind, "s3.amazonaws.com")
