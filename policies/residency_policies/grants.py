@@ -27,14 +27,13 @@ from typing import Any
 
 from residency_facts import GRANTS, RESIDENT_CLASSIFICATIONS, SELF, Category, Grant
 
-from .lineage import Lineage, Location, mechanism_key, untraceable
+from .lineage import ROLE, Lineage, Location, mechanism_key, untraceable
 from .model import Resource, Stack, parse_arn
 from .settings import Settings
 from .values import UNKNOWN, Unknown, as_mapping, elements, known_strings, values_at
 
 EVERYONE = "everyone (*)"
 
-ROLE = "aws:iam/role:Role"
 ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
 ROLE_POLICY_ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
 POLICY_ATTACHMENT = "aws:iam/policyAttachment:PolicyAttachment"
@@ -356,7 +355,7 @@ def _role_shares(lineage: Lineage, principals: Principals, role: Resource) -> li
     if not trusted:
         return []
     found = []
-    for target in _role_targets(lineage, role):
+    for target in role_targets(lineage, role):
         holds = _holds_data(lineage, target)
         for principal in dict.fromkeys(trusted):
             found.append(Share(role, "a role another account may assume", target, principal, False, holds))
@@ -384,36 +383,14 @@ def _trusted(principals: Principals, statement: Mapping[str, Any], role: Resourc
 
 
 def role_targets(lineage: Lineage, role: Resource, writes: bool = False) -> list[Location]:
-    """What a role's policies reach: the resources they name, and every data store for `*`.
+    """What a role's policies reach: the resources they name, and every data store for `*` (lineage's
+    `role_reach` finds the roles a resource runs as and asks this for each).
 
     With `writes`, only where the role may write: statements whose actions only read (`Get*`, `List*`,
     `Describe*`, `kms:Decrypt`) and read-only managed policies reach nothing, and a policy the pack cannot
     read (an AWS managed policy it does not know, a customer managed one the stack does not declare) may
     write anywhere.
     """
-    return _role_targets(lineage, role, writes)
-
-
-_READ_VERBS = ("get", "list", "describe", "decrypt")
-"""Action names that only read: a statement of nothing else writes nowhere."""
-
-
-def _may_write(statement: Mapping[str, Any]) -> bool:
-    """Whether an Allow statement may write (any action that is not a read; NotAction may be anything)."""
-    if "NotAction" in statement:
-        return True
-    actions = elements(statement.get("Action"))
-    for action in actions:
-        if not isinstance(action, str):
-            return True
-        verb = action.lower().partition(":")[2]
-        if not verb.startswith(_READ_VERBS):
-            return True
-    return not actions
-
-
-def _role_targets(lineage: Lineage, role: Resource, writes: bool = False) -> list[Location]:
-    """The data a role's policies reach: the resources they name, and every data store for `*`."""
     stack = lineage.stack
     documents: list[tuple[Resource, str]] = [(role, "inlinePolicies[].policy")]
     for policy in stack.of_type(ROLE_POLICY):
@@ -479,6 +456,24 @@ def _role_targets(lineage: Lineage, role: Resource, writes: bool = False) -> lis
         found.extend(lineage.locate(r) for r in stack.resources if _holds_data(lineage, lineage.locate(r)))
         found.append(untraceable("every data store of the account"))
     return found
+
+
+_READ_VERBS = ("get", "list", "describe", "decrypt")
+"""Action names that only read: a statement of nothing else writes nowhere."""
+
+
+def _may_write(statement: Mapping[str, Any]) -> bool:
+    """Whether an Allow statement may write (any action that is not a read; NotAction may be anything)."""
+    if "NotAction" in statement:
+        return True
+    actions = elements(statement.get("Action"))
+    for action in actions:
+        if not isinstance(action, str):
+            return True
+        verb = action.lower().partition(":")[2]
+        if not verb.startswith(_READ_VERBS):
+            return True
+    return not actions
 
 
 def _named(lineage: Lineage, owner: Resource, arn_pattern: str) -> list[Location]:

@@ -66,6 +66,7 @@ from .values import (
 
 __all__ = [
     "KMS_KEY_TYPES",
+    "ROLE",
     "STACK_ACCOUNT",
     "Lineage",
     "Location",
@@ -85,6 +86,9 @@ KMS_KEY_TYPES = frozenset(
         "aws:kms/replicaExternalKey:ReplicaExternalKey",
     }
 )
+ROLE = "aws:iam/role:Role"
+"""An IAM role: what its policies reach is what code, a database feature or a Transfer user running as it
+reaches (`role_reach`), and what another account that may assume it is granted (`grants`)."""
 BACKUP_PLAN = "aws:backup/plan:Plan"
 BACKUP_SELECTION = "aws:backup/selection:Selection"
 LIFECYCLE_POLICY = "aws:dlm/lifecyclePolicy:LifecyclePolicy"
@@ -467,17 +471,8 @@ class Lineage:
 
     def _role_reads(self, resource: Resource) -> list[Location]:
         """What code may read through the IAM roles it runs as (a state machine's, a task's, a function's
-        execution role): the stores their policies name, every store for `*`."""
-        from .grants import role_targets
-
-        roles = [d for d in self.stack.dependencies(resource, ANY) if d.type == IAM_ROLE]
-        for value in known_strings(values_at(resource.props, ANY)):
-            if value.startswith("arn:aws:iam::") and ":role/" in value:
-                roles.extend(r for r in self.stack.named(value) if r.type == IAM_ROLE)
-        found: list[Location] = []
-        for role in dict.fromkeys(roles):
-            found.extend(t for t in role_targets(self, role) if t.resource is not None)
-        return found
+        execution role): the stack's stores their policies name, every store for `*`."""
+        return [t for t in self.role_reach(resource, ANY) if t.resource is not None]
 
     def _configuration_places(self, resource: Resource, own: str | None) -> list[Location]:
         """The places code is configured to send to besides its own inputs: what the ConfigMaps and Secrets
@@ -523,12 +518,12 @@ class Lineage:
         from .grants import role_targets  # grants builds on lineage
 
         dependencies = self.stack.dependencies(resource, path)
-        roles = [d for d in dependencies if d.type == IAM_ROLE]
+        roles = [d for d in dependencies if d.type == ROLE]
         unseen: list[str] = []
         for value in known_strings(values_at(resource.props, path)):
             if not (value.startswith("arn:") and ":role/" in value) and path == ANY:
                 continue
-            named = [r for r in self.stack.arn_match(value, self.region) if r.type == IAM_ROLE]
+            named = [r for r in self.stack.arn_match(value, self.region) if r.type == ROLE]
             roles.extend(named)
             if not named and not dependencies:
                 unseen.append(value)
@@ -1093,7 +1088,6 @@ class Lineage:
         return found
 
 
-IAM_ROLE = "aws:iam/role:Role"
 POD_SPEC_PATHS = ("spec", "spec.template.spec", "spec.jobTemplate.spec.template.spec", "template.spec")
 """Where a Pod, a workload controller, a CronJob and a PodTemplate hold their pods' spec."""
 CONFIGURATION_REFERENCES = (
