@@ -264,6 +264,7 @@ class Lineage:
         self._origin: dict[tuple[str, str], tuple[str, Movement]] = {}
         self._kubernetes: tuple[_NamespaceIndex, _NamespaceIndex] | None = None
         self._workloads_of: dict[str, list[Resource]] = {}
+        self._configurations: dict[tuple[Any, Any, Any], list[tuple[int, Resource]]] | None = None
         self.movements: list[Movement] = []
         for resource in stack.resources:
             for mechanism in mechanisms_of(resource.type):
@@ -503,14 +504,32 @@ class Lineage:
         if not names:
             return []
         namespace = value_at(workload.props, "metadata.namespace")
-        return [
-            r
-            for r in self.stack.resources
-            if mechanism_key(r.type) in CONFIGURATION_KINDS
-            and r.provider_urn == workload.provider_urn
-            and value_at(r.props, "metadata.namespace") == namespace
-            and value_at(r.props, "metadata.name") in names
-        ]
+        index = self._configuration_index()
+        found: list[tuple[int, Resource]] = []
+        for name in names:
+            try:
+                found.extend(index.get((workload.provider_urn, namespace, name), ()))
+            except TypeError:
+                # A namespace that is a list or a map (never a valid one) names no ConfigMap.
+                continue
+        return [resource for _, resource in sorted(found, key=lambda entry: entry[0])]
+
+    def _configuration_index(self) -> dict[tuple[Any, Any, Any], list[tuple[int, Resource]]]:
+        """The stack's ConfigMaps and Secrets by provider, namespace and name (with their position in the
+        stack), built once per lineage: every workload looked them up by a scan of the whole stack."""
+        if self._configurations is None:
+            self._configurations = {}
+            for position, resource in enumerate(self.stack.resources):
+                if mechanism_key(resource.type) not in CONFIGURATION_KINDS:
+                    continue
+                namespace = value_at(resource.props, "metadata.namespace")
+                name = value_at(resource.props, "metadata.name")
+                try:
+                    key = (resource.provider_urn, namespace, name)
+                    self._configurations.setdefault(key, []).append((position, resource))
+                except TypeError:
+                    continue
+        return self._configurations
 
     def role_reach(self, resource: Resource, path: str, writes: bool = False) -> list[Location]:
         """What the IAM roles a path of a resource names may reach (with `writes`, where they may write), by
