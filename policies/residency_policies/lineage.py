@@ -265,6 +265,7 @@ class Lineage:
         self._kubernetes: tuple[_NamespaceIndex, _NamespaceIndex] | None = None
         self._workloads_of: dict[str, list[Resource]] = {}
         self._configurations: dict[tuple[Any, Any, Any], list[tuple[int, Resource]]] | None = None
+        self._configuration_positions: dict[str, int] = {}
         self.movements: list[Movement] = []
         for resource in stack.resources:
             for mechanism in mechanisms_of(resource.type):
@@ -501,18 +502,24 @@ class Lineage:
         for base in POD_SPEC_PATHS:
             for path in CONFIGURATION_REFERENCES:
                 names.update(v for v in values_at(workload.props, f"{base}.{path}") if isinstance(v, str))
-        if not names:
+        # A ConfigMap named by its output (autonamed, unknown at a first preview) is found by lineage.
+        index = self._configuration_index()
+        computed = [
+            (self._configuration_positions[d.urn], d)
+            for d in self.stack.dependencies(workload, "**")
+            if d.urn in self._configuration_positions and d.provider_urn == workload.provider_urn
+        ]
+        if not names and not computed:
             return []
         namespace = value_at(workload.props, "metadata.namespace")
-        index = self._configuration_index()
-        found: list[tuple[int, Resource]] = []
+        found: list[tuple[int, Resource]] = list(computed)
         for name in names:
             try:
                 found.extend(index.get((workload.provider_urn, namespace, name), ()))
             except TypeError:
                 # A namespace that is a list or a map (never a valid one) names no ConfigMap.
                 continue
-        return [resource for _, resource in sorted(found, key=lambda entry: entry[0])]
+        return [resource for _, resource in sorted(dict(found).items())]
 
     def _configuration_index(self) -> dict[tuple[Any, Any, Any], list[tuple[int, Resource]]]:
         """The stack's ConfigMaps and Secrets by provider, namespace and name (with their position in the
@@ -522,6 +529,7 @@ class Lineage:
             for position, resource in enumerate(self.stack.resources):
                 if mechanism_key(resource.type) not in CONFIGURATION_KINDS:
                     continue
+                self._configuration_positions[resource.urn] = position
                 namespace = value_at(resource.props, "metadata.namespace")
                 name = value_at(resource.props, "metadata.name")
                 try:

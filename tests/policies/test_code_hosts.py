@@ -282,3 +282,16 @@ def test_code_reading_an_external_name_of_an_in_region_bucket_may_post_elsewhere
         given=False,
     )
     assert violations([*region.resources, alias, exporter], NO_PII) == []
+
+
+def test_a_workload_reading_an_autonamed_configmap_by_its_output_is_judged_on_it() -> None:
+    # The ConfigMap's name is unknown at a first preview: the workload is configured by it all the same.
+    region = eu_region()
+    settings = _settings(region, "ConfigMap", "s3.amazonaws.com")
+    settings.props["metadata"] = {"namespace": "app"}
+    exporter = _exporter(region, settings)
+    reference = exporter.props["spec"]["template"]["spec"]["containers"][0]["envFrom"][0]["configMapRef"]
+    reference["name"] = UNKNOWN
+    exporter.deps["spec"].append(settings)
+    message = _blocked([*region.resources, settings, exporter], exporter)
+    assert "s3.amazonaws.com" in message
