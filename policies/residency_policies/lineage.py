@@ -266,6 +266,7 @@ class Lineage:
         self._workloads_of: dict[str, list[Resource]] = {}
         self._configurations: dict[tuple[Any, Any, Any], list[tuple[int, Resource]]] | None = None
         self._configuration_positions: dict[str, int] = {}
+        self._mentioned: dict[str, list[Resource]] = {}
         self.movements: list[Movement] = []
         for resource in stack.resources:
             for mechanism in mechanisms_of(resource.type):
@@ -723,16 +724,23 @@ class Lineage:
             if region not in own
         ]
 
+    def mentioned(self, value: str) -> list[Resource]:
+        """The stack's resources a text names, in this lineage's regions and accounts (cached per text: a
+        value is looked up by each step that traces it)."""
+        if value not in self._mentioned:
+            self._mentioned[value] = self.stack.mentioned_in(value, self.region, self.settings.account_ids)
+        return list(self._mentioned[value])
+
     def _others_named(self, resource: Resource, value: str) -> list[Resource]:
         """The stack's resources other than this one that a value names."""
-        mentioned = self.stack.mentioned_in(value, self.region, self.settings.account_ids)
+        mentioned = self.mentioned(value)
         return [r for r in mentioned if r is not resource]
 
     def _dependencies_named(self, dependencies: list[Resource], value: str) -> list[Resource]:
         """The dependencies a known value was computed from: those it names by one of their identities."""
         if not dependencies:
             return []
-        mentioned = self.stack.mentioned_in(value, self.region, self.settings.account_ids)
+        mentioned = self.mentioned(value)
         found = []
         for dependency in dependencies:
             inside = dependency.is_component and any(
@@ -753,11 +761,7 @@ class Lineage:
     ) -> list[Location]:
         """The data a literal ARN, name, host or URL refers to."""
         free_form = code or ANY in path or "*" in path.split(".")
-        in_stack = [
-            r
-            for r in self.stack.mentioned_in(value, self.region, self.settings.account_ids)
-            if r is not resource
-        ]
+        in_stack = [r for r in self.mentioned(value) if r is not resource]
         hosts = self.hosts_elsewhere(value, own_region) if free_form else []
         if in_stack:
             found = [location for r in in_stack for location in self._follow(r, {resource.urn})]
@@ -930,11 +934,7 @@ class Lineage:
         if not isinstance(name, str) or not name:
             return []
         host = name.strip().lower().rstrip(".")
-        named = [
-            r
-            for r in self.stack.mentioned_in(host, self.region, self.settings.account_ids)
-            if r is not service
-        ]
+        named = [r for r in self.mentioned(host) if r is not service]
         if named:
             return [location for r in named for location in self._follow(r, seen)]
         if endpoint_outside_aws(_as_url(host)):

@@ -287,6 +287,7 @@ class Stack:
         self._dependents: dict[str, list[tuple[Resource, str]]] = defaultdict(list)
         self._children: dict[str, list[Resource]] = defaultdict(list)
         self._by_identity: dict[str, list[Resource]] | None = None
+        self._mentions: dict[str, tuple[list[str], list[Resource]]] = {}
         self._by_type: dict[str, list[Resource]] = defaultdict(list)
         for resource in self.resources:
             self._by_type[resource.type].append(resource)
@@ -400,14 +401,26 @@ class Stack:
     def mentioned_in(
         self, text: str, region_of: Any = None, accounts: frozenset[str] | None = None
     ) -> list[Resource]:
-        """The resources a text value names: exactly, as an ARN inside it, or as a host or word inside it."""
+        """The resources a text value names: exactly, as an ARN inside it, or as a host or word inside it.
+
+        What a text's words and hosts name does not depend on regions or accounts: it is worked out once per
+        text and stack (lineage asks for the same value several times while it traces it); only its ARNs
+        are matched again, against `region_of` and `accounts`.
+        """
+        parsed = self._mentions.get(text)
+        if parsed is None:
+            by_token: dict[str, Resource] = {}
+            for token in tokens(text):
+                for resource in self.named(token):
+                    by_token.setdefault(resource.urn, resource)
+            parsed = self._mentions[text] = (arns_in(text), list(by_token.values()))
+        arns, named = parsed
         found: dict[str, Resource] = {}
-        for arn in arns_in(text):
+        for arn in arns:
             for resource in self.arn_match(arn, region_of, accounts):
                 found.setdefault(resource.urn, resource)
-        for token in tokens(text):
-            for resource in self.named(token):
-                found.setdefault(resource.urn, resource)
+        for resource in named:
+            found.setdefault(resource.urn, resource)
         return list(found.values())
 
     def of_type(self, *types: str) -> list[Resource]:
