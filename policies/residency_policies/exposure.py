@@ -804,7 +804,7 @@ def _served(
                 settings,
             )
         )
-    if unseen and not found and _holds_protected(lineage, settings):
+    if unseen and not found and lineage.holds_any(settings.protected_classifications):
         found.append(
             _violation(
                 user,
@@ -817,10 +817,6 @@ def _served(
             )
         )
     return found
-
-
-def _holds_protected(lineage: Lineage, settings: Settings) -> bool:
-    return any(lineage.effective(r) & settings.protected_classifications for r in lineage.stack.resources)
 
 
 def _custom_identities(stack: Stack, lineage: Lineage, settings: Settings) -> list[Violation]:

@@ -280,10 +280,7 @@ def _named_principals(
 
 def _resident_stack(lineage: Lineage) -> bool:
     """Whether the stack holds personal data or telemetry anywhere (declared or through lineage)."""
-    memo, key = lineage.stack.memo, ("resident-stack", id(lineage))
-    if key not in memo:
-        memo[key] = any(lineage.effective(r) & RESIDENT_CLASSIFICATIONS for r in lineage.stack.resources)
-    return bool(memo[key])
+    return lineage.holds_any(RESIDENT_CLASSIFICATIONS)
 
 
 def shares(stack: Stack, lineage: Lineage, settings: Settings) -> list[Share]:

@@ -267,6 +267,7 @@ class Lineage:
         self._configurations: dict[tuple[Any, Any, Any], list[tuple[int, Resource]]] | None = None
         self._configuration_positions: dict[str, int] = {}
         self._mentioned: dict[str, list[Resource]] = {}
+        self._holding: dict[frozenset[str], bool] = {}
         self.movements: list[Movement] = []
         for resource in stack.resources:
             for mechanism in mechanisms_of(resource.type):
@@ -324,6 +325,14 @@ class Lineage:
                 for source in movement.sources:
                     found |= self.classes(source)
         return frozenset(found)
+
+    def holds_any(self, classifications: Iterable[str]) -> bool:
+        """Whether any resource of the stack holds data of one of these classifications (declared or through
+        lineage); cached on this lineage, which is the stack's under one settings."""
+        wanted = frozenset(classifications)
+        if wanted not in self._holding:
+            self._holding[wanted] = any(self.effective(r) & wanted for r in self.stack.resources)
+        return self._holding[wanted]
 
     def inherited(self, resource: Resource) -> frozenset[str]:
         """The classifications a resource holds only through lineage, not by its own label."""

@@ -48,18 +48,15 @@ def check(stack: Stack, settings: Settings) -> list[Violation]:
         touched = _touched(resource, stack, lineage, settings)
         declared = _declared(resource) & settings.resident_classifications
         elsewhere = (
-            _regions_elsewhere(resource, stack, settings) if _holds_resident(stack, lineage, settings) else []
+            _regions_elsewhere(resource, stack, settings)
+            if lineage.holds_any(settings.resident_classifications)
+            else []
         )
         if touched or declared or elsewhere:
             found.append(
                 _violation(resource, lineage, touched, declared, elsewhere, categories is None, settings)
             )
     return found
-
-
-def _holds_resident(stack: Stack, lineage: Lineage, settings: Settings) -> bool:
-    """Whether any resource of the stack holds personal data or telemetry (declared or through lineage)."""
-    return any(lineage.effective(r) & settings.resident_classifications for r in stack.resources)
 
 
 def _regions_elsewhere(resource: Resource, stack: Stack, settings: Settings) -> list[str]:
