@@ -51,7 +51,7 @@ from .attributes import (
     region_of_zone_or_region,
 )
 from .classification import declared_classifications, holds_ephemeral_volumes
-from .model import Resource, Stack, arn_services
+from .model import Resource, Stack, arn_services, arns_in
 from .settings import Settings
 from .values import (
     Unknown,
@@ -780,6 +780,21 @@ class Lineage:
         if arn is not None:
             if free_form and arn.service in NON_DATA_ARN_SERVICES:
                 return []
+            if arn.service == "apigateway" and arn.account and not arn.account.isdigit():
+                # A service integration's URI (arn:aws:apigateway:<region>:<service>:action/...): the call
+                # goes to that service's API in that region, in the account of the integration's caller.
+                return [
+                    Location(
+                        f"{value} (the {arn.account} API in {arn.region or 'no region'})",
+                        arn.region or None,
+                        account_of(resource),
+                    ),
+                    *(
+                        location
+                        for inner in arns_in(arn.resource)
+                        for location in self._literal(resource, inner, path, global_names, own_region, code)
+                    ),
+                ]
             named = Location(value, arn.region or None, arn.account or None)
             return [named, *(self.locate(r) for r in self._generated_candidates(value, resource))]
         region = region_named_in(value)

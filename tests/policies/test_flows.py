@@ -796,3 +796,47 @@ def test_a_state_machine_whose_role_reads_every_store_and_posts_to_http_is_block
     machine = _machine_with_role(region, table, role)
     message = _blocked([*region.resources, table, role, machine], machine)
     assert "outside AWS" in message
+
+
+# An API Gateway service integration calls an AWS service's API in the region its URI names -----------------
+
+
+def _table_integration(region: Region, uri_region: str) -> tuple[Res, list[Res]]:
+    table = store(region, "aws:dynamodb/table:Table", "customers", {"name": "customers-table"})
+    api = Res("aws:apigateway/restApi:RestApi", "customers-api", {"name": "customers-api"}, region.provider)
+    integration = Res(
+        "aws:apigateway/integration:Integration",
+        "customers-get",
+        {
+            "restApi": UNKNOWN,
+            "resourceId": UNKNOWN,
+            "httpMethod": "GET",
+            "type": "AWS",
+            "integrationHttpMethod": "POST",
+            "uri": f"arn:aws:apigateway:{uri_region}:dynamodb:action/GetItem",
+            "credentials": "arn:aws:iam::123456789012:role/customers-api",
+            "requestTemplates": {
+                "application/json": json.dumps(
+                    {"TableName": "customers-table", "Key": {"id": {"S": "$input.params('id')"}}}
+                )
+            },
+        },
+        region.provider,
+        deps={"restApi": [api], "resourceId": [api]},
+    )
+    return integration, [table, api, integration]
+
+
+def test_an_api_integration_calling_the_service_api_in_its_own_region_stays_in_the_account() -> None:
+    # The ARN's fifth field is the service (dynamodb), not an account: the call is in the caller's account.
+    region = eu_region()
+    _, extra = _table_integration(region, "eu-west-1")
+    assert violations([*region.resources, *extra], NO_PII) == []
+    assert violations([*region.resources, *extra], ANONYMISED_ONLY) == []
+
+
+def test_an_api_integration_calling_the_service_api_of_another_region_is_blocked() -> None:
+    region = eu_region()
+    integration, extra = _table_integration(region, "us-east-1")
+    message = _blocked([*region.resources, *extra], integration)
+    assert "us-east-1" in message and "into account dynamodb" not in message
