@@ -106,6 +106,8 @@ SNAPSHOT_TARGET_TYPES = ("aws:ebs/volume:Volume", "aws:ec2/instance:Instance")
 RESOURCE_TAG_CONDITION = "aws:ResourceTag/"
 
 _ACCOUNT_IN_TEXT = re.compile(r"(?<![0-9])([0-9]{12})(?![0-9])")
+_BARE_ACCOUNT = re.compile(r"""(?:^|(?<=["']))([0-9]{12})(?:$|(?=["']))""")
+"""A 12-digit account id that is a whole value, or a quoted one inside a document (never part of an ARN)."""
 
 
 @dataclass(frozen=True)
@@ -771,7 +773,11 @@ class Lineage:
         """The data a literal ARN, name, host or URL refers to."""
         free_form = code or ANY in path or "*" in path.split(".")
         in_stack = [r for r in self.mentioned(value) if r is not resource]
-        hosts = self.hosts_elsewhere(value, own_region) if free_form else []
+        hosts = (
+            [*self.hosts_elsewhere(value, own_region), *self._accounts_elsewhere(value, own_region)]
+            if free_form
+            else []
+        )
         if in_stack:
             found = [location for r in in_stack for location in self._follow(r, {resource.urn})]
             found.extend(self._regions_besides(value, in_stack))
@@ -815,6 +821,18 @@ class Lineage:
         if global_names or "." in value or "://" in value:
             return [untraceable(f"{value} ({path} of {resource.label})")]
         return [Location(value, own_region, account_of(resource), local=True)]
+
+    def _accounts_elsewhere(self, value: str, own_region: str | None) -> list[Location]:
+        """The accounts outside the deployment a configuration names by a bare account id (a whole value, or
+        a quoted value inside a document: an SDK call's `ValuesToAdd`, `S3BucketOwner`): code or a service
+        given it may share or write the data it reads there. ARNs are judged as ARNs."""
+        found = []
+        for account in dict.fromkeys(_BARE_ACCOUNT.findall(value)):
+            if account not in self.settings.account_ids:
+                found.append(
+                    Location(f"account {account} (named by {value[:120]!r})", own_region, account, host=True)
+                )
+        return found
 
     def hosts_elsewhere(self, value: str, own_region: str | None) -> list[Location]:
         """The AWS hosts a text names that name no region, as places elsewhere (or in no traceable region).

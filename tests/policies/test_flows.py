@@ -840,3 +840,46 @@ def test_an_api_integration_calling_the_service_api_of_another_region_is_blocked
     integration, extra = _table_integration(region, "us-east-1")
     message = _blocked([*region.resources, *extra], integration)
     assert "us-east-1" in message and "into account dynamodb" not in message
+
+
+# Code's configuration naming another account by a bare id: an SDK call may share or write there ---------
+
+
+def _nightly_export(region: Region, bucket_owner: str) -> tuple[Res, list[Res]]:
+    table = store(region, "aws:dynamodb/table:Table", "customers", {"name": "customers-table"})
+    schedule = Res(
+        "aws:scheduler/schedule:Schedule",
+        "nightly-export",
+        {
+            "name": "nightly-export",
+            "scheduleExpression": "cron(0 2 * * ? *)",
+            "flexibleTimeWindow": {"mode": "OFF"},
+            "target": {
+                "arn": "arn:aws:scheduler:::aws-sdk:dynamodb:exportTableToPointInTime",
+                "roleArn": "arn:aws:iam::123456789012:role/nightly-export",
+                "input": json.dumps(
+                    {
+                        "TableArn": TABLE_ARN,
+                        "S3Bucket": "customers-exports-eu",
+                        "S3BucketOwner": bucket_owner,
+                        "ExportFormat": "DYNAMODB_JSON",
+                    }
+                ),
+            },
+        },
+        region.provider,
+    )
+    return schedule, [table, schedule]
+
+
+def test_a_schedule_exporting_the_table_into_a_bucket_of_the_deployment_stays() -> None:
+    region = eu_region()
+    _, extra = _nightly_export(region, "123456789012")
+    assert violations([*region.resources, *extra], NO_PII) == []
+
+
+def test_a_schedule_exporting_the_table_into_another_accounts_bucket_is_blocked() -> None:
+    region = eu_region()
+    schedule, extra = _nightly_export(region, OTHER_ACCOUNT)
+    message = _blocked([*region.resources, *extra], schedule)
+    assert f"account {OTHER_ACCOUNT}" in message
