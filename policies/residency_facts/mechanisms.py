@@ -109,6 +109,39 @@ def _code(moves: str) -> CopyMechanism:
     return CopyMechanism(moves, sources=(ANY,), destinations=(ANY,), runs_code=True)
 
 
+SHARING_UNIVERSAL_TARGETS = tuple(
+    f"arn:aws:scheduler:::aws-sdk:{action}"
+    for action in (
+        "rds:modifyDBSnapshotAttribute",
+        "rds:modifyDBClusterSnapshotAttribute",
+        "rds:copyDBSnapshot",
+        "rds:copyDBClusterSnapshot",
+        "rds:startExportTask",
+        "dynamodb:exportTableToPointInTime",
+        "dynamodb:putResourcePolicy",
+        "ec2:modifySnapshotAttribute",
+        "ec2:copySnapshot",
+        "ec2:modifyImageAttribute",
+        "ec2:copyImage",
+        "s3:putBucketPolicy",
+        "s3:putBucketReplication",
+        "s3:copyObject",
+        "kms:putKeyPolicy",
+        "kms:createGrant",
+        "backup:startCopyJob",
+        "redshift:authorizeSnapshotAccess",
+        "redshift:copyClusterSnapshot",
+        "secretsmanager:putResourcePolicy",
+        "secretsmanager:replicateSecretToRegions",
+        "ram:createResourceShare",
+        "ram:associateResourceShare",
+    )
+)
+"""EventBridge Scheduler universal targets (any SDK action, called with the schedule's input) whose action
+shares, copies or exports what the input names: an input unknown at preview names its destination among
+literals no preview can read."""
+
+
 def _database_roles(moves: str, *roles: str, source: str = SELF) -> CopyMechanism:
     """A data holder's IAM roles (or an association of one with its holder): SQL and the holder's features
     copy its data wherever the roles may write."""
@@ -1033,7 +1066,17 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
             outside_aws_when=(("definition.{json}.**", ("arn:aws:states:::http:invoke",)),)
         ),
     ),
-    "aws:scheduler/schedule:Schedule": (_code("a schedule invoking a target"),),
+    "aws:scheduler/schedule:Schedule": (
+        _code("a schedule invoking a target"),
+        CopyMechanism(
+            "a schedule calling an AWS API that shares, copies or exports (a universal target)",
+            sources=("target.input",),
+            destinations=("target.input",),
+            documents=("target.input",),
+            active_values=(("target.arn", SHARING_UNIVERSAL_TARGETS),),
+            lands_in_own_region=False,
+        ),
+    ),
     "aws:datapipeline/pipelineDefinition:PipelineDefinition": (_code("a data pipeline"),),
     "aws:batch/jobDefinition:JobDefinition": (_code("a batch job"),),
     "aws:ecs/taskDefinition:TaskDefinition": (_code("a container task"),),

@@ -883,3 +883,31 @@ def test_a_schedule_exporting_the_table_into_another_accounts_bucket_is_blocked(
     schedule, extra = _nightly_export(region, OTHER_ACCOUNT)
     message = _blocked([*region.resources, *extra], schedule)
     assert f"account {OTHER_ACCOUNT}" in message
+
+
+@pytest.mark.preview_only("an input computed from other resources is unknown only at a first preview")
+def test_a_schedule_sharing_a_snapshot_with_an_input_unknown_at_preview_fails_closed() -> None:
+    region = eu_region()
+    snapshot = Res(
+        "aws:rds/snapshot:Snapshot",
+        "pii-db-weekly",
+        {"dbInstanceIdentifier": UNKNOWN, "dbSnapshotIdentifier": "pii-db-weekly", "tags": dict(PII)},
+        region.provider,
+        protect=True,
+        deps={"dbInstanceIdentifier": [region.database]},
+    )
+    schedule, _ = _nightly_export(region, "123456789012")
+    schedule.props["target"]["arn"] = "arn:aws:scheduler:::aws-sdk:rds:modifyDBSnapshotAttribute"
+    schedule.props["target"]["input"] = UNKNOWN
+    schedule.deps = {"target": [snapshot]}
+    message = _blocked([*region.resources, snapshot, schedule], schedule)
+    assert "unknown at preview" in message
+
+
+def test_a_schedule_stopping_the_database_at_night_moves_nothing() -> None:
+    region = eu_region()
+    schedule, _ = _nightly_export(region, "123456789012")
+    schedule.props["target"]["arn"] = "arn:aws:scheduler:::aws-sdk:rds:stopDBInstance"
+    schedule.props["target"]["input"] = UNKNOWN
+    schedule.deps = {"target": [region.database]}
+    assert violations([*region.resources, schedule], NO_PII) == []
