@@ -292,19 +292,6 @@ _ORIGINAL_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
             "SQL writing through the cluster's IAM roles (UNLOAD)", "iamRoles", "defaultIamRoleArn"
         ),
     ),
-    "aws:redshift/clusterIamRoles:ClusterIamRoles": (
-        _database_roles(
-            "SQL writing through the IAM roles associated with a cluster (UNLOAD)",
-            "iamRoleArns",
-            "defaultIamRoleArn",
-            source="clusterIdentifier",
-        ),
-    ),
-    "aws:redshiftserverless/namespace:Namespace": (
-        _database_roles(
-            "SQL writing through the namespace's IAM roles (UNLOAD)", "iamRoles", "defaultIamRoleArn"
-        ),
-    ),
     "aws:redshift/snapshotCopy:SnapshotCopy": (
         CopyMechanism(
             "a cross-region snapshot copy",
@@ -669,6 +656,19 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
     # (aws_s3.query_export_to_s3) to any bucket in any region, Oracle's and SQL Server's S3_INTEGRATION, the
     # Lambda feature to a function; s3Import's role only reads, and a role that may write nothing copies
     # nothing. Lineage takes the role's policies' writing statements as the destinations.
+    "aws:redshift/clusterIamRoles:ClusterIamRoles": (
+        _database_roles(
+            "SQL writing through the IAM roles associated with a cluster (UNLOAD)",
+            "iamRoleArns",
+            "defaultIamRoleArn",
+            source="clusterIdentifier",
+        ),
+    ),
+    "aws:redshiftserverless/namespace:Namespace": (
+        _database_roles(
+            "SQL writing through the namespace's IAM roles (UNLOAD)", "iamRoles", "defaultIamRoleArn"
+        ),
+    ),
     "aws:rds/roleAssociation:RoleAssociation": (
         _database_roles(
             "SQL or a feature writing through a role associated with the database (s3Export, "
