@@ -696,7 +696,7 @@ class Lineage:
                     used.update((d.urn, d) for d in named)
                     elsewhere.extend(self._regions_besides(value, named))
                     if code or ANY in path:
-                        elsewhere.extend(self.hosts_elsewhere(value, own_region))
+                        elsewhere.extend(self.places_in_text(value, own_region))
                 elif dependencies and not self._others_named(resource, value):
                     # A value the state does not list among the dependency's outputs (a bare id kept beside
                     # them, an ARN of an output no identity names, such as a Redshift namespace's): computed
@@ -773,11 +773,7 @@ class Lineage:
         """The data a literal ARN, name, host or URL refers to."""
         free_form = code or ANY in path or "*" in path.split(".")
         in_stack = [r for r in self.mentioned(value) if r is not resource]
-        hosts = (
-            [*self.hosts_elsewhere(value, own_region), *self._accounts_elsewhere(value, own_region)]
-            if free_form
-            else []
-        )
+        hosts = self.places_in_text(value, own_region) if free_form else []
         if in_stack:
             found = [location for r in in_stack for location in self._follow(r, {resource.urn})]
             found.extend(self._regions_besides(value, in_stack))
@@ -821,6 +817,11 @@ class Lineage:
         if global_names or "." in value or "://" in value:
             return [untraceable(f"{value} ({path} of {resource.label})")]
         return [Location(value, own_region, account_of(resource), local=True)]
+
+    def places_in_text(self, value: str, own_region: str | None) -> list[Location]:
+        """The places a free-form text names besides the stack's resources: AWS hosts that name no region,
+        and accounts outside the deployment named by a bare id."""
+        return [*self.hosts_elsewhere(value, own_region), *self._accounts_elsewhere(value, own_region)]
 
     def _accounts_elsewhere(self, value: str, own_region: str | None) -> list[Location]:
         """The accounts outside the deployment a configuration names by a bare account id (a whole value, or

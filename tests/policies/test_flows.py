@@ -888,14 +888,7 @@ def test_a_schedule_exporting_the_table_into_another_accounts_bucket_is_blocked(
 @pytest.mark.preview_only("an input computed from other resources is unknown only at a first preview")
 def test_a_schedule_sharing_a_snapshot_with_an_input_unknown_at_preview_fails_closed() -> None:
     region = eu_region()
-    snapshot = Res(
-        "aws:rds/snapshot:Snapshot",
-        "pii-db-weekly",
-        {"dbInstanceIdentifier": UNKNOWN, "dbSnapshotIdentifier": "pii-db-weekly", "tags": dict(PII)},
-        region.provider,
-        protect=True,
-        deps={"dbInstanceIdentifier": [region.database]},
-    )
+    snapshot = _weekly_snapshot(region)
     schedule, _ = _nightly_export(region, "123456789012")
     schedule.props["target"]["arn"] = "arn:aws:scheduler:::aws-sdk:rds:modifyDBSnapshotAttribute"
     schedule.props["target"]["input"] = UNKNOWN
@@ -911,3 +904,33 @@ def test_a_schedule_stopping_the_database_at_night_moves_nothing() -> None:
     schedule.props["target"]["input"] = UNKNOWN
     schedule.deps = {"target": [region.database]}
     assert violations([*region.resources, schedule], NO_PII) == []
+
+
+def _weekly_snapshot(region: Region) -> Res:
+    return Res(
+        "aws:rds/snapshot:Snapshot",
+        "pii-db-weekly",
+        {"dbInstanceIdentifier": UNKNOWN, "dbSnapshotIdentifier": "pii-db-weekly", "tags": dict(PII)},
+        region.provider,
+        protect=True,
+        deps={"dbInstanceIdentifier": [region.database]},
+    )
+
+
+@pytest.mark.parametrize("account", ["123456789012", OTHER_ACCOUNT])
+def test_a_schedule_whose_input_is_computed_from_the_snapshot_is_judged_on_the_account_it_names(
+    account: str,
+) -> None:
+    # The input names the snapshot it was computed from and, beside it, the account it shares it with.
+    region = eu_region()
+    snapshot = _weekly_snapshot(region)
+    schedule, _ = _nightly_export(region, "123456789012")
+    schedule.props["target"]["arn"] = "arn:aws:scheduler:::aws-sdk:rds:modifyDBSnapshotAttribute"
+    schedule.props["target"]["input"] = json.dumps(
+        {"DbSnapshotIdentifier": "pii-db-weekly", "AttributeName": "restore", "ValuesToAdd": [account]}
+    )
+    schedule.deps = {"target": [snapshot]}
+    if account == OTHER_ACCOUNT:
+        assert f"account {OTHER_ACCOUNT}" in _blocked([*region.resources, snapshot, schedule], schedule)
+    else:
+        assert violations([*region.resources, snapshot, schedule], NO_PII) == []
