@@ -89,6 +89,15 @@ class CopyMechanism(NamedTuple):
     """The copy publishes its sources to everyone (an edge cache in front of an origin): like a grant to
     everyone, it may carry data classified public as well as anonymised (lineage included), nothing else."""
 
+    source_roles: tuple[str, ...] = ()
+    """Paths naming IAM roles through which the resource reads what it moves (a Transfer Family connector
+    sends any file its access role may read): what those roles reach is the source."""
+
+    roles: tuple[str, ...] = ()
+    """Paths naming IAM roles a data holder's SQL and features run as (Redshift's UNLOAD, RDS's s3Export,
+    Aurora's SELECT INTO OUTFILE S3): wherever those roles may write is where the data may be copied, and a
+    role the pack cannot read may write anywhere."""
+
 
 def _references(moves: str, lands_in_itself: bool = True) -> CopyMechanism:
     """A service that moves data between everything it is configured with, and its own data."""
@@ -98,6 +107,51 @@ def _references(moves: str, lands_in_itself: bool = True) -> CopyMechanism:
 def _code(moves: str) -> CopyMechanism:
     """Code that runs with everything it is configured with."""
     return CopyMechanism(moves, sources=(ANY,), destinations=(ANY,), runs_code=True)
+
+
+SHARING_UNIVERSAL_TARGETS = tuple(
+    f"arn:aws:scheduler:::aws-sdk:{action}"
+    for action in (
+        "rds:modifyDBSnapshotAttribute",
+        "rds:modifyDBClusterSnapshotAttribute",
+        "rds:copyDBSnapshot",
+        "rds:copyDBClusterSnapshot",
+        "rds:startExportTask",
+        "dynamodb:exportTableToPointInTime",
+        "dynamodb:putResourcePolicy",
+        "ec2:modifySnapshotAttribute",
+        "ec2:copySnapshot",
+        "ec2:modifyImageAttribute",
+        "ec2:copyImage",
+        "s3:putBucketPolicy",
+        "s3:putBucketReplication",
+        "s3:copyObject",
+        "kms:putKeyPolicy",
+        "kms:createGrant",
+        "backup:startCopyJob",
+        "redshift:authorizeSnapshotAccess",
+        "redshift:copyClusterSnapshot",
+        "secretsmanager:putResourcePolicy",
+        "secretsmanager:replicateSecretToRegions",
+        "ram:createResourceShare",
+        "ram:associateResourceShare",
+    )
+)
+"""EventBridge Scheduler universal targets (any SDK action, called with the schedule's input) whose action
+shares, copies or exports what the input names: an input unknown at preview names its destination among
+literals no preview can read."""
+
+
+def _database_roles(moves: str, *roles: str, source: str = SELF) -> CopyMechanism:
+    """A data holder's IAM roles (or an association of one with its holder): SQL and the holder's features
+    copy its data wherever the roles may write."""
+    return CopyMechanism(
+        moves,
+        sources=(source,),
+        roles=roles,
+        active_when=roles if source == SELF else (),
+        lands_in_own_region=False,
+    )
 
 
 def _derived(moves: str, *sources: str, global_names: tuple[str, ...] = ()) -> CopyMechanism:
@@ -160,6 +214,9 @@ _ORIGINAL_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
         _GLOBAL_MEMBER,
         _CLUSTER_RESTORE,
         _S3_IMPORT,
+        _database_roles(
+            "SQL writing through the cluster's IAM roles (SELECT INTO OUTFILE S3, s3Export)", "iamRoles"
+        ),
     ),
     "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication": (
         CopyMechanism("automated backup replication", sources=("sourceDbInstanceArn",)),
@@ -221,12 +278,18 @@ _ORIGINAL_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
         CopyMechanism("a cross-region read replica cluster", sources=("replicationSourceIdentifier",)),
         _GLOBAL_MEMBER,
         CopyMechanism("a restore from a snapshot", sources=("snapshotIdentifier",)),
+        _database_roles(
+            "a feature writing through the cluster's IAM roles (Neptune ML, exports)", "iamRoles"
+        ),
     ),
     "aws:neptune/globalCluster:GlobalCluster": (_GLOBAL_DATABASE,),
     "aws:redshift/cluster:Cluster": (
         CopyMechanism(
             "a restore from a snapshot",
             sources=("snapshotIdentifier", "snapshotArn", "snapshotClusterIdentifier"),
+        ),
+        _database_roles(
+            "SQL writing through the cluster's IAM roles (UNLOAD)", "iamRoles", "defaultIamRoleArn"
         ),
     ),
     "aws:redshift/snapshotCopy:SnapshotCopy": (
@@ -589,22 +652,36 @@ _SNS_AWS_PROTOCOLS = ("sqs", "lambda", "firehose")
 """SNS protocols whose endpoint is an AWS resource (an ARN); the rest deliver outside AWS."""
 
 ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
-    # The s3Export feature lets SQL (aws_s3.query_export_to_s3) write query results to any bucket, in any
-    # region, that the associated role may write: lineage takes the role's policies as the destinations.
+    # Every feature of a role association may carry the database's data where the role may write: s3Export
+    # (aws_s3.query_export_to_s3) to any bucket in any region, Oracle's and SQL Server's S3_INTEGRATION, the
+    # Lambda feature to a function; s3Import's role only reads, and a role that may write nothing copies
+    # nothing. Lineage takes the role's policies' writing statements as the destinations.
+    "aws:redshift/clusterIamRoles:ClusterIamRoles": (
+        _database_roles(
+            "SQL writing through the IAM roles associated with a cluster (UNLOAD)",
+            "iamRoleArns",
+            "defaultIamRoleArn",
+            source="clusterIdentifier",
+        ),
+    ),
+    "aws:redshiftserverless/namespace:Namespace": (
+        _database_roles(
+            "SQL writing through the namespace's IAM roles (UNLOAD)", "iamRoles", "defaultIamRoleArn"
+        ),
+    ),
     "aws:rds/roleAssociation:RoleAssociation": (
-        CopyMechanism(
-            "an export to S3 through the database's IAM role (s3Export)",
-            sources=("dbInstanceIdentifier",),
-            active_values=(("featureName", ("s3Export",)),),
-            lands_in_own_region=False,
+        _database_roles(
+            "SQL or a feature writing through a role associated with the database (s3Export, "
+            "S3_INTEGRATION, Lambda)",
+            "roleArn",
+            source="dbInstanceIdentifier",
         ),
     ),
     "aws:rds/clusterRoleAssociation:ClusterRoleAssociation": (
-        CopyMechanism(
-            "an export to S3 through the cluster's IAM role (s3Export)",
-            sources=("dbClusterIdentifier",),
-            active_values=(("featureName", ("s3Export",)),),
-            lands_in_own_region=False,
+        _database_roles(
+            "SQL or a feature writing through a role associated with the cluster (s3Export, Lambda)",
+            "roleArn",
+            source="dbClusterIdentifier",
         ),
     ),
     # Snapshots, images and restores: the copy holds its source's data in its own region.
@@ -989,7 +1066,17 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
             outside_aws_when=(("definition.{json}.**", ("arn:aws:states:::http:invoke",)),)
         ),
     ),
-    "aws:scheduler/schedule:Schedule": (_code("a schedule invoking a target"),),
+    "aws:scheduler/schedule:Schedule": (
+        _code("a schedule invoking a target"),
+        CopyMechanism(
+            "a schedule calling an AWS API that shares, copies or exports (a universal target)",
+            sources=("target.input",),
+            destinations=("target.input",),
+            documents=("target.input",),
+            active_values=(("target.arn", SHARING_UNIVERSAL_TARGETS),),
+            lands_in_own_region=False,
+        ),
+    ),
     "aws:datapipeline/pipelineDefinition:PipelineDefinition": (_code("a data pipeline"),),
     "aws:batch/jobDefinition:JobDefinition": (_code("a batch job"),),
     "aws:ecs/taskDefinition:TaskDefinition": (_code("a container task"),),
@@ -1353,7 +1440,7 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
     "aws:transfer/connector:Connector": (
         CopyMechanism(
             "a transfer connector to a partner",
-            sources=(SELF,),
+            source_roles=("accessRole",),
             destinations=("url",),
             outside_aws=("url",),
             lands_in_own_region=False,

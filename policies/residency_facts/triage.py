@@ -972,7 +972,8 @@ AWS: dict[str, Service] = {
     ),
     "mwaa": Service("Managed Airflow runs DAGs (code).", copies="Environment", why={"Environment": _CODE}),
     "neptune": Service(
-        "Neptune clusters hold graphs; snapshots and global clusters copy them.",
+        "Neptune clusters hold graphs; snapshots and global clusters copy them, and so may whatever the "
+        "cluster's IAM roles may write (Neptune ML, exports).",
         holds="Cluster ClusterSnapshot",
         copies="Cluster ClusterSnapshot GlobalCluster",
         grants="ClusterInstance",
@@ -1106,20 +1107,27 @@ AWS: dict[str, Service] = {
         why={
             "ShardGroup": "a shard group is capacity of its cluster (Aurora Limitless), holding the "
             "cluster's data",
-            "RoleAssociation": "the s3Export feature lets SQL write query results wherever the role may "
-            "write",
-            "ClusterRoleAssociation": "the s3Export feature lets SQL write query results wherever the role "
-            "may write",
+            "RoleAssociation": "its role's features (s3Export, S3_INTEGRATION, Lambda) let SQL write the "
+            "database's data wherever the role may write",
+            "ClusterRoleAssociation": "its role's features (s3Export, S3_INTEGRATION, Lambda) let SQL write "
+            "the cluster's data wherever the role may write",
+            "Cluster": "replicas, global membership, restores and S3 imports; its iamRoles let SQL (SELECT "
+            "INTO OUTFILE S3, s3Export) write wherever they may write",
         },
     ),
     "redshift": Service(
         "Redshift clusters and snapshots hold data; snapshot copy, datashares, integrations and scheduled "
         "SQL copy it; endpoint access and resource policies admit other accounts; logging copies queries.",
         holds="Cluster ClusterSnapshot",
-        copies="Cluster DataShareAuthorization DataShareConsumerAssociation Integration Logging SnapshotCopy "
-        "ScheduledAction",
+        copies="Cluster ClusterIamRoles DataShareAuthorization DataShareConsumerAssociation Integration "
+        "Logging SnapshotCopy ScheduledAction",
         grants="EndpointAccess EndpointAuthorization ResourcePolicy SnapshotCopyGrant NamespaceRegistration",
-        neutral="AuthenticationProfile ClusterIamRoles EventSubscription HsmClientCertificate "
+        why={
+            "Cluster": "a restore from a snapshot; its IAM roles let UNLOAD write wherever they may write",
+            "ClusterIamRoles": "the roles it associates with a cluster let UNLOAD write the cluster's data "
+            "wherever they may write",
+        },
+        neutral="AuthenticationProfile EventSubscription HsmClientCertificate "
         "HsmConfiguration "
         "IdcApplication ParameterGroup Partner SnapshotSchedule SnapshotScheduleAssociation SubnetGroup "
         "UsageLimit",
@@ -1133,8 +1141,9 @@ AWS: dict[str, Service] = {
         "Redshift Serverless namespaces and snapshots hold data; workgroups expose it (publicly accessible); "
         "a resource policy shares snapshots.",
         holds="Namespace Snapshot",
-        copies="Snapshot",
+        copies="Namespace Snapshot",
         grants="EndpointAccess ResourcePolicy Workgroup",
+        why={"Namespace": "its IAM roles let UNLOAD write the namespace's data wherever they may write"},
         neutral="CustomDomainAssociation UsageLimit",
     ),
     "rekognition": Service(

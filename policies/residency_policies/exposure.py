@@ -21,8 +21,8 @@ from typing import Any
 
 from .attributes import account_of, effective_region
 from .classification import held, protected_stores
-from .grants import granted_classes, public_shares
-from .lineage import Lineage, mechanism_key
+from .grants import ROLE, granted_classes, public_shares, role_targets
+from .lineage import Lineage, Location, mechanism_key
 from .model import Resource, Stack
 from .settings import Settings
 from .values import UNKNOWN, Unknown, as_bool, as_mapping, child, elements, known_strings, value_at, values_at
@@ -750,24 +750,109 @@ def _transfer_exposure(stack: Stack, lineage: Lineage, settings: Settings) -> li
         if not reasons:
             continue
         region = lineage.own_region(user)
-        for path in TRANSFER_HOMES[user.type]:
-            for target in lineage.trace(user, path, True, region):
-                protected = lineage.classes(target) & settings.protected_classifications
-                if not protected:
-                    continue
-                kinds = held(lineage, target.resource, protected) if target.resource else ", ".join(protected)
-                found.append(
-                    _violation(
-                        user,
-                        kinds,
-                        f"{user.label} serves {target.description} as its home directory and {reasons[0]}",
-                        "give the server a VPC endpoint without public addresses (endpointType VPC, no "
-                        "addressAllocationIds) reached only from this region's networks, or serve data that "
-                        "is not personal.",
-                        settings,
-                    )
-                )
+        served = [
+            (target, "as its home directory")
+            for path in TRANSFER_HOMES[user.type]
+            for target in lineage.trace(user, path, True, region)
+        ]
+        # A PATH user may change to any directory its role may read, and a LOGICAL user's mappings sit on
+        # the same role: what the role reaches is served, whatever the home directory.
+        served.extend((target, "through its role") for target in lineage.role_reach(user, "role"))
+        found.extend(_served(lineage, user, served, reasons[0], settings))
+    found.extend(_custom_identities(stack, lineage, settings))
     return found
+
+
+_CUSTOM_IDENTITY_PROVIDERS = ("AWS_LAMBDA", "API_GATEWAY")
+"""Identity providers whose users a function or an API returns at login, with a role of its choosing."""
+_TRANSFER_FIX = (
+    "give the server a VPC endpoint without public addresses (endpointType VPC, no addressAllocationIds) "
+    "reached only from this region's networks, or let its users' roles (declared in this stack) reach only "
+    "data that is not personal."
+)
+
+
+def _served(
+    lineage: Lineage,
+    user: Resource,
+    served: list[tuple[Location, str]],
+    reason: str,
+    settings: Settings,
+) -> list[Violation]:
+    """The violations of a Transfer Family user or server that serves what it reaches from a public endpoint;
+    a role the stack cannot read fails closed in a stack that holds protected data."""
+    found = []
+    unseen = []
+    judged: set[str] = set()
+    for target, how in served:
+        which = target.resource.urn if target.resource is not None else target.description
+        if which in judged:
+            continue
+        judged.add(which)
+        protected = lineage.classes(target) & settings.protected_classifications
+        if not protected:
+            if target.resource is None and not target.classifications and how != "as its home directory":
+                unseen.append(target.description)
+            continue
+        kinds = held(lineage, target.resource, protected) if target.resource else ", ".join(protected)
+        found.append(
+            _violation(
+                user,
+                kinds,
+                f"{user.label} serves {target.description} {how} and {reason}",
+                _TRANSFER_FIX,
+                settings,
+            )
+        )
+    if unseen and not found and lineage.holds_any(settings.protected_classifications):
+        found.append(
+            _violation(
+                user,
+                "data the stack cannot trace",
+                f"{user.label} serves what its role reaches, which cannot be seen ({'; '.join(unseen)}), "
+                f"in a stack that holds {', '.join(sorted(settings.protected_classifications))} data, and "
+                f"{reason}",
+                _TRANSFER_FIX,
+                settings,
+            )
+        )
+    return found
+
+
+def _custom_identities(stack: Stack, lineage: Lineage, settings: Settings) -> list[Violation]:
+    """A public server whose users a Lambda function or an API returns: the users are not declared, and may
+    be given any role Transfer Family may assume; those the stack declares are what they may reach."""
+    found = []
+    roles = [r for r in stack.of_type(ROLE) if _trusts_transfer(r)]
+    for server in stack.of_type(TRANSFER_SERVER):
+        provider = child(server.props, "identityProviderType")
+        if not (isinstance(provider, Unknown) or provider in _CUSTOM_IDENTITY_PROVIDERS):
+            continue
+        reason = _public_transfer_endpoint(server)
+        if reason is None:
+            continue
+        named = provider if isinstance(provider, str) else "unknown at preview"
+        served = [
+            (
+                target,
+                f"through the role {role.label}, which its users (identity provider {named}) may be given",
+            )
+            for role in roles
+            for target in role_targets(lineage, role)
+            if target.resource is not None
+        ]
+        found.extend(_served(lineage, server, served, reason, settings))
+    return found
+
+
+def _trusts_transfer(role: Resource) -> bool:
+    """Whether Transfer Family may assume a role (a trust policy unknown at preview may let it)."""
+    for value in values_at(role.props, "assumeRolePolicy"):
+        if isinstance(value, Unknown):
+            return True
+        if isinstance(value, str) and "transfer.amazonaws.com" in value:
+            return True
+    return False
 
 
 def _public_transfer_endpoint(server: Resource) -> str | None:

@@ -27,14 +27,13 @@ from typing import Any
 
 from residency_facts import GRANTS, RESIDENT_CLASSIFICATIONS, SELF, Category, Grant
 
-from .lineage import Lineage, Location, mechanism_key, untraceable
+from .lineage import ROLE, Lineage, Location, mechanism_key, untraceable
 from .model import Resource, Stack, parse_arn
 from .settings import Settings
 from .values import UNKNOWN, Unknown, as_mapping, elements, known_strings, values_at
 
 EVERYONE = "everyone (*)"
 
-ROLE = "aws:iam/role:Role"
 ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
 ROLE_POLICY_ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
 POLICY_ATTACHMENT = "aws:iam/policyAttachment:PolicyAttachment"
@@ -281,10 +280,7 @@ def _named_principals(
 
 def _resident_stack(lineage: Lineage) -> bool:
     """Whether the stack holds personal data or telemetry anywhere (declared or through lineage)."""
-    memo, key = lineage.stack.memo, ("resident-stack", id(lineage))
-    if key not in memo:
-        memo[key] = any(lineage.effective(r) & RESIDENT_CLASSIFICATIONS for r in lineage.stack.resources)
-    return bool(memo[key])
+    return lineage.holds_any(RESIDENT_CLASSIFICATIONS)
 
 
 def shares(stack: Stack, lineage: Lineage, settings: Settings) -> list[Share]:
@@ -356,7 +352,7 @@ def _role_shares(lineage: Lineage, principals: Principals, role: Resource) -> li
     if not trusted:
         return []
     found = []
-    for target in _role_targets(lineage, role):
+    for target in role_targets(lineage, role):
         holds = _holds_data(lineage, target)
         for principal in dict.fromkeys(trusted):
             found.append(Share(role, "a role another account may assume", target, principal, False, holds))
@@ -383,13 +379,15 @@ def _trusted(principals: Principals, statement: Mapping[str, Any], role: Resourc
     return principals.of_statement(statement, role)
 
 
-def role_targets(lineage: Lineage, role: Resource) -> list[Location]:
-    """The data a role's policies reach: the resources they name, and every data store for `*`."""
-    return _role_targets(lineage, role)
+def role_targets(lineage: Lineage, role: Resource, writes: bool = False) -> list[Location]:
+    """What a role's policies reach: the resources they name, and every data store for `*` (lineage's
+    `role_reach` finds the roles a resource runs as and asks this for each).
 
-
-def _role_targets(lineage: Lineage, role: Resource) -> list[Location]:
-    """The data a role's policies reach: the resources they name, and every data store for `*`."""
+    With `writes`, only where the role may write: statements whose actions only read (`Get*`, `List*`,
+    `Describe*`, `kms:Decrypt`) and read-only managed policies reach nothing, and a policy the pack cannot
+    read (an AWS managed policy it does not know, a customer managed one the stack does not declare) may
+    write anywhere.
+    """
     stack = lineage.stack
     documents: list[tuple[Resource, str]] = [(role, "inlinePolicies[].policy")]
     for policy in stack.of_type(ROLE_POLICY):
@@ -405,6 +403,18 @@ def _role_targets(lineage: Lineage, role: Resource) -> list[Location]:
     for attachment in stack.of_type(POLICY_ATTACHMENT):
         if stack.refers_to(attachment, "roles", role):
             attached.extend(values_at(attachment.props, "policyArn"))
+            documents.extend(
+                (d, "policy") for d in stack.dependencies(attachment, "policyArn") if d.type == MANAGED_POLICY
+            )
+    documents.extend(
+        (d, "policy") for d in stack.dependencies(role, "managedPolicyArns") if d.type == MANAGED_POLICY
+    )
+    declared = {owner.urn for owner, _ in documents}
+    for arn in known_strings(attached):
+        for managed in stack.named(arn):
+            if managed.type == MANAGED_POLICY and managed.urn not in declared:
+                declared.add(managed.urn)
+                documents.append((managed, "policy"))
     found: list[Location] = []
     everything = False
     for owner, path in documents:
@@ -418,7 +428,7 @@ def _role_targets(lineage: Lineage, role: Resource) -> list[Location]:
                 continue
             for document in _documents(value):
                 for statement in _statements(document):
-                    if statement.get("Effect") != "Allow":
+                    if statement.get("Effect") != "Allow" or (writes and not _may_write(statement)):
                         continue
                     for resource_arn in elements(statement.get("Resource")):
                         if resource_arn == "*":
@@ -429,12 +439,38 @@ def _role_targets(lineage: Lineage, role: Resource) -> list[Location]:
         parsed = parse_arn(arn)
         if parsed is not None and parsed.account == "aws":
             name = parsed.resource.split("/")[-1]
-            if name in BROAD_MANAGED_POLICIES or "FullAccess" in name or "ReadOnly" in name:
+            read_only = "ReadOnly" in name or "ViewOnly" in name
+            if writes and read_only:
+                continue
+            if name in BROAD_MANAGED_POLICIES or "FullAccess" in name or read_only:
                 everything = True
+            elif writes:
+                found.append(untraceable(f"where the AWS managed policy {name} lets {role.label} write"))
+        elif writes and not any(d.type == MANAGED_POLICY for d in stack.named(arn)):
+            # A customer managed policy the stack does not declare: what it allows cannot be read.
+            found.append(untraceable(f"where the policy {arn} lets {role.label} write"))
     if everything:
         found.extend(lineage.locate(r) for r in stack.resources if _holds_data(lineage, lineage.locate(r)))
         found.append(untraceable("every data store of the account"))
     return found
+
+
+_READ_VERBS = ("get", "list", "describe", "decrypt")
+"""Action names that only read: a statement of nothing else writes nowhere."""
+
+
+def _may_write(statement: Mapping[str, Any]) -> bool:
+    """Whether an Allow statement may write (any action that is not a read; NotAction may be anything)."""
+    if "NotAction" in statement:
+        return True
+    actions = elements(statement.get("Action"))
+    for action in actions:
+        if not isinstance(action, str):
+            return True
+        verb = action.lower().partition(":")[2]
+        if not verb.startswith(_READ_VERBS):
+            return True
+    return not actions
 
 
 def _named(lineage: Lineage, owner: Resource, arn_pattern: str) -> list[Location]:
@@ -447,7 +483,13 @@ def _named(lineage: Lineage, owner: Resource, arn_pattern: str) -> list[Location
             for r in lineage.stack.resources
             if any(i.startswith(base) for i in r.identities if i.startswith("arn:"))
         ]
-    return [lineage.locate(r) for r in matches] or ([untraceable(arn_pattern)] if "*" in arn_pattern else [])
+    if matches:
+        return [lineage.locate(r) for r in matches]
+    if "*" in arn_pattern:
+        return [untraceable(arn_pattern)]
+    # A resource outside the stack: where its ARN says it is (an S3 ARN names no region).
+    arn = parse_arn(arn_pattern)
+    return [Location(arn_pattern, arn.region or None, arn.account or None)] if arn is not None else []
 
 
 __all__ = [

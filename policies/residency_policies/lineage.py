@@ -17,6 +17,7 @@ that snapshot, an export into a staging bucket and that bucket's replication), w
 
 from __future__ import annotations
 
+import base64
 import ipaddress
 import re
 from collections.abc import Iterable, Mapping
@@ -50,7 +51,7 @@ from .attributes import (
     region_of_zone_or_region,
 )
 from .classification import declared_classifications, holds_ephemeral_volumes
-from .model import Resource, Stack, arn_services
+from .model import Resource, Stack, arn_services, arns_in
 from .settings import Settings
 from .values import (
     Unknown,
@@ -65,6 +66,7 @@ from .values import (
 
 __all__ = [
     "KMS_KEY_TYPES",
+    "ROLE",
     "STACK_ACCOUNT",
     "Lineage",
     "Location",
@@ -72,6 +74,7 @@ __all__ = [
     "anonymised_only",
     "mechanisms_of",
     "pointer_paths",
+    "regionless_aws_hosts",
     "untraceable",
 ]
 
@@ -83,16 +86,14 @@ KMS_KEY_TYPES = frozenset(
         "aws:kms/replicaExternalKey:ReplicaExternalKey",
     }
 )
+ROLE = "aws:iam/role:Role"
+"""An IAM role: what its policies reach is what code, a database feature or a Transfer user running as it
+reaches (`role_reach`), and what another account that may assume it is granted (`grants`)."""
 BACKUP_PLAN = "aws:backup/plan:Plan"
 BACKUP_SELECTION = "aws:backup/selection:Selection"
 LIFECYCLE_POLICY = "aws:dlm/lifecyclePolicy:LifecyclePolicy"
 ORGANIZATION_POLICY = "aws:organizations/policy:Policy"
 ATHENA_WORKGROUP = "aws:athena/workgroup:Workgroup"
-ROLE_ASSOCIATIONS = (
-    "aws:rds/roleAssociation:RoleAssociation",
-    "aws:rds/clusterRoleAssociation:ClusterRoleAssociation",
-)
-"""A database's IAM role for a feature: where the role may write is where the feature delivers."""
 CATALOG_TABLES = ("aws:glue/catalogTable:CatalogTable", "aws:glue/partition:Partition")
 """What an Athena workgroup's queries may read: every table of the catalog in its account and region."""
 RESOURCE_ASSOCIATION = "aws:ram/resourceAssociation:ResourceAssociation"
@@ -105,6 +106,8 @@ SNAPSHOT_TARGET_TYPES = ("aws:ebs/volume:Volume", "aws:ec2/instance:Instance")
 RESOURCE_TAG_CONDITION = "aws:ResourceTag/"
 
 _ACCOUNT_IN_TEXT = re.compile(r"(?<![0-9])([0-9]{12})(?![0-9])")
+_BARE_ACCOUNT = re.compile(r"""(?:^|(?<=["']))([0-9]{12})(?:$|(?=["']))""")
+"""A 12-digit account id that is a whole value, or a quoted one inside a document (never part of an ARN)."""
 
 
 @dataclass(frozen=True)
@@ -124,6 +127,9 @@ class Location:
     """The stack's resource, when the data is in one."""
     outside: bool = False
     """An endpoint outside AWS (an HTTPS URL on the internet, a connection to one): no region holds it."""
+    host: bool = False
+    """An AWS host that configuration names without naming the stack's region (S3's global endpoint): a
+    place the data is definitely sent to, whose region is another one or cannot be told."""
 
     @property
     def where(self) -> str:
@@ -197,14 +203,21 @@ class Movement:
         regions = sorted({d.region for d in self.destinations if d.region is not None})
         untraced = any(d.region is None and not d.outside for d in self.destinations)
         documents = sorted(
-            {d.description for d in self.destinations if d.description.startswith("the sinks")}
+            {
+                d.description
+                for d in self.destinations
+                if d.description.startswith("the sinks")
+                or d.host
+                # Where a database's roles may write, when it cannot be traced, is what to review.
+                or (self.mechanism.roles and d.region is None and not d.outside)
+            }
         )
         which = f" ({'; '.join(documents)})" if documents else ""
         if regions:
             parts.append(
                 "to "
                 + ", ".join(regions)
-                + (f" and regions that cannot be traced{which}" if untraced else "")
+                + (f" and regions that cannot be traced{which}" if untraced else which if documents else "")
             )
         elif untraced:
             parts.append(f"to regions that cannot be traced{which}")
@@ -253,6 +266,10 @@ class Lineage:
         self._origin: dict[tuple[str, str], tuple[str, Movement]] = {}
         self._kubernetes: tuple[_NamespaceIndex, _NamespaceIndex] | None = None
         self._workloads_of: dict[str, list[Resource]] = {}
+        self._configurations: dict[tuple[Any, Any, Any], list[tuple[int, Resource]]] | None = None
+        self._configuration_positions: dict[str, int] = {}
+        self._mentioned: dict[str, list[Resource]] = {}
+        self._holding: dict[frozenset[str], bool] = {}
         self.movements: list[Movement] = []
         for resource in stack.resources:
             for mechanism in mechanisms_of(resource.type):
@@ -310,6 +327,14 @@ class Lineage:
                 for source in movement.sources:
                     found |= self.classes(source)
         return frozenset(found)
+
+    def holds_any(self, classifications: Iterable[str]) -> bool:
+        """Whether any resource of the stack holds data of one of these classifications (declared or through
+        lineage); cached on this lineage, which is the stack's under one settings."""
+        wanted = frozenset(classifications)
+        if wanted not in self._holding:
+            self._holding[wanted] = any(self.effective(r) & wanted for r in self.stack.resources)
+        return self._holding[wanted]
 
     def inherited(self, resource: Resource) -> frozenset[str]:
         """The classifications a resource holds only through lineage, not by its own label."""
@@ -383,7 +408,7 @@ class Lineage:
             found = values_at(props, path)
             if not any(isinstance(v, Unknown) or v in wanted for v in found):
                 return False
-        paths = mechanism.active_when or mechanism.sources
+        paths = mechanism.active_when or (*mechanism.sources, *mechanism.source_roles)
         if not paths:
             return True
         return any(path == SELF or any(is_set(v) for v in values_at(props, path)) for path in paths)
@@ -427,8 +452,11 @@ class Lineage:
             sources.extend(self._declared_reads(resource))
             sources.extend(self._role_reads(resource))
             destinations.extend(self._configuration_places(resource, own))
-        if resource.type in ROLE_ASSOCIATIONS:
-            destinations.extend(self._role_reach(resource))
+        for path in mechanism.roles:
+            destinations.extend(self.role_reach(resource, path, writes=True))
+        if mechanism.roles and not destinations:
+            # Roles that may write nothing (an import's, which only reads) deliver nothing.
+            return Movement(resource, mechanism, [], [])
         if mechanism.lands_in_own_region and not literal_region:
             destinations.append(
                 Location(f"{resource.label} itself", own, account_of(resource), resource=resource)
@@ -444,7 +472,7 @@ class Lineage:
             # Code is judged on what it is definitely configured with: an untraceable value may be anything,
             # an endpoint outside AWS (a connection to an HTTP API) is a place elsewhere.
             sources = [s for s in sources if s.region is not None]
-            destinations = [d for d in destinations if d.region is not None or d.outside]
+            destinations = [d for d in destinations if d.region is not None or d.outside or d.host]
         shares = self._shares(resource, mechanism)
         outside = outside or any(d.outside for d in destinations)
         return Movement(resource, mechanism, sources, destinations, shares, outside)
@@ -457,17 +485,8 @@ class Lineage:
 
     def _role_reads(self, resource: Resource) -> list[Location]:
         """What code may read through the IAM roles it runs as (a state machine's, a task's, a function's
-        execution role): the stores their policies name, every store for `*`."""
-        from .grants import role_targets
-
-        roles = [d for d in self.stack.dependencies(resource, ANY) if d.type == IAM_ROLE]
-        for value in known_strings(values_at(resource.props, ANY)):
-            if value.startswith("arn:aws:iam::") and ":role/" in value:
-                roles.extend(r for r in self.stack.named(value) if r.type == IAM_ROLE)
-        found: list[Location] = []
-        for role in dict.fromkeys(roles):
-            found.extend(t for t in role_targets(self, role) if t.resource is not None)
-        return found
+        execution role): the stack's stores their policies name, every store for `*`."""
+        return [t for t in self.role_reach(resource, ANY) if t.resource is not None]
 
     def _configuration_places(self, resource: Resource, own: str | None) -> list[Location]:
         """The places code is configured to send to besides its own inputs: what the ConfigMaps and Secrets
@@ -479,6 +498,9 @@ class Lineage:
             texts.append(config.props)
             for path in CONFIGURATION_DATA:
                 found.extend(self.trace(config, path, False, own, True))
+            for path, text in _decoded_data(config):
+                texts.append(text)
+                found.extend(self._literal(config, text, path, False, own, True))
         for text in texts:
             for endpoint in dict.fromkeys(_endpoints_in(text)):
                 found.append(Location(f"{endpoint} (an endpoint outside AWS)", None, None, outside=True))
@@ -492,29 +514,64 @@ class Lineage:
         for base in POD_SPEC_PATHS:
             for path in CONFIGURATION_REFERENCES:
                 names.update(v for v in values_at(workload.props, f"{base}.{path}") if isinstance(v, str))
-        if not names:
+        # A ConfigMap named by its output (autonamed, unknown at a first preview) is found by lineage.
+        index = self._configuration_index()
+        computed = [
+            (self._configuration_positions[d.urn], d)
+            for d in self.stack.dependencies(workload, "**")
+            if d.urn in self._configuration_positions and d.provider_urn == workload.provider_urn
+        ]
+        if not names and not computed:
             return []
         namespace = value_at(workload.props, "metadata.namespace")
-        return [
-            r
-            for r in self.stack.resources
-            if mechanism_key(r.type) in CONFIGURATION_KINDS
-            and r.provider_urn == workload.provider_urn
-            and value_at(r.props, "metadata.namespace") == namespace
-            and value_at(r.props, "metadata.name") in names
-        ]
+        found: list[tuple[int, Resource]] = list(computed)
+        for name in names:
+            try:
+                found.extend(index.get((workload.provider_urn, namespace, name), ()))
+            except TypeError:
+                # A namespace that is a list or a map (never a valid one) names no ConfigMap.
+                continue
+        return [resource for _, resource in sorted(dict(found).items())]
 
-    def _role_reach(self, association: Resource) -> list[Location]:
-        """What the role a database feature runs as may reach, by its policies (untraceable when unseen)."""
-        from .grants import ROLE, role_targets  # grants builds on lineage
+    def _configuration_index(self) -> dict[tuple[Any, Any, Any], list[tuple[int, Resource]]]:
+        """The stack's ConfigMaps and Secrets by provider, namespace and name (with their position in the
+        stack), built once per lineage: every workload looked them up by a scan of the whole stack."""
+        if self._configurations is None:
+            self._configurations = {}
+            for position, resource in enumerate(self.stack.resources):
+                if mechanism_key(resource.type) not in CONFIGURATION_KINDS:
+                    continue
+                self._configuration_positions[resource.urn] = position
+                namespace = value_at(resource.props, "metadata.namespace")
+                name = value_at(resource.props, "metadata.name")
+                try:
+                    key = (resource.provider_urn, namespace, name)
+                    self._configurations.setdefault(key, []).append((position, resource))
+                except TypeError:
+                    continue
+        return self._configurations
 
-        roles = [d for d in self.stack.dependencies(association, "roleArn") if d.type == ROLE]
-        value = child(association.props, "roleArn")
-        if not roles and isinstance(value, str) and value:
-            roles = [r for r in self.stack.arn_match(value, self.region) if r.type == ROLE]
-        if not roles:
-            return [untraceable(f"what the role {value!r} of {association.label} may write")]
-        return [location for role in roles for location in role_targets(self, role)]
+    def role_reach(self, resource: Resource, path: str, writes: bool = False) -> list[Location]:
+        """What the IAM roles a path of a resource names may reach (with `writes`, where they may write), by
+        their policies; a role named by a literal the stack does not declare is untraceable."""
+        from .grants import role_targets  # grants builds on lineage
+
+        dependencies = self.stack.dependencies(resource, path)
+        roles = [d for d in dependencies if d.type == ROLE]
+        unseen: list[str] = []
+        for value in known_strings(values_at(resource.props, path)):
+            if not (value.startswith("arn:") and ":role/" in value) and path == ANY:
+                continue
+            named = [r for r in self.stack.arn_match(value, self.region) if r.type == ROLE]
+            roles.extend(named)
+            if not named and not dependencies:
+                unseen.append(value)
+        found = [untraceable(f"what the role {value!r} of {resource.label} may reach") for value in unseen]
+        if any(isinstance(v, Unknown) for v in values_at(resource.props, path)) and not dependencies:
+            found.append(untraceable(f"what the role {path} of {resource.label} names may reach"))
+        for role in dict.fromkeys(roles):
+            found.extend(role_targets(self, role, writes))
+        return found
 
     def _shares(self, resource: Resource, mechanism: CopyMechanism) -> list[str]:
         if resource.type == RESOURCE_ASSOCIATION:
@@ -601,6 +658,8 @@ class Lineage:
         literal_regions = [
             v for path in mechanism.source_regions for v in known_strings(values_at(resource.props, path))
         ]
+        for path in mechanism.source_roles:
+            found.extend(self.role_reach(resource, path))
         for path in mechanism.sources:
             for location in self.trace(
                 resource, path, path in mechanism.global_names, own, mechanism.runs_code
@@ -636,6 +695,8 @@ class Lineage:
                 if named:
                     used.update((d.urn, d) for d in named)
                     elsewhere.extend(self._regions_besides(value, named))
+                    if code or ANY in path:
+                        elsewhere.extend(self.places_in_text(value, own_region))
                 elif dependencies and not self._others_named(resource, value):
                     # A value the state does not list among the dependency's outputs (a bare id kept beside
                     # them, an ARN of an output no identity names, such as a Redshift namespace's): computed
@@ -674,16 +735,23 @@ class Lineage:
             if region not in own
         ]
 
+    def mentioned(self, value: str) -> list[Resource]:
+        """The stack's resources a text names, in this lineage's regions and accounts (cached per text: a
+        value is looked up by each step that traces it)."""
+        if value not in self._mentioned:
+            self._mentioned[value] = self.stack.mentioned_in(value, self.region, self.settings.account_ids)
+        return list(self._mentioned[value])
+
     def _others_named(self, resource: Resource, value: str) -> list[Resource]:
         """The stack's resources other than this one that a value names."""
-        mentioned = self.stack.mentioned_in(value, self.region, self.settings.account_ids)
+        mentioned = self.mentioned(value)
         return [r for r in mentioned if r is not resource]
 
     def _dependencies_named(self, dependencies: list[Resource], value: str) -> list[Resource]:
         """The dependencies a known value was computed from: those it names by one of their identities."""
         if not dependencies:
             return []
-        mentioned = self.stack.mentioned_in(value, self.region, self.settings.account_ids)
+        mentioned = self.mentioned(value)
         found = []
         for dependency in dependencies:
             inside = dependency.is_component and any(
@@ -704,21 +772,31 @@ class Lineage:
     ) -> list[Location]:
         """The data a literal ARN, name, host or URL refers to."""
         free_form = code or ANY in path or "*" in path.split(".")
-        in_stack = [
-            r
-            for r in self.stack.mentioned_in(value, self.region, self.settings.account_ids)
-            if r is not resource
-        ]
+        in_stack = [r for r in self.mentioned(value) if r is not resource]
+        hosts = self.places_in_text(value, own_region) if free_form else []
         if in_stack:
             found = [location for r in in_stack for location in self._follow(r, {resource.urn})]
             found.extend(self._regions_besides(value, in_stack))
-            if found or not free_form:
-                return found
-            return []
+            return found + hosts
         arn = parse_arn(value)
         if arn is not None:
             if free_form and arn.service in NON_DATA_ARN_SERVICES:
                 return []
+            if arn.service == "apigateway" and arn.account and not arn.account.isdigit():
+                # A service integration's URI (arn:aws:apigateway:<region>:<service>:action/...): the call
+                # goes to that service's API in that region, in the account of the integration's caller.
+                return [
+                    Location(
+                        f"{value} (the {arn.account} API in {arn.region or 'no region'})",
+                        arn.region or None,
+                        account_of(resource),
+                    ),
+                    *(
+                        location
+                        for inner in arns_in(arn.resource)
+                        for location in self._literal(resource, inner, path, global_names, own_region, code)
+                    ),
+                ]
             named = Location(value, arn.region or None, arn.account or None)
             return [named, *(self.locate(r) for r in self._generated_candidates(value, resource))]
         region = region_named_in(value)
@@ -727,14 +805,51 @@ class Lineage:
             if account is None and free_form:
                 # A host named in code or configuration, in an account the text does not say.
                 account = STACK_ACCOUNT
-            return [Location(value, region, account)]
+            if not free_form:
+                return [Location(value, region, account)]
+            # A text may name several regions (two endpoints, an exporter's and a backup's): each counts.
+            regions = dict.fromkeys(REGION_PATTERN.findall(value)) or {region: None}
+            return [*(Location(value, r, account) for r in regions), *hosts]
         if free_form:
-            return []
+            return hosts
         if endpoint_outside_aws(value):
             return [Location(f"{value} ({path} of {resource.label}, outside AWS)", None, None, outside=True)]
         if global_names or "." in value or "://" in value:
             return [untraceable(f"{value} ({path} of {resource.label})")]
         return [Location(value, own_region, account_of(resource), local=True)]
+
+    def places_in_text(self, value: str, own_region: str | None) -> list[Location]:
+        """The places a free-form text names besides the stack's resources: AWS hosts that name no region,
+        and accounts outside the deployment named by a bare id."""
+        return [*self.hosts_elsewhere(value, own_region), *self._accounts_elsewhere(value, own_region)]
+
+    def _accounts_elsewhere(self, value: str, own_region: str | None) -> list[Location]:
+        """The accounts outside the deployment a configuration names by a bare account id (a whole value, or
+        a quoted value inside a document: an SDK call's `ValuesToAdd`, `S3BucketOwner`): code or a service
+        given it may share or write the data it reads there. ARNs are judged as ARNs."""
+        found = []
+        for account in dict.fromkeys(_BARE_ACCOUNT.findall(value)):
+            if account not in self.settings.account_ids:
+                found.append(
+                    Location(f"account {account} (named by {value[:120]!r})", own_region, account, host=True)
+                )
+        return found
+
+    def hosts_elsewhere(self, value: str, own_region: str | None) -> list[Location]:
+        """The AWS hosts a text names that name no region, as places elsewhere (or in no traceable region).
+
+        Code given `https://bucket.s3.amazonaws.com/`, `s3.amazonaws.com/bucket` or `s3-external-1` sends
+        its data to a legacy global endpoint (served from us-east-1) or to a bucket whose region the host
+        does not say: a host that does not name the stack's region is no proof of staying in it. A host that
+        is an identity of the stack's own resource (a bucket's global domain name) is that resource.
+        """
+        found = []
+        for host, region, why in regionless_aws_hosts(value):
+            if self.stack.named(host):
+                continue
+            fix = f"name the endpoint of its own region ({_regional_example(host, own_region)})"
+            found.append(Location(f"{host} names no region: {why}; {fix}", region, STACK_ACCOUNT, host=True))
+        return found
 
     def _generated_candidates(self, arn_text: str, referrer: Resource) -> list[Resource]:
         """The stack's data holders an ARN with an id AWS generates may name while their ARNs are unknown.
@@ -797,7 +912,11 @@ class Lineage:
                 found.extend(self._follow_path(resource, path, seen))
             return found
         if mechanism_key(resource.type) == SERVICE_KIND:
-            return [self.locate(resource), *self._service_backends(resource, seen)]
+            return [
+                self.locate(resource),
+                *self._service_backends(resource, seen),
+                *self._external_name(resource, seen),
+            ]
         if mechanism_key(resource.type) in NAMESPACE_KINDS:
             return [self.locate(resource), *(self.locate(r) for r in self._in_namespace(resource))]
         declared = classifications(resource)
@@ -835,6 +954,47 @@ class Lineage:
             for location in self._service_backends(service, {service.urn})
             if location.resource is not None and _holds(location.resource, self.settings)
         ]
+
+    def _external_name(self, service: Resource, seen: set[str]) -> list[Location]:
+        """Where an ExternalName Service points: a cluster-local name of it (`x.ns.svc`) is a DNS alias of
+        that host, so code sending to the alias sends there, and code reading it reads what is there."""
+        spec = child(service.props, "spec")
+        kind, name = child(spec, "type"), child(spec, "externalName")
+        if kind != "ExternalName" and not is_set(name):
+            return []
+        if isinstance(name, Unknown) or isinstance(kind, Unknown):
+            dependencies = self.stack.dependencies(service, "spec")
+            if dependencies:
+                return [location for d in dependencies for location in self._follow(d, seen)]
+            return [
+                Location(
+                    f"the host the ExternalName {service.label} points at (unknown at preview, no lineage)",
+                    None,
+                    None,
+                    host=True,
+                )
+            ]
+        if not isinstance(name, str) or not name:
+            return []
+        host = name.strip().lower().rstrip(".")
+        named = [r for r in self.mentioned(host) if r is not service]
+        if named:
+            return [location for r in named for location in self._follow(r, seen)]
+        if endpoint_outside_aws(_as_url(host)):
+            return [
+                Location(
+                    f"{host} (the ExternalName {service.label} points outside AWS)", None, None, outside=True
+                )
+            ]
+        regionless = self.hosts_elsewhere(host, self.own_region(service))
+        if regionless:
+            return regionless
+        region = region_named_in(host)
+        if region is not None:
+            return [
+                Location(f"{host} (the ExternalName {service.label} points there)", region, STACK_ACCOUNT)
+            ]
+        return []
 
     def _service_backends(self, service: Resource, seen: set[str]) -> list[Location]:
         """The workloads a Kubernetes Service selects, in its namespace."""
@@ -998,7 +1158,6 @@ class Lineage:
         return found
 
 
-IAM_ROLE = "aws:iam/role:Role"
 POD_SPEC_PATHS = ("spec", "spec.template.spec", "spec.jobTemplate.spec.template.spec", "template.spec")
 """Where a Pod, a workload controller, a CronJob and a PodTemplate hold their pods' spec."""
 CONFIGURATION_REFERENCES = (
@@ -1019,6 +1178,27 @@ CONFIGURATION_REFERENCES = (
 CONFIGURATION_KINDS = ("core:ConfigMap", "core:Secret")
 CONFIGURATION_DATA = ("data.*", "stringData.*", "binaryData.*")
 """The configuration a ConfigMap or Secret holds (a collector's config file, environment values)."""
+
+ENCODED_DATA = {"core:Secret": "data", "core:ConfigMap": "binaryData"}
+"""Where a Secret (its `data`) and a ConfigMap (its `binaryData`) hold base64-encoded values."""
+
+
+def _decoded_data(config: Resource) -> list[tuple[str, str]]:
+    """The base64 values of a Secret's `data` or a ConfigMap's `binaryData` that decode to text, with their
+    paths: the container reads them decoded, as it reads `stringData`."""
+    key = ENCODED_DATA.get(mechanism_key(config.type))
+    data = as_mapping(child(config.props, key)) if key else None
+    found = []
+    for name, value in data.items() if isinstance(data, Mapping) else ():
+        if not isinstance(value, str):
+            continue
+        try:
+            text = base64.b64decode(value, validate=True).decode("utf-8")
+        except (ValueError, UnicodeDecodeError):
+            continue
+        found.append((f"{key}.{name}", text))
+    return found
+
 
 _ENDPOINT_KEY = re.compile(r"endpoint|exporter|webhook|sink|destination", re.IGNORECASE)
 _ENDPOINT_IN_TEXT = re.compile(
@@ -1097,6 +1277,72 @@ def endpoint_outside_aws(value: Any) -> bool:
     except ValueError:
         return "." in host and not host.endswith(_INSIDE_HOST_SUFFIXES)
     return address.is_global
+
+
+_AWS_HOST_IN_TEXT = re.compile(
+    r"(?<![a-z0-9.-])((?:[a-z0-9-]+\.)+(?:amazonaws\.com(?:\.cn)?|api\.aws|on\.aws))(?![a-z0-9-])",
+    re.IGNORECASE,
+)
+"""A host under one of AWS's domains, inside a URL, a `host:port`, a command line or a configuration file."""
+_S3_VIRTUAL_HOST = re.compile(r"^(?P<bucket>.+)\.(?P<endpoint>s3(?:[.-][a-z0-9.-]+)?)\.amazonaws\.com$")
+_US_EAST_1_ENDPOINTS = frozenset({"s3", "s3-external-1", "queue", "sdb"})
+"""Legacy global endpoints of regional services that AWS serves from us-east-1 (S3's path-style and
+`s3-external-1` endpoints, SQS's `queue.amazonaws.com`, SimpleDB)."""
+_NO_DATA_GLOBAL_SERVICES = frozenset({"sts", "iam", "route53", "organizations", "cloudfront", "eks"})
+"""Global services whose regionless host is no place data is kept: STS and IAM (a token audience, a role's
+trust), Route 53, Organizations and CloudFront's control planes, and `eks.amazonaws.com` (EKS's service
+principal and Kubernetes annotation prefix; its API is regional)."""
+
+
+def regionless_aws_hosts(text: Any) -> list[tuple[str, str | None, str]]:
+    """The AWS hosts a text names that name no region: each with the region it is served from (None when
+    the host does not say) and why, for a message."""
+    if not isinstance(text, str) or "." not in text:
+        return []
+    found: dict[str, tuple[str, str | None, str]] = {}
+    for match in _AWS_HOST_IN_TEXT.finditer(text):
+        host = match.group(1).lower()
+        if host in found or REGION_PATTERN.search(host):
+            continue
+        labels = host.split(".")
+        if len(labels) == 3 and labels[0] in _NO_DATA_GLOBAL_SERVICES:
+            continue
+        bucket = _S3_VIRTUAL_HOST.match(host)
+        service = labels[0]
+        if bucket is not None:
+            service = bucket.group("endpoint")
+        if service.startswith("s3-accelerate"):
+            found[host] = (
+                host,
+                None,
+                "S3 Transfer Acceleration's endpoint, which takes data in at the nearest AWS edge location, "
+                "in any country",
+            )
+        elif bucket is not None and service == "s3":
+            # Resolves to the bucket's own region, which only the stack's own bucket would tell.
+            found[host] = (
+                host,
+                None,
+                f"S3's global endpoint for the bucket {bucket.group('bucket')!r}, which is not in this "
+                "stack, so its region cannot be told",
+            )
+        elif service in _US_EAST_1_ENDPOINTS:
+            found[host] = (host, "us-east-1", "a legacy global endpoint, served from us-east-1")
+        else:
+            found[host] = (host, None, "a global endpoint whose region cannot be told")
+    return list(found.values())
+
+
+def _regional_example(host: str, own_region: str | None) -> str:
+    """The host of the same service in the stack's region, for a message."""
+    region = own_region or "<region>"
+    bucket = _S3_VIRTUAL_HOST.match(host)
+    if bucket is not None:
+        return f"{bucket.group('bucket')}.s3.{region}.amazonaws.com"
+    service = host.split(".")[0]
+    service = "s3" if service.startswith("s3") else "sqs" if service == "queue" else service
+    suffix = ".".join(host.split(".")[1:])
+    return f"{service}.{region}.{suffix}"
 
 
 _GENERATED_ID = re.compile(

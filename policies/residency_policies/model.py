@@ -57,6 +57,9 @@ IDENTITY_PROPERTIES: tuple[str, ...] = (
 of them instead of by lineage. Each type's own `<class>Id`, `<class>Arn`, `<class>Identifier` and
 `<class>Name` count too (`clusterIdentifier` of a cluster, `replicationGroupId` of a replication group)."""
 
+S3_BUCKET_TYPES = frozenset({"aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"})
+"""General purpose buckets, which S3's global endpoint serves by virtual-hosted name."""
+
 _OWN_SUFFIXES = ("Id", "Arn", "Identifier", "Name")
 _IDENTITY_KEYS = frozenset(p for p in IDENTITY_PROPERTIES if "." not in p)
 _TOKEN_SPLIT = re.compile(r"[\s/@?&=,;\"'()\[\]{}<>|\\]+")
@@ -123,6 +126,10 @@ class Resource:
                 found.add(value)
                 if key in ("endpoint", "readerEndpoint") and ":" in value and "://" not in value:
                     found.add(value.rsplit(":", 1)[0])
+        if self.type in S3_BUCKET_TYPES:
+            # S3's global virtual-hosted name of the bucket (the provider's bucketDomainName output), known
+            # as soon as the bucket's name is: code may name the bucket by it.
+            found.update(f"{bucket}.s3.amazonaws.com" for bucket in known_strings(values_at(props, "bucket")))
         if self.type.startswith("kubernetes:"):
             metadata = child(props, "metadata")
             name, namespace = child(metadata, "name"), child(metadata, "namespace")
@@ -280,6 +287,7 @@ class Stack:
         self._dependents: dict[str, list[tuple[Resource, str]]] = defaultdict(list)
         self._children: dict[str, list[Resource]] = defaultdict(list)
         self._by_identity: dict[str, list[Resource]] | None = None
+        self._mentions: dict[str, tuple[list[str], list[Resource]]] = {}
         self._by_type: dict[str, list[Resource]] = defaultdict(list)
         for resource in self.resources:
             self._by_type[resource.type].append(resource)
@@ -393,14 +401,26 @@ class Stack:
     def mentioned_in(
         self, text: str, region_of: Any = None, accounts: frozenset[str] | None = None
     ) -> list[Resource]:
-        """The resources a text value names: exactly, as an ARN inside it, or as a host or word inside it."""
+        """The resources a text value names: exactly, as an ARN inside it, or as a host or word inside it.
+
+        What a text's words and hosts name does not depend on regions or accounts: it is worked out once per
+        text and stack (lineage asks for the same value several times while it traces it); only its ARNs
+        are matched again, against `region_of` and `accounts`.
+        """
+        parsed = self._mentions.get(text)
+        if parsed is None:
+            by_token: dict[str, Resource] = {}
+            for token in tokens(text):
+                for resource in self.named(token):
+                    by_token.setdefault(resource.urn, resource)
+            parsed = self._mentions[text] = (arns_in(text), list(by_token.values()))
+        arns, named = parsed
         found: dict[str, Resource] = {}
-        for arn in arns_in(text):
+        for arn in arns:
             for resource in self.arn_match(arn, region_of, accounts):
                 found.setdefault(resource.urn, resource)
-        for token in tokens(text):
-            for resource in self.named(token):
-                found.setdefault(resource.urn, resource)
+        for resource in named:
+            found.setdefault(resource.urn, resource)
         return list(found.values())
 
     def of_type(self, *types: str) -> list[Resource]:

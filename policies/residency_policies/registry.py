@@ -222,6 +222,16 @@ def _stack(args: StackValidationArgs) -> Stack:
     analysed = _ANALYSED.get()
     if analysed is not None:
         return analysed
+    if not args.resources:
+        # The engine always sends the stack itself: no resources means the pack's analyzer stripped them
+        # (it hands the policies its model instead) and this policy runs outside `analysing`, where it would
+        # judge an empty stack and pass everything.
+        raise RuntimeError(
+            "a stack policy of the residency pack got a request without resources and no model of the stack "
+            "(residency_policies.registry.analysing was not in effect): it cannot judge the stack. Run the "
+            "pack through its own analyzer (residency_policies.analyzer.install, which policies/__main__.py "
+            "calls before it builds the PolicyPack)."
+        )
     stack = Stack(from_policy_resource(resource) for resource in args.resources)
     fingerprint = stack.fingerprint()
     if _LAST_STACK and _LAST_STACK[0][0] == fingerprint:

@@ -73,10 +73,20 @@ def _pii_violation(
         f"{movement.route(settings)}",
         f"personal data protected by {settings.law} must never leave its region ({', '.join(home)}) or this "
         f"deployment's accounts, and a copy elsewhere cannot be recalled or kept under that law.",
-        f"remove {movement.mechanism.moves}; keep copies of personal data in its own region and account "
+        _ROLE_FIX
+        if movement.mechanism.roles
+        else f"remove {movement.mechanism.moves}; keep copies of personal data in its own region and account "
         "(same-region snapshots and replicas are allowed) and send other regions only an anonymised "
         "derivative classified anonymised.",
     )
+
+
+_ROLE_FIX = (
+    "let the role write only this stack's stores in the database's region, named by reference (bucket.arn) "
+    "in a policy of the stack (a role that only reads, Get* and List*, copies nothing out), or remove the "
+    "role from the database; a role the stack does not declare, or a managed policy the pack cannot read, "
+    "cannot be shown to keep the data in."
+)
 
 
 def _pii_share_violation(lineage: Lineage, share: Share, settings: Settings) -> Violation:
@@ -150,9 +160,11 @@ def _anonymised_violation(
         f"{allowed}: {'; '.join(_classified(lineage, location) for location in offending)}",
         f"only anonymised data may cross regions or accounts; anything else may carry personal data that "
         f"{settings.law} keeps in its region, and an untraceable source cannot be shown to be anonymised.",
-        "copy only resources classified anonymised (data-classification=anonymised, identifiers removed), "
-        "name the source so that it can be traced (a reference to the resource in this stack), or keep the "
-        "copy in the source's region and account.",
+        _ROLE_FIX
+        if movement.mechanism.roles
+        else "copy only resources classified anonymised (data-classification=anonymised, identifiers "
+        "removed), name the source so that it can be traced (a reference to the resource in this stack), or "
+        "keep the copy in the source's region and account.",
     )
 
 

@@ -18,7 +18,7 @@ from typing import Any
 from residency_facts import CLASSIFICATION_TAG, Category
 
 from .attributes import REGION_PATTERN
-from .lineage import Lineage, Location
+from .lineage import Lineage, Location, regionless_aws_hosts
 from .model import Resource, Stack
 from .settings import Settings
 from .values import ANY_DEPTH, child, elements, values_at
@@ -48,7 +48,9 @@ def check(stack: Stack, settings: Settings) -> list[Violation]:
         touched = _touched(resource, stack, lineage, settings)
         declared = _declared(resource) & settings.resident_classifications
         elsewhere = (
-            _regions_elsewhere(resource, settings) if _holds_resident(stack, lineage, settings) else []
+            _regions_elsewhere(resource, stack, settings)
+            if lineage.holds_any(settings.resident_classifications)
+            else []
         )
         if touched or declared or elsewhere:
             found.append(
@@ -57,19 +59,20 @@ def check(stack: Stack, settings: Settings) -> list[Violation]:
     return found
 
 
-def _holds_resident(stack: Stack, lineage: Lineage, settings: Settings) -> bool:
-    """Whether any resource of the stack holds personal data or telemetry (declared or through lineage)."""
-    return any(lineage.effective(r) & settings.resident_classifications for r in stack.resources)
-
-
-def _regions_elsewhere(resource: Resource, settings: Settings) -> list[str]:
+def _regions_elsewhere(resource: Resource, stack: Stack, settings: Settings) -> list[str]:
     """The regions outside the allowed ones that an opaque resource's inputs name (a backup location, an
-    exporter's bucket region): what it creates may move the stack's resident data there."""
+    exporter's bucket region), and the AWS hosts they name that name no region (S3's global endpoint,
+    served from us-east-1 or from a bucket's unknown region): what it creates may move the stack's resident
+    data there."""
     named: set[str] = set()
+    hosts: dict[str, str] = {}
     for value in _all_leaves(resource.props):
         if isinstance(value, str):
             named.update(REGION_PATTERN.findall(value))
-    return sorted(named - settings.allowed_regions)
+            for host, region, why in regionless_aws_hosts(value):
+                if not stack.named(host) and (region is None or region not in settings.allowed_regions):
+                    hosts.setdefault(host, f"{host} (which names no region: {why})")
+    return sorted(named - settings.allowed_regions) + [hosts[h] for h in sorted(hosts)]
 
 
 def _all_leaves(value: Any) -> list[Any]:

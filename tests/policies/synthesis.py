@@ -67,6 +67,22 @@ def provider_elsewhere() -> Res:
     return aws_provider("mumbai", ELSEWHERE, {"jurisdiction": "IN", "managed-by": "pulumi"})
 
 
+def _reader(region: Region) -> Res:
+    """An IAM role whose policy reads everything."""
+    statement = {"Effect": "Allow", "Action": "*", "Resource": "*"}
+    return Res(
+        "aws:iam/role:Role",
+        "synthetic-reader",
+        {
+            "assumeRolePolicy": json.dumps({"Version": "2012-10-17", "Statement": []}),
+            "inlinePolicies": [
+                {"name": "all", "policy": json.dumps({"Version": "2012-10-17", "Statement": [statement]})}
+            ],
+        },
+        region.provider,
+    )
+
+
 def moving_pii(token: str, mechanism: CopyMechanism, region: Region) -> tuple[Res, list[Res]]:
     """A resource of `token` that uses `mechanism` to move the baseline's PII out of eu-west-1."""
     props: dict[str, Any] = {}
@@ -81,6 +97,11 @@ def moving_pii(token: str, mechanism: CopyMechanism, region: Region) -> tuple[Re
             continue
         top = _set(props, path if path != ANY else "**", UNKNOWN)
         deps.setdefault(top, []).append(region.database)
+    for path in mechanism.source_roles:
+        # A role that may read every store, the baseline's PII database included.
+        reader = _reader(region)
+        deps.setdefault(_set(props, path, UNKNOWN), []).append(reader)
+        extra.append(reader)
     destinations = [p for p in mechanism.destinations if p != ANY and p not in sources]
     for path in destinations:
         # A path that also names a source gets its own element: `*` a key of its own.
@@ -91,6 +112,9 @@ def moving_pii(token: str, mechanism: CopyMechanism, region: Region) -> tuple[Re
         _set(props, path, OTHER_ACCOUNT)
     if ANY in mechanism.destinations:
         _set(props, "**.destination", ELSEWHERE)
+    for path in mechanism.roles:
+        # A role the stack does not declare: what it may write cannot be read.
+        _set(props, path, f"arn:aws:iam::{OTHER_ACCOUNT}:role/synthetic-writer")
     for path, wanted in mechanism.active_values:
         _set(props, path, wanted[0])
     for path in mechanism.active_when:
@@ -98,7 +122,11 @@ def moving_pii(token: str, mechanism: CopyMechanism, region: Region) -> tuple[Re
             _set(props, path, "enabled")
     lands_here = (
         not (
-            destinations or mechanism.destination_regions or mechanism.shared_with or mechanism.spans_regions
+            destinations
+            or mechanism.destination_regions
+            or mechanism.shared_with
+            or mechanism.spans_regions
+            or mechanism.roles
         )
         and ANY not in mechanism.destinations
     )

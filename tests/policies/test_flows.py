@@ -796,3 +796,141 @@ def test_a_state_machine_whose_role_reads_every_store_and_posts_to_http_is_block
     machine = _machine_with_role(region, table, role)
     message = _blocked([*region.resources, table, role, machine], machine)
     assert "outside AWS" in message
+
+
+# An API Gateway service integration calls an AWS service's API in the region its URI names -----------------
+
+
+def _table_integration(region: Region, uri_region: str) -> tuple[Res, list[Res]]:
+    table = store(region, "aws:dynamodb/table:Table", "customers", {"name": "customers-table"})
+    api = Res("aws:apigateway/restApi:RestApi", "customers-api", {"name": "customers-api"}, region.provider)
+    integration = Res(
+        "aws:apigateway/integration:Integration",
+        "customers-get",
+        {
+            "restApi": UNKNOWN,
+            "resourceId": UNKNOWN,
+            "httpMethod": "GET",
+            "type": "AWS",
+            "integrationHttpMethod": "POST",
+            "uri": f"arn:aws:apigateway:{uri_region}:dynamodb:action/GetItem",
+            "credentials": "arn:aws:iam::123456789012:role/customers-api",
+            "requestTemplates": {
+                "application/json": json.dumps(
+                    {"TableName": "customers-table", "Key": {"id": {"S": "$input.params('id')"}}}
+                )
+            },
+        },
+        region.provider,
+        deps={"restApi": [api], "resourceId": [api]},
+    )
+    return integration, [table, api, integration]
+
+
+def test_an_api_integration_calling_the_service_api_in_its_own_region_stays_in_the_account() -> None:
+    # The ARN's fifth field is the service (dynamodb), not an account: the call is in the caller's account.
+    region = eu_region()
+    _, extra = _table_integration(region, "eu-west-1")
+    assert violations([*region.resources, *extra], NO_PII) == []
+    assert violations([*region.resources, *extra], ANONYMISED_ONLY) == []
+
+
+def test_an_api_integration_calling_the_service_api_of_another_region_is_blocked() -> None:
+    region = eu_region()
+    integration, extra = _table_integration(region, "us-east-1")
+    message = _blocked([*region.resources, *extra], integration)
+    assert "us-east-1" in message and "into account dynamodb" not in message
+
+
+# Code's configuration naming another account by a bare id: an SDK call may share or write there ---------
+
+
+def _nightly_export(region: Region, bucket_owner: str) -> tuple[Res, list[Res]]:
+    table = store(region, "aws:dynamodb/table:Table", "customers", {"name": "customers-table"})
+    schedule = Res(
+        "aws:scheduler/schedule:Schedule",
+        "nightly-export",
+        {
+            "name": "nightly-export",
+            "scheduleExpression": "cron(0 2 * * ? *)",
+            "flexibleTimeWindow": {"mode": "OFF"},
+            "target": {
+                "arn": "arn:aws:scheduler:::aws-sdk:dynamodb:exportTableToPointInTime",
+                "roleArn": "arn:aws:iam::123456789012:role/nightly-export",
+                "input": json.dumps(
+                    {
+                        "TableArn": TABLE_ARN,
+                        "S3Bucket": "customers-exports-eu",
+                        "S3BucketOwner": bucket_owner,
+                        "ExportFormat": "DYNAMODB_JSON",
+                    }
+                ),
+            },
+        },
+        region.provider,
+    )
+    return schedule, [table, schedule]
+
+
+def test_a_schedule_exporting_the_table_into_a_bucket_of_the_deployment_stays() -> None:
+    region = eu_region()
+    _, extra = _nightly_export(region, "123456789012")
+    assert violations([*region.resources, *extra], NO_PII) == []
+
+
+def test_a_schedule_exporting_the_table_into_another_accounts_bucket_is_blocked() -> None:
+    region = eu_region()
+    schedule, extra = _nightly_export(region, OTHER_ACCOUNT)
+    message = _blocked([*region.resources, *extra], schedule)
+    assert f"account {OTHER_ACCOUNT}" in message
+
+
+@pytest.mark.preview_only("an input computed from other resources is unknown only at a first preview")
+def test_a_schedule_sharing_a_snapshot_with_an_input_unknown_at_preview_fails_closed() -> None:
+    region = eu_region()
+    snapshot = _weekly_snapshot(region)
+    schedule, _ = _nightly_export(region, "123456789012")
+    schedule.props["target"]["arn"] = "arn:aws:scheduler:::aws-sdk:rds:modifyDBSnapshotAttribute"
+    schedule.props["target"]["input"] = UNKNOWN
+    schedule.deps = {"target": [snapshot]}
+    message = _blocked([*region.resources, snapshot, schedule], schedule)
+    assert "unknown at preview" in message
+
+
+def test_a_schedule_stopping_the_database_at_night_moves_nothing() -> None:
+    region = eu_region()
+    schedule, _ = _nightly_export(region, "123456789012")
+    schedule.props["target"]["arn"] = "arn:aws:scheduler:::aws-sdk:rds:stopDBInstance"
+    schedule.props["target"]["input"] = UNKNOWN
+    schedule.deps = {"target": [region.database]}
+    assert violations([*region.resources, schedule], NO_PII) == []
+
+
+def _weekly_snapshot(region: Region) -> Res:
+    return Res(
+        "aws:rds/snapshot:Snapshot",
+        "pii-db-weekly",
+        {"dbInstanceIdentifier": UNKNOWN, "dbSnapshotIdentifier": "pii-db-weekly", "tags": dict(PII)},
+        region.provider,
+        protect=True,
+        deps={"dbInstanceIdentifier": [region.database]},
+    )
+
+
+@pytest.mark.parametrize("account", ["123456789012", OTHER_ACCOUNT])
+def test_a_schedule_whose_input_is_computed_from_the_snapshot_is_judged_on_the_account_it_names(
+    account: str,
+) -> None:
+    # The input names the snapshot it was computed from and, beside it, the account it shares it with.
+    region = eu_region()
+    snapshot = _weekly_snapshot(region)
+    schedule, _ = _nightly_export(region, "123456789012")
+    schedule.props["target"]["arn"] = "arn:aws:scheduler:::aws-sdk:rds:modifyDBSnapshotAttribute"
+    schedule.props["target"]["input"] = json.dumps(
+        {"DbSnapshotIdentifier": "pii-db-weekly", "AttributeName": "restore", "ValuesToAdd": [account]}
+    )
+    schedule.deps = {"target": [snapshot]}
+    if account == OTHER_ACCOUNT:
+        assert f"account {OTHER_ACCOUNT}" in _blocked([*region.resources, snapshot, schedule], schedule)
+    else:
+        assert violations([*region.resources, snapshot, schedule], NO_PII) == []

@@ -121,6 +121,8 @@ def _paths(token: str) -> list[str]:
             *mechanism.global_names,
             *mechanism.documents,
             *mechanism.active_when,
+            *mechanism.roles,
+            *mechanism.source_roles,
             *(
                 path
                 for path, _ in mechanism.outside_aws_unless

@@ -1,0 +1,216 @@
+"""Transfer Family serves and sends whatever its users' and connectors' IAM roles reach, not only the home
+directory they start in: a PATH user may change to any bucket the role may read, a LOGICAL user's mappings
+sit on top of the same role, users of a server whose identity provider is a Lambda function or an API are
+not declared at all, and an SFTP connector sends any file its access role may read. Each test is a compliant
+baseline (a role that reaches only public or anonymised data) and one change."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from tests.policies.baseline import Region, eu_region
+from tests.policies.copies import store
+from tests.policies.policy_harness import UNKNOWN, Res, messages, violations
+
+EXPOSURE = "pii-not-public"
+NO_PII = "no-pii-replication"
+ANONYMISED_ONLY = "anonymised-only-replication"
+SHARED = "partner-drop-eu"
+PERSONAL = "customer-records-eu"
+
+
+def _buckets(region: Region, shared_classification: str = "public") -> list[Res]:
+    shared = store(
+        region,
+        "aws:s3/bucketV2:BucketV2",
+        "partner-drop",
+        {"bucket": SHARED},
+        tags={"data-classification": shared_classification},
+    )
+    personal = store(region, "aws:s3/bucketV2:BucketV2", "customer-records", {"bucket": PERSONAL})
+    blocks = [
+        Res(
+            "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+            f"{bucket.name}-block",
+            {
+                "bucket": UNKNOWN,
+                "blockPublicAcls": True,
+                "blockPublicPolicy": True,
+                "ignorePublicAcls": True,
+                "restrictPublicBuckets": True,
+            },
+            region.provider,
+            deps={"bucket": [bucket]},
+        )
+        for bucket in (shared, personal)
+    ]
+    return [shared, personal, *blocks]
+
+
+def _role(region: Region, buckets: list[str], name: str = "sftp-partner") -> Res:
+    resources = [f"arn:aws:s3:::{b}" for b in buckets] + [f"arn:aws:s3:::{b}/*" for b in buckets]
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "transfer.amazonaws.com"},
+                "Action": "sts:AssumeRole",
+            }
+        ],
+    }
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Action": ["s3:ListBucket", "s3:GetObject"], "Resource": resources}
+        ],
+    }
+    return Res(
+        "aws:iam/role:Role",
+        name,
+        {
+            "name": name,
+            "assumeRolePolicy": json.dumps(trust),
+            "inlinePolicies": [{"name": "s3", "policy": json.dumps(policy)}],
+        },
+        region.provider,
+    )
+
+
+def _server(region: Region, identity_provider: str = "SERVICE_MANAGED") -> Res:
+    props: dict[str, Any] = {
+        "endpointType": "PUBLIC",
+        "protocols": ["SFTP"],
+        "domain": "S3",
+        "identityProviderType": identity_provider,
+    }
+    if identity_provider == "AWS_LAMBDA":
+        props["function"] = "arn:aws:lambda:eu-west-1:123456789012:function:sftp-identity"
+    if identity_provider == "API_GATEWAY":
+        props["url"] = "https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com/prod"
+        props["invocationRole"] = "arn:aws:iam::123456789012:role/sftp-identity-api"
+    return Res("aws:transfer/server:Server", "partner-sftp", props, region.provider)
+
+
+def _user(region: Region, server: Res, role: Res | str, home_type: str) -> Res:
+    props: dict[str, Any] = {"serverId": UNKNOWN, "userName": "partner", "homeDirectoryType": home_type}
+    deps: dict[str, list[Res]] = {"serverId": [server]}
+    if home_type == "LOGICAL":
+        props["homeDirectoryMappings"] = [{"entry": "/", "target": f"/{SHARED}/outbound"}]
+    else:
+        props["homeDirectory"] = f"/{SHARED}/outbound"
+    if isinstance(role, Res):
+        props["role"] = UNKNOWN
+        deps["role"] = [role]
+    else:
+        props["role"] = role
+    return Res("aws:transfer/user:User", "partner", props, region.provider, deps=deps)
+
+
+HOME_TYPES = ["PATH", "LOGICAL"]
+
+
+@pytest.mark.parametrize("home_type", HOME_TYPES)
+def test_a_public_sftp_user_whose_role_reaches_only_public_data_is_allowed(home_type: str) -> None:
+    region = eu_region()
+    server = _server(region)
+    role = _role(region, [SHARED])
+    user = _user(region, server, role, home_type)
+    assert violations([*region.resources, *_buckets(region), server, role, user], EXPOSURE) == []
+
+
+@pytest.mark.parametrize("home_type", HOME_TYPES)
+def test_a_public_sftp_user_whose_role_reaches_the_pii_bucket_exposes_it(home_type: str) -> None:
+    region = eu_region()
+    server = _server(region)
+    role = _role(region, [SHARED, PERSONAL])
+    user = _user(region, server, role, home_type)
+    found = violations([*region.resources, *_buckets(region), server, role, user], EXPOSURE)
+    assert [d.urn for d in found] == [user.urn], messages(found)
+    assert "'customer-records'" in found[0].message and "through its role" in found[0].message
+
+
+def test_a_public_sftp_user_whose_role_the_stack_does_not_declare_fails_closed() -> None:
+    region = eu_region()
+    server = _server(region)
+    user = _user(region, server, "arn:aws:iam::123456789012:role/sftp-partner", "LOGICAL")
+    found = violations([*region.resources, *_buckets(region), server, user], EXPOSURE)
+    assert [d.urn for d in found] == [user.urn], messages(found)
+    assert "cannot be seen" in found[0].message
+
+
+def test_a_private_sftp_user_whose_role_reaches_the_pii_bucket_stays_private() -> None:
+    region = eu_region()
+    server = _server(region)
+    server.props["endpointType"] = "VPC"
+    role = _role(region, [SHARED, PERSONAL])
+    user = _user(region, server, role, "PATH")
+    assert violations([*region.resources, *_buckets(region), server, role, user], EXPOSURE) == []
+
+
+# Servers whose users an identity provider returns: the roles Transfer Family may assume are what they reach
+
+PROVIDERS = ["AWS_LAMBDA", "API_GATEWAY"]
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+def test_a_public_server_with_custom_identities_and_roles_on_public_data_is_allowed(provider: str) -> None:
+    region = eu_region()
+    server = _server(region, provider)
+    role = _role(region, [SHARED])
+    assert violations([*region.resources, *_buckets(region), server, role], EXPOSURE) == []
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+def test_a_public_server_with_custom_identities_and_a_role_on_the_pii_bucket_fails_closed(
+    provider: str,
+) -> None:
+    region = eu_region()
+    server = _server(region, provider)
+    role = _role(region, [SHARED, PERSONAL])
+    found = violations([*region.resources, *_buckets(region), server, role], EXPOSURE)
+    assert [d.urn for d in found] == [server.urn], messages(found)
+    assert "'customer-records'" in found[0].message and provider in found[0].message
+
+
+# An SFTP connector sends whatever its access role may read ------------------------------------------------
+
+
+def _connector(region: Region, role: Res) -> Res:
+    return Res(
+        "aws:transfer/connector:Connector",
+        "partner-out",
+        {
+            "url": "sftp://sftp.partner.example.com",
+            "accessRole": UNKNOWN,
+            "sftpConfig": {
+                "trustedHostKeys": [
+                    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBjTPGmD1a3zmGdXfVbBj0D6Kp0QyTGVkfYJcDbOMz0G"
+                ],
+                "userSecretId": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:partner-sftp-AbCdEf",
+            },
+        },
+        region.provider,
+        deps={"accessRole": [role]},
+    )
+
+
+def test_an_sftp_connector_whose_role_reads_only_anonymised_data_may_send_it() -> None:
+    region = eu_region()
+    role = _role(region, [SHARED], "sftp-connector")
+    connector = _connector(region, role)
+    stack = [*region.resources, *_buckets(region, "anonymised"), role, connector]
+    assert violations(stack, NO_PII) == []
+    assert violations(stack, ANONYMISED_ONLY) == []
+
+
+def test_an_sftp_connector_whose_role_reads_the_pii_bucket_sends_it_outside_aws() -> None:
+    region = eu_region()
+    role = _role(region, [SHARED, PERSONAL], "sftp-connector")
+    connector = _connector(region, role)
+    found = violations([*region.resources, *_buckets(region, "anonymised"), role, connector], NO_PII)
+    assert [d.urn for d in found] == [connector.urn], messages(found)
+    assert "outside AWS" in found[0].message and "customer-records" in found[0].message
