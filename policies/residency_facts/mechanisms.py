@@ -1576,7 +1576,10 @@ GRANTS: dict[str, tuple[Grant, ...]] = {
     "aws:amp/resourcePolicy:ResourcePolicy": (
         _policy("a workspace policy", "policyDocument", "workspaceId"),
     ),
+    "aws:apigateway/integration:Integration": (_network("a private integration's target"),),
     "aws:apigateway/restApiPolicy:RestApiPolicy": (_policy("an API policy", "policy", "restApiId"),),
+    "aws:apigateway/vpcLink:VpcLink": (_network("a REST API VPC link"),),
+    "aws:apigatewayv2/integration:Integration": (_network("an HTTP API private integration"),),
     "aws:backup/vaultPolicy:VaultPolicy": (_policy("a backup vault policy", "policy", "backupVaultName"),),
     "aws:bedrock/agentcoreResourcePolicy:AgentcoreResourcePolicy": (
         _policy("an agent resource policy", "policy", "resourceArn"),
@@ -1591,6 +1594,7 @@ GRANTS: dict[str, tuple[Grant, ...]] = {
             principals=("defaultResultConfiguration.**",),
         ),
     ),
+    "aws:cloudfront/vpcOrigin:VpcOrigin": (_network("a CloudFront VPC origin"),),
     "aws:cloudsearch/domainServiceAccessPolicy:DomainServiceAccessPolicy": (
         _policy("a search domain access policy", "accessPolicy", "domainName"),
     ),
@@ -2111,6 +2115,7 @@ GRANTS: dict[str, tuple[Grant, ...]] = {
             judged_by="the service networks it is associated with",
         ),
     ),
+    "aws:vpclattice/targetGroupAttachment:TargetGroupAttachment": (_network("a VPC Lattice target"),),
     "aws:vpclattice/resourcePolicy:ResourcePolicy": (
         _policy("a Lattice resource policy", "policy", "resourceArn"),
     ),

@@ -128,18 +128,21 @@ AWS: dict[str, Service] = {
     ),
     "apigateway": Service(
         "API Gateway fronts application code; an integration forwards requests to a backend, which may be a "
-        "data service called directly (an AWS service integration), and a policy grants invocation.",
+        "data service called directly (an AWS service integration), and a policy grants invocation. A VPC "
+        "link (and a private integration's target) gives a VPC's balancer the API's public front.",
         copies="Integration",
-        grants="RestApiPolicy",
+        grants="Integration RestApiPolicy VpcLink",
         neutral="Account ApiKey Authorizer BasePathMapping ClientCertificate Deployment DocumentationPart "
         "DocumentationVersion DomainName DomainNameAccessAssociation IntegrationResponse Method "
         "MethodResponse "
         "MethodSettings Model RequestValidator Resource Response RestApi RestApiPut Stage UsagePlan "
-        "UsagePlanKey VpcLink",
+        "UsagePlanKey",
     ),
     "apigatewayv2": Service(
-        "HTTP and WebSocket APIs: an integration forwards requests to a backend or calls an AWS service.",
+        "HTTP and WebSocket APIs: an integration forwards requests to a backend or calls an AWS service; a "
+        "private integration (through a VPC link) gives a VPC's balancer listener the API's public front.",
         copies="Integration",
+        grants="Integration",
         neutral="Api ApiMapping Authorizer Deployment DomainName IntegrationResponse Model Route "
         "RouteResponse "
         "RoutingRule Stage VpcLink",
@@ -340,14 +343,16 @@ AWS: dict[str, Service] = {
     ),
     "cloudfront": Service(
         "CloudFront copies what its origins serve into edge caches worldwide: a global service that copies "
-        "data is a copy, not an exemption. Functions and key value stores run at the edge.",
+        "data is a copy, not an exemption. Functions and key value stores run at the edge. A VPC origin "
+        "gives a VPC's internal balancer or instance CloudFront's public front.",
         copies="Distribution MultitenantDistribution DistributionTenant RealtimeLogConfig "
         "ContinuousDeploymentPolicy",
+        grants="VpcOrigin",
         holds="KeyValueStore",
         neutral="AnycastIpList CachePolicy ConnectionFunction ConnectionGroup FieldLevelEncryptionConfig "
         "FieldLevelEncryptionProfile Function KeyGroup KeyvaluestoreKey KeyvaluestoreKeysExclusive "
         "MonitoringSubscription OriginAccessControl OriginAccessIdentity OriginRequestPolicy PublicKey "
-        "ResponseHeadersPolicy TrustStore VpcOrigin",
+        "ResponseHeadersPolicy TrustStore",
         why={"RealtimeLogConfig": "real-time logs of viewer requests (IP addresses) go to Kinesis streams"},
     ),
     "cloudhsmv2": Service("HSMs hold keys, not data.", neutral="Cluster Hsm"),
@@ -1441,10 +1446,9 @@ AWS: dict[str, Service] = {
         "networks, "
         "possibly of other accounts; access logs copy requests.",
         grants="AuthPolicy ResourceConfiguration ResourcePolicy ServiceNetworkResourceAssociation "
-        "ServiceNetworkServiceAssociation ServiceNetworkVpcAssociation",
+        "ServiceNetworkServiceAssociation ServiceNetworkVpcAssociation TargetGroupAttachment",
         copies="AccessLogSubscription",
-        neutral="DomainVerification Listener ListenerRule ResourceGateway Service ServiceNetwork TargetGroup "
-        "TargetGroupAttachment",
+        neutral="DomainVerification Listener ListenerRule ResourceGateway Service ServiceNetwork TargetGroup",
     ),
     "waf": Service(
         "WAF Classic filters requests.",

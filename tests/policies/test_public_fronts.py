@@ -1,0 +1,276 @@
+"""pii-not-public: an internal balancer that reaches a PII store is fine; a public front door to it is not.
+
+The baseline adds to the compliant region an internal network load balancer whose target group holds the
+database's address (an IP target in its subnet). Each test then gives that balancer one front that AWS
+serves from outside the VPC: a Global Accelerator endpoint, an API Gateway VPC link (REST, or an HTTP API's
+private integration with its listener), a CloudFront VPC origin, an internet-facing balancer that targets
+it, a VPC Lattice target. Each is judged as the internet-facing balancer itself would be.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from tests.policies.baseline import Region, eu_region
+from tests.policies.policy_harness import UNKNOWN, Res, messages, violations
+
+POLICY = "pii-not-public"
+DATABASE_ADDRESS = "10.10.1.25"
+"""An address in the database's subnet, as its endpoint resolves there."""
+
+
+@dataclass
+class Internal:
+    """The baseline region with an internal NLB in front of the PII database."""
+
+    region: Region
+    subnet: Res
+    balancer: Res
+    listener: Res
+    attachment: Res
+    resources: list[Res]
+
+
+def _internal_balancer(region: Region) -> Internal:
+    subnet = Res(
+        "aws:ec2/subnet:Subnet",
+        "data-a",
+        {"vpcId": UNKNOWN, "cidrBlock": "10.10.1.0/24", "availabilityZone": "eu-west-1a"},
+        region.provider,
+        deps={"vpcId": [region.vpc]},
+    )
+    subnet_group = Res(
+        "aws:rds/subnetGroup:SubnetGroup",
+        "pii-db",
+        {"name": "pii-db", "subnetIds": [UNKNOWN]},
+        region.provider,
+        deps={"subnetIds": [subnet]},
+    )
+    region.database.props["dbSubnetGroupName"] = UNKNOWN
+    region.database.deps["dbSubnetGroupName"] = [subnet_group]
+    balancer = Res(
+        "aws:lb/loadBalancer:LoadBalancer",
+        "postgres-internal",
+        {"internal": True, "loadBalancerType": "network", "subnets": [UNKNOWN]},
+        region.provider,
+        deps={"subnets": [subnet]},
+    )
+    target_group = Res(
+        "aws:lb/targetGroup:TargetGroup",
+        "postgres",
+        {"port": 5432, "protocol": "TCP", "targetType": "ip", "vpcId": UNKNOWN},
+        region.provider,
+        deps={"vpcId": [region.vpc]},
+    )
+    attachment = Res(
+        "aws:lb/targetGroupAttachment:TargetGroupAttachment",
+        "postgres-target",
+        {"targetGroupArn": UNKNOWN, "targetId": DATABASE_ADDRESS, "port": 5432},
+        region.provider,
+        deps={"targetGroupArn": [target_group]},
+    )
+    listener = Res(
+        "aws:lb/listener:Listener",
+        "postgres",
+        {
+            "loadBalancerArn": UNKNOWN,
+            "port": 5432,
+            "protocol": "TCP",
+            "defaultActions": [{"type": "forward", "targetGroupArn": UNKNOWN}],
+        },
+        region.provider,
+        deps={"loadBalancerArn": [balancer], "defaultActions": [target_group]},
+    )
+    resources = [*region.resources, subnet, subnet_group, balancer, target_group, attachment, listener]
+    return Internal(region, subnet, balancer, listener, attachment, resources)
+
+
+def _about_database(found: list, internal: Internal) -> str:
+    return messages([d for d in found if d.urn == internal.region.database.urn])
+
+
+def test_an_internal_balancer_in_front_of_the_store_alone_is_allowed() -> None:
+    internal = _internal_balancer(eu_region())
+    assert violations(internal.resources, POLICY) == []
+
+
+def _accelerator_endpoint(internal: Internal) -> list[Res]:
+    accelerator = Res(
+        "aws:globalaccelerator/accelerator:Accelerator",
+        "edge",
+        {"name": "edge", "ipAddressType": "IPV4", "enabled": True},
+        internal.region.provider,
+    )
+    listener = Res(
+        "aws:globalaccelerator/listener:Listener",
+        "postgres",
+        {"acceleratorArn": UNKNOWN, "protocol": "TCP", "portRanges": [{"fromPort": 5432, "toPort": 5432}]},
+        internal.region.provider,
+        deps={"acceleratorArn": [accelerator]},
+    )
+    group = Res(
+        "aws:globalaccelerator/endpointGroup:EndpointGroup",
+        "postgres",
+        {
+            "listenerArn": UNKNOWN,
+            "endpointGroupRegion": "eu-west-1",
+            "endpointConfigurations": [{"endpointId": UNKNOWN, "weight": 100}],
+        },
+        internal.region.provider,
+        deps={"listenerArn": [listener], "endpointConfigurations": [internal.balancer]},
+    )
+    return [accelerator, listener, group]
+
+
+def _rest_vpc_link(internal: Internal) -> list[Res]:
+    link = Res(
+        "aws:apigateway/vpcLink:VpcLink",
+        "postgres",
+        {"name": "postgres", "targetArn": UNKNOWN},
+        internal.region.provider,
+        deps={"targetArn": [internal.balancer]},
+    )
+    return [link]
+
+
+def _http_api_private_integration(internal: Internal) -> list[Res]:
+    api = Res(
+        "aws:apigatewayv2/api:Api", "edge", {"name": "edge", "protocolType": "HTTP"}, internal.region.provider
+    )
+    link = Res(
+        "aws:apigatewayv2/vpcLink:VpcLink",
+        "edge",
+        {"name": "edge", "subnetIds": [UNKNOWN], "securityGroupIds": [UNKNOWN]},
+        internal.region.provider,
+        deps={"subnetIds": [internal.subnet], "securityGroupIds": [internal.region.node_group]},
+    )
+    integration = Res(
+        "aws:apigatewayv2/integration:Integration",
+        "postgres",
+        {
+            "apiId": UNKNOWN,
+            "integrationType": "HTTP_PROXY",
+            "integrationMethod": "ANY",
+            "connectionType": "VPC_LINK",
+            "connectionId": UNKNOWN,
+            "integrationUri": UNKNOWN,
+        },
+        internal.region.provider,
+        deps={"apiId": [api], "connectionId": [link], "integrationUri": [internal.listener]},
+    )
+    return [api, link, integration]
+
+
+def _cloudfront_vpc_origin(internal: Internal) -> list[Res]:
+    origin = Res(
+        "aws:cloudfront/vpcOrigin:VpcOrigin",
+        "postgres",
+        {
+            "vpcOriginEndpointConfig": {
+                "name": "postgres",
+                "arn": UNKNOWN,
+                "httpPort": 80,
+                "httpsPort": 443,
+                "originProtocolPolicy": "https-only",
+                "originSslProtocols": {"items": ["TLSv1.2"], "quantity": 1},
+            }
+        },
+        internal.region.provider,
+        deps={"vpcOriginEndpointConfig": [internal.balancer]},
+    )
+    return [origin]
+
+
+def _internet_facing_balancer_in_front(internal: Internal) -> list[Res]:
+    outer = Res(
+        "aws:lb/loadBalancer:LoadBalancer",
+        "edge",
+        {"internal": False, "loadBalancerType": "network", "subnets": ["subnet-0a1b2c3d4e5f60718"]},
+        internal.region.provider,
+    )
+    target_group = Res(
+        "aws:lb/targetGroup:TargetGroup",
+        "inner",
+        {"port": 5432, "protocol": "TCP", "targetType": "alb", "vpcId": UNKNOWN},
+        internal.region.provider,
+        deps={"vpcId": [internal.region.vpc]},
+    )
+    attachment = Res(
+        "aws:lb/targetGroupAttachment:TargetGroupAttachment",
+        "inner",
+        {"targetGroupArn": UNKNOWN, "targetId": UNKNOWN, "port": 5432},
+        internal.region.provider,
+        deps={"targetGroupArn": [target_group], "targetId": [internal.balancer]},
+    )
+    listener = Res(
+        "aws:lb/listener:Listener",
+        "edge",
+        {
+            "loadBalancerArn": UNKNOWN,
+            "port": 5432,
+            "protocol": "TCP",
+            "defaultActions": [{"type": "forward", "targetGroupArn": UNKNOWN}],
+        },
+        internal.region.provider,
+        deps={"loadBalancerArn": [outer], "defaultActions": [target_group]},
+    )
+    return [outer, target_group, attachment, listener]
+
+
+FRONTS = {
+    "a Global Accelerator endpoint group": (_accelerator_endpoint, "globalaccelerator/endpointGroup"),
+    "a REST API VPC link": (_rest_vpc_link, "apigateway/vpcLink"),
+    "an HTTP API private integration": (_http_api_private_integration, "apigatewayv2/integration"),
+    "a CloudFront VPC origin": (_cloudfront_vpc_origin, "cloudfront/vpcOrigin"),
+    "an internet-facing balancer that targets it": (_internet_facing_balancer_in_front, "'edge'"),
+}
+
+
+@pytest.mark.parametrize("front", FRONTS)
+def test_a_public_front_to_an_internal_balancer_that_reaches_the_store_is_blocked(front: str) -> None:
+    internal = _internal_balancer(eu_region())
+    build, named = FRONTS[front]
+    found = violations([*internal.resources, *build(internal)], POLICY)
+    shown = _about_database(found, internal)
+    assert "postgres-internal" in shown and named in shown, messages(found)
+
+
+def test_a_public_front_to_an_internal_balancer_that_reaches_no_store_is_allowed() -> None:
+    internal = _internal_balancer(eu_region())
+    internal.attachment.props["targetId"] = "10.10.2.40"
+    assert violations([*internal.resources, *_accelerator_endpoint(internal)], POLICY) == []
+
+
+def test_a_resource_the_pack_does_not_read_as_a_front_fails_closed() -> None:
+    internal = _internal_balancer(eu_region())
+    gateway = Res(
+        "aws:vpclattice/resourceGateway:ResourceGateway",
+        "data",
+        {"name": "data", "vpcId": UNKNOWN, "subnetIds": [UNKNOWN], "securityGroupIds": [UNKNOWN]},
+        internal.region.provider,
+        deps={
+            "vpcId": [internal.region.vpc],
+            "subnetIds": [internal.subnet],
+            "securityGroupIds": [internal.region.node_group],
+        },
+    )
+    configuration = Res(
+        "aws:vpclattice/resourceConfiguration:ResourceConfiguration",
+        "postgres",
+        {
+            "name": "postgres",
+            "resourceGatewayIdentifier": UNKNOWN,
+            "portRanges": ["5432"],
+            "protocol": "TCP",
+            "resourceConfigurationDefinition": {
+                "dnsResource": {"domainName": UNKNOWN, "ipAddressType": "IPV4"}
+            },
+        },
+        internal.region.provider,
+        deps={"resourceGatewayIdentifier": [gateway], "resourceConfigurationDefinition": [internal.balancer]},
+    )
+    found = violations([*internal.resources, gateway, configuration], POLICY)
+    assert "vpclattice/resourceConfiguration" in _about_database(found, internal), messages(found)
+    assert "review the type's triage" in _about_database(found, internal)
