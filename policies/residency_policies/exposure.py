@@ -496,6 +496,8 @@ def _referenced_groups(owner: Resource, rule: Any, stack: Stack) -> list[Resourc
         for value in values:
             if isinstance(value, Unknown):
                 found.extend(g for g in dependencies if g not in found)
+                if not dependencies and UNTRACED_SOURCE not in found:
+                    found.append(UNTRACED_SOURCE)
             elif isinstance(value, str) and value:
                 named = [g for g in stack.named(value) if g.type in GROUP_TYPES]
                 if not named and dependencies and "/" not in value:
@@ -512,77 +514,176 @@ def _group_exposure(
 ) -> list[tuple[str, str]]:
     found = []
     vpc_cidrs = _vpc_cidrs(group, stack)
-    balancer_groups = {
+    balancer_groups = _internet_facing_groups(stack)
+    for owner, rule in _ingress_rules(group, store, stack):
+        where = f"{owner.label}" if owner is not group else f"an inline ingress rule of {group.label}"
+        if isinstance(rule, Unknown):
+            found.append((f"{where} is unknown at preview", "declare ingress rules with literal sources."))
+            continue
+        found.extend(_source_problems(owner, rule, where, stack, accounts, vpc_cidrs, balancer_groups))
+    return found
+
+
+def _internet_facing_groups(stack: Stack) -> dict[str, Resource]:
+    """The security groups of internet-facing load balancers, by group URN, each with its balancer."""
+    return {
         g.urn: balancer
         for balancer in stack.of_type(*LOAD_BALANCERS)
         if _internet_facing(balancer)
         for g in stack.of_type(*GROUP_TYPES)
         if stack.refers_to(balancer, "securityGroups", g)
     }
-    for owner, rule in _ingress_rules(group, store, stack):
-        where = f"{owner.label}" if owner is not group else f"an inline ingress rule of {group.label}"
-        if isinstance(rule, Unknown):
-            found.append((f"{where} is unknown at preview", "declare ingress rules with literal sources."))
-            continue
-        cidrs = [
-            *values_at(rule, "cidrBlocks"),
-            *values_at(rule, "ipv6CidrBlocks"),
-            *values_at(rule, "cidrIpv4"),
-            *values_at(rule, "cidrIpv6"),
-        ]
-        for cidr in cidrs:
-            problem = _cidr_problem(cidr, vpc_cidrs)
-            if problem:
-                found.append(
-                    (
-                        f"{where} admits {problem}",
-                        "admit only the security groups of the services that need the store (a source "
-                        "security group, never a CIDR outside the VPC).",
-                    )
+
+
+UNTRACED_SOURCE = "(unknown at preview)"
+"""What `_referenced_groups` gives for a source group unknown at preview that no group of the stack
+computes."""
+
+
+def _source_problems(
+    owner: Resource,
+    rule: Any,
+    where: str,
+    stack: Stack,
+    accounts: frozenset[str],
+    vpc_cidrs: list[Any],
+    balancer_groups: dict[str, Resource],
+) -> list[tuple[str, str]]:
+    """What an ingress rule admits beyond the store's VPC: each CIDR, source group and prefix list it names.
+
+    A source must be traced to this deployment's own networks: a CIDR inside the VPC, a group of the stack
+    in the deployment's accounts (not an internet-facing balancer's), a prefix list the stack declares whose
+    entries all lie inside the VPC. Anything else, or anything the preview cannot trace, fails closed.
+    """
+    found = []
+    cidrs = [
+        *values_at(rule, "cidrBlocks"),
+        *values_at(rule, "ipv6CidrBlocks"),
+        *values_at(rule, "cidrIpv4"),
+        *values_at(rule, "cidrIpv6"),
+    ]
+    for cidr in cidrs:
+        problem = _cidr_problem(cidr, vpc_cidrs)
+        if problem:
+            found.append(
+                (
+                    f"{where} admits {problem}",
+                    "admit only the security groups of the services that need the store (a source "
+                    "security group, never a CIDR outside the VPC).",
                 )
-        for admitted in _referenced_groups(owner, rule, stack):
-            if isinstance(admitted, str):
-                account, _, _ = admitted.rpartition("/")
-                if account and account not in accounts:
-                    found.append(
-                        (
-                            f"{where} admits security group {admitted} of account {account}",
-                            "admit only security groups of this deployment's accounts.",
-                        )
-                    )
-                else:
-                    found.append(
-                        (
-                            f"{where} admits security group {admitted}, which is not declared in this stack",
-                            "admit only security groups declared in the stack, whose members it can see.",
-                        )
-                    )
-                continue
-            group_account = account_of(admitted)
-            if group_account is None or (group_account.isdigit() and group_account not in accounts):
+            )
+    for admitted in _referenced_groups(owner, rule, stack):
+        if admitted == UNTRACED_SOURCE:
+            found.append(
+                (
+                    f"{where} admits a security group unknown at preview that no security group of this "
+                    "stack computes (another stack's output, or a value the pack cannot trace), so whose "
+                    "members it admits cannot be seen",
+                    "reference the source group declared in this stack (group.id).",
+                )
+            )
+            continue
+        if isinstance(admitted, str):
+            account, _, _ = admitted.rpartition("/")
+            if account and account not in accounts:
                 found.append(
                     (
-                        f"{where} admits {admitted.label}, in {group_account or 'an untraceable account'}",
+                        f"{where} admits security group {admitted} of account {account}",
                         "admit only security groups of this deployment's accounts.",
                     )
                 )
-            balancer = balancer_groups.get(admitted.urn)
-            if balancer is not None:
+            else:
                 found.append(
                     (
-                        f"{where} admits {admitted.label}, the group of the internet-facing {balancer.label}",
-                        "admit only the groups of the services that read the store, never a public load "
-                        "balancer's.",
+                        f"{where} admits security group {admitted}, which is not declared in this stack",
+                        "admit only security groups declared in the stack, whose members it can see.",
                     )
                 )
-        prefix_lists = known_strings([*values_at(rule, "prefixListIds"), *values_at(rule, "prefixListId")])
-        if prefix_lists:
+            continue
+        group_account = account_of(admitted)
+        if group_account is None or (group_account.isdigit() and group_account not in accounts):
             found.append(
                 (
-                    f"{where} admits prefix lists {prefix_lists}, whose CIDRs the stack cannot check",
-                    "admit source security groups instead of prefix lists.",
+                    f"{where} admits {admitted.label}, in {group_account or 'an untraceable account'}",
+                    "admit only security groups of this deployment's accounts.",
                 )
             )
+        balancer = balancer_groups.get(admitted.urn)
+        if balancer is not None:
+            found.append(
+                (
+                    f"{where} admits {admitted.label}, the group of the internet-facing {balancer.label}",
+                    "admit only the groups of the services that read the store, never a public load "
+                    "balancer's.",
+                )
+            )
+    found.extend(_prefix_list_problems(owner, rule, where, stack, vpc_cidrs))
+    return found
+
+
+MANAGED_PREFIX_LIST = "aws:ec2/managedPrefixList:ManagedPrefixList"
+MANAGED_PREFIX_LIST_ENTRY = "aws:ec2/managedPrefixListEntry:ManagedPrefixListEntry"
+PREFIX_LIST_PATHS = ("prefixListIds", "prefixListId")
+"""Where an inline rule or `SecurityGroupRule` (`prefixListIds`) and a `SecurityGroupIngressRule`
+(`prefixListId`) name the prefix lists they admit."""
+
+
+def _prefix_list_problems(
+    owner: Resource, rule: Any, where: str, stack: Stack, vpc_cidrs: list[Any]
+) -> list[tuple[str, str]]:
+    """What the prefix lists an ingress rule admits reach beyond the VPC, entry by entry.
+
+    A list the stack declares is judged by its entries (its own `entries` and every `ManagedPrefixListEntry`
+    added to it); one it does not declare (AWS-managed, as CloudFront's origin-facing list, or another
+    stack's) or one unknown at preview that no list of the stack computes cannot be checked.
+    """
+    found: list[tuple[str, str]] = []
+    fix = (
+        "admit source security groups, or a prefix list declared in this stack whose entries lie inside "
+        "the VPC."
+    )
+    prop_of = "ingress" if owner.type in GROUP_TYPES else None
+    for path in PREFIX_LIST_PATHS:
+        values = values_at(rule, path)
+        if not values:
+            continue
+        dependencies = [
+            d for d in stack.dependencies(owner, prop_of or path) if d.type == MANAGED_PREFIX_LIST
+        ]
+        lists: list[Resource] = []
+        for value in values:
+            if isinstance(value, Unknown):
+                if not dependencies:
+                    found.append(
+                        (f"{where} admits a prefix list unknown at preview, whose CIDRs cannot be seen", fix)
+                    )
+                lists.extend(d for d in dependencies if d not in lists)
+            elif isinstance(value, str) and value:
+                named = [p for p in stack.named(value) if p.type == MANAGED_PREFIX_LIST] or dependencies
+                if not named:
+                    found.append(
+                        (
+                            f"{where} admits prefix list {value}, which this stack does not declare (an "
+                            "AWS-managed list or another stack's), so its CIDRs cannot be checked",
+                            fix,
+                        )
+                    )
+                lists.extend(p for p in named if p not in lists)
+        for prefix_list in lists:
+            cidrs = [*values_at(prefix_list.props, "entries[].cidr")]
+            if isinstance(child(prefix_list.props, "entries"), Unknown):
+                cidrs.append(UNKNOWN)
+            cidrs += [
+                child(entry.props, "cidr")
+                for entry in stack.of_type(MANAGED_PREFIX_LIST_ENTRY)
+                if stack.refers_to(entry, "prefixListId", prefix_list)
+            ]
+            for cidr in cidrs:
+                problem = _cidr_problem(cidr, vpc_cidrs)
+                if problem:
+                    found.append(
+                        (f"{where} admits prefix list {prefix_list.label}, whose entry {problem}", fix)
+                    )
     return found
 
 
@@ -1043,6 +1144,7 @@ def _unmatched_group_rules(
     if not unmatched_groups:
         return []
     vpc_cidrs = [cidr for group in unmatched_groups for cidr in _vpc_cidrs(group, stack)]
+    balancer_groups = _internet_facing_groups(stack)
     found = []
     rules = [r for r in stack.of_type(SECURITY_GROUP_RULE) if child(r.props, "type") == "ingress"]
     for rule in [*rules, *stack.of_type(INGRESS_RULE)]:
@@ -1051,25 +1153,27 @@ def _unmatched_group_rules(
             continue
         if isinstance(group_id, str) and [g for g in stack.named(group_id) if g.type in GROUP_TYPES]:
             continue
-        cidrs = [*values_at(rule.props, "cidrBlocks"), *values_at(rule.props, "ipv6CidrBlocks")]
-        cidrs += [*values_at(rule.props, "cidrIpv4"), *values_at(rule.props, "cidrIpv6")]
-        problems = [p for p in (_cidr_problem(c, vpc_cidrs) for c in cidrs) if p]
+        problems = _source_problems(
+            rule, rule.props, rule.label, stack, settings.account_ids, vpc_cidrs, balancer_groups
+        )
         if not problems:
             continue
         named = group_id if isinstance(group_id, str) else "a group unknown at preview"
         groups = ", ".join(dict.fromkeys(g.label for g in unmatched_groups))
         kinds = ", ".join(sorted(frozenset().union(*(protected_by_urn[s.urn] for s in stores))))
+        admits = "; ".join(problem.removeprefix(f"{rule.label} admits ") for problem, _ in problems)
         found.append(
             violation(
                 rule,
-                f"{rule.label} admits {'; '.join(problems)} into security group {named}, which this preview "
+                f"{rule.label} admits {admits} into security group {named}, which this preview "
                 f"cannot match to a group of the stack: it may be {groups}, which guards {kinds} data",
                 f"personal data protected by {settings.law} must be reachable only by this region's "
                 "services; a rule the pack cannot place may open a PII store to the internet or another "
                 "region.",
                 "name the group by a reference to the stack's resource (group.id), not a literal id AWS "
                 "generated for a deployed stack, so the pack can see which store it opens; and admit only "
-                "security groups, never a CIDR outside the VPC.",
+                "security groups of this stack, never a CIDR outside the VPC or a prefix list it cannot "
+                "check.",
             )
         )
     return found

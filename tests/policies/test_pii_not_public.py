@@ -111,7 +111,9 @@ def test_a_security_group_the_stack_does_not_declare_is_blocked() -> None:
 def test_a_prefix_list_is_blocked() -> None:
     region = eu_region()
     region.database_group.props["ingress"].append({"protocol": "tcp", "prefixListIds": ["pl-12345"]})
-    assert "prefix lists ['pl-12345']" in messages(violations(region.resources, POLICY))
+    assert "prefix list pl-12345, which this stack does not declare" in messages(
+        violations(region.resources, POLICY)
+    )
 
 
 def test_a_publicly_accessible_instance_of_a_pii_cluster_is_blocked() -> None:
