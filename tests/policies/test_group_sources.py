@@ -20,7 +20,8 @@ from tests.policies.policy_harness import MODE, PREVIEW, UNKNOWN, Res, computed_
 
 POLICY = "pii-not-public"
 CLOUDFRONT_ORIGIN_FACING = "pl-4fa04526"
-"""The id AWS gives the managed prefix list com.amazonaws.global.cloudfront.origin-facing in eu-west-1."""
+"""An id of the form AWS gives managed prefix lists, standing for an AWS-managed list such as CloudFront's
+origin-facing one (whose id differs per region), which no stack declares."""
 
 
 def _prefix_list(region: Region, *cidrs: str) -> Res:
