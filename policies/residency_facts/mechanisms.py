@@ -2133,6 +2133,12 @@ GRANTS: dict[str, tuple[Grant, ...]] = {
     "extensions:Ingress": (_network("a Kubernetes Ingress"),),
     "extensions:NetworkPolicy": (_network("a Kubernetes NetworkPolicy"),),
     "networking.k8s.io:Ingress": (_network("a Kubernetes Ingress"),),
+    "gateway.networking.k8s.io:Gateway": (_network("a Gateway API gateway"),),
+    **{
+        f"gateway.networking.k8s.io:{kind}": (_network("a Gateway API route"),)
+        for kind in ("HTTPRoute", "GRPCRoute", "TCPRoute", "TLSRoute", "UDPRoute")
+    },
+    "aga.k8s.aws:GlobalAccelerator": (_network("an accelerator of the AWS Load Balancer Controller"),),
     "networking.k8s.io:NetworkPolicy": (_network("a Kubernetes NetworkPolicy"),),
 }
 """Every type the triage table places under grants, and what it grants to whom, in wire names."""

@@ -1620,8 +1620,30 @@ KUBERNETES_OPERATORS: dict[str, Service] = {
     "elbv2.k8s.aws": Service(
         "The AWS Load Balancer Controller's TargetGroupBinding registers a Service's pods in an existing "
         "load balancer target group, as an AWS target attachment does: it exposes the pods to that load "
-        "balancer, whose reach pii-not-public judges. Its other kinds (IngressClassParams) stay untriaged.",
+        "balancer, whose reach pii-not-public judges. IngressClassParams set the scheme of an IngressClass's "
+        "load balancers, which pii-not-public reads where it judges the Ingresses of that class.",
         grants="TargetGroupBinding",
+        neutral="IngressClassParams",
+    ),
+    "gateway.networking.k8s.io": Service(
+        "Gateway API: a Gateway is a load balancer its class's controller provisions, and routes forward its "
+        "traffic to Services; pii-not-public judges each route by its Gateways' reach and the pods its "
+        "Services select. A GatewayClass names the controller and a ReferenceGrant lets another namespace's "
+        "routes name a Service here (a route to another namespace fails closed in a cluster that holds PII); "
+        "both are read where the routes are judged.",
+        grants="Gateway HTTPRoute GRPCRoute TCPRoute TLSRoute UDPRoute",
+        neutral="GatewayClass ReferenceGrant BackendTLSPolicy",
+    ),
+    "gateway.k8s.aws": Service(
+        "The AWS Load Balancer Controller's Gateway API parameters: a LoadBalancerConfiguration sets the "
+        "scheme of a Gateway's load balancer, which pii-not-public reads where it judges the Gateway's "
+        "routes; target group and listener rule configurations tune them.",
+        neutral="LoadBalancerConfiguration TargetGroupConfiguration ListenerRuleConfiguration",
+    ),
+    "aga.k8s.aws": Service(
+        "The AWS Load Balancer Controller's GlobalAccelerator provisions an accelerator whose public anycast "
+        "addresses reach the load balancers of the Ingresses, Services and Gateways (or ARNs) it names.",
+        grants="GlobalAccelerator",
     ),
 }
 """Custom resources of widely used operators that copy or expose data, reviewed here although no SDK defines

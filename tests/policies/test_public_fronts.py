@@ -219,12 +219,37 @@ def _internet_facing_balancer_in_front(internal: Internal) -> list[Res]:
     return [outer, target_group, attachment, listener]
 
 
+def _controller_accelerator(internal: Internal) -> list[Res]:
+    accelerator = Res(
+        "kubernetes:aga.k8s.aws/v1beta1:GlobalAccelerator",
+        "postgres",
+        {
+            "metadata": {"name": "postgres", "namespace": "default"},
+            "spec": {
+                "name": "postgres",
+                "ipAddressType": "IPV4",
+                "listeners": [
+                    {
+                        "protocol": "TCP",
+                        "portRanges": [{"fromPort": 5432, "toPort": 5432}],
+                        "endpointGroups": [{"endpoints": [{"type": "EndpointID", "endpointID": UNKNOWN}]}],
+                    }
+                ],
+            },
+        },
+        internal.region.kubernetes,
+        deps={"spec": [internal.balancer]},
+    )
+    return [accelerator]
+
+
 FRONTS = {
     "a Global Accelerator endpoint group": (_accelerator_endpoint, "globalaccelerator/endpointGroup"),
     "a REST API VPC link": (_rest_vpc_link, "apigateway/vpcLink"),
     "an HTTP API private integration": (_http_api_private_integration, "apigatewayv2/integration"),
     "a CloudFront VPC origin": (_cloudfront_vpc_origin, "cloudfront/vpcOrigin"),
     "an internet-facing balancer that targets it": (_internet_facing_balancer_in_front, "'edge'"),
+    "the load balancer controller's GlobalAccelerator": (_controller_accelerator, "GlobalAccelerator"),
 }
 
 
