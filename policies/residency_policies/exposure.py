@@ -156,6 +156,7 @@ def check(stack: Stack, settings: Settings) -> list[Violation]:
                         )
                     )
     found.extend(_selectorless_services(stack, protected_by_urn, settings))
+    found.extend(_service_forwarding(stack, lineage, protected_by_urn, settings))
     found.extend(_ingress_exposure(stack, lineage, protected_by_urn, settings))
     found.extend(_accelerator_exposure(stack, lineage, protected_by_urn, settings))
     found.extend(_unmatched_group_rules(stack, settings, protected_by_urn))
@@ -278,6 +279,194 @@ def _selectorless_services(
                 "cannot be seen",
                 "give the Service a selector for pods this stack declares, or make it ClusterIP or internal "
                 "(annotate service.beta.kubernetes.io/aws-load-balancer-scheme: internal).",
+                settings,
+            )
+        )
+    return found
+
+
+ENDPOINT_SLICE_KIND = "discovery.k8s.io:EndpointSlice"
+ENDPOINTS_KIND = "core:Endpoints"
+SERVICE_NAME_LABEL = "kubernetes.io/service-name"
+SERVICE_FIX = (
+    "make the Service ClusterIP, or annotate it service.beta.kubernetes.io/aws-load-balancer-scheme: "
+    "internal and admit only this region's networks; never point its endpoints at a store."
+)
+
+
+def _hand_made_endpoints(service: Resource, stack: Stack) -> list[tuple[Resource, str, Any]]:
+    """The addresses the stack's EndpointSlices (labelled with the Service's name) and Endpoints (named as
+    it) give a Service, each with the object and the input that holds it: kube-proxy and the load balancer
+    controllers forward to every one of them, whatever the Service's selector matches."""
+    name = value_at(service.props, "metadata.name")
+    namespace = value_at(service.props, "metadata.namespace")
+    found: list[tuple[Resource, str, Any]] = []
+    for endpoint_slice in _same_cluster(stack, service, (ENDPOINT_SLICE_KIND,)):
+        labels = child(child(endpoint_slice.props, "metadata"), "labels")
+        # Labels unknown at preview may name the Service: the slice counts as its.
+        label = labels if isinstance(labels, Unknown) else child(labels, SERVICE_NAME_LABEL)
+        if value_at(endpoint_slice.props, "metadata.namespace") != namespace:
+            continue
+        if not (label == name or isinstance(label, Unknown)):
+            continue
+        addresses = values_at(endpoint_slice.props, "endpoints[].addresses[]")
+        if isinstance(child(endpoint_slice.props, "endpoints"), Unknown):
+            addresses = [UNKNOWN]
+        found.extend((endpoint_slice, "endpoints", a) for a in addresses)
+    for endpoints in _same_cluster(stack, service, (ENDPOINTS_KIND,)):
+        if value_at(endpoints.props, "metadata.namespace") != namespace:
+            continue
+        if value_at(endpoints.props, "metadata.name") != name:
+            continue
+        addresses = [
+            *values_at(endpoints.props, "subsets[].addresses[].ip"),
+            *values_at(endpoints.props, "subsets[].notReadyAddresses[].ip"),
+        ]
+        if isinstance(child(endpoints.props, "subsets"), Unknown):
+            addresses = [UNKNOWN]
+        found.extend((endpoints, "subsets", a) for a in addresses)
+    return found
+
+
+def _network_stores(stack: Stack, protected_by_urn: dict[str, frozenset[str]]) -> list[Resource]:
+    """The PII stores an address in the VPC may reach: the network-attached AWS ones."""
+    return [
+        r
+        for r in stack.resources
+        if r.urn in protected_by_urn
+        and (r.type in SECURITY_GROUP_INPUTS or r.type == "aws:efs/fileSystem:FileSystem")
+    ]
+
+
+def _forwarded_to(
+    service: Resource,
+    publisher: Resource,
+    why: str,
+    stack: Stack,
+    lineage: Lineage,
+    protected_by_urn: dict[str, frozenset[str]],
+    settings: Settings,
+    fix: str,
+) -> list[Violation]:
+    """What the hand-made endpoints of a Service a publisher (the Service itself, an Ingress, a route)
+    exposes reach: a PII store named by an address (its host name or an address in its subnets), or, in a
+    stack that holds PII, an address the pack cannot show to be no store's."""
+    if not protected_by_urn:
+        return []
+    stores = _network_stores(stack, protected_by_urn)
+    in_cluster = [
+        r for r in stack.resources if r.urn in protected_by_urn and r.provider_urn == service.provider_urn
+    ]
+    subnets = {store.urn: _store_subnet_cidrs(store, stack) for store in stores}
+    found: list[Violation] = []
+    lead = (
+        f"{publisher.label} publishes {service.label}, which" if publisher is not service else service.label
+    )
+    for owner, prop, address in _hand_made_endpoints(service, stack):
+        where = f"{owner.label}, set by hand"
+        if isinstance(address, Unknown):
+            reached = [d for d in stack.dependencies(owner, prop) if d in stores]
+        elif isinstance(address, str):
+            reached = [r for r in stack.mentioned_in(address) if r in stores]
+            reached += [
+                store for store in stores if store not in reached and _address_in(address, subnets[store.urn])
+            ]
+        else:
+            continue
+        for store in reached:
+            protected = protected_by_urn[store.urn]
+            shown = (
+                "an address unknown at preview computed from it" if isinstance(address, Unknown) else address
+            )
+            found.append(
+                _violation(
+                    publisher,
+                    held(lineage, store, protected),
+                    f"{lead} forwards to {store.label} at {shown} ({where}): {why}",
+                    fix,
+                    settings,
+                )
+            )
+        if reached:
+            continue
+        if isinstance(address, str) and not in_cluster and _placed_outside(address, stores, subnets, stack):
+            continue
+        shown = address if isinstance(address, str) else "an address unknown at preview"
+        stores_shown = ", ".join(sorted(r.label for r in stack.resources if r.urn in protected_by_urn))
+        classes = ", ".join(sorted({c for found_classes in protected_by_urn.values() for c in found_classes}))
+        found.append(
+            _violation(
+                publisher,
+                f"{classes} data",
+                f"{lead} forwards to {shown} ({where}), which the pack cannot show to be no PII store's "
+                f"address (a host name or address it cannot place, or pods' addresses in a cluster that "
+                f"holds PII), in a stack that holds {stores_shown}: {why}",
+                fix,
+                settings,
+            )
+        )
+    return found
+
+
+def _placed_outside(
+    address: str, stores: list[Resource], subnets: dict[str, list[Any]], stack: Stack
+) -> bool:
+    """Whether an IP address is shown to be no network store's: for each store, outside its subnets (all
+    known) or outside its VPC (its security groups' VPC, all known). A host name never is."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    for store in stores:
+        cidrs = subnets[store.urn]
+        if cidrs and all(isinstance(c, str) for c in cidrs):
+            continue
+        groups = [g for g in _security_groups(store, stack) if not isinstance(g, str)]
+        vpc_cidrs = [c for g in groups for c in _vpc_cidrs(g, stack)]
+        if not vpc_cidrs or not all(isinstance(c, str) for c in vpc_cidrs):
+            return False
+        if any(ip in ipaddress.ip_network(c, strict=False) for c in vpc_cidrs if _is_network(c)):
+            return False
+    return True
+
+
+def _is_network(text: str) -> bool:
+    try:
+        ipaddress.ip_network(text, strict=False)
+    except ValueError:
+        return False
+    return True
+
+
+def _service_forwarding(
+    stack: Stack, lineage: Lineage, protected_by_urn: dict[str, frozenset[str]], settings: Settings
+) -> list[Violation]:
+    """Public Services judged by what they forward to besides selected PII pods: hand-made endpoints, and a
+    selector that matches no pod the stack declares (in a stack that holds PII, those pods cannot be seen)."""
+    found: list[Violation] = []
+    why = "it is published through an internet-facing load balancer or a node port"
+    for service in stack.of_type(*_kinds(stack, ("core:Service",))):
+        if not _public_service(service):
+            continue
+        found.extend(
+            _forwarded_to(service, service, why, stack, lineage, protected_by_urn, settings, SERVICE_FIX)
+        )
+        selector = as_mapping(value_at(service.props, "spec.selector"))
+        if not (isinstance(selector, Mapping) and selector) or not protected_by_urn:
+            continue
+        if _selected_workloads(service, stack) or _hand_made_endpoints(service, stack):
+            continue
+        stores = ", ".join(sorted(r.label for r in stack.resources if r.urn in protected_by_urn))
+        classes = ", ".join(sorted({c for found_classes in protected_by_urn.values() for c in found_classes}))
+        found.append(
+            _violation(
+                service,
+                f"{classes} data",
+                f"{service.label} is published through an internet-facing load balancer or a node port and "
+                f"selects no pod this stack declares (selector {dict(selector)}): its pods, or endpoints set "
+                f"outside the stack, cannot be seen, in a stack that holds {stores}",
+                "select pods this stack declares, or make the Service ClusterIP or internal (annotate "
+                "service.beta.kubernetes.io/aws-load-balancer-scheme: internal).",
                 settings,
             )
         )
@@ -757,6 +946,12 @@ def _published(
         ]
         backends = [b for s in services for b in lineage.backends(s)]
         selected = [b for s in services for b in _selected_workloads(s, stack)]
+        for service in services:
+            found.extend(
+                _forwarded_to(service, publisher, why, stack, lineage, protected_by_urn, settings, fix)
+            )
+            if _hand_made_endpoints(service, stack):
+                selected.append(service)
         for backend in backends:
             protected = lineage.effective(backend) & settings.protected_classifications
             if protected:
