@@ -454,7 +454,7 @@ def _service_forwarding(
         selector = as_mapping(value_at(service.props, "spec.selector"))
         if not (isinstance(selector, Mapping) and selector) or not protected_by_urn:
             continue
-        if _selected_workloads(service, stack) or _hand_made_endpoints(service, stack):
+        if lineage.selected_workloads(service) or _hand_made_endpoints(service, stack):
             continue
         stores = ", ".join(sorted(r.label for r in stack.resources if r.urn in protected_by_urn))
         classes = ", ".join(sorted({c for found_classes in protected_by_urn.values() for c in found_classes}))
@@ -945,7 +945,7 @@ def _published(
             and value_at(s.props, "metadata.namespace") == namespace
         ]
         backends = [b for s in services for b in lineage.backends(s)]
-        selected = [b for s in services for b in _selected_workloads(s, stack)]
+        selected = [b for s in services for b in lineage.selected_workloads(s)]
         for service in services:
             found.extend(
                 _forwarded_to(service, publisher, why, stack, lineage, protected_by_urn, settings, fix)
@@ -980,26 +980,6 @@ def _published(
                     settings,
                 )
             )
-    return found
-
-
-def _selected_workloads(service: Resource, stack: Stack) -> list[Resource]:
-    """The stack's Kubernetes workloads a Service selects (data holders or not), in its namespace."""
-    selector = child(child(service.props, "spec"), "selector")
-    if not isinstance(selector, dict) or not selector:
-        return []
-    namespace = value_at(service.props, "metadata.namespace")
-    found = []
-    for workload in stack.resources:
-        if workload is service or not workload.type.startswith("kubernetes:"):
-            continue
-        if workload.provider_urn != service.provider_urn:
-            continue
-        if value_at(workload.props, "metadata.namespace") != namespace:
-            continue
-        labels = value_at(workload.props, "spec.template.metadata.labels")
-        if isinstance(labels, dict) and all(labels.get(k) == v for k, v in selector.items()):
-            found.append(workload)
     return found
 
 

@@ -999,16 +999,18 @@ class Lineage:
     def _service_backends(self, service: Resource, seen: set[str]) -> list[Location]:
         """The workloads a Kubernetes Service selects, in its namespace."""
         found = []
-        for workload in self._selected_workloads(service):
+        for workload in self.selected_workloads(service):
             found.extend(self._follow(workload, seen))
         return found
 
-    def _selected_workloads(self, service: Resource) -> list[Resource]:
-        """The Kubernetes objects in a Service's namespace whose pod template labels its selector matches.
+    def selected_workloads(self, service: Resource) -> list[Resource]:
+        """The Kubernetes objects in a Service's namespace and cluster whose pod template labels its selector
+        matches (data holders or not).
 
-        Lineage follows a Service each time something names it: the match is made once per Service, from
-        one index of the stack's Kubernetes objects by namespace (a scan of the whole stack per Service per
-        reference grew with the square of the stack).
+        Another cluster's objects (another provider) are never a Service's pods, whatever their namespace and
+        labels. Lineage follows a Service each time something names it: the match is made once per Service,
+        from one index of the stack's Kubernetes objects by namespace (a scan of the whole stack per Service
+        per reference grew with the square of the stack).
         """
         if service.urn in self._workloads_of:
             return self._workloads_of[service.urn]
@@ -1017,7 +1019,7 @@ class Lineage:
         if isinstance(selector, Mapping) and selector:
             namespace = value_at(service.props, "metadata.namespace")
             for workload, labels in self._in_index(self._kubernetes_index()[0], namespace):
-                if workload is service:
+                if workload is service or workload.provider_urn != service.provider_urn:
                     continue
                 if isinstance(labels, Mapping) and all(labels.get(k) == v for k, v in selector.items()):
                     found.append(workload)

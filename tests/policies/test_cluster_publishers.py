@@ -401,3 +401,27 @@ def test_an_accelerator_endpoint_naming_no_balancer_of_the_stack_fails_closed() 
     accelerator = _accelerator(case.region, {"type": "EndpointID", "endpointID": arn})
     found = violations([*case.resources, accelerator], POLICY)
     assert "names no load balancer of this stack" in messages([d for d in found if d.urn == accelerator.urn])
+
+
+def test_a_public_service_does_not_publish_another_clusters_pods() -> None:
+    # Its selector matches the PII database's labels only in another cluster: it publishes no pod the stack
+    # declares (which fails closed), never that cluster's database.
+    case = _published()
+    other_cluster = Res(
+        "aws:eks/cluster:Cluster",
+        "other-cluster",
+        {"version": "1.33", "roleArn": UNKNOWN},
+        case.region.provider,
+    )
+    public = Res(
+        "kubernetes:core/v1:Service",
+        "customers-public",
+        {
+            "metadata": {"name": "customers-public", "namespace": NAMESPACE},
+            "spec": {"type": "LoadBalancer", "selector": {"app": "customers-db"}, "ports": [{"port": 5432}]},
+        },
+        kubernetes_provider(other_cluster, "other-cluster"),
+    )
+    found = [d for d in violations([*case.resources, other_cluster, public], POLICY) if d.urn == public.urn]
+    assert "selects no pod this stack declares" in messages(found)
+    assert "publishes kubernetes:apps/v1:StatefulSet 'customers-db'" not in messages(found)
