@@ -25,7 +25,7 @@ from .attributes import account_of, effective_region
 from .classification import held, protected_stores
 from .grants import ROLE, granted_classes, public_shares, role_targets
 from .lineage import Lineage, Location, mechanism_key
-from .model import Resource, Stack
+from .model import Resource, Stack, parse_arn
 from .settings import Settings
 from .values import UNKNOWN, Unknown, as_bool, as_mapping, child, elements, known_strings, value_at, values_at
 from .violations import Violation, violation
@@ -1497,7 +1497,8 @@ def _outside_principal(principal: Any, computed: bool, stack: Stack, accounts: f
         return "everyone (*)"
     if stack.named(principal):
         return None
-    account = principal.split(":")[4] if principal.startswith("arn:") and principal.count(":") >= 5 else ""
+    arn = parse_arn(principal)
+    account = arn.account if arn is not None else ""
     if account and account in accounts:
         return None
     return f"account {account}" if account else f"{principal} (an account that cannot be traced)"
