@@ -639,7 +639,18 @@ def _ingress_scheme(ingress: Resource, stack: Stack) -> str | None:
 
 def _kinds(stack: Stack, keys: tuple[str, ...]) -> list[str]:
     """The stack's type tokens of Kubernetes kinds given by `group:Kind`, in every version."""
-    return [t for t in {r.type for r in stack.resources} if mechanism_key(t) in keys]
+    index: dict[str, list[str]] | None = stack.memo.get(_KIND_INDEX)
+    if index is None:
+        # Built once per stack: the rules ask for kinds per Service, Ingress and route they follow.
+        index = {}
+        for token in dict.fromkeys(r.type for r in stack.resources):
+            index.setdefault(mechanism_key(token), []).append(token)
+        stack.memo[_KIND_INDEX] = index
+    return [t for key in keys for t in index.get(key, ())]
+
+
+_KIND_INDEX = ("exposure", "kinds")
+"""The key of the stack's type tokens by `group:Kind` in `Stack.memo`."""
 
 
 GATEWAY_API = "gateway.networking.k8s.io"
