@@ -616,12 +616,15 @@ def _ingress_scheme(ingress: Resource, stack: Stack) -> str | None:
             schemes.extend((f[2], f"the values of {r.label}") for r, f in charted)
     else:
         charted = [(r, f) for r, f in from_releases if f[0] == name or isinstance(f[0], Unknown)]
-        if not charted:
+        if not charted and name != ALB_CLASS:
             return (
                 f"its ingress class {shown} is not declared in this stack (nor created by a Helm release of "
-                "the AWS Load Balancer Controller it declares), so its controller and the IngressClassParams "
-                "that decide its scheme cannot be seen"
+                "the AWS Load Balancer Controller it declares), so its controller may publish it on the "
+                "internet"
             )
+        # An `alb` class neither declares is the controller chart's default class, installed outside the
+        # stack: taken to have no IngressClassParams, so the Ingress's own annotation decides (out of reach:
+        # policies/README.md).
         schemes.extend((f[2], f"the values of {r.label}") for r, f in charted)
     for found, where in schemes:
         why = _public_scheme(found, where)

@@ -240,10 +240,20 @@ def test_controller_chart_values_unknown_at_preview_fail_closed() -> None:
     assert "unknown at preview" in _about_ingress(found, case), messages(found)
 
 
-def test_an_alb_class_neither_the_stack_nor_a_chart_it_declares_creates_fails_closed() -> None:
+def test_an_alb_class_neither_the_stack_nor_a_chart_it_declares_creates_is_judged_by_the_annotation() -> None:
+    # The chart's default class, installed outside the stack, is taken to have no IngressClassParams.
     case = _published()
+    assert violations(_without_class(case), POLICY) == []
+    case.ingress.props["metadata"]["annotations"] = {"alb.ingress.kubernetes.io/scheme": "internet-facing"}
     found = violations(_without_class(case), POLICY)
-    assert "not declared in this stack" in _about_ingress(found, case), messages(found)
+    assert "its load balancer is internet-facing" in _about_ingress(found, case), messages(found)
+
+
+def test_another_class_neither_the_stack_nor_a_chart_it_declares_creates_fails_closed() -> None:
+    case = _published()
+    case.ingress.props["spec"]["ingressClassName"] = "alb-public"
+    found = violations(_without_class(case), POLICY)
+    assert "alb-public is not declared in this stack" in _about_ingress(found, case), messages(found)
 
 
 # Gateway API ------------------------------------------------------------------------------------------------

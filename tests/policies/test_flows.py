@@ -428,14 +428,7 @@ def test_an_internal_ingress_to_the_pii_database_stays_private() -> None:
     database = _pii_database_in_the_cluster(region)
     service = _service(region, "customers-db", "customers-db")
     ingress = _ingress(region, "customers-db", "internal")
-    # The class is declared: one the stack does not declare may take an internet-facing IngressClassParams.
-    ingress_class = Res(
-        "kubernetes:networking.k8s.io/v1:IngressClass",
-        "alb",
-        {"metadata": {"name": "alb"}, "spec": {"controller": "ingress.k8s.aws/alb"}},
-        region.kubernetes,
-    )
-    assert violations([*region.resources, database, service, ingress, ingress_class], EXPOSED) == []
+    assert violations([*region.resources, database, service, ingress], EXPOSED) == []
 
 
 def test_an_internet_facing_ingress_to_the_pii_database_is_blocked() -> None:
