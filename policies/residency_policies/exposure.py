@@ -558,8 +558,42 @@ def _public_scheme(schemes: list[Any], where: str) -> str | None:
     return None
 
 
+ALB_GROUP = "alb.ingress.kubernetes.io/group.name"
+
+
 def _ingress_scheme(ingress: Resource, stack: Stack) -> str | None:
     """Why an Ingress is (or may be) on the internet, or None when it is internal.
+
+    Ingresses of one group (`alb.ingress.kubernetes.io/group.name`) share one load balancer: a member whose
+    own settings say internet-facing puts every member on the internet, whatever the others say.
+    """
+    own = _own_ingress_scheme(ingress, stack)
+    if own is not None:
+        return own
+    group = child(child(child(ingress.props, "metadata"), "annotations"), ALB_GROUP)
+    if group is None:
+        return None
+    if isinstance(group, Unknown):
+        return (
+            "its Ingress group (group.name) is unknown at preview, so the load balancer it shares cannot be "
+            "seen"
+        )
+    for other in _same_cluster(stack, ingress, INGRESS_KINDS):
+        if other is ingress:
+            continue
+        other_group = child(child(child(other.props, "metadata"), "annotations"), ALB_GROUP)
+        if other_group != group and not isinstance(other_group, Unknown):
+            continue
+        why = _own_ingress_scheme(other, stack)
+        if why is not None:
+            return (
+                f"it shares the load balancer of Ingress group {group!r} with {other.label}, for which {why}"
+            )
+    return None
+
+
+def _own_ingress_scheme(ingress: Resource, stack: Stack) -> str | None:
+    """Why an Ingress's own settings (class, params, annotation) put it on the internet, or None.
 
     The AWS Load Balancer Controller makes an ALB internal unless the Ingress or its class's
     IngressClassParams asks for internet-facing (the params win over the annotation). The class and its

@@ -435,3 +435,39 @@ def test_a_public_service_does_not_publish_another_clusters_pods() -> None:
     found = [d for d in violations([*case.resources, other_cluster, public], POLICY) if d.urn == public.urn]
     assert "selects no pod this stack declares" in messages(found)
     assert "publishes kubernetes:apps/v1:StatefulSet 'customers-db'" not in messages(found)
+
+
+# Ingress groups share one load balancer ---------------------------------------------------------------------
+
+
+def _grouped(case: Published, scheme: str | None) -> Res:
+    """The baseline's Ingress in group `tools`, and an application's Ingress in the same group."""
+    case.ingress.props["metadata"]["annotations"] = {"alb.ingress.kubernetes.io/group.name": "tools"}
+    annotations = {"alb.ingress.kubernetes.io/group.name": "tools"}
+    if scheme is not None:
+        annotations["alb.ingress.kubernetes.io/scheme"] = scheme
+    return Res(
+        "kubernetes:networking.k8s.io/v1:Ingress",
+        "assets",
+        {
+            "metadata": {"name": "assets", "namespace": NAMESPACE, "annotations": annotations},
+            "spec": {
+                "ingressClassName": "alb",
+                "defaultBackend": {"service": {"name": "assets", "port": {"number": 80}}},
+            },
+        },
+        case.region.kubernetes,
+    )
+
+
+def test_an_ingress_group_whose_members_are_all_internal_is_allowed() -> None:
+    case = _published()
+    assert violations([*case.resources, _grouped(case, "internal")], POLICY) == []
+
+
+def test_an_ingress_in_a_group_another_member_makes_internet_facing_is_blocked() -> None:
+    case = _published()
+    found = violations([*case.resources, _grouped(case, "internet-facing")], POLICY)
+    shown = _about_ingress(found, case)
+    assert "shares the load balancer of Ingress group 'tools'" in shown, messages(found)
+    assert "publishes kubernetes:apps/v1:StatefulSet 'customers-db'" in shown
