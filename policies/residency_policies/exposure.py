@@ -660,15 +660,15 @@ def _own_ingress_scheme(ingress: Resource, stack: Stack) -> str | None:
         # stack: taken to have no IngressClassParams, so the Ingress's own annotation decides (out of reach:
         # policies/README.md).
         schemes.extend((f[2], f"the values of {r.label}") for r, f in charted)
-    for found, where in schemes:
-        why = _public_scheme(found, where)
+    for given, where in schemes:
+        why = _public_scheme(given, where)
         if why is not None:
             return why
     scheme = child(annotations, ALB_SCHEME)
     if isinstance(scheme, Unknown):
         return "its load balancer scheme is unknown at preview"
     if scheme == INTERNET_FACING and not any(
-        s for found, _ in schemes for s in found if s is not None and s != INTERNET_FACING
+        s for given, _ in schemes for s in given if s is not None and s != INTERNET_FACING
     ):
         return "its load balancer is internet-facing"
     return None
