@@ -7,8 +7,12 @@ none uses its VPC's default security group. Their ingress rules are the groups' 
 plus every `aws.ec2.SecurityGroupRule` and `aws.vpc.SecurityGroupIngressRule` attached to them, by the
 group's identity or through the store's own outputs. What a rule admits is judged: a CIDR must lie inside
 the CIDR blocks of the group's VPC (a peered VPC in the other region is outside it); a referenced group
-must be this stack's and this account's, and not the group of an internet-facing load balancer; a load
-balancer that targets the store exposes it. Public switches (`publiclyAccessible`, MSK public access,
+must be this stack's and this account's, and not the group of an internet-facing load balancer; a prefix
+list is judged by its entries. A load balancer reachable from outside (internet-facing, behind an open
+endpoint service, or behind a public front door such as an accelerator, a VPC link or a CloudFront VPC
+origin) that targets the store exposes it. Kubernetes Services, Ingresses, Gateway API routes and the load
+balancer controller's accelerators are judged by what they forward to, hand-made endpoints included. Public
+switches (`publiclyAccessible`, MSK public access,
 Lightsail, Redshift Serverless, OpenSearch without a VPC) and grants to everyone (a bucket policy, a key
 policy, a function URL, ... as `grants` reads them) are violations too.
 """
