@@ -230,6 +230,16 @@ def problems(store: Resource, stack: Stack, accounts: frozenset[str] = frozenset
             continue
         found.extend(_group_exposure(group, store, stack, accounts))
     found.extend(_load_balancer_exposure(store, stack, accounts))
+    for front_type, (paths, what) in PUBLIC_FRONTS.items():
+        for front in stack.of_type(front_type):
+            if any(stack.refers_to(front, path, store) for path in paths):
+                found.append(
+                    (
+                        f"{front.label} is {what}",
+                        "remove the public front door, or point it at an application that serves no "
+                        "personal data, never at the store.",
+                    )
+                )
     return found
 
 
@@ -300,11 +310,16 @@ SERVICE_FIX = (
 
 def _hand_made_endpoints(service: Resource, stack: Stack) -> list[tuple[Resource, str, Any]]:
     """The addresses the stack's EndpointSlices (labelled with the Service's name) and Endpoints (named as
-    it) give a Service, each with the object and the input that holds it: kube-proxy and the load balancer
-    controllers forward to every one of them, whatever the Service's selector matches."""
+    it) give a Service, and an ExternalName Service's external name, each with the object and the input that
+    holds it: kube-proxy and the load balancer controllers forward to every one of them, whatever the
+    Service's selector matches."""
     name = value_at(service.props, "metadata.name")
     namespace = value_at(service.props, "metadata.namespace")
     found: list[tuple[Resource, str, Any]] = []
+    if value_at(service.props, "spec.type") == "ExternalName":
+        # Its DNS name is a CNAME of the external name: a controller that follows it (ingress-nginx does)
+        # forwards there.
+        found.append((service, "spec", value_at(service.props, "spec.externalName")))
     for endpoint_slice in _same_cluster(stack, service, (ENDPOINT_SLICE_KIND,)):
         labels = child(child(endpoint_slice.props, "metadata"), "labels")
         # Labels unknown at preview may name the Service: the slice counts as its.
@@ -367,7 +382,7 @@ def _forwarded_to(
         f"{publisher.label} publishes {service.label}, which" if publisher is not service else service.label
     )
     for owner, prop, address in _hand_made_endpoints(service, stack):
-        where = f"{owner.label}, set by hand"
+        where = "its external name" if owner is service else f"{owner.label}, set by hand"
         if isinstance(address, Unknown):
             reached = [d for d in stack.dependencies(owner, prop) if d in stores]
         elif isinstance(address, str):

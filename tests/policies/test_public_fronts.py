@@ -299,3 +299,45 @@ def test_a_resource_the_pack_does_not_read_as_a_front_fails_closed() -> None:
     found = violations([*internal.resources, gateway, configuration], POLICY)
     assert "vpclattice/resourceConfiguration" in _about_database(found, internal), messages(found)
     assert "review the type's triage" in _about_database(found, internal)
+
+
+def test_a_public_front_to_a_pii_instance_itself_is_blocked() -> None:
+    region = eu_region()
+    host = Res(
+        "aws:ec2/instance:Instance",
+        "customers-host",
+        {
+            "ami": "ami-0123456789abcdef0",
+            "instanceType": "m7g.large",
+            "subnetId": "subnet-0a1b2c3d4e5f60718",
+            "vpcSecurityGroupIds": [UNKNOWN],
+            "volumeTags": {"data-classification": "pii"},
+        },
+        region.provider,
+        deps={"vpcSecurityGroupIds": [region.database_group]},
+    )
+    assert violations([*region.resources, host], POLICY) == []
+    accelerator = Res(
+        "aws:globalaccelerator/accelerator:Accelerator",
+        "edge",
+        {"name": "edge", "enabled": True},
+        region.provider,
+    )
+    listener = Res(
+        "aws:globalaccelerator/listener:Listener",
+        "postgres",
+        {"acceleratorArn": UNKNOWN, "protocol": "TCP", "portRanges": [{"fromPort": 5432, "toPort": 5432}]},
+        region.provider,
+        deps={"acceleratorArn": [accelerator]},
+    )
+    group = Res(
+        "aws:globalaccelerator/endpointGroup:EndpointGroup",
+        "postgres",
+        {"listenerArn": UNKNOWN, "endpointConfigurations": [{"endpointId": UNKNOWN, "weight": 100}]},
+        region.provider,
+        deps={"listenerArn": [listener], "endpointConfigurations": [host]},
+    )
+    found = violations([*region.resources, host, accelerator, listener, group], POLICY)
+    assert "globalaccelerator/endpointGroup" in messages([d for d in found if d.urn == host.urn]), messages(
+        found
+    )

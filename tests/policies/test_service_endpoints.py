@@ -201,3 +201,33 @@ def test_an_internet_facing_ingress_to_a_service_whose_endpoint_is_the_database_
     found = violations([*resources, _slice(case, "IPv4", DATABASE_ADDRESS)], POLICY)
     shown = messages([d for d in found if d.urn == ingress.urn])
     assert f"forwards to aws:rds/instance:Instance 'pii-db' at {DATABASE_ADDRESS}" in shown, messages(found)
+
+
+def test_an_internet_facing_ingress_to_an_external_name_service_for_the_database_is_blocked() -> None:
+    case = _public()
+    address = UNKNOWN if MODE.get() == PREVIEW else computed_outputs(case.region.database)["address"]
+    external = Res(
+        "kubernetes:core/v1:Service",
+        "customers-db",
+        {
+            "metadata": {"name": "customers-db", "namespace": NAMESPACE},
+            "spec": {"type": "ExternalName", "externalName": address},
+        },
+        case.region.kubernetes,
+        deps={"spec": [case.region.database]},
+    )
+    ingress = Res(
+        "kubernetes:networking.k8s.io/v1:Ingress",
+        "customers",
+        {
+            "metadata": {"name": "customers", "namespace": NAMESPACE},
+            "spec": {
+                "ingressClassName": "nginx",
+                "defaultBackend": {"service": {"name": "customers-db", "port": {"number": 5432}}},
+            },
+        },
+        case.region.kubernetes,
+    )
+    found = violations([*case.resources, external, ingress], POLICY)
+    shown = messages([d for d in found if d.urn == ingress.urn])
+    assert "forwards to aws:rds/instance:Instance 'pii-db'" in shown and "its external name" in shown, shown
