@@ -1466,6 +1466,8 @@ NOT_FRONTS = frozenset(
 )
 """Types that name a balancer without fronting it from outside (its own parts; endpoint services, judged by
 the principals they admit)."""
+NOT_FRONT_PREFIXES = ("aws:iam/",)
+"""Services whose resources name a balancer to grant calls on it (IAM policies), never to carry traffic."""
 
 
 def _fronts(balancer: Resource, stack: Stack, accounts: frozenset[str], seen: frozenset[str]) -> list[str]:
@@ -1509,6 +1511,8 @@ def _fronts(balancer: Resource, stack: Stack, accounts: frozenset[str], seen: fr
     for part in parts:
         for dependent in stack.dependents(part):
             if dependent.urn in judged or dependent.type in NOT_FRONTS or dependent in parts:
+                continue
+            if dependent.type.startswith(NOT_FRONT_PREFIXES):
                 continue
             categories = dependent.categories
             if categories is not None and categories <= {Category.NEUTRAL}:
