@@ -1466,17 +1466,43 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
 """Copy mechanisms of the types the triage added (the issue-8 review), beside the original ones."""
 
 _WORKLOAD = _code("a Kubernetes workload")
+_CLAIM_SOURCES = ("dataSource.name", "dataSourceRef.name")
+"""Where a claim spec names the snapshot or claim its volume is restored or cloned from."""
+_POD_VOLUME_CLAIMS = "volumes[].ephemeral.volumeClaimTemplate.spec"
+"""Where a pod spec declares the claims of its generic ephemeral volumes."""
+
+
+def _restored_volumes(*claim_specs: str) -> CopyMechanism:
+    """Volumes restored from a VolumeSnapshot or cloned from a claim (`dataSource`, `dataSourceRef`): each
+    starts with its source's data, so it holds what its source holds."""
+    return _derived(
+        "a volume restored or cloned from a snapshot or claim",
+        *(f"{spec}.{source}" for spec in claim_specs for source in _CLAIM_SOURCES),
+    )
+
+
+_POD_TEMPLATE_RESTORES = _restored_volumes(f"spec.template.spec.{_POD_VOLUME_CLAIMS}")
 KUBERNETES_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
     **{
-        f"{group}:{kind}": (_WORKLOAD,)
+        f"{group}:{kind}": (_WORKLOAD, _POD_TEMPLATE_RESTORES)
         for group, kinds in (
-            ("core", ("Pod", "PodTemplate", "ReplicationController")),
-            ("apps", ("DaemonSet", "Deployment", "ReplicaSet", "StatefulSet")),
+            ("core", ("PodTemplate", "ReplicationController")),
+            ("apps", ("DaemonSet", "Deployment", "ReplicaSet")),
             ("extensions", ("DaemonSet", "Deployment", "ReplicaSet")),
-            ("batch", ("CronJob", "Job")),
+            ("batch", ("Job",)),
         )
         for kind in kinds
     },
+    "core:Pod": (_WORKLOAD, _restored_volumes(f"spec.{_POD_VOLUME_CLAIMS}")),
+    "core:PersistentVolumeClaim": (_restored_volumes("spec"),),
+    "apps:StatefulSet": (
+        _WORKLOAD,
+        _restored_volumes("spec.volumeClaimTemplates[].spec", f"spec.template.spec.{_POD_VOLUME_CLAIMS}"),
+    ),
+    "batch:CronJob": (
+        _WORKLOAD,
+        _restored_volumes(f"spec.jobTemplate.spec.template.spec.{_POD_VOLUME_CLAIMS}"),
+    ),
     "velero.io:Backup": (
         CopyMechanism(
             "a Velero backup of namespaces",

@@ -1503,11 +1503,18 @@ KUBERNETES: dict[str, Service] = {
         "endpoints point at addresses; config maps and secrets are configuration and credentials, not data "
         "stores (a labelled one still carries its label through lineage).",
         holds="PersistentVolumeClaim PersistentVolume",
-        copies="Pod PodTemplate ReplicationController",
+        copies="Pod PodTemplate ReplicationController PersistentVolumeClaim",
         grants="Service",
         points="Endpoints",
         neutral="Binding ConfigMap Event LimitRange Namespace Node ResourceQuota Secret ServiceAccount",
-        why={"Pod": _WORKLOAD, "PodTemplate": _WORKLOAD, "ReplicationController": _WORKLOAD},
+        why={
+            "Pod": _WORKLOAD,
+            "PodTemplate": _WORKLOAD,
+            "ReplicationController": _WORKLOAD,
+            "PersistentVolumeClaim": "holds its volume's data; one restored from a VolumeSnapshot or cloned "
+            "from another claim (dataSource, dataSourceRef) starts with its source's data, as a workload's "
+            "claim templates and ephemeral volumes may",
+        },
     ),
     "apps": Service(
         "Workload controllers run pods; a StatefulSet also holds data in its volume claim templates.",

@@ -337,7 +337,61 @@ def problems(resource: Resource, stack: Stack, settings: Settings) -> list[Findi
         resource.type.endswith(":StatefulSet") or "PersistentVolumeClaim" in resource.type
     ):
         found.extend(_volume_claims(resource, stack))
+    if resource.type.startswith("kubernetes:snapshot.storage.k8s.io/"):
+        found.extend(_volume_snapshot(resource, stack))
     return found
+
+
+VOLUME_SNAPSHOT_CLASS_ANNOTATION = "snapshot.storage.kubernetes.io/is-default-class"
+
+
+def _volume_snapshot(snapshot: Resource, stack: Stack) -> list[Finding]:
+    """A CSI snapshot's deletion policy (a content object's own, a snapshot's VolumeSnapshotClass's) says
+    whether deleting the Kubernetes object deletes the EBS snapshot too.
+
+    A snapshot class the stack does not declare is not judged: the snapshot is a copy of a claim that is
+    judged itself, and the class's policy cannot be read.
+    """
+    fix = "set deletionPolicy to Retain."
+    if snapshot.type.endswith(":VolumeSnapshotContent"):
+        policy = value_at(snapshot.props, "spec.deletionPolicy")
+        if policy == "Retain":
+            return []
+        return [(f"its spec.deletionPolicy is {_shown(policy)}, so deleting it deletes the snapshot", fix)]
+    if not snapshot.type.endswith(":VolumeSnapshot"):
+        return []
+    name = value_at(snapshot.props, "spec.volumeSnapshotClassName")
+    classes = [
+        c
+        for c in stack.resources
+        if c.type.startswith("kubernetes:snapshot.storage.k8s.io/")
+        and c.type.endswith(":VolumeSnapshotClass")
+        and c.provider_urn == snapshot.provider_urn
+    ]
+    if isinstance(name, str):
+        matching = [c for c in classes if value_at(c.props, "metadata.name") == name]
+    elif isinstance(name, Unknown):
+        matching = [c for c in stack.dependencies(snapshot, "spec") if c in classes]
+    else:
+        matching = [
+            c
+            for c in classes
+            if str(child(value_at(c.props, "metadata.annotations"), VOLUME_SNAPSHOT_CLASS_ANNOTATION)).lower()
+            == "true"
+        ]
+    return [
+        (
+            f"{c.label} has deletionPolicy {_shown(child(c.props, 'deletionPolicy'))}, so deleting the "
+            "VolumeSnapshot deletes the snapshot",
+            f"set {c.label}'s deletionPolicy to Retain.",
+        )
+        for c in matching
+        if child(c.props, "deletionPolicy") != "Retain"
+    ]
+
+
+def _shown(value: object) -> str:
+    return "unknown at preview" if isinstance(value, Unknown) else "not set" if value is None else str(value)
 
 
 def _bucket(bucket: Resource, stack: Stack, settings: Settings) -> list[Finding]:
