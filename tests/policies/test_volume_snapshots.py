@@ -115,7 +115,7 @@ def _restored(region: Region, snapshot: Res, storage_class: str, labels: dict[st
 
 
 def _setup() -> tuple[Region, list[Res], Res]:
-    """The baseline, an encrypted retained class for PII, a PII claim on it, and a retaining snapshot class."""
+    """The baseline, an encrypted retained class for PII, a PII claim on it, a retaining snapshot class."""
     region = eu_region()
     pii_class = _storage_class(region, "pii-gp3", encrypted=True, reclaim="Retain")
     plain = _storage_class(region, "plain-gp3", encrypted=False, reclaim="Delete")
@@ -178,7 +178,7 @@ def test_a_claim_restored_from_a_pii_snapshot_holds_pii_whatever_its_label() -> 
 
 
 def test_a_claim_cloned_from_a_pii_claim_by_data_source_ref_holds_pii() -> None:
-    region, resources, claim = _setup()
+    region, resources, _ = _setup()
     clone = _claim(
         region,
         "customers-clone",
