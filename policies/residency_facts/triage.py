@@ -1023,8 +1023,9 @@ AWS: dict[str, Service] = {
     ),
     "odb": Service(
         "Oracle Database@AWS databases hold data in Oracle's infrastructure; integrations and peerings link "
-        "them.",
+        "them; an autonomous database may be made from another (a clone, a cross-region standby).",
         holds="AutonomousDatabase CloudVmCluster CloudAutonomousVmCluster CloudExadataInfrastructure",
+        copies="AutonomousDatabase",
         neutral="AutonomousDatabaseSecretsManagerIntegration IamRoleAssociation Network "
         "NetworkPeeringConnection",
     ),
@@ -1281,10 +1282,10 @@ AWS: dict[str, Service] = {
         "StandardsControlAssociation StandardsSubscription",
     ),
     "securitylake": Service(
-        "Security Lake collects logs (with users' activity) into a lake; subscribers in other accounts read "
-        "it.",
+        "Security Lake collects logs (with users' activity) into a lake, which may replicate into rollup "
+        "regions; subscribers in other accounts read it.",
         holds="DataLake",
-        copies="AwsLogSource CustomLogSource",
+        copies="AwsLogSource CustomLogSource DataLake",
         grants="Subscriber SubscriberNotification",
     ),
     "serverlessrepository": Service(
