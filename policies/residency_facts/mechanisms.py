@@ -1103,6 +1103,9 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
     "aws:m2/environment:Environment": (_code("a mainframe environment"),),
     "aws:ssm/association:Association": (_code("a Systems Manager association"),),
     "aws:ssm/document:Document": (_code("a Systems Manager document"),),
+    "aws:cfg/remediationConfiguration:RemediationConfiguration": (
+        _code("a Config remediation running an Automation document on the resources its rule flags"),
+    ),
     "aws:ssm/maintenanceWindowTask:MaintenanceWindowTask": (_code("a maintenance window task"),),
     "aws:synthetics/canary:Canary": (_code("a canary"),),
     "aws:sagemaker/app:App": (_code("a SageMaker app"),),

@@ -293,12 +293,16 @@ AWS: dict[str, Service] = {
     "budgets": Service("Budgets watch costs.", neutral="Budget BudgetAction"),
     "cfg": Service(
         "AWS Config records resource configuration (not customer data); an aggregator copies it between "
-        "accounts and regions; a delivery channel writes it to S3.",
+        "accounts and regions; a delivery channel writes it to S3; a remediation runs an Automation document "
+        "(AWS API calls) on the resources a rule flags.",
+        copies="RemediationConfiguration",
         neutral="AggregateAuthorization ConfigurationAggregator ConformancePack DeliveryChannel "
         "OrganizationConformancePack OrganizationCustomPolicyRule OrganizationCustomRule "
-        "OrganizationManagedRule Recorder RecorderStatus RemediationConfiguration RetentionConfiguration "
-        "Rule",
-        why={"ConfigurationAggregator": "configuration items describe resources, not the data in them"},
+        "OrganizationManagedRule Recorder RecorderStatus RetentionConfiguration Rule",
+        why={
+            "ConfigurationAggregator": "configuration items describe resources, not the data in them",
+            "RemediationConfiguration": _CODE,
+        },
     ),
     "chatbot": Service(
         "Chatbot relays notifications to Slack or Teams.",

@@ -19,6 +19,7 @@ import ipaddress
 from collections.abc import Mapping
 from typing import Any
 
+from . import sdk_calls
 from .attributes import account_of, effective_region
 from .classification import held, protected_stores
 from .grants import ROLE, granted_classes, public_shares, role_targets
@@ -157,6 +158,7 @@ def check(stack: Stack, settings: Settings) -> list[Violation]:
     found.extend(_ingress_exposure(stack, lineage, protected_by_urn, settings))
     found.extend(_unmatched_group_rules(stack, settings, protected_by_urn))
     found.extend(_transfer_exposure(stack, lineage, settings))
+    found.extend(sdk_calls.public_api_violations(stack, settings))
     for share in public_shares(stack, lineage, settings):
         protected = granted_classes(lineage, share) & settings.protected_classifications
         if protected:
