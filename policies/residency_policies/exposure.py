@@ -299,8 +299,64 @@ INGRESS_BACKENDS = (
 """Where an Ingress (networking.k8s.io/v1, and the older v1beta1 forms) names the Services it routes to."""
 
 
+ALB_GROUP = "alb.ingress.kubernetes.io/group.name"
+
+
 def _ingress_scheme(ingress: Resource, stack: Stack) -> str | None:
-    """Why an Ingress is (or may be) on the internet, or None when it is internal.
+    """Why an Ingress is (or may be) on the internet, or None when it is internal: its own scheme, or that
+    of a sibling in its IngressGroup.
+
+    The AWS Load Balancer Controller merges every Ingress of an IngressGroup (the `group.name` annotation,
+    or the `spec.group.name` of their class's IngressClassParams) into one ALB: one member that asks for
+    internet-facing makes the group's balancer public (or the group cannot be reconciled), so a member is
+    judged on the group's most open scheme. A group name unknown at preview may be any group of the cluster.
+    """
+    own = _own_ingress_scheme(ingress, stack)
+    group = _ingress_group(ingress, stack)
+    if own is not None or group is None:
+        return own
+    for sibling in stack.of_type(*_kinds(stack, INGRESS_KINDS)):
+        if sibling is ingress or sibling.provider_urn != ingress.provider_urn:
+            continue
+        theirs = _ingress_group(sibling, stack)
+        if theirs is None or not (
+            isinstance(group, Unknown) or isinstance(theirs, Unknown) or theirs == group
+        ):
+            continue
+        why = _own_ingress_scheme(sibling, stack)
+        if why is not None:
+            shown = "(unknown at preview)" if isinstance(group, Unknown) else repr(group)
+            return (
+                f"it shares the load balancer of its IngressGroup {shown} with {sibling.label}, where {why}"
+            )
+    return None
+
+
+def _ingress_group(ingress: Resource, stack: Stack) -> str | Unknown | None:
+    """The IngressGroup an Ingress joins: its `group.name` annotation, else its class's IngressClassParams'
+    `spec.group.name` (which takes precedence in the controller when set); None when it joins none."""
+    group: Any = child(child(child(ingress.props, "metadata"), "annotations"), ALB_GROUP)
+    name = child(child(ingress.props, "spec"), "ingressClassName")
+    if name is None:
+        name = child(child(child(ingress.props, "metadata"), "annotations"), INGRESS_CLASS_ANNOTATION)
+    for ingress_class in stack.of_type(*_kinds(stack, INGRESS_CLASS_KINDS)):
+        if ingress_class.provider_urn != ingress.provider_urn:
+            continue
+        if value_at(ingress_class.props, "metadata.name") != name:
+            continue
+        params = value_at(ingress_class.props, "spec.parameters.name")
+        for found in stack.of_type(*_kinds(stack, (INGRESS_CLASS_PARAMS_KIND,))):
+            if value_at(found.props, "metadata.name") == params:
+                from_params = value_at(found.props, "spec.group.name")
+                if from_params is not None:
+                    group = from_params
+    if isinstance(group, Unknown):
+        return group
+    return group if isinstance(group, str) and group else None
+
+
+def _own_ingress_scheme(ingress: Resource, stack: Stack) -> str | None:
+    """Why an Ingress is (or may be) on the internet by its own class and annotations, or None.
 
     The AWS Load Balancer Controller makes an ALB internal unless the Ingress (or its class's
     IngressClassParams) asks for internet-facing; any other controller publishes it as that controller's

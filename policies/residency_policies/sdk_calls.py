@@ -11,7 +11,8 @@ lineage or identity):
 - a payload that names another account, or a region outside the allowed ones, takes the data there: a copy
   (rules 3 and 4);
 - an action that only reads or changes run state (`READ_ONLY_VERBS`, `RUN_STATE_ACTIONS`) moves nothing by
-  itself; any other action (a share, an export, a copy, a policy change) cannot be judged from its payload and
+  itself, and a data-plane write (`DELIVERY_ACTIONS`) is judged on where its destination is, as code's are;
+  any other action (a share, an export, a copy, a policy change) cannot be judged from its payload and
   fails closed, naming the action to review;
 - an API Gateway service integration behind a method or route anyone may call (authorization `NONE`) serves
   the holder to the internet: exposure (pii-not-public).
@@ -66,10 +67,36 @@ RUN_STATE_ACTIONS = frozenset(
         "lambda:invoke",
         "states:startexecution",
         "http:invoke",
+        "glue:startjobrun",
+        "ecs:runtask",
+        "batch:submitjob",
+        "codebuild:startbuild",
     }
 )
-"""Actions that change whether something runs, not where its data is (a Lambda or a state machine is judged
-as code itself; an HTTP task as a delivery outside AWS)."""
+"""Actions that change whether something runs, not where its data is (a Lambda, a state machine, a job or a
+task is judged as code itself; an HTTP task as a delivery outside AWS)."""
+DELIVERY_ACTIONS = frozenset(
+    {
+        "sqs:sendmessage",
+        "sqs:sendmessagebatch",
+        "sns:publish",
+        "sns:publishbatch",
+        "kinesis:putrecord",
+        "kinesis:putrecords",
+        "firehose:putrecord",
+        "firehose:putrecordbatch",
+        "events:putevents",
+        "dynamodb:putitem",
+        "dynamodb:updateitem",
+        "dynamodb:deleteitem",
+        "dynamodb:batchwriteitem",
+        "s3:putobject",
+        "s3:deleteobject",
+    }
+)
+"""Data-plane writes into the destination their payload names (a queue, a topic, a table, an object): where
+that destination is, is judged as code's destinations are (a stack resource elsewhere, an ARN or a region
+elsewhere, an endpoint outside AWS); they share, export or copy nothing else."""
 
 
 @dataclass(frozen=True)
@@ -90,7 +117,8 @@ class SdkCall:
     def moves_nothing(self) -> bool:
         """Whether the action only reads or changes run state."""
         action = self.action.lower()
-        return action.startswith(READ_ONLY_VERBS) or f"{self.service}:{action}".lower() in RUN_STATE_ACTIONS
+        name = f"{self.service}:{action}".lower()
+        return action.startswith(READ_ONLY_VERBS) or name in RUN_STATE_ACTIONS or name in DELIVERY_ACTIONS
 
 
 def calls(resource: Resource) -> list[SdkCall]:
