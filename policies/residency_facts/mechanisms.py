@@ -1592,6 +1592,7 @@ class Grant(NamedTuple):
 
 
 _NETWORK = "pii-not-public, from the store's security groups and the load balancers that reach it"
+_CLUSTER_ACCESS = "rules 3 and 4, as a grant of what the cluster holds (residency_policies/cluster_access.py)"
 _BLOCKS = "pii-not-public, as the account's or bucket's block on public access"
 
 
@@ -1617,6 +1618,10 @@ _LB_GRANTS = {
 }
 
 GRANTS: dict[str, tuple[Grant, ...]] = {
+    "aws:eks/accessEntry:AccessEntry": (Grant("an EKS access entry", targets=(), judged_by=_CLUSTER_ACCESS),),
+    "aws:eks/accessPolicyAssociation:AccessPolicyAssociation": (
+        Grant("an EKS access policy association", targets=(), judged_by=_CLUSTER_ACCESS),
+    ),
     **{f"aws:{module}/{name}": (grant,) for module in ("lb", "alb") for name, grant in _LB_GRANTS.items()},
     "aws:amp/resourcePolicy:ResourcePolicy": (
         _policy("a workspace policy", "policyDocument", "workspaceId"),

@@ -651,11 +651,12 @@ AWS: dict[str, Service] = {
     ),
     "eks": Service(
         "EKS clusters run workloads (their Kubernetes objects are triaged below); node groups and Fargate "
-        "run "
-        "them on volumes; access entries and pod identities grant AWS access.",
+        "run them on volumes; access entries and their policy associations map AWS principals into the "
+        "cluster (a grant of what it holds, as the aws-auth ConfigMap's mappings are); pod identities grant "
+        "AWS access to pods.",
         holds="NodeGroup",
-        neutral="AccessEntry AccessPolicyAssociation Addon Capability Cluster FargateProfile "
-        "IdentityProviderConfig PodIdentityAssociation",
+        grants="AccessEntry AccessPolicyAssociation",
+        neutral="Addon Capability Cluster FargateProfile IdentityProviderConfig PodIdentityAssociation",
     ),
     "elasticache": Service(
         "ElastiCache caches hold data; global datastores copy it between regions.",
@@ -1506,7 +1507,9 @@ KUBERNETES: dict[str, Service] = {
     "core": Service(
         "Core objects: claims and volumes hold data; pods and controllers run code; services expose pods and "
         "endpoints point at addresses; config maps and secrets are configuration and credentials, not data "
-        "stores (a labelled one still carries its label through lineage).",
+        "stores (a labelled one still carries its label through lineage); the kube-system aws-auth "
+        "ConfigMap's mappings grant AWS principals cluster access, judged by residency_policies/"
+        "cluster_access.py.",
         holds="PersistentVolumeClaim PersistentVolume",
         copies="Pod PodTemplate ReplicationController PersistentVolumeClaim",
         grants="Service",

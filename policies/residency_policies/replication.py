@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from residency_facts import RESIDENT_CLASSIFICATIONS, Classification
 
-from . import sdk_calls
+from . import cluster_access, sdk_calls
 from .grants import Share, granted_classes, shareable, shares, unreadable_fix
 from .lineage import Lineage, Location, Movement, anonymised_only
 from .model import Stack
@@ -57,6 +57,7 @@ def check_no_pii_replication(stack: Stack, settings: Settings) -> list[Violation
         if not share.public and PII in granted_classes(lineage, share):
             found.append(_pii_share_violation(lineage, share, settings))
     found.extend(sdk_calls.copy_violations(stack, settings, NO_PII_REPLICATION))
+    found.extend(cluster_access.violations(stack, settings, NO_PII_REPLICATION))
     return found
 
 
@@ -138,6 +139,7 @@ def check_anonymised_only_replication(stack: Stack, settings: Settings) -> list[
         if share.holds_data and not shareable(granted_classes(lineage, share)):
             found.append(_anonymised_share_violation(lineage, share, settings))
     found.extend(sdk_calls.copy_violations(stack, settings, ANONYMISED_ONLY_REPLICATION))
+    found.extend(cluster_access.violations(stack, settings, ANONYMISED_ONLY_REPLICATION))
     return found
 
 
