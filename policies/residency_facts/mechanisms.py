@@ -1547,6 +1547,9 @@ KUBERNETES_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
             destinations=("spec.includedNamespaces",),
         ),
     ),
+    "kafka.strimzi.io:KafkaConnect": (_code("a Kafka Connect cluster"),),
+    "kafka.strimzi.io:KafkaConnector": (_code("a Kafka Connect connector"),),
+    "kafka.strimzi.io:KafkaMirrorMaker2": (_code("a MirrorMaker 2 replication between Kafka clusters"),),
     "snapshot.storage.k8s.io:VolumeSnapshot": (
         _derived(
             "a volume snapshot",

@@ -1622,6 +1622,16 @@ KUBERNETES_OPERATORS: dict[str, Service] = {
         copies="Backup Schedule Restore",
         points="BackupStorageLocation VolumeSnapshotLocation",
     ),
+    "kafka.strimzi.io": Service(
+        "Strimzi's Kafka Connect clusters run connectors (code) configured with where to read and write: a "
+        "KafkaConnect and the KafkaConnectors assigned to it (label strimzi.io/cluster) are one worker's "
+        "configuration, including the Secrets and ConfigMaps their config providers read "
+        "(${secrets:<namespace>/<name>:<key>}), and a sink connector's URLs are where it delivers. "
+        "MirrorMaker 2 copies topics between Kafka clusters. Its other kinds (Kafka, KafkaNodePool, "
+        "KafkaTopic, KafkaUser, KafkaBridge, ...) stay untriaged: they fail closed when they touch resident "
+        "data.",
+        copies="KafkaConnect KafkaConnector KafkaMirrorMaker2",
+    ),
     "snapshot.storage.k8s.io": Service(
         "CSI volume snapshots copy a claim's volume into a snapshot of the same cluster's storage.",
         holds="VolumeSnapshot VolumeSnapshotContent",
