@@ -28,7 +28,9 @@ ACCESS_ENTRY = "aws:eks/accessEntry:AccessEntry"
 ACCESS_POLICY_ASSOCIATION = "aws:eks/accessPolicyAssociation:AccessPolicyAssociation"
 CONFIG_MAP = "kubernetes:core/v1:ConfigMap"
 CLUSTER = "aws:eks/cluster:Cluster"
-_MAPPED_ARN = re.compile(r"(?:rolearn|userarn)\s*:\s*[\"']?([^\s\"',}]+)", re.I)
+_MAPPED_ARN = re.compile(r"(?:rolearn|userarn)[\"']?\s*:\s*[\"']?([^\s\"',}\]]+)", re.I)
+"""A mapped principal in mapRoles / mapUsers, written as YAML (`- rolearn: arn:...`) or as JSON, which is
+YAML too (`[{"rolearn": "arn:..."}]`)."""
 _ACCOUNT = re.compile(r"(?<!\d)(\d{12})(?!\d)")
 
 

@@ -7,6 +7,8 @@ PII or telemetry, may read its Secrets and volumes.
 
 from __future__ import annotations
 
+import json
+
 from tests.policies.baseline import Region, eu_region
 from tests.policies.policy_harness import UNKNOWN, Res, messages, violations
 from tests.policies.test_flows import _pii_database_in_the_cluster
@@ -43,6 +45,16 @@ def test_aws_auth_mapping_another_accounts_role_into_a_pii_cluster_is_a_grant() 
         found[0].message
     )
     assert "GDPR" in found[0].message and "accountIds" in found[0].message
+
+
+def test_aws_auth_mappings_written_as_json_are_read_too() -> None:
+    region = eu_region()
+    config_map = _aws_auth(region, PARTNER)
+    config_map.props["data"]["mapRoles"] = json.dumps(
+        [{"rolearn": PARTNER, "username": "partner-ops", "groups": ["system:masters"]}]
+    )
+    found = violations([*region.resources, _pii_database_in_the_cluster(region), config_map], NO_PII)
+    assert [d.urn for d in found] == [config_map.urn], messages(found)
 
 
 def test_aws_auth_mapping_another_account_into_a_telemetry_cluster_is_a_grant_of_telemetry() -> None:
