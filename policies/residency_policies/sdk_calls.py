@@ -228,7 +228,9 @@ def copy_violations(stack: Stack, settings: Settings, rule: str) -> list[Violati
             continue
         kinds = ", ".join(sorted(reached))
         elsewhere = _elsewhere(resource, settings)
-        unjudged = [c for c in made if not c.moves_nothing]
+        # A Scheduler universal target's action is a copy mechanism of what its input names
+        # (`mechanisms.SHARING_UNIVERSAL_TARGETS`), judged there: only its payload's places are judged here.
+        unjudged = [c for c in made if not c.moves_nothing] if resource.type != SCHEDULE else []
         if elsewhere:
             what = (
                 f"it calls {', '.join(sorted({c.name for c in made}))} on {kinds} data with a payload that "

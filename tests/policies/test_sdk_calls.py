@@ -67,17 +67,6 @@ def test_a_schedule_that_shares_the_pii_databases_snapshot_with_another_account_
     assert "GDPR" in found and "aws.rds.Snapshot" in found
 
 
-def test_a_schedule_that_exports_pii_with_an_action_the_pack_cannot_read_fails_closed() -> None:
-    region = eu_region()
-    schedule = _schedule(
-        region,
-        "startExportTask",
-        {"ExportTaskIdentifier": "weekly", "SourceArn": "pii-db", "S3BucketName": "exports"},
-    )
-    found = _about(violations([*region.resources, schedule], "anonymised-only-replication"), schedule)
-    assert "it calls rds:startExportTask (target.arn) on pii data, an action that may copy" in found
-
-
 def _state_machine(region: Region, resource: str) -> Res:
     definition = {
         "StartAt": "Act",
