@@ -296,12 +296,16 @@ AWS: dict[str, Service] = {
     "budgets": Service("Budgets watch costs.", neutral="Budget BudgetAction"),
     "cfg": Service(
         "AWS Config records resource configuration (not customer data); an aggregator copies it between "
-        "accounts and regions; a delivery channel writes it to S3.",
+        "accounts and regions; a delivery channel writes it to S3; a remediation runs an Automation document "
+        "(AWS API calls) on the resources a rule flags.",
+        copies="RemediationConfiguration",
         neutral="AggregateAuthorization ConfigurationAggregator ConformancePack DeliveryChannel "
         "OrganizationConformancePack OrganizationCustomPolicyRule OrganizationCustomRule "
-        "OrganizationManagedRule Recorder RecorderStatus RemediationConfiguration RetentionConfiguration "
-        "Rule",
-        why={"ConfigurationAggregator": "configuration items describe resources, not the data in them"},
+        "OrganizationManagedRule Recorder RecorderStatus RetentionConfiguration Rule",
+        why={
+            "ConfigurationAggregator": "configuration items describe resources, not the data in them",
+            "RemediationConfiguration": _CODE,
+        },
     ),
     "chatbot": Service(
         "Chatbot relays notifications to Slack or Teams.",
@@ -652,11 +656,12 @@ AWS: dict[str, Service] = {
     ),
     "eks": Service(
         "EKS clusters run workloads (their Kubernetes objects are triaged below); node groups and Fargate "
-        "run "
-        "them on volumes; access entries and pod identities grant AWS access.",
+        "run them on volumes; access entries and their policy associations map AWS principals into the "
+        "cluster (a grant of what it holds, as the aws-auth ConfigMap's mappings are); pod identities grant "
+        "AWS access to pods.",
         holds="NodeGroup",
-        neutral="AccessEntry AccessPolicyAssociation Addon Capability Cluster FargateProfile "
-        "IdentityProviderConfig PodIdentityAssociation",
+        grants="AccessEntry AccessPolicyAssociation",
+        neutral="Addon Capability Cluster FargateProfile IdentityProviderConfig PodIdentityAssociation",
     ),
     "elasticache": Service(
         "ElastiCache caches hold data; global datastores copy it between regions.",
@@ -1028,8 +1033,9 @@ AWS: dict[str, Service] = {
     ),
     "odb": Service(
         "Oracle Database@AWS databases hold data in Oracle's infrastructure; integrations and peerings link "
-        "them.",
+        "them; an autonomous database may be made from another (a clone, a cross-region standby).",
         holds="AutonomousDatabase CloudVmCluster CloudAutonomousVmCluster CloudExadataInfrastructure",
+        copies="AutonomousDatabase",
         neutral="AutonomousDatabaseSecretsManagerIntegration IamRoleAssociation Network "
         "NetworkPeeringConnection",
     ),
@@ -1286,10 +1292,10 @@ AWS: dict[str, Service] = {
         "StandardsControlAssociation StandardsSubscription",
     ),
     "securitylake": Service(
-        "Security Lake collects logs (with users' activity) into a lake; subscribers in other accounts read "
-        "it.",
+        "Security Lake collects logs (with users' activity) into a lake, which may replicate into rollup "
+        "regions; subscribers in other accounts read it.",
         holds="DataLake",
-        copies="AwsLogSource CustomLogSource",
+        copies="AwsLogSource CustomLogSource DataLake",
         grants="Subscriber SubscriberNotification",
     ),
     "serverlessrepository": Service(
@@ -1505,13 +1511,22 @@ KUBERNETES: dict[str, Service] = {
     "core": Service(
         "Core objects: claims and volumes hold data; pods and controllers run code; services expose pods and "
         "endpoints point at addresses; config maps and secrets are configuration and credentials, not data "
-        "stores (a labelled one still carries its label through lineage).",
+        "stores (a labelled one still carries its label through lineage); the kube-system aws-auth "
+        "ConfigMap's mappings grant AWS principals cluster access, judged by residency_policies/"
+        "cluster_access.py.",
         holds="PersistentVolumeClaim PersistentVolume",
-        copies="Pod PodTemplate ReplicationController",
+        copies="Pod PodTemplate ReplicationController PersistentVolumeClaim",
         grants="Service",
         points="Endpoints",
         neutral="Binding ConfigMap Event LimitRange Namespace Node ResourceQuota Secret ServiceAccount",
-        why={"Pod": _WORKLOAD, "PodTemplate": _WORKLOAD, "ReplicationController": _WORKLOAD},
+        why={
+            "Pod": _WORKLOAD,
+            "PodTemplate": _WORKLOAD,
+            "ReplicationController": _WORKLOAD,
+            "PersistentVolumeClaim": "holds its volume's data; one restored from a VolumeSnapshot or cloned "
+            "from another claim (dataSource, dataSourceRef) starts with its source's data, as a workload's "
+            "claim templates and ephemeral volumes may",
+        },
     ),
     "apps": Service(
         "Workload controllers run pods; a StatefulSet also holds data in its volume claim templates.",
@@ -1610,6 +1625,16 @@ KUBERNETES_OPERATORS: dict[str, Service] = {
         "them; a backup or schedule with no namespace list covers every namespace.",
         copies="Backup Schedule Restore",
         points="BackupStorageLocation VolumeSnapshotLocation",
+    ),
+    "kafka.strimzi.io": Service(
+        "Strimzi's Kafka Connect clusters run connectors (code) configured with where to read and write: a "
+        "KafkaConnect and the KafkaConnectors assigned to it (label strimzi.io/cluster) are one worker's "
+        "configuration, including the Secrets and ConfigMaps their config providers read "
+        "(${secrets:<namespace>/<name>:<key>}), and a sink connector's URLs are where it delivers. "
+        "MirrorMaker 2 copies topics between Kafka clusters. Its other kinds (Kafka, KafkaNodePool, "
+        "KafkaTopic, KafkaUser, KafkaBridge, ...) stay untriaged: they fail closed when they touch resident "
+        "data.",
+        copies="KafkaConnect KafkaConnector KafkaMirrorMaker2",
     ),
     "snapshot.storage.k8s.io": Service(
         "CSI volume snapshots copy a claim's volume into a snapshot of the same cluster's storage.",

@@ -35,6 +35,7 @@ BUCKET_VERSIONING = (
 )
 EFS_BACKUP_POLICY = "aws:efs/backupPolicy:BackupPolicy"
 BACKUP_SELECTION = "aws:backup/selection:Selection"
+BACKUP_PLAN = "aws:backup/plan:Plan"
 BUCKET_LIFECYCLES = (
     "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
     "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2",
@@ -195,7 +196,36 @@ def _fsx(resource: Resource, settings: Settings) -> list[Finding]:
 
 
 def _instance(resource: Resource, settings: Settings) -> list[Finding]:
-    return _must_be_true(resource, "disableApiTermination", "set disableApiTermination to true.")
+    found = _must_be_true(resource, "disableApiTermination", "set disableApiTermination to true.")
+    # A shutdown from inside the instance (`shutdown -h`, a failed upgrade) terminates it when its
+    # shutdown behaviour is terminate, whatever disableApiTermination says; its volumes then go with it
+    # unless each is kept on termination (the root volume's and block devices' default is to delete).
+    behaviour = value_at(resource.props, "instanceInitiatedShutdownBehavior")
+    if behaviour == "terminate" or isinstance(behaviour, Unknown):
+        deleted = _volumes_deleted_on_termination(resource)
+        if deleted:
+            shown = "unknown at preview" if isinstance(behaviour, Unknown) else "terminate"
+            found.append(
+                (
+                    f"its instanceInitiatedShutdownBehavior is {shown}, so a shutdown inside the instance "
+                    f"terminates it (disableApiTermination does not stop that) and deletes {deleted}",
+                    'set instanceInitiatedShutdownBehavior to "stop", or deleteOnTermination to false on '
+                    "every volume.",
+                )
+            )
+    return found
+
+
+def _volumes_deleted_on_termination(instance: Resource) -> str:
+    """The instance's volumes that terminating it deletes, in words (empty when none is)."""
+    deleted = []
+    root = value_at(instance.props, "rootBlockDevice")
+    if as_bool(child(root, "deleteOnTermination")) is not False:
+        deleted.append("its root volume")
+    for device in elements(value_at(instance.props, "ebsBlockDevices")):
+        if as_bool(child(device, "deleteOnTermination")) is not False:
+            deleted.append(f"its volume {child(device, 'deviceName')}")
+    return ", ".join(deleted)
 
 
 BY_TYPE: dict[str, Callable[[Resource, Settings], list[Finding]]] = {
@@ -302,12 +332,66 @@ def problems(resource: Resource, stack: Stack, settings: Settings) -> list[Findi
     if resource.type in S3_BUCKETS:
         found.extend(_bucket(resource, stack, settings))
     if resource.type == "aws:efs/fileSystem:FileSystem":
-        found.extend(_file_system(resource, stack))
+        found.extend(_file_system(resource, stack, settings))
     if resource.type.startswith("kubernetes:") and (
         resource.type.endswith(":StatefulSet") or "PersistentVolumeClaim" in resource.type
     ):
         found.extend(_volume_claims(resource, stack))
+    if resource.type.startswith("kubernetes:snapshot.storage.k8s.io/"):
+        found.extend(_volume_snapshot(resource, stack))
     return found
+
+
+VOLUME_SNAPSHOT_CLASS_ANNOTATION = "snapshot.storage.kubernetes.io/is-default-class"
+
+
+def _volume_snapshot(snapshot: Resource, stack: Stack) -> list[Finding]:
+    """A CSI snapshot's deletion policy (a content object's own, a snapshot's VolumeSnapshotClass's) says
+    whether deleting the Kubernetes object deletes the EBS snapshot too.
+
+    A snapshot class the stack does not declare is not judged: the snapshot is a copy of a claim that is
+    judged itself, and the class's policy cannot be read.
+    """
+    fix = "set deletionPolicy to Retain."
+    if snapshot.type.endswith(":VolumeSnapshotContent"):
+        policy = value_at(snapshot.props, "spec.deletionPolicy")
+        if policy == "Retain":
+            return []
+        return [(f"its spec.deletionPolicy is {_shown(policy)}, so deleting it deletes the snapshot", fix)]
+    if not snapshot.type.endswith(":VolumeSnapshot"):
+        return []
+    name = value_at(snapshot.props, "spec.volumeSnapshotClassName")
+    classes = [
+        c
+        for c in stack.resources
+        if c.type.startswith("kubernetes:snapshot.storage.k8s.io/")
+        and c.type.endswith(":VolumeSnapshotClass")
+        and c.provider_urn == snapshot.provider_urn
+    ]
+    if isinstance(name, str):
+        matching = [c for c in classes if value_at(c.props, "metadata.name") == name]
+    elif isinstance(name, Unknown):
+        matching = [c for c in stack.dependencies(snapshot, "spec") if c in classes]
+    else:
+        matching = [
+            c
+            for c in classes
+            if str(child(value_at(c.props, "metadata.annotations"), VOLUME_SNAPSHOT_CLASS_ANNOTATION)).lower()
+            == "true"
+        ]
+    return [
+        (
+            f"{c.label} has deletionPolicy {_shown(child(c.props, 'deletionPolicy'))}, so deleting the "
+            "VolumeSnapshot deletes the snapshot",
+            f"set {c.label}'s deletionPolicy to Retain.",
+        )
+        for c in matching
+        if child(c.props, "deletionPolicy") != "Retain"
+    ]
+
+
+def _shown(value: object) -> str:
+    return "unknown at preview" if isinstance(value, Unknown) else "not set" if value is None else str(value)
 
 
 def _bucket(bucket: Resource, stack: Stack, settings: Settings) -> list[Finding]:
@@ -343,33 +427,70 @@ def _bucket(bucket: Resource, stack: Stack, settings: Settings) -> list[Finding]
     return found
 
 
-def _file_system(file_system: Resource, stack: Stack) -> list[Finding]:
+def _file_system(file_system: Resource, stack: Stack, settings: Settings) -> list[Finding]:
     policies = [
         p for p in stack.of_type(EFS_BACKUP_POLICY) if stack.refers_to(p, "fileSystemId", file_system)
     ]
     if any(value_at(p.props, "backupPolicy.status") == "ENABLED" for p in policies):
         return []
-    if _backed_up(file_system, stack):
+    selections = _selections_of(file_system, stack)
+    short = [why for why in (_plan_retention(s, stack, settings) for s in selections) if why]
+    if len(short) < len(selections):
         return []
-    return [
-        (
-            "automatic backups are off",
-            "add an aws.efs.BackupPolicy with status ENABLED, or an aws.backup.Selection that selects it.",
-        )
-    ]
+    fix = "add an aws.efs.BackupPolicy with status ENABLED, or an aws.backup.Selection that selects it."
+    if short:
+        return [
+            (
+                f"its only AWS Backup selections keep too little: {'; '.join(short)}",
+                f"keep its recovery points for at least {settings.minimum_backup_retention_days} days "
+                "(the plan rules' lifecycle.deleteAfter), or " + fix[0].lower() + fix[1:],
+            )
+        ]
+    return [("automatic backups are off", fix)]
 
 
-def _backed_up(store: Resource, stack: Stack) -> bool:
-    """Whether an AWS Backup selection of the stack assigns the store to a plan (by reference, `*` or tag)."""
+def _selections_of(store: Resource, stack: Stack) -> list[Resource]:
+    """The AWS Backup selections of the stack that assign the store to a plan (by reference, `*` or tag)."""
     tags = effective_tags(store)
+    found = []
     for selection in stack.of_type(BACKUP_SELECTION):
         if stack.refers_to(selection, "resources", store) or "*" in values_at(selection.props, "resources"):
-            return True
+            found.append(selection)
+            continue
         for condition in elements(value_at(selection.props, "selectionTags")):
             key, value = child(condition, "key"), child(condition, "value")
             if isinstance(tags, Mapping) and isinstance(key, str) and tags.get(key) == value:
-                return True
-    return False
+                found.append(selection)
+                break
+    return found
+
+
+def _plan_retention(selection: Resource, stack: Stack, settings: Settings) -> str:
+    """Why a selection's plan does not keep recovery points for the minimum, in words (empty when it does).
+
+    A selection only assigns resources to a plan; how long the backups last is each plan rule's
+    `lifecycle.deleteAfter` (no lifecycle: kept until deleted by hand). The plan keeps enough when one of its
+    rules does; a plan the stack does not declare cannot be shown to keep anything.
+    """
+    minimum = settings.minimum_backup_retention_days
+    plans = [plan for plan in stack.of_type(BACKUP_PLAN) if stack.refers_to(selection, "planId", plan)]
+    if not plans:
+        return f"{selection.label}'s plan is not in this stack, so its retention cannot be shown"
+    kept: list[str] = []
+    for plan in plans:
+        for rule in elements(value_at(plan.props, "rules")):
+            days = as_number(value_at(rule, "lifecycle.deleteAfter"))
+            if days is None:
+                return ""
+            if isinstance(days, Unknown):
+                kept.append(f"{plan.label} rule {child(rule, 'ruleName')} an unknown number of days")
+            elif days >= minimum:
+                return ""
+            else:
+                kept.append(f"{plan.label} rule {child(rule, 'ruleName')} {days:g} days")
+    if not kept:
+        return f"{selection.label}'s plan has no rule, so it takes no backup"
+    return f"{selection.label}'s plan keeps recovery points for {', '.join(kept)}, below {minimum} days"
 
 
 def _volume_claims(resource: Resource, stack: Stack) -> list[Finding]:

@@ -13,7 +13,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
-from residency_facts import LAUNCHING_TYPES
+from residency_facts import LAUNCHING_TYPES, Category
 
 from .attributes import STACK_ACCOUNT, account_of, effective_region, parse_arn
 from .classification import claim_specs, held, launch_templates, protected_stores, storage_classes
@@ -406,6 +406,8 @@ def problems(resource: Resource, stack: Stack, accounts: frozenset[str] = frozen
     region = effective_region(resource, stack)
     if resource.type in S3_BUCKETS:
         return _bucket_problems(resource, stack, region)
+    if resource.type.startswith("kubernetes:") and resource.type.endswith(VOLUME_SNAPSHOT_KINDS):
+        return _volume_snapshot_problems(resource, stack, accounts)
     if resource.type.startswith("kubernetes:"):
         return _volume_claim_problems(resource, stack)
     if resource.type in LAUNCHING_TYPES or resource.type == AMI_COPY:
@@ -639,6 +641,63 @@ def _volume_claim_problems(resource: Resource, stack: Stack) -> list[str]:
         for storage_class in matching:
             found.extend(_storage_class_problems(storage_class, stack, resource))
     return found
+
+
+VOLUME_SNAPSHOT_KINDS = (":VolumeSnapshot", ":VolumeSnapshotContent")
+SNAPSHOT_SOURCES = (
+    "spec.source.persistentVolumeClaimName",
+    "spec.source.volumeSnapshotContentName",
+    "spec.source.volumeHandle",
+    "spec.source.snapshotHandle",
+)
+"""Where a CSI snapshot names what it was taken from: a claim, or a content object; a content object the
+volume (`vol-...`) or the existing EBS snapshot (`snap-...`) it stands for."""
+
+
+def _volume_snapshot_problems(
+    snapshot: Resource, stack: Stack, accounts: frozenset[str], seen: frozenset[str] = frozenset()
+) -> list[str]:
+    """A CSI volume snapshot has no StorageClass: an EBS snapshot keeps the key of the volume it was taken
+    from, so it is encrypted as its source is, and judged on its source (a claim's StorageClass, a content
+    object's volume or snapshot); a source the stack does not declare cannot be shown."""
+    sources = [s for s in _snapshot_sources(snapshot, stack) if s.urn not in seen]
+    if not sources:
+        named = [v for path in SNAPSHOT_SOURCES for v in values_at(snapshot.props, path) if is_set(v)]
+        shown = ", ".join(str(v) for v in named) or "nothing"
+        return [
+            f"its source ({shown}) is not a claim, volume or snapshot of this stack, so the key the snapshot "
+            "keeps cannot be shown"
+        ]
+    found: list[str] = []
+    for source in sources:
+        if source.type.endswith(VOLUME_SNAPSHOT_KINDS):
+            inner = _volume_snapshot_problems(source, stack, accounts, seen | {snapshot.urn})
+        elif source.type.startswith("kubernetes:"):
+            inner = _volume_claim_problems(source, stack)
+        else:
+            inner = problems(source, stack, accounts)
+        found.extend(f"it keeps the encryption of {source.label}: {p}" for p in inner)
+    return found
+
+
+def _snapshot_sources(snapshot: Resource, stack: Stack) -> list[Resource]:
+    """The stack's claims, content objects, volumes and snapshots a CSI snapshot was taken from (by lineage,
+    else by name in the snapshot's cluster)."""
+    found: dict[str, Resource] = {}
+    for path in SNAPSHOT_SOURCES:
+        for dependency in stack.dependencies(snapshot, path):
+            if dependency is not snapshot and dependency.is_a(Category.HOLDS):
+                found.setdefault(dependency.urn, dependency)
+        for value in known_strings(values_at(snapshot.props, path)):
+            for named in stack.named(value):
+                same_cluster = named.provider_urn == snapshot.provider_urn
+                if (
+                    named is not snapshot
+                    and named.is_a(Category.HOLDS)
+                    and (same_cluster or not named.type.startswith("kubernetes:"))
+                ):
+                    found.setdefault(named.urn, named)
+    return list(found.values())
 
 
 EFS_CSI_PROVISIONER = "efs.csi.aws.com"

@@ -25,6 +25,7 @@ from typing import Any
 
 from residency_facts import Category
 
+from . import sdk_calls
 from .attributes import account_of, effective_region
 from .classification import held, protected_stores
 from .grants import ROLE, granted_classes, public_shares, role_targets
@@ -165,6 +166,7 @@ def check(stack: Stack, settings: Settings) -> list[Violation]:
     found.extend(_accelerator_exposure(stack, lineage, protected_by_urn, settings))
     found.extend(_unmatched_group_rules(stack, settings, protected_by_urn))
     found.extend(_transfer_exposure(stack, lineage, settings))
+    found.extend(sdk_calls.public_api_violations(stack, settings))
     for share in public_shares(stack, lineage, settings):
         protected = granted_classes(lineage, share) & settings.protected_classifications
         if protected:
@@ -581,34 +583,59 @@ ALB_GROUP = "alb.ingress.kubernetes.io/group.name"
 
 
 def _ingress_scheme(ingress: Resource, stack: Stack) -> str | None:
-    """Why an Ingress is (or may be) on the internet, or None when it is internal.
+    """Why an Ingress is (or may be) on the internet, or None when it is internal: its own settings, or those
+    of a member of its IngressGroup.
 
-    Ingresses of one group (`alb.ingress.kubernetes.io/group.name`) share one load balancer: a member whose
-    own settings say internet-facing puts every member on the internet, whatever the others say.
+    The AWS Load Balancer Controller merges every Ingress of an IngressGroup (the `group.name` annotation,
+    or the `spec.group.name` of their class's IngressClassParams) into one ALB: one member whose own settings
+    ask for internet-facing puts every member on the internet. A group name unknown at preview may join any
+    group of the cluster, also one of Ingresses this stack does not declare: it fails closed.
     """
     own = _own_ingress_scheme(ingress, stack)
     if own is not None:
         return own
-    group = child(child(child(ingress.props, "metadata"), "annotations"), ALB_GROUP)
+    group = _ingress_group(ingress, stack)
     if group is None:
         return None
     if isinstance(group, Unknown):
         return (
-            "its Ingress group (group.name) is unknown at preview, so the load balancer it shares cannot be "
+            "its IngressGroup (group.name) is unknown at preview, so the load balancer it shares cannot be "
             "seen"
         )
     for other in _same_cluster(stack, ingress, INGRESS_KINDS):
         if other is ingress:
             continue
-        other_group = child(child(child(other.props, "metadata"), "annotations"), ALB_GROUP)
-        if other_group != group and not isinstance(other_group, Unknown):
+        theirs = _ingress_group(other, stack)
+        if theirs != group and not isinstance(theirs, Unknown):
             continue
         why = _own_ingress_scheme(other, stack)
         if why is not None:
             return (
-                f"it shares the load balancer of Ingress group {group!r} with {other.label}, for which {why}"
+                f"it shares the load balancer of its IngressGroup {group!r} with {other.label}, where {why}"
             )
     return None
+
+
+def _ingress_group(ingress: Resource, stack: Stack) -> str | Unknown | None:
+    """The IngressGroup an Ingress joins: its class's IngressClassParams' `spec.group.name` (which the
+    controller applies over the annotation), else its `group.name` annotation; None when it joins none."""
+    annotations = child(child(ingress.props, "metadata"), "annotations")
+    group: Any = child(annotations, ALB_GROUP)
+    name = child(child(ingress.props, "spec"), "ingressClassName")
+    if name is None:
+        name = child(annotations, INGRESS_CLASS_ANNOTATION)
+    for ingress_class in _same_cluster(stack, ingress, INGRESS_CLASS_KINDS):
+        if value_at(ingress_class.props, "metadata.name") != name:
+            continue
+        params = value_at(ingress_class.props, "spec.parameters.name")
+        for found in _same_cluster(stack, ingress, (INGRESS_CLASS_PARAMS_KIND,)):
+            if value_at(found.props, "metadata.name") == params:
+                from_params = value_at(found.props, "spec.group.name")
+                if from_params is not None:
+                    group = from_params
+    if isinstance(group, Unknown):
+        return group
+    return group if isinstance(group, str) and group else None
 
 
 def _own_ingress_scheme(ingress: Resource, stack: Stack) -> str | None:

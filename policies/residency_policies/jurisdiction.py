@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from urllib.parse import urlparse
 
 from residency_facts import JURISDICTION_TAG
+from residency_facts.mechanisms import HOLDER_REGIONS
 
 from .attributes import (
     STACK_ACCOUNT,
@@ -22,7 +23,7 @@ from .attributes import (
 from .lineage import Lineage
 from .model import Resource, Stack
 from .settings import Settings
-from .values import Unknown, as_list, child
+from .values import Unknown, as_list, child, values_at
 from .violations import Violation, violation
 
 NAME = "pii-in-jurisdiction"
@@ -146,6 +147,16 @@ def _check_resource(
                 "`accountIds` in the policy config if the deployment owns it.",
             )
         )
+    for path, does, where in _nested_regions(resource, stack, settings):
+        found.append(
+            violation(
+                resource,
+                f"{kind} resource {does} {where} ({path}), outside {settings.jurisdiction.name}",
+                why,
+                f"set {path} to a region, or to a resource, in one of {allowed} (a literal value, or a "
+                "reference to a resource declared with the region's provider).",
+            )
+        )
     tag = jurisdiction_tag(resource)
     if isinstance(tag, str) and tag != settings.jurisdiction.code:
         found.append(
@@ -158,4 +169,31 @@ def _check_resource(
                 f"{settings.jurisdiction.code}.",
             )
         )
+    return found
+
+
+def _nested_regions(resource: Resource, stack: Stack, settings: Settings) -> list[tuple[str, str, str]]:
+    """The region-bearing fields of a data holder's own configuration (`HOLDER_REGIONS`) that lead outside
+    the allowed regions: (path, what the holder does there, where). A value computed from a resource is in
+    that resource's region; one unknown at preview with nothing to trace it to leads nowhere that can be
+    shown."""
+    found: list[tuple[str, str, str]] = []
+    for entry in HOLDER_REGIONS.get(resource.type, ()):
+        values = values_at(resource.props, entry.path)
+        places: set[str] = set()
+        # A property dependency wins over the value computed from it (known once the stack is deployed).
+        dependencies = [d for d in stack.dependencies(resource, entry.path) if not is_global(d)]
+        if any(isinstance(v, Unknown) for v in values) and not dependencies:
+            places.add("somewhere unknown at preview")
+        for dependency in dependencies:
+            region = effective_region(dependency, stack)
+            if not isinstance(region, str):
+                places.add(f"in the region of {dependency.label}, unknown at preview")
+            elif region not in settings.allowed_regions:
+                places.add(f"in {region} ({dependency.label})")
+        for value in values:
+            region = region_named_in(value) if isinstance(value, str) else None
+            if region is not None and region not in settings.allowed_regions:
+                places.add(f"in {region} ({value})" if value != region else f"in {region}")
+        found.extend((entry.path, entry.does, where) for where in sorted(places))
     return found

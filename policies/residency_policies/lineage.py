@@ -451,7 +451,11 @@ class Lineage:
         if code:
             sources.extend(self._declared_reads(resource))
             sources.extend(self._role_reads(resource))
-            destinations.extend(self._configuration_places(resource, own))
+            places = self._configuration_places(resource, own)
+            destinations.extend(places)
+            # What the configuration names is read as well as written: a Secret's database host, a
+            # connector's source table.
+            sources.extend(p for p in places if p.resource is not None)
         for path in mechanism.roles:
             destinations.extend(self.role_reach(resource, path, writes=True))
         if mechanism.roles and not destinations:
@@ -494,24 +498,61 @@ class Lineage:
         exporter or sink endpoint outside AWS, in its inputs or in those objects."""
         found: list[Location] = []
         texts: list[Any] = [resource.props]
-        for config in self._mounted_configuration(resource):
+        connectors = self._kafka_connect_group(resource)
+        for connector in connectors:
+            # A Connect cluster runs every connector assigned to it in one worker: one configuration.
+            texts.append(connector.props)
+            found.extend(self.trace(connector, "spec.config.*", False, own, True))
+            found.extend(_sink_urls(connector))
+        for config in self._mounted_configuration(resource, connectors):
             texts.append(config.props)
             for path in CONFIGURATION_DATA:
                 found.extend(self.trace(config, path, False, own, True))
             for path, text in _decoded_data(config):
                 texts.append(text)
                 found.extend(self._literal(config, text, path, False, own, True))
+        found.extend(_sink_urls(resource))
         for text in texts:
             for endpoint in dict.fromkeys(_endpoints_in(text)):
                 found.append(Location(f"{endpoint} (an endpoint outside AWS)", None, None, outside=True))
         return found
 
-    def _mounted_configuration(self, workload: Resource) -> list[Resource]:
-        """The stack's ConfigMaps and Secrets a Kubernetes workload's pods mount or take environment from."""
+    def _kafka_connect_group(self, resource: Resource) -> list[Resource]:
+        """The other members of a Strimzi Kafka Connect cluster: the KafkaConnect and the KafkaConnectors
+        assigned to it (label strimzi.io/cluster), in its namespace."""
+        key = mechanism_key(resource.type)
+        if key not in KAFKA_CONNECT_KINDS:
+            return []
+        namespace = value_at(resource.props, "metadata.namespace")
+        if key == "kafka.strimzi.io:KafkaConnect":
+            cluster = value_at(resource.props, "metadata.name")
+        else:
+            cluster = child(value_at(resource.props, "metadata.labels"), STRIMZI_CLUSTER_LABEL)
+        found = []
+        for member in self.stack.resources:
+            member_key = mechanism_key(member.type)
+            if member is resource or member_key not in KAFKA_CONNECT_KINDS:
+                continue
+            if member.provider_urn != resource.provider_urn:
+                continue
+            if value_at(member.props, "metadata.namespace") != namespace:
+                continue
+            if member_key == "kafka.strimzi.io:KafkaConnect":
+                name = value_at(member.props, "metadata.name")
+            else:
+                name = child(value_at(member.props, "metadata.labels"), STRIMZI_CLUSTER_LABEL)
+            if name == cluster or isinstance(name, Unknown) or isinstance(cluster, Unknown):
+                found.append(member)
+        return found
+
+    def _mounted_configuration(self, workload: Resource, members: Iterable[Resource] = ()) -> list[Resource]:
+        """The stack's ConfigMaps and Secrets a Kubernetes workload's pods mount or take environment from, and
+        those a Kafka config provider placeholder names (`${secrets:<namespace>/<name>:<key>}`) in it or in
+        the other members of its configuration (a Connect cluster's connectors)."""
         if not is_kubernetes(workload):
             return []
         names: set[str] = set()
-        for base in POD_SPEC_PATHS:
+        for base in (*POD_SPEC_PATHS, "spec.externalConfiguration"):
             for path in CONFIGURATION_REFERENCES:
                 names.update(v for v in values_at(workload.props, f"{base}.{path}") if isinstance(v, str))
         # A ConfigMap named by its output (autonamed, unknown at a first preview) is found by lineage.
@@ -521,7 +562,11 @@ class Lineage:
             for d in self.stack.dependencies(workload, "**")
             if d.urn in self._configuration_positions and d.provider_urn == workload.provider_urn
         ]
-        if not names and not computed:
+        qualified: set[tuple[str, str]] = set()
+        for owner in (workload, *members):
+            for text in known_strings(values_at(owner.props, ANY)):
+                qualified.update(_CONFIG_PROVIDER_PLACEHOLDER.findall(text))
+        if not names and not computed and not qualified:
             return []
         namespace = value_at(workload.props, "metadata.namespace")
         found: list[tuple[int, Resource]] = list(computed)
@@ -531,6 +576,8 @@ class Lineage:
             except TypeError:
                 # A namespace that is a list or a map (never a valid one) names no ConfigMap.
                 continue
+        for other_namespace, name in qualified:
+            found.extend(index.get((workload.provider_urn, other_namespace, name), ()))
         return [resource for _, resource in sorted(dict(found).items())]
 
     def _configuration_index(self) -> dict[tuple[Any, Any, Any], list[tuple[int, Resource]]]:
@@ -1178,6 +1225,29 @@ CONFIGURATION_REFERENCES = (
 )
 """Where a pod spec names the ConfigMaps and Secrets that configure its containers."""
 CONFIGURATION_KINDS = ("core:ConfigMap", "core:Secret")
+KAFKA_CONNECT_KINDS = ("kafka.strimzi.io:KafkaConnect", "kafka.strimzi.io:KafkaConnector")
+STRIMZI_CLUSTER_LABEL = "strimzi.io/cluster"
+_CONFIG_PROVIDER_PLACEHOLDER = re.compile(r"\$\{[\w.-]+:([a-z0-9][a-z0-9.-]*)/([a-z0-9][a-z0-9.-]*):[^}]*\}")
+"""A Kafka config provider placeholder that reads a namespaced Secret or ConfigMap (Strimzi's
+KubernetesSecretConfigProvider and KubernetesConfigMapConfigProvider, under whatever alias)."""
+_URL = re.compile(r"^https?://", re.IGNORECASE)
+
+
+def _sink_urls(connector: Resource) -> list[Location]:
+    """The URLs outside AWS a Kafka Connect sink connector (its class names a sink, or is unknown) delivers
+    to: every URL in its `spec.config`, whatever the key (each connector names its own)."""
+    if mechanism_key(connector.type) != "kafka.strimzi.io:KafkaConnector":
+        return []
+    connector_class = value_at(connector.props, "spec.class")
+    if isinstance(connector_class, str) and "sink" not in connector_class.lower():
+        return []
+    return [
+        Location(f"{url} (an endpoint outside AWS, {connector.label})", None, None, outside=True)
+        for url in known_strings(values_at(connector.props, "spec.config.*"))
+        if _URL.match(url) and endpoint_outside_aws(url)
+    ]
+
+
 CONFIGURATION_DATA = ("data.*", "stringData.*", "binaryData.*")
 """The configuration a ConfigMap or Secret holds (a collector's config file, environment values)."""
 

@@ -16,7 +16,7 @@ from pulumi_policy.proxy import _DictProxy, _ListProxy
 
 from residency_facts import Category, placement
 
-from .values import child, known_strings, top_level, values_at
+from .values import as_number, child, elements, known_strings, top_level, value_at, values_at
 
 IDENTITY_PROPERTIES: tuple[str, ...] = (
     "id",
@@ -138,7 +138,38 @@ class Resource:
             if isinstance(name, str) and isinstance(namespace, str):
                 found.update({f"{namespace}/{name}", f"{name}.{namespace}", f"{name}.{namespace}.svc"})
                 found.add(f"{name}.{namespace}.svc.cluster.local")
+            if self.type.endswith(":StatefulSet") and isinstance(name, str):
+                found.update(_stateful_claim_names(props, name, namespace))
         return frozenset(found)
+
+
+STATEFUL_ORDINALS_WHEN_UNKNOWN = 100
+"""How many of a StatefulSet's pods' claims are named when its replica count is unknown or unset."""
+STATEFUL_ORDINALS_AT_MOST = 1000
+"""How many are named at most (a replica count is not bounded by the API)."""
+
+
+def _stateful_claim_names(props: Any, name: str, namespace: Any) -> set[str]:
+    """The claims a StatefulSet's controller creates, `<template>-<statefulset>-<ordinal>`: a snapshot or a
+    clone names one of those, never the StatefulSet itself."""
+    replicas = as_number(value_at(props, "spec.replicas"))
+    count = (
+        min(int(replicas), STATEFUL_ORDINALS_AT_MOST)
+        if isinstance(replicas, float) and replicas >= 1
+        else STATEFUL_ORDINALS_WHEN_UNKNOWN
+    )
+    start = as_number(value_at(props, "spec.ordinals.start"))
+    first = int(start) if isinstance(start, float) and start >= 0 else 0
+    found: set[str] = set()
+    for template in elements(value_at(props, "spec.volumeClaimTemplates")):
+        claim = child(child(template, "metadata"), "name")
+        if not isinstance(claim, str):
+            continue
+        for ordinal in range(first, first + count):
+            found.add(f"{claim}-{name}-{ordinal}")
+            if isinstance(namespace, str):
+                found.add(f"{namespace}/{claim}-{name}-{ordinal}")
+    return found
 
 
 def from_resource_args(args: ResourceValidationArgs) -> Resource:

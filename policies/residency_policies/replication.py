@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from residency_facts import RESIDENT_CLASSIFICATIONS, Classification
 
+from . import cluster_access, sdk_calls
 from .grants import Share, granted_classes, shareable, shares, unreadable_fix
 from .lineage import Lineage, Location, Movement, anonymised_only
 from .model import Stack
@@ -55,6 +56,8 @@ def check_no_pii_replication(stack: Stack, settings: Settings) -> list[Violation
         # A grant to everyone is pii-not-public's concern; a grant to another account is a copy.
         if not share.public and PII in granted_classes(lineage, share):
             found.append(_pii_share_violation(lineage, share, settings))
+    found.extend(sdk_calls.copy_violations(stack, settings, NO_PII_REPLICATION))
+    found.extend(cluster_access.violations(stack, settings, NO_PII_REPLICATION))
     return found
 
 
@@ -135,6 +138,8 @@ def check_anonymised_only_replication(stack: Stack, settings: Settings) -> list[
     for share in shares(stack, lineage, settings):
         if share.holds_data and not shareable(granted_classes(lineage, share)):
             found.append(_anonymised_share_violation(lineage, share, settings))
+    found.extend(sdk_calls.copy_violations(stack, settings, ANONYMISED_ONLY_REPLICATION))
+    found.extend(cluster_access.violations(stack, settings, ANONYMISED_ONLY_REPLICATION))
     return found
 
 

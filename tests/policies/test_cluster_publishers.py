@@ -469,5 +469,5 @@ def test_an_ingress_in_a_group_another_member_makes_internet_facing_is_blocked()
     case = _published()
     found = violations([*case.resources, _grouped(case, "internet-facing")], POLICY)
     shown = _about_ingress(found, case)
-    assert "shares the load balancer of Ingress group 'tools'" in shown, messages(found)
+    assert "shares the load balancer of its IngressGroup 'tools'" in shown, messages(found)
     assert "publishes kubernetes:apps/v1:StatefulSet 'customers-db'" in shown

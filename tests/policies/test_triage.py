@@ -7,6 +7,8 @@ policies/residency_facts/triage.py: the pack cannot silently leave a new way to 
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from residency_facts import (
@@ -19,7 +21,11 @@ from residency_facts import (
     placement,
     triage,
 )
-from residency_facts.mechanisms import PUBLIC_ENDPOINT_POINTERS
+from residency_facts.mechanisms import (
+    HOLDER_REGIONS,
+    PUBLIC_ENDPOINT_POINTERS,
+    REVIEWED_HOLDER_REGION_FIELDS,
+)
 from residency_policies.encryption import AT_REST, INHERITED, NO_CUSTOMER_KEY, SPECIAL
 from residency_policies.lineage import mechanism_key
 from tests.policies.sdk_schema import input_schema, missing_step
@@ -229,3 +235,53 @@ def test_every_nested_delivery_path_of_firehose_is_a_destination() -> None:
     token = "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream"
     destinations = {path for mechanism in COPY_MECHANISMS[token] for path in mechanism.destinations}
     assert set(_paths_to(input_schema(token), DELIVERY_INPUTS)) <= destinations
+
+
+def _nested_region_fields(schema: dict, prefix: str = "") -> list[str]:
+    """The nested fields of an input schema whose name says they hold a region or a zone."""
+    found = []
+    for name, inner in schema.items():
+        path = f"{prefix}.{name}" if prefix else name
+        if prefix and re.search(r"[rR]egion|[zZ]one$", name):
+            found.append(path)
+        if inner:
+            found.extend(_nested_region_fields(inner, path))
+    return found
+
+
+def test_every_region_field_nested_in_a_data_holder_is_judged_or_reviewed() -> None:
+    """A region inside a holder's configuration (a user pool's SNS region) sends or keeps its data there:
+    each is a holder region pii-in-jurisdiction judges, a copy mechanism's destination, or reviewed."""
+    judged = {
+        f"{token} {path.replace('[]', '')}"
+        for token, entries in HOLDER_REGIONS.items()
+        for entry in entries
+        for path in (entry.path,)
+    }
+    copied = {
+        f"{token} {path.replace('[]', '')}"
+        for token, found in COPY_MECHANISMS.items()
+        for mechanism in found
+        for path in (*mechanism.destination_regions, *mechanism.sources, *mechanism.source_regions)
+    }
+    unjudged = []
+    for token in sorted(sdk_types("aws")):
+        if not {Category.HOLDS, Category.IN_TRANSIT} & (categories_of(token) or frozenset()):
+            continue
+        for path in _nested_region_fields(input_schema(token)):
+            key = f"{token} {path}"
+            covered = key in judged or key in copied or key in REVIEWED_HOLDER_REGION_FIELDS
+            covered = covered or any(
+                key.startswith(k.removesuffix(".**") + ".") for k in judged | copied if k.endswith(".**")
+            )
+            if not covered:
+                unjudged.append(key)
+    assert unjudged == [], "judge these in HOLDER_REGIONS, a copy mechanism, or REVIEWED_HOLDER_REGION_FIELDS"
+    stale = [
+        key
+        for key in REVIEWED_HOLDER_REGION_FIELDS
+        if missing_step(input_schema(key.split()[0]), key.split()[1])
+    ]
+    assert stale == []
+    stale = [key for key in judged if missing_step(input_schema(key.split()[0]), key.split()[1])]
+    assert stale == []

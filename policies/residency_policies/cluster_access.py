@@ -1,0 +1,156 @@
+"""Access to an EKS cluster is access to what the cluster holds.
+
+The cluster's `aws-auth` ConfigMap (`mapRoles`, `mapUsers`, `mapAccounts`) and its access entries and
+access policy associations (`aws.eks.AccessEntry`, `aws.eks.AccessPolicyAssociation`) map AWS principals to
+Kubernetes users and groups. A principal of another account mapped into a cluster whose objects hold PII or
+telemetry (its claims, StatefulSets, Secrets) may read them (system:masters, a cluster-admin policy, or any
+group bound to a role that reads Secrets or execs into pods; the bindings may come from charts the stack
+does not declare): it is a grant of that data to another account, judged by rules 3 and 4 as a share. An
+account that cannot be traced (an ARN unknown at preview, computed from nothing the stack declares) counts
+as foreign.
+"""
+
+from __future__ import annotations
+
+import re
+
+from residency_facts import Classification
+
+from .attributes import STACK_ACCOUNT, account_of
+from .lineage import Lineage
+from .model import Resource, Stack, parse_arn
+from .settings import Settings
+from .values import Unknown, value_at, values_at
+from .violations import Violation, violation
+
+AWS_AUTH = "aws-auth"
+ACCESS_ENTRY = "aws:eks/accessEntry:AccessEntry"
+ACCESS_POLICY_ASSOCIATION = "aws:eks/accessPolicyAssociation:AccessPolicyAssociation"
+CONFIG_MAP = "kubernetes:core/v1:ConfigMap"
+CLUSTER = "aws:eks/cluster:Cluster"
+_MAPPED_ARN = re.compile(r"(?:rolearn|userarn)[\"']?\s*:\s*[\"']?([^\s\"',}\]]+)", re.I)
+"""A mapped principal in mapRoles / mapUsers, written as YAML (`- rolearn: arn:...`) or as JSON, which is
+YAML too (`[{"rolearn": "arn:..."}]`)."""
+_ACCOUNT = re.compile(r"(?<!\d)(\d{12})(?!\d)")
+
+
+def _foreign(accounts: list[str], settings: Settings) -> list[str]:
+    """The accounts that are not the deployment's (with no accountIds configured, only untraceable ones)."""
+    untraceable = "an untraceable account"
+    return sorted(
+        {a for a in accounts if a == untraceable or (settings.account_ids and a not in settings.account_ids)}
+    )
+
+
+def _principal_accounts(resource: Resource, path: str, stack: Stack) -> list[str]:
+    """The accounts of the principals a path names: by the stack's resource it was computed from, else by the
+    literal ARN; untraceable when unknown at preview with nothing to trace it to."""
+    dependencies = stack.dependencies(resource, path)
+    found: list[str] = []
+    for dependency in dependencies:
+        if dependency.type == ACCESS_ENTRY:
+            # An association names its entry's principal: the entry's principal is the grantee.
+            found.extend(_principal_accounts(dependency, "principalArn", stack))
+            continue
+        owner = account_of(dependency)
+        if owner is None:
+            found.append("an untraceable account")
+        elif owner != STACK_ACCOUNT:
+            found.append(owner)
+    if dependencies:
+        return found
+    for value in values_at(resource.props, path):
+        if isinstance(value, Unknown):
+            found.append("an untraceable account")
+            continue
+        arn = parse_arn(value)
+        if arn is not None and arn.account:
+            found.append(arn.account)
+    return found
+
+
+def _aws_auth_accounts(config_map: Resource) -> list[str]:
+    """The accounts of the principals and accounts the aws-auth ConfigMap maps into the cluster."""
+    found: list[str] = []
+    for key in ("mapRoles", "mapUsers"):
+        text = value_at(config_map.props, f"data.{key}")
+        if isinstance(text, Unknown):
+            found.append("an untraceable account")
+        elif isinstance(text, str):
+            for arn_text in _MAPPED_ARN.findall(text):
+                arn = parse_arn(arn_text)
+                found.append(arn.account if arn is not None and arn.account else "an untraceable account")
+    accounts = value_at(config_map.props, "data.mapAccounts")
+    if isinstance(accounts, Unknown):
+        found.append("an untraceable account")
+    elif isinstance(accounts, str):
+        found.extend(_ACCOUNT.findall(accounts))
+    return found
+
+
+def _clusters_of(resource: Resource, stack: Stack) -> list[Resource]:
+    """The EKS clusters an access entry or association names (by reference or name)."""
+    if resource.type.startswith("kubernetes:"):
+        provider = stack.get(resource.provider_urn)
+        return (
+            [c for c in stack.dependencies(provider, "kubeconfig") if c.type == CLUSTER] if provider else []
+        )
+    return [c for c in stack.of_type(CLUSTER) if stack.refers_to(resource, "clusterName", c)]
+
+
+def _cluster_holds(resource: Resource, stack: Stack, lineage: Lineage, settings: Settings) -> frozenset[str]:
+    """What the cluster the access is granted to holds (resident classifications): its Kubernetes objects'
+    data, and the cluster's own; every cluster's when the stack cannot tell which cluster it is."""
+    clusters = _clusters_of(resource, stack)
+    providers = {
+        p.urn
+        for p in stack.resources
+        if p.type == "pulumi:providers:kubernetes"
+        and (not clusters or any(c in stack.dependencies(p, "kubeconfig") for c in clusters))
+    }
+    if resource.type.startswith("kubernetes:"):
+        providers = {resource.provider_urn} if resource.provider_urn else providers
+    found: set[str] = set()
+    for member in stack.resources:
+        if member.type.startswith("kubernetes:") and member.provider_urn in providers:
+            found |= lineage.effective(member)
+    for cluster in clusters:
+        found |= lineage.effective(cluster)
+    return frozenset(found) & settings.resident_classifications
+
+
+def violations(stack: Stack, settings: Settings, rule: str) -> list[Violation]:
+    """Cluster access given to another account while the cluster holds resident data, for rule 3 (PII) or
+    rule 4 (any resident data)."""
+    lineage = Lineage.of(stack, settings)
+    found: list[Violation] = []
+    for resource in stack.resources:
+        if resource.type == CONFIG_MAP and value_at(resource.props, "metadata.name") == AWS_AUTH:
+            accounts = _aws_auth_accounts(resource)
+            how = "the aws-auth ConfigMap maps principals of"
+        elif resource.type in (ACCESS_ENTRY, ACCESS_POLICY_ASSOCIATION):
+            accounts = _principal_accounts(resource, "principalArn", stack)
+            how = "it gives cluster access to a principal of"
+        else:
+            continue
+        foreign = _foreign(accounts, settings)
+        if not foreign:
+            continue
+        held = _cluster_holds(resource, stack, lineage, settings)
+        if rule == "no-pii-replication":
+            held &= {Classification.PII.value}
+        if not held:
+            continue
+        kinds = ", ".join(sorted(held))
+        found.append(
+            violation(
+                resource,
+                f"{how} {', '.join(foreign)} into a cluster that holds {kinds} data, so that account may "
+                "read its Secrets and volumes",
+                f"{kinds} data must stay in this deployment's accounts under {settings.law}; cluster "
+                "access is a grant of everything the cluster holds.",
+                "map only principals of this deployment's accounts (accountIds); give a partner access "
+                "through an application that serves only anonymised data.",
+            )
+        )
+    return found

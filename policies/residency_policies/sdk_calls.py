@@ -1,0 +1,335 @@
+"""Services that call an AWS API on your behalf with a payload you write.
+
+An EventBridge Scheduler universal target (`arn:aws:scheduler:::aws-sdk:<service>:<action>`), a Step
+Functions task (`arn:aws:states:::aws-sdk:<service>:<action>` or an optimised `arn:aws:states:::<service>:
+<action>`), an SSM Automation step (`aws:executeAwsApi`), a Config remediation (the Automation document it
+runs) and an API Gateway service integration (a REST `uri` `arn:aws:apigateway:<region>:<service>:...`, an
+HTTP API `integrationSubtype` such as `SQS-ReceiveMessage`) are neither copies nor grants by their type: what
+they do is the action. When one acts on personal data or telemetry (its inputs reach a resident holder, by
+lineage or identity):
+
+- a payload that names another account, or a region outside the allowed ones, takes the data there: a copy
+  (rules 3 and 4);
+- an action that only reads or changes run state (`READ_ONLY_VERBS`, `RUN_STATE_ACTIONS`) moves nothing by
+  itself, and a data-plane write (`DELIVERY_ACTIONS`) is judged on where its destination is, as code's are;
+  any other action (a share, an export, a copy, a policy change) cannot be judged from its payload and
+  fails closed, naming the action to review;
+- an API Gateway service integration behind a method or route anyone may call (authorization `NONE`) serves
+  the holder to the internet: exposure (pii-not-public).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+from residency_facts import Classification
+
+from .attributes import region_named_in
+from .lineage import Lineage
+from .model import Resource, Stack
+from .settings import Settings
+from .values import Unknown, leaves, value_at, values_at
+from .violations import Violation, violation
+
+SCHEDULE = "aws:scheduler/schedule:Schedule"
+STATE_MACHINE = "aws:sfn/stateMachine:StateMachine"
+SSM_DOCUMENT = "aws:ssm/document:Document"
+REMEDIATION = "aws:cfg/remediationConfiguration:RemediationConfiguration"
+REST_INTEGRATION = "aws:apigateway/integration:Integration"
+REST_METHOD = "aws:apigateway/method:Method"
+REST_API = "aws:apigateway/restApi:RestApi"
+HTTP_INTEGRATION = "aws:apigatewayv2/integration:Integration"
+HTTP_ROUTE = "aws:apigatewayv2/route:Route"
+
+_SCHEDULER_TARGET = re.compile(r"^arn:aws[\w-]*:scheduler:::aws-sdk:([\w-]+):(\w+)$")
+_STATES_TASK = re.compile(r"^arn:aws[\w-]*:states:::(?:aws-sdk:)?([\w-]+):(\w+)(?:\.\w+)?$")
+_AUTOMATION_API = re.compile(
+    r"aws:executeAwsApi.*?[\"']?Service[\"']?\s*:\s*[\"']?([\w-]+).*?[\"']?Api[\"']?\s*:\s*[\"']?(\w+)", re.S
+)
+_SERVICE_URI = re.compile(r"^arn:aws[\w-]*:apigateway:([\w-]*):([\w.-]+):(action|path)/(.*)$")
+_ACCOUNT = re.compile(r"(?<![\d])(\d{12})(?![\d])")
+
+READ_ONLY_VERBS = ("describe", "get", "list", "head", "query", "scan", "batchget", "receive", "select")
+"""Action name prefixes that only read: the result goes to the caller (judged as exposure for an API)."""
+RUN_STATE_ACTIONS = frozenset(
+    {
+        "ec2:startinstances",
+        "ec2:stopinstances",
+        "ec2:rebootinstances",
+        "rds:startdbinstance",
+        "rds:stopdbinstance",
+        "rds:rebootdbinstance",
+        "rds:startdbcluster",
+        "rds:stopdbcluster",
+        "rds:rebootdbcluster",
+        "lambda:invoke",
+        "states:startexecution",
+        "http:invoke",
+        "glue:startjobrun",
+        "ecs:runtask",
+        "batch:submitjob",
+        "codebuild:startbuild",
+    }
+)
+"""Actions that change whether something runs, not where its data is (a Lambda, a state machine, a job or a
+task is judged as code itself; an HTTP task as a delivery outside AWS)."""
+DELIVERY_ACTIONS = frozenset(
+    {
+        "sqs:sendmessage",
+        "sqs:sendmessagebatch",
+        "sns:publish",
+        "sns:publishbatch",
+        "kinesis:putrecord",
+        "kinesis:putrecords",
+        "firehose:putrecord",
+        "firehose:putrecordbatch",
+        "events:putevents",
+        "dynamodb:putitem",
+        "dynamodb:updateitem",
+        "dynamodb:deleteitem",
+        "dynamodb:batchwriteitem",
+        "s3:putobject",
+        "s3:deleteobject",
+    }
+)
+"""Data-plane writes into the destination their payload names (a queue, a topic, a table, an object): where
+that destination is, is judged as code's destinations are (a stack resource elsewhere, an ARN or a region
+elsewhere, an endpoint outside AWS); they share, export or copy nothing else."""
+
+
+@dataclass(frozen=True)
+class SdkCall:
+    """One AWS API call a resource makes on the user's behalf."""
+
+    service: str
+    action: str
+    where: str
+    """Where it is written, for messages (the input path)."""
+
+    @property
+    def name(self) -> str:
+        """`service:action`, as IAM names it."""
+        return f"{self.service}:{self.action}"
+
+    @property
+    def moves_nothing(self) -> bool:
+        """Whether the action only reads or changes run state."""
+        action = self.action.lower()
+        name = f"{self.service}:{action}".lower()
+        return action.startswith(READ_ONLY_VERBS) or name in RUN_STATE_ACTIONS or name in DELIVERY_ACTIONS
+
+
+def calls(resource: Resource) -> list[SdkCall]:
+    """The AWS API calls a resource makes on the user's behalf, read from its inputs."""
+    found: list[SdkCall] = []
+    if resource.type == SCHEDULE:
+        for arn in values_at(resource.props, "target.arn"):
+            match = _SCHEDULER_TARGET.match(arn) if isinstance(arn, str) else None
+            if match:
+                found.append(SdkCall(match.group(1), match.group(2), "target.arn"))
+    elif resource.type == STATE_MACHINE:
+        for text in leaves(value_at(resource.props, "definition")):
+            for value in _json_leaves(text):
+                match = _STATES_TASK.match(value)
+                if match:
+                    found.append(SdkCall(match.group(1), match.group(2), "definition"))
+    elif resource.type == SSM_DOCUMENT:
+        content = value_at(resource.props, "content")
+        if isinstance(content, str):
+            for match in _AUTOMATION_API.finditer(content):
+                found.append(SdkCall(match.group(1).lower(), match.group(2), "content (aws:executeAwsApi)"))
+    elif resource.type == REMEDIATION:
+        document = value_at(resource.props, "targetId")
+        if isinstance(document, str):
+            found.append(SdkCall("ssm", f"automation document {document}", "targetId"))
+    elif resource.type in (REST_INTEGRATION, HTTP_INTEGRATION):
+        found.extend(_integration_calls(resource))
+    return found
+
+
+def _json_leaves(text: object) -> list[str]:
+    if not isinstance(text, str):
+        return []
+    try:
+        parsed = json.loads(text)
+    except ValueError:
+        return [text]
+    return [v for v in leaves(parsed) if isinstance(v, str)]
+
+
+def _integration_calls(integration: Resource) -> list[SdkCall]:
+    """An API Gateway integration that calls an AWS service directly (not a Lambda function, which is
+    application code, and not an HTTP backend)."""
+    if integration.type == HTTP_INTEGRATION:
+        subtype = value_at(integration.props, "integrationSubtype")
+        if isinstance(subtype, str) and "-" in subtype:
+            service, action = subtype.split("-", 1)
+            return [SdkCall(service.lower(), action, "integrationSubtype")]
+        return []
+    if value_at(integration.props, "type") not in ("AWS", "AWS_PROXY"):
+        return []
+    uri = value_at(integration.props, "uri")
+    match = _SERVICE_URI.match(uri) if isinstance(uri, str) else None
+    if match is None or match.group(2) == "lambda":
+        return []
+    service, kind, rest = match.group(2), match.group(3), match.group(4)
+    if kind == "action":
+        action = rest.split("&", 1)[0].split("/", 1)[0]
+    else:
+        method = value_at(integration.props, "integrationHttpMethod")
+        action = f"{str(method).lower() if isinstance(method, str) else 'any'} {rest}"
+        if isinstance(method, str) and method.upper() in ("GET", "HEAD"):
+            action = f"get {rest}"
+    return [SdkCall(service, action, "uri")]
+
+
+def resident_sources(resource: Resource, lineage: Lineage, settings: Settings) -> frozenset[str]:
+    """The resident classifications (PII, telemetry) the resource's inputs reach, by lineage or identity."""
+    found: set[str] = set()
+    for movement in lineage.movements:
+        if movement.resource is resource:
+            for source in movement.sources:
+                found |= lineage.classes(source)
+    return frozenset(found) & settings.resident_classifications
+
+
+def _elsewhere(resource: Resource, settings: Settings) -> list[str]:
+    """The other accounts and regions the resource's inputs name (its payload, its URI), in words."""
+    places: set[str] = set()
+    for value in leaves(resource.props):
+        if not isinstance(value, str) or isinstance(value, Unknown):
+            continue
+        for text in _json_leaves(value):
+            for account in _ACCOUNT.findall(text):
+                # With no accountIds configured, every account is the deployment's (as for key policies).
+                if settings.account_ids and account not in settings.account_ids:
+                    places.add(f"account {account}")
+            region = region_named_in(text)
+            if region is not None and region not in settings.allowed_regions:
+                places.add(f"region {region}")
+    return sorted(places)
+
+
+def copy_violations(stack: Stack, settings: Settings, rule: str) -> list[Violation]:
+    """The SDK calls on resident data that take it elsewhere or cannot be judged, for rule 3 (PII) or rule
+    4 (anything resident that is not anonymised)."""
+    lineage = Lineage.of(stack, settings)
+    found: list[Violation] = []
+    for resource in stack.resources:
+        made = calls(resource)
+        if not made:
+            continue
+        reached = resident_sources(resource, lineage, settings)
+        if rule == "no-pii-replication":
+            reached &= {Classification.PII.value}
+        if not reached:
+            continue
+        kinds = ", ".join(sorted(reached))
+        elsewhere = _elsewhere(resource, settings)
+        # A Scheduler universal target's action is a copy mechanism of what its input names
+        # (`mechanisms.SHARING_UNIVERSAL_TARGETS`), judged there: only its payload's places are judged here.
+        unjudged = [c for c in made if not c.moves_nothing] if resource.type != SCHEDULE else []
+        if elsewhere:
+            what = (
+                f"it calls {', '.join(sorted({c.name for c in made}))} on {kinds} data with a payload that "
+                f"names {', '.join(elsewhere)}"
+            )
+        elif unjudged:
+            what = (
+                f"it calls {', '.join(sorted({c.name for c in unjudged}))} ({unjudged[0].where}) on {kinds} "
+                "data, an action that may copy, share or export it and whose effect the pack cannot read "
+                "from the payload"
+            )
+        else:
+            continue
+        found.append(
+            violation(
+                resource,
+                f"{resource.label} acts on resident data through an AWS API call made on your behalf: {what}",
+                f"{kinds} data must stay in its region and in this deployment's accounts under "
+                f"{settings.law}; an API call that shares, exports or copies it takes it out as a replica "
+                "would.",
+                "use the service's own resource (an aws.rds.Snapshot, a backup plan, an export the pack "
+                "judges) instead of an SDK call on the data, or review the action and move it into code "
+                "that the stack does not configure with the data.",
+            )
+        )
+    return found
+
+
+def public_api_violations(stack: Stack, settings: Settings) -> list[Violation]:
+    """API Gateway service integrations on protected data behind a method or route anyone may call."""
+    lineage = Lineage.of(stack, settings)
+    found: list[Violation] = []
+    for integration in stack.of_type(REST_INTEGRATION, HTTP_INTEGRATION):
+        made = calls(integration)
+        protected = resident_sources(integration, lineage, settings) & settings.protected_classifications
+        if not made or not protected:
+            continue
+        kinds = ", ".join(sorted(protected))
+        for problem in _open_callers(integration, stack):
+            found.append(
+                violation(
+                    integration,
+                    f"{kinds} data is served to the internet: {integration.label} calls "
+                    f"{', '.join(c.name for c in made)} on it and {problem}",
+                    f"{kinds} data under {settings.law} must not be publicly accessible; an AWS service "
+                    "integration answers every caller the method admits with the holder's data.",
+                    "require AWS_IAM or a Cognito/JWT/Lambda authorizer on the method or route (or make the "
+                    "REST API PRIVATE), or put code that checks the caller between the API and the data.",
+                )
+            )
+    return found
+
+
+def _open_callers(integration: Resource, stack: Stack) -> list[str]:
+    """Why anyone may call the integration: its public method or route, or a method the stack lacks."""
+    if integration.type == HTTP_INTEGRATION:
+        routes = [r for r in stack.of_type(HTTP_ROUTE) if stack.refers_to(r, "target", integration)]
+        return [
+            f"{route.label} admits everyone (authorizationType {_auth(route, 'authorizationType')})"
+            for route in routes
+            if _auth(route, "authorizationType") in ("NONE", "unknown at preview")
+        ]
+    if _private_api(integration, stack):
+        return []
+    methods = [
+        m
+        for m in stack.of_type(REST_METHOD)
+        if _same(stack, m, integration, "restApi")
+        and _same(stack, m, integration, "resourceId")
+        and value_at(m.props, "httpMethod") == value_at(integration.props, "httpMethod")
+    ]
+    if not methods:
+        return ["its method is not in this stack, so its authorization cannot be shown"]
+    return [
+        f"{method.label} admits everyone (authorization {_auth(method, 'authorization')})"
+        for method in methods
+        if _auth(method, "authorization") in ("NONE", "unknown at preview")
+    ]
+
+
+def _auth(resource: Resource, path: str) -> str:
+    value = value_at(resource.props, path)
+    if isinstance(value, Unknown):
+        return "unknown at preview"
+    return str(value) if isinstance(value, str) else "NONE"
+
+
+def _same(stack: Stack, one: Resource, other: Resource, path: str) -> bool:
+    """Whether two resources' inputs at a path name the same thing: the same dependency or the same value."""
+    mine, theirs = stack.dependencies(one, path), stack.dependencies(other, path)
+    if mine or theirs:
+        return bool(set(r.urn for r in mine) & set(r.urn for r in theirs))
+    return value_at(one.props, path) == value_at(other.props, path)
+
+
+def _private_api(integration: Resource, stack: Stack) -> bool:
+    """Whether the REST API is PRIVATE: reachable only through interface VPC endpoints."""
+    for api in stack.dependencies(integration, "restApi"):
+        if api.type == REST_API:
+            types = values_at(api.props, "endpointConfiguration.types")
+            return bool(types) and all(t == "PRIVATE" for t in types)
+    return False

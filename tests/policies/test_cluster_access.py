@@ -1,0 +1,107 @@
+"""Access to an EKS cluster given to another account is a grant of what the cluster holds.
+
+The aws-auth ConfigMap's `mapRoles` / `mapUsers` / `mapAccounts`, and EKS access entries and access policy
+associations, map AWS principals into the cluster; one of another account, in a cluster whose objects hold
+PII or telemetry, may read its Secrets and volumes.
+"""
+
+from __future__ import annotations
+
+import json
+
+from tests.policies.baseline import Region, eu_region
+from tests.policies.policy_harness import UNKNOWN, Res, messages, violations
+from tests.policies.test_flows import _pii_database_in_the_cluster
+
+NO_PII = "no-pii-replication"
+ANONYMISED_ONLY = "anonymised-only-replication"
+NODES = "arn:aws:iam::123456789012:role/eu-nodes"
+PARTNER = "arn:aws:iam::999999999999:role/partner-ops"
+
+
+def _aws_auth(region: Region, role: str, groups: str = "system:masters") -> Res:
+    map_roles = f"- rolearn: {role}\n  username: ops\n  groups:\n    - {groups}\n"
+    return Res(
+        "kubernetes:core/v1:ConfigMap",
+        "aws-auth",
+        {"metadata": {"name": "aws-auth", "namespace": "kube-system"}, "data": {"mapRoles": map_roles}},
+        region.kubernetes,
+    )
+
+
+def test_aws_auth_mapping_only_the_deployments_roles_grants_nothing() -> None:
+    region = eu_region()
+    resources = [*region.resources, _pii_database_in_the_cluster(region), _aws_auth(region, NODES)]
+    assert violations(resources, NO_PII) == []
+    assert violations(resources, ANONYMISED_ONLY) == []
+
+
+def test_aws_auth_mapping_another_accounts_role_into_a_pii_cluster_is_a_grant() -> None:
+    region = eu_region()
+    config_map = _aws_auth(region, PARTNER)
+    found = violations([*region.resources, _pii_database_in_the_cluster(region), config_map], NO_PII)
+    assert [d.urn for d in found] == [config_map.urn], messages(found)
+    assert "the aws-auth ConfigMap maps principals of 999999999999 into a cluster that holds pii" in (
+        found[0].message
+    )
+    assert "GDPR" in found[0].message and "accountIds" in found[0].message
+
+
+def test_aws_auth_mappings_written_as_json_are_read_too() -> None:
+    region = eu_region()
+    config_map = _aws_auth(region, PARTNER)
+    config_map.props["data"]["mapRoles"] = json.dumps(
+        [{"rolearn": PARTNER, "username": "partner-ops", "groups": ["system:masters"]}]
+    )
+    found = violations([*region.resources, _pii_database_in_the_cluster(region), config_map], NO_PII)
+    assert [d.urn for d in found] == [config_map.urn], messages(found)
+
+
+def test_aws_auth_mapping_another_account_into_a_telemetry_cluster_is_a_grant_of_telemetry() -> None:
+    region = eu_region()
+    config_map = _aws_auth(region, PARTNER, "view")
+    assert violations([*region.resources, config_map], NO_PII) == []
+    found = violations([*region.resources, config_map], ANONYMISED_ONLY)
+    assert [d.urn for d in found] == [config_map.urn]
+    assert "holds telemetry data" in found[0].message
+
+
+def _access_entry(region: Region, principal: str) -> Res:
+    return Res(
+        "aws:eks/accessEntry:AccessEntry",
+        "ops",
+        {"clusterName": UNKNOWN, "principalArn": principal, "type": "STANDARD"},
+        region.provider,
+        deps={"clusterName": [region.cluster]},
+    )
+
+
+def test_an_access_entry_for_another_accounts_role_into_a_pii_cluster_is_a_grant() -> None:
+    region = eu_region()
+    database = _pii_database_in_the_cluster(region)
+    own = _access_entry(region, NODES)
+    assert violations([*region.resources, database, own], NO_PII) == []
+    partner = _access_entry(region, PARTNER)
+    found = violations([*region.resources, database, partner], NO_PII)
+    assert [d.urn for d in found] == [partner.urn]
+    assert "it gives cluster access to a principal of 999999999999" in found[0].message
+
+
+def test_an_access_policy_association_names_its_entrys_principal() -> None:
+    region = eu_region()
+    database = _pii_database_in_the_cluster(region)
+    entry = _access_entry(region, PARTNER)
+    association = Res(
+        "aws:eks/accessPolicyAssociation:AccessPolicyAssociation",
+        "ops-admin",
+        {
+            "clusterName": UNKNOWN,
+            "principalArn": UNKNOWN,
+            "policyArn": "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
+            "accessScope": {"type": "cluster"},
+        },
+        region.provider,
+        deps={"clusterName": [region.cluster], "principalArn": [entry]},
+    )
+    found = violations([*region.resources, database, entry, association], NO_PII)
+    assert association.urn in [d.urn for d in found], messages(found)

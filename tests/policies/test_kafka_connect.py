@@ -1,0 +1,94 @@
+"""Strimzi Kafka Connect: the connectors of one Connect cluster are one worker's configuration.
+
+A source connector takes the PII database's host from a Secret through Kafka's config provider
+(`${secrets:<namespace>/<name>:<key>}`); a sink connector of the same Connect cluster (label
+strimzi.io/cluster) ships the topics somewhere. The Secret is followed, and a sink's URL outside AWS is a
+destination outside AWS, whatever its key.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.policies.baseline import Region, eu_region
+from tests.policies.policy_harness import UNKNOWN, Res, messages, violations
+
+NO_PII = "no-pii-replication"
+CONNECTORS = "kubernetes:kafka.strimzi.io/v1beta2:KafkaConnector"
+
+
+def _connector(region: Region, name: str, connector_class: str, config: dict[str, Any]) -> Res:
+    return Res(
+        CONNECTORS,
+        name,
+        {
+            "apiVersion": "kafka.strimzi.io/v1beta2",
+            "kind": "KafkaConnector",
+            "metadata": {"name": name, "namespace": "app", "labels": {"strimzi.io/cluster": "connect"}},
+            "spec": {"class": connector_class, "tasksMax": 1, "config": config},
+        },
+        region.kubernetes,
+    )
+
+
+def _pipeline(region: Region, sink_class: str, sink_config: dict[str, Any]) -> list[Res]:
+    secret = Res(
+        "kubernetes:core/v1:Secret",
+        "customers-db-conn",
+        {
+            "metadata": {
+                "name": "customers-db-conn",
+                "namespace": "app",
+                "labels": {"data-classification": "internal"},
+            },
+            "stringData": {"host": UNKNOWN, "user": "debezium"},
+        },
+        region.kubernetes,
+        deps={"stringData": [region.database]},
+    )
+    source = _connector(
+        region,
+        "customers-cdc",
+        "io.debezium.connector.postgresql.PostgresConnector",
+        {
+            "database.hostname": "${secrets:app/customers-db-conn:host}",
+            "database.user": "${secrets:app/customers-db-conn:user}",
+            "database.dbname": "customers",
+            "topic.prefix": "customers",
+        },
+    )
+    sink = _connector(
+        region, "customers-sink", sink_class, {"topics": "customers.public.customers", **sink_config}
+    )
+    return [*region.resources, secret, source, sink]
+
+
+def test_connectors_that_keep_the_pii_topic_in_region_move_nothing_out() -> None:
+    resources = _pipeline(
+        eu_region(),
+        "io.confluent.connect.s3.S3SinkConnector",
+        {"s3.region": "eu-west-1", "s3.bucket.name": "customers-cdc-eu", "flush.size": "1000"},
+    )
+    assert violations(resources, NO_PII) == []
+
+
+def test_a_sink_of_the_same_connect_cluster_shipping_pii_outside_aws_is_blocked() -> None:
+    resources = _pipeline(
+        eu_region(),
+        "io.confluent.connect.http.HttpSinkConnector",
+        {"http.api.url": "https://ingest.partner-analytics.example.com/v1"},
+    )
+    found = violations(resources, NO_PII)
+    sink = next(r for r in resources if r.name == "customers-sink")
+    about = messages([d for d in found if d.urn == sink.urn])
+    assert "aws:rds/instance:Instance 'pii-db' (pii)" in about, messages(found)
+    assert "outside AWS" in about
+
+
+def test_a_sink_in_another_region_is_blocked_too() -> None:
+    resources = _pipeline(
+        eu_region(),
+        "io.confluent.connect.s3.S3SinkConnector",
+        {"s3.region": "us-east-1", "s3.bucket.name": "customers-cdc-us", "flush.size": "1000"},
+    )
+    assert "us-east-1" in messages(violations(resources, NO_PII))
