@@ -230,6 +230,21 @@ class Arn:
         """The last segment of the resource part: the name or id of the resource."""
         return re.split(r"[:/]", self.resource)[-1]
 
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every name the resource part may give the resource: its last segment, what follows its resource
+        type when the name itself holds separators (`log-group:/aws/rds/instance/pii-db/postgresql:*` names
+        the group `/aws/rds/instance/pii-db/postgresql`), and an S3 object's bucket."""
+        found = [self.resource_name]
+        resource = self.resource.removesuffix("*").rstrip(":/")
+        if self.service == "s3":
+            found.append(resource.split("/")[0])
+        else:
+            match = re.match(r"^[a-zA-Z-]+[:/](.+)$", resource)
+            if match:
+                found.append(match.group(1))
+        return tuple(n for n in dict.fromkeys(found) if n)
+
 
 def parse_arn(text: Any) -> Arn | None:
     """The parts of an ARN, or None when the text is not one."""
@@ -392,7 +407,8 @@ class Stack:
         if arn is None:
             return []
         found = []
-        for resource in self.named(arn.resource_name):
+        candidates = {r.urn: r for name in arn.names for r in self.named(name)}
+        for resource in candidates.values():
             if resource is excluding or arn.service not in arn_services(resource.type):
                 continue
             if arn.region and region_of is not None:

@@ -146,3 +146,75 @@ def test_a_service_proxy_path_names_no_account() -> None:
     region = eu_region()
     extra = _api_integration(region, "arn:aws:apigateway:eu-west-1:s3:path/customers-exports-eu/{key}")
     assert "into account s3" not in messages(_replication([*region.resources, *extra]))
+
+
+def _partner_reads_logs(region: Region, resource_arn: str) -> tuple[Res, list[Res]]:
+    """The PII database's log group, and a role another account assumes that reads it by literal ARN."""
+    group = Res(
+        "aws:cloudwatch/logGroup:LogGroup",
+        "pii-db-logs",
+        {
+            "name": "/aws/rds/instance/pii-db/postgresql",
+            "retentionInDays": 30,
+            "kmsKeyId": UNKNOWN,
+            "tags": PII,
+        },
+        region.provider,
+        deps={"kmsKeyId": [region.key]},
+    )
+    role = Res(
+        "aws:iam/role:Role",
+        "partner-logs",
+        {
+            "name": "partner-logs",
+            "assumeRolePolicy": json.dumps(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Principal": {"AWS": "arn:aws:iam::999988887777:root"},
+                            "Action": "sts:AssumeRole",
+                        }
+                    ],
+                }
+            ),
+            "inlinePolicies": [
+                {
+                    "name": "read-logs",
+                    "policy": json.dumps(
+                        {
+                            "Version": "2012-10-17",
+                            "Statement": [
+                                {
+                                    "Effect": "Allow",
+                                    "Action": ["logs:GetLogEvents", "logs:FilterLogEvents"],
+                                    "Resource": resource_arn,
+                                }
+                            ],
+                        }
+                    ),
+                }
+            ],
+        },
+        region.provider,
+    )
+    return role, [group, role]
+
+
+def test_a_role_of_another_account_reading_a_log_group_that_holds_nothing_resident_shares_no_pii() -> None:
+    region = eu_region()
+    role, extra = _partner_reads_logs(
+        region, f"arn:aws:logs:eu-west-1:{OWN}:log-group:/aws/lambda/thumbnails:*"
+    )
+    assert [d for d in violations([*region.resources, *extra], NO_PII) if d.urn == role.urn] == []
+
+
+def test_a_literal_log_group_arn_names_the_stacks_log_group_by_its_whole_name() -> None:
+    region = eu_region()
+    role, extra = _partner_reads_logs(
+        region, f"arn:aws:logs:eu-west-1:{OWN}:log-group:/aws/rds/instance/pii-db/postgresql:*"
+    )
+    found = [d for d in violations([*region.resources, *extra], NO_PII) if d.urn == role.urn]
+    assert len(found) == 1, messages(found)
+    assert "aws:cloudwatch/logGroup:LogGroup 'pii-db-logs'" in found[0].message
