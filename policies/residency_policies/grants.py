@@ -554,8 +554,9 @@ def _eks_issuer(lineage: Lineage, provider: Resource) -> bool:
 
 def _pool_identities(lineage: Lineage, pool: Resource, authenticated_only: bool) -> list[str]:
     """Who gets a Cognito identity pool's identities: everyone when it allows unauthenticated ones (and the
-    trust does not exclude them), the users its external login providers vouch for; its logins through the
-    stack's own user pools stay inside."""
+    trust does not exclude them), the users its login providers vouch for (social logins, a developer
+    provider, an OpenID Connect provider other than the stack's EKS issuer, a SAML provider outside the
+    deployment); its logins through the stack's own user pools stay inside."""
     found: list[str] = []
     unauthenticated = as_bool(child(pool.props, "allowUnauthenticatedIdentities"))
     if not authenticated_only and unauthenticated is not False and unauthenticated is not None:
@@ -566,19 +567,38 @@ def _pool_identities(lineage: Lineage, pool: Resource, authenticated_only: bool)
             found.append(f"identities {pool.label}'s {path} vouch for (unknown at preview)")
             continue
         named = list(value) if isinstance(value, Mapping) else known_strings(elements(value))
+        if any(isinstance(v, Unknown) for v in elements(value)):
+            # Providers named by their ARN outputs, unknown at preview: judged by what they were taken from.
+            dependencies = lineage.stack.dependencies(pool, path)
+            if not dependencies:
+                found.append(f"identities {pool.label}'s {path} vouch for (unknown at preview)")
+            for dependency in dependencies:
+                own = dependency.type == "aws:iam/samlProvider:SamlProvider" or _eks_issuer(
+                    lineage, dependency
+                )
+                if not own:
+                    found.append(f"identities {dependency.label} vouches for ({path} of {pool.label})")
         for provider in named:
-            if path != "supportedLoginProviders" and principals_inside(lineage, str(provider)):
+            if path != "supportedLoginProviders" and _own_identity_provider(lineage, path, str(provider)):
                 continue
-            found.append(f"identities {provider} vouches for ({path} of {pool.label})")
+            declared = lineage.stack.named(str(provider)) if path != "supportedLoginProviders" else []
+            label = declared[0].label if declared else provider
+            found.append(f"identities {label} vouches for ({path} of {pool.label})")
     developer = child(pool.props, "developerProviderName")
     if is_set(developer):
         found.append(f"identities the developer provider {developer} of {pool.label} vouches for")
     return found
 
 
-def principals_inside(lineage: Lineage, provider_arn: str) -> bool:
-    """Whether an identity provider a pool names is the stack's own (declared by it)."""
-    return bool(lineage.stack.named(provider_arn))
+def _own_identity_provider(lineage: Lineage, path: str, provider_arn: str) -> bool:
+    """Whether an identity provider a pool names vouches only for the deployment's own: a SAML provider of
+    the deployment (the organisation's), the stack's EKS cluster's issuer. Any other OpenID Connect
+    provider vouches for whoever it issues tokens to, and a pool pins no subject."""
+    declared = lineage.stack.named(provider_arn)
+    if path == "samlProviderArns":
+        arn = parse_arn(provider_arn)
+        return bool(declared) or (arn is not None and arn.account in lineage.settings.account_ids)
+    return any(d.type == OIDC_PROVIDER and _eks_issuer(lineage, d) for d in declared)
 
 
 def _anchor_holders(principals: Principals, anchor: Resource) -> list[str]:

@@ -514,6 +514,22 @@ def test_identities_a_social_login_vouches_for_are_outside() -> None:
     assert "accounts.google.com" in found[0].message
 
 
+def test_identities_an_oidc_login_of_the_pool_vouches_for_are_outside() -> None:
+    region = eu_region()
+    github = Res(
+        "aws:iam/openIdConnectProvider:OpenIdConnectProvider",
+        "github",
+        {"url": f"https://{GITHUB}", "clientIdLists": ["sts.amazonaws.com"]},
+        region.provider,
+    )
+    pool = _identity_pool(region, False, {"openidConnectProviderArns": [UNKNOWN]})
+    pool.deps["openidConnectProviderArns"] = [github]
+    extra = _reader(region, "customers-app", _cognito_trust(pool, "authenticated"), [pool])
+    found = _role_found(region, [*extra, pool, github])
+    assert len(found) == 1, messages(found)
+    assert "OpenIdConnectProvider 'github'" in found[0].message
+
+
 # Conditions judged by what they admit ------------------------------------------------------------------
 
 
