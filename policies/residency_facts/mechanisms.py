@@ -1593,6 +1593,10 @@ class Grant(NamedTuple):
     """Exposure through the network (security groups, load balancers) or account switches (public access
     blocks), which pii-not-public judges from the store's side; empty when the fields above say it all."""
 
+    sources: tuple[tuple[str, str], ...] = ()
+    """(path, condition key): inputs that tie a service principal of `principals` to the account or resource
+    it acts for, as the condition key does in a policy (a function permission's `sourceArn`)."""
+
 
 _NETWORK = "pii-not-public, from the store's security groups and the load balancers that reach it"
 _CLUSTER_ACCESS = "rules 3 and 4, as a grant of what the cluster holds (residency_policies/cluster_access.py)"
@@ -1848,7 +1852,12 @@ GRANTS: dict[str, tuple[Grant, ...]] = {
         _principal("a layer permission", "principal", "layerName"),
     ),
     "aws:lambda/permission:Permission": (
-        Grant("a function permission", targets=("function",), principals=("principal", "principalOrgId")),
+        Grant(
+            "a function permission",
+            targets=("function",),
+            principals=("principal", "principalOrgId"),
+            sources=(("sourceAccount", "aws:SourceAccount"), ("sourceArn", "aws:SourceArn")),
+        ),
     ),
     "aws:lambda/resourcePolicy:ResourcePolicy": (_policy("a function policy", "policy", "resourceArn"),),
     "aws:lightsail/bucket:Bucket": (Grant("a Lightsail bucket", judged_by=_BLOCKS),),

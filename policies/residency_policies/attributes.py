@@ -215,27 +215,72 @@ def region_named_in(text: Any) -> str | None:
     return None
 
 
+CREDENTIAL_INPUTS = (
+    "profile",
+    "sharedConfigFiles",
+    "sharedCredentialsFiles",
+    "accessKey",
+    "secretKey",
+    "token",
+)
+"""Provider inputs that give it credentials of its own instead of the deployment's: whose account they are
+in, nothing in the program says."""
+
+DEFAULT_METADATA_ENDPOINTS = ("http://169.254.169.254", "http://[fd00:ec2::254]")
+"""The EC2 instance metadata service's own addresses: credentials from there are the machine's, as the
+deployment's ambient credentials are; any other metadata endpoint hands out someone else's."""
+
+
+def _given(value: Any) -> bool:
+    """Whether a provider input is set: a list input counts only when it lists something (`[]` as JSON)."""
+    listed = as_list(value) if isinstance(value, str) and value.startswith("[") else None
+    return bool(listed) if listed is not None else is_set(value)
+
+
 def account_of(resource: Resource) -> str | None:
-    """The account a resource is deployed to, by its provider: the last role it assumes, or the only account
-    it allows; STACK_ACCOUNT when it names none; None when the account cannot be traced (unknown role ARN)."""
+    """The account a resource is deployed to, by its provider; STACK_ACCOUNT when the provider deploys with
+    the deployment's own credentials and names no account; None when the account cannot be traced.
+
+    Every account-bearing input of the AWS provider counts: the last role of `assumeRoles` (the chain starts
+    from whatever credentials the provider has, a web identity included), else the role
+    `assumeRoleWithWebIdentity` assumes, else the only account `allowedAccountIds` allows. Without those, a
+    provider with credentials of its own (a profile, shared config or credentials files, keys, another
+    metadata endpoint) or that only forbids accounts (`forbiddenAccountIds` says where it is not, never
+    where it is) is in an account that cannot be traced.
+    """
     if resource.provider_type != AWS_PROVIDER:
         return STACK_ACCOUNT
-    roles = as_list(child(resource.provider_props, "assumeRoles"))
-    single = as_mapping(child(resource.provider_props, "assumeRole"))
+    props = resource.provider_props
+    roles = as_list(child(props, "assumeRoles"))
+    single = as_mapping(child(props, "assumeRole"))
     if isinstance(roles, Unknown) or isinstance(single, Unknown):
         return None
     chain = [*(roles or []), *([single] if isinstance(single, Mapping) else [])]
+    web_identity = as_mapping(child(props, "assumeRoleWithWebIdentity"))
+    if isinstance(web_identity, Unknown):
+        return None
+    if not chain and isinstance(web_identity, Mapping):
+        chain = [web_identity]
     if chain:
         role = child(chain[-1], "roleArn")
         arn = parse_arn(role)
         return arn.account if arn is not None and arn.account else None
-    allowed = as_list(child(resource.provider_props, "allowedAccountIds"))
+    allowed = as_list(child(props, "allowedAccountIds"))
     if isinstance(allowed, Unknown):
         return None
     accounts = [str(a) for a in allowed or [] if isinstance(a, str | int)]
     if len(accounts) == 1:
         return accounts[0]
-    return None if accounts else STACK_ACCOUNT
+    if accounts:
+        return None
+    metadata = child(props, "ec2MetadataServiceEndpoint")
+    own_credentials = any(_given(child(props, key)) for key in CREDENTIAL_INPUTS) or (
+        is_set(metadata) and str(metadata).rstrip("/") not in DEFAULT_METADATA_ENDPOINTS
+    )
+    forbidden = as_list(child(props, "forbiddenAccountIds"))
+    if own_credentials or isinstance(forbidden, Unknown) or forbidden:
+        return None
+    return STACK_ACCOUNT
 
 
 def effective_region(resource: Resource, stack: Stack | None = None) -> str | Unknown | None:

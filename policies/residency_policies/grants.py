@@ -27,10 +27,11 @@ from typing import Any
 
 from residency_facts import GRANTS, RESIDENT_CLASSIFICATIONS, SELF, Category, Grant
 
+from .attributes import STACK_ACCOUNT, account_of
 from .lineage import ROLE, Lineage, Location, mechanism_key, untraceable
 from .model import Resource, Stack, parse_arn
 from .settings import Settings
-from .values import UNKNOWN, Unknown, as_mapping, elements, known_strings, values_at
+from .values import UNKNOWN, Unknown, as_bool, as_mapping, child, elements, is_set, known_strings, values_at
 
 EVERYONE = "everyone (*)"
 
@@ -44,13 +45,43 @@ ACCOUNT_CONDITIONS = frozenset(
         "aws:principalaccount",
         "aws:sourceaccount",
         "aws:sourceowner",
-        "aws:resourceaccount",
         "kms:calleraccount",
         "aws:principalarn",
         "aws:sourcearn",
     }
 )
+"""Keys that name the caller's account (or an ARN in it). `aws:ResourceAccount` is not one: in a resource
+policy it is the account of the resource itself, whoever calls."""
 NETWORK_CONDITIONS = frozenset({"aws:sourcevpce", "aws:sourcevpc"})
+ORGANISATION_CONDITIONS = frozenset(
+    {"aws:principalorgid", "aws:principalorgpaths", "aws:sourceorgid", "aws:sourceorgpaths"}
+)
+SOURCE_CONDITIONS = frozenset(
+    {"aws:sourceaccount", "aws:sourceowner", "aws:sourcearn", "aws:principalaccount"}
+)
+"""Keys that tie a service principal to the account or resource it acts for (the confused-deputy guard)."""
+ENCRYPTION_CONTEXT = "kms:encryptioncontext:"
+"""A key policy may tie a service to the resources it encrypts for by an ARN in the encryption context
+(CloudWatch Logs' `kms:EncryptionContext:aws:logs:arn`)."""
+RESTRICTING_OPERATORS = frozenset(
+    {"stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike"}
+)
+"""Operators under which a request matches only when its key holds one of the values. Every other operator
+admits requests beyond the values: a negated one (`StringNotEquals`) everyone else, `...IfExists` a request
+without the key, `ForAllValues:` a request without the key, `ForAnyValue:` / `Null` / `Bool` / numeric and
+date tests no account at all."""
+WILDCARDS = ("*", "?")
+SERVICE_SUFFIXES = (".amazonaws.com", ".amazonaws.com.cn")
+ROLES_ANYWHERE = "rolesanywhere.amazonaws.com"
+COGNITO_IDENTITY = "cognito-identity.amazonaws.com"
+OIDC_PROVIDER = "aws:iam/openIdConnectProvider:OpenIdConnectProvider"
+IDENTITY_POOL = "aws:cognito/identityPool:IdentityPool"
+TRUST_ANCHOR = "aws:rolesanywhere/trustAnchor:TrustAnchor"
+EKS_CLUSTER = "aws:eks/cluster:Cluster"
+VPC_ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint"
+VPC = "aws:ec2/vpc:Vpc"
+STACK_PRINCIPALS = ("aws:iam/role:Role", "aws:iam/user:User", "aws:iam/samlProvider:SamlProvider")
+"""Dependencies of a computed trust policy that name principals of the stack itself."""
 
 BROAD_MANAGED_POLICIES = (
     "AdministratorAccess",
@@ -102,19 +133,38 @@ def _statements(document: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     return [s for s in elements(document.get("Statement")) if isinstance(s, Mapping)]
 
 
-def _condition_values(statement: Mapping[str, Any], keys: frozenset[str]) -> list[str] | None:
-    """The values of the statement's conditions on these keys; None when it has none."""
+Test = tuple[str, str, list[str]]
+"""One condition test of a statement: (operator, key, values), operator and key in lower case."""
+
+
+def _tests(statement: Mapping[str, Any]) -> list[Test]:
+    """Every (operator, key, values) test of a statement's Condition block."""
     condition = statement.get("Condition")
     if not isinstance(condition, Mapping):
-        return None
-    found: list[str] | None = None
+        return []
+    found: list[Test] = []
     for operator, tests in condition.items():
-        if not isinstance(tests, Mapping) or str(operator).startswith("ForAnyValue"):
+        if not isinstance(tests, Mapping):
             continue
         for key, values in tests.items():
-            if str(key).lower() in keys:
-                found = (found or []) + [str(v) for v in elements(values)]
+            found.append((str(operator).lower(), str(key).lower(), [str(v) for v in elements(values)]))
     return found
+
+
+def _restricting(tests: list[Test], keys: frozenset[str] | None = None, prefix: str = "") -> list[Test]:
+    """The tests a request must match with one of the values, on these keys (or keys with this prefix)."""
+    return [
+        (operator, key, values)
+        for operator, key, values in tests
+        if operator in RESTRICTING_OPERATORS
+        and values
+        and ((keys is not None and key in keys) or (prefix and key.startswith(prefix)))
+    ]
+
+
+def is_service(principal: Any) -> bool:
+    """Whether a principal is an AWS service principal (`cloudfront.amazonaws.com`)."""
+    return isinstance(principal, str) and principal.endswith(SERVICE_SUFFIXES) and "/" not in principal
 
 
 class Principals:
@@ -125,7 +175,10 @@ class Principals:
         self.settings = settings
 
     def outside(self, principal: Any, granter: Resource) -> str | None:
-        """How a principal outside the deployment is named in a message; None when it is inside."""
+        """How a principal outside the deployment is named in a message; None when it is inside.
+
+        A service principal is judged with the conditions that tie it to a source (`service`), not here.
+        """
         if isinstance(principal, Unknown):
             return None
         if not isinstance(principal, str | int | float) or isinstance(principal, bool):
@@ -133,7 +186,7 @@ class Principals:
         text = str(principal)
         if text == "*":
             return EVERYONE
-        if text.endswith(".amazonaws.com") or text.endswith(".amazonaws.com.cn"):
+        if is_service(text):
             return None
         if text in ("http://acs.amazonaws.com/groups/global/AllUsers",):
             return EVERYONE
@@ -147,42 +200,108 @@ class Principals:
         account = arn.account if arn is not None else (text if text.isdigit() else None)
         if arn is not None and arn.service == "iam" and arn.account == "aws":
             return None
+        if account is None and any(w in text for w in WILDCARDS) and text.strip("0123456789*?") == "":
+            account = text
         if account is None:
             if len(text) == 64 and all(c in "0123456789abcdef" for c in text):
                 return f"the canonical user {text}"
+            return f"{text} (an account that cannot be traced)"
+        if any(w in account for w in WILDCARDS):
+            return f"accounts matching {account}"
+        if not account:
             return f"{text} (an account that cannot be traced)"
         account = account.zfill(12)
         if account in self.settings.account_ids:
             return None
         return f"account {account}"
 
-    def of_statement(self, statement: Mapping[str, Any], granter: Resource) -> list[str]:
-        """The principals outside the deployment an Allow statement admits."""
+    def _network(self, key: str, values: list[str]) -> list[str]:
+        """The networks outside the deployment a VPC endpoint or VPC condition admits requests from."""
+        wanted = VPC_ENDPOINT if key == "aws:sourcevpce" else VPC
+        what = "a VPC endpoint" if key == "aws:sourcevpce" else "a VPC"
+        return [
+            f"requests through {value} ({what} the stack does not declare)"
+            for value in values
+            if not any(r.type == wanted for r in self.stack.named(value))
+        ]
+
+    def narrowed(self, statement: Mapping[str, Any], granter: Resource) -> list[str] | None:
+        """Whom the conditions of a statement for everyone admit: None when no condition narrows it.
+
+        Every test of a Condition block must hold, so one test that admits only this deployment (an account
+        of it, a VPC endpoint or VPC the stack declares) is enough; else the narrowest test found says
+        whom it admits (other accounts, an organisation, networks the stack does not declare).
+        """
+        tests = _tests(statement)
+        best: list[str] | None = None
+        for _, _key, values in _restricting(tests, ACCOUNT_CONDITIONS):
+            found = [o for o in (self.outside(v, granter) for v in values) if o]
+            if not found:
+                return []
+            best = best if best is not None else found
+        for _, key, values in _restricting(tests, NETWORK_CONDITIONS):
+            found = self._network(key, values)
+            if not found:
+                return []
+            best = best if best is not None else found
+        for _, _key, values in _restricting(tests, ORGANISATION_CONDITIONS):
+            best = best if best is not None else [f"the organisation {v}" for v in values]
+        return best
+
+    def service(self, service: str, tests: list[Test], granter: Resource) -> str | None:
+        """How a service principal outside the deployment is named; None when a condition ties it to this
+        deployment's accounts or resources (aws:SourceArn, aws:SourceAccount, an encryption context ARN)."""
+        pins = _restricting(tests, SOURCE_CONDITIONS, ENCRYPTION_CONTEXT)
+        outside: list[str] = []
+        for _, key, values in pins:
+            if key.startswith(ENCRYPTION_CONTEXT) and not all(parse_arn(v) for v in values):
+                continue
+            found = [o for o in (self.outside(v, granter) for v in values) if o]
+            if not found:
+                return None
+            outside = outside or found
+        if outside:
+            return f"{service} acting for {', '.join(outside)}"
+        return (
+            f"{service} acting for any account (no aws:SourceArn or aws:SourceAccount condition ties it to "
+            "this deployment's resources or accounts)"
+        )
+
+    def of_statement(self, statement: Mapping[str, Any], granter: Resource, trust: bool = False) -> list[str]:
+        """The principals outside the deployment an Allow statement admits.
+
+        In a trust policy (`trust`) a service principal acts for whoever passes it the role, which only the
+        role's own account may (iam:PassRole): inside; IAM Roles Anywhere, which hands the role to holders of
+        certificates instead, is judged by `_trusted`.
+        """
         if statement.get("Effect") != "Allow":
             return []
         if "NotPrincipal" in statement:
             return [EVERYONE]
         principal = statement.get("Principal")
         values: list[Any] = []
+        services: list[str] = []
         if isinstance(principal, str):
             values = [principal]
         elif isinstance(principal, Mapping):
             for kind, named in principal.items():
                 if kind in ("AWS", "CanonicalUser", "Federated"):
                     values.extend(elements(named))
+                elif kind == "Service":
+                    services.extend(str(s) for s in elements(named) if isinstance(s, str))
         found: list[str] = []
+        for service in services if not trust else []:
+            outside = self.service(service, _tests(statement), granter)
+            if outside:
+                found.append(outside)
         for value in values:
             outside = self.outside(value, granter)
+            if is_service(value) and not trust:
+                outside = self.service(str(value), _tests(statement), granter)
             if outside == EVERYONE:
-                accounts = _condition_values(statement, ACCOUNT_CONDITIONS)
-                if accounts is not None:
-                    found.extend(o for o in (self.outside(a, granter) for a in accounts) if o)
-                    continue
-                if _condition_values(statement, NETWORK_CONDITIONS) is not None:
-                    continue
-                organisations = _condition_values(statement, frozenset({"aws:principalorgid"}))
-                if organisations is not None:
-                    found.extend(f"the organisation {o}" for o in organisations)
+                narrowed = self.narrowed(statement, granter)
+                if narrowed is not None:
+                    found.extend(narrowed)
                     continue
             if outside:
                 found.append(outside)
@@ -265,6 +384,8 @@ def _named_principals(
                     found.append(f"{path} (unknown at preview)")
                 continue
             outside = principals.outside(value, resource)
+            if is_service(value):
+                outside = _pinned_service(lineage, principals, resource, grant, str(value))
             if outside and not (
                 dependencies and any(d in lineage.stack.mentioned_in(str(value)) for d in dependencies)
             ):
@@ -276,6 +397,35 @@ def _named_principals(
                     EVERYONE if not isinstance(value, Unknown) else f"possibly everyone ({path} unknown)"
                 )
     return found
+
+
+def _pinned_service(
+    lineage: Lineage, principals: Principals, resource: Resource, grant: Grant, service: str
+) -> str | None:
+    """A service principal set in a principal field, judged with the fields that tie it to a source (a
+    function permission's `sourceAccount` / `sourceArn`): None when they tie it to this deployment."""
+    tests: list[Test] = []
+    for path, key in grant.sources:
+        for value in values_at(resource.props, path):
+            if isinstance(value, Unknown):
+                sources = lineage.stack.dependencies(resource, path)
+                if not sources:
+                    return f"{service} acting for whatever {path} names (unknown at preview, no lineage)"
+                foreign = [
+                    s.label
+                    for s in sources
+                    if account_of(s) not in (STACK_ACCOUNT, *principals.settings.account_ids)
+                ]
+                if not foreign:
+                    return None
+                return f"{service} acting for {', '.join(foreign)} (outside this deployment's accounts)"
+            if isinstance(value, str) and value:
+                tests.append(("arnlike", key.lower(), [value]))
+    outside = principals.service(service, tests, resource)
+    if outside and grant.sources:
+        fields = " or ".join(path for path, _ in grant.sources)
+        outside = outside.replace("no aws:SourceArn or aws:SourceAccount condition", f"no {fields}")
+    return outside
 
 
 def _resident_stack(lineage: Lineage) -> bool:
@@ -339,44 +489,241 @@ def shareable(classes: frozenset[str]) -> bool:
 
 
 def _role_shares(lineage: Lineage, principals: Principals, role: Resource) -> list[Share]:
-    """What a role that principals outside the deployment may assume gives them."""
-    trusted: list[str] = []
+    """What a role that principals outside the deployment may assume gives them.
+
+    A trust policy computed from other resources is unknown at a first preview: it is judged by what it was
+    computed from (the stack's roles and users, its EKS cluster's issuer, an identity pool or a trust anchor
+    the pack can judge); computed from anything else it cannot be read, and on a role that reaches personal
+    data or telemetry it fails closed, as a computed resource policy does.
+    """
+    trusted: list[tuple[str, str]] = []
     for value in values_at(role.props, "assumeRolePolicy"):
         if isinstance(value, Unknown):
-            if not lineage.stack.dependencies(role, "assumeRolePolicy"):
-                trusted.append("the principals of its trust policy (unknown at preview)")
+            dependencies = lineage.stack.dependencies(role, "assumeRolePolicy")
+            if not dependencies:
+                trusted.append(("the principals of its trust policy (unknown at preview)", ""))
+            for dependency in dependencies:
+                judged = _computed_trust(lineage, principals, dependency)
+                if judged is None:
+                    trusted.append(
+                        (
+                            f"whoever its assumeRolePolicy admits (computed from {dependency.label}, "
+                            "unknown at preview)",
+                            "assumeRolePolicy",
+                        )
+                    )
+                trusted.extend((t, "") for t in judged or [])
             continue
         for document in _documents(value):
             for statement in _statements(document):
-                trusted.extend(_trusted(principals, statement, role))
+                trusted.extend((t, "") for t in _trusted(lineage, principals, statement, role))
     if not trusted:
         return []
     found = []
     for target in role_targets(lineage, role):
         holds = _holds_data(lineage, target)
-        for principal in dict.fromkeys(trusted):
-            found.append(Share(role, "a role another account may assume", target, principal, False, holds))
+        for principal, unreadable in dict.fromkeys(trusted):
+            share = Share(
+                role, "a role another account may assume", target, principal, False, holds, unreadable
+            )
+            if unreadable and not granted_classes(lineage, share) & RESIDENT_CLASSIFICATIONS:
+                continue
+            found.append(share)
     return found
 
 
-def _trusted(principals: Principals, statement: Mapping[str, Any], role: Resource) -> list[str]:
-    """Who outside the deployment may assume the role by a trust statement (in-stack federation is inside)."""
+def _computed_trust(lineage: Lineage, principals: Principals, dependency: Resource) -> list[str] | None:
+    """Whom a trust policy computed from a resource admits, when the resource says it; None when it cannot
+    be told before the document is known."""
+    if dependency.type in STACK_PRINCIPALS or dependency.type == EKS_CLUSTER:
+        return []
+    if dependency.type == OIDC_PROVIDER and _eks_issuer(lineage, dependency):
+        return []
+    if dependency.type == IDENTITY_POOL:
+        return _pool_identities(lineage, dependency, authenticated_only=False)
+    if dependency.type == TRUST_ANCHOR:
+        return _anchor_holders(principals, dependency)
+    return None
+
+
+def _eks_issuer(lineage: Lineage, provider: Resource) -> bool:
+    """Whether an OIDC provider is the stack's EKS cluster's issuer: it vouches only for the service
+    accounts of that cluster, whose workloads the stack runs."""
+    return any(d.type == EKS_CLUSTER for d in lineage.stack.dependencies(provider, "url"))
+
+
+def _pool_identities(lineage: Lineage, pool: Resource, authenticated_only: bool) -> list[str]:
+    """Who gets a Cognito identity pool's identities: everyone when it allows unauthenticated ones (and the
+    trust does not exclude them), the users its login providers vouch for (social logins, a developer
+    provider, an OpenID Connect provider other than the stack's EKS issuer, a SAML provider outside the
+    deployment); its logins through the stack's own user pools stay inside."""
+    found: list[str] = []
+    unauthenticated = as_bool(child(pool.props, "allowUnauthenticatedIdentities"))
+    if not authenticated_only and unauthenticated is not False and unauthenticated is not None:
+        found.append(f"everyone (unauthenticated identities of {pool.label})")
+    for path in ("supportedLoginProviders", "openidConnectProviderArns", "samlProviderArns"):
+        value = child(pool.props, path)
+        if isinstance(value, Unknown):
+            found.append(f"identities {pool.label}'s {path} vouch for (unknown at preview)")
+            continue
+        named = list(value) if isinstance(value, Mapping) else known_strings(elements(value))
+        if any(isinstance(v, Unknown) for v in elements(value)):
+            # Providers named by their ARN outputs, unknown at preview: judged by what they were taken from.
+            dependencies = lineage.stack.dependencies(pool, path)
+            if not dependencies:
+                found.append(f"identities {pool.label}'s {path} vouch for (unknown at preview)")
+            for dependency in dependencies:
+                own = dependency.type == "aws:iam/samlProvider:SamlProvider" or _eks_issuer(
+                    lineage, dependency
+                )
+                if not own:
+                    found.append(f"identities {dependency.label} vouches for ({path} of {pool.label})")
+        for provider in named:
+            if path != "supportedLoginProviders" and _own_identity_provider(lineage, path, str(provider)):
+                continue
+            declared = lineage.stack.named(str(provider)) if path != "supportedLoginProviders" else []
+            label = declared[0].label if declared else provider
+            found.append(f"identities {label} vouches for ({path} of {pool.label})")
+    developer = child(pool.props, "developerProviderName")
+    if is_set(developer):
+        found.append(f"identities the developer provider {developer} of {pool.label} vouches for")
+    return found
+
+
+def _own_identity_provider(lineage: Lineage, path: str, provider_arn: str) -> bool:
+    """Whether an identity provider a pool names vouches only for the deployment's own: a SAML provider of
+    the deployment (the organisation's), the stack's EKS cluster's issuer. Any other OpenID Connect
+    provider vouches for whoever it issues tokens to, and a pool pins no subject."""
+    declared = lineage.stack.named(provider_arn)
+    if path == "samlProviderArns":
+        arn = parse_arn(provider_arn)
+        return bool(declared) or (arn is not None and arn.account in lineage.settings.account_ids)
+    return any(d.type == OIDC_PROVIDER and _eks_issuer(lineage, d) for d in declared)
+
+
+def _anchor_holders(principals: Principals, anchor: Resource) -> list[str]:
+    """Who may present a certificate an IAM Roles Anywhere trust anchor accepts: inside only for an anchor
+    on an AWS Private CA of this deployment (declared by the stack, or in one of its accounts)."""
+    source = child(anchor.props, "source")
+    kind = child(source, "sourceType")
+    if kind == "AWS_ACM_PCA":
+        authority = child(child(source, "sourceData"), "acmPcaArn")
+        dependencies = principals.stack.dependencies(anchor, "source")
+        if isinstance(authority, Unknown) and any(
+            d.type == "aws:acmpca/certificateAuthority:CertificateAuthority" for d in dependencies
+        ):
+            return []
+        if isinstance(authority, str) and (
+            principals.stack.named(authority) or principals.outside(authority, anchor) is None
+        ):
+            return []
+    return [
+        f"holders of certificates {anchor.label} accepts (IAM Roles Anywhere, a certificate authority "
+        "outside this deployment)"
+    ]
+
+
+def _trusted(
+    lineage: Lineage, principals: Principals, statement: Mapping[str, Any], role: Resource
+) -> list[str]:
+    """Who outside the deployment may assume the role by a trust statement."""
+    if statement.get("Effect") != "Allow":
+        return []
     principal = statement.get("Principal")
+    outside: list[str] = []
+    if isinstance(principal, Mapping) and ROLES_ANYWHERE in known_strings(elements(principal.get("Service"))):
+        outside.extend(_roles_anywhere(principals, statement, role))
     if isinstance(principal, Mapping) and "Federated" in principal:
-        outside = []
         for provider in elements(principal["Federated"]):
-            if isinstance(provider, str) and (
-                principals.stack.named(provider) or provider.endswith(".amazonaws.com")
-            ):
-                continue
-            arn = parse_arn(provider)
-            if arn is not None and arn.account in principals.settings.account_ids:
-                continue
-            outside.append(f"identities federated through {provider}")
+            outside.extend(_federated(lineage, principals, statement, provider))
         rest = {k: v for k, v in principal.items() if k != "Federated"}
         statement = {**statement, "Principal": rest}
-        return outside + (principals.of_statement(statement, role) if rest else [])
-    return principals.of_statement(statement, role)
+        return outside + (principals.of_statement(statement, role, trust=True) if rest else [])
+    return outside + principals.of_statement(statement, role, trust=True)
+
+
+def _roles_anywhere(principals: Principals, statement: Mapping[str, Any], role: Resource) -> list[str]:
+    """Who gets a role IAM Roles Anywhere may assume: holders of certificates of the anchors its
+    aws:SourceArn condition names (any anchor of the account without one)."""
+    anchors = [
+        v for _, _, values in _restricting(_tests(statement), frozenset({"aws:sourcearn"})) for v in values
+    ]
+    if not anchors:
+        return [
+            "holders of certificates of any IAM Roles Anywhere trust anchor of the account (no aws:SourceArn "
+            "condition names the stack's anchor)"
+        ]
+    found: list[str] = []
+    for arn in anchors:
+        declared = [r for r in principals.stack.named(arn) if r.type == TRUST_ANCHOR]
+        if not declared:
+            found.append(
+                f"holders of certificates of {arn} (an IAM Roles Anywhere anchor the stack does not declare)"
+            )
+        for anchor in declared:
+            found.extend(_anchor_holders(principals, anchor))
+    return found
+
+
+def _federated(
+    lineage: Lineage, principals: Principals, statement: Mapping[str, Any], provider: Any
+) -> list[str]:
+    """Whom a federated principal of a trust statement admits from outside the deployment.
+
+    An OIDC provider admits whom its issuer vouches for: inside only with the subject pinned (a test that
+    requires `<issuer>:sub` to equal a value without wildcards) or when it is the stack's EKS cluster's
+    issuer. A SAML provider of the deployment is the organisation's own identity provider. Cognito is
+    judged by the identity pools its `aud` condition names.
+    """
+    if not isinstance(provider, str):
+        return []
+    tests = _tests(statement)
+    if provider == COGNITO_IDENTITY:
+        return _cognito(lineage, tests)
+    declared = principals.stack.named(provider)
+    arn = parse_arn(provider)
+    in_deployment = bool(declared) or (arn is not None and arn.account in principals.settings.account_ids)
+    if not in_deployment:
+        return [f"identities federated through {provider}"]
+    if arn is not None and arn.resource.startswith("saml-provider/"):
+        return []
+    if any(d.type == OIDC_PROVIDER and _eks_issuer(lineage, d) for d in declared):
+        return []
+    urls = [child(d.props, "url") for d in declared if d.type == OIDC_PROVIDER]
+    issuer = next((u.removeprefix("https://") for u in urls if isinstance(u, str)), "")
+    if not issuer:
+        issuer = arn.resource.removeprefix("oidc-provider/") if arn is not None else provider
+    subject = f"{issuer}:sub".lower()
+    pinned = [
+        values
+        for operator, key, values in _restricting(tests, frozenset({subject}))
+        if not (operator.startswith("stringlike") and any(w in v for v in values for w in WILDCARDS))
+    ]
+    if pinned:
+        return []
+    return [f"identities of {issuer} whose subject the trust does not pin (no exact {issuer}:sub condition)"]
+
+
+def _cognito(lineage: Lineage, tests: list[Test]) -> list[str]:
+    """Whom a trust in Cognito identity federation admits: the identities of the pools its `aud` names."""
+    pools = [
+        v for _, _, values in _restricting(tests, frozenset({f"{COGNITO_IDENTITY}:aud"})) for v in values
+    ]
+    if not pools:
+        return [f"identities of any Cognito identity pool (no {COGNITO_IDENTITY}:aud condition)"]
+    amr = f"{COGNITO_IDENTITY}:amr"
+    authenticated = any(
+        key == amr and values and all(v == "authenticated" for v in values) and "not" not in operator
+        for operator, key, values in tests
+    )
+    found: list[str] = []
+    for pool_id in pools:
+        declared = [r for r in lineage.stack.named(pool_id) if r.type == IDENTITY_POOL]
+        if not declared:
+            found.append(f"identities of the Cognito identity pool {pool_id} (not declared by the stack)")
+        for pool in declared:
+            found.extend(_pool_identities(lineage, pool, authenticated_only=authenticated))
+    return found
 
 
 def role_targets(lineage: Lineage, role: Resource, writes: bool = False) -> list[Location]:

@@ -268,7 +268,7 @@ class Lineage:
         self._workloads_of: dict[str, list[Resource]] = {}
         self._configurations: dict[tuple[Any, Any, Any], list[tuple[int, Resource]]] | None = None
         self._configuration_positions: dict[str, int] = {}
-        self._mentioned: dict[str, list[Resource]] = {}
+        self._mentioned: dict[tuple[str, str], list[Resource]] = {}
         self._holding: dict[frozenset[str], bool] = {}
         self.movements: list[Movement] = []
         for resource in stack.resources:
@@ -782,16 +782,20 @@ class Lineage:
             if region not in own
         ]
 
-    def mentioned(self, value: str) -> list[Resource]:
-        """The stack's resources a text names, in this lineage's regions and accounts (cached per text: a
-        value is looked up by each step that traces it)."""
-        if value not in self._mentioned:
-            self._mentioned[value] = self.stack.mentioned_in(value, self.region, self.settings.account_ids)
-        return list(self._mentioned[value])
+    def mentioned(self, value: str, excluding: Resource | None = None) -> list[Resource]:
+        """The stack's resources a text names, in this lineage's regions and accounts, never `excluding` (the
+        resource whose input holds it); cached per text and referrer: a value is looked up by each step that
+        traces it."""
+        key = (value, excluding.urn if excluding is not None else "")
+        if key not in self._mentioned:
+            self._mentioned[key] = self.stack.mentioned_in(
+                value, self.region, self.settings.account_ids, excluding
+            )
+        return list(self._mentioned[key])
 
     def _others_named(self, resource: Resource, value: str) -> list[Resource]:
         """The stack's resources other than this one that a value names."""
-        mentioned = self.mentioned(value)
+        mentioned = self.mentioned(value, resource)
         return [r for r in mentioned if r is not resource]
 
     def _dependencies_named(self, dependencies: list[Resource], value: str) -> list[Resource]:
@@ -819,7 +823,7 @@ class Lineage:
     ) -> list[Location]:
         """The data a literal ARN, name, host or URL refers to."""
         free_form = code or ANY in path or "*" in path.split(".")
-        in_stack = [r for r in self.mentioned(value) if r is not resource]
+        in_stack = [r for r in self.mentioned(value, resource) if r is not resource]
         hosts = self.places_in_text(value, own_region) if free_form else []
         if in_stack:
             found = [location for r in in_stack for location in self._follow(r, {resource.urn})]

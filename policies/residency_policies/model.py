@@ -261,6 +261,21 @@ class Arn:
         """The last segment of the resource part: the name or id of the resource."""
         return re.split(r"[:/]", self.resource)[-1]
 
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every name the resource part may give the resource: its last segment, what follows its resource
+        type when the name itself holds separators (`log-group:/aws/rds/instance/pii-db/postgresql:*` names
+        the group `/aws/rds/instance/pii-db/postgresql`), and an S3 object's bucket."""
+        found = [self.resource_name]
+        resource = self.resource.removesuffix("*").rstrip(":/")
+        if self.service == "s3":
+            found.append(resource.split("/")[0])
+        else:
+            match = re.match(r"^[a-zA-Z-]+[:/](.+)$", resource)
+            if match:
+                found.append(match.group(1))
+        return tuple(n for n in dict.fromkeys(found) if n)
+
 
 def parse_arn(text: Any) -> Arn | None:
     """The parts of an ARN, or None when the text is not one."""
@@ -401,7 +416,11 @@ class Stack:
         return list(self._by_identity.get(name, []))
 
     def arn_match(
-        self, arn_text: str, region_of: Any = None, accounts: frozenset[str] | None = None
+        self,
+        arn_text: str,
+        region_of: Any = None,
+        accounts: frozenset[str] | None = None,
+        excluding: Resource | None = None,
     ) -> list[Resource]:
         """The stack's resources an ARN names: by the whole ARN, else by its name in its service, region and
         account.
@@ -409,16 +428,19 @@ class Stack:
         A vault with the same name in another region is another vault: the name only counts when the
         resource is of the ARN's service and, when `region_of` can tell, in the ARN's region. With
         `accounts` (the deployment's), a vault with the same name in another account is another vault too.
+        The resource whose input holds the ARN (`excluding`) is never what it names, even when that input
+        counts among its identities (an SNS subscription's `endpoint` is the queue's ARN).
         """
-        exact = self.named(arn_text)
+        exact = [r for r in self.named(arn_text) if r is not excluding]
         if exact:
             return exact
         arn = parse_arn(arn_text)
         if arn is None:
             return []
         found = []
-        for resource in self.named(arn.resource_name):
-            if arn.service not in arn_services(resource.type):
+        candidates = {r.urn: r for name in arn.names for r in self.named(name)}
+        for resource in candidates.values():
+            if resource is excluding or arn.service not in arn_services(resource.type):
                 continue
             if arn.region and region_of is not None:
                 region = region_of(resource)
@@ -430,9 +452,14 @@ class Stack:
         return found
 
     def mentioned_in(
-        self, text: str, region_of: Any = None, accounts: frozenset[str] | None = None
+        self,
+        text: str,
+        region_of: Any = None,
+        accounts: frozenset[str] | None = None,
+        excluding: Resource | None = None,
     ) -> list[Resource]:
-        """The resources a text value names: exactly, as an ARN inside it, or as a host or word inside it.
+        """The resources a text value names: exactly, as an ARN inside it, or as a host or word inside it
+        (never `excluding`, the resource whose input holds the text).
 
         What a text's words and hosts name does not depend on regions or accounts: it is worked out once per
         text and stack (lineage asks for the same value several times while it traces it); only its ARNs
@@ -448,10 +475,11 @@ class Stack:
         arns, named = parsed
         found: dict[str, Resource] = {}
         for arn in arns:
-            for resource in self.arn_match(arn, region_of, accounts):
+            for resource in self.arn_match(arn, region_of, accounts, excluding):
                 found.setdefault(resource.urn, resource)
         for resource in named:
-            found.setdefault(resource.urn, resource)
+            if resource is not excluding:
+                found.setdefault(resource.urn, resource)
         return list(found.values())
 
     def of_type(self, *types: str) -> list[Resource]:
@@ -476,7 +504,7 @@ class Stack:
             return effective_region(resource, self)
 
         values = known_strings(values_at(referrer.props, prop))
-        return any(target in self.mentioned_in(value, region_of) for value in values)
+        return any(target in self.mentioned_in(value, region_of, excluding=referrer) for value in values)
 
 
 def _in_account(resource: Resource, account: str, accounts: frozenset[str]) -> bool:

@@ -308,6 +308,9 @@ def _account_of(resource: Res) -> str:
     roles = provider.props.get("assumeRoles") if provider is not None else None
     if isinstance(roles, str):
         roles = json.loads(roles)
+    web_identity = provider.props.get("assumeRoleWithWebIdentity") if provider is not None else None
+    if not roles and isinstance(web_identity, str):
+        roles = [json.loads(web_identity)]
     role = roles[-1].get("roleArn", "") if roles else ""
     return role.split(":")[4] if role.startswith("arn:") else ACCOUNT
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 import copy
 import json
 
+import pytest
+
 from tests.policies.baseline import Region, eu_region
 from tests.policies.copies import OTHER_ACCOUNT, PII, store
 from tests.policies.policy_harness import EU_CONFIG, UNKNOWN, Res, aws_provider, messages, violations
@@ -73,6 +75,79 @@ def test_a_provider_in_one_of_the_deployments_accounts_stays_inside() -> None:
     config = copy.deepcopy(EU_CONFIG)
     config[NO_PII]["accountIds"] = []
     assert violations([*region.resources, replica], NO_PII, config) != []
+
+
+def _provider_with(name: str, props: dict[str, object]) -> Res:
+    provider = aws_provider(name)
+    provider.props.update(props)
+    return provider
+
+
+def _web_identity(account: str) -> str:
+    return json.dumps(
+        {
+            "roleArn": f"arn:aws:iam::{account}:role/replica-writer",
+            "sessionName": "pulumi",
+            "webIdentityTokenFile": "/var/run/secrets/eks.amazonaws.com/serviceaccount/token",
+        }
+    )
+
+
+def test_a_provider_that_assumes_a_role_of_this_account_with_a_web_identity_stays_inside() -> None:
+    region = eu_region()
+    provider = _provider_with("ci", {"assumeRoleWithWebIdentity": _web_identity(OWN)})
+    assert violations([*region.resources, _replica_in(region, provider)], NO_PII) == []
+
+
+def test_a_web_identity_role_of_another_account_places_the_providers_resources_there() -> None:
+    region = eu_region()
+    replica = _replica_in(
+        region, _provider_with("ci", {"assumeRoleWithWebIdentity": _web_identity(OTHER_ACCOUNT)})
+    )
+    found = violations([*region.resources, replica], NO_PII)
+    assert [d.urn for d in found] == [replica.urn], messages(found)
+    assert f"into account {OTHER_ACCOUNT}" in found[0].message
+
+
+def test_the_last_assumed_role_wins_over_the_web_identity_it_starts_from() -> None:
+    region = eu_region()
+    provider = _provider_with(
+        "ci",
+        {
+            "assumeRoleWithWebIdentity": _web_identity(OWN),
+            "assumeRoles": json.dumps([{"roleArn": f"arn:aws:iam::{OTHER_ACCOUNT}:role/deployer"}]),
+        },
+    )
+    found = violations([*region.resources, _replica_in(region, provider)], NO_PII)
+    assert found and f"into account {OTHER_ACCOUNT}" in found[0].message, messages(found)
+
+
+@pytest.mark.parametrize(
+    "credentials",
+    [
+        {"profile": "partner-analytics"},
+        {"sharedConfigFiles": json.dumps(["/home/ci/.aws/partner-config"])},
+        {"sharedCredentialsFiles": json.dumps(["/home/ci/.aws/partner-credentials"])},
+        {"accessKey": "AKIAIOSFODNN7EXAMPLE", "secretKey": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"},
+        {"ec2MetadataServiceEndpoint": "http://127.0.0.1:1338"},
+        {"forbiddenAccountIds": json.dumps([OWN])},
+    ],
+    ids=["profile", "shared-config", "shared-credentials", "access-key", "metadata-endpoint", "forbidden"],
+)
+def test_a_provider_whose_credentials_do_not_say_their_account_counts_as_foreign(
+    credentials: dict[str, object],
+) -> None:
+    region = eu_region()
+    replica = _replica_in(region, _provider_with("partner", credentials))
+    found = violations([*region.resources, replica], NO_PII)
+    assert [d.urn for d in found] == [replica.urn], messages(found)
+    assert "account that cannot be traced" in found[0].message
+
+
+def test_a_provider_with_its_own_credentials_limited_to_this_account_stays_inside() -> None:
+    region = eu_region()
+    provider = _provider_with("ops", {"profile": "ops", "allowedAccountIds": json.dumps([OWN])})
+    assert violations([*region.resources, _replica_in(region, provider)], NO_PII) == []
 
 
 def test_a_kms_key_of_another_account_is_not_the_stacks_key() -> None:

@@ -138,6 +138,7 @@ def _paths(token: str) -> list[str]:
         ]
     for grant in GRANTS.get(token, ()):
         found += [*grant.targets, *grant.policies, *grant.principals, *(path for path, _ in grant.public)]
+        found += [path for path, _ in grant.sources]
     found += POINTERS.get(token, ())
     if token in PUBLIC_ENDPOINT_POINTERS:
         found.append(PUBLIC_ENDPOINT_POINTERS[token])
