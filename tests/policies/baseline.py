@@ -154,3 +154,31 @@ def eu_region() -> Region:
         storage_class=storage_class,
         telemetry=telemetry,
     )
+
+
+def in_database_subnets(region: Region, cidrs: tuple[str, ...] = ("10.10.1.0/24",)) -> list[Res]:
+    """Places the region's database in subnets of these ranges (eu-west-1a, b, ...) by a subnet group.
+
+    Returns the subnets, then the group: what exposure tests need to tell an address in the database's
+    subnets from one elsewhere in the VPC.
+    """
+    subnets = [
+        Res(
+            "aws:ec2/subnet:Subnet",
+            f"data-{zone}",
+            {"vpcId": UNKNOWN, "cidrBlock": cidr, "availabilityZone": f"eu-west-1{zone}"},
+            region.provider,
+            deps={"vpcId": [region.vpc]},
+        )
+        for zone, cidr in zip("abc", cidrs, strict=False)
+    ]
+    group = Res(
+        "aws:rds/subnetGroup:SubnetGroup",
+        "pii-db",
+        {"name": "pii-db", "subnetIds": [UNKNOWN] * len(subnets)},
+        region.provider,
+        deps={"subnetIds": subnets},
+    )
+    region.database.props["dbSubnetGroupName"] = UNKNOWN
+    region.database.deps["dbSubnetGroupName"] = [group]
+    return [*subnets, group]

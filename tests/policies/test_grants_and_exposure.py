@@ -15,7 +15,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from tests.policies.baseline import Region, eu_region
+from tests.policies.baseline import Region, eu_region, in_database_subnets
 from tests.policies.copies import OTHER_ACCOUNT, mumbai, store
 from tests.policies.policy_harness import (
     MODE,
@@ -180,26 +180,7 @@ def _about(found: list, resource: Res) -> str:
 
 def _in_subnets(region: Region) -> list[Res]:
     """Places the baseline database in two database subnets (10.10.1.0/24, 10.10.2.0/24) by a subnet group."""
-    subnets = [
-        Res(
-            "aws:ec2/subnet:Subnet",
-            f"db-{i}",
-            {"vpcId": UNKNOWN, "cidrBlock": f"10.10.{i}.0/24", "availabilityZone": f"eu-west-1{'ab'[i - 1]}"},
-            region.provider,
-            deps={"vpcId": [region.vpc]},
-        )
-        for i in (1, 2)
-    ]
-    group = Res(
-        "aws:rds/subnetGroup:SubnetGroup",
-        "pii-db-subnets",
-        {"name": "pii-db-subnets", "subnetIds": [UNKNOWN, UNKNOWN]},
-        region.provider,
-        deps={"subnetIds": subnets},
-    )
-    region.database.props["dbSubnetGroupName"] = UNKNOWN
-    region.database.deps["dbSubnetGroupName"] = [group]
-    return [*subnets, group]
+    return in_database_subnets(region, ("10.10.1.0/24", "10.10.2.0/24"))
 
 
 def _network_balancer(region: Region, internal: bool, target_ip: str) -> list[Res]:

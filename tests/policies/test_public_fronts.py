@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from tests.policies.baseline import Region, eu_region
+from tests.policies.baseline import Region, eu_region, in_database_subnets
 from tests.policies.policy_harness import UNKNOWN, Res, messages, violations
 
 POLICY = "pii-not-public"
@@ -34,22 +34,7 @@ class Internal:
 
 
 def _internal_balancer(region: Region) -> Internal:
-    subnet = Res(
-        "aws:ec2/subnet:Subnet",
-        "data-a",
-        {"vpcId": UNKNOWN, "cidrBlock": "10.10.1.0/24", "availabilityZone": "eu-west-1a"},
-        region.provider,
-        deps={"vpcId": [region.vpc]},
-    )
-    subnet_group = Res(
-        "aws:rds/subnetGroup:SubnetGroup",
-        "pii-db",
-        {"name": "pii-db", "subnetIds": [UNKNOWN]},
-        region.provider,
-        deps={"subnetIds": [subnet]},
-    )
-    region.database.props["dbSubnetGroupName"] = UNKNOWN
-    region.database.deps["dbSubnetGroupName"] = [subnet_group]
+    subnet, subnet_group = in_database_subnets(region)
     balancer = Res(
         "aws:lb/loadBalancer:LoadBalancer",
         "postgres-internal",

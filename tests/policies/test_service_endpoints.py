@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tests.policies.baseline import Region, eu_region
+from tests.policies.baseline import Region, eu_region, in_database_subnets
 from tests.policies.policy_harness import MODE, PREVIEW, UNKNOWN, Res, computed_outputs, messages, violations
 
 POLICY = "pii-not-public"
@@ -33,13 +33,7 @@ class Public:
 
 def _public() -> Public:
     region = eu_region()
-    data = Res(
-        "aws:ec2/subnet:Subnet",
-        "data-a",
-        {"vpcId": UNKNOWN, "cidrBlock": "10.10.1.0/24", "availabilityZone": "eu-west-1a"},
-        region.provider,
-        deps={"vpcId": [region.vpc]},
-    )
+    data, subnet_group = in_database_subnets(region)
     application = Res(
         "aws:ec2/subnet:Subnet",
         "application-a",
@@ -47,15 +41,6 @@ def _public() -> Public:
         region.provider,
         deps={"vpcId": [region.vpc]},
     )
-    subnet_group = Res(
-        "aws:rds/subnetGroup:SubnetGroup",
-        "pii-db",
-        {"name": "pii-db", "subnetIds": [UNKNOWN]},
-        region.provider,
-        deps={"subnetIds": [data]},
-    )
-    region.database.props["dbSubnetGroupName"] = UNKNOWN
-    region.database.deps["dbSubnetGroupName"] = [subnet_group]
     deployment = Res(
         "kubernetes:apps/v1:Deployment",
         "web",
