@@ -182,3 +182,49 @@ def in_database_subnets(region: Region, cidrs: tuple[str, ...] = ("10.10.1.0/24"
     region.database.props["dbSubnetGroupName"] = UNKNOWN
     region.database.deps["dbSubnetGroupName"] = [group]
     return [*subnets, group]
+
+
+def network_balancer(
+    region: Region, name: str, target_id: str, internal: bool = True, subnet: Res | None = None
+) -> list[Res]:
+    """A network load balancer forwarding TCP 5432 to one IP target: the balancer, its target group, the
+    target's attachment and the listener. In `subnet` when given, else in a literal subnet id."""
+    balancer = Res(
+        "aws:lb/loadBalancer:LoadBalancer",
+        name,
+        {
+            "name": name,
+            "loadBalancerType": "network",
+            "internal": internal,
+            "subnets": [UNKNOWN if subnet is not None else "subnet-1"],
+        },
+        region.provider,
+        deps={"subnets": [subnet]} if subnet is not None else {},
+    )
+    target_group = Res(
+        "aws:lb/targetGroup:TargetGroup",
+        f"{name}-tg",
+        {"name": f"{name}-tg", "port": 5432, "protocol": "TCP", "targetType": "ip", "vpcId": UNKNOWN},
+        region.provider,
+        deps={"vpcId": [region.vpc]},
+    )
+    attachment = Res(
+        "aws:lb/targetGroupAttachment:TargetGroupAttachment",
+        f"{name}-target",
+        {"targetGroupArn": UNKNOWN, "targetId": target_id, "port": 5432},
+        region.provider,
+        deps={"targetGroupArn": [target_group]},
+    )
+    listener = Res(
+        "aws:lb/listener:Listener",
+        f"{name}-5432",
+        {
+            "loadBalancerArn": UNKNOWN,
+            "port": 5432,
+            "protocol": "TCP",
+            "defaultActions": [{"type": "forward", "targetGroupArn": UNKNOWN}],
+        },
+        region.provider,
+        deps={"loadBalancerArn": [balancer], "defaultActions": [target_group]},
+    )
+    return [balancer, target_group, attachment, listener]

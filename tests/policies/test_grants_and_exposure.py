@@ -15,7 +15,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from tests.policies.baseline import Region, eu_region, in_database_subnets
+from tests.policies.baseline import Region, eu_region, in_database_subnets, network_balancer
 from tests.policies.copies import OTHER_ACCOUNT, mumbai, store
 from tests.policies.policy_harness import (
     MODE,
@@ -185,39 +185,7 @@ def _in_subnets(region: Region) -> list[Res]:
 
 def _network_balancer(region: Region, internal: bool, target_ip: str) -> list[Res]:
     """A network load balancer forwarding TCP 5432 to an IP target."""
-    balancer = Res(
-        "aws:lb/loadBalancer:LoadBalancer",
-        "db-nlb",
-        {"name": "db-nlb", "loadBalancerType": "network", "internal": internal, "subnets": ["subnet-1"]},
-        region.provider,
-    )
-    target_group = Res(
-        "aws:lb/targetGroup:TargetGroup",
-        "db-tg",
-        {"name": "db-tg", "port": 5432, "protocol": "TCP", "targetType": "ip", "vpcId": UNKNOWN},
-        region.provider,
-        deps={"vpcId": [region.vpc]},
-    )
-    attachment = Res(
-        "aws:lb/targetGroupAttachment:TargetGroupAttachment",
-        "db-target",
-        {"targetGroupArn": UNKNOWN, "targetId": target_ip, "port": 5432},
-        region.provider,
-        deps={"targetGroupArn": [target_group]},
-    )
-    listener = Res(
-        "aws:lb/listener:Listener",
-        "db-5432",
-        {
-            "loadBalancerArn": UNKNOWN,
-            "port": 5432,
-            "protocol": "TCP",
-            "defaultActions": [{"type": "forward", "targetGroupArn": UNKNOWN}],
-        },
-        region.provider,
-        deps={"loadBalancerArn": [balancer], "defaultActions": [target_group]},
-    )
-    return [balancer, target_group, attachment, listener]
+    return network_balancer(region, "db-nlb", target_ip, internal)
 
 
 def test_the_baseline_in_its_subnets_is_private() -> None:

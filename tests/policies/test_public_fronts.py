@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from tests.policies.baseline import Region, eu_region, in_database_subnets
+from tests.policies.baseline import Region, eu_region, in_database_subnets, network_balancer
 from tests.policies.policy_harness import UNKNOWN, Res, messages, violations
 
 POLICY = "pii-not-public"
@@ -35,38 +35,8 @@ class Internal:
 
 def _internal_balancer(region: Region) -> Internal:
     subnet, subnet_group = in_database_subnets(region)
-    balancer = Res(
-        "aws:lb/loadBalancer:LoadBalancer",
-        "postgres-internal",
-        {"internal": True, "loadBalancerType": "network", "subnets": [UNKNOWN]},
-        region.provider,
-        deps={"subnets": [subnet]},
-    )
-    target_group = Res(
-        "aws:lb/targetGroup:TargetGroup",
-        "postgres",
-        {"port": 5432, "protocol": "TCP", "targetType": "ip", "vpcId": UNKNOWN},
-        region.provider,
-        deps={"vpcId": [region.vpc]},
-    )
-    attachment = Res(
-        "aws:lb/targetGroupAttachment:TargetGroupAttachment",
-        "postgres-target",
-        {"targetGroupArn": UNKNOWN, "targetId": DATABASE_ADDRESS, "port": 5432},
-        region.provider,
-        deps={"targetGroupArn": [target_group]},
-    )
-    listener = Res(
-        "aws:lb/listener:Listener",
-        "postgres",
-        {
-            "loadBalancerArn": UNKNOWN,
-            "port": 5432,
-            "protocol": "TCP",
-            "defaultActions": [{"type": "forward", "targetGroupArn": UNKNOWN}],
-        },
-        region.provider,
-        deps={"loadBalancerArn": [balancer], "defaultActions": [target_group]},
+    balancer, target_group, attachment, listener = network_balancer(
+        region, "postgres-internal", DATABASE_ADDRESS, subnet=subnet
     )
     resources = [*region.resources, subnet, subnet_group, balancer, target_group, attachment, listener]
     return Internal(region, subnet, balancer, listener, attachment, resources)
