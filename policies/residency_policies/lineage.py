@@ -18,6 +18,7 @@ that snapshot, an export into a staging bucket and that bucket's replication), w
 from __future__ import annotations
 
 import base64
+import functools
 import ipaddress
 import re
 from collections.abc import Iterable, Mapping
@@ -778,7 +779,7 @@ class Lineage:
         own = {self.own_region(r) for r in named}
         return [
             Location(f"{value} (names {region})", region, STACK_ACCOUNT)
-            for region in dict.fromkeys(REGION_PATTERN.findall(value))
+            for region in regions_in_text(value)
             if region not in own
         ]
 
@@ -859,7 +860,7 @@ class Lineage:
             if not free_form:
                 return [Location(value, region, account)]
             # A text may name several regions (two endpoints, an exporter's and a backup's): each counts.
-            regions = dict.fromkeys(REGION_PATTERN.findall(value)) or {region: None}
+            regions = regions_in_text(value) or (region,)
             return [*(Location(value, r, account) for r in regions), *hosts]
         if free_form:
             return hosts
@@ -879,7 +880,7 @@ class Lineage:
         a quoted value inside a document: an SDK call's `ValuesToAdd`, `S3BucketOwner`): code or a service
         given it may share or write the data it reads there. ARNs are judged as ARNs."""
         found = []
-        for account in dict.fromkeys(_BARE_ACCOUNT.findall(value)):
+        for account in _bare_accounts(value):
             if account not in self.settings.account_ids:
                 found.append(
                     Location(f"account {account} (named by {value[:120]!r})", own_region, account, host=True)
@@ -1278,7 +1279,7 @@ def _decoded_data(config: Resource) -> list[tuple[str, str]]:
 
 _ENDPOINT_KEY = re.compile(r"endpoint|exporter|webhook|sink|destination", re.IGNORECASE)
 _ENDPOINT_IN_TEXT = re.compile(
-    r"""["']?[\w.-]*(?:endpoint|exporter|webhook|sink|destination)[\w.-]*["']?\s*[:=]\s*["']?"""
+    r"""(?<![\w.-])["']?[\w.-]*(?:endpoint|exporter|webhook|sink|destination)[\w.-]*["']?\s*[:=]\s*["']?"""
     r"""([a-z][a-z0-9+.-]*://[^\s"',;}\]]+)""",
     re.IGNORECASE,
 )
@@ -1287,7 +1288,7 @@ _ENDPOINT_IN_TEXT = re.compile(
 _BARE_HOST = r"(?:(?:[a-z0-9-]+\.)+[a-z]{2,}|\d{1,3}(?:\.\d{1,3}){3})(?::\d{1,5})?"
 _BARE_ENDPOINT = re.compile(rf"^{_BARE_HOST}(?:/\S*)?$", re.IGNORECASE)
 _BARE_ENDPOINT_IN_TEXT = re.compile(
-    r"""["']?[\w.-]*(?:endpoint|exporter|webhook|sink|destination)[\w.-]*["']?\s*[:=]\s*["']?"""
+    r"""(?<![\w.-])["']?[\w.-]*(?:endpoint|exporter|webhook|sink|destination)[\w.-]*["']?\s*[:=]\s*["']?"""
     rf"""({_BARE_HOST})(?=["'\s,;}}\]/]|$)""",
     re.IGNORECASE,
 )
@@ -1319,9 +1320,17 @@ def _endpoints_in(value: Any, key: str = "") -> list[str]:
     elif isinstance(value, str):
         if _ENDPOINT_KEY.search(key) and endpoint_outside_aws(_as_url(value)):
             found.append(value)
-        found.extend(url for url in _ENDPOINT_IN_TEXT.findall(value) if endpoint_outside_aws(url))
-        found.extend(h for h in _BARE_ENDPOINT_IN_TEXT.findall(value) if endpoint_outside_aws(_as_url(h)))
+        found.extend(_endpoints_in_text(value))
     return found
+
+
+@functools.lru_cache(maxsize=1024)
+def _endpoints_in_text(text: str) -> tuple[str, ...]:
+    """The endpoints outside AWS that a configuration text names under an endpoint key, once per text: the
+    ConfigMap every workload of a cluster mounts (the telemetry SQL, 100 KB) is scanned once, not per
+    workload and per rule."""
+    urls = [url for url in _ENDPOINT_IN_TEXT.findall(text) if endpoint_outside_aws(url)]
+    return (*urls, *(h for h in _BARE_ENDPOINT_IN_TEXT.findall(text) if endpoint_outside_aws(_as_url(h))))
 
 
 _URL_HOST = re.compile(r"^[a-z][a-z0-9+.-]*://(?:[^@/\s]*@)?(\[[^\]]*\]|[^/:?#\s]+)", re.IGNORECASE)
@@ -1375,6 +1384,25 @@ def regionless_aws_hosts(text: Any) -> list[tuple[str, str | None, str]]:
     the host does not say) and why, for a message."""
     if not isinstance(text, str) or "." not in text:
         return []
+    return list(_regionless_hosts_in(text))
+
+
+@functools.lru_cache(maxsize=1024)
+def regions_in_text(text: str) -> tuple[str, ...]:
+    """The region codes a text names, in order, once each, scanned once per text (as `_endpoints_in_text`)."""
+    return tuple(dict.fromkeys(REGION_PATTERN.findall(text)))
+
+
+@functools.lru_cache(maxsize=1024)
+def _bare_accounts(text: str) -> tuple[str, ...]:
+    """The bare account ids a text holds as a whole value or a quoted one, in order, once each."""
+    return tuple(dict.fromkeys(_BARE_ACCOUNT.findall(text)))
+
+
+@functools.lru_cache(maxsize=1024)
+def _regionless_hosts_in(text: str) -> tuple[tuple[str, str | None, str], ...]:
+    """`regionless_aws_hosts` of a text, scanned once per text: code and configuration are traced by every
+    rule and from every workload that mounts them."""
     found: dict[str, tuple[str, str | None, str]] = {}
     for match in _AWS_HOST_IN_TEXT.finditer(text):
         host = match.group(1).lower()
@@ -1406,7 +1434,7 @@ def regionless_aws_hosts(text: Any) -> list[tuple[str, str | None, str]]:
             found[host] = (host, "us-east-1", "a legacy global endpoint, served from us-east-1")
         else:
             found[host] = (host, None, "a global endpoint whose region cannot be told")
-    return list(found.values())
+    return tuple(found.values())
 
 
 def _regional_example(host: str, own_region: str | None) -> str:
