@@ -15,7 +15,8 @@ from residency_facts import RESIDENT_CLASSIFICATIONS, Classification
 
 from . import cluster_access, sdk_calls
 from .grants import Share, granted_classes, shareable, shares, unreadable_fix
-from .lineage import Lineage, Location, Movement, anonymised_only
+from .lineage import Lineage, anonymised_only
+from .locations import Location, Movement
 from .model import Stack
 from .settings import Settings
 from .violations import Violation, violation
