@@ -237,9 +237,12 @@ def _given(value: Any) -> bool:
     return bool(listed) if listed is not None else is_set(value)
 
 
-def account_of(resource: Resource) -> str | None:
+def account_of(resource: Resource, stack: Stack | None = None) -> str | None:
     """The account a resource is deployed to, by its provider; STACK_ACCOUNT when the provider deploys with
     the deployment's own credentials and names no account; None when the account cannot be traced.
+
+    A Kubernetes object is kept in the account of the EKS cluster its provider's kubeconfig was built from
+    (`kubernetes_cluster_account`), as it is in that cluster's region.
 
     Every account-bearing input of the AWS provider counts: the last role of `assumeRoles` (the chain starts
     from whatever credentials the provider has, a web identity included), else the role
@@ -248,6 +251,8 @@ def account_of(resource: Resource) -> str | None:
     metadata endpoint) or that only forbids accounts (`forbiddenAccountIds` says where it is not, never
     where it is) is in an account that cannot be traced.
     """
+    if resource.provider_type == KUBERNETES_PROVIDER:
+        return kubernetes_cluster_account(resource, stack)
     if resource.provider_type != AWS_PROVIDER:
         return STACK_ACCOUNT
     props = resource.provider_props
@@ -281,6 +286,38 @@ def account_of(resource: Resource) -> str | None:
     if own_credentials or isinstance(forbidden, Unknown) or forbidden:
         return None
     return STACK_ACCOUNT
+
+
+_EKS_CLUSTER_ACCOUNT = re.compile(r"arn:aws[a-z-]*:eks:[a-z0-9-]*:([0-9]{12}):cluster/")
+"""The account of an EKS cluster's ARN, as a kubeconfig names its cluster and context."""
+
+
+def kubernetes_cluster_account(resource: Resource, stack: Stack | None) -> str | None:
+    """The account of the EKS cluster a Kubernetes object is deployed to, through its provider.
+
+    Followed as its region is: by lineage to the clusters the kubeconfig was built from (the account their
+    AWS provider deploys to; clusters in different accounts cannot be told apart: untraceable), else by the
+    account of the EKS cluster ARN the kubeconfig's text names. A kubeconfig that names none (unknown at a
+    first preview with no lineage, or an in-cluster provider) leaves the deployment's own account, whose
+    credentials the provider then uses.
+    """
+    provider = stack.get(resource.provider_urn) if stack is not None else None
+    if provider is not None and stack is not None:
+        accounts: set[str | None] = set()
+        for source in stack.dependencies(provider, "kubeconfig"):
+            clusters = [source] if source.type == EKS_CLUSTER else []
+            if is_component(source):
+                clusters = [c for c in stack.children(source) if c.type == EKS_CLUSTER]
+            accounts.update(account_of(cluster, stack) for cluster in clusters)
+        if len(accounts) == 1:
+            return accounts.pop()
+        if accounts:
+            return None
+    text = child(resource.provider_props, "kubeconfig")
+    named = set(_EKS_CLUSTER_ACCOUNT.findall(text)) if isinstance(text, str) else set()
+    if len(named) == 1:
+        return named.pop()
+    return None if named else STACK_ACCOUNT
 
 
 def effective_region(resource: Resource, stack: Stack | None = None) -> str | Unknown | None:

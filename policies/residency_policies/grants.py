@@ -28,7 +28,9 @@ from typing import Any
 from residency_facts import GRANTS, RESIDENT_CLASSIFICATIONS, SELF, Category, Grant
 
 from .attributes import STACK_ACCOUNT, account_of
-from .lineage import ROLE, Lineage, Location, mechanism_key, untraceable
+from .lineage import Lineage
+from .lineage_principals import ROLE
+from .locations import Location, mechanism_key, untraceable
 from .model import Resource, Stack, parse_arn
 from .settings import Settings
 from .values import UNKNOWN, Unknown, as_bool, as_mapping, child, elements, is_set, known_strings, values_at

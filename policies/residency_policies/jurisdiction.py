@@ -133,7 +133,7 @@ def _check_resource(
                 f"VPC endpoint there) in one of {allowed}.",
             )
         )
-    account = account_of(resource)
+    account = account_of(resource, stack)
     if account != STACK_ACCOUNT and account not in settings.account_ids:
         where = "an account that cannot be traced" if account is None else f"account {account}"
         found.append(

@@ -15,7 +15,8 @@ from residency_facts import RESIDENT_CLASSIFICATIONS, Classification
 
 from . import cluster_access, sdk_calls
 from .grants import Share, granted_classes, shareable, shares, unreadable_fix
-from .lineage import Lineage, Location, Movement, anonymised_only
+from .lineage import Lineage, anonymised_only
+from .locations import Location, Movement
 from .model import Stack
 from .settings import Settings
 from .violations import Violation, violation
@@ -44,11 +45,25 @@ def _describe(lineage: Lineage, locations: list[Location], classification: str) 
     )
 
 
+def _not_judged_as_api_calls(lineage: Lineage, api_calls: list[Violation]) -> list[Movement]:
+    """The movements a rule judges itself: all but those of a resource whose AWS API calls made on your
+    behalf `sdk_calls` already blocks under the rule.
+
+    An API Gateway service integration or a Scheduler universal target is an API call (`sdk_calls`) and,
+    to lineage, a copy mechanism of what it names (which carries classification into what it writes); the
+    one call is judged once, by `sdk_calls`, which owns them. A movement `sdk_calls` does not block (an
+    input unknown at preview, a sharing action whose payload names no other place) is still judged here.
+    """
+    judged = {v.urn for v in api_calls}
+    return [m for m in lineage.movements if m.resource.urn not in judged]
+
+
 def check_no_pii_replication(stack: Stack, settings: Settings) -> list[Violation]:
     """Violations of no-pii-replication in a stack."""
     lineage = Lineage.of(stack, settings)
+    api_calls = sdk_calls.copy_violations(stack, settings, NO_PII_REPLICATION)
     found = []
-    for movement in lineage.movements:
+    for movement in _not_judged_as_api_calls(lineage, api_calls):
         personal = [s for s in movement.sources if PII in lineage.classes(s)]
         if personal and (movement.leaves_region or movement.leaves_account(settings)):
             found.append(_pii_violation(lineage, movement, personal, settings))
@@ -56,7 +71,7 @@ def check_no_pii_replication(stack: Stack, settings: Settings) -> list[Violation
         # A grant to everyone is pii-not-public's concern; a grant to another account is a copy.
         if not share.public and PII in granted_classes(lineage, share):
             found.append(_pii_share_violation(lineage, share, settings))
-    found.extend(sdk_calls.copy_violations(stack, settings, NO_PII_REPLICATION))
+    found.extend(api_calls)
     found.extend(cluster_access.violations(stack, settings, NO_PII_REPLICATION))
     return found
 
@@ -119,8 +134,9 @@ def _pii_share_violation(lineage: Lineage, share: Share, settings: Settings) -> 
 def check_anonymised_only_replication(stack: Stack, settings: Settings) -> list[Violation]:
     """Violations of anonymised-only-replication in a stack."""
     lineage = Lineage.of(stack, settings)
+    api_calls = sdk_calls.copy_violations(stack, settings, ANONYMISED_ONLY_REPLICATION)
     found = []
-    for movement in lineage.movements:
+    for movement in _not_judged_as_api_calls(lineage, api_calls):
         if not (movement.leaves_region or movement.leaves_account(settings)):
             continue
         if movement.mechanism.runs_code:
@@ -138,7 +154,7 @@ def check_anonymised_only_replication(stack: Stack, settings: Settings) -> list[
     for share in shares(stack, lineage, settings):
         if share.holds_data and not shareable(granted_classes(lineage, share)):
             found.append(_anonymised_share_violation(lineage, share, settings))
-    found.extend(sdk_calls.copy_violations(stack, settings, ANONYMISED_ONLY_REPLICATION))
+    found.extend(api_calls)
     found.extend(cluster_access.violations(stack, settings, ANONYMISED_ONLY_REPLICATION))
     return found
 

@@ -18,7 +18,9 @@ from typing import Any
 from residency_facts import CLASSIFICATION_TAG, Category
 
 from .attributes import REGION_PATTERN
-from .lineage import Lineage, Location, regionless_aws_hosts
+from .lineage import Lineage
+from .lineage_literals import regionless_aws_hosts
+from .locations import Location
 from .model import Resource, Stack
 from .settings import Settings
 from .values import ANY_DEPTH, child, elements, values_at
@@ -100,12 +102,12 @@ def _touched(
     """The resident data the resource's inputs depend on or name, each with its classification."""
     locations: list[Location] = []
     for dependency in stack.dependencies(resource, ANY_DEPTH):
-        locations.extend(lineage._follow(dependency, {resource.urn}))
+        locations.extend(lineage.follow(dependency, {resource.urn}))
     for value in values_at(resource.props, ANY_DEPTH):
         if isinstance(value, str) and value:
             for named in stack.mentioned_in(value, lineage.region):
                 if named is not resource:
-                    locations.extend(lineage._follow(named, {resource.urn}))
+                    locations.extend(lineage.follow(named, {resource.urn}))
     found: dict[str, tuple[Location, str]] = {}
     for location in locations:
         resident = lineage.classes(location) & settings.resident_classifications

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .model import Resource
+from .settings import Settings
 
 
 @dataclass(frozen=True)
@@ -21,4 +22,19 @@ def violation(resource: Resource | None, what: str, why: str, fix: str) -> Viola
     return Violation(
         urn=resource.urn if resource is not None else None,
         message=f"{subject}{what}. Why it matters: {why} How to fix: {fix}",
+    )
+
+
+def exposure_violation(
+    resource: Resource, kinds: str, problem: str, fix: str, settings: Settings
+) -> Violation:
+    """A pii-not-public violation: what is reachable from outside its store's VPC, and how (shared by the
+    exposure modules, which judge the network, the front doors and the Kubernetes publishers)."""
+    return violation(
+        resource,
+        f"{kinds} is reachable from outside its store's own VPC: {problem}",
+        f"personal data protected by {settings.law} must be reachable only by this region's services; a "
+        "public endpoint or a CIDR outside the VPC (the internet, or a peered VPC in another region) lets it "
+        "be read from elsewhere.",
+        fix,
     )

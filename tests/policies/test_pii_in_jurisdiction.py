@@ -226,3 +226,40 @@ def test_pii_created_in_another_or_an_untraceable_account_is_blocked(account: st
     assert [d.urn for d in found] == [region.database.urn]
     where = f"account {account}" if account else "an account that cannot be traced"
     assert f"placed in {where}, outside this deployment's accounts" in found[0].message, found[0].message
+
+
+@pytest.mark.parametrize("account", ["999999999999", None])
+def test_kubernetes_objects_on_a_cluster_created_in_another_or_an_untraceable_account_are_blocked(
+    account: str | None,
+) -> None:
+    # The Kubernetes provider deploys with the cluster's credentials: its objects, and the volumes their
+    # claims create, are kept in the account of the cluster it was built from, whatever the stack's own is.
+    region = eu_region()
+    region.cluster.provider = _assuming(account)
+    found = violations(region.resources, POLICY, _with_accounts(["123456789012"]))
+    assert [d.urn for d in found] == [region.telemetry.urn]
+    where = f"account {account}" if account else "an account that cannot be traced"
+    assert f"placed in {where}, outside this deployment's accounts" in found[0].message, found[0].message
+
+
+def test_kubernetes_objects_on_a_cluster_created_in_one_of_the_deployments_accounts_pass() -> None:
+    region = eu_region()
+    region.cluster.provider = _assuming("123456789012")
+    assert violations(region.resources, POLICY, _with_accounts(["123456789012"])) == []
+
+
+def test_kubernetes_objects_through_a_literal_kubeconfig_of_another_accounts_cluster_are_blocked() -> None:
+    # No lineage to the cluster: the kubeconfig's text names it, by the ARN of a cluster in another account.
+    region = eu_region()
+    cluster = "arn:aws:eks:eu-west-1:999999999999:cluster/shared"
+    region.kubernetes.props["kubeconfig"] = json.dumps(
+        {
+            "clusters": [{"name": cluster, "cluster": {"server": "https://example.eks.amazonaws.com"}}],
+            "contexts": [{"name": cluster, "context": {"cluster": cluster, "user": cluster}}],
+            "current-context": cluster,
+        }
+    )
+    region.kubernetes.deps = {}
+    found = violations(region.resources, POLICY, _with_accounts(["123456789012"]))
+    assert [d.urn for d in found] == [region.telemetry.urn]
+    assert "placed in account 999999999999, outside this deployment's accounts" in found[0].message

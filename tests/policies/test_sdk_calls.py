@@ -65,6 +65,12 @@ def test_a_schedule_that_shares_the_pii_databases_snapshot_with_another_account_
         in (found)
     )
     assert "GDPR" in found and "aws.rds.Snapshot" in found
+    # The one API call is judged once, here: lineage's copy mechanism of the universal target, which
+    # names the same account, is not reported again under either rule.
+    for rule in ("no-pii-replication", "anonymised-only-replication"):
+        judged = violations([*region.resources, schedule], rule)
+        assert [d.urn for d in judged] == [schedule.urn], messages(judged)
+        assert "through an AWS API call made on your behalf" in judged[0].message, messages(judged)
 
 
 def _state_machine(region: Region, resource: str) -> Res:

@@ -27,7 +27,7 @@ from residency_facts.mechanisms import (
     REVIEWED_HOLDER_REGION_FIELDS,
 )
 from residency_policies.encryption import AT_REST, INHERITED, NO_CUSTOMER_KEY, SPECIAL
-from residency_policies.lineage import mechanism_key
+from residency_policies.locations import mechanism_key
 from tests.policies.sdk_schema import input_schema, missing_step
 from tests.policies.sdk_types import constructor_types, metadata_types, sdk_types
 

@@ -1,0 +1,300 @@
+"""Rule 6, pii-not-public, for Kubernetes Services: what a public Service forwards to.
+
+A Service of type LoadBalancer that is not annotated internal, or a NodePort, is public. Besides the PII
+pods it selects (lineage's backends), it forwards to its hand-made endpoints (EndpointSlices labelled with
+its name, Endpoints named as it, an ExternalName's name): an address that is a store's host name or lies in
+its subnets exposes the store, and in a stack that holds PII an address the pack cannot place, a public
+Service with no selector, or one that selects no pod the stack declares, fails closed. The helpers that find
+a cluster's objects by kind live here for the Ingress and route publishers too.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Mapping
+from typing import Any
+
+from .classification import held
+from .exposure_network import (
+    SECURITY_GROUP_INPUTS,
+    address_in,
+    group_vpc_cidrs,
+    security_groups,
+    store_subnet_cidrs,
+)
+from .lineage import Lineage
+from .lineage_selections import selected_workloads
+from .locations import mechanism_key
+from .model import Resource, Stack
+from .settings import Settings
+from .values import UNKNOWN, Unknown, as_mapping, child, value_at, values_at
+from .violations import Violation, exposure_violation
+
+INTERNAL_ANNOTATIONS = {
+    "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal",
+    "service.beta.kubernetes.io/aws-load-balancer-internal": "true",
+}
+"""Annotations that make the AWS load balancer of a Kubernetes Service internal."""
+
+
+def public_service(service: Resource) -> bool:
+    """A Kubernetes Service published through a load balancer that is not internal (or a node port)."""
+    kind = value_at(service.props, "spec.type")
+    if kind == "NodePort":
+        return True
+    if kind != "LoadBalancer":
+        return False
+    annotations = child(child(service.props, "metadata"), "annotations")
+    internal = (str(child(annotations, key)).lower() == value for key, value in INTERNAL_ANNOTATIONS.items())
+    return not any(internal)
+
+
+def selectorless_services(
+    stack: Stack, protected_by_urn: dict[str, frozenset[str]], settings: Settings
+) -> list[Violation]:
+    """Public Kubernetes Services with no selector (or one unknown at preview), in a stack that holds PII.
+
+    Such a Service's endpoints are set by hand (Endpoints, EndpointSlice, or a controller the stack does not
+    declare) and may be any address the nodes reach, the PII database's included (it admits the nodes), so
+    what it publishes cannot be shown to be no PII store: it fails closed.
+    """
+    if not protected_by_urn:
+        return []
+    classes = ", ".join(sorted({c for found in protected_by_urn.values() for c in found}))
+    stores = ", ".join(sorted(r.label for r in stack.resources if r.urn in protected_by_urn))
+    found = []
+    for service in stack.resources:
+        if mechanism_key(service.type) != "core:Service" or not public_service(service):
+            continue
+        selector = as_mapping(value_at(service.props, "spec.selector"))
+        if isinstance(selector, Mapping) and selector:
+            continue
+        shown = "is unknown at preview" if isinstance(selector, Unknown) else "is empty or missing"
+        found.append(
+            exposure_violation(
+                service,
+                f"{classes} data",
+                f"{service.label} is published through an internet-facing load balancer or a node port and "
+                f"its selector {shown}: its endpoints are set outside it (Endpoints, EndpointSlice) and may "
+                f"be any address the nodes reach, in a stack that holds {stores}, so what it publishes "
+                "cannot be seen",
+                "give the Service a selector for pods this stack declares, or make it ClusterIP or internal "
+                "(annotate service.beta.kubernetes.io/aws-load-balancer-scheme: internal).",
+                settings,
+            )
+        )
+    return found
+
+
+ENDPOINT_SLICE_KIND = "discovery.k8s.io:EndpointSlice"
+ENDPOINTS_KIND = "core:Endpoints"
+SERVICE_NAME_LABEL = "kubernetes.io/service-name"
+SERVICE_FIX = (
+    "make the Service ClusterIP, or annotate it service.beta.kubernetes.io/aws-load-balancer-scheme: "
+    "internal and admit only this region's networks; never point its endpoints at a store."
+)
+
+
+def hand_made_endpoints(service: Resource, stack: Stack) -> list[tuple[Resource, str, Any]]:
+    """The addresses the stack's EndpointSlices (labelled with the Service's name) and Endpoints (named as
+    it) give a Service, and an ExternalName Service's external name, each with the object and the input that
+    holds it: kube-proxy and the load balancer controllers forward to every one of them, whatever the
+    Service's selector matches."""
+    name = value_at(service.props, "metadata.name")
+    namespace = value_at(service.props, "metadata.namespace")
+    found: list[tuple[Resource, str, Any]] = []
+    if value_at(service.props, "spec.type") == "ExternalName":
+        # Its DNS name is a CNAME of the external name: a controller that follows it (ingress-nginx does)
+        # forwards there.
+        found.append((service, "spec", value_at(service.props, "spec.externalName")))
+    for endpoint_slice in same_cluster(stack, service, (ENDPOINT_SLICE_KIND,)):
+        labels = child(child(endpoint_slice.props, "metadata"), "labels")
+        # Labels unknown at preview may name the Service: the slice counts as its.
+        label = labels if isinstance(labels, Unknown) else child(labels, SERVICE_NAME_LABEL)
+        if value_at(endpoint_slice.props, "metadata.namespace") != namespace:
+            continue
+        if not (label == name or isinstance(label, Unknown)):
+            continue
+        addresses = values_at(endpoint_slice.props, "endpoints[].addresses[]")
+        if isinstance(child(endpoint_slice.props, "endpoints"), Unknown):
+            addresses = [UNKNOWN]
+        found.extend((endpoint_slice, "endpoints", a) for a in addresses)
+    for endpoints in same_cluster(stack, service, (ENDPOINTS_KIND,)):
+        if value_at(endpoints.props, "metadata.namespace") != namespace:
+            continue
+        if value_at(endpoints.props, "metadata.name") != name:
+            continue
+        addresses = [
+            *values_at(endpoints.props, "subsets[].addresses[].ip"),
+            *values_at(endpoints.props, "subsets[].notReadyAddresses[].ip"),
+        ]
+        if isinstance(child(endpoints.props, "subsets"), Unknown):
+            addresses = [UNKNOWN]
+        found.extend((endpoints, "subsets", a) for a in addresses)
+    return found
+
+
+def _network_stores(stack: Stack, protected_by_urn: dict[str, frozenset[str]]) -> list[Resource]:
+    """The PII stores an address in the VPC may reach: the network-attached AWS ones."""
+    return [
+        r
+        for r in stack.resources
+        if r.urn in protected_by_urn
+        and (r.type in SECURITY_GROUP_INPUTS or r.type == "aws:efs/fileSystem:FileSystem")
+    ]
+
+
+def forwarded_to(
+    service: Resource,
+    publisher: Resource,
+    why: str,
+    stack: Stack,
+    lineage: Lineage,
+    protected_by_urn: dict[str, frozenset[str]],
+    settings: Settings,
+    fix: str,
+) -> list[Violation]:
+    """What the hand-made endpoints of a Service a publisher (the Service itself, an Ingress, a route)
+    exposes reach: a PII store named by an address (its host name or an address in its subnets), or, in a
+    stack that holds PII, an address the pack cannot show to be no store's."""
+    if not protected_by_urn:
+        return []
+    stores = _network_stores(stack, protected_by_urn)
+    in_cluster = [
+        r for r in stack.resources if r.urn in protected_by_urn and r.provider_urn == service.provider_urn
+    ]
+    subnets = {store.urn: store_subnet_cidrs(store, stack) for store in stores}
+    found: list[Violation] = []
+    lead = (
+        f"{publisher.label} publishes {service.label}, which" if publisher is not service else service.label
+    )
+    for owner, prop, address in hand_made_endpoints(service, stack):
+        where = "its external name" if owner is service else f"{owner.label}, set by hand"
+        if isinstance(address, Unknown):
+            reached = [d for d in stack.dependencies(owner, prop) if d in stores]
+        elif isinstance(address, str):
+            reached = [r for r in stack.mentioned_in(address) if r in stores]
+            reached += [
+                store for store in stores if store not in reached and address_in(address, subnets[store.urn])
+            ]
+        else:
+            continue
+        for store in reached:
+            protected = protected_by_urn[store.urn]
+            shown = (
+                "an address unknown at preview computed from it" if isinstance(address, Unknown) else address
+            )
+            found.append(
+                exposure_violation(
+                    publisher,
+                    held(lineage, store, protected),
+                    f"{lead} forwards to {store.label} at {shown} ({where}): {why}",
+                    fix,
+                    settings,
+                )
+            )
+        if reached:
+            continue
+        if isinstance(address, str) and not in_cluster and _placed_outside(address, stores, subnets, stack):
+            continue
+        shown = address if isinstance(address, str) else "an address unknown at preview"
+        stores_shown = ", ".join(sorted(r.label for r in stack.resources if r.urn in protected_by_urn))
+        classes = ", ".join(sorted({c for found_classes in protected_by_urn.values() for c in found_classes}))
+        found.append(
+            exposure_violation(
+                publisher,
+                f"{classes} data",
+                f"{lead} forwards to {shown} ({where}), which the pack cannot show to be no PII store's "
+                f"address (a host name or address it cannot place, or pods' addresses in a cluster that "
+                f"holds PII), in a stack that holds {stores_shown}: {why}",
+                fix,
+                settings,
+            )
+        )
+    return found
+
+
+def _placed_outside(
+    address: str, stores: list[Resource], subnets: dict[str, list[Any]], stack: Stack
+) -> bool:
+    """Whether an IP address is shown to be no network store's: for each store, outside its subnets (all
+    known) or outside its VPC (its security groups' VPC, all known). A host name never is."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    for store in stores:
+        cidrs = subnets[store.urn]
+        if cidrs and all(isinstance(c, str) for c in cidrs):
+            continue
+        groups = [g for g in security_groups(store, stack) if not isinstance(g, str)]
+        vpc_cidrs = [c for g in groups for c in group_vpc_cidrs(g, stack)]
+        if not vpc_cidrs or not all(isinstance(c, str) for c in vpc_cidrs):
+            return False
+        if any(ip in ipaddress.ip_network(c, strict=False) for c in vpc_cidrs if _is_network(c)):
+            return False
+    return True
+
+
+def _is_network(text: str) -> bool:
+    try:
+        ipaddress.ip_network(text, strict=False)
+    except ValueError:
+        return False
+    return True
+
+
+def service_forwarding(
+    stack: Stack, lineage: Lineage, protected_by_urn: dict[str, frozenset[str]], settings: Settings
+) -> list[Violation]:
+    """Public Services judged by what they forward to besides selected PII pods: hand-made endpoints, and a
+    selector that matches no pod the stack declares (in a stack that holds PII, those pods cannot be seen)."""
+    found: list[Violation] = []
+    why = "it is published through an internet-facing load balancer or a node port"
+    for service in stack.of_type(*kind_tokens(stack, ("core:Service",))):
+        if not public_service(service):
+            continue
+        found.extend(
+            forwarded_to(service, service, why, stack, lineage, protected_by_urn, settings, SERVICE_FIX)
+        )
+        selector = as_mapping(value_at(service.props, "spec.selector"))
+        if not (isinstance(selector, Mapping) and selector) or not protected_by_urn:
+            continue
+        if selected_workloads(lineage, service) or hand_made_endpoints(service, stack):
+            continue
+        stores = ", ".join(sorted(r.label for r in stack.resources if r.urn in protected_by_urn))
+        classes = ", ".join(sorted({c for found_classes in protected_by_urn.values() for c in found_classes}))
+        found.append(
+            exposure_violation(
+                service,
+                f"{classes} data",
+                f"{service.label} is published through an internet-facing load balancer or a node port and "
+                f"selects no pod this stack declares (selector {dict(selector)}): its pods, or endpoints set "
+                f"outside the stack, cannot be seen, in a stack that holds {stores}",
+                "select pods this stack declares, or make the Service ClusterIP or internal (annotate "
+                "service.beta.kubernetes.io/aws-load-balancer-scheme: internal).",
+                settings,
+            )
+        )
+    return found
+
+
+def same_cluster(stack: Stack, of: Resource, keys: tuple[str, ...]) -> list[Resource]:
+    """The stack's Kubernetes objects of these kinds in the same cluster as another (the same provider)."""
+    return [r for r in stack.of_type(*kind_tokens(stack, keys)) if r.provider_urn == of.provider_urn]
+
+
+def kind_tokens(stack: Stack, keys: tuple[str, ...]) -> list[str]:
+    """The stack's type tokens of Kubernetes kinds given by `group:Kind`, in every version."""
+    index: dict[str, list[str]] | None = stack.memo.get(_KIND_INDEX)
+    if index is None:
+        # Built once per stack: the rules ask for kinds per Service, Ingress and route they follow.
+        index = {}
+        for token in dict.fromkeys(r.type for r in stack.resources):
+            index.setdefault(mechanism_key(token), []).append(token)
+        stack.memo[_KIND_INDEX] = index
+    return [t for key in keys for t in index.get(key, ())]
+
+
+_KIND_INDEX = ("exposure", "kinds")
+"""The key of the stack's type tokens by `group:Kind` in `Stack.memo`."""

@@ -1,0 +1,267 @@
+"""How lineage reads what code is configured with: the places a workload sends to and reads from.
+
+Code (a function, a task, a Kubernetes workload, a Kafka Connect cluster) is configured through its own
+inputs, the ConfigMaps and Secrets its pods mount or take their environment from (base64 data decoded),
+the Secrets a Kafka config provider placeholder names, and the other members of a Strimzi Connect cluster.
+Every host, ARN and region they name is a place, and every exporter, webhook or sink endpoint on the
+internet (a URL, or `host:port` under an endpoint key) is a place outside AWS.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import re
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from residency_facts import ANY, RESIDENT_CLASSIFICATIONS
+
+from .attributes import is_kubernetes
+from .lineage_literals import endpoint_outside_aws, literal_locations
+from .locations import Location, mechanism_key
+from .model import Resource
+from .values import Unknown, as_mapping, child, known_strings, value_at, values_at
+
+if TYPE_CHECKING:
+    from .lineage import Lineage
+
+
+def declared_reads(lineage: Lineage, resource: Resource) -> list[Location]:
+    """Code that declares a resident classification (a collector labelled telemetry) reads such data."""
+    if lineage.declared(resource) & RESIDENT_CLASSIFICATIONS:
+        return [lineage.locate(resource)]
+    return []
+
+
+def configuration_places(lineage: Lineage, resource: Resource, own: str | None) -> list[Location]:
+    """The places code is configured to send to besides its own inputs: what the ConfigMaps and Secrets
+    a Kubernetes workload mounts or reads its environment from name (an exporter's region), and every
+    exporter or sink endpoint outside AWS, in its inputs or in those objects."""
+    found: list[Location] = []
+    texts: list[Any] = [resource.props]
+    connectors = _kafka_connect_group(lineage, resource)
+    for connector in connectors:
+        # A Connect cluster runs every connector assigned to it in one worker: one configuration.
+        texts.append(connector.props)
+        found.extend(lineage.trace(connector, "spec.config.*", False, own, True))
+        found.extend(_sink_urls(connector))
+    for config in _mounted_configuration(lineage, resource, connectors):
+        texts.append(config.props)
+        for path in CONFIGURATION_DATA:
+            found.extend(lineage.trace(config, path, False, own, True))
+        for path, text in _decoded_data(config):
+            texts.append(text)
+            found.extend(literal_locations(lineage, config, text, path, False, own, True))
+    found.extend(_sink_urls(resource))
+    for text in texts:
+        for endpoint in dict.fromkeys(_endpoints_in(text)):
+            found.append(Location(f"{endpoint} (an endpoint outside AWS)", None, None, outside=True))
+    return found
+
+
+def _kafka_connect_group(lineage: Lineage, resource: Resource) -> list[Resource]:
+    """The other members of a Strimzi Kafka Connect cluster: the KafkaConnect and the KafkaConnectors
+    assigned to it (label strimzi.io/cluster), in its namespace."""
+    key = mechanism_key(resource.type)
+    if key not in KAFKA_CONNECT_KINDS:
+        return []
+    namespace = value_at(resource.props, "metadata.namespace")
+    if key == "kafka.strimzi.io:KafkaConnect":
+        cluster = value_at(resource.props, "metadata.name")
+    else:
+        cluster = child(value_at(resource.props, "metadata.labels"), STRIMZI_CLUSTER_LABEL)
+    found = []
+    for member in lineage.stack.resources:
+        member_key = mechanism_key(member.type)
+        if member is resource or member_key not in KAFKA_CONNECT_KINDS:
+            continue
+        if member.provider_urn != resource.provider_urn:
+            continue
+        if value_at(member.props, "metadata.namespace") != namespace:
+            continue
+        if member_key == "kafka.strimzi.io:KafkaConnect":
+            name = value_at(member.props, "metadata.name")
+        else:
+            name = child(value_at(member.props, "metadata.labels"), STRIMZI_CLUSTER_LABEL)
+        if name == cluster or isinstance(name, Unknown) or isinstance(cluster, Unknown):
+            found.append(member)
+    return found
+
+
+def _mounted_configuration(
+    lineage: Lineage, workload: Resource, members: Iterable[Resource] = ()
+) -> list[Resource]:
+    """The stack's ConfigMaps and Secrets a Kubernetes workload's pods mount or take environment from, and
+    those a Kafka config provider placeholder names (`${secrets:<namespace>/<name>:<key>}`) in it or in
+    the other members of its configuration (a Connect cluster's connectors)."""
+    if not is_kubernetes(workload):
+        return []
+    names: set[str] = set()
+    for base in (*POD_SPEC_PATHS, "spec.externalConfiguration"):
+        for path in CONFIGURATION_REFERENCES:
+            names.update(v for v in values_at(workload.props, f"{base}.{path}") if isinstance(v, str))
+    # A ConfigMap named by its output (autonamed, unknown at a first preview) is found by lineage.
+    index = _configuration_index(lineage)
+    computed = [
+        (lineage.configuration_positions[d.urn], d)
+        for d in lineage.stack.dependencies(workload, "**")
+        if d.urn in lineage.configuration_positions and d.provider_urn == workload.provider_urn
+    ]
+    qualified: set[tuple[str, str]] = set()
+    for owner in (workload, *members):
+        for text in known_strings(values_at(owner.props, ANY)):
+            qualified.update(_CONFIG_PROVIDER_PLACEHOLDER.findall(text))
+    if not names and not computed and not qualified:
+        return []
+    namespace = value_at(workload.props, "metadata.namespace")
+    found: list[tuple[int, Resource]] = list(computed)
+    for name in names:
+        try:
+            found.extend(index.get((workload.provider_urn, namespace, name), ()))
+        except TypeError:
+            # A namespace that is a list or a map (never a valid one) names no ConfigMap.
+            continue
+    for other_namespace, name in qualified:
+        found.extend(index.get((workload.provider_urn, other_namespace, name), ()))
+    return [resource for _, resource in sorted(dict(found).items())]
+
+
+def _configuration_index(lineage: Lineage) -> dict[tuple[Any, Any, Any], list[tuple[int, Resource]]]:
+    """The stack's ConfigMaps and Secrets by provider, namespace and name (with their position in the
+    stack), built once per lineage: every workload looked them up by a scan of the whole stack."""
+    if lineage.configurations is None:
+        lineage.configurations = {}
+        for position, resource in enumerate(lineage.stack.resources):
+            if mechanism_key(resource.type) not in CONFIGURATION_KINDS:
+                continue
+            lineage.configuration_positions[resource.urn] = position
+            namespace = value_at(resource.props, "metadata.namespace")
+            name = value_at(resource.props, "metadata.name")
+            try:
+                key = (resource.provider_urn, namespace, name)
+                lineage.configurations.setdefault(key, []).append((position, resource))
+            except TypeError:
+                continue
+    return lineage.configurations
+
+
+POD_SPEC_PATHS = ("spec", "spec.template.spec", "spec.jobTemplate.spec.template.spec", "template.spec")
+"""Where a Pod, a workload controller, a CronJob and a PodTemplate hold their pods' spec."""
+CONFIGURATION_REFERENCES = (
+    "volumes[].configMap.name",
+    "volumes[].secret.secretName",
+    "volumes[].projected.sources[].configMap.name",
+    "volumes[].projected.sources[].secret.name",
+    "containers[].envFrom[].configMapRef.name",
+    "containers[].envFrom[].secretRef.name",
+    "containers[].env[].valueFrom.configMapKeyRef.name",
+    "containers[].env[].valueFrom.secretKeyRef.name",
+    "initContainers[].envFrom[].configMapRef.name",
+    "initContainers[].envFrom[].secretRef.name",
+    "initContainers[].env[].valueFrom.configMapKeyRef.name",
+    "initContainers[].env[].valueFrom.secretKeyRef.name",
+)
+"""Where a pod spec names the ConfigMaps and Secrets that configure its containers."""
+CONFIGURATION_KINDS = ("core:ConfigMap", "core:Secret")
+KAFKA_CONNECT_KINDS = ("kafka.strimzi.io:KafkaConnect", "kafka.strimzi.io:KafkaConnector")
+STRIMZI_CLUSTER_LABEL = "strimzi.io/cluster"
+_CONFIG_PROVIDER_PLACEHOLDER = re.compile(r"\$\{[\w.-]+:([a-z0-9][a-z0-9.-]*)/([a-z0-9][a-z0-9.-]*):[^}]*\}")
+"""A Kafka config provider placeholder that reads a namespaced Secret or ConfigMap (Strimzi's
+KubernetesSecretConfigProvider and KubernetesConfigMapConfigProvider, under whatever alias)."""
+_URL = re.compile(r"^https?://", re.IGNORECASE)
+
+
+def _sink_urls(connector: Resource) -> list[Location]:
+    """The URLs outside AWS a Kafka Connect sink connector (its class names a sink, or is unknown) delivers
+    to: every URL in its `spec.config`, whatever the key (each connector names its own)."""
+    if mechanism_key(connector.type) != "kafka.strimzi.io:KafkaConnector":
+        return []
+    connector_class = value_at(connector.props, "spec.class")
+    if isinstance(connector_class, str) and "sink" not in connector_class.lower():
+        return []
+    return [
+        Location(f"{url} (an endpoint outside AWS, {connector.label})", None, None, outside=True)
+        for url in known_strings(values_at(connector.props, "spec.config.*"))
+        if _URL.match(url) and endpoint_outside_aws(url)
+    ]
+
+
+CONFIGURATION_DATA = ("data.*", "stringData.*", "binaryData.*")
+"""The configuration a ConfigMap or Secret holds (a collector's config file, environment values)."""
+
+ENCODED_DATA = {"core:Secret": "data", "core:ConfigMap": "binaryData"}
+"""Where a Secret (its `data`) and a ConfigMap (its `binaryData`) hold base64-encoded values."""
+
+
+def _decoded_data(config: Resource) -> list[tuple[str, str]]:
+    """The base64 values of a Secret's `data` or a ConfigMap's `binaryData` that decode to text, with their
+    paths: the container reads them decoded, as it reads `stringData`."""
+    key = ENCODED_DATA.get(mechanism_key(config.type))
+    data = as_mapping(child(config.props, key)) if key else None
+    found = []
+    for name, value in data.items() if isinstance(data, Mapping) else ():
+        if not isinstance(value, str):
+            continue
+        try:
+            text = base64.b64decode(value, validate=True).decode("utf-8")
+        except (ValueError, UnicodeDecodeError):
+            continue
+        found.append((f"{key}.{name}", text))
+    return found
+
+
+_ENDPOINT_KEY = re.compile(r"endpoint|exporter|webhook|sink|destination", re.IGNORECASE)
+_ENDPOINT_IN_TEXT = re.compile(
+    r"""(?<![\w.-])["']?[\w.-]*(?:endpoint|exporter|webhook|sink|destination)[\w.-]*["']?\s*[:=]\s*["']?"""
+    r"""([a-z][a-z0-9+.-]*://[^\s"',;}\]]+)""",
+    re.IGNORECASE,
+)
+"""A key that says where code sends what it collects (an OpenTelemetry exporter's `endpoint`,
+`OTEL_EXPORTER_OTLP_ENDPOINT`, a webhook, a sink), followed by a URL, in a configuration file's text."""
+_BARE_HOST = r"(?:(?:[a-z0-9-]+\.)+[a-z]{2,}|\d{1,3}(?:\.\d{1,3}){3})(?::\d{1,5})?"
+_BARE_ENDPOINT = re.compile(rf"^{_BARE_HOST}(?:/\S*)?$", re.IGNORECASE)
+_BARE_ENDPOINT_IN_TEXT = re.compile(
+    r"""(?<![\w.-])["']?[\w.-]*(?:endpoint|exporter|webhook|sink|destination)[\w.-]*["']?\s*[:=]\s*["']?"""
+    rf"""({_BARE_HOST})(?=["'\s,;}}\]/]|$)""",
+    re.IGNORECASE,
+)
+"""An endpoint written without a scheme, as `host:port` (the OpenTelemetry otlp gRPC exporter's usual form,
+`ingest.vendor.example:4317`): under an endpoint key it is a place the code sends to all the same."""
+
+
+def as_url(value: str) -> str:
+    """A scheme-less `host[:port][/path]` read as a URL (so its host is judged); other text unchanged."""
+    text = value.strip()
+    return f"tcp://{text}" if _BARE_ENDPOINT.match(text) else text
+
+
+def _endpoints_in(value: Any, key: str = "") -> list[str]:
+    """The URLs outside AWS that a configuration sends to: values of endpoint, exporter, webhook, sink or
+    destination keys (and environment variables so named), inside structures and configuration texts."""
+    found: list[str] = []
+    if isinstance(value, Mapping):
+        name = value.get("name")
+        if isinstance(name, str) and "value" in value and _ENDPOINT_KEY.search(name):
+            # An environment variable: {name: OTEL_EXPORTER_OTLP_ENDPOINT, value: https://...}.
+            found.extend(_endpoints_in(value.get("value"), name))
+        for inner_key, inner in value.items():
+            if inner_key not in ("tags", "tagsAll", "labels", "annotations"):
+                found.extend(_endpoints_in(inner, str(inner_key)))
+    elif isinstance(value, list):
+        for inner in value:
+            found.extend(_endpoints_in(inner, key))
+    elif isinstance(value, str):
+        if _ENDPOINT_KEY.search(key) and endpoint_outside_aws(as_url(value)):
+            found.append(value)
+        found.extend(_endpoints_in_text(value))
+    return found
+
+
+@functools.lru_cache(maxsize=1024)
+def _endpoints_in_text(text: str) -> tuple[str, ...]:
+    """The endpoints outside AWS that a configuration text names under an endpoint key, once per text: the
+    ConfigMap every workload of a cluster mounts (the telemetry SQL, 100 KB) is scanned once, not per
+    workload and per rule."""
+    urls = [url for url in _ENDPOINT_IN_TEXT.findall(text) if endpoint_outside_aws(url)]
+    return (*urls, *(h for h in _BARE_ENDPOINT_IN_TEXT.findall(text) if endpoint_outside_aws(as_url(h))))

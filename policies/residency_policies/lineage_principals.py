@@ -1,0 +1,101 @@
+"""How lineage reads reach and copies through principals: IAM roles and resource shares.
+
+What an IAM role's policies reach is what code, a database feature or a Transfer Family user running as it
+reads (and, for roles that write, where it may deliver); a role named by a literal the stack does not
+declare is untraceable. A copy mechanism's shared-with paths and a RAM resource share's principal
+associations name the accounts outside the deployment the data is shared with.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from residency_facts import ANY, CopyMechanism
+
+from .lineage_literals import account_named
+from .locations import Location, untraceable
+from .model import Resource
+from .values import Unknown, child, known_strings, values_at
+
+if TYPE_CHECKING:
+    from .lineage import Lineage
+
+ROLE = "aws:iam/role:Role"
+"""An IAM role: what its policies reach is what code, a database feature or a Transfer user running as it
+reaches (`role_reach`), and what another account that may assume it is granted (`grants`)."""
+RESOURCE_ASSOCIATION = "aws:ram/resourceAssociation:ResourceAssociation"
+PRINCIPAL_ASSOCIATION = "aws:ram/principalAssociation:PrincipalAssociation"
+RESOURCE_SHARE = "aws:ram/resourceShare:ResourceShare"
+
+
+def role_reads(lineage: Lineage, resource: Resource) -> list[Location]:
+    """What code may read through the IAM roles it runs as (a state machine's, a task's, a function's
+    execution role): the stack's stores their policies name, every store for `*`."""
+    return [t for t in role_reach(lineage, resource, ANY) if t.resource is not None]
+
+
+def role_reach(lineage: Lineage, resource: Resource, path: str, writes: bool = False) -> list[Location]:
+    """What the IAM roles a path of a resource names may reach (with `writes`, where they may write), by
+    their policies; a role named by a literal the stack does not declare is untraceable."""
+    from .grants import role_targets  # grants builds on lineage
+
+    dependencies = lineage.stack.dependencies(resource, path)
+    roles = [d for d in dependencies if d.type == ROLE]
+    unseen: list[str] = []
+    for value in known_strings(values_at(resource.props, path)):
+        if not (value.startswith("arn:") and ":role/" in value) and path == ANY:
+            continue
+        named = [r for r in lineage.stack.arn_match(value, lineage.region) if r.type == ROLE]
+        roles.extend(named)
+        if not named and not dependencies:
+            unseen.append(value)
+    found = [untraceable(f"what the role {value!r} of {resource.label} may reach") for value in unseen]
+    if any(isinstance(v, Unknown) for v in values_at(resource.props, path)) and not dependencies:
+        found.append(untraceable(f"what the role {path} of {resource.label} names may reach"))
+    for role in dict.fromkeys(roles):
+        found.extend(role_targets(lineage, role, writes))
+    return found
+
+
+def share_principals(lineage: Lineage, resource: Resource, mechanism: CopyMechanism) -> list[str]:
+    """The accounts, organisations or groups outside the deployment a copy mechanism shares the data with."""
+    if resource.type == RESOURCE_ASSOCIATION:
+        return _resource_share_principals(lineage, resource)
+    shares = []
+    for path in mechanism.shared_with:
+        for value in values_at(resource.props, path):
+            if isinstance(value, Unknown):
+                shares.append(f"{path} (unknown at preview)")
+            elif isinstance(value, str | int | float) and not isinstance(value, bool) and str(value):
+                account = account_named(str(value))
+                if account is None or account not in lineage.settings.account_ids:
+                    shares.append(str(value))
+    return shares
+
+
+def _resource_share_principals(lineage: Lineage, association: Resource) -> list[str]:
+    """The principals outside the deployment a resource share reaches (untraceable: say so)."""
+    shares = [
+        s
+        for s in lineage.stack.of_type(RESOURCE_SHARE)
+        if lineage.stack.refers_to(association, "resourceShareArn", s)
+    ]
+    if not shares:
+        return ["a resource share that is not declared in this stack (its principals cannot be seen)"]
+    found = []
+    for share in shares:
+        principals = [
+            p
+            for p in lineage.stack.of_type(PRINCIPAL_ASSOCIATION)
+            if lineage.stack.refers_to(p, "resourceShareArn", share)
+        ]
+        if not principals:
+            found.append(f"the principals of {share.label}, added outside this stack")
+        for principal in principals:
+            value = child(principal.props, "principal")
+            account = account_named(value) if isinstance(value, str) else None
+            if account is None or account not in lineage.settings.account_ids:
+                found.append(
+                    str(value) if isinstance(value, str) else f"{principal.label} (unknown at preview)"
+                )
+    return found

@@ -1,0 +1,277 @@
+"""How lineage reads what a copy or a Service selects rather than names.
+
+AWS Backup plans copy what their selections pick (by ARN or lineage, `*`, or tags and ResourceTag
+conditions); lifecycle policies and organisation backup policies pick by tag, and a classification tag
+selects that classification's data outside the stack too; a Velero backup covers the namespaces it lists,
+or its whole cluster. A Kubernetes Service carries what the pods it selects hold (one index of the stack's
+Kubernetes objects by namespace), and an ExternalName Service is an alias of the host it names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from residency_facts import CLASSIFICATION_TAG, CopyMechanism
+
+from .attributes import STACK_ACCOUNT, effective_tags, is_kubernetes, region_named_in
+from .lineage_code import as_url
+from .lineage_literals import endpoint_outside_aws, hosts_elsewhere
+from .locations import Location, holds_data, untraceable
+from .model import Resource
+from .values import Unknown, as_mapping, child, elements, is_set, value_at, values_at
+
+if TYPE_CHECKING:
+    from .lineage import Lineage
+
+BACKUP_SELECTION = "aws:backup/selection:Selection"
+NAMESPACE_KINDS = ("core:Namespace",)
+SERVICE_KIND = "core:Service"
+VELERO_BACKUPS = ("velero.io:Backup", "velero.io:Schedule")
+SNAPSHOT_TARGET_TYPES = ("aws:ebs/volume:Volume", "aws:ec2/instance:Instance")
+RESOURCE_TAG_CONDITION = "aws:ResourceTag/"
+
+
+def backends(lineage: Lineage, service: Resource) -> list[Resource]:
+    """The stack's data-holding workloads a Kubernetes Service selects."""
+    return [
+        location.resource
+        for location in service_backends(lineage, service, {service.urn})
+        if location.resource is not None and holds_data(location.resource, lineage.settings)
+    ]
+
+
+def external_name_places(lineage: Lineage, service: Resource, seen: set[str]) -> list[Location]:
+    """Where an ExternalName Service points: a cluster-local name of it (`x.ns.svc`) is a DNS alias of
+    that host, so code sending to the alias sends there, and code reading it reads what is there."""
+    spec = child(service.props, "spec")
+    kind, name = child(spec, "type"), child(spec, "externalName")
+    if kind != "ExternalName" and not is_set(name):
+        return []
+    if isinstance(name, Unknown) or isinstance(kind, Unknown):
+        dependencies = lineage.stack.dependencies(service, "spec")
+        if dependencies:
+            return [location for d in dependencies for location in lineage.follow(d, seen)]
+        return [
+            Location(
+                f"the host the ExternalName {service.label} points at (unknown at preview, no lineage)",
+                None,
+                None,
+                host=True,
+            )
+        ]
+    if not isinstance(name, str) or not name:
+        return []
+    host = name.strip().lower().rstrip(".")
+    named = [r for r in lineage.mentioned(host) if r is not service]
+    if named:
+        return [location for r in named for location in lineage.follow(r, seen)]
+    if endpoint_outside_aws(as_url(host)):
+        return [
+            Location(
+                f"{host} (the ExternalName {service.label} points outside AWS)", None, None, outside=True
+            )
+        ]
+    regionless = hosts_elsewhere(lineage, host, lineage.own_region(service))
+    if regionless:
+        return regionless
+    region = region_named_in(host)
+    if region is not None:
+        return [Location(f"{host} (the ExternalName {service.label} points there)", region, STACK_ACCOUNT)]
+    return []
+
+
+def service_backends(lineage: Lineage, service: Resource, seen: set[str]) -> list[Location]:
+    """The workloads a Kubernetes Service selects, in its namespace."""
+    found = []
+    for workload in selected_workloads(lineage, service):
+        found.extend(lineage.follow(workload, seen))
+    return found
+
+
+def selected_workloads(lineage: Lineage, service: Resource) -> list[Resource]:
+    """The Kubernetes objects in a Service's namespace and cluster whose pod template labels its selector
+    matches (data holders or not).
+
+    Another cluster's objects (another provider) are never a Service's pods, whatever their namespace and
+    labels. Lineage follows a Service each time something names it: the match is made once per Service,
+    from one index of the stack's Kubernetes objects by namespace (a scan of the whole stack per Service
+    per reference grew with the square of the stack).
+    """
+    if service.urn in lineage.workloads_of:
+        return lineage.workloads_of[service.urn]
+    found: list[Resource] = []
+    selector = as_mapping(value_at(service.props, "spec.selector"))
+    if isinstance(selector, Mapping) and selector:
+        namespace = value_at(service.props, "metadata.namespace")
+        for workload, labels in _in_index(
+            _kubernetes_index(lineage)[0],
+            namespace,
+        ):
+            if workload is service or workload.provider_urn != service.provider_urn:
+                continue
+            if isinstance(labels, Mapping) and all(labels.get(k) == v for k, v in selector.items()):
+                found.append(workload)
+    lineage.workloads_of[service.urn] = found
+    return found
+
+
+def in_namespace(lineage: Lineage, namespace: Resource) -> list[Resource]:
+    """The stack's Kubernetes objects in a Namespace, in its cluster."""
+    name = value_at(namespace.props, "metadata.name")
+    return [
+        r
+        for r, _ in _in_index(
+            _kubernetes_index(lineage)[1],
+            name,
+        )
+        if r.provider_urn == namespace.provider_urn
+    ]
+
+
+def _kubernetes_index(lineage: Lineage) -> tuple[NamespaceIndex, NamespaceIndex]:
+    """The stack's Kubernetes objects by namespace, with their pod template labels; and the data holders
+    among them by namespace. Built on first use, once per lineage."""
+    if lineage.kubernetes_index is None:
+        objects: NamespaceIndex = ({}, [])
+        holders: NamespaceIndex = ({}, [])
+        for position, resource in enumerate(lineage.stack.resources):
+            if not is_kubernetes(resource):
+                continue
+            namespace = value_at(resource.props, "metadata.namespace")
+            labels = as_mapping(value_at(resource.props, "spec.template.metadata.labels"))
+            _index_by(objects, namespace, (position, resource, labels))
+            if holds_data(resource, lineage.settings):
+                _index_by(holders, namespace, (position, resource, labels))
+        lineage.kubernetes_index = (objects, holders)
+    return lineage.kubernetes_index
+
+
+def _in_index(index: NamespaceIndex, namespace: Any) -> list[tuple[Resource, Any]]:
+    """The indexed objects whose namespace equals this one, in the stack's order."""
+    by_value, unhashable = index
+    try:
+        found = list(by_value.get(namespace, ()))
+    except TypeError:
+        found = []
+    # A namespace that is a list or a map (never a valid one, but inputs may hold anything) is compared
+    # as the scan compared it, by equality.
+    found.extend(entry for value, entry in unhashable if value == namespace)
+    return [(resource, labels) for _, resource, labels in sorted(found, key=lambda entry: entry[0])]
+
+
+def velero_sources(lineage: Lineage, backup: Resource, mechanism: CopyMechanism) -> list[Location]:
+    """A Velero backup covers the namespaces it lists, or all of its cluster's when it lists none."""
+    path = mechanism.sources[0]
+    listed = values_at(backup.props, path)
+    if listed and "*" not in listed:
+        return lineage.trace(backup, path, False, lineage.own_region(backup))
+    cluster = [
+        r
+        for r in lineage.stack.resources
+        if is_kubernetes(r) and holds_data(r, lineage.settings) and r.provider_urn == backup.provider_urn
+    ]
+    return [
+        *(lineage.locate(r) for r in cluster),
+        untraceable(f"every namespace of the cluster {backup.label} backs up"),
+    ]
+
+
+def tagged(lineage: Lineage, tags: Any, types: Iterable[str], own_region: str | None) -> list[Location]:
+    """The data a tag selector picks: the stack's matching resources, and any resource elsewhere."""
+    selector = as_mapping(tags)
+    if not isinstance(selector, Mapping):
+        return []
+    wanted = {str(k): child(selector, k) for k in selector}
+    return _selected(lineage, wanted.items(), types, own_region)
+
+
+def _selected(
+    lineage: Lineage, pairs: Iterable[tuple[str, Any]], types: Iterable[str] | None, own: str | None
+) -> list[Location]:
+    pairs = list(pairs)
+    wanted_types = set(types) if types is not None else None
+    found = []
+    for resource in lineage.stack.resources:
+        if wanted_types is not None and resource.type not in wanted_types:
+            continue
+        if wanted_types is None and not holds_data(resource, lineage.settings):
+            continue
+        tags = effective_tags(resource)
+        if isinstance(tags, Mapping) and any(
+            tags.get(k) == v or (isinstance(v, list) and tags.get(k) in v) for k, v in pairs
+        ):
+            found.append(lineage.locate(resource))
+    declared: set[str] = set()
+    for key, value in pairs:
+        if key == CLASSIFICATION_TAG:
+            declared.update(str(v) for v in elements(value) if isinstance(v, str))
+    if declared:
+        # Resources outside the stack carrying the selected classification hold that kind of data.
+        description = f"any resource tagged {CLASSIFICATION_TAG}={sorted(declared)}"
+        found.append(Location(description, own, STACK_ACCOUNT, frozenset(declared)))
+    else:
+        found.append(untraceable("resources outside this stack selected by tag " + repr(dict(pairs))))
+    return found
+
+
+def backup_plan_sources(lineage: Lineage, plan: Resource) -> list[Location]:
+    """The resources a backup plan copies: those its selections assign to it."""
+    own = lineage.own_region(plan)
+    found: list[Location] = []
+    for selection in lineage.stack.of_type(BACKUP_SELECTION):
+        if lineage.stack.refers_to(selection, "planId", plan):
+            found.extend(_selection_sources(lineage, selection, own))
+    return found
+
+
+def _selection_sources(lineage: Lineage, selection: Resource, own: str | None) -> list[Location]:
+    """The resources one backup selection picks: by ARN or lineage, by wildcard, or by tag."""
+    found: list[Location] = []
+    for value in values_at(selection.props, "resources"):
+        if value == "*":
+            found.extend(
+                lineage.locate(r) for r in lineage.stack.resources if holds_data(r, lineage.settings)
+            )
+            found.append(untraceable("every resource outside this stack (selection '*')"))
+    if not found:
+        found.extend(lineage.trace(selection, "resources", False, own))
+    pairs: list[tuple[str, Any]] = []
+    for condition in elements(value_at(selection.props, "selectionTags")):
+        pairs.append((str(child(condition, "key")), child(condition, "value")))
+    for condition in values_at(selection.props, "conditions.stringEquals"):
+        key = child(condition, "key")
+        if isinstance(key, str) and key.startswith(RESOURCE_TAG_CONDITION):
+            pairs.append((key.removeprefix(RESOURCE_TAG_CONDITION), child(condition, "value")))
+    if pairs:
+        found.extend(_selected(lineage, pairs, None, own))
+    return found
+
+
+def organization_backup_sources(lineage: Lineage, policy: Resource, own: str | None) -> list[Location]:
+    """What an organisation backup policy selects, in every account it is attached to."""
+    base = "content.{json}.plans.*.selections.tags.*"
+    pairs: list[tuple[str, Any]] = []
+    for selection in values_at(policy.props, base):
+        key = child(child(selection, "tag_key"), "@@assign")
+        value = child(child(selection, "tag_value"), "@@assign")
+        if isinstance(key, str):
+            pairs.append((key, value))
+    found = _selected(lineage, pairs, None, own) if pairs else []
+    if not pairs:
+        found.append(untraceable("every resource the organisation backup policy's plans select"))
+    return found
+
+
+IndexedObject = tuple[int, Resource, Any]
+NamespaceIndex = tuple[dict[Any, list[IndexedObject]], list[tuple[Any, IndexedObject]]]
+"""Kubernetes objects by their namespace value, each with its position in the stack and its pod template
+labels; and those whose namespace value cannot be a dict key, with that value."""
+
+
+def _index_by(index: NamespaceIndex, namespace: Any, entry: IndexedObject) -> None:
+    by_value, unhashable = index
+    try:
+        by_value.setdefault(namespace, []).append(entry)
+    except TypeError:
+        unhashable.append((namespace, entry))
