@@ -281,7 +281,7 @@ class Lineage:
                 elif isinstance(value, str) and value:
                     region = region_named_in(value) if value.startswith("arn:") else value
                     region = region_of_zone_or_region(region) if region else None
-                    destinations.append(Location(f"{path}={value}", region, account_of(resource)))
+                    destinations.append(Location(f"{path}={value}", region, self.account(resource)))
                     literal_region = True
         for path in mechanism.destinations:
             destinations.extend(self.trace(resource, path, path in mechanism.global_names, own, code))
@@ -309,7 +309,7 @@ class Lineage:
             return Movement(resource, mechanism, [], [])
         if mechanism.lands_in_own_region and not literal_region:
             destinations.append(
-                Location(f"{resource.label} itself", own, account_of(resource), resource=resource)
+                Location(f"{resource.label} itself", own, self.account(resource), resource=resource)
             )
         if ANY in mechanism.destinations and not destinations and not mechanism.spans_regions and not outside:
             # A service configured with no place to deliver to delivers nothing.
@@ -357,7 +357,7 @@ class Lineage:
         found: list[Location] = []
         if resource.type == ATHENA_WORKGROUP:
             for table in self.stack.of_type(*CATALOG_TABLES):
-                if self.own_region(table) == own and account_of(table) == account_of(resource):
+                if self.own_region(table) == own and self.account(table) == self.account(resource):
                     found.extend(self.follow(table, {resource.urn}))
         if mechanism.every_resource_of_type:
             found.extend(self.locate(r) for r in self.stack.of_type(mechanism.every_resource_of_type))
@@ -462,12 +462,17 @@ class Lineage:
                 found.append(dependency)
         return found
 
+    def account(self, resource: Resource) -> str | None:
+        """The account a resource is in (`account_of`), a Kubernetes object's by its cluster: code on a
+        cluster created in another account runs, and keeps what it reads, there."""
+        return account_of(resource, self.stack)
+
     def locate(self, resource: Resource) -> Location:
         """The stack's own resource as a location of data."""
         return Location(
             resource.label,
             self.own_region(resource),
-            account_of(resource),
+            self.account(resource),
             self.declared(resource),
             resource=resource,
         )

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from residency_facts import ANY, NON_DATA_ARN_SERVICES
 
-from .attributes import REGION_PATTERN, STACK_ACCOUNT, account_of, parse_arn, region_named_in
+from .attributes import REGION_PATTERN, STACK_ACCOUNT, parse_arn, region_named_in
 from .locations import Location, holds_data, untraceable
 from .model import Resource, arn_services, arns_in
 
@@ -73,7 +73,7 @@ def literal_locations(
                 Location(
                     f"{value} (the {arn.account} API in {arn.region or 'no region'})",
                     arn.region or None,
-                    account_of(resource),
+                    lineage.account(resource),
                 ),
                 *(
                     location
@@ -102,7 +102,7 @@ def literal_locations(
         return [Location(f"{value} ({path} of {resource.label}, outside AWS)", None, None, outside=True)]
     if global_names or "." in value or "://" in value:
         return [untraceable(f"{value} ({path} of {resource.label})")]
-    return [Location(value, own_region, account_of(resource), local=True)]
+    return [Location(value, own_region, lineage.account(resource), local=True)]
 
 
 def places_in_text(lineage: Lineage, value: str, own_region: str | None) -> list[Location]:

@@ -423,3 +423,48 @@ def test_a_permission_for_a_service_of_this_account_shares_nothing() -> None:
         deps={"function": [function]},
     )
     assert violations([*region.resources, function, permission], NO_PII) == []
+
+
+def _reader_of_the_database(region: Region) -> Res:
+    """A Deployment on the region's cluster whose environment names the PII database's address."""
+    return Res(
+        "kubernetes:apps/v1:Deployment",
+        "customers-api",
+        {
+            "metadata": {"name": "customers-api", "namespace": "app"},
+            "spec": {
+                "selector": {"matchLabels": {"app": "customers-api"}},
+                "template": {
+                    "metadata": {"labels": {"app": "customers-api"}},
+                    "spec": {
+                        "containers": [
+                            {
+                                "name": "api",
+                                "image": "example/customers-api:1.0",
+                                "env": [{"name": "DB_HOST", "value": UNKNOWN}],
+                            }
+                        ]
+                    },
+                },
+            },
+        },
+        region.kubernetes,
+        deps={"spec": [region.database]},
+    )
+
+
+def test_code_on_the_stacks_cluster_reading_pii_shares_nothing() -> None:
+    region = eu_region()
+    reader = _reader_of_the_database(region)
+    assert violations([*region.resources, reader], NO_PII) == []
+    assert violations([*region.resources, reader], ANONYMISED_ONLY) == []
+
+
+def test_code_on_a_cluster_created_in_another_account_reading_pii_copies_it_into_that_account() -> None:
+    # The pods run, and keep what they read, in the account of the cluster their provider was built from.
+    region = eu_region()
+    region.cluster.provider = _provider_in(OTHER_ACCOUNT)
+    reader = _reader_of_the_database(region)
+    found = violations([*region.resources, reader], NO_PII)
+    assert reader.urn in [d.urn for d in found], messages(found)
+    assert f"into account {OTHER_ACCOUNT}" in next(d.message for d in found if d.urn == reader.urn)
