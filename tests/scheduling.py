@@ -27,28 +27,33 @@ SHARED_DIRECTORIES = ("tests/telemetry_sql/",)
 
 EXPENSIVE = (
     "tests/telemetry_sql/",
-    "tests/preview/test_state.py",
     "tests/preview/test_cli.py",
+    "tests/policies/test_publish.py",
+    "tests/preview/test_state.py",
+    "tests/policies/test_wire.py",
+    "tests/preview/test_scale.py",
+    "tests/policies/test_real_stacks.py",
+    "tests/preview/test_robustness.py",
     "tests/components/test_regional_cluster.py",
     "tests/components/test_telemetry_store.py",
-    "tests/preview/test_robustness.py",
-    "tests/preview/test_diagram_render.py",
-    "tests/policies/test_real_stacks.py",
     "tests/preview/test_policy_rules.py",
-    "tests/policies/test_publish.py",
-    "tests/bootstrap/test_offline_preview.py",
-    "tests/preview/test_real_stacks.py",
+    "tests/test_deployed_urns.py",
     "tests/policies/test_no_pii_replication.py",
+    "tests/preview/test_diagram_render.py",
+    "tests/test_third_region.py",
+    "tests/preview/test_real_stacks.py",
+    "tests/preview/test_recording.py",
+    "tests/bootstrap/test_offline_preview.py",
+    "tests/test_typecheck_config.py",
+    "tests/preview/test_workflows.py",
     "tests/test_stacks.py",
     "tests/preview/test_provider_constraints.py",
-    "tests/test_third_region.py",
     "tests/preview/test_diagram.py",
-    "tests/preview/test_recording.py",
-    "tests/test_deployed_urns.py",
     "tests/policies/test_pack_process.py",
 )
 """Modules (or shared directories) by their cost, the most expensive first: the sums of their tests' durations
-in a `--durations=0` run (2026-12-01); each module not listed took under about 50 s under that run's load."""
+in a `--durations=0` run (2026-12-01, load 12 to 16; the component modules at what they cost once each build
+was shared); each module not listed took under about 25 s under that run's load."""
 
 
 def scope_of(nodeid: str) -> str:

@@ -3,13 +3,24 @@
 `cloud.run(program)` runs a program under the mocks and returns only once every registration and output
 has settled, so a test then asserts on what was registered (inputs, parent, provider, protect) directly;
 nothing is asserted inside an apply that might never run.
+
+Building a component under the mocks takes a second or two, and most tests of a module build it from the same
+arguments only to read a different part of it. `cloud.run_shared(key, program)` runs `program` once per test
+module and key, and every later test of the module with that key reads the same finished run (the same
+registrations, invokes, mocked state and component object). It falls back to a run of the test's own when
+the test could have changed what the program builds: it asks for `monkeypatch` or any fixture but `cloud`
+and `tmp_path` itself, or the mocks or the monitor have been patched in a way the key does not name. A test
+that changes the shared run (an input, a state) fails at teardown, naming itself.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+import hashlib
+import inspect
+import pickle
+from collections.abc import Callable, Hashable, Iterator
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import pulumi
@@ -39,14 +50,59 @@ class ComponentMocks(PlausibleCloudMocks):
 
 
 @dataclass
+class SharedRun:
+    """One finished run that later tests of a module read again: its monitor, mocks and result."""
+
+    mocks: ComponentMocks
+    monitor: RecordingMonitor
+    result: Any
+    digest: str
+    """What the run recorded, hashed: a test that changed it is caught at its teardown."""
+    constraints_passed: bool = False
+
+
+_SHARED_RUNS: dict[tuple[Hashable, ...], SharedRun] = {}
+"""Finished runs by test module, key and patches of the mocks (this process's; each module has its own)."""
+
+SHAREABLE_FIXTURES = frozenset({"cloud", "tmp_path"})
+"""Fixtures a test may ask for and still read a shared run: none of them can change what a program builds."""
+
+
+def _recorded_digest(monitor: RecordingMonitor) -> str:
+    """A hash of everything a test reads from a finished run."""
+    recorded = (monitor.registrations, monitor.invocations, monitor.stack_outputs, monitor.resources)
+    return hashlib.sha256(pickle.dumps(recorded, protocol=pickle.HIGHEST_PROTOCOL)).hexdigest()
+
+
+def _patches(instance: object) -> tuple[tuple[str, str], ...]:
+    """The methods replaced on one instance (monkeypatched onto it), by attribute and qualified name."""
+
+    def named(value: Any) -> str:
+        return f"{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', type(value).__name__)}"
+
+    return tuple(sorted((name, named(value)) for name, value in vars(instance).items() if callable(value)))
+
+
+@dataclass
 class MockCloud:
     """Runs a program under mocks and answers questions about what it registered."""
 
     mocks: ComponentMocks
     monitor: RecordingMonitor
+    scope: str = ""
+    """The test module; shared runs are kept per module."""
+    may_share: bool = False
+    """Whether this test may read a shared run (see the module docstring)."""
+    shared: SharedRun | None = field(default=None, repr=False)
+    """The shared run this test reads, if any."""
 
     def run(self, program: Callable[[], T]) -> T:
         """Run `program` to completion: every registration and output has settled when this returns."""
+        if self.shared is not None:
+            raise AssertionError(
+                "this test already reads a shared run (cloud.run_shared) and now runs another program: "
+                "a test that runs more than one program must use cloud.run for each"
+            )
         holder: list[T] = []
 
         @pulumi.runtime.test
@@ -55,6 +111,22 @@ class MockCloud:
 
         body()
         return holder[0]
+
+    def run_shared(self, key: Hashable, program: Callable[[], T]) -> T:
+        """`run(program)`, or the module's earlier run with this key: `key` must name all that `program` uses.
+
+        A run of the test's own when the test may have changed what `program` builds (module docstring).
+        """
+        if not self.may_share or self.monitor.registrations or _patches(self.monitor):
+            return self.run(program)
+        full_key = (self.scope, key, _patches(self.mocks))
+        shared = _SHARED_RUNS.get(full_key)
+        if shared is None:
+            result = self.run(program)
+            shared = SharedRun(self.mocks, self.monitor, result, _recorded_digest(self.monitor))
+            _SHARED_RUNS[full_key] = shared
+        self.mocks, self.monitor, self.shared = shared.mocks, shared.monitor, shared
+        return shared.result
 
     def resolve(self, value: pulumi.Input[Any]) -> Any:
         """The settled value of an output from a finished run."""
@@ -107,7 +179,7 @@ class MockCloud:
 
 
 @pytest.fixture
-def cloud() -> Iterator[MockCloud]:
+def cloud(request: pytest.FixtureRequest) -> Iterator[MockCloud]:
     """Fresh mocks for one test, outside preview so that computed outputs have plausible values.
 
     After the test, everything it registered must pass the provider-side constraints the mocks never apply
@@ -116,6 +188,22 @@ def cloud() -> Iterator[MockCloud]:
     mocks = ComponentMocks(preview=False)
     monitor = RecordingMonitor(mocks)
     pulumi.runtime.set_mocks(mocks, project="residency", stack="test", preview=False, monitor=monitor)
-    yield MockCloud(mocks=mocks, monitor=monitor)
-    refusals = check_registrations(dataclasses.asdict(r) for r in monitor.registrations)
+    asked = set(inspect.signature(request.function).parameters)
+    callspec = getattr(request.node, "callspec", None)
+    asked -= set(callspec.params) if callspec is not None else set()
+    cloud = MockCloud(
+        mocks=mocks, monitor=monitor, scope=request.module.__name__, may_share=asked <= SHAREABLE_FIXTURES
+    )
+    yield cloud
+    shared = cloud.shared
+    if shared is not None:
+        assert _recorded_digest(shared.monitor) == shared.digest, (
+            f"{request.node.nodeid} changed a run other tests of its module share (cloud.run_shared): "
+            "copy what it changes, or build with cloud.run"
+        )
+        if shared.constraints_passed:
+            return
+    refusals = check_registrations(dataclasses.asdict(r) for r in cloud.monitor.registrations)
     assert not refusals, report(refusals)
+    if shared is not None:
+        shared.constraints_passed = True

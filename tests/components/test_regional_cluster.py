@@ -57,14 +57,17 @@ ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
 
 
 def deploy(cloud: MockCloud, **changes: Any) -> RegionalCluster:
-    """Run a RegionalCluster from the baseline args with some fields changed, behind an eu-west-1 provider."""
+    """Run a RegionalCluster from the baseline args with some fields changed, behind an eu-west-1 provider.
+
+    One run per distinct args in this module, which the tests that build from those args read (run_shared).
+    """
     args = dataclasses.replace(BASELINE, **changes)
 
     def program() -> RegionalCluster:
         provider = cloud.aws_provider(REGION)
         return RegionalCluster(NAME, args, opts=pulumi.ResourceOptions(providers=[provider]))
 
-    return cloud.run(program)
+    return cloud.run_shared((NAME, REGION, repr(args)), program)
 
 
 def resource_id(cloud: MockCloud, type_token: str, name: str) -> str:

@@ -155,9 +155,13 @@ def providers() -> list[pulumi.ProviderResource]:
 def deploy(
     cloud: MockCloud, args: TelemetryStoreArgs | None = None, name: str = "telemetry"
 ) -> TelemetryStore:
-    """Run the component alone, with explicit providers, until every registration settles."""
-    return cloud.run(
-        lambda: TelemetryStore(name, args or valid_args(), pulumi.ResourceOptions(providers=providers()))
+    """Run the component alone, with explicit providers, until every registration settles.
+
+    One run per name and distinct args in this module, which the tests that build them read (run_shared).
+    """
+    args = args or valid_args()
+    return cloud.run_shared(
+        (name, repr(args)), lambda: TelemetryStore(name, args, pulumi.ResourceOptions(providers=providers()))
     )
 
 

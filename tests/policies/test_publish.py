@@ -43,6 +43,10 @@ from pulumi.runtime.proto import analyzer_pb2_grpc
 
 from tests.policies.policy_harness import POLICIES_DIR, RULES
 
+# Publishing and installing the pack runs no rule on a stack: the deployed mode ran each test again, alike
+# (among them a second pip install of the editable-install attack).
+pytestmark = pytest.mark.mode_independent
+
 REPOSITORY = POLICIES_DIR.parent
 TAR_PREFIX = "package"
 ORGANIZATION = "example-org"

@@ -6,14 +6,22 @@ when this runs as root (CI) the servers run as the `postgres` user (or `nobody`)
 
 Every region gets its own certificate authority, as each stack will: server certificates for its store and
 exchange (for 127.0.0.1 and localhost), and the client certificate its store pushes to the peers with. TCP
-connections use TLS 1.3, verified (verify-full). Nothing here is shared between two calls, so test sessions
-can run side by side (pytest-xdist): directories come from mkdtemp, ports are free ones.
+connections use TLS 1.3, verified (verify-full). Nothing a server writes is shared between two calls, so test
+sessions can run side by side (pytest-xdist): directories come from mkdtemp, ports are free ones.
+
+initdb runs once per process: every server's data directory is a copy of that first, untouched cluster
+(initdb's output depends only on its arguments, which are the same for every server here), made before the
+server's own configuration is written. A copy takes milliseconds where initdb takes seconds of CPU. The copies
+share initdb's system identifier: a test that needs two clusters told apart by it (the restore guard's
+incarnations, migration 0009) must give one of them a cluster of its own.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import datetime
+import functools
 import ipaddress
 import os
 import pwd
@@ -231,6 +239,44 @@ class ServerSpecification:
     """Written into the server's directory before it starts, readable by the server's user only."""
 
 
+def _run_as(os_user: str | None, command: Sequence[str]) -> subprocess.CompletedProcess[str]:
+    prefix = ["runuser", "-u", os_user, "--"] if os_user else []
+    return subprocess.run([*prefix, *command], check=False, capture_output=True, text=True)
+
+
+@functools.cache
+def initdb_cluster(bindir: Path, os_user: str | None) -> Path:
+    """A fresh cluster from initdb, made once per process and removed at its exit; servers start from copies.
+
+    The superuser, authentication, encoding and locale are the same for every server; each server then writes
+    its own postgresql.conf settings, pg_hba.conf, port and files into its copy.
+    """
+    root = Path(tempfile.mkdtemp(prefix="telemetry-sql-initdb-"))
+    atexit.register(shutil.rmtree, root, ignore_errors=True)
+    os.chmod(root, 0o755)
+    if os_user:
+        shutil.chown(root, user=os_user)
+    cluster = root / "data"
+    command = [
+        str(bindir / "initdb"),
+        "--pgdata",
+        str(cluster),
+        "--username",
+        SUPERUSER,
+        "--auth",
+        "reject",
+        "--encoding",
+        "UTF8",
+        "--locale",
+        "C",
+        "--no-sync",
+    ]
+    result = _run_as(os_user, command)
+    if result.returncode != 0:
+        raise RuntimeError(f"initdb failed:\n{result.stdout}\n{result.stderr}")
+    return cluster
+
+
 @dataclass
 class PostgresServer:
     """One throwaway PostgreSQL server."""
@@ -260,8 +306,7 @@ class PostgresServer:
         return self.directory / "ca.crt"
 
     def _run_as_owner(self, command: Sequence[str]) -> subprocess.CompletedProcess[str]:
-        prefix = ["runuser", "-u", self.os_user, "--"] if self.os_user else []
-        return subprocess.run([*prefix, *command], check=False, capture_output=True, text=True)
+        return _run_as(self.os_user, command)
 
     def _check(self, result: subprocess.CompletedProcess[str], what: str) -> None:
         if result.returncode != 0:
@@ -286,25 +331,9 @@ class PostgresServer:
         os.chmod(self.directory, 0o755)
         for name, content in self.files.items():
             self.write_file(name, content)
-        self._check(
-            self._run_as_owner(
-                [
-                    str(self.bindir / "initdb"),
-                    "--pgdata",
-                    str(self.data_directory),
-                    "--username",
-                    SUPERUSER,
-                    "--auth",
-                    "reject",
-                    "--encoding",
-                    "UTF8",
-                    "--locale",
-                    "C",
-                    "--no-sync",
-                ]
-            ),
-            "initdb",
-        )
+        template = initdb_cluster(self.bindir, self.os_user)
+        copy = ["cp", "-a", str(template), str(self.data_directory)]
+        self._check(self._run_as_owner(copy), "copying the initdb cluster")
         self.port = free_port()
         settings = {
             **TEST_SERVER_SETTINGS,
