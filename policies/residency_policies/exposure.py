@@ -21,15 +21,16 @@ This module is the rule: the public switches, S3 buckets' public access, Transfe
 grants to everyone. What it composes judges the rest: `exposure_network` (security groups, their sources
 and prefix lists), `exposure_fronts` (load balancers and the public front doors before them),
 `exposure_services` (Kubernetes Services and their endpoints), `exposure_nodes` (host networking, host
-ports, external IPs and node groups' remote access), `exposure_tunnels` (tunnel agents' routes) and
-`exposure_ingress` (Ingresses,
-IngressGroups, Gateway API routes and the controller's accelerators).
+ports, external IPs and node groups' remote access), `exposure_tunnels` (tunnel agents' routes),
+`exposure_apis` (AppSync APIs and Verified Access endpoints anyone may pass) and `exposure_ingress`
+(Ingresses, IngressGroups, Gateway API routes and the controller's accelerators).
 """
 
 from __future__ import annotations
 
 from . import sdk_calls
 from .classification import held, protected_stores
+from .exposure_apis import appsync_exposure, verified_access_exposure
 from .exposure_fronts import PUBLIC_FRONTS, load_balancer_exposure
 from .exposure_ingress import accelerator_exposure, ingress_exposure
 from .exposure_network import (
@@ -134,6 +135,8 @@ def check(stack: Stack, settings: Settings) -> list[Violation]:
                 )
     found.extend(node_exposure(stack, lineage, settings))
     found.extend(tunnel_exposure(stack, lineage, protected_by_urn, settings))
+    found.extend(appsync_exposure(stack, lineage, settings))
+    found.extend(verified_access_exposure(stack, lineage, protected_by_urn, settings))
     found.extend(selectorless_services(stack, protected_by_urn, settings))
     found.extend(service_forwarding(stack, lineage, protected_by_urn, settings))
     found.extend(ingress_exposure(stack, lineage, protected_by_urn, settings))
