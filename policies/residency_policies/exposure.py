@@ -10,7 +10,8 @@ the CIDR blocks of the group's VPC (a peered VPC in the other region is outside 
 must be this stack's and this account's, and not the group of an internet-facing load balancer; a prefix
 list is judged by its entries. A load balancer reachable from outside (internet-facing, behind an open
 endpoint service, or behind a public front door such as an accelerator, a VPC link or a CloudFront VPC
-origin) that targets the store exposes it. Kubernetes Services, Ingresses, Gateway API routes and the load
+origin, or an internal one whose own security groups admit sources beyond the VPC) that targets the
+store exposes it. Kubernetes Services, Ingresses, Gateway API routes and the load
 balancer controller's accelerators are judged by what they forward to, hand-made endpoints included, and
 PII workloads reached on their nodes' own addresses by whether those nodes are private. Public
 switches (`publiclyAccessible`, MSK public access,
