@@ -65,6 +65,11 @@ def public_service(service: Resource, stack: Stack, accounts: frozenset[str] = f
     internal, a node port, a controller that publishes it outside AWS (an annotation of a known exposing
     controller, a load balancer class that is not AWS's), or external IPs on nodes not shown private."""
     annotations = child(child(service.props, "metadata"), "annotations")
+    if isinstance(annotations, Unknown):
+        return (
+            "its annotations are unknown at preview, so whether a controller publishes it (an AWS scheme, "
+            "Tailscale's expose or funnel) cannot be seen"
+        )
     for key, why in EXPOSING_ANNOTATIONS.items():
         value = child(annotations, key)
         if isinstance(value, Unknown) or str(value).lower() == "true":

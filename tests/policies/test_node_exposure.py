@@ -385,3 +385,11 @@ def test_a_tunnel_sidecar_in_the_pii_pods_is_blocked() -> None:
     assert "runs a tunnel agent (tailscale/tailscale:v1.84.3)" in _about(found, case.database), messages(
         found
     )
+
+
+@pytest.mark.preview_only("annotations are known once the stack is deployed")
+def test_a_pii_service_whose_annotations_are_unknown_fails_closed() -> None:
+    case = _plain_service(_nodes())
+    case.service.props["metadata"]["annotations"] = UNKNOWN
+    found = violations(case.resources, POLICY)
+    assert "its annotations are unknown at preview" in _about(found, case.service), messages(found)
