@@ -52,7 +52,9 @@ EXPOSING_ANNOTATIONS = {
     ),
 }
 """Annotations (value "true") by which a controller other than a load balancer's publishes a Service of any
-type (Tailscale Kubernetes operator: https://tailscale.com/kb/1439/kubernetes-operator-cluster-ingress)."""
+type (the Tailscale Kubernetes operator, https://tailscale.com/kb/1236/kubernetes-operator: a Service
+annotated tailscale.com/expose, or of loadBalancerClass tailscale, joins the tailnet; funnel puts it on the
+internet)."""
 
 EXPOSING_CLASSES = {
     "tailscale": "the Tailscale operator publishes it on the tailnet, to devices wherever they are",
