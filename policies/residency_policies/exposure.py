@@ -10,8 +10,10 @@ the CIDR blocks of the group's VPC (a peered VPC in the other region is outside 
 must be this stack's and this account's, and not the group of an internet-facing load balancer; a prefix
 list is judged by its entries. A load balancer reachable from outside (internet-facing, behind an open
 endpoint service, or behind a public front door such as an accelerator, a VPC link or a CloudFront VPC
-origin) that targets the store exposes it. Kubernetes Services, Ingresses, Gateway API routes and the load
-balancer controller's accelerators are judged by what they forward to, hand-made endpoints included. Public
+origin, or an internal one whose own security groups admit sources beyond the VPC) that targets the
+store exposes it. Kubernetes Services, Ingresses, Gateway API routes and the load
+balancer controller's accelerators are judged by what they forward to, hand-made endpoints included, and
+PII workloads reached on their nodes' own addresses by whether those nodes are private. Public
 switches (`publiclyAccessible`, MSK public access,
 Lightsail, Redshift Serverless, OpenSearch without a VPC) and grants to everyone (a bucket policy, a key
 policy, a function URL, ... as `grants` reads them) are violations too.
@@ -19,14 +21,17 @@ policy, a function URL, ... as `grants` reads them) are violations too.
 This module is the rule: the public switches, S3 buckets' public access, Transfer Family servers and
 grants to everyone. What it composes judges the rest: `exposure_network` (security groups, their sources
 and prefix lists), `exposure_fronts` (load balancers and the public front doors before them),
-`exposure_services` (Kubernetes Services and their endpoints) and `exposure_ingress` (Ingresses,
-IngressGroups, Gateway API routes and the controller's accelerators).
+`exposure_services` (Kubernetes Services and their endpoints), `exposure_nodes` (host networking, host
+ports, external IPs and node groups' remote access), `exposure_tunnels` (tunnel agents' routes),
+`exposure_apis` (AppSync APIs and Verified Access endpoints anyone may pass) and `exposure_ingress`
+(Ingresses, IngressGroups, Gateway API routes and the controller's accelerators).
 """
 
 from __future__ import annotations
 
 from . import sdk_calls
 from .classification import held, protected_stores
+from .exposure_apis import appsync_exposure, verified_access_exposure
 from .exposure_fronts import PUBLIC_FRONTS, load_balancer_exposure
 from .exposure_ingress import accelerator_exposure, ingress_exposure
 from .exposure_network import (
@@ -36,7 +41,9 @@ from .exposure_network import (
     security_groups,
     unmatched_group_rules,
 )
+from .exposure_nodes import node_exposure
 from .exposure_services import public_service, selectorless_services, service_forwarding
+from .exposure_tunnels import tunnel_exposure
 from .grants import granted_classes, public_shares, role_targets
 from .lineage import Lineage
 from .lineage_principals import ROLE, role_reach
@@ -108,22 +115,29 @@ def check(stack: Stack, settings: Settings) -> list[Violation]:
         for problem, fix in problems(resource, stack, settings.account_ids):
             found.append(exposure_violation(resource, kinds, problem, fix, settings))
     for service in stack.resources:
-        if mechanism_key(service.type) == "core:Service" and public_service(service):
-            for backend in backends(lineage, service):
-                protected = lineage.effective(backend) & settings.protected_classifications
-                if protected:
-                    found.append(
-                        exposure_violation(
-                            service,
-                            held(lineage, backend, protected),
-                            f"{service.label} publishes {backend.label} through an internet-facing load "
-                            "balancer",
-                            "make the Service ClusterIP, or annotate it "
-                            "service.beta.kubernetes.io/aws-load-balancer-scheme: internal and admit only "
-                            "this region's networks.",
-                            settings,
-                        )
+        if mechanism_key(service.type) != "core:Service":
+            continue
+        why = public_service(service, stack, settings.account_ids)
+        if why is None:
+            continue
+        for backend in backends(lineage, service):
+            protected = lineage.effective(backend) & settings.protected_classifications
+            if protected:
+                found.append(
+                    exposure_violation(
+                        service,
+                        held(lineage, backend, protected),
+                        f"{service.label} publishes {backend.label}: {why}",
+                        "make the Service ClusterIP without externalIPs or exposing annotations, or annotate "
+                        "it service.beta.kubernetes.io/aws-load-balancer-scheme: internal (with no "
+                        "loadBalancerClass, or service.k8s.aws/nlb) and admit only this region's networks.",
+                        settings,
                     )
+                )
+    found.extend(node_exposure(stack, lineage, settings))
+    found.extend(tunnel_exposure(stack, lineage, protected_by_urn, settings))
+    found.extend(appsync_exposure(stack, lineage, settings))
+    found.extend(verified_access_exposure(stack, lineage, protected_by_urn, settings))
     found.extend(selectorless_services(stack, protected_by_urn, settings))
     found.extend(service_forwarding(stack, lineage, protected_by_urn, settings))
     found.extend(ingress_exposure(stack, lineage, protected_by_urn, settings))

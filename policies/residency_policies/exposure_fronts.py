@@ -2,11 +2,12 @@
 
 A load balancer whose listeners (or listener rules) forward to a target group that targets a PII store, by
 reference or by an IP target in the store's subnets, exposes the store when it is reachable from outside:
-internet-facing; behind an endpoint service that admits everyone, another account or another region's
-consumers; or behind a public front door (Global Accelerator, API Gateway VPC links and private
-integrations, CloudFront VPC origins, VPC Lattice targets, the load balancer controller's accelerators, or
-a balancer reachable from outside that targets it). Any other non-neutral resource that names the balancer
-fails closed, naming its type.
+internet-facing; internal with a security group that admits sources beyond the VPC (a peered or transit
+network: they reach the store through it); behind an endpoint service that admits everyone, another account
+or another region's consumers; or behind a public front door (Global Accelerator, API Gateway VPC links
+and private integrations, CloudFront VPC origins, VPC Lattice targets, the load balancer controller's
+accelerators, or a balancer reachable from outside that targets it). Any other non-neutral resource that
+names the balancer fails closed, naming its type.
 """
 
 from __future__ import annotations
@@ -17,7 +18,14 @@ from residency_facts import Category
 
 from .attributes import effective_region
 from .exposure_ingress import ACCELERATOR_ENDPOINTS
-from .exposure_network import LOAD_BALANCERS, address_in, internet_facing, store_subnet_cidrs
+from .exposure_network import (
+    LOAD_BALANCERS,
+    address_in,
+    group_exposure,
+    internet_facing,
+    security_groups,
+    store_subnet_cidrs,
+)
 from .model import Resource, Stack, parse_arn
 from .values import Unknown, child, known_strings, values_at
 
@@ -70,6 +78,16 @@ def load_balancer_exposure(store: Resource, stack: Stack, accounts: frozenset[st
                         "(never `*`), require acceptance, or remove the target.",
                     )
                 )
+            for why in _balancer_sources(balancer, stack, accounts):
+                found.append(
+                    (
+                        f"{balancer.label} forwards to it ({how}), and its security group admits a source "
+                        f"beyond the store's VPC, which so reaches the store: {why}",
+                        "admit on the balancer's security groups only this region's VPC networks (no peered "
+                        "or transit network of another account or region), or remove the store from its "
+                        "targets.",
+                    )
+                )
             for why in _fronts(balancer, stack, accounts, frozenset({balancer.urn})):
                 found.append(
                     (
@@ -79,6 +97,24 @@ def load_balancer_exposure(store: Resource, stack: Stack, accounts: frozenset[st
                         "data), or remove the store from the balancer's targets.",
                     )
                 )
+    return found
+
+
+def _balancer_sources(balancer: Resource, stack: Stack, accounts: frozenset[str]) -> list[str]:
+    """What the security groups of a balancer in front of a store admit beyond its VPC (a peered or transit
+    network, another account's group): the balancer passes them on, so they count as the store's sources.
+    An internet-facing balancer is judged as such already; a group the stack does not declare fails closed.
+    """
+    if internet_facing(balancer):
+        return []
+    found: list[str] = []
+    for group in security_groups(balancer, stack, ("securityGroups",)):
+        if isinstance(group, str):
+            found.append(
+                f"its security group {group} is not declared in this stack, so its rules cannot be seen"
+            )
+            continue
+        found.extend(problem for problem, _ in group_exposure(group, balancer, stack, accounts))
     return found
 
 

@@ -71,11 +71,14 @@ def default_groups(store: Resource, stack: Stack) -> list[Resource | str]:
     return list(stack.of_type(DEFAULT_SECURITY_GROUP))
 
 
-def security_groups(store: Resource, stack: Stack) -> list[Resource | str]:
-    """The store's security groups: the stack's resources, or the ids it names that are not in the stack."""
+def security_groups(
+    store: Resource, stack: Stack, paths: tuple[str, ...] | None = None
+) -> list[Resource | str]:
+    """The store's security groups: the stack's resources, or the ids it names that are not in the stack
+    (named at `paths`, by default where the store's type names them)."""
     groups: list[Resource | str] = []
     holders = [store]
-    paths = SECURITY_GROUP_INPUTS.get(store.type, ())
+    paths = SECURITY_GROUP_INPUTS.get(store.type, ()) if paths is None else paths
     if store.type == "aws:efs/fileSystem:FileSystem":
         holders = [t for t in stack.of_type(MOUNT_TARGET) if stack.refers_to(t, "fileSystemId", store)]
         paths = ("securityGroups",)

@@ -1,6 +1,9 @@
 """Rule 6, pii-not-public, for Kubernetes Services: what a public Service forwards to.
 
-A Service of type LoadBalancer that is not annotated internal, or a NodePort, is public. Besides the PII
+A Service of type LoadBalancer that is not annotated internal, or a NodePort, is public; so is one that a
+controller other than an AWS load balancer publishes (a known exposing annotation, a `loadBalancerClass`
+that is not AWS's: the AWS annotations decide nothing for it), and one whose `externalIPs` its nodes answer
+on while they cannot be shown private (`exposure_nodes`). Besides the PII
 pods it selects (lineage's backends), it forwards to its hand-made endpoints (EndpointSlices labelled with
 its name, Endpoints named as it, an ExternalName's name): an address that is a store's host name or lies in
 its subnets exposes the store, and in a stack that holds PII an address the pack cannot place, a public
@@ -22,6 +25,7 @@ from .exposure_network import (
     security_groups,
     store_subnet_cidrs,
 )
+from .exposure_nodes import external_ips, node_reach
 from .lineage import Lineage
 from .lineage_selections import selected_workloads
 from .locations import mechanism_key
@@ -37,16 +41,77 @@ INTERNAL_ANNOTATIONS = {
 """Annotations that make the AWS load balancer of a Kubernetes Service internal."""
 
 
-def public_service(service: Resource) -> bool:
-    """A Kubernetes Service published through a load balancer that is not internal (or a node port)."""
+AWS_LOAD_BALANCER_CLASSES = frozenset({"service.k8s.aws/nlb"})
+"""`spec.loadBalancerClass` values whose controller reads the AWS annotations (the AWS Load Balancer
+Controller's); no class at all is the in-tree cloud provider's, which reads them too."""
+
+EXPOSING_ANNOTATIONS = {
+    "tailscale.com/funnel": "the Tailscale operator publishes it on the internet through Tailscale Funnel",
+    "tailscale.com/expose": (
+        "the Tailscale operator publishes it on the tailnet, to devices wherever they are"
+    ),
+}
+"""Annotations (value "true") by which a controller other than a load balancer's publishes a Service of any
+type (the Tailscale Kubernetes operator, https://tailscale.com/kb/1236/kubernetes-operator: a Service
+annotated tailscale.com/expose, or of loadBalancerClass tailscale, joins the tailnet; funnel puts it on the
+internet)."""
+
+EXPOSING_CLASSES = {
+    "tailscale": "the Tailscale operator publishes it on the tailnet, to devices wherever they are",
+}
+"""Reviewed `spec.loadBalancerClass` values of controllers that publish outside AWS."""
+
+
+def public_service(service: Resource, stack: Stack, accounts: frozenset[str] = frozenset()) -> str | None:
+    """Why a Kubernetes Service is published beyond its VPC (None: it is not): a load balancer that is not
+    internal, a node port, a controller that publishes it outside AWS (an annotation of a known exposing
+    controller, a load balancer class that is not AWS's), or external IPs on nodes not shown private."""
+    annotations = child(child(service.props, "metadata"), "annotations")
+    if isinstance(annotations, Unknown):
+        return (
+            "its annotations are unknown at preview, so whether a controller publishes it (an AWS scheme, "
+            "Tailscale's expose or funnel) cannot be seen"
+        )
+    for key, why in EXPOSING_ANNOTATIONS.items():
+        value = child(annotations, key)
+        if isinstance(value, Unknown) or str(value).lower() == "true":
+            shown = " (unknown at preview)" if isinstance(value, Unknown) else ""
+            return f"it is annotated {key}{shown}: {why}"
     kind = value_at(service.props, "spec.type")
     if kind == "NodePort":
-        return True
-    if kind != "LoadBalancer":
-        return False
-    annotations = child(child(service.props, "metadata"), "annotations")
+        return "it is published on a node port of every node"
+    if kind == "LoadBalancer":
+        published = _load_balancer(service, annotations)
+        if published is not None:
+            return published
+    if external_ips(service):
+        reach = node_reach(service, stack, accounts)
+        if reach:
+            return (
+                "it lists spec.externalIPs, which kube-proxy answers on every node, and its nodes cannot be "
+                f"shown private: {'; '.join(reach)}"
+            )
+    return None
+
+
+def _load_balancer(service: Resource, annotations: Any) -> str | None:
+    """Why a LoadBalancer Service's balancer is reachable from outside, judged by the controller its class
+    names: the AWS annotations decide only for AWS's own controllers."""
+    load_balancer_class = value_at(service.props, "spec.loadBalancerClass")
+    if isinstance(load_balancer_class, Unknown):
+        return "its loadBalancerClass is unknown at preview, so which controller publishes it cannot be seen"
+    if isinstance(load_balancer_class, str) and load_balancer_class not in AWS_LOAD_BALANCER_CLASSES:
+        if load_balancer_class in EXPOSING_CLASSES:
+            return f"its loadBalancerClass is {load_balancer_class}: {EXPOSING_CLASSES[load_balancer_class]}"
+        return (
+            f"its loadBalancerClass {load_balancer_class!r} is not one the pack has reviewed (only the AWS "
+            "Load Balancer Controller's service.k8s.aws/nlb and the in-tree default read the AWS scheme "
+            "annotations), so its controller is taken to publish it on the internet"
+        )
     internal = (str(child(annotations, key)).lower() == value for key, value in INTERNAL_ANNOTATIONS.items())
-    return not any(internal)
+    if any(internal):
+        return None
+    return "it is published through an internet-facing load balancer"
 
 
 def selectorless_services(
@@ -64,7 +129,10 @@ def selectorless_services(
     stores = ", ".join(sorted(r.label for r in stack.resources if r.urn in protected_by_urn))
     found = []
     for service in stack.resources:
-        if mechanism_key(service.type) != "core:Service" or not public_service(service):
+        if mechanism_key(service.type) != "core:Service":
+            continue
+        why = public_service(service, stack, settings.account_ids)
+        if why is None:
             continue
         selector = as_mapping(value_at(service.props, "spec.selector"))
         if isinstance(selector, Mapping) and selector:
@@ -74,7 +142,7 @@ def selectorless_services(
             exposure_violation(
                 service,
                 f"{classes} data",
-                f"{service.label} is published through an internet-facing load balancer or a node port and "
+                f"{service.label} is published ({why}) and "
                 f"its selector {shown}: its endpoints are set outside it (Endpoints, EndpointSlice) and may "
                 f"be any address the nodes reach, in a stack that holds {stores}, so what it publishes "
                 "cannot be seen",
@@ -250,9 +318,9 @@ def service_forwarding(
     """Public Services judged by what they forward to besides selected PII pods: hand-made endpoints, and a
     selector that matches no pod the stack declares (in a stack that holds PII, those pods cannot be seen)."""
     found: list[Violation] = []
-    why = "it is published through an internet-facing load balancer or a node port"
     for service in stack.of_type(*kind_tokens(stack, ("core:Service",))):
-        if not public_service(service):
+        why = public_service(service, stack, settings.account_ids)
+        if why is None:
             continue
         found.extend(
             forwarded_to(service, service, why, stack, lineage, protected_by_urn, settings, SERVICE_FIX)
@@ -268,7 +336,7 @@ def service_forwarding(
             exposure_violation(
                 service,
                 f"{classes} data",
-                f"{service.label} is published through an internet-facing load balancer or a node port and "
+                f"{service.label} is published ({why}) and "
                 f"selects no pod this stack declares (selector {dict(selector)}): its pods, or endpoints set "
                 f"outside the stack, cannot be seen, in a stack that holds {stores}",
                 "select pods this stack declares, or make the Service ClusterIP or internal (annotate "

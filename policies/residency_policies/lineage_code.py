@@ -265,3 +265,9 @@ def _endpoints_in_text(text: str) -> tuple[str, ...]:
     workload and per rule."""
     urls = [url for url in _ENDPOINT_IN_TEXT.findall(text) if endpoint_outside_aws(url)]
     return (*urls, *(h for h in _BARE_ENDPOINT_IN_TEXT.findall(text) if endpoint_outside_aws(as_url(h))))
+
+
+def mounted_configuration(lineage: Lineage, workload: Resource) -> list[Resource]:
+    """The stack's ConfigMaps and Secrets a Kubernetes workload's pods mount or take environment from (for
+    the rules that read a workload's configuration itself, such as a tunnel's routes)."""
+    return _mounted_configuration(lineage, workload)

@@ -296,3 +296,47 @@ def test_a_public_front_to_a_pii_instance_itself_is_blocked() -> None:
     assert "globalaccelerator/endpointGroup" in messages([d for d in found if d.urn == host.urn]), messages(
         found
     )
+
+
+# The balancer's own security groups: what they admit reaches the store behind it -------------------------
+
+
+def _balancer_group(internal: Internal, cidr: str) -> list[Res]:
+    group = Res(
+        "aws:ec2/securityGroup:SecurityGroup",
+        "postgres-internal-lb",
+        {"vpcId": UNKNOWN, "description": "reporting balancer"},
+        internal.region.provider,
+        deps={"vpcId": [internal.region.vpc]},
+    )
+    rule = Res(
+        "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+        "postgres-internal-lb-in",
+        {"securityGroupId": UNKNOWN, "cidrIpv4": cidr, "ipProtocol": "tcp", "fromPort": 5432, "toPort": 5432},
+        internal.region.provider,
+        deps={"securityGroupId": [group]},
+    )
+    internal.balancer.props["securityGroups"] = [UNKNOWN]
+    internal.balancer.deps["securityGroups"] = [group]
+    return [group, rule]
+
+
+def test_an_internal_balancer_whose_group_admits_only_the_vpc_is_allowed() -> None:
+    internal = _internal_balancer(eu_region())
+    assert violations([*internal.resources, *_balancer_group(internal, "10.10.0.0/16")], POLICY) == []
+
+
+def test_an_internal_balancer_whose_group_admits_a_peered_network_exposes_the_store() -> None:
+    internal = _internal_balancer(eu_region())
+    found = violations([*internal.resources, *_balancer_group(internal, "10.20.0.0/16")], POLICY)
+    about = _about_database(found, internal)
+    assert "its security group admits a source beyond the store's VPC" in about and "10.20.0.0/16" in about, (
+        messages(found)
+    )
+
+
+def test_an_internal_balancer_in_a_security_group_the_stack_does_not_declare_fails_closed() -> None:
+    internal = _internal_balancer(eu_region())
+    internal.balancer.props["securityGroups"] = ["sg-0a1b2c3d4e5f60001"]
+    found = violations(internal.resources, POLICY)
+    assert "sg-0a1b2c3d4e5f60001 is not declared" in _about_database(found, internal), messages(found)

@@ -1,0 +1,184 @@
+"""Rule 6, pii-not-public, for outbound tunnels: a tunnel agent in the cluster publishes what it routes to.
+
+A tunnel agent (cloudflared, ngrok, frp's client, Tailscale, inlets) dials out to its vendor's edge, which
+then serves a public host name (or a tailnet address) from what the agent forwards to: no load balancer, no
+open security group. The pack cannot read the vendor's side, so a tunnel is judged by the routes its
+configuration names: its own inputs (arguments, environment) and the ConfigMaps and Secrets its pods mount
+or take environment from. A route to a Service of the same cluster that selects PII pods (by any of its
+cluster-local names: `name`, `name.namespace`, `name.namespace.svc[.cluster.local]`), or to a host the
+stack's PII store answers on, publishes that data. A tunnel container in a PII workload publishes that
+workload itself. In a cluster that holds PII, a tunnel whose configuration names no route the pack can read
+(routes managed on the vendor's side with a token, a configuration the stack does not declare) fails
+closed: what it publishes cannot be seen.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Any
+
+from residency_facts import ANY
+
+from .classification import held
+from .exposure_network import SECURITY_GROUP_INPUTS
+from .exposure_services import kind_tokens
+from .lineage import Lineage
+from .lineage_code import POD_SPEC_PATHS, mounted_configuration
+from .lineage_selections import backends
+from .model import Resource, Stack
+from .settings import Settings
+from .values import Unknown, known_strings, value_at, values_at
+from .violations import Violation, exposure_violation
+
+TUNNEL_IMAGES = ("cloudflared", "ngrok", "frpc", "tailscale", "inlets", "inlets-pro")
+"""The last path segment of the images of tunnel agents (cloudflare/cloudflared, ngrok/ngrok,
+fatedier/frpc and snowdreamtech/frpc, tailscale/tailscale, inlets/inlets-pro)."""
+
+_HOST = re.compile(
+    r"(?:[a-z][a-z0-9+.-]*://)([a-z0-9](?:[a-z0-9.-]*[a-z0-9])?)"
+    r"|(?<![\w./-])([a-z0-9](?:[a-z0-9.-]*[a-z0-9])?):\d{1,5}(?![\w.])",
+    re.IGNORECASE,
+)
+"""A host a route names: the host of a URL (`tcp://db.app.svc:5432`, `http://web`), or a `host:port`."""
+_FIX = (
+    "do not route a tunnel to personal data: publish only an application that serves no personal data, "
+    "declare the tunnel's routes in a ConfigMap of this stack, and reach PII stores from this region's "
+    "networks only."
+)
+
+
+@functools.lru_cache(maxsize=1024)
+def hosts_in_text(text: str) -> tuple[str, ...]:
+    """The hosts a configuration text routes to, once per text (a 100 KB ConfigMap is scanned once)."""
+    return tuple(dict.fromkeys(h.lower() for pair in _HOST.findall(text) for h in pair if h))
+
+
+def tunnel_containers(resource: Resource) -> list[str]:
+    """The images of a Kubernetes object's containers that are tunnel agents."""
+    found = []
+    for base in POD_SPEC_PATHS:
+        for containers in ("containers", "initContainers"):
+            for image in values_at(resource.props, f"{base}.{containers}[].image"):
+                if isinstance(image, str) and _repository(image) in TUNNEL_IMAGES:
+                    found.append(image)
+    return found
+
+
+def _repository(image: str) -> str:
+    """The last path segment of an image reference, without its tag or digest."""
+    name = image.split("@", 1)[0].rsplit("/", 1)[-1]
+    return name.split(":", 1)[0].lower()
+
+
+def _service_names(service: Resource) -> set[tuple[str, str]]:
+    """(host, namespace of a bare host) pairs a Service answers on inside its cluster."""
+    name = value_at(service.props, "metadata.name")
+    namespace = value_at(service.props, "metadata.namespace") or "default"
+    if not isinstance(name, str) or not isinstance(namespace, str):
+        return set()
+    return {
+        (name, namespace),
+        (f"{name}.{namespace}", ""),
+        (f"{name}.{namespace}.svc", ""),
+        (f"{name}.{namespace}.svc.cluster.local", ""),
+    }
+
+
+def tunnel_exposure(
+    stack: Stack, lineage: Lineage, protected_by_urn: dict[str, frozenset[str]], settings: Settings
+) -> list[Violation]:
+    """Tunnel agents that route to PII, or whose routes cannot be read in a cluster that holds PII."""
+    found: list[Violation] = []
+    for tunnel in stack.resources:
+        if not tunnel.type.startswith("kubernetes:"):
+            continue
+        images = tunnel_containers(tunnel)
+        if not images:
+            continue
+        what = f"{tunnel.label} runs a tunnel agent ({', '.join(sorted(set(images)))})"
+        own = lineage.effective(tunnel) & settings.protected_classifications
+        if own:
+            found.append(
+                exposure_violation(
+                    tunnel,
+                    held(lineage, tunnel, own),
+                    f"{what} in the pods that hold the data: its vendor's edge serves what they listen on",
+                    _FIX,
+                    settings,
+                )
+            )
+            continue
+        found.extend(_routes(tunnel, what, stack, lineage, protected_by_urn, settings))
+    return found
+
+
+def _routes(
+    tunnel: Resource,
+    what: str,
+    stack: Stack,
+    lineage: Lineage,
+    protected_by_urn: dict[str, frozenset[str]],
+    settings: Settings,
+) -> list[Violation]:
+    texts: list[Any] = [tunnel.props]
+    configs = mounted_configuration(lineage, tunnel)
+    texts.extend(config.props for config in configs)
+    strings = [s for value in texts for s in known_strings(values_at(value, ANY))]
+    unknown = any(isinstance(v, Unknown) for value in texts for v in values_at(value, ANY))
+    hosts = {h for text in strings for h in hosts_in_text(text)}
+    namespace = value_at(tunnel.props, "metadata.namespace") or "default"
+    found: list[Violation] = []
+    for service in stack.of_type(*kind_tokens(stack, ("core:Service",))):
+        if service.provider_urn != tunnel.provider_urn:
+            continue
+        names = {host for host, bare in _service_names(service) if not bare or bare == namespace}
+        named = sorted(names & hosts)
+        if not named:
+            continue
+        for backend in backends(lineage, service):
+            protected = lineage.effective(backend) & settings.protected_classifications
+            if protected:
+                found.append(
+                    exposure_violation(
+                        tunnel,
+                        held(lineage, backend, protected),
+                        f"{what} whose configuration routes to {named[0]}, the Service {service.label} of "
+                        f"{backend.label}: the tunnel's edge publishes it",
+                        _FIX,
+                        settings,
+                    )
+                )
+    stores = [r for r in stack.resources if r.urn in protected_by_urn and r.type in SECURITY_GROUP_INPUTS]
+    for host in sorted(hosts):
+        for store in (r for r in stack.mentioned_in(host) if r in stores):
+            found.append(
+                exposure_violation(
+                    tunnel,
+                    held(lineage, store, protected_by_urn[store.urn]),
+                    f"{what} whose configuration routes to {host}, {store.label}: the tunnel's edge "
+                    "publishes it",
+                    _FIX,
+                    settings,
+                )
+            )
+    if found or not _cluster_holds(tunnel, stack, protected_by_urn):
+        return found
+    if hosts and not unknown:
+        return found
+    why = "its configuration is unknown at preview" if unknown else "its configuration names no route"
+    return [
+        exposure_violation(
+            tunnel,
+            "personal data of its cluster",
+            f"{what} and {why} (routes kept on the vendor's side with a token, or in a configuration this "
+            "stack does not declare), in a cluster that holds PII, so what it publishes cannot be seen",
+            _FIX,
+            settings,
+        )
+    ]
+
+
+def _cluster_holds(tunnel: Resource, stack: Stack, protected_by_urn: dict[str, frozenset[str]]) -> bool:
+    """Whether the tunnel's cluster (its provider) has objects that hold protected data."""
+    return any(r.provider_urn == tunnel.provider_urn for r in stack.resources if r.urn in protected_by_urn)
