@@ -51,6 +51,7 @@ def configuration_places(lineage: Lineage, resource: Resource, own: str | None) 
         texts.append(config.props)
         for path in CONFIGURATION_DATA:
             found.extend(lineage.trace(config, path, False, own, True))
+        found.extend(_unreadable_files(lineage, config))
         for path, text in _decoded_data(config):
             texts.append(text)
             found.extend(literal_locations(lineage, config, text, path, False, own, True))
@@ -101,10 +102,52 @@ def _free_texts(value: Any, key: str = "") -> list[str]:
 
 
 _PUBLIC_SUFFIXES = frozenset(
-    (
-        "com net org io dev app cloud co ai eu de fr uk nl be es it ch at se no dk fi ie pt cz us ca au "
-        "jp cn ru br info biz me tv xyz online site tech live global email"
-    ).split()  # noqa: SIM905 (one string reads as the reviewed list)
+    {
+        "com",
+        "net",
+        "org",
+        "io",
+        "dev",
+        "app",
+        "cloud",
+        "co",
+        "ai",
+        "eu",
+        "de",
+        "fr",
+        "uk",
+        "nl",
+        "be",
+        "es",
+        "it",
+        "ch",
+        "at",
+        "se",
+        "no",
+        "dk",
+        "fi",
+        "ie",
+        "pt",
+        "cz",
+        "us",
+        "ca",
+        "au",
+        "jp",
+        "cn",
+        "ru",
+        "br",
+        "info",
+        "biz",
+        "me",
+        "tv",
+        "xyz",
+        "online",
+        "site",
+        "tech",
+        "live",
+        "global",
+        "email",
+    }
 )
 """Top-level domains of public hosts (not file extensions such as `.sh`, `.py`, `.md`, `.pl` or Java packages'
 last segments): a host under one of them is on the internet."""
@@ -146,11 +189,36 @@ _OUTSIDE_SINK_TYPES = {
 Azure Event Hubs: debezium.io/documentation/reference/stable/operations/debezium-server.html); other sink
 types are judged by the hosts and regions their properties name."""
 _RCLONE_OUTSIDE_TYPES = frozenset(
-    (
-        "drive dropbox onedrive box googlecloudstorage azureblob azurefiles b2 mega pcloud jottacloud "
-        "koofr yandex mailru putio sharefile sugarsync swift storj opendrive hidrive internetarchive "
-        "pikpak protondrive zoho gphotos filefabric seafile"
-    ).split()  # noqa: SIM905 (one string reads as the reviewed list)
+    {
+        "drive",
+        "dropbox",
+        "onedrive",
+        "box",
+        "googlecloudstorage",
+        "azureblob",
+        "azurefiles",
+        "b2",
+        "mega",
+        "pcloud",
+        "jottacloud",
+        "koofr",
+        "yandex",
+        "mailru",
+        "putio",
+        "sharefile",
+        "sugarsync",
+        "swift",
+        "storj",
+        "opendrive",
+        "hidrive",
+        "internetarchive",
+        "pikpak",
+        "protondrive",
+        "zoho",
+        "gphotos",
+        "filefabric",
+        "seafile",
+    }
 )
 """rclone remote types that store in another provider's service (rclone.org/overview/); `s3` is judged by
 its `provider` and endpoint, `sftp`, `ftp`, `webdav` by the host they name."""
@@ -191,6 +259,56 @@ def _places_outside_aws_in_text(text: str) -> tuple[tuple[str, str], ...]:
         elif rclone and key.lower() == "type" and value in _RCLONE_OUTSIDE_TYPES:
             found.setdefault(f"rclone type = {value}", "an rclone remote on another provider's storage")
     return tuple(found.items())
+
+
+_FILE_KEY = re.compile(r"\.[A-Za-z0-9]{2,10}$")
+"""A ConfigMap or Secret key that names a file (`application.properties`, `fluent-bit.conf`, `config.yaml`),
+as opposed to a single value (`DB_HOST`)."""
+
+
+def _unreadable_files(lineage: Lineage, config: Resource) -> list[Location]:
+    """Configuration files a first preview cannot read because they are computed from a resident store.
+
+    Decision: a file (a key with a file extension) whose text is unknown at preview and computed from a store
+    holding PII or telemetry names that store among literals no preview can read, and its sinks with it
+    (Debezium Server's `application.properties` interpolating the database's address next to its sink's
+    region): where the code sends cannot be read, so it fails closed until the text is known. A single value
+    computed from the store (`DB_HOST` = the database's address) is only the store's host: it is read as
+    the store, by lineage, and names no sink.
+    """
+    files = [
+        f"{path.split('.')[0]}.{key}"
+        for path in CONFIGURATION_DATA
+        for key, value in _items(child(config.props, path.split(".")[0]))
+        if isinstance(value, Unknown) and _FILE_KEY.search(key)
+    ]
+    if not files:
+        return []
+    resident = lineage.settings.resident_classifications
+    stores = [
+        d.label
+        for prop in dict.fromkeys(f.split(".")[0] for f in files)
+        for d in lineage.stack.dependencies(config, prop)
+        if any(lineage.effective(r) & resident for r in [d, *lineage.stack.descendants(d)])
+    ]
+    if not stores:
+        return []
+    return [
+        Location(
+            f"the sinks the configuration file {', '.join(files)} of {config.label} names (unknown at "
+            f"preview: computed from {', '.join(dict.fromkeys(stores))}, it cannot be read; build the text "
+            "from literal names, such as the database's address from its identifier, or pass the store's "
+            "address as a separate value, so that its sinks can be judged)",
+            None,
+            None,
+            host=True,
+        )
+    ]
+
+
+def _items(value: Any) -> list[tuple[str, Any]]:
+    mapping = as_mapping(value)
+    return [(str(k), child(mapping, str(k))) for k in mapping] if isinstance(mapping, Mapping) else []
 
 
 def _kafka_connect_group(lineage: Lineage, resource: Resource) -> list[Resource]:

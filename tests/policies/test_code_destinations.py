@@ -106,7 +106,8 @@ CONFIGURATIONS = {
     "a Debezium sink on Google Pub/Sub": IN_REGION_CONFIG.replace("kinesis", "pubsub")
     + "debezium.sink.pubsub.project.id=acme-analytics-us\n",
     "an rclone remote on Google Drive": "[gdrive]\ntype = drive\nscope = drive\n",
-    "a log shipper's Host line": "[OUTPUT]\n    Name datadog\n    Match *\n    Host http-intake.logs.datadoghq.com\n",
+    "a log shipper's Host line": "[OUTPUT]\n    Name datadog\n    Match *\n"
+    "    Host http-intake.logs.datadoghq.com\n",
 }
 
 
@@ -128,5 +129,33 @@ COMMANDS = {
 @pytest.mark.parametrize("command", COMMANDS.values(), ids=COMMANDS.keys())
 def test_a_command_line_naming_a_server_outside_aws_is_blocked(command: str) -> None:
     resources, job = _stack(args=[command])
+    found = violations(resources, NO_PII)
+    assert job.urn in [d.urn for d in found], messages(found)
+
+
+# A configuration file computed from the PII store is unknown at a first preview ---------------------------
+
+
+def _computed_config(region: Region, key: str) -> Res:
+    return Res(
+        "kubernetes:core/v1:ConfigMap",
+        "exporter-config",
+        {"metadata": {"name": "exporter-config", "namespace": "app"}, "data": {key: UNKNOWN}},
+        region.kubernetes,
+        deps={"data": [region.database]},
+    )
+
+
+def test_a_single_value_computed_from_the_database_is_its_host() -> None:
+    region = eu_region()
+    resources = [*region.resources, _computed_config(region, "DB_HOST"), _job(region, BASELINE_ARGS)]
+    assert violations(resources, NO_PII) == []
+
+
+@pytest.mark.preview_only("a preview of the deployed stack reads the file's text, judged as any other")
+def test_a_configuration_file_computed_from_the_database_fails_closed_until_it_can_be_read() -> None:
+    region = eu_region()
+    job = _job(region, BASELINE_ARGS)
+    resources = [*region.resources, _computed_config(region, "application.properties"), job]
     found = violations(resources, NO_PII)
     assert job.urn in [d.urn for d in found], messages(found)
