@@ -1547,6 +1547,18 @@ KUBERNETES_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
             destinations=("spec.includedNamespaces",),
         ),
     ),
+    **{
+        f"monitoring.coreos.com:{kind}": (
+            CopyMechanism(
+                f"a {kind}'s remote write of the metrics it scrapes",
+                sources=(SELF,),
+                destinations=("spec.remoteWrite[].url",),
+                active_when=("spec.remoteWrite[].url",),
+                lands_in_own_region=False,
+            ),
+        )
+        for kind in ("Prometheus", "PrometheusAgent")
+    },
     "kafka.strimzi.io:KafkaConnect": (_code("a Kafka Connect cluster"),),
     "kafka.strimzi.io:KafkaConnector": (_code("a Kafka Connect connector"),),
     "kafka.strimzi.io:KafkaMirrorMaker2": (_code("a MirrorMaker 2 replication between Kafka clusters"),),

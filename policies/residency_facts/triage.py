@@ -1665,6 +1665,24 @@ KUBERNETES_OPERATORS: dict[str, Service] = {
         "routes; target group and listener rule configurations tune them.",
         neutral="LoadBalancerConfiguration TargetGroupConfiguration ListenerRuleConfiguration",
     ),
+    "keda.sh": Service(
+        "KEDA scales a workload on a number its scaler reads (a queue's length, the count a query returns, "
+        "a metric): the trigger's host, query or stream names a store, but KEDA only reads a number from it "
+        "and copies nothing; a TriggerAuthentication names the Secret, pod identity or role the scaler "
+        "reads with (keda.sh/docs/2.17/reference/scaledobject-spec/, .../concepts/authentication/). What "
+        "the scaled workload does is judged on the workload.",
+        neutral="ScaledObject ScaledJob TriggerAuthentication ClusterTriggerAuthentication",
+    ),
+    "monitoring.coreos.com": Service(
+        "The Prometheus Operator: ServiceMonitors, PodMonitors, Probes and ScrapeConfigs tell a Prometheus "
+        "which metrics endpoints to scrape, and PrometheusRules what to compute from them; the metrics stay "
+        "in that Prometheus, in the cluster. A Prometheus or PrometheusAgent holds what it scrapes and "
+        "copies it wherever `spec.remoteWrite[].url` points (prometheus-operator.dev/docs/api-reference/"
+        "api/): judged as a copy of its own data. Alertmanager and its configs (receivers, webhooks) stay "
+        "untriaged: they fail closed when they touch resident data.",
+        copies="Prometheus PrometheusAgent",
+        neutral="ServiceMonitor PodMonitor Probe PrometheusRule ScrapeConfig",
+    ),
     "aga.k8s.aws": Service(
         "The AWS Load Balancer Controller's GlobalAccelerator provisions an accelerator whose public anycast "
         "addresses reach the load balancers of the Ingresses, Services and Gateways (or ARNs) it names.",

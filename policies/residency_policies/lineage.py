@@ -46,6 +46,7 @@ from .lineage_selections import (
     SERVICE_KIND,
     SNAPSHOT_TARGET_TYPES,
     VELERO_BACKUPS,
+    VELERO_LOCATIONS,
     NamespaceIndex,
     backup_plan_sources,
     external_name_places,
@@ -53,6 +54,8 @@ from .lineage_selections import (
     organization_backup_sources,
     service_backends,
     tagged,
+    velero_destinations,
+    velero_location_places,
     velero_sources,
 )
 from .locations import (
@@ -283,8 +286,11 @@ class Lineage:
                     region = region_of_zone_or_region(region) if region else None
                     destinations.append(Location(f"{path}={value}", region, self.account(resource)))
                     literal_region = True
-        for path in mechanism.destinations:
-            destinations.extend(self.trace(resource, path, path in mechanism.global_names, own, code))
+        if mechanism_key(resource.type) in VELERO_BACKUPS:
+            destinations.extend(velero_destinations(self, resource, mechanism))
+        else:
+            for path in mechanism.destinations:
+                destinations.extend(self.trace(resource, path, path in mechanism.global_names, own, code))
         for path in mechanism.documents:
             if any(isinstance(v, Unknown) for v in values_at(resource.props, path)):
                 destinations.append(
@@ -497,6 +503,8 @@ class Lineage:
         if private is not None and not any(is_set(v) for v in values_at(resource.props, private)):
             # A connection to a public HTTP endpoint: whatever is sent through it leaves AWS.
             return [Location(f"the HTTP endpoints {resource.label} connects to", None, None, outside=True)]
+        if mechanism_key(resource.type) in VELERO_LOCATIONS:
+            return velero_location_places(self, resource, seen)
         if paths and not resource.is_a(Category.HOLDS):
             # A pointer is followed to what it points at, whatever its own tags say.
             found: list[Location] = []

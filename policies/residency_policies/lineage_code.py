@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import functools
+import ipaddress
 import re
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
@@ -50,6 +51,7 @@ def configuration_places(lineage: Lineage, resource: Resource, own: str | None) 
         texts.append(config.props)
         for path in CONFIGURATION_DATA:
             found.extend(lineage.trace(config, path, False, own, True))
+        found.extend(_unreadable_files(lineage, config))
         for path, text in _decoded_data(config):
             texts.append(text)
             found.extend(literal_locations(lineage, config, text, path, False, own, True))
@@ -57,7 +59,256 @@ def configuration_places(lineage: Lineage, resource: Resource, own: str | None) 
     for text in texts:
         for endpoint in dict.fromkeys(_endpoints_in(text)):
             found.append(Location(f"{endpoint} (an endpoint outside AWS)", None, None, outside=True))
+    for text in dict.fromkeys(t for value in texts for t in _free_texts(value)):
+        for host, why in _places_outside_aws_in_text(text):
+            if not lineage.stack.named(host):
+                found.append(Location(f"{host} ({why}, outside AWS)", None, None, outside=True))
     return found
+
+
+_NOT_CONFIGURATION = frozenset(
+    {
+        "image",
+        "metadata",
+        "labels",
+        "annotations",
+        "tags",
+        "tagsAll",
+        "affinity",
+        "topologySpreadConstraints",
+        "nodeSelector",
+        "tolerations",
+        "imagePullSecrets",
+        "apiVersion",
+        "kind",
+        "repositoryOpts",
+        "chart",
+    }
+)
+"""Inputs that say which image runs, where and how it is labelled, not where it sends data: an image
+reference names its registry (`quay.io/...`), a topology key a Kubernetes domain (`kubernetes.io`)."""
+
+
+def _free_texts(value: Any, key: str = "") -> list[str]:
+    """The strings of a configuration that may name where code sends: command lines, arguments, environment
+    values and configuration files, not image references, labels or scheduling."""
+    if isinstance(value, Mapping):
+        return [t for k, v in value.items() if str(k) not in _NOT_CONFIGURATION for t in _free_texts(v, k)]
+    if isinstance(value, list):
+        return [t for v in value for t in _free_texts(v, key)]
+    if isinstance(value, str) and ("." in value or "\n" in value):
+        return [value]
+    return []
+
+
+_PUBLIC_SUFFIXES = frozenset(
+    {
+        "com",
+        "net",
+        "org",
+        "io",
+        "dev",
+        "app",
+        "cloud",
+        "co",
+        "ai",
+        "eu",
+        "de",
+        "fr",
+        "uk",
+        "nl",
+        "be",
+        "es",
+        "it",
+        "ch",
+        "at",
+        "se",
+        "no",
+        "dk",
+        "fi",
+        "ie",
+        "pt",
+        "cz",
+        "us",
+        "ca",
+        "au",
+        "jp",
+        "cn",
+        "ru",
+        "br",
+        "info",
+        "biz",
+        "me",
+        "tv",
+        "xyz",
+        "online",
+        "site",
+        "tech",
+        "live",
+        "global",
+        "email",
+    }
+)
+"""Top-level domains of public hosts (not file extensions such as `.sh`, `.py`, `.md`, `.pl` or Java packages'
+last segments): a host under one of them is on the internet."""
+_NOT_DESTINATIONS = (
+    "docker.io",
+    "quay.io",
+    "ghcr.io",
+    "gcr.io",
+    "registry.k8s.io",
+    "public.ecr.aws",
+    "mcr.microsoft.com",
+    "kubernetes.io",
+    "k8s.io",
+    "w3.org",
+    "json-schema.org",
+)
+"""Registries and schema or API domains that configuration names without sending data there."""
+_HOST_IN_TEXT = re.compile(
+    r"(?<![\w.-])((?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+([a-z]{2,}))(?![\w-])", re.IGNORECASE
+)
+_ADDRESS_IN_TEXT = re.compile(r"(?<![\w.])(\d{1,3}(?:\.\d{1,3}){3})(?![\w.]*\d)")
+_STACK_NETWORKS = tuple(
+    ipaddress.ip_network(n)
+    for n in (
+        "10.0.0.0/8",
+        "172.16.0.0/12",
+        "192.168.0.0/16",
+        "100.64.0.0/10",
+        "127.0.0.0/8",
+        "169.254.0.0/16",
+    )
+)
+"""Private ranges (a VPC's, a cluster's pods and services, CGNAT, loopback, link-local): inside the stack's
+networks. Any other address, documentation ranges included, is a server elsewhere."""
+_OUTSIDE_SINK_TYPES = {
+    "debezium.sink.type": frozenset({"pubsub", "pubsublite", "eventhubs"}),
+}
+"""Debezium Server sinks that are another cloud's service by definition (Google Pub/Sub and Pub/Sub Lite,
+Azure Event Hubs: debezium.io/documentation/reference/stable/operations/debezium-server.html); other sink
+types are judged by the hosts and regions their properties name."""
+_RCLONE_OUTSIDE_TYPES = frozenset(
+    {
+        "drive",
+        "dropbox",
+        "onedrive",
+        "box",
+        "googlecloudstorage",
+        "azureblob",
+        "azurefiles",
+        "b2",
+        "mega",
+        "pcloud",
+        "jottacloud",
+        "koofr",
+        "yandex",
+        "mailru",
+        "putio",
+        "sharefile",
+        "sugarsync",
+        "swift",
+        "storj",
+        "opendrive",
+        "hidrive",
+        "internetarchive",
+        "pikpak",
+        "protondrive",
+        "zoho",
+        "gphotos",
+        "filefabric",
+        "seafile",
+    }
+)
+"""rclone remote types that store in another provider's service (rclone.org/overview/); `s3` is judged by
+its `provider` and endpoint, `sftp`, `ftp`, `webdav` by the host they name."""
+_SINK_TYPE = re.compile(r"^\s*([\w.]+)\s*[=:]\s*([\w-]+)\s*$", re.MULTILINE)
+_RCLONE_SECTION = re.compile(r"^\s*\[[^\]\n]+\]\s*$", re.MULTILINE)
+
+
+@functools.lru_cache(maxsize=1024)
+def _places_outside_aws_in_text(text: str) -> tuple[tuple[str, str], ...]:
+    """The places outside AWS a configuration text names, once per text (as `_endpoints_in_text`): public
+    hosts (a `Host` line, an ssh `user@host`, a host under any key), public addresses, and sink or remote
+    types that are another provider's service."""
+    found: dict[str, str] = {}
+    for match in _HOST_IN_TEXT.finditer(text):
+        host, suffix = match.group(1).lower(), match.group(2).lower()
+        if suffix not in _PUBLIC_SUFFIXES or (host.count(".") < 2 and len(host.split(".")[0]) < 3):
+            continue
+        if any(host == h or host.endswith("." + h) for h in _NOT_DESTINATIONS):
+            continue
+        if "://" in re.split(r"[\s\"'=,;]", text[max(0, match.start() - 300) : match.start()])[-1]:
+            # A URL's host: under an endpoint key it is judged above; under another key (an identity
+            # provider's issuer, a documentation link) the pack cannot tell it from a sink (out of reach).
+            continue
+        if endpoint_outside_aws(f"tcp://{host}"):
+            found.setdefault(host, "a public host the configuration names")
+    for address in _ADDRESS_IN_TEXT.findall(text):
+        try:
+            ip = ipaddress.ip_address(address)
+        except ValueError:
+            continue
+        if not ip.is_unspecified and not any(ip in network for network in _STACK_NETWORKS):
+            found.setdefault(address, "a public address the configuration names")
+    rclone = bool(_RCLONE_SECTION.search(text))
+    for key, value in _SINK_TYPE.findall(text):
+        value = value.lower()
+        if value in _OUTSIDE_SINK_TYPES.get(key.lower(), ()):
+            found.setdefault(f"{key}={value}", "a sink that is another cloud's service")
+        elif rclone and key.lower() == "type" and value in _RCLONE_OUTSIDE_TYPES:
+            found.setdefault(f"rclone type = {value}", "an rclone remote on another provider's storage")
+    return tuple(found.items())
+
+
+_FILE_KEY = re.compile(r"\.[A-Za-z0-9]{2,10}$")
+"""A ConfigMap or Secret key that names a file (`application.properties`, `fluent-bit.conf`, `config.yaml`),
+as opposed to a single value (`DB_HOST`)."""
+
+
+def _unreadable_files(lineage: Lineage, config: Resource) -> list[Location]:
+    """Configuration files a first preview cannot read because they are computed from a resident store.
+
+    Decision: a file (a key with a file extension) whose text is unknown at preview and computed from a store
+    holding PII or telemetry names that store among literals no preview can read, and its sinks with it
+    (Debezium Server's `application.properties` interpolating the database's address next to its sink's
+    region): where the code sends cannot be read, so it fails closed until the text is known. A single value
+    computed from the store (`DB_HOST` = the database's address) is only the store's host: it is read as
+    the store, by lineage, and names no sink.
+    """
+    files = [
+        f"{path.split('.')[0]}.{key}"
+        for path in CONFIGURATION_DATA
+        for key, value in _items(child(config.props, path.split(".")[0]))
+        if isinstance(value, Unknown) and _FILE_KEY.search(key)
+    ]
+    if not files:
+        return []
+    resident = lineage.settings.resident_classifications
+    stores = [
+        d.label
+        for prop in dict.fromkeys(f.split(".")[0] for f in files)
+        for d in lineage.stack.dependencies(config, prop)
+        if any(lineage.effective(r) & resident for r in [d, *lineage.stack.descendants(d)])
+    ]
+    if not stores:
+        return []
+    return [
+        Location(
+            f"the sinks the configuration file {', '.join(files)} of {config.label} names (unknown at "
+            f"preview: computed from {', '.join(dict.fromkeys(stores))}, it cannot be read; build the text "
+            "from literal names, such as the database's address from its identifier, or pass the store's "
+            "address as a separate value, so that its sinks can be judged)",
+            None,
+            None,
+            host=True,
+        )
+    ]
+
+
+def _items(value: Any) -> list[tuple[str, Any]]:
+    mapping = as_mapping(value)
+    return [(str(k), child(mapping, str(k))) for k in mapping] if isinstance(mapping, Mapping) else []
 
 
 def _kafka_connect_group(lineage: Lineage, resource: Resource) -> list[Resource]:

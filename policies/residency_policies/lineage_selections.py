@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING, Any
 
 from residency_facts import CLASSIFICATION_TAG, CopyMechanism
 
-from .attributes import STACK_ACCOUNT, effective_tags, is_kubernetes, region_named_in
+from .attributes import STACK_ACCOUNT, account_of, effective_tags, is_kubernetes, region_named_in
 from .lineage_code import as_url
 from .lineage_literals import endpoint_outside_aws, hosts_elsewhere
-from .locations import Location, holds_data, untraceable
+from .locations import Location, holds_data, mechanism_key, untraceable
 from .model import Resource
-from .values import Unknown, as_mapping, child, elements, is_set, value_at, values_at
+from .values import Unknown, as_mapping, child, elements, is_set, known_strings, value_at, values_at
 
 if TYPE_CHECKING:
     from .lineage import Lineage
@@ -28,6 +28,11 @@ BACKUP_SELECTION = "aws:backup/selection:Selection"
 NAMESPACE_KINDS = ("core:Namespace",)
 SERVICE_KIND = "core:Service"
 VELERO_BACKUPS = ("velero.io:Backup", "velero.io:Schedule")
+VELERO_STORAGE_LOCATION = "velero.io:BackupStorageLocation"
+VELERO_SNAPSHOT_LOCATION = "velero.io:VolumeSnapshotLocation"
+VELERO_LOCATIONS = (VELERO_STORAGE_LOCATION, VELERO_SNAPSHOT_LOCATION)
+VELERO_AWS_PROVIDERS = frozenset({"aws", "velero.io/aws"})
+"""The provider names of Velero's AWS object store and volume snapshotter plugin."""
 SNAPSHOT_TARGET_TYPES = ("aws:ebs/volume:Volume", "aws:ec2/instance:Instance")
 RESOURCE_TAG_CONDITION = "aws:ResourceTag/"
 
@@ -161,11 +166,30 @@ def _in_index(index: NamespaceIndex, namespace: Any) -> list[tuple[Resource, Any
 
 
 def velero_sources(lineage: Lineage, backup: Resource, mechanism: CopyMechanism) -> list[Location]:
-    """A Velero backup covers the namespaces it lists, or all of its cluster's when it lists none."""
+    """A Velero backup covers the namespaces it lists, or all of its cluster's when it lists none.
+
+    A listed namespace is a Kubernetes name, matched exactly in the backup's cluster (a short name such as
+    `app` is too short to be looked for inside other values, yet names the namespace all the same): the
+    Namespace object and every data holder the stack places in it, declared Namespace or not.
+    """
     path = mechanism.sources[0]
     listed = values_at(backup.props, path)
     if listed and "*" not in listed:
-        return lineage.trace(backup, path, False, lineage.own_region(backup))
+        found = lineage.trace(backup, path, False, lineage.own_region(backup))
+        for name in known_strings(listed):
+            for namespace in lineage.stack.resources:
+                if (
+                    mechanism_key(namespace.type) in NAMESPACE_KINDS
+                    and namespace.provider_urn == backup.provider_urn
+                    and value_at(namespace.props, "metadata.name") == name
+                ):
+                    found.append(lineage.locate(namespace))
+            found.extend(
+                lineage.locate(holder)
+                for holder, _ in _in_index(_kubernetes_index(lineage)[1], name)
+                if holder.provider_urn == backup.provider_urn
+            )
+        return found
     cluster = [
         r
         for r in lineage.stack.resources
@@ -174,6 +198,155 @@ def velero_sources(lineage: Lineage, backup: Resource, mechanism: CopyMechanism)
     return [
         *(lineage.locate(r) for r in cluster),
         untraceable(f"every namespace of the cluster {backup.label} backs up"),
+    ]
+
+
+def velero_destinations(lineage: Lineage, backup: Resource, mechanism: CopyMechanism) -> list[Location]:
+    """Where a Velero backup or schedule writes: the BackupStorageLocation its `storageLocation` names (by
+    its Kubernetes name, in the backup's cluster), else the cluster's default location, and the
+    VolumeSnapshotLocations it names. A location the stack does not declare cannot be read: untraceable.
+
+    Velero's API (velero.io/docs/main/api-types/backup/, .../schedule/): a Backup's `spec.storageLocation`
+    and `spec.volumeSnapshotLocations`, a Schedule's under `spec.template`; a backup that names no location
+    goes to the default one (`spec.default: true`, or the one named `default`:
+    velero.io/docs/main/api-types/backupstoragelocation/).
+    """
+    found: list[Location] = []
+    template = "spec.template" if backup.type.endswith(":Schedule") else "spec"
+    for path, kind, default in (
+        (f"{template}.storageLocation", VELERO_STORAGE_LOCATION, True),
+        (f"{template}.volumeSnapshotLocations", VELERO_SNAPSHOT_LOCATION, False),
+    ):
+        values = [v for v in values_at(backup.props, path) if is_set(v)]
+        if any(isinstance(v, Unknown) for v in values):
+            found.extend(lineage.trace(backup, path, False, lineage.own_region(backup)))
+            continue
+        names = known_strings(values)
+        if not names and default:
+            declared = _velero_locations(lineage, backup, kind)
+            defaults = [r for r in declared if value_at(r.props, "spec.default") is True] or [
+                r for r in declared if value_at(r.props, "metadata.name") == "default"
+            ]
+            if not defaults:
+                found.append(
+                    untraceable(
+                        f"the default backup storage location of {backup.label}'s cluster, which the stack "
+                        "does not declare (a chart's or one made by hand): its provider and region cannot be "
+                        "read; declare the location, or name one of the stack's in storageLocation"
+                    )
+                )
+            for location in defaults:
+                found.extend(velero_location_places(lineage, location, {backup.urn}))
+        for name in names:
+            named = [
+                r
+                for r in _velero_locations(lineage, backup, kind)
+                if value_at(r.props, "metadata.name") == name
+            ]
+            if not named:
+                found.append(
+                    untraceable(
+                        f"the Velero location {name!r} {backup.label} writes to, which the stack does not "
+                        "declare: its provider and region cannot be read; declare it in the stack"
+                    )
+                )
+            for location in named:
+                found.extend(velero_location_places(lineage, location, {backup.urn}))
+    return found
+
+
+def _velero_locations(lineage: Lineage, backup: Resource, kind: str) -> list[Resource]:
+    """The stack's Velero locations of a kind in the backup's cluster."""
+    return [
+        r
+        for r in lineage.stack.resources
+        if mechanism_key(r.type) == kind and r.provider_urn == backup.provider_urn
+    ]
+
+
+def velero_location_places(lineage: Lineage, location: Resource, seen: set[str]) -> list[Location]:
+    """Where a Velero location keeps what it is given: in AWS only with the AWS plugin's provider, on AWS's
+    own S3 host (no `s3Url`, or an AWS host) in the region its config names, else outside AWS or untraceable.
+
+    The provider is the object store plugin (`aws` or `velero.io/aws` is the AWS plugin; `velero.io/gcp`,
+    `velero.io/azure` and other plugins store outside AWS); with the AWS plugin, `config.s3Url` points it at
+    any S3-compatible server (MinIO, another cloud's), and without `config.region` the bucket's region is
+    asked of S3 (github.com/vmware-tanzu/velero-plugin-for-aws, backupstoragelocation.md and
+    volumesnapshotlocation.md).
+    """
+    seen = seen | {location.urn}
+    label = location.label
+    provider = value_at(location.props, "spec.provider")
+    if isinstance(provider, Unknown) or not isinstance(provider, str):
+        dependencies = lineage.stack.dependencies(location, "spec")
+        if dependencies:
+            return [found for d in dependencies for found in lineage.follow(d, seen)]
+        return [untraceable(f"the object store of {label} (its provider is unknown or unset)")]
+    if provider not in VELERO_AWS_PROVIDERS:
+        return [
+            Location(
+                f"{label} (provider {provider!r}: a Velero object store outside AWS; use the AWS plugin, "
+                "provider aws, on a bucket of the stack in its region)",
+                None,
+                None,
+                outside=True,
+            )
+        ]
+    found: list[Location] = []
+    for key in ("s3Url", "publicUrl"):
+        url = value_at(location.props, f"spec.config.{key}")
+        if isinstance(url, Unknown):
+            found.extend(lineage.trace(location, f"spec.config.{key}", True, lineage.own_region(location)))
+            if not lineage.stack.dependencies(location, "spec"):
+                found.append(untraceable(f"spec.config.{key} of {label} (unknown at preview, no lineage)"))
+        elif isinstance(url, str) and url:
+            found.extend(_s3_url_places(lineage, location, key, url))
+    kind = mechanism_key(location.type)
+    for path in (
+        ("spec.objectStorage.bucket", "spec.config.region")
+        if kind == VELERO_STORAGE_LOCATION
+        else ("spec.config.region",)
+    ):
+        value = value_at(location.props, path)
+        if path.endswith("region") and isinstance(value, str) and value:
+            # The region the plugin writes to, in the account of the cluster's credentials (IRSA, Pod
+            # Identity: the cluster's own account unless a credential says otherwise).
+            found.append(Location(f"{path}={value} of {label}", value, account_of(location)))
+            continue
+        if path.endswith("region") and not is_set(value):
+            if kind == VELERO_SNAPSHOT_LOCATION:
+                found.append(untraceable(f"the region of {label}'s snapshots (spec.config.region unset)"))
+            continue
+        found.extend(lineage.trace(location, path, True, lineage.own_region(location)))
+    return found
+
+
+def _s3_url_places(lineage: Lineage, location: Resource, key: str, url: str) -> list[Location]:
+    """The place a Velero location's S3 URL names: an AWS host is judged by the region it names (or as a
+    regionless host); any other server (MinIO in the cluster, another cloud's S3 API) is outside AWS or
+    cannot be placed."""
+    host = url.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0].lower().rstrip(".")
+    if host.endswith((".amazonaws.com", ".amazonaws.com.cn")):
+        region = region_named_in(host)
+        if region is not None:
+            return [Location(f"spec.config.{key}={url} of {location.label}", region, STACK_ACCOUNT)]
+        return hosts_elsewhere(lineage, host, lineage.own_region(location)) or [
+            untraceable(f"spec.config.{key}={url} of {location.label} (an AWS host that names no region)")
+        ]
+    if endpoint_outside_aws(as_url(url)):
+        return [
+            Location(
+                f"{url} (spec.config.{key} of {location.label}: an S3-compatible server outside AWS)",
+                None,
+                None,
+                outside=True,
+            )
+        ]
+    return [
+        untraceable(
+            f"{url} (spec.config.{key} of {location.label}: an S3-compatible server that is not AWS's, whose "
+            "storage the pack cannot place; use S3's regional endpoint, or no s3Url)"
+        )
     ]
 
 

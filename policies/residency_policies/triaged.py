@@ -19,7 +19,8 @@ from residency_facts import CLASSIFICATION_TAG, Category
 
 from .attributes import REGION_PATTERN
 from .lineage import Lineage
-from .lineage_literals import regionless_aws_hosts
+from .lineage_literals import endpoint_outside_aws, regionless_aws_hosts
+from .lineage_selections import VELERO_AWS_PROVIDERS
 from .locations import Location
 from .model import Resource, Stack
 from .settings import Settings
@@ -74,7 +75,43 @@ def _regions_elsewhere(resource: Resource, stack: Stack, settings: Settings) -> 
             for host, region, why in regionless_aws_hosts(value):
                 if not stack.named(host) and (region is None or region not in settings.allowed_regions):
                     hosts.setdefault(host, f"{host} (which names no region: {why})")
-    return sorted(named - settings.allowed_regions) + [hosts[h] for h in sorted(hosts)]
+    return (
+        sorted(named - settings.allowed_regions)
+        + [hosts[h] for h in sorted(hosts)]
+        + _chart_locations_outside_aws(resource)
+    )
+
+
+_VELERO_CHART = re.compile(r"(?:^|/)velero$")
+"""The Velero chart, by name or as the last segment of a repository path (`vmware-tanzu/velero`, OCI)."""
+
+
+def _chart_locations_outside_aws(resource: Resource) -> list[str]:
+    """The Velero backup and snapshot locations a Helm release's values declare outside AWS: a provider
+    other than the AWS plugin's, or an `s3Url` that is not an AWS host (MinIO, another cloud's S3 API).
+
+    The chart creates a BackupStorageLocation and VolumeSnapshotLocation per entry of
+    `configuration.backupStorageLocation` / `configuration.volumeSnapshotLocation` (lists since chart 3;
+    vmware-tanzu/helm-charts, charts/velero/values.yaml) and its `schedules` back up every namespace unless
+    they list some: the names and regions the values hold say nothing when the provider is another cloud's.
+    """
+    chart = child(resource.props, "chart")
+    if not isinstance(chart, str) or not _VELERO_CHART.search(chart.strip().rstrip("/")):
+        return []
+    found = []
+    for kind in ("backupStorageLocation", "volumeSnapshotLocation"):
+        for entry in values_at(resource.props, f"values.configuration.{kind}"):
+            for location in elements(entry) if isinstance(entry, list) else [entry]:
+                if not isinstance(location, Mapping):
+                    continue
+                name = child(location, "name")
+                provider = child(location, "provider")
+                s3_url = child(child(location, "config"), "s3Url")
+                if isinstance(provider, str) and provider not in VELERO_AWS_PROVIDERS:
+                    found.append(f"the Velero {kind} {name!r} on provider {provider!r}, outside AWS")
+                elif isinstance(s3_url, str) and endpoint_outside_aws(s3_url):
+                    found.append(f"the Velero {kind} {name!r} on {s3_url}, outside AWS")
+    return found
 
 
 def _all_leaves(value: Any) -> list[Any]:

@@ -1,0 +1,161 @@
+"""Where code that reads PII sends it when its configuration names no URL under an endpoint key: a public
+host (a `Host` line of a log shipper's config, an ssh `user@host`), a public address, or a sink or remote
+type that is another provider's service by definition (Debezium Server's `pubsub`, an rclone `drive`
+remote). Each test is the compliant baseline (a Kubernetes CronJob given the PII database's host, mounting
+a ConfigMap whose configuration stays in eu-west-1) and one change.
+
+Field names: Debezium Server's `debezium.sink.type` and `debezium.sink.kinesis.region`
+(debezium.io/documentation/reference/stable/operations/debezium-server.html); rclone's config file, one
+`[remote]` section with `type`, `provider`, `region` (rclone.org/docs/, rclone.org/s3/); Fluent Bit's
+classic config `[OUTPUT]` with `Name`, `Host`, `region` (docs.fluentbit.io/manual/pipeline/outputs/).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.policies.baseline import Region, eu_region
+from tests.policies.policy_harness import UNKNOWN, Res, messages, violations
+
+NO_PII = "no-pii-replication"
+IN_REGION_CONFIG = (
+    "debezium.sink.type=kinesis\n"
+    "debezium.sink.kinesis.region=eu-west-1\n"
+    "debezium.source.connector.class=io.debezium.connector.postgresql.PostgresConnector\n"
+    "debezium.source.offset.storage.file.filename=/data/offsets.dat\n"
+)
+
+
+def _config(region: Region, text: str) -> Res:
+    return Res(
+        "kubernetes:core/v1:ConfigMap",
+        "exporter-config",
+        {
+            "metadata": {"name": "exporter-config", "namespace": "app"},
+            "data": {"application.properties": text},
+        },
+        region.kubernetes,
+    )
+
+
+def _job(region: Region, args: list[str]) -> Res:
+    """A CronJob given the PII database's host, mounting the exporter's config."""
+    container = {
+        "name": "export",
+        "image": "quay.io/debezium/server:3.1",
+        "command": ["/bin/sh", "-c"],
+        "args": args,
+        "env": [{"name": "PGHOST", "value": UNKNOWN}],
+        "volumeMounts": [{"name": "conf", "mountPath": "/debezium/config"}],
+    }
+    pod = {
+        "restartPolicy": "OnFailure",
+        "containers": [container],
+        "volumes": [{"name": "conf", "configMap": {"name": "exporter-config"}}],
+        "affinity": {
+            "podAntiAffinity": {
+                "requiredDuringSchedulingIgnoredDuringExecution": [
+                    {
+                        "topologyKey": "topology.kubernetes.io/zone",
+                        "labelSelector": {"matchLabels": {"a": "b"}},
+                    }
+                ]
+            }
+        },
+    }
+    return Res(
+        "kubernetes:batch/v1:CronJob",
+        "exporter",
+        {
+            "metadata": {"name": "exporter", "namespace": "app"},
+            "spec": {"schedule": "0 2 * * *", "jobTemplate": {"spec": {"template": {"spec": pod}}}},
+        },
+        region.kubernetes,
+        deps={"spec": [region.database]},
+    )
+
+
+BASELINE_ARGS = ["pg_dump -Fc -h $PGHOST app > /data/customers.dump && echo done to 10.10.1.20"]
+
+
+def _stack(text: str = IN_REGION_CONFIG, args: list[str] | None = None) -> tuple[list[Res], Res]:
+    region = eu_region()
+    job = _job(region, args if args is not None else BASELINE_ARGS)
+    return [*region.resources, _config(region, text), job], job
+
+
+def test_a_job_whose_configuration_stays_in_region_passes() -> None:
+    resources, _ = _stack()
+    assert violations(resources, NO_PII) == []
+
+
+def test_an_rclone_remote_on_s3_in_region_passes() -> None:
+    resources, _ = _stack("[archive]\ntype = s3\nprovider = AWS\nregion = eu-west-1\nenv_auth = true\n")
+    assert violations(resources, NO_PII) == []
+
+
+def test_a_log_shipper_to_cloudwatch_in_region_passes() -> None:
+    conf = (
+        "[OUTPUT]\n    Name cloudwatch_logs\n    Match *\n    region eu-west-1\n    log_group_name /eks/app\n"
+    )
+    resources, _ = _stack(conf)
+    assert violations(resources, NO_PII) == []
+
+
+CONFIGURATIONS = {
+    "a Debezium sink on Google Pub/Sub": IN_REGION_CONFIG.replace("kinesis", "pubsub")
+    + "debezium.sink.pubsub.project.id=acme-analytics-us\n",
+    "an rclone remote on Google Drive": "[gdrive]\ntype = drive\nscope = drive\n",
+    "a log shipper's Host line": "[OUTPUT]\n    Name datadog\n    Match *\n"
+    "    Host http-intake.logs.datadoghq.com\n",
+}
+
+
+@pytest.mark.parametrize("text", CONFIGURATIONS.values(), ids=CONFIGURATIONS.keys())
+def test_a_configuration_naming_a_place_outside_aws_is_blocked(text: str) -> None:
+    resources, job = _stack(text)
+    found = violations(resources, NO_PII)
+    assert job.urn in [d.urn for d in found], messages(found)
+    assert "outside AWS" in next(d.message for d in found if d.urn == job.urn)
+
+
+COMMANDS = {
+    "an ssh target by address": "pg_dump -Fc -h $PGHOST app | ssh backup@198.51.100.20 'cat > /srv/c.dump'",
+    "an ssh target by name": "pg_dump -Fc -h $PGHOST app | ssh backup@dumps.partner-example.net 'cat > c'",
+    "an rsync target": "pg_dump -Fc -h $PGHOST app > /tmp/c && rsync /tmp/c 203.0.113.7:/srv/",
+}
+
+
+@pytest.mark.parametrize("command", COMMANDS.values(), ids=COMMANDS.keys())
+def test_a_command_line_naming_a_server_outside_aws_is_blocked(command: str) -> None:
+    resources, job = _stack(args=[command])
+    found = violations(resources, NO_PII)
+    assert job.urn in [d.urn for d in found], messages(found)
+
+
+# A configuration file computed from the PII store is unknown at a first preview ---------------------------
+
+
+def _computed_config(region: Region, key: str) -> Res:
+    return Res(
+        "kubernetes:core/v1:ConfigMap",
+        "exporter-config",
+        {"metadata": {"name": "exporter-config", "namespace": "app"}, "data": {key: UNKNOWN}},
+        region.kubernetes,
+        deps={"data": [region.database]},
+    )
+
+
+def test_a_single_value_computed_from_the_database_is_its_host() -> None:
+    region = eu_region()
+    resources = [*region.resources, _computed_config(region, "DB_HOST"), _job(region, BASELINE_ARGS)]
+    assert violations(resources, NO_PII) == []
+
+
+@pytest.mark.preview_only("a preview of the deployed stack reads the file's text, judged as any other")
+def test_a_configuration_file_computed_from_the_database_fails_closed_until_it_can_be_read() -> None:
+    region = eu_region()
+    job = _job(region, BASELINE_ARGS)
+    resources = [*region.resources, _computed_config(region, "application.properties"), job]
+    found = violations(resources, NO_PII)
+    assert job.urn in [d.urn for d in found], messages(found)
