@@ -1694,8 +1694,28 @@ OTHER_PACKAGES: dict[str, Service] = {
         copies="Command CopyToRemote",
         why={"Command": _CODE, "CopyToRemote": "copies a file or directory to a remote host"},
     ),
+    **{
+        package: Service(
+            "A Pulumi dynamic resource runs its provider's code (serialised into its `__provider` input) at "
+            "`pulumi up` with the deployer's credentials: it may do anything those credentials allow, and "
+            "its inputs need name nothing. In a stack that holds personal data or telemetry it fails closed "
+            "until its provider is reviewed (`REVIEWED_DYNAMIC_PROVIDERS`).",
+            opaque="Resource",
+        )
+        for package in ("pulumi-python", "pulumi-nodejs")
+    },
 }
 """Packages besides pulumi-aws and pulumi-kubernetes whose types the pack knows, by module."""
+
+DYNAMIC_TYPES = ("pulumi-python:dynamic:Resource", "pulumi-nodejs:dynamic:Resource")
+"""Pulumi dynamic resources: code the deployment runs at `pulumi up`, whatever inputs it is given."""
+
+DYNAMIC_PROVIDER_INPUT = "__provider"
+"""The input in which the Python and Node.js SDKs send a dynamic resource's serialised provider code."""
+
+REVIEWED_DYNAMIC_PROVIDERS: Mapping[str, str] = MappingProxyType({})
+"""SHA-256 (hex) of a reviewed dynamic provider's `__provider` input -> what its code does with data. A
+change to the code changes the digest, so the resource fails closed again until it is reviewed again."""
 
 PROVIDER_PREFIX = "pulumi:providers:"
 
