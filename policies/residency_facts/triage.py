@@ -265,7 +265,7 @@ AWS: dict[str, Service] = {
         "conversations, train custom models on data in S3 and log invocations; guardrails and profiles are "
         "configuration.",
         holds="AgentKnowledgeBase AgentcoreMemory CustomModel",
-        copies="AgentAgent AgentAgentActionGroup AgentDataSource AgentFlow AgentcoreAgentRuntime "
+        copies="AgentKnowledgeBase AgentcoreMemory CustomModel AgentAgent AgentAgentActionGroup AgentDataSource AgentFlow AgentcoreAgentRuntime "
         "AgentcoreGatewayTarget EvaluationJob AgentcoreCodeInterpreter AgentcoreBrowser AgentcoreHarness "
         "InferenceProfile",
         grants="AgentcoreResourcePolicy",
@@ -314,10 +314,11 @@ AWS: dict[str, Service] = {
     "chime": Service(
         "Chime voice connectors carry calls; streaming copies call audio to Kinesis Video, logging copies "
         "SIP "
-        "messages (phone numbers) to CloudWatch Logs.",
-        copies="VoiceConnectorStreaming VoiceConnectorLogging",
+        "messages (phone numbers) to CloudWatch Logs, the global settings put every connector's call "
+        "detail records (phone numbers) in their bucket.",
+        copies="VoiceConnectorStreaming VoiceConnectorLogging SdkvoiceGlobalSettings",
         in_transit="VoiceConnector",
-        neutral="SdkvoiceGlobalSettings SdkvoiceSipMediaApplication SdkvoiceSipRule "
+        neutral="SdkvoiceSipMediaApplication SdkvoiceSipRule "
         "SdkvoiceVoiceProfileDomain "
         "VoiceConnectorGroup VoiceConnectorOrigination VoiceConnectorTermination "
         "VoiceConnectorTerminationCredentials",
@@ -420,12 +421,13 @@ AWS: dict[str, Service] = {
     "codestarnotifications": Service("Notifications about code events.", neutral="NotificationRule"),
     "cognito": Service(
         "A Cognito user pool is a directory of users (names, e-mail addresses, phone numbers): personal data "
-        "at rest. Users and groups live in it; its log delivery copies user activity elsewhere.",
+        "at rest. Users and groups live in it; its log delivery copies user activity elsewhere, a client's "
+        "analytics send its users' attributes and events to the Pinpoint project its ARN names, and the "
+        "risk configuration e-mails users through the SES identity its ARN names.",
         holds="UserPool User",
-        copies="LogDeliveryConfiguration",
+        copies="LogDeliveryConfiguration ManagedUserPoolClient RiskConfiguration UserPoolClient",
         neutral="IdentityPool IdentityPoolProviderPrincipalTag IdentityPoolRoleAttachment IdentityProvider "
-        "ManagedLoginBranding ManagedUserPoolClient ResourceServer RiskConfiguration UserGroup UserInGroup "
-        "UserPoolClient UserPoolDomain UserPoolUICustomization",
+        "ManagedLoginBranding ResourceServer UserGroup UserInGroup UserPoolDomain UserPoolUICustomization",
     ),
     "comprehend": Service(
         "Comprehend trains classifiers and recognisers on documents in S3 (copies of the training data).",
@@ -456,7 +458,10 @@ AWS: dict[str, Service] = {
     "costoptimizationhub": Service("Cost recommendations.", neutral="EnrollmentStatus Preferences"),
     "cur": Service("Cost and usage reports (no customer data) to a bucket.", neutral="ReportDefinition"),
     "customerprofiles": Service(
-        "Customer Profiles holds unified customer records: personal data at rest.", holds="Domain Profile"
+        "Customer Profiles holds unified customer records: personal data at rest; a domain's identity "
+        "resolution exports the matched profiles to the bucket its exporting config names.",
+        holds="Domain Profile",
+        copies="Domain",
     ),
     "dataexchange": Service(
         "Data Exchange publishes data sets to subscribers in other accounts; revisions import assets from S3 "
@@ -559,10 +564,10 @@ AWS: dict[str, Service] = {
         "EBS volumes and snapshots hold data; copies, imports and fast restores copy it; snapshot public "
         "access and default encryption are account switches.",
         holds="Snapshot SnapshotCopy SnapshotImport Volume VolumeCopy",
-        copies="Snapshot SnapshotCopy VolumeCopy Volume",
+        copies="Snapshot SnapshotCopy SnapshotImport VolumeCopy Volume",
         grants="SnapshotBlockPublicAccess",
         neutral="DefaultKmsKey EncryptionByDefault FastSnapshotRestore",
-        why={"SnapshotImport": "imports a disk image from S3 outside the stack's lineage"},
+        why={"SnapshotImport": "imports a disk image from the bucket its disk container names: a copy of it"},
     ),
     "ec2": Service(
         "EC2: instances, launch templates and fleets run code on volumes that hold data; AMIs capture "
@@ -835,7 +840,7 @@ AWS: dict[str, Service] = {
     "kendra": Service(
         "Kendra indexes documents from data sources (a copy of their content).",
         holds="Index Faq",
-        copies="DataSource",
+        copies="DataSource Faq",
         neutral="Experience QuerySuggestionsBlockList Thesaurus",
     ),
     "keyspaces": Service(
@@ -967,11 +972,12 @@ AWS: dict[str, Service] = {
         neutral="Configuration",
     ),
     "msk": Service(
-        "MSK clusters hold topics; the replicator copies them; a cluster policy and VPC connections admit "
-        "other accounts; public access exposes brokers.",
+        "MSK clusters hold topics; the replicator copies them, a channel delivers a topic into S3 or an "
+        "Iceberg table; a cluster policy and VPC connections admit other accounts; public access exposes "
+        "brokers.",
         holds="Cluster ServerlessCluster",
         in_transit="Topic Channel",
-        copies="Replicator",
+        copies="Replicator Channel",
         grants="ClusterPolicy VpcConnection Cluster",
         neutral="Configuration ScramSecretAssociation SingleScramSecretAssociation",
     ),
@@ -1070,7 +1076,7 @@ AWS: dict[str, Service] = {
         "Pinpoint sends messages to end users (addresses are personal data); event streams copy engagement "
         "events to Kinesis or Firehose.",
         holds="App",
-        copies="EventStream Smsvoicev2EventDestination",
+        copies="App EventStream Smsvoicev2EventDestination",
         grants="Smsvoicev2ResourcePolicy",
         neutral="AdmChannel ApnsChannel ApnsSandboxChannel ApnsVoipChannel ApnsVoipSandboxChannel "
         "BaiduChannel "
@@ -1254,7 +1260,7 @@ AWS: dict[str, Service] = {
         holds="Domain FeatureGroup NotebookInstance Space UserProfile LabelingJob TrainingJob "
         "MlflowTrackingServer "
         "MlflowApp",
-        copies="DataQualityJobDefinition EndpointConfiguration FlowDefinition HyperParameterTuningJob "
+        copies="FeatureGroup DataQualityJobDefinition EndpointConfiguration FlowDefinition HyperParameterTuningJob "
         "LabelingJob "
         "ModelCardExportJob MonitoringSchedule Pipeline TrainingJob App NotebookInstance Model Endpoint",
         grants="ModelPackageGroupPolicy Workteam Workforce",
@@ -1418,7 +1424,13 @@ AWS: dict[str, Service] = {
         copies="ScheduledQuery",
         why={"ScheduledQuery": _CODE},
     ),
-    "timestreamwrite": Service("Timestream tables hold time series.", holds="Table", neutral="Database"),
+    "timestreamwrite": Service(
+        "Timestream tables hold time series; a table writes the records its magnetic store rejects into "
+        "the bucket its rejected data location names (a copy of those records).",
+        holds="Table",
+        copies="Table",
+        neutral="Database",
+    ),
     "transcribe": Service(
         "Transcribe custom models train on data in S3.",
         copies="LanguageModel",
