@@ -1486,6 +1486,10 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
     "command:local:Command": (_code("a local command"),),
     "command:remote:Command": (_code("a remote command"),),
     "command:remote:CopyToRemote": (_code("a copy to a remote host"),),
+    # An archive keeps the events of the bus it archives: it takes no tags, so lineage classifies it.
+    "aws:cloudwatch/eventArchive:EventArchive": (
+        _derived("an event archive (the events of its bus that its pattern selects)", "eventSourceArn"),
+    ),
     # Places nested in a holder's own configuration, or in a satellite that configures a holder by its id,
     # that send the holder's data there (`NESTED_PLACE_FIELDS` and the triage test list what is not one).
     **{

@@ -379,7 +379,7 @@ AWS: dict[str, Service] = {
         "dashboards and metric filters only read metrics.",
         holds="LogGroup EventArchive",
         in_transit="EventBus LogStream",
-        copies="EventTarget EventEndpoint LogAccountPolicy LogDelivery LogSubscriptionFilter MetricStream "
+        copies="EventArchive EventTarget EventEndpoint LogAccountPolicy LogDelivery LogSubscriptionFilter MetricStream "
         "LogS3TableIntegrationSource",
         points="EventApiDestination EventConnection LogDeliveryDestination LogDeliverySource LogDestination",
         grants="EventBusPolicy EventPermission LogDestinationPolicy LogDeliveryDestinationPolicy "

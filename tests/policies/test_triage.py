@@ -30,6 +30,7 @@ from residency_facts.mechanisms import (
     REVIEWED_HOLDER_REGION_FIELDS,
     REVIEWED_NESTED_PLACES,
 )
+from residency_policies.classification import CLASSIFIED_BY_LINEAGE, UNTAGGABLE_HOLDERS
 from residency_policies.encryption import AT_REST, INHERITED, NO_CUSTOMER_KEY, SPECIAL
 from residency_policies.locations import mechanism_key
 from tests.policies.sdk_schema import input_schema, missing_step
@@ -373,3 +374,16 @@ def test_the_satellites_of_a_holder_are_found_by_the_inputs_that_name_it() -> No
     assert "aws:kendra/thesaurus:Thesaurus" in found
     assert "aws:timestreamwrite/table:Table" in found
 
+
+def test_every_holder_that_takes_no_tags_is_classified_by_lineage_or_reviewed() -> None:
+    """An untaggable holder (an EventBridge archive) cannot carry a data-classification tag: it is classified
+    by lineage from its source, or reviewed with how it is classified instead."""
+    untaggable = {
+        token
+        for token in sdk_types("aws")
+        if Category.HOLDS in (categories_of(token) or frozenset()) and "tags" not in input_schema(token)
+    }
+    assert sorted(untaggable - set(CLASSIFIED_BY_LINEAGE) - set(UNTAGGABLE_HOLDERS)) == []
+    assert sorted(set(UNTAGGABLE_HOLDERS) - untaggable) == []
+    for token in CLASSIFIED_BY_LINEAGE:
+        assert any(m.sources for m in COPY_MECHANISMS.get(token, ())) or token.startswith("aws:dms/"), token
