@@ -48,6 +48,8 @@ PERSISTENT_VOLUME_CLAIM = "kubernetes:core/v1:PersistentVolumeClaim"
 TRANSIENT = frozenset(
     {
         "aws:cloudwatch/logGroup:LogGroup",
+        # An archive keeps its bus's events for `retentionDays`, to replay them, as a log group keeps logs.
+        "aws:cloudwatch/eventArchive:EventArchive",
         "aws:sqs/queue:Queue",
         "aws:kinesis/stream:Stream",
         "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream",

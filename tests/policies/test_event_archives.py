@@ -36,3 +36,11 @@ def test_an_archive_of_a_pii_bus_on_the_aws_owned_key_is_unencrypted_pii() -> No
     extra = _archive(region, keyed=False)
     found = [d for d in violations([*region.resources, *extra], "pii-encryption") if d.urn == extra[1].urn]
     assert "kmsKeyIdentifier" in messages(found) and "customer-events" in messages(found)
+
+
+def test_an_archive_expires_its_events_by_design_and_needs_no_deletion_protection() -> None:
+    """An archive keeps its bus's events for `retentionDays` (to replay them), as a log group keeps logs:
+    pii-no-data-loss leaves it out, as it does log groups, while its encryption is judged."""
+    region = eu_region()
+    extra = _archive(region, keyed=True)
+    assert [d for d in violations([*region.resources, *extra], "pii-no-data-loss") if d.urn == extra[1].urn] == []
