@@ -51,6 +51,11 @@ class CopyMechanism(NamedTuple):
     outside_aws_when: tuple[tuple[str, tuple[str, ...]], ...] = ()
     """(path, values): one of these values at the path delivers outside AWS (a workflow's HTTP task)."""
 
+    outside_aws_unless_from: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """(path, types): a value set at the path is a host outside AWS unless it is computed from, or is an
+    address of, a stack resource of one of these types (a gateway activated at an address that is not one of
+    the stack's EC2 instances runs on premises)."""
+
     documents: tuple[str, ...] = ()
     """Paths holding a whole configuration document that names the sinks among literals (a pipeline body):
     unknown at preview, its dependencies are only what it was computed from, and where it delivers cannot be
@@ -1454,6 +1459,21 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
         ),
     ),
     # File transfer and hybrid storage.
+    # A gateway keeps a local cache of everything its file shares and volumes serve on the host it runs on:
+    # on premises (or anywhere) unless it is activated at the address of one of the stack's EC2 instances.
+    # An activation key is obtained from the appliance by hand: where it runs cannot be told.
+    "aws:storagegateway/gateway:Gateway": (
+        CopyMechanism(
+            "a gateway's local cache (what its file shares and volumes serve, kept on the disks of the host "
+            "it runs on)",
+            sources=(SELF,),
+            outside_aws_unless_from=(
+                ("gatewayIpAddress", ("aws:ec2/instance:Instance",)),
+                ("activationKey", ("aws:ec2/instance:Instance",)),
+            ),
+            active_when=("gatewayIpAddress", "activationKey"),
+        ),
+    ),
     "aws:storagegateway/nfsFileShare:NfsFileShare": (_references("an NFS file share of a bucket", False),),
     "aws:storagegateway/smbFileShare:SmbFileShare": (_references("an SMB file share of a bucket", False),),
     "aws:storagegateway/fileSystemAssociation:FileSystemAssociation": (

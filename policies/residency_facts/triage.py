@@ -1403,8 +1403,9 @@ AWS: dict[str, Service] = {
     ),
     "storagegateway": Service(
         "Storage Gateway exposes S3 and volumes to on-premises servers: file shares copy to and from "
-        "buckets.",
-        copies="NfsFileShare SmbFileShare FileSystemAssociation CachesIscsiVolume StoredIscsiVolume",
+        "buckets, and the gateway caches what they serve on the host it runs on (outside AWS unless that is "
+        "one of the stack's EC2 instances).",
+        copies="Gateway NfsFileShare SmbFileShare FileSystemAssociation CachesIscsiVolume StoredIscsiVolume",
         holds="Cache Gateway TapePool UploadBuffer WorkingStorage",
     ),
     "swf": Service("Workflow domains keep execution history.", neutral="Domain"),

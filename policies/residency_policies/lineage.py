@@ -340,6 +340,22 @@ class Lineage:
             # Unknown at preview says nothing: what the value is computed from (a connection) is followed.
             if any(isinstance(v, str) and v in outside for v in values_at(resource.props, path)):
                 return True
+        for path, types in mechanism.outside_aws_unless_from:
+            values = [v for v in values_at(resource.props, path) if is_set(v)]
+            if not values or any(d.type in types for d in self.stack.dependencies(resource, path)):
+                continue
+            if not all(isinstance(v, str) and self._address_of(v, types) for v in values):
+                return True
+        return False
+
+    def _address_of(self, value: str, types: tuple[str, ...]) -> bool:
+        """Whether a literal is an identity or address of a stack resource of one of the types (an EC2
+        instance's private or public IP, known once the stack is deployed)."""
+        for candidate in self.stack.of_type(*types):
+            if value in candidate.identities or value in known_strings(
+                [*values_at(candidate.props, "privateIp"), *values_at(candidate.props, "publicIp")]
+            ):
+                return True
         return False
 
     def _sources(self, resource: Resource, mechanism: CopyMechanism, own: str | None) -> list[Location]:

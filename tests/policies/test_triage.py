@@ -138,6 +138,7 @@ def _paths(token: str) -> list[str]:
                 path
                 for path, _ in mechanism.outside_aws_unless
                 + mechanism.outside_aws_when
+                + mechanism.outside_aws_unless_from
                 + mechanism.active_values
             ),
         ]
