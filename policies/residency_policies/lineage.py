@@ -284,7 +284,9 @@ class Lineage:
                     destinations.append(Location(f"{path}={value}", region, self.account(resource)))
                     literal_region = True
         for path in mechanism.destinations:
-            destinations.extend(self.trace(resource, path, path in mechanism.global_names, own, code))
+            destinations.extend(
+                self.trace(resource, path, path in mechanism.global_names, own, code, destination=True)
+            )
         for path in mechanism.documents:
             if any(isinstance(v, Unknown) for v in values_at(resource.props, path)):
                 destinations.append(
@@ -401,7 +403,13 @@ class Lineage:
     # Tracing -------------------------------------------------------------------------------------------
 
     def trace(
-        self, resource: Resource, path: str, global_names: bool, own_region: str | None, code: bool = False
+        self,
+        resource: Resource,
+        path: str,
+        global_names: bool,
+        own_region: str | None,
+        code: bool = False,
+        destination: bool = False,
     ) -> list[Location]:
         """The data a property path of a resource names: by lineage, else by its literal value.
 
@@ -445,7 +453,9 @@ class Lineage:
         if unknown and not dependencies and not code and path != ANY:
             found.append(untraceable(f"{path} of {resource.label} (unknown at preview, no lineage)"))
         for value in literals:
-            found.extend(literal_locations(self, resource, value, path, global_names, own_region, code))
+            found.extend(
+                literal_locations(self, resource, value, path, global_names, own_region, code, destination)
+            )
         return found + elsewhere
 
     def mentioned(self, value: str, excluding: Resource | None = None) -> list[Resource]:
