@@ -653,7 +653,9 @@ _ORIGINAL_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
 _AWS_DESTINATION_CONNECTORS = ("S3", "Redshift", "EventBridge", "CustomerProfiles", "LookoutMetrics")
 """AppFlow connector types that deliver into AWS; every other connector is a SaaS application outside it."""
 
-_TIMESTREAM_REJECTS = "magneticStoreWriteProperties.magneticStoreRejectedDataLocation.s3Configuration.bucketName"
+_TIMESTREAM_REJECTS = (
+    "magneticStoreWriteProperties.magneticStoreRejectedDataLocation.s3Configuration.bucketName"
+)
 _PROFILES_EXPORTS = tuple(
     f"{matching}.exportingConfig.s3Exporting.s3BucketName" for matching in ("matching", "ruleBasedMatching")
 )
@@ -1601,7 +1603,9 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
             lands_in_own_region=False,
         ),
     ),
-    "aws:kendra/faq:Faq": (_derived("an FAQ read into the index from S3", "s3Path.bucket", global_names=("s3Path.bucket",)),),
+    "aws:kendra/faq:Faq": (
+        _derived("an FAQ read into the index from S3", "s3Path.bucket", global_names=("s3Path.bucket",)),
+    ),
     "aws:pinpoint/app:App": (
         CopyMechanism(
             "a campaign hook (each message's segment endpoints: addresses, attributes, sent to the web URL)",
@@ -2560,7 +2564,10 @@ REVIEWED_NESTED_PLACES: dict[str, str] = {
     **{
         f"{token} logDeliveryConfiguration.s3Configuration.bucketName": "the InfluxDB engine's own logs "
         "(its operations, not the series it stores)"
-        for token in ("aws:timestreaminfluxdb/dbCluster:DbCluster", "aws:timestreaminfluxdb/dbInstance:DbInstance")
+        for token in (
+            "aws:timestreaminfluxdb/dbCluster:DbCluster",
+            "aws:timestreaminfluxdb/dbInstance:DbInstance",
+        )
     },
     "aws:msk/cluster:Cluster loggingInfo.brokerLogs.s3.bucket": "the brokers' own logs (their operations, "
     "not the topics' records)",
@@ -2607,7 +2614,8 @@ REVIEWED_NESTED_PLACES: dict[str, str] = {
     "aws:opensearch/domain:Domain identityCenterOptions.identityCenterInstanceArn": "the IAM Identity Center "
     "instance that signs users in to the domain: who may read, judged as access, not a destination",
     **{
-        f"aws:bedrock/agentKnowledgeBase:AgentKnowledgeBase knowledgeBaseConfiguration.{path}": "the index or "
+        f"aws:bedrock/agentKnowledgeBase:AgentKnowledgeBase knowledgeBaseConfiguration.{path}": "the index "
+        "or "
         "Redshift workgroup a KENDRA or SQL knowledge base queries: the store it reads from, a holder judged "
         "on its own; the knowledge base keeps nothing of it"
         for path in (
@@ -2623,12 +2631,15 @@ REVIEWED_NESTED_PLACES: dict[str, str] = {
     **{
         f"{token} {path}": "an AWS Outpost (AWS hardware at the customer's own site): where that site is "
         "cannot be read from the ARN, whose region is the Outpost's parent region; out of reach "
-        "(policies/README.md, \"What remains out of reach\")"
+        '(policies/README.md, "What remains out of reach")'
         for token, path in (
             ("aws:ec2/ami:Ami", "ebsBlockDevices.outpostArn"),
             ("aws:ec2/amiCopy:AmiCopy", "ebsBlockDevices.outpostArn"),
             ("aws:ec2/amiFromInstance:AmiFromInstance", "ebsBlockDevices.outpostArn"),
-            ("aws:elasticache/replicationGroup:ReplicationGroup", "nodeGroupConfigurations.primaryOutpostArn"),
+            (
+                "aws:elasticache/replicationGroup:ReplicationGroup",
+                "nodeGroupConfigurations.primaryOutpostArn",
+            ),
         )
     },
     "aws:sagemaker/featureGroup:FeatureGroup offlineStoreConfig.s3StorageConfig.resolvedOutputS3Uri": "an "

@@ -265,7 +265,8 @@ AWS: dict[str, Service] = {
         "conversations, train custom models on data in S3 and log invocations; guardrails and profiles are "
         "configuration.",
         holds="AgentKnowledgeBase AgentcoreMemory CustomModel",
-        copies="AgentKnowledgeBase AgentcoreMemory CustomModel AgentAgent AgentAgentActionGroup AgentDataSource AgentFlow AgentcoreAgentRuntime "
+        copies="AgentKnowledgeBase AgentcoreMemory CustomModel AgentAgent AgentAgentActionGroup "
+        "AgentDataSource AgentFlow AgentcoreAgentRuntime "
         "AgentcoreGatewayTarget EvaluationJob AgentcoreCodeInterpreter AgentcoreBrowser AgentcoreHarness "
         "InferenceProfile",
         grants="AgentcoreResourcePolicy",
@@ -379,7 +380,8 @@ AWS: dict[str, Service] = {
         "dashboards and metric filters only read metrics.",
         holds="LogGroup EventArchive",
         in_transit="EventBus LogStream",
-        copies="EventArchive EventTarget EventEndpoint LogAccountPolicy LogDelivery LogSubscriptionFilter MetricStream "
+        copies="EventArchive EventTarget EventEndpoint LogAccountPolicy LogDelivery LogSubscriptionFilter "
+        "MetricStream "
         "LogS3TableIntegrationSource",
         points="EventApiDestination EventConnection LogDeliveryDestination LogDeliverySource LogDestination",
         grants="EventBusPolicy EventPermission LogDestinationPolicy LogDeliveryDestinationPolicy "
@@ -1260,7 +1262,8 @@ AWS: dict[str, Service] = {
         holds="Domain FeatureGroup NotebookInstance Space UserProfile LabelingJob TrainingJob "
         "MlflowTrackingServer "
         "MlflowApp",
-        copies="FeatureGroup DataQualityJobDefinition EndpointConfiguration FlowDefinition HyperParameterTuningJob "
+        copies="FeatureGroup DataQualityJobDefinition EndpointConfiguration FlowDefinition "
+        "HyperParameterTuningJob "
         "LabelingJob "
         "ModelCardExportJob MonitoringSchedule Pipeline TrainingJob App NotebookInstance Model Endpoint",
         grants="ModelPackageGroupPolicy Workteam Workforce",

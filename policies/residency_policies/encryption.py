@@ -162,7 +162,7 @@ class AtRest:
     """(condition path, key path): the key is required when the condition is set."""
     keys_for: tuple[tuple[str, tuple[str, ...], str], ...] = ()
     """(type path, types, key path): the key is required when the type path holds one of the types, or a
-    value the pack cannot read (unknown at preview, unset): a key path that only one configuration type has."""
+    value the pack cannot read (unknown at preview, unset): a key path only one configuration type has."""
     parent_keys: tuple[tuple[str, str], ...] = ()
     """(path naming the parent, key path on the parent): the data is encrypted with its parent's key."""
     keeps_source_key: bool = False

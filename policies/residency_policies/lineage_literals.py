@@ -72,8 +72,8 @@ def literal_locations(
     if destination and not free_form and names_generated_id(value):
         return [
             untraceable(
-                f"{value} ({path} of {resource.label}: {GENERATED_ID_NOTE}, of a resource this stack does not "
-                "declare or a first preview cannot match, which proves no region or account for what it "
+                f"{value} ({path} of {resource.label}: {GENERATED_ID_NOTE}, of a resource this stack does "
+                "not declare or a first preview cannot match, which proves no region or account for what it "
                 "points to; pass the resource's output instead of its literal id)"
             ),
             *(lineage.locate(r) for r in _generated_candidates(lineage, value, resource)),
@@ -324,7 +324,9 @@ def names_generated_id(value: str) -> bool:
     arn = parse_arn(value)
     if arn is None:
         return bool(_PREFIXED_ID.match(value) or _GENERATED_ID.match(value))
-    pointer = any(arn.service == service and arn.resource.startswith(prefix) for service, prefix in _POINTER_ARNS)
+    pointer = any(
+        arn.service == service and arn.resource.startswith(prefix) for service, prefix in _POINTER_ARNS
+    )
     return pointer and bool(_PREFIXED_ID.match(arn.resource_name) or _GENERATED_ID.match(arn.resource_name))
 
 

@@ -43,4 +43,6 @@ def test_an_archive_expires_its_events_by_design_and_needs_no_deletion_protectio
     pii-no-data-loss leaves it out, as it does log groups, while its encryption is judged."""
     region = eu_region()
     extra = _archive(region, keyed=True)
-    assert [d for d in violations([*region.resources, *extra], "pii-no-data-loss") if d.urn == extra[1].urn] == []
+    assert [
+        d for d in violations([*region.resources, *extra], "pii-no-data-loss") if d.urn == extra[1].urn
+    ] == []

@@ -33,7 +33,11 @@ def _mirror(region: Region, target: object, target_deps: list[Res]) -> list[Res]
             "sessionNumber": 1,
         },
         region.provider,
-        deps={"networkInterfaceId": [host], "trafficMirrorFilterId": [flt], "trafficMirrorTargetId": target_deps},
+        deps={
+            "networkInterfaceId": [host],
+            "trafficMirrorFilterId": [flt],
+            "trafficMirrorTargetId": target_deps,
+        },
     )
     return [host, flt, session]
 
@@ -60,7 +64,9 @@ def test_a_mirror_of_the_pii_host_to_the_stacks_own_in_region_target_breaks_no_r
 def test_a_mirror_of_the_pii_hosts_primary_interface_to_a_target_outside_the_stack_is_judged() -> None:
     region = eu_region()
     extra = _mirror(region, "tmt-0a1b2c3d4e5f60099", [])
-    found = messages([d for d in violations([*region.resources, *extra], ANONYMISED_ONLY) if d.urn == extra[-1].urn])
+    found = messages(
+        [d for d in violations([*region.resources, *extra], ANONYMISED_ONLY) if d.urn == extra[-1].urn]
+    )
     assert "traffic mirroring" in found and "customers-pg" in found
 
 
@@ -69,7 +75,11 @@ def _datasync(region: Region, destination: object, deps: dict[str, list[Res]]) -
     source = Res(
         "aws:datasync/s3Location:S3Location",
         "customers-location",
-        {"s3BucketArn": UNKNOWN, "subdirectory": "/", "s3Config": {"bucketAccessRoleArn": "arn:aws:iam::123456789012:role/datasync"}},
+        {
+            "s3BucketArn": UNKNOWN,
+            "subdirectory": "/",
+            "s3Config": {"bucketAccessRoleArn": "arn:aws:iam::123456789012:role/datasync"},
+        },
         region.provider,
         deps={"s3BucketArn": [bucket]},
     )
@@ -90,11 +100,20 @@ def test_a_datasync_task_into_the_stacks_own_in_region_location_breaks_no_rule()
     target = Res(
         "aws:datasync/s3Location:S3Location",
         "archive-location",
-        {"s3BucketArn": UNKNOWN, "subdirectory": "/", "s3Config": {"bucketAccessRoleArn": "arn:aws:iam::123456789012:role/datasync"}},
+        {
+            "s3BucketArn": UNKNOWN,
+            "subdirectory": "/",
+            "s3Config": {"bucketAccessRoleArn": "arn:aws:iam::123456789012:role/datasync"},
+        },
         region.provider,
         deps={"s3BucketArn": [archive]},
     )
-    stack = [*region.resources, archive, target, *_datasync(region, UNKNOWN, {"destinationLocationArn": [target]})]
+    stack = [
+        *region.resources,
+        archive,
+        target,
+        *_datasync(region, UNKNOWN, {"destinationLocationArn": [target]}),
+    ]
     assert violations(stack, ANONYMISED_ONLY) == []
 
 
@@ -102,7 +121,9 @@ def test_a_datasync_task_into_a_literal_location_arn_outside_the_stack_is_untrac
     region = eu_region()
     literal = "arn:aws:datasync:eu-west-1:123456789012:location/loc-0a1b2c3d4e5f60002"
     extra = _datasync(region, literal, {})
-    found = messages([d for d in violations([*region.resources, *extra], ANONYMISED_ONLY) if d.urn == extra[-1].urn])
+    found = messages(
+        [d for d in violations([*region.resources, *extra], ANONYMISED_ONLY) if d.urn == extra[-1].urn]
+    )
     assert "loc-0a1b2c3d4e5f60002" in found and "an id AWS generates" in found
 
 
@@ -112,8 +133,14 @@ def test_a_file_system_link_to_the_pii_bucket_on_a_literal_file_system_id_is_unt
     link = Res(
         "aws:fsx/dataRepositoryAssociation:DataRepositoryAssociation",
         "analytics-link",
-        {"fileSystemId": "fs-0a1b2c3d4e5f60001", "dataRepositoryPath": "s3://rt-pii-eu-west-1/", "fileSystemPath": "/pii"},
+        {
+            "fileSystemId": "fs-0a1b2c3d4e5f60001",
+            "dataRepositoryPath": "s3://rt-pii-eu-west-1/",
+            "fileSystemPath": "/pii",
+        },
         region.provider,
     )
-    found = messages([d for d in violations([*region.resources, bucket, link], ANONYMISED_ONLY) if d.urn == link.urn])
+    found = messages(
+        [d for d in violations([*region.resources, bucket, link], ANONYMISED_ONLY) if d.urn == link.urn]
+    )
     assert "fs-0a1b2c3d4e5f60001" in found and "an id AWS generates" in found

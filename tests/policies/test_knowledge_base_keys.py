@@ -10,6 +10,8 @@ from tests.policies.baseline import Region, eu_region
 from tests.policies.copies import store
 from tests.policies.policy_harness import UNKNOWN, Res, messages, violations
 
+EMBEDDING_MODEL = "arn:aws:bedrock:eu-west-1::foundation-model/amazon.titan-embed-text-v2:0"
+
 
 def _about(found: list, resource: Res) -> str:
     return messages([d for d in found if d.urn == resource.urn])
@@ -25,9 +27,7 @@ def _knowledge_base(region: Region, storage: dict) -> Res:
             "roleArn": "arn:aws:iam::123456789012:role/customers-kb",
             "knowledgeBaseConfiguration": {
                 "type": "VECTOR",
-                "vectorKnowledgeBaseConfiguration": {
-                    "embeddingModelArn": "arn:aws:bedrock:eu-west-1::foundation-model/amazon.titan-embed-text-v2:0"
-                },
+                "vectorKnowledgeBaseConfiguration": {"embeddingModelArn": EMBEDDING_MODEL},
             },
             "storageConfiguration": storage,
         },
@@ -42,7 +42,9 @@ def test_a_vector_knowledge_base_needs_no_key_of_its_own() -> None:
         region,
         {
             "type": "S3_VECTORS",
-            "s3VectorsConfiguration": {"indexArn": "arn:aws:s3vectors:eu-west-1:123456789012:bucket/kb/index/chunks"},
+            "s3VectorsConfiguration": {
+                "indexArn": "arn:aws:s3vectors:eu-west-1:123456789012:bucket/kb/index/chunks"
+            },
         },
     )
     assert _about(violations([*region.resources, kb], "pii-encryption"), kb) == ""

@@ -21,6 +21,8 @@ TELEMETRY = {"data-classification": "telemetry"}
 PINPOINT_APP = "arn:aws:mobiletargeting:{region}:123456789012:apps/0123456789abcdef0123456789abcdef"
 SES_IDENTITY = "arn:aws:ses:{region}:123456789012:identity/security@example.com"
 
+EMBEDDING_MODEL = "arn:aws:bedrock:eu-west-1::foundation-model/amazon.titan-embed-text-v2:0"
+
 
 def _about(found: list, resource: Res) -> str:
     return messages([d for d in found if d.urn == resource.urn])
@@ -101,7 +103,9 @@ def test_a_risk_configuration_that_notifies_through_ses_elsewhere_is_a_copy() ->
 
 
 def _timestream(region: Region, replicated_to: Res | None) -> list[Res]:
-    rejects = store(region, "aws:s3/bucketV2:BucketV2", "telemetry-rejects", {"bucket": "rt-rejects"}, ANONYMISED)
+    rejects = store(
+        region, "aws:s3/bucketV2:BucketV2", "telemetry-rejects", {"bucket": "rt-rejects"}, ANONYMISED
+    )
     rejects.protect = True
     table = store(
         region,
@@ -121,7 +125,9 @@ def _timestream(region: Region, replicated_to: Res | None) -> list[Res]:
     table.deps["magneticStoreWriteProperties"] = [rejects]
     found = [rejects, table]
     if replicated_to is not None:
-        replica = store(region, "aws:s3/bucketV2:BucketV2", "rejects-replica", {"bucket": "rt-replica"}, ANONYMISED)
+        replica = store(
+            region, "aws:s3/bucketV2:BucketV2", "rejects-replica", {"bucket": "rt-replica"}, ANONYMISED
+        )
         replica.provider = replicated_to
         replica.protect = True
         replication = Res(
@@ -161,9 +167,7 @@ def _knowledge_base(region: Region, storage: dict[str, Any]) -> Res:
             "roleArn": "arn:aws:iam::123456789012:role/customers-kb",
             "knowledgeBaseConfiguration": {
                 "type": "VECTOR",
-                "vectorKnowledgeBaseConfiguration": {
-                    "embeddingModelArn": "arn:aws:bedrock:eu-west-1::foundation-model/amazon.titan-embed-text-v2:0"
-                },
+                "vectorKnowledgeBaseConfiguration": {"embeddingModelArn": EMBEDDING_MODEL},
             },
             "storageConfiguration": storage,
         },
@@ -177,7 +181,10 @@ SECRET = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:vector-store-AbCd
 def test_a_knowledge_base_on_the_stacks_own_collection_breaks_no_replication_rule() -> None:
     region = eu_region()
     collection = store(
-        region, "aws:opensearch/serverlessCollection:ServerlessCollection", "kb-vectors", {"type": "VECTORSEARCH"}
+        region,
+        "aws:opensearch/serverlessCollection:ServerlessCollection",
+        "kb-vectors",
+        {"type": "VECTORSEARCH"},
     )
     kb = _knowledge_base(
         region,
@@ -229,4 +236,3 @@ def test_a_knowledge_base_on_mongodb_atlas_is_a_copy_outside_aws() -> None:
         },
     )
     assert "outside AWS" in _about(violations([*region.resources, kb], NO_PII), kb)
-

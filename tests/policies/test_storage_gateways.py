@@ -17,7 +17,9 @@ ON_PREMISES = "198.51.100.10"
 
 
 def _gateway(region: Region, activation: dict[str, Any], deps: dict[str, list[Res]]) -> list[Res]:
-    bucket = store(region, "aws:s3/bucketV2:BucketV2", "customer-documents", {"bucket": "rt-customer-documents"})
+    bucket = store(
+        region, "aws:s3/bucketV2:BucketV2", "customer-documents", {"bucket": "rt-customer-documents"}
+    )
     gateway = store(
         region,
         "aws:storagegateway/gateway:Gateway",

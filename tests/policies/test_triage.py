@@ -360,11 +360,17 @@ def test_every_place_nested_in_a_holder_or_its_satellites_is_judged_or_reviewed(
         for path in _nested_places(input_schema(token)):
             key = f"{token} {path}"
             covered = key in REVIEWED_NESTED_PLACES or key in REVIEWED_HOLDER_REGION_FIELDS
-            covered = covered or any(path == p or path.startswith(f"{p}.") or p.startswith(f"{path}.") for p in judged)
+            covered = covered or any(
+                path == p or path.startswith(f"{p}.") or p.startswith(f"{path}.") for p in judged
+            )
             if not covered:
                 unjudged.append(key)
-    assert unjudged == [], "judge these in a copy mechanism or HOLDER_REGIONS, or review in REVIEWED_NESTED_PLACES"
-    stale = [key for key in REVIEWED_NESTED_PLACES if missing_step(input_schema(key.split()[0]), key.split()[1])]
+    assert unjudged == [], (
+        "judge these in a copy mechanism or HOLDER_REGIONS, or review in REVIEWED_NESTED_PLACES"
+    )
+    stale = [
+        key for key in REVIEWED_NESTED_PLACES if missing_step(input_schema(key.split()[0]), key.split()[1])
+    ]
     assert stale == []
 
 
