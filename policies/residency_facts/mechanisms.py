@@ -51,6 +51,11 @@ class CopyMechanism(NamedTuple):
     outside_aws_when: tuple[tuple[str, tuple[str, ...]], ...] = ()
     """(path, values): one of these values at the path delivers outside AWS (a workflow's HTTP task)."""
 
+    outside_aws_unless_from: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """(path, types): a value set at the path is a host outside AWS unless it is computed from, or is an
+    address of, a stack resource of one of these types (a gateway activated at an address that is not one of
+    the stack's EC2 instances runs on premises)."""
+
     documents: tuple[str, ...] = ()
     """Paths holding a whole configuration document that names the sinks among literals (a pipeline body):
     unknown at preview, its dependencies are only what it was computed from, and where it delivers cannot be
@@ -647,6 +652,13 @@ _ORIGINAL_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
 
 _AWS_DESTINATION_CONNECTORS = ("S3", "Redshift", "EventBridge", "CustomerProfiles", "LookoutMetrics")
 """AppFlow connector types that deliver into AWS; every other connector is a SaaS application outside it."""
+
+_TIMESTREAM_REJECTS = (
+    "magneticStoreWriteProperties.magneticStoreRejectedDataLocation.s3Configuration.bucketName"
+)
+_PROFILES_EXPORTS = tuple(
+    f"{matching}.exportingConfig.s3Exporting.s3BucketName" for matching in ("matching", "ruleBasedMatching")
+)
 
 _SNS_AWS_PROTOCOLS = ("sqs", "lambda", "firehose")
 """SNS protocols whose endpoint is an AWS resource (an ARN); the rest deliver outside AWS."""
@@ -1449,6 +1461,21 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
         ),
     ),
     # File transfer and hybrid storage.
+    # A gateway keeps a local cache of everything its file shares and volumes serve on the host it runs on:
+    # on premises (or anywhere) unless it is activated at the address of one of the stack's EC2 instances.
+    # An activation key is obtained from the appliance by hand: where it runs cannot be told.
+    "aws:storagegateway/gateway:Gateway": (
+        CopyMechanism(
+            "a gateway's local cache (what its file shares and volumes serve, kept on the disks of the host "
+            "it runs on)",
+            sources=(SELF,),
+            outside_aws_unless_from=(
+                ("gatewayIpAddress", ("aws:ec2/instance:Instance",)),
+                ("activationKey", ("aws:ec2/instance:Instance",)),
+            ),
+            active_when=("gatewayIpAddress", "activationKey"),
+        ),
+    ),
     "aws:storagegateway/nfsFileShare:NfsFileShare": (_references("an NFS file share of a bucket", False),),
     "aws:storagegateway/smbFileShare:SmbFileShare": (_references("an SMB file share of a bucket", False),),
     "aws:storagegateway/fileSystemAssociation:FileSystemAssociation": (
@@ -1481,6 +1508,151 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
     "command:local:Command": (_code("a local command"),),
     "command:remote:Command": (_code("a remote command"),),
     "command:remote:CopyToRemote": (_code("a copy to a remote host"),),
+    # An archive keeps the events of the bus it archives: it takes no tags, so lineage classifies it.
+    "aws:cloudwatch/eventArchive:EventArchive": (
+        _derived("an event archive (the events of its bus that its pattern selects)", "eventSourceArn"),
+    ),
+    # Places nested in a holder's own configuration, or in a satellite that configures a holder by its id,
+    # that send the holder's data there (`NESTED_PLACE_FIELDS` and the triage test list what is not one).
+    **{
+        token: (
+            CopyMechanism(
+                "a user pool client's analytics (its users' attributes and sign-in events, sent to the "
+                "Amazon Pinpoint project the ARN names)",
+                sources=("userPoolId",),
+                destinations=("analyticsConfiguration.applicationArn",),
+                active_when=("analyticsConfiguration.applicationArn",),
+                lands_in_own_region=False,
+            ),
+        )
+        for token in (
+            "aws:cognito/userPoolClient:UserPoolClient",
+            "aws:cognito/managedUserPoolClient:ManagedUserPoolClient",
+        )
+    },
+    "aws:cognito/riskConfiguration:RiskConfiguration": (
+        CopyMechanism(
+            "a user pool's risk notifications (its users' e-mail addresses, sign-in IP addresses and "
+            "devices, sent through the Amazon SES identity the ARN names)",
+            sources=("userPoolId",),
+            destinations=("accountTakeoverRiskConfiguration.notifyConfiguration.sourceArn",),
+            active_when=("accountTakeoverRiskConfiguration.notifyConfiguration.sourceArn",),
+            lands_in_own_region=False,
+        ),
+    ),
+    "aws:timestreamwrite/table:Table": (
+        CopyMechanism(
+            "a table's rejected-records report (the records its magnetic store rejects)",
+            sources=(SELF,),
+            destinations=(_TIMESTREAM_REJECTS,),
+            global_names=(_TIMESTREAM_REJECTS,),
+            active_when=(_TIMESTREAM_REJECTS,),
+            lands_in_own_region=False,
+        ),
+    ),
+    "aws:bedrock/agentKnowledgeBase:AgentKnowledgeBase": (
+        CopyMechanism(
+            "a knowledge base's vector store (the chunks of its data sources' documents and their "
+            "embeddings)",
+            sources=(SELF,),
+            destinations=(
+                "storageConfiguration.opensearchServerlessConfiguration.collectionArn",
+                "storageConfiguration.opensearchManagedClusterConfiguration.domainArn",
+                "storageConfiguration.opensearchManagedClusterConfiguration.domainEndpoint",
+                "storageConfiguration.rdsConfiguration.resourceArn",
+                "storageConfiguration.neptuneAnalyticsConfiguration.graphArn",
+                "storageConfiguration.s3VectorsConfiguration.vectorBucketArn",
+                "storageConfiguration.s3VectorsConfiguration.indexArn",
+                "knowledgeBaseConfiguration.vectorKnowledgeBaseConfiguration.supplementalDataStorageConfiguration"
+                ".storageLocations[].s3Location.uri",
+            ),
+            # SaaS vector stores: the chunks are written to the vendor's service, outside the deployment's
+            # AWS accounts (MongoDB Atlas reached through PrivateLink too: its cluster is MongoDB's).
+            outside_aws=(
+                "storageConfiguration.pineconeConfiguration",
+                "storageConfiguration.mongoDbAtlasConfiguration",
+                "storageConfiguration.redisEnterpriseCloudConfiguration",
+            ),
+            lands_in_own_region=False,
+        ),
+    ),
+    "aws:bedrock/agentcoreMemory:AgentcoreMemory": (
+        CopyMechanism(
+            "a memory's stream delivery (its conversation records, sent to the Kinesis stream)",
+            sources=(SELF,),
+            destinations=("streamDeliveryResources.resource.kinesis.dataStreamArn",),
+            active_when=("streamDeliveryResources",),
+            lands_in_own_region=False,
+        ),
+    ),
+    "aws:bedrock/customModel:CustomModel": (
+        CopyMechanism(
+            "a custom model trained on data in S3 (its training output written back to S3)",
+            sources=(SELF, "trainingDataConfig.s3Uri", "validationDataConfig.validators[].s3Uri"),
+            destinations=("outputDataConfig.s3Uri",),
+            lands_in_own_region=False,
+        ),
+    ),
+    "aws:customerprofiles/domain:Domain": (
+        CopyMechanism(
+            "a domain's identity resolution export (the matched profiles, written to S3)",
+            sources=(SELF,),
+            destinations=_PROFILES_EXPORTS,
+            global_names=_PROFILES_EXPORTS,
+            active_when=_PROFILES_EXPORTS,
+            lands_in_own_region=False,
+        ),
+    ),
+    "aws:kendra/faq:Faq": (
+        _derived("an FAQ read into the index from S3", "s3Path.bucket", global_names=("s3Path.bucket",)),
+    ),
+    "aws:pinpoint/app:App": (
+        CopyMechanism(
+            "a campaign hook (each message's segment endpoints: addresses, attributes, sent to the web URL)",
+            sources=(SELF,),
+            outside_aws=("campaignHook.webUrl",),
+            lands_in_own_region=False,
+        ),
+    ),
+    "aws:sagemaker/featureGroup:FeatureGroup": (
+        CopyMechanism(
+            "a feature group's offline store (every record, written to S3)",
+            sources=(SELF,),
+            destinations=("offlineStoreConfig.s3StorageConfig.s3Uri",),
+            active_when=("offlineStoreConfig",),
+            lands_in_own_region=False,
+        ),
+    ),
+    "aws:msk/channel:Channel": (
+        CopyMechanism(
+            "a channel's delivery of a topic's records into S3 or an Iceberg table",
+            sources=(SELF, "clusterArn", "topicConfiguration.topicArn"),
+            destinations=(
+                "s3Destination.storage.bucketArn",
+                "s3Destination.deadLetterQueueS3.bucketArn",
+                "icebergDestination.deadLetterQueueS3.bucketArn",
+                "icebergDestination.catalog.catalogArn",
+                "icebergDestination.catalog.warehouseLocation",
+            ),
+            lands_in_own_region=False,
+        ),
+    ),
+    "aws:chime/sdkvoiceGlobalSettings:SdkvoiceGlobalSettings": (
+        CopyMechanism(
+            "call detail records of every voice connector (callers' phone numbers), put in the bucket",
+            destinations=("voiceConnector.cdrBucket",),
+            global_names=("voiceConnector.cdrBucket",),
+            every_resource_of_type="aws:chime/voiceConnector:VoiceConnector",
+            lands_in_own_region=False,
+        ),
+    ),
+    "aws:ebs/snapshotImport:SnapshotImport": (
+        _derived(
+            "a snapshot imported from a disk image in S3",
+            "diskContainer.userBucket.s3Bucket",
+            global_names=("diskContainer.userBucket.s3Bucket",),
+        ),
+    ),
 }
 """Copy mechanisms of the types the triage added (the issue-8 review), beside the original ones."""
 
@@ -2367,3 +2539,137 @@ REVIEWED_HOLDER_REGION_FIELDS: dict[str, str] = {
     "mechanism's source, in the source's region",
 }
 """Region-bearing fields of data holders that are not judged as a region the data goes to, each with why."""
+
+NESTED_PLACE = r"(Region|[bB]ucket|[bB]ucketName|[bB]ucketArn|Url|Uri|[eE]ndpoint|[cC]onnectionString|Arn)$"
+"""How a nested input field that names a place is spelled (a region, an ARN, a bucket, a URL or URI, an
+endpoint, a connection string): in a data holder, or in a satellite that configures one by its id, ARN or
+name (a user pool client's `userPoolId`), such a field may send the holder's data there. Roles, keys,
+certificates and secrets (`roleArn`, `kmsKeyArn`, `certificateArn`, `credentialsSecretArn`) are not places."""
+
+NOT_A_PLACE = (
+    r"(?i)^(\w*kms\w*|\w*certificate\w*|\w*secrets?\w*Arn|\w*(?<!log)GroupArn|"
+    r"\w*(role|key|caller|user|principal|profile|license|licenseConfiguration|model|image|imageVersion|"
+    r"lifecycleConfig|gsr)Arn)$"
+)
+"""Nested fields the NESTED_PLACE spelling matches that name who acts (a role, a user, a principal), what
+protects (a key, a certificate, a secret) or what runs (a model, an image, a licence, a resource group of
+hosts), not where data goes."""
+
+REVIEWED_NESTED_PLACES: dict[str, str] = {
+    **{
+        f"{token} {path}": "an instance metadata switch (`enabled` / `disabled`), not a place"
+        for token in (
+            "aws:ec2/instance:Instance",
+            "aws:ec2/launchConfiguration:LaunchConfiguration",
+            "aws:ec2/launchTemplate:LaunchTemplate",
+            "aws:ec2/spotInstanceRequest:SpotInstanceRequest",
+        )
+        for path in ("metadataOptions.httpEndpoint",)
+    },
+    **{
+        f"{token} domainEndpointOptions.customEndpoint": "the domain's own custom host name (a DNS name for "
+        "its endpoint), not where its data goes"
+        for token in ("aws:elasticsearch/domain:Domain", "aws:opensearch/domain:Domain")
+    },
+    "aws:opensearch/domain:Domain advancedSecurityOptions.jwtOptions.jwksUrl": "where the domain fetches "
+    "the public keys that verify callers' tokens; it sends no data there",
+    **{
+        f"{token} logDeliveryConfiguration.s3Configuration.bucketName": "the InfluxDB engine's own logs "
+        "(its operations, not the series it stores)"
+        for token in (
+            "aws:timestreaminfluxdb/dbCluster:DbCluster",
+            "aws:timestreaminfluxdb/dbInstance:DbInstance",
+        )
+    },
+    "aws:msk/cluster:Cluster loggingInfo.brokerLogs.s3.bucket": "the brokers' own logs (their operations, "
+    "not the topics' records)",
+    "aws:msk/channel:Channel loggingInfo.s3.bucket": "the channel's own delivery logs (errors and progress, "
+    "not the records)",
+    "aws:s3/bucket:Bucket logging.targetBucket": "server access logs (requests: keys, callers, times), "
+    "not the objects; the target bucket is judged as a holder of its own",
+    "aws:s3/bucketV2:BucketV2 loggings.targetBucket": "server access logs (requests: keys, callers, "
+    "times), not the objects; the target bucket is judged as a holder of its own",
+    "aws:autoscaling/group:Group initialLifecycleHooks.notificationTargetArn": "lifecycle notifications "
+    "(instance ids and the hook's metadata), not the instances' data",
+    "aws:odb/autonomousDatabase:AutonomousDatabase transportableTablespace.ttsBundleUrl": "where the "
+    "database imports a transportable tablespace from: data coming in, not going out",
+    **{
+        f"aws:sagemaker/{token} {settings}.{app}.codeRepositories.repositoryUrl": "a Git repository the "
+        "app clones code from, not a destination of data"
+        for token, settings in (
+            ("domain:Domain", "defaultUserSettings"),
+            ("domain:Domain", "defaultSpaceSettings"),
+            ("space:Space", "spaceSettings"),
+            ("userProfile:UserProfile", "userSettings"),
+        )
+        for app in ("jupyterLabAppSettings", "jupyterServerAppSettings")
+    },
+    **{
+        f"aws:sagemaker/{token} {path}": "the page or the RStudio servers the studio opens (configuration "
+        "of its user interface), not a destination of data"
+        for token, path in (
+            ("domain:Domain", "defaultUserSettings.defaultLandingUri"),
+            ("userProfile:UserProfile", "userSettings.defaultLandingUri"),
+            ("domain:Domain", "domainSettings.rStudioServerProDomainSettings.rStudioConnectUrl"),
+            ("domain:Domain", "domainSettings.rStudioServerProDomainSettings.rStudioPackageManagerUrl"),
+        )
+    },
+    **{
+        f"{token} {path}": "the holder's own logs (slow queries, errors, audit: requests and callers), in a "
+        "log group the stack judges as a holder of its own; not its documents or samples"
+        for token, path in (
+            ("aws:amp/workspace:Workspace", "loggingConfiguration.logGroupArn"),
+            ("aws:elasticsearch/domain:Domain", "logPublishingOptions.cloudwatchLogGroupArn"),
+            ("aws:opensearch/domain:Domain", "logPublishingOptions.cloudwatchLogGroupArn"),
+        )
+    },
+    "aws:opensearch/domain:Domain identityCenterOptions.identityCenterInstanceArn": "the IAM Identity Center "
+    "instance that signs users in to the domain: who may read, judged as access, not a destination",
+    **{
+        f"aws:bedrock/agentKnowledgeBase:AgentKnowledgeBase knowledgeBaseConfiguration.{path}": "the index "
+        "or "
+        "Redshift workgroup a KENDRA or SQL knowledge base queries: the store it reads from, a holder judged "
+        "on its own; the knowledge base keeps nothing of it"
+        for path in (
+            "kendraKnowledgeBaseConfiguration.kendraIndexArn",
+            "sqlKnowledgeBaseConfiguration.redshiftConfiguration.queryEngineConfiguration.serverlessConfiguration"
+            ".workgroupArn",
+        )
+    },
+    "aws:dynamodb/table:Table replicas.streamArn": "the replica's stream, which AWS fills in (the replica's "
+    "own `regionName` is the copy mechanism's destination)",
+    "aws:fsx/fileCache:FileCache dataRepositoryAssociations.resourceArn": "the association's own ARN, which "
+    "AWS fills in; the association's `dataRepositoryPath` is what the cache reads",
+    **{
+        f"{token} {path}": "an AWS Outpost (AWS hardware at the customer's own site): where that site is "
+        "cannot be read from the ARN, whose region is the Outpost's parent region; out of reach "
+        '(policies/README.md, "What remains out of reach")'
+        for token, path in (
+            ("aws:ec2/ami:Ami", "ebsBlockDevices.outpostArn"),
+            ("aws:ec2/amiCopy:AmiCopy", "ebsBlockDevices.outpostArn"),
+            ("aws:ec2/amiFromInstance:AmiFromInstance", "ebsBlockDevices.outpostArn"),
+            (
+                "aws:elasticache/replicationGroup:ReplicationGroup",
+                "nodeGroupConfigurations.primaryOutpostArn",
+            ),
+        )
+    },
+    "aws:sagemaker/featureGroup:FeatureGroup offlineStoreConfig.s3StorageConfig.resolvedOutputS3Uri": "an "
+    "output AWS computes from `s3Uri` (the copy mechanism's destination)",
+    "aws:amp/queryLoggingConfiguration:QueryLoggingConfiguration destinations.cloudwatchLogs.logGroupArn": (
+        "query logs (the PromQL queries and their statistics), not the workspace's samples"
+    ),
+    "aws:appfabric/appAuthorizationConnection:AppAuthorizationConnection authRequest.redirectUri": "the "
+    "OAuth redirect of the authorisation flow, not a destination of data",
+    "aws:connect/routingProfile:RoutingProfile queueConfigs.queueArn": "the instance's own contact queues "
+    "(Amazon Connect queues of the same instance), not a destination elsewhere",
+    **{
+        f"aws:kendra/{token} sourceS3Path.bucket": "the file the index reads its word list from: "
+        "configuration coming in, not the index's documents going out"
+        for token in ("querySuggestionsBlockList:QuerySuggestionsBlockList", "thesaurus:Thesaurus")
+    },
+}
+"""Nested place fields of data holders and their satellites (`NESTED_PLACE`) that send none of the holder's
+data there, each with why. `tests/policies/test_triage.py` fails on a place field the SDK defines that is
+neither a copy mechanism's, a holder region's nor reviewed here, so a provider upgrade cannot add one
+silently."""

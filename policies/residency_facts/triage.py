@@ -265,7 +265,8 @@ AWS: dict[str, Service] = {
         "conversations, train custom models on data in S3 and log invocations; guardrails and profiles are "
         "configuration.",
         holds="AgentKnowledgeBase AgentcoreMemory CustomModel",
-        copies="AgentAgent AgentAgentActionGroup AgentDataSource AgentFlow AgentcoreAgentRuntime "
+        copies="AgentKnowledgeBase AgentcoreMemory CustomModel AgentAgent AgentAgentActionGroup "
+        "AgentDataSource AgentFlow AgentcoreAgentRuntime "
         "AgentcoreGatewayTarget EvaluationJob AgentcoreCodeInterpreter AgentcoreBrowser AgentcoreHarness "
         "InferenceProfile",
         grants="AgentcoreResourcePolicy",
@@ -314,10 +315,11 @@ AWS: dict[str, Service] = {
     "chime": Service(
         "Chime voice connectors carry calls; streaming copies call audio to Kinesis Video, logging copies "
         "SIP "
-        "messages (phone numbers) to CloudWatch Logs.",
-        copies="VoiceConnectorStreaming VoiceConnectorLogging",
+        "messages (phone numbers) to CloudWatch Logs, the global settings put every connector's call "
+        "detail records (phone numbers) in their bucket.",
+        copies="VoiceConnectorStreaming VoiceConnectorLogging SdkvoiceGlobalSettings",
         in_transit="VoiceConnector",
-        neutral="SdkvoiceGlobalSettings SdkvoiceSipMediaApplication SdkvoiceSipRule "
+        neutral="SdkvoiceSipMediaApplication SdkvoiceSipRule "
         "SdkvoiceVoiceProfileDomain "
         "VoiceConnectorGroup VoiceConnectorOrigination VoiceConnectorTermination "
         "VoiceConnectorTerminationCredentials",
@@ -378,7 +380,8 @@ AWS: dict[str, Service] = {
         "dashboards and metric filters only read metrics.",
         holds="LogGroup EventArchive",
         in_transit="EventBus LogStream",
-        copies="EventTarget EventEndpoint LogAccountPolicy LogDelivery LogSubscriptionFilter MetricStream "
+        copies="EventArchive EventTarget EventEndpoint LogAccountPolicy LogDelivery LogSubscriptionFilter "
+        "MetricStream "
         "LogS3TableIntegrationSource",
         points="EventApiDestination EventConnection LogDeliveryDestination LogDeliverySource LogDestination",
         grants="EventBusPolicy EventPermission LogDestinationPolicy LogDeliveryDestinationPolicy "
@@ -420,12 +423,13 @@ AWS: dict[str, Service] = {
     "codestarnotifications": Service("Notifications about code events.", neutral="NotificationRule"),
     "cognito": Service(
         "A Cognito user pool is a directory of users (names, e-mail addresses, phone numbers): personal data "
-        "at rest. Users and groups live in it; its log delivery copies user activity elsewhere.",
+        "at rest. Users and groups live in it; its log delivery copies user activity elsewhere, a client's "
+        "analytics send its users' attributes and events to the Pinpoint project its ARN names, and the "
+        "risk configuration e-mails users through the SES identity its ARN names.",
         holds="UserPool User",
-        copies="LogDeliveryConfiguration",
+        copies="LogDeliveryConfiguration ManagedUserPoolClient RiskConfiguration UserPoolClient",
         neutral="IdentityPool IdentityPoolProviderPrincipalTag IdentityPoolRoleAttachment IdentityProvider "
-        "ManagedLoginBranding ManagedUserPoolClient ResourceServer RiskConfiguration UserGroup UserInGroup "
-        "UserPoolClient UserPoolDomain UserPoolUICustomization",
+        "ManagedLoginBranding ResourceServer UserGroup UserInGroup UserPoolDomain UserPoolUICustomization",
     ),
     "comprehend": Service(
         "Comprehend trains classifiers and recognisers on documents in S3 (copies of the training data).",
@@ -456,7 +460,10 @@ AWS: dict[str, Service] = {
     "costoptimizationhub": Service("Cost recommendations.", neutral="EnrollmentStatus Preferences"),
     "cur": Service("Cost and usage reports (no customer data) to a bucket.", neutral="ReportDefinition"),
     "customerprofiles": Service(
-        "Customer Profiles holds unified customer records: personal data at rest.", holds="Domain Profile"
+        "Customer Profiles holds unified customer records: personal data at rest; a domain's identity "
+        "resolution exports the matched profiles to the bucket its exporting config names.",
+        holds="Domain Profile",
+        copies="Domain",
     ),
     "dataexchange": Service(
         "Data Exchange publishes data sets to subscribers in other accounts; revisions import assets from S3 "
@@ -559,10 +566,10 @@ AWS: dict[str, Service] = {
         "EBS volumes and snapshots hold data; copies, imports and fast restores copy it; snapshot public "
         "access and default encryption are account switches.",
         holds="Snapshot SnapshotCopy SnapshotImport Volume VolumeCopy",
-        copies="Snapshot SnapshotCopy VolumeCopy Volume",
+        copies="Snapshot SnapshotCopy SnapshotImport VolumeCopy Volume",
         grants="SnapshotBlockPublicAccess",
         neutral="DefaultKmsKey EncryptionByDefault FastSnapshotRestore",
-        why={"SnapshotImport": "imports a disk image from S3 outside the stack's lineage"},
+        why={"SnapshotImport": "imports a disk image from the bucket its disk container names: a copy of it"},
     ),
     "ec2": Service(
         "EC2: instances, launch templates and fleets run code on volumes that hold data; AMIs capture "
@@ -835,7 +842,7 @@ AWS: dict[str, Service] = {
     "kendra": Service(
         "Kendra indexes documents from data sources (a copy of their content).",
         holds="Index Faq",
-        copies="DataSource",
+        copies="DataSource Faq",
         neutral="Experience QuerySuggestionsBlockList Thesaurus",
     ),
     "keyspaces": Service(
@@ -967,11 +974,12 @@ AWS: dict[str, Service] = {
         neutral="Configuration",
     ),
     "msk": Service(
-        "MSK clusters hold topics; the replicator copies them; a cluster policy and VPC connections admit "
-        "other accounts; public access exposes brokers.",
+        "MSK clusters hold topics; the replicator copies them, a channel delivers a topic into S3 or an "
+        "Iceberg table; a cluster policy and VPC connections admit other accounts; public access exposes "
+        "brokers.",
         holds="Cluster ServerlessCluster",
         in_transit="Topic Channel",
-        copies="Replicator",
+        copies="Replicator Channel",
         grants="ClusterPolicy VpcConnection Cluster",
         neutral="Configuration ScramSecretAssociation SingleScramSecretAssociation",
     ),
@@ -1070,7 +1078,7 @@ AWS: dict[str, Service] = {
         "Pinpoint sends messages to end users (addresses are personal data); event streams copy engagement "
         "events to Kinesis or Firehose.",
         holds="App",
-        copies="EventStream Smsvoicev2EventDestination",
+        copies="App EventStream Smsvoicev2EventDestination",
         grants="Smsvoicev2ResourcePolicy",
         neutral="AdmChannel ApnsChannel ApnsSandboxChannel ApnsVoipChannel ApnsVoipSandboxChannel "
         "BaiduChannel "
@@ -1254,7 +1262,8 @@ AWS: dict[str, Service] = {
         holds="Domain FeatureGroup NotebookInstance Space UserProfile LabelingJob TrainingJob "
         "MlflowTrackingServer "
         "MlflowApp",
-        copies="DataQualityJobDefinition EndpointConfiguration FlowDefinition HyperParameterTuningJob "
+        copies="FeatureGroup DataQualityJobDefinition EndpointConfiguration FlowDefinition "
+        "HyperParameterTuningJob "
         "LabelingJob "
         "ModelCardExportJob MonitoringSchedule Pipeline TrainingJob App NotebookInstance Model Endpoint",
         grants="ModelPackageGroupPolicy Workteam Workforce",
@@ -1397,8 +1406,9 @@ AWS: dict[str, Service] = {
     ),
     "storagegateway": Service(
         "Storage Gateway exposes S3 and volumes to on-premises servers: file shares copy to and from "
-        "buckets.",
-        copies="NfsFileShare SmbFileShare FileSystemAssociation CachesIscsiVolume StoredIscsiVolume",
+        "buckets, and the gateway caches what they serve on the host it runs on (outside AWS unless that is "
+        "one of the stack's EC2 instances).",
+        copies="Gateway NfsFileShare SmbFileShare FileSystemAssociation CachesIscsiVolume StoredIscsiVolume",
         holds="Cache Gateway TapePool UploadBuffer WorkingStorage",
     ),
     "swf": Service("Workflow domains keep execution history.", neutral="Domain"),
@@ -1418,7 +1428,13 @@ AWS: dict[str, Service] = {
         copies="ScheduledQuery",
         why={"ScheduledQuery": _CODE},
     ),
-    "timestreamwrite": Service("Timestream tables hold time series.", holds="Table", neutral="Database"),
+    "timestreamwrite": Service(
+        "Timestream tables hold time series; a table writes the records its magnetic store rejects into "
+        "the bucket its rejected data location names (a copy of those records).",
+        holds="Table",
+        copies="Table",
+        neutral="Database",
+    ),
     "transcribe": Service(
         "Transcribe custom models train on data in S3.",
         copies="LanguageModel",
@@ -1712,8 +1728,28 @@ OTHER_PACKAGES: dict[str, Service] = {
         copies="Command CopyToRemote",
         why={"Command": _CODE, "CopyToRemote": "copies a file or directory to a remote host"},
     ),
+    **{
+        package: Service(
+            "A Pulumi dynamic resource runs its provider's code (serialised into its `__provider` input) at "
+            "`pulumi up` with the deployer's credentials: it may do anything those credentials allow, and "
+            "its inputs need name nothing. In a stack that holds personal data or telemetry it fails closed "
+            "until its provider is reviewed (`REVIEWED_DYNAMIC_PROVIDERS`).",
+            opaque="Resource",
+        )
+        for package in ("pulumi-python", "pulumi-nodejs")
+    },
 }
 """Packages besides pulumi-aws and pulumi-kubernetes whose types the pack knows, by module."""
+
+DYNAMIC_TYPES = ("pulumi-python:dynamic:Resource", "pulumi-nodejs:dynamic:Resource")
+"""Pulumi dynamic resources: code the deployment runs at `pulumi up`, whatever inputs it is given."""
+
+DYNAMIC_PROVIDER_INPUT = "__provider"
+"""The input in which the Python and Node.js SDKs send a dynamic resource's serialised provider code."""
+
+REVIEWED_DYNAMIC_PROVIDERS: Mapping[str, str] = MappingProxyType({})
+"""SHA-256 (hex) of a reviewed dynamic provider's `__provider` input -> what its code does with data. A
+change to the code changes the digest, so the resource fails closed again until it is reviewed again."""
 
 PROVIDER_PREFIX = "pulumi:providers:"
 

@@ -41,6 +41,10 @@ BUCKET_LIFECYCLES = (
     "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2",
 )
 STORAGE_CLASS = "kubernetes:storage.k8s.io/v1:StorageClass"
+IMPORTED_MATERIAL_KEY_TYPES = frozenset(
+    {"aws:kms/externalKey:ExternalKey", "aws:kms/replicaExternalKey:ReplicaExternalKey"}
+)
+"""KMS keys whose material is imported (origin EXTERNAL): it may be given an expiry (`validTo`)."""
 KEY_DELETION_WINDOW_DAYS = 30
 """The longest waiting period AWS KMS allows before it deletes a key (and the default)."""
 PERSISTENT_VOLUME_CLAIM = "kubernetes:core/v1:PersistentVolumeClaim"
@@ -48,6 +52,8 @@ PERSISTENT_VOLUME_CLAIM = "kubernetes:core/v1:PersistentVolumeClaim"
 TRANSIENT = frozenset(
     {
         "aws:cloudwatch/logGroup:LogGroup",
+        # An archive keeps its bus's events for `retentionDays`, to replay them, as a log group keeps logs.
+        "aws:cloudwatch/eventArchive:EventArchive",
         "aws:sqs/queue:Queue",
         "aws:kinesis/stream:Stream",
         "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream",
@@ -301,6 +307,18 @@ def _key_problems(key: Resource, settings: Settings) -> list[Finding]:
                 "it is not declared with protect=True, so a replacement or `pulumi destroy` schedules its "
                 "deletion",
                 "pass ResourceOptions(protect=True) on the key.",
+            )
+        )
+    expires = value_at(key.props, "validTo") if key.type in IMPORTED_MATERIAL_KEY_TYPES else None
+    if is_set(expires):
+        shown = "unknown at preview" if isinstance(expires, Unknown) else str(expires)
+        found.append(
+            (
+                f"its imported key material expires (validTo is {shown}): KMS then deletes the material, and "
+                "every store, snapshot and backup under the key stays unreadable until the same material is "
+                "imported again, which only its holder outside AWS can do",
+                "leave validTo unset (the material then never expires), keep the key material in escrow, and "
+                "rotate by importing new material on a schedule rather than letting it lapse.",
             )
         )
     window = as_number(value_at(key.props, "deletionWindowInDays"))

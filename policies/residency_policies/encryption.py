@@ -160,6 +160,9 @@ class AtRest:
     """Paths of keys that must be customer-managed, single-region and in-region."""
     keys_when: tuple[tuple[str, str], ...] = ()
     """(condition path, key path): the key is required when the condition is set."""
+    keys_for: tuple[tuple[str, tuple[str, ...], str], ...] = ()
+    """(type path, types, key path): the key is required when the type path holds one of the types, or a
+    value the pack cannot read (unknown at preview, unset): a key path only one configuration type has."""
     parent_keys: tuple[tuple[str, str], ...] = ()
     """(path naming the parent, key path on the parent): the data is encrypted with its parent's key."""
     keeps_source_key: bool = False
@@ -229,9 +232,15 @@ AT_REST: dict[str, AtRest] = {
     "aws:appfabric/appBundle:AppBundle": AtRest(keys=("customerManagedKeyArn",)),
     "aws:appsync/apiCache:ApiCache": AtRest(enabled=(("atRestEncryptionEnabled", True),)),
     "aws:backup/logicallyAirGappedVault:LogicallyAirGappedVault": AtRest(keys=("encryptionKeyArn",)),
+    # Only a MANAGED knowledge base stores its data itself; a VECTOR, KENDRA or SQL one keeps it in the vector
+    # store, index or database it names, each judged as a holder of what the knowledge base copies there.
     "aws:bedrock/agentKnowledgeBase:AgentKnowledgeBase": AtRest(
-        keys=(
-            "knowledgeBaseConfiguration.managedKnowledgeBaseConfiguration.serverSideEncryptionConfiguration.kmsKeyArn",
+        keys_for=(
+            (
+                "knowledgeBaseConfiguration.type",
+                ("MANAGED",),
+                "knowledgeBaseConfiguration.managedKnowledgeBaseConfiguration.serverSideEncryptionConfiguration.kmsKeyArn",
+            ),
         )
     ),
     "aws:bedrock/agentcoreMemory:AgentcoreMemory": AtRest(keys=("encryptionKeyArn",)),
@@ -434,6 +443,10 @@ def problems(resource: Resource, stack: Stack, accounts: frozenset[str] = frozen
     paths = list(spec.keys) + [
         key for condition, key in spec.keys_when if is_set(value_at(resource.props, condition))
     ]
+    for type_path, types, key in spec.keys_for:
+        kind = value_at(resource.props, type_path)
+        if not isinstance(kind, str) or kind in types:
+            paths.append(key)
     for path in paths:
         found.extend(f"{path}: {problem}" for problem in key_problems(stack, resource, path, region))
     for parent_path, key_path in spec.parent_keys:

@@ -290,7 +290,9 @@ class Lineage:
             destinations.extend(velero_destinations(self, resource, mechanism))
         else:
             for path in mechanism.destinations:
-                destinations.extend(self.trace(resource, path, path in mechanism.global_names, own, code))
+                destinations.extend(
+                    self.trace(resource, path, path in mechanism.global_names, own, code, destination=True)
+                )
         for path in mechanism.documents:
             if any(isinstance(v, Unknown) for v in values_at(resource.props, path)):
                 destinations.append(
@@ -346,6 +348,22 @@ class Lineage:
             # Unknown at preview says nothing: what the value is computed from (a connection) is followed.
             if any(isinstance(v, str) and v in outside for v in values_at(resource.props, path)):
                 return True
+        for path, types in mechanism.outside_aws_unless_from:
+            values = [v for v in values_at(resource.props, path) if is_set(v)]
+            if not values or any(d.type in types for d in self.stack.dependencies(resource, path)):
+                continue
+            if not all(isinstance(v, str) and self._address_of(v, types) for v in values):
+                return True
+        return False
+
+    def _address_of(self, value: str, types: tuple[str, ...]) -> bool:
+        """Whether a literal is an identity or address of a stack resource of one of the types (an EC2
+        instance's private or public IP, known once the stack is deployed)."""
+        for candidate in self.stack.of_type(*types):
+            if value in candidate.identities or value in known_strings(
+                [*values_at(candidate.props, "privateIp"), *values_at(candidate.props, "publicIp")]
+            ):
+                return True
         return False
 
     def _sources(self, resource: Resource, mechanism: CopyMechanism, own: str | None) -> list[Location]:
@@ -391,7 +409,13 @@ class Lineage:
     # Tracing -------------------------------------------------------------------------------------------
 
     def trace(
-        self, resource: Resource, path: str, global_names: bool, own_region: str | None, code: bool = False
+        self,
+        resource: Resource,
+        path: str,
+        global_names: bool,
+        own_region: str | None,
+        code: bool = False,
+        destination: bool = False,
     ) -> list[Location]:
         """The data a property path of a resource names: by lineage, else by its literal value.
 
@@ -435,7 +459,9 @@ class Lineage:
         if unknown and not dependencies and not code and path != ANY:
             found.append(untraceable(f"{path} of {resource.label} (unknown at preview, no lineage)"))
         for value in literals:
-            found.extend(literal_locations(self, resource, value, path, global_names, own_region, code))
+            found.extend(
+                literal_locations(self, resource, value, path, global_names, own_region, code, destination)
+            )
         return found + elsewhere
 
     def mentioned(self, value: str, excluding: Resource | None = None) -> list[Resource]:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from residency_facts import ANY, NON_DATA_ARN_SERVICES
 
 from .attributes import REGION_PATTERN, STACK_ACCOUNT, parse_arn, region_named_in
-from .locations import Location, holds_data, untraceable
+from .locations import GENERATED_ID_NOTE, Location, holds_data, untraceable
 from .model import Resource, arn_services, arns_in
 
 if TYPE_CHECKING:
@@ -53,8 +53,15 @@ def literal_locations(
     global_names: bool,
     own_region: str | None,
     code: bool,
+    destination: bool = False,
 ) -> list[Location]:
-    """The data a literal ARN, name, host or URL refers to."""
+    """The data a literal ARN, name, host or URL refers to.
+
+    As a copy's destination, an id AWS generates (`fs-0123...`, a DataSync `location/loc-0123...`, a mirror
+    target `tmt-0123...`) of a resource the stack does not declare proves no region or account for what it
+    points to (a location may point outside AWS, a target may be shared from another account): it is
+    untraceable. A first preview cannot match it to what the same preview creates; once deployed it does.
+    """
     free_form = code or ANY in path or "*" in path.split(".")
     in_stack = [r for r in lineage.mentioned(value, resource) if r is not resource]
     hosts = places_in_text(lineage, value, own_region) if free_form else []
@@ -62,6 +69,15 @@ def literal_locations(
         found = [location for r in in_stack for location in lineage.follow(r, {resource.urn})]
         found.extend(regions_besides(lineage, value, in_stack))
         return found + hosts
+    if destination and not free_form and names_generated_id(value):
+        return [
+            untraceable(
+                f"{value} ({path} of {resource.label}: {GENERATED_ID_NOTE}, of a resource this stack does "
+                "not declare or a first preview cannot match, which proves no region or account for what it "
+                "points to; pass the resource's output instead of its literal id)"
+            ),
+            *(lineage.locate(r) for r in _generated_candidates(lineage, value, resource)),
+        ]
     arn = parse_arn(value)
     if arn is not None:
         if free_form and arn.service in NON_DATA_ARN_SERVICES:
@@ -286,6 +302,32 @@ _GENERATED_ID = re.compile(
     r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$|^[0-9a-f]{16,}$", re.IGNORECASE
 )
 """An id AWS generates (a UUID, a long hexadecimal id): no literal can name it before the resource exists."""
+
+
+_PREFIXED_ID = re.compile(r"^[a-z][a-z0-9]{0,9}-[0-9a-f]{8}(?:[0-9a-f]{9})?$")
+"""An id AWS generates with its resource's prefix (`fs-`, `loc-`, `tmt-`, `eni-`, `vol-`, `snap-`): 8 or 17
+hexadecimal digits."""
+
+
+_POINTER_ARNS = (
+    ("datasync", "location/"),
+    ("ec2", "traffic-mirror-target/"),
+)
+"""ARNs (service, resource prefix) of resources that point at data held elsewhere (a DataSync location, at
+an Azure container or an on-premises share; a mirror target, at an interface or balancer of any account that
+shares it): the ARN's own region and account say nothing of where the data goes."""
+
+
+def names_generated_id(value: str) -> bool:
+    """Whether a literal is an id AWS generates (`fs-0123...`, a UUID), which names no region or account, or
+    the ARN, with such an id, of a resource that points elsewhere (a DataSync location)."""
+    arn = parse_arn(value)
+    if arn is None:
+        return bool(_PREFIXED_ID.match(value) or _GENERATED_ID.match(value))
+    pointer = any(
+        arn.service == service and arn.resource.startswith(prefix) for service, prefix in _POINTER_ARNS
+    )
+    return pointer and bool(_PREFIXED_ID.match(arn.resource_name) or _GENERATED_ID.match(arn.resource_name))
 
 
 def computed_id(value: str) -> bool:

@@ -45,6 +45,10 @@ class Location:
         return self.region or "an untraceable region"
 
 
+GENERATED_ID_NOTE = "an id AWS generates"
+"""Marks an untraceable destination named by a literal id AWS generates (`lineage_literals`)."""
+
+
 def untraceable(description: str) -> Location:
     """Data whose region, account and classification cannot be traced."""
     return Location(description=description, region=None, account=None)
@@ -118,6 +122,8 @@ class Movement:
                 or d.host
                 # Where a database's roles may write, when it cannot be traced, is what to review.
                 or (self.mechanism.roles and d.region is None and not d.outside)
+                # So is a literal id AWS generates, which a reference to the resource would resolve.
+                or GENERATED_ID_NOTE in d.description
             }
         )
         which = f" ({'; '.join(documents)})" if documents else ""

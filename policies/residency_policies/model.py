@@ -107,7 +107,9 @@ class Resource:
         package = self.type.split(":")[0]
         return (
             self.provider_type is None
+            # A dynamic resource's provider may not be sent (it is the SDK's own): it is still a resource.
             and package not in ("aws", "kubernetes", "pulumi", "random", "tls", "command")
+            and package not in ("pulumi-python", "pulumi-nodejs")
             and not self.type.startswith("pulumi:")
         )
 

@@ -10,12 +10,14 @@ a resource that holds personal data or telemetry, or declare such data themselve
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Mapping
 from typing import Any
 
 from residency_facts import CLASSIFICATION_TAG, Category
+from residency_facts.triage import DYNAMIC_PROVIDER_INPUT, DYNAMIC_TYPES, REVIEWED_DYNAMIC_PROVIDERS
 
 from .attributes import REGION_PATTERN
 from .lineage import Lineage
@@ -55,11 +57,22 @@ def check(stack: Stack, settings: Settings) -> list[Violation]:
             if lineage.holds_any(settings.resident_classifications)
             else []
         )
-        if touched or declared or elsewhere:
+        dynamic = (
+            resource.type in DYNAMIC_TYPES
+            and lineage.holds_any(settings.resident_classifications)
+            and dynamic_provider_digest(resource) not in REVIEWED_DYNAMIC_PROVIDERS
+        )
+        if touched or declared or elsewhere or dynamic:
             found.append(
                 _violation(resource, lineage, touched, declared, elsewhere, categories is None, settings)
             )
     return found
+
+
+def dynamic_provider_digest(resource: Resource) -> str | None:
+    """The SHA-256 of a dynamic resource's serialised provider code, or None when it is not known text."""
+    code = resource.props.get(DYNAMIC_PROVIDER_INPUT)
+    return hashlib.sha256(code.encode()).hexdigest() if isinstance(code, str) else None
 
 
 def _regions_elsewhere(resource: Resource, stack: Stack, settings: Settings) -> list[str]:
@@ -187,6 +200,8 @@ def _violation(
     untriaged: bool,
     settings: Settings,
 ) -> Violation:
+    if resource.type in DYNAMIC_TYPES:
+        return _dynamic_violation(resource, settings)
     what = (
         f"its type {resource.type} is not triaged (policies/residency_facts/triage.py does not place it)"
         if untriaged
@@ -213,4 +228,21 @@ def _violation(
         f"triage {resource.type} in policies/residency_facts/triage.py (and give it a copy, pointer or grant "
         "mechanism in mechanisms.py when it needs one; see policies/README.md), or keep it away from "
         "personal data and telemetry.",
+    )
+
+
+def _dynamic_violation(resource: Resource, settings: Settings) -> Violation:
+    digest = dynamic_provider_digest(resource)
+    shown = f"SHA-256 {digest}" if digest else "unknown: its `__provider` input is not known text"
+    return violation(
+        resource,
+        f"Pulumi dynamic resource ({resource.type}) in a stack that holds personal data or telemetry: its "
+        f"provider's code runs at `pulumi up` with the deployer's credentials and may read, copy or share "
+        f"any of it, whatever its inputs name; the code is not reviewed ({shown})",
+        f"the pack cannot read what the code does, and {settings.law} keeps the personal data and telemetry "
+        "in its region, so it fails closed.",
+        "replace it with resources of the AWS provider the pack judges, or review its provider's code (the "
+        "class passed to `pulumi.dynamic.Resource` and everything it calls): if it moves no personal data or "
+        "telemetry out of the region or account, add the SHA-256 of its `__provider` input shown here, with "
+        "what the code does, to REVIEWED_DYNAMIC_PROVIDERS in policies/residency_facts/triage.py.",
     )

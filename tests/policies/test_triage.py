@@ -22,10 +22,15 @@ from residency_facts import (
     triage,
 )
 from residency_facts.mechanisms import (
+    ANY,
     HOLDER_REGIONS,
+    NESTED_PLACE,
+    NOT_A_PLACE,
     PUBLIC_ENDPOINT_POINTERS,
     REVIEWED_HOLDER_REGION_FIELDS,
+    REVIEWED_NESTED_PLACES,
 )
+from residency_policies.classification import CLASSIFIED_BY_LINEAGE, UNTAGGABLE_HOLDERS
 from residency_policies.encryption import AT_REST, INHERITED, NO_CUSTOMER_KEY, SPECIAL
 from residency_policies.locations import mechanism_key
 from tests.policies.sdk_schema import input_schema, missing_step
@@ -133,6 +138,7 @@ def _paths(token: str) -> list[str]:
                 path
                 for path, _ in mechanism.outside_aws_unless
                 + mechanism.outside_aws_when
+                + mechanism.outside_aws_unless_from
                 + mechanism.active_values
             ),
         ]
@@ -286,3 +292,105 @@ def test_every_region_field_nested_in_a_data_holder_is_judged_or_reviewed() -> N
     assert stale == []
     stale = [key for key in judged if missing_step(input_schema(key.split()[0]), key.split()[1])]
     assert stale == []
+
+
+def _nested_places(schema: dict, prefix: str = "") -> list[str]:
+    """The nested fields of an input schema whose name says they name a place (`mechanisms.NESTED_PLACE`)."""
+    found = []
+    for name, inner in schema.items():
+        path = f"{prefix}.{name}" if prefix else name
+        if prefix and re.search(NESTED_PLACE, name) and not re.match(NOT_A_PLACE, name):
+            found.append(path)
+        if inner:
+            found.extend(_nested_places(inner, path))
+    return found
+
+
+def _holders_and_satellites() -> list[str]:
+    """Every data holder of the SDK, and every other type that configures one by its id, ARN or name: an
+    input of the same service named after a holder (`userPoolId` for a UserPool, `tableName`, `bucket`)."""
+    types = sorted(sdk_types("aws"))
+    holding = {Category.HOLDS, Category.IN_TRANSIT}
+    holders: dict[str, set[str]] = {}
+    for token in types:
+        if holding & (categories_of(token) or frozenset()):
+            name = token.split(":")[2]
+            holders.setdefault(token.split(":")[1].split("/")[0], set()).add(name[:1].lower() + name[1:])
+    found = []
+    for token in types:
+        categories = categories_of(token) or frozenset()
+        if holding & categories:
+            found.append(token)
+            continue
+        if {Category.COPIES, Category.POINTS, Category.OPAQUE} & categories:
+            continue  # judged on every path its mechanism names
+        names = holders.get(token.split(":")[1].split("/")[0], set())
+        if any(re.fullmatch(f"({'|'.join(names)})(Id|Arn|Name|Identifier)?", i) for i in input_schema(token)):
+            found.append(token)
+    return found
+
+
+def _judged_paths(token: str) -> tuple[set[str], bool]:
+    """The paths of a type that a copy mechanism or a holder region judges, and whether it judges them all."""
+    paths: set[str] = {entry.path for entry in HOLDER_REGIONS.get(token, ())}
+    for mechanism in COPY_MECHANISMS.get(token, ()):
+        paths.update(
+            (
+                *mechanism.sources,
+                *mechanism.destinations,
+                *mechanism.destination_regions,
+                *mechanism.outside_aws,
+                *mechanism.documents,
+                *mechanism.source_regions,
+            )
+        )
+    return {p.replace("[]", "").removesuffix(".**") for p in paths}, ANY in paths
+
+
+def test_every_place_nested_in_a_holder_or_its_satellites_is_judged_or_reviewed() -> None:
+    """A region, ARN, bucket, URL or endpoint nested in a data holder's inputs, or in a resource that
+    configures a holder (a user pool client's Pinpoint analytics, a risk configuration's SES identity, a
+    Timestream table's rejected-records bucket, a knowledge base's Pinecone connection string), may send the
+    holder's data there: each is a copy mechanism's path, a holder region, or reviewed with why."""
+    unjudged = []
+    for token in _holders_and_satellites():
+        judged, everything = _judged_paths(token)
+        if everything:
+            continue
+        for path in _nested_places(input_schema(token)):
+            key = f"{token} {path}"
+            covered = key in REVIEWED_NESTED_PLACES or key in REVIEWED_HOLDER_REGION_FIELDS
+            covered = covered or any(
+                path == p or path.startswith(f"{p}.") or p.startswith(f"{path}.") for p in judged
+            )
+            if not covered:
+                unjudged.append(key)
+    assert unjudged == [], (
+        "judge these in a copy mechanism or HOLDER_REGIONS, or review in REVIEWED_NESTED_PLACES"
+    )
+    stale = [
+        key for key in REVIEWED_NESTED_PLACES if missing_step(input_schema(key.split()[0]), key.split()[1])
+    ]
+    assert stale == []
+
+
+def test_the_satellites_of_a_holder_are_found_by_the_inputs_that_name_it() -> None:
+    found = _holders_and_satellites()
+    # A neutral type that configures a user pool by `userPoolId`, and a Kendra index by `indexId`.
+    assert "aws:cognito/userPoolDomain:UserPoolDomain" in found
+    assert "aws:kendra/thesaurus:Thesaurus" in found
+    assert "aws:timestreamwrite/table:Table" in found
+
+
+def test_every_holder_that_takes_no_tags_is_classified_by_lineage_or_reviewed() -> None:
+    """An untaggable holder (an EventBridge archive) cannot carry a data-classification tag: it is classified
+    by lineage from its source, or reviewed with how it is classified instead."""
+    untaggable = {
+        token
+        for token in sdk_types("aws")
+        if Category.HOLDS in (categories_of(token) or frozenset()) and "tags" not in input_schema(token)
+    }
+    assert sorted(untaggable - set(CLASSIFIED_BY_LINEAGE) - set(UNTAGGABLE_HOLDERS)) == []
+    assert sorted(set(UNTAGGABLE_HOLDERS) - untaggable) == []
+    for token in CLASSIFIED_BY_LINEAGE:
+        assert any(m.sources for m in COPY_MECHANISMS.get(token, ())) or token.startswith("aws:dms/"), token
