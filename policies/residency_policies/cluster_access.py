@@ -17,6 +17,7 @@ import re
 from residency_facts import Classification
 
 from .attributes import STACK_ACCOUNT, account_of
+from .grants import ROLE, Principals
 from .lineage import Lineage
 from .model import Resource, Stack, parse_arn
 from .settings import Settings
@@ -67,6 +68,28 @@ def _principal_accounts(resource: Resource, path: str, stack: Stack) -> list[str
         if arn is not None and arn.account:
             found.append(arn.account)
     return found
+
+
+def _roles_mapped(resource: Resource, path: str, stack: Stack, principals: Principals) -> list[Resource]:
+    """The stack's roles an access entry or association maps: by lineage, or by their ARN."""
+    found: list[Resource] = []
+    for dependency in stack.dependencies(resource, path):
+        if dependency.type == ACCESS_ENTRY:
+            found.extend(_roles_mapped(dependency, "principalArn", stack, principals))
+        elif dependency.type == ROLE:
+            found.append(dependency)
+    for value in values_at(resource.props, path):
+        if isinstance(value, str):
+            found.extend(principals.roles(value))
+    return list(dict.fromkeys(found))
+
+
+def _aws_auth_roles(config_map: Resource, principals: Principals) -> list[Resource]:
+    """The stack's roles the aws-auth ConfigMap maps (by their ARN)."""
+    text = value_at(config_map.props, "data.mapRoles")
+    if not isinstance(text, str):
+        return []
+    return list(dict.fromkeys(r for arn in _MAPPED_ARN.findall(text) for r in principals.roles(arn)))
 
 
 def _aws_auth_accounts(config_map: Resource) -> list[str]:
@@ -123,17 +146,24 @@ def violations(stack: Stack, settings: Settings, rule: str) -> list[Violation]:
     """Cluster access given to another account while the cluster holds resident data, for rule 3 (PII) or
     rule 4 (any resident data)."""
     lineage = Lineage.of(stack, settings)
+    principals = Principals(stack, settings, lineage)
     found: list[Violation] = []
     for resource in stack.resources:
         if resource.type == CONFIG_MAP and value_at(resource.props, "metadata.name") == AWS_AUTH:
             accounts = _aws_auth_accounts(resource)
+            roles = _aws_auth_roles(resource, principals)
             how = "the aws-auth ConfigMap maps principals of"
         elif resource.type in (ACCESS_ENTRY, ACCESS_POLICY_ASSOCIATION):
             accounts = _principal_accounts(resource, "principalArn", stack)
+            roles = _roles_mapped(resource, "principalArn", stack, principals)
             how = "it gives cluster access to a principal of"
         else:
             continue
         foreign = _foreign(accounts, settings)
+        through = principals.becoming(roles)
+        if through:
+            # A role of the deployment that someone outside may become: they get its cluster access.
+            foreign.append(f"this deployment whose role others may become ({through})")
         if not foreign:
             continue
         held = _cluster_holds(resource, stack, lineage, settings)

@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from fnmatch import fnmatchcase
 from typing import Any
 
 from residency_facts import GRANTS, RESIDENT_CLASSIFICATIONS, SELF, Category, Grant
@@ -170,11 +171,57 @@ def is_service(principal: Any) -> bool:
 
 
 class Principals:
-    """Sorts the principals a grant names into this deployment's, other accounts' and everyone."""
+    """Sorts the principals a grant names into this deployment's, other accounts' and everyone.
 
-    def __init__(self, stack: Stack, settings: Settings) -> None:
+    A role of the stack is inside only when nobody outside the deployment may become it: whom its trust
+    policy admits, through the roles that may assume it (role chains), is whom a grant to it admits
+    (`assumers`). A role of the deployment's accounts that the stack does not declare (a literal ARN: an
+    administrators' or SSO role) is taken as the account's own (decision, policies/README.md): its trust is
+    the account's IAM governance, which the pack cannot read, as it cannot read who the organisation's
+    identity provider maps to a role.
+    """
+
+    def __init__(self, stack: Stack, settings: Settings, lineage: Lineage | None = None) -> None:
         self.stack = stack
         self.settings = settings
+        self.lineage = lineage
+        self._assumers: dict[str, list[str]] = {}
+        self._becoming: list[str] = []
+        """The roles whose assumers are being worked out (a chain that comes back to one adds nobody)."""
+
+    def roles(self, text: str) -> list[Resource]:
+        """The stack's roles a principal names: by an identity, or by an ARN of the deployment's accounts."""
+        named = [r for r in self.stack.named(text) if r.type == ROLE]
+        arn = parse_arn(text)
+        if named or arn is None or arn.service != "iam" or not arn.resource.startswith("role/"):
+            return named
+        if self.settings.account_ids and arn.account not in self.settings.account_ids:
+            return []
+        accounts = self.settings.account_ids or None
+        return [r for r in self.stack.arn_match(text, None, accounts) if r.type == ROLE]
+
+    def assumers(self, role: Resource) -> list[str]:
+        """Who outside the deployment may become a role of the stack: whom its trust admits, transitively
+        through the stack's roles it trusts, and those that may assume it where it trusts its own account."""
+        if self.lineage is None or role.urn in self._becoming:
+            return []
+        cached = self._assumers.get(role.urn)
+        if cached is not None:
+            return cached
+        self._becoming.append(role.urn)
+        try:
+            found = list(dict.fromkeys(t for t, _ in _trust_of(self.lineage, self, role)))
+        finally:
+            self._becoming.pop()
+        if not self._becoming:
+            # A result worked out inside a chain may lack what the chain's start adds: kept only at the top.
+            self._assumers[role.urn] = found
+        return found
+
+    def becoming(self, roles: list[Resource]) -> str | None:
+        """How those outside who may become one of these roles are named; None when nobody outside may."""
+        found = [f"{who} by assuming {role.label}" for role in roles for who in self.assumers(role)]
+        return ", ".join(dict.fromkeys(found)) or None
 
     def outside(self, principal: Any, granter: Resource) -> str | None:
         """How a principal outside the deployment is named in a message; None when it is inside.
@@ -190,6 +237,9 @@ class Principals:
             return EVERYONE
         if is_service(text):
             return None
+        roles = self.roles(text)
+        if roles:
+            return self.becoming(roles)
         if text in ("http://acs.amazonaws.com/groups/global/AllUsers",):
             return EVERYONE
         if text == "http://acs.amazonaws.com/groups/global/AuthenticatedUsers":
@@ -380,6 +430,10 @@ def _named_principals(
     found: list[str] = []
     for path in grant.principals:
         dependencies = lineage.stack.dependencies(resource, path)
+        # A role the principal was computed from (`grantee_principal=role.arn`): whoever may become it.
+        through = principals.becoming([d for d in dependencies if d.type == ROLE])
+        if through and values_at(resource.props, path):
+            found.append(through)
         for value in values_at(resource.props, path):
             if isinstance(value, Unknown):
                 if not dependencies:
@@ -442,7 +496,7 @@ def shares(stack: Stack, lineage: Lineage, settings: Settings) -> list[Share]:
     personal data or telemetry: what it is cannot be shown. A principal presumed from a document unknown at
     preview counts only on targets that hold personal data or telemetry (or code configured with them).
     """
-    principals = Principals(stack, settings)
+    principals = Principals(stack, settings, lineage)
     found: list[Share] = []
     for resource in stack.resources:
         if resource.type == ROLE:
@@ -498,6 +552,30 @@ def _role_shares(lineage: Lineage, principals: Principals, role: Resource) -> li
     the pack can judge); computed from anything else it cannot be read, and on a role that reaches personal
     data or telemetry it fails closed, as a computed resource policy does.
     """
+    trusted = _trust_of(lineage, principals, role)
+    if not trusted:
+        return []
+    found = []
+    for target in role_targets(lineage, role):
+        holds = _holds_data(lineage, target)
+        for principal, unreadable in dict.fromkeys(trusted):
+            share = Share(
+                role, "a role another account may assume", target, principal, False, holds, unreadable
+            )
+            if unreadable and not granted_classes(lineage, share) & RESIDENT_CLASSIFICATIONS:
+                continue
+            found.append(share)
+    return found
+
+
+def _trust_of(lineage: Lineage, principals: Principals, role: Resource) -> list[tuple[str, str]]:
+    """Who outside the deployment a role's trust policy admits, each with the path of the trust document it
+    is presumed from when that is unknown at preview (empty when it was read).
+
+    A principal of the stack's roles in the trust admits whoever may become that role; a trust in the
+    role's own account (its root, its id) admits the account's principals whose policies allow them to
+    assume it, and so whoever may become the stack's roles that may (`_assuming_roles`).
+    """
     trusted: list[tuple[str, str]] = []
     for value in values_at(role.props, "assumeRolePolicy"):
         if isinstance(value, Unknown):
@@ -519,24 +597,19 @@ def _role_shares(lineage: Lineage, principals: Principals, role: Resource) -> li
         for document in _documents(value):
             for statement in _statements(document):
                 trusted.extend((t, "") for t in _trusted(lineage, principals, statement, role))
-    if not trusted:
-        return []
-    found = []
-    for target in role_targets(lineage, role):
-        holds = _holds_data(lineage, target)
-        for principal, unreadable in dict.fromkeys(trusted):
-            share = Share(
-                role, "a role another account may assume", target, principal, False, holds, unreadable
-            )
-            if unreadable and not granted_classes(lineage, share) & RESIDENT_CLASSIFICATIONS:
-                continue
-            found.append(share)
-    return found
+    if _trusts_own_account(principals, role):
+        through = principals.becoming(_assuming_roles(lineage, role))
+        if through:
+            trusted.append((through, ""))
+    return trusted
 
 
 def _computed_trust(lineage: Lineage, principals: Principals, dependency: Resource) -> list[str] | None:
     """Whom a trust policy computed from a resource admits, when the resource says it; None when it cannot
     be told before the document is known."""
+    if dependency.type == ROLE:
+        through = principals.becoming([dependency])
+        return [through] if through else []
     if dependency.type in STACK_PRINCIPALS or dependency.type == EKS_CLUSTER:
         return []
     if dependency.type == OIDC_PROVIDER and _eks_issuer(lineage, dependency):
@@ -738,32 +811,7 @@ def role_targets(lineage: Lineage, role: Resource, writes: bool = False) -> list
     write anywhere.
     """
     stack = lineage.stack
-    documents: list[tuple[Resource, str]] = [(role, "inlinePolicies[].policy")]
-    for policy in stack.of_type(ROLE_POLICY):
-        if stack.refers_to(policy, "role", role):
-            documents.append((policy, "policy"))
-    attached: list[Any] = list(values_at(role.props, "managedPolicyArns"))
-    for attachment in stack.of_type(ROLE_POLICY_ATTACHMENT):
-        if stack.refers_to(attachment, "role", role):
-            attached.extend(values_at(attachment.props, "policyArn"))
-            for managed in stack.dependencies(attachment, "policyArn"):
-                if managed.type == MANAGED_POLICY:
-                    documents.append((managed, "policy"))
-    for attachment in stack.of_type(POLICY_ATTACHMENT):
-        if stack.refers_to(attachment, "roles", role):
-            attached.extend(values_at(attachment.props, "policyArn"))
-            documents.extend(
-                (d, "policy") for d in stack.dependencies(attachment, "policyArn") if d.type == MANAGED_POLICY
-            )
-    documents.extend(
-        (d, "policy") for d in stack.dependencies(role, "managedPolicyArns") if d.type == MANAGED_POLICY
-    )
-    declared = {owner.urn for owner, _ in documents}
-    for arn in known_strings(attached):
-        for managed in stack.named(arn):
-            if managed.type == MANAGED_POLICY and managed.urn not in declared:
-                declared.add(managed.urn)
-                documents.append((managed, "policy"))
+    documents, attached = _role_documents(stack, role)
     found: list[Location] = []
     everything = False
     for owner, path in documents:
@@ -802,6 +850,112 @@ def role_targets(lineage: Lineage, role: Resource, writes: bool = False) -> list
         found.extend(lineage.locate(r) for r in stack.resources if _holds_data(lineage, lineage.locate(r)))
         found.append(untraceable("every data store of the account"))
     return found
+
+
+def _role_documents(stack: Stack, role: Resource) -> tuple[list[tuple[Resource, str]], list[Any]]:
+    """A role's identity policy documents (each with the path of its owner that holds it: inline, role
+    policies, the stack's managed policies attached to it) and the ARNs of the managed policies attached."""
+    documents: list[tuple[Resource, str]] = [(role, "inlinePolicies[].policy")]
+    for policy in stack.of_type(ROLE_POLICY):
+        if stack.refers_to(policy, "role", role):
+            documents.append((policy, "policy"))
+    attached: list[Any] = list(values_at(role.props, "managedPolicyArns"))
+    for attachment in stack.of_type(ROLE_POLICY_ATTACHMENT):
+        if stack.refers_to(attachment, "role", role):
+            attached.extend(values_at(attachment.props, "policyArn"))
+            for managed in stack.dependencies(attachment, "policyArn"):
+                if managed.type == MANAGED_POLICY:
+                    documents.append((managed, "policy"))
+    for attachment in stack.of_type(POLICY_ATTACHMENT):
+        if stack.refers_to(attachment, "roles", role):
+            attached.extend(values_at(attachment.props, "policyArn"))
+            documents.extend(
+                (d, "policy") for d in stack.dependencies(attachment, "policyArn") if d.type == MANAGED_POLICY
+            )
+    documents.extend(
+        (d, "policy") for d in stack.dependencies(role, "managedPolicyArns") if d.type == MANAGED_POLICY
+    )
+    declared = {owner.urn for owner, _ in documents}
+    for arn in known_strings(attached):
+        for managed in stack.named(arn):
+            if managed.type == MANAGED_POLICY and managed.urn not in declared:
+                declared.add(managed.urn)
+                documents.append((managed, "policy"))
+    return documents, attached
+
+
+def _trusts_own_account(principals: Principals, role: Resource) -> bool:
+    """Whether a role's trust policy admits its own account (`arn:aws:iam::<account>:root` or the account's
+    id), which lets every principal of the account whose identity policies allow it assume the role."""
+    for value in values_at(role.props, "assumeRolePolicy"):
+        for document in _documents(value):
+            for statement in _statements(document):
+                principal = statement.get("Principal")
+                if statement.get("Effect") != "Allow" or not isinstance(principal, Mapping):
+                    continue
+                for named in known_strings(elements(principal.get("AWS"))):
+                    arn = parse_arn(named)
+                    account = arn.account if arn is not None and arn.resource == "root" else named
+                    if account in principals.settings.account_ids:
+                        return True
+    return False
+
+
+_ASSUMING_MANAGED_POLICIES = ("AdministratorAccess", "PowerUserAccess")
+"""AWS managed policies that allow sts:AssumeRole on every role."""
+
+
+def _assuming_roles(lineage: Lineage, role: Resource) -> list[Resource]:
+    """The stack's other roles whose identity policies allow sts:AssumeRole on this role (by its ARN, a
+    wildcard that covers it, or `*`)."""
+    stack = lineage.stack
+    found: list[Resource] = []
+    for other in stack.of_type(ROLE):
+        if other is role:
+            continue
+        documents, attached = _role_documents(stack, other)
+        broad = any(
+            (arn := parse_arn(a)) is not None
+            and arn.account == "aws"
+            and arn.resource.split("/")[-1] in _ASSUMING_MANAGED_POLICIES
+            for a in known_strings(attached)
+        )
+        if broad or any(
+            _allows_assuming(lineage, owner, statement, role)
+            for owner, path in documents
+            for value in values_at(owner.props, path)
+            for document in _documents(value)
+            for statement in _statements(document)
+        ):
+            found.append(other)
+    return found
+
+
+def _allows_assuming(lineage: Lineage, owner: Resource, statement: Mapping[str, Any], role: Resource) -> bool:
+    """Whether an identity policy statement allows assuming the role."""
+    if statement.get("Effect") != "Allow":
+        return False
+    actions = known_strings(elements(statement.get("Action")))
+    if "NotAction" not in statement and not any(fnmatchcase("sts:assumerole", a.lower()) for a in actions):
+        return False
+    for resource_arn in known_strings(elements(statement.get("Resource"))):
+        if resource_arn == "*" or any(fnmatchcase(arn, resource_arn) for arn in _role_arns(lineage, role)):
+            return True
+    return False
+
+
+def _role_arns(lineage: Lineage, role: Resource) -> list[str]:
+    """The ARNs a role of the stack may have: its known ARN, else one per account of the deployment from its
+    name and path (a first preview knows the name, not the ARN)."""
+    known = [i for i in role.identities if i.startswith("arn:") and ":role/" in i]
+    name = child(role.props, "name")
+    path = child(role.props, "path")
+    prefix = path if isinstance(path, str) and path.startswith("/") else "/"
+    owner = account_of(role)
+    accounts = set(lineage.settings.account_ids) | ({owner} if owner and owner != STACK_ACCOUNT else set())
+    if isinstance(name, str):
+        known.extend(f"arn:aws:iam::{account}:role{prefix}{name}" for account in sorted(accounts))
+    return known
 
 
 _READ_VERBS = ("get", "list", "describe", "decrypt")
