@@ -1597,6 +1597,11 @@ class Grant(NamedTuple):
     """(path, condition key): inputs that tie a service principal of `principals` to the account or resource
     it acts for, as the condition key does in a policy (a function permission's `sourceArn`)."""
 
+    when: tuple[tuple[str, tuple[object, ...]], ...] = ()
+    """(path, values): the resource grants this way only when each path holds one of the values (or is
+    unknown at preview, which fails closed); an OpenSearch Serverless security policy is a network policy
+    only when its `type` is `network` (an `encryption` one chooses its collections' key)."""
+
 
 _NETWORK = "pii-not-public, from the store's security groups and the load balancers that reach it"
 _CLUSTER_ACCESS = "rules 3 and 4, as a grant of what the cluster holds (residency_policies/cluster_access.py)"
@@ -1915,6 +1920,7 @@ GRANTS: dict[str, tuple[Grant, ...]] = {
             "a collection network policy",
             targets=("policy.{json}[].Rules[].Resource",),
             public=(("policy.{json}[].AllowFromPublic", (True,)),),
+            when=(("type", ("network",)),),
         ),
     ),
     "aws:opensearch/serverlessVpcEndpoint:ServerlessVpcEndpoint": (_network("a collection VPC endpoint"),),

@@ -119,6 +119,20 @@ def grants_of(token: str) -> tuple[Grant, ...]:
     return GRANTS.get(mechanism_key(token), ())
 
 
+def grants_here(resource: Resource) -> tuple[Grant, ...]:
+    """How a resource grants access: its type's grants whose `when` holds (a value unknown at preview
+    holds: what it is cannot be shown to grant nothing)."""
+    return tuple(
+        grant
+        for grant in grants_of(resource.type)
+        if all(
+            isinstance(value, Unknown) or value in wanted
+            for path, wanted in grant.when
+            for value in values_at(resource.props, path) or [UNKNOWN]
+        )
+    )
+
+
 def _documents(value: Any) -> list[Mapping[str, Any]]:
     """The policy documents a value holds (JSON text or an object)."""
     if isinstance(value, str):
@@ -502,7 +516,7 @@ def shares(stack: Stack, lineage: Lineage, settings: Settings) -> list[Share]:
         if resource.type == ROLE:
             found.extend(_role_shares(lineage, principals, resource))
             continue
-        for grant in grants_of(resource.type):
+        for grant in grants_here(resource):
             if grant.judged_by and not (grant.policies or grant.principals or grant.public):
                 continue
             granted = _granted(lineage, principals, resource, grant)
@@ -1001,6 +1015,7 @@ __all__ = [
     "UNKNOWN",
     "Share",
     "granted_classes",
+    "grants_here",
     "grants_of",
     "public_shares",
     "role_targets",
