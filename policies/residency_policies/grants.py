@@ -26,7 +26,15 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import Any
 
-from residency_facts import GRANTS, RESIDENT_CLASSIFICATIONS, SELF, Category, Grant
+from residency_facts import (
+    GRANTS,
+    RESIDENT_CLASSIFICATIONS,
+    SELF,
+    SERVED_FROM,
+    SERVED_THROUGH,
+    Category,
+    Grant,
+)
 
 from .attributes import STACK_ACCOUNT, account_of
 from .lineage import Lineage
@@ -34,7 +42,18 @@ from .lineage_principals import ROLE
 from .locations import Location, mechanism_key, untraceable
 from .model import Resource, Stack, parse_arn
 from .settings import Settings
-from .values import UNKNOWN, Unknown, as_bool, as_mapping, child, elements, is_set, known_strings, values_at
+from .values import (
+    UNKNOWN,
+    Unknown,
+    as_bool,
+    as_mapping,
+    child,
+    elements,
+    is_set,
+    known_strings,
+    value_at,
+    values_at,
+)
 
 EVERYONE = "everyone (*)"
 
@@ -375,17 +394,164 @@ class Principals:
 
 
 def _targets(lineage: Lineage, resource: Resource, grant: Grant) -> list[Location]:
-    """What a grant opens: the data its target paths name, and code (a function) granted directly."""
+    """What a grant opens: the data its target paths name, followed through what serves data held elsewhere
+    (an access point, a location, an API: `_served`), and code (a function) granted directly."""
     targets: list[Location] = []
     for path in grant.targets:
         if path == SELF:
-            targets.append(lineage.locate(resource))
+            targets.extend(_served(lineage, lineage.locate(resource), set()))
             continue
-        targets.extend(lineage.trace(resource, path, True, lineage.own_region(resource)))
+        if path == LF_TAG_POLICY:
+            if is_set(value_at(resource.props, path)):
+                targets.extend(_lf_tagged(lineage, resource))
+            continue
+        targets.extend(_trace_served(lineage, resource, path, {resource.urn}, roles=False))
         for dependency in lineage.stack.dependencies(resource, path):
             if lineage.code_reads(dependency):
                 targets.append(lineage.locate(dependency))
     return targets
+
+
+def _serves(resource: Resource, roles: bool) -> bool:
+    key = mechanism_key(resource.type)
+    return key in SERVED_FROM or key in SERVED_THROUGH or (roles and resource.type == ROLE)
+
+
+def _trace_served(
+    lineage: Lineage, resource: Resource, path: str, seen: set[str], roles: bool = True
+) -> list[Location]:
+    """The data a path names, and what the resources it names that serve data held elsewhere serve (by
+    lineage or by a literal that names them); a role serves what its policies reach (`roles`)."""
+    found: list[Location] = []
+    for location in lineage.trace(resource, path, True, lineage.own_region(resource)):
+        found.extend(_served(lineage, location, seen))
+    servers = [d for d in lineage.stack.dependencies(resource, path) if _serves(d, roles)]
+    for value in known_strings(values_at(resource.props, path)):
+        servers.extend(m for m in lineage.mentioned(value, resource) if _serves(m, roles))
+    for server in dict.fromkeys(servers):
+        if server.urn not in seen:
+            found.extend(_served(lineage, lineage.locate(server), seen))
+    return found
+
+
+LF_TAG_POLICY = "lfTagPolicy"
+RESOURCE_LF_TAGS = (
+    "aws:lakeformation/resourceLfTags:ResourceLfTags",
+    "aws:lakeformation/resourceLfTag:ResourceLfTag",
+)
+INTEGRATION = "aws:apigateway/integration:Integration"
+
+
+def _served(lineage: Lineage, location: Location, seen: set[str]) -> list[Location]:
+    """A grant's target and what it serves (`mechanisms.SERVED_FROM`, `SERVED_THROUGH`), transitively: a grant
+    on an access point is a grant on its bucket. A role serves what its policies reach. A serving path that
+    names nothing the stack can trace is untraceable."""
+    resource = location.resource
+    if resource is None or resource.urn in seen:
+        return [location]
+    seen = seen | {resource.urn}
+    found = [location]
+    if resource.type == ROLE:
+        return found + role_targets(lineage, resource)
+    key = mechanism_key(resource.type)
+    for path in SERVED_FROM.get(key, ()):
+        if not values_at(resource.props, path):
+            continue
+        traced = _trace_served(lineage, resource, path, seen)
+        found.extend(traced or [untraceable(f"what {resource.label} serves through {path}")])
+        for dependency in lineage.stack.dependencies(resource, path):
+            if lineage.code_reads(dependency):
+                found.append(lineage.locate(dependency))
+    for token, via in SERVED_THROUGH.get(key, ()):
+        for member in lineage.stack.of_type(token):
+            if via and not lineage.stack.refers_to(member, via, resource):
+                continue
+            if not via and (
+                lineage.own_region(member) != lineage.own_region(resource)
+                or account_of(member) != account_of(resource)
+            ):
+                continue
+            if member.type == INTEGRATION:
+                found.extend(_integration_serves(lineage, member, seen))
+            else:
+                found.extend(_served(lineage, lineage.locate(member), seen))
+    return found
+
+
+def _integration_serves(lineage: Lineage, integration: Resource, seen: set[str]) -> list[Location]:
+    """What a REST API integration serves: an AWS service integration what its `credentials` role may reach
+    (the service action in its URI names no resource), a Lambda integration what its function reads. HTTP
+    and mock integrations serve what an application returns: out of reach (policies/README.md)."""
+    kind = value_at(integration.props, "type")
+    if kind in ("HTTP", "HTTP_PROXY", "MOCK"):
+        return []
+    found: list[Location] = []
+    for path in ("uri", "credentials"):
+        found.extend(
+            location
+            for location in _trace_served(lineage, integration, path, seen)
+            if location.resource is not None
+        )
+        for dependency in lineage.stack.dependencies(integration, path):
+            if lineage.code_reads(dependency):
+                found.append(lineage.locate(dependency))
+    credentials = value_at(integration.props, "credentials")
+    if (
+        isinstance(credentials, str)
+        and credentials
+        and not any(
+            r.type == ROLE
+            for r in lineage.stack.arn_match(credentials, None, lineage.settings.account_ids or None)
+        )
+    ):
+        found.append(untraceable(f"what the role {credentials!r} of {integration.label} may reach"))
+    if kind is None or isinstance(kind, Unknown):
+        found.append(untraceable(f"what {integration.label} serves (its type is unknown at preview)"))
+    return found
+
+
+def _lf_tagged(lineage: Lineage, permissions: Resource) -> list[Location]:
+    """What a Lake Formation grant by LF-tag expression opens: the tables and databases of the stack whose
+    LF-tags match every expression (a database's tags pass to its tables); an expression the pack cannot
+    read, or one that matches nothing the stack tags (resources may be tagged outside it), is untraceable."""
+    expressions = values_at(permissions.props, f"{LF_TAG_POLICY}.expressions")
+    wanted: list[tuple[str, frozenset[str]]] = []
+    for expression in expressions:
+        key = child(expression, "key")
+        values = child(expression, "values")
+        if (
+            not isinstance(key, str)
+            or isinstance(values, Unknown)
+            or any(not isinstance(v, str) for v in elements(values))
+        ):
+            return [
+                untraceable(
+                    f"the resources {permissions.label}'s LF-tag expression matches (unknown at preview)"
+                )
+            ]
+        wanted.append((key, frozenset(str(v) for v in elements(values))))
+    if not wanted:
+        return [
+            untraceable(f"the resources {permissions.label}'s LF-tag policy matches (no readable expression)")
+        ]
+    found: list[Location] = []
+    for tagging in lineage.stack.of_type(*RESOURCE_LF_TAGS):
+        tags: dict[str, set[str]] = {}
+        for tag in values_at(tagging.props, "lfTags") + values_at(tagging.props, "lfTag"):
+            key, value = child(tag, "key"), child(tag, "value")
+            if isinstance(key, str):
+                tags.setdefault(key, set()).add(value if isinstance(value, str) else "*")
+        if all(tags.get(key, set()) & (values | {"*"}) for key, values in wanted):
+            for path in ("table.**", "tableWithColumns.**", "database.**"):
+                if values_at(tagging.props, path.removesuffix(".**")):
+                    found.extend(_trace_served(lineage, tagging, path, {permissions.urn}))
+    if not found:
+        found.append(
+            untraceable(
+                f"the resources {permissions.label}'s LF-tag expression matches (none the stack tags)"
+            )
+        )
+    return found
 
 
 def _holds_data(lineage: Lineage, location: Location) -> bool:
