@@ -70,10 +70,16 @@ ACCOUNT_CONDITIONS = frozenset(
         "kms:calleraccount",
         "aws:principalarn",
         "aws:sourcearn",
+        "s3:dataaccesspointaccount",
+        "s3:dataaccesspointarn",
     }
 )
 """Keys that name the caller's account (or an ARN in it). `aws:ResourceAccount` is not one: in a resource
-policy it is the account of the resource itself, whoever calls."""
+policy it is the account of the resource itself, whoever calls. `s3:DataAccessPointAccount` and
+`s3:DataAccessPointArn` admit only requests made through access points of that account (AWS's documented
+delegation of a bucket's access control to its access points): each access point's own policy is a grant of
+the bucket (`SERVED_FROM`), judged as such; an access point the stack does not declare is the account's
+own, as an undeclared role is."""
 NETWORK_CONDITIONS = frozenset({"aws:sourcevpce", "aws:sourcevpc"})
 ORGANISATION_CONDITIONS = frozenset(
     {"aws:principalorgid", "aws:principalorgpaths", "aws:sourceorgid", "aws:sourceorgpaths"}

@@ -4,6 +4,8 @@
   grants location its scope, an enhanced fan-out consumer its stream, a REST API what its integrations'
   roles reach, a Lake Formation LF-tag expression the tables whose tags match: the grant is followed to the
   holder (`mechanisms.SERVED_FROM`, `SERVED_THROUGH`), and what cannot be followed is untraceable.
+- A bucket policy for everyone narrowed by `s3:DataAccessPointAccount` (AWS's documented delegation to the
+  account's access points) admits only the account's access points, each judged by its own policy.
 """
 
 from __future__ import annotations
@@ -337,3 +339,38 @@ def test_a_lake_formation_tag_grant_opens_the_tables_whose_tags_match(value: str
     stack = [*region.resources, pii_bucket, anonymised, *tables, *taggings, grant]
     found = violations(stack, ANONYMISED_ONLY)
     assert bool(_on(found, grant)) is shared, messages(found)
+
+
+# Delegation to the account's access points -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "shared"),
+    [
+        ("s3:DataAccessPointAccount", OWN, False),
+        ("s3:DataAccessPointArn", f"arn:aws:s3:eu-west-1:{OWN}:accesspoint/*", False),
+        ("s3:DataAccessPointAccount", OTHER_ACCOUNT, True),
+    ],
+    ids=["own-account", "own-access-points", "another-account"],
+)
+@pytest.mark.parametrize("rule", [NOT_PUBLIC, ANONYMISED_ONLY])
+def test_a_bucket_policy_that_delegates_to_access_points_admits_only_their_account(
+    key: str, value: str, shared: bool, rule: str
+) -> None:
+    """Narrowed to another account's access points it is a share (rule 4), not a publication (rule 6)."""
+    shared = shared and rule == ANONYMISED_ONLY
+    region = eu_region()
+    bucket = _bucket(region)
+    statement = {
+        **_allow("*", "*", f"{BUCKET_ARN}/*"),
+        "Condition": {"StringEquals": {key: value}},
+    }
+    policy = Res(
+        "aws:s3/bucketPolicy:BucketPolicy",
+        "documents-delegates",
+        {"bucket": UNKNOWN, "policy": _document(statement)},
+        region.provider,
+        deps={"bucket": [bucket]},
+    )
+    found = violations([*region.resources, bucket, policy], rule)
+    assert bool(_on(found, policy)) is shared, messages(found)
