@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from . import mechanisms, triage
-from .mechanisms import ANY, GRANTS, POINTERS, SELF, CopyMechanism, Grant
+from .mechanisms import ANY, GRANTS, POINTERS, SELF, SERVED_FROM, SERVED_THROUGH, CopyMechanism, Grant
 from .triage import Category, Placement, categories_of, placement
 
 CLASSIFICATION_TAG = "data-classification"
@@ -171,6 +171,8 @@ __all__ = [
     "REPLICATING_TYPES",
     "RESIDENT_CLASSIFICATIONS",
     "SELF",
+    "SERVED_FROM",
+    "SERVED_THROUGH",
     "Category",
     "Classification",
     "CopyMechanism",

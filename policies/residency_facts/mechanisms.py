@@ -1781,6 +1781,11 @@ class Grant(NamedTuple):
     """(path, condition key): inputs that tie a service principal of `principals` to the account or resource
     it acts for, as the condition key does in a policy (a function permission's `sourceArn`)."""
 
+    when: tuple[tuple[str, tuple[object, ...]], ...] = ()
+    """(path, values): the resource grants this way only when each path holds one of the values (or is
+    unknown at preview, which fails closed); an OpenSearch Serverless security policy is a network policy
+    only when its `type` is `network` (an `encryption` one chooses its collections' key)."""
+
 
 _NETWORK = "pii-not-public, from the store's security groups and the load balancers that reach it"
 _CLUSTER_ACCESS = "rules 3 and 4, as a grant of what the cluster holds (residency_policies/cluster_access.py)"
@@ -2015,6 +2020,7 @@ GRANTS: dict[str, tuple[Grant, ...]] = {
             "database.**",
             "dataLocation.arn",
             "dataCellsFilter.**",
+            "lfTagPolicy",
         ),
     ),
     "aws:lakeformation/resourceLfTag:ResourceLfTag": (
@@ -2099,6 +2105,7 @@ GRANTS: dict[str, tuple[Grant, ...]] = {
             "a collection network policy",
             targets=("policy.{json}[].Rules[].Resource",),
             public=(("policy.{json}[].AllowFromPublic", (True,)),),
+            when=(("type", ("network",)),),
         ),
     ),
     "aws:opensearch/serverlessVpcEndpoint:ServerlessVpcEndpoint": (_network("a collection VPC endpoint"),),
@@ -2388,6 +2395,37 @@ GRANTS: dict[str, tuple[Grant, ...]] = {
     "networking.k8s.io:NetworkPolicy": (_network("a Kubernetes NetworkPolicy"),),
 }
 """Every type the triage table places under grants, and what it grants to whom, in wire names."""
+
+SERVED_FROM: dict[str, tuple[str, ...]] = {
+    "aws:s3/accessPoint:AccessPoint": ("bucket",),
+    "aws:s3control/objectLambdaAccessPoint:ObjectLambdaAccessPoint": (
+        "configuration.supportingAccessPoint",
+        "configuration.transformationConfigurations[].contentTransformation.awsLambda.functionArn",
+    ),
+    "aws:s3control/multiRegionAccessPoint:MultiRegionAccessPoint": ("details.regions[].bucket",),
+    "aws:s3control/accessGrantsLocation:AccessGrantsLocation": ("locationScope",),
+    "aws:s3control/accessGrantsInstanceResourcePolicy:AccessGrantsInstanceResourcePolicy": (),
+    "aws:kinesis/streamConsumer:StreamConsumer": ("streamArn",),
+    "aws:apigateway/restApi:RestApi": (),
+}
+"""What a grant on something that serves data held elsewhere opens (`grants._served`): an access point serves
+its bucket, an Object Lambda access point its supporting access point (and what its transform function
+reads), an access grants location its scope, an enhanced fan-out consumer its stream. A grant on X that
+serves Y is a grant on Y, followed to the holder; a path that names nothing the stack can trace is
+untraceable (fails closed in a stack that holds PII). Types served through other resources that name them:
+an access grants instance's policy through the instance's locations, a REST API through its integrations
+(`SERVED_THROUGH`)."""
+
+SERVED_THROUGH: dict[str, tuple[tuple[str, str], ...]] = {
+    "aws:s3control/accessGrantsInstanceResourcePolicy:AccessGrantsInstanceResourcePolicy": (
+        ("aws:s3control/accessGrantsLocation:AccessGrantsLocation", ""),
+    ),
+    "aws:apigateway/restApi:RestApi": (("aws:apigateway/integration:Integration", "restApi"),),
+}
+"""(type, path naming the served resource): the resources through which a type serves data, each judged as
+what it serves. An account has one access grants instance per region, which names no location: its policy
+serves every location of the stack in its region and account (path empty)."""
+
 
 POINTERS: dict[str, tuple[str, ...]] = {
     "aws:dms/endpoint:Endpoint": (

@@ -7,20 +7,29 @@ telemetry (its claims, StatefulSets, Secrets) may read them (system:masters, a c
 group bound to a role that reads Secrets or execs into pods; the bindings may come from charts the stack
 does not declare): it is a grant of that data to another account, judged by rules 3 and 4 as a share. An
 account that cannot be traced (an ARN unknown at preview, computed from nothing the stack declares) counts
-as foreign.
+as foreign. A role of the stack mapped into the cluster gives that access to whoever may become it: its
+trust policy, through role chains (`grants.Principals.assumers`).
+
+The other way round, a workload's AWS credentials decide the account it acts in: an EKS Pod Identity
+association (`roleArn`, and `targetRoleArn`, the role it chains to) or an IRSA ServiceAccount annotation
+(`eks.amazonaws.com/role-arn`) naming a role of another account makes every write of the pods of that
+service account land in that account (`credential_accounts`). On a service account whose pods read
+resident data it is a cross-account share of that data, judged by rules 3 and 4.
 """
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from residency_facts import Classification
 
 from .attributes import STACK_ACCOUNT, account_of
+from .grants import ROLE, Principals
 from .lineage import Lineage
 from .model import Resource, Stack, parse_arn
 from .settings import Settings
-from .values import Unknown, value_at, values_at
+from .values import Unknown, child, value_at, values_at
 from .violations import Violation, violation
 
 AWS_AUTH = "aws-auth"
@@ -67,6 +76,28 @@ def _principal_accounts(resource: Resource, path: str, stack: Stack) -> list[str
         if arn is not None and arn.account:
             found.append(arn.account)
     return found
+
+
+def _roles_mapped(resource: Resource, path: str, stack: Stack, principals: Principals) -> list[Resource]:
+    """The stack's roles an access entry or association maps: by lineage, or by their ARN."""
+    found: list[Resource] = []
+    for dependency in stack.dependencies(resource, path):
+        if dependency.type == ACCESS_ENTRY:
+            found.extend(_roles_mapped(dependency, "principalArn", stack, principals))
+        elif dependency.type == ROLE:
+            found.append(dependency)
+    for value in values_at(resource.props, path):
+        if isinstance(value, str):
+            found.extend(principals.roles(value))
+    return list(dict.fromkeys(found))
+
+
+def _aws_auth_roles(config_map: Resource, principals: Principals) -> list[Resource]:
+    """The stack's roles the aws-auth ConfigMap maps (by their ARN)."""
+    text = value_at(config_map.props, "data.mapRoles")
+    if not isinstance(text, str):
+        return []
+    return list(dict.fromkeys(r for arn in _MAPPED_ARN.findall(text) for r in principals.roles(arn)))
 
 
 def _aws_auth_accounts(config_map: Resource) -> list[str]:
@@ -123,17 +154,24 @@ def violations(stack: Stack, settings: Settings, rule: str) -> list[Violation]:
     """Cluster access given to another account while the cluster holds resident data, for rule 3 (PII) or
     rule 4 (any resident data)."""
     lineage = Lineage.of(stack, settings)
+    principals = Principals(stack, settings, lineage)
     found: list[Violation] = []
     for resource in stack.resources:
         if resource.type == CONFIG_MAP and value_at(resource.props, "metadata.name") == AWS_AUTH:
             accounts = _aws_auth_accounts(resource)
+            roles = _aws_auth_roles(resource, principals)
             how = "the aws-auth ConfigMap maps principals of"
         elif resource.type in (ACCESS_ENTRY, ACCESS_POLICY_ASSOCIATION):
             accounts = _principal_accounts(resource, "principalArn", stack)
+            roles = _roles_mapped(resource, "principalArn", stack, principals)
             how = "it gives cluster access to a principal of"
         else:
             continue
         foreign = _foreign(accounts, settings)
+        through = principals.becoming(roles)
+        if through:
+            # A role of the deployment that someone outside may become: they get its cluster access.
+            foreign.append(f"this deployment whose role others may become ({through})")
         if not foreign:
             continue
         held = _cluster_holds(resource, stack, lineage, settings)
@@ -151,6 +189,136 @@ def violations(stack: Stack, settings: Settings, rule: str) -> list[Violation]:
                 "access is a grant of everything the cluster holds.",
                 "map only principals of this deployment's accounts (accountIds); give a partner access "
                 "through an application that serves only anonymised data.",
+            )
+        )
+    found.extend(credential_violations(stack, settings, lineage, rule))
+    return found
+
+
+POD_IDENTITY = "aws:eks/podIdentityAssociation:PodIdentityAssociation"
+SERVICE_ACCOUNT = "kubernetes:core/v1:ServiceAccount"
+IRSA_ANNOTATION = "eks.amazonaws.com/role-arn"
+POD_SPECS = {
+    "kubernetes:core/v1:Pod": "spec",
+    "kubernetes:apps/v1:Deployment": "spec.template.spec",
+    "kubernetes:apps/v1:StatefulSet": "spec.template.spec",
+    "kubernetes:apps/v1:DaemonSet": "spec.template.spec",
+    "kubernetes:apps/v1:ReplicaSet": "spec.template.spec",
+    "kubernetes:batch/v1:Job": "spec.template.spec",
+    "kubernetes:batch/v1:CronJob": "spec.jobTemplate.spec.template.spec",
+}
+"""Where each workload kind keeps its pod spec (whose `serviceAccountName` names the pods' credentials)."""
+
+
+def credential_accounts(resource: Resource, stack: Stack) -> list[str]:
+    """The accounts a Pod Identity association's roles or an IRSA ServiceAccount's role belong to (the
+    account its pods act in); `an untraceable account` when it cannot be told at preview."""
+    if resource.type == POD_IDENTITY:
+        accounts = _principal_accounts(resource, "roleArn", stack)
+        if values_at(resource.props, "targetRoleArn"):
+            accounts += _principal_accounts(resource, "targetRoleArn", stack)
+        return accounts
+    if resource.type == SERVICE_ACCOUNT:
+        annotations = value_at(resource.props, "metadata.annotations")
+        if isinstance(annotations, Unknown):
+            return ["an untraceable account"]
+        value = child(annotations, IRSA_ANNOTATION)
+        if value is None:
+            return []
+        if isinstance(value, Unknown):
+            owners = [account_of(d) for d in stack.dependencies(resource, "metadata")]
+            return [
+                o if o is not None else "an untraceable account" for o in owners if o != STACK_ACCOUNT
+            ] or ([] if owners else ["an untraceable account"])
+        arn = parse_arn(value)
+        return [arn.account if arn is not None and arn.account else "an untraceable account"]
+    return []
+
+
+def _namespace(resource: Resource) -> Any:
+    namespace = value_at(resource.props, "metadata.namespace")
+    return "default" if namespace is None else namespace
+
+
+def _pods_of(
+    stack: Stack, resource: Resource, namespace: Any, account: Any, providers: set[str | None] | None
+) -> list[Resource]:
+    """The workloads whose pods run as a service account (`namespace`/`account`; unknown matches any)."""
+    found = []
+    for workload in stack.of_type(*POD_SPECS):
+        if providers is not None and workload.provider_urn not in providers:
+            continue
+        spec = value_at(workload.props, POD_SPECS[workload.type])
+        name = child(spec, "serviceAccountName")
+        name = child(spec, "serviceAccount") if name is None else name
+        name = "default" if name is None else name
+        ours = _namespace(workload)
+        if all(
+            isinstance(a, Unknown) or isinstance(b, Unknown) or a == b
+            for a, b in ((namespace, ours), (account, name))
+        ):
+            found.append(workload)
+    return found
+
+
+def _credential_subjects(stack: Stack, resource: Resource) -> tuple[str, list[Resource]]:
+    """How a credential source is named in a message, and the workloads whose pods get its credentials."""
+    if resource.type == SERVICE_ACCOUNT:
+        name = value_at(resource.props, "metadata.name")
+        namespace = _namespace(resource)
+        return (
+            f"the ServiceAccount's {IRSA_ANNOTATION} annotation (IRSA) gives the pods of {namespace}/{name} "
+            "credentials of",
+            _pods_of(stack, resource, namespace, name, {resource.provider_urn}),
+        )
+    clusters = _clusters_of(resource, stack)
+    providers: set[str | None] | None = None
+    if clusters:
+        providers = {
+            p.urn
+            for p in stack.resources
+            if p.type == "pulumi:providers:kubernetes"
+            and any(c in stack.dependencies(p, "kubeconfig") for c in clusters)
+        }
+    namespace = value_at(resource.props, "namespace")
+    account = value_at(resource.props, "serviceAccount")
+    return (
+        f"the Pod Identity association gives the pods of {namespace}/{account} credentials (roleArn, "
+        "targetRoleArn) of",
+        _pods_of(stack, resource, namespace, account, providers),
+    )
+
+
+def credential_violations(stack: Stack, settings: Settings, lineage: Lineage, rule: str) -> list[Violation]:
+    """Workloads that read resident data and act in another account through their credentials."""
+    found: list[Violation] = []
+    for resource in stack.of_type(POD_IDENTITY, SERVICE_ACCOUNT):
+        foreign = _foreign(credential_accounts(resource, stack), settings)
+        if not foreign:
+            continue
+        how, workloads = _credential_subjects(stack, resource)
+        read: dict[str, list[str]] = {}
+        for workload in workloads:
+            held = (
+                lineage.code_reads(workload) | lineage.effective(workload)
+            ) & settings.resident_classifications
+            if rule == "no-pii-replication":
+                held &= {Classification.PII.value}
+            for kind in held:
+                read.setdefault(kind, []).append(workload.label)
+        if not read:
+            continue
+        kinds = ", ".join(sorted(read))
+        readers = ", ".join(sorted({label for labels in read.values() for label in labels}))
+        found.append(
+            violation(
+                resource,
+                f"{how} {', '.join(foreign)}, and they read {kinds} data ({readers}): what they write with "
+                "those credentials lands in that account",
+                f"{kinds} data must stay in this deployment's accounts under {settings.law}; a workload that "
+                "acts in another account copies what it reads there.",
+                "give the service account a role of this deployment's accounts (no targetRoleArn or IRSA "
+                "role elsewhere); hand a partner only anonymised data through a reviewed export.",
             )
         )
     return found

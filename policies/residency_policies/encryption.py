@@ -9,6 +9,7 @@ be traced.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
@@ -20,7 +21,7 @@ from .classification import claim_specs, held, launch_templates, protected_store
 from .lineage import KMS_KEY_TYPES, Lineage
 from .model import Resource, Stack
 from .settings import Settings
-from .values import Unknown, as_bool, child, is_set, known_strings, value_at, values_at
+from .values import Unknown, as_bool, child, elements, is_set, known_strings, value_at, values_at
 from .violations import Violation, violation
 
 NAME = "pii-encryption"
@@ -424,6 +425,8 @@ def problems(resource: Resource, stack: Stack, accounts: frozenset[str] = frozen
     spec = AT_REST.get(resource.type)
     if spec is None:
         return ["the pack does not know how this type is encrypted with a customer-managed key"]
+    if resource.type == SERVERLESS_COLLECTION and not is_set(value_at(resource.props, "encryptionConfigs")):
+        return _collection_policy_problems(resource, stack, region)
     if resource.type == FIREHOSE and any(is_set(value_at(resource.props, p)) for p in FIREHOSE_SOURCES):
         # AWS allows a customer key only for Direct PUT streams; a stream that reads a Kinesis stream or an
         # MSK cluster keeps records encrypted as its source does, which the rule checks on the source.
@@ -461,6 +464,78 @@ def problems(resource: Resource, stack: Stack, accounts: frozenset[str] = frozen
                 for problem in key_problems(stack, parent, key_path, region)
             )
     return found
+
+
+SERVERLESS_COLLECTION = "aws:opensearch/serverlessCollection:ServerlessCollection"
+SERVERLESS_SECURITY_POLICY = "aws:opensearch/serverlessSecurityPolicy:ServerlessSecurityPolicy"
+
+
+def _collection_policy_problems(resource: Resource, stack: Stack, region: Any) -> list[str]:
+    """The key of an OpenSearch Serverless collection that sets none itself: the encryption security
+    policies (`type` encryption) whose collection rules name it, exactly or by a prefix pattern
+    (`collection/customers*`). AWS refuses to create a collection no encryption policy matches, so one always
+    does: each matching policy of the stack must name an acceptable key (`KmsARN`, not `AWSOwnedKey`). A
+    policy whose document is unknown at preview, computed from the stack's keys only, is judged by those keys
+    when no readable policy matches (which collections it covers cannot be read yet); with no policy of the
+    stack to match, the key is chosen outside the stack, possibly AWS's own."""
+    name = value_at(resource.props, "name")
+    policies = [
+        p for p in stack.of_type(SERVERLESS_SECURITY_POLICY) if value_at(p.props, "type") == "encryption"
+    ]
+    matching: list[tuple[Resource, Mapping[str, Any]]] = []
+    unread: list[Resource] = []
+    for policy in policies:
+        document = value_at(policy.props, "policy.{json}")
+        if isinstance(document, Unknown) or isinstance(value_at(policy.props, "policy"), Unknown):
+            unread.append(policy)
+        elif isinstance(document, Mapping) and isinstance(name, str) and _covers(document, name):
+            matching.append((policy, document))
+    found: list[str] = []
+    for policy, document in matching:
+        if as_bool(document.get("AWSOwnedKey")) is True or not is_set(document.get("KmsARN")):
+            found.append(f"{policy.label} (the encryption policy that covers it) uses an AWS-owned key")
+            continue
+        found.extend(
+            f"{policy.label} KmsARN: {problem}"
+            for problem in key_problems(stack, policy, "policy.{json}.KmsARN", region)
+        )
+    if matching:
+        return found
+    for policy in unread:
+        sources = stack.dependencies(policy, "policy")
+        keys = [d for d in sources if d.type in KMS_KEY_TYPES or d.type == KMS_ALIAS]
+        if not sources or len(keys) != len(sources):
+            found.append(
+                f"{policy.label}'s policy is unknown at preview and computed from more than the stack's "
+                "keys, so the key it gives the collection cannot be read: build it from the key's ARN alone"
+            )
+            continue
+        found.extend(
+            f"{policy.label}: {problem}"
+            for key in keys
+            for problem in _key_resource_problems(stack, key, region, set())
+        )
+    if unread:
+        return found
+    shown = repr(name) if isinstance(name, str) else "(its name is unknown at preview)"
+    return [
+        f"no encryption security policy of this stack covers the collection {shown} and it sets no "
+        "encryptionConfigs: a policy outside the stack chooses its key, possibly an AWS-owned one (declare "
+        "an aws.opensearch.ServerlessSecurityPolicy of type encryption for it with KmsARN the stack's key)"
+    ]
+
+
+def _covers(document: Mapping[str, Any], name: str) -> bool:
+    """Whether an encryption policy's collection rules name a collection (`collection/<name>`, or a prefix
+    pattern ending in `*`)."""
+    for rule in elements(document.get("Rules")):
+        if not isinstance(rule, Mapping) or str(rule.get("ResourceType", "")).lower() != "collection":
+            continue
+        for pattern in known_strings(elements(rule.get("Resource"))):
+            wanted = pattern.removeprefix("collection/")
+            if wanted == name or (wanted.endswith("*") and name.startswith(wanted[:-1])):
+                return True
+    return False
 
 
 def _volume_problems(resource: Resource, stack: Stack, region: Any) -> list[str]:

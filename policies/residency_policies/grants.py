@@ -23,9 +23,18 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from fnmatch import fnmatchcase
 from typing import Any
 
-from residency_facts import GRANTS, RESIDENT_CLASSIFICATIONS, SELF, Category, Grant
+from residency_facts import (
+    GRANTS,
+    RESIDENT_CLASSIFICATIONS,
+    SELF,
+    SERVED_FROM,
+    SERVED_THROUGH,
+    Category,
+    Grant,
+)
 
 from .attributes import STACK_ACCOUNT, account_of
 from .lineage import Lineage
@@ -33,7 +42,18 @@ from .lineage_principals import ROLE
 from .locations import Location, mechanism_key, untraceable
 from .model import Resource, Stack, parse_arn
 from .settings import Settings
-from .values import UNKNOWN, Unknown, as_bool, as_mapping, child, elements, is_set, known_strings, values_at
+from .values import (
+    UNKNOWN,
+    Unknown,
+    as_bool,
+    as_mapping,
+    child,
+    elements,
+    is_set,
+    known_strings,
+    value_at,
+    values_at,
+)
 
 EVERYONE = "everyone (*)"
 
@@ -50,10 +70,16 @@ ACCOUNT_CONDITIONS = frozenset(
         "kms:calleraccount",
         "aws:principalarn",
         "aws:sourcearn",
+        "s3:dataaccesspointaccount",
+        "s3:dataaccesspointarn",
     }
 )
 """Keys that name the caller's account (or an ARN in it). `aws:ResourceAccount` is not one: in a resource
-policy it is the account of the resource itself, whoever calls."""
+policy it is the account of the resource itself, whoever calls. `s3:DataAccessPointAccount` and
+`s3:DataAccessPointArn` admit only requests made through access points of that account (AWS's documented
+delegation of a bucket's access control to its access points): each access point's own policy is a grant of
+the bucket (`SERVED_FROM`), judged as such; an access point the stack does not declare is the account's
+own, as an undeclared role is."""
 NETWORK_CONDITIONS = frozenset({"aws:sourcevpce", "aws:sourcevpc"})
 ORGANISATION_CONDITIONS = frozenset(
     {"aws:principalorgid", "aws:principalorgpaths", "aws:sourceorgid", "aws:sourceorgpaths"}
@@ -118,6 +144,20 @@ def grants_of(token: str) -> tuple[Grant, ...]:
     return GRANTS.get(mechanism_key(token), ())
 
 
+def grants_here(resource: Resource) -> tuple[Grant, ...]:
+    """How a resource grants access: its type's grants whose `when` holds (a value unknown at preview
+    holds: what it is cannot be shown to grant nothing)."""
+    return tuple(
+        grant
+        for grant in grants_of(resource.type)
+        if all(
+            isinstance(value, Unknown) or value in wanted
+            for path, wanted in grant.when
+            for value in values_at(resource.props, path) or [UNKNOWN]
+        )
+    )
+
+
 def _documents(value: Any) -> list[Mapping[str, Any]]:
     """The policy documents a value holds (JSON text or an object)."""
     if isinstance(value, str):
@@ -170,11 +210,57 @@ def is_service(principal: Any) -> bool:
 
 
 class Principals:
-    """Sorts the principals a grant names into this deployment's, other accounts' and everyone."""
+    """Sorts the principals a grant names into this deployment's, other accounts' and everyone.
 
-    def __init__(self, stack: Stack, settings: Settings) -> None:
+    A role of the stack is inside only when nobody outside the deployment may become it: whom its trust
+    policy admits, through the roles that may assume it (role chains), is whom a grant to it admits
+    (`assumers`). A role of the deployment's accounts that the stack does not declare (a literal ARN: an
+    administrators' or SSO role) is taken as the account's own (decision, policies/README.md): its trust is
+    the account's IAM governance, which the pack cannot read, as it cannot read who the organisation's
+    identity provider maps to a role.
+    """
+
+    def __init__(self, stack: Stack, settings: Settings, lineage: Lineage | None = None) -> None:
         self.stack = stack
         self.settings = settings
+        self.lineage = lineage
+        self._assumers: dict[str, list[str]] = {}
+        self._becoming: list[str] = []
+        """The roles whose assumers are being worked out (a chain that comes back to one adds nobody)."""
+
+    def roles(self, text: str) -> list[Resource]:
+        """The stack's roles a principal names: by an identity, or by an ARN of the deployment's accounts."""
+        named = [r for r in self.stack.named(text) if r.type == ROLE]
+        arn = parse_arn(text)
+        if named or arn is None or arn.service != "iam" or not arn.resource.startswith("role/"):
+            return named
+        if self.settings.account_ids and arn.account not in self.settings.account_ids:
+            return []
+        accounts = self.settings.account_ids or None
+        return [r for r in self.stack.arn_match(text, None, accounts) if r.type == ROLE]
+
+    def assumers(self, role: Resource) -> list[str]:
+        """Who outside the deployment may become a role of the stack: whom its trust admits, transitively
+        through the stack's roles it trusts, and those that may assume it where it trusts its own account."""
+        if self.lineage is None or role.urn in self._becoming:
+            return []
+        cached = self._assumers.get(role.urn)
+        if cached is not None:
+            return cached
+        self._becoming.append(role.urn)
+        try:
+            found = list(dict.fromkeys(t for t, _ in _trust_of(self.lineage, self, role)))
+        finally:
+            self._becoming.pop()
+        if not self._becoming:
+            # A result worked out inside a chain may lack what the chain's start adds: kept only at the top.
+            self._assumers[role.urn] = found
+        return found
+
+    def becoming(self, roles: list[Resource]) -> str | None:
+        """How those outside who may become one of these roles are named; None when nobody outside may."""
+        found = [f"{who} by assuming {role.label}" for role in roles for who in self.assumers(role)]
+        return ", ".join(dict.fromkeys(found)) or None
 
     def outside(self, principal: Any, granter: Resource) -> str | None:
         """How a principal outside the deployment is named in a message; None when it is inside.
@@ -190,6 +276,9 @@ class Principals:
             return EVERYONE
         if is_service(text):
             return None
+        roles = self.roles(text)
+        if roles:
+            return self.becoming(roles)
         if text in ("http://acs.amazonaws.com/groups/global/AllUsers",):
             return EVERYONE
         if text == "http://acs.amazonaws.com/groups/global/AuthenticatedUsers":
@@ -311,17 +400,164 @@ class Principals:
 
 
 def _targets(lineage: Lineage, resource: Resource, grant: Grant) -> list[Location]:
-    """What a grant opens: the data its target paths name, and code (a function) granted directly."""
+    """What a grant opens: the data its target paths name, followed through what serves data held elsewhere
+    (an access point, a location, an API: `_served`), and code (a function) granted directly."""
     targets: list[Location] = []
     for path in grant.targets:
         if path == SELF:
-            targets.append(lineage.locate(resource))
+            targets.extend(_served(lineage, lineage.locate(resource), set()))
             continue
-        targets.extend(lineage.trace(resource, path, True, lineage.own_region(resource)))
+        if path == LF_TAG_POLICY:
+            if is_set(value_at(resource.props, path)):
+                targets.extend(_lf_tagged(lineage, resource))
+            continue
+        targets.extend(_trace_served(lineage, resource, path, {resource.urn}, roles=False))
         for dependency in lineage.stack.dependencies(resource, path):
             if lineage.code_reads(dependency):
                 targets.append(lineage.locate(dependency))
     return targets
+
+
+def _serves(resource: Resource, roles: bool) -> bool:
+    key = mechanism_key(resource.type)
+    return key in SERVED_FROM or key in SERVED_THROUGH or (roles and resource.type == ROLE)
+
+
+def _trace_served(
+    lineage: Lineage, resource: Resource, path: str, seen: set[str], roles: bool = True
+) -> list[Location]:
+    """The data a path names, and what the resources it names that serve data held elsewhere serve (by
+    lineage or by a literal that names them); a role serves what its policies reach (`roles`)."""
+    found: list[Location] = []
+    for location in lineage.trace(resource, path, True, lineage.own_region(resource)):
+        found.extend(_served(lineage, location, seen))
+    servers = [d for d in lineage.stack.dependencies(resource, path) if _serves(d, roles)]
+    for value in known_strings(values_at(resource.props, path)):
+        servers.extend(m for m in lineage.mentioned(value, resource) if _serves(m, roles))
+    for server in dict.fromkeys(servers):
+        if server.urn not in seen:
+            found.extend(_served(lineage, lineage.locate(server), seen))
+    return found
+
+
+LF_TAG_POLICY = "lfTagPolicy"
+RESOURCE_LF_TAGS = (
+    "aws:lakeformation/resourceLfTags:ResourceLfTags",
+    "aws:lakeformation/resourceLfTag:ResourceLfTag",
+)
+INTEGRATION = "aws:apigateway/integration:Integration"
+
+
+def _served(lineage: Lineage, location: Location, seen: set[str]) -> list[Location]:
+    """A grant's target and what it serves (`mechanisms.SERVED_FROM`, `SERVED_THROUGH`), transitively: a grant
+    on an access point is a grant on its bucket. A role serves what its policies reach. A serving path that
+    names nothing the stack can trace is untraceable."""
+    resource = location.resource
+    if resource is None or resource.urn in seen:
+        return [location]
+    seen = seen | {resource.urn}
+    found = [location]
+    if resource.type == ROLE:
+        return found + role_targets(lineage, resource)
+    key = mechanism_key(resource.type)
+    for path in SERVED_FROM.get(key, ()):
+        if not values_at(resource.props, path):
+            continue
+        traced = _trace_served(lineage, resource, path, seen)
+        found.extend(traced or [untraceable(f"what {resource.label} serves through {path}")])
+        for dependency in lineage.stack.dependencies(resource, path):
+            if lineage.code_reads(dependency):
+                found.append(lineage.locate(dependency))
+    for token, via in SERVED_THROUGH.get(key, ()):
+        for member in lineage.stack.of_type(token):
+            if via and not lineage.stack.refers_to(member, via, resource):
+                continue
+            if not via and (
+                lineage.own_region(member) != lineage.own_region(resource)
+                or account_of(member) != account_of(resource)
+            ):
+                continue
+            if member.type == INTEGRATION:
+                found.extend(_integration_serves(lineage, member, seen))
+            else:
+                found.extend(_served(lineage, lineage.locate(member), seen))
+    return found
+
+
+def _integration_serves(lineage: Lineage, integration: Resource, seen: set[str]) -> list[Location]:
+    """What a REST API integration serves: an AWS service integration what its `credentials` role may reach
+    (the service action in its URI names no resource), a Lambda integration what its function reads. HTTP
+    and mock integrations serve what an application returns: out of reach (policies/README.md)."""
+    kind = value_at(integration.props, "type")
+    if kind in ("HTTP", "HTTP_PROXY", "MOCK"):
+        return []
+    found: list[Location] = []
+    for path in ("uri", "credentials"):
+        found.extend(
+            location
+            for location in _trace_served(lineage, integration, path, seen)
+            if location.resource is not None
+        )
+        for dependency in lineage.stack.dependencies(integration, path):
+            if lineage.code_reads(dependency):
+                found.append(lineage.locate(dependency))
+    credentials = value_at(integration.props, "credentials")
+    if (
+        isinstance(credentials, str)
+        and credentials
+        and not any(
+            r.type == ROLE
+            for r in lineage.stack.arn_match(credentials, None, lineage.settings.account_ids or None)
+        )
+    ):
+        found.append(untraceable(f"what the role {credentials!r} of {integration.label} may reach"))
+    if kind is None or isinstance(kind, Unknown):
+        found.append(untraceable(f"what {integration.label} serves (its type is unknown at preview)"))
+    return found
+
+
+def _lf_tagged(lineage: Lineage, permissions: Resource) -> list[Location]:
+    """What a Lake Formation grant by LF-tag expression opens: the tables and databases of the stack whose
+    LF-tags match every expression (a database's tags pass to its tables); an expression the pack cannot
+    read, or one that matches nothing the stack tags (resources may be tagged outside it), is untraceable."""
+    expressions = values_at(permissions.props, f"{LF_TAG_POLICY}.expressions")
+    wanted: list[tuple[str, frozenset[str]]] = []
+    for expression in expressions:
+        key = child(expression, "key")
+        values = child(expression, "values")
+        if (
+            not isinstance(key, str)
+            or isinstance(values, Unknown)
+            or any(not isinstance(v, str) for v in elements(values))
+        ):
+            return [
+                untraceable(
+                    f"the resources {permissions.label}'s LF-tag expression matches (unknown at preview)"
+                )
+            ]
+        wanted.append((key, frozenset(str(v) for v in elements(values))))
+    if not wanted:
+        return [
+            untraceable(f"the resources {permissions.label}'s LF-tag policy matches (no readable expression)")
+        ]
+    found: list[Location] = []
+    for tagging in lineage.stack.of_type(*RESOURCE_LF_TAGS):
+        tags: dict[str, set[str]] = {}
+        for tag in values_at(tagging.props, "lfTags") + values_at(tagging.props, "lfTag"):
+            key, value = child(tag, "key"), child(tag, "value")
+            if isinstance(key, str):
+                tags.setdefault(key, set()).add(value if isinstance(value, str) else "*")
+        if all(tags.get(key, set()) & (values | {"*"}) for key, values in wanted):
+            for path in ("table.**", "tableWithColumns.**", "database.**"):
+                if values_at(tagging.props, path.removesuffix(".**")):
+                    found.extend(_trace_served(lineage, tagging, path, {permissions.urn}))
+    if not found:
+        found.append(
+            untraceable(
+                f"the resources {permissions.label}'s LF-tag expression matches (none the stack tags)"
+            )
+        )
+    return found
 
 
 def _holds_data(lineage: Lineage, location: Location) -> bool:
@@ -380,6 +616,10 @@ def _named_principals(
     found: list[str] = []
     for path in grant.principals:
         dependencies = lineage.stack.dependencies(resource, path)
+        # A role the principal was computed from (`grantee_principal=role.arn`): whoever may become it.
+        through = principals.becoming([d for d in dependencies if d.type == ROLE])
+        if through and values_at(resource.props, path):
+            found.append(through)
         for value in values_at(resource.props, path):
             if isinstance(value, Unknown):
                 if not dependencies:
@@ -442,13 +682,13 @@ def shares(stack: Stack, lineage: Lineage, settings: Settings) -> list[Share]:
     personal data or telemetry: what it is cannot be shown. A principal presumed from a document unknown at
     preview counts only on targets that hold personal data or telemetry (or code configured with them).
     """
-    principals = Principals(stack, settings)
+    principals = Principals(stack, settings, lineage)
     found: list[Share] = []
     for resource in stack.resources:
         if resource.type == ROLE:
             found.extend(_role_shares(lineage, principals, resource))
             continue
-        for grant in grants_of(resource.type):
+        for grant in grants_here(resource):
             if grant.judged_by and not (grant.policies or grant.principals or grant.public):
                 continue
             granted = _granted(lineage, principals, resource, grant)
@@ -498,6 +738,30 @@ def _role_shares(lineage: Lineage, principals: Principals, role: Resource) -> li
     the pack can judge); computed from anything else it cannot be read, and on a role that reaches personal
     data or telemetry it fails closed, as a computed resource policy does.
     """
+    trusted = _trust_of(lineage, principals, role)
+    if not trusted:
+        return []
+    found = []
+    for target in role_targets(lineage, role):
+        holds = _holds_data(lineage, target)
+        for principal, unreadable in dict.fromkeys(trusted):
+            share = Share(
+                role, "a role another account may assume", target, principal, False, holds, unreadable
+            )
+            if unreadable and not granted_classes(lineage, share) & RESIDENT_CLASSIFICATIONS:
+                continue
+            found.append(share)
+    return found
+
+
+def _trust_of(lineage: Lineage, principals: Principals, role: Resource) -> list[tuple[str, str]]:
+    """Who outside the deployment a role's trust policy admits, each with the path of the trust document it
+    is presumed from when that is unknown at preview (empty when it was read).
+
+    A principal of the stack's roles in the trust admits whoever may become that role; a trust in the
+    role's own account (its root, its id) admits the account's principals whose policies allow them to
+    assume it, and so whoever may become the stack's roles that may (`_assuming_roles`).
+    """
     trusted: list[tuple[str, str]] = []
     for value in values_at(role.props, "assumeRolePolicy"):
         if isinstance(value, Unknown):
@@ -519,24 +783,19 @@ def _role_shares(lineage: Lineage, principals: Principals, role: Resource) -> li
         for document in _documents(value):
             for statement in _statements(document):
                 trusted.extend((t, "") for t in _trusted(lineage, principals, statement, role))
-    if not trusted:
-        return []
-    found = []
-    for target in role_targets(lineage, role):
-        holds = _holds_data(lineage, target)
-        for principal, unreadable in dict.fromkeys(trusted):
-            share = Share(
-                role, "a role another account may assume", target, principal, False, holds, unreadable
-            )
-            if unreadable and not granted_classes(lineage, share) & RESIDENT_CLASSIFICATIONS:
-                continue
-            found.append(share)
-    return found
+    if _trusts_own_account(principals, role):
+        through = principals.becoming(_assuming_roles(lineage, role))
+        if through:
+            trusted.append((through, ""))
+    return trusted
 
 
 def _computed_trust(lineage: Lineage, principals: Principals, dependency: Resource) -> list[str] | None:
     """Whom a trust policy computed from a resource admits, when the resource says it; None when it cannot
     be told before the document is known."""
+    if dependency.type == ROLE:
+        through = principals.becoming([dependency])
+        return [through] if through else []
     if dependency.type in STACK_PRINCIPALS or dependency.type == EKS_CLUSTER:
         return []
     if dependency.type == OIDC_PROVIDER and _eks_issuer(lineage, dependency):
@@ -738,32 +997,7 @@ def role_targets(lineage: Lineage, role: Resource, writes: bool = False) -> list
     write anywhere.
     """
     stack = lineage.stack
-    documents: list[tuple[Resource, str]] = [(role, "inlinePolicies[].policy")]
-    for policy in stack.of_type(ROLE_POLICY):
-        if stack.refers_to(policy, "role", role):
-            documents.append((policy, "policy"))
-    attached: list[Any] = list(values_at(role.props, "managedPolicyArns"))
-    for attachment in stack.of_type(ROLE_POLICY_ATTACHMENT):
-        if stack.refers_to(attachment, "role", role):
-            attached.extend(values_at(attachment.props, "policyArn"))
-            for managed in stack.dependencies(attachment, "policyArn"):
-                if managed.type == MANAGED_POLICY:
-                    documents.append((managed, "policy"))
-    for attachment in stack.of_type(POLICY_ATTACHMENT):
-        if stack.refers_to(attachment, "roles", role):
-            attached.extend(values_at(attachment.props, "policyArn"))
-            documents.extend(
-                (d, "policy") for d in stack.dependencies(attachment, "policyArn") if d.type == MANAGED_POLICY
-            )
-    documents.extend(
-        (d, "policy") for d in stack.dependencies(role, "managedPolicyArns") if d.type == MANAGED_POLICY
-    )
-    declared = {owner.urn for owner, _ in documents}
-    for arn in known_strings(attached):
-        for managed in stack.named(arn):
-            if managed.type == MANAGED_POLICY and managed.urn not in declared:
-                declared.add(managed.urn)
-                documents.append((managed, "policy"))
+    documents, attached = _role_documents(stack, role)
     found: list[Location] = []
     everything = False
     for owner, path in documents:
@@ -802,6 +1036,112 @@ def role_targets(lineage: Lineage, role: Resource, writes: bool = False) -> list
         found.extend(lineage.locate(r) for r in stack.resources if _holds_data(lineage, lineage.locate(r)))
         found.append(untraceable("every data store of the account"))
     return found
+
+
+def _role_documents(stack: Stack, role: Resource) -> tuple[list[tuple[Resource, str]], list[Any]]:
+    """A role's identity policy documents (each with the path of its owner that holds it: inline, role
+    policies, the stack's managed policies attached to it) and the ARNs of the managed policies attached."""
+    documents: list[tuple[Resource, str]] = [(role, "inlinePolicies[].policy")]
+    for policy in stack.of_type(ROLE_POLICY):
+        if stack.refers_to(policy, "role", role):
+            documents.append((policy, "policy"))
+    attached: list[Any] = list(values_at(role.props, "managedPolicyArns"))
+    for attachment in stack.of_type(ROLE_POLICY_ATTACHMENT):
+        if stack.refers_to(attachment, "role", role):
+            attached.extend(values_at(attachment.props, "policyArn"))
+            for managed in stack.dependencies(attachment, "policyArn"):
+                if managed.type == MANAGED_POLICY:
+                    documents.append((managed, "policy"))
+    for attachment in stack.of_type(POLICY_ATTACHMENT):
+        if stack.refers_to(attachment, "roles", role):
+            attached.extend(values_at(attachment.props, "policyArn"))
+            documents.extend(
+                (d, "policy") for d in stack.dependencies(attachment, "policyArn") if d.type == MANAGED_POLICY
+            )
+    documents.extend(
+        (d, "policy") for d in stack.dependencies(role, "managedPolicyArns") if d.type == MANAGED_POLICY
+    )
+    declared = {owner.urn for owner, _ in documents}
+    for arn in known_strings(attached):
+        for managed in stack.named(arn):
+            if managed.type == MANAGED_POLICY and managed.urn not in declared:
+                declared.add(managed.urn)
+                documents.append((managed, "policy"))
+    return documents, attached
+
+
+def _trusts_own_account(principals: Principals, role: Resource) -> bool:
+    """Whether a role's trust policy admits its own account (`arn:aws:iam::<account>:root` or the account's
+    id), which lets every principal of the account whose identity policies allow it assume the role."""
+    for value in values_at(role.props, "assumeRolePolicy"):
+        for document in _documents(value):
+            for statement in _statements(document):
+                principal = statement.get("Principal")
+                if statement.get("Effect") != "Allow" or not isinstance(principal, Mapping):
+                    continue
+                for named in known_strings(elements(principal.get("AWS"))):
+                    arn = parse_arn(named)
+                    account = arn.account if arn is not None and arn.resource == "root" else named
+                    if account in principals.settings.account_ids:
+                        return True
+    return False
+
+
+_ASSUMING_MANAGED_POLICIES = ("AdministratorAccess", "PowerUserAccess")
+"""AWS managed policies that allow sts:AssumeRole on every role."""
+
+
+def _assuming_roles(lineage: Lineage, role: Resource) -> list[Resource]:
+    """The stack's other roles whose identity policies allow sts:AssumeRole on this role (by its ARN, a
+    wildcard that covers it, or `*`)."""
+    stack = lineage.stack
+    found: list[Resource] = []
+    for other in stack.of_type(ROLE):
+        if other is role:
+            continue
+        documents, attached = _role_documents(stack, other)
+        broad = any(
+            (arn := parse_arn(a)) is not None
+            and arn.account == "aws"
+            and arn.resource.split("/")[-1] in _ASSUMING_MANAGED_POLICIES
+            for a in known_strings(attached)
+        )
+        if broad or any(
+            _allows_assuming(lineage, owner, statement, role)
+            for owner, path in documents
+            for value in values_at(owner.props, path)
+            for document in _documents(value)
+            for statement in _statements(document)
+        ):
+            found.append(other)
+    return found
+
+
+def _allows_assuming(lineage: Lineage, owner: Resource, statement: Mapping[str, Any], role: Resource) -> bool:
+    """Whether an identity policy statement allows assuming the role."""
+    if statement.get("Effect") != "Allow":
+        return False
+    actions = known_strings(elements(statement.get("Action")))
+    if "NotAction" not in statement and not any(fnmatchcase("sts:assumerole", a.lower()) for a in actions):
+        return False
+    for resource_arn in known_strings(elements(statement.get("Resource"))):
+        if resource_arn == "*" or any(fnmatchcase(arn, resource_arn) for arn in _role_arns(lineage, role)):
+            return True
+    return False
+
+
+def _role_arns(lineage: Lineage, role: Resource) -> list[str]:
+    """The ARNs a role of the stack may have: its known ARN, else one per account of the deployment from its
+    name and path (a first preview knows the name, not the ARN)."""
+    known = [i for i in role.identities if i.startswith("arn:") and ":role/" in i]
+    name = child(role.props, "name")
+    path = child(role.props, "path")
+    prefix = path if isinstance(path, str) and path.startswith("/") else "/"
+    owner = account_of(role)
+    accounts = set(lineage.settings.account_ids) | ({owner} if owner and owner != STACK_ACCOUNT else set())
+    if isinstance(name, str):
+        known.extend(f"arn:aws:iam::{account}:role{prefix}{name}" for account in sorted(accounts))
+    return known
 
 
 _READ_VERBS = ("get", "list", "describe", "decrypt")
@@ -847,6 +1187,7 @@ __all__ = [
     "UNKNOWN",
     "Share",
     "granted_classes",
+    "grants_here",
     "grants_of",
     "public_shares",
     "role_targets",
