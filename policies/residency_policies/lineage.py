@@ -560,6 +560,9 @@ class Lineage:
         if mechanism_key(resource.type) in NAMESPACE_KINDS:
             return [self.locate(resource), *(self.locate(r) for r in in_namespace(self, resource))]
         declared = classifications(resource)
+        if is_volume(resource):
+            # What is written to a Kubernetes volume lands where the volume keeps its bytes, too.
+            return [self.locate(resource), *self._volume_locations(resource, seen)]
         if (
             holds_data(resource, self.settings)
             or resource.type in KMS_KEY_TYPES
@@ -577,6 +580,18 @@ class Lineage:
             for path in mechanism.sources:
                 if path != SELF:
                     found.extend(self._follow_path(resource, path, seen))
+        return found
+
+    def _volume_locations(self, resource: Resource, seen: set[str]) -> list[Location]:
+        """Where a Kubernetes volume's bytes are, other than in the cluster: its places (`volumes`)."""
+        found: list[Location] = []
+        for place in volume_places(resource, self.stack):
+            if place.holder is not None:
+                if place.holder.urn not in seen:
+                    found.append(self.locate(place.holder))
+                continue
+            region = place.region if isinstance(place.region, str) else None
+            found.append(Location(place.what, region, place.account, outside=bool(place.outside)))
         return found
 
     def _follow_path(self, resource: Resource, path: str, seen: set[str]) -> list[Location]:

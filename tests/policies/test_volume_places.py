@@ -466,3 +466,61 @@ def test_mumbai_is_outside_the_eu() -> None:
     bucket, encryption = encrypted_bucket(region, mumbai())
     pv = mountpoint(region, bucket, [])
     assert "ap-south-1" in _found([*region.resources, bucket, encryption, pv], JURISDICTION, (pv.urn,))
+
+
+# A workload that reads the PII database and writes to a volume ------------------------------------------
+
+
+def _writer(region: Region, claim_name: str = "documents") -> Res:
+    """A Deployment given the PII database's host that mounts a claim."""
+    container = {
+        "name": "exporter",
+        "image": "example/exporter:2.1.0",
+        "env": [{"name": "DATABASE_HOST", "value": UNKNOWN}],
+        "volumeMounts": [{"name": "documents", "mountPath": "/data"}],
+    }
+    return Res(
+        "kubernetes:apps/v1:Deployment",
+        "exporter",
+        {
+            "metadata": {"name": "exporter", "namespace": "app", "labels": {"app": "exporter"}},
+            "spec": {
+                "selector": {"matchLabels": {"app": "exporter"}},
+                "template": {
+                    "metadata": {"labels": {"app": "exporter"}},
+                    "spec": {
+                        "containers": [container],
+                        "volumes": [
+                            {"name": "documents", "persistentVolumeClaim": {"claimName": claim_name}}
+                        ],
+                    },
+                },
+            },
+        },
+        region.kubernetes,
+        deps={"spec": [region.database]},
+    )
+
+
+def _written_volume(options: list[str]) -> tuple[list[Res], Res]:
+    # The claim and its volume are labelled internal: what the workload writes there is its own business,
+    # but where the volume keeps its bytes is a place the workload sends what it reads.
+    region = eu_region()
+    pv = mountpoint(region, None, ["sse aws:kms", *options], "exporter-drops")
+    pv.props["metadata"]["labels"] = {"data-classification": "internal"}
+    pvc = claim(region)
+    pvc.props["metadata"]["labels"] = {"data-classification": "internal"}
+    writer = _writer(region)
+    return [*region.resources, pv, pvc, writer], writer
+
+
+def test_a_workload_reading_pii_that_mounts_a_volume_kept_in_another_region_is_blocked() -> None:
+    resources, writer = _written_volume(["region us-east-1"])
+    found = [d for d in violations(resources, "no-pii-replication") if d.urn == writer.urn]
+    assert "us-east-1" in messages(found)
+
+
+def test_a_workload_reading_pii_that_mounts_a_volume_kept_in_region_passes() -> None:
+    # A bucket outside the stack is in the account its expected-bucket-owner names, else untraceable.
+    resources, writer = _written_volume(["region eu-west-1", "expected-bucket-owner 123456789012"])
+    assert [d for d in violations(resources, "no-pii-replication") if d.urn == writer.urn] == []
