@@ -524,3 +524,94 @@ def test_a_workload_reading_pii_that_mounts_a_volume_kept_in_region_passes() -> 
     # A bucket outside the stack is in the account its expected-bucket-owner names, else untraceable.
     resources, writer = _written_volume(["region eu-west-1", "expected-bucket-owner 123456789012"])
     assert [d for d in violations(resources, "no-pii-replication") if d.urn == writer.urn] == []
+
+
+# Static EBS volumes, storage servers, FSx classes, binding ---------------------------------------------------
+
+
+def test_a_static_ebs_volume_the_stack_declares_is_judged_as_that_volume() -> None:
+    region = eu_region()
+    disk = store(
+        region,
+        "aws:ebs/volume:Volume",
+        "documents-disk",
+        {"availabilityZone": "eu-west-1a", "encrypted": True, "kmsKeyId": UNKNOWN},
+    )
+    disk.deps["kmsKeyId"] = [region.key]
+    pv = volume(region, {"driver": "ebs.csi.aws.com", "volumeHandle": UNKNOWN, "fsType": "ext4"}, [disk])
+    resources = [*region.resources, disk, pv]
+    assert _found(resources, ENCRYPTION, (pv.urn,)) == ""
+    disk.props["encrypted"] = False
+    assert "'documents-disk'" in _found(resources, ENCRYPTION, (pv.urn,))
+
+
+def test_a_static_ebs_volume_the_stack_does_not_declare_cannot_show_its_encryption() -> None:
+    region = eu_region()
+    pv = volume(region, {})
+    del pv.props["spec"]["csi"]
+    pv.props["spec"]["awsElasticBlockStore"] = {"volumeID": "aws://eu-west-1a/vol-0123456789abcdef0"}
+    resources = [*region.resources, pv]
+    assert "vol-0123456789abcdef0 is not an EBS volume this stack declares" in _found(
+        resources, ENCRYPTION, (pv.urn,)
+    )
+    assert _found(resources, JURISDICTION, (pv.urn,)) == ""
+
+
+def test_an_nfs_volume_of_the_stacks_efs_file_system_is_judged_as_that_file_system() -> None:
+    region = eu_region()
+    file_system = _efs(region, virginia())
+    file_system.props["creationToken"] = "shared"
+    pv = volume(region, {}, [file_system])
+    del pv.props["spec"]["csi"]
+    pv.props["spec"]["nfs"] = {"server": UNKNOWN, "path": "/"}
+    assert "us-east-1" in _found([*region.resources, file_system, pv], JURISDICTION, (pv.urn,))
+
+
+def test_claims_on_a_lustre_class_exporting_to_another_regions_bucket_are_blocked() -> None:
+    region = eu_region()
+    bucket, encryption = encrypted_bucket(region, virginia())
+    region.storage_class.props["provisioner"] = "fsx.csi.aws.com"
+    region.storage_class.props["parameters"] = {
+        "subnetId": "subnet-0123",
+        "deploymentType": "PERSISTENT_2",
+        "kmsKeyId": UNKNOWN,
+        "s3ExportPath": UNKNOWN,
+    }
+    region.storage_class.deps = {"parameters": [region.telemetry_key, bucket]}
+    found = _found([*region.resources, bucket, encryption], JURISDICTION, (region.telemetry.urn,))
+    assert "us-east-1" in found and "s3ExportPath" in found
+
+
+def test_claims_on_a_lustre_class_without_a_key_are_under_fsxs_default_key() -> None:
+    region = eu_region()
+    template = region.telemetry.props["spec"]["volumeClaimTemplates"][0]
+    template["metadata"]["labels"]["data-classification"] = "pii"
+    region.storage_class.props["provisioner"] = "fsx.csi.aws.com"
+    region.storage_class.props["parameters"] = {"subnetId": "subnet-0123", "deploymentType": "PERSISTENT_2"}
+    region.storage_class.deps = {}
+    assert "no customer-managed key is set" in messages(violations(region.resources, ENCRYPTION))
+
+
+def test_a_pii_claim_bound_to_a_volume_the_stack_does_not_declare_is_blocked() -> None:
+    region = eu_region()
+    pvc = claim(region, "someone-elses-volume")
+    resources = [*region.resources, pvc]
+    assert "'someone-elses-volume'" in _found(resources, JURISDICTION, (pvc.urn,))
+    assert "'someone-elses-volume'" in _found(resources, ENCRYPTION, (pvc.urn,))
+
+
+def test_a_pii_claim_without_a_class_and_no_volume_of_the_stack_to_bind_is_blocked() -> None:
+    region = eu_region()
+    pvc = claim(region, "")
+    assert 'its storageClassName is ""' in _found([*region.resources, pvc], ENCRYPTION, (pvc.urn,))
+
+
+def test_a_pii_claim_reserved_by_a_volumes_claim_ref_is_judged_by_that_volume() -> None:
+    region = eu_region()
+    pv = mountpoint(region, None, ["region us-east-1"], "partner-uploads")
+    pv.props["spec"]["claimRef"] = {"name": "documents", "namespace": "app"}
+    pvc = claim(region, "")
+    del pvc.props["spec"][
+        "storageClassName"
+    ]  # The volume's claimRef reserves it, whatever the claim's class.
+    assert "us-east-1" in _found([*region.resources, pv, pvc], JURISDICTION, (pvc.urn,))
