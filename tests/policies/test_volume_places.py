@@ -526,7 +526,7 @@ def test_a_workload_reading_pii_that_mounts_a_volume_kept_in_region_passes() -> 
     assert [d for d in violations(resources, "no-pii-replication") if d.urn == writer.urn] == []
 
 
-# Static EBS volumes, storage servers, FSx classes, binding ---------------------------------------------------
+# Static EBS volumes, storage servers, FSx classes, binding -----------------------------------------------
 
 
 def test_a_static_ebs_volume_the_stack_declares_is_judged_as_that_volume() -> None:
@@ -611,7 +611,6 @@ def test_a_pii_claim_reserved_by_a_volumes_claim_ref_is_judged_by_that_volume() 
     pv = mountpoint(region, None, ["region us-east-1"], "partner-uploads")
     pv.props["spec"]["claimRef"] = {"name": "documents", "namespace": "app"}
     pvc = claim(region, "")
-    del pvc.props["spec"][
-        "storageClassName"
-    ]  # The volume's claimRef reserves it, whatever the claim's class.
+    # The volume's claimRef reserves it, whatever the claim's class.
+    del pvc.props["spec"]["storageClassName"]
     assert "us-east-1" in _found([*region.resources, pv, pvc], JURISDICTION, (pvc.urn,))
