@@ -476,11 +476,8 @@ def host_place(host: Any, owner: Resource, stack: Stack, via: str) -> Place:
     else:
         text = str(host).split(":")[0] if not str(host).startswith("[") else str(host)
         holders = [r for r in stack.named(text) if r.type in FILE_SYSTEMS or r.type == EFS_MOUNT_TARGET]
-        holders += [
-            r
-            for r in stack.of_type(*FILE_SYSTEMS)
-            if any(text.startswith(f"{i}.") for i in r.identities if i.startswith("fs-"))
-        ]
+        # A file system's DNS name starts with its id (`fs-0123.efs.eu-west-1.amazonaws.com`).
+        holders += [r for r in stack.named(text.split(".")[0]) if r.type in FILE_SYSTEMS]
     for holder in holders:
         if holder.type == EFS_MOUNT_TARGET:
             systems = [d for d in stack.dependencies(holder, "fileSystemId") if d.type == EFS_FILE_SYSTEM]

@@ -12,6 +12,7 @@ lineage carries the volume's classification into the holder.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from residency_facts.volumes import (
@@ -48,7 +49,6 @@ from .volume_sources import (
     mountpoint,
     node_place,
     openzfs_class,
-    same_cluster,
     volume_pinned,
 )
 
@@ -75,10 +75,42 @@ def volume_places(resource: Resource, stack: Stack) -> list[Place]:
     return places
 
 
+@dataclass
+class _VolumeIndex:
+    """A cluster's PersistentVolumes by what a claim binds them by: name, claimRef, class."""
+
+    by_name: dict[str, list[Resource]] = field(default_factory=dict)
+    by_claim: dict[tuple[Any, Any], list[Resource]] = field(default_factory=dict)
+    by_class: dict[str, list[Resource]] = field(default_factory=dict)
+
+
+def _volume_index(stack: Stack) -> dict[str | None, _VolumeIndex]:
+    """The stack's PersistentVolumes indexed per cluster once: each claim finds its own in one look."""
+    if "volume index" not in stack.memo:
+        index: dict[str | None, _VolumeIndex] = {}
+        for volume in stack.of_type(PERSISTENT_VOLUME):
+            entry = index.setdefault(volume.provider_urn, _VolumeIndex())
+            name = metadata(volume, "name")
+            if isinstance(name, str):
+                entry.by_name.setdefault(name, []).append(volume)
+            if child(child(volume.props, "spec"), "claimRef") is not None:
+                key = (
+                    value_at(volume.props, "spec.claimRef.name"),
+                    value_at(volume.props, "spec.claimRef.namespace"),
+                )
+                entry.by_claim.setdefault(key, []).append(volume)
+            class_name = value_at(volume.props, "spec.storageClassName")
+            if isinstance(class_name, str):
+                entry.by_class.setdefault(class_name, []).append(volume)
+        stack.memo["volume index"] = index
+    found: dict[str | None, _VolumeIndex] = stack.memo["volume index"]
+    return found
+
+
 def _claim(spec: Any, claim: Resource, stack: Stack) -> list[Place]:
     """A claim spec's places: the volume it binds to, else its class's provisioned volume and the static
     volumes of its class (Kubernetes binds a claim to a matching volume before it provisions one)."""
-    volumes = same_cluster(stack, claim, PERSISTENT_VOLUME)
+    index = _volume_index(stack).get(claim.provider_urn, _VolumeIndex())
     named = child(spec, "volumeName")
     if isinstance(named, Unknown):
         bound = [d for d in stack.dependencies(claim, "spec") if d.type == PERSISTENT_VOLUME]
@@ -86,7 +118,7 @@ def _claim(spec: Any, claim: Resource, stack: Stack) -> list[Place]:
             return [Place("a PersistentVolume whose name is unknown at preview (spec.volumeName)")]
         return [p for volume in bound for p in volume_places(volume, stack)]
     if isinstance(named, str) and named:
-        bound = [v for v in volumes if metadata(v, "name") == named]
+        bound = index.by_name.get(named, [])
         if not bound:
             return [
                 Place(
@@ -98,22 +130,11 @@ def _claim(spec: Any, claim: Resource, stack: Stack) -> list[Place]:
             ]
         return [p for volume in bound for p in volume_places(volume, stack)]
     name, namespace = metadata(claim, "name"), metadata(claim, "namespace")
-    reserved = [
-        v
-        for v in volumes
-        if isinstance(name, str)
-        and child(child(v.props, "spec"), "claimRef") is not None
-        and value_at(v.props, "spec.claimRef.name") == name
-        and value_at(v.props, "spec.claimRef.namespace") in (namespace, None)
-    ]
+    reserved = [*index.by_claim.get((name, namespace), []), *index.by_claim.get((name, None), [])]
     if reserved:
         return [p for volume in reserved for p in volume_places(volume, stack)]
     class_name = child(spec, "storageClassName")
-    static = [
-        v
-        for v in volumes
-        if isinstance(class_name, str) and value_at(v.props, "spec.storageClassName") == class_name
-    ]
+    static = index.by_class.get(class_name, []) if isinstance(class_name, str) else []
     found = [p for volume in static for p in volume_places(volume, stack)]
     if class_name == "":
         if not found:
@@ -261,12 +282,12 @@ def _volume(volume: Resource, stack: Stack) -> list[Place]:
         if review.kind == OTHER_CLOUD:
             return [Place(via, outside=review.review)]
         return [Place(f"{via}, which mounts no static volume the pack can read")]
-    for source, (kind, field) in IN_TREE_SOURCES.items():
+    for source, (kind, naming) in IN_TREE_SOURCES.items():
         value = child(spec, source)
         if value is None:
             continue
         via = f"{volume.label} (spec.{source})"
-        named = child(value, field)
+        named = child(value, naming)
         if kind == EBS:
             return [ebs_volume(named, volume, stack, via)]
         if kind == NODE:
