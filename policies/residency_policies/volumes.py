@@ -107,19 +107,42 @@ def _volume_index(stack: Stack) -> dict[str | None, _VolumeIndex]:
     return found
 
 
-def _claim(spec: Any, claim: Resource, stack: Stack) -> list[Place]:
-    """A claim spec's places: the volume it binds to, else its class's provisioned volume and the static
-    volumes of its class (Kubernetes binds a claim to a matching volume before it provisions one)."""
+BOUND = "bound"
+"""How a claim binds: only to the volumes it names (`volumeName`, a volume's `claimRef`, class `""`)."""
+STATIC = "static"
+"""Or to a static volume of its class, before its class provisions one."""
+
+
+def bound_volumes(spec: Any, claim: Resource, stack: Stack) -> tuple[list[Resource], str]:
+    """The stack's PersistentVolumes a claim spec may bind to, and how (BOUND, STATIC); a name unknown at
+    preview binds to the volumes `spec` was computed from."""
     index = _volume_index(stack).get(claim.provider_urn, _VolumeIndex())
     named = child(spec, "volumeName")
     if isinstance(named, Unknown):
-        bound = [d for d in stack.dependencies(claim, "spec") if d.type == PERSISTENT_VOLUME]
-        if not bound:
-            return [Place("a PersistentVolume whose name is unknown at preview (spec.volumeName)")]
-        return [p for volume in bound for p in volume_places(volume, stack)]
+        return [d for d in stack.dependencies(claim, "spec") if d.type == PERSISTENT_VOLUME], BOUND
     if isinstance(named, str) and named:
-        bound = index.by_name.get(named, [])
-        if not bound:
+        return index.by_name.get(named, []), BOUND
+    name, namespace = metadata(claim, "name"), metadata(claim, "namespace")
+    reserved = [*index.by_claim.get((name, namespace), []), *index.by_claim.get((name, None), [])]
+    if reserved:
+        return reserved, BOUND
+    class_name = child(spec, "storageClassName")
+    static = index.by_class.get(class_name, []) if isinstance(class_name, str) else []
+    return static, BOUND if class_name == "" else STATIC
+
+
+def _claim(spec: Any, claim: Resource, stack: Stack) -> list[Place]:
+    """A claim spec's places: the volume it binds to, else its class's provisioned volume and the static
+    volumes of its class (Kubernetes binds a claim to a matching volume before it provisions one)."""
+    volumes, how = bound_volumes(spec, claim, stack)
+    found = [p for volume in volumes for p in volume_places(volume, stack)]
+    if how == BOUND:
+        if found:
+            return found
+        named = child(spec, "volumeName")
+        if isinstance(named, Unknown):
+            return [Place("a PersistentVolume whose name is unknown at preview (spec.volumeName)")]
+        if isinstance(named, str) and named:
             return [
                 Place(
                     f"PersistentVolume {named!r} (spec.volumeName), which this stack does not declare",
@@ -128,40 +151,29 @@ def _claim(spec: Any, claim: Resource, stack: Stack) -> list[Place]:
                     ),
                 )
             ]
-        return [p for volume in bound for p in volume_places(volume, stack)]
-    name, namespace = metadata(claim, "name"), metadata(claim, "namespace")
-    reserved = [*index.by_claim.get((name, namespace), []), *index.by_claim.get((name, None), [])]
-    if reserved:
-        return [p for volume in reserved for p in volume_places(volume, stack)]
-    class_name = child(spec, "storageClassName")
-    static = index.by_class.get(class_name, []) if isinstance(class_name, str) else []
-    found = [p for volume in static for p in volume_places(volume, stack)]
-    if class_name == "":
-        if not found:
-            found.append(
-                Place(
-                    "a PersistentVolume without a StorageClass, which this stack does not declare",
-                    encryption=(
-                        'its storageClassName is "" (no provisioning), and no PersistentVolume of this '
-                        "stack can bind it, so its encryption cannot be shown",
-                    ),
-                )
+        return [
+            Place(
+                "a PersistentVolume without a StorageClass, which this stack does not declare",
+                encryption=(
+                    'its storageClassName is "" (no provisioning), and no PersistentVolume of this '
+                    "stack can bind it, so its encryption cannot be shown",
+                ),
             )
-        return found
+        ]
     classes, shown = storage_classes(spec, claim, stack)
     if not classes:
-        if not found:
-            found.append(
-                Place(
-                    f"the volumes of StorageClass {shown}, which is not in this stack",
-                    encryption=(
-                        f"its StorageClass {shown} is not in this stack, so its encryption cannot be shown",
-                    ),
-                )
+        # It may bind to a static volume of its class, or be provisioned by a class out of sight.
+        found.append(
+            Place(
+                f"the volumes of StorageClass {shown}, which is not in this stack",
+                encryption=(
+                    f"its StorageClass {shown} is not in this stack, so its encryption cannot be shown",
+                ),
             )
+        )
         return found
     for storage_class in classes:
-        found.extend(_provisioned(storage_class, claim, stack, bool(static)))
+        found.extend(_provisioned(storage_class, claim, stack, bool(volumes)))
     return found
 
 
@@ -307,4 +319,13 @@ def _volume(volume: Resource, stack: Stack) -> list[Place]:
     return [Place(f"{volume.label}, whose source the pack does not know", unreviewed="(no known source)")]
 
 
-__all__ = ["STORAGE_CLASSES", "Place", "hybrid_clusters", "is_volume", "volume_places"]
+__all__ = [
+    "BOUND",
+    "STATIC",
+    "STORAGE_CLASSES",
+    "Place",
+    "bound_volumes",
+    "hybrid_clusters",
+    "is_volume",
+    "volume_places",
+]

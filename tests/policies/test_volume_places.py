@@ -614,3 +614,31 @@ def test_a_pii_claim_reserved_by_a_volumes_claim_ref_is_judged_by_that_volume() 
     # The volume's claimRef reserves it, whatever the claim's class.
     del pvc.props["spec"]["storageClassName"]
     assert "us-east-1" in _found([*region.resources, pv, pvc], JURISDICTION, (pvc.urn,))
+
+
+# What a bound claim keeps: its volume's reclaim policy ---------------------------------------------------
+
+
+def test_a_claim_bound_to_a_retained_volume_of_the_stack_keeps_its_bytes() -> None:
+    resources, (_, pvc) = _mountpoint_stack(["region eu-west-1"])
+    assert _found(resources, "pii-no-data-loss", (pvc,)).count("can be lost") == 1  # protect=True only
+    assert "protect=True" in _found(resources, "pii-no-data-loss", (pvc,))
+
+
+def test_a_volume_that_deletes_its_bytes_when_released_is_blocked() -> None:
+    resources, (pv, pvc) = _mountpoint_stack(["region eu-west-1"])
+    volume_resource = next(r for r in resources if r.urn == pv)
+    volume_resource.props["spec"]["persistentVolumeReclaimPolicy"] = "Delete"
+    assert "persistentVolumeReclaimPolicy Delete" in _found(resources, "pii-no-data-loss", (pv,))
+    assert "persistentVolumeReclaimPolicy Delete" in _found(resources, "pii-no-data-loss", (pvc,))
+
+
+def test_a_claim_bound_by_name_keeps_what_its_volume_keeps_whatever_its_class_would_do() -> None:
+    region = eu_region()
+    region.storage_class.props["reclaimPolicy"] = "Delete"
+    bucket, encryption = encrypted_bucket(region)
+    pv = mountpoint(region, bucket, ["region eu-west-1"])
+    pv.props["spec"]["storageClassName"] = "telemetry-gp3"
+    pvc = claim(region, "documents", "telemetry-gp3")
+    found = _found([*region.resources, bucket, encryption, pv, pvc], "pii-no-data-loss", (pvc.urn,))
+    assert "deletes volumes" not in found and "protect=True" in found
