@@ -642,3 +642,43 @@ def test_a_claim_bound_by_name_keeps_what_its_volume_keeps_whatever_its_class_wo
     pvc = claim(region, "documents", "telemetry-gp3")
     found = _found([*region.resources, bucket, encryption, pv, pvc], "pii-no-data-loss", (pvc.urn,))
     assert "deletes volumes" not in found and "protect=True" in found
+
+
+def test_an_efs_volume_mounted_through_an_address_that_is_no_mount_target_of_the_stack_is_blocked() -> None:
+    # A mount target's address in a peered network may be another region's file system.
+    _, _, pv, resources = _efs_volume_stack(volumeAttributes={"mounttargetip": "10.77.1.10"})
+    assert "10.77.1.10" in _found(resources, JURISDICTION, (pv.urn,))
+
+
+def test_claims_on_an_efs_class_naming_its_file_system_through_a_config_map_are_blocked() -> None:
+    region, storage_class, resources = _efs_class_stack({})
+    storage_class.props["parameters"].pop("fileSystemId")
+    storage_class.props["parameters"]["fileSystemIdConfigRef"] = "kube-system/efs-ids/documents"
+    storage_class.deps = {}
+    template = region.telemetry.props["spec"]["volumeClaimTemplates"][0]
+    assert template["metadata"]["labels"]["data-classification"] == "pii"
+    assert "fileSystemIdConfigRef" in _found(resources, ENCRYPTION, (region.telemetry.urn,))
+    assert "fileSystemIdConfigRef" in _found(resources, JURISDICTION, (region.telemetry.urn,))
+
+
+def test_pii_claims_on_an_openzfs_class_are_under_the_key_its_kms_key_id_names() -> None:
+    region = eu_region()
+    template = region.telemetry.props["spec"]["volumeClaimTemplates"][0]
+    template["metadata"]["labels"]["data-classification"] = "pii"
+    region.storage_class.props["provisioner"] = "fsx.openzfs.csi.aws.com"
+    region.storage_class.props["parameters"] = {
+        "ResourceType": "filesystem",
+        "DeploymentType": '"SINGLE_AZ_HA_2"',
+        "KmsKeyId": '"arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"',
+    }
+    region.storage_class.deps = {}
+    assert "is in us-east-1, not in the data's region eu-west-1" in messages(
+        violations(region.resources, ENCRYPTION)
+    )
+
+
+@pytest.mark.preview_only("mount options computed from another resource are unknown only at a first preview")
+def test_a_mountpoint_volume_whose_mount_options_are_unknown_fails_closed() -> None:
+    region = eu_region()
+    pv = mountpoint(region, None, ["allow-delete", UNKNOWN], "partner-uploads")
+    assert "mount options unknown at preview" in _found([*region.resources, pv], JURISDICTION, (pv.urn,))
