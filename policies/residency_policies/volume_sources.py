@@ -118,22 +118,26 @@ def _holder_place(holder: Resource, via: str, stack: Stack, account: str | Unkno
     )
 
 
-def ebs_volume(handle: Any, volume: Resource, stack: Stack, via: str) -> Place:
+def ebs_volume(handle: Any, volume: Resource, stack: Stack, via: str) -> list[Place]:
     """A static EBS volume: attached to the cluster's nodes, so in their region and account (EBS attaches
     only in the instance's zone and account); encrypted as the volume is."""
     holders = _holder(handle, volume, "spec", (EBS_VOLUME,), stack)
     if holders:
-        return _holder_place(holders[0], via, stack)
+        return [_holder_place(holder, via, stack) for holder in holders]
     shown = handle if isinstance(handle, str) else "unknown at preview"
     region = effective_region(volume, stack)
     if isinstance(handle, str) and handle.startswith("aws://"):
         region = region_of_zone_or_region(handle.removeprefix("aws://").split("/")[0]) or region
-    return Place(
-        f"the EBS volume {shown} ({via})",
-        region,
-        account_of(volume, stack),
-        encryption=(f"{shown} is not an EBS volume this stack declares, so its encryption cannot be shown",),
-    )
+    return [
+        Place(
+            f"the EBS volume {shown} ({via})",
+            region,
+            account_of(volume, stack),
+            encryption=(
+                f"{shown} is not an EBS volume this stack declares, so its encryption cannot be shown",
+            ),
+        )
+    ]
 
 
 def _secret_value(stack: Stack, resource: Resource, name: Any, namespace: Any, key: str) -> tuple[bool, Any]:
@@ -164,7 +168,7 @@ def _role_account(value: Any) -> str | None:
     return arn.account if arn is not None and arn.account else None
 
 
-def efs_class(storage_class: Resource, claim: Resource, stack: Stack, via: str) -> Place:
+def efs_class(storage_class: Resource, claim: Resource, stack: Stack, via: str) -> list[Place]:
     """An access point the EFS CSI driver creates on `fileSystemId` (an EFS file system, or an S3 Files one
     with provisioningMode s3files-ap), in the account of the role a cross-account Secret names and the
     region of the `az` parameter's zone when set."""
@@ -185,42 +189,49 @@ def efs_class(storage_class: Resource, claim: Resource, stack: Stack, via: str) 
     named = child(parameters, "fileSystemId")
     for reference in ("fileSystemIdConfigRef", "fileSystemIdSecretRef"):
         if is_set(child(parameters, reference)):
-            return Place(
-                f"the file system {storage_class.label} names by parameters.{reference}",
+            return [
+                Place(
+                    f"the file system {storage_class.label} names by parameters.{reference}",
+                    encryption=(
+                        f"{storage_class.label} names its file system by parameters.{reference}, which the "
+                        "pack does not read, so its encryption cannot be shown",
+                    ),
+                )
+            ]
+    holders = _holder(named, storage_class, "parameters", types, stack)
+    places = [_holder_place(holder, via, stack, account) for holder in holders]
+    if not places:
+        shown = named if isinstance(named, str) else "unknown at preview"
+        places.append(
+            Place(
+                f"the file system {shown} ({via})",
+                effective_region(claim, stack),
+                account_of(claim, stack) if isinstance(account, Unknown) else account,
                 encryption=(
-                    f"{storage_class.label} names its file system by parameters.{reference}, which the "
-                    "pack does not read, so its encryption cannot be shown",
+                    f"{storage_class.label} parameters.fileSystemId does not name an EFS file system of this "
+                    "stack, "
+                    "so the encryption of the claim's data cannot be shown",
                 ),
             )
-    holders = _holder(named, storage_class, "parameters", types, stack)
-    if holders:
-        place = _holder_place(holders[0], via, stack, account)
-    else:
-        shown = named if isinstance(named, str) else "unknown at preview"
-        place = Place(
-            f"the file system {shown} ({via})",
-            effective_region(claim, stack),
-            account_of(claim, stack) if isinstance(account, Unknown) else account,
-            encryption=(
-                f"{storage_class.label} parameters.fileSystemId does not name an EFS file system of this "
-                "stack, "
-                "so the encryption of the claim's data cannot be shown",
-            ),
         )
-    if isinstance(zone, str) and zone:
-        zone_region = region_of_zone_or_region(zone)
-        if zone_region != place.region:
-            place = Place(
-                f"{place.what}, mounted in zone {zone}",
-                zone_region,
-                place.account,
-                holder=place.holder,
-                encryption=place.encryption,
-            )
-    return place
+    if not (isinstance(zone, str) and zone):
+        return places
+    zone_region = region_of_zone_or_region(zone)
+    return [
+        place
+        if zone_region == place.region
+        else Place(
+            f"{place.what}, mounted in zone {zone}",
+            zone_region,
+            place.account,
+            holder=place.holder,
+            encryption=place.encryption,
+        )
+        for place in places
+    ]
 
 
-def efs_volume(handle: Any, attributes: Any, volume: Resource, stack: Stack, via: str) -> Place:
+def efs_volume(handle: Any, attributes: Any, volume: Resource, stack: Stack, via: str) -> list[Place]:
     """A static EFS (or S3 Files) volume: `[s3files:]fs-id[:subpath[:fsap-id]]`, mounted across accounts when
     `crossaccount` is set (its attribute, or the efs-utils mount option) or its node-publish Secret names a
     role, by a mount target address when `mounttargetip` is set."""
@@ -240,34 +251,36 @@ def efs_volume(handle: Any, attributes: Any, volume: Resource, stack: Stack, via
         if not declared or isinstance(role, Unknown) or role is not None:
             account = _role_account(role)
     holders = _holder(file_system, volume, "spec", types, stack)
-    if holders:
-        place = _holder_place(holders[0], via, stack, account)
-    else:
+    places = [_holder_place(holder, via, stack, account) for holder in holders]
+    if not places:
         shown = file_system if isinstance(file_system, str) else "unknown at preview"
-        place = Place(
-            f"the file system {shown} ({via})",
-            effective_region(volume, stack),
-            account_of(volume, stack) if isinstance(account, Unknown) else account,
-            encryption=(
-                f"volumeHandle {shown} is not a file system this stack declares, so its encryption cannot "
-                "be shown",
-            ),
+        places.append(
+            Place(
+                f"the file system {shown} ({via})",
+                effective_region(volume, stack),
+                account_of(volume, stack) if isinstance(account, Unknown) else account,
+                encryption=(
+                    f"volumeHandle {shown} is not a file system this stack declares, so its encryption "
+                    "cannot "
+                    "be shown",
+                ),
+            )
         )
     address = child(attributes, "mounttargetip")
-    if is_set(address):
-        targets = [
-            t
-            for t in stack.of_type(EFS_MOUNT_TARGET)
-            if isinstance(address, str) and address in known_strings(values_at(t.props, "ipAddress"))
-        ]
-        if not targets:
-            return Place(
-                f"{place.what}, mounted through the address {address} (volumeAttributes.mounttargetip), "
-                "which is no mount target of this stack",
-                holder=place.holder,
-                encryption=place.encryption,
-            )
-    return place
+    if not is_set(address) or any(
+        isinstance(address, str) and address in known_strings(values_at(t.props, "ipAddress"))
+        for t in stack.of_type(EFS_MOUNT_TARGET)
+    ):
+        return places
+    return [
+        Place(
+            f"{place.what}, mounted through the address {address} (volumeAttributes.mounttargetip), "
+            "which is no mount target of this stack",
+            holder=place.holder,
+            encryption=place.encryption,
+        )
+        for place in places
+    ]
 
 
 def _mount_options(volume: Resource) -> dict[str, Any]:
@@ -317,8 +330,7 @@ def mountpoint(attributes: Any, volume: Resource, stack: Stack, via: str) -> lis
     if "(unknown)" in options:
         places.append(Place(f"the S3 bucket {shown}, by mount options unknown at preview ({via})"))
     holders = _holder(bucket, volume, "spec", S3_BUCKETS, stack)
-    if holders:
-        holder = holders[0]
+    for holder in holders:
         place = _holder_place(holder, via, stack)
         places.append(
             Place(
@@ -342,6 +354,7 @@ def mountpoint(attributes: Any, volume: Resource, stack: Stack, via: str) -> lis
             for what, region, outside in named
             if outside or region != place.region
         )
+    if holders:
         return places
     owner = options.get("expected-bucket-owner")
     account = owner if isinstance(owner, str) and owner else None
@@ -378,25 +391,27 @@ def mountpoint(attributes: Any, volume: Resource, stack: Stack, via: str) -> lis
 
 def fsx_volume(
     handle: Any, dns: Any, types: tuple[str, ...], volume: Resource, stack: Stack, via: str
-) -> Place:
+) -> list[Place]:
     """A static FSx volume: the file system the handle or its DNS name names, in the region the DNS name
     names (`fs-x.fsx.us-east-1.amazonaws.com`)."""
     holders = _holder(handle, volume, "spec", types, stack) or (
-        [r for r in stack.of_type(*types) if isinstance(dns, str) and dns in r.identities]
+        [r for r in stack.named(dns) if r.type in types] if isinstance(dns, str) else []
     )
     if holders:
-        return _holder_place(holders[0], via, stack)
+        return [_holder_place(holder, via, stack) for holder in holders]
     shown = handle if isinstance(handle, str) else "unknown at preview"
     region = region_named_in(dns) if isinstance(dns, str) else None
-    return Place(
-        f"the file system {shown} ({via}{', ' + dns if isinstance(dns, str) else ''})",
-        region if region is not None else (None if is_set(dns) else effective_region(volume, stack)),
-        account_of(volume, stack),
-        encryption=(
-            f"volumeHandle {shown} is not a file system this stack declares, so its encryption cannot be "
-            "shown",
-        ),
-    )
+    return [
+        Place(
+            f"the file system {shown} ({via}{', ' + dns if isinstance(dns, str) else ''})",
+            region if region is not None else (None if is_set(dns) else effective_region(volume, stack)),
+            account_of(volume, stack),
+            encryption=(
+                f"volumeHandle {shown} is not a file system this stack declares, so its encryption cannot "
+                "be shown",
+            ),
+        )
+    ]
 
 
 def lustre_class(storage_class: Resource, claim: Resource, stack: Stack, via: str) -> list[Place]:
@@ -420,9 +435,8 @@ def lustre_class(storage_class: Resource, claim: Resource, stack: Stack, via: st
             continue
         bucket = value.removeprefix("s3://").split("/")[0] if isinstance(value, str) else value
         holders = _holder(bucket, storage_class, "parameters", S3_BUCKETS, stack)
-        if holders:
-            places.append(_holder_place(holders[0], f"{via}, parameters.{path}", stack))
-        else:
+        places.extend(_holder_place(holder, f"{via}, parameters.{path}", stack) for holder in holders)
+        if not holders:
             places.append(
                 Place(
                     f"the S3 bucket of parameters.{path} {value} ({via}), which this stack does not declare"
@@ -431,7 +445,7 @@ def lustre_class(storage_class: Resource, claim: Resource, stack: Stack, via: st
     return places
 
 
-def openzfs_class(storage_class: Resource, claim: Resource, stack: Stack, via: str) -> Place:
+def openzfs_class(storage_class: Resource, claim: Resource, stack: Stack, via: str) -> list[Place]:
     """An OpenZFS file system (ResourceType filesystem, under `KmsKeyId`) or volume (of `ParentVolumeId`'s
     file system) the FSx for OpenZFS driver creates; its parameters are JSON values."""
     parameters = child(storage_class.props, "parameters")
@@ -441,28 +455,32 @@ def openzfs_class(storage_class: Resource, claim: Resource, stack: Stack, via: s
         text = parent.strip('"') if isinstance(parent, str) else parent
         holders = _holder(text, storage_class, "parameters", OPENZFS, stack)
         if holders:
-            return _holder_place(holders[0], via, stack)
-        return Place(
-            f"a volume of the OpenZFS volume {text} ({via})",
+            return [_holder_place(holder, via, stack) for holder in holders]
+        return [
+            Place(
+                f"a volume of the OpenZFS volume {text} ({via})",
+                effective_region(claim, stack),
+                account_of(claim, stack),
+                encryption=(
+                    f"{storage_class.label} parameters.ParentVolumeId is not a volume of this stack, so its "
+                    "encryption cannot be shown",
+                ),
+            )
+        ]
+    key = child(parameters, "KmsKeyId")
+    return [
+        Place(
+            f"an FSx for OpenZFS file system {via} creates",
             effective_region(claim, stack),
             account_of(claim, stack),
-            encryption=(
-                f"{storage_class.label} parameters.ParentVolumeId is not a volume of this stack, so its "
-                "encryption cannot be shown",
-            ),
+            key_owner=storage_class,
+            key_path="parameters.KmsKeyId",
+            key_value=key.strip('"') if isinstance(key, str) else key,
         )
-    key = child(parameters, "KmsKeyId")
-    return Place(
-        f"an FSx for OpenZFS file system {via} creates",
-        effective_region(claim, stack),
-        account_of(claim, stack),
-        key_owner=storage_class,
-        key_path="parameters.KmsKeyId",
-        key_value=key.strip('"') if isinstance(key, str) else key,
-    )
+    ]
 
 
-def host_place(host: Any, owner: Resource, stack: Stack, via: str) -> Place:
+def host_place(host: Any, owner: Resource, stack: Stack, via: str) -> list[Place]:
     """A storage server named by host: a file system of the stack (its DNS name, a mount target's address),
     else a host that names an AWS region (a file system outside the stack), else nothing traceable."""
     if isinstance(host, Unknown):
@@ -472,28 +490,34 @@ def host_place(host: Any, owner: Resource, stack: Stack, via: str) -> Place:
             if d.type in FILE_SYSTEMS or d.type == EFS_MOUNT_TARGET
         ]
         if not holders:
-            return Place(f"a storage server unknown at preview ({via})")
+            return [Place(f"a storage server unknown at preview ({via})")]
     else:
         text = str(host).split(":")[0] if not str(host).startswith("[") else str(host)
         holders = [r for r in stack.named(text) if r.type in FILE_SYSTEMS or r.type == EFS_MOUNT_TARGET]
         # A file system's DNS name starts with its id (`fs-0123.efs.eu-west-1.amazonaws.com`).
         holders += [r for r in stack.named(text.split(".")[0]) if r.type in FILE_SYSTEMS]
+    # A mount target stands for its file system.
+    systems: dict[str, Resource] = {}
     for holder in holders:
-        if holder.type == EFS_MOUNT_TARGET:
-            systems = [d for d in stack.dependencies(holder, "fileSystemId") if d.type == EFS_FILE_SYSTEM]
-            if systems:
-                return _holder_place(systems[0], via, stack)
-            continue
-        return _holder_place(holder, via, stack)
+        if holder.type != EFS_MOUNT_TARGET:
+            systems.setdefault(holder.urn, holder)
+        for system in stack.dependencies(holder, "fileSystemId") if holder.type == EFS_MOUNT_TARGET else []:
+            if system.type == EFS_FILE_SYSTEM:
+                systems.setdefault(system.urn, system)
+    if systems:
+        return [_holder_place(system, via, stack) for system in systems.values()]
     region = region_named_in(str(host))
-    return Place(
-        f"the storage server {host} ({via})",
-        region,
-        None,
-        encryption=(
-            f"the server {host} is not a file system this stack declares, so its encryption cannot be shown",
-        ),
-    )
+    return [
+        Place(
+            f"the storage server {host} ({via})",
+            region,
+            None,
+            encryption=(
+                f"the server {host} is not a file system this stack declares, so its encryption cannot be "
+                "shown",
+            ),
+        )
+    ]
 
 
 def _nodes(resource: Resource, stack: Stack) -> tuple[list[Resource], bool]:

@@ -215,11 +215,11 @@ def _provisioned(storage_class: Resource, claim: Resource, stack: Stack, has_sta
             )
         ]
     if review.kind == EFS:
-        return [efs_class(storage_class, claim, stack, via)]
+        return efs_class(storage_class, claim, stack, via)
     if review.kind == FSX_LUSTRE:
         return lustre_class(storage_class, claim, stack, via)
     if review.kind == FSX_OPENZFS:
-        return [openzfs_class(storage_class, claim, stack, via)]
+        return openzfs_class(storage_class, claim, stack, via)
     if review.kind == NODE:
         if provisioner == "kubernetes.io/no-provisioner":
             if has_static:
@@ -239,7 +239,7 @@ def _provisioned(storage_class: Resource, claim: Resource, stack: Stack, has_sta
         hosts = [v for key in ("server", "source") for v in values_at(parameters, key)]
         if not hosts:
             return [Place(f"the storage server {via} is configured with, outside its parameters")]
-        return [host_place(host, storage_class, stack, via) for host in hosts]
+        return [p for host in hosts for p in host_place(host, storage_class, stack, via)]
     if review.kind == OTHER_CLOUD:
         return [Place(f"{via}", outside=review.review)]
     # Mountpoint for Amazon S3 provisions nothing: a claim of its class binds only to a static volume.
@@ -271,15 +271,15 @@ def _volume(volume: Resource, stack: Stack) -> list[Place]:
         handle = child(csi, "volumeHandle")
         attributes = child(csi, "volumeAttributes")
         if review.kind == EBS:
-            return [ebs_volume(handle, volume, stack, via)]
+            return ebs_volume(handle, volume, stack, via)
         if review.kind == EFS:
-            return [efs_volume(handle, attributes, volume, stack, via)]
+            return efs_volume(handle, attributes, volume, stack, via)
         if review.kind == S3:
             return mountpoint(attributes, volume, stack, via)
         if review.kind in (FSX_LUSTRE, FSX_OPENZFS):
             types = LUSTRE if review.kind == FSX_LUSTRE else OPENZFS
             dns = child(attributes, "dnsname") if review.kind == FSX_LUSTRE else child(attributes, "DNSName")
-            return [fsx_volume(handle, dns, types, volume, stack, via)]
+            return fsx_volume(handle, dns, types, volume, stack, via)
         if review.kind == NODE:
             return [
                 node_place(
@@ -290,7 +290,7 @@ def _volume(volume: Resource, stack: Stack) -> list[Place]:
             hosts = [v for key in ("server", "source") for v in values_at(attributes, key)]
             if not hosts:
                 return [Place(f"the storage server of {via}, which its attributes do not name")]
-            return [host_place(host, volume, stack, via) for host in hosts]
+            return [p for host in hosts for p in host_place(host, volume, stack, via)]
         if review.kind == OTHER_CLOUD:
             return [Place(via, outside=review.review)]
         return [Place(f"{via}, which mounts no static volume the pack can read")]
@@ -301,7 +301,7 @@ def _volume(volume: Resource, stack: Stack) -> list[Place]:
         via = f"{volume.label} (spec.{source})"
         named = child(value, naming)
         if kind == EBS:
-            return [ebs_volume(named, volume, stack, via)]
+            return ebs_volume(named, volume, stack, via)
         if kind == NODE:
             return [
                 node_place(
@@ -314,7 +314,7 @@ def _volume(volume: Resource, stack: Stack) -> list[Place]:
             ]
         if kind == SERVER:
             hosts = elements(named) or [UNKNOWN]
-            return [host_place(host, volume, stack, via) for host in hosts]
+            return [p for host in hosts for p in host_place(host, volume, stack, via)]
         return [Place(via, outside="another provider's storage, outside AWS")]
     return [Place(f"{volume.label}, whose source the pack does not know", unreviewed="(no known source)")]
 

@@ -682,3 +682,16 @@ def test_a_mountpoint_volume_whose_mount_options_are_unknown_fails_closed() -> N
     region = eu_region()
     pv = mountpoint(region, None, ["allow-delete", UNKNOWN], "partner-uploads")
     assert "mount options unknown at preview" in _found([*region.resources, pv], JURISDICTION, (pv.urn,))
+
+
+@pytest.mark.preview_only("a bucket name unknown at preview may be any bucket its volume was computed from")
+def test_a_volume_computed_from_several_buckets_is_judged_on_each() -> None:
+    region = eu_region()
+    bucket, encryption = encrypted_bucket(region)
+    elsewhere = store(region, "aws:s3/bucket:Bucket", "archive", {"bucket": "archive-us"})
+    elsewhere.provider = virginia()
+    pv = mountpoint(region, bucket, [])
+    pv.deps["spec"].append(elsewhere)
+    assert "us-east-1" in _found(
+        [*region.resources, bucket, encryption, elsewhere, pv], JURISDICTION, (pv.urn,)
+    )
