@@ -1541,7 +1541,10 @@ KUBERNETES: dict[str, Service] = {
             "ReplicationController": _WORKLOAD,
             "PersistentVolumeClaim": "holds its volume's data; one restored from a VolumeSnapshot or cloned "
             "from another claim (dataSource, dataSourceRef) starts with its source's data, as a workload's "
-            "claim templates and ephemeral volumes may",
+            "claim templates and ephemeral volumes may; its bytes are where the volume it binds to or its "
+            "class's provisioner keeps them (residency_facts/volumes.py)",
+            "PersistentVolume": "holds its data where its CSI driver or in-tree source keeps it: an EBS "
+            "volume, a file system, a bucket, a node's disk, a storage server (residency_facts/volumes.py)",
         },
     ),
     "apps": Service(

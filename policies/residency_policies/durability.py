@@ -21,6 +21,7 @@ from .model import Resource, Stack
 from .settings import Settings
 from .values import UNKNOWN, Unknown, as_bool, as_number, child, elements, is_set, value_at, values_at
 from .violations import Violation, violation
+from .volumes import BOUND, bound_volumes
 
 NAME = "pii-no-data-loss"
 DESCRIPTION = (
@@ -352,7 +353,8 @@ def problems(resource: Resource, stack: Stack, settings: Settings) -> list[Findi
     if resource.type == "aws:efs/fileSystem:FileSystem":
         found.extend(_file_system(resource, stack, settings))
     if resource.type.startswith("kubernetes:") and (
-        resource.type.endswith(":StatefulSet") or "PersistentVolumeClaim" in resource.type
+        resource.type.endswith((":StatefulSet", ":PersistentVolume"))
+        or "PersistentVolumeClaim" in resource.type
     ):
         found.extend(_volume_claims(resource, stack))
     if resource.type.startswith("kubernetes:snapshot.storage.k8s.io/"):
@@ -523,7 +525,13 @@ def _volume_claims(resource: Resource, stack: Stack) -> list[Finding]:
                     "set whenDeleted to Retain.",
                 )
             )
+    if resource.type.endswith(":PersistentVolume"):
+        return _reclaimed([resource])
     for spec in claim_specs(resource):
+        volumes, how = bound_volumes(spec, resource, stack)
+        found.extend(_reclaimed(volumes))
+        if how == BOUND and volumes:
+            continue  # A claim bound to the stack's volumes keeps what they keep.
         matching, _ = storage_classes(spec, resource, stack)
         if not matching:
             found.append(
@@ -540,6 +548,25 @@ def _volume_claims(resource: Resource, stack: Stack) -> list[Finding]:
                         "set its reclaimPolicy to Retain.",
                     )
                 )
+    return found
+
+
+def _reclaimed(volumes: list[Resource]) -> list[Finding]:
+    """PersistentVolumes that delete (or scrub) their bytes when their claim is released: a volume created
+    by hand is retained unless its `persistentVolumeReclaimPolicy` says otherwise."""
+    found: list[Finding] = []
+    for volume in volumes:
+        policy = value_at(volume.props, "spec.persistentVolumeReclaimPolicy")
+        if policy is None or policy == "Retain":
+            continue
+        shown = "unknown at preview" if isinstance(policy, Unknown) else policy
+        found.append(
+            (
+                f"{volume.label} has persistentVolumeReclaimPolicy {shown}, which deletes its bytes when its "
+                "claim is released",
+                "set persistentVolumeReclaimPolicy to Retain.",
+            )
+        )
     return found
 
 

@@ -10,14 +10,15 @@ be traced.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
-from residency_facts import LAUNCHING_TYPES, Category
+from residency_facts import LAUNCHING_TYPES
 
-from .attributes import STACK_ACCOUNT, account_of, effective_region, parse_arn
-from .classification import claim_specs, held, launch_templates, protected_stores, storage_classes
+from .attributes import effective_region
+from .classification import held, launch_templates, protected_stores
+from .encryption_keys import ACCOUNTS, KMS_ALIAS, key_problems, key_resource_problems
+from .encryption_volumes import VOLUME_SNAPSHOT_KINDS, snapshot_problems, volume_problems
 from .lineage import KMS_KEY_TYPES, Lineage
 from .model import Resource, Stack
 from .settings import Settings
@@ -29,15 +30,9 @@ DESCRIPTION = (
     "PII at rest is encrypted with a customer-managed, single-region KMS key in the same region as the data."
 )
 
-KMS_ALIAS = "aws:kms/alias:Alias"
-CUSTOM_KEY_STORE = "aws:kms/customKeyStore:CustomKeyStore"
 AMI_COPY = "aws:ec2/amiCopy:AmiCopy"
 FIREHOSE = "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream"
 FIREHOSE_SOURCES = ("kinesisSourceConfiguration", "mskSourceConfiguration")
-_ACCOUNTS: ContextVar[frozenset[str]] = ContextVar("accounts", default=frozenset())
-"""The deployment's accounts, for the key checks (a key in another account is not the stack's key)."""
-STORAGE_CLASS = "kubernetes:storage.k8s.io/v1:StorageClass"
-PERSISTENT_VOLUME_CLAIM = "kubernetes:core/v1:PersistentVolumeClaim"
 S3_BUCKETS = ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2", "aws:s3/directoryBucket:DirectoryBucket")
 S3_ENCRYPTION_CONFIGURATIONS = (
     "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
@@ -412,14 +407,18 @@ def _implicit_log_groups(resource: Resource, stack: Stack) -> list[str]:
 
 def problems(resource: Resource, stack: Stack, accounts: frozenset[str] = frozenset()) -> list[str]:
     """Why the resource is not encrypted with a customer-managed, single-region key in its own region."""
-    _ACCOUNTS.set(accounts)
+    ACCOUNTS.set(accounts)
     region = effective_region(resource, stack)
     if resource.type in S3_BUCKETS:
         return _bucket_problems(resource, stack, region)
+
+    def judge(holder: Resource) -> list[str]:
+        return problems(holder, stack, accounts)
+
     if resource.type.startswith("kubernetes:") and resource.type.endswith(VOLUME_SNAPSHOT_KINDS):
-        return _volume_snapshot_problems(resource, stack, accounts)
+        return snapshot_problems(resource, stack, judge)
     if resource.type.startswith("kubernetes:"):
-        return _volume_claim_problems(resource, stack)
+        return volume_problems(resource, stack, judge)
     if resource.type in LAUNCHING_TYPES or resource.type == AMI_COPY:
         return _volume_problems(resource, stack, region)
     spec = AT_REST.get(resource.type)
@@ -513,7 +512,7 @@ def _collection_policy_problems(resource: Resource, stack: Stack, region: Any) -
         found.extend(
             f"{policy.label}: {problem}"
             for key in keys
-            for problem in _key_resource_problems(stack, key, region, set())
+            for problem in key_resource_problems(stack, key, region, set())
         )
     if unread:
         return found
@@ -581,110 +580,6 @@ def _volume_problems(resource: Resource, stack: Stack, region: Any) -> list[str]
     return found
 
 
-def key_problems(stack: Stack, resource: Resource, path: str, region: Any) -> list[str]:
-    """Why the key an input names is not customer-managed, single-region and in `region` (empty if it is)."""
-    keys = [d for d in stack.dependencies(resource, path) if d.type in KMS_KEY_TYPES or d.type == KMS_ALIAS]
-    if keys:
-        return [problem for key in keys for problem in _key_resource_problems(stack, key, region, set())]
-    return _literal_key_problems(stack, value_at(resource.props, path), region)
-
-
-def _key_resource_problems(stack: Stack, key: Resource, region: Any, seen: set[str]) -> list[str]:
-    if key.urn in seen:
-        return []
-    seen.add(key.urn)
-    if key.type == KMS_ALIAS:
-        targets = [d for d in stack.dependencies(key, "targetKeyId") if d.type in KMS_KEY_TYPES]
-        if targets:
-            return [p for target in targets for p in _key_resource_problems(stack, target, region, seen)]
-        return _literal_key_problems(stack, child(key.props, "targetKeyId"), region)
-    if key.type in ("aws:kms/replicaKey:ReplicaKey", "aws:kms/replicaExternalKey:ReplicaExternalKey"):
-        return [f"{key.label} is a replica of a multi-region key"]
-    found = []
-    multi_region = as_bool(child(key.props, "multiRegion"))
-    if multi_region is True or isinstance(multi_region, Unknown):
-        found.append(f"{key.label} is {'possibly ' if multi_region is not True else ''}a multi-region key")
-    found.extend(_key_store_problems(stack, key, region))
-    key_account = account_of(key)
-    if key_account != STACK_ACCOUNT and key_account not in _ACCOUNTS.get():
-        where = "an untraceable account" if key_account is None else f"account {key_account}"
-        found.append(f"{key.label} is in {where}, not in this deployment's accounts")
-    key_region = effective_region(key, stack)
-    if not isinstance(key_region, str) or not isinstance(region, str):
-        found.append(f"{key.label} cannot be shown to be in the data's region")
-    elif key_region != region:
-        found.append(f"{key.label} is in {key_region}, not in the data's region {region}")
-    return found
-
-
-def _key_store_problems(stack: Stack, key: Resource, region: Any) -> list[str]:
-    """Where a key's material lives: in KMS, or in a custom key store, which must be a CloudHSM cluster of
-    the stack in the data's region. An external key store (XKS) holds the material outside AWS, with
-    whoever runs its proxy, wherever that is; a store the stack does not declare cannot be shown otherwise."""
-    if not is_set(child(key.props, "customKeyStoreId")):
-        return []
-    stores = [d for d in stack.dependencies(key, "customKeyStoreId") if d.type == CUSTOM_KEY_STORE]
-    if not stores:
-        return [
-            f"{key.label} keeps its key material in a custom key store this stack does not declare "
-            f"({child(key.props, 'customKeyStoreId')!r}), which may be an external key store outside AWS"
-        ]
-    found = []
-    for store in stores:
-        kind = child(store.props, "customKeyStoreType")
-        if kind is None:
-            kind = "AWS_CLOUDHSM"
-        if kind != "AWS_CLOUDHSM":
-            shown = "unknown at preview" if isinstance(kind, Unknown) else kind
-            found.append(
-                f"{key.label} keeps its key material in {store.label} (customKeyStoreType {shown}), outside "
-                "AWS KMS and the data's region: an external key store's proxy decides where the key lives"
-            )
-        store_region = effective_region(store, stack)
-        if isinstance(store_region, str) and isinstance(region, str) and store_region != region:
-            found.append(f"{key.label} keeps its key material in {store.label}, in {store_region}")
-    return found
-
-
-def _literal_key_problems(stack: Stack, value: Any, region: Any) -> list[str]:
-    if value is None or value == "":
-        return ["no customer-managed key is set (the AWS-managed default key applies)"]
-    if isinstance(value, Unknown):
-        return ["the key is unknown at preview and cannot be traced to a key declared in this stack"]
-    text = str(value)
-    if "alias/aws/" in text:
-        return [f"{text} is an AWS-managed key, not a customer-managed one"]
-    arn = parse_arn(text)
-    name = arn.resource if arn else text
-    if name.startswith("alias/"):
-        aliases = [a for a in stack.of_type(KMS_ALIAS) if child(a.props, "name") == name]
-        if aliases:
-            return [p for alias in aliases for p in _key_resource_problems(stack, alias, region, set())]
-        return [
-            f"{text} is an alias that cannot be traced to a key, so it cannot be shown to be single-region"
-        ]
-    keys = [k for k in stack.named(text) if k.type in KMS_KEY_TYPES or k.type == KMS_ALIAS]
-    if keys:
-        return [p for key in keys for p in _key_resource_problems(stack, key, region, set())]
-    found = []
-    if arn is not None and arn.account and arn.account not in _ACCOUNTS.get():
-        found.append(f"{text} is a key of account {arn.account}, not of this deployment's accounts")
-    key_id = name.removeprefix("key/")
-    if key_id.startswith("mrk-"):
-        found.append(f"{text} is a multi-region key")
-    if arn is not None and isinstance(region, str) and arn.region != region:
-        found.append(f"{text} is in {arn.region}, not in the data's region {region}")
-    if not found:
-        # An AWS-managed key (aws/rds, aws/s3) has an ARN of the same form: only its alias, which the
-        # literal does not show, tells it from a customer-managed key adopted from before the stack.
-        found.append(
-            f"{text} is not a key this stack declares, so it cannot be shown to be customer-managed (an "
-            "AWS-managed key's ARN looks the same); declare the key in the stack, or adopt the existing one "
-            "with the import resource option, and pass key.arn"
-        )
-    return found
-
-
 def _bucket_problems(bucket: Resource, stack: Stack, region: Any) -> list[str]:
     """Default encryption of an S3 bucket: inline (deprecated inputs) or a separate configuration resource."""
     rules: list[tuple[Resource, str, Any]] = []
@@ -717,130 +612,6 @@ def _bucket_problems(bucket: Resource, stack: Stack, region: Any) -> list[str]:
             continue
         found.extend(f"{key_path}: {p}" for p in key_problems(stack, owner, key_path, region))
     return found
-
-
-def _volume_claim_problems(resource: Resource, stack: Stack) -> list[str]:
-    """A Kubernetes volume claim is encrypted by its StorageClass: encrypted EBS with an in-region key."""
-    found = []
-    for spec in claim_specs(resource):
-        matching, name = storage_classes(spec, resource, stack)
-        if not matching:
-            found.append(f"its StorageClass {name} is not in this stack, so its encryption cannot be shown")
-        for storage_class in matching:
-            found.extend(_storage_class_problems(storage_class, stack, resource))
-    return found
-
-
-VOLUME_SNAPSHOT_KINDS = (":VolumeSnapshot", ":VolumeSnapshotContent")
-SNAPSHOT_SOURCES = (
-    "spec.source.persistentVolumeClaimName",
-    "spec.source.volumeSnapshotContentName",
-    "spec.source.volumeHandle",
-    "spec.source.snapshotHandle",
-)
-"""Where a CSI snapshot names what it was taken from: a claim, or a content object; a content object the
-volume (`vol-...`) or the existing EBS snapshot (`snap-...`) it stands for."""
-
-
-def _volume_snapshot_problems(
-    snapshot: Resource, stack: Stack, accounts: frozenset[str], seen: frozenset[str] = frozenset()
-) -> list[str]:
-    """A CSI volume snapshot has no StorageClass: an EBS snapshot keeps the key of the volume it was taken
-    from, so it is encrypted as its source is, and judged on its source (a claim's StorageClass, a content
-    object's volume or snapshot); a source the stack does not declare cannot be shown."""
-    sources = [s for s in _snapshot_sources(snapshot, stack) if s.urn not in seen]
-    if not sources:
-        named = [v for path in SNAPSHOT_SOURCES for v in values_at(snapshot.props, path) if is_set(v)]
-        shown = ", ".join(str(v) for v in named) or "nothing"
-        return [
-            f"its source ({shown}) is not a claim, volume or snapshot of this stack, so the key the snapshot "
-            "keeps cannot be shown"
-        ]
-    found: list[str] = []
-    for source in sources:
-        if source.type.endswith(VOLUME_SNAPSHOT_KINDS):
-            inner = _volume_snapshot_problems(source, stack, accounts, seen | {snapshot.urn})
-        elif source.type.startswith("kubernetes:"):
-            inner = _volume_claim_problems(source, stack)
-        else:
-            inner = problems(source, stack, accounts)
-        found.extend(f"it keeps the encryption of {source.label}: {p}" for p in inner)
-    return found
-
-
-def _snapshot_sources(snapshot: Resource, stack: Stack) -> list[Resource]:
-    """The stack's claims, content objects, volumes and snapshots a CSI snapshot was taken from (by lineage,
-    else by name in the snapshot's cluster)."""
-    found: dict[str, Resource] = {}
-    for path in SNAPSHOT_SOURCES:
-        for dependency in stack.dependencies(snapshot, path):
-            if dependency is not snapshot and dependency.is_a(Category.HOLDS):
-                found.setdefault(dependency.urn, dependency)
-        for value in known_strings(values_at(snapshot.props, path)):
-            for named in stack.named(value):
-                same_cluster = named.provider_urn == snapshot.provider_urn
-                if (
-                    named is not snapshot
-                    and named.is_a(Category.HOLDS)
-                    and (same_cluster or not named.type.startswith("kubernetes:"))
-                ):
-                    found.setdefault(named.urn, named)
-    return list(found.values())
-
-
-EFS_CSI_PROVISIONER = "efs.csi.aws.com"
-EFS_FILE_SYSTEM = "aws:efs/fileSystem:FileSystem"
-
-
-def _storage_class_problems(storage_class: Resource, stack: Stack, claim: Resource) -> list[str]:
-    if child(storage_class.props, "provisioner") == EFS_CSI_PROVISIONER:
-        return _efs_storage_class_problems(storage_class, stack, claim)
-    encrypted = child(child(storage_class.props, "parameters"), "encrypted")
-    if as_bool(encrypted) is not True:
-        return [f'{storage_class.label} does not set parameters.encrypted to "true"']
-    region = effective_region(claim, stack)
-    return [
-        f"{storage_class.label} parameters.kmsKeyId: {p}"
-        for p in _storage_class_key(storage_class, stack, region)
-    ]
-
-
-def _efs_storage_class_problems(storage_class: Resource, stack: Stack, claim: Resource) -> list[str]:
-    """The EFS CSI driver makes an access point on the file system `parameters.fileSystemId` names: the claim
-    is encrypted as that file system is (the class has no encryption parameter), so the file system must be
-    the stack's, in the claim's region, and pass the rule itself."""
-    file_systems = [d for d in stack.dependencies(storage_class, "parameters") if d.type == EFS_FILE_SYSTEM]
-    if not file_systems:
-        named = child(child(storage_class.props, "parameters"), "fileSystemId")
-        file_systems = [
-            r for v in known_strings([named]) for r in stack.named(v) if r.type == EFS_FILE_SYSTEM
-        ]
-    if not file_systems:
-        return [
-            f"{storage_class.label} parameters.fileSystemId does not name an EFS file system of this stack, "
-            "so the encryption of the claim's data cannot be shown"
-        ]
-    region = effective_region(claim, stack)
-    found = []
-    for file_system in file_systems:
-        where = effective_region(file_system, stack)
-        if where != region:
-            found.append(
-                f"{storage_class.label}'s file system {file_system.label} is in {where}, not {region}"
-            )
-        found.extend(f"{file_system.label}: {p}" for p in problems(file_system, stack, _ACCOUNTS.get()))
-    return found
-
-
-def _storage_class_key(storage_class: Resource, stack: Stack, region: Any) -> list[str]:
-    keys = [
-        d
-        for d in stack.dependencies(storage_class, "parameters")
-        if d.type in KMS_KEY_TYPES or d.type == KMS_ALIAS
-    ]
-    if keys:
-        return [p for key in keys for p in _key_resource_problems(stack, key, region, set())]
-    return _literal_key_problems(stack, child(child(storage_class.props, "parameters"), "kmsKeyId"), region)
 
 
 def _violation(

@@ -25,6 +25,7 @@ from .model import Resource, Stack
 from .settings import Settings
 from .values import Unknown, as_list, child, values_at
 from .violations import Violation, violation
+from .volumes import Place, is_volume, volume_places
 
 NAME = "pii-in-jurisdiction"
 DESCRIPTION = (
@@ -157,6 +158,23 @@ def _check_resource(
                 "reference to a resource declared with the region's provider).",
             )
         )
+    if is_volume(resource):
+        own = (region, account)
+        for place in volume_places(resource, stack):
+            problem = _place_problem(place, settings, own)
+            if problem:
+                found.append(
+                    violation(
+                        resource,
+                        f"{kind} resource keeps its volume's bytes in {place.what}: {problem}",
+                        why,
+                        f"keep the volume on a reviewed AWS driver whose place is in one of {allowed} and "
+                        "the "
+                        "deployment's accounts: the stack's EBS CSI StorageClass, or a bucket or file system "
+                        "the stack declares there (a driver not reviewed yet: review it in "
+                        "policies/residency_facts/volumes.py).",
+                    )
+                )
     tag = jurisdiction_tag(resource)
     if isinstance(tag, str) and tag != settings.jurisdiction.code:
         found.append(
@@ -197,3 +215,35 @@ def _nested_regions(resource: Resource, stack: Stack, settings: Settings) -> lis
                 places.add(f"in {region} ({value})" if value != region else f"in {region}")
         found.extend((entry.path, entry.does, where) for where in sorted(places))
     return found
+
+
+def _place_problem(place: Place, settings: Settings, own: tuple[object, object]) -> str:
+    """Why a volume's place is outside the allowed regions and accounts, or cannot be shown inside them; its
+    object's own region and account (`own`, the cluster's) are judged as the object's, not again here."""
+    if place.unreviewed:
+        return (
+            f"the storage driver {place.unreviewed} is not one the pack has reviewed, so where it keeps the "
+            "bytes cannot be shown"
+        )
+    if place.outside:
+        return f"outside AWS ({place.outside})"
+    problems = []
+    if place.on_premises:
+        problems.append(f"possibly on premises: {place.on_premises}")
+    region, account = own
+    if place.region == region:
+        pass  # The cluster's own region, judged as the object's.
+    elif isinstance(place.region, str):
+        if place.region not in settings.allowed_regions:
+            problems.append(f"in {place.region}, outside {settings.jurisdiction.name}")
+    elif isinstance(place.region, Unknown):
+        problems.append("in a region unknown at preview")
+    else:
+        problems.append("in a region that cannot be traced")
+    if place.account == account:
+        pass  # The cluster's own account, judged as the object's.
+    elif place.account is None:
+        problems.append("in an account that cannot be traced")
+    elif place.account != STACK_ACCOUNT and place.account not in settings.account_ids:
+        problems.append(f"in account {place.account}, outside this deployment's accounts")
+    return "; ".join(problems)

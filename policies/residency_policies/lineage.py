@@ -70,6 +70,7 @@ from .locations import (
 from .model import Resource, Stack
 from .settings import Settings
 from .values import Unknown, is_set, known_strings, value_at, values_at
+from .volumes import is_volume, volume_places
 
 __all__ = [
     "KMS_KEY_TYPES",
@@ -89,6 +90,11 @@ BACKUP_PLAN = "aws:backup/plan:Plan"
 LIFECYCLE_POLICY = "aws:dlm/lifecyclePolicy:LifecyclePolicy"
 ORGANIZATION_POLICY = "aws:organizations/policy:Policy"
 ATHENA_WORKGROUP = "aws:athena/workgroup:Workgroup"
+VOLUME_BYTES = CopyMechanism(
+    "a Kubernetes volume whose bytes it keeps", sources=(SELF,), lands_in_own_region=False
+)
+"""What carries a Kubernetes volume's classification into the stack's holder that keeps its bytes (a bucket
+behind Mountpoint, a file system behind an EFS or FSx volume): not a copy, the same bytes."""
 CATALOG_TABLES = ("aws:glue/catalogTable:CatalogTable", "aws:glue/partition:Partition")
 """What an Athena workgroup's queries may read: every table of the catalog in its account and region."""
 
@@ -227,6 +233,14 @@ class Lineage:
                 for source in movement.sources:
                     if source.resource is not target:
                         edges.setdefault(target.urn, []).append((source, movement))
+        for resource in self.stack.resources:
+            if not is_volume(resource):
+                continue
+            for place in volume_places(resource, self.stack):
+                if place.holder is not None and holds_data(place.holder, self.settings):
+                    here, there = self.locate(resource), self.locate(place.holder)
+                    movement = Movement(resource, VOLUME_BYTES, [here], [there])
+                    edges.setdefault(place.holder.urn, []).append((here, movement))
         effective = {r.urn: self.declared(r) for r in self.stack.resources}
         changed = True
         while changed:
@@ -546,6 +560,9 @@ class Lineage:
         if mechanism_key(resource.type) in NAMESPACE_KINDS:
             return [self.locate(resource), *(self.locate(r) for r in in_namespace(self, resource))]
         declared = classifications(resource)
+        if is_volume(resource):
+            # What is written to a Kubernetes volume lands where the volume keeps its bytes, too.
+            return [self.locate(resource), *self._volume_locations(resource, seen)]
         if (
             holds_data(resource, self.settings)
             or resource.type in KMS_KEY_TYPES
@@ -563,6 +580,18 @@ class Lineage:
             for path in mechanism.sources:
                 if path != SELF:
                     found.extend(self._follow_path(resource, path, seen))
+        return found
+
+    def _volume_locations(self, resource: Resource, seen: set[str]) -> list[Location]:
+        """Where a Kubernetes volume's bytes are, other than in the cluster: its places (`volumes`)."""
+        found: list[Location] = []
+        for place in volume_places(resource, self.stack):
+            if place.holder is not None:
+                if place.holder.urn not in seen:
+                    found.append(self.locate(place.holder))
+                continue
+            region = place.region if isinstance(place.region, str) else None
+            found.append(Location(place.what, region, place.account, outside=bool(place.outside)))
         return found
 
     def _follow_path(self, resource: Resource, path: str, seen: set[str]) -> list[Location]:
