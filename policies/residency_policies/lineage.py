@@ -40,6 +40,7 @@ from .attributes import (
 from .classification import declared_classifications
 from .lineage_code import configuration_places, declared_reads
 from .lineage_literals import computed_id, literal_locations, places_in_text, regions_besides
+from .lineage_operators import USES_OPERATOR_READERS, operator_destinations, operator_places, operator_sources
 from .lineage_principals import role_reach, role_reads, share_principals
 from .lineage_selections import (
     NAMESPACE_KINDS,
@@ -119,6 +120,7 @@ class Lineage:
         self.configuration_positions: dict[str, int] = {}
         self._mentioned: dict[tuple[str, str], list[Resource]] = {}
         self._holding: dict[frozenset[str], bool] = {}
+        self._tracing: set[str] = set()
         self.movements: list[Movement] = []
         for resource in stack.resources:
             for mechanism in mechanisms_of(resource.type):
@@ -251,6 +253,25 @@ class Lineage:
 
     # Movements -----------------------------------------------------------------------------------------
 
+    def movements_of(self, resource: Resource) -> list[Movement]:
+        """The active movements of one resource (a cluster whose backups a scheduled backup takes), traced
+        again for the resource that names it; none while they are being traced (a cycle of names)."""
+        if resource.urn in self._tracing:
+            return []
+        self._tracing.add(resource.urn)
+        try:
+            return [
+                self._movement(resource, mechanism)
+                for mechanism in mechanisms_of(resource.type)
+                if self._active(resource, mechanism)
+            ]
+        finally:
+            self._tracing.discard(resource.urn)
+
+    def sources_of(self, resource: Resource) -> list[Location]:
+        """The sources of a resource's active copy mechanisms (what an ExternalSecret pulls into a Secret)."""
+        return [source for movement in self.movements_of(resource) for source in movement.sources]
+
     def _active(self, resource: Resource, mechanism: CopyMechanism) -> bool:
         props = resource.props
         for path, wanted in mechanism.active_values:
@@ -286,9 +307,10 @@ class Lineage:
                     region = region_of_zone_or_region(region) if region else None
                     destinations.append(Location(f"{path}={value}", region, self.account(resource)))
                     literal_region = True
+        destinations.extend(operator_destinations(self, resource, mechanism))
         if mechanism_key(resource.type) in VELERO_BACKUPS:
             destinations.extend(velero_destinations(self, resource, mechanism))
-        else:
+        elif mechanism_key(resource.type) not in USES_OPERATOR_READERS:
             for path in mechanism.destinations:
                 destinations.extend(
                     self.trace(resource, path, path in mechanism.global_names, own, code, destination=True)
@@ -378,7 +400,9 @@ class Lineage:
         key = mechanism_key(resource.type)
         if key in VELERO_BACKUPS:
             return velero_sources(self, resource, mechanism)
-        found: list[Location] = []
+        if key in USES_OPERATOR_READERS:
+            return operator_sources(self, resource, mechanism)
+        found: list[Location] = operator_sources(self, resource, mechanism)
         if resource.type == ATHENA_WORKGROUP:
             for table in self.stack.of_type(*CATALOG_TABLES):
                 if self.own_region(table) == own and self.account(table) == self.account(resource):
@@ -531,6 +555,9 @@ class Lineage:
             return [Location(f"the HTTP endpoints {resource.label} connects to", None, None, outside=True)]
         if mechanism_key(resource.type) in VELERO_LOCATIONS:
             return velero_location_places(self, resource, seen)
+        places = operator_places(self, resource, seen)
+        if places is not None:
+            return places
         if paths and not resource.is_a(Category.HOLDS):
             # A pointer is followed to what it points at, whatever its own tags say.
             found: list[Location] = []
