@@ -451,17 +451,21 @@ def secret_store_places(lineage: Lineage, store: Resource, seen: set[str]) -> li
 
 
 def _role_account(lineage: Lineage, store: Resource) -> str | None:
-    """The account a store's AWS provider reads in: its assumed role's (a literal ARN's account, a role of
-    the stack's), else the account of the cluster's own credentials."""
+    """The account a store's AWS provider reads in: its assumed role's (a role of the stack's it was
+    computed from, a literal ARN's account), else that of the cluster's own credentials (IRSA, Pod
+    Identity); static keys of its own (`auth.secretRef`) are of an account that cannot be traced."""
     role = value_at(store.props, "spec.provider.aws.role")
+    roles = [d for d in lineage.stack.dependencies(store, "spec") if d.type == "aws:iam/role:Role"]
+    if is_set(role) and roles:
+        # Computed from the stack's role (its ARN once deployed): the role's account wins.
+        return lineage.account(roles[0])
     if isinstance(role, str) and role:
         arn = parse_arn(role)
         if arn is not None and arn.account:
             return STACK_ACCOUNT if arn.account in lineage.settings.account_ids else arn.account
         return None
-    if isinstance(role, Unknown):
-        roles = [d for d in lineage.stack.dependencies(store, "spec") if d.type == "aws:iam/role:Role"]
-        return lineage.account(roles[0]) if roles else None
+    if isinstance(role, Unknown) or is_set(value_at(store.props, "spec.provider.aws.auth.secretRef")):
+        return None
     return lineage.account(store)
 
 
