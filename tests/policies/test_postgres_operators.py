@@ -515,3 +515,91 @@ def test_a_custom_resource_of_an_unknown_operator_naming_the_pii_cluster_fails_c
     unknown.deps["spec"] = [resources[-1]]
     found = violations([*resources, unknown], "resource-type-triaged")
     assert [d.urn for d in found] == [unknown.urn], messages(found)
+
+
+def test_a_custom_resource_of_an_unknown_operator_naming_the_pii_clusters_service_fails_closed() -> None:
+    region, resources, _ = _cnpg_stack()
+    unknown = custom_resource(
+        region, "dumps.example.com/v1", "Dump", "customers-dump", {"host": "customers-rw.app.svc"}
+    )
+    found = violations([*resources, unknown], "resource-type-triaged")
+    assert [d.urn for d in found] == [unknown.urn], messages(found)
+
+
+SERVICE_HOSTS = {
+    "CloudNativePG": ("postgresql.cnpg.io/v1", "Cluster", "customers-ro.app.svc.cluster.local"),
+    "Zalando": ("acid.zalan.do/v1", "postgresql", "customers-repl.app"),
+    "Crunchy PGO": (
+        "postgres-operator.crunchydata.com/v1beta1",
+        "PostgresCluster",
+        "customers-primary.app.svc",
+    ),
+}
+
+
+@pytest.mark.parametrize(("api_version", "kind", "host"), SERVICE_HOSTS.values(), ids=SERVICE_HOSTS.keys())
+def test_code_reading_an_operator_cluster_by_its_service_host_reads_pii(
+    api_version: str, kind: str, host: str
+) -> None:
+    region = eu_region()
+    cluster = custom_resource(region, api_version, kind, "customers", {}, labels=PII, protect=True)
+    job = Res(
+        "kubernetes:batch/v1:Job",
+        "export",
+        {
+            "metadata": {"name": "export", "namespace": "app"},
+            "spec": {
+                "template": {
+                    "spec": {
+                        "containers": [
+                            {
+                                "name": "export",
+                                "image": "example/export:1.0",
+                                "env": [
+                                    {"name": "PGHOST", "value": host},
+                                    {"name": "AWS_REGION", "value": "us-east-1"},
+                                ],
+                            }
+                        ]
+                    }
+                }
+            },
+        },
+        region.kubernetes,
+    )
+    assert "personal data" in _blocked([*region.resources, cluster, job], job)
+
+
+@pytest.mark.parametrize(
+    ("api_version", "kind", "spec"),
+    [
+        (CNPG, "Cluster", _cnpg_spec()),
+        (ZALANDO, "postgresql", _zalando_spec()),
+        (CRUNCHY, "PostgresCluster", _crunchy_spec()),
+    ],
+    ids=["CloudNativePG", "Zalando", "Crunchy PGO"],
+)
+def test_an_operator_cluster_on_a_storage_class_that_deletes_its_volumes_can_lose_pii(
+    api_version: str, kind: str, spec: dict[str, Any]
+) -> None:
+    region = eu_region()
+    region.storage_class.props["reclaimPolicy"] = "Delete"
+    cluster = custom_resource(
+        region, api_version, kind, "customers", copy.deepcopy(spec), labels=PII, protect=True
+    )
+    found = violations([*region.resources, *backup_bucket(region), cluster], "pii-no-data-loss")
+    assert cluster.urn in [d.urn for d in found], messages(found)
+    assert "deletes volumes when their claim is deleted" in next(
+        d.message for d in found if d.urn == cluster.urn
+    )
+
+
+def test_an_operator_cluster_on_a_storage_class_the_stack_does_not_declare_cannot_be_shown_encrypted() -> (
+    None
+):
+    region = eu_region()
+    spec = _cnpg_spec()
+    spec["storage"]["storageClass"] = "gp2"
+    cluster = _cnpg(region, spec)
+    found = violations([*region.resources, *backup_bucket(region), cluster], "pii-encryption")
+    assert "StorageClass gp2 is not in this stack" in messages(found)
