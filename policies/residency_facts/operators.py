@@ -32,6 +32,7 @@ CNPG_CLUSTER = "postgresql.cnpg.io:Cluster"
 CNPG_BACKUP = "postgresql.cnpg.io:Backup"
 BARMAN_OBJECT_STORE = "barmancloud.cnpg.io:ObjectStore"
 ZALANDO_CLUSTER = "acid.zalan.do:postgresql"
+ZALANDO_CONFIGURATION = "acid.zalan.do:OperatorConfiguration"
 CRUNCHY_CLUSTER = "postgres-operator.crunchydata.com:PostgresCluster"
 KASTEN_PROFILE = "config.kio.kasten.io:Profile"
 SECRET_STORE = "external-secrets.io:SecretStore"
@@ -157,17 +158,20 @@ OPERATOR_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
                     bucket="WALE_S3_PREFIX", endpoint="WALE_S3_ENDPOINT", region="AWS_REGION", env="spec.env"
                 ),
             ),
+            defaults_from=ZALANDO_CONFIGURATION,
             default_store="the WAL bucket of the postgres-operator's own configuration (its ConfigMap or "
-            "OperatorConfiguration, aws_or_gcp.wal_s3_bucket), which the cluster's manifest does not name; "
-            "set WAL_S3_BUCKET and AWS_REGION (the stack's bucket and region) in the cluster's spec.env",
+            "OperatorConfiguration, aws_or_gcp.wal_s3_bucket), which the cluster's manifest does not name "
+            "and the stack does not declare; declare the OperatorConfiguration, or set WAL_S3_BUCKET and "
+            "AWS_REGION (the stack's bucket and region) in the cluster's spec.env",
             active_when=(SELF,),
         ),
         CopyMechanism(
             "a Zalando postgres-operator cluster's logical backups (pg_dumpall to the operator's bucket)",
             sources=(SELF,),
             active_values=(("spec.enableLogicalBackup", (True, "true")),),
+            defaults_from=ZALANDO_CONFIGURATION,
             default_store="the logical backup bucket of the postgres-operator's configuration "
-            "(logical_backup.logical_backup_s3_bucket), which the stack does not show in its region",
+            "(logical_backup.logical_backup_s3_bucket), which the stack does not declare",
         ),
         CopyMechanism(
             "a Zalando postgres-operator standby or clone of another cluster",
@@ -251,6 +255,23 @@ OPERATOR_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
 OBJECT_STORE_POINTERS: dict[str, tuple[ObjectStore, ...]] = {
     BARMAN_OBJECT_STORE: (_barman("spec.configuration"),),
     KASTEN_PROFILE: (_kasten("spec.locationSpec"), _kasten("spec.location")),
+    ZALANDO_CONFIGURATION: (
+        ObjectStore(
+            bucket="configuration.aws_or_gcp.wal_s3_bucket",
+            endpoint="configuration.aws_or_gcp.aws_endpoint",
+            region="configuration.aws_or_gcp.aws_region",
+            outside_aws=(
+                "configuration.aws_or_gcp.wal_gs_bucket",
+                "configuration.aws_or_gcp.wal_az_storage_account",
+            ),
+        ),
+        ObjectStore(
+            bucket="configuration.logical_backup.logical_backup_s3_bucket",
+            endpoint="configuration.logical_backup.logical_backup_s3_endpoint",
+            region="configuration.logical_backup.logical_backup_s3_region",
+            outside_aws_unless=(("configuration.logical_backup.logical_backup_provider", ("s3",)),),
+        ),
+    ),
 }
 """Pointers at an object store, placed as a copy's object store is (`lineage_operators`)."""
 

@@ -151,3 +151,7 @@ class CopyMechanism(NamedTuple):
     default_store: str = ""
     """Where the copy lands when no object store of the resource's own is set (an operator-wide bucket the
     stack does not declare): untraceable, in these words."""
+
+    defaults_from: str = ""
+    """The kind (`group:Kind`) of the operator-wide configuration whose stores take the copy when the
+    resource sets none: the stack's objects of that kind in its cluster; none declared, `default_store`."""

@@ -1722,11 +1722,13 @@ KUBERNETES_OPERATORS: dict[str, Service] = {
         "StorageClass, archives WAL and base backups where its Spilo environment (spec.env: WAL_S3_BUCKET, "
         "WALG_S3_PREFIX, AWS_ENDPOINT, AWS_REGION, ...) or else the operator's configuration says, takes "
         "logical backups to the operator's bucket (enableLogicalBackup), and is a standby or clone of "
-        "another cluster (its WAL path or host). A PostgresTeam only maps teams to database roles. Its "
-        "OperatorConfiguration (the operator-wide buckets) stays untriaged: it fails closed when it names "
-        "resident data, and the clusters that rely on it fail closed.",
+        "another cluster (its WAL path or host). Its OperatorConfiguration holds the operator-wide WAL "
+        "and logical backup buckets of the clusters that name none (a cluster relying on an operator "
+        "configuration the stack does not declare, a ConfigMap or a chart's, fails closed). A PostgresTeam "
+        "only maps teams to database roles.",
         holds="postgresql",
         copies="postgresql",
+        points="OperatorConfiguration",
         neutral="PostgresTeam",
     ),
     "postgres-operator.crunchydata.com": Service(

@@ -609,7 +609,19 @@ def operator_destinations(lineage: Lineage, resource: Resource, mechanism: CopyM
     for store in mechanism.object_stores:
         found.extend(store_places(lineage, resource, store))
     found.extend(named_locations(lineage, resource, mechanism, ("destination", "destinations_of")))
-    if mechanism.default_store and not found:
+    configurations = (
+        [
+            c
+            for c in lineage.stack.resources
+            if mechanism_key(c.type) == mechanism.defaults_from and c.provider_urn == resource.provider_urn
+        ]
+        if mechanism.defaults_from and not found
+        else []
+    )
+    for configuration in configurations:
+        # The operator-wide stores (none set: the operator keeps no copy there).
+        found.extend(pointer_places(lineage, configuration))
+    if mechanism.default_store and not found and not configurations:
         found.append(untraceable(mechanism.default_store))
     return found
 

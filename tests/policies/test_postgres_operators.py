@@ -356,6 +356,58 @@ def test_a_zalando_cluster_archiving_elsewhere_is_blocked(env: list[dict[str, st
     _blocked([*region.resources, *backup_bucket(region), cluster], cluster, ANONYMISED_ONLY)
 
 
+def _operator_configuration(region: Region, aws_or_gcp: dict[str, Any]) -> Res:
+    """The postgres-operator's OperatorConfiguration (its `configuration` is a top-level input)."""
+    return custom_resource(
+        region,
+        ZALANDO,
+        "OperatorConfiguration",
+        "postgres-operator",
+        None,
+        namespace="postgres-operator",
+        configuration={"aws_or_gcp": aws_or_gcp, "logical_backup": {"logical_backup_provider": "s3"}},
+    )
+
+
+OPERATOR_WAL_IN_REGION = {"wal_s3_bucket": BACKUP_BUCKET, "aws_region": "eu-west-1"}
+
+
+def test_a_zalando_cluster_archiving_to_the_operators_in_region_bucket_breaks_no_rule() -> None:
+    region = eu_region()
+    cluster = _zalando(region, _zalando_spec([]))
+    configuration = _operator_configuration(region, OPERATOR_WAL_IN_REGION)
+    resources = [*region.resources, *backup_bucket(region), configuration, cluster]
+    assert _every_rule(resources, [cluster, configuration]) == []
+
+
+@pytest.mark.parametrize(
+    "aws_or_gcp",
+    [
+        {**OPERATOR_WAL_IN_REGION, "aws_region": "us-east-1"},
+        {"wal_s3_bucket": "acme-wal"},
+        {"wal_gs_bucket": "acme-wal"},
+    ],
+    ids=["another region", "a bucket the stack does not declare", "Google Cloud Storage"],
+)
+def test_a_zalando_cluster_archiving_to_the_operators_bucket_elsewhere_is_blocked(
+    aws_or_gcp: dict[str, Any],
+) -> None:
+    region = eu_region()
+    cluster = _zalando(region, _zalando_spec([]))
+    configuration = _operator_configuration(region, aws_or_gcp)
+    _blocked([*region.resources, *backup_bucket(region), configuration, cluster], cluster, ANONYMISED_ONLY)
+
+
+def test_zalando_logical_backups_to_the_operators_bucket_in_another_region_are_blocked() -> None:
+    region = eu_region()
+    cluster = _zalando(region, {**_zalando_spec(), "enableLogicalBackup": True})
+    configuration = _operator_configuration(region, OPERATOR_WAL_IN_REGION)
+    configuration.props["configuration"]["logical_backup"].update(
+        {"logical_backup_s3_bucket": "acme-dumps", "logical_backup_s3_region": "us-east-1"}
+    )
+    _blocked([*region.resources, *backup_bucket(region), configuration, cluster], cluster)
+
+
 def test_a_zalando_standby_of_the_pii_clusters_wal_holds_pii() -> None:
     region = eu_region()
     primary = _zalando(region, _zalando_spec())
