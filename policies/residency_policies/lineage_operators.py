@@ -476,7 +476,9 @@ def _stores(
     cluster_wide = child(reference, "kind") == "ClusterSecretStore"
     kind = CLUSTER_SECRET_STORE if cluster_wide else SECRET_STORE
     name = child(reference, "name")
-    return objects_named(lineage, resource, kind, [name] if is_set(name) else [], path, cluster_wide)
+    # A cluster-scoped referrer (a ClusterExternalSecret) uses the SecretStore of each namespace it selects.
+    anywhere = cluster_wide or not is_set(value_at(resource.props, "metadata.namespace"))
+    return objects_named(lineage, resource, kind, [name] if is_set(name) else [], path, anywhere)
 
 
 def external_secret_sources(lineage: Lineage, resource: Resource, base: str = "spec") -> list[Location]:

@@ -268,3 +268,30 @@ def _blocked(resources: list[Res], resource: Res, policy: str = NO_PII) -> str:
     found = violations(resources, policy)
     assert resource.urn in [d.urn for d in found], messages(found)
     return next(d.message for d in found if d.urn == resource.urn)
+
+
+@pytest.mark.parametrize(("store_region", "blocked"), [("eu-west-1", False), ("us-east-1", True)])
+def test_a_cluster_external_secret_reads_through_its_cluster_store_in_its_region(
+    store_region: str, blocked: bool
+) -> None:
+    region, resources, _, _ = _stack()
+    role = resources[len(region.resources)]
+    store = _store(region, role, store_region, kind="ClusterSecretStore")
+    store.name = "clustersecretstore-aws"
+    cluster_secret = custom_resource(
+        region,
+        ESO,
+        "ClusterExternalSecret",
+        "shared-config",
+        {
+            "namespaceSelectors": [{"matchLabels": {"shared-config": "true"}}],
+            "externalSecretSpec": {
+                "secretStoreRef": {"name": "aws-eu", "kind": "ClusterSecretStore"},
+                "target": {"name": "shared-config"},
+                "data": [{"secretKey": "value", "remoteRef": {"key": "/shared/config"}}],
+            },
+        },
+        namespace=None,
+    )
+    found = violations([*resources, store, cluster_secret], ANONYMISED_ONLY)
+    assert (cluster_secret.urn in [d.urn for d in found]) is blocked, messages(found)
