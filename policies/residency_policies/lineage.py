@@ -17,8 +17,8 @@ that snapshot, an export into a staging bucket and that bucket's replication), w
 This module is the graph: the movements of the stack's copy mechanisms, the classification they carry,
 and the tracing of an input to the data it names. What it is built of is in `locations`; how it reads a
 literal value in `lineage_literals`, what code is configured with in `lineage_code`, what IAM roles reach
-and resource shares admit in `lineage_principals`, and what backups and Kubernetes Services select in
-`lineage_selections`.
+and resource shares admit in `lineage_principals`, what backups and Kubernetes Services select in
+`lineage_selections`, and what operators' custom resources copy in `lineage_operators`.
 """
 
 from __future__ import annotations
