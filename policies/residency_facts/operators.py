@@ -30,6 +30,8 @@ from .shapes import SELF, CopyMechanism, NamedObject, ObjectStore
 
 CNPG_CLUSTER = "postgresql.cnpg.io:Cluster"
 CNPG_BACKUP = "postgresql.cnpg.io:Backup"
+VOLUME_SNAPSHOT = "snapshot.storage.k8s.io:VolumeSnapshot"
+PERSISTENT_VOLUME_CLAIM = "core:PersistentVolumeClaim"
 BARMAN_OBJECT_STORE = "barmancloud.cnpg.io:ObjectStore"
 ZALANDO_CLUSTER = "acid.zalan.do:postgresql"
 ZALANDO_CONFIGURATION = "acid.zalan.do:OperatorConfiguration"
@@ -100,7 +102,8 @@ OPERATOR_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
             active_when=("spec.backup.barmanObjectStore", "spec.plugins[].parameters.barmanObjectName"),
         ),
         CopyMechanism(
-            "a CloudNativePG cluster restored, cloned or replicated from its external clusters",
+            "a CloudNativePG cluster restored, cloned or replicated from its external clusters, a Backup or "
+            "volume snapshots",
             cluster_hosts=("spec.externalClusters[].connectionParameters.host",),
             source_stores=(_barman("barmanObjectStore", each="spec.externalClusters"),),
             named=(
@@ -109,8 +112,15 @@ OPERATOR_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
                     BARMAN_OBJECT_STORE,
                     "source",
                 ),
+                NamedObject("spec.bootstrap.recovery.backup.name", CNPG_BACKUP, "source"),
+                *(
+                    NamedObject(
+                        f"spec.bootstrap.recovery.volumeSnapshots.{volume}.name", VOLUME_SNAPSHOT, "source"
+                    )
+                    for volume in ("storage", "walStorage")
+                ),
             ),
-            active_when=("spec.externalClusters",),
+            active_when=("spec.externalClusters", "spec.bootstrap.recovery"),
         ),
     ),
     **{
@@ -219,8 +229,14 @@ OPERATOR_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
                     "source",
                     any_namespace=True,
                 ),
+                *(
+                    NamedObject(
+                        f"spec.dataSource.volumes.{volume}.pvcName", PERSISTENT_VOLUME_CLAIM, "source"
+                    )
+                    for volume in ("pgDataVolume", "pgWALVolume", "pgBackRestVolume")
+                ),
             ),
-            active_when=("spec.dataSource.postgresCluster", "spec.dataSource.pgbackrest"),
+            active_when=("spec.dataSource",),
         ),
     ),
     "config.kio.kasten.io:Policy": (

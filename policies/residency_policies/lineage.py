@@ -584,8 +584,11 @@ class Lineage:
             for member in self.stack.children(resource):
                 found.extend(self.follow(member, seen))
             return found
-        if mechanism_key(resource.type) in USES_OPERATOR_READERS:
-            # What an ExternalSecret's Secret holds is read in its store's region (`lineage_operators`).
+        if mechanism_key(resource.type) in USES_OPERATOR_READERS or any(
+            mechanism.named for mechanism in mechanisms_of(resource.type)
+        ):
+            # What an ExternalSecret's Secret holds is read in its store's region; a CNPG Backup holds its
+            # cluster's data (`lineage_operators`).
             return self.sources_of(resource)
         for mechanism in mechanisms_of(resource.type):
             if mechanism.runs_code:

@@ -98,12 +98,18 @@ def _stores(
 
 def external_secret_sources(lineage: Lineage, resource: Resource, base: str = "spec") -> list[Location]:
     """What an ExternalSecret copies into its cluster: the parameters and secrets it names, read in its
-    store's region and account (a stack's parameter of that name elsewhere is another parameter), and the
-    store's place itself (what it pulls comes from there)."""
+    stores' region and account (a stack's parameter of that name elsewhere is another parameter), and the
+    stores' places themselves (what it pulls comes from there): its `secretStoreRef`, and the store an entry
+    names for itself (`sourceRef.storeRef`)."""
     if mechanism_key(resource.type) == CLUSTER_EXTERNAL_SECRET:
         base = "spec.externalSecretSpec"
     path = f"{base}.secretStoreRef"
     stores, missing = _stores(lineage, resource, value_at(resource.props, path), path)
+    for entry_path in (f"{base}.data[].sourceRef.storeRef", f"{base}.dataFrom[].sourceRef.storeRef"):
+        for reference in values_at(resource.props, entry_path):
+            entry_stores, entry_missing = _stores(lineage, resource, reference, entry_path)
+            stores.extend(s for s in entry_stores if s not in stores)
+            missing.extend(entry_missing)
     if not stores and not missing:
         missing = [untraceable(f"the store of {resource.label} ({path} names none)")]
     places = [*missing, *(p for s in stores for p in secret_store_places(lineage, s, {resource.urn}))]

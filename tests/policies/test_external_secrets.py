@@ -295,3 +295,16 @@ def test_a_cluster_external_secret_reads_through_its_cluster_store_in_its_region
     )
     found = violations([*resources, store, cluster_secret], ANONYMISED_ONLY)
     assert (cluster_secret.urn in [d.urn for d in found]) is blocked, messages(found)
+
+
+def test_an_external_secret_entry_read_through_another_store_in_another_region_moves_data() -> None:
+    region, resources, secret, _ = _stack()
+    us_store = _us_store(region)
+    secret.props["spec"]["data"].append(
+        {
+            "secretKey": "mirror",
+            "remoteRef": {"key": "/mirror/config"},
+            "sourceRef": {"storeRef": {"name": "aws-us", "kind": "SecretStore"}},
+        }
+    )
+    assert "us-east-1" in _blocked([*resources, us_store], secret, ANONYMISED_ONLY)

@@ -655,3 +655,40 @@ def test_an_operator_cluster_on_a_storage_class_the_stack_does_not_declare_canno
     cluster = _cnpg(region, spec)
     found = violations([*region.resources, *backup_bucket(region), cluster], "pii-encryption")
     assert "StorageClass gp2 is not in this stack" in messages(found)
+
+
+def test_a_cnpg_cluster_recovered_from_a_backup_of_the_pii_cluster_holds_pii_whatever_its_label() -> None:
+    region, resources, _ = _cnpg_stack()
+    backup = custom_resource(region, CNPG, "Backup", "customers-manual", {"cluster": {"name": "customers"}})
+    spec = _cnpg_spec(CNPG_ELSEWHERE["the us-east-1 endpoint"])
+    spec["bootstrap"] = {"recovery": {"backup": {"name": "customers-manual"}}}
+    restored = _cnpg(region, spec, name="reporting", labels=ANONYMISED)
+    message = _blocked([*resources, backup, restored], restored)
+    assert "'cluster-customers' (pii) -> " in message and "(labelled anonymised)" in message
+
+
+def test_a_crunchy_cluster_cloned_from_the_pii_clusters_volume_holds_pii_whatever_its_label() -> None:
+    region = eu_region()
+    claim = Res(
+        "kubernetes:core/v1:PersistentVolumeClaim",
+        "customers-pgdata",
+        {
+            "metadata": {"name": "customers-pgdata", "namespace": "app", "labels": PII},
+            "spec": {"storageClassName": "telemetry-gp3", "resources": {"requests": {"storage": "20Gi"}}},
+        },
+        region.kubernetes,
+        protect=True,
+    )
+    clone = _crunchy(
+        region,
+        _crunchy_spec(
+            CRUNCHY_ELSEWHERE["another region"],
+            dataSource={
+                "volumes": {"pgDataVolume": {"pvcName": "customers-pgdata", "directory": "customers"}}
+            },
+        ),
+        name="clone",
+        labels=ANONYMISED,
+    )
+    message = _blocked([*region.resources, *backup_bucket(region), claim, clone], clone)
+    assert "'customers-pgdata' (pii) -> " in message
