@@ -79,6 +79,18 @@ def _field(store: ObjectStore, scope: Any, name: str) -> Any:
     return value_at(scope, name)
 
 
+def _from_elsewhere(store: ObjectStore, scope: Any) -> list[str]:
+    """The environment variables of a store whose values come from elsewhere (`valueFrom`)."""
+    if not store.env:
+        return []
+    fields = {store.bucket, store.endpoint, store.region} - {""}
+    return [
+        str(child(variable, "name"))
+        for variable in values_at(scope, store.env)
+        if child(variable, "name") in fields and is_set(child(variable, "valueFrom"))
+    ]
+
+
 def _full(store: ObjectStore, prefix: str, field: str) -> str:
     """The path of a store's field in the resource's inputs (an environment variable: its list's values)."""
     return f"{store.env}[].value" if store.env else f"{prefix}{field}"
@@ -102,6 +114,14 @@ def _one_store(
                 None,
                 None,
                 outside=True,
+            )
+        ]
+    indirect = _from_elsewhere(store, scope)
+    if indirect:
+        return [
+            untraceable(
+                f"{', '.join(indirect)} of {label}, which take their values from a ConfigMap or Secret "
+                "(valueFrom) the pack does not read: set them in spec.env"
             )
         ]
     if not any(is_set(v) for v in (bucket, endpoint, region)):

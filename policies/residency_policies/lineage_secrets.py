@@ -81,6 +81,25 @@ def _role_account(lineage: Lineage, store: Resource) -> str | None:
         return None
     if isinstance(role, Unknown) or is_set(value_at(store.props, "spec.provider.aws.auth.secretRef")):
         return None
+    reference = value_at(store.props, "spec.provider.aws.auth.jwt.serviceAccountRef")
+    if is_set(reference):
+        # The store authenticates as a ServiceAccount: the IRSA role its annotation names is the account.
+        from .cluster_access import SERVICE_ACCOUNT, credential_accounts  # cluster_access imports lineage
+
+        namespace = child(reference, "namespace") or value_at(store.props, "metadata.namespace")
+        for account in lineage.stack.of_type(SERVICE_ACCOUNT):
+            if (
+                account.provider_urn == store.provider_urn
+                and value_at(account.props, "metadata.name") == child(reference, "name")
+                and value_at(account.props, "metadata.namespace") == namespace
+            ):
+                owners = credential_accounts(account, lineage.stack)
+                if not owners:
+                    break
+                owner = owners[0]
+                if owner in lineage.settings.account_ids or owner == STACK_ACCOUNT:
+                    return STACK_ACCOUNT
+                return owner if owner.isdigit() else None
     return lineage.account(store)
 
 

@@ -308,3 +308,31 @@ def test_an_external_secret_entry_read_through_another_store_in_another_region_m
         }
     )
     assert "us-east-1" in _blocked([*resources, us_store], secret, ANONYMISED_ONLY)
+
+
+@pytest.mark.parametrize(("account", "blocked"), [("123456789012", False), ("999988887777", True)])
+def test_an_external_secret_through_a_store_authenticated_as_a_service_account_reads_in_its_roles_account(
+    account: str, blocked: bool
+) -> None:
+    region, resources, secret, _ = _stack()
+    store = next(r for r in resources if r.type.endswith(":SecretStore"))
+    store.props["spec"]["provider"]["aws"] = {
+        "service": "ParameterStore",
+        "region": "eu-west-1",
+        "auth": {"jwt": {"serviceAccountRef": {"name": "eso-reader"}}},
+    }
+    store.deps = {}
+    service_account = Res(
+        "kubernetes:core/v1:ServiceAccount",
+        "eso-reader",
+        {
+            "metadata": {
+                "name": "eso-reader",
+                "namespace": "app",
+                "annotations": {"eks.amazonaws.com/role-arn": f"arn:aws:iam::{account}:role/eso-reader"},
+            }
+        },
+        region.kubernetes,
+    )
+    found = violations([*resources, service_account], ANONYMISED_ONLY)
+    assert (secret.urn in [d.urn for d in found]) is blocked, messages(found)

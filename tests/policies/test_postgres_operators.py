@@ -302,7 +302,7 @@ def test_a_cnpg_subscription_to_the_pii_database_from_another_region_copies_it()
 # Zalando postgres-operator ----------------------------------------------------------------------------------
 
 
-def _zalando_spec(env: list[dict[str, str]] | None = None, **extra: Any) -> dict[str, Any]:
+def _zalando_spec(env: list[dict[str, Any]] | None = None, **extra: Any) -> dict[str, Any]:
     spec: dict[str, Any] = {
         "teamId": "acid",
         "numberOfInstances": 2,
@@ -692,3 +692,21 @@ def test_a_crunchy_cluster_cloned_from_the_pii_clusters_volume_holds_pii_whateve
     )
     message = _blocked([*region.resources, *backup_bucket(region), claim, clone], clone)
     assert "'customers-pgdata' (pii) -> " in message
+
+
+@pytest.mark.parametrize("with_region", [True, False], ids=["with its region", "alone"])
+def test_a_zalando_cluster_whose_wal_bucket_comes_from_a_config_map_is_not_shown_in_region(
+    with_region: bool,
+) -> None:
+    region = eu_region()
+    env: list[dict[str, Any]] = [
+        {"name": "WAL_S3_BUCKET", "valueFrom": {"configMapKeyRef": {"name": "wal", "key": "bucket"}}}
+    ]
+    if with_region:
+        env.append({"name": "AWS_REGION", "value": "eu-west-1"})
+    cluster = _zalando(region, _zalando_spec(env))
+    configuration = _operator_configuration(region, OPERATOR_WAL_IN_REGION)
+    message = _blocked(
+        [*region.resources, *backup_bucket(region), configuration, cluster], cluster, ANONYMISED_ONLY
+    )
+    assert "valueFrom" in message
