@@ -42,6 +42,7 @@ CLUSTER_SECRET_STORE = "external-secrets.io:ClusterSecretStore"
 EXTERNAL_SECRET = "external-secrets.io:ExternalSecret"
 CLUSTER_EXTERNAL_SECRET = "external-secrets.io:ClusterExternalSecret"
 PUSH_SECRET = "external-secrets.io:PushSecret"
+CLUSTER_PUSH_SECRET = "external-secrets.io:ClusterPushSecret"
 SECRET_STORES = (SECRET_STORE, CLUSTER_SECRET_STORE)
 
 _BARMAN_OUTSIDE = ("azureCredentials", "googleCredentials")
@@ -257,14 +258,17 @@ OPERATOR_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
     ),
     EXTERNAL_SECRET: (_external_secret("spec"),),
     CLUSTER_EXTERNAL_SECRET: (_external_secret("spec.externalSecretSpec"),),
-    PUSH_SECRET: (
-        CopyMechanism(
-            "an External Secrets Operator push of a Kubernetes Secret into its stores",
-            sources=("spec.selector.secret.name",),
-            active_when=("spec.selector.secret.name",),
-            lands_in_own_region=False,
-        ),
-    ),
+    **{
+        kind: (
+            CopyMechanism(
+                "an External Secrets Operator push of a Kubernetes Secret into its stores",
+                sources=(f"{base}.selector.secret.name",),
+                active_when=(f"{base}.selector.secret.name",),
+                lands_in_own_region=False,
+            ),
+        )
+        for kind, base in ((PUSH_SECRET, "spec"), (CLUSTER_PUSH_SECRET, "spec.pushSecretSpec"))
+    },
 }
 """Copy mechanisms of the operators' custom resources, by API group and kind."""
 

@@ -1753,10 +1753,10 @@ KUBERNETES_OPERATORS: dict[str, Service] = {
     "external-secrets.io": Service(
         "The External Secrets Operator: an ExternalSecret (and a ClusterExternalSecret, per namespace) "
         "copies the parameters and secrets it names from its SecretStore or ClusterSecretStore (a provider "
-        "and region) into a Kubernetes Secret, which the pods that mount it read; a PushSecret copies a "
-        "Kubernetes Secret into the stores it names. Its generators (generators.external-secrets.io) stay "
-        "untriaged.",
-        copies="ExternalSecret ClusterExternalSecret PushSecret",
+        "and region) into a Kubernetes Secret, which the pods that mount it read; a PushSecret (and a "
+        "ClusterPushSecret, per namespace) copies a Kubernetes Secret into the stores it names. Its "
+        "generators (generators.external-secrets.io) stay untriaged.",
+        copies="ExternalSecret ClusterExternalSecret PushSecret ClusterPushSecret",
         points="SecretStore ClusterSecretStore",
     ),
     "aga.k8s.aws": Service(

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from residency_facts.operators import (
     CLUSTER_EXTERNAL_SECRET,
+    CLUSTER_PUSH_SECRET,
     EXTERNAL_SECRET,
     OBJECT_STORE_POINTERS,
     OPERATOR_SERVICES,
@@ -345,7 +346,7 @@ def operator_sources(lineage: Lineage, resource: Resource, mechanism: CopyMechan
     key = mechanism_key(resource.type)
     if key in (EXTERNAL_SECRET, CLUSTER_EXTERNAL_SECRET):
         return external_secret_sources(lineage, resource)
-    if key == PUSH_SECRET:
+    if key in (PUSH_SECRET, CLUSTER_PUSH_SECRET):
         return pushed_secret_sources(lineage, resource)
     found: list[Location] = []
     for store in mechanism.source_stores:
@@ -361,7 +362,7 @@ def operator_sources(lineage: Lineage, resource: Resource, mechanism: CopyMechan
 def operator_destinations(lineage: Lineage, resource: Resource, mechanism: CopyMechanism) -> list[Location]:
     """The destinations a mechanism names the operators' way: its object stores (or its default store, when
     it sets none) and the objects it names as destinations."""
-    if mechanism_key(resource.type) == PUSH_SECRET:
+    if mechanism_key(resource.type) in (PUSH_SECRET, CLUSTER_PUSH_SECRET):
         return push_secret_destinations(lineage, resource)
     found: list[Location] = []
     for store in mechanism.object_stores:
@@ -390,5 +391,7 @@ def operator_places(lineage: Lineage, resource: Resource, seen: set[str]) -> lis
     return None
 
 
-USES_OPERATOR_READERS = frozenset({EXTERNAL_SECRET, CLUSTER_EXTERNAL_SECRET, PUSH_SECRET})
+USES_OPERATOR_READERS = frozenset(
+    {EXTERNAL_SECRET, CLUSTER_EXTERNAL_SECRET, PUSH_SECRET, CLUSTER_PUSH_SECRET}
+)
 """Kinds whose mechanism paths are read only by this module (not traced as plain paths)."""

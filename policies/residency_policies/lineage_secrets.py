@@ -9,12 +9,13 @@ from typing import TYPE_CHECKING, Any
 
 from residency_facts.operators import (
     CLUSTER_EXTERNAL_SECRET,
+    CLUSTER_PUSH_SECRET,
     CLUSTER_SECRET_STORE,
     EXTERNAL_SECRET,
     SECRET_STORE,
 )
 
-from .attributes import STACK_ACCOUNT
+from .attributes import STACK_ACCOUNT, is_kubernetes
 from .lineage_literals import literal_locations, parse_arn
 from .lineage_names import objects_named, traced, untraceable
 from .lineage_selections import _in_index, _kubernetes_index
@@ -171,22 +172,30 @@ def _secret_named(
     return [Location(f"{key} (read through {resource.label}'s store)", region, account, local=True)]
 
 
+def _push_base(resource: Resource) -> str:
+    """Where a PushSecret's spec is: its own, or a ClusterPushSecret's `pushSecretSpec`."""
+    return "spec.pushSecretSpec" if mechanism_key(resource.type) == CLUSTER_PUSH_SECRET else "spec"
+
+
 def push_secret_destinations(lineage: Lineage, resource: Resource) -> list[Location]:
-    """Where a PushSecret writes: the stores its `secretStoreRefs` name."""
+    """Where a PushSecret (or a ClusterPushSecret) writes: the stores its `secretStoreRefs` name."""
     found: list[Location] = []
-    for reference in values_at(resource.props, "spec.secretStoreRefs"):
-        stores, missing = _stores(lineage, resource, reference, "spec.secretStoreRefs")
+    path = f"{_push_base(resource)}.secretStoreRefs"
+    for reference in values_at(resource.props, path):
+        stores, missing = _stores(lineage, resource, reference, path)
         found.extend(missing)
         found.extend(p for s in stores for p in secret_store_places(lineage, s, {resource.urn}))
-    return found or [untraceable(f"the stores {resource.label} pushes to (spec.secretStoreRefs names none)")]
+    return found or [untraceable(f"the stores {resource.label} pushes to ({path} names none)")]
 
 
 def pushed_secret_sources(lineage: Lineage, resource: Resource) -> list[Location]:
     """What a PushSecret pushes: the Kubernetes Secret it selects, in its namespace (a Secret of the stack,
-    or what an ExternalSecret of the stack copied into a Secret of that name)."""
-    name = value_at(resource.props, "spec.selector.secret.name")
+    or what an ExternalSecret of the stack copied into a Secret of that name); a ClusterPushSecret's, in
+    any namespace of its cluster (those its selectors pick)."""
+    path = f"{_push_base(resource)}.selector.secret.name"
+    name = value_at(resource.props, path)
     if isinstance(name, Unknown) or lineage.stack.dependencies(resource, "spec"):
-        return traced(lineage, resource, "spec.selector.secret.name")
+        return traced(lineage, resource, path)
     found = [
         location
         for secret in kubernetes_secrets(lineage, resource, name)
@@ -202,11 +211,17 @@ def pushed_secret_sources(lineage: Lineage, resource: Resource) -> list[Location
 
 
 def kubernetes_secrets(lineage: Lineage, referrer: Resource, name: Any) -> list[Resource]:
-    """The stack's Secrets of a name in the referrer's namespace and cluster, and the ExternalSecrets that
-    create a Secret of that name there (`spec.target.name`, else their own name)."""
+    """The stack's Secrets of a name in the referrer's namespace (any, for a cluster-scoped referrer) and
+    cluster, and the ExternalSecrets that create a Secret of that name there (`spec.target.name`, else
+    their own name)."""
     namespace = value_at(referrer.props, "metadata.namespace")
+    candidates = (
+        [r for r in lineage.stack.resources if is_kubernetes(r)]
+        if namespace is None
+        else [r for r, _ in _in_index(_kubernetes_index(lineage)[0], namespace)]
+    )
     found = []
-    for candidate, _ in _in_index(_kubernetes_index(lineage)[0], namespace):
+    for candidate in candidates:
         if candidate.provider_urn != referrer.provider_urn:
             continue
         key = mechanism_key(candidate.type)

@@ -336,3 +336,30 @@ def test_an_external_secret_through_a_store_authenticated_as_a_service_account_r
     )
     found = violations([*resources, service_account], ANONYMISED_ONLY)
     assert (secret.urn in [d.urn for d in found]) is blocked, messages(found)
+
+
+@pytest.mark.parametrize(("store_region", "blocked"), [("eu-west-1", False), ("us-east-1", True)])
+def test_a_cluster_push_secret_of_a_pii_secret_copies_it_into_its_store(
+    store_region: str, blocked: bool
+) -> None:
+    region, resources, _, _ = _stack("pii")
+    store = _store(region, resources[len(region.resources)], store_region, kind="ClusterSecretStore")
+    store.name = "clustersecretstore-aws"
+    push = custom_resource(
+        region,
+        "external-secrets.io/v1alpha1",
+        "ClusterPushSecret",
+        "mirror-config",
+        {
+            "namespaceSelectors": [{"matchLabels": {"mirror": "true"}}],
+            "pushSecretName": "mirror-config",
+            "pushSecretSpec": {
+                "secretStoreRefs": [{"name": "aws-eu", "kind": "ClusterSecretStore"}],
+                "selector": {"secret": {"name": "app-config"}},
+                "data": [{"match": {"secretKey": "value", "remoteRef": {"remoteKey": "/mirror/config"}}}],
+            },
+        },
+        namespace=None,
+    )
+    found = violations([*resources, store, push], NO_PII)
+    assert (push.urn in [d.urn for d in found]) is blocked, messages(found)
