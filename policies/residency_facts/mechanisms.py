@@ -14,94 +14,10 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-SELF = "."
-"""In a property path: the resource itself (its own data, or its own region)."""
-
-ANY = "**"
-"""In a property path: every value the resource is configured with, at any depth."""
-
-
-class CopyMechanism(NamedTuple):
-    """How a resource type copies, replicates, shares or exports data, in wire (camelCase) names."""
-
-    moves: str
-    """What it does, in words for a violation message ("a read replica")."""
-
-    sources: tuple[str, ...] = ()
-    """Paths naming the data that is copied: an ARN, identifier or name, followed back by lineage."""
-
-    source_regions: tuple[str, ...] = ()
-    """Paths holding the source's region, for APIs that take it apart from the source identifier."""
-
-    destinations: tuple[str, ...] = ()
-    """Paths naming where the copy lands: an ARN or name of a bucket, vault, stream, endpoint, ..."""
-
-    destination_regions: tuple[str, ...] = ()
-    """Paths holding the regions (or availability zones) the copy lands in."""
-
-    shared_with: tuple[str, ...] = ()
-    """Paths holding the accounts, organisations or groups the data is shared with."""
-
-    outside_aws: tuple[str, ...] = ()
-    """Paths that, when set, deliver the data outside AWS (an HTTP endpoint, Splunk, Snowflake)."""
-
-    outside_aws_unless: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    """(path, values): any other value at the path delivers outside AWS (a SaaS connector, e-mail)."""
-
-    outside_aws_when: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    """(path, values): one of these values at the path delivers outside AWS (a workflow's HTTP task)."""
-
-    outside_aws_unless_from: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    """(path, types): a value set at the path is a host outside AWS unless it is computed from, or is an
-    address of, a stack resource of one of these types (a gateway activated at an address that is not one of
-    the stack's EC2 instances runs on premises)."""
-
-    documents: tuple[str, ...] = ()
-    """Paths holding a whole configuration document that names the sinks among literals (a pipeline body):
-    unknown at preview, its dependencies are only what it was computed from, and where it delivers cannot be
-    read (an untraceable destination)."""
-
-    global_names: tuple[str, ...] = ()
-    """Paths whose plain values are globally unique names (S3 buckets) that do not pin a region."""
-
-    active_when: tuple[str, ...] = ()
-    """Paths of which one must be set for the resource to copy anything; empty means any source path."""
-
-    active_values: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    """(path, values): the resource copies only when the path holds one of these values (or is unknown)."""
-
-    members: tuple[tuple[str, str], ...] = ()
-    """(type, path): the stack's resources of that type whose path names this resource are copied too."""
-
-    lands_in_own_region: bool = True
-    """The copy lands in the resource itself, in its own region, unless a destination region is given."""
-
-    spans_regions: bool = False
-    """The resource exists to spread data over several regions (a global database, an edge cache)."""
-
-    every_resource_of_type: str | None = None
-    """The resource copies every resource of this type in the account (account-wide log subscriptions)."""
-
-    runs_code: bool = False
-    """The resource runs code with what it is configured with: only references to personal data or telemetry
-    and to places in another region or account are judged (what the code does is out of reach)."""
-
-    serves_applications: bool = False
-    """Its sources may be applications (a load balancer, an API, a custom domain): what an application serves
-    is application code, out of reach; only sources that hold data (a bucket, a container) are judged."""
-
-    publishes: bool = False
-    """The copy publishes its sources to everyone (an edge cache in front of an origin): like a grant to
-    everyone, it may carry data classified public as well as anonymised (lineage included), nothing else."""
-
-    source_roles: tuple[str, ...] = ()
-    """Paths naming IAM roles through which the resource reads what it moves (a Transfer Family connector
-    sends any file its access role may read): what those roles reach is the source."""
-
-    roles: tuple[str, ...] = ()
-    """Paths naming IAM roles a data holder's SQL and features run as (Redshift's UNLOAD, RDS's s3Export,
-    Aurora's SELECT INTO OUTFILE S3): wherever those roles may write is where the data may be copied, and a
-    role the pack cannot read may write anywhere."""
+from .operators import OPERATOR_MECHANISMS, OPERATOR_POINTERS
+from .shapes import ANY as ANY
+from .shapes import SELF as SELF
+from .shapes import CopyMechanism as CopyMechanism
 
 
 def _references(moves: str, lands_in_itself: bool = True) -> CopyMechanism:
@@ -1744,6 +1660,7 @@ KUBERNETES_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
     "snapshot.storage.k8s.io:VolumeSnapshotContent": (
         _derived("a volume snapshot", "spec.source.volumeHandle", "spec.source.snapshotHandle"),
     ),
+    **OPERATOR_MECHANISMS,
 }
 """Copy mechanisms of Kubernetes kinds, by API group and kind (every version, their List and Patch types)."""
 
@@ -2495,6 +2412,7 @@ POINTERS: dict[str, tuple[str, ...]] = {
         "spec.config.s3Url",
     ),
     "velero.io:VolumeSnapshotLocation": ("spec.config.region",),
+    **OPERATOR_POINTERS,
 }
 """Every type the triage table places under points: the paths naming the data it points at, which lineage
 follows whatever the pointer's own tags say."""

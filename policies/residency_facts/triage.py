@@ -1702,6 +1702,66 @@ KUBERNETES_OPERATORS: dict[str, Service] = {
         copies="Prometheus PrometheusAgent",
         neutral="ServiceMonitor PodMonitor Probe PrometheusRule ScrapeConfig",
     ),
+    "postgresql.cnpg.io": Service(
+        "CloudNativePG runs PostgreSQL clusters: a Cluster holds the database on claims of its StorageClass, "
+        "copies it (base backups and the WAL archive) to the object store of spec.backup.barmanObjectStore "
+        "or of the barman-cloud plugin's ObjectStore its plugins name, and is restored, cloned or made a "
+        "replica from its externalClusters (a host, an object store); a Backup or ScheduledBackup copies its "
+        "cluster to where the cluster's backups go, and a Subscription replicates an external cluster's "
+        "publication into its cluster (residency_facts/operators.py). A Pooler (PgBouncer in front of a "
+        "cluster) holds nothing; a Database, a Publication (what a subscriber may read; the Subscription "
+        "moves it) and the image catalogs only configure a cluster.",
+        holds="Cluster",
+        copies="Cluster Backup ScheduledBackup Subscription",
+        neutral="Pooler Database Publication ImageCatalog ClusterImageCatalog FailoverQuorum",
+    ),
+    "barmancloud.cnpg.io": Service(
+        "The barman-cloud plugin's ObjectStore is the bucket (destinationPath, endpointURL) a CloudNativePG "
+        "cluster's plugins archive to or restore from.",
+        points="ObjectStore",
+    ),
+    "acid.zalan.do": Service(
+        "Zalando's postgres-operator runs a `postgresql` cluster: it holds the database on its volume's "
+        "StorageClass, archives WAL and base backups where its Spilo environment (spec.env: WAL_S3_BUCKET, "
+        "WALG_S3_PREFIX, AWS_ENDPOINT, AWS_REGION, ...) or else the operator's configuration says, takes "
+        "logical backups to the operator's bucket (enableLogicalBackup), and is a standby or clone of "
+        "another cluster (its WAL path or host). Its OperatorConfiguration holds the operator-wide WAL "
+        "and logical backup buckets of the clusters that name none (a cluster relying on an operator "
+        "configuration the stack does not declare, a ConfigMap or a chart's, fails closed). A PostgresTeam "
+        "only maps teams to database roles.",
+        holds="postgresql",
+        copies="postgresql",
+        points="OperatorConfiguration",
+        neutral="PostgresTeam",
+    ),
+    "postgres-operator.crunchydata.com": Service(
+        "Crunchy PGO runs a PostgresCluster: it holds the database on its instances' claims, copies it with "
+        "pgBackRest to the repositories of spec.backups.pgbackrest.repos (s3 bucket, endpoint and region; "
+        "gcs; azure; a volume of the cluster), and is a standby of a repository or host (spec.standby) or a "
+        "clone of another cluster or repository (spec.dataSource). A PGUpgrade upgrades a cluster in place. "
+        "PGAdmin (reads the clusters it selects) and CrunchyBridgeCluster (a database in Crunchy's own "
+        "cloud) stay untriaged: they fail closed when they touch resident data.",
+        holds="PostgresCluster",
+        copies="PostgresCluster",
+        neutral="PGUpgrade",
+    ),
+    "config.kio.kasten.io": Service(
+        "Kasten K10: a Policy backs up (snapshots in the cluster) and exports the namespaces its selector "
+        "picks (every namespace when it names none) to the location Profile its actions name; a Profile is "
+        "an object store (type, bucket, region, endpoint). PolicyPresets, TransformSets and the other kinds "
+        "stay untriaged: they fail closed when they touch resident data.",
+        copies="Policy",
+        points="Profile",
+    ),
+    "external-secrets.io": Service(
+        "The External Secrets Operator: an ExternalSecret (and a ClusterExternalSecret, per namespace) "
+        "copies the parameters and secrets it names from its SecretStore or ClusterSecretStore (a provider "
+        "and region) into a Kubernetes Secret, which the pods that mount it read; a PushSecret (and a "
+        "ClusterPushSecret, per namespace) copies a Kubernetes Secret into the stores it names. Its "
+        "generators (generators.external-secrets.io) stay untriaged.",
+        copies="ExternalSecret ClusterExternalSecret PushSecret ClusterPushSecret",
+        points="SecretStore ClusterSecretStore",
+    ),
     "aga.k8s.aws": Service(
         "The AWS Load Balancer Controller's GlobalAccelerator provisions an accelerator whose public anycast "
         "addresses reach the load balancers of the Ingresses, Services and Gateways (or ARNs) it names.",

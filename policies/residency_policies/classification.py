@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from residency_facts import CLASSIFICATION_TAG, CLASSIFICATIONS, LAUNCHING_TYPES, Category
+from residency_facts.operators import OPERATOR_VOLUME_CLAIMS
 
 from .attributes import (
     STATEFUL_SET,
@@ -16,7 +17,7 @@ from .attributes import (
 )
 from .model import Resource, Stack
 from .settings import Settings
-from .values import Unknown, child, elements, is_set, value_at
+from .values import Unknown, child, elements, is_set, value_at, values_at
 from .violations import Violation, violation
 
 NAME = "data-classification-required"
@@ -280,6 +281,17 @@ def claim_specs(resource: Resource) -> list[Any]:
     """The volume claim specs of a Kubernetes object: a claim's own, a StatefulSet's templates', or those of
     its pods' generic ephemeral volumes."""
     ephemeral = [child(template, "spec") for _, template in ephemeral_claim_templates(resource)]
+    _, group_version, kind = [*resource.type.split(":"), "", ""][:3]
+    operator = OPERATOR_VOLUME_CLAIMS.get(f"{group_version.split('/')[0]}:{kind}")
+    if operator is not None:
+        # An operator's database cluster: the claims it creates use the StorageClass its spec names.
+        specs: list[Any] = []
+        for index, (path, key) in enumerate(operator):
+            found = values_at(resource.props, path)
+            specs.extend({"storageClassName": child(spec, key)} for spec in found if is_set(spec))
+            if index == 0 and not found:
+                specs.append({})
+        return specs + ephemeral
     if resource.type.endswith(":StatefulSet"):
         templates = elements(value_at(resource.props, "spec.volumeClaimTemplates"))
         return [child(t, "spec") for t in templates] + ephemeral

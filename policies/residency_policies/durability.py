@@ -13,10 +13,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from residency_facts import Category
+from residency_facts.operators import OPERATOR_VOLUME_CLAIMS
 
 from .attributes import effective_tags
 from .classification import claim_specs, held, holds_ephemeral_volumes, protected_stores, storage_classes
 from .lineage import KMS_KEY_TYPES, Lineage
+from .locations import mechanism_key
 from .model import Resource, Stack
 from .settings import Settings
 from .values import UNKNOWN, Unknown, as_bool, as_number, child, elements, is_set, value_at, values_at
@@ -355,6 +357,8 @@ def problems(resource: Resource, stack: Stack, settings: Settings) -> list[Findi
     if resource.type.startswith("kubernetes:") and (
         resource.type.endswith((":StatefulSet", ":PersistentVolume"))
         or "PersistentVolumeClaim" in resource.type
+        # An operator's database cluster keeps its data on the claims it creates from its spec.
+        or mechanism_key(resource.type) in OPERATOR_VOLUME_CLAIMS
     ):
         found.extend(_volume_claims(resource, stack))
     if resource.type.startswith("kubernetes:snapshot.storage.k8s.io/"):

@@ -17,8 +17,8 @@ that snapshot, an export into a staging bucket and that bucket's replication), w
 This module is the graph: the movements of the stack's copy mechanisms, the classification they carry,
 and the tracing of an input to the data it names. What it is built of is in `locations`; how it reads a
 literal value in `lineage_literals`, what code is configured with in `lineage_code`, what IAM roles reach
-and resource shares admit in `lineage_principals`, and what backups and Kubernetes Services select in
-`lineage_selections`.
+and resource shares admit in `lineage_principals`, what backups and Kubernetes Services select in
+`lineage_selections`, and what operators' custom resources copy in `lineage_operators`.
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ from .attributes import (
 from .classification import declared_classifications
 from .lineage_code import configuration_places, declared_reads
 from .lineage_literals import computed_id, literal_locations, places_in_text, regions_besides
+from .lineage_operators import USES_OPERATOR_READERS, operator_destinations, operator_places, operator_sources
 from .lineage_principals import role_reach, role_reads, share_principals
 from .lineage_selections import (
     NAMESPACE_KINDS,
@@ -125,6 +126,7 @@ class Lineage:
         self.configuration_positions: dict[str, int] = {}
         self._mentioned: dict[tuple[str, str], list[Resource]] = {}
         self._holding: dict[frozenset[str], bool] = {}
+        self._tracing: set[str] = set()
         self.movements: list[Movement] = []
         for resource in stack.resources:
             for mechanism in mechanisms_of(resource.type):
@@ -265,6 +267,25 @@ class Lineage:
 
     # Movements -----------------------------------------------------------------------------------------
 
+    def movements_of(self, resource: Resource) -> list[Movement]:
+        """The active movements of one resource (a cluster whose backups a scheduled backup takes), traced
+        again for the resource that names it; none while they are being traced (a cycle of names)."""
+        if resource.urn in self._tracing:
+            return []
+        self._tracing.add(resource.urn)
+        try:
+            return [
+                self._movement(resource, mechanism)
+                for mechanism in mechanisms_of(resource.type)
+                if self._active(resource, mechanism)
+            ]
+        finally:
+            self._tracing.discard(resource.urn)
+
+    def sources_of(self, resource: Resource) -> list[Location]:
+        """The sources of a resource's active copy mechanisms (what an ExternalSecret pulls into a Secret)."""
+        return [source for movement in self.movements_of(resource) for source in movement.sources]
+
     def _active(self, resource: Resource, mechanism: CopyMechanism) -> bool:
         props = resource.props
         for path, wanted in mechanism.active_values:
@@ -300,9 +321,10 @@ class Lineage:
                     region = region_of_zone_or_region(region) if region else None
                     destinations.append(Location(f"{path}={value}", region, self.account(resource)))
                     literal_region = True
+        destinations.extend(operator_destinations(self, resource, mechanism))
         if mechanism_key(resource.type) in VELERO_BACKUPS:
             destinations.extend(velero_destinations(self, resource, mechanism))
-        else:
+        elif mechanism_key(resource.type) not in USES_OPERATOR_READERS:
             for path in mechanism.destinations:
                 destinations.extend(
                     self.trace(resource, path, path in mechanism.global_names, own, code, destination=True)
@@ -392,7 +414,9 @@ class Lineage:
         key = mechanism_key(resource.type)
         if key in VELERO_BACKUPS:
             return velero_sources(self, resource, mechanism)
-        found: list[Location] = []
+        if key in USES_OPERATOR_READERS:
+            return operator_sources(self, resource, mechanism)
+        found: list[Location] = operator_sources(self, resource, mechanism)
         if resource.type == ATHENA_WORKGROUP:
             for table in self.stack.of_type(*CATALOG_TABLES):
                 if self.own_region(table) == own and self.account(table) == self.account(resource):
@@ -545,6 +569,9 @@ class Lineage:
             return [Location(f"the HTTP endpoints {resource.label} connects to", None, None, outside=True)]
         if mechanism_key(resource.type) in VELERO_LOCATIONS:
             return velero_location_places(self, resource, seen)
+        places = operator_places(self, resource, seen)
+        if places is not None:
+            return places
         if paths and not resource.is_a(Category.HOLDS):
             # A pointer is followed to what it points at, whatever its own tags say.
             found: list[Location] = []
@@ -574,6 +601,12 @@ class Lineage:
             for member in self.stack.children(resource):
                 found.extend(self.follow(member, seen))
             return found
+        if mechanism_key(resource.type) in USES_OPERATOR_READERS or any(
+            mechanism.named for mechanism in mechanisms_of(resource.type)
+        ):
+            # What an ExternalSecret's Secret holds is read in its store's region; a CNPG Backup holds its
+            # cluster's data (`lineage_operators`).
+            return self.sources_of(resource)
         for mechanism in mechanisms_of(resource.type):
             if mechanism.runs_code:
                 continue

@@ -48,6 +48,11 @@ def configuration_places(lineage: Lineage, resource: Resource, own: str | None) 
         found.extend(lineage.trace(connector, "spec.config.*", False, own, True))
         found.extend(_sink_urls(connector))
     for config in _mounted_configuration(lineage, resource, connectors):
+        if mechanism_key(config.type) in SECRET_COPIES:
+            # The Secret an External Secrets Operator resource creates holds what it pulls from its store:
+            # the pods that mount it read that.
+            found.extend(s for s in lineage.sources_of(config) if s.resource is not None)
+            continue
         texts.append(config.props)
         for path in CONFIGURATION_DATA:
             found.extend(lineage.trace(config, path, False, own, True))
@@ -379,16 +384,21 @@ def _mounted_configuration(
 
 
 def _configuration_index(lineage: Lineage) -> dict[tuple[Any, Any, Any], list[tuple[int, Resource]]]:
-    """The stack's ConfigMaps and Secrets by provider, namespace and name (with their position in the
-    stack), built once per lineage: every workload looked them up by a scan of the whole stack."""
+    """The stack's ConfigMaps and Secrets (and the ExternalSecrets that create Secrets, by their target's
+    name) by provider, namespace and name (with their position in the stack), built once per lineage: every
+    workload looked them up by a scan of the whole stack."""
     if lineage.configurations is None:
         lineage.configurations = {}
         for position, resource in enumerate(lineage.stack.resources):
-            if mechanism_key(resource.type) not in CONFIGURATION_KINDS:
+            kind = mechanism_key(resource.type)
+            if kind not in CONFIGURATION_KINDS and kind not in SECRET_COPIES:
                 continue
             lineage.configuration_positions[resource.urn] = position
             namespace = value_at(resource.props, "metadata.namespace")
             name = value_at(resource.props, "metadata.name")
+            if kind in SECRET_COPIES:
+                # Indexed by the Secret it creates: `spec.target.name`, else its own name.
+                name = value_at(resource.props, "spec.target.name") or name
             try:
                 key = (resource.provider_urn, namespace, name)
                 lineage.configurations.setdefault(key, []).append((position, resource))
@@ -415,6 +425,8 @@ CONFIGURATION_REFERENCES = (
 )
 """Where a pod spec names the ConfigMaps and Secrets that configure its containers."""
 CONFIGURATION_KINDS = ("core:ConfigMap", "core:Secret")
+SECRET_COPIES = ("external-secrets.io:ExternalSecret",)
+"""Kinds that create a Kubernetes Secret a workload may mount by name (the External Secrets Operator's)."""
 KAFKA_CONNECT_KINDS = ("kafka.strimzi.io:KafkaConnect", "kafka.strimzi.io:KafkaConnector")
 STRIMZI_CLUSTER_LABEL = "strimzi.io/cluster"
 _CONFIG_PROVIDER_PLACEHOLDER = re.compile(r"\$\{[\w.-]+:([a-z0-9][a-z0-9.-]*)/([a-z0-9][a-z0-9.-]*):[^}]*\}")

@@ -38,6 +38,9 @@ class Location:
     host: bool = False
     """An AWS host that configuration names without naming the stack's region (S3's global endpoint): a
     place the data is definitely sent to, whose region is another one or cannot be told."""
+    review: bool = False
+    """An untraceable place whose description says what to review (an object the stack does not declare):
+    a violation's route names it."""
 
     @property
     def where(self) -> str:
@@ -124,6 +127,7 @@ class Movement:
                 or (self.mechanism.roles and d.region is None and not d.outside)
                 # So is a literal id AWS generates, which a reference to the resource would resolve.
                 or GENERATED_ID_NOTE in d.description
+                or d.review
             }
         )
         which = f" ({'; '.join(documents)})" if documents else ""

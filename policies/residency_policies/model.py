@@ -15,6 +15,7 @@ from pulumi_policy import PolicyResource, ResourceValidationArgs
 from pulumi_policy.proxy import _DictProxy, _ListProxy
 
 from residency_facts import Category, placement
+from residency_facts.operators import OPERATOR_SERVICES
 
 from .values import as_number, child, elements, known_strings, top_level, value_at, values_at
 
@@ -142,6 +143,13 @@ class Resource:
                 found.add(f"{name}.{namespace}.svc.cluster.local")
             if self.type.endswith(":StatefulSet") and isinstance(name, str):
                 found.update(_stateful_claim_names(props, name, namespace))
+            group, kind = self.type.split(":")[1].split("/")[0], self.type.split(":")[-1]
+            if isinstance(name, str) and isinstance(namespace, str):
+                # The Services an operator creates for a database cluster are names of the cluster.
+                for suffix in OPERATOR_SERVICES.get(f"{group}:{kind}", ()):
+                    service = f"{name}{suffix}"
+                    found.update({service, f"{service}.{namespace}", f"{service}.{namespace}.svc"})
+                    found.add(f"{service}.{namespace}.svc.cluster.local")
         return frozenset(found)
 
 

@@ -12,6 +12,8 @@ import json
 from typing import Any
 
 from residency_facts import ANY, SELF, CopyMechanism
+from residency_facts.shapes import ObjectStore
+from residency_facts.triage import KUBERNETES_OPERATORS
 from tests.policies.baseline import Region
 from tests.policies.copies import OTHER_ACCOUNT, PII
 from tests.policies.policy_harness import UNKNOWN, Res, aws_provider, kubernetes_provider
@@ -83,6 +85,46 @@ def _reader(region: Region) -> Res:
     )
 
 
+def _store_fields(store: ObjectStore, props: dict[str, Any], bucket: Any) -> str:
+    """Fill an object store's bucket (and region, else endpoint) with ap-south-1 values, or the bucket alone
+    with a value computed from the PII database; returns the top-level input it lives under."""
+    fields = {store.bucket: bucket}
+    if bucket != UNKNOWN:
+        if store.region:
+            fields[store.region] = ELSEWHERE
+        elif store.endpoint:
+            fields[store.endpoint] = f"https://s3.{ELSEWHERE}.amazonaws.com"
+    fields = {k: v for k, v in fields.items() if k}
+    if store.env:
+        return _set(props, store.env, [{"name": name, "value": value} for name, value in fields.items()])
+    if store.each:
+        element: dict[str, Any] = {}
+        for path, value in fields.items():
+            _merge(element, _nest(path.split("."), value))
+        return _set(props, store.each, [element])
+    return next(_set(props, path, value) for path, value in fields.items())
+
+
+def _operator_paths(
+    mechanism: CopyMechanism, props: dict[str, Any], deps: dict[str, list[Res]], region: Region
+) -> None:
+    """The operators' paths (`residency_facts/operators.py`): object stores in ap-south-1; source stores,
+    hosts and source names computed from the PII database; destination names the stack does not declare."""
+    for store in mechanism.object_stores:
+        if store.bucket:
+            _store_fields(store, props, f"s3://synthetic-{ELSEWHERE}/copies")
+    for store in mechanism.source_stores:
+        if store.bucket:
+            deps.setdefault(_store_fields(store, props, UNKNOWN), []).append(region.database)
+    for path in mechanism.cluster_hosts:
+        deps.setdefault(_set(props, path, UNKNOWN), []).append(region.database)
+    for named in mechanism.named:
+        if named.role in ("source", "sources_of"):
+            deps.setdefault(_set(props, named.path, UNKNOWN), []).append(region.database)
+        else:
+            _set(props, named.path, "synthetic-destination")
+
+
 def moving_pii(token: str, mechanism: CopyMechanism, region: Region) -> tuple[Res, list[Res]]:
     """A resource of `token` that uses `mechanism` to move the baseline's PII out of eu-west-1."""
     props: dict[str, Any] = {}
@@ -94,9 +136,12 @@ def moving_pii(token: str, mechanism: CopyMechanism, region: Region) -> tuple[Re
     for path in sources:
         if path == SELF:
             props["tags"] = dict(PII)
+            # A Kubernetes object declares its classification by label.
+            props.setdefault("metadata", {})["labels"] = dict(PII)
             continue
         top = _set(props, path if path != ANY else "**", UNKNOWN)
         deps.setdefault(top, []).append(region.database)
+    _operator_paths(mechanism, props, deps, region)
     for path in mechanism.source_roles:
         # A role that may read every store, the baseline's PII database included.
         reader = _reader(region)
@@ -127,14 +172,18 @@ def moving_pii(token: str, mechanism: CopyMechanism, region: Region) -> tuple[Re
             or mechanism.shared_with
             or mechanism.spans_regions
             or mechanism.roles
+            or mechanism.object_stores
+            or mechanism.default_store
+            or any(named.role in ("destination", "destinations_of") for named in mechanism.named)
         )
         and ANY not in mechanism.destinations
     )
     if lands_here:
         # The copy lands in the resource itself: put it in another region.
         provider = provider_elsewhere()
-    kubernetes = token.startswith(
-        ("core:", "apps:", "batch:", "extensions:", "velero.io:", "snapshot.storage")
+    kubernetes = (
+        token.startswith(("core:", "apps:", "batch:", "extensions:", "velero.io:", "snapshot.storage"))
+        or token.split(":")[0] in KUBERNETES_OPERATORS
     )
     type_token = token
     if kubernetes:

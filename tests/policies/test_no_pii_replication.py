@@ -48,6 +48,8 @@ SELECTED_BY_THEIR_OWN_RULES = {
     "aws:dlm/lifecyclePolicy:LifecyclePolicy",
     "aws:organizations/policy:Policy",
     "aws:drs/replicationConfigurationTemplate:ReplicationConfigurationTemplate",
+    # A Kasten policy copies the namespaces its label selector picks: test_backup_selections covers it.
+    "config.kio.kasten.io:Policy",
 }
 
 MECHANISMS = [

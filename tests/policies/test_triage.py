@@ -192,6 +192,14 @@ def test_every_path_of_a_mechanism_names_an_input_the_sdk_defines(token: str) ->
         ("aws:fsx/backup:Backup", Category.HOLDS),
         ("kubernetes:helm.sh/v3:Release", Category.OPAQUE),
         ("kubernetes:core/v1:PersistentVolumeClaimPatch", Category.HOLDS),
+        ("kubernetes:postgresql.cnpg.io/v1:Cluster", Category.HOLDS),
+        ("kubernetes:postgresql.cnpg.io/v1:Cluster", Category.COPIES),
+        ("kubernetes:postgresql.cnpg.io/v1:Subscription", Category.COPIES),
+        ("kubernetes:acid.zalan.do/v1:postgresql", Category.COPIES),
+        ("kubernetes:postgres-operator.crunchydata.com/v1beta1:PostgresCluster", Category.COPIES),
+        ("kubernetes:config.kio.kasten.io/v1alpha1:Policy", Category.COPIES),
+        ("kubernetes:external-secrets.io/v1beta1:ExternalSecret", Category.COPIES),
+        ("kubernetes:external-secrets.io/v1:ClusterSecretStore", Category.POINTS),
     ],
 )
 def test_the_blind_spots_of_the_review_are_placed_where_they_belong(token: str, category: Category) -> None:
@@ -204,6 +212,8 @@ def test_the_blind_spots_of_the_review_are_placed_where_they_belong(token: str, 
     [
         "kubernetes:apiextensions.k8s.io:CustomResource",
         "kubernetes:example.com/v1:Backup",
+        "kubernetes:actions.kio.kasten.io/v1alpha1:ExportAction",
+        "kubernetes:postgres-operator.crunchydata.com/v1beta1:CrunchyBridgeCluster",
         "aws-native:s3:Bucket",
         "aws:s3/bucketFromTheFuture:BucketFromTheFuture",
         "aws:s3/bucket:bucket",

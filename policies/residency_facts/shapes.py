@@ -1,0 +1,157 @@
+"""The shapes of the mechanism tables: a copy mechanism, and the object stores and Kubernetes names it reads.
+
+`mechanisms` holds the tables; this module only the types they are written in, so that the operators' tables
+(`operators`) can be written in them without importing the tables.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+SELF = "."
+"""In a property path: the resource itself (its own data, or its own region)."""
+
+ANY = "**"
+"""In a property path: every value the resource is configured with, at any depth."""
+
+
+class ObjectStore(NamedTuple):
+    """Where an operator keeps its copies in an object store: the paths of the bucket (a name or a URI such
+    as `s3://bucket/prefix`), of the S3 endpoint and of the region, relative to each element of `each` (or
+    to the resource's inputs), or the names of environment variables of the list at `env`."""
+
+    bucket: str = ""
+    endpoint: str = ""
+    region: str = ""
+    outside_aws: tuple[str, ...] = ()
+    """Paths that, when set, keep the copies in another cloud's storage (Azure, Google credentials)."""
+    outside_aws_unless: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """(path, values): any other value at the path is another cloud's storage (a store type other than S3)."""
+    each: str = ""
+    """A list path: every element is one store, its fields relative to it (a cluster's repositories)."""
+    env: str = ""
+    """A list of `{name, value}` environment variables: the fields name variables (Spilo's WAL_S3_BUCKET)."""
+
+
+class NamedObject(NamedTuple):
+    """A Kubernetes object that a custom resource names by its Kubernetes name, in its cluster."""
+
+    path: str
+    kind: str
+    """The object's `group:Kind` key (`postgresql.cnpg.io:Cluster`)."""
+    role: str
+    """`source`: the object's data is copied; `destination`: the copy lands in it (or where it points);
+    `destinations_of` / `sources_of`: the destinations or sources of the object's own copy mechanisms (a
+    scheduled backup writes where its cluster's backups go)."""
+    any_namespace: bool = False
+    """The object may be in another namespace of the cluster (a cluster-scoped kind, a profile in the
+    operator's namespace); otherwise it is looked for in the referrer's namespace."""
+
+
+class CopyMechanism(NamedTuple):
+    """How a resource type copies, replicates, shares or exports data, in wire (camelCase) names."""
+
+    moves: str
+    """What it does, in words for a violation message ("a read replica")."""
+
+    sources: tuple[str, ...] = ()
+    """Paths naming the data that is copied: an ARN, identifier or name, followed back by lineage."""
+
+    source_regions: tuple[str, ...] = ()
+    """Paths holding the source's region, for APIs that take it apart from the source identifier."""
+
+    destinations: tuple[str, ...] = ()
+    """Paths naming where the copy lands: an ARN or name of a bucket, vault, stream, endpoint, ..."""
+
+    destination_regions: tuple[str, ...] = ()
+    """Paths holding the regions (or availability zones) the copy lands in."""
+
+    shared_with: tuple[str, ...] = ()
+    """Paths holding the accounts, organisations or groups the data is shared with."""
+
+    outside_aws: tuple[str, ...] = ()
+    """Paths that, when set, deliver the data outside AWS (an HTTP endpoint, Splunk, Snowflake)."""
+
+    outside_aws_unless: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """(path, values): any other value at the path delivers outside AWS (a SaaS connector, e-mail)."""
+
+    outside_aws_when: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """(path, values): one of these values at the path delivers outside AWS (a workflow's HTTP task)."""
+
+    outside_aws_unless_from: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """(path, types): a value set at the path is a host outside AWS unless it is computed from, or is an
+    address of, a stack resource of one of these types (a gateway activated at an address that is not one of
+    the stack's EC2 instances runs on premises)."""
+
+    documents: tuple[str, ...] = ()
+    """Paths holding a whole configuration document that names the sinks among literals (a pipeline body):
+    unknown at preview, its dependencies are only what it was computed from, and where it delivers cannot be
+    read (an untraceable destination)."""
+
+    global_names: tuple[str, ...] = ()
+    """Paths whose plain values are globally unique names (S3 buckets) that do not pin a region."""
+
+    active_when: tuple[str, ...] = ()
+    """Paths of which one must be set for the resource to copy anything; empty means any source path."""
+
+    active_values: tuple[tuple[str, tuple[str | bool, ...]], ...] = ()
+    """(path, values): the resource copies only when the path holds one of these values (or is unknown)."""
+
+    members: tuple[tuple[str, str], ...] = ()
+    """(type, path): the stack's resources of that type whose path names this resource are copied too."""
+
+    lands_in_own_region: bool = True
+    """The copy lands in the resource itself, in its own region, unless a destination region is given."""
+
+    spans_regions: bool = False
+    """The resource exists to spread data over several regions (a global database, an edge cache)."""
+
+    every_resource_of_type: str | None = None
+    """The resource copies every resource of this type in the account (account-wide log subscriptions)."""
+
+    runs_code: bool = False
+    """The resource runs code with what it is configured with: only references to personal data or telemetry
+    and to places in another region or account are judged (what the code does is out of reach)."""
+
+    serves_applications: bool = False
+    """Its sources may be applications (a load balancer, an API, a custom domain): what an application serves
+    is application code, out of reach; only sources that hold data (a bucket, a container) are judged."""
+
+    publishes: bool = False
+    """The copy publishes its sources to everyone (an edge cache in front of an origin): like a grant to
+    everyone, it may carry data classified public as well as anonymised (lineage included), nothing else."""
+
+    source_roles: tuple[str, ...] = ()
+    """Paths naming IAM roles through which the resource reads what it moves (a Transfer Family connector
+    sends any file its access role may read): what those roles reach is the source."""
+
+    roles: tuple[str, ...] = ()
+    """Paths naming IAM roles a data holder's SQL and features run as (Redshift's UNLOAD, RDS's s3Export,
+    Aurora's SELECT INTO OUTFILE S3): wherever those roles may write is where the data may be copied, and a
+    role the pack cannot read may write anywhere."""
+
+    object_stores: tuple[ObjectStore, ...] = ()
+    """The object stores the copy lands in (a PostgreSQL operator's backup repository), each placed by its
+    endpoint, region or bucket (`lineage_operators`)."""
+
+    source_stores: tuple[ObjectStore, ...] = ()
+    """The object stores the data is restored, cloned or streamed from into the resource."""
+
+    named: tuple[NamedObject, ...] = ()
+    """The Kubernetes objects it names by their Kubernetes names, and what each is to the copy."""
+
+    cluster_hosts: tuple[str, ...] = ()
+    """Paths of hosts it reads from: a cluster-local host of an operator's database cluster Service
+    (`customers-rw.app.svc`, `mechanisms.OPERATOR_SERVICES`) is that cluster; any other host is a literal."""
+
+    namespace_selector: str = ""
+    """The path of a label selector over the cluster's namespaces (Kasten's policies): it copies what the
+    selected namespaces hold, or the whole cluster when the selector is empty."""
+
+    default_store: str = ""
+    """Where the copy lands when no object store of the resource's own is set (an operator-wide bucket the
+    stack does not declare): untraceable, in these words."""
+
+    defaults_from: str = ""
+    """The kind (`group:Kind`) of the operator-wide configuration whose stores take the copy when the
+    resource sets none: the stack's objects of that kind in its cluster; none declared, `default_store`."""
