@@ -239,9 +239,30 @@ def diagnostics(responses: list[proto.AnalyzeResponse]) -> list[Diagnostic]:
     ]
 
 
+_SERVICERS: dict[str, ResidencyAnalyzer] = {}
+"""Configured servicers by their config's JSON text (see `_servicer_for`)."""
+
+
+def _servicer_for(config: dict[str, Any] | None) -> ResidencyAnalyzer:
+    """The servicer configured with this config, configured once per process and content of the config.
+
+    Building the pack's policies and configuring them cost about as much as the rules' own work on a small
+    stack, and thousands of tests configure the same few configs. Analyze and AnalyzeStack change nothing a
+    servicer holds (only Configure and ConfigureStack do, and neither is called again here), so a servicer
+    serves every later stack with the config it was configured with. The key is the config's content, not its
+    identity: a test that builds or changes a config gets the servicer of what it holds at this call. A config
+    that Configure refuses is never stored, so it raises again for every test that passes it.
+    """
+    key = json.dumps(config, sort_keys=True)
+    servicer = _SERVICERS.get(key)
+    if servicer is None:
+        servicer = _SERVICERS[key] = configured_servicer(config)
+    return servicer
+
+
 def run_pack(resources: list[Res], config: dict[str, Any] | None = EU_CONFIG) -> list[Diagnostic]:
     """Analyze every resource, then the whole stack, and return every diagnostic the pack reported."""
-    servicer = configured_servicer(config)
+    servicer = _servicer_for(config)
     stack = stack_of(resources)
     if MODE.get() == DEPLOYED:
         existing = deployed(stack)
