@@ -161,6 +161,8 @@ def check_anonymised_only_replication(stack: Stack, settings: Settings) -> list[
 
 def _classified(lineage: Lineage, location: Location) -> str:
     classes = lineage.classes(location)
+    if location.outside and not classes:
+        return f"{location.description} (unclassified, outside AWS)"
     if location.region is None and location.account is None and not classes:
         return f"{location.description} (untraceable)"
     inherited = lineage.inherited(location.resource) if location.resource is not None else frozenset()

@@ -5,6 +5,12 @@ is the compliant baseline (an in-region Parameter Store SecretStore, read with a
 ExternalSecret of a non-PII parameter mounted by a Deployment) and one change. The baseline must also pass
 once deployed, when the role's ARN and the parameter's name are known.
 
+The last tests hold the ExternalSecret's copy to where it lands (its cluster, never its store's place), its
+literal keys to what its store can read (only an AWS store of the key's service, in its region and account,
+reads the stack's parameters and secrets), and what it pulls from a place the stack does not declare to the
+classification it declares for what it creates (internal, public or anonymised pass; a source the stack
+declares keeps its own).
+
 Field names follow external-secrets.io/latest/api/spec/ (ExternalSecret, SecretStore, PushSecret).
 """
 
@@ -363,3 +369,123 @@ def test_a_cluster_push_secret_of_a_pii_secret_copies_it_into_its_store(
     )
     found = violations([*resources, store, push], NO_PII)
     assert (push.urn in [d.urn for d in found]) is blocked, messages(found)
+
+
+# Where an ExternalSecret's copy lands, what its keys name, and what it may pull in -----------------------
+
+VAULT = {"vault": {"server": "https://vault.example.net", "path": "secret", "version": "v2"}}
+OTHER_ACCOUNT_ROLE = "arn:aws:iam::999988887777:role/reader"
+
+
+def _store_of(resources: list[Res]) -> Res:
+    return next(r for r in resources if r.type.endswith(":SecretStore"))
+
+
+def _provider(resources: list[Res], provider: dict[str, Any]) -> None:
+    """Point the baseline's store at another provider (its role dependency goes with the old one)."""
+    store = _store_of(resources)
+    store.props["spec"]["provider"] = provider
+    store.deps = {}
+
+
+def _literal(region: Region, resources: list[Res], secret: Res, key: str = "/app/config") -> Res:
+    """The baseline's ExternalSecret naming its key by a literal, computed from nothing."""
+    resources.remove(secret)
+    literal = _external_secret(region, key, None)
+    resources.append(literal)
+    return literal
+
+
+def _labelled(secret: Res, classification: str, where: str = "metadata") -> None:
+    """Label what an ExternalSecret creates: on itself, or on its target's template."""
+    if where == "metadata":
+        secret.props["metadata"]["labels"] = {"data-classification": classification}
+    else:
+        secret.props["spec"]["target"]["template"] = {
+            "metadata": {"labels": {"data-classification": classification}}
+        }
+
+
+def test_an_external_secret_from_a_store_outside_aws_lands_in_its_clusters_account() -> None:
+    _, resources, secret, _ = _stack()
+    _provider(resources, VAULT)
+    message = _blocked(resources, secret, ANONYMISED_ONLY)
+    # The Secret it creates is in its cluster (eu-west-1, this deployment's account); only its source is not.
+    assert "to eu-west-1" in message and "from a place outside AWS" in message, message
+    assert "into an account that cannot be traced" not in message, message
+
+
+def test_a_push_secret_of_a_secret_pulled_from_outside_aws_into_an_in_region_store_stays() -> None:
+    region, resources, _, _ = _stack()
+    _provider(resources, VAULT)
+    in_region = _us_store(region)
+    in_region.props["spec"]["provider"]["aws"]["region"] = "eu-west-1"
+    # The Secret the ExternalSecret created is in the cluster: the push copies it within eu-west-1.
+    push = _push(region, "app-config")
+    found = violations([*resources, in_region, push], ANONYMISED_ONLY)
+    assert push.urn not in [d.urn for d in found], messages(found)
+
+
+@pytest.mark.parametrize(
+    ("provider", "parameter_type", "pii"),
+    [
+        (VAULT, "aws:ssm/parameter:Parameter", False),
+        ({"gcpsm": {"projectID": "customers-eu"}}, "aws:ssm/parameter:Parameter", False),
+        (
+            {"webhook": {"url": "https://hooks.example.net/{{ .remoteRef.key }}"}},
+            "aws:ssm/parameter:Parameter",
+            False,
+        ),
+        ({"fake": {"data": [{"key": "/app/config", "value": "x"}]}}, "aws:ssm/parameter:Parameter", False),
+        ({"aws": {"service": "SecretsManager", "region": "eu-west-1"}}, "aws:ssm/parameter:Parameter", False),
+        (
+            {"aws": {"service": "ParameterStore", "region": "eu-west-1"}},
+            "aws:secretsmanager/secret:Secret",
+            False,
+        ),
+        (
+            {"aws": {"service": "ParameterStore", "region": "eu-west-1", "role": OTHER_ACCOUNT_ROLE}},
+            "aws:ssm/parameter:Parameter",
+            False,
+        ),
+        ({"aws": {"service": "ParameterStore", "region": "eu-west-1"}}, "aws:ssm/parameter:Parameter", True),
+        (
+            {"aws": {"service": "SecretsManager", "region": "eu-west-1"}},
+            "aws:secretsmanager/secret:Secret",
+            True,
+        ),
+    ],
+    ids=[
+        "vault",
+        "google-secret-manager",
+        "webhook",
+        "fake",
+        "secrets-manager-store-parameter",
+        "parameter-store-secret",
+        "another-accounts-parameter-store",
+        "parameter-store-parameter",
+        "secrets-manager-secret",
+    ],
+)
+def test_a_literal_key_names_the_stacks_secret_only_through_an_aws_store_of_its_service_and_place(
+    provider: dict[str, Any], parameter_type: str, pii: bool
+) -> None:
+    region, resources, secret, deployment = _stack("pii")
+    held = next(r for r in resources if r.type == "aws:ssm/parameter:Parameter")
+    held.type = parameter_type
+    _provider(resources, provider)
+    _literal(region, resources, secret)
+    # The Deployment mounts the Secret and exports to a SaaS: it sends personal data only if the key is it.
+    found = violations(resources, NO_PII)
+    assert (deployment.urn in [d.urn for d in found]) is pii, messages(found)
+
+
+def test_a_literal_key_of_a_store_outside_aws_is_its_own_beside_a_template_computed_from_the_stack() -> None:
+    # The template names the database's host (a dependency of the spec); the key is a path in Vault.
+    region, resources, secret, deployment = _stack()
+    _provider(resources, VAULT)
+    pulled = _literal(region, resources, secret, "ci/deploy-token")
+    pulled.props["spec"]["target"]["template"] = {"data": {"host": UNKNOWN, "token": "{{ .value }}"}}
+    pulled.deps = {"spec": [region.database]}
+    found = violations(resources, NO_PII)
+    assert not {pulled.urn, deployment.urn} & {d.urn for d in found}, messages(found)
