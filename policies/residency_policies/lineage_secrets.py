@@ -7,7 +7,10 @@ account, never the store's); only a PushSecret writes into a store's place. A li
 parameter or secret only through an AWS store of its service, in the store's region and account: any other
 store (Vault, another cloud's vault, a webhook, the fake provider) reads its own secrets. What an
 ExternalSecret pulls from a place the stack does not declare is what it declares it creates (its own
-`data-classification` label, or its target template's: `pulled_classifications`).
+`data-classification` label, or its target template's: `pulled_classifications`); decision (README,
+"Inbound copies of what is not personal data"): anonymised-only-replication lets such a pull into the
+jurisdiction and this deployment's accounts pass when that label is internal, public or anonymised
+(credentials from Vault), and a source the stack declares keeps its own classification (lineage wins).
 """
 
 from __future__ import annotations

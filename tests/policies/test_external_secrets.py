@@ -480,6 +480,81 @@ def test_a_literal_key_names_the_stacks_secret_only_through_an_aws_store_of_its_
     assert (deployment.urn in [d.urn for d in found]) is pii, messages(found)
 
 
+_ELSEWHERE_STORES = {
+    "vault": VAULT,
+    "secrets-manager-of-another-account": {
+        "aws": {"service": "SecretsManager", "region": "eu-west-1", "role": OTHER_ACCOUNT_ROLE}
+    },
+    "parameter-store-of-another-region": {"aws": {"service": "ParameterStore", "region": "us-east-1"}},
+}
+
+
+@pytest.mark.parametrize("store", sorted(_ELSEWHERE_STORES))
+@pytest.mark.parametrize(
+    ("classification", "where", "blocked"),
+    [
+        (None, "metadata", True),
+        ("internal", "metadata", False),
+        ("public", "metadata", False),
+        ("anonymised", "metadata", False),
+        ("internal", "template", False),
+        ("pii", "metadata", True),
+        ("telemetry", "template", True),
+    ],
+)
+def test_an_external_secret_pulling_from_a_place_the_stack_does_not_declare_is_judged_by_its_label(
+    store: str, classification: str | None, where: str, blocked: bool
+) -> None:
+    region, resources, secret, _ = _stack()
+    _provider(resources, _ELSEWHERE_STORES[store])
+    pulled = _literal(region, resources, secret, "ci/deploy-token")
+    if classification is not None:
+        _labelled(pulled, classification, where)
+    found = violations(resources, ANONYMISED_ONLY)
+    assert (pulled.urn in [d.urn for d in found]) is blocked, messages(found)
+    if blocked:
+        message = next(d.message for d in found if d.urn == pulled.urn)
+        assert "data-classification: internal" in message and "in the stack's region and account" in message
+
+
+def test_a_label_never_relaxes_a_source_the_stack_declares() -> None:
+    # The stack's PII parameter, pulled through a store outside AWS: lineage wins over the label.
+    _, resources, secret, _ = _stack("pii")
+    _provider(resources, VAULT)
+    _labelled(secret, "internal")
+    assert "personal data" in _blocked(resources, secret, NO_PII)
+    assert secret.urn in [d.urn for d in violations(resources, ANONYMISED_ONLY)]
+
+
+def test_a_label_does_not_relax_a_stack_parameter_pulled_through_a_store_in_another_region() -> None:
+    _, resources, secret, _ = _stack()
+    store = _store_of(resources)
+    store.props["spec"]["provider"]["aws"]["region"] = "us-east-1"
+    _labelled(secret, "internal")
+    assert secret.urn in [d.urn for d in violations(resources, ANONYMISED_ONLY)]
+
+
+def test_a_label_does_not_relax_a_pull_into_a_cluster_outside_the_jurisdiction() -> None:
+    region, resources, _, _ = _stack()
+    _provider(resources, VAULT)
+    elsewhere = kubernetes_elsewhere()
+    store = _store(elsewhere, resources[len(region.resources)], vault=VAULT["vault"])
+    pulled = _external_secret(elsewhere, "ci/deploy-token", None)
+    store.name, pulled.name = "secretstore-virginia", "externalsecret-virginia"
+    _labelled(pulled, "internal")
+    assert pulled.urn in [d.urn for d in violations([*resources, store, pulled], ANONYMISED_ONLY)]
+
+
+def test_a_push_secret_of_a_labelled_pull_is_judged_as_any_push() -> None:
+    region, resources, secret, _ = _stack()
+    _provider(resources, VAULT)
+    pulled = _literal(region, resources, secret, "ci/deploy-token")
+    _labelled(pulled, "internal")
+    push = _push(region, "app-config")
+    # Outbound, into another region: internal data may not cross, whatever the pull's label allowed in.
+    assert "us-east-1" in _blocked([*resources, _us_store(region), push], push, ANONYMISED_ONLY)
+
+
 def test_a_literal_key_of_a_store_outside_aws_is_its_own_beside_a_template_computed_from_the_stack() -> None:
     # The template names the database's host (a dependency of the spec); the key is a path in Vault.
     region, resources, secret, deployment = _stack()
