@@ -564,3 +564,42 @@ def test_a_literal_key_of_a_store_outside_aws_is_its_own_beside_a_template_compu
     pulled.deps = {"spec": [region.database]}
     found = violations(resources, NO_PII)
     assert not {pulled.urn, deployment.urn} & {d.urn for d in found}, messages(found)
+
+
+@pytest.mark.parametrize(("classification", "blocked"), [("internal", False), (None, True)])
+def test_a_cluster_external_secret_pulling_from_vault_is_judged_by_its_templates_label(
+    classification: str | None, blocked: bool
+) -> None:
+    region, resources, _, _ = _stack()
+    store = _store(region, resources[len(region.resources)], kind="ClusterSecretStore", vault=VAULT["vault"])
+    store.name = "clustersecretstore-vault"
+    target: dict[str, Any] = {"name": "shared-token"}
+    if classification is not None:
+        target["template"] = {"metadata": {"labels": {"data-classification": classification}}}
+    pulled = custom_resource(
+        region,
+        ESO,
+        "ClusterExternalSecret",
+        "shared-token",
+        {
+            "namespaceSelectors": [{"matchLabels": {"shared-token": "true"}}],
+            "externalSecretSpec": {
+                "secretStoreRef": {"name": "aws-eu", "kind": "ClusterSecretStore"},
+                "target": target,
+                "data": [{"secretKey": "token", "remoteRef": {"key": "ci/deploy-token"}}],
+            },
+        },
+        namespace=None,
+    )
+    found = violations([*resources, store, pulled], ANONYMISED_ONLY)
+    assert (pulled.urn in [d.urn for d in found]) is blocked, messages(found)
+
+
+@pytest.mark.preview_only("a label computed from another resource is unknown only at a first preview")
+def test_a_label_unknown_at_preview_does_not_let_a_pull_pass() -> None:
+    region, resources, secret, _ = _stack()
+    _provider(resources, VAULT)
+    pulled = _literal(region, resources, secret, "ci/deploy-token")
+    pulled.props["spec"]["target"]["template"] = {"metadata": {"labels": {"data-classification": UNKNOWN}}}
+    pulled.props["metadata"]["labels"] = {"data-classification": "internal"}
+    assert pulled.urn in [d.urn for d in violations(resources, ANONYMISED_ONLY)]
