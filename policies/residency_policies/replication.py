@@ -228,8 +228,8 @@ def _anonymised_violation(
 ) -> Violation:
     allowed = "anonymised or public" if movement.mechanism.publishes else "anonymised"
     pulled = pulled_into_deployment(lineage, movement, settings)
+    declared = ", ".join(sorted((pulled or frozenset()) - {UNDECLARED})) or "nothing"
     if pulled is not None:
-        declared = ", ".join(sorted(pulled - {UNDECLARED})) or "nothing"
         fix = (
             f"{movement.resource.label} declares {declared} for what it creates: label it "
             "data-classification: internal (metadata.labels, or its target's template) when it pulls "
@@ -246,10 +246,17 @@ def _anonymised_violation(
             "removed), name the source so that it can be traced (a reference to the resource in this stack), "
             "or keep the copy in the source's region and account."
         )
+    judged = f"{declared}, as the copy declares" if declared != "nothing" else "the copy declares nothing"
+    described = [
+        f"{location.description} ({judged}; {'outside AWS' if location.outside else 'in ' + location.where})"
+        if pulled is not None and _undeclared(location)
+        else _classified(lineage, location)
+        for location in offending
+    ]
     return violation(
         movement.resource,
         f"{movement.mechanism.moves} moves data {movement.route(settings)} from sources that are not all "
-        f"{allowed}: {'; '.join(_classified(lineage, location) for location in offending)}",
+        f"{allowed}: {'; '.join(described)}",
         f"only anonymised data may cross regions or accounts; anything else may carry personal data that "
         f"{settings.law} keeps in its region, and an untraceable source cannot be shown to be anonymised.",
         fix,

@@ -515,6 +515,8 @@ def test_an_external_secret_pulling_from_a_place_the_stack_does_not_declare_is_j
     if blocked:
         message = next(d.message for d in found if d.urn == pulled.urn)
         assert "data-classification: internal" in message and "in the stack's region and account" in message
+        judged = f"{classification}, as the copy declares" if classification else "the copy declares nothing"
+        assert judged in message, message
 
 
 def test_a_label_never_relaxes_a_source_the_stack_declares() -> None:
