@@ -248,8 +248,10 @@ def _readable(lineage: Lineage, reader: _Reader, key: str | None, resource: Reso
 
 
 def _same_account(lineage: Lineage, one: str | None, other: str) -> bool:
+    """Whether a resource's account may be a store's: the same, both this deployment's, or the resource's
+    untraceable (a provider whose credentials do not say), which may be any."""
     ours = {STACK_ACCOUNT, *lineage.settings.account_ids}
-    return one == other or (one in ours and other in ours)
+    return one is None or one == other or (one in ours and other in ours)
 
 
 def _secret_named(lineage: Lineage, resource: Resource, key: str, reader: _Reader) -> list[Location]:

@@ -23,7 +23,7 @@ import pytest
 
 from tests.policies.baseline import Region, eu_region
 from tests.policies.operator_objects import custom_resource, kubernetes_elsewhere
-from tests.policies.policy_harness import RULES, UNKNOWN, Res, messages, run_pack, violations
+from tests.policies.policy_harness import RULES, UNKNOWN, Res, aws_provider, messages, run_pack, violations
 
 NO_PII = "no-pii-replication"
 ANONYMISED_ONLY = "anonymised-only-replication"
@@ -605,3 +605,15 @@ def test_a_label_unknown_at_preview_does_not_let_a_pull_pass() -> None:
     pulled.props["spec"]["target"]["template"] = {"metadata": {"labels": {"data-classification": UNKNOWN}}}
     pulled.props["metadata"]["labels"] = {"data-classification": "internal"}
     assert pulled.urn in [d.urn for d in violations(resources, ANONYMISED_ONLY)]
+
+
+def test_a_literal_key_names_the_stacks_parameter_whose_account_cannot_be_traced() -> None:
+    # The parameter's provider does not say its account (a named profile): it may be the store's.
+    region, resources, secret, deployment = _stack("pii")
+    held = next(r for r in resources if r.type == "aws:ssm/parameter:Parameter")
+    held.provider = aws_provider("partner")
+    held.provider.props["profile"] = "partner"
+    resources.insert(0, held.provider)
+    _literal(region, resources, secret)
+    found = violations(resources, NO_PII)
+    assert deployment.urn in [d.urn for d in found], messages(found)
