@@ -233,7 +233,8 @@ def _computed(lineage: Lineage, resource: Resource, key: str, aws: bool) -> bool
 
 def _readable(lineage: Lineage, reader: _Reader, key: str | None, resource: Resource) -> list[Resource]:
     """The stack's parameters and secrets a store may read (named by the key, when given): of its service's
-    types, in its region and account (any of them while the store cannot be placed)."""
+    types, in its region and account (any of them while the store cannot be placed; one whose own region
+    or account cannot be traced may be there)."""
     if reader.types == ():
         return []
     types = reader.types or SECRET_TYPES
@@ -242,7 +243,7 @@ def _readable(lineage: Lineage, reader: _Reader, key: str | None, resource: Reso
         r
         for r in candidates
         if r.type in types
-        and (reader.region is None or lineage.own_region(r) == reader.region)
+        and (reader.region is None or lineage.own_region(r) in (None, reader.region))
         and (reader.account is None or _same_account(lineage, lineage.account(r), reader.account))
     ]
 

@@ -607,12 +607,14 @@ def test_a_label_unknown_at_preview_does_not_let_a_pull_pass() -> None:
     assert pulled.urn in [d.urn for d in violations(resources, ANONYMISED_ONLY)]
 
 
-def test_a_literal_key_names_the_stacks_parameter_whose_account_cannot_be_traced() -> None:
-    # The parameter's provider does not say its account (a named profile): it may be the store's.
+@pytest.mark.parametrize("unknown", ["account", "region"])
+def test_a_literal_key_names_the_stacks_parameter_whose_place_cannot_be_traced(unknown: str) -> None:
+    # The parameter's provider does not say its account (a named profile) or region: it may be the store's.
     region, resources, secret, deployment = _stack("pii")
     held = next(r for r in resources if r.type == "aws:ssm/parameter:Parameter")
-    held.provider = aws_provider("partner")
-    held.provider.props["profile"] = "partner"
+    held.provider = aws_provider("partner", None if unknown == "region" else "eu-west-1")
+    if unknown == "account":
+        held.provider.props["profile"] = "partner"
     resources.insert(0, held.provider)
     _literal(region, resources, secret)
     found = violations(resources, NO_PII)
