@@ -19,7 +19,8 @@ Field names are those of each operator's API reference:
   objectStore {objectStoreType, name, region, endpoint}}, earlier `spec.location`; Policy `spec.actions[]`
   {action, backupParameters.profile, exportParameters.profile}, `spec.selector`).
 - External Secrets Operator: external-secrets.io/latest/api/spec/ (ExternalSecret `spec.secretStoreRef`,
-  `spec.target.name`, `spec.data[].remoteRef.key`, `spec.dataFrom[]` {extract, find}; SecretStore and
+  `spec.target.name`, `spec.target.template.metadata.labels`, `spec.data[].remoteRef.key`,
+  `spec.data[].sourceRef.storeRef`, `spec.dataFrom[]` {extract, find, sourceRef}; SecretStore and
   ClusterSecretStore `spec.provider.aws` {service, region, role}; PushSecret `spec.secretStoreRefs[]`,
   `spec.selector.secret.name`; ClusterExternalSecret `spec.externalSecretSpec`).
 """
@@ -44,6 +45,13 @@ CLUSTER_EXTERNAL_SECRET = "external-secrets.io:ClusterExternalSecret"
 PUSH_SECRET = "external-secrets.io:PushSecret"
 CLUSTER_PUSH_SECRET = "external-secrets.io:ClusterPushSecret"
 SECRET_STORES = (SECRET_STORE, CLUSTER_SECRET_STORE)
+AWS_STORE_SERVICES: dict[str, tuple[str, ...]] = {
+    "ParameterStore": ("aws:ssm/parameter:Parameter",),
+    "SecretsManager": ("aws:secretsmanager/secret:Secret",),
+}
+"""What a SecretStore's `spec.provider.aws.service` reads its keys from: the only stores whose keys name
+the stack's parameters and secrets (any other provider, Vault, another cloud's vault, a webhook, the fake
+provider, reads its own)."""
 
 _BARMAN_OUTSIDE = ("azureCredentials", "googleCredentials")
 
@@ -88,6 +96,7 @@ def _external_secret(base: str) -> CopyMechanism:
         "an External Secrets Operator secret copied into the cluster from its store",
         sources=(f"{base}.data[].remoteRef.key", f"{base}.dataFrom[].extract.key", f"{base}.dataFrom[].find"),
         active_when=(f"{base}.data", f"{base}.dataFrom"),
+        pulled_classification=(SELF, f"{base}.target.template.metadata.labels"),
     )
 
 

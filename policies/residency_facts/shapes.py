@@ -103,6 +103,13 @@ class CopyMechanism(NamedTuple):
     lands_in_own_region: bool = True
     """The copy lands in the resource itself, in its own region, unless a destination region is given."""
 
+    pulled_classification: tuple[str, ...] = ()
+    """Label maps whose `data-classification` says what an inbound copy creates (SELF: the resource's own
+    labels; an ExternalSecret's target template): what it pulls into its own region and account, in the
+    jurisdiction and the deployment, from a place the stack does not declare is judged by that label by
+    anonymised-only-replication (credentials from Vault labelled internal); a source the stack declares
+    keeps its own classification. Empty: judged as any copy."""
+
     spans_regions: bool = False
     """The resource exists to spread data over several regions (a global database, an edge cache)."""
 

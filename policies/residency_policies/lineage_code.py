@@ -49,9 +49,13 @@ def configuration_places(lineage: Lineage, resource: Resource, own: str | None) 
         found.extend(_sink_urls(connector))
     for config in _mounted_configuration(lineage, resource, connectors):
         if mechanism_key(config.type) in SECRET_COPIES:
-            # The Secret an External Secrets Operator resource creates holds what it pulls from its store:
-            # the pods that mount it read that.
-            found.extend(s for s in lineage.sources_of(config) if s.resource is not None)
+            # The Secret an External Secrets Operator resource creates holds what it pulls from its store,
+            # in its cluster: the pods that mount it read that there.
+            from .lineage_secrets import secret_contents  # lineage_secrets imports this module's users
+
+            found.extend(
+                s for s in secret_contents(lineage, config) if s.resource is not None or s.classifications
+            )
             continue
         texts.append(config.props)
         for path in CONFIGURATION_DATA:

@@ -34,6 +34,7 @@ from .lineage_secrets import (
     external_secret_sources,
     push_secret_destinations,
     pushed_secret_sources,
+    secret_contents,
     secret_store_places,
 )
 from .lineage_selections import NAMESPACE_KINDS, _kubernetes_index
@@ -382,12 +383,15 @@ def operator_destinations(lineage: Lineage, resource: Resource, mechanism: CopyM
 
 
 def operator_places(lineage: Lineage, resource: Resource, seen: set[str]) -> list[Location] | None:
-    """Where an operator's pointer keeps what it is given, or None when the type is no such pointer."""
+    """Where an operator's pointer keeps what it is given, and what an ExternalSecret's Secret holds (in
+    its cluster), or None when the type is neither."""
     key = mechanism_key(resource.type)
     if key in OBJECT_STORE_POINTERS:
         return pointer_places(lineage, resource)
     if key in SECRET_STORES:
         return secret_store_places(lineage, resource, seen)
+    if key in (EXTERNAL_SECRET, CLUSTER_EXTERNAL_SECRET):
+        return secret_contents(lineage, resource)
     return None
 
 

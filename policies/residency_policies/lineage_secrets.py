@@ -1,13 +1,27 @@
 """How lineage reads the External Secrets Operator: what an ExternalSecret copies into its cluster, from
 which store, region and account; what a PushSecret copies into its stores; the Secrets workloads mount by
-the name an ExternalSecret gives them (`residency_facts/operators.py`)."""
+the name an ExternalSecret gives them (`residency_facts/operators.py`).
+
+An ExternalSecret's copy lands in the Secret it creates, in its own cluster (the cluster's region and
+account, never the store's); only a PushSecret writes into a store's place. A literal key names the stack's
+parameter or secret only through an AWS store of its service, in the store's region and account: any other
+store (Vault, another cloud's vault, a webhook, the fake provider) reads its own secrets. What an
+ExternalSecret pulls from a place the stack does not declare is what it declares it creates (its own
+`data-classification` label, or its target template's: `pulled_classifications`); decision (README,
+"Inbound copies of what is not personal data"): anonymised-only-replication lets such a pull into the
+jurisdiction and this deployment's accounts pass when that label is internal, public or anonymised
+(credentials from Vault), and a source the stack declares keeps its own classification (lineage wins).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, NamedTuple
 
+from residency_facts import CLASSIFICATION_TAG, SELF
 from residency_facts.operators import (
+    AWS_STORE_SERVICES,
     CLUSTER_EXTERNAL_SECRET,
     CLUSTER_PUSH_SECRET,
     CLUSTER_SECRET_STORE,
@@ -15,13 +29,13 @@ from residency_facts.operators import (
     SECRET_STORE,
 )
 
-from .attributes import STACK_ACCOUNT, is_kubernetes
+from .attributes import STACK_ACCOUNT, classifications, is_kubernetes
 from .lineage_literals import literal_locations, parse_arn
 from .lineage_names import objects_named, traced, untraceable
 from .lineage_selections import _in_index, _kubernetes_index
-from .locations import Location, mechanism_key
+from .locations import Location, mechanism_key, mechanisms_of
 from .model import Resource
-from .values import Unknown, as_mapping, child, is_set, known_strings, value_at, values_at
+from .values import Unknown, as_mapping, child, is_set, value_at, values_at
 
 if TYPE_CHECKING:
     from .lineage import Lineage
@@ -117,59 +131,189 @@ def _stores(
 
 
 def external_secret_sources(lineage: Lineage, resource: Resource, base: str = "spec") -> list[Location]:
-    """What an ExternalSecret copies into its cluster: the parameters and secrets it names, read in its
-    stores' region and account (a stack's parameter of that name elsewhere is another parameter), and the
-    stores' places themselves (what it pulls comes from there): its `secretStoreRef`, and the store an entry
-    names for itself (`sourceRef.storeRef`)."""
+    """What an ExternalSecret copies into its cluster: the stores' places themselves (what it pulls comes
+    from there): its `secretStoreRef`, and the store an entry names for itself (`sourceRef.storeRef`); and
+    what each entry's key names through its store. A key computed from the stack's parameters or secrets
+    (an RDS-managed master secret) is that resource, whatever the store (lineage wins); a literal key names
+    the stack's parameter or secret only through an AWS store of its service (`AWS_STORE_SERVICES`), in the
+    store's region and account (a stack's parameter of that name elsewhere is another parameter); through
+    any other store (Vault, another cloud's vault, a webhook, the fake provider) it is that store's own."""
     if mechanism_key(resource.type) == CLUSTER_EXTERNAL_SECRET:
         base = "spec.externalSecretSpec"
     path = f"{base}.secretStoreRef"
-    stores, missing = _stores(lineage, resource, value_at(resource.props, path), path)
-    for entry_path in (f"{base}.data[].sourceRef.storeRef", f"{base}.dataFrom[].sourceRef.storeRef"):
-        for reference in values_at(resource.props, entry_path):
-            entry_stores, entry_missing = _stores(lineage, resource, reference, entry_path)
-            stores.extend(s for s in entry_stores if s not in stores)
-            missing.extend(entry_missing)
-    if not stores and not missing:
+    default, missing = _readers(lineage, resource, value_at(resource.props, path), path)
+    readers = list(default)
+    entries: list[tuple[str, Any, list[_Reader]]] = []
+    for list_path, key_path in ((f"{base}.data", "remoteRef.key"), (f"{base}.dataFrom", "extract.key")):
+        for entry in values_at(resource.props, list_path):
+            reference = value_at(entry, "sourceRef.storeRef")
+            own = default
+            if is_set(reference):
+                own, unknown = _readers(lineage, resource, reference, f"{list_path}[].sourceRef.storeRef")
+                readers.extend(r for r in own if r not in readers)
+                missing.extend(unknown)
+            if missing and not own:
+                own = [_UNKNOWN_READER]
+            entries.append((f"{list_path}[].{key_path}", value_at(entry, key_path), own))
+            if is_set(value_at(entry, "find")):
+                entries.append(("find", None, own))
+    if not readers and not missing:
         missing = [untraceable(f"the store of {resource.label} ({path} names none)")]
-    places = [*missing, *(p for s in stores for p in secret_store_places(lineage, s, {resource.urn}))]
-    regions = {p.region for p in places if p.region is not None}
-    region = next(iter(regions)) if len(regions) == 1 else None
-    account = next((p.account for p in places if p.region is not None), None)
-    found: list[Location] = [*places]
-    computed = bool(lineage.stack.dependencies(resource, "spec"))
-    for key_path in (f"{base}.data[].remoteRef.key", f"{base}.dataFrom[].extract.key"):
-        values = [v for v in values_at(resource.props, key_path) if is_set(v)]
-        if computed or any(isinstance(v, Unknown) for v in values):
+    found: list[Location] = [*missing, *(p for r in readers for p in r.places)]
+    dependencies = lineage.stack.dependencies(resource, "spec")
+    for key_path, key, entry_readers in entries:
+        if key_path == "find":
+            # A search by name or tags may return any parameter or secret its stores may read.
+            found.extend(
+                lineage.locate(s) for r in entry_readers for s in _readable(lineage, r, None, resource)
+            )
+        elif isinstance(key, Unknown) or (
+            isinstance(key, str)
+            and key
+            and _computed(lineage, resource, key, any(r.types != () for r in entry_readers))
+        ):
             # Computed from the stack's parameters or secrets (an RDS-managed master secret): lineage wins.
-            found.extend(lineage.trace(resource, key_path, False, region))
-            continue
-        for key in known_strings(values):
-            found.extend(_secret_named(lineage, resource, key, region, account))
-    if any(is_set(v) for v in values_at(resource.props, f"{base}.dataFrom[].find")):
-        # A search by name or tags may return any parameter or secret of the store's region.
-        found.extend(
-            lineage.locate(r)
-            for r in lineage.stack.of_type(*SECRET_TYPES)
-            if region is None or lineage.own_region(r) == region
-        )
+            found.extend(location for d in dependencies for location in lineage.follow(d, {resource.urn}))
+        elif isinstance(key, str) and key:
+            for reader in entry_readers:
+                found.extend(_secret_named(lineage, resource, key, reader))
     return found
 
 
-def _secret_named(
-    lineage: Lineage, resource: Resource, key: str, region: str | None, account: str | None
-) -> list[Location]:
-    arn = parse_arn(key)
-    if arn is not None:
-        return literal_locations(lineage, resource, key, "remoteRef.key", False, region, False)
-    named = [
+class _Reader(NamedTuple):
+    """A store as an ExternalSecret reads through it: its places, and for an AWS store the types its
+    service reads in its region and account (None: a store the stack does not declare, which may be any)."""
+
+    places: tuple[Location, ...]
+    types: tuple[str, ...] | None
+    region: str | None
+    account: str | None
+
+
+_UNKNOWN_READER = _Reader((), None, None, None)
+
+
+def _readers(
+    lineage: Lineage, resource: Resource, reference: Any, path: str
+) -> tuple[list[_Reader], list[Location]]:
+    """The stores a `secretStoreRef` names, as readers, and what cannot be traced of them."""
+    stores, missing = _stores(lineage, resource, reference, path)
+    readers = []
+    for store in stores:
+        places = tuple(secret_store_places(lineage, store, {resource.urn}))
+        regions = {p.region for p in places if p.region is not None}
+        region = next(iter(regions)) if len(regions) == 1 else None
+        account = next((p.account for p in places if p.region is not None), None)
+        readers.append(_Reader(places, _store_types(store), region, account))
+    return readers, missing
+
+
+def _store_types(store: Resource) -> tuple[str, ...] | None:
+    """What a store's keys name among the stack's resources: its AWS service's types (both while the
+    service is unknown or unset); nothing for any other provider, which reads its own secrets."""
+    provider = as_mapping(value_at(store.props, "spec.provider"))
+    if not isinstance(provider, Mapping) or "aws" not in provider:
+        return None if isinstance(provider, Unknown) or not isinstance(provider, Mapping) else ()
+    service = value_at(store.props, "spec.provider.aws.service")
+    if isinstance(service, str) and service in AWS_STORE_SERVICES:
+        return AWS_STORE_SERVICES[service]
+    return SECRET_TYPES
+
+
+def _computed(lineage: Lineage, resource: Resource, key: str, aws: bool) -> bool:
+    """Whether a known key was computed from the ExternalSecret's dependencies: it names one of them, or,
+    read through an AWS store, names no other resource of the stack (an output no identity names, an
+    RDS-managed master secret's ARN); a key of another store that names none of them is that store's."""
+    dependencies = lineage.stack.dependencies(resource, "spec")
+    if not dependencies:
+        return False
+    named = lineage.mentioned(key, resource)
+    return any(d in named for d in dependencies) or (aws and not named)
+
+
+def _readable(lineage: Lineage, reader: _Reader, key: str | None, resource: Resource) -> list[Resource]:
+    """The stack's parameters and secrets a store may read (named by the key, when given): of its service's
+    types, in its region and account (any of them while the store cannot be placed; one whose own region
+    or account cannot be traced may be there)."""
+    if reader.types == ():
+        return []
+    types = reader.types or SECRET_TYPES
+    candidates = lineage.mentioned(key, resource) if key is not None else lineage.stack.of_type(*types)
+    return [
         r
-        for r in lineage.mentioned(key, resource)
-        if r.type in SECRET_TYPES and (region is None or lineage.own_region(r) == region)
+        for r in candidates
+        if r.type in types
+        and (reader.region is None or lineage.own_region(r) in (None, reader.region))
+        and (reader.account is None or _same_account(lineage, lineage.account(r), reader.account))
     ]
+
+
+def _same_account(lineage: Lineage, one: str | None, other: str) -> bool:
+    """Whether a resource's account may be a store's: the same, both this deployment's, or the resource's
+    untraceable (a provider whose credentials do not say), which may be any."""
+    ours = {STACK_ACCOUNT, *lineage.settings.account_ids}
+    return one is None or one == other or (one in ours and other in ours)
+
+
+def _secret_named(lineage: Lineage, resource: Resource, key: str, reader: _Reader) -> list[Location]:
+    """What a literal key names through one store: nothing beyond the store's place for a store that is no
+    AWS store (the store's place stands for what it holds); the stack's parameter or secret of that name
+    where the store reads, else a parameter outside the stack there."""
+    if reader.types == ():
+        return []
+    if parse_arn(key) is not None:
+        return literal_locations(lineage, resource, key, "remoteRef.key", False, reader.region, False)
+    named = _readable(lineage, reader, key, resource)
     if named:
         return [lineage.locate(r) for r in named]
-    return [Location(f"{key} (read through {resource.label}'s store)", region, account, local=True)]
+    return [
+        Location(f"{key} (read through {resource.label}'s store)", reader.region, reader.account, local=True)
+    ]
+
+
+def secret_contents(lineage: Lineage, external_secret: Resource) -> list[Location]:
+    """What the Secret an ExternalSecret creates holds, where it holds it: each thing it pulls, in the
+    ExternalSecret's own cluster (the cluster's region and account, never the store's); what it pulls from
+    a place the stack does not declare is what the ExternalSecret declares it creates."""
+    region, account = lineage.own_region(external_secret), lineage.account(external_secret)
+    declared = pulled_classifications(lineage, external_secret)
+    where = f"copied into the Secret {target_name(external_secret)!r} of {external_secret.label}"
+    return [
+        replace(
+            source,
+            description=f"{source.description}, {where}",
+            region=region,
+            account=account,
+            classifications=source.classifications
+            if source.resource is not None or source.classifications
+            else declared,
+            local=False,
+            outside=False,
+            host=False,
+            review=False,
+        )
+        for source in lineage.sources_of(external_secret)
+    ]
+
+
+def pulled_classifications(lineage: Lineage, resource: Resource) -> frozenset[str]:
+    """What an inbound copy declares it creates (`CopyMechanism.pulled_classification`: an ExternalSecret's
+    own `data-classification` label, its target template's); nothing while a label is unknown at preview,
+    which cannot be shown to be one that passes."""
+    found: set[str] = set()
+    for path in {p for m in mechanisms_of(resource.type) for p in m.pulled_classification}:
+        if path == SELF:
+            found |= lineage.declared(resource)
+            continue
+        labels = as_mapping(value_at(resource.props, path))
+        value = child(labels, CLASSIFICATION_TAG) if isinstance(labels, Mapping) else labels
+        if isinstance(value, Unknown):
+            return frozenset()
+        if isinstance(value, str) and value:
+            found.add(value)
+    if isinstance(classifications(resource), Unknown):
+        return frozenset()
+    return frozenset(found)
 
 
 def _push_base(resource: Resource) -> str:
@@ -202,7 +346,7 @@ def pushed_secret_sources(lineage: Lineage, resource: Resource) -> list[Location
         for location in (
             [lineage.locate(secret)]
             if mechanism_key(secret.type) == "core:Secret"
-            else external_secret_sources(lineage, secret)
+            else secret_contents(lineage, secret)
         )
     ]
     return found or [

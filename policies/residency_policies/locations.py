@@ -143,15 +143,27 @@ class Movement:
             parts.append("outside AWS")
         if self.shares:
             parts.append("shared with " + ", ".join(sorted(self.shares)))
-        accounts = {d.account for d in [*self.sources, *self.destinations]}
-        foreign = sorted(
-            a for a in accounts if a not in (None, STACK_ACCOUNT) and a not in settings.account_ids
-        )
-        if foreign:
-            parts.append("into account " + ", ".join(foreign))
-        elif None in accounts and not self.outside_aws and not self.shares:
+        into = _foreign({d.account for d in self.destinations}, settings)
+        untraced_into = None in {d.account for d in self.destinations} and not self.outside_aws
+        if into:
+            parts.append("into account " + ", ".join(into))
+        elif untraced_into and not self.shares:
             parts.append("into an account that cannot be traced")
-        return " and ".join(parts)
+        # Where the data comes from is no destination: an inbound copy (an ExternalSecret's pull from
+        # Vault, a restore from another account's snapshot) lands in the resource's own account.
+        places = [s for s in self.sources if not s.outside]
+        origins = [f"account {a}" for a in _foreign({s.account for s in places}, settings) if a not in into]
+        if None in {s.account for s in places} and not untraced_into:
+            origins.append("an account that cannot be traced")
+        if any(s.outside for s in self.sources):
+            origins.insert(0, "a place outside AWS")
+        route = " and ".join(parts)
+        return f"{route} (from {' and '.join(origins)})" if origins else route
+
+
+def _foreign(accounts: set[str | None], settings: Settings) -> list[str]:
+    """The accounts, by id, that are not this deployment's."""
+    return sorted(a for a in accounts if a not in (None, STACK_ACCOUNT) and a not in settings.account_ids)
 
 
 def holds_data(resource: Resource, settings: Settings) -> bool:

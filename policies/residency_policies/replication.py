@@ -7,6 +7,13 @@ caches, code configured with data, ...), traced by `lineage`, and at every grant
 another account (`grants`). A source holds what lineage says it holds, whatever its own label: the
 violation names the chain the data came through. Same-region, same-account copies (an in-region snapshot,
 an in-region replica for availability) stay inside the jurisdiction and break neither rule.
+
+Decision (README, "Inbound copies of what is not personal data"): an inbound copy whose mechanism names
+where it declares what it creates (`CopyMechanism.pulled_classification`: an ExternalSecret) and that lands
+only in the jurisdiction and this deployment's accounts is judged, for what it pulls from places the stack
+does not declare (Vault, another account's secret), by that declaration: internal, public or anonymised
+passes anonymised-only-replication; pii, telemetry or nothing stays blocked. Sources the stack declares keep
+their own classification, and every other mechanism keeps the general rule.
 """
 
 from __future__ import annotations
@@ -14,8 +21,10 @@ from __future__ import annotations
 from residency_facts import RESIDENT_CLASSIFICATIONS, Classification
 
 from . import cluster_access, sdk_calls
+from .attributes import STACK_ACCOUNT
 from .grants import Share, granted_classes, shareable, shares, unreadable_fix
 from .lineage import Lineage, anonymised_only
+from .lineage_secrets import pulled_classifications
 from .locations import Location, Movement
 from .model import Stack
 from .settings import Settings
@@ -33,7 +42,9 @@ ANONYMISED_ONLY_REPLICATION = "anonymised-only-replication"
 ANONYMISED_ONLY_REPLICATION_DESCRIPTION = (
     "A cross-region or cross-account copy, replication or share is allowed only when every source holds "
     "anonymised data and nothing else (lineage included); an unclassified or untraceable source is a "
-    "violation."
+    "violation. What an ExternalSecret pulls into the jurisdiction and this deployment's accounts from a "
+    "place the stack does not declare is judged by the classification it declares for what it creates "
+    "(internal, public or anonymised pass)."
 )
 
 PII = Classification.PII.value
@@ -146,8 +157,14 @@ def check_anonymised_only_replication(stack: Stack, settings: Settings) -> list[
             # An edge cache publishes what it serves, as a grant to everyone does: public data may go too.
             offending = [source for source in movement.sources if not shareable(lineage.classes(source))]
         else:
+            judged = pulled_into_deployment(lineage, movement, settings)
             offending = [
-                source for source in movement.sources if not anonymised_only(lineage.classes(source))
+                source
+                for source in movement.sources
+                if not (
+                    anonymised_only(lineage.classes(source))
+                    or (judged is not None and _undeclared(source) and judged <= PULLED_MAY_CROSS)
+                )
             ]
         if offending:
             found.append(_anonymised_violation(lineage, movement, offending, settings))
@@ -159,8 +176,43 @@ def check_anonymised_only_replication(stack: Stack, settings: Settings) -> list[
     return found
 
 
+PULLED_MAY_CROSS = frozenset(
+    {Classification.INTERNAL.value, Classification.PUBLIC.value, Classification.ANONYMISED.value}
+)
+"""What an inbound copy may declare it creates to pull it from a place the stack does not declare:
+credentials and configuration (internal), public or anonymised data, none of it personal data."""
+
+
+def pulled_into_deployment(lineage: Lineage, movement: Movement, settings: Settings) -> frozenset[str] | None:
+    """What an inbound copy declares it creates, when it lands only in a region of the jurisdiction and
+    in this deployment's accounts (an ExternalSecret's Secret in the stack's cluster); None when the
+    mechanism declares nothing so (`CopyMechanism.pulled_classification`) or lands elsewhere. An empty
+    set: it declares nothing, which cannot be shown to pass."""
+    if not movement.mechanism.pulled_classification or movement.outside_aws or movement.shares:
+        return None
+    ours = {STACK_ACCOUNT, *settings.account_ids}
+    if not movement.destinations or not all(
+        d.region in settings.allowed_regions and d.account in ours for d in movement.destinations
+    ):
+        return None
+    declared = pulled_classifications(lineage, movement.resource)
+    return declared if declared else frozenset({UNDECLARED})
+
+
+UNDECLARED = "undeclared"
+"""Stands for no classification in what an inbound copy declares: never one that passes."""
+
+
+def _undeclared(location: Location) -> bool:
+    """A place the stack does not declare, of which nothing is known that it holds (a store outside AWS,
+    another account's secret): not the stack's resource, no classification of its own."""
+    return location.resource is None and not location.classifications
+
+
 def _classified(lineage: Lineage, location: Location) -> str:
     classes = lineage.classes(location)
+    if location.outside and not classes:
+        return f"{location.description} (unclassified, outside AWS)"
     if location.region is None and location.account is None and not classes:
         return f"{location.description} (untraceable)"
     inherited = lineage.inherited(location.resource) if location.resource is not None else frozenset()
@@ -175,17 +227,39 @@ def _anonymised_violation(
     lineage: Lineage, movement: Movement, offending: list[Location], settings: Settings
 ) -> Violation:
     allowed = "anonymised or public" if movement.mechanism.publishes else "anonymised"
+    pulled = pulled_into_deployment(lineage, movement, settings)
+    declared = ", ".join(sorted((pulled or frozenset()) - {UNDECLARED})) or "nothing"
+    if pulled is not None:
+        fix = (
+            f"{movement.resource.label} declares {declared} for what it creates: label it "
+            "data-classification: internal (metadata.labels, or its target's template) when it pulls "
+            "credentials or configuration, which are not personal data (public and anonymised pass too; pii, "
+            "telemetry or no label cannot, since the pulling stack cannot show that another jurisdiction's "
+            "personal data is not crossing), or use a store in the stack's region and account; a source the "
+            "stack declares keeps its own classification, whatever the label."
+        )
+    elif movement.mechanism.roles:
+        fix = _ROLE_FIX
+    else:
+        fix = (
+            "copy only resources classified anonymised (data-classification=anonymised, identifiers "
+            "removed), name the source so that it can be traced (a reference to the resource in this stack), "
+            "or keep the copy in the source's region and account."
+        )
+    judged = f"{declared}, as the copy declares" if declared != "nothing" else "the copy declares nothing"
+    described = [
+        f"{location.description} ({judged}; {'outside AWS' if location.outside else 'in ' + location.where})"
+        if pulled is not None and _undeclared(location)
+        else _classified(lineage, location)
+        for location in offending
+    ]
     return violation(
         movement.resource,
         f"{movement.mechanism.moves} moves data {movement.route(settings)} from sources that are not all "
-        f"{allowed}: {'; '.join(_classified(lineage, location) for location in offending)}",
+        f"{allowed}: {'; '.join(described)}",
         f"only anonymised data may cross regions or accounts; anything else may carry personal data that "
         f"{settings.law} keeps in its region, and an untraceable source cannot be shown to be anonymised.",
-        _ROLE_FIX
-        if movement.mechanism.roles
-        else "copy only resources classified anonymised (data-classification=anonymised, identifiers "
-        "removed), name the source so that it can be traced (a reference to the resource in this stack), or "
-        "keep the copy in the source's region and account.",
+        fix,
     )
 
 

@@ -5,6 +5,12 @@ is the compliant baseline (an in-region Parameter Store SecretStore, read with a
 ExternalSecret of a non-PII parameter mounted by a Deployment) and one change. The baseline must also pass
 once deployed, when the role's ARN and the parameter's name are known.
 
+The last tests hold the ExternalSecret's copy to where it lands (its cluster, never its store's place), its
+literal keys to what its store can read (only an AWS store of the key's service, in its region and account,
+reads the stack's parameters and secrets), and what it pulls from a place the stack does not declare to the
+classification it declares for what it creates (internal, public or anonymised pass; a source the stack
+declares keeps its own).
+
 Field names follow external-secrets.io/latest/api/spec/ (ExternalSecret, SecretStore, PushSecret).
 """
 
@@ -17,7 +23,7 @@ import pytest
 
 from tests.policies.baseline import Region, eu_region
 from tests.policies.operator_objects import custom_resource, kubernetes_elsewhere
-from tests.policies.policy_harness import RULES, UNKNOWN, Res, messages, run_pack, violations
+from tests.policies.policy_harness import RULES, UNKNOWN, Res, aws_provider, messages, run_pack, violations
 
 NO_PII = "no-pii-replication"
 ANONYMISED_ONLY = "anonymised-only-replication"
@@ -363,3 +369,253 @@ def test_a_cluster_push_secret_of_a_pii_secret_copies_it_into_its_store(
     )
     found = violations([*resources, store, push], NO_PII)
     assert (push.urn in [d.urn for d in found]) is blocked, messages(found)
+
+
+# Where an ExternalSecret's copy lands, what its keys name, and what it may pull in -----------------------
+
+VAULT = {"vault": {"server": "https://vault.example.net", "path": "secret", "version": "v2"}}
+OTHER_ACCOUNT_ROLE = "arn:aws:iam::999988887777:role/reader"
+
+
+def _store_of(resources: list[Res]) -> Res:
+    return next(r for r in resources if r.type.endswith(":SecretStore"))
+
+
+def _provider(resources: list[Res], provider: dict[str, Any]) -> None:
+    """Point the baseline's store at another provider (its role dependency goes with the old one)."""
+    store = _store_of(resources)
+    store.props["spec"]["provider"] = provider
+    store.deps = {}
+
+
+def _literal(region: Region, resources: list[Res], secret: Res, key: str = "/app/config") -> Res:
+    """The baseline's ExternalSecret naming its key by a literal, computed from nothing."""
+    resources.remove(secret)
+    literal = _external_secret(region, key, None)
+    resources.append(literal)
+    return literal
+
+
+def _labelled(secret: Res, classification: str, where: str = "metadata") -> None:
+    """Label what an ExternalSecret creates: on itself, or on its target's template."""
+    if where == "metadata":
+        secret.props["metadata"]["labels"] = {"data-classification": classification}
+    else:
+        secret.props["spec"]["target"]["template"] = {
+            "metadata": {"labels": {"data-classification": classification}}
+        }
+
+
+def test_an_external_secret_from_a_store_outside_aws_lands_in_its_clusters_account() -> None:
+    _, resources, secret, _ = _stack()
+    _provider(resources, VAULT)
+    message = _blocked(resources, secret, ANONYMISED_ONLY)
+    # The Secret it creates is in its cluster (eu-west-1, this deployment's account); only its source is not.
+    assert "to eu-west-1" in message and "from a place outside AWS" in message, message
+    assert "into an account that cannot be traced" not in message, message
+
+
+def test_a_push_secret_of_a_secret_pulled_from_outside_aws_into_an_in_region_store_stays() -> None:
+    region, resources, _, _ = _stack()
+    _provider(resources, VAULT)
+    in_region = _us_store(region)
+    in_region.props["spec"]["provider"]["aws"]["region"] = "eu-west-1"
+    # The Secret the ExternalSecret created is in the cluster: the push copies it within eu-west-1.
+    push = _push(region, "app-config")
+    found = violations([*resources, in_region, push], ANONYMISED_ONLY)
+    assert push.urn not in [d.urn for d in found], messages(found)
+
+
+@pytest.mark.parametrize(
+    ("provider", "parameter_type", "pii"),
+    [
+        (VAULT, "aws:ssm/parameter:Parameter", False),
+        ({"gcpsm": {"projectID": "customers-eu"}}, "aws:ssm/parameter:Parameter", False),
+        (
+            {"webhook": {"url": "https://hooks.example.net/{{ .remoteRef.key }}"}},
+            "aws:ssm/parameter:Parameter",
+            False,
+        ),
+        ({"fake": {"data": [{"key": "/app/config", "value": "x"}]}}, "aws:ssm/parameter:Parameter", False),
+        ({"aws": {"service": "SecretsManager", "region": "eu-west-1"}}, "aws:ssm/parameter:Parameter", False),
+        (
+            {"aws": {"service": "ParameterStore", "region": "eu-west-1"}},
+            "aws:secretsmanager/secret:Secret",
+            False,
+        ),
+        (
+            {"aws": {"service": "ParameterStore", "region": "eu-west-1", "role": OTHER_ACCOUNT_ROLE}},
+            "aws:ssm/parameter:Parameter",
+            False,
+        ),
+        ({"aws": {"service": "ParameterStore", "region": "eu-west-1"}}, "aws:ssm/parameter:Parameter", True),
+        (
+            {"aws": {"service": "SecretsManager", "region": "eu-west-1"}},
+            "aws:secretsmanager/secret:Secret",
+            True,
+        ),
+    ],
+    ids=[
+        "vault",
+        "google-secret-manager",
+        "webhook",
+        "fake",
+        "secrets-manager-store-parameter",
+        "parameter-store-secret",
+        "another-accounts-parameter-store",
+        "parameter-store-parameter",
+        "secrets-manager-secret",
+    ],
+)
+def test_a_literal_key_names_the_stacks_secret_only_through_an_aws_store_of_its_service_and_place(
+    provider: dict[str, Any], parameter_type: str, pii: bool
+) -> None:
+    region, resources, secret, deployment = _stack("pii")
+    held = next(r for r in resources if r.type == "aws:ssm/parameter:Parameter")
+    held.type = parameter_type
+    _provider(resources, provider)
+    _literal(region, resources, secret)
+    # The Deployment mounts the Secret and exports to a SaaS: it sends personal data only if the key is it.
+    found = violations(resources, NO_PII)
+    assert (deployment.urn in [d.urn for d in found]) is pii, messages(found)
+
+
+_ELSEWHERE_STORES = {
+    "vault": VAULT,
+    "secrets-manager-of-another-account": {
+        "aws": {"service": "SecretsManager", "region": "eu-west-1", "role": OTHER_ACCOUNT_ROLE}
+    },
+    "parameter-store-of-another-region": {"aws": {"service": "ParameterStore", "region": "us-east-1"}},
+}
+
+
+@pytest.mark.parametrize("store", sorted(_ELSEWHERE_STORES))
+@pytest.mark.parametrize(
+    ("classification", "where", "blocked"),
+    [
+        (None, "metadata", True),
+        ("internal", "metadata", False),
+        ("public", "metadata", False),
+        ("anonymised", "metadata", False),
+        ("internal", "template", False),
+        ("pii", "metadata", True),
+        ("telemetry", "template", True),
+    ],
+)
+def test_an_external_secret_pulling_from_a_place_the_stack_does_not_declare_is_judged_by_its_label(
+    store: str, classification: str | None, where: str, blocked: bool
+) -> None:
+    region, resources, secret, _ = _stack()
+    _provider(resources, _ELSEWHERE_STORES[store])
+    pulled = _literal(region, resources, secret, "ci/deploy-token")
+    if classification is not None:
+        _labelled(pulled, classification, where)
+    found = violations(resources, ANONYMISED_ONLY)
+    assert (pulled.urn in [d.urn for d in found]) is blocked, messages(found)
+    if blocked:
+        message = next(d.message for d in found if d.urn == pulled.urn)
+        assert "data-classification: internal" in message and "in the stack's region and account" in message
+        judged = f"{classification}, as the copy declares" if classification else "the copy declares nothing"
+        assert judged in message, message
+
+
+def test_a_label_never_relaxes_a_source_the_stack_declares() -> None:
+    # The stack's PII parameter, pulled through a store outside AWS: lineage wins over the label.
+    _, resources, secret, _ = _stack("pii")
+    _provider(resources, VAULT)
+    _labelled(secret, "internal")
+    assert "personal data" in _blocked(resources, secret, NO_PII)
+    assert secret.urn in [d.urn for d in violations(resources, ANONYMISED_ONLY)]
+
+
+def test_a_label_does_not_relax_a_stack_parameter_pulled_through_a_store_in_another_region() -> None:
+    _, resources, secret, _ = _stack()
+    store = _store_of(resources)
+    store.props["spec"]["provider"]["aws"]["region"] = "us-east-1"
+    _labelled(secret, "internal")
+    assert secret.urn in [d.urn for d in violations(resources, ANONYMISED_ONLY)]
+
+
+def test_a_label_does_not_relax_a_pull_into_a_cluster_outside_the_jurisdiction() -> None:
+    region, resources, _, _ = _stack()
+    _provider(resources, VAULT)
+    elsewhere = kubernetes_elsewhere()
+    store = _store(elsewhere, resources[len(region.resources)], vault=VAULT["vault"])
+    pulled = _external_secret(elsewhere, "ci/deploy-token", None)
+    store.name, pulled.name = "secretstore-virginia", "externalsecret-virginia"
+    _labelled(pulled, "internal")
+    assert pulled.urn in [d.urn for d in violations([*resources, store, pulled], ANONYMISED_ONLY)]
+
+
+def test_a_push_secret_of_a_labelled_pull_is_judged_as_any_push() -> None:
+    region, resources, secret, _ = _stack()
+    _provider(resources, VAULT)
+    pulled = _literal(region, resources, secret, "ci/deploy-token")
+    _labelled(pulled, "internal")
+    push = _push(region, "app-config")
+    # Outbound, into another region: internal data may not cross, whatever the pull's label allowed in.
+    assert "us-east-1" in _blocked([*resources, _us_store(region), push], push, ANONYMISED_ONLY)
+
+
+def test_a_literal_key_of_a_store_outside_aws_is_its_own_beside_a_template_computed_from_the_stack() -> None:
+    # The template names the database's host (a dependency of the spec); the key is a path in Vault.
+    region, resources, secret, deployment = _stack()
+    _provider(resources, VAULT)
+    pulled = _literal(region, resources, secret, "ci/deploy-token")
+    pulled.props["spec"]["target"]["template"] = {"data": {"host": UNKNOWN, "token": "{{ .value }}"}}
+    pulled.deps = {"spec": [region.database]}
+    found = violations(resources, NO_PII)
+    assert not {pulled.urn, deployment.urn} & {d.urn for d in found}, messages(found)
+
+
+@pytest.mark.parametrize(("classification", "blocked"), [("internal", False), (None, True)])
+def test_a_cluster_external_secret_pulling_from_vault_is_judged_by_its_templates_label(
+    classification: str | None, blocked: bool
+) -> None:
+    region, resources, _, _ = _stack()
+    store = _store(region, resources[len(region.resources)], kind="ClusterSecretStore", vault=VAULT["vault"])
+    store.name = "clustersecretstore-vault"
+    target: dict[str, Any] = {"name": "shared-token"}
+    if classification is not None:
+        target["template"] = {"metadata": {"labels": {"data-classification": classification}}}
+    pulled = custom_resource(
+        region,
+        ESO,
+        "ClusterExternalSecret",
+        "shared-token",
+        {
+            "namespaceSelectors": [{"matchLabels": {"shared-token": "true"}}],
+            "externalSecretSpec": {
+                "secretStoreRef": {"name": "aws-eu", "kind": "ClusterSecretStore"},
+                "target": target,
+                "data": [{"secretKey": "token", "remoteRef": {"key": "ci/deploy-token"}}],
+            },
+        },
+        namespace=None,
+    )
+    found = violations([*resources, store, pulled], ANONYMISED_ONLY)
+    assert (pulled.urn in [d.urn for d in found]) is blocked, messages(found)
+
+
+@pytest.mark.preview_only("a label computed from another resource is unknown only at a first preview")
+def test_a_label_unknown_at_preview_does_not_let_a_pull_pass() -> None:
+    region, resources, secret, _ = _stack()
+    _provider(resources, VAULT)
+    pulled = _literal(region, resources, secret, "ci/deploy-token")
+    pulled.props["spec"]["target"]["template"] = {"metadata": {"labels": {"data-classification": UNKNOWN}}}
+    pulled.props["metadata"]["labels"] = {"data-classification": "internal"}
+    assert pulled.urn in [d.urn for d in violations(resources, ANONYMISED_ONLY)]
+
+
+@pytest.mark.parametrize("unknown", ["account", "region"])
+def test_a_literal_key_names_the_stacks_parameter_whose_place_cannot_be_traced(unknown: str) -> None:
+    # The parameter's provider does not say its account (a named profile) or region: it may be the store's.
+    region, resources, secret, deployment = _stack("pii")
+    held = next(r for r in resources if r.type == "aws:ssm/parameter:Parameter")
+    held.provider = aws_provider("partner", None if unknown == "region" else "eu-west-1")
+    if unknown == "account":
+        held.provider.props["profile"] = "partner"
+    resources.insert(0, held.provider)
+    _literal(region, resources, secret)
+    found = violations(resources, NO_PII)
+    assert deployment.urn in [d.urn for d in found], messages(found)
