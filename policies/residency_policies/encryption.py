@@ -176,6 +176,8 @@ def problems(resource: Resource, stack: Stack, accounts: frozenset[str] = frozen
         return volume_problems(resource, stack, judge)
     if resource.type in LAUNCHING_TYPES or resource.type == AMI_COPY:
         return _volume_problems(resource, stack, region)
+    if resource.type == CACHE_CLUSTER:
+        return _cache_cluster_problems(resource)
     spec = AT_REST.get(resource.type)
     if spec is None:
         return ["the pack does not know how this type is encrypted with a customer-managed key"]
@@ -210,6 +212,13 @@ def problems(resource: Resource, stack: Stack, accounts: frozenset[str] = frozen
             paths.append(key)
     for path in paths:
         found.extend(f"{path}: {problem}" for problem in key_problems(stack, resource, path, region))
+    for member_type, parent_path, condition, key_path in spec.members:
+        for member in _members(stack, resource, member_type, parent_path):
+            if is_set(value_at(member.props, condition)):
+                found.extend(
+                    f"{member.label} {key_path}: {problem}"
+                    for problem in key_problems(stack, member, key_path, region)
+                )
     for parent_path, key_path in spec.parent_keys:
         parents = stack.dependencies(resource, parent_path) or [
             p for v in known_strings(values_at(resource.props, parent_path)) for p in stack.named(v)
@@ -222,6 +231,41 @@ def problems(resource: Resource, stack: Stack, accounts: frozenset[str] = frozen
                 for problem in key_problems(stack, parent, key_path, region)
             )
     return found
+
+
+def _members(stack: Stack, holder: Resource, member_type: str, path: str) -> list[Resource]:
+    """The stack's members of a holder (a cluster's instances) that name it by `path`: by lineage, or by a
+    literal identity (an index of the members by the names they give, built once per stack)."""
+    found = {m.urn: m for m in stack.dependents(holder, [path.split(".")[0]]) if m.type == member_type}
+    index_key = ("members by name", member_type, path)
+    if index_key not in stack.memo:
+        index: dict[str, list[Resource]] = {}
+        for member in stack.of_type(member_type):
+            for name in known_strings(values_at(member.props, path)):
+                index.setdefault(name, []).append(member)
+        stack.memo[index_key] = index
+    for identity in holder.identities:
+        for member in stack.memo[index_key].get(identity, []):
+            found.setdefault(member.urn, member)
+    return list(found.values())
+
+
+CACHE_CLUSTER = "aws:elasticache/cluster:Cluster"
+
+
+def _cache_cluster_problems(cluster: Resource) -> list[str]:
+    """ElastiCache encrypts at rest only replication groups: a member of one is encrypted as its group (judged
+    there); Memcached keeps its data in memory only; a Redis or Valkey cluster of its own keeps its data and
+    snapshots unencrypted, while a replication group of one node takes the stack's key."""
+    if value_at(cluster.props, "engine") == "memcached" or is_set(
+        value_at(cluster.props, "replicationGroupId")
+    ):
+        return []
+    return [
+        "a Redis or Valkey cluster outside a replication group is not encrypted at rest (nor are its "
+        "snapshots): declare an aws.elasticache.ReplicationGroup (one node will do) with "
+        "atRestEncryptionEnabled and kmsKeyId the stack's key instead"
+    ]
 
 
 SERVERLESS_COLLECTION = "aws:opensearch/serverlessCollection:ServerlessCollection"

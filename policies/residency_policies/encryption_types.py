@@ -87,7 +87,6 @@ NO_CUSTOMER_KEY: dict[str, str] = {
     "aws:timestreaminfluxdb/dbCluster:DbCluster": "Timestream for InfluxDB encrypts with keys AWS owns",
     "aws:timestreaminfluxdb/dbInstance:DbInstance": "Timestream for InfluxDB encrypts with keys AWS owns",
     "aws:cloudsearch/domain:Domain": "CloudSearch offers no customer-managed key",
-    "aws:elasticache/cluster:Cluster": "a Memcached or single-node cluster offers no customer-managed key",
     "aws:cloud9/environmentEC2:EnvironmentEC2": "the environment's volume takes the account's EBS default",
 }
 """Data holders that offer no customer-managed key, with why accepting their provider-owned encryption is the
@@ -107,10 +106,11 @@ SPECIAL = frozenset(
         "aws:autoscaling/group:Group",
         "aws:eks/nodeGroup:NodeGroup",
         "aws:ec2/amiCopy:AmiCopy",
+        "aws:elasticache/cluster:Cluster",
     }
 )
 """Types judged by code of their own: buckets (default encryption), instances and what launches them (their
-volumes' block device mappings, or their launch template's)."""
+volumes' block device mappings, or their launch template's), ElastiCache clusters (by engine and group)."""
 
 
 @dataclass(frozen=True)
@@ -130,6 +130,10 @@ class AtRest:
     """(path naming the parent, key path on the parent): the data is encrypted with its parent's key."""
     keeps_source_key: bool = False
     """A copy without a key of its own keeps its source's key (which the rule checks on the source)."""
+    members: tuple[tuple[str, str, str, str], ...] = ()
+    """(member type, path naming this holder, condition path, key path): a member that keeps part of the
+    holder's data under a key of its own when the condition is set (a cluster instance's Performance
+    Insights, which keep its SQL text)."""
     only_for: tuple[str, tuple[str, ...]] | None = None
     """(type path, types): the entry applies only to these configuration types (or a type the pack cannot
     read); the others offer no customer-managed key."""
@@ -143,11 +147,35 @@ _DATABASE = AtRest(
         ("manageMasterUserPassword", "masterUserSecretKmsKeyId"),
     ),
 )
+_AURORA = AtRest(
+    enabled=_DATABASE.enabled,
+    keys=_DATABASE.keys,
+    keys_when=_DATABASE.keys_when,
+    members=(
+        (
+            "aws:rds/clusterInstance:ClusterInstance",
+            "clusterIdentifier",
+            "performanceInsightsEnabled",
+            "performanceInsightsKmsKeyId",
+        ),
+    ),
+)
 
 AT_REST: dict[str, AtRest] = {
     "aws:rds/instance:Instance": _DATABASE,
-    "aws:rds/cluster:Cluster": _DATABASE,
-    "aws:docdb/cluster:Cluster": AtRest(enabled=(("storageEncrypted", True),), keys=("kmsKeyId",)),
+    "aws:rds/cluster:Cluster": _AURORA,
+    "aws:docdb/cluster:Cluster": AtRest(
+        enabled=(("storageEncrypted", True),),
+        keys=("kmsKeyId",),
+        members=(
+            (
+                "aws:docdb/clusterInstance:ClusterInstance",
+                "clusterIdentifier",
+                "enablePerformanceInsights",
+                "performanceInsightsKmsKeyId",
+            ),
+        ),
+    ),
     "aws:neptune/cluster:Cluster": AtRest(enabled=(("storageEncrypted", True),), keys=("kmsKeyArn",)),
     "aws:redshift/cluster:Cluster": AtRest(enabled=(("encrypted", True),), keys=("kmsKeyId",)),
     "aws:ebs/volume:Volume": AtRest(enabled=(("encrypted", True),), keys=("kmsKeyId",)),
@@ -185,7 +213,9 @@ AT_REST: dict[str, AtRest] = {
     "aws:msk/cluster:Cluster": AtRest(keys=("encryptionInfo.encryptionAtRestKmsKeyArn",)),
     "aws:dsql/cluster:Cluster": AtRest(keys=("kmsEncryptionKey",)),
     "aws:docdb/elasticCluster:ElasticCluster": AtRest(keys=("kmsKeyId",)),
-    "aws:redshiftserverless/namespace:Namespace": AtRest(keys=("kmsKeyId",)),
+    "aws:redshiftserverless/namespace:Namespace": AtRest(
+        keys=("kmsKeyId",), keys_when=(("manageAdminPassword", "adminPasswordSecretKmsKeyId"),)
+    ),
     "aws:keyspaces/table:Table": AtRest(
         enabled=(("encryptionSpecification.type", "CUSTOMER_MANAGED_KMS_KEY"),),
         keys=("encryptionSpecification.kmsKeyIdentifier",),
