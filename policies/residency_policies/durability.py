@@ -11,6 +11,7 @@ must be protected and keep the longest deletion window.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from residency_facts import Category
 
@@ -20,7 +21,18 @@ from .durability_guards import BY_TYPE, Finding, no_force_destroy
 from .lineage import KMS_KEY_TYPES, Lineage
 from .model import Resource, Stack
 from .settings import Settings
-from .values import UNKNOWN, Unknown, as_bool, as_number, child, elements, is_set, value_at, values_at
+from .values import (
+    UNKNOWN,
+    Unknown,
+    as_bool,
+    as_number,
+    child,
+    elements,
+    is_set,
+    known_strings,
+    value_at,
+    values_at,
+)
 from .violations import Violation, violation
 from .volumes import BOUND, bound_volumes
 
@@ -38,6 +50,8 @@ BUCKET_VERSIONING = (
 EFS_BACKUP_POLICY = "aws:efs/backupPolicy:BackupPolicy"
 BACKUP_SELECTION = "aws:backup/selection:Selection"
 BACKUP_PLAN = "aws:backup/plan:Plan"
+BACKUP_VAULT = "aws:backup/vault:Vault"
+VAULT_LOCK = "aws:backup/vaultLockConfiguration:VaultLockConfiguration"
 BUCKET_LIFECYCLES = (
     "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
     "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2",
@@ -294,6 +308,8 @@ def _selections_of(store: Resource, stack: Stack) -> list[Resource]:
     tags = effective_tags(store)
     found = []
     for selection in stack.of_type(BACKUP_SELECTION):
+        if stack.refers_to(selection, "notResources", store):
+            continue  # Excluded, whatever else selects it.
         if stack.refers_to(selection, "resources", store) or "*" in values_at(selection.props, "resources"):
             found.append(selection)
             continue
@@ -320,6 +336,10 @@ def _plan_retention(selection: Resource, stack: Stack, settings: Settings) -> st
     for plan in plans:
         for rule in elements(value_at(plan.props, "rules")):
             days = as_number(value_at(rule, "lifecycle.deleteAfter"))
+            refused = _locked_out(plan, rule, days, stack)
+            if refused:
+                kept.append(f"{plan.label} rule {child(rule, 'ruleName')} nothing ({refused})")
+                continue
             if days is None:
                 return ""
             if isinstance(days, Unknown):
@@ -331,6 +351,30 @@ def _plan_retention(selection: Resource, stack: Stack, settings: Settings) -> st
     if not kept:
         return f"{selection.label}'s plan has no rule, so it takes no backup"
     return f"{selection.label}'s plan keeps recovery points for {', '.join(kept)}, below {minimum} days"
+
+
+def _locked_out(plan: Resource, rule: Any, days: Any, stack: Stack) -> str:
+    """Why a vault lock makes a plan rule's backups fail, in words (empty when none does): AWS Backup fails a
+    backup whose retention lies outside its target vault's lock (`minRetentionDays`, `maxRetentionDays`; no
+    `deleteAfter` is kept for ever, above any maximum)."""
+    target = child(rule, "targetVaultName")
+    vaults = [
+        v
+        for v in stack.dependencies(plan, "rules")
+        if v.type == BACKUP_VAULT and (not isinstance(target, str) or target in v.identities)
+    ] or [v for name in known_strings([target]) for v in stack.named(name) if v.type == BACKUP_VAULT]
+    for lock in stack.of_type(VAULT_LOCK):
+        if not any(stack.refers_to(lock, "backupVaultName", vault) for vault in vaults):
+            continue
+        most = as_number(value_at(lock.props, "maxRetentionDays"))
+        least = as_number(value_at(lock.props, "minRetentionDays"))
+        if isinstance(days, Unknown):
+            continue
+        if isinstance(most, (int, float)) and (days is None or days > most):
+            return f"{lock.label} allows at most {most:g} days, so every backup fails"
+        if isinstance(least, (int, float)) and days is not None and days < least:
+            return f"{lock.label} requires at least {least:g} days, so every backup fails"
+    return ""
 
 
 def _volume_claims(resource: Resource, stack: Stack) -> list[Finding]:

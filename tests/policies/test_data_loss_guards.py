@@ -10,7 +10,7 @@ import pytest
 
 from tests.policies.baseline import eu_region
 from tests.policies.copies import store
-from tests.policies.policy_harness import Res, messages, violations
+from tests.policies.policy_harness import UNKNOWN, Res, messages, violations
 
 POLICY = "pii-no-data-loss"
 
@@ -114,3 +114,71 @@ def test_a_disabled_inline_lifecycle_rule_expires_nothing() -> None:
         },
     )
     assert found == ""
+
+
+def _file_system_backed_up(selection: dict, lock: dict | None = None) -> list[Res]:
+    """A PII file system under the stack's key whose only backups are an AWS Backup selection of a plan
+    keeping 35 days in a vault (locked by `lock` when given)."""
+    region = eu_region()
+    file_system = store(
+        region, "aws:efs/fileSystem:FileSystem", "home", {"encrypted": True, "kmsKeyId": UNKNOWN}
+    )
+    file_system.protect = True
+    file_system.deps["kmsKeyId"] = [region.key]
+    vault = Res("aws:backup/vault:Vault", "vault", {"name": "vault", "kmsKeyArn": UNKNOWN}, region.provider)
+    vault.deps["kmsKeyArn"] = [region.key]
+    plan = Res(
+        "aws:backup/plan:Plan",
+        "daily",
+        {
+            "name": "daily",
+            "rules": [{"ruleName": "daily", "targetVaultName": UNKNOWN, "lifecycle": {"deleteAfter": 35}}],
+        },
+        region.provider,
+        deps={"rules": [vault]},
+    )
+    chosen = Res(
+        "aws:backup/selection:Selection",
+        "home",
+        {
+            "name": "home",
+            "planId": UNKNOWN,
+            "iamRoleArn": "arn:aws:iam::123456789012:role/backup",
+            **selection,
+        },
+        region.provider,
+        deps={"planId": [plan], **({"notResources": [file_system]} if "notResources" in selection else {})},
+    )
+    if "resources" in selection and selection["resources"] == [UNKNOWN]:
+        chosen.deps["resources"] = [file_system]
+    extra = []
+    if lock is not None:
+        extra.append(
+            Res(
+                "aws:backup/vaultLockConfiguration:VaultLockConfiguration",
+                "vault-lock",
+                {"backupVaultName": UNKNOWN, **lock},
+                region.provider,
+                deps={"backupVaultName": [vault]},
+            )
+        )
+    return [*region.resources, file_system, vault, plan, chosen, *extra]
+
+
+def test_a_selection_that_excludes_the_store_by_not_resources_backs_nothing_up() -> None:
+    stack = _file_system_backed_up({"resources": ["*"], "notResources": [UNKNOWN]})
+    assert "automatic backups are off" in messages(violations(stack, POLICY))
+
+
+def test_a_selection_of_everything_backs_the_store_up() -> None:
+    assert violations(_file_system_backed_up({"resources": ["*"]}), POLICY) == []
+
+
+def test_a_vault_lock_whose_maximum_is_below_the_plans_retention_fails_every_backup() -> None:
+    stack = _file_system_backed_up({"resources": [UNKNOWN]}, {"minRetentionDays": 1, "maxRetentionDays": 3})
+    assert "vault-lock" in messages(violations(stack, POLICY))
+
+
+def test_a_vault_lock_whose_range_holds_the_plans_retention_keeps_the_backups() -> None:
+    stack = _file_system_backed_up({"resources": [UNKNOWN]}, {"minRetentionDays": 7, "maxRetentionDays": 365})
+    assert violations(stack, POLICY) == []
