@@ -314,3 +314,48 @@ AT_REST: dict[str, AtRest] = {
 }
 """Encryption at rest of every AWS data-holding type (and carrier in transit) that offers a customer-managed
 key, in wire names."""
+
+
+@dataclass(frozen=True)
+class WriterEncryption:
+    """How a copy mechanism chooses the encryption of the objects it writes into a bucket, overriding the
+    bucket's default encryption (as an object's own `serverSideEncryption` does)."""
+
+    bucket: str
+    """The input naming the bucket (a name, an ARN or an `s3://bucket/prefix` location)."""
+    algorithm: str
+    """The input choosing the encryption."""
+    key: str
+    """The input naming the KMS key of a KMS choice (none: the AWS-managed `aws/s3`)."""
+    s3_managed: tuple[str, ...] = ("SSE_S3",)
+    """The choices that are S3-managed keys."""
+    default: str | None = None
+    """What the service writes with when the algorithm is unset (None: the bucket's default applies)."""
+    writes_when: tuple[str, str] | None = None
+    """(path, value): the resource writes only in this role (a DMS endpoint as a target)."""
+
+
+WRITER_ENCRYPTION: dict[str, WriterEncryption] = {
+    # DMS writes SSE_S3 unless told otherwise (the S3 target's documented default).
+    "aws:dms/s3Endpoint:S3Endpoint": WriterEncryption(
+        "bucketName",
+        "encryptionMode",
+        "serverSideEncryptionKmsKeyId",
+        default="SSE_S3",
+        writes_when=("endpointType", "target"),
+    ),
+    "aws:dms/endpoint:Endpoint": WriterEncryption(
+        "s3Settings.bucketName",
+        "s3Settings.encryptionMode",
+        "s3Settings.serverSideEncryptionKmsKeyId",
+        default="SSE_S3",
+        writes_when=("endpointType", "target"),
+    ),
+    "aws:athena/workgroup:Workgroup": WriterEncryption(
+        "configuration.resultConfiguration.outputLocation",
+        "configuration.resultConfiguration.encryptionConfiguration.encryptionOption",
+        "configuration.resultConfiguration.encryptionConfiguration.kmsKeyArn",
+    ),
+}
+"""What writes objects into the stack's buckets with an encryption of its own choosing, judged when a bucket
+it writes into holds protected data."""
