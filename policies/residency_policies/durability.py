@@ -141,6 +141,16 @@ def _key_problems(key: Resource, settings: Settings) -> list[Finding]:
                 "rotate by importing new material on a schedule rather than letting it lapse.",
             )
         )
+    enabled = as_bool(value_at(key.props, "isEnabled"))
+    if enabled is False or isinstance(enabled, Unknown):
+        shown = "unknown at preview" if isinstance(enabled, Unknown) else "false"
+        found.append(
+            (
+                f"its isEnabled is {shown}: nothing under a disabled key can be read, and RDS puts a "
+                "database whose key stays unavailable into a state it can only be restored from",
+                "leave isEnabled true (its default).",
+            )
+        )
     window = as_number(value_at(key.props, "deletionWindowInDays"))
     if window is not None and (isinstance(window, Unknown) or window < KEY_DELETION_WINDOW_DAYS):
         shown = "unknown at preview" if isinstance(window, Unknown) else f"{window:g} days"

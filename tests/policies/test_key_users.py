@@ -143,3 +143,18 @@ def test_the_unprotected_key_of_a_timestream_tables_database_can_lose_its_pii() 
     found = violations([*region.resources, key, database, table], NO_DATA_LOSS)
     assert [d.urn for d in found] == [key.urn]
     assert "aws:timestreamwrite/table:Table 'readings' (pii)" in found[0].message
+
+
+@pytest.mark.parametrize("enabled", [False, UNKNOWN], ids=["disabled", "unknown"])
+def test_a_disabled_key_of_pii_leaves_it_unreadable(enabled: object) -> None:
+    region = eu_region()
+    region.key.props["isEnabled"] = enabled
+    found = violations(region.resources, NO_DATA_LOSS)
+    assert [d.urn for d in found] == [region.key.urn]
+    assert "isEnabled" in found[0].message
+
+
+def test_an_enabled_key_of_pii_is_kept() -> None:
+    region = eu_region()
+    region.key.props["isEnabled"] = True
+    assert violations(region.resources, NO_DATA_LOSS) == []
