@@ -344,13 +344,6 @@ WRITER_ENCRYPTION: dict[str, WriterEncryption] = {
         default="SSE_S3",
         writes_when=("endpointType", "target"),
     ),
-    "aws:dms/endpoint:Endpoint": WriterEncryption(
-        "s3Settings.bucketName",
-        "s3Settings.encryptionMode",
-        "s3Settings.serverSideEncryptionKmsKeyId",
-        default="SSE_S3",
-        writes_when=("endpointType", "target"),
-    ),
     "aws:athena/workgroup:Workgroup": WriterEncryption(
         "configuration.resultConfiguration.outputLocation",
         "configuration.resultConfiguration.encryptionConfiguration.encryptionOption",

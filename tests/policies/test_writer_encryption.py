@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import pytest
 
+from residency_policies.encryption_types import AT_REST, WRITER_ENCRYPTION
 from tests.policies.baseline import Region, eu_region
 from tests.policies.copies import store
 from tests.policies.policy_harness import UNKNOWN, Res, messages, violations
+from tests.policies.sdk_schema import input_schema, missing_step
 
 POLICY = "pii-encryption"
 DMS_S3 = "aws:dms/s3Endpoint:S3Endpoint"
@@ -103,3 +105,36 @@ def test_a_writer_into_a_bucket_that_holds_no_pii_is_not_judged() -> None:
     bucket[0].props["tags"] = {"data-classification": "anonymised"}
     workgroup = _workgroup(region, bucket[0], {"encryptionOption": "SSE_S3"})
     assert violations([*region.resources, *bucket, workgroup], POLICY) == []
+
+
+def _paths(token: str) -> list[str]:
+    """Every input path the encryption facts name for a type (array steps as the SDK schema spells them)."""
+    spec = AT_REST.get(token)
+    found: list[str] = []
+    if spec is not None:
+        found += [path for path, _ in spec.enabled] + list(spec.keys)
+        found += [path for pair in spec.keys_when for path in pair]
+        found += [spec.only_for[0]] if spec.only_for else []
+    writer = WRITER_ENCRYPTION.get(token)
+    if writer is not None:
+        found += [writer.bucket, writer.algorithm, writer.key]
+        found += [writer.writes_when[0]] if writer.writes_when else []
+    return found
+
+
+@pytest.mark.mode_independent
+@pytest.mark.parametrize("token", sorted({*WRITER_ENCRYPTION, *AT_REST}))
+def test_every_path_of_the_encryption_facts_names_an_input_the_sdk_defines(token: str) -> None:
+    schema = input_schema(token)
+    missing = {path: missing_step(schema, path) for path in _paths(token)}
+    assert {path: step for path, step in missing.items() if step} == {}
+
+
+@pytest.mark.mode_independent
+@pytest.mark.parametrize(
+    ("token", "member", "paths"),
+    [(t, m, paths) for t, spec in sorted(AT_REST.items()) for m, *paths in spec.members],
+)
+def test_every_path_of_a_member_names_an_input_of_the_member(token: str, member: str, paths: list) -> None:
+    schema = input_schema(member)
+    assert {path: missing_step(schema, path) for path in paths} == dict.fromkeys(paths)
