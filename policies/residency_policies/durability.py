@@ -10,18 +10,31 @@ must be protected and keep the longest deletion window.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from residency_facts import Category
 from residency_facts.operators import OPERATOR_VOLUME_CLAIMS
 
 from .attributes import effective_tags
 from .classification import claim_specs, held, holds_ephemeral_volumes, protected_stores, storage_classes
+from .durability_guards import BY_TYPE, Finding, no_force_destroy
 from .lineage import KMS_KEY_TYPES, Lineage
 from .locations import mechanism_key
 from .model import Resource, Stack
 from .settings import Settings
-from .values import UNKNOWN, Unknown, as_bool, as_number, child, elements, is_set, value_at, values_at
+from .values import (
+    UNKNOWN,
+    Unknown,
+    as_bool,
+    as_number,
+    child,
+    elements,
+    is_set,
+    known_strings,
+    value_at,
+    values_at,
+)
 from .violations import Violation, violation
 from .volumes import BOUND, bound_volumes
 
@@ -39,6 +52,8 @@ BUCKET_VERSIONING = (
 EFS_BACKUP_POLICY = "aws:efs/backupPolicy:BackupPolicy"
 BACKUP_SELECTION = "aws:backup/selection:Selection"
 BACKUP_PLAN = "aws:backup/plan:Plan"
+BACKUP_VAULT = "aws:backup/vault:Vault"
+VAULT_LOCK = "aws:backup/vaultLockConfiguration:VaultLockConfiguration"
 BUCKET_LIFECYCLES = (
     "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
     "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2",
@@ -69,202 +84,6 @@ TRANSIENT = frozenset(
 )
 """Types whose data expires by design (logs, queues, streams) or that hold a copy of a store kept elsewhere
 (caches): they are not records to keep, and the rule leaves them out."""
-
-Finding = tuple[str, str]
-"""(what is wrong, how to fix it)."""
-
-
-def _must_be_true(resource: Resource, path: str, fix: str) -> list[Finding]:
-    value = as_bool(value_at(resource.props, path))
-    if value is True:
-        return []
-    shown = "unknown at preview" if isinstance(value, Unknown) else "not set" if value is None else "false"
-    return [(f"{path} is {shown}", fix)]
-
-
-def _must_not_be_true(resource: Resource, path: str, fix: str) -> list[Finding]:
-    value = as_bool(value_at(resource.props, path))
-    if value is True:
-        return [(f"{path} is true", fix)]
-    if isinstance(value, Unknown):
-        return [(f"{path} is unknown at preview", fix)]
-    return []
-
-
-def _final_snapshot(resource: Resource, name_path: str) -> list[Finding]:
-    fix = f"set skipFinalSnapshot to false and give a {name_path}."
-    found = _must_not_be_true(resource, "skipFinalSnapshot", fix)
-    if not is_set(value_at(resource.props, name_path)):
-        found.append((f"no {name_path} is set, so no final snapshot is kept", fix))
-    return found
-
-
-def _retention(resource: Resource, path: str, minimum: int, default: float | None = None) -> list[Finding]:
-    value = as_number(value_at(resource.props, path))
-    if value is None:
-        value = default
-    fix = f"keep backups for at least {minimum} days ({path})."
-    if isinstance(value, Unknown):
-        return [(f"{path} is unknown at preview", fix)]
-    if value is None or value < minimum:
-        shown = "not set" if value is None else f"{value:g} days"
-        return [(f"backups are kept for {shown}, below the minimum of {minimum} days", fix)]
-    return []
-
-
-def _database(resource: Resource, settings: Settings) -> list[Finding]:
-    minimum = settings.minimum_backup_retention_days
-    return [
-        *_must_be_true(resource, "deletionProtection", "set deletionProtection to true."),
-        *_final_snapshot(resource, "finalSnapshotIdentifier"),
-        *_retention(resource, "backupRetentionPeriod", minimum),
-    ]
-
-
-def _redshift(resource: Resource, settings: Settings) -> list[Finding]:
-    minimum = settings.minimum_backup_retention_days
-    return [
-        *_final_snapshot(resource, "finalSnapshotIdentifier"),
-        *_retention(resource, "automatedSnapshotRetentionPeriod", minimum, default=1),
-    ]
-
-
-def _dynamodb(resource: Resource, settings: Settings) -> list[Finding]:
-    found = _must_be_true(resource, "deletionProtectionEnabled", "set deletionProtectionEnabled to true.")
-    found += _must_be_true(resource, "pointInTimeRecovery.enabled", "turn on pointInTimeRecovery.")
-    if as_bool(value_at(resource.props, "pointInTimeRecovery.enabled")) is True:
-        # Point-in-time recovery keeps 35 days unless told otherwise.
-        found += _retention(
-            resource, "pointInTimeRecovery.recoveryPeriodInDays", settings.minimum_backup_retention_days, 35
-        )
-    return found
-
-
-def _ebs_volume(resource: Resource, settings: Settings) -> list[Finding]:
-    return _must_be_true(resource, "finalSnapshot", "set finalSnapshot to true.")
-
-
-def _cache(resource: Resource, settings: Settings) -> list[Finding]:
-    return _retention(resource, "snapshotRetentionLimit", settings.minimum_backup_retention_days)
-
-
-def _replication_group(resource: Resource, settings: Settings) -> list[Finding]:
-    found = _cache(resource, settings)
-    if not is_set(value_at(resource.props, "finalSnapshotIdentifier")):
-        found.append(("no finalSnapshotIdentifier is set", "give a finalSnapshotIdentifier."))
-    return found
-
-
-def _memorydb(resource: Resource, settings: Settings) -> list[Finding]:
-    found = _cache(resource, settings)
-    if not is_set(value_at(resource.props, "finalSnapshotName")):
-        found.append(("no finalSnapshotName is set", "give a finalSnapshotName."))
-    return found
-
-
-def _no_force_destroy(resource: Resource, settings: Settings) -> list[Finding]:
-    return _must_not_be_true(resource, "forceDestroy", "set forceDestroy to false.")
-
-
-def _secret(resource: Resource, settings: Settings) -> list[Finding]:
-    window = as_number(value_at(resource.props, "recoveryWindowInDays"))
-    if window == 0:
-        return [
-            ("recoveryWindowInDays is 0, so deletion is immediate", "keep a recovery window of 7-30 days.")
-        ]
-    return []
-
-
-def _cognito(resource: Resource, settings: Settings) -> list[Finding]:
-    if value_at(resource.props, "deletionProtection") != "ACTIVE":
-        return [("deletionProtection is not ACTIVE", "set deletionProtection to ACTIVE.")]
-    return []
-
-
-def _lightsail_database(resource: Resource, settings: Settings) -> list[Finding]:
-    return [
-        *_must_not_be_true(resource, "skipFinalSnapshot", "set skipFinalSnapshot to false."),
-        *(
-            []
-            if is_set(value_at(resource.props, "finalSnapshotName"))
-            else [("no finalSnapshotName is set", "give a finalSnapshotName.")]
-        ),
-        *(
-            [("backupRetentionEnabled is false", "turn backupRetentionEnabled on.")]
-            if as_bool(value_at(resource.props, "backupRetentionEnabled")) is False
-            else []
-        ),
-    ]
-
-
-def _fsx(resource: Resource, settings: Settings) -> list[Finding]:
-    return [
-        *_must_not_be_true(resource, "skipFinalBackup", "set skipFinalBackup to false."),
-        *_retention(resource, "automaticBackupRetentionDays", settings.minimum_backup_retention_days, 0),
-    ]
-
-
-def _instance(resource: Resource, settings: Settings) -> list[Finding]:
-    found = _must_be_true(resource, "disableApiTermination", "set disableApiTermination to true.")
-    # A shutdown from inside the instance (`shutdown -h`, a failed upgrade) terminates it when its
-    # shutdown behaviour is terminate, whatever disableApiTermination says; its volumes then go with it
-    # unless each is kept on termination (the root volume's and block devices' default is to delete).
-    behaviour = value_at(resource.props, "instanceInitiatedShutdownBehavior")
-    if behaviour == "terminate" or isinstance(behaviour, Unknown):
-        deleted = _volumes_deleted_on_termination(resource)
-        if deleted:
-            shown = "unknown at preview" if isinstance(behaviour, Unknown) else "terminate"
-            found.append(
-                (
-                    f"its instanceInitiatedShutdownBehavior is {shown}, so a shutdown inside the instance "
-                    f"terminates it (disableApiTermination does not stop that) and deletes {deleted}",
-                    'set instanceInitiatedShutdownBehavior to "stop", or deleteOnTermination to false on '
-                    "every volume.",
-                )
-            )
-    return found
-
-
-def _volumes_deleted_on_termination(instance: Resource) -> str:
-    """The instance's volumes that terminating it deletes, in words (empty when none is)."""
-    deleted = []
-    root = value_at(instance.props, "rootBlockDevice")
-    if as_bool(child(root, "deleteOnTermination")) is not False:
-        deleted.append("its root volume")
-    for device in elements(value_at(instance.props, "ebsBlockDevices")):
-        if as_bool(child(device, "deleteOnTermination")) is not False:
-            deleted.append(f"its volume {child(device, 'deviceName')}")
-    return ", ".join(deleted)
-
-
-BY_TYPE: dict[str, Callable[[Resource, Settings], list[Finding]]] = {
-    "aws:rds/instance:Instance": _database,
-    "aws:rds/cluster:Cluster": _database,
-    "aws:docdb/cluster:Cluster": _database,
-    "aws:neptune/cluster:Cluster": _database,
-    "aws:redshift/cluster:Cluster": _redshift,
-    "aws:dynamodb/table:Table": _dynamodb,
-    "aws:ebs/volume:Volume": _ebs_volume,
-    "aws:elasticache/replicationGroup:ReplicationGroup": _replication_group,
-    "aws:elasticache/serverlessCache:ServerlessCache": _cache,
-    "aws:memorydb/cluster:Cluster": _memorydb,
-    "aws:backup/vault:Vault": _no_force_destroy,
-    "aws:secretsmanager/secret:Secret": _secret,
-    "aws:cognito/userPool:UserPool": _cognito,
-    "aws:lightsail/database:Database": _lightsail_database,
-    "aws:fsx/lustreFileSystem:LustreFileSystem": _fsx,
-    "aws:fsx/windowsFileSystem:WindowsFileSystem": _fsx,
-    "aws:fsx/openZfsFileSystem:OpenZfsFileSystem": _fsx,
-    "aws:fsx/ontapFileSystem:OntapFileSystem": _fsx,
-    "aws:ec2/instance:Instance": _instance,
-    "aws:neptunegraph/graph:Graph": lambda r, s: _must_be_true(
-        r, "deletionProtection", "turn on deletionProtection."
-    ),
-    "aws:dynamodb/tableReplica:TableReplica": lambda r, s: _must_be_true(
-        r, "deletionProtectionEnabled", "set deletionProtectionEnabled to true."
-    ),
-}
-"""Type-specific guards against data loss, beyond `protect=True` which every protected store needs."""
 
 
 def check(stack: Stack, settings: Settings) -> list[Violation]:
@@ -322,6 +141,16 @@ def _key_problems(key: Resource, settings: Settings) -> list[Finding]:
                 "imported again, which only its holder outside AWS can do",
                 "leave validTo unset (the material then never expires), keep the key material in escrow, and "
                 "rotate by importing new material on a schedule rather than letting it lapse.",
+            )
+        )
+    enabled = as_bool(value_at(key.props, "isEnabled"))
+    if enabled is False or isinstance(enabled, Unknown):
+        shown = "unknown at preview" if isinstance(enabled, Unknown) else "false"
+        found.append(
+            (
+                f"its isEnabled is {shown}: nothing under a disabled key can be read, and RDS puts a "
+                "database whose key stays unavailable into a state it can only be restored from",
+                "leave isEnabled true (its default).",
             )
         )
     window = as_number(value_at(key.props, "deletionWindowInDays"))
@@ -419,7 +248,7 @@ def _shown(value: object) -> str:
 
 
 def _bucket(bucket: Resource, stack: Stack, settings: Settings) -> list[Finding]:
-    found = _no_force_destroy(bucket, settings)
+    found = no_force_destroy(bucket, settings)
     statuses = [
         value_at(v.props, "versioningConfiguration.status")
         for v in stack.of_type(*BUCKET_VERSIONING)
@@ -430,6 +259,21 @@ def _bucket(bucket: Resource, stack: Stack, settings: Settings) -> list[Finding]
     if "Enabled" not in statuses:
         found.append(("versioning is not enabled", "add an aws.s3.BucketVersioning with status Enabled."))
     minimum = settings.minimum_backup_retention_days
+    # The deprecated inline rules (`lifecycleRules`, `enabled` and `noncurrentVersionExpiration.days`).
+    for rule in elements(value_at(bucket.props, "lifecycleRules")):
+        if as_bool(child(rule, "enabled")) is False:
+            continue
+        days = as_number(value_at(rule, "noncurrentVersionExpiration.days"))
+        if isinstance(days, Unknown) or (days is not None and days < minimum):
+            shown = "an unknown number of" if isinstance(days, Unknown) else f"{days:g}"
+            found.append(
+                (
+                    f"its lifecycleRules expire noncurrent versions after {shown} days, below the minimum of "
+                    f"{minimum} days, so an overwritten or deleted object cannot be restored",
+                    f"keep noncurrent versions for at least {minimum} days (noncurrentVersionExpiration"
+                    ".days).",
+                )
+            )
     for lifecycle in stack.of_type(*BUCKET_LIFECYCLES):
         if not stack.refers_to(lifecycle, "bucket", bucket):
             continue
@@ -478,6 +322,8 @@ def _selections_of(store: Resource, stack: Stack) -> list[Resource]:
     tags = effective_tags(store)
     found = []
     for selection in stack.of_type(BACKUP_SELECTION):
+        if stack.refers_to(selection, "notResources", store):
+            continue  # Excluded, whatever else selects it.
         if stack.refers_to(selection, "resources", store) or "*" in values_at(selection.props, "resources"):
             found.append(selection)
             continue
@@ -504,6 +350,10 @@ def _plan_retention(selection: Resource, stack: Stack, settings: Settings) -> st
     for plan in plans:
         for rule in elements(value_at(plan.props, "rules")):
             days = as_number(value_at(rule, "lifecycle.deleteAfter"))
+            refused = _locked_out(plan, rule, days, stack)
+            if refused:
+                kept.append(f"{plan.label} rule {child(rule, 'ruleName')} nothing ({refused})")
+                continue
             if days is None:
                 return ""
             if isinstance(days, Unknown):
@@ -515,6 +365,30 @@ def _plan_retention(selection: Resource, stack: Stack, settings: Settings) -> st
     if not kept:
         return f"{selection.label}'s plan has no rule, so it takes no backup"
     return f"{selection.label}'s plan keeps recovery points for {', '.join(kept)}, below {minimum} days"
+
+
+def _locked_out(plan: Resource, rule: Any, days: Any, stack: Stack) -> str:
+    """Why a vault lock makes a plan rule's backups fail, in words (empty when none does): AWS Backup fails a
+    backup whose retention lies outside its target vault's lock (`minRetentionDays`, `maxRetentionDays`; no
+    `deleteAfter` is kept for ever, above any maximum)."""
+    target = child(rule, "targetVaultName")
+    vaults = [
+        v
+        for v in stack.dependencies(plan, "rules")
+        if v.type == BACKUP_VAULT and (not isinstance(target, str) or target in v.identities)
+    ] or [v for name in known_strings([target]) for v in stack.named(name) if v.type == BACKUP_VAULT]
+    for lock in stack.of_type(VAULT_LOCK):
+        if not any(stack.refers_to(lock, "backupVaultName", vault) for vault in vaults):
+            continue
+        most = as_number(value_at(lock.props, "maxRetentionDays"))
+        least = as_number(value_at(lock.props, "minRetentionDays"))
+        if isinstance(days, Unknown):
+            continue
+        if isinstance(most, (int, float)) and (days is None or days > most):
+            return f"{lock.label} allows at most {most:g} days, so every backup fails"
+        if isinstance(least, (int, float)) and days is not None and days < least:
+            return f"{lock.label} requires at least {least:g} days, so every backup fails"
+    return ""
 
 
 def _volume_claims(resource: Resource, stack: Stack) -> list[Finding]:

@@ -9,15 +9,15 @@ be traced.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
 from typing import Any
 
-from residency_facts import LAUNCHING_TYPES
+from residency_facts import LAUNCHING_TYPES, Category
 
 from .attributes import effective_region
-from .classification import held, launch_templates, protected_stores
+from .classification import held, is_data_holding, launch_templates, protected_stores
 from .encryption_keys import ACCOUNTS, KMS_ALIAS, key_problems, key_resource_problems
+from .encryption_types import AT_REST, INHERITED, NO_CUSTOMER_KEY, WRITER_ENCRYPTION
 from .encryption_volumes import VOLUME_SNAPSHOT_KINDS, snapshot_problems, volume_problems
 from .lineage import KMS_KEY_TYPES, Lineage
 from .model import Resource, Stack
@@ -40,288 +40,88 @@ S3_ENCRYPTION_CONFIGURATIONS = (
 )
 KMS_ALGORITHMS = ("aws:kms", "aws:kms:dsse")
 
-INHERITED = frozenset(
-    {
-        "aws:rds/snapshot:Snapshot",
-        "aws:rds/clusterSnapshot:ClusterSnapshot",
-        "aws:ebs/snapshot:Snapshot",
-        "aws:ebs/volumeCopy:VolumeCopy",
-        "aws:docdb/clusterSnapshot:ClusterSnapshot",
-        "aws:neptune/clusterSnapshot:ClusterSnapshot",
-        "aws:redshift/clusterSnapshot:ClusterSnapshot",
-        "aws:redshiftserverless/snapshot:Snapshot",
-        "aws:fsx/backup:Backup",
-        "aws:fsx/openZfsSnapshot:OpenZfsSnapshot",
-        "aws:fsx/openZfsVolume:OpenZfsVolume",
-        "aws:fsx/ontapVolume:OntapVolume",
-        "aws:fsx/ontapStorageVirtualMachine:OntapStorageVirtualMachine",
-        "aws:ec2/ami:Ami",
-        "aws:ec2/amiFromInstance:AmiFromInstance",
-        "aws:kinesisanalyticsv2/applicationSnapshot:ApplicationSnapshot",
-        "aws:memorydb/multiRegionCluster:MultiRegionCluster",
-        "aws:dynamodb/tableItem:TableItem",
-        "aws:secretsmanager/secretVersion:SecretVersion",
-        "aws:cognito/user:User",
-        "aws:customerprofiles/profile:Profile",
-        "aws:kendra/faq:Faq",
-        "aws:workmail/user:User",
-        "aws:finspace/kxDatabase:KxDatabase",
-        "aws:finspace/kxDataview:KxDataview",
-        "aws:finspace/kxVolume:KxVolume",
-        "aws:sagemaker/space:Space",
-        "aws:sagemaker/userProfile:UserProfile",
-        "aws:emr/instanceFleet:InstanceFleet",
-        "aws:emr/instanceGroup:InstanceGroup",
-        "aws:s3/bucketObject:BucketObject",
-        "aws:s3/bucketObjectv2:BucketObjectv2",
-        "aws:s3control/bucket:Bucket",
-        "aws:s3tables/table:Table",
-        "aws:kms/ciphertext:Ciphertext",
-        "aws:dataexchange/revision:Revision",
-    }
-)
-"""Types encrypted as their source or their parent (a snapshot as its volume, an item as its table, a user as
-its pool, an object as its bucket's default), which the rule checks in its place."""
-
-NO_CUSTOMER_KEY: dict[str, str] = {
-    "aws:cognito/userPool:UserPool": "user pools are encrypted with keys AWS owns; none can be chosen",
-    "aws:directoryservicedata/user:User": "a directory user is encrypted as its directory",
-    "aws:directoryservice/directory:Directory": "directories are encrypted at rest with keys AWS owns",
-    "aws:identitystore/user:User": "Identity Center encrypts its store with keys AWS owns by default",
-    "aws:lightsail/bucket:Bucket": "Lightsail encrypts every resource at rest with keys AWS owns",
-    "aws:lightsail/containerService:ContainerService": "Lightsail encrypts every resource with keys AWS owns",
-    "aws:lightsail/database:Database": "Lightsail encrypts every resource at rest with keys AWS owns",
-    "aws:lightsail/disk:Disk": "Lightsail encrypts every resource at rest with keys AWS owns",
-    "aws:lightsail/instance:Instance": "Lightsail encrypts every resource at rest with keys AWS owns",
-    "aws:cloudfront/keyValueStore:KeyValueStore": "key value stores are encrypted with keys AWS owns",
-    "aws:connect/instance:Instance": "recordings are encrypted as their instance storage config says",
-    "aws:dataexchange/dataSet:DataSet": "Data Exchange encrypts assets with keys AWS owns",
-    "aws:glacier/vault:Vault": "Glacier encrypts archives with AES-256 keys AWS owns; none can be chosen",
-    "aws:iot/indexingConfiguration:IndexingConfiguration": "the fleet index is encrypted with keys AWS owns",
-    "aws:mediastore/container:Container": "MediaStore encrypts objects with keys AWS owns",
-    "aws:pinpoint/app:App": "Pinpoint encrypts endpoints with keys AWS owns",
-    "aws:rekognition/collection:Collection": "collections are encrypted with keys AWS owns",
-    "aws:rum/appMonitor:AppMonitor": "RUM encrypts events with keys AWS owns",
-    "aws:sesv2/contactList:ContactList": "contact lists are encrypted with keys AWS owns",
-    "aws:workspaces/pool:Pool": "pool session storage is encrypted with keys AWS owns",
-    "aws:storagegateway/cache:Cache": "gateway disks are local to the gateway's host",
-    "aws:storagegateway/gateway:Gateway": "a gateway's volumes are encrypted by its backing store's settings",
-    "aws:storagegateway/tapePool:TapePool": "tapes are encrypted with the gateway's settings",
-    "aws:storagegateway/uploadBuffer:UploadBuffer": "gateway disks are local to the gateway's host",
-    "aws:storagegateway/workingStorage:WorkingStorage": "gateway disks are local to the gateway's host",
-    "aws:odb/cloudAutonomousVmCluster:CloudAutonomousVmCluster": "Oracle Database@AWS uses Oracle's keys",
-    "aws:odb/cloudExadataInfrastructure:CloudExadataInfrastructure": "Oracle Database@AWS uses Oracle's keys",
-    "aws:odb/cloudVmCluster:CloudVmCluster": "Oracle Database@AWS encrypts with Oracle's keys",
-    "aws:ecrpublic/repository:Repository": "public repositories are encrypted with keys AWS owns",
-    "aws:sagemaker/mlflowApp:MlflowApp": "MLflow apps keep their artefacts in S3, judged there",
-    "aws:sagemaker/mlflowTrackingServer:MlflowTrackingServer": "MLflow keeps artefacts in S3, judged there",
-    "aws:msk/serverlessCluster:ServerlessCluster": "serverless Kafka is encrypted with keys AWS owns",
-    "aws:appstream/stack:Stack": "home folders are kept in an S3 bucket AWS manages in the stack's region",
-    "aws:timestreaminfluxdb/dbCluster:DbCluster": "Timestream for InfluxDB encrypts with keys AWS owns",
-    "aws:timestreaminfluxdb/dbInstance:DbInstance": "Timestream for InfluxDB encrypts with keys AWS owns",
-    "aws:cloudsearch/domain:Domain": "CloudSearch offers no customer-managed key",
-    "aws:elasticache/cluster:Cluster": "a Memcached or single-node cluster offers no customer-managed key",
-    "aws:cloud9/environmentEC2:EnvironmentEC2": "the environment's volume takes the account's EBS default",
-}
-"""Data holders that offer no customer-managed key, with why accepting their provider-owned encryption is the
-reviewed decision: the data stays in the resource's region, under AWS's own keys there."""
-
-SPECIAL = frozenset(
-    {
-        "aws:s3/bucket:Bucket",
-        "aws:s3/bucketV2:BucketV2",
-        "aws:s3/directoryBucket:DirectoryBucket",
-        "aws:ec2/instance:Instance",
-        "aws:ec2/spotInstanceRequest:SpotInstanceRequest",
-        "aws:ec2/launchTemplate:LaunchTemplate",
-        "aws:ec2/launchConfiguration:LaunchConfiguration",
-        "aws:ec2/spotFleetRequest:SpotFleetRequest",
-        "aws:ec2/fleet:Fleet",
-        "aws:autoscaling/group:Group",
-        "aws:eks/nodeGroup:NodeGroup",
-        "aws:ec2/amiCopy:AmiCopy",
-    }
-)
-"""Types judged by code of their own: buckets (default encryption), instances and what launches them (their
-volumes' block device mappings, or their launch template's)."""
-
-
-@dataclass(frozen=True)
-class AtRest:
-    """How a resource type turns on encryption at rest, and which inputs name its keys."""
-
-    enabled: tuple[tuple[str, Any], ...] = ()
-    """(path, value) pairs that must all hold."""
-    keys: tuple[str, ...] = ()
-    """Paths of keys that must be customer-managed, single-region and in-region."""
-    keys_when: tuple[tuple[str, str], ...] = ()
-    """(condition path, key path): the key is required when the condition is set."""
-    keys_for: tuple[tuple[str, tuple[str, ...], str], ...] = ()
-    """(type path, types, key path): the key is required when the type path holds one of the types, or a
-    value the pack cannot read (unknown at preview, unset): a key path only one configuration type has."""
-    parent_keys: tuple[tuple[str, str], ...] = ()
-    """(path naming the parent, key path on the parent): the data is encrypted with its parent's key."""
-    keeps_source_key: bool = False
-    """A copy without a key of its own keeps its source's key (which the rule checks on the source)."""
-
-
-_DATABASE = AtRest(
-    enabled=(("storageEncrypted", True),),
-    keys=("kmsKeyId",),
-    keys_when=(
-        ("performanceInsightsEnabled", "performanceInsightsKmsKeyId"),
-        ("manageMasterUserPassword", "masterUserSecretKmsKeyId"),
-    ),
-)
-
-AT_REST: dict[str, AtRest] = {
-    "aws:rds/instance:Instance": _DATABASE,
-    "aws:rds/cluster:Cluster": _DATABASE,
-    "aws:docdb/cluster:Cluster": AtRest(enabled=(("storageEncrypted", True),), keys=("kmsKeyId",)),
-    "aws:neptune/cluster:Cluster": AtRest(enabled=(("storageEncrypted", True),), keys=("kmsKeyArn",)),
-    "aws:redshift/cluster:Cluster": AtRest(enabled=(("encrypted", True),), keys=("kmsKeyId",)),
-    "aws:ebs/volume:Volume": AtRest(enabled=(("encrypted", True),), keys=("kmsKeyId",)),
-    "aws:ebs/snapshotCopy:SnapshotCopy": AtRest(keys=("kmsKeyId",), keeps_source_key=True),
-    "aws:efs/fileSystem:FileSystem": AtRest(enabled=(("encrypted", True),), keys=("kmsKeyId",)),
-    "aws:dynamodb/table:Table": AtRest(
-        enabled=(("serverSideEncryption.enabled", True),), keys=("serverSideEncryption.kmsKeyArn",)
-    ),
-    "aws:dynamodb/tableReplica:TableReplica": AtRest(keys=("kmsKeyArn",)),
-    "aws:elasticache/replicationGroup:ReplicationGroup": AtRest(
-        enabled=(("atRestEncryptionEnabled", True),), keys=("kmsKeyId",)
-    ),
-    "aws:elasticache/serverlessCache:ServerlessCache": AtRest(keys=("kmsKeyId",)),
-    "aws:memorydb/cluster:Cluster": AtRest(keys=("kmsKeyArn",)),
-    "aws:opensearch/domain:Domain": AtRest(
-        enabled=(("encryptAtRest.enabled", True),), keys=("encryptAtRest.kmsKeyId",)
-    ),
-    "aws:elasticsearch/domain:Domain": AtRest(
-        enabled=(("encryptAtRest.enabled", True),), keys=("encryptAtRest.kmsKeyId",)
-    ),
-    "aws:kinesis/stream:Stream": AtRest(enabled=(("encryptionType", "KMS"),), keys=("kmsKeyId",)),
-    "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream": AtRest(
-        enabled=(
-            ("serverSideEncryption.enabled", True),
-            ("serverSideEncryption.keyType", "CUSTOMER_MANAGED_CMK"),
-        ),
-        keys=("serverSideEncryption.keyArn",),
-    ),
-    "aws:secretsmanager/secret:Secret": AtRest(keys=("kmsKeyId",)),
-    "aws:backup/vault:Vault": AtRest(keys=("kmsKeyArn",)),
-    "aws:sqs/queue:Queue": AtRest(keys=("kmsMasterKeyId",)),
-    "aws:cloudwatch/logGroup:LogGroup": AtRest(keys=("kmsKeyId",)),
-    "aws:rds/snapshotCopy:SnapshotCopy": AtRest(keys=("kmsKeyId",), keeps_source_key=True),
-    "aws:rds/clusterSnapshotCopy:ClusterSnapshotCopy": AtRest(keys=("kmsKeyId",), keeps_source_key=True),
-    "aws:msk/cluster:Cluster": AtRest(keys=("encryptionInfo.encryptionAtRestKmsKeyArn",)),
-    "aws:dsql/cluster:Cluster": AtRest(keys=("kmsEncryptionKey",)),
-    "aws:docdb/elasticCluster:ElasticCluster": AtRest(keys=("kmsKeyId",)),
-    "aws:redshiftserverless/namespace:Namespace": AtRest(keys=("kmsKeyId",)),
-    "aws:keyspaces/table:Table": AtRest(
-        enabled=(("encryptionSpecification.type", "CUSTOMER_MANAGED_KMS_KEY"),),
-        keys=("encryptionSpecification.kmsKeyIdentifier",),
-    ),
-    "aws:fsx/lustreFileSystem:LustreFileSystem": AtRest(keys=("kmsKeyId",)),
-    "aws:fsx/ontapFileSystem:OntapFileSystem": AtRest(keys=("kmsKeyId",)),
-    "aws:fsx/openZfsFileSystem:OpenZfsFileSystem": AtRest(keys=("kmsKeyId",)),
-    "aws:fsx/windowsFileSystem:WindowsFileSystem": AtRest(keys=("kmsKeyId",)),
-    "aws:amp/workspace:Workspace": AtRest(keys=("kmsKeyArn",)),
-    "aws:appfabric/appBundle:AppBundle": AtRest(keys=("customerManagedKeyArn",)),
-    "aws:appsync/apiCache:ApiCache": AtRest(enabled=(("atRestEncryptionEnabled", True),)),
-    "aws:backup/logicallyAirGappedVault:LogicallyAirGappedVault": AtRest(keys=("encryptionKeyArn",)),
-    # Only a MANAGED knowledge base stores its data itself; a VECTOR, KENDRA or SQL one keeps it in the vector
-    # store, index or database it names, each judged as a holder of what the knowledge base copies there.
-    "aws:bedrock/agentKnowledgeBase:AgentKnowledgeBase": AtRest(
-        keys_for=(
-            (
-                "knowledgeBaseConfiguration.type",
-                ("MANAGED",),
-                "knowledgeBaseConfiguration.managedKnowledgeBaseConfiguration.serverSideEncryptionConfiguration.kmsKeyArn",
-            ),
-        )
-    ),
-    "aws:bedrock/agentcoreMemory:AgentcoreMemory": AtRest(keys=("encryptionKeyArn",)),
-    "aws:bedrock/customModel:CustomModel": AtRest(keys=("customModelKmsKeyId",)),
-    "aws:cloudtrail/eventDataStore:EventDataStore": AtRest(keys=("kmsKeyId",)),
-    "aws:cloudwatch/eventArchive:EventArchive": AtRest(keys=("kmsKeyIdentifier",)),
-    "aws:cloudwatchomni/space:Space": AtRest(keys=("encryptionConfiguration.kmsKeyArn",)),
-    "aws:comprehend/documentClassifier:DocumentClassifier": AtRest(keys=("modelKmsKeyId", "volumeKmsKeyId")),
-    "aws:comprehend/entityRecognizer:EntityRecognizer": AtRest(keys=("modelKmsKeyId", "volumeKmsKeyId")),
-    "aws:customerprofiles/domain:Domain": AtRest(keys=("defaultEncryptionKey",)),
-    "aws:dax/cluster:Cluster": AtRest(enabled=(("serverSideEncryption.enabled", True),)),
-    "aws:dms/replicationInstance:ReplicationInstance": AtRest(keys=("kmsKeyArn",)),
-    "aws:ebs/snapshotImport:SnapshotImport": AtRest(enabled=(("encrypted", True),), keys=("kmsKeyId",)),
-    "aws:ecr/repository:Repository": AtRest(
-        enabled=(("encryptionConfigurations[].encryptionType", "KMS"),),
-        keys=("encryptionConfigurations[].kmsKey",),
-    ),
-    "aws:emr/cluster:Cluster": AtRest(
-        parent_keys=(
-            (
-                "securityConfiguration",
-                "configuration.{json}.EncryptionConfiguration.AtRestEncryptionConfiguration"
-                ".LocalDiskEncryptionConfiguration.AwsKmsKey",
-            ),
-        )
-    ),
-    "aws:finspace/kxEnvironment:KxEnvironment": AtRest(keys=("kmsKeyId",)),
-    "aws:fsx/fileCache:FileCache": AtRest(keys=("kmsKeyId",)),
-    "aws:kendra/index:Index": AtRest(keys=("serverSideEncryptionConfiguration.kmsKeyId",)),
-    "aws:kinesis/videoStream:VideoStream": AtRest(keys=("kmsKeyId",)),
-    "aws:location/geofenceCollection:GeofenceCollection": AtRest(keys=("kmsKeyId",)),
-    "aws:location/tracker:Tracker": AtRest(keys=("kmsKeyId",)),
-    "aws:mailmanager/archive:Archive": AtRest(keys=("kmsKeyArn",)),
-    "aws:memorydb/snapshot:Snapshot": AtRest(keys=("kmsKeyArn",)),
-    "aws:neptunegraph/graph:Graph": AtRest(keys=("kmsKeyIdentifier",)),
-    "aws:odb/autonomousDatabase:AutonomousDatabase": AtRest(keys=("kmsKeyId",)),
-    "aws:opensearch/serverlessCollection:ServerlessCollection": AtRest(
-        keys=("encryptionConfigs[].kmsKeyArn",)
-    ),
-    "aws:qbusiness/application:Application": AtRest(keys=("encryptionConfiguration.kmsKeyId",)),
-    "aws:qldb/ledger:Ledger": AtRest(keys=("kmsKey",)),
-    "aws:s3/filesFileSystem:FilesFileSystem": AtRest(keys=("kmsKeyId",)),
-    "aws:s3/vectorsIndex:VectorsIndex": AtRest(keys=("encryptionConfigurations[].kmsKeyArn",)),
-    "aws:s3/vectorsVectorBucket:VectorsVectorBucket": AtRest(keys=("encryptionConfigurations[].kmsKeyArn",)),
-    "aws:s3tables/tableBucket:TableBucket": AtRest(keys=("encryptionConfiguration.kmsKeyArn",)),
-    "aws:sagemaker/domain:Domain": AtRest(keys=("kmsKeyId",)),
-    "aws:sagemaker/featureGroup:FeatureGroup": AtRest(
-        keys=("offlineStoreConfig.s3StorageConfig.kmsKeyId", "onlineStoreConfig.securityConfig.kmsKeyId")
-    ),
-    "aws:sagemaker/labelingJob:LabelingJob": AtRest(keys=("outputConfig.kmsKeyId",)),
-    "aws:sagemaker/notebookInstance:NotebookInstance": AtRest(keys=("kmsKeyId",)),
-    "aws:sagemaker/trainingJob:TrainingJob": AtRest(
-        keys=("outputDataConfig.kmsKeyId", "resourceConfig.volumeKmsKeyId")
-    ),
-    "aws:securitylake/dataLake:DataLake": AtRest(
-        keys=("configuration[].encryptionConfigurations[].kmsKeyId",)
-    ),
-    "aws:ssm/parameter:Parameter": AtRest(enabled=(("type", "SecureString"),), keys=("keyId",)),
-    "aws:timestreamwrite/table:Table": AtRest(parent_keys=(("databaseName", "kmsKeyId"),)),
-    "aws:workmail/organization:Organization": AtRest(keys=("kmsKeyArn",)),
-    "aws:workspaces/workspace:Workspace": AtRest(
-        enabled=(("rootVolumeEncryptionEnabled", True), ("userVolumeEncryptionEnabled", True)),
-        keys=("volumeEncryptionKey",),
-    ),
-}
-"""Encryption at rest of every AWS data-holding type that offers a customer-managed key, in wire names."""
-
 
 def check(stack: Stack, settings: Settings) -> list[Violation]:
     """Violations of pii-encryption in a stack."""
     found: list[Violation] = []
     lineage = Lineage.of(stack, settings)
-    for resource, protected in protected_stores(stack, settings, lineage):
+    for resource, protected in [
+        *protected_stores(stack, settings, lineage),
+        *_carriers(stack, settings, lineage),
+    ]:
         if resource.type in INHERITED or resource.type in NO_CUSTOMER_KEY:
             continue
         for problem in problems(resource, stack, settings.account_ids):
             found.append(_violation(resource, problem, protected, lineage, settings))
         for problem in _implicit_log_groups(resource, stack):
             found.append(_violation(resource, problem, protected, lineage, settings))
+    for writer in stack.of_type(*WRITER_ENCRYPTION):
+        buckets = _written_buckets(writer, stack)
+        protected = (
+            frozenset().union(*(lineage.effective(b) for b in buckets)) & settings.protected_classifications
+        )
+        if protected:
+            for problem in _writer_problems(writer, stack, buckets):
+                found.append(_violation(writer, problem, protected, lineage, settings))
     for item in stack.of_type(*S3_OBJECTS):
         protected = _object_protection(item, stack, lineage, settings)
         if protected:
             for problem in _object_problems(item, stack):
                 found.append(_violation(item, problem, protected, lineage, settings))
     return found
+
+
+def _carriers(
+    stack: Stack, settings: Settings, lineage: Lineage
+) -> Iterator[tuple[Resource, frozenset[str]]]:
+    """What holds data in transit and keeps it at rest meanwhile (a topic until delivery, a bus, a broker's
+    persistent messages), with a customer key on offer (`AT_REST`), and carries protected data."""
+    for resource in stack.resources:
+        if (
+            resource.type in AT_REST
+            and resource.is_a(Category.IN_TRANSIT)
+            and not is_data_holding(resource, settings)
+        ):
+            protected = lineage.effective(resource) & settings.protected_classifications
+            if protected:
+                yield resource, protected
+
+
+def _written_buckets(writer: Resource, stack: Stack) -> list[Resource]:
+    """The stack's buckets a writer puts objects into, by lineage or by name (`s3://bucket/prefix`)."""
+    spec = WRITER_ENCRYPTION[writer.type]
+    if spec.writes_when is not None and value_at(writer.props, spec.writes_when[0]) != spec.writes_when[1]:
+        return []
+    found = [d for d in stack.dependencies(writer, spec.bucket) if d.type in S3_BUCKETS]
+    for text in known_strings(values_at(writer.props, spec.bucket)):
+        name = text.removeprefix("s3://").split("/")[0]
+        found.extend(b for b in stack.named(name) if b.type in S3_BUCKETS)
+    return list({b.urn: b for b in found}.values())
+
+
+def _writer_problems(writer: Resource, stack: Stack, buckets: list[Resource]) -> list[str]:
+    """Why the objects a writer puts into PII buckets are not under the stack's key."""
+    spec = WRITER_ENCRYPTION[writer.type]
+    algorithm = value_at(writer.props, spec.algorithm)
+    if algorithm is None:
+        algorithm = spec.default
+    if algorithm is None:
+        return []  # The bucket's default encryption applies, judged on the bucket.
+    names = ", ".join(b.label for b in buckets)
+    if isinstance(algorithm, Unknown):
+        return [
+            f"{spec.algorithm} is unknown at preview, and chooses the encryption of what it writes into "
+            f"{names}"
+        ]
+    if algorithm in spec.s3_managed:
+        shown = f"{algorithm} (its default)" if value_at(writer.props, spec.algorithm) is None else algorithm
+        return [
+            f"it writes into {names} with {spec.algorithm} {shown}, S3-managed keys that override the "
+            f"bucket's default encryption: set {spec.algorithm} to a KMS option with {spec.key} the stack's "
+            "key"
+        ]
+    region = effective_region(writer, stack)
+    return [f"{spec.key}: {problem}" for problem in key_problems(stack, writer, spec.key, region)]
 
 
 S3_OBJECTS = (
@@ -421,9 +221,15 @@ def problems(resource: Resource, stack: Stack, accounts: frozenset[str] = frozen
         return volume_problems(resource, stack, judge)
     if resource.type in LAUNCHING_TYPES or resource.type == AMI_COPY:
         return _volume_problems(resource, stack, region)
+    if resource.type == CACHE_CLUSTER:
+        return _cache_cluster_problems(resource)
     spec = AT_REST.get(resource.type)
     if spec is None:
         return ["the pack does not know how this type is encrypted with a customer-managed key"]
+    if spec.only_for is not None:
+        kind = value_at(resource.props, spec.only_for[0])
+        if isinstance(kind, str) and kind not in spec.only_for[1]:
+            return []  # A configuration type that offers no customer key (reviewed with the entry).
     if resource.type == SERVERLESS_COLLECTION and not is_set(value_at(resource.props, "encryptionConfigs")):
         return _collection_policy_problems(resource, stack, region)
     if resource.type == FIREHOSE and any(is_set(value_at(resource.props, p)) for p in FIREHOSE_SOURCES):
@@ -451,6 +257,13 @@ def problems(resource: Resource, stack: Stack, accounts: frozenset[str] = frozen
             paths.append(key)
     for path in paths:
         found.extend(f"{path}: {problem}" for problem in key_problems(stack, resource, path, region))
+    for member_type, parent_path, condition, key_path in spec.members:
+        for member in _members(stack, resource, member_type, parent_path):
+            if is_set(value_at(member.props, condition)):
+                found.extend(
+                    f"{member.label} {key_path}: {problem}"
+                    for problem in key_problems(stack, member, key_path, region)
+                )
     for parent_path, key_path in spec.parent_keys:
         parents = stack.dependencies(resource, parent_path) or [
             p for v in known_strings(values_at(resource.props, parent_path)) for p in stack.named(v)
@@ -463,6 +276,41 @@ def problems(resource: Resource, stack: Stack, accounts: frozenset[str] = frozen
                 for problem in key_problems(stack, parent, key_path, region)
             )
     return found
+
+
+def _members(stack: Stack, holder: Resource, member_type: str, path: str) -> list[Resource]:
+    """The stack's members of a holder (a cluster's instances) that name it by `path`: by lineage, or by a
+    literal identity (an index of the members by the names they give, built once per stack)."""
+    found = {m.urn: m for m in stack.dependents(holder, [path.split(".")[0]]) if m.type == member_type}
+    index_key = ("members by name", member_type, path)
+    if index_key not in stack.memo:
+        index: dict[str, list[Resource]] = {}
+        for member in stack.of_type(member_type):
+            for name in known_strings(values_at(member.props, path)):
+                index.setdefault(name, []).append(member)
+        stack.memo[index_key] = index
+    for identity in holder.identities:
+        for member in stack.memo[index_key].get(identity, []):
+            found.setdefault(member.urn, member)
+    return list(found.values())
+
+
+CACHE_CLUSTER = "aws:elasticache/cluster:Cluster"
+
+
+def _cache_cluster_problems(cluster: Resource) -> list[str]:
+    """ElastiCache encrypts at rest only replication groups: a member of one is encrypted as its group (judged
+    there); Memcached keeps its data in memory only; a Redis or Valkey cluster of its own keeps its data and
+    snapshots unencrypted, while a replication group of one node takes the stack's key."""
+    if value_at(cluster.props, "engine") == "memcached" or is_set(
+        value_at(cluster.props, "replicationGroupId")
+    ):
+        return []
+    return [
+        "a Redis or Valkey cluster outside a replication group is not encrypted at rest (nor are its "
+        "snapshots): declare an aws.elasticache.ReplicationGroup (one node will do) with "
+        "atRestEncryptionEnabled and kmsKeyId the stack's key instead"
+    ]
 
 
 SERVERLESS_COLLECTION = "aws:opensearch/serverlessCollection:ServerlessCollection"

@@ -101,7 +101,13 @@ def literal_key_problems(stack: Stack, value: Any, region: Any) -> list[str]:
     arn = parse_arn(text)
     name = arn.resource if arn else text
     if name.startswith("alias/"):
-        aliases = [a for a in stack.of_type(KMS_ALIAS) if child(a.props, "name") == name]
+        # An alias ARN names its region and account: the stack's alias of that name elsewhere is another.
+        aliases = [
+            a
+            for a in stack.of_type(KMS_ALIAS)
+            if child(a.props, "name") == name
+            and (arn is None or _alias_at(stack, a, arn.region, arn.account))
+        ]
         if aliases:
             return [p for alias in aliases for p in key_resource_problems(stack, alias, region, set())]
         return [
@@ -127,3 +133,10 @@ def literal_key_problems(stack: Stack, value: Any, region: Any) -> list[str]:
             "with the import resource option, and pass key.arn"
         )
     return found
+
+
+def _alias_at(stack: Stack, alias: Resource, region: str, account: str) -> bool:
+    """Whether the stack's alias is in the region and account an ARN names."""
+    alias_account = account_of(alias)
+    in_account = alias_account == account or (alias_account == STACK_ACCOUNT and account in ACCOUNTS.get())
+    return in_account and effective_region(alias, stack) == region

@@ -87,6 +87,19 @@ KMS_KEY_TYPES = frozenset(
         "aws:kms/replicaExternalKey:ReplicaExternalKey",
     }
 )
+KEY_SETTINGS: dict[str, str] = {
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": "bucket",
+    "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2": "bucket",
+}
+"""Resources that set the key of a holder they name (by this input): a key they name is that holder's key."""
+KEY_PARENTS = frozenset(
+    {
+        "aws:timestreamwrite/database:Database",
+        "aws:emr/securityConfiguration:SecurityConfiguration",
+    }
+)
+"""Resources that hold the key of the holders that name them (`encryption.AT_REST` parent_keys): a key they
+name is the key of each data holder computed from them."""
 BACKUP_PLAN = "aws:backup/plan:Plan"
 LIFECYCLE_POLICY = "aws:dlm/lifecyclePolicy:LifecyclePolicy"
 ORGANIZATION_POLICY = "aws:organizations/policy:Policy"
@@ -119,6 +132,7 @@ class Lineage:
         # What the movements are traced with reads declared classifications only (a role's reach).
         self._effective: dict[str, frozenset[str]] = {}
         self._origin: dict[tuple[str, str], tuple[str, Movement]] = {}
+        self._users: dict[str, list[Resource]] = {}
         # Built on first use by lineage_selections and lineage_code, once per lineage.
         self.kubernetes_index: tuple[NamespaceIndex, NamespaceIndex] | None = None
         self.workloads_of: dict[str, list[Resource]] = {}
@@ -244,9 +258,20 @@ class Lineage:
                     movement = Movement(resource, VOLUME_BYTES, [here], [there])
                     edges.setdefault(place.holder.urn, []).append((here, movement))
         effective = {r.urn: self.declared(r) for r in self.stack.resources}
+        # A key holds what the holders it encrypts hold, lineage included (an anonymised replica of PII under
+        # it makes it a key of PII): the key's policy and grants share that data.
+        key_users = {
+            key.urn: [u.urn for u in self._key_users(key)] for key in self.stack.of_type(*KMS_KEY_TYPES)
+        }
         changed = True
         while changed:
             changed = False
+            for key_urn, users in key_users.items():
+                for user_urn in users:
+                    new = effective.get(user_urn, frozenset()) - effective[key_urn]
+                    if new:
+                        effective[key_urn] = effective[key_urn] | new
+                        changed = True
             for target_urn, incoming in edges.items():
                 for source, movement in incoming:
                     carried = (
@@ -552,10 +577,24 @@ class Lineage:
         return self._key_users(key)
 
     def _key_users(self, key: Resource) -> list[Resource]:
+        if key.urn in self._users:
+            return self._users[key.urn]
         users = self.stack.dependents(key)
         for alias in [u for u in users if u.type == "aws:kms/alias:Alias"]:
             users.extend(self.stack.dependents(alias))
-        return [u for u in users if u.type not in KMS_KEY_TYPES]
+        for user in list(users):
+            # A key named by a separate encryption setting, or by a parent, is the key of the holder behind.
+            path = KEY_SETTINGS.get(user.type)
+            if path is not None:
+                users.extend(self.stack.dependencies(user, path))
+                users.extend(
+                    r for v in known_strings(values_at(user.props, path)) for r in self.stack.named(v)
+                )
+            if user.type in KEY_PARENTS:
+                users.extend(d for d in self.stack.dependents(user) if holds_data(d, self.settings))
+        found = list({u.urn: u for u in users if u.type not in KMS_KEY_TYPES}.values())
+        self._users[key.urn] = found
+        return found
 
     def follow(self, resource: Resource, seen: set[str]) -> list[Location]:
         """The data behind a resource an input was computed from; nothing when it holds or points at none."""

@@ -10,7 +10,14 @@ from tests.policies.policy_harness import UNKNOWN, Res, messages, violations
 
 
 def _archive(region: Region, keyed: bool) -> list[Res]:
-    bus = store(region, "aws:cloudwatch/eventBus:EventBus", "customer-events", {"name": "customer-events"})
+    # The bus keeps its events at rest too: under the stack's key, so that only the archive is judged here.
+    bus = store(
+        region,
+        "aws:cloudwatch/eventBus:EventBus",
+        "customer-events",
+        {"name": "customer-events", "kmsKeyIdentifier": UNKNOWN},
+    )
+    bus.deps["kmsKeyIdentifier"] = [region.key]
     archive = Res(
         "aws:cloudwatch/eventArchive:EventArchive",
         "customer-events-archive",

@@ -31,7 +31,7 @@ from residency_facts.mechanisms import (
     REVIEWED_NESTED_PLACES,
 )
 from residency_policies.classification import CLASSIFIED_BY_LINEAGE, UNTAGGABLE_HOLDERS
-from residency_policies.encryption import AT_REST, INHERITED, NO_CUSTOMER_KEY, SPECIAL
+from residency_policies.encryption_types import AT_REST, INHERITED, NO_CUSTOMER_KEY, SPECIAL
 from residency_policies.locations import mechanism_key
 from tests.policies.sdk_schema import input_schema, missing_step
 from tests.policies.sdk_types import constructor_types, metadata_types, sdk_types

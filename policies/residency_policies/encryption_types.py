@@ -1,0 +1,354 @@
+"""How each data-holding type is encrypted at rest: the inputs that turn encryption on and name its keys, the
+types encrypted as their source or parent, and those that offer no customer-managed key (pii-encryption's
+facts, read by `encryption`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+INHERITED = frozenset(
+    {
+        "aws:rds/snapshot:Snapshot",
+        "aws:rds/clusterSnapshot:ClusterSnapshot",
+        "aws:ebs/snapshot:Snapshot",
+        "aws:ebs/volumeCopy:VolumeCopy",
+        "aws:docdb/clusterSnapshot:ClusterSnapshot",
+        "aws:neptune/clusterSnapshot:ClusterSnapshot",
+        "aws:redshift/clusterSnapshot:ClusterSnapshot",
+        "aws:redshiftserverless/snapshot:Snapshot",
+        "aws:fsx/backup:Backup",
+        "aws:fsx/openZfsSnapshot:OpenZfsSnapshot",
+        "aws:fsx/openZfsVolume:OpenZfsVolume",
+        "aws:fsx/ontapVolume:OntapVolume",
+        "aws:fsx/ontapStorageVirtualMachine:OntapStorageVirtualMachine",
+        "aws:ec2/ami:Ami",
+        "aws:ec2/amiFromInstance:AmiFromInstance",
+        "aws:kinesisanalyticsv2/applicationSnapshot:ApplicationSnapshot",
+        "aws:memorydb/multiRegionCluster:MultiRegionCluster",
+        "aws:dynamodb/tableItem:TableItem",
+        "aws:secretsmanager/secretVersion:SecretVersion",
+        "aws:cognito/user:User",
+        "aws:customerprofiles/profile:Profile",
+        "aws:kendra/faq:Faq",
+        "aws:workmail/user:User",
+        "aws:finspace/kxDatabase:KxDatabase",
+        "aws:finspace/kxDataview:KxDataview",
+        "aws:finspace/kxVolume:KxVolume",
+        "aws:sagemaker/space:Space",
+        "aws:sagemaker/userProfile:UserProfile",
+        "aws:emr/instanceFleet:InstanceFleet",
+        "aws:emr/instanceGroup:InstanceGroup",
+        "aws:s3/bucketObject:BucketObject",
+        "aws:s3/bucketObjectv2:BucketObjectv2",
+        "aws:s3control/bucket:Bucket",
+        "aws:s3tables/table:Table",
+        "aws:kms/ciphertext:Ciphertext",
+        "aws:dataexchange/revision:Revision",
+    }
+)
+"""Types encrypted as their source or their parent (a snapshot as its volume, an item as its table, a user as
+its pool, an object as its bucket's default), which the rule checks in its place."""
+
+NO_CUSTOMER_KEY: dict[str, str] = {
+    "aws:cognito/userPool:UserPool": "user pools are encrypted with keys AWS owns; none can be chosen",
+    "aws:directoryservicedata/user:User": "a directory user is encrypted as its directory",
+    "aws:directoryservice/directory:Directory": "directories are encrypted at rest with keys AWS owns",
+    "aws:identitystore/user:User": "Identity Center encrypts its store with keys AWS owns by default",
+    "aws:lightsail/bucket:Bucket": "Lightsail encrypts every resource at rest with keys AWS owns",
+    "aws:lightsail/containerService:ContainerService": "Lightsail encrypts every resource with keys AWS owns",
+    "aws:lightsail/database:Database": "Lightsail encrypts every resource at rest with keys AWS owns",
+    "aws:lightsail/disk:Disk": "Lightsail encrypts every resource at rest with keys AWS owns",
+    "aws:lightsail/instance:Instance": "Lightsail encrypts every resource at rest with keys AWS owns",
+    "aws:cloudfront/keyValueStore:KeyValueStore": "key value stores are encrypted with keys AWS owns",
+    "aws:connect/instance:Instance": "recordings are encrypted as their instance storage config says",
+    "aws:dataexchange/dataSet:DataSet": "Data Exchange encrypts assets with keys AWS owns",
+    "aws:glacier/vault:Vault": "Glacier encrypts archives with AES-256 keys AWS owns; none can be chosen",
+    "aws:iot/indexingConfiguration:IndexingConfiguration": "the fleet index is encrypted with keys AWS owns",
+    "aws:mediastore/container:Container": "MediaStore encrypts objects with keys AWS owns",
+    "aws:pinpoint/app:App": "Pinpoint encrypts endpoints with keys AWS owns",
+    "aws:rekognition/collection:Collection": "collections are encrypted with keys AWS owns",
+    "aws:rum/appMonitor:AppMonitor": "RUM encrypts events with keys AWS owns",
+    "aws:sesv2/contactList:ContactList": "contact lists are encrypted with keys AWS owns",
+    "aws:workspaces/pool:Pool": "pool session storage is encrypted with keys AWS owns",
+    "aws:storagegateway/cache:Cache": "gateway disks are local to the gateway's host",
+    "aws:storagegateway/gateway:Gateway": "a gateway's volumes are encrypted by its backing store's settings",
+    "aws:storagegateway/tapePool:TapePool": "tapes are encrypted with the gateway's settings",
+    "aws:storagegateway/uploadBuffer:UploadBuffer": "gateway disks are local to the gateway's host",
+    "aws:storagegateway/workingStorage:WorkingStorage": "gateway disks are local to the gateway's host",
+    "aws:odb/cloudAutonomousVmCluster:CloudAutonomousVmCluster": "Oracle Database@AWS uses Oracle's keys",
+    "aws:odb/cloudExadataInfrastructure:CloudExadataInfrastructure": "Oracle Database@AWS uses Oracle's keys",
+    "aws:odb/cloudVmCluster:CloudVmCluster": "Oracle Database@AWS encrypts with Oracle's keys",
+    "aws:ecrpublic/repository:Repository": "public repositories are encrypted with keys AWS owns",
+    "aws:sagemaker/mlflowApp:MlflowApp": "MLflow apps keep their artefacts in S3, judged there",
+    "aws:sagemaker/mlflowTrackingServer:MlflowTrackingServer": "MLflow keeps artefacts in S3, judged there",
+    "aws:msk/serverlessCluster:ServerlessCluster": "serverless Kafka is encrypted with keys AWS owns",
+    "aws:appstream/stack:Stack": "home folders are kept in an S3 bucket AWS manages in the stack's region",
+    "aws:timestreaminfluxdb/dbCluster:DbCluster": "Timestream for InfluxDB encrypts with keys AWS owns",
+    "aws:timestreaminfluxdb/dbInstance:DbInstance": "Timestream for InfluxDB encrypts with keys AWS owns",
+    "aws:cloudsearch/domain:Domain": "CloudSearch offers no customer-managed key",
+    "aws:cloud9/environmentEC2:EnvironmentEC2": "the environment's volume takes the account's EBS default",
+}
+"""Data holders that offer no customer-managed key, with why accepting their provider-owned encryption is the
+reviewed decision: the data stays in the resource's region, under AWS's own keys there."""
+
+SPECIAL = frozenset(
+    {
+        "aws:s3/bucket:Bucket",
+        "aws:s3/bucketV2:BucketV2",
+        "aws:s3/directoryBucket:DirectoryBucket",
+        "aws:ec2/instance:Instance",
+        "aws:ec2/spotInstanceRequest:SpotInstanceRequest",
+        "aws:ec2/launchTemplate:LaunchTemplate",
+        "aws:ec2/launchConfiguration:LaunchConfiguration",
+        "aws:ec2/spotFleetRequest:SpotFleetRequest",
+        "aws:ec2/fleet:Fleet",
+        "aws:autoscaling/group:Group",
+        "aws:eks/nodeGroup:NodeGroup",
+        "aws:ec2/amiCopy:AmiCopy",
+        "aws:elasticache/cluster:Cluster",
+    }
+)
+"""Types judged by code of their own: buckets (default encryption), instances and what launches them (their
+volumes' block device mappings, or their launch template's), ElastiCache clusters (by engine and group)."""
+
+
+@dataclass(frozen=True)
+class AtRest:
+    """How a resource type turns on encryption at rest, and which inputs name its keys."""
+
+    enabled: tuple[tuple[str, Any], ...] = ()
+    """(path, value) pairs that must all hold."""
+    keys: tuple[str, ...] = ()
+    """Paths of keys that must be customer-managed, single-region and in-region."""
+    keys_when: tuple[tuple[str, str], ...] = ()
+    """(condition path, key path): the key is required when the condition is set."""
+    keys_for: tuple[tuple[str, tuple[str, ...], str], ...] = ()
+    """(type path, types, key path): the key is required when the type path holds one of the types, or a
+    value the pack cannot read (unknown at preview, unset): a key path only one configuration type has."""
+    parent_keys: tuple[tuple[str, str], ...] = ()
+    """(path naming the parent, key path on the parent): the data is encrypted with its parent's key."""
+    keeps_source_key: bool = False
+    """A copy without a key of its own keeps its source's key (which the rule checks on the source)."""
+    members: tuple[tuple[str, str, str, str], ...] = ()
+    """(member type, path naming this holder, condition path, key path): a member that keeps part of the
+    holder's data under a key of its own when the condition is set (a cluster instance's Performance
+    Insights, which keep its SQL text)."""
+    only_for: tuple[str, tuple[str, ...]] | None = None
+    """(type path, types): the entry applies only to these configuration types (or a type the pack cannot
+    read); the others offer no customer-managed key."""
+
+
+_DATABASE = AtRest(
+    enabled=(("storageEncrypted", True),),
+    keys=("kmsKeyId",),
+    keys_when=(
+        ("performanceInsightsEnabled", "performanceInsightsKmsKeyId"),
+        ("manageMasterUserPassword", "masterUserSecretKmsKeyId"),
+    ),
+)
+_AURORA = AtRest(
+    enabled=_DATABASE.enabled,
+    keys=_DATABASE.keys,
+    keys_when=_DATABASE.keys_when,
+    members=(
+        (
+            "aws:rds/clusterInstance:ClusterInstance",
+            "clusterIdentifier",
+            "performanceInsightsEnabled",
+            "performanceInsightsKmsKeyId",
+        ),
+    ),
+)
+
+AT_REST: dict[str, AtRest] = {
+    "aws:rds/instance:Instance": _DATABASE,
+    "aws:rds/cluster:Cluster": _AURORA,
+    "aws:docdb/cluster:Cluster": AtRest(
+        enabled=(("storageEncrypted", True),),
+        keys=("kmsKeyId",),
+        members=(
+            (
+                "aws:docdb/clusterInstance:ClusterInstance",
+                "clusterIdentifier",
+                "enablePerformanceInsights",
+                "performanceInsightsKmsKeyId",
+            ),
+        ),
+    ),
+    "aws:neptune/cluster:Cluster": AtRest(enabled=(("storageEncrypted", True),), keys=("kmsKeyArn",)),
+    "aws:redshift/cluster:Cluster": AtRest(enabled=(("encrypted", True),), keys=("kmsKeyId",)),
+    "aws:ebs/volume:Volume": AtRest(enabled=(("encrypted", True),), keys=("kmsKeyId",)),
+    "aws:ebs/snapshotCopy:SnapshotCopy": AtRest(keys=("kmsKeyId",), keeps_source_key=True),
+    "aws:efs/fileSystem:FileSystem": AtRest(enabled=(("encrypted", True),), keys=("kmsKeyId",)),
+    "aws:dynamodb/table:Table": AtRest(
+        enabled=(("serverSideEncryption.enabled", True),), keys=("serverSideEncryption.kmsKeyArn",)
+    ),
+    "aws:dynamodb/tableReplica:TableReplica": AtRest(keys=("kmsKeyArn",)),
+    "aws:elasticache/replicationGroup:ReplicationGroup": AtRest(
+        enabled=(("atRestEncryptionEnabled", True),), keys=("kmsKeyId",)
+    ),
+    "aws:elasticache/serverlessCache:ServerlessCache": AtRest(keys=("kmsKeyId",)),
+    "aws:memorydb/cluster:Cluster": AtRest(keys=("kmsKeyArn",)),
+    "aws:opensearch/domain:Domain": AtRest(
+        enabled=(("encryptAtRest.enabled", True),), keys=("encryptAtRest.kmsKeyId",)
+    ),
+    "aws:elasticsearch/domain:Domain": AtRest(
+        enabled=(("encryptAtRest.enabled", True),), keys=("encryptAtRest.kmsKeyId",)
+    ),
+    "aws:kinesis/stream:Stream": AtRest(enabled=(("encryptionType", "KMS"),), keys=("kmsKeyId",)),
+    "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream": AtRest(
+        enabled=(
+            ("serverSideEncryption.enabled", True),
+            ("serverSideEncryption.keyType", "CUSTOMER_MANAGED_CMK"),
+        ),
+        keys=("serverSideEncryption.keyArn",),
+    ),
+    "aws:secretsmanager/secret:Secret": AtRest(keys=("kmsKeyId",)),
+    "aws:backup/vault:Vault": AtRest(keys=("kmsKeyArn",)),
+    "aws:sqs/queue:Queue": AtRest(keys=("kmsMasterKeyId",)),
+    "aws:cloudwatch/logGroup:LogGroup": AtRest(keys=("kmsKeyId",)),
+    "aws:rds/snapshotCopy:SnapshotCopy": AtRest(keys=("kmsKeyId",), keeps_source_key=True),
+    "aws:rds/clusterSnapshotCopy:ClusterSnapshotCopy": AtRest(keys=("kmsKeyId",), keeps_source_key=True),
+    "aws:msk/cluster:Cluster": AtRest(keys=("encryptionInfo.encryptionAtRestKmsKeyArn",)),
+    "aws:dsql/cluster:Cluster": AtRest(keys=("kmsEncryptionKey",)),
+    "aws:docdb/elasticCluster:ElasticCluster": AtRest(keys=("kmsKeyId",)),
+    "aws:redshiftserverless/namespace:Namespace": AtRest(
+        keys=("kmsKeyId",), keys_when=(("manageAdminPassword", "adminPasswordSecretKmsKeyId"),)
+    ),
+    "aws:keyspaces/table:Table": AtRest(
+        enabled=(("encryptionSpecification.type", "CUSTOMER_MANAGED_KMS_KEY"),),
+        keys=("encryptionSpecification.kmsKeyIdentifier",),
+    ),
+    "aws:fsx/lustreFileSystem:LustreFileSystem": AtRest(keys=("kmsKeyId",)),
+    "aws:fsx/ontapFileSystem:OntapFileSystem": AtRest(keys=("kmsKeyId",)),
+    "aws:fsx/openZfsFileSystem:OpenZfsFileSystem": AtRest(keys=("kmsKeyId",)),
+    "aws:fsx/windowsFileSystem:WindowsFileSystem": AtRest(keys=("kmsKeyId",)),
+    "aws:amp/workspace:Workspace": AtRest(keys=("kmsKeyArn",)),
+    "aws:appfabric/appBundle:AppBundle": AtRest(keys=("customerManagedKeyArn",)),
+    "aws:appsync/apiCache:ApiCache": AtRest(enabled=(("atRestEncryptionEnabled", True),)),
+    "aws:backup/logicallyAirGappedVault:LogicallyAirGappedVault": AtRest(keys=("encryptionKeyArn",)),
+    # Only a MANAGED knowledge base stores its data itself; a VECTOR, KENDRA or SQL one keeps it in the vector
+    # store, index or database it names, each judged as a holder of what the knowledge base copies there.
+    "aws:bedrock/agentKnowledgeBase:AgentKnowledgeBase": AtRest(
+        keys_for=(
+            (
+                "knowledgeBaseConfiguration.type",
+                ("MANAGED",),
+                "knowledgeBaseConfiguration.managedKnowledgeBaseConfiguration.serverSideEncryptionConfiguration.kmsKeyArn",
+            ),
+        )
+    ),
+    "aws:bedrock/agentcoreMemory:AgentcoreMemory": AtRest(keys=("encryptionKeyArn",)),
+    "aws:bedrock/customModel:CustomModel": AtRest(keys=("customModelKmsKeyId",)),
+    "aws:cloudtrail/eventDataStore:EventDataStore": AtRest(keys=("kmsKeyId",)),
+    "aws:cloudwatch/eventArchive:EventArchive": AtRest(keys=("kmsKeyIdentifier",)),
+    "aws:cloudwatchomni/space:Space": AtRest(keys=("encryptionConfiguration.kmsKeyArn",)),
+    "aws:comprehend/documentClassifier:DocumentClassifier": AtRest(keys=("modelKmsKeyId", "volumeKmsKeyId")),
+    "aws:comprehend/entityRecognizer:EntityRecognizer": AtRest(keys=("modelKmsKeyId", "volumeKmsKeyId")),
+    "aws:customerprofiles/domain:Domain": AtRest(keys=("defaultEncryptionKey",)),
+    "aws:dax/cluster:Cluster": AtRest(enabled=(("serverSideEncryption.enabled", True),)),
+    "aws:dms/replicationInstance:ReplicationInstance": AtRest(keys=("kmsKeyArn",)),
+    "aws:ebs/snapshotImport:SnapshotImport": AtRest(enabled=(("encrypted", True),), keys=("kmsKeyId",)),
+    "aws:ecr/repository:Repository": AtRest(
+        enabled=(("encryptionConfigurations[].encryptionType", "KMS"),),
+        keys=("encryptionConfigurations[].kmsKey",),
+    ),
+    "aws:emr/cluster:Cluster": AtRest(
+        parent_keys=(
+            (
+                "securityConfiguration",
+                "configuration.{json}.EncryptionConfiguration.AtRestEncryptionConfiguration"
+                ".LocalDiskEncryptionConfiguration.AwsKmsKey",
+            ),
+        )
+    ),
+    "aws:finspace/kxEnvironment:KxEnvironment": AtRest(keys=("kmsKeyId",)),
+    "aws:fsx/fileCache:FileCache": AtRest(keys=("kmsKeyId",)),
+    "aws:kendra/index:Index": AtRest(keys=("serverSideEncryptionConfiguration.kmsKeyId",)),
+    "aws:kinesis/videoStream:VideoStream": AtRest(keys=("kmsKeyId",)),
+    "aws:location/geofenceCollection:GeofenceCollection": AtRest(keys=("kmsKeyId",)),
+    "aws:location/tracker:Tracker": AtRest(keys=("kmsKeyId",)),
+    "aws:mailmanager/archive:Archive": AtRest(keys=("kmsKeyArn",)),
+    "aws:memorydb/snapshot:Snapshot": AtRest(keys=("kmsKeyArn",)),
+    "aws:neptunegraph/graph:Graph": AtRest(keys=("kmsKeyIdentifier",)),
+    "aws:odb/autonomousDatabase:AutonomousDatabase": AtRest(keys=("kmsKeyId",)),
+    "aws:opensearch/serverlessCollection:ServerlessCollection": AtRest(
+        keys=("encryptionConfigs[].kmsKeyArn",)
+    ),
+    "aws:qbusiness/application:Application": AtRest(keys=("encryptionConfiguration.kmsKeyId",)),
+    "aws:qldb/ledger:Ledger": AtRest(keys=("kmsKey",)),
+    "aws:s3/filesFileSystem:FilesFileSystem": AtRest(keys=("kmsKeyId",)),
+    "aws:s3/vectorsIndex:VectorsIndex": AtRest(keys=("encryptionConfigurations[].kmsKeyArn",)),
+    "aws:s3/vectorsVectorBucket:VectorsVectorBucket": AtRest(keys=("encryptionConfigurations[].kmsKeyArn",)),
+    "aws:s3tables/tableBucket:TableBucket": AtRest(keys=("encryptionConfiguration.kmsKeyArn",)),
+    "aws:sagemaker/domain:Domain": AtRest(keys=("kmsKeyId",)),
+    "aws:sagemaker/featureGroup:FeatureGroup": AtRest(
+        keys=("offlineStoreConfig.s3StorageConfig.kmsKeyId", "onlineStoreConfig.securityConfig.kmsKeyId")
+    ),
+    "aws:sagemaker/labelingJob:LabelingJob": AtRest(keys=("outputConfig.kmsKeyId",)),
+    "aws:sagemaker/notebookInstance:NotebookInstance": AtRest(keys=("kmsKeyId",)),
+    "aws:sagemaker/trainingJob:TrainingJob": AtRest(
+        keys=("outputDataConfig.kmsKeyId", "resourceConfig.volumeKmsKeyId")
+    ),
+    "aws:securitylake/dataLake:DataLake": AtRest(
+        keys=("configuration[].encryptionConfigurations[].kmsKeyId",)
+    ),
+    # What carries data in transit keeps it at rest meanwhile: judged when it carries PII (declared or by
+    # lineage). A topic keeps messages until delivered (and archives a FIFO topic's), a bus its events, an
+    # ActiveMQ broker its persistent messages on its storage; a RabbitMQ broker takes no customer key.
+    "aws:sns/topic:Topic": AtRest(keys=("kmsMasterKeyId",)),
+    "aws:cloudwatch/eventBus:EventBus": AtRest(keys=("kmsKeyIdentifier",)),
+    "aws:mq/broker:Broker": AtRest(
+        enabled=(("encryptionOptions.useAwsOwnedKey", False),),
+        keys=("encryptionOptions.kmsKeyId",),
+        only_for=("engineType", ("ActiveMQ",)),
+    ),
+    "aws:ssm/parameter:Parameter": AtRest(enabled=(("type", "SecureString"),), keys=("keyId",)),
+    "aws:timestreamwrite/table:Table": AtRest(parent_keys=(("databaseName", "kmsKeyId"),)),
+    "aws:workmail/organization:Organization": AtRest(keys=("kmsKeyArn",)),
+    "aws:workspaces/workspace:Workspace": AtRest(
+        enabled=(("rootVolumeEncryptionEnabled", True), ("userVolumeEncryptionEnabled", True)),
+        keys=("volumeEncryptionKey",),
+    ),
+}
+"""Encryption at rest of every AWS data-holding type (and carrier in transit) that offers a customer-managed
+key, in wire names."""
+
+
+@dataclass(frozen=True)
+class WriterEncryption:
+    """How a copy mechanism chooses the encryption of the objects it writes into a bucket, overriding the
+    bucket's default encryption (as an object's own `serverSideEncryption` does)."""
+
+    bucket: str
+    """The input naming the bucket (a name, an ARN or an `s3://bucket/prefix` location)."""
+    algorithm: str
+    """The input choosing the encryption."""
+    key: str
+    """The input naming the KMS key of a KMS choice (none: the AWS-managed `aws/s3`)."""
+    s3_managed: tuple[str, ...] = ("SSE_S3",)
+    """The choices that are S3-managed keys."""
+    default: str | None = None
+    """What the service writes with when the algorithm is unset (None: the bucket's default applies)."""
+    writes_when: tuple[str, str] | None = None
+    """(path, value): the resource writes only in this role (a DMS endpoint as a target)."""
+
+
+WRITER_ENCRYPTION: dict[str, WriterEncryption] = {
+    # DMS writes SSE_S3 unless told otherwise (the S3 target's documented default).
+    "aws:dms/s3Endpoint:S3Endpoint": WriterEncryption(
+        "bucketName",
+        "encryptionMode",
+        "serverSideEncryptionKmsKeyId",
+        default="SSE_S3",
+        writes_when=("endpointType", "target"),
+    ),
+    "aws:athena/workgroup:Workgroup": WriterEncryption(
+        "configuration.resultConfiguration.outputLocation",
+        "configuration.resultConfiguration.encryptionConfiguration.encryptionOption",
+        "configuration.resultConfiguration.encryptionConfiguration.kmsKeyArn",
+    ),
+}
+"""What writes objects into the stack's buckets with an encryption of its own choosing, judged when a bucket
+it writes into holds protected data."""
