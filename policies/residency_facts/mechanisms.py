@@ -1608,9 +1608,13 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
     ),
     "aws:pinpoint/app:App": (
         CopyMechanism(
-            "a campaign hook (each message's segment endpoints: addresses, attributes, sent to the web URL)",
+            "a campaign hook (each message's segment endpoints: addresses, attributes, sent to the web URL or "
+            "the Lambda function it names)",
             sources=(SELF,),
+            destinations=("campaignHook.lambdaFunctionName",),
             outside_aws=("campaignHook.webUrl",),
+            # Without a hook a project delivers its campaigns itself (in its region): nothing is copied.
+            active_when=("campaignHook.webUrl", "campaignHook.lambdaFunctionName"),
             lands_in_own_region=False,
         ),
     ),
