@@ -1518,10 +1518,14 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
         token: (
             CopyMechanism(
                 "a user pool client's analytics (its users' attributes and sign-in events, sent to the "
-                "Amazon Pinpoint project the ARN names)",
+                "Amazon Pinpoint project the ARN, or the application id with its role, names)",
                 sources=("userPoolId",),
-                destinations=("analyticsConfiguration.applicationArn",),
-                active_when=("analyticsConfiguration.applicationArn",),
+                # The SDK's two forms: the project's ARN, or its id with an external id and a role.
+                destinations=(
+                    "analyticsConfiguration.applicationArn",
+                    "analyticsConfiguration.applicationId",
+                ),
+                active_when=("analyticsConfiguration.applicationArn", "analyticsConfiguration.applicationId"),
                 lands_in_own_region=False,
             ),
         )
@@ -1608,8 +1612,8 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
     ),
     "aws:pinpoint/app:App": (
         CopyMechanism(
-            "a campaign hook (each message's segment endpoints: addresses, attributes, sent to the web URL or "
-            "the Lambda function it names)",
+            "a campaign hook (each message's segment endpoints: addresses, attributes, sent to the web URL "
+            "or the Lambda function it names)",
             sources=(SELF,),
             destinations=("campaignHook.lambdaFunctionName",),
             outside_aws=("campaignHook.webUrl",),
