@@ -663,6 +663,32 @@ _PROFILES_EXPORTS = tuple(
 _SNS_AWS_PROTOCOLS = ("sqs", "lambda", "firehose")
 """SNS protocols whose endpoint is an AWS resource (an ARN); the rest deliver outside AWS."""
 
+CHILD_HOLDERS: dict[str, tuple[str, str]] = {
+    "aws:cognito/user:User": ("userPoolId", "a user of its user pool (its attributes are kept there)"),
+    "aws:customerprofiles/profile:Profile": ("domainName", "a profile of its domain"),
+    "aws:directoryservicedata/user:User": ("directoryId", "a user of its directory"),
+    "aws:dynamodb/tableItem:TableItem": ("tableName", "an item of its table"),
+    "aws:emr/instanceFleet:InstanceFleet": ("clusterId", "an instance fleet of its cluster (its volumes)"),
+    "aws:emr/instanceGroup:InstanceGroup": ("clusterId", "an instance group of its cluster (its volumes)"),
+    "aws:kinesisanalyticsv2/applicationSnapshot:ApplicationSnapshot": (
+        "applicationName",
+        "a snapshot of its application's state",
+    ),
+    "aws:secretsmanager/secretVersion:SecretVersion": ("secretId", "a version of its secret"),
+    "aws:storagegateway/cache:Cache": ("gatewayArn", "a cache disk of its gateway"),
+    "aws:storagegateway/uploadBuffer:UploadBuffer": ("gatewayArn", "an upload buffer of its gateway"),
+    "aws:storagegateway/workingStorage:WorkingStorage": ("gatewayArn", "working storage of its gateway"),
+    "aws:workmail/user:User": ("organizationId", "a mailbox of its organisation"),
+    "aws:docdb/clusterSnapshot:ClusterSnapshot": ("dbClusterIdentifier", "a snapshot"),
+    "aws:neptune/clusterSnapshot:ClusterSnapshot": ("dbClusterIdentifier", "a snapshot"),
+    "aws:redshiftserverless/snapshot:Snapshot": ("namespaceName", "a snapshot"),
+}
+"""Holders that take no tags and live in a parent: (the path naming the parent, what the child is). Each
+holds what its parent holds (a `_derived` copy from that path, in the child's own region), so lineage
+classifies it from the parent whatever its provider's `defaultTags` say
+(`classification.CLASSIFIED_BY_PARENT`)."""
+
+
 ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
     # Every feature of a role association may carry the database's data where the role may write: s3Export
     # (aws_s3.query_export_to_s3) to any bucket in any region, Oracle's and SQL Server's S3_INTEGRATION, the
@@ -1512,6 +1538,12 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
     "aws:cloudwatch/eventArchive:EventArchive": (
         _derived("an event archive (the events of its bus that its pattern selects)", "eventSourceArn"),
     ),
+    # A child that takes no tags holds what its parent holds, in its own region (a snapshot's are above).
+    **{
+        token: (_derived(what, path),)
+        for token, (path, what) in CHILD_HOLDERS.items()
+        if not token.endswith(("/clusterSnapshot:ClusterSnapshot", "/snapshot:Snapshot"))
+    },
     # Places nested in a holder's own configuration, or in a satellite that configures a holder by its id,
     # that send the holder's data there (`NESTED_PLACE_FIELDS` and the triage test list what is not one).
     **{
