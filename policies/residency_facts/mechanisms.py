@@ -2467,6 +2467,65 @@ what it serves. An account has one access grants instance per region, which name
 serves every location of the stack in its region and account (path empty)."""
 
 
+_REGION = r"(?P<region>[a-z]{2}(?:-[a-z]+)+-\d+)"
+_LABEL = r"(?P<name>[a-z][a-z0-9-]*)"
+ENDPOINT_HOSTS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        # An instance `<id>.<hash>.<region>.rds...`, a cluster's `<id>.cluster-[ro-|custom-]<hash>...`, a
+        # proxy's `<name>.proxy-<hash>...` and a proxy endpoint's `<name>.endpoint.proxy-<hash>...`.
+        _LABEL
+        + r"\.(?:endpoint\.)?(?:cluster-(?:ro-|custom-)?|proxy-)?[a-z0-9]+\."
+        + _REGION
+        + r"\.rds\.amazonaws\.com",
+        (
+            "aws:rds/instance:Instance",
+            "aws:rds/clusterInstance:ClusterInstance",
+            "aws:rds/cluster:Cluster",
+            "aws:rds/clusterEndpoint:ClusterEndpoint",
+            "aws:rds/proxy:Proxy",
+            "aws:rds/proxyEndpoint:ProxyEndpoint",
+        ),
+    ),
+    (
+        _LABEL + r"\.(?:cluster-(?:ro-)?)?[a-z0-9]+\." + _REGION + r"\.docdb\.amazonaws\.com",
+        ("aws:docdb/cluster:Cluster", "aws:docdb/clusterInstance:ClusterInstance"),
+    ),
+    (
+        _LABEL + r"\.(?:cluster-(?:ro-|custom-)?)?[a-z0-9]+\." + _REGION + r"\.neptune\.amazonaws\.com",
+        (
+            "aws:neptune/cluster:Cluster",
+            "aws:neptune/clusterInstance:ClusterInstance",
+            "aws:neptune/clusterEndpoint:ClusterEndpoint",
+        ),
+    ),
+    (_LABEL + r"\.[a-z0-9]+\." + _REGION + r"\.redshift\.amazonaws\.com", ("aws:redshift/cluster:Cluster",)),
+    (
+        _LABEL + r"\.[0-9]{12}\." + _REGION + r"\.redshift-serverless\.amazonaws\.com",
+        ("aws:redshiftserverless/workgroup:Workgroup",),
+    ),
+    (
+        r"(?:search|vpc)-" + _LABEL + r"-[a-z0-9]+\." + _REGION + r"\.es\.amazonaws\.com",
+        ("aws:opensearch/domain:Domain", "aws:elasticsearch/domain:Domain"),
+    ),
+    (
+        r"clustercfg\." + _LABEL + r"\.[a-z0-9]+\.memorydb\." + _REGION + r"\.amazonaws\.com",
+        ("aws:memorydb/cluster:Cluster",),
+    ),
+    (
+        r"b-\d+(?:-public)?\."
+        + _LABEL
+        + r"\.[a-z0-9]+\.c\d+\.kafka(?:-serverless)?\."
+        + _REGION
+        + r"\.amazonaws\.com",
+        ("aws:msk/cluster:Cluster", "aws:msk/serverlessCluster:ServerlessCluster"),
+    ),
+)
+"""Endpoint hosts AWS generates from the identifier the user chose and the region (a pattern whose `name`
+and `region` groups say which, and the types whose identifier it is): a host written by hand in code or
+configuration names the stack's holder with that identifier in that region, known at a first preview when
+the holder's address is not (ElastiCache's hosts abbreviate the region, `euw1`, and are not read)."""
+
+
 POINTERS: dict[str, tuple[str, ...]] = {
     "aws:dms/endpoint:Endpoint": (
         "serverName",
