@@ -164,6 +164,11 @@ def _derived(moves: str, *sources: str, global_names: tuple[str, ...] = ()) -> C
     return CopyMechanism(moves, sources=sources, global_names=global_names)
 
 
+_API_BODY = "body.{json}.**"
+"""Every value of a REST API's OpenAPI body (JSON): its integrations' URIs, roles and request templates."""
+_API_BODY_ROLES = "body.{json}.paths.*.*.x-amazon-apigateway-integration.credentials"
+_API_BODY_POLICY = "body.{json}.x-amazon-apigateway-policy"
+
 _RDS_RESTORE = CopyMechanism(
     "a restore from a snapshot or an automated backup",
     sources=(
@@ -1127,6 +1132,18 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
     "aws:appsync/function:Function": (_code("an AppSync function"),),
     "aws:appsync/resolver:Resolver": (_code("an AppSync resolver"),),
     "aws:apigateway/integration:Integration": (_references("an API integration", lands_in_itself=False),),
+    # An OpenAPI body declares the API's integrations (`api_definitions`): what they name is what they move.
+    **{
+        token: (
+            CopyMechanism(
+                "an API defined by its OpenAPI body (its integrations call the services it names)",
+                sources=(_API_BODY,),
+                destinations=(_API_BODY,),
+                lands_in_own_region=False,
+            ),
+        )
+        for token in ("aws:apigateway/restApi:RestApi", "aws:apigateway/restApiPut:RestApiPut")
+    },
     "aws:apigatewayv2/integration:Integration": (_references("an API integration", lands_in_itself=False),),
     "aws:codebuild/project:Project": (_code("a build project"),),
     "aws:ec2/instance:Instance": (_code("an instance"),),
@@ -1864,6 +1881,11 @@ GRANTS: dict[str, tuple[Grant, ...]] = {
     ),
     "aws:apigateway/integration:Integration": (_network("a private integration's target"),),
     "aws:apigateway/restApiPolicy:RestApiPolicy": (_policy("an API policy", "policy", "restApiId"),),
+    # An API's own policy input, or its OpenAPI body's, is the RestApiPolicy it stands for.
+    "aws:apigateway/restApi:RestApi": (
+        Grant("an API policy", targets=(SELF,), policies=("policy", _API_BODY_POLICY)),
+    ),
+    "aws:apigateway/restApiPut:RestApiPut": (_policy("an API policy", _API_BODY_POLICY, "restApiId"),),
     "aws:apigateway/vpcLink:VpcLink": (_network("a REST API VPC link"),),
     "aws:apigatewayv2/integration:Integration": (_network("an HTTP API private integration"),),
     "aws:backup/vaultPolicy:VaultPolicy": (_policy("a backup vault policy", "policy", "backupVaultName"),),
@@ -2446,7 +2468,8 @@ SERVED_FROM: dict[str, tuple[str, ...]] = {
     "aws:s3control/accessGrantsLocation:AccessGrantsLocation": ("locationScope",),
     "aws:s3control/accessGrantsInstanceResourcePolicy:AccessGrantsInstanceResourcePolicy": (),
     "aws:kinesis/streamConsumer:StreamConsumer": ("streamArn",),
-    "aws:apigateway/restApi:RestApi": (),
+    "aws:apigateway/restApi:RestApi": (_API_BODY_ROLES,),
+    "aws:apigateway/restApiPut:RestApiPut": (_API_BODY_ROLES,),
 }
 """What a grant on something that serves data held elsewhere opens (`grants._served`): an access point serves
 its bucket, an Object Lambda access point its supporting access point (and what its transform function
@@ -2460,7 +2483,10 @@ SERVED_THROUGH: dict[str, tuple[tuple[str, str], ...]] = {
     "aws:s3control/accessGrantsInstanceResourcePolicy:AccessGrantsInstanceResourcePolicy": (
         ("aws:s3control/accessGrantsLocation:AccessGrantsLocation", ""),
     ),
-    "aws:apigateway/restApi:RestApi": (("aws:apigateway/integration:Integration", "restApi"),),
+    "aws:apigateway/restApi:RestApi": (
+        ("aws:apigateway/integration:Integration", "restApi"),
+        ("aws:apigateway/restApiPut:RestApiPut", "restApiId"),
+    ),
 }
 """(type, path naming the served resource): the resources through which a type serves data, each judged as
 what it serves. An account has one access grants instance per region, which names no location: its policy

@@ -129,13 +129,15 @@ AWS: dict[str, Service] = {
     "apigateway": Service(
         "API Gateway fronts application code; an integration forwards requests to a backend, which may be a "
         "data service called directly (an AWS service integration), and a policy grants invocation. A VPC "
-        "link (and a private integration's target) gives a VPC's balancer the API's public front.",
-        copies="Integration",
-        grants="Integration RestApiPolicy VpcLink",
+        "link (and a private integration's target) gives a VPC's balancer the API's public front. A REST "
+        "API's (or a RestApiPut's) OpenAPI body declares integrations and a policy, and its `policy` input "
+        "is one.",
+        copies="Integration RestApi RestApiPut",
+        grants="Integration RestApi RestApiPolicy RestApiPut VpcLink",
         neutral="Account ApiKey Authorizer BasePathMapping ClientCertificate Deployment DocumentationPart "
         "DocumentationVersion DomainName DomainNameAccessAssociation IntegrationResponse Method "
         "MethodResponse "
-        "MethodSettings Model RequestValidator Resource Response RestApi RestApiPut Stage UsagePlan "
+        "MethodSettings Model RequestValidator Resource Response Stage UsagePlan "
         "UsagePlanKey",
     ),
     "apigatewayv2": Service(
