@@ -1137,8 +1137,9 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
         token: (
             CopyMechanism(
                 "an API defined by its OpenAPI body (its integrations call the services it names)",
-                sources=(_API_BODY,),
+                sources=(SELF, _API_BODY),
                 destinations=(_API_BODY,),
+                active_when=("body",),
                 lands_in_own_region=False,
             ),
         )

@@ -319,8 +319,10 @@ class Lineage:
             destinations.append(
                 Location(f"{resource.label} itself", own, self.account(resource), resource=resource)
             )
-        if ANY in mechanism.destinations and not destinations and not mechanism.spans_regions and not outside:
-            # A service configured with no place to deliver to delivers nothing.
+        scans = any(p == ANY or p.endswith(f".{ANY}") for p in mechanism.destinations)
+        if scans and not destinations and not mechanism.spans_regions and not outside:
+            # A service configured with no place to deliver to (every value it is configured with, or every
+            # value of a document such as an OpenAPI body, names none) delivers nothing.
             return Movement(resource, mechanism, [], [])
         if mechanism.spans_regions:
             destinations.append(untraceable(f"every region {mechanism.moves} spans"))

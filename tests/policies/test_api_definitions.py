@@ -206,3 +206,27 @@ def test_a_private_apis_own_policy_that_admits_everyone_opens_what_it_serves(whe
         api = _api(region, _body(policy=OPEN_POLICY), endpointConfiguration={"types": "PRIVATE"})
     found = _about(violations(_stack(region, api), NOT_PUBLIC), api)
     assert "everyone" in found and "customers-table" in found
+
+
+def test_an_api_body_that_proxies_to_a_web_backend_and_names_no_holder_breaks_no_rule() -> None:
+    """An HTTP proxy serves what an application returns (out of reach, as an Integration resource's); a body
+    whose values name no place a copy could land in delivers nothing."""
+    region = eu_region()
+    body = {
+        "openapi": "3.0.1",
+        "info": {"title": "site", "version": "1"},
+        "paths": {
+            "/{proxy+}": {
+                "x-amazon-apigateway-any-method": {
+                    "x-amazon-apigateway-integration": {
+                        "type": "http_proxy",
+                        "httpMethod": "ANY",
+                        "uri": "https://backend.example.com/{proxy}",
+                    }
+                }
+            }
+        },
+    }
+    api = _api(region, json.dumps(body))
+    for policy in (NOT_PUBLIC, NO_PII, ANONYMISED_ONLY):
+        assert violations([*region.resources, api], policy) == [], policy
