@@ -1143,7 +1143,11 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
                 lands_in_own_region=False,
             ),
         )
-        for token in ("aws:apigateway/restApi:RestApi", "aws:apigateway/restApiPut:RestApiPut")
+        for token in (
+            "aws:apigateway/restApi:RestApi",
+            "aws:apigateway/restApiPut:RestApiPut",
+            "aws:apigatewayv2/api:Api",
+        )
     },
     "aws:apigatewayv2/integration:Integration": (_references("an API integration", lands_in_itself=False),),
     "aws:codebuild/project:Project": (_code("a build project"),),

@@ -142,10 +142,11 @@ AWS: dict[str, Service] = {
     ),
     "apigatewayv2": Service(
         "HTTP and WebSocket APIs: an integration forwards requests to a backend or calls an AWS service; a "
-        "private integration (through a VPC link) gives a VPC's balancer listener the API's public front.",
-        copies="Integration",
+        "private integration (through a VPC link) gives a VPC's balancer listener the API's public front. An "
+        "API imported from an OpenAPI body declares its integrations there.",
+        copies="Api Integration",
         grants="Integration",
-        neutral="Api ApiMapping Authorizer Deployment DomainName IntegrationResponse Model Route "
+        neutral="ApiMapping Authorizer Deployment DomainName IntegrationResponse Model Route "
         "RouteResponse "
         "RoutingRule Stage VpcLink",
     ),

@@ -1,8 +1,9 @@
-"""What an API Gateway OpenAPI definition declares: a REST API's (or a RestApiPut's) `body`, read as the
-Integration and Method resources its operations stand for.
+"""What an API Gateway OpenAPI definition declares: a REST API's, a RestApiPut's or an HTTP API's `body`, read
+as the Integration and Method (or Route) resources its operations stand for.
 
 API Gateway imports the body into the API: each operation's `x-amazon-apigateway-integration` is an
-integration (an AWS service integration calls the service its `uri` names with its `credentials`), and the
+integration (an AWS service integration calls the service its `uri`, or an HTTP API's `integrationSubtype`,
+names with its `credentials`), and the
 operation's `security` (else the definition's own) names the schemes that authorise it. A scheme authorises
 only with an API Gateway authoriser (`x-amazon-apigateway-authtype` `awsSigv4`, `cognito_user_pools`,
 `custom`, or an `x-amazon-apigateway-authorizer`); a plain `apiKey` scheme is an API key, which identifies a
@@ -22,8 +23,9 @@ from .values import UNKNOWN, Unknown, elements, value_at
 
 REST_API = "aws:apigateway/restApi:RestApi"
 REST_API_PUT = "aws:apigateway/restApiPut:RestApiPut"
-DEFINING_TYPES = (REST_API, REST_API_PUT)
-"""Types whose `body` defines a REST API: the API itself, and a RestApiPut that replaces an API's body."""
+HTTP_API = "aws:apigatewayv2/api:Api"
+DEFINING_TYPES = (REST_API, REST_API_PUT, HTTP_API)
+"""Types whose `body` defines an API: a REST API, a RestApiPut that replaces an API's body, an HTTP API."""
 
 INTEGRATION = "x-amazon-apigateway-integration"
 OPERATIONS = frozenset(

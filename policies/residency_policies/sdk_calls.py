@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from residency_facts import Classification
 
-from .api_definitions import DEFINING_TYPES, OPEN, Operation, operations
+from .api_definitions import DEFINING_TYPES, HTTP_API, OPEN, Operation, operations
 from .attributes import region_named_in
 from .lineage import Lineage
 from .model import Resource, Stack
@@ -181,6 +181,10 @@ def _integration_calls(integration: Resource) -> list[SdkCall]:
 def _definition_calls(operation: Operation) -> list[SdkCall]:
     """The AWS service an operation of an OpenAPI definition calls directly (as `_integration_calls`)."""
     integration = operation.integration
+    subtype = integration.get("integrationSubtype")
+    if isinstance(subtype, str) and "-" in subtype:
+        service, action = subtype.split("-", 1)
+        return [SdkCall(service.lower(), action, f"body ({operation.label})")]
     kind = integration.get("type")
     return _service_calls(
         kind.upper() if isinstance(kind, str) else kind,
@@ -376,6 +380,8 @@ def _reached(api: Resource, operation: Operation, lineage: Lineage) -> frozenset
 
 def _private_definition(api: Resource, stack: Stack) -> bool:
     """Whether the API a definition belongs to is PRIVATE (a RestApiPut's: the API its `restApiId` names)."""
+    if api.type == HTTP_API:
+        return False  # HTTP APIs have no private endpoint type
     apis = [api] if api.type == REST_API else stack.dependencies(api, "restApiId")
     for defined in apis:
         if defined.type == REST_API:

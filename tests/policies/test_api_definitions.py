@@ -230,3 +230,58 @@ def test_an_api_body_that_proxies_to_a_web_backend_and_names_no_holder_breaks_no
     api = _api(region, json.dumps(body))
     for policy in (NOT_PUBLIC, NO_PII, ANONYMISED_ONLY):
         assert violations([*region.resources, api], policy) == [], policy
+
+
+def _http_api(region: Region, security: list | None) -> tuple[Res, list[Res]]:
+    """An HTTP API imported from an OpenAPI body: a route that receives messages from the PII queue."""
+    queue = store(region, "aws:sqs/queue:Queue", "customer-changes", {"name": "customer-changes"})
+    operation: dict[str, Any] = {
+        "x-amazon-apigateway-integration": {
+            "type": "aws_proxy",
+            "integrationSubtype": "SQS-ReceiveMessage",
+            "credentials": ROLE_ARN,
+            "payloadFormatVersion": "1.0",
+            "requestParameters": {
+                "QueueUrl": "https://sqs.eu-west-1.amazonaws.com/123456789012/customer-changes"
+            },
+        }
+    }
+    if security is not None:
+        operation["security"] = security
+    body = {
+        "openapi": "3.0.1",
+        "info": {"title": "changes", "version": "1"},
+        "components": {
+            "securitySchemes": {
+                "jwt": {
+                    "type": "oauth2",
+                    "x-amazon-apigateway-authorizer": {
+                        "type": "jwt",
+                        "identitySource": "$request.header.Authorization",
+                        "jwtConfiguration": {"issuer": "https://idp.example.com", "audience": ["changes"]},
+                    },
+                }
+            }
+        },
+        "paths": {"/changes": {"get": operation}},
+    }
+    api = Res(
+        "aws:apigatewayv2/api:Api",
+        "changes-api",
+        {"name": "changes", "protocolType": "HTTP", "body": json.dumps(body)},
+        region.provider,
+    )
+    return api, [*region.resources, queue, api]
+
+
+def test_an_unauthenticated_route_of_an_http_api_body_that_receives_from_the_pii_queue_is_public() -> None:
+    region = eu_region()
+    api, stack = _http_api(region, None)
+    found = _about(violations(stack, NOT_PUBLIC), api)
+    assert "sqs:ReceiveMessage" in found and "/changes" in found
+
+
+def test_an_http_api_body_route_with_a_jwt_authoriser_breaks_no_exposure_rule() -> None:
+    region = eu_region()
+    _, stack = _http_api(region, [{"jwt": []}])
+    assert violations(stack, NOT_PUBLIC) == []
