@@ -319,10 +319,13 @@ class Lineage:
             destinations.append(
                 Location(f"{resource.label} itself", own, self.account(resource), resource=resource)
             )
-        scans = any(p == ANY or p.endswith(f".{ANY}") for p in mechanism.destinations)
+        scans = ANY in mechanism.destinations or (
+            bool(mechanism.destinations) and all(p.endswith(f".{ANY}") for p in mechanism.destinations)
+        )
         if scans and not destinations and not mechanism.spans_regions and not outside:
             # A service configured with no place to deliver to (every value it is configured with, or every
-            # value of a document such as an OpenAPI body, names none) delivers nothing.
+            # value of the documents it is defined by, such as an OpenAPI body, names none) delivers nothing;
+            # a named destination that cannot be followed (a function's name) is still untraceable.
             return Movement(resource, mechanism, [], [])
         if mechanism.spans_regions:
             destinations.append(untraceable(f"every region {mechanism.moves} spans"))

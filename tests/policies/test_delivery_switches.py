@@ -12,7 +12,7 @@ import pytest
 
 from residency_facts import COPY_MECHANISMS
 from tests.policies.baseline import Region, eu_region
-from tests.policies.copies import store
+from tests.policies.copies import mumbai, store
 from tests.policies.policy_harness import UNKNOWN, Res, messages, violations
 
 NO_PII = "no-pii-replication"
@@ -80,3 +80,26 @@ def test_every_mechanism_says_where_it_lands_or_when_it_is_active() -> None:
         )
     ]
     assert unswitched == []
+
+
+def test_an_event_source_mapping_into_a_function_elsewhere_still_moves_the_pii_table() -> None:
+    """A destination scan that names no place (`destinationConfig.**`) does not make a mechanism deliver
+    nothing while a named destination (the function) is set: the PII table's stream feeds a function in
+    another region (red-team round 8: the scan rule for documents must not swallow it)."""
+    region = eu_region()
+    table = store(region, "aws:dynamodb/table:Table", "customers-table", {"name": "customers"})
+    function = Res(
+        "aws:lambda/function:Function",
+        "sink",
+        {"role": "arn:aws:iam::123456789012:role/sink", "runtime": "python3.12", "handler": "index.handler"},
+        mumbai(),
+    )
+    mapping = Res(
+        "aws:lambda/eventSourceMapping:EventSourceMapping",
+        "stream",
+        {"eventSourceArn": UNKNOWN, "functionName": UNKNOWN, "startingPosition": "LATEST"},
+        region.provider,
+        deps={"eventSourceArn": [table], "functionName": [function]},
+    )
+    found = violations([*region.resources, table, function, mapping], NO_PII)
+    assert mapping.urn in [d.urn for d in found], messages(found)
