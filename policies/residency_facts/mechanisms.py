@@ -80,6 +80,11 @@ def _derived(moves: str, *sources: str, global_names: tuple[str, ...] = ()) -> C
     return CopyMechanism(moves, sources=sources, global_names=global_names)
 
 
+_API_BODY = "body.{json}.**"
+"""Every value of a REST API's OpenAPI body (JSON): its integrations' URIs, roles and request templates."""
+_API_BODY_ROLES = "body.{json}.paths.*.*.x-amazon-apigateway-integration.credentials"
+_API_BODY_POLICY = "body.{json}.x-amazon-apigateway-policy"
+
 _RDS_RESTORE = CopyMechanism(
     "a restore from a snapshot or an automated backup",
     sources=(
@@ -579,6 +584,32 @@ _PROFILES_EXPORTS = tuple(
 _SNS_AWS_PROTOCOLS = ("sqs", "lambda", "firehose")
 """SNS protocols whose endpoint is an AWS resource (an ARN); the rest deliver outside AWS."""
 
+CHILD_HOLDERS: dict[str, tuple[str, str]] = {
+    "aws:cognito/user:User": ("userPoolId", "a user of its user pool (its attributes are kept there)"),
+    "aws:customerprofiles/profile:Profile": ("domainName", "a profile of its domain"),
+    "aws:directoryservicedata/user:User": ("directoryId", "a user of its directory"),
+    "aws:dynamodb/tableItem:TableItem": ("tableName", "an item of its table"),
+    "aws:emr/instanceFleet:InstanceFleet": ("clusterId", "an instance fleet of its cluster (its volumes)"),
+    "aws:emr/instanceGroup:InstanceGroup": ("clusterId", "an instance group of its cluster (its volumes)"),
+    "aws:kinesisanalyticsv2/applicationSnapshot:ApplicationSnapshot": (
+        "applicationName",
+        "a snapshot of its application's state",
+    ),
+    "aws:secretsmanager/secretVersion:SecretVersion": ("secretId", "a version of its secret"),
+    "aws:storagegateway/cache:Cache": ("gatewayArn", "a cache disk of its gateway"),
+    "aws:storagegateway/uploadBuffer:UploadBuffer": ("gatewayArn", "an upload buffer of its gateway"),
+    "aws:storagegateway/workingStorage:WorkingStorage": ("gatewayArn", "working storage of its gateway"),
+    "aws:workmail/user:User": ("organizationId", "a mailbox of its organisation"),
+    "aws:docdb/clusterSnapshot:ClusterSnapshot": ("dbClusterIdentifier", "a snapshot"),
+    "aws:neptune/clusterSnapshot:ClusterSnapshot": ("dbClusterIdentifier", "a snapshot"),
+    "aws:redshiftserverless/snapshot:Snapshot": ("namespaceName", "a snapshot"),
+}
+"""Holders that take no tags and live in a parent: (the path naming the parent, what the child is). Each
+holds what its parent holds (a `_derived` copy from that path, in the child's own region), so lineage
+classifies it from the parent whatever its provider's `defaultTags` say
+(`classification.CLASSIFIED_BY_PARENT`)."""
+
+
 ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
     # Every feature of a role association may carry the database's data where the role may write: s3Export
     # (aws_s3.query_export_to_s3) to any bucket in any region, Oracle's and SQL Server's S3_INTEGRATION, the
@@ -1017,6 +1048,23 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
     "aws:appsync/function:Function": (_code("an AppSync function"),),
     "aws:appsync/resolver:Resolver": (_code("an AppSync resolver"),),
     "aws:apigateway/integration:Integration": (_references("an API integration", lands_in_itself=False),),
+    # An OpenAPI body declares the API's integrations (`api_definitions`): what they name is what they move.
+    **{
+        token: (
+            CopyMechanism(
+                "an API defined by its OpenAPI body (its integrations call the services it names)",
+                sources=(SELF, _API_BODY),
+                destinations=(_API_BODY,),
+                active_when=("body",),
+                lands_in_own_region=False,
+            ),
+        )
+        for token in (
+            "aws:apigateway/restApi:RestApi",
+            "aws:apigateway/restApiPut:RestApiPut",
+            "aws:apigatewayv2/api:Api",
+        )
+    },
     "aws:apigatewayv2/integration:Integration": (_references("an API integration", lands_in_itself=False),),
     "aws:codebuild/project:Project": (_code("a build project"),),
     "aws:ec2/instance:Instance": (_code("an instance"),),
@@ -1428,16 +1476,26 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
     "aws:cloudwatch/eventArchive:EventArchive": (
         _derived("an event archive (the events of its bus that its pattern selects)", "eventSourceArn"),
     ),
+    # A child that takes no tags holds what its parent holds, in its own region (a snapshot's are above).
+    **{
+        token: (_derived(what, path),)
+        for token, (path, what) in CHILD_HOLDERS.items()
+        if not token.endswith(("/clusterSnapshot:ClusterSnapshot", "/snapshot:Snapshot"))
+    },
     # Places nested in a holder's own configuration, or in a satellite that configures a holder by its id,
     # that send the holder's data there (`NESTED_PLACE_FIELDS` and the triage test list what is not one).
     **{
         token: (
             CopyMechanism(
                 "a user pool client's analytics (its users' attributes and sign-in events, sent to the "
-                "Amazon Pinpoint project the ARN names)",
+                "Amazon Pinpoint project the ARN, or the application id with its role, names)",
                 sources=("userPoolId",),
-                destinations=("analyticsConfiguration.applicationArn",),
-                active_when=("analyticsConfiguration.applicationArn",),
+                # The SDK's two forms: the project's ARN, or its id with an external id and a role.
+                destinations=(
+                    "analyticsConfiguration.applicationArn",
+                    "analyticsConfiguration.applicationId",
+                ),
+                active_when=("analyticsConfiguration.applicationArn", "analyticsConfiguration.applicationId"),
                 lands_in_own_region=False,
             ),
         )
@@ -1524,9 +1582,13 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
     ),
     "aws:pinpoint/app:App": (
         CopyMechanism(
-            "a campaign hook (each message's segment endpoints: addresses, attributes, sent to the web URL)",
+            "a campaign hook (each message's segment endpoints: addresses, attributes, sent to the web URL "
+            "or the Lambda function it names)",
             sources=(SELF,),
+            destinations=("campaignHook.lambdaFunctionName",),
             outside_aws=("campaignHook.webUrl",),
+            # Without a hook a project delivers its campaigns itself (in its region): nothing is copied.
+            active_when=("campaignHook.webUrl", "campaignHook.lambdaFunctionName"),
             lands_in_own_region=False,
         ),
     ),
@@ -1741,6 +1803,11 @@ GRANTS: dict[str, tuple[Grant, ...]] = {
     ),
     "aws:apigateway/integration:Integration": (_network("a private integration's target"),),
     "aws:apigateway/restApiPolicy:RestApiPolicy": (_policy("an API policy", "policy", "restApiId"),),
+    # An API's own policy input, or its OpenAPI body's, is the RestApiPolicy it stands for.
+    "aws:apigateway/restApi:RestApi": (
+        Grant("an API policy", targets=(SELF,), policies=("policy", _API_BODY_POLICY)),
+    ),
+    "aws:apigateway/restApiPut:RestApiPut": (_policy("an API policy", _API_BODY_POLICY, "restApiId"),),
     "aws:apigateway/vpcLink:VpcLink": (_network("a REST API VPC link"),),
     "aws:apigatewayv2/integration:Integration": (_network("an HTTP API private integration"),),
     "aws:backup/vaultPolicy:VaultPolicy": (_policy("a backup vault policy", "policy", "backupVaultName"),),
@@ -2323,7 +2390,8 @@ SERVED_FROM: dict[str, tuple[str, ...]] = {
     "aws:s3control/accessGrantsLocation:AccessGrantsLocation": ("locationScope",),
     "aws:s3control/accessGrantsInstanceResourcePolicy:AccessGrantsInstanceResourcePolicy": (),
     "aws:kinesis/streamConsumer:StreamConsumer": ("streamArn",),
-    "aws:apigateway/restApi:RestApi": (),
+    "aws:apigateway/restApi:RestApi": (_API_BODY_ROLES,),
+    "aws:apigateway/restApiPut:RestApiPut": (_API_BODY_ROLES,),
 }
 """What a grant on something that serves data held elsewhere opens (`grants._served`): an access point serves
 its bucket, an Object Lambda access point its supporting access point (and what its transform function
@@ -2337,11 +2405,73 @@ SERVED_THROUGH: dict[str, tuple[tuple[str, str], ...]] = {
     "aws:s3control/accessGrantsInstanceResourcePolicy:AccessGrantsInstanceResourcePolicy": (
         ("aws:s3control/accessGrantsLocation:AccessGrantsLocation", ""),
     ),
-    "aws:apigateway/restApi:RestApi": (("aws:apigateway/integration:Integration", "restApi"),),
+    "aws:apigateway/restApi:RestApi": (
+        ("aws:apigateway/integration:Integration", "restApi"),
+        ("aws:apigateway/restApiPut:RestApiPut", "restApiId"),
+    ),
 }
 """(type, path naming the served resource): the resources through which a type serves data, each judged as
 what it serves. An account has one access grants instance per region, which names no location: its policy
 serves every location of the stack in its region and account (path empty)."""
+
+
+_REGION = r"(?P<region>[a-z]{2}(?:-[a-z]+)+-\d+)"
+_LABEL = r"(?P<name>[a-z][a-z0-9-]*)"
+ENDPOINT_HOSTS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        # An instance `<id>.<hash>.<region>.rds...`, a cluster's `<id>.cluster-[ro-|custom-]<hash>...`, a
+        # proxy's `<name>.proxy-<hash>...` and a proxy endpoint's `<name>.endpoint.proxy-<hash>...`.
+        _LABEL
+        + r"\.(?:endpoint\.)?(?:cluster-(?:ro-|custom-)?|proxy-)?[a-z0-9]+\."
+        + _REGION
+        + r"\.rds\.amazonaws\.com",
+        (
+            "aws:rds/instance:Instance",
+            "aws:rds/clusterInstance:ClusterInstance",
+            "aws:rds/cluster:Cluster",
+            "aws:rds/clusterEndpoint:ClusterEndpoint",
+            "aws:rds/proxy:Proxy",
+            "aws:rds/proxyEndpoint:ProxyEndpoint",
+        ),
+    ),
+    (
+        _LABEL + r"\.(?:cluster-(?:ro-)?)?[a-z0-9]+\." + _REGION + r"\.docdb\.amazonaws\.com",
+        ("aws:docdb/cluster:Cluster", "aws:docdb/clusterInstance:ClusterInstance"),
+    ),
+    (
+        _LABEL + r"\.(?:cluster-(?:ro-|custom-)?)?[a-z0-9]+\." + _REGION + r"\.neptune\.amazonaws\.com",
+        (
+            "aws:neptune/cluster:Cluster",
+            "aws:neptune/clusterInstance:ClusterInstance",
+            "aws:neptune/clusterEndpoint:ClusterEndpoint",
+        ),
+    ),
+    (_LABEL + r"\.[a-z0-9]+\." + _REGION + r"\.redshift\.amazonaws\.com", ("aws:redshift/cluster:Cluster",)),
+    (
+        _LABEL + r"\.[0-9]{12}\." + _REGION + r"\.redshift-serverless\.amazonaws\.com",
+        ("aws:redshiftserverless/workgroup:Workgroup",),
+    ),
+    (
+        r"(?:search|vpc)-" + _LABEL + r"-[a-z0-9]+\." + _REGION + r"\.es\.amazonaws\.com",
+        ("aws:opensearch/domain:Domain", "aws:elasticsearch/domain:Domain"),
+    ),
+    (
+        r"clustercfg\." + _LABEL + r"\.[a-z0-9]+\.memorydb\." + _REGION + r"\.amazonaws\.com",
+        ("aws:memorydb/cluster:Cluster",),
+    ),
+    (
+        r"b-\d+(?:-public)?\."
+        + _LABEL
+        + r"\.[a-z0-9]+\.c\d+\.kafka(?:-serverless)?\."
+        + _REGION
+        + r"\.amazonaws\.com",
+        ("aws:msk/cluster:Cluster", "aws:msk/serverlessCluster:ServerlessCluster"),
+    ),
+)
+"""Endpoint hosts AWS generates from the identifier the user chose and the region (a pattern whose `name`
+and `region` groups say which, and the types whose identifier it is): a host written by hand in code or
+configuration names the stack's holder with that identifier in that region, known at a first preview when
+the holder's address is not (ElastiCache's hosts abbreviate the region, `euw1`, and are not read)."""
 
 
 POINTERS: dict[str, tuple[str, ...]] = {

@@ -129,21 +129,24 @@ AWS: dict[str, Service] = {
     "apigateway": Service(
         "API Gateway fronts application code; an integration forwards requests to a backend, which may be a "
         "data service called directly (an AWS service integration), and a policy grants invocation. A VPC "
-        "link (and a private integration's target) gives a VPC's balancer the API's public front.",
-        copies="Integration",
-        grants="Integration RestApiPolicy VpcLink",
+        "link (and a private integration's target) gives a VPC's balancer the API's public front. A REST "
+        "API's (or a RestApiPut's) OpenAPI body declares integrations and a policy, and its `policy` input "
+        "is one.",
+        copies="Integration RestApi RestApiPut",
+        grants="Integration RestApi RestApiPolicy RestApiPut VpcLink",
         neutral="Account ApiKey Authorizer BasePathMapping ClientCertificate Deployment DocumentationPart "
         "DocumentationVersion DomainName DomainNameAccessAssociation IntegrationResponse Method "
         "MethodResponse "
-        "MethodSettings Model RequestValidator Resource Response RestApi RestApiPut Stage UsagePlan "
+        "MethodSettings Model RequestValidator Resource Response Stage UsagePlan "
         "UsagePlanKey",
     ),
     "apigatewayv2": Service(
         "HTTP and WebSocket APIs: an integration forwards requests to a backend or calls an AWS service; a "
-        "private integration (through a VPC link) gives a VPC's balancer listener the API's public front.",
-        copies="Integration",
+        "private integration (through a VPC link) gives a VPC's balancer listener the API's public front. An "
+        "API imported from an OpenAPI body declares its integrations there.",
+        copies="Api Integration",
         grants="Integration",
-        neutral="Api ApiMapping Authorizer Deployment DomainName IntegrationResponse Model Route "
+        neutral="ApiMapping Authorizer Deployment DomainName IntegrationResponse Model Route "
         "RouteResponse "
         "RoutingRule Stage VpcLink",
     ),
@@ -427,7 +430,7 @@ AWS: dict[str, Service] = {
         "analytics send its users' attributes and events to the Pinpoint project its ARN names, and the "
         "risk configuration e-mails users through the SES identity its ARN names.",
         holds="UserPool User",
-        copies="LogDeliveryConfiguration ManagedUserPoolClient RiskConfiguration UserPoolClient",
+        copies="LogDeliveryConfiguration ManagedUserPoolClient RiskConfiguration User UserPoolClient",
         neutral="IdentityPool IdentityPoolProviderPrincipalTag IdentityPoolRoleAttachment IdentityProvider "
         "ManagedLoginBranding ResourceServer UserGroup UserInGroup UserPoolDomain UserPoolUICustomization",
     ),
@@ -463,7 +466,7 @@ AWS: dict[str, Service] = {
         "Customer Profiles holds unified customer records: personal data at rest; a domain's identity "
         "resolution exports the matched profiles to the bucket its exporting config names.",
         holds="Domain Profile",
-        copies="Domain",
+        copies="Domain Profile",
     ),
     "dataexchange": Service(
         "Data Exchange publishes data sets to subscribers in other accounts; revisions import assets from S3 "
@@ -526,7 +529,7 @@ AWS: dict[str, Service] = {
         copies="ServiceRegion SharedDirectory LogSubscription",
         neutral="ConditionalForwarder IpRoute IpRoutesExclusive RadiusSettings SharedDirectoryAccepter Trust",
     ),
-    "directoryservicedata": Service("A user in a directory.", holds="User"),
+    "directoryservicedata": Service("A user in a directory.", holds="User", copies="User"),
     "dlm": Service("Lifecycle policies snapshot, copy and share volumes.", copies="LifecyclePolicy"),
     "dms": Service(
         "DMS replicates databases: endpoints and data providers point at the stores, tasks and configs copy "
@@ -557,7 +560,7 @@ AWS: dict[str, Service] = {
         "DynamoDB tables hold items; replicas, global tables, exports, Kinesis streaming and restores copy "
         "them; a resource policy grants access; table items are data.",
         holds="Table TableReplica TableItem",
-        copies="GlobalTable KinesisStreamingDestination Table TableExport TableReplica",
+        copies="GlobalTable KinesisStreamingDestination Table TableExport TableItem TableReplica",
         grants="ResourcePolicy",
         neutral="ContributorInsights GlobalSecondaryIndex Tag",
         why={"GlobalSecondaryIndex": "an index of a table lives with it (same region and key)"},
@@ -702,7 +705,7 @@ AWS: dict[str, Service] = {
     "emr": Service(
         "EMR clusters run code over data (HDFS on their volumes); studios run notebooks.",
         holds="Cluster InstanceFleet InstanceGroup",
-        copies="Cluster Studio",
+        copies="Cluster InstanceFleet InstanceGroup Studio",
         grants="BlockPublicAccessConfiguration",
         neutral="ManagedScalingPolicy SecurityConfiguration StudioSessionMapping",
         why={"Cluster": _CODE, "Studio": _CODE},
@@ -860,7 +863,7 @@ AWS: dict[str, Service] = {
     ),
     "kinesisanalyticsv2": Service(
         "Managed Flink applications read and write streams; snapshots hold their state.",
-        copies="Application",
+        copies="Application ApplicationSnapshot",
         holds="ApplicationSnapshot",
         why={"Application": _CODE},
     ),
@@ -1287,7 +1290,7 @@ AWS: dict[str, Service] = {
         "Secrets hold credentials (and whatever is stored in them); replicas copy them; a policy grants "
         "access.",
         holds="Secret SecretVersion",
-        copies="Secret",
+        copies="Secret SecretVersion",
         grants="SecretPolicy",
         neutral="SecretRotation Tag",
     ),
@@ -1408,7 +1411,8 @@ AWS: dict[str, Service] = {
         "Storage Gateway exposes S3 and volumes to on-premises servers: file shares copy to and from "
         "buckets, and the gateway caches what they serve on the host it runs on (outside AWS unless that is "
         "one of the stack's EC2 instances).",
-        copies="Gateway NfsFileShare SmbFileShare FileSystemAssociation CachesIscsiVolume StoredIscsiVolume",
+        copies="Gateway NfsFileShare SmbFileShare FileSystemAssociation CachesIscsiVolume StoredIscsiVolume "
+        "Cache UploadBuffer WorkingStorage",
         holds="Cache Gateway TapePool UploadBuffer WorkingStorage",
     ),
     "swf": Service("Workflow domains keep execution history.", neutral="Domain"),
@@ -1491,6 +1495,7 @@ AWS: dict[str, Service] = {
     "workmail": Service(
         "WorkMail organisations hold mailboxes (personal data).",
         holds="Organization User",
+        copies="User",
         neutral="DefaultDomain Domain Group",
     ),
     "workspaces": Service(

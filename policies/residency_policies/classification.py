@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from residency_facts import CLASSIFICATION_TAG, CLASSIFICATIONS, LAUNCHING_TYPES, Category
+from residency_facts import CLASSIFICATION_TAG, CLASSIFICATIONS, LAUNCHING_TYPES, Category, mechanisms
 from residency_facts.operators import OPERATOR_VOLUME_CLAIMS
 
 from .attributes import (
@@ -52,6 +52,12 @@ def holds_ephemeral_volumes(resource: Resource) -> bool:
     return holds
 
 
+CLASSIFIED_BY_PARENT: dict[str, tuple[str, str]] = mechanisms.CHILD_HOLDERS
+"""Holders that take no tags and live in a parent (path, what the child is): lineage classifies each from
+its parent (a `mechanisms` copy from that path), whatever its provider's `defaultTags` say, and it needs no
+label of its own when the parent is a resource of the stack; a parent the stack does not declare (a literal
+id) leaves it to its provider's `defaultTags`, which must then classify it."""
+
 CLASSIFIED_BY_LINEAGE: dict[str, str] = {
     "aws:dms/replicationInstance:ReplicationInstance": (
         "a replication instance holds only what the DMS tasks that run on it move (each task names it as "
@@ -61,38 +67,23 @@ CLASSIFIED_BY_LINEAGE: dict[str, str] = {
         "an archive takes no tags (CreateArchive has none, nor has the SDK's EventArchive) and keeps what "
         "its event bus (`eventSourceArn`) carries, so lineage classifies it from the bus"
     ),
+    **{
+        token: f"takes no tags and holds what its parent (`{path}`) holds: {what}"
+        for token, (path, what) in CLASSIFIED_BY_PARENT.items()
+    },
 }
 """Data holders that hold only what the stack's copies put in them: they need no label of their own (one
-they declare must still be valid). `tests/policies/test_triage.py` fails on a holder type the SDK gives no
-`tags` input that is neither here nor in `UNTAGGABLE_HOLDERS`."""
+they declare must still be valid; a child of `CLASSIFIED_BY_PARENT` needs one when its parent is not in the
+stack). `tests/policies/test_triage.py` fails on a holder type the SDK gives no `tags` input that is neither
+here nor in `UNTAGGABLE_HOLDERS`."""
 
 UNTAGGABLE_HOLDERS: dict[str, str] = {
     **{
-        token: "takes no tags; its classification is read from its provider's `defaultTags` (the only label "
-        "it can carry), and what it holds comes from its parent, which lineage does not follow yet"
+        token: "takes no tags and has no parent the stack can declare (an Identity Center store is AWS's), "
+        "or none that holds its data (what it holds is written by code or is its own input): its "
+        "classification is read from its provider's `defaultTags`"
         for token in (
-            "aws:cognito/user:User",
-            "aws:customerprofiles/profile:Profile",
-            "aws:directoryservicedata/user:User",
-            "aws:dynamodb/tableItem:TableItem",
-            "aws:emr/instanceFleet:InstanceFleet",
-            "aws:emr/instanceGroup:InstanceGroup",
             "aws:identitystore/user:User",
-            "aws:kinesisanalyticsv2/applicationSnapshot:ApplicationSnapshot",
-            "aws:secretsmanager/secretVersion:SecretVersion",
-            "aws:storagegateway/cache:Cache",
-            "aws:storagegateway/uploadBuffer:UploadBuffer",
-            "aws:storagegateway/workingStorage:WorkingStorage",
-            "aws:workmail/user:User",
-            "aws:docdb/clusterSnapshot:ClusterSnapshot",
-            "aws:neptune/clusterSnapshot:ClusterSnapshot",
-            "aws:redshiftserverless/snapshot:Snapshot",
-        )
-    },
-    **{
-        token: "takes no tags and has no parent that holds its data (what it holds is written by code or "
-        "is its own input): its classification is read from its provider's `defaultTags`"
-        for token in (
             "aws:appsync/apiCache:ApiCache",
             "aws:cloudsearch/domain:Domain",
             "aws:cloudwatchomni/space:Space",
@@ -104,8 +95,15 @@ UNTAGGABLE_HOLDERS: dict[str, str] = {
     "declare their instances' volumes' classification (`LAUNCHING_TYPES`)",
 }
 """Data holders the SDK gives no `tags` input that are not classified by lineage, each with how they are
-classified instead (a follow-up: those with a parent should take its classification by lineage, as
-CLASSIFIED_BY_LINEAGE's do)."""
+classified instead."""
+
+
+def _parent_in_stack(resource: Resource, stack: Stack) -> bool:
+    """Whether a child of `CLASSIFIED_BY_PARENT` names a parent the stack declares (by lineage or id)."""
+    path = CLASSIFIED_BY_PARENT[resource.type][0]
+    if stack.dependencies(resource, path):
+        return True
+    return any(stack.named(v) for v in elements(value_at(resource.props, path)) if isinstance(v, str))
 
 
 def launch_templates(resource: Resource, stack: Stack) -> list[Resource] | None:
@@ -219,7 +217,8 @@ def check_resource(resource: Resource, stack: Stack, settings: Settings) -> list
     declared = declared_classifications(resource, stack)
     if isinstance(declared, frozenset) and declared and declared <= CLASSIFICATIONS:
         return []
-    if resource.type in CLASSIFIED_BY_LINEAGE and declared == frozenset():
+    unlabelled_child = resource.type in CLASSIFIED_BY_LINEAGE and declared == frozenset()
+    if unlabelled_child and (resource.type not in CLASSIFIED_BY_PARENT or _parent_in_stack(resource, stack)):
         return []
     launchers = launch_templates(resource, stack)
     if launchers == [] and not is_set(child(effective_tags(resource), CLASSIFICATION_TAG)):

@@ -380,8 +380,13 @@ class Lineage:
             destinations.append(
                 Location(f"{resource.label} itself", own, self.account(resource), resource=resource)
             )
-        if ANY in mechanism.destinations and not destinations and not mechanism.spans_regions and not outside:
-            # A service configured with no place to deliver to delivers nothing.
+        scans = ANY in mechanism.destinations or (
+            bool(mechanism.destinations) and all(p.endswith(f".{ANY}") for p in mechanism.destinations)
+        )
+        if scans and not destinations and not mechanism.spans_regions and not outside:
+            # A service configured with no place to deliver to (every value it is configured with, or every
+            # value of the documents it is defined by, such as an OpenAPI body, names none) delivers nothing;
+            # a named destination that cannot be followed (a function's name) is still untraceable.
             return Movement(resource, mechanism, [], [])
         if mechanism.spans_regions:
             destinations.append(untraceable(f"every region {mechanism.moves} spans"))

@@ -15,6 +15,7 @@ from pulumi_policy import PolicyResource, ResourceValidationArgs
 from pulumi_policy.proxy import _DictProxy, _ListProxy
 
 from residency_facts import Category, placement
+from residency_facts.mechanisms import ENDPOINT_HOSTS
 from residency_facts.operators import OPERATOR_SERVICES
 
 from .values import as_number, child, elements, known_strings, top_level, value_at, values_at
@@ -65,6 +66,7 @@ _OWN_SUFFIXES = ("Id", "Arn", "Identifier", "Name")
 _IDENTITY_KEYS = frozenset(p for p in IDENTITY_PROPERTIES if "." not in p)
 _TOKEN_SPLIT = re.compile(r"[\s/@?&=,;\"'()\[\]{}<>|\\]+")
 _ARN_IN_TEXT = re.compile(r"arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:[0-9]*:[^\s\"',;)\]}]+")
+_ENDPOINT_HOSTS = tuple((re.compile(pattern), frozenset(types)) for pattern, types in ENDPOINT_HOSTS)
 _MIN_TOKEN = 6
 """Shorter names ("db", "data") would match too much when looked for inside other values."""
 
@@ -343,7 +345,7 @@ class Stack:
         self._dependents: dict[str, list[tuple[Resource, str]]] = defaultdict(list)
         self._children: dict[str, list[Resource]] = defaultdict(list)
         self._by_identity: dict[str, list[Resource]] | None = None
-        self._mentions: dict[str, tuple[list[str], list[Resource]]] = {}
+        self._mentions: dict[str, tuple[list[str], list[Resource], list[tuple[str, Resource]]]] = {}
         self._by_type: dict[str, list[Resource]] = defaultdict(list)
         for resource in self.resources:
             self._by_type[resource.type].append(resource)
@@ -478,11 +480,13 @@ class Stack:
         parsed = self._mentions.get(text)
         if parsed is None:
             by_token: dict[str, Resource] = {}
+            by_host: list[tuple[str, Resource]] = []
             for token in tokens(text):
                 for resource in self.named(token):
                     by_token.setdefault(resource.urn, resource)
-            parsed = self._mentions[text] = (arns_in(text), list(by_token.values()))
-        arns, named = parsed
+                by_host.extend(self._host_match(token))
+            parsed = self._mentions[text] = (arns_in(text), list(by_token.values()), by_host)
+        arns, named, hosts = parsed
         found: dict[str, Resource] = {}
         for arn in arns:
             for resource in self.arn_match(arn, region_of, accounts, excluding):
@@ -490,7 +494,27 @@ class Stack:
         for resource in named:
             if resource is not excluding:
                 found.setdefault(resource.urn, resource)
+        for region, resource in hosts:
+            # The same identifier in another region is another holder (region_of cannot tell: it may be).
+            own = region_of(resource) if region_of is not None else None
+            if resource is not excluding and (not isinstance(own, str) or own == region):
+                found.setdefault(resource.urn, resource)
         return list(found.values())
+
+    def _host_match(self, token: str) -> list[tuple[str, Resource]]:
+        """The stack's holders an endpoint host AWS generates names (`ENDPOINT_HOSTS`), with the host's
+        region: by the identifier in the host, among the types that pattern serves."""
+        if not token.endswith(".amazonaws.com"):
+            return []
+        found: list[tuple[str, Resource]] = []
+        for pattern, types in _ENDPOINT_HOSTS:
+            match = pattern.fullmatch(token.lower())
+            if match is None:
+                continue
+            for resource in self.named(match.group("name")):
+                if resource.type in types:
+                    found.append((match.group("region"), resource))
+        return found
 
     def of_type(self, *types: str) -> list[Resource]:
         """The resources of these types."""

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from residency_facts import Classification
 
+from .api_definitions import DEFINING_TYPES, HTTP_API, OPEN, Operation, operations
 from .attributes import region_named_in
 from .lineage import Lineage
 from .model import Resource, Stack
@@ -146,6 +147,9 @@ def calls(resource: Resource) -> list[SdkCall]:
             found.append(SdkCall("ssm", f"automation document {document}", "targetId"))
     elif resource.type in (REST_INTEGRATION, HTTP_INTEGRATION):
         found.extend(_integration_calls(resource))
+    elif resource.type in DEFINING_TYPES:
+        for operation in _operations(resource):
+            found.extend(_definition_calls(operation))
     return found
 
 
@@ -168,21 +172,47 @@ def _integration_calls(integration: Resource) -> list[SdkCall]:
             service, action = subtype.split("-", 1)
             return [SdkCall(service.lower(), action, "integrationSubtype")]
         return []
-    if value_at(integration.props, "type") not in ("AWS", "AWS_PROXY"):
+    props = integration.props
+    return _service_calls(
+        value_at(props, "type"), value_at(props, "uri"), value_at(props, "integrationHttpMethod"), "uri"
+    )
+
+
+def _definition_calls(operation: Operation) -> list[SdkCall]:
+    """The AWS service an operation of an OpenAPI definition calls directly (as `_integration_calls`)."""
+    integration = operation.integration
+    subtype = integration.get("integrationSubtype")
+    if isinstance(subtype, str) and "-" in subtype:
+        service, action = subtype.split("-", 1)
+        return [SdkCall(service.lower(), action, f"body ({operation.label})")]
+    kind = integration.get("type")
+    return _service_calls(
+        kind.upper() if isinstance(kind, str) else kind,
+        integration.get("uri"),
+        integration.get("httpMethod"),
+        f"body ({operation.label})",
+    )
+
+
+def _service_calls(kind: object, uri: object, method: object, where: str) -> list[SdkCall]:
+    if kind not in ("AWS", "AWS_PROXY"):
         return []
-    uri = value_at(integration.props, "uri")
     match = _SERVICE_URI.match(uri) if isinstance(uri, str) else None
     if match is None or match.group(2) == "lambda":
         return []
-    service, kind, rest = match.group(2), match.group(3), match.group(4)
-    if kind == "action":
+    service, form, rest = match.group(2), match.group(3), match.group(4)
+    if form == "action":
         action = rest.split("&", 1)[0].split("/", 1)[0]
     else:
-        method = value_at(integration.props, "integrationHttpMethod")
         action = f"{str(method).lower() if isinstance(method, str) else 'any'} {rest}"
         if isinstance(method, str) and method.upper() in ("GET", "HEAD"):
             action = f"get {rest}"
-    return [SdkCall(service, action, "uri")]
+    return [SdkCall(service, action, where)]
+
+
+def _operations(resource: Resource) -> list[Operation]:
+    found = operations(resource)
+    return found if isinstance(found, list) else []
 
 
 def resident_sources(resource: Resource, lineage: Lineage, settings: Settings) -> frozenset[str]:
@@ -263,6 +293,7 @@ def public_api_violations(stack: Stack, settings: Settings) -> list[Violation]:
     """API Gateway service integrations on protected data behind a method or route anyone may call."""
     lineage = Lineage.of(stack, settings)
     found: list[Violation] = []
+    found.extend(_public_definitions(stack, lineage, settings))
     for integration in stack.of_type(REST_INTEGRATION, HTTP_INTEGRATION):
         made = calls(integration)
         protected = resident_sources(integration, lineage, settings) & settings.protected_classifications
@@ -282,6 +313,81 @@ def public_api_violations(stack: Stack, settings: Settings) -> list[Violation]:
                 )
             )
     return found
+
+
+def _public_definitions(stack: Stack, lineage: Lineage, settings: Settings) -> list[Violation]:
+    """Operations of REST APIs defined by an OpenAPI body that call an AWS service on protected data and
+    that anyone may call; a body a preview cannot read, computed from protected data, fails closed."""
+    found: list[Violation] = []
+    fix = (
+        "require an authoriser on the operation (`security` naming a scheme with "
+        "`x-amazon-apigateway-authtype` awsSigv4 or cognito_user_pools, or a Lambda authoriser), or make the "
+        "REST API PRIVATE; build the body from values a preview knows (names, invokes), not outputs."
+    )
+    why = (
+        f"data under {settings.law} must not be publicly accessible; an AWS service integration answers "
+        "every caller the operation admits with the holder's data."
+    )
+    for api in stack.of_type(*DEFINING_TYPES):
+        if _private_definition(api, stack):
+            continue
+        defined = operations(api)
+        if isinstance(defined, Unknown):
+            reached = {c for d in stack.dependencies(api, "body") for c in lineage.effective(d)}
+            protected = frozenset(reached) & settings.protected_classifications
+            if protected:
+                kinds = ", ".join(sorted(protected))
+                found.append(
+                    violation(
+                        api,
+                        f"{kinds} data may be served to the internet: the OpenAPI body of {api.label} is "
+                        "computed from it and unknown at preview (or cannot be parsed), so its integrations "
+                        "and their authorization cannot be read",
+                        f"{kinds} {why}",
+                        fix,
+                    )
+                )
+            continue
+        for operation in defined:
+            made = _definition_calls(operation)
+            protected = _reached(api, operation, lineage) & settings.protected_classifications
+            if not made or not protected or operation.authorization != OPEN:
+                continue
+            kinds = ", ".join(sorted(protected))
+            found.append(
+                violation(
+                    api,
+                    f"{kinds} data is served to the internet: {operation.label} of {api.label}'s OpenAPI "
+                    f"body calls {', '.join(c.name for c in made)} on it and admits everyone (no "
+                    "authoriser in its security)",
+                    f"{kinds} {why}",
+                    fix,
+                )
+            )
+    return found
+
+
+def _reached(api: Resource, operation: Operation, lineage: Lineage) -> frozenset[str]:
+    """The classifications of the stack's holders an operation's integration names (its request templates,
+    its URI, its role)."""
+    found: set[str] = set()
+    for value in leaves(operation.integration):
+        if isinstance(value, str):
+            for resource in lineage.mentioned(value, api):
+                found |= lineage.effective(resource)
+    return frozenset(found)
+
+
+def _private_definition(api: Resource, stack: Stack) -> bool:
+    """Whether the API a definition belongs to is PRIVATE (a RestApiPut's: the API its `restApiId` names)."""
+    if api.type == HTTP_API:
+        return False  # HTTP APIs have no private endpoint type
+    apis = [api] if api.type == REST_API else stack.dependencies(api, "restApiId")
+    for defined in apis:
+        if defined.type == REST_API:
+            types = values_at(defined.props, "endpointConfiguration.types")
+            return bool(types) and all(t == "PRIVATE" for t in types)
+    return False
 
 
 def _open_callers(integration: Resource, stack: Stack) -> list[str]:

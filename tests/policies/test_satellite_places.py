@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.policies.baseline import Region, eu_region
-from tests.policies.copies import mumbai, store
+from tests.policies.copies import PII, mumbai, store
 from tests.policies.policy_harness import UNKNOWN, Res, messages, violations
 
 NO_PII = "no-pii-replication"
@@ -236,3 +236,55 @@ def test_a_knowledge_base_on_mongodb_atlas_is_a_copy_outside_aws() -> None:
         },
     )
     assert "outside AWS" in _about(violations([*region.resources, kb], NO_PII), kb)
+
+
+def _client_by_application_id(region: Region, pool: Res, app: Res | None) -> Res:
+    """A client whose analytics name the Pinpoint project by its id, with an external id and a role (the
+    SDK's other form), computed from a project of the stack or written by hand."""
+    return Res(
+        "aws:cognito/userPoolClient:UserPoolClient",
+        "customers-web-client",
+        {
+            "name": "web",
+            "userPoolId": UNKNOWN,
+            "analyticsConfiguration": {
+                "applicationId": UNKNOWN if app is not None else "0123456789abcdef0123456789abcdef",
+                "externalId": "web-analytics",
+                "roleArn": "arn:aws:iam::123456789012:role/cognito-analytics",
+                "userDataShared": True,
+            },
+        },
+        region.provider,
+        deps={"userPoolId": [pool], **({"analyticsConfiguration": [app]} if app is not None else {})},
+    )
+
+
+def _pinpoint_project(provider: Res) -> Res:
+    app = Res("aws:pinpoint/app:App", "analytics", {"name": "analytics", "tags": dict(PII)}, provider)
+    app.protect = True
+    return app
+
+
+def test_a_user_pool_client_with_analytics_by_application_id_in_region_breaks_no_rule() -> None:
+    region = eu_region()
+    pool = _user_pool(region)
+    app = _pinpoint_project(region.provider)
+    client = _client_by_application_id(region, pool, app)
+    assert violations([*region.resources, pool, app, client], NO_PII) == []
+
+
+def test_a_user_pool_client_whose_analytics_name_a_project_elsewhere_by_its_id_is_a_copy() -> None:
+    region = eu_region()
+    pool = _user_pool(region)
+    app = _pinpoint_project(mumbai())
+    client = _client_by_application_id(region, pool, app)
+    found = _about(violations([*region.resources, pool, app, client], NO_PII), client)
+    assert "a user pool client's analytics" in found and "ap-south-1" in found
+
+
+def test_a_user_pool_client_whose_analytics_name_a_literal_application_id_fails_closed() -> None:
+    region = eu_region()
+    pool = _user_pool(region)
+    client = _client_by_application_id(region, pool, None)
+    found = _about(violations([*region.resources, pool, client], ANONYMISED_ONLY), client)
+    assert "0123456789abcdef0123456789abcdef" in found and "cannot be traced" in found
