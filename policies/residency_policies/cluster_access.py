@@ -3,12 +3,13 @@
 The cluster's `aws-auth` ConfigMap (`mapRoles`, `mapUsers`, `mapAccounts`) and its access entries and
 access policy associations (`aws.eks.AccessEntry`, `aws.eks.AccessPolicyAssociation`) map AWS principals to
 Kubernetes users and groups. A principal of another account mapped into a cluster whose objects hold PII or
-telemetry (its claims, StatefulSets, Secrets) may read them (system:masters, a cluster-admin policy, or any
-group bound to a role that reads Secrets or execs into pods; the bindings may come from charts the stack
-does not declare): it is a grant of that data to another account, judged by rules 3 and 4 as a share. An
-account that cannot be traced (an ARN unknown at preview, computed from nothing the stack declares) counts
-as foreign. A role of the stack mapped into the cluster gives that access to whoever may become it: its
-trust policy, through role chains (`grants.Principals.assumers`).
+telemetry (its claims, StatefulSets, Secrets), or whose pods read them (their code's sources), may read them
+(system:masters, a cluster-admin policy, or any group bound to a role that reads Secrets or execs into
+pods; the bindings may come from charts the stack does not declare): it is a grant of that data to another
+account, judged by rules 3 and 4 as a share. An account that cannot be traced (an ARN unknown at preview,
+computed from nothing the stack declares) counts as foreign. A role of the stack mapped into the cluster
+gives that access to whoever may become it: its trust policy, through role chains
+(`grants.Principals.assumers`).
 
 The other way round, a workload's AWS credentials decide the account it acts in: an EKS Pod Identity
 association (`roleArn`, and `targetRoleArn`, the role it chains to) or an IRSA ServiceAccount annotation
@@ -129,9 +130,17 @@ def _clusters_of(resource: Resource, stack: Stack) -> list[Resource]:
     return [c for c in stack.of_type(CLUSTER) if stack.refers_to(resource, "clusterName", c)]
 
 
-def _cluster_holds(resource: Resource, stack: Stack, lineage: Lineage, settings: Settings) -> frozenset[str]:
-    """What the cluster the access is granted to holds (resident classifications): its Kubernetes objects'
-    data, and the cluster's own; every cluster's when the stack cannot tell which cluster it is."""
+def _cluster_holds(
+    resource: Resource, stack: Stack, lineage: Lineage, settings: Settings
+) -> tuple[frozenset[str], dict[str, list[str]]]:
+    """What the cluster the access is granted to holds (resident classifications: its Kubernetes objects'
+    data, and the cluster's own), and what its workloads' code reads, by classification with the workloads;
+    every cluster's when the stack cannot tell which cluster it is.
+
+    Access to a cluster whose pods read PII is access to that PII, even when nothing of the cluster holds
+    it at rest: whoever may exec into the pods, read their Secrets or run a pod of their service account
+    reads the store as they do.
+    """
     clusters = _clusters_of(resource, stack)
     providers = {
         p.urn
@@ -142,12 +151,15 @@ def _cluster_holds(resource: Resource, stack: Stack, lineage: Lineage, settings:
     if resource.type.startswith("kubernetes:"):
         providers = {resource.provider_urn} if resource.provider_urn else providers
     found: set[str] = set()
+    readers: dict[str, list[str]] = {}
     for member in stack.resources:
         if member.type.startswith("kubernetes:") and member.provider_urn in providers:
             found |= lineage.effective(member)
+            for kind in sorted(lineage.code_reads(member) & settings.resident_classifications):
+                readers.setdefault(kind, []).append(member.label)
     for cluster in clusters:
         found |= lineage.effective(cluster)
-    return frozenset(found) & settings.resident_classifications
+    return frozenset(found) & settings.resident_classifications, readers
 
 
 def violations(stack: Stack, settings: Settings, rule: str) -> list[Violation]:
@@ -174,17 +186,23 @@ def violations(stack: Stack, settings: Settings, rule: str) -> list[Violation]:
             foreign.append(f"this deployment whose role others may become ({through})")
         if not foreign:
             continue
-        held = _cluster_holds(resource, stack, lineage, settings)
+        held, readers = _cluster_holds(resource, stack, lineage, settings)
         if rule == "no-pii-replication":
             held &= {Classification.PII.value}
-        if not held:
+            readers = {k: v for k, v in readers.items() if k == Classification.PII.value}
+        read = {k: v for k, v in readers.items() if k not in held}
+        if not held and not read:
             continue
-        kinds = ", ".join(sorted(held))
+        kinds = ", ".join(sorted(held | set(read)))
+        what = [f"that holds {', '.join(sorted(held))} data"] if held else []
+        what += [
+            f"whose pods read {kind} data ({', '.join(labels)})" for kind, labels in sorted(read.items())
+        ]
         found.append(
             violation(
                 resource,
-                f"{how} {', '.join(foreign)} into a cluster that holds {kinds} data, so that account may "
-                "read its Secrets and volumes",
+                f"{how} {', '.join(foreign)} into a cluster {' and '.join(what)}, so that account may "
+                "read its Secrets and volumes, and exec into its pods",
                 f"{kinds} data must stay in this deployment's accounts under {settings.law}; cluster "
                 "access is a grant of everything the cluster holds.",
                 "map only principals of this deployment's accounts (accountIds); give a partner access "

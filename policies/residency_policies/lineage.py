@@ -119,6 +119,7 @@ class Lineage:
         self.configuration_positions: dict[str, int] = {}
         self._mentioned: dict[tuple[str, str], list[Resource]] = {}
         self._holding: dict[frozenset[str], bool] = {}
+        self._code_reads: dict[str, frozenset[str]] | None = None
         self.movements: list[Movement] = []
         for resource in stack.resources:
             for mechanism in mechanisms_of(resource.type):
@@ -170,12 +171,16 @@ class Lineage:
 
     def code_reads(self, resource: Resource) -> frozenset[str]:
         """What code a resource runs is configured to read: the classifications of its code's sources."""
-        found: set[str] = set()
-        for movement in self.movements:
-            if movement.resource is resource and movement.mechanism.runs_code:
-                for source in movement.sources:
-                    found |= self.classes(source)
-        return frozenset(found)
+        if self._code_reads is None:
+            # Built once per lineage: cluster access asks for every workload of a cluster.
+            found: dict[str, set[str]] = {}
+            for movement in self.movements:
+                if movement.mechanism.runs_code:
+                    read = found.setdefault(movement.resource.urn, set())
+                    for source in movement.sources:
+                        read |= self.classes(source)
+            self._code_reads = {urn: frozenset(read) for urn, read in found.items()}
+        return self._code_reads.get(resource.urn, frozenset())
 
     def holds_any(self, classifications: Iterable[str]) -> bool:
         """Whether any resource of the stack holds data of one of these classifications (declared or through

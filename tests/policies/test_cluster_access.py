@@ -105,3 +105,55 @@ def test_an_access_policy_association_names_its_entrys_principal() -> None:
     )
     found = violations([*region.resources, database, entry, association], NO_PII)
     assert association.urn in [d.urn for d in found], messages(found)
+
+
+def _database_reader(region: Region) -> Res:
+    """A Deployment of the cluster whose pods read the PII database (its address in their environment)."""
+    labels = {"app": "customer-api"}
+    return Res(
+        "kubernetes:apps/v1:Deployment",
+        "customer-api",
+        {
+            "metadata": {"name": "customer-api", "namespace": "app"},
+            "spec": {
+                "selector": {"matchLabels": labels},
+                "template": {
+                    "metadata": {"labels": labels},
+                    "spec": {
+                        "containers": [
+                            {
+                                "name": "api",
+                                "image": "example/customer-api:1.0",
+                                "env": [{"name": "DB_HOST", "value": UNKNOWN}],
+                            }
+                        ]
+                    },
+                },
+            },
+        },
+        region.kubernetes,
+        deps={"spec": [region.database]},
+    )
+
+
+def test_access_for_another_account_into_a_cluster_whose_pods_read_pii_is_a_grant() -> None:
+    # Nothing of the cluster holds PII at rest, but its pods read the PII database: whoever may exec into
+    # them or read their Secrets reads the database.
+    region = eu_region()
+    reader = _database_reader(region)
+    assert violations([*region.resources, reader, _access_entry(region, NODES)], NO_PII) == []
+    partner = _access_entry(region, PARTNER)
+    found = violations([*region.resources, reader, partner], NO_PII)
+    assert [d.urn for d in found] == [partner.urn], messages(found)
+    assert "into a cluster whose pods read pii data (kubernetes:apps/v1:Deployment 'customer-api')" in (
+        found[0].message
+    )
+    config_map = _aws_auth(region, PARTNER)
+    assert [d.urn for d in violations([*region.resources, reader, config_map], NO_PII)] == [config_map.urn]
+
+
+def test_access_into_a_cluster_whose_pods_read_no_pii_is_no_pii_grant() -> None:
+    region = eu_region()
+    reader = _database_reader(region)
+    reader.deps = {}
+    assert violations([*region.resources, reader, _access_entry(region, PARTNER)], NO_PII) == []
