@@ -42,7 +42,7 @@ from .exposure_network import (
     unmatched_group_rules,
 )
 from .exposure_nodes import node_exposure
-from .exposure_services import public_service, selectorless_services, service_forwarding
+from .exposure_services import INTERNAL_FIX, public_service, selectorless_services, service_forwarding
 from .exposure_tunnels import tunnel_exposure
 from .grants import granted_classes, public_shares, role_targets
 from .lineage import Lineage
@@ -128,9 +128,8 @@ def check(stack: Stack, settings: Settings) -> list[Violation]:
                         service,
                         held(lineage, backend, protected),
                         f"{service.label} publishes {backend.label}: {why}",
-                        "make the Service ClusterIP without externalIPs or exposing annotations, or annotate "
-                        "it service.beta.kubernetes.io/aws-load-balancer-scheme: internal (with no "
-                        "loadBalancerClass, or service.k8s.aws/nlb) and admit only this region's networks.",
+                        "make the Service ClusterIP without externalIPs or exposing annotations, or make it "
+                        f"{INTERNAL_FIX} and admit only this region's networks.",
                         settings,
                     )
                 )

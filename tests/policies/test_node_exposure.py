@@ -249,7 +249,7 @@ def test_an_aws_internal_annotation_does_not_make_another_controllers_balancer_i
     case.service.props["metadata"]["annotations"] = {
         "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal"
     }
-    case.service.props["spec"]["type"] = "LoadBalancer"
+    case.service.props["spec"].update(type="LoadBalancer", loadBalancerClass="service.k8s.aws/nlb")
     assert violations(case.resources, POLICY) == []
     case.service.props["spec"]["loadBalancerClass"] = "tailscale"
     found = violations(case.resources, POLICY)
