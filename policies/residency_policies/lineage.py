@@ -38,7 +38,7 @@ from .attributes import (
     region_of_zone_or_region,
 )
 from .classification import declared_classifications
-from .lineage_code import configuration_places, declared_reads
+from .lineage_code import configuration_places, declared_reads, node_output_mount, node_output_sources
 from .lineage_literals import computed_id, literal_locations, places_in_text, regions_besides
 from .lineage_principals import role_reach, role_reads, share_principals
 from .lineage_selections import (
@@ -121,13 +121,20 @@ class Lineage:
         self._holding: dict[frozenset[str], bool] = {}
         self._code_reads: dict[str, frozenset[str]] | None = None
         self.movements: list[Movement] = []
+        node_readers: list[Movement] = []
         for resource in stack.resources:
             for mechanism in mechanisms_of(resource.type):
                 if self._active(resource, mechanism):
                     movement = self._movement(resource, mechanism)
-                    if movement.sources:
+                    if mechanism.runs_code and node_output_mount(resource) is not None:
+                        node_readers.append(movement)
+                    elif movement.sources:
                         self.movements.append(movement)
         self._propagate()
+        if node_readers:
+            # Code passes on no classification, so what the other pods read is final here.
+            node_output_sources(self, node_readers, self.movements)
+            self.movements.extend(m for m in node_readers if m.sources)
 
     # Regions and classification ------------------------------------------------------------------------
 
