@@ -2393,6 +2393,12 @@ GRANTS: dict[str, tuple[Grant, ...]] = {
     },
     "aga.k8s.aws:GlobalAccelerator": (_network("an accelerator of the AWS Load Balancer Controller"),),
     "networking.k8s.io:NetworkPolicy": (_network("a Kubernetes NetworkPolicy"),),
+    **{
+        f"admissionregistration.k8s.io:{kind}": (
+            Grant("an admission webhook", targets=(), judged_by=_CLUSTER_ACCESS),
+        )
+        for kind in ("MutatingWebhookConfiguration", "ValidatingWebhookConfiguration")
+    },
 }
 """Every type the triage table places under grants, and what it grants to whom, in wire names."""
 

@@ -1590,9 +1590,14 @@ KUBERNETES: dict[str, Service] = {
         neutral="ClusterRole ClusterRoleBinding Role RoleBinding",
     ),
     "admissionregistration.k8s.io": Service(
-        "Admission policies and webhooks see API objects (configuration), not stored data.",
-        neutral="MutatingAdmissionPolicy MutatingAdmissionPolicyBinding MutatingWebhookConfiguration "
-        "ValidatingAdmissionPolicy ValidatingAdmissionPolicyBinding ValidatingWebhookConfiguration",
+        "Admission policies see API objects in the API server itself. An admission webhook is sent every "
+        "object its rules match, Secrets and pod specs included, and a mutating one rewrites them (it may "
+        "add a container to any pod): one served at a URL (clientConfig.url) rather than by a Service of "
+        "the cluster is given the cluster's objects outside it, judged by residency_policies/"
+        "cluster_access.py as cluster access.",
+        grants="MutatingWebhookConfiguration ValidatingWebhookConfiguration",
+        neutral="MutatingAdmissionPolicy MutatingAdmissionPolicyBinding "
+        "ValidatingAdmissionPolicy ValidatingAdmissionPolicyBinding",
     ),
     "apiextensions.k8s.io": Service(
         "A custom resource definition defines a type; its objects are untriaged until reviewed here.",

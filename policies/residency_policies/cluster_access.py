@@ -28,6 +28,7 @@ from residency_facts import Classification
 from .attributes import STACK_ACCOUNT, account_of
 from .grants import ROLE, Principals
 from .lineage import Lineage
+from .locations import mechanism_key
 from .model import Resource, Stack, parse_arn
 from .settings import Settings
 from .values import Unknown, child, value_at, values_at
@@ -177,9 +178,22 @@ def violations(stack: Stack, settings: Settings, rule: str) -> list[Violation]:
             accounts = _principal_accounts(resource, "principalArn", stack)
             roles = _roles_mapped(resource, "principalArn", stack, principals)
             how = "it gives cluster access to a principal of"
+        elif mechanism_key(resource.type) in WEBHOOK_KINDS:
+            served = _webhooks_served_outside(resource)
+            if not served:
+                continue
+            accounts, roles = [], []
+            how = (
+                f"its admission webhooks {', '.join(served)} are served outside the cluster "
+                "(clientConfig.url), and the API server sends them every object their rules match "
+                "(Secrets and pod specs included; a mutating webhook rewrites them, and may add a container "
+                "to any pod); it gives that access to"
+            )
+            foreign = ["whoever runs that endpoint"]
         else:
             continue
-        foreign = _foreign(accounts, settings)
+        if mechanism_key(resource.type) not in WEBHOOK_KINDS:
+            foreign = _foreign(accounts, settings)
         through = principals.becoming(roles)
         if through:
             # A role of the deployment that someone outside may become: they get its cluster access.
@@ -201,15 +215,58 @@ def violations(stack: Stack, settings: Settings, rule: str) -> list[Violation]:
         found.append(
             violation(
                 resource,
-                f"{how} {', '.join(foreign)} into a cluster {' and '.join(what)}, so that account may "
-                "read its Secrets and volumes, and exec into its pods",
+                f"{how} {', '.join(foreign)} into a cluster {' and '.join(what)}, so "
+                + (
+                    "that endpoint is sent their Secrets and configuration and may change what they run"
+                    if mechanism_key(resource.type) in WEBHOOK_KINDS
+                    else "that account may read its Secrets and volumes, and exec into its pods"
+                ),
                 f"{kinds} data must stay in this deployment's accounts under {settings.law}; cluster "
                 "access is a grant of everything the cluster holds.",
-                "map only principals of this deployment's accounts (accountIds); give a partner access "
+                WEBHOOK_FIX
+                if mechanism_key(resource.type) in WEBHOOK_KINDS
+                else "map only principals of this deployment's accounts (accountIds); give a partner access "
                 "through an application that serves only anonymised data.",
             )
         )
     found.extend(credential_violations(stack, settings, lineage, rule))
+    return found
+
+
+WEBHOOK_KINDS = frozenset(
+    {
+        "admissionregistration.k8s.io:MutatingWebhookConfiguration",
+        "admissionregistration.k8s.io:ValidatingWebhookConfiguration",
+    }
+)
+WEBHOOK_FIX = (
+    "serve the webhook from the cluster (clientConfig.service, a Service of a workload the stack declares, "
+    "whose own configuration is judged), or keep it out of clusters that hold or read personal data."
+)
+
+
+def _webhooks_served_outside(configuration: Resource) -> list[str]:
+    """The webhooks of an admission webhook configuration that the API server calls at a URL (or whose
+    client configuration is unknown at preview) rather than through a Service of the cluster.
+
+    A URL names no Service of the cluster; whatever its host, the pack cannot see what serves it (decision:
+    policies/README.md), so every webhook at a URL counts, whichever objects its rules match.
+    """
+    webhooks = value_at(configuration.props, "webhooks")
+    if isinstance(webhooks, Unknown):
+        return ["(unknown at preview)"]
+    found = []
+    for webhook in values_at(configuration.props, "webhooks"):
+        config = child(webhook, "clientConfig")
+        name = child(webhook, "name")
+        shown = repr(name) if isinstance(name, str) else "(unnamed)"
+        # A URL, or no Service (the API server rejects that, but nothing the pack reads serves it).
+        if (
+            isinstance(config, Unknown)
+            or child(config, "url") is not None
+            or child(config, "service") is None
+        ):
+            found.append(shown)
     return found
 
 
