@@ -67,6 +67,36 @@ type (the Tailscale Kubernetes operator, https://tailscale.com/kb/1236/kubernete
 annotated tailscale.com/expose, or of loadBalancerClass tailscale, joins the tailnet; funnel puts it on the
 internet)."""
 
+MESH_EXPORTS: tuple[tuple[str, str, frozenset[str], tuple[str, str] | None, str], ...] = (
+    (
+        "annotations",
+        "service.cilium.io/global",
+        frozenset({"true"}),
+        ("service.cilium.io/shared", "false"),
+        "Cilium ClusterMesh load-balances it from every other cluster of the mesh",
+    ),
+    (
+        "annotations",
+        "io.cilium/global-service",
+        frozenset({"true"}),
+        ("io.cilium/shared-service", "false"),
+        "Cilium ClusterMesh load-balances it from every other cluster of the mesh",
+    ),
+    (
+        "labels",
+        "mirror.linkerd.io/exported",
+        frozenset({"true", "remote-discovery"}),
+        None,
+        "Linkerd's multicluster service mirror publishes it in every linked cluster",
+    ),
+)
+"""Metadata by which a service mesh makes a Service's pods reachable from its other clusters, which the stack
+does not declare and which may be in any region or account: (where, key, values that export, the key and value
+that keep its own pods from the other clusters, why). Cilium: docs.cilium.io/en/stable/network/clustermesh/
+services/ (`service.cilium.io/global`, `service.cilium.io/shared: "false"` keeps the local backends to this
+cluster; the `io.cilium/` names are the older ones). Linkerd: linkerd.io/2/features/multicluster/ (the label
+`mirror.linkerd.io/exported`, `true` for gateway mirroring, `remote-discovery` for pod-to-pod)."""
+
 EXPOSING_CLASSES = {
     "tailscale": "the Tailscale operator publishes it on the tailnet, to devices wherever they are",
 }
@@ -88,6 +118,9 @@ def public_service(service: Resource, stack: Stack, accounts: frozenset[str] = f
         if isinstance(value, Unknown) or str(value).lower() == "true":
             shown = " (unknown at preview)" if isinstance(value, Unknown) else ""
             return f"it is annotated {key}{shown}: {why}"
+    exported = _mesh_export(service)
+    if exported is not None:
+        return exported
     kind = value_at(service.props, "spec.type")
     if kind == "NodePort":
         return "it is published on a node port of every node"
@@ -102,6 +135,23 @@ def public_service(service: Resource, stack: Stack, accounts: frozenset[str] = f
                 "it lists spec.externalIPs, which kube-proxy answers on every node, and its nodes cannot be "
                 f"shown private: {'; '.join(reach)}"
             )
+    return None
+
+
+def _mesh_export(service: Resource) -> str | None:
+    """Why a service mesh makes a Service reachable from its other clusters (None: none does)."""
+    metadata = child(service.props, "metadata")
+    for where, key, values, unless, why in MESH_EXPORTS:
+        value = child(child(metadata, where), key)
+        if not (isinstance(value, Unknown) or str(value).lower() in values):
+            continue
+        if unless is not None and str(child(child(metadata, where), unless[0])).lower() == unless[1]:
+            continue
+        shown = "unknown at preview" if isinstance(value, Unknown) else value
+        return (
+            f"its {where[:-1]} {key} is {shown}: {why}, other clusters that this stack does not declare "
+            "and that may be in any region or account"
+        )
     return None
 
 
