@@ -665,10 +665,13 @@ AWS: dict[str, Service] = {
         "EKS clusters run workloads (their Kubernetes objects are triaged below); node groups and Fargate "
         "run them on volumes; access entries and their policy associations map AWS principals into the "
         "cluster (a grant of what it holds, as the aws-auth ConfigMap's mappings are); pod identities grant "
-        "AWS access to pods.",
+        "AWS access to pods. An add-on installs its vendor's chart into the cluster (DaemonSets that collect "
+        "every pod's logs and metrics, for the observability ones), configured by configurationValues: "
+        "objects the pack cannot see, as a Helm release's are.",
         holds="NodeGroup",
         grants="AccessEntry AccessPolicyAssociation",
-        neutral="Addon Capability Cluster FargateProfile IdentityProviderConfig PodIdentityAssociation",
+        opaque="Addon",
+        neutral="Capability Cluster FargateProfile IdentityProviderConfig PodIdentityAssociation",
     ),
     "elasticache": Service(
         "ElastiCache caches hold data; global datastores copy it between regions.",
@@ -1755,6 +1758,30 @@ DYNAMIC_PROVIDER_INPUT = "__provider"
 REVIEWED_DYNAMIC_PROVIDERS: Mapping[str, str] = MappingProxyType({})
 """SHA-256 (hex) of a reviewed dynamic provider's `__provider` input -> what its code does with data. A
 change to the code changes the digest, so the resource fails closed again until it is reviewed again."""
+
+VENDOR_COLLECTORS: Mapping[str, str] = MappingProxyType(
+    {
+        # Helm charts (the chart's name, or the last segment of its repository path).
+        "datadog": "Datadog's service (the agent ships to the site its values name, datadoghq.com when none)",
+        "datadog-operator": "Datadog's service (its DatadogAgent ships to the site it names)",
+        "nri-bundle": "New Relic's service (helm-charts.newrelic.com: infrastructure, logs and metrics)",
+        "newrelic-logging": "New Relic's service (its Fluent Bit ships every container's log)",
+        "dynatrace-operator": "Dynatrace's service (its OneAgent ships to the tenant it names)",
+        "splunk-otel-collector": "Splunk Observability Cloud or the Splunk HEC it names",
+        "k8s-monitoring": "Grafana Cloud (grafana/k8s-monitoring ships to the destinations it names)",
+        "sumologic": "Sumo Logic's service",
+        # EKS add-ons from the AWS Marketplace (addonName: <vendor>_<product>).
+        "datadog_operator": "Datadog's service",
+        "dynatrace_dynatrace-operator": "Dynatrace's service",
+        "new-relic_kubernetes-operator": "New Relic's service",
+        "splunk_splunk-otel-collector-chart": "Splunk Observability Cloud or the Splunk HEC it names",
+        "grafana-labs_kubernetes-monitoring": "Grafana Cloud",
+    }
+)
+"""Collector charts and EKS add-ons that ship a cluster's logs and metrics (every pod's, PII pods' included)
+to their vendor's service outside AWS by definition, whatever their values name (decision: reviewed by name;
+in a stack that holds personal data or telemetry they fail closed as an opaque resource naming a place
+outside AWS). Vendors' charts whose destination is only what the values name are judged on the values."""
 
 PROVIDER_PREFIX = "pulumi:providers:"
 

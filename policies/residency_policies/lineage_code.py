@@ -101,6 +101,20 @@ def _free_texts(value: Any, key: str = "") -> list[str]:
     return []
 
 
+def places_outside_aws(value: Any) -> list[str]:
+    """The places outside AWS a chart's values or an add-on's configuration names as destinations: URLs
+    under endpoint, exporter, webhook, sink or destination keys, and public hosts and addresses inside the
+    configuration files they embed (a multi-line text: a log shipper's `[OUTPUT]` section), each with why.
+
+    A single value naming a host (an Ingress's `hosts`, an ACME e-mail address) is where the chart publishes
+    or whom it tells, not where it sends: only code's own configuration reads those as places."""
+    found = {endpoint: "an endpoint outside AWS" for endpoint in _endpoints_in(value)}
+    for text in dict.fromkeys(t for t in _free_texts(value) if "\n" in t.strip()):
+        for host, why in _places_outside_aws_in_text(text):
+            found.setdefault(host, why)
+    return [f"{place} ({why}, outside AWS)" for place, why in found.items()]
+
+
 _PUBLIC_SUFFIXES = frozenset(
     {
         "com",
