@@ -26,6 +26,7 @@ from typing import Any
 from residency_facts import Classification
 
 from .attributes import STACK_ACCOUNT, account_of
+from .exposure_services import same_cluster
 from .grants import ROLE, Principals
 from .lineage import Lineage
 from .locations import mechanism_key
@@ -179,7 +180,7 @@ def violations(stack: Stack, settings: Settings, rule: str) -> list[Violation]:
             roles = _roles_mapped(resource, "principalArn", stack, principals)
             how = "it gives cluster access to a principal of"
         elif mechanism_key(resource.type) in WEBHOOK_KINDS:
-            served = _webhooks_served_outside(resource)
+            served = _webhooks_served_outside(resource, stack)
             if not served:
                 continue
             accounts, roles = [], []
@@ -245,7 +246,7 @@ WEBHOOK_FIX = (
 )
 
 
-def _webhooks_served_outside(configuration: Resource) -> list[str]:
+def _webhooks_served_outside(configuration: Resource, stack: Stack) -> list[str]:
     """The webhooks of an admission webhook configuration that the API server calls at a URL (or whose
     client configuration is unknown at preview) rather than through a Service of the cluster.
 
@@ -267,7 +268,22 @@ def _webhooks_served_outside(configuration: Resource) -> list[str]:
             or child(config, "service") is None
         ):
             found.append(shown)
+        elif (external := _external_name(configuration, child(config, "service"), stack)) is not None:
+            found.append(f"{shown} (its Service is an ExternalName for {external})")
     return found
+
+
+def _external_name(configuration: Resource, service: Any, stack: Stack) -> str | None:
+    """The external name of the stack's ExternalName Service a webhook's clientConfig.service names (the
+    API server calls that host), or None."""
+    for candidate in same_cluster(stack, configuration, ("core:Service",)):
+        if (
+            value_at(candidate.props, "metadata.name") == child(service, "name")
+            and value_at(candidate.props, "metadata.namespace") == child(service, "namespace")
+            and value_at(candidate.props, "spec.type") == "ExternalName"
+        ):
+            return str(value_at(candidate.props, "spec.externalName"))
+    return None
 
 
 POD_IDENTITY = "aws:eks/podIdentityAssociation:PodIdentityAssociation"

@@ -221,3 +221,27 @@ def test_an_admission_webhook_outside_a_cluster_that_reads_no_pii_is_no_pii_gran
     assert violations([*region.resources, reader, webhook], NO_PII) == []
     # The baseline's cluster holds telemetry: anonymised-only-replication still judges it.
     assert [d.urn for d in violations([*region.resources, reader, webhook], ANONYMISED_ONLY)] == [webhook.urn]
+
+
+def test_an_admission_webhook_served_by_an_external_name_service_is_served_outside_the_cluster() -> None:
+    # The API server resolves an ExternalName Service to its external name and calls that host.
+    region = eu_region()
+    service = Res(
+        "kubernetes:core/v1:Service",
+        "policy-saas",
+        {
+            "metadata": {"name": "policy-saas", "namespace": "kube-system"},
+            "spec": {"type": "ExternalName", "externalName": "hooks.policy-saas.example.com"},
+        },
+        region.kubernetes,
+    )
+    webhook = _webhook(
+        region,
+        "MutatingWebhookConfiguration",
+        {"service": {"name": "policy-saas", "namespace": "kube-system"}},
+    )
+    found = violations([*region.resources, _database_reader(region), service, webhook], NO_PII)
+    assert [d.urn for d in found] == [webhook.urn], messages(found)
+    assert "ExternalName" in found[0].message
+    service.props["spec"] = {"selector": {"app": "policy-saas"}, "ports": [{"port": 443}]}
+    assert violations([*region.resources, _database_reader(region), service, webhook], NO_PII) == []
