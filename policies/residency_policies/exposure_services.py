@@ -52,7 +52,11 @@ _TRUE = frozenset({"1", "t", "true"})
 """What Go's strconv.ParseBool, with which the controller reads the legacy annotation, takes as true."""
 
 
-AWS_LOAD_BALANCER_CLASSES = frozenset({"service.k8s.aws/nlb"})
+AUTO_MODE_CLASS = "eks.amazonaws.com/nlb"
+"""EKS Auto Mode's load balancer class, which reads `service.beta.kubernetes.io/aws-load-balancer-scheme`
+(internal unless internet-facing; docs.aws.amazon.com/eks/latest/userguide/auto-configure-nlb.html) and
+documents no legacy internal annotation."""
+AWS_LOAD_BALANCER_CLASSES = frozenset({"service.k8s.aws/nlb", AUTO_MODE_CLASS})
 """`spec.loadBalancerClass` values whose controller reads the AWS annotations (the AWS Load Balancer
 Controller's); no class at all may be the in-tree cloud provider's, which reads only its own annotation."""
 
@@ -166,8 +170,16 @@ def _load_balancer(service: Resource, annotations: Any) -> str | None:
             return f"its loadBalancerClass is {load_balancer_class}: {EXPOSING_CLASSES[load_balancer_class]}"
         return (
             f"its loadBalancerClass {load_balancer_class!r} is not one the pack has reviewed (only the AWS "
-            "Load Balancer Controller's service.k8s.aws/nlb and the in-tree default read the AWS scheme "
-            "annotations), so its controller is taken to publish it on the internet"
+            "Load Balancer Controller's service.k8s.aws/nlb, EKS Auto Mode's eks.amazonaws.com/nlb and the "
+            "in-tree default read the AWS annotations), so its controller is taken to publish it on the "
+            "internet"
+        )
+    if load_balancer_class == AUTO_MODE_CLASS:
+        if child(annotations, "service.beta.kubernetes.io/" + SCHEME_SUFFIX) == "internal":
+            return None
+        return (
+            "it is published through an internet-facing load balancer (EKS Auto Mode makes it "
+            "internet-facing unless service.beta.kubernetes.io/aws-load-balancer-scheme says internal)"
         )
     controller_internal = _controller_internal(annotations)
     types = {str(v).lower() for v in _prefixed(annotations, TYPE_SUFFIX)}

@@ -344,8 +344,18 @@ LB_TYPE = "service.beta.kubernetes.io/aws-load-balancer-type"
         ({INTERNAL: "true"}, "service.k8s.aws/nlb"),
         ({INTERNAL: "true"}, None),
         ({INTERNAL: "true", SCHEME: "internal", LB_TYPE: "nlb"}, None),
+        # EKS Auto Mode's class reads the scheme annotation (docs.aws.amazon.com/eks/latest/userguide/
+        # auto-configure-nlb.html).
+        ({SCHEME: "internal"}, "eks.amazonaws.com/nlb"),
     ],
-    ids=["class-scheme", "external-type-scheme", "class-legacy", "in-tree", "in-tree-and-controller"],
+    ids=[
+        "class-scheme",
+        "external-type-scheme",
+        "class-legacy",
+        "in-tree",
+        "in-tree-and-controller",
+        "auto-mode",
+    ],
 )
 def test_a_kubernetes_service_behind_an_internal_load_balancer_is_allowed(
     annotations: dict[str, str], load_balancer_class: str | None
@@ -379,8 +389,19 @@ def test_a_kubernetes_service_behind_an_internal_load_balancer_is_allowed(
             None,
             "the in-tree cloud provider makes it internet-facing",
         ),
+        ({SCHEME: "internet-facing"}, "eks.amazonaws.com/nlb", "EKS Auto Mode makes it internet-facing"),
+        # Auto Mode documents the scheme annotation only: the legacy one is not shown to make it internal.
+        ({INTERNAL: "true"}, "eks.amazonaws.com/nlb", "EKS Auto Mode makes it internet-facing"),
     ],
-    ids=["scheme-over-legacy", "other-prefix", "in-tree-scheme-only", "in-tree-nlb", "in-tree-false"],
+    ids=[
+        "scheme-over-legacy",
+        "other-prefix",
+        "in-tree-scheme-only",
+        "in-tree-nlb",
+        "in-tree-false",
+        "auto-mode-public",
+        "auto-mode-legacy",
+    ],
 )
 def test_a_kubernetes_service_internal_only_for_a_controller_that_does_not_publish_it_is_blocked(
     annotations: dict[str, str], load_balancer_class: str | None, why: str
