@@ -2394,6 +2394,17 @@ GRANTS: dict[str, tuple[Grant, ...]] = {
     "aga.k8s.aws:GlobalAccelerator": (_network("an accelerator of the AWS Load Balancer Controller"),),
     "networking.k8s.io:NetworkPolicy": (_network("a Kubernetes NetworkPolicy"),),
     **{
+        f"rbac.authorization.k8s.io:{kind}": (
+            Grant(
+                "an RBAC binding",
+                targets=(),
+                judged_by="pii-not-public, for a binding that anonymous requests pass "
+                "(residency_policies/exposure_cluster_api.py)",
+            ),
+        )
+        for kind in ("ClusterRoleBinding", "RoleBinding")
+    },
+    **{
         f"admissionregistration.k8s.io:{kind}": (
             Grant("an admission webhook", targets=(), judged_by=_CLUSTER_ACCESS),
         )

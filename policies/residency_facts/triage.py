@@ -1589,8 +1589,11 @@ KUBERNETES: dict[str, Service] = {
     ),
     "rbac.authorization.k8s.io": Service(
         "In-cluster roles grant subjects of the cluster access to its objects; who reaches the cluster is "
-        "decided by EKS access entries.",
-        neutral="ClusterRole ClusterRoleBinding Role RoleBinding",
+        "decided by EKS access entries, except for a binding to the anonymous user or the unauthenticated "
+        "group, which every request without credentials passes (judged by residency_policies/"
+        "exposure_cluster_api.py on the cluster's endpoint).",
+        grants="ClusterRoleBinding RoleBinding",
+        neutral="ClusterRole Role",
     ),
     "admissionregistration.k8s.io": Service(
         "Admission policies see API objects in the API server itself. An admission webhook is sent every "

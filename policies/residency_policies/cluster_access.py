@@ -122,7 +122,7 @@ def _aws_auth_accounts(config_map: Resource) -> list[str]:
     return found
 
 
-def _clusters_of(resource: Resource, stack: Stack) -> list[Resource]:
+def clusters_of(resource: Resource, stack: Stack) -> list[Resource]:
     """The EKS clusters an access entry or association names (by reference or name)."""
     if resource.type.startswith("kubernetes:"):
         provider = stack.get(resource.provider_urn)
@@ -132,7 +132,7 @@ def _clusters_of(resource: Resource, stack: Stack) -> list[Resource]:
     return [c for c in stack.of_type(CLUSTER) if stack.refers_to(resource, "clusterName", c)]
 
 
-def _cluster_holds(
+def cluster_holds(
     resource: Resource, stack: Stack, lineage: Lineage, settings: Settings
 ) -> tuple[frozenset[str], dict[str, list[str]]]:
     """What the cluster the access is granted to holds (resident classifications: its Kubernetes objects'
@@ -143,7 +143,7 @@ def _cluster_holds(
     it at rest: whoever may exec into the pods, read their Secrets or run a pod of their service account
     reads the store as they do.
     """
-    clusters = _clusters_of(resource, stack)
+    clusters = clusters_of(resource, stack)
     providers = {
         p.urn
         for p in stack.resources
@@ -201,7 +201,7 @@ def violations(stack: Stack, settings: Settings, rule: str) -> list[Violation]:
             foreign.append(f"this deployment whose role others may become ({through})")
         if not foreign:
             continue
-        held, readers = _cluster_holds(resource, stack, lineage, settings)
+        held, readers = cluster_holds(resource, stack, lineage, settings)
         if rule == "no-pii-replication":
             held &= {Classification.PII.value}
             readers = {k: v for k, v in readers.items() if k == Classification.PII.value}
@@ -362,7 +362,7 @@ def _credential_subjects(stack: Stack, resource: Resource) -> tuple[str, list[Re
             "credentials of",
             _pods_of(stack, resource, namespace, name, {resource.provider_urn}),
         )
-    clusters = _clusters_of(resource, stack)
+    clusters = clusters_of(resource, stack)
     providers: set[str | None] | None = None
     if clusters:
         providers = {
