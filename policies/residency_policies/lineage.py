@@ -38,8 +38,9 @@ from .attributes import (
     region_of_zone_or_region,
 )
 from .classification import declared_classifications
-from .lineage_code import configuration_places, declared_reads, node_output_mount, node_output_sources
+from .lineage_code import configuration_places, declared_reads
 from .lineage_literals import computed_id, literal_locations, places_in_text, regions_besides
+from .lineage_nodes import node_output_mount, node_output_sources
 from .lineage_principals import role_reach, role_reads, share_principals
 from .lineage_selections import (
     NAMESPACE_KINDS,
