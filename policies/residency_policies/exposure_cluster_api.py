@@ -29,7 +29,7 @@ ANONYMOUS_SUBJECTS = {("User", "system:anonymous"), ("Group", "system:unauthenti
 authentication/#anonymous-requests)."""
 NO_OBJECT_ROLES = frozenset({"system:public-info-viewer", "system:discovery", "system:basic-user"})
 """Built-in ClusterRoles that read no object: discovery, version and health, and a user's own reviews."""
-_PRIVATE = tuple(ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"))
+_PRIVATE = tuple(ipaddress.IPv4Network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"))
 
 
 def anonymous_access(stack: Stack, lineage: Lineage, settings: Settings) -> list[Violation]:
@@ -115,4 +115,4 @@ def _private(cidr: Any) -> bool:
         network = ipaddress.ip_network(str(cidr), strict=False)
     except ValueError:
         return False
-    return any(network.subnet_of(p) for p in _PRIVATE if network.version == p.version)
+    return isinstance(network, ipaddress.IPv4Network) and any(network.subnet_of(p) for p in _PRIVATE)
