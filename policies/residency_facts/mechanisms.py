@@ -1734,6 +1734,7 @@ KUBERNETES_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
     "kafka.strimzi.io:KafkaConnect": (_code("a Kafka Connect cluster"),),
     "kafka.strimzi.io:KafkaConnector": (_code("a Kafka Connect connector"),),
     "kafka.strimzi.io:KafkaMirrorMaker2": (_code("a MirrorMaker 2 replication between Kafka clusters"),),
+    "opentelemetry.io:OpenTelemetryCollector": (_code("an OpenTelemetry collector the operator runs"),),
     "snapshot.storage.k8s.io:VolumeSnapshot": (
         _derived(
             "a volume snapshot",

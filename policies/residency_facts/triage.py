@@ -1710,6 +1710,14 @@ KUBERNETES_OPERATORS: dict[str, Service] = {
         copies="Prometheus PrometheusAgent",
         neutral="ServiceMonitor PodMonitor Probe PrometheusRule ScrapeConfig",
     ),
+    "opentelemetry.io": Service(
+        "The OpenTelemetry Operator runs the collector an OpenTelemetryCollector configures (spec.config: "
+        "receivers, processors, exporters; spec.volumes, as a pod's, in deployment, daemonset, statefulset "
+        "or sidecar mode; opentelemetry.io/docs/platforms/kubernetes/operator/): code, judged on what it "
+        "reads (its inputs, the nodes' pod logs it mounts) and where its exporters send. Its Instrumentation "
+        "and OpAMPBridge kinds stay untriaged: they fail closed when they touch resident data.",
+        copies="OpenTelemetryCollector",
+    ),
     "aga.k8s.aws": Service(
         "The AWS Load Balancer Controller's GlobalAccelerator provisions an accelerator whose public anycast "
         "addresses reach the load balancers of the Ingresses, Services and Gateways (or ARNs) it names.",

@@ -109,3 +109,41 @@ def test_what_a_host_path_reads_of_the_pods_on_the_node(host_path: str, reads: b
     shipper = _log_shipper(region, TO_ELASTIC_CLOUD, host_path)
     found = violations([*region.resources, _database_reader(region), *shipper], NO_PII)
     assert bool(found) is reads, messages(found)
+
+
+def _operator_collector(region: Region, endpoint: str) -> Res:
+    """An OpenTelemetry Operator collector in DaemonSet mode whose filelog receiver reads the pods' logs."""
+    return Res(
+        "kubernetes:opentelemetry.io/v1beta1:OpenTelemetryCollector",
+        "logs-agent",
+        {
+            "metadata": {"name": "logs-agent", "namespace": "observability"},
+            "spec": {
+                "mode": "daemonset",
+                "volumes": [{"name": "pods", "hostPath": {"path": "/var/log/pods"}}],
+                "volumeMounts": [{"name": "pods", "mountPath": "/var/log/pods", "readOnly": True}],
+                "config": {
+                    "receivers": {"filelog": {"include": ["/var/log/pods/*/*/*.log"]}},
+                    "exporters": {"otlphttp": {"endpoint": endpoint}},
+                    "service": {"pipelines": {"logs": {"receivers": ["filelog"], "exporters": ["otlphttp"]}}},
+                },
+            },
+        },
+        region.kubernetes,
+    )
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "blocked"),
+    [("https://otlp.eu01.nr-data.net", True), ("http://collector.observability.svc:4318", False)],
+    ids=["vendor", "in-cluster"],
+)
+def test_an_operator_collector_reading_the_pods_logs_is_judged_on_its_exporters(
+    endpoint: str, blocked: bool
+) -> None:
+    # The OpenTelemetry Operator runs the collector its custom resource configures: code, as a DaemonSet is.
+    region = eu_region()
+    collector = _operator_collector(region, endpoint)
+    found = violations([*region.resources, _database_reader(region), collector], NO_PII)
+    assert [d.urn for d in found] == ([collector.urn] if blocked else []), messages(found)
+    assert violations([*region.resources, _database_reader(region), collector], "resource-type-triaged") == []
