@@ -2414,6 +2414,11 @@ GRANTS: dict[str, tuple[Grant, ...]] = {
 }
 """Every type the triage table places under grants, and what it grants to whom, in wire names."""
 
+MESH_HOST_ALIASES: dict[str, str] = {"networking.istio.io:ServiceEntry": "spec.hosts[]"}
+"""Kinds that give a service mesh a host name (`archive.ns.internal`) for where they point: code that names
+one of those hosts sends to what the kind points at (`POINTERS`), as code naming an ExternalName Service's
+cluster-local name does (istio.io/latest/docs/reference/config/networking/service-entry/)."""
+
 SERVED_FROM: dict[str, tuple[str, ...]] = {
     "aws:s3/accessPoint:AccessPoint": ("bucket",),
     "aws:s3control/objectLambdaAccessPoint:ObjectLambdaAccessPoint": (
@@ -2506,6 +2511,7 @@ POINTERS: dict[str, tuple[str, ...]] = {
     "aws:rds/clusterEndpoint:ClusterEndpoint": ("clusterIdentifier",),
     "aws:rds/proxyTarget:ProxyTarget": ("dbInstanceIdentifier", "dbClusterIdentifier"),
     "core:Endpoints": ("subsets[].addresses[].ip", "subsets[].addresses[].hostname"),
+    "networking.istio.io:ServiceEntry": ("spec.endpoints[].address",),
     "discovery.k8s.io:EndpointSlice": ("endpoints[].addresses", "endpoints[].hostname"),
     "velero.io:BackupStorageLocation": (
         "spec.objectStorage.bucket",

@@ -1710,6 +1710,13 @@ KUBERNETES_OPERATORS: dict[str, Service] = {
         copies="Prometheus PrometheusAgent",
         neutral="ServiceMonitor PodMonitor Probe PrometheusRule ScrapeConfig",
     ),
+    "networking.istio.io": Service(
+        "Istio: a ServiceEntry gives the mesh a host name and where it resolves (spec.endpoints, else the "
+        "hosts themselves by DNS): code that names its host sends there, as to an ExternalName Service. Its "
+        "other kinds (VirtualService, DestinationRule, Gateway, Sidecar, ...) stay untriaged: they fail "
+        "closed when they name or touch resident data.",
+        points="ServiceEntry",
+    ),
     "opentelemetry.io": Service(
         "The OpenTelemetry Operator runs the collector an OpenTelemetryCollector configures (spec.config: "
         "receivers, processors, exporters; spec.volumes, as a pod's, in deployment, daemonset, statefulset "

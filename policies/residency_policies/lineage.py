@@ -44,6 +44,7 @@ from .lineage_nodes import node_output_mount, node_output_sources
 from .lineage_principals import role_reach, role_reads, share_principals
 from .lineage_selections import (
     NAMESPACE_KINDS,
+    SERVICE_ENTRY_KIND,
     SERVICE_KIND,
     SNAPSHOT_TARGET_TYPES,
     VELERO_BACKUPS,
@@ -54,6 +55,7 @@ from .lineage_selections import (
     in_namespace,
     organization_backup_sources,
     service_backends,
+    service_entry_places,
     tagged,
     velero_destinations,
     velero_location_places,
@@ -544,6 +546,8 @@ class Lineage:
             return [Location(f"the HTTP endpoints {resource.label} connects to", None, None, outside=True)]
         if mechanism_key(resource.type) in VELERO_LOCATIONS:
             return velero_location_places(self, resource, seen)
+        if mechanism_key(resource.type) == SERVICE_ENTRY_KIND:
+            return service_entry_places(self, resource, seen)
         if paths and not resource.is_a(Category.HOLDS):
             # A pointer is followed to what it points at, whatever its own tags say.
             found: list[Location] = []

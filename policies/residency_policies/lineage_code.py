@@ -118,6 +118,12 @@ def places_outside_aws(value: Any) -> list[str]:
     return [f"{place} ({why}, outside AWS)" for place, why in found.items()]
 
 
+def public_place(host: str) -> bool:
+    """Whether a bare host name or address is on the internet: a public host or an address outside the
+    private, CGNAT, loopback and link-local ranges (as a configuration's text is read)."""
+    return bool(_places_outside_aws_in_text(host))
+
+
 _PUBLIC_SUFFIXES = frozenset(
     {
         "com",

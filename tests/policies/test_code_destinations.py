@@ -186,3 +186,40 @@ def test_a_url_of_a_source_section_is_no_destination() -> None:
         "sinks:\n  out:\n    type: aws_s3\n    region: eu-west-1\n    bucket: exports\n"
     )
     assert violations(resources, NO_PII) == []
+
+
+def _service_entry(region: Region, endpoints: list[dict[str, object]]) -> Res:
+    """An Istio ServiceEntry that gives the mesh the name archive.app.internal (resolved to its endpoints)."""
+    return Res(
+        "kubernetes:networking.istio.io/v1:ServiceEntry",
+        "archive",
+        {
+            "metadata": {"name": "archive", "namespace": "app"},
+            "spec": {
+                "hosts": ["archive.app.internal"],
+                "location": "MESH_EXTERNAL",
+                "resolution": "DNS",
+                "endpoints": endpoints,
+                "ports": [{"number": 80, "name": "http", "protocol": "HTTP"}],
+            },
+        },
+        region.kubernetes,
+    )
+
+
+@pytest.mark.parametrize(
+    ("address", "blocked"),
+    [("archive.backup-vendor.example.org", True), ("203.0.113.40", True), ("10.10.5.20", False)],
+    ids=["public-host", "public-address", "private-address"],
+)
+def test_a_mesh_host_a_service_entry_resolves_outside_aws_is_a_destination_there(
+    address: str, blocked: bool
+) -> None:
+    # Code that sends to the ServiceEntry's host sends to its endpoints (istio.io/latest/docs/reference/
+    # config/networking/service-entry/), as code that sends to an ExternalName Service's name does.
+    resources, job = _stack(args=["pg_dump -h $PGHOST app | curl -T - http://archive.app.internal/upload"])
+    region_resources = [*resources, _service_entry(eu_region(), [{"address": address}])]
+    entry = region_resources[-1]
+    entry.provider = job.provider
+    found = violations(region_resources, NO_PII)
+    assert [d.urn for d in found] == ([job.urn] if blocked else []), messages(found)
