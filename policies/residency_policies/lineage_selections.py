@@ -4,7 +4,8 @@ AWS Backup plans copy what their selections pick (by ARN or lineage, `*`, or tag
 conditions); lifecycle policies and organisation backup policies pick by tag, and a classification tag
 selects that classification's data outside the stack too; a Velero backup covers the namespaces it lists,
 or its whole cluster. A Kubernetes Service carries what the pods it selects hold (one index of the stack's
-Kubernetes objects by namespace), and an ExternalName Service is an alias of the host it names.
+Kubernetes objects by namespace), an ExternalName Service is an alias of the host it names, and an Istio
+ServiceEntry's hosts are aliases of its endpoints.
 """
 
 from __future__ import annotations
