@@ -1712,6 +1712,7 @@ KUBERNETES_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
     "kafka.strimzi.io:KafkaConnect": (_code("a Kafka Connect cluster"),),
     "kafka.strimzi.io:KafkaConnector": (_code("a Kafka Connect connector"),),
     "kafka.strimzi.io:KafkaMirrorMaker2": (_code("a MirrorMaker 2 replication between Kafka clusters"),),
+    "opentelemetry.io:OpenTelemetryCollector": (_code("an OpenTelemetry collector the operator runs"),),
     "snapshot.storage.k8s.io:VolumeSnapshot": (
         _derived(
             "a volume snapshot",
@@ -2377,8 +2378,30 @@ GRANTS: dict[str, tuple[Grant, ...]] = {
     },
     "aga.k8s.aws:GlobalAccelerator": (_network("an accelerator of the AWS Load Balancer Controller"),),
     "networking.k8s.io:NetworkPolicy": (_network("a Kubernetes NetworkPolicy"),),
+    **{
+        f"rbac.authorization.k8s.io:{kind}": (
+            Grant(
+                "an RBAC binding",
+                targets=(),
+                judged_by="pii-not-public, for a binding that anonymous requests pass "
+                "(residency_policies/exposure_cluster_api.py)",
+            ),
+        )
+        for kind in ("ClusterRoleBinding", "RoleBinding")
+    },
+    **{
+        f"admissionregistration.k8s.io:{kind}": (
+            Grant("an admission webhook", targets=(), judged_by=_CLUSTER_ACCESS),
+        )
+        for kind in ("MutatingWebhookConfiguration", "ValidatingWebhookConfiguration")
+    },
 }
 """Every type the triage table places under grants, and what it grants to whom, in wire names."""
+
+MESH_HOST_ALIASES: dict[str, str] = {"networking.istio.io:ServiceEntry": "spec.hosts[]"}
+"""Kinds that give a service mesh a host name (`archive.ns.internal`) for where they point: code that names
+one of those hosts sends to what the kind points at (`POINTERS`), as code naming an ExternalName Service's
+cluster-local name does (istio.io/latest/docs/reference/config/networking/service-entry/)."""
 
 SERVED_FROM: dict[str, tuple[str, ...]] = {
     "aws:s3/accessPoint:AccessPoint": ("bucket",),
@@ -2535,6 +2558,7 @@ POINTERS: dict[str, tuple[str, ...]] = {
     "aws:rds/clusterEndpoint:ClusterEndpoint": ("clusterIdentifier",),
     "aws:rds/proxyTarget:ProxyTarget": ("dbInstanceIdentifier", "dbClusterIdentifier"),
     "core:Endpoints": ("subsets[].addresses[].ip", "subsets[].addresses[].hostname"),
+    "networking.istio.io:ServiceEntry": ("spec.endpoints[].address",),
     "discovery.k8s.io:EndpointSlice": ("endpoints[].addresses", "endpoints[].hostname"),
     "velero.io:BackupStorageLocation": (
         "spec.objectStorage.bucket",

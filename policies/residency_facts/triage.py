@@ -668,10 +668,13 @@ AWS: dict[str, Service] = {
         "EKS clusters run workloads (their Kubernetes objects are triaged below); node groups and Fargate "
         "run them on volumes; access entries and their policy associations map AWS principals into the "
         "cluster (a grant of what it holds, as the aws-auth ConfigMap's mappings are); pod identities grant "
-        "AWS access to pods.",
+        "AWS access to pods. An add-on installs its vendor's chart into the cluster (DaemonSets that collect "
+        "every pod's logs and metrics, for the observability ones), configured by configurationValues: "
+        "objects the pack cannot see, as a Helm release's are.",
         holds="NodeGroup",
         grants="AccessEntry AccessPolicyAssociation",
-        neutral="Addon Capability Cluster FargateProfile IdentityProviderConfig PodIdentityAssociation",
+        opaque="Addon",
+        neutral="Capability Cluster FargateProfile IdentityProviderConfig PodIdentityAssociation",
     ),
     "elasticache": Service(
         "ElastiCache caches hold data; global datastores copy it between regions.",
@@ -1594,13 +1597,21 @@ KUBERNETES: dict[str, Service] = {
     ),
     "rbac.authorization.k8s.io": Service(
         "In-cluster roles grant subjects of the cluster access to its objects; who reaches the cluster is "
-        "decided by EKS access entries.",
-        neutral="ClusterRole ClusterRoleBinding Role RoleBinding",
+        "decided by EKS access entries, except for a binding to the anonymous user or the unauthenticated "
+        "group, which every request without credentials passes (judged by residency_policies/"
+        "exposure_cluster_api.py on the cluster's endpoint).",
+        grants="ClusterRoleBinding RoleBinding",
+        neutral="ClusterRole Role",
     ),
     "admissionregistration.k8s.io": Service(
-        "Admission policies and webhooks see API objects (configuration), not stored data.",
-        neutral="MutatingAdmissionPolicy MutatingAdmissionPolicyBinding MutatingWebhookConfiguration "
-        "ValidatingAdmissionPolicy ValidatingAdmissionPolicyBinding ValidatingWebhookConfiguration",
+        "Admission policies see API objects in the API server itself. An admission webhook is sent every "
+        "object its rules match, Secrets and pod specs included, and a mutating one rewrites them (it may "
+        "add a container to any pod): one served at a URL (clientConfig.url) rather than by a Service of "
+        "the cluster is given the cluster's objects outside it, judged by residency_policies/"
+        "cluster_access.py as cluster access.",
+        grants="MutatingWebhookConfiguration ValidatingWebhookConfiguration",
+        neutral="MutatingAdmissionPolicy MutatingAdmissionPolicyBinding "
+        "ValidatingAdmissionPolicy ValidatingAdmissionPolicyBinding",
     ),
     "apiextensions.k8s.io": Service(
         "A custom resource definition defines a type; its objects are untriaged until reviewed here.",
@@ -1767,6 +1778,21 @@ KUBERNETES_OPERATORS: dict[str, Service] = {
         copies="ExternalSecret ClusterExternalSecret PushSecret ClusterPushSecret",
         points="SecretStore ClusterSecretStore",
     ),
+    "networking.istio.io": Service(
+        "Istio: a ServiceEntry gives the mesh a host name and where it resolves (spec.endpoints, else the "
+        "hosts themselves by DNS): code that names its host sends there, as to an ExternalName Service. Its "
+        "other kinds (VirtualService, DestinationRule, Gateway, Sidecar, ...) stay untriaged: they fail "
+        "closed when they name or touch resident data.",
+        points="ServiceEntry",
+    ),
+    "opentelemetry.io": Service(
+        "The OpenTelemetry Operator runs the collector an OpenTelemetryCollector configures (spec.config: "
+        "receivers, processors, exporters; spec.volumes, as a pod's, in deployment, daemonset, statefulset "
+        "or sidecar mode; opentelemetry.io/docs/platforms/kubernetes/operator/): code, judged on what it "
+        "reads (its inputs, the nodes' pod logs it mounts) and where its exporters send. Its Instrumentation "
+        "and OpAMPBridge kinds stay untriaged: they fail closed when they touch resident data.",
+        copies="OpenTelemetryCollector",
+    ),
     "aga.k8s.aws": Service(
         "The AWS Load Balancer Controller's GlobalAccelerator provisions an accelerator whose public anycast "
         "addresses reach the load balancers of the Ingresses, Services and Gateways (or ARNs) it names.",
@@ -1818,6 +1844,30 @@ DYNAMIC_PROVIDER_INPUT = "__provider"
 REVIEWED_DYNAMIC_PROVIDERS: Mapping[str, str] = MappingProxyType({})
 """SHA-256 (hex) of a reviewed dynamic provider's `__provider` input -> what its code does with data. A
 change to the code changes the digest, so the resource fails closed again until it is reviewed again."""
+
+VENDOR_COLLECTORS: Mapping[str, str] = MappingProxyType(
+    {
+        # Helm charts (the chart's name, or the last segment of its repository path).
+        "datadog": "Datadog's service (the agent ships to the site its values name, datadoghq.com when none)",
+        "datadog-operator": "Datadog's service (its DatadogAgent ships to the site it names)",
+        "nri-bundle": "New Relic's service (helm-charts.newrelic.com: infrastructure, logs and metrics)",
+        "newrelic-logging": "New Relic's service (its Fluent Bit ships every container's log)",
+        "dynatrace-operator": "Dynatrace's service (its OneAgent ships to the tenant it names)",
+        "splunk-otel-collector": "Splunk Observability Cloud or the Splunk HEC it names",
+        "k8s-monitoring": "Grafana Cloud (grafana/k8s-monitoring ships to the destinations it names)",
+        "sumologic": "Sumo Logic's service",
+        # EKS add-ons from the AWS Marketplace (addonName: <vendor>_<product>).
+        "datadog_operator": "Datadog's service",
+        "dynatrace_dynatrace-operator": "Dynatrace's service",
+        "new-relic_kubernetes-operator": "New Relic's service",
+        "splunk_splunk-otel-collector-chart": "Splunk Observability Cloud or the Splunk HEC it names",
+        "grafana-labs_kubernetes-monitoring": "Grafana Cloud",
+    }
+)
+"""Collector charts and EKS add-ons that ship a cluster's logs and metrics (every pod's, PII pods' included)
+to their vendor's service outside AWS by definition, whatever their values name (decision: reviewed by name;
+in a stack that holds personal data or telemetry they fail closed as an opaque resource naming a place
+outside AWS). Vendors' charts whose destination is only what the values name are judged on the values."""
 
 PROVIDER_PREFIX = "pulumi:providers:"
 

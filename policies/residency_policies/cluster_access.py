@@ -3,12 +3,13 @@
 The cluster's `aws-auth` ConfigMap (`mapRoles`, `mapUsers`, `mapAccounts`) and its access entries and
 access policy associations (`aws.eks.AccessEntry`, `aws.eks.AccessPolicyAssociation`) map AWS principals to
 Kubernetes users and groups. A principal of another account mapped into a cluster whose objects hold PII or
-telemetry (its claims, StatefulSets, Secrets) may read them (system:masters, a cluster-admin policy, or any
-group bound to a role that reads Secrets or execs into pods; the bindings may come from charts the stack
-does not declare): it is a grant of that data to another account, judged by rules 3 and 4 as a share. An
-account that cannot be traced (an ARN unknown at preview, computed from nothing the stack declares) counts
-as foreign. A role of the stack mapped into the cluster gives that access to whoever may become it: its
-trust policy, through role chains (`grants.Principals.assumers`).
+telemetry (its claims, StatefulSets, Secrets), or whose pods read them (their code's sources), may read them
+(system:masters, a cluster-admin policy, or any group bound to a role that reads Secrets or execs into
+pods; the bindings may come from charts the stack does not declare): it is a grant of that data to another
+account, judged by rules 3 and 4 as a share. An account that cannot be traced (an ARN unknown at preview,
+computed from nothing the stack declares) counts as foreign. A role of the stack mapped into the cluster
+gives that access to whoever may become it: its trust policy, through role chains
+(`grants.Principals.assumers`).
 
 The other way round, a workload's AWS credentials decide the account it acts in: an EKS Pod Identity
 association (`roleArn`, and `targetRoleArn`, the role it chains to) or an IRSA ServiceAccount annotation
@@ -25,8 +26,10 @@ from typing import Any
 from residency_facts import Classification
 
 from .attributes import STACK_ACCOUNT, account_of
+from .exposure_services import same_cluster
 from .grants import ROLE, Principals
 from .lineage import Lineage
+from .locations import mechanism_key
 from .model import Resource, Stack, parse_arn
 from .settings import Settings
 from .values import Unknown, child, value_at, values_at
@@ -119,7 +122,7 @@ def _aws_auth_accounts(config_map: Resource) -> list[str]:
     return found
 
 
-def _clusters_of(resource: Resource, stack: Stack) -> list[Resource]:
+def clusters_of(resource: Resource, stack: Stack) -> list[Resource]:
     """The EKS clusters an access entry or association names (by reference or name)."""
     if resource.type.startswith("kubernetes:"):
         provider = stack.get(resource.provider_urn)
@@ -129,10 +132,18 @@ def _clusters_of(resource: Resource, stack: Stack) -> list[Resource]:
     return [c for c in stack.of_type(CLUSTER) if stack.refers_to(resource, "clusterName", c)]
 
 
-def _cluster_holds(resource: Resource, stack: Stack, lineage: Lineage, settings: Settings) -> frozenset[str]:
-    """What the cluster the access is granted to holds (resident classifications): its Kubernetes objects'
-    data, and the cluster's own; every cluster's when the stack cannot tell which cluster it is."""
-    clusters = _clusters_of(resource, stack)
+def cluster_holds(
+    resource: Resource, stack: Stack, lineage: Lineage, settings: Settings
+) -> tuple[frozenset[str], dict[str, list[str]]]:
+    """What the cluster the access is granted to holds (resident classifications: its Kubernetes objects'
+    data, and the cluster's own), and what its workloads' code reads, by classification with the workloads;
+    every cluster's when the stack cannot tell which cluster it is.
+
+    Access to a cluster whose pods read PII is access to that PII, even when nothing of the cluster holds
+    it at rest: whoever may exec into the pods, read their Secrets or run a pod of their service account
+    reads the store as they do.
+    """
+    clusters = clusters_of(resource, stack)
     providers = {
         p.urn
         for p in stack.resources
@@ -142,12 +153,15 @@ def _cluster_holds(resource: Resource, stack: Stack, lineage: Lineage, settings:
     if resource.type.startswith("kubernetes:"):
         providers = {resource.provider_urn} if resource.provider_urn else providers
     found: set[str] = set()
+    readers: dict[str, list[str]] = {}
     for member in stack.resources:
         if member.type.startswith("kubernetes:") and member.provider_urn in providers:
             found |= lineage.effective(member)
+            for kind in sorted(lineage.code_reads(member) & settings.resident_classifications):
+                readers.setdefault(kind, []).append(member.label)
     for cluster in clusters:
         found |= lineage.effective(cluster)
-    return frozenset(found) & settings.resident_classifications
+    return frozenset(found) & settings.resident_classifications, readers
 
 
 def violations(stack: Stack, settings: Settings, rule: str) -> list[Violation]:
@@ -165,34 +179,111 @@ def violations(stack: Stack, settings: Settings, rule: str) -> list[Violation]:
             accounts = _principal_accounts(resource, "principalArn", stack)
             roles = _roles_mapped(resource, "principalArn", stack, principals)
             how = "it gives cluster access to a principal of"
+        elif mechanism_key(resource.type) in WEBHOOK_KINDS:
+            served = _webhooks_served_outside(resource, stack)
+            if not served:
+                continue
+            accounts, roles = [], []
+            how = (
+                f"its admission webhooks {', '.join(served)} are served outside the cluster "
+                "(clientConfig.url), and the API server sends them every object their rules match "
+                "(Secrets and pod specs included; a mutating webhook rewrites them, and may add a container "
+                "to any pod); it gives that access to"
+            )
+            foreign = ["whoever runs that endpoint"]
         else:
             continue
-        foreign = _foreign(accounts, settings)
+        if mechanism_key(resource.type) not in WEBHOOK_KINDS:
+            foreign = _foreign(accounts, settings)
         through = principals.becoming(roles)
         if through:
             # A role of the deployment that someone outside may become: they get its cluster access.
             foreign.append(f"this deployment whose role others may become ({through})")
         if not foreign:
             continue
-        held = _cluster_holds(resource, stack, lineage, settings)
+        held, readers = cluster_holds(resource, stack, lineage, settings)
         if rule == "no-pii-replication":
             held &= {Classification.PII.value}
-        if not held:
+            readers = {k: v for k, v in readers.items() if k == Classification.PII.value}
+        read = {k: v for k, v in readers.items() if k not in held}
+        if not held and not read:
             continue
-        kinds = ", ".join(sorted(held))
+        kinds = ", ".join(sorted(held | set(read)))
+        what = [f"that holds {', '.join(sorted(held))} data"] if held else []
+        what += [
+            f"whose pods read {kind} data ({', '.join(labels)})" for kind, labels in sorted(read.items())
+        ]
         found.append(
             violation(
                 resource,
-                f"{how} {', '.join(foreign)} into a cluster that holds {kinds} data, so that account may "
-                "read its Secrets and volumes",
+                f"{how} {', '.join(foreign)} into a cluster {' and '.join(what)}, so "
+                + (
+                    "that endpoint is sent their Secrets and configuration and may change what they run"
+                    if mechanism_key(resource.type) in WEBHOOK_KINDS
+                    else "that account may read its Secrets and volumes, and exec into its pods"
+                ),
                 f"{kinds} data must stay in this deployment's accounts under {settings.law}; cluster "
                 "access is a grant of everything the cluster holds.",
-                "map only principals of this deployment's accounts (accountIds); give a partner access "
+                WEBHOOK_FIX
+                if mechanism_key(resource.type) in WEBHOOK_KINDS
+                else "map only principals of this deployment's accounts (accountIds); give a partner access "
                 "through an application that serves only anonymised data.",
             )
         )
     found.extend(credential_violations(stack, settings, lineage, rule))
     return found
+
+
+WEBHOOK_KINDS = frozenset(
+    {
+        "admissionregistration.k8s.io:MutatingWebhookConfiguration",
+        "admissionregistration.k8s.io:ValidatingWebhookConfiguration",
+    }
+)
+WEBHOOK_FIX = (
+    "serve the webhook from the cluster (clientConfig.service, a Service of a workload the stack declares, "
+    "whose own configuration is judged), or keep it out of clusters that hold or read personal data."
+)
+
+
+def _webhooks_served_outside(configuration: Resource, stack: Stack) -> list[str]:
+    """The webhooks of an admission webhook configuration that the API server calls at a URL (or whose
+    client configuration is unknown at preview) rather than through a Service of the cluster.
+
+    A URL names no Service of the cluster; whatever its host, the pack cannot see what serves it (decision:
+    policies/README.md), so every webhook at a URL counts, whichever objects its rules match.
+    """
+    webhooks = value_at(configuration.props, "webhooks")
+    if isinstance(webhooks, Unknown):
+        return ["(unknown at preview)"]
+    found = []
+    for webhook in values_at(configuration.props, "webhooks"):
+        config = child(webhook, "clientConfig")
+        name = child(webhook, "name")
+        shown = repr(name) if isinstance(name, str) else "(unnamed)"
+        # A URL, or no Service (the API server rejects that, but nothing the pack reads serves it).
+        if (
+            isinstance(config, Unknown)
+            or child(config, "url") is not None
+            or child(config, "service") is None
+        ):
+            found.append(shown)
+        elif (external := _external_name(configuration, child(config, "service"), stack)) is not None:
+            found.append(f"{shown} (its Service is an ExternalName for {external})")
+    return found
+
+
+def _external_name(configuration: Resource, service: Any, stack: Stack) -> str | None:
+    """The external name of the stack's ExternalName Service a webhook's clientConfig.service names (the
+    API server calls that host), or None."""
+    for candidate in same_cluster(stack, configuration, ("core:Service",)):
+        if (
+            value_at(candidate.props, "metadata.name") == child(service, "name")
+            and value_at(candidate.props, "metadata.namespace") == child(service, "namespace")
+            and value_at(candidate.props, "spec.type") == "ExternalName"
+        ):
+            return str(value_at(candidate.props, "spec.externalName"))
+    return None
 
 
 POD_IDENTITY = "aws:eks/podIdentityAssociation:PodIdentityAssociation"
@@ -271,7 +362,7 @@ def _credential_subjects(stack: Stack, resource: Resource) -> tuple[str, list[Re
             "credentials of",
             _pods_of(stack, resource, namespace, name, {resource.provider_urn}),
         )
-    clusters = _clusters_of(resource, stack)
+    clusters = clusters_of(resource, stack)
     providers: set[str | None] | None = None
     if clusters:
         providers = {

@@ -32,6 +32,7 @@ from __future__ import annotations
 from . import sdk_calls
 from .classification import held, protected_stores
 from .exposure_apis import appsync_exposure, verified_access_exposure
+from .exposure_cluster_api import anonymous_access
 from .exposure_fronts import PUBLIC_FRONTS, load_balancer_exposure
 from .exposure_ingress import accelerator_exposure, ingress_exposure
 from .exposure_network import (
@@ -42,7 +43,7 @@ from .exposure_network import (
     unmatched_group_rules,
 )
 from .exposure_nodes import node_exposure
-from .exposure_services import public_service, selectorless_services, service_forwarding
+from .exposure_services import INTERNAL_FIX, public_service, selectorless_services, service_forwarding
 from .exposure_tunnels import tunnel_exposure
 from .grants import granted_classes, public_shares, role_targets
 from .lineage import Lineage
@@ -128,13 +129,13 @@ def check(stack: Stack, settings: Settings) -> list[Violation]:
                         service,
                         held(lineage, backend, protected),
                         f"{service.label} publishes {backend.label}: {why}",
-                        "make the Service ClusterIP without externalIPs or exposing annotations, or annotate "
-                        "it service.beta.kubernetes.io/aws-load-balancer-scheme: internal (with no "
-                        "loadBalancerClass, or service.k8s.aws/nlb) and admit only this region's networks.",
+                        "make the Service ClusterIP without externalIPs or exposing annotations, or make it "
+                        f"{INTERNAL_FIX} and admit only this region's networks.",
                         settings,
                     )
                 )
     found.extend(node_exposure(stack, lineage, settings))
+    found.extend(anonymous_access(stack, lineage, settings))
     found.extend(tunnel_exposure(stack, lineage, protected_by_urn, settings))
     found.extend(appsync_exposure(stack, lineage, settings))
     found.extend(verified_access_exposure(stack, lineage, protected_by_urn, settings))

@@ -1,7 +1,9 @@
 """Rule 6, pii-not-public, for Kubernetes Services: what a public Service forwards to.
 
-A Service of type LoadBalancer that is not annotated internal, or a NodePort, is public; so is one that a
-controller other than an AWS load balancer publishes (a known exposing annotation, a `loadBalancerClass`
+A Service of type LoadBalancer that is not internal for every controller that may publish it (the AWS Load
+Balancer Controller reads its scheme annotation before the legacy internal one; the in-tree cloud provider,
+which publishes a Service with no class, reads only the legacy one), or a NodePort, is public; so is one that
+a controller other than an AWS load balancer publishes (a known exposing annotation, a `loadBalancerClass`
 that is not AWS's: the AWS annotations decide nothing for it), and one whose `externalIPs` its nodes answer
 on while they cannot be shown private (`exposure_nodes`). Besides the PII
 pods it selects (lineage's backends), it forwards to its hand-made endpoints (EndpointSlices labelled with
@@ -34,16 +36,29 @@ from .settings import Settings
 from .values import UNKNOWN, Unknown, as_mapping, child, value_at, values_at
 from .violations import Violation, exposure_violation
 
-INTERNAL_ANNOTATIONS = {
-    "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal",
-    "service.beta.kubernetes.io/aws-load-balancer-internal": "true",
-}
-"""Annotations that make the AWS load balancer of a Kubernetes Service internal."""
+ANNOTATION_PREFIXES = ("service.beta.kubernetes.io/", "service.kubernetes.io/")
+"""The prefixes under which the AWS Load Balancer Controller reads its Service annotations
+(kubernetes-sigs/aws-load-balancer-controller, pkg/annotations/constants.go)."""
+SCHEME_SUFFIX = "aws-load-balancer-scheme"
+INTERNAL_SUFFIX = "aws-load-balancer-internal"
+TYPE_SUFFIX = "aws-load-balancer-type"
+IN_TREE_INTERNAL = "service.beta.kubernetes.io/aws-load-balancer-internal"
+"""The only annotation by which the in-tree cloud provider (kubernetes/cloud-provider-aws) makes a Service's
+balancer internal: any value but empty or "false"; it never reads the scheme annotation."""
+CONTROLLER_TYPES = frozenset({"external", "nlb-ip"})
+"""`aws-load-balancer-type` values by which the AWS Load Balancer Controller takes a Service that names no
+class (the in-tree provider leaves those to it)."""
+_TRUE = frozenset({"1", "t", "true"})
+"""What Go's strconv.ParseBool, with which the controller reads the legacy annotation, takes as true."""
 
 
-AWS_LOAD_BALANCER_CLASSES = frozenset({"service.k8s.aws/nlb"})
+AUTO_MODE_CLASS = "eks.amazonaws.com/nlb"
+"""EKS Auto Mode's load balancer class, which reads `service.beta.kubernetes.io/aws-load-balancer-scheme`
+(internal unless internet-facing; docs.aws.amazon.com/eks/latest/userguide/auto-configure-nlb.html) and
+documents no legacy internal annotation."""
+AWS_LOAD_BALANCER_CLASSES = frozenset({"service.k8s.aws/nlb", AUTO_MODE_CLASS})
 """`spec.loadBalancerClass` values whose controller reads the AWS annotations (the AWS Load Balancer
-Controller's); no class at all is the in-tree cloud provider's, which reads them too."""
+Controller's); no class at all may be the in-tree cloud provider's, which reads only its own annotation."""
 
 EXPOSING_ANNOTATIONS = {
     "tailscale.com/funnel": "the Tailscale operator publishes it on the internet through Tailscale Funnel",
@@ -55,6 +70,36 @@ EXPOSING_ANNOTATIONS = {
 type (the Tailscale Kubernetes operator, https://tailscale.com/kb/1236/kubernetes-operator: a Service
 annotated tailscale.com/expose, or of loadBalancerClass tailscale, joins the tailnet; funnel puts it on the
 internet)."""
+
+MESH_EXPORTS: tuple[tuple[str, str, frozenset[str], tuple[str, str] | None, str], ...] = (
+    (
+        "annotations",
+        "service.cilium.io/global",
+        frozenset({"true"}),
+        ("service.cilium.io/shared", "false"),
+        "Cilium ClusterMesh load-balances it from every other cluster of the mesh",
+    ),
+    (
+        "annotations",
+        "io.cilium/global-service",
+        frozenset({"true"}),
+        ("io.cilium/shared-service", "false"),
+        "Cilium ClusterMesh load-balances it from every other cluster of the mesh",
+    ),
+    (
+        "labels",
+        "mirror.linkerd.io/exported",
+        frozenset({"true", "remote-discovery"}),
+        None,
+        "Linkerd's multicluster service mirror publishes it in every linked cluster",
+    ),
+)
+"""Metadata by which a service mesh makes a Service's pods reachable from its other clusters, which the stack
+does not declare and which may be in any region or account: (where, key, values that export, the key and value
+that keep its own pods from the other clusters, why). Cilium: docs.cilium.io/en/stable/network/clustermesh/
+services/ (`service.cilium.io/global`, `service.cilium.io/shared: "false"` keeps the local backends to this
+cluster; the `io.cilium/` names are the older ones). Linkerd: linkerd.io/2/features/multicluster/ (the label
+`mirror.linkerd.io/exported`, `true` for gateway mirroring, `remote-discovery` for pod-to-pod)."""
 
 EXPOSING_CLASSES = {
     "tailscale": "the Tailscale operator publishes it on the tailnet, to devices wherever they are",
@@ -77,6 +122,9 @@ def public_service(service: Resource, stack: Stack, accounts: frozenset[str] = f
         if isinstance(value, Unknown) or str(value).lower() == "true":
             shown = " (unknown at preview)" if isinstance(value, Unknown) else ""
             return f"it is annotated {key}{shown}: {why}"
+    exported = _mesh_export(service)
+    if exported is not None:
+        return exported
     kind = value_at(service.props, "spec.type")
     if kind == "NodePort":
         return "it is published on a node port of every node"
@@ -94,6 +142,23 @@ def public_service(service: Resource, stack: Stack, accounts: frozenset[str] = f
     return None
 
 
+def _mesh_export(service: Resource) -> str | None:
+    """Why a service mesh makes a Service reachable from its other clusters (None: none does)."""
+    metadata = child(service.props, "metadata")
+    for where, key, values, unless, why in MESH_EXPORTS:
+        value = child(child(metadata, where), key)
+        if not (isinstance(value, Unknown) or str(value).lower() in values):
+            continue
+        if unless is not None and str(child(child(metadata, where), unless[0])).lower() == unless[1]:
+            continue
+        shown = "unknown at preview" if isinstance(value, Unknown) else value
+        return (
+            f"its {where[:-1]} {key} is {shown}: {why}, other clusters that this stack does not declare "
+            "and that may be in any region or account"
+        )
+    return None
+
+
 def _load_balancer(service: Resource, annotations: Any) -> str | None:
     """Why a LoadBalancer Service's balancer is reachable from outside, judged by the controller its class
     names: the AWS annotations decide only for AWS's own controllers."""
@@ -105,13 +170,58 @@ def _load_balancer(service: Resource, annotations: Any) -> str | None:
             return f"its loadBalancerClass is {load_balancer_class}: {EXPOSING_CLASSES[load_balancer_class]}"
         return (
             f"its loadBalancerClass {load_balancer_class!r} is not one the pack has reviewed (only the AWS "
-            "Load Balancer Controller's service.k8s.aws/nlb and the in-tree default read the AWS scheme "
-            "annotations), so its controller is taken to publish it on the internet"
+            "Load Balancer Controller's service.k8s.aws/nlb, EKS Auto Mode's eks.amazonaws.com/nlb and the "
+            "in-tree default read the AWS annotations), so its controller is taken to publish it on the "
+            "internet"
         )
-    internal = (str(child(annotations, key)).lower() == value for key, value in INTERNAL_ANNOTATIONS.items())
-    if any(internal):
+    if load_balancer_class == AUTO_MODE_CLASS:
+        if child(annotations, "service.beta.kubernetes.io/" + SCHEME_SUFFIX) == "internal":
+            return None
+        return (
+            "it is published through an internet-facing load balancer (EKS Auto Mode makes it "
+            "internet-facing unless service.beta.kubernetes.io/aws-load-balancer-scheme says internal)"
+        )
+    controller_internal = _controller_internal(annotations)
+    types = {str(v).lower() for v in _prefixed(annotations, TYPE_SUFFIX)}
+    if load_balancer_class in AWS_LOAD_BALANCER_CLASSES or types & CONTROLLER_TYPES:
+        if controller_internal:
+            return None
+        return (
+            "it is published through an internet-facing load balancer (the AWS Load Balancer Controller "
+            "makes it internet-facing unless its scheme annotation says internal, or, with no scheme "
+            "annotation, the legacy aws-load-balancer-internal one is true)"
+        )
+    # No class: the in-tree cloud provider publishes it, unless the controller's webhook gave it the
+    # controller's class when it was created. Internal only if both would make it so.
+    in_tree = child(annotations, IN_TREE_INTERNAL)
+    in_tree_internal = isinstance(in_tree, str) and in_tree not in ("", "false")
+    if in_tree_internal and controller_internal:
         return None
-    return "it is published through an internet-facing load balancer"
+    if not in_tree_internal:
+        return (
+            "it is published through an internet-facing load balancer (the in-tree cloud provider makes it "
+            f"internet-facing unless {IN_TREE_INTERNAL} is set: it never reads the scheme annotation)"
+        )
+    return (
+        "it is published through an internet-facing load balancer (the AWS Load Balancer Controller makes it "
+        "internet-facing: its scheme annotation wins over the legacy one)"
+    )
+
+
+def _prefixed(annotations: Any, suffix: str) -> list[Any]:
+    """The values of an AWS Load Balancer Controller annotation under each prefix it reads."""
+    return [v for prefix in ANNOTATION_PREFIXES if (v := child(annotations, prefix + suffix)) is not None]
+
+
+def _controller_internal(annotations: Any) -> bool:
+    """Whether the AWS Load Balancer Controller makes a Service's balancer internal: its scheme annotation
+    says internal (it is read first), else the legacy internal annotation is true. With neither, the
+    controller's default scheme is its configuration, which the pack does not read: not shown internal."""
+    schemes = _prefixed(annotations, SCHEME_SUFFIX)
+    if schemes:
+        return all(scheme == "internal" for scheme in schemes)
+    legacy = _prefixed(annotations, INTERNAL_SUFFIX)
+    return bool(legacy) and all(str(value).lower() in _TRUE for value in legacy)
 
 
 def selectorless_services(
@@ -146,8 +256,8 @@ def selectorless_services(
                 f"its selector {shown}: its endpoints are set outside it (Endpoints, EndpointSlice) and may "
                 f"be any address the nodes reach, in a stack that holds {stores}, so what it publishes "
                 "cannot be seen",
-                "give the Service a selector for pods this stack declares, or make it ClusterIP or internal "
-                "(annotate service.beta.kubernetes.io/aws-load-balancer-scheme: internal).",
+                "give the Service a selector for pods this stack declares, or make it ClusterIP or "
+                f"{INTERNAL_FIX}.",
                 settings,
             )
         )
@@ -157,9 +267,15 @@ def selectorless_services(
 ENDPOINT_SLICE_KIND = "discovery.k8s.io:EndpointSlice"
 ENDPOINTS_KIND = "core:Endpoints"
 SERVICE_NAME_LABEL = "kubernetes.io/service-name"
+INTERNAL_FIX = (
+    "internal (loadBalancerClass service.k8s.aws/nlb and the annotation "
+    "service.beta.kubernetes.io/aws-load-balancer-scheme: internal; with no class, also "
+    'service.beta.kubernetes.io/aws-load-balancer-internal: "true", the only one the in-tree provider reads)'
+)
+"""How a fix message says to make a LoadBalancer Service internal for whichever controller publishes it."""
 SERVICE_FIX = (
-    "make the Service ClusterIP, or annotate it service.beta.kubernetes.io/aws-load-balancer-scheme: "
-    "internal and admit only this region's networks; never point its endpoints at a store."
+    f"make the Service ClusterIP, or make it {INTERNAL_FIX} and admit only this region's networks; never "
+    "point its endpoints at a store."
 )
 
 
@@ -339,8 +455,7 @@ def service_forwarding(
                 f"{service.label} is published ({why}) and "
                 f"selects no pod this stack declares (selector {dict(selector)}): its pods, or endpoints set "
                 f"outside the stack, cannot be seen, in a stack that holds {stores}",
-                "select pods this stack declares, or make the Service ClusterIP or internal (annotate "
-                "service.beta.kubernetes.io/aws-load-balancer-scheme: internal).",
+                f"select pods this stack declares, or make the Service ClusterIP or {INTERNAL_FIX}.",
                 settings,
             )
         )

@@ -41,9 +41,11 @@ from .classification import declared_classifications
 from .lineage_code import configuration_places, declared_reads
 from .lineage_literals import computed_id, literal_locations, places_in_text, regions_besides
 from .lineage_operators import USES_OPERATOR_READERS, operator_destinations, operator_places, operator_sources
+from .lineage_nodes import node_output_mount, node_output_sources
 from .lineage_principals import role_reach, role_reads, share_principals
 from .lineage_selections import (
     NAMESPACE_KINDS,
+    SERVICE_ENTRY_KIND,
     SERVICE_KIND,
     SNAPSHOT_TARGET_TYPES,
     VELERO_BACKUPS,
@@ -54,6 +56,7 @@ from .lineage_selections import (
     in_namespace,
     organization_backup_sources,
     service_backends,
+    service_entry_places,
     tagged,
     velero_destinations,
     velero_location_places,
@@ -141,14 +144,22 @@ class Lineage:
         self._mentioned: dict[tuple[str, str], list[Resource]] = {}
         self._holding: dict[frozenset[str], bool] = {}
         self._tracing: set[str] = set()
+        self._code_reads: dict[str, frozenset[str]] | None = None
         self.movements: list[Movement] = []
+        node_readers: list[Movement] = []
         for resource in stack.resources:
             for mechanism in mechanisms_of(resource.type):
                 if self._active(resource, mechanism):
                     movement = self._movement(resource, mechanism)
-                    if movement.sources:
+                    if mechanism.runs_code and node_output_mount(resource) is not None:
+                        node_readers.append(movement)
+                    elif movement.sources:
                         self.movements.append(movement)
         self._propagate()
+        if node_readers:
+            # Code passes on no classification, so what the other pods read is final here.
+            node_output_sources(self, node_readers, self.movements)
+            self.movements.extend(m for m in node_readers if m.sources)
 
     # Regions and classification ------------------------------------------------------------------------
 
@@ -192,12 +203,16 @@ class Lineage:
 
     def code_reads(self, resource: Resource) -> frozenset[str]:
         """What code a resource runs is configured to read: the classifications of its code's sources."""
-        found: set[str] = set()
-        for movement in self.movements:
-            if movement.resource is resource and movement.mechanism.runs_code:
-                for source in movement.sources:
-                    found |= self.classes(source)
-        return frozenset(found)
+        if self._code_reads is None:
+            # Built once per lineage: cluster access asks for every workload of a cluster.
+            found: dict[str, set[str]] = {}
+            for movement in self.movements:
+                if movement.mechanism.runs_code:
+                    read = found.setdefault(movement.resource.urn, set())
+                    for source in movement.sources:
+                        read |= self.classes(source)
+            self._code_reads = {urn: frozenset(read) for urn, read in found.items()}
+        return self._code_reads.get(resource.urn, frozenset())
 
     def holds_any(self, classifications: Iterable[str]) -> bool:
         """Whether any resource of the stack holds data of one of these classifications (declared or through
@@ -616,6 +631,8 @@ class Lineage:
         places = operator_places(self, resource, seen)
         if places is not None:
             return places
+        if mechanism_key(resource.type) == SERVICE_ENTRY_KIND:
+            return service_entry_places(self, resource, seen)
         if paths and not resource.is_a(Category.HOLDS):
             # A pointer is followed to what it points at, whatever its own tags say.
             found: list[Location] = []

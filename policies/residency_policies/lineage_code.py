@@ -13,8 +13,11 @@ import base64
 import functools
 import ipaddress
 import re
+import tomllib
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
+
+import yaml
 
 from residency_facts import ANY, RESIDENT_CLASSIFICATIONS
 
@@ -108,6 +111,26 @@ def _free_texts(value: Any, key: str = "") -> list[str]:
     if isinstance(value, str) and ("." in value or "\n" in value):
         return [value]
     return []
+
+
+def places_outside_aws(value: Any) -> list[str]:
+    """The places outside AWS a chart's values or an add-on's configuration names as destinations: URLs
+    under endpoint, exporter, webhook, sink or destination keys, and public hosts and addresses inside the
+    configuration files they embed (a multi-line text: a log shipper's `[OUTPUT]` section), each with why.
+
+    A single value naming a host (an Ingress's `hosts`, an ACME e-mail address) is where the chart publishes
+    or whom it tells, not where it sends: only code's own configuration reads those as places."""
+    found = {endpoint: "an endpoint outside AWS" for endpoint in _endpoints_in(value)}
+    for text in dict.fromkeys(t for t in _free_texts(value) if "\n" in t.strip()):
+        for host, why in _places_outside_aws_in_text(text):
+            found.setdefault(host, why)
+    return [f"{place} ({why}, outside AWS)" for place, why in found.items()]
+
+
+def public_place(host: str) -> bool:
+    """Whether a bare host name or address is on the internet: a public host or an address outside the
+    private, CGNAT, loopback and link-local ranges (as a configuration's text is read)."""
+    return bool(_places_outside_aws_in_text(host))
 
 
 _PUBLIC_SUFFIXES = frozenset(
@@ -503,9 +526,10 @@ def as_url(value: str) -> str:
     return f"tcp://{text}" if _BARE_ENDPOINT.match(text) else text
 
 
-def _endpoints_in(value: Any, key: str = "") -> list[str]:
+def _endpoints_in(value: Any, key: str = "", section: bool = False) -> list[str]:
     """The URLs outside AWS that a configuration sends to: values of endpoint, exporter, webhook, sink or
-    destination keys (and environment variables so named), inside structures and configuration texts."""
+    destination keys (and environment variables so named), and URLs under any key inside a section so named
+    (a Vector sink's `uri`, an exporter's `url`), inside structures and configuration texts."""
     found: list[str] = []
     if isinstance(value, Mapping):
         name = value.get("name")
@@ -514,12 +538,16 @@ def _endpoints_in(value: Any, key: str = "") -> list[str]:
             found.extend(_endpoints_in(value.get("value"), name))
         for inner_key, inner in value.items():
             if inner_key not in ("tags", "tagsAll", "labels", "annotations"):
-                found.extend(_endpoints_in(inner, str(inner_key)))
+                inside = section or bool(_ENDPOINT_KEY.search(str(inner_key)))
+                found.extend(_endpoints_in(inner, str(inner_key), inside))
     elif isinstance(value, list):
         for inner in value:
-            found.extend(_endpoints_in(inner, key))
+            found.extend(_endpoints_in(inner, key, section))
     elif isinstance(value, str):
         if _ENDPOINT_KEY.search(key) and endpoint_outside_aws(as_url(value)):
+            found.append(value)
+        elif section and "://" in value and endpoint_outside_aws(value.strip()):
+            # Inside a sink's section only a URL with a scheme counts: its other values name inputs, codecs.
             found.append(value)
         found.extend(_endpoints_in_text(value))
     return found
@@ -529,9 +557,29 @@ def _endpoints_in(value: Any, key: str = "") -> list[str]:
 def _endpoints_in_text(text: str) -> tuple[str, ...]:
     """The endpoints outside AWS that a configuration text names under an endpoint key, once per text: the
     ConfigMap every workload of a cluster mounts (the telemetry SQL, 100 KB) is scanned once, not per
-    workload and per rule."""
+    workload and per rule. A YAML, JSON or TOML file that names a sink or exporter is read as a structure
+    too, so that a URL under any key of such a section counts (`sinks: {out: {uri: https://...}}`)."""
     urls = [url for url in _ENDPOINT_IN_TEXT.findall(text) if endpoint_outside_aws(url)]
-    return (*urls, *(h for h in _BARE_ENDPOINT_IN_TEXT.findall(text) if endpoint_outside_aws(as_url(h))))
+    bare = [h for h in _BARE_ENDPOINT_IN_TEXT.findall(text) if endpoint_outside_aws(as_url(h))]
+    structured: list[str] = []
+    document = "\n" in text.strip() or text.lstrip().startswith("{")
+    if document and "://" in text and _ENDPOINT_KEY.search(text):
+        parsed = _structure_of(text)
+        if isinstance(parsed, Mapping | list):
+            structured = [u for u in _endpoints_in(parsed) if u not in urls]
+    return (*urls, *bare, *structured)
+
+
+def _structure_of(text: str) -> Any:
+    """A configuration file's structure when it is YAML (JSON included) or TOML, else None."""
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError:
+        pass
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return None
 
 
 def mounted_configuration(lineage: Lineage, workload: Resource) -> list[Resource]:

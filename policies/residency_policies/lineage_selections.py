@@ -4,7 +4,8 @@ AWS Backup plans copy what their selections pick (by ARN or lineage, `*`, or tag
 conditions); lifecycle policies and organisation backup policies pick by tag, and a classification tag
 selects that classification's data outside the stack too; a Velero backup covers the namespaces it lists,
 or its whole cluster. A Kubernetes Service carries what the pods it selects hold (one index of the stack's
-Kubernetes objects by namespace), and an ExternalName Service is an alias of the host it names.
+Kubernetes objects by namespace), an ExternalName Service is an alias of the host it names, and an Istio
+ServiceEntry's hosts are aliases of its endpoints.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from residency_facts import CLASSIFICATION_TAG, CopyMechanism
 
 from .attributes import STACK_ACCOUNT, account_of, effective_tags, is_kubernetes, region_named_in
-from .lineage_code import as_url
+from .lineage_code import as_url, public_place
 from .lineage_literals import endpoint_outside_aws, hosts_elsewhere
 from .locations import Location, holds_data, mechanism_key, untraceable
 from .model import Resource
@@ -84,6 +85,44 @@ def external_name_places(lineage: Lineage, service: Resource, seen: set[str]) ->
     if region is not None:
         return [Location(f"{host} (the ExternalName {service.label} points there)", region, STACK_ACCOUNT)]
     return []
+
+
+SERVICE_ENTRY_KIND = "networking.istio.io:ServiceEntry"
+
+
+def service_entry_places(lineage: Lineage, entry: Resource, seen: set[str]) -> list[Location]:
+    """Where an Istio ServiceEntry's hosts resolve: its endpoints' addresses, else (no endpoints) the hosts
+    themselves by DNS. A host or address outside AWS is a place outside AWS; a stack resource it names is
+    followed; a private address is the stack's own network."""
+    endpoints = value_at(entry.props, "spec.endpoints")
+    addresses = (
+        list(values_at(entry.props, "spec.endpoints[].address"))
+        if endpoints
+        else list(values_at(entry.props, "spec.hosts[]"))
+    )
+    found: list[Location] = []
+    for address in addresses:
+        if isinstance(address, Unknown) or isinstance(endpoints, Unknown):
+            dependencies = lineage.stack.dependencies(entry, "spec")
+            found.extend(location for d in dependencies for location in lineage.follow(d, seen))
+            if not dependencies:
+                found.append(
+                    Location(f"the endpoints of {entry.label} (unknown at preview)", None, None, host=True)
+                )
+            continue
+        if not isinstance(address, str) or not address:
+            continue
+        host = address.strip().lower().rstrip(".")
+        named = [r for r in lineage.mentioned(host) if r is not entry]
+        if named:
+            found.extend(location for r in named for location in lineage.follow(r, seen))
+        elif endpoint_outside_aws(as_url(host)) or public_place(host):
+            found.append(
+                Location(f"{host} (where {entry.label} resolves, outside AWS)", None, None, outside=True)
+            )
+        elif (region := region_named_in(host)) is not None:
+            found.append(Location(f"{host} (where {entry.label} resolves)", region, STACK_ACCOUNT))
+    return found
 
 
 def service_backends(lineage: Lineage, service: Resource, seen: set[str]) -> list[Location]:

@@ -15,7 +15,7 @@ from pulumi_policy import PolicyResource, ResourceValidationArgs
 from pulumi_policy.proxy import _DictProxy, _ListProxy
 
 from residency_facts import Category, placement
-from residency_facts.mechanisms import ENDPOINT_HOSTS
+from residency_facts.mechanisms import ENDPOINT_HOSTS, MESH_HOST_ALIASES
 from residency_facts.operators import OPERATOR_SERVICES
 
 from .values import as_number, child, elements, known_strings, top_level, value_at, values_at
@@ -152,7 +152,18 @@ class Resource:
                     service = f"{name}{suffix}"
                     found.update({service, f"{service}.{namespace}", f"{service}.{namespace}.svc"})
                     found.add(f"{service}.{namespace}.svc.cluster.local")
+            aliases = _mesh_host_path(self.type)
+            if aliases is not None:
+                found.update(h.lower() for h in known_strings(values_at(props, aliases)))
         return frozenset(found)
+
+
+def _mesh_host_path(token: str) -> str | None:
+    """Where a Kubernetes kind names the mesh hosts it gives (`MESH_HOST_ALIASES`), by group and kind."""
+    parts = token.split(":")
+    if len(parts) != 3:
+        return None
+    return MESH_HOST_ALIASES.get(f"{parts[1].split('/')[0]}:{parts[2]}")
 
 
 STATEFUL_ORDINALS_WHEN_UNKNOWN = 100

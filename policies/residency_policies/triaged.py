@@ -17,10 +17,16 @@ from collections.abc import Mapping
 from typing import Any
 
 from residency_facts import CLASSIFICATION_TAG, Category
-from residency_facts.triage import DYNAMIC_PROVIDER_INPUT, DYNAMIC_TYPES, REVIEWED_DYNAMIC_PROVIDERS
+from residency_facts.triage import (
+    DYNAMIC_PROVIDER_INPUT,
+    DYNAMIC_TYPES,
+    REVIEWED_DYNAMIC_PROVIDERS,
+    VENDOR_COLLECTORS,
+)
 
 from .attributes import REGION_PATTERN
 from .lineage import Lineage
+from .lineage_code import places_outside_aws
 from .lineage_literals import endpoint_outside_aws, regionless_aws_hosts
 from .lineage_selections import VELERO_AWS_PROVIDERS
 from .locations import Location
@@ -53,7 +59,7 @@ def check(stack: Stack, settings: Settings) -> list[Violation]:
         touched = _touched(resource, stack, lineage, settings)
         declared = _declared(resource) & settings.resident_classifications
         elsewhere = (
-            _regions_elsewhere(resource, stack, settings)
+            _regions_elsewhere(resource, stack, settings, opaque=categories is not None)
             if lineage.holds_any(settings.resident_classifications)
             else []
         )
@@ -75,10 +81,11 @@ def dynamic_provider_digest(resource: Resource) -> str | None:
     return hashlib.sha256(code.encode()).hexdigest() if isinstance(code, str) else None
 
 
-def _regions_elsewhere(resource: Resource, stack: Stack, settings: Settings) -> list[str]:
+def _regions_elsewhere(resource: Resource, stack: Stack, settings: Settings, opaque: bool) -> list[str]:
     """The regions outside the allowed ones that an opaque resource's inputs name (a backup location, an
-    exporter's bucket region), and the AWS hosts they name that name no region (S3's global endpoint,
-    served from us-east-1 or from a bucket's unknown region): what it creates may move the stack's resident
+    exporter's bucket region), the AWS hosts they name that name no region (S3's global endpoint, served
+    from us-east-1 or from a bucket's unknown region), and the places outside AWS they name as code's
+    configuration would (an endpoint, a log shipper's host): what it creates may move the stack's resident
     data there."""
     named: set[str] = set()
     hosts: dict[str, str] = {}
@@ -88,9 +95,19 @@ def _regions_elsewhere(resource: Resource, stack: Stack, settings: Settings) -> 
             for host, region, why in regionless_aws_hosts(value):
                 if not stack.named(host) and (region is None or region not in settings.allowed_regions):
                     hosts.setdefault(host, f"{host} (which names no region: {why})")
+    # Places outside AWS a chart's values or an add-on's configuration send to (a collector's exporter
+    # endpoint, a log shipper's host), and vendors that a collector ships to by definition; an untriaged
+    # custom resource's hosts (a certificate's DNS names) are no destination the pack can tell.
+    outside = (
+        [p for p in places_outside_aws(resource.props) if not stack.named(p.split(" ", 1)[0])]
+        + _vendor_collector(resource)
+        if opaque
+        else []
+    )
     return (
         sorted(named - settings.allowed_regions)
         + [hosts[h] for h in sorted(hosts)]
+        + outside
         + _chart_locations_outside_aws(resource)
     )
 
@@ -125,6 +142,18 @@ def _chart_locations_outside_aws(resource: Resource) -> list[str]:
                 elif isinstance(s3_url, str) and endpoint_outside_aws(s3_url):
                     found.append(f"the Velero {kind} {name!r} on {s3_url}, outside AWS")
     return found
+
+
+def _vendor_collector(resource: Resource) -> list[str]:
+    """The vendor a collector chart or EKS add-on ships the cluster's logs and metrics to by definition
+    (`triage.VENDOR_COLLECTORS`), whatever its values say."""
+    for path in ("chart", "addonName"):
+        name = child(resource.props, path)
+        if isinstance(name, str):
+            last = name.strip().rstrip("/").rsplit("/", 1)[-1]
+            if last in VENDOR_COLLECTORS:
+                return [f"{VENDOR_COLLECTORS[last]} ({path} {last!r}, outside AWS)"]
+    return []
 
 
 def _all_leaves(value: Any) -> list[Any]:

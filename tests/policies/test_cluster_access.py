@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tests.policies.baseline import Region, eu_region
 from tests.policies.policy_harness import UNKNOWN, Res, messages, violations
 from tests.policies.test_flows import _pii_database_in_the_cluster
@@ -105,3 +107,141 @@ def test_an_access_policy_association_names_its_entrys_principal() -> None:
     )
     found = violations([*region.resources, database, entry, association], NO_PII)
     assert association.urn in [d.urn for d in found], messages(found)
+
+
+def _database_reader(region: Region) -> Res:
+    """A Deployment of the cluster whose pods read the PII database (its address in their environment)."""
+    labels = {"app": "customer-api"}
+    return Res(
+        "kubernetes:apps/v1:Deployment",
+        "customer-api",
+        {
+            "metadata": {"name": "customer-api", "namespace": "app"},
+            "spec": {
+                "selector": {"matchLabels": labels},
+                "template": {
+                    "metadata": {"labels": labels},
+                    "spec": {
+                        "containers": [
+                            {
+                                "name": "api",
+                                "image": "example/customer-api:1.0",
+                                "env": [{"name": "DB_HOST", "value": UNKNOWN}],
+                            }
+                        ]
+                    },
+                },
+            },
+        },
+        region.kubernetes,
+        deps={"spec": [region.database]},
+    )
+
+
+def test_access_for_another_account_into_a_cluster_whose_pods_read_pii_is_a_grant() -> None:
+    # Nothing of the cluster holds PII at rest, but its pods read the PII database: whoever may exec into
+    # them or read their Secrets reads the database.
+    region = eu_region()
+    reader = _database_reader(region)
+    assert violations([*region.resources, reader, _access_entry(region, NODES)], NO_PII) == []
+    partner = _access_entry(region, PARTNER)
+    found = violations([*region.resources, reader, partner], NO_PII)
+    assert [d.urn for d in found] == [partner.urn], messages(found)
+    assert "into a cluster whose pods read pii data (kubernetes:apps/v1:Deployment 'customer-api')" in (
+        found[0].message
+    )
+    config_map = _aws_auth(region, PARTNER)
+    assert [d.urn for d in violations([*region.resources, reader, config_map], NO_PII)] == [config_map.urn]
+
+
+def test_access_into_a_cluster_whose_pods_read_no_pii_is_no_pii_grant() -> None:
+    region = eu_region()
+    reader = _database_reader(region)
+    reader.deps = {}
+    assert violations([*region.resources, reader, _access_entry(region, PARTNER)], NO_PII) == []
+
+
+def _webhook(region: Region, kind: str, client_config: dict[str, object]) -> Res:
+    """An admission webhook configuration on every object of the cluster, served as client_config says."""
+    return Res(
+        f"kubernetes:admissionregistration.k8s.io/v1:{kind}",
+        "policy-saas",
+        {
+            "metadata": {"name": "policy-saas"},
+            "webhooks": [
+                {
+                    "name": "objects.policy-saas.example.com",
+                    "admissionReviewVersions": ["v1"],
+                    "sideEffects": "None",
+                    "clientConfig": client_config,
+                    "rules": [
+                        {
+                            "apiGroups": ["*"],
+                            "apiVersions": ["*"],
+                            "operations": ["CREATE", "UPDATE"],
+                            "resources": ["*"],
+                        }
+                    ],
+                }
+            ],
+        },
+        region.kubernetes,
+    )
+
+
+@pytest.mark.parametrize("kind", ["MutatingWebhookConfiguration", "ValidatingWebhookConfiguration"])
+@pytest.mark.parametrize(
+    ("client_config", "sent"),
+    [
+        ({"url": "https://hooks.policy-saas.example.com/admit"}, True),
+        ({"url": UNKNOWN}, True),
+        ({"service": {"name": "gatekeeper-webhook", "namespace": "gatekeeper-system"}}, False),
+    ],
+    ids=["url", "unknown-url", "in-cluster-service"],
+)
+def test_an_admission_webhook_served_outside_the_cluster_is_given_what_its_pods_read(
+    kind: str, client_config: dict[str, object], sent: bool
+) -> None:
+    # The API server sends such a webhook every object its rules match, Secrets and pod specs included,
+    # and a mutating one rewrites the pods that read the PII database.
+    region = eu_region()
+    webhook = _webhook(region, kind, client_config)
+    found = violations([*region.resources, _database_reader(region), webhook], NO_PII)
+    assert bool([d for d in found if d.urn == webhook.urn]) is sent, messages(found)
+    if sent:
+        assert "objects.policy-saas.example.com" in found[0].message
+        assert "clientConfig.service" in found[0].message
+
+
+def test_an_admission_webhook_outside_a_cluster_that_reads_no_pii_is_no_pii_grant() -> None:
+    region = eu_region()
+    reader = _database_reader(region)
+    reader.deps = {}
+    webhook = _webhook(region, "MutatingWebhookConfiguration", {"url": "https://hooks.example.com/admit"})
+    assert violations([*region.resources, reader, webhook], NO_PII) == []
+    # The baseline's cluster holds telemetry: anonymised-only-replication still judges it.
+    assert [d.urn for d in violations([*region.resources, reader, webhook], ANONYMISED_ONLY)] == [webhook.urn]
+
+
+def test_an_admission_webhook_served_by_an_external_name_service_is_served_outside_the_cluster() -> None:
+    # The API server resolves an ExternalName Service to its external name and calls that host.
+    region = eu_region()
+    service = Res(
+        "kubernetes:core/v1:Service",
+        "policy-saas",
+        {
+            "metadata": {"name": "policy-saas", "namespace": "kube-system"},
+            "spec": {"type": "ExternalName", "externalName": "hooks.policy-saas.example.com"},
+        },
+        region.kubernetes,
+    )
+    webhook = _webhook(
+        region,
+        "MutatingWebhookConfiguration",
+        {"service": {"name": "policy-saas", "namespace": "kube-system"}},
+    )
+    found = violations([*region.resources, _database_reader(region), service, webhook], NO_PII)
+    assert [d.urn for d in found] == [webhook.urn], messages(found)
+    assert "ExternalName" in found[0].message
+    service.props["spec"] = {"selector": {"app": "policy-saas"}, "ports": [{"port": 443}]}
+    assert violations([*region.resources, _database_reader(region), service, webhook], NO_PII) == []

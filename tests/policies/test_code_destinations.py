@@ -159,3 +159,67 @@ def test_a_configuration_file_computed_from_the_database_fails_closed_until_it_c
     resources = [*region.resources, _computed_config(region, "application.properties"), job]
     found = violations(resources, NO_PII)
     assert job.urn in [d.urn for d in found], messages(found)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Vector (vector.dev/docs/reference/configuration/sinks/http/): a sink's `uri`, in YAML and TOML.
+        "sinks:\n  out:\n    type: http\n    inputs: [db]\n    uri: https://ingest.analytics-vendor.example.com/v1\n",
+        '[sinks.out]\ntype = "http"\ninputs = ["db"]\nuri = "https://ingest.analytics-vendor.example.com/v1"\n',
+        # The OpenTelemetry collector's exporters section, a URL under a key that names no endpoint.
+        '{"exporters": {"prometheusremotewrite": {"url": "https://metrics.vendor.example.com/push"}}}',
+    ],
+    ids=["vector-yaml", "vector-toml", "otel-json"],
+)
+def test_a_url_under_any_key_of_a_sink_or_exporter_section_is_a_destination(text: str) -> None:
+    resources, job = _stack(text)
+    found = violations(resources, NO_PII)
+    assert [d.urn for d in found] == [job.urn], messages(found)
+    assert "outside AWS" in found[0].message
+
+
+def test_a_url_of_a_source_section_is_no_destination() -> None:
+    # An identity provider or a source's URL outside a sink or exporter section stays out of reach.
+    resources, _ = _stack(
+        "sources:\n  db:\n    type: http_client\n    endpoint_docs: none\n    url: https://id.example.org/jwks\n"
+        "sinks:\n  out:\n    type: aws_s3\n    region: eu-west-1\n    bucket: exports\n"
+    )
+    assert violations(resources, NO_PII) == []
+
+
+def _service_entry(region: Region, endpoints: list[dict[str, object]]) -> Res:
+    """An Istio ServiceEntry that gives the mesh the name archive.app.internal (resolved to its endpoints)."""
+    return Res(
+        "kubernetes:networking.istio.io/v1:ServiceEntry",
+        "archive",
+        {
+            "metadata": {"name": "archive", "namespace": "app"},
+            "spec": {
+                "hosts": ["archive.app.internal"],
+                "location": "MESH_EXTERNAL",
+                "resolution": "DNS",
+                "endpoints": endpoints,
+                "ports": [{"number": 80, "name": "http", "protocol": "HTTP"}],
+            },
+        },
+        region.kubernetes,
+    )
+
+
+@pytest.mark.parametrize(
+    ("address", "blocked"),
+    [("archive.backup-vendor.example.org", True), ("203.0.113.40", True), ("10.10.5.20", False)],
+    ids=["public-host", "public-address", "private-address"],
+)
+def test_a_mesh_host_a_service_entry_resolves_outside_aws_is_a_destination_there(
+    address: str, blocked: bool
+) -> None:
+    # Code that sends to the ServiceEntry's host sends to its endpoints (istio.io/latest/docs/reference/
+    # config/networking/service-entry/), as code that sends to an ExternalName Service's name does.
+    resources, job = _stack(args=["pg_dump -h $PGHOST app | curl -T - http://archive.app.internal/upload"])
+    region_resources = [*resources, _service_entry(eu_region(), [{"address": address}])]
+    entry = region_resources[-1]
+    entry.provider = job.provider
+    found = violations(region_resources, NO_PII)
+    assert [d.urn for d in found] == ([job.urn] if blocked else []), messages(found)

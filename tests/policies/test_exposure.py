@@ -331,7 +331,85 @@ def test_a_kubernetes_service_publishing_pii_pods_through_a_public_load_balancer
     assert "publishes kubernetes:apps/v1:StatefulSet 'timescaledb'" in _about(found, service)
 
 
-def test_a_kubernetes_service_behind_an_internal_load_balancer_is_allowed() -> None:
+SCHEME = "service.beta.kubernetes.io/aws-load-balancer-scheme"
+INTERNAL = "service.beta.kubernetes.io/aws-load-balancer-internal"
+LB_TYPE = "service.beta.kubernetes.io/aws-load-balancer-type"
+
+
+@pytest.mark.parametrize(
+    ("annotations", "load_balancer_class"),
+    [
+        ({SCHEME: "internal"}, "service.k8s.aws/nlb"),
+        ({SCHEME: "internal", LB_TYPE: "external"}, None),
+        ({INTERNAL: "true"}, "service.k8s.aws/nlb"),
+        ({INTERNAL: "true"}, None),
+        ({INTERNAL: "true", SCHEME: "internal", LB_TYPE: "nlb"}, None),
+        # EKS Auto Mode's class reads the scheme annotation (docs.aws.amazon.com/eks/latest/userguide/
+        # auto-configure-nlb.html).
+        ({SCHEME: "internal"}, "eks.amazonaws.com/nlb"),
+    ],
+    ids=[
+        "class-scheme",
+        "external-type-scheme",
+        "class-legacy",
+        "in-tree",
+        "in-tree-and-controller",
+        "auto-mode",
+    ],
+)
+def test_a_kubernetes_service_behind_an_internal_load_balancer_is_allowed(
+    annotations: dict[str, str], load_balancer_class: str | None
+) -> None:
     region = eu_region()
-    service = _service(region, {"service.beta.kubernetes.io/aws-load-balancer-scheme": "internal"})
+    service = _service(region, annotations)
+    if load_balancer_class is not None:
+        service.props["spec"]["loadBalancerClass"] = load_balancer_class
     assert _about(violations([*region.resources, service], POLICY), service) == ""
+
+
+@pytest.mark.parametrize(
+    ("annotations", "load_balancer_class", "why"),
+    [
+        # The AWS Load Balancer Controller reads the scheme annotation first: it wins over the legacy one.
+        (
+            {INTERNAL: "true", SCHEME: "internet-facing", LB_TYPE: "external"},
+            "service.k8s.aws/nlb",
+            "the AWS Load Balancer Controller makes it internet-facing",
+        ),
+        (
+            {INTERNAL: "true", "service.kubernetes.io/aws-load-balancer-scheme": "internet-facing"},
+            "service.k8s.aws/nlb",
+            "the AWS Load Balancer Controller makes it internet-facing",
+        ),
+        # With no class the in-tree cloud provider may publish it, and it never reads the scheme annotation.
+        ({SCHEME: "internal"}, None, "the in-tree cloud provider makes it internet-facing"),
+        ({SCHEME: "internal", LB_TYPE: "nlb"}, None, "the in-tree cloud provider makes it internet-facing"),
+        (
+            {INTERNAL: "false", SCHEME: "internal"},
+            None,
+            "the in-tree cloud provider makes it internet-facing",
+        ),
+        ({SCHEME: "internet-facing"}, "eks.amazonaws.com/nlb", "EKS Auto Mode makes it internet-facing"),
+        # Auto Mode documents the scheme annotation only: the legacy one is not shown to make it internal.
+        ({INTERNAL: "true"}, "eks.amazonaws.com/nlb", "EKS Auto Mode makes it internet-facing"),
+    ],
+    ids=[
+        "scheme-over-legacy",
+        "other-prefix",
+        "in-tree-scheme-only",
+        "in-tree-nlb",
+        "in-tree-false",
+        "auto-mode-public",
+        "auto-mode-legacy",
+    ],
+)
+def test_a_kubernetes_service_internal_only_for_a_controller_that_does_not_publish_it_is_blocked(
+    annotations: dict[str, str], load_balancer_class: str | None, why: str
+) -> None:
+    region = eu_region()
+    service = _service(region, annotations)
+    if load_balancer_class is not None:
+        service.props["spec"]["loadBalancerClass"] = load_balancer_class
+    found = _about(violations([*region.resources, service], POLICY), service)
+    assert "publishes kubernetes:apps/v1:StatefulSet 'timescaledb'" in found
+    assert why in found

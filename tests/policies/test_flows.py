@@ -460,7 +460,11 @@ def test_an_internet_facing_ingress_to_pods_the_stack_does_not_declare_fails_clo
 
 def _database_door(region: Region, scheme: str, selector: object) -> list[Res]:
     """A LoadBalancer Service whose endpoints are set by hand (an EndpointSlice to an address in the VPC)."""
-    spec: dict[str, object] = {"type": "LoadBalancer", "ports": [{"port": 5432, "targetPort": 5432}]}
+    spec: dict[str, object] = {
+        "type": "LoadBalancer",
+        "loadBalancerClass": "service.k8s.aws/nlb",
+        "ports": [{"port": 5432, "targetPort": 5432}],
+    }
     if selector is not None:
         spec["selector"] = selector
     service = Res(

@@ -244,12 +244,38 @@ def test_a_cluster_ip_service_a_tailscale_annotation_exposes_is_blocked(annotati
     assert annotation in _about(found, case.service), messages(found)
 
 
+@pytest.mark.parametrize(
+    ("annotations", "labels", "exported"),
+    [
+        ({"service.cilium.io/global": "true"}, {}, True),
+        ({"io.cilium/global-service": "true"}, {}, True),
+        ({"service.cilium.io/global": "true", "service.cilium.io/shared": "false"}, {}, False),
+        ({}, {"mirror.linkerd.io/exported": "true"}, True),
+        ({}, {"mirror.linkerd.io/exported": "remote-discovery"}, True),
+        ({}, {"mirror.linkerd.io/exported": "false"}, False),
+    ],
+    ids=["cilium", "cilium-legacy", "cilium-not-shared", "linkerd", "linkerd-remote-discovery", "linkerd-no"],
+)
+def test_a_service_a_mesh_exports_to_its_other_clusters_is_blocked(
+    annotations: dict[str, str], labels: dict[str, str], exported: bool
+) -> None:
+    # Cilium ClusterMesh and Linkerd multicluster make the Service's pods reachable from every other cluster
+    # of the mesh, which the stack does not declare (another region, another account).
+    case = _plain_service(_nodes())
+    case.service.props["metadata"]["annotations"] = annotations
+    case.service.props["metadata"]["labels"] = labels
+    found = _about(violations(case.resources, POLICY), case.service)
+    assert bool(found) is exported, found
+    if exported:
+        assert "other clusters" in found
+
+
 def test_an_aws_internal_annotation_does_not_make_another_controllers_balancer_internal() -> None:
     case = _plain_service(_nodes())
     case.service.props["metadata"]["annotations"] = {
         "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal"
     }
-    case.service.props["spec"]["type"] = "LoadBalancer"
+    case.service.props["spec"].update(type="LoadBalancer", loadBalancerClass="service.k8s.aws/nlb")
     assert violations(case.resources, POLICY) == []
     case.service.props["spec"]["loadBalancerClass"] = "tailscale"
     found = violations(case.resources, POLICY)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tests.policies.baseline import Region, eu_region
 from tests.policies.copies import PII, store
 from tests.policies.policy_harness import UNKNOWN, Res, messages, violations
@@ -145,6 +147,83 @@ def test_a_helm_release_naming_a_region_outside_the_jurisdiction_in_a_stack_with
         region, "velero", {"configuration": {"backupStorageLocation": [{"config": {"region": "eu-west-1"}}]}}
     )
     assert violations([*region.resources, in_region], POLICY) == []
+
+
+@pytest.mark.parametrize(
+    ("chart", "values", "shown"),
+    [
+        (
+            "fluent-bit",
+            {"config": {"outputs": "[OUTPUT]\n    Name es\n    Host logs-prod.es.example-cloud.io\n"}},
+            "logs-prod.es.example-cloud.io",
+        ),
+        (
+            "datadog",
+            {"datadog": {"site": "datadoghq.com", "logs": {"containerCollectAll": True}}},
+            "(chart 'datadog', outside AWS)",
+        ),
+        (
+            "opentelemetry-collector",
+            {"config": {"exporters": {"otlphttp": {"endpoint": "https://otlp.eu01.nr-data.net"}}}},
+            "https://otlp.eu01.nr-data.net",
+        ),
+    ],
+    ids=["fluent-bit-host", "datadog-site", "otel-exporter"],
+)
+def test_a_helm_release_whose_values_send_outside_aws_in_a_stack_with_pii_is_blocked(
+    chart: str, values: dict[str, object], shown: str
+) -> None:
+    """A log or telemetry collector chart shipping to a vendor: what it collects (the cluster's pods' logs)
+    goes outside AWS, and the pack cannot see the DaemonSet it creates."""
+    region = eu_region()
+    release = _release(region, chart, values)
+    release.props["repositoryOpts"] = {"repo": "https://charts.example-vendor.io"}
+    found = violations([*region.resources, release], POLICY)
+    assert [d.urn for d in found] == [release.urn], messages(found)
+    assert shown in found[0].message and "outside AWS" in found[0].message
+
+
+def test_a_helm_release_whose_only_hosts_are_its_repository_and_images_is_allowed() -> None:
+    region = eu_region()
+    release = _release(
+        region,
+        "fluent-bit",
+        {
+            "image": {"repository": "cr.fluentbit.io/fluent/fluent-bit"},
+            "ingress": {"hosts": ["fluent-bit.corp-example.com"]},
+            "email": "platform@corp-example.com",
+            "config": {"outputs": "[OUTPUT]\n    Name cloudwatch_logs\n    region eu-west-1\n"},
+        },
+    )
+    release.props["repositoryOpts"] = {"repo": "https://fluent.github.io/helm-charts"}
+    assert violations([*region.resources, release], POLICY) == []
+
+
+def _addon(region: Region, name: str, configuration: dict[str, object] | None) -> Res:
+    props: dict[str, object] = {"clusterName": UNKNOWN, "addonName": name}
+    if configuration is not None:
+        props["configurationValues"] = json.dumps(configuration)
+    return Res("aws:eks/addon:Addon", name, props, region.provider, deps={"clusterName": [region.cluster]})
+
+
+def test_an_eks_add_on_is_a_chart_the_pack_cannot_see_and_its_configuration_is_judged() -> None:
+    """The CloudWatch observability add-on's Fluent Bit, configured to ship every container's log to
+    us-east-1; the add-ons the real stacks use (vpc-cni, the EBS CSI driver) name no place."""
+    region = eu_region()
+    log_file = "[OUTPUT]\n    Name cloudwatch_logs\n    region us-east-1\n"
+    addon = _addon(
+        region,
+        "amazon-cloudwatch-observability",
+        {"containerLogs": {"fluentBit": {"config": {"extraFiles": {"application-log.conf": log_file}}}}},
+    )
+    found = violations([*region.resources, addon], POLICY)
+    assert [d.urn for d in found] == [addon.urn], messages(found)
+    assert "its inputs name us-east-1" in found[0].message
+    plain = [
+        _addon(region, "vpc-cni", {"enableNetworkPolicy": "true"}),
+        _addon(region, "aws-ebs-csi-driver", None),
+    ]
+    assert violations([*region.resources, *plain], POLICY) == []
 
 
 def test_a_resource_of_another_provider_naming_a_pii_bucket_is_blocked() -> None:
