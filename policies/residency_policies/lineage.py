@@ -40,8 +40,8 @@ from .attributes import (
 from .classification import declared_classifications
 from .lineage_code import configuration_places, declared_reads
 from .lineage_literals import computed_id, literal_locations, places_in_text, regions_besides
-from .lineage_operators import USES_OPERATOR_READERS, operator_destinations, operator_places, operator_sources
 from .lineage_nodes import node_output_mount, node_output_sources
+from .lineage_operators import USES_OPERATOR_READERS, operator_destinations, operator_places, operator_sources
 from .lineage_principals import role_reach, role_reads, share_principals
 from .lineage_selections import (
     NAMESPACE_KINDS,
