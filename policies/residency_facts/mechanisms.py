@@ -581,6 +581,17 @@ _PROFILES_EXPORTS = tuple(
     f"{matching}.exportingConfig.s3Exporting.s3BucketName" for matching in ("matching", "ruleBasedMatching")
 )
 
+NETWORK_SPACES: dict[str, str] = {
+    "aws:ec2/subnet:Subnet": (
+        "a subnet: the account it is shared with (a VPC participant) launches its own resources into it, "
+        "beside what the stack places there (a database through its subnet group, a file system through its "
+        "mount target, an instance, a node group); the subnet itself holds no data"
+    ),
+}
+"""Shareable resources that are network space, not data: a resource share of one shares the data holders the
+stack places in it, through at most one resource in between (a subnet group, a mount target), and one that
+hosts no data holder shares nothing."""
+
 _SNS_AWS_PROTOCOLS = ("sqs", "lambda", "firehose")
 """SNS protocols whose endpoint is an AWS resource (an ARN); the rest deliver outside AWS."""
 

@@ -54,6 +54,7 @@ from .lineage_selections import (
     backup_plan_sources,
     external_name_places,
     in_namespace,
+    network_space_sources,
     organization_backup_sources,
     service_backends,
     service_entry_places,
@@ -347,6 +348,11 @@ class Lineage:
             if not sources:
                 return Movement(resource, mechanism, [], [])
         if not sources and not code:
+            if mechanism.sources and all(
+                network_space_sources(self, resource, path) is not None for path in mechanism.sources
+            ):
+                # Network space of the stack that hosts no data holder (a subnet shared with a participant).
+                return Movement(resource, mechanism, [], [])
             sources = [untraceable(f"the data {mechanism.moves} reads (no source can be traced)")]
         outside = self._outside_aws(resource, mechanism)
         destinations: list[Location] = []
@@ -481,6 +487,10 @@ class Lineage:
         for path in mechanism.source_roles:
             found.extend(role_reach(self, resource, path))
         for path in mechanism.sources:
+            spaces = network_space_sources(self, resource, path)
+            if spaces is not None:
+                found.extend(spaces)
+                continue
             for location in self.trace(
                 resource, path, path in mechanism.global_names, own, mechanism.runs_code
             ):

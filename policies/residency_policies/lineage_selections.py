@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from residency_facts import CLASSIFICATION_TAG, CopyMechanism
+from residency_facts.mechanisms import NETWORK_SPACES
 
 from .attributes import STACK_ACCOUNT, account_of, effective_tags, is_kubernetes, region_named_in
 from .lineage_code import as_url, public_place
@@ -487,3 +488,25 @@ def _index_by(index: NamespaceIndex, namespace: Any, entry: IndexedObject) -> No
         by_value.setdefault(namespace, []).append(entry)
     except TypeError:
         unhashable.append((namespace, entry))
+
+
+def network_space_sources(lineage: Lineage, resource: Resource, path: str) -> list[Location] | None:
+    """What a share of network space shares (`mechanisms.NETWORK_SPACES`: a subnet): the stack's data holders
+    placed in it, directly (computed from it: an instance, a node group) or through one resource in between
+    (a subnet group a database is placed by, a mount target of a file system). None when the path names
+    anything else, or a space the stack does not declare (then it is traced as any source)."""
+    stack = lineage.stack
+    dependencies = stack.dependencies(resource, path)
+    if not dependencies or any(d.type not in NETWORK_SPACES for d in dependencies):
+        return None
+    settings = lineage.settings
+    found: list[Location] = []
+    for space in dependencies:
+        for placed in stack.dependents(space):
+            if holds_data(placed, settings):
+                found.append(lineage.locate(placed))
+                continue
+            # One resource in between: what is placed by it, and what it places.
+            related = [*stack.dependents(placed), *stack.dependencies(placed, "**")]
+            found.extend(lineage.locate(r) for r in related if r is not space and holds_data(r, settings))
+    return found

@@ -1,0 +1,94 @@
+"""A resource share of a subnet gives another account the network space, not data: it shares what the stack
+places in that subnet (a database through its subnet group, a file system through its mount target, an
+instance, a node group), and a subnet that hosts no data holder shares nothing. Each test is the baseline
+(the region's PII database in subnets of its own, a resource share with another account) and one change.
+"""
+
+from __future__ import annotations
+
+from tests.policies.baseline import Region, eu_region, in_database_subnets
+from tests.policies.policy_harness import UNKNOWN, Res, messages, violations
+
+ANONYMISED_ONLY = "anonymised-only-replication"
+OTHER_ACCOUNT = "999999999999"
+OU = "arn:aws:organizations::123456789012:ou/o-abcdefghij/ou-ab12-cdef3456"
+
+
+def _share(region: Region, subnet: Res, principal: str = OTHER_ACCOUNT) -> tuple[Res, list[Res]]:
+    share = Res("aws:ram/resourceShare:ResourceShare", "network-share", {"name": "network"}, region.provider)
+    association = Res(
+        "aws:ram/resourceAssociation:ResourceAssociation",
+        "network-share-subnet",
+        {"resourceArn": UNKNOWN, "resourceShareArn": UNKNOWN},
+        region.provider,
+        deps={"resourceArn": [subnet], "resourceShareArn": [share]},
+    )
+    principal_association = Res(
+        "aws:ram/principalAssociation:PrincipalAssociation",
+        "network-share-principal",
+        {"principal": principal, "resourceShareArn": UNKNOWN},
+        region.provider,
+        deps={"resourceShareArn": [share]},
+    )
+    return association, [share, association, principal_association]
+
+
+def _plain_subnet(region: Region) -> Res:
+    return Res(
+        "aws:ec2/subnet:Subnet",
+        "shared-a",
+        {"vpcId": UNKNOWN, "cidrBlock": "10.10.64.0/20", "availabilityZone": "eu-west-1a"},
+        region.provider,
+        deps={"vpcId": [region.vpc]},
+    )
+
+
+def test_a_share_of_the_subnet_of_a_pii_database_shares_the_database() -> None:
+    region = eu_region()
+    placement = in_database_subnets(region)
+    association, extra = _share(region, placement[0])
+    found = violations([*region.resources, *placement, *extra], ANONYMISED_ONLY)
+    assert association.urn in [d.urn for d in found], messages(found)
+    assert "pii" in messages(found)
+
+
+def test_a_share_of_a_subnet_that_hosts_no_data_shares_nothing() -> None:
+    region = eu_region()
+    subnet = _plain_subnet(region)
+    for principal in (OTHER_ACCOUNT, OU):
+        _, extra = _share(region, subnet, principal)
+        found = violations([*region.resources, subnet, *extra], ANONYMISED_ONLY)
+        assert not found, messages(found)
+
+
+def test_a_share_of_the_subnet_of_a_pii_file_systems_mount_target_shares_the_file_system() -> None:
+    region = eu_region()
+    subnet = _plain_subnet(region)
+    file_system = Res(
+        "aws:efs/fileSystem:FileSystem",
+        "pii-files",
+        {"encrypted": True, "kmsKeyId": UNKNOWN, "tags": {"data-classification": "pii"}},
+        region.provider,
+        deps={"kmsKeyId": [region.key]},
+        protect=True,
+    )
+    mount_target = Res(
+        "aws:efs/mountTarget:MountTarget",
+        "pii-files-a",
+        {"fileSystemId": UNKNOWN, "subnetId": UNKNOWN},
+        region.provider,
+        deps={"fileSystemId": [file_system], "subnetId": [subnet]},
+    )
+    association, extra = _share(region, subnet)
+    found = violations([*region.resources, subnet, file_system, mount_target, *extra], ANONYMISED_ONLY)
+    assert association.urn in [d.urn for d in found], messages(found)
+    assert "pii-files" in messages(found)
+
+
+def test_a_share_of_a_subnet_the_stack_does_not_declare_is_untraceable() -> None:
+    region = eu_region()
+    association, extra = _share(region, _plain_subnet(region))
+    association.deps["resourceArn"] = []
+    association.props["resourceArn"] = "arn:aws:ec2:eu-west-1:123456789012:subnet/subnet-0123456789abcdef0"
+    found = violations([*region.resources, *extra], ANONYMISED_ONLY)
+    assert association.urn in [d.urn for d in found], messages(found)
