@@ -352,3 +352,38 @@ WRITER_ENCRYPTION: dict[str, WriterEncryption] = {
 }
 """What writes objects into the stack's buckets with an encryption of its own choosing, judged when a bucket
 it writes into holds protected data."""
+
+
+@dataclass(frozen=True)
+class RestoredEncryption:
+    """How an AWS Backup restore test encrypts the temporary copy it restores of one protected resource type,
+    by the keys of its `restoreMetadataOverrides` (AWS Backup's "Restore testing inferred metadata")."""
+
+    key: str
+    """The override naming the KMS key of the restored copy."""
+    holders: tuple[str, ...]
+    """The stack's types whose recovery points the selection restores."""
+    algorithm: str | None = None
+    """The override choosing the encryption (None: the key alone decides)."""
+    default: str | None = None
+    """What AWS Backup infers when the algorithm is unset (None: the recovery point's own key is kept)."""
+    aws_owned: tuple[str, ...] = ()
+    """The choices that are AWS's own keys (compared case-insensitively, as AWS Backup compares them)."""
+
+
+RESTORED_ENCRYPTION: dict[str, RestoredEncryption] = {
+    # Inferred `encryptionType` `Default`: the restored table is under a key AWS owns.
+    "DynamoDB": RestoredEncryption(
+        "kmsMasterKeyArn",
+        ("aws:dynamodb/table:Table",),
+        "encryptionType",
+        default="Default",
+        aws_owned=("default",),
+    ),
+    # Inferred `encrypted` true with the recovery point's key; `kmsKeyId` may name another.
+    "EBS": RestoredEncryption("kmsKeyId", ("aws:ebs/volume:Volume",)),
+}
+"""The protected resource types whose restore metadata overrides AWS documents for the restored copy's
+encryption, by a restore testing selection's `protectedResourceType`. Aurora, RDS, DocumentDB, Neptune, EFS,
+FSx, S3 and EC2 are not listed: their overridable keys were not confirmed (README, "What remains out of
+reach")."""
