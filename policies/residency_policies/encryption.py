@@ -20,6 +20,7 @@ from .encryption_keys import ACCOUNTS, KMS_ALIAS, key_problems, key_resource_pro
 from .encryption_restores import RESTORE_TESTING_SELECTION, restore_test_problems, restored_classifications
 from .encryption_types import AT_REST, INHERITED, NO_CUSTOMER_KEY, WRITER_ENCRYPTION
 from .encryption_volumes import VOLUME_SNAPSHOT_KINDS, snapshot_problems, volume_problems
+from .encryption_writers import writer_problems, written_buckets
 from .lineage import KMS_KEY_TYPES, Lineage
 from .model import Resource, Stack
 from .settings import Settings
@@ -57,13 +58,15 @@ def check(stack: Stack, settings: Settings) -> list[Violation]:
         for problem in _implicit_log_groups(resource, stack):
             found.append(_violation(resource, problem, protected, lineage, settings))
     for writer in stack.of_type(*WRITER_ENCRYPTION):
-        buckets = _written_buckets(writer, stack)
-        protected = (
-            frozenset().union(*(lineage.effective(b) for b in buckets)) & settings.protected_classifications
-        )
-        if protected:
-            for problem in _writer_problems(writer, stack, buckets):
-                found.append(_violation(writer, problem, protected, lineage, settings))
+        for spec in WRITER_ENCRYPTION[writer.type]:
+            buckets = written_buckets(writer, spec, stack)
+            protected = (
+                frozenset().union(*(lineage.effective(b) for b in buckets))
+                & settings.protected_classifications
+            )
+            if protected:
+                for problem in writer_problems(writer, spec, stack, buckets):
+                    found.append(_violation(writer, problem, protected, lineage, settings))
     for selection in stack.of_type(RESTORE_TESTING_SELECTION):
         protected = restored_classifications(selection, stack, lineage) & settings.protected_classifications
         if protected:
@@ -91,43 +94,6 @@ def _carriers(
             protected = lineage.effective(resource) & settings.protected_classifications
             if protected:
                 yield resource, protected
-
-
-def _written_buckets(writer: Resource, stack: Stack) -> list[Resource]:
-    """The stack's buckets a writer puts objects into, by lineage or by name (`s3://bucket/prefix`)."""
-    spec = WRITER_ENCRYPTION[writer.type]
-    if spec.writes_when is not None and value_at(writer.props, spec.writes_when[0]) != spec.writes_when[1]:
-        return []
-    found = [d for d in stack.dependencies(writer, spec.bucket) if d.type in S3_BUCKETS]
-    for text in known_strings(values_at(writer.props, spec.bucket)):
-        name = text.removeprefix("s3://").split("/")[0]
-        found.extend(b for b in stack.named(name) if b.type in S3_BUCKETS)
-    return list({b.urn: b for b in found}.values())
-
-
-def _writer_problems(writer: Resource, stack: Stack, buckets: list[Resource]) -> list[str]:
-    """Why the objects a writer puts into PII buckets are not under the stack's key."""
-    spec = WRITER_ENCRYPTION[writer.type]
-    algorithm = value_at(writer.props, spec.algorithm)
-    if algorithm is None:
-        algorithm = spec.default
-    if algorithm is None:
-        return []  # The bucket's default encryption applies, judged on the bucket.
-    names = ", ".join(b.label for b in buckets)
-    if isinstance(algorithm, Unknown):
-        return [
-            f"{spec.algorithm} is unknown at preview, and chooses the encryption of what it writes into "
-            f"{names}"
-        ]
-    if algorithm in spec.s3_managed:
-        shown = f"{algorithm} (its default)" if value_at(writer.props, spec.algorithm) is None else algorithm
-        return [
-            f"it writes into {names} with {spec.algorithm} {shown}, S3-managed keys that override the "
-            f"bucket's default encryption: set {spec.algorithm} to a KMS option with {spec.key} the stack's "
-            "key"
-        ]
-    region = effective_region(writer, stack)
-    return [f"{spec.key}: {problem}" for problem in key_problems(stack, writer, spec.key, region)]
 
 
 S3_OBJECTS = (
