@@ -16,7 +16,7 @@ from residency_facts import LAUNCHING_TYPES, Category
 
 from .attributes import effective_region
 from .classification import held, is_data_holding, launch_templates, protected_stores
-from .encryption_keys import ACCOUNTS, KMS_ALIAS, key_problems, key_resource_problems
+from .encryption_keys import ACCOUNTS, KMS_ALIAS, key_problems, key_resource_problems, volume_key_problems
 from .encryption_restores import RESTORE_TESTING_SELECTION, restore_test_problems, restored_classifications
 from .encryption_types import AT_REST, INHERITED, NO_CUSTOMER_KEY, WRITER_ENCRYPTION
 from .encryption_volumes import VOLUME_SNAPSHOT_KINDS, snapshot_problems, volume_problems
@@ -41,6 +41,7 @@ S3_ENCRYPTION_CONFIGURATIONS = (
     "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
 )
 KMS_ALGORITHMS = ("aws:kms", "aws:kms:dsse")
+EBS_VOLUME = "aws:ebs/volume:Volume"
 
 
 def check(stack: Stack, settings: Settings) -> list[Violation]:
@@ -227,8 +228,9 @@ def problems(resource: Resource, stack: Stack, accounts: frozenset[str] = frozen
         kind = value_at(resource.props, type_path)
         if not isinstance(kind, str) or kind in types:
             paths.append(key)
+    judge_key = volume_key_problems if resource.type == EBS_VOLUME else key_problems
     for path in paths:
-        found.extend(f"{path}: {problem}" for problem in key_problems(stack, resource, path, region))
+        found.extend(f"{path}: {problem}" for problem in judge_key(stack, resource, path, region))
     for member_type, parent_path, condition, key_path in spec.members:
         for member in _members(stack, resource, member_type, parent_path):
             if is_set(value_at(member.props, condition)):
@@ -387,7 +389,8 @@ def _volume_problems(resource: Resource, stack: Stack, region: Any) -> list[str]
                 found.append(f"{base}encrypted is {shown}, must be true")
         if values_at(resource.props, base + "encrypted"):
             found.extend(
-                f"{base}kmsKeyId: {p}" for p in key_problems(stack, resource, base + "kmsKeyId", region)
+                f"{base}kmsKeyId: {p}"
+                for p in volume_key_problems(stack, resource, base + "kmsKeyId", region)
             )
     if resource.type == "aws:ec2/launchTemplate:LaunchTemplate" and not devices:
         found.append("it maps no block devices, so the image's volumes decide their encryption")
