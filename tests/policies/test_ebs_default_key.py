@@ -52,13 +52,17 @@ def _account_default(region: Region, provider: Res | None = None, enabled: bool 
 
 
 @pytest.mark.parametrize("holder", [_volume, _instance], ids=["volume", "instance"])
-def test_a_pii_volume_without_a_key_under_the_stacks_account_default_is_allowed(holder: Callable[[Region], Res]) -> None:
+def test_a_pii_volume_without_a_key_under_the_stacks_account_default_is_allowed(
+    holder: Callable[[Region], Res],
+) -> None:
     region = eu_region()
     assert violations([*region.resources, holder(region), *_account_default(region)], POLICY) == []
 
 
 @pytest.mark.parametrize("holder", [_volume, _instance], ids=["volume", "instance"])
-def test_a_pii_volume_without_a_key_and_no_account_default_is_blocked(holder: Callable[[Region], Res]) -> None:
+def test_a_pii_volume_without_a_key_and_no_account_default_is_blocked(
+    holder: Callable[[Region], Res],
+) -> None:
     region = eu_region()
     volume = holder(region)
     found = violations([*region.resources, volume], POLICY)
