@@ -16,9 +16,11 @@ from residency_facts import LAUNCHING_TYPES, Category
 
 from .attributes import effective_region
 from .classification import held, is_data_holding, launch_templates, protected_stores
-from .encryption_keys import ACCOUNTS, KMS_ALIAS, key_problems, key_resource_problems
+from .encryption_keys import ACCOUNTS, KMS_ALIAS, key_problems, key_resource_problems, volume_key_problems
+from .encryption_restores import RESTORE_TESTING_SELECTION, restore_test_problems, restored_classifications
 from .encryption_types import AT_REST, INHERITED, NO_CUSTOMER_KEY, WRITER_ENCRYPTION
 from .encryption_volumes import VOLUME_SNAPSHOT_KINDS, snapshot_problems, volume_problems
+from .encryption_writers import writer_problems, written_buckets
 from .lineage import KMS_KEY_TYPES, Lineage
 from .model import Resource, Stack
 from .settings import Settings
@@ -39,6 +41,7 @@ S3_ENCRYPTION_CONFIGURATIONS = (
     "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
 )
 KMS_ALGORITHMS = ("aws:kms", "aws:kms:dsse")
+EBS_VOLUME = "aws:ebs/volume:Volume"
 
 
 def check(stack: Stack, settings: Settings) -> list[Violation]:
@@ -56,13 +59,20 @@ def check(stack: Stack, settings: Settings) -> list[Violation]:
         for problem in _implicit_log_groups(resource, stack):
             found.append(_violation(resource, problem, protected, lineage, settings))
     for writer in stack.of_type(*WRITER_ENCRYPTION):
-        buckets = _written_buckets(writer, stack)
-        protected = (
-            frozenset().union(*(lineage.effective(b) for b in buckets)) & settings.protected_classifications
-        )
+        for spec in WRITER_ENCRYPTION[writer.type]:
+            buckets = written_buckets(writer, spec, stack)
+            protected = (
+                frozenset().union(*(lineage.effective(b) for b in buckets))
+                & settings.protected_classifications
+            )
+            if protected:
+                for problem in writer_problems(writer, spec, stack, buckets):
+                    found.append(_violation(writer, problem, protected, lineage, settings))
+    for selection in stack.of_type(RESTORE_TESTING_SELECTION):
+        protected = restored_classifications(selection, stack, lineage) & settings.protected_classifications
         if protected:
-            for problem in _writer_problems(writer, stack, buckets):
-                found.append(_violation(writer, problem, protected, lineage, settings))
+            for problem in restore_test_problems(selection, stack):
+                found.append(_violation(selection, problem, protected, lineage, settings))
     for item in stack.of_type(*S3_OBJECTS):
         protected = _object_protection(item, stack, lineage, settings)
         if protected:
@@ -85,43 +95,6 @@ def _carriers(
             protected = lineage.effective(resource) & settings.protected_classifications
             if protected:
                 yield resource, protected
-
-
-def _written_buckets(writer: Resource, stack: Stack) -> list[Resource]:
-    """The stack's buckets a writer puts objects into, by lineage or by name (`s3://bucket/prefix`)."""
-    spec = WRITER_ENCRYPTION[writer.type]
-    if spec.writes_when is not None and value_at(writer.props, spec.writes_when[0]) != spec.writes_when[1]:
-        return []
-    found = [d for d in stack.dependencies(writer, spec.bucket) if d.type in S3_BUCKETS]
-    for text in known_strings(values_at(writer.props, spec.bucket)):
-        name = text.removeprefix("s3://").split("/")[0]
-        found.extend(b for b in stack.named(name) if b.type in S3_BUCKETS)
-    return list({b.urn: b for b in found}.values())
-
-
-def _writer_problems(writer: Resource, stack: Stack, buckets: list[Resource]) -> list[str]:
-    """Why the objects a writer puts into PII buckets are not under the stack's key."""
-    spec = WRITER_ENCRYPTION[writer.type]
-    algorithm = value_at(writer.props, spec.algorithm)
-    if algorithm is None:
-        algorithm = spec.default
-    if algorithm is None:
-        return []  # The bucket's default encryption applies, judged on the bucket.
-    names = ", ".join(b.label for b in buckets)
-    if isinstance(algorithm, Unknown):
-        return [
-            f"{spec.algorithm} is unknown at preview, and chooses the encryption of what it writes into "
-            f"{names}"
-        ]
-    if algorithm in spec.s3_managed:
-        shown = f"{algorithm} (its default)" if value_at(writer.props, spec.algorithm) is None else algorithm
-        return [
-            f"it writes into {names} with {spec.algorithm} {shown}, S3-managed keys that override the "
-            f"bucket's default encryption: set {spec.algorithm} to a KMS option with {spec.key} the stack's "
-            "key"
-        ]
-    region = effective_region(writer, stack)
-    return [f"{spec.key}: {problem}" for problem in key_problems(stack, writer, spec.key, region)]
 
 
 S3_OBJECTS = (
@@ -255,8 +228,9 @@ def problems(resource: Resource, stack: Stack, accounts: frozenset[str] = frozen
         kind = value_at(resource.props, type_path)
         if not isinstance(kind, str) or kind in types:
             paths.append(key)
+    judge_key = volume_key_problems if resource.type == EBS_VOLUME else key_problems
     for path in paths:
-        found.extend(f"{path}: {problem}" for problem in key_problems(stack, resource, path, region))
+        found.extend(f"{path}: {problem}" for problem in judge_key(stack, resource, path, region))
     for member_type, parent_path, condition, key_path in spec.members:
         for member in _members(stack, resource, member_type, parent_path):
             if is_set(value_at(member.props, condition)):
@@ -415,7 +389,8 @@ def _volume_problems(resource: Resource, stack: Stack, region: Any) -> list[str]
                 found.append(f"{base}encrypted is {shown}, must be true")
         if values_at(resource.props, base + "encrypted"):
             found.extend(
-                f"{base}kmsKeyId: {p}" for p in key_problems(stack, resource, base + "kmsKeyId", region)
+                f"{base}kmsKeyId: {p}"
+                for p in volume_key_problems(stack, resource, base + "kmsKeyId", region)
             )
     if resource.type == "aws:ec2/launchTemplate:LaunchTemplate" and not devices:
         found.append("it maps no block devices, so the image's volumes decide their encryption")

@@ -31,6 +31,34 @@ def key_problems(stack: Stack, resource: Resource, path: str, region: Any) -> li
     return literal_key_problems(stack, value_at(resource.props, path), region)
 
 
+EBS_DEFAULT_KEY = "aws:ebs/defaultKmsKey:DefaultKmsKey"
+EBS_ENCRYPTION_BY_DEFAULT = "aws:ebs/encryptionByDefault:EncryptionByDefault"
+
+
+def volume_key_problems(stack: Stack, resource: Resource, path: str, region: Any) -> list[str]:
+    """`key_problems` for an EBS volume's key: one that names none is encrypted with the account's EBS default
+    key, which counts as the stack's when the stack sets it (`DefaultKmsKey`, with `EncryptionByDefault`
+    enabled) under the volume's own provider, its region and account (decision: policies/README.md)."""
+    named = stack.dependencies(resource, path)
+    if is_set(value_at(resource.props, path)) or any(
+        d.type in KMS_KEY_TYPES or d.type == KMS_ALIAS for d in named
+    ):
+        return key_problems(stack, resource, path, region)
+    defaults = [k for k in stack.of_type(EBS_DEFAULT_KEY) if k.provider_urn == resource.provider_urn]
+    enabled = [
+        e
+        for e in stack.of_type(EBS_ENCRYPTION_BY_DEFAULT)
+        if e.provider_urn == resource.provider_urn and as_bool(child(e.props, "enabled")) is not False
+    ]
+    if not defaults or not enabled:
+        return key_problems(stack, resource, path, region)
+    return [
+        f"the account's EBS default key ({default.label}) keyArn: {problem}"
+        for default in defaults
+        for problem in key_problems(stack, default, "keyArn", region)
+    ]
+
+
 def key_resource_problems(stack: Stack, key: Resource, region: Any, seen: set[str]) -> list[str]:
     """Why a key of the stack (or an alias of one) is not customer-managed, single-region and in `region`."""
     if key.urn in seen:

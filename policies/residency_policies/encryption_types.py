@@ -323,8 +323,8 @@ class WriterEncryption:
 
     bucket: str
     """The input naming the bucket (a name, an ARN or an `s3://bucket/prefix` location)."""
-    algorithm: str
-    """The input choosing the encryption."""
+    algorithm: str | None
+    """The input choosing the encryption (None: a key set chooses KMS, none leaves `default`)."""
     key: str
     """The input naming the KMS key of a KMS choice (none: the AWS-managed `aws/s3`)."""
     s3_managed: tuple[str, ...] = ("SSE_S3",)
@@ -333,22 +333,120 @@ class WriterEncryption:
     """What the service writes with when the algorithm is unset (None: the bucket's default applies)."""
     writes_when: tuple[str, str] | None = None
     """(path, value): the resource writes only in this role (a DMS endpoint as a target)."""
+    configuration: tuple[str, str] | None = None
+    """(input naming it, type): the separate configuration that holds `algorithm` and `key`, named by its
+    `name` (a Glue or EMR security configuration); unset, the writer sets no encryption of its own."""
+    unencrypted: tuple[str, ...] = ()
+    """The choices that set no encryption of their own, so the bucket's default applies (Glue `DISABLED`)."""
+    kms: tuple[str, ...] | None = None
+    """The choices that encrypt with `key` (None: every choice not S3-managed); any other choice (an EMR
+    custom key provider) cannot be shown to use the stack's key."""
 
 
-WRITER_ENCRYPTION: dict[str, WriterEncryption] = {
+def _firehose_s3(path: str) -> WriterEncryption:
+    """A Firehose S3 destination or backup: `kmsKeyArn` set encrypts with it, unset writes no encryption of
+    its own (the bucket's default applies)."""
+    return WriterEncryption(f"{path}.bucketArn", None, f"{path}.kmsKeyArn")
+
+
+FIREHOSE_S3 = (
+    "extendedS3Configuration",
+    "extendedS3Configuration.s3BackupConfiguration",
+    "elasticsearchConfiguration.s3Configuration",
+    "httpEndpointConfiguration.s3Configuration",
+    "icebergConfiguration.s3Configuration",
+    "opensearchConfiguration.s3Configuration",
+    "opensearchserverlessConfiguration.s3Configuration",
+    "redshiftConfiguration.s3Configuration",
+    "redshiftConfiguration.s3BackupConfiguration",
+    "snowflakeConfiguration.s3Configuration",
+    "splunkConfiguration.s3Configuration",
+)
+"""Every S3 destination and backup of a Firehose delivery stream, each with a key of its own."""
+
+EMR_S3 = (
+    "configuration.{json}.EncryptionConfiguration.AtRestEncryptionConfiguration.S3EncryptionConfiguration"
+)
+
+WRITER_ENCRYPTION: dict[str, tuple[WriterEncryption, ...]] = {
     # DMS writes SSE_S3 unless told otherwise (the S3 target's documented default).
-    "aws:dms/s3Endpoint:S3Endpoint": WriterEncryption(
-        "bucketName",
-        "encryptionMode",
-        "serverSideEncryptionKmsKeyId",
-        default="SSE_S3",
-        writes_when=("endpointType", "target"),
+    "aws:dms/s3Endpoint:S3Endpoint": (
+        WriterEncryption(
+            "bucketName",
+            "encryptionMode",
+            "serverSideEncryptionKmsKeyId",
+            default="SSE_S3",
+            writes_when=("endpointType", "target"),
+        ),
     ),
-    "aws:athena/workgroup:Workgroup": WriterEncryption(
-        "configuration.resultConfiguration.outputLocation",
-        "configuration.resultConfiguration.encryptionConfiguration.encryptionOption",
-        "configuration.resultConfiguration.encryptionConfiguration.kmsKeyArn",
+    "aws:athena/workgroup:Workgroup": (
+        WriterEncryption(
+            "configuration.resultConfiguration.outputLocation",
+            "configuration.resultConfiguration.encryptionConfiguration.encryptionOption",
+            "configuration.resultConfiguration.encryptionConfiguration.kmsKeyArn",
+        ),
     ),
+    # A Glue job writes into whatever it is configured with (code), under its security configuration's S3
+    # encryption: DISABLED sets none, SSE-S3 S3-managed keys, SSE-KMS its kmsKeyArn.
+    "aws:glue/job:Job": (
+        WriterEncryption(
+            "**",
+            "encryptionConfiguration.s3Encryption.s3EncryptionMode",
+            "encryptionConfiguration.s3Encryption.kmsKeyArn",
+            s3_managed=("SSE-S3",),
+            configuration=("securityConfiguration", "aws:glue/securityConfiguration:SecurityConfiguration"),
+            unencrypted=("DISABLED",),
+            kms=("SSE-KMS",),
+        ),
+    ),
+    # An EMR cluster writes through EMRFS under its security configuration's at-rest S3 encryption (a JSON
+    # document): SSE-S3, SSE-KMS or CSE-KMS with AwsKmsKey, or CSE-Custom, a key provider class of its own.
+    "aws:emr/cluster:Cluster": (
+        WriterEncryption(
+            "**",
+            f"{EMR_S3}.EncryptionMode",
+            f"{EMR_S3}.AwsKmsKey",
+            s3_managed=("SSE-S3",),
+            configuration=("securityConfiguration", "aws:emr/securityConfiguration:SecurityConfiguration"),
+            kms=("SSE-KMS", "CSE-KMS"),
+        ),
+    ),
+    "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream": tuple(_firehose_s3(p) for p in FIREHOSE_S3),
 }
 """What writes objects into the stack's buckets with an encryption of its own choosing, judged when a bucket
 it writes into holds protected data."""
+
+
+@dataclass(frozen=True)
+class RestoredEncryption:
+    """How an AWS Backup restore test encrypts the temporary copy it restores of one protected resource type,
+    by the keys of its `restoreMetadataOverrides` (AWS Backup's "Restore testing inferred metadata")."""
+
+    key: str
+    """The override naming the KMS key of the restored copy."""
+    holders: tuple[str, ...]
+    """The stack's types whose recovery points the selection restores."""
+    algorithm: str | None = None
+    """The override choosing the encryption (None: the key alone decides)."""
+    default: str | None = None
+    """What AWS Backup infers when the algorithm is unset (None: the recovery point's own key is kept)."""
+    aws_owned: tuple[str, ...] = ()
+    """The choices that are AWS's own keys (compared case-insensitively, as AWS Backup compares them)."""
+
+
+RESTORED_ENCRYPTION: dict[str, RestoredEncryption] = {
+    # Inferred `encryptionType` `Default`: the restored table is under a key AWS owns.
+    "DynamoDB": RestoredEncryption(
+        "kmsMasterKeyArn",
+        ("aws:dynamodb/table:Table",),
+        "encryptionType",
+        default="Default",
+        aws_owned=("default",),
+    ),
+    # Inferred `encrypted` true with the recovery point's key; `kmsKeyId` may name another.
+    "EBS": RestoredEncryption("kmsKeyId", ("aws:ebs/volume:Volume",)),
+}
+"""The protected resource types whose restore metadata overrides AWS documents for the restored copy's
+encryption, by a restore testing selection's `protectedResourceType`. Aurora, RDS, DocumentDB, Neptune, EFS,
+FSx, S3 and EC2 are not listed: their overridable keys were not confirmed (README, "What remains out of
+reach")."""

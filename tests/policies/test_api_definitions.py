@@ -285,3 +285,55 @@ def test_an_http_api_body_route_with_a_jwt_authoriser_breaks_no_exposure_rule() 
     region = eu_region()
     _, stack = _http_api(region, [{"jwt": []}])
     assert violations(stack, NOT_PUBLIC) == []
+
+
+@pytest.mark.parametrize(
+    "extension",
+    [{"types": ["PRIVATE"]}, {"vpcEndpointIds": ["vpce-0123456789abcdef0"]}],
+    ids=["types", "vpc-endpoints"],
+)
+@pytest.mark.parametrize("mode", [None, "merge", "overwrite"])
+def test_a_body_endpoint_configuration_does_not_make_the_api_private(
+    extension: dict, mode: str | None
+) -> None:
+    # API Gateway imports a body "without changing its endpoint configuration" (import-to-update), and the
+    # extension holds VPC endpoint ids, not the type: the `endpointConfiguration` input (EDGE unset) decides.
+    region = eu_region()
+    document = json.loads(_body())
+    document["x-amazon-apigateway-endpoint-configuration"] = extension
+    api = _api(region, json.dumps(document), **({"putRestApiMode": mode} if mode else {}))
+    assert "dynamodb:Scan" in _about(violations(_stack(region, api), NOT_PUBLIC), api)
+
+
+def _put(region: Region, api: Res | None) -> Res:
+    """A RestApiPut that puts the open body onto an API: the stack's (by its id) or one named by a literal."""
+    return Res(
+        "aws:apigateway/restApiPut:RestApiPut",
+        "customers-put",
+        {"restApiId": UNKNOWN if api is not None else "a1b2c3d4e5", "body": _body()},
+        region.provider,
+        deps={"restApiId": [api]} if api is not None else {},
+    )
+
+
+@pytest.mark.parametrize("types", ["REGIONAL", "EDGE", None])
+def test_a_body_put_onto_a_public_api_is_public(types: str | None) -> None:
+    region = eu_region()
+    api = _api(region, None, **({"endpointConfiguration": {"types": types}} if types else {}))
+    del api.props["body"]
+    put = _put(region, api)
+    assert "dynamodb:Scan" in _about(violations([*_stack(region, api), put], NOT_PUBLIC), put)
+
+
+def test_a_body_put_onto_an_api_outside_the_stack_fails_closed() -> None:
+    region = eu_region()
+    put = _put(region, None)
+    stack = [*region.resources, _table(region), _reader(region), put]
+    assert "dynamodb:Scan" in _about(violations(stack, NOT_PUBLIC), put)
+
+
+def test_a_body_put_onto_a_private_api_breaks_no_exposure_rule() -> None:
+    region = eu_region()
+    api = _api(region, None, endpointConfiguration={"types": "PRIVATE"})
+    del api.props["body"]
+    assert violations([*_stack(region, api), _put(region, api)], NOT_PUBLIC) == []

@@ -1,8 +1,11 @@
 """pii-encryption judges what writes objects into a PII bucket with an encryption of its own choosing, which
 overrides the bucket's default (as an object's own `serverSideEncryption` does): a DMS S3 target endpoint
-(SSE_S3 by default), an Athena workgroup's query results."""
+(SSE_S3 by default), an Athena workgroup's query results, a Glue job or EMR cluster by its security
+configuration, a Firehose S3 destination or backup by its `kmsKeyArn`."""
 
 from __future__ import annotations
+
+import json
 
 import pytest
 
@@ -107,6 +110,199 @@ def test_a_writer_into_a_bucket_that_holds_no_pii_is_not_judged() -> None:
     assert violations([*region.resources, *bucket, workgroup], POLICY) == []
 
 
+GLUE_JOB = "aws:glue/job:Job"
+GLUE_SECURITY = "aws:glue/securityConfiguration:SecurityConfiguration"
+EMR_CLUSTER = "aws:emr/cluster:Cluster"
+EMR_SECURITY = "aws:emr/securityConfiguration:SecurityConfiguration"
+FIREHOSE = "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream"
+ELSEWHERE_KEY = "arn:aws:kms:us-east-1:123456789012:key/0b7e8a52-8a3c-4f27-9f5a-1c2d3e4f5a6b"
+
+
+def _glue(region: Region, bucket: Res, s3_encryption: dict | None) -> list[Res]:
+    """A Glue job configured with the bucket, under a security configuration with this S3 encryption."""
+    job = Res(
+        GLUE_JOB,
+        "exports",
+        {
+            "name": "exports",
+            "roleArn": UNKNOWN,
+            "command": {"scriptLocation": "s3://scripts-eu/export.py"},
+            "defaultArguments": {"--output": "s3://exports-eu/daily/"},
+        },
+        region.provider,
+    )
+    if s3_encryption is None:
+        return [job]
+    job.props["securityConfiguration"] = "exports"
+    key_deps = {"encryptionConfiguration": [region.key]} if s3_encryption.get("kmsKeyArn") is UNKNOWN else {}
+    configuration = Res(
+        GLUE_SECURITY,
+        "exports",
+        {
+            "name": "exports",
+            "encryptionConfiguration": {
+                "s3Encryption": s3_encryption,
+                "cloudwatchEncryption": {"cloudwatchEncryptionMode": "DISABLED"},
+                "jobBookmarksEncryption": {"jobBookmarksEncryptionMode": "DISABLED"},
+            },
+        },
+        region.provider,
+        deps=key_deps,
+    )
+    return [job, configuration]
+
+
+@pytest.mark.parametrize(
+    ("s3_encryption", "why"),
+    [
+        ({"s3EncryptionMode": "SSE-S3"}, "S3-managed keys"),
+        ({"s3EncryptionMode": "SSE-KMS", "kmsKeyArn": ELSEWHERE_KEY}, "us-east-1"),
+    ],
+    ids=["sse-s3", "key-elsewhere"],
+)
+def test_a_glue_job_writing_into_a_pii_bucket_under_another_encryption_is_blocked(
+    s3_encryption: dict, why: str
+) -> None:
+    region = eu_region()
+    bucket = _bucket(region)
+    job, configuration = _glue(region, bucket[0], s3_encryption)
+    found = violations([*region.resources, *bucket, job, configuration], POLICY)
+    assert [d.urn for d in found] == [job.urn], messages(found)
+    assert "exports" in found[0].message and "s3Encryption" in found[0].message
+    assert why in found[0].message
+
+
+@pytest.mark.parametrize(
+    "s3_encryption",
+    [None, {"s3EncryptionMode": "DISABLED"}, {"s3EncryptionMode": "SSE-KMS", "kmsKeyArn": UNKNOWN}],
+    ids=["none", "disabled", "stacks-key"],
+)
+def test_a_glue_job_writing_under_the_buckets_default_or_the_stacks_key_is_allowed(
+    s3_encryption: dict | None,
+) -> None:
+    region = eu_region()
+    bucket = _bucket(region)
+    assert violations([*region.resources, *bucket, *_glue(region, bucket[0], s3_encryption)], POLICY) == []
+
+
+def test_a_glue_job_under_a_security_configuration_outside_the_stack_fails_closed() -> None:
+    region = eu_region()
+    bucket = _bucket(region)
+    job, _ = _glue(region, bucket[0], {"s3EncryptionMode": "DISABLED"})
+    job.props["securityConfiguration"] = "made-by-hand"
+    found = violations([*region.resources, *bucket, job], POLICY)
+    assert [d.urn for d in found] == [job.urn], messages(found)
+
+
+def _emr(region: Region, s3: dict | None) -> list[Res]:
+    """An EMR cluster whose step writes into the bucket, under a security configuration (EMRFS at rest)."""
+    cluster = Res(
+        EMR_CLUSTER,
+        "exports",
+        {
+            "name": "exports",
+            "releaseLabel": "emr-7.5.0",
+            "serviceRole": UNKNOWN,
+            "steps": [
+                {
+                    "actionOnFailure": "CONTINUE",
+                    "name": "export",
+                    "hadoopJarStep": {
+                        "jar": "command-runner.jar",
+                        "args": ["s3-dist-cp", "--dest=s3://exports-eu/"],
+                    },
+                }
+            ],
+            "securityConfiguration": "exports",
+        },
+        region.provider,
+    )
+    encryption: dict = {"EnableInTransitEncryption": False, "EnableAtRestEncryption": s3 is not None}
+    if s3 is not None:
+        encryption["AtRestEncryptionConfiguration"] = {"S3EncryptionConfiguration": s3}
+    configuration = Res(
+        EMR_SECURITY,
+        "exports",
+        {"name": "exports", "configuration": json.dumps({"EncryptionConfiguration": encryption})},
+        region.provider,
+    )
+    return [cluster, configuration]
+
+
+@pytest.mark.parametrize(
+    ("s3", "why"),
+    [
+        ({"EncryptionMode": "SSE-S3"}, "S3-managed keys"),
+        ({"EncryptionMode": "SSE-KMS", "AwsKmsKey": ELSEWHERE_KEY}, "us-east-1"),
+        (
+            {
+                "EncryptionMode": "CSE-Custom",
+                "S3Object": "s3://keys-eu/provider.jar",
+                "EncryptionKeyProviderClass": "x",
+            },
+            "not a KMS key this stack declares",
+        ),
+    ],
+    ids=["sse-s3", "key-elsewhere", "custom-provider"],
+)
+def test_an_emr_cluster_writing_into_a_pii_bucket_under_another_encryption_is_blocked(
+    s3: dict, why: str
+) -> None:
+    region = eu_region()
+    bucket = _bucket(region)
+    cluster, configuration = _emr(region, s3)
+    found = violations([*region.resources, *bucket, cluster, configuration], POLICY)
+    assert [d.urn for d in found] == [cluster.urn], messages(found)
+    assert "S3EncryptionConfiguration" in found[0].message and why in found[0].message
+
+
+def test_an_emr_cluster_without_emrfs_encryption_leaves_the_buckets_default() -> None:
+    region = eu_region()
+    bucket = _bucket(region)
+    assert violations([*region.resources, *bucket, *_emr(region, None)], POLICY) == []
+
+
+def _firehose(region: Region, bucket: Res, destination: str, key: str | None) -> Res:
+    s3: dict = {"bucketArn": UNKNOWN, "roleArn": UNKNOWN}
+    if key is not None:
+        s3["kmsKeyArn"] = key
+    if destination == "extended_s3":
+        props: dict = {"destination": "extended_s3", "extendedS3Configuration": s3}
+        top = "extendedS3Configuration"
+    else:
+        props = {
+            "destination": "http_endpoint",
+            "httpEndpointConfiguration": {"url": "https://ingest.example.eu", "s3Configuration": s3},
+        }
+        top = "httpEndpointConfiguration"
+    props["name"] = "exports"
+    props["serverSideEncryption"] = {"enabled": True, "keyType": "CUSTOMER_MANAGED_CMK", "keyArn": UNKNOWN}
+    return Res(
+        FIREHOSE,
+        "exports",
+        props,
+        region.provider,
+        deps={top: [bucket], "serverSideEncryption": [region.key]},
+    )
+
+
+@pytest.mark.parametrize("destination", ["extended_s3", "http_endpoint"])
+def test_a_firehose_delivery_into_a_pii_bucket_under_a_key_elsewhere_is_blocked(destination: str) -> None:
+    region = eu_region()
+    bucket = _bucket(region)
+    stream = _firehose(region, bucket[0], destination, ELSEWHERE_KEY)
+    found = [d for d in violations([*region.resources, *bucket, stream], POLICY) if "kmsKeyArn" in d.message]
+    assert [d.urn for d in found] == [stream.urn], messages(found)
+
+
+def test_a_firehose_delivery_without_a_key_of_its_own_leaves_the_buckets_default() -> None:
+    region = eu_region()
+    bucket = _bucket(region)
+    stream = _firehose(region, bucket[0], "extended_s3", None)
+    found = [d for d in violations([*region.resources, *bucket, stream], POLICY) if "kmsKeyArn" in d.message]
+    assert found == [], messages(found)
+
+
 def _paths(token: str) -> list[str]:
     """Every input path the encryption facts name for a type (array steps as the SDK schema spells them)."""
     spec = AT_REST.get(token)
@@ -115,11 +311,23 @@ def _paths(token: str) -> list[str]:
         found += [path for path, _ in spec.enabled] + list(spec.keys)
         found += [path for pair in spec.keys_when for path in pair]
         found += [spec.only_for[0]] if spec.only_for else []
-    writer = WRITER_ENCRYPTION.get(token)
-    if writer is not None:
-        found += [writer.bucket, writer.algorithm, writer.key]
-        found += [writer.writes_when[0]] if writer.writes_when else []
+    for writer in WRITER_ENCRYPTION.get(token, ()):
+        found += [writer.bucket, writer.writes_when[0]] if writer.writes_when else [writer.bucket]
+        found += [writer.configuration[0]] if writer.configuration else []
+        if writer.configuration is None:
+            found += [path for path in (writer.algorithm, writer.key) if path is not None]
     return found
+
+
+def _configuration_paths(token: str) -> list[tuple[str, str]]:
+    """(configuration type, path): the inputs a writer's separate configuration is read by."""
+    return [
+        (writer.configuration[1], path)
+        for writer in WRITER_ENCRYPTION.get(token, ())
+        if writer.configuration is not None
+        for path in (writer.algorithm, writer.key)
+        if path is not None
+    ]
 
 
 @pytest.mark.mode_independent
@@ -127,6 +335,7 @@ def _paths(token: str) -> list[str]:
 def test_every_path_of_the_encryption_facts_names_an_input_the_sdk_defines(token: str) -> None:
     schema = input_schema(token)
     missing = {path: missing_step(schema, path) for path in _paths(token)}
+    missing |= {path: missing_step(input_schema(kind), path) for kind, path in _configuration_paths(token)}
     assert {path: step for path, step in missing.items() if step} == {}
 
 

@@ -1,0 +1,92 @@
+"""Rule 5, pii-encryption, on writers that choose the encryption of the objects they put into a bucket
+(`encryption_types.WRITER_ENCRYPTION`): their choice overrides the bucket's default encryption, as an
+object's own `serverSideEncryption` does."""
+
+from __future__ import annotations
+
+import re
+
+from .attributes import effective_region
+from .encryption_keys import key_problems
+from .encryption_types import WriterEncryption
+from .model import Resource, Stack
+from .values import ANY_DEPTH, Unknown, is_set, known_strings, value_at, values_at
+
+S3_LOCATION = re.compile(r"s3a?n?://([a-z0-9][a-z0-9.-]*)")
+"""A bucket's name in an S3 location (`s3://`, Hadoop's `s3a://` and `s3n://`) inside any text."""
+S3_BUCKETS = ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2", "aws:s3/directoryBucket:DirectoryBucket")
+
+
+def written_buckets(writer: Resource, spec: WriterEncryption, stack: Stack) -> list[Resource]:
+    """The stack's buckets a writer puts objects into, by lineage or by name (`s3://bucket/prefix`)."""
+    if spec.writes_when is not None and value_at(writer.props, spec.writes_when[0]) != spec.writes_when[1]:
+        return []
+    found = [d for d in stack.dependencies(writer, spec.bucket) if d.type in S3_BUCKETS]
+    for text in known_strings(values_at(writer.props, spec.bucket)):
+        if spec.bucket == ANY_DEPTH:
+            # Any input of code (an argument `--dest=s3://bucket/`): only an S3 location names a bucket.
+            names = S3_LOCATION.findall(text)
+        else:
+            names = [text.removeprefix("s3://").removeprefix("arn:aws:s3:::").split("/")[0]]
+        found.extend(b for name in names for b in stack.named(name) if b.type in S3_BUCKETS)
+    return list({b.urn: b for b in found}.values())
+
+
+def writer_problems(
+    writer: Resource, spec: WriterEncryption, stack: Stack, buckets: list[Resource]
+) -> list[str]:
+    """Why the objects a writer puts into PII buckets are not under the stack's key."""
+    names = ", ".join(b.label for b in buckets)
+    if spec.configuration is None:
+        return _choice_problems(writer, writer, spec, stack, names)
+    path, kind = spec.configuration
+    named = value_at(writer.props, path)
+    if named is None:
+        return []  # No configuration: the writer sets no encryption of its own; the bucket's default applies.
+    configurations = [d for d in stack.dependencies(writer, path) if d.type == kind] or [
+        c for name in known_strings([named]) for c in stack.named(name) if c.type == kind
+    ]
+    if not configurations:
+        return [
+            f"{path} names a configuration this stack does not declare ({named!r}), whose S3 encryption of "
+            f"what it writes into {names} cannot be read: declare it in the stack"
+        ]
+    return [p for c in configurations for p in _choice_problems(writer, c, spec, stack, names)]
+
+
+def _choice_problems(
+    writer: Resource, holder: Resource, spec: WriterEncryption, stack: Stack, names: str
+) -> list[str]:
+    """Why the encryption `holder` (the writer, or its configuration) chooses is not the stack's key."""
+    where = "" if holder is writer else f" of {holder.label}"
+    if spec.algorithm is None:
+        if not is_set(value_at(holder.props, spec.key)):
+            return []  # No key of its own: it writes unencrypted and the bucket's default applies.
+        algorithm = None
+    else:
+        algorithm = value_at(holder.props, spec.algorithm)
+        unset = algorithm is None
+        if unset:
+            algorithm = spec.default
+        if algorithm is None or algorithm in spec.unencrypted:
+            return []  # The bucket's default encryption applies, judged on the bucket.
+        if isinstance(algorithm, Unknown):
+            return [
+                f"{spec.algorithm}{where} is unknown at preview, and chooses the encryption of what it "
+                f"writes into {names}"
+            ]
+        if algorithm in spec.s3_managed:
+            shown = f"{algorithm} (its default)" if unset else algorithm
+            return [
+                f"it writes into {names} with {spec.algorithm}{where} {shown}, S3-managed keys that override "
+                f"the bucket's default encryption: set {spec.algorithm} to a KMS option with {spec.key} the "
+                "stack's key"
+            ]
+        if spec.kms is not None and algorithm not in spec.kms:
+            return [
+                f"it writes into {names} with {spec.algorithm}{where} {algorithm!r}, whose keys are not a "
+                f"KMS key this stack declares: set {spec.algorithm} to one of {', '.join(spec.kms)} with "
+                f"{spec.key} the stack's key"
+            ]
+    region = effective_region(writer, stack)
+    return [f"{spec.key}{where}: {problem}" for problem in key_problems(stack, holder, spec.key, region)]
