@@ -1685,6 +1685,14 @@ KUBERNETES_OPERATORS: dict[str, Service] = {
         grants="TargetGroupBinding",
         neutral="IngressClassParams",
     ),
+    "eks.amazonaws.com": Service(
+        "EKS Auto Mode's built-in load balancing: IngressClassParams (eks.amazonaws.com/v1) set the scheme, "
+        "subnets, certificates and group of the ALBs of an IngressClass whose controller is "
+        "eks.amazonaws.com/alb (docs.aws.amazon.com/eks/latest/userguide/auto-configure-alb.html); "
+        "pii-not-public reads them where it judges that class's Ingresses. Its other kinds (NodeClass, ...) "
+        "stay untriaged.",
+        neutral="IngressClassParams",
+    ),
     "gateway.networking.k8s.io": Service(
         "Gateway API: a Gateway is a load balancer its class's controller provisions, and routes forward its "
         "traffic to Services; pii-not-public judges each route by its Gateways' reach and the pods its "
