@@ -34,8 +34,8 @@ INGRESS_CLASS_KINDS = ("networking.k8s.io:IngressClass",)
 INGRESS_CLASS_PARAMS_KIND = "elbv2.k8s.aws:IngressClassParams"
 AUTO_MODE_CONTROLLER = "eks.amazonaws.com/alb"
 AUTO_MODE_PARAMS_KIND = "eks.amazonaws.com:IngressClassParams"
-"""EKS Auto Mode's built-in ALB: its IngressClass names this controller and IngressClassParams of the API group
-`eks.amazonaws.com`, whose `spec.scheme` and `spec.group.name` it reads
+"""EKS Auto Mode's built-in ALB: its IngressClass names this controller and IngressClassParams of the API
+group `eks.amazonaws.com`, whose `spec.scheme` and `spec.group.name` it reads
 (docs.aws.amazon.com/eks/latest/userguide/auto-configure-alb.html)."""
 PARAMS_KINDS = {ALB_CONTROLLER: INGRESS_CLASS_PARAMS_KIND, AUTO_MODE_CONTROLLER: AUTO_MODE_PARAMS_KIND}
 """Each controller whose scheme the pack reads, and the kind of the IngressClassParams it reads it from."""
@@ -291,8 +291,8 @@ def _auto_mode_scheme(ingress: Resource, ingress_class: Resource, shown: str, st
             return f"its load balancer is internet-facing ({found.label})"
         if scheme != "internal":
             return (
-                f"its ingress class {shown} is EKS Auto Mode's, whose IngressClassParams {found.label} do not "
-                "set `scheme: internal`, so the pack cannot show the load balancer internal"
+                f"its ingress class {shown} is EKS Auto Mode's, whose IngressClassParams {found.label} "
+                "do not set `scheme: internal`, so the pack cannot show the load balancer internal"
             )
     scheme = child(child(child(ingress.props, "metadata"), "annotations"), ALB_SCHEME)
     if isinstance(scheme, Unknown) or scheme == INTERNET_FACING:

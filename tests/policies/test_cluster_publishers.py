@@ -256,8 +256,7 @@ def test_another_class_neither_the_stack_nor_a_chart_it_declares_creates_fails_c
     assert "alb-public is not declared in this stack" in _about_ingress(found, case), messages(found)
 
 
-
-# EKS Auto Mode's built-in ALB ---------------------------------------------------------------------------------
+# EKS Auto Mode's built-in ALB -------------------------------------------------------------------------------
 # Its IngressClass names the controller `eks.amazonaws.com/alb` and IngressClassParams of the API group
 # `eks.amazonaws.com` (docs.aws.amazon.com/eks/latest/userguide/auto-configure-alb.html), whose `spec.scheme`
 # decides the load balancer's reach.
