@@ -507,3 +507,48 @@ def test_helm_values_that_remote_write_in_the_region_or_the_cluster_are_allowed(
     region = eu_region()
     release = _release(region, "kube-prometheus-stack", values)
     assert violations([*region.resources, release], POLICY) == []
+
+
+GENERATORS = "kubernetes:generators.external-secrets.io/v1alpha1"
+
+
+@pytest.mark.parametrize(
+    ("kind", "spec"),
+    [
+        ("Password", {"length": 32, "digits": 5, "symbols": 5, "noUpper": False, "allowRepeat": True}),
+        ("UUID", {}),
+        ("SSHKey", {"keyType": "ed25519"}),
+        ("ECRAuthorizationToken", {"region": "eu-west-1", "role": UNKNOWN}),
+    ],
+    ids=["password", "uuid", "ssh-key", "ecr-token"],
+)
+def test_an_external_secrets_generator_that_only_makes_a_credential_is_allowed_beside_pii(
+    kind: str, spec: dict[str, object]
+) -> None:
+    """A generator makes a value (a password, a key pair, a registry token) for an ExternalSecret of the PII
+    namespace: it reads no data and sends none."""
+    region = eu_region()
+    namespace = _namespace(region, "customers", "pii")
+    generator = Res(
+        f"{GENERATORS}:{kind}",
+        "db-password",
+        {"metadata": {"name": "db-password", "namespace": "customers"}, "spec": spec},
+        region.kubernetes,
+        deps={"metadata": [namespace]},
+    )
+    assert violations([*region.resources, namespace, generator], POLICY) == []
+
+
+def test_an_external_secrets_webhook_generator_computed_from_pii_stays_blocked() -> None:
+    """The Webhook generator sends an HTTP request it builds (its body may carry what it is given) to a URL:
+    it stays untriaged, failing closed when it touches resident data."""
+    region = eu_region()
+    generator = Res(
+        f"{GENERATORS}:Webhook",
+        "token",
+        {"spec": {"url": "https://tokens.vendor-example.io/issue", "method": "POST", "body": UNKNOWN}},
+        region.kubernetes,
+        deps={"spec": [region.database]},
+    )
+    found = violations([*region.resources, generator], POLICY)
+    assert [d.urn for d in found] == [generator.urn], messages(found)
