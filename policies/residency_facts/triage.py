@@ -1685,6 +1685,14 @@ KUBERNETES_OPERATORS: dict[str, Service] = {
         grants="TargetGroupBinding",
         neutral="IngressClassParams",
     ),
+    "eks.amazonaws.com": Service(
+        "EKS Auto Mode's built-in load balancing: IngressClassParams (eks.amazonaws.com/v1) set the scheme, "
+        "subnets, certificates and group of the ALBs of an IngressClass whose controller is "
+        "eks.amazonaws.com/alb (docs.aws.amazon.com/eks/latest/userguide/auto-configure-alb.html); "
+        "pii-not-public reads them where it judges that class's Ingresses. Its other kinds (NodeClass, ...) "
+        "stay untriaged.",
+        neutral="IngressClassParams",
+    ),
     "gateway.networking.k8s.io": Service(
         "Gateway API: a Gateway is a load balancer its class's controller provisions, and routes forward its "
         "traffic to Services; pii-not-public judges each route by its Gateways' reach and the pods its "
@@ -1774,9 +1782,22 @@ KUBERNETES_OPERATORS: dict[str, Service] = {
         "copies the parameters and secrets it names from its SecretStore or ClusterSecretStore (a provider "
         "and region) into a Kubernetes Secret, which the pods that mount it read; a PushSecret (and a "
         "ClusterPushSecret, per namespace) copies a Kubernetes Secret into the stores it names. Its "
-        "generators (generators.external-secrets.io) stay untriaged.",
+        "generators (generators.external-secrets.io) are reviewed there.",
         copies="ExternalSecret ClusterExternalSecret PushSecret ClusterPushSecret",
         points="SecretStore ClusterSecretStore",
+    ),
+    "generators.external-secrets.io": Service(
+        "The External Secrets Operator's generators make a value that an ExternalSecret's `dataFrom."
+        "sourceRef.generatorRef` writes into its Secret (external-secrets.io/latest/api/generator/): "
+        "Password, UUID, SSHKey, Fake and MFA (a TOTP code from a seed Secret) compute it in the operator; "
+        "ECRAuthorizationToken and STSSessionToken ask AWS for a registry or session token of the "
+        "operator's (or a named) role. None reads a store or sends data: neutral. Reviewed and left "
+        "untriaged, so that they fail closed when they touch resident data: Webhook (an HTTP request to "
+        "its URL, whose body may carry what it is given), VaultDynamicSecret (a request to a Vault server "
+        "outside the stack), the other registries' and vendors' tokens (ACRAccessToken, GCRAccessToken, "
+        "GithubAccessToken, QuayAccessToken, Grafana, CloudsmithAccessToken: requests to another "
+        "provider) and ClusterGenerator (any of them, cluster-wide).",
+        neutral="Password UUID SSHKey Fake MFA ECRAuthorizationToken STSSessionToken",
     ),
     "networking.istio.io": Service(
         "Istio: a ServiceEntry gives the mesh a host name and where it resolves (spec.endpoints, else the "

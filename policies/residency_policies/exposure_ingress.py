@@ -2,8 +2,9 @@
 the AWS Load Balancer Controller's GlobalAccelerator objects.
 
 An Ingress is internet-facing when its own annotation, its IngressClass's IngressClassParams (this
-cluster's, or the values of the controller's Helm release that creates them) or another member of its
-IngressGroup says so, or when another controller publishes it; a Gateway API route when a
+cluster's, or the values of the controller's Helm release that creates them; EKS Auto Mode's, of the API
+group `eks.amazonaws.com`) or another member of its IngressGroup says so, or when another controller
+publishes it; a Gateway API route when a
 LoadBalancerConfiguration of its Gateway or gateway class says so, or when another controller publishes it.
 What such a publisher exposes is what its Services select and forward to; an accelerator puts its
 endpoints' load balancers on public anycast addresses whatever their scheme.
@@ -31,6 +32,13 @@ ALB_SCHEME = "alb.ingress.kubernetes.io/scheme"
 INGRESS_CLASS_ANNOTATION = "kubernetes.io/ingress.class"
 INGRESS_CLASS_KINDS = ("networking.k8s.io:IngressClass",)
 INGRESS_CLASS_PARAMS_KIND = "elbv2.k8s.aws:IngressClassParams"
+AUTO_MODE_CONTROLLER = "eks.amazonaws.com/alb"
+AUTO_MODE_PARAMS_KIND = "eks.amazonaws.com:IngressClassParams"
+"""EKS Auto Mode's built-in ALB: its IngressClass names this controller and IngressClassParams of the API
+group `eks.amazonaws.com`, whose `spec.scheme` and `spec.group.name` it reads
+(docs.aws.amazon.com/eks/latest/userguide/auto-configure-alb.html)."""
+PARAMS_KINDS = {ALB_CONTROLLER: INGRESS_CLASS_PARAMS_KIND, AUTO_MODE_CONTROLLER: AUTO_MODE_PARAMS_KIND}
+"""Each controller whose scheme the pack reads, and the kind of the IngressClassParams it reads it from."""
 HELM_RELEASE_KIND = "helm.sh:Release"
 CONTROLLER_CHART = "aws-load-balancer-controller"
 INTERNET_FACING = "internet-facing"
@@ -153,7 +161,8 @@ def _ingress_group(ingress: Resource, stack: Stack) -> str | Unknown | None:
         if value_at(ingress_class.props, "metadata.name") != name:
             continue
         params = value_at(ingress_class.props, "spec.parameters.name")
-        for found in same_cluster(stack, ingress, (INGRESS_CLASS_PARAMS_KIND,)):
+        kind = PARAMS_KINDS.get(value_at(ingress_class.props, "spec.controller"), INGRESS_CLASS_PARAMS_KIND)
+        for found in same_cluster(stack, ingress, (kind,)):
             if value_at(found.props, "metadata.name") == params:
                 from_params = value_at(found.props, "spec.group.name")
                 if from_params is not None:
@@ -195,10 +204,16 @@ def _own_ingress_scheme(ingress: Resource, stack: Stack) -> str | None:
             controller = value_at(ingress_class.props, "spec.controller")
             if isinstance(controller, Unknown):
                 return f"the controller of its ingress class {shown} is unknown at preview"
+            if controller == AUTO_MODE_CONTROLLER:
+                why = _auto_mode_scheme(ingress, ingress_class, shown, stack)
+                if why is not None:
+                    return why
+                schemes.append((["internal"], f"EKS Auto Mode's IngressClassParams of {shown}"))
+                continue
             if controller != ALB_CONTROLLER:
                 return (
-                    f"its ingress class {shown} is not the AWS Load Balancer Controller's (whose scheme the "
-                    "pack reads), so its controller may publish it on the internet"
+                    f"its ingress class {shown} is not the AWS Load Balancer Controller's or EKS Auto Mode's "
+                    "(whose schemes the pack reads), so its controller may publish it on the internet"
                 )
             params = value_at(ingress_class.props, "spec.parameters.name")
             if params is None:
@@ -242,6 +257,46 @@ def _own_ingress_scheme(ingress: Resource, stack: Stack) -> str | None:
         s for given, _ in schemes for s in given if s is not None and s != INTERNET_FACING
     ):
         return "its load balancer is internet-facing"
+    return None
+
+
+def _auto_mode_scheme(ingress: Resource, ingress_class: Resource, shown: str, stack: Stack) -> str | None:
+    """Why an Ingress of an EKS Auto Mode class may be on the internet, or None when its class's
+    IngressClassParams (this cluster's, of the API group `eks.amazonaws.com`) make it internal.
+
+    Decision: only `scheme: internal` in the params shows it internal. The Auto Mode documentation sets the
+    scheme in the params and does not state a default, nor which Ingress annotations Auto Mode honours, so
+    params without a scheme, params the stack does not declare (no Helm chart creates Auto Mode's), and an
+    Ingress annotation that asks for internet-facing all count as possibly internet-facing.
+    """
+    params = value_at(ingress_class.props, "spec.parameters.name")
+    if isinstance(params, Unknown):
+        return f"the IngressClassParams of its EKS Auto Mode ingress class {shown} are unknown at preview"
+    declared = [
+        p
+        for p in same_cluster(stack, ingress, (AUTO_MODE_PARAMS_KIND,))
+        if params is not None and value_at(p.props, "metadata.name") == params
+    ]
+    if not declared:
+        named = f"IngressClassParams {params!r}, which this stack does not declare" if params else "none"
+        return (
+            f"its ingress class {shown} is EKS Auto Mode's, which takes its scheme from its "
+            f"eks.amazonaws.com IngressClassParams ({named}), so the scheme cannot be seen"
+        )
+    for found in declared:
+        scheme = value_at(found.props, "spec.scheme")
+        if isinstance(scheme, Unknown):
+            return f"its EKS Auto Mode load balancer scheme ({found.label}) is unknown at preview"
+        if scheme == INTERNET_FACING:
+            return f"its load balancer is internet-facing ({found.label})"
+        if scheme != "internal":
+            return (
+                f"its ingress class {shown} is EKS Auto Mode's, whose IngressClassParams {found.label} "
+                "do not set `scheme: internal`, so the pack cannot show the load balancer internal"
+            )
+    scheme = child(child(child(ingress.props, "metadata"), "annotations"), ALB_SCHEME)
+    if isinstance(scheme, Unknown) or scheme == INTERNET_FACING:
+        return "its load balancer scheme annotation asks for internet-facing (or is unknown at preview)"
     return None
 
 

@@ -23,6 +23,7 @@ from residency_facts import ANY, RESIDENT_CLASSIFICATIONS
 
 from .attributes import is_kubernetes
 from .lineage_literals import endpoint_outside_aws, literal_locations
+from .lineage_sinks import block_urls, other_cloud_stores
 from .locations import Location, mechanism_key
 from .model import Resource
 from .values import Unknown, as_mapping, child, known_strings, value_at, values_at
@@ -71,6 +72,10 @@ def configuration_places(lineage: Lineage, resource: Resource, own: str | None) 
     for text in texts:
         for endpoint in dict.fromkeys(_endpoints_in(text)):
             found.append(Location(f"{endpoint} (an endpoint outside AWS)", None, None, outside=True))
+        for store in dict.fromkeys(other_cloud_stores(text)):
+            found.append(
+                Location(f"{store} (an object store of another cloud, outside AWS)", None, None, outside=True)
+            )
     for text in dict.fromkeys(t for value in texts for t in _free_texts(value)):
         for host, why in _places_outside_aws_in_text(text):
             if not lineage.stack.named(host):
@@ -121,6 +126,8 @@ def places_outside_aws(value: Any) -> list[str]:
     A single value naming a host (an Ingress's `hosts`, an ACME e-mail address) is where the chart publishes
     or whom it tells, not where it sends: only code's own configuration reads those as places."""
     found = {endpoint: "an endpoint outside AWS" for endpoint in _endpoints_in(value)}
+    for store in other_cloud_stores(value):
+        found.setdefault(store, "an object store of another cloud")
     for text in dict.fromkeys(t for t in _free_texts(value) if "\n" in t.strip()):
         for host, why in _places_outside_aws_in_text(text):
             found.setdefault(host, why)
@@ -501,14 +508,16 @@ def _decoded_data(config: Resource) -> list[tuple[str, str]]:
     return found
 
 
-_ENDPOINT_KEY = re.compile(r"endpoint|exporter|webhook|sink|destination", re.IGNORECASE)
+_ENDPOINT_KEY = re.compile(r"endpoint|exporter|webhook|sink|destination|remote[_-]?write", re.IGNORECASE)
 _ENDPOINT_IN_TEXT = re.compile(
-    r"""(?<![\w.-])["']?[\w.-]*(?:endpoint|exporter|webhook|sink|destination)[\w.-]*["']?\s*[:=]\s*["']?"""
+    r"""(?<![\w.-])["']?[\w.-]*(?:endpoint|exporter|webhook|sink|destination|remote[_-]?write)[\w.-]*["']?"""
+    r"""\s*[:=]\s*["']?"""
     r"""([a-z][a-z0-9+.-]*://[^\s"',;}\]]+)""",
     re.IGNORECASE,
 )
 """A key that says where code sends what it collects (an OpenTelemetry exporter's `endpoint`,
-`OTEL_EXPORTER_OTLP_ENDPOINT`, a webhook, a sink), followed by a URL, in a configuration file's text."""
+`OTEL_EXPORTER_OTLP_ENDPOINT`, a webhook, a sink, a Prometheus `remote_write`), followed by a URL, in a
+configuration file's text."""
 _BARE_HOST = r"(?:(?:[a-z0-9-]+\.)+[a-z]{2,}|\d{1,3}(?:\.\d{1,3}){3})(?::\d{1,5})?"
 _BARE_ENDPOINT = re.compile(rf"^{_BARE_HOST}(?:/\S*)?$", re.IGNORECASE)
 _BARE_ENDPOINT_IN_TEXT = re.compile(
@@ -561,6 +570,7 @@ def _endpoints_in_text(text: str) -> tuple[str, ...]:
     too, so that a URL under any key of such a section counts (`sinks: {out: {uri: https://...}}`)."""
     urls = [url for url in _ENDPOINT_IN_TEXT.findall(text) if endpoint_outside_aws(url)]
     bare = [h for h in _BARE_ENDPOINT_IN_TEXT.findall(text) if endpoint_outside_aws(as_url(h))]
+    urls.extend(u for u in block_urls(text) if u not in urls)
     structured: list[str] = []
     document = "\n" in text.strip() or text.lstrip().startswith("{")
     if document and "://" in text and _ENDPOINT_KEY.search(text):

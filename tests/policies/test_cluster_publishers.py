@@ -256,6 +256,90 @@ def test_another_class_neither_the_stack_nor_a_chart_it_declares_creates_fails_c
     assert "alb-public is not declared in this stack" in _about_ingress(found, case), messages(found)
 
 
+# EKS Auto Mode's built-in ALB -------------------------------------------------------------------------------
+# Its IngressClass names the controller `eks.amazonaws.com/alb` and IngressClassParams of the API group
+# `eks.amazonaws.com` (docs.aws.amazon.com/eks/latest/userguide/auto-configure-alb.html), whose `spec.scheme`
+# decides the load balancer's reach.
+
+
+def _auto_mode(case: Published, scheme: object, params_kind_group: str = "eks.amazonaws.com") -> Res:
+    """The baseline's class turned into EKS Auto Mode's, and its IngressClassParams with `scheme`."""
+    case.ingress_class = Res(
+        "kubernetes:networking.k8s.io/v1:IngressClass",
+        "class-alb",
+        {
+            "metadata": {"name": "alb"},
+            "spec": {
+                "controller": "eks.amazonaws.com/alb",
+                "parameters": {"apiGroup": "eks.amazonaws.com", "kind": "IngressClassParams", "name": "alb"},
+            },
+        },
+        case.region.kubernetes,
+    )
+    version = "v1" if params_kind_group == "eks.amazonaws.com" else "v1beta1"
+    spec = {} if scheme is None else {"scheme": scheme}
+    return Res(
+        f"kubernetes:{params_kind_group}/{version}:IngressClassParams",
+        "params-alb",
+        {"metadata": {"name": "alb"}, "spec": spec},
+        case.region.kubernetes,
+    )
+
+
+def test_an_internal_ingress_of_eks_auto_modes_alb_is_allowed() -> None:
+    case = _published()
+    params = _auto_mode(case, "internal")
+    assert violations([*case.resources, params], POLICY) == []
+
+
+def test_an_internet_facing_ingress_of_eks_auto_modes_alb_is_blocked() -> None:
+    case = _published()
+    params = _auto_mode(case, "internet-facing")
+    found = violations([*case.resources, params], POLICY)
+    assert "internet-facing" in _about_ingress(found, case), messages(found)
+
+
+@pytest.mark.parametrize("scheme", [None, UNKNOWN], ids=["unset", "unknown"])
+def test_eks_auto_mode_params_that_do_not_say_internal_fail_closed(scheme: object) -> None:
+    case = _published()
+    params = _auto_mode(case, scheme)
+    found = violations([*case.resources, params], POLICY)
+    assert "EKS Auto Mode" in _about_ingress(found, case), messages(found)
+
+
+def test_eks_auto_mode_reads_no_load_balancer_controller_params() -> None:
+    # The Auto Mode class names params of its own API group; the self-managed controller's of the same name
+    # are another object, which Auto Mode does not read.
+    case = _published()
+    params = _auto_mode(case, "internal", params_kind_group="elbv2.k8s.aws")
+    found = violations([*case.resources, params], POLICY)
+    assert "IngressClassParams 'alb'" in _about_ingress(found, case), messages(found)
+
+
+def test_an_eks_auto_mode_ingress_whose_group_member_is_internet_facing_is_blocked() -> None:
+    case = _published()
+    params = _auto_mode(case, "internal")
+    params.props["spec"]["group"] = {"name": "shared"}
+    other = Res(
+        "kubernetes:networking.k8s.io/v1:Ingress",
+        "edge",
+        {
+            "metadata": {
+                "name": "edge",
+                "namespace": NAMESPACE,
+                "annotations": {
+                    "alb.ingress.kubernetes.io/group.name": "shared",
+                    "alb.ingress.kubernetes.io/scheme": "internet-facing",
+                },
+            },
+            "spec": {"ingressClassName": "alb-public", "defaultBackend": {"service": {"name": "web"}}},
+        },
+        case.region.kubernetes,
+    )
+    found = violations([*case.resources, params, other], POLICY)
+    assert "IngressGroup 'shared'" in _about_ingress(found, case), messages(found)
+
+
 # Gateway API ------------------------------------------------------------------------------------------------
 
 GATEWAY_API = "kubernetes:gateway.networking.k8s.io"

@@ -108,6 +108,11 @@ CONFIGURATIONS = {
     "an rclone remote on Google Drive": "[gdrive]\ntype = drive\nscope = drive\n",
     "a log shipper's Host line": "[OUTPUT]\n    Name datadog\n    Match *\n"
     "    Host http-intake.logs.datadoghq.com\n",
+    "a Prometheus remote_write url": "global:\n  scrape_interval: 30s\nremote_write:\n"
+    "  - url: https://metrics.vendor-example.io/api/v1/push\n",
+    "an Alloy remote_write endpoint block": 'prometheus.remote_write "out" {\n  endpoint {\n'
+    '    url = "https://metrics.vendor-example.io/api/v1/push"\n  }\n}\n',
+    "a Thanos objstore file on Google Cloud Storage": "type: GCS\nconfig:\n  bucket: metrics-archive\n",
 }
 
 

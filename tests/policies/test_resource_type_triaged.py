@@ -356,3 +356,199 @@ def test_a_kind_of_the_load_balancer_controller_the_table_does_not_place_stays_u
     found = violations([*region.resources, namespace, unknown], POLICY)
     assert [d.urn for d in found] == [unknown.urn]
     assert "TargetGroupPolicy is not triaged" in found[0].message
+
+
+VENDOR = "https://metrics.vendor-example.io/api/v1/push"
+ALLOY = 'prometheus.remote_write "default" {\n  endpoint {\n    url = "%s"\n  }\n}\n'
+
+
+@pytest.mark.parametrize(
+    ("chart", "values"),
+    [
+        # kube-prometheus-stack: the Prometheus custom resource's spec, remoteWrite included.
+        ("kube-prometheus-stack", {"prometheus": {"prometheusSpec": {"remoteWrite": [{"url": VENDOR}]}}}),
+        # The prometheus chart: `server.remoteWrite`, the config file's `remote_write`.
+        ("prometheus", {"server": {"remoteWrite": [{"url": VENDOR, "name": "vendor"}]}}),
+        # Grafana Agent static mode: a YAML file whose metrics config remote-writes.
+        (
+            "grafana-agent",
+            {
+                "agent": {
+                    "configMap": {
+                        "content": "metrics:\n  configs:\n    - name: d\n      remote_write:\n"
+                        f"        - url: {VENDOR}\n"
+                    }
+                }
+            },
+        ),
+        # Grafana Alloy: a prometheus.remote_write component's endpoint block.
+        ("alloy", {"alloy": {"configMap": {"content": ALLOY % VENDOR}}}),
+        # Thanos: objstoreConfig on another cloud's object store, as a structure and as a YAML text.
+        ("thanos", {"objstoreConfig": {"type": "GCS", "config": {"bucket": "metrics"}}}),
+        (
+            "thanos",
+            {"objstoreConfig": "type: AZURE\nconfig:\n  container: metrics\n  storage_account: acct\n"},
+        ),
+        # Loki, Mimir and Tempo storage backends of another cloud.
+        ("loki", {"loki": {"storage": {"type": "gcs", "bucketNames": {"chunks": "chunks"}}}}),
+        ("mimir-distributed", {"mimir": {"structuredConfig": {"blocks_storage": {"backend": "azure"}}}}),
+        ("tempo", {"tempo": {"storage": {"trace": {"backend": "gcs"}}}}),
+    ],
+    ids=[
+        "kube-prometheus-stack",
+        "prometheus-server",
+        "grafana-agent",
+        "alloy",
+        "thanos-gcs",
+        "thanos-text-azure",
+        "loki-gcs",
+        "mimir-azure",
+        "tempo-gcs",
+    ],
+)
+def test_helm_values_that_remote_write_or_store_outside_aws_are_blocked(
+    chart: str, values: dict[str, object]
+) -> None:
+    """A metrics or logs chart whose values remote-write to a vendor or keep their blocks in another cloud:
+    what it collects from the cluster's PII pods leaves AWS, as the Prometheus custom resource's
+    `spec.remoteWrite[].url` does."""
+    region = eu_region()
+    release = _release(region, chart, values)
+    found = violations([*region.resources, release], POLICY)
+    assert [d.urn for d in found] == [release.urn], messages(found)
+    assert "outside AWS" in found[0].message
+
+
+@pytest.mark.parametrize(
+    ("chart", "values"),
+    [
+        (
+            "kube-prometheus-stack",
+            {
+                "prometheus": {
+                    "prometheusSpec": {
+                        "remoteWrite": [
+                            {
+                                "url": "https://aps-workspaces.us-east-1.amazonaws.com/workspaces/ws-1/api/v1/remote_write"
+                            }
+                        ]
+                    }
+                }
+            },
+        ),
+        (
+            "alloy",
+            {
+                "alloy": {
+                    "configMap": {
+                        "content": ALLOY
+                        % "https://aps-workspaces.us-east-1.amazonaws.com/workspaces/ws-1/api/v1/remote_write"
+                    }
+                }
+            },
+        ),
+        (
+            "loki",
+            {
+                "loki": {
+                    "storage": {"type": "s3", "s3": {"endpoint": "minio.storage-vendor.example.com:9000"}}
+                }
+            },
+        ),
+    ],
+    ids=["amp-us-east-1", "alloy-amp-us-east-1", "loki-minio"],
+)
+def test_helm_values_that_remote_write_to_another_region_or_a_host_outside_aws_are_blocked(
+    chart: str, values: dict[str, object]
+) -> None:
+    region = eu_region()
+    release = _release(region, chart, values)
+    found = violations([*region.resources, release], POLICY)
+    assert [d.urn for d in found] == [release.urn], messages(found)
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {
+            "prometheus": {
+                "prometheusSpec": {
+                    "remoteWrite": [
+                        {
+                            "url": "https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/ws-1/api/v1/remote_write"
+                        }
+                    ]
+                }
+            }
+        },
+        {
+            "prometheus": {
+                "prometheusSpec": {"remoteWrite": [{"url": "http://mimir-nginx.mimir.svc:80/api/v1/push"}]}
+            }
+        },
+        {
+            "alloy": {
+                "configMap": {"content": ALLOY % "http://mimir-nginx.mimir.svc.cluster.local/api/v1/push"}
+            }
+        },
+        {"loki": {"storage": {"type": "s3", "s3": {"region": "eu-west-1"}, "bucketNames": {"chunks": "c"}}}},
+        {
+            "objstoreConfig": {
+                "type": "S3",
+                "config": {"bucket": "m", "endpoint": "s3.eu-west-1.amazonaws.com"},
+            }
+        },
+    ],
+    ids=["amp-in-region", "in-cluster-mimir", "alloy-in-cluster", "loki-s3-in-region", "thanos-s3-in-region"],
+)
+def test_helm_values_that_remote_write_in_the_region_or_the_cluster_are_allowed(
+    values: dict[str, object],
+) -> None:
+    region = eu_region()
+    release = _release(region, "kube-prometheus-stack", values)
+    assert violations([*region.resources, release], POLICY) == []
+
+
+GENERATORS = "kubernetes:generators.external-secrets.io/v1alpha1"
+
+
+@pytest.mark.parametrize(
+    ("kind", "spec"),
+    [
+        ("Password", {"length": 32, "digits": 5, "symbols": 5, "noUpper": False, "allowRepeat": True}),
+        ("UUID", {}),
+        ("SSHKey", {"keyType": "ed25519"}),
+        ("ECRAuthorizationToken", {"region": "eu-west-1", "role": UNKNOWN}),
+    ],
+    ids=["password", "uuid", "ssh-key", "ecr-token"],
+)
+def test_an_external_secrets_generator_that_only_makes_a_credential_is_allowed_beside_pii(
+    kind: str, spec: dict[str, object]
+) -> None:
+    """A generator makes a value (a password, a key pair, a registry token) for an ExternalSecret of the PII
+    namespace: it reads no data and sends none."""
+    region = eu_region()
+    namespace = _namespace(region, "customers", "pii")
+    generator = Res(
+        f"{GENERATORS}:{kind}",
+        "db-password",
+        {"metadata": {"name": "db-password", "namespace": "customers"}, "spec": spec},
+        region.kubernetes,
+        deps={"metadata": [namespace]},
+    )
+    assert violations([*region.resources, namespace, generator], POLICY) == []
+
+
+def test_an_external_secrets_webhook_generator_computed_from_pii_stays_blocked() -> None:
+    """The Webhook generator sends an HTTP request it builds (its body may carry what it is given) to a URL:
+    it stays untriaged, failing closed when it touches resident data."""
+    region = eu_region()
+    generator = Res(
+        f"{GENERATORS}:Webhook",
+        "token",
+        {"spec": {"url": "https://tokens.vendor-example.io/issue", "method": "POST", "body": UNKNOWN}},
+        region.kubernetes,
+        deps={"spec": [region.database]},
+    )
+    found = violations([*region.resources, generator], POLICY)
+    assert [d.urn for d in found] == [generator.urn], messages(found)
