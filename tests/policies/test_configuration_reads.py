@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import pytest
 
+from residency_facts.mechanisms import CONFIGURATION_PARENTS, CONFIGURATION_VALUES
 from tests.policies.baseline import Region, eu_region
 from tests.policies.copies import mumbai
 from tests.policies.policy_harness import UNKNOWN, Res, messages, violations
+from tests.policies.sdk_schema import input_schema, missing_step
 
 NO_PII = "no-pii-replication"
 INTERNAL = {"data-classification": "internal"}
@@ -86,3 +88,12 @@ def test_code_in_region_reading_configuration_that_names_the_pii_database_passes
     )
     function = _function_reading(configuration[0], region.provider)
     assert violations([*region.resources, *configuration, function], NO_PII) == []
+
+
+@pytest.mark.mode_independent
+def test_every_configuration_path_names_an_input_the_sdk_defines() -> None:
+    paths = [(token, path) for token, values in CONFIGURATION_VALUES.items() for path in values]
+    paths += [(child, path) for child, path in CONFIGURATION_PARENTS.values()]
+    assert all(child in CONFIGURATION_VALUES for child, _ in CONFIGURATION_PARENTS.values())
+    missing = {(token, path): missing_step(input_schema(token), path) for token, path in paths}
+    assert {where: step for where, step in missing.items() if step} == {}
