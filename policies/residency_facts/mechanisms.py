@@ -620,6 +620,24 @@ holds what its parent holds (a `_derived` copy from that path, in the child's ow
 classifies it from the parent whatever its provider's `defaultTags` say
 (`classification.CLASSIFIED_BY_PARENT`)."""
 
+CONFIGURATION_VALUES: dict[str, tuple[str, ...]] = {
+    "aws:ssm/parameter:Parameter": ("value", "insecureValue"),
+    "aws:secretsmanager/secretVersion:SecretVersion": ("secretString",),
+    "aws:appconfig/hostedConfigurationVersion:HostedConfigurationVersion": ("content",),
+}
+"""Holders of configuration that code reads at run time (a parameter, a secret's version, an AppConfig
+version): the inputs that hold the value. Code that reads one reads what its value names too (a database's
+address or ARN kept in a parameter), as a Kubernetes workload reads what its ConfigMaps name."""
+CONFIGURATION_PARENTS: dict[str, tuple[str, str]] = {
+    "aws:secretsmanager/secret:Secret": ("aws:secretsmanager/secretVersion:SecretVersion", "secretId"),
+    "aws:appconfig/configurationProfile:ConfigurationProfile": (
+        "aws:appconfig/hostedConfigurationVersion:HostedConfigurationVersion",
+        "configurationProfileId",
+    ),
+}
+"""Configuration read by its parent's name (a secret's ARN, a profile's id), whose values are kept in child
+resources: (the child type, the child's input that names the parent)."""
+
 
 ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
     # Every feature of a role association may carry the database's data where the role may write: s3Export

@@ -267,7 +267,9 @@ def account_of(resource: Resource, stack: Stack | None = None) -> str | None:
     if not chain and isinstance(web_identity, Mapping):
         chain = [web_identity]
     if chain:
-        role = child(chain[-1], "roleArn")
+        # A dict (the SDK's TypedDict form) reaches the provider as JSON with its Python key, `role_arn`;
+        # only the Args class is sent as `roleArn`.
+        role = child(chain[-1], "roleArn") or child(chain[-1], "role_arn")
         arn = parse_arn(role)
         return arn.account if arn is not None and arn.account else None
     allowed = as_list(child(props, "allowedAccountIds"))

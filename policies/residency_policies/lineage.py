@@ -28,7 +28,7 @@ from dataclasses import replace
 from typing import Any
 
 from residency_facts import ANY, SELF, Category, Classification, CopyMechanism
-from residency_facts.mechanisms import PUBLIC_ENDPOINT_POINTERS
+from residency_facts.mechanisms import CONFIGURATION_PARENTS, CONFIGURATION_VALUES, PUBLIC_ENDPOINT_POINTERS
 
 from .attributes import (
     account_of,
@@ -555,7 +555,33 @@ class Lineage:
             found.extend(
                 literal_locations(self, resource, value, path, global_names, own_region, code, destination)
             )
+        if code:
+            found.extend(self._configured(found, own_region, {resource.urn}))
         return found + elsewhere
+
+    def _configured(self, read: list[Location], own_region: str | None, seen: set[str]) -> list[Location]:
+        """What code reads through the configuration it reads: the data a parameter's or a secret's value
+        names (`mechanisms.CONFIGURATION_VALUES`), through any number of such indirections."""
+        found: list[Location] = []
+        for location in read:
+            holder = location.resource
+            if holder is None or holder.urn in seen:
+                continue
+            seen.add(holder.urn)
+            holders = [holder]
+            parent = CONFIGURATION_PARENTS.get(holder.type)
+            if parent is not None:
+                child_type, child_path = parent
+                holders.extend(
+                    c for c in self.stack.of_type(child_type) if self.stack.refers_to(c, child_path, holder)
+                )
+            for configuration in holders:
+                seen.add(configuration.urn)
+                for path in CONFIGURATION_VALUES.get(configuration.type, ()):
+                    values = self.trace(configuration, path, False, own_region, code=False)
+                    found.extend(values)
+                    found.extend(self._configured(values, own_region, seen))
+        return found
 
     def mentioned(self, value: str, excluding: Resource | None = None) -> list[Resource]:
         """The stack's resources a text names, in this lineage's regions and accounts, never `excluding` (the

@@ -77,6 +77,24 @@ def test_a_provider_in_one_of_the_deployments_accounts_stays_inside() -> None:
     assert violations([*region.resources, replica], NO_PII, config) != []
 
 
+@pytest.mark.parametrize("account", [OWN, OTHER_ACCOUNT])
+def test_an_assumed_role_written_as_a_python_dict_places_the_providers_resources_in_its_account(
+    account: str,
+) -> None:
+    # `assume_roles=[{"role_arn": ...}]` (the SDK's TypedDict form) reaches the provider as JSON with the
+    # Python key; only ProviderAssumeRoleArgs is sent as `roleArn`.
+    region = eu_region()
+    provider = aws_provider("audit")
+    provider.props["assumeRoles"] = json.dumps([{"role_arn": f"arn:aws:iam::{account}:role/deployer"}])
+    replica = _replica_in(region, provider)
+    found = violations([*region.resources, replica], NO_PII)
+    if account == OWN:
+        assert found == [], messages(found)
+    else:
+        assert [d.urn for d in found] == [replica.urn]
+        assert f"into account {OTHER_ACCOUNT}" in found[0].message
+
+
 def _provider_with(name: str, props: dict[str, object]) -> Res:
     provider = aws_provider(name)
     provider.props.update(props)
