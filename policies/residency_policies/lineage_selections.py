@@ -20,7 +20,7 @@ from .attributes import STACK_ACCOUNT, account_of, effective_tags, is_kubernetes
 from .lineage_code import as_url, public_place
 from .lineage_literals import endpoint_outside_aws, hosts_elsewhere
 from .locations import Location, holds_data, mechanism_key, untraceable
-from .model import Resource
+from .model import Resource, Stack
 from .values import Unknown, as_mapping, child, elements, is_set, known_strings, value_at, values_at
 
 if TYPE_CHECKING:
@@ -492,21 +492,29 @@ def _index_by(index: NamespaceIndex, namespace: Any, entry: IndexedObject) -> No
 
 def network_space_sources(lineage: Lineage, resource: Resource, path: str) -> list[Location] | None:
     """What a share of network space shares (`mechanisms.NETWORK_SPACES`: a subnet): the stack's data holders
-    placed in it, directly (computed from it: an instance, a node group) or through one resource in between
-    (a subnet group a database is placed by, a mount target of a file system). None when the path names
-    anything else, or a space the stack does not declare (then it is traced as any source)."""
+    placed in it, directly (naming it: an instance, a node group) or through one resource in between (a
+    subnet group a database names, a mount target of a file system), named by lineage or by any identity (a
+    group's name written by hand). None when the path names anything else, or a space the stack does not
+    declare (then it is traced as any source)."""
     stack = lineage.stack
     dependencies = stack.dependencies(resource, path)
     if not dependencies or any(d.type not in NETWORK_SPACES for d in dependencies):
         return None
-    settings = lineage.settings
+    holders = [r for r in stack.resources if holds_data(r, lineage.settings)]
     found: list[Location] = []
     for space in dependencies:
-        for placed in stack.dependents(space):
-            if holds_data(placed, settings):
+        for placed in (r for r in stack.resources if r is not space and _names(stack, r, space)):
+            if placed in holders:
                 found.append(lineage.locate(placed))
                 continue
-            # One resource in between: what is placed by it, and what it places.
-            related = [*stack.dependents(placed), *stack.dependencies(placed, "**")]
-            found.extend(lineage.locate(r) for r in related if r is not space and holds_data(r, settings))
+            # One resource in between: the holders that name it, and those it names.
+            found.extend(
+                lineage.locate(h) for h in holders if _names(stack, h, placed) or _names(stack, placed, h)
+            )
     return found
+
+
+def _names(stack: Stack, referrer: Resource, target: Resource) -> bool:
+    """Whether any input of referrer names target (by lineage or one of its identities)."""
+    props = referrer.props if isinstance(referrer.props, dict) else {}
+    return any(stack.refers_to(referrer, prop, target) for prop in props if prop not in ("tags", "tagsAll"))

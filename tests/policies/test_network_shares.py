@@ -92,3 +92,15 @@ def test_a_share_of_a_subnet_the_stack_does_not_declare_is_untraceable() -> None
     association.props["resourceArn"] = "arn:aws:ec2:eu-west-1:123456789012:subnet/subnet-0123456789abcdef0"
     found = violations([*region.resources, *extra], ANONYMISED_ONLY)
     assert association.urn in [d.urn for d in found], messages(found)
+
+
+def test_a_share_of_the_subnet_of_a_database_placed_by_its_subnet_groups_name_shares_the_database() -> None:
+    region = eu_region()
+    placement = in_database_subnets(region)
+    # The database names its subnet group by the group's name, written by hand: no property dependency.
+    region.database.props["dbSubnetGroupName"] = "pii-db"
+    region.database.deps.pop("dbSubnetGroupName")
+    association, extra = _share(region, placement[0])
+    found = violations([*region.resources, *placement, *extra], ANONYMISED_ONLY)
+    assert association.urn in [d.urn for d in found], messages(found)
+    assert "pii" in messages(found)
