@@ -201,17 +201,15 @@ def efs_class(storage_class: Resource, claim: Resource, stack: Stack, via: str) 
     holders = _holder(named, storage_class, "parameters", types, stack)
     places = [_holder_place(holder, via, stack, account) for holder in holders]
     if not places:
-        shown = named if isinstance(named, str) else "unknown at preview"
         places.append(
-            Place(
-                f"the file system {shown} ({via})",
-                effective_region(claim, stack),
-                account_of(claim, stack) if isinstance(account, Unknown) else account,
-                encryption=(
-                    f"{storage_class.label} parameters.fileSystemId does not name an EFS file system of this "
-                    "stack, "
-                    "so the encryption of the claim's data cannot be shown",
-                ),
+            _undeclared_file_system(
+                named,
+                via,
+                claim,
+                stack,
+                account,
+                f"{storage_class.label} parameters.fileSystemId does not name an EFS file system of this "
+                "stack, so the encryption of the claim's data cannot be shown",
             )
         )
     if not (isinstance(zone, str) and zone):
@@ -229,6 +227,20 @@ def efs_class(storage_class: Resource, claim: Resource, stack: Stack, via: str) 
         )
         for place in places
     ]
+
+
+def _undeclared_file_system(
+    named: Any, via: str, resource: Resource, stack: Stack, account: str | Unknown | None, why: str
+) -> Place:
+    """An EFS file system the stack does not declare: in the resource's region, and in its account unless
+    the mount says otherwise; its encryption cannot be shown."""
+    shown = named if isinstance(named, str) else "unknown at preview"
+    return Place(
+        f"the file system {shown} ({via})",
+        effective_region(resource, stack),
+        account_of(resource, stack) if isinstance(account, Unknown) else account,
+        encryption=(why,),
+    )
 
 
 def efs_volume(handle: Any, attributes: Any, volume: Resource, stack: Stack, via: str) -> list[Place]:
@@ -255,15 +267,14 @@ def efs_volume(handle: Any, attributes: Any, volume: Resource, stack: Stack, via
     if not places:
         shown = file_system if isinstance(file_system, str) else "unknown at preview"
         places.append(
-            Place(
-                f"the file system {shown} ({via})",
-                effective_region(volume, stack),
-                account_of(volume, stack) if isinstance(account, Unknown) else account,
-                encryption=(
-                    f"volumeHandle {shown} is not a file system this stack declares, so its encryption "
-                    "cannot "
-                    "be shown",
-                ),
+            _undeclared_file_system(
+                file_system,
+                via,
+                volume,
+                stack,
+                account,
+                f"volumeHandle {shown} is not a file system this stack declares, so its encryption cannot be "
+                "shown",
             )
         )
     address = child(attributes, "mounttargetip")
