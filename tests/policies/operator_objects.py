@@ -49,6 +49,25 @@ def custom_resource(
     )
 
 
+def pii_claim(region: Region) -> Res:
+    """The PII claim of the namespace `app`, on the baseline's encrypted, retained StorageClass."""
+    return Res(
+        "kubernetes:core/v1:PersistentVolumeClaim",
+        "customers-data",
+        {
+            "metadata": {"name": "customers-data", "namespace": "app", "labels": dict(PII)},
+            "spec": {
+                "storageClassName": "telemetry-gp3",
+                "accessModes": ["ReadWriteOnce"],
+                "resources": {"requests": {"storage": "10Gi"}},
+            },
+        },
+        region.kubernetes,
+        protect=True,
+        deps={"spec": [region.storage_class]},
+    )
+
+
 def backup_bucket(region: Region, bucket: str = BACKUP_BUCKET) -> list[Res]:
     """A compliant PII bucket of the stack in the region: the bucket first, then its configuration."""
     landing = Res("aws:s3/bucket:Bucket", bucket, {"bucket": bucket, "tags": dict(PII)}, region.provider)

@@ -15,31 +15,13 @@ from typing import Any
 import pytest
 
 from tests.policies.baseline import Region, eu_region
+from tests.policies.operator_objects import pii_claim
 from tests.policies.policy_harness import Res, messages, violations
 
 NO_PII = "no-pii-replication"
 ANONYMISED_ONLY = "anonymised-only-replication"
 PII = {"data-classification": "pii"}
 BUCKET = "velero-backups-eu-west-1"
-
-
-def _claim(region: Region) -> Res:
-    """The PII claim in the namespace `app` (a short name, as namespaces often are)."""
-    return Res(
-        "kubernetes:core/v1:PersistentVolumeClaim",
-        "customers-data",
-        {
-            "metadata": {"name": "customers-data", "namespace": "app", "labels": PII},
-            "spec": {
-                "storageClassName": "telemetry-gp3",
-                "accessModes": ["ReadWriteOnce"],
-                "resources": {"requests": {"storage": "10Gi"}},
-            },
-        },
-        region.kubernetes,
-        protect=True,
-        deps={"spec": [region.storage_class]},
-    )
 
 
 def _bucket(region: Region) -> Res:
@@ -94,7 +76,7 @@ def _stack(
     schedule = _schedule(region, template if template is not None else NIGHTLY)
     resources = [
         *region.resources,
-        _claim(region),
+        pii_claim(region),
         _bucket(region),
         _location(region, location if location is not None else IN_REGION),
         schedule,
@@ -215,7 +197,7 @@ CHART_IN_REGION: dict[str, Any] = {"provider": "aws", "bucket": BUCKET, "config"
 def test_a_velero_release_whose_location_is_in_region_stays() -> None:
     region = eu_region()
     release = _velero_release(region, CHART_IN_REGION)
-    assert violations([*region.resources, _claim(region), release], TRIAGED) == []
+    assert violations([*region.resources, pii_claim(region), release], TRIAGED) == []
 
 
 CHART_OUTSIDE = {
@@ -231,6 +213,6 @@ CHART_OUTSIDE = {
 def test_a_velero_release_whose_location_is_outside_aws_fails_closed(location: dict[str, Any]) -> None:
     region = eu_region()
     release = _velero_release(region, location)
-    found = violations([*region.resources, _claim(region), release], TRIAGED)
+    found = violations([*region.resources, pii_claim(region), release], TRIAGED)
     assert [d.urn for d in found] == [release.urn], messages(found)
     assert "outside AWS" in found[0].message

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from tests.policies.baseline import Region, eu_region
-from tests.policies.operator_objects import BACKUP_BUCKET, backup_bucket, custom_resource
+from tests.policies.operator_objects import BACKUP_BUCKET, backup_bucket, custom_resource, pii_claim
 from tests.policies.policy_harness import RULES, Res, messages, run_pack, violations
 
 NO_PII = "no-pii-replication"
@@ -33,25 +33,6 @@ IN_REGION: dict[str, Any] = {
 APP_ONLY: dict[str, Any] = {
     "matchExpressions": [{"key": "k10.kasten.io/appNamespace", "operator": "In", "values": ["app"]}]
 }
-
-
-def _claim(region: Region) -> Res:
-    """The PII claim of the namespace `app`."""
-    return Res(
-        "kubernetes:core/v1:PersistentVolumeClaim",
-        "customers-data",
-        {
-            "metadata": {"name": "customers-data", "namespace": "app", "labels": PII},
-            "spec": {
-                "storageClassName": "telemetry-gp3",
-                "accessModes": ["ReadWriteOnce"],
-                "resources": {"requests": {"storage": "10Gi"}},
-            },
-        },
-        region.kubernetes,
-        protect=True,
-        deps={"spec": [region.storage_class]},
-    )
 
 
 def _policy(region: Region, selector: dict[str, Any] | None) -> Res:
@@ -100,7 +81,7 @@ def _stack(
     resources = [
         *region.resources,
         *namespaces,
-        _claim(region),
+        pii_claim(region),
         *backup_bucket(region),
         profile_resource,
         policy,
