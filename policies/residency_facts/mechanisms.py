@@ -589,8 +589,8 @@ NETWORK_SPACES: dict[str, str] = {
     ),
 }
 """Shareable resources that are network space, not data: a resource share of one shares the data holders the
-stack places in it, through at most one resource in between (a subnet group, a mount target), and one that
-hosts no data holder shares nothing."""
+stack places in it, through any number of resources in between (a subnet group; a mount target; a network
+interface and its attachment), and one that hosts no data holder shares nothing."""
 
 _SNS_AWS_PROTOCOLS = ("sqs", "lambda", "firehose")
 """SNS protocols whose endpoint is an AWS resource (an ARN); the rest deliver outside AWS."""

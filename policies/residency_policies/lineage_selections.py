@@ -492,25 +492,34 @@ def _index_by(index: NamespaceIndex, namespace: Any, entry: IndexedObject) -> No
 
 def network_space_sources(lineage: Lineage, resource: Resource, path: str) -> list[Location] | None:
     """What a share of network space shares (`mechanisms.NETWORK_SPACES`: a subnet): the stack's data holders
-    placed in it, directly (naming it: an instance, a node group) or through one resource in between (a
-    subnet group a database names, a mount target of a file system), named by lineage or by any identity (a
-    group's name written by hand). None when the path names anything else, or a space the stack does not
-    declare (then it is traced as any source)."""
+    placed in it, directly (naming it: an instance, a node group) or through any number of resources in
+    between, each naming the one before (a subnet group a database names; a network interface in the subnet
+    and its attachment to an instance), and the holders such a resource in between names (a mount target's
+    file system), named by lineage or by any identity (a group's name written by hand). None when the path
+    names anything else, or a space the stack does not declare (then it is traced as any source)."""
     stack = lineage.stack
     dependencies = stack.dependencies(resource, path)
     if not dependencies or any(d.type not in NETWORK_SPACES for d in dependencies):
         return None
     holders = [r for r in stack.resources if holds_data(r, lineage.settings)]
+    holding = {id(h) for h in holders}
     found: list[Location] = []
     for space in dependencies:
-        for placed in (r for r in stack.resources if r is not space and _names(stack, r, space)):
-            if placed in holders:
-                found.append(lineage.locate(placed))
-                continue
-            # One resource in between: the holders that name it, and those it names.
-            found.extend(
-                lineage.locate(h) for h in holders if _names(stack, h, placed) or _names(stack, placed, h)
-            )
+        seen: set[int] = {id(space)}
+        between: list[Resource] = [space]
+        while between:
+            placed = [
+                r for r in stack.resources if id(r) not in seen and any(_names(stack, r, b) for b in between)
+            ]
+            seen.update(id(r) for r in placed)
+            named = [
+                h
+                for h in holders
+                if id(h) not in seen and any(_names(stack, b, h) for b in between if b is not space)
+            ]
+            seen.update(id(h) for h in named)
+            found.extend(lineage.locate(r) for r in [*placed, *named] if id(r) in holding)
+            between = [r for r in placed if id(r) not in holding]
     return found
 
 

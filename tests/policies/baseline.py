@@ -228,3 +228,23 @@ def network_balancer(
         deps={"loadBalancerArn": [balancer], "defaultActions": [target_group]},
     )
     return [balancer, target_group, attachment, listener]
+
+
+def pii_instance(region: Region, **root: object) -> Res:
+    """An EC2 instance keeping PII on its volumes, compliant: encrypted root volume under the region's key,
+    termination protection, `protect`, the database's security group; `root` overrides root-device fields."""
+    return Res(
+        "aws:ec2/instance:Instance",
+        "worker",
+        {
+            "instanceType": "m7g.large",
+            "ami": "ami-0123456789abcdef0",
+            "volumeTags": {"data-classification": "pii"},
+            "disableApiTermination": True,
+            "rootBlockDevice": {"encrypted": True, "kmsKeyId": UNKNOWN, **root},
+            "vpcSecurityGroupIds": [UNKNOWN],
+        },
+        region.provider,
+        protect=True,
+        deps={"rootBlockDevice": [region.key], "vpcSecurityGroupIds": [region.database_group]},
+    )

@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from tests.policies.baseline import Region, eu_region
-from tests.policies.copies import PII, mumbai, store
+from tests.policies.baseline import Region, eu_region, pii_instance
+from tests.policies.copies import mumbai, store
 from tests.policies.policy_harness import UNKNOWN, Res, messages, violations
 
 CLASSIFIED = "data-classification-required"
@@ -113,34 +113,15 @@ def test_a_pii_dax_cluster_without_encryption_at_rest_is_blocked() -> None:
     assert _about(violations([*region.resources, cache], "pii-encryption"), cache) == ""
 
 
-def _instance(region: Region, **root: object) -> Res:
-    instance = Res(
-        "aws:ec2/instance:Instance",
-        "worker",
-        {
-            "instanceType": "m7g.large",
-            "ami": "ami-0123456789abcdef0",
-            "volumeTags": dict(PII),
-            "disableApiTermination": True,
-            "rootBlockDevice": {"encrypted": True, "kmsKeyId": UNKNOWN, **root},
-            "vpcSecurityGroupIds": [UNKNOWN],
-        },
-        region.provider,
-        protect=True,
-        deps={"rootBlockDevice": [region.key], "vpcSecurityGroupIds": [region.database_group]},
-    )
-    return instance
-
-
 def test_a_compliant_instance_holding_pii_on_its_volumes_breaks_no_rule() -> None:
     region = eu_region()
-    instance = _instance(region)
+    instance = pii_instance(region)
     assert [d for d in violations_of_every_rule([*region.resources, instance]) if d.urn == instance.urn] == []
 
 
 def test_an_instance_holding_pii_on_an_unencrypted_volume_is_blocked() -> None:
     region = eu_region()
-    instance = _instance(region, encrypted=False)
+    instance = pii_instance(region, encrypted=False)
     assert "rootBlockDevice.encrypted is False" in _about(
         violations([*region.resources, instance], "pii-encryption"), instance
     )

@@ -6,7 +6,7 @@ instance, a node group), and a subnet that hosts no data holder shares nothing. 
 
 from __future__ import annotations
 
-from tests.policies.baseline import Region, eu_region, in_database_subnets
+from tests.policies.baseline import Region, eu_region, in_database_subnets, pii_instance
 from tests.policies.policy_harness import UNKNOWN, Res, messages, violations
 
 ANONYMISED_ONLY = "anonymised-only-replication"
@@ -104,3 +104,66 @@ def test_a_share_of_the_subnet_of_a_database_placed_by_its_subnet_groups_name_sh
     found = violations([*region.resources, *placement, *extra], ANONYMISED_ONLY)
     assert association.urn in [d.urn for d in found], messages(found)
     assert "pii" in messages(found)
+
+
+def _attached_interface(region: Region, subnet: Res, instance: Res) -> list[Res]:
+    """A network interface in the subnet and its attachment to the instance: two resources in between."""
+    interface = Res(
+        "aws:ec2/networkInterface:NetworkInterface",
+        "worker-second-interface",
+        {"subnetId": UNKNOWN, "securityGroups": [UNKNOWN]},
+        region.provider,
+        deps={"subnetId": [subnet], "securityGroups": [region.database_group]},
+    )
+    attachment = Res(
+        "aws:ec2/networkInterfaceAttachment:NetworkInterfaceAttachment",
+        "worker-second-interface",
+        {"instanceId": UNKNOWN, "networkInterfaceId": UNKNOWN, "deviceIndex": 1},
+        region.provider,
+        deps={"instanceId": [instance], "networkInterfaceId": [interface]},
+    )
+    return [interface, attachment]
+
+
+def test_a_share_of_a_subnet_a_pii_instance_is_attached_to_shares_the_instance() -> None:
+    # Baseline: the instance's only interface is elsewhere; the shared subnet hosts nothing.
+    region = eu_region()
+    subnet = _plain_subnet(region)
+    instance = pii_instance(region)
+    association, extra = _share(region, subnet)
+    assert not violations([*region.resources, subnet, instance, *extra], ANONYMISED_ONLY)
+    # The change: a second interface in the shared subnet, attached to the instance.
+    attached = _attached_interface(region, subnet, instance)
+    found = violations([*region.resources, subnet, instance, *attached, *extra], ANONYMISED_ONLY)
+    assert association.urn in [d.urn for d in found], messages(found)
+    assert "worker" in messages(found)
+
+
+def test_a_share_of_a_subnet_that_hosts_only_network_plumbing_shares_nothing() -> None:
+    # A NAT gateway in the subnet, a route through it in a route table: what names them holds no data.
+    region = eu_region()
+    subnet = _plain_subnet(region)
+    nat = Res(
+        "aws:ec2/natGateway:NatGateway",
+        "nat-a",
+        {"subnetId": UNKNOWN},
+        region.provider,
+        deps={"subnetId": [subnet]},
+    )
+    table = Res(
+        "aws:ec2/routeTable:RouteTable",
+        "private-a",
+        {"vpcId": UNKNOWN},
+        region.provider,
+        deps={"vpcId": [region.vpc]},
+    )
+    route = Res(
+        "aws:ec2/route:Route",
+        "private-a-default",
+        {"routeTableId": UNKNOWN, "natGatewayId": UNKNOWN, "destinationCidrBlock": "0.0.0.0/0"},
+        region.provider,
+        deps={"routeTableId": [table], "natGatewayId": [nat]},
+    )
+    _, extra = _share(region, subnet)
+    found = violations([*region.resources, subnet, nat, table, route, *extra], ANONYMISED_ONLY)
+    assert not found, messages(found)
