@@ -85,6 +85,10 @@ _CODE = (
     "reference to data elsewhere is a copy (what the code itself does is out of reach)"
 )
 
+_CLOUDFORMATION_REMEDY = (
+    "declare the template's resources with the AWS provider (pulumi-aws) instead, so that each is judged"
+)
+
 AWS: dict[str, Service] = {
     "accessanalyzer": Service(
         "Access Analyzer analyses policies; it holds findings, not data.", neutral="Analyzer ArchiveRule"
@@ -1653,6 +1657,26 @@ KUBERNETES: dict[str, Service] = {
 }
 """Every Kubernetes API group of pulumi-kubernetes, by kind; each kind's List and Patch types are placed with
 it (a list holds such objects; a patch edits one)."""
+
+OPAQUE_REMEDIES: dict[str, str] = {
+    "kubernetes:helm.sh/v3:Release": (
+        "declare the chart with `kubernetes.helm.v4.Chart` instead: it registers each object the chart "
+        "renders, and the pack judges them one by one (`pulumi preview` renders the chart; the offline "
+        "preview cannot, and stops with no verdict rather than pass objects it never saw)"
+    ),
+    "aws:cloudformation/stack:Stack": _CLOUDFORMATION_REMEDY,
+    "aws:cloudformation/stackSet:StackSet": _CLOUDFORMATION_REMEDY,
+    "aws:cloudformation/stackSetInstance:StackSetInstance": _CLOUDFORMATION_REMEDY,
+    "aws:cloudformation/stackInstances:StackInstances": _CLOUDFORMATION_REMEDY,
+    "aws:serverlessrepository/cloudFormationStack:CloudFormationStack": _CLOUDFORMATION_REMEDY,
+    "aws:servicecatalog/provisionedProduct:ProvisionedProduct": _CLOUDFORMATION_REMEDY,
+    "aws:cloudcontrol/resource:Resource": (
+        "declare it with the AWS provider's own resource type for its `typeName` (pulumi-aws), whose "
+        "inputs the pack reads"
+    ),
+}
+"""Opaque types with a form the pack can judge: how to declare what they create so that it is seen (the fix
+of a resource-type-triaged violation, before the generic one)."""
 
 KUBERNETES_OPERATORS: dict[str, Service] = {
     "velero.io": Service(

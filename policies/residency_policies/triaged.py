@@ -20,6 +20,7 @@ from residency_facts import CLASSIFICATION_TAG, Category
 from residency_facts.triage import (
     DYNAMIC_PROVIDER_INPUT,
     DYNAMIC_TYPES,
+    OPAQUE_REMEDIES,
     REVIEWED_DYNAMIC_PROVIDERS,
     VENDOR_COLLECTORS,
 )
@@ -249,14 +250,15 @@ def _violation(
             f"its inputs name {', '.join(elsewhere)}, outside {settings.jurisdiction.name}, in a stack that "
             "holds personal data or telemetry (what it creates may copy that data there)"
         )
+    remedy = f"{OPAQUE_REMEDIES[resource.type]}; or " if resource.type in OPAQUE_REMEDIES else ""
     return violation(
         resource,
         f"{what}, and {' and '.join(reaches)}",
         f"the pack cannot tell whether such a resource copies, exposes or holds the personal data and "
         f"telemetry that {settings.law} keeps in its region, so it fails closed.",
-        f"triage {resource.type} in policies/residency_facts/triage.py (and give it a copy, pointer or grant "
-        "mechanism in mechanisms.py when it needs one; see policies/README.md), or keep it away from "
-        "personal data and telemetry.",
+        remedy + f"triage {resource.type} in policies/residency_facts/triage.py (and give it a copy, pointer "
+        "or grant mechanism in mechanisms.py when it needs one; see policies/README.md), or keep it away "
+        "from personal data and telemetry.",
     )
 
 

@@ -101,6 +101,8 @@ def test_a_helm_release_into_a_pii_namespace_is_blocked() -> None:
     found = violations([*region.resources, namespace, release], POLICY)
     assert [d.urn for d in found] == [release.urn]
     assert "creates resources the pack cannot see" in found[0].message
+    # The fix names the form whose objects the pack judges one by one.
+    assert "kubernetes.helm.v4.Chart" in found[0].message
 
 
 def test_a_helm_release_that_touches_no_resident_data_is_allowed() -> None:
@@ -259,6 +261,7 @@ def test_a_cloudformation_stack_whose_template_declares_pii_is_blocked() -> None
     found = violations([*region.resources, stack], POLICY)
     assert [d.urn for d in found] == [stack.urn]
     assert "declares data-classification pii" in found[0].message
+    assert "declare the template's resources with the AWS provider" in found[0].message
 
 
 def test_a_cloud_control_resource_tagged_pii_is_blocked() -> None:
@@ -274,7 +277,9 @@ def test_a_cloud_control_resource_tagged_pii_is_blocked() -> None:
         },
         region.provider,
     )
-    assert [d.urn for d in violations([*region.resources, resource], POLICY)] == [resource.urn]
+    found = violations([*region.resources, resource], POLICY)
+    assert [d.urn for d in found] == [resource.urn]
+    assert "declare it with the AWS provider's own resource type" in found[0].message
 
 
 def _velero(region: Region, namespaces: list[str] | None) -> list[Res]:

@@ -30,6 +30,7 @@ from residency_facts.mechanisms import (
     REVIEWED_HOLDER_REGION_FIELDS,
     REVIEWED_NESTED_PLACES,
 )
+from residency_facts.triage import OPAQUE_REMEDIES
 from residency_policies.classification import CLASSIFIED_BY_LINEAGE, UNTAGGABLE_HOLDERS
 from residency_policies.encryption_types import AT_REST, INHERITED, NO_CUSTOMER_KEY, SPECIAL
 from residency_policies.locations import mechanism_key
@@ -404,3 +405,8 @@ def test_every_holder_that_takes_no_tags_is_classified_by_lineage_or_reviewed() 
     assert sorted(set(UNTAGGABLE_HOLDERS) - untaggable) == []
     for token in CLASSIFIED_BY_LINEAGE:
         assert any(m.sources for m in COPY_MECHANISMS.get(token, ())) or token.startswith("aws:dms/"), token
+
+
+def test_every_remedy_for_an_opaque_type_names_a_type_triaged_opaque() -> None:
+    assert OPAQUE_REMEDIES
+    assert [t for t in OPAQUE_REMEDIES if Category.OPAQUE not in (categories_of(t) or ())] == []
