@@ -954,6 +954,7 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
             shared_with=("destination.bucket.accountId",),
             global_names=("bucket",),
             lands_in_own_region=False,
+            may_target_source=True,
         ),
     ),
     "aws:s3/analyticsConfiguration:AnalyticsConfiguration": (
@@ -964,6 +965,7 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
             shared_with=("storageClassAnalysis.**.bucketAccountId",),
             global_names=("bucket",),
             lands_in_own_region=False,
+            may_target_source=True,
         ),
     ),
     "aws:s3/bucketLogging:BucketLogging": (
@@ -973,6 +975,7 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
             destinations=("targetBucket",),
             global_names=("bucket", "targetBucket"),
             lands_in_own_region=False,
+            may_target_source=True,
         ),
     ),
     "aws:s3/bucketLoggingV2:BucketLoggingV2": (
@@ -982,6 +985,7 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
             destinations=("targetBucket",),
             global_names=("bucket", "targetBucket"),
             lands_in_own_region=False,
+            may_target_source=True,
         ),
     ),
     "aws:s3/bucketMetadataConfiguration:BucketMetadataConfiguration": (

@@ -103,6 +103,12 @@ class CopyMechanism(NamedTuple):
     lands_in_own_region: bool = True
     """The copy lands in the resource itself, in its own region, unless a destination region is given."""
 
+    may_target_source: bool = False
+    """Its destination may be its own source (server access logs, an inventory or analytics export written
+    into the bucket they describe): a destination unknown at preview that is computed from the source alone
+    is that source. Otherwise such a destination is a name derived from the source's (a replica bucket
+    named after it), a place the stack does not declare: untraceable until deployed."""
+
     pulled_classification: tuple[str, ...] = ()
     """Label maps whose `data-classification` says what an inbound copy creates (SELF: the resource's own
     labels; an ExternalSecret's target template): what it pulls into its own region and account, in the

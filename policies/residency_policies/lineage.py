@@ -372,8 +372,13 @@ class Lineage:
             destinations.extend(velero_destinations(self, resource, mechanism))
         elif mechanism_key(resource.type) not in USES_OPERATOR_READERS:
             for path in mechanism.destinations:
+                derived = self._derived_from_source(resource, mechanism, path)
                 destinations.extend(
-                    self.trace(resource, path, path in mechanism.global_names, own, code, destination=True)
+                    [derived]
+                    if derived is not None
+                    else self.trace(
+                        resource, path, path in mechanism.global_names, own, code, destination=True
+                    )
                 )
         for path in mechanism.documents:
             if any(isinstance(v, Unknown) for v in values_at(resource.props, path)):
@@ -421,6 +426,33 @@ class Lineage:
         shares = share_principals(self, resource, mechanism)
         outside = outside or any(d.outside for d in destinations)
         return Movement(resource, mechanism, sources, destinations, shares, outside)
+
+    def _derived_from_source(
+        self, resource: Resource, mechanism: CopyMechanism, path: str
+    ) -> Location | None:
+        """An untraceable place when a destination unknown at preview is computed from the copy's source alone
+        (every data holder it depends on is a source): a name derived from the source's, such as a replica
+        bucket named after it, which the stack does not declare. Lineage would read it as the source itself,
+        in the same region. None when the mechanism may deliver into its own source (`may_target_source`)."""
+        if mechanism.may_target_source or mechanism.runs_code or path == SELF or path in mechanism.sources:
+            return None
+        if any(ANY in p for p in mechanism.sources):
+            # Every input is a source (a query engine reads what it is configured with): none to tell apart.
+            return None
+        if not any(isinstance(v, Unknown) for v in values_at(resource.props, path)):
+            return None
+        sources = {d.urn for p in mechanism.sources for d in self.stack.dependencies(resource, p)}
+        held = [d for d in self.stack.dependencies(resource, path) if holds_data(d, self.settings)]
+        if not held or any(d.urn not in sources for d in held):
+            return None
+        return replace(
+            untraceable(
+                f"{path} is unknown at preview and computed from the source itself: a name derived from the "
+                "source's, such as a replica named after it, is a place the stack does not declare; pass the "
+                "destination resource's own output, or declare the destination in the stack"
+            ),
+            review=True,
+        )
 
     def _outside_aws(self, resource: Resource, mechanism: CopyMechanism) -> bool:
         if mechanism.outside_aws and any(

@@ -500,6 +500,11 @@ def violations(
     return [d for d in run_pack(resources, config) if d.policy == policy and d.level == "mandatory"]
 
 
+def violations_of_every_rule(resources: list[Res]) -> list[Diagnostic]:
+    """The mandatory violations of every rule of the pack."""
+    return [d for d in run_pack(resources) if d.level == "mandatory" and d.policy in RULES]
+
+
 def messages(found: list[Diagnostic]) -> str:
     """All messages, for assertion output."""
     return "\n".join(d.message for d in found)

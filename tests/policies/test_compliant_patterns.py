@@ -5,17 +5,18 @@ from __future__ import annotations
 
 from tests.policies.baseline import Region, eu_region
 from tests.policies.copies import COPIES, PII, mumbai, store
-from tests.policies.policy_harness import RULES, UNKNOWN, Diagnostic, Res, messages, run_pack
+from tests.policies.policy_harness import (
+    UNKNOWN,
+    Res,
+    messages,
+    violations_of_every_rule,
+)
 
 ANONYMISED = {"data-classification": "anonymised"}
 
 
-def _mandatory(resources: list[Res]) -> list[Diagnostic]:
-    return [d for d in run_pack(resources) if d.level == "mandatory" and d.policy in RULES]
-
-
 def test_the_baseline_breaks_no_rule() -> None:
-    assert _mandatory(eu_region().resources) == []
+    assert violations_of_every_rule(eu_region().resources) == []
 
 
 def test_a_same_region_rds_snapshot_copy_keeps_its_sources_key() -> None:
@@ -24,7 +25,7 @@ def test_a_same_region_rds_snapshot_copy_keeps_its_sources_key() -> None:
     copy.provider = region.provider
     for resource in extra:
         resource.protect = True
-    found = _mandatory([*region.resources, *extra])
+    found = violations_of_every_rule([*region.resources, *extra])
     assert found == [], messages(found)
 
 
@@ -35,7 +36,7 @@ def test_a_same_region_rds_snapshot_copy_with_a_key_of_its_own_is_checked() -> N
     copy.props["kmsKeyId"] = "alias/aws/rds"
     for resource in extra:
         resource.protect = True
-    assert "AWS-managed key" in messages(_mandatory([*region.resources, *extra]))
+    assert "AWS-managed key" in messages(violations_of_every_rule([*region.resources, *extra]))
 
 
 def _firehose_from_stream(region: Region) -> list[Res]:
@@ -97,7 +98,7 @@ def _firehose_from_stream(region: Region) -> list[Res]:
 
 def test_a_firehose_reading_a_stream_needs_no_server_side_key_of_its_own() -> None:
     region = eu_region()
-    found = _mandatory([*region.resources, *_firehose_from_stream(region)])
+    found = violations_of_every_rule([*region.resources, *_firehose_from_stream(region)])
     assert found == [], messages(found)
 
 
@@ -108,7 +109,7 @@ def test_a_direct_put_firehose_of_pii_still_needs_a_customer_key() -> None:
     firehose.props.pop("kinesisSourceConfiguration")
     firehose.deps.pop("kinesisSourceConfiguration")
     assert "serverSideEncryption" in messages(
-        [d for d in _mandatory([*region.resources, *extra]) if d.urn == firehose.urn]
+        [d for d in violations_of_every_rule([*region.resources, *extra]) if d.urn == firehose.urn]
     )
 
 
@@ -127,10 +128,12 @@ def test_a_claim_on_the_stacks_default_storage_class_is_judged_by_that_class() -
         region.kubernetes,
         protect=True,
     )
-    found = _mandatory([*region.resources, claim])
+    found = violations_of_every_rule([*region.resources, claim])
     assert found == [], messages(found)
     region.storage_class.props["reclaimPolicy"] = "Delete"
-    assert "deletes volumes when their claim is deleted" in messages(_mandatory([*region.resources, claim]))
+    assert "deletes volumes when their claim is deleted" in messages(
+        violations_of_every_rule([*region.resources, claim])
+    )
 
 
 def test_an_efs_file_system_covered_by_an_aws_backup_selection_has_backups() -> None:
@@ -166,8 +169,10 @@ def test_an_efs_file_system_covered_by_an_aws_backup_selection_has_backups() -> 
         deps={"planId": [plan], "resources": [file_system]},
     )
     resources = [*region.resources, file_system, vault, plan, selection]
-    assert [d for d in _mandatory(resources) if d.policy == "pii-no-data-loss"] == []
-    assert "automatic backups are off" in messages(_mandatory([*region.resources, file_system, vault]))
+    assert [d for d in violations_of_every_rule(resources) if d.policy == "pii-no-data-loss"] == []
+    assert "automatic backups are off" in messages(
+        violations_of_every_rule([*region.resources, file_system, vault])
+    )
 
 
 def _anonymised_replication(region: Region, type_: str) -> list[Res]:
@@ -205,14 +210,14 @@ def _anonymised_replication(region: Region, type_: str) -> list[Res]:
 def test_an_anonymised_s3_replication_to_india_is_allowed_whether_ids_are_known_or_not() -> None:
     region = eu_region()
     resources = [*region.resources, *_anonymised_replication(region, "s3")]
-    replication_rules = [d for d in _mandatory(resources) if "replication" in d.policy]
+    replication_rules = [d for d in violations_of_every_rule(resources) if "replication" in d.policy]
     assert replication_rules == [], messages(replication_rules)
 
 
 def test_an_anonymised_efs_replication_to_india_is_allowed_whether_ids_are_known_or_not() -> None:
     region = eu_region()
     resources = [*region.resources, *_anonymised_replication(region, "efs")]
-    replication_rules = [d for d in _mandatory(resources) if "replication" in d.policy]
+    replication_rules = [d for d in violations_of_every_rule(resources) if "replication" in d.policy]
     assert replication_rules == [], messages(replication_rules)
 
 
@@ -223,9 +228,9 @@ def test_a_literal_that_names_a_dependency_by_its_known_id_is_that_dependency() 
     replication.props["sourceFileSystemId"] = "fs-0123456789abcdef0"
     source.props["id"] = "fs-0123456789abcdef0"
     resources = [*region.resources, *extra]
-    assert [d for d in _mandatory(resources) if "replication" in d.policy] == []
+    assert [d for d in violations_of_every_rule(resources) if "replication" in d.policy] == []
     source.props["tags"] = dict(PII)
-    assert "no-pii-replication" in {d.policy for d in _mandatory(resources)}
+    assert "no-pii-replication" in {d.policy for d in violations_of_every_rule(resources)}
 
 
 def test_a_property_dependency_wins_over_what_its_literal_value_might_also_name() -> None:
@@ -245,9 +250,9 @@ def test_a_property_dependency_wins_over_what_its_literal_value_might_also_name(
         deps={"replicateSourceDb": [anonymised]},
     )
     resources = [*region.resources, anonymised, namesake, replica]
-    assert [d for d in _mandatory(resources) if "replication" in d.policy] == []
+    assert [d for d in violations_of_every_rule(resources) if "replication" in d.policy] == []
     replica.deps.pop("replicateSourceDb")
-    assert "no-pii-replication" in {d.policy for d in _mandatory(resources)}
+    assert "no-pii-replication" in {d.policy for d in violations_of_every_rule(resources)}
 
 
 def test_a_bare_id_computed_from_a_dependency_is_that_dependency_even_when_the_state_lists_no_id() -> None:
@@ -257,9 +262,9 @@ def test_a_bare_id_computed_from_a_dependency_is_that_dependency_even_when_the_s
     source, replication = _anonymised_replication(region, "efs")
     replication.props["sourceFileSystemId"] = "fs-0aaaaaaaaaaaaaaaa"
     resources = [*region.resources, source, replication]
-    assert [d for d in _mandatory(resources) if "replication" in d.policy] == []
+    assert [d for d in violations_of_every_rule(resources) if "replication" in d.policy] == []
     source.props["tags"] = dict(PII)
-    assert "no-pii-replication" in {d.policy for d in _mandatory(resources)}
+    assert "no-pii-replication" in {d.policy for d in violations_of_every_rule(resources)}
 
 
 def test_a_group_admitted_by_a_bare_id_computed_from_the_stacks_group_is_that_group() -> None:
@@ -277,7 +282,7 @@ def test_a_group_admitted_by_a_bare_id_computed_from_the_stacks_group_is_that_gr
         region.provider,
         deps={"securityGroupId": [region.database_group], "referencedSecurityGroupId": [region.node_group]},
     )
-    assert _mandatory([*region.resources, rule]) == []
+    assert violations_of_every_rule([*region.resources, rule]) == []
 
 
 def _dms_load(
@@ -331,23 +336,27 @@ def _dms_load(
 
 def test_an_in_region_dms_load_needs_no_label_on_its_replication_instance() -> None:
     resources, _ = _dms_load(eu_region())
-    found = _mandatory(resources)
+    found = violations_of_every_rule(resources)
     assert found == [], messages(found)
 
 
 def test_a_dms_replication_instance_holds_what_its_tasks_move_whatever_its_label() -> None:
     resources, instance = _dms_load(eu_region(), kmsKeyArn=None, tags={"data-classification": "internal"})
-    found = [d for d in _mandatory(resources) if d.urn == instance.urn and d.policy == "pii-encryption"]
+    found = [
+        d
+        for d in violations_of_every_rule(resources)
+        if d.urn == instance.urn and d.policy == "pii-encryption"
+    ]
     assert "inherited through lineage" in messages(found)
 
 
 def test_a_dms_replication_instance_in_another_region_takes_the_data_there() -> None:
     resources, _ = _dms_load(eu_region(), mumbai())
-    found = [d for d in _mandatory(resources) if d.policy == "no-pii-replication"]
+    found = [d for d in violations_of_every_rule(resources) if d.policy == "no-pii-replication"]
     assert "'load'" in messages(found) and "ap-south-1" in messages(found)
 
 
 def test_a_dms_replication_instance_with_a_label_unknown_at_preview_is_unclassified() -> None:
     resources, instance = _dms_load(eu_region(), tags={"data-classification": UNKNOWN})
-    found = [d for d in _mandatory(resources) if d.policy == "data-classification-required"]
+    found = [d for d in violations_of_every_rule(resources) if d.policy == "data-classification-required"]
     assert instance.urn in [d.urn for d in found], messages(found)

@@ -9,7 +9,7 @@ import pytest
 
 from tests.policies.baseline import Region, eu_region, pii_instance
 from tests.policies.copies import mumbai, store
-from tests.policies.policy_harness import UNKNOWN, Res, messages, violations
+from tests.policies.policy_harness import UNKNOWN, Res, messages, violations, violations_of_every_rule
 
 CLASSIFIED = "data-classification-required"
 
@@ -230,10 +230,3 @@ def test_versioning_whose_noncurrent_versions_outlive_the_minimum_is_allowed() -
     region = eu_region()
     bucket, *rest = _versioned_bucket(region, noncurrent_days=30)
     assert _about(violations([*region.resources, bucket, *rest], "pii-no-data-loss"), bucket) == ""
-
-
-def violations_of_every_rule(resources: list[Res]) -> list:
-    """The mandatory violations of every rule of the pack."""
-    from tests.policies.policy_harness import RULES, run_pack
-
-    return [d for d in run_pack(resources) if d.level == "mandatory" and d.policy in RULES]
