@@ -1803,6 +1803,10 @@ class Grant(NamedTuple):
 _NETWORK = "pii-not-public, from the store's security groups and the load balancers that reach it"
 _CLUSTER_ACCESS = "rules 3 and 4, as a grant of what the cluster holds (residency_policies/cluster_access.py)"
 _BLOCKS = "pii-not-public, as the account's or bucket's block on public access"
+_MULTICLUSTER = (
+    "pii-not-public, as a publisher to clusters the stack does not declare "
+    "(residency_policies/exposure_multicluster.py)"
+)
 
 
 def _policy(grants: str, document: str, *targets: str) -> Grant:
@@ -2411,6 +2415,10 @@ GRANTS: dict[str, tuple[Grant, ...]] = {
     },
     "aga.k8s.aws:GlobalAccelerator": (_network("an accelerator of the AWS Load Balancer Controller"),),
     "networking.k8s.io:NetworkPolicy": (_network("a Kubernetes NetworkPolicy"),),
+    "multicluster.x-k8s.io:ServiceExport": (
+        Grant("a Multi-Cluster Services export", targets=(), judged_by=_MULTICLUSTER),
+    ),
+    "skupper.io:Connector": (Grant("a Skupper connector", targets=(), judged_by=_MULTICLUSTER),),
     **{
         f"rbac.authorization.k8s.io:{kind}": (
             Grant(

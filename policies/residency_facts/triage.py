@@ -1679,6 +1679,14 @@ OPAQUE_REMEDIES: dict[str, str] = {
 of a resource-type-triaged violation, before the generic one)."""
 
 KUBERNETES_OPERATORS: dict[str, Service] = {
+    "skupper.io": Service(
+        "Skupper v2 links sites (clusters, hosts) into one application network: a Connector publishes the "
+        "pods its selector picks (or a host) on every linked site, which the stack does not declare "
+        "(pii-not-public judges it as a publisher; skupper.io/docs, v2alpha1). Its other kinds (Site, Link, "
+        "Listener, AccessGrant, AccessToken, RouterAccess, SecuredAccess, ...) stay untriaged: they fail "
+        "closed when they touch resident data.",
+        grants="Connector",
+    ),
     "velero.io": Service(
         "Velero backs up namespaces (objects and volume data) to a backup storage location and restores "
         "them; a backup or schedule with no namespace list covers every namespace.",
@@ -1822,6 +1830,13 @@ KUBERNETES_OPERATORS: dict[str, Service] = {
         "GithubAccessToken, QuayAccessToken, Grafana, CloudsmithAccessToken: requests to another "
         "provider) and ClusterGenerator (any of them, cluster-wide).",
         neutral="Password UUID SSHKey Fake MFA ECRAuthorizationToken STSSessionToken",
+    ),
+    "multicluster.x-k8s.io": Service(
+        "Multi-Cluster Services (KEP-1645; the AWS Cloud Map MCS controller on EKS): a ServiceExport exports "
+        "the Service of its name and namespace to every cluster of the ClusterSet, which the stack does not "
+        "declare (pii-not-public judges it as a publisher). A ServiceImport (a Service of other clusters) "
+        "stays untriaged: it fails closed when it touches resident data.",
+        grants="ServiceExport",
     ),
     "networking.istio.io": Service(
         "Istio: a ServiceEntry gives the mesh a host name and where it resolves (spec.endpoints, else the "

@@ -33,8 +33,12 @@ from .lineage_selections import selected_workloads
 from .locations import mechanism_key
 from .model import Resource, Stack
 from .settings import Settings
-from .values import UNKNOWN, Unknown, as_mapping, child, value_at, values_at
+from .values import UNKNOWN, Unknown, as_mapping, child, is_set, value_at, values_at
 from .violations import Violation, exposure_violation
+
+SKUPPER_PROXY = "skupper.io/proxy"
+"""Skupper v1's annotation (a protocol: tcp, http, http2) that exposes a Service or a workload on its
+network."""
 
 ANNOTATION_PREFIXES = ("service.beta.kubernetes.io/", "service.kubernetes.io/")
 """The prefixes under which the AWS Load Balancer Controller reads its Service annotations
@@ -71,7 +75,7 @@ type (the Tailscale Kubernetes operator, https://tailscale.com/kb/1236/kubernete
 annotated tailscale.com/expose, or of loadBalancerClass tailscale, joins the tailnet; funnel puts it on the
 internet)."""
 
-MESH_EXPORTS: tuple[tuple[str, str, frozenset[str], tuple[str, str] | None, str], ...] = (
+MESH_EXPORTS: tuple[tuple[str, str, frozenset[str] | None, tuple[str, str] | None, str], ...] = (
     (
         "annotations",
         "service.cilium.io/global",
@@ -93,13 +97,23 @@ MESH_EXPORTS: tuple[tuple[str, str, frozenset[str], tuple[str, str] | None, str]
         None,
         "Linkerd's multicluster service mirror publishes it in every linked cluster",
     ),
+    (
+        "annotations",
+        SKUPPER_PROXY,
+        None,
+        None,
+        "Skupper publishes it on every site linked to its network (other clusters, clouds or hosts)",
+    ),
 )
 """Metadata by which a service mesh makes a Service's pods reachable from its other clusters, which the stack
-does not declare and which may be in any region or account: (where, key, values that export, the key and value
-that keep its own pods from the other clusters, why). Cilium: docs.cilium.io/en/stable/network/clustermesh/
-services/ (`service.cilium.io/global`, `service.cilium.io/shared: "false"` keeps the local backends to this
-cluster; the `io.cilium/` names are the older ones). Linkerd: linkerd.io/2/features/multicluster/ (the label
-`mirror.linkerd.io/exported`, `true` for gateway mirroring, `remote-discovery` for pod-to-pod)."""
+does not declare and which may be in any region or account: (where, key, values that export (None: any
+value), the key and value that keep its own pods from the other clusters, why). Cilium:
+docs.cilium.io/en/stable/network/clustermesh/services/ (`service.cilium.io/global`,
+`service.cilium.io/shared: "false"` keeps the local backends to this cluster; the `io.cilium/` names are the
+older ones). Linkerd: linkerd.io/2/features/multicluster/ (the label `mirror.linkerd.io/exported`, `true` for
+gateway mirroring, `remote-discovery` for pod-to-pod). Skupper v1: "Configuring services using annotations"
+(Red Hat Service Interconnect 1.x, docs.redhat.com: `skupper.io/proxy: tcp|http|http2`, the one required
+annotation, on a Service or a workload exposes it)."""
 
 EXPOSING_CLASSES = {
     "tailscale": "the Tailscale operator publishes it on the tailnet, to devices wherever they are",
@@ -147,7 +161,8 @@ def _mesh_export(service: Resource) -> str | None:
     metadata = child(service.props, "metadata")
     for where, key, values, unless, why in MESH_EXPORTS:
         value = child(child(metadata, where), key)
-        if not (isinstance(value, Unknown) or str(value).lower() in values):
+        exports = is_set(value) if values is None else str(value).lower() in values
+        if not (isinstance(value, Unknown) or exports):
             continue
         if unless is not None and str(child(child(metadata, where), unless[0])).lower() == unless[1]:
             continue

@@ -145,19 +145,22 @@ def selected_workloads(lineage: Lineage, service: Resource) -> list[Resource]:
     """
     if service.urn in lineage.workloads_of:
         return lineage.workloads_of[service.urn]
-    found: list[Resource] = []
     selector = as_mapping(value_at(service.props, "spec.selector"))
+    found = workloads_matching(lineage, service, value_at(service.props, "metadata.namespace"), selector)
+    lineage.workloads_of[service.urn] = found
+    return found
+
+
+def workloads_matching(lineage: Lineage, of: Resource, namespace: Any, selector: Any) -> list[Resource]:
+    """The Kubernetes objects of `of`'s cluster in a namespace whose pod template labels match a selector
+    (a mapping of labels, every one of which must match; an empty or unknown selector matches nothing)."""
+    found: list[Resource] = []
     if isinstance(selector, Mapping) and selector:
-        namespace = value_at(service.props, "metadata.namespace")
-        for workload, labels in _in_index(
-            _kubernetes_index(lineage)[0],
-            namespace,
-        ):
-            if workload is service or workload.provider_urn != service.provider_urn:
+        for workload, labels in _in_index(_kubernetes_index(lineage)[0], namespace):
+            if workload is of or workload.provider_urn != of.provider_urn:
                 continue
             if isinstance(labels, Mapping) and all(labels.get(k) == v for k, v in selector.items()):
                 found.append(workload)
-    lineage.workloads_of[service.urn] = found
     return found
 
 

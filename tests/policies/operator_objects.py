@@ -49,6 +49,39 @@ def custom_resource(
     )
 
 
+def pii_database_pods(region: Region, namespace: str = "app") -> Res:
+    """A PostgreSQL StatefulSet labelled pii (pods `app: customers-db`) on the baseline's StorageClass."""
+    labels = {"app": "customers-db", **PII}
+    return Res(
+        "kubernetes:apps/v1:StatefulSet",
+        "customers-db",
+        {
+            "metadata": {"name": "customers-db", "namespace": namespace, "labels": labels},
+            "spec": {
+                "serviceName": "customers-db",
+                "selector": {"matchLabels": {"app": "customers-db"}},
+                "template": {
+                    "metadata": {"labels": {"app": "customers-db"}},
+                    "spec": {"containers": [{"name": "postgres", "image": "postgres:17.7"}]},
+                },
+                "volumeClaimTemplates": [
+                    {
+                        "metadata": {"name": "data", "labels": dict(PII)},
+                        "spec": {
+                            "storageClassName": "telemetry-gp3",
+                            "accessModes": ["ReadWriteOnce"],
+                            "resources": {"requests": {"storage": "50Gi"}},
+                        },
+                    }
+                ],
+            },
+        },
+        region.kubernetes,
+        protect=True,
+        deps={"spec": [region.storage_class]},
+    )
+
+
 def pii_claim(region: Region) -> Res:
     """The PII claim of the namespace `app`, on the baseline's encrypted, retained StorageClass."""
     return Res(

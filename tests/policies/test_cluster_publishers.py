@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import pytest
 
 from tests.policies.baseline import Region, eu_region
-from tests.policies.copies import PII
+from tests.policies.operator_objects import pii_database_pods
 from tests.policies.policy_harness import UNKNOWN, Res, kubernetes_provider, messages, violations
 
 POLICY = "pii-not-public"
@@ -41,35 +41,7 @@ class Published:
 
 
 def _database(region: Region) -> Res:
-    labels = {"app": "customers-db", **PII}
-    return Res(
-        "kubernetes:apps/v1:StatefulSet",
-        "customers-db",
-        {
-            "metadata": {"name": "customers-db", "namespace": NAMESPACE, "labels": labels},
-            "spec": {
-                "serviceName": "customers-db",
-                "selector": {"matchLabels": {"app": "customers-db"}},
-                "template": {
-                    "metadata": {"labels": {"app": "customers-db"}},
-                    "spec": {"containers": [{"name": "postgres", "image": "postgres:17.7"}]},
-                },
-                "volumeClaimTemplates": [
-                    {
-                        "metadata": {"name": "data", "labels": dict(PII)},
-                        "spec": {
-                            "storageClassName": "telemetry-gp3",
-                            "accessModes": ["ReadWriteOnce"],
-                            "resources": {"requests": {"storage": "50Gi"}},
-                        },
-                    }
-                ],
-            },
-        },
-        region.kubernetes,
-        protect=True,
-        deps={"spec": [region.storage_class]},
-    )
+    return pii_database_pods(region, NAMESPACE)
 
 
 def _ingress_class(region: Region, parameters: str | None = None, name: str = "alb") -> Res:

@@ -1,0 +1,137 @@
+"""Rule 6, pii-not-public, for multi-cluster networks: what they publish to clusters the stack does not
+declare.
+
+A Multi-Cluster Services `ServiceExport` (multicluster.x-k8s.io; on EKS the AWS Cloud Map MCS controller)
+exports the Service of its own name and namespace to every cluster of its ClusterSet. Skupper publishes a
+Service or a workload annotated `skupper.io/proxy` (v1; the Service case is `exposure_services.MESH_EXPORTS`)
+and the pods a `Connector` selects (v2, `spec.selector`, a label selector such as `app=db`) on every site
+linked to its network. Those clusters and sites are not in the stack and may be in any region or account, so
+what they reach is judged as published: the PII pods the exported Service selects (in a cluster that holds
+PII, a Service whose pods the stack does not declare fails closed, as for an Ingress), the PII workload
+itself, and, for a Connector, the PII pods its selector matches; a selector or namespace unknown at preview,
+or one the pack cannot parse, fails closed in a cluster that holds PII. Sources: the Skupper v1 annotations
+as Red Hat Service Interconnect 1.x documents them; the v2 Connector's `selector`, `host` and `routingKey` as
+skupper.io documents v2alpha1 (not checked against its CRD schema).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .classification import held
+from .exposure_ingress import published_services
+from .exposure_services import SKUPPER_PROXY, kind_tokens
+from .lineage import Lineage
+from .lineage_selections import workloads_matching
+from .locations import mechanism_key
+from .model import Resource, Stack
+from .settings import Settings
+from .values import Unknown, child, is_set, value_at
+from .violations import Violation, exposure_violation
+
+SERVICE_EXPORT = "multicluster.x-k8s.io:ServiceExport"
+SKUPPER_CONNECTOR = "skupper.io:Connector"
+_ELSEWHERE = "which this stack does not declare and which may be in any region or account"
+_FIX = (
+    "keep Services and pods that serve personal data out of multi-cluster networks (no ServiceExport, "
+    "Skupper annotation or Connector for them); share only anonymised data across clusters."
+)
+_LABEL = re.compile(r"^\s*([A-Za-z0-9./_-]+)\s*==?\s*([A-Za-z0-9._-]*)\s*$")
+"""One equality requirement of a label selector string (`key=value`, `key==value`)."""
+
+
+def multicluster_exposure(
+    stack: Stack, lineage: Lineage, protected_by_urn: dict[str, frozenset[str]], settings: Settings
+) -> list[Violation]:
+    """ServiceExports, Skupper-annotated workloads and Skupper Connectors that publish PII."""
+    found: list[Violation] = []
+    for export in stack.of_type(*kind_tokens(stack, (SERVICE_EXPORT,))):
+        metadata = child(export.props, "metadata")
+        name, namespace = child(metadata, "name"), child(metadata, "namespace")
+        why = f"its ServiceExport exports it to every cluster of its ClusterSet, {_ELSEWHERE}"
+        found.extend(
+            published_services(
+                export, [(namespace, name)], why, stack, lineage, protected_by_urn, settings, _FIX
+            )
+        )
+    for resource in stack.resources:
+        if not resource.type.startswith("kubernetes:") or mechanism_key(resource.type) == "core:Service":
+            continue
+        if not is_set(child(child(child(resource.props, "metadata"), "annotations"), SKUPPER_PROXY)):
+            continue
+        protected = lineage.effective(resource) & settings.protected_classifications
+        if protected:
+            found.append(
+                exposure_violation(
+                    resource,
+                    held(lineage, resource, protected),
+                    f"{resource.label} is annotated {SKUPPER_PROXY}: Skupper publishes its pods on every "
+                    f"site linked to its network, {_ELSEWHERE}",
+                    _FIX,
+                    settings,
+                )
+            )
+    for connector in stack.of_type(*kind_tokens(stack, (SKUPPER_CONNECTOR,))):
+        found.extend(_connector(connector, stack, lineage, protected_by_urn, settings))
+    return found
+
+
+def _connector(
+    connector: Resource,
+    stack: Stack,
+    lineage: Lineage,
+    protected_by_urn: dict[str, frozenset[str]],
+    settings: Settings,
+) -> list[Violation]:
+    why = f"its Skupper Connector publishes them on every site linked to its network, {_ELSEWHERE}"
+    namespace = value_at(connector.props, "metadata.namespace")
+    selector = _selector(value_at(connector.props, "spec.selector"))
+    host = value_at(connector.props, "spec.host")
+    found = []
+    if selector is not None and not isinstance(namespace, Unknown):
+        for workload in workloads_matching(lineage, connector, namespace, selector):
+            protected = lineage.effective(workload) & settings.protected_classifications
+            if protected:
+                found.append(
+                    exposure_violation(
+                        connector,
+                        held(lineage, workload, protected),
+                        f"{connector.label} selects {workload.label}: {why}",
+                        _FIX,
+                        settings,
+                    )
+                )
+        if not is_set(host):
+            return found
+    in_cluster = [
+        r for r in stack.resources if r.urn in protected_by_urn and r.provider_urn == connector.provider_urn
+    ]
+    if in_cluster and not found:
+        shown = "a host (spec.host)" if is_set(host) else "a selector or namespace the pack cannot read"
+        kinds = ", ".join(sorted({c for r in in_cluster for c in protected_by_urn[r.urn]}))
+        stores = ", ".join(sorted(r.label for r in in_cluster))
+        found.append(
+            exposure_violation(
+                connector,
+                f"{kinds} data",
+                f"{connector.label} names {shown}, in a cluster that holds {stores}: {why}, and what it "
+                "publishes cannot be seen",
+                f"give the Connector a literal selector of pods the stack declares, or {_FIX}",
+                settings,
+            )
+        )
+    return found
+
+
+def _selector(value: Any) -> dict[str, str] | None:
+    """A Connector's label selector string as the labels it requires (None: unknown, or not equalities)."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    required: dict[str, str] = {}
+    for part in value.split(","):
+        match = _LABEL.match(part)
+        if match is None:
+            return None
+        required[match.group(1)] = match.group(2)
+    return required
