@@ -37,6 +37,8 @@ BARMAN_OBJECT_STORE = "barmancloud.cnpg.io:ObjectStore"
 ZALANDO_CLUSTER = "acid.zalan.do:postgresql"
 ZALANDO_CONFIGURATION = "acid.zalan.do:OperatorConfiguration"
 CRUNCHY_CLUSTER = "postgres-operator.crunchydata.com:PostgresCluster"
+CONFIG_MAP = "core:ConfigMap"
+SECRET = "core:Secret"
 KASTEN_PROFILE = "config.kio.kasten.io:Profile"
 SECRET_STORE = "external-secrets.io:SecretStore"
 CLUSTER_SECRET_STORE = "external-secrets.io:ClusterSecretStore"
@@ -69,13 +71,51 @@ def _barman(base: str, each: str = "") -> ObjectStore:
 
 _SPILO_OUTSIDE = (
     "WAL_GS_BUCKET",
+    "WAL_GCS_BUCKET",
     "WALG_GS_PREFIX",
     "WALE_GS_PREFIX",
+    "WALE_GCS_PREFIX",
+    "WAL_SWIFT_BUCKET",
+    "WALE_SWIFT_PREFIX",
     "WALG_AZ_PREFIX",
     "WALE_WABS_PREFIX",
     "AZURE_STORAGE_ACCOUNT",
 )
-"""Spilo's variables that archive to Google Cloud Storage or Azure."""
+"""Spilo's variables that archive to Google Cloud Storage, OpenStack Swift or Azure (configure_spilo.py,
+write_wale_environment: WAL_GCS_BUCKET and WALE_GCS_PREFIX are other names of the GCS ones)."""
+
+_SPILO_UNPLACED = ("WALG_SSH_PREFIX",)
+"""Spilo's variables that archive to an SSH server (`ssh://host/path`), which the pack cannot place."""
+
+_SPILO_STORES = (
+    ObjectStore(
+        bucket="WAL_S3_BUCKET",
+        endpoint="AWS_ENDPOINT",
+        region="AWS_REGION",
+        outside_aws=_SPILO_OUTSIDE,
+        unplaced=_SPILO_UNPLACED,
+    ),
+    ObjectStore(bucket="WALG_S3_PREFIX", endpoint="AWS_ENDPOINT", region="AWS_REGION"),
+    ObjectStore(bucket="WALE_S3_PREFIX", endpoint="WALE_S3_ENDPOINT", region="AWS_REGION"),
+)
+"""Spilo's WAL archive, by the names of its variables (zalando/spilo ENVIRONMENT.rst)."""
+
+_SPILO_ENV_FROM = tuple(
+    NamedObject(f"spec.envFrom[].{reference}.name", kind, "environment")
+    for reference, kind in (("configMapRef", CONFIG_MAP), ("secretRef", SECRET))
+)
+"""A cluster's `spec.envFrom`: the Spilo container's `envFrom`, which the operator's own variables (its
+configuration's bucket, its pod environment) override."""
+
+_POD_ENVIRONMENT = (
+    NamedObject("configuration.kubernetes.pod_environment_secret", SECRET, "environment", any_namespace=True),
+    NamedObject(
+        "configuration.kubernetes.pod_environment_configmap", CONFIG_MAP, "environment", any_namespace=True
+    ),
+)
+"""The operator's pod environment (`namespace/name` of a ConfigMap; a Secret in each cluster's namespace):
+variables on every cluster's pods, overriding the operator's `aws_or_gcp` settings (k8sres.go,
+generateSpiloPodEnvVars; the Secret wins over the ConfigMap)."""
 
 _PGBACKREST_REPO = ObjectStore(
     bucket="s3.bucket", endpoint="s3.endpoint", region="s3.region", outside_aws=("gcs", "azure")
@@ -164,19 +204,8 @@ OPERATOR_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
             "a Zalando postgres-operator cluster's WAL archive and base backups (Spilo's WAL-E / WAL-G)",
             sources=(SELF,),
             object_stores=(
-                ObjectStore(
-                    bucket="WAL_S3_BUCKET",
-                    endpoint="AWS_ENDPOINT",
-                    region="AWS_REGION",
-                    outside_aws=_SPILO_OUTSIDE,
-                    env="spec.env",
-                ),
-                ObjectStore(
-                    bucket="WALG_S3_PREFIX", endpoint="AWS_ENDPOINT", region="AWS_REGION", env="spec.env"
-                ),
-                ObjectStore(
-                    bucket="WALE_S3_PREFIX", endpoint="WALE_S3_ENDPOINT", region="AWS_REGION", env="spec.env"
-                ),
+                *(store._replace(env="spec.env") for store in _SPILO_STORES),
+                *(store._replace(env_from=_SPILO_ENV_FROM, fallback=True) for store in _SPILO_STORES),
             ),
             defaults_from=ZALANDO_CONFIGURATION,
             default_store="the WAL bucket of the postgres-operator's own configuration (its ConfigMap or "
@@ -285,15 +314,15 @@ OBJECT_STORE_POINTERS: dict[str, tuple[ObjectStore, ...]] = {
     BARMAN_OBJECT_STORE: (_barman("spec.configuration"),),
     KASTEN_PROFILE: (_kasten("spec.locationSpec"), _kasten("spec.location")),
     ZALANDO_CONFIGURATION: (
+        # `aws_or_gcp.aws_region` is the operator's EBS region, not the bucket's (operator_parameters.md).
         ObjectStore(
             bucket="configuration.aws_or_gcp.wal_s3_bucket",
-            endpoint="configuration.aws_or_gcp.aws_endpoint",
-            region="configuration.aws_or_gcp.aws_region",
             outside_aws=(
                 "configuration.aws_or_gcp.wal_gs_bucket",
                 "configuration.aws_or_gcp.wal_az_storage_account",
             ),
         ),
+        *(store._replace(env_from=_POD_ENVIRONMENT) for store in _SPILO_STORES),
         ObjectStore(
             bucket="configuration.logical_backup.logical_backup_s3_bucket",
             endpoint="configuration.logical_backup.logical_backup_s3_endpoint",
@@ -306,7 +335,18 @@ OBJECT_STORE_POINTERS: dict[str, tuple[ObjectStore, ...]] = {
 
 OPERATOR_POINTERS: dict[str, tuple[str, ...]] = {
     **{
-        kind: tuple(path for store in stores for path in (store.bucket, store.endpoint, store.region) if path)
+        kind: tuple(
+            dict.fromkeys(
+                path
+                for store in stores
+                for path in (
+                    (store.env, *(named.path for named in store.env_from))
+                    if store.env or store.env_from
+                    else (store.bucket, store.endpoint, store.region)
+                )
+                if path
+            )
+        )
         for kind, stores in OBJECT_STORE_POINTERS.items()
     },
     **{kind: ("spec.provider.aws.region", "spec.provider.aws.role") for kind in SECRET_STORES},

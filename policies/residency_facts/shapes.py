@@ -15,6 +15,21 @@ ANY = "**"
 """In a property path: every value the resource is configured with, at any depth."""
 
 
+class NamedObject(NamedTuple):
+    """A Kubernetes object that a custom resource names by its Kubernetes name, in its cluster."""
+
+    path: str
+    kind: str
+    """The object's `group:Kind` key (`postgresql.cnpg.io:Cluster`)."""
+    role: str
+    """`source`: the object's data is copied; `destination`: the copy lands in it (or where it points);
+    `destinations_of` / `sources_of`: the destinations or sources of the object's own copy mechanisms (a
+    scheduled backup writes where its cluster's backups go)."""
+    any_namespace: bool = False
+    """The object may be in another namespace of the cluster (a cluster-scoped kind, a profile in the
+    operator's namespace); otherwise it is looked for in the referrer's namespace."""
+
+
 class ObjectStore(NamedTuple):
     """Where an operator keeps its copies in an object store: the paths of the bucket (a name or a URI such
     as `s3://bucket/prefix`), of the S3 endpoint and of the region, relative to each element of `each` (or
@@ -31,21 +46,15 @@ class ObjectStore(NamedTuple):
     """A list path: every element is one store, its fields relative to it (a cluster's repositories)."""
     env: str = ""
     """A list of `{name, value}` environment variables: the fields name variables (Spilo's WAL_S3_BUCKET)."""
-
-
-class NamedObject(NamedTuple):
-    """A Kubernetes object that a custom resource names by its Kubernetes name, in its cluster."""
-
-    path: str
-    kind: str
-    """The object's `group:Kind` key (`postgresql.cnpg.io:Cluster`)."""
-    role: str
-    """`source`: the object's data is copied; `destination`: the copy lands in it (or where it points);
-    `destinations_of` / `sources_of`: the destinations or sources of the object's own copy mechanisms (a
-    scheduled backup writes where its cluster's backups go)."""
-    any_namespace: bool = False
-    """The object may be in another namespace of the cluster (a cluster-scoped kind, a profile in the
-    operator's namespace); otherwise it is looked for in the referrer's namespace."""
+    env_from: tuple[NamedObject, ...] = ()
+    """ConfigMaps and Secrets whose data are more variables, which `env` overrides (a container's `envFrom`,
+    an operator's pod environment); one the stack does not declare cannot be read, and fails closed."""
+    unplaced: tuple[str, ...] = ()
+    """Paths (or variables) that, when set, keep the copies where the pack cannot place them (an SSH server):
+    untraceable."""
+    fallback: bool = False
+    """Read only when the resource's other stores name none, alongside the operator-wide configuration
+    (`CopyMechanism.defaults_from`), whose own variables override these (a container's `envFrom`)."""
 
 
 class CopyMechanism(NamedTuple):
