@@ -21,8 +21,9 @@ Field names are those of each operator's API reference:
 - External Secrets Operator: external-secrets.io/latest/api/spec/ (ExternalSecret `spec.secretStoreRef`,
   `spec.target.name`, `spec.target.template.metadata.labels`, `spec.data[].remoteRef.key`,
   `spec.data[].sourceRef.storeRef`, `spec.dataFrom[]` {extract, find, sourceRef}; SecretStore and
-  ClusterSecretStore `spec.provider.aws` {service, region, role}; PushSecret `spec.secretStoreRefs[]`,
-  `spec.selector.secret.name`; ClusterExternalSecret `spec.externalSecretSpec`).
+  ClusterSecretStore `spec.provider.aws` {service, region, role}; PushSecret `spec.secretStoreRefs[]`
+  {name, kind, labelSelector}, `spec.selector.secret` {name, selector}; ClusterExternalSecret
+  `spec.externalSecretSpec`).
 """
 
 from __future__ import annotations
@@ -300,8 +301,8 @@ OPERATOR_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
         kind: (
             CopyMechanism(
                 "an External Secrets Operator push of a Kubernetes Secret into its stores",
-                sources=(f"{base}.selector.secret.name",),
-                active_when=(f"{base}.selector.secret.name",),
+                sources=(f"{base}.selector.secret.name", f"{base}.selector.secret.selector"),
+                active_when=(f"{base}.selector.secret.name", f"{base}.selector.secret.selector"),
                 lands_in_own_region=False,
             ),
         )

@@ -41,7 +41,17 @@ from .lineage_secrets import (
 from .lineage_selections import NAMESPACE_KINDS, _kubernetes_index
 from .locations import Location, mechanism_key
 from .model import Resource
-from .values import Unknown, as_mapping, child, elements, is_set, known_strings, value_at, values_at
+from .values import (
+    Unknown,
+    as_mapping,
+    child,
+    elements,
+    is_set,
+    known_strings,
+    selector_matches,
+    value_at,
+    values_at,
+)
 
 if TYPE_CHECKING:
     from .lineage import Lineage
@@ -327,24 +337,7 @@ def _reads_names_only(selector: Mapping[str, Any]) -> bool:
 
 def _matches(selector: Mapping[str, Any], name: Any, labels: Mapping[str, Any]) -> bool:
     """Whether a namespace's labels (its name under NAME_KEYS) satisfy a Kubernetes label selector."""
-    labels = {**labels, **dict.fromkeys(NAME_KEYS, name)}
-    wanted = as_mapping(child(selector, "matchLabels")) or {}
-    if isinstance(wanted, Mapping) and any(labels.get(k) != v for k, v in wanted.items()):
-        return False
-    for expression in elements(child(selector, "matchExpressions")):
-        key, operator = child(expression, "key"), child(expression, "operator")
-        values = elements(child(expression, "values"))
-        present = key in labels
-        held = labels.get(key)
-        if operator == "In" and held not in values:
-            return False
-        if operator == "NotIn" and held in values:
-            return False
-        if operator == "Exists" and not present:
-            return False
-        if operator == "DoesNotExist" and present:
-            return False
-    return True
+    return selector_matches(selector, {**labels, **dict.fromkeys(NAME_KEYS, name)})
 
 
 def operator_sources(lineage: Lineage, resource: Resource, mechanism: CopyMechanism) -> list[Location]:
