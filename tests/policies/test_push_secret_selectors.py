@@ -10,6 +10,7 @@ test is the compliant baseline (a PII Secret pushed into a store of the stack in
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from tests.policies.baseline import Region, eu_region
@@ -61,13 +62,15 @@ BY_LABEL = {"selector": {"matchLabels": {"data-classification": "pii"}}}
 
 
 def _stack(
-    selector: dict[str, Any] = BY_NAME, stores: list[dict[str, Any]] = EU_STORE, *extra: Res
+    selector: dict[str, Any] = BY_NAME,
+    stores: list[dict[str, Any]] = EU_STORE,
+    extra: Callable[[Region], list[Res]] = lambda region: [],
 ) -> tuple[list[Res], Res]:
     region = eu_region()
     push = _push(region, selector, stores)
     eu = _store(region, "aws-eu", "eu-west-1")
     us = _store(region, "aws-us", "us-east-1", labels={"mirror": "offsite"})
-    return [*region.resources, _secret(region), eu, us, *extra, push], push
+    return [*region.resources, _secret(region), eu, us, *extra(region), push], push
 
 
 def _blocked(resources: list[Res], resource: Res, policy: str = NO_PII) -> str:
@@ -97,21 +100,27 @@ def test_a_label_selector_that_picks_no_secret_the_stack_declares_fails_closed()
 
 
 def test_a_label_selector_that_picks_no_pii_secret_pushes_none() -> None:
-    region = eu_region()
-    other = _secret(region, "web-token", {"data-classification": "internal", "team": "web"})
-    resources, push = _stack(
-        {"selector": {"matchLabels": {"team": "web"}}}, [{"name": "aws-us", "kind": "SecretStore"}], other
+    resources, _ = _stack(
+        {"selector": {"matchLabels": {"team": "web"}}},
+        [{"name": "aws-us", "kind": "SecretStore"}],
+        lambda region: [_secret(region, "web-token", {"data-classification": "internal", "team": "web"})],
     )
     assert violations(resources, NO_PII) == []
 
 
 def test_a_store_a_label_selector_picks_beside_an_in_region_one_is_judged_too() -> None:
-    stores = [*EU_STORE, {"kind": "SecretStore", "labelSelector": {"matchLabels": {"mirror": "offsite"}}}]
+    stores: list[dict[str, Any]] = [
+        *EU_STORE,
+        {"kind": "SecretStore", "labelSelector": {"matchLabels": {"mirror": "offsite"}}},
+    ]
     resources, push = _stack(BY_NAME, stores)
     assert "us-east-1" in _blocked(resources, push)
 
 
 def test_a_store_label_selector_that_picks_no_store_the_stack_declares_fails_closed() -> None:
-    stores = [*EU_STORE, {"kind": "ClusterSecretStore", "labelSelector": {"matchLabels": {"mirror": "dr"}}}]
+    stores: list[dict[str, Any]] = [
+        *EU_STORE,
+        {"kind": "ClusterSecretStore", "labelSelector": {"matchLabels": {"mirror": "dr"}}},
+    ]
     resources, push = _stack(BY_NAME, stores)
     assert "labelSelector" in _blocked(resources, push, ANONYMISED_ONLY)
