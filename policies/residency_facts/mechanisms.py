@@ -1680,6 +1680,8 @@ def _restored_volumes(*claim_specs: str) -> CopyMechanism:
 
 
 _POD_TEMPLATE_RESTORES = _restored_volumes(f"spec.template.spec.{_POD_VOLUME_CLAIMS}")
+_SCALED_JOB_TEMPLATE = f"spec.jobTargetRef.{ANY}"
+"""A KEDA ScaledJob's Job spec: its pods' code and configuration (its triggers are KEDA's, read for a number)."""
 KUBERNETES_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
     **{
         f"{group}:{kind}": (_WORKLOAD, _POD_TEMPLATE_RESTORES)
@@ -1738,6 +1740,15 @@ KUBERNETES_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
         )
         for kind in ("Prometheus", "PrometheusAgent")
     },
+    "keda.sh:ScaledJob": (
+        CopyMechanism(
+            "a KEDA ScaledJob's Jobs",
+            sources=(_SCALED_JOB_TEMPLATE,),
+            destinations=(_SCALED_JOB_TEMPLATE,),
+            runs_code=True,
+        ),
+        _restored_volumes(f"spec.jobTargetRef.template.spec.{_POD_VOLUME_CLAIMS}"),
+    ),
     "kafka.strimzi.io:KafkaConnect": (_code("a Kafka Connect cluster"),),
     "kafka.strimzi.io:KafkaConnector": (_code("a Kafka Connect connector"),),
     "kafka.strimzi.io:KafkaMirrorMaker2": (_code("a MirrorMaker 2 replication between Kafka clusters"),),

@@ -1713,8 +1713,11 @@ KUBERNETES_OPERATORS: dict[str, Service] = {
         "a metric): the trigger's host, query or stream names a store, but KEDA only reads a number from it "
         "and copies nothing; a TriggerAuthentication names the Secret, pod identity or role the scaler "
         "reads with (keda.sh/docs/2.17/reference/scaledobject-spec/, .../concepts/authentication/). What "
-        "the scaled workload does is judged on the workload.",
-        neutral="ScaledObject ScaledJob TriggerAuthentication ClusterTriggerAuthentication",
+        "the scaled workload does is judged on the workload. A ScaledJob runs Jobs of its own pod template "
+        "(`spec.jobTargetRef`, a batch JobSpec: keda v2.20 keda.sh_scaledjobs.yaml): a workload, judged "
+        "as code on that template.",
+        copies="ScaledJob",
+        neutral="ScaledObject TriggerAuthentication ClusterTriggerAuthentication",
     ),
     "monitoring.coreos.com": Service(
         "The Prometheus Operator: ServiceMonitors, PodMonitors, Probes and ScrapeConfigs tell a Prometheus "

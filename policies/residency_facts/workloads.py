@@ -6,8 +6,15 @@ exposure rules for how pods are reached.
 
 from __future__ import annotations
 
-POD_SPEC_PATHS = ("spec", "spec.template.spec", "spec.jobTemplate.spec.template.spec", "template.spec")
-"""Where a Pod, a workload controller, a CronJob and a PodTemplate hold their pods' spec."""
+POD_SPEC_PATHS = (
+    "spec",
+    "spec.template.spec",
+    "spec.jobTemplate.spec.template.spec",
+    "template.spec",
+    "spec.jobTargetRef.template.spec",
+)
+"""Where a Pod, a workload controller, a CronJob, a PodTemplate and a KEDA ScaledJob (`jobTargetRef`, a
+batch JobSpec) hold their pods' spec."""
 CONFIGURATION_REFERENCES = (
     "volumes[].configMap.name",
     "volumes[].secret.secretName",
