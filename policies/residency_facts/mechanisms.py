@@ -1681,7 +1681,7 @@ def _restored_volumes(*claim_specs: str) -> CopyMechanism:
 
 _POD_TEMPLATE_RESTORES = _restored_volumes(f"spec.template.spec.{_POD_VOLUME_CLAIMS}")
 _SCALED_JOB_TEMPLATE = f"spec.jobTargetRef.{ANY}"
-"""A KEDA ScaledJob's Job spec: its pods' code and configuration (its triggers are KEDA's, read for a number)."""
+"""A KEDA ScaledJob's Job spec: its pods' code and configuration (its triggers are KEDA's: a number)."""
 KUBERNETES_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
     **{
         f"{group}:{kind}": (_WORKLOAD, _POD_TEMPLATE_RESTORES)
