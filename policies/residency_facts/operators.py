@@ -124,11 +124,13 @@ _PGBACKREST_REPO = ObjectStore(
 
 
 def _kasten(base: str) -> ObjectStore:
+    """A Kasten location profile: an object store; a file store or a Veeam server cannot be placed."""
     return ObjectStore(
         bucket=f"{base}.objectStore.name",
         endpoint=f"{base}.objectStore.endpoint",
         region=f"{base}.objectStore.region",
         outside_aws_unless=((f"{base}.objectStore.objectStoreType", ("S3",)),),
+        unplaced_unless=((f"{base}.type", ("ObjectStore",)),),
     )
 
 
@@ -291,6 +293,9 @@ OPERATOR_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
                     any_namespace=True,
                 )
                 for parameters in ("backupParameters", "exportParameters")
+            ),
+            unread_destinations=(
+                ("spec.presetRef.name", "the schedule and location profiles of the policy's PolicyPreset"),
             ),
             active_when=(SELF,),
         ),

@@ -52,6 +52,9 @@ class ObjectStore(NamedTuple):
     unplaced: tuple[str, ...] = ()
     """Paths (or variables) that, when set, keep the copies where the pack cannot place them (an SSH server):
     untraceable."""
+    unplaced_unless: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """(path, values): any other value at the path keeps the copies where the pack cannot place them (a
+    location profile that is a file store rather than an object store): untraceable."""
     fallback: bool = False
     """Read only when the resource's other stores name none, alongside the operator-wide configuration
     (`CopyMechanism.defaults_from`), whose own variables override these (a container's `envFrom`)."""
@@ -167,6 +170,10 @@ class CopyMechanism(NamedTuple):
     default_store: str = ""
     """Where the copy lands when no object store of the resource's own is set (an operator-wide bucket the
     stack does not declare): untraceable, in these words."""
+
+    unread_destinations: tuple[tuple[str, str], ...] = ()
+    """(path, what): a value set at the path sends the copy somewhere the pack does not read (a preset's
+    location profiles, an object store configured in a Secret): untraceable, in these words."""
 
     defaults_from: str = ""
     """The kind (`group:Kind`) of the operator-wide configuration whose stores take the copy when the

@@ -119,10 +119,14 @@ def _one_store(
             ),
         ]
     unplaced = [f"{p}={at(p).value}" for p in store.unplaced if is_set(at(p).value)]
+    for path, allowed in store.unplaced_unless:
+        value = at(path).value
+        if isinstance(value, Unknown) or (isinstance(value, str) and value and value not in allowed):
+            unplaced.append(f"{path}={value if isinstance(value, str) else 'unknown at preview'}")
     if unplaced:
         missing.append(
             untraceable(
-                f"{', '.join(unplaced)} of {label}: a server the pack cannot place; keep the copies in an S3 "
+                f"{', '.join(unplaced)} of {label}: a place the pack cannot place; keep the copies in an S3 "
                 "bucket of the stack in its region"
             )
         )
@@ -370,6 +374,9 @@ def operator_destinations(lineage: Lineage, resource: Resource, mechanism: CopyM
         if store not in fallbacks:
             found.extend(store_places(lineage, resource, store))
     found.extend(named_locations(lineage, resource, mechanism, ("destination", "destinations_of")))
+    for path, what in mechanism.unread_destinations:
+        if any(is_set(v) for v in values_at(resource.props, path)):
+            found.append(untraceable(f"{what} ({path} of {resource.label}), which the pack does not read"))
     if mechanism.defaults_from and not found:
         configurations = [
             c for c in of_kinds(lineage, mechanism.defaults_from) if c.provider_urn == resource.provider_urn

@@ -184,3 +184,16 @@ def test_a_prometheus_remote_writing_telemetry_elsewhere_is_blocked(url: str) ->
     resources = [*region.resources, _service_monitor(region), prometheus]
     found = violations(resources, ANONYMISED_ONLY)
     assert [d.urn for d in found] == [prometheus.urn], messages(found)
+
+
+def test_a_prometheus_whose_thanos_sidecar_uploads_to_an_object_store_it_does_not_show_fails_closed() -> None:
+    # prometheus-operator v0.93 Prometheus `spec.thanos.objectStorageConfig`: a Secret key holding Thanos's
+    # objstore configuration (type, bucket, endpoint, region), to which the sidecar uploads every TSDB block.
+    region = eu_region()
+    prometheus = _prometheus(region, [])
+    prometheus.props["spec"]["thanos"] = {
+        "objectStorageConfig": {"name": "thanos-objstore", "key": "objstore.yml"}
+    }
+    found = violations([*region.resources, _service_monitor(region), prometheus], ANONYMISED_ONLY)
+    assert [d.urn for d in found] == [prometheus.urn], messages(found)
+    assert "objectStorageConfig" in found[0].message
