@@ -170,7 +170,7 @@ OPERATOR_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
                     NamedObject(
                         f"spec.bootstrap.recovery.volumeSnapshots.{volume}.name", VOLUME_SNAPSHOT, "source"
                     )
-                    for volume in ("storage", "walStorage")
+                    for volume in ("storage", "walStorage", "tablespaceStorage.*")
                 ),
             ),
             active_when=("spec.externalClusters", "spec.bootstrap.recovery"),
@@ -368,15 +368,25 @@ OPERATOR_SERVICES: dict[str, tuple[str, ...]] = {
 `<name><suffix>.<namespace>.svc` is that cluster (CNPG's `-rw`/`-ro`/`-r`, Zalando's own name and `-repl`,
 PGO's `-primary`/`-replicas`/`-ha`)."""
 
-OPERATOR_VOLUME_CLAIMS: dict[str, tuple[tuple[str, str], ...]] = {
-    CNPG_CLUSTER: (("spec.storage", "storageClass"), ("spec.walStorage", "storageClass")),
-    ZALANDO_CLUSTER: (("spec.volume", "storageClass"),),
+_CNPG_CLASS = ("storageClass", "pvcTemplate.storageClassName")
+"""A CNPG claim's StorageClass: `storageClass`, "applied after evaluating the PVC template", else the
+template's (api/v1/cluster_types.go, StorageConfiguration)."""
+
+OPERATOR_VOLUME_CLAIMS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
+    CNPG_CLUSTER: (
+        ("spec.storage", _CNPG_CLASS),
+        ("spec.walStorage", _CNPG_CLASS),
+        ("spec.tablespaces[].storage", _CNPG_CLASS),
+    ),
+    ZALANDO_CLUSTER: (("spec.volume", ("storageClass",)),),
     CRUNCHY_CLUSTER: (
-        ("spec.instances[].dataVolumeClaimSpec", "storageClassName"),
-        ("spec.instances[].walVolumeClaimSpec", "storageClassName"),
-        ("spec.backups.pgbackrest.repos[].volume.volumeClaimSpec", "storageClassName"),
+        ("spec.instances[].dataVolumeClaimSpec", ("storageClassName",)),
+        ("spec.instances[].walVolumeClaimSpec", ("storageClassName",)),
+        ("spec.instances[].tablespaceVolumes[].dataVolumeClaimSpec", ("storageClassName",)),
+        ("spec.backups.pgbackrest.repos[].volume.volumeClaimSpec", ("storageClassName",)),
     ),
 }
-"""(path of a volume claim spec, its StorageClass key): the claims an operator creates for a database
-cluster, whose StorageClass encrypts and retains them. The first path is always a claim (unset: the
-cluster's default class); the others only when set."""
+"""(path of a volume claim spec, its StorageClass keys, the first set winning): the claims an operator
+creates for a database cluster (data, WAL, tablespaces, a repository volume), whose StorageClass encrypts
+and retains them. The first path is always a claim (unset: the cluster's default class); the others only
+when set."""
