@@ -12,7 +12,7 @@ resource names by Kubernetes names is read by `lineage_names`, the External Secr
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from residency_facts.operators import (
@@ -103,10 +103,7 @@ def _one_store(
 
     bucket, endpoint, region = (at(n) for n in (store.bucket, store.endpoint, store.region))
     outside = [p for p in store.outside_aws if is_set(at(p).value)]
-    for path in store.outside_aws_unless:
-        value = at(path[0]).value
-        if isinstance(value, Unknown) or (isinstance(value, str) and value and value not in path[1]):
-            outside.append(f"{path[0]}={value if isinstance(value, str) else 'unknown at preview'}")
+    outside.extend(_other_values(store.outside_aws_unless, at))
     if outside:
         return [
             *missing,
@@ -119,10 +116,7 @@ def _one_store(
             ),
         ]
     unplaced = [f"{p}={at(p).value}" for p in store.unplaced if is_set(at(p).value)]
-    for path, allowed in store.unplaced_unless:
-        value = at(path).value
-        if isinstance(value, Unknown) or (isinstance(value, str) and value and value not in allowed):
-            unplaced.append(f"{path}={value if isinstance(value, str) else 'unknown at preview'}")
+    unplaced.extend(_other_values(store.unplaced_unless, at))
     if unplaced:
         missing.append(
             untraceable(
@@ -164,6 +158,16 @@ def _one_store(
         found.extend(traced(lineage, bucket.owner, bucket.path))
     elif isinstance(bucket.value, str) and bucket.value:
         found.extend(_bucket_places(lineage, bucket.owner, bucket.path, bucket.value, regions))
+    return found
+
+
+def _other_values(expected: tuple[tuple[str, tuple[str, ...]], ...], at: Callable[[str], Value]) -> list[str]:
+    """`path=value` for each path whose value is set to another than the expected ones (or unknown)."""
+    found = []
+    for path, allowed in expected:
+        value = at(path).value
+        if isinstance(value, Unknown) or (isinstance(value, str) and value and value not in allowed):
+            found.append(f"{path}={value if isinstance(value, str) else 'unknown at preview'}")
     return found
 
 
