@@ -1680,7 +1680,8 @@ KUBERNETES_OPERATORS: dict[str, Service] = {
     "elbv2.k8s.aws": Service(
         "The AWS Load Balancer Controller's TargetGroupBinding registers a Service's pods in an existing "
         "load balancer target group, as an AWS target attachment does: it exposes the pods to that load "
-        "balancer, whose reach pii-not-public judges (residency_policies/exposure_bindings.py). IngressClassParams set the scheme of an IngressClass's "
+        "balancer, whose reach pii-not-public judges (residency_policies/exposure_bindings.py). "
+        "IngressClassParams set the scheme of an IngressClass's "
         "load balancers, which pii-not-public reads where it judges the Ingresses of that class.",
         grants="TargetGroupBinding",
         neutral="IngressClassParams",
