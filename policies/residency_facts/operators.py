@@ -12,10 +12,11 @@ docs.kasten.io/latest/api/profiles and /api/policies, not of a schema.
 
 from __future__ import annotations
 
-from .shapes import SELF, CopyMechanism, NamedObject, ObjectStore
+from .shapes import SELF, CopyMechanism, NamedObject, ObjectStore, ServiceTemplate
 
 CNPG_CLUSTER = "postgresql.cnpg.io:Cluster"
 CNPG_BACKUP = "postgresql.cnpg.io:Backup"
+CNPG_POOLER = "postgresql.cnpg.io:Pooler"
 VOLUME_SNAPSHOT = "snapshot.storage.k8s.io:VolumeSnapshot"
 PERSISTENT_VOLUME_CLAIM = "core:PersistentVolumeClaim"
 BARMAN_OBJECT_STORE = "barmancloud.cnpg.io:ObjectStore"
@@ -351,6 +352,21 @@ OPERATOR_SERVICES: dict[str, tuple[str, ...]] = {
 """The Services each operator creates for a database cluster, as suffixes of the cluster's name: a host
 `<name><suffix>.<namespace>.svc` is that cluster (CNPG's `-rw`/`-ro`/`-r`, Zalando's own name and `-repl`,
 PGO's `-primary`/`-replicas`/`-ha`)."""
+
+OPERATOR_SERVICE_TEMPLATES: dict[str, tuple[ServiceTemplate, ...]] = {
+    CNPG_CLUSTER: (ServiceTemplate("spec.managed.services.additional[].serviceTemplate"),),
+    CNPG_POOLER: (
+        ServiceTemplate("spec.serviceTemplate", cluster="spec.cluster.name", cluster_kind=CNPG_CLUSTER),
+    ),
+    CRUNCHY_CLUSTER: tuple(
+        ServiceTemplate(path, flat=True)
+        for path in ("spec.service", "spec.replicaService", "spec.proxy.pgBouncer.service")
+    ),
+}
+"""The Services operators create from templates in their custom resources (CNPG v1.30's additional managed
+Services and a Pooler's, PGO v6.0.3's primary, replica and PgBouncer Services), which pii-not-public judges
+as Services of the stack (`residency_policies/exposure_operators.py`). Zalando's `enableMasterLoadBalancer`
+and its kin make a Service from switches, not a template: not read."""
 
 _CNPG_CLASS = ("storageClass", "pvcTemplate.storageClassName")
 """A CNPG claim's StorageClass: `storageClass`, "applied after evaluating the PVC template", else the

@@ -178,3 +178,17 @@ class CopyMechanism(NamedTuple):
     defaults_from: str = ""
     """The kind (`group:Kind`) of the operator-wide configuration whose stores take the copy when the
     resource sets none: the stack's objects of that kind in its cluster; none declared, `default_store`."""
+
+
+class ServiceTemplate(NamedTuple):
+    """A Service an operator creates from a template in a custom resource, which publishes a database cluster
+    as a Service the stack declared would."""
+
+    path: str
+    """The template: a `{metadata, spec}` Service template (each element, for a list)."""
+    flat: bool = False
+    """The template is a ServiceSpec with its own `metadata` (PGO's `spec.service`), not {metadata, spec}."""
+    cluster: str = ""
+    """A path naming the cluster the Service fronts (a Pooler's `spec.cluster.name`); empty: the resource."""
+    cluster_kind: str = ""
+    """The `group:Kind` of the cluster `cluster` names, in the resource's namespace."""

@@ -1737,7 +1737,9 @@ KUBERNETES_OPERATORS: dict[str, Service] = {
         "replica from its externalClusters (a host, an object store); a Backup or ScheduledBackup copies its "
         "cluster to where the cluster's backups go, and a Subscription replicates an external cluster's "
         "publication into its cluster (residency_facts/operators.py). A Pooler (PgBouncer in front of a "
-        "cluster) holds nothing; a Database, a Publication (what a subscriber may read; the Subscription "
+        "cluster) holds nothing (the Service its serviceTemplate makes is judged by pii-not-public, as the "
+        "Cluster's additional managed Services are); a Database, a Publication (what a subscriber may "
+        "read; the Subscription "
         "moves it) and the image catalogs only configure a cluster.",
         holds="Cluster",
         copies="Cluster Backup ScheduledBackup Subscription",

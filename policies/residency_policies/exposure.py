@@ -44,6 +44,7 @@ from .exposure_network import (
     unmatched_group_rules,
 )
 from .exposure_nodes import node_exposure
+from .exposure_operators import operator_service_exposure
 from .exposure_services import INTERNAL_FIX, public_service, selectorless_services, service_forwarding
 from .exposure_tunnels import tunnel_exposure
 from .grants import granted_classes, public_shares, role_targets
@@ -145,6 +146,7 @@ def check(stack: Stack, settings: Settings) -> list[Violation]:
     found.extend(ingress_exposure(stack, lineage, protected_by_urn, settings))
     found.extend(accelerator_exposure(stack, lineage, protected_by_urn, settings))
     found.extend(binding_exposure(stack, lineage, protected_by_urn, settings))
+    found.extend(operator_service_exposure(stack, lineage, settings))
     found.extend(unmatched_group_rules(stack, settings, protected_by_urn))
     found.extend(_transfer_exposure(stack, lineage, settings))
     found.extend(sdk_calls.public_api_violations(stack, settings))
