@@ -12,7 +12,7 @@ docs.kasten.io/latest/api/profiles and /api/policies, not of a schema.
 
 from __future__ import annotations
 
-from .shapes import SELF, CopyMechanism, NamedObject, ObjectStore, ServiceTemplate
+from .shapes import SELF, CopyMechanism, NamedObject, ObjectStore, ServiceSwitch, ServiceTemplate
 
 CNPG_CLUSTER = "postgresql.cnpg.io:Cluster"
 CNPG_BACKUP = "postgresql.cnpg.io:Backup"
@@ -365,8 +365,34 @@ OPERATOR_SERVICE_TEMPLATES: dict[str, tuple[ServiceTemplate, ...]] = {
 }
 """The Services operators create from templates in their custom resources (CNPG v1.30's additional managed
 Services and a Pooler's, PGO v6.0.3's primary, replica and PgBouncer Services), which pii-not-public judges
-as Services of the stack (`residency_policies/exposure_operators.py`). Zalando's `enableMasterLoadBalancer`
-and its kin make a Service from switches, not a template: not read."""
+as Services of the stack (`residency_policies/exposure_operators.py`)."""
+
+_LOAD_BALANCER = "configuration.load_balancer"
+OPERATOR_SERVICE_SWITCHES: dict[str, tuple[ServiceSwitch, ...]] = {
+    ZALANDO_CLUSTER: tuple(
+        ServiceSwitch(
+            f"the {what} Service",
+            f"spec.enable{role}{pooler}NodePort",
+            f"spec.enable{role}{pooler}LoadBalancer",
+            f"{_LOAD_BALANCER}.enable_{role.lower()}{'_pooler' if pooler else ''}_node_port",
+            f"{_LOAD_BALANCER}.enable_{role.lower()}{'_pooler' if pooler else ''}_load_balancer",
+            ("spec.serviceAnnotations", f"spec.{role.lower()}ServiceAnnotations"),
+            f"{_LOAD_BALANCER}.custom_service_annotations",
+            only_when=f"spec.enable{'Replica' if role == 'Replica' else ''}ConnectionPooler"
+            if pooler
+            else "",
+        )
+        for role, pooler, what in (
+            ("Master", "", "master"),
+            ("Replica", "", "replica"),
+            ("Master", "Pooler", "master connection pooler"),
+            ("Replica", "Pooler", "replica connection pooler"),
+        )
+    ),
+}
+"""The Services Zalando's postgres-operator v2.0.1 makes a NodePort or a LoadBalancer by a switch of the
+cluster's manifest, else of its OperatorConfiguration (k8sres.go generateService, connection_pooler.go),
+annotated with the configuration's custom annotations, then the manifest's and the role's."""
 
 _CNPG_CLASS = ("storageClass", "pvcTemplate.storageClassName")
 """A CNPG claim's StorageClass: `storageClass`, "applied after evaluating the PVC template", else the

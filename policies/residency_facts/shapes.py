@@ -192,3 +192,21 @@ class ServiceTemplate(NamedTuple):
     """A path naming the cluster the Service fronts (a Pooler's `spec.cluster.name`); empty: the resource."""
     cluster_kind: str = ""
     """The `group:Kind` of the cluster `cluster` names, in the resource's namespace."""
+
+
+class ServiceSwitch(NamedTuple):
+    """A Service an operator makes a NodePort or a LoadBalancer when a switch of the custom resource, else of
+    the operator's configuration, says so (Zalando's), with annotations merged from both."""
+
+    what: str
+    node_port: str
+    load_balancer: str
+    """The switches' paths in the custom resource; a NodePort wins."""
+    default_node_port: str
+    default_load_balancer: str
+    """The switches' paths in the operator's configuration, read when the resource's are unset."""
+    annotations: tuple[str, ...]
+    """Paths of annotation maps in the resource, merged in order after `default_annotations`."""
+    default_annotations: str
+    only_when: str = ""
+    """A path that must be true for the Service to exist (a connection pooler's switch)."""

@@ -1,11 +1,12 @@
-"""Rule 6, pii-not-public, for the Services operators create from templates in their custom resources.
+"""Rule 6, pii-not-public, for the Services operators create from their custom resources.
 
 The stack declares no such Service: the operator makes it from a template (`residency_facts.operators.
 OPERATOR_SERVICE_TEMPLATES`: CNPG's additional managed Services and a Pooler's, PGO's primary, replica and
-PgBouncer Services). Each template is judged as the Service it becomes would be (`exposure_services.
-public_service`: a LoadBalancer internal only as its controllers read its annotations, a NodePort, an
-exposing annotation or class); a public one publishes the database cluster it serves. A template unknown at
-preview cannot be shown internal.
+PgBouncer Services), or by switches (`OPERATOR_SERVICE_SWITCHES`: Zalando's NodePort and LoadBalancer
+switches, the cluster's else its OperatorConfiguration's, with their annotations). Each is judged as the
+Service it becomes would be (`exposure_services.public_service`: a LoadBalancer internal only as its
+controllers read its annotations, a NodePort, an exposing annotation or class); a public one publishes the
+database cluster it serves. A template or switch unknown at preview cannot be shown internal.
 """
 
 from __future__ import annotations
@@ -14,8 +15,12 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from residency_facts.operators import OPERATOR_SERVICE_TEMPLATES
-from residency_facts.shapes import ServiceTemplate
+from residency_facts.operators import (
+    OPERATOR_SERVICE_SWITCHES,
+    OPERATOR_SERVICE_TEMPLATES,
+    ZALANDO_CONFIGURATION,
+)
+from residency_facts.shapes import ServiceSwitch, ServiceTemplate
 
 from .classification import held
 from .exposure_services import public_service
@@ -24,7 +29,7 @@ from .lineage_names import of_kinds
 from .locations import mechanism_key
 from .model import Resource, Stack
 from .settings import Settings
-from .values import UNKNOWN, Unknown, child, value_at, values_at
+from .values import UNKNOWN, Unknown, as_mapping, child, value_at, values_at
 from .violations import Violation, exposure_violation
 
 SERVICE = "kubernetes:core/v1:Service"
@@ -57,7 +62,58 @@ def operator_service_exposure(stack: Stack, lineage: Lineage, settings: Settings
                                 settings,
                             )
                         )
+    for cluster in of_kinds(lineage, *OPERATOR_SERVICE_SWITCHES):
+        protected = lineage.effective(cluster) & settings.protected_classifications
+        if not protected:
+            continue
+        configurations = [
+            c for c in of_kinds(lineage, ZALANDO_CONFIGURATION) if c.provider_urn == cluster.provider_urn
+        ]
+        for switch in OPERATOR_SERVICE_SWITCHES[mechanism_key(cluster.type)]:
+            service = _switched_service(cluster, switch, configurations)
+            why = public_service(service, stack, settings.account_ids) if service is not None else None
+            if why is not None:
+                found.append(
+                    exposure_violation(
+                        cluster,
+                        held(lineage, cluster, protected),
+                        f"{cluster.label} publishes itself through {switch.what} its operator makes: {why}",
+                        f"set {switch.load_balancer.split('.')[-1]} and {switch.node_port.split('.')[-1]} to "
+                        f"false, or {_FIX}",
+                        settings,
+                    )
+                )
     return found
+
+
+def _switched_service(
+    cluster: Resource, switch: ServiceSwitch, configurations: list[Resource]
+) -> Resource | None:
+    """The Service a switch makes (None: a ClusterIP, or none): NodePort, else LoadBalancer, by the
+    cluster's switch, else the operator's configuration's (any of those declared)."""
+    needed = value_at(cluster.props, switch.only_when) if switch.only_when else True
+    if needed is not True and not isinstance(needed, Unknown):
+        return None
+    for kind, own, default in (
+        ("NodePort", switch.node_port, switch.default_node_port),
+        ("LoadBalancer", switch.load_balancer, switch.default_load_balancer),
+    ):
+        value = value_at(cluster.props, own)
+        values = [value] if value is not None else [value_at(c.props, default) for c in configurations]
+        if not any(v is True or isinstance(v, Unknown) for v in values):
+            continue
+        annotations: dict[str, Any] = {}
+        sources = [
+            *((c, switch.default_annotations) for c in configurations),
+            *((cluster, path) for path in switch.annotations),
+        ]
+        for source, path in sources:
+            found = as_mapping(value_at(source.props, path))
+            if isinstance(found, Unknown):
+                return _as_service(cluster, UNKNOWN, flat=False)
+            annotations.update(found or {})
+        return _as_service(cluster, {"metadata": {"annotations": annotations}, "spec": {"type": kind}}, False)
+    return None
 
 
 def _as_service(resource: Resource, template: Any, flat: bool) -> Resource:

@@ -121,3 +121,77 @@ def test_a_crunchy_cluster_whose_service_is_an_internal_load_balancer_stays_priv
     spec["service"] = {"type": "LoadBalancer", "metadata": {"annotations": dict(INTERNAL)}}
     resources, _ = _stack(kind="PostgresCluster", spec=spec)
     assert violations(resources, POLICY) == []
+
+
+# Zalando postgres-operator v2.0.1 (postgres-operator a7aaad0, pkg/cluster/k8sres.go generateService and
+# connection_pooler.go): a cluster's Services are ClusterIP unless a switch of its manifest, else of the
+# OperatorConfiguration's `load_balancer` section, makes them a NodePort or a LoadBalancer, annotated with the
+# configuration's `custom_service_annotations`, then the manifest's `serviceAnnotations` and the role's.
+
+ZALANDO = "acid.zalan.do/v1"
+
+
+def _zalando(**spec: Any) -> dict[str, Any]:
+    return {
+        "teamId": "acid",
+        "numberOfInstances": 2,
+        "volume": {"size": "20Gi", "storageClass": "telemetry-gp3"},
+        "postgresql": {"version": "17"},
+        "env": [
+            {"name": "WAL_S3_BUCKET", "value": BACKUP_BUCKET},
+            {"name": "AWS_REGION", "value": "eu-west-1"},
+        ],
+        **spec,
+    }
+
+
+def _zalando_stack(
+    spec: dict[str, Any], load_balancer: dict[str, Any] | None = None
+) -> tuple[list[Res], Res]:
+    region = eu_region()
+    cluster = custom_resource(region, ZALANDO, "postgresql", "acid-customers", spec, labels=PII, protect=True)
+    resources = [*region.resources, *backup_bucket(region), cluster]
+    if load_balancer is not None:
+        resources.append(
+            custom_resource(
+                region,
+                ZALANDO,
+                "OperatorConfiguration",
+                "postgres-operator",
+                None,
+                namespace="postgres-operator",
+                configuration={"load_balancer": load_balancer},
+            )
+        )
+    return resources, cluster
+
+
+ZALANDO_PUBLIC = {
+    "the master's load balancer": ({"enableMasterLoadBalancer": True}, None),
+    "the replicas' node port": ({"enableReplicaNodePort": True}, None),
+    "the operator's default load balancer": ({}, {"enable_master_load_balancer": True}),
+    "the master pooler's load balancer": (
+        {"enableConnectionPooler": True, "enableMasterPoolerLoadBalancer": True},
+        None,
+    ),
+}
+
+
+@pytest.mark.parametrize(("spec", "load_balancer"), ZALANDO_PUBLIC.values(), ids=ZALANDO_PUBLIC.keys())
+def test_a_zalando_cluster_whose_service_is_switched_public_is_blocked(
+    spec: dict[str, Any], load_balancer: dict[str, Any] | None
+) -> None:
+    resources, cluster = _zalando_stack(_zalando(**spec), load_balancer)
+    assert "Service" in _about(resources, cluster)
+
+
+def test_a_zalando_clusters_internal_load_balancer_stays_private() -> None:
+    spec = _zalando(enableMasterLoadBalancer=True, masterServiceAnnotations=dict(INTERNAL))
+    resources, _ = _zalando_stack(spec, {"enable_master_load_balancer": False})
+    assert violations(resources, POLICY) == []
+
+
+def test_a_zalando_manifest_switch_wins_over_the_operators_default() -> None:
+    spec = _zalando(enableMasterLoadBalancer=False)
+    resources, _ = _zalando_stack(spec, {"enable_master_load_balancer": True})
+    assert violations(resources, POLICY) == []
