@@ -1683,7 +1683,20 @@ def _restored_volumes(*claim_specs: str) -> CopyMechanism:
     )
 
 
+def _remote_write(kind: str) -> CopyMechanism:
+    """A Prometheus Operator kind's remote write of what it scrapes (prometheus-operator v0.93 CRDs)."""
+    return CopyMechanism(
+        f"a {kind}'s remote write of the metrics it scrapes",
+        sources=(SELF,),
+        destinations=("spec.remoteWrite[].url",),
+        active_when=("spec.remoteWrite[].url",),
+        lands_in_own_region=False,
+    )
+
+
 _POD_TEMPLATE_RESTORES = _restored_volumes(f"spec.template.spec.{_POD_VOLUME_CLAIMS}")
+_SCALED_JOB_TEMPLATE = f"spec.jobTargetRef.{ANY}"
+"""A KEDA ScaledJob's Job spec: its pods' code and configuration (its triggers are KEDA's: a number)."""
 KUBERNETES_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
     **{
         f"{group}:{kind}": (_WORKLOAD, _POD_TEMPLATE_RESTORES)
@@ -1730,18 +1743,29 @@ KUBERNETES_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
             destinations=("spec.includedNamespaces",),
         ),
     ),
-    **{
-        f"monitoring.coreos.com:{kind}": (
-            CopyMechanism(
-                f"a {kind}'s remote write of the metrics it scrapes",
-                sources=(SELF,),
-                destinations=("spec.remoteWrite[].url",),
-                active_when=("spec.remoteWrite[].url",),
-                lands_in_own_region=False,
+    "monitoring.coreos.com:Prometheus": (
+        _remote_write("Prometheus"),
+        CopyMechanism(
+            "a Prometheus's Thanos sidecar uploading its blocks to an object store",
+            sources=(SELF,),
+            unread_destinations=tuple(
+                (f"spec.thanos.{path}", "the object store of the Thanos sidecar's objstore configuration")
+                for path in ("objectStorageConfig", "objectStorageConfigFile")
             ),
-        )
-        for kind in ("Prometheus", "PrometheusAgent")
-    },
+            active_when=("spec.thanos.objectStorageConfig", "spec.thanos.objectStorageConfigFile"),
+            lands_in_own_region=False,
+        ),
+    ),
+    "monitoring.coreos.com:PrometheusAgent": (_remote_write("PrometheusAgent"),),
+    "keda.sh:ScaledJob": (
+        CopyMechanism(
+            "a KEDA ScaledJob's Jobs",
+            sources=(_SCALED_JOB_TEMPLATE,),
+            destinations=(_SCALED_JOB_TEMPLATE,),
+            runs_code=True,
+        ),
+        _restored_volumes(f"spec.jobTargetRef.template.spec.{_POD_VOLUME_CLAIMS}"),
+    ),
     "kafka.strimzi.io:KafkaConnect": (_code("a Kafka Connect cluster"),),
     "kafka.strimzi.io:KafkaConnector": (_code("a Kafka Connect connector"),),
     "kafka.strimzi.io:KafkaMirrorMaker2": (_code("a MirrorMaker 2 replication between Kafka clusters"),),

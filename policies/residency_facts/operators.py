@@ -2,41 +2,29 @@
 clones (CloudNativePG, Zalando's postgres-operator, Crunchy PGO), Kasten K10's policies and profiles, and the
 External Secrets Operator's secrets and stores.
 
-Field names are those of each operator's API reference:
-- CloudNativePG: cloudnative-pg.io/documentation/current/cloudnative-pg.v1/ (Cluster `spec.backup.
-  barmanObjectStore` {destinationPath, endpointURL, s3Credentials, azureCredentials, googleCredentials},
-  `spec.externalClusters[]` {connectionParameters, barmanObjectStore, plugin}, `spec.plugins[]`; Backup and
-  ScheduledBackup `spec.cluster.name`; Subscription `spec.cluster.name`, `spec.externalClusterName`) and the
-  barman-cloud plugin's ObjectStore `spec.configuration` (cloudnative-pg.io/plugin-barman-cloud/docs/).
-- Zalando: github.com/zalando/postgres-operator docs/reference/cluster_manifest.md (`spec.env`, `clone`
-  {cluster, s3_wal_path, s3_endpoint}, `standby` {s3_wal_path, gs_wal_path, standby_host},
-  `enableLogicalBackup`) and Spilo's WAL variables (WAL_S3_BUCKET, WALG_S3_PREFIX, AWS_ENDPOINT, AWS_REGION,
-  WAL_GS_BUCKET, ...: github.com/zalando/spilo ENVIRONMENT.rst).
-- Crunchy PGO: access.crunchydata.com/documentation/postgres-operator/latest/references/crd/
-  (PostgresCluster `spec.backups.pgbackrest.repos[]` {s3 {bucket, endpoint, region}, gcs, azure, volume},
-  `spec.standby` {enabled, repoName, host}, `spec.dataSource` {postgresCluster, pgbackrest}).
-- Kasten K10: docs.kasten.io/latest/api/profiles and /api/policies (Profile `spec.locationSpec` {type,
-  objectStore {objectStoreType, name, region, endpoint}}, earlier `spec.location`; Policy `spec.actions[]`
-  {action, backupParameters.profile, exportParameters.profile}, `spec.selector`).
-- External Secrets Operator: external-secrets.io/latest/api/spec/ (ExternalSecret `spec.secretStoreRef`,
-  `spec.target.name`, `spec.target.template.metadata.labels`, `spec.data[].remoteRef.key`,
-  `spec.data[].sourceRef.storeRef`, `spec.dataFrom[]` {extract, find, sourceRef}; SecretStore and
-  ClusterSecretStore `spec.provider.aws` {service, region, role}; PushSecret `spec.secretStoreRefs[]`,
-  `spec.selector.secret.name`; ClusterExternalSecret `spec.externalSecretSpec`).
+Field names are each operator's CRD schema's (or, for Spilo's variables, its source's), checked at the
+upstream commits the table "Custom resource fields, checked against their upstream schemas" of
+policies/README.md pins: CloudNativePG a95a534 (v1.30), the barman-cloud plugin 9967e2c (v0.14), Zalando
+postgres-operator a7aaad0 (v2.0.1) with Spilo 7cb50bd (configure_spilo.py), Crunchy PGO 0fbac30 (v6.0.3),
+External Secrets cc5bfbc (v2.9.0). Kasten K10 is closed source: its fields are those of
+docs.kasten.io/latest/api/profiles and /api/policies, not of a schema.
 """
 
 from __future__ import annotations
 
-from .shapes import SELF, CopyMechanism, NamedObject, ObjectStore
+from .shapes import SELF, CopyMechanism, NamedObject, ObjectStore, ServiceSwitch, ServiceTemplate
 
 CNPG_CLUSTER = "postgresql.cnpg.io:Cluster"
 CNPG_BACKUP = "postgresql.cnpg.io:Backup"
+CNPG_POOLER = "postgresql.cnpg.io:Pooler"
 VOLUME_SNAPSHOT = "snapshot.storage.k8s.io:VolumeSnapshot"
 PERSISTENT_VOLUME_CLAIM = "core:PersistentVolumeClaim"
 BARMAN_OBJECT_STORE = "barmancloud.cnpg.io:ObjectStore"
 ZALANDO_CLUSTER = "acid.zalan.do:postgresql"
 ZALANDO_CONFIGURATION = "acid.zalan.do:OperatorConfiguration"
 CRUNCHY_CLUSTER = "postgres-operator.crunchydata.com:PostgresCluster"
+CONFIG_MAP = "core:ConfigMap"
+SECRET = "core:Secret"
 KASTEN_PROFILE = "config.kio.kasten.io:Profile"
 SECRET_STORE = "external-secrets.io:SecretStore"
 CLUSTER_SECRET_STORE = "external-secrets.io:ClusterSecretStore"
@@ -69,13 +57,51 @@ def _barman(base: str, each: str = "") -> ObjectStore:
 
 _SPILO_OUTSIDE = (
     "WAL_GS_BUCKET",
+    "WAL_GCS_BUCKET",
     "WALG_GS_PREFIX",
     "WALE_GS_PREFIX",
+    "WALE_GCS_PREFIX",
+    "WAL_SWIFT_BUCKET",
+    "WALE_SWIFT_PREFIX",
     "WALG_AZ_PREFIX",
     "WALE_WABS_PREFIX",
     "AZURE_STORAGE_ACCOUNT",
 )
-"""Spilo's variables that archive to Google Cloud Storage or Azure."""
+"""Spilo's variables that archive to Google Cloud Storage, OpenStack Swift or Azure (configure_spilo.py,
+write_wale_environment: WAL_GCS_BUCKET and WALE_GCS_PREFIX are other names of the GCS ones)."""
+
+_SPILO_UNPLACED = ("WALG_SSH_PREFIX",)
+"""Spilo's variables that archive to an SSH server (`ssh://host/path`), which the pack cannot place."""
+
+_SPILO_STORES = (
+    ObjectStore(
+        bucket="WAL_S3_BUCKET",
+        endpoint="AWS_ENDPOINT",
+        region="AWS_REGION",
+        outside_aws=_SPILO_OUTSIDE,
+        unplaced=_SPILO_UNPLACED,
+    ),
+    ObjectStore(bucket="WALG_S3_PREFIX", endpoint="AWS_ENDPOINT", region="AWS_REGION"),
+    ObjectStore(bucket="WALE_S3_PREFIX", endpoint="WALE_S3_ENDPOINT", region="AWS_REGION"),
+)
+"""Spilo's WAL archive, by the names of its variables (zalando/spilo ENVIRONMENT.rst)."""
+
+_SPILO_ENV_FROM = tuple(
+    NamedObject(f"spec.envFrom[].{reference}.name", kind, "environment")
+    for reference, kind in (("configMapRef", CONFIG_MAP), ("secretRef", SECRET))
+)
+"""A cluster's `spec.envFrom`: the Spilo container's `envFrom`, which the operator's own variables (its
+configuration's bucket, its pod environment) override."""
+
+_POD_ENVIRONMENT = (
+    NamedObject("configuration.kubernetes.pod_environment_secret", SECRET, "environment", any_namespace=True),
+    NamedObject(
+        "configuration.kubernetes.pod_environment_configmap", CONFIG_MAP, "environment", any_namespace=True
+    ),
+)
+"""The operator's pod environment (`namespace/name` of a ConfigMap; a Secret in each cluster's namespace):
+variables on every cluster's pods, overriding the operator's `aws_or_gcp` settings (k8sres.go,
+generateSpiloPodEnvVars; the Secret wins over the ConfigMap)."""
 
 _PGBACKREST_REPO = ObjectStore(
     bucket="s3.bucket", endpoint="s3.endpoint", region="s3.region", outside_aws=("gcs", "azure")
@@ -83,11 +109,13 @@ _PGBACKREST_REPO = ObjectStore(
 
 
 def _kasten(base: str) -> ObjectStore:
+    """A Kasten location profile: an object store; a file store or a Veeam server cannot be placed."""
     return ObjectStore(
         bucket=f"{base}.objectStore.name",
         endpoint=f"{base}.objectStore.endpoint",
         region=f"{base}.objectStore.region",
         outside_aws_unless=((f"{base}.objectStore.objectStoreType", ("S3",)),),
+        unplaced_unless=((f"{base}.type", ("ObjectStore",)),),
     )
 
 
@@ -127,7 +155,7 @@ OPERATOR_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
                     NamedObject(
                         f"spec.bootstrap.recovery.volumeSnapshots.{volume}.name", VOLUME_SNAPSHOT, "source"
                     )
-                    for volume in ("storage", "walStorage")
+                    for volume in ("storage", "walStorage", "tablespaceStorage.*")
                 ),
             ),
             active_when=("spec.externalClusters", "spec.bootstrap.recovery"),
@@ -164,19 +192,8 @@ OPERATOR_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
             "a Zalando postgres-operator cluster's WAL archive and base backups (Spilo's WAL-E / WAL-G)",
             sources=(SELF,),
             object_stores=(
-                ObjectStore(
-                    bucket="WAL_S3_BUCKET",
-                    endpoint="AWS_ENDPOINT",
-                    region="AWS_REGION",
-                    outside_aws=_SPILO_OUTSIDE,
-                    env="spec.env",
-                ),
-                ObjectStore(
-                    bucket="WALG_S3_PREFIX", endpoint="AWS_ENDPOINT", region="AWS_REGION", env="spec.env"
-                ),
-                ObjectStore(
-                    bucket="WALE_S3_PREFIX", endpoint="WALE_S3_ENDPOINT", region="AWS_REGION", env="spec.env"
-                ),
+                *(store._replace(env="spec.env") for store in _SPILO_STORES),
+                *(store._replace(env_from=_SPILO_ENV_FROM, fallback=True) for store in _SPILO_STORES),
             ),
             defaults_from=ZALANDO_CONFIGURATION,
             default_store="the WAL bucket of the postgres-operator's own configuration (its ConfigMap or "
@@ -262,6 +279,9 @@ OPERATOR_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
                 )
                 for parameters in ("backupParameters", "exportParameters")
             ),
+            unread_destinations=(
+                ("spec.presetRef.name", "the schedule and location profiles of the policy's PolicyPreset"),
+            ),
             active_when=(SELF,),
         ),
     ),
@@ -271,8 +291,8 @@ OPERATOR_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
         kind: (
             CopyMechanism(
                 "an External Secrets Operator push of a Kubernetes Secret into its stores",
-                sources=(f"{base}.selector.secret.name",),
-                active_when=(f"{base}.selector.secret.name",),
+                sources=(f"{base}.selector.secret.name", f"{base}.selector.secret.selector"),
+                active_when=(f"{base}.selector.secret.name", f"{base}.selector.secret.selector"),
                 lands_in_own_region=False,
             ),
         )
@@ -285,15 +305,15 @@ OBJECT_STORE_POINTERS: dict[str, tuple[ObjectStore, ...]] = {
     BARMAN_OBJECT_STORE: (_barman("spec.configuration"),),
     KASTEN_PROFILE: (_kasten("spec.locationSpec"), _kasten("spec.location")),
     ZALANDO_CONFIGURATION: (
+        # `aws_or_gcp.aws_region` is the operator's EBS region, not the bucket's (operator_parameters.md).
         ObjectStore(
             bucket="configuration.aws_or_gcp.wal_s3_bucket",
-            endpoint="configuration.aws_or_gcp.aws_endpoint",
-            region="configuration.aws_or_gcp.aws_region",
             outside_aws=(
                 "configuration.aws_or_gcp.wal_gs_bucket",
                 "configuration.aws_or_gcp.wal_az_storage_account",
             ),
         ),
+        *(store._replace(env_from=_POD_ENVIRONMENT) for store in _SPILO_STORES),
         ObjectStore(
             bucket="configuration.logical_backup.logical_backup_s3_bucket",
             endpoint="configuration.logical_backup.logical_backup_s3_endpoint",
@@ -306,7 +326,18 @@ OBJECT_STORE_POINTERS: dict[str, tuple[ObjectStore, ...]] = {
 
 OPERATOR_POINTERS: dict[str, tuple[str, ...]] = {
     **{
-        kind: tuple(path for store in stores for path in (store.bucket, store.endpoint, store.region) if path)
+        kind: tuple(
+            dict.fromkeys(
+                path
+                for store in stores
+                for path in (
+                    (store.env, *(named.path for named in store.env_from))
+                    if store.env or store.env_from
+                    else (store.bucket, store.endpoint, store.region)
+                )
+                if path
+            )
+        )
         for kind, stores in OBJECT_STORE_POINTERS.items()
     },
     **{kind: ("spec.provider.aws.region", "spec.provider.aws.role") for kind in SECRET_STORES},
@@ -322,15 +353,66 @@ OPERATOR_SERVICES: dict[str, tuple[str, ...]] = {
 `<name><suffix>.<namespace>.svc` is that cluster (CNPG's `-rw`/`-ro`/`-r`, Zalando's own name and `-repl`,
 PGO's `-primary`/`-replicas`/`-ha`)."""
 
-OPERATOR_VOLUME_CLAIMS: dict[str, tuple[tuple[str, str], ...]] = {
-    CNPG_CLUSTER: (("spec.storage", "storageClass"), ("spec.walStorage", "storageClass")),
-    ZALANDO_CLUSTER: (("spec.volume", "storageClass"),),
-    CRUNCHY_CLUSTER: (
-        ("spec.instances[].dataVolumeClaimSpec", "storageClassName"),
-        ("spec.instances[].walVolumeClaimSpec", "storageClassName"),
-        ("spec.backups.pgbackrest.repos[].volume.volumeClaimSpec", "storageClassName"),
+OPERATOR_SERVICE_TEMPLATES: dict[str, tuple[ServiceTemplate, ...]] = {
+    CNPG_CLUSTER: (ServiceTemplate("spec.managed.services.additional[].serviceTemplate"),),
+    CNPG_POOLER: (
+        ServiceTemplate("spec.serviceTemplate", cluster="spec.cluster.name", cluster_kind=CNPG_CLUSTER),
+    ),
+    CRUNCHY_CLUSTER: tuple(
+        ServiceTemplate(path, flat=True)
+        for path in ("spec.service", "spec.replicaService", "spec.proxy.pgBouncer.service")
     ),
 }
-"""(path of a volume claim spec, its StorageClass key): the claims an operator creates for a database
-cluster, whose StorageClass encrypts and retains them. The first path is always a claim (unset: the
-cluster's default class); the others only when set."""
+"""The Services operators create from templates in their custom resources (CNPG v1.30's additional managed
+Services and a Pooler's, PGO v6.0.3's primary, replica and PgBouncer Services), which pii-not-public judges
+as Services of the stack (`residency_policies/exposure_operators.py`)."""
+
+_LOAD_BALANCER = "configuration.load_balancer"
+OPERATOR_SERVICE_SWITCHES: dict[str, tuple[ServiceSwitch, ...]] = {
+    ZALANDO_CLUSTER: tuple(
+        ServiceSwitch(
+            f"the {what} Service",
+            f"spec.enable{role}{pooler}NodePort",
+            f"spec.enable{role}{pooler}LoadBalancer",
+            f"{_LOAD_BALANCER}.enable_{role.lower()}{'_pooler' if pooler else ''}_node_port",
+            f"{_LOAD_BALANCER}.enable_{role.lower()}{'_pooler' if pooler else ''}_load_balancer",
+            ("spec.serviceAnnotations", f"spec.{role.lower()}ServiceAnnotations"),
+            f"{_LOAD_BALANCER}.custom_service_annotations",
+            only_when=f"spec.enable{'Replica' if role == 'Replica' else ''}ConnectionPooler"
+            if pooler
+            else "",
+        )
+        for role, pooler, what in (
+            ("Master", "", "master"),
+            ("Replica", "", "replica"),
+            ("Master", "Pooler", "master connection pooler"),
+            ("Replica", "Pooler", "replica connection pooler"),
+        )
+    ),
+}
+"""The Services Zalando's postgres-operator v2.0.1 makes a NodePort or a LoadBalancer by a switch of the
+cluster's manifest, else of its OperatorConfiguration (k8sres.go generateService, connection_pooler.go),
+annotated with the configuration's custom annotations, then the manifest's and the role's."""
+
+_CNPG_CLASS = ("storageClass", "pvcTemplate.storageClassName")
+"""A CNPG claim's StorageClass: `storageClass`, "applied after evaluating the PVC template", else the
+template's (api/v1/cluster_types.go, StorageConfiguration)."""
+
+OPERATOR_VOLUME_CLAIMS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
+    CNPG_CLUSTER: (
+        ("spec.storage", _CNPG_CLASS),
+        ("spec.walStorage", _CNPG_CLASS),
+        ("spec.tablespaces[].storage", _CNPG_CLASS),
+    ),
+    ZALANDO_CLUSTER: (("spec.volume", ("storageClass",)),),
+    CRUNCHY_CLUSTER: (
+        ("spec.instances[].dataVolumeClaimSpec", ("storageClassName",)),
+        ("spec.instances[].walVolumeClaimSpec", ("storageClassName",)),
+        ("spec.instances[].tablespaceVolumes[].dataVolumeClaimSpec", ("storageClassName",)),
+        ("spec.backups.pgbackrest.repos[].volume.volumeClaimSpec", ("storageClassName",)),
+    ),
+}
+"""(path of a volume claim spec, its StorageClass keys, the first set winning): the claims an operator
+creates for a database cluster (data, WAL, tablespaces, a repository volume), whose StorageClass encrypts
+and retains them. The first path is always a claim (unset: the cluster's default class); the others only
+when set."""

@@ -15,6 +15,21 @@ ANY = "**"
 """In a property path: every value the resource is configured with, at any depth."""
 
 
+class NamedObject(NamedTuple):
+    """A Kubernetes object that a custom resource names by its Kubernetes name, in its cluster."""
+
+    path: str
+    kind: str
+    """The object's `group:Kind` key (`postgresql.cnpg.io:Cluster`)."""
+    role: str
+    """`source`: the object's data is copied; `destination`: the copy lands in it (or where it points);
+    `destinations_of` / `sources_of`: the destinations or sources of the object's own copy mechanisms (a
+    scheduled backup writes where its cluster's backups go)."""
+    any_namespace: bool = False
+    """The object may be in another namespace of the cluster (a cluster-scoped kind, a profile in the
+    operator's namespace); otherwise it is looked for in the referrer's namespace."""
+
+
 class ObjectStore(NamedTuple):
     """Where an operator keeps its copies in an object store: the paths of the bucket (a name or a URI such
     as `s3://bucket/prefix`), of the S3 endpoint and of the region, relative to each element of `each` (or
@@ -31,21 +46,18 @@ class ObjectStore(NamedTuple):
     """A list path: every element is one store, its fields relative to it (a cluster's repositories)."""
     env: str = ""
     """A list of `{name, value}` environment variables: the fields name variables (Spilo's WAL_S3_BUCKET)."""
-
-
-class NamedObject(NamedTuple):
-    """A Kubernetes object that a custom resource names by its Kubernetes name, in its cluster."""
-
-    path: str
-    kind: str
-    """The object's `group:Kind` key (`postgresql.cnpg.io:Cluster`)."""
-    role: str
-    """`source`: the object's data is copied; `destination`: the copy lands in it (or where it points);
-    `destinations_of` / `sources_of`: the destinations or sources of the object's own copy mechanisms (a
-    scheduled backup writes where its cluster's backups go)."""
-    any_namespace: bool = False
-    """The object may be in another namespace of the cluster (a cluster-scoped kind, a profile in the
-    operator's namespace); otherwise it is looked for in the referrer's namespace."""
+    env_from: tuple[NamedObject, ...] = ()
+    """ConfigMaps and Secrets whose data are more variables, which `env` overrides (a container's `envFrom`,
+    an operator's pod environment); one the stack does not declare cannot be read, and fails closed."""
+    unplaced: tuple[str, ...] = ()
+    """Paths (or variables) that, when set, keep the copies where the pack cannot place them (an SSH server):
+    untraceable."""
+    unplaced_unless: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """(path, values): any other value at the path keeps the copies where the pack cannot place them (a
+    location profile that is a file store rather than an object store): untraceable."""
+    fallback: bool = False
+    """Read only when the resource's other stores name none, alongside the operator-wide configuration
+    (`CopyMechanism.defaults_from`), whose own variables override these (a container's `envFrom`)."""
 
 
 class CopyMechanism(NamedTuple):
@@ -165,6 +177,42 @@ class CopyMechanism(NamedTuple):
     """Where the copy lands when no object store of the resource's own is set (an operator-wide bucket the
     stack does not declare): untraceable, in these words."""
 
+    unread_destinations: tuple[tuple[str, str], ...] = ()
+    """(path, what): a value set at the path sends the copy somewhere the pack does not read (a preset's
+    location profiles, an object store configured in a Secret): untraceable, in these words."""
+
     defaults_from: str = ""
     """The kind (`group:Kind`) of the operator-wide configuration whose stores take the copy when the
     resource sets none: the stack's objects of that kind in its cluster; none declared, `default_store`."""
+
+
+class ServiceTemplate(NamedTuple):
+    """A Service an operator creates from a template in a custom resource, which publishes a database cluster
+    as a Service the stack declared would."""
+
+    path: str
+    """The template: a `{metadata, spec}` Service template (each element, for a list)."""
+    flat: bool = False
+    """The template is a ServiceSpec with its own `metadata` (PGO's `spec.service`), not {metadata, spec}."""
+    cluster: str = ""
+    """A path naming the cluster the Service fronts (a Pooler's `spec.cluster.name`); empty: the resource."""
+    cluster_kind: str = ""
+    """The `group:Kind` of the cluster `cluster` names, in the resource's namespace."""
+
+
+class ServiceSwitch(NamedTuple):
+    """A Service an operator makes a NodePort or a LoadBalancer when a switch of the custom resource, else of
+    the operator's configuration, says so (Zalando's), with annotations merged from both."""
+
+    what: str
+    node_port: str
+    load_balancer: str
+    """The switches' paths in the custom resource; a NodePort wins."""
+    default_node_port: str
+    default_load_balancer: str
+    """The switches' paths in the operator's configuration, read when the resource's are unset."""
+    annotations: tuple[str, ...]
+    """Paths of annotation maps in the resource, merged in order after `default_annotations`."""
+    default_annotations: str
+    only_when: str = ""
+    """A path that must be true for the Service to exist (a connection pooler's switch)."""

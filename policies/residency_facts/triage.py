@@ -1712,7 +1712,8 @@ KUBERNETES_OPERATORS: dict[str, Service] = {
     "elbv2.k8s.aws": Service(
         "The AWS Load Balancer Controller's TargetGroupBinding registers a Service's pods in an existing "
         "load balancer target group, as an AWS target attachment does: it exposes the pods to that load "
-        "balancer, whose reach pii-not-public judges. IngressClassParams set the scheme of an IngressClass's "
+        "balancer, whose reach pii-not-public judges (residency_policies/exposure_bindings.py). "
+        "IngressClassParams set the scheme of an IngressClass's "
         "load balancers, which pii-not-public reads where it judges the Ingresses of that class.",
         grants="TargetGroupBinding",
         neutral="IngressClassParams",
@@ -1745,8 +1746,11 @@ KUBERNETES_OPERATORS: dict[str, Service] = {
         "a metric): the trigger's host, query or stream names a store, but KEDA only reads a number from it "
         "and copies nothing; a TriggerAuthentication names the Secret, pod identity or role the scaler "
         "reads with (keda.sh/docs/2.17/reference/scaledobject-spec/, .../concepts/authentication/). What "
-        "the scaled workload does is judged on the workload.",
-        neutral="ScaledObject ScaledJob TriggerAuthentication ClusterTriggerAuthentication",
+        "the scaled workload does is judged on the workload. A ScaledJob runs Jobs of its own pod template "
+        "(`spec.jobTargetRef`, a batch JobSpec: keda v2.20 keda.sh_scaledjobs.yaml): a workload, judged "
+        "as code on that template.",
+        copies="ScaledJob",
+        neutral="ScaledObject TriggerAuthentication ClusterTriggerAuthentication",
     ),
     "monitoring.coreos.com": Service(
         "The Prometheus Operator: ServiceMonitors, PodMonitors, Probes and ScrapeConfigs tell a Prometheus "
@@ -1765,7 +1769,9 @@ KUBERNETES_OPERATORS: dict[str, Service] = {
         "replica from its externalClusters (a host, an object store); a Backup or ScheduledBackup copies its "
         "cluster to where the cluster's backups go, and a Subscription replicates an external cluster's "
         "publication into its cluster (residency_facts/operators.py). A Pooler (PgBouncer in front of a "
-        "cluster) holds nothing; a Database, a Publication (what a subscriber may read; the Subscription "
+        "cluster) holds nothing (the Service its serviceTemplate makes is judged by pii-not-public, as the "
+        "Cluster's additional managed Services are); a Database, a Publication (what a subscriber may "
+        "read; the Subscription "
         "moves it) and the image catalogs only configure a cluster.",
         holds="Cluster",
         copies="Cluster Backup ScheduledBackup Subscription",

@@ -100,8 +100,10 @@ POD_VOLUME_PATHS = (
     "spec.template.spec.volumes",
     "spec.jobTemplate.spec.template.spec.volumes",
     "template.spec.volumes",
+    "spec.jobTargetRef.template.spec.volumes",
 )
-"""Where a Pod, a workload controller, a CronJob and a PodTemplate list their pods' volumes."""
+"""Where a Pod, a workload controller, a CronJob, a PodTemplate and a KEDA ScaledJob list their pods'
+volumes."""
 
 
 def ephemeral_claim_templates(resource: Resource) -> list[tuple[str, Any]]:

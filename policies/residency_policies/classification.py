@@ -285,9 +285,13 @@ def claim_specs(resource: Resource) -> list[Any]:
     if operator is not None:
         # An operator's database cluster: the claims it creates use the StorageClass its spec names.
         specs: list[Any] = []
-        for index, (path, key) in enumerate(operator):
+        for index, (path, keys) in enumerate(operator):
             found = values_at(resource.props, path)
-            specs.extend({"storageClassName": child(spec, key)} for spec in found if is_set(spec))
+            specs.extend(
+                {"storageClassName": next((c for k in keys if is_set(c := value_at(spec, k))), None)}
+                for spec in found
+                if is_set(spec)
+            )
             if index == 0 and not found:
                 specs.append({})
         return specs + ephemeral

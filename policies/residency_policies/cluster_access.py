@@ -297,6 +297,7 @@ POD_SPECS = {
     "kubernetes:apps/v1:ReplicaSet": "spec.template.spec",
     "kubernetes:batch/v1:Job": "spec.template.spec",
     "kubernetes:batch/v1:CronJob": "spec.jobTemplate.spec.template.spec",
+    "kubernetes:keda.sh/v1alpha1:ScaledJob": "spec.jobTargetRef.template.spec",
 }
 """Where each workload kind keeps its pod spec (whose `serviceAccountName` names the pods' credentials)."""
 

@@ -32,6 +32,7 @@ from __future__ import annotations
 from . import sdk_calls
 from .classification import held, protected_stores
 from .exposure_apis import appsync_exposure, verified_access_exposure
+from .exposure_bindings import binding_exposure
 from .exposure_cluster_api import anonymous_access
 from .exposure_fronts import PUBLIC_FRONTS, load_balancer_exposure
 from .exposure_ingress import accelerator_exposure, ingress_exposure
@@ -44,6 +45,7 @@ from .exposure_network import (
     unmatched_group_rules,
 )
 from .exposure_nodes import node_exposure
+from .exposure_operators import operator_service_exposure
 from .exposure_services import INTERNAL_FIX, public_service, selectorless_services, service_forwarding
 from .exposure_tunnels import tunnel_exposure
 from .grants import granted_classes, public_shares, role_targets
@@ -145,6 +147,8 @@ def check(stack: Stack, settings: Settings) -> list[Violation]:
     found.extend(service_forwarding(stack, lineage, protected_by_urn, settings))
     found.extend(ingress_exposure(stack, lineage, protected_by_urn, settings))
     found.extend(accelerator_exposure(stack, lineage, protected_by_urn, settings))
+    found.extend(binding_exposure(stack, lineage, protected_by_urn, settings))
+    found.extend(operator_service_exposure(stack, lineage, settings))
     found.extend(unmatched_group_rules(stack, settings, protected_by_urn))
     found.extend(_transfer_exposure(stack, lineage, settings))
     found.extend(sdk_calls.public_api_violations(stack, settings))

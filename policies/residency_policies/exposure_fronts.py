@@ -12,6 +12,7 @@ names the balancer fails closed, naming its type.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from residency_facts import Category
@@ -61,42 +62,50 @@ def load_balancer_exposure(store: Resource, stack: Stack, accounts: frozenset[st
                 continue
             how = f"{attachment.label}, an IP target in the store's subnet {address}"
         for balancer in _forwarding_balancers(attachment, stack):
-            if internet_facing(balancer):
-                found.append(
-                    (
-                        f"the internet-facing {balancer.label} forwards to it ({how})",
-                        "remove the target, or make the load balancer internal and admit only this "
-                        "region's services.",
-                    )
-                )
-            for service, principal in _endpoint_services(balancer, stack, accounts):
-                found.append(
-                    (
-                        f"{service.label} opens {balancer.label}, which forwards to it ({how}), to "
-                        f"{principal}",
-                        "allow only principals of this deployment's accounts on the endpoint service "
-                        "(never `*`), require acceptance, or remove the target.",
-                    )
-                )
-            for why in _balancer_sources(balancer, stack, accounts):
-                found.append(
-                    (
-                        f"{balancer.label} forwards to it ({how}), and its security group admits a source "
-                        f"beyond the store's VPC, which so reaches the store: {why}",
-                        "admit on the balancer's security groups only this region's VPC networks (no peered "
-                        "or transit network of another account or region), or remove the store from its "
-                        "targets.",
-                    )
-                )
-            for why in _fronts(balancer, stack, accounts, frozenset({balancer.urn})):
-                found.append(
-                    (
-                        f"{balancer.label}, which forwards to it ({how}), is reachable from outside its VPC: "
-                        f"{why}",
-                        "remove the public front door (or point it at an application that serves no personal "
-                        "data), or remove the store from the balancer's targets.",
-                    )
-                )
+            found.extend(balancer_reach(balancer, how, stack, accounts))
+    return found
+
+
+def balancer_reach(
+    balancer: Resource, how: str, stack: Stack, accounts: frozenset[str]
+) -> list[tuple[str, str]]:
+    """How a balancer that forwards to a store (`how`: through which target) makes it reachable from outside
+    its VPC, each with how to fix it: its scheme, its endpoint services, its security groups, its fronts."""
+    found = []
+    if internet_facing(balancer):
+        found.append(
+            (
+                f"the internet-facing {balancer.label} forwards to it ({how})",
+                "remove the target, or make the load balancer internal and admit only this "
+                "region's services.",
+            )
+        )
+    for service, principal in _endpoint_services(balancer, stack, accounts):
+        found.append(
+            (
+                f"{service.label} opens {balancer.label}, which forwards to it ({how}), to {principal}",
+                "allow only principals of this deployment's accounts on the endpoint service "
+                "(never `*`), require acceptance, or remove the target.",
+            )
+        )
+    for why in _balancer_sources(balancer, stack, accounts):
+        found.append(
+            (
+                f"{balancer.label} forwards to it ({how}), and its security group admits a source "
+                f"beyond the store's VPC, which so reaches the store: {why}",
+                "admit on the balancer's security groups only this region's VPC networks (no peered "
+                "or transit network of another account or region), or remove the store from its "
+                "targets.",
+            )
+        )
+    for why in _fronts(balancer, stack, accounts, frozenset({balancer.urn})):
+        found.append(
+            (
+                f"{balancer.label}, which forwards to it ({how}), is reachable from outside its VPC: {why}",
+                "remove the public front door (or point it at an application that serves no personal "
+                "data), or remove the store from the balancer's targets.",
+            )
+        )
     return found
 
 
@@ -129,12 +138,17 @@ forward to."""
 
 def _forwarding_balancers(attachment: Resource, stack: Stack) -> list[Resource]:
     """The balancers whose listeners (default actions, or rules) forward to an attachment's target group."""
+    return balancers_forwarding_to(lambda group: stack.refers_to(attachment, "targetGroupArn", group), stack)
+
+
+def balancers_forwarding_to(is_group: Callable[[Resource], bool], stack: Stack) -> list[Resource]:
+    """The balancers whose listeners (default actions, or rules) forward to a target group that passes."""
     listeners: list[Resource] = []
     for listener in stack.of_type(*LISTENERS):
-        if any(_forwards_to(listener, path, attachment, stack) for path in _FORWARDS["listener"]):
+        if any(_forwards_to(listener, path, is_group, stack) for path in _FORWARDS["listener"]):
             listeners.append(listener)
     for rule in stack.of_type(*LISTENER_RULES):
-        if any(_forwards_to(rule, path, attachment, stack) for path in _FORWARDS["rule"]):
+        if any(_forwards_to(rule, path, is_group, stack) for path in _FORWARDS["rule"]):
             listeners.extend(
                 listener
                 for listener in stack.of_type(*LISTENERS)
@@ -148,10 +162,12 @@ def _forwarding_balancers(attachment: Resource, stack: Stack) -> list[Resource]:
     return found
 
 
-def _forwards_to(action_owner: Resource, path: str, attachment: Resource, stack: Stack) -> bool:
-    """Whether a listener's or rule's actions name the target group an attachment registers in."""
+def _forwards_to(
+    action_owner: Resource, path: str, is_group: Callable[[Resource], bool], stack: Stack
+) -> bool:
+    """Whether a listener's or rule's actions name a target group that passes."""
     return any(
-        stack.refers_to(attachment, "targetGroupArn", group)
+        is_group(group)
         for group in [
             *stack.dependencies(action_owner, path),
             *(g for v in known_strings(values_at(action_owner.props, path)) for g in stack.named(v)),

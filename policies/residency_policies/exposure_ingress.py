@@ -511,7 +511,7 @@ def accelerator_exposure(
                 )
             )
         found.extend(
-            published_services(
+            published(
                 accelerator,
                 names,
                 f"{accelerator.label} puts its load balancer on Global Accelerator's public anycast "
@@ -539,7 +539,7 @@ def ingress_exposure(
         namespace = value_at(ingress.props, "metadata.namespace")
         names = [(namespace, v) for path in INGRESS_BACKENDS for v in values_at(ingress.props, path)]
         found.extend(
-            published_services(
+            published(
                 ingress,
                 names,
                 why,
@@ -557,7 +557,7 @@ def ingress_exposure(
         if why is None:
             continue
         found.extend(
-            published_services(
+            published(
                 route,
                 _route_backends(route),
                 why,
@@ -573,7 +573,7 @@ def ingress_exposure(
     return found
 
 
-def published_services(
+def published(
     publisher: Resource,
     names: list[tuple[Any, Any]],
     why: str,

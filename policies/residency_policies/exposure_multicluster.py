@@ -20,7 +20,7 @@ import re
 from typing import Any
 
 from .classification import held
-from .exposure_ingress import published_services
+from .exposure_ingress import published
 from .exposure_services import SKUPPER_PROXY, kind_tokens
 from .lineage import Lineage
 from .lineage_selections import workloads_matching
@@ -51,9 +51,7 @@ def multicluster_exposure(
         name, namespace = child(metadata, "name"), child(metadata, "namespace")
         why = f"its ServiceExport exports it to every cluster of its ClusterSet, {_ELSEWHERE}"
         found.extend(
-            published_services(
-                export, [(namespace, name)], why, stack, lineage, protected_by_urn, settings, _FIX
-            )
+            published(export, [(namespace, name)], why, stack, lineage, protected_by_urn, settings, _FIX)
         )
     for resource in stack.resources:
         if not resource.type.startswith("kubernetes:") or mechanism_key(resource.type) == "core:Service":

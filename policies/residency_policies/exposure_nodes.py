@@ -18,10 +18,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from residency_facts.workloads import POD_SPEC_PATHS
+
 from .classification import held
 from .exposure_network import SECURITY_GROUP_INPUTS, group_exposure, security_groups
 from .lineage import Lineage
-from .lineage_code import POD_SPEC_PATHS
 from .model import Resource, Stack
 from .settings import Settings
 from .values import Unknown, as_bool, child, value_at, values_at

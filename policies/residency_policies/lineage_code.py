@@ -20,6 +20,15 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from residency_facts import ANY, RESIDENT_CLASSIFICATIONS
+from residency_facts.workloads import (
+    CONFIGURATION_KINDS,
+    CONFIGURATION_REFERENCES,
+    KAFKA_CONNECT_KINDS,
+    POD_SPEC_PATHS,
+    SECRET_COPIES,
+    STRIMZI_CLUSTER_LABEL,
+    STRIMZI_CONFIGURATION_REFERENCES,
+)
 
 from .attributes import is_kubernetes
 from .lineage_literals import endpoint_outside_aws, literal_locations
@@ -388,9 +397,11 @@ def _mounted_configuration(
     if not is_kubernetes(workload):
         return []
     names: set[str] = set()
-    for base in (*POD_SPEC_PATHS, "spec.externalConfiguration"):
-        for path in CONFIGURATION_REFERENCES:
-            names.update(v for v in values_at(workload.props, f"{base}.{path}") if isinstance(v, str))
+    for path in (
+        *(f"{base}.{reference}" for base in POD_SPEC_PATHS for reference in CONFIGURATION_REFERENCES),
+        *STRIMZI_CONFIGURATION_REFERENCES,
+    ):
+        names.update(v for v in values_at(workload.props, path) if isinstance(v, str))
     # A ConfigMap named by its output (autonamed, unknown at a first preview) is found by lineage.
     index = _configuration_index(lineage)
     computed = [
@@ -441,28 +452,6 @@ def _configuration_index(lineage: Lineage) -> dict[tuple[Any, Any, Any], list[tu
     return lineage.configurations
 
 
-POD_SPEC_PATHS = ("spec", "spec.template.spec", "spec.jobTemplate.spec.template.spec", "template.spec")
-"""Where a Pod, a workload controller, a CronJob and a PodTemplate hold their pods' spec."""
-CONFIGURATION_REFERENCES = (
-    "volumes[].configMap.name",
-    "volumes[].secret.secretName",
-    "volumes[].projected.sources[].configMap.name",
-    "volumes[].projected.sources[].secret.name",
-    "containers[].envFrom[].configMapRef.name",
-    "containers[].envFrom[].secretRef.name",
-    "containers[].env[].valueFrom.configMapKeyRef.name",
-    "containers[].env[].valueFrom.secretKeyRef.name",
-    "initContainers[].envFrom[].configMapRef.name",
-    "initContainers[].envFrom[].secretRef.name",
-    "initContainers[].env[].valueFrom.configMapKeyRef.name",
-    "initContainers[].env[].valueFrom.secretKeyRef.name",
-)
-"""Where a pod spec names the ConfigMaps and Secrets that configure its containers."""
-CONFIGURATION_KINDS = ("core:ConfigMap", "core:Secret")
-SECRET_COPIES = ("external-secrets.io:ExternalSecret",)
-"""Kinds that create a Kubernetes Secret a workload may mount by name (the External Secrets Operator's)."""
-KAFKA_CONNECT_KINDS = ("kafka.strimzi.io:KafkaConnect", "kafka.strimzi.io:KafkaConnector")
-STRIMZI_CLUSTER_LABEL = "strimzi.io/cluster"
 _CONFIG_PROVIDER_PLACEHOLDER = re.compile(r"\$\{[\w.-]+:([a-z0-9][a-z0-9.-]*)/([a-z0-9][a-z0-9.-]*):[^}]*\}")
 """A Kafka config provider placeholder that reads a namespaced Secret or ConfigMap (Strimzi's
 KubernetesSecretConfigProvider and KubernetesConfigMapConfigProvider, under whatever alias)."""

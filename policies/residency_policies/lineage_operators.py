@@ -12,7 +12,7 @@ resource names by Kubernetes names is read by `lineage_names`, the External Secr
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from residency_facts.operators import (
@@ -28,6 +28,7 @@ from residency_facts.shapes import CopyMechanism, ObjectStore
 
 from .attributes import STACK_ACCOUNT, region_named_in
 from .lineage_code import as_url
+from .lineage_environments import Value, field, store_fields
 from .lineage_literals import endpoint_outside_aws, hosts_elsewhere, literal_locations
 from .lineage_names import computed_from, named_locations, of_kinds, traced, untraceable
 from .lineage_secrets import (
@@ -40,7 +41,17 @@ from .lineage_secrets import (
 from .lineage_selections import NAMESPACE_KINDS, _kubernetes_index
 from .locations import Location, mechanism_key
 from .model import Resource
-from .values import Unknown, as_mapping, child, elements, is_set, known_strings, value_at, values_at
+from .values import (
+    Unknown,
+    as_mapping,
+    child,
+    elements,
+    is_set,
+    known_strings,
+    selector_matches,
+    value_at,
+    values_at,
+)
 
 if TYPE_CHECKING:
     from .lineage import Lineage
@@ -69,18 +80,6 @@ def store_places(lineage: Lineage, resource: Resource, store: ObjectStore) -> li
     return found
 
 
-def _field(store: ObjectStore, scope: Any, name: str) -> Any:
-    """A field of a store: a path in its scope, or the value of an environment variable of `store.env`."""
-    if not name:
-        return None
-    if store.env:
-        for variable in values_at(scope, store.env):
-            if child(variable, "name") == name:
-                return child(variable, "value")
-        return None
-    return value_at(scope, name)
-
-
 def _from_elsewhere(store: ObjectStore, scope: Any) -> list[str]:
     """The environment variables of a store whose values come from elsewhere (`valueFrom`)."""
     if not store.env:
@@ -93,58 +92,82 @@ def _from_elsewhere(store: ObjectStore, scope: Any) -> list[str]:
     ]
 
 
-def _full(store: ObjectStore, prefix: str, field: str) -> str:
-    """The path of a store's field in the resource's inputs (an environment variable: its list's values)."""
-    return f"{store.env}[].value" if store.env else f"{prefix}{field}"
-
-
 def _one_store(
     lineage: Lineage, resource: Resource, store: ObjectStore, prefix: str, scope: Any
 ) -> list[Location]:
     label = resource.label
-    bucket, endpoint, region = (_field(store, scope, n) for n in (store.bucket, store.endpoint, store.region))
-    outside = [p for p in store.outside_aws if is_set(_field(store, scope, p))]
-    for path, allowed in store.outside_aws_unless:
-        value = _field(store, scope, path)
-        if isinstance(value, Unknown) or (isinstance(value, str) and value and value not in allowed):
-            outside.append(f"{path}={value if isinstance(value, str) else 'unknown at preview'}")
+    variables, missing = store_fields(lineage, resource, store, prefix, scope)
+
+    def at(name: str) -> Value:
+        return field(variables, resource, prefix, scope, name)
+
+    bucket, endpoint, region = (at(n) for n in (store.bucket, store.endpoint, store.region))
+    outside = [p for p in store.outside_aws if is_set(at(p).value)]
+    outside.extend(_other_values(store.outside_aws_unless, at))
     if outside:
         return [
+            *missing,
             Location(
                 f"{label} ({', '.join(outside)}: another cloud's object storage, outside AWS; keep the "
                 "copies in an S3 bucket of the stack in its region)",
                 None,
                 None,
                 outside=True,
-            )
+            ),
         ]
+    unplaced = [f"{p}={at(p).value}" for p in store.unplaced if is_set(at(p).value)]
+    unplaced.extend(_other_values(store.unplaced_unless, at))
+    if unplaced:
+        missing.append(
+            untraceable(
+                f"{', '.join(unplaced)} of {label}: a place the pack cannot place; keep the copies in an S3 "
+                "bucket of the stack in its region"
+            )
+        )
     indirect = _from_elsewhere(store, scope)
     if indirect:
         return [
+            *missing,
             untraceable(
                 f"{', '.join(indirect)} of {label}, which take their values from a ConfigMap or Secret "
                 "(valueFrom) the pack does not read: set them in spec.env"
-            )
+            ),
         ]
-    if not any(is_set(v) for v in (bucket, endpoint, region)):
-        return []
-    found: list[Location] = []
+    if not any(is_set(v.value) for v in (bucket, endpoint, region)):
+        return missing
+    found: list[Location] = list(missing)
     regions: list[str] = []
-    if isinstance(endpoint, str) and endpoint:
-        places = _endpoint_places(lineage, resource, endpoint)
+    if isinstance(endpoint.value, str) and endpoint.value:
+        places = _endpoint_places(lineage, endpoint.owner, endpoint.value)
         found.extend(places)
         regions.extend(p.region for p in places if p.region is not None)
-    elif isinstance(endpoint, Unknown):
-        found.extend(traced(lineage, resource, _full(store, prefix, store.endpoint)))
-    if isinstance(region, str) and region:
-        found.append(Location(f"{store.region}={region} of {label}", region, lineage.account(resource)))
-        regions.append(region)
-    elif isinstance(region, Unknown):
-        found.extend(traced(lineage, resource, _full(store, prefix, store.region)))
-    if isinstance(bucket, Unknown):
-        found.extend(traced(lineage, resource, _full(store, prefix, store.bucket)))
-    elif isinstance(bucket, str) and bucket:
-        found.extend(_bucket_places(lineage, resource, _full(store, prefix, store.bucket), bucket, regions))
+    elif isinstance(endpoint.value, Unknown):
+        found.extend(traced(lineage, endpoint.owner, endpoint.path))
+    if isinstance(region.value, str) and region.value:
+        found.append(
+            Location(
+                f"{store.region}={region.value} of {region.owner.label}",
+                region.value,
+                lineage.account(resource),
+            )
+        )
+        regions.append(region.value)
+    elif isinstance(region.value, Unknown):
+        found.extend(traced(lineage, region.owner, region.path))
+    if isinstance(bucket.value, Unknown):
+        found.extend(traced(lineage, bucket.owner, bucket.path))
+    elif isinstance(bucket.value, str) and bucket.value:
+        found.extend(_bucket_places(lineage, bucket.owner, bucket.path, bucket.value, regions))
+    return found
+
+
+def _other_values(expected: tuple[tuple[str, tuple[str, ...]], ...], at: Callable[[str], Value]) -> list[str]:
+    """`path=value` for each path whose value is set to another than the expected ones (or unknown)."""
+    found = []
+    for path, allowed in expected:
+        value = at(path).value
+        if isinstance(value, Unknown) or (isinstance(value, str) and value and value not in allowed):
+            found.append(f"{path}={value if isinstance(value, str) else 'unknown at preview'}")
     return found
 
 
@@ -214,7 +237,7 @@ def pointer_places(lineage: Lineage, pointer: Resource) -> list[Location]:
     found: list[Location] = []
     for store in OBJECT_STORE_POINTERS.get(mechanism_key(pointer.type), ()):
         found.extend(store_places(lineage, pointer, store))
-    return found
+    return _unique(found)
 
 
 def cluster_host_locations(lineage: Lineage, resource: Resource, path: str) -> list[Location]:
@@ -322,24 +345,7 @@ def _reads_names_only(selector: Mapping[str, Any]) -> bool:
 
 def _matches(selector: Mapping[str, Any], name: Any, labels: Mapping[str, Any]) -> bool:
     """Whether a namespace's labels (its name under NAME_KEYS) satisfy a Kubernetes label selector."""
-    labels = {**labels, **dict.fromkeys(NAME_KEYS, name)}
-    wanted = as_mapping(child(selector, "matchLabels")) or {}
-    if isinstance(wanted, Mapping) and any(labels.get(k) != v for k, v in wanted.items()):
-        return False
-    for expression in elements(child(selector, "matchExpressions")):
-        key, operator = child(expression, "key"), child(expression, "operator")
-        values = elements(child(expression, "values"))
-        present = key in labels
-        held = labels.get(key)
-        if operator == "In" and held not in values:
-            return False
-        if operator == "NotIn" and held in values:
-            return False
-        if operator == "Exists" and not present:
-            return False
-        if operator == "DoesNotExist" and present:
-            return False
-    return True
+    return selector_matches(selector, {**labels, **dict.fromkeys(NAME_KEYS, name)})
 
 
 def operator_sources(lineage: Lineage, resource: Resource, mechanism: CopyMechanism) -> list[Location]:
@@ -361,24 +367,45 @@ def operator_sources(lineage: Lineage, resource: Resource, mechanism: CopyMechan
 
 
 def operator_destinations(lineage: Lineage, resource: Resource, mechanism: CopyMechanism) -> list[Location]:
-    """The destinations a mechanism names the operators' way: its object stores (or its default store, when
-    it sets none) and the objects it names as destinations."""
+    """The destinations a mechanism names the operators' way: its object stores (or, when they name none,
+    the operator-wide configuration's, its fallback stores' and its default store) and the objects it names
+    as destinations."""
     if mechanism_key(resource.type) in (PUSH_SECRET, CLUSTER_PUSH_SECRET):
         return push_secret_destinations(lineage, resource)
     found: list[Location] = []
+    fallbacks = [s for s in mechanism.object_stores if s.fallback and mechanism.defaults_from]
     for store in mechanism.object_stores:
-        found.extend(store_places(lineage, resource, store))
+        if store not in fallbacks:
+            found.extend(store_places(lineage, resource, store))
     found.extend(named_locations(lineage, resource, mechanism, ("destination", "destinations_of")))
-    configurations = (
-        [c for c in of_kinds(lineage, mechanism.defaults_from) if c.provider_urn == resource.provider_urn]
-        if mechanism.defaults_from and not found
-        else []
-    )
-    for configuration in configurations:
-        # The operator-wide stores (none set: the operator keeps no copy there).
-        found.extend(pointer_places(lineage, configuration))
-    if mechanism.default_store and not found and not configurations:
+    for path, what in mechanism.unread_destinations:
+        if any(is_set(v) for v in values_at(resource.props, path)):
+            found.append(untraceable(f"{what} ({path} of {resource.label}), which the pack does not read"))
+    if mechanism.defaults_from and not found:
+        configurations = [
+            c for c in of_kinds(lineage, mechanism.defaults_from) if c.provider_urn == resource.provider_urn
+        ]
+        for configuration in configurations:
+            # The operator-wide stores (none set: the operator keeps no copy there).
+            found.extend(pointer_places(lineage, configuration))
+        for store in fallbacks:
+            found.extend(store_places(lineage, resource, store))
+        if mechanism.default_store and not configurations:
+            found.append(untraceable(mechanism.default_store))
+    elif mechanism.default_store and not found:
         found.append(untraceable(mechanism.default_store))
+    return _unique(found)
+
+
+def _unique(locations: list[Location]) -> list[Location]:
+    """Locations without repeats (several stores of one resource read the same unreadable ConfigMap)."""
+    seen: set[tuple[str, str | None, str | None]] = set()
+    found = []
+    for location in locations:
+        key = (location.description, location.region, location.account)
+        if key not in seen:
+            seen.add(key)
+            found.append(location)
     return found
 
 

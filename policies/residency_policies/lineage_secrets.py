@@ -15,7 +15,7 @@ jurisdiction and this deployment's accounts pass when that label is internal, pu
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -35,7 +35,7 @@ from .lineage_names import objects_named, traced, untraceable
 from .lineage_selections import _in_index, _kubernetes_index
 from .locations import Location, mechanism_key, mechanisms_of
 from .model import Resource
-from .values import Unknown, as_mapping, child, is_set, value_at, values_at
+from .values import Unknown, as_mapping, child, is_set, selector_matches, value_at, values_at
 
 if TYPE_CHECKING:
     from .lineage import Lineage
@@ -322,42 +322,119 @@ def _push_base(resource: Resource) -> str:
 
 
 def push_secret_destinations(lineage: Lineage, resource: Resource) -> list[Location]:
-    """Where a PushSecret (or a ClusterPushSecret) writes: the stores its `secretStoreRefs` name."""
+    """Where a PushSecret (or a ClusterPushSecret) writes: the stores its `secretStoreRefs` name, or pick by
+    their `labelSelector` (none of the stack's: the stores it picks cannot be read)."""
     found: list[Location] = []
     path = f"{_push_base(resource)}.secretStoreRefs"
     for reference in values_at(resource.props, path):
-        stores, missing = _stores(lineage, resource, reference, path)
+        selector = as_mapping(child(reference, "labelSelector"))
+        if is_set(child(reference, "name")) or selector is None:
+            stores, missing = _stores(lineage, resource, reference, path)
+        else:
+            stores, missing = _labelled_stores(lineage, resource, reference, selector, path)
         found.extend(missing)
         found.extend(p for s in stores for p in secret_store_places(lineage, s, {resource.urn}))
     return found or [untraceable(f"the stores {resource.label} pushes to ({path} names none)")]
 
 
+def _labelled_stores(
+    lineage: Lineage, resource: Resource, reference: Any, selector: Any, path: str
+) -> tuple[list[Resource], list[Location]]:
+    """The stores of a reference's kind whose labels its `labelSelector` matches (a SecretStore of the
+    referrer's namespace, any ClusterSecretStore), in the referrer's cluster."""
+    cluster_wide = child(reference, "kind") == "ClusterSecretStore"
+    kind = CLUSTER_SECRET_STORE if cluster_wide else SECRET_STORE
+    namespace = value_at(resource.props, "metadata.namespace")
+    stores = [
+        r
+        for r in lineage.stack.resources
+        if mechanism_key(r.type) == kind
+        and r.provider_urn == resource.provider_urn
+        and (cluster_wide or namespace is None or value_at(r.props, "metadata.namespace") == namespace)
+        and _labelled(selector, r)
+    ]
+    if stores:
+        return stores, []
+    return [], [
+        untraceable(
+            f"the {kind.split(':')[-1]}s {resource.label} picks by labels ({path}[].labelSelector), none of "
+            "which the stack declares: where they keep what it pushes cannot be read; name the stores"
+        )
+    ]
+
+
+def _labelled(selector: Any, resource: Resource, path: str = "metadata.labels") -> bool:
+    """Whether a resource's labels match a label selector (unknown labels or selector: taken to match)."""
+    labels = as_mapping(value_at(resource.props, path))
+    if isinstance(selector, Unknown) or isinstance(labels, Unknown):
+        return True
+    return isinstance(selector, Mapping) and selector_matches(selector, labels or {})
+
+
 def pushed_secret_sources(lineage: Lineage, resource: Resource) -> list[Location]:
     """What a PushSecret pushes: the Kubernetes Secret it selects, in its namespace (a Secret of the stack,
-    or what an ExternalSecret of the stack copied into a Secret of that name); a ClusterPushSecret's, in
-    any namespace of its cluster (those its selectors pick)."""
+    or what an ExternalSecret of the stack copied into a Secret of that name), or every Secret there whose
+    labels its `selector` matches; a ClusterPushSecret's, in any namespace of its cluster (those its
+    selectors pick)."""
     path = f"{_push_base(resource)}.selector.secret.name"
     name = value_at(resource.props, path)
+    selector = value_at(resource.props, f"{_push_base(resource)}.selector.secret.selector")
     if isinstance(name, Unknown) or lineage.stack.dependencies(resource, "spec"):
         return traced(lineage, resource, path)
+    secrets = (
+        kubernetes_secrets(lineage, resource, name)
+        if is_set(name) or not is_set(selector)
+        else labelled_secrets(lineage, resource, selector)
+    )
     found = [
         location
-        for secret in kubernetes_secrets(lineage, resource, name)
+        for secret in secrets
         for location in (
             [lineage.locate(secret)]
             if mechanism_key(secret.type) == "core:Secret"
             else secret_contents(lineage, secret)
         )
     ]
-    return found or [
-        untraceable(f"the Secret {name!r} {resource.label} pushes, which the stack does not declare")
-    ]
+    if found:
+        return found
+    what = (
+        f"the Secret {name!r}"
+        if is_set(name)
+        else "the Secrets whose labels its selector.secret.selector matches"
+    )
+    return [untraceable(f"{what} {resource.label} pushes, which the stack does not declare")]
 
 
 def kubernetes_secrets(lineage: Lineage, referrer: Resource, name: Any) -> list[Resource]:
     """The stack's Secrets of a name in the referrer's namespace (any, for a cluster-scoped referrer) and
     cluster, and the ExternalSecrets that create a Secret of that name there (`spec.target.name`, else
     their own name)."""
+    return _secrets_where(
+        lineage,
+        referrer,
+        lambda secret: value_at(secret.props, "metadata.name") == name,
+        lambda external: target_name(external) == name,
+    )
+
+
+def labelled_secrets(lineage: Lineage, referrer: Resource, selector: Any) -> list[Resource]:
+    """The stack's Secrets in the referrer's namespace (any, for a cluster-scoped referrer) and cluster
+    whose labels a selector matches, and the ExternalSecrets whose target template labels their Secret so."""
+    return _secrets_where(
+        lineage,
+        referrer,
+        lambda secret: _labelled(selector, secret),
+        lambda external: _labelled(selector, external, "spec.target.template.metadata.labels"),
+    )
+
+
+def _secrets_where(
+    lineage: Lineage,
+    referrer: Resource,
+    secret: Callable[[Resource], bool],
+    external: Callable[[Resource], bool],
+) -> list[Resource]:
+    """The stack's Secrets and ExternalSecrets in the referrer's namespace and cluster that pass a test."""
     namespace = value_at(referrer.props, "metadata.namespace")
     candidates = (
         [r for r in lineage.stack.resources if is_kubernetes(r)]
@@ -369,9 +446,7 @@ def kubernetes_secrets(lineage: Lineage, referrer: Resource, name: Any) -> list[
         if candidate.provider_urn != referrer.provider_urn:
             continue
         key = mechanism_key(candidate.type)
-        if (key == "core:Secret" and value_at(candidate.props, "metadata.name") == name) or (
-            key == EXTERNAL_SECRET and target_name(candidate) == name
-        ):
+        if (key == "core:Secret" and secret(candidate)) or (key == EXTERNAL_SECRET and external(candidate)):
             found.append(candidate)
     return found
 

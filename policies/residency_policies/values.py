@@ -256,3 +256,24 @@ def as_number(value: Any) -> float | Unknown | None:
 def known_strings(values: Sequence[Any]) -> list[str]:
     """The known, non-empty strings among values."""
     return [v for v in values if isinstance(v, str) and v and not _is_sentinel(v)]
+
+
+def selector_matches(selector: Mapping[str, Any], labels: Mapping[str, Any]) -> bool:
+    """Whether labels satisfy a Kubernetes label selector (`matchLabels`, `matchExpressions`)."""
+    wanted = as_mapping(child(selector, "matchLabels")) or {}
+    if isinstance(wanted, Mapping) and any(labels.get(k) != v for k, v in wanted.items()):
+        return False
+    for expression in elements(child(selector, "matchExpressions")):
+        key, operator = child(expression, "key"), child(expression, "operator")
+        values = elements(child(expression, "values"))
+        present = key in labels
+        held = labels.get(key)
+        if operator == "In" and held not in values:
+            return False
+        if operator == "NotIn" and held in values:
+            return False
+        if operator == "Exists" and not present:
+            return False
+        if operator == "DoesNotExist" and present:
+            return False
+    return True

@@ -220,3 +220,32 @@ def test_a_kasten_policy_of_every_namespace_but_others_selects_the_pii_one() -> 
 def test_a_kasten_policy_of_every_namespace_but_the_pii_one_does_not_copy_it() -> None:
     resources, _ = _stack(ELSEWHERE["another region"], _name_expression("NotIn", ["app"]))
     assert violations(resources, NO_PII) == []
+
+
+NOT_AN_OBJECT_STORE = {
+    # docs.kasten.io/latest/usage/configuration: location profiles are object stores, NFS/SMB file stores
+    # (a claim of the cluster) or a Veeam Backup & Replication server; only the first is read.
+    "an NFS file store": {
+        "type": "Location",
+        "locationSpec": {"type": "FileStore", "fileStore": {"claimName": "k10-nfs", "path": "/k10"}},
+    },
+    "a Veeam Backup & Replication server": {
+        "type": "Location",
+        "locationSpec": {"type": "VBR", "vbr": {"serverAddress": "vbr.example.net", "repoName": "k10"}},
+    },
+}
+
+
+@pytest.mark.parametrize("profile", NOT_AN_OBJECT_STORE.values(), ids=NOT_AN_OBJECT_STORE.keys())
+def test_a_kasten_export_to_a_profile_that_is_no_object_store_fails_closed(profile: dict[str, Any]) -> None:
+    resources, policy = _stack(profile)
+    assert "locationSpec.type" in _blocked(resources, policy, ANONYMISED_ONLY)
+
+
+def test_a_kasten_policy_taking_its_profiles_from_a_preset_fails_closed() -> None:
+    # A PolicyPreset (spec.presetRef) brings the schedule and the location profiles, which it does not show.
+    resources, policy = _stack()
+    policy.props["spec"]["presetRef"] = {"name": "offsite-daily", "namespace": "kasten-io"}
+    for action in policy.props["spec"]["actions"]:
+        action.pop("exportParameters", None)
+    assert "presetRef" in _blocked(resources, policy, ANONYMISED_ONLY)

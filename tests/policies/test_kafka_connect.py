@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from tests.policies.baseline import Region, eu_region
 from tests.policies.policy_harness import UNKNOWN, Res, messages, violations
 
@@ -92,3 +94,94 @@ def test_a_sink_in_another_region_is_blocked_too() -> None:
         {"s3.region": "us-east-1", "s3.bucket.name": "customers-cdc-us", "flush.size": "1000"},
     )
     assert "us-east-1" in messages(violations(resources, NO_PII))
+
+
+# The Connect cluster's own mounts: the Secret reaches its connectors as a file or a variable ------------
+
+HTTP_SINK = "io.confluent.connect.http.HttpSinkConnector"
+OUTSIDE = {"http.api.url": "https://ingest.partner-analytics.example.com/v1"}
+MOUNTS = {
+    # Strimzi 1.x (kafka.strimzi.io/v1, packaging/install/cluster-operator/041-Crd-kafkaconnect.yaml, 1.2.0):
+    # additional volumes and the Connect container's environment in the pod template.
+    "a v1 pod template volume": (
+        "v1",
+        {"template": {"pod": {"volumes": [{"name": "db", "secret": {"secretName": "customers-db-conn"}}]}}},
+    ),
+    "a v1 Connect container variable": (
+        "v1",
+        {
+            "template": {
+                "connectContainer": {
+                    "env": [
+                        {
+                            "name": "DB_HOST",
+                            "valueFrom": {"secretKeyRef": {"name": "customers-db-conn", "key": "host"}},
+                        }
+                    ]
+                }
+            }
+        },
+    ),
+    # Strimzi 0.4x (v1beta2, 041-Crd-kafkaconnect.yaml at 0.45.0): the deprecated externalConfiguration.
+    "a v1beta2 external configuration variable": (
+        "v1beta2",
+        {
+            "externalConfiguration": {
+                "env": [
+                    {
+                        "name": "DB_HOST",
+                        "valueFrom": {"secretKeyRef": {"name": "customers-db-conn", "key": "host"}},
+                    }
+                ]
+            }
+        },
+    ),
+    "a v1beta2 external configuration volume": (
+        "v1beta2",
+        {
+            "externalConfiguration": {
+                "volumes": [{"name": "db", "secret": {"secretName": "customers-db-conn"}}]
+            }
+        },
+    ),
+}
+
+
+def _mounting_pipeline(region: Region, version: str, mounts: dict[str, Any]) -> tuple[list[Res], Res]:
+    """A Connect cluster that mounts the PII database's connection Secret, whose connectors read it through
+    the directory or environment config provider (no `${secrets:...}` placeholder names it)."""
+    resources = _pipeline(region, HTTP_SINK, OUTSIDE)
+    for connector in resources[-2:]:
+        connector.type = f"kubernetes:kafka.strimzi.io/{version}:KafkaConnector"
+        connector.props["apiVersion"] = f"kafka.strimzi.io/{version}"
+    resources[-2].props["spec"]["config"] = {
+        "database.hostname": "${env:DB_HOST}",
+        "database.user": "${directory:/mnt/db:user}",
+    }
+    connect = Res(
+        f"kubernetes:kafka.strimzi.io/{version}:KafkaConnect",
+        "connect",
+        {
+            "apiVersion": f"kafka.strimzi.io/{version}",
+            "kind": "KafkaConnect",
+            "metadata": {"name": "connect", "namespace": "app"},
+            "spec": {"bootstrapServers": "kafka-bootstrap:9092", "replicas": 1, **mounts},
+        },
+        region.kubernetes,
+    )
+    return [*resources, connect], connect
+
+
+@pytest.mark.parametrize(("version", "mounts"), MOUNTS.values(), ids=MOUNTS.keys())
+def test_a_connect_cluster_mounting_the_pii_databases_secret_ships_it_with_its_sinks(
+    version: str, mounts: dict[str, Any]
+) -> None:
+    resources, connect = _mounting_pipeline(eu_region(), version, mounts)
+    found = [d for d in violations(resources, NO_PII) if d.urn == connect.urn]
+    assert found, messages(violations(resources, NO_PII))
+    assert "aws:rds/instance:Instance 'pii-db' (pii)" in messages(found)
+
+
+def test_a_connect_cluster_mounting_no_pii_secret_ships_nothing_personal() -> None:
+    resources, connect = _mounting_pipeline(eu_region(), "v1", {})
+    assert [d for d in violations(resources, NO_PII) if d.urn == connect.urn] == []

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from tests.policies.baseline import Region, eu_region
+from tests.policies.operator_objects import pii_claim
 from tests.policies.policy_harness import RULES, UNKNOWN, Res, messages, violations
 
 TRIAGED = "resource-type-triaged"
@@ -68,6 +69,50 @@ def test_an_autoscaler_reading_a_count_from_the_pii_database_copies_nothing() ->
     region = eu_region()
     found = [d for rule in RULES for d in violations([*region.resources, _scaler(region)], rule)]
     assert found == [], messages(found)
+
+
+def _scaled_job(region: Region, container: dict[str, Any], volumes: list[dict[str, Any]]) -> Res:
+    """A KEDA ScaledJob (keda v2.20 config/crd/bases/keda.sh_scaledjobs.yaml): Jobs of `spec.jobTargetRef`
+    (a batch JobSpec) started as the PII database's pending count grows."""
+    job = _scaler(region, kind="ScaledJob")
+    job.props["spec"] = {
+        "jobTargetRef": {
+            "template": {
+                "spec": {
+                    "containers": [{"name": "export", "image": "example/export:1.0", **container}],
+                    "volumes": volumes,
+                    "restartPolicy": "Never",
+                }
+            }
+        },
+        "maxReplicaCount": 5,
+        "triggers": job.props["spec"]["triggers"],
+    }
+    return job
+
+
+def test_a_scaled_job_counting_the_pii_database_whose_jobs_touch_nothing_personal_copies_nothing() -> None:
+    region = eu_region()
+    job = _scaled_job(region, {"command": ["/bin/export", "--dry-run"]}, [])
+    found = [d for rule in RULES for d in violations([*region.resources, job], rule)]
+    assert found == [], messages(found)
+
+
+def test_a_scaled_job_whose_jobs_ship_the_pii_claim_outside_aws_is_blocked() -> None:
+    # KEDA runs the ScaledJob's pod template as Jobs: they are code with what they mount and are told.
+    region = eu_region()
+    claim = pii_claim(region)
+    job = _scaled_job(
+        region,
+        {
+            "env": [{"name": "EXPORT_ENDPOINT", "value": "https://ingest.partner-analytics.example.com/v1"}],
+            "volumeMounts": [{"name": "data", "mountPath": "/data"}],
+        },
+        [{"name": "data", "persistentVolumeClaim": {"claimName": "customers-data"}}],
+    )
+    found = violations([*region.resources, claim, job], "no-pii-replication")
+    assert [d.urn for d in found] == [job.urn], messages(found)
+    assert "outside AWS" in found[0].message
 
 
 def test_an_untriaged_operator_kind_naming_the_pii_database_still_fails_closed() -> None:
@@ -139,3 +184,16 @@ def test_a_prometheus_remote_writing_telemetry_elsewhere_is_blocked(url: str) ->
     resources = [*region.resources, _service_monitor(region), prometheus]
     found = violations(resources, ANONYMISED_ONLY)
     assert [d.urn for d in found] == [prometheus.urn], messages(found)
+
+
+def test_a_prometheus_whose_thanos_sidecar_uploads_to_an_object_store_it_does_not_show_fails_closed() -> None:
+    # prometheus-operator v0.93 Prometheus `spec.thanos.objectStorageConfig`: a Secret key holding Thanos's
+    # objstore configuration (type, bucket, endpoint, region), to which the sidecar uploads every TSDB block.
+    region = eu_region()
+    prometheus = _prometheus(region, [])
+    prometheus.props["spec"]["thanos"] = {
+        "objectStorageConfig": {"name": "thanos-objstore", "key": "objstore.yml"}
+    }
+    found = violations([*region.resources, _service_monitor(region), prometheus], ANONYMISED_ONLY)
+    assert [d.urn for d in found] == [prometheus.urn], messages(found)
+    assert "objectStorageConfig" in found[0].message

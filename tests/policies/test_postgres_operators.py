@@ -383,11 +383,11 @@ def test_a_zalando_cluster_archiving_to_the_operators_in_region_bucket_breaks_no
 @pytest.mark.parametrize(
     "aws_or_gcp",
     [
-        {**OPERATOR_WAL_IN_REGION, "aws_region": "us-east-1"},
+        {"wal_s3_bucket": "acme-wal-us-east-1"},
         {"wal_s3_bucket": "acme-wal"},
         {"wal_gs_bucket": "acme-wal"},
     ],
-    ids=["another region", "a bucket the stack does not declare", "Google Cloud Storage"],
+    ids=["a bucket named for another region", "a bucket the stack does not declare", "Google Cloud Storage"],
 )
 def test_a_zalando_cluster_archiving_to_the_operators_bucket_elsewhere_is_blocked(
     aws_or_gcp: dict[str, Any],
