@@ -639,3 +639,24 @@ def _published(
                 )
             )
     return found
+
+
+def published_services(stack: Stack) -> list[tuple[Resource, list[tuple[Any, Any]], str]]:
+    """The Ingresses, Gateway API routes and GlobalAccelerators that may be reachable from outside their VPC,
+    each with the Services it forwards to, by (namespace, name; UNKNOWN: any of the namespace; None: one the
+    pack does not follow), and why it is reachable."""
+    found: list[tuple[Resource, list[tuple[Any, Any]], str]] = []
+    for ingress in stack.of_type(*kind_tokens(stack, INGRESS_KINDS)):
+        why = _ingress_scheme(ingress, stack)
+        if why is not None:
+            namespace = value_at(ingress.props, "metadata.namespace")
+            names = [(namespace, v) for path in INGRESS_BACKENDS for v in values_at(ingress.props, path)]
+            found.append((ingress, names, why))
+    for route in stack.of_type(*kind_tokens(stack, ROUTE_KINDS)):
+        why = _gateway_scheme(route, stack)
+        if why is not None:
+            found.append((route, _route_backends(route), why))
+    for accelerator in stack.of_type(*kind_tokens(stack, (ACCELERATOR_KIND,))):
+        names, _ = _accelerator_endpoints(accelerator, stack)
+        found.append((accelerator, names, "Global Accelerator puts it on public anycast addresses"))
+    return found

@@ -174,6 +174,12 @@ def in_namespace(lineage: Lineage, namespace: Resource) -> list[Resource]:
     ]
 
 
+_TEMPLATE = "spec.template.metadata.labels"
+_POD_LABELS = {"core:Pod": "metadata.labels"}
+"""Where an object keeps the labels of its pods, which a Service's selector matches: a workload controller its
+pod template's, a bare Pod its own."""
+
+
 def _kubernetes_index(lineage: Lineage) -> tuple[NamespaceIndex, NamespaceIndex]:
     """The stack's Kubernetes objects by namespace, with their pod template labels; and the data holders
     among them by namespace. Built on first use, once per lineage."""
@@ -184,7 +190,9 @@ def _kubernetes_index(lineage: Lineage) -> tuple[NamespaceIndex, NamespaceIndex]
             if not is_kubernetes(resource):
                 continue
             namespace = value_at(resource.props, "metadata.namespace")
-            labels = as_mapping(value_at(resource.props, "spec.template.metadata.labels"))
+            labels = as_mapping(
+                value_at(resource.props, _POD_LABELS.get(mechanism_key(resource.type), _TEMPLATE))
+            )
             _index_by(objects, namespace, (position, resource, labels))
             if holds_data(resource, lineage.settings):
                 _index_by(holders, namespace, (position, resource, labels))
