@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from .attributes import is_kubernetes
+from .classification import held
 from .exposure_fronts import target_group_reach
 from .exposure_ingress import published_services
 from .exposure_nodes import host_listeners, node_reach
@@ -24,9 +25,11 @@ from .exposure_tunnels import routed_services, tunnel_containers
 from .lineage import Lineage
 from .lineage_code import POD_SPEC_PATHS
 from .lineage_selections import selected_workloads
+from .locations import mechanism_key
 from .model import Resource, Stack
 from .settings import Settings
 from .values import Unknown, as_mapping, is_set, value_at
+from .violations import Violation, exposure_violation
 
 TARGET_GROUP_BINDING = "elbv2.k8s.aws:TargetGroupBinding"
 
@@ -99,6 +102,30 @@ def published_workloads(stack: Stack, lineage: Lineage, settings: Settings) -> l
                     for w in _pods(lineage, service)
                 )
     stack.memo[memo_key] = found
+    return found
+
+
+def bound_holders(stack: Stack, lineage: Lineage, settings: Settings) -> list[Violation]:
+    """PII workloads a TargetGroupBinding registers in the target group of a balancer reachable from
+    outside (the other publishers are judged by `exposure`, `exposure_ingress`, `exposure_nodes` and
+    `exposure_tunnels`)."""
+    found = []
+    for publication in published_workloads(stack, lineage, settings):
+        if mechanism_key(publication.publisher.type) != TARGET_GROUP_BINDING:
+            continue
+        publisher, workload = publication.publisher, publication.workload
+        protected = lineage.effective(workload) & settings.protected_classifications
+        if protected:
+            found.append(
+                exposure_violation(
+                    publisher,
+                    held(lineage, workload, protected),
+                    f"{publisher.label} publishes {workload.label}: {publication.why}",
+                    "bind the target group of an internal load balancer that admits only this region's "
+                    "networks, or bind an application that serves no personal data, never the store's pods.",
+                    settings,
+                )
+            )
     return found
 
 
