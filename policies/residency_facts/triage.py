@@ -1721,9 +1721,13 @@ KUBERNETES_OPERATORS: dict[str, Service] = {
         "which metrics endpoints to scrape, and PrometheusRules what to compute from them; the metrics stay "
         "in that Prometheus, in the cluster. A Prometheus or PrometheusAgent holds what it scrapes and "
         "copies it wherever `spec.remoteWrite[].url` points (prometheus-operator.dev/docs/api-reference/"
-        "api/): judged as a copy of its own data. Alertmanager and its configs (receivers, webhooks) stay "
-        "untriaged: they fail closed when they touch resident data.",
-        copies="Prometheus PrometheusAgent",
+        "api/): judged as a copy of its own data. An Alertmanager (its configuration Secret, or the "
+        "AlertmanagerConfig its alertmanagerConfiguration names) and each AlertmanagerConfig notify their "
+        "receivers of the alerts the cluster's Prometheus instances send, which carry their metrics' "
+        "labels: judged as a copy of what those Prometheus instances hold (and of their own label) to where "
+        "the receivers point (a vendor's service or e-mail: outside AWS; a webhook by its URL; SNS by its "
+        "topic).",
+        copies="Prometheus PrometheusAgent Alertmanager AlertmanagerConfig",
         neutral="ServiceMonitor PodMonitor Probe PrometheusRule ScrapeConfig",
     ),
     "postgresql.cnpg.io": Service(

@@ -23,7 +23,7 @@ from residency_facts import ANY, RESIDENT_CLASSIFICATIONS
 
 from .attributes import is_kubernetes
 from .lineage_literals import endpoint_outside_aws, literal_locations
-from .lineage_sinks import block_urls, other_cloud_stores
+from .lineage_sinks import block_urls, other_cloud_stores, vendor_receivers
 from .locations import Location, mechanism_key
 from .model import Resource
 from .values import Unknown, as_mapping, child, known_strings, value_at, values_at
@@ -75,6 +75,10 @@ def configuration_places(lineage: Lineage, resource: Resource, own: str | None) 
         for store in dict.fromkeys(other_cloud_stores(text)):
             found.append(
                 Location(f"{store} (an object store of another cloud, outside AWS)", None, None, outside=True)
+            )
+        for receiver in vendor_receivers(text):
+            found.append(
+                Location(f"{receiver}: an Alertmanager receiver outside AWS", None, None, outside=True)
             )
     for text in dict.fromkeys(t for value in texts for t in _free_texts(value)):
         for host, why in _places_outside_aws_in_text(text):
@@ -128,6 +132,8 @@ def places_outside_aws(value: Any) -> list[str]:
     found = {endpoint: "an endpoint outside AWS" for endpoint in _endpoints_in(value)}
     for store in other_cloud_stores(value):
         found.setdefault(store, "an object store of another cloud")
+    for receiver in vendor_receivers(value):
+        found.setdefault(receiver, "an Alertmanager receiver")
     for text in dict.fromkeys(t for t in _free_texts(value) if "\n" in t.strip()):
         for host, why in _places_outside_aws_in_text(text):
             found.setdefault(host, why)

@@ -27,6 +27,7 @@ from residency_facts.operators import (
 from residency_facts.shapes import CopyMechanism, ObjectStore
 
 from .attributes import STACK_ACCOUNT, region_named_in
+from .lineage_alerts import ALERT_KINDS, alert_destinations, alert_sources
 from .lineage_code import as_url
 from .lineage_literals import endpoint_outside_aws, hosts_elsewhere, literal_locations
 from .lineage_names import computed_from, named_locations, of_kinds, traced, untraceable
@@ -345,6 +346,8 @@ def _matches(selector: Mapping[str, Any], name: Any, labels: Mapping[str, Any]) 
 def operator_sources(lineage: Lineage, resource: Resource, mechanism: CopyMechanism) -> list[Location]:
     """The sources a mechanism names the operators' way (object stores, named objects, hosts, selectors)."""
     key = mechanism_key(resource.type)
+    if key in ALERT_KINDS:
+        return alert_sources(lineage, resource)
     if key in (EXTERNAL_SECRET, CLUSTER_EXTERNAL_SECRET):
         return external_secret_sources(lineage, resource)
     if key in (PUSH_SECRET, CLUSTER_PUSH_SECRET):
@@ -363,6 +366,8 @@ def operator_sources(lineage: Lineage, resource: Resource, mechanism: CopyMechan
 def operator_destinations(lineage: Lineage, resource: Resource, mechanism: CopyMechanism) -> list[Location]:
     """The destinations a mechanism names the operators' way: its object stores (or its default store, when
     it sets none) and the objects it names as destinations."""
+    if mechanism_key(resource.type) in ALERT_KINDS:
+        return alert_destinations(lineage, resource)
     if mechanism_key(resource.type) in (PUSH_SECRET, CLUSTER_PUSH_SECRET):
         return push_secret_destinations(lineage, resource)
     found: list[Location] = []
@@ -396,6 +401,6 @@ def operator_places(lineage: Lineage, resource: Resource, seen: set[str]) -> lis
 
 
 USES_OPERATOR_READERS = frozenset(
-    {EXTERNAL_SECRET, CLUSTER_EXTERNAL_SECRET, PUSH_SECRET, CLUSTER_PUSH_SECRET}
+    {EXTERNAL_SECRET, CLUSTER_EXTERNAL_SECRET, PUSH_SECRET, CLUSTER_PUSH_SECRET, *ALERT_KINDS}
 )
 """Kinds whose mechanism paths are read only by this module (not traced as plain paths)."""
