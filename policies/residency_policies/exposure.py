@@ -44,7 +44,8 @@ from .exposure_network import (
     unmatched_group_rules,
 )
 from .exposure_nodes import node_exposure
-from .exposure_published import bound_holders
+from .exposure_published import bound_holders, published_readers
+from .exposure_restores import transform_exposure
 from .exposure_services import INTERNAL_FIX, public_service, selectorless_services, service_forwarding
 from .exposure_tunnels import tunnel_exposure
 from .grants import granted_classes, public_shares, role_targets
@@ -140,6 +141,8 @@ def check(stack: Stack, settings: Settings) -> list[Violation]:
     found.extend(anonymous_access(stack, lineage, settings))
     found.extend(credential_exposure(stack, lineage, settings))
     found.extend(bound_holders(stack, lineage, settings))
+    found.extend(published_readers(stack, lineage, settings))
+    found.extend(transform_exposure(stack, lineage, settings))
     found.extend(tunnel_exposure(stack, lineage, protected_by_urn, settings))
     found.extend(appsync_exposure(stack, lineage, settings))
     found.extend(verified_access_exposure(stack, lineage, protected_by_urn, settings))

@@ -19,7 +19,7 @@ from .classification import held
 from .exposure_network import LOAD_BALANCERS
 from .exposure_services import forwarded_to, hand_made_endpoints, kind_tokens, same_cluster
 from .lineage import Lineage
-from .lineage_selections import backends, selected_workloads
+from .lineage_selections import backends, operator_pods_behind, selected_workloads
 from .model import Resource, Stack
 from .settings import Settings
 from .values import UNKNOWN, Unknown, as_bool, child, value_at, values_at
@@ -604,6 +604,8 @@ def _published(
         ]
         selected_backends = [b for s in services for b in backends(lineage, s)]
         selected = [b for s in services for b in selected_workloads(lineage, s)]
+        # An operator's own Service of pods whose labels are known (a pgAdmin's): judged by what they read.
+        selected.extend(operator_pods_behind(lineage, publisher, namespace, name))
         for service in services:
             found.extend(
                 forwarded_to(service, publisher, why, stack, lineage, protected_by_urn, settings, fix)

@@ -15,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
+from residency_facts.operators import OPERATOR_PODS
+
 from .attributes import is_kubernetes
 from .classification import held
 from .exposure_fronts import target_group_reach
@@ -24,7 +26,7 @@ from .exposure_services import kind_tokens, public_service, same_cluster
 from .exposure_tunnels import routed_services, tunnel_containers
 from .lineage import Lineage
 from .lineage_code import POD_SPEC_PATHS
-from .lineage_selections import selected_workloads
+from .lineage_selections import backends, operator_pods_behind, selected_workloads
 from .locations import mechanism_key
 from .model import Resource, Stack
 from .settings import Settings
@@ -43,9 +45,11 @@ class Publication(NamedTuple):
 
 
 def runs_pods(resource: Resource) -> bool:
-    """Whether a Kubernetes object carries a pod spec (a Pod, a controller, a CronJob, a pod template)."""
-    return is_kubernetes(resource) and any(
-        is_set(value_at(resource.props, f"{base}.containers")) for base in POD_SPEC_PATHS
+    """Whether a Kubernetes object runs pods: it carries a pod spec (a Pod, a controller, a CronJob, a pod
+    template), or an operator runs pods for it whose labels are known (`operators.OPERATOR_PODS`)."""
+    return is_kubernetes(resource) and (
+        mechanism_key(resource.type) in OPERATOR_PODS
+        or any(is_set(value_at(resource.props, f"{base}.containers")) for base in POD_SPEC_PATHS)
     )
 
 
@@ -64,10 +68,9 @@ def published_workloads(stack: Stack, lineage: Lineage, settings: Settings) -> l
                 for w in _pods(lineage, service)
             )
     for publisher, names, why in published_services(stack):
-        for service in _services_named(stack, publisher, names):
-            found.extend(
-                Publication(w, publisher, f"{publisher.label} publishes it through {service.label}: {why}")
-                for w in _pods(lineage, service)
+        for through, workload in _pods_named(lineage, publisher, names):
+            found.append(
+                Publication(workload, publisher, f"{publisher.label} publishes it through {through}: {why}")
             )
     for binding in stack.of_type(*kind_tokens(stack, (TARGET_GROUP_BINDING,))):
         reach = target_group_reach(binding, "spec.targetGroupARN", stack, settings.account_ids)
@@ -76,12 +79,11 @@ def published_workloads(stack: Stack, lineage: Lineage, settings: Settings) -> l
         names = [
             (value_at(binding.props, "metadata.namespace"), value_at(binding.props, "spec.serviceRef.name"))
         ]
-        for service in _services_named(stack, binding, names):
-            found.extend(
+        for through, workload in _pods_named(lineage, binding, names):
+            found.append(
                 Publication(
-                    w, binding, f"{binding.label} registers it through {service.label}: {'; '.join(reach)}"
+                    workload, binding, f"{binding.label} registers it through {through}: {'; '.join(reach)}"
                 )
-                for w in _pods(lineage, service)
             )
     for resource in stack.resources:
         if not runs_pods(resource):
@@ -145,6 +147,49 @@ def _pods(lineage: Lineage, service: Resource) -> list[Resource]:
     if not isinstance(selector, Mapping) or not selector:
         return []
     return [w for w in selected_workloads(lineage, service) if runs_pods(w)]
+
+
+def _pods_named(
+    lineage: Lineage, publisher: Resource, names: list[tuple[Any, Any]]
+) -> list[tuple[str, Resource]]:
+    """The workloads the Services (namespace, name) names forward to, each with the Service in words: the
+    stack's Services' pods, and the operator objects whose own Service (a pgAdmin's) has that name."""
+    found: list[tuple[str, Resource]] = []
+    for service in _services_named(lineage.stack, publisher, names):
+        found.extend((service.label, w) for w in _pods(lineage, service))
+    for namespace, name in names:
+        for operated in operator_pods_behind(lineage, publisher, namespace, name):
+            found.append((f"the Service {name!r} the operator creates for {operated.label}", operated))
+    return found
+
+
+def published_readers(stack: Stack, lineage: Lineage, settings: Settings) -> list[Violation]:
+    """Operator UIs published outside their VPC that read PII (a pgAdmin of the PII PostgresClusters its
+    server groups select): whoever it lets in reads what it reads."""
+    found = []
+    for publication in published_workloads(stack, lineage, settings):
+        publisher, workload = publication.publisher, publication.workload
+        if mechanism_key(workload.type) not in OPERATOR_PODS:
+            continue
+        protected = lineage.code_reads(workload) & settings.protected_classifications
+        if mechanism_key(publisher.type) == "core:Service" and any(
+            lineage.effective(b) & protected for b in backends(lineage, publisher)
+        ):
+            continue  # Reported by exposure as the Service's backends: the clusters it reads.
+        if protected:
+            kinds = f"{', '.join(sorted(protected))} data"
+            found.append(
+                exposure_violation(
+                    publisher,
+                    kinds,
+                    f"{publisher.label} publishes {workload.label}, which reads {kinds} and serves it to "
+                    f"whoever signs in: {publication.why}",
+                    "keep the UI behind a ClusterIP Service reached from this region's networks only (a "
+                    "bastion, a VPN into the VPC), or let it select no cluster that holds personal data.",
+                    settings,
+                )
+            )
+    return found
 
 
 def _services_named(stack: Stack, publisher: Resource, names: list[tuple[Any, Any]]) -> list[Resource]:

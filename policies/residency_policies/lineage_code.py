@@ -69,6 +69,9 @@ def configuration_places(lineage: Lineage, resource: Resource, own: str | None) 
             texts.append(text)
             found.extend(literal_locations(lineage, config, text, path, False, own, True))
     found.extend(_sink_urls(resource))
+    from .lineage_hosted import hosted_credentials  # lineage_hosted reads this module's reference paths
+
+    found.extend(hosted_credentials(lineage, resource))
     for text in texts:
         for endpoint in dict.fromkeys(_endpoints_in(text)):
             found.append(Location(f"{endpoint} (an endpoint outside AWS)", None, None, outside=True))
