@@ -24,6 +24,9 @@ if TYPE_CHECKING:
 
 def hosted_credentials(lineage: Lineage, workload: Resource) -> list[Location]:
     """The hosted databases whose role Secrets a workload's pods take, as places it writes to."""
+    holders = [h for kind in HOSTED_HOLDERS for h in of_kinds(lineage, kind)]
+    if not holders:
+        return []
     names = {
         name
         for base in POD_SPEC_PATHS
