@@ -550,3 +550,17 @@ def test_a_target_group_binding_of_an_internet_facing_balancer_publishes_it() ->
     proxy = _proxy(region)
     bound = _target_group_binding(region, False)
     _blocked(_stack(region, rights, *bound, proxy=proxy, published=internal), proxy, "TargetGroupBinding")
+
+
+def test_a_binding_for_requests_without_a_token_reaches_a_pod_without_one() -> None:
+    # The published pod mounts no token, yet what it relays without one is an anonymous request: a binding
+    # for system:unauthenticated gives it the role all the same.
+    region = eu_region()
+    proxy = _proxy(region)
+    proxy.props["spec"]["template"]["spec"]["automountServiceAccountToken"] = False
+    anonymous = _binding(
+        region, "cluster-admin", subjects=[{"kind": "Group", "name": "system:unauthenticated"}]
+    )
+    found = violations(_stack(region, anonymous, proxy=proxy), POLICY)
+    assert proxy.urn in [d.urn for d in found], messages(found)
+    assert "a request without its token" in next(d.message for d in found if d.urn == proxy.urn)
