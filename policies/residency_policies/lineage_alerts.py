@@ -4,7 +4,7 @@ Alerts carry the labels of the metrics they are computed from and the rules' ann
 notifies its receivers of what the cluster's Prometheus instances hold. So, as a Prometheus's remote write is
 judged as a copy of its own data, an Alertmanager's and an AlertmanagerConfig's notifications are a copy of
 the data of every Prometheus of its cluster (each by its own label, as remote write judges it) and of what it
-declares itself, to where its receivers point (`residency_facts.operators.VENDOR_RECEIVERS`: a vendor's
+declares itself, to where its receivers point (`residency_facts.alerting.VENDOR_RECEIVERS`: a vendor's
 service or e-mail, outside AWS; a webhook by its URL, a cluster-local or unplaceable host being untraceable,
 as a remote write's is; SNS by its topic). An Alertmanager reads its receivers from the
 AlertmanagerConfig its `spec.alertmanagerConfiguration.name` names (judged there), else from the
@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from residency_facts.operators import (
+from residency_facts.alerting import (
     ALERT_CONFIG_SECRET_KEY,
     ALERT_SOURCES,
     ALERTMANAGER,

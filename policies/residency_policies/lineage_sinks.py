@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from residency_facts.operators import VENDOR_RECEIVERS
+from residency_facts.alerting import VENDOR_RECEIVERS
 
 from .lineage_literals import endpoint_outside_aws
 
@@ -119,7 +119,7 @@ def receiver_kind(key: str) -> str | None:
 def vendor_receivers(value: Any) -> list[str]:
     """The Alertmanager receivers of a vendor's service (or e-mail) a configuration sets, in structures and
     in the YAML texts they embed (an `alertmanager.yaml`, a chart's `alertmanager.config`), each as
-    `key (vendor)`: outside AWS by definition (`residency_facts.operators.VENDOR_RECEIVERS`)."""
+    `key (vendor)`: outside AWS by definition (`residency_facts.alerting.VENDOR_RECEIVERS`)."""
     found: list[str] = []
     if isinstance(value, Mapping):
         for key, inner in value.items():
