@@ -2438,6 +2438,10 @@ GRANTS: dict[str, tuple[Grant, ...]] = {
         for kind in ("HTTPRoute", "GRPCRoute", "TCPRoute", "TLSRoute", "UDPRoute")
     },
     "aga.k8s.aws:GlobalAccelerator": (_network("an accelerator of the AWS Load Balancer Controller"),),
+    # What a restore recreates is judged by pii-not-public on the transforms that rewrite its publishers.
+    "config.kio.kasten.io:TransformSet": (
+        _network("a Kasten transform set of the objects restores recreate"),
+    ),
     "networking.k8s.io:NetworkPolicy": (_network("a Kubernetes NetworkPolicy"),),
     "multicluster.x-k8s.io:ServiceExport": (
         Grant("a Multi-Cluster Services export", targets=(), judged_by=_MULTICLUSTER),

@@ -8,11 +8,33 @@ policies/README.md pins: CloudNativePG a95a534 (v1.30), the barman-cloud plugin 
 postgres-operator a7aaad0 (v2.0.1) with Spilo 7cb50bd (configure_spilo.py), Crunchy PGO 0fbac30 (v6.0.3),
 External Secrets cc5bfbc (v2.9.0). Kasten K10 is closed source: its fields are those of
 docs.kasten.io/latest/api/profiles and /api/policies, not of a schema.
+Kinds triaged in round 9 (k8s-rights9), from their sources or documentation:
+- Crunchy PGO's PGAdmin and CrunchyBridgeCluster: pkg/apis/postgres-operator.crunchydata.com/v1beta1/
+  standalone_pgadmin_types.go (`spec.serverGroups[]` {postgresClusterName, postgresClusterSelector: "an empty
+  selector like {} will select ALL clusters in the namespace"}, `spec.serviceName`, "a ClusterIP service
+  pointing to the pgAdmin pod"), internal/naming (its pods' labels `postgres-operator.crunchydata.com/pgadmin:
+  <name>`, `postgres-operator.crunchydata.com/role: pgadmin`) and crunchy_bridgecluster_types.go
+  (`spec.provider` aws, azure or gcp, `spec.region`, `spec.roles[].secretName`, the Secret of a role's
+  credentials).
+- Kasten K10: docs.kasten.io/latest/api/profiles and /api/policies (Profile `spec.locationSpec` {type,
+  objectStore {objectStoreType, name, region, endpoint}}, earlier `spec.location`; Policy `spec.actions[]`
+  {action, backupParameters.profile, exportParameters.profile, importParameters.profile}, `spec.selector`,
+  `spec.presetRef`), /api/policypresets (PolicyPreset `spec.export.profile`), /api/actions (BackupAction
+  `spec.subject` {name, namespace}, the application of a namespace; ExportAction `spec.subject` {kind
+  RestorePoint, name, namespace} and `spec.profile`; RestoreAction `spec.subject`, `spec.targetNamespace`) and
+  /api/transformsets (TransformSet `spec.transforms[]` {subject.resource, json[] {op, path, value}}). Not
+  verified against a published schema (the API pages show examples, not every field): a BackupAction's and a
+  RestoreAction's fields beyond these, and whether a PolicyPreset names a profile elsewhere than under
+  `spec.export`.
+- Prometheus Operator: `alerting` (Alertmanager and AlertmanagerConfig).
 """
 
 from __future__ import annotations
 
-from .shapes import SELF, CopyMechanism, NamedObject, ObjectStore, ServiceSwitch, ServiceTemplate
+from typing import NamedTuple
+
+from .alerting import ALERTMANAGER, ALERTMANAGER_CONFIG
+from .shapes import ANY, SELF, CopyMechanism, NamedObject, ObjectStore, ServiceSwitch, ServiceTemplate
 
 CNPG_CLUSTER = "postgresql.cnpg.io:Cluster"
 CNPG_BACKUP = "postgresql.cnpg.io:Backup"
@@ -25,7 +47,11 @@ ZALANDO_CONFIGURATION = "acid.zalan.do:OperatorConfiguration"
 CRUNCHY_CLUSTER = "postgres-operator.crunchydata.com:PostgresCluster"
 CONFIG_MAP = "core:ConfigMap"
 SECRET = "core:Secret"
+PGADMIN = "postgres-operator.crunchydata.com:PGAdmin"
+CRUNCHY_BRIDGE = "postgres-operator.crunchydata.com:CrunchyBridgeCluster"
 KASTEN_PROFILE = "config.kio.kasten.io:Profile"
+KASTEN_PRESET = "config.kio.kasten.io:PolicyPreset"
+KASTEN_TRANSFORMS = "config.kio.kasten.io:TransformSet"
 SECRET_STORE = "external-secrets.io:SecretStore"
 CLUSTER_SECRET_STORE = "external-secrets.io:ClusterSecretStore"
 EXTERNAL_SECRET = "external-secrets.io:ExternalSecret"
@@ -270,21 +296,80 @@ OPERATOR_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
         CopyMechanism(
             "a Kasten K10 policy's backups and exports of the namespaces it selects",
             namespace_selector="spec.selector",
-            named=tuple(
+            named=(
+                *(
+                    NamedObject(
+                        f"spec.actions[].{parameters}.profile.name",
+                        KASTEN_PROFILE,
+                        "destination",
+                        any_namespace=True,
+                    )
+                    for parameters in ("backupParameters", "exportParameters")
+                ),
+                # A preset's export profile, for the policies that name it.
+                NamedObject("spec.presetRef.name", KASTEN_PRESET, "destination", any_namespace=True),
+            ),
+            # An import or restore policy backs nothing up; an action unknown at preview may.
+            active_values=(("spec.actions[].action", ("backup", "export")),),
+        ),
+        CopyMechanism(
+            "a Kasten K10 policy's imports of what a profile holds into the cluster",
+            named=(
                 NamedObject(
-                    f"spec.actions[].{parameters}.profile.name",
+                    "spec.actions[].importParameters.profile.name",
                     KASTEN_PROFILE,
-                    "destination",
+                    "source",
                     any_namespace=True,
-                )
-                for parameters in ("backupParameters", "exportParameters")
+                ),
             ),
-            unread_destinations=(
-                ("spec.presetRef.name", "the schedule and location profiles of the policy's PolicyPreset"),
-            ),
+            active_when=("spec.actions[].importParameters.profile.name",),
+        ),
+    ),
+    "actions.kio.kasten.io:BackupAction": (
+        CopyMechanism(
+            "a Kasten K10 backup action's restore points of its application's namespace, in the cluster",
+            namespaces=("spec.subject.namespace",),
             active_when=(SELF,),
         ),
     ),
+    "actions.kio.kasten.io:RestoreAction": (
+        CopyMechanism(
+            "a Kasten K10 restore of a restore point of its subject's namespace into the cluster",
+            namespaces=("spec.subject.namespace",),
+            active_when=(SELF,),
+        ),
+    ),
+    "actions.kio.kasten.io:ExportAction": (
+        CopyMechanism(
+            "a Kasten K10 export of a restore point of its subject's namespace to a profile",
+            namespaces=("spec.subject.namespace",),
+            named=(NamedObject("spec.profile.name", KASTEN_PROFILE, "destination", any_namespace=True),),
+            active_when=(SELF,),
+            lands_in_own_region=False,
+        ),
+    ),
+    PGADMIN: (
+        CopyMechanism(
+            "a pgAdmin that reads the PostgresClusters its server groups select",
+            named=(NamedObject("spec.serverGroups[].postgresClusterName", CRUNCHY_CLUSTER, "source"),),
+            object_selectors=(("spec.serverGroups[].postgresClusterSelector", CRUNCHY_CLUSTER),),
+            active_when=("spec.serverGroups",),
+            runs_code=True,
+        ),
+    ),
+    **{
+        kind: (
+            CopyMechanism(
+                f"an {what}'s notifications of the alerts it receives (labels and annotations of the metrics "
+                "they are computed from)",
+                # Receivers anywhere in its configuration: read by `lineage_alerts`, not as plain paths.
+                destinations=(ANY,),
+                active_when=(SELF,),
+                lands_in_own_region=False,
+            ),
+        )
+        for kind, what in ((ALERTMANAGER, "Alertmanager"), (ALERTMANAGER_CONFIG, "AlertmanagerConfig"))
+    },
     EXTERNAL_SECRET: (_external_secret("spec"),),
     CLUSTER_EXTERNAL_SECRET: (_external_secret("spec.externalSecretSpec"),),
     **{
@@ -324,6 +409,14 @@ OBJECT_STORE_POINTERS: dict[str, tuple[ObjectStore, ...]] = {
 }
 """Pointers at an object store, placed as a copy's object store is (`lineage_operators`)."""
 
+NAMED_POINTERS: dict[str, tuple[NamedObject, ...]] = {
+    KASTEN_PRESET: (
+        NamedObject("spec.export.profile.name", KASTEN_PROFILE, "destination", any_namespace=True),
+    ),
+}
+"""Pointers at what other objects of the cluster point at: a Kasten PolicyPreset's export profile is where
+the policies that use it export (none: they keep their backups in the cluster)."""
+
 OPERATOR_POINTERS: dict[str, tuple[str, ...]] = {
     **{
         kind: tuple(
@@ -341,6 +434,7 @@ OPERATOR_POINTERS: dict[str, tuple[str, ...]] = {
         for kind, stores in OBJECT_STORE_POINTERS.items()
     },
     **{kind: ("spec.provider.aws.region", "spec.provider.aws.role") for kind in SECRET_STORES},
+    **{kind: tuple(named.path for named in objects) for kind, objects in NAMED_POINTERS.items()},
 }
 """Every operator kind the triage places under points: the paths naming what it points at."""
 
@@ -416,3 +510,44 @@ OPERATOR_VOLUME_CLAIMS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
 creates for a database cluster (data, WAL, tablespaces, a repository volume), whose StorageClass encrypts
 and retains them. The first path is always a claim (unset: the cluster's default class); the others only
 when set."""
+
+OPERATOR_PODS: dict[str, tuple[dict[str, str], str]] = {
+    PGADMIN: (
+        {
+            "postgres-operator.crunchydata.com/pgadmin": "{name}",
+            "postgres-operator.crunchydata.com/role": "pgadmin",
+        },
+        "spec.serviceName",
+    ),
+}
+"""Operator objects whose pods the stack does not declare but whose labels are known: (the labels the operator
+gives the pods, `{name}` the object's name; the path of the Service the operator creates for them). A Service
+that selects those labels, or a publisher that names that Service, reaches the object's pods."""
+
+
+class HostedHolder(NamedTuple):
+    """A data holder the operator creates in another company's cloud: where its `spec` says it is."""
+
+    service: str
+    provider: str
+    """The path of its cloud provider (`aws`, `gcp`, `azure`)."""
+    region: str
+    owner: str
+    """Whose account holds it."""
+    credentials: str
+    """The path of the names of the Secrets the operator fills with its credentials (code that takes one
+    writes there)."""
+
+
+HOSTED_HOLDERS: dict[str, HostedHolder] = {
+    CRUNCHY_BRIDGE: HostedHolder(
+        "Crunchy Bridge (Crunchy Data's managed PostgreSQL)",
+        "spec.provider",
+        "spec.region",
+        "Crunchy Data's account",
+        "spec.roles[].secretName",
+    ),
+}
+"""Kubernetes objects that hold data outside the cluster: a CrunchyBridgeCluster is a database in Crunchy
+Bridge, in Crunchy Data's account of the provider its spec names; whatever it holds is outside this
+deployment's accounts, and outside AWS unless the provider is `aws`."""

@@ -169,6 +169,14 @@ class CopyMechanism(NamedTuple):
     """Paths of hosts it reads from: a cluster-local host of an operator's database cluster Service
     (`customers-rw.app.svc`, `mechanisms.OPERATOR_SERVICES`) is that cluster; any other host is a literal."""
 
+    namespaces: tuple[str, ...] = ()
+    """Paths naming namespaces of its cluster by their names (a Kasten action's subject): it copies what the
+    stack places there, the Namespace object declared or not."""
+
+    object_selectors: tuple[tuple[str, str], ...] = ()
+    """(path of a label selector, `group:Kind`): it reads the objects of that kind in its namespace whose
+    labels the selector matches (an empty selector: every one; pgAdmin's server groups)."""
+
     namespace_selector: str = ""
     """The path of a label selector over the cluster's namespaces (Kasten's policies): it copies what the
     selected namespaces hold, or the whole cluster when the selector is empty."""

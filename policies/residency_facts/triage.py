@@ -1757,9 +1757,13 @@ KUBERNETES_OPERATORS: dict[str, Service] = {
         "which metrics endpoints to scrape, and PrometheusRules what to compute from them; the metrics stay "
         "in that Prometheus, in the cluster. A Prometheus or PrometheusAgent holds what it scrapes and "
         "copies it wherever `spec.remoteWrite[].url` points (prometheus-operator.dev/docs/api-reference/"
-        "api/): judged as a copy of its own data. Alertmanager and its configs (receivers, webhooks) stay "
-        "untriaged: they fail closed when they touch resident data.",
-        copies="Prometheus PrometheusAgent",
+        "api/): judged as a copy of its own data. An Alertmanager (its configuration Secret, or the "
+        "AlertmanagerConfig its alertmanagerConfiguration names) and each AlertmanagerConfig notify their "
+        "receivers of the alerts the cluster's Prometheus instances send, which carry their metrics' "
+        "labels: judged as a copy of what those Prometheus instances hold (and of their own label) to where "
+        "the receivers point (a vendor's service or e-mail: outside AWS; a webhook by its URL; SNS by its "
+        "topic).",
+        copies="Prometheus PrometheusAgent Alertmanager AlertmanagerConfig",
         neutral="ServiceMonitor PodMonitor Probe PrometheusRule ScrapeConfig",
     ),
     "postgresql.cnpg.io": Service(
@@ -1801,19 +1805,33 @@ KUBERNETES_OPERATORS: dict[str, Service] = {
         "pgBackRest to the repositories of spec.backups.pgbackrest.repos (s3 bucket, endpoint and region; "
         "gcs; azure; a volume of the cluster), and is a standby of a repository or host (spec.standby) or a "
         "clone of another cluster or repository (spec.dataSource). A PGUpgrade upgrades a cluster in place. "
-        "PGAdmin (reads the clusters it selects) and CrunchyBridgeCluster (a database in Crunchy's own "
-        "cloud) stay untriaged: they fail closed when they touch resident data.",
-        holds="PostgresCluster",
-        copies="PostgresCluster",
+        "A PGAdmin is code that reads the PostgresClusters its server groups select (by name, or by a label "
+        "selector over its namespace's clusters) and a UI that serves them to whoever a public Service or "
+        "Ingress of its pods lets in. A CrunchyBridgeCluster is a database in Crunchy Bridge, Crunchy "
+        "Data's cloud (spec.provider, spec.region), outside this deployment's accounts; code that takes its "
+        "role Secret (spec.roles[].secretName) writes there.",
+        holds="PostgresCluster CrunchyBridgeCluster",
+        copies="PostgresCluster PGAdmin",
         neutral="PGUpgrade",
     ),
     "config.kio.kasten.io": Service(
         "Kasten K10: a Policy backs up (snapshots in the cluster) and exports the namespaces its selector "
         "picks (every namespace when it names none) to the location Profile its actions name; a Profile is "
-        "an object store (type, bucket, region, endpoint). PolicyPresets, TransformSets and the other kinds "
-        "stay untriaged: they fail closed when they touch resident data.",
+        "an object store (type, bucket, region, endpoint); a Policy's import action pulls what a Profile "
+        "holds into the cluster, and a Policy that names a PolicyPreset (spec.presetRef) exports to the "
+        "preset's export profile. A TransformSet holds the JSON patches restores apply to the objects they "
+        "recreate: pii-not-public judges those that change how a restored Service, Ingress, route or pod is "
+        "published. Its other kinds stay untriaged: they fail closed when they touch resident data.",
         copies="Policy",
-        points="Profile",
+        points="Profile PolicyPreset",
+        grants="TransformSet",
+    ),
+    "actions.kio.kasten.io": Service(
+        "Kasten K10's on-demand actions (docs.kasten.io/latest/api/actions): a BackupAction takes restore "
+        "points of its subject's namespace in the cluster, a RestoreAction restores one into the cluster, "
+        "and an ExportAction copies one to the Profile it names. Its other kinds (ImportAction, RunAction, "
+        "BackupClusterAction, ...) stay untriaged: they fail closed when they touch resident data.",
+        copies="BackupAction ExportAction RestoreAction",
     ),
     "external-secrets.io": Service(
         "The External Secrets Operator: an ExternalSecret (and a ClusterExternalSecret, per namespace) "

@@ -34,6 +34,7 @@ from .classification import held, protected_stores
 from .exposure_apis import appsync_exposure, verified_access_exposure
 from .exposure_bindings import binding_exposure
 from .exposure_cluster_api import anonymous_access
+from .exposure_credentials import credential_exposure
 from .exposure_fronts import PUBLIC_FRONTS, load_balancer_exposure
 from .exposure_ingress import accelerator_exposure, ingress_exposure
 from .exposure_multicluster import multicluster_exposure
@@ -46,6 +47,8 @@ from .exposure_network import (
 )
 from .exposure_nodes import node_exposure
 from .exposure_operators import operator_service_exposure
+from .exposure_published import published_readers
+from .exposure_restores import transform_exposure
 from .exposure_services import INTERNAL_FIX, public_service, selectorless_services, service_forwarding
 from .exposure_tunnels import tunnel_exposure
 from .grants import granted_classes, public_shares, role_targets
@@ -139,6 +142,9 @@ def check(stack: Stack, settings: Settings) -> list[Violation]:
                 )
     found.extend(node_exposure(stack, lineage, settings))
     found.extend(anonymous_access(stack, lineage, settings))
+    found.extend(credential_exposure(stack, lineage, settings))
+    found.extend(published_readers(stack, lineage, settings))
+    found.extend(transform_exposure(stack, lineage, settings))
     found.extend(tunnel_exposure(stack, lineage, protected_by_urn, settings))
     found.extend(multicluster_exposure(stack, lineage, protected_by_urn, settings))
     found.extend(appsync_exposure(stack, lineage, settings))

@@ -136,9 +136,10 @@ _FORWARDS = {
 forward to."""
 
 
-def _forwarding_balancers(attachment: Resource, stack: Stack) -> list[Resource]:
-    """The balancers whose listeners (default actions, or rules) forward to an attachment's target group."""
-    return balancers_forwarding_to(lambda group: stack.refers_to(attachment, "targetGroupArn", group), stack)
+def _forwarding_balancers(attachment: Resource, stack: Stack, path: str = "targetGroupArn") -> list[Resource]:
+    """The balancers whose listeners (default actions, or rules) forward to the target group an input of an
+    attachment (or of a TargetGroupBinding) names."""
+    return balancers_forwarding_to(lambda group: stack.refers_to(attachment, path, group), stack)
 
 
 def balancers_forwarding_to(is_group: Callable[[Resource], bool], stack: Stack) -> list[Resource]:
@@ -173,6 +174,39 @@ def _forwards_to(
             *(g for v in known_strings(values_at(action_owner.props, path)) for g in stack.named(v)),
         ]
     )
+
+
+TARGET_GROUPS = ("aws:lb/targetGroup:TargetGroup", "aws:alb/targetGroup:TargetGroup")
+
+
+def target_group_reach(owner: Resource, path: str, stack: Stack, accounts: frozenset[str]) -> list[str]:
+    """Why what registers in the target group an input names (a TargetGroupBinding's `spec.targetGroupARN`)
+    is reachable from outside its VPC: a balancer forwarding to it is internet-facing, behind an endpoint
+    service open beyond the deployment, admits sources beyond the VPC or has a public front door. Empty when
+    no balancer of the stack that forwards to it is; a target group the stack does not declare cannot be
+    seen."""
+    if not any(stack.refers_to(owner, path, group) for group in stack.of_type(*TARGET_GROUPS)):
+        return [
+            f"the target group it registers in ({path}) is not declared in this stack, so the load balancer "
+            "that forwards to it cannot be seen"
+        ]
+    found: list[str] = []
+    for balancer in _forwarding_balancers(owner, stack, path):
+        if internet_facing(balancer):
+            found.append(f"the internet-facing {balancer.label} forwards to its target group")
+        found.extend(
+            f"{service.label} opens {balancer.label}, which forwards to its target group, to {principal}"
+            for service, principal in _endpoint_services(balancer, stack, accounts)
+        )
+        found.extend(
+            f"{balancer.label} forwards to its target group and admits a source beyond the VPC: {why}"
+            for why in _balancer_sources(balancer, stack, accounts)
+        )
+        found.extend(
+            f"{balancer.label} forwards to its target group and is reachable from outside its VPC: {why}"
+            for why in _fronts(balancer, stack, accounts, frozenset({balancer.urn}))
+        )
+    return found
 
 
 PUBLIC_FRONTS: dict[str, tuple[tuple[str, ...], str]] = {

@@ -19,7 +19,7 @@ from .classification import held
 from .exposure_network import LOAD_BALANCERS
 from .exposure_services import forwarded_to, hand_made_endpoints, kind_tokens, same_cluster
 from .lineage import Lineage
-from .lineage_selections import backends, selected_workloads
+from .lineage_selections import backends, operator_pods_behind, selected_workloads
 from .model import Resource, Stack
 from .settings import Settings
 from .values import UNKNOWN, Unknown, as_bool, child, value_at, values_at
@@ -604,6 +604,8 @@ def published(
         ]
         selected_backends = [b for s in services for b in backends(lineage, s)]
         selected = [b for s in services for b in selected_workloads(lineage, s)]
+        # An operator's own Service of pods whose labels are known (a pgAdmin's): judged by what they read.
+        selected.extend(operator_pods_behind(lineage, publisher, namespace, name))
         for service in services:
             found.extend(
                 forwarded_to(service, publisher, why, stack, lineage, protected_by_urn, settings, fix)
@@ -638,4 +640,25 @@ def published(
                     settings,
                 )
             )
+    return found
+
+
+def published_services(stack: Stack) -> list[tuple[Resource, list[tuple[Any, Any]], str]]:
+    """The Ingresses, Gateway API routes and GlobalAccelerators that may be reachable from outside their VPC,
+    each with the Services it forwards to, by (namespace, name; UNKNOWN: any of the namespace; None: one the
+    pack does not follow), and why it is reachable."""
+    found: list[tuple[Resource, list[tuple[Any, Any]], str]] = []
+    for ingress in stack.of_type(*kind_tokens(stack, INGRESS_KINDS)):
+        why = _ingress_scheme(ingress, stack)
+        if why is not None:
+            namespace = value_at(ingress.props, "metadata.namespace")
+            names = [(namespace, v) for path in INGRESS_BACKENDS for v in values_at(ingress.props, path)]
+            found.append((ingress, names, why))
+    for route in stack.of_type(*kind_tokens(stack, ROUTE_KINDS)):
+        why = _gateway_scheme(route, stack)
+        if why is not None:
+            found.append((route, _route_backends(route), why))
+    for accelerator in stack.of_type(*kind_tokens(stack, (ACCELERATOR_KIND,))):
+        names, _ = _accelerator_endpoints(accelerator, stack)
+        found.append((accelerator, names, "Global Accelerator puts it on public anycast addresses"))
     return found

@@ -157,7 +157,7 @@ def node_reach(resource: Resource, stack: Stack, accounts: frozenset[str]) -> li
     return found
 
 
-def _host_ports(resource: Resource) -> list[str]:
+def host_listeners(resource: Resource) -> list[str]:
     """How a workload's pods listen on their node's addresses: hostNetwork, or a container's hostPort."""
     found = []
     for base in POD_SPEC_PATHS:
@@ -189,7 +189,7 @@ def node_exposure(stack: Stack, lineage: Lineage, settings: Settings) -> list[Vi
     for resource in stack.resources:
         if not resource.type.startswith("kubernetes:"):
             continue
-        how = _host_ports(resource)
+        how = host_listeners(resource)
         if not how:
             continue
         protected = lineage.effective(resource) & settings.protected_classifications

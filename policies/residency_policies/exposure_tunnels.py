@@ -122,21 +122,9 @@ def _routes(
     protected_by_urn: dict[str, frozenset[str]],
     settings: Settings,
 ) -> list[Violation]:
-    texts: list[Any] = [tunnel.props]
-    configs = mounted_configuration(lineage, tunnel)
-    texts.extend(config.props for config in configs)
-    strings = [s for value in texts for s in known_strings(values_at(value, ANY))]
-    unknown = any(isinstance(v, Unknown) for value in texts for v in values_at(value, ANY))
-    hosts = {h for text in strings for h in hosts_in_text(text)}
-    namespace = value_at(tunnel.props, "metadata.namespace") or "default"
+    hosts, unknown = _route_hosts(tunnel, lineage)
     found: list[Violation] = []
-    for service in stack.of_type(*kind_tokens(stack, ("core:Service",))):
-        if service.provider_urn != tunnel.provider_urn:
-            continue
-        names = {host for host, bare in _service_names(service) if not bare or bare == namespace}
-        named = sorted(names & hosts)
-        if not named:
-            continue
+    for service, named in routed_services(tunnel, stack, lineage, hosts):
         for backend in backends(lineage, service):
             protected = lineage.effective(backend) & settings.protected_classifications
             if protected:
@@ -144,7 +132,7 @@ def _routes(
                     exposure_violation(
                         tunnel,
                         held(lineage, backend, protected),
-                        f"{what} whose configuration routes to {named[0]}, the Service {service.label} of "
+                        f"{what} whose configuration routes to {named}, the Service {service.label} of "
                         f"{backend.label}: the tunnel's edge publishes it",
                         _FIX,
                         settings,
@@ -178,6 +166,34 @@ def _routes(
             settings,
         )
     ]
+
+
+def _route_hosts(tunnel: Resource, lineage: Lineage) -> tuple[set[str], bool]:
+    """The hosts a tunnel's configuration (its inputs, the ConfigMaps and Secrets it mounts) routes to, and
+    whether part of it is unknown at preview."""
+    texts: list[Any] = [tunnel.props]
+    texts.extend(config.props for config in mounted_configuration(lineage, tunnel))
+    strings = [s for value in texts for s in known_strings(values_at(value, ANY))]
+    unknown = any(isinstance(v, Unknown) for value in texts for v in values_at(value, ANY))
+    return {h for text in strings for h in hosts_in_text(text)}, unknown
+
+
+def routed_services(
+    tunnel: Resource, stack: Stack, lineage: Lineage, hosts: set[str] | None = None
+) -> list[tuple[Resource, str]]:
+    """The Services of its cluster a tunnel's configuration routes to, each with the name it uses."""
+    if hosts is None:
+        hosts, _ = _route_hosts(tunnel, lineage)
+    namespace = value_at(tunnel.props, "metadata.namespace") or "default"
+    found = []
+    for service in stack.of_type(*kind_tokens(stack, ("core:Service",))):
+        if service.provider_urn != tunnel.provider_urn:
+            continue
+        names = {host for host, bare in _service_names(service) if not bare or bare == namespace}
+        named = sorted(names & hosts)
+        if named:
+            found.append((service, named[0]))
+    return found
 
 
 def _cluster_holds(tunnel: Resource, stack: Stack, protected_by_urn: dict[str, frozenset[str]]) -> bool:

@@ -8,6 +8,7 @@ from urllib.parse import urlparse
 
 from residency_facts import JURISDICTION_TAG
 from residency_facts.mechanisms import HOLDER_REGIONS
+from residency_facts.operators import HOSTED_HOLDERS
 
 from .attributes import (
     STACK_ACCOUNT,
@@ -21,9 +22,10 @@ from .attributes import (
     region_named_in,
 )
 from .lineage import Lineage
+from .locations import mechanism_key
 from .model import Resource, Stack
 from .settings import Settings
-from .values import Unknown, as_list, child, values_at
+from .values import Unknown, as_list, child, value_at, values_at
 from .violations import Violation, violation
 from .volumes import Place, is_volume, volume_places
 
@@ -148,6 +150,19 @@ def _check_resource(
                 "`accountIds` in the policy config if the deployment owns it.",
             )
         )
+    hosted = _hosted_place(resource)
+    if hosted is not None:
+        found.append(
+            violation(
+                resource,
+                f"{kind} resource is kept in {hosted}, outside this deployment's accounts",
+                f"{why} Data kept in another company's account has another owner, who can copy or share it "
+                "beyond this stack's rules.",
+                f"keep {kind} data in a database of the cluster or of this deployment's accounts (a "
+                "PostgresCluster on the stack's StorageClass, an RDS instance) in one of "
+                f"{allowed}.",
+            )
+        )
     for path, does, where in _nested_regions(resource, stack, settings):
         found.append(
             violation(
@@ -188,6 +203,21 @@ def _check_resource(
             )
         )
     return found
+
+
+def _hosted_place(resource: Resource) -> str | None:
+    """Where a Kubernetes object that an operator creates in another company's cloud keeps its data
+    (`operators.HOSTED_HOLDERS`: a CrunchyBridgeCluster), in words; None for any other object."""
+    hosted = HOSTED_HOLDERS.get(mechanism_key(resource.type))
+    if hosted is None:
+        return None
+    provider = value_at(resource.props, hosted.provider)
+    region = value_at(resource.props, hosted.region)
+    shown = region if isinstance(region, str) else "a region unknown at preview"
+    if provider == "aws":
+        return f"{hosted.service}, in {hosted.owner} of AWS in {shown}"
+    named = provider if isinstance(provider, str) else "a provider unknown at preview"
+    return f"{hosted.service}, in {hosted.owner} of {named} ({shown}), outside AWS"
 
 
 def _nested_regions(resource: Resource, stack: Stack, settings: Settings) -> list[tuple[str, str, str]]:

@@ -32,7 +32,7 @@ from residency_facts.workloads import (
 
 from .attributes import is_kubernetes
 from .lineage_literals import endpoint_outside_aws, literal_locations
-from .lineage_sinks import block_urls, other_cloud_stores
+from .lineage_sinks import block_urls, other_cloud_stores, vendor_receivers
 from .locations import Location, mechanism_key
 from .model import Resource
 from .values import Unknown, as_mapping, child, known_strings, value_at, values_at
@@ -78,12 +78,19 @@ def configuration_places(lineage: Lineage, resource: Resource, own: str | None) 
             texts.append(text)
             found.extend(literal_locations(lineage, config, text, path, False, own, True))
     found.extend(_sink_urls(resource))
+    from .lineage_hosted import hosted_credentials  # lineage_hosted reads this module's reference paths
+
+    found.extend(hosted_credentials(lineage, resource))
     for text in texts:
         for endpoint in dict.fromkeys(_endpoints_in(text)):
             found.append(Location(f"{endpoint} (an endpoint outside AWS)", None, None, outside=True))
         for store in dict.fromkeys(other_cloud_stores(text)):
             found.append(
                 Location(f"{store} (an object store of another cloud, outside AWS)", None, None, outside=True)
+            )
+        for receiver in vendor_receivers(text):
+            found.append(
+                Location(f"{receiver}: an Alertmanager receiver outside AWS", None, None, outside=True)
             )
     for text in dict.fromkeys(t for value in texts for t in _free_texts(value)):
         for host, why in _places_outside_aws_in_text(text):
@@ -137,6 +144,8 @@ def places_outside_aws(value: Any) -> list[str]:
     found = {endpoint: "an endpoint outside AWS" for endpoint in _endpoints_in(value)}
     for store in other_cloud_stores(value):
         found.setdefault(store, "an object store of another cloud")
+    for receiver in vendor_receivers(value):
+        found.setdefault(receiver, "an Alertmanager receiver")
     for text in dict.fromkeys(t for t in _free_texts(value) if "\n" in t.strip()):
         for host, why in _places_outside_aws_in_text(text):
             found.setdefault(host, why)

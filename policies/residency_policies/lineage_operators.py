@@ -19,6 +19,7 @@ from residency_facts.operators import (
     CLUSTER_EXTERNAL_SECRET,
     CLUSTER_PUSH_SECRET,
     EXTERNAL_SECRET,
+    NAMED_POINTERS,
     OBJECT_STORE_POINTERS,
     OPERATOR_SERVICES,
     PUSH_SECRET,
@@ -27,10 +28,11 @@ from residency_facts.operators import (
 from residency_facts.shapes import CopyMechanism, ObjectStore
 
 from .attributes import STACK_ACCOUNT, region_named_in
+from .lineage_alerts import ALERT_KINDS, alert_destinations, alert_sources
 from .lineage_code import as_url
 from .lineage_environments import Value, field, store_fields
 from .lineage_literals import endpoint_outside_aws, hosts_elsewhere, literal_locations
-from .lineage_names import computed_from, named_locations, of_kinds, traced, untraceable
+from .lineage_names import computed_from, named_locations, named_objects, of_kinds, traced, untraceable
 from .lineage_secrets import (
     external_secret_sources,
     push_secret_destinations,
@@ -38,7 +40,7 @@ from .lineage_secrets import (
     secret_contents,
     secret_store_places,
 )
-from .lineage_selections import NAMESPACE_KINDS, _kubernetes_index
+from .lineage_selections import NAMESPACE_KINDS, _in_index, _kubernetes_index
 from .locations import Location, mechanism_key
 from .model import Resource
 from .values import (
@@ -351,6 +353,8 @@ def _matches(selector: Mapping[str, Any], name: Any, labels: Mapping[str, Any]) 
 def operator_sources(lineage: Lineage, resource: Resource, mechanism: CopyMechanism) -> list[Location]:
     """The sources a mechanism names the operators' way (object stores, named objects, hosts, selectors)."""
     key = mechanism_key(resource.type)
+    if key in ALERT_KINDS:
+        return alert_sources(lineage, resource)
     if key in (EXTERNAL_SECRET, CLUSTER_EXTERNAL_SECRET):
         return external_secret_sources(lineage, resource)
     if key in (PUSH_SECRET, CLUSTER_PUSH_SECRET):
@@ -362,7 +366,61 @@ def operator_sources(lineage: Lineage, resource: Resource, mechanism: CopyMechan
         found.extend(cluster_host_locations(lineage, resource, path))
     if mechanism.namespace_selector:
         found.extend(selected_namespaces(lineage, resource, mechanism.namespace_selector))
+    for path in mechanism.namespaces:
+        found.extend(named_namespaces(lineage, resource, path))
+    for path, kind in mechanism.object_selectors:
+        found.extend(selected_objects(lineage, resource, path, kind))
     found.extend(named_locations(lineage, resource, mechanism, ("source", "sources_of")))
+    return found
+
+
+def named_namespaces(lineage: Lineage, resource: Resource, path: str) -> list[Location]:
+    """The data of the namespaces a path names by their names, in the resource's cluster: the Namespace and
+    every data holder the stack places there, declared Namespace or not (a value unknown at preview: what it
+    was computed from)."""
+    values = [v for v in values_at(resource.props, path) if is_set(v)]
+    found: list[Location] = []
+    if any(isinstance(v, Unknown) for v in values):
+        found.extend(traced(lineage, resource, path))
+    holders = _kubernetes_index(lineage)[1]
+    for name in known_strings(values):
+        found.extend(
+            lineage.locate(n)
+            for n in of_kinds(lineage, *NAMESPACE_KINDS)
+            if n.provider_urn == resource.provider_urn and value_at(n.props, "metadata.name") == name
+        )
+        found.extend(
+            lineage.locate(holder)
+            for holder, _ in _in_index(holders, name)
+            if holder.provider_urn == resource.provider_urn
+        )
+    return found
+
+
+def selected_objects(lineage: Lineage, resource: Resource, path: str, kind: str) -> list[Location]:
+    """The data of the objects of a kind in the resource's namespace and cluster that the label selectors at
+    a path match (an empty selector: every one; one unknown at preview: every one)."""
+    selectors = values_at(resource.props, path)
+    namespace = value_at(resource.props, "metadata.namespace")
+    candidates = [
+        r
+        for r in of_kinds(lineage, kind)
+        if r.provider_urn == resource.provider_urn and value_at(r.props, "metadata.namespace") == namespace
+    ]
+    found: list[Location] = []
+    for candidate in candidates:
+        labels = as_mapping(value_at(candidate.props, "metadata.labels"))
+        for selector in selectors:
+            if isinstance(selector, Unknown) or (
+                isinstance(selector, Mapping)
+                and _matches(
+                    selector,
+                    value_at(candidate.props, "metadata.name"),
+                    labels if isinstance(labels, Mapping) else {},
+                )
+            ):
+                found.extend(lineage.follow(candidate, {resource.urn}))
+                break
     return found
 
 
@@ -370,6 +428,8 @@ def operator_destinations(lineage: Lineage, resource: Resource, mechanism: CopyM
     """The destinations a mechanism names the operators' way: its object stores (or, when they name none,
     the operator-wide configuration's, its fallback stores' and its default store) and the objects it names
     as destinations."""
+    if mechanism_key(resource.type) in ALERT_KINDS:
+        return alert_destinations(lineage, resource)
     if mechanism_key(resource.type) in (PUSH_SECRET, CLUSTER_PUSH_SECRET):
         return push_secret_destinations(lineage, resource)
     found: list[Location] = []
@@ -415,6 +475,13 @@ def operator_places(lineage: Lineage, resource: Resource, seen: set[str]) -> lis
     key = mechanism_key(resource.type)
     if key in OBJECT_STORE_POINTERS:
         return pointer_places(lineage, resource)
+    if key in NAMED_POINTERS:
+        found: list[Location] = []
+        for named in NAMED_POINTERS[key]:
+            objects, missing = named_objects(lineage, resource, named)
+            found.extend(missing)
+            found.extend(location for other in objects for location in lineage.follow(other, seen))
+        return found
     if key in SECRET_STORES:
         return secret_store_places(lineage, resource, seen)
     if key in (EXTERNAL_SECRET, CLUSTER_EXTERNAL_SECRET):
@@ -423,6 +490,6 @@ def operator_places(lineage: Lineage, resource: Resource, seen: set[str]) -> lis
 
 
 USES_OPERATOR_READERS = frozenset(
-    {EXTERNAL_SECRET, CLUSTER_EXTERNAL_SECRET, PUSH_SECRET, CLUSTER_PUSH_SECRET}
+    {EXTERNAL_SECRET, CLUSTER_EXTERNAL_SECRET, PUSH_SECRET, CLUSTER_PUSH_SECRET, *ALERT_KINDS}
 )
 """Kinds whose mechanism paths are read only by this module (not traced as plain paths)."""

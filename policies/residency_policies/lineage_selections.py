@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from residency_facts import CLASSIFICATION_TAG, CopyMechanism
 from residency_facts.mechanisms import NETWORK_SPACES
+from residency_facts.operators import OPERATOR_PODS
 
 from .attributes import STACK_ACCOUNT, account_of, effective_tags, is_kubernetes, region_named_in
 from .lineage_code import as_url, public_place
@@ -177,6 +178,39 @@ def in_namespace(lineage: Lineage, namespace: Resource) -> list[Resource]:
     ]
 
 
+_TEMPLATE = "spec.template.metadata.labels"
+_POD_LABELS = {"core:Pod": "metadata.labels"}
+"""Where an object keeps the labels of its pods, which a Service's selector matches: a workload controller its
+pod template's, a bare Pod its own."""
+
+
+def pod_labels(resource: Resource) -> Any:
+    """The labels of an object's pods: its pod template's, a bare Pod's own, or those an operator gives the
+    pods of its object (`operators.OPERATOR_PODS`: a pgAdmin's)."""
+    operator = OPERATOR_PODS.get(mechanism_key(resource.type))
+    if operator is not None:
+        name = value_at(resource.props, "metadata.name")
+        if not isinstance(name, str):
+            return None
+        return {key: value.format(name=name) for key, value in operator[0].items()}
+    return as_mapping(value_at(resource.props, _POD_LABELS.get(mechanism_key(resource.type), _TEMPLATE)))
+
+
+def operator_pods_behind(lineage: Lineage, of: Resource, namespace: Any, name: Any) -> list[Resource]:
+    """The operator objects of a publisher's cluster and namespace whose pods the Service an operator creates
+    for them, by that name, forwards to (a pgAdmin's `spec.serviceName`)."""
+    if not isinstance(name, str):
+        return []
+    return [
+        r
+        for r in lineage.stack.resources
+        if mechanism_key(r.type) in OPERATOR_PODS
+        and r.provider_urn == of.provider_urn
+        and value_at(r.props, "metadata.namespace") == namespace
+        and value_at(r.props, OPERATOR_PODS[mechanism_key(r.type)][1]) == name
+    ]
+
+
 def _kubernetes_index(lineage: Lineage) -> tuple[NamespaceIndex, NamespaceIndex]:
     """The stack's Kubernetes objects by namespace, with their pod template labels; and the data holders
     among them by namespace. Built on first use, once per lineage."""
@@ -187,7 +221,7 @@ def _kubernetes_index(lineage: Lineage) -> tuple[NamespaceIndex, NamespaceIndex]
             if not is_kubernetes(resource):
                 continue
             namespace = value_at(resource.props, "metadata.namespace")
-            labels = as_mapping(value_at(resource.props, "spec.template.metadata.labels"))
+            labels = pod_labels(resource)
             _index_by(objects, namespace, (position, resource, labels))
             if holds_data(resource, lineage.settings):
                 _index_by(holders, namespace, (position, resource, labels))

@@ -1,6 +1,7 @@
 """Where metrics, logs and traces pipelines keep or send what they collect, in the shapes their
-configuration files take beyond an endpoint key: a Grafana Alloy (River) block's `url`, and object-store
-backends of another cloud (Thanos `objstoreConfig.type`, Loki `storage.type`, Mimir and Tempo `backend`).
+configuration files take beyond an endpoint key: a Grafana Alloy (River) block's `url`, object-store
+backends of another cloud (Thanos `objstoreConfig.type`, Loki `storage.type`, Mimir and Tempo `backend`), and
+Alertmanager receivers of a vendor's service (`slack_configs`, `pagerdutyConfigs`, ...).
 
 Read from charts' values, add-ons' configuration and code's configuration files alike; a remote write's
 `url` under a `remoteWrite` / `remote_write` key (Prometheus, kube-prometheus-stack, Grafana Agent) is an
@@ -15,6 +16,8 @@ from collections.abc import Mapping
 from typing import Any
 
 import yaml
+
+from residency_facts.alerting import VENDOR_RECEIVERS
 
 from .lineage_literals import endpoint_outside_aws
 
@@ -103,3 +106,42 @@ def _stores_in_text(text: str, section: bool) -> tuple[str, ...]:
     if not isinstance(parsed, Mapping | list):
         return ()
     return tuple(other_cloud_stores(parsed, section))
+
+
+def receiver_kind(key: str) -> str | None:
+    """The integration an Alertmanager receiver's key configures (`slackConfigs`, `slack_configs`: slack)."""
+    for suffix in ("Configs", "_configs"):
+        if key.endswith(suffix) and len(key) > len(suffix):
+            return key.removesuffix(suffix).lower()
+    return None
+
+
+def vendor_receivers(value: Any) -> list[str]:
+    """The Alertmanager receivers of a vendor's service (or e-mail) a configuration sets, in structures and
+    in the YAML texts they embed (an `alertmanager.yaml`, a chart's `alertmanager.config`), each as
+    `key (vendor)`: outside AWS by definition (`residency_facts.alerting.VENDOR_RECEIVERS`)."""
+    found: list[str] = []
+    if isinstance(value, Mapping):
+        for key, inner in value.items():
+            kind = receiver_kind(str(key))
+            if kind in VENDOR_RECEIVERS and inner:
+                found.append(f"{key} ({VENDOR_RECEIVERS[kind]})")
+            elif str(key) not in ("tags", "tagsAll", "labels", "annotations"):
+                found.extend(vendor_receivers(inner))
+    elif isinstance(value, list):
+        for inner in value:
+            found.extend(vendor_receivers(inner))
+    elif isinstance(value, str) and "\n" in value.strip():
+        found.extend(_receivers_in_text(value))
+    return list(dict.fromkeys(found))
+
+
+@functools.lru_cache(maxsize=1024)
+def _receivers_in_text(text: str) -> tuple[str, ...]:
+    if "configs" not in text.lower() or "receivers" not in text:
+        return ()
+    try:
+        parsed = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return ()
+    return tuple(vendor_receivers(parsed)) if isinstance(parsed, Mapping | list) else ()

@@ -140,7 +140,9 @@ class Movement:
         elif untraced:
             parts.append(f"to regions that cannot be traced{which}")
         if self.outside_aws:
-            parts.append("outside AWS")
+            outside = sorted({d.description for d in self.destinations if d.outside})
+            shown = "; ".join(outside[:3]) + ("; ..." if len(outside) > 3 else "")
+            parts.append(f"outside AWS ({shown})" if outside else "outside AWS")
         if self.shares:
             parts.append("shared with " + ", ".join(sorted(self.shares)))
         into = _foreign({d.account for d in self.destinations}, settings)

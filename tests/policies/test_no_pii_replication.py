@@ -50,6 +50,14 @@ SELECTED_BY_THEIR_OWN_RULES = {
     "aws:drs/replicationConfigurationTemplate:ReplicationConfigurationTemplate",
     # A Kasten policy copies the namespaces its label selector picks: test_backup_selections covers it.
     "config.kio.kasten.io:Policy",
+    # An Alertmanager notifies its receivers of what the Prometheus instances of its cluster hold, read from
+    # its receivers rather than paths: test_alerting covers both.
+    "monitoring.coreos.com:Alertmanager",
+    "monitoring.coreos.com:AlertmanagerConfig",
+    # A Kasten action copies the namespace its subject names: test_operator_kinds covers them.
+    "actions.kio.kasten.io:BackupAction",
+    "actions.kio.kasten.io:ExportAction",
+    "actions.kio.kasten.io:RestoreAction",
 }
 
 MECHANISMS = [
