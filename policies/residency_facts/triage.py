@@ -1765,11 +1765,15 @@ KUBERNETES_OPERATORS: dict[str, Service] = {
         "replica from its externalClusters (a host, an object store); a Backup or ScheduledBackup copies its "
         "cluster to where the cluster's backups go, and a Subscription replicates an external cluster's "
         "publication into its cluster (residency_facts/operators.py). A Pooler (PgBouncer in front of a "
-        "cluster) holds nothing; a Database, a Publication (what a subscriber may read; the Subscription "
-        "moves it) and the image catalogs only configure a cluster.",
+        "cluster) holds nothing, but the operator creates its Service from spec.serviceTemplate, as it "
+        "creates a Cluster's spec.managed.services.additional[] Services: pii-not-public judges each "
+        "template as a Service publishing the cluster (residency_policies/exposure_operators.py). A "
+        "Database, a Publication (what a subscriber may read; the Subscription moves it) and the image "
+        "catalogs only configure a cluster.",
         holds="Cluster",
         copies="Cluster Backup ScheduledBackup Subscription",
-        neutral="Pooler Database Publication ImageCatalog ClusterImageCatalog FailoverQuorum",
+        grants="Cluster Pooler",
+        neutral="Database Publication ImageCatalog ClusterImageCatalog FailoverQuorum",
     ),
     "barmancloud.cnpg.io": Service(
         "The barman-cloud plugin's ObjectStore is the bucket (destinationPath, endpointURL) a CloudNativePG "

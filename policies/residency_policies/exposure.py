@@ -21,7 +21,8 @@ policy, a function URL, ... as `grants` reads them) are violations too.
 This module is the rule: the public switches, S3 buckets' public access, Transfer Family servers and
 grants to everyone. What it composes judges the rest: `exposure_network` (security groups, their sources
 and prefix lists), `exposure_fronts` (load balancers and the public front doors before them),
-`exposure_services` (Kubernetes Services and their endpoints), `exposure_nodes` (host networking, host
+`exposure_services` (Kubernetes Services and their endpoints), `exposure_operators` (the Services operators
+create from templates in their custom resources), `exposure_nodes` (host networking, host
 ports, external IPs and node groups' remote access), `exposure_tunnels` (tunnel agents' routes),
 `exposure_apis` (AppSync APIs and Verified Access endpoints anyone may pass) and `exposure_ingress`
 (Ingresses, IngressGroups, Gateway API routes and the controller's accelerators).
@@ -44,6 +45,7 @@ from .exposure_network import (
     unmatched_group_rules,
 )
 from .exposure_nodes import node_exposure
+from .exposure_operators import operator_service_exposure
 from .exposure_services import INTERNAL_FIX, public_service, selectorless_services, service_forwarding
 from .exposure_tunnels import tunnel_exposure
 from .grants import granted_classes, public_shares, role_targets
@@ -139,6 +141,7 @@ def check(stack: Stack, settings: Settings) -> list[Violation]:
     found.extend(anonymous_access(stack, lineage, settings))
     found.extend(tunnel_exposure(stack, lineage, protected_by_urn, settings))
     found.extend(multicluster_exposure(stack, lineage, protected_by_urn, settings))
+    found.extend(operator_service_exposure(stack, lineage, protected_by_urn, settings))
     found.extend(appsync_exposure(stack, lineage, settings))
     found.extend(verified_access_exposure(stack, lineage, protected_by_urn, settings))
     found.extend(selectorless_services(stack, protected_by_urn, settings))
