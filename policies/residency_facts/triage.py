@@ -1857,6 +1857,22 @@ KUBERNETES_OPERATORS: dict[str, Service] = {
         "and OpAMPBridge kinds stay untriaged: they fail closed when they touch resident data.",
         copies="OpenTelemetryCollector",
     ),
+    "karpenter.k8s.aws": Service(
+        "Karpenter's EC2NodeClass says how the nodes it launches are built: their EBS volumes "
+        "(spec.blockDeviceMappings), which hold what their pods write, and their subnets and security "
+        "groups (spec.subnetSelectorTerms, spec.securityGroupSelectorTerms, spec.associatePublicIPAddress). "
+        "Judged on its cluster, as a StorageClass is on its claims: pii-encryption judges its volumes' keys "
+        "when the cluster holds PII (residency_policies/encryption_nodes.py), and pii-not-public counts its "
+        "nodes where it asks whether a cluster's nodes are private (residency_policies/exposure_nodes.py) "
+        "(aws/karpenter-provider-aws pkg/apis/crds).",
+        neutral="EC2NodeClass",
+    ),
+    "karpenter.sh": Service(
+        "Karpenter's NodePool and NodeClaim pick the instance types, zones and node class of the nodes it "
+        "launches (spec.template.spec.nodeClassRef, spec.nodeClassRef), and a NodeOverlay adjusts its price "
+        "and capacity model: what the nodes hold and who reaches them is the EC2NodeClass's, judged there.",
+        neutral="NodePool NodeClaim NodeOverlay",
+    ),
     "aga.k8s.aws": Service(
         "The AWS Load Balancer Controller's GlobalAccelerator provisions an accelerator whose public anycast "
         "addresses reach the load balancers of the Ingresses, Services and Gateways (or ARNs) it names.",
