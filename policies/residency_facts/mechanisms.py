@@ -2448,6 +2448,17 @@ GRANTS: dict[str, tuple[Grant, ...]] = {
     ),
     "skupper.io:Connector": (Grant("a Skupper connector", targets=(), judged_by=_MULTICLUSTER),),
     **{
+        f"postgresql.cnpg.io:{kind}": (
+            Grant(
+                "the Services CloudNativePG creates from its templates",
+                targets=(),
+                judged_by="pii-not-public, as Services publishing the cluster "
+                "(residency_policies/exposure_operators.py)",
+            ),
+        )
+        for kind in ("Cluster", "Pooler")
+    },
+    **{
         f"rbac.authorization.k8s.io:{kind}": (
             Grant(
                 "an RBAC binding",

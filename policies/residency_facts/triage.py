@@ -1773,13 +1773,15 @@ KUBERNETES_OPERATORS: dict[str, Service] = {
         "replica from its externalClusters (a host, an object store); a Backup or ScheduledBackup copies its "
         "cluster to where the cluster's backups go, and a Subscription replicates an external cluster's "
         "publication into its cluster (residency_facts/operators.py). A Pooler (PgBouncer in front of a "
-        "cluster) holds nothing (the Service its serviceTemplate makes is judged by pii-not-public, as the "
-        "Cluster's additional managed Services are); a Database, a Publication (what a subscriber may "
-        "read; the Subscription "
-        "moves it) and the image catalogs only configure a cluster.",
+        "cluster) holds nothing, but the operator creates its Service from spec.serviceTemplate, as it "
+        "creates a Cluster's spec.managed.services.additional[] Services: pii-not-public judges each "
+        "template as a Service publishing the cluster (residency_policies/exposure_operators.py). A "
+        "Database, a Publication (what a subscriber may read; the Subscription moves it) and the image "
+        "catalogs only configure a cluster.",
         holds="Cluster",
         copies="Cluster Backup ScheduledBackup Subscription",
-        neutral="Pooler Database Publication ImageCatalog ClusterImageCatalog FailoverQuorum",
+        grants="Cluster Pooler",
+        neutral="Database Publication ImageCatalog ClusterImageCatalog FailoverQuorum",
     ),
     "barmancloud.cnpg.io": Service(
         "The barman-cloud plugin's ObjectStore is the bucket (destinationPath, endpointURL) a CloudNativePG "
@@ -1876,6 +1878,22 @@ KUBERNETES_OPERATORS: dict[str, Service] = {
         "reads (its inputs, the nodes' pod logs it mounts) and where its exporters send. Its Instrumentation "
         "and OpAMPBridge kinds stay untriaged: they fail closed when they touch resident data.",
         copies="OpenTelemetryCollector",
+    ),
+    "karpenter.k8s.aws": Service(
+        "Karpenter's EC2NodeClass says how the nodes it launches are built: their EBS volumes "
+        "(spec.blockDeviceMappings), which hold what their pods write, and their subnets and security "
+        "groups (spec.subnetSelectorTerms, spec.securityGroupSelectorTerms, spec.associatePublicIPAddress). "
+        "Judged on its cluster, as a StorageClass is on its claims: pii-encryption judges its volumes' keys "
+        "when the cluster holds PII (residency_policies/encryption_nodes.py), and pii-not-public counts its "
+        "nodes where it asks whether a cluster's nodes are private (residency_policies/exposure_nodes.py) "
+        "(aws/karpenter-provider-aws pkg/apis/crds).",
+        neutral="EC2NodeClass",
+    ),
+    "karpenter.sh": Service(
+        "Karpenter's NodePool and NodeClaim pick the instance types, zones and node class of the nodes it "
+        "launches (spec.template.spec.nodeClassRef, spec.nodeClassRef), and a NodeOverlay adjusts its price "
+        "and capacity model: what the nodes hold and who reaches them is the EC2NodeClass's, judged there.",
+        neutral="NodePool NodeClaim NodeOverlay",
     ),
     "aga.k8s.aws": Service(
         "The AWS Load Balancer Controller's GlobalAccelerator provisions an accelerator whose public anycast "

@@ -17,6 +17,7 @@ from residency_facts import LAUNCHING_TYPES, Category
 from .attributes import effective_region
 from .classification import held, is_data_holding, launch_templates, protected_stores
 from .encryption_keys import ACCOUNTS, KMS_ALIAS, key_problems, key_resource_problems, volume_key_problems
+from .encryption_nodes import node_class_problems
 from .encryption_restores import RESTORE_TESTING_SELECTION, restore_test_problems, restored_classifications
 from .encryption_types import AT_REST, INHERITED, NO_CUSTOMER_KEY, WRITER_ENCRYPTION
 from .encryption_volumes import VOLUME_SNAPSHOT_KINDS, snapshot_problems, volume_problems
@@ -73,6 +74,8 @@ def check(stack: Stack, settings: Settings) -> list[Violation]:
         if protected:
             for problem in restore_test_problems(selection, stack):
                 found.append(_violation(selection, problem, protected, lineage, settings))
+    for node_class, problem, protected in node_class_problems(stack, lineage, settings):
+        found.append(_violation(node_class, problem, protected, lineage, settings))
     for item in stack.of_type(*S3_OBJECTS):
         protected = _object_protection(item, stack, lineage, settings)
         if protected:

@@ -38,20 +38,41 @@ EBS_ENCRYPTION_BY_DEFAULT = "aws:ebs/encryptionByDefault:EncryptionByDefault"
 def volume_key_problems(stack: Stack, resource: Resource, path: str, region: Any) -> list[str]:
     """`key_problems` for an EBS volume's key: one that names none is encrypted with the account's EBS default
     key, which counts as the stack's when the stack sets it (`DefaultKmsKey`, with `EncryptionByDefault`
-    enabled) under the volume's own provider, its region and account (decision: policies/README.md)."""
+    enabled) in the volume's own region and account (decision: policies/README.md)."""
     named = stack.dependencies(resource, path)
     if is_set(value_at(resource.props, path)) or any(
         d.type in KMS_KEY_TYPES or d.type == KMS_ALIAS for d in named
     ):
         return key_problems(stack, resource, path, region)
-    defaults = [k for k in stack.of_type(EBS_DEFAULT_KEY) if k.provider_urn == resource.provider_urn]
+    by_default = account_default_key_problems(
+        stack, effective_region(resource, stack), account_of(resource, stack), region
+    )
+    return key_problems(stack, resource, path, region) if by_default is None else by_default
+
+
+def account_default_key_problems(
+    stack: Stack, where: Any, account: str | None, region: Any
+) -> list[str] | None:
+    """Why the EBS default key the stack sets for the account and region new volumes are created in (`where`,
+    `account`) is not the stack's own key in the data's `region` (empty: it is); None when the stack does not
+    set both the default key and encryption by default there (each under an AWS provider of that region and
+    account), so a volume that names no key gets AWS's `aws/ebs` or a key set outside the stack. EC2 then
+    encrypts every new volume there with that key (EnableEbsEncryptionByDefault: "the EBS volumes that you
+    create are always encrypted, either using the default KMS key or the KMS key that you specified")."""
+    if not isinstance(where, str) or account is None:
+        return None
+
+    def there(setting: Resource) -> bool:
+        return effective_region(setting, stack) == where and account_of(setting, stack) == account
+
+    defaults = [k for k in stack.of_type(EBS_DEFAULT_KEY) if there(k)]
     enabled = [
         e
         for e in stack.of_type(EBS_ENCRYPTION_BY_DEFAULT)
-        if e.provider_urn == resource.provider_urn and as_bool(child(e.props, "enabled")) is not False
+        if as_bool(child(e.props, "enabled")) is not False and there(e)
     ]
     if not defaults or not enabled:
-        return key_problems(stack, resource, path, region)
+        return None
     return [
         f"the account's EBS default key ({default.label}) keyArn: {problem}"
         for default in defaults

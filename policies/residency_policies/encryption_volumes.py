@@ -1,10 +1,12 @@
 """pii-encryption of Kubernetes volumes: the key of the place each volume keeps its bytes in.
 
 Where a claim, a volume or a claim template keeps its bytes is `volumes.volume_places`; here each place is
-judged for its key: an EBS class's `encrypted` and `kmsKeyId`, a holder of the stack as itself (a file
-system, a bucket, an EBS volume), the key a driver writes with (Mountpoint's `sse-kms-key-id`), and what the
-volume's own configuration says (a node's disk, a provisioner that ignores `encrypted`, a driver the pack
-has not reviewed). A CSI snapshot keeps its source's key and is judged on its source.
+judged for its key: an EBS class's `encrypted` and `kmsKeyId` (a class that names no key, under the
+account's EBS default key when the stack sets it in the cluster's region and account), a holder of the stack
+as itself (a file system, a bucket, an EBS volume), the key a driver writes with (Mountpoint's
+`sse-kms-key-id`), and what the volume's own configuration says (a node's disk, a provisioner that ignores
+`encrypted`, a driver the pack has not reviewed). A CSI snapshot keeps its source's key and is judged on
+its source.
 """
 
 from __future__ import annotations
@@ -15,7 +17,12 @@ from typing import Any
 from residency_facts import Category
 
 from .attributes import effective_region
-from .encryption_keys import KMS_ALIAS, key_resource_problems, literal_key_problems
+from .encryption_keys import (
+    KMS_ALIAS,
+    account_default_key_problems,
+    key_resource_problems,
+    literal_key_problems,
+)
 from .lineage import KMS_KEY_TYPES
 from .model import Resource, Stack
 from .values import is_set, known_strings, value_at, values_at
@@ -34,6 +41,11 @@ def volume_problems(resource: Resource, stack: Stack, judge: Judge) -> list[str]
 
 
 def _place_problems(place: Place, resource: Resource, stack: Stack, judge: Judge) -> list[str]:
+    if place.account_default:
+        region = place.region if isinstance(place.region, str) else effective_region(resource, stack)
+        by_default = account_default_key_problems(stack, place.region, place.account, region)
+        if by_default is not None:
+            return [f"{place.what}: {p}" for p in by_default]
     if place.unreviewed:
         return [
             f"{place.what}: the storage driver {place.unreviewed} is not one the pack has reviewed "

@@ -21,7 +21,8 @@ policy, a function URL, ... as `grants` reads them) are violations too.
 This module is the rule: the public switches, S3 buckets' public access, Transfer Family servers and
 grants to everyone. What it composes judges the rest: `exposure_network` (security groups, their sources
 and prefix lists), `exposure_fronts` (load balancers and the public front doors before them),
-`exposure_services` (Kubernetes Services and their endpoints), `exposure_nodes` (host networking, host
+`exposure_services` (Kubernetes Services and their endpoints), `exposure_operators` (the Services operators
+create from templates in their custom resources), `exposure_nodes` (host networking, host
 ports, external IPs and node groups' remote access), `exposure_tunnels` (tunnel agents' routes),
 `exposure_apis` (AppSync APIs and Verified Access endpoints anyone may pass) and `exposure_ingress`
 (Ingresses, IngressGroups, Gateway API routes and the controller's accelerators).

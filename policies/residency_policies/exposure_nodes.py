@@ -5,9 +5,12 @@ answers on those addresses on every node) are reached on the addresses of the no
 load balancer. Such a PII workload is public unless the nodes it may run on are shown to be private: every
 managed node group of its cluster in subnets that give no public address (`mapPublicIpOnLaunch` false, no
 launch template interface with `associatePublicIpAddress`), and every security group its launch template puts
-on the nodes admitting only the stack's own networks (judged as a store's groups are). A cluster the stack
-does not declare, one with no declared node group (Karpenter, self-managed groups), a subnet or group the
-stack does not declare: the nodes cannot be shown private, and the workload fails closed. A managed node
+on the nodes admitting only the stack's own networks (judged as a store's groups are), and every Karpenter
+`EC2NodeClass` of its cluster giving no public address (`associatePublicIPAddress`, else its subnets') and
+selecting (`subnetSelectorTerms`, `securityGroupSelectorTerms`, by id, tags or name) only subnets and groups
+of the stack that are so. A cluster the stack does not declare, one with neither a declared node group nor
+a node class (self-managed groups), a subnet or group the stack does not declare or a selector term that
+selects none of the stack's: the nodes cannot be shown private, and the workload fails closed. A managed node
 group's `remoteAccess` with an SSH key and no `sourceSecurityGroupIds` makes EKS open port 22 to 0.0.0.0/0 on
 its nodes: root on a node reads every volume and pod on it, so it is exposure of every PII object of its
 cluster. Any pod of a cluster may run on any of its node groups (a node selector is a scheduling hint the
@@ -16,13 +19,16 @@ pack does not follow), so every node group of the cluster counts.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from residency_facts.workloads import POD_SPEC_PATHS
 
+from .attributes import effective_tags
 from .classification import held
 from .exposure_network import SECURITY_GROUP_INPUTS, group_exposure, security_groups
 from .lineage import Lineage
+from .locations import mechanism_key
 from .model import Resource, Stack
 from .settings import Settings
 from .values import Unknown, as_bool, child, value_at, values_at
@@ -31,6 +37,7 @@ from .violations import Violation, exposure_violation
 NODE_GROUP = "aws:eks/nodeGroup:NodeGroup"
 CLUSTER = "aws:eks/cluster:Cluster"
 SUBNET = "aws:ec2/subnet:Subnet"
+SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup"
 LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"
 KUBERNETES_PROVIDER = "pulumi:providers:kubernetes"
 _NODE_FIX = (
@@ -135,10 +142,18 @@ def node_reach(resource: Resource, stack: Stack, accounts: frozenset[str]) -> li
         found.append("its cluster is not declared in this stack, so its nodes cannot be seen")
     for cluster in clusters:
         groups = node_groups(cluster, stack)
-        if not groups:
+        classes = [
+            c for c in stack.of_type(*_node_class_tokens(stack)) if c.provider_urn == resource.provider_urn
+        ]
+        if not groups and not classes:
             found.append(
-                f"{cluster.label} declares no managed node group in this stack, so whether its nodes are "
-                "private cannot be seen"
+                f"{cluster.label} declares no managed node group or Karpenter EC2NodeClass in this stack, so "
+                "whether its nodes are private cannot be seen"
+            )
+        for node_class in classes:
+            found.extend(
+                f"Karpenter {node_class.label}: {problem}"
+                for problem in _node_class_problems(node_class, stack, accounts)
             )
         for group in groups:
             templates = _launch_templates(group, stack)
@@ -155,6 +170,78 @@ def node_reach(resource: Resource, stack: Stack, accounts: frozenset[str]) -> li
             found.extend(f"node group {group.label}: {problem}" for problem in problems)
     stack.memo[memo_key] = found
     return found
+
+
+EC2_NODE_CLASS = "karpenter.k8s.aws:EC2NodeClass"
+
+
+def _node_class_tokens(stack: Stack) -> list[str]:
+    """The stack's type tokens of Karpenter's EC2NodeClass, in every version."""
+    return sorted({r.type for r in stack.resources if mechanism_key(r.type) == EC2_NODE_CLASS})
+
+
+def _node_class_problems(node_class: Resource, stack: Stack, accounts: frozenset[str]) -> list[str]:
+    """Why the nodes a Karpenter EC2NodeClass launches may be reached from outside the stack's networks: a
+    public address (`associatePublicIPAddress`, else a selected subnet's `mapPublicIpOnLaunch`), or a selected
+    security group that admits more; subnets and groups are selected by id or by tags (the stack's own that
+    carry every tag of a term), and a term that selects none of the stack's cannot be seen."""
+    found = []
+    public = as_bool(value_at(node_class.props, "spec.associatePublicIPAddress"))
+    if public is True or isinstance(public, Unknown):
+        state = "" if public is True else " (unknown at preview)"
+        found.append(f"its nodes get public addresses (associatePublicIPAddress{state})")
+    subnets, unseen = _selected(node_class, "spec.subnetSelectorTerms", SUBNET, stack)
+    found.extend(f"its subnets: {problem}" for problem in unseen)
+    if public is not False:
+        for subnet in subnets:
+            mapped = as_bool(child(subnet.props, "mapPublicIpOnLaunch"))
+            if mapped is True or isinstance(mapped, Unknown):
+                state = "" if mapped is True else " (unknown at preview)"
+                found.append(
+                    f"its subnet {subnet.label} gives nodes public addresses (mapPublicIpOnLaunch{state})"
+                )
+    groups, unseen = _selected(node_class, "spec.securityGroupSelectorTerms", SECURITY_GROUP, stack)
+    found.extend(f"its security groups: {problem}" for problem in unseen)
+    for group in groups:
+        found.extend(problem for problem, _ in group_exposure(group, node_class, stack, accounts))
+    return found
+
+
+def _selected(node_class: Resource, path: str, kind: str, stack: Stack) -> tuple[list[Resource], list[str]]:
+    """The stack's resources of a kind a node class's selector terms select, and the terms that select none
+    of them (or cannot be read)."""
+    terms = values_at(node_class.props, f"{path}[]")
+    if not terms or any(isinstance(t, Unknown) for t in terms):
+        return [], [f"{path} is unknown at preview or not set"]
+    found: list[Resource] = []
+    unseen: list[str] = []
+    candidates = stack.of_type(kind)
+    for term in terms:
+        identifier, tags, name = child(term, "id"), child(term, "tags"), child(term, "name")
+        if isinstance(identifier, str) and identifier:
+            matched = [r for r in stack.named(identifier) if r.type == kind]
+            shown = f"id {identifier}"
+        elif isinstance(tags, Mapping) and tags and not any(isinstance(v, Unknown) for v in tags.values()):
+            matched = [r for r in candidates if _carries(r, tags)]
+            shown = f"tags {dict(tags)}"
+        elif isinstance(name, str) and name:
+            matched = [r for r in candidates if child(r.props, "name") == name]
+            shown = f"name {name}"
+        else:
+            unseen.append("a selector term unknown at preview")
+            continue
+        if not matched:
+            unseen.append(
+                f"the term selecting {shown} selects nothing this stack declares, so it cannot be seen"
+            )
+        found.extend(r for r in matched if r not in found)
+    return found, unseen
+
+
+def _carries(resource: Resource, tags: Mapping[str, Any]) -> bool:
+    """Whether a resource carries every tag of a selector term (its own or its provider's default tags)."""
+    own = effective_tags(resource)
+    return isinstance(own, Mapping) and all(own.get(k) == v for k, v in tags.items())
 
 
 def host_listeners(resource: Resource) -> list[str]:

@@ -75,6 +75,9 @@ class Place:
     same_bytes: bool = False
     """Another place of the same volume holds these bytes (a region its mount options name besides the
     bucket): its encryption is judged there."""
+    account_default: bool = False
+    """New EBS volumes that name no key: encrypted with the account's EBS default key when the stack sets it
+    in the place's region and account (`encryption_keys.account_default_key_problems`)."""
 
     @property
     def traced(self) -> bool:

@@ -107,6 +107,10 @@ def _volume_index(stack: Stack) -> dict[str | None, _VolumeIndex]:
     return found
 
 
+KMS_KEY_PARAMETER = "kmsKeyId"
+"""The EBS CSI driver's StorageClass parameter naming the volumes' KMS key (docs/parameters.md of
+kubernetes-sigs/aws-ebs-csi-driver); with none, EC2 uses the account's EBS default key."""
+
 BOUND = "bound"
 """How a claim binds: only to the volumes it names (`volumeName`, a volume's `claimRef`, class `""`)."""
 STATIC = "static"
@@ -204,6 +208,8 @@ def _provisioned(storage_class: Resource, claim: Resource, stack: Stack, has_sta
             if encrypted is True
             else (f'{storage_class.label} does not set parameters.encrypted to "true"',)
         )
+        # A class that names no key (and does not turn encryption off) gets the account's EBS default key.
+        names_no_key = child(parameters, KMS_KEY_PARAMETER) in (None, "") and encrypted in (True, None)
         return [
             Place(
                 f"EBS volumes {via} creates",
@@ -211,7 +217,8 @@ def _provisioned(storage_class: Resource, claim: Resource, stack: Stack, has_sta
                 account,
                 encryption=problems,
                 key_owner=storage_class if encrypted is True else None,
-                key_path="parameters.kmsKeyId",
+                key_path=f"parameters.{KMS_KEY_PARAMETER}",
+                account_default=names_no_key,
             )
         ]
     if review.kind == EFS:

@@ -419,3 +419,73 @@ def test_a_pii_service_whose_annotations_are_unknown_fails_closed() -> None:
     case.service.props["metadata"]["annotations"] = UNKNOWN
     found = violations(case.resources, POLICY)
     assert "its annotations are unknown at preview" in _about(found, case.service), messages(found)
+
+
+# Karpenter: the nodes an EC2NodeClass launches count as the cluster's nodes -------------------------------
+
+
+def _karpenter(case: Nodes, **spec: object) -> Nodes:
+    """The case with its managed node group replaced by a Karpenter EC2NodeClass selecting the private subnet
+    and the node security group by tags (the subnet and group carry `karpenter.sh/discovery`)."""
+    discovery = {"karpenter.sh/discovery": "cluster"}
+    case.subnet.props["tags"] = dict(discovery)
+    case.region.node_group.props["tags"] = dict(discovery)
+    body: dict[str, object] = {
+        "role": "eks-nodes",
+        "amiSelectorTerms": [{"alias": "al2023@latest"}],
+        "subnetSelectorTerms": [{"tags": discovery}],
+        "securityGroupSelectorTerms": [{"tags": discovery}],
+        **spec,
+    }
+    node_class = Res(
+        "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass",
+        "default",
+        {
+            "apiVersion": "karpenter.k8s.aws/v1",
+            "kind": "EC2NodeClass",
+            "metadata": {"name": "default"},
+            "spec": body,
+        },
+        case.region.kubernetes,
+    )
+    case.node_group = node_class
+    return case
+
+
+def test_a_host_network_pii_workload_on_private_karpenter_nodes_is_not_public() -> None:
+    case = _karpenter(_nodes())
+    assert violations(case.resources, POLICY) == [], messages(violations(case.resources, POLICY))
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"associatePublicIPAddress": True},
+        {"subnetSelectorTerms": [{"tags": {"karpenter.sh/discovery": "elsewhere"}}]},
+        {"subnetSelectorTerms": [{"id": "subnet-0a1b2c3d4e5f60009"}]},
+        {"securityGroupSelectorTerms": [{"id": "sg-0a1b2c3d4e5f60009"}]},
+    ],
+    ids=["public-address", "tags-select-no-subnet", "undeclared-subnet", "undeclared-group"],
+)
+def test_a_host_network_pii_workload_on_karpenter_nodes_not_shown_private_is_public(change: dict) -> None:
+    case = _karpenter(_nodes(), **change)
+    found = violations(case.resources, POLICY)
+    assert case.database.urn in [d.urn for d in found], messages(found)
+    assert "Karpenter" in _about(found, case.database)
+
+
+def test_a_host_network_pii_workload_on_karpenter_nodes_in_a_public_subnet_is_public() -> None:
+    case = _karpenter(_nodes())
+    case.subnet.props["mapPublicIpOnLaunch"] = True
+    found = violations(case.resources, POLICY)
+    assert case.database.urn in [d.urn for d in found], messages(found)
+    assert "mapPublicIpOnLaunch" in _about(found, case.database)
+
+
+def test_karpenter_nodes_whose_selected_group_admits_the_internet_are_public() -> None:
+    case = _karpenter(_nodes())
+    case.region.node_group.props["ingress"] = [
+        {"protocol": "tcp", "fromPort": 5432, "toPort": 5432, "cidrBlocks": ["0.0.0.0/0"]}
+    ]
+    found = violations(case.resources, POLICY)
+    assert case.database.urn in [d.urn for d in found], messages(found)

@@ -1,0 +1,105 @@
+"""pii-encryption of the nodes Karpenter launches: the EBS volumes of an `EC2NodeClass`
+(karpenter.k8s.aws/v1).
+
+A node's volumes hold what its pods write (container layers, emptyDir volumes, logs), as a node group's do,
+so in a cluster that holds PII every class's `spec.blockDeviceMappings[].ebs` must be encrypted with the
+stack's key: `kmsKeyID` judged as any key, `encrypted` false fails, and a mapping that names no key is
+under the account's EBS default key, accepted only when the stack sets it in the class's region and account
+(`encryption_keys.account_default_key_problems`). A class with no mappings gets Karpenter's default (the
+root volume, `encrypted: true`, no key: pkg/providers/amifamily/resolver.go `DefaultEBS`), except with
+`amiFamily: Custom`, where the AMI's own mappings apply and cannot be seen. Field names:
+aws/karpenter-provider-aws pkg/apis/crds/karpenter.k8s.aws_ec2nodeclasses.yaml.
+"""
+
+from __future__ import annotations
+
+from .attributes import account_of, effective_region
+from .encryption_keys import account_default_key_problems, key_problems
+from .exposure_services import kind_tokens
+from .lineage import Lineage
+from .model import Resource, Stack
+from .settings import Settings
+from .values import Unknown, as_bool, child, value_at, values_at
+
+EC2_NODE_CLASS = "karpenter.k8s.aws:EC2NodeClass"
+
+
+def node_class_problems(
+    stack: Stack, lineage: Lineage, settings: Settings
+) -> list[tuple[Resource, str, frozenset[str]]]:
+    """Karpenter node classes of a cluster that holds PII whose volumes are not under the stack's key, each
+    with the problem and the classifications its cluster holds."""
+    found: list[tuple[Resource, str, frozenset[str]]] = []
+    for node_class in stack.of_type(*kind_tokens(stack, (EC2_NODE_CLASS,))):
+        protected = cluster_classifications(node_class, stack, lineage, settings)
+        if protected:
+            found.extend((node_class, p, protected) for p in _volume_problems(node_class, stack))
+    return found
+
+
+def cluster_classifications(
+    resource: Resource, stack: Stack, lineage: Lineage, settings: Settings
+) -> frozenset[str]:
+    """The protected classifications the objects of a Kubernetes object's cluster (its provider) hold."""
+    memo_key = ("cluster classifications", resource.provider_urn)
+    cached: frozenset[str] | None = stack.memo.get(memo_key)
+    if cached is None:
+        cached = frozenset(
+            c
+            for r in stack.resources
+            if r.provider_urn == resource.provider_urn
+            for c in lineage.effective(r) & settings.protected_classifications
+        )
+        stack.memo[memo_key] = cached
+    return cached
+
+
+def _volume_problems(node_class: Resource, stack: Stack) -> list[str]:
+    """Why a node class's volumes are not under a customer-managed key of the stack in its region."""
+    region = effective_region(node_class, stack)
+    mappings = child(child(node_class.props, "spec"), "blockDeviceMappings")
+    if isinstance(mappings, Unknown):
+        return [
+            "its spec.blockDeviceMappings are unknown at preview, so its volumes' encryption cannot be seen"
+        ]
+    devices = values_at(node_class.props, "spec.blockDeviceMappings[]")
+    if not devices:
+        family = value_at(node_class.props, "spec.amiFamily")
+        if family == "Custom" or isinstance(family, Unknown):
+            return [
+                "it sets no blockDeviceMappings and its amiFamily is Custom (or unknown at preview): the "
+                "AMI's own block device mappings apply, which the stack does not show"
+            ]
+        return _without_key(node_class, stack, region, True, "Karpenter's default root volume")
+    found: list[str] = []
+    for index, device in enumerate(devices):
+        where = f"spec.blockDeviceMappings[{index}].ebs"
+        ebs = child(device, "ebs")
+        if isinstance(device, Unknown) or isinstance(ebs, Unknown):
+            found.append(f"{where} is unknown at preview")
+            continue
+        encrypted = as_bool(child(ebs, "encrypted"))
+        key = child(ebs, "kmsKeyID")
+        if encrypted is False or isinstance(encrypted, Unknown):
+            state = "false" if encrypted is False else "unknown at preview"
+            found.append(f"{where}.encrypted is {state}")
+        elif key in (None, ""):
+            found.extend(_without_key(node_class, stack, region, encrypted is True, where))
+        else:
+            found.extend(f"{where}.kmsKeyID: {p}" for p in key_problems(stack, node_class, "spec", region))
+    return list(dict.fromkeys(found))
+
+
+def _without_key(
+    node_class: Resource, stack: Stack, region: object, encrypted: bool, where: str
+) -> list[str]:
+    """A volume that names no key: the account's EBS default key, when the stack sets it there."""
+    by_default = account_default_key_problems(stack, region, account_of(node_class, stack), region)
+    if by_default is not None:
+        return [f"{where}: {p}" for p in by_default]
+    if encrypted:
+        return [
+            f"{where} is encrypted with no kmsKeyID, so with the account's EBS default key (aws/ebs unless "
+            "the stack sets aws.ebs.DefaultKmsKey and aws.ebs.EncryptionByDefault in its region and account)"
+        ]
+    return [f"{where} does not set encrypted, and the stack does not set EBS encryption by default"]
