@@ -9,6 +9,9 @@ quick test (`lineage_literals.may_name`) is held to the patterns it stands in fr
 
 from __future__ import annotations
 
+import re
+import string
+import sys
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
@@ -22,7 +25,8 @@ from pulumi_policy.proxy import (
     unknown_checking_proxy,
 )
 
-from residency_policies import values
+from residency_policies import lineage_code, lineage_literals, values
+from residency_policies.lineage_literals import CASE_ALIKE, may_name
 from residency_policies.model import plain
 
 pytestmark = pytest.mark.mode_independent
@@ -176,3 +180,52 @@ def test_an_unknown_is_read_as_unknown_by_the_quick_path() -> None:
     read = values.values_at(PROPS, "**")
     assert values.UNKNOWN in read
     assert not any(isinstance(v, str) and v.startswith("04da6b54") for v in read)
+
+
+def test_the_characters_ignorecase_matches_to_an_ascii_letter_without_lowering_to_it_are_known() -> None:
+    """may_name rules out a text by a substring test of its lower case; that misses only a character which
+    `re.IGNORECASE` matches to an ASCII letter while its lower case is not that letter, and those are the
+    ones CASE_ALIKE lists (read from this Python's `re`, over all of Unicode)."""
+    letter = re.compile("[a-z]", re.IGNORECASE)
+    found = {
+        character
+        for character in map(chr, range(0x80, sys.maxunicode + 1))
+        if letter.fullmatch(character) and character.lower() not in string.ascii_lowercase
+    }
+    assert found == set(CASE_ALIKE)
+
+
+SAMPLES = (
+    "",
+    "endpoint: https://ingest.example.com",
+    "OTEL_EXPORTER_OTLP_ENDPOINT=https://otel.example.com",
+    'prometheus.remote_write {\n endpoint {\n  url = "https://m.example.net/api"\n }\n}',
+    "SELECT 1; -- no place named here — only SQL",
+    "\u017fink: https://a.example.com",
+    "dest\u0131nation = https://b.example.com",
+    "\u212aafka sink = https://c.example.com",
+    "Remote-Write: https://d.example.com",
+    "s3.amazonaws.com and eu-west-1.on.aws and API.AWS",
+    "bucket.s3.amazonaws.com",
+    "x.\u017f3.amazonaws.com",
+)
+
+
+@pytest.mark.parametrize("text", SAMPLES)
+def test_a_text_the_quick_test_rules_out_matches_none_of_the_patterns_behind_it(text: str) -> None:
+    """Whenever an endpoint or AWS host pattern matches a text, may_name lets the text through to it."""
+    for pattern, words in (
+        (lineage_code._ENDPOINT_KEY, lineage_code._ENDPOINT_WORDS),
+        (lineage_code._ENDPOINT_IN_TEXT, lineage_code._ENDPOINT_WORDS),
+        (lineage_code._BARE_ENDPOINT_IN_TEXT, lineage_code._ENDPOINT_WORDS),
+        (lineage_literals._AWS_HOST_IN_TEXT, lineage_literals._AWS_HOST_SUFFIXES),
+    ):
+        if pattern.search(text):
+            assert may_name(text, words), (pattern.pattern, text)
+
+
+def test_the_quick_test_rules_out_a_long_text_that_names_no_endpoint() -> None:
+    """What it is for: a long text with none of the words (the telemetry SQL) is never scanned."""
+    text = "SELECT count(*) FROM events — grouped by hour;\n" * 2000
+    assert not may_name(text, lineage_code._ENDPOINT_WORDS)
+    assert not may_name(text, lineage_literals._AWS_HOST_SUFFIXES)
