@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -104,7 +105,7 @@ class Resource:
         """Whether the triage places the type in a category."""
         return self.categories is not None and category in self.categories
 
-    @property
+    @cached_property
     def is_component(self) -> bool:
         """A component (a grouping of other resources): no provider and not a provider or the stack itself."""
         package = self.type.split(":")[0]
@@ -255,18 +256,21 @@ def arns_in(text: str) -> list[str]:
     return _ARN_IN_TEXT.findall(text)
 
 
-def tokens(text: str) -> set[str]:
+@functools.lru_cache(maxsize=1024)
+def tokens(text: str) -> frozenset[str]:
     """The parts of a text value besides its ARNs that may name a resource: the text, its words and hosts.
 
     An ARN is never split: its last segment is a name only in its own region and account (see `arn_match`).
+    Split once per text in a process: the same code and configuration texts come back in every stack.
     """
     found = {text} if not text.startswith("arn:") else set()
     rest = _ARN_IN_TEXT.sub(" ", text)
     for word in _TOKEN_SPLIT.split(rest):
         found.add(word)
-        # host:port, and the scheme-less host of `postgres://host:5432` or `s3://bucket`
-        found.update(part for part in word.split(":") if part)
-    return {t for t in found if len(t) >= _MIN_TOKEN}
+        if ":" in word:
+            # host:port, and the scheme-less host of `postgres://host:5432` or `s3://bucket`
+            found.update(part for part in word.split(":") if part)
+    return frozenset(t for t in found if len(t) >= _MIN_TOKEN)
 
 
 @dataclass(frozen=True)
