@@ -74,7 +74,7 @@ from .locations import (
 )
 from .model import Resource, Stack
 from .settings import Settings
-from .values import Unknown, is_set, known_strings, value_at, values_at
+from .values import Unknown, is_set, known_strings, value_at
 from .volumes import is_volume, volume_places
 
 __all__ = [
@@ -328,15 +328,14 @@ class Lineage:
         return [source for movement in self.movements_of(resource) for source in movement.sources]
 
     def _active(self, resource: Resource, mechanism: CopyMechanism) -> bool:
-        props = resource.props
         for path, wanted in mechanism.active_values:
-            found = values_at(props, path)
+            found = resource.values_at(path)
             if not any(isinstance(v, Unknown) or v in wanted for v in found):
                 return False
         paths = mechanism.active_when or (*mechanism.sources, *mechanism.source_roles)
         if not paths:
             return True
-        return any(path == SELF or any(is_set(v) for v in values_at(props, path)) for path in paths)
+        return any(path == SELF or any(is_set(v) for v in resource.values_at(path)) for path in paths)
 
     def _movement(self, resource: Resource, mechanism: CopyMechanism) -> Movement:
         own = self.own_region(resource)
@@ -358,7 +357,7 @@ class Lineage:
         destinations: list[Location] = []
         literal_region = False
         for path in mechanism.destination_regions:
-            for value in values_at(resource.props, path):
+            for value in resource.values_at(path):
                 if isinstance(value, Unknown):
                     destinations.append(untraceable(f"{path} (unknown at preview)"))
                     literal_region = True
@@ -376,7 +375,7 @@ class Lineage:
                     self.trace(resource, path, path in mechanism.global_names, own, code, destination=True)
                 )
         for path in mechanism.documents:
-            if any(isinstance(v, Unknown) for v in values_at(resource.props, path)):
+            if any(isinstance(v, Unknown) for v in resource.values_at(path)):
                 destinations.append(
                     untraceable(
                         f"the sinks {path} names (unknown at preview: computed from other resources, it "
@@ -424,19 +423,19 @@ class Lineage:
 
     def _outside_aws(self, resource: Resource, mechanism: CopyMechanism) -> bool:
         if mechanism.outside_aws and any(
-            is_set(v) for path in mechanism.outside_aws for v in values_at(resource.props, path)
+            is_set(v) for path in mechanism.outside_aws for v in resource.values_at(path)
         ):
             return True
         for path, inside in mechanism.outside_aws_unless:
-            for value in values_at(resource.props, path):
+            for value in resource.values_at(path):
                 if isinstance(value, Unknown) or (isinstance(value, str) and value not in inside):
                     return True
         for path, outside in mechanism.outside_aws_when:
             # Unknown at preview says nothing: what the value is computed from (a connection) is followed.
-            if any(isinstance(v, str) and v in outside for v in values_at(resource.props, path)):
+            if any(isinstance(v, str) and v in outside for v in resource.values_at(path)):
                 return True
         for path, types in mechanism.outside_aws_unless_from:
-            values = [v for v in values_at(resource.props, path) if is_set(v)]
+            values = [v for v in resource.values_at(path) if is_set(v)]
             if not values or any(d.type in types for d in self.stack.dependencies(resource, path)):
                 continue
             if not all(isinstance(v, str) and self._address_of(v, types) for v in values):
@@ -448,7 +447,7 @@ class Lineage:
         instance's private or public IP, known once the stack is deployed)."""
         for candidate in self.stack.of_type(*types):
             if value in candidate.identities or value in known_strings(
-                [*values_at(candidate.props, "privateIp"), *values_at(candidate.props, "publicIp")]
+                [*candidate.values_at("privateIp"), *candidate.values_at("publicIp")]
             ):
                 return True
         return False
@@ -482,7 +481,7 @@ class Lineage:
                 if self.stack.refers_to(member, member_path, resource)
             )
         literal_regions = [
-            v for path in mechanism.source_regions for v in known_strings(values_at(resource.props, path))
+            v for path in mechanism.source_regions for v in known_strings(resource.values_at(path))
         ]
         for path in mechanism.source_roles:
             found.extend(role_reach(self, resource, path))
@@ -523,7 +522,7 @@ class Lineage:
         literals: list[str] = []
         elsewhere: list[Location] = []
         unknown = False
-        for value in values_at(resource.props, path):
+        for value in resource.values_at(path):
             if isinstance(value, Unknown):
                 unknown = True
             elif isinstance(value, str) and value:
@@ -643,9 +642,7 @@ class Lineage:
             path = KEY_SETTINGS.get(user.type)
             if path is not None:
                 users.extend(self.stack.dependencies(user, path))
-                users.extend(
-                    r for v in known_strings(values_at(user.props, path)) for r in self.stack.named(v)
-                )
+                users.extend(r for v in known_strings(user.values_at(path)) for r in self.stack.named(v))
             if user.type in KEY_PARENTS:
                 users.extend(d for d in self.stack.dependents(user) if holds_data(d, self.settings))
         found = list({u.urn: u for u in users if u.type not in KMS_KEY_TYPES}.values())
@@ -659,7 +656,7 @@ class Lineage:
         seen = seen | {resource.urn}
         paths = pointer_paths(resource.type)
         private = PUBLIC_ENDPOINT_POINTERS.get(resource.type)
-        if private is not None and not any(is_set(v) for v in values_at(resource.props, private)):
+        if private is not None and not any(is_set(v) for v in resource.values_at(private)):
             # A connection to a public HTTP endpoint: whatever is sent through it leaves AWS.
             return [Location(f"the HTTP endpoints {resource.label} connects to", None, None, outside=True)]
         if mechanism_key(resource.type) in VELERO_LOCATIONS:

@@ -26,7 +26,7 @@ from .lineage_literals import endpoint_outside_aws, literal_locations, may_name
 from .lineage_sinks import block_urls, other_cloud_stores
 from .locations import Location, mechanism_key
 from .model import Resource
-from .values import Unknown, as_mapping, child, known_strings, value_at, values_at
+from .values import Unknown, as_mapping, child, known_strings, value_at
 
 if TYPE_CHECKING:
     from .lineage import Lineage
@@ -44,11 +44,11 @@ def configuration_places(lineage: Lineage, resource: Resource, own: str | None) 
     a Kubernetes workload mounts or reads its environment from name (an exporter's region), and every
     exporter or sink endpoint outside AWS, in its inputs or in those objects."""
     found: list[Location] = []
-    texts: list[Any] = [resource.props]
+    texts: list[Resource | str] = [resource]
     connectors = _kafka_connect_group(lineage, resource)
     for connector in connectors:
         # A Connect cluster runs every connector assigned to it in one worker: one configuration.
-        texts.append(connector.props)
+        texts.append(connector)
         found.extend(lineage.trace(connector, "spec.config.*", False, own, True))
         found.extend(_sink_urls(connector))
     for config in _mounted_configuration(lineage, resource, connectors):
@@ -61,7 +61,7 @@ def configuration_places(lineage: Lineage, resource: Resource, own: str | None) 
                 s for s in secret_contents(lineage, config) if s.resource is not None or s.classifications
             )
             continue
-        texts.append(config.props)
+        texts.append(config)
         for path in CONFIGURATION_DATA:
             found.extend(lineage.trace(config, path, False, own, True))
         found.extend(_unreadable_files(lineage, config))
@@ -69,18 +69,42 @@ def configuration_places(lineage: Lineage, resource: Resource, own: str | None) 
             texts.append(text)
             found.extend(literal_locations(lineage, config, text, path, False, own, True))
     found.extend(_sink_urls(resource))
-    for text in texts:
-        for endpoint in dict.fromkeys(_endpoints_in(text)):
+    scanned = [_scanned(text) for text in texts]
+    for endpoints, stores, _ in scanned:
+        for endpoint in endpoints:
             found.append(Location(f"{endpoint} (an endpoint outside AWS)", None, None, outside=True))
-        for store in dict.fromkeys(other_cloud_stores(text)):
+        for store in stores:
             found.append(
                 Location(f"{store} (an object store of another cloud, outside AWS)", None, None, outside=True)
             )
-    for text in dict.fromkeys(t for value in texts for t in _free_texts(value)):
+    for text in dict.fromkeys(t for _, _, free in scanned for t in free):
         for host, why in _places_outside_aws_in_text(text):
             if not lineage.stack.named(host):
                 found.append(Location(f"{host} ({why}, outside AWS)", None, None, outside=True))
     return found
+
+
+Scanned = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]
+"""A configuration's endpoints outside AWS, other clouds' object stores and free texts (`_scanned`)."""
+
+
+def _scanned(text: Resource | str) -> Scanned:
+    """What a configuration names outside AWS: a resource's inputs (scanned once per resource, as every
+    workload that mounts a ConfigMap and each lineage reads the same inputs) or a decoded file's text."""
+    if isinstance(text, str):
+        return _scan(text)
+    if "configuration scan" not in text.memo:
+        text.memo["configuration scan"] = _scan(text.props)
+    found: Scanned = text.memo["configuration scan"]
+    return found
+
+
+def _scan(value: Any) -> Scanned:
+    return (
+        tuple(dict.fromkeys(_endpoints_in(value))),
+        tuple(dict.fromkeys(other_cloud_stores(value))),
+        tuple(_free_texts(value)),
+    )
 
 
 _NOT_CONFIGURATION = frozenset(
@@ -390,7 +414,7 @@ def _mounted_configuration(
     names: set[str] = set()
     for base in (*POD_SPEC_PATHS, "spec.externalConfiguration"):
         for path in CONFIGURATION_REFERENCES:
-            names.update(v for v in values_at(workload.props, f"{base}.{path}") if isinstance(v, str))
+            names.update(v for v in workload.values_at(f"{base}.{path}") if isinstance(v, str))
     # A ConfigMap named by its output (autonamed, unknown at a first preview) is found by lineage.
     index = _configuration_index(lineage)
     computed = [
@@ -400,7 +424,7 @@ def _mounted_configuration(
     ]
     qualified: set[tuple[str, str]] = set()
     for owner in (workload, *members):
-        for text in known_strings(values_at(owner.props, ANY)):
+        for text in known_strings(owner.values_at(ANY)):
             qualified.update(_CONFIG_PROVIDER_PLACEHOLDER.findall(text))
     if not names and not computed and not qualified:
         return []
@@ -479,7 +503,7 @@ def _sink_urls(connector: Resource) -> list[Location]:
         return []
     return [
         Location(f"{url} (an endpoint outside AWS, {connector.label})", None, None, outside=True)
-        for url in known_strings(values_at(connector.props, "spec.config.*"))
+        for url in known_strings(connector.values_at("spec.config.*"))
         if _URL.match(url) and endpoint_outside_aws(url)
     ]
 

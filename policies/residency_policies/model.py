@@ -90,6 +90,16 @@ class Resource:
     memo: dict[str, Any] = field(default_factory=dict, repr=False)
     """What the attribute functions computed for this resource (its tags, classification, region)."""
 
+    def values_at(self, path: str) -> list[Any]:
+        """`values.values_at` of the resource's properties, read once per path: lineage reads the same
+        paths of the same resources for each rule's settings and each step that traces them (every value
+        of a workload, `**`, five times a lineage)."""
+        key = f"values at {path}"
+        found = self.memo.get(key)
+        if found is None:
+            found = self.memo[key] = tuple(values_at(self.props, path))
+        return list(found)
+
     @property
     def label(self) -> str:
         """How violation messages name the resource."""

@@ -27,7 +27,7 @@ from pulumi_policy.proxy import (
 
 from residency_policies import lineage_code, lineage_literals, values
 from residency_policies.lineage_literals import CASE_ALIKE, may_name
-from residency_policies.model import plain
+from residency_policies.model import Resource, plain
 
 pytestmark = pytest.mark.mode_independent
 
@@ -180,6 +180,16 @@ def test_an_unknown_is_read_as_unknown_by_the_quick_path() -> None:
     read = values.values_at(PROPS, "**")
     assert values.UNKNOWN in read
     assert not any(isinstance(v, str) and v.startswith("04da6b54") for v in read)
+
+
+def test_a_resource_reads_each_path_of_its_properties_as_values_at_does() -> None:
+    """Resource.values_at, read once per path, gives what values_at gives, and a list of its own each time."""
+    resource = Resource("aws:s3/bucket:Bucket", "b", "urn:b", PROPS)
+    for path in PATHS:
+        first = resource.values_at(path)
+        assert first == values.values_at(PROPS, path)
+        first.append("changed by the caller")
+        assert resource.values_at(path) == values.values_at(PROPS, path)
 
 
 def test_the_characters_ignorecase_matches_to_an_ascii_letter_without_lowering_to_it_are_known() -> None:
