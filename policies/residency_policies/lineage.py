@@ -519,6 +519,9 @@ class Lineage:
             return [self.locate(resource)]
         dependencies = self.stack.dependencies(resource, path)
         used: dict[str, Resource] = {}
+        # Once every dependency is used, using them again changes nothing (a workload's `**` holds
+        # thousands of values computed from the same few dependencies).
+        all_used = False
         literals: list[str] = []
         elsewhere: list[Location] = []
         unknown = False
@@ -528,7 +531,8 @@ class Lineage:
             elif isinstance(value, str) and value:
                 named = self._dependencies_named(dependencies, value)
                 if named:
-                    used.update((d.urn, d) for d in named)
+                    if not all_used:
+                        used.update((d.urn, d) for d in named)
                     elsewhere.extend(regions_besides(self, value, named))
                     if code or ANY in path:
                         elsewhere.extend(places_in_text(self, value, own_region))
@@ -538,12 +542,14 @@ class Lineage:
                     # from the dependency, which wins. A place the literal names besides is judged too. The
                     # resource itself may echo the value among its own outputs (a key grant's keyId): that
                     # names no other.
-                    used.update((d.urn, d) for d in dependencies)
+                    if not all_used:
+                        used.update((d.urn, d) for d in dependencies)
+                        all_used = True
                     if not computed_id(value):
                         literals.append(value)
                 else:
                     literals.append(value)
-        if unknown:
+        if unknown and not all_used:
             used.update((d.urn, d) for d in dependencies)
         found: list[Location] = []
         for dependency in used.values():

@@ -285,6 +285,8 @@ _RCLONE_OUTSIDE_TYPES = frozenset(
 )
 """rclone remote types that store in another provider's service (rclone.org/overview/); `s3` is judged by
 its `provider` and endpoint, `sftp`, `ftp`, `webdav` by the host they name."""
+_VALUE_SPLIT = re.compile(r"[\s\"'=,;]")
+"""What ends the value a host is written in (to tell a URL's host from a host on its own)."""
 _SINK_TYPE = re.compile(r"^\s*([\w.]+)\s*[=:]\s*([\w-]+)\s*$", re.MULTILINE)
 _RCLONE_SECTION = re.compile(r"^\s*\[[^\]\n]+\]\s*$", re.MULTILINE)
 
@@ -301,7 +303,7 @@ def _places_outside_aws_in_text(text: str) -> tuple[tuple[str, str], ...]:
             continue
         if any(host == h or host.endswith("." + h) for h in _NOT_DESTINATIONS):
             continue
-        if "://" in re.split(r"[\s\"'=,;]", text[max(0, match.start() - 300) : match.start()])[-1]:
+        if "://" in _VALUE_SPLIT.split(text[max(0, match.start() - 300) : match.start()])[-1]:
             # A URL's host: under an endpoint key it is judged above; under another key (an identity
             # provider's issuer, a documentation link) the pack cannot tell it from a sink (out of reach).
             continue
@@ -411,10 +413,7 @@ def _mounted_configuration(
     the other members of its configuration (a Connect cluster's connectors)."""
     if not is_kubernetes(workload):
         return []
-    names: set[str] = set()
-    for base in (*POD_SPEC_PATHS, "spec.externalConfiguration"):
-        for path in CONFIGURATION_REFERENCES:
-            names.update(v for v in workload.values_at(f"{base}.{path}") if isinstance(v, str))
+    names = _referenced_names(workload)
     # A ConfigMap named by its output (autonamed, unknown at a first preview) is found by lineage.
     index = _configuration_index(lineage)
     computed = [
@@ -424,8 +423,7 @@ def _mounted_configuration(
     ]
     qualified: set[tuple[str, str]] = set()
     for owner in (workload, *members):
-        for text in known_strings(owner.values_at(ANY)):
-            qualified.update(_CONFIG_PROVIDER_PLACEHOLDER.findall(text))
+        qualified.update(_placeholders(owner))
     if not names and not computed and not qualified:
         return []
     namespace = value_at(workload.props, "metadata.namespace")
@@ -439,6 +437,34 @@ def _mounted_configuration(
     for other_namespace, name in qualified:
         found.extend(index.get((workload.provider_urn, other_namespace, name), ()))
     return [resource for _, resource in sorted(dict(found).items())]
+
+
+def _referenced_names(workload: Resource) -> frozenset[str]:
+    """The names of the ConfigMaps and Secrets a workload's pod spec references, read once per workload
+    (every lineage and every rule that reads its configuration asks)."""
+    if "configuration references" not in workload.memo:
+        workload.memo["configuration references"] = frozenset(
+            value
+            for base in (*POD_SPEC_PATHS, "spec.externalConfiguration")
+            for path in CONFIGURATION_REFERENCES
+            for value in workload.values_at(f"{base}.{path}")
+            if isinstance(value, str)
+        )
+    names: frozenset[str] = workload.memo["configuration references"]
+    return names
+
+
+def _placeholders(owner: Resource) -> frozenset[tuple[str, str]]:
+    """The namespaced Secrets and ConfigMaps Kafka config provider placeholders in a resource's values
+    name, read once per resource."""
+    if "config provider placeholders" not in owner.memo:
+        owner.memo["config provider placeholders"] = frozenset(
+            found
+            for text in known_strings(owner.values_at(ANY))
+            for found in _CONFIG_PROVIDER_PLACEHOLDER.findall(text)
+        )
+    placeholders: frozenset[tuple[str, str]] = owner.memo["config provider placeholders"]
+    return placeholders
 
 
 def _configuration_index(lineage: Lineage) -> dict[tuple[Any, Any, Any], list[tuple[int, Resource]]]:
