@@ -21,7 +21,7 @@ from typing import Any
 from .classification import held
 from .exposure_network import SECURITY_GROUP_INPUTS, group_exposure, security_groups
 from .lineage import Lineage
-from .lineage_code import POD_SPEC_PATHS
+from .lineage_mounts import POD_SPEC_PATHS
 from .model import Resource, Stack
 from .settings import Settings
 from .values import Unknown, as_bool, child, value_at, values_at

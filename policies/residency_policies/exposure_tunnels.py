@@ -24,7 +24,7 @@ from .classification import held
 from .exposure_network import SECURITY_GROUP_INPUTS
 from .exposure_services import kind_tokens
 from .lineage import Lineage
-from .lineage_code import POD_SPEC_PATHS, mounted_configuration
+from .lineage_mounts import POD_SPEC_PATHS, mounted_configuration
 from .lineage_selections import backends
 from .model import Resource, Stack
 from .settings import Settings

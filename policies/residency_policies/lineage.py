@@ -137,7 +137,7 @@ class Lineage:
         self._effective: dict[str, frozenset[str]] = {}
         self._origin: dict[tuple[str, str], tuple[str, Movement]] = {}
         self._users: dict[str, list[Resource]] = {}
-        # Built on first use by lineage_selections and lineage_code, once per lineage.
+        # Built on first use by lineage_selections and lineage_mounts, once per lineage.
         self.kubernetes_index: tuple[NamespaceIndex, NamespaceIndex] | None = None
         self.workloads_of: dict[str, list[Resource]] = {}
         self.configurations: dict[tuple[Any, Any, Any], list[tuple[int, Resource]]] | None = None
