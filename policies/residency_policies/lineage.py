@@ -592,23 +592,28 @@ class Lineage:
         """The stack's resources a text names, in this lineage's regions and accounts, never `excluding` (the
         resource whose input holds it); cached per text and referrer: a value is looked up by each step that
         traces it."""
+        return list(self._mentioned_by(value, excluding))
+
+    def _mentioned_by(self, value: str, excluding: Resource | None = None) -> list[Resource]:
+        """`mentioned`, the cached list itself: for the callers here, which only read it (a trace asks for
+        every value of a workload, thousands of times a stack)."""
         key = (value, excluding.urn if excluding is not None else "")
         if key not in self._mentioned:
             self._mentioned[key] = self.stack.mentioned_in(
                 value, self.region, self.settings.account_ids, excluding
             )
-        return list(self._mentioned[key])
+        return self._mentioned[key]
 
     def _others_named(self, resource: Resource, value: str) -> list[Resource]:
         """The stack's resources other than this one that a value names."""
-        mentioned = self.mentioned(value, resource)
+        mentioned = self._mentioned_by(value, resource)
         return [r for r in mentioned if r is not resource]
 
     def _dependencies_named(self, dependencies: list[Resource], value: str) -> list[Resource]:
         """The dependencies a known value was computed from: those it names by one of their identities."""
         if not dependencies:
             return []
-        mentioned = self.mentioned(value)
+        mentioned = self._mentioned_by(value)
         found = []
         for dependency in dependencies:
             inside = dependency.is_component and any(
