@@ -1995,26 +1995,26 @@ def _split(token: str) -> tuple[str, str, str] | None:
     return package, module.split("/")[0], name
 
 
-def _index() -> dict[tuple[str, str], dict[str, Placement]]:
-    found: dict[tuple[str, str], dict[str, Placement]] = {}
-    for package, services in (("aws", AWS), ("kubernetes", {**KUBERNETES, **KUBERNETES_OPERATORS})):
-        for name, service in services.items():
-            found[(package, name)] = {
-                kind: Placement(categories, name, service.note, service.why.get(kind))
-                for kind, categories in service.placements().items()
-            }
-    for package, service in OTHER_PACKAGES.items():
-        found[(package, "*")] = {
-            kind: Placement(categories, package, service.note, service.why.get(kind))
-            for kind, categories in service.placements().items()
-        }
-    return found
-
-
 @functools.cache
-def _indexed() -> dict[tuple[str, str], dict[str, Placement]]:
-    # Built on first use rather than at import: the pack's start-up (which the CLI waits for) stays short.
-    return _index()
+def _kinds(package: str, module: str) -> dict[str, Placement]:
+    """The placements of one service's (or API group's, or other package's: module `*`) types.
+
+    Built on first use, one service at a time rather than the whole table: the pack's start-up (which the
+    CLI waits for) stays short, and a stack's analysis only pays for the services it uses.
+    """
+    if package == "aws":
+        service = AWS.get(module)
+    elif package == "kubernetes":
+        service = KUBERNETES_OPERATORS.get(module) or KUBERNETES.get(module)
+    else:
+        service = OTHER_PACKAGES.get(package) if module == "*" else None
+    if service is None:
+        return {}
+    name = package if module == "*" else module
+    return {
+        kind: Placement(categories, name, service.note, service.why.get(kind))
+        for kind, categories in service.placements().items()
+    }
 
 
 @functools.cache
@@ -2030,16 +2030,16 @@ def placement(token: str) -> Placement | None:
         expected = name[:1].lower() + name[1:]
         if token.split(":")[1] != f"{module}/{expected}":
             return None
-        return _indexed().get((package, module), {}).get(name)
+        return _kinds(package, module).get(name)
     if package == "kubernetes":
-        kinds = _indexed().get((package, module), {})
+        kinds = _kinds(package, module)
         if name in kinds:
             return kinds[name]
         for suffix in _LIST_OR_PATCH:
             if name.endswith(suffix) and name.removesuffix(suffix) in kinds:
                 return kinds[name.removesuffix(suffix)]
         return None
-    return _indexed().get((package, "*"), {}).get(name)
+    return _kinds(package, "*").get(name)
 
 
 def categories_of(token: str) -> frozenset[Category] | None:

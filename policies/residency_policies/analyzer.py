@@ -57,8 +57,10 @@ class ResidencyAnalyzer(sdk._PolicyAnalyzerServicer):
         # The SDK converts each resource of the request for each policy; the policies read `stack` instead
         # (registry._stack), so it gets the request without them, and everything else of it.
         rest = type(request)()
-        rest.CopyFrom(request)
-        rest.ClearField("resources")
+        if any(field.name != "resources" for field, _ in request.ListFields()):
+            # Only a field besides the resources (none today) is worth copying the whole request for.
+            rest.CopyFrom(request)
+            rest.ClearField("resources")
         with analysing(stack):
             return super().AnalyzeStack(rest, context)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -253,6 +254,15 @@ def account_of(resource: Resource, stack: Stack | None = None) -> str | None:
     metadata endpoint) or that only forbids accounts (`forbiddenAccountIds` says where it is not, never
     where it is) is in an account that cannot be traced.
     """
+    # Cached as the region is (lineage asks for the account of every location it builds).
+    key = "account" if stack is not None else "account-alone"
+    if key not in resource.memo:
+        resource.memo[key] = _account_of(resource, stack)
+    found: str | None = resource.memo[key]
+    return found
+
+
+def _account_of(resource: Resource, stack: Stack | None) -> str | None:
     if resource.provider_type == KUBERNETES_PROVIDER:
         return kubernetes_cluster_account(resource, stack)
     if resource.provider_type != AWS_PROVIDER:
@@ -296,6 +306,12 @@ _EKS_CLUSTER_ACCOUNT = re.compile(r"arn:aws[a-z-]*:eks:[a-z0-9-]*:([0-9]{12}):cl
 """The account of an EKS cluster's ARN, as a kubeconfig names its cluster and context."""
 
 
+@functools.lru_cache(maxsize=64)
+def _cluster_accounts_in(kubeconfig: str) -> frozenset[str]:
+    # Every Kubernetes object of a provider carries the same kubeconfig text: scan it once.
+    return frozenset(_EKS_CLUSTER_ACCOUNT.findall(kubeconfig))
+
+
 def kubernetes_cluster_account(resource: Resource, stack: Stack | None) -> str | None:
     """The account of the EKS cluster a Kubernetes object is deployed to, through its provider.
 
@@ -318,7 +334,7 @@ def kubernetes_cluster_account(resource: Resource, stack: Stack | None) -> str |
         if accounts:
             return None
     text = child(resource.provider_props, "kubeconfig")
-    named = set(_EKS_CLUSTER_ACCOUNT.findall(text)) if isinstance(text, str) else set()
+    named = set(_cluster_accounts_in(text)) if isinstance(text, str) else set()
     if len(named) == 1:
         return named.pop()
     return None if named else STACK_ACCOUNT

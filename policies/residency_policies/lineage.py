@@ -74,7 +74,7 @@ from .locations import (
 )
 from .model import Resource, Stack
 from .settings import Settings
-from .values import Unknown, is_set, known_strings, value_at, values_at
+from .values import Unknown, is_set, known_strings, value_at
 from .volumes import is_volume, volume_places
 
 __all__ = [
@@ -328,15 +328,14 @@ class Lineage:
         return [source for movement in self.movements_of(resource) for source in movement.sources]
 
     def _active(self, resource: Resource, mechanism: CopyMechanism) -> bool:
-        props = resource.props
         for path, wanted in mechanism.active_values:
-            found = values_at(props, path)
+            found = resource.values_at(path)
             if not any(isinstance(v, Unknown) or v in wanted for v in found):
                 return False
         paths = mechanism.active_when or (*mechanism.sources, *mechanism.source_roles)
         if not paths:
             return True
-        return any(path == SELF or any(is_set(v) for v in values_at(props, path)) for path in paths)
+        return any(path == SELF or any(is_set(v) for v in resource.values_at(path)) for path in paths)
 
     def _movement(self, resource: Resource, mechanism: CopyMechanism) -> Movement:
         own = self.own_region(resource)
@@ -358,7 +357,7 @@ class Lineage:
         destinations: list[Location] = []
         literal_region = False
         for path in mechanism.destination_regions:
-            for value in values_at(resource.props, path):
+            for value in resource.values_at(path):
                 if isinstance(value, Unknown):
                     destinations.append(untraceable(f"{path} (unknown at preview)"))
                     literal_region = True
@@ -381,7 +380,7 @@ class Lineage:
                     )
                 )
         for path in mechanism.documents:
-            if any(isinstance(v, Unknown) for v in values_at(resource.props, path)):
+            if any(isinstance(v, Unknown) for v in resource.values_at(path)):
                 destinations.append(
                     untraceable(
                         f"the sinks {path} names (unknown at preview: computed from other resources, it "
@@ -439,7 +438,7 @@ class Lineage:
         if any(ANY in p for p in mechanism.sources):
             # Every input is a source (a query engine reads what it is configured with): none to tell apart.
             return None
-        if not any(isinstance(v, Unknown) for v in values_at(resource.props, path)):
+        if not any(isinstance(v, Unknown) for v in resource.values_at(path)):
             return None
         sources = {d.urn for p in mechanism.sources for d in self.stack.dependencies(resource, p)}
         held = [d for d in self.stack.dependencies(resource, path) if holds_data(d, self.settings)]
@@ -456,19 +455,19 @@ class Lineage:
 
     def _outside_aws(self, resource: Resource, mechanism: CopyMechanism) -> bool:
         if mechanism.outside_aws and any(
-            is_set(v) for path in mechanism.outside_aws for v in values_at(resource.props, path)
+            is_set(v) for path in mechanism.outside_aws for v in resource.values_at(path)
         ):
             return True
         for path, inside in mechanism.outside_aws_unless:
-            for value in values_at(resource.props, path):
+            for value in resource.values_at(path):
                 if isinstance(value, Unknown) or (isinstance(value, str) and value not in inside):
                     return True
         for path, outside in mechanism.outside_aws_when:
             # Unknown at preview says nothing: what the value is computed from (a connection) is followed.
-            if any(isinstance(v, str) and v in outside for v in values_at(resource.props, path)):
+            if any(isinstance(v, str) and v in outside for v in resource.values_at(path)):
                 return True
         for path, types in mechanism.outside_aws_unless_from:
-            values = [v for v in values_at(resource.props, path) if is_set(v)]
+            values = [v for v in resource.values_at(path) if is_set(v)]
             if not values or any(d.type in types for d in self.stack.dependencies(resource, path)):
                 continue
             if not all(isinstance(v, str) and self._address_of(v, types) for v in values):
@@ -480,7 +479,7 @@ class Lineage:
         instance's private or public IP, known once the stack is deployed)."""
         for candidate in self.stack.of_type(*types):
             if value in candidate.identities or value in known_strings(
-                [*values_at(candidate.props, "privateIp"), *values_at(candidate.props, "publicIp")]
+                [*candidate.values_at("privateIp"), *candidate.values_at("publicIp")]
             ):
                 return True
         return False
@@ -514,7 +513,7 @@ class Lineage:
                 if self.stack.refers_to(member, member_path, resource)
             )
         literal_regions = [
-            v for path in mechanism.source_regions for v in known_strings(values_at(resource.props, path))
+            v for path in mechanism.source_regions for v in known_strings(resource.values_at(path))
         ]
         for path in mechanism.source_roles:
             found.extend(role_reach(self, resource, path))
@@ -552,16 +551,20 @@ class Lineage:
             return [self.locate(resource)]
         dependencies = self.stack.dependencies(resource, path)
         used: dict[str, Resource] = {}
+        # Once every dependency is used, using them again changes nothing (a workload's `**` holds
+        # thousands of values computed from the same few dependencies).
+        all_used = False
         literals: list[str] = []
         elsewhere: list[Location] = []
         unknown = False
-        for value in values_at(resource.props, path):
+        for value in resource.values_at(path):
             if isinstance(value, Unknown):
                 unknown = True
             elif isinstance(value, str) and value:
                 named = self._dependencies_named(dependencies, value)
                 if named:
-                    used.update((d.urn, d) for d in named)
+                    if not all_used:
+                        used.update((d.urn, d) for d in named)
                     elsewhere.extend(regions_besides(self, value, named))
                     if code or ANY in path:
                         elsewhere.extend(places_in_text(self, value, own_region))
@@ -571,12 +574,14 @@ class Lineage:
                     # from the dependency, which wins. A place the literal names besides is judged too. The
                     # resource itself may echo the value among its own outputs (a key grant's keyId): that
                     # names no other.
-                    used.update((d.urn, d) for d in dependencies)
+                    if not all_used:
+                        used.update((d.urn, d) for d in dependencies)
+                        all_used = True
                     if not computed_id(value):
                         literals.append(value)
                 else:
                     literals.append(value)
-        if unknown:
+        if unknown and not all_used:
             used.update((d.urn, d) for d in dependencies)
         found: list[Location] = []
         for dependency in used.values():
@@ -619,23 +624,28 @@ class Lineage:
         """The stack's resources a text names, in this lineage's regions and accounts, never `excluding` (the
         resource whose input holds it); cached per text and referrer: a value is looked up by each step that
         traces it."""
+        return list(self._mentioned_by(value, excluding))
+
+    def _mentioned_by(self, value: str, excluding: Resource | None = None) -> list[Resource]:
+        """`mentioned`, the cached list itself: for the callers here, which only read it (a trace asks for
+        every value of a workload, thousands of times a stack)."""
         key = (value, excluding.urn if excluding is not None else "")
         if key not in self._mentioned:
             self._mentioned[key] = self.stack.mentioned_in(
                 value, self.region, self.settings.account_ids, excluding
             )
-        return list(self._mentioned[key])
+        return self._mentioned[key]
 
     def _others_named(self, resource: Resource, value: str) -> list[Resource]:
         """The stack's resources other than this one that a value names."""
-        mentioned = self.mentioned(value, resource)
+        mentioned = self._mentioned_by(value, resource)
         return [r for r in mentioned if r is not resource]
 
     def _dependencies_named(self, dependencies: list[Resource], value: str) -> list[Resource]:
         """The dependencies a known value was computed from: those it names by one of their identities."""
         if not dependencies:
             return []
-        mentioned = self.mentioned(value)
+        mentioned = self._mentioned_by(value)
         found = []
         for dependency in dependencies:
             inside = dependency.is_component and any(
@@ -675,9 +685,7 @@ class Lineage:
             path = KEY_SETTINGS.get(user.type)
             if path is not None:
                 users.extend(self.stack.dependencies(user, path))
-                users.extend(
-                    r for v in known_strings(values_at(user.props, path)) for r in self.stack.named(v)
-                )
+                users.extend(r for v in known_strings(user.values_at(path)) for r in self.stack.named(v))
             if user.type in KEY_PARENTS:
                 users.extend(d for d in self.stack.dependents(user) if holds_data(d, self.settings))
         found = list({u.urn: u for u in users if u.type not in KMS_KEY_TYPES}.values())
@@ -691,7 +699,7 @@ class Lineage:
         seen = seen | {resource.urn}
         paths = pointer_paths(resource.type)
         private = PUBLIC_ENDPOINT_POINTERS.get(resource.type)
-        if private is not None and not any(is_set(v) for v in values_at(resource.props, private)):
+        if private is not None and not any(is_set(v) for v in resource.values_at(private)):
             # A connection to a public HTTP endpoint: whatever is sent through it leaves AWS.
             return [Location(f"the HTTP endpoints {resource.label} connects to", None, None, outside=True)]
         if mechanism_key(resource.type) in VELERO_LOCATIONS:

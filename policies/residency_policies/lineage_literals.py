@@ -248,11 +248,36 @@ def _bare_accounts(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(_BARE_ACCOUNT.findall(text)))
 
 
+CASE_ALIKE = "\u0130\u0131\u017f"
+"""The characters besides ASCII letters that `re.IGNORECASE` matches to an ASCII letter although their lower
+case is none: the dotted capital and the dotless small I to `i`, the long S to `s` (the Kelvin sign's lower
+case is `k`). `tests/policies/test_values.py` finds them again in all of Unicode."""
+
+
+def may_name(text: str, words: tuple[str, ...]) -> bool:
+    """Whether a case-insensitive pattern that needs one of these lower-case ASCII words could match the text.
+
+    A substring test of the lower-cased text is far quicker than letting such a pattern try every position
+    of a long text (the 100 KB telemetry SQL names no endpoint). A text with a `CASE_ALIKE` character is
+    left to the pattern.
+    """
+    if not text.isascii() and any(alike in text for alike in CASE_ALIKE):
+        return True
+    lowered = text.lower()
+    return any(word in lowered for word in words)
+
+
+_AWS_HOST_SUFFIXES = ("amazonaws.com", "api.aws", "on.aws")
+"""What every match of `_AWS_HOST_IN_TEXT` holds."""
+
+
 @functools.lru_cache(maxsize=1024)
 def _regionless_hosts_in(text: str) -> tuple[tuple[str, str | None, str], ...]:
     """`regionless_aws_hosts` of a text, scanned once per text: code and configuration are traced by every
     rule and from every workload that mounts them."""
     found: dict[str, tuple[str, str | None, str]] = {}
+    if not may_name(text, _AWS_HOST_SUFFIXES):
+        return ()
     for match in _AWS_HOST_IN_TEXT.finditer(text):
         host = match.group(1).lower()
         if host in found or REGION_PATTERN.search(host):
@@ -332,7 +357,8 @@ def names_generated_id(value: str) -> bool:
 
 def computed_id(value: str) -> bool:
     """Whether a literal is a bare identifier (no ARN, host, URL, path or region) that a provider computes."""
-    if value.startswith("arn:") or any(mark in value for mark in ("://", "/", ".", " ", ":")):
+    # Written out rather than as any(...) over the marks: lineage asks this of every literal it traces.
+    if value.startswith("arn:") or "/" in value or "." in value or " " in value or ":" in value:
         return False
     return region_named_in(value) is None
 

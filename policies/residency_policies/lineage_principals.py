@@ -15,7 +15,7 @@ from residency_facts import ANY, CopyMechanism
 from .lineage_literals import account_named
 from .locations import Location, untraceable
 from .model import Resource
-from .values import Unknown, child, known_strings, values_at
+from .values import Unknown, child, known_strings
 
 if TYPE_CHECKING:
     from .lineage import Lineage
@@ -42,7 +42,7 @@ def role_reach(lineage: Lineage, resource: Resource, path: str, writes: bool = F
     dependencies = lineage.stack.dependencies(resource, path)
     roles = [d for d in dependencies if d.type == ROLE]
     unseen: list[str] = []
-    for value in known_strings(values_at(resource.props, path)):
+    for value in known_strings(resource.values_at(path)):
         if not (value.startswith("arn:") and ":role/" in value) and path == ANY:
             continue
         named = [r for r in lineage.stack.arn_match(value, lineage.region) if r.type == ROLE]
@@ -50,7 +50,7 @@ def role_reach(lineage: Lineage, resource: Resource, path: str, writes: bool = F
         if not named and not dependencies:
             unseen.append(value)
     found = [untraceable(f"what the role {value!r} of {resource.label} may reach") for value in unseen]
-    if any(isinstance(v, Unknown) for v in values_at(resource.props, path)) and not dependencies:
+    if any(isinstance(v, Unknown) for v in resource.values_at(path)) and not dependencies:
         found.append(untraceable(f"what the role {path} of {resource.label} names may reach"))
     for role in dict.fromkeys(roles):
         found.extend(role_targets(lineage, role, writes))
@@ -63,7 +63,7 @@ def share_principals(lineage: Lineage, resource: Resource, mechanism: CopyMechan
         return _resource_share_principals(lineage, resource)
     shares = []
     for path in mechanism.shared_with:
-        for value in values_at(resource.props, path):
+        for value in resource.values_at(path):
             if isinstance(value, Unknown):
                 shares.append(f"{path} (unknown at preview)")
             elif isinstance(value, str | int | float) and not isinstance(value, bool) and str(value):

@@ -8,6 +8,7 @@ a Kubernetes object, in every version). `Lineage` (in `lineage`) builds them; th
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from residency_facts import COPY_MECHANISMS, POINTERS, Category, CopyMechanism
@@ -60,6 +61,7 @@ def untraceable(description: str) -> Location:
 _KEYS = frozenset(COPY_MECHANISMS) | frozenset(POINTERS)
 
 
+@functools.lru_cache(maxsize=4096)
 def mechanism_key(token: str) -> str:
     """The key of a type in the mechanism tables: its token, or `group:Kind` for a Kubernetes object."""
     if not token.startswith("kubernetes:"):

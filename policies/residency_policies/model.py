@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -89,6 +90,16 @@ class Resource:
     memo: dict[str, Any] = field(default_factory=dict, repr=False)
     """What the attribute functions computed for this resource (its tags, classification, region)."""
 
+    def values_at(self, path: str) -> list[Any]:
+        """`values.values_at` of the resource's properties, read once per path: lineage reads the same
+        paths of the same resources for each rule's settings and each step that traces them (every value
+        of a workload, `**`, five times a lineage)."""
+        key = f"values at {path}"
+        found = self.memo.get(key)
+        if found is None:
+            found = self.memo[key] = tuple(values_at(self.props, path))
+        return list(found)
+
     @property
     def label(self) -> str:
         """How violation messages name the resource."""
@@ -104,7 +115,7 @@ class Resource:
         """Whether the triage places the type in a category."""
         return self.categories is not None and category in self.categories
 
-    @property
+    @cached_property
     def is_component(self) -> bool:
         """A component (a grouping of other resources): no provider and not a provider or the stack itself."""
         package = self.type.split(":")[0]
@@ -255,18 +266,21 @@ def arns_in(text: str) -> list[str]:
     return _ARN_IN_TEXT.findall(text)
 
 
-def tokens(text: str) -> set[str]:
+@functools.lru_cache(maxsize=1024)
+def tokens(text: str) -> frozenset[str]:
     """The parts of a text value besides its ARNs that may name a resource: the text, its words and hosts.
 
     An ARN is never split: its last segment is a name only in its own region and account (see `arn_match`).
+    Split once per text in a process: the same code and configuration texts come back in every stack.
     """
     found = {text} if not text.startswith("arn:") else set()
     rest = _ARN_IN_TEXT.sub(" ", text)
     for word in _TOKEN_SPLIT.split(rest):
         found.add(word)
-        # host:port, and the scheme-less host of `postgres://host:5432` or `s3://bucket`
-        found.update(part for part in word.split(":") if part)
-    return {t for t in found if len(t) >= _MIN_TOKEN}
+        if ":" in word:
+            # host:port, and the scheme-less host of `postgres://host:5432` or `s3://bucket`
+            found.update(part for part in word.split(":") if part)
+    return frozenset(t for t in found if len(t) >= _MIN_TOKEN)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,8 @@ and report what the plain check function finds.
 
 from __future__ import annotations
 
+import functools
+import json
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -174,7 +176,14 @@ def config_errors(config: Mapping[str, Mapping[str, Any]]) -> list[str]:
 def _settings(rule: Rule, config: Mapping[str, Any]) -> Settings:
     """The rule's settings. A config the analyzer's Configure refused never gets here; one that still does
     (a pack driven without Configure) fails the analysis with the same error, never a violation."""
-    return Settings.parse(rule.name, rule.properties, dict(config))
+    return _parsed(rule, json.dumps(config, sort_keys=True))
+
+
+@functools.lru_cache(maxsize=256)
+def _parsed(rule: Rule, config: str) -> Settings:
+    # Parsed once per rule and config (every analysis of a configured pack hands each rule the same one);
+    # an error is raised again on every call, as lru_cache keeps no exception.
+    return Settings.parse(rule.name, rule.properties, json.loads(config))
 
 
 def _validate(
