@@ -22,6 +22,7 @@ import yaml
 from residency_facts import ANY, RESIDENT_CLASSIFICATIONS
 
 from .attributes import is_kubernetes
+from .environment import environment, expanded
 from .lineage_literals import endpoint_outside_aws, literal_locations
 from .lineage_sinks import block_urls, other_cloud_stores
 from .locations import Location, mechanism_key
@@ -69,6 +70,9 @@ def configuration_places(lineage: Lineage, resource: Resource, own: str | None) 
             texts.append(text)
             found.extend(literal_locations(lineage, config, text, path, False, own, True))
     found.extend(_sink_urls(resource))
+    # The configuration is read as the code reads it: its references to the environment it defines expanded.
+    variables = environment(texts)
+    texts = [expanded(text, variables) for text in texts]
     for text in texts:
         for endpoint in dict.fromkeys(_endpoints_in(text)):
             found.append(Location(f"{endpoint} (an endpoint outside AWS)", None, None, outside=True))
@@ -124,7 +128,9 @@ def places_outside_aws(value: Any) -> list[str]:
     configuration files they embed (a multi-line text: a log shipper's `[OUTPUT]` section), each with why.
 
     A single value naming a host (an Ingress's `hosts`, an ACME e-mail address) is where the chart publishes
-    or whom it tells, not where it sends: only code's own configuration reads those as places."""
+    or whom it tells, not where it sends: only code's own configuration reads those as places. References to
+    the environment the values define (`${env:X}`, `${X}`) are read expanded."""
+    value = expanded(value, environment([value]))
     found = {endpoint: "an endpoint outside AWS" for endpoint in _endpoints_in(value)}
     for store in other_cloud_stores(value):
         found.setdefault(store, "an object store of another cloud")
