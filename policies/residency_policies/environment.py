@@ -5,8 +5,8 @@ OpenTelemetry Collector `${env:X}` (and `${env:X:-default}`), Fluent Bit, Vector
 and shells `$X`, Kubernetes `$(X)` in a container's command, arguments and environment. An exporter whose
 endpoint is `${env:OTLP_TARGET}` sends where `OTLP_TARGET` says, and the value may sit under any key: a
 container's `env` list, an operator's `spec.env`, a chart's `extraEnvs`. So whatever reads a configuration's
-destinations (`lineage_code`: endpoints, hosts, other clouds' stores) reads it expanded, with the variables the
-same configuration defines (a workload's own inputs and the ConfigMaps and Secrets it mounts together).
+destinations (`lineage_code`: endpoints, hosts, other clouds' stores) reads it expanded, with the variables
+the same configuration defines (a workload's own inputs and the ConfigMaps and Secrets it mounts together).
 
 A reference to a variable the configuration does not define (one from a Secret, unknown at preview) is left as
 it is: where it points is not read (`policies/README.md`, "What remains out of reach").

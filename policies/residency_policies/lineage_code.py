@@ -22,6 +22,7 @@ import yaml
 from residency_facts import ANY, RESIDENT_CLASSIFICATIONS
 
 from .attributes import is_kubernetes
+from .charts import HELM_RELEASE, configuration_names, release_namespace
 from .environment import environment, expanded
 from .lineage_literals import endpoint_outside_aws, literal_locations
 from .lineage_sinks import block_urls, other_cloud_stores
@@ -397,6 +398,11 @@ def _mounted_configuration(
     for base in (*POD_SPEC_PATHS, "spec.externalConfiguration"):
         for path in CONFIGURATION_REFERENCES:
             names.update(v for v in values_at(workload.props, f"{base}.{path}") if isinstance(v, str))
+    namespace = value_at(workload.props, "metadata.namespace")
+    if workload.type == HELM_RELEASE:
+        # A chart's values name the ConfigMaps and Secrets of its namespace its pods read.
+        names.update(configuration_names(workload))
+        namespace = release_namespace(workload)
     # A ConfigMap named by its output (autonamed, unknown at a first preview) is found by lineage.
     index = _configuration_index(lineage)
     computed = [
@@ -410,7 +416,6 @@ def _mounted_configuration(
             qualified.update(_CONFIG_PROVIDER_PLACEHOLDER.findall(text))
     if not names and not computed and not qualified:
         return []
-    namespace = value_at(workload.props, "metadata.namespace")
     found: list[tuple[int, Resource]] = list(computed)
     for name in names:
         try:

@@ -1,10 +1,10 @@
 """Code sends where its configuration points once its references to the environment are expanded.
 
-An exporter endpoint written `${env:BACKEND}` (the OpenTelemetry Collector), `${BACKEND}` (Fluent Bit, Vector) or
-`$(BACKEND)` (Kubernetes) sends where the variable says; the URL sits under the variable's name, not under an
-endpoint key (`residency_policies/environment.py`). Each test is the compliant baseline plus code that reads
-personal data (a collector labelled as the PII traces it receives, or a Deployment reading the PII database)
-and one configuration.
+An exporter endpoint written `${env:BACKEND}` (the OpenTelemetry Collector), `${BACKEND}` (Fluent Bit,
+Vector) or `$(BACKEND)` (Kubernetes) sends where the variable says; the URL sits under the variable's name,
+not under an endpoint key (`residency_policies/environment.py`). Each test is the compliant baseline plus
+code that reads personal data (a collector labelled as the PII traces it receives, or a Deployment reading
+the PII database) and one configuration.
 """
 
 from __future__ import annotations
