@@ -75,6 +75,11 @@ class ReviewedChart(NamedTuple):
     """A tunnel chart's values path of the routes it keeps locally (empty: they are kept at the vendor)."""
     routes_everything: str = ""
     """A values path that, when true, routes the whole network of the cluster (cloudflared's WARP routing)."""
+    credentials: tuple[str, ...] = ()
+    """Values paths of credentials the chart's pods read from a file (a Secret it creates from the values, or
+    one it is given by name), whose account only a role ARN in them names."""
+    credentials_switch: str = ""
+    """A values path that, false, turns those credentials off (unset: on)."""
     access_switch: tuple[str, tuple[str, ...]] | None = None
     """(values path, values that keep the remote access off, unset included): a remote-access chart that gives
     its vendor access to the cluster only when switched on (else its routes are the declared objects the pack
@@ -193,6 +198,28 @@ REVIEWED_CHARTS: tuple[ReviewedChart, ...] = (
         "(open-telemetry/opentelemetry-helm-charts charts/opentelemetry-collector 0.170.0: "
         "`image.repository` must be set to one of the community distributions its helpers list; default "
         "exporter debug). Judged as a log shipper whatever its mode.",
+    ),
+    ReviewedChart(
+        "velero",
+        ("vmware-tanzu.github.io/helm-charts",),
+        ChartRole.BACKUP,
+        (
+            "velero",
+            "velero-plugin-for-aws",
+            "velero-plugin-for-csi",
+            "velero-restore-helper",
+            "velero-restic-restore-helper",
+            "kubectl",
+        ),
+        "Velero's server (cluster-admin) backs up every namespace its schedules or its CLI ask for, and its "
+        "node agent the pods' volumes, to `configuration.backupStorageLocation`, with the credentials of "
+        "`serviceAccount.server.annotations` (IRSA) or `credentials` (vmware-tanzu/helm-charts charts/velero "
+        "12.1.0: images docker.io/velero/velero, registry.k8s.io/kubectl; plugins added as initContainers; "
+        "with `credentials.useSecret`, true by default, its pods read AWS_SHARED_CREDENTIALS_FILE from the "
+        "Secret it makes of `credentials.secretContents` or the one `credentials.existingSecret` names: "
+        "templates/deployment.yaml, secret.yaml).",
+        credentials=("credentials.secretContents", "credentials.existingSecret"),
+        credentials_switch="credentials.useSecret",
     ),
 )
 """The reviewed charts (chart versions and upstream files as read in each `review`)."""

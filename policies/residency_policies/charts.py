@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from residency_facts.charts import CHARTS_BY_NAME, ReviewedChart
+from residency_facts.charts import CHARTS_BY_NAME, READING_ROLES, ReviewedChart
 
-from .model import Resource
+from .model import Resource, Stack
 from .values import UNKNOWN, Unknown, as_bool, child, elements, value_at, values_at
 
 HELM_RELEASE = "kubernetes:helm.sh/v3:Release"
@@ -69,6 +69,15 @@ def reviewed_chart(resource: Resource) -> ReviewedChart | None:
         resource.memo["reviewed chart"] = found
     chart: ReviewedChart | None = resource.memo["reviewed chart"]
     return chart
+
+
+def reading_chart_releases(stack: Stack) -> list[Resource]:
+    """The stack's releases of reviewed charts whose code reads their cluster's data (shippers, backups)."""
+    return [
+        r
+        for r in stack.of_type(HELM_RELEASE)
+        if (chart := reviewed_chart(r)) is not None and chart.role in READING_ROLES
+    ]
 
 
 def review_gaps(resource: Resource, chart: ReviewedChart) -> list[str]:
