@@ -221,6 +221,88 @@ REVIEWED_CHARTS: tuple[ReviewedChart, ...] = (
         credentials=("credentials.secretContents", "credentials.existingSecret"),
         credentials_switch="credentials.useSecret",
     ),
+    ReviewedChart(
+        "cloudflare-tunnel-remote",
+        ("cloudflare.github.io/helm-charts",),
+        ChartRole.REMOTE_ACCESS,
+        ("cloudflared",),
+        "cloudflared with a tunnel token: its routes are configured on Cloudflare's side (cloudflare/helm-"
+        "charts charts/cloudflare-tunnel-remote 0.1.2: `cloudflare.tunnel_token`, image cloudflare/"
+        "cloudflared).",
+    ),
+    ReviewedChart(
+        "cloudflare-tunnel",
+        ("cloudflare.github.io/helm-charts",),
+        ChartRole.REMOTE_ACCESS,
+        ("cloudflared",),
+        "cloudflared with a locally managed tunnel: its routes are the values' `cloudflare.ingress` rules, "
+        "and `cloudflare.enableWarp` routes the cluster's whole network (cloudflare/helm-charts charts/"
+        "cloudflare-tunnel 0.3.2, templates/configmap.yaml).",
+        routes="cloudflare.ingress",
+        routes_everything="cloudflare.enableWarp",
+    ),
+    ReviewedChart(
+        "teleport-kube-agent",
+        ("charts.releases.teleport.dev",),
+        ChartRole.REMOTE_ACCESS,
+        ("teleport-distroless", "teleport-ent-distroless", "teleport-kube-agent-updater", "teleport"),
+        "Joins the cluster (roles kube, app, db) to a Teleport proxy at `proxyAddr`, which then grants "
+        "Kubernetes, application and database access by its own roles (gravitational/teleport examples/chart/"
+        "teleport-kube-agent values.yaml: image public.ecr.aws/gravitational/teleport-distroless).",
+    ),
+    ReviewedChart(
+        "connector",
+        ("twingate.github.io/helm-charts",),
+        ChartRole.REMOTE_ACCESS,
+        ("connector",),
+        "Twingate's connector: the resources it reaches are configured in Twingate's admin console (Twingate/"
+        "helm-charts stable/connector 0.1.35: image twingate/connector).",
+    ),
+    ReviewedChart(
+        "tailscale-operator",
+        ("pkgs.tailscale.com/helmcharts", "pkgs.tailscale.com/unstable/helmcharts"),
+        ChartRole.REMOTE_ACCESS,
+        ("k8s-operator", "tailscale"),
+        "Publishes the Services and Ingresses that ask for it (judged as declared objects), and with "
+        "`apiServerProxyConfig.mode` true or noauth proxies the Kubernetes API to the tailnet (tailscale/"
+        'tailscale cmd/k8s-operator/deploy/chart values.yaml: default "false"; images '
+        "tailscale/k8s-operator, tailscale/tailscale; repository from tailscale.com/kb/1236).",
+        access_switch=("apiServerProxyConfig.mode", ("false",)),
+    ),
+    ReviewedChart(
+        "ngrok-operator",
+        ("charts.ngrok.com",),
+        ChartRole.REMOTE_ACCESS,
+        ("ngrok-operator", "kubectl"),
+        "ngrok's operator: endpoints configured in its custom resources and in ngrok's cloud forward the "
+        "internet to the cluster (ngrok/ngrok-operator helm/ngrok-operator 0.24.0: image "
+        "ngrok/ngrok-operator, bitnami/kubectl for its cleanup hook).",
+    ),
+    ReviewedChart(
+        "kubernetes-dashboard",
+        ("kubernetes.github.io/dashboard",),
+        ChartRole.CLUSTER_UI,
+        (
+            "dashboard-api",
+            "dashboard-web",
+            "dashboard-auth",
+            "dashboard-metrics-scraper",
+            "dashboard",
+            "kong",
+        ),
+        "A web UI over the Kubernetes API (Secrets, pods, exec) behind its Kong proxy (`kong.proxy`) or "
+        "`app.ingress` (kubernetes/dashboard charts/kubernetes-dashboard 7.13.0: images "
+        "docker.io/kubernetesui/dashboard-*, the kong subchart's kong; ClusterIP and no Ingress by default).",
+    ),
+    ReviewedChart(
+        "headlamp",
+        ("kubernetes-sigs.github.io/headlamp", "headlamp-k8s.github.io/headlamp"),
+        ChartRole.CLUSTER_UI,
+        ("headlamp",),
+        "A web UI over the Kubernetes API, bound to cluster-admin by default (`clusterRoleBinding`), "
+        "published by `service`, `ingress` or `httpRoute` (kubernetes-sigs/headlamp charts/headlamp 0.45.0: "
+        "image ghcr.io/headlamp-k8s/headlamp; ClusterIP by default).",
+    ),
 )
 """The reviewed charts (chart versions and upstream files as read in each `review`)."""
 

@@ -32,6 +32,7 @@ from __future__ import annotations
 from . import sdk_calls
 from .classification import held, protected_stores
 from .exposure_apis import appsync_exposure, verified_access_exposure
+from .exposure_charts import chart_exposure
 from .exposure_cluster_api import anonymous_access
 from .exposure_fronts import PUBLIC_FRONTS, load_balancer_exposure
 from .exposure_ingress import accelerator_exposure, ingress_exposure
@@ -137,6 +138,7 @@ def check(stack: Stack, settings: Settings) -> list[Violation]:
     found.extend(node_exposure(stack, lineage, settings))
     found.extend(anonymous_access(stack, lineage, settings))
     found.extend(tunnel_exposure(stack, lineage, protected_by_urn, settings))
+    found.extend(chart_exposure(stack, lineage, protected_by_urn, settings))
     found.extend(appsync_exposure(stack, lineage, settings))
     found.extend(verified_access_exposure(stack, lineage, protected_by_urn, settings))
     found.extend(selectorless_services(stack, protected_by_urn, settings))
