@@ -1647,8 +1647,9 @@ KUBERNETES: dict[str, Service] = {
     "settings.k8s.io": Service("Pod presets.", neutral="PodPreset"),
     "storagemigration.k8s.io": Service("Storage version migrations.", neutral="StorageVersionMigration"),
     "helm.sh": Service(
-        "A Helm v3 Release installs a chart's objects without registering them: the pack cannot see them. A "
-        "Chart (v3 and v4) is a component whose objects are registered, and triaged, one by one.",
+        "A Helm v3 Release installs a chart's objects without registering them: the pack cannot see them (a "
+        "chart reviewed in charts.py is judged by its role). A Chart (v3 and v4) is a component whose "
+        "objects are registered, and triaged, one by one.",
         opaque="Release",
         neutral="Chart",
     ),

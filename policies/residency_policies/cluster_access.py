@@ -21,18 +21,20 @@ resident data it is a cross-account share of that data, judged by rules 3 and 4.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from residency_facts import Classification
 
 from .attributes import STACK_ACCOUNT, account_of
+from .charts import HELM_RELEASE, reading_chart_releases, release_namespace, reviewed_chart
 from .exposure_services import same_cluster
 from .grants import ROLE, Principals
 from .lineage import Lineage
 from .locations import mechanism_key
 from .model import Resource, Stack, parse_arn
 from .settings import Settings
-from .values import Unknown, child, value_at, values_at
+from .values import Unknown, as_bool, child, elements, known_strings, leaves, value_at, values_at
 from .violations import Violation, violation
 
 AWS_AUTH = "aws-auth"
@@ -289,6 +291,9 @@ def _external_name(configuration: Resource, service: Any, stack: Stack) -> str |
 POD_IDENTITY = "aws:eks/podIdentityAssociation:PodIdentityAssociation"
 SERVICE_ACCOUNT = "kubernetes:core/v1:ServiceAccount"
 IRSA_ANNOTATION = "eks.amazonaws.com/role-arn"
+KUBE2IAM_ANNOTATION = "iam.amazonaws.com/role"
+"""The pod annotation by which kube2iam (and kiam) gives a pod a role (Velero's chart documents it for its
+`podAnnotations`): a role ARN names its account, a bare name the node's."""
 POD_SPECS = {
     "kubernetes:core/v1:Pod": "spec",
     "kubernetes:apps/v1:Deployment": "spec.template.spec",
@@ -310,6 +315,8 @@ def credential_accounts(resource: Resource, stack: Stack) -> list[str]:
         if values_at(resource.props, "targetRoleArn"):
             accounts += _principal_accounts(resource, "targetRoleArn", stack)
         return accounts
+    if resource.type == HELM_RELEASE:
+        return _chart_credential_accounts(resource, stack)
     if resource.type == SERVICE_ACCOUNT:
         annotations = value_at(resource.props, "metadata.annotations")
         if isinstance(annotations, Unknown):
@@ -325,6 +332,61 @@ def credential_accounts(resource: Resource, stack: Stack) -> list[str]:
         arn = parse_arn(value)
         return [arn.account if arn is not None and arn.account else "an untraceable account"]
     return []
+
+
+def _chart_credential_accounts(release: Resource, stack: Stack) -> list[str]:
+    """The accounts of the roles a chart's values give its pods: an IRSA annotation of any ServiceAccount it
+    creates, or a kube2iam annotation of its pods, anywhere in the values (each chart names the key its own
+    way: `serviceAccount.server.annotations`, `serviceAccount.annotations`, `annotations.serviceAccount`)."""
+    found: list[str] = []
+    pending = [child(release.props, "values")]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, Mapping):
+            for key in item:
+                value = child(item, key)
+                if key in (IRSA_ANNOTATION, KUBE2IAM_ANNOTATION):
+                    found.extend(_role_value_accounts(release, value, stack, key == IRSA_ANNOTATION))
+                else:
+                    pending.append(value)
+        elif isinstance(item, list):
+            pending.extend(elements(item))
+    chart = reviewed_chart(release)
+    values = child(release.props, "values")
+    if (
+        chart is not None
+        and chart.credentials
+        and as_bool(value_at(values, chart.credentials_switch)) is not False
+    ):
+        for path in chart.credentials:
+            given = [v for v in values_at(values, path) if v not in (None, "", {}, [])]
+            if not given:
+                continue
+            # A credentials file: only a role it assumes (`role_arn`) names an account; keys name none.
+            texts = known_strings(leaves(given))
+            found.extend(
+                [a for text in texts for a in _ROLE_ACCOUNT.findall(text)] or ["an untraceable account"]
+            )
+    return found
+
+
+_ROLE_ACCOUNT = re.compile(r"arn:aws[a-z-]*:iam::(\d{12}):role/")
+
+
+def _role_value_accounts(release: Resource, value: Any, stack: Stack, arn_only: bool) -> list[str]:
+    """The account of a role a chart's values name: its ARN's, or, unknown at preview, that of the stack's
+    roles the values were computed from; a kube2iam role named without an ARN is in the node's account."""
+    if isinstance(value, Unknown):
+        owners = [account_of(d) for d in stack.dependencies(release, "values") if d.type == ROLE]
+        return [o if o is not None else "an untraceable account" for o in owners if o != STACK_ACCOUNT] or (
+            [] if owners else ["an untraceable account"]
+        )
+    if not isinstance(value, str) or not value:
+        return []
+    arn = parse_arn(value)
+    if arn is not None and arn.account:
+        return [arn.account]
+    return ["an untraceable account"] if arn_only else []
 
 
 def _namespace(resource: Resource) -> Any:
@@ -350,11 +412,25 @@ def _pods_of(
             for a, b in ((namespace, ours), (account, name))
         ):
             found.append(workload)
+    for release in reading_chart_releases(stack):
+        # A chart names its ServiceAccounts itself: any of its namespace may be its pods'.
+        if providers is not None and release.provider_urn not in providers:
+            continue
+        ours = release_namespace(release)
+        if isinstance(namespace, Unknown) or isinstance(ours, Unknown) or namespace == ours:
+            found.append(release)
     return found
 
 
 def _credential_subjects(stack: Stack, resource: Resource) -> tuple[str, list[Resource]]:
     """How a credential source is named in a message, and the workloads whose pods get its credentials."""
+    chart = reviewed_chart(resource)
+    if chart is not None:
+        return (
+            f"the values of the {chart.name} chart ({chart.role}) give its pods credentials (an IRSA or "
+            "kube2iam role annotation) of",
+            [resource],
+        )
     if resource.type == SERVICE_ACCOUNT:
         name = value_at(resource.props, "metadata.name")
         namespace = _namespace(resource)
@@ -384,7 +460,7 @@ def _credential_subjects(stack: Stack, resource: Resource) -> tuple[str, list[Re
 def credential_violations(stack: Stack, settings: Settings, lineage: Lineage, rule: str) -> list[Violation]:
     """Workloads that read resident data and act in another account through their credentials."""
     found: list[Violation] = []
-    for resource in stack.of_type(POD_IDENTITY, SERVICE_ACCOUNT):
+    for resource in (*stack.of_type(POD_IDENTITY, SERVICE_ACCOUNT), *reading_chart_releases(stack)):
         foreign = _foreign(credential_accounts(resource, stack), settings)
         if not foreign:
             continue

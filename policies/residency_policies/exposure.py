@@ -34,6 +34,7 @@ from . import sdk_calls
 from .classification import held, protected_stores
 from .exposure_apis import appsync_exposure, verified_access_exposure
 from .exposure_bindings import binding_exposure
+from .exposure_charts import chart_exposure
 from .exposure_cluster_api import anonymous_access
 from .exposure_credentials import credential_exposure
 from .exposure_fronts import PUBLIC_FRONTS, load_balancer_exposure
@@ -148,6 +149,7 @@ def check(stack: Stack, settings: Settings) -> list[Violation]:
     found.extend(transform_exposure(stack, lineage, settings))
     found.extend(tunnel_exposure(stack, lineage, protected_by_urn, settings))
     found.extend(multicluster_exposure(stack, lineage, protected_by_urn, settings))
+    found.extend(chart_exposure(stack, lineage, protected_by_urn, settings))
     found.extend(appsync_exposure(stack, lineage, settings))
     found.extend(verified_access_exposure(stack, lineage, protected_by_urn, settings))
     found.extend(selectorless_services(stack, protected_by_urn, settings))

@@ -35,6 +35,17 @@ from .violations import Violation, exposure_violation
 TUNNEL_IMAGES = ("cloudflared", "ngrok", "frpc", "tailscale", "inlets", "inlets-pro")
 """The last path segment of the images of tunnel agents (cloudflare/cloudflared, ngrok/ngrok,
 fatedier/frpc and snowdreamtech/frpc, tailscale/tailscale, inlets/inlets-pro)."""
+VENDOR_ROUTED_IMAGES = (
+    "twingate/connector",
+    "gravitational/teleport",
+    "gravitational/teleport-distroless",
+    "gravitational/teleport-ent-distroless",
+)
+"""The repositories (without registry) of remote-access agents whose routes are defined on the vendor's side
+whatever their configuration names: Twingate's connector (its resources are set in Twingate's admin console;
+the Twingate/helm-charts connector chart runs twingate/connector), Teleport's agent (its proxy grants
+Kubernetes, application and database access by its own roles; teleport-kube-agent runs public.ecr.aws/
+gravitational/teleport-distroless). The hosts their configuration names are the vendor's, not routes."""
 
 _HOST = re.compile(
     r"(?:[a-z][a-z0-9+.-]*://)([a-z0-9](?:[a-z0-9.-]*[a-z0-9])?)"
@@ -56,14 +67,23 @@ def hosts_in_text(text: str) -> tuple[str, ...]:
 
 
 def tunnel_containers(resource: Resource) -> list[str]:
-    """The images of a Kubernetes object's containers that are tunnel agents."""
+    """The images of a Kubernetes object's containers that are tunnel or remote-access agents."""
     found = []
     for base in POD_SPEC_PATHS:
         for containers in ("containers", "initContainers"):
             for image in values_at(resource.props, f"{base}.{containers}[].image"):
-                if isinstance(image, str) and _repository(image) in TUNNEL_IMAGES:
+                if isinstance(image, str) and (_repository(image) in TUNNEL_IMAGES or vendor_routed(image)):
                     found.append(image)
     return found
+
+
+def vendor_routed(image: str) -> bool:
+    """Whether an image is a remote-access agent whose routes are defined on its vendor's side."""
+    parts = image.split("@", 1)[0].split("/")
+    if len(parts) > 1 and ("." in parts[0] or ":" in parts[0] or parts[0] == "localhost"):
+        parts = parts[1:]
+    path = "/".join(parts).rsplit(":", 1)[0].lower() if ":" in parts[-1] else "/".join(parts).lower()
+    return any(path == entry or path.endswith("/" + entry) for entry in VENDOR_ROUTED_IMAGES)
 
 
 def _repository(image: str) -> str:
@@ -122,9 +142,69 @@ def _routes(
     protected_by_urn: dict[str, frozenset[str]],
     settings: Settings,
 ) -> list[Violation]:
-    hosts, unknown = _route_hosts(tunnel, lineage)
+    texts: list[Any] = [tunnel.props]
+    configs = mounted_configuration(lineage, tunnel)
+    texts.extend(config.props for config in configs)
+    unknown = any(isinstance(v, Unknown) for value in texts for v in values_at(value, ANY))
+    namespace = value_at(tunnel.props, "metadata.namespace") or "default"
+    found, hosts = route_violations(
+        tunnel, what, texts, namespace, stack, lineage, protected_by_urn, settings
+    )
+    vendor = [image for image in tunnel_containers(tunnel) if vendor_routed(image)]
+    if vendor and not found:
+        reached = agent_reach(tunnel, stack, lineage, protected_by_urn, settings)
+        if not reached:
+            return found
+        return [
+            exposure_violation(
+                tunnel,
+                reached,
+                f"{what}: {', '.join(vendor)} takes its routes from its vendor, whatever its configuration "
+                "names, so what its vendor's edge reaches cannot be seen",
+                _FIX,
+                settings,
+            )
+        ]
+    if found or not _cluster_holds(tunnel, stack, protected_by_urn):
+        return found
+    if hosts and not unknown:
+        return found
+    why = "its configuration is unknown at preview" if unknown else "its configuration names no route"
+    return [
+        exposure_violation(
+            tunnel,
+            "personal data of its cluster",
+            f"{what} and {why} (routes kept on the vendor's side with a token, or in a configuration this "
+            "stack does not declare), in a cluster that holds PII, so what it publishes cannot be seen",
+            _FIX,
+            settings,
+        )
+    ]
+
+
+def route_violations(
+    tunnel: Resource,
+    what: str,
+    texts: list[Any],
+    namespace: str,
+    stack: Stack,
+    lineage: Lineage,
+    protected_by_urn: dict[str, frozenset[str]],
+    settings: Settings,
+) -> tuple[list[Violation], set[str]]:
+    """The routes a tunnel's configuration texts name to a Service of PII pods in its cluster (by any of the
+    Service's cluster-local names, a bare one in the tunnel's namespace) or to a host a PII store answers on,
+    each a violation; and every host the texts name."""
+    strings = [s for value in texts for s in known_strings(values_at(value, ANY))]
+    hosts = {h for text in strings for h in hosts_in_text(text)}
     found: list[Violation] = []
-    for service, named in routed_services(tunnel, stack, lineage, hosts):
+    for service in stack.of_type(*kind_tokens(stack, ("core:Service",))):
+        if service.provider_urn != tunnel.provider_urn:
+            continue
+        names = {host for host, bare in _service_names(service) if not bare or bare == namespace}
+        named = sorted(names & hosts)
+        if not named:
+            continue
         for backend in backends(lineage, service):
             protected = lineage.effective(backend) & settings.protected_classifications
             if protected:
@@ -132,7 +212,7 @@ def _routes(
                     exposure_violation(
                         tunnel,
                         held(lineage, backend, protected),
-                        f"{what} whose configuration routes to {named}, the Service {service.label} of "
+                        f"{what} whose configuration routes to {named[0]}, the Service {service.label} of "
                         f"{backend.label}: the tunnel's edge publishes it",
                         _FIX,
                         settings,
@@ -151,21 +231,35 @@ def _routes(
                     settings,
                 )
             )
-    if found or not _cluster_holds(tunnel, stack, protected_by_urn):
-        return found
-    if hosts and not unknown:
-        return found
-    why = "its configuration is unknown at preview" if unknown else "its configuration names no route"
-    return [
-        exposure_violation(
-            tunnel,
-            "personal data of its cluster",
-            f"{what} and {why} (routes kept on the vendor's side with a token, or in a configuration this "
-            "stack does not declare), in a cluster that holds PII, so what it publishes cannot be seen",
-            _FIX,
-            settings,
-        )
+    return found, hosts
+
+
+def agent_reach(
+    agent: Resource,
+    stack: Stack,
+    lineage: Lineage,
+    protected_by_urn: dict[str, frozenset[str]],
+    settings: Settings,
+) -> str:
+    """What protected data a remote-access agent whose routes its vendor defines may reach, in words (empty:
+    none): what its cluster holds, what its cluster's pods read, and the stack's PII stores on a network (a
+    database, a cache: the agent's pods are on the cluster's network, whose reach the pack does not narrow to
+    one VPC)."""
+    from .cluster_access import cluster_holds  # cluster_access imports the exposure modules' helpers
+
+    held, readers = cluster_holds(agent, stack, lineage, settings)
+    parts = [f"{kind} data of its cluster" for kind in sorted(held & settings.protected_classifications)]
+    parts += [
+        f"{kind} data its cluster's pods read ({', '.join(sorted(set(labels)))})"
+        for kind, labels in sorted(readers.items())
+        if kind in settings.protected_classifications
     ]
+    parts += [
+        f"{', '.join(sorted(protected_by_urn[r.urn]))} data of {r.label} on the network"
+        for r in stack.resources
+        if r.urn in protected_by_urn and r.type in SECURITY_GROUP_INPUTS
+    ]
+    return "; ".join(parts)
 
 
 def _route_hosts(tunnel: Resource, lineage: Lineage) -> tuple[set[str], bool]:

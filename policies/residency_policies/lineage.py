@@ -38,6 +38,7 @@ from .attributes import (
     region_of_zone_or_region,
 )
 from .classification import declared_classifications
+from .lineage_charts import chart_destinations, chart_mechanisms, chart_sources
 from .lineage_code import configuration_places, declared_reads
 from .lineage_literals import computed_id, literal_locations, places_in_text, regions_besides
 from .lineage_nodes import node_output_mount, node_output_sources
@@ -149,7 +150,7 @@ class Lineage:
         self.movements: list[Movement] = []
         node_readers: list[Movement] = []
         for resource in stack.resources:
-            for mechanism in mechanisms_of(resource.type):
+            for mechanism in (*mechanisms_of(resource.type), *chart_mechanisms(resource)):
                 if self._active(resource, mechanism):
                     movement = self._movement(resource, mechanism)
                     if mechanism.runs_code and node_output_mount(resource) is not None:
@@ -317,7 +318,7 @@ class Lineage:
         try:
             return [
                 self._movement(resource, mechanism)
-                for mechanism in mechanisms_of(resource.type)
+                for mechanism in (*mechanisms_of(resource.type), *chart_mechanisms(resource))
                 if self._active(resource, mechanism)
             ]
         finally:
@@ -393,6 +394,7 @@ class Lineage:
             sources.extend(role_reads(self, resource))
             places = configuration_places(self, resource, own)
             destinations.extend(places)
+            destinations.extend(chart_destinations(self, resource))
             # What the configuration names is read as well as written: a Secret's database host, a
             # connector's source table.
             sources.extend(p for p in places if p.resource is not None)
@@ -499,6 +501,7 @@ class Lineage:
         if key in USES_OPERATOR_READERS:
             return operator_sources(self, resource, mechanism)
         found: list[Location] = operator_sources(self, resource, mechanism)
+        found.extend(chart_sources(self, resource))
         if resource.type == ATHENA_WORKGROUP:
             for table in self.stack.of_type(*CATALOG_TABLES):
                 if self.own_region(table) == own and self.account(table) == self.account(resource):

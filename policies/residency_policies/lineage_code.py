@@ -31,6 +31,8 @@ from residency_facts.workloads import (
 )
 
 from .attributes import is_kubernetes
+from .charts import HELM_RELEASE, configuration_names, release_namespace
+from .environment import environment, expanded
 from .lineage_literals import endpoint_outside_aws, literal_locations
 from .lineage_sinks import block_urls, other_cloud_stores, vendor_receivers
 from .locations import Location, mechanism_key
@@ -81,6 +83,9 @@ def configuration_places(lineage: Lineage, resource: Resource, own: str | None) 
     from .lineage_hosted import hosted_credentials  # lineage_hosted reads this module's reference paths
 
     found.extend(hosted_credentials(lineage, resource))
+    # The configuration is read as the code reads it: its references to the environment it defines expanded.
+    variables = environment(texts)
+    texts = [expanded(text, variables) for text in texts]
     for text in texts:
         for endpoint in dict.fromkeys(_endpoints_in(text)):
             found.append(Location(f"{endpoint} (an endpoint outside AWS)", None, None, outside=True))
@@ -140,7 +145,9 @@ def places_outside_aws(value: Any) -> list[str]:
     configuration files they embed (a multi-line text: a log shipper's `[OUTPUT]` section), each with why.
 
     A single value naming a host (an Ingress's `hosts`, an ACME e-mail address) is where the chart publishes
-    or whom it tells, not where it sends: only code's own configuration reads those as places."""
+    or whom it tells, not where it sends: only code's own configuration reads those as places. References to
+    the environment the values define (`${env:X}`, `${X}`) are read expanded."""
+    value = expanded(value, environment([value]))
     found = {endpoint: "an endpoint outside AWS" for endpoint in _endpoints_in(value)}
     for store in other_cloud_stores(value):
         found.setdefault(store, "an object store of another cloud")
@@ -411,6 +418,11 @@ def _mounted_configuration(
         *STRIMZI_CONFIGURATION_REFERENCES,
     ):
         names.update(v for v in values_at(workload.props, path) if isinstance(v, str))
+    namespace = value_at(workload.props, "metadata.namespace")
+    if workload.type == HELM_RELEASE:
+        # A chart's values name the ConfigMaps and Secrets of its namespace its pods read.
+        names.update(configuration_names(workload))
+        namespace = release_namespace(workload)
     # A ConfigMap named by its output (autonamed, unknown at a first preview) is found by lineage.
     index = _configuration_index(lineage)
     computed = [
@@ -424,7 +436,6 @@ def _mounted_configuration(
             qualified.update(_CONFIG_PROVIDER_PLACEHOLDER.findall(text))
     if not names and not computed and not qualified:
         return []
-    namespace = value_at(workload.props, "metadata.namespace")
     found: list[tuple[int, Resource]] = list(computed)
     for name in names:
         try:

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from .attributes import is_kubernetes
+from .lineage_charts import chart_node_reads
 from .locations import Location, Movement
 from .model import Resource
 from .values import Unknown, child
@@ -36,9 +37,13 @@ volumes (the kubelet's pods directory)."""
 def node_output_mount(resource: Resource) -> str | None:
     """The hostPath through which a Kubernetes workload's pods read what the other pods on their node write
     (one of NODE_OUTPUT_PATHS, a directory above one, or one inside), or None; `unknown at preview` when a
-    hostPath's path cannot be read."""
+    hostPath's path cannot be read; for a release of a reviewed log shipper or backup chart, what it reads."""
     if not is_kubernetes(resource):
         return None
+    reads = chart_node_reads(resource)
+    if reads is not None:
+        # A reviewed chart whose DaemonSet mounts the node's logs or volumes: its values say no hostPath.
+        return reads
     pending: list[Any] = [resource.props]
     while pending:
         item = pending.pop()

@@ -26,6 +26,7 @@ from residency_facts.triage import (
 )
 
 from .attributes import REGION_PATTERN
+from .charts import review_gaps, reviewed_chart
 from .lineage import Lineage
 from .lineage_code import places_outside_aws
 from .lineage_literals import endpoint_outside_aws, regionless_aws_hosts
@@ -57,8 +58,18 @@ def check(stack: Stack, settings: Settings) -> list[Violation]:
         if categories is not None and Category.OPAQUE not in categories:
             continue
         lineage = lineage or Lineage.of(stack, settings)
-        touched = _touched(resource, stack, lineage, settings)
-        declared = _declared(resource) & settings.resident_classifications
+        chart = reviewed_chart(resource)
+        gaps = review_gaps(resource, chart) if chart is not None else []
+        if chart is not None and not gaps:
+            # A reviewed chart is judged by what its review says it does (a controller reads no data; a log
+            # shipper's or a backup tool's code is judged by lineage on its destinations; a tunnel's or a UI's
+            # publication by pii-not-public): naming the stack's resources is no copy. The places its values
+            # name are still judged below.
+            touched: list[tuple[Location, str]] = []
+            declared: frozenset[str] = frozenset()
+        else:
+            touched = _touched(resource, stack, lineage, settings)
+            declared = _declared(resource) & settings.resident_classifications
         elsewhere = (
             _regions_elsewhere(resource, stack, settings, opaque=categories is not None)
             if lineage.holds_any(settings.resident_classifications)
@@ -71,7 +82,9 @@ def check(stack: Stack, settings: Settings) -> list[Violation]:
         )
         if touched or declared or elsewhere or dynamic:
             found.append(
-                _violation(resource, lineage, touched, declared, elsewhere, categories is None, settings)
+                _violation(
+                    resource, lineage, touched, declared, elsewhere, categories is None, settings, gaps
+                )
             )
     return found
 
@@ -229,6 +242,7 @@ def _violation(
     elsewhere: list[str],
     untriaged: bool,
     settings: Settings,
+    gaps: list[str] | None = None,
 ) -> Violation:
     if resource.type in DYNAMIC_TYPES:
         return _dynamic_violation(resource, settings)
@@ -237,6 +251,12 @@ def _violation(
         if untriaged
         else f"its type {resource.type} creates resources the pack cannot see"
     )
+    chart = reviewed_chart(resource)
+    if chart is not None and gaps:
+        what += (
+            f" (its chart {chart.name}, {chart.role}, is reviewed in policies/residency_facts/charts.py, but "
+            f"the review does not cover this release: {'; '.join(gaps)})"
+        )
     reaches = []
     if touched:
         reaches.append(
