@@ -30,34 +30,37 @@ def _code(moves: str) -> CopyMechanism:
     return CopyMechanism(moves, sources=(ANY,), destinations=(ANY,), runs_code=True)
 
 
-SHARING_UNIVERSAL_TARGETS = tuple(
-    f"arn:aws:scheduler:::aws-sdk:{action}"
-    for action in (
-        "rds:modifyDBSnapshotAttribute",
-        "rds:modifyDBClusterSnapshotAttribute",
-        "rds:copyDBSnapshot",
-        "rds:copyDBClusterSnapshot",
-        "rds:startExportTask",
-        "dynamodb:exportTableToPointInTime",
-        "dynamodb:putResourcePolicy",
-        "ec2:modifySnapshotAttribute",
-        "ec2:copySnapshot",
-        "ec2:modifyImageAttribute",
-        "ec2:copyImage",
-        "s3:putBucketPolicy",
-        "s3:putBucketReplication",
-        "s3:copyObject",
-        "kms:putKeyPolicy",
-        "kms:createGrant",
-        "backup:startCopyJob",
-        "redshift:authorizeSnapshotAccess",
-        "redshift:copyClusterSnapshot",
-        "secretsmanager:putResourcePolicy",
-        "secretsmanager:replicateSecretToRegions",
-        "ram:createResourceShare",
-        "ram:associateResourceShare",
-    )
+SHARING_SDK_ACTIONS = (
+    "rds:modifyDBSnapshotAttribute",
+    "rds:modifyDBClusterSnapshotAttribute",
+    "rds:copyDBSnapshot",
+    "rds:copyDBClusterSnapshot",
+    "rds:startExportTask",
+    "dynamodb:exportTableToPointInTime",
+    "dynamodb:putResourcePolicy",
+    "ec2:modifySnapshotAttribute",
+    "ec2:copySnapshot",
+    "ec2:modifyImageAttribute",
+    "ec2:copyImage",
+    "s3:putBucketPolicy",
+    "s3:putBucketReplication",
+    "s3:copyObject",
+    "kms:putKeyPolicy",
+    "kms:createGrant",
+    "backup:startCopyJob",
+    "redshift:authorizeSnapshotAccess",
+    "redshift:copyClusterSnapshot",
+    "secretsmanager:putResourcePolicy",
+    "secretsmanager:replicateSecretToRegions",
+    "ram:createResourceShare",
+    "ram:associateResourceShare",
 )
+"""AWS API actions (`service:action`, as the SDK integrations name them) that share, copy or export what their
+payload names: called by a Scheduler universal target or a state machine's task, each is a copy of what the
+payload names into what it names (`residency_policies/lineage_documents.py`), judged as any copy; an action
+that is neither one of these nor one that moves nothing fails closed (`residency_policies/sdk_calls.py`)."""
+
+SHARING_UNIVERSAL_TARGETS = tuple(f"arn:aws:scheduler:::aws-sdk:{action}" for action in SHARING_SDK_ACTIONS)
 """EventBridge Scheduler universal targets (any SDK action, called with the schedule's input) whose action
 shares, copies or exports what the input names: an input unknown at preview names its destination among
 literals no preview can read."""
@@ -1056,6 +1059,13 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
         # An HTTP task (arn:aws:states:::http:invoke) sends its request body to an API endpoint outside AWS.
         _code("a state machine")._replace(
             outside_aws_when=(("definition.{json}.**", ("arn:aws:states:::http:invoke",)),)
+        ),
+        CopyMechanism(
+            "a state machine task calling an AWS API that shares, copies or exports",
+            sources=("definition",),
+            destinations=("definition",),
+            active_calls=SHARING_SDK_ACTIONS,
+            lands_in_own_region=False,
         ),
     ),
     "aws:scheduler/schedule:Schedule": (

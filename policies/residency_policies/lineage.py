@@ -39,6 +39,7 @@ from .attributes import (
 )
 from .classification import declared_classifications
 from .lineage_code import configuration_places, declared_reads
+from .lineage_documents import document_places, named_in_documents
 from .lineage_literals import computed_id, literal_locations, places_in_text, regions_besides
 from .lineage_nodes import node_output_mount, node_output_sources
 from .lineage_operators import USES_OPERATOR_READERS, operator_destinations, operator_places, operator_sources
@@ -73,6 +74,7 @@ from .locations import (
     untraceable,
 )
 from .model import Resource, Stack
+from .sdk_payloads import payload_calls
 from .settings import Settings
 from .values import Unknown, is_set, known_strings, value_at, values_at
 from .volumes import is_volume, volume_places
@@ -329,6 +331,10 @@ class Lineage:
 
     def _active(self, resource: Resource, mechanism: CopyMechanism) -> bool:
         props = resource.props
+        if mechanism.active_calls:
+            calls = frozenset(a.lower() for a in mechanism.active_calls)
+            if not any(call.is_one_of(calls) for call in payload_calls(resource)):
+                return False
         for path, wanted in mechanism.active_values:
             found = values_at(props, path)
             if not any(isinstance(v, Unknown) or v in wanted for v in found):
@@ -391,6 +397,8 @@ class Lineage:
                 )
         if code:
             sources.extend(declared_reads(self, resource))
+            # What its structured documents name by their fields (a task's `Bucket: crm`), however short.
+            sources.extend(named_in_documents(self, resource))
             sources.extend(role_reads(self, resource))
             places = configuration_places(self, resource, own)
             destinations.extend(places)
@@ -550,6 +558,14 @@ class Lineage:
         """
         if path == SELF:
             return [self.locate(resource)]
+        if not code:
+            # A payload or a pipeline body is read by its fields (`lineage_documents`), not as one text.
+            structured = document_places(self, resource, path, own_region, destination)
+            if structured is not None:
+                # What the document was computed from, it names (the engine says so), whatever its fields.
+                for dependency in self.stack.dependencies(resource, path):
+                    structured.extend(self.follow(dependency, {resource.urn}))
+                return structured
         dependencies = self.stack.dependencies(resource, path)
         used: dict[str, Resource] = {}
         literals: list[str] = []
