@@ -2614,6 +2614,24 @@ POINTERS: dict[str, tuple[str, ...]] = {
 """Every type the triage table places under points: the paths naming the data it points at, which lineage
 follows whatever the pointer's own tags say."""
 
+READ_WHERE_DECLARED: dict[str, str] = {
+    "aws:quicksight/dataSource:DataSource": "QuickSight queries it directly and imports it (SPICE) there",
+    "aws:glue/catalog:Catalog": "Athena, Redshift Spectrum and EMR query the catalog's tables there",
+    "aws:glue/catalogDatabase:CatalogDatabase": "the engines of its region query its tables there",
+    "aws:glue/catalogTable:CatalogTable": "Athena, Redshift Spectrum and EMR query it there",
+    "aws:glue/partition:Partition": "the engines of its region query it there",
+    "aws:glue/connection:Connection": "Glue jobs, crawlers and federated queries connect through it there",
+    "aws:athena/dataCatalog:DataCatalog": "Athena queries the catalog it names there",
+    "aws:athena/database:Database": "Athena writes the results of its queries from there",
+    "aws:appsync/dataSource:DataSource": "AppSync resolves its API's requests against it from there",
+    "aws:lakeformation/resource:Resource": "Lake Formation vends the location to the engines of its region",
+}
+"""Pointers that services of their own region read through directly (queries, dashboards, resolvers), each
+with what reads it: declared in another region than the data they point at, they take it there
+(`residency_policies/lineage_pointers.py`). The other pointers (DataSync locations, DMS endpoints, AppFlow
+profiles, EventBridge connections, log destinations, ...) are read only by the copies that name them, which
+are judged themselves."""
+
 PUBLIC_ENDPOINT_POINTERS: dict[str, str] = {
     "aws:cloudwatch/eventConnection:EventConnection": "invocationConnectivityParameters",
 }

@@ -43,6 +43,7 @@ from .lineage_documents import document_places, named_in_documents
 from .lineage_literals import computed_id, literal_locations, places_in_text, regions_besides
 from .lineage_nodes import node_output_mount, node_output_sources
 from .lineage_operators import USES_OPERATOR_READERS, operator_destinations, operator_places, operator_sources
+from .lineage_pointers import pointer_movements
 from .lineage_principals import role_reach, role_reads, share_principals
 from .lineage_selections import (
     NAMESPACE_KINDS,
@@ -158,6 +159,8 @@ class Lineage:
                         node_readers.append(movement)
                     elif movement.sources:
                         self.movements.append(movement)
+        # A pointer declared in another region than its data is used there (`lineage_pointers`).
+        self.movements.extend(pointer_movements(self))
         self._propagate()
         if node_readers:
             # Code passes on no classification, so what the other pods read is final here.
