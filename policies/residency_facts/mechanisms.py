@@ -1809,6 +1809,10 @@ class Grant(NamedTuple):
     unknown at preview, which fails closed); an OpenSearch Serverless security policy is a network policy
     only when its `type` is `network` (an `encryption` one chooses its collections' key)."""
 
+    statement_targets: bool = False
+    """An account-wide policy with no target input (a Data Catalog's): each statement grants what its own
+    `Resource` entries name, to its own principals (`residency_policies/grants_catalog.py`)."""
+
 
 _NETWORK = "pii-not-public, from the store's security groups and the load balancers that reach it"
 _CLUSTER_ACCESS = "rules 3 and 4, as a grant of what the cluster holds (residency_policies/cluster_access.py)"
@@ -1968,7 +1972,14 @@ GRANTS: dict[str, tuple[Grant, ...]] = {
         _network("an endpoint group"),
     ),
     "aws:globalaccelerator/endpointGroup:EndpointGroup": (_network("an endpoint group"),),
-    "aws:glue/resourcePolicy:ResourcePolicy": (_policy("a Data Catalog policy", "policy"),),
+    "aws:glue/resourcePolicy:ResourcePolicy": (
+        Grant(
+            "a Data Catalog policy (a table it grants opens the data the table points at)",
+            targets=(),
+            policies=("policy",),
+            statement_targets=True,
+        ),
+    ),
     "aws:iam/accessKey:AccessKey": (
         Grant("an access key", targets=("user",), judged_by="the user's policies"),
     ),
