@@ -13,7 +13,7 @@ import json
 from typing import Any
 
 from tests.policies.baseline import Region, eu_region
-from tests.policies.copies import store
+from tests.policies.copies import PII, mumbai, store
 from tests.policies.policy_harness import Res, messages, violations
 
 NO_PII = "no-pii-replication"
@@ -249,3 +249,14 @@ def test_a_pipeline_body_that_does_not_parse_fails_closed() -> None:
     pipeline = _pipeline(region, broken)
     message = _blocked([*region.resources, _crm(region), pipeline], pipeline, ANONYMISED_ONLY)
     assert "does not parse as Data Prepper YAML" in message
+
+
+# The same names in an input that names one resource: the whole value is the name, however short ----------
+
+
+def test_a_read_replica_elsewhere_of_a_short_named_pii_database_named_by_hand_is_blocked() -> None:
+    region = eu_region()
+    crm = store(region, "aws:rds/instance:Instance", "crm-db", {"identifier": "crm", "engine": "postgres"})
+    replica = Res("aws:rds/instance:Instance", "replica", {"replicateSourceDb": "crm", "tags": PII}, mumbai())
+    message = _blocked([*region.resources, crm, replica], replica)
+    assert "aws:rds/instance:Instance 'crm-db'" in message and "ap-south-1" in message
