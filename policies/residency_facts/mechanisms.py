@@ -1054,6 +1054,17 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
     ),
     "aws:redshiftdata/statement:Statement": (_code("a Redshift SQL statement"),),
     "aws:redshift/scheduledAction:ScheduledAction": (_references("a scheduled Redshift action", False),),
+    "aws:redshift/partner:Partner": (
+        # AddPartner authorises a partner to report on a database that "receives data from the partner"; it
+        # loads it, and reads what it is let read, with credentials set up on its website (out of reach).
+        CopyMechanism(
+            "a Redshift partner integration (a SaaS partner outside AWS that loads the database and reads "
+            "what the credentials set up on its website let it read)",
+            sources=("clusterIdentifier",),
+            outside_aws=("partnerName",),
+            lands_in_own_region=False,
+        ),
+    ),
     "aws:timestreamquery/scheduledQuery:ScheduledQuery": (_code("a scheduled query"),),
     "aws:sfn/stateMachine:StateMachine": (
         # An HTTP task (arn:aws:states:::http:invoke) sends its request body to an API endpoint outside AWS.
