@@ -752,17 +752,6 @@ def _statement_shares(
     return found
 
 
-def unreadable_fix(share: Share) -> str:
-    """How to make a grant whose document is unknown at preview judgeable."""
-    return (
-        f"build {share.resource.label}'s {share.unreadable} from values a preview knows, so the pack can "
-        "read whom it grants: the account id from aws.get_caller_identity (invokes resolve at preview), the "
-        "store's ARN from its known name (arn:aws:s3:::<bucket>, arn:aws:dynamodb:<region>:<account>:table/"
-        "<name>) rather than from the store's outputs, and grant only principals of this deployment's "
-        "accounts."
-    )
-
-
 def public_shares(stack: Stack, lineage: Lineage, settings: Settings) -> Iterator[Share]:
     """The grants that open data to everyone."""
     return (share for share in shares(stack, lineage, settings) if share.public)
@@ -1239,5 +1228,4 @@ __all__ = [
     "role_targets",
     "shareable",
     "shares",
-    "unreadable_fix",
 ]
