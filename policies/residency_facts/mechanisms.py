@@ -623,6 +623,19 @@ holds what its parent holds (a `_derived` copy from that path, in the child's ow
 classifies it from the parent whatever its provider's `defaultTags` say
 (`classification.CLASSIFIED_BY_PARENT`)."""
 
+DELETION_KEEPS_VALUE: dict[str, str] = {
+    "aws:secretsmanager/secretVersion:SecretVersion": (
+        "a new secretString (ForceNew in terraform-provider-aws's secret_version.go, as secretBinary and "
+        "secretStringWoVersion are) replaces the version: PutSecretValue writes a new version and moves "
+        "AWSCURRENT to it, and deleting the old one only removes its staging labels (never AWSCURRENT); "
+        "the values stay in the secret until the secret itself is deleted, which its protect and recovery "
+        "window guard. protect=True on the version would refuse every change of the value."
+    ),
+}
+"""Child holders (`CHILD_HOLDERS`) whose deletion or replacement destroys nothing of their parent's data, with
+the review: they need no `protect=True` of their own, pii-no-data-loss judges their parent. A child whose
+deletion deletes what it holds (a table's item, a pool's user, a profile, a snapshot) is not one."""
+
 CONFIGURATION_VALUES: dict[str, tuple[str, ...]] = {
     "aws:ssm/parameter:Parameter": ("value", "insecureValue"),
     "aws:secretsmanager/secretVersion:SecretVersion": ("secretString",),
