@@ -1075,6 +1075,7 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
             "what the credentials set up on its website let it read)",
             sources=("clusterIdentifier",),
             outside_aws=("partnerName",),
+            active_when=("partnerName",),
             lands_in_own_region=False,
         ),
     ),
