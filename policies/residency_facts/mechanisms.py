@@ -30,34 +30,37 @@ def _code(moves: str) -> CopyMechanism:
     return CopyMechanism(moves, sources=(ANY,), destinations=(ANY,), runs_code=True)
 
 
-SHARING_UNIVERSAL_TARGETS = tuple(
-    f"arn:aws:scheduler:::aws-sdk:{action}"
-    for action in (
-        "rds:modifyDBSnapshotAttribute",
-        "rds:modifyDBClusterSnapshotAttribute",
-        "rds:copyDBSnapshot",
-        "rds:copyDBClusterSnapshot",
-        "rds:startExportTask",
-        "dynamodb:exportTableToPointInTime",
-        "dynamodb:putResourcePolicy",
-        "ec2:modifySnapshotAttribute",
-        "ec2:copySnapshot",
-        "ec2:modifyImageAttribute",
-        "ec2:copyImage",
-        "s3:putBucketPolicy",
-        "s3:putBucketReplication",
-        "s3:copyObject",
-        "kms:putKeyPolicy",
-        "kms:createGrant",
-        "backup:startCopyJob",
-        "redshift:authorizeSnapshotAccess",
-        "redshift:copyClusterSnapshot",
-        "secretsmanager:putResourcePolicy",
-        "secretsmanager:replicateSecretToRegions",
-        "ram:createResourceShare",
-        "ram:associateResourceShare",
-    )
+SHARING_SDK_ACTIONS = (
+    "rds:modifyDBSnapshotAttribute",
+    "rds:modifyDBClusterSnapshotAttribute",
+    "rds:copyDBSnapshot",
+    "rds:copyDBClusterSnapshot",
+    "rds:startExportTask",
+    "dynamodb:exportTableToPointInTime",
+    "dynamodb:putResourcePolicy",
+    "ec2:modifySnapshotAttribute",
+    "ec2:copySnapshot",
+    "ec2:modifyImageAttribute",
+    "ec2:copyImage",
+    "s3:putBucketPolicy",
+    "s3:putBucketReplication",
+    "s3:copyObject",
+    "kms:putKeyPolicy",
+    "kms:createGrant",
+    "backup:startCopyJob",
+    "redshift:authorizeSnapshotAccess",
+    "redshift:copyClusterSnapshot",
+    "secretsmanager:putResourcePolicy",
+    "secretsmanager:replicateSecretToRegions",
+    "ram:createResourceShare",
+    "ram:associateResourceShare",
 )
+"""AWS API actions (`service:action`, as the SDK integrations name them) that share, copy or export what their
+payload names: called by a Scheduler universal target or a state machine's task, each is a copy of what the
+payload names into what it names (`residency_policies/lineage_documents.py`), judged as any copy; an action
+that is neither one of these nor one that moves nothing fails closed (`residency_policies/sdk_calls.py`)."""
+
+SHARING_UNIVERSAL_TARGETS = tuple(f"arn:aws:scheduler:::aws-sdk:{action}" for action in SHARING_SDK_ACTIONS)
 """EventBridge Scheduler universal targets (any SDK action, called with the schedule's input) whose action
 shares, copies or exports what the input names: an input unknown at preview names its destination among
 literals no preview can read."""
@@ -620,6 +623,19 @@ holds what its parent holds (a `_derived` copy from that path, in the child's ow
 classifies it from the parent whatever its provider's `defaultTags` say
 (`classification.CLASSIFIED_BY_PARENT`)."""
 
+DELETION_KEEPS_VALUE: dict[str, str] = {
+    "aws:secretsmanager/secretVersion:SecretVersion": (
+        "a new secretString (ForceNew in terraform-provider-aws's secret_version.go, as secretBinary and "
+        "secretStringWoVersion are) replaces the version: PutSecretValue writes a new version and moves "
+        "AWSCURRENT to it, and deleting the old one only removes its staging labels (never AWSCURRENT); "
+        "the values stay in the secret until the secret itself is deleted, which its protect and recovery "
+        "window guard. protect=True on the version would refuse every change of the value."
+    ),
+}
+"""Child holders (`CHILD_HOLDERS`) whose deletion or replacement destroys nothing of their parent's data, with
+the review: they need no `protect=True` of their own, pii-no-data-loss judges their parent. A child whose
+deletion deletes what it holds (a table's item, a pool's user, a profile, a snapshot) is not one."""
+
 CONFIGURATION_VALUES: dict[str, tuple[str, ...]] = {
     "aws:ssm/parameter:Parameter": ("value", "insecureValue"),
     "aws:secretsmanager/secretVersion:SecretVersion": ("secretString",),
@@ -1051,11 +1067,30 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
     ),
     "aws:redshiftdata/statement:Statement": (_code("a Redshift SQL statement"),),
     "aws:redshift/scheduledAction:ScheduledAction": (_references("a scheduled Redshift action", False),),
+    "aws:redshift/partner:Partner": (
+        # AddPartner authorises a partner to report on a database that "receives data from the partner"; it
+        # loads it, and reads what it is let read, with credentials set up on its website (out of reach).
+        CopyMechanism(
+            "a Redshift partner integration (a SaaS partner outside AWS that loads the database and reads "
+            "what the credentials set up on its website let it read)",
+            sources=("clusterIdentifier",),
+            outside_aws=("partnerName",),
+            active_when=("partnerName",),
+            lands_in_own_region=False,
+        ),
+    ),
     "aws:timestreamquery/scheduledQuery:ScheduledQuery": (_code("a scheduled query"),),
     "aws:sfn/stateMachine:StateMachine": (
         # An HTTP task (arn:aws:states:::http:invoke) sends its request body to an API endpoint outside AWS.
         _code("a state machine")._replace(
             outside_aws_when=(("definition.{json}.**", ("arn:aws:states:::http:invoke",)),)
+        ),
+        CopyMechanism(
+            "a state machine task calling an AWS API that shares, copies or exports",
+            sources=("definition",),
+            destinations=("definition",),
+            active_calls=SHARING_SDK_ACTIONS,
+            lands_in_own_region=False,
         ),
     ),
     "aws:scheduler/schedule:Schedule": (
@@ -1823,6 +1858,10 @@ class Grant(NamedTuple):
     unknown at preview, which fails closed); an OpenSearch Serverless security policy is a network policy
     only when its `type` is `network` (an `encryption` one chooses its collections' key)."""
 
+    statement_targets: bool = False
+    """An account-wide policy with no target input (a Data Catalog's): each statement grants what its own
+    `Resource` entries name, to its own principals (`residency_policies/grants_catalog.py`)."""
+
 
 _NETWORK = "pii-not-public, from the store's security groups and the load balancers that reach it"
 _CLUSTER_ACCESS = "rules 3 and 4, as a grant of what the cluster holds (residency_policies/cluster_access.py)"
@@ -1986,7 +2025,14 @@ GRANTS: dict[str, tuple[Grant, ...]] = {
         _network("an endpoint group"),
     ),
     "aws:globalaccelerator/endpointGroup:EndpointGroup": (_network("an endpoint group"),),
-    "aws:glue/resourcePolicy:ResourcePolicy": (_policy("a Data Catalog policy", "policy"),),
+    "aws:glue/resourcePolicy:ResourcePolicy": (
+        Grant(
+            "a Data Catalog policy (a table it grants opens the data the table points at)",
+            targets=(),
+            policies=("policy",),
+            statement_targets=True,
+        ),
+    ),
     "aws:iam/accessKey:AccessKey": (
         Grant("an access key", targets=("user",), judged_by="the user's policies"),
     ),
@@ -2650,6 +2696,24 @@ POINTERS: dict[str, tuple[str, ...]] = {
 }
 """Every type the triage table places under points: the paths naming the data it points at, which lineage
 follows whatever the pointer's own tags say."""
+
+READ_WHERE_DECLARED: dict[str, str] = {
+    "aws:quicksight/dataSource:DataSource": "QuickSight queries it directly and imports it (SPICE) there",
+    "aws:glue/catalog:Catalog": "Athena, Redshift Spectrum and EMR query the catalog's tables there",
+    "aws:glue/catalogDatabase:CatalogDatabase": "the engines of its region query its tables there",
+    "aws:glue/catalogTable:CatalogTable": "Athena, Redshift Spectrum and EMR query it there",
+    "aws:glue/partition:Partition": "the engines of its region query it there",
+    "aws:glue/connection:Connection": "Glue jobs, crawlers and federated queries connect through it there",
+    "aws:athena/dataCatalog:DataCatalog": "Athena queries the catalog it names there",
+    "aws:athena/database:Database": "Athena writes the results of its queries from there",
+    "aws:appsync/dataSource:DataSource": "AppSync resolves its API's requests against it from there",
+    "aws:lakeformation/resource:Resource": "Lake Formation vends the location to the engines of its region",
+}
+"""Pointers that services of their own region read through directly (queries, dashboards, resolvers), each
+with what reads it: declared in another region than the data they point at, they take it there
+(`residency_policies/lineage_pointers.py`). The other pointers (DataSync locations, DMS endpoints, AppFlow
+profiles, EventBridge connections, log destinations, ...) are read only by the copies that name them, which
+are judged themselves."""
 
 PUBLIC_ENDPOINT_POINTERS: dict[str, str] = {
     "aws:cloudwatch/eventConnection:EventConnection": "invocationConnectivityParameters",

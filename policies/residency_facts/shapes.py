@@ -109,6 +109,12 @@ class CopyMechanism(NamedTuple):
     active_values: tuple[tuple[str, tuple[str | bool, ...]], ...] = ()
     """(path, values): the resource copies only when the path holds one of these values (or is unknown)."""
 
+    active_calls: tuple[str, ...] = ()
+    """AWS API actions (`service:action`) of which one of the calls its known definition makes must be one
+    for the resource to copy (a state machine task that shares, copies or exports:
+    `residency_policies/sdk_payloads.py`); a definition unknown at preview makes none, and is judged by
+    what it was computed from as code is."""
+
     members: tuple[tuple[str, str], ...] = ()
     """(type, path): the stack's resources of that type whose path names this resource are copied too."""
 

@@ -1146,19 +1146,22 @@ AWS: dict[str, Service] = {
     ),
     "redshift": Service(
         "Redshift clusters and snapshots hold data; snapshot copy, datashares, integrations and scheduled "
-        "SQL copy it; endpoint access and resource policies admit other accounts; logging copies queries.",
+        "SQL copy it; endpoint access and resource policies admit other accounts; logging copies queries; a "
+        "partner integration links a database to a SaaS partner outside AWS.",
         holds="Cluster ClusterSnapshot",
         copies="Cluster ClusterIamRoles DataShareAuthorization DataShareConsumerAssociation Integration "
-        "Logging SnapshotCopy ScheduledAction",
+        "Logging Partner SnapshotCopy ScheduledAction",
         grants="EndpointAccess EndpointAuthorization ResourcePolicy SnapshotCopyGrant NamespaceRegistration",
         why={
             "Cluster": "a restore from a snapshot; its IAM roles let UNLOAD write wherever they may write",
             "ClusterIamRoles": "the roles it associates with a cluster let UNLOAD write the cluster's data "
             "wherever they may write",
+            "Partner": "a SaaS partner outside AWS loads the database and reads it with credentials set up "
+            "on its website (decision, round 9: a copy outside AWS)",
         },
         neutral="AuthenticationProfile EventSubscription HsmClientCertificate "
         "HsmConfiguration "
-        "IdcApplication ParameterGroup Partner SnapshotSchedule SnapshotScheduleAssociation SubnetGroup "
+        "IdcApplication ParameterGroup SnapshotSchedule SnapshotScheduleAssociation SubnetGroup "
         "UsageLimit",
     ),
     "redshiftdata": Service(

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from residency_facts import Category
+from residency_facts.mechanisms import DELETION_KEEPS_VALUE
 from residency_facts.operators import OPERATOR_VOLUME_CLAIMS
 
 from .attributes import effective_tags
@@ -91,7 +92,8 @@ def check(stack: Stack, settings: Settings) -> list[Violation]:
     found: list[Violation] = []
     lineage = Lineage.of(stack, settings)
     for resource, protected in protected_stores(stack, settings, lineage):
-        if resource.type in TRANSIENT or _only_ephemeral(resource):
+        if resource.type in TRANSIENT or resource.type in DELETION_KEEPS_VALUE or _only_ephemeral(resource):
+            # A secret's version keeps nothing its secret loses with it: the secret is judged.
             continue
         kinds = held(lineage, resource, protected)
         for problem, fix in problems(resource, stack, settings):

@@ -37,6 +37,7 @@ from residency_facts import (
 )
 
 from .attributes import STACK_ACCOUNT, account_of
+from .grants_catalog import statement_targets, whole_catalog
 from .lineage import Lineage
 from .lineage_principals import ROLE
 from .locations import Location, mechanism_key, untraceable
@@ -691,6 +692,9 @@ def shares(stack: Stack, lineage: Lineage, settings: Settings) -> list[Share]:
         for grant in grants_here(resource):
             if grant.judged_by and not (grant.policies or grant.principals or grant.public):
                 continue
+            if grant.statement_targets:
+                found.extend(_statement_shares(lineage, principals, resource, grant))
+                continue
             granted = _granted(lineage, principals, resource, grant)
             if not granted:
                 continue
@@ -706,15 +710,46 @@ def shares(stack: Stack, lineage: Lineage, settings: Settings) -> list[Share]:
     return found
 
 
-def unreadable_fix(share: Share) -> str:
-    """How to make a grant whose document is unknown at preview judgeable."""
-    return (
-        f"build {share.resource.label}'s {share.unreadable} from values a preview knows, so the pack can "
-        "read whom it grants: the account id from aws.get_caller_identity (invokes resolve at preview), the "
-        "store's ARN from its known name (arn:aws:s3:::<bucket>, arn:aws:dynamodb:<region>:<account>:table/"
-        "<name>) rather than from the store's outputs, and grant only principals of this deployment's "
-        "accounts."
-    )
+def _statement_shares(
+    lineage: Lineage, principals: Principals, resource: Resource, grant: Grant
+) -> list[Share]:
+    """The shares of an account-wide policy (a Data Catalog's), statement by statement: each opens what its
+    own `Resource` entries name (`grants_catalog`) to its own principals; a document unknown at preview may
+    open the whole catalog to anyone, and fails closed where that holds resident data."""
+    resident = _resident_stack(lineage)
+    found: list[Share] = []
+
+    def add(targets: list[Location], admitted: list[str], unreadable: str) -> None:
+        unique = {(t.resource.urn if t.resource is not None else t.description): t for t in targets}
+        for target in unique.values():
+            holds = _holds_data(lineage, target) or (target.resource is None and resident)
+            for principal in dict.fromkeys(admitted):
+                share = Share(
+                    resource, grant.grants, target, principal, "everyone" in principal, holds, unreadable
+                )
+                if unreadable and not granted_classes(lineage, share) & RESIDENT_CLASSIFICATIONS:
+                    continue
+                found.append(share)
+
+    for path in grant.policies:
+        for value in values_at(resource.props, path):
+            if isinstance(value, Unknown):
+                computed = ", ".join(d.label for d in lineage.stack.dependencies(resource, path))
+                who = f"whoever its {path} names (computed from {computed or 'nothing'}, unknown at preview)"
+                add(whole_catalog(lineage, resource), [who], path)
+                continue
+            for document in _documents(value):
+                for statement in _statements(document):
+                    admitted = principals.of_statement(statement, resource)
+                    if not admitted:
+                        continue
+                    entries = (
+                        ["*"]
+                        if "NotResource" in statement
+                        else known_strings(elements(statement.get("Resource")))
+                    )
+                    add([t for e in entries for t in statement_targets(lineage, resource, e)], admitted, "")
+    return found
 
 
 def public_shares(stack: Stack, lineage: Lineage, settings: Settings) -> Iterator[Share]:
@@ -1193,5 +1228,4 @@ __all__ = [
     "role_targets",
     "shareable",
     "shares",
-    "unreadable_fix",
 ]

@@ -40,9 +40,11 @@ from .attributes import (
 from .classification import declared_classifications
 from .lineage_charts import chart_destinations, chart_mechanisms, chart_sources
 from .lineage_code import configuration_places, declared_reads
+from .lineage_documents import document_places, named_in_documents
 from .lineage_literals import computed_id, literal_locations, places_in_text, regions_besides
 from .lineage_nodes import node_output_mount, node_output_sources
 from .lineage_operators import USES_OPERATOR_READERS, operator_destinations, operator_places, operator_sources
+from .lineage_pointers import pointer_movements
 from .lineage_principals import role_reach, role_reads, share_principals
 from .lineage_selections import (
     NAMESPACE_KINDS,
@@ -74,6 +76,7 @@ from .locations import (
     untraceable,
 )
 from .model import Resource, Stack
+from .sdk_payloads import payload_calls
 from .settings import Settings
 from .values import Unknown, is_set, known_strings, value_at
 from .volumes import is_volume, volume_places
@@ -157,6 +160,8 @@ class Lineage:
                         node_readers.append(movement)
                     elif movement.sources:
                         self.movements.append(movement)
+        # A pointer declared in another region than its data is used there (`lineage_pointers`).
+        self.movements.extend(pointer_movements(self))
         self._propagate()
         if node_readers:
             # Code passes on no classification, so what the other pods read is final here.
@@ -329,6 +334,10 @@ class Lineage:
         return [source for movement in self.movements_of(resource) for source in movement.sources]
 
     def _active(self, resource: Resource, mechanism: CopyMechanism) -> bool:
+        if mechanism.active_calls:
+            calls = frozenset(a.lower() for a in mechanism.active_calls)
+            if not any(call.is_one_of(calls) for call in payload_calls(resource)):
+                return False
         for path, wanted in mechanism.active_values:
             found = resource.values_at(path)
             if not any(isinstance(v, Unknown) or v in wanted for v in found):
@@ -391,6 +400,8 @@ class Lineage:
                 )
         if code:
             sources.extend(declared_reads(self, resource))
+            # What its structured documents name by their fields (a task's `Bucket: crm`), however short.
+            sources.extend(named_in_documents(self, resource))
             sources.extend(role_reads(self, resource))
             places = configuration_places(self, resource, own)
             destinations.extend(places)
@@ -552,6 +563,14 @@ class Lineage:
         """
         if path == SELF:
             return [self.locate(resource)]
+        if not code:
+            # A payload or a pipeline body is read by its fields (`lineage_documents`), not as one text.
+            structured = document_places(self, resource, path, own_region, destination)
+            if structured is not None:
+                # What the document was computed from, it names (the engine says so), whatever its fields.
+                for dependency in self.stack.dependencies(resource, path):
+                    structured.extend(self.follow(dependency, {resource.urn}))
+                return structured
         dependencies = self.stack.dependencies(resource, path)
         used: dict[str, Resource] = {}
         # Once every dependency is used, using them again changes nothing (a workload's `**` holds

@@ -22,7 +22,8 @@ from residency_facts import RESIDENT_CLASSIFICATIONS, Classification
 
 from . import cluster_access, sdk_calls
 from .attributes import STACK_ACCOUNT
-from .grants import Share, granted_classes, shareable, shares, unreadable_fix
+from .grants import Share, granted_classes, shareable, shares
+from .grants_fixes import unreadable_fix
 from .lineage import Lineage, anonymised_only
 from .lineage_secrets import pulled_classifications
 from .locations import Location, Movement
@@ -131,7 +132,7 @@ def _pii_share_violation(lineage: Lineage, share: Share, settings: Settings) -> 
             f"personal data protected by {settings.law} must stay in this deployment's accounts; a grant "
             "whose principals cannot be read cannot be shown to keep it there, and a preview is the last "
             "check before the grant takes effect.",
-            unreadable_fix(share),
+            unreadable_fix(share.resource, share.unreadable, lineage.stack),
         )
     return violation(
         share.resource,
@@ -275,7 +276,7 @@ def _anonymised_share_violation(lineage: Lineage, share: Share, settings: Settin
             f"{share.principal}, so it may grant another account",
             f"only anonymised data may leave this deployment's accounts; a grant whose principals cannot be "
             f"read cannot be shown to keep data that {settings.law} keeps in its region inside them.",
-            unreadable_fix(share),
+            unreadable_fix(share.resource, share.unreadable, lineage.stack),
         )
     if share.target.resource is None:
         fix += (

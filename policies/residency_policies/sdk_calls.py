@@ -10,10 +10,15 @@ lineage or identity):
 
 - a payload that names another account, or a region outside the allowed ones, takes the data there: a copy
   (rules 3 and 4);
-- an action that only reads or changes run state (`READ_ONLY_VERBS`, `RUN_STATE_ACTIONS`) moves nothing by
-  itself, and a data-plane write (`DELIVERY_ACTIONS`) is judged on where its destination is, as code's are;
-  any other action (a share, an export, a copy, a policy change) cannot be judged from its payload and
-  fails closed, naming the action to review;
+- an action that only reads or changes run state (`sdk_payloads.READ_ONLY_VERBS`, `RUN_STATE_ACTIONS`)
+  moves nothing by itself, and a data-plane write (`DELIVERY_ACTIONS`) is judged on where its destination
+  is, as code's are;
+- an action that shares, copies or exports (`mechanisms.SHARING_SDK_ACTIONS`), called by a Scheduler
+  universal target or a state machine's task alike, is a copy mechanism of what its payload names, read by
+  its fields (`lineage_documents`) and judged by lineage as any copy: into the stack's holders in the same
+  region and account it stays, into a bucket the stack does not declare it cannot be traced;
+- any other action (a snapshot, a policy change, anything not reviewed) cannot be judged from its payload
+  and fails closed, naming the action to review, whichever of them calls it;
 - an API Gateway service integration behind a method or route anyone may call (authorization `NONE`) serves
   the holder to the internet: exposure (pii-not-public).
 """
@@ -22,20 +27,19 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 
 from residency_facts import Classification
+from residency_facts.mechanisms import SHARING_SDK_ACTIONS
 
 from .api_definitions import DEFINING_TYPES, HTTP_API, OPEN, Operation, operations
 from .attributes import region_named_in
 from .lineage import Lineage
 from .model import Resource, Stack
+from .sdk_payloads import SCHEDULE, STATE_MACHINE, SdkCall, payload_calls
 from .settings import Settings
 from .values import Unknown, leaves, value_at, values_at
 from .violations import Violation, violation
 
-SCHEDULE = "aws:scheduler/schedule:Schedule"
-STATE_MACHINE = "aws:sfn/stateMachine:StateMachine"
 SSM_DOCUMENT = "aws:ssm/document:Document"
 REMEDIATION = "aws:cfg/remediationConfiguration:RemediationConfiguration"
 REST_INTEGRATION = "aws:apigateway/integration:Integration"
@@ -44,98 +48,19 @@ REST_API = "aws:apigateway/restApi:RestApi"
 HTTP_INTEGRATION = "aws:apigatewayv2/integration:Integration"
 HTTP_ROUTE = "aws:apigatewayv2/route:Route"
 
-_SCHEDULER_TARGET = re.compile(r"^arn:aws[\w-]*:scheduler:::aws-sdk:([\w-]+):(\w+)$")
-_STATES_TASK = re.compile(r"^arn:aws[\w-]*:states:::(?:aws-sdk:)?([\w-]+):(\w+)(?:\.\w+)?$")
 _AUTOMATION_API = re.compile(
     r"aws:executeAwsApi.*?[\"']?Service[\"']?\s*:\s*[\"']?([\w-]+).*?[\"']?Api[\"']?\s*:\s*[\"']?(\w+)", re.S
 )
 _SERVICE_URI = re.compile(r"^arn:aws[\w-]*:apigateway:([\w-]*):([\w.-]+):(action|path)/(.*)$")
+_SHARING = frozenset(a.lower() for a in SHARING_SDK_ACTIONS)
 _ACCOUNT = re.compile(r"(?<![\d])(\d{12})(?![\d])")
-
-READ_ONLY_VERBS = ("describe", "get", "list", "head", "query", "scan", "batchget", "receive", "select")
-"""Action name prefixes that only read: the result goes to the caller (judged as exposure for an API)."""
-RUN_STATE_ACTIONS = frozenset(
-    {
-        "ec2:startinstances",
-        "ec2:stopinstances",
-        "ec2:rebootinstances",
-        "rds:startdbinstance",
-        "rds:stopdbinstance",
-        "rds:rebootdbinstance",
-        "rds:startdbcluster",
-        "rds:stopdbcluster",
-        "rds:rebootdbcluster",
-        "lambda:invoke",
-        "states:startexecution",
-        "http:invoke",
-        "glue:startjobrun",
-        "ecs:runtask",
-        "batch:submitjob",
-        "codebuild:startbuild",
-    }
-)
-"""Actions that change whether something runs, not where its data is (a Lambda, a state machine, a job or a
-task is judged as code itself; an HTTP task as a delivery outside AWS)."""
-DELIVERY_ACTIONS = frozenset(
-    {
-        "sqs:sendmessage",
-        "sqs:sendmessagebatch",
-        "sns:publish",
-        "sns:publishbatch",
-        "kinesis:putrecord",
-        "kinesis:putrecords",
-        "firehose:putrecord",
-        "firehose:putrecordbatch",
-        "events:putevents",
-        "dynamodb:putitem",
-        "dynamodb:updateitem",
-        "dynamodb:deleteitem",
-        "dynamodb:batchwriteitem",
-        "s3:putobject",
-        "s3:deleteobject",
-    }
-)
-"""Data-plane writes into the destination their payload names (a queue, a topic, a table, an object): where
-that destination is, is judged as code's destinations are (a stack resource elsewhere, an ARN or a region
-elsewhere, an endpoint outside AWS); they share, export or copy nothing else."""
-
-
-@dataclass(frozen=True)
-class SdkCall:
-    """One AWS API call a resource makes on the user's behalf."""
-
-    service: str
-    action: str
-    where: str
-    """Where it is written, for messages (the input path)."""
-
-    @property
-    def name(self) -> str:
-        """`service:action`, as IAM names it."""
-        return f"{self.service}:{self.action}"
-
-    @property
-    def moves_nothing(self) -> bool:
-        """Whether the action only reads or changes run state."""
-        action = self.action.lower()
-        name = f"{self.service}:{action}".lower()
-        return action.startswith(READ_ONLY_VERBS) or name in RUN_STATE_ACTIONS or name in DELIVERY_ACTIONS
 
 
 def calls(resource: Resource) -> list[SdkCall]:
     """The AWS API calls a resource makes on the user's behalf, read from its inputs."""
     found: list[SdkCall] = []
-    if resource.type == SCHEDULE:
-        for arn in values_at(resource.props, "target.arn"):
-            match = _SCHEDULER_TARGET.match(arn) if isinstance(arn, str) else None
-            if match:
-                found.append(SdkCall(match.group(1), match.group(2), "target.arn"))
-    elif resource.type == STATE_MACHINE:
-        for text in leaves(value_at(resource.props, "definition")):
-            for value in _json_leaves(text):
-                match = _STATES_TASK.match(value)
-                if match:
-                    found.append(SdkCall(match.group(1), match.group(2), "definition"))
+    if resource.type in (SCHEDULE, STATE_MACHINE):
+        found.extend(payload_calls(resource))
     elif resource.type == SSM_DOCUMENT:
         content = value_at(resource.props, "content")
         if isinstance(content, str):
@@ -258,9 +183,11 @@ def copy_violations(stack: Stack, settings: Settings, rule: str) -> list[Violati
             continue
         kinds = ", ".join(sorted(reached))
         elsewhere = _elsewhere(resource, settings)
-        # A Scheduler universal target's action is a copy mechanism of what its input names
-        # (`mechanisms.SHARING_UNIVERSAL_TARGETS`), judged there: only its payload's places are judged here.
-        unjudged = [c for c in made if not c.moves_nothing] if resource.type != SCHEDULE else []
+        # A sharing action of a Scheduler universal target or a state machine's task is a copy mechanism of
+        # what its payload names (`mechanisms.SHARING_SDK_ACTIONS`), judged by lineage; any other action
+        # that moves something fails closed, whichever of the two calls it.
+        traced = resource.type in (SCHEDULE, STATE_MACHINE)
+        unjudged = [c for c in made if not c.moves_nothing and not (traced and c.is_one_of(_SHARING))]
         if elsewhere:
             what = (
                 f"it calls {', '.join(sorted({c.name for c in made}))} on {kinds} data with a payload that "

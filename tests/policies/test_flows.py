@@ -876,10 +876,22 @@ def _nightly_export(region: Region, bucket_owner: str) -> tuple[Res, list[Res]]:
     return schedule, [table, schedule]
 
 
-def test_a_schedule_exporting_the_table_into_a_bucket_of_the_deployment_stays() -> None:
+def test_a_schedule_exporting_the_table_into_the_stacks_bucket_stays() -> None:
     region = eu_region()
     _, extra = _nightly_export(region, "123456789012")
-    assert violations([*region.resources, *extra], NO_PII) == []
+    exports = store(region, "aws:s3/bucket:Bucket", "exports", {"bucket": "customers-exports-eu"})
+    assert violations([*region.resources, *extra, exports], NO_PII) == []
+
+
+def test_a_schedule_exporting_the_table_into_a_bucket_the_stack_does_not_declare_fails_closed() -> None:
+    # S3's namespace is global and the export names no region: the bucket may be anywhere, whatever its
+    # owner (S3BucketOwner pins the account, not the region).
+    region = eu_region()
+    schedule, extra = _nightly_export(region, "123456789012")
+    message = _blocked([*region.resources, *extra], schedule)
+    assert "customers-exports-eu (S3Bucket of dynamodb:exportTableToPointInTime: an S3 bucket this stack" in (
+        message
+    )
 
 
 def test_a_schedule_exporting_the_table_into_another_accounts_bucket_is_blocked() -> None:

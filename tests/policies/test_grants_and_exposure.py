@@ -15,6 +15,8 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+import pytest
+
 from tests.policies.baseline import Region, eu_region, in_database_subnets, network_balancer
 from tests.policies.copies import OTHER_ACCOUNT, mumbai, store
 from tests.policies.policy_harness import (
@@ -492,3 +494,55 @@ def test_an_s3_export_role_limited_to_a_bucket_of_the_stack_in_region_copies_not
     landing = store(region, "aws:s3/bucket:Bucket", "exports", {"bucket": "pii-exports-eu"})
     export = _export_role(region, "arn:aws:s3:::pii-exports-eu/*")
     assert violations([*region.resources, landing, *export], NO_PII) == []
+
+
+# A computed document's fix names how to write each resource it was computed from -------------------------
+
+
+@pytest.mark.preview_only("a document computed from other resources is unknown only at a first preview")
+def test_a_computed_queue_policy_says_how_to_write_the_role_and_queue_arns_from_their_names() -> None:
+    region = eu_region()
+    queue = store(region, "aws:sqs/queue:Queue", "signups", {"name": "signups"})
+    role = Res("aws:iam/role:Role", "consumer", {"assumeRolePolicy": "{}"}, region.provider)
+    policy = Res(
+        "aws:sqs/queuePolicy:QueuePolicy",
+        "signups",
+        {"queueUrl": UNKNOWN, "policy": UNKNOWN},
+        region.provider,
+        deps={"queueUrl": [queue], "policy": [queue, role]},
+    )
+    found = [d for d in violations([*region.resources, queue, role, policy], NO_PII) if d.urn == policy.urn]
+    assert found, messages(found)
+    fix = found[0].message
+    assert "for aws:iam/role:Role 'consumer', give it a fixed name and write its ARN as" in fix
+    assert "arn:aws:iam::<account>:role/<name>" in fix and "arn:aws:sqs:<region>:<account>:<name>" in fix
+    assert "aws.get_caller_identity()" in fix and "aws.iam.get_policy_document()" in fix
+
+
+@pytest.mark.preview_only("a document computed from other resources is unknown only at a first preview")
+def test_a_bucket_policy_computed_from_a_vpc_endpoint_says_its_id_is_generated() -> None:
+    region = eu_region()
+    bucket = store(region, "aws:s3/bucket:Bucket", "crm", {"bucket": "crm-eu-data"})
+    endpoint = Res(
+        "aws:ec2/vpcEndpoint:VpcEndpoint",
+        "s3",
+        {"vpcId": UNKNOWN, "serviceName": "com.amazonaws.eu-west-1.s3", "vpcEndpointType": "Gateway"},
+        region.provider,
+        deps={"vpcId": [region.vpc]},
+    )
+    policy = Res(
+        "aws:s3/bucketPolicy:BucketPolicy",
+        "crm",
+        {"bucket": UNKNOWN, "policy": UNKNOWN},
+        region.provider,
+        deps={"bucket": [bucket], "policy": [endpoint]},
+    )
+    found = [
+        d for d in violations([*region.resources, bucket, endpoint, policy], NO_PII) if d.urn == policy.urn
+    ]
+    assert found, messages(found)
+    fix = found[0].message
+    assert "for aws:ec2/vpcEndpoint:VpcEndpoint 's3', AWS generates its id" in fix
+    assert (
+        "create it in one deployment and add the policy in the next" in fix and "aws:PrincipalAccount" in fix
+    )

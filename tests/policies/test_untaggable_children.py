@@ -9,6 +9,9 @@ created through the stack's own provider (no classification default) was reporte
 
 from __future__ import annotations
 
+import pytest
+
+from residency_facts.mechanisms import CHILD_HOLDERS, DELETION_KEEPS_VALUE
 from tests.policies.baseline import Region, eu_region
 from tests.policies.copies import store
 from tests.policies.policy_harness import UNKNOWN, Res, aws_provider, messages, violations
@@ -119,3 +122,63 @@ def test_a_user_of_a_pii_pool_in_its_region_breaks_no_residency_rule() -> None:
     user = _user(region.provider, pool)
     for policy in (JURISDICTION, "no-pii-replication", "anonymised-only-replication", DATA_LOSS):
         assert violations([*region.resources, pool, user], policy) == [], policy
+
+
+# Round 9: a child whose deletion or replacement keeps its value in its parent needs no protect ------------
+
+
+def _secret_version(region: Region) -> tuple[Res, Res]:
+    secret = store(
+        region,
+        "aws:secretsmanager/secret:Secret",
+        "partner",
+        {"name": "partner", "kmsKeyId": UNKNOWN, "recoveryWindowInDays": 30},
+    )
+    secret.deps["kmsKeyId"] = [region.key]
+    secret.protect = True
+    version = Res(
+        "aws:secretsmanager/secretVersion:SecretVersion",
+        "partner",
+        {"secretId": UNKNOWN, "secretString": "placeholder"},
+        region.provider,
+        deps={"secretId": [secret]},
+    )
+    return secret, version
+
+
+def test_a_version_of_a_protected_pii_secret_needs_no_protect_of_its_own() -> None:
+    # secret_string is ForceNew: a new value replaces the version, and deleting a version only moves its
+    # staging labels; the value stays in its secret, whose protect and recovery window keep it.
+    region = eu_region()
+    secret, version = _secret_version(region)
+    assert violations([*region.resources, secret, version], DATA_LOSS) == []
+
+
+def test_the_secret_of_a_version_still_needs_protect() -> None:
+    region = eu_region()
+    secret, version = _secret_version(region)
+    secret.protect = False
+    found = violations([*region.resources, secret, version], DATA_LOSS)
+    assert [d.urn for d in found] == [secret.urn], messages(found)
+
+
+def test_an_item_of_a_pii_table_without_protect_can_be_lost() -> None:
+    # Deleting a table item deletes the item: it keeps the rule.
+    region = eu_region()
+    table = _table(region)
+    item = Res(
+        "aws:dynamodb/tableItem:TableItem",
+        "alice",
+        {"tableName": UNKNOWN, "hashKey": "email", "item": '{"email": {"S": "alice@example.com"}}'},
+        region.provider,
+        deps={"tableName": [table]},
+    )
+    found = messages(
+        [d for d in violations([*region.resources, table, item], DATA_LOSS) if d.urn == item.urn]
+    )
+    assert "protect=True" in found
+
+
+@pytest.mark.mode_independent
+def test_every_child_whose_deletion_keeps_its_value_is_a_reviewed_child_holder() -> None:
+    assert set(DELETION_KEEPS_VALUE) <= set(CHILD_HOLDERS)
