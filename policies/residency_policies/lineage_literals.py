@@ -64,10 +64,11 @@ def literal_locations(
     """
     free_form = code or ANY in path or "*" in path.split(".")
     in_stack = [r for r in lineage.mentioned(value, resource) if r is not resource]
-    if not in_stack and not free_form:
-        # An input that names one resource names it by its whole value, however short (`crm`): only words
-        # inside other text must be long enough not to match by chance.
-        in_stack = [r for r in lineage.stack.named(value) if r is not resource]
+    if not in_stack and not free_form and resource.type.startswith("aws:"):
+        # An AWS input that names one resource names it by its whole value, however short (`crm`): only
+        # words inside other text must be long enough not to match by chance. (Kubernetes objects name each
+        # other by their Kubernetes names, read by `lineage_names`.)
+        in_stack = [r for r in lineage.stack.named(value) if r is not resource and r.type.startswith("aws:")]
     hosts = places_in_text(lineage, value, own_region) if free_form else []
     if in_stack:
         found = [location for r in in_stack for location in lineage.follow(r, {resource.urn})]
