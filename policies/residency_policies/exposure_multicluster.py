@@ -5,11 +5,19 @@ A Multi-Cluster Services `ServiceExport` (multicluster.x-k8s.io; on EKS the AWS 
 exports the Service of its own name and namespace to every cluster of its ClusterSet. Skupper publishes a
 Service or a workload annotated `skupper.io/proxy` (v1; the Service case is `exposure_services.MESH_EXPORTS`)
 and the pods a `Connector` selects (v2, `spec.selector`, a label selector such as `app=db`) on every site
-linked to its network. Those clusters and sites are not in the stack and may be in any region or account, so
-what they reach is judged as published: the PII pods the exported Service selects (in a cluster that holds
-PII, a Service whose pods the stack does not declare fails closed, as for an Ingress), the PII workload
-itself, and, for a Connector, the PII pods its selector matches; a selector or namespace unknown at preview,
-or one the pack cannot parse, fails closed in a cluster that holds PII. Sources: the Skupper v1 annotations
+linked to its network; Cilium ClusterMesh and Linkerd publish a Service by its metadata
+(`exposure_services.MESH_EXPORTS`). Those clusters and sites are not in the stack and may be in any region or
+account, so what they reach is judged as published: the PII pods the exported Service selects (in a cluster
+that holds PII, a Service whose pods the stack does not declare fails closed, as for an Ingress), the PII
+workload itself, and, for a Connector, the PII pods its selector matches; a selector or namespace unknown at
+preview, or one the pack cannot parse, fails closed in a cluster that holds PII.
+
+An application that serves personal data (a workload whose classification, labelled or inherited, is
+protected) is published too when a multi-cluster network exports it, although the same application behind the
+product's load balancer is not: the load balancer is the front the design gives the product's users, and what
+the application returns them is application code's; an export joins the workloads of clusters elsewhere to the
+callers the application trusts inside its own cluster (no front, often no authentication), which makes the
+other region's cluster a reader of the application's data. Sources: the Skupper v1 annotations
 as Red Hat Service Interconnect 1.x documents them; the v2 Connector's `selector`, `host` and `routingKey` as
 skupper.io documents v2alpha1 (not checked against its CRD schema).
 """
@@ -21,9 +29,9 @@ from typing import Any
 
 from .classification import held
 from .exposure_ingress import published
-from .exposure_services import SKUPPER_PROXY, kind_tokens
+from .exposure_services import SKUPPER_PROXY, kind_tokens, mesh_export, same_cluster
 from .lineage import Lineage
-from .lineage_selections import workloads_matching
+from .lineage_selections import backends, selected_workloads, workloads_matching
 from .locations import mechanism_key
 from .model import Resource, Stack
 from .settings import Settings
@@ -53,6 +61,15 @@ def multicluster_exposure(
         found.extend(
             published(export, [(namespace, name)], why, stack, lineage, protected_by_urn, settings, _FIX)
         )
+        for service in same_cluster(stack, export, ("core:Service",)):
+            if value_at(service.props, "metadata.name") == name and (
+                value_at(service.props, "metadata.namespace") == namespace
+            ):
+                found.extend(_applications(export, service, why, lineage, settings))
+    for service in stack.of_type(*kind_tokens(stack, ("core:Service",))):
+        exported = mesh_export(service)
+        if exported is not None:
+            found.extend(_applications(service, service, exported, lineage, settings))
     for resource in stack.resources:
         if not resource.type.startswith("kubernetes:") or mechanism_key(resource.type) == "core:Service":
             continue
@@ -72,6 +89,30 @@ def multicluster_exposure(
             )
     for connector in stack.of_type(*kind_tokens(stack, (SKUPPER_CONNECTOR,))):
         found.extend(_connector(connector, stack, lineage, protected_by_urn, settings))
+    return found
+
+
+def _applications(
+    publisher: Resource, service: Resource, why: str, lineage: Lineage, settings: Settings
+) -> list[Violation]:
+    """The applications serving protected data behind a Service a multi-cluster network exports (the data
+    holders among its pods are judged with every publisher's, in `published` and `exposure_services`)."""
+    holders = {r.urn for r in backends(lineage, service)}
+    found = []
+    through = "" if publisher is service else f" (through {service.label})"
+    for workload in selected_workloads(lineage, service):
+        protected = lineage.effective(workload) & settings.protected_classifications
+        if protected and workload.urn not in holders:
+            found.append(
+                exposure_violation(
+                    publisher,
+                    held(lineage, workload, protected),
+                    f"{publisher.label} exports {workload.label}{through}, an application "
+                    f"that serves them: {why}, whose workloads then call it as if they ran in its cluster",
+                    _FIX,
+                    settings,
+                )
+            )
     return found
 
 

@@ -136,7 +136,7 @@ def public_service(service: Resource, stack: Stack, accounts: frozenset[str] = f
         if isinstance(value, Unknown) or str(value).lower() == "true":
             shown = " (unknown at preview)" if isinstance(value, Unknown) else ""
             return f"it is annotated {key}{shown}: {why}"
-    exported = _mesh_export(service)
+    exported = mesh_export(service)
     if exported is not None:
         return exported
     kind = value_at(service.props, "spec.type")
@@ -156,7 +156,7 @@ def public_service(service: Resource, stack: Stack, accounts: frozenset[str] = f
     return None
 
 
-def _mesh_export(service: Resource) -> str | None:
+def mesh_export(service: Resource) -> str | None:
     """Why a service mesh makes a Service reachable from its other clusters (None: none does)."""
     metadata = child(service.props, "metadata")
     for where, key, values, unless, why in MESH_EXPORTS:

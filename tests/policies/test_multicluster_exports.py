@@ -122,3 +122,78 @@ def test_a_skupper_connector_whose_selector_is_unknown_fails_closed() -> None:
     region, stack = _baseline()
     connector = _connector(region, UNKNOWN)
     assert [d.urn for d in violations([*stack, connector], POLICY)] == [connector.urn]
+
+
+def _api(region: Region, classification: str = "pii") -> list[Res]:
+    """An application Deployment that serves personal data (labelled `classification`) and its ClusterIP
+    Service `customers-api`."""
+    labels = {"app": "customers-api"}
+    deployment = Res(
+        "kubernetes:apps/v1:Deployment",
+        "customers-api",
+        {
+            "metadata": {
+                "name": "customers-api",
+                "namespace": "app",
+                "labels": {**labels, "data-classification": classification},
+            },
+            "spec": {
+                "selector": {"matchLabels": labels},
+                "template": {"metadata": {"labels": labels}, "spec": {"containers": [{"name": "api"}]}},
+            },
+        },
+        region.kubernetes,
+    )
+    service = Res(
+        "kubernetes:core/v1:Service",
+        "customers-api",
+        {"metadata": {"name": "customers-api", "namespace": "app"}, "spec": {"selector": labels}},
+        region.kubernetes,
+    )
+    return [deployment, service]
+
+
+def test_a_service_export_of_an_application_that_serves_pii_publishes_it_to_the_cluster_set() -> None:
+    """Unlike the product's load balancer, a multi-cluster export joins other clusters' workloads to the
+    callers the application trusts inside its cluster: an API that serves personal data is exported with
+    it."""
+    region, stack = _baseline()
+    export = _export(region, "customers-api")
+    found = violations([*stack, *_api(region), export], POLICY)
+    assert [d.urn for d in found] == [export.urn], messages(found)
+    assert "kubernetes:apps/v1:Deployment 'customers-api'" in found[0].message
+    assert "ClusterSet" in found[0].message
+
+
+def test_a_service_export_of_an_application_that_serves_anonymised_data_publishes_no_pii() -> None:
+    region, stack = _baseline()
+    assert violations([*stack, *_api(region, "anonymised"), _export(region, "customers-api")], POLICY) == []
+
+
+def test_a_skupper_proxy_annotation_on_the_service_of_an_application_that_serves_pii_publishes_it() -> None:
+    region, stack = _baseline()
+    deployment, service = _api(region)
+    service.props["metadata"]["annotations"] = {"skupper.io/proxy": "http"}
+    found = violations([*stack, deployment, service], POLICY)
+    assert [d.urn for d in found] == [service.urn], messages(found)
+    assert "skupper.io/proxy" in found[0].message and "customers-api" in found[0].message
+
+
+def test_a_cluster_mesh_global_service_of_an_application_that_serves_pii_publishes_it() -> None:
+    region, stack = _baseline()
+    deployment, service = _api(region)
+    service.props["metadata"]["annotations"] = {"service.cilium.io/global": "true"}
+    found = violations([*stack, deployment, service], POLICY)
+    assert [d.urn for d in found] == [service.urn], messages(found)
+    assert "Cilium ClusterMesh" in found[0].message
+
+
+def test_an_internal_load_balancer_of_an_application_that_serves_pii_is_no_multi_cluster_export() -> None:
+    """The product's own front: an application behind its Service is what the design publishes to its users
+    (the residency of what the application returns is application code's, out of the pack's reach)."""
+    region, stack = _baseline()
+    deployment, service = _api(region)
+    service.props["spec"]["type"] = "LoadBalancer"
+    scheme = "service.beta.kubernetes.io/aws-load-balancer-scheme"
+    service.props["metadata"]["annotations"] = {scheme: "internal"}
+    assert violations([*stack, deployment, service], POLICY) == []
