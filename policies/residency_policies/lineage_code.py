@@ -500,6 +500,24 @@ ENCODED_DATA = {"core:Secret": "data", "core:ConfigMap": "binaryData"}
 """Where a Secret (its `data`) and a ConfigMap (its `binaryData`) hold base64-encoded values."""
 
 
+def configuration_texts(config: Resource) -> list[tuple[str, Any]]:
+    """A ConfigMap's or Secret's keys with their values as the container reads them: `data` and `stringData`
+    as they are, a Secret's `data` and a ConfigMap's `binaryData` decoded from base64 (a value unknown at
+    preview stays unknown; one that does not decode is left out)."""
+    encoded = ENCODED_DATA.get(mechanism_key(config.type))
+    decoded = dict(_decoded_data(config))
+    found: list[tuple[str, Any]] = []
+    for path in ("data", "stringData", "binaryData"):
+        mapping = as_mapping(child(config.props, path))
+        for key in mapping if isinstance(mapping, Mapping) else ():
+            value = child(mapping, str(key))
+            if path != encoded or isinstance(value, Unknown):
+                found.append((str(key), value))
+            elif f"{path}.{key}" in decoded:
+                found.append((str(key), decoded[f"{path}.{key}"]))
+    return found
+
+
 def _decoded_data(config: Resource) -> list[tuple[str, str]]:
     """The base64 values of a Secret's `data` or a ConfigMap's `binaryData` that decode to text, with their
     paths: the container reads them decoded, as it reads `stringData`."""
