@@ -57,7 +57,8 @@ def workloads_with_own_credentials(
     for workload in lineage.stack.resources:
         if not workload.type.startswith("kubernetes:") or not containers_of(workload):
             continue
-        if not (lineage.code_reads(workload) | lineage.effective(workload)) & settings.resident_classifications:
+        read = lineage.code_reads(workload) | lineage.effective(workload)
+        if not read & settings.resident_classifications:
             continue
         own = own_credentials(lineage, workload)
         if own:
