@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from residency_facts import ANY, RESIDENT_CLASSIFICATIONS
+from residency_facts.destinations import saas_vendor
 from residency_facts.workloads import (
     CONFIGURATION_KINDS,
     CONFIGURATION_REFERENCES,
@@ -145,17 +146,20 @@ def places_outside_aws(value: Any) -> list[str]:
     configuration files they embed (a multi-line text: a log shipper's `[OUTPUT]` section), each with why.
 
     A single value naming a host (an Ingress's `hosts`, an ACME e-mail address) is where the chart publishes
-    or whom it tells, not where it sends: only code's own configuration reads those as places. References to
-    the environment the values define (`${env:X}`, `${X}`) are read expanded."""
+    or whom it tells, not where it sends: only code's own configuration reads those as places, unless the
+    host is a SaaS ingestion service's (`residency_facts/destinations.py`), a destination under any key.
+    References to the environment the values define (`${env:X}`, `${X}`) are read expanded."""
     value = expanded(value, environment([value]))
     found = {endpoint: "an endpoint outside AWS" for endpoint in _endpoints_in(value)}
     for store in other_cloud_stores(value):
         found.setdefault(store, "an object store of another cloud")
     for receiver in vendor_receivers(value):
         found.setdefault(receiver, "an Alertmanager receiver")
-    for text in dict.fromkeys(t for t in _free_texts(value) if "\n" in t.strip()):
+    for text in dict.fromkeys(_free_texts(value)):
+        document = "\n" in text.strip()
         for host, why in _places_outside_aws_in_text(text):
-            found.setdefault(host, why)
+            if document or why.startswith(SAAS_INGESTION):
+                found.setdefault(host, why)
     return [f"{place} ({why}, outside AWS)" for place, why in found.items()]
 
 
@@ -298,6 +302,11 @@ def _places_outside_aws_in_text(text: str) -> tuple[tuple[str, str], ...]:
     found: dict[str, str] = {}
     for match in _HOST_IN_TEXT.finditer(text):
         host, suffix = match.group(1).lower(), match.group(2).lower()
+        vendor = saas_vendor(host)
+        if vendor is not None:
+            # An ingestion service's host is a destination under any key, in a URL or alone.
+            found.setdefault(host, f"{SAAS_INGESTION} {vendor}")
+            continue
         if suffix not in _PUBLIC_SUFFIXES or (host.count(".") < 2 and len(host.split(".")[0]) < 3):
             continue
         if any(host == h or host.endswith("." + h) for h in _NOT_DESTINATIONS):
@@ -324,6 +333,9 @@ def _places_outside_aws_in_text(text: str) -> tuple[tuple[str, str], ...]:
             found.setdefault(f"rclone type = {value}", "an rclone remote on another provider's storage")
     return tuple(found.items())
 
+
+SAAS_INGESTION = "an ingestion service of"
+"""How a place that is a SaaS ingestion service's host is described (`residency_facts/destinations.py`)."""
 
 _FILE_KEY = re.compile(r"\.[A-Za-z0-9]{2,10}$")
 """A ConfigMap or Secret key that names a file (`application.properties`, `fluent-bit.conf`, `config.yaml`),
