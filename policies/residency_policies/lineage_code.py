@@ -9,7 +9,6 @@ internet (a URL, or `host:port` under an endpoint key) is a place outside AWS.
 
 from __future__ import annotations
 
-import base64
 import functools
 import ipaddress
 import re
@@ -33,7 +32,7 @@ from residency_facts.workloads import (
 
 from .attributes import is_kubernetes
 from .charts import HELM_RELEASE, configuration_names, release_namespace
-from .environment import environment, expanded
+from .environment import decoded_data, environment, expanded
 from .lineage_literals import endpoint_outside_aws, literal_locations
 from .lineage_sinks import block_urls, other_cloud_stores, vendor_receivers
 from .locations import Location, mechanism_key
@@ -63,7 +62,8 @@ def configuration_places(lineage: Lineage, resource: Resource, own: str | None) 
         texts.append(connector.props)
         found.extend(lineage.trace(connector, "spec.config.*", False, own, True))
         found.extend(_sink_urls(connector))
-    for config in _mounted_configuration(lineage, resource, connectors):
+    mounted = _mounted_configuration(lineage, resource, connectors)
+    for config in mounted:
         if mechanism_key(config.type) in SECRET_COPIES:
             # The Secret an External Secrets Operator resource creates holds what it pulls from its store,
             # in its cluster: the pods that mount it read that there.
@@ -77,15 +77,16 @@ def configuration_places(lineage: Lineage, resource: Resource, own: str | None) 
         for path in CONFIGURATION_DATA:
             found.extend(lineage.trace(config, path, False, own, True))
         found.extend(_unreadable_files(lineage, config))
-        for path, text in _decoded_data(config):
+        for path, text in decoded_data(config):
             texts.append(text)
             found.extend(literal_locations(lineage, config, text, path, False, own, True))
     found.extend(_sink_urls(resource))
     from .lineage_hosted import hosted_credentials  # lineage_hosted reads this module's reference paths
 
     found.extend(hosted_credentials(lineage, resource))
-    # The configuration is read as the code reads it: its references to the environment it defines expanded.
-    variables = environment(texts)
+    # The configuration is read as the code reads it: its references to the environment it defines expanded
+    # (by its own variables and those of the ConfigMaps and Secrets it reads).
+    variables = environment(texts, mounted)
     texts = [expanded(text, variables) for text in texts]
     for text in texts:
         for endpoint in dict.fromkeys(_endpoints_in(text)):
@@ -507,45 +508,6 @@ def _sink_urls(connector: Resource) -> list[Location]:
 
 CONFIGURATION_DATA = ("data.*", "stringData.*", "binaryData.*")
 """The configuration a ConfigMap or Secret holds (a collector's config file, environment values)."""
-
-ENCODED_DATA = {"core:Secret": "data", "core:ConfigMap": "binaryData"}
-"""Where a Secret (its `data`) and a ConfigMap (its `binaryData`) hold base64-encoded values."""
-
-
-def configuration_texts(config: Resource) -> list[tuple[str, Any]]:
-    """A ConfigMap's or Secret's keys with their values as the container reads them: `data` and `stringData`
-    as they are, a Secret's `data` and a ConfigMap's `binaryData` decoded from base64 (a value unknown at
-    preview stays unknown; one that does not decode is left out)."""
-    encoded = ENCODED_DATA.get(mechanism_key(config.type))
-    decoded = dict(_decoded_data(config))
-    found: list[tuple[str, Any]] = []
-    for path in ("data", "stringData", "binaryData"):
-        mapping = as_mapping(child(config.props, path))
-        for key in mapping if isinstance(mapping, Mapping) else ():
-            value = child(mapping, str(key))
-            if path != encoded or isinstance(value, Unknown):
-                found.append((str(key), value))
-            elif f"{path}.{key}" in decoded:
-                found.append((str(key), decoded[f"{path}.{key}"]))
-    return found
-
-
-def _decoded_data(config: Resource) -> list[tuple[str, str]]:
-    """The base64 values of a Secret's `data` or a ConfigMap's `binaryData` that decode to text, with their
-    paths: the container reads them decoded, as it reads `stringData`."""
-    key = ENCODED_DATA.get(mechanism_key(config.type))
-    data = as_mapping(child(config.props, key)) if key else None
-    found = []
-    for name, value in data.items() if isinstance(data, Mapping) else ():
-        if not isinstance(value, str):
-            continue
-        try:
-            text = base64.b64decode(value, validate=True).decode("utf-8")
-        except (ValueError, UnicodeDecodeError):
-            continue
-        found.append((f"{key}.{name}", text))
-    return found
-
 
 _ENDPOINT_KEY = re.compile(r"endpoint|exporter|webhook|sink|destination|remote[_-]?write", re.IGNORECASE)
 _ENDPOINT_IN_TEXT = re.compile(

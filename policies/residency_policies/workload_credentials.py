@@ -15,7 +15,6 @@ not the Pod Identity agent, and anything the pack cannot read are in an account 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from residency_facts import Classification
@@ -30,11 +29,11 @@ from residency_facts.credentials import (
 from residency_facts.workloads import POD_SPEC_PATHS
 
 from .attributes import STACK_ACCOUNT, account_of
-from .lineage_code import configuration_texts, mounted_configuration
-from .locations import mechanism_key
+from .environment import configuration_texts, referenced_value, value_reference
+from .lineage_code import mounted_configuration
 from .model import Resource, parse_arn
 from .settings import Settings
-from .values import Unknown, child, values_at
+from .values import child, values_at
 from .violations import Violation, violation
 
 if TYPE_CHECKING:
@@ -87,9 +86,9 @@ def own_credentials(lineage: Lineage, workload: Resource) -> list[tuple[str, str
             name = child(variable, "name")
             if name not in _VARIABLES:
                 continue
-            reference = _reference(child(variable, "valueFrom"))
+            reference = value_reference(child(variable, "valueFrom"))
             if reference is not None:
-                value, owner = _referenced(configurations, *reference)
+                value, owner = referenced_value(configurations, *reference)
             else:
                 value, owner = child(variable, "value"), workload
             found.extend(_accounts(lineage, str(name), value, owner))
@@ -104,30 +103,6 @@ def own_credentials(lineage: Lineage, workload: Resource) -> list[tuple[str, str
 
 def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
-
-
-def _reference(value_from: Any) -> tuple[str, Any, Any] | None:
-    """The ConfigMap or Secret key a variable takes its value from: (kind, name, key)."""
-    for field, kind in (("configMapKeyRef", "core:ConfigMap"), ("secretKeyRef", "core:Secret")):
-        reference = child(value_from, field)
-        if isinstance(reference, Mapping | Unknown):
-            return kind, child(reference, "name"), child(reference, "key")
-    return None if value_from is None else ("", None, None)
-
-
-def _referenced(
-    configurations: list[Resource], kind: str, name: Any, key: Any
-) -> tuple[Any, Resource | None]:
-    """The value of a ConfigMap's or Secret's key among the stack's objects the pod reads, and the object."""
-    for config in configurations:
-        if mechanism_key(config.type) != kind:
-            continue
-        if child(child(config.props, "metadata"), "name") != name:
-            continue
-        for found_key, text in configuration_texts(config):
-            if found_key == key:
-                return text, config
-    return None, None
 
 
 def _accounts(lineage: Lineage, variable: str, value: Any, owner: Resource | None) -> list[tuple[str, str]]:
