@@ -33,7 +33,7 @@ from .environment import configuration_texts, referenced_value, value_reference
 from .lineage_code import mounted_configuration
 from .model import Resource, parse_arn
 from .settings import Settings
-from .values import child, values_at
+from .values import Unknown, child, values_at
 from .violations import Violation, violation
 
 if TYPE_CHECKING:
@@ -74,6 +74,20 @@ def containers_of(workload: Resource) -> list[Any]:
         for field in ("containers", "initContainers")
         for container in values_at(workload.props, f"{base}.{field}[]")
     ]
+
+
+def service_account_names(workload: Resource) -> list[Any]:
+    """The service accounts a Kubernetes object's pods run as: `serviceAccountName` (or the deprecated
+    `serviceAccount`) of each pod spec that holds containers, `default` when it names none."""
+    found: list[Any] = []
+    for base in POD_SPEC_PATHS:
+        if not values_at(workload.props, f"{base}.containers[]"):
+            continue
+        names = values_at(workload.props, f"{base}.serviceAccountName") or values_at(
+            workload.props, f"{base}.serviceAccount"
+        )
+        found.extend(names or ["default"])
+    return found
 
 
 def own_credentials(lineage: Lineage, workload: Resource) -> list[tuple[str, str]]:
@@ -188,3 +202,51 @@ def credential_violation(
             "configuration); hand a partner only anonymised data through a reviewed export.",
         )
     ]
+
+
+POD_IDENTITY = "aws:eks/podIdentityAssociation:PodIdentityAssociation"
+SERVICE_ACCOUNT = "kubernetes:core/v1:ServiceAccount"
+IRSA_ANNOTATION = "eks.amazonaws.com/role-arn"
+
+
+def workload_roles(lineage: Lineage, workload: Resource) -> list[Resource]:
+    """The stack's IAM roles a Kubernetes workload's pods run as: those of the EKS Pod Identity associations
+    and the IRSA annotations of the service accounts they run as (by lineage, or by the role's ARN)."""
+    stack = lineage.stack
+    namespace = child(child(workload.props, "metadata"), "namespace") or "default"
+    accounts = service_account_names(workload)
+    found: list[Resource] = []
+    for association in stack.of_type(POD_IDENTITY):
+        pair = (child(association.props, "namespace"), child(association.props, "serviceAccount"))
+        if not _matches(pair, namespace, accounts):
+            continue
+        for path in ("roleArn", "targetRoleArn"):
+            found.extend(_roles_named(lineage, association, path))
+    for account in stack.of_type(SERVICE_ACCOUNT):
+        metadata = child(account.props, "metadata")
+        if account.provider_urn != workload.provider_urn:
+            continue
+        pair = (child(metadata, "namespace") or "default", child(metadata, "name"))
+        if _matches(pair, namespace, accounts):
+            found.extend(_roles_named(lineage, account, "metadata"))
+    return list(dict.fromkeys(found))
+
+
+def _matches(pair: tuple[Any, Any], namespace: Any, accounts: list[Any]) -> bool:
+    """Whether a (namespace, service account) pair is the workload's (unknown at preview matches any)."""
+    theirs, name = pair
+    same_namespace = isinstance(theirs, Unknown) or isinstance(namespace, Unknown) or theirs == namespace
+    return same_namespace and any(
+        isinstance(name, Unknown) or isinstance(a, Unknown) or name == a for a in accounts
+    )
+
+
+def _roles_named(lineage: Lineage, owner: Resource, path: str) -> list[Resource]:
+    """The stack's roles an input names: computed from them, or by their ARN (an IRSA annotation's)."""
+    roles = [d for d in lineage.stack.dependencies(owner, path) if d.type == ROLE]
+    values = [child(child(owner.props, "metadata"), "annotations")] if path == "metadata" else [owner.props]
+    for value in values:
+        text = child(value, IRSA_ANNOTATION if path == "metadata" else path)
+        if isinstance(text, str):
+            roles.extend(r for r in lineage.stack.arn_match(text) if r.type == ROLE)
+    return roles
