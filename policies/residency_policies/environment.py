@@ -21,6 +21,7 @@ it is: where it points is not read (`policies/README.md`, "What remains out of r
 from __future__ import annotations
 
 import base64
+import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -83,7 +84,8 @@ def expanded(value: Any, variables: Mapping[str, str]) -> Any:
     """The value with every reference to a defined variable expanded in its strings (a default given in the
     reference stands for a variable the configuration does not define); the same object when none changes."""
     if isinstance(value, str):
-        return _expanded_text(value, variables) if "$" in value or "sys.env" in value else value
+        names, defaults = _references(value)
+        return _expanded_text(value, variables) if defaults or names & variables.keys() else value
     if isinstance(value, Mapping):
         changed = {key: expanded(child(value, key), variables) for key in value}
         if all(changed[key] is child(value, key) for key in value):
@@ -96,9 +98,27 @@ def expanded(value: Any, variables: Mapping[str, str]) -> Any:
     return value
 
 
+_GROUPS = ("env", "braced", "kubernetes", "bare", "alloy")
+
+
+@functools.lru_cache(maxsize=4096)
+def _references(text: str) -> tuple[frozenset[str], bool]:
+    """The variables a text refers to, and whether a reference gives a default, once per text (a 100 KB
+    configuration file is scanned once)."""
+    if "$" not in text and "sys.env" not in text:
+        return frozenset(), False
+    matches = list(_REFERENCE.finditer(text))
+    names = frozenset(name for match in matches for name in (match.group(g) for g in _GROUPS) if name)
+    defaults = any(
+        match.group("env_default") is not None or match.group("braced_default") is not None
+        for match in matches
+    )
+    return names, defaults
+
+
 def _expanded_text(text: str, variables: Mapping[str, str]) -> str:
     def replace(match: re.Match[str]) -> str:
-        for group in ("env", "braced", "kubernetes", "bare", "alloy"):
+        for group in _GROUPS:
             name = match.group(group)
             if name is None:
                 continue

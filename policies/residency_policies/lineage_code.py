@@ -425,6 +425,18 @@ def _mounted_configuration(
     the other members of its configuration (a Connect cluster's connectors)."""
     if not is_kubernetes(workload):
         return []
+    members = list(members)
+    if not members and "mounted" in workload.memo:
+        # The same for every lineage of the stack: the objects a workload names do not depend on settings.
+        mounted: list[Resource] = workload.memo["mounted"]
+        return mounted
+    found = _mounted(lineage, workload, members)
+    if not members:
+        workload.memo["mounted"] = found
+    return found
+
+
+def _mounted(lineage: Lineage, workload: Resource, members: list[Resource]) -> list[Resource]:
     names: set[str] = set()
     for path in (
         *(f"{base}.{reference}" for base in POD_SPEC_PATHS for reference in CONFIGURATION_REFERENCES),

@@ -14,6 +14,7 @@ not the Pod Identity agent, and anything the pack cannot read are in an account 
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -159,13 +160,18 @@ def _shared_config(config: Resource, key: str, text: str) -> list[tuple[str, str
     """The accounts an AWS shared config or credentials file names (`role_arn`; static keys and credential
     processes cannot be traced)."""
     where = f"the AWS shared configuration {key} of {config.label} its pods read"
+    return [(account, f"{where} ({what})") for account, what in _shared_config_accounts(text)]
+
+
+@functools.lru_cache(maxsize=1024)
+def _shared_config_accounts(text: str) -> tuple[tuple[str, str], ...]:
+    """(account, setting) of each credential a shared config text names, once per text."""
     found = []
     for value in _ROLE_IN_CONFIG.findall(text):
         arn = parse_arn(value)
-        found.append((arn.account if arn is not None and arn.account else UNTRACEABLE, f"{where} ({value})"))
-    for setting in _UNTRACEABLE_IN_CONFIG.findall(text):
-        found.append((UNTRACEABLE, f"{where} ({setting})"))
-    return found
+        found.append((arn.account if arn is not None and arn.account else UNTRACEABLE, value))
+    found.extend((UNTRACEABLE, setting) for setting in _UNTRACEABLE_IN_CONFIG.findall(text))
+    return tuple(found)
 
 
 def credential_violation(
