@@ -437,6 +437,7 @@ def _mounted_configuration(
 
 
 def _mounted(lineage: Lineage, workload: Resource, members: list[Resource]) -> list[Resource]:
+    """The objects `_mounted_configuration` finds, computed."""
     names: set[str] = set()
     for path in (
         *(f"{base}.{reference}" for base in POD_SPEC_PATHS for reference in CONFIGURATION_REFERENCES),
