@@ -1729,6 +1729,25 @@ def _remote_write(kind: str) -> CopyMechanism:
     )
 
 
+_FLUENT_BIT_VENDORS = ("datadog", "stackdriver", "azureBlob", "azureLogAnalytics")
+"""Fluent Bit output plugins that are another provider's service by definition (Datadog's intake, Google
+Cloud Logging, Azure Blob Storage and Log Analytics: fluent-operator v3.10.0 ClusterOutput spec)."""
+NODE_LOG_SHIPPERS: dict[str, str] = {
+    **{
+        f"fluentbit.fluent.io:{kind}": (
+            "the pods' logs the Fluent Operator's Fluent Bit collects on every node"
+        )
+        for kind in ("ClusterOutput", "Output")
+    },
+    **{
+        f"fluentd.fluent.io:{kind}": (
+            "the pods' logs the Fluent Operator's Fluent Bit collects on every node and forwards to Fluentd"
+        )
+        for kind in ("ClusterOutput", "Output")
+    },
+}
+"""Kinds that ship the nodes' pod logs by definition, without mounting them themselves (an operator's
+output, whose agent runs as a DaemonSet the operator creates): read as node log readers (`lineage_nodes`)."""
 _POD_TEMPLATE_RESTORES = _restored_volumes(f"spec.template.spec.{_POD_VOLUME_CLAIMS}")
 _SCALED_JOB_TEMPLATE = f"spec.jobTargetRef.{ANY}"
 """A KEDA ScaledJob's Job spec: its pods' code and configuration (its triggers are KEDA's: a number)."""
@@ -1805,6 +1824,30 @@ KUBERNETES_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
     "kafka.strimzi.io:KafkaConnector": (_code("a Kafka Connect connector"),),
     "kafka.strimzi.io:KafkaMirrorMaker2": (_code("a MirrorMaker 2 replication between Kafka clusters"),),
     "opentelemetry.io:OpenTelemetryCollector": (_code("an OpenTelemetry collector the operator runs"),),
+    **{
+        f"fluentbit.fluent.io:{kind}": (
+            CopyMechanism(
+                "a Fluent Operator output shipping the logs its Fluent Bit collects on every node",
+                sources=(ANY,),
+                destinations=(ANY,),
+                outside_aws=tuple(f"spec.{plugin}" for plugin in _FLUENT_BIT_VENDORS),
+                runs_code=True,
+            ),
+        )
+        for kind in ("ClusterOutput", "Output")
+    },
+    **{
+        f"fluentd.fluent.io:{kind}": (
+            CopyMechanism(
+                "a Fluent Operator Fluentd output shipping the logs its Fluent Bit forwards",
+                sources=(ANY,),
+                destinations=(ANY,),
+                outside_aws=("spec.outputs[].datadog",),
+                runs_code=True,
+            ),
+        )
+        for kind in ("ClusterOutput", "Output")
+    },
     "snapshot.storage.k8s.io:VolumeSnapshot": (
         _derived(
             "a volume snapshot",

@@ -1875,6 +1875,28 @@ KUBERNETES_OPERATORS: dict[str, Service] = {
         "closed when they name or touch resident data.",
         points="ServiceEntry",
     ),
+    "fluentbit.fluent.io": Service(
+        "The Fluent Operator's Fluent Bit (github.com/fluent/fluent-operator, CRDs at v3.10.0): a FluentBit "
+        "is its DaemonSet, and a Collector a StatefulSet of it; ClusterInputs say what it collects (`tail` "
+        "of /var/log/containers: every pod's logs on the node, which the operator's chart declares by "
+        "default), filters and parsers transform it, (Cluster)FluentBitConfigs select them by label. Only "
+        "the outputs send: a ClusterOutput or Output ships what the DaemonSet collects on every node (the "
+        "pods' logs, PII pods' included, whatever inputs the stack shows) to its plugin's host, region or "
+        "vendor (`es`, `loki`, `http`, `cloudWatch`, `s3`, `kafka`; `datadog`, `stackdriver`, `azureBlob`, "
+        "`azureLogAnalytics` are another provider's service): code, judged as a node log reader.",
+        copies="ClusterOutput Output",
+        neutral="ClusterInput ClusterFilter Filter ClusterParser Parser ClusterMultilineParser "
+        "MultilineParser ClusterFluentBitConfig FluentBitConfig FluentBit Collector",
+    ),
+    "fluentd.fluent.io": Service(
+        "The Fluent Operator's Fluentd (CRDs at v3.10.0): a Fluentd is its StatefulSet, receiving what the "
+        "operator's Fluent Bit forwards (every pod's logs) through its inputs; filters transform it and "
+        "(Cluster)FluentdConfigs select them. A ClusterOutput or Output sends it to the plugins of "
+        "`spec.outputs[]` (`elasticsearch`, `opensearch`, `loki`, `http`, `forward`, `kafka`, `cloudWatch`, "
+        "`s3`; `datadog` is Datadog's service): code, judged as a node log reader.",
+        copies="ClusterOutput Output",
+        neutral="ClusterInput Input ClusterFilter Filter ClusterFluentdConfig FluentdConfig Fluentd",
+    ),
     "opentelemetry.io": Service(
         "The OpenTelemetry Operator runs the collector an OpenTelemetryCollector configures (spec.config: "
         "receivers, processors, exporters; spec.volumes, as a pod's, in deployment, daemonset, statefulset "

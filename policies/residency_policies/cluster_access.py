@@ -36,6 +36,7 @@ from .model import Resource, Stack, parse_arn
 from .settings import Settings
 from .values import Unknown, as_bool, child, elements, known_strings, leaves, value_at, values_at
 from .violations import Violation, violation
+from .workload_credentials import credential_violation, workloads_with_own_credentials
 
 AWS_AUTH = "aws-auth"
 ACCESS_ENTRY = "aws:eks/accessEntry:AccessEntry"
@@ -458,35 +459,18 @@ def _credential_subjects(stack: Stack, resource: Resource) -> tuple[str, list[Re
 
 
 def credential_violations(stack: Stack, settings: Settings, lineage: Lineage, rule: str) -> list[Violation]:
-    """Workloads that read resident data and act in another account through their credentials."""
+    """Workloads that read resident data and act in another account through their credentials: their
+    service account's (Pod Identity, IRSA) or those their own configuration gives the AWS SDKs."""
     found: list[Violation] = []
     for resource in (*stack.of_type(POD_IDENTITY, SERVICE_ACCOUNT), *reading_chart_releases(stack)):
         foreign = _foreign(credential_accounts(resource, stack), settings)
-        if not foreign:
-            continue
-        how, workloads = _credential_subjects(stack, resource)
-        read: dict[str, list[str]] = {}
-        for workload in workloads:
-            held = (
-                lineage.code_reads(workload) | lineage.effective(workload)
-            ) & settings.resident_classifications
-            if rule == "no-pii-replication":
-                held &= {Classification.PII.value}
-            for kind in held:
-                read.setdefault(kind, []).append(workload.label)
-        if not read:
-            continue
-        kinds = ", ".join(sorted(read))
-        readers = ", ".join(sorted({label for labels in read.values() for label in labels}))
-        found.append(
-            violation(
-                resource,
-                f"{how} {', '.join(foreign)}, and they read {kinds} data ({readers}): what they write with "
-                "those credentials lands in that account",
-                f"{kinds} data must stay in this deployment's accounts under {settings.law}; a workload that "
-                "acts in another account copies what it reads there.",
-                "give the service account a role of this deployment's accounts (no targetRoleArn or IRSA "
-                "role elsewhere); hand a partner only anonymised data through a reviewed export.",
-            )
-        )
+        if foreign:
+            how, workloads = _credential_subjects(stack, resource)
+            found.extend(credential_violation(resource, how, foreign, workloads, lineage, settings, rule))
+    for workload, own in workloads_with_own_credentials(lineage, settings):
+        foreign = _foreign([account for account, _ in own], settings)
+        if foreign:
+            ways = "; ".join(dict.fromkeys(how for account, how in own if account in foreign))
+            how = f"{ways} gives its pods AWS credentials (read before any service account's role) of"
+            found.extend(credential_violation(workload, how, foreign, [workload], lineage, settings, rule))
     return found

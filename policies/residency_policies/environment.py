@@ -8,24 +8,37 @@ container's `env` list, an operator's `spec.env`, a chart's `extraEnvs`. So what
 destinations (`lineage_code`: endpoints, hosts, other clouds' stores) reads it expanded, with the variables
 the same configuration defines (a workload's own inputs and the ConfigMaps and Secrets it mounts together).
 
+Grafana Alloy's `sys.env("X")` is a reference too; Kubernetes' `$$(X)` is the escape of `$(X)`, not one.
+A variable is also defined by a `valueFrom` key of the stack's ConfigMap or Secret the workload reads, and by
+the keys of the ConfigMaps and Secrets it mounts or takes variables from (`envFrom`); a name given two values
+keeps the first. This module is the pack's one resolver of such references, and reads those objects' data
+as the container does (`configuration_texts`).
+
 A reference to a variable the configuration does not define (one from a Secret, unknown at preview) is left as
 it is: where it points is not read (`policies/README.md`, "What remains out of reach").
 """
 
 from __future__ import annotations
 
+import base64
+import functools
 import re
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
-from .values import child, elements
+from .locations import mechanism_key
+from .values import Unknown, as_mapping, child, elements
+
+if TYPE_CHECKING:
+    from .model import Resource
 
 _NAME = r"[A-Za-z_][A-Za-z0-9_]*"
 _REFERENCE = re.compile(
     rf"\$\{{env:(?P<env>{_NAME})(?::-(?P<env_default>[^}}]*))?\}}"
     rf"|\$\{{(?P<braced>{_NAME})(?::?-(?P<braced_default>[^}}]*))?\}}"
-    rf"|\$\((?P<kubernetes>{_NAME})\)"
+    rf"|(?<!\$)\$\((?P<kubernetes>{_NAME})\)"
     rf"|\$(?P<bare>{_NAME})"
+    rf"|sys\.env\(\s*\"(?P<alloy>{_NAME})\"\s*\)"
 )
 """A reference to an environment variable, in each syntax the collectors and Kubernetes expand."""
 _ENVIRONMENT_KEY = re.compile(r"env", re.IGNORECASE)
@@ -33,16 +46,21 @@ _ENVIRONMENT_KEY = re.compile(r"env", re.IGNORECASE)
 _VARIABLE = re.compile(rf"^{_NAME}$")
 
 
-def environment(values: Iterable[Any]) -> dict[str, str]:
+def environment(values: Iterable[Any], configurations: Sequence[Resource] = ()) -> dict[str, str]:
     """The environment variables configuration defines: the `{name, value}` entries of any list (a
-    container's `env`, an operator's `spec.env`, a chart's `extraEnvs`), and the string maps under a key
-    naming an environment (`extraEnvVars: {X: value}`); values unknown at preview are not defined."""
+    container's `env`, an operator's `spec.env`, a chart's `extraEnvs`; a `valueFrom` key of one of the
+    `configurations`, the stack's ConfigMaps and Secrets the workload reads), the string maps under a key
+    naming an environment (`extraEnvVars: {X: value}`), and the keys of those objects that name a variable;
+    values unknown at preview are not defined."""
     found: dict[str, str] = {}
     pending = list(values)
     while pending:
         item = pending.pop()
         if isinstance(item, Mapping):
             name, value = child(item, "name"), child(item, "value")
+            reference = value_reference(child(item, "valueFrom"))
+            if reference is not None and configurations:
+                value, _ = referenced_value(configurations, *reference)
             if isinstance(name, str) and isinstance(value, str) and _VARIABLE.match(name):
                 found.setdefault(name, value)
             for key in item:
@@ -55,6 +73,10 @@ def environment(values: Iterable[Any]) -> dict[str, str]:
                 pending.extend(elements(inner) if isinstance(inner, list) else [inner])
         elif isinstance(item, list):
             pending.extend(elements(item))
+    for config in configurations:
+        for name, text in configuration_texts(config):
+            if isinstance(text, str) and _VARIABLE.match(name):
+                found.setdefault(name, text)
     return found
 
 
@@ -62,7 +84,8 @@ def expanded(value: Any, variables: Mapping[str, str]) -> Any:
     """The value with every reference to a defined variable expanded in its strings (a default given in the
     reference stands for a variable the configuration does not define); the same object when none changes."""
     if isinstance(value, str):
-        return _expanded_text(value, variables) if "$" in value else value
+        names, defaults = _references(value)
+        return _expanded_text(value, variables) if defaults or names & variables.keys() else value
     if isinstance(value, Mapping):
         changed = {key: expanded(child(value, key), variables) for key in value}
         if all(changed[key] is child(value, key) for key in value):
@@ -75,9 +98,27 @@ def expanded(value: Any, variables: Mapping[str, str]) -> Any:
     return value
 
 
+_GROUPS = ("env", "braced", "kubernetes", "bare", "alloy")
+
+
+@functools.lru_cache(maxsize=4096)
+def _references(text: str) -> tuple[frozenset[str], bool]:
+    """The variables a text refers to, and whether a reference gives a default, once per text (a 100 KB
+    configuration file is scanned once)."""
+    if "$" not in text and "sys.env" not in text:
+        return frozenset(), False
+    matches = list(_REFERENCE.finditer(text))
+    names = frozenset(name for match in matches for name in (match.group(g) for g in _GROUPS) if name)
+    defaults = any(
+        match.group("env_default") is not None or match.group("braced_default") is not None
+        for match in matches
+    )
+    return names, defaults
+
+
 def _expanded_text(text: str, variables: Mapping[str, str]) -> str:
     def replace(match: re.Match[str]) -> str:
-        for group in ("env", "braced", "kubernetes", "bare"):
+        for group in _GROUPS:
             name = match.group(group)
             if name is None:
                 continue
@@ -88,3 +129,68 @@ def _expanded_text(text: str, variables: Mapping[str, str]) -> str:
         return match.group(0)
 
     return _REFERENCE.sub(replace, text)
+
+
+ENCODED_DATA = {"core:Secret": "data", "core:ConfigMap": "binaryData"}
+"""Where a Secret (its `data`) and a ConfigMap (its `binaryData`) hold base64-encoded values."""
+
+
+def decoded_data(config: Resource) -> list[tuple[str, str]]:
+    """The base64 values of a Secret's `data` or a ConfigMap's `binaryData` that decode to text, with their
+    paths: the container reads them decoded, as it reads `stringData`."""
+    key = ENCODED_DATA.get(mechanism_key(config.type))
+    data = as_mapping(child(config.props, key)) if key else None
+    found = []
+    for name, value in data.items() if isinstance(data, Mapping) else ():
+        if not isinstance(value, str):
+            continue
+        try:
+            text = base64.b64decode(value, validate=True).decode("utf-8")
+        except (ValueError, UnicodeDecodeError):
+            continue
+        found.append((f"{key}.{name}", text))
+    return found
+
+
+def configuration_texts(config: Resource) -> list[tuple[str, Any]]:
+    """A ConfigMap's or Secret's keys with their values as the container reads them: `data` and `stringData`
+    as they are, a Secret's `data` and a ConfigMap's `binaryData` decoded from base64 (a value unknown at
+    preview stays unknown; one that does not decode is left out)."""
+    encoded = ENCODED_DATA.get(mechanism_key(config.type))
+    decoded = dict(decoded_data(config))
+    found: list[tuple[str, Any]] = []
+    for path in ("data", "stringData", "binaryData"):
+        mapping = as_mapping(child(config.props, path))
+        for key in mapping if isinstance(mapping, Mapping) else ():
+            value = child(mapping, str(key))
+            if path != encoded or isinstance(value, Unknown):
+                found.append((str(key), value))
+            elif f"{path}.{key}" in decoded:
+                found.append((str(key), decoded[f"{path}.{key}"]))
+    return found
+
+
+def value_reference(value_from: Any) -> tuple[str, Any, Any] | None:
+    """The ConfigMap or Secret key a variable takes its value from, `(kind, name, key)`; `("", None, None)`
+    for a source the pack does not read (a field or resource reference); None without `valueFrom`."""
+    for field, kind in (("configMapKeyRef", "core:ConfigMap"), ("secretKeyRef", "core:Secret")):
+        reference = child(value_from, field)
+        if isinstance(reference, Mapping | Unknown):
+            return kind, child(reference, "name"), child(reference, "key")
+    return None if value_from is None else ("", None, None)
+
+
+def referenced_value(
+    configurations: Sequence[Resource], kind: str, name: Any, key: Any
+) -> tuple[Any, Resource | None]:
+    """The value of a ConfigMap's or Secret's key among the stack's objects the pod reads, and the object
+    (None, None when none of them is it)."""
+    for config in configurations:
+        if mechanism_key(config.type) != kind:
+            continue
+        if child(child(config.props, "metadata"), "name") != name:
+            continue
+        for found_key, text in configuration_texts(config):
+            if found_key == key:
+                return text, config
+    return None, None

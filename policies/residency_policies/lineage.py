@@ -45,7 +45,7 @@ from .lineage_literals import computed_id, literal_locations, places_in_text, re
 from .lineage_nodes import node_output_mount, node_output_sources
 from .lineage_operators import USES_OPERATOR_READERS, operator_destinations, operator_places, operator_sources
 from .lineage_pointers import pointer_movements
-from .lineage_principals import role_reach, role_reads, share_principals
+from .lineage_principals import credential_write_places, role_reach, role_reads, share_principals
 from .lineage_selections import (
     NAMESPACE_KINDS,
     SERVICE_ENTRY_KIND,
@@ -406,6 +406,8 @@ class Lineage:
             places = configuration_places(self, resource, own)
             destinations.extend(places)
             destinations.extend(chart_destinations(self, resource))
+            # Where the roles it runs as may write, named outside the stack, it may write what it reads.
+            destinations.extend(credential_write_places(self, resource))
             # What the configuration names is read as well as written: a Secret's database host, a
             # connector's source table.
             sources.extend(p for p in places if p.resource is not None)

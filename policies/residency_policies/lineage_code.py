@@ -9,7 +9,6 @@ internet (a URL, or `host:port` under an endpoint key) is a place outside AWS.
 
 from __future__ import annotations
 
-import base64
 import functools
 import ipaddress
 import re
@@ -20,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from residency_facts import ANY, RESIDENT_CLASSIFICATIONS
+from residency_facts.destinations import saas_vendor
 from residency_facts.workloads import (
     CONFIGURATION_KINDS,
     CONFIGURATION_REFERENCES,
@@ -32,7 +32,7 @@ from residency_facts.workloads import (
 
 from .attributes import is_kubernetes
 from .charts import HELM_RELEASE, configuration_names, release_namespace
-from .environment import environment, expanded
+from .environment import decoded_data, environment, expanded
 from .lineage_literals import endpoint_outside_aws, literal_locations
 from .lineage_sinks import block_urls, other_cloud_stores, vendor_receivers
 from .locations import Location, mechanism_key
@@ -62,7 +62,8 @@ def configuration_places(lineage: Lineage, resource: Resource, own: str | None) 
         texts.append(connector.props)
         found.extend(lineage.trace(connector, "spec.config.*", False, own, True))
         found.extend(_sink_urls(connector))
-    for config in _mounted_configuration(lineage, resource, connectors):
+    mounted = _mounted_configuration(lineage, resource, connectors)
+    for config in mounted:
         if mechanism_key(config.type) in SECRET_COPIES:
             # The Secret an External Secrets Operator resource creates holds what it pulls from its store,
             # in its cluster: the pods that mount it read that there.
@@ -76,15 +77,16 @@ def configuration_places(lineage: Lineage, resource: Resource, own: str | None) 
         for path in CONFIGURATION_DATA:
             found.extend(lineage.trace(config, path, False, own, True))
         found.extend(_unreadable_files(lineage, config))
-        for path, text in _decoded_data(config):
+        for path, text in decoded_data(config):
             texts.append(text)
             found.extend(literal_locations(lineage, config, text, path, False, own, True))
     found.extend(_sink_urls(resource))
     from .lineage_hosted import hosted_credentials  # lineage_hosted reads this module's reference paths
 
     found.extend(hosted_credentials(lineage, resource))
-    # The configuration is read as the code reads it: its references to the environment it defines expanded.
-    variables = environment(texts)
+    # The configuration is read as the code reads it: its references to the environment it defines expanded
+    # (by its own variables and those of the ConfigMaps and Secrets it reads).
+    variables = environment(texts, mounted)
     texts = [expanded(text, variables) for text in texts]
     for text in texts:
         for endpoint in dict.fromkeys(_endpoints_in(text)):
@@ -145,17 +147,20 @@ def places_outside_aws(value: Any) -> list[str]:
     configuration files they embed (a multi-line text: a log shipper's `[OUTPUT]` section), each with why.
 
     A single value naming a host (an Ingress's `hosts`, an ACME e-mail address) is where the chart publishes
-    or whom it tells, not where it sends: only code's own configuration reads those as places. References to
-    the environment the values define (`${env:X}`, `${X}`) are read expanded."""
+    or whom it tells, not where it sends: only code's own configuration reads those as places, unless the
+    host is a SaaS ingestion service's (`residency_facts/destinations.py`), a destination under any key.
+    References to the environment the values define (`${env:X}`, `${X}`) are read expanded."""
     value = expanded(value, environment([value]))
     found = {endpoint: "an endpoint outside AWS" for endpoint in _endpoints_in(value)}
     for store in other_cloud_stores(value):
         found.setdefault(store, "an object store of another cloud")
     for receiver in vendor_receivers(value):
         found.setdefault(receiver, "an Alertmanager receiver")
-    for text in dict.fromkeys(t for t in _free_texts(value) if "\n" in t.strip()):
+    for text in dict.fromkeys(_free_texts(value)):
+        document = "\n" in text.strip()
         for host, why in _places_outside_aws_in_text(text):
-            found.setdefault(host, why)
+            if document or why.startswith(SAAS_INGESTION):
+                found.setdefault(host, why)
     return [f"{place} ({why}, outside AWS)" for place, why in found.items()]
 
 
@@ -298,6 +303,11 @@ def _places_outside_aws_in_text(text: str) -> tuple[tuple[str, str], ...]:
     found: dict[str, str] = {}
     for match in _HOST_IN_TEXT.finditer(text):
         host, suffix = match.group(1).lower(), match.group(2).lower()
+        vendor = saas_vendor(host)
+        if vendor is not None:
+            # An ingestion service's host is a destination under any key, in a URL or alone.
+            found.setdefault(host, f"{SAAS_INGESTION} {vendor}")
+            continue
         if suffix not in _PUBLIC_SUFFIXES or (host.count(".") < 2 and len(host.split(".")[0]) < 3):
             continue
         if any(host == h or host.endswith("." + h) for h in _NOT_DESTINATIONS):
@@ -324,6 +334,9 @@ def _places_outside_aws_in_text(text: str) -> tuple[tuple[str, str], ...]:
             found.setdefault(f"rclone type = {value}", "an rclone remote on another provider's storage")
     return tuple(found.items())
 
+
+SAAS_INGESTION = "an ingestion service of"
+"""How a place that is a SaaS ingestion service's host is described (`residency_facts/destinations.py`)."""
 
 _FILE_KEY = re.compile(r"\.[A-Za-z0-9]{2,10}$")
 """A ConfigMap or Secret key that names a file (`application.properties`, `fluent-bit.conf`, `config.yaml`),
@@ -412,6 +425,19 @@ def _mounted_configuration(
     the other members of its configuration (a Connect cluster's connectors)."""
     if not is_kubernetes(workload):
         return []
+    members = list(members)
+    if not members and "mounted" in workload.memo:
+        # The same for every lineage of the stack: the objects a workload names do not depend on settings.
+        mounted: list[Resource] = workload.memo["mounted"]
+        return mounted
+    found = _mounted(lineage, workload, members)
+    if not members:
+        workload.memo["mounted"] = found
+    return found
+
+
+def _mounted(lineage: Lineage, workload: Resource, members: list[Resource]) -> list[Resource]:
+    """The objects `_mounted_configuration` finds, computed."""
     names: set[str] = set()
     for path in (
         *(f"{base}.{reference}" for base in POD_SPEC_PATHS for reference in CONFIGURATION_REFERENCES),
@@ -495,27 +521,6 @@ def _sink_urls(connector: Resource) -> list[Location]:
 
 CONFIGURATION_DATA = ("data.*", "stringData.*", "binaryData.*")
 """The configuration a ConfigMap or Secret holds (a collector's config file, environment values)."""
-
-ENCODED_DATA = {"core:Secret": "data", "core:ConfigMap": "binaryData"}
-"""Where a Secret (its `data`) and a ConfigMap (its `binaryData`) hold base64-encoded values."""
-
-
-def _decoded_data(config: Resource) -> list[tuple[str, str]]:
-    """The base64 values of a Secret's `data` or a ConfigMap's `binaryData` that decode to text, with their
-    paths: the container reads them decoded, as it reads `stringData`."""
-    key = ENCODED_DATA.get(mechanism_key(config.type))
-    data = as_mapping(child(config.props, key)) if key else None
-    found = []
-    for name, value in data.items() if isinstance(data, Mapping) else ():
-        if not isinstance(value, str):
-            continue
-        try:
-            text = base64.b64decode(value, validate=True).decode("utf-8")
-        except (ValueError, UnicodeDecodeError):
-            continue
-        found.append((f"{key}.{name}", text))
-    return found
-
 
 _ENDPOINT_KEY = re.compile(r"endpoint|exporter|webhook|sink|destination|remote[_-]?write", re.IGNORECASE)
 _ENDPOINT_IN_TEXT = re.compile(

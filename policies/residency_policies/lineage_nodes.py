@@ -4,7 +4,9 @@ volumes every pod of the node writes.
 A log shipper (Fluent Bit, Vector, the OpenTelemetry collector's filelog receiver) mounts the node's
 /var/log/pods or /var/log/containers by a hostPath; in a cluster whose pods read PII, it reads what they log.
 Such a workload's code reads what the other code of its cluster reads (`node_output_sources`), and is
-judged on its own destinations as any code is.
+judged on its own destinations as any code is. An operator's output whose agent the operator runs as such a
+DaemonSet (the Fluent Operator's ClusterOutput: `mechanisms.NODE_LOG_SHIPPERS`) reads the nodes' pod logs by
+definition.
 """
 
 from __future__ import annotations
@@ -12,9 +14,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from residency_facts.mechanisms import NODE_LOG_SHIPPERS
+
 from .attributes import is_kubernetes
 from .lineage_charts import chart_node_reads
-from .locations import Location, Movement
+from .locations import Location, Movement, mechanism_key
 from .model import Resource
 from .values import Unknown, child
 
@@ -37,13 +41,17 @@ volumes (the kubelet's pods directory)."""
 def node_output_mount(resource: Resource) -> str | None:
     """The hostPath through which a Kubernetes workload's pods read what the other pods on their node write
     (one of NODE_OUTPUT_PATHS, a directory above one, or one inside), or None; `unknown at preview` when a
-    hostPath's path cannot be read; for a release of a reviewed log shipper or backup chart, what it reads."""
+    hostPath's path cannot be read; for a release of a reviewed log shipper or backup chart, what it reads;
+    for an operator's output that ships the nodes' pod logs (`NODE_LOG_SHIPPERS`), what it ships."""
     if not is_kubernetes(resource):
         return None
     reads = chart_node_reads(resource)
     if reads is not None:
         # A reviewed chart whose DaemonSet mounts the node's logs or volumes: its values say no hostPath.
         return reads
+    shipped = NODE_LOG_SHIPPERS.get(mechanism_key(resource.type))
+    if shipped is not None:
+        return shipped
     pending: list[Any] = [resource.props]
     while pending:
         item = pending.pop()

@@ -14,7 +14,7 @@ from residency_facts import ANY, CopyMechanism
 
 from .lineage_literals import account_named
 from .locations import Location, untraceable
-from .model import Resource
+from .model import Resource, parse_arn
 from .values import Unknown, child, known_strings
 
 if TYPE_CHECKING:
@@ -54,6 +54,41 @@ def role_reach(lineage: Lineage, resource: Resource, path: str, writes: bool = F
         found.append(untraceable(f"what the role {path} of {resource.label} names may reach"))
     for role in dict.fromkeys(roles):
         found.extend(role_targets(lineage, role, writes))
+    return found
+
+
+def credential_write_places(lineage: Lineage, resource: Resource) -> list[Location]:
+    """Places the stack does not declare that the IAM roles code runs as may write to, named by literal ARNs
+    in their policies: in the region and account the ARN names, or, for a bucket (an S3 ARN names neither),
+    a place whose region and account cannot be traced. A wildcard over every place names none (code is
+    judged on what it is definitely configured with)."""
+    from .grants import role_targets  # grants builds on lineage
+    from .workload_credentials import workload_roles
+
+    if resource.type.startswith("kubernetes:"):
+        roles = workload_roles(lineage, resource)
+    else:
+        roles = [d for d in lineage.stack.dependencies(resource, ANY) if d.type == ROLE]
+    found: list[Location] = []
+    for role in dict.fromkeys(roles):
+        for place in role_targets(lineage, role, writes=True):
+            arn = parse_arn(place.description) if place.resource is None else None
+            if arn is None:
+                continue
+            region = arn.region if arn.region and "*" not in arn.region else None
+            account = arn.account if arn.account and "*" not in arn.account else None
+            named = arn.service == "s3" and "*" not in arn.resource.split("/")[0] and bool(arn.resource)
+            if region is None and account is None and not named:
+                continue
+            found.append(
+                Location(
+                    f"{place.description}, which {role.label} (a role {resource.label} runs as) may write "
+                    "to and the stack does not declare",
+                    region,
+                    account,
+                    host=region is None,
+                )
+            )
     return found
 
 

@@ -19,6 +19,7 @@ from residency_facts import Category, placement
 from residency_facts.mechanisms import ENDPOINT_HOSTS, MESH_HOST_ALIASES
 from residency_facts.operators import OPERATOR_SERVICES
 
+from .patches import apply_patches, patched_type
 from .values import as_number, child, elements, known_strings, top_level, value_at, values_at
 
 IDENTITY_PROPERTIES: tuple[str, ...] = (
@@ -89,6 +90,14 @@ class Resource:
     """Top-level input name -> URNs of the resources its value was computed from."""
     memo: dict[str, Any] = field(default_factory=dict, repr=False)
     """What the attribute functions computed for this resource (its tags, classification, region)."""
+    declared_type: str = ""
+    """The type the engine registered it as; `type` is the patched object's for a Kubernetes Patch
+    (`patches`), which every rule judges as that object."""
+
+    def __post_init__(self) -> None:
+        if not self.declared_type:
+            self.declared_type = self.type
+            self.type = patched_type(self.type, self.props) or self.type
 
     def values_at(self, path: str) -> list[Any]:
         """`values.values_at` of the resource's properties, read once per path: lineage reads the same
@@ -103,7 +112,7 @@ class Resource:
     @property
     def label(self) -> str:
         """How violation messages name the resource."""
-        return f"{self.type} '{self.name}'"
+        return f"{self.declared_type} '{self.name}'"
 
     @cached_property
     def categories(self) -> frozenset[Category] | None:
@@ -364,6 +373,7 @@ class Stack:
 
     def __init__(self, resources: Iterable[Resource]) -> None:
         self.resources: list[Resource] = list(resources)
+        apply_patches(self.resources)
         self.memo: dict[Any, Any] = {}
         """What the rules computed for the whole stack (its lineage under one settings)."""
         self._by_urn = {r.urn: r for r in self.resources}
