@@ -82,6 +82,13 @@ delegation of a bucket's access control to its access points): each access point
 the bucket (`SERVED_FROM`), judged as such; an access point the stack does not declare is the account's
 own, as an undeclared role is."""
 NETWORK_CONDITIONS = frozenset({"aws:sourcevpce", "aws:sourcevpc"})
+MOUNT_TARGET_ONLY = ("bool", "elasticfilesystem:accessedviamounttarget", ["true"])
+"""A test that admits only NFS clients reaching an EFS file system through its mount targets, which sit in the
+file system's own VPC (the Service Authorization Reference lists `elasticfilesystem:AccessedViaMountTarget`
+for ClientMount, ClientWrite and ClientRootAccess; the EFS guide's policy examples use it): narrowed to the
+store's network, as `aws:SourceVpc` of the stack's VPC is. Only `"true"` as a string is read (a JSON boolean
+or another spelling is not, and fails closed). In another service's policy the key is absent from every
+request, so the test admits nobody."""
 ORGANISATION_CONDITIONS = frozenset(
     {"aws:principalorgid", "aws:principalorgpaths", "aws:sourceorgid", "aws:sourceorgpaths"}
 )
@@ -336,6 +343,8 @@ class Principals:
             if not found:
                 return []
             best = best if best is not None else found
+        if MOUNT_TARGET_ONLY in tests:
+            return []
         for _, _key, values in _restricting(tests, ORGANISATION_CONDITIONS):
             best = best if best is not None else [f"the organisation {v}" for v in values]
         return best
