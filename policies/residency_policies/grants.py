@@ -40,7 +40,7 @@ from .attributes import STACK_ACCOUNT, account_of
 from .grants_catalog import statement_targets, whole_catalog
 from .lineage import Lineage
 from .lineage_principals import ROLE
-from .locations import Location, mechanism_key, untraceable
+from .locations import Location, mechanism_key, runs_code, untraceable
 from .model import Resource, Stack, parse_arn
 from .settings import Settings
 from .values import (
@@ -439,9 +439,13 @@ def _trace_served(
     """The data a path names, and what the resources it names that serve data held elsewhere serve (by
     lineage or by a literal that names them); a role serves what its policies reach (`roles`)."""
     found: list[Location] = []
+    dependencies = lineage.stack.dependencies(resource, path)
     for location in lineage.trace(resource, path, True, lineage.own_region(resource)):
+        if location.resource in dependencies and runs_code(location.resource):
+            # Code granted directly opens what it reads, and only when it reads something (`_targets`).
+            continue
         found.extend(_served(lineage, location, seen))
-    servers = [d for d in lineage.stack.dependencies(resource, path) if _serves(d, roles)]
+    servers = [d for d in dependencies if _serves(d, roles)]
     for value in known_strings(values_at(resource.props, path)):
         servers.extend(m for m in lineage.mentioned(value, resource) if _serves(m, roles))
     for server in dict.fromkeys(servers):

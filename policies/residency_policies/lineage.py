@@ -41,6 +41,7 @@ from .classification import declared_classifications
 from .lineage_charts import chart_destinations, chart_mechanisms, chart_sources
 from .lineage_code import configuration_places, declared_reads
 from .lineage_documents import document_places, named_in_documents
+from .lineage_events import EVENT_RULE, rule_places, timers_only
 from .lineage_literals import computed_id, literal_locations, places_in_text, regions_besides
 from .lineage_nodes import node_output_mount, node_output_sources
 from .lineage_operators import USES_OPERATOR_READERS, operator_destinations, operator_places, operator_sources
@@ -73,6 +74,7 @@ from .locations import (
     mechanism_key,
     mechanisms_of,
     pointer_paths,
+    runs_code,
     untraceable,
 )
 from .model import Resource, Stack
@@ -267,7 +269,10 @@ class Lineage:
             targets = [d.resource for d in movement.destinations if d.resource is not None]
             if movement.mechanism.lands_in_own_region:
                 targets.append(movement.resource)
-            for target in dict.fromkeys(t for t in targets if holds_data(t, self.settings)):
+            # Code a service feeds (a mapping's function, a rule's target) holds what it is fed while it runs
+            # and sends it on in its invocation records (an on-failure destination): a target too.
+            receivers = (t for t in targets if holds_data(t, self.settings) or runs_code(t))
+            for target in dict.fromkeys(receivers):
                 for source in movement.sources:
                     if source.resource is not target:
                         edges.setdefault(target.urn, []).append((source, movement))
@@ -361,6 +366,9 @@ class Lineage:
                 network_space_sources(self, resource, path) is not None for path in mechanism.sources
             ):
                 # Network space of the stack that hosts no data holder (a subnet shared with a participant).
+                return Movement(resource, mechanism, [], [])
+            if any(timers_only(self, resource, path) for path in mechanism.sources):
+                # A target of scheduled rules receives a fixed event: no data.
                 return Movement(resource, mechanism, [], [])
             sources = [untraceable(f"the data {mechanism.moves} reads (no source can be traced)")]
         outside = self._outside_aws(resource, mechanism)
@@ -609,7 +617,12 @@ class Lineage:
             used.update((d.urn, d) for d in dependencies)
         found: list[Location] = []
         for dependency in used.values():
-            found.extend(self.follow(dependency, {resource.urn}))
+            followed = self.follow(dependency, {resource.urn})
+            if not followed and runs_code(dependency):
+                # Code holds no data of its own, yet what is delivered to it lands where it runs, and what it
+                # emits (invocation records) is what it holds by lineage: the code itself is the place.
+                followed = [self.locate(dependency)]
+            found.extend(followed)
         if unknown and not dependencies and not code and path != ANY:
             found.append(untraceable(f"{path} of {resource.label} (unknown at preview, no lineage)"))
         for value in literals:
@@ -733,6 +746,8 @@ class Lineage:
             return places
         if mechanism_key(resource.type) == SERVICE_ENTRY_KIND:
             return service_entry_places(self, resource, seen)
+        if resource.type == EVENT_RULE:
+            return rule_places(self, resource, seen)
         if paths and not resource.is_a(Category.HOLDS):
             # A pointer is followed to what it points at, whatever its own tags say.
             found: list[Location] = []

@@ -79,6 +79,11 @@ def mechanisms_of(token: str) -> tuple[CopyMechanism, ...]:
     return COPY_MECHANISMS.get(mechanism_key(token), ())
 
 
+def runs_code(resource: Resource) -> bool:
+    """Whether a resource runs code (a function, a task, a workload): it may be fed data and emit it."""
+    return any(mechanism.runs_code for mechanism in mechanisms_of(resource.type))
+
+
 def pointer_paths(token: str) -> tuple[str, ...]:
     """Where a pointer type names the data it points at (empty when it is no pointer)."""
     return POINTERS.get(mechanism_key(token), ())
