@@ -34,10 +34,21 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     session_cache.end_session()
 
 
+DIST_MODE = "residency_dist"
+"""The controller's `--dist` mode, as its workers receive it: pytest-xdist sets each worker's own to `no`."""
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """Tell each worker how the controller distributes the tests (the worker's own `--dist` reads `no`)."""
+    node.workerinput[DIST_MODE] = node.config.getvalue("dist")
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Under `--dist loadscope`, every worker orders its collection alike: the expensive modules first."""
-    if hasattr(config, "workerinput") and config.getvalue("dist") == "loadscope":
+    workerinput = getattr(config, "workerinput", None)
+    if workerinput is not None and workerinput.get(DIST_MODE) == "loadscope":
         scheduling.order_by_cost(items)
 
 

@@ -61,3 +61,39 @@ def test_the_order_keeps_every_test_and_each_modules_order_with_the_expensive_fi
 )
 def test_a_shared_directory_is_one_unit_and_any_other_module_its_own(nodeid: str, scope: str) -> None:
     assert scheduling.scope_of(nodeid) == scope
+
+
+@dataclass
+class _Config:
+    """What the hooks read of a pytest config: `--dist`, and on a worker what the controller sent it."""
+
+    dist: str
+    workerinput: dict | None = None
+
+    def getvalue(self, name: str) -> str:
+        assert name == "dist"
+        return self.dist
+
+
+@dataclass
+class _Node:
+    """What pytest_configure_node reads of xdist's WorkerController."""
+
+    config: _Config
+    workerinput: dict
+
+
+def test_a_worker_orders_its_collection_by_the_controllers_mode_not_its_own() -> None:
+    """pytest-xdist sets every worker's `--dist` to `no`: the order must come from the controller, or the
+    expensive modules are handed out last and one worker runs them alone."""
+    from tests import conftest
+
+    node = _Node(_Config("loadscope"), {})
+    conftest.pytest_configure_node(node)
+    worker = _Config("no", node.workerinput)
+    items = [Item("tests/test_settings.py::test_a"), Item("tests/preview/test_cli.py::test_b")]
+    conftest.pytest_collection_modifyitems(worker, items)  # type: ignore[arg-type]
+    assert [item.nodeid for item in items] == [
+        "tests/preview/test_cli.py::test_b",
+        "tests/test_settings.py::test_a",
+    ]
