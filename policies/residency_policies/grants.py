@@ -196,9 +196,21 @@ def _tests(statement: Mapping[str, Any]) -> list[Test]:
     for operator, tests in condition.items():
         if not isinstance(tests, Mapping):
             continue
+        operator = str(operator).lower()
         for key, values in tests.items():
-            found.append((str(operator).lower(), str(key).lower(), [str(v) for v in elements(values)]))
+            found.append(
+                (operator, str(key).lower(), [_condition_value(operator, v) for v in elements(values)])
+            )
     return found
+
+
+def _condition_value(operator: str, value: Any) -> str:
+    """A condition value as IAM compares it: a JSON boolean as `true`/`false`, a Bool test's value in any
+    case (IAM takes `True` as `true`), anything else as written."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    text = str(value)
+    return text.lower() if operator.startswith("bool") else text
 
 
 def _restricting(tests: list[Test], keys: frozenset[str] | None = None, prefix: str = "") -> list[Test]:

@@ -111,6 +111,17 @@ KMS_KEY_PARAMETER = "kmsKeyId"
 """The EBS CSI driver's StorageClass parameter naming the volumes' KMS key (docs/parameters.md of
 kubernetes-sigs/aws-ebs-csi-driver); with none, EC2 uses the account's EBS default key."""
 
+
+def _spellings(parameters: Any, name: str) -> list[str]:
+    """The keys of a StorageClass's parameters that the EBS CSI driver reads as `name`: it lowercases every
+    key before it reads it (pkg/driver/controller.go, `switch strings.ToLower(key)`). Parameters unknown
+    at preview are read under the documented spelling, which then reads as unknown."""
+    if not isinstance(parameters, dict):
+        return [name]
+    wanted = name.lower()
+    return sorted(key for key in parameters if isinstance(key, str) and key.lower() == wanted)
+
+
 BOUND = "bound"
 """How a claim binds: only to the volumes it names (`volumeName`, a volume's `claimRef`, class `""`)."""
 STATIC = "static"
@@ -202,22 +213,35 @@ def _provisioned(storage_class: Resource, claim: Resource, stack: Stack, has_sta
     parameters = child(storage_class.props, "parameters")
     region, account = effective_region(claim, stack), account_of(claim, stack)
     if review.kind == EBS:
-        encrypted = as_bool(child(parameters, "encrypted"))
-        problems = (
+        encrypted_keys, key_keys = (
+            _spellings(parameters, "encrypted"),
+            _spellings(parameters, KMS_KEY_PARAMETER),
+        )
+        twice = [f"{' and '.join(k)}" for k in (encrypted_keys, key_keys) if len(k) > 1]
+        encrypted = as_bool(child(parameters, encrypted_keys[0])) if len(encrypted_keys) == 1 else None
+        problems = tuple(
+            f"{storage_class.label} sets parameters {spelt}, which the EBS CSI driver reads as one parameter "
+            "(it ignores the case of their keys), keeping whichever it reads last"
+            for spelt in twice
+        ) or (
             ()
             if encrypted is True
             else (f'{storage_class.label} does not set parameters.encrypted to "true"',)
         )
+        key_path = f"parameters.{key_keys[0] if key_keys else KMS_KEY_PARAMETER}"
         # A class that names no key (and does not turn encryption off) gets the account's EBS default key.
-        names_no_key = child(parameters, KMS_KEY_PARAMETER) in (None, "") and encrypted in (True, None)
+        names_no_key = (not key_keys or child(parameters, key_keys[0]) in (None, "")) and encrypted in (
+            True,
+            None,
+        )
         return [
             Place(
                 f"EBS volumes {via} creates",
                 region,
                 account,
                 encryption=problems,
-                key_owner=storage_class if encrypted is True else None,
-                key_path=f"parameters.{KMS_KEY_PARAMETER}",
+                key_owner=storage_class if encrypted is True and not twice else None,
+                key_path=key_path,
                 account_default=names_no_key,
             )
         ]

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tests.policies.baseline import eu_region
 from tests.policies.copies import store
 from tests.policies.policy_harness import Res, messages, violations_of_every_rule
@@ -67,6 +69,30 @@ def test_mounts_for_everyone_through_the_mount_targets_only_share_nothing() -> N
     )
     found = _grants(violations_of_every_rule(stack), policy)
     assert found == [], messages(found)
+
+
+@pytest.mark.parametrize("written", [True, "True", ["true"]], ids=["json-boolean", "capitalised", "list"])
+def test_mounts_for_everyone_through_the_mount_targets_only_share_nothing_however_true_is_written(
+    written: object,
+) -> None:
+    """IAM's Bool operator takes a JSON boolean, any case of true and a list as well as the string "true"
+    (reviewer blind-aws10: a JSON boolean failed closed as a share with everyone)."""
+    stack, policy = _stack(
+        _mounts({"Bool": {"elasticfilesystem:AccessedViaMountTarget": written}}), _DENY_INSECURE
+    )
+    found = _grants(violations_of_every_rule(stack), policy)
+    assert found == [], messages(found)
+
+
+@pytest.mark.parametrize(
+    "written", [False, "False", ["true", "false"]], ids=["json-boolean", "capitalised", "either"]
+)
+def test_mounts_for_everyone_when_not_through_a_mount_target_share_the_file_system(written: object) -> None:
+    """A JSON false, or a list that admits false as well, narrows nothing."""
+    stack, policy = _stack(
+        _mounts({"Bool": {"elasticfilesystem:AccessedViaMountTarget": written}}), _DENY_INSECURE
+    )
+    assert _grants(violations_of_every_rule(stack), policy)
 
 
 def test_mounts_for_everyone_without_the_condition_share_the_file_system() -> None:

@@ -382,6 +382,42 @@ def test_pii_claims_on_an_ebs_class_with_another_regions_key_are_blocked() -> No
     assert "us-east-1" in messages(violations(region.resources, ENCRYPTION))
 
 
+@pytest.mark.parametrize("spelling", ["KmsKeyId", "KMSKEYID"])
+def test_pii_claims_on_an_ebs_class_naming_another_regions_key_in_any_case_are_blocked(spelling: str) -> None:
+    """The EBS CSI driver reads its parameters' keys in any case (it lowercases them), so `KmsKeyId` names
+    the volumes' key as `kmsKeyId` does (reviewer blind-k8s10)."""
+    region = eu_region()
+    template = region.telemetry.props["spec"]["volumeClaimTemplates"][0]
+    template["metadata"]["labels"]["data-classification"] = "pii"
+    parameters = region.storage_class.props["parameters"]
+    del parameters["kmsKeyId"]
+    parameters[spelling] = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    region.storage_class.deps = {}
+    assert "us-east-1" in messages(violations(region.resources, ENCRYPTION))
+
+
+def test_pii_claims_on_an_ebs_class_naming_the_stacks_key_in_another_case_pass() -> None:
+    region = eu_region()
+    template = region.telemetry.props["spec"]["volumeClaimTemplates"][0]
+    template["metadata"]["labels"]["data-classification"] = "pii"
+    parameters = region.storage_class.props["parameters"]
+    parameters["KmsKeyId"] = parameters.pop("kmsKeyId")
+    parameters["Encrypted"] = parameters.pop("encrypted")
+    assert violations(region.resources, ENCRYPTION) == []
+
+
+def test_pii_claims_on_an_ebs_class_naming_two_keys_in_different_cases_are_blocked() -> None:
+    """The driver keeps whichever spelling it reads last (map order): the pack cannot tell which key wins."""
+    region = eu_region()
+    template = region.telemetry.props["spec"]["volumeClaimTemplates"][0]
+    template["metadata"]["labels"]["data-classification"] = "pii"
+    region.storage_class.props["parameters"]["KMSKeyId"] = (
+        "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    )
+    found = messages(violations(region.resources, ENCRYPTION))
+    assert "us-east-1" in found or "KMSKeyId" in found, found
+
+
 def test_eks_auto_modes_ebs_class_is_an_ebs_class() -> None:
     region = eu_region()
     template = region.telemetry.props["spec"]["volumeClaimTemplates"][0]
