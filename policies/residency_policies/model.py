@@ -368,12 +368,46 @@ def arn_services(token: str) -> tuple[str, ...]:
     return ARN_SERVICES.get(module, (module,))
 
 
+KUBERNETES_PROVIDER = "pulumi:providers:kubernetes"
+EKS_CLUSTER = "aws:eks/cluster:Cluster"
+
+
+def one_provider_per_cluster(resources: list[Resource]) -> None:
+    """Give every Kubernetes object the one provider URN of its cluster.
+
+    The rules take the objects of one provider for one cluster's (an IngressGroup, the pods a Service
+    selects, the Secrets a pod mounts). A program may declare several providers of one cluster (one per team
+    or namespace): built from the same EKS cluster's kubeconfig (its property dependencies), or from the same
+    kubeconfig text, they reach the same API server, so their objects are judged together under the first
+    provider's URN; each object keeps its own provider's inputs.
+    """
+    clusters = {r.urn for r in resources if r.type == EKS_CLUSTER}
+    first: dict[Any, str] = {}
+    canonical: dict[str, str] = {}
+    for provider in sorted((r for r in resources if r.type == KUBERNETES_PROVIDER), key=lambda r: r.urn):
+        built_from = frozenset(
+            u for u in provider.property_dependencies.get("kubeconfig", ()) if u in clusters
+        )
+        kubeconfig = child(provider.props, "kubeconfig")
+        identity: Any = built_from or (kubeconfig if isinstance(kubeconfig, str) and kubeconfig else None)
+        if identity is None:
+            continue
+        canonical[provider.urn] = first.setdefault(identity, provider.urn)
+    if len(set(canonical.values())) == len(canonical):
+        return
+    for resource in resources:
+        urn = resource.provider_urn
+        if urn is not None and canonical.get(urn, urn) != urn and resource.type.startswith("kubernetes:"):
+            resource.provider_urn = canonical[urn]
+
+
 class Stack:
     """Every resource of a stack, indexed for lineage: by URN, dependency, parent and identity."""
 
     def __init__(self, resources: Iterable[Resource]) -> None:
         self.resources: list[Resource] = list(resources)
         apply_patches(self.resources)
+        one_provider_per_cluster(self.resources)
         self.memo: dict[Any, Any] = {}
         """What the rules computed for the whole stack (its lineage under one settings)."""
         self._by_urn = {r.urn: r for r in self.resources}

@@ -9,7 +9,7 @@ its group asks for internet-facing.
 from __future__ import annotations
 
 from tests.policies.baseline import Region, eu_region
-from tests.policies.policy_harness import UNKNOWN, Res, messages, violations
+from tests.policies.policy_harness import UNKNOWN, Res, kubernetes_provider, messages, violations
 from tests.policies.test_flows import _deployment, _ingress, _pii_database_in_the_cluster, _service
 
 EXPOSED = "pii-not-public"
@@ -88,3 +88,58 @@ def test_a_group_name_unknown_at_preview_may_be_the_public_group() -> None:
     resources, admin = _group(eu_region(), "internet-facing", group=UNKNOWN)
     found = [d for d in violations(resources, EXPOSED) if d.urn == admin.urn]
     assert found and "IngressGroup" in found[0].message
+
+
+def _through_a_second_provider(region: Region, resources: list[Res], sibling_name: str = "assets") -> Res:
+    """Declare the group's sibling (and its backend) through a second provider of the same EKS cluster, as a
+    program does that keeps one provider per team or namespace: both objects land in the one cluster."""
+    second = kubernetes_provider(region.cluster, "eu-cluster-assets")
+    for resource in resources:
+        if resource.props.get("metadata", {}).get("name") == sibling_name:
+            resource.provider = second
+    resources.append(second)
+    return second
+
+
+def test_a_sibling_declared_through_another_provider_of_the_same_cluster_is_in_the_group() -> None:
+    """The IngressGroup is the cluster's: a sibling that asks for internet-facing puts the PII database's
+    Ingress on the internet whichever provider object declared it (reviewer blind-k8s10)."""
+    region = eu_region()
+    resources, admin = _group(region, "internet-facing")
+    _through_a_second_provider(region, resources)
+    found = [d for d in violations(resources, EXPOSED) if d.urn == admin.urn]
+    assert found and "IngressGroup 'shared'" in found[0].message, messages(violations(resources, EXPOSED))
+
+
+def test_an_internal_sibling_declared_through_another_provider_of_the_same_cluster_stays_private() -> None:
+    region = eu_region()
+    resources, _ = _group(region, "internal")
+    _through_a_second_provider(region, resources)
+    assert violations(resources, EXPOSED) == []
+
+
+def test_a_sibling_in_another_cluster_is_in_another_group() -> None:
+    """Group names are a cluster's: the same name on another cluster's Ingress is another load balancer."""
+    region = eu_region()
+    resources, admin = _group(region, "internet-facing")
+    other_cluster = Res("aws:eks/cluster:Cluster", "eu-tools", {"name": "eu-tools"}, region.provider)
+    resources.append(other_cluster)
+    for resource in resources:
+        if resource.props.get("metadata", {}).get("name") == "assets":
+            resource.provider = kubernetes_provider(other_cluster, "eu-tools")
+    resources.append(kubernetes_provider(other_cluster, "eu-tools"))
+    found = [d for d in violations(resources, EXPOSED) if d.urn == admin.urn]
+    assert found == [], messages(found)
+
+
+def test_a_sibling_through_another_provider_whose_kubeconfig_is_unknown_is_in_another_cluster() -> None:
+    """Two kubeconfigs unknown at preview, built from nothing the stack declares, are not shown one cluster."""
+    region = eu_region()
+    resources, admin = _group(region, "internet-facing")
+    for resource in resources:
+        if resource.props.get("metadata", {}).get("name") == "assets":
+            resource.provider = Res("pulumi:providers:kubernetes", "elsewhere", {"kubeconfig": UNKNOWN})
+    resources.append(Res("pulumi:providers:kubernetes", "elsewhere", {"kubeconfig": UNKNOWN}))
+    region.kubernetes.deps = {}
+    found = [d for d in violations(resources, EXPOSED) if d.urn == admin.urn]
+    assert not any("IngressGroup 'shared' with" in d.message for d in found), messages(found)
