@@ -133,7 +133,7 @@ def test_a_sibling_in_another_cluster_is_in_another_group() -> None:
 
 
 def test_a_sibling_through_another_provider_whose_kubeconfig_is_unknown_is_in_another_cluster() -> None:
-    """Two kubeconfigs unknown at preview, built from nothing the stack declares, are not shown one cluster."""
+    """Two kubeconfigs unknown at preview, built from nothing the stack declares, are not one cluster."""
     region = eu_region()
     resources, admin = _group(region, "internet-facing")
     for resource in resources:
