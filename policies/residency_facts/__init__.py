@@ -8,8 +8,10 @@ triage of every resource type is in `triage`, how each type copies, points at or
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from types import MappingProxyType
 
 from . import mechanisms, triage
 from .mechanisms import ANY, GRANTS, POINTERS, SELF, SERVED_FROM, SERVED_THROUGH, CopyMechanism, Grant
@@ -91,7 +93,18 @@ GLOBAL_TYPE_PREFIXES: tuple[str, ...] = (
     "aws:globalaccelerator/",
     "aws:shield/",
 )
-"""AWS services that are global, not regional: the region rules do not apply to them."""
+"""AWS services that are global, not regional: the region rules do not apply to their resources, except to
+those that hold data (`GLOBAL_HOLDERS`)."""
+
+GLOBAL_HOLDERS: Mapping[str, str] = MappingProxyType(
+    {
+        "aws:cloudfront/keyValueStore:KeyValueStore": (
+            "CloudFront keeps a key value store at every edge location, where its functions read it"
+        ),
+    }
+)
+"""Where a holder of a global service keeps its data; any other type of a global service that the triage
+places among the holders keeps it outside every region too, for a reason the message leaves general."""
 
 LAUNCHING_TYPES: frozenset[str] = frozenset(
     {
@@ -158,6 +171,7 @@ __all__ = [
     "COPY_MECHANISMS",
     "DATA_HOLDING_TYPES",
     "ENDPOINT_LOCATIONS",
+    "GLOBAL_HOLDERS",
     "GLOBAL_TYPE_PREFIXES",
     "GRANTS",
     "JURISDICTIONS",

@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 from urllib.parse import urlparse
 
-from residency_facts import JURISDICTION_TAG
+from residency_facts import GLOBAL_HOLDERS, JURISDICTION_TAG, Category, categories_of
 from residency_facts.mechanisms import HOLDER_REGIONS
 from residency_facts.operators import HOSTED_HOLDERS
 
@@ -44,7 +44,10 @@ def check(stack: Stack, settings: Settings) -> list[Violation]:
     found: list[Violation] = []
     lineage = Lineage.of(stack, settings)
     for resource in stack.resources:
-        if not (is_aws(resource) or is_kubernetes(resource)) or is_global(resource):
+        if not (is_aws(resource) or is_kubernetes(resource)):
+            continue
+        global_holder = is_global(resource) and Category.HOLDS in (categories_of(resource.type) or ())
+        if is_global(resource) and not global_holder:
             continue
         declared = classifications(resource)
         if isinstance(declared, Unknown):
@@ -53,8 +56,26 @@ def check(stack: Stack, settings: Settings) -> list[Violation]:
         resident = (declared | lineage.inherited(resource)) & settings.resident_classifications
         if not resident:
             continue
+        if global_holder:
+            found.append(_kept_worldwide(resource, resident, settings))
+            continue
         found.extend(_check_resource(resource, stack, resident, settings))
     return found
+
+
+def _kept_worldwide(resource: Resource, resident: frozenset[str], settings: Settings) -> Violation:
+    """A holder of a global service with resident data: no region input or provider keeps it anywhere."""
+    kind = ", ".join(sorted(resident))
+    where = GLOBAL_HOLDERS.get(resource.type, "a global AWS service keeps its data outside every region")
+    return violation(
+        resource,
+        f"{kind} resource belongs to a global service, so its data is kept outside "
+        f"{settings.jurisdiction.name}, whichever region its provider names: {where}",
+        f"{kind} data must stay in {settings.jurisdiction.name} under {settings.jurisdiction.law}.",
+        "keep the data in a regional store of the stack (a DynamoDB table or the PII database in the "
+        "jurisdiction's region) and put only non-personal data, such as routing or feature flags, in the "
+        "global service.",
+    )
 
 
 _AWS_HOST = re.compile(r"^[a-z0-9.-]+\.(amazonaws\.com|amazonaws\.com\.cn|api\.aws)$")
