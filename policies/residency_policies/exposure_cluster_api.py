@@ -8,6 +8,11 @@ it, a role that reads objects (Secrets, pod specs, exec into the pods) puts that
 unknown at preview, or a cluster the stack cannot trace, fails closed. Whether a Kubernetes version answers
 anonymous requests only on its health endpoints is the API server's authentication configuration, which the
 stack does not declare (decision: not read; a binding for anonymous requests is judged on every version).
+
+The group `system:authenticated` is judged likewise where an EKS IdentityProviderConfig of the cluster
+signs in a public OpenID Connect issuer's users (`exposure_apis.PUBLIC_ISSUERS`: anyone with a Google
+account, anyone's GitHub Actions workflow) or one unknown at preview, with no `requiredClaims`; on IAM
+alone its members are the identities access entries and aws-auth map, judged as cluster access grants.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import ipaddress
 from typing import Any
 
 from .cluster_access import cluster_holds, clusters_of
+from .exposure_apis import PUBLIC_ISSUERS
 from .exposure_services import kind_tokens
 from .lineage import Lineage
 from .model import Resource, Stack
@@ -27,6 +33,9 @@ BINDING_KINDS = ("rbac.authorization.k8s.io:ClusterRoleBinding", "rbac.authoriza
 ANONYMOUS_SUBJECTS = {("User", "system:anonymous"), ("Group", "system:unauthenticated")}
 """The subjects every request without credentials is (kubernetes.io/docs/reference/access-authn-authz/
 authentication/#anonymous-requests)."""
+AUTHENTICATED = ("Group", "system:authenticated")
+"""Every request the API server authenticates: with an EKS identity provider, every user its issuer admits."""
+IDENTITY_PROVIDER = "aws:eks/identityProviderConfig:IdentityProviderConfig"
 NO_OBJECT_ROLES = frozenset({"system:public-info-viewer", "system:discovery", "system:basic-user"})
 """Built-in ClusterRoles that read no object: discovery, version and health, and a user's own reviews."""
 _PRIVATE = tuple(ipaddress.IPv4Network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"))
@@ -38,6 +47,10 @@ def anonymous_access(stack: Stack, lineage: Lineage, settings: Settings) -> list
     found: list[Violation] = []
     for binding in stack.of_type(*kind_tokens(stack, BINDING_KINDS)):
         subjects = _anonymous_subjects(binding)
+        everyone = "every request without credentials"
+        if not subjects:
+            subjects = _publicly_signed_in(binding, stack)
+            everyone = "every user the cluster signs in"
         if not subjects:
             continue
         role = value_at(binding.props, "roleRef.name")
@@ -61,10 +74,11 @@ def anonymous_access(stack: Stack, lineage: Lineage, settings: Settings) -> list
             exposure_violation(
                 binding,
                 f"{kinds} data",
-                f"{binding.label} gives the role {shown} to {', '.join(subjects)}, every request without "
-                f"credentials, in a cluster {' and '.join(what)}: {reach}",
-                "bind roles only to authenticated users, groups and service accounts, or make the endpoint "
-                "private (vpcConfig.endpointPublicAccess false).",
+                f"{binding.label} gives the role {shown} to {', '.join(subjects)}, {everyone}, in a cluster "
+                f"{' and '.join(what)}: {reach}",
+                "bind roles only to named users, groups and service accounts of the deployment (an identity "
+                "provider of a public issuer needs requiredClaims that admit only the organisation, such as "
+                "Google's hd), or make the endpoint private (vpcConfig.endpointPublicAccess false).",
                 settings,
             )
         )
@@ -82,6 +96,37 @@ def _anonymous_subjects(binding: Resource) -> list[str]:
             found.append("a subject unknown at preview")
         elif (kind, name) in ANONYMOUS_SUBJECTS:
             found.append(f"{kind} {name}")
+    return found
+
+
+def _publicly_signed_in(binding: Resource, stack: Stack) -> list[str]:
+    """The group `system:authenticated` among a binding's subjects, with why anyone may be in it: an EKS
+    identity provider of its cluster (every one of the stack when the cluster cannot be traced) whose issuer
+    signs in anyone with an account of a public service, or is unknown at preview, and whose
+    `requiredClaims` do not narrow it (any required claim is taken to admit only the organisation)."""
+    if not any(
+        (child(s, "kind"), child(s, "name")) == AUTHENTICATED for s in values_at(binding.props, "subjects")
+    ):
+        return []
+    clusters = clusters_of(binding, stack)
+    found = []
+    for config in stack.of_type(IDENTITY_PROVIDER):
+        if clusters and not any(stack.refers_to(config, "clusterName", c) for c in clusters):
+            continue
+        oidc = child(config.props, "oidc")
+        required = child(oidc, "requiredClaims")
+        if isinstance(required, dict) and required:
+            continue
+        issuer = child(oidc, "issuerUrl")
+        if isinstance(issuer, Unknown):
+            found.append(
+                f"{AUTHENTICATED[0]} {AUTHENTICATED[1]} ({config.label}'s issuer is unknown at preview)"
+            )
+        elif isinstance(issuer, str) and issuer.rstrip("/") in PUBLIC_ISSUERS:
+            found.append(
+                f"{AUTHENTICATED[0]} {AUTHENTICATED[1]} ({config.label} signs in anyone with an account of "
+                f"{issuer.rstrip('/')})"
+            )
     return found
 
 
