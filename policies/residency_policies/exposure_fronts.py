@@ -293,6 +293,13 @@ def _fronts(balancer: Resource, stack: Stack, accounts: frozenset[str], seen: fr
             if any(stack.refers_to(front, path, part) for path in paths for part in parts):
                 judged.add(front.urn)
                 found.append(f"{front.label} is {what}")
+            elif literal := _may_name(front, paths, balancer, stack):
+                judged.add(front.urn)
+                found.append(
+                    f"{front.label} is {what} if the literal ARN {literal} names it: a first preview cannot "
+                    f"tell, since AWS generates {balancer.label}'s ARN (pass the balancer's arn output "
+                    "instead)"
+                )
     for attachment in stack.of_type(*TARGET_GROUP_ATTACHMENTS):
         if not stack.refers_to(attachment, "targetId", balancer):
             continue
@@ -328,6 +335,31 @@ def _fronts(balancer: Resource, stack: Stack, accounts: frozenset[str], seen: fr
                 "it from outside the VPC (review the type's triage in policies/residency_facts)"
             )
     return found
+
+
+def _may_name(front: Resource, paths: tuple[str, ...], balancer: Resource, stack: Stack) -> str | None:
+    """A literal load balancer ARN of a front that names nothing the stack declares, but may be this
+    balancer's: its ARN is unknown (a first preview), the literal is in its region, and its name, when
+    known, is the literal's (`namePrefix` a prefix of it)."""
+    if isinstance(child(balancer.props, "arn"), str):
+        return None
+    name, prefix = child(balancer.props, "name"), child(balancer.props, "namePrefix")
+    region = effective_region(balancer, stack)
+    for path in paths:
+        for text in known_strings(values_at(front.props, path)):
+            arn = parse_arn(text)
+            if arn is None or arn.service != "elasticloadbalancing" or not arn.names[1:]:
+                continue
+            if isinstance(region, str) and arn.region != region:
+                continue
+            literal_name = arn.names[-1]
+            if isinstance(name, str) and name and name != literal_name:
+                continue
+            if isinstance(prefix, str) and not literal_name.startswith(prefix):
+                continue
+            if not stack.arn_match(text, lambda r: effective_region(r, stack), excluding=front):
+                return text
+    return None
 
 
 def _endpoint_services(

@@ -316,11 +316,26 @@ class Arn:
         resource = self.resource.removesuffix("*").rstrip(":/")
         if self.service == "s3":
             found.append(resource.split("/")[0])
+        elif self.service == "elasticloadbalancing":
+            found.extend(_balancer_names(resource))
         else:
             match = re.match(r"^[a-zA-Z-]+[:/](.+)$", resource)
             if match:
                 found.append(match.group(1))
         return tuple(n for n in dict.fromkeys(found) if n)
+
+
+_BALANCER_NAMED = re.compile(
+    r"^(?:loadbalancer|listener|listener-rule)/(?:app|net|gwy)/([^/]+)/|^targetgroup/([^/]+)/"
+)
+
+
+def _balancer_names(resource: str) -> list[str]:
+    """The name an Elastic Load Balancing ARN's resource part carries before AWS's id: the balancer's
+    (`loadbalancer/net/<name>/<id>`, and its listeners' and rules'), or the target group's
+    (`targetgroup/<name>/<id>`)."""
+    match = _BALANCER_NAMED.match(resource)
+    return [name for name in match.groups() if name] if match else []
 
 
 def parse_arn(text: Any) -> Arn | None:
@@ -358,6 +373,9 @@ ARN_SERVICES: dict[str, tuple[str, ...]] = {
     "dax": ("dax",),
     "keyspaces": ("cassandra",),
     "timestreamwrite": ("timestream",),
+    "lb": ("elasticloadbalancing",),
+    "alb": ("elasticloadbalancing",),
+    "elb": ("elasticloadbalancing",),
 }
 """The ARN service of a pulumi-aws module where it differs from the module name."""
 

@@ -340,3 +340,48 @@ def test_an_internal_balancer_in_a_security_group_the_stack_does_not_declare_fai
     internal.balancer.props["securityGroups"] = ["sg-0a1b2c3d4e5f60001"]
     found = violations(internal.resources, POLICY)
     assert "sg-0a1b2c3d4e5f60001 is not declared" in _about_database(found, internal), messages(found)
+
+
+NLB_ARN = (
+    "arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/net/postgres-internal/50dc6c495c0c9188"
+)
+
+
+def _literal_link(internal: Internal) -> Res:
+    return Res(
+        "aws:apigateway/vpcLink:VpcLink",
+        "postgres",
+        {"name": "postgres", "targetArn": NLB_ARN},
+        internal.region.provider,
+    )
+
+
+def test_a_rest_vpc_link_naming_the_internal_balancer_by_a_literal_arn_is_its_public_front() -> None:
+    """A literal ARN names the balancer by its name (`loadbalancer/net/<name>/<id>`) in its service and
+    region, before its ARN is known (reviewer blind-aws11: only a reference was followed)."""
+    internal = _internal_balancer(eu_region())
+    found = violations([*internal.resources, _literal_link(internal)], POLICY)
+    assert "apigateway/vpcLink" in _about_database(found, internal), messages(found)
+
+
+def test_a_rest_vpc_link_naming_another_balancer_by_a_literal_arn_fronts_nothing_of_the_stack() -> None:
+    internal = _internal_balancer(eu_region())
+    link = _literal_link(internal)
+    link.props["targetArn"] = NLB_ARN.replace("postgres-internal", "reports")
+    assert violations([*internal.resources, link], POLICY) == []
+
+
+@pytest.mark.preview_only("the autonamed balancer's ARN is known once deployed, and is not the literal")
+def test_a_vpc_link_whose_literal_arn_may_be_an_autonamed_balancer_fails_closed_at_first_preview() -> None:
+    internal = _internal_balancer(eu_region())
+    del internal.balancer.props["name"]
+    found = violations([*internal.resources, _literal_link(internal)], POLICY)
+    shown = _about_database(found, internal)
+    assert "apigateway/vpcLink" in shown and "first preview cannot tell" in shown, messages(found)
+
+
+@pytest.mark.deployed_only("a first preview cannot tell the autonamed balancer's ARN")
+def test_a_vpc_link_whose_literal_arn_is_not_the_autonamed_balancers_fronts_nothing_once_deployed() -> None:
+    internal = _internal_balancer(eu_region())
+    del internal.balancer.props["name"]
+    assert violations([*internal.resources, _literal_link(internal)], POLICY) == []
