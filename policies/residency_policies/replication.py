@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from residency_facts import RESIDENT_CLASSIFICATIONS, Classification
 
-from . import cluster_access, sdk_calls
+from . import cluster_access, routing, sdk_calls
 from .attributes import STACK_ACCOUNT
 from .grants import Share, granted_classes, shareable, shares
 from .grants_fixes import unreadable_fix
@@ -85,6 +85,7 @@ def check_no_pii_replication(stack: Stack, settings: Settings) -> list[Violation
             found.append(_pii_share_violation(lineage, share, settings))
     found.extend(api_calls)
     found.extend(cluster_access.violations(stack, settings, NO_PII_REPLICATION))
+    found.extend(routing.request_routing(stack, lineage, settings))
     return found
 
 

@@ -1,0 +1,148 @@
+"""Requests the stack's application answers stay in its region: no DNS name or CDN origin group of the stack
+sends them to another region's front when this one fails, or by weight, latency or location.
+
+A user's request carries personal data (a sign-up form, a session, a profile update). The program's
+region-pinned name (`GlobalDns`: `eu.app.example.com`) is a plain alias to this region's load balancer so it
+always resolves into the jurisdiction. A Route 53 record set under one name (same zone, name and type) whose
+members alias this region's balancer and another region's (a failover secondary, a weighted or latency
+member), or a CloudFront origin group that fails over to another region's origin, answers those requests
+there (reviewer blind-aws11). Each test is the PII baseline with the stack's internet-facing balancer and
+one record set or distribution; the compliant ones keep every member in the region.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.policies.baseline import Region, eu_region
+from tests.policies.copies import mumbai
+from tests.policies.policy_harness import UNKNOWN, Res, messages, violations
+
+NO_PII = "no-pii-replication"
+ZONE = "Z0123456789ABCDEFGHIJ"
+INDIA_ALB = "dualstack.in-front-1234567890.ap-south-1.elb.amazonaws.com"
+EU_MAINTENANCE = "maintenance.s3-website-eu-west-1.amazonaws.com"
+
+
+def _front(region: Region, name: str = "front", provider: Res | None = None) -> Res:
+    return Res(
+        "aws:lb/loadBalancer:LoadBalancer",
+        name,
+        {"name": name, "loadBalancerType": "application", "internal": False, "subnets": ["subnet-1"]},
+        provider or region.provider,
+    )
+
+
+def _record(region: Region, identifier: str, policy: dict[str, Any], alias: Any, front: Res | None) -> Res:
+    record = Res(
+        "aws:route53/record:Record",
+        f"app-{identifier}",
+        {
+            "zoneId": ZONE,
+            "name": "eu.app.example.com",
+            "type": "A",
+            "setIdentifier": identifier,
+            **policy,
+            "aliases": [{"name": alias, "zoneId": UNKNOWN, "evaluateTargetHealth": True}],
+        },
+        region.provider,
+        deps={"aliases": [front]} if front is not None else {},
+    )
+    return record
+
+
+def _failover(secondary: Any, secondary_front: Res | None = None) -> tuple[list[Res], Res]:
+    region = eu_region()
+    front = _front(region)
+    primary = _record(region, "primary", {"failoverRoutingPolicies": [{"type": "PRIMARY"}]}, UNKNOWN, front)
+    backup = _record(
+        region, "secondary", {"failoverRoutingPolicies": [{"type": "SECONDARY"}]}, secondary, secondary_front
+    )
+    extra = [secondary_front] if secondary_front is not None and secondary_front is not front else []
+    return [*region.resources, front, *extra, primary, backup], backup
+
+
+def test_a_failover_to_a_maintenance_page_in_the_region_keeps_the_requests_in_it() -> None:
+    resources, _ = _failover(EU_MAINTENANCE)
+    assert violations(resources, NO_PII) == []
+
+
+def test_a_failover_to_another_regions_balancer_by_its_host_name_sends_the_requests_there() -> None:
+    resources, backup = _failover(INDIA_ALB)
+    found = [d for d in violations(resources, NO_PII) if d.urn == backup.urn]
+    assert found and "ap-south-1" in messages(found) and "eu.app.example.com" in messages(found), messages(
+        violations(resources, NO_PII)
+    )
+
+
+def test_a_failover_to_a_balancer_the_stack_declares_in_another_region_sends_the_requests_there() -> None:
+    region = eu_region()
+    india = _front(region, "india-front", mumbai())
+    resources, backup = _failover(UNKNOWN, india)
+    found = [d for d in violations(resources, NO_PII) if d.urn == backup.urn]
+    assert found and "ap-south-1" in messages(found), messages(violations(resources, NO_PII))
+
+
+@pytest.mark.parametrize(
+    "policy",
+    [
+        {"weightedRoutingPolicies": [{"weight": 10}]},
+        {"latencyRoutingPolicies": [{"region": "ap-south-1"}]},
+        {"geolocationRoutingPolicies": [{"continent": "AS"}]},
+    ],
+    ids=["weighted", "latency", "geolocation"],
+)
+def test_any_routing_policy_that_mixes_regions_under_one_name_sends_requests_out(policy: dict) -> None:
+    region = eu_region()
+    front = _front(region)
+    mine = {k: [{**v[0], "region": "eu-west-1"} if "region" in v[0] else v[0]] for k, v in policy.items()}
+    own = _record(region, "eu", mine, UNKNOWN, front)
+    other = _record(region, "in", policy, INDIA_ALB, None)
+    found = [d for d in violations([*region.resources, front, own, other], NO_PII) if d.urn == other.urn]
+    assert found and "ap-south-1" in messages(found), messages(found)
+
+
+def test_records_of_other_names_are_separate_record_sets() -> None:
+    resources, backup = _failover(INDIA_ALB)
+    backup.props["name"] = "status.app.example.com"
+    assert violations(resources, NO_PII) == []
+
+
+def _distribution(secondary_domain: Any, deps: dict | None = None) -> tuple[list[Res], Res]:
+    region = eu_region()
+    front = _front(region)
+    distribution = Res(
+        "aws:cloudfront/distribution:Distribution",
+        "app",
+        {
+            "enabled": True,
+            "origins": [
+                {"originId": "eu", "domainName": UNKNOWN},
+                {"originId": "standby", "domainName": secondary_domain},
+            ],
+            "originGroups": [
+                {
+                    "originId": "app",
+                    "failoverCriteria": {"statusCodes": [500, 502, 503, 504]},
+                    "members": [{"originId": "eu"}, {"originId": "standby"}],
+                }
+            ],
+        },
+        region.provider,
+        deps={"origins": [front, *(deps or {}).get("origins", [])]},
+    )
+    return [*region.resources, front, distribution], distribution
+
+
+def test_an_origin_group_failing_over_within_the_region_keeps_the_requests_in_it() -> None:
+    resources, distribution = _distribution(EU_MAINTENANCE)
+    found = [d for d in violations(resources, NO_PII) if d.urn == distribution.urn]
+    assert found == [], messages(found)
+
+
+def test_an_origin_group_failing_over_to_another_regions_balancer_sends_the_requests_there() -> None:
+    resources, distribution = _distribution(INDIA_ALB)
+    found = [d for d in violations(resources, NO_PII) if d.urn == distribution.urn]
+    assert found and "ap-south-1" in messages(found), messages(found)
