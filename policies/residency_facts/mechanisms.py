@@ -1870,6 +1870,29 @@ COPY_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
 """Every type the triage table places under copies, and how it copies, in wire names."""
 
 
+INBOUND_ACTIONS: frozenset[str] = frozenset(
+    {
+        "backup:copyintobackupvault",
+        "events:putevents",
+        "sqs:sendmessage",
+        "sqs:sendmessagebatch",
+        "sns:publish",
+        "kinesis:putrecord",
+        "kinesis:putrecords",
+        "firehose:putrecord",
+        "firehose:putrecordbatch",
+        "logs:createlogstream",
+        "logs:putlogevents",
+    }
+)
+"""Actions that only put data into a holder and return nothing it holds (a copy of a recovery point into a
+vault, an event into a bus, a message into a queue or topic, a record into a stream or log group): a grant
+of nothing else to another account reads none of its data. Lower case, exact: a wildcard may match an
+action that reads or routes out (`events:Put*` matches PutRule and PutTargets). Not listed because they
+return what the holder keeps: DynamoDB's PutItem and UpdateItem (`ReturnValues`), Lambda's InvokeFunction,
+KMS's GenerateDataKey, S3's PutObject (its object ownership may leave the writer an owner's rights)."""
+
+
 class Grant(NamedTuple):
     """How a resource type grants or exposes access to data, in wire names."""
 

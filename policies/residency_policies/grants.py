@@ -35,6 +35,7 @@ from residency_facts import (
     Category,
     Grant,
 )
+from residency_facts.mechanisms import INBOUND_ACTIONS
 
 from .attributes import STACK_ACCOUNT, account_of
 from .grants_catalog import statement_targets, whole_catalog
@@ -630,9 +631,21 @@ def _granted(
                 continue
             for document in _documents(value):
                 for statement in _statements(document):
-                    found.extend((p, "") for p in principals.of_statement(statement, resource))
+                    admitted = principals.of_statement(statement, resource)
+                    found.extend((p, "") for p in _reading(statement, admitted))
     found.extend((principal, "") for principal in _named_principals(lineage, principals, resource, grant))
     return found
+
+
+def _reading(statement: Mapping[str, Any], admitted: list[str]) -> list[str]:
+    """The admitted principals that a statement lets read: all of them, except that a statement of nothing
+    but `INBOUND_ACTIONS` (putting data in) reads nothing, unless it admits everyone (then open to all)."""
+    if "NotAction" in statement:
+        return admitted
+    actions = elements(statement.get("Action"))
+    if not actions or not all(isinstance(a, str) and a.lower() in INBOUND_ACTIONS for a in actions):
+        return admitted
+    return [p for p in admitted if "everyone" in p]
 
 
 def _named_principals(
@@ -765,7 +778,7 @@ def _statement_shares(
                 continue
             for document in _documents(value):
                 for statement in _statements(document):
-                    admitted = principals.of_statement(statement, resource)
+                    admitted = _reading(statement, principals.of_statement(statement, resource))
                     if not admitted:
                         continue
                     entries = (

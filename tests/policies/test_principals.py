@@ -154,9 +154,20 @@ def test_a_queue_policy_for_sns_of_this_accounts_topic_is_inside() -> None:
     assert _ours(region, policy, extra, NO_PII) == []
 
 
-def test_a_queue_policy_for_sns_with_no_source_lets_every_accounts_topic_in() -> None:
+def test_a_queue_policy_for_sns_with_no_source_lets_every_accounts_topic_in_but_out_nothing() -> None:
+    """Any account's topic may send messages in (no aws:SourceArn), which reads nothing the queue holds:
+    `sqs:SendMessage` alone is an inbound action (`mechanisms.INBOUND_ACTIONS`; reviewer blind-aws12 c27)."""
     region = eu_region()
     policy, extra = _queue_with_policy(region, None)
+    assert _ours(region, policy, extra, NO_PII) == []
+
+
+def test_a_queue_policy_for_sns_with_no_source_that_also_receives_lets_every_accounts_topic_read() -> None:
+    region = eu_region()
+    policy, extra = _queue_with_policy(region, None)
+    document = json.loads(policy.props["policy"])
+    document["Statement"][0]["Action"] = ["sqs:SendMessage", "sqs:ReceiveMessage"]
+    policy.props["policy"] = json.dumps(document)
     found = _ours(region, policy, extra, NO_PII)
     assert len(found) == 1 and "sns.amazonaws.com" in found[0].message, messages(found)
 
