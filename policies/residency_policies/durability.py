@@ -135,7 +135,7 @@ def _exports(store: Resource, stack: Stack) -> list[tuple[Resource, str]]:
     name = value_at(store.props, spec[0]) if spec is not None else None
     if spec is None or not isinstance(name, str):
         return []
-    found = []
+    found: list[tuple[Resource, str]] = []
     for log in known_strings(values_at(store.props, "enabledCloudwatchLogsExports")):
         wanted = spec[1].format(name=name, log=log)
         found.extend(

@@ -38,6 +38,7 @@ from .lineage_literals import endpoint_outside_aws, literal_locations
 from .lineage_sinks import block_urls, other_cloud_stores, vendor_receivers
 from .locations import Location, mechanism_key
 from .model import Resource
+from .user_data import unreadable_places, upload_places
 from .values import Unknown, as_mapping, child, known_strings, value_at, values_at
 
 if TYPE_CHECKING:
@@ -59,6 +60,9 @@ def configuration_places(lineage: Lineage, resource: Resource, own: str | None) 
     # A task's or job's containers are one JSON text: read by their fields (an image is no destination).
     texts: list[Any] = [readable_configuration(resource) if has_containers(resource) else resource.props]
     found.extend(container_places(lineage, resource))
+    # What an instance's boot script provably sends, and what of it cannot be read (`user_data`).
+    found.extend(upload_places(lineage, resource))
+    found.extend(unreadable_places(lineage, resource))
     connectors = _kafka_connect_group(lineage, resource)
     for connector in connectors:
         # A Connect cluster runs every connector assigned to it in one worker: one configuration.
