@@ -16,6 +16,8 @@ from types import MappingProxyType
 CONTAINER_DOCUMENTS: Mapping[str, tuple[str, ...]] = MappingProxyType(
     {
         "aws:ecs/taskDefinition:TaskDefinition": ("containerDefinitions.{json}",),
+        # A daemon task definition takes its containers as a list of objects, not as JSON text.
+        "aws:ecs/daemonTaskDefinition:DaemonTaskDefinition": ("containerDefinitions",),
         "aws:batch/jobDefinition:JobDefinition": (
             "containerProperties.{json}",
             "ecsProperties.{json}.taskProperties.containers",
@@ -25,8 +27,9 @@ CONTAINER_DOCUMENTS: Mapping[str, tuple[str, ...]] = MappingProxyType(
     }
 )
 """Where each type's containers are, as paths (`{json}` parses the text the SDK sends): the JSON inputs hold
-a list of containers (ECS), one container (Batch `containerProperties`), or tasks of containers (Batch ECS
-and multi-node properties). Batch's `eksProperties` is a Kubernetes pod, read as such by its text."""
+a list of containers (ECS; a daemon task definition's is a list of objects), one container (Batch
+`containerProperties`), or tasks of containers (Batch ECS and multi-node properties). Batch's
+`eksProperties` is a Kubernetes pod, read as such by its text."""
 
 LOCAL_LOG_DRIVERS = frozenset({"json-file", "local", "journald", "none"})
 """Drivers that keep a container's output on the host that runs it (or discard it): nothing leaves."""

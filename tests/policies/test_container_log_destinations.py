@@ -246,12 +246,22 @@ def test_a_pii_task_or_job_logging_to_another_region_copies_it_there(form: str, 
     assert "ap-south-1" in messages(found), messages(found)
 
 
-@pytest.mark.parametrize("form", ["containerProperties", "ecsProperties", "nodeProperties"])
+@pytest.mark.parametrize("form", ["containerProperties", "ecsProperties", "nodeProperties", "daemon"])
 def test_a_pii_job_whose_log_driver_sends_outside_aws_copies_it_there(form: str) -> None:
     region = eu_region()
     bucket, role = _reader(region)
     log, shown = ADDRESSES["gelf"]
-    job = _job(region, role, form, _container(log))
+    if form == "daemon":
+        # A daemon task definition's containers are objects, not JSON text.
+        job = Res(
+            "aws:ecs/daemonTaskDefinition:DaemonTaskDefinition",
+            "worker",
+            {"family": "worker", "taskRoleArn": UNKNOWN, "containerDefinitions": [_container(log)]},
+            region.provider,
+            deps={"taskRoleArn": [role]},
+        )
+    else:
+        job = _job(region, role, form, _container(log))
     found = _found([*region.resources, bucket, role, job], job)
     assert shown in messages(found), messages(found)
 
