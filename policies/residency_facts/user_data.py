@@ -56,6 +56,11 @@ DOWNLOAD_COMMANDS = frozenset(
         "helm",
         "gpg",
         "rpm-import",
+        "msiexec",
+        "choco",
+        "winget",
+        "install-package",
+        "install-module",
     }
 )
 """Commands that fetch code (packages, repositories, images, keys) from the places they name: a host or URL
@@ -92,6 +97,17 @@ SENDING_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
 S3_WRITES = frozenset({"cp", "mv", "sync"})
 """`aws s3` subcommands whose last argument is where they write (an `s3://` URI there is a destination)."""
+S3CMD_WRITES = frozenset({"put", "cp", "mv", "sync"})
+"""s3cmd's subcommands whose last argument is where they write."""
+S3API_WRITES = frozenset({"put-object", "upload-part", "copy-object", "create-multipart-upload"})
+"""`aws s3api` operations that write into the bucket their `--bucket` names."""
+
+POWERSHELL_WEB = frozenset({"invoke-webrequest", "iwr", "invoke-restmethod", "irm"})
+"""PowerShell's web commands (a Windows instance's `<powershell>` user data): they fetch from their `-Uri`
+unless they send a body or use a sending method; `Start-BitsTransfer` fetches unless `-TransferType
+Upload`, and `Write-S3Object` writes into its `-BucketName`."""
+POWERSHELL_BODY_OPTIONS = frozenset({"-infile", "-body", "-form"})
+"""PowerShell web options that send a body (a file, an object, a form)."""
 
 CLOUD_CONFIG_DOWNLOAD_KEYS = frozenset(
     {"baseurl", "mirrorlist", "metalink", "gpgkey", "keyserver", "source", "uri", "key"}

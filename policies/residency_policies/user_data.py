@@ -34,7 +34,11 @@ from residency_facts.user_data import (
     DOWNLOAD_COMMANDS,
     FETCH_COMMANDS,
     INCLUDE_MARKERS,
+    POWERSHELL_BODY_OPTIONS,
+    POWERSHELL_WEB,
     S3_WRITES,
+    S3API_WRITES,
+    S3CMD_WRITES,
     SENDING_METHODS,
     UPLOAD_OPTIONS,
     USER_DATA,
@@ -53,10 +57,12 @@ EKS_CLUSTER = "aws:eks/cluster:Cluster"
 
 
 class Upload(NamedTuple):
-    """A place a script's command provably sends to: the command, and the URL or `s3://` URI."""
+    """A place a script's command provably sends to: the command, and the URL or `s3://` URI (and the
+    S3-compatible endpoint it is sent to, `--endpoint-url`, when one is named)."""
 
     command: str
     target: str
+    endpoint: str = ""
 
 
 class Script(NamedTuple):
@@ -187,32 +193,66 @@ def _command(command: str) -> tuple[bool, list[Upload]]:
     words = _words(command)
     if not words:
         return False, []
-    name = words[0].rsplit("/", 1)[-1]
+    name = words[0].replace("\\", "/").rsplit("/", 1)[-1].lower().removesuffix(".exe")
     if name == "git":
         if "push" in words[1:3]:
             return False, [Upload("git push", w) for w in words if _URL.match(w) or ("@" in w and ":" in w)]
         return True, []
     if name in DOWNLOAD_COMMANDS:
         return True, []
-    if name in FETCH_COMMANDS:
+    if name in FETCH_COMMANDS or name in POWERSHELL_WEB:
         urls = [w for w in words[1:] if _URL.match(w)]
         if _sends(words) or any(_SUBSTITUTION.search(u) for u in urls):
             return False, [Upload(name, u) for u in urls]
         return bool(urls), []
-    if name == "aws" and len(words) > 2 and words[1] == "s3" and words[2] in S3_WRITES:
-        positional = _positional(words[3:])
+    if name == "start-bitstransfer":
+        if (_option(words, "-transfertype") or "").lower() != "upload":
+            return True, []
+        return False, [Upload(name, t) for t in [_option(words, "-destination")] if t]
+    if name == "write-s3object":
+        return False, [Upload(name, f"s3://{b}") for b in [_option(words, "-bucketname")] if b]
+    return False, _s3_writes(name, words)
+
+
+def _s3_writes(name: str, words: list[str]) -> list[Upload]:
+    """The bucket (or the S3-compatible endpoint outside AWS, `--endpoint-url`) a command writes to: `aws s3
+    cp`, `mv`, `sync` and `s3cmd put`, `cp`, `mv`, `sync` to an `s3://` URI, `aws s3api put-object` and its
+    kin to `--bucket`."""
+    sub = " ".join(words[1:3]) if name == "aws" else words[1] if name == "s3cmd" and len(words) > 1 else ""
+    endpoint = _option(words, "--endpoint-url") or ""
+    if (name == "aws" and len(words) > 2 and words[1] == "s3" and words[2] in S3_WRITES) or (
+        name == "s3cmd" and sub in S3CMD_WRITES
+    ):
+        positional = _positional(words[3 if name == "aws" else 2 :])
         if len(positional) >= 2 and positional[-1].startswith("s3://"):
-            return False, [Upload(f"aws s3 {words[2]}", positional[-1])]
-    return False, []
+            return [Upload(f"{name} {sub}", positional[-1], endpoint)]
+    if name == "aws" and len(words) > 2 and words[1] == "s3api" and words[2] in S3API_WRITES:
+        bucket = _option(words, "--bucket")
+        if bucket:
+            return [Upload(f"aws {sub}", f"s3://{bucket}", endpoint)]
+    return []
+
+
+def _option(words: list[str], name: str) -> str | None:
+    """An option's value (`--name value`, `--name=value`; PowerShell's `-Name value`, in any case)."""
+    for index, word in enumerate(words):
+        option, equals, inline = word.partition("=")
+        if option.lower() == name:
+            if equals:
+                return inline
+            return words[index + 1] if index + 1 < len(words) else None
+    return None
 
 
 def _sends(words: list[str]) -> bool:
-    """Whether a curl or wget command sends a body or uses a sending method."""
+    """Whether a curl, wget or PowerShell web command sends a body or uses a sending method."""
     for index, word in enumerate(words):
         option, _, inline = word.partition("=")
         if option in UPLOAD_OPTIONS or word.startswith(("--data", "--form", "--post-", "--body-")):
             return True
-        if option in ("-X", "--request", "--method"):
+        if option.lower() in POWERSHELL_BODY_OPTIONS:
+            return True
+        if option in ("-X", "--request", "--method") or option.lower() == "-method":
             method = inline or (words[index + 1] if index + 1 < len(words) else "")
             if method.upper() in SENDING_METHODS:
                 return True
@@ -246,7 +286,17 @@ def upload_places(lineage: Lineage, resource: Resource) -> list[Location]:
         if not isinstance(script, Script):
             continue
         for upload in script.uploads:
-            if upload.target.startswith("s3://"):
+            if upload.endpoint and endpoint_outside_aws(upload.endpoint):
+                found.append(
+                    Location(
+                        f"{upload.target} at {upload.endpoint} (an S3-compatible store outside AWS that "
+                        f"`{upload.command}` in the {path} of {resource.label} writes to)",
+                        None,
+                        None,
+                        outside=True,
+                    )
+                )
+            elif upload.target.startswith("s3://"):
                 bucket = upload.target[5:].split("/")[0]
                 named = [r for r in lineage.stack.named(bucket) if r.type.startswith("aws:s3/bucket")]
                 found.extend(lineage.locate(r) for r in named)

