@@ -121,6 +121,7 @@ _NOT_CONFIGURATION = frozenset(
         "annotations",
         "tags",
         "tagsAll",
+        "volumeTags",
         "affinity",
         "topologySpreadConstraints",
         "nodeSelector",

@@ -312,3 +312,12 @@ def test_a_node_bootstrap_computed_from_its_cluster_is_judged_once_it_can_be_rea
     template.deps["userData"] = [region.cluster]
     found = _found(region, extra, template)
     assert found == [], messages(found)
+
+
+def test_the_tags_an_instance_gives_its_volumes_name_no_place_it_sends_to() -> None:
+    region = eu_region()
+    extra = _reader(region)
+    resource = _instance(region, extra[2], userData=EKS_AL2)
+    resource.props["volumeTags"] = {"owner": "dpo@acme-corp.com", "runbook": "wiki.acme-corp.com/volumes"}
+    found = _found(region, extra, resource)
+    assert found == [], messages(found)
