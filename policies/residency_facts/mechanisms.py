@@ -1136,6 +1136,13 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
     "aws:apigatewayv2/integration:Integration": (_references("an API integration", lands_in_itself=False),),
     "aws:codebuild/project:Project": (_code("a build project"),),
     "aws:ec2/instance:Instance": (_code("an instance"),),
+    # What launches instances runs its user data on each of them, with its instance profile's role.
+    "aws:ec2/launchTemplate:LaunchTemplate": (_code("the instances a launch template launches"),),
+    "aws:ec2/launchConfiguration:LaunchConfiguration": (
+        _code("the instances a launch configuration launches"),
+    ),
+    "aws:ec2/spotInstanceRequest:SpotInstanceRequest": (_code("a spot instance"),),
+    "aws:lightsail/instance:Instance": (_code("a Lightsail instance"),),
     "aws:emr/cluster:Cluster": (_code("an EMR cluster"),),
     "aws:emr/studio:Studio": (_code("an EMR studio"),),
     "aws:emrcontainers/jobTemplate:JobTemplate": (_code("an EMR on EKS job"),),

@@ -585,7 +585,8 @@ AWS: dict[str, Service] = {
         holds="Ami AmiCopy AmiFromInstance Instance LaunchConfiguration LaunchTemplate SpotInstanceRequest "
         "SpotFleetRequest Fleet",
         copies="AmiCopy AmiFromInstance AmiLaunchPermission SnapshotCreateVolumePermission Instance "
-        "TrafficMirrorSession SpotDatafeedSubscription FlowLog Ami",
+        "LaunchConfiguration LaunchTemplate SpotInstanceRequest TrafficMirrorSession "
+        "SpotDatafeedSubscription FlowLog Ami",
         grants="DefaultSecurityGroup SecurityGroup SecurityGroupRule NetworkInterfacePermission "
         "VpcPeeringConnection VpcPeeringConnectionAccepter PeeringConnectionOptions ImageBlockPublicAccess "
         "VpcEndpointService VpcEndpointServiceAllowedPrinciple NetworkInterfaceSecurityGroupAttachment "
@@ -924,10 +925,10 @@ AWS: dict[str, Service] = {
         "Licence tracking.", neutral="Association LicenseConfiguration LicenseGrant LicenseGrantAccepter"
     ),
     "lightsail": Service(
-        "Lightsail instances, disks, databases and buckets hold data and have their own public switches; a "
-        "distribution caches a bucket or instance worldwide.",
+        "Lightsail instances, disks, databases and buckets hold data and have their own public switches; an "
+        "instance runs its launch script; a distribution caches a bucket or instance worldwide.",
         holds="Bucket Database Disk Instance ContainerService",
-        copies="Distribution",
+        copies="Distribution Instance",
         grants="Bucket BucketAccessKey BucketResourceAccess Database InstancePublicPorts Lb LbAttachment "
         "StaticIp "
         "StaticIpAttachment",

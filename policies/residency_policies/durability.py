@@ -19,7 +19,8 @@ from residency_facts.operators import OPERATOR_VOLUME_CLAIMS
 
 from .attributes import effective_tags
 from .classification import claim_specs, held, holds_ephemeral_volumes, protected_stores, storage_classes
-from .durability_guards import BY_TYPE, Finding, no_force_destroy
+from .durability_guards import BY_TYPE, EXPIRY, Finding, no_force_destroy
+from .encryption import IMPLICIT_LOG_GROUPS, LOG_GROUP
 from .lineage import KMS_KEY_TYPES, Lineage
 from .locations import mechanism_key
 from .model import Resource, Stack
@@ -91,18 +92,55 @@ def check(stack: Stack, settings: Settings) -> list[Violation]:
     """Violations of pii-no-data-loss in a stack."""
     found: list[Violation] = []
     lineage = Lineage.of(stack, settings)
+    judged: set[str] = set()
+    exported: list[tuple[Resource, str]] = []
     for resource, protected in protected_stores(stack, settings, lineage):
+        kinds = held(lineage, resource, protected)
+        exported.extend(
+            (group, f"the {log} log of {resource.label}") for group, log in _exports(resource, stack)
+        )
+        if resource.type in TRANSIENT and resource.type in EXPIRY:
+            # A log group is kept for what it holds only as long as its retention says (decision, issue #8).
+            judged.add(resource.urn)
+            for problem, fix in EXPIRY[resource.type](resource, settings):
+                found.append(_violation(resource, kinds, problem, fix, settings))
+            continue
         if resource.type in TRANSIENT or resource.type in DELETION_KEEPS_VALUE or _only_ephemeral(resource):
             # A secret's version keeps nothing its secret loses with it: the secret is judged.
             continue
-        kinds = held(lineage, resource, protected)
         for problem, fix in problems(resource, stack, settings):
             found.append(_violation(resource, kinds, problem, fix, settings))
+    for group, what in exported:
+        if group.urn in judged:
+            continue
+        judged.add(group.urn)
+        for problem, fix in EXPIRY[LOG_GROUP](group, settings):
+            found.append(
+                _violation(
+                    group, f"{what} (its statements, with the values they carry)", problem, fix, settings
+                )
+            )
     for key in stack.of_type(*KMS_KEY_TYPES):
         protects = _protected_by(key, lineage, settings)
         if protects:
             for problem, fix in _key_problems(key, settings):
                 found.append(_violation(key, f"the key of {protects}", problem, fix, settings))
+    return found
+
+
+def _exports(store: Resource, stack: Stack) -> list[tuple[Resource, str]]:
+    """The stack's log groups a protected store exports its logs into (`enabledCloudwatchLogsExports`, by the
+    name the service gives them), whatever their own label: each with the log's name."""
+    spec = IMPLICIT_LOG_GROUPS.get(store.type)
+    name = value_at(store.props, spec[0]) if spec is not None else None
+    if spec is None or not isinstance(name, str):
+        return []
+    found: list[tuple[Resource, str]] = []
+    for log in known_strings(values_at(store.props, "enabledCloudwatchLogsExports")):
+        wanted = spec[1].format(name=name, log=log)
+        found.extend(
+            (group, log) for group in stack.of_type(LOG_GROUP) if child(group.props, "name") == wanted
+        )
     return found
 
 
@@ -181,6 +219,9 @@ def problems(resource: Resource, stack: Stack, settings: Settings) -> list[Findi
     check_type = BY_TYPE.get(resource.type)
     if check_type is not None:
         found.extend(check_type(resource, settings))
+    expiry = EXPIRY.get(resource.type)
+    if expiry is not None:
+        found.extend(expiry(resource, settings))
     if resource.type in S3_BUCKETS:
         found.extend(_bucket(resource, stack, settings))
     if resource.type == "aws:efs/fileSystem:FileSystem":

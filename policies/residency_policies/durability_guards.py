@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from .model import Resource
 from .settings import Settings
-from .values import Unknown, as_bool, as_number, child, elements, is_set, value_at
+from .values import UNKNOWN, Unknown, as_bool, as_number, child, elements, is_set, value_at
 
 Finding = tuple[str, str]
 """(what is wrong, how to fix it)."""
@@ -217,6 +217,101 @@ def _keyspaces(resource: Resource, settings: Settings) -> list[Finding]:
         return []
     shown = "unknown at preview" if isinstance(status, Unknown) else "not set" if status is None else status
     return [(f"pointInTimeRecovery.status is {shown}", 'set pointInTimeRecovery.status to "ENABLED".')]
+
+
+def _log_group_expiry(resource: Resource, settings: Settings) -> list[Finding]:
+    """A log group deletes its events after `retentionInDays` (0 or unset: never); the DELIVERY class keeps
+    them 2 days, whatever `retentionInDays` says (CloudWatch Logs forces it)."""
+    minimum = settings.minimum_backup_retention_days
+    fix = (
+        f"keep its events for at least {minimum} days (retentionInDays of {minimum} or more, or 0 to keep "
+        "them for ever, in the STANDARD or INFREQUENT_ACCESS class)."
+    )
+    group_class = value_at(resource.props, "logGroupClass")
+    if isinstance(group_class, Unknown):
+        return [("its logGroupClass is unknown at preview (the DELIVERY class keeps events 2 days)", fix)]
+    if group_class == "DELIVERY" and minimum > DELIVERY_CLASS_DAYS:
+        return [
+            (
+                f"its logGroupClass is DELIVERY, whose events CloudWatch Logs deletes after "
+                f"{DELIVERY_CLASS_DAYS} days whatever retentionInDays says, below the minimum of {minimum} "
+                "days",
+                fix,
+            )
+        ]
+    return _expires(as_number(value_at(resource.props, "retentionInDays")), "retentionInDays", minimum, fix)
+
+
+DELIVERY_CLASS_DAYS = 2
+"""How long CloudWatch Logs keeps the events of a log group of the DELIVERY class (a forced retention)."""
+TIMESTREAM_DEFAULTS = (6, 73000)
+"""A Timestream table's memory store hours and magnetic store days when it sets no `retentionProperties`."""
+
+
+def _expires(days: float | Unknown | None, path: str, minimum: int, fix: str) -> list[Finding]:
+    """What a holder loses when it deletes what it holds after `days` (None or 0: it keeps it for ever)."""
+    if isinstance(days, Unknown):
+        return [
+            (
+                f"its {path} is unknown at preview, so it cannot be shown to keep what it holds for the "
+                f"minimum of {minimum} days",
+                fix,
+            )
+        ]
+    if days is None or days == 0 or days >= minimum:
+        return []
+    return [
+        (
+            f"it deletes what it holds {days:g} days after it arrives ({path}), below the minimum of "
+            f"{minimum} days, so nothing of it can be restored after that",
+            fix,
+        )
+    ]
+
+
+def _timestream_expiry(resource: Resource, settings: Settings) -> list[Finding]:
+    """A Timestream table deletes a record once it is older than both its stores keep it: the memory store
+    for `memoryStoreRetentionPeriodInHours`, then the magnetic store until its age reaches
+    `magneticStoreRetentionPeriodInDays` (ages are the records' timestamps)."""
+    minimum = settings.minimum_backup_retention_days
+    fix = (
+        f"keep records for at least {minimum} days (retentionProperties.magneticStoreRetentionPeriodInDays)."
+    )
+    retention = value_at(resource.props, "retentionProperties")
+    if retention is None:
+        return []
+    hours = as_number(child(retention, "memoryStoreRetentionPeriodInHours"))
+    days = as_number(child(retention, "magneticStoreRetentionPeriodInDays"))
+    if isinstance(retention, Unknown) or isinstance(hours, Unknown) or isinstance(days, Unknown):
+        return _expires(UNKNOWN, "retentionProperties", minimum, fix)
+    kept = max(
+        (hours if hours is not None else TIMESTREAM_DEFAULTS[0]) / 24,
+        days if days is not None else TIMESTREAM_DEFAULTS[1],
+    )
+    return _expires(kept, "retentionProperties, memory and magnetic stores", minimum, fix)
+
+
+def _keyspaces_expiry(resource: Resource, settings: Settings) -> list[Finding]:
+    """A Keyspaces table's `defaultTimeToLive` (seconds; 0 or unset: rows do not expire) expires every row
+    that long after its last write; point-in-time recovery restores rows with their expiry, so an expired
+    row stays lost. A TTL a write sets itself (`USING TTL`) is the application's, as its deletes are."""
+    minimum = settings.minimum_backup_retention_days
+    seconds = as_number(value_at(resource.props, "defaultTimeToLive"))
+    days = seconds if isinstance(seconds, Unknown) or seconds is None else seconds / 86400
+    fix = (
+        f"set defaultTimeToLive to 0 (rows do not expire) or at least {minimum * 86400} seconds ({minimum} "
+        "days)."
+    )
+    return _expires(days, "defaultTimeToLive", minimum, fix)
+
+
+EXPIRY: dict[str, Callable[[Resource, Settings], list[Finding]]] = {
+    "aws:cloudwatch/logGroup:LogGroup": _log_group_expiry,
+    "aws:timestreamwrite/table:Table": _timestream_expiry,
+    "aws:keyspaces/table:Table": _keyspaces_expiry,
+}
+"""Holders that delete what they hold after a period they are configured with: a protected one must keep
+it for at least the minimum (decision, blind spot 1 of issue #8; log groups are judged on this alone)."""
 
 
 def _cache_cluster(resource: Resource, settings: Settings) -> list[Finding]:

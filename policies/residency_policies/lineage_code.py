@@ -33,10 +33,12 @@ from residency_facts.workloads import (
 from .attributes import is_kubernetes
 from .charts import HELM_RELEASE, configuration_names, release_namespace
 from .environment import decoded_data, environment, expanded
+from .lineage_containers import container_places, has_containers, readable_configuration
 from .lineage_literals import endpoint_outside_aws, literal_locations
 from .lineage_sinks import block_urls, other_cloud_stores, vendor_receivers
 from .locations import Location, mechanism_key
 from .model import Resource
+from .user_data import unreadable_places, upload_places
 from .values import Unknown, as_mapping, child, known_strings, value_at, values_at
 
 if TYPE_CHECKING:
@@ -55,7 +57,12 @@ def configuration_places(lineage: Lineage, resource: Resource, own: str | None) 
     a Kubernetes workload mounts or reads its environment from name (an exporter's region), and every
     exporter or sink endpoint outside AWS, in its inputs or in those objects."""
     found: list[Location] = []
-    texts: list[Any] = [resource.props]
+    # A task's or job's containers are one JSON text: read by their fields (an image is no destination).
+    texts: list[Any] = [readable_configuration(resource) if has_containers(resource) else resource.props]
+    found.extend(container_places(lineage, resource))
+    # What an instance's boot script provably sends, and what of it cannot be read (`user_data`).
+    found.extend(upload_places(lineage, resource))
+    found.extend(unreadable_places(lineage, resource))
     connectors = _kafka_connect_group(lineage, resource)
     for connector in connectors:
         # A Connect cluster runs every connector assigned to it in one worker: one configuration.
@@ -114,11 +121,15 @@ _NOT_CONFIGURATION = frozenset(
         "annotations",
         "tags",
         "tagsAll",
+        "volumeTags",
         "affinity",
         "topologySpreadConstraints",
         "nodeSelector",
         "tolerations",
         "imagePullSecrets",
+        "imageUri",
+        "dockerLabels",
+        "repositoryCredentials",
         "apiVersion",
         "kind",
         "repositoryOpts",

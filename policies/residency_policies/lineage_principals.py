@@ -23,6 +23,9 @@ if TYPE_CHECKING:
 ROLE = "aws:iam/role:Role"
 """An IAM role: what its policies reach is what code, a database feature or a Transfer user running as it
 reaches (`role_reach`), and what another account that may assume it is granted (`grants`)."""
+INSTANCE_PROFILE = "aws:iam/instanceProfile:InstanceProfile"
+PROFILE_PATHS = ("iamInstanceProfile", "iamInstanceProfile.name", "iamInstanceProfile.arn")
+"""Where an instance, a spot request, a launch configuration or a launch template names its profile."""
 RESOURCE_ASSOCIATION = "aws:ram/resourceAssociation:ResourceAssociation"
 PRINCIPAL_ASSOCIATION = "aws:ram/principalAssociation:PrincipalAssociation"
 RESOURCE_SHARE = "aws:ram/resourceShare:ResourceShare"
@@ -41,6 +44,7 @@ def role_reach(lineage: Lineage, resource: Resource, path: str, writes: bool = F
 
     dependencies = lineage.stack.dependencies(resource, path)
     roles = [d for d in dependencies if d.type == ROLE]
+    roles.extend(profile_roles(lineage, resource, path))
     unseen: list[str] = []
     for value in known_strings(resource.values_at(path)):
         if not (value.startswith("arn:") and ":role/" in value) and path == ANY:
@@ -57,6 +61,24 @@ def role_reach(lineage: Lineage, resource: Resource, path: str, writes: bool = F
     return found
 
 
+def profile_roles(lineage: Lineage, resource: Resource, path: str) -> list[Resource]:
+    """The roles of the stack's instance profiles a path names (an instance's or a launch template's
+    `iamInstanceProfile`, by lineage or by the profile's name or ARN): code on the instance runs as them."""
+    stack = lineage.stack
+    profiles = [d for d in stack.dependencies(resource, path) if d.type == INSTANCE_PROFILE]
+    if path in (ANY, *PROFILE_PATHS):
+        for key in PROFILE_PATHS if path == ANY else (path,):
+            for value in known_strings(resource.values_at(key)):
+                name = value.rsplit("/", 1)[-1] if value.startswith("arn:") else value
+                profiles.extend(r for r in stack.named(name) if r.type == INSTANCE_PROFILE)
+    roles: list[Resource] = []
+    for profile in dict.fromkeys(profiles):
+        roles.extend(d for d in stack.dependencies(profile, "role") if d.type == ROLE)
+        for value in known_strings(profile.values_at("role")):
+            roles.extend(r for r in stack.named(value.rsplit("/", 1)[-1]) if r.type == ROLE)
+    return list(dict.fromkeys(roles))
+
+
 def credential_write_places(lineage: Lineage, resource: Resource) -> list[Location]:
     """Places the stack does not declare that the IAM roles code runs as may write to, named by literal ARNs
     in their policies: in the region and account the ARN names, or, for a bucket (an S3 ARN names neither),
@@ -69,6 +91,7 @@ def credential_write_places(lineage: Lineage, resource: Resource) -> list[Locati
         roles = workload_roles(lineage, resource)
     else:
         roles = [d for d in lineage.stack.dependencies(resource, ANY) if d.type == ROLE]
+        roles.extend(profile_roles(lineage, resource, ANY))
     found: list[Location] = []
     for role in dict.fromkeys(roles):
         for place in role_targets(lineage, role, writes=True):

@@ -18,8 +18,11 @@ from pulumi_policy.proxy import _DictProxy, _ListProxy
 from residency_facts import Category, placement
 from residency_facts.mechanisms import ENDPOINT_HOSTS, MESH_HOST_ALIASES
 from residency_facts.operators import OPERATOR_SERVICES
+from residency_facts.user_data import USER_DATA
 
 from .patches import apply_patches, patched_type
+from .user_data import MEMO as USER_DATA_MEMO
+from .user_data import readable_props
 from .values import as_number, child, elements, known_strings, top_level, value_at, values_at
 
 IDENTITY_PROPERTIES: tuple[str, ...] = (
@@ -98,6 +101,9 @@ class Resource:
         if not self.declared_type:
             self.declared_type = self.type
             self.type = patched_type(self.type, self.props) or self.type
+        if self.type in USER_DATA:
+            # An instance's boot script is read decoded, by what its commands do (`user_data`).
+            self.props, self.memo[USER_DATA_MEMO] = readable_props(self.type, self.props)
 
     def values_at(self, path: str) -> list[Any]:
         """`values.values_at` of the resource's properties, read once per path: lineage reads the same

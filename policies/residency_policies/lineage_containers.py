@@ -1,0 +1,200 @@
+"""How lineage reads the containers of an ECS task definition or a Batch job definition.
+
+Their containers are one JSON text (`residency_facts.containers`), read by its fields: what code's
+configuration is read for (environment, command lines, options) is read from the parsed structure, so an
+image reference (`registry.gitlab.com/acme/worker`) is no host the task sends to, as it is not in a
+Kubernetes pod. Each container's log driver sends everything the container writes to its output where
+its options say (decision, blind spot 2 of issue #8's review): an address under a driver's address option
+(`splunk-url`, `gelf-address`, `syslog-address`, `fluentd-address`, `awslogs-endpoint`) or any URL among a
+FireLens output's options is a destination, whatever the key's name; a driver whose vendor's service it is
+(`logentries`) is outside AWS; a driver the pack has not reviewed, and a FireLens router that loads a
+configuration file the pack cannot read (from S3, or a file of its image other than AWS for Fluent Bit's
+own), send to places that cannot be read, and fail closed on code that reads resident data. Regions and
+hosts the options name are read as any configuration's text is (`awslogs-region`, a FireLens output's
+`region` or `Host`). A container text unknown at preview computed from a store that holds resident data names
+its log destinations beside the store's address, among literals no preview can read: it fails closed until
+it is known, as a configuration file computed from such a store does (`lineage_code._unreadable_files`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from residency_facts.containers import (
+    CONTAINER_DOCUMENTS,
+    FIRELENS_BUILT_IN_CONFIGS,
+    FIRELENS_DRIVER,
+    LOCAL_LOG_DRIVERS,
+    LOG_DRIVER_ADDRESSES,
+    OUTSIDE_LOG_DRIVERS,
+)
+from residency_facts.destinations import saas_vendor
+
+from .lineage_literals import endpoint_outside_aws
+from .locations import Location
+from .model import Resource
+from .values import Unknown, child, elements, value_at, values_at
+
+if TYPE_CHECKING:
+    from .lineage import Lineage
+
+
+def has_containers(resource: Resource) -> bool:
+    """Whether the type carries its containers as JSON text (`residency_facts.containers`)."""
+    return resource.type in CONTAINER_DOCUMENTS
+
+
+def readable_configuration(resource: Resource) -> Any:
+    """The resource's inputs with its container texts parsed, as code's configuration is read (the text
+    itself when it does not parse: ECS and Batch reject it too)."""
+    props = dict(resource.props)
+    for path in CONTAINER_DOCUMENTS.get(resource.type, ()):
+        top = path.split(".")[0]
+        text = props.get(top)
+        if isinstance(text, str):
+            try:
+                props[top] = json.loads(text)
+            except ValueError:
+                continue
+    return props
+
+
+def containers(resource: Resource) -> list[Mapping[str, Any]]:
+    """The container definitions of a task or job definition, from every document its type carries."""
+    found: list[Mapping[str, Any]] = []
+    for path in CONTAINER_DOCUMENTS.get(resource.type, ()):
+        for container in values_at(resource.props, path):
+            found.extend(c for c in elements(container) if isinstance(c, Mapping))
+    return found
+
+
+def container_places(lineage: Lineage, resource: Resource) -> list[Location]:
+    """Where the containers' log drivers send their output that the configuration's text does not say by
+    itself, and what cannot be read of it (see the module's docstring)."""
+    if resource.type not in CONTAINER_DOCUMENTS:
+        return []
+    found = _unreadable_documents(lineage, resource)
+    for container in containers(resource):
+        name = child(container, "name")
+        shown = f"container {name!r} of {resource.label}" if isinstance(name, str) else resource.label
+        found.extend(_log_places(child(container, "logConfiguration"), shown))
+        found.extend(_router_places(child(container, "firelensConfiguration"), shown))
+    return found
+
+
+def _log_places(configuration: Any, shown: str) -> list[Location]:
+    """Where one container's log driver sends (only what the text scan of code's configuration misses)."""
+    if not isinstance(configuration, Mapping):
+        return []
+    driver = child(configuration, "logDriver")
+    options = child(configuration, "options")
+    options = options if isinstance(options, Mapping) else {}
+    if driver is None or driver in LOCAL_LOG_DRIVERS:
+        return []
+    if driver in OUTSIDE_LOG_DRIVERS:
+        return [
+            Location(
+                f"{OUTSIDE_LOG_DRIVERS[driver]}, where the {driver} log driver of {shown} sends its output",
+                None,
+                None,
+                outside=True,
+            )
+        ]
+    if driver == FIRELENS_DRIVER:
+        keys = [str(k) for k in options]
+    elif driver in LOG_DRIVER_ADDRESSES:
+        keys = list(LOG_DRIVER_ADDRESSES[driver])
+    else:
+        return [
+            Location(
+                f"where the log driver {driver!r} of {shown} sends the container's output (a driver the pack "
+                "has not reviewed: use awslogs to a log group of the stack's region, or FireLens with an "
+                "output the configuration names)",
+                None,
+                None,
+                host=True,
+            )
+        ]
+    from .lineage_code import public_place  # lineage_code reads this module's places
+
+    found = []
+    for key in keys:
+        value = options.get(key)
+        if not isinstance(value, str) or not value.strip():
+            continue
+        url = value.strip()
+        if "://" not in url:
+            if driver == FIRELENS_DRIVER:
+                continue  # A FireLens option's bare host (`Host`) is read as the configuration's text.
+            url = f"tcp://{url}"  # An address as `host:port`.
+        scheme, rest = url.split("://", 1)
+        host = rest.split("/")[0].split("@")[-1].rsplit(":", 1)[0]
+        if scheme.lower() == "unix" or saas_vendor(host) is not None:
+            continue  # The host's own daemon; an ingestion service's host is read under any key.
+        if "://" not in value and public_place(host):
+            continue  # A public host written alone is read as the configuration's text.
+        if endpoint_outside_aws(url):
+            found.append(
+                Location(
+                    f"{value} (where the {driver} log driver of {shown} sends its output, {key}, "
+                    "outside AWS)",
+                    None,
+                    None,
+                    outside=True,
+                )
+            )
+    return found
+
+
+def _router_places(configuration: Any, shown: str) -> list[Location]:
+    """A FireLens log router's own configuration file, whose outputs the pack cannot read."""
+    if not isinstance(configuration, Mapping):
+        return []
+    options = child(configuration, "options")
+    if not isinstance(options, Mapping):
+        return []
+    kind, where = options.get("config-file-type"), options.get("config-file-value")
+    if kind is None and where is None:
+        return []
+    if kind == "file" and isinstance(where, str) and where.startswith(FIRELENS_BUILT_IN_CONFIGS):
+        return []
+    return [
+        Location(
+            f"the outputs of the configuration file {where!r} ({kind}) the log router {shown} loads, "
+            "which the pack cannot read: name the outputs in the containers' awsfirelens options instead, or "
+            f"load only the image's own files under {FIRELENS_BUILT_IN_CONFIGS}",
+            None,
+            None,
+            host=True,
+        )
+    ]
+
+
+def _unreadable_documents(lineage: Lineage, resource: Resource) -> list[Location]:
+    """Container texts unknown at preview computed from a store that holds resident data (see above)."""
+    resident = lineage.settings.resident_classifications
+    found = []
+    for path in dict.fromkeys(p.split(".")[0] for p in CONTAINER_DOCUMENTS[resource.type]):
+        if not isinstance(value_at(resource.props, path), Unknown):
+            continue
+        stores = [
+            d.label
+            for d in lineage.stack.dependencies(resource, path)
+            if any(lineage.effective(r) & resident for r in [d, *lineage.stack.descendants(d)])
+        ]
+        if stores:
+            found.append(
+                Location(
+                    f"where the containers {path} of {resource.label} defines send their output (unknown "
+                    f"at preview: computed from {', '.join(dict.fromkeys(stores))}, its log configuration "
+                    "cannot be read; build the text from literal values and give the container the store's "
+                    "address through `secrets` (valueFrom a parameter or secret named by its literal ARN), "
+                    "so that its log drivers can be judged)",
+                    None,
+                    None,
+                    host=True,
+                )
+            )
+    return found

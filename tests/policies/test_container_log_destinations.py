@@ -1,0 +1,311 @@
+"""Where an ECS task's or a Batch job's containers send their output: their log drivers and environment.
+
+Reviewer blind spot 2 of issue #8: a task definition's `containerDefinitions` (a Batch job definition's
+`containerProperties`, `ecsProperties`, `nodeProperties`) is one JSON text. Regions it named were read, as
+they are for a Lambda function, but a log driver's address under its own option (`gelf-address:
+udp://...`, `syslog-address: tcp://...`, a self-hosted `splunk-url`) was a URL under a key that does not say
+"endpoint", read as a link and not a destination; `logentries` and drivers the pack has not reviewed, and a
+FireLens router loading a configuration file from S3, passed unread; and a container image from a registry
+outside AWS (`registry.gitlab.com/...`) was taken for a host the task sends to. Each test is the compliant
+baseline plus a task whose role reads a PII bucket, changed in one place.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from tests.policies.baseline import Region, eu_region
+from tests.policies.copies import PII
+from tests.policies.policy_harness import UNKNOWN, Res, messages, violations
+
+NO_PII = "no-pii-replication"
+ANONYMISED_ONLY = "anonymised-only-replication"
+BUCKET = "customer-exports-eu"
+IN_REGION_LOGS = {
+    "logDriver": "awslogs",
+    "options": {"awslogs-group": "/ecs/worker", "awslogs-region": "eu-west-1"},
+}
+
+
+def _reader(region: Region) -> tuple[Res, Res]:
+    """A PII bucket and a task role that reads it."""
+    bucket = Res("aws:s3/bucket:Bucket", BUCKET, {"bucket": BUCKET, "tags": dict(PII)}, region.provider)
+    reads = {"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": f"arn:aws:s3:::{BUCKET}/*"}
+    trust = {
+        "Effect": "Allow",
+        "Principal": {"Service": "ecs-tasks.amazonaws.com"},
+        "Action": "sts:AssumeRole",
+    }
+    role = Res(
+        "aws:iam/role:Role",
+        "task-role",
+        {
+            "name": "task-role",
+            "assumeRolePolicy": json.dumps({"Version": "2012-10-17", "Statement": [trust]}),
+            "inlinePolicies": [
+                {"name": "reads", "policy": json.dumps({"Version": "2012-10-17", "Statement": [reads]})}
+            ],
+        },
+        region.provider,
+    )
+    return bucket, role
+
+
+def _container(log: dict[str, Any] | None = IN_REGION_LOGS, **more: Any) -> dict[str, Any]:
+    container: dict[str, Any] = {"name": "worker", "image": "example/worker:2.0", **more}
+    if log is not None:
+        container["logConfiguration"] = log
+    return container
+
+
+def _task(region: Region, role: Res | None, *containers: dict[str, Any]) -> Res:
+    props: dict[str, Any] = {"family": "worker", "containerDefinitions": json.dumps(list(containers))}
+    deps = {}
+    if role is not None:
+        props["taskRoleArn"] = UNKNOWN
+        deps["taskRoleArn"] = [role]
+    return Res("aws:ecs/taskDefinition:TaskDefinition", "worker", props, region.provider, deps=deps)
+
+
+def _job(region: Region, role: Res, form: str, container: dict[str, Any]) -> Res:
+    """A Batch job definition whose role is named in its JSON (computed from the role at preview)."""
+    container = dict(container)
+    if form == "containerProperties":
+        container.pop("name")
+        document: Any = {**container, "jobRoleArn": UNKNOWN}
+    elif form == "ecsProperties":
+        document = {"taskProperties": [{"taskRoleArn": UNKNOWN, "containers": [container]}]}
+    else:
+        container.pop("name")
+        document = {
+            "mainNode": 0,
+            "numNodes": 1,
+            "nodeRangeProperties": [{"targetNodes": "0:", "container": {**container, "jobRoleArn": UNKNOWN}}],
+        }
+    kind = "multinode" if form == "nodeProperties" else "container"
+    return Res(
+        "aws:batch/jobDefinition:JobDefinition",
+        "worker",
+        {"name": "worker", "type": kind, form: json.dumps(document)},
+        region.provider,
+        deps={form: [role]},
+    )
+
+
+def _found(stack: list[Res], resource: Res, policy: str = NO_PII) -> list[Any]:
+    return [d for d in violations(stack, policy) if d.urn == resource.urn]
+
+
+def test_a_pii_task_logging_to_its_own_region_breaks_no_rule() -> None:
+    region = eu_region()
+    bucket, role = _reader(region)
+    task = _task(region, role, _container())
+    stack = [*region.resources, bucket, role, task]
+    assert _found(stack, task) == [] and _found(stack, task, ANONYMISED_ONLY) == []
+
+
+@pytest.mark.parametrize("image", ["registry.gitlab.com/acme/worker:1.4", "acme.jfrog.io/docker/worker:1.4"])
+def test_a_container_image_from_a_registry_outside_aws_is_no_place_the_task_sends_to(image: str) -> None:
+    region = eu_region()
+    bucket, role = _reader(region)
+    task = _task(region, role, {**_container(), "image": image})
+    assert _found([*region.resources, bucket, role, task], task) == []
+
+
+ADDRESSES = {
+    "gelf": (
+        {"logDriver": "gelf", "options": {"gelf-address": "udp://graylog.example.com:12201"}},
+        "graylog",
+    ),
+    "syslog": (
+        {"logDriver": "syslog", "options": {"syslog-address": "tcp+tls://logs.example.com:6514"}},
+        "logs.example.com",
+    ),
+    "splunk": (
+        {
+            "logDriver": "splunk",
+            "options": {"splunk-url": "https://splunk.corp.example.com:8088", "splunk-token": "t"},
+        },
+        "splunk.corp",
+    ),
+    "fluentd": (
+        {"logDriver": "fluentd", "options": {"fluentd-address": "tcp://198.51.100.20:24224"}},
+        "198.51.100.20",
+    ),
+    "awslogs endpoint": (
+        {
+            "logDriver": "awslogs",
+            "options": {
+                "awslogs-group": "g",
+                "awslogs-region": "eu-west-1",
+                "awslogs-endpoint": "https://logs.example.net",
+            },
+        },
+        "logs.example.net",
+    ),
+    "logentries": ({"logDriver": "logentries", "options": {"logentries-token": "t"}}, "Logentries"),
+}
+
+
+@pytest.mark.parametrize("case", ADDRESSES)
+def test_a_pii_task_whose_log_driver_sends_to_a_server_outside_aws_copies_it_there(case: str) -> None:
+    region = eu_region()
+    bucket, role = _reader(region)
+    log, shown = ADDRESSES[case]
+    task = _task(region, role, _container(log))
+    found = _found([*region.resources, bucket, role, task], task)
+    assert shown in messages(found) and "outside AWS" in messages(found), messages(found)
+
+
+@pytest.mark.parametrize(
+    "address", ["udp://10.10.4.7:12201", "unix:///var/run/fluent.sock", "tcp://graylog.internal:12201"]
+)
+def test_a_log_server_on_the_private_network_or_the_host_is_no_copy(address: str) -> None:
+    region = eu_region()
+    bucket, role = _reader(region)
+    task = _task(region, role, _container({"logDriver": "gelf", "options": {"gelf-address": address}}))
+    assert _found([*region.resources, bucket, role, task], task) == []
+
+
+def test_a_task_that_reads_no_personal_data_may_log_anywhere() -> None:
+    region = eu_region()
+    log, _ = ADDRESSES["gelf"]
+    task = _task(region, None, _container(log))
+    assert _found([*region.resources, task], task) == []
+
+
+def test_a_log_driver_the_pack_has_not_reviewed_fails_closed_on_a_pii_task() -> None:
+    region = eu_region()
+    bucket, role = _reader(region)
+    task = _task(region, role, _container({"logDriver": "sumologic", "options": {"sumo-url": "x"}}))
+    found = _found([*region.resources, bucket, role, task], task)
+    assert "'sumologic'" in messages(found) and "not reviewed" in messages(found), messages(found)
+
+
+def _router(options: dict[str, str]) -> dict[str, Any]:
+    return {
+        "name": "log-router",
+        "image": "public.ecr.aws/aws-observability/aws-for-fluent-bit:stable",
+        "essential": True,
+        "firelensConfiguration": {"type": "fluentbit", "options": options},
+    }
+
+
+FIRELENS_OUT = {
+    "logDriver": "awsfirelens",
+    "options": {"Name": "cloudwatch_logs", "region": "eu-west-1", "log_group_name": "/ecs/worker"},
+}
+
+
+def test_a_firelens_router_loading_a_configuration_file_from_s3_fails_closed_on_a_pii_task() -> None:
+    region = eu_region()
+    bucket, role = _reader(region)
+    router = _router({"config-file-type": "s3", "config-file-value": "arn:aws:s3:::ops-config/extra.conf"})
+    task = _task(region, role, router, _container(FIRELENS_OUT))
+    found = _found([*region.resources, bucket, role, task], task)
+    assert "ops-config/extra.conf" in messages(found) and "cannot read" in messages(found), messages(found)
+
+
+def test_a_firelens_router_loading_the_images_own_parser_file_sends_nowhere_else() -> None:
+    region = eu_region()
+    bucket, role = _reader(region)
+    router = _router({"config-file-type": "file", "config-file-value": "/fluent-bit/configs/parse-json.conf"})
+    task = _task(region, role, router, _container(FIRELENS_OUT))
+    assert _found([*region.resources, bucket, role, task], task) == []
+
+
+REGIONS = {
+    "awslogs": {
+        "logDriver": "awslogs",
+        "options": {"awslogs-group": "/ecs/worker", "awslogs-region": "ap-south-1"},
+    },
+    "firelens firehose": {
+        "logDriver": "awsfirelens",
+        "options": {"Name": "kinesis_firehose", "region": "ap-south-1", "delivery_stream": "logs"},
+    },
+}
+
+
+@pytest.mark.parametrize(
+    "form", ["containerDefinitions", "containerProperties", "ecsProperties", "nodeProperties"]
+)
+@pytest.mark.parametrize("case", REGIONS)
+def test_a_pii_task_or_job_logging_to_another_region_copies_it_there(form: str, case: str) -> None:
+    region = eu_region()
+    bucket, role = _reader(region)
+    container = _container(REGIONS[case])
+    resource = (
+        _task(region, role, container)
+        if form == "containerDefinitions"
+        else _job(region, role, form, container)
+    )
+    found = _found([*region.resources, bucket, role, resource], resource)
+    assert "ap-south-1" in messages(found), messages(found)
+
+
+@pytest.mark.parametrize("form", ["containerProperties", "ecsProperties", "nodeProperties", "daemon"])
+def test_a_pii_job_whose_log_driver_sends_outside_aws_copies_it_there(form: str) -> None:
+    region = eu_region()
+    bucket, role = _reader(region)
+    log, shown = ADDRESSES["gelf"]
+    if form == "daemon":
+        # A daemon task definition's containers are objects, not JSON text.
+        job = Res(
+            "aws:ecs/daemonTaskDefinition:DaemonTaskDefinition",
+            "worker",
+            {"family": "worker", "taskRoleArn": UNKNOWN, "containerDefinitions": [_container(log)]},
+            region.provider,
+            deps={"taskRoleArn": [role]},
+        )
+    else:
+        job = _job(region, role, form, _container(log))
+    found = _found([*region.resources, bucket, role, job], job)
+    assert shown in messages(found), messages(found)
+
+
+@pytest.mark.parametrize(
+    ("variable", "shown"),
+    [
+        ({"name": "EXPORT_QUEUE", "value": "arn:aws:sqs:ap-south-1:123456789012:exports"}, "ap-south-1"),
+        ({"name": "UPLOAD_ENDPOINT", "value": "https://upload.example.com/in"}, "upload.example.com"),
+        ({"name": "SENTRY_DSN", "value": "https://k@o1.ingest.sentry.io/2"}, "sentry.io"),
+    ],
+)
+def test_a_pii_tasks_environment_naming_a_place_elsewhere_is_judged_as_a_functions(
+    variable: dict[str, str], shown: str
+) -> None:
+    region = eu_region()
+    bucket, role = _reader(region)
+    task = _task(region, role, _container(environment=[variable]))
+    found = _found([*region.resources, bucket, role, task], task)
+    assert shown in messages(found), messages(found)
+
+
+@pytest.mark.preview_only("once deployed the engine sends the container text itself, which is then read")
+def test_a_container_text_computed_from_the_pii_database_fails_closed_until_it_can_be_read() -> None:
+    region = eu_region()
+    task = Res(
+        "aws:ecs/taskDefinition:TaskDefinition",
+        "worker",
+        {"family": "worker", "containerDefinitions": UNKNOWN},
+        region.provider,
+        deps={"containerDefinitions": [region.database]},
+    )
+    found = _found([*region.resources, task], task)
+    assert "containerDefinitions" in messages(found) and "secrets" in messages(found), messages(found)
+
+
+def test_a_container_text_computed_from_the_role_alone_is_judged_once_it_can_be_read() -> None:
+    region = eu_region()
+    bucket, role = _reader(region)
+    task = Res(
+        "aws:ecs/taskDefinition:TaskDefinition",
+        "worker",
+        {"family": "worker", "containerDefinitions": UNKNOWN},
+        region.provider,
+        deps={"containerDefinitions": [role]},
+    )
+    assert _found([*region.resources, bucket, role, task], task) == []
