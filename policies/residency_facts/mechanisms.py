@@ -1208,7 +1208,15 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
     "aws:rekognition/project:Project": (_references("a custom labels project"),),
     "aws:rekognition/streamProcessor:StreamProcessor": (_references("a video stream processor", False),),
     "aws:kendra/dataSource:DataSource": (_references("a search index data source", False),),
-    "aws:quicksight/dataSet:DataSet": (_references("a QuickSight data set (SPICE import)"),),
+    # A data set reads its tables (SPICE keeps a copy in the data set's region; a direct-query one reads
+    # them at each query, there too); its permissions name QuickSight users and groups, whose ARNs carry
+    # the account's identity region, not a place of the data: they are grants (GRANTS).
+    "aws:quicksight/dataSet:DataSet": (
+        CopyMechanism(
+            "a QuickSight data set (SPICE import or direct query)",
+            sources=("physicalTableMaps[].**", "logicalTableMaps[].**", "rowLevelPermissionDataSet.**"),
+        ),
+    ),
     "aws:quicksight/ingestion:Ingestion": (_references("a SPICE ingestion", False),),
     "aws:quicksight/refreshSchedule:RefreshSchedule": (_references("a SPICE refresh", False),),
     "aws:opensearchingest/pipeline:Pipeline": (
