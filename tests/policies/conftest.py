@@ -34,6 +34,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         callspec = getattr(item, "callspec", None)
         mode = callspec.params.get("mode") if callspec is not None else None
+        if mode is not None and mode not in MODES:
+            # A test's own parameter named `mode` overrides this fixture, and its runs would be dropped
+            # below as runs of a mode that does not exist: never run, never failing.
+            raise pytest.UsageError(
+                f"{item.nodeid}: a parameter named 'mode' shadows the harness mode fixture; rename it"
+            )
         wanted = set(MODES)
         for marker, modes in _ONLY_IN.items():
             if item.get_closest_marker(marker) is not None:

@@ -292,16 +292,16 @@ def test_an_http_api_body_route_with_a_jwt_authoriser_breaks_no_exposure_rule() 
     [{"types": ["PRIVATE"]}, {"vpcEndpointIds": ["vpce-0123456789abcdef0"]}],
     ids=["types", "vpc-endpoints"],
 )
-@pytest.mark.parametrize("mode", [None, "merge", "overwrite"])
+@pytest.mark.parametrize("put_mode", [None, "merge", "overwrite"])
 def test_a_body_endpoint_configuration_does_not_make_the_api_private(
-    extension: dict, mode: str | None
+    extension: dict, put_mode: str | None
 ) -> None:
     # API Gateway imports a body "without changing its endpoint configuration" (import-to-update), and the
     # extension holds VPC endpoint ids, not the type: the `endpointConfiguration` input (EDGE unset) decides.
     region = eu_region()
     document = json.loads(_body())
     document["x-amazon-apigateway-endpoint-configuration"] = extension
-    api = _api(region, json.dumps(document), **({"putRestApiMode": mode} if mode else {}))
+    api = _api(region, json.dumps(document), **({"putRestApiMode": put_mode} if put_mode else {}))
     assert "dynamodb:Scan" in _about(violations(_stack(region, api), NOT_PUBLIC), api)
 
 
