@@ -14,7 +14,11 @@ pipeline's `pipelineConfigurationBody` are documents whose fields say what they 
 
 A copy's sources are what every call (every plugin of a pipeline's sources and processors) names; its
 destinations what its sharing calls (a pipeline's sinks and processors) name, with the regions and the
-accounts of the roles they write as.
+accounts of the roles they write as. Code that makes the calls (a state machine, a schedule) delivers what it
+holds where its delivering calls (`SdkCall.delivers`: a message sent, an object put, an event put, a
+function invoked) name: a queue URL in its region and account, a function or a bus by ARN or by the name of
+the stack's, a bucket's owner (`ExpectedBucketOwner`) as an account, and a bucket the stack does not
+declare as a place whose region cannot be told (`delivered_in_documents`).
 """
 
 from __future__ import annotations
@@ -25,10 +29,10 @@ from typing import TYPE_CHECKING
 from residency_facts import NON_DATA_ARN_SERVICES
 from residency_facts.mechanisms import SHARING_SDK_ACTIONS
 
-from .attributes import REGION_PATTERN, STACK_ACCOUNT, region_of_zone_or_region
+from .attributes import REGION_PATTERN, STACK_ACCOUNT, region_named_in, region_of_zone_or_region
 from .data_prepper import Plugin, plugins, read
-from .lineage_literals import literal_locations
-from .locations import Location, untraceable
+from .lineage_literals import account_named, literal_locations
+from .locations import Location, runs_code, untraceable
 from .model import Resource, parse_arn
 from .sdk_payloads import SCHEDULE, STATE_MACHINE, Named, SdkCall, of_service, payload_calls, payload_names
 from .values import known_strings, values_at
@@ -81,6 +85,25 @@ def named_in_documents(lineage: Lineage, resource: Resource) -> list[Location]:
     return found
 
 
+def delivered_in_documents(lineage: Lineage, resource: Resource) -> list[Location]:
+    """Where code's structured documents deliver what it holds: what its delivering calls' payloads name,
+    by their fields; a place whose region cannot be told is one the data is definitely sent to (`host`)."""
+    if resource.type not in STRUCTURED_DOCUMENTS or resource.type == PIPELINE:
+        return []
+    values = values_at(resource.props, STRUCTURED_DOCUMENTS[resource.type])
+    if not known_strings(values):
+        return []
+    own = lineage.own_region(resource)
+    found: list[Location] = []
+    for call in payload_calls(resource):
+        if not call.delivers:
+            continue
+        for place in _call_places(lineage, resource, call, own, True):
+            unplaced = place.resource is None and place.region is None and not place.outside
+            found.append(replace(place, host=True) if unplaced else place)
+    return found
+
+
 def _call_places(
     lineage: Lineage, resource: Resource, call: SdkCall, own: str | None, destination: bool
 ) -> list[Location]:
@@ -119,9 +142,20 @@ def _resolved(
         if r is not resource and (not named.services or of_service(r, named.services))
     ]
     if held:
-        return [place for r in held for place in lineage.follow(r, {resource.urn})]
+        found: list[Location] = []
+        for r in held:
+            followed = lineage.follow(r, {resource.urn})
+            if not followed and destination and runs_code(r):
+                # Code holds no data of its own: what is handed to it is where it runs.
+                followed = [lineage.locate(r)]
+            found.extend(followed)
+        return found
     if value.isdigit() and len(value) == 12:
         return _account_place(lineage, value, value, own) if destination else []
+    if destination and "://" in value and (region := region_named_in(value)) is not None:
+        # An AWS endpoint's URL (a queue's): the service of that region, in the account it names.
+        account = account_named(value) or lineage.account(resource)
+        return [Location(f"{value} ({named.member} of {by})", region, account)]
     if REGION_PATTERN.fullmatch(value) and destination:
         region = region_of_zone_or_region(value)
         return [Location(f"{named.member}={value} ({by})", region, lineage.account(resource))]

@@ -150,6 +150,18 @@ def resident_sources(resource: Resource, lineage: Lineage, settings: Settings) -
     return frozenset(found) & settings.resident_classifications
 
 
+def _origins(resource: Resource, lineage: Lineage, reached: frozenset[str]) -> str:
+    """Where the resident data a resource acts on comes from, as chains (`queue (pii) -> machine`): what its
+    inputs name, what its roles reach, what a service feeds it."""
+    chains: dict[str, None] = {}
+    for movement in lineage.movements:
+        if movement.resource is resource:
+            for source in movement.sources:
+                for classification in sorted(lineage.classes(source) & reached):
+                    chains[lineage.chain(source, classification)] = None
+    return ", ".join(list(chains)[:3])
+
+
 def _elsewhere(resource: Resource, settings: Settings) -> list[str]:
     """The other accounts and regions the resource's inputs name (its payload, its URI), in words."""
     places: set[str] = set()
@@ -201,6 +213,9 @@ def copy_violations(stack: Stack, settings: Settings, rule: str) -> list[Violati
             )
         else:
             continue
+        origins = _origins(resource, lineage, reached)
+        if origins:
+            what = f"{what}; the data comes from {origins}"
         found.append(
             violation(
                 resource,

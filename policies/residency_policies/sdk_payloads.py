@@ -78,6 +78,7 @@ DELIVERY_ACTIONS = frozenset(
         "firehose:putrecord",
         "firehose:putrecordbatch",
         "events:putevents",
+        "eventbridge:putevents",
         "dynamodb:putitem",
         "dynamodb:updateitem",
         "dynamodb:deleteitem",
@@ -89,6 +90,18 @@ DELIVERY_ACTIONS = frozenset(
 """Data-plane writes into the destination their payload names (a queue, a topic, a table, an object): where
 that destination is, is judged as code's destinations are (a stack resource elsewhere, an ARN or a region
 elsewhere, an endpoint outside AWS); they share, export or copy nothing else."""
+HANDING_ACTIONS = frozenset(
+    {
+        "lambda:invoke",
+        "lambda:invokeasync",
+        "states:startexecution",
+        "states:startsyncexecution",
+        "sfn:startexecution",
+        "sfn:startsyncexecution",
+    }
+)
+"""Run-state actions that hand their payload to code (a function's `Payload`, a state machine's `Input`): the
+code they name runs where it is, and what it is handed is there."""
 
 
 @dataclass(frozen=True)
@@ -113,6 +126,12 @@ class SdkCall:
         action = self.action.lower()
         name = f"{self.service}:{action}".lower()
         return action.startswith(READ_ONLY_VERBS) or name in RUN_STATE_ACTIONS or name in DELIVERY_ACTIONS
+
+    @property
+    def delivers(self) -> bool:
+        """Whether the action writes its payload into the destination it names, or hands it to code there."""
+        name = self.name.lower()
+        return name in DELIVERY_ACTIONS or name in HANDING_ACTIONS
 
     def is_one_of(self, actions: frozenset[str]) -> bool:
         """Whether the call is one of these `service:action` names (compared in lower case)."""
