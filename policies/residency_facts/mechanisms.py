@@ -44,7 +44,8 @@ _FIREHOSE_LAMBDAS = tuple(
         "snowflakeConfiguration",
     )
 )
-"""The functions a Firehose delivery's Lambda processors name (`LambdaArn`), in each destination's configuration."""
+"""The functions a Firehose delivery's Lambda processors name (`LambdaArn`), in each destination's
+configuration."""
 
 SHARING_SDK_ACTIONS = (
     "rds:modifyDBSnapshotAttribute",
@@ -469,7 +470,11 @@ _ORIGINAL_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
         # account); other parameters (retries, buffering, the role it is invoked as) name no place.
         CopyMechanism(
             "a Firehose delivery's record transformation",
-            sources=(SELF, "kinesisSourceConfiguration.kinesisStreamArn", "mskSourceConfiguration.mskClusterArn"),
+            sources=(
+                SELF,
+                "kinesisSourceConfiguration.kinesisStreamArn",
+                "mskSourceConfiguration.mskClusterArn",
+            ),
             destinations=_FIREHOSE_LAMBDAS,
             active_when=_FIREHOSE_LAMBDAS,
             lands_in_own_region=False,

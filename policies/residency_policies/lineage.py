@@ -40,6 +40,7 @@ from .attributes import (
 from .classification import declared_classifications
 from .lineage_charts import chart_destinations, chart_mechanisms, chart_sources
 from .lineage_code import configuration_places, declared_reads
+from .lineage_commands import command_places, command_reads
 from .lineage_documents import delivered_in_documents, document_places, named_in_documents
 from .lineage_events import EVENT_RULE, rule_places, timers_only
 from .lineage_literals import computed_id, literal_locations, places_in_text, regions_besides
@@ -431,6 +432,9 @@ class Lineage:
             sources.extend(named_in_documents(self, resource))
             # Where its delivering calls send what it holds (a task's `QueueUrl`), by their fields.
             destinations.extend(delivered_in_documents(self, resource))
+            # What Systems Manager's commands read on the instances they target, and where they send it.
+            sources.extend(command_reads(self, resource))
+            destinations.extend(command_places(self, resource))
             sources.extend(role_reads(self, resource))
             places = configuration_places(self, resource, own)
             destinations.extend(places)

@@ -34,7 +34,16 @@ from .data_prepper import Plugin, plugins, read
 from .lineage_literals import account_named, literal_locations
 from .locations import Location, runs_code, untraceable
 from .model import Resource, parse_arn
-from .sdk_payloads import SCHEDULE, STATE_MACHINE, Named, SdkCall, of_service, payload_calls, payload_names
+from .sdk_payloads import (
+    SCHEDULE,
+    SSM_DOCUMENT,
+    STATE_MACHINE,
+    Named,
+    SdkCall,
+    of_service,
+    payload_calls,
+    payload_names,
+)
 from .values import known_strings, values_at
 
 if TYPE_CHECKING:
@@ -44,6 +53,7 @@ PIPELINE = "aws:opensearchingest/pipeline:Pipeline"
 STRUCTURED_DOCUMENTS: dict[str, str] = {
     SCHEDULE: "target.input",
     STATE_MACHINE: "definition",
+    SSM_DOCUMENT: "content",
     PIPELINE: "pipelineConfigurationBody",
 }
 """The input of each type that holds a structured document, read by its fields."""

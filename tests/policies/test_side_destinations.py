@@ -72,7 +72,9 @@ def test_a_subscription_whose_dead_letter_queue_is_in_its_region_and_account_cop
 
 
 @pytest.mark.parametrize("policy", RULES)
-def test_a_subscription_whose_dead_letter_queue_is_in_mumbai_copies_undelivered_pii_there(policy: str) -> None:
+def test_a_subscription_whose_dead_letter_queue_is_in_mumbai_copies_undelivered_pii_there(
+    policy: str,
+) -> None:
     stack = _subscription(eu_region(), _dead_letter("arn:aws:sqs:ap-south-1:123456789012:signups-dlq"))
     found = _on(violations(stack, policy), stack[-1])
     assert "ap-south-1" in messages(found), messages(found)
@@ -99,9 +101,14 @@ def test_a_dead_letter_queue_computed_from_a_queue_of_the_stack_in_mumbai_is_tha
 # Firehose Lambda processors ------------------------------------------------------------------------------
 
 
-def _delivery(region: Region, processors: list[dict[str, Any]] | None, function: Res | None = None) -> list[Res]:
+def _delivery(
+    region: Region, processors: list[dict[str, Any]] | None, function: Res | None = None
+) -> list[Res]:
     bucket = store(region, "aws:s3/bucket:Bucket", "signups-archive", {"bucket": "signups-archive-eu"})
-    configuration: dict[str, Any] = {"bucketArn": UNKNOWN, "roleArn": "arn:aws:iam::123456789012:role/firehose"}
+    configuration: dict[str, Any] = {
+        "bucketArn": UNKNOWN,
+        "roleArn": "arn:aws:iam::123456789012:role/firehose",
+    }
     if processors is not None:
         configuration["processingConfiguration"] = {"enabled": True, "processors": processors}
     delivery = Res(
@@ -135,7 +142,9 @@ def _lambda_processor(arn: str, retries: str = "3") -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("policy", RULES)
-def test_a_delivery_transformed_by_a_function_in_its_region_and_account_copies_nothing_out(policy: str) -> None:
+def test_a_delivery_transformed_by_a_function_in_its_region_and_account_copies_nothing_out(
+    policy: str,
+) -> None:
     stack = _delivery(
         eu_region(), [_lambda_processor("arn:aws:lambda:eu-west-1:123456789012:function:redact:$LATEST")]
     )
@@ -173,7 +182,11 @@ def test_a_delivery_transformed_by_the_stacks_function_in_mumbai_sends_every_rec
     function = Res(
         "aws:lambda/function:Function",
         "redact",
-        {"role": "arn:aws:iam::123456789012:role/redact", "runtime": "python3.12", "handler": "index.handler"},
+        {
+            "role": "arn:aws:iam::123456789012:role/redact",
+            "runtime": "python3.12",
+            "handler": "index.handler",
+        },
         mumbai(),
     )
     stack = _delivery(eu_region(), [_lambda_processor(UNKNOWN)], function)
@@ -208,7 +221,9 @@ def _log_bucket(region: Region) -> Res:
 def test_a_pipe_logging_its_execution_data_into_the_stacks_bucket_copies_nothing_out(policy: str) -> None:
     region = eu_region()
     bucket = _log_bucket(region)
-    logs = {"s3LogDestination": {"bucketName": UNKNOWN, "bucketOwner": "123456789012", "outputFormat": "json"}}
+    logs = {
+        "s3LogDestination": {"bucketName": UNKNOWN, "bucketOwner": "123456789012", "outputFormat": "json"}
+    }
     stack = _pipe(region, logs, bucket)
     assert _on(violations(stack, policy), stack[-1]) == []
 
@@ -230,7 +245,9 @@ def test_a_pipe_logging_its_execution_data_into_a_bucket_the_stack_does_not_decl
 
 
 @pytest.mark.parametrize("policy", RULES)
-def test_a_pipe_logging_its_execution_data_into_a_firehose_stream_in_mumbai_copies_pii_there(policy: str) -> None:
+def test_a_pipe_logging_its_execution_data_into_a_firehose_stream_in_mumbai_copies_pii_there(
+    policy: str,
+) -> None:
     logs = {
         "firehoseLogDestination": {
             "deliveryStreamArn": "arn:aws:firehose:ap-south-1:123456789012:deliverystream/pipe-logs"

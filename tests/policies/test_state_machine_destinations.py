@@ -77,9 +77,7 @@ def _fed(
             deps={"source": [source], "target": [machine]},
         )
     else:
-        bus = Res(
-            "aws:cloudwatch/eventBus:EventBus", "signups-bus", {"name": "signups-bus"}, region.provider
-        )
+        bus = Res("aws:cloudwatch/eventBus:EventBus", "signups-bus", {"name": "signups-bus"}, region.provider)
         rule = Res(
             "aws:cloudwatch/eventRule:EventRule",
             "signups",
@@ -123,7 +121,9 @@ def test_a_fed_state_machine_that_forwards_to_a_queue_of_its_region_and_account_
 
 
 @pytest.mark.parametrize("policy", RULES)
-def test_a_fed_state_machine_that_forwards_to_a_queue_in_mumbai_copies_what_it_is_fed_there(policy: str) -> None:
+def test_a_fed_state_machine_that_forwards_to_a_queue_in_mumbai_copies_what_it_is_fed_there(
+    policy: str,
+) -> None:
     url = "https://sqs.ap-south-1.amazonaws.com/123456789012/signups-enriched"
     stack, machine = _fed(eu_region(), _send_to_queue(url))
     found = _judged(stack, machine, policy)
