@@ -41,7 +41,7 @@ from .classification import declared_classifications
 from .lineage_charts import chart_destinations, chart_mechanisms, chart_sources
 from .lineage_code import configuration_places, declared_reads
 from .lineage_commands import command_places, command_reads
-from .lineage_documents import delivered_in_documents, document_places, named_in_documents
+from .lineage_documents import delivered_in_documents, document_places, named_in_documents, picks_from_input
 from .lineage_events import EVENT_RULE, rule_places, timers_only
 from .lineage_literals import computed_id, literal_locations, places_in_text, regions_besides
 from .lineage_nodes import node_output_mount, node_output_sources
@@ -179,16 +179,24 @@ class Lineage:
         """AWS code that a service feeds (a pipe's, a rule's or a mapping's target) reads what it is fed: its
         execution input, its events. Propagation has placed that in the code (`_propagate`), and code passes
         on no classification, so adding it as a source of the code's own movements changes nothing upstream.
-        Kubernetes workloads are fed by no AWS delivery (they pull what they read)."""
+        Kubernetes workloads are fed by no AWS delivery (they pull what they read). A sharing call of the same
+        code whose payload takes a member from its input (a state machine's `CopySource.$`) copies what the
+        input picks: what it is fed, carried on into what it copies to."""
+        carried = False
         for movement in [*self.movements, *unread]:
             resource = movement.resource
-            if not movement.mechanism.runs_code or not resource.type.startswith("aws:"):
+            aws_code = resource.type.startswith("aws:") and runs_code(resource)
+            if not aws_code or not self.inherited(resource):
                 continue
-            if self.inherited(resource):
-                fed = replace(self.locate(resource), description=f"what {resource.label} is fed")
-                movement.sources.append(fed)
-                if movement in unread:
-                    self.movements.append(movement)
+            if not movement.mechanism.runs_code and not picks_from_input(resource):
+                continue
+            fed = replace(self.locate(resource), description=f"what {resource.label} is fed")
+            movement.sources.append(fed)
+            carried = carried or not movement.mechanism.runs_code
+            if movement in unread:
+                self.movements.append(movement)
+        if carried:
+            self._propagate()
 
     # Regions and classification ------------------------------------------------------------------------
 

@@ -51,8 +51,26 @@ _S3_URI = re.compile(r"(?<![\w-])s3a?://([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?=[/\
 _URL = re.compile(r"(?<![\w-])(?:https?|ftps?|sftp|scp|rsync)://[^\s'\"|;&<>()]+", re.IGNORECASE)
 
 
-def command_texts(resource: Resource) -> list[str]:
-    """The command lines and scripts a Systems Manager resource runs (empty for any other type)."""
+def command_texts(lineage: Lineage, resource: Resource) -> list[str]:
+    """The command lines and scripts a Systems Manager resource runs (empty for any other type): its own,
+    and those of the stack's document it runs (an association's `name`, a task's `taskArn`)."""
+    found = _own_texts(resource)
+    path = {ASSOCIATION: "name", WINDOW_TASK: "taskArn"}.get(resource.type)
+    if path is not None:
+        stack = lineage.stack
+        documents = [d for d in stack.dependencies(resource, path) if d.type == SSM_DOCUMENT]
+        documents += [
+            r
+            for v in known_strings(values_at(resource.props, path))
+            for r in stack.named(v)
+            if r.type == SSM_DOCUMENT
+        ]
+        for document in dict.fromkeys(documents):
+            found.extend(_own_texts(document))
+    return found
+
+
+def _own_texts(resource: Resource) -> list[str]:
     if resource.type == ASSOCIATION:
         return _parameter_texts(value_at(resource.props, "parameters"))
     if resource.type == WINDOW_TASK:
@@ -101,7 +119,7 @@ def command_places(lineage: Lineage, resource: Resource) -> list[Location]:
     if resource.type not in RUNNERS:
         return []
     found: list[Location] = []
-    for text in command_texts(resource):
+    for text in command_texts(lineage, resource):
         for bucket in dict.fromkeys(_S3_URI.findall(text)):
             found.extend(_bucket_place(lineage, resource, bucket, None, f"s3://{bucket} in a command"))
         for url in dict.fromkeys(_URL.findall(text)):

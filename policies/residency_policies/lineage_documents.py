@@ -114,6 +114,11 @@ def delivered_in_documents(lineage: Lineage, resource: Resource) -> list[Locatio
     return found
 
 
+def picks_from_input(resource: Resource) -> bool:
+    """Whether a sharing call of the resource takes a member of its payload from its input (`takes_input`)."""
+    return any(c.is_one_of(_SHARING) and c.takes_input for c in payload_calls(resource))
+
+
 def _call_places(
     lineage: Lineage, resource: Resource, call: SdkCall, own: str | None, destination: bool
 ) -> list[Location]:

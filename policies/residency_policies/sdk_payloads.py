@@ -139,6 +139,23 @@ class SdkCall:
         name = self.name.lower()
         return name in DELIVERY_ACTIONS or name in HANDING_ACTIONS
 
+    @property
+    def takes_input(self) -> bool:
+        """Whether a member of its payload is taken from the execution's input or state (a JSONPath `Key.$`,
+        a JSONata `{% ... %}` expression): what the call acts on is then picked by what it is fed."""
+        pending: list[Any] = [self.payload]
+        while pending:
+            value = pending.pop()
+            if isinstance(value, Mapping):
+                if any(str(k).endswith(".$") for k in value):
+                    return True
+                pending.extend(value.values())
+            elif isinstance(value, list):
+                pending.extend(value)
+            elif isinstance(value, str) and _JSONATA.match(value):
+                return True
+        return False
+
     def is_one_of(self, actions: frozenset[str]) -> bool:
         """Whether the call is one of these `service:action` names (compared in lower case)."""
         return self.name.lower() in actions

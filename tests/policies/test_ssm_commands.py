@@ -264,3 +264,81 @@ def test_an_automation_document_written_in_yaml_is_read_as_its_json() -> None:
     )
     found = _judged([*region.resources, document], document, NO_PII)
     assert "partner-drop" in found, found
+
+
+def test_an_association_running_the_stacks_command_document_runs_its_commands() -> None:
+    region = eu_region()
+    content = {
+        "schemaVersion": "2.2",
+        "description": "Nightly export",
+        "mainSteps": [
+            {
+                "action": "aws:runShellScript",
+                "name": "export",
+                "inputs": {"runCommand": [_dump("curl -sS -T - https://backups.example.com/upload")]},
+            }
+        ],
+    }
+    document = Res(
+        "aws:ssm/document:Document",
+        "nightly-export",
+        {"name": "nightly-export", "documentType": "Command", "content": json.dumps(content)},
+        region.provider,
+    )
+    stack, association = _association(region, "")
+    association.props["name"] = UNKNOWN
+    association.props.pop("parameters")
+    association.deps["name"] = [document]
+    found = _judged([*stack, document], association, NO_PII)
+    assert "backups.example.com" in found, found
+
+
+# Maintenance window tasks -----------------------------------------------------------------------------
+
+
+def _window_task(region: Region, commands: str, tag: str = "operations") -> tuple[list[Res], Res]:
+    instance_resources = _instance(region)
+    window = Res(
+        "aws:ssm/maintenanceWindow:MaintenanceWindow",
+        "nightly",
+        {"name": "nightly", "schedule": "cron(0 2 ? * * *)", "duration": 2, "cutoff": 1},
+        region.provider,
+    )
+    target = Res(
+        "aws:ssm/maintenanceWindowTarget:MaintenanceWindowTarget",
+        "operations",
+        {"windowId": UNKNOWN, "resourceType": "INSTANCE", "targets": [{"key": "tag:Role", "values": [tag]}]},
+        region.provider,
+        deps={"windowId": [window]},
+    )
+    task = Res(
+        "aws:ssm/maintenanceWindowTask:MaintenanceWindowTask",
+        "nightly-dump",
+        {
+            "windowId": UNKNOWN,
+            "taskType": "RUN_COMMAND",
+            "taskArn": "AWS-RunShellScript",
+            "targets": [{"key": "WindowTargetIds", "values": [UNKNOWN]}],
+            "taskInvocationParameters": {
+                "runCommandParameters": {"parameters": [{"name": "commands", "values": [commands]}]}
+            },
+        },
+        region.provider,
+        deps={"windowId": [window], "targets": [target]},
+    )
+    return [*region.resources, *instance_resources, _dumps_bucket(region), window, target, task], task
+
+
+@pytest.mark.parametrize("policy", RULES)
+def test_a_window_task_dumping_into_the_stacks_bucket_copies_nothing_out(policy: str) -> None:
+    stack, task = _window_task(eu_region(), _dump(f"aws s3 cp - s3://{DUMPS}/nightly.sql"))
+    assert _judged(stack, task, policy) == ""
+
+
+def test_a_window_task_on_instances_that_read_pii_sending_outside_aws_leaves_aws() -> None:
+    commands = "psql -c 'copy customers to stdout' | curl -sS -T - https://backups.example.com/upload"
+    stack, task = _window_task(eu_region(), commands)
+    found = _judged(stack, task, NO_PII)
+    assert "aws:rds/instance:Instance 'pii-db' (pii)" in found and "backups.example.com" in found, found
+    stack, task = _window_task(eu_region(), commands, tag="bastion")
+    assert _judged(stack, task, NO_PII) == ""

@@ -255,3 +255,44 @@ def test_a_fed_state_machine_logging_its_execution_data_into_another_account_cop
     stack, machine = _fed(eu_region(), _send_to_queue(OWN_QUEUE), logs)
     found = _judged(stack, machine, NO_PII)
     assert OTHER_ACCOUNT in found, found
+
+
+def _copy(parameters: dict[str, Any]) -> dict[str, Any]:
+    return _send("arn:aws:states:::aws-sdk:s3:copyObject", parameters)
+
+
+@pytest.mark.parametrize("policy", RULES)
+def test_an_object_copy_picked_by_the_input_into_the_stacks_bucket_in_its_region_copies_nothing_out(
+    policy: str,
+) -> None:
+    region = eu_region()
+    bucket = store(region, "aws:s3/bucket:Bucket", "signups-copies", {"bucket": "signups-copies-eu"})
+    copy = _copy({"Bucket": "signups-copies-eu", "Key.$": "$.id", "CopySource.$": "$.source"})
+    stack, machine = _fed(region, copy, more=[bucket])
+    assert _judged(stack, machine, policy) == ""
+
+
+def test_an_object_copy_whose_source_the_input_picks_copies_what_the_state_machine_is_fed() -> None:
+    copy = _copy({"Bucket": "partner-drop", "Key.$": "$.id", "CopySource.$": "$.source"})
+    stack, machine = _fed(eu_region(), copy)
+    found = _judged(stack, machine, NO_PII)
+    assert "aws:sqs/queue:Queue 'signups' (pii) -> aws:sfn/stateMachine:StateMachine 'forward'" in found, (
+        found
+    )
+
+
+def test_what_an_object_copy_picked_by_the_input_writes_into_the_stacks_bucket_holds_pii() -> None:
+    region = eu_region()
+    replica = Res(
+        "aws:s3/bucket:Bucket",
+        "signups-copies",
+        {"bucket": "signups-copies-in", "tags": {"data-classification": "anonymised"}},
+        mumbai(),
+    )
+    copy = _copy({"Bucket": "signups-copies-in", "Key.$": "$.id", "CopySource.$": "$.source"})
+    stack, machine = _fed(region, copy, more=[replica])
+    found = _judged(stack, machine, NO_PII)
+    assert "ap-south-1" in found, found
+    # The bucket holds what was copied into it, whatever its label says.
+    located = messages(_on(violations(stack, "pii-in-jurisdiction"), replica))
+    assert "pii" in located, located
