@@ -817,6 +817,9 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
                 "logConfiguration.cloudwatchLogsLogDestination.logGroupArn",
                 "logConfiguration.s3LogDestination.bucketName",
                 "logConfiguration.firehoseLogDestination.deliveryStreamArn",
+                # A stream source's records the pipe cannot deliver go to its dead-letter queue.
+                "sourceParameters.dynamodbStreamParameters.deadLetterConfig.arn",
+                "sourceParameters.kinesisStreamParameters.deadLetterConfig.arn",
             ),
             shared_with=("logConfiguration.s3LogDestination.bucketOwner",),
             global_names=("logConfiguration.s3LogDestination.bucketName",),

@@ -256,3 +256,45 @@ def test_a_pipe_logging_its_execution_data_into_a_firehose_stream_in_mumbai_copi
     stack = _pipe(eu_region(), logs)
     found = _on(violations(stack, policy), stack[-1])
     assert "ap-south-1" in messages(found), messages(found)
+
+
+def _stream_pipe(region: Region, dead_letter: str) -> list[Res]:
+    stream = store(
+        region, "aws:kinesis/stream:Stream", "signups", {"name": "signups", "encryptionType": "KMS"}
+    )
+    stream.props["kmsKeyId"] = UNKNOWN
+    stream.deps["kmsKeyId"] = [region.key]
+    target = _queue(region, "signups-processed")
+    pipe = Res(
+        "aws:pipes/pipe:Pipe",
+        "signups",
+        {
+            "source": UNKNOWN,
+            "target": UNKNOWN,
+            "roleArn": "arn:aws:iam::123456789012:role/signups-pipe",
+            "sourceParameters": {
+                "kinesisStreamParameters": {
+                    "startingPosition": "LATEST",
+                    "deadLetterConfig": {"arn": dead_letter},
+                }
+            },
+        },
+        region.provider,
+        deps={"source": [stream], "target": [target]},
+    )
+    return [*region.resources, stream, target, pipe]
+
+
+@pytest.mark.parametrize("policy", RULES)
+def test_a_stream_pipe_whose_dead_letter_queue_is_in_its_region_copies_nothing_out(policy: str) -> None:
+    stack = _stream_pipe(eu_region(), "arn:aws:sqs:eu-west-1:123456789012:signups-dlq")
+    assert _on(violations(stack, policy), stack[-1]) == []
+
+
+@pytest.mark.parametrize("policy", RULES)
+def test_a_stream_pipe_whose_dead_letter_queue_is_in_mumbai_copies_undelivered_records_there(
+    policy: str,
+) -> None:
+    stack = _stream_pipe(eu_region(), "arn:aws:sqs:ap-south-1:123456789012:signups-dlq")
+    found = _on(violations(stack, policy), stack[-1])
+    assert "ap-south-1" in messages(found), messages(found)
