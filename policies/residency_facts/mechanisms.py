@@ -854,7 +854,12 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
         CopyMechanism(
             "a streaming analytics application",
             sources=("inputs.**.resourceArn", "referenceDataSources.s3.bucketArn"),
-            destinations=("outputs.**.resourceArn", "cloudwatchLoggingOptions.logStreamArn"),
+            # Its input's Lambda preprocessor is sent every record to transform.
+            destinations=(
+                "outputs.**.resourceArn",
+                "cloudwatchLoggingOptions.logStreamArn",
+                "inputs.processingConfiguration.lambda.resourceArn",
+            ),
             lands_in_own_region=False,
         ),
     ),

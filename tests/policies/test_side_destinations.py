@@ -298,3 +298,53 @@ def test_a_stream_pipe_whose_dead_letter_queue_is_in_mumbai_copies_undelivered_r
     stack = _stream_pipe(eu_region(), "arn:aws:sqs:ap-south-1:123456789012:signups-dlq")
     found = _on(violations(stack, policy), stack[-1])
     assert "ap-south-1" in messages(found), messages(found)
+
+
+# Kinesis Data Analytics input preprocessors ------------------------------------------------------------
+
+
+def _analytics(region: Region, preprocessor: str) -> list[Res]:
+    stream = store(
+        region, "aws:kinesis/stream:Stream", "signups", {"name": "signups", "encryptionType": "KMS"}
+    )
+    stream.props["kmsKeyId"] = UNKNOWN
+    stream.deps["kmsKeyId"] = [region.key]
+    application = Res(
+        "aws:kinesis/analyticsApplication:AnalyticsApplication",
+        "signups",
+        {
+            "name": "signups",
+            "inputs": {
+                "namePrefix": "signups",
+                "kinesisStream": {
+                    "resourceArn": UNKNOWN,
+                    "roleArn": "arn:aws:iam::123456789012:role/analytics",
+                },
+                "processingConfiguration": {
+                    "lambda": {
+                        "resourceArn": preprocessor,
+                        "roleArn": "arn:aws:iam::123456789012:role/analytics",
+                    }
+                },
+                "schema": {"recordColumns": [{"name": "id", "sqlType": "VARCHAR(64)"}], "recordFormat": {}},
+            },
+        },
+        region.provider,
+        deps={"inputs": [stream]},
+    )
+    return [*region.resources, stream, application]
+
+
+@pytest.mark.parametrize("policy", RULES)
+def test_an_analytics_input_preprocessed_in_its_region_copies_nothing_out(policy: str) -> None:
+    stack = _analytics(eu_region(), "arn:aws:lambda:eu-west-1:123456789012:function:redact")
+    assert _on(violations(stack, policy), stack[-1]) == []
+
+
+@pytest.mark.parametrize("policy", RULES)
+def test_an_analytics_input_preprocessed_by_a_function_in_mumbai_sends_every_record_there(
+    policy: str,
+) -> None:
+    stack = _analytics(eu_region(), "arn:aws:lambda:ap-south-1:123456789012:function:redact")
+    found = _on(violations(stack, policy), stack[-1])
+    assert "ap-south-1" in messages(found), messages(found)
