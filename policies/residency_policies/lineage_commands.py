@@ -152,7 +152,23 @@ def command_places(lineage: Lineage, resource: Resource) -> list[Location]:
                         "Run Command output",
                     )
                 )
+    if resource.type == SSM_DOCUMENT:
+        # An Automation document's `aws:runCommand` steps name their own output bucket.
+        for inputs in _step_inputs(ssm_content(resource)):
+            bucket, region = inputs.get("OutputS3BucketName"), inputs.get("OutputS3Region")
+            if isinstance(bucket, str) and bucket and "{{" not in bucket:
+                region = region if isinstance(region, str) and "{{" not in region else None
+                found.extend(_bucket_place(lineage, resource, bucket, region, "Run Command output"))
     return found
+
+
+def _step_inputs(content: Any) -> list[Mapping[str, Any]]:
+    steps = content.get("mainSteps") if isinstance(content, Mapping) else None
+    return [
+        step["inputs"]
+        for step in (steps if isinstance(steps, list) else [])
+        if isinstance(step, Mapping) and isinstance(step.get("inputs"), Mapping)
+    ]
 
 
 def _bucket_place(

@@ -342,3 +342,43 @@ def test_a_window_task_on_instances_that_read_pii_sending_outside_aws_leaves_aws
     assert "aws:rds/instance:Instance 'pii-db' (pii)" in found and "backups.example.com" in found, found
     stack, task = _window_task(eu_region(), commands, tag="bastion")
     assert _judged(stack, task, NO_PII) == ""
+
+
+def _run_command_step(region: Region, output: dict[str, Any]) -> tuple[list[Res], Res]:
+    instance_resources = _instance(region)
+    content = {
+        "schemaVersion": "0.3",
+        "mainSteps": [
+            {
+                "name": "dump",
+                "action": "aws:runCommand",
+                "inputs": {
+                    "DocumentName": "AWS-RunShellScript",
+                    "InstanceIds": ["i-0123456789abcdef0"],
+                    "Parameters": {"commands": [_dump("cat")]},
+                    **output,
+                },
+            }
+        ],
+    }
+    document = Res(
+        "aws:ssm/document:Document",
+        "dump-now",
+        {"documentType": "Automation", "documentFormat": "JSON", "content": json.dumps(content)},
+        region.provider,
+    )
+    return [*region.resources, *instance_resources, _dumps_bucket(region), document], document
+
+
+@pytest.mark.parametrize("policy", RULES)
+def test_an_automation_run_command_step_writing_output_into_the_stacks_bucket_copies_nothing_out(
+    policy: str,
+) -> None:
+    stack, document = _run_command_step(eu_region(), {"OutputS3BucketName": DUMPS})
+    assert _judged(stack, document, policy) == ""
+
+
+def test_an_automation_run_command_step_writing_output_into_a_bucket_the_stack_lacks_fails_closed() -> None:
+    stack, document = _run_command_step(eu_region(), {"OutputS3BucketName": "operations-output-central"})
+    found = _judged(stack, document, NO_PII)
+    assert "operations-output-central (Run Command output" in found, found

@@ -296,3 +296,11 @@ def test_what_an_object_copy_picked_by_the_input_writes_into_the_stacks_bucket_h
     # The bucket holds what was copied into it, whatever its label says.
     located = messages(_on(violations(stack, "pii-in-jurisdiction"), replica))
     assert "pii" in located, located
+
+
+def test_a_task_that_sends_as_a_role_of_another_account_sends_into_that_account() -> None:
+    send = _send_to_queue("https://sqs.eu-west-1.amazonaws.com/123456789012/signups-enriched")
+    send["Credentials"] = {"RoleArn": f"arn:aws:iam::{OTHER_ACCOUNT}:role/partner-writer"}
+    stack, machine = _fed(eu_region(), send)
+    found = _judged(stack, machine, NO_PII)
+    assert OTHER_ACCOUNT in found, found
