@@ -304,3 +304,50 @@ def test_a_task_that_sends_as_a_role_of_another_account_sends_into_that_account(
     stack, machine = _fed(eu_region(), send)
     found = _judged(stack, machine, NO_PII)
     assert OTHER_ACCOUNT in found, found
+
+
+def _distributed_map(region: Region, results_bucket: str) -> tuple[list[Res], Res]:
+    """A state machine (fed nothing) whose Distributed Map reads the PII bucket and writes its results."""
+    source = store(region, "aws:s3/bucket:Bucket", "signups-archive", {"bucket": "signups-archive-eu"})
+    results = store(region, "aws:s3/bucket:Bucket", "map-results", {"bucket": "map-results-eu"})
+    definition = {
+        "StartAt": "Each",
+        "States": {
+            "Each": {
+                "Type": "Map",
+                "ItemReader": {
+                    "Resource": "arn:aws:states:::s3:listObjectsV2",
+                    "Parameters": {"Bucket": "signups-archive-eu"},
+                },
+                "ItemProcessor": {
+                    "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                    "StartAt": "Pass",
+                    "States": {"Pass": {"Type": "Pass", "End": True}},
+                },
+                "ResultWriter": {
+                    "Resource": "arn:aws:states:::s3:putObject",
+                    "Parameters": {"Bucket": results_bucket, "Prefix": "results"},
+                },
+                "End": True,
+            }
+        },
+    }
+    machine = Res(
+        "aws:sfn/stateMachine:StateMachine",
+        "archive-map",
+        {"roleArn": "arn:aws:iam::123456789012:role/archive-map", "definition": json.dumps(definition)},
+        region.provider,
+    )
+    return [*region.resources, source, results, machine], machine
+
+
+@pytest.mark.parametrize("policy", RULES)
+def test_a_distributed_map_writing_its_results_into_the_stacks_bucket_copies_nothing_out(policy: str) -> None:
+    stack, machine = _distributed_map(eu_region(), "map-results-eu")
+    assert _judged(stack, machine, policy) == ""
+
+
+def test_a_distributed_map_writing_its_results_into_a_bucket_the_stack_lacks_fails_closed() -> None:
+    stack, machine = _distributed_map(eu_region(), "map-results-central")
+    found = _judged(stack, machine, NO_PII)
+    assert "map-results-central (Parameters.Bucket of s3:putObject" in found, found
