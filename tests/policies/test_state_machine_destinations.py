@@ -8,9 +8,10 @@ definition sends that input on with an SDK or optimised integration to a literal
 function ARN in Mumbai, `events:putEvents` to another region's bus), or that logs its execution data
 (`loggingConfiguration.includeExecutionData`) into a log group elsewhere, was no copy: the pack counted as
 read only what the definition and the role name, not what the state machine is fed. Code that a service
-feeds (a pipe's or an EventBridge rule's target) now reads what it is fed, and a delivering task's
-destination is read by its payload's fields (`lineage_documents.delivered_in_documents`). Each test is the
-compliant pipe and state machine in eu-west-1, changed in one place.
+feeds (a pipe's or an EventBridge rule's target, a mapping's function) now reads what it is fed, and a
+delivering task's destination is read by its payload's fields (`lineage_documents.delivered_in_documents`).
+Each test is the compliant pipe and state machine (or mapping and function) in eu-west-1, changed in one
+place.
 """
 
 from __future__ import annotations
@@ -351,3 +352,41 @@ def test_a_distributed_map_writing_its_results_into_a_bucket_the_stack_lacks_fai
     stack, machine = _distributed_map(eu_region(), "map-results-central")
     found = _judged(stack, machine, NO_PII)
     assert "map-results-central (Parameters.Bucket of s3:putObject" in found, found
+
+
+def _fed_function(region: Region, bucket_arn: str) -> tuple[list[Res], Res]:
+    """A function an event source mapping feeds the PII queue's messages, configured with a bucket."""
+    source = _queue(region, "signups")
+    function = Res(
+        "aws:lambda/function:Function",
+        "archive",
+        {
+            "role": "arn:aws:iam::123456789012:role/archive",
+            "runtime": "python3.12",
+            "handler": "index.handler",
+            "environment": {"variables": {"ARCHIVE_BUCKET_ARN": bucket_arn}},
+        },
+        region.provider,
+    )
+    mapping = Res(
+        "aws:lambda/eventSourceMapping:EventSourceMapping",
+        "signups-to-archive",
+        {"eventSourceArn": UNKNOWN, "functionName": UNKNOWN},
+        region.provider,
+        deps={"eventSourceArn": [source], "functionName": [function]},
+    )
+    return [*region.resources, source, function, mapping], function
+
+
+@pytest.mark.parametrize("policy", RULES)
+def test_a_fed_function_configured_with_a_place_in_its_region_copies_nothing_out(policy: str) -> None:
+    stack, function = _fed_function(eu_region(), "arn:aws:s3:eu-west-1:123456789012:accesspoint/archive")
+    assert _judged(stack, function, policy) == ""
+
+
+def test_a_fed_function_configured_with_a_place_in_mumbai_copies_what_it_is_fed_there() -> None:
+    stack, function = _fed_function(eu_region(), "arn:aws:s3:ap-south-1:123456789012:accesspoint/archive")
+    found = _judged(stack, function, NO_PII)
+    assert "ap-south-1" in found and "aws:sqs/queue:Queue 'signups' (pii) -> aws:lambda/function" in found, (
+        found
+    )
