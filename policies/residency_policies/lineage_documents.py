@@ -1,9 +1,10 @@
 """How lineage reads a structured document: an AWS API call's payload and an ingestion pipeline's body.
 
-A Scheduler universal target's `target.input`, a state machine's `definition` and an OpenSearch Ingestion
-pipeline's `pipelineConfigurationBody` are documents whose fields say what they read and where they write
-(`sdk_payloads`, `data_prepper`). Read as plain text, a name shorter than a word lineage looks for inside text
-(`crm`) would be missed; read by its field, it is matched exactly, among the resources of the field's service:
+A Scheduler universal target's `target.input`, a state machine's `definition`, an Automation document's
+`content` and an OpenSearch Ingestion pipeline's `pipelineConfigurationBody` are documents whose fields say
+what they read and where they write (`sdk_payloads`, `data_prepper`). Read as plain text, a name shorter
+than a word lineage looks for inside text (`crm`) would be missed; read by its field, it is matched exactly,
+among the resources of the field's service:
 
 - a name of one of the stack's resources of that service is that resource (followed as lineage follows it);
 - an ARN is judged as an ARN (`lineage_literals`), a role's or a key's only for its account;
