@@ -30,6 +30,23 @@ def _code(moves: str) -> CopyMechanism:
     return CopyMechanism(moves, sources=(ANY,), destinations=(ANY,), runs_code=True)
 
 
+_FIREHOSE_LAMBDAS = tuple(
+    f"{configuration}.processingConfiguration.processors[].parameters[parameterName=LambdaArn].parameterValue"
+    for configuration in (
+        "extendedS3Configuration",
+        "redshiftConfiguration",
+        "elasticsearchConfiguration",
+        "opensearchConfiguration",
+        "opensearchserverlessConfiguration",
+        "splunkConfiguration",
+        "httpEndpointConfiguration",
+        "icebergConfiguration",
+        "snowflakeConfiguration",
+    )
+)
+"""The functions a Firehose delivery's Lambda processors name (`LambdaArn`), in each destination's
+configuration."""
+
 SHARING_SDK_ACTIONS = (
     "rds:modifyDBSnapshotAttribute",
     "rds:modifyDBClusterSnapshotAttribute",
@@ -449,6 +466,19 @@ _ORIGINAL_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
             outside_aws=("httpEndpointConfiguration", "splunkConfiguration", "snowflakeConfiguration"),
             lands_in_own_region=False,
         ),
+        # A Lambda processor is sent every record to transform (`LambdaArn`, in the function's region and
+        # account); other parameters (retries, buffering, the role it is invoked as) name no place.
+        CopyMechanism(
+            "a Firehose delivery's record transformation",
+            sources=(
+                SELF,
+                "kinesisSourceConfiguration.kinesisStreamArn",
+                "mskSourceConfiguration.mskClusterArn",
+            ),
+            destinations=_FIREHOSE_LAMBDAS,
+            active_when=_FIREHOSE_LAMBDAS,
+            lands_in_own_region=False,
+        ),
     ),
     "aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter": (
         CopyMechanism(
@@ -735,7 +765,8 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
         CopyMechanism(
             "an SNS subscription",
             sources=("topic",),
-            destinations=("endpoint",),
+            # Messages SNS cannot deliver go to the subscription's dead-letter queue, wherever it is.
+            destinations=("endpoint", "redrivePolicy.{json}.deadLetterTargetArn"),
             outside_aws_unless=(("protocol", _SNS_AWS_PROTOCOLS),),
             lands_in_own_region=False,
         ),
@@ -778,14 +809,20 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
         CopyMechanism(
             "an EventBridge pipe",
             sources=("source",),
+            # Its logs carry the payloads it moves when they include execution data (and its errors may
+            # quote them when they do not): every log destination is one, the bucket's owner an account.
             destinations=(
                 "target",
                 "enrichment",
-                "logConfiguration.**.logGroupArn",
-                "logConfiguration.**.bucketName",
-                "logConfiguration.**.deliveryStreamArn",
+                "logConfiguration.cloudwatchLogsLogDestination.logGroupArn",
+                "logConfiguration.s3LogDestination.bucketName",
+                "logConfiguration.firehoseLogDestination.deliveryStreamArn",
+                # A stream source's records the pipe cannot deliver go to its dead-letter queue.
+                "sourceParameters.dynamodbStreamParameters.deadLetterConfig.arn",
+                "sourceParameters.kinesisStreamParameters.deadLetterConfig.arn",
             ),
-            global_names=("logConfiguration.**.bucketName",),
+            shared_with=("logConfiguration.s3LogDestination.bucketOwner",),
+            global_names=("logConfiguration.s3LogDestination.bucketName",),
             lands_in_own_region=False,
         ),
     ),
@@ -817,7 +854,12 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
         CopyMechanism(
             "a streaming analytics application",
             sources=("inputs.**.resourceArn", "referenceDataSources.s3.bucketArn"),
-            destinations=("outputs.**.resourceArn", "cloudwatchLoggingOptions.logStreamArn"),
+            # Its input's Lambda preprocessor is sent every record to transform.
+            destinations=(
+                "outputs.**.resourceArn",
+                "cloudwatchLoggingOptions.logStreamArn",
+                "inputs.processingConfiguration.lambda.resourceArn",
+            ),
             lands_in_own_region=False,
         ),
     ),

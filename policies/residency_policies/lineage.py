@@ -40,7 +40,8 @@ from .attributes import (
 from .classification import declared_classifications
 from .lineage_charts import chart_destinations, chart_mechanisms, chart_sources
 from .lineage_code import configuration_places, declared_reads
-from .lineage_documents import document_places, named_in_documents
+from .lineage_commands import command_places, command_reads
+from .lineage_documents import delivered_in_documents, document_places, named_in_documents, picks_from_input
 from .lineage_events import EVENT_RULE, rule_places, timers_only
 from .lineage_literals import computed_id, literal_locations, places_in_text, regions_besides
 from .lineage_nodes import node_output_mount, node_output_sources
@@ -154,6 +155,7 @@ class Lineage:
         self._code_reads: dict[str, frozenset[str]] | None = None
         self.movements: list[Movement] = []
         node_readers: list[Movement] = []
+        unread: list[Movement] = []
         for resource in stack.resources:
             for mechanism in (*mechanisms_of(resource.type), *chart_mechanisms(resource)):
                 if self._active(resource, mechanism):
@@ -162,13 +164,39 @@ class Lineage:
                         node_readers.append(movement)
                     elif movement.sources:
                         self.movements.append(movement)
+                    elif mechanism.runs_code:
+                        unread.append(movement)
         # A pointer declared in another region than its data is used there (`lineage_pointers`).
         self.movements.extend(pointer_movements(self))
         self._propagate()
+        self._read_what_is_fed(unread)
         if node_readers:
             # Code passes on no classification, so what the other pods read is final here.
             node_output_sources(self, node_readers, self.movements)
             self.movements.extend(m for m in node_readers if m.sources)
+
+    def _read_what_is_fed(self, unread: list[Movement]) -> None:
+        """AWS code that a service feeds (a pipe's, a rule's or a mapping's target) reads what it is fed: its
+        execution input, its events. Propagation has placed that in the code (`_propagate`), and code passes
+        on no classification, so adding it as a source of the code's own movements changes nothing upstream.
+        Kubernetes workloads are fed by no AWS delivery (they pull what they read). A sharing call of the same
+        code whose payload takes a member from its input (a state machine's `CopySource.$`) copies what the
+        input picks: what it is fed, carried on into what it copies to."""
+        carried = False
+        for movement in [*self.movements, *unread]:
+            resource = movement.resource
+            aws_code = resource.type.startswith("aws:") and runs_code(resource)
+            if not aws_code or not self.inherited(resource):
+                continue
+            if not movement.mechanism.runs_code and not picks_from_input(resource):
+                continue
+            fed = replace(self.locate(resource), description=f"what {resource.label} is fed")
+            movement.sources.append(fed)
+            carried = carried or not movement.mechanism.runs_code
+            if movement in unread:
+                self.movements.append(movement)
+        if carried:
+            self._propagate()
 
     # Regions and classification ------------------------------------------------------------------------
 
@@ -410,6 +438,11 @@ class Lineage:
             sources.extend(declared_reads(self, resource))
             # What its structured documents name by their fields (a task's `Bucket: crm`), however short.
             sources.extend(named_in_documents(self, resource))
+            # Where its delivering calls send what it holds (a task's `QueueUrl`), by their fields.
+            destinations.extend(delivered_in_documents(self, resource))
+            # What Systems Manager's commands read on the instances they target, and where they send it.
+            sources.extend(command_reads(self, resource))
+            destinations.extend(command_places(self, resource))
             sources.extend(role_reads(self, resource))
             places = configuration_places(self, resource, own)
             destinations.extend(places)
@@ -783,6 +816,10 @@ class Lineage:
             # What an ExternalSecret's Secret holds is read in its store's region; a CNPG Backup holds its
             # cluster's data (`lineage_operators`).
             return self.sources_of(resource)
+        if resource.type.startswith("aws:") and runs_code(resource):
+            # AWS code holds no data: what is delivered to it lands where it runs (the caller locates it) and
+            # is fed to it, not into what its documents name (a state machine's tasks, a schedule's input).
+            return found
         for mechanism in mechanisms_of(resource.type):
             if mechanism.runs_code:
                 continue

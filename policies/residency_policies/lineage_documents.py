@@ -1,9 +1,10 @@
 """How lineage reads a structured document: an AWS API call's payload and an ingestion pipeline's body.
 
-A Scheduler universal target's `target.input`, a state machine's `definition` and an OpenSearch Ingestion
-pipeline's `pipelineConfigurationBody` are documents whose fields say what they read and where they write
-(`sdk_payloads`, `data_prepper`). Read as plain text, a name shorter than a word lineage looks for inside text
-(`crm`) would be missed; read by its field, it is matched exactly, among the resources of the field's service:
+A Scheduler universal target's `target.input`, a state machine's `definition`, an Automation document's
+`content` and an OpenSearch Ingestion pipeline's `pipelineConfigurationBody` are documents whose fields say
+what they read and where they write (`sdk_payloads`, `data_prepper`). Read as plain text, a name shorter
+than a word lineage looks for inside text (`crm`) would be missed; read by its field, it is matched exactly,
+among the resources of the field's service:
 
 - a name of one of the stack's resources of that service is that resource (followed as lineage follows it);
 - an ARN is judged as an ARN (`lineage_literals`), a role's or a key's only for its account;
@@ -14,7 +15,11 @@ pipeline's `pipelineConfigurationBody` are documents whose fields say what they 
 
 A copy's sources are what every call (every plugin of a pipeline's sources and processors) names; its
 destinations what its sharing calls (a pipeline's sinks and processors) name, with the regions and the
-accounts of the roles they write as.
+accounts of the roles they write as. Code that makes the calls (a state machine, a schedule) delivers what it
+holds where its delivering calls (`SdkCall.delivers`: a message sent, an object put, an event put, a
+function invoked) name: a queue URL in its region and account, a function or a bus by ARN or by the name of
+the stack's, a bucket's owner (`ExpectedBucketOwner`) as an account, and a bucket the stack does not
+declare as a place whose region cannot be told (`delivered_in_documents`).
 """
 
 from __future__ import annotations
@@ -25,12 +30,21 @@ from typing import TYPE_CHECKING
 from residency_facts import NON_DATA_ARN_SERVICES
 from residency_facts.mechanisms import SHARING_SDK_ACTIONS
 
-from .attributes import REGION_PATTERN, STACK_ACCOUNT, region_of_zone_or_region
+from .attributes import REGION_PATTERN, STACK_ACCOUNT, region_named_in, region_of_zone_or_region
 from .data_prepper import Plugin, plugins, read
-from .lineage_literals import literal_locations
-from .locations import Location, untraceable
+from .lineage_literals import account_named, literal_locations
+from .locations import Location, runs_code, untraceable
 from .model import Resource, parse_arn
-from .sdk_payloads import SCHEDULE, STATE_MACHINE, Named, SdkCall, of_service, payload_calls, payload_names
+from .sdk_payloads import (
+    SCHEDULE,
+    SSM_DOCUMENT,
+    STATE_MACHINE,
+    Named,
+    SdkCall,
+    of_service,
+    payload_calls,
+    payload_names,
+)
 from .values import known_strings, values_at
 
 if TYPE_CHECKING:
@@ -40,6 +54,7 @@ PIPELINE = "aws:opensearchingest/pipeline:Pipeline"
 STRUCTURED_DOCUMENTS: dict[str, str] = {
     SCHEDULE: "target.input",
     STATE_MACHINE: "definition",
+    SSM_DOCUMENT: "content",
     PIPELINE: "pipelineConfigurationBody",
 }
 """The input of each type that holds a structured document, read by its fields."""
@@ -81,6 +96,30 @@ def named_in_documents(lineage: Lineage, resource: Resource) -> list[Location]:
     return found
 
 
+def delivered_in_documents(lineage: Lineage, resource: Resource) -> list[Location]:
+    """Where code's structured documents deliver what it holds: what its delivering calls' payloads name,
+    by their fields; a place whose region cannot be told is one the data is definitely sent to (`host`)."""
+    if resource.type not in STRUCTURED_DOCUMENTS or resource.type == PIPELINE:
+        return []
+    values = values_at(resource.props, STRUCTURED_DOCUMENTS[resource.type])
+    if not known_strings(values):
+        return []
+    own = lineage.own_region(resource)
+    found: list[Location] = []
+    for call in payload_calls(resource):
+        if not call.delivers:
+            continue
+        for place in _call_places(lineage, resource, call, own, True):
+            unplaced = place.resource is None and place.region is None and not place.outside
+            found.append(replace(place, host=True) if unplaced else place)
+    return found
+
+
+def picks_from_input(resource: Resource) -> bool:
+    """Whether a sharing call of the resource takes a member of its payload from its input (`takes_input`)."""
+    return any(c.is_one_of(_SHARING) and c.takes_input for c in payload_calls(resource))
+
+
 def _call_places(
     lineage: Lineage, resource: Resource, call: SdkCall, own: str | None, destination: bool
 ) -> list[Location]:
@@ -119,9 +158,20 @@ def _resolved(
         if r is not resource and (not named.services or of_service(r, named.services))
     ]
     if held:
-        return [place for r in held for place in lineage.follow(r, {resource.urn})]
+        found: list[Location] = []
+        for r in held:
+            followed = lineage.follow(r, {resource.urn})
+            if not followed and destination and runs_code(r):
+                # Code holds no data of its own: what is handed to it is where it runs.
+                followed = [lineage.locate(r)]
+            found.extend(followed)
+        return found
     if value.isdigit() and len(value) == 12:
         return _account_place(lineage, value, value, own) if destination else []
+    if destination and "://" in value and (region := region_named_in(value)) is not None:
+        # An AWS endpoint's URL (a queue's): the service of that region, in the account it names.
+        account = account_named(value) or lineage.account(resource)
+        return [Location(f"{value} ({named.member} of {by})", region, account)]
     if REGION_PATTERN.fullmatch(value) and destination:
         region = region_of_zone_or_region(value)
         return [Location(f"{named.member}={value} ({by})", region, lineage.account(resource))]

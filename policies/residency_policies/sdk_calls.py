@@ -35,12 +35,11 @@ from .api_definitions import DEFINING_TYPES, HTTP_API, OPEN, Operation, operatio
 from .attributes import region_named_in
 from .lineage import Lineage
 from .model import Resource, Stack
-from .sdk_payloads import SCHEDULE, STATE_MACHINE, SdkCall, payload_calls
+from .sdk_payloads import SCHEDULE, SSM_DOCUMENT, STATE_MACHINE, SdkCall, payload_calls, ssm_content
 from .settings import Settings
 from .values import Unknown, leaves, value_at, values_at
 from .violations import Violation, violation
 
-SSM_DOCUMENT = "aws:ssm/document:Document"
 REMEDIATION = "aws:cfg/remediationConfiguration:RemediationConfiguration"
 REST_INTEGRATION = "aws:apigateway/integration:Integration"
 REST_METHOD = "aws:apigateway/method:Method"
@@ -62,8 +61,10 @@ def calls(resource: Resource) -> list[SdkCall]:
     if resource.type in (SCHEDULE, STATE_MACHINE):
         found.extend(payload_calls(resource))
     elif resource.type == SSM_DOCUMENT:
+        found.extend(payload_calls(resource))
         content = value_at(resource.props, "content")
-        if isinstance(content, str):
+        if not found and isinstance(content, str) and ssm_content(resource) is None:
+            # Content that does not parse is read as text: its steps may still be there.
             for match in _AUTOMATION_API.finditer(content):
                 found.append(SdkCall(match.group(1).lower(), match.group(2), "content (aws:executeAwsApi)"))
     elif resource.type == REMEDIATION:
@@ -150,6 +151,18 @@ def resident_sources(resource: Resource, lineage: Lineage, settings: Settings) -
     return frozenset(found) & settings.resident_classifications
 
 
+def _origins(resource: Resource, lineage: Lineage, reached: frozenset[str]) -> str:
+    """Where the resident data a resource acts on comes from, as chains (`queue (pii) -> machine`): what its
+    inputs name, what its roles reach, what a service feeds it."""
+    chains: dict[str, None] = {}
+    for movement in lineage.movements:
+        if movement.resource is resource:
+            for source in movement.sources:
+                for classification in sorted(lineage.classes(source) & reached):
+                    chains[lineage.chain(source, classification)] = None
+    return ", ".join(list(chains)[:3])
+
+
 def _elsewhere(resource: Resource, settings: Settings) -> list[str]:
     """The other accounts and regions the resource's inputs name (its payload, its URI), in words."""
     places: set[str] = set()
@@ -201,6 +214,9 @@ def copy_violations(stack: Stack, settings: Settings, rule: str) -> list[Violati
             )
         else:
             continue
+        origins = _origins(resource, lineage, reached)
+        if origins:
+            what = f"{what}; the data comes from {origins}"
         found.append(
             violation(
                 resource,

@@ -1,4 +1,5 @@
-"""The AWS API calls a Scheduler universal target or a state machine makes, and what their payloads name.
+"""The AWS API calls a Scheduler universal target, a state machine or an Automation document makes, and what
+their payloads name.
 
 An EventBridge Scheduler universal target (`target.arn` `arn:aws:scheduler:::aws-sdk:<service>:<action>`)
 calls the action with the schedule's `target.input`. A Step Functions state machine calls one for every
@@ -6,7 +7,9 @@ state of its Amazon States Language definition that names an integration (`Resou
 `arn:aws:states:::aws-sdk:<service>:<action>`, or an optimised `arn:aws:states:::<service>:<action>`, with
 or without a `.sync` or `.waitForTaskToken` pattern): a Task state, in any Parallel branch (`Branches`) or
 Map processor (`ItemProcessor`, the older `Iterator`), and a Distributed Map's `ItemReader` and
-`ResultWriter`, each with its payload in `Parameters` (JSONPath) or `Arguments` (JSONata).
+`ResultWriter`, each with its payload in `Parameters` (JSONPath) or `Arguments` (JSONata). A Systems Manager
+Automation document (JSON or YAML `content`) calls one for every `aws:executeAwsApi` step of its
+`mainSteps`: `Service`, `Api`, and the other inputs as the request.
 
 A payload is the API's request, so its members name what the call acts on exactly as written (`Bucket: crm`,
 `TableName: customers`), however short the name: a name is looked for among the stack's resources of the
@@ -25,11 +28,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import yaml
+
 from .model import Resource, arn_services
 from .values import Unknown, elements, value_at, values_at
 
 SCHEDULE = "aws:scheduler/schedule:Schedule"
 STATE_MACHINE = "aws:sfn/stateMachine:StateMachine"
+SSM_DOCUMENT = "aws:ssm/document:Document"
 
 _SCHEDULER_TARGET = re.compile(r"^arn:aws[\w-]*:scheduler:::aws-sdk:([\w-]+):(\w+)$")
 _STATES_TASK = re.compile(r"^arn:aws[\w-]*:states:::(?:aws-sdk:)?([\w-]+):(\w+)(?:\.\w+(?::\d+)?)?$")
@@ -78,6 +84,7 @@ DELIVERY_ACTIONS = frozenset(
         "firehose:putrecord",
         "firehose:putrecordbatch",
         "events:putevents",
+        "eventbridge:putevents",
         "dynamodb:putitem",
         "dynamodb:updateitem",
         "dynamodb:deleteitem",
@@ -89,6 +96,18 @@ DELIVERY_ACTIONS = frozenset(
 """Data-plane writes into the destination their payload names (a queue, a topic, a table, an object): where
 that destination is, is judged as code's destinations are (a stack resource elsewhere, an ARN or a region
 elsewhere, an endpoint outside AWS); they share, export or copy nothing else."""
+HANDING_ACTIONS = frozenset(
+    {
+        "lambda:invoke",
+        "lambda:invokeasync",
+        "states:startexecution",
+        "states:startsyncexecution",
+        "sfn:startexecution",
+        "sfn:startsyncexecution",
+    }
+)
+"""Run-state actions that hand their payload to code (a function's `Payload`, a state machine's `Input`): the
+code they name runs where it is, and what it is handed is there."""
 
 
 @dataclass(frozen=True)
@@ -113,6 +132,29 @@ class SdkCall:
         action = self.action.lower()
         name = f"{self.service}:{action}".lower()
         return action.startswith(READ_ONLY_VERBS) or name in RUN_STATE_ACTIONS or name in DELIVERY_ACTIONS
+
+    @property
+    def delivers(self) -> bool:
+        """Whether the action writes its payload into the destination it names, or hands it to code there."""
+        name = self.name.lower()
+        return name in DELIVERY_ACTIONS or name in HANDING_ACTIONS
+
+    @property
+    def takes_input(self) -> bool:
+        """Whether a member of its payload is taken from the execution's input or state (a JSONPath `Key.$`,
+        a JSONata `{% ... %}` expression): what the call acts on is then picked by what it is fed."""
+        pending: list[Any] = [self.payload]
+        while pending:
+            value = pending.pop()
+            if isinstance(value, Mapping):
+                if any(str(k).endswith(".$") for k in value):
+                    return True
+                pending.extend(value.values())
+            elif isinstance(value, list):
+                pending.extend(value)
+            elif isinstance(value, str) and _JSONATA.match(value):
+                return True
+        return False
 
     def is_one_of(self, actions: frozenset[str]) -> bool:
         """Whether the call is one of these `service:action` names (compared in lower case)."""
@@ -148,7 +190,38 @@ def payload_calls(resource: Resource) -> list[SdkCall]:
     if resource.type == STATE_MACHINE:
         definition = _parsed(value_at(resource.props, "definition"))
         return _state_calls(definition, "definition") if isinstance(definition, Mapping) else []
+    if resource.type == SSM_DOCUMENT:
+        return _automation_calls(ssm_content(resource))
     return []
+
+
+def ssm_content(resource: Resource) -> Any:
+    """A Systems Manager document's content, parsed (JSON or YAML); None when unknown or unreadable."""
+    content = value_at(resource.props, "content")
+    if not isinstance(content, str) or isinstance(content, Unknown):
+        return None
+    try:
+        return yaml.safe_load(content)  # JSON is YAML
+    except yaml.YAMLError:
+        return None
+
+
+def _automation_calls(content: Any) -> list[SdkCall]:
+    """The `aws:executeAwsApi` steps of an Automation document: `Service` and `Api`, the other inputs being
+    the request (`{{ parameter }}` references name nothing)."""
+    found: list[SdkCall] = []
+    steps = content.get("mainSteps") if isinstance(content, Mapping) else None
+    for step in steps if isinstance(steps, list) else []:
+        if not isinstance(step, Mapping) or step.get("action") != "aws:executeAwsApi":
+            continue
+        inputs = step.get("inputs")
+        if not isinstance(inputs, Mapping):
+            continue
+        service, api = inputs.get("Service"), inputs.get("Api")
+        if isinstance(service, str) and isinstance(api, str):
+            payload = {f"inputs.{k}": v for k, v in inputs.items() if k not in ("Service", "Api")}
+            found.append(SdkCall(service.lower(), api, "content (aws:executeAwsApi)", payload))
+    return found
 
 
 def definition_unreadable(resource: Resource) -> bool:
@@ -220,6 +293,11 @@ def _names(value: Any, member: str, service: str, found: list[Named]) -> None:
         # A document inside the payload (a bucket policy's text, a redrive policy): its members name too.
         _names(nested, member, service, found)
         return
+    if "{{" in value:
+        # An Automation document's `{{ parameter }}` reference names nothing; the text before it may.
+        value = value.split("{{", 1)[0]
+        if not value.strip():
+            return
     # A JSONPath member is written `Key.$`; its value is a path or an intrinsic function.
     expression = member.endswith(".$") or bool(_JSONATA.match(value))
     key = member.removesuffix(".$").rsplit(".", 1)[-1]

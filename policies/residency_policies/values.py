@@ -208,22 +208,60 @@ def _is_list(value: Any) -> bool:
 
 
 @functools.lru_cache(maxsize=4096)
-def _steps(path: str) -> tuple[tuple[str, bool], ...]:
-    """A path's steps (`[]` removed), each with whether it is the last: parsed once per path."""
+def _steps(path: str) -> tuple[tuple[str, bool, tuple[str, str] | None], ...]:
+    """A path's steps (`[]` removed), each with whether it is the last and its selector (`[name=value]`):
+    parsed once per path."""
     parts = path.split(".")
-    return tuple((part.removesuffix("[]"), index == len(parts) - 1) for index, part in enumerate(parts))
+    steps = []
+    for index, part in enumerate(parts):
+        key, selector = part.removesuffix("[]"), None
+        if key.endswith("]") and "[" in key and "=" in key:
+            key, _, condition = key[:-1].partition("[")
+            name, _, wanted = condition.partition("=")
+            selector = (name, wanted)
+        steps.append((key, index == len(parts) - 1, selector))
+    return tuple(steps)
+
+
+def _values_at_key(current: list[Any], key: str) -> list[Any]:
+    found: list[Any] = []
+    for item in current:
+        if type(item) is dict:
+            _add_child(found, item, key)
+        else:
+            found.extend(elements(child(item, key)))
+    return found
+
+
+def _selected(items: list[Any], selector: tuple[str, str]) -> list[Any]:
+    """The objects whose member `name` is `value`, or unknown (it may be); an unknown object may be one."""
+    name, wanted = selector
+    kept: list[Any] = []
+    for item in items:
+        if item is UNKNOWN:
+            kept.append(item)
+        elif isinstance(item, Mapping):
+            member = child(item, name)
+            if member is UNKNOWN or member == wanted:
+                kept.append(item)
+    return kept
 
 
 def values_at(props: Any, path: str) -> list[Any]:
     """Every value at a dotted wire-name path; lists are stepped into at every level (`[]` is optional).
 
     `*` steps into every value of a map, `**` into every value at any depth (as the last step: every leaf)
-    and `{json}` parses JSON text (a policy document) before the next step.
+    and `{json}` parses JSON text (a policy document) before the next step. `key[name=value]` keeps, of the
+    objects at `key`, those whose `name` is `value` or unknown (a list of name/value parameters: a Firehose
+    processor's `parameters[parameterName=LambdaArn]`); the value has no dot.
     """
     current: list[Any] = [props]
-    for key, last in _steps(path):
+    for key, last, selector in _steps(path):
         if not current:
             break
+        if selector is not None:
+            current = _selected(_values_at_key(current, key), selector)
+            continue
         found: list[Any] = []
         for item in current:
             if key == JSON_STEP:

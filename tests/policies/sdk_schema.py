@@ -79,7 +79,7 @@ def missing_step(schema: Schema, path: str) -> str | None:
     """
     current: Any = schema
     for part in path.split("."):
-        key = part.removesuffix("[]")
+        key = part.removesuffix("[]").split("[", 1)[0]  # a selector (`[name=value]`) is no step
         if key in ("*", "**", "{json}") or not isinstance(current, dict) or not current:
             return None
         if key not in current:

@@ -32,6 +32,11 @@ def _nest(parts: list[str], value: Any) -> Any:
     if key == "{json}":
         return json.dumps(_nest(rest, value))
     inner = _nest(rest, value)
+    if key.endswith("]") and "[" in key:
+        # A selector (`parameters[parameterName=LambdaArn]`): one element of the list, so named.
+        key, _, condition = key[:-1].partition("[")
+        name, _, wanted = condition.partition("=")
+        return {key: [{name: wanted, **inner}]}
     if key in ("*", "**"):
         return {"synthetic": inner}
     return {key: [inner] if head.endswith("[]") else inner}
