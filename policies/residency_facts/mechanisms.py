@@ -625,6 +625,18 @@ NETWORK_SPACES: dict[str, str] = {
 stack places in it, through any number of resources in between (a subnet group; a mount target; a network
 interface and its attachment), and one that hosts no data holder shares nothing."""
 
+NETWORK_CONNECTORS: dict[str, str] = {
+    "aws:ec2transitgateway/transitGateway:TransitGateway": (
+        "a transit gateway: the account it is shared with attaches its own VPCs to it"
+    ),
+    "aws:ec2/managedPrefixList:ManagedPrefixList": "a prefix list: a list of address ranges",
+    "aws:route53/resolverRule:ResolverRule": "a resolver rule: where DNS queries for a domain are forwarded",
+    "aws:ec2/vpcIpamPool:VpcIpamPool": "an IPAM pool: address space to allocate from",
+}
+"""Shareable resources that connect or describe networks and hold no data: a resource share of one shares no
+data. What another account's networks then reach through them is judged from the stores' side (pii-not-public:
+a security group that admits a network beyond the store's VPC, a peered or transit network)."""
+
 _SNS_AWS_PROTOCOLS = ("sqs", "lambda", "firehose")
 """SNS protocols whose endpoint is an AWS resource (an ARN); the rest deliver outside AWS."""
 
@@ -2758,6 +2770,9 @@ POINTERS: dict[str, tuple[str, ...]] = {
     "aws:dms/s3Endpoint:S3Endpoint": ("bucketName",),
     "aws:dms/dataProvider:DataProvider": ("settings.**",),
     "aws:datasync/s3Location:S3Location": ("s3BucketArn",),
+    # Its consumers (the service networks it is associated with, the accounts it is shared with) reach the
+    # resource it defines: a database by ARN, an address, a domain name.
+    "aws:vpclattice/resourceConfiguration:ResourceConfiguration": ("resourceConfigurationDefinition.**",),
     "aws:datasync/efsLocation:EfsLocation": ("efsFileSystemArn",),
     "aws:datasync/nfsLocation:NfsLocation": ("serverHostname",),
     "aws:datasync/locationSmb:LocationSmb": ("serverHostname",),

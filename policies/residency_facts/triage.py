@@ -1485,6 +1485,7 @@ AWS: dict[str, Service] = {
         grants="AuthPolicy ResourceConfiguration ResourcePolicy ServiceNetworkResourceAssociation "
         "ServiceNetworkServiceAssociation ServiceNetworkVpcAssociation TargetGroupAttachment",
         copies="AccessLogSubscription",
+        points="ResourceConfiguration",
         neutral="DomainVerification Listener ListenerRule ResourceGateway Service ServiceNetwork TargetGroup",
     ),
     "waf": Service(

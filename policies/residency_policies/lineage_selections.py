@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from residency_facts import CLASSIFICATION_TAG, CopyMechanism
-from residency_facts.mechanisms import NETWORK_SPACES
+from residency_facts.mechanisms import NETWORK_CONNECTORS, NETWORK_SPACES
 from residency_facts.operators import OPERATOR_PODS
 
 from .attributes import STACK_ACCOUNT, account_of, effective_tags, is_kubernetes, region_named_in
@@ -528,7 +528,8 @@ def _index_by(index: NamespaceIndex, namespace: Any, entry: IndexedObject) -> No
 
 
 def network_space_sources(lineage: Lineage, resource: Resource, path: str) -> list[Location] | None:
-    """What a share of network space shares (`mechanisms.NETWORK_SPACES`: a subnet): the stack's data holders
+    """What a share of network space shares (`mechanisms.NETWORK_SPACES`: a subnet; nothing for a network
+    connector, `NETWORK_CONNECTORS`: a transit gateway, a prefix list): the stack's data holders
     placed in it, directly (naming it: an instance, a node group) or through any number of resources in
     between, each naming the one before (a subnet group a database names; a network interface in the subnet
     and its attachment to an instance), and the holders such a resource in between names (a mount target's
@@ -536,6 +537,8 @@ def network_space_sources(lineage: Lineage, resource: Resource, path: str) -> li
     names anything else, or a space the stack does not declare (then it is traced as any source)."""
     stack = lineage.stack
     dependencies = stack.dependencies(resource, path)
+    if dependencies and all(d.type in NETWORK_CONNECTORS for d in dependencies):
+        return []
     if not dependencies or any(d.type not in NETWORK_SPACES for d in dependencies):
         return None
     holders = [r for r in stack.resources if holds_data(r, lineage.settings)]

@@ -10,6 +10,7 @@ from tests.policies.baseline import Region, eu_region, in_database_subnets, pii_
 from tests.policies.policy_harness import UNKNOWN, Res, messages, violations
 
 ANONYMISED_ONLY = "anonymised-only-replication"
+NO_PII = "no-pii-replication"
 OTHER_ACCOUNT = "999999999999"
 OU = "arn:aws:organizations::123456789012:ou/o-abcdefghij/ou-ab12-cdef3456"
 
@@ -167,3 +168,74 @@ def test_a_share_of_a_subnet_that_hosts_only_network_plumbing_shares_nothing() -
     _, extra = _share(region, subnet)
     found = violations([*region.resources, subnet, nat, table, route, *extra], ANONYMISED_ONLY)
     assert not found, messages(found)
+
+
+# Network connectors and served resources (reviewer blind-aws12 c30, c24) ---------------------------------
+
+
+def _transit_gateway(region: Region) -> Res:
+    return Res(
+        "aws:ec2transitgateway/transitGateway:TransitGateway",
+        "hub",
+        {"autoAcceptSharedAttachments": "disable", "description": "network hub"},
+        region.provider,
+    )
+
+
+def test_a_share_of_a_transit_gateway_shares_no_data() -> None:
+    """Another account may attach its VPCs to the gateway; what they then reach is judged from the stores'
+    side (pii-not-public: a security group that admits a network beyond the VPC), not as a copy."""
+    region = eu_region()
+    gateway = _transit_gateway(region)
+    _, extra = _share(region, gateway)
+    found = [
+        d
+        for rule in (ANONYMISED_ONLY, NO_PII)
+        for d in violations([*region.resources, gateway, *extra], rule)
+    ]
+    assert found == [], messages(found)
+
+
+def test_a_share_of_a_transit_gateway_the_stack_does_not_declare_is_untraceable() -> None:
+    region = eu_region()
+    association, extra = _share(region, _transit_gateway(region))
+    association.props["resourceArn"] = (
+        "arn:aws:ec2:eu-west-1:123456789012:transit-gateway/tgw-0123456789abcdef0"
+    )
+    association.deps = {"resourceShareArn": association.deps["resourceShareArn"]}
+    found = violations([*region.resources, *extra], ANONYMISED_ONLY)
+    assert association.urn in [d.urn for d in found], messages(found)
+
+
+def _resource_configuration(region: Region) -> Res:
+    gateway = Res(
+        "aws:vpclattice/resourceGateway:ResourceGateway",
+        "data",
+        {"name": "data", "vpcId": UNKNOWN, "subnetIds": ["subnet-1"], "securityGroupIds": ["sg-1"]},
+        region.provider,
+        deps={"vpcId": [region.vpc]},
+    )
+    configuration = Res(
+        "aws:vpclattice/resourceConfiguration:ResourceConfiguration",
+        "pii-db",
+        {
+            "name": "pii-db",
+            "type": "ARN",
+            "resourceGatewayIdentifier": UNKNOWN,
+            "resourceConfigurationDefinition": {"arnResource": {"arn": UNKNOWN}},
+        },
+        region.provider,
+        deps={"resourceGatewayIdentifier": [gateway], "resourceConfigurationDefinition": [region.database]},
+    )
+    return configuration, gateway
+
+
+def test_a_share_of_a_lattice_resource_configuration_shares_the_database_it_serves() -> None:
+    """Its consumers reach the database through their resource endpoints: a share of the PII database."""
+    region = eu_region()
+    configuration, gateway = _resource_configuration(region)
+    association, extra = _share(region, configuration)
+    stack = [*region.resources, gateway, configuration, *extra]
+    for rule in (NO_PII, ANONYMISED_ONLY):
+        found = [d for d in violations(stack, rule) if d.urn == association.urn]
+        assert found and region.database.name in messages(found), messages(violations(stack, rule))
