@@ -14,12 +14,18 @@ aws/karpenter-provider-aws pkg/apis/crds/karpenter.k8s.aws_ec2nodeclasses.yaml.
 from __future__ import annotations
 
 from .attributes import account_of, effective_region
-from .encryption_keys import account_default_key_problems, key_problems
+from .encryption_keys import (
+    KMS_ALIAS,
+    KMS_KEY_TYPES,
+    account_default_key_problems,
+    key_resource_problems,
+    literal_key_problems,
+)
 from .exposure_services import kind_tokens
 from .lineage import Lineage
 from .model import Resource, Stack
 from .settings import Settings
-from .values import Unknown, as_bool, child, value_at, values_at
+from .values import UNKNOWN, Unknown, as_bool, child, value_at, values_at
 
 EC2_NODE_CLASS = "karpenter.k8s.aws:EC2NodeClass"
 
@@ -85,9 +91,23 @@ def _volume_problems(node_class: Resource, stack: Stack) -> list[str]:
             found.append(f"{where}.encrypted is {state}")
         elif key in (None, ""):
             found.extend(_without_key(node_class, stack, region, encrypted is True, where))
+        elif isinstance(key, str):
+            # A key id, ARN, alias name or alias ARN, as EC2's launch templates take it.
+            found.extend(f"{where}.kmsKeyID: {p}" for p in literal_key_problems(stack, key, region))
         else:
-            found.extend(f"{where}.kmsKeyID: {p}" for p in key_problems(stack, node_class, "spec", region))
+            found.extend(f"{where}.kmsKeyID: {p}" for p in _computed_key_problems(stack, node_class, region))
     return list(dict.fromkeys(found))
+
+
+def _computed_key_problems(stack: Stack, node_class: Resource, region: object) -> list[str]:
+    """A key unknown at preview: judged as the keys its spec was computed from (dependencies are the whole
+    spec's), or untraceable when none is a key."""
+    keys = [
+        d for d in stack.dependencies(node_class, "spec") if d.type in KMS_KEY_TYPES or d.type == KMS_ALIAS
+    ]
+    if not keys:
+        return literal_key_problems(stack, UNKNOWN, region)
+    return [p for key in keys for p in key_resource_problems(stack, key, region, set())]
 
 
 def _without_key(

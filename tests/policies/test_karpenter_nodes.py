@@ -144,3 +144,30 @@ def test_a_custom_ami_node_class_without_mappings_cannot_be_shown_encrypted() ->
 def test_an_unencrypted_node_class_of_a_cluster_that_holds_no_pii_is_not_judged() -> None:
     _, stack, _ = _stack(_root(encrypted=False, kmsKeyID=None), pii=False)
     assert violations(stack, POLICY) == []
+
+
+def _alias(region: Region, name: str = "alias/eu-eks-nodes") -> Res:
+    return Res(
+        "aws:kms/alias:Alias",
+        "eu-eks-nodes",
+        {"name": name, "targetKeyId": UNKNOWN},
+        region.provider,
+        deps={"targetKeyId": [region.key]},
+    )
+
+
+def test_a_node_class_naming_the_stacks_key_by_its_alias_name_is_under_that_key() -> None:
+    """Karpenter's kmsKeyID takes a key id, ARN or alias, as EC2's launch templates do (reviewer blind-k8s12,
+    c14: an alias of the stack's key was refused, and the message printed the whole spec for the key)."""
+    region, stack, node_class = _stack(_root(kmsKeyID="alias/eu-eks-nodes"))
+    node_class.deps = {}
+    found = violations([*stack, _alias(region)], POLICY)
+    assert found == [], messages(found)
+
+
+def test_a_node_class_naming_an_alias_the_stack_does_not_declare_names_that_alias() -> None:
+    _, stack, node_class = _stack(_root(kmsKeyID="alias/somebody-elses"))
+    node_class.deps = {}
+    found = [d for d in violations(stack, POLICY) if d.urn == node_class.urn]
+    assert found and "alias/somebody-elses" in messages(found), messages(found)
+    assert "subnetSelectorTerms" not in messages(found)
