@@ -81,7 +81,7 @@ from .locations import (
 from .model import Resource, Stack
 from .sdk_payloads import payload_calls
 from .settings import Settings
-from .values import Unknown, is_set, known_strings, value_at
+from .values import Unknown, is_set, known_strings, top_level, value_at
 from .volumes import is_volume, volume_places
 
 __all__ = [
@@ -843,6 +843,10 @@ class Lineage:
     def _follow_path(self, resource: Resource, path: str, seen: set[str]) -> list[Location]:
         if path == SELF:
             return [self.locate(resource)]
+        if path != top_level(path) and not resource.values_at(path):
+            # Nothing is set there: the dependencies of the input it lies in are another field's (an
+            # environment variable computed from the database is no volume restored from a snapshot).
+            return []
         dependencies = self.stack.dependencies(resource, path)
         if dependencies:
             return [location for d in dependencies for location in self.follow(d, seen)]
