@@ -207,7 +207,7 @@ def test_a_share_of_a_transit_gateway_the_stack_does_not_declare_is_untraceable(
     assert association.urn in [d.urn for d in found], messages(found)
 
 
-def _resource_configuration(region: Region) -> Res:
+def _resource_configuration(region: Region) -> tuple[Res, Res]:
     gateway = Res(
         "aws:vpclattice/resourceGateway:ResourceGateway",
         "data",
