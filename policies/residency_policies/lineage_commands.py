@@ -1,0 +1,651 @@
+"""How lineage reads the shell scripts code runs: the places a script's transfer commands send to.
+
+A container's `command` and `args` (or a script a ConfigMap mounts, an environment value holding a command
+line) may be a shell script: `pg_dump ... | curl -T - https://uploads.example`, `rclone copy /dump
+remote:dumps`, `aws s3 cp - s3://bucket/dump.sql --region ap-south-1`. Decision (k8s-b, reviewer issue #8
+case 1): the destination a transfer command names (`residency_facts/commands.py`) is a place code that
+reads resident data copies it to, whatever the script does before it:
+
+- a URL an uploading invocation sends to (curl with `-T` / `-d` / `-F` / `--json` or a writing `-X`, wget
+  with `--post-*` / `--body-*` / a writing `--method`, HTTPie with a writing method, data items or stdin) on a
+  public host: a place outside AWS; an AWS host is judged by the region it names, a private or cluster-local
+  host is the cluster's or the VPC's;
+- an `s3://` destination of `aws s3 cp|mv|sync`, `s3cmd put|cp|mv|sync` or an `aws s3api` write's
+  `--bucket`: the stack's bucket of that name where it declares one; else in the region `--region` (or the
+  workload's `AWS_REGION` / `AWS_DEFAULT_REGION`) names, in the workload's account; else untraceable (S3's
+  namespace is global). An `--endpoint-url` on the internet is outside AWS;
+- `gs://` (gsutil, gcloud storage) and Azure Storage (azcopy, az storage): outside AWS by definition;
+- an rclone remote: by its definition in the workload's configuration (an `[name]` section of an
+  rclone.conf it mounts, `RCLONE_CONFIG_<NAME>_*` variables, an on-the-fly `:type,key=value:` remote): a type
+  on another provider's storage is outside AWS, a host or endpoint on the internet too, an S3 remote of AWS
+  in the region it names; a remote the configuration does not define is untraceable;
+- a destination the pack cannot read (a variable neither the script nor the configuration defines, a curl
+  whose URL comes from a file) is untraceable, and the message says what to write instead.
+
+Commands that only download or read (`curl -fsSL https://... | sh`, `aws s3 cp s3://bucket/x /tmp/x`) name
+no place. What the script computes at run time (a URL from an API's answer) stays out of reach.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import shlex
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from residency_facts.commands import (
+    AWS_CLI,
+    AWS_S3_WRITES,
+    AWS_S3API_WRITES,
+    AZURE_STORAGE,
+    AZURE_STORAGE_WRITES,
+    CURL,
+    CURL_SENDING_OPTIONS,
+    CURL_SHORT_SENDING,
+    GOOGLE_STORAGE,
+    GOOGLE_STORAGE_WRITES,
+    HTTPIE,
+    METHOD_OPTIONS,
+    RCLONE,
+    RCLONE_OUTSIDE_TYPES,
+    RCLONE_WRAPPING_TYPES,
+    RCLONE_WRITES,
+    S3CMD,
+    S3CMD_WRITES,
+    SHELLS,
+    TOOL_WORDS,
+    URL_OPTIONS,
+    WGET,
+    WGET_SENDING_OPTIONS,
+    WRAPPERS,
+    WRITING_METHODS,
+)
+
+from .attributes import REGION_PATTERN, region_of_zone_or_region
+from .lineage_literals import endpoint_outside_aws, may_name
+from .locations import Location
+from .model import Resource
+
+if TYPE_CHECKING:
+    from .lineage import Lineage
+
+S3_BUCKETS = ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2", "aws:s3/directoryBucket:DirectoryBucket")
+
+
+@dataclass(frozen=True)
+class Send:
+    """One place a transfer command sends to, as its command line says."""
+
+    tool: str
+    kind: str
+    """`url` (an HTTP destination), `bucket` (an S3 bucket), `outside` (another provider's storage by
+    definition), `rclone` (a remote to look up), `unread` (a destination the pack cannot read)."""
+    place: str
+    region: str | None = None
+    endpoint: str | None = None
+    options: tuple[tuple[str, str], ...] = ()
+    """An rclone remote's on-the-fly options (`:s3,region=...:`)."""
+
+
+_SEPARATORS = frozenset({"|", "||", "&&", ";", "&", "(", ")", "|&", ";;", "$", "{", "}"})
+_REDIRECTS = re.compile(r"^[0-9]*[<>]+&?$")
+_ASSIGNMENT = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)=(.*)$", re.DOTALL)
+_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-[^}]*)?\}|\$([A-Za-z_][A-Za-z0-9_]*)")
+_COMMENT = re.compile(r"(?:^|(?<=\s))#.*$", re.MULTILINE)
+_URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
+_BARE_URL = re.compile(r"^(?:[a-z0-9-]+\.)+[a-z]{2,}(?::\d{1,5})?(?:/\S*)?$", re.IGNORECASE)
+
+
+def command_texts(value: Any, skip: frozenset[str]) -> list[str]:
+    """The strings of a configuration that may hold a transfer command: every string (not image references,
+    labels or scheduling: `skip`), and each exec-form command line (`command` + `args` joined)."""
+    found: list[str] = []
+    pending: list[Any] = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, Mapping):
+            line = [
+                str(word)
+                for key in ("command", "args")
+                if isinstance(item.get(key), list)
+                for word in item[key]
+                if isinstance(word, str)
+            ]
+            if line:
+                found.append(shlex.join(line))
+            pending.extend(v for k, v in item.items() if str(k) not in skip)
+        elif isinstance(item, list):
+            pending.extend(item)
+        elif isinstance(item, str) and may_name(item, TOOL_WORDS):
+            found.append(item)
+    return found
+
+
+@functools.lru_cache(maxsize=1024)
+def sends_in(script: str) -> tuple[Send, ...]:
+    """The places a script's transfer commands send to, once per text."""
+    if not may_name(script, TOOL_WORDS):
+        return ()
+    return tuple(dict.fromkeys(_sends(script, {}, 0)))
+
+
+def _sends(script: str, variables: dict[str, str], depth: int) -> list[Send]:
+    found: list[Send] = []
+    for words, piped in _simple_commands(script):
+        words = [_expand(w, variables) for w in words]
+        while words and (match := _ASSIGNMENT.match(words[0])):
+            # `X=value` defines X for the rest of the script (as `export X=value` does) or for the command.
+            variables[match.group(1)] = match.group(2)
+            words = words[1:]
+        if words and words[0] in ("export", "local", "readonly", "declare"):
+            for word in words[1:]:
+                if match := _ASSIGNMENT.match(word):
+                    variables[match.group(1)] = match.group(2)
+            continue
+        words = _unwrapped(words)
+        if not words:
+            continue
+        tool = words[0].rsplit("/", 1)[-1]
+        arguments = words[1:]
+        if tool in SHELLS and depth < 3:
+            script_text = _shell_script(arguments)
+            if script_text is not None:
+                found.extend(_sends(script_text, dict(variables), depth + 1))
+            continue
+        found.extend(_tool_sends(tool, arguments, piped, variables))
+    return found
+
+
+def _simple_commands(script: str) -> list[tuple[list[str], bool]]:
+    """The script's simple commands, each as its words and whether its input is piped from the one before."""
+    text = _COMMENT.sub("", script.replace("\\\n", " "))
+    commands: list[tuple[list[str], bool]] = []
+    for line in text.splitlines():
+        lexer = shlex.shlex(line, posix=True, punctuation_chars=True)
+        lexer.whitespace_split = True
+        lexer.commenters = ""
+        try:
+            tokens = list(lexer)
+        except ValueError:
+            tokens = line.split()
+        words: list[str] = []
+        piped = False
+        skip_next = False
+        for token in tokens:
+            if skip_next:
+                skip_next = False
+                continue
+            if token in _SEPARATORS or token in ("`", "$("):
+                if words:
+                    commands.append((words, piped))
+                piped = token in ("|", "|&")
+                words = []
+            elif _REDIRECTS.match(token):
+                skip_next = not token.endswith("&")
+            else:
+                words.append(token.strip("`"))
+        if words:
+            commands.append((words, piped))
+    return commands
+
+
+def _expand(word: str, variables: dict[str, str]) -> str:
+    """A word with the script's own variables expanded (the configuration's were expanded before)."""
+    if "$" not in word or not variables:
+        return word
+    return _REFERENCE.sub(lambda m: variables.get(m.group(1) or m.group(2), m.group(0)), word)
+
+
+def _unwrapped(words: list[str]) -> list[str]:
+    """The command a wrapper runs (`exec curl ...`, `timeout 60 aws ...`, `env X=1 rclone ...`)."""
+    while words:
+        name = words[0].rsplit("/", 1)[-1]
+        if name not in WRAPPERS:
+            return words
+        positional = WRAPPERS[name]
+        rest = words[1:]
+        while rest and (rest[0].startswith("-") or _ASSIGNMENT.match(rest[0])):
+            rest = rest[1:]
+        words = rest[positional:]
+    return words
+
+
+def _shell_script(arguments: list[str]) -> str | None:
+    """The script of `sh -c SCRIPT` (also `bash -euc`, `bash -o pipefail -c`)."""
+    for position, word in enumerate(arguments):
+        if word.startswith("-") and not word.startswith("--") and "c" in word[1:]:
+            return arguments[position + 1] if position + 1 < len(arguments) else None
+    return None
+
+
+def _tool_sends(tool: str, arguments: list[str], piped: bool, variables: dict[str, str]) -> list[Send]:
+    if tool in CURL:
+        return _http_sends(tool, arguments, _curl_sends(arguments), URL_OPTIONS)
+    if tool in WGET:
+        return _http_sends(tool, arguments, _wget_sends(arguments), ())
+    if tool in HTTPIE:
+        return _httpie_sends(tool, arguments, piped)
+    if tool in AWS_CLI:
+        return _aws_sends(arguments, variables)
+    if tool in S3CMD:
+        return _s3cmd_sends(arguments, variables)
+    if tool in GOOGLE_STORAGE:
+        if any(w in GOOGLE_STORAGE_WRITES for w in arguments[:3]) and arguments[-1:]:
+            destination = arguments[-1]
+            if destination.startswith("gs://"):
+                return [Send(tool, "outside", f"{destination} (Google Cloud Storage)")]
+        return []
+    if tool in AZURE_STORAGE:
+        if any(w in AZURE_STORAGE_WRITES for w in arguments[:4]) and (
+            tool == "azcopy" or "storage" in arguments
+        ):
+            return [Send(tool, "outside", f"Azure Storage ({shlex.join([tool, *arguments[:3]])} ...)")]
+        return []
+    if tool in RCLONE:
+        return _rclone_sends(arguments)
+    return []
+
+
+def _curl_sends(arguments: list[str]) -> bool:
+    """Whether a curl invocation sends a body or a file."""
+    for position, word in enumerate(arguments):
+        option = word.split("=", 1)[0]
+        if option in CURL_SENDING_OPTIONS:
+            return True
+        if word.startswith("-") and not word.startswith("--") and set(word[1:]) & CURL_SHORT_SENDING:
+            return True
+        if option in METHOD_OPTIONS or (word.startswith("-X") and len(word) > 2):
+            method = word[2:] if word.startswith("-X") and len(word) > 2 else _value(arguments, position)
+            if method is not None and method.upper() in WRITING_METHODS:
+                return True
+    return False
+
+
+def _wget_sends(arguments: list[str]) -> bool:
+    """Whether a wget invocation sends a body."""
+    for position, word in enumerate(arguments):
+        option = word.split("=", 1)[0]
+        if option in WGET_SENDING_OPTIONS:
+            return True
+        if option == "--method":
+            method = _value(arguments, position)
+            if method is not None and method.upper() in WRITING_METHODS:
+                return True
+    return False
+
+
+def _value(arguments: list[str], position: int) -> str | None:
+    """The value of the option at `position`: after its `=`, else the next word."""
+    word = arguments[position]
+    if word.startswith("--") and "=" in word:
+        return word.split("=", 1)[1]
+    return arguments[position + 1] if position + 1 < len(arguments) else None
+
+
+def _http_sends(tool: str, arguments: list[str], sending: bool, url_options: Any) -> list[Send]:
+    """The URLs a sending HTTP invocation sends to; a sending one whose URL the pack cannot read sends to
+    an untraceable place."""
+    if not sending:
+        return []
+    urls = [w for w in arguments if _URL.match(w)]
+    urls.extend(
+        v
+        for p, w in enumerate(arguments)
+        if w.split("=", 1)[0] in url_options and (v := _value(arguments, p))
+    )
+    unread = [w for w in arguments if w.startswith("$") or "${" in w or "$(" in w]
+    found = [Send(tool, "url", url) for url in dict.fromkeys(urls)]
+    found.extend(Send(tool, "unread", word) for word in unread if not urls)
+    if not found:
+        found.append(Send(tool, "unread", shlex.join([tool, *arguments])))
+    return found
+
+
+def _httpie_sends(tool: str, arguments: list[str], piped: bool) -> list[Send]:
+    """`http [METHOD] URL [ITEM ...]`: it sends stdin (when piped), data items or with a writing method."""
+    positional = [w for w in arguments if not w.startswith("-")]
+    if not positional:
+        return []
+    method = (
+        positional[0].upper() if positional[0].upper() == positional[0] and positional[0].isalpha() else ""
+    )
+    rest = positional[1:] if method else positional
+    if not rest:
+        return []
+    url, items = rest[0], rest[1:]
+    data = any(re.search(r"(?<!:)=|:=|@", item) for item in items)
+    if not (piped or data or method in WRITING_METHODS):
+        return []
+    if url.startswith("$") or "${" in url:
+        return [Send(tool, "unread", url)]
+    return [Send(tool, "url", url if _URL.match(url) else f"https://{url}")]
+
+
+_FLAGS = frozenset(
+    {
+        "--recursive",
+        "--quiet",
+        "--dryrun",
+        "--delete",
+        "--no-progress",
+        "--only-show-errors",
+        "--follow-symlinks",
+        "--no-follow-symlinks",
+        "--exact-timestamps",
+        "--size-only",
+        "--force-glacier-transfer",
+        "--no-guess-mime-type",
+        "--no-sign-request",
+        "--debug",
+        "--no-paginate",
+        "--no-verify-ssl",
+        "--no-cli-pager",
+        "--acl-public",
+        "--force",
+        "--progress",
+        "--no-progress-meter",
+    }
+)
+"""Options of the AWS CLI and s3cmd that take no value (so the word after one is an argument)."""
+
+
+def _cli_options(arguments: list[str]) -> tuple[list[str], dict[str, str]]:
+    """Positional words and option values, knowing which options are flags."""
+    positional: list[str] = []
+    options: dict[str, str] = {}
+    position = 0
+    while position < len(arguments):
+        word = arguments[position]
+        if word.startswith("--"):
+            name, _, inline = word.partition("=")
+            if inline or name in _FLAGS:
+                options[name] = inline
+            elif position + 1 < len(arguments):
+                options[name] = arguments[position + 1]
+                position += 1
+        elif word.startswith("-") and word != "-":
+            pass
+        else:
+            positional.append(word)
+        position += 1
+    return positional, options
+
+
+def _region(options: dict[str, str], variables: dict[str, str], *names: str) -> str | None:
+    for name in names:
+        value = options.get(name) or ""
+        if REGION_PATTERN.fullmatch(value):
+            return region_of_zone_or_region(value)
+    for name in ("AWS_REGION", "AWS_DEFAULT_REGION"):
+        value = variables.get(name, "")
+        if REGION_PATTERN.fullmatch(value):
+            return region_of_zone_or_region(value)
+    return None
+
+
+def _bucket_send(tool: str, destination: str, region: str | None, endpoint: str | None) -> Send:
+    if destination.startswith("$") or "${" in destination:
+        return Send(tool, "unread", destination)
+    bucket = destination.removeprefix("s3://").split("/", 1)[0]
+    return Send(tool, "bucket", bucket, region, endpoint)
+
+
+def _aws_sends(arguments: list[str], variables: dict[str, str]) -> list[Send]:
+    positional, options = _cli_options(arguments)
+    if len(positional) < 2:
+        return []
+    service, operation = positional[0], positional[1]
+    region = _region(options, variables, "--region")
+    endpoint = options.get("--endpoint-url") or None
+    if service == "s3" and operation in AWS_S3_WRITES and len(positional) >= 4:
+        destination = positional[-1]
+        if destination.startswith("s3://") or destination.startswith("$"):
+            return [_bucket_send("aws", destination, region, endpoint)]
+    if service == "s3api" and operation in AWS_S3API_WRITES and options.get("--bucket"):
+        return [_bucket_send("aws", options["--bucket"], region, endpoint)]
+    return []
+
+
+def _s3cmd_sends(arguments: list[str], variables: dict[str, str]) -> list[Send]:
+    positional, options = _cli_options(arguments)
+    if len(positional) < 2 or positional[0] not in S3CMD_WRITES:
+        return []
+    destination = positional[-1]
+    if not (destination.startswith("s3://") or destination.startswith("$")):
+        return []
+    host = options.get("--host")
+    endpoint = f"https://{host}" if host and not _URL.match(host) else host
+    return [
+        _bucket_send(
+            "s3cmd", destination, _region(options, variables, "--region", "--bucket-location"), endpoint
+        )
+    ]
+
+
+def _rclone_sends(arguments: list[str]) -> list[Send]:
+    positional, _ = _cli_options(arguments)
+    if not positional or positional[0] not in RCLONE_WRITES or len(positional) < 2:
+        return []
+    destination = positional[-1]
+    if destination.startswith("$") or "${" in destination:
+        return [Send("rclone", "unread", destination)]
+    remote = rclone_remote(destination)
+    if remote is None:
+        return []
+    name, options = remote
+    return [Send("rclone", "rclone", name, options=options)]
+
+
+def rclone_remote(path: str) -> tuple[str, tuple[tuple[str, str], ...]] | None:
+    """An rclone path's remote (`name`, or `:type` on the fly) and its inline options; None for a local
+    path (`/dump`, `./dump`, `C:\\dump`)."""
+    if path.startswith(("/", ".", "~")) or ":" not in path or re.match(r"^[A-Za-z]:[\\/]", path):
+        return None
+    head = path.split(":", 2)
+    spec = head[1] if path.startswith(":") else head[0]
+    name, *pairs = spec.split(",")
+    if not name:
+        return None
+    options = tuple(
+        (k.strip().lower(), v.strip().strip("'\"")) for k, _, v in (p.partition("=") for p in pairs)
+    )
+    return (f":{name}" if path.startswith(":") else name), options
+
+
+# Where the sends land ---------------------------------------------------------------------------------------
+
+
+def command_places(
+    lineage: Lineage,
+    resource: Resource,
+    texts: list[str],
+    variables: Mapping[str, str],
+    configuration: list[str],
+) -> list[Location]:
+    """The places the transfer commands of a workload's scripts send to (see the module's docstring);
+    `configuration` is every text of its configuration (where an rclone remote is defined)."""
+    found: list[Location] = []
+    for text in dict.fromkeys(texts):
+        for send in sends_in(text):
+            found.extend(_landing(lineage, resource, send, variables, configuration))
+    return found
+
+
+def _unread(resource: Resource, send: Send, why: str) -> Location:
+    return Location(
+        f"where `{send.tool}` in the command line of {resource.label} sends ({send.place}: {why}; write the "
+        "destination in the script or define it in the workload's environment, so that it can be judged)",
+        None,
+        None,
+        host=True,
+    )
+
+
+def _landing(
+    lineage: Lineage,
+    resource: Resource,
+    send: Send,
+    variables: Mapping[str, str],
+    configuration: list[str],
+) -> list[Location]:
+    what = f"`{send.tool}` in the command line of {resource.label}"
+    if send.kind == "unread":
+        return [_unread(resource, send, "a reference or option the pack cannot read")]
+    if send.kind == "outside":
+        return [
+            Location(
+                f"{send.place}, where {what} writes (another provider's storage)", None, None, outside=True
+            )
+        ]
+    if send.kind == "url":
+        return _url_landing(send.place, what)
+    if send.kind == "bucket":
+        return _bucket_landing(lineage, resource, send, what)
+    return _rclone_landing(lineage, resource, send, variables, configuration, what, 0)
+
+
+def _url_landing(url: str, what: str) -> list[Location]:
+    from .lineage_code import public_place  # lineage_code imports this module
+
+    host = re.sub(r"^[a-z][a-z0-9+.-]*://", "", url, flags=re.IGNORECASE).split("/", 1)[0]
+    host = host.rsplit("@", 1)[-1].split(":", 1)[0] if not host.startswith("[") else host
+    if endpoint_outside_aws(url) or public_place(host):
+        return [Location(f"{url} (where {what} sends, outside AWS)", None, None, outside=True)]
+    return []
+
+
+def _bucket_landing(lineage: Lineage, resource: Resource, send: Send, what: str) -> list[Location]:
+    if (
+        send.endpoint is not None
+        and endpoint_outside_aws(send.endpoint)
+        and "amazonaws.com" not in send.endpoint
+    ):
+        return [
+            Location(
+                f"{send.place} at {send.endpoint} (where {what} writes, outside AWS)",
+                None,
+                None,
+                outside=True,
+            )
+        ]
+    buckets = [b for b in lineage.stack.named(send.place) if b.type in S3_BUCKETS]
+    if buckets:
+        return [place for b in buckets for place in lineage.follow(b, {resource.urn})]
+    region = send.region
+    if region is None and send.endpoint is not None:
+        named = REGION_PATTERN.search(send.endpoint)
+        region = region_of_zone_or_region(named.group(1)) if named else None
+    if region is not None:
+        return [
+            Location(
+                f"s3://{send.place} (where {what} writes, in {region})", region, lineage.account(resource)
+            )
+        ]
+    return [
+        Location(
+            f"s3://{send.place} (where {what} writes: an S3 bucket this stack does not declare, in a region "
+            "the command does not name, which may be in any region and account; declare the bucket in the "
+            "stack, or name its region with --region)",
+            None,
+            None,
+            host=True,
+        )
+    ]
+
+
+_SECTION = re.compile(r"^\s*\[([^\]\n]+)\]\s*$", re.MULTILINE)
+_OPTION = re.compile(r"^\s*([A-Za-z0-9_]+)\s*=\s*(.*?)\s*$", re.MULTILINE)
+
+
+def _rclone_definition(
+    name: str, variables: Mapping[str, str], configuration: list[str]
+) -> dict[str, str] | None:
+    """An rclone remote's options: `RCLONE_CONFIG_<NAME>_<OPTION>` variables, else its section of an
+    rclone.conf text the workload's configuration holds."""
+    prefix = f"RCLONE_CONFIG_{name.upper()}_"
+    options = {k[len(prefix) :].lower(): v for k, v in variables.items() if k.startswith(prefix)}
+    if options:
+        return options
+    for text in configuration:
+        if f"[{name}]" not in text:
+            continue
+        sections = list(_SECTION.finditer(text))
+        for position, section in enumerate(sections):
+            if section.group(1).strip() != name:
+                continue
+            end = sections[position + 1].start() if position + 1 < len(sections) else len(text)
+            return {k.lower(): v for k, v in _OPTION.findall(text[section.end() : end])}
+    return None
+
+
+def _rclone_landing(
+    lineage: Lineage,
+    resource: Resource,
+    send: Send,
+    variables: Mapping[str, str],
+    configuration: list[str],
+    what: str,
+    depth: int,
+) -> list[Location]:
+    name = send.place
+    if name.startswith(":"):
+        options = {"type": name[1:], **dict(send.options)}
+    else:
+        defined = _rclone_definition(name, variables, configuration)
+        if defined is None:
+            return [
+                _unread(
+                    resource,
+                    send,
+                    f"rclone remote {name!r}, which the workload's configuration does not define",
+                )
+            ]
+        options = {**defined, **dict(send.options)}
+    kind = options.get("type", "").lower()
+    shown = f"rclone remote {name!r} (type {kind or 'unset'})"
+    if kind in RCLONE_OUTSIDE_TYPES:
+        return [
+            Location(f"{shown}, where {what} writes (another provider's storage)", None, None, outside=True)
+        ]
+    if kind in RCLONE_WRAPPING_TYPES and depth < 3:
+        inner = rclone_remote(options.get("remote", ""))
+        if inner is None:
+            return (
+                []
+                if options.get("remote", "").startswith("/")
+                else [_unread(resource, send, f"{shown} wraps a remote the pack cannot read")]
+            )
+        wrapped = Send("rclone", "rclone", inner[0], options=inner[1])
+        return _rclone_landing(lineage, resource, wrapped, variables, configuration, what, depth + 1)
+    for key in ("endpoint", "url", "host"):
+        value = options.get(key)
+        if value:
+            url = value if _URL.match(value) else f"https://{value}"
+            if "amazonaws.com" not in url:
+                return _url_landing(url, what) or []
+    if kind == "local":
+        return []
+    if kind == "s3":
+        provider = options.get("provider", "AWS")
+        if provider.lower() != "aws":
+            return [
+                Location(
+                    f"{shown}, an S3-compatible service of {provider} (where {what} writes)",
+                    None,
+                    None,
+                    outside=True,
+                )
+            ]
+        region = options.get("region", "")
+        if REGION_PATTERN.fullmatch(region):
+            return [
+                Location(
+                    f"{shown} in {region} (where {what} writes)",
+                    region_of_zone_or_region(region),
+                    lineage.account(resource),
+                )
+            ]
+        return [_unread(resource, send, f"{shown} names no region")]
+    return [_unread(resource, send, f"{shown}, whose storage the pack cannot place")]
