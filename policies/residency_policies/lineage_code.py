@@ -21,6 +21,7 @@ import yaml
 from residency_facts import ANY, RESIDENT_CLASSIFICATIONS
 from residency_facts.commands import RCLONE_OUTSIDE_TYPES
 from residency_facts.destinations import saas_vendor
+from residency_facts.mechanisms import DELIVERY_ENDPOINTS
 from residency_facts.workloads import (
     CONFIGURATION_KINDS,
     CONFIGURATION_REFERENCES,
@@ -34,8 +35,9 @@ from residency_facts.workloads import (
 from .attributes import is_kubernetes
 from .charts import HELM_RELEASE, configuration_names, release_namespace
 from .environment import decoded_data, environment, expanded
-from .lineage_commands import command_places, command_texts
+from .lineage_commands import command_places, command_texts, url_place
 from .lineage_literals import endpoint_outside_aws, literal_locations
+from .lineage_mesh import TELEMETRY, telemetry_places
 from .lineage_sinks import block_urls, other_cloud_stores, vendor_receivers
 from .locations import Location, mechanism_key
 from .model import Resource
@@ -83,6 +85,11 @@ def configuration_places(lineage: Lineage, resource: Resource, own: str | None) 
             texts.append(text)
             found.extend(literal_locations(lineage, config, text, path, False, own, True))
     found.extend(_sink_urls(resource))
+    key = mechanism_key(resource.type)
+    if key in DELIVERY_ENDPOINTS:
+        found.extend(delivery_places(resource, DELIVERY_ENDPOINTS[key]))
+    if key == TELEMETRY:
+        found.extend(telemetry_places(lineage, resource))
     from .lineage_hosted import hosted_credentials  # lineage_hosted reads this module's reference paths
 
     found.extend(hosted_credentials(lineage, resource))
@@ -491,6 +498,23 @@ def _sink_urls(connector: Resource) -> list[Location]:
         for url in known_strings(values_at(connector.props, "spec.config.*"))
         if _URL.match(url) and endpoint_outside_aws(url)
     ]
+
+
+def delivery_places(resource: Resource, paths: tuple[str, ...]) -> list[Location]:
+    """Where code of a kind that names its deliveries' endpoints (`mechanisms.DELIVERY_ENDPOINTS`: an Argo
+    Events Sensor's trigger URLs) sends: each URL, `host:port` or comma-separated list of them on the
+    internet is outside AWS; one unknown at preview cannot be placed."""
+    found: list[Location] = []
+    for path in paths:
+        for value in resource.values_at(path):
+            if isinstance(value, Unknown):
+                found.append(
+                    Location(f"{path} of {resource.label} (unknown at preview)", None, None, host=True)
+                )
+            elif isinstance(value, str):
+                for endpoint in (e.strip() for e in value.split(",") if e.strip()):
+                    found.extend(url_place(as_url(endpoint), f"{path} of {resource.label}"))
+    return found
 
 
 CONFIGURATION_DATA = ("data.*", "stringData.*", "binaryData.*")

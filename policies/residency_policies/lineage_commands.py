@@ -500,13 +500,14 @@ def _landing(
             )
         ]
     if send.kind == "url":
-        return _url_landing(send.place, what)
+        return url_place(send.place, what)
     if send.kind == "bucket":
         return _bucket_landing(lineage, resource, send, what)
     return _rclone_landing(lineage, resource, send, variables, configuration, what, 0)
 
 
-def _url_landing(url: str, what: str) -> list[Location]:
+def url_place(url: str, what: str) -> list[Location]:
+    """A URL code sends to, when its host is on the internet: a place outside AWS."""
     from .lineage_code import public_place  # lineage_code imports this module
 
     host = re.sub(r"^[a-z][a-z0-9+.-]*://", "", url, flags=re.IGNORECASE).split("/", 1)[0]
@@ -624,7 +625,7 @@ def _rclone_landing(
         if value:
             url = value if _URL.match(value) else f"https://{value}"
             if "amazonaws.com" not in url:
-                return _url_landing(url, what) or []
+                return url_place(url, what) or []
     if kind == "local":
         return []
     if kind == "s3":
