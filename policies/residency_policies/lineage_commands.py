@@ -89,6 +89,15 @@ class Send:
     """An rclone remote's on-the-fly options (`:s3,region=...:`)."""
 
 
+_TOOL_WORD = re.compile(
+    r"(?<![\w.-])(?:curl|wget|https?|xhs?|aws|s3cmd|gsutil|gcloud|azcopy|az|rclone)(?=\s|$)", re.MULTILINE
+)
+"""A transfer tool's name as a command word (not inside a URL, a path's other name or a longer word)."""
+_SCRIPT_LINE = re.compile(
+    r"(?<![\w.-])(?:curl|wget|https?|xhs?|aws|s3cmd|gsutil|gcloud|azcopy|az|rclone)(?=\s|$)"
+    r"|^\s*(?:export\s+)?[A-Za-z_][A-Za-z0-9_]*="
+)
+"""A script line worth reading: one that runs a transfer tool, or sets a variable a later line may use."""
 _SEPARATORS = frozenset({"|", "||", "&&", ";", "&", "(", ")", "|&", ";;", "$", "{", "}"})
 _REDIRECTS = re.compile(r"^[0-9]*[<>]+&?$")
 _ASSIGNMENT = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)=(.*)$", re.DOTALL)
@@ -113,20 +122,28 @@ def command_texts(value: Any, skip: frozenset[str]) -> list[str]:
                 for word in item[key]
                 if isinstance(word, str)
             ]
-            if line:
+            if line and not any("\n" in word for word in line):
+                # A multi-line script argument is read as its own text (below), not split inside quotes.
                 found.append(shlex.join(line))
             pending.extend(v for k, v in item.items() if str(k) not in skip)
         elif isinstance(item, list):
             pending.extend(item)
-        elif isinstance(item, str) and may_name(item, TOOL_WORDS):
+        elif isinstance(item, str) and may_run_tools(item):
             found.append(item)
     return found
+
+
+@functools.lru_cache(maxsize=4096)
+def may_run_tools(text: str) -> bool:
+    """Whether a text names a transfer tool as a command word, scanned once per text (the 100 KB telemetry
+    SQL every telemetry workload mounts is scanned once, and never lexed)."""
+    return may_name(text, TOOL_WORDS) and _TOOL_WORD.search(text) is not None
 
 
 @functools.lru_cache(maxsize=1024)
 def sends_in(script: str) -> tuple[Send, ...]:
     """The places a script's transfer commands send to, once per text."""
-    if not may_name(script, TOOL_WORDS):
+    if not may_run_tools(script):
         return ()
     return tuple(dict.fromkeys(_sends(script, {}, 0)))
 
@@ -163,6 +180,10 @@ def _simple_commands(script: str) -> list[tuple[list[str], bool]]:
     text = _COMMENT.sub("", script.replace("\\\n", " "))
     commands: list[tuple[list[str], bool]] = []
     for line in text.splitlines():
+        if not _SCRIPT_LINE.search(line):
+            # Only lines that run a transfer tool or set a variable are lexed (a long SQL or YAML text has
+            # none to speak of).
+            continue
         lexer = shlex.shlex(line, posix=True, punctuation_chars=True)
         lexer.whitespace_split = True
         lexer.commenters = ""

@@ -295,3 +295,12 @@ def test_a_mounted_script_that_uploads_the_dump_is_blocked() -> None:
     pod = job.props["spec"]["template"]["spec"]
     pod["volumes"] = [{"name": "scripts", "configMap": {"name": "dump-script"}}]
     assert "uploads.partner.example" in _blocked([*region.resources, script, job], job)
+
+
+def test_a_multi_line_script_is_read_once_by_its_lines() -> None:
+    region = eu_region()
+    job = _job(region, f"set -eu\n{DUMP} \\\n  | curl -T - https://uploads.partner.example/d\necho done\n")
+    found = _blocked([*region.resources, job], job)
+    assert (
+        "https://uploads.partner.example/d (" in found and "https://uploads.partner.example/d'" not in found
+    )
