@@ -173,3 +173,22 @@ def test_providers_that_send_nowhere_stay(access_logging: list[dict[str, Any]]) 
 def test_a_mesh_whose_workloads_read_no_personal_data_may_report_anywhere() -> None:
     resources, _ = _case("otlp.eu01.nr-data.net", reads_pii=False)
     assert violations(resources, NO_PII) == []
+
+
+def test_the_mesh_configuration_of_an_istiod_helm_release_is_read() -> None:
+    resources, telemetry = _case("otlp.eu01.nr-data.net")
+    operator = next(r for r in resources if r.type.endswith("IstioOperator"))
+    release = Res(
+        "kubernetes:helm.sh/v3:Release",
+        "istiod",
+        {
+            "chart": "istiod",
+            "version": "1.27.1",
+            "namespace": "istio-system",
+            "repositoryOpts": {"repo": "https://istio-release.storage.googleapis.com/charts"},
+            "values": {"meshConfig": operator.props["spec"]["meshConfig"]},
+        },
+        operator.provider,
+    )
+    resources = [r for r in resources if r is not operator]
+    assert "New Relic" in _about([*resources, release], telemetry)
