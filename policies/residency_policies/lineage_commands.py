@@ -413,6 +413,22 @@ def _bucket_send(tool: str, destination: str, region: str | None, endpoint: str 
     return Send(tool, "bucket", bucket, region, endpoint)
 
 
+def _last_word(arguments: list[str]) -> str | None:
+    """The last word of a command line that is not an option."""
+    words = [w for w in arguments if not w.startswith("-") or w == "-"]
+    return words[-1] if words else None
+
+
+def _destination(positional: list[str], arguments: list[str], prefixes: tuple[str, ...]) -> str | None:
+    """The destination of a command whose last argument is it (`cp SRC DST`): the last positional word,
+    or the command line's last word when an option the pack does not know took the destination as its
+    value; None when neither is a destination of this kind."""
+    for candidate in (positional[-1], _last_word(arguments)):
+        if candidate is not None and candidate.startswith(prefixes):
+            return candidate
+    return None
+
+
 def _aws_sends(arguments: list[str], variables: dict[str, str]) -> list[Send]:
     positional, options = _cli_options(arguments)
     if len(positional) < 2:
@@ -420,9 +436,9 @@ def _aws_sends(arguments: list[str], variables: dict[str, str]) -> list[Send]:
     service, operation = positional[0], positional[1]
     region = _region(options, variables, "--region")
     endpoint = options.get("--endpoint-url") or None
-    if service == "s3" and operation in AWS_S3_WRITES and len(positional) >= 4:
-        destination = positional[-1]
-        if destination.startswith("s3://") or destination.startswith("$"):
+    if service == "s3" and operation in AWS_S3_WRITES and len(positional) >= 3:
+        destination = _destination(positional, arguments, ("s3://", "$"))
+        if destination is not None:
             return [_bucket_send("aws", destination, region, endpoint)]
     if service == "s3api" and operation in AWS_S3API_WRITES and options.get("--bucket"):
         return [_bucket_send("aws", options["--bucket"], region, endpoint)]
@@ -433,8 +449,8 @@ def _s3cmd_sends(arguments: list[str], variables: dict[str, str]) -> list[Send]:
     positional, options = _cli_options(arguments)
     if len(positional) < 2 or positional[0] not in S3CMD_WRITES:
         return []
-    destination = positional[-1]
-    if not (destination.startswith("s3://") or destination.startswith("$")):
+    destination = _destination(positional, arguments, ("s3://", "$"))
+    if destination is None:
         return []
     host = options.get("--host")
     endpoint = f"https://{host}" if host and not _URL.match(host) else host
@@ -450,6 +466,10 @@ def _rclone_sends(arguments: list[str]) -> list[Send]:
     if not positional or positional[0] not in RCLONE_WRITES or len(positional) < 2:
         return []
     destination = positional[-1]
+    last = _last_word(arguments)
+    if rclone_remote(destination) is None and last is not None and rclone_remote(last) is not None:
+        # An option the pack does not know took the destination as its value (`--checksum remote:dumps`).
+        destination = last
     if destination.startswith("$") or "${" in destination:
         return [Send("rclone", "unread", destination)]
     remote = rclone_remote(destination)

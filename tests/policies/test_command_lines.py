@@ -304,3 +304,28 @@ def test_a_multi_line_script_is_read_once_by_its_lines() -> None:
     assert (
         "https://uploads.partner.example/d (" in found and "https://uploads.partner.example/d'" not in found
     )
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        f"{DUMP} > /tmp/d.sql && aws s3 cp /tmp/d.sql --storage-class-unknown-flag s3://dumps/d.sql",
+        f"{DUMP} > /tmp/d.sql && rclone copy /tmp/d.sql --some-new-flag offsite:dumps",
+    ],
+    ids=["aws", "rclone"],
+)
+def test_an_option_the_pack_does_not_know_does_not_hide_the_destination(script: str) -> None:
+    region = eu_region()
+    job = _job(region, script)
+    found = _blocked([*region.resources, job], job)
+    assert "s3://dumps" in found or "offsite" in found
+
+
+def test_a_download_with_trailing_options_names_no_destination() -> None:
+    region = eu_region()
+    job = _job(
+        region,
+        "aws s3 cp s3://seed/schema.sql /tmp/s.sql --region eu-west-1 && rclone copy offsite:seed /data --transfers 4 && "
+        + LOCAL,
+    )
+    _allowed([*region.resources, job], job)
