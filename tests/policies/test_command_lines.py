@@ -325,7 +325,7 @@ def test_a_download_with_trailing_options_names_no_destination() -> None:
     region = eu_region()
     job = _job(
         region,
-        "aws s3 cp s3://seed/schema.sql /tmp/s.sql --region eu-west-1 && rclone copy offsite:seed /data --transfers 4 && "
-        + LOCAL,
+        "aws s3 cp s3://seed/schema.sql /tmp/s.sql --region eu-west-1 && "
+        "rclone copy offsite:seed /data --transfers 4 && " + LOCAL,
     )
     _allowed([*region.resources, job], job)
