@@ -1,18 +1,24 @@
 """Command-line tools that send what they are given to a place their command line names.
 
-Code whose container runs a shell script (`pg_dump ... | curl -T - https://...`, `rclone copy ...
-remote:`, `aws s3 cp - s3://bucket`) sends what it reads where the script's transfer commands say.
-`residency_policies/lineage_commands.py` reads a script's simple commands with these tables: which tool a
-command runs, whether that invocation sends (an upload option, a writing method, a writing subcommand), and
-which of its arguments is the destination. A command that only downloads (`curl -fsSL https://... | sh`,
-`aws s3 cp s3://bucket/x /tmp/x`) sends nothing. Options as the tools' manuals give them (curl(1), wget(1),
-HTTPie's and rclone's documentation, the AWS CLI's `s3` and `s3api` references, gsutil's and azcopy's).
+Code that runs a shell script (a Kubernetes container's command line or mounted script, an EC2 instance's
+user data, a command Systems Manager runs on instances: `pg_dump ... | curl -T - https://...`, `rclone copy
+... remote:`, `aws s3 cp - s3://bucket`) sends what it reads where the script's transfer commands say.
+`residency_policies/lineage_commands.py`, the pack's one reader of command lines, reads a script's simple
+commands with these tables: which tool a command runs, whether that invocation sends (an upload option, a
+writing method, a writing subcommand, data substituted into its URL), and which of its arguments is the
+destination. A command that only downloads or installs (`curl -fsSL https://... | sh`, `aws s3 cp
+s3://bucket/x /tmp/x`, `yum install https://...`) sends nothing: decision, a download is no destination.
+Options as the tools' manuals give them (curl(1), wget(1), HTTPie's and rclone's documentation, the AWS
+CLI's `s3` and `s3api` references, gsutil's and azcopy's, PowerShell's Invoke-WebRequest,
+Invoke-RestMethod, Start-BitsTransfer and the AWS Tools for PowerShell's Write-S3Object).
 """
 
 from __future__ import annotations
 
 SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh", "mksh"})
 """Shells whose `-c` argument is a script (read as one, recursively)."""
+POWERSHELLS = frozenset({"pwsh", "powershell"})
+"""PowerShell, whose `-Command` (`-c`) argument is a script (read as one, recursively)."""
 WRAPPERS = {
     "exec": 0,
     "sudo": 0,
@@ -87,6 +93,53 @@ RCLONE_WRITES = frozenset({"copy", "copyto", "sync", "move", "moveto", "rcat", "
 RCLONE_WRAPPING_TYPES = frozenset({"alias", "crypt", "chunker", "compress", "hasher", "cache"})
 """rclone remote types that store in the remote their `remote` option names."""
 
+GIT = frozenset({"git"})
+"""`git push URL`: the remote a repository is pushed to (a remote named by a configured name is not read)."""
+GIT_VALUE_OPTIONS = frozenset({"-C", "-c", "--git-dir", "--work-tree", "--namespace", "--exec-path"})
+"""git's global options that take the next word as their value (git(1)), before the subcommand."""
+
+POWERSHELL_WEB = frozenset({"invoke-webrequest", "iwr", "invoke-restmethod", "irm"})
+"""PowerShell's web commands (compared in lower case, as PowerShell does): they fetch from their `-Uri`
+unless they send a body (`POWERSHELL_BODY_OPTIONS`) or use a writing `-Method`."""
+POWERSHELL_BODY_OPTIONS = frozenset({"-infile", "-body", "-form"})
+"""PowerShell web options that send a body (a file, an object, a form)."""
+BITS_TRANSFER = frozenset({"start-bitstransfer"})
+"""`Start-BitsTransfer` fetches unless `-TransferType Upload`: then its `-Destination` is where it sends."""
+S3_CMDLETS = frozenset({"write-s3object"})
+"""The AWS Tools for PowerShell's `Write-S3Object`: writes into its `-BucketName` (`-Region`,
+`-EndpointUrl` place it)."""
+
+FETCHING_TOOLS = frozenset(
+    {
+        "yum",
+        "dnf",
+        "apt",
+        "apt-get",
+        "zypper",
+        "rpm",
+        "amazon-linux-extras",
+        "snap",
+        "pip",
+        "pip3",
+        "npm",
+        "gem",
+        "yum-config-manager",
+        "dnf-config-manager",
+        "add-apt-repository",
+        "docker",
+        "helm",
+        "gpg",
+        "rpm-import",
+        "msiexec",
+        "choco",
+        "winget",
+        "install-package",
+        "install-module",
+    }
+)
+"""Commands that fetch code (packages, repositories, images, keys) from the places they name: a host or URL
+they name is where software comes from, not where data goes (`git` but `git push` is one too)."""
+
 TOOL_WORDS = (
     "curl",
     "wget",
@@ -99,6 +152,12 @@ TOOL_WORDS = (
     "azcopy",
     "az ",
     "rclone",
+    "git",
+    "invoke-",
+    "iwr ",
+    "irm ",
+    "start-bitstransfer",
+    "write-s3object",
 )
 """What a text must hold for a transfer command to be in it (`lineage_literals.may_name`)."""
 

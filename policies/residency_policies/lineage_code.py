@@ -40,9 +40,10 @@ from .lineage_containers import container_places, has_containers, readable_confi
 from .lineage_literals import endpoint_outside_aws, literal_locations
 from .lineage_mesh import TELEMETRY, telemetry_places
 from .lineage_sinks import block_urls, other_cloud_stores, vendor_receivers
+from .lineage_ssm import RUNNERS, ssm_command_texts
 from .locations import Location, mechanism_key
 from .model import Resource
-from .user_data import unreadable_places, upload_places
+from .user_data import command_lines, unreadable_places
 from .values import Unknown, as_mapping, child, known_strings, value_at, values_at
 
 if TYPE_CHECKING:
@@ -64,8 +65,7 @@ def configuration_places(lineage: Lineage, resource: Resource, own: str | None) 
     # A task's or job's containers are one JSON text: read by their fields (an image is no destination).
     texts: list[Any] = [readable_configuration(resource) if has_containers(resource) else resource.props]
     found.extend(container_places(lineage, resource))
-    # What an instance's boot script provably sends, and what of it cannot be read (`user_data`).
-    found.extend(upload_places(lineage, resource))
+    # What of an instance's boot script cannot be read (`user_data`; what it sends is read below).
     found.extend(unreadable_places(lineage, resource))
     connectors = _kafka_connect_group(lineage, resource)
     for connector in connectors:
@@ -120,12 +120,24 @@ def configuration_places(lineage: Lineage, resource: Resource, own: str | None) 
         for host, why in _places_outside_aws_in_text(text):
             if not lineage.stack.named(host):
                 found.append(Location(f"{host} ({why}, outside AWS)", None, None, outside=True))
-    # The transfer commands of its scripts (a container's command line, a mounted script) send where they
-    # name: an upload's URL, an `s3://` destination, an rclone remote (`lineage_commands`).
-    scripts = [t for value in texts for t in command_texts(value, _NOT_CONFIGURATION)]
+    # The transfer commands of its scripts send where they name: an upload's URL, an `s3://` destination, an
+    # rclone remote (`lineage_commands`, the one reader of command lines).
+    scripts = _scripts(lineage, resource, texts)
     if scripts:
         found.extend(command_places(lineage, resource, scripts, variables, free))
     return found
+
+
+def _scripts(lineage: Lineage, resource: Resource, texts: list[Any]) -> list[str]:
+    """The command lines code runs: an instance's user data (`user_data`), the commands Systems Manager runs
+    (`lineage_ssm`: an association's, a window task's, a document's, and those of the document it runs), else
+    every configuration text that may hold one (a container's command line, a mounted script)."""
+    lines = command_lines(resource)
+    if lines:
+        return lines
+    if resource.type in RUNNERS:
+        return ssm_command_texts(lineage, resource)
+    return [t for value in texts for t in command_texts(value, _NOT_CONFIGURATION)]
 
 
 _NOT_CONFIGURATION = frozenset(

@@ -1,19 +1,24 @@
 """How lineage reads the shell scripts code runs: the places a script's transfer commands send to.
 
-A container's `command` and `args` (or a script a ConfigMap mounts, an environment value holding a command
-line) may be a shell script: `pg_dump ... | curl -T - https://uploads.example`, `rclone copy /dump
-remote:dumps`, `aws s3 cp - s3://bucket/dump.sql --region ap-south-1`. Decision (k8s-b, reviewer issue #8
-case 1): the destination a transfer command names (`residency_facts/commands.py`) is a place code that
-reads resident data copies it to, whatever the script does before it:
+The pack's one reader of command lines, for every code that runs them: a Kubernetes container's `command`
+and `args` (or a script a ConfigMap mounts, an environment value holding a command line), an EC2 instance's
+user data (`user_data`), the commands Systems Manager runs on instances (`lineage_ssm`). Such a script:
+`pg_dump ... | curl -T - https://uploads.example`, `rclone copy /dump remote:dumps`, `aws s3 cp -
+s3://bucket/dump.sql --region ap-south-1`. Decision (k8s-b, reviewer issue #8 cases 1 to 3): the destination
+a transfer command names (`residency_facts/commands.py`) is a place code that reads resident data copies it
+to, whatever the script does before it:
 
 - a URL an uploading invocation sends to (curl with `-T` / `-d` / `-F` / `--json` or a writing `-X`, wget
   with `--post-*` / `--body-*` / a writing `--method`, HTTPie with a writing method, data items or stdin) on a
   public host: a place outside AWS; an AWS host is judged by the region it names, a private or cluster-local
-  host is the cluster's or the VPC's;
+  host is the cluster's or the VPC's. So is a curl, wget or PowerShell web command whose URL carries data
+  substituted into it (`?d=$(base64 dump)`), a PowerShell web command with `-InFile` / `-Body` / `-Form` or
+  a writing `-Method`, `Start-BitsTransfer -TransferType Upload`'s `-Destination`, and `git push URL`;
 - an `s3://` destination of `aws s3 cp|mv|sync`, `s3cmd put|cp|mv|sync` or an `aws s3api` write's
-  `--bucket`: the stack's bucket of that name where it declares one; else in the region `--region` (or the
-  workload's `AWS_REGION` / `AWS_DEFAULT_REGION`) names, in the workload's account; else untraceable (S3's
-  namespace is global). An `--endpoint-url` on the internet is outside AWS;
+  `--bucket` or `Write-S3Object`'s `-BucketName`: the stack's bucket of that name where it declares one;
+  else in the region `--region` (or the workload's `AWS_REGION` / `AWS_DEFAULT_REGION`) names, in the
+  workload's account; else untraceable (S3's namespace is global). An `--endpoint-url` on the internet is
+  outside AWS;
 - `gs://` (gsutil, gcloud storage) and Azure Storage (azcopy, az storage): outside AWS by definition;
 - an rclone remote: by its definition in the workload's configuration (an `[name]` section of an
   rclone.conf it mounts, `RCLONE_CONFIG_<NAME>_*` variables, an on-the-fly `:type,key=value:` remote): a type
@@ -22,8 +27,10 @@ reads resident data copies it to, whatever the script does before it:
 - a destination the pack cannot read (a variable neither the script nor the configuration defines, a curl
   whose URL comes from a file) is untraceable, and the message says what to write instead.
 
-Commands that only download or read (`curl -fsSL https://... | sh`, `aws s3 cp s3://bucket/x /tmp/x`) name
-no place. What the script computes at run time (a URL from an API's answer) stays out of reach.
+Commands that only download, read or install (`curl -fsSL https://... | sh`, `aws s3 cp s3://bucket/x
+/tmp/x`, `yum install https://...`, `git clone`) name no place (decision for every caller: a download is no
+destination; `fetches_only` says which). What the script computes at run time (a URL from an API's answer)
+stays out of reach.
 """
 
 from __future__ import annotations
@@ -41,17 +48,25 @@ from residency_facts.commands import (
     AWS_S3API_WRITES,
     AZURE_STORAGE,
     AZURE_STORAGE_WRITES,
+    BITS_TRANSFER,
     CURL,
     CURL_SENDING_OPTIONS,
     CURL_SHORT_SENDING,
+    FETCHING_TOOLS,
+    GIT,
+    GIT_VALUE_OPTIONS,
     GOOGLE_STORAGE,
     GOOGLE_STORAGE_WRITES,
     HTTPIE,
     METHOD_OPTIONS,
+    POWERSHELL_BODY_OPTIONS,
+    POWERSHELL_WEB,
+    POWERSHELLS,
     RCLONE,
     RCLONE_OUTSIDE_TYPES,
     RCLONE_WRAPPING_TYPES,
     RCLONE_WRITES,
+    S3_CMDLETS,
     S3CMD,
     S3CMD_WRITES,
     SHELLS,
@@ -87,16 +102,19 @@ class Send:
     endpoint: str | None = None
     options: tuple[tuple[str, str], ...] = ()
     """An rclone remote's on-the-fly options (`:s3,region=...:`)."""
+    target: str = ""
+    """The destination as the command line writes it (`s3://bucket/prefix/`), when it says more than
+    `place`."""
 
 
-_TOOL_WORD = re.compile(
-    r"(?<![\w.-])(?:curl|wget|https?|xhs?|aws|s3cmd|gsutil|gcloud|azcopy|az|rclone)(?=\s|$)", re.MULTILINE
+_TOOL_NAMES = (
+    r"(?<![\w.-])(?:curl|wget|https?|xhs?|aws|s3cmd|gsutil|gcloud|azcopy|az|rclone|git"
+    r"|(?i:invoke-webrequest|iwr|invoke-restmethod|irm|start-bitstransfer|write-s3object))(?:\.exe)?(?=\s|$)"
 )
-"""A transfer tool's name as a command word (not inside a URL, a path's other name or a longer word)."""
-_SCRIPT_LINE = re.compile(
-    r"(?<![\w.-])(?:curl|wget|https?|xhs?|aws|s3cmd|gsutil|gcloud|azcopy|az|rclone)(?=\s|$)"
-    r"|^\s*(?:export\s+)?[A-Za-z_][A-Za-z0-9_]*="
-)
+_TOOL_WORD = re.compile(_TOOL_NAMES, re.MULTILINE)
+"""A transfer tool's name as a command word (not inside a URL, a path's other name or a longer word;
+PowerShell's commands in any case)."""
+_SCRIPT_LINE = re.compile(_TOOL_NAMES + r"|^\s*(?:export\s+)?[A-Za-z_][A-Za-z0-9_]*=")
 """A script line worth reading: one that runs a transfer tool, or sets a variable a later line may use."""
 _SEPARATORS = frozenset({"|", "||", "&&", ";", "&", "(", ")", "|&", ";;", "$", "{", "}"})
 _REDIRECTS = re.compile(r"^[0-9]*[<>]+&?$")
@@ -105,6 +123,11 @@ _REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-[^}]*)?\}|\$([A-Za-z
 _COMMENT = re.compile(r"(?:^|(?<=\s))#.*$", re.MULTILINE)
 _URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 _BARE_URL = re.compile(r"^(?:[a-z0-9-]+\.)+[a-z]{2,}(?::\d{1,5})?(?:/\S*)?$", re.IGNORECASE)
+_SUBSTITUTED = re.compile(r"\$\(|`|\$$|\?.*\$\{?[A-Za-z_]")
+"""Data the shell substitutes into a URL when it runs: a command's output (`$(...)`, a backquote; a `$` that
+ends a word began one the lexer split off), or a variable the pack could not expand in its query
+(`?d=$DUMP`); one in its path (`/releases/$VERSION/tool.tgz`) names what is downloaded."""
+_SCP_REMOTE = re.compile(r"^[\w.-]+@[\w.-]+:")
 
 
 def command_texts(value: Any, skip: frozenset[str]) -> list[str]:
@@ -164,15 +187,26 @@ def _sends(script: str, variables: dict[str, str], depth: int) -> list[Send]:
         words = _unwrapped(words)
         if not words:
             continue
-        tool = words[0].rsplit("/", 1)[-1]
+        tool = tool_name(words[0])
         arguments = words[1:]
-        if tool in SHELLS and depth < 3:
-            script_text = _shell_script(arguments)
+        if (tool in SHELLS or tool in POWERSHELLS) and depth < 3:
+            script_text = (
+                _shell_script(arguments) if tool in SHELLS else _powershell_option(arguments, "-command")
+            )
+            script_text = script_text or (
+                _powershell_option(arguments, "-c") if tool in POWERSHELLS else None
+            )
             if script_text is not None:
                 found.extend(_sends(script_text, dict(variables), depth + 1))
             continue
         found.extend(_tool_sends(tool, arguments, piped, variables))
     return found
+
+
+def tool_name(word: str) -> str:
+    """The tool a command word runs, in lower case: its file name (`/usr/bin/curl`, `C:\\tools\\curl.exe`;
+    Windows and PowerShell name commands in any case)."""
+    return word.replace("\\", "/").rsplit("/", 1)[-1].lower().removesuffix(".exe")
 
 
 def _simple_commands(script: str) -> list[tuple[list[str], bool]]:
@@ -184,31 +218,38 @@ def _simple_commands(script: str) -> list[tuple[list[str], bool]]:
             # Only lines that run a transfer tool or set a variable are lexed (a long SQL or YAML text has
             # none to speak of).
             continue
-        lexer = shlex.shlex(line, posix=True, punctuation_chars=True)
-        lexer.whitespace_split = True
-        lexer.commenters = ""
-        try:
-            tokens = list(lexer)
-        except ValueError:
-            tokens = line.split()
-        words: list[str] = []
-        piped = False
-        skip_next = False
-        for token in tokens:
-            if skip_next:
-                skip_next = False
-                continue
-            if token in _SEPARATORS or token in ("`", "$("):
-                if words:
-                    commands.append((words, piped))
-                piped = token in ("|", "|&")
-                words = []
-            elif _REDIRECTS.match(token):
-                skip_next = not token.endswith("&")
-            else:
-                words.append(token.strip("`"))
-        if words:
-            commands.append((words, piped))
+        commands.extend(line_commands(line))
+    return commands
+
+
+def line_commands(line: str) -> list[tuple[list[str], bool]]:
+    """One line's simple commands, each as its words and whether its input is piped from the one before."""
+    commands: list[tuple[list[str], bool]] = []
+    lexer = shlex.shlex(line, posix=True, punctuation_chars=True)
+    lexer.whitespace_split = True
+    lexer.commenters = ""
+    try:
+        tokens = list(lexer)
+    except ValueError:
+        tokens = line.split()
+    words: list[str] = []
+    piped = False
+    skip_next = False
+    for token in tokens:
+        if skip_next:
+            skip_next = False
+            continue
+        if token in _SEPARATORS or token in ("`", "$("):
+            if words:
+                commands.append((words, piped))
+            piped = token in ("|", "|&")
+            words = []
+        elif _REDIRECTS.match(token):
+            skip_next = not token.endswith("&")
+        else:
+            words.append(token.strip("`"))
+    if words:
+        commands.append((words, piped))
     return commands
 
 
@@ -266,7 +307,97 @@ def _tool_sends(tool: str, arguments: list[str], piped: bool, variables: dict[st
         return []
     if tool in RCLONE:
         return _rclone_sends(arguments)
+    if tool in GIT:
+        return _git_sends(arguments)
+    if tool in POWERSHELL_WEB:
+        return _powershell_web_sends(tool, arguments)
+    if tool in BITS_TRANSFER:
+        if (_powershell_option(arguments, "-transfertype") or "").lower() != "upload":
+            return []
+        destination = _powershell_option(arguments, "-destination") or ""
+        return [Send(tool, "url" if _URL.match(destination) else "unread", destination or tool)]
+    if tool in S3_CMDLETS:
+        bucket = _powershell_option(arguments, "-bucketname")
+        if not bucket:
+            return [Send(tool, "unread", shlex.join([tool, *arguments]))]
+        region = _powershell_option(arguments, "-region") or ""
+        send = _bucket_send(
+            tool,
+            bucket,
+            region_of_zone_or_region(region) if REGION_PATTERN.fullmatch(region) else None,
+            _powershell_option(arguments, "-endpointurl"),
+        )
+        return [send]
     return []
+
+
+def fetches_only(words: list[str]) -> bool:
+    """Whether a simple command only fetches code or data (a package install, a download, `git clone`): the
+    hosts and URLs it names are where software comes from, not where data goes (decision: a download is no
+    destination, for every caller)."""
+    while words and _ASSIGNMENT.match(words[0]):
+        words = words[1:]
+    words = _unwrapped(words)
+    if not words:
+        return False
+    tool, arguments = tool_name(words[0]), words[1:]
+    if tool in GIT:
+        return _git_subcommand(arguments) != "push"
+    if tool in FETCHING_TOOLS:
+        return True
+    if tool in CURL or tool in WGET or tool in POWERSHELL_WEB:
+        return any(_URL.match(w) for w in arguments) and not _tool_sends(tool, arguments, False, {})
+    if tool in BITS_TRANSFER:
+        return not _tool_sends(tool, arguments, False, {})
+    return False
+
+
+def _git_sends(arguments: list[str]) -> list[Send]:
+    """`git push URL` (or `user@host:path`): the remote it pushes to; a configured remote's name is not
+    read."""
+    if _git_subcommand(arguments) != "push":
+        return []
+    return [
+        Send("git push", "url", w if _URL.match(w) else "ssh://" + w.replace(":", "/", 1), target=w)
+        for w in arguments
+        if _URL.match(w) or _SCP_REMOTE.match(w)
+    ]
+
+
+def _git_subcommand(arguments: list[str]) -> str | None:
+    """git's subcommand, after its global options (`git -C /repo push ...`)."""
+    position = 0
+    while position < len(arguments):
+        word = arguments[position]
+        if not word.startswith("-"):
+            return word
+        position += 2 if word in GIT_VALUE_OPTIONS else 1
+    return None
+
+
+def _powershell_option(arguments: list[str], name: str) -> str | None:
+    """A PowerShell parameter's value (`-Name value`, `-Name:value`, in any case)."""
+    for position, word in enumerate(arguments):
+        option, colon, inline = word.partition(":")
+        if option.lower() == name:
+            if colon and inline:
+                return inline
+            return arguments[position + 1] if position + 1 < len(arguments) else None
+    return None
+
+
+def _powershell_web_sends(tool: str, arguments: list[str]) -> list[Send]:
+    """Invoke-WebRequest / Invoke-RestMethod: they send to their `-Uri` (or first URL) with a body option, a
+    writing `-Method` or data substituted into the URL."""
+    uri = _powershell_option(arguments, "-uri")
+    urls = [uri] if uri else [w for w in arguments if _URL.match(w)]
+    method = (_powershell_option(arguments, "-method") or "").upper()
+    sending = method in WRITING_METHODS or any(w.lower() in POWERSHELL_BODY_OPTIONS for w in arguments)
+    if not (sending or any(_SUBSTITUTED.search(u) for u in urls)):
+        return []
+    if not urls:
+        return [Send(tool, "unread", shlex.join([tool, *arguments]))]
+    return [Send(tool, "url" if _URL.match(u) else "unread", u) for u in urls]
 
 
 def _curl_sends(arguments: list[str]) -> bool:
@@ -308,14 +439,15 @@ def _value(arguments: list[str], position: int) -> str | None:
 def _http_sends(tool: str, arguments: list[str], sending: bool, url_options: Any) -> list[Send]:
     """The URLs a sending HTTP invocation sends to; a sending one whose URL the pack cannot read sends to
     an untraceable place."""
-    if not sending:
-        return []
     urls = [w for w in arguments if _URL.match(w)]
     urls.extend(
         v
         for p, w in enumerate(arguments)
         if w.split("=", 1)[0] in url_options and (v := _value(arguments, p))
     )
+    if not sending:
+        # Data substituted into the URL (`?d=$(base64 dump)`) is sent by the request itself.
+        return [Send(tool, "url", url) for url in dict.fromkeys(urls) if _SUBSTITUTED.search(url)]
     unread = [w for w in arguments if w.startswith("$") or "${" in w or "$(" in w]
     found = [Send(tool, "url", url) for url in dict.fromkeys(urls)]
     found.extend(Send(tool, "unread", word) for word in unread if not urls)
@@ -410,7 +542,8 @@ def _bucket_send(tool: str, destination: str, region: str | None, endpoint: str 
     if destination.startswith("$") or "${" in destination:
         return Send(tool, "unread", destination)
     bucket = destination.removeprefix("s3://").split("/", 1)[0]
-    return Send(tool, "bucket", bucket, region, endpoint)
+    target = destination if destination.startswith("s3://") else ""
+    return Send(tool, "bucket", bucket, region, endpoint, target=target)
 
 
 def _last_word(arguments: list[str]) -> str | None:
@@ -566,13 +699,14 @@ def _bucket_landing(lineage: Lineage, resource: Resource, send: Send, what: str)
     ):
         return [
             Location(
-                f"{send.place} at {send.endpoint} (where {what} writes, outside AWS)",
+                f"{send.target or send.place} at {send.endpoint} (where {what} writes, outside AWS)",
                 None,
                 None,
                 outside=True,
             )
         ]
     buckets = [b for b in lineage.stack.named(send.place) if b.type in S3_BUCKETS]
+    shown = send.target or f"s3://{send.place}"
     if buckets:
         return [place for b in buckets for place in lineage.follow(b, {resource.urn})]
     region = send.region
@@ -580,14 +714,12 @@ def _bucket_landing(lineage: Lineage, resource: Resource, send: Send, what: str)
         named = REGION_PATTERN.search(send.endpoint)
         region = region_of_zone_or_region(named.group(1)) if named else None
     if region is not None:
-        return [
-            Location(
-                f"s3://{send.place} (where {what} writes, in {region})", region, lineage.account(resource)
-            )
-        ]
+        # The route names the bucket beside its region (`host`).
+        where = f"{shown} (where {what} writes, in {region})"
+        return [Location(where, region, lineage.account(resource), host=True)]
     return [
         Location(
-            f"s3://{send.place} (where {what} writes: an S3 bucket this stack does not declare, in a region "
+            f"{shown} (where {what} writes: an S3 bucket this stack does not declare, in a region "
             "the command does not name, which may be in any region and account; declare the bucket in the "
             "stack, or name its region with --region)",
             None,

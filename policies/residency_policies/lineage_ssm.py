@@ -1,18 +1,21 @@
-"""What Systems Manager runs on instances: what the targeted instances may read, and where the commands send.
+"""What Systems Manager runs on instances: its targets, their roles, its command lines and output locations.
 
 An SSM association (a document run on a schedule) and a maintenance window's Run Command task run their
 document on the instances they target, as root, with the instances' credentials: the commands read what the
 instances hold and what their instance profiles' roles may read, whether or not the command line names it
-(`psql -c 'copy customers to stdout'` names no database). Where they send it is in the command lines and in
-the Run Command output location:
+(`psql -c 'copy customers to stdout'` names no database). Where they send it is in the command lines and
+in the Run Command output location:
 
-- a shell command's (a document's `runCommand`, an `aws:runCommand` step's or an association's `commands`)
-  `s3://<bucket>` URI is a bucket the data may be written to: the stack's bucket of that name, else a place
-  whose region and account cannot be told (S3's namespace is global);
-- a URL in a command line whose host is outside AWS is a place the command connects to (`curl -T -`,
-  `wget --post-file`): outside AWS, whether it uploads or downloads (the pack cannot tell one from the other);
-- Run Command output (an association's `outputLocation`, a task's `outputS3Bucket`) holds what the commands
-  print: the stack's bucket, else the bucket in the region `s3Region` names, else untraceable.
+- the command lines (`ssm_command_texts`: an association's or a task's `commands`, a document's
+  `runCommand`, a script step's `Script`, with those of the stack's document it runs) are read by the pack's
+  one reader of command lines (`lineage_commands`, as a container's and user data's are): an upload's URL
+  on the internet is outside AWS, an `s3://` destination of a write is the stack's bucket, the region
+  `--region` names, else untraceable. Decision (reconciled with k8s-b and aws-b): a download is no
+  destination (`curl -fsSL https://outside/...`, `aws s3 cp s3://bucket/x /tmp/x`), though aws-a's first
+  reading counted any outside URL in a command line;
+- Run Command output (an association's `outputLocation`, a task's `outputS3Bucket`, an Automation
+  `aws:runCommand` step's `OutputS3BucketName`) holds what the commands print: the stack's bucket, else the
+  bucket in the region `s3Region` names, else untraceable (`output_places`).
 
 Instances are targeted by id (`InstanceIds`, `*` for all), by tag (`tag:<key>`, `tag-key`) or through a
 maintenance window's targets (`WindowTargetIds`); a resource group or any other key is not followed (what it
@@ -21,12 +24,10 @@ selects is configured outside the stack).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from .attributes import effective_tags
-from .lineage_literals import endpoint_outside_aws
 from .locations import Location, untraceable
 from .model import Resource
 from .sdk_payloads import SSM_DOCUMENT, ssm_content
@@ -47,11 +48,8 @@ COMMAND_PARAMETERS = frozenset({"commands", "commandline", "runcommand", "script
 `AWS-RunShellScript` / `AWS-RunPowerShellScript` `commands`, `AWS-RunRemoteScript`'s `commandLine`, a
 document step's `runCommand`, an `aws:executeScript` step's `Script`."""
 
-_S3_URI = re.compile(r"(?<![\w-])s3a?://([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?=[/\s'\"]|$)")
-_URL = re.compile(r"(?<![\w-])(?:https?|ftps?|sftp|scp|rsync)://[^\s'\"|;&<>()]+", re.IGNORECASE)
 
-
-def command_texts(lineage: Lineage, resource: Resource) -> list[str]:
+def ssm_command_texts(lineage: Lineage, resource: Resource) -> list[str]:
     """The command lines and scripts a Systems Manager resource runs (empty for any other type): its own,
     and those of the stack's document it runs (an association's `name`, a task's `taskArn`)."""
     found = _own_texts(resource)
@@ -113,25 +111,12 @@ def _document_texts(value: Any, inside: bool) -> list[str]:
     return [value] if inside and isinstance(value, str) else []
 
 
-def command_places(lineage: Lineage, resource: Resource) -> list[Location]:
-    """Where a Systems Manager resource's commands and Run Command output send what they read (see the
-    module's docstring)."""
+def output_places(lineage: Lineage, resource: Resource) -> list[Location]:
+    """Where a Systems Manager resource's Run Command output puts what its commands print (see the module's
+    docstring; its command lines are read with code's configuration, `lineage_code`)."""
     if resource.type not in RUNNERS:
         return []
     found: list[Location] = []
-    for text in command_texts(lineage, resource):
-        for bucket in dict.fromkeys(_S3_URI.findall(text)):
-            found.extend(_bucket_place(lineage, resource, bucket, None, f"s3://{bucket} in a command"))
-        for url in dict.fromkeys(_URL.findall(text)):
-            if endpoint_outside_aws(url):
-                found.append(
-                    Location(
-                        f"{url} (a host outside AWS a command of {resource.label} connects to)",
-                        None,
-                        None,
-                        outside=True,
-                    )
-                )
     outputs = [
         ("outputLocation.s3BucketName", "outputLocation.s3Region"),
         ("taskInvocationParameters.runCommandParameters.outputS3Bucket", None),

