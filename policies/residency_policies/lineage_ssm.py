@@ -2,9 +2,9 @@
 
 An SSM association (a document run on a schedule) and a maintenance window's Run Command task run their
 document on the instances they target, as root, with the instances' credentials: the commands read what the
-instances hold and what their instance profiles' roles may read, whether or not the command line names it
-(`psql -c 'copy customers to stdout'` names no database). Where they send it is in the command lines and
-in the Run Command output location:
+instances hold and what their instance profiles' roles may read (`lineage_principals.profile_roles`),
+whether or not the command line names it (`psql -c 'copy customers to stdout'` names no database). Where
+they send it is in the command lines and in the Run Command output location:
 
 - the command lines (`ssm_command_texts`: an association's or a task's `commands`, a document's
   `runCommand`, a script step's `Script`, with those of the stack's document it runs) are read by the pack's
@@ -28,6 +28,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from .attributes import effective_tags
+from .lineage_principals import profile_roles
 from .locations import Location, untraceable
 from .model import Resource
 from .sdk_payloads import SSM_DOCUMENT, ssm_content
@@ -40,8 +41,6 @@ ASSOCIATION = "aws:ssm/association:Association"
 WINDOW_TASK = "aws:ssm/maintenanceWindowTask:MaintenanceWindowTask"
 WINDOW_TARGET = "aws:ssm/maintenanceWindowTarget:MaintenanceWindowTarget"
 INSTANCE = "aws:ec2/instance:Instance"
-INSTANCE_PROFILE = "aws:iam/instanceProfile:InstanceProfile"
-ROLE = "aws:iam/role:Role"
 RUNNERS = frozenset({ASSOCIATION, WINDOW_TASK, SSM_DOCUMENT})
 COMMAND_PARAMETERS = frozenset({"commands", "commandline", "runcommand", "script"})
 """The parameters and step inputs (compared in lower case) that hold command lines or a script's text: an
@@ -184,7 +183,7 @@ def command_reads(lineage: Lineage, resource: Resource) -> list[Location]:
     found: list[Location] = []
     for instance in _targeted(lineage, resource, set()):
         found.extend(lineage.follow(instance, {resource.urn}))
-        for role in _instance_roles(lineage, instance):
+        for role in profile_roles(lineage, instance, "iamInstanceProfile"):
             found.extend(t for t in role_targets(lineage, role) if t.resource is not None)
     return found
 
@@ -225,25 +224,3 @@ def _targeted(lineage: Lineage, resource: Resource, seen: set[str]) -> list[Reso
             for window in windows:
                 found.update((i.urn, i) for i in _targeted(lineage, window, seen))
     return list(found.values())
-
-
-def _instance_roles(lineage: Lineage, instance: Resource) -> list[Resource]:
-    """The roles of an instance's instance profile (by lineage or by name)."""
-    stack = lineage.stack
-    profiles = [d for d in stack.dependencies(instance, "iamInstanceProfile") if d.type == INSTANCE_PROFILE]
-    profiles += [
-        r
-        for v in known_strings(values_at(instance.props, "iamInstanceProfile"))
-        for r in stack.named(v)
-        if r.type == INSTANCE_PROFILE
-    ]
-    roles: dict[str, Resource] = {}
-    for profile in profiles:
-        roles.update((d.urn, d) for d in stack.dependencies(profile, "role") if d.type == ROLE)
-        roles.update(
-            (r.urn, r)
-            for v in known_strings(values_at(profile.props, "role"))
-            for r in stack.named(v)
-            if r.type == ROLE
-        )
-    return list(roles.values())
