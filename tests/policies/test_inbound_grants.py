@@ -24,7 +24,7 @@ PARTNER = f"arn:aws:iam::{OTHER_ACCOUNT}:root"
 
 
 def _policy(region: Region, kind: str, actions: Any, principal: Any = None) -> tuple[list[Res], Res]:
-    holders = {
+    holders: dict[str, tuple[str, str, str, dict[str, Any]]] = {
         "vault": ("aws:backup/vault:Vault", "aws:backup/vaultPolicy:VaultPolicy", "backupVaultName", {}),
         "bus": (
             "aws:cloudwatch/eventBus:EventBus",
