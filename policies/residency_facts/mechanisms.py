@@ -18,6 +18,7 @@ from .operators import OPERATOR_MECHANISMS, OPERATOR_POINTERS
 from .shapes import ANY as ANY
 from .shapes import SELF as SELF
 from .shapes import CopyMechanism as CopyMechanism
+from .shapes import NamedObject
 
 
 def _references(moves: str, lands_in_itself: bool = True) -> CopyMechanism:
@@ -1817,6 +1818,37 @@ NODE_LOG_SHIPPERS: dict[str, str] = {
 }
 """Kinds that ship the nodes' pod logs by definition, without mounting them themselves (an operator's
 output, whose agent runs as a DaemonSet the operator creates): read as node log readers (`lineage_nodes`)."""
+_SENSOR_TRIGGERS = ("spec.triggers[].template", "spec.triggers[].dlqTrigger.template")
+"""An Argo Events Sensor's trigger templates, its dead-letter trigger's included (argo-events 0d62919,
+pkg/apis/events/v1alpha1/sensor_types.go: Trigger.Template, Trigger.DlqTrigger)."""
+DELIVERY_ENDPOINTS: dict[str, tuple[str, ...]] = {
+    "argoproj.io:Sensor": tuple(
+        f"{template}.{field}"
+        for template in _SENSOR_TRIGGERS
+        for field in (
+            "http.url",
+            "kafka.url",
+            "pulsar.url",
+            "nats.url",
+            "openWhisk.host",
+            "custom.serverURL",
+            "email.host",
+        )
+    ),
+}
+"""Paths of code kinds whose value is where the code delivers what it handles (a URL, a `host:port`, a
+comma-separated broker list): a host on the internet is outside AWS, one unknown at preview is untraceable,
+a cluster-local or private one is the cluster's (`lineage_code.delivery_places`). An Istio Telemetry's
+providers are read from the mesh configuration instead (`lineage_mesh`)."""
+MESH_TELEMETRY: dict[str, str] = {
+    "telemetry.istio.io:Telemetry": (
+        "the requests the mesh's sidecar and gateway proxies handle, which its access logs, traces and "
+        "metrics carry (paths, headers, addresses)"
+    ),
+}
+"""Kinds whose code sees every request of the mesh's workloads (Istio's proxies, configured by a
+Telemetry): read as node log readers are (`lineage_nodes`), what every other workload of its cluster
+reads."""
 _POD_TEMPLATE_RESTORES = _restored_volumes(f"spec.template.spec.{_POD_VOLUME_CLAIMS}")
 _SCALED_JOB_TEMPLATE = f"spec.jobTargetRef.{ANY}"
 """A KEDA ScaledJob's Job spec: its pods' code and configuration (its triggers are KEDA's: a number)."""
@@ -1893,6 +1925,31 @@ KUBERNETES_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
     "kafka.strimzi.io:KafkaConnector": (_code("a Kafka Connect connector"),),
     "kafka.strimzi.io:KafkaMirrorMaker2": (_code("a MirrorMaker 2 replication between Kafka clusters"),),
     "opentelemetry.io:OpenTelemetryCollector": (_code("an OpenTelemetry collector the operator runs"),),
+    "argoproj.io:EventSource": (_code("an Argo Events event source, publishing what it reads onto its bus"),),
+    "argoproj.io:Sensor": (
+        CopyMechanism(
+            "an Argo Events sensor's triggers, fed the events of its event sources",
+            sources=(ANY,),
+            destinations=(ANY,),
+            outside_aws=tuple(
+                f"{template}.{trigger}"
+                for template in _SENSOR_TRIGGERS
+                for trigger in ("slack", "azureEventHubs", "azureServiceBus")
+            ),
+            named=(
+                NamedObject("spec.dependencies[].eventSourceName", "argoproj.io:EventSource", "sources_of"),
+            ),
+            runs_code=True,
+        ),
+    ),
+    "telemetry.istio.io:Telemetry": (
+        CopyMechanism(
+            "an Istio Telemetry's access logs, traces and metrics of the mesh's requests",
+            sources=(ANY,),
+            destinations=(ANY,),
+            runs_code=True,
+        ),
+    ),
     **{
         f"fluentbit.fluent.io:{kind}": (
             CopyMechanism(

@@ -1899,6 +1899,30 @@ KUBERNETES_OPERATORS: dict[str, Service] = {
         copies="ClusterOutput Output",
         neutral="ClusterInput Input ClusterFilter Filter ClusterFluentdConfig FluentdConfig Fluentd",
     ),
+    "argoproj.io": Service(
+        "Argo Events (argo-events 0d62919, pkg/apis/events/v1alpha1): an EventSource runs code that reads "
+        "what it is configured with (a queue, a topic, a bucket's notifications, a webhook) and publishes "
+        "the events onto its bus; a Sensor runs code that receives the events of the EventSources its "
+        "dependencies name (`spec.dependencies[].eventSourceName`) and triggers with them: an HTTP request "
+        "(`template.http.url`), a Kafka, Pulsar or NATS message (`url`), an OpenWhisk action (`host`), a "
+        "custom gRPC server (`serverURL`), an e-mail (`host`), a Lambda invocation (`functionName`, "
+        "`region`), or a Slack, Azure Event Hubs or Service Bus message (another provider's service): code, "
+        "judged on those destinations with what its event sources read. The group's other kinds (EventBus, "
+        "Argo Workflows' Workflow and templates, Argo CD's Application, ApplicationSet and AppProject, "
+        "Argo Rollouts) stay untriaged: they fail closed when they touch resident data.",
+        copies="EventSource Sensor",
+    ),
+    "telemetry.istio.io": Service(
+        "Istio's Telemetry configures what the mesh's proxies report of every request of the workloads it "
+        "applies to (its namespace; the root namespace: the whole mesh): access logs, traces and metrics, "
+        "sent to the providers it names (`accessLogging[]`, `tracing[]`, `metrics[]` `.providers[].name`, "
+        "else the mesh's `defaultProviders`), which the mesh configuration defines "
+        "(`meshConfig.extensionProviders[]`: an IstioOperator's, an istiod Helm release's values, the "
+        "`istio` ConfigMap's `mesh`; istio/api b8f8791 mesh/v1alpha1/config.proto, "
+        "telemetry/v1alpha1/telemetry.proto). Code that sees what every workload of the cluster handles, "
+        "judged on its providers' services (residency_policies/lineage_mesh.py).",
+        copies="Telemetry",
+    ),
     "opentelemetry.io": Service(
         "The OpenTelemetry Operator runs the collector an OpenTelemetryCollector configures (spec.config: "
         "receivers, processors, exporters; spec.volumes, as a pod's, in deployment, daemonset, statefulset "

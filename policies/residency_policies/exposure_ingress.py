@@ -330,8 +330,12 @@ def _gateway_scheme(route: Resource, stack: Stack) -> str | None:
             return "its Gateway (parentRefs) is unknown at preview"
         kind = child(parent, "kind")
         name = child(parent, "name")
-        if kind not in (None, "Gateway"):
-            return f"it attaches to a {kind} {name!r}, which the pack does not read as a Gateway"
+        group = child(parent, "group")
+        if kind not in (None, "Gateway") or group not in (None, GATEWAY_API):
+            # A parent of another group (an Istio networking Gateway, a mesh's Service) is no Gateway API
+            # Gateway of that name: what publishes the route through it is not read.
+            shown = f"{group}/{kind or 'Gateway'}" if group else kind
+            return f"it attaches to a {shown} {name!r}, which the pack does not read as a Gateway"
         where = child(parent, "namespace") or namespace
         gateways = [
             g
@@ -411,9 +415,10 @@ def _route_backends(route: Resource) -> list[tuple[Any, Any]]:
     for backend in values_at(route.props, "spec.rules[].backendRefs[]"):
         if isinstance(backend, Unknown):
             names.append((namespace, UNKNOWN))
-        elif child(backend, "kind") not in (None, "Service") or child(backend, "namespace") not in (
-            None,
-            namespace,
+        elif (
+            child(backend, "kind") not in (None, "Service")
+            or child(backend, "group") not in (None, "", "core")
+            or child(backend, "namespace") not in (None, namespace)
         ):
             names.append((namespace, None))
         else:

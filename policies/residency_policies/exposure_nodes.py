@@ -172,6 +172,17 @@ def node_reach(resource: Resource, stack: Stack, accounts: frozenset[str]) -> li
     return found
 
 
+def declares_nodes(resource: Resource, stack: Stack) -> bool:
+    """Whether the stack declares the nodes of a Kubernetes object's cluster: a managed node group or a
+    Karpenter EC2NodeClass of a cluster its provider was built from."""
+    for cluster in clusters_of(resource, stack):
+        if node_groups(cluster, stack) or any(
+            c.provider_urn == resource.provider_urn for c in stack.of_type(*_node_class_tokens(stack))
+        ):
+            return True
+    return False
+
+
 EC2_NODE_CLASS = "karpenter.k8s.aws:EC2NodeClass"
 
 

@@ -27,13 +27,13 @@ from .exposure_network import (
     security_groups,
     store_subnet_cidrs,
 )
-from .exposure_nodes import external_ips, node_reach
+from .exposure_nodes import declares_nodes, external_ips, node_reach
 from .lineage import Lineage
 from .lineage_selections import selected_workloads
 from .locations import mechanism_key
 from .model import Resource, Stack
 from .settings import Settings
-from .values import UNKNOWN, Unknown, as_mapping, child, is_set, value_at, values_at
+from .values import UNKNOWN, Unknown, as_bool, as_mapping, child, is_set, value_at, values_at
 from .violations import Violation, exposure_violation
 
 SKUPPER_PROXY = "skupper.io/proxy"
@@ -146,6 +146,21 @@ def public_service(service: Resource, stack: Stack, accounts: frozenset[str] = f
         published = _load_balancer(service, annotations)
         if published is not None:
             return published
+        allocated = as_bool(value_at(service.props, "spec.allocateLoadBalancerNodePorts"))
+        # Kubernetes publishes every LoadBalancer Service on a node port of every node as well (unless told
+        # not to), and kube-proxy answers there whatever the balancer's scheme. Decision: judged against the
+        # nodes where the stack declares them; a cluster whose nodes are managed elsewhere keeps its internal
+        # balancers (failing closed there would refuse the product's standard front).
+        judged = allocated is not False and declares_nodes(service, stack)
+        reach = node_reach(service, stack, accounts) if judged else []
+        if reach:
+            shown = " (unknown at preview)" if isinstance(allocated, Unknown) else ""
+            return (
+                "it is a LoadBalancer Service, which Kubernetes also publishes on a node port of every node "
+                f"(spec.allocateLoadBalancerNodePorts is not false{shown}), and its nodes cannot be shown "
+                f"private: {'; '.join(reach)} (set allocateLoadBalancerNodePorts: false with IP targets, "
+                "or keep the nodes private)"
+            )
     if external_ips(service):
         reach = node_reach(service, stack, accounts)
         if reach:

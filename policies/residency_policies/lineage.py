@@ -40,7 +40,6 @@ from .attributes import (
 from .classification import declared_classifications
 from .lineage_charts import chart_destinations, chart_mechanisms, chart_sources
 from .lineage_code import configuration_places, declared_reads
-from .lineage_commands import command_places, command_reads
 from .lineage_documents import delivered_in_documents, document_places, named_in_documents, picks_from_input
 from .lineage_events import EVENT_RULE, rule_places, timers_only
 from .lineage_literals import computed_id, literal_locations, places_in_text, regions_besides
@@ -68,6 +67,7 @@ from .lineage_selections import (
     velero_location_places,
     velero_sources,
 )
+from .lineage_ssm import command_reads, output_places
 from .locations import (
     Location,
     Movement,
@@ -440,9 +440,10 @@ class Lineage:
             sources.extend(named_in_documents(self, resource))
             # Where its delivering calls send what it holds (a task's `QueueUrl`), by their fields.
             destinations.extend(delivered_in_documents(self, resource))
-            # What Systems Manager's commands read on the instances they target, and where they send it.
+            # What Systems Manager's commands read on the instances they target, and where its Run Command
+            # output goes (where its command lines send is read with the configuration, below).
             sources.extend(command_reads(self, resource))
-            destinations.extend(command_places(self, resource))
+            destinations.extend(output_places(self, resource))
             sources.extend(role_reads(self, resource))
             places = configuration_places(self, resource, own)
             destinations.extend(places)

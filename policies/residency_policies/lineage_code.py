@@ -19,7 +19,9 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from residency_facts import ANY, RESIDENT_CLASSIFICATIONS
+from residency_facts.commands import RCLONE_OUTSIDE_TYPES
 from residency_facts.destinations import saas_vendor
+from residency_facts.mechanisms import DELIVERY_ENDPOINTS
 from residency_facts.workloads import (
     CONFIGURATION_KINDS,
     CONFIGURATION_REFERENCES,
@@ -33,12 +35,15 @@ from residency_facts.workloads import (
 from .attributes import is_kubernetes
 from .charts import HELM_RELEASE, configuration_names, release_namespace
 from .environment import decoded_data, environment, expanded
+from .lineage_commands import command_places, command_texts, url_place
 from .lineage_containers import container_places, has_containers, readable_configuration
 from .lineage_literals import endpoint_outside_aws, literal_locations
+from .lineage_mesh import TELEMETRY, telemetry_places
 from .lineage_sinks import block_urls, other_cloud_stores, vendor_receivers
+from .lineage_ssm import RUNNERS, ssm_command_texts
 from .locations import Location, mechanism_key
 from .model import Resource
-from .user_data import unreadable_places, upload_places
+from .user_data import command_lines, unreadable_places
 from .values import Unknown, as_mapping, child, known_strings, value_at, values_at
 
 if TYPE_CHECKING:
@@ -60,8 +65,7 @@ def configuration_places(lineage: Lineage, resource: Resource, own: str | None) 
     # A task's or job's containers are one JSON text: read by their fields (an image is no destination).
     texts: list[Any] = [readable_configuration(resource) if has_containers(resource) else resource.props]
     found.extend(container_places(lineage, resource))
-    # What an instance's boot script provably sends, and what of it cannot be read (`user_data`).
-    found.extend(upload_places(lineage, resource))
+    # What of an instance's boot script cannot be read (`user_data`; what it sends is read below).
     found.extend(unreadable_places(lineage, resource))
     connectors = _kafka_connect_group(lineage, resource)
     for connector in connectors:
@@ -88,6 +92,11 @@ def configuration_places(lineage: Lineage, resource: Resource, own: str | None) 
             texts.append(text)
             found.extend(literal_locations(lineage, config, text, path, False, own, True))
     found.extend(_sink_urls(resource))
+    key = mechanism_key(resource.type)
+    if key in DELIVERY_ENDPOINTS:
+        found.extend(delivery_places(resource, DELIVERY_ENDPOINTS[key]))
+    if key == TELEMETRY:
+        found.extend(telemetry_places(lineage, resource))
     from .lineage_hosted import hosted_credentials  # lineage_hosted reads this module's reference paths
 
     found.extend(hosted_credentials(lineage, resource))
@@ -106,11 +115,29 @@ def configuration_places(lineage: Lineage, resource: Resource, own: str | None) 
             found.append(
                 Location(f"{receiver}: an Alertmanager receiver outside AWS", None, None, outside=True)
             )
-    for text in dict.fromkeys(t for value in texts for t in _free_texts(value)):
+    free = list(dict.fromkeys(t for value in texts for t in _free_texts(value)))
+    for text in free:
         for host, why in _places_outside_aws_in_text(text):
             if not lineage.stack.named(host):
                 found.append(Location(f"{host} ({why}, outside AWS)", None, None, outside=True))
+    # The transfer commands of its scripts send where they name: an upload's URL, an `s3://` destination, an
+    # rclone remote (`lineage_commands`, the one reader of command lines).
+    scripts = _scripts(lineage, resource, texts)
+    if scripts:
+        found.extend(command_places(lineage, resource, scripts, variables, free))
     return found
+
+
+def _scripts(lineage: Lineage, resource: Resource, texts: list[Any]) -> list[str]:
+    """The command lines code runs: an instance's user data (`user_data`), the commands Systems Manager runs
+    (`lineage_ssm`: an association's, a window task's, a document's, and those of the document it runs), else
+    every configuration text that may hold one (a container's command line, a mounted script)."""
+    lines = command_lines(resource)
+    if lines:
+        return lines
+    if resource.type in RUNNERS:
+        return ssm_command_texts(lineage, resource)
+    return [t for value in texts for t in command_texts(value, _NOT_CONFIGURATION)]
 
 
 _NOT_CONFIGURATION = frozenset(
@@ -268,40 +295,6 @@ _OUTSIDE_SINK_TYPES = {
 """Debezium Server sinks that are another cloud's service by definition (Google Pub/Sub and Pub/Sub Lite,
 Azure Event Hubs: debezium.io/documentation/reference/stable/operations/debezium-server.html); other sink
 types are judged by the hosts and regions their properties name."""
-_RCLONE_OUTSIDE_TYPES = frozenset(
-    {
-        "drive",
-        "dropbox",
-        "onedrive",
-        "box",
-        "googlecloudstorage",
-        "azureblob",
-        "azurefiles",
-        "b2",
-        "mega",
-        "pcloud",
-        "jottacloud",
-        "koofr",
-        "yandex",
-        "mailru",
-        "putio",
-        "sharefile",
-        "sugarsync",
-        "swift",
-        "storj",
-        "opendrive",
-        "hidrive",
-        "internetarchive",
-        "pikpak",
-        "protondrive",
-        "zoho",
-        "gphotos",
-        "filefabric",
-        "seafile",
-    }
-)
-"""rclone remote types that store in another provider's service (rclone.org/overview/); `s3` is judged by
-its `provider` and endpoint, `sftp`, `ftp`, `webdav` by the host they name."""
 _SINK_TYPE = re.compile(r"^\s*([\w.]+)\s*[=:]\s*([\w-]+)\s*$", re.MULTILINE)
 _RCLONE_SECTION = re.compile(r"^\s*\[[^\]\n]+\]\s*$", re.MULTILINE)
 
@@ -341,7 +334,7 @@ def _places_outside_aws_in_text(text: str) -> tuple[tuple[str, str], ...]:
         value = value.lower()
         if value in _OUTSIDE_SINK_TYPES.get(key.lower(), ()):
             found.setdefault(f"{key}={value}", "a sink that is another cloud's service")
-        elif rclone and key.lower() == "type" and value in _RCLONE_OUTSIDE_TYPES:
+        elif rclone and key.lower() == "type" and value in RCLONE_OUTSIDE_TYPES:
             found.setdefault(f"rclone type = {value}", "an rclone remote on another provider's storage")
     return tuple(found.items())
 
@@ -528,6 +521,23 @@ def _sink_urls(connector: Resource) -> list[Location]:
         for url in known_strings(values_at(connector.props, "spec.config.*"))
         if _URL.match(url) and endpoint_outside_aws(url)
     ]
+
+
+def delivery_places(resource: Resource, paths: tuple[str, ...]) -> list[Location]:
+    """Where code of a kind that names its deliveries' endpoints (`mechanisms.DELIVERY_ENDPOINTS`: an Argo
+    Events Sensor's trigger URLs) sends: each URL, `host:port` or comma-separated list of them on the
+    internet is outside AWS; one unknown at preview cannot be placed."""
+    found: list[Location] = []
+    for path in paths:
+        for value in resource.values_at(path):
+            if isinstance(value, Unknown):
+                found.append(
+                    Location(f"{path} of {resource.label} (unknown at preview)", None, None, host=True)
+                )
+            elif isinstance(value, str):
+                for endpoint in (e.strip() for e in value.split(",") if e.strip()):
+                    found.extend(url_place(as_url(endpoint), f"{path} of {resource.label}"))
+    return found
 
 
 CONFIGURATION_DATA = ("data.*", "stringData.*", "binaryData.*")

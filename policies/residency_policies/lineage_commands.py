@@ -1,264 +1,825 @@
-"""What Systems Manager runs on instances: what the targeted instances may read, and where the commands send.
+"""How lineage reads the shell scripts code runs: the places a script's transfer commands send to.
 
-An SSM association (a document run on a schedule) and a maintenance window's Run Command task run their
-document on the instances they target, as root, with the instances' credentials: the commands read what the
-instances hold and what their instance profiles' roles may read, whether or not the command line names it
-(`psql -c 'copy customers to stdout'` names no database). Where they send it is in the command lines and in
-the Run Command output location:
+The pack's one reader of command lines, for every code that runs them: a Kubernetes container's `command`
+and `args` (or a script a ConfigMap mounts, an environment value holding a command line), an EC2 instance's
+user data (`user_data`), the commands Systems Manager runs on instances (`lineage_ssm`). Such a script:
+`pg_dump ... | curl -T - https://uploads.example`, `rclone copy /dump remote:dumps`, `aws s3 cp -
+s3://bucket/dump.sql --region ap-south-1`. Decision (k8s-b, reviewer issue #8 cases 1 to 3): the destination
+a transfer command names (`residency_facts/commands.py`) is a place code that reads resident data copies it
+to, whatever the script does before it:
 
-- a shell command's (a document's `runCommand`, an `aws:runCommand` step's or an association's `commands`)
-  `s3://<bucket>` URI is a bucket the data may be written to: the stack's bucket of that name, else a place
-  whose region and account cannot be told (S3's namespace is global);
-- a URL in a command line whose host is outside AWS is a place the command connects to (`curl -T -`,
-  `wget --post-file`): outside AWS, whether it uploads or downloads (the pack cannot tell one from the other);
-- Run Command output (an association's `outputLocation`, a task's `outputS3Bucket`) holds what the commands
-  print: the stack's bucket, else the bucket in the region `s3Region` names, else untraceable.
+- a URL an uploading invocation sends to (curl with `-T` / `-d` / `-F` / `--json` or a writing `-X`, wget
+  with `--post-*` / `--body-*` / a writing `--method`, HTTPie with a writing method, data items or stdin) on a
+  public host: a place outside AWS; an AWS host is judged by the region it names, a private or cluster-local
+  host is the cluster's or the VPC's. So is a curl, wget or PowerShell web command whose URL carries data
+  substituted into it (`?d=$(base64 dump)`), a PowerShell web command with `-InFile` / `-Body` / `-Form` or
+  a writing `-Method`, `Start-BitsTransfer -TransferType Upload`'s `-Destination`, and `git push URL`;
+- an `s3://` destination of `aws s3 cp|mv|sync`, `s3cmd put|cp|mv|sync` or an `aws s3api` write's
+  `--bucket` or `Write-S3Object`'s `-BucketName`: the stack's bucket of that name where it declares one;
+  else in the region `--region` (or the workload's `AWS_REGION` / `AWS_DEFAULT_REGION`) names, in the
+  workload's account; else untraceable (S3's namespace is global). An `--endpoint-url` on the internet is
+  outside AWS;
+- `gs://` (gsutil, gcloud storage) and Azure Storage (azcopy, az storage): outside AWS by definition;
+- an rclone remote: by its definition in the workload's configuration (an `[name]` section of an
+  rclone.conf it mounts, `RCLONE_CONFIG_<NAME>_*` variables, an on-the-fly `:type,key=value:` remote): a type
+  on another provider's storage is outside AWS, a host or endpoint on the internet too, an S3 remote of AWS
+  in the region it names; a remote the configuration does not define is untraceable;
+- a destination the pack cannot read (a variable neither the script nor the configuration defines, a curl
+  whose URL comes from a file) is untraceable, and the message says what to write instead.
 
-Instances are targeted by id (`InstanceIds`, `*` for all), by tag (`tag:<key>`, `tag-key`) or through a
-maintenance window's targets (`WindowTargetIds`); a resource group or any other key is not followed (what it
-selects is configured outside the stack).
+Commands that only download, read or install (`curl -fsSL https://... | sh`, `aws s3 cp s3://bucket/x
+/tmp/x`, `yum install https://...`, `git clone`) name no place (decision for every caller: a download is no
+destination; `fetches_only` says which). What the script computes at run time (a URL from an API's answer)
+stays out of reach.
 """
 
 from __future__ import annotations
 
+import functools
 import re
+import shlex
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .attributes import effective_tags
-from .lineage_literals import endpoint_outside_aws
-from .locations import Location, untraceable
+from residency_facts.commands import (
+    AWS_CLI,
+    AWS_S3_WRITES,
+    AWS_S3API_WRITES,
+    AZURE_STORAGE,
+    AZURE_STORAGE_WRITES,
+    BITS_TRANSFER,
+    CURL,
+    CURL_SENDING_OPTIONS,
+    CURL_SHORT_SENDING,
+    FETCHING_TOOLS,
+    GIT,
+    GIT_VALUE_OPTIONS,
+    GOOGLE_STORAGE,
+    GOOGLE_STORAGE_WRITES,
+    HTTPIE,
+    METHOD_OPTIONS,
+    POWERSHELL_BODY_OPTIONS,
+    POWERSHELL_WEB,
+    POWERSHELLS,
+    RCLONE,
+    RCLONE_OUTSIDE_TYPES,
+    RCLONE_WRAPPING_TYPES,
+    RCLONE_WRITES,
+    S3_CMDLETS,
+    S3CMD,
+    S3CMD_WRITES,
+    SHELLS,
+    TOOL_WORDS,
+    URL_OPTIONS,
+    WGET,
+    WGET_SENDING_OPTIONS,
+    WRAPPERS,
+    WRITING_METHODS,
+)
+
+from .attributes import REGION_PATTERN, region_of_zone_or_region
+from .lineage_literals import endpoint_outside_aws, may_name
+from .locations import Location
 from .model import Resource
-from .sdk_payloads import SSM_DOCUMENT, ssm_content
-from .values import Unknown, known_strings, value_at, values_at
 
 if TYPE_CHECKING:
     from .lineage import Lineage
 
-ASSOCIATION = "aws:ssm/association:Association"
-WINDOW_TASK = "aws:ssm/maintenanceWindowTask:MaintenanceWindowTask"
-WINDOW_TARGET = "aws:ssm/maintenanceWindowTarget:MaintenanceWindowTarget"
-INSTANCE = "aws:ec2/instance:Instance"
-INSTANCE_PROFILE = "aws:iam/instanceProfile:InstanceProfile"
-ROLE = "aws:iam/role:Role"
-RUNNERS = frozenset({ASSOCIATION, WINDOW_TASK, SSM_DOCUMENT})
-COMMAND_PARAMETERS = frozenset({"commands", "commandline", "runcommand", "script"})
-"""The parameters and step inputs (compared in lower case) that hold command lines or a script's text: an
-`AWS-RunShellScript` / `AWS-RunPowerShellScript` `commands`, `AWS-RunRemoteScript`'s `commandLine`, a
-document step's `runCommand`, an `aws:executeScript` step's `Script`."""
-
-_S3_URI = re.compile(r"(?<![\w-])s3a?://([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?=[/\s'\"]|$)")
-_URL = re.compile(r"(?<![\w-])(?:https?|ftps?|sftp|scp|rsync)://[^\s'\"|;&<>()]+", re.IGNORECASE)
+S3_BUCKETS = ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2", "aws:s3/directoryBucket:DirectoryBucket")
 
 
-def command_texts(lineage: Lineage, resource: Resource) -> list[str]:
-    """The command lines and scripts a Systems Manager resource runs (empty for any other type): its own,
-    and those of the stack's document it runs (an association's `name`, a task's `taskArn`)."""
-    found = _own_texts(resource)
-    path = {ASSOCIATION: "name", WINDOW_TASK: "taskArn"}.get(resource.type)
-    if path is not None:
-        stack = lineage.stack
-        documents = [d for d in stack.dependencies(resource, path) if d.type == SSM_DOCUMENT]
-        documents += [
-            r
-            for v in known_strings(values_at(resource.props, path))
-            for r in stack.named(v)
-            if r.type == SSM_DOCUMENT
-        ]
-        for document in dict.fromkeys(documents):
-            found.extend(_own_texts(document))
+@dataclass(frozen=True)
+class Send:
+    """One place a transfer command sends to, as its command line says."""
+
+    tool: str
+    kind: str
+    """`url` (an HTTP destination), `bucket` (an S3 bucket), `outside` (another provider's storage by
+    definition), `rclone` (a remote to look up), `unread` (a destination the pack cannot read)."""
+    place: str
+    region: str | None = None
+    endpoint: str | None = None
+    options: tuple[tuple[str, str], ...] = ()
+    """An rclone remote's on-the-fly options (`:s3,region=...:`)."""
+    target: str = ""
+    """The destination as the command line writes it (`s3://bucket/prefix/`), when it says more than
+    `place`."""
+
+
+_TOOL_NAMES = (
+    r"(?<![\w.-])(?:curl|wget|https?|xhs?|aws|s3cmd|gsutil|gcloud|azcopy|az|rclone|git"
+    r"|(?i:invoke-webrequest|iwr|invoke-restmethod|irm|start-bitstransfer|write-s3object))(?:\.exe)?(?=\s|$)"
+)
+_TOOL_WORD = re.compile(_TOOL_NAMES, re.MULTILINE)
+"""A transfer tool's name as a command word (not inside a URL, a path's other name or a longer word;
+PowerShell's commands in any case)."""
+_SCRIPT_LINE = re.compile(_TOOL_NAMES + r"|^\s*(?:export\s+)?[A-Za-z_][A-Za-z0-9_]*=")
+"""A script line worth reading: one that runs a transfer tool, or sets a variable a later line may use."""
+_SEPARATORS = frozenset({"|", "||", "&&", ";", "&", "(", ")", "|&", ";;", "$", "{", "}"})
+_REDIRECTS = re.compile(r"^[0-9]*[<>]+&?$")
+_ASSIGNMENT = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)=(.*)$", re.DOTALL)
+_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-[^}]*)?\}|\$([A-Za-z_][A-Za-z0-9_]*)")
+_COMMENT = re.compile(r"(?:^|(?<=\s))#.*$", re.MULTILINE)
+_URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
+_BARE_URL = re.compile(r"^(?:[a-z0-9-]+\.)+[a-z]{2,}(?::\d{1,5})?(?:/\S*)?$", re.IGNORECASE)
+_SUBSTITUTED = re.compile(r"\$\(|`|\$$|\?.*\$\{?[A-Za-z_]")
+"""Data the shell substitutes into a URL when it runs: a command's output (`$(...)`, a backquote; a `$` that
+ends a word began one the lexer split off), or a variable the pack could not expand in its query
+(`?d=$DUMP`); one in its path (`/releases/$VERSION/tool.tgz`) names what is downloaded."""
+_SCP_REMOTE = re.compile(r"^[\w.-]+@[\w.-]+:")
+
+
+def command_texts(value: Any, skip: frozenset[str]) -> list[str]:
+    """The strings of a configuration that may hold a transfer command: every string (not image references,
+    labels or scheduling: `skip`), and each exec-form command line (`command` + `args` joined)."""
+    found: list[str] = []
+    pending: list[Any] = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, Mapping):
+            line = [
+                str(word)
+                for key in ("command", "args")
+                if isinstance(item.get(key), list)
+                for word in item[key]
+                if isinstance(word, str)
+            ]
+            if line and not any("\n" in word for word in line):
+                # A multi-line script argument is read as its own text (below), not split inside quotes.
+                found.append(shlex.join(line))
+            pending.extend(v for k, v in item.items() if str(k) not in skip)
+        elif isinstance(item, list):
+            pending.extend(item)
+        elif isinstance(item, str) and may_run_tools(item):
+            found.append(item)
     return found
 
 
-def _own_texts(resource: Resource) -> list[str]:
-    if resource.type == ASSOCIATION:
-        return _parameter_texts(value_at(resource.props, "parameters"))
-    if resource.type == WINDOW_TASK:
-        found: list[str] = []
-        for path in (
-            "taskInvocationParameters.runCommandParameters.parameters",
-            "taskInvocationParameters.automationParameters.parameters",
+@functools.lru_cache(maxsize=4096)
+def may_run_tools(text: str) -> bool:
+    """Whether a text names a transfer tool as a command word, scanned once per text (the 100 KB telemetry
+    SQL every telemetry workload mounts is scanned once, and never lexed)."""
+    return may_name(text, TOOL_WORDS) and _TOOL_WORD.search(text) is not None
+
+
+@functools.lru_cache(maxsize=1024)
+def sends_in(script: str) -> tuple[Send, ...]:
+    """The places a script's transfer commands send to, once per text."""
+    if not may_run_tools(script):
+        return ()
+    return tuple(dict.fromkeys(_sends(script, {}, 0)))
+
+
+def _sends(script: str, variables: dict[str, str], depth: int) -> list[Send]:
+    found: list[Send] = []
+    for words, piped in _simple_commands(script):
+        words = [_expand(w, variables) for w in words]
+        while words and (match := _ASSIGNMENT.match(words[0])):
+            # `X=value` defines X for the rest of the script (as `export X=value` does) or for the command.
+            variables[match.group(1)] = match.group(2)
+            words = words[1:]
+        if words and words[0] in ("export", "local", "readonly", "declare"):
+            for word in words[1:]:
+                if match := _ASSIGNMENT.match(word):
+                    variables[match.group(1)] = match.group(2)
+            continue
+        words = _unwrapped(words)
+        if not words:
+            continue
+        tool = tool_name(words[0])
+        arguments = words[1:]
+        if (tool in SHELLS or tool in POWERSHELLS) and depth < 3:
+            script_text = (
+                _shell_script(arguments) if tool in SHELLS else _powershell_option(arguments, "-command")
+            )
+            script_text = script_text or (
+                _powershell_option(arguments, "-c") if tool in POWERSHELLS else None
+            )
+            if script_text is not None:
+                found.extend(_sends(script_text, dict(variables), depth + 1))
+            continue
+        found.extend(_tool_sends(tool, arguments, piped, variables))
+    return found
+
+
+def tool_name(word: str) -> str:
+    """The tool a command word runs, in lower case: its file name (`/usr/bin/curl`, `C:\\tools\\curl.exe`;
+    Windows and PowerShell name commands in any case)."""
+    return word.replace("\\", "/").rsplit("/", 1)[-1].lower().removesuffix(".exe")
+
+
+def _simple_commands(script: str) -> list[tuple[list[str], bool]]:
+    """The script's simple commands, each as its words and whether its input is piped from the one before."""
+    text = _COMMENT.sub("", script.replace("\\\n", " "))
+    commands: list[tuple[list[str], bool]] = []
+    for line in text.splitlines():
+        if not _SCRIPT_LINE.search(line):
+            # Only lines that run a transfer tool or set a variable are lexed (a long SQL or YAML text has
+            # none to speak of).
+            continue
+        commands.extend(line_commands(line))
+    return commands
+
+
+def line_commands(line: str) -> list[tuple[list[str], bool]]:
+    """One line's simple commands, each as its words and whether its input is piped from the one before."""
+    commands: list[tuple[list[str], bool]] = []
+    lexer = shlex.shlex(line, posix=True, punctuation_chars=True)
+    lexer.whitespace_split = True
+    lexer.commenters = ""
+    try:
+        tokens = list(lexer)
+    except ValueError:
+        tokens = line.split()
+    words: list[str] = []
+    piped = False
+    skip_next = False
+    for token in tokens:
+        if skip_next:
+            skip_next = False
+            continue
+        if token in _SEPARATORS or token in ("`", "$("):
+            if words:
+                commands.append((words, piped))
+            piped = token in ("|", "|&")
+            words = []
+        elif _REDIRECTS.match(token):
+            skip_next = not token.endswith("&")
+        else:
+            words.append(token.strip("`"))
+    if words:
+        commands.append((words, piped))
+    return commands
+
+
+def _expand(word: str, variables: dict[str, str]) -> str:
+    """A word with the script's own variables expanded (the configuration's were expanded before)."""
+    if "$" not in word or not variables:
+        return word
+    return _REFERENCE.sub(lambda m: variables.get(m.group(1) or m.group(2), m.group(0)), word)
+
+
+def _unwrapped(words: list[str]) -> list[str]:
+    """The command a wrapper runs (`exec curl ...`, `timeout 60 aws ...`, `env X=1 rclone ...`)."""
+    while words:
+        name = words[0].rsplit("/", 1)[-1]
+        if name not in WRAPPERS:
+            return words
+        positional = WRAPPERS[name]
+        rest = words[1:]
+        while rest and (rest[0].startswith("-") or _ASSIGNMENT.match(rest[0])):
+            rest = rest[1:]
+        words = rest[positional:]
+    return words
+
+
+def _shell_script(arguments: list[str]) -> str | None:
+    """The script of `sh -c SCRIPT` (also `bash -euc`, `bash -o pipefail -c`)."""
+    for position, word in enumerate(arguments):
+        if word.startswith("-") and not word.startswith("--") and "c" in word[1:]:
+            return arguments[position + 1] if position + 1 < len(arguments) else None
+    return None
+
+
+def _tool_sends(tool: str, arguments: list[str], piped: bool, variables: dict[str, str]) -> list[Send]:
+    if tool in CURL:
+        return _http_sends(tool, arguments, _curl_sends(arguments), URL_OPTIONS)
+    if tool in WGET:
+        return _http_sends(tool, arguments, _wget_sends(arguments), ())
+    if tool in HTTPIE:
+        return _httpie_sends(tool, arguments, piped)
+    if tool in AWS_CLI:
+        return _aws_sends(arguments, variables)
+    if tool in S3CMD:
+        return _s3cmd_sends(arguments, variables)
+    if tool in GOOGLE_STORAGE:
+        if any(w in GOOGLE_STORAGE_WRITES for w in arguments[:3]) and arguments[-1:]:
+            destination = arguments[-1]
+            if destination.startswith("gs://"):
+                return [Send(tool, "outside", f"{destination} (Google Cloud Storage)")]
+        return []
+    if tool in AZURE_STORAGE:
+        if any(w in AZURE_STORAGE_WRITES for w in arguments[:4]) and (
+            tool == "azcopy" or "storage" in arguments
         ):
-            for parameter in values_at(resource.props, path):
-                name = value_at(parameter, "name")
-                if isinstance(name, str) and name.lower() in COMMAND_PARAMETERS:
-                    found.extend(known_strings(values_at(parameter, "values")))
-        return found
-    if resource.type == SSM_DOCUMENT:
-        return _document_texts(ssm_content(resource), False)
+            return [Send(tool, "outside", f"Azure Storage ({shlex.join([tool, *arguments[:3]])} ...)")]
+        return []
+    if tool in RCLONE:
+        return _rclone_sends(arguments)
+    if tool in GIT:
+        return _git_sends(arguments)
+    if tool in POWERSHELL_WEB:
+        return _powershell_web_sends(tool, arguments)
+    if tool in BITS_TRANSFER:
+        if (_powershell_option(arguments, "-transfertype") or "").lower() != "upload":
+            return []
+        destination = _powershell_option(arguments, "-destination") or ""
+        return [Send(tool, "url" if _URL.match(destination) else "unread", destination or tool)]
+    if tool in S3_CMDLETS:
+        bucket = _powershell_option(arguments, "-bucketname")
+        if not bucket:
+            return [Send(tool, "unread", shlex.join([tool, *arguments]))]
+        region = _powershell_option(arguments, "-region") or ""
+        send = _bucket_send(
+            tool,
+            bucket,
+            region_of_zone_or_region(region) if REGION_PATTERN.fullmatch(region) else None,
+            _powershell_option(arguments, "-endpointurl"),
+        )
+        return [send]
     return []
 
 
-def _parameter_texts(parameters: Any) -> list[str]:
-    if not isinstance(parameters, Mapping):
+def fetches_only(words: list[str]) -> bool:
+    """Whether a simple command only fetches code or data (a package install, a download, `git clone`): the
+    hosts and URLs it names are where software comes from, not where data goes (decision: a download is no
+    destination, for every caller)."""
+    while words and _ASSIGNMENT.match(words[0]):
+        words = words[1:]
+    words = _unwrapped(words)
+    if not words:
+        return False
+    tool, arguments = tool_name(words[0]), words[1:]
+    if tool in GIT:
+        return _git_subcommand(arguments) != "push"
+    if tool in FETCHING_TOOLS:
+        return True
+    if tool in CURL or tool in WGET or tool in POWERSHELL_WEB:
+        return any(_URL.match(w) for w in arguments) and not _tool_sends(tool, arguments, False, {})
+    if tool in BITS_TRANSFER:
+        return not _tool_sends(tool, arguments, False, {})
+    return False
+
+
+def _git_sends(arguments: list[str]) -> list[Send]:
+    """`git push URL` (or `user@host:path`): the remote it pushes to; a configured remote's name is not
+    read."""
+    if _git_subcommand(arguments) != "push":
         return []
     return [
-        text
-        for key, value in parameters.items()
-        if str(key).lower() in COMMAND_PARAMETERS
-        for text in known_strings(value if isinstance(value, list) else [value])
+        Send("git push", "url", w if _URL.match(w) else "ssh://" + w.replace(":", "/", 1), target=w)
+        for w in arguments
+        if _URL.match(w) or _SCP_REMOTE.match(w)
     ]
 
 
-def _document_texts(value: Any, inside: bool) -> list[str]:
-    """The strings under command keys at any depth of a document's content."""
-    if isinstance(value, Mapping):
-        return [
-            t
-            for k, v in value.items()
-            for t in _document_texts(v, inside or str(k).lower() in COMMAND_PARAMETERS)
-        ]
-    if isinstance(value, list):
-        return [t for v in value for t in _document_texts(v, inside)]
-    return [value] if inside and isinstance(value, str) else []
+def _git_subcommand(arguments: list[str]) -> str | None:
+    """git's subcommand, after its global options (`git -C /repo push ...`)."""
+    position = 0
+    while position < len(arguments):
+        word = arguments[position]
+        if not word.startswith("-"):
+            return word
+        position += 2 if word in GIT_VALUE_OPTIONS else 1
+    return None
 
 
-def command_places(lineage: Lineage, resource: Resource) -> list[Location]:
-    """Where a Systems Manager resource's commands and Run Command output send what they read (see the
-    module's docstring)."""
-    if resource.type not in RUNNERS:
+def _powershell_option(arguments: list[str], name: str) -> str | None:
+    """A PowerShell parameter's value (`-Name value`, `-Name:value`, in any case)."""
+    for position, word in enumerate(arguments):
+        option, colon, inline = word.partition(":")
+        if option.lower() == name:
+            if colon and inline:
+                return inline
+            return arguments[position + 1] if position + 1 < len(arguments) else None
+    return None
+
+
+def _powershell_web_sends(tool: str, arguments: list[str]) -> list[Send]:
+    """Invoke-WebRequest / Invoke-RestMethod: they send to their `-Uri` (or first URL) with a body option, a
+    writing `-Method` or data substituted into the URL."""
+    uri = _powershell_option(arguments, "-uri")
+    urls = [uri] if uri else [w for w in arguments if _URL.match(w)]
+    method = (_powershell_option(arguments, "-method") or "").upper()
+    sending = method in WRITING_METHODS or any(w.lower() in POWERSHELL_BODY_OPTIONS for w in arguments)
+    if not (sending or any(_SUBSTITUTED.search(u) for u in urls)):
         return []
-    found: list[Location] = []
-    for text in command_texts(lineage, resource):
-        for bucket in dict.fromkeys(_S3_URI.findall(text)):
-            found.extend(_bucket_place(lineage, resource, bucket, None, f"s3://{bucket} in a command"))
-        for url in dict.fromkeys(_URL.findall(text)):
-            if endpoint_outside_aws(url):
-                found.append(
-                    Location(
-                        f"{url} (a host outside AWS a command of {resource.label} connects to)",
-                        None,
-                        None,
-                        outside=True,
-                    )
-                )
-    outputs = [
-        ("outputLocation.s3BucketName", "outputLocation.s3Region"),
-        ("taskInvocationParameters.runCommandParameters.outputS3Bucket", None),
-    ]
-    for bucket_path, region_path in outputs:
-        region = value_at(resource.props, region_path) if region_path else None
-        for bucket in values_at(resource.props, bucket_path):
-            if isinstance(bucket, Unknown):
-                for dependency in lineage.stack.dependencies(resource, bucket_path):
-                    found.extend(lineage.follow(dependency, {resource.urn}))
-            elif isinstance(bucket, str) and bucket:
-                found.extend(
-                    _bucket_place(
-                        lineage,
-                        resource,
-                        bucket,
-                        region if isinstance(region, str) else None,
-                        "Run Command output",
-                    )
-                )
-    if resource.type == SSM_DOCUMENT:
-        # An Automation document's `aws:runCommand` steps name their own output bucket.
-        for inputs in _step_inputs(ssm_content(resource)):
-            bucket, region = inputs.get("OutputS3BucketName"), inputs.get("OutputS3Region")
-            if isinstance(bucket, str) and bucket and "{{" not in bucket:
-                region = region if isinstance(region, str) and "{{" not in region else None
-                found.extend(_bucket_place(lineage, resource, bucket, region, "Run Command output"))
-    return found
+    if not urls:
+        return [Send(tool, "unread", shlex.join([tool, *arguments]))]
+    return [Send(tool, "url" if _URL.match(u) else "unread", u) for u in urls]
 
 
-def _step_inputs(content: Any) -> list[Mapping[str, Any]]:
-    steps = content.get("mainSteps") if isinstance(content, Mapping) else None
-    return [
-        step["inputs"]
-        for step in (steps if isinstance(steps, list) else [])
-        if isinstance(step, Mapping) and isinstance(step.get("inputs"), Mapping)
-    ]
+def _curl_sends(arguments: list[str]) -> bool:
+    """Whether a curl invocation sends a body or a file."""
+    for position, word in enumerate(arguments):
+        option = word.split("=", 1)[0]
+        if option in CURL_SENDING_OPTIONS:
+            return True
+        if word.startswith("-") and not word.startswith("--") and set(word[1:]) & CURL_SHORT_SENDING:
+            return True
+        if option in METHOD_OPTIONS or (word.startswith("-X") and len(word) > 2):
+            method = word[2:] if word.startswith("-X") and len(word) > 2 else _value(arguments, position)
+            if method is not None and method.upper() in WRITING_METHODS:
+                return True
+    return False
 
 
-def _bucket_place(
-    lineage: Lineage, resource: Resource, bucket: str, region: str | None, what: str
-) -> list[Location]:
-    held = [r for r in lineage.stack.named(bucket) if r.type.startswith("aws:s3")]
-    if held:
-        return [place for r in held for place in lineage.follow(r, {resource.urn})]
-    if region:
-        return [
-            Location(f"{bucket} ({what} of {resource.label}, in {region})", region, lineage.account(resource))
-        ]
-    place = untraceable(
-        f"{bucket} ({what} of {resource.label}: an S3 bucket this stack does not declare, which may be in "
-        "any region and account; declare the bucket in the stack and name it by its output)"
+def _wget_sends(arguments: list[str]) -> bool:
+    """Whether a wget invocation sends a body."""
+    for position, word in enumerate(arguments):
+        option = word.split("=", 1)[0]
+        if option in WGET_SENDING_OPTIONS:
+            return True
+        if option == "--method":
+            method = _value(arguments, position)
+            if method is not None and method.upper() in WRITING_METHODS:
+                return True
+    return False
+
+
+def _value(arguments: list[str], position: int) -> str | None:
+    """The value of the option at `position`: after its `=`, else the next word."""
+    word = arguments[position]
+    if word.startswith("--") and "=" in word:
+        return word.split("=", 1)[1]
+    return arguments[position + 1] if position + 1 < len(arguments) else None
+
+
+def _http_sends(tool: str, arguments: list[str], sending: bool, url_options: Any) -> list[Send]:
+    """The URLs a sending HTTP invocation sends to; a sending one whose URL the pack cannot read sends to
+    an untraceable place."""
+    urls = [w for w in arguments if _URL.match(w)]
+    urls.extend(
+        v
+        for p, w in enumerate(arguments)
+        if w.split("=", 1)[0] in url_options and (v := _value(arguments, p))
     )
-    # A place the data is definitely written to, whose region cannot be told (code keeps only such places).
-    return [Location(place.description, None, None, host=True, review=True)]
-
-
-def command_reads(lineage: Lineage, resource: Resource) -> list[Location]:
-    """What the commands of an association or a maintenance window task read: what the instances they
-    target hold, and what those instances' roles may read."""
-    from .grants import role_targets  # grants builds on lineage
-
-    if resource.type not in (ASSOCIATION, WINDOW_TASK):
-        return []
-    found: list[Location] = []
-    for instance in _targeted(lineage, resource, set()):
-        found.extend(lineage.follow(instance, {resource.urn}))
-        for role in _instance_roles(lineage, instance):
-            found.extend(t for t in role_targets(lineage, role) if t.resource is not None)
+    if not sending:
+        # Data substituted into the URL (`?d=$(base64 dump)`) is sent by the request itself.
+        return [Send(tool, "url", url) for url in dict.fromkeys(urls) if _SUBSTITUTED.search(url)]
+    unread = [w for w in arguments if w.startswith("$") or "${" in w or "$(" in w]
+    found = [Send(tool, "url", url) for url in dict.fromkeys(urls)]
+    found.extend(Send(tool, "unread", word) for word in unread if not urls)
+    if not found:
+        found.append(Send(tool, "unread", shlex.join([tool, *arguments])))
     return found
 
 
-def _targeted(lineage: Lineage, resource: Resource, seen: set[str]) -> list[Resource]:
-    """The stack's instances a resource's `targets` select."""
-    if resource.urn in seen:
+def _httpie_sends(tool: str, arguments: list[str], piped: bool) -> list[Send]:
+    """`http [METHOD] URL [ITEM ...]`: it sends stdin (when piped), data items or with a writing method."""
+    positional = [w for w in arguments if not w.startswith("-")]
+    if not positional:
         return []
-    seen.add(resource.urn)
-    stack = lineage.stack
-    instances = stack.of_type(INSTANCE)
-    found: dict[str, Resource] = {}
-    for target in values_at(resource.props, "targets"):
-        key, values = value_at(target, "key"), values_at(target, "values")
-        if not isinstance(key, str):
-            continue
-        if key == "InstanceIds":
-            if "*" in values:
-                found.update((i.urn, i) for i in instances)
-            named = [r for v in known_strings(values) for r in stack.named(v) if r.type == INSTANCE]
-            found.update((i.urn, i) for i in named)
-            if any(isinstance(v, Unknown) for v in values):
-                found.update(
-                    (d.urn, d) for d in stack.dependencies(resource, "targets") if d.type == INSTANCE
-                )
-        elif key.startswith("tag:") or key == "tag-key":
-            for instance in instances:
-                tags = effective_tags(instance)
-                if not isinstance(tags, Mapping):
-                    continue
-                wanted = known_strings(values)
-                selected = any(v in tags for v in wanted) if key == "tag-key" else tags.get(key[4:]) in wanted
-                if selected:
-                    found[instance.urn] = instance
-        elif key == "WindowTargetIds":
-            windows = [d for d in stack.dependencies(resource, "targets") if d.type == WINDOW_TARGET]
-            windows += [r for v in known_strings(values) for r in stack.named(v) if r.type == WINDOW_TARGET]
-            for window in windows:
-                found.update((i.urn, i) for i in _targeted(lineage, window, seen))
-    return list(found.values())
+    method = (
+        positional[0].upper() if positional[0].upper() == positional[0] and positional[0].isalpha() else ""
+    )
+    rest = positional[1:] if method else positional
+    if not rest:
+        return []
+    url, items = rest[0], rest[1:]
+    data = any(re.search(r"(?<!:)=|:=|@", item) for item in items)
+    if not (piped or data or method in WRITING_METHODS):
+        return []
+    if url.startswith("$") or "${" in url:
+        return [Send(tool, "unread", url)]
+    return [Send(tool, "url", url if _URL.match(url) else f"https://{url}")]
 
 
-def _instance_roles(lineage: Lineage, instance: Resource) -> list[Resource]:
-    """The roles of an instance's instance profile (by lineage or by name)."""
-    stack = lineage.stack
-    profiles = [d for d in stack.dependencies(instance, "iamInstanceProfile") if d.type == INSTANCE_PROFILE]
-    profiles += [
-        r
-        for v in known_strings(values_at(instance.props, "iamInstanceProfile"))
-        for r in stack.named(v)
-        if r.type == INSTANCE_PROFILE
-    ]
-    roles: dict[str, Resource] = {}
-    for profile in profiles:
-        roles.update((d.urn, d) for d in stack.dependencies(profile, "role") if d.type == ROLE)
-        roles.update(
-            (r.urn, r)
-            for v in known_strings(values_at(profile.props, "role"))
-            for r in stack.named(v)
-            if r.type == ROLE
+_FLAGS = frozenset(
+    {
+        "--recursive",
+        "--quiet",
+        "--dryrun",
+        "--delete",
+        "--no-progress",
+        "--only-show-errors",
+        "--follow-symlinks",
+        "--no-follow-symlinks",
+        "--exact-timestamps",
+        "--size-only",
+        "--force-glacier-transfer",
+        "--no-guess-mime-type",
+        "--no-sign-request",
+        "--debug",
+        "--no-paginate",
+        "--no-verify-ssl",
+        "--no-cli-pager",
+        "--acl-public",
+        "--force",
+        "--progress",
+        "--no-progress-meter",
+    }
+)
+"""Options of the AWS CLI and s3cmd that take no value (so the word after one is an argument)."""
+
+
+def _cli_options(arguments: list[str]) -> tuple[list[str], dict[str, str]]:
+    """Positional words and option values, knowing which options are flags."""
+    positional: list[str] = []
+    options: dict[str, str] = {}
+    position = 0
+    while position < len(arguments):
+        word = arguments[position]
+        if word.startswith("--"):
+            name, _, inline = word.partition("=")
+            if inline or name in _FLAGS:
+                options[name] = inline
+            elif position + 1 < len(arguments):
+                options[name] = arguments[position + 1]
+                position += 1
+        elif word.startswith("-") and word != "-":
+            pass
+        else:
+            positional.append(word)
+        position += 1
+    return positional, options
+
+
+def _region(options: dict[str, str], variables: dict[str, str], *names: str) -> str | None:
+    for name in names:
+        value = options.get(name) or ""
+        if REGION_PATTERN.fullmatch(value):
+            return region_of_zone_or_region(value)
+    for name in ("AWS_REGION", "AWS_DEFAULT_REGION"):
+        value = variables.get(name, "")
+        if REGION_PATTERN.fullmatch(value):
+            return region_of_zone_or_region(value)
+    return None
+
+
+def _bucket_send(tool: str, destination: str, region: str | None, endpoint: str | None) -> Send:
+    if destination.startswith("$") or "${" in destination:
+        return Send(tool, "unread", destination)
+    bucket = destination.removeprefix("s3://").split("/", 1)[0]
+    target = destination if destination.startswith("s3://") else ""
+    return Send(tool, "bucket", bucket, region, endpoint, target=target)
+
+
+def _last_word(arguments: list[str]) -> str | None:
+    """The last word of a command line that is not an option."""
+    words = [w for w in arguments if not w.startswith("-") or w == "-"]
+    return words[-1] if words else None
+
+
+def _destination(positional: list[str], arguments: list[str], prefixes: tuple[str, ...]) -> str | None:
+    """The destination of a command whose last argument is it (`cp SRC DST`): the last positional word,
+    or the command line's last word when an option the pack does not know took the destination as its
+    value; None when neither is a destination of this kind."""
+    for candidate in (positional[-1], _last_word(arguments)):
+        if candidate is not None and candidate.startswith(prefixes):
+            return candidate
+    return None
+
+
+def _aws_sends(arguments: list[str], variables: dict[str, str]) -> list[Send]:
+    positional, options = _cli_options(arguments)
+    if len(positional) < 2:
+        return []
+    service, operation = positional[0], positional[1]
+    region = _region(options, variables, "--region")
+    endpoint = options.get("--endpoint-url") or None
+    if service == "s3" and operation in AWS_S3_WRITES and len(positional) >= 3:
+        destination = _destination(positional, arguments, ("s3://", "$"))
+        if destination is not None:
+            return [_bucket_send("aws", destination, region, endpoint)]
+    if service == "s3api" and operation in AWS_S3API_WRITES and options.get("--bucket"):
+        return [_bucket_send("aws", options["--bucket"], region, endpoint)]
+    return []
+
+
+def _s3cmd_sends(arguments: list[str], variables: dict[str, str]) -> list[Send]:
+    positional, options = _cli_options(arguments)
+    if len(positional) < 2 or positional[0] not in S3CMD_WRITES:
+        return []
+    destination = _destination(positional, arguments, ("s3://", "$"))
+    if destination is None:
+        return []
+    host = options.get("--host")
+    endpoint = f"https://{host}" if host and not _URL.match(host) else host
+    return [
+        _bucket_send(
+            "s3cmd", destination, _region(options, variables, "--region", "--bucket-location"), endpoint
         )
-    return list(roles.values())
+    ]
+
+
+def _rclone_sends(arguments: list[str]) -> list[Send]:
+    positional, _ = _cli_options(arguments)
+    if not positional or positional[0] not in RCLONE_WRITES or len(positional) < 2:
+        return []
+    destination = positional[-1]
+    last = _last_word(arguments)
+    if rclone_remote(destination) is None and last is not None and rclone_remote(last) is not None:
+        # An option the pack does not know took the destination as its value (`--checksum remote:dumps`).
+        destination = last
+    if destination.startswith("$") or "${" in destination:
+        return [Send("rclone", "unread", destination)]
+    remote = rclone_remote(destination)
+    if remote is None:
+        return []
+    name, options = remote
+    return [Send("rclone", "rclone", name, options=options)]
+
+
+def rclone_remote(path: str) -> tuple[str, tuple[tuple[str, str], ...]] | None:
+    """An rclone path's remote (`name`, or `:type` on the fly) and its inline options; None for a local
+    path (`/dump`, `./dump`, `C:\\dump`)."""
+    if path.startswith(("/", ".", "~")) or ":" not in path or re.match(r"^[A-Za-z]:[\\/]", path):
+        return None
+    head = path.split(":", 2)
+    spec = head[1] if path.startswith(":") else head[0]
+    name, *pairs = spec.split(",")
+    if not name:
+        return None
+    options = tuple(
+        (k.strip().lower(), v.strip().strip("'\"")) for k, _, v in (p.partition("=") for p in pairs)
+    )
+    return (f":{name}" if path.startswith(":") else name), options
+
+
+# Where the sends land ---------------------------------------------------------------------------------------
+
+
+def command_places(
+    lineage: Lineage,
+    resource: Resource,
+    texts: list[str],
+    variables: Mapping[str, str],
+    configuration: list[str],
+) -> list[Location]:
+    """The places the transfer commands of a workload's scripts send to (see the module's docstring);
+    `configuration` is every text of its configuration (where an rclone remote is defined)."""
+    found: list[Location] = []
+    for text in dict.fromkeys(texts):
+        for send in sends_in(text):
+            found.extend(_landing(lineage, resource, send, variables, configuration))
+    return found
+
+
+def _unread(resource: Resource, send: Send, why: str) -> Location:
+    return Location(
+        f"where `{send.tool}` in the command line of {resource.label} sends ({send.place}: {why}; write the "
+        "destination in the script or define it in the workload's environment, so that it can be judged)",
+        None,
+        None,
+        host=True,
+    )
+
+
+def _landing(
+    lineage: Lineage,
+    resource: Resource,
+    send: Send,
+    variables: Mapping[str, str],
+    configuration: list[str],
+) -> list[Location]:
+    what = f"`{send.tool}` in the command line of {resource.label}"
+    if send.kind == "unread":
+        return [_unread(resource, send, "a reference or option the pack cannot read")]
+    if send.kind == "outside":
+        return [
+            Location(
+                f"{send.place}, where {what} writes (another provider's storage)", None, None, outside=True
+            )
+        ]
+    if send.kind == "url":
+        return url_place(send.place, what)
+    if send.kind == "bucket":
+        return _bucket_landing(lineage, resource, send, what)
+    return _rclone_landing(lineage, resource, send, variables, configuration, what, 0)
+
+
+def url_place(url: str, what: str) -> list[Location]:
+    """A URL code sends to, when its host is on the internet: a place outside AWS."""
+    from .lineage_code import public_place  # lineage_code imports this module
+
+    host = re.sub(r"^[a-z][a-z0-9+.-]*://", "", url, flags=re.IGNORECASE).split("/", 1)[0]
+    host = host.rsplit("@", 1)[-1].split(":", 1)[0] if not host.startswith("[") else host
+    if endpoint_outside_aws(url) or public_place(host):
+        return [Location(f"{url} (where {what} sends, outside AWS)", None, None, outside=True)]
+    return []
+
+
+def _bucket_landing(lineage: Lineage, resource: Resource, send: Send, what: str) -> list[Location]:
+    if (
+        send.endpoint is not None
+        and endpoint_outside_aws(send.endpoint)
+        and "amazonaws.com" not in send.endpoint
+    ):
+        return [
+            Location(
+                f"{send.target or send.place} at {send.endpoint} (where {what} writes, outside AWS)",
+                None,
+                None,
+                outside=True,
+            )
+        ]
+    buckets = [b for b in lineage.stack.named(send.place) if b.type in S3_BUCKETS]
+    shown = send.target or f"s3://{send.place}"
+    if buckets:
+        return [place for b in buckets for place in lineage.follow(b, {resource.urn})]
+    region = send.region
+    if region is None and send.endpoint is not None:
+        named = REGION_PATTERN.search(send.endpoint)
+        region = region_of_zone_or_region(named.group(1)) if named else None
+    if region is not None:
+        # The route names the bucket beside its region (`host`).
+        where = f"{shown} (where {what} writes, in {region})"
+        return [Location(where, region, lineage.account(resource), host=True)]
+    return [
+        Location(
+            f"{shown} (where {what} writes: an S3 bucket this stack does not declare, in a region "
+            "the command does not name, which may be in any region and account; declare the bucket in the "
+            "stack, or name its region with --region)",
+            None,
+            None,
+            host=True,
+        )
+    ]
+
+
+_SECTION = re.compile(r"^\s*\[([^\]\n]+)\]\s*$", re.MULTILINE)
+_OPTION = re.compile(r"^\s*([A-Za-z0-9_]+)\s*=\s*(.*?)\s*$", re.MULTILINE)
+
+
+def _rclone_definition(
+    name: str, variables: Mapping[str, str], configuration: list[str]
+) -> dict[str, str] | None:
+    """An rclone remote's options: `RCLONE_CONFIG_<NAME>_<OPTION>` variables, else its section of an
+    rclone.conf text the workload's configuration holds."""
+    prefix = f"RCLONE_CONFIG_{name.upper()}_"
+    options = {k[len(prefix) :].lower(): v for k, v in variables.items() if k.startswith(prefix)}
+    if options:
+        return options
+    for text in configuration:
+        if f"[{name}]" not in text:
+            continue
+        sections = list(_SECTION.finditer(text))
+        for position, section in enumerate(sections):
+            if section.group(1).strip() != name:
+                continue
+            end = sections[position + 1].start() if position + 1 < len(sections) else len(text)
+            return {k.lower(): v for k, v in _OPTION.findall(text[section.end() : end])}
+    return None
+
+
+def _rclone_landing(
+    lineage: Lineage,
+    resource: Resource,
+    send: Send,
+    variables: Mapping[str, str],
+    configuration: list[str],
+    what: str,
+    depth: int,
+) -> list[Location]:
+    name = send.place
+    if name.startswith(":"):
+        options = {"type": name[1:], **dict(send.options)}
+    else:
+        defined = _rclone_definition(name, variables, configuration)
+        if defined is None:
+            return [
+                _unread(
+                    resource,
+                    send,
+                    f"rclone remote {name!r}, which the workload's configuration does not define",
+                )
+            ]
+        options = {**defined, **dict(send.options)}
+    kind = options.get("type", "").lower()
+    shown = f"rclone remote {name!r} (type {kind or 'unset'})"
+    if kind in RCLONE_OUTSIDE_TYPES:
+        return [
+            Location(f"{shown}, where {what} writes (another provider's storage)", None, None, outside=True)
+        ]
+    if kind in RCLONE_WRAPPING_TYPES and depth < 3:
+        inner = rclone_remote(options.get("remote", ""))
+        if inner is None:
+            return (
+                []
+                if options.get("remote", "").startswith("/")
+                else [_unread(resource, send, f"{shown} wraps a remote the pack cannot read")]
+            )
+        wrapped = Send("rclone", "rclone", inner[0], options=inner[1])
+        return _rclone_landing(lineage, resource, wrapped, variables, configuration, what, depth + 1)
+    for key in ("endpoint", "url", "host"):
+        value = options.get(key)
+        if value:
+            url = value if _URL.match(value) else f"https://{value}"
+            if "amazonaws.com" not in url:
+                return url_place(url, what) or []
+    if kind == "local":
+        return []
+    if kind == "s3":
+        provider = options.get("provider", "AWS")
+        if provider.lower() != "aws":
+            return [
+                Location(
+                    f"{shown}, an S3-compatible service of {provider} (where {what} writes)",
+                    None,
+                    None,
+                    outside=True,
+                )
+            ]
+        region = options.get("region", "")
+        if REGION_PATTERN.fullmatch(region):
+            return [
+                Location(
+                    f"{shown} in {region} (where {what} writes)",
+                    region_of_zone_or_region(region),
+                    lineage.account(resource),
+                )
+            ]
+        return [_unread(resource, send, f"{shown} names no region")]
+    return [_unread(resource, send, f"{shown}, whose storage the pack cannot place")]

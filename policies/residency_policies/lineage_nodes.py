@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from residency_facts.mechanisms import NODE_LOG_SHIPPERS
+from residency_facts.mechanisms import MESH_TELEMETRY, NODE_LOG_SHIPPERS
 
 from .attributes import is_kubernetes
 from .lineage_charts import chart_node_reads
@@ -49,7 +49,8 @@ def node_output_mount(resource: Resource) -> str | None:
     if reads is not None:
         # A reviewed chart whose DaemonSet mounts the node's logs or volumes: its values say no hostPath.
         return reads
-    shipped = NODE_LOG_SHIPPERS.get(mechanism_key(resource.type))
+    key = mechanism_key(resource.type)
+    shipped = NODE_LOG_SHIPPERS.get(key) or MESH_TELEMETRY.get(key)
     if shipped is not None:
         return shipped
     pending: list[Any] = [resource.props]
@@ -91,16 +92,21 @@ def node_output_sources(lineage: Lineage, readers: list[Movement], movements: li
     for reader in readers:
         seen = {id(s) for s in reader.sources}
         mount = node_output_mount(reader.resource)
+        mesh = mechanism_key(reader.resource.type) in MESH_TELEMETRY
         for workload, source in by_cluster.get(reader.resource.provider_urn, []):
             if workload is reader.resource or id(source) in seen:
                 continue
             classes = lineage.classes(source)
             if not classes:
                 continue
+            chain = lineage.chain(source, sorted(classes)[0])
             reader.sources.append(
                 Location(
-                    f"the logs of {workload.label}, which reads {lineage.chain(source, sorted(classes)[0])}, "
-                    f"on the nodes {reader.resource.label} mounts ({mount})",
+                    f"the requests of {workload.label}, which reads {chain}, that {reader.resource.label} "
+                    f"reports ({mount})"
+                    if mesh
+                    else f"the logs of {workload.label}, which reads {chain}, on the nodes "
+                    f"{reader.resource.label} mounts ({mount})",
                     source.region,
                     source.account,
                     classes,

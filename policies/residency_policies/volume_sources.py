@@ -372,6 +372,12 @@ def mountpoint(attributes: Any, volume: Resource, stack: Stack, via: str) -> lis
         return places
     owner = options.get("expected-bucket-owner")
     account = owner if isinstance(owner, str) and owner else None
+    arn = parse_arn(bucket)
+    if arn is not None and arn.region:
+        # An access point (or Outposts) ARN as bucketName names the region and account it is in, whatever
+        # the mount options say.
+        named.insert(0, (f"ARN's region {arn.region}", arn.region, ""))
+        account = arn.account or account
     unshown = (
         ()
         if own_key or problems

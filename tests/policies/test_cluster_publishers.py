@@ -527,3 +527,44 @@ def test_an_ingress_in_a_group_another_member_makes_internet_facing_is_blocked()
     shown = _about_ingress(found, case)
     assert "shares the load balancer of its IngressGroup 'tools'" in shown, messages(found)
     assert "publishes kubernetes:apps/v1:StatefulSet 'customers-db'" in shown
+
+
+# Istio's Gateway API implementation (reviewer issue #8, Kubernetes case 2) ----------------------------------
+
+
+def test_a_tls_route_through_an_istio_gateway_fails_closed() -> None:
+    # Istio's controller provisions a LoadBalancer Service for the Gateway, internet-facing unless told
+    # otherwise: the pack does not read its annotations, so the route cannot be shown internal.
+    found = violations(_routed("istio.io/gateway-controller", None, "TLSRoute", "v1alpha2"), POLICY)
+    shown = messages([d for d in found if d.urn.endswith("TLSRoute::customers")])
+    assert "istio.io/gateway-controller" in shown and "customers-db" in shown, messages(found)
+
+
+@pytest.mark.parametrize(
+    "parent",
+    [
+        {"group": "networking.istio.io", "kind": "Gateway", "name": "edge"},
+        {"group": "", "kind": "Service", "name": "edge"},
+    ],
+    ids=["an istio networking gateway", "a mesh service"],
+)
+def test_a_route_attached_to_a_parent_of_another_group_is_not_read_as_the_gateway_of_that_name(
+    parent: dict[str, str],
+) -> None:
+    resources = _routed("gateway.k8s.aws/alb", "internal", "TLSRoute", "v1alpha2")
+    route = next(r for r in resources if r.type.endswith("TLSRoute"))
+    route.props["spec"]["parentRefs"] = [parent]
+    found = violations(resources, POLICY)
+    shown = messages([d for d in found if d.urn == route.urn])
+    assert "which the pack does not read as a Gateway" in shown, messages(found)
+
+
+def test_a_route_to_a_backend_of_another_group_fails_closed() -> None:
+    resources = _routed("gateway.k8s.aws/alb", "internet-facing", "TLSRoute", "v1alpha2")
+    route = next(r for r in resources if r.type.endswith("TLSRoute"))
+    route.props["spec"]["rules"] = [
+        {"backendRefs": [{"group": "networking.istio.io", "kind": "Hostname", "name": "customers-db.app"}]}
+    ]
+    found = violations(resources, POLICY)
+    shown = messages([d for d in found if d.urn == route.urn])
+    assert "whose pods this stack does not declare" in shown, messages(found)

@@ -382,3 +382,43 @@ def test_an_automation_run_command_step_writing_output_into_a_bucket_the_stack_l
     stack, document = _run_command_step(eu_region(), {"OutputS3BucketName": "operations-output-central"})
     found = _judged(stack, document, NO_PII)
     assert "operations-output-central (Run Command output" in found, found
+
+
+# The commands read by the pack's one reader of command lines (reconciled with k8s-b and aws-b) -----------
+
+
+@pytest.mark.parametrize(
+    "commands",
+    [
+        "curl -fsSL https://tools.example.com/install.sh | sh && " + _dump("cat > /var/backups/app.sql"),
+        "aws s3 cp s3://partner-drop/schema.sql /tmp/schema.sql && " + _dump("cat > /var/backups/app.sql"),
+    ],
+    ids=["curl download", "s3 download"],
+)
+@pytest.mark.parametrize("policy", RULES)
+def test_a_download_from_outside_aws_or_a_bucket_elsewhere_is_no_destination(
+    policy: str, commands: str
+) -> None:
+    # Decision (reconciled, as for containers and user data): a download is no destination; aws-a's first
+    # reading counted any URL outside AWS in a command line, uploads and downloads alike.
+    stack, association = _association(eu_region(), commands)
+    assert _judged(stack, association, policy) == ""
+
+
+def test_a_dump_copied_into_a_bucket_of_the_region_the_command_names_is_a_copy_there() -> None:
+    stack, association = _association(
+        eu_region(), _dump("aws s3 cp - s3://partner-drop/nightly.sql --region ap-south-1")
+    )
+    found = _judged(stack, association, NO_PII)
+    assert "ap-south-1" in found and "s3://partner-drop/nightly.sql" in found, found
+
+
+def test_a_powershell_upload_of_the_targeted_instances_data_leaves_aws() -> None:
+    commands = (
+        "Invoke-Sqlcmd -Query 'select * from customers' | Export-Csv C:\\out.csv; "
+        "Invoke-RestMethod -Method Put -InFile C:\\out.csv -Uri https://backups.example.com/upload"
+    )
+    stack, association = _association(eu_region(), commands)
+    association.props["name"] = "AWS-RunPowerShellScript"
+    found = _judged(stack, association, NO_PII)
+    assert "aws:rds/instance:Instance 'pii-db' (pii)" in found and "backups.example.com" in found, found

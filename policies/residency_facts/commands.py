@@ -1,0 +1,197 @@
+"""Command-line tools that send what they are given to a place their command line names.
+
+Code that runs a shell script (a Kubernetes container's command line or mounted script, an EC2 instance's
+user data, a command Systems Manager runs on instances: `pg_dump ... | curl -T - https://...`, `rclone copy
+... remote:`, `aws s3 cp - s3://bucket`) sends what it reads where the script's transfer commands say.
+`residency_policies/lineage_commands.py`, the pack's one reader of command lines, reads a script's simple
+commands with these tables: which tool a command runs, whether that invocation sends (an upload option, a
+writing method, a writing subcommand, data substituted into its URL), and which of its arguments is the
+destination. A command that only downloads or installs (`curl -fsSL https://... | sh`, `aws s3 cp
+s3://bucket/x /tmp/x`, `yum install https://...`) sends nothing: decision, a download is no destination.
+Options as the tools' manuals give them (curl(1), wget(1), HTTPie's and rclone's documentation, the AWS
+CLI's `s3` and `s3api` references, gsutil's and azcopy's, PowerShell's Invoke-WebRequest,
+Invoke-RestMethod, Start-BitsTransfer and the AWS Tools for PowerShell's Write-S3Object).
+"""
+
+from __future__ import annotations
+
+SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh", "mksh"})
+"""Shells whose `-c` argument is a script (read as one, recursively)."""
+POWERSHELLS = frozenset({"pwsh", "powershell"})
+"""PowerShell, whose `-Command` (`-c`) argument is a script (read as one, recursively)."""
+WRAPPERS = {
+    "exec": 0,
+    "sudo": 0,
+    "nice": 0,
+    "nohup": 0,
+    "time": 0,
+    "command": 0,
+    "stdbuf": 0,
+    "env": 0,
+    "xargs": 0,
+    "busybox": 0,
+    "timeout": 1,
+    "retry": 0,
+}
+"""Commands that run the command after them (after their options and this many positional arguments)."""
+
+CURL = frozenset({"curl"})
+CURL_SENDING_OPTIONS = frozenset(
+    {
+        "-T",
+        "--upload-file",
+        "-d",
+        "--data",
+        "--data-binary",
+        "--data-raw",
+        "--data-ascii",
+        "--data-urlencode",
+        "-F",
+        "--form",
+        "--form-string",
+        "--json",
+    }
+)
+"""curl options that send a body or a file (curl(1)): the URLs of the invocation receive it."""
+CURL_SHORT_SENDING = frozenset("TdF")
+"""The short letters of those options, also inside a cluster of short options (`-sST file`)."""
+METHOD_OPTIONS = frozenset({"-X", "--request", "--method"})
+WRITING_METHODS = frozenset({"POST", "PUT", "PATCH"})
+"""HTTP methods that send a body (with `-X` / `--request` for curl, `--method` for wget, the first argument
+for HTTPie)."""
+URL_OPTIONS = frozenset({"--url"})
+
+WGET = frozenset({"wget"})
+WGET_SENDING_OPTIONS = frozenset({"--post-data", "--post-file", "--body-data", "--body-file"})
+"""GNU wget options that send a body (wget(1)); `--method` with a writing method does too."""
+
+HTTPIE = frozenset({"http", "https", "xh", "xhs"})
+"""HTTPie and xh: `http [METHOD] URL [ITEM ...]`; they send stdin, data items or a writing method."""
+
+AWS_CLI = frozenset({"aws"})
+AWS_S3_WRITES = frozenset({"cp", "mv", "sync"})
+"""`aws s3` subcommands whose last argument is the destination (an `s3://` one is a bucket)."""
+AWS_S3API_WRITES = frozenset(
+    {"put-object", "copy-object", "upload-part", "upload-part-copy", "create-multipart-upload"}
+)
+"""`aws s3api` operations that write into the bucket their `--bucket` names."""
+S3CMD = frozenset({"s3cmd"})
+S3CMD_WRITES = frozenset({"put", "cp", "mv", "sync"})
+"""s3cmd commands whose last argument is the destination (`--region` / `--bucket-location` place it)."""
+
+GOOGLE_STORAGE = frozenset({"gsutil", "gcloud"})
+"""gsutil `cp` / `mv` / `rsync` and `gcloud storage cp` / `mv` / `rsync` to a `gs://` URL: Google Cloud
+Storage, outside AWS by definition."""
+GOOGLE_STORAGE_WRITES = frozenset({"cp", "mv", "rsync"})
+AZURE_STORAGE = frozenset({"azcopy", "az"})
+"""azcopy `copy` / `sync` and `az storage ... upload`: Azure Storage, outside AWS by definition."""
+AZURE_STORAGE_WRITES = frozenset({"copy", "sync", "upload", "upload-batch"})
+
+RCLONE = frozenset({"rclone"})
+RCLONE_WRITES = frozenset({"copy", "copyto", "sync", "move", "moveto", "rcat", "bisync", "copyurl"})
+"""rclone commands whose last argument is the destination (`rcat remote:path` takes only it)."""
+RCLONE_WRAPPING_TYPES = frozenset({"alias", "crypt", "chunker", "compress", "hasher", "cache"})
+"""rclone remote types that store in the remote their `remote` option names."""
+
+GIT = frozenset({"git"})
+"""`git push URL`: the remote a repository is pushed to (a remote named by a configured name is not read)."""
+GIT_VALUE_OPTIONS = frozenset({"-C", "-c", "--git-dir", "--work-tree", "--namespace", "--exec-path"})
+"""git's global options that take the next word as their value (git(1)), before the subcommand."""
+
+POWERSHELL_WEB = frozenset({"invoke-webrequest", "iwr", "invoke-restmethod", "irm"})
+"""PowerShell's web commands (compared in lower case, as PowerShell does): they fetch from their `-Uri`
+unless they send a body (`POWERSHELL_BODY_OPTIONS`) or use a writing `-Method`."""
+POWERSHELL_BODY_OPTIONS = frozenset({"-infile", "-body", "-form"})
+"""PowerShell web options that send a body (a file, an object, a form)."""
+BITS_TRANSFER = frozenset({"start-bitstransfer"})
+"""`Start-BitsTransfer` fetches unless `-TransferType Upload`: then its `-Destination` is where it sends."""
+S3_CMDLETS = frozenset({"write-s3object"})
+"""The AWS Tools for PowerShell's `Write-S3Object`: writes into its `-BucketName` (`-Region`,
+`-EndpointUrl` place it)."""
+
+FETCHING_TOOLS = frozenset(
+    {
+        "yum",
+        "dnf",
+        "apt",
+        "apt-get",
+        "zypper",
+        "rpm",
+        "amazon-linux-extras",
+        "snap",
+        "pip",
+        "pip3",
+        "npm",
+        "gem",
+        "yum-config-manager",
+        "dnf-config-manager",
+        "add-apt-repository",
+        "docker",
+        "helm",
+        "gpg",
+        "rpm-import",
+        "msiexec",
+        "choco",
+        "winget",
+        "install-package",
+        "install-module",
+    }
+)
+"""Commands that fetch code (packages, repositories, images, keys) from the places they name: a host or URL
+they name is where software comes from, not where data goes (`git` but `git push` is one too)."""
+
+TOOL_WORDS = (
+    "curl",
+    "wget",
+    "http",
+    "xh",
+    "aws",
+    "s3cmd",
+    "gsutil",
+    "gcloud",
+    "azcopy",
+    "az ",
+    "rclone",
+    "git",
+    "invoke-",
+    "iwr ",
+    "irm ",
+    "start-bitstransfer",
+    "write-s3object",
+)
+"""What a text must hold for a transfer command to be in it (`lineage_literals.may_name`)."""
+
+RCLONE_OUTSIDE_TYPES = frozenset(
+    {
+        "drive",
+        "dropbox",
+        "onedrive",
+        "box",
+        "googlecloudstorage",
+        "azureblob",
+        "azurefiles",
+        "b2",
+        "mega",
+        "pcloud",
+        "jottacloud",
+        "koofr",
+        "yandex",
+        "mailru",
+        "putio",
+        "sharefile",
+        "sugarsync",
+        "swift",
+        "storj",
+        "opendrive",
+        "hidrive",
+        "internetarchive",
+        "pikpak",
+        "protondrive",
+        "zoho",
+        "gphotos",
+        "filefabric",
+        "seafile",
+    }
+)
+"""rclone remote types that store in another provider's service (rclone.org/overview/); `s3` is judged by
+its `provider` and endpoint, `sftp`, `ftp`, `webdav` by the host they name."""
