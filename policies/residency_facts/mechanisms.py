@@ -2735,6 +2735,11 @@ POINTERS: dict[str, tuple[str, ...]] = {
         "spec.config.s3Url",
     ),
     "velero.io:VolumeSnapshotLocation": ("spec.config.region",),
+    # What an agent, a flow or code sends through a guardrail or an application inference profile is served
+    # where the profile it was made with routes (`residency_policies/lineage_profiles.py`).
+    "aws:bedrock/guardrail:Guardrail": ("crossRegionConfig.guardrailProfileIdentifier",),
+    "aws:bedrock/guardrailVersion:GuardrailVersion": ("guardrailArn",),
+    "aws:bedrock/inferenceProfile:InferenceProfile": ("modelSource.copyFrom",),
     **OPERATOR_POINTERS,
 }
 """Every type the triage table places under points: the paths naming the data it points at, which lineage

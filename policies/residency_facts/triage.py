@@ -276,15 +276,20 @@ AWS: dict[str, Service] = {
         "AgentDataSource AgentFlow AgentcoreAgentRuntime "
         "AgentcoreGatewayTarget EvaluationJob AgentcoreCodeInterpreter AgentcoreBrowser AgentcoreHarness "
         "InferenceProfile",
+        points="Guardrail GuardrailVersion InferenceProfile",
         grants="AgentcoreResourcePolicy",
         neutral="AgentAgentAlias AgentAgentCollaborator AgentAgentKnowledgeBaseAssociation AgentPrompt "
         "AgentcoreAgentRuntimeEndpoint AgentcoreApiKeyCredentialProvider AgentcoreBrowserProfile "
         "AgentcoreEvaluator AgentcoreGateway AgentcoreGatewayRule AgentcoreMemoryStrategy "
         "AgentcoreOauth2CredentialProvider AgentcoreOnlineEvaluationConfig AgentcorePolicy "
-        "AgentcorePolicyEngine AgentcoreRegistry AgentcoreTokenVaultCmk AgentcoreWorkloadIdentity Guardrail "
-        "GuardrailVersion ProvisionedModelThroughput UseCaseForModelAccess",
+        "AgentcorePolicyEngine AgentcoreRegistry AgentcoreTokenVaultCmk AgentcoreWorkloadIdentity "
+        "ProvisionedModelThroughput UseCaseForModelAccess",
         why={
-            "InferenceProfile": "a cross-region inference profile sends prompts to other regions",
+            "InferenceProfile": "a cross-region inference profile sends prompts to other regions; what is sent "
+            "through an application profile is served where the profile it was copied from routes",
+            "Guardrail": "a guardrail's cross-region profile evaluates the prompts and answers sent through it "
+            "in other regions",
+            "GuardrailVersion": "a version of a guardrail, evaluated where the guardrail's profile routes",
             "AgentAgent": _CODE,
             "AgentAgentActionGroup": _CODE,
             "AgentFlow": _CODE,

@@ -1,0 +1,212 @@
+"""Bedrock cross-region profiles: a model id, an inference profile ARN, an application inference profile copied
+from one, or a guardrail profile whose id starts with a geography (`eu.`, `us.`, `apac.`, `global.`) sends
+every request (the prompt, with the personal data a knowledge base retrieved into it, and the answer) to any
+region of that geography, whatever region its ARN names.
+
+Reviewer blind-aws12 (c03, c05, c20): a PII agent on `global.anthropic...`, a knowledge base data source
+parsing PII documents with an `eu.` profile's ARN in eu-west-1, and an in-region agent whose guardrail uses
+`eu.guardrail.v1:0` were all read as staying in eu-west-1. Each test is one such reference on a PII agent or
+data source; the compliant baseline names an in-region foundation model.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.policies.baseline import Region, eu_region
+from tests.policies.copies import PII, store
+from tests.policies.policy_harness import UNKNOWN, Res, messages, violations
+
+NO_PII = "no-pii-replication"
+ANONYMISED_ONLY = "anonymised-only-replication"
+RULES = (NO_PII, ANONYMISED_ONLY)
+
+IN_REGION_MODEL = "anthropic.claude-3-haiku-20240307-v1:0"
+PROFILE_ARN = "arn:aws:bedrock:eu-west-1:123456789012:inference-profile/{id}"
+
+
+def _agent(region: Region, model: str, **extra: object) -> Res:
+    """A support agent labelled pii (it answers with customers' tickets) on the given model."""
+    return Res(
+        "aws:bedrock/agentAgent:AgentAgent",
+        "support-agent",
+        {
+            "agentName": "support-agent",
+            "agentResourceRoleArn": "arn:aws:iam::123456789012:role/support-agent",
+            "foundationModel": model,
+            "instruction": "Answer customer support questions using the ticket history.",
+            "tags": PII,
+            **extra,
+        },
+        region.provider,
+    )
+
+
+def _on(found: list, resource: Res) -> str:
+    return messages([d for d in found if d.urn == resource.urn])
+
+
+@pytest.mark.parametrize("policy", RULES)
+def test_a_pii_agent_on_an_in_region_foundation_model_copies_nothing_out(policy: str) -> None:
+    region = eu_region()
+    agent = _agent(region, IN_REGION_MODEL)
+    assert _on(violations([*region.resources, agent], policy), agent) == ""
+
+
+@pytest.mark.parametrize("policy", RULES)
+def test_a_pii_agent_on_a_global_profile_is_served_in_any_region(policy: str) -> None:
+    region = eu_region()
+    agent = _agent(region, "global.anthropic.claude-sonnet-4-20250514-v1:0")
+    found = _on(violations([*region.resources, agent], policy), agent)
+    assert "global cross-region profile" in found, found
+
+
+@pytest.mark.parametrize("policy", RULES)
+def test_a_pii_agent_on_an_eu_profile_is_served_in_other_eu_regions(policy: str) -> None:
+    region = eu_region()
+    agent = _agent(region, PROFILE_ARN.format(id="eu.anthropic.claude-3-7-sonnet-20250219-v1:0"))
+    found = _on(violations([*region.resources, agent], policy), agent)
+    assert "eu-central-1" in found and "eu geography" in found, found
+
+
+@pytest.mark.parametrize("policy", RULES)
+def test_a_profile_of_a_geography_not_reviewed_fails_closed(policy: str) -> None:
+    region = eu_region()
+    agent = _agent(region, "xx.anthropic.claude-3-7-sonnet-20250219-v1:0")
+    found = _on(violations([*region.resources, agent], policy), agent)
+    assert "has not reviewed" in found, found
+
+
+@pytest.mark.parametrize("policy", RULES)
+def test_a_host_name_with_a_geography_prefix_is_no_profile(policy: str) -> None:
+    region = eu_region()
+    agent = _agent(region, IN_REGION_MODEL, description="eu.example.com")
+    # The host is a place outside AWS for its own reasons; it is not read as a Bedrock profile.
+    assert "cross-region profile" not in _on(violations([*region.resources, agent], policy), agent)
+
+
+def _data_source(region: Region, parsing_model: str) -> tuple[Res, list[Res]]:
+    bucket = store(region, "aws:s3/bucket:Bucket", "tickets", {"bucket": "acme-eu-support-tickets"})
+    source = Res(
+        "aws:bedrock/agentDataSource:AgentDataSource",
+        "tickets-source",
+        {
+            "name": "tickets",
+            "knowledgeBaseId": "KB12345678",
+            "dataSourceConfiguration": {"type": "S3", "s3Configuration": {"bucketArn": UNKNOWN}},
+            "vectorIngestionConfiguration": {
+                "parsingConfiguration": {
+                    "parsingStrategy": "BEDROCK_FOUNDATION_MODEL",
+                    "bedrockFoundationModelConfiguration": {"modelArn": parsing_model},
+                }
+            },
+        },
+        region.provider,
+        deps={"dataSourceConfiguration": [bucket]},
+    )
+    return source, [bucket, source]
+
+
+@pytest.mark.parametrize("policy", RULES)
+def test_a_data_source_parsing_pii_with_an_in_region_model_copies_nothing_out(policy: str) -> None:
+    region = eu_region()
+    source, added = _data_source(
+        region, f"arn:aws:bedrock:eu-west-1::foundation-model/{IN_REGION_MODEL}"
+    )
+    assert _on(violations([*region.resources, *added], policy), source) == ""
+
+
+@pytest.mark.parametrize("policy", RULES)
+def test_a_data_source_parsing_pii_with_an_eu_profile_sends_it_to_other_regions(policy: str) -> None:
+    region = eu_region()
+    source, added = _data_source(
+        region, PROFILE_ARN.format(id="eu.anthropic.claude-3-7-sonnet-20250219-v1:0")
+    )
+    found = _on(violations([*region.resources, *added], policy), source)
+    assert "eu-north-1" in found, found
+
+
+def _guardrail(region: Region, profile: str | None) -> Res:
+    props: dict[str, object] = {"name": "support-guardrail", "blockedInputMessaging": "no"}
+    if profile is not None:
+        props["crossRegionConfig"] = {"guardrailProfileIdentifier": profile}
+    return Res("aws:bedrock/guardrail:Guardrail", "support-guardrail", props, region.provider)
+
+
+def _guarded_agent(region: Region, guardrail: Res) -> tuple[Res, list[Res]]:
+    version = Res(
+        "aws:bedrock/guardrailVersion:GuardrailVersion",
+        "support-guardrail-v1",
+        {"guardrailArn": UNKNOWN},
+        region.provider,
+        deps={"guardrailArn": [guardrail]},
+    )
+    agent = _agent(
+        region,
+        IN_REGION_MODEL,
+        guardrailConfigurations=[{"guardrailIdentifier": UNKNOWN, "guardrailVersion": UNKNOWN}],
+    )
+    agent.deps["guardrailConfigurations"] = [guardrail, version]
+    return agent, [guardrail, version, agent]
+
+
+@pytest.mark.parametrize("policy", RULES)
+def test_a_pii_agent_with_an_in_region_guardrail_copies_nothing_out(policy: str) -> None:
+    region = eu_region()
+    agent, added = _guarded_agent(region, _guardrail(region, None))
+    assert _on(violations([*region.resources, *added], policy), agent) == ""
+
+
+@pytest.mark.parametrize("policy", RULES)
+def test_a_pii_agent_whose_guardrail_uses_an_eu_profile_is_evaluated_in_other_regions(policy: str) -> None:
+    region = eu_region()
+    guardrail = _guardrail(
+        region, "arn:aws:bedrock:eu-west-1:123456789012:guardrail-profile/eu.guardrail.v1:0"
+    )
+    agent, added = _guarded_agent(region, guardrail)
+    found = _on(violations([*region.resources, *added], policy), agent)
+    assert "eu.guardrail.v1:0" in found and "eu-west-3" in found, found
+
+
+def _application_profile(region: Region, copied_from: str) -> Res:
+    return Res(
+        "aws:bedrock/inferenceProfile:InferenceProfile",
+        "support-profile",
+        {"name": "support", "modelSource": {"copyFrom": copied_from}},
+        region.provider,
+    )
+
+
+@pytest.mark.parametrize("policy", RULES)
+def test_a_pii_agent_on_an_application_profile_of_an_in_region_model_copies_nothing_out(
+    policy: str,
+) -> None:
+    region = eu_region()
+    profile = _application_profile(region, f"arn:aws:bedrock:eu-west-1::foundation-model/{IN_REGION_MODEL}")
+    agent = _agent(region, UNKNOWN)
+    agent.deps["foundationModel"] = [profile]
+    assert _on(violations([*region.resources, profile, agent], policy), agent) == ""
+
+
+@pytest.mark.parametrize("policy", RULES)
+def test_a_pii_agent_on_an_application_profile_copied_from_a_us_profile_is_served_in_the_us(
+    policy: str,
+) -> None:
+    region = eu_region()
+    profile = _application_profile(
+        region, PROFILE_ARN.format(id="us.anthropic.claude-3-7-sonnet-20250219-v1:0")
+    )
+    agent = _agent(region, UNKNOWN)
+    agent.deps["foundationModel"] = [profile]
+    found = _on(violations([*region.resources, profile, agent], policy), agent)
+    assert "us-east-1" in found, found
+
+
+@pytest.mark.parametrize("policy", RULES)
+def test_a_pii_agent_on_an_application_profile_the_stack_does_not_declare_fails_closed(policy: str) -> None:
+    region = eu_region()
+    agent = _agent(
+        region, "arn:aws:bedrock:eu-west-1:123456789012:application-inference-profile/a1b2c3d4e5f6"
+    )
+    found = _on(violations([*region.resources, agent], policy), agent)
+    assert "application inference profile this stack does not declare" in found, found
