@@ -25,6 +25,15 @@ def _references(moves: str, lands_in_itself: bool = True) -> CopyMechanism:
     return CopyMechanism(moves, sources=(SELF, ANY), destinations=(ANY,), lands_in_own_region=lands_in_itself)
 
 
+def _references_writing(moves: str, *outputs: str) -> CopyMechanism:
+    """A service that moves data between everything it is configured with and writes its results (captured
+    requests, outputs) to the S3 locations at `outputs`: each is a destination of its own, so a bucket the
+    stack does not declare is untraceable (S3's namespace is global), as for any named destination."""
+    return CopyMechanism(
+        moves, sources=(SELF, ANY), destinations=(ANY, *outputs), global_names=outputs, lands_in_own_region=False
+    )
+
+
 def _code(moves: str) -> CopyMechanism:
     """Code that runs with everything it is configured with."""
     return CopyMechanism(moves, sources=(ANY,), destinations=(ANY,), runs_code=True)
@@ -1159,15 +1168,33 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
     "aws:sagemaker/model:Model": (_code("a model"),),
     "aws:sagemaker/endpoint:Endpoint": (_code("an inference endpoint"),),
     "aws:sagemaker/endpointConfiguration:EndpointConfiguration": (
-        _references("an endpoint's data capture", lands_in_itself=False),
+        _references_writing(
+            "an endpoint's data capture, asynchronous results and core dumps (the requests and responses it "
+            "serves)",
+            "dataCaptureConfig.destinationS3Uri",
+            "asyncInferenceConfig.outputConfig.s3OutputPath",
+            "asyncInferenceConfig.outputConfig.s3FailurePath",
+            "productionVariants[].coreDumpConfig.destinationS3Uri",
+            "shadowProductionVariants[].coreDumpConfig.destinationS3Uri",
+        ),
     ),
     "aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition": (
-        _references("a data quality job", False),
+        _references_writing(
+            "a data quality job (a model monitor's reports on the captured data)",
+            "dataQualityJobOutputConfig.monitoringOutputs.s3Output.s3Uri",
+        ),
     ),
-    "aws:sagemaker/flowDefinition:FlowDefinition": (_references("a human review flow", False),),
+    "aws:sagemaker/flowDefinition:FlowDefinition": (
+        _references_writing("a human review flow", "outputConfig.s3OutputPath"),
+    ),
     "aws:sagemaker/hyperParameterTuningJob:HyperParameterTuningJob": (_references("a tuning job", False),),
-    "aws:sagemaker/labelingJob:LabelingJob": (_references("a labelling job"),),
-    "aws:sagemaker/modelCardExportJob:ModelCardExportJob": (_references("a model card export", False),),
+    "aws:sagemaker/labelingJob:LabelingJob": (
+        _references("a labelling job"),
+        _references_writing("a labelling job's output (the labelled records)", "outputConfig.s3OutputPath"),
+    ),
+    "aws:sagemaker/modelCardExportJob:ModelCardExportJob": (
+        _references_writing("a model card export", "outputConfig.s3OutputPath"),
+    ),
     "aws:sagemaker/monitoringSchedule:MonitoringSchedule": (_references("a model monitor", False),),
     "aws:bedrock/agentAgent:AgentAgent": (_code("a Bedrock agent"),),
     "aws:bedrock/agentAgentActionGroup:AgentAgentActionGroup": (_code("an agent action group"),),
@@ -1180,7 +1207,9 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
         _references("an agent gateway target", False),
     ),
     "aws:bedrock/agentDataSource:AgentDataSource": (_references("a knowledge base data source", False),),
-    "aws:bedrock/evaluationJob:EvaluationJob": (_references("a model evaluation job", False),),
+    "aws:bedrock/evaluationJob:EvaluationJob": (
+        _references_writing("a model evaluation job (prompts, answers and scores)", "outputDataConfig.s3Uri"),
+    ),
     "aws:bedrock/inferenceProfile:InferenceProfile": (
         CopyMechanism(
             "an inference profile (prompts routed to the model's regions)",
@@ -1189,7 +1218,11 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
             lands_in_own_region=False,
         ),
     ),
-    "aws:bedrockmodel/invocationJob:InvocationJob": (_references("a batch model invocation", False),),
+    "aws:bedrockmodel/invocationJob:InvocationJob": (
+        _references_writing(
+            "a batch model invocation (its prompts and answers)", "outputDataConfig.s3OutputDataConfig.s3Uri"
+        ),
+    ),
     "aws:bedrockmodel/invocationLoggingConfiguration:InvocationLoggingConfiguration": (
         _references("model invocation logging (prompts and responses)", False),
     ),
