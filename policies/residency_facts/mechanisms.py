@@ -92,6 +92,16 @@ def _derived(moves: str, *sources: str, global_names: tuple[str, ...] = ()) -> C
     return CopyMechanism(moves, sources=sources, global_names=global_names)
 
 
+_GLUE_WRITTEN = (
+    "defaultArguments.--TempDir",
+    "defaultArguments.--spark-event-logs-path",
+    "defaultArguments.--conf.{spark-locations}",
+)
+"""Where Glue itself writes a job's data, by its special parameters: the temporary directory (Redshift and
+DynamoDB staging, and the shuffle files of `--write-shuffle-files-to-s3` by default), the Spark UI's event
+logs, and every location a `--conf` setting names (`spark.shuffle.glue.s3ShuffleBucket`, a warehouse, an
+event log directory). The job's own code is judged as code; these are written by the service."""
+
 _API_BODY = "body.{json}.**"
 """Every value of a REST API's OpenAPI body (JSON): its integrations' URIs, roles and request templates."""
 _API_BODY_ROLES = "body.{json}.paths.*.*.x-amazon-apigateway-integration.credentials"
@@ -1055,6 +1065,17 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
             destinations=("connections", "defaultArguments.*"),
             global_names=("defaultArguments.*", "command.scriptLocation"),
             runs_code=True,
+        ),
+        CopyMechanism(
+            "a Glue job's temporary directory, shuffle files and Spark event logs (intermediate rows of what "
+            "it reads, written where its arguments say)",
+            sources=(SELF, "connections", "defaultArguments.*"),
+            destinations=_GLUE_WRITTEN,
+            global_names=_GLUE_WRITTEN,
+            active_when=_GLUE_WRITTEN,
+            lands_in_own_region=False,
+            # Its temporary directory is often a prefix of the bucket it reads.
+            may_target_source=True,
         ),
     ),
     "aws:glue/devEndpoint:DevEndpoint": (_code("a Glue development endpoint"),),

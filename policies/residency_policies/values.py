@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
@@ -135,8 +136,22 @@ SKIPPED_KEYS: Final = frozenset({"tags", "tagsAll", "labels", "annotations", "de
 """Keys whose values describe a resource rather than configure it: deep scans (`**`) skip them."""
 
 JSON_STEP: Final = "{json}"
+SPARK_LOCATIONS_STEP: Final = "{spark-locations}"
 EVERY_VALUE: Final = "*"
 ANY_DEPTH: Final = "**"
+
+_SPARK_SETTING = re.compile(r"(?:^|\s)([A-Za-z0-9_.-]+)=(\S+)")
+"""One `key=value` of a Spark `--conf` text (`k=v --conf k2=v2`, as Glue and EMR Serverless take it)."""
+
+
+def _spark_locations(value: Any) -> list[Any]:
+    """The locations a Spark `--conf` text sets (`spark.shuffle.glue.s3ShuffleBucket=s3://bucket/`): every
+    value that is a URL, where the job reads or writes; other settings name no place."""
+    if value is UNKNOWN or _is_sentinel(value):
+        return [UNKNOWN]
+    if not isinstance(value, str):
+        return []
+    return [setting for _, setting in _SPARK_SETTING.findall(value) if "://" in setting]
 
 
 def _parsed_json(value: Any) -> Any:
@@ -218,7 +233,8 @@ def values_at(props: Any, path: str) -> list[Any]:
     """Every value at a dotted wire-name path; lists are stepped into at every level (`[]` is optional).
 
     `*` steps into every value of a map, `**` into every value at any depth (as the last step: every leaf)
-    and `{json}` parses JSON text (a policy document) before the next step.
+    `{json}` parses JSON text (a policy document) before the next step, and `{spark-locations}` yields the
+    URLs a Spark `--conf` text sets.
     """
     current: list[Any] = [props]
     for key, last in _steps(path):
@@ -228,6 +244,8 @@ def values_at(props: Any, path: str) -> list[Any]:
         for item in current:
             if key == JSON_STEP:
                 found.extend(elements(_parsed_json(item)))
+            elif key == SPARK_LOCATIONS_STEP:
+                found.extend(_spark_locations(item))
             elif key == EVERY_VALUE:
                 found.extend(_map_values(item))
             elif key == ANY_DEPTH:
