@@ -7,6 +7,8 @@ that the two agree, type for type.
 Paths are dotted wire names. `[]` steps into every element of a list (optional: lists are always stepped
 into); `*` steps into every value of a map; `**` into every value at any depth (as the last step: every
 leaf value, tags and labels excepted); `{json}` parses JSON text (a policy document, a redrive policy);
+`{spark-locations}` yields the URLs a Spark `--conf` text sets; `?key=value` keeps the objects whose key holds
+the value (an option setting named `IAM_ROLE_ARN`), or one unknown at preview;
 SELF stands for the resource itself and ANY for every value it is configured with.
 """
 
@@ -91,6 +93,9 @@ def _derived(moves: str, *sources: str, global_names: tuple[str, ...] = ()) -> C
     """A resource made from another one's data, in its own region: a snapshot, a restore, an image."""
     return CopyMechanism(moves, sources=sources, global_names=global_names)
 
+
+_OPTION_SETTING = "options[].optionSettings[].?name={name}.value"
+"""The value of a named setting of an RDS option group's options."""
 
 _GLUE_WRITTEN = (
     "defaultArguments.--TempDir",
@@ -690,6 +695,25 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
     "aws:redshiftserverless/namespace:Namespace": (
         _database_roles(
             "SQL writing through the namespace's IAM roles (UNLOAD)", "iamRoles", "defaultIamRoleArn"
+        ),
+    ),
+    # An option group gives every database that uses it (`optionGroupName`) the roles of its options'
+    # IAM_ROLE_ARN settings: SQL Server's native backups (rds_backup_database: whole .bak copies) and its audit
+    # logs (every audited statement) are written wherever those roles may write; SQLSERVER_AUDIT's
+    # S3_BUCKET_ARN names the bucket. Oracle's and SQL Server's S3_INTEGRATION take their role from a role
+    # association (below).
+    "aws:rds/optionGroup:OptionGroup": (
+        CopyMechanism(
+            "backups and audit logs written by the options of the databases' option group (IAM_ROLE_ARN, "
+            "S3_BUCKET_ARN)",
+            destinations=(_OPTION_SETTING.format(name="S3_BUCKET_ARN"),),
+            roles=(_OPTION_SETTING.format(name="IAM_ROLE_ARN"),),
+            members=(("aws:rds/instance:Instance", "optionGroupName"),),
+            active_when=(
+                _OPTION_SETTING.format(name="IAM_ROLE_ARN"),
+                _OPTION_SETTING.format(name="S3_BUCKET_ARN"),
+            ),
+            lands_in_own_region=False,
         ),
     ),
     "aws:rds/roleAssociation:RoleAssociation": (

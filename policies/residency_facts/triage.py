@@ -1130,17 +1130,20 @@ AWS: dict[str, Service] = {
         "copy it; public switches and proxies expose it.",
         holds="Cluster ClusterSnapshot ClusterSnapshotCopy Instance Snapshot SnapshotCopy",
         copies="Cluster ClusterActivityStream ClusterRoleAssociation ClusterSnapshot ClusterSnapshotCopy "
-        "ExportTask GlobalCluster Instance InstanceAutomatedBackupsReplication Integration RoleAssociation "
-        "Snapshot SnapshotCopy",
+        "ExportTask GlobalCluster Instance InstanceAutomatedBackupsReplication Integration OptionGroup "
+        "RoleAssociation Snapshot SnapshotCopy",
         grants="ClusterInstance Proxy ProxyEndpoint",
         points="ClusterEndpoint ProxyTarget",
         neutral="Certificate ClusterParameterGroup CustomDbEngineVersion "
         "EventSubscription "
-        "InstanceDesiredState OptionGroup ParameterGroup ProxyDefaultTargetGroup ReservedInstance "
+        "InstanceDesiredState ParameterGroup ProxyDefaultTargetGroup ReservedInstance "
         "ShardGroup SubnetGroup",
         why={
             "ShardGroup": "a shard group is capacity of its cluster (Aurora Limitless), holding the "
             "cluster's data",
+            "OptionGroup": "its options' IAM_ROLE_ARN settings (SQLSERVER_BACKUP_RESTORE, SQLSERVER_AUDIT) let "
+            "the databases that use it write backups and audit logs wherever the role may write, and "
+            "SQLSERVER_AUDIT's S3_BUCKET_ARN names the bucket its logs go to",
             "RoleAssociation": "its role's features (s3Export, S3_INTEGRATION, Lambda) let SQL write the "
             "database's data wherever the role may write",
             "ClusterRoleAssociation": "its role's features (s3Export, S3_INTEGRATION, Lambda) let SQL write "

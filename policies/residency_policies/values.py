@@ -137,11 +137,28 @@ SKIPPED_KEYS: Final = frozenset({"tags", "tagsAll", "labels", "annotations", "de
 
 JSON_STEP: Final = "{json}"
 SPARK_LOCATIONS_STEP: Final = "{spark-locations}"
+WHERE_STEP: Final = "?"
+"""`?name=IAM_ROLE_ARN` keeps the objects whose `name` is that value (case-insensitive), or is unknown."""
 EVERY_VALUE: Final = "*"
 ANY_DEPTH: Final = "**"
 
 _SPARK_SETTING = re.compile(r"(?:^|\s)([A-Za-z0-9_.-]+)=(\S+)")
 """One `key=value` of a Spark `--conf` text (`k=v --conf k2=v2`, as Glue and EMR Serverless take it)."""
+
+
+@functools.lru_cache(maxsize=256)
+def _where(step: str) -> tuple[str, str]:
+    key, _, wanted = step.removeprefix(WHERE_STEP).partition("=")
+    return key, wanted.upper()
+
+
+def _matches(item: Any, step: str) -> bool:
+    """Whether an object passes a `?key=value` step: its key holds the value, or one unknown at preview."""
+    key, wanted = _where(step)
+    found = child(item, key) if isinstance(item, Mapping) else None
+    if found is UNKNOWN or _is_sentinel(found):
+        return True
+    return isinstance(found, str) and found.upper() == wanted
 
 
 def _spark_locations(value: Any) -> list[Any]:
@@ -234,7 +251,8 @@ def values_at(props: Any, path: str) -> list[Any]:
 
     `*` steps into every value of a map, `**` into every value at any depth (as the last step: every leaf)
     `{json}` parses JSON text (a policy document) before the next step, and `{spark-locations}` yields the
-    URLs a Spark `--conf` text sets.
+    URLs a Spark `--conf` text sets; `?key=value` keeps only the objects whose key holds the value (an
+    option setting named `IAM_ROLE_ARN`).
     """
     current: list[Any] = [props]
     for key, last in _steps(path):
@@ -246,6 +264,9 @@ def values_at(props: Any, path: str) -> list[Any]:
                 found.extend(elements(_parsed_json(item)))
             elif key == SPARK_LOCATIONS_STEP:
                 found.extend(_spark_locations(item))
+            elif key.startswith(WHERE_STEP):
+                if _matches(item, key):
+                    found.append(item)
             elif key == EVERY_VALUE:
                 found.extend(_map_values(item))
             elif key == ANY_DEPTH:
