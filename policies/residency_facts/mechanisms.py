@@ -623,6 +623,7 @@ _SNS_AWS_PROTOCOLS = ("sqs", "lambda", "firehose")
 """SNS protocols whose endpoint is an AWS resource (an ARN); the rest deliver outside AWS."""
 
 CHILD_HOLDERS: dict[str, tuple[str, str]] = {
+    "aws:appsync/apiCache:ApiCache": ("apiId", "a cache of its API (the results its resolvers return)"),
     "aws:cognito/user:User": ("userPoolId", "a user of its user pool (its attributes are kept there)"),
     "aws:customerprofiles/profile:Profile": ("domainName", "a profile of its domain"),
     "aws:directoryservicedata/user:User": ("directoryId", "a user of its directory"),

@@ -206,10 +206,15 @@ AWS: dict[str, Service] = {
         "responses; an API key or public API exposes them.",
         holds="ApiCache",
         points="DataSource",
-        copies="Function Resolver",
+        copies="ApiCache Function Resolver",
         neutral="Api ApiKey ChannelNamespace DomainName DomainNameApiAssociation GraphQLApi "
         "SourceApiAssociation Type",
-        why={"Function": _CODE, "Resolver": _CODE},
+        why={
+            "Function": _CODE,
+            "Resolver": _CODE,
+            "ApiCache": "a cache holds what its API's resolvers return: it takes no tags and inherits its "
+            "API's classification (a child holder)",
+        },
     ),
     "arcregionswitch": Service(
         "A Region switch plan orchestrates failover between regions: it runs steps (database failover, "
