@@ -158,6 +158,8 @@ def _matches(item: Any, step: str) -> bool:
     found = child(item, key) if isinstance(item, Mapping) else None
     if found is UNKNOWN or _is_sentinel(found):
         return True
+    if isinstance(found, bool):
+        return str(found).upper() == wanted
     return isinstance(found, str) and found.upper() == wanted
 
 
