@@ -7,7 +7,8 @@ that the two agree, type for type.
 Paths are dotted wire names. `[]` steps into every element of a list (optional: lists are always stepped
 into); `*` steps into every value of a map; `**` into every value at any depth (as the last step: every
 leaf value, tags and labels excepted); `{json}` parses JSON text (a policy document, a redrive policy);
-`{spark-locations}` yields the URLs a Spark `--conf` text sets; `?key=value` keeps the objects whose key holds
+`{spark-locations}` yields the URLs a Spark `--conf` text sets, `{network-connectors}` the broker URIs of an
+ActiveMQ configuration's network connectors; `?key=value` keeps the objects whose key holds
 the value (an option setting named `IAM_ROLE_ARN`), or one unknown at preview;
 SELF stands for the resource itself and ANY for every value it is configured with.
 """
@@ -93,6 +94,9 @@ def _derived(moves: str, *sources: str, global_names: tuple[str, ...] = ()) -> C
     """A resource made from another one's data, in its own region: a snapshot, a restore, an image."""
     return CopyMechanism(moves, sources=sources, global_names=global_names)
 
+
+_MQ_CONNECTORS = "data.{network-connectors}"
+"""The broker URIs of an ActiveMQ configuration's `<networkConnector uri="static:(ssl://...)">` elements."""
 
 _OPTION_SETTING = "options[].optionSettings[].?name={name}.value"
 """The value of a named setting of an RDS option group's options."""
@@ -846,6 +850,19 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
             "cross-region data replication from a primary broker",
             sources=("dataReplicationPrimaryBrokerArn",),
             active_when=("dataReplicationPrimaryBrokerArn",),
+        ),
+    ),
+    # A network of brokers: an ActiveMQ configuration's networkConnectors forward the messages of every
+    # broker that uses it (`configuration.id`) to the brokers their URIs name, wherever those are.
+    "aws:mq/configuration:Configuration": (
+        CopyMechanism(
+            "a network of brokers (the configuration's networkConnectors forward the messages of the brokers "
+            "that use it to the brokers they name)",
+            sources=(SELF,),
+            destinations=(_MQ_CONNECTORS,),
+            members=(("aws:mq/broker:Broker", "configuration.id"),),
+            active_when=(_MQ_CONNECTORS,),
+            lands_in_own_region=False,
         ),
     ),
     "aws:mskconnect/connector:Connector": (

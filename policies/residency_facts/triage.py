@@ -987,11 +987,11 @@ AWS: dict[str, Service] = {
         neutral="Acl ParameterGroup SubnetGroup User",
     ),
     "mq": Service(
-        "Amazon MQ brokers hold messages; cross-region data replication copies them to a replica broker.",
+        "Amazon MQ brokers hold messages; cross-region data replication copies them to a replica broker, "
+        "and an ActiveMQ configuration's network connectors forward them to the brokers they name.",
         in_transit="Broker",
-        copies="Broker",
+        copies="Broker Configuration",
         grants="Broker",
-        neutral="Configuration",
     ),
     "msk": Service(
         "MSK clusters hold topics; the replicator copies them, a channel delivers a topic into S3 or an "

@@ -137,6 +137,7 @@ SKIPPED_KEYS: Final = frozenset({"tags", "tagsAll", "labels", "annotations", "de
 
 JSON_STEP: Final = "{json}"
 SPARK_LOCATIONS_STEP: Final = "{spark-locations}"
+NETWORK_CONNECTORS_STEP: Final = "{network-connectors}"
 WHERE_STEP: Final = "?"
 """`?name=IAM_ROLE_ARN` keeps the objects whose `name` is that value (case-insensitive), or is unknown."""
 EVERY_VALUE: Final = "*"
@@ -161,6 +162,25 @@ def _matches(item: Any, step: str) -> bool:
     if isinstance(found, bool):
         return str(found).upper() == wanted
     return isinstance(found, str) and found.upper() == wanted
+
+
+_NETWORK_CONNECTOR = re.compile(r"""<networkConnector\b[^>]*?\buri\s*=\s*["']([^"']*)["']""", re.IGNORECASE)
+_CONNECTOR_SCHEMES = re.compile(r"^(?:static|masterslave|multicast|fanout|failover)\s*:\s*", re.IGNORECASE)
+
+
+def _network_connectors(value: Any) -> list[Any]:
+    """The brokers an ActiveMQ configuration's `<networkConnector uri="static:(ssl://host:61617,...)">`
+    elements forward messages to, one URI each (its options after `?` left out)."""
+    if value is UNKNOWN or _is_sentinel(value):
+        return [UNKNOWN]
+    if not isinstance(value, str):
+        return []
+    found = []
+    for uri in _NETWORK_CONNECTOR.findall(value):
+        inner = _CONNECTOR_SCHEMES.sub("", uri.strip()).strip("()")
+        inner = inner.split(")?")[0].strip("()")
+        found.extend(part.split("?")[0].strip() for part in inner.split(",") if part.strip())
+    return found
 
 
 def _spark_locations(value: Any) -> list[Any]:
@@ -253,7 +273,8 @@ def values_at(props: Any, path: str) -> list[Any]:
 
     `*` steps into every value of a map, `**` into every value at any depth (as the last step: every leaf)
     `{json}` parses JSON text (a policy document) before the next step, and `{spark-locations}` yields the
-    URLs a Spark `--conf` text sets; `?key=value` keeps only the objects whose key holds the value (an
+    URLs a Spark `--conf` text sets, `{network-connectors}` the broker URIs of an ActiveMQ configuration's
+    network connectors; `?key=value` keeps only the objects whose key holds the value (an
     option setting named `IAM_ROLE_ARN`).
     """
     current: list[Any] = [props]
@@ -266,6 +287,8 @@ def values_at(props: Any, path: str) -> list[Any]:
                 found.extend(elements(_parsed_json(item)))
             elif key == SPARK_LOCATIONS_STEP:
                 found.extend(_spark_locations(item))
+            elif key == NETWORK_CONNECTORS_STEP:
+                found.extend(_network_connectors(item))
             elif key.startswith(WHERE_STEP):
                 if _matches(item, key):
                     found.append(item)

@@ -251,3 +251,16 @@ def test_a_spark_locations_step_yields_the_urls_a_conf_text_sets() -> None:
     arguments = {"--conf": "spark.sql.shuffle.partitions=200 --conf spark.shuffle.glue.s3ShuffleBucket=s3://b/p/"}
     assert values.values_at(arguments, "--conf.{spark-locations}") == ["s3://b/p/"]
     assert values.values_at({"--conf": UNKNOWN_STRING_VALUE}, "--conf.{spark-locations}") == [values.UNKNOWN]
+
+
+def test_a_network_connectors_step_yields_each_broker_an_activemq_connector_names() -> None:
+    data = (
+        '<networkConnectors><networkConnector name="a" uri="static:(ssl://h1:61617,ssl://h2:61617)?x=1"/>'
+        "<networkConnector uri='masterslave:(tcp://h3:61616)'/></networkConnectors>"
+    )
+    assert values.values_at({"data": data}, "data.{network-connectors}") == [
+        "ssl://h1:61617",
+        "ssl://h2:61617",
+        "tcp://h3:61616",
+    ]
+    assert values.values_at({"data": "<broker/>"}, "data.{network-connectors}") == []
