@@ -33,7 +33,11 @@ def _references_writing(moves: str, *outputs: str) -> CopyMechanism:
     requests, outputs) to the S3 locations at `outputs`: each is a destination of its own, so a bucket the
     stack does not declare is untraceable (S3's namespace is global), as for any named destination."""
     return CopyMechanism(
-        moves, sources=(SELF, ANY), destinations=(ANY, *outputs), global_names=outputs, lands_in_own_region=False
+        moves,
+        sources=(SELF, ANY),
+        destinations=(ANY, *outputs),
+        global_names=outputs,
+        lands_in_own_region=False,
     )
 
 
@@ -703,7 +707,8 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
         ),
     ),
     # An option group gives every database that uses it (`optionGroupName`) the roles of its options'
-    # IAM_ROLE_ARN settings: SQL Server's native backups (rds_backup_database: whole .bak copies) and its audit
+    # IAM_ROLE_ARN settings: SQL Server's native backups (rds_backup_database: whole .bak copies) and its
+    # audit
     # logs (every audited statement) are written wherever those roles may write; SQLSERVER_AUDIT's
     # S3_BUCKET_ARN names the bucket. Oracle's and SQL Server's S3_INTEGRATION take their role from a role
     # association (below).

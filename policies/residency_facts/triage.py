@@ -290,9 +290,11 @@ AWS: dict[str, Service] = {
         "AgentcorePolicyEngine AgentcoreRegistry AgentcoreTokenVaultCmk AgentcoreWorkloadIdentity "
         "ProvisionedModelThroughput UseCaseForModelAccess",
         why={
-            "InferenceProfile": "a cross-region inference profile sends prompts to other regions; what is sent "
+            "InferenceProfile": "a cross-region inference profile sends prompts to other regions; what is "
+            "sent "
             "through an application profile is served where the profile it was copied from routes",
-            "Guardrail": "a guardrail's cross-region profile evaluates the prompts and answers sent through it "
+            "Guardrail": "a guardrail's cross-region profile evaluates the prompts and answers sent through "
+            "it "
             "in other regions",
             "GuardrailVersion": "a version of a guardrail, evaluated where the guardrail's profile routes",
             "AgentAgent": _CODE,
@@ -1146,7 +1148,8 @@ AWS: dict[str, Service] = {
         why={
             "ShardGroup": "a shard group is capacity of its cluster (Aurora Limitless), holding the "
             "cluster's data",
-            "OptionGroup": "its options' IAM_ROLE_ARN settings (SQLSERVER_BACKUP_RESTORE, SQLSERVER_AUDIT) let "
+            "OptionGroup": "its options' IAM_ROLE_ARN settings (SQLSERVER_BACKUP_RESTORE, SQLSERVER_AUDIT) "
+            "let "
             "the databases that use it write backups and audit logs wherever the role may write, and "
             "SQLSERVER_AUDIT's S3_BUCKET_ARN names the bucket its logs go to",
             "RoleAssociation": "its role's features (s3Export, S3_INTEGRATION, Lambda) let SQL write the "

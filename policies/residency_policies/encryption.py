@@ -19,8 +19,8 @@ from .classification import held, is_data_holding, launch_templates, protected_s
 from .encryption_api_logs import api_log_problems
 from .encryption_keys import ACCOUNTS, KMS_ALIAS, key_problems, key_resource_problems, volume_key_problems
 from .encryption_nodes import node_class_problems
-from .encryption_service_storage import service_storage_problems
 from .encryption_restores import RESTORE_TESTING_SELECTION, restore_test_problems, restored_classifications
+from .encryption_service_storage import service_storage_problems
 from .encryption_types import AT_REST, INHERITED, NO_CUSTOMER_KEY, WRITER_ENCRYPTION
 from .encryption_volumes import VOLUME_SNAPSHOT_KINDS, snapshot_problems, volume_problems
 from .encryption_writers import writer_problems, written_buckets

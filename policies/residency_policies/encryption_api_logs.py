@@ -1,4 +1,4 @@
-"""The log group an AppSync API writes its resolvers' requests and responses to, judged as a PII store's exports.
+"""The log group an AppSync API writes its resolvers' requests and responses to, judged as a store's exports.
 
 An AppSync API that logs at field level (`logConfig.fieldLogLevel` ERROR, INFO, DEBUG or ALL; an Event API's
 `eventConfig.logConfig.logLevel`) with verbose content (`excludeVerboseContent` not true: headers, context and
@@ -49,7 +49,8 @@ def api_log_problems(
         fix = f"set {switch} true, " if switch else ""
         yield (
             api,
-            f"{LOG_LEVELS[api.type]} is {shown}{verbose}: AppSync writes each resolver's request and response "
+            f"{LOG_LEVELS[api.type]} is {shown}{verbose}: AppSync writes each resolver's request and "
+            "response "
             f"(the records it returns) to {GROUP_PREFIX}<api id>, a log group this stack does not declare, "
             "which AppSync creates with CloudWatch's default key and no expiry: declare it (aws.cloudwatch."
             f"LogGroup named {GROUP_PREFIX} + the API's id, kmsKeyId the stack's key, data-classification "

@@ -2,9 +2,9 @@
 
 Athena's managed query results (`configuration.managedQueryResultsConfiguration.enabled`) keep the results of
 a workgroup's queries in Athena-owned storage, under the workgroup's `encryptionConfiguration.kmsKey`, else a
-key AWS owns; QuickSight's SPICE keeps what a data set imports (`importMode` SPICE) under the account's default
-key registered for its region (`aws.quicksight.KeyRegistration`, a `keyRegistrations` entry with `defaultKey`),
-else an AWS-managed key. Neither is a bucket of the stack's, so the writers' checks
+key AWS owns; QuickSight's SPICE keeps what a data set imports (`importMode` SPICE) under the account's
+default key registered for its region (`aws.quicksight.KeyRegistration`, a `keyRegistrations` entry with
+`defaultKey`), else an AWS-managed key. Neither is a bucket of the stack's, so the writers' checks
 (`encryption_writers`) never see them (reviewer blind-aws12 c09, c10). Each is judged where what it copies
 is protected: what the workgroup's queries may read (the catalog's tables of its region and account, what it
 is configured with) and what the data set holds by lineage.
@@ -45,7 +45,8 @@ def service_storage_problems(
             yield (
                 workgroup,
                 f"{MANAGED_RESULTS}.enabled keeps the results of its queries in Athena's own storage, and "
-                f"{MANAGED_RESULTS_KEY} is not set: they are under a key AWS owns (set it to the stack's key, "
+                f"{MANAGED_RESULTS_KEY} is not set: they are under a key AWS owns (set it to the stack's "
+                "key, "
                 "or write the results to the stack's bucket with resultConfiguration)",
                 protected,
             )
@@ -87,14 +88,16 @@ def _spice_key_problems(data_set: Resource, stack: Stack, lineage: Lineage) -> l
     registrations = [
         r
         for r in stack.of_type(KEY_REGISTRATION)
-        if lineage.own_region(r) == lineage.own_region(data_set) and lineage.account(r) == lineage.account(data_set)
+        if lineage.own_region(r) == lineage.own_region(data_set)
+        and lineage.account(r) == lineage.account(data_set)
         and r.values_at(DEFAULT_REGISTERED_KEY)
     ]
     if not registrations:
         return [
-            "importMode SPICE keeps a copy of what it imports in SPICE, and no aws.quicksight.KeyRegistration of "
-            "this stack registers a default customer-managed key for the account in its region: SPICE keeps "
-            "it under an AWS-managed key (register the stack's key with defaultKey true, or use DIRECT_QUERY)"
+            "importMode SPICE keeps a copy of what it imports in SPICE, and no "
+            "aws.quicksight.KeyRegistration of this stack registers a default customer-managed key for the "
+            "account in its region: SPICE keeps it under an AWS-managed key (register the stack's key with "
+            "defaultKey true, or use DIRECT_QUERY)"
         ]
     return [
         f"its SPICE copy is under {registration.label}'s default key: {problem}"

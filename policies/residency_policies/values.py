@@ -175,7 +175,7 @@ def _network_connectors(value: Any) -> list[Any]:
         return [UNKNOWN]
     if not isinstance(value, str):
         return []
-    found = []
+    found: list[Any] = []
     for uri in _NETWORK_CONNECTOR.findall(value):
         inner = _CONNECTOR_SCHEMES.sub("", uri.strip()).strip("()")
         inner = inner.split(")?")[0].strip("()")

@@ -2,9 +2,9 @@
 (the customer records it returns), written to `/aws/appsync/apis/<api id>`; a log group the stack does not
 declare is created by AppSync under CloudWatch's default key, as a database's exported logs are.
 
-Reviewer blind-aws12 (c19): a PII AppSync API logging at ALL with verbose content passed, though the pack blocks
-the same for an RDS instance's `enabledCloudwatchLogsExports`. Each test changes one thing of a PII API that
-logs nothing.
+Reviewer blind-aws12 (c19): a PII AppSync API logging at ALL with verbose content passed, though the pack
+blocks the same for an RDS instance's `enabledCloudwatchLogsExports`. Each test changes one thing of a PII API
+that logs nothing.
 """
 
 from __future__ import annotations
@@ -80,8 +80,12 @@ def _table_source(region: Region, api: Res) -> list[Res]:
     source = Res(
         "aws:appsync/dataSource:DataSource",
         "customers-source",
-        {"apiId": UNKNOWN, "name": "customers", "type": "AMAZON_DYNAMODB",
-         "dynamodbConfig": {"tableName": UNKNOWN}},
+        {
+            "apiId": UNKNOWN,
+            "name": "customers",
+            "type": "AMAZON_DYNAMODB",
+            "dynamodbConfig": {"tableName": UNKNOWN},
+        },
         region.provider,
         deps={"apiId": [api], "dynamodbConfig": [table]},
     )

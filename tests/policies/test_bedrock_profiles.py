@@ -1,7 +1,7 @@
-"""Bedrock cross-region profiles: a model id, an inference profile ARN, an application inference profile copied
-from one, or a guardrail profile whose id starts with a geography (`eu.`, `us.`, `apac.`, `global.`) sends
-every request (the prompt, with the personal data a knowledge base retrieved into it, and the answer) to any
-region of that geography, whatever region its ARN names.
+"""Bedrock cross-region profiles: a model id, an inference profile ARN, an application inference profile
+copied from one, or a guardrail profile whose id starts with a geography (`eu.`, `us.`, `apac.`, `global.`)
+sends every request (the prompt, with the personal data a knowledge base retrieved into it, and the answer)
+to any region of that geography, whatever region its ARN names.
 
 Reviewer blind-aws12 (c03, c05, c20): a PII agent on `global.anthropic...`, a knowledge base data source
 parsing PII documents with an `eu.` profile's ARN in eu-west-1, and an in-region agent whose guardrail uses
@@ -110,9 +110,7 @@ def _data_source(region: Region, parsing_model: str) -> tuple[Res, list[Res]]:
 @pytest.mark.parametrize("policy", RULES)
 def test_a_data_source_parsing_pii_with_an_in_region_model_copies_nothing_out(policy: str) -> None:
     region = eu_region()
-    source, added = _data_source(
-        region, f"arn:aws:bedrock:eu-west-1::foundation-model/{IN_REGION_MODEL}"
-    )
+    source, added = _data_source(region, f"arn:aws:bedrock:eu-west-1::foundation-model/{IN_REGION_MODEL}")
     assert _on(violations([*region.resources, *added], policy), source) == ""
 
 

@@ -73,7 +73,8 @@ def test_a_network_connector_to_a_broker_in_another_region_forwards_the_pii_brok
 ) -> None:
     region = eu_region()
     configuration = _configuration(
-        region, f'<networkConnectors><networkConnector name="dr" duplex="true" uri="{uri}"/></networkConnectors>'
+        region,
+        f'<networkConnectors><networkConnector name="dr" duplex="true" uri="{uri}"/></networkConnectors>',
     )
     found = _on([*region.resources, configuration, _broker(region, configuration)], policy, configuration)
     assert "network of brokers" in found and "us-east-1" in found and "orders" in found, found

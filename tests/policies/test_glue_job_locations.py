@@ -72,14 +72,19 @@ def test_a_temporary_directory_in_the_accounts_glue_assets_bucket_of_its_region_
 @pytest.mark.parametrize("policy", RULES)
 def test_a_shuffle_bucket_the_stack_does_not_declare_cannot_be_traced(policy: str) -> None:
     region = eu_region()
-    job = _job(region, **{"--conf": f"spark.sql.shuffle.partitions=200 --conf spark.shuffle.glue.s3ShuffleBucket={SHARED}"})
+    job = _job(
+        region,
+        **{"--conf": f"spark.sql.shuffle.partitions=200 --conf spark.shuffle.glue.s3ShuffleBucket={SHARED}"},
+    )
     found = _on([*region.resources, _bucket(region), job], policy, job)
     assert "shuffle files" in found and "cannot be traced" in found, found
 
 
 @pytest.mark.parametrize("argument", ["--TempDir", "--spark-event-logs-path"])
 @pytest.mark.parametrize("policy", RULES)
-def test_a_glue_written_location_the_stack_does_not_declare_cannot_be_traced(policy: str, argument: str) -> None:
+def test_a_glue_written_location_the_stack_does_not_declare_cannot_be_traced(
+    policy: str, argument: str
+) -> None:
     region = eu_region()
     job = _job(region, **{argument: SHARED})
     found = _on([*region.resources, _bucket(region), job], policy, job)

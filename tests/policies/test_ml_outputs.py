@@ -1,7 +1,7 @@
 """Where machine-learning services write what they serve: a SageMaker endpoint's data capture (every request
 and response), its asynchronous results and failures, its variants' core dumps, a model monitor's reports, a
-Bedrock batch invocation's or evaluation's answers. Each is an S3 location; a bucket the stack does not declare
-may be in any account or region (S3's namespace is global), so the copy there cannot be traced.
+Bedrock batch invocation's or evaluation's answers. Each is an S3 location; a bucket the stack does not
+declare may be in any account or region (S3's namespace is global), so the copy there cannot be traced.
 
 Reviewer blind-aws12 (c38): a PII endpoint configuration capturing Input and Output to
 `s3://acme-ml-monitoring-shared/...` passed, the URI being read only as free text. Each test is one output of

@@ -57,15 +57,22 @@ def _option_group(region: Region, options: list[dict[str, Any]], deps: list[Res]
     return Res(
         "aws:rds/optionGroup:OptionGroup",
         "mssql-options",
-        {"name": "crm-mssql-options", "engineName": "sqlserver-se", "majorEngineVersion": "16.00",
-         "options": options},
+        {
+            "name": "crm-mssql-options",
+            "engineName": "sqlserver-se",
+            "majorEngineVersion": "16.00",
+            "options": options,
+        },
         region.provider,
         deps={"options": deps} if deps else {},
     )
 
 
 def _backup_option(role: str = UNKNOWN) -> dict[str, Any]:
-    return {"optionName": "SQLSERVER_BACKUP_RESTORE", "optionSettings": [{"name": "IAM_ROLE_ARN", "value": role}]}
+    return {
+        "optionName": "SQLSERVER_BACKUP_RESTORE",
+        "optionSettings": [{"name": "IAM_ROLE_ARN", "value": role}],
+    }
 
 
 def _sql_server(region: Region, group: Res) -> Res:
@@ -73,8 +80,13 @@ def _sql_server(region: Region, group: Res) -> Res:
         region,
         "aws:rds/instance:Instance",
         "crm-mssql",
-        {"identifier": "crm-mssql", "engine": "sqlserver-se", "optionGroupName": UNKNOWN,
-         "storageEncrypted": True, "kmsKeyId": UNKNOWN},
+        {
+            "identifier": "crm-mssql",
+            "engine": "sqlserver-se",
+            "optionGroupName": UNKNOWN,
+            "storageEncrypted": True,
+            "kmsKeyId": UNKNOWN,
+        },
     )
     database.deps = {"optionGroupName": [group], "kmsKeyId": [region.key]}
     return database
@@ -98,8 +110,10 @@ def test_options_without_a_role_or_bucket_copy_nothing(policy: str) -> None:
     region = eu_region()
     group = _option_group(
         region,
-        [{"optionName": "MSDTC", "optionSettings": [{"name": "AUTHENTICATION", "value": "MUTUAL"}]},
-         {"optionName": "TDE"}],
+        [
+            {"optionName": "MSDTC", "optionSettings": [{"name": "AUTHENTICATION", "value": "MUTUAL"}]},
+            {"optionName": "TDE"},
+        ],
         [],
     )
     assert _on([*region.resources, group, _sql_server(region, group)], policy, group) == ""

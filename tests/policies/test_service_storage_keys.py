@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.policies.baseline import Region, eu_region
-from tests.policies.copies import PII, mumbai, store
+from tests.policies.copies import mumbai, store
 from tests.policies.policy_harness import UNKNOWN, Res, messages, violations
 
 ENCRYPTION = "pii-encryption"

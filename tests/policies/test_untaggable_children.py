@@ -215,5 +215,7 @@ def test_a_cache_of_a_pii_api_needs_no_label_of_its_own() -> None:
 def test_an_unencrypted_cache_of_a_pii_api_holds_its_pii_unencrypted() -> None:
     region = eu_region()
     cache, added = _api_cache(region, at_rest=False)
-    found = messages([d for d in violations([*region.resources, *added], "pii-encryption") if d.urn == cache.urn])
+    found = messages(
+        [d for d in violations([*region.resources, *added], "pii-encryption") if d.urn == cache.urn]
+    )
     assert "atRestEncryptionEnabled" in found, found

@@ -248,7 +248,9 @@ def test_a_where_step_keeps_only_the_objects_whose_key_holds_the_value_or_an_unk
 
 
 def test_a_spark_locations_step_yields_the_urls_a_conf_text_sets() -> None:
-    arguments = {"--conf": "spark.sql.shuffle.partitions=200 --conf spark.shuffle.glue.s3ShuffleBucket=s3://b/p/"}
+    arguments = {
+        "--conf": "spark.sql.shuffle.partitions=200 --conf spark.shuffle.glue.s3ShuffleBucket=s3://b/p/"
+    }
     assert values.values_at(arguments, "--conf.{spark-locations}") == ["s3://b/p/"]
     assert values.values_at({"--conf": UNKNOWN_STRING_VALUE}, "--conf.{spark-locations}") == [values.UNKNOWN]
 
