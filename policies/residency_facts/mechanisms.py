@@ -630,6 +630,19 @@ interface and its attachment), and one that hosts no data holder shares nothing.
 _SNS_AWS_PROTOCOLS = ("sqs", "lambda", "firehose")
 """SNS protocols whose endpoint is an AWS resource (an ARN); the rest deliver outside AWS."""
 
+CODE_ASSOCIATIONS: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "aws:bedrock/agentAgent:AgentAgent": (
+        (
+            "aws:bedrock/agentAgentKnowledgeBaseAssociation:AgentAgentKnowledgeBaseAssociation",
+            "agentId",
+            "knowledgeBaseId",
+        ),
+    ),
+}
+"""Code that reads what a separate association resource links it to: (the association's type, its path naming
+the code, its path naming what the code reads). An agent puts what its knowledge bases retrieve into the
+prompts it sends its model, wherever that model is served (reviewer blind-aws12 c03)."""
+
 CHILD_HOLDERS: dict[str, tuple[str, str]] = {
     "aws:appsync/apiCache:ApiCache": ("apiId", "a cache of its API (the results its resolvers return)"),
     "aws:cognito/user:User": ("userPoolId", "a user of its user pool (its attributes are kept there)"),

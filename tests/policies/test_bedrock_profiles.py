@@ -208,3 +208,45 @@ def test_a_pii_agent_on_an_application_profile_the_stack_does_not_declare_fails_
     )
     found = _on(violations([*region.resources, agent], policy), agent)
     assert "application inference profile this stack does not declare" in found, found
+
+
+def _knowledge_base(region: Region) -> Res:
+    return store(
+        region, "aws:bedrock/agentKnowledgeBase:AgentKnowledgeBase", "tickets-kb", {"name": "tickets"}
+    )
+
+
+def _association(region: Region, agent: Res, knowledge_base: Res) -> Res:
+    return Res(
+        "aws:bedrock/agentAgentKnowledgeBaseAssociation:AgentAgentKnowledgeBaseAssociation",
+        "agent-kb",
+        {"agentId": UNKNOWN, "knowledgeBaseId": UNKNOWN, "knowledgeBaseState": "ENABLED"},
+        region.provider,
+        deps={"agentId": [agent], "knowledgeBaseId": [knowledge_base]},
+    )
+
+
+@pytest.mark.parametrize("policy", RULES)
+def test_an_unlabelled_agent_over_a_pii_knowledge_base_on_an_in_region_model_copies_nothing_out(
+    policy: str,
+) -> None:
+    region = eu_region()
+    agent = _agent(region, IN_REGION_MODEL)
+    del agent.props["tags"]
+    knowledge_base = _knowledge_base(region)
+    stack = [*region.resources, agent, knowledge_base, _association(region, agent, knowledge_base)]
+    assert _on(violations(stack, policy), agent) == ""
+
+
+@pytest.mark.parametrize("policy", RULES)
+def test_an_unlabelled_agent_over_a_pii_knowledge_base_on_a_global_profile_sends_its_pii_anywhere(
+    policy: str,
+) -> None:
+    # The agent reads what its associated knowledge bases retrieve into its prompts, whatever its own tags.
+    region = eu_region()
+    agent = _agent(region, "global.anthropic.claude-sonnet-4-20250514-v1:0")
+    del agent.props["tags"]
+    knowledge_base = _knowledge_base(region)
+    stack = [*region.resources, agent, knowledge_base, _association(region, agent, knowledge_base)]
+    found = _on(violations(stack, policy), agent)
+    assert "tickets-kb" in found and "global cross-region profile" in found, found
