@@ -1721,6 +1721,8 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
                 "storageConfiguration.s3VectorsConfiguration.indexArn",
                 "knowledgeBaseConfiguration.vectorKnowledgeBaseConfiguration.supplementalDataStorageConfiguration"
                 ".storageLocations[].s3Location.uri",
+                # Every chunk is sent to the embedding model, served where its ARN (or profile) routes.
+                "knowledgeBaseConfiguration.vectorKnowledgeBaseConfiguration.embeddingModelArn",
             ),
             # SaaS vector stores: the chunks are written to the vendor's service, outside the deployment's
             # AWS accounts (MongoDB Atlas reached through PrivateLink too: its cluster is MongoDB's).

@@ -250,3 +250,42 @@ def test_an_unlabelled_agent_over_a_pii_knowledge_base_on_a_global_profile_sends
     stack = [*region.resources, agent, knowledge_base, _association(region, agent, knowledge_base)]
     found = _on(violations(stack, policy), agent)
     assert "tickets-kb" in found and "global cross-region profile" in found, found
+
+
+def _vector_knowledge_base(region: Region, embedding_model: str) -> tuple[Res, list[Res]]:
+    """A PII knowledge base whose vectors are in the stack's in-region index."""
+    index = store(region, "aws:s3/vectorsIndex:VectorsIndex", "tickets-index", {"indexName": "tickets"})
+    knowledge_base = store(
+        region,
+        "aws:bedrock/agentKnowledgeBase:AgentKnowledgeBase",
+        "tickets-kb",
+        {
+            "name": "tickets",
+            "knowledgeBaseConfiguration": {
+                "type": "VECTOR",
+                "vectorKnowledgeBaseConfiguration": {"embeddingModelArn": embedding_model},
+            },
+            "storageConfiguration": {"type": "S3_VECTORS", "s3VectorsConfiguration": {"indexArn": UNKNOWN}},
+        },
+    )
+    knowledge_base.deps["storageConfiguration"] = [index]
+    return knowledge_base, [index, knowledge_base]
+
+
+@pytest.mark.parametrize("policy", RULES)
+def test_a_pii_knowledge_base_embedding_with_an_in_region_model_copies_nothing_out(policy: str) -> None:
+    region = eu_region()
+    knowledge_base, added = _vector_knowledge_base(
+        region, "arn:aws:bedrock:eu-west-1::foundation-model/amazon.titan-embed-text-v2:0"
+    )
+    assert _on(violations([*region.resources, *added], policy), knowledge_base) == ""
+
+
+@pytest.mark.parametrize("policy", RULES)
+def test_a_pii_knowledge_base_embedding_with_an_eu_profile_sends_its_chunks_to_other_regions(
+    policy: str,
+) -> None:
+    region = eu_region()
+    knowledge_base, added = _vector_knowledge_base(region, PROFILE_ARN.format(id="eu.cohere.embed-v4:0"))
+    found = _on(violations([*region.resources, *added], policy), knowledge_base)
+    assert "eu-central-1" in found, found
