@@ -1305,7 +1305,11 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
         ),
     ),
     "aws:bedrockmodel/invocationLoggingConfiguration:InvocationLoggingConfiguration": (
-        _references("model invocation logging (prompts and responses)", False),
+        _references_writing(
+            "model invocation logging (every prompt and response of the region's invocations)",
+            "loggingConfig.s3Config.bucketName",
+            "loggingConfig.cloudwatchConfig.largeDataDeliveryS3Config.bucketName",
+        ),
     ),
     "aws:comprehend/documentClassifier:DocumentClassifier": (
         _references("a classifier trained on documents"),

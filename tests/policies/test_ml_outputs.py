@@ -126,3 +126,34 @@ def test_a_pii_jobs_output_into_an_undeclared_bucket_cannot_be_traced(
     job = Res(token, "churn-job", {**props, "tags": PII}, region.provider)
     found = _on(violations([*region.resources, job], policy), job)
     assert "cannot be traced" in found, found
+
+
+def _invocation_logging(region: Region, bucket: str) -> Res:
+    return Res(
+        "aws:bedrockmodel/invocationLoggingConfiguration:InvocationLoggingConfiguration",
+        "invocation-logging",
+        {
+            "loggingConfig": {
+                "textDataDeliveryEnabled": True,
+                "s3Config": {"bucketName": bucket, "keyPrefix": "bedrock/"},
+            },
+            "tags": PII,
+        },
+        region.provider,
+    )
+
+
+@pytest.mark.parametrize("policy", RULES)
+def test_model_invocation_logs_in_the_stacks_bucket_stay_in_place(policy: str) -> None:
+    region = eu_region()
+    logging = _invocation_logging(region, "acme-eu-ml-capture")
+    assert _on(violations([*region.resources, _bucket(region), logging], policy), logging) == ""
+
+
+@pytest.mark.parametrize("policy", RULES)
+def test_model_invocation_logs_in_a_bucket_the_stack_does_not_declare_cannot_be_traced(policy: str) -> None:
+    # Every prompt and answer of the region's model invocations, named by a bare bucket name.
+    region = eu_region()
+    logging = _invocation_logging(region, "acme-shared-ml-logs")
+    found = _on(violations([*region.resources, _bucket(region), logging], policy), logging)
+    assert "cannot be traced" in found, found
