@@ -1288,6 +1288,16 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
         _references("an agent gateway target", False),
     ),
     "aws:bedrock/agentDataSource:AgentDataSource": (_references("a knowledge base data source", False),),
+    # A custom strategy sends the memory's conversations to the models of its extraction, consolidation and
+    # reflection steps, served where their ids route (`residency_policies/lineage_profiles.py`).
+    "aws:bedrock/agentcoreMemoryStrategy:AgentcoreMemoryStrategy": (
+        CopyMechanism(
+            "a memory strategy's extraction and consolidation (the memory's conversations, sent to its models)",
+            sources=("memoryId",),
+            destinations=("configuration.**", "reflectionConfiguration.**"),
+            lands_in_own_region=False,
+        ),
+    ),
     "aws:bedrock/evaluationJob:EvaluationJob": (
         _references_writing("a model evaluation job (prompts, answers and scores)", "outputDataConfig.s3Uri"),
     ),

@@ -280,12 +280,12 @@ AWS: dict[str, Service] = {
         copies="AgentKnowledgeBase AgentcoreMemory CustomModel AgentAgent AgentAgentActionGroup "
         "AgentDataSource AgentFlow AgentcoreAgentRuntime "
         "AgentcoreGatewayTarget EvaluationJob AgentcoreCodeInterpreter AgentcoreBrowser AgentcoreHarness "
-        "InferenceProfile",
+        "AgentcoreMemoryStrategy InferenceProfile",
         points="Guardrail GuardrailVersion InferenceProfile",
         grants="AgentcoreResourcePolicy",
         neutral="AgentAgentAlias AgentAgentCollaborator AgentAgentKnowledgeBaseAssociation AgentPrompt "
         "AgentcoreAgentRuntimeEndpoint AgentcoreApiKeyCredentialProvider AgentcoreBrowserProfile "
-        "AgentcoreEvaluator AgentcoreGateway AgentcoreGatewayRule AgentcoreMemoryStrategy "
+        "AgentcoreEvaluator AgentcoreGateway AgentcoreGatewayRule "
         "AgentcoreOauth2CredentialProvider AgentcoreOnlineEvaluationConfig AgentcorePolicy "
         "AgentcorePolicyEngine AgentcoreRegistry AgentcoreTokenVaultCmk AgentcoreWorkloadIdentity "
         "ProvisionedModelThroughput UseCaseForModelAccess",
@@ -297,6 +297,7 @@ AWS: dict[str, Service] = {
             "it "
             "in other regions",
             "GuardrailVersion": "a version of a guardrail, evaluated where the guardrail's profile routes",
+            "AgentcoreMemoryStrategy": "a custom strategy sends the memory's conversations to its models",
             "AgentAgent": _CODE,
             "AgentAgentActionGroup": _CODE,
             "AgentFlow": _CODE,

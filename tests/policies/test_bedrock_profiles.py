@@ -289,3 +289,42 @@ def test_a_pii_knowledge_base_embedding_with_an_eu_profile_sends_its_chunks_to_o
     knowledge_base, added = _vector_knowledge_base(region, PROFILE_ARN.format(id="eu.cohere.embed-v4:0"))
     found = _on(violations([*region.resources, *added], policy), knowledge_base)
     assert "eu-central-1" in found, found
+
+
+def _memory_strategy(region: Region, model: str) -> tuple[Res, list[Res]]:
+    memory = store(
+        region, "aws:bedrock/agentcoreMemory:AgentcoreMemory", "support-memory", {"name": "support"}
+    )
+    strategy = Res(
+        "aws:bedrock/agentcoreMemoryStrategy:AgentcoreMemoryStrategy",
+        "support-semantic",
+        {
+            "name": "support-semantic",
+            "memoryId": UNKNOWN,
+            "type": "CUSTOM",
+            "configuration": {
+                "type": "SEMANTIC_OVERRIDE",
+                "extraction": {"appendToPrompt": "Extract the customer's facts", "modelId": model},
+            },
+        },
+        region.provider,
+        deps={"memoryId": [memory]},
+    )
+    return strategy, [memory, strategy]
+
+
+@pytest.mark.parametrize("policy", RULES)
+def test_a_memory_strategy_extracting_with_an_in_region_model_copies_nothing_out(policy: str) -> None:
+    region = eu_region()
+    strategy, added = _memory_strategy(region, IN_REGION_MODEL)
+    assert _on(violations([*region.resources, *added], policy), strategy) == ""
+
+
+@pytest.mark.parametrize("policy", RULES)
+def test_a_memory_strategy_extracting_with_a_global_profile_sends_the_conversations_anywhere(
+    policy: str,
+) -> None:
+    region = eu_region()
+    strategy, added = _memory_strategy(region, "global.anthropic.claude-sonnet-4-20250514-v1:0")
+    found = _on(violations([*region.resources, *added], policy), strategy)
+    assert "support-memory" in found and "global cross-region profile" in found, found
