@@ -1292,7 +1292,8 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
     # reflection steps, served where their ids route (`residency_policies/lineage_profiles.py`).
     "aws:bedrock/agentcoreMemoryStrategy:AgentcoreMemoryStrategy": (
         CopyMechanism(
-            "a memory strategy's extraction and consolidation (the memory's conversations, sent to its models)",
+            "a memory strategy's extraction and consolidation (the memory's conversations, sent to its "
+            "models)",
             sources=("memoryId",),
             destinations=("configuration.**", "reflectionConfiguration.**"),
             lands_in_own_region=False,
