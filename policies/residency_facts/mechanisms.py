@@ -7,6 +7,9 @@ that the two agree, type for type.
 Paths are dotted wire names. `[]` steps into every element of a list (optional: lists are always stepped
 into); `*` steps into every value of a map; `**` into every value at any depth (as the last step: every
 leaf value, tags and labels excepted); `{json}` parses JSON text (a policy document, a redrive policy);
+`{spark-locations}` yields the URLs a Spark `--conf` text sets, `{network-connectors}` the broker URIs of an
+ActiveMQ configuration's network connectors; `?key=value` keeps the objects whose key holds
+the value (an option setting named `IAM_ROLE_ARN`), or one unknown at preview;
 SELF stands for the resource itself and ANY for every value it is configured with.
 """
 
@@ -24,6 +27,19 @@ from .shapes import NamedObject
 def _references(moves: str, lands_in_itself: bool = True) -> CopyMechanism:
     """A service that moves data between everything it is configured with, and its own data."""
     return CopyMechanism(moves, sources=(SELF, ANY), destinations=(ANY,), lands_in_own_region=lands_in_itself)
+
+
+def _references_writing(moves: str, *outputs: str) -> CopyMechanism:
+    """A service that moves data between everything it is configured with and writes its results (captured
+    requests, outputs) to the S3 locations at `outputs`: each is a destination of its own, so a bucket the
+    stack does not declare is untraceable (S3's namespace is global), as for any named destination."""
+    return CopyMechanism(
+        moves,
+        sources=(SELF, ANY),
+        destinations=(ANY, *outputs),
+        global_names=outputs,
+        lands_in_own_region=False,
+    )
 
 
 def _code(moves: str) -> CopyMechanism:
@@ -100,6 +116,22 @@ def _derived(moves: str, *sources: str, global_names: tuple[str, ...] = ()) -> C
     """A resource made from another one's data, in its own region: a snapshot, a restore, an image."""
     return CopyMechanism(moves, sources=sources, global_names=global_names)
 
+
+_MQ_CONNECTORS = "data.{network-connectors}"
+"""The broker URIs of an ActiveMQ configuration's `<networkConnector uri="static:(ssl://...)">` elements."""
+
+_OPTION_SETTING = "options[].optionSettings[].?name={name}.value"
+"""The value of a named setting of an RDS option group's options."""
+
+_GLUE_WRITTEN = (
+    "defaultArguments.--TempDir",
+    "defaultArguments.--spark-event-logs-path",
+    "defaultArguments.--conf.{spark-locations}",
+)
+"""Where Glue itself writes a job's data, by its special parameters: the temporary directory (Redshift and
+DynamoDB staging, and the shuffle files of `--write-shuffle-files-to-s3` by default), the Spark UI's event
+logs, and every location a `--conf` setting names (`spark.shuffle.glue.s3ShuffleBucket`, a warehouse, an
+event log directory). The job's own code is judged as code; these are written by the service."""
 
 _API_BODY = "body.{json}.**"
 """Every value of a REST API's OpenAPI body (JSON): its integrations' URIs, roles and request templates."""
@@ -641,7 +673,21 @@ a security group that admits a network beyond the store's VPC, a peered or trans
 _SNS_AWS_PROTOCOLS = ("sqs", "lambda", "firehose")
 """SNS protocols whose endpoint is an AWS resource (an ARN); the rest deliver outside AWS."""
 
+CODE_ASSOCIATIONS: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "aws:bedrock/agentAgent:AgentAgent": (
+        (
+            "aws:bedrock/agentAgentKnowledgeBaseAssociation:AgentAgentKnowledgeBaseAssociation",
+            "agentId",
+            "knowledgeBaseId",
+        ),
+    ),
+}
+"""Code that reads what a separate association resource links it to: (the association's type, its path naming
+the code, its path naming what the code reads). An agent puts what its knowledge bases retrieve into the
+prompts it sends its model, wherever that model is served (reviewer blind-aws12 c03)."""
+
 CHILD_HOLDERS: dict[str, tuple[str, str]] = {
+    "aws:appsync/apiCache:ApiCache": ("apiId", "a cache of its API (the results its resolvers return)"),
     "aws:cognito/user:User": ("userPoolId", "a user of its user pool (its attributes are kept there)"),
     "aws:customerprofiles/profile:Profile": ("domainName", "a profile of its domain"),
     "aws:directoryservicedata/user:User": ("directoryId", "a user of its directory"),
@@ -714,6 +760,26 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
     "aws:redshiftserverless/namespace:Namespace": (
         _database_roles(
             "SQL writing through the namespace's IAM roles (UNLOAD)", "iamRoles", "defaultIamRoleArn"
+        ),
+    ),
+    # An option group gives every database that uses it (`optionGroupName`) the roles of its options'
+    # IAM_ROLE_ARN settings: SQL Server's native backups (rds_backup_database: whole .bak copies) and its
+    # audit
+    # logs (every audited statement) are written wherever those roles may write; SQLSERVER_AUDIT's
+    # S3_BUCKET_ARN names the bucket. Oracle's and SQL Server's S3_INTEGRATION take their role from a role
+    # association (below).
+    "aws:rds/optionGroup:OptionGroup": (
+        CopyMechanism(
+            "backups and audit logs written by the options of the databases' option group (IAM_ROLE_ARN, "
+            "S3_BUCKET_ARN)",
+            destinations=(_OPTION_SETTING.format(name="S3_BUCKET_ARN"),),
+            roles=(_OPTION_SETTING.format(name="IAM_ROLE_ARN"),),
+            members=(("aws:rds/instance:Instance", "optionGroupName"),),
+            active_when=(
+                _OPTION_SETTING.format(name="IAM_ROLE_ARN"),
+                _OPTION_SETTING.format(name="S3_BUCKET_ARN"),
+            ),
+            lands_in_own_region=False,
         ),
     ),
     "aws:rds/roleAssociation:RoleAssociation": (
@@ -852,6 +918,19 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
             "cross-region data replication from a primary broker",
             sources=("dataReplicationPrimaryBrokerArn",),
             active_when=("dataReplicationPrimaryBrokerArn",),
+        ),
+    ),
+    # A network of brokers: an ActiveMQ configuration's networkConnectors forward the messages of every
+    # broker that uses it (`configuration.id`) to the brokers their URIs name, wherever those are.
+    "aws:mq/configuration:Configuration": (
+        CopyMechanism(
+            "a network of brokers (the configuration's networkConnectors forward the messages of the brokers "
+            "that use it to the brokers they name)",
+            sources=(SELF,),
+            destinations=(_MQ_CONNECTORS,),
+            members=(("aws:mq/broker:Broker", "configuration.id"),),
+            active_when=(_MQ_CONNECTORS,),
+            lands_in_own_region=False,
         ),
     ),
     "aws:mskconnect/connector:Connector": (
@@ -1102,6 +1181,17 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
             global_names=("defaultArguments.*", "command.scriptLocation"),
             runs_code=True,
         ),
+        CopyMechanism(
+            "a Glue job's temporary directory, shuffle files and Spark event logs (intermediate rows of what "
+            "it reads, written where its arguments say)",
+            sources=(SELF, "connections", "defaultArguments.*"),
+            destinations=_GLUE_WRITTEN,
+            global_names=_GLUE_WRITTEN,
+            active_when=_GLUE_WRITTEN,
+            lands_in_own_region=False,
+            # Its temporary directory is often a prefix of the bucket it reads.
+            may_target_source=True,
+        ),
     ),
     "aws:glue/devEndpoint:DevEndpoint": (_code("a Glue development endpoint"),),
     "aws:glue/mLTransform:MLTransform": (_code("a Glue ML transform"),),
@@ -1221,15 +1311,33 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
     "aws:sagemaker/model:Model": (_code("a model"),),
     "aws:sagemaker/endpoint:Endpoint": (_code("an inference endpoint"),),
     "aws:sagemaker/endpointConfiguration:EndpointConfiguration": (
-        _references("an endpoint's data capture", lands_in_itself=False),
+        _references_writing(
+            "an endpoint's data capture, asynchronous results and core dumps (the requests and responses it "
+            "serves)",
+            "dataCaptureConfig.destinationS3Uri",
+            "asyncInferenceConfig.outputConfig.s3OutputPath",
+            "asyncInferenceConfig.outputConfig.s3FailurePath",
+            "productionVariants[].coreDumpConfig.destinationS3Uri",
+            "shadowProductionVariants[].coreDumpConfig.destinationS3Uri",
+        ),
     ),
     "aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition": (
-        _references("a data quality job", False),
+        _references_writing(
+            "a data quality job (a model monitor's reports on the captured data)",
+            "dataQualityJobOutputConfig.monitoringOutputs.s3Output.s3Uri",
+        ),
     ),
-    "aws:sagemaker/flowDefinition:FlowDefinition": (_references("a human review flow", False),),
+    "aws:sagemaker/flowDefinition:FlowDefinition": (
+        _references_writing("a human review flow", "outputConfig.s3OutputPath"),
+    ),
     "aws:sagemaker/hyperParameterTuningJob:HyperParameterTuningJob": (_references("a tuning job", False),),
-    "aws:sagemaker/labelingJob:LabelingJob": (_references("a labelling job"),),
-    "aws:sagemaker/modelCardExportJob:ModelCardExportJob": (_references("a model card export", False),),
+    "aws:sagemaker/labelingJob:LabelingJob": (
+        _references("a labelling job"),
+        _references_writing("a labelling job's output (the labelled records)", "outputConfig.s3OutputPath"),
+    ),
+    "aws:sagemaker/modelCardExportJob:ModelCardExportJob": (
+        _references_writing("a model card export", "outputConfig.s3OutputPath"),
+    ),
     "aws:sagemaker/monitoringSchedule:MonitoringSchedule": (_references("a model monitor", False),),
     "aws:bedrock/agentAgent:AgentAgent": (_code("a Bedrock agent"),),
     "aws:bedrock/agentAgentActionGroup:AgentAgentActionGroup": (_code("an agent action group"),),
@@ -1242,7 +1350,20 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
         _references("an agent gateway target", False),
     ),
     "aws:bedrock/agentDataSource:AgentDataSource": (_references("a knowledge base data source", False),),
-    "aws:bedrock/evaluationJob:EvaluationJob": (_references("a model evaluation job", False),),
+    # A custom strategy sends the memory's conversations to the models of its extraction, consolidation and
+    # reflection steps, served where their ids route (`residency_policies/lineage_profiles.py`).
+    "aws:bedrock/agentcoreMemoryStrategy:AgentcoreMemoryStrategy": (
+        CopyMechanism(
+            "a memory strategy's extraction and consolidation (the memory's conversations, sent to its "
+            "models)",
+            sources=("memoryId",),
+            destinations=("configuration.**", "reflectionConfiguration.**"),
+            lands_in_own_region=False,
+        ),
+    ),
+    "aws:bedrock/evaluationJob:EvaluationJob": (
+        _references_writing("a model evaluation job (prompts, answers and scores)", "outputDataConfig.s3Uri"),
+    ),
     "aws:bedrock/inferenceProfile:InferenceProfile": (
         CopyMechanism(
             "an inference profile (prompts routed to the model's regions)",
@@ -1251,9 +1372,17 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
             lands_in_own_region=False,
         ),
     ),
-    "aws:bedrockmodel/invocationJob:InvocationJob": (_references("a batch model invocation", False),),
+    "aws:bedrockmodel/invocationJob:InvocationJob": (
+        _references_writing(
+            "a batch model invocation (its prompts and answers)", "outputDataConfig.s3OutputDataConfig.s3Uri"
+        ),
+    ),
     "aws:bedrockmodel/invocationLoggingConfiguration:InvocationLoggingConfiguration": (
-        _references("model invocation logging (prompts and responses)", False),
+        _references_writing(
+            "model invocation logging (every prompt and response of the region's invocations)",
+            "loggingConfig.s3Config.bucketName",
+            "loggingConfig.cloudwatchConfig.largeDataDeliveryS3Config.bucketName",
+        ),
     ),
     "aws:comprehend/documentClassifier:DocumentClassifier": (
         _references("a classifier trained on documents"),
@@ -1677,6 +1806,8 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
                 "storageConfiguration.s3VectorsConfiguration.indexArn",
                 "knowledgeBaseConfiguration.vectorKnowledgeBaseConfiguration.supplementalDataStorageConfiguration"
                 ".storageLocations[].s3Location.uri",
+                # Every chunk is sent to the embedding model, served where its ARN (or profile) routes.
+                "knowledgeBaseConfiguration.vectorKnowledgeBaseConfiguration.embeddingModelArn",
             ),
             # SaaS vector stores: the chunks are written to the vendor's service, outside the deployment's
             # AWS accounts (MongoDB Atlas reached through PrivateLink too: its cluster is MongoDB's).
@@ -2887,6 +3018,11 @@ POINTERS: dict[str, tuple[str, ...]] = {
         "spec.config.s3Url",
     ),
     "velero.io:VolumeSnapshotLocation": ("spec.config.region",),
+    # What an agent, a flow or code sends through a guardrail or an application inference profile is served
+    # where the profile it was made with routes (`residency_policies/lineage_profiles.py`).
+    "aws:bedrock/guardrail:Guardrail": ("crossRegionConfig.guardrailProfileIdentifier",),
+    "aws:bedrock/guardrailVersion:GuardrailVersion": ("guardrailArn",),
+    "aws:bedrock/inferenceProfile:InferenceProfile": ("modelSource.copyFrom",),
     **OPERATOR_POINTERS,
 }
 """Every type the triage table places under points: the paths naming the data it points at, which lineage

@@ -206,10 +206,15 @@ AWS: dict[str, Service] = {
         "responses; an API key or public API exposes them.",
         holds="ApiCache",
         points="DataSource",
-        copies="Function Resolver",
+        copies="ApiCache Function Resolver",
         neutral="Api ApiKey ChannelNamespace DomainName DomainNameApiAssociation GraphQLApi "
         "SourceApiAssociation Type",
-        why={"Function": _CODE, "Resolver": _CODE},
+        why={
+            "Function": _CODE,
+            "Resolver": _CODE,
+            "ApiCache": "a cache holds what its API's resolvers return: it takes no tags and inherits its "
+            "API's classification (a child holder)",
+        },
     ),
     "arcregionswitch": Service(
         "A Region switch plan orchestrates failover between regions: it runs steps (database failover, "
@@ -275,16 +280,24 @@ AWS: dict[str, Service] = {
         copies="AgentKnowledgeBase AgentcoreMemory CustomModel AgentAgent AgentAgentActionGroup "
         "AgentDataSource AgentFlow AgentcoreAgentRuntime "
         "AgentcoreGatewayTarget EvaluationJob AgentcoreCodeInterpreter AgentcoreBrowser AgentcoreHarness "
-        "InferenceProfile",
+        "AgentcoreMemoryStrategy InferenceProfile",
+        points="Guardrail GuardrailVersion InferenceProfile",
         grants="AgentcoreResourcePolicy",
         neutral="AgentAgentAlias AgentAgentCollaborator AgentAgentKnowledgeBaseAssociation AgentPrompt "
         "AgentcoreAgentRuntimeEndpoint AgentcoreApiKeyCredentialProvider AgentcoreBrowserProfile "
-        "AgentcoreEvaluator AgentcoreGateway AgentcoreGatewayRule AgentcoreMemoryStrategy "
+        "AgentcoreEvaluator AgentcoreGateway AgentcoreGatewayRule "
         "AgentcoreOauth2CredentialProvider AgentcoreOnlineEvaluationConfig AgentcorePolicy "
-        "AgentcorePolicyEngine AgentcoreRegistry AgentcoreTokenVaultCmk AgentcoreWorkloadIdentity Guardrail "
-        "GuardrailVersion ProvisionedModelThroughput UseCaseForModelAccess",
+        "AgentcorePolicyEngine AgentcoreRegistry AgentcoreTokenVaultCmk AgentcoreWorkloadIdentity "
+        "ProvisionedModelThroughput UseCaseForModelAccess",
         why={
-            "InferenceProfile": "a cross-region inference profile sends prompts to other regions",
+            "InferenceProfile": "a cross-region inference profile sends prompts to other regions; what is "
+            "sent "
+            "through an application profile is served where the profile it was copied from routes",
+            "Guardrail": "a guardrail's cross-region profile evaluates the prompts and answers sent through "
+            "it "
+            "in other regions",
+            "GuardrailVersion": "a version of a guardrail, evaluated where the guardrail's profile routes",
+            "AgentcoreMemoryStrategy": "a custom strategy sends the memory's conversations to its models",
             "AgentAgent": _CODE,
             "AgentAgentActionGroup": _CODE,
             "AgentFlow": _CODE,
@@ -978,11 +991,11 @@ AWS: dict[str, Service] = {
         neutral="Acl ParameterGroup SubnetGroup User",
     ),
     "mq": Service(
-        "Amazon MQ brokers hold messages; cross-region data replication copies them to a replica broker.",
+        "Amazon MQ brokers hold messages; cross-region data replication copies them to a replica broker, "
+        "and an ActiveMQ configuration's network connectors forward them to the brokers they name.",
         in_transit="Broker",
-        copies="Broker",
+        copies="Broker Configuration",
         grants="Broker",
-        neutral="Configuration",
     ),
     "msk": Service(
         "MSK clusters hold topics; the replicator copies them, a channel delivers a topic into S3 or an "
@@ -1126,17 +1139,21 @@ AWS: dict[str, Service] = {
         "copy it; public switches and proxies expose it.",
         holds="Cluster ClusterSnapshot ClusterSnapshotCopy Instance Snapshot SnapshotCopy",
         copies="Cluster ClusterActivityStream ClusterRoleAssociation ClusterSnapshot ClusterSnapshotCopy "
-        "ExportTask GlobalCluster Instance InstanceAutomatedBackupsReplication Integration RoleAssociation "
-        "Snapshot SnapshotCopy",
+        "ExportTask GlobalCluster Instance InstanceAutomatedBackupsReplication Integration OptionGroup "
+        "RoleAssociation Snapshot SnapshotCopy",
         grants="ClusterInstance Proxy ProxyEndpoint",
         points="ClusterEndpoint ProxyTarget",
         neutral="Certificate ClusterParameterGroup CustomDbEngineVersion "
         "EventSubscription "
-        "InstanceDesiredState OptionGroup ParameterGroup ProxyDefaultTargetGroup ReservedInstance "
+        "InstanceDesiredState ParameterGroup ProxyDefaultTargetGroup ReservedInstance "
         "ShardGroup SubnetGroup",
         why={
             "ShardGroup": "a shard group is capacity of its cluster (Aurora Limitless), holding the "
             "cluster's data",
+            "OptionGroup": "its options' IAM_ROLE_ARN settings (SQLSERVER_BACKUP_RESTORE, SQLSERVER_AUDIT) "
+            "let "
+            "the databases that use it write backups and audit logs wherever the role may write, and "
+            "SQLSERVER_AUDIT's S3_BUCKET_ARN names the bucket its logs go to",
             "RoleAssociation": "its role's features (s3Export, S3_INTEGRATION, Lambda) let SQL write the "
             "database's data wherever the role may write",
             "ClusterRoleAssociation": "its role's features (s3Export, S3_INTEGRATION, Lambda) let SQL write "

@@ -84,7 +84,6 @@ UNTAGGABLE_HOLDERS: dict[str, str] = {
         "classification is read from its provider's `defaultTags`"
         for token in (
             "aws:identitystore/user:User",
-            "aws:appsync/apiCache:ApiCache",
             "aws:cloudsearch/domain:Domain",
             "aws:cloudwatchomni/space:Space",
             "aws:iot/indexingConfiguration:IndexingConfiguration",

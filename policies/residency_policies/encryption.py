@@ -16,9 +16,11 @@ from residency_facts import LAUNCHING_TYPES, Category
 
 from .attributes import effective_region
 from .classification import held, is_data_holding, launch_templates, protected_stores
+from .encryption_api_logs import api_log_problems
 from .encryption_keys import ACCOUNTS, KMS_ALIAS, key_problems, key_resource_problems, volume_key_problems
 from .encryption_nodes import node_class_problems
 from .encryption_restores import RESTORE_TESTING_SELECTION, restore_test_problems, restored_classifications
+from .encryption_service_storage import service_storage_problems
 from .encryption_types import AT_REST, INHERITED, NO_CUSTOMER_KEY, WRITER_ENCRYPTION
 from .encryption_volumes import VOLUME_SNAPSHOT_KINDS, snapshot_problems, volume_problems
 from .encryption_writers import writer_problems, written_buckets
@@ -59,6 +61,10 @@ def check(stack: Stack, settings: Settings) -> list[Violation]:
             found.append(_violation(resource, problem, protected, lineage, settings))
         for problem in _implicit_log_groups(resource, stack):
             found.append(_violation(resource, problem, protected, lineage, settings))
+    for api, problem, protected in api_log_problems(stack, lineage, settings):
+        found.append(_violation(api, problem, protected, lineage, settings))
+    for holder, problem, protected in service_storage_problems(stack, lineage, settings):
+        found.append(_violation(holder, problem, protected, lineage, settings))
     for writer in stack.of_type(*WRITER_ENCRYPTION):
         for spec in WRITER_ENCRYPTION[writer.type]:
             buckets = written_buckets(writer, spec, stack)

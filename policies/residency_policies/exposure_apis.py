@@ -113,7 +113,7 @@ def appsync_exposure(stack: Stack, lineage: Lineage, settings: Settings) -> list
         ]
         served.extend(
             (f"what the code of {runner.label} reads", lineage.code_reads(runner), None)
-            for runner in _code_sources(source, stack)
+            for runner in code_sources(source, stack)
         )
         for what, classes, holder in served:
             protected = classes & settings.protected_classifications
@@ -133,7 +133,7 @@ def appsync_exposure(stack: Stack, lineage: Lineage, settings: Settings) -> list
     return found
 
 
-def _code_sources(source: Resource, stack: Stack) -> list[Resource]:
+def code_sources(source: Resource, stack: Stack) -> list[Resource]:
     """The functions a data source invokes (by lineage or by ARN): what their code reads is served."""
     found = list(stack.dependencies(source, "lambdaConfig"))
     for value in values_at(source.props, "lambdaConfig.functionArn"):

@@ -39,7 +39,7 @@ from .attributes import (
 )
 from .classification import declared_classifications
 from .lineage_charts import chart_destinations, chart_mechanisms, chart_sources
-from .lineage_code import configuration_places, declared_reads
+from .lineage_code import associated_reads, configuration_places, declared_reads
 from .lineage_documents import delivered_in_documents, document_places, named_in_documents, picks_from_input
 from .lineage_events import EVENT_RULE, rule_places, timers_only
 from .lineage_literals import computed_id, literal_locations, places_in_text, regions_besides
@@ -436,6 +436,7 @@ class Lineage:
                 )
         if code:
             sources.extend(declared_reads(self, resource))
+            sources.extend(associated_reads(self, resource))
             # What its structured documents name by their fields (a task's `Bucket: crm`), however short.
             sources.extend(named_in_documents(self, resource))
             # Where its delivering calls send what it holds (a task's `QueueUrl`), by their fields.

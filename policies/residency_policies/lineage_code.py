@@ -21,7 +21,7 @@ import yaml
 from residency_facts import ANY, RESIDENT_CLASSIFICATIONS
 from residency_facts.commands import RCLONE_OUTSIDE_TYPES
 from residency_facts.destinations import saas_vendor
-from residency_facts.mechanisms import DELIVERY_ENDPOINTS
+from residency_facts.mechanisms import CODE_ASSOCIATIONS, DELIVERY_ENDPOINTS
 from residency_facts.workloads import (
     CONFIGURATION_KINDS,
     CONFIGURATION_REFERENCES,
@@ -55,6 +55,17 @@ def declared_reads(lineage: Lineage, resource: Resource) -> list[Location]:
     if lineage.declared(resource) & RESIDENT_CLASSIFICATIONS:
         return [lineage.locate(resource)]
     return []
+
+
+def associated_reads(lineage: Lineage, resource: Resource) -> list[Location]:
+    """What code reads through the association resources that link it to data (an agent's knowledge base
+    associations: `mechanisms.CODE_ASSOCIATIONS`), whatever its own tags say."""
+    found: list[Location] = []
+    for kind, code_path, read_path in CODE_ASSOCIATIONS.get(resource.type, ()):
+        for association in lineage.stack.of_type(kind):
+            if lineage.stack.refers_to(association, code_path, resource):
+                found.extend(lineage.trace(association, read_path, False, lineage.own_region(association)))
+    return found
 
 
 def configuration_places(lineage: Lineage, resource: Resource, own: str | None) -> list[Location]:

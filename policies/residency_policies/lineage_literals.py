@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from residency_facts import ANY, NON_DATA_ARN_SERVICES
 
 from .attributes import REGION_PATTERN, STACK_ACCOUNT, parse_arn, region_named_in
+from .lineage_profiles import profile_locations
 from .locations import GENERATED_ID_NOTE, Location, holds_data, untraceable
 from .model import Resource, arn_services, arns_in
 
@@ -74,6 +75,10 @@ def literal_locations(
         found = [location for r in in_stack for location in lineage.follow(r, {resource.urn})]
         found.extend(regions_besides(lineage, value, in_stack))
         return found + hosts
+    profiles = profile_locations(value, lineage.account(resource))
+    if profiles is not None:
+        # A Bedrock cross-region profile is served in its geography's regions, not where its ARN says.
+        return profiles + hosts
     if destination and not free_form and names_generated_id(value):
         return [
             untraceable(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
@@ -135,8 +136,61 @@ SKIPPED_KEYS: Final = frozenset({"tags", "tagsAll", "labels", "annotations", "de
 """Keys whose values describe a resource rather than configure it: deep scans (`**`) skip them."""
 
 JSON_STEP: Final = "{json}"
+SPARK_LOCATIONS_STEP: Final = "{spark-locations}"
+NETWORK_CONNECTORS_STEP: Final = "{network-connectors}"
+WHERE_STEP: Final = "?"
+"""`?name=IAM_ROLE_ARN` keeps the objects whose `name` is that value (case-insensitive), or is unknown."""
 EVERY_VALUE: Final = "*"
 ANY_DEPTH: Final = "**"
+
+_SPARK_SETTING = re.compile(r"(?:^|\s)([A-Za-z0-9_.-]+)=(\S+)")
+"""One `key=value` of a Spark `--conf` text (`k=v --conf k2=v2`, as Glue and EMR Serverless take it)."""
+
+
+@functools.lru_cache(maxsize=256)
+def _where(step: str) -> tuple[str, str]:
+    key, _, wanted = step.removeprefix(WHERE_STEP).partition("=")
+    return key, wanted.upper()
+
+
+def _matches(item: Any, step: str) -> bool:
+    """Whether an object passes a `?key=value` step: its key holds the value, or one unknown at preview."""
+    key, wanted = _where(step)
+    found = child(item, key) if isinstance(item, Mapping) else None
+    if found is UNKNOWN or _is_sentinel(found):
+        return True
+    if isinstance(found, bool):
+        return str(found).upper() == wanted
+    return isinstance(found, str) and found.upper() == wanted
+
+
+_NETWORK_CONNECTOR = re.compile(r"""<networkConnector\b[^>]*?\buri\s*=\s*["']([^"']*)["']""", re.IGNORECASE)
+_CONNECTOR_SCHEMES = re.compile(r"^(?:static|masterslave|multicast|fanout|failover)\s*:\s*", re.IGNORECASE)
+
+
+def _network_connectors(value: Any) -> list[Any]:
+    """The brokers an ActiveMQ configuration's `<networkConnector uri="static:(ssl://host:61617,...)">`
+    elements forward messages to, one URI each (its options after `?` left out)."""
+    if value is UNKNOWN or _is_sentinel(value):
+        return [UNKNOWN]
+    if not isinstance(value, str):
+        return []
+    found: list[Any] = []
+    for uri in _NETWORK_CONNECTOR.findall(value):
+        inner = _CONNECTOR_SCHEMES.sub("", uri.strip()).strip("()")
+        inner = inner.split(")?")[0].strip("()")
+        found.extend(part.split("?")[0].strip() for part in inner.split(",") if part.strip())
+    return found
+
+
+def _spark_locations(value: Any) -> list[Any]:
+    """The locations a Spark `--conf` text sets (`spark.shuffle.glue.s3ShuffleBucket=s3://bucket/`): every
+    value that is a URL, where the job reads or writes; other settings name no place."""
+    if value is UNKNOWN or _is_sentinel(value):
+        return [UNKNOWN]
+    if not isinstance(value, str):
+        return []
+    return [setting for _, setting in _SPARK_SETTING.findall(value) if "://" in setting]
 
 
 def _parsed_json(value: Any) -> Any:
@@ -251,9 +305,12 @@ def values_at(props: Any, path: str) -> list[Any]:
     """Every value at a dotted wire-name path; lists are stepped into at every level (`[]` is optional).
 
     `*` steps into every value of a map, `**` into every value at any depth (as the last step: every leaf)
-    and `{json}` parses JSON text (a policy document) before the next step. `key[name=value]` keeps, of the
-    objects at `key`, those whose `name` is `value` or unknown (a list of name/value parameters: a Firehose
-    processor's `parameters[parameterName=LambdaArn]`); the value has no dot.
+    and `{json}` parses JSON text (a policy document) before the next step, `{spark-locations}` yields the
+    URLs a Spark `--conf` text sets, `{network-connectors}` the broker URIs of an ActiveMQ configuration's
+    network connectors. `key[name=value]` keeps, of the objects at `key`, those whose `name` is `value` or
+    unknown (a list of name/value parameters: a Firehose processor's `parameters[parameterName=LambdaArn]`;
+    the value has no dot); a step `?key=value` keeps only the objects whose key holds the value (an option
+    setting named `IAM_ROLE_ARN`).
     """
     current: list[Any] = [props]
     for key, last, selector in _steps(path):
@@ -266,6 +323,13 @@ def values_at(props: Any, path: str) -> list[Any]:
         for item in current:
             if key == JSON_STEP:
                 found.extend(elements(_parsed_json(item)))
+            elif key == SPARK_LOCATIONS_STEP:
+                found.extend(_spark_locations(item))
+            elif key == NETWORK_CONNECTORS_STEP:
+                found.extend(_network_connectors(item))
+            elif key.startswith(WHERE_STEP):
+                if _matches(item, key):
+                    found.append(item)
             elif key == EVERY_VALUE:
                 found.extend(_map_values(item))
             elif key == ANY_DEPTH:

@@ -72,16 +72,26 @@ def input_schema(token: str) -> Schema:
     return _schema(body, directory / "_inputs.py", frozenset()) if body is not None else {}
 
 
+_FREE_FORM_STEPS = ("*", "**", "{json}", "{spark-locations}", "{network-connectors}")
+
+
 def missing_step(schema: Schema, path: str) -> str | None:
     """The first step of a property path that the schema does not have, or None when the path exists.
 
-    Steps that leave the schema (`*`, `**`, `{json}`) end the check: what follows is free-form.
+    Steps that leave the schema (`*`, `**`, `{json}`, `{spark-locations}`,
+    `{network-connectors}`) end the check: what follows is
+    free-form. A filter step (`?name=IAM_ROLE_ARN`) stays on the objects it filters, and needs their key.
     """
     current: Any = schema
     for part in path.split("."):
         key = part.removesuffix("[]").split("[", 1)[0]  # a selector (`[name=value]`) is no step
-        if key in ("*", "**", "{json}") or not isinstance(current, dict) or not current:
+        if key in _FREE_FORM_STEPS or not isinstance(current, dict) or not current:
             return None
+        if key.startswith("?"):
+            filtered = key.removeprefix("?").partition("=")[0]
+            if filtered not in current:
+                return key
+            continue
         if key not in current:
             return key
         current = current[key]

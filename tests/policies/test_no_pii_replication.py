@@ -54,6 +54,11 @@ SELECTED_BY_THEIR_OWN_RULES = {
     # its receivers rather than paths: test_alerting covers both.
     "monitoring.coreos.com:Alertmanager",
     "monitoring.coreos.com:AlertmanagerConfig",
+    # An option group copies the instances that name it (members) where its option settings' roles write,
+    # and an ActiveMQ configuration to the brokers its XML's network connectors name (read by path steps
+    # the synthesis cannot fill): test_option_group_roles and test_broker_networks cover them.
+    "aws:rds/optionGroup:OptionGroup",
+    "aws:mq/configuration:Configuration",
     # A Kasten action copies the namespace its subject names: test_operator_kinds covers them.
     "actions.kio.kasten.io:BackupAction",
     "actions.kio.kasten.io:ExportAction",

@@ -233,3 +233,36 @@ def test_the_quick_test_rules_out_a_long_text_that_names_no_endpoint() -> None:
     """What it is for: a long text with none of the words (the telemetry SQL) is never scanned."""
     text = "SELECT count(*) FROM events — grouped by hour;\n" * 2000
     assert not may_name(text, lineage_literals._AWS_HOST_SUFFIXES)
+
+
+def test_a_where_step_keeps_only_the_objects_whose_key_holds_the_value_or_an_unknown() -> None:
+    settings = {
+        "options": [
+            {"optionSettings": [{"name": "IAM_ROLE_ARN", "value": "role"}, {"name": "TIME", "value": "utc"}]},
+            {"optionSettings": [{"name": UNKNOWN_STRING_VALUE, "value": "maybe"}]},
+        ]
+    }
+    path = "options[].optionSettings[].?name=iam_role_arn.value"
+    assert values.values_at(settings, path) == ["role", "maybe"]
+    assert values.values_at(generic(settings), path) == ["role", "maybe"]
+
+
+def test_a_spark_locations_step_yields_the_urls_a_conf_text_sets() -> None:
+    arguments = {
+        "--conf": "spark.sql.shuffle.partitions=200 --conf spark.shuffle.glue.s3ShuffleBucket=s3://b/p/"
+    }
+    assert values.values_at(arguments, "--conf.{spark-locations}") == ["s3://b/p/"]
+    assert values.values_at({"--conf": UNKNOWN_STRING_VALUE}, "--conf.{spark-locations}") == [values.UNKNOWN]
+
+
+def test_a_network_connectors_step_yields_each_broker_an_activemq_connector_names() -> None:
+    data = (
+        '<networkConnectors><networkConnector name="a" uri="static:(ssl://h1:61617,ssl://h2:61617)?x=1"/>'
+        "<networkConnector uri='masterslave:(tcp://h3:61616)'/></networkConnectors>"
+    )
+    assert values.values_at({"data": data}, "data.{network-connectors}") == [
+        "ssl://h1:61617",
+        "ssl://h2:61617",
+        "tcp://h3:61616",
+    ]
+    assert values.values_at({"data": "<broker/>"}, "data.{network-connectors}") == []

@@ -1,0 +1,106 @@
+"""Copies a service keeps in storage of its own, under the key the stack registers for it, or AWS's.
+
+Athena's managed query results (`configuration.managedQueryResultsConfiguration.enabled`) keep the results of
+a workgroup's queries in Athena-owned storage, under the workgroup's `encryptionConfiguration.kmsKey`, else a
+key AWS owns; QuickSight's SPICE keeps what a data set imports (`importMode` SPICE) under the account's
+default key registered for its region (`aws.quicksight.KeyRegistration`, a `keyRegistrations` entry with
+`defaultKey`), else an AWS-managed key. Neither is a bucket of the stack's, so the writers' checks
+(`encryption_writers`) never see them (reviewer blind-aws12 c09, c10). Each is judged where what it copies
+is protected: what the workgroup's queries may read (the catalog's tables of its region and account, what it
+is configured with) and what the data set holds by lineage.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from .attributes import effective_region
+from .encryption_keys import key_problems
+from .lineage import CATALOG_TABLES, Lineage
+from .model import Resource, Stack
+from .settings import Settings
+from .values import Unknown, as_bool, is_set, value_at
+
+ATHENA_WORKGROUP = "aws:athena/workgroup:Workgroup"
+MANAGED_RESULTS = "configuration.managedQueryResultsConfiguration"
+MANAGED_RESULTS_KEY = f"{MANAGED_RESULTS}.encryptionConfiguration.kmsKey"
+QUICKSIGHT_DATA_SET = "aws:quicksight/dataSet:DataSet"
+KEY_REGISTRATION = "aws:quicksight/keyRegistration:KeyRegistration"
+DEFAULT_REGISTERED_KEY = "keyRegistrations[].?defaultKey=true.keyArn"
+
+
+def service_storage_problems(
+    stack: Stack, lineage: Lineage, settings: Settings
+) -> Iterator[tuple[Resource, str, frozenset[str]]]:
+    """(resource, problem, protected classifications) for protected data a service keeps under its own key."""
+    for workgroup in stack.of_type(ATHENA_WORKGROUP):
+        enabled = value_at(workgroup.props, f"{MANAGED_RESULTS}.enabled")
+        if not (isinstance(enabled, Unknown) or as_bool(enabled) is True):
+            continue
+        protected = _read(workgroup, lineage) & settings.protected_classifications
+        if not protected:
+            continue
+        region = effective_region(workgroup, stack)
+        if not is_set(value_at(workgroup.props, MANAGED_RESULTS_KEY)):
+            yield (
+                workgroup,
+                f"{MANAGED_RESULTS}.enabled keeps the results of its queries in Athena's own storage, and "
+                f"{MANAGED_RESULTS_KEY} is not set: they are under a key AWS owns (set it to the stack's "
+                "key, "
+                "or write the results to the stack's bucket with resultConfiguration)",
+                protected,
+            )
+            continue
+        for problem in key_problems(stack, workgroup, MANAGED_RESULTS_KEY, region):
+            yield workgroup, f"{MANAGED_RESULTS_KEY}: {problem}", protected
+    for data_set in stack.of_type(QUICKSIGHT_DATA_SET):
+        mode = value_at(data_set.props, "importMode")
+        if not (isinstance(mode, Unknown) or mode == "SPICE"):
+            continue
+        protected = _read(data_set, lineage) & settings.protected_classifications
+        if not protected:
+            continue
+        yield from ((data_set, p, protected) for p in _spice_key_problems(data_set, stack, lineage))
+
+
+def _read(resource: Resource, lineage: Lineage) -> frozenset[str]:
+    """What a resource holds or copies: its own classification (a data set's includes what it imports, by
+    lineage), its copies' sources, and, for a workgroup, every catalog table of its region and account (its
+    queries may read any; a workgroup whose results stay in Athena delivers nowhere, so its copy mechanism
+    names no sources)."""
+    found = set(lineage.effective(resource))
+    for source in lineage.sources_of(resource):
+        found |= lineage.classes(source)
+    if resource.type == ATHENA_WORKGROUP:
+        for table in lineage.stack.of_type(*CATALOG_TABLES):
+            if lineage.own_region(table) == lineage.own_region(resource) and lineage.account(
+                table
+            ) == lineage.account(resource):
+                for location in lineage.follow(table, {resource.urn}):
+                    found |= lineage.classes(location)
+    return frozenset(found)
+
+
+def _spice_key_problems(data_set: Resource, stack: Stack, lineage: Lineage) -> list[str]:
+    """Why SPICE's copy of a data set is not under the stack's key: the account's default registered key in
+    the data set's region and account, which only a KeyRegistration of the stack can show."""
+    region = effective_region(data_set, stack)
+    registrations = [
+        r
+        for r in stack.of_type(KEY_REGISTRATION)
+        if lineage.own_region(r) == lineage.own_region(data_set)
+        and lineage.account(r) == lineage.account(data_set)
+        and r.values_at(DEFAULT_REGISTERED_KEY)
+    ]
+    if not registrations:
+        return [
+            "importMode SPICE keeps a copy of what it imports in SPICE, and no "
+            "aws.quicksight.KeyRegistration of this stack registers a default customer-managed key for the "
+            "account in its region: SPICE keeps it under an AWS-managed key (register the stack's key with "
+            "defaultKey true, or use DIRECT_QUERY)"
+        ]
+    return [
+        f"its SPICE copy is under {registration.label}'s default key: {problem}"
+        for registration in registrations
+        for problem in key_problems(stack, registration, DEFAULT_REGISTERED_KEY, region)
+    ]
