@@ -7,7 +7,7 @@ automation-v1`) are named by a geography prefix: Bedrock routes each request (th
 knowledge base retrieved into it, and the answer) from the region it is made in to any destination region
 of that geography. The region an ARN names is only the source region.
 
-Decision (round 12, reviewer blind-aws12 c03, c05, c20): AWS documents the destination regions per model and
+Decision (round 10, reviewer blind-aws12 c03, c05, c20): AWS documents the destination regions per model and
 source region and changes them as it adds capacity ("the destination Regions in a cross-Region inference
 profile can change"), so a geography stands for every region AWS has listed as a destination of that
 geography for any model (Bedrock user guide, "Supported Regions and models for inference profiles" and

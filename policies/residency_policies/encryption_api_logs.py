@@ -5,7 +5,7 @@ An AppSync API that logs at field level (`logConfig.fieldLogLevel` ERROR, INFO, 
 the evaluated request and response of each resolver, the records it reads) writes them to the log group
 `/aws/appsync/apis/<api id>`. When the stack does not declare that group, AppSync creates it with CloudWatch's
 default key and no expiry, as RDS does for `enabledCloudwatchLogsExports` (`encryption._implicit_log_groups`):
-personal data at rest under a key the stack does not own. Decision (round 12, reviewer blind-aws12 c19): an
+personal data at rest under a key the stack does not own. Decision (round 10, reviewer blind-aws12 c19): an
 API carries PII when it is labelled so or when a data source of it reaches PII (the data a resolver returns is
 what its data source reads); ERROR counts too, since it logs the evaluated request and response of every field
 in error; a level unknown at preview may be any of these.
