@@ -30,8 +30,8 @@ from .charts import review_gaps, reviewed_chart
 from .lineage import Lineage
 from .lineage_code import places_outside_aws
 from .lineage_literals import endpoint_outside_aws, regionless_aws_hosts
-from .lineage_selections import VELERO_AWS_PROVIDERS
-from .locations import Location
+from .lineage_selections import SERVICE_KIND, VELERO_AWS_PROVIDERS, selected_workloads
+from .locations import Location, mechanism_key
 from .model import Resource, Stack
 from .settings import Settings
 from .values import ANY_DEPTH, child, elements, values_at
@@ -194,13 +194,21 @@ def _touched(
 ) -> list[tuple[Location, str]]:
     """The resident data the resource's inputs depend on or name, each with its classification."""
     locations: list[Location] = []
-    for dependency in stack.dependencies(resource, ANY_DEPTH):
-        locations.extend(lineage.follow(dependency, {resource.urn}))
+    touched: list[Resource] = list(stack.dependencies(resource, ANY_DEPTH))
     for value in values_at(resource.props, ANY_DEPTH):
         if isinstance(value, str) and value:
-            for named in stack.mentioned_in(value, lineage.region):
-                if named is not resource:
-                    locations.extend(lineage.follow(named, {resource.urn}))
+            touched.extend(n for n in stack.mentioned_in(value, lineage.region) if n is not resource)
+    for other in dict.fromkeys(touched):
+        locations.extend(lineage.follow(other, {resource.urn}))
+        # What code behind it reads (the pods of a Service it names, a workload itself) is what a kind the
+        # pack cannot read may move: a mirror of the Service's requests, a copy of its pods' files.
+        for reader in (
+            selected_workloads(lineage, other) if mechanism_key(other.type) == SERVICE_KIND else [other]
+        ):
+            for kind in sorted(lineage.code_reads(reader)):
+                locations.append(
+                    Location(f"what {reader.label} reads", None, None, classifications=frozenset({kind}))
+                )
     found: dict[str, tuple[Location, str]] = {}
     for location in locations:
         resident = lineage.classes(location) & settings.resident_classifications

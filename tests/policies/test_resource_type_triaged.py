@@ -557,3 +557,54 @@ def test_an_external_secrets_webhook_generator_computed_from_pii_stays_blocked()
     )
     found = violations([*region.resources, generator], POLICY)
     assert [d.urn for d in found] == [generator.urn], messages(found)
+
+
+def _mirror(region: Region, host: str) -> Res:
+    """An Istio VirtualService (untriaged) that mirrors the traffic of a Service to another host."""
+    return Res(
+        "kubernetes:networking.istio.io/v1:VirtualService",
+        "api-mirror",
+        {
+            "apiVersion": "networking.istio.io/v1",
+            "kind": "VirtualService",
+            "metadata": {"name": "api", "namespace": "app"},
+            "spec": {
+                "hosts": [host],
+                "http": [
+                    {
+                        "route": [{"destination": {"host": host}}],
+                        "mirror": {"host": "collector.example.net"},
+                    }
+                ],
+            },
+        },
+        region.kubernetes,
+    )
+
+
+def _reader(region: Region, reads: bool) -> list[Res]:
+    from tests.policies.test_flows import _deployment, _service
+
+    api = _deployment(region, "api")
+    if reads:
+        api.props["spec"]["template"]["spec"]["containers"][0]["env"] = [
+            {"name": "DB_HOST", "value": UNKNOWN}
+        ]
+        api.deps = {"spec": [region.database]}
+    return [api, _service(region, "api", "api")]
+
+
+def test_an_untriaged_kind_naming_a_service_whose_pods_read_pii_is_blocked() -> None:
+    """What the pods behind a Service read is what an unknown kind that names the Service may move (a mirror
+    of its requests): it fails closed naming the reader (reviewer blind-k8s12 l08)."""
+    region = eu_region()
+    mirror = _mirror(region, "api.app.svc.cluster.local")
+    found = violations([*region.resources, *_reader(region, True), mirror], POLICY)
+    assert [d.urn for d in found] == [mirror.urn], messages(found)
+    assert "Deployment 'api'" in found[0].message
+
+
+def test_an_untriaged_kind_naming_a_service_whose_pods_read_nothing_resident_is_allowed() -> None:
+    region = eu_region()
+    mirror = _mirror(region, "api.app.svc.cluster.local")
+    assert violations([*region.resources, *_reader(region, False), mirror], POLICY) == []
