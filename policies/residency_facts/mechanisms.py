@@ -2639,6 +2639,14 @@ GRANTS: dict[str, tuple[Grant, ...]] = {
         )
         for kind in ("Cluster", "Pooler")
     },
+    "kafka.strimzi.io:Kafka": (
+        Grant(
+            "the Services and routes Strimzi makes of a Kafka cluster's listeners",
+            targets=(),
+            judged_by="pii-not-public, as Services publishing the brokers "
+            "(residency_policies/exposure_operators.py)",
+        ),
+    ),
     **{
         f"rbac.authorization.k8s.io:{kind}": (
             Grant(

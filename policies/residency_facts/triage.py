@@ -1704,10 +1704,36 @@ KUBERNETES_OPERATORS: dict[str, Service] = {
         "KafkaConnect and the KafkaConnectors assigned to it (label strimzi.io/cluster) are one worker's "
         "configuration, including the Secrets and ConfigMaps their config providers read "
         "(${secrets:<namespace>/<name>:<key>}), and a sink connector's URLs are where it delivers. "
-        "MirrorMaker 2 copies topics between Kafka clusters. Its other kinds (Kafka, KafkaNodePool, "
-        "KafkaTopic, KafkaUser, KafkaBridge, ...) stay untriaged: they fail closed when they touch resident "
-        "data.",
+        "MirrorMaker 2 copies topics between Kafka clusters. A Kafka cluster holds its topics on the claims "
+        "of its KafkaNodePools (`spec.storage`: a persistent-claim of StorageClass `class`, or a jbod of "
+        "them), or, without node pools, of its own `spec.kafka.storage` (residency_facts/operators.py "
+        "OPERATOR_VOLUME_CLAIMS): each is classified by its own label and judged as the claims it makes; "
+        "its listeners (`spec.kafka.listeners[].type`) publish the brokers, judged by pii-not-public as the "
+        "Services, Ingresses or Routes Strimzi makes of them (residency_policies/exposure_operators.py). A "
+        "KafkaTopic configures a topic of its cluster, a KafkaUser a user and its ACLs there (its "
+        "credentials Secret is in the cluster; what code does with it is judged on the code), and a "
+        "KafkaRebalance moves partitions between the cluster's own brokers. Its other kinds (KafkaBridge, "
+        "an HTTP front of the cluster, the legacy KafkaMirrorMaker, ...) stay untriaged: they fail closed "
+        "when they touch resident data.",
+        holds="Kafka KafkaNodePool",
         copies="KafkaConnect KafkaConnector KafkaMirrorMaker2",
+        grants="Kafka",
+        neutral="KafkaTopic KafkaUser KafkaRebalance",
+    ),
+    "cert-manager.io": Service(
+        "cert-manager (cert-manager.io/docs/reference/api-docs/, v1): an Issuer or ClusterIssuer names a "
+        "certificate authority (ACME, Vault, Venafi, a CA Secret, self-signed) and how to prove a domain "
+        "(an ACME solver's DNS-01 provider, as Route 53's `route53.region`, which only picks the API "
+        "endpoint of a global service, or an HTTP-01 Ingress); a Certificate asks for a certificate of DNS "
+        "names into a Secret, through a CertificateRequest. What leaves the cluster is a certificate "
+        "signing request (a public key and the DNS names) and a DNS record; a Secret holds the key pair: "
+        "nothing personal is copied or exposed. An HTTP-01 solver's Ingress serves only the challenge token.",
+        neutral="Issuer ClusterIssuer Certificate CertificateRequest",
+    ),
+    "acme.cert-manager.io": Service(
+        "cert-manager's ACME Orders and Challenges: the state of a certificate request at an ACME server "
+        "and of the DNS or HTTP proof it asks for; they carry DNS names and tokens, no data.",
+        neutral="Order Challenge",
     ),
     "snapshot.storage.k8s.io": Service(
         "CSI volume snapshots copy a claim's volume into a snapshot of the same cluster's storage.",
