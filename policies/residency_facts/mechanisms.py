@@ -1814,6 +1814,9 @@ NODE_LOG_SHIPPERS: dict[str, str] = {
         )
         for kind in ("ClusterOutput", "Output")
     },
+    "datadoghq.com:DatadogAgent": (
+        "every container's metrics, traces and logs the Datadog Operator's agent collects on every node"
+    ),
 }
 """Kinds that ship the nodes' pod logs by definition, without mounting them themselves (an operator's
 output, whose agent runs as a DaemonSet the operator creates): read as node log readers (`lineage_nodes`)."""
@@ -1893,6 +1896,20 @@ KUBERNETES_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
     "kafka.strimzi.io:KafkaConnector": (_code("a Kafka Connect connector"),),
     "kafka.strimzi.io:KafkaMirrorMaker2": (_code("a MirrorMaker 2 replication between Kafka clusters"),),
     "opentelemetry.io:OpenTelemetryCollector": (_code("an OpenTelemetry collector the operator runs"),),
+    "opentelemetry.io:Instrumentation": (
+        _code("an OpenTelemetry SDK the operator injects into the pods that ask for it"),
+    ),
+    "datadoghq.com:DatadogAgent": (
+        CopyMechanism(
+            "the Datadog Operator's node agent shipping what it collects to Datadog's site",
+            sources=(ANY,),
+            destinations=(ANY,),
+            # Every DatadogAgent ships to Datadog's site (`spec.global.site`, datadoghq.com when unset): the
+            # kind itself, whatever its value, is the switch.
+            outside_aws_unless=(("kind", ()),),
+            runs_code=True,
+        ),
+    ),
     **{
         f"fluentbit.fluent.io:{kind}": (
             CopyMechanism(

@@ -1929,9 +1929,24 @@ KUBERNETES_OPERATORS: dict[str, Service] = {
         "The OpenTelemetry Operator runs the collector an OpenTelemetryCollector configures (spec.config: "
         "receivers, processors, exporters; spec.volumes, as a pod's, in deployment, daemonset, statefulset "
         "or sidecar mode; opentelemetry.io/docs/platforms/kubernetes/operator/): code, judged on what it "
-        "reads (its inputs, the nodes' pod logs it mounts) and where its exporters send. Its Instrumentation "
-        "and OpAMPBridge kinds stay untriaged: they fail closed when they touch resident data.",
-        copies="OpenTelemetryCollector",
+        "reads (its inputs, the nodes' pod logs it mounts, what the code that sends to its Services or "
+        "into which it is injected as a sidecar reads) and where its exporters send. An Instrumentation is "
+        "the SDK the operator injects into the pods annotated instrumentation.opentelemetry.io/inject-<"
+        "language>: code, judged on what those pods read and where its exporter sends "
+        "(residency_policies/lineage_relays.py). Its OpAMPBridge stays untriaged: it fails closed when it "
+        "touches resident data.",
+        copies="OpenTelemetryCollector Instrumentation",
+    ),
+    "datadoghq.com": Service(
+        "The Datadog Operator (github.com/DataDog/datadog-operator, v2alpha1): a DatadogAgent runs "
+        "the Datadog agent as a DaemonSet on every node (and its cluster agent), which collects the "
+        "node's containers' metrics, the traces the pods send it and, with logCollection, every "
+        "container's logs, PII readers' included, and ships them to Datadog's site "
+        "(`spec.global.site`, datadoghq.com when unset; every site is Datadog's service, outside "
+        "AWS): code, judged as a node log reader that sends outside AWS. Its other kinds "
+        "(DatadogMonitor, DatadogDashboard, DatadogAgentProfile, ...) stay untriaged: they fail "
+        "closed when they touch resident data.",
+        copies="DatadogAgent",
     ),
     "karpenter.k8s.aws": Service(
         "Karpenter's EC2NodeClass says how the nodes it launches are built: their EBS volumes "
