@@ -42,6 +42,8 @@ CNPG_POOLER = "postgresql.cnpg.io:Pooler"
 VOLUME_SNAPSHOT = "snapshot.storage.k8s.io:VolumeSnapshot"
 PERSISTENT_VOLUME_CLAIM = "core:PersistentVolumeClaim"
 BARMAN_OBJECT_STORE = "barmancloud.cnpg.io:ObjectStore"
+BARMAN_PLUGIN = "barman-cloud.cloudnative-pg.io"
+"""The barman-cloud CNPG-I plugin's name in a Cluster's `spec.plugins[].name` (plugin-barman-cloud v0.14)."""
 ZALANDO_CLUSTER = "acid.zalan.do:postgresql"
 ZALANDO_CONFIGURATION = "acid.zalan.do:OperatorConfiguration"
 CRUNCHY_CLUSTER = "postgres-operator.crunchydata.com:PostgresCluster"
@@ -165,7 +167,21 @@ OPERATOR_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
             named=(
                 NamedObject("spec.plugins[].parameters.barmanObjectName", BARMAN_OBJECT_STORE, "destination"),
             ),
-            active_when=("spec.backup.barmanObjectStore", "spec.plugins[].parameters.barmanObjectName"),
+            # A CNPG-I plugin runs beside PostgreSQL in the cluster's pods with the database's data (a WAL
+            # archiver, a backup tool): only barman-cloud's is reviewed (its ObjectStore, above).
+            unreviewed_values=(
+                (
+                    "spec.plugins[].name",
+                    (BARMAN_PLUGIN,),
+                    "a CNPG-I plugin the pack has not reviewed, which archives or backs up the database "
+                    "where its own configuration says",
+                ),
+            ),
+            active_when=(
+                "spec.backup.barmanObjectStore",
+                "spec.plugins[].parameters.barmanObjectName",
+                "spec.plugins[].name",
+            ),
         ),
         CopyMechanism(
             "a CloudNativePG cluster restored, cloned or replicated from its external clusters, a Backup or "
