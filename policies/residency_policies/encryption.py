@@ -17,7 +17,11 @@ from residency_facts import LAUNCHING_TYPES, Category
 from .attributes import effective_region
 from .classification import held, is_data_holding, launch_templates, protected_stores
 from .encryption_keys import ACCOUNTS, KMS_ALIAS, key_problems, key_resource_problems, volume_key_problems
-from .encryption_nodes import node_class_problems
+from .encryption_nodes import (
+    default_root_volume_problems,
+    node_class_problems,
+    node_groups_of_protected_clusters,
+)
 from .encryption_restores import RESTORE_TESTING_SELECTION, restore_test_problems, restored_classifications
 from .encryption_types import AT_REST, INHERITED, NO_CUSTOMER_KEY, WRITER_ENCRYPTION
 from .encryption_volumes import VOLUME_SNAPSHOT_KINDS, snapshot_problems, volume_problems
@@ -76,6 +80,16 @@ def check(stack: Stack, settings: Settings) -> list[Violation]:
                 found.append(_violation(selection, problem, protected, lineage, settings))
     for node_class, problem, protected in node_class_problems(stack, lineage, settings):
         found.append(_violation(node_class, problem, protected, lineage, settings))
+    for group, protected in node_groups_of_protected_clusters(stack, lineage, settings):
+        if protected <= lineage.effective(group):
+            continue  # A group that holds PII itself is judged as a holder above.
+        if launch_templates(group, stack) is None:
+            disks = default_root_volume_problems(group, stack)
+        else:
+            disks = _volume_problems(group, stack, effective_region(group, stack))
+        for problem in disks:
+            why = f"its cluster's pods write to its nodes' disks: {problem}"
+            found.append(_violation(group, why, protected, lineage, settings))
     for item in stack.of_type(*S3_OBJECTS):
         protected = _object_protection(item, stack, lineage, settings)
         if protected:
