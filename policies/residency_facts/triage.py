@@ -1664,6 +1664,10 @@ KUBERNETES: dict[str, Service] = {
 """Every Kubernetes API group of pulumi-kubernetes, by kind; each kind's List and Patch types are placed with
 it (a list holds such objects; a patch edits one)."""
 
+OPAQUE_VALUE_SOURCES: dict[str, str] = {"helm.toolkit.fluxcd.io:HelmRelease": "spec.valuesFrom[]"}
+"""Opaque kinds that take their values from ConfigMaps and Secrets ({kind, name} references at the path, in
+their own namespace): what the stack's objects of those names hold is read as the resource's inputs."""
+
 OPAQUE_REMEDIES: dict[str, str] = {
     "kubernetes:helm.sh/v3:Release": (
         "declare the chart with `kubernetes.helm.v4.Chart` instead: it registers each object the chart "
@@ -1947,6 +1951,33 @@ KUBERNETES_OPERATORS: dict[str, Service] = {
         "(DatadogMonitor, DatadogDashboard, DatadogAgentProfile, ...) stay untriaged: they fail "
         "closed when they touch resident data.",
         copies="DatadogAgent",
+    ),
+    "helm.toolkit.fluxcd.io": Service(
+        "Flux's helm-controller installs the chart a HelmRelease names (spec.chart, spec.chartRef) with its "
+        "spec.values merged over the ConfigMaps and Secrets of spec.valuesFrom (fluxcd.io/flux/components/"
+        "helm/helmreleases/): objects the pack cannot see, as a Helm v3 release's. The values of the "
+        "stack's objects it names are read as its inputs (residency_policies/triaged.py).",
+        opaque="HelmRelease",
+    ),
+    "kustomize.toolkit.fluxcd.io": Service(
+        "Flux's kustomize-controller applies the manifests of a source (a Git repository, an OCI artifact, "
+        "a bucket) that a Kustomization names: objects the pack cannot see.",
+        opaque="Kustomization",
+    ),
+    "source.toolkit.fluxcd.io": Service(
+        "Flux's sources fetch charts and manifests into the cluster for its controllers to apply (a Helm "
+        "repository's index, a Git repository, an OCI artifact, a chart): they move code, not data. A "
+        "Bucket (an object store the source reads manifests from) stays untriaged: it fails closed when "
+        "it touches resident data.",
+        neutral="HelmRepository GitRepository OCIRepository HelmChart",
+    ),
+    "argoproj.io": Service(
+        "Argo CD: an Application deploys the manifests or chart of its source (spec.source, spec.sources: "
+        "a repository, a chart with its helm.values / valuesObject), and an ApplicationSet generates "
+        "Applications: objects the pack cannot see. The group's other kinds (AppProject, Argo Rollouts' "
+        "Rollout, Argo Workflows' Workflow, ...) stay untriaged: they fail closed when they touch "
+        "resident data.",
+        opaque="Application ApplicationSet",
     ),
     "karpenter.k8s.aws": Service(
         "Karpenter's EC2NodeClass says how the nodes it launches are built: their EBS volumes "

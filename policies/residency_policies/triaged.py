@@ -21,20 +21,22 @@ from residency_facts.triage import (
     DYNAMIC_PROVIDER_INPUT,
     DYNAMIC_TYPES,
     OPAQUE_REMEDIES,
+    OPAQUE_VALUE_SOURCES,
     REVIEWED_DYNAMIC_PROVIDERS,
     VENDOR_COLLECTORS,
 )
 
 from .attributes import REGION_PATTERN
 from .charts import review_gaps, reviewed_chart
+from .environment import decoded_data
 from .lineage import Lineage
 from .lineage_code import places_outside_aws
 from .lineage_literals import endpoint_outside_aws, regionless_aws_hosts
 from .lineage_selections import VELERO_AWS_PROVIDERS
-from .locations import Location
+from .locations import Location, mechanism_key
 from .model import Resource, Stack
 from .settings import Settings
-from .values import ANY_DEPTH, child, elements, values_at
+from .values import ANY_DEPTH, child, elements, value_at, values_at
 from .violations import Violation, violation
 
 NAME = "resource-type-triaged"
@@ -103,7 +105,7 @@ def _regions_elsewhere(resource: Resource, stack: Stack, settings: Settings, opa
     data there."""
     named: set[str] = set()
     hosts: dict[str, str] = {}
-    for value in _all_leaves(resource.props):
+    for value in [*_all_leaves(resource.props), *_value_source_texts(resource, stack)]:
         if isinstance(value, str):
             named.update(REGION_PATTERN.findall(value))
             for host, region, why in regionless_aws_hosts(value):
@@ -124,6 +126,28 @@ def _regions_elsewhere(resource: Resource, stack: Stack, settings: Settings, opa
         + outside
         + _chart_locations_outside_aws(resource)
     )
+
+
+def _value_source_texts(resource: Resource, stack: Stack) -> list[Any]:
+    """What the stack's ConfigMaps and Secrets hold that an opaque resource takes its values from
+    (`OPAQUE_VALUE_SOURCES`: a Flux HelmRelease's valuesFrom), decoded as its controller reads them."""
+    path = OPAQUE_VALUE_SOURCES.get(mechanism_key(resource.type))
+    if path is None:
+        return []
+    namespace = value_at(resource.props, "metadata.namespace")
+    found: list[Any] = []
+    for reference in values_at(resource.props, path):
+        kind, name = child(reference, "kind"), child(reference, "name")
+        for config in stack.resources:
+            if (
+                config.provider_urn == resource.provider_urn
+                and mechanism_key(config.type) == f"core:{kind}"
+                and value_at(config.props, "metadata.name") == name
+                and value_at(config.props, "metadata.namespace") == namespace
+            ):
+                found.extend(_all_leaves(config.props))
+                found.extend(text for _, text in decoded_data(config))
+    return found
 
 
 _VELERO_CHART = re.compile(r"(?:^|/)velero$")
