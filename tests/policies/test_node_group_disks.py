@@ -81,3 +81,21 @@ def test_a_node_group_on_eks_default_root_volume_in_a_pii_cluster_is_blocked() -
 def test_the_same_node_group_in_a_cluster_without_pii_is_not_judged() -> None:
     resources, group = _stack(with_template=False, pii=False)
     assert [d for d in violations(resources, POLICY) if d.urn == group.urn] == []
+
+
+def test_a_launch_template_that_does_not_encrypt_the_root_volume_is_blocked() -> None:
+    resources, group = _stack(with_template=True)
+    template = next(r for r in resources if r.type == "aws:ec2/launchTemplate:LaunchTemplate")
+    template.props["blockDeviceMappings"][0]["ebs"] = {"encrypted": "false", "volumeSize": 50}
+    template.deps = {}
+    found = [d for d in violations(resources, POLICY) if d.urn == group.urn]
+    assert "must be true" in messages(found), messages(violations(resources, POLICY))
+
+
+def test_a_launch_template_encrypting_under_the_aws_managed_key_is_accepted_for_node_disks() -> None:
+    # Decision (see encryption._node_group_disks): a node's disk must be encrypted, not under the stack's key.
+    resources, group = _stack(with_template=True)
+    template = next(r for r in resources if r.type == "aws:ec2/launchTemplate:LaunchTemplate")
+    template.props["blockDeviceMappings"][0]["ebs"] = {"encrypted": "true", "volumeSize": 50}
+    template.deps = {}
+    assert [d for d in violations(resources, POLICY) if d.urn == group.urn] == []
