@@ -2645,6 +2645,11 @@ GRANTS: dict[str, tuple[Grant, ...]] = {
         Grant("a Multi-Cluster Services export", targets=(), judged_by=_MULTICLUSTER),
     ),
     "skupper.io:Connector": (Grant("a Skupper connector", targets=(), judged_by=_MULTICLUSTER),),
+    "networking.istio.io:Gateway": (
+        Grant(
+            "an Istio gateway (east-west: to the mesh's other clusters)", targets=(), judged_by=_MULTICLUSTER
+        ),
+    ),
     **{
         f"postgresql.cnpg.io:{kind}": (
             Grant(

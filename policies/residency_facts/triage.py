@@ -1902,10 +1902,15 @@ KUBERNETES_OPERATORS: dict[str, Service] = {
     ),
     "networking.istio.io": Service(
         "Istio: a ServiceEntry gives the mesh a host name and where it resolves (spec.endpoints, else the "
-        "hosts themselves by DNS): code that names its host sends there, as to an ExternalName Service. Its "
-        "other kinds (VirtualService, DestinationRule, Gateway, Sidecar, ...) stay untriaged: they fail "
-        "closed when they name or touch resident data.",
+        "hosts themselves by DNS): code that names its host sends there, as to an ExternalName Service. A "
+        "Gateway whose server is AUTO_PASSTHROUGH is an east-west gateway of a multi-network mesh: it "
+        "publishes every Service its hosts match to the mesh's other clusters, which the remote secrets "
+        "(label istio/multiCluster) name (residency_policies/exposure_multicluster.py); another Gateway "
+        "configures an ingress gateway whose own Service publishes it. Its other kinds (VirtualService, "
+        "DestinationRule, Sidecar, ...) stay untriaged: they fail closed when they name or touch resident "
+        "data.",
         points="ServiceEntry",
+        grants="Gateway",
     ),
     "fluentbit.fluent.io": Service(
         "The Fluent Operator's Fluent Bit (github.com/fluent/fluent-operator, CRDs at v3.10.0): a FluentBit "
