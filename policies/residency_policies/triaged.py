@@ -125,7 +125,27 @@ def _regions_elsewhere(resource: Resource, stack: Stack, settings: Settings, opa
         + [hosts[h] for h in sorted(hosts)]
         + outside
         + _chart_locations_outside_aws(resource)
+        + (_roles_elsewhere(resource, settings) if opaque else [])
     )
+
+
+def _roles_elsewhere(resource: Resource, settings: Settings) -> list[str]:
+    """The IAM roles of accounts outside `accountIds` an opaque resource's inputs name (an add-on's pod
+    identity associations, a chart's IRSA annotation): what it creates runs as them and writes where they
+    may, in their account. Not judged when the rule's config lists no account."""
+    if not settings.account_ids:
+        return []
+    found: dict[str, str] = {}
+    for value in _all_leaves(resource.props):
+        if isinstance(value, str) and ":role/" in value:
+            for arn, account in ROLE_ARN.findall(value):
+                if account not in settings.account_ids:
+                    found.setdefault(
+                        arn,
+                        f"a role of account {account} ({arn}: not one of this deployment's accounts, and "
+                        "what it creates runs as it)",
+                    )
+    return [found[a] for a in sorted(found)]
 
 
 def _value_source_texts(resource: Resource, stack: Stack) -> list[Any]:
@@ -149,6 +169,9 @@ def _value_source_texts(resource: Resource, stack: Stack) -> list[Any]:
                 found.extend(text for _, text in decoded_data(config))
     return found
 
+
+ROLE_ARN = re.compile(r"(arn:aws[a-z-]*:iam::(\d{12}):role/[\w+=,.@/-]+)")
+"""An IAM role's ARN and its account."""
 
 _VELERO_CHART = re.compile(r"(?:^|/)velero$")
 """The Velero chart, by name or as the last segment of a repository path (`vmware-tanzu/velero`, OCI)."""
