@@ -18,6 +18,11 @@ MIRROR_FILTER_PATHS = (
     "spec.rules[].backendRefs[].filters[type=RequestMirror].requestMirror.backendRef",
 )
 ROUTE_BACKEND_PATHS = ("spec.rules[].backendRefs[]", "spec.parentRefs[]")
+ISTIO_MIRROR_HOSTS = ("spec.http[].mirror.host", "spec.http[].mirrors[].destination.host")
+ISTIO_ROUTED_HOSTS = ("spec.http[].route[].destination.host", "spec.hosts[]")
+"""An Istio VirtualService (istio/api networking/v1 virtual_service.proto): an HTTP route's `mirror` (and
+`mirrors[]`, 1.18+) copies its requests to another host; the hosts it routes are its `route[].destination`
+and its own `hosts`."""
 ACCESS_LOG_ATTRIBUTES = (
     "alb.ingress.kubernetes.io/load-balancer-attributes",
     "service.beta.kubernetes.io/aws-load-balancer-attributes",

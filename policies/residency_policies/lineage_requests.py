@@ -19,13 +19,15 @@ from residency_facts.requests import (
     ACCESS_LOG_ATTRIBUTES,
     ACCESS_LOG_BUCKET,
     ACCESS_LOG_SWITCH,
+    ISTIO_MIRROR_HOSTS,
+    ISTIO_ROUTED_HOSTS,
     MIRROR_FILTER_PATHS,
     ROUTE_BACKEND_PATHS,
 )
 from residency_facts.shapes import CopyMechanism
 
 from .lineage_names import of_kinds
-from .lineage_selections import external_name_places, selected_workloads
+from .lineage_selections import external_name_places, selected_workloads, service_entry_places
 from .locations import Location, Movement, mechanism_key, untraceable
 from .model import Resource
 from .values import Unknown, child, value_at, values_at
@@ -36,8 +38,11 @@ if TYPE_CHECKING:
 SERVICE = "core:Service"
 INGRESS_KINDS = ("networking.k8s.io:Ingress", "extensions:Ingress")
 ROUTE_KINDS = ("gateway.networking.k8s.io:HTTPRoute", "gateway.networking.k8s.io:GRPCRoute")
+VIRTUAL_SERVICE = "networking.istio.io:VirtualService"
+SERVICE_ENTRY = "networking.istio.io:ServiceEntry"
 BUCKETS = ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2")
 
+ISTIO_MIRROR = CopyMechanism("an Istio VirtualService's mirror (a copy of every request it routes)")
 MIRROR = CopyMechanism("a Gateway API route's request mirror (a copy of every request it routes)")
 ACCESS_LOGS = CopyMechanism("a load balancer's access logs (client addresses and URLs of every request)")
 
@@ -62,6 +67,17 @@ def request_movements(lineage: Lineage) -> list[Movement]:
         for reference in mirrors:
             destinations.extend(_mirror_places(lineage, route, reference))
         found.append(Movement(route, MIRROR, sources, destinations))
+    for route in of_kinds(lineage, VIRTUAL_SERVICE):
+        hosts = [h for path in ISTIO_MIRROR_HOSTS for h in values_at(route.props, path)]
+        if not hosts:
+            continue
+        routed = [h for path in ISTIO_ROUTED_HOSTS for h in values_at(route.props, path)]
+        sources = _requests(
+            lineage, route, _services_named(lineage, route, [_host_name(h) for h in routed]), reads
+        )
+        if sources:
+            destinations = [p for host in hosts for p in _istio_places(lineage, route, host)]
+            found.append(Movement(route, ISTIO_MIRROR, sources, destinations))
     for publisher in of_kinds(lineage, *INGRESS_KINDS, SERVICE):
         bucket = _access_log_bucket(publisher)
         if bucket is None:
@@ -156,6 +172,40 @@ def _mirror_places(lineage: Lineage, route: Resource, reference: Any) -> list[Lo
             ]
         )
     return found
+
+
+def _host_name(host: Any) -> tuple[Any, Any]:
+    """A Service's (name, namespace) from a mesh host: `name[.namespace[.svc[.cluster.local]]]`."""
+    if not isinstance(host, str):
+        return (None, None)
+    parts = host.lower().removesuffix(".cluster.local").removesuffix(".svc").split(".")
+    return (parts[0], parts[1] if len(parts) == 2 else None) if len(parts) <= 2 else (None, None)
+
+
+def _istio_places(lineage: Lineage, route: Resource, host: Any) -> list[Location]:
+    """Where an Istio mirror host is: a Service of the cluster (its ExternalName, or its pods), a
+    ServiceEntry's host (where it resolves), else a host the stack does not declare (untraceable)."""
+    if not isinstance(host, str):
+        return [_review(f"the mirror host of {route.label}, unknown at preview")]
+    services = _services_named(lineage, route, [_host_name(host)])
+    if services:
+        return [
+            place
+            for service in services
+            for place in external_name_places(lineage, service, {route.urn})
+            or [
+                Location(
+                    f"the pods of {service.label}", lineage.own_region(service), lineage.account(service)
+                )
+            ]
+        ]
+    entries = [
+        e
+        for e in of_kinds(lineage, SERVICE_ENTRY)
+        if e.provider_urn == route.provider_urn and host in values_at(e.props, "spec.hosts[]")
+    ]
+    places = [p for entry in entries for p in service_entry_places(lineage, entry, {route.urn})]
+    return places or [_review(f"the mirror host {host} of {route.label}, which the stack does not declare")]
 
 
 def _access_log_bucket(publisher: Resource) -> str | None:

@@ -105,6 +105,42 @@ def test_a_route_mirroring_pii_requests_to_a_host_outside_aws_is_blocked() -> No
         assert "cannot be traced" in messages(found)
 
 
+def _virtual_service(region: Region, mirror: str) -> Res:
+    spec = {
+        "hosts": ["profile.app.svc.cluster.local"],
+        "http": [
+            {
+                "route": [{"destination": {"host": "profile.app.svc.cluster.local", "port": {"number": 80}}}],
+                "mirror": {"host": mirror, "port": {"number": 443}},
+                "mirrorPercentage": {"value": 100.0},
+            }
+        ],
+    }
+    return custom_resource(region, "networking.istio.io/v1", "VirtualService", "profile", spec)
+
+
+def test_an_istio_mirror_to_a_service_entry_outside_aws_is_blocked() -> None:
+    region = eu_region()
+    entry = custom_resource(
+        region,
+        "networking.istio.io/v1",
+        "ServiceEntry",
+        "staging-us",
+        {"hosts": ["api.staging-us.example.com"], "location": "MESH_EXTERNAL", "resolution": "DNS"},
+    )
+    route = _virtual_service(region, "api.staging-us.example.com")
+    resources = [*region.resources, *_app(region), entry, route]
+    found = [d for d in violations(resources, NO_PII) if d.urn == route.urn]
+    assert "Istio VirtualService's mirror" in messages(found), messages(violations(resources, NO_PII))
+
+
+def test_an_istio_mirror_to_a_service_of_the_cluster_stays() -> None:
+    region = eu_region()
+    route = _virtual_service(region, "profile.app.svc.cluster.local")
+    resources = [*region.resources, *_app(region), route]
+    assert [d for d in violations(resources, NO_PII) if d.urn == route.urn] == []
+
+
 def _ingress(region: Region, attributes: str) -> Res:
     return Res(
         "kubernetes:networking.k8s.io/v1:Ingress",
