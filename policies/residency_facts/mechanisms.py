@@ -1946,6 +1946,9 @@ NODE_LOG_SHIPPERS: dict[str, str] = {
         )
         for kind in ("ClusterOutput", "Output")
     },
+    "datadoghq.com:DatadogAgent": (
+        "every container's metrics, traces and logs the Datadog Operator's agent collects on every node"
+    ),
 }
 """Kinds that ship the nodes' pod logs by definition, without mounting them themselves (an operator's
 output, whose agent runs as a DaemonSet the operator creates): read as node log readers (`lineage_nodes`)."""
@@ -2078,6 +2081,20 @@ KUBERNETES_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
             "an Istio Telemetry's access logs, traces and metrics of the mesh's requests",
             sources=(ANY,),
             destinations=(ANY,),
+            runs_code=True,
+        ),
+    ),
+    "opentelemetry.io:Instrumentation": (
+        _code("an OpenTelemetry SDK the operator injects into the pods that ask for it"),
+    ),
+    "datadoghq.com:DatadogAgent": (
+        CopyMechanism(
+            "the Datadog Operator's node agent shipping what it collects to Datadog's site",
+            sources=(ANY,),
+            destinations=(ANY,),
+            # Every DatadogAgent ships to Datadog's site (`spec.global.site`, datadoghq.com when unset): the
+            # kind itself, whatever its value, is the switch.
+            outside_aws_unless=(("kind", ()),),
             runs_code=True,
         ),
     ),
@@ -2816,6 +2833,11 @@ GRANTS: dict[str, tuple[Grant, ...]] = {
         Grant("a Multi-Cluster Services export", targets=(), judged_by=_MULTICLUSTER),
     ),
     "skupper.io:Connector": (Grant("a Skupper connector", targets=(), judged_by=_MULTICLUSTER),),
+    "networking.istio.io:Gateway": (
+        Grant(
+            "an Istio gateway (east-west: to the mesh's other clusters)", targets=(), judged_by=_MULTICLUSTER
+        ),
+    ),
     **{
         f"postgresql.cnpg.io:{kind}": (
             Grant(
@@ -2827,6 +2849,14 @@ GRANTS: dict[str, tuple[Grant, ...]] = {
         )
         for kind in ("Cluster", "Pooler")
     },
+    "kafka.strimzi.io:Kafka": (
+        Grant(
+            "the Services and routes Strimzi makes of a Kafka cluster's listeners",
+            targets=(),
+            judged_by="pii-not-public, as Services publishing the brokers "
+            "(residency_policies/exposure_operators.py)",
+        ),
+    ),
     **{
         f"rbac.authorization.k8s.io:{kind}": (
             Grant(

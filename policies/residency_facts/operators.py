@@ -42,9 +42,13 @@ CNPG_POOLER = "postgresql.cnpg.io:Pooler"
 VOLUME_SNAPSHOT = "snapshot.storage.k8s.io:VolumeSnapshot"
 PERSISTENT_VOLUME_CLAIM = "core:PersistentVolumeClaim"
 BARMAN_OBJECT_STORE = "barmancloud.cnpg.io:ObjectStore"
+BARMAN_PLUGIN = "barman-cloud.cloudnative-pg.io"
+"""The barman-cloud CNPG-I plugin's name in a Cluster's `spec.plugins[].name` (plugin-barman-cloud v0.14)."""
 ZALANDO_CLUSTER = "acid.zalan.do:postgresql"
 ZALANDO_CONFIGURATION = "acid.zalan.do:OperatorConfiguration"
 CRUNCHY_CLUSTER = "postgres-operator.crunchydata.com:PostgresCluster"
+STRIMZI_KAFKA = "kafka.strimzi.io:Kafka"
+STRIMZI_NODE_POOL = "kafka.strimzi.io:KafkaNodePool"
 CONFIG_MAP = "core:ConfigMap"
 SECRET = "core:Secret"
 PGADMIN = "postgres-operator.crunchydata.com:PGAdmin"
@@ -163,7 +167,21 @@ OPERATOR_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
             named=(
                 NamedObject("spec.plugins[].parameters.barmanObjectName", BARMAN_OBJECT_STORE, "destination"),
             ),
-            active_when=("spec.backup.barmanObjectStore", "spec.plugins[].parameters.barmanObjectName"),
+            # A CNPG-I plugin runs beside PostgreSQL in the cluster's pods with the database's data (a WAL
+            # archiver, a backup tool): only barman-cloud's is reviewed (its ObjectStore, above).
+            unreviewed_values=(
+                (
+                    "spec.plugins[].name",
+                    (BARMAN_PLUGIN,),
+                    "a CNPG-I plugin the pack has not reviewed, which archives or backs up the database "
+                    "where its own configuration says",
+                ),
+            ),
+            active_when=(
+                "spec.backup.barmanObjectStore",
+                "spec.plugins[].parameters.barmanObjectName",
+                "spec.plugins[].name",
+            ),
         ),
         CopyMechanism(
             "a CloudNativePG cluster restored, cloned or replicated from its external clusters, a Backup or "
@@ -461,6 +479,47 @@ OPERATOR_SERVICE_TEMPLATES: dict[str, tuple[ServiceTemplate, ...]] = {
 Services and a Pooler's, PGO v6.0.3's primary, replica and PgBouncer Services), which pii-not-public judges
 as Services of the stack (`residency_policies/exposure_operators.py`)."""
 
+
+class KafkaListeners(NamedTuple):
+    """How Strimzi publishes a Kafka cluster's brokers: the Services or routes it makes of each listener."""
+
+    listeners: str
+    service_types: dict[str, str]
+    """A listener `type` -> the type of the bootstrap and per-broker Services Strimzi makes for it."""
+    unread: dict[str, str]
+    """A listener `type` -> what else publishes it, which the pack does not judge (fails closed)."""
+    bootstrap_annotations: tuple[str, ...]
+    broker_annotations: tuple[str, ...]
+    """The paths of the bootstrap and per-broker Services' annotations: the Kafka's pod-level templates, then
+    the listener's own configuration (relative to the listener when they start with `configuration.`)."""
+    source_ranges: str
+
+
+STRIMZI_LISTENERS = KafkaListeners(
+    "spec.kafka.listeners",
+    {
+        "internal": "ClusterIP",
+        "cluster-ip": "ClusterIP",
+        "loadbalancer": "LoadBalancer",
+        "nodeport": "NodePort",
+    },
+    {
+        "ingress": "an Ingress per broker of the class `configuration.class` (TLS passthrough)",
+        "route": "an OpenShift Route per broker",
+    },
+    (
+        "spec.kafka.template.externalBootstrapService.metadata.annotations",
+        "configuration.bootstrap.annotations",
+    ),
+    ("spec.kafka.template.perPodService.metadata.annotations", "configuration.brokers[].annotations"),
+    "configuration.loadBalancerSourceRanges",
+)
+"""Strimzi's listeners (GenericKafkaListener, v1beta2 and v1): `internal` and `cluster-ip` stay in the
+cluster; `loadbalancer` and `nodeport` make a bootstrap Service and one per broker of that type, annotated
+as its template and its `configuration` say; `ingress` and `route` publish the brokers through objects the
+pack does not judge. A broker listed in `configuration.brokers[]` gets its own annotations; the brokers
+listed are taken as all of them (the pack does not count a cluster's brokers)."""
+
 _LOAD_BALANCER = "configuration.load_balancer"
 OPERATOR_SERVICE_SWITCHES: dict[str, tuple[ServiceSwitch, ...]] = {
     ZALANDO_CLUSTER: tuple(
@@ -505,11 +564,34 @@ OPERATOR_VOLUME_CLAIMS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
         ("spec.instances[].tablespaceVolumes[].dataVolumeClaimSpec", ("storageClassName",)),
         ("spec.backups.pgbackrest.repos[].volume.volumeClaimSpec", ("storageClassName",)),
     ),
+    # Strimzi (kafka.strimzi.io v1beta2 and v1: KafkaNodePool `spec.storage`, Kafka `spec.kafka.storage`, and
+    # the ZooKeeper-era `spec.zookeeper.storage`): one `persistent-claim` of StorageClass `class`, or a `jbod`
+    # of such `volumes[]`.
+    STRIMZI_NODE_POOL: (
+        ("spec.storage", ("class",)),
+        ("spec.storage.volumes[]", ("class",)),
+    ),
+    STRIMZI_KAFKA: (
+        ("spec.kafka.storage", ("class",)),
+        ("spec.kafka.storage.volumes[]", ("class",)),
+        ("spec.zookeeper.storage", ("class",)),
+    ),
 }
 """(path of a volume claim spec, its StorageClass keys, the first set winning): the claims an operator
-creates for a database cluster (data, WAL, tablespaces, a repository volume), whose StorageClass encrypts
-and retains them. The first path is always a claim (unset: the cluster's default class); the others only
-when set."""
+creates for a database cluster (data, WAL, tablespaces, a repository volume, a Kafka node pool's logs), whose
+StorageClass encrypts and retains them. The first path is always a claim (unset: the cluster's default
+class), unless the kind is in `CLAIMS_ONLY_WHEN_SET`; the others only when set."""
+
+CLAIMS_ONLY_WHEN_SET = frozenset({STRIMZI_KAFKA})
+"""Kinds whose claim paths are all optional: a Strimzi Kafka with node pools (KRaft, the only mode from 0.46)
+keeps no storage of its own; its brokers' logs are on its KafkaNodePools' claims, judged there."""
+
+CLAIM_TYPES: dict[str, tuple[str, frozenset[str]]] = {
+    kind: ("type", frozenset({"persistent-claim"})) for kind in (STRIMZI_NODE_POOL, STRIMZI_KAFKA)
+}
+"""(field, values): a storage spec at a claim path is a claim only when its field has one of the values.
+Strimzi's `type`: `jbod` lists its claims in `volumes`, `ephemeral` is an emptyDir on the node's own disk (as
+any pod's emptyDir, not judged as a claim). A type unknown at preview, or unset, is taken as a claim."""
 
 OPERATOR_PODS: dict[str, tuple[dict[str, str], str]] = {
     PGADMIN: (

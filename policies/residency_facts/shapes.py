@@ -195,6 +195,10 @@ class CopyMechanism(NamedTuple):
     """(path, what): a value set at the path sends the copy somewhere the pack does not read (a preset's
     location profiles, an object store configured in a Secret): untraceable, in these words."""
 
+    unreviewed_values: tuple[tuple[str, tuple[str, ...], str], ...] = ()
+    """(path, reviewed values, what): a value at the path other than a reviewed one (a plugin the pack has
+    not reviewed) sends the copy somewhere the pack does not read: untraceable, naming the value."""
+
     defaults_from: str = ""
     """The kind (`group:Kind`) of the operator-wide configuration whose stores take the copy when the
     resource sets none: the stack's objects of that kind in its cluster; none declared, `default_store`."""

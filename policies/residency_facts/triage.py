@@ -1681,6 +1681,10 @@ KUBERNETES: dict[str, Service] = {
 """Every Kubernetes API group of pulumi-kubernetes, by kind; each kind's List and Patch types are placed with
 it (a list holds such objects; a patch edits one)."""
 
+OPAQUE_VALUE_SOURCES: dict[str, str] = {"helm.toolkit.fluxcd.io:HelmRelease": "spec.valuesFrom[]"}
+"""Opaque kinds that take their values from ConfigMaps and Secrets ({kind, name} references at the path, in
+their own namespace): what the stack's objects of those names hold is read as the resource's inputs."""
+
 OPAQUE_REMEDIES: dict[str, str] = {
     "kubernetes:helm.sh/v3:Release": (
         "declare the chart with `kubernetes.helm.v4.Chart` instead: it registers each object the chart "
@@ -1721,10 +1725,36 @@ KUBERNETES_OPERATORS: dict[str, Service] = {
         "KafkaConnect and the KafkaConnectors assigned to it (label strimzi.io/cluster) are one worker's "
         "configuration, including the Secrets and ConfigMaps their config providers read "
         "(${secrets:<namespace>/<name>:<key>}), and a sink connector's URLs are where it delivers. "
-        "MirrorMaker 2 copies topics between Kafka clusters. Its other kinds (Kafka, KafkaNodePool, "
-        "KafkaTopic, KafkaUser, KafkaBridge, ...) stay untriaged: they fail closed when they touch resident "
-        "data.",
+        "MirrorMaker 2 copies topics between Kafka clusters. A Kafka cluster holds its topics on the claims "
+        "of its KafkaNodePools (`spec.storage`: a persistent-claim of StorageClass `class`, or a jbod of "
+        "them), or, without node pools, of its own `spec.kafka.storage` (residency_facts/operators.py "
+        "OPERATOR_VOLUME_CLAIMS): each is classified by its own label and judged as the claims it makes; "
+        "its listeners (`spec.kafka.listeners[].type`) publish the brokers, judged by pii-not-public as the "
+        "Services, Ingresses or Routes Strimzi makes of them (residency_policies/exposure_operators.py). A "
+        "KafkaTopic configures a topic of its cluster, a KafkaUser a user and its ACLs there (its "
+        "credentials Secret is in the cluster; what code does with it is judged on the code), and a "
+        "KafkaRebalance moves partitions between the cluster's own brokers. Its other kinds (KafkaBridge, "
+        "an HTTP front of the cluster, the legacy KafkaMirrorMaker, ...) stay untriaged: they fail closed "
+        "when they touch resident data.",
+        holds="Kafka KafkaNodePool",
         copies="KafkaConnect KafkaConnector KafkaMirrorMaker2",
+        grants="Kafka",
+        neutral="KafkaTopic KafkaUser KafkaRebalance",
+    ),
+    "cert-manager.io": Service(
+        "cert-manager (cert-manager.io/docs/reference/api-docs/, v1): an Issuer or ClusterIssuer names a "
+        "certificate authority (ACME, Vault, Venafi, a CA Secret, self-signed) and how to prove a domain "
+        "(an ACME solver's DNS-01 provider, as Route 53's `route53.region`, which only picks the API "
+        "endpoint of a global service, or an HTTP-01 Ingress); a Certificate asks for a certificate of DNS "
+        "names into a Secret, through a CertificateRequest. What leaves the cluster is a certificate "
+        "signing request (a public key and the DNS names) and a DNS record; a Secret holds the key pair: "
+        "nothing personal is copied or exposed. An HTTP-01 solver's Ingress serves only the challenge token.",
+        neutral="Issuer ClusterIssuer Certificate CertificateRequest",
+    ),
+    "acme.cert-manager.io": Service(
+        "cert-manager's ACME Orders and Challenges: the state of a certificate request at an ACME server "
+        "and of the DNS or HTTP proof it asks for; they carry DNS names and tokens, no data.",
+        neutral="Order Challenge",
     ),
     "snapshot.storage.k8s.io": Service(
         "CSI volume snapshots copy a claim's volume into a snapshot of the same cluster's storage.",
@@ -1889,10 +1919,15 @@ KUBERNETES_OPERATORS: dict[str, Service] = {
     ),
     "networking.istio.io": Service(
         "Istio: a ServiceEntry gives the mesh a host name and where it resolves (spec.endpoints, else the "
-        "hosts themselves by DNS): code that names its host sends there, as to an ExternalName Service. Its "
-        "other kinds (VirtualService, DestinationRule, Gateway, Sidecar, ...) stay untriaged: they fail "
-        "closed when they name or touch resident data.",
+        "hosts themselves by DNS): code that names its host sends there, as to an ExternalName Service. A "
+        "Gateway whose server is AUTO_PASSTHROUGH is an east-west gateway of a multi-network mesh: it "
+        "publishes every Service its hosts match to the mesh's other clusters, which the remote secrets "
+        "(label istio/multiCluster) name (residency_policies/exposure_multicluster.py); another Gateway "
+        "configures an ingress gateway whose own Service publishes it. Its other kinds (VirtualService, "
+        "DestinationRule, Sidecar, ...) stay untriaged: they fail closed when they name or touch resident "
+        "data.",
         points="ServiceEntry",
+        grants="Gateway",
     ),
     "fluentbit.fluent.io": Service(
         "The Fluent Operator's Fluent Bit (github.com/fluent/fluent-operator, CRDs at v3.10.0): a FluentBit "
@@ -1944,9 +1979,51 @@ KUBERNETES_OPERATORS: dict[str, Service] = {
         "The OpenTelemetry Operator runs the collector an OpenTelemetryCollector configures (spec.config: "
         "receivers, processors, exporters; spec.volumes, as a pod's, in deployment, daemonset, statefulset "
         "or sidecar mode; opentelemetry.io/docs/platforms/kubernetes/operator/): code, judged on what it "
-        "reads (its inputs, the nodes' pod logs it mounts) and where its exporters send. Its Instrumentation "
-        "and OpAMPBridge kinds stay untriaged: they fail closed when they touch resident data.",
-        copies="OpenTelemetryCollector",
+        "reads (its inputs, the nodes' pod logs it mounts, what the code that sends to its Services or "
+        "into which it is injected as a sidecar reads) and where its exporters send. An Instrumentation is "
+        "the SDK the operator injects into the pods annotated instrumentation.opentelemetry.io/inject-<"
+        "language>: code, judged on what those pods read and where its exporter sends "
+        "(residency_policies/lineage_relays.py). Its OpAMPBridge stays untriaged: it fails closed when it "
+        "touches resident data.",
+        copies="OpenTelemetryCollector Instrumentation",
+    ),
+    "datadoghq.com": Service(
+        "The Datadog Operator (github.com/DataDog/datadog-operator, v2alpha1): a DatadogAgent runs "
+        "the Datadog agent as a DaemonSet on every node (and its cluster agent), which collects the "
+        "node's containers' metrics, the traces the pods send it and, with logCollection, every "
+        "container's logs, PII readers' included, and ships them to Datadog's site "
+        "(`spec.global.site`, datadoghq.com when unset; every site is Datadog's service, outside "
+        "AWS): code, judged as a node log reader that sends outside AWS. Its other kinds "
+        "(DatadogMonitor, DatadogDashboard, DatadogAgentProfile, ...) stay untriaged: they fail "
+        "closed when they touch resident data.",
+        copies="DatadogAgent",
+    ),
+    "helm.toolkit.fluxcd.io": Service(
+        "Flux's helm-controller installs the chart a HelmRelease names (spec.chart, spec.chartRef) with its "
+        "spec.values merged over the ConfigMaps and Secrets of spec.valuesFrom (fluxcd.io/flux/components/"
+        "helm/helmreleases/): objects the pack cannot see, as a Helm v3 release's. The values of the "
+        "stack's objects it names are read as its inputs (residency_policies/triaged.py).",
+        opaque="HelmRelease",
+    ),
+    "kustomize.toolkit.fluxcd.io": Service(
+        "Flux's kustomize-controller applies the manifests of a source (a Git repository, an OCI artifact, "
+        "a bucket) that a Kustomization names: objects the pack cannot see.",
+        opaque="Kustomization",
+    ),
+    "source.toolkit.fluxcd.io": Service(
+        "Flux's sources fetch charts and manifests into the cluster for its controllers to apply (a Helm "
+        "repository's index, a Git repository, an OCI artifact, a chart): they move code, not data. A "
+        "Bucket (an object store the source reads manifests from) stays untriaged: it fails closed when "
+        "it touches resident data.",
+        neutral="HelmRepository GitRepository OCIRepository HelmChart",
+    ),
+    "argoproj.io": Service(
+        "Argo CD: an Application deploys the manifests or chart of its source (spec.source, spec.sources: "
+        "a repository, a chart with its helm.values / valuesObject), and an ApplicationSet generates "
+        "Applications: objects the pack cannot see. The group's other kinds (AppProject, Argo Rollouts' "
+        "Rollout, Argo Workflows' Workflow, ...) stay untriaged: they fail closed when they touch "
+        "resident data.",
+        opaque="Application ApplicationSet",
     ),
     "karpenter.k8s.aws": Service(
         "Karpenter's EC2NodeClass says how the nodes it launches are built: their EBS volumes "

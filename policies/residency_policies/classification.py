@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from residency_facts import CLASSIFICATION_TAG, CLASSIFICATIONS, LAUNCHING_TYPES, Category, mechanisms
-from residency_facts.operators import OPERATOR_VOLUME_CLAIMS
+from residency_facts.operators import CLAIM_TYPES, CLAIMS_ONLY_WHEN_SET, OPERATOR_VOLUME_CLAIMS
 
 from .attributes import (
     STATEFUL_SET,
@@ -280,18 +280,20 @@ def claim_specs(resource: Resource) -> list[Any]:
     its pods' generic ephemeral volumes."""
     ephemeral = [child(template, "spec") for _, template in ephemeral_claim_templates(resource)]
     _, group_version, kind = [*resource.type.split(":"), "", ""][:3]
-    operator = OPERATOR_VOLUME_CLAIMS.get(f"{group_version.split('/')[0]}:{kind}")
+    key = f"{group_version.split('/')[0]}:{kind}"
+    operator = OPERATOR_VOLUME_CLAIMS.get(key)
     if operator is not None:
         # An operator's database cluster: the claims it creates use the StorageClass its spec names.
         specs: list[Any] = []
+        claim_type = CLAIM_TYPES.get(key)
         for index, (path, keys) in enumerate(operator):
             found = values_at(resource.props, path)
             specs.extend(
                 {"storageClassName": next((c for k in keys if is_set(c := value_at(spec, k))), None)}
                 for spec in found
-                if is_set(spec)
+                if is_set(spec) and (claim_type is None or _is_claim(spec, claim_type))
             )
-            if index == 0 and not found:
+            if index == 0 and not found and key not in CLAIMS_ONLY_WHEN_SET:
                 specs.append({})
         return specs + ephemeral
     if resource.type.endswith(":StatefulSet"):
@@ -300,6 +302,12 @@ def claim_specs(resource: Resource) -> list[Any]:
     if ephemeral:
         return ephemeral
     return [child(resource.props, "spec")]
+
+
+def _is_claim(spec: Any, claim_type: tuple[str, frozenset[str]]) -> bool:
+    """Whether an operator's storage spec is a claim by its type field (unset or unknown: it may be)."""
+    found = value_at(spec, claim_type[0])
+    return not isinstance(found, str) or found in claim_type[1]
 
 
 def storage_classes(spec: Any, resource: Resource, stack: Stack) -> tuple[list[Resource], str]:

@@ -18,7 +18,11 @@ from .attributes import effective_region
 from .classification import held, is_data_holding, launch_templates, protected_stores
 from .encryption_api_logs import api_log_problems
 from .encryption_keys import ACCOUNTS, KMS_ALIAS, key_problems, key_resource_problems, volume_key_problems
-from .encryption_nodes import node_class_problems
+from .encryption_nodes import (
+    default_root_volume_problems,
+    node_class_problems,
+    node_groups_of_protected_clusters,
+)
 from .encryption_restores import RESTORE_TESTING_SELECTION, restore_test_problems, restored_classifications
 from .encryption_service_storage import service_storage_problems
 from .encryption_types import AT_REST, INHERITED, NO_CUSTOMER_KEY, WRITER_ENCRYPTION
@@ -82,6 +86,12 @@ def check(stack: Stack, settings: Settings) -> list[Violation]:
                 found.append(_violation(selection, problem, protected, lineage, settings))
     for node_class, problem, protected in node_class_problems(stack, lineage, settings):
         found.append(_violation(node_class, problem, protected, lineage, settings))
+    for group, protected in node_groups_of_protected_clusters(stack, lineage, settings):
+        if protected <= lineage.effective(group):
+            continue  # A group that holds PII itself is judged as a holder above.
+        for problem in _node_group_disks(group, stack):
+            why = f"its cluster's pods write to its nodes' disks: {problem}"
+            found.append(_violation(group, why, protected, lineage, settings))
     for item in stack.of_type(*S3_OBJECTS):
         protected = _object_protection(item, stack, lineage, settings)
         if protected:
@@ -366,6 +376,32 @@ def _covers(document: Mapping[str, Any], name: str) -> bool:
             if wanted == name or (wanted.endswith("*") and name.startswith(wanted[:-1])):
                 return True
     return False
+
+
+def _node_group_disks(group: Resource, stack: Stack) -> list[str]:
+    """Why a managed node group's disks may be unencrypted: its launch templates' mappings, else EKS's
+    default root volume (decision: a node's disk must be encrypted, under the AWS-managed key if need be; a
+    customer key there needs the Auto Scaling service-linked role in its key policy, which the pack does not
+    demand of node groups, unlike the volumes it judges as PII holders)."""
+    templates = launch_templates(group, stack)
+    if templates is None:
+        return default_root_volume_problems(group, stack)
+    if not templates:
+        return ["its launch template is not in this stack, so its volumes' encryption cannot be shown"]
+    found: list[str] = []
+    for template in templates:
+        flags = values_at(template.props, "blockDeviceMappings[].ebs.encrypted")
+        if not flags:
+            found.append(
+                f"{template.label} maps no block devices, so the image's volumes decide their encryption"
+            )
+        for encrypted in flags:
+            if as_bool(encrypted) is not True:
+                shown = "unknown at preview" if isinstance(encrypted, Unknown) else repr(encrypted)
+                found.append(
+                    f"{template.label}: blockDeviceMappings[].ebs.encrypted is {shown}, must be true"
+                )
+    return found
 
 
 def _volume_problems(resource: Resource, stack: Stack, region: Any) -> list[str]:

@@ -28,6 +28,9 @@ from .settings import Settings
 from .values import UNKNOWN, Unknown, as_bool, child, value_at, values_at
 
 EC2_NODE_CLASS = "karpenter.k8s.aws:EC2NodeClass"
+NODE_GROUP = "aws:eks/nodeGroup:NodeGroup"
+EKS_CLUSTER = "aws:eks/cluster:Cluster"
+KUBERNETES_PROVIDER = "pulumi:providers:kubernetes"
 
 
 def node_class_problems(
@@ -47,17 +50,58 @@ def cluster_classifications(
     resource: Resource, stack: Stack, lineage: Lineage, settings: Settings
 ) -> frozenset[str]:
     """The protected classifications the objects of a Kubernetes object's cluster (its provider) hold."""
-    memo_key = ("cluster classifications", resource.provider_urn)
+    return _provider_classifications(resource.provider_urn, stack, lineage, settings)
+
+
+def _provider_classifications(
+    provider_urn: str | None, stack: Stack, lineage: Lineage, settings: Settings
+) -> frozenset[str]:
+    memo_key = ("cluster classifications", provider_urn)
     cached: frozenset[str] | None = stack.memo.get(memo_key)
     if cached is None:
         cached = frozenset(
             c
             for r in stack.resources
-            if r.provider_urn == resource.provider_urn
+            if r.provider_urn == provider_urn
             for c in lineage.effective(r) & settings.protected_classifications
         )
         stack.memo[memo_key] = cached
     return cached
+
+
+def node_groups_of_protected_clusters(
+    stack: Stack, lineage: Lineage, settings: Settings
+) -> list[tuple[Resource, frozenset[str]]]:
+    """The managed node groups of EKS clusters whose Kubernetes objects hold protected data (through any
+    Kubernetes provider built from the cluster's kubeconfig), with what those objects hold: their disks
+    (the root volume of their launch template, else EKS's default one) hold what the pods write."""
+    found: list[tuple[Resource, frozenset[str]]] = []
+    providers = stack.of_type(KUBERNETES_PROVIDER)
+    if not providers:
+        return found
+    for group in stack.of_type(NODE_GROUP):
+        protected: frozenset[str] = frozenset()
+        for provider in providers:
+            clusters = [c for c in stack.dependencies(provider, "kubeconfig") if c.type == EKS_CLUSTER]
+            if any(stack.refers_to(group, "clusterName", c) for c in clusters):
+                protected |= _provider_classifications(provider.urn, stack, lineage, settings)
+        if protected:
+            found.append((group, protected))
+    return found
+
+
+def default_root_volume_problems(group: Resource, stack: Stack) -> list[str]:
+    """A node group without a launch template runs on EKS's default root volume (`diskSize`), which EKS
+    does not encrypt: only the account's EBS encryption by default, set by the stack, covers it."""
+    region = effective_region(group, stack)
+    by_default = account_default_key_problems(stack, region, account_of(group, stack), region)
+    if by_default is None:
+        return [
+            "it names no launch template, so its nodes run on EKS's default root volume, which EKS does not "
+            "encrypt, and the stack does not set EBS encryption by default (aws.ebs.EncryptionByDefault "
+            "with aws.ebs.DefaultKmsKey) in its region and account"
+        ]
+    return [f"EKS's default root volume (no launch template): {p}" for p in by_default]
 
 
 def _volume_problems(node_class: Resource, stack: Stack) -> list[str]:

@@ -27,7 +27,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .attributes import REGION_PATTERN
 from .classification import held
+from .environment import decoded_data
 from .exposure_ingress import published
 from .exposure_services import SKUPPER_PROXY, kind_tokens, mesh_export, same_cluster
 from .lineage import Lineage
@@ -35,10 +37,16 @@ from .lineage_selections import backends, selected_workloads, workloads_matching
 from .locations import mechanism_key
 from .model import Resource, Stack
 from .settings import Settings
-from .values import Unknown, child, is_set, value_at
+from .values import UNKNOWN, Unknown, child, is_set, value_at, values_at
 from .violations import Violation, exposure_violation
 
 SERVICE_EXPORT = "multicluster.x-k8s.io:ServiceExport"
+ISTIO_GATEWAY = "networking.istio.io:Gateway"
+EAST_WEST_MODE = "AUTO_PASSTHROUGH"
+"""The server TLS mode of Istio's east-west gateways (istio/api networking/v1alpha3/gateway.proto): it routes
+by SNI to any Service its hosts match, for the pods of the mesh's other clusters."""
+REMOTE_SECRET_LABEL = "istio/multiCluster"
+"""The label of the Secrets giving istiod another cluster's API server (`istioctl create-remote-secret`)."""
 SKUPPER_CONNECTOR = "skupper.io:Connector"
 _ELSEWHERE = "which this stack does not declare and which may be in any region or account"
 _FIX = (
@@ -89,7 +97,84 @@ def multicluster_exposure(
             )
     for connector in stack.of_type(*kind_tokens(stack, (SKUPPER_CONNECTOR,))):
         found.extend(_connector(connector, stack, lineage, protected_by_urn, settings))
+    for gateway in stack.of_type(*kind_tokens(stack, (ISTIO_GATEWAY,))):
+        found.extend(_east_west(gateway, stack, lineage, protected_by_urn, settings))
     return found
+
+
+def _east_west(
+    gateway: Resource,
+    stack: Stack,
+    lineage: Lineage,
+    protected_by_urn: dict[str, frozenset[str]],
+    settings: Settings,
+) -> list[Violation]:
+    """The Services an Istio east-west gateway (an AUTO_PASSTHROUGH server) publishes to the mesh's other
+    clusters, when one of them may be outside the allowed regions (the remote secrets' API servers)."""
+    hosts = [
+        host
+        for server in values_at(gateway.props, "spec.servers[]")
+        if child(child(server, "tls"), "mode") in (EAST_WEST_MODE, UNKNOWN)
+        or isinstance(child(server, "tls"), Unknown)
+        for host in values_at(server, "hosts[]")
+    ]
+    if not hosts:
+        return []
+    elsewhere = _remote_clusters(gateway, stack, settings)
+    if elsewhere is None:
+        return []
+    why = (
+        f"its Istio east-west gateway {gateway.label} (AUTO_PASSTHROUGH) publishes it to the mesh's other "
+        f"clusters: {elsewhere}"
+    )
+    found: list[Violation] = []
+    services = [s for s in same_cluster(stack, gateway, ("core:Service",)) if _matches(s, hosts)]
+    names = [(value_at(s.props, "metadata.namespace"), value_at(s.props, "metadata.name")) for s in services]
+    found.extend(published(gateway, names, why, stack, lineage, protected_by_urn, settings, _FIX))
+    for service in services:
+        found.extend(_applications(gateway, service, why, lineage, settings))
+    return found
+
+
+def _remote_clusters(gateway: Resource, stack: Stack, settings: Settings) -> str | None:
+    """Where the mesh's other clusters are, by the remote secrets of the gateway's cluster: None when every
+    one names an API server in an allowed region."""
+    regions: set[str] = set()
+    secrets = [
+        s
+        for s in same_cluster(stack, gateway, ("core:Secret",))
+        if str(child(value_at(s.props, "metadata.labels"), REMOTE_SECRET_LABEL)).lower() == "true"
+    ]
+    if not secrets:
+        return f"clusters no remote secret of the stack names, {_ELSEWHERE}"
+    for secret in secrets:
+        texts = [v for v in values_at(secret.props, "**") if isinstance(v, str)]
+        texts.extend(text for _, text in decoded_data(secret))
+        named = {r for text in texts for r in REGION_PATTERN.findall(text)}
+        if not named:
+            return f"a cluster whose API server {secret.label} names no region, {_ELSEWHERE}"
+        regions |= named
+    outside = sorted(regions - settings.allowed_regions)
+    if not outside:
+        return None
+    return f"clusters in {', '.join(outside)} (the API servers its cluster's remote secrets name)"
+
+
+def _matches(service: Resource, hosts: list[Any]) -> bool:
+    """Whether a gateway server's hosts (`[namespace/]name`, `*` and `*.` wildcards) match a Service."""
+    name, namespace = value_at(service.props, "metadata.name"), value_at(service.props, "metadata.namespace")
+    fqdn = f"{name}.{namespace}.svc.cluster.local"
+    for host in hosts:
+        if isinstance(host, Unknown):
+            return True
+        if not isinstance(host, str):
+            continue
+        where, _, pattern = host.rpartition("/")
+        if where not in ("", "*", ".", namespace):
+            continue
+        if pattern == "*" or (pattern.startswith("*.") and fqdn.endswith(pattern[1:])) or pattern == fqdn:
+            return True
+    return False
 
 
 def _applications(

@@ -440,14 +440,25 @@ def group_vpc_cidrs(group: Resource, stack: Stack) -> list[Any]:
         vpcs = [v for v in stack.named(vpc_id) if v.type == VPC]
     cidrs: list[Any] = []
     for vpc in vpcs:
-        cidrs.append(child(vpc.props, "cidrBlock"))
-        ipv6 = child(vpc.props, "ipv6CidrBlock")
-        if ipv6 is not None:
-            cidrs.append(ipv6)
-        for association in stack.of_type(VPC_CIDR_ASSOCIATION):
-            if stack.refers_to(association, "vpcId", vpc):
-                cidrs.append(child(association.props, "cidrBlock"))
+        cidrs.extend(vpc_cidrs(vpc, stack))
     return cidrs
+
+
+def vpc_cidrs(vpc: Resource, stack: Stack) -> list[Any]:
+    """A VPC's IPv4 and IPv6 CIDR blocks, its associated ones included (UNKNOWN where unknown)."""
+    cidrs: list[Any] = [child(vpc.props, "cidrBlock")]
+    ipv6 = child(vpc.props, "ipv6CidrBlock")
+    if ipv6 is not None:
+        cidrs.append(ipv6)
+    for association in stack.of_type(VPC_CIDR_ASSOCIATION):
+        if stack.refers_to(association, "vpcId", vpc):
+            cidrs.append(child(association.props, "cidrBlock"))
+    return cidrs
+
+
+def cidr_problem(cidr: Any, vpc_cidrs: list[Any]) -> str | None:
+    """Why a CIDR reaches beyond the VPC's blocks, or None when it lies inside one of them."""
+    return _cidr_problem(cidr, vpc_cidrs)
 
 
 def _cidr_problem(cidr: Any, vpc_cidrs: list[Any]) -> str | None:

@@ -26,7 +26,7 @@ from residency_facts.workloads import POD_SPEC_PATHS
 
 from .attributes import effective_tags
 from .classification import held
-from .exposure_network import SECURITY_GROUP_INPUTS, group_exposure, security_groups
+from .exposure_network import SECURITY_GROUP_INPUTS, group_exposure, security_groups, vpc_cidrs
 from .lineage import Lineage
 from .locations import mechanism_key
 from .model import Resource, Stack
@@ -37,6 +37,7 @@ from .violations import Violation, exposure_violation
 NODE_GROUP = "aws:eks/nodeGroup:NodeGroup"
 CLUSTER = "aws:eks/cluster:Cluster"
 SUBNET = "aws:ec2/subnet:Subnet"
+VPC = "aws:ec2/vpc:Vpc"
 SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup"
 LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"
 KUBERNETES_PROVIDER = "pulumi:providers:kubernetes"
@@ -53,6 +54,18 @@ def clusters_of(resource: Resource, stack: Stack) -> list[Resource]:
     if provider is None or provider.type != KUBERNETES_PROVIDER:
         return []
     return [c for c in stack.dependencies(provider, "kubeconfig") if c.type == CLUSTER]
+
+
+def cluster_vpc_cidrs(resource: Resource, stack: Stack) -> list[Any]:
+    """The CIDR blocks of the VPC of a Kubernetes object's EKS cluster (its `vpcConfig` subnets' VPC)."""
+    found: list[Any] = []
+    for cluster in clusters_of(resource, stack):
+        for subnet in stack.dependencies(cluster, "vpcConfig"):
+            if subnet.type == SUBNET:
+                for vpc in stack.dependencies(subnet, "vpcId"):
+                    if vpc.type == VPC:
+                        found.extend(c for c in vpc_cidrs(vpc, stack) if c not in found)
+    return found
 
 
 def node_groups(cluster: Resource, stack: Stack) -> list[Resource]:

@@ -18,6 +18,8 @@ from typing import Any
 from residency_facts.operators import (
     OPERATOR_SERVICE_SWITCHES,
     OPERATOR_SERVICE_TEMPLATES,
+    STRIMZI_KAFKA,
+    STRIMZI_LISTENERS,
     ZALANDO_CONFIGURATION,
 )
 from residency_facts.shapes import ServiceSwitch, ServiceTemplate
@@ -83,7 +85,83 @@ def operator_service_exposure(stack: Stack, lineage: Lineage, settings: Settings
                         settings,
                     )
                 )
+    found.extend(_kafka_listener_exposure(stack, lineage, settings))
     return found
+
+
+def _kafka_listener_exposure(stack: Stack, lineage: Lineage, settings: Settings) -> list[Violation]:
+    """Strimzi Kafka clusters holding PII whose listeners publish their brokers beyond the cluster."""
+    found: list[Violation] = []
+    shape = STRIMZI_LISTENERS
+    for kafka in of_kinds(lineage, STRIMZI_KAFKA):
+        protected = lineage.effective(kafka) & settings.protected_classifications
+        if not protected:
+            continue
+        for index, listener in enumerate(values_at(kafka.props, f"{shape.listeners}[]")):
+            why = _listener_exposure(kafka, listener, stack, settings)
+            if why is not None:
+                found.append(
+                    exposure_violation(
+                        kafka,
+                        held(lineage, kafka, protected),
+                        f"{kafka.label} publishes its brokers through {shape.listeners}[{index}]: {why}",
+                        "make the listener `internal` (or `cluster-ip`), or a `loadbalancer` whose bootstrap "
+                        "and broker annotations (configuration.bootstrap / brokers[], or the Kafka's "
+                        f"spec.kafka.template Services) make it internal: {_FIX}",
+                        settings,
+                    )
+                )
+    return found
+
+
+def _listener_exposure(kafka: Resource, listener: Any, stack: Stack, settings: Settings) -> str | None:
+    """Why one Strimzi listener publishes the brokers beyond their VPC (None: it does not)."""
+    shape = STRIMZI_LISTENERS
+    kind = child(listener, "type")
+    if not isinstance(kind, str):
+        return "its type is unknown at preview, so whether it leaves the cluster cannot be seen"
+    if kind in shape.unread:
+        return (
+            f"a `{kind}` listener publishes them through {shape.unread[kind]}, which the pack does not judge"
+        )
+    service_type = shape.service_types.get(kind)
+    if service_type is None:
+        return f"its type `{kind}` is not one the pack has reviewed"
+    if service_type == "ClusterIP":
+        return None
+    # The bootstrap Service, then each broker's: those listed in configuration.brokers[], else one with only
+    # the Kafka's per-pod template annotations.
+    brokers: list[Any] = values_at(listener, "configuration.brokers[]") or [{}]
+    services = [(shape.bootstrap_annotations, None), *((shape.broker_annotations, b) for b in brokers)]
+    for paths, broker in services:
+        annotations = _listener_annotations(kafka, listener, paths, broker)
+        template = {
+            "metadata": {"annotations": annotations},
+            "spec": {
+                "type": service_type,
+                "loadBalancerSourceRanges": value_at(listener, shape.source_ranges),
+            },
+        }
+        why = public_service(_as_service(kafka, template, False), stack, settings.account_ids)
+        if why is not None:
+            return why if broker is None else f"its broker Services: {why}"
+    return None
+
+
+def _listener_annotations(kafka: Resource, listener: Any, paths: tuple[str, ...], broker: Any) -> Any:
+    """A listener Service's annotations, merged from the Kafka's template and the listener's configuration
+    (a broker's own entry for a broker Service); unknown when any of them is unknown at preview."""
+    annotations: dict[str, Any] = {}
+    for path in paths:
+        if path.endswith("brokers[].annotations"):
+            value = child(broker, "annotations")
+        else:
+            value = value_at(listener if path.startswith("configuration.") else kafka.props, path)
+        found = as_mapping(value)
+        if isinstance(found, Unknown):
+            return UNKNOWN
+        annotations.update(found or {})
+    return annotations
 
 
 def _switched_service(

@@ -23,11 +23,12 @@ from .classification import held
 from .exposure_network import (
     SECURITY_GROUP_INPUTS,
     address_in,
+    cidr_problem,
     group_vpc_cidrs,
     security_groups,
     store_subnet_cidrs,
 )
-from .exposure_nodes import declares_nodes, external_ips, node_reach
+from .exposure_nodes import cluster_vpc_cidrs, declares_nodes, external_ips, node_reach
 from .lineage import Lineage
 from .lineage_selections import selected_workloads
 from .locations import mechanism_key
@@ -143,7 +144,7 @@ def public_service(service: Resource, stack: Stack, accounts: frozenset[str] = f
     if kind == "NodePort":
         return "it is published on a node port of every node"
     if kind == "LoadBalancer":
-        published = _load_balancer(service, annotations)
+        published = _load_balancer(service, annotations) or _source_ranges(service, annotations, stack)
         if published is not None:
             return published
         allocated = as_bool(value_at(service.props, "spec.allocateLoadBalancerNodePorts"))
@@ -168,6 +169,30 @@ def public_service(service: Resource, stack: Stack, accounts: frozenset[str] = f
                 "it lists spec.externalIPs, which kube-proxy answers on every node, and its nodes cannot be "
                 f"shown private: {'; '.join(reach)}"
             )
+    return None
+
+
+SOURCE_RANGES_ANNOTATION = "service.beta.kubernetes.io/load-balancer-source-ranges"
+
+
+def _source_ranges(service: Resource, annotations: Any, stack: Stack) -> str | None:
+    """Why an internal balancer is reachable from beyond its cluster's VPC: a source range (its
+    `spec.loadBalancerSourceRanges`, else the source-ranges annotation) outside the VPC's CIDR blocks, such
+    as a peered VPC of another region (decision: only a range shown outside a VPC the stack declares counts;
+    a VPC the stack does not show leaves the ranges unjudged)."""
+    ranges = values_at(service.props, "spec.loadBalancerSourceRanges[]")
+    if not ranges:
+        text = child(annotations, SOURCE_RANGES_ANNOTATION)
+        ranges = [r.strip() for r in text.split(",") if r.strip()] if isinstance(text, str) else []
+    if not ranges:
+        return None
+    vpc_cidrs = cluster_vpc_cidrs(service, stack)
+    if not vpc_cidrs:
+        return None
+    for cidr in ranges:
+        problem = cidr_problem(cidr, vpc_cidrs)
+        if problem is not None and "cannot be shown" not in problem:
+            return f"its load balancer admits {problem} (loadBalancerSourceRanges)"
     return None
 
 

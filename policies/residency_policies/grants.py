@@ -21,6 +21,7 @@ to be anonymised, in a stack that holds personal data or telemetry.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
@@ -999,6 +1000,11 @@ def _roles_anywhere(principals: Principals, statement: Mapping[str, Any], role: 
     return found
 
 
+EKS_ISSUER = re.compile(r"^oidc\.eks\.([a-z]{2}(?:-[a-z]+)+-\d+)\.amazonaws\.com(?:\.cn)?/id/")
+"""An EKS cluster's OIDC issuer (`oidc.eks.<region>.amazonaws.com/id/<id>`), which names the cluster's
+region."""
+
+
 def _federated(
     lineage: Lineage, principals: Principals, statement: Mapping[str, Any], provider: Any
 ) -> list[str]:
@@ -1027,6 +1033,13 @@ def _federated(
     issuer = next((u.removeprefix("https://") for u in urls if isinstance(u, str)), "")
     if not issuer:
         issuer = arn.resource.removeprefix("oidc-provider/") if arn is not None else provider
+    cluster_region = EKS_ISSUER.match(issuer.lower())
+    if cluster_region is not None and cluster_region.group(1) not in principals.settings.allowed_regions:
+        # An EKS cluster's issuer names its region: the pods it vouches for run there, whatever the subject.
+        return [
+            f"service accounts of an EKS cluster in {cluster_region.group(1)} (its OIDC issuer {issuer}), "
+            "whose pods read what the role reaches there"
+        ]
     subject = f"{issuer}:sub".lower()
     pinned = [
         values

@@ -47,6 +47,8 @@ from .lineage_nodes import node_output_mount, node_output_sources
 from .lineage_operators import USES_OPERATOR_READERS, operator_destinations, operator_places, operator_sources
 from .lineage_pointers import pointer_movements
 from .lineage_principals import credential_write_places, role_reach, role_reads, share_principals
+from .lineage_relays import feed_relays
+from .lineage_requests import request_movements
 from .lineage_selections import (
     NAMESPACE_KINDS,
     SERVICE_ENTRY_KIND,
@@ -174,6 +176,13 @@ class Lineage:
             # Code passes on no classification, so what the other pods read is final here.
             node_output_sources(self, node_readers, self.movements)
             self.movements.extend(m for m in node_readers if m.sources)
+        # Code that sends to other code of its cluster (a collector, an aggregator) hands it what it reads.
+        feed_relays(self, self.movements, [m for m in unread if not m.sources])
+        # Copies of the requests the applications answer (mirrors, access logs) carry what their code reads.
+        requests = request_movements(self)
+        if requests:
+            self.movements.extend(requests)
+            self._propagate()
 
     def _read_what_is_fed(self, unread: list[Movement]) -> None:
         """AWS code that a service feeds (a pipe's, a rule's or a mapping's target) reads what it is fed: its

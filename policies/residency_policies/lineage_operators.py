@@ -441,6 +441,13 @@ def operator_destinations(lineage: Lineage, resource: Resource, mechanism: CopyM
     for path, what in mechanism.unread_destinations:
         if any(is_set(v) for v in values_at(resource.props, path)):
             found.append(untraceable(f"{what} ({path} of {resource.label}), which the pack does not read"))
+    for path, reviewed, what in mechanism.unreviewed_values:
+        for value in values_at(resource.props, path):
+            if is_set(value) and value not in reviewed:
+                shown = "unknown at preview" if isinstance(value, Unknown) else str(value)
+                found.append(
+                    untraceable(f"{what} ({path} {shown} of {resource.label}), which the pack does not read")
+                )
     if mechanism.defaults_from and not found:
         configurations = [
             c for c in of_kinds(lineage, mechanism.defaults_from) if c.provider_urn == resource.provider_urn

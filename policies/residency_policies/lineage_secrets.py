@@ -85,6 +85,10 @@ def _role_account(lineage: Lineage, store: Resource) -> str | None:
     computed from, a literal ARN's account), else that of the cluster's own credentials (IRSA, Pod
     Identity); static keys of its own (`auth.secretRef`) are of an account that cannot be traced."""
     role = value_at(store.props, "spec.provider.aws.role")
+    if not is_set(role):
+        # `additionalRoles` are assumed in order before `role`: unset, the last one is the store's.
+        chain = values_at(store.props, "spec.provider.aws.additionalRoles[]")
+        role = chain[-1] if chain else role
     roles = [d for d in lineage.stack.dependencies(store, "spec") if d.type == "aws:iam/role:Role"]
     if is_set(role) and roles:
         # Computed from the stack's role (its ARN once deployed): the role's account wins.

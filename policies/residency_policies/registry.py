@@ -144,7 +144,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         triaged.NAME,
         triaged.DESCRIPTION,
-        (RESIDENT,),
+        (RESIDENT, ACCOUNT_IDS),
         Severity.CRITICAL,
         "Review the type into policies/residency_facts/triage.py (and its mechanism), or keep personal data "
         "and telemetry out of it.",

@@ -21,12 +21,14 @@ from residency_facts.triage import (
     DYNAMIC_PROVIDER_INPUT,
     DYNAMIC_TYPES,
     OPAQUE_REMEDIES,
+    OPAQUE_VALUE_SOURCES,
     REVIEWED_DYNAMIC_PROVIDERS,
     VENDOR_COLLECTORS,
 )
 
 from .attributes import REGION_PATTERN
 from .charts import review_gaps, reviewed_chart
+from .environment import decoded_data
 from .lineage import Lineage
 from .lineage_code import places_outside_aws
 from .lineage_literals import endpoint_outside_aws, regionless_aws_hosts
@@ -34,7 +36,7 @@ from .lineage_selections import SERVICE_KIND, VELERO_AWS_PROVIDERS, selected_wor
 from .locations import Location, mechanism_key
 from .model import Resource, Stack
 from .settings import Settings
-from .values import ANY_DEPTH, child, elements, values_at
+from .values import ANY_DEPTH, child, elements, value_at, values_at
 from .violations import Violation, violation
 
 NAME = "resource-type-triaged"
@@ -103,7 +105,7 @@ def _regions_elsewhere(resource: Resource, stack: Stack, settings: Settings, opa
     data there."""
     named: set[str] = set()
     hosts: dict[str, str] = {}
-    for value in _all_leaves(resource.props):
+    for value in [*_all_leaves(resource.props), *_value_source_texts(resource, stack)]:
         if isinstance(value, str):
             named.update(REGION_PATTERN.findall(value))
             for host, region, why in regionless_aws_hosts(value):
@@ -123,8 +125,53 @@ def _regions_elsewhere(resource: Resource, stack: Stack, settings: Settings, opa
         + [hosts[h] for h in sorted(hosts)]
         + outside
         + _chart_locations_outside_aws(resource)
+        + (_roles_elsewhere(resource, settings) if opaque else [])
     )
 
+
+def _roles_elsewhere(resource: Resource, settings: Settings) -> list[str]:
+    """The IAM roles of accounts outside `accountIds` an opaque resource's inputs name (an add-on's pod
+    identity associations, a chart's IRSA annotation): what it creates runs as them and writes where they
+    may, in their account. Not judged when the rule's config lists no account."""
+    if not settings.account_ids:
+        return []
+    found: dict[str, str] = {}
+    for value in _all_leaves(resource.props):
+        if isinstance(value, str) and ":role/" in value:
+            for arn, account in ROLE_ARN.findall(value):
+                if account not in settings.account_ids:
+                    found.setdefault(
+                        arn,
+                        f"a role of account {account} ({arn}: not one of this deployment's accounts, and "
+                        "what it creates runs as it)",
+                    )
+    return [found[a] for a in sorted(found)]
+
+
+def _value_source_texts(resource: Resource, stack: Stack) -> list[Any]:
+    """What the stack's ConfigMaps and Secrets hold that an opaque resource takes its values from
+    (`OPAQUE_VALUE_SOURCES`: a Flux HelmRelease's valuesFrom), decoded as its controller reads them."""
+    path = OPAQUE_VALUE_SOURCES.get(mechanism_key(resource.type))
+    if path is None:
+        return []
+    namespace = value_at(resource.props, "metadata.namespace")
+    found: list[Any] = []
+    for reference in values_at(resource.props, path):
+        kind, name = child(reference, "kind"), child(reference, "name")
+        for config in stack.resources:
+            if (
+                config.provider_urn == resource.provider_urn
+                and mechanism_key(config.type) == f"core:{kind}"
+                and value_at(config.props, "metadata.name") == name
+                and value_at(config.props, "metadata.namespace") == namespace
+            ):
+                found.extend(_all_leaves(config.props))
+                found.extend(text for _, text in decoded_data(config))
+    return found
+
+
+ROLE_ARN = re.compile(r"(arn:aws[a-z-]*:iam::(\d{12}):role/[\w+=,.@/-]+)")
+"""An IAM role's ARN and its account."""
 
 _VELERO_CHART = re.compile(r"(?:^|/)velero$")
 """The Velero chart, by name or as the last segment of a repository path (`vmware-tanzu/velero`, OCI)."""

@@ -205,6 +205,20 @@ def test_an_external_secret_through_a_store_of_another_account_is_blocked() -> N
     assert "999988887777" in _blocked(resources, secret, ANONYMISED_ONLY)
 
 
+def test_a_store_whose_role_chain_ends_in_another_account_is_that_accounts() -> None:
+    # Reviewer blind-k8s12 l17: `additionalRoles` are assumed in order before `role`; with `role` unset the
+    # last of them is the identity the store reads and writes as.
+    _, resources, secret, _ = _stack()
+    store = next(r for r in resources if r.type.endswith(":SecretStore"))
+    store.props["spec"]["provider"]["aws"].pop("role", None)
+    store.props["spec"]["provider"]["aws"]["additionalRoles"] = [
+        "arn:aws:iam::123456789012:role/hop",
+        "arn:aws:iam::999988887777:role/writer",
+    ]
+    store.deps = {}
+    assert "999988887777" in _blocked(resources, secret, ANONYMISED_ONLY)
+
+
 def test_an_external_secret_from_a_store_outside_aws_is_blocked() -> None:
     _, resources, secret, _ = _stack()
     store = next(r for r in resources if r.type.endswith(":SecretStore"))

@@ -193,6 +193,17 @@ def test_a_cnpg_cluster_archiving_through_an_object_store_the_stack_does_not_dec
     assert "does not declare" in _blocked([*region.resources, cluster], cluster, ANONYMISED_ONLY)
 
 
+def test_a_cnpg_cluster_archiving_through_a_plugin_the_pack_has_not_reviewed_fails_closed() -> None:
+    # Reviewer blind-k8s12 l28b: a CNPG-I plugin (pgBackRest's) archives the WAL where its own objects say.
+    region = eu_region()
+    spec = _plugin_spec()
+    spec["plugins"] = [
+        {"name": "pgbackrest.dalibo.com", "isWALArchiver": True, "parameters": {"stanzaRef": "wal-archive"}}
+    ]
+    cluster = _cnpg(region, spec)
+    assert "pgbackrest.dalibo.com" in _blocked([*region.resources, cluster], cluster)
+
+
 def test_a_scheduled_backup_of_a_cnpg_cluster_whose_store_is_elsewhere_is_blocked() -> None:
     region, resources, _ = _cnpg_stack(_cnpg_spec(CNPG_ELSEWHERE["the us-east-1 endpoint"]))
     scheduled = custom_resource(

@@ -399,6 +399,35 @@ def test_an_oidc_trust_that_does_not_pin_the_subject_admits_the_providers_other_
     assert f"{GITHUB}:sub" in found[0].message
 
 
+def _eks_issuer_trust(region: Region, cluster_region: str) -> list[Res]:
+    issuer = f"oidc.eks.{cluster_region}.amazonaws.com/id/5C1D7A2B9E4F6A8B0C3D5E7F9A1B3C5D"
+    provider = Res(
+        "aws:iam/openIdConnectProvider:OpenIdConnectProvider",
+        "analytics-oidc",
+        {"url": f"https://{issuer}", "clientIdLists": ["sts.amazonaws.com"]},
+        region.provider,
+    )
+    trust = _trust(
+        {"Federated": f"arn:aws:iam::{OWN}:oidc-provider/{issuer}"},
+        "sts:AssumeRoleWithWebIdentity",
+        {"StringEquals": {f"{issuer}:sub": "system:serviceaccount:analytics:reader"}},
+    )
+    return [*_reader(region, "analytics-reader", _document(trust)), provider]
+
+
+def test_a_pinned_trust_in_an_eks_issuer_of_the_stacks_region_is_inside() -> None:
+    region = eu_region()
+    assert _role_found(region, _eks_issuer_trust(region, "eu-west-1")) == []
+
+
+def test_a_pinned_trust_in_an_eks_issuer_of_another_region_admits_that_clusters_pods() -> None:
+    # Reviewer blind-k8s12 l14: the issuer URL names the cluster's region; its pods read the data there.
+    region = eu_region()
+    found = _role_found(region, _eks_issuer_trust(region, "us-east-1"))
+    assert len(found) == 1, messages(found)
+    assert "us-east-1" in found[0].message
+
+
 def test_a_computed_trust_in_the_stacks_eks_issuer_is_inside_whatever_the_subject() -> None:
     region = eu_region()
     issuer = Res(

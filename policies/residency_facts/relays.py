@@ -1,0 +1,22 @@
+"""Where code of a Kubernetes cluster hands what it reads to other code of the cluster (the OpenTelemetry
+Operator's Services and injections), read by `residency_policies/lineage_relays.py`.
+
+OpenTelemetry Operator (github.com/open-telemetry/opentelemetry-operator, v0.129; docs at
+opentelemetry.io/docs/platforms/kubernetes/operator/): an OpenTelemetryCollector `<name>` gets the Services
+`<name>-collector` and `<name>-collector-headless` in its namespace; one in `spec.mode: sidecar` is injected
+into the pods annotated `sidecar.opentelemetry.io/inject` (`true`, its name, or `<namespace>/<name>`; on the
+pod or its Namespace); an Instrumentation is injected into the pods annotated
+`instrumentation.opentelemetry.io/inject-<language>` (java, nodejs, python, dotnet, go, apache-httpd, nginx,
+sdk) the same way, and the SDK it injects exports where its `spec.exporter.endpoint` (and `OTEL_*`
+variables of its `spec.env` and per-language `env`) say.
+"""
+
+from __future__ import annotations
+
+COLLECTOR = "opentelemetry.io:OpenTelemetryCollector"
+INSTRUMENTATION = "opentelemetry.io:Instrumentation"
+COLLECTOR_SERVICE_SUFFIXES = ("-collector", "-collector-headless")
+"""The Services the operator makes for a collector, as suffixes of its name (the `-monitoring` one serves
+the collector's own metrics, not what it receives)."""
+SIDECAR_ANNOTATION = "sidecar.opentelemetry.io/inject"
+INSTRUMENTATION_ANNOTATION_PREFIX = "instrumentation.opentelemetry.io/inject-"
