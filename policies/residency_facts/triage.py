@@ -1959,10 +1959,13 @@ KUBERNETES_OPERATORS: dict[str, Service] = {
         "(`template.http.url`), a Kafka, Pulsar or NATS message (`url`), an OpenWhisk action (`host`), a "
         "custom gRPC server (`serverURL`), an e-mail (`host`), a Lambda invocation (`functionName`, "
         "`region`), or a Slack, Azure Event Hubs or Service Bus message (another provider's service): code, "
-        "judged on those destinations with what its event sources read. The group's other kinds (EventBus, "
-        "Argo Workflows' Workflow and templates, Argo CD's Application, ApplicationSet and AppProject, "
-        "Argo Rollouts) stay untriaged: they fail closed when they touch resident data.",
+        "judged on those destinations with what its event sources read. Argo CD: an Application deploys the "
+        "manifests or chart of its source (spec.source, spec.sources: a repository, a chart with its "
+        "helm.values / valuesObject), and an ApplicationSet generates Applications: objects the pack cannot "
+        "see. The group's other kinds (EventBus, AppProject, Argo Workflows' Workflow and templates, Argo "
+        "Rollouts' Rollout) stay untriaged: they fail closed when they touch resident data.",
         copies="EventSource Sensor",
+        opaque="Application ApplicationSet",
     ),
     "telemetry.istio.io": Service(
         "Istio's Telemetry configures what the mesh's proxies report of every request of the workloads it "
@@ -2016,14 +2019,6 @@ KUBERNETES_OPERATORS: dict[str, Service] = {
         "Bucket (an object store the source reads manifests from) stays untriaged: it fails closed when "
         "it touches resident data.",
         neutral="HelmRepository GitRepository OCIRepository HelmChart",
-    ),
-    "argoproj.io": Service(
-        "Argo CD: an Application deploys the manifests or chart of its source (spec.source, spec.sources: "
-        "a repository, a chart with its helm.values / valuesObject), and an ApplicationSet generates "
-        "Applications: objects the pack cannot see. The group's other kinds (AppProject, Argo Rollouts' "
-        "Rollout, Argo Workflows' Workflow, ...) stay untriaged: they fail closed when they touch "
-        "resident data.",
-        opaque="Application ApplicationSet",
     ),
     "karpenter.k8s.aws": Service(
         "Karpenter's EC2NodeClass says how the nodes it launches are built: their EBS volumes "
