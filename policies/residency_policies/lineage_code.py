@@ -37,7 +37,7 @@ from .charts import HELM_RELEASE, configuration_names, release_namespace
 from .environment import decoded_data, environment, expanded
 from .lineage_commands import command_places, command_texts, url_place
 from .lineage_containers import container_places, has_containers, readable_configuration
-from .lineage_literals import endpoint_outside_aws, literal_locations
+from .lineage_literals import endpoint_outside_aws, literal_locations, may_name
 from .lineage_mesh import TELEMETRY, telemetry_places
 from .lineage_sinks import block_urls, other_cloud_stores, vendor_receivers
 from .lineage_ssm import RUNNERS, ssm_command_texts
@@ -564,6 +564,8 @@ _ENDPOINT_IN_TEXT = re.compile(
 """A key that says where code sends what it collects (an OpenTelemetry exporter's `endpoint`,
 `OTEL_EXPORTER_OTLP_ENDPOINT`, a webhook, a sink, a Prometheus `remote_write`), followed by a URL, in a
 configuration file's text."""
+_ENDPOINT_WORDS = ("endpoint", "exporter", "webhook", "sink", "destination", "remote")
+"""What every match of `_ENDPOINT_KEY`, `_ENDPOINT_IN_TEXT` and `_BARE_ENDPOINT_IN_TEXT` holds."""
 _BARE_HOST = r"(?:(?:[a-z0-9-]+\.)+[a-z]{2,}|\d{1,3}(?:\.\d{1,3}){3})(?::\d{1,5})?"
 _BARE_ENDPOINT = re.compile(rf"^{_BARE_HOST}(?:/\S*)?$", re.IGNORECASE)
 _BARE_ENDPOINT_IN_TEXT = re.compile(
@@ -614,12 +616,18 @@ def _endpoints_in_text(text: str) -> tuple[str, ...]:
     ConfigMap every workload of a cluster mounts (the telemetry SQL, 100 KB) is scanned once, not per
     workload and per rule. A YAML, JSON or TOML file that names a sink or exporter is read as a structure
     too, so that a URL under any key of such a section counts (`sinks: {out: {uri: https://...}}`)."""
-    urls = [url for url in _ENDPOINT_IN_TEXT.findall(text) if endpoint_outside_aws(url)]
-    bare = [h for h in _BARE_ENDPOINT_IN_TEXT.findall(text) if endpoint_outside_aws(as_url(h))]
+    # Each pattern runs only on a text it could match (`may_name`; a URL needs `://`): the telemetry SQL
+    # names no endpoint, and scanning its 100 KB with these patterns took most of a first analysis.
+    keyed = may_name(text, _ENDPOINT_WORDS)
+    url = "://" in text
+    urls = [u for u in _ENDPOINT_IN_TEXT.findall(text) if endpoint_outside_aws(u)] if keyed and url else []
+    bare = (
+        [h for h in _BARE_ENDPOINT_IN_TEXT.findall(text) if endpoint_outside_aws(as_url(h))] if keyed else []
+    )
     urls.extend(u for u in block_urls(text) if u not in urls)
     structured: list[str] = []
     document = "\n" in text.strip() or text.lstrip().startswith("{")
-    if document and "://" in text and _ENDPOINT_KEY.search(text):
+    if keyed and document and url and _ENDPOINT_KEY.search(text):
         parsed = _structure_of(text)
         if isinstance(parsed, Mapping | list):
             structured = [u for u in _endpoints_in(parsed) if u not in urls]

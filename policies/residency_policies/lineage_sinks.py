@@ -59,7 +59,8 @@ def block_urls(text: str) -> list[str]:
 
 @functools.lru_cache(maxsize=1024)
 def _block_urls(text: str) -> tuple[str, ...]:
-    if "{" not in text or "url" not in text:
+    if "{" not in text or "url" not in text or "://" not in text:
+        # What every match holds: a long text without them (the telemetry SQL) is not scanned.
         return ()
     return tuple(_BLOCK_URL.findall(text))
 

@@ -25,7 +25,7 @@ from pulumi_policy.proxy import (
     unknown_checking_proxy,
 )
 
-from residency_policies import lineage_literals, values
+from residency_policies import lineage_code, lineage_literals, lineage_sinks, values
 from residency_policies.lineage_literals import CASE_ALIKE, may_name
 from residency_policies.model import Resource, plain
 
@@ -266,3 +266,29 @@ def test_a_network_connectors_step_yields_each_broker_an_activemq_connector_name
         "tcp://h3:61616",
     ]
     assert values.values_at({"data": "<broker/>"}, "data.{network-connectors}") == []
+
+
+@pytest.mark.parametrize("text", SAMPLES)
+def test_a_text_the_configuration_scans_rule_out_matches_none_of_their_patterns(text: str) -> None:
+    """Whenever a configuration text's endpoint or block URL pattern matches, the test in front of it lets
+    the text through: may_name for the endpoint words, `://` for a URL."""
+    for pattern in (
+        lineage_code._ENDPOINT_KEY,
+        lineage_code._ENDPOINT_IN_TEXT,
+        lineage_code._BARE_ENDPOINT_IN_TEXT,
+    ):
+        if pattern.search(text):
+            assert may_name(text, lineage_code._ENDPOINT_WORDS), (pattern.pattern, text)
+    for pattern in (lineage_code._ENDPOINT_IN_TEXT, lineage_sinks._BLOCK_URL):
+        if pattern.search(text):
+            assert "://" in text, (pattern.pattern, text)
+
+
+def test_the_configuration_scans_find_what_their_patterns_find() -> None:
+    """The scans behind the quick tests still find every endpoint their patterns name."""
+    assert lineage_code._endpoints_in_text("\u017fink: https://a.example.com") == ("https://a.example.com",)
+    bare = "exporter = ingest.example.com:4317"
+    assert lineage_code._endpoints_in_text(bare) == ("ingest.example.com:4317",)
+    assert lineage_sinks.block_urls(SAMPLES[3]) == ["https://m.example.net/api"]
+    text = "SELECT count(*) FROM events — grouped by hour;\n" * 2000
+    assert not may_name(text, lineage_code._ENDPOINT_WORDS)
