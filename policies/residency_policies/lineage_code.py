@@ -14,7 +14,7 @@ import ipaddress
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import yaml
 
@@ -111,6 +111,41 @@ def configuration_places(lineage: Lineage, resource: Resource, own: str | None) 
     from .lineage_hosted import hosted_credentials  # lineage_hosted reads this module's reference paths
 
     found.extend(hosted_credentials(lineage, resource))
+    if _OUTSIDE_AWS not in resource.memo:
+        # What the configuration names outside AWS depends on it alone, not on the lineage's settings: the
+        # stack is traced under two, and the telemetry SQL would be walked again by every workload twice.
+        resource.memo[_OUTSIDE_AWS] = _places_outside_aws(lineage, texts, mounted)
+    read: ReadConfiguration = resource.memo[_OUTSIDE_AWS]
+    found.extend(read.places)
+    # The transfer commands of its scripts send where they name: an upload's URL, an `s3://` destination, an
+    # rclone remote (`lineage_commands`, the one reader of command lines), traced under this lineage.
+    scripts = _scripts(lineage, resource, list(read.texts))
+    if scripts:
+        found.extend(command_places(lineage, resource, scripts, dict(read.variables), list(read.free)))
+    return found
+
+
+class ReadConfiguration(NamedTuple):
+    """What `_places_outside_aws` read of code's configuration, kept in the resource's memo."""
+
+    places: tuple[Location, ...]
+    """The places outside AWS its texts name."""
+    texts: tuple[Any, ...]
+    """Its texts, with references to the environment it defines expanded."""
+    variables: Mapping[str, str]
+    """The environment variables it defines."""
+    free: tuple[str, ...]
+    """Its free texts (`_free_texts`), once each."""
+
+
+_OUTSIDE_AWS = "configuration places outside AWS"
+"""The key of a resource's memo that keeps what `_places_outside_aws` read of its configuration."""
+
+
+def _places_outside_aws(lineage: Lineage, texts: list[Any], mounted: list[Resource]) -> ReadConfiguration:
+    """The endpoints, other clouds' object stores, Alertmanager receivers and public hosts outside AWS the
+    texts of code's configuration name (its inputs, the objects it reads and their decoded files)."""
+    found: list[Location] = []
     # The configuration is read as the code reads it: its references to the environment it defines expanded
     # (by its own variables and those of the ConfigMaps and Secrets it reads).
     variables = environment(texts, mounted)
@@ -131,12 +166,7 @@ def configuration_places(lineage: Lineage, resource: Resource, own: str | None) 
         for host, why in _places_outside_aws_in_text(text):
             if not lineage.stack.named(host):
                 found.append(Location(f"{host} ({why}, outside AWS)", None, None, outside=True))
-    # The transfer commands of its scripts send where they name: an upload's URL, an `s3://` destination, an
-    # rclone remote (`lineage_commands`, the one reader of command lines).
-    scripts = _scripts(lineage, resource, texts)
-    if scripts:
-        found.extend(command_places(lineage, resource, scripts, variables, free))
-    return found
+    return ReadConfiguration(tuple(found), tuple(texts), variables, tuple(free))
 
 
 def _scripts(lineage: Lineage, resource: Resource, texts: list[Any]) -> list[str]:
