@@ -19,7 +19,7 @@ import yaml
 
 from residency_facts.alerting import VENDOR_RECEIVERS
 
-from .lineage_literals import endpoint_outside_aws
+from .lineage_literals import endpoint_outside_aws, may_name
 
 _BLOCK_URL = re.compile(
     r"""\b(?:remote_write|write|endpoint|exporter|sink|client)\b[^{}\n]*\{[^{}]*?\burl\s*=\s*"""
@@ -31,6 +31,11 @@ _BLOCK_URL = re.compile(
 (grafana.com/docs/alloy/latest/reference/components/)."""
 
 _STORE_SECTION = re.compile(r"objstore|storage|backend", re.IGNORECASE)
+_STORE_TYPE = re.compile(r"\b(?:type|backend)\s*:")
+_STORE_TYPE_HINT = re.compile(r"(?:type|backend)\s*:")
+"""What every match of `_STORE_TYPE` holds, found far quicker than by its leading word boundary."""
+_STORE_WORDS = ("objstore", "storage", "backend")
+"""What every match of `_STORE_SECTION` holds (`may_name`)."""
 _STORE_TYPE_KEYS = frozenset({"type", "backend"})
 OTHER_CLOUD_STORES = frozenset(
     {
@@ -96,8 +101,12 @@ def other_cloud_stores(value: Any, section: bool = False) -> list[str]:
 def _stores_in_text(text: str, section: bool) -> tuple[str, ...]:
     """A YAML text's other-cloud backends, once per text: a section key or a top-level `type` of a text that
     is itself a store's configuration (Thanos's objstore file)."""
-    if not re.search(r"\b(?:type|backend)\s*:", text) or not (
-        section or _STORE_SECTION.search(text) or re.search(r"^config\s*:", text, re.MULTILINE)
+    if not _STORE_TYPE_HINT.search(text) or not _STORE_TYPE.search(text):
+        return ()
+    if not (
+        section
+        or (may_name(text, _STORE_WORDS) and _STORE_SECTION.search(text))
+        or re.search(r"^config\s*:", text, re.MULTILINE)
     ):
         return ()
     try:

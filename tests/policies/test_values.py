@@ -292,3 +292,64 @@ def test_the_configuration_scans_find_what_their_patterns_find() -> None:
     assert lineage_sinks.block_urls(SAMPLES[3]) == ["https://m.example.net/api"]
     text = "SELECT count(*) FROM events — grouped by hour;\n" * 2000
     assert not may_name(text, lineage_code._ENDPOINT_WORDS)
+
+
+HINTED_SAMPLES = (
+    *SAMPLES,
+    "eu-west-1",
+    "backup to us-gov-west-1 and ap-south-1a",
+    "s3.eu-central-2.amazonaws.com",
+    "x-y-1 ab-cd-2",
+    '{"ValuesToAdd": ["210987654321"]}',
+    "210987654321",
+    "arn:aws:iam::210987654321:role/x 1234567890123",
+    "server 203.0.113.7:443 and 10.0.0.1",
+    "1.2.3.4.5",
+    "\u0661.\u0662.\u0663.\u0664",
+    "objstoreConfig:\n  type: GCS\n",
+    "storage:\n type: azure\nbackend: gcs\n",
+    "STORAGE:\n  TYPE: x\nbackend : azure",
+    "config:\n  type: s3\n",
+)
+
+
+@pytest.mark.parametrize("text", HINTED_SAMPLES)
+def test_a_text_the_hints_rule_out_matches_none_of_the_patterns_behind_them(text: str) -> None:
+    """Whenever a region, bare account, address or object-store pattern matches a text, the quicker
+    pattern or word test in front of it matches too (so a text is only left unscanned where it names none)."""
+    from residency_policies import attributes
+
+    for pattern, hint in (
+        (attributes.REGION_PATTERN, attributes.REGION_HINT),
+        (lineage_literals._BARE_ACCOUNT, lineage_literals._TWELVE_DIGITS),
+        (lineage_code._ADDRESS_IN_TEXT, lineage_code._ADDRESS_HINT),
+        (lineage_sinks._STORE_TYPE, lineage_sinks._STORE_TYPE_HINT),
+    ):
+        if pattern.search(text):
+            assert hint.search(text), (pattern.pattern, text)
+    if lineage_sinks._STORE_SECTION.search(text):
+        assert may_name(text, lineage_sinks._STORE_WORDS), text
+
+
+def test_the_hinted_scans_find_what_their_patterns_find() -> None:
+    """The scans behind the hints still find the regions, accounts, addresses and stores a text names, and
+    a long text that names none is told so without its patterns (a region past the first 256 characters)."""
+    from residency_policies import attributes
+
+    assert lineage_literals.regions_in_text("backup to us-gov-west-1 and ap-south-1a") == (
+        "us-gov-west-1",
+        "ap-south-1",
+    )
+    assert attributes.region_named_in("x" * 300 + " eu-west-1") == "eu-west-1"
+    assert attributes.region_named_in("SELECT 1 -- none;\n" * 100) is None
+    assert lineage_literals._bare_accounts('{"ValuesToAdd": ["210987654321"]}') == ("210987654321",)
+    assert lineage_code._places_outside_aws_in_text("server 203.0.113.7:443") == (
+        ("203.0.113.7", "a public address the configuration names"),
+    )
+    assert lineage_code._places_outside_aws_in_text("Debezium.Sink.Type = pubsub") == (
+        ("Debezium.Sink.Type=pubsub", "a sink that is another cloud's service"),
+    )
+    assert lineage_code._places_outside_aws_in_text("[remote]\nTYPE = dropbox\n") == (
+        ("rclone type = dropbox", "an rclone remote on another provider's storage"),
+    )
+    assert lineage_sinks._stores_in_text("objstoreConfig:\n  type: GCS\n", False) == ("type=GCS",)
