@@ -20,6 +20,7 @@ when an upgrade of pulumi-policy changes what this relies on.
 
 from __future__ import annotations
 
+import gc
 from typing import Any
 
 import grpc
@@ -68,3 +69,16 @@ class ResidencyAnalyzer(sdk._PolicyAnalyzerServicer):
 def install() -> None:
     """Make `PolicyPack` serve `ResidencyAnalyzer`: the SDK builds its servicer from this module attribute."""
     sdk._PolicyAnalyzerServicer = ResidencyAnalyzer  # type: ignore[misc]
+
+
+def freeze_loaded() -> None:
+    """Leave everything the pack's process has loaded so far out of the cyclic garbage collector's walks.
+
+    The modules, classes and tables imported before the pack serves (the Pulumi SDK, gRPC, protobuf, the
+    triage and the facts: about 46,000 tracked objects) live as long as the process, yet every full
+    collection walked them all again: the one that fell in the first AnalyzeStack took 25 ms of its 105.
+    Frozen (`gc.freeze`), a collection walks only what the analyses allocate; objects are still freed by
+    their reference counts as before. Called by the pack's `__main__` once it has imported the rules, not
+    by `install`, which tests call in a process that goes on allocating and dropping its fixtures.
+    """
+    gc.freeze()

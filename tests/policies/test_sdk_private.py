@@ -95,3 +95,20 @@ def test_install_puts_the_packs_analyzer_where_policy_pack_looks() -> None:
         assert sdk._PolicyAnalyzerServicer is analyzer.ResidencyAnalyzer
     finally:
         sdk._PolicyAnalyzerServicer = original  # type: ignore[misc]
+
+
+def test_the_pack_freezes_what_it_loaded_after_installing_its_analyzer_and_before_it_serves() -> None:
+    """The pack's process leaves its start-up objects out of full collections (`analyzer.freeze_loaded`):
+    its `__main__` calls it once the rules are imported, before `PolicyPack` starts serving."""
+    import ast
+    from pathlib import Path
+
+    main = Path(analyzer.__file__).resolve().parents[1] / "__main__.py"
+    calls = [
+        ast.unparse(node.func)
+        for node in ast.walk(ast.parse(main.read_text()))
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name | ast.Attribute)
+    ]
+    assert "analyzer.freeze_loaded" in calls, f"{main} no longer calls analyzer.freeze_loaded()"
+    order = [call for call in calls if call in ("analyzer.install", "analyzer.freeze_loaded", "PolicyPack")]
+    assert order == ["analyzer.install", "analyzer.freeze_loaded", "PolicyPack"], order
