@@ -28,7 +28,9 @@ _ACCOUNT_IN_TEXT = re.compile(r"(?<![0-9])([0-9]{12})(?![0-9])")
 _BARE_ACCOUNT = re.compile(r"""(?:^|(?<=["']))([0-9]{12})(?:$|(?=["']))""")
 """A 12-digit account id that is a whole value, or a quoted one inside a document (never part of an ARN)."""
 _TWELVE_DIGITS = re.compile(r"[0-9]{12}")
-"""What every match of `_BARE_ACCOUNT` holds, found far quicker than by the pattern's look-behind."""
+_QUOTED_TWELVE_DIGITS = re.compile(r"""["'][0-9]{12}""")
+"""With `_TWELVE_DIGITS` at the start of a text, what every match of `_BARE_ACCOUNT` begins with, found far
+quicker than by the pattern's look-behind (`may_hold_bare_account`)."""
 
 
 def regions_besides(lineage: Lineage, value: str, named: list[Resource]) -> list[Location]:
@@ -259,9 +261,15 @@ def regions_in_text(text: str) -> tuple[str, ...]:
 @functools.lru_cache(maxsize=1024)
 def _bare_accounts(text: str) -> tuple[str, ...]:
     """The bare account ids a text holds as a whole value or a quoted one, in order, once each."""
-    if not _TWELVE_DIGITS.search(text):
+    if not may_hold_bare_account(text):
         return ()
     return tuple(dict.fromkeys(_BARE_ACCOUNT.findall(text)))
+
+
+def may_hold_bare_account(text: str) -> bool:
+    """Whether `_BARE_ACCOUNT` could match: twelve digits that open the text or follow a quote (a long
+    number inside the telemetry SQL is neither)."""
+    return bool(_TWELVE_DIGITS.match(text) or _QUOTED_TWELVE_DIGITS.search(text))
 
 
 CASE_ALIKE = "\u0130\u0131\u017f"

@@ -302,6 +302,9 @@ HINTED_SAMPLES = (
     "x-y-1 ab-cd-2",
     '{"ValuesToAdd": ["210987654321"]}',
     "210987654321",
+    "'210987654321",
+    "x 4611686018427387904 '210987654321'",
+    "4611686018427387904",
     "arn:aws:iam::210987654321:role/x 1234567890123",
     "server 203.0.113.7:443 and 10.0.0.1",
     "1.2.3.4.5",
@@ -321,7 +324,6 @@ def test_a_text_the_hints_rule_out_matches_none_of_the_patterns_behind_them(text
 
     for pattern, hint in (
         (attributes.REGION_PATTERN, attributes.REGION_HINT),
-        (lineage_literals._BARE_ACCOUNT, lineage_literals._TWELVE_DIGITS),
         (lineage_code._ADDRESS_IN_TEXT, lineage_code._ADDRESS_HINT),
         (lineage_sinks._STORE_TYPE, lineage_sinks._STORE_TYPE_HINT),
     ):
@@ -329,6 +331,8 @@ def test_a_text_the_hints_rule_out_matches_none_of_the_patterns_behind_them(text
             assert hint.search(text), (pattern.pattern, text)
     if lineage_sinks._STORE_SECTION.search(text):
         assert may_name(text, lineage_sinks._STORE_WORDS), text
+    if lineage_literals._BARE_ACCOUNT.search(text):
+        assert lineage_literals.may_hold_bare_account(text), text
 
 
 def test_the_hinted_scans_find_what_their_patterns_find() -> None:
@@ -343,6 +347,9 @@ def test_the_hinted_scans_find_what_their_patterns_find() -> None:
     assert attributes.region_named_in("x" * 300 + " eu-west-1") == "eu-west-1"
     assert attributes.region_named_in("SELECT 1 -- none;\n" * 100) is None
     assert lineage_literals._bare_accounts('{"ValuesToAdd": ["210987654321"]}') == ("210987654321",)
+    assert lineage_literals._bare_accounts("210987654321") == ("210987654321",)
+    assert lineage_literals._bare_accounts("x 4611686018427387904 '210987654321'") == ("210987654321",)
+    assert not lineage_literals.may_hold_bare_account("SELECT 4611686018427387904;")
     assert lineage_code._places_outside_aws_in_text("server 203.0.113.7:443") == (
         ("203.0.113.7", "a public address the configuration names"),
     )
