@@ -44,7 +44,7 @@ from .lineage_ssm import RUNNERS, ssm_command_texts
 from .locations import Location, mechanism_key
 from .model import Resource
 from .user_data import command_lines, unreadable_places
-from .values import Unknown, as_mapping, child, known_strings, value_at, values_at
+from .values import Unknown, as_mapping, child, is_mapping, known_strings, value_at, values_at
 
 if TYPE_CHECKING:
     from .lineage import Lineage
@@ -211,7 +211,7 @@ reference names its registry (`quay.io/...`), a topology key a Kubernetes domain
 def _free_texts(value: Any, key: str = "") -> list[str]:
     """The strings of a configuration that may name where code sends: command lines, arguments, environment
     values and configuration files, not image references, labels or scheduling."""
-    if isinstance(value, Mapping):
+    if is_mapping(value):
         return [t for k, v in value.items() if str(k) not in _NOT_CONFIGURATION for t in _free_texts(v, k)]
     if isinstance(value, list):
         return [t for v in value for t in _free_texts(v, key)]
@@ -623,7 +623,7 @@ def _endpoints_in(value: Any, key: str = "", section: bool = False) -> list[str]
     destination keys (and environment variables so named), and URLs under any key inside a section so named
     (a Vector sink's `uri`, an exporter's `url`), inside structures and configuration texts."""
     found: list[str] = []
-    if isinstance(value, Mapping):
+    if is_mapping(value):
         name = value.get("name")
         if isinstance(name, str) and "value" in value and _ENDPOINT_KEY.search(name):
             # An environment variable: {name: OTEL_EXPORTER_OTLP_ENDPOINT, value: https://...}.

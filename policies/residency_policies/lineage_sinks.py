@@ -20,6 +20,7 @@ import yaml
 from residency_facts.alerting import VENDOR_RECEIVERS
 
 from .lineage_literals import endpoint_outside_aws, may_name
+from .values import is_mapping
 
 _BLOCK_URL = re.compile(
     r"""\b(?:remote_write|write|endpoint|exporter|sink|client)\b[^{}\n]*\{[^{}]*?\burl\s*=\s*"""
@@ -75,7 +76,7 @@ def other_cloud_stores(value: Any, section: bool = False) -> list[str]:
     `storage: {type: gcs}`, `blocks_storage: {backend: azure}`), in structures and in the YAML texts they
     embed, each as `key=value`."""
     found: list[str] = []
-    if isinstance(value, Mapping):
+    if is_mapping(value):
         # A Thanos objstore file is itself a store's configuration: `type` beside `config`.
         section = section or ("type" in value and isinstance(value.get("config"), Mapping))
         for key, inner in value.items():
@@ -131,7 +132,7 @@ def vendor_receivers(value: Any) -> list[str]:
     in the YAML texts they embed (an `alertmanager.yaml`, a chart's `alertmanager.config`), each as
     `key (vendor)`: outside AWS by definition (`residency_facts.alerting.VENDOR_RECEIVERS`)."""
     found: list[str] = []
-    if isinstance(value, Mapping):
+    if is_mapping(value):
         for key, inner in value.items():
             kind = receiver_kind(str(key))
             if kind in VENDOR_RECEIVERS and inner:

@@ -360,3 +360,28 @@ def test_the_hinted_scans_find_what_their_patterns_find() -> None:
         ("rclone type = dropbox", "an rclone remote on another provider's storage"),
     )
     assert lineage_sinks._stores_in_text("objstoreConfig:\n  type: GCS\n", False) == ("type=GCS",)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {},
+        {"a": 1},
+        GenericMapping({"a": 1}),
+        unknown_checking_proxy({"a": {"b": 1}}),
+        [],
+        "text",
+        "",
+        b"bytes",
+        1,
+        1.5,
+        True,
+        None,
+        values.UNKNOWN,
+        ("a", 1),
+        unknown_checking_proxy({"a": ["b"]})["a"],
+    ],
+)
+def test_is_mapping_answers_as_the_abc_does(value: Any) -> None:
+    """The walkers' quick mapping test, by exact type first, says what isinstance(value, Mapping) says."""
+    assert values.is_mapping(value) == isinstance(value, Mapping)
