@@ -114,24 +114,26 @@ def configuration_places(lineage: Lineage, resource: Resource, own: str | None) 
     if _OUTSIDE_AWS not in resource.memo:
         # What the configuration names outside AWS depends on it alone, not on the lineage's settings: the
         # stack is traced under two, and the telemetry SQL would be walked again by every workload twice.
-        resource.memo[_OUTSIDE_AWS] = _places_outside_aws(lineage, texts, mounted)
+        resource.memo[_OUTSIDE_AWS] = _places_outside_aws(lineage, resource, texts, mounted)
     read: ReadConfiguration = resource.memo[_OUTSIDE_AWS]
     found.extend(read.places)
     # The transfer commands of its scripts send where they name: an upload's URL, an `s3://` destination, an
     # rclone remote (`lineage_commands`, the one reader of command lines), traced under this lineage.
-    scripts = _scripts(lineage, resource, list(read.texts))
-    if scripts:
-        found.extend(command_places(lineage, resource, scripts, dict(read.variables), list(read.free)))
+    if read.scripts:
+        found.extend(
+            command_places(lineage, resource, list(read.scripts), dict(read.variables), list(read.free))
+        )
     return found
 
 
 class ReadConfiguration(NamedTuple):
-    """What `_places_outside_aws` read of code's configuration, kept in the resource's memo."""
+    """What `_places_outside_aws` read of code's configuration, kept in the resource's memo: none of it
+    depends on the lineage's settings (the scripts of a Systems Manager resource are read from the stack)."""
 
     places: tuple[Location, ...]
     """The places outside AWS its texts name."""
-    texts: tuple[Any, ...]
-    """Its texts, with references to the environment it defines expanded."""
+    scripts: tuple[str, ...]
+    """The command lines its code runs (`_scripts`)."""
     variables: Mapping[str, str]
     """The environment variables it defines."""
     free: tuple[str, ...]
@@ -142,7 +144,9 @@ _OUTSIDE_AWS = "configuration places outside AWS"
 """The key of a resource's memo that keeps what `_places_outside_aws` read of its configuration."""
 
 
-def _places_outside_aws(lineage: Lineage, texts: list[Any], mounted: list[Resource]) -> ReadConfiguration:
+def _places_outside_aws(
+    lineage: Lineage, resource: Resource, texts: list[Any], mounted: list[Resource]
+) -> ReadConfiguration:
     """The endpoints, other clouds' object stores, Alertmanager receivers and public hosts outside AWS the
     texts of code's configuration name (its inputs, the objects it reads and their decoded files)."""
     found: list[Location] = []
@@ -166,7 +170,8 @@ def _places_outside_aws(lineage: Lineage, texts: list[Any], mounted: list[Resour
         for host, why in _places_outside_aws_in_text(text):
             if not lineage.stack.named(host):
                 found.append(Location(f"{host} ({why}, outside AWS)", None, None, outside=True))
-    return ReadConfiguration(tuple(found), tuple(texts), variables, tuple(free))
+    scripts = _scripts(lineage, resource, texts)
+    return ReadConfiguration(tuple(found), tuple(scripts), variables, tuple(free))
 
 
 def _scripts(lineage: Lineage, resource: Resource, texts: list[Any]) -> list[str]:
