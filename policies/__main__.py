@@ -12,6 +12,7 @@ from residency_policies import analyzer
 from residency_policies.registry import PACK_NAME, policies
 
 analyzer.install()
+analyzer.freeze_loaded()
 PolicyPack(
     name=PACK_NAME,
     display_name="Data residency",

@@ -27,7 +27,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .locations import mechanism_key
-from .values import Unknown, as_mapping, child, elements
+from .values import Unknown, as_mapping, child, elements, is_mapping
 
 if TYPE_CHECKING:
     from .model import Resource
@@ -56,7 +56,7 @@ def environment(values: Iterable[Any], configurations: Sequence[Resource] = ()) 
     pending = list(values)
     while pending:
         item = pending.pop()
-        if isinstance(item, Mapping):
+        if is_mapping(item):
             name, value = child(item, "name"), child(item, "value")
             reference = value_reference(child(item, "valueFrom"))
             if reference is not None and configurations:
@@ -65,7 +65,7 @@ def environment(values: Iterable[Any], configurations: Sequence[Resource] = ()) 
                 found.setdefault(name, value)
             for key in item:
                 inner = child(item, key)
-                if _ENVIRONMENT_KEY.search(str(key)) and isinstance(inner, Mapping):
+                if _ENVIRONMENT_KEY.search(str(key)) and is_mapping(inner):
                     for variable in inner:
                         text = child(inner, variable)
                         if isinstance(text, str) and _VARIABLE.match(str(variable)):
@@ -86,7 +86,7 @@ def expanded(value: Any, variables: Mapping[str, str]) -> Any:
     if isinstance(value, str):
         names, defaults = _references(value)
         return _expanded_text(value, variables) if defaults or names & variables.keys() else value
-    if isinstance(value, Mapping):
+    if is_mapping(value):
         changed = {key: expanded(child(value, key), variables) for key in value}
         if all(changed[key] is child(value, key) for key in value):
             return value

@@ -14,7 +14,7 @@ import ipaddress
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import yaml
 
@@ -37,14 +37,14 @@ from .charts import HELM_RELEASE, configuration_names, release_namespace
 from .environment import decoded_data, environment, expanded
 from .lineage_commands import command_places, command_texts, url_place
 from .lineage_containers import container_places, has_containers, readable_configuration
-from .lineage_literals import endpoint_outside_aws, literal_locations
+from .lineage_literals import endpoint_outside_aws, literal_locations, may_name
 from .lineage_mesh import TELEMETRY, telemetry_places
 from .lineage_sinks import block_urls, other_cloud_stores, vendor_receivers
 from .lineage_ssm import RUNNERS, ssm_command_texts
 from .locations import Location, mechanism_key
 from .model import Resource
 from .user_data import command_lines, unreadable_places
-from .values import Unknown, as_mapping, child, known_strings, value_at, values_at
+from .values import Unknown, as_mapping, child, is_mapping, known_strings, value_at, values_at
 
 if TYPE_CHECKING:
     from .lineage import Lineage
@@ -111,6 +111,45 @@ def configuration_places(lineage: Lineage, resource: Resource, own: str | None) 
     from .lineage_hosted import hosted_credentials  # lineage_hosted reads this module's reference paths
 
     found.extend(hosted_credentials(lineage, resource))
+    if _OUTSIDE_AWS not in resource.memo:
+        # What the configuration names outside AWS depends on it alone, not on the lineage's settings: the
+        # stack is traced under two, and the telemetry SQL would be walked again by every workload twice.
+        resource.memo[_OUTSIDE_AWS] = _places_outside_aws(lineage, resource, texts, mounted)
+    read: ReadConfiguration = resource.memo[_OUTSIDE_AWS]
+    found.extend(read.places)
+    # The transfer commands of its scripts send where they name: an upload's URL, an `s3://` destination, an
+    # rclone remote (`lineage_commands`, the one reader of command lines), traced under this lineage.
+    if read.scripts:
+        found.extend(
+            command_places(lineage, resource, list(read.scripts), dict(read.variables), list(read.free))
+        )
+    return found
+
+
+class ReadConfiguration(NamedTuple):
+    """What `_places_outside_aws` read of code's configuration, kept in the resource's memo: none of it
+    depends on the lineage's settings (the scripts of a Systems Manager resource are read from the stack)."""
+
+    places: tuple[Location, ...]
+    """The places outside AWS its texts name."""
+    scripts: tuple[str, ...]
+    """The command lines its code runs (`_scripts`)."""
+    variables: Mapping[str, str]
+    """The environment variables it defines."""
+    free: tuple[str, ...]
+    """Its free texts (`_free_texts`), once each."""
+
+
+_OUTSIDE_AWS = "configuration places outside AWS"
+"""The key of a resource's memo that keeps what `_places_outside_aws` read of its configuration."""
+
+
+def _places_outside_aws(
+    lineage: Lineage, resource: Resource, texts: list[Any], mounted: list[Resource]
+) -> ReadConfiguration:
+    """The endpoints, other clouds' object stores, Alertmanager receivers and public hosts outside AWS the
+    texts of code's configuration name (its inputs, the objects it reads and their decoded files)."""
+    found: list[Location] = []
     # The configuration is read as the code reads it: its references to the environment it defines expanded
     # (by its own variables and those of the ConfigMaps and Secrets it reads).
     variables = environment(texts, mounted)
@@ -131,12 +170,8 @@ def configuration_places(lineage: Lineage, resource: Resource, own: str | None) 
         for host, why in _places_outside_aws_in_text(text):
             if not lineage.stack.named(host):
                 found.append(Location(f"{host} ({why}, outside AWS)", None, None, outside=True))
-    # The transfer commands of its scripts send where they name: an upload's URL, an `s3://` destination, an
-    # rclone remote (`lineage_commands`, the one reader of command lines).
     scripts = _scripts(lineage, resource, texts)
-    if scripts:
-        found.extend(command_places(lineage, resource, scripts, variables, free))
-    return found
+    return ReadConfiguration(tuple(found), tuple(scripts), variables, tuple(free))
 
 
 def _scripts(lineage: Lineage, resource: Resource, texts: list[Any]) -> list[str]:
@@ -181,7 +216,7 @@ reference names its registry (`quay.io/...`), a topology key a Kubernetes domain
 def _free_texts(value: Any, key: str = "") -> list[str]:
     """The strings of a configuration that may name where code sends: command lines, arguments, environment
     values and configuration files, not image references, labels or scheduling."""
-    if isinstance(value, Mapping):
+    if is_mapping(value):
         return [t for k, v in value.items() if str(k) not in _NOT_CONFIGURATION for t in _free_texts(v, k)]
     if isinstance(value, list):
         return [t for v in value for t in _free_texts(v, key)]
@@ -287,6 +322,8 @@ _HOST_IN_TEXT = re.compile(
     r"(?<![\w.-])((?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+([a-z]{2,}))(?![\w-])", re.IGNORECASE
 )
 _ADDRESS_IN_TEXT = re.compile(r"(?<![\w.])(\d{1,3}(?:\.\d{1,3}){3})(?![\w.]*\d)")
+_ADDRESS_HINT = re.compile(r"\.\d{1,3}\.\d{1,3}\.\d")
+"""What every match of `_ADDRESS_IN_TEXT` holds, found far quicker than by the pattern's look-behind."""
 _STACK_NETWORKS = tuple(
     ipaddress.ip_network(n)
     for n in (
@@ -333,15 +370,18 @@ def _places_outside_aws_in_text(text: str) -> tuple[tuple[str, str], ...]:
             continue
         if endpoint_outside_aws(f"tcp://{host}"):
             found.setdefault(host, "a public host the configuration names")
-    for address in _ADDRESS_IN_TEXT.findall(text):
+    for address in _ADDRESS_IN_TEXT.findall(text) if _ADDRESS_HINT.search(text) else ():
         try:
             ip = ipaddress.ip_address(address)
         except ValueError:
             continue
         if not ip.is_unspecified and not any(ip in network for network in _STACK_NETWORKS):
             found.setdefault(address, "a public address the configuration names")
-    rclone = bool(_RCLONE_SECTION.search(text))
-    for key, value in _SINK_TYPE.findall(text):
+    # A sink type counts only under the keys below: a text that holds neither is not scanned for them.
+    lowered = text.lower()
+    rclone = "type" in lowered and bool(_RCLONE_SECTION.search(text))
+    sinks = rclone or any(key in lowered for key in _OUTSIDE_SINK_TYPES)
+    for key, value in _SINK_TYPE.findall(text) if sinks else ():
         value = value.lower()
         if value in _OUTSIDE_SINK_TYPES.get(key.lower(), ()):
             found.setdefault(f"{key}={value}", "a sink that is another cloud's service")
@@ -564,6 +604,8 @@ _ENDPOINT_IN_TEXT = re.compile(
 """A key that says where code sends what it collects (an OpenTelemetry exporter's `endpoint`,
 `OTEL_EXPORTER_OTLP_ENDPOINT`, a webhook, a sink, a Prometheus `remote_write`), followed by a URL, in a
 configuration file's text."""
+_ENDPOINT_WORDS = ("endpoint", "exporter", "webhook", "sink", "destination", "remote")
+"""What every match of `_ENDPOINT_KEY`, `_ENDPOINT_IN_TEXT` and `_BARE_ENDPOINT_IN_TEXT` holds."""
 _BARE_HOST = r"(?:(?:[a-z0-9-]+\.)+[a-z]{2,}|\d{1,3}(?:\.\d{1,3}){3})(?::\d{1,5})?"
 _BARE_ENDPOINT = re.compile(rf"^{_BARE_HOST}(?:/\S*)?$", re.IGNORECASE)
 _BARE_ENDPOINT_IN_TEXT = re.compile(
@@ -586,7 +628,7 @@ def _endpoints_in(value: Any, key: str = "", section: bool = False) -> list[str]
     destination keys (and environment variables so named), and URLs under any key inside a section so named
     (a Vector sink's `uri`, an exporter's `url`), inside structures and configuration texts."""
     found: list[str] = []
-    if isinstance(value, Mapping):
+    if is_mapping(value):
         name = value.get("name")
         if isinstance(name, str) and "value" in value and _ENDPOINT_KEY.search(name):
             # An environment variable: {name: OTEL_EXPORTER_OTLP_ENDPOINT, value: https://...}.
@@ -614,12 +656,18 @@ def _endpoints_in_text(text: str) -> tuple[str, ...]:
     ConfigMap every workload of a cluster mounts (the telemetry SQL, 100 KB) is scanned once, not per
     workload and per rule. A YAML, JSON or TOML file that names a sink or exporter is read as a structure
     too, so that a URL under any key of such a section counts (`sinks: {out: {uri: https://...}}`)."""
-    urls = [url for url in _ENDPOINT_IN_TEXT.findall(text) if endpoint_outside_aws(url)]
-    bare = [h for h in _BARE_ENDPOINT_IN_TEXT.findall(text) if endpoint_outside_aws(as_url(h))]
+    # Each pattern runs only on a text it could match (`may_name`; a URL needs `://`): the telemetry SQL
+    # names no endpoint, and scanning its 100 KB with these patterns took most of a first analysis.
+    keyed = may_name(text, _ENDPOINT_WORDS)
+    url = "://" in text
+    urls = [u for u in _ENDPOINT_IN_TEXT.findall(text) if endpoint_outside_aws(u)] if keyed and url else []
+    bare = (
+        [h for h in _BARE_ENDPOINT_IN_TEXT.findall(text) if endpoint_outside_aws(as_url(h))] if keyed else []
+    )
     urls.extend(u for u in block_urls(text) if u not in urls)
     structured: list[str] = []
     document = "\n" in text.strip() or text.lstrip().startswith("{")
-    if document and "://" in text and _ENDPOINT_KEY.search(text):
+    if keyed and document and url and _ENDPOINT_KEY.search(text):
         parsed = _structure_of(text)
         if isinstance(parsed, Mapping | list):
             structured = [u for u in _endpoints_in(parsed) if u not in urls]

@@ -20,7 +20,7 @@ from .attributes import is_kubernetes
 from .lineage_charts import chart_node_reads
 from .locations import Location, Movement, mechanism_key
 from .model import Resource
-from .values import Unknown, child
+from .values import Unknown, child, is_mapping
 
 if TYPE_CHECKING:
     from .lineage import Lineage
@@ -45,6 +45,18 @@ def node_output_mount(resource: Resource) -> str | None:
     for an operator's output that ships the nodes' pod logs (`NODE_LOG_SHIPPERS`), what it ships."""
     if not is_kubernetes(resource):
         return None
+    if _NODE_OUTPUT not in resource.memo:
+        # The same for every lineage of the stack (two per stack) and each time one asks: read once.
+        resource.memo[_NODE_OUTPUT] = _node_output_mount(resource)
+    found: str | None = resource.memo[_NODE_OUTPUT]
+    return found
+
+
+_NODE_OUTPUT = "node output mount"
+"""The key of a Kubernetes resource's memo that keeps what `node_output_mount` found."""
+
+
+def _node_output_mount(resource: Resource) -> str | None:
     reads = chart_node_reads(resource)
     if reads is not None:
         # A reviewed chart whose DaemonSet mounts the node's logs or volumes: its values say no hostPath.
@@ -56,7 +68,7 @@ def node_output_mount(resource: Resource) -> str | None:
     pending: list[Any] = [resource.props]
     while pending:
         item = pending.pop()
-        if isinstance(item, Mapping):
+        if is_mapping(item):
             host_path = item.get("hostPath")
             if isinstance(host_path, Mapping | Unknown):
                 path = child(host_path, "path")

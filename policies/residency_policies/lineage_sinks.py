@@ -19,7 +19,8 @@ import yaml
 
 from residency_facts.alerting import VENDOR_RECEIVERS
 
-from .lineage_literals import endpoint_outside_aws
+from .lineage_literals import endpoint_outside_aws, may_name
+from .values import is_mapping
 
 _BLOCK_URL = re.compile(
     r"""\b(?:remote_write|write|endpoint|exporter|sink|client)\b[^{}\n]*\{[^{}]*?\burl\s*=\s*"""
@@ -31,6 +32,11 @@ _BLOCK_URL = re.compile(
 (grafana.com/docs/alloy/latest/reference/components/)."""
 
 _STORE_SECTION = re.compile(r"objstore|storage|backend", re.IGNORECASE)
+_STORE_TYPE = re.compile(r"\b(?:type|backend)\s*:")
+_STORE_TYPE_HINT = re.compile(r"(?:type|backend)\s*:")
+"""What every match of `_STORE_TYPE` holds, found far quicker than by its leading word boundary."""
+_STORE_WORDS = ("objstore", "storage", "backend")
+"""What every match of `_STORE_SECTION` holds (`may_name`)."""
 _STORE_TYPE_KEYS = frozenset({"type", "backend"})
 OTHER_CLOUD_STORES = frozenset(
     {
@@ -59,7 +65,8 @@ def block_urls(text: str) -> list[str]:
 
 @functools.lru_cache(maxsize=1024)
 def _block_urls(text: str) -> tuple[str, ...]:
-    if "{" not in text or "url" not in text:
+    if "{" not in text or "url" not in text or "://" not in text:
+        # What every match holds: a long text without them (the telemetry SQL) is not scanned.
         return ()
     return tuple(_BLOCK_URL.findall(text))
 
@@ -69,7 +76,7 @@ def other_cloud_stores(value: Any, section: bool = False) -> list[str]:
     `storage: {type: gcs}`, `blocks_storage: {backend: azure}`), in structures and in the YAML texts they
     embed, each as `key=value`."""
     found: list[str] = []
-    if isinstance(value, Mapping):
+    if is_mapping(value):
         # A Thanos objstore file is itself a store's configuration: `type` beside `config`.
         section = section or ("type" in value and isinstance(value.get("config"), Mapping))
         for key, inner in value.items():
@@ -95,8 +102,12 @@ def other_cloud_stores(value: Any, section: bool = False) -> list[str]:
 def _stores_in_text(text: str, section: bool) -> tuple[str, ...]:
     """A YAML text's other-cloud backends, once per text: a section key or a top-level `type` of a text that
     is itself a store's configuration (Thanos's objstore file)."""
-    if not re.search(r"\b(?:type|backend)\s*:", text) or not (
-        section or _STORE_SECTION.search(text) or re.search(r"^config\s*:", text, re.MULTILINE)
+    if not _STORE_TYPE_HINT.search(text) or not _STORE_TYPE.search(text):
+        return ()
+    if not (
+        section
+        or (may_name(text, _STORE_WORDS) and _STORE_SECTION.search(text))
+        or re.search(r"^config\s*:", text, re.MULTILINE)
     ):
         return ()
     try:
@@ -121,7 +132,7 @@ def vendor_receivers(value: Any) -> list[str]:
     in the YAML texts they embed (an `alertmanager.yaml`, a chart's `alertmanager.config`), each as
     `key (vendor)`: outside AWS by definition (`residency_facts.alerting.VENDOR_RECEIVERS`)."""
     found: list[str] = []
-    if isinstance(value, Mapping):
+    if is_mapping(value):
         for key, inner in value.items():
             kind = receiver_kind(str(key))
             if kind in VENDOR_RECEIVERS and inner:

@@ -69,6 +69,21 @@ _PLAIN_SCALARS: Final = frozenset({bool, int, float})
 # two readings to the same results.
 
 
+_NOT_MAPPINGS: Final = frozenset({str, list, bool, int, float, type(None)})
+"""The plain types that are no Mapping: `is_mapping` answers for them without asking the ABC."""
+
+
+def is_mapping(value: Any) -> bool:
+    """isinstance(value, Mapping), by exact type first: the ABC's check costs several times a type test, and
+    the walkers of a configuration ask it of every node (most of them strings)."""
+    kind = type(value)
+    if kind is dict:
+        return True
+    if kind in _NOT_MAPPINGS:
+        return False
+    return isinstance(value, Mapping)
+
+
 def child(value: Any, key: str) -> Any:
     """value[key]: None when absent, UNKNOWN when unknown."""
     if type(value) is dict:
@@ -78,7 +93,7 @@ def child(value: Any, key: str) -> Any:
         return UNKNOWN if isinstance(found, str) and found in _SENTINELS else found
     if value is UNKNOWN or _is_sentinel(value):
         return UNKNOWN
-    if not isinstance(value, Mapping):
+    if not is_mapping(value):
         return None
     try:
         return _clean(value[key])
@@ -386,7 +401,7 @@ def as_list(value: Any) -> list[Any] | Unknown | None:
 def as_mapping(value: Any) -> Mapping[str, Any] | Unknown | None:
     """A mapping, also from the JSON text that SDKs send for a provider's object-typed inputs."""
     value = _clean(value)
-    if value is UNKNOWN or isinstance(value, Mapping):
+    if value is UNKNOWN or is_mapping(value):
         return value
     if isinstance(value, str):
         return _parsed_object(value)

@@ -95,3 +95,70 @@ def test_install_puts_the_packs_analyzer_where_policy_pack_looks() -> None:
         assert sdk._PolicyAnalyzerServicer is analyzer.ResidencyAnalyzer
     finally:
         sdk._PolicyAnalyzerServicer = original  # type: ignore[misc]
+
+
+def test_the_pack_freezes_what_it_loaded_after_installing_its_analyzer_and_before_it_serves() -> None:
+    """The pack's process leaves its start-up objects out of full collections (`analyzer.freeze_loaded`):
+    its `__main__` calls it once the rules are imported, before `PolicyPack` starts serving."""
+    import ast
+    from pathlib import Path
+
+    main = Path(analyzer.__file__).resolve().parents[1] / "__main__.py"
+    calls = [
+        ast.unparse(node.func)
+        for node in ast.walk(ast.parse(main.read_text()))
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name | ast.Attribute)
+    ]
+    assert "analyzer.freeze_loaded" in calls, f"{main} no longer calls analyzer.freeze_loaded()"
+    order = [call for call in calls if call in ("analyzer.install", "analyzer.freeze_loaded", "PolicyPack")]
+    assert order == ["analyzer.install", "analyzer.freeze_loaded", "PolicyPack"], order
+
+
+def test_the_sdk_keeps_the_policies_where_the_analyzers_analyze_reads_them() -> None:
+    """ResidencyAnalyzer.Analyze answers at once when no policy validates resources, reading the policies
+    from the SDK's private attribute; the SDK's own Analyze still skips every stack policy."""
+    from residency_policies.registry import PACK_NAME, policies
+
+    assert "Analyze" in vars(analyzer.ResidencyAnalyzer), "ResidencyAnalyzer no longer overrides Analyze"
+    parameters = list(inspect.signature(_sdk_servicer().Analyze).parameters)
+    assert len(parameters) == 3, UPGRADE + f"Analyze now takes {parameters}." + REVIEW
+    pack = policies()
+    servicer = analyzer.ResidencyAnalyzer(PACK_NAME, "0.0.1", pack, pulumi_policy.EnforcementLevel.MANDATORY)
+    assert vars(servicer).get(analyzer.POLICIES_ATTRIBUTE) is pack, (
+        UPGRADE + f"it no longer keeps the policies in {analyzer.POLICIES_ATTRIBUTE}." + REVIEW
+    )
+    source = inspect.getsource(_sdk_servicer().Analyze)
+    assert "ResourceValidationPolicy" in source and "continue" in source, (
+        UPGRADE + "its Analyze no longer skips the policies that are not resource policies." + REVIEW
+    )
+
+
+def test_analyze_answers_as_the_sdks_analyze_with_and_without_a_resource_policy() -> None:
+    """Without a resource policy the analyzer's quick answer is the SDK's (no diagnostics); with one it is
+    the SDK's Analyze that runs it and reports."""
+    from pulumi_policy import EnforcementLevel, ResourceValidationPolicy
+
+    from residency_policies.registry import PACK_NAME, policies
+    from tests.policies.policy_harness import EU_CONFIG, Res, analyze_request, configure_request
+
+    request = analyze_request(Res("aws:s3/bucket:Bucket", "logs", {"bucket": "logs"}))
+
+    def configured(pack: list[Any], servicer_class: Any) -> Any:
+        servicer = servicer_class(PACK_NAME, "0.1.0", pack, EnforcementLevel.MANDATORY)
+        servicer.Configure(configure_request(servicer.GetAnalyzerInfo(None, None), EU_CONFIG), None)
+        return servicer
+
+    ours = configured(policies(), analyzer.ResidencyAnalyzer).Analyze(request, None)
+    theirs = configured(policies(), _sdk_servicer()).Analyze(request, None)
+    assert ours == theirs == analyzer_pb2.AnalyzeResponse()
+
+    def every_bucket(args: Any, report_violation: Any) -> None:
+        report_violation(f"{args.name} is a bucket", None)
+
+    extra = ResourceValidationPolicy(
+        name="every-bucket", description="reports every bucket", validate=every_bucket
+    )
+    ours = configured([*policies(), extra], analyzer.ResidencyAnalyzer).Analyze(request, None)
+    theirs = configured([*policies(), extra], _sdk_servicer()).Analyze(request, None)
+    assert [d.message.splitlines()[-1] for d in ours.diagnostics] == ["logs is a bucket"]
+    assert ours == theirs

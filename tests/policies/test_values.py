@@ -25,7 +25,7 @@ from pulumi_policy.proxy import (
     unknown_checking_proxy,
 )
 
-from residency_policies import lineage_literals, values
+from residency_policies import lineage_code, lineage_literals, lineage_sinks, values
 from residency_policies.lineage_literals import CASE_ALIKE, may_name
 from residency_policies.model import Resource, plain
 
@@ -266,3 +266,122 @@ def test_a_network_connectors_step_yields_each_broker_an_activemq_connector_name
         "tcp://h3:61616",
     ]
     assert values.values_at({"data": "<broker/>"}, "data.{network-connectors}") == []
+
+
+@pytest.mark.parametrize("text", SAMPLES)
+def test_a_text_the_configuration_scans_rule_out_matches_none_of_their_patterns(text: str) -> None:
+    """Whenever a configuration text's endpoint or block URL pattern matches, the test in front of it lets
+    the text through: may_name for the endpoint words, `://` for a URL."""
+    for pattern in (
+        lineage_code._ENDPOINT_KEY,
+        lineage_code._ENDPOINT_IN_TEXT,
+        lineage_code._BARE_ENDPOINT_IN_TEXT,
+    ):
+        if pattern.search(text):
+            assert may_name(text, lineage_code._ENDPOINT_WORDS), (pattern.pattern, text)
+    for pattern in (lineage_code._ENDPOINT_IN_TEXT, lineage_sinks._BLOCK_URL):
+        if pattern.search(text):
+            assert "://" in text, (pattern.pattern, text)
+
+
+def test_the_configuration_scans_find_what_their_patterns_find() -> None:
+    """The scans behind the quick tests still find every endpoint their patterns name."""
+    assert lineage_code._endpoints_in_text("\u017fink: https://a.example.com") == ("https://a.example.com",)
+    bare = "exporter = ingest.example.com:4317"
+    assert lineage_code._endpoints_in_text(bare) == ("ingest.example.com:4317",)
+    assert lineage_sinks.block_urls(SAMPLES[3]) == ["https://m.example.net/api"]
+    text = "SELECT count(*) FROM events — grouped by hour;\n" * 2000
+    assert not may_name(text, lineage_code._ENDPOINT_WORDS)
+
+
+HINTED_SAMPLES = (
+    *SAMPLES,
+    "eu-west-1",
+    "backup to us-gov-west-1 and ap-south-1a",
+    "s3.eu-central-2.amazonaws.com",
+    "x-y-1 ab-cd-2",
+    '{"ValuesToAdd": ["210987654321"]}',
+    "210987654321",
+    "'210987654321",
+    "x 4611686018427387904 '210987654321'",
+    "4611686018427387904",
+    "arn:aws:iam::210987654321:role/x 1234567890123",
+    "server 203.0.113.7:443 and 10.0.0.1",
+    "1.2.3.4.5",
+    "\u0661.\u0662.\u0663.\u0664",
+    "objstoreConfig:\n  type: GCS\n",
+    "storage:\n type: azure\nbackend: gcs\n",
+    "STORAGE:\n  TYPE: x\nbackend : azure",
+    "config:\n  type: s3\n",
+)
+
+
+@pytest.mark.parametrize("text", HINTED_SAMPLES)
+def test_a_text_the_hints_rule_out_matches_none_of_the_patterns_behind_them(text: str) -> None:
+    """Whenever a region, bare account, address or object-store pattern matches a text, the quicker
+    pattern or word test in front of it matches too (so a text is only left unscanned where it names none)."""
+    from residency_policies import attributes
+
+    for pattern, hint in (
+        (attributes.REGION_PATTERN, attributes.REGION_HINT),
+        (lineage_code._ADDRESS_IN_TEXT, lineage_code._ADDRESS_HINT),
+        (lineage_sinks._STORE_TYPE, lineage_sinks._STORE_TYPE_HINT),
+    ):
+        if pattern.search(text):
+            assert hint.search(text), (pattern.pattern, text)
+    if lineage_sinks._STORE_SECTION.search(text):
+        assert may_name(text, lineage_sinks._STORE_WORDS), text
+    if lineage_literals._BARE_ACCOUNT.search(text):
+        assert lineage_literals.may_hold_bare_account(text), text
+
+
+def test_the_hinted_scans_find_what_their_patterns_find() -> None:
+    """The scans behind the hints still find the regions, accounts, addresses and stores a text names, and
+    a long text that names none is told so without its patterns (a region past the first 256 characters)."""
+    from residency_policies import attributes
+
+    assert lineage_literals.regions_in_text("backup to us-gov-west-1 and ap-south-1a") == (
+        "us-gov-west-1",
+        "ap-south-1",
+    )
+    assert attributes.region_named_in("x" * 300 + " eu-west-1") == "eu-west-1"
+    assert attributes.region_named_in("SELECT 1 -- none;\n" * 100) is None
+    assert lineage_literals._bare_accounts('{"ValuesToAdd": ["210987654321"]}') == ("210987654321",)
+    assert lineage_literals._bare_accounts("210987654321") == ("210987654321",)
+    assert lineage_literals._bare_accounts("x 4611686018427387904 '210987654321'") == ("210987654321",)
+    assert not lineage_literals.may_hold_bare_account("SELECT 4611686018427387904;")
+    assert lineage_code._places_outside_aws_in_text("server 203.0.113.7:443") == (
+        ("203.0.113.7", "a public address the configuration names"),
+    )
+    assert lineage_code._places_outside_aws_in_text("Debezium.Sink.Type = pubsub") == (
+        ("Debezium.Sink.Type=pubsub", "a sink that is another cloud's service"),
+    )
+    assert lineage_code._places_outside_aws_in_text("[remote]\nTYPE = dropbox\n") == (
+        ("rclone type = dropbox", "an rclone remote on another provider's storage"),
+    )
+    assert lineage_sinks._stores_in_text("objstoreConfig:\n  type: GCS\n", False) == ("type=GCS",)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {},
+        {"a": 1},
+        GenericMapping({"a": 1}),
+        unknown_checking_proxy({"a": {"b": 1}}),
+        [],
+        "text",
+        "",
+        b"bytes",
+        1,
+        1.5,
+        True,
+        None,
+        values.UNKNOWN,
+        ("a", 1),
+        unknown_checking_proxy({"a": ["b"]})["a"],
+    ],
+)
+def test_is_mapping_answers_as_the_abc_does(value: Any) -> None:
+    """The walkers' quick mapping test, by exact type first, says what isinstance(value, Mapping) says."""
+    assert values.is_mapping(value) == isinstance(value, Mapping)
