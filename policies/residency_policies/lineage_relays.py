@@ -86,11 +86,30 @@ def relays_of(lineage: Lineage, sender: Resource) -> list[tuple[Resource, str]]:
     """The code of the sender's cluster it sends to, and how: the workloads behind the Services and the
     collectors behind the operator's Services its configuration names, and what the operator injects into
     its pods."""
+    # What a sender names depends on the stack alone: worked out once for both lineages of the stack.
+    memo: dict[str, list[tuple[Resource, str]]] = lineage.stack.memo.setdefault("relays", {})
+    if sender.urn not in memo:
+        memo[sender.urn] = _relays_of(lineage, sender)
+    return memo[sender.urn]
+
+
+def _relays_of(lineage: Lineage, sender: Resource) -> list[tuple[Resource, str]]:
     found: list[tuple[Resource, str]] = []
     namespace = value_at(sender.props, "metadata.namespace")
     services, collectors = _service_index(lineage)
     cluster = sender.provider_urn
+    # A name the patterns find matters only when it is a Service of the index: a text that holds none of
+    # their names (`<name>.<namespace>`, `://<name>`) is not scanned (the telemetry SQL, 100 KB).
+    needles = [
+        needle
+        for index in (services, collectors)
+        for (where_cluster, where, name) in index
+        if where_cluster == cluster
+        for needle in (f"{name}.{where}", f"://{name}")
+    ]
     for text in _texts(lineage, sender):
+        if not any(needle in text for needle in needles):
+            continue
         names = [(m.group(1), m.group(2), m.group(0)) for m in _QUALIFIED.finditer(text)]
         names.extend((m.group(1), namespace, m.group(0)) for m in _BARE.finditer(text))
         for name, where, written in names:
