@@ -1281,10 +1281,25 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
     "aws:apigatewayv2/integration:Integration": (_references("an API integration", lands_in_itself=False),),
     "aws:codebuild/project:Project": (_code("a build project"),),
     "aws:ec2/instance:Instance": (_code("an instance"),),
-    # What launches instances runs its user data on each of them, with its instance profile's role.
-    "aws:ec2/launchTemplate:LaunchTemplate": (_code("the instances a launch template launches"),),
+    # What launches instances runs its user data on each of them, with its instance profile's role; with no
+    # user data it runs nothing of the stack's (the AMI's own code is out of reach, as an image's is).
+    "aws:ec2/launchTemplate:LaunchTemplate": (
+        CopyMechanism(
+            "the instances a launch template launches",
+            sources=(ANY,),
+            destinations=(ANY,),
+            runs_code=True,
+            active_when=("userData",),
+        ),
+    ),
     "aws:ec2/launchConfiguration:LaunchConfiguration": (
-        _code("the instances a launch configuration launches"),
+        CopyMechanism(
+            "the instances a launch configuration launches",
+            sources=(ANY,),
+            destinations=(ANY,),
+            runs_code=True,
+            active_when=("userData", "userDataBase64"),
+        ),
     ),
     "aws:ec2/spotInstanceRequest:SpotInstanceRequest": (_code("a spot instance"),),
     "aws:lightsail/instance:Instance": (_code("a Lightsail instance"),),
