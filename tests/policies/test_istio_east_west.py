@@ -13,44 +13,11 @@ from __future__ import annotations
 import json
 
 from tests.policies.baseline import Region, eu_region
-from tests.policies.copies import PII
 from tests.policies.operator_objects import custom_resource
-from tests.policies.policy_harness import UNKNOWN, Res, messages, violations
+from tests.policies.policy_harness import Res, messages, violations
+from tests.policies.test_request_copies import _app
 
 POLICY = "pii-not-public"
-
-
-def _app(region: Region) -> list[Res]:
-    deployment = Res(
-        "kubernetes:apps/v1:Deployment",
-        "profile",
-        {
-            "metadata": {"name": "profile", "namespace": "app", "labels": dict(PII)},
-            "spec": {
-                "selector": {"matchLabels": {"app": "profile"}},
-                "template": {
-                    "metadata": {"labels": {"app": "profile"}},
-                    "spec": {
-                        "containers": [
-                            {"name": "p", "image": "example/p:1", "env": [{"name": "H", "value": UNKNOWN}]}
-                        ]
-                    },
-                },
-            },
-        },
-        region.kubernetes,
-        deps={"spec": [region.database]},
-    )
-    service = Res(
-        "kubernetes:core/v1:Service",
-        "profile-svc",
-        {
-            "metadata": {"name": "profile", "namespace": "app"},
-            "spec": {"selector": {"app": "profile"}, "ports": [{"port": 80}]},
-        },
-        region.kubernetes,
-    )
-    return [deployment, service]
 
 
 def _gateway(region: Region, mode: str = "AUTO_PASSTHROUGH") -> Res:
