@@ -138,13 +138,14 @@ def values_at(value: Any, path: str) -> list[Any]:
     """Every value at a dotted wire-name path (`a.b[].c`), stepping into lists at every level.
 
     The steps of the pack's mechanisms too: `*` every value of a map, `**` every value at any depth (as the
-    last step: every leaf), `{json}` the JSON text (a policy document) parsed before the next step. An
+    last step: every leaf), `{json}` the JSON text (a policy document) parsed before the next step,
+    `key[name=value]` the objects at `key` whose `name` holds the value (case-insensitive) or is unknown. An
     unknown value stays unknown through every step: it may hold anything.
     """
     current = [value]
     parts = path.split(".")
     for index, part in enumerate(parts):
-        key = part.removesuffix("[]")
+        key, _, selector = part.removesuffix("[]").partition("[")
         found: list[Any] = []
         for item in current:
             if is_unknown(item):
@@ -163,13 +164,24 @@ def values_at(value: Any, path: str) -> list[Any]:
                     found.extend(v for v in nested if isinstance(v, dict | list))
             elif isinstance(item, dict):
                 found.extend(_elements(item.get(key)))
-        current = found
+        current = _selected(found, selector.removesuffix("]")) if selector else found
     return current
+
+
+def _selected(items: list[Any], selector: str) -> list[Any]:
+    """The objects whose member holds the selector's value (`name=value`), or may: unknown at preview."""
+    name, _, wanted = selector.partition("=")
+    kept = []
+    for item in items:
+        member = item.get(name) if isinstance(item, dict) else item
+        if is_unknown(member) or (isinstance(item, dict) and str(member).upper() == wanted.upper()):
+            kept.append(item)
+    return kept
 
 
 def top_level(path: str) -> str | None:
     """The top-level input a path starts from (whose property dependencies it shares); None for `*`/`**`."""
-    first = path.split(".")[0].removesuffix("[]")
+    first = path.split(".")[0].partition("[")[0]
     return None if first in (ANY_DEPTH, EVERY_VALUE) else first
 
 

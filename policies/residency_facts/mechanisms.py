@@ -8,8 +8,9 @@ Paths are dotted wire names. `[]` steps into every element of a list (optional: 
 into); `*` steps into every value of a map; `**` into every value at any depth (as the last step: every
 leaf value, tags and labels excepted); `{json}` parses JSON text (a policy document, a redrive policy);
 `{spark-locations}` yields the URLs a Spark `--conf` text sets, `{network-connectors}` the broker URIs of an
-ActiveMQ configuration's network connectors; `?key=value` keeps the objects whose key holds
-the value (an option setting named `IAM_ROLE_ARN`), or one unknown at preview;
+ActiveMQ configuration's network connectors; `key[name=value]` keeps, of the objects at `key`, those whose
+member `name` holds the value (case-insensitive: an option setting named `IAM_ROLE_ARN`), or one unknown at
+preview;
 SELF stands for the resource itself and ANY for every value it is configured with.
 """
 
@@ -120,7 +121,7 @@ def _derived(moves: str, *sources: str, global_names: tuple[str, ...] = ()) -> C
 _MQ_CONNECTORS = "data.{network-connectors}"
 """The broker URIs of an ActiveMQ configuration's `<networkConnector uri="static:(ssl://...)">` elements."""
 
-_OPTION_SETTING = "options[].optionSettings[].?name={name}.value"
+_OPTION_SETTING = "options[].optionSettings[name={name}].value"
 """The value of a named setting of an RDS option group's options."""
 
 _GLUE_WRITTEN = (

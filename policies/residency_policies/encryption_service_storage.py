@@ -26,7 +26,7 @@ MANAGED_RESULTS = "configuration.managedQueryResultsConfiguration"
 MANAGED_RESULTS_KEY = f"{MANAGED_RESULTS}.encryptionConfiguration.kmsKey"
 QUICKSIGHT_DATA_SET = "aws:quicksight/dataSet:DataSet"
 KEY_REGISTRATION = "aws:quicksight/keyRegistration:KeyRegistration"
-DEFAULT_REGISTERED_KEY = "keyRegistrations[].?defaultKey=true.keyArn"
+DEFAULT_REGISTERED_KEY = "keyRegistrations[defaultKey=true].keyArn"
 
 
 def service_storage_problems(

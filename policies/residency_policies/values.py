@@ -153,30 +153,11 @@ SKIPPED_KEYS: Final = frozenset({"tags", "tagsAll", "labels", "annotations", "de
 JSON_STEP: Final = "{json}"
 SPARK_LOCATIONS_STEP: Final = "{spark-locations}"
 NETWORK_CONNECTORS_STEP: Final = "{network-connectors}"
-WHERE_STEP: Final = "?"
-"""`?name=IAM_ROLE_ARN` keeps the objects whose `name` is that value (case-insensitive), or is unknown."""
 EVERY_VALUE: Final = "*"
 ANY_DEPTH: Final = "**"
 
 _SPARK_SETTING = re.compile(r"(?:^|\s)([A-Za-z0-9_.-]+)=(\S+)")
 """One `key=value` of a Spark `--conf` text (`k=v --conf k2=v2`, as Glue and EMR Serverless take it)."""
-
-
-@functools.lru_cache(maxsize=256)
-def _where(step: str) -> tuple[str, str]:
-    key, _, wanted = step.removeprefix(WHERE_STEP).partition("=")
-    return key, wanted.upper()
-
-
-def _matches(item: Any, step: str) -> bool:
-    """Whether an object passes a `?key=value` step: its key holds the value, or one unknown at preview."""
-    key, wanted = _where(step)
-    found = child(item, key) if isinstance(item, Mapping) else None
-    if found is UNKNOWN or _is_sentinel(found):
-        return True
-    if isinstance(found, bool):
-        return str(found).upper() == wanted
-    return isinstance(found, str) and found.upper() == wanted
 
 
 _NETWORK_CONNECTOR = re.compile(r"""<networkConnector\b[^>]*?\buri\s*=\s*["']([^"']*)["']""", re.IGNORECASE)
@@ -287,7 +268,7 @@ def _steps(path: str) -> tuple[tuple[str, bool, tuple[str, str] | None], ...]:
         if key.endswith("]") and "[" in key and "=" in key:
             key, _, condition = key[:-1].partition("[")
             name, _, wanted = condition.partition("=")
-            selector = (name, wanted)
+            selector = (name, wanted.upper())
         steps.append((key, index == len(parts) - 1, selector))
     return tuple(steps)
 
@@ -303,15 +284,21 @@ def _values_at_key(current: list[Any], key: str) -> list[Any]:
 
 
 def _selected(items: list[Any], selector: tuple[str, str]) -> list[Any]:
-    """The objects whose member `name` is `value`, or unknown (it may be); an unknown object may be one."""
+    """The objects whose member `name` holds `value` (case-insensitive; a boolean as `true` / `false`), or is
+    unknown at preview (it may hold it); an unknown object may be one."""
     name, wanted = selector
     kept: list[Any] = []
     for item in items:
-        if item is UNKNOWN:
+        if item is UNKNOWN or _is_sentinel(item):
             kept.append(item)
         elif isinstance(item, Mapping):
             member = child(item, name)
-            if member is UNKNOWN or member == wanted:
+            if member is UNKNOWN or _is_sentinel(member):
+                kept.append(item)
+            elif isinstance(member, bool):
+                if str(member).upper() == wanted:
+                    kept.append(item)
+            elif isinstance(member, str) and member.upper() == wanted:
                 kept.append(item)
     return kept
 
@@ -322,10 +309,10 @@ def values_at(props: Any, path: str) -> list[Any]:
     `*` steps into every value of a map, `**` into every value at any depth (as the last step: every leaf)
     and `{json}` parses JSON text (a policy document) before the next step, `{spark-locations}` yields the
     URLs a Spark `--conf` text sets, `{network-connectors}` the broker URIs of an ActiveMQ configuration's
-    network connectors. `key[name=value]` keeps, of the objects at `key`, those whose `name` is `value` or
-    unknown (a list of name/value parameters: a Firehose processor's `parameters[parameterName=LambdaArn]`;
-    the value has no dot); a step `?key=value` keeps only the objects whose key holds the value (an option
-    setting named `IAM_ROLE_ARN`).
+    network connectors. `key[name=value]` keeps, of the objects at `key`, those whose `name` holds `value`
+    (case-insensitive; `true` / `false` for a boolean) or is unknown: a list of name/value parameters, such as
+    a Firehose processor's `parameters[parameterName=LambdaArn]`, an option group's
+    `optionSettings[name=IAM_ROLE_ARN]`, `keyRegistrations[defaultKey=true]` (the value has no dot).
     """
     current: list[Any] = [props]
     for key, last, selector in _steps(path):
@@ -342,9 +329,6 @@ def values_at(props: Any, path: str) -> list[Any]:
                 found.extend(_spark_locations(item))
             elif key == NETWORK_CONNECTORS_STEP:
                 found.extend(_network_connectors(item))
-            elif key.startswith(WHERE_STEP):
-                if _matches(item, key):
-                    found.append(item)
             elif key == EVERY_VALUE:
                 found.extend(_map_values(item))
             elif key == ANY_DEPTH:
@@ -363,7 +347,7 @@ def values_at(props: Any, path: str) -> list[Any]:
 
 def top_level(path: str) -> str | None:
     """The top-level input a path starts from (whose property dependencies it shares); None for `**...`."""
-    first = path.split(".")[0].removesuffix("[]")
+    first = path.split(".")[0].partition("[")[0]
     return None if first in (ANY_DEPTH, EVERY_VALUE) else first
 
 

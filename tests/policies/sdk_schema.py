@@ -80,19 +80,18 @@ def missing_step(schema: Schema, path: str) -> str | None:
 
     Steps that leave the schema (`*`, `**`, `{json}`, `{spark-locations}`,
     `{network-connectors}`) end the check: what follows is
-    free-form. A filter step (`?name=IAM_ROLE_ARN`) stays on the objects it filters, and needs their key.
+    free-form. A selector (`optionSettings[name=IAM_ROLE_ARN]`) keeps some of the objects at its key, and
+    needs their member.
     """
     current: Any = schema
     for part in path.split("."):
-        key = part.removesuffix("[]").split("[", 1)[0]  # a selector (`[name=value]`) is no step
+        key, _, selector = part.removesuffix("[]").partition("[")
         if key in _FREE_FORM_STEPS or not isinstance(current, dict) or not current:
             return None
-        if key.startswith("?"):
-            filtered = key.removeprefix("?").partition("=")[0]
-            if filtered not in current:
-                return key
-            continue
         if key not in current:
             return key
         current = current[key]
+        member = selector.partition("=")[0]
+        if member and isinstance(current, dict) and current and member not in current:
+            return f"{key}[{member}]"
     return None

@@ -235,16 +235,25 @@ def test_the_quick_test_rules_out_a_long_text_that_names_no_endpoint() -> None:
     assert not may_name(text, lineage_literals._AWS_HOST_SUFFIXES)
 
 
-def test_a_where_step_keeps_only_the_objects_whose_key_holds_the_value_or_an_unknown() -> None:
+def test_a_selector_keeps_only_the_objects_whose_member_holds_the_value_or_an_unknown() -> None:
     settings = {
         "options": [
             {"optionSettings": [{"name": "IAM_ROLE_ARN", "value": "role"}, {"name": "TIME", "value": "utc"}]},
             {"optionSettings": [{"name": UNKNOWN_STRING_VALUE, "value": "maybe"}]},
         ]
     }
-    path = "options[].optionSettings[].?name=iam_role_arn.value"
+    path = "options[].optionSettings[name=iam_role_arn].value"
     assert values.values_at(settings, path) == ["role", "maybe"]
     assert values.values_at(generic(settings), path) == ["role", "maybe"]
+
+
+def test_a_selector_matches_a_boolean_member_and_leaves_the_top_level_input_its_key() -> None:
+    registrations = {
+        "keyRegistrations": [{"defaultKey": True, "keyArn": "k1"}, {"defaultKey": False, "keyArn": "k2"}]
+    }
+    path = "keyRegistrations[defaultKey=true].keyArn"
+    assert values.values_at(registrations, path) == ["k1"]
+    assert values.top_level(path) == "keyRegistrations"
 
 
 def test_a_spark_locations_step_yields_the_urls_a_conf_text_sets() -> None:
