@@ -7,7 +7,9 @@ weighted, latency, geolocation or any other member), or a CloudFront origin grou
 in this region and another, answers those requests in the other region when routing picks it. The program
 keeps personal data on its region-pinned name (`components/global_dns.py`), whose only record aliases this
 region's balancer. A target is placed by its dependency's region, else by the region an AWS host names
-(`<name>.ap-south-1.elb.amazonaws.com`); a target the pack cannot place (a host outside AWS, a value unknown
+(`<name>.ap-south-1.elb.amazonaws.com`); a CloudFront distribution of the stack, a global service, by its
+origins, whichever region its provider names (one in front of another region's balancer answers there, one
+in front of this region's answers here); a target the pack cannot place (a host outside AWS, a value unknown
 at preview with no dependency) is not judged (policies/README.md, "What remains out of reach").
 """
 
@@ -58,8 +60,11 @@ def _holds_pii(stack: Stack, lineage: Lineage) -> bool:
     return False
 
 
-def _place(value: Any, dependencies: list[Resource], stack: Stack) -> list[Target]:
-    """Where a target value sends requests: its dependencies' regions, else the region its AWS host names."""
+def _place(
+    value: Any, dependencies: list[Resource], stack: Stack, seen: frozenset[str] = frozenset()
+) -> list[Target]:
+    """Where a target value sends requests: its dependencies' regions, else the region its AWS host names;
+    a distribution of the stack, which is global, where its origins answer them."""
     found: list[Target] = []
     for text in known_strings([value]):
         named = stack.named(text)
@@ -67,10 +72,24 @@ def _place(value: Any, dependencies: list[Resource], stack: Stack) -> list[Targe
             dependencies = [*dependencies, *named]
         else:
             found.append((text, region_named_in(text) if "amazonaws.com" in text else None))
-    found.extend(
-        (d.label, r if isinstance(r := effective_region(d, stack), str) else None)
-        for d in dict.fromkeys(dependencies)
-    )
+    for d in dict.fromkeys(dependencies):
+        if d.type in DISTRIBUTIONS:
+            if d.urn not in seen:
+                found.extend(_origins_of(d, stack, seen | {d.urn}))
+        else:
+            found.append((d.label, r if isinstance(r := effective_region(d, stack), str) else None))
+    return found
+
+
+def _origins_of(distribution: Resource, stack: Stack, seen: frozenset[str]) -> list[Target]:
+    """Where a distribution answers requests: at each of its origins (the distribution named in front)."""
+    dependencies = stack.dependencies(distribution, "origins")
+    found: list[Target] = []
+    for origin in values_at(distribution.props, "origins[]"):
+        domain = child(origin, "domainName")
+        # The origins' dependencies are the whole list's: an origin unknown at preview is one of them.
+        places = _place(domain, dependencies if isinstance(domain, Unknown) else [], stack, seen)
+        found.extend((f"{distribution.label} -> {what}", region) for what, region in places)
     return found
 
 

@@ -146,3 +146,36 @@ def test_an_origin_group_failing_over_to_another_regions_balancer_sends_the_requ
     resources, distribution = _distribution(INDIA_ALB)
     found = [d for d in violations(resources, NO_PII) if d.urn == distribution.urn]
     assert found and "ap-south-1" in messages(found), messages(found)
+
+
+def _cdn(origin: Any, front: Res | None = None) -> Res:
+    """A distribution with one origin, under a provider in us-east-1 (where CloudFront's API lives)."""
+    return Res(
+        "aws:cloudfront/distribution:Distribution",
+        "cdn",
+        {"enabled": True, "origins": [{"originId": "app", "domainName": origin}]},
+        Res("pulumi:providers:aws", "global", {"region": "us-east-1"}),
+        deps={"origins": [front]} if front is not None else {},
+    )
+
+
+def test_a_failover_to_a_distribution_in_front_of_another_regions_balancer_sends_the_requests_there() -> None:
+    # A distribution is global: its requests are answered where its origins are (reviewer note: the secondary
+    # was judged only by the distribution's own provider region).
+    cdn = _cdn(INDIA_ALB)
+    resources, backup = _failover(UNKNOWN, cdn)
+    found = [d for d in violations(resources, NO_PII) if d.urn == backup.urn]
+    assert found and "ap-south-1" in messages(found) and "cdn" in messages(found), messages(found)
+
+
+def test_a_distribution_in_front_of_the_regions_own_balancer_answers_in_the_region() -> None:
+    region = eu_region()
+    front = _front(region)
+    cdn = _cdn(UNKNOWN, front)
+    primary = _record(region, "primary", {"failoverRoutingPolicies": [{"type": "PRIMARY"}]}, UNKNOWN, cdn)
+    backup = _record(
+        region, "secondary", {"failoverRoutingPolicies": [{"type": "SECONDARY"}]}, EU_MAINTENANCE, None
+    )
+    resources = [*region.resources, front, cdn, primary, backup]
+    found = [d for d in violations(resources, NO_PII) if d.urn in (primary.urn, backup.urn)]
+    assert found == [], messages(found)
