@@ -396,27 +396,71 @@ KUBERNETES_PROVIDER = "pulumi:providers:kubernetes"
 EKS_CLUSTER = "aws:eks/cluster:Cluster"
 
 
+_SERVER = re.compile(r"""["']?\bserver["']?\s*:\s*["']?(https?://[^\s"',}]+)""")
+_CLUSTER_NAME = re.compile(r"""--cluster-(?:name|id)["']?\s*[,=\s]\s*["']?([A-Za-z0-9][A-Za-z0-9_-]*)""")
+
+
+def _cluster_keys(
+    provider: Resource, clusters: Mapping[str, Resource], named: Mapping[str, list[str]]
+) -> set[Any]:
+    """What identifies the cluster a Kubernetes provider reaches: the EKS clusters its kubeconfig is computed
+    from (and their endpoints, when known), the API server its kubeconfig text names, and the stack's EKS
+    cluster whose token its exec plugin gets (`aws eks get-token --cluster-name NAME`)."""
+    keys: set[Any] = set()
+    for urn in provider.property_dependencies.get("kubeconfig", ()):
+        if urn in clusters:
+            keys.add(("cluster", urn))
+            endpoint = child(clusters[urn].props, "endpoint")
+            if isinstance(endpoint, str) and endpoint.startswith("https://"):
+                keys.add(("server", endpoint.lower().rstrip("/")))
+    kubeconfig = child(provider.props, "kubeconfig")
+    if not isinstance(kubeconfig, str) or not kubeconfig:
+        return keys
+    servers = {m.lower().rstrip("/") for m in _SERVER.findall(kubeconfig)}
+    names = set(_CLUSTER_NAME.findall(kubeconfig))
+    # A kubeconfig of several clusters reaches the one its context picks, which is not read: no identity.
+    if len(servers) == 1:
+        keys.add(("server", next(iter(servers))))
+    if len(names) == 1 and len(matches := named.get(next(iter(names)), [])) == 1:
+        keys.add(("cluster", matches[0]))
+    if not keys:
+        keys.add(("text", kubeconfig))
+    return keys
+
+
 def one_provider_per_cluster(resources: list[Resource]) -> None:
     """Give every Kubernetes object the one provider URN of its cluster.
 
     The rules take the objects of one provider for one cluster's (an IngressGroup, the pods a Service
     selects, the Secrets a pod mounts). A program may declare several providers of one cluster (one per team
-    or namespace): built from the same EKS cluster's kubeconfig (its property dependencies), or from the same
-    kubeconfig text, they reach the same API server, so their objects are judged together under the first
-    provider's URN; each object keeps its own provider's inputs.
+    or namespace): built from the same EKS cluster's kubeconfig (its property dependencies), from kubeconfig
+    texts that name the same API server (each team's text with its own user and role, YAML or JSON), or
+    whose exec plugin gets its token for the stack's EKS cluster of one name, they reach the same API server,
+    so their objects are judged together under the first provider's URN; each object keeps its own
+    provider's inputs. A kubeconfig unknown at preview, built from nothing the stack declares, is a cluster
+    of its own.
     """
-    clusters = {r.urn for r in resources if r.type == EKS_CLUSTER}
-    first: dict[Any, str] = {}
+    clusters = {r.urn: r for r in resources if r.type == EKS_CLUSTER}
+    named: dict[str, list[str]] = defaultdict(list)
+    for urn, cluster in clusters.items():
+        if isinstance(name := child(cluster.props, "name"), str):
+            named[name].append(urn)
+    owner: dict[Any, str] = {}
     canonical: dict[str, str] = {}
     for provider in sorted((r for r in resources if r.type == KUBERNETES_PROVIDER), key=lambda r: r.urn):
-        built_from = frozenset(
-            u for u in provider.property_dependencies.get("kubeconfig", ()) if u in clusters
-        )
-        kubeconfig = child(provider.props, "kubeconfig")
-        identity: Any = built_from or (kubeconfig if isinstance(kubeconfig, str) and kubeconfig else None)
-        if identity is None:
+        keys = _cluster_keys(provider, clusters, named)
+        if not keys:
             continue
-        canonical[provider.urn] = first.setdefault(identity, provider.urn)
+        # The first provider that shares any key with this one's group (providers come in URN order).
+        found = sorted({canonical[owner[k]] for k in keys if k in owner})
+        group = found[0] if found else provider.urn
+        for other in found[1:]:
+            for urn, first in canonical.items():
+                if first == other:
+                    canonical[urn] = group
+        canonical[provider.urn] = group
+        for key in keys:
+            owner.setdefault(key, provider.urn)
     if len(set(canonical.values())) == len(canonical):
         return
     for resource in resources:

@@ -8,6 +8,8 @@ its group asks for internet-facing.
 
 from __future__ import annotations
 
+import json
+
 from tests.policies.baseline import Region, eu_region
 from tests.policies.policy_harness import UNKNOWN, Res, kubernetes_provider, messages, violations
 from tests.policies.test_flows import _deployment, _ingress, _pii_database_in_the_cluster, _service
@@ -143,3 +145,92 @@ def test_a_sibling_through_another_provider_whose_kubeconfig_is_unknown_is_in_an
     region.kubernetes.deps = {}
     found = [d for d in violations(resources, EXPOSED) if d.urn == admin.urn]
     assert not any("IngressGroup 'shared' with" in d.message for d in found), messages(found)
+
+
+ENDPOINT = "https://0123456789ABCDEF0123456789ABCDEF.gr7.eu-west-1.eks.amazonaws.com"
+YAML_KUBECONFIG = f"""apiVersion: v1
+kind: Config
+clusters:
+- cluster:
+    server: {ENDPOINT}
+    certificate-authority-data: LS0tLS1CRUdJTg==
+  name: eu
+contexts:
+- context: {{cluster: eu, user: team-a}}
+  name: team-a
+current-context: team-a
+users:
+- name: team-a
+  user:
+    exec:
+      apiVersion: client.authentication.k8s.io/v1beta1
+      command: aws
+      args: [eks, get-token, --cluster-name, eu-cluster, --region, eu-west-1, --role-arn, arn:aws:iam::123456789012:role/team-a]
+"""
+
+
+def _json_kubeconfig(server: str, cluster_name: str = "eu-cluster") -> str:
+    return json.dumps(
+        {
+            "apiVersion": "v1",
+            "kind": "Config",
+            "clusters": [
+                {"name": "eks", "cluster": {"server": server, "certificate-authority-data": "LS0t"}}
+            ],
+            "contexts": [{"name": "assets", "context": {"cluster": "eks", "user": "assets"}}],
+            "current-context": "assets",
+            "users": [
+                {
+                    "name": "assets",
+                    "user": {
+                        "exec": {
+                            "apiVersion": "client.authentication.k8s.io/v1beta1",
+                            "command": "aws",
+                            "args": ["eks", "get-token", "--cluster-name", cluster_name],
+                        }
+                    },
+                }
+            ],
+        }
+    )
+
+
+def _through_providers(
+    region: Region, admin_kubeconfig: str | None, assets_kubeconfig: str
+) -> tuple[list[Res], Res]:
+    """The admin Ingress's objects through a provider with `admin_kubeconfig` (None: the baseline provider,
+    built from the EKS cluster), the assets Ingress's through another with `assets_kubeconfig`."""
+    resources, admin = _group(region, "internet-facing")
+    if admin_kubeconfig is not None:
+        region.kubernetes.props["kubeconfig"] = admin_kubeconfig
+        region.kubernetes.deps = {}
+    assets = Res("pulumi:providers:kubernetes", "assets", {"kubeconfig": assets_kubeconfig})
+    for resource in resources:
+        if resource.props.get("metadata", {}).get("name") == "assets":
+            resource.provider = assets
+    return [*resources, assets], admin
+
+
+def test_two_kubeconfig_texts_that_name_one_api_server_are_one_cluster() -> None:
+    """Each team's kubeconfig is its own text (YAML or JSON, its own user and role), but both reach the same
+    API server: the sibling is in the PII Ingress's group."""
+    resources, admin = _through_providers(eu_region(), YAML_KUBECONFIG, _json_kubeconfig(ENDPOINT))
+    found = [d for d in violations(resources, EXPOSED) if d.urn == admin.urn]
+    assert found and "IngressGroup 'shared'" in found[0].message, messages(violations(resources, EXPOSED))
+
+
+def test_a_kubeconfig_text_that_gets_its_token_for_the_stacks_cluster_is_that_cluster() -> None:
+    """`aws eks get-token --cluster-name eu-cluster` authenticates to the stack's cluster of that name: the
+    same cluster as the provider built from its outputs, whatever server the text names."""
+    region = eu_region()
+    region.cluster.props["name"] = "eu-cluster"
+    resources, admin = _through_providers(region, None, _json_kubeconfig("https://eu-cluster.internal:443"))
+    found = [d for d in violations(resources, EXPOSED) if d.urn == admin.urn]
+    assert found and "IngressGroup 'shared'" in found[0].message, messages(violations(resources, EXPOSED))
+
+
+def test_kubeconfig_texts_of_two_api_servers_are_two_clusters() -> None:
+    other = "https://FEDCBA9876543210FEDCBA9876543210.gr7.eu-west-1.eks.amazonaws.com"
+    resources, admin = _through_providers(eu_region(), YAML_KUBECONFIG, _json_kubeconfig(other, "eu-tools"))
+    found = [d for d in violations(resources, EXPOSED) if d.urn == admin.urn]
+    assert found == [], messages(found)
