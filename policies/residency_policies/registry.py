@@ -81,7 +81,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         classification.NAME,
         classification.DESCRIPTION,
-        (ADDITIONAL_DATA_HOLDING_TYPES,),
+        (ACCOUNT_IDS, ADDITIONAL_DATA_HOLDING_TYPES),
         Severity.HIGH,
         "Tag (or label) every data-holding resource with data-classification: pii, telemetry, anonymised, "
         "internal or public.",
@@ -132,6 +132,7 @@ RULES: tuple[Rule, ...] = (
         durability.NAME,
         durability.DESCRIPTION,
         (
+            ACCOUNT_IDS,
             ADDITIONAL_DATA_HOLDING_TYPES,
             MINIMUM_BACKUP_RETENTION_DAYS,
             PROTECTED_CLASSIFICATIONS,
