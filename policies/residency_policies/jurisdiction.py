@@ -126,7 +126,7 @@ def _check_resource(
             found.append(
                 violation(
                     resource,
-                    f"{kind} resource is placed in {region}, outside {settings.jurisdiction.name}",
+                    f"{kind} resource is placed in {region}, {settings.outside(region)}",
                     why,
                     f"deploy it with the stack's region-pinned provider (or a `region` input) in one of "
                     f"{allowed}.",
@@ -188,7 +188,7 @@ def _check_resource(
         found.append(
             violation(
                 resource,
-                f"{kind} resource {does} {where} ({path}), outside {settings.jurisdiction.name}",
+                f"{kind} resource {does} {where} ({path}), {settings.outside(where)}",
                 why,
                 f"set {path} to a region, or to a resource, in one of {allowed} (a literal value, or a "
                 "reference to a resource declared with the region's provider).",
@@ -286,7 +286,7 @@ def _place_problem(place: Place, settings: Settings, own: tuple[object, object])
         pass  # The cluster's own region, judged as the object's.
     elif isinstance(place.region, str):
         if place.region not in settings.allowed_regions:
-            problems.append(f"in {place.region}, outside {settings.jurisdiction.name}")
+            problems.append(f"in {place.region}, {settings.outside(place.region)}")
     elif isinstance(place.region, Unknown):
         problems.append("in a region unknown at preview")
     else:

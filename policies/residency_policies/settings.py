@@ -115,6 +115,13 @@ class Settings:
         """The jurisdiction's data-protection law, for messages."""
         return f"{self.jurisdiction.law} ({self.jurisdiction.name})"
 
+    def outside(self, region: str) -> str:
+        """Why a region is not allowed, for messages: outside the jurisdiction, or inside it but outside the
+        regions this stack's config narrows it to (Frankfurt is in the EU, not an allowed region of eu)."""
+        if region in self.jurisdiction.regions:
+            return f"outside this stack's allowed regions ({', '.join(sorted(self.allowed_regions))})"
+        return f"outside {self.jurisdiction.name}"
+
     @classmethod
     def parse(
         cls, policy: str, declared: Mapping[str, Mapping[str, Any]], config: Mapping[str, Any]

@@ -97,6 +97,10 @@ def dynamic_provider_digest(resource: Resource) -> str | None:
     return hashlib.sha256(code.encode()).hexdigest() if isinstance(code, str) else None
 
 
+def _outside(elsewhere: list[str], settings: Settings) -> str:
+    return settings.outside(elsewhere[0]) if len(elsewhere) == 1 else "outside the allowed regions"
+
+
 def _regions_elsewhere(resource: Resource, stack: Stack, settings: Settings, opaque: bool) -> list[str]:
     """The regions outside the allowed ones that an opaque resource's inputs name (a backup location, an
     exporter's bucket region), the AWS hosts they name that name no region (S3's global endpoint, served
@@ -322,7 +326,7 @@ def _violation(
         reaches.append(f"it declares {CLASSIFICATION_TAG} {', '.join(sorted(declared))} in its inputs")
     if elsewhere:
         reaches.append(
-            f"its inputs name {', '.join(elsewhere)}, outside {settings.jurisdiction.name}, in a stack that "
+            f"its inputs name {', '.join(elsewhere)}, {_outside(elsewhere, settings)}, in a stack that "
             "holds personal data or telemetry (what it creates may copy that data there)"
         )
     remedy = f"{OPAQUE_REMEDIES[resource.type]}; or " if resource.type in OPAQUE_REMEDIES else ""

@@ -71,7 +71,10 @@ def test_pii_region_unknown_at_preview_is_a_mandatory_violation_not_an_advisory_
 def test_region_of_the_jurisdiction_outside_the_configured_regions_is_blocked() -> None:
     region = eu_region()
     region.database.props["region"] = "eu-central-1"
-    assert [d.urn for d in violations(region.resources, POLICY)] == [region.database.urn]
+    found = violations(region.resources, POLICY)
+    assert [d.urn for d in found] == [region.database.urn]
+    # Frankfurt is in the EU: the message says the stack's config narrows it, not that it is outside the EU.
+    assert "in eu-central-1, outside this stack's allowed regions (eu-west-1)" in found[0].message
     every_eu_region = copy.deepcopy(EU_CONFIG)
     every_eu_region[POLICY]["allowedRegions"] = []
     assert violations(region.resources, POLICY, every_eu_region) == []
