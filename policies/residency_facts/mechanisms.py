@@ -2160,6 +2160,18 @@ COPY_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
 """Every type the triage table places under copies, and how it copies, in wire names."""
 
 
+LOG_EXPORTS: dict[str, tuple[str, str]] = {
+    "aws:rds/instance:Instance": ("identifier", "/aws/rds/instance/{name}/{log}"),
+    "aws:rds/cluster:Cluster": ("clusterIdentifier", "/aws/rds/cluster/{name}/{log}"),
+    "aws:docdb/cluster:Cluster": ("clusterIdentifier", "/aws/docdb/{name}/{log}"),
+    "aws:neptune/cluster:Cluster": ("clusterIdentifier", "/aws/neptune/{name}/{log}"),
+}
+"""Stores whose `enabledCloudwatchLogsExports` write their logs (statements, with the values they carry) into
+a log group of this name, in their own region and account: (the input holding the store's name, the log
+group's name). The service creates the group when the stack declares none; a declared one holds what the
+store holds (lineage), whatever its label."""
+
+
 INBOUND_ACTIONS: frozenset[str] = frozenset(
     {
         "backup:copyintobackupvault",

@@ -14,13 +14,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from residency_facts import Category
-from residency_facts.mechanisms import DELETION_KEEPS_VALUE
+from residency_facts.mechanisms import DELETION_KEEPS_VALUE, LOG_EXPORTS
 from residency_facts.operators import OPERATOR_VOLUME_CLAIMS
 
 from .attributes import effective_tags
 from .classification import claim_specs, held, holds_ephemeral_volumes, protected_stores, storage_classes
 from .durability_guards import BY_TYPE, EXPIRY, Finding, no_force_destroy
-from .encryption import IMPLICIT_LOG_GROUPS, LOG_GROUP
+from .encryption import LOG_GROUP
 from .lineage import KMS_KEY_TYPES, Lineage
 from .locations import mechanism_key
 from .model import Resource, Stack
@@ -131,7 +131,7 @@ def check(stack: Stack, settings: Settings) -> list[Violation]:
 def _exports(store: Resource, stack: Stack) -> list[tuple[Resource, str]]:
     """The stack's log groups a protected store exports its logs into (`enabledCloudwatchLogsExports`, by the
     name the service gives them), whatever their own label: each with the log's name."""
-    spec = IMPLICIT_LOG_GROUPS.get(store.type)
+    spec = LOG_EXPORTS.get(store.type)
     name = value_at(store.props, spec[0]) if spec is not None else None
     if spec is None or not isinstance(name, str):
         return []

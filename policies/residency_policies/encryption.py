@@ -13,6 +13,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from residency_facts import LAUNCHING_TYPES, Category
+from residency_facts.mechanisms import LOG_EXPORTS
 
 from .attributes import effective_region
 from .classification import held, is_data_holding, launch_templates, protected_stores
@@ -155,21 +156,13 @@ def _object_problems(item: Resource, stack: Stack) -> list[str]:
     return [f"kmsKeyId: {problem}" for problem in key_problems(stack, item, "kmsKeyId", region)]
 
 
-IMPLICIT_LOG_GROUPS: dict[str, tuple[str, str]] = {
-    "aws:rds/instance:Instance": ("identifier", "/aws/rds/instance/{name}/{log}"),
-    "aws:rds/cluster:Cluster": ("clusterIdentifier", "/aws/rds/cluster/{name}/{log}"),
-    "aws:docdb/cluster:Cluster": ("clusterIdentifier", "/aws/docdb/{name}/{log}"),
-    "aws:neptune/cluster:Cluster": ("clusterIdentifier", "/aws/neptune/{name}/{log}"),
-}
-"""Stores whose `enabledCloudwatchLogsExports` make the service create a log group itself, by this name, when
-the stack declares none: (the input holding the store's name, the log group's name)."""
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 
 
 def _implicit_log_groups(resource: Resource, stack: Stack) -> list[str]:
     """The log groups a PII store's exported logs (statements, with their values) land in that the stack does
     not declare: the service creates them with AWS's key and no expiry, out of every rule's sight."""
-    spec = IMPLICIT_LOG_GROUPS.get(resource.type)
+    spec = LOG_EXPORTS.get(resource.type)
     if spec is None:
         return []
     logs = values_at(resource.props, "enabledCloudwatchLogsExports")

@@ -43,6 +43,7 @@ from .lineage_code import associated_reads, configuration_places, declared_reads
 from .lineage_documents import delivered_in_documents, document_places, named_in_documents, picks_from_input
 from .lineage_events import EVENT_RULE, rule_places, timers_only
 from .lineage_literals import computed_id, literal_locations, places_in_text, regions_besides
+from .lineage_log_exports import log_export_movements
 from .lineage_nodes import node_output_mount, node_output_sources
 from .lineage_operators import USES_OPERATOR_READERS, operator_destinations, operator_places, operator_sources
 from .lineage_pointers import pointer_movements
@@ -170,6 +171,8 @@ class Lineage:
                         unread.append(movement)
         # A pointer declared in another region than its data is used there (`lineage_pointers`).
         self.movements.extend(pointer_movements(self))
+        # A database's exported logs land in the log group named after it (`lineage_log_exports`).
+        self.movements.extend(log_export_movements(self))
         self._propagate()
         self._read_what_is_fed(unread)
         if node_readers:

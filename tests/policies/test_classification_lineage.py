@@ -256,3 +256,46 @@ def test_lineage_carries_telemetry_too() -> None:
     found = violations(resources, "anonymised-only-replication")
     assert [d.urn for d in found] == [onwards.urn]
     assert "'raw' (telemetry) -> aws:s3/bucket:Bucket 'aggregated' (labelled anonymised)" in found[0].message
+
+
+def _exported_log_shipped_abroad(exports: list[str] | None) -> tuple[list[Res], Res, Res]:
+    """The PII database's PostgreSQL log group, declared and labelled anonymised, whose subscription filter
+    ships it to a delivery stream in us-east-1 (reviewer blind-lineage13 a38)."""
+    region = eu_region()
+    if exports is not None:
+        region.database.props["enabledCloudwatchLogsExports"] = exports
+    group = store(
+        region,
+        "aws:cloudwatch/logGroup:LogGroup",
+        "pii-db-postgresql",
+        {"name": "/aws/rds/instance/pii-db/postgresql", "retentionInDays": 30},
+        ANONYMISED,
+    )
+    ship = Res(
+        "aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter",
+        "ship-db-logs",
+        {
+            "logGroup": UNKNOWN,
+            "filterPattern": "",
+            "destinationArn": "arn:aws:firehose:us-east-1:123456789012:deliverystream/observability",
+        },
+        region.provider,
+        deps={"logGroup": [group]},
+    )
+    return [*region.resources, group, ship], group, ship
+
+
+def test_the_log_group_a_pii_database_exports_into_holds_pii_whatever_its_label() -> None:
+    """RDS writes the database's log (its statements, with the values they carry) into the log group named
+    after it: the group holds PII, so shipping it abroad is a PII copy, and the chain names the database."""
+    resources, group, ship = _exported_log_shipped_abroad(["postgresql"])
+    found = [d for d in violations(resources, NO_PII) if d.urn == ship.urn]
+    assert found, messages(violations(resources, NO_PII))
+    assert "pii-db" in found[0].message and "pii-db-postgresql" in found[0].message, found[0].message
+
+
+def test_a_log_group_the_database_does_not_export_into_keeps_its_label() -> None:
+    resources, _, ship = _exported_log_shipped_abroad(["upgrade"])
+    assert [d for d in violations(resources, NO_PII) if d.urn == ship.urn] == []
+    resources, _, ship = _exported_log_shipped_abroad(None)
+    assert [d for d in violations(resources, NO_PII) if d.urn == ship.urn] == []

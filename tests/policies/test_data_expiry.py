@@ -152,7 +152,9 @@ def test_the_log_group_a_pii_database_exports_its_statements_into_keeps_them_for
     found = violations(stack, POLICY)
     shown = messages(found)
     assert [d.urn for d in found] == [stack[-1].urn], shown
-    assert "postgresql log of aws:rds/instance:Instance 'pii-db'" in shown and "1 days" in shown, shown
+    # The group holds the database's PII by lineage (`lineage_log_exports`), whatever its label.
+    assert "aws:rds/instance:Instance 'pii-db' (pii) -> aws:cloudwatch/logGroup:LogGroup" in shown, shown
+    assert "1 days" in shown, shown
 
 
 def test_the_exported_log_group_of_a_pii_database_kept_for_a_month_breaks_no_rule() -> None:
