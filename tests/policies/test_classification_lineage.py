@@ -288,7 +288,7 @@ def _exported_log_shipped_abroad(exports: list[str] | None) -> tuple[list[Res], 
 def test_the_log_group_a_pii_database_exports_into_holds_pii_whatever_its_label() -> None:
     """RDS writes the database's log (its statements, with the values they carry) into the log group named
     after it: the group holds PII, so shipping it abroad is a PII copy, and the chain names the database."""
-    resources, group, ship = _exported_log_shipped_abroad(["postgresql"])
+    resources, _, ship = _exported_log_shipped_abroad(["postgresql"])
     found = [d for d in violations(resources, NO_PII) if d.urn == ship.urn]
     assert found, messages(violations(resources, NO_PII))
     assert "pii-db" in found[0].message and "pii-db-postgresql" in found[0].message, found[0].message

@@ -165,7 +165,8 @@ users:
     exec:
       apiVersion: client.authentication.k8s.io/v1beta1
       command: aws
-      args: [eks, get-token, --cluster-name, eu-cluster, --region, eu-west-1, --role-arn, arn:aws:iam::123456789012:role/team-a]
+      args: [eks, get-token, --cluster-name, eu-cluster, --region, eu-west-1,
+             --role-arn, arn:aws:iam::123456789012:role/team-a]
 """
 
 
