@@ -15,6 +15,7 @@ import json
 from typing import Any
 
 import pulumi
+import yaml
 from pulumi.runtime import rpc
 
 ACCOUNT_ID = "123456789012"
@@ -243,7 +244,22 @@ class PlausibleCloudMocks(pulumi.runtime.Mocks):
                 "id": region,
                 "ids": [f"pcx-{hashlib.sha256(''.join(filters).encode()).hexdigest()[:17]}"],
             }, []
+        if token == "kubernetes:yaml:decode":
+            return {"result": _decoded_manifests(str(args.args.get("text", "")))}, []
         if token == "aws:iam/getPolicyDocument:getPolicyDocument":
             document = _policy_document(args.args)
             return {"id": _suffix(document), "json": document, "minifiedJson": document}, []
         return {}, []
+
+
+def _decoded_manifests(text: str) -> list[Any]:
+    """The objects of a YAML (or JSON) text of Kubernetes manifests, as the provider function
+    `kubernetes:yaml:decode` returns them to `kubernetes.yaml.ConfigGroup` and `ConfigFile`: one per document,
+    empty documents left out
+    (pulumi-kubernetes `provider/pkg/provider/invoke_decode_yaml.go`). A text that is not YAML fails the
+    program as the provider's decode does."""
+    try:
+        documents = list(yaml.safe_load_all(text))
+    except yaml.YAMLError as error:
+        raise ValueError(f"kubernetes:yaml:decode: the manifest text is not valid YAML: {error}") from error
+    return [document for document in documents if document]
