@@ -455,9 +455,9 @@ def one_provider_per_cluster(resources: list[Resource]) -> None:
         found = sorted({canonical[owner[k]] for k in keys if k in owner})
         group = found[0] if found else provider.urn
         for other in found[1:]:
-            for urn, first in canonical.items():
+            for member, first in canonical.items():
                 if first == other:
-                    canonical[urn] = group
+                    canonical[member] = group
         canonical[provider.urn] = group
         for key in keys:
             owner.setdefault(key, provider.urn)
