@@ -442,9 +442,9 @@ def one_provider_per_cluster(resources: list[Resource]) -> None:
     """
     clusters = {r.urn: r for r in resources if r.type == EKS_CLUSTER}
     named: dict[str, list[str]] = defaultdict(list)
-    for urn, cluster in clusters.items():
+    for cluster_urn, cluster in clusters.items():
         if isinstance(name := child(cluster.props, "name"), str):
-            named[name].append(urn)
+            named[name].append(cluster_urn)
     owner: dict[Any, str] = {}
     canonical: dict[str, str] = {}
     for provider in sorted((r for r in resources if r.type == KUBERNETES_PROVIDER), key=lambda r: r.urn):
