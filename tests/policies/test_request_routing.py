@@ -105,9 +105,16 @@ def test_any_routing_policy_that_mixes_regions_under_one_name_sends_requests_out
 
 
 def test_records_of_other_names_are_separate_record_sets() -> None:
+    """The renamed record is a set of its own: answered only in India (a violation of its own since
+    blind-full14 v14), never merged with the region's primary of another name."""
     resources, backup = _failover(INDIA_ALB)
     backup.props["name"] = "status.app.example.com"
-    assert violations(resources, NO_PII) == []
+    found = violations(resources, NO_PII)
+    assert [d.urn for d in found] == [backup.urn], messages(found)
+    assert (
+        "status.app.example.com from" in found[0].message
+        and "which this stack answers" not in found[0].message
+    )
 
 
 def _distribution(secondary_domain: Any, deps: dict | None = None) -> tuple[list[Res], Res]:
@@ -179,3 +186,94 @@ def test_a_distribution_in_front_of_the_regions_own_balancer_answers_in_the_regi
     resources = [*region.resources, front, cdn, primary, backup]
     found = [d for d in violations(resources, NO_PII) if d.urn in (primary.urn, backup.urn)]
     assert found == [], messages(found)
+
+
+def test_a_name_whose_only_record_targets_another_regions_balancer_sends_its_requests_there() -> None:
+    """The stack's region-pinned name as a CNAME to another region's balancer: every request for it is
+    answered there, with no member in this region (reviewer blind-full14 v14)."""
+    region = eu_region()
+    pinned = Res(
+        "aws:route53/record:Record",
+        "region-pinned",
+        {"zoneId": ZONE, "name": "eu.app.example.com", "type": "CNAME", "ttl": 60, "records": [INDIA_ALB]},
+        region.provider,
+    )
+    found = [d for d in violations([*region.resources, pinned], NO_PII) if d.urn == pinned.urn]
+    assert found and "ap-south-1" in messages(found) and "eu.app.example.com" in messages(found), messages(
+        found
+    )
+
+
+def test_records_that_route_no_requests_are_not_judged_by_where_their_values_point() -> None:
+    """A TXT record's text names no front that answers requests, whatever region it mentions."""
+    region = eu_region()
+    text = Res(
+        "aws:route53/record:Record",
+        "verification",
+        {"zoneId": ZONE, "name": "app.example.com", "type": "TXT", "ttl": 60, "records": [INDIA_ALB]},
+        region.provider,
+    )
+    assert [d for d in violations([*region.resources, text], NO_PII) if d.urn == text.urn] == []
+
+
+def _accelerator(other_region: str | None) -> tuple[list[Res], list[Res]]:
+    """A Global Accelerator listener with an endpoint group on the region's balancer and, when given, one
+    in another region (reviewer blind-full14 v06: India's front failing over to the EU's balancer)."""
+    region = eu_region()
+    front = _front(region)
+    accelerator = Res(
+        "aws:globalaccelerator/accelerator:Accelerator", "front", {"name": "app"}, region.provider
+    )
+    listener = Res(
+        "aws:globalaccelerator/listener:Listener",
+        "https",
+        {"acceleratorArn": UNKNOWN, "protocol": "TCP", "portRanges": [{"fromPort": 443, "toPort": 443}]},
+        region.provider,
+        deps={"acceleratorArn": [accelerator]},
+    )
+    groups = [
+        Res(
+            "aws:globalaccelerator/endpointGroup:EndpointGroup",
+            "eu-west-1",
+            {
+                "listenerArn": UNKNOWN,
+                "endpointGroupRegion": "eu-west-1",
+                "endpointConfigurations": [{"endpointId": UNKNOWN, "weight": 100}],
+            },
+            region.provider,
+            deps={"listenerArn": [listener], "endpointConfigurations": [front]},
+        )
+    ]
+    if other_region is not None:
+        groups.append(
+            Res(
+                "aws:globalaccelerator/endpointGroup:EndpointGroup",
+                "failover",
+                {
+                    "listenerArn": UNKNOWN,
+                    "endpointGroupRegion": other_region,
+                    "trafficDialPercentage": 100,
+                    "endpointConfigurations": [
+                        {
+                            "endpointId": f"arn:aws:elasticloadbalancing:{other_region}:123456789012:"
+                            "loadbalancer/app/in-front/50dc6c495c0c9188",
+                            "weight": 100,
+                        }
+                    ],
+                },
+                region.provider,
+                deps={"listenerArn": [listener]},
+            )
+        )
+    return [*region.resources, front, accelerator, listener, *groups], groups
+
+
+def test_an_accelerator_endpoint_group_in_another_region_answers_the_requests_there() -> None:
+    resources, groups = _accelerator("ap-south-1")
+    found = [d for d in violations(resources, NO_PII) if d.urn == groups[-1].urn]
+    assert found and "ap-south-1" in messages(found), messages(violations(resources, NO_PII))
+
+
+def test_an_accelerator_whose_endpoint_groups_are_all_in_the_region_keeps_the_requests_in_it() -> None:
+    resources, groups = _accelerator(None)
+    assert [d for d in violations(resources, NO_PII) if d.urn in {g.urn for g in groups}] == []
