@@ -10,7 +10,7 @@ from typing import Any
 from residency_facts import CLASSIFICATION_TAG, GLOBAL_TYPE_PREFIXES, JURISDICTION_TAG
 
 from .model import Resource, Stack, parse_arn
-from .values import UNKNOWN, Unknown, as_list, as_mapping, child, elements, is_set, value_at
+from .values import UNKNOWN, Unknown, as_list, as_mapping, child, is_set, values_at
 
 AWS_PROVIDER = "pulumi:providers:aws"
 KUBERNETES_PROVIDER = "pulumi:providers:kubernetes"
@@ -122,7 +122,7 @@ def ephemeral_claim_templates(resource: Resource) -> list[tuple[str, Any]]:
         return []
     found = []
     for path in POD_VOLUME_PATHS:
-        for volume in elements(value_at(resource.props, path)):
+        for volume in values_at(resource.props, path):
             template = child(child(volume, "ephemeral"), "volumeClaimTemplate")
             if template is not None:
                 found.append((str(child(volume, "name")), template))
@@ -145,7 +145,7 @@ def _classifications(resource: Resource) -> frozenset[str] | Unknown:
     if is_kubernetes(resource):
         label_sets = [_labels(child(resource.props, "metadata"))]
         if resource.type.endswith(":StatefulSet"):
-            for template in elements(value_at(resource.props, "spec.volumeClaimTemplates")):
+            for template in values_at(resource.props, "spec.volumeClaimTemplates"):
                 label_sets.append(_labels(child(template, "metadata")))
         for _, template in ephemeral_claim_templates(resource):
             label_sets.append(_labels(child(template, "metadata")))
@@ -182,7 +182,7 @@ def _volume_tag_maps(resource: Resource) -> list[Any]:
     if resource.type == "aws:ec2/launchTemplate:LaunchTemplate":
         return [
             _tag_map(child(spec, "tags"))
-            for spec in elements(value_at(resource.props, "tagSpecifications"))
+            for spec in values_at(resource.props, "tagSpecifications")
             if child(spec, "resourceType") in ("volume", UNKNOWN)
         ]
     if resource.type in ("aws:ec2/instance:Instance", "aws:ec2/spotInstanceRequest:SpotInstanceRequest"):

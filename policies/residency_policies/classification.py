@@ -102,7 +102,7 @@ def _parent_in_stack(resource: Resource, stack: Stack) -> bool:
     path = CLASSIFIED_BY_PARENT[resource.type][0]
     if stack.dependencies(resource, path):
         return True
-    return any(stack.named(v) for v in elements(value_at(resource.props, path)) if isinstance(v, str))
+    return any(stack.named(v) for v in values_at(resource.props, path) if isinstance(v, str))
 
 
 def launch_templates(resource: Resource, stack: Stack) -> list[Resource] | None:
@@ -118,7 +118,7 @@ def launch_templates(resource: Resource, stack: Stack) -> list[Resource] | None:
             if template.type in LAUNCHING_TYPES:
                 found.setdefault(template.urn, template)
         if not found:
-            for value in elements(value_at(resource.props, path + ".id")) + elements(
+            for value in values_at(resource.props, path + ".id") + elements(
                 value_at(resource.props, path + ".name")
             ):
                 if isinstance(value, str):
@@ -190,7 +190,7 @@ def check_resource(resource: Resource, stack: Stack, settings: Settings) -> list
     """Violations of data-classification-required by one data-holding resource."""
     ephemeral = ephemeral_claim_templates(resource)
     if resource.type == STATEFUL_SET or resource.type.split(":")[-1] == "StatefulSet" or ephemeral:
-        templates = elements(value_at(resource.props, "spec.volumeClaimTemplates"))
+        templates = values_at(resource.props, "spec.volumeClaimTemplates")
         problems = []
         for index, template in enumerate(templates):
             metadata = child(template, "metadata")
@@ -297,7 +297,7 @@ def claim_specs(resource: Resource) -> list[Any]:
                 specs.append({})
         return specs + ephemeral
     if resource.type.endswith(":StatefulSet"):
-        templates = elements(value_at(resource.props, "spec.volumeClaimTemplates"))
+        templates = values_at(resource.props, "spec.volumeClaimTemplates")
         return [child(t, "spec") for t in templates] + ephemeral
     if ephemeral:
         return ephemeral

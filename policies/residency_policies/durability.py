@@ -31,7 +31,6 @@ from .values import (
     as_bool,
     as_number,
     child,
-    elements,
     is_set,
     known_strings,
     value_at,
@@ -303,7 +302,7 @@ def _bucket(bucket: Resource, stack: Stack, settings: Settings) -> list[Finding]
         found.append(("versioning is not enabled", "add an aws.s3.BucketVersioning with status Enabled."))
     minimum = settings.minimum_backup_retention_days
     # The deprecated inline rules (`lifecycleRules`, `enabled` and `noncurrentVersionExpiration.days`).
-    for rule in elements(value_at(bucket.props, "lifecycleRules")):
+    for rule in values_at(bucket.props, "lifecycleRules"):
         if as_bool(child(rule, "enabled")) is False:
             continue
         days = as_number(value_at(rule, "noncurrentVersionExpiration.days"))
@@ -320,7 +319,7 @@ def _bucket(bucket: Resource, stack: Stack, settings: Settings) -> list[Finding]
     for lifecycle in stack.of_type(*BUCKET_LIFECYCLES):
         if not stack.refers_to(lifecycle, "bucket", bucket):
             continue
-        for rule in elements(value_at(lifecycle.props, "rules")):
+        for rule in values_at(lifecycle.props, "rules"):
             if child(rule, "status") not in ("Enabled", UNKNOWN) and not isinstance(
                 child(rule, "status"), Unknown
             ):
@@ -370,7 +369,7 @@ def _selections_of(store: Resource, stack: Stack) -> list[Resource]:
         if stack.refers_to(selection, "resources", store) or "*" in values_at(selection.props, "resources"):
             found.append(selection)
             continue
-        for condition in elements(value_at(selection.props, "selectionTags")):
+        for condition in values_at(selection.props, "selectionTags"):
             key, value = child(condition, "key"), child(condition, "value")
             if isinstance(tags, Mapping) and isinstance(key, str) and tags.get(key) == value:
                 found.append(selection)
@@ -391,7 +390,7 @@ def _plan_retention(selection: Resource, stack: Stack, settings: Settings) -> st
         return f"{selection.label}'s plan is not in this stack, so its retention cannot be shown"
     kept: list[str] = []
     for plan in plans:
-        for rule in elements(value_at(plan.props, "rules")):
+        for rule in values_at(plan.props, "rules"):
             days = as_number(value_at(rule, "lifecycle.deleteAfter"))
             refused = _locked_out(plan, rule, days, stack)
             if refused:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from .model import Resource
 from .settings import Settings
-from .values import UNKNOWN, Unknown, as_bool, as_number, child, elements, is_set, value_at
+from .values import UNKNOWN, Unknown, as_bool, as_number, child, is_set, value_at, values_at
 
 Finding = tuple[str, str]
 """(what is wrong, how to fix it)."""
@@ -171,7 +171,7 @@ def _volumes_deleted_on_termination(instance: Resource) -> str:
     root = value_at(instance.props, "rootBlockDevice")
     if as_bool(child(root, "deleteOnTermination")) is not False:
         deleted.append("its root volume")
-    for device in elements(value_at(instance.props, "ebsBlockDevices")):
+    for device in values_at(instance.props, "ebsBlockDevices"):
         if as_bool(child(device, "deleteOnTermination")) is not False:
             deleted.append(f"its volume {child(device, 'deviceName')}")
     return ", ".join(deleted)

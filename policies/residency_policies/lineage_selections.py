@@ -487,7 +487,7 @@ def _selection_sources(lineage: Lineage, selection: Resource, own: str | None) -
     if not found:
         found.extend(lineage.trace(selection, "resources", False, own))
     pairs: list[tuple[str, Any]] = []
-    for condition in elements(value_at(selection.props, "selectionTags")):
+    for condition in values_at(selection.props, "selectionTags"):
         pairs.append((str(child(condition, "key")), child(condition, "value")))
     for condition in values_at(selection.props, "conditions.stringEquals"):
         key = child(condition, "key")

@@ -23,7 +23,7 @@ from residency_facts.user_data import USER_DATA
 from .patches import apply_patches, patched_type
 from .user_data import MEMO as USER_DATA_MEMO
 from .user_data import readable_props
-from .values import as_number, child, elements, known_strings, top_level, value_at, values_at
+from .values import as_number, child, known_strings, top_level, value_at, values_at
 
 IDENTITY_PROPERTIES: tuple[str, ...] = (
     "id",
@@ -210,7 +210,7 @@ def _stateful_claim_names(props: Any, name: str, namespace: Any) -> set[str]:
     start = as_number(value_at(props, "spec.ordinals.start"))
     first = int(start) if isinstance(start, float) and start >= 0 else 0
     found: set[str] = set()
-    for template in elements(value_at(props, "spec.volumeClaimTemplates")):
+    for template in values_at(props, "spec.volumeClaimTemplates"):
         claim = child(child(template, "metadata"), "name")
         if not isinstance(claim, str):
             continue

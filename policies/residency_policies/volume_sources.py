@@ -611,7 +611,7 @@ def _pins(expressions: Any, key_name: str, operator_name: str) -> bool:
 
 def volume_pinned(volume: Resource) -> bool:
     """Whether every node selector term of a volume's node affinity keeps it off hybrid nodes."""
-    terms = elements(value_at(volume.props, "spec.nodeAffinity.required.nodeSelectorTerms"))
+    terms = values_at(volume.props, "spec.nodeAffinity.required.nodeSelectorTerms")
     return bool(terms) and all(_pins(child(t, "matchExpressions"), "key", "operator") for t in terms)
 
 

@@ -230,3 +230,21 @@ def test_versioning_whose_noncurrent_versions_outlive_the_minimum_is_allowed() -
     region = eu_region()
     bucket, *rest = _versioned_bucket(region, noncurrent_days=30)
     assert _about(violations([*region.resources, bucket, *rest], "pii-no-data-loss"), bucket) == ""
+
+
+def test_a_second_lifecycle_rule_that_expires_noncurrent_versions_early_is_blocked_too() -> None:
+    """S3 applies every rule whose filter matches: a prefix rule keeping old versions 1 day beside one keeping
+    them 30 days loses the prefix's versions after a day (reviewer blind-full14 v08: only the first rule of
+    the list was read)."""
+    region = eu_region()
+    bucket, versioning, lifecycle = _versioned_bucket(region, noncurrent_days=30)
+    lifecycle.props["rules"].append(
+        {
+            "id": "rescans",
+            "status": "Enabled",
+            "filter": {"prefix": "kyc/rescans/"},
+            "noncurrentVersionExpiration": {"noncurrentDays": 1},
+        }
+    )
+    found = violations([*region.resources, bucket, versioning, lifecycle], "pii-no-data-loss")
+    assert "expires noncurrent versions after 1 days, below the minimum of 7 days" in _about(found, bucket)

@@ -13,6 +13,7 @@ import re
 import string
 import sys
 from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -394,3 +395,17 @@ def test_the_hinted_scans_find_what_their_patterns_find() -> None:
 def test_is_mapping_answers_as_the_abc_does(value: Any) -> None:
     """The walkers' quick mapping test, by exact type first, says what isinstance(value, Mapping) says."""
     assert values.is_mapping(value) == isinstance(value, Mapping)
+
+
+def test_no_rule_reads_a_list_through_value_at() -> None:
+    """`value_at` is the FIRST value at a path, and paths step into lists: `elements(value_at(p, "rules"))`
+    is the first rule only, which let a second lifecycle rule expiring noncurrent versions after a day pass
+    (reviewer blind-full14 v08). Every element of a list is `values_at(p, "rules")`."""
+    sources = Path(values.__file__).parent
+    offending = [
+        f"{path.name}:{number}"
+        for path in sorted(sources.glob("*.py"))
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if "elements(value_at(" in line
+    ]
+    assert offending == []
