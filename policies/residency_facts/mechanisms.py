@@ -1698,12 +1698,24 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
             lands_in_own_region=False,
         ),
     ),
+    # An image is shared by copying it into other accounts (targetAccountIds) and by launch permissions on
+    # it (accounts, organisations, organisational units, the group `all`), and exported as a disk image.
     "aws:imagebuilder/distributionConfiguration:DistributionConfiguration": (
         CopyMechanism(
             "image distribution",
             sources=(SELF,),
+            destinations=("distributions[].s3ExportConfiguration.s3Bucket",),
             destination_regions=("distributions[].region",),
-            shared_with=("distributions[].amiDistributionConfiguration.targetAccountIds",),
+            shared_with=(
+                "distributions[].amiDistributionConfiguration.targetAccountIds",
+                "distributions[].amiDistributionConfiguration.launchPermission.userIds",
+                "distributions[].amiDistributionConfiguration.launchPermission.userGroups",
+                "distributions[].amiDistributionConfiguration.launchPermission.organizationArns",
+                "distributions[].amiDistributionConfiguration.launchPermission.organizationalUnitArns",
+                "distributions[].fastLaunchConfigurations[].accountId",
+                "distributions[].launchTemplateConfigurations[].accountId",
+            ),
+            global_names=("distributions[].s3ExportConfiguration.s3Bucket",),
             lands_in_own_region=False,
         ),
     ),
