@@ -600,3 +600,16 @@ def test_an_image_distribution_launchable_outside_the_deployment_shares_what_it_
     found = violations([*region.resources, distribution], NO_PII)
     assert [d.urn for d in found] == [distribution.urn]
     assert f"shared with {shown}" in found[0].message
+
+
+def test_an_image_distribution_exporting_to_a_bucket_the_stack_does_not_declare_is_untraceable() -> None:
+    region = eu_region()
+    distribution = _distribution(region, {"userIds": [OWN]})
+    distribution.props["distributions"][0]["s3ExportConfiguration"] = {
+        "diskImageFormat": "RAW",
+        "roleName": "image-export",
+        "s3Bucket": "acme-image-exports",
+    }
+    found = violations([*region.resources, distribution], NO_PII)
+    assert [d.urn for d in found] == [distribution.urn]
+    assert "regions that cannot be traced" in found[0].message
