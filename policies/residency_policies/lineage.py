@@ -186,6 +186,9 @@ class Lineage:
         if requests:
             self.movements.extend(requests)
             self._propagate()
+        # What code reads may have been asked while the movements were still being traced (a role that may
+        # decrypt `*` reaches every holder, code included): that answer saw only the movements traced so far.
+        self._code_reads = None
 
     def _read_what_is_fed(self, unread: list[Movement]) -> None:
         """AWS code that a service feeds (a pipe's, a rule's or a mapping's target) reads what it is fed: its
