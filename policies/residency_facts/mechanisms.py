@@ -1652,7 +1652,13 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
         _references("SMS and voice events", False),
     ),
     "aws:rum/metricsDestination:MetricsDestination": (_references("end-user telemetry metrics", False),),
-    "aws:ses/receiptRule:ReceiptRule": (_references("received e-mail", False),),
+    # Received mail is written into the buckets of S3 actions (S3's namespace is global: one the stack does
+    # not declare is untraceable) by SES, or by the role an action names, in that role's account.
+    "aws:ses/receiptRule:ReceiptRule": (
+        _references_writing("received e-mail", "s3Actions[].bucketName")._replace(
+            shared_with=("s3Actions[].iamRoleArn",)
+        ),
+    ),
     "aws:ses/eventDestination:EventDestination": (_references("sending events", False),),
     "aws:ses/identityNotificationTopic:IdentityNotificationTopic": (
         _references("bounce and complaint notices", False),
@@ -1676,7 +1682,22 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
             lands_in_own_region=False,
         ),
     ),
-    "aws:mailmanager/ruleSet:RuleSet": (_references("e-mail rules (archive, deliver, relay)", False),),
+    "aws:mailmanager/ruleSet:RuleSet": (
+        _references_writing(
+            "e-mail rules (archive, deliver, relay)", "rules[].actions[].writeToS3.s3Bucket"
+        )._replace(
+            shared_with=tuple(
+                f"rules[].actions[].{action}.roleArn"
+                for action in (
+                    "writeToS3",
+                    "deliverToMailbox",
+                    "deliverToQBusiness",
+                    "invokeLambda",
+                    "publishToSns",
+                )
+            )
+        ),
+    ),
     "aws:ssm/resourceDataSync:ResourceDataSync": (
         CopyMechanism(
             "inventory data sync",

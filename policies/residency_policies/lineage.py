@@ -659,7 +659,9 @@ class Lineage:
                     if not all_used:
                         used.update((d.urn, d) for d in dependencies)
                         all_used = True
-                    if not computed_id(value):
+                    # A globally unique name (a bucket's) that names no resource of the stack is a name of its
+                    # own, beside what its input's other members were computed from (an S3 action's key).
+                    if not computed_id(value) or (global_names and not self.stack.named(value)):
                         literals.append(value)
                 else:
                     literals.append(value)
