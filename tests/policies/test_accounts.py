@@ -494,7 +494,9 @@ ORGANISATIONAL_UNIT = f"arn:aws:organizations::{OWN}:ou/o-abcd1234ef/ou-ab12-cde
 
 
 def _pii_image(region: Region) -> tuple[Res, list[Res]]:
-    volume = store(region, "aws:ebs/volume:Volume", "uploads", {"availabilityZone": "eu-west-1a", "size": 100})
+    volume = store(
+        region, "aws:ebs/volume:Volume", "uploads", {"availabilityZone": "eu-west-1a", "size": 100}
+    )
     snapshot = Res(
         "aws:ebs/snapshot:Snapshot",
         "uploads-snapshot",
