@@ -504,8 +504,9 @@ class Lineage:
         return Movement(resource, mechanism, sources, destinations, shares, outside)
 
     def _accepted(self, resource: Resource, mechanism: CopyMechanism) -> Movement | None:
-        """The movement of the stack's copies a resource accepts (`CopyMechanism.accepts`), between every place
-        they join: what either end holds may reach the other. None when a path names no copy of the stack."""
+        """The movement of the stack's copies a resource accepts (`CopyMechanism.accepts`), between every
+        place they join: what either end holds may reach the other. None when a path names no copy of the
+        stack."""
         copies: list[Resource] = []
         for path in mechanism.accepts:
             found = [d for d in self.stack.dependencies(resource, path) if mechanisms_of(d.type)]

@@ -1,4 +1,5 @@
-"""An OpenSearch inbound connection accepter is judged by the connection it accepts (reviewer blind-aws13 c07).
+"""An OpenSearch inbound connection accepter is judged by the connection it accepts (reviewer blind-aws13
+c07).
 
 The baseline is cross-cluster search between two PII domains of the same region and account: the stack's
 outbound connection from the support domain to the orders domain, and the accepter that completes it,
@@ -88,7 +89,7 @@ def test_accepting_a_connection_to_a_domain_in_another_region_copies_its_pii_the
 
 def test_accepting_a_connection_to_another_accounts_domain_shares_with_it() -> None:
     region = eu_region()
-    support, orders, connection, accepter = _search(region)
+    support, _, connection, accepter = _search(region)
     connection.props["remoteDomainInfo"] = {
         "domainName": "partner-search",
         "ownerId": OTHER_ACCOUNT,
