@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import json
+from typing import Any
 
 import pytest
 
@@ -615,3 +616,45 @@ def test_an_image_distribution_exporting_to_a_bucket_the_stack_does_not_declare_
     found = violations([*region.resources, distribution], NO_PII)
     assert [d.urn for d in found] == [distribution.urn]
     assert "regions that cannot be traced" in found[0].message
+
+
+def _daily_snapshots(region: Region, share_rule: dict[str, Any]) -> Res:
+    """A lifecycle policy snapshotting the volumes tagged pii daily, as reviewer blind-aws13 a24 wrote it,
+    with the schedule's share in the provider's spelling (`share_rule`, wire `shareRule`)."""
+    return Res(
+        "aws:dlm/lifecyclePolicy:LifecyclePolicy",
+        "pii-volumes-daily",
+        {
+            "description": "Daily snapshots of PII volumes, shared with DR",
+            "executionRoleArn": UNKNOWN,
+            "state": "ENABLED",
+            "policyDetails": {
+                "resourceTypes": ["VOLUME"],
+                "targetTags": {"data-classification": "pii"},
+                "schedules": [
+                    {
+                        "name": "daily",
+                        "createRule": {"interval": 24, "intervalUnit": "HOURS", "times": "03:00"},
+                        "retainRule": {"count": 14},
+                        "copyTags": True,
+                        "shareRule": share_rule,
+                    }
+                ],
+            },
+        },
+        region.provider,
+    )
+
+
+def test_lifecycle_snapshots_shared_within_the_deployment_share_nothing() -> None:
+    region = eu_region()
+    policy = _daily_snapshots(region, {"targetAccounts": [OWN]})
+    assert violations([*region.resources, policy], NO_PII) == []
+
+
+def test_lifecycle_snapshots_shared_with_another_account_are_a_share_of_the_tagged_volumes() -> None:
+    region = eu_region()
+    policy = _daily_snapshots(region, {"targetAccounts": [OTHER_ACCOUNT], "unshareInterval": 7})
+    found = violations([*region.resources, policy], NO_PII)
+    assert [d.urn for d in found] == [policy.urn]
+    assert f"shared with {OTHER_ACCOUNT}" in found[0].message
