@@ -137,6 +137,12 @@ class CopyMechanism(NamedTuple):
     spans_regions: bool = False
     """The resource exists to spread data over several regions (a global database, an edge cache)."""
 
+    accepts: tuple[str, ...] = ()
+    """Paths naming the stack's copy this resource accepts (an accepter of a cross-cluster connection): when
+    each names one the stack declares (by lineage, or by its id once deployed), its movement is those copies'
+    own, between every place they join (their sources and destinations); otherwise it is judged by its other
+    fields (every region it spans)."""
+
     every_resource_of_type: str | None = None
     """The resource copies every resource of this type in the account (account-wide log subscriptions)."""
 

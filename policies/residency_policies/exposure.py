@@ -21,6 +21,7 @@ policy, a function URL, ... as `grants` reads them) are violations too.
 This module is the rule: the public switches, S3 buckets' public access, Transfer Family servers and
 grants to everyone. What it composes judges the rest: `exposure_network` (security groups, their sources
 and prefix lists), `exposure_fronts` (load balancers and the public front doors before them),
+`exposure_store_fronts` (a store's proxies and managed VPC endpoints, under security groups of their own),
 `exposure_services` (Kubernetes Services and their endpoints), `exposure_operators` (the Services operators
 create from templates in their custom resources), `exposure_nodes` (host networking, host
 ports, external IPs and node groups' remote access), `exposure_tunnels` (tunnel agents' routes),
@@ -52,6 +53,7 @@ from .exposure_operators import operator_service_exposure
 from .exposure_published import published_readers
 from .exposure_restores import transform_exposure
 from .exposure_services import INTERNAL_FIX, public_service, selectorless_services, service_forwarding
+from .exposure_store_fronts import store_front_problems, untraced_front_exposure
 from .exposure_tunnels import tunnel_exposure
 from .grants import granted_classes, public_shares, role_targets
 from .lineage import Lineage
@@ -159,6 +161,7 @@ def check(stack: Stack, settings: Settings) -> list[Violation]:
     found.extend(binding_exposure(stack, lineage, protected_by_urn, settings))
     found.extend(operator_service_exposure(stack, lineage, settings))
     found.extend(unmatched_group_rules(stack, settings, protected_by_urn))
+    found.extend(untraced_front_exposure(stack, lineage, settings))
     found.extend(_transfer_exposure(stack, lineage, settings))
     found.extend(sdk_calls.public_api_violations(stack, settings))
     for share in public_shares(stack, lineage, settings):
@@ -225,6 +228,7 @@ def problems(store: Resource, stack: Stack, accounts: frozenset[str] = frozenset
             )
             continue
         found.extend(group_exposure(group, store, stack, accounts))
+    found.extend(store_front_problems(store, stack, accounts))
     found.extend(load_balancer_exposure(store, stack, accounts))
     for front_type, (paths, what) in PUBLIC_FRONTS.items():
         for front in stack.of_type(front_type):

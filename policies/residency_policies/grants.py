@@ -41,6 +41,7 @@ from residency_facts.mechanisms import INBOUND_ACTIONS
 from .attributes import STACK_ACCOUNT, account_of
 from .grants_catalog import statement_targets, whole_catalog
 from .lineage import Lineage
+from .lineage_literals import organisation_named
 from .lineage_principals import ROLE
 from .locations import Location, mechanism_key, runs_code, untraceable
 from .model import Resource, Stack, parse_arn
@@ -307,7 +308,7 @@ class Principals:
             return "every AWS account (AuthenticatedUsers)"
         if self.stack.named(text):
             return None
-        if text.startswith(("o-", "ou-")) or ":organization/" in text or ":organizations::" in text:
+        if organisation_named(text):
             return f"the organisation {text}"
         arn = parse_arn(text)
         account = arn.account if arn is not None else (text if text.isdigit() else None)

@@ -186,6 +186,9 @@ class Lineage:
         if requests:
             self.movements.extend(requests)
             self._propagate()
+        # What code reads may have been asked while the movements were still being traced (a role that may
+        # decrypt `*` reaches every holder, code included): that answer saw only the movements traced so far.
+        self._code_reads = None
 
     def _read_what_is_fed(self, unread: list[Movement]) -> None:
         """AWS code that a service feeds (a pipe's, a rule's or a mapping's target) reads what it is fed: its
@@ -393,6 +396,10 @@ class Lineage:
         return any(path == SELF or any(is_set(v) for v in resource.values_at(path)) for path in paths)
 
     def _movement(self, resource: Resource, mechanism: CopyMechanism) -> Movement:
+        if mechanism.accepts:
+            accepted = self._accepted(resource, mechanism)
+            if accepted is not None:
+                return accepted
         own = self.own_region(resource)
         code = mechanism.runs_code
         sources = self._sources(resource, mechanism, own)
@@ -494,6 +501,41 @@ class Lineage:
             destinations = [d for d in destinations if d.region is not None or d.outside or d.host]
         shares = share_principals(self, resource, mechanism)
         outside = outside or any(d.outside for d in destinations)
+        return Movement(resource, mechanism, sources, destinations, shares, outside)
+
+    def _accepted(self, resource: Resource, mechanism: CopyMechanism) -> Movement | None:
+        """The movement of the stack's copies a resource accepts (`CopyMechanism.accepts`), between every
+        place they join: what either end holds may reach the other. None when a path names no copy of the
+        stack."""
+        copies: list[Resource] = []
+        for path in mechanism.accepts:
+            found = [d for d in self.stack.dependencies(resource, path) if mechanisms_of(d.type)]
+            if not found:
+                found = [
+                    r
+                    for value in known_strings(resource.values_at(path))
+                    for r in self.stack.named(value)
+                    if r is not resource and mechanisms_of(r.type)
+                ]
+            if not found:
+                return None
+            copies.extend(found)
+        sources: list[Location] = []
+        destinations: list[Location] = []
+        shares: list[str] = []
+        outside = False
+        for accepted in dict.fromkeys(copies):
+            for movement in self.movements_of(accepted):
+                sources.extend(movement.sources)
+                destinations.extend(movement.destinations)
+                # Each end is a place the other's data reaches; as places, not holders it passes classes to.
+                destinations.extend(
+                    replace(s, resource=None, classifications=frozenset()) for s in movement.sources
+                )
+                shares.extend(movement.shares)
+                outside = outside or movement.outside_aws
+        if not sources:
+            return None
         return Movement(resource, mechanism, sources, destinations, shares, outside)
 
     def _derived_from_source(
@@ -656,7 +698,9 @@ class Lineage:
                     if not all_used:
                         used.update((d.urn, d) for d in dependencies)
                         all_used = True
-                    if not computed_id(value):
+                    # A globally unique name (a bucket's) that names no resource of the stack is a name of its
+                    # own, beside what its input's other members were computed from (an S3 action's key).
+                    if not computed_id(value) or (global_names and not self.stack.named(value)):
                         literals.append(value)
                 else:
                     literals.append(value)

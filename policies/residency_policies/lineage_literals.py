@@ -387,6 +387,19 @@ def computed_id(value: str) -> bool:
     return region_named_in(value) is None
 
 
+def organisation_named(text: str) -> bool:
+    """Whether a text names an AWS Organizations organisation or organisational unit (its id, `o-...`,
+    `ou-...`, or an `organizations` ARN): every account in it, which the config cannot show to be the
+    deployment's (it lists accounts, not organisations). The account in such an ARN is the organisation's
+    management account, not the principal."""
+    if text.startswith(("o-", "ou-")):
+        return True
+    arn = parse_arn(text)
+    if arn is not None:
+        return arn.service == "organizations"
+    return ":organization/" in text or ":organizations::" in text
+
+
 def account_named(text: Any) -> str | None:
     """The account an account id, an ARN or a text holding a 12-digit account names."""
     if isinstance(text, int | float) and not isinstance(text, bool):

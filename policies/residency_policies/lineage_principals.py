@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from residency_facts import ANY, CopyMechanism
 
-from .lineage_literals import account_named
+from .lineage_literals import account_named, organisation_named
 from .locations import Location, untraceable
 from .model import Resource, parse_arn
 from .values import Unknown, child, known_strings
@@ -125,9 +125,14 @@ def share_principals(lineage: Lineage, resource: Resource, mechanism: CopyMechan
             if isinstance(value, Unknown):
                 shares.append(f"{path} (unknown at preview)")
             elif isinstance(value, str | int | float) and not isinstance(value, bool) and str(value):
-                account = account_named(str(value))
+                text = str(value)
+                if organisation_named(text):
+                    # Every account of it, whatever management account its ARN names.
+                    shares.append(f"the organisation {text}")
+                    continue
+                account = account_named(text)
                 if account is None or account not in lineage.settings.account_ids:
-                    shares.append(str(value))
+                    shares.append(text)
     return shares
 
 
@@ -151,6 +156,9 @@ def _resource_share_principals(lineage: Lineage, association: Resource) -> list[
             found.append(f"the principals of {share.label}, added outside this stack")
         for principal in principals:
             value = child(principal.props, "principal")
+            if isinstance(value, str) and organisation_named(value):
+                found.append(f"the organisation {value}")
+                continue
             account = account_named(value) if isinstance(value, str) else None
             if account is None or account not in lineage.settings.account_ids:
                 found.append(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import json
+from typing import Any
 
 import pytest
 
@@ -486,3 +487,174 @@ def test_code_on_a_cluster_created_in_another_account_reading_pii_copies_it_into
     found = violations([*region.resources, reader], NO_PII)
     assert reader.urn in [d.urn for d in found], messages(found)
     assert f"into account {OTHER_ACCOUNT}" in next(d.message for d in found if d.urn == reader.urn)
+
+
+ORGANISATION = f"arn:aws:organizations::{OWN}:organization/o-abcd1234ef"
+"""The deployment's own organisation, whose ARN names the deployment's (management) account."""
+ORGANISATIONAL_UNIT = f"arn:aws:organizations::{OWN}:ou/o-abcd1234ef/ou-ab12-cdef3456"
+
+
+def _pii_image(region: Region) -> tuple[Res, list[Res]]:
+    volume = store(
+        region, "aws:ebs/volume:Volume", "uploads", {"availabilityZone": "eu-west-1a", "size": 100}
+    )
+    snapshot = Res(
+        "aws:ebs/snapshot:Snapshot",
+        "uploads-snapshot",
+        {"volumeId": UNKNOWN, "tags": PII},
+        region.provider,
+        deps={"volumeId": [volume]},
+    )
+    image = Res(
+        "aws:ec2/ami:Ami",
+        "uploads-image",
+        {
+            "name": "uploads-image",
+            "rootDeviceName": "/dev/xvda",
+            "ebsBlockDevices": [{"deviceName": "/dev/xvda", "snapshotId": UNKNOWN, "encrypted": True}],
+            "tags": PII,
+        },
+        region.provider,
+        deps={"ebsBlockDevices": [snapshot]},
+    )
+    return image, [volume, snapshot, image]
+
+
+def _launch_permission(region: Region, image: Res, principal: dict[str, str]) -> Res:
+    return Res(
+        "aws:ec2/amiLaunchPermission:AmiLaunchPermission",
+        "image-launch",
+        {"imageId": UNKNOWN, **principal},
+        region.provider,
+        deps={"imageId": [image]},
+    )
+
+
+def test_launching_an_image_of_pii_from_the_deployments_own_account_shares_nothing() -> None:
+    region = eu_region()
+    image, extra = _pii_image(region)
+    permission = _launch_permission(region, image, {"accountId": OWN})
+    assert violations([*region.resources, *extra, permission], NO_PII) == []
+
+
+@pytest.mark.parametrize(
+    ("principal", "value"),
+    [("organizationArn", ORGANISATION), ("organizationalUnitArn", ORGANISATIONAL_UNIT)],
+)
+def test_an_image_of_pii_launchable_by_an_organisation_is_shared_outside_the_deployment(
+    principal: str, value: str
+) -> None:
+    # Every account of the organisation, not the management account its ARN names (reviewer blind-aws13 a16).
+    region = eu_region()
+    image, extra = _pii_image(region)
+    permission = _launch_permission(region, image, {principal: value})
+    found = violations([*region.resources, *extra, permission], NO_PII)
+    assert [d.urn for d in found] == [permission.urn]
+    assert f"shared with the organisation {value}" in found[0].message
+
+
+@pytest.mark.parametrize("principal", [ORGANISATION, ORGANISATIONAL_UNIT, "o-abcd1234ef"])
+def test_a_resource_share_with_an_organisation_shares_pii(principal: str) -> None:
+    region = eu_region()
+    association, extra = _shared_cluster(region, principal)
+    found = violations([*region.resources, *extra], NO_PII)
+    assert association.urn in [d.urn for d in found]
+    assert f"the organisation {principal}" in messages(found)
+
+
+def _distribution(region: Region, launch_permission: dict[str, list[str]]) -> Res:
+    return Res(
+        "aws:imagebuilder/distributionConfiguration:DistributionConfiguration",
+        "worker-images",
+        {
+            "name": "worker-images",
+            "distributions": [
+                {
+                    "region": "eu-west-1",
+                    "amiDistributionConfiguration": {"launchPermission": launch_permission},
+                }
+            ],
+            "tags": PII,
+        },
+        region.provider,
+    )
+
+
+def test_an_image_distribution_launchable_by_the_deployments_own_account_shares_nothing() -> None:
+    region = eu_region()
+    distribution = _distribution(region, {"userIds": [OWN]})
+    assert violations([*region.resources, distribution], NO_PII) == []
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "shown"),
+    [
+        ("organizationArns", ORGANISATION, f"the organisation {ORGANISATION}"),
+        ("organizationalUnitArns", ORGANISATIONAL_UNIT, f"the organisation {ORGANISATIONAL_UNIT}"),
+        ("userIds", OTHER_ACCOUNT, OTHER_ACCOUNT),
+        ("userGroups", "all", "all"),
+    ],
+)
+def test_an_image_distribution_launchable_outside_the_deployment_shares_what_it_holds(
+    field: str, value: str, shown: str
+) -> None:
+    region = eu_region()
+    distribution = _distribution(region, {field: [value]})
+    found = violations([*region.resources, distribution], NO_PII)
+    assert [d.urn for d in found] == [distribution.urn]
+    assert f"shared with {shown}" in found[0].message
+
+
+def test_an_image_distribution_exporting_to_a_bucket_the_stack_does_not_declare_is_untraceable() -> None:
+    region = eu_region()
+    distribution = _distribution(region, {"userIds": [OWN]})
+    distribution.props["distributions"][0]["s3ExportConfiguration"] = {
+        "diskImageFormat": "RAW",
+        "roleName": "image-export",
+        "s3Bucket": "acme-image-exports",
+    }
+    found = violations([*region.resources, distribution], NO_PII)
+    assert [d.urn for d in found] == [distribution.urn]
+    assert "regions that cannot be traced" in found[0].message
+
+
+def _daily_snapshots(region: Region, share_rule: dict[str, Any]) -> Res:
+    """A lifecycle policy snapshotting the volumes tagged pii daily, as reviewer blind-aws13 a24 wrote it,
+    with the schedule's share in the provider's spelling (`share_rule`, wire `shareRule`)."""
+    return Res(
+        "aws:dlm/lifecyclePolicy:LifecyclePolicy",
+        "pii-volumes-daily",
+        {
+            "description": "Daily snapshots of PII volumes, shared with DR",
+            "executionRoleArn": UNKNOWN,
+            "state": "ENABLED",
+            "policyDetails": {
+                "resourceTypes": ["VOLUME"],
+                "targetTags": {"data-classification": "pii"},
+                "schedules": [
+                    {
+                        "name": "daily",
+                        "createRule": {"interval": 24, "intervalUnit": "HOURS", "times": "03:00"},
+                        "retainRule": {"count": 14},
+                        "copyTags": True,
+                        "shareRule": share_rule,
+                    }
+                ],
+            },
+        },
+        region.provider,
+    )
+
+
+def test_lifecycle_snapshots_shared_within_the_deployment_share_nothing() -> None:
+    region = eu_region()
+    policy = _daily_snapshots(region, {"targetAccounts": [OWN]})
+    assert violations([*region.resources, policy], NO_PII) == []
+
+
+def test_lifecycle_snapshots_shared_with_another_account_are_a_share_of_the_tagged_volumes() -> None:
+    region = eu_region()
+    policy = _daily_snapshots(region, {"targetAccounts": [OTHER_ACCOUNT], "unshareInterval": 7})
+    found = violations([*region.resources, policy], NO_PII)
+    assert [d.urn for d in found] == [policy.urn]
+    assert f"shared with {OTHER_ACCOUNT}" in found[0].message
