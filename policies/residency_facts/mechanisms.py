@@ -8,7 +8,8 @@ Paths are dotted wire names. `[]` steps into every element of a list (optional: 
 into); `*` steps into every value of a map; `**` into every value at any depth (as the last step: every
 leaf value, tags and labels excepted); `{json}` parses JSON text (a policy document, a redrive policy);
 `{spark-locations}` yields the URLs a Spark `--conf` text sets, `{network-connectors}` the broker URIs of an
-ActiveMQ configuration's network connectors; `key[name=value]` keeps, of the objects at `key`, those whose
+ActiveMQ configuration's network connectors, `{bootstrap-servers}` the brokers (as `kafka://host:port`) of a
+Kafka client's properties; `key[name=value]` keeps, of the objects at `key`, those whose
 member `name` holds the value (case-insensitive: an option setting named `IAM_ROLE_ARN`), or one unknown at
 preview;
 SELF stands for the resource itself and ANY for every value it is configured with.
@@ -133,6 +134,16 @@ _GLUE_WRITTEN = (
 DynamoDB staging, and the shuffle files of `--write-shuffle-files-to-s3` by default), the Spark UI's event
 logs, and every location a `--conf` setting names (`spark.shuffle.glue.s3ShuffleBucket`, a warehouse, an
 event log directory). The job's own code is judged as code; these are written by the service."""
+
+_IOT_BUCKETS = ("s3[].bucketName", "errorAction.s3.bucketName")
+_IOT_PLACES = (
+    "kafkas[].clientProperties.{bootstrap-servers}",
+    "errorAction.kafka.clientProperties.{bootstrap-servers}",
+    "elasticsearch[].endpoint",
+    "errorAction.elasticsearch.endpoint",
+    *_IOT_BUCKETS,
+)
+"""The IoT rule actions that name where they deliver by a host, an endpoint or a bucket's global name."""
 
 _API_BODY = "body.{json}.**"
 """Every value of a REST API's OpenAPI body (JSON): its integrations' URIs, roles and request templates."""
@@ -969,9 +980,20 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
     ),
     "aws:iot/topicRule:TopicRule": (
         # The HTTPS action (and the error action's) posts every message the rule selects to a URL: outside
-        # AWS, whatever else the rule forwards to.
-        _references("an IoT topic rule", lands_in_itself=False)._replace(
-            outside_aws=("https[].url", "errorAction.http.url")
+        # AWS, whatever else the rule forwards to. The actions that name their destination by a host or a
+        # global name are destinations of their own (reviewer blind-aws13 a27): a Kafka action's brokers
+        # (`bootstrap.servers`: a host on the internet is outside AWS, an AWS host is in the region it names),
+        # an OpenSearch action's endpoint, an S3 action's bucket (one the stack does not declare may be in any
+        # region or account). The others name a resource by a bare name (a Firehose stream, a Kinesis stream,
+        # a Timestream table, a log group, a state machine), which IoT resolves in the rule's own region and
+        # account, or by an ARN (SNS, Lambda) or queue URL that says where it is.
+        CopyMechanism(
+            "an IoT topic rule",
+            sources=(SELF, ANY),
+            destinations=(ANY, *_IOT_PLACES),
+            outside_aws=("https[].url", "errorAction.http.url"),
+            global_names=_IOT_BUCKETS,
+            lands_in_own_region=False,
         ),
     ),
     # Integrations and zero-ETL.
