@@ -329,8 +329,8 @@ def values_at(props: Any, path: str) -> list[Any]:
     `*` steps into every value of a map, `**` into every value at any depth (as the last step: every leaf)
     and `{json}` parses JSON text (a policy document) before the next step, `{spark-locations}` yields the
     URLs a Spark `--conf` text sets, `{network-connectors}` the broker URIs of an ActiveMQ configuration's
-    network connectors, `{bootstrap-servers}` the brokers of a Kafka client's properties (`bootstrap.servers`).
-    `key[name=value]` keeps, of the objects at `key`, those whose `name` holds `value`
+    network connectors, `{bootstrap-servers}` the brokers of a Kafka client's properties
+    (`bootstrap.servers`). `key[name=value]` keeps, of the objects at `key`, those whose `name` holds `value`
     (case-insensitive; `true` / `false` for a boolean) or is unknown: a list of name/value parameters, such as
     a Firehose processor's `parameters[parameterName=LambdaArn]`, an option group's
     `optionSettings[name=IAM_ROLE_ARN]`, `keyRegistrations[defaultKey=true]` (the value has no dot).

@@ -1,4 +1,4 @@
-"""Where an IoT topic rule's actions deliver when they name a host, an endpoint or a bucket rather than an ARN.
+"""Where an IoT topic rule's actions deliver when they name a host, an endpoint or a bucket, not an ARN.
 
 Reviewer blind-aws13 (a27): a PII rule whose Apache Kafka action sent patients' vital signs to brokers on a
 partner's domain (`clientProperties` `bootstrap.servers`) passed, while its HTTPS action was caught: the
