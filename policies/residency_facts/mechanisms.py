@@ -1462,13 +1462,20 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
     "aws:chimesdkmediapipelines/mediaInsightsPipelineConfiguration:MediaInsightsPipelineConfiguration": (
         _references("call analytics delivery", False),
     ),
+    # Each storage type is a destination of its own (reviewer blind-aws13 a06): a bucket the stack does not
+    # declare may be in any region or account (Connect documents no limit), a stream or delivery stream is
+    # where its ARN says; Kinesis Video Streams are created by Connect in the instance's own region and
+    # account (their key is judged by pii-encryption, `encryption_service_storage`).
     "aws:connect/instanceStorageConfig:InstanceStorageConfig": (
         CopyMechanism(
             "contact centre recordings and transcripts",
             sources=("instanceId",),
-            destinations=("storageConfig.**",),
-            global_names=("storageConfig.**",),
-            lands_in_own_region=False,
+            destinations=(
+                "storageConfig.s3Config.bucketName",
+                "storageConfig.kinesisStreamConfig.streamArn",
+                "storageConfig.kinesisFirehoseConfig.firehoseArn",
+            ),
+            global_names=("storageConfig.s3Config.bucketName",),
         ),
     ),
     "aws:connect/lambdaFunctionAssociation:LambdaFunctionAssociation": (

@@ -8,6 +8,11 @@ default key registered for its region (`aws.quicksight.KeyRegistration`, a `keyR
 (`encryption_writers`) never see them (reviewer blind-aws12 c09, c10). Each is judged where what it copies
 is protected: what the workgroup's queries may read (the catalog's tables of its region and account, what it
 is configured with) and what the data set holds by lineage.
+
+Amazon Connect streams a contact's live media (`kinesisVideoStreamConfig` of an instance storage config) into
+Kinesis video streams it creates itself, named from the config's `prefix`, in the instance's region and
+account, under the config's `encryptionConfig.keyId`, kept `retentionPeriodHours` (0 keeps nothing): a
+store the stack cannot declare, judged here on the instance's classification (reviewer blind-aws13 a06).
 """
 
 from __future__ import annotations
@@ -27,6 +32,9 @@ MANAGED_RESULTS_KEY = f"{MANAGED_RESULTS}.encryptionConfiguration.kmsKey"
 QUICKSIGHT_DATA_SET = "aws:quicksight/dataSet:DataSet"
 KEY_REGISTRATION = "aws:quicksight/keyRegistration:KeyRegistration"
 DEFAULT_REGISTERED_KEY = "keyRegistrations[defaultKey=true].keyArn"
+CONNECT_STORAGE = "aws:connect/instanceStorageConfig:InstanceStorageConfig"
+CONNECT_VIDEO = "storageConfig.kinesisVideoStreamConfig"
+CONNECT_VIDEO_KEY = f"{CONNECT_VIDEO}.encryptionConfig.keyId"
 
 
 def service_storage_problems(
@@ -61,6 +69,22 @@ def service_storage_problems(
         if not protected:
             continue
         yield from ((data_set, p, protected) for p in _spice_key_problems(data_set, stack, lineage))
+    for config in stack.of_type(CONNECT_STORAGE):
+        if not is_set(value_at(config.props, CONNECT_VIDEO)):
+            continue
+        if value_at(config.props, f"{CONNECT_VIDEO}.retentionPeriodHours") == 0:
+            continue  # The streams keep no media at rest.
+        protected = _read(config, lineage) & settings.protected_classifications
+        if not protected:
+            continue
+        region = effective_region(config, stack)
+        for problem in key_problems(stack, config, CONNECT_VIDEO_KEY, region):
+            yield (
+                config,
+                f"the Kinesis video streams Connect creates for its contacts' media: {CONNECT_VIDEO_KEY}: "
+                f"{problem}",
+                protected,
+            )
 
 
 def _read(resource: Resource, lineage: Lineage) -> frozenset[str]:

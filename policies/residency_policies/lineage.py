@@ -629,6 +629,14 @@ class Lineage:
                     structured.extend(self.follow(dependency, {resource.urn}))
                 return structured
         dependencies = self.stack.dependencies(resource, path)
+        # A key the same input is computed from (a storage config's encryption beside its bucket's name) is
+        # no place a copy lands in: a bare destination name beside it is read as itself (reviewer
+        # blind-aws13 a06).
+        producers = (
+            [d for d in dependencies if d.type not in KMS_KEY_TYPES]
+            if global_names and destination
+            else dependencies
+        )
         used: dict[str, Resource] = {}
         # Once every dependency is used, using them again changes nothing (a workload's `**` holds
         # thousands of values computed from the same few dependencies).
@@ -647,7 +655,7 @@ class Lineage:
                     elsewhere.extend(regions_besides(self, value, named))
                     if code or ANY in path:
                         elsewhere.extend(places_in_text(self, value, own_region))
-                elif dependencies and not self._others_named(resource, value):
+                elif producers and not self._others_named(resource, value):
                     # A value the state does not list among the dependency's outputs (a bare id kept beside
                     # them, an ARN of an output no identity names, such as a Redshift namespace's): computed
                     # from the dependency, which wins. A place the literal names besides is judged too. The
