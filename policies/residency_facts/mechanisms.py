@@ -1534,6 +1534,16 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
             lands_in_own_region=False,
         ),
     ),
+    # A data-event store holds (parts of) the requests of what its selectors select (reviewer blind-aws13
+    # a26): every region's when multi-region (the default), every account's of the organisation when
+    # organisation-wide; `residency_policies/lineage_event_selectors.py` reads the selectors.
+    "aws:cloudtrail/eventDataStore:EventDataStore": (
+        CopyMechanism(
+            "a CloudTrail Lake event data store (data events, with their request parameters)",
+            sources=("advancedEventSelectors[].**",),
+            active_when=("advancedEventSelectors",),
+        ),
+    ),
     "aws:ec2/flowLog:FlowLog": (
         CopyMechanism(
             "VPC flow logs (client addresses)",
@@ -2188,6 +2198,23 @@ COPY_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
 }
 """Every type the triage table places under copies, and how it copies, in wire names."""
 
+
+DATA_EVENT_TYPES: dict[str, tuple[str, ...]] = {
+    "AWS::S3::Object": ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"),
+    "AWS::S3Express::Object": ("aws:s3/directoryBucket:DirectoryBucket",),
+    "AWS::DynamoDB::Table": ("aws:dynamodb/table:Table",),
+    "AWS::DynamoDB::Stream": ("aws:dynamodb/table:Table",),
+    "AWS::Kinesis::Stream": ("aws:kinesis/stream:Stream",),
+    "AWS::SQS::Queue": ("aws:sqs/queue:Queue",),
+    "AWS::SNS::Topic": ("aws:sns/topic:Topic",),
+    "AWS::SecretsManager::Secret": ("aws:secretsmanager/secret:Secret",),
+    "AWS::Glue::Table": ("aws:glue/catalogTable:CatalogTable",),
+    "AWS::S3Tables::Table": ("aws:s3tables/table:Table",),
+}
+"""The holders whose data events (`resources.type` of a CloudTrail advanced event selector, or a basic
+selector's `dataResources[].type`) record requests that name what they hold (an object's key, an item's key,
+a record's partition key, a secret's name): a selector of the type that names no ARN exactly selects every
+holder of the type in its scope (`residency_policies/lineage_event_selectors.py`)."""
 
 LOG_EXPORTS: dict[str, tuple[str, str]] = {
     "aws:rds/instance:Instance": ("identifier", "/aws/rds/instance/{name}/{log}"),

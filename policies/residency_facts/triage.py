@@ -391,7 +391,7 @@ AWS: dict[str, Service] = {
         "CloudTrail records API activity (who did what: personal data of operators) to S3 or an event data "
         "store.",
         holds="EventDataStore",
-        copies="Trail",
+        copies="EventDataStore Trail",
         neutral="OrganizationDelegatedAdminAccount",
     ),
     "cloudwatch": Service(

@@ -41,6 +41,7 @@ from .classification import declared_classifications
 from .lineage_charts import chart_destinations, chart_mechanisms, chart_sources
 from .lineage_code import associated_reads, configuration_places, declared_reads
 from .lineage_documents import delivered_in_documents, document_places, named_in_documents, picks_from_input
+from .lineage_event_selectors import EVENT_SELECTING, selected_holders
 from .lineage_events import EVENT_RULE, rule_places, timers_only
 from .lineage_literals import computed_id, literal_locations, places_in_text, regions_besides
 from .lineage_log_exports import log_export_movements
@@ -402,6 +403,9 @@ class Lineage:
             if not sources:
                 return Movement(resource, mechanism, [], [])
         if not sources and not code:
+            if resource.type in EVENT_SELECTING:
+                # Selectors of management events only, or of what the stack does not hold: no data.
+                return Movement(resource, mechanism, [], [])
             if mechanism.sources and all(
                 network_space_sources(self, resource, path) is not None for path in mechanism.sources
             ):
@@ -574,6 +578,9 @@ class Lineage:
             for table in self.stack.of_type(*CATALOG_TABLES):
                 if self.own_region(table) == own and self.account(table) == self.account(resource):
                     found.extend(self.follow(table, {resource.urn}))
+        if resource.type in EVENT_SELECTING:
+            # What a trail's or event data store's selectors select by type (`lineage_event_selectors`).
+            found.extend(selected_holders(self, resource))
         if mechanism.every_resource_of_type:
             found.extend(self.locate(r) for r in self.stack.of_type(mechanism.every_resource_of_type))
             found.append(untraceable(f"every {mechanism.every_resource_of_type} outside this stack"))

@@ -64,7 +64,7 @@ def _on(resources: list[Res], policy: str, resource: Res) -> str:
     return messages([d for d in violations(resources, policy) if d.urn == resource.urn])
 
 
-def _recordings_bucket(region: Region) -> Res:
+def _recordings_bucket(region: Region) -> tuple[Res, Res]:
     bucket = store(region, "aws:s3/bucket:Bucket", "recordings", {"bucket": "acme-eu-recordings"})
     sse = Res(
         "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
