@@ -135,6 +135,14 @@ DynamoDB staging, and the shuffle files of `--write-shuffle-files-to-s3` by defa
 logs, and every location a `--conf` setting names (`spark.shuffle.glue.s3ShuffleBucket`, a warehouse, an
 event log directory). The job's own code is judged as code; these are written by the service."""
 
+_AI_DATA_SHARING = CopyMechanism(
+    "an opt-in to AWS's use of the content its AI services process",
+    lands_in_own_region=False,
+)
+"""Content handed to AWS for its own use (decision, reviewer blind-aws13 a31): AWS stores it and uses it to
+improve its services, outside the deployment's accounts and, as AWS's service terms allow, outside the region
+where the service is used; it names no destination, so where it lands cannot be traced."""
+
 _IOT_BUCKETS = ("s3[].bucketName", "errorAction.s3.bucketName")
 _IOT_PLACES = (
     "kafkas[].clientProperties.{bootstrap-servers}",
@@ -1428,7 +1436,15 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
     "aws:comprehend/entityRecognizer:EntityRecognizer": (_references("a recogniser trained on documents"),),
     "aws:transcribe/languageModel:LanguageModel": (_references("a language model trained on text"),),
     "aws:rekognition/project:Project": (_references("a custom labels project"),),
-    "aws:rekognition/streamProcessor:StreamProcessor": (_references("a video stream processor", False),),
+    "aws:rekognition/streamProcessor:StreamProcessor": (
+        _references("a video stream processor", False),
+        _AI_DATA_SHARING._replace(
+            moves="data sharing with AWS (dataSharingPreference.optIn: Rekognition stores and uses the video "
+            "it analyses to improve AWS's services, which AWS's terms allow outside the region)",
+            sources=(SELF, "input.**", "settings.**"),
+            active_values=(("dataSharingPreference.optIn", (True,)),),
+        ),
+    ),
     "aws:kendra/dataSource:DataSource": (_references("a search index data source", False),),
     # A data set reads its tables (SPICE keeps a copy in the data set's region; a direct-query one reads
     # them at each query, there too); its permissions name QuickSight users and groups, whose ARNs carry
@@ -1780,7 +1796,9 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
     ),
     "aws:transfer/agreement:Agreement": (_references("an AS2 agreement with a partner", False),),
     "aws:transfer/workflow:Workflow": (_references("a transfer workflow (copy, tag, custom steps)", False),),
-    # Organisations: a backup policy copies the resources it selects in every attached account.
+    # Organisations: a backup policy copies the resources it selects in every attached account; an AI
+    # services opt-out policy that opts in (or may) hands AWS the content of the services it names
+    # (`AI_SERVICE_MODULES`; `residency_policies/lineage_selections.ai_opt_in_sources`).
     "aws:organizations/policy:Policy": (
         CopyMechanism(
             "an organisation backup policy with copy actions",
@@ -1788,6 +1806,11 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
             active_values=(("type", ("BACKUP_POLICY",)),),
             active_when=("content.{json}.plans.*.rules.*.copy_actions",),
             lands_in_own_region=False,
+        ),
+        _AI_DATA_SHARING._replace(
+            moves="an AI services opt-out policy that opts in (AWS stores and uses the content its AI "
+            "services process to improve them, which AWS's terms allow outside the region)",
+            active_values=(("type", ("AISERVICES_OPT_OUT_POLICY",)),),
         ),
     ),
     # Programs run by pulumi-command.
@@ -2198,6 +2221,22 @@ COPY_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
 }
 """Every type the triage table places under copies, and how it copies, in wire names."""
 
+
+AI_SERVICE_MODULES: dict[str, tuple[str, ...]] = {
+    "rekognition": ("rekognition",),
+    "comprehend": ("comprehend",),
+    "lex": ("lex",),
+    "transcribe": ("transcribe",),
+    "contactlens": ("connect",),
+    "connectamd": ("connect",),
+    "codeguruprofiler": ("codeguruprofiler",),
+    "chimesdkvoiceanalytics": ("chimesdkmediapipelines", "chimesdkvoice"),
+    "quicksightq": ("quicksight",),
+}
+"""The AI services an organisation's AI services opt-out policy names (`services.<name>`; `default` names them
+all) whose content the stack's resources of these Pulumi modules hold or process: opted in (`optIn`), AWS may
+store it and use it to improve its services (reviewer blind-aws13 a31). Services with no resources in the SDK
+(Textract, Polly, Translate) name nothing the stack declares."""
 
 DATA_EVENT_TYPES: dict[str, tuple[str, ...]] = {
     "AWS::S3::Object": ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"),

@@ -52,6 +52,7 @@ from .lineage_principals import credential_write_places, role_reach, role_reads,
 from .lineage_relays import feed_relays
 from .lineage_requests import request_movements
 from .lineage_selections import (
+    AI_OPT_OUT_POLICY,
     NAMESPACE_KINDS,
     SERVICE_ENTRY_KIND,
     SERVICE_KIND,
@@ -59,6 +60,7 @@ from .lineage_selections import (
     VELERO_BACKUPS,
     VELERO_LOCATIONS,
     NamespaceIndex,
+    ai_opt_in_sources,
     backup_plan_sources,
     external_name_places,
     in_namespace,
@@ -403,8 +405,11 @@ class Lineage:
             if not sources:
                 return Movement(resource, mechanism, [], [])
         if not sources and not code:
-            if resource.type in EVENT_SELECTING:
-                # Selectors of management events only, or of what the stack does not hold: no data.
+            if resource.type in EVENT_SELECTING or (
+                resource.type == ORGANIZATION_POLICY and value_at(resource.props, "type") == AI_OPT_OUT_POLICY
+            ):
+                # Selectors of management events only, an AI services policy that opts nothing of the stack's
+                # in, or what the stack does not hold: no data.
                 return Movement(resource, mechanism, [], [])
             if mechanism.sources and all(
                 network_space_sources(self, resource, path) is not None for path in mechanism.sources
@@ -565,6 +570,8 @@ class Lineage:
             return tagged(
                 self, value_at(resource.props, "policyDetails.targetTags"), SNAPSHOT_TARGET_TYPES, own
             )
+        if resource.type == ORGANIZATION_POLICY and value_at(resource.props, "type") == AI_OPT_OUT_POLICY:
+            return ai_opt_in_sources(self, resource)
         if resource.type == ORGANIZATION_POLICY:
             return organization_backup_sources(self, resource, own)
         key = mechanism_key(resource.type)
