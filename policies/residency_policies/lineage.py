@@ -43,6 +43,7 @@ from .lineage_code import associated_reads, configuration_places, declared_reads
 from .lineage_documents import delivered_in_documents, document_places, named_in_documents, picks_from_input
 from .lineage_event_selectors import EVENT_SELECTING, selected_holders
 from .lineage_events import EVENT_RULE, rule_places, timers_only
+from .lineage_gateway_logs import execution_log_movements
 from .lineage_literals import computed_id, literal_locations, places_in_text, regions_besides
 from .lineage_log_exports import log_export_movements
 from .lineage_nodes import node_output_mount, node_output_sources
@@ -186,6 +187,10 @@ class Lineage:
         feed_relays(self, self.movements, [m for m in unread if not m.sources])
         # Copies of the requests the applications answer (mirrors, access logs) carry what their code reads.
         requests = request_movements(self)
+        # What API Gateway logs of its stages' requests and responses, in the groups the stack declares
+        # (`lineage_gateway_logs`): what the APIs serve, known once the rest has propagated.
+        requests.extend(execution_log_movements(self))
+        self._code_reads = None
         if requests:
             self.movements.extend(requests)
             self._propagate()
