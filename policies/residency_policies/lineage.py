@@ -187,13 +187,16 @@ class Lineage:
         feed_relays(self, self.movements, [m for m in unread if not m.sources])
         # Copies of the requests the applications answer (mirrors, access logs) carry what their code reads.
         requests = request_movements(self)
+        # What code reads is cached on first use, which tracing a movement may ask for while the graph is
+        # half built (a role's reach): built again from the whole graph from here on.
+        self._code_reads = None
         # What API Gateway logs of its stages' requests and responses, in the groups the stack declares
         # (`lineage_gateway_logs`): what the APIs serve, known once the rest has propagated.
         requests.extend(execution_log_movements(self))
-        self._code_reads = None
         if requests:
             self.movements.extend(requests)
             self._propagate()
+        self._code_reads = None
 
     def _read_what_is_fed(self, unread: list[Movement]) -> None:
         """AWS code that a service feeds (a pipe's, a rule's or a mapping's target) reads what it is fed: its
