@@ -8,7 +8,8 @@ Paths are dotted wire names. `[]` steps into every element of a list (optional: 
 into); `*` steps into every value of a map; `**` into every value at any depth (as the last step: every
 leaf value, tags and labels excepted); `{json}` parses JSON text (a policy document, a redrive policy);
 `{spark-locations}` yields the URLs a Spark `--conf` text sets, `{network-connectors}` the broker URIs of an
-ActiveMQ configuration's network connectors; `key[name=value]` keeps, of the objects at `key`, those whose
+ActiveMQ configuration's network connectors, `{bootstrap-servers}` the brokers (as `kafka://host:port`) of a
+Kafka client's properties; `key[name=value]` keeps, of the objects at `key`, those whose
 member `name` holds the value (case-insensitive: an option setting named `IAM_ROLE_ARN`), or one unknown at
 preview;
 SELF stands for the resource itself and ANY for every value it is configured with.
@@ -133,6 +134,24 @@ _GLUE_WRITTEN = (
 DynamoDB staging, and the shuffle files of `--write-shuffle-files-to-s3` by default), the Spark UI's event
 logs, and every location a `--conf` setting names (`spark.shuffle.glue.s3ShuffleBucket`, a warehouse, an
 event log directory). The job's own code is judged as code; these are written by the service."""
+
+_AI_DATA_SHARING = CopyMechanism(
+    "an opt-in to AWS's use of the content its AI services process",
+    lands_in_own_region=False,
+)
+"""Content handed to AWS for its own use (decision, reviewer blind-aws13 a31): AWS stores it and uses it to
+improve its services, outside the deployment's accounts and, as AWS's service terms allow, outside the region
+where the service is used; it names no destination, so where it lands cannot be traced."""
+
+_IOT_BUCKETS = ("s3[].bucketName", "errorAction.s3.bucketName")
+_IOT_PLACES = (
+    "kafkas[].clientProperties.{bootstrap-servers}",
+    "errorAction.kafka.clientProperties.{bootstrap-servers}",
+    "elasticsearch[].endpoint",
+    "errorAction.elasticsearch.endpoint",
+    *_IOT_BUCKETS,
+)
+"""The IoT rule actions that name where they deliver by a host, an endpoint or a bucket's global name."""
 
 _API_BODY = "body.{json}.**"
 """Every value of a REST API's OpenAPI body (JSON): its integrations' URIs, roles and request templates."""
@@ -972,9 +991,20 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
     ),
     "aws:iot/topicRule:TopicRule": (
         # The HTTPS action (and the error action's) posts every message the rule selects to a URL: outside
-        # AWS, whatever else the rule forwards to.
-        _references("an IoT topic rule", lands_in_itself=False)._replace(
-            outside_aws=("https[].url", "errorAction.http.url")
+        # AWS, whatever else the rule forwards to. The actions that name their destination by a host or a
+        # global name are destinations of their own (reviewer blind-aws13 a27): a Kafka action's brokers
+        # (`bootstrap.servers`: a host on the internet is outside AWS, an AWS host is in the region it names),
+        # an OpenSearch action's endpoint, an S3 action's bucket (one the stack does not declare may be in any
+        # region or account). The others name a resource by a bare name (a Firehose stream, a Kinesis stream,
+        # a Timestream table, a log group, a state machine), which IoT resolves in the rule's own region and
+        # account, or by an ARN (SNS, Lambda) or queue URL that says where it is.
+        CopyMechanism(
+            "an IoT topic rule",
+            sources=(SELF, ANY),
+            destinations=(ANY, *_IOT_PLACES),
+            outside_aws=("https[].url", "errorAction.http.url"),
+            global_names=_IOT_BUCKETS,
+            lands_in_own_region=False,
         ),
     ),
     # Integrations and zero-ETL.
@@ -1409,7 +1439,15 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
     "aws:comprehend/entityRecognizer:EntityRecognizer": (_references("a recogniser trained on documents"),),
     "aws:transcribe/languageModel:LanguageModel": (_references("a language model trained on text"),),
     "aws:rekognition/project:Project": (_references("a custom labels project"),),
-    "aws:rekognition/streamProcessor:StreamProcessor": (_references("a video stream processor", False),),
+    "aws:rekognition/streamProcessor:StreamProcessor": (
+        _references("a video stream processor", False),
+        _AI_DATA_SHARING._replace(
+            moves="data sharing with AWS (dataSharingPreference.optIn: Rekognition stores and uses the video "
+            "it analyses to improve AWS's services, which AWS's terms allow outside the region)",
+            sources=(SELF, "input.**", "settings.**"),
+            active_values=(("dataSharingPreference.optIn", (True,)),),
+        ),
+    ),
     "aws:kendra/dataSource:DataSource": (_references("a search index data source", False),),
     # A data set reads its tables (SPICE keeps a copy in the data set's region; a direct-query one reads
     # them at each query, there too); its permissions name QuickSight users and groups, whose ARNs carry
@@ -1443,13 +1481,20 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
     "aws:chimesdkmediapipelines/mediaInsightsPipelineConfiguration:MediaInsightsPipelineConfiguration": (
         _references("call analytics delivery", False),
     ),
+    # Each storage type is a destination of its own (reviewer blind-aws13 a06): a bucket the stack does not
+    # declare may be in any region or account (Connect documents no limit), a stream or delivery stream is
+    # where its ARN says; Kinesis Video Streams are created by Connect in the instance's own region and
+    # account (their key is judged by pii-encryption, `encryption_service_storage`).
     "aws:connect/instanceStorageConfig:InstanceStorageConfig": (
         CopyMechanism(
             "contact centre recordings and transcripts",
             sources=("instanceId",),
-            destinations=("storageConfig.**",),
-            global_names=("storageConfig.**",),
-            lands_in_own_region=False,
+            destinations=(
+                "storageConfig.s3Config.bucketName",
+                "storageConfig.kinesisStreamConfig.streamArn",
+                "storageConfig.kinesisFirehoseConfig.firehoseArn",
+            ),
+            global_names=("storageConfig.s3Config.bucketName",),
         ),
     ),
     "aws:connect/lambdaFunctionAssociation:LambdaFunctionAssociation": (
@@ -1506,6 +1551,16 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
             destinations=("s3BucketName", "cloudWatchLogsGroupArn", "snsTopicName"),
             global_names=("s3BucketName",),
             lands_in_own_region=False,
+        ),
+    ),
+    # A data-event store holds (parts of) the requests of what its selectors select (reviewer blind-aws13
+    # a26): every region's when multi-region (the default), every account's of the organisation when
+    # organisation-wide; `residency_policies/lineage_event_selectors.py` reads the selectors.
+    "aws:cloudtrail/eventDataStore:EventDataStore": (
+        CopyMechanism(
+            "a CloudTrail Lake event data store (data events, with their request parameters)",
+            sources=("advancedEventSelectors[].**",),
+            active_when=("advancedEventSelectors",),
         ),
     ),
     "aws:ec2/flowLog:FlowLog": (
@@ -1777,7 +1832,9 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
     ),
     "aws:transfer/agreement:Agreement": (_references("an AS2 agreement with a partner", False),),
     "aws:transfer/workflow:Workflow": (_references("a transfer workflow (copy, tag, custom steps)", False),),
-    # Organisations: a backup policy copies the resources it selects in every attached account.
+    # Organisations: a backup policy copies the resources it selects in every attached account; an AI
+    # services opt-out policy that opts in (or may) hands AWS the content of the services it names
+    # (`AI_SERVICE_MODULES`; `residency_policies/lineage_selections.ai_opt_in_sources`).
     "aws:organizations/policy:Policy": (
         CopyMechanism(
             "an organisation backup policy with copy actions",
@@ -1785,6 +1842,11 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
             active_values=(("type", ("BACKUP_POLICY",)),),
             active_when=("content.{json}.plans.*.rules.*.copy_actions",),
             lands_in_own_region=False,
+        ),
+        _AI_DATA_SHARING._replace(
+            moves="an AI services opt-out policy that opts in (AWS stores and uses the content its AI "
+            "services process to improve them, which AWS's terms allow outside the region)",
+            active_values=(("type", ("AISERVICES_OPT_OUT_POLICY",)),),
         ),
     ),
     # Programs run by pulumi-command.
@@ -2195,6 +2257,39 @@ COPY_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
 }
 """Every type the triage table places under copies, and how it copies, in wire names."""
 
+
+AI_SERVICE_MODULES: dict[str, tuple[str, ...]] = {
+    "rekognition": ("rekognition",),
+    "comprehend": ("comprehend",),
+    "lex": ("lex",),
+    "transcribe": ("transcribe",),
+    "contactlens": ("connect",),
+    "connectamd": ("connect",),
+    "codeguruprofiler": ("codeguruprofiler",),
+    "chimesdkvoiceanalytics": ("chimesdkmediapipelines", "chimesdkvoice"),
+    "quicksightq": ("quicksight",),
+}
+"""The AI services an organisation's AI services opt-out policy names (`services.<name>`; `default` names them
+all) whose content the stack's resources of these Pulumi modules hold or process: opted in (`optIn`), AWS may
+store it and use it to improve its services (reviewer blind-aws13 a31). Services with no resources in the SDK
+(Textract, Polly, Translate) name nothing the stack declares."""
+
+DATA_EVENT_TYPES: dict[str, tuple[str, ...]] = {
+    "AWS::S3::Object": ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"),
+    "AWS::S3Express::Object": ("aws:s3/directoryBucket:DirectoryBucket",),
+    "AWS::DynamoDB::Table": ("aws:dynamodb/table:Table",),
+    "AWS::DynamoDB::Stream": ("aws:dynamodb/table:Table",),
+    "AWS::Kinesis::Stream": ("aws:kinesis/stream:Stream",),
+    "AWS::SQS::Queue": ("aws:sqs/queue:Queue",),
+    "AWS::SNS::Topic": ("aws:sns/topic:Topic",),
+    "AWS::SecretsManager::Secret": ("aws:secretsmanager/secret:Secret",),
+    "AWS::Glue::Table": ("aws:glue/catalogTable:CatalogTable",),
+    "AWS::S3Tables::Table": ("aws:s3tables/table:Table",),
+}
+"""The holders whose data events (`resources.type` of a CloudTrail advanced event selector, or a basic
+selector's `dataResources[].type`) record requests that name what they hold (an object's key, an item's key,
+a record's partition key, a secret's name): a selector of the type that names no ARN exactly selects every
+holder of the type in its scope (`residency_policies/lineage_event_selectors.py`)."""
 
 LOG_EXPORTS: dict[str, tuple[str, str]] = {
     "aws:rds/instance:Instance": ("identifier", "/aws/rds/instance/{name}/{log}"),

@@ -391,7 +391,7 @@ AWS: dict[str, Service] = {
         "CloudTrail records API activity (who did what: personal data of operators) to S3 or an event data "
         "store.",
         holds="EventDataStore",
-        copies="Trail",
+        copies="EventDataStore Trail",
         neutral="OrganizationDelegatedAdminAccount",
     ),
     "cloudwatch": Service(
@@ -1089,7 +1089,8 @@ AWS: dict[str, Service] = {
     ),
     "organizations": Service(
         "Organizations: accounts and units are neutral; policies are not. A backup policy with copy actions "
-        "copies every selected resource of every attached account; the other policy types restrict.",
+        "copies every selected resource of every attached account; an AI services opt-out policy that opts "
+        "a service in hands AWS the content it processes; the other policy types restrict.",
         copies="Policy",
         grants="ResourcePolicy",
         neutral="Account AwsServiceAccess DelegatedAdministrator Organization OrganizationalUnit "

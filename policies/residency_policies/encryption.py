@@ -18,6 +18,7 @@ from residency_facts.mechanisms import LOG_EXPORTS
 from .attributes import effective_region
 from .classification import held, is_data_holding, launch_templates, protected_stores
 from .encryption_api_logs import api_log_problems
+from .encryption_gateway_logs import gateway_log_problems
 from .encryption_keys import ACCOUNTS, KMS_ALIAS, key_problems, key_resource_problems, volume_key_problems
 from .encryption_nodes import (
     default_root_volume_problems,
@@ -68,6 +69,8 @@ def check(stack: Stack, settings: Settings) -> list[Violation]:
             found.append(_violation(resource, problem, protected, lineage, settings))
     for api, problem, protected in api_log_problems(stack, lineage, settings):
         found.append(_violation(api, problem, protected, lineage, settings))
+    for setter, problem, protected in gateway_log_problems(stack, lineage, settings):
+        found.append(_violation(setter, problem, protected, lineage, settings))
     for holder, problem, protected in service_storage_problems(stack, lineage, settings):
         found.append(_violation(holder, problem, protected, lineage, settings))
     for writer in stack.of_type(*WRITER_ENCRYPTION):

@@ -8,6 +8,18 @@ default key registered for its region (`aws.quicksight.KeyRegistration`, a `keyR
 (`encryption_writers`) never see them (reviewer blind-aws12 c09, c10). Each is judged where what it copies
 is protected: what the workgroup's queries may read (the catalog's tables of its region and account, what it
 is configured with) and what the data set holds by lineage.
+
+Amazon Connect streams a contact's live media (`kinesisVideoStreamConfig` of an instance storage config) into
+Kinesis video streams it creates itself, named from the config's `prefix`, in the instance's region and
+account, under the config's `encryptionConfig.keyId`, kept `retentionPeriodHours` (0 keeps nothing): a
+store the stack cannot declare, judged here on the instance's classification (reviewer blind-aws13 a06).
+
+S3 Metadata (`aws.s3.BucketMetadataConfiguration`) keeps a journal of every change to a bucket's objects and,
+when enabled, a live inventory of them (their keys, user metadata, tags) as tables in the AWS-managed table
+bucket `aws-s3` of the bucket's own account and region, under each table's `encryptionConfiguration`
+(unset: `AES256`, S3-managed keys). Decision (reviewer blind-aws13 a23): an object's key and metadata are
+personal data where the application puts identifiers in them (`customers/<email>/passport.pdf`), which the
+pack cannot tell from the bucket, so the tables of a PII bucket are PII at rest and need the stack's key.
 """
 
 from __future__ import annotations
@@ -27,6 +39,15 @@ MANAGED_RESULTS_KEY = f"{MANAGED_RESULTS}.encryptionConfiguration.kmsKey"
 QUICKSIGHT_DATA_SET = "aws:quicksight/dataSet:DataSet"
 KEY_REGISTRATION = "aws:quicksight/keyRegistration:KeyRegistration"
 DEFAULT_REGISTERED_KEY = "keyRegistrations[defaultKey=true].keyArn"
+METADATA_CONFIGURATION = "aws:s3/bucketMetadataConfiguration:BucketMetadataConfiguration"
+METADATA_TABLES = (
+    ("metadataConfiguration.journalTableConfiguration", None),
+    ("metadataConfiguration.inventoryTableConfiguration", "configurationState"),
+)
+"""S3 Metadata's tables: (configuration, the switch that turns it on, if it has one)."""
+CONNECT_STORAGE = "aws:connect/instanceStorageConfig:InstanceStorageConfig"
+CONNECT_VIDEO = "storageConfig.kinesisVideoStreamConfig"
+CONNECT_VIDEO_KEY = f"{CONNECT_VIDEO}.encryptionConfig.keyId"
 
 
 def service_storage_problems(
@@ -61,6 +82,27 @@ def service_storage_problems(
         if not protected:
             continue
         yield from ((data_set, p, protected) for p in _spice_key_problems(data_set, stack, lineage))
+    for configuration in stack.of_type(METADATA_CONFIGURATION):
+        protected = _read(configuration, lineage) & settings.protected_classifications
+        if protected:
+            for problem in _metadata_table_problems(configuration, stack):
+                yield configuration, problem, protected
+    for config in stack.of_type(CONNECT_STORAGE):
+        if not is_set(value_at(config.props, CONNECT_VIDEO)):
+            continue
+        if value_at(config.props, f"{CONNECT_VIDEO}.retentionPeriodHours") == 0:
+            continue  # The streams keep no media at rest.
+        protected = _read(config, lineage) & settings.protected_classifications
+        if not protected:
+            continue
+        region = effective_region(config, stack)
+        for problem in key_problems(stack, config, CONNECT_VIDEO_KEY, region):
+            yield (
+                config,
+                f"the Kinesis video streams Connect creates for its contacts' media: {CONNECT_VIDEO_KEY}: "
+                f"{problem}",
+                protected,
+            )
 
 
 def _read(resource: Resource, lineage: Lineage) -> frozenset[str]:
@@ -104,3 +146,29 @@ def _spice_key_problems(data_set: Resource, stack: Stack, lineage: Lineage) -> l
         for registration in registrations
         for problem in key_problems(stack, registration, DEFAULT_REGISTERED_KEY, region)
     ]
+
+
+def _metadata_table_problems(configuration: Resource, stack: Stack) -> list[str]:
+    """Why S3 Metadata's journal and inventory tables of a bucket are not under the stack's key."""
+    region = effective_region(configuration, stack)
+    found: list[str] = []
+    for table, switch in METADATA_TABLES:
+        if switch is not None and value_at(configuration.props, f"{table}.{switch}") in (None, "DISABLED"):
+            continue
+        algorithm_path = f"{table}.encryptionConfiguration.sseAlgorithm"
+        algorithm = value_at(configuration.props, algorithm_path)
+        if isinstance(algorithm, Unknown):
+            found.append(f"{algorithm_path} is unknown at preview, and chooses the key of the table")
+        elif algorithm != "aws:kms":
+            shown = "not set (S3 then uses AES256)" if algorithm is None else repr(algorithm)
+            found.append(
+                f"{algorithm_path} is {shown}: S3 keeps the table of the bucket's object keys and metadata "
+                "under S3-managed keys in its AWS-managed table bucket (set aws:kms with kmsKeyArn the "
+                "stack's key)"
+            )
+        else:
+            key_path = f"{table}.encryptionConfiguration.kmsKeyArn"
+            found.extend(
+                f"{key_path}: {problem}" for problem in key_problems(stack, configuration, key_path, region)
+            )
+    return found

@@ -412,6 +412,17 @@ WRITER_ENCRYPTION: dict[str, tuple[WriterEncryption, ...]] = {
         ),
     ),
     "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream": tuple(_firehose_s3(p) for p in FIREHOSE_S3),
+    # Amazon Connect encrypts each recording or transcript object it writes with the storage config's KMS key
+    # (`encryptionType` KMS, the only choice); none set leaves the bucket's default (blind-aws13 a06).
+    "aws:connect/instanceStorageConfig:InstanceStorageConfig": (
+        WriterEncryption(
+            "storageConfig.s3Config.bucketName",
+            "storageConfig.s3Config.encryptionConfig.encryptionType",
+            "storageConfig.s3Config.encryptionConfig.keyId",
+            s3_managed=(),
+            kms=("KMS",),
+        ),
+    ),
 }
 """What writes objects into the stack's buckets with an encryption of its own choosing, judged when a bucket
 it writes into holds protected data."""

@@ -475,6 +475,25 @@ RESOURCE_LF_TAGS = (
     "aws:lakeformation/resourceLfTag:ResourceLfTag",
 )
 INTEGRATION = "aws:apigateway/integration:Integration"
+HTTP_INTEGRATION = "aws:apigatewayv2/integration:Integration"
+HTTP_API = "aws:apigatewayv2/api:Api"
+INTEGRATION_FIELDS: dict[str, tuple[str, str, str]] = {
+    INTEGRATION: ("type", "uri", "credentials"),
+    HTTP_INTEGRATION: ("integrationType", "integrationUri", "credentialsArn"),
+}
+"""Per integration type: the inputs of its kind, its URI and the role it calls the backend as."""
+
+
+def api_serves(lineage: Lineage, api: Resource) -> list[Location]:
+    """What an API Gateway API serves its callers: a REST API what its integrations and its body's serve
+    (`SERVED_THROUGH`, `SERVED_FROM`), an HTTP or WebSocket API what its integrations serve."""
+    if api.type != HTTP_API:
+        return _served(lineage, lineage.locate(api), set())
+    found: list[Location] = []
+    for integration in lineage.stack.of_type(HTTP_INTEGRATION):
+        if lineage.stack.refers_to(integration, "apiId", api):
+            found.extend(_integration_serves(lineage, integration, {api.urn}))
+    return found
 
 
 def _served(lineage: Lineage, location: Location, seen: set[str]) -> list[Location]:
@@ -514,14 +533,16 @@ def _served(lineage: Lineage, location: Location, seen: set[str]) -> list[Locati
 
 
 def _integration_serves(lineage: Lineage, integration: Resource, seen: set[str]) -> list[Location]:
-    """What a REST API integration serves: an AWS service integration what its `credentials` role may reach
-    (the service action in its URI names no resource), a Lambda integration what its function reads. HTTP
-    and mock integrations serve what an application returns: out of reach (policies/README.md)."""
-    kind = value_at(integration.props, "type")
+    """What an API integration serves (a REST API's, an HTTP or WebSocket API's): an AWS service integration
+    what its role may reach (the service action in its URI names no resource), a Lambda integration what its
+    function reads. HTTP and mock integrations serve what an application returns: out of reach
+    (policies/README.md)."""
+    kind_path, uri_path, role_path = INTEGRATION_FIELDS[integration.type]
+    kind = value_at(integration.props, kind_path)
     if kind in ("HTTP", "HTTP_PROXY", "MOCK"):
         return []
     found: list[Location] = []
-    for path in ("uri", "credentials"):
+    for path in (uri_path, role_path):
         found.extend(
             location
             for location in _trace_served(lineage, integration, path, seen)
@@ -530,7 +551,7 @@ def _integration_serves(lineage: Lineage, integration: Resource, seen: set[str])
         for dependency in lineage.stack.dependencies(integration, path):
             if lineage.code_reads(dependency):
                 found.append(lineage.locate(dependency))
-    credentials = value_at(integration.props, "credentials")
+    credentials = value_at(integration.props, role_path)
     if (
         isinstance(credentials, str)
         and credentials

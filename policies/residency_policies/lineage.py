@@ -41,7 +41,9 @@ from .classification import declared_classifications
 from .lineage_charts import chart_destinations, chart_mechanisms, chart_sources
 from .lineage_code import associated_reads, configuration_places, declared_reads
 from .lineage_documents import delivered_in_documents, document_places, named_in_documents, picks_from_input
+from .lineage_event_selectors import EVENT_SELECTING, selected_holders
 from .lineage_events import EVENT_RULE, rule_places, timers_only
+from .lineage_gateway_logs import execution_log_movements
 from .lineage_literals import computed_id, literal_locations, places_in_text, regions_besides
 from .lineage_log_exports import log_export_movements
 from .lineage_nodes import node_output_mount, node_output_sources
@@ -51,6 +53,7 @@ from .lineage_principals import credential_write_places, role_reach, role_reads,
 from .lineage_relays import feed_relays
 from .lineage_requests import request_movements
 from .lineage_selections import (
+    AI_OPT_OUT_POLICY,
     NAMESPACE_KINDS,
     SERVICE_ENTRY_KIND,
     SERVICE_KIND,
@@ -58,6 +61,7 @@ from .lineage_selections import (
     VELERO_BACKUPS,
     VELERO_LOCATIONS,
     NamespaceIndex,
+    ai_opt_in_sources,
     backup_plan_sources,
     external_name_places,
     in_namespace,
@@ -183,6 +187,12 @@ class Lineage:
         feed_relays(self, self.movements, [m for m in unread if not m.sources])
         # Copies of the requests the applications answer (mirrors, access logs) carry what their code reads.
         requests = request_movements(self)
+        # What code reads is cached on first use, which tracing a movement may ask for while the graph is
+        # half built (a role's reach): built again from the whole graph from here on.
+        self._code_reads = None
+        # What API Gateway logs of its stages' requests and responses, in the groups the stack declares
+        # (`lineage_gateway_logs`): what the APIs serve, known once the rest has propagated.
+        requests.extend(execution_log_movements(self))
         if requests:
             self.movements.extend(requests)
             self._propagate()
@@ -409,6 +419,12 @@ class Lineage:
             if not sources:
                 return Movement(resource, mechanism, [], [])
         if not sources and not code:
+            if resource.type in EVENT_SELECTING or (
+                resource.type == ORGANIZATION_POLICY and value_at(resource.props, "type") == AI_OPT_OUT_POLICY
+            ):
+                # Selectors of management events only, an AI services policy that opts nothing of the stack's
+                # in, or what the stack does not hold: no data.
+                return Movement(resource, mechanism, [], [])
             if mechanism.sources and all(
                 network_space_sources(self, resource, path) is not None for path in mechanism.sources
             ):
@@ -603,6 +619,8 @@ class Lineage:
             return tagged(
                 self, value_at(resource.props, "policyDetails.targetTags"), SNAPSHOT_TARGET_TYPES, own
             )
+        if resource.type == ORGANIZATION_POLICY and value_at(resource.props, "type") == AI_OPT_OUT_POLICY:
+            return ai_opt_in_sources(self, resource)
         if resource.type == ORGANIZATION_POLICY:
             return organization_backup_sources(self, resource, own)
         key = mechanism_key(resource.type)
@@ -616,6 +634,9 @@ class Lineage:
             for table in self.stack.of_type(*CATALOG_TABLES):
                 if self.own_region(table) == own and self.account(table) == self.account(resource):
                     found.extend(self.follow(table, {resource.urn}))
+        if resource.type in EVENT_SELECTING:
+            # What a trail's or event data store's selectors select by type (`lineage_event_selectors`).
+            found.extend(selected_holders(self, resource))
         if mechanism.every_resource_of_type:
             found.extend(self.locate(r) for r in self.stack.of_type(mechanism.every_resource_of_type))
             found.append(untraceable(f"every {mechanism.every_resource_of_type} outside this stack"))
@@ -671,6 +692,14 @@ class Lineage:
                     structured.extend(self.follow(dependency, {resource.urn}))
                 return structured
         dependencies = self.stack.dependencies(resource, path)
+        # A key the same input is computed from (a storage config's encryption beside its bucket's name) is
+        # no place a copy lands in: a bare destination name beside it is read as itself (reviewer
+        # blind-aws13 a06).
+        producers = (
+            [d for d in dependencies if d.type not in KMS_KEY_TYPES]
+            if global_names and destination
+            else dependencies
+        )
         used: dict[str, Resource] = {}
         # Once every dependency is used, using them again changes nothing (a workload's `**` holds
         # thousands of values computed from the same few dependencies).
@@ -689,7 +718,7 @@ class Lineage:
                     elsewhere.extend(regions_besides(self, value, named))
                     if code or ANY in path:
                         elsewhere.extend(places_in_text(self, value, own_region))
-                elif dependencies and not self._others_named(resource, value):
+                elif producers and not self._others_named(resource, value):
                     # A value the state does not list among the dependency's outputs (a bare id kept beside
                     # them, an ARN of an output no identity names, such as a Redshift namespace's): computed
                     # from the dependency, which wins. A place the literal names besides is judged too. The

@@ -14,13 +14,13 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from residency_facts import CLASSIFICATION_TAG, CopyMechanism
-from residency_facts.mechanisms import NETWORK_CONNECTORS, NETWORK_SPACES
+from residency_facts.mechanisms import AI_SERVICE_MODULES, NETWORK_CONNECTORS, NETWORK_SPACES
 from residency_facts.operators import OPERATOR_PODS
 
 from .attributes import STACK_ACCOUNT, account_of, effective_tags, is_kubernetes, region_named_in
 from .lineage_code import as_url, public_place
 from .lineage_literals import endpoint_outside_aws, hosts_elsewhere
-from .locations import Location, holds_data, mechanism_key, untraceable
+from .locations import Location, holds_data, mechanism_key, mechanisms_of, untraceable
 from .model import Resource, Stack
 from .values import Unknown, as_mapping, child, elements, is_set, known_strings, value_at, values_at
 
@@ -511,6 +511,36 @@ def organization_backup_sources(lineage: Lineage, policy: Resource, own: str | N
     if not pairs:
         found.append(untraceable("every resource the organisation backup policy's plans select"))
     return found
+
+
+AI_OPT_OUT_POLICY = "AISERVICES_OPT_OUT_POLICY"
+_OPTED_IN = "optIn"
+
+
+def ai_opt_in_sources(lineage: Lineage, policy: Resource) -> list[Location]:
+    """What an AI services opt-out policy hands AWS: the stack's resources that hold or move the content of
+    each service it opts in (`services.<name>.opt_out_policy.@@assign` optIn, `default` for all of them), or
+    of every reviewed service when its content, or a choice, is unknown at preview."""
+    content = value_at(policy.props, "content.{json}")
+    services = as_mapping(child(content, "services"))
+    if isinstance(value_at(policy.props, "content"), Unknown) or isinstance(services, Unknown):
+        opted = set(AI_SERVICE_MODULES)
+    else:
+        opted = set()
+        for name, service in (services or {}).items():
+            choice = child(child(service, "opt_out_policy"), "@@assign")
+            if isinstance(choice, Unknown) or choice == _OPTED_IN:
+                opted |= set(AI_SERVICE_MODULES) if name == "default" else {name}
+    modules = {module for name in opted for module in AI_SERVICE_MODULES.get(name, ())}
+    if not modules:
+        return []
+    return [
+        lineage.locate(resource)
+        for resource in lineage.stack.resources
+        if resource.type.startswith("aws:")
+        and resource.type.split(":")[1].split("/")[0] in modules
+        and (holds_data(resource, lineage.settings) or mechanisms_of(resource.type))
+    ]
 
 
 IndexedObject = tuple[int, Resource, Any]

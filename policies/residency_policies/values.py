@@ -153,6 +153,7 @@ SKIPPED_KEYS: Final = frozenset({"tags", "tagsAll", "labels", "annotations", "de
 JSON_STEP: Final = "{json}"
 SPARK_LOCATIONS_STEP: Final = "{spark-locations}"
 NETWORK_CONNECTORS_STEP: Final = "{network-connectors}"
+BOOTSTRAP_SERVERS_STEP: Final = "{bootstrap-servers}"
 EVERY_VALUE: Final = "*"
 ANY_DEPTH: Final = "**"
 
@@ -177,6 +178,25 @@ def _network_connectors(value: Any) -> list[Any]:
         inner = inner.split(")?")[0].strip("()")
         found.extend(part.split("?")[0].strip() for part in inner.split(",") if part.strip())
     return found
+
+
+KAFKA_BOOTSTRAP_SERVERS: Final = "bootstrap.servers"
+
+
+def _bootstrap_servers(value: Any) -> list[Any]:
+    """The brokers a Kafka client's properties (a map with `bootstrap.servers`, `host:port,host:port`) connect
+    to, each as a URL (`kafka://host:port` when it names no scheme), so that a host on the internet reads as
+    outside AWS and an AWS host by the region it names."""
+    servers = child(value, KAFKA_BOOTSTRAP_SERVERS) if value is not UNKNOWN else UNKNOWN
+    if servers is UNKNOWN or _is_sentinel(servers):
+        return [UNKNOWN]
+    if not isinstance(servers, str):
+        return []
+    return [
+        server if "://" in server else f"kafka://{server}"
+        for server in (part.strip() for part in servers.split(","))
+        if server
+    ]
 
 
 def _spark_locations(value: Any) -> list[Any]:
@@ -309,7 +329,8 @@ def values_at(props: Any, path: str) -> list[Any]:
     `*` steps into every value of a map, `**` into every value at any depth (as the last step: every leaf)
     and `{json}` parses JSON text (a policy document) before the next step, `{spark-locations}` yields the
     URLs a Spark `--conf` text sets, `{network-connectors}` the broker URIs of an ActiveMQ configuration's
-    network connectors. `key[name=value]` keeps, of the objects at `key`, those whose `name` holds `value`
+    network connectors, `{bootstrap-servers}` the brokers of a Kafka client's properties
+    (`bootstrap.servers`). `key[name=value]` keeps, of the objects at `key`, those whose `name` holds `value`
     (case-insensitive; `true` / `false` for a boolean) or is unknown: a list of name/value parameters, such as
     a Firehose processor's `parameters[parameterName=LambdaArn]`, an option group's
     `optionSettings[name=IAM_ROLE_ARN]`, `keyRegistrations[defaultKey=true]` (the value has no dot).
@@ -329,6 +350,8 @@ def values_at(props: Any, path: str) -> list[Any]:
                 found.extend(_spark_locations(item))
             elif key == NETWORK_CONNECTORS_STEP:
                 found.extend(_network_connectors(item))
+            elif key == BOOTSTRAP_SERVERS_STEP:
+                found.extend(_bootstrap_servers(item))
             elif key == EVERY_VALUE:
                 found.extend(_map_values(item))
             elif key == ANY_DEPTH:

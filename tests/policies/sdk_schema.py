@@ -72,14 +72,14 @@ def input_schema(token: str) -> Schema:
     return _schema(body, directory / "_inputs.py", frozenset()) if body is not None else {}
 
 
-_FREE_FORM_STEPS = ("*", "**", "{json}", "{spark-locations}", "{network-connectors}")
+_FREE_FORM_STEPS = ("*", "**", "{json}", "{spark-locations}", "{network-connectors}", "{bootstrap-servers}")
 
 
 def missing_step(schema: Schema, path: str) -> str | None:
     """The first step of a property path that the schema does not have, or None when the path exists.
 
     Steps that leave the schema (`*`, `**`, `{json}`, `{spark-locations}`,
-    `{network-connectors}`) end the check: what follows is
+    `{network-connectors}`, `{bootstrap-servers}`) end the check: what follows is
     free-form. A selector (`optionSettings[name=IAM_ROLE_ARN]`) keeps some of the objects at its key, and
     needs their member.
     """

@@ -426,6 +426,61 @@ def test_a_permission_for_another_account_on_a_function_reading_pii_shares_that_
     assert [d.urn for d in found] == [permission.urn]
 
 
+def test_a_permission_for_another_account_on_a_function_with_a_role_reading_pii_shares_that_pii() -> None:
+    """What code reads is cached on first use, which tracing the function's own role (`Resource: *` reaches
+    every holder) asks for before the function's movement is in the graph: it is built again from the whole
+    graph (reviewer blind-aws13 a14)."""
+    region = eu_region()
+    table = Res("aws:dynamodb/table:Table", "customers", {"name": "customers", "tags": PII}, region.provider)
+    role = Res(
+        "aws:iam/role:Role",
+        "lookup-role",
+        {
+            "name": "customer-lookup",
+            "inlinePolicies": [
+                {
+                    "name": "read",
+                    "policy": json.dumps(
+                        {
+                            "Version": "2012-10-17",
+                            "Statement": [
+                                {
+                                    "Effect": "Allow",
+                                    "Action": "dynamodb:GetItem",
+                                    "Resource": "arn:aws:dynamodb:eu-west-1:123456789012:table/customers",
+                                },
+                                {"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "*"},
+                            ],
+                        }
+                    ),
+                }
+            ],
+        },
+        region.provider,
+    )
+    function = Res(
+        "aws:lambda/function:Function",
+        "lookup",
+        {
+            "runtime": "python3.12",
+            "handler": "index.handler",
+            "role": UNKNOWN,
+            "environment": {"variables": {"TABLE": UNKNOWN}},
+        },
+        region.provider,
+        deps={"role": [role], "environment": [table]},
+    )
+    permission = Res(
+        "aws:lambda/permission:Permission",
+        "partner-invoke",
+        {"action": "lambda:InvokeFunction", "function": UNKNOWN, "principal": OTHER_ACCOUNT},
+        region.provider,
+        deps={"function": [function]},
+    )
+    found = violations([*region.resources, table, role, function, permission], NO_PII)
+    assert [d.urn for d in found] == [permission.urn], messages(found)
+
+
 def test_a_permission_for_a_service_of_this_account_shares_nothing() -> None:
     region = eu_region()
     function = _function_reading_the_database(region)

@@ -122,3 +122,71 @@ def test_a_direct_query_data_set_keeps_no_spice_copy() -> None:
     region = eu_region()
     data_set = _data_set(region, "DIRECT_QUERY")
     assert _on([*region.resources, data_set], data_set) == ""
+
+
+# S3 Metadata's journal and inventory tables (reviewer blind-aws13 a23): the keys, metadata and tags of every
+# object of the bucket, kept in S3's AWS-managed table bucket under each table's own encryption.
+
+
+def _metadata(
+    region: Region, bucket: Res, encryption: dict[str, Any] | None, inventory: str = "ENABLED"
+) -> Res:
+    tables: dict[str, Any] = {
+        "journalTableConfiguration": {"recordExpiration": {"expiration": "ENABLED", "days": 30}},
+        "inventoryTableConfiguration": {"configurationState": inventory},
+    }
+    deps: list[Res] = []
+    if encryption is not None:
+        for table in tables.values():
+            table["encryptionConfiguration"] = dict(encryption)
+        if encryption.get("kmsKeyArn") == UNKNOWN:
+            deps.append(region.key)
+    return Res(
+        "aws:s3/bucketMetadataConfiguration:BucketMetadataConfiguration",
+        "docs-metadata",
+        {"bucket": UNKNOWN, "metadataConfiguration": tables},
+        region.provider,
+        deps={"bucket": [bucket], "metadataConfiguration": deps},
+    )
+
+
+def _documents(region: Region, tags: dict[str, str] | None = None) -> Res:
+    return store(region, "aws:s3/bucket:Bucket", "customer-docs", {"bucket": "acme-eu-customer-docs"}, tags)
+
+
+def test_metadata_tables_of_a_pii_bucket_under_the_stacks_key_break_no_rule() -> None:
+    region = eu_region()
+    bucket = _documents(region)
+    metadata = _metadata(region, bucket, {"sseAlgorithm": "aws:kms", "kmsKeyArn": UNKNOWN})
+    assert _on([*region.resources, bucket, metadata], metadata) == ""
+
+
+def test_metadata_tables_of_a_pii_bucket_under_s3_managed_keys_are_not_the_stacks() -> None:
+    region = eu_region()
+    bucket = _documents(region)
+    metadata = _metadata(region, bucket, {"sseAlgorithm": "AES256"})
+    found = _on([*region.resources, bucket, metadata], metadata)
+    assert "journalTableConfiguration" in found and "inventoryTableConfiguration" in found, found
+
+
+def test_metadata_tables_of_a_pii_bucket_without_encryption_take_s3_managed_keys() -> None:
+    region = eu_region()
+    bucket = _documents(region)
+    metadata = _metadata(region, bucket, None, inventory="DISABLED")
+    found = _on([*region.resources, bucket, metadata], metadata)
+    assert "not set (S3 then uses AES256)" in found and "inventoryTableConfiguration" not in found, found
+
+
+def test_metadata_tables_of_a_pii_bucket_under_a_literal_key_outside_the_stack_are_not_its() -> None:
+    region = eu_region()
+    bucket = _documents(region)
+    key = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    metadata = _metadata(region, bucket, {"sseAlgorithm": "aws:kms", "kmsKeyArn": key})
+    assert "kmsKeyArn" in _on([*region.resources, bucket, metadata], metadata)
+
+
+def test_metadata_tables_of_a_bucket_of_no_personal_data_break_no_rule() -> None:
+    region = eu_region()
+    bucket = _documents(region, tags={"data-classification": "internal"})
+    metadata = _metadata(region, bucket, {"sseAlgorithm": "AES256"})
+    assert _on([*region.resources, bucket, metadata], metadata) == ""

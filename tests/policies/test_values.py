@@ -278,6 +278,17 @@ def test_a_network_connectors_step_yields_each_broker_an_activemq_connector_name
     assert values.values_at({"data": "<broker/>"}, "data.{network-connectors}") == []
 
 
+def test_a_bootstrap_servers_step_yields_each_broker_of_a_kafka_clients_properties_as_a_url() -> None:
+    properties = {"bootstrap.servers": "h1.example.com:9094, SSL://h2:9094", "acks": "1"}
+    assert values.values_at({"p": properties}, "p.{bootstrap-servers}") == [
+        "kafka://h1.example.com:9094",
+        "SSL://h2:9094",
+    ]
+    assert values.values_at({"p": {"acks": "1"}}, "p.{bootstrap-servers}") == []
+    unknown = {"bootstrap.servers": UNKNOWN_STRING_VALUE}
+    assert values.values_at({"p": unknown}, "p.{bootstrap-servers}") == [values.UNKNOWN]
+
+
 @pytest.mark.parametrize("text", SAMPLES)
 def test_a_text_the_configuration_scans_rule_out_matches_none_of_their_patterns(text: str) -> None:
     """Whenever a configuration text's endpoint or block URL pattern matches, the test in front of it lets
