@@ -42,7 +42,7 @@ _WHOLE_SERVICE = re.compile(r"^arn:aws[\w-]*:[a-z0-9-]+(?::+)?$")
 def selected_holders(lineage: Lineage, resource: Resource) -> list[Location]:
     """The stack's holders a trail's or event data store's selectors select by type (see the module)."""
     types: dict[str, tuple[str, ...] | None] = {}
-    for selector in elements(value_at(resource.props, "advancedEventSelectors")):
+    for selector in values_at(resource.props, "advancedEventSelectors"):
         for event_type, prefixes in _advanced(selector):
             _add(types, event_type, prefixes)
     if resource.type == TRAIL:
