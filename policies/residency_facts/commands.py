@@ -34,6 +34,27 @@ WRAPPERS = {
     "retry": 0,
 }
 """Commands that run the command after them (after their options and this many positional arguments)."""
+WRAPPER_VALUE_OPTIONS = {
+    "sudo": frozenset({"-u", "-g", "-h", "-p", "-C", "-D", "-r", "-t", "-U", "-T", "--user", "--group"}),
+    "timeout": frozenset({"-s", "-k", "--signal", "--kill-after"}),
+    "nice": frozenset({"-n", "--adjustment"}),
+    "xargs": frozenset({"-I", "-n", "-P", "-d", "-a", "-E", "-L", "-s", "--max-args", "--max-procs"}),
+    "stdbuf": frozenset({"-i", "-o", "-e"}),
+    "env": frozenset({"-u", "--unset", "-C", "--chdir"}),
+    "runuser": frozenset({"-u", "-g", "-G", "--user", "--group"}),
+}
+"""The options of a wrapper that take the next word as their value (sudo(8), timeout(1), nice(1), xargs(1),
+stdbuf(1), env(1), runuser(1)): `sudo -u postgres curl ...` runs curl, not `postgres`."""
+SCRIPT_OPTIONS = {
+    "su": ("-c", "--command"),
+    "runuser": ("-c", "--command"),
+    "flock": ("-c", "--command"),
+}
+"""Commands other than a shell whose option passes a command line to a shell (su(1), runuser(1), flock(1)):
+`su postgres -c 'pg_dump | curl ...'` runs the script, read as one."""
+REMOTE_EXEC = frozenset({"kubectl", "oc"})
+"""`kubectl exec POD -- COMMAND...`: the command after `--` runs in the pod, and its output reaches the
+script's pipeline; read as a command line of the script."""
 
 CURL = frozenset({"curl"})
 CURL_SENDING_OPTIONS = frozenset(
@@ -108,6 +129,17 @@ BITS_TRANSFER = frozenset({"start-bitstransfer"})
 S3_CMDLETS = frozenset({"write-s3object"})
 """The AWS Tools for PowerShell's `Write-S3Object`: writes into its `-BucketName` (`-Region`,
 `-EndpointUrl` place it)."""
+
+PROGRAM_CLAUSES = (
+    r"(?i)\b(?:TO|FROM)\s+PROGRAM\s+'((?:[^']|'')*)'",
+    r"\\[og]\s*\|([^\n\\]+)",
+    r"\\!\s*([^\n\\]+)",
+)
+"""Where SQL hands a command line to a shell: PostgreSQL's `COPY ... TO PROGRAM 'command'` (server side) and
+psql's `\\copy ... TO PROGRAM 'command'` (client side; `FROM PROGRAM` too, a quote doubled inside), psql's
+`\\o |command` and `\\g |command` (query output piped into it) and `\\! command` (PostgreSQL's COPY and
+psql(1) references). Whatever argument holds the SQL (`psql -c`, a heredoc, a mounted `.sql` file), the
+command runs, and is read as a nested command line."""
 
 FETCHING_TOOLS = frozenset(
     {

@@ -62,18 +62,22 @@ from residency_facts.commands import (
     POWERSHELL_BODY_OPTIONS,
     POWERSHELL_WEB,
     POWERSHELLS,
+    PROGRAM_CLAUSES,
     RCLONE,
     RCLONE_OUTSIDE_TYPES,
     RCLONE_WRAPPING_TYPES,
     RCLONE_WRITES,
+    REMOTE_EXEC,
     S3_CMDLETS,
     S3CMD,
     S3CMD_WRITES,
+    SCRIPT_OPTIONS,
     SHELLS,
     TOOL_WORDS,
     URL_OPTIONS,
     WGET,
     WGET_SENDING_OPTIONS,
+    WRAPPER_VALUE_OPTIONS,
     WRAPPERS,
     WRITING_METHODS,
 )
@@ -189,17 +193,57 @@ def _sends(script: str, variables: dict[str, str], depth: int) -> list[Send]:
             continue
         tool = tool_name(words[0])
         arguments = words[1:]
-        if (tool in SHELLS or tool in POWERSHELLS) and depth < 3:
-            script_text = (
-                _shell_script(arguments) if tool in SHELLS else _powershell_option(arguments, "-command")
-            )
-            script_text = script_text or (
-                _powershell_option(arguments, "-c") if tool in POWERSHELLS else None
-            )
-            if script_text is not None:
-                found.extend(_sends(script_text, dict(variables), depth + 1))
-            continue
+        if depth < 3:
+            nested = _nested_script(tool, arguments)
+            if nested is not None:
+                found.extend(_sends(nested, dict(variables), depth + 1))
+                continue
+            for program in embedded_programs(words):
+                # SQL that hands a command line to a shell (`\copy ... TO PROGRAM 'gzip | curl ...'`).
+                found.extend(_sends(program, dict(variables), depth + 1))
         found.extend(_tool_sends(tool, arguments, piped, variables))
+    return found
+
+
+def _nested_script(tool: str, arguments: list[str]) -> str | None:
+    """The command line a command runs in a shell, read as a script of its own: `sh -c SCRIPT`, PowerShell's
+    `-Command`, `su -c` (`SCRIPT_OPTIONS`) and the command after `--` of `kubectl exec`; None for another
+    command (an empty text for a shell without `-c`, which reads its script from a file or stdin)."""
+    if tool in SHELLS:
+        return _shell_script(arguments) or ""
+    if tool in POWERSHELLS:
+        return _powershell_option(arguments, "-command") or _powershell_option(arguments, "-c") or ""
+    if tool in SCRIPT_OPTIONS:
+        for position, word in enumerate(arguments):
+            option, equals, inline = word.partition("=")
+            if option in SCRIPT_OPTIONS[tool]:
+                if equals:
+                    return inline
+                return arguments[position + 1] if position + 1 < len(arguments) else ""
+        if tool == "runuser" and "--" in arguments:
+            return shlex.join(arguments[arguments.index("--") + 1 :])
+        return None
+    if tool in REMOTE_EXEC and "exec" in arguments and "--" in arguments:
+        return shlex.join(arguments[arguments.index("--") + 1 :])
+    return None
+
+
+_PROGRAM_CLAUSES = tuple(re.compile(pattern) for pattern in PROGRAM_CLAUSES)
+
+
+def embedded_programs(words: list[str]) -> list[str]:
+    """The command lines SQL in a command's words hands to a shell (`PROGRAM_CLAUSES`): inside one word
+    (`psql -c "..."`), or as the word after `TO PROGRAM` where the SQL was lexed as words (a heredoc)."""
+    found: list[str] = []
+    for position, word in enumerate(words):
+        if word.upper() == "PROGRAM" and position > 0 and words[position - 1].upper() in ("TO", "FROM"):
+            if position + 1 < len(words):
+                found.append(words[position + 1])
+            continue
+        if "program" not in word.lower() and "\\" not in word:
+            continue
+        for pattern in _PROGRAM_CLAUSES:
+            found.extend(match.group(1).replace("''", "'") for match in pattern.finditer(word))
     return found
 
 
@@ -261,15 +305,20 @@ def _expand(word: str, variables: dict[str, str]) -> str:
 
 
 def _unwrapped(words: list[str]) -> list[str]:
-    """The command a wrapper runs (`exec curl ...`, `timeout 60 aws ...`, `env X=1 rclone ...`)."""
+    """The command a wrapper runs (`exec curl ...`, `timeout 60 aws ...`, `env X=1 rclone ...`, `sudo -u
+    postgres curl ...`)."""
     while words:
         name = words[0].rsplit("/", 1)[-1]
         if name not in WRAPPERS:
             return words
         positional = WRAPPERS[name]
+        valued = WRAPPER_VALUE_OPTIONS.get(name, frozenset())
         rest = words[1:]
         while rest and (rest[0].startswith("-") or _ASSIGNMENT.match(rest[0])):
-            rest = rest[1:]
+            if rest[0] == "--":
+                rest = rest[1:]
+                break
+            rest = rest[2:] if rest[0] in valued else rest[1:]
         words = rest[positional:]
     return words
 

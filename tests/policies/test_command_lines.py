@@ -372,3 +372,66 @@ def test_a_download_whose_path_names_a_version_variable_names_no_destination() -
         region, "curl -fsSL https://releases.tool.example.com/$TOOL_VERSION/tool.tgz | tar xz && " + LOCAL
     )
     _allowed([*region.resources, job], job)
+
+
+# Command lines another program runs (reviewer blind-k8s13 k08) ---------------------------------------------
+
+COPY_OUT = "\\copy (SELECT * FROM customers) TO PROGRAM 'gzip | curl -sS -T - https://ingest.partner.example/c'"
+NESTED = {
+    "psql \\copy to a program": f'psql -v ON_ERROR_STOP=1 -c "{COPY_OUT} WITH (FORMAT csv)"',
+    "server-side COPY to a program": (
+        "psql -c \"COPY customers TO PROGRAM 'curl -sS -T - https://ingest.partner.example/c'\""
+    ),
+    "a COPY whose program quotes a quote": (
+        "psql -c \"COPY customers TO PROGRAM 'curl -H ''X-Key: k'' -T - https://ingest.partner.example/c'\""
+    ),
+    "psql \\o to a pipe": (
+        "psql -c '\\o | curl -sS -T - https://ingest.partner.example/c' -c 'SELECT * FROM customers'"
+    ),
+    "su -c": f"su postgres -c '{DUMP} | curl -T - https://ingest.partner.example/c'",
+    "runuser -u ... --": f"{DUMP} | runuser -u nobody -- curl -T - https://ingest.partner.example/c",
+    "sudo -u": f"{DUMP} | sudo -u nobody curl -T - https://ingest.partner.example/c",
+    "xargs with valued options": (
+        "echo app | xargs -n 1 -P 2 sh -c '"
+        + DUMP
+        + ' "$0" | curl -T - https://ingest.partner.example/c\''
+    ),
+    "kubectl exec --": (
+        "kubectl exec -n app db-0 -- sh -c '" + DUMP + " | curl -T - https://ingest.partner.example/c'"
+    ),
+}
+
+
+@pytest.mark.parametrize("script", NESTED.values(), ids=list(NESTED))
+def test_a_command_line_another_program_runs_is_read_as_one(script: str) -> None:
+    region = eu_region()
+    job = _job(region, script)
+    found = _blocked([*region.resources, job], job)
+    assert "ingest.partner.example" in found and "outside AWS" in found
+
+
+def test_a_copy_to_a_program_in_the_exec_form_is_read() -> None:
+    region = eu_region()
+    job = _job(region, None, command=["psql", "--no-psqlrc", "-c", f"{COPY_OUT} WITH (FORMAT csv, HEADER)"])
+    assert "ingest.partner.example" in _blocked([*region.resources, job], job)
+
+
+def test_a_copy_to_a_program_in_a_heredoc_is_read() -> None:
+    region = eu_region()
+    job = _job(region, f"psql <<'SQL'\n{COPY_OUT} WITH (FORMAT csv)\nSQL\n")
+    assert "ingest.partner.example" in _blocked([*region.resources, job], job)
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        "psql -c \"\\copy (SELECT * FROM customers) TO PROGRAM 'gzip > /backup/customers.csv.gz'\"",
+        "psql -c \"COPY customers TO PROGRAM 'aws s3 cp - s3://dumps/c.csv --region eu-west-1'\"",
+        "su postgres -c 'pg_dump app > /backup/app.sql'",
+    ],
+    ids=["to a local file", "to a bucket of the region", "su writing locally"],
+)
+def test_a_nested_command_line_that_keeps_the_data_stays(script: str) -> None:
+    region = eu_region()
+    job = _job(region, script)
+    _allowed([*region.resources, job], job)
