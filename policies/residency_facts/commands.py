@@ -114,6 +114,44 @@ RCLONE_WRITES = frozenset({"copy", "copyto", "sync", "move", "moveto", "rcat", "
 RCLONE_WRAPPING_TYPES = frozenset({"alias", "crypt", "chunker", "compress", "hasher", "cache"})
 """rclone remote types that store in the remote their `remote` option names."""
 
+RESTIC = frozenset({"restic"})
+RESTIC_WRITES = frozenset({"backup", "copy"})
+"""restic commands that write into the repository `-r` / `--repo` (else `RESTIC_REPOSITORY`) names (`copy`
+reads `--from-repo`)."""
+BORG = frozenset({"borg", "borgbackup"})
+BORG_WRITES = frozenset({"create", "import-tar", "transfer"})
+"""borg commands that write an archive into the repository `REPO::ARCHIVE`, `-r` / `--repo` or `BORG_REPO`
+names."""
+KOPIA = frozenset({"kopia"})
+"""kopia writes its snapshots into the repository `kopia repository create|connect PROVIDER` connects."""
+DUPLICITY = frozenset({"duplicity"})
+"""`duplicity [full|incremental] SOURCE URL`: a backup when its last argument is a URL."""
+REPOSITORY_OUTSIDE = {
+    "gs": "Google Cloud Storage",
+    "gcs": "Google Cloud Storage",
+    "b2": "Backblaze B2",
+    "azure": "Azure Blob Storage",
+    "swift": "OpenStack Swift",
+    "cf+http": "Rackspace Cloud Files",
+    "dropbox": "Dropbox",
+    "onedrive": "Microsoft OneDrive",
+    "gdocs": "Google Drive",
+    "pydrive": "Google Drive",
+    "gdrive": "Google Drive",
+    "mega": "MEGA",
+    "megav2": "MEGA",
+    "megav3": "MEGA",
+    "box": "Box",
+    "jottacloud": "Jottacloud",
+    "pca": "OVH Public Cloud Archive",
+    "mf": "MediaFire",
+    "hubic": "hubiC",
+}
+"""Repository backends of restic (`gs:`, `b2:`, `azure:`, `swift:`), kopia's providers (`gcs`, `b2`,
+`azure`, `gdrive`) and duplicity's URL schemes (duplicity(1)) that store in another provider's service:
+outside AWS by definition. `s3` is judged by its host and region, `sftp`, `rest`, `ssh`, `webdav`, `ftp` by
+the host they name, `rclone` by the remote's definition; a local path is no destination."""
+
 GIT = frozenset({"git"})
 """`git push URL`: the remote a repository is pushed to (a remote named by a configured name is not read)."""
 GIT_VALUE_OPTIONS = frozenset({"-C", "-c", "--git-dir", "--work-tree", "--namespace", "--exec-path"})
@@ -184,6 +222,10 @@ TOOL_WORDS = (
     "azcopy",
     "az ",
     "rclone",
+    "restic",
+    "borg",
+    "kopia",
+    "duplicity",
     "git",
     "invoke-",
     "iwr ",

@@ -49,15 +49,19 @@ from residency_facts.commands import (
     AZURE_STORAGE,
     AZURE_STORAGE_WRITES,
     BITS_TRANSFER,
+    BORG,
+    BORG_WRITES,
     CURL,
     CURL_SENDING_OPTIONS,
     CURL_SHORT_SENDING,
+    DUPLICITY,
     FETCHING_TOOLS,
     GIT,
     GIT_VALUE_OPTIONS,
     GOOGLE_STORAGE,
     GOOGLE_STORAGE_WRITES,
     HTTPIE,
+    KOPIA,
     METHOD_OPTIONS,
     POWERSHELL_BODY_OPTIONS,
     POWERSHELL_WEB,
@@ -68,6 +72,9 @@ from residency_facts.commands import (
     RCLONE_WRAPPING_TYPES,
     RCLONE_WRITES,
     REMOTE_EXEC,
+    REPOSITORY_OUTSIDE,
+    RESTIC,
+    RESTIC_WRITES,
     S3_CMDLETS,
     S3CMD,
     S3CMD_WRITES,
@@ -112,7 +119,8 @@ class Send:
 
 
 _TOOL_NAMES = (
-    r"(?<![\w.-])(?:curl|wget|https?|xhs?|aws|s3cmd|gsutil|gcloud|azcopy|az|rclone|git"
+    r"(?<![\w.-])(?:curl|wget|https?|xhs?|aws|s3cmd|gsutil|gcloud|azcopy|az|rclone|restic|borg|borgbackup"
+    r"|kopia|duplicity|git"
     r"|(?i:invoke-webrequest|iwr|invoke-restmethod|irm|start-bitstransfer|write-s3object))(?:\.exe)?(?=\s|$)"
 )
 _TOOL_WORD = re.compile(_TOOL_NAMES, re.MULTILINE)
@@ -356,6 +364,14 @@ def _tool_sends(tool: str, arguments: list[str], piped: bool, variables: dict[st
         return []
     if tool in RCLONE:
         return _rclone_sends(arguments)
+    if tool in RESTIC:
+        return _restic_sends(arguments, variables)
+    if tool in BORG:
+        return _borg_sends(arguments, variables)
+    if tool in KOPIA:
+        return _kopia_sends(arguments, variables)
+    if tool in DUPLICITY:
+        return _duplicity_sends(arguments, variables)
     if tool in GIT:
         return _git_sends(arguments)
     if tool in POWERSHELL_WEB:
@@ -677,6 +693,207 @@ def rclone_remote(path: str) -> tuple[str, tuple[tuple[str, str], ...]] | None:
     return (f":{name}" if path.startswith(":") else name), options
 
 
+# Backup tools that name a repository -----------------------------------------------------------------------
+
+_RESTIC_VALUE_OPTIONS = frozenset(
+    {
+        "-r",
+        "--repo",
+        "--repository-file",
+        "-p",
+        "--password-file",
+        "--password-command",
+        "-o",
+        "--option",
+        "--cacert",
+        "--cache-dir",
+        "--key-hint",
+        "--limit-upload",
+        "--limit-download",
+        "--tls-client-cert",
+        "--compression",
+        "--pack-size",
+    }
+)
+"""restic's global options that take the next word as their value (before its command)."""
+_BORG_VALUE_OPTIONS = frozenset({"-r", "--repo", "--remote-path", "--rsh", "--lock-wait", "--upload-ratelimit"})
+"""borg's global options that take the next word as their value (before its command)."""
+REPOSITORY_VARIABLES = {"restic": "RESTIC_REPOSITORY", "borg": "BORG_REPO"}
+"""The variable a backup tool reads its repository from when its command line names none."""
+
+
+def _options_and_command(arguments: list[str], valued: frozenset[str]) -> tuple[dict[str, str], str | None]:
+    """A tool's global options before its command (`restic -r REPO backup`), and the command."""
+    options: dict[str, str] = {}
+    position = 0
+    while position < len(arguments):
+        word = arguments[position]
+        if not word.startswith("-"):
+            return options, word
+        name, equals, inline = word.partition("=")
+        if equals:
+            options[name] = inline
+        elif name in valued and position + 1 < len(arguments):
+            options[name] = arguments[position + 1]
+            position += 1
+        position += 1
+    return options, None
+
+
+def _valued(arguments: list[str], *names: str) -> list[str]:
+    """Every value the options of these names take anywhere on a command line (`-o a=b`, `--repo=x`)."""
+    found = []
+    for position, word in enumerate(arguments):
+        name, equals, inline = word.partition("=")
+        if name in names:
+            if equals:
+                found.append(inline)
+            elif position + 1 < len(arguments):
+                found.append(arguments[position + 1])
+    return found
+
+
+def _restic_sends(arguments: list[str], variables: dict[str, str]) -> list[Send]:
+    """`restic [-r REPO] backup|copy ...`: the repository it writes into (`RESTIC_REPOSITORY` by default)."""
+    _, command = _options_and_command(arguments, _RESTIC_VALUE_OPTIONS)
+    if command not in RESTIC_WRITES:
+        return []
+    if _valued(arguments, "--repository-file"):
+        return [Send("restic", "unread", shlex.join(["restic", *arguments[:4]]))]
+    region = next(
+        (v.split("=", 1)[1] for v in _valued(arguments, "-o", "--option") if v.startswith("s3.region=")), None
+    )
+    merged = {**variables, **({"AWS_DEFAULT_REGION": region} if region else {})}
+    repositories = _valued(arguments, "-r", "--repo")
+    if repositories:
+        return repository_sends("restic", repositories[-1], merged)
+    if "RESTIC_REPOSITORY" in variables:
+        return repository_sends("restic", variables["RESTIC_REPOSITORY"], merged)
+    return [Send("restic", "repository", "$RESTIC_REPOSITORY", region=region)]
+
+
+def _borg_sends(arguments: list[str], variables: dict[str, str]) -> list[Send]:
+    """`borg create REPO::ARCHIVE PATH...` (or `-r REPO`, borg 2): the repository it writes into
+    (`BORG_REPO` when the command line gives only `::ARCHIVE`)."""
+    options, command = _options_and_command(arguments, _BORG_VALUE_OPTIONS)
+    if command not in BORG_WRITES:
+        return []
+    repository = options.get("-r") or options.get("--repo")
+    if repository is None:
+        archives = [w for w in arguments if "::" in w]
+        repository = archives[0].split("::", 1)[0] if archives else ""
+    if not repository:
+        repository = variables.get("BORG_REPO", "")
+    if not repository:
+        return [Send("borg", "repository", "$BORG_REPO")]
+    return repository_sends("borg", repository, variables)
+
+
+def _kopia_sends(arguments: list[str], variables: dict[str, str]) -> list[Send]:
+    """`kopia repository create|connect PROVIDER ...`: the storage its snapshots go to; `kopia snapshot
+    create` in a script that connects no repository writes into one the pack cannot read."""
+    positional, options = _cli_options(arguments)
+    if positional[:2] == ["snapshot", "create"]:
+        return [Send("kopia", "snapshot", "kopia snapshot create")]
+    if len(positional) < 3 or positional[0] not in ("repository", "repo"):
+        return []
+    if positional[1] not in ("create", "connect"):
+        return []
+    provider = positional[2].lower()
+    shown = shlex.join(["kopia", *positional[:3]])
+    if provider in REPOSITORY_OUTSIDE:
+        return [Send("kopia", "outside", f"{shown} ({REPOSITORY_OUTSIDE[provider]})", target="repository")]
+    if provider == "filesystem":
+        return []
+    if provider == "s3":
+        bucket = options.get("--bucket", "")
+        endpoint = options.get("--endpoint")
+        if endpoint and "amazonaws.com" not in endpoint:
+            return [Send("kopia", "url", f"https://{endpoint.split('://')[-1]}", target=shown)]
+        if not bucket:
+            return [Send("kopia", "unread", shown)]
+        return [_bucket_send("kopia", bucket, _region(options, variables, "--region"), None)]
+    for option in ("--host", "--url"):
+        if options.get(option):
+            value = options[option]
+            return [Send("kopia", "url", value if _URL.match(value) else f"ssh://{value}", target=shown)]
+    if provider == "rclone" and (remote := rclone_remote(options.get("--remote-path", ""))) is not None:
+        return [Send("rclone", "rclone", remote[0], options=remote[1])]
+    return [Send("kopia", "unread", shown)]
+
+
+_DUPLICITY_READS = frozenset(
+    {"restore", "verify", "list-current-files", "collection-status", "cleanup", "remove-older-than"}
+)
+"""duplicity actions that read a backup or only prune it (no data goes to the URL)."""
+
+
+def _duplicity_sends(arguments: list[str], variables: dict[str, str]) -> list[Send]:
+    """`duplicity [full|incremental] SOURCE URL`: the URL it backs up into."""
+    words = [w for w in arguments if not w.startswith("-")]
+    url = _last_word(arguments) or ""
+    if not words or words[0] in _DUPLICITY_READS or "://" not in url:
+        return []
+    _, options = _cli_options(arguments)
+    scheme, _, rest = url.partition("://")
+    scheme = scheme.lower().removeprefix("par2+")
+    if scheme == "file":
+        return []
+    if scheme in REPOSITORY_OUTSIDE:
+        return [Send("duplicity", "outside", f"{url} ({REPOSITORY_OUTSIDE[scheme]})")]
+    if scheme in ("s3", "s3+http", "s3+https", "boto3+s3"):
+        segments = rest.split("/")
+        host = segments[0] if "amazonaws.com" in segments[0] else None
+        bucket = segments[1] if host is not None and len(segments) > 1 else segments[0]
+        endpoint = options.get("--s3-endpoint-url") or (f"https://{host}" if host else None)
+        region = _region(options, variables, "--s3-region-name")
+        if region is None and host is not None and (named := REGION_PATTERN.search(host)):
+            region = region_of_zone_or_region(named.group(1))
+        return [_bucket_send("duplicity", bucket, region, endpoint)]
+    if scheme == "rclone" and (remote := rclone_remote(rest)) is not None:
+        return [Send("rclone", "rclone", remote[0], options=remote[1])]
+    if scheme == "multi":
+        return [Send("duplicity", "unread", url)]
+    return [Send("duplicity", "url", url)]
+
+
+def repository_sends(tool: str, spec: str, variables: Mapping[str, str]) -> list[Send]:
+    """Where a backup tool's repository is (restic's `backend:...` syntax, borg's `ssh://` or
+    `user@host:path`): another provider's storage, an S3 bucket, a host; nothing for a local path."""
+    if spec.startswith("$") or "${" in spec:
+        return [Send(tool, "unread", spec)]
+    if spec.startswith(("/", ".", "~")) or ":" not in spec:
+        return []
+    if tool == "borg":
+        if _URL.match(spec):
+            return [Send(tool, "url", spec)]
+        host = spec.split(":", 1)[0].rsplit("@", 1)[-1]
+        return [Send(tool, "url", f"ssh://{host}", target=spec)]
+    backend, _, rest = spec.partition(":")
+    backend = backend.lower()
+    if backend == "local":
+        return []
+    if backend in REPOSITORY_OUTSIDE:
+        return [Send(tool, "outside", f"{spec} ({REPOSITORY_OUTSIDE[backend]})")]
+    if backend == "rest":
+        return [Send(tool, "url", rest, target=spec)]
+    if backend == "sftp":
+        address = rest.lstrip("/").split("/", 1)[0].split(":", 1)[0].rsplit("@", 1)[-1]
+        return [Send(tool, "url", f"sftp://{address}", target=spec)]
+    if backend == "rclone" and (remote := rclone_remote(rest)) is not None:
+        return [Send("rclone", "rclone", remote[0], options=remote[1])]
+    if backend == "s3":
+        address = re.sub(r"^https?://", "", rest)
+        host, _, path = address.partition("/")
+        bucket = path.split("/", 1)[0]
+        if "amazonaws.com" not in host:
+            return [Send(tool, "url", f"https://{host}", target=spec)]
+        return [
+            _bucket_send(tool, bucket or host, _region({}, dict(variables), "--region"), f"https://{host}")
+        ]
+    return [Send(tool, "unread", spec)]
+
+
 # Where the sends land ---------------------------------------------------------------------------------------
 
 
@@ -690,9 +907,14 @@ def command_places(
     """The places the transfer commands of a workload's scripts send to (see the module's docstring);
     `configuration` is every text of its configuration (where an rclone remote is defined)."""
     found: list[Location] = []
-    for text in dict.fromkeys(texts):
-        for send in sends_in(text):
-            found.extend(_landing(lineage, resource, send, variables, configuration))
+    sends = [send for text in dict.fromkeys(texts) for send in sends_in(text)]
+    connected = any(s.tool == "kopia" and s.kind != "snapshot" for s in sends)
+    for send in sends:
+        if send.kind == "snapshot" and not connected:
+            # kopia writes where a repository was connected before, in a configuration file the pack
+            # does not read.
+            send = Send(send.tool, "unread", "kopia snapshot create, in a script that connects no repository")
+        found.extend(_landing(lineage, resource, send, variables, configuration))
     return found
 
 
@@ -726,6 +948,27 @@ def _landing(
         return url_place(send.place, what)
     if send.kind == "bucket":
         return _bucket_landing(lineage, resource, send, what)
+    if send.kind == "snapshot":
+        return []
+    if send.kind == "repository":
+        # The repository the tool reads from the workload's environment (`RESTIC_REPOSITORY`).
+        name = send.place.lstrip("$")
+        spec = variables.get(name)
+        if spec is None:
+            return [
+                _unread(
+                    resource,
+                    send,
+                    f"a repository the pack cannot read: neither its command line nor {name} in the "
+                    "workload's environment names one",
+                )
+            ]
+        merged = {**variables, **({"AWS_DEFAULT_REGION": send.region} if send.region else {})}
+        return [
+            place
+            for found in repository_sends(send.tool, spec, merged)
+            for place in _landing(lineage, resource, found, variables, configuration)
+        ]
     return _rclone_landing(lineage, resource, send, variables, configuration, what, 0)
 
 

@@ -435,3 +435,78 @@ def test_a_nested_command_line_that_keeps_the_data_stays(script: str) -> None:
     region = eu_region()
     job = _job(region, script)
     _allowed([*region.resources, job], job)
+
+
+# Backup tools that name a repository, not a URL (reviewer blind-k8s13 k07) ---------------------------------
+
+RESTIC = f"{DUMP} | restic backup --stdin --stdin-filename app.sql"
+
+
+@pytest.mark.parametrize(
+    ("repository", "shown"),
+    [
+        ("gs:offsite-dumps:/postgres", "Google Cloud Storage"),
+        ("b2:offsite-dumps:postgres", "Backblaze B2"),
+        ("azure:dumps:/postgres", "Azure Blob Storage"),
+        ("swift:dumps:/postgres", "OpenStack Swift"),
+        ("s3:s3.ap-south-1.amazonaws.com/dumps/postgres", "ap-south-1"),
+        ("s3:https://s3.wasabisys.com/dumps", "s3.wasabisys.com"),
+        ("s3:s3.amazonaws.com/dumps", "region"),
+        ("rest:https://backup.partner.example:8000/app", "backup.partner.example"),
+        ("sftp:backup@files.partner.example:/srv/restic", "files.partner.example"),
+    ],
+)
+def test_a_restic_repository_in_the_environment_is_where_the_backup_goes(repository: str, shown: str) -> None:
+    region = eu_region()
+    job = _job(region, RESTIC, env={"RESTIC_REPOSITORY": repository})
+    found = _blocked([*region.resources, job], job)
+    assert shown in found, found
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        f"{DUMP} | restic -r gs:offsite-dumps:/postgres backup --stdin",
+        f"{DUMP} | restic --repo=gs:offsite-dumps:/postgres backup --stdin",
+        f"export RESTIC_REPOSITORY=gs:offsite-dumps:/pg\n{RESTIC}",
+        f"{DUMP} > /tmp/d.sql && borg create ssh://borg@vault.partner.example/./repo::app-{{now}} /tmp/d.sql",
+        f"{DUMP} > /tmp/d.sql && duplicity full /tmp gs://offsite-dumps/postgres",
+        f"{DUMP} > /tmp/d.sql && duplicity /tmp b2://key@offsite-dumps/postgres",
+        "kopia repository connect gcs --bucket offsite-dumps && " + f"{DUMP} | kopia snapshot create --stdin",
+    ],
+    ids=["restic -r", "restic --repo=", "restic variable", "borg", "duplicity gs", "duplicity b2", "kopia"],
+)
+def test_a_backup_repository_on_the_command_line_is_where_the_backup_goes(script: str) -> None:
+    region = eu_region()
+    job = _job(region, script)
+    found = _blocked([*region.resources, job], job)
+    assert "outside AWS" in found, found
+
+
+def test_a_restic_repository_nothing_names_fails_closed() -> None:
+    region = eu_region()
+    job = _job(region, RESTIC)
+    found = _blocked([*region.resources, job], job)
+    assert "RESTIC_REPOSITORY" in found and "cannot read" in found
+
+
+@pytest.mark.parametrize(
+    ("script", "env"),
+    [
+        (RESTIC, {"RESTIC_REPOSITORY": "s3:s3.eu-west-1.amazonaws.com/dumps/postgres"}),
+        (RESTIC, {"RESTIC_REPOSITORY": "/backup/restic"}),
+        (RESTIC, {"RESTIC_REPOSITORY": "rest:http://restic.backup.svc.cluster.local:8000/app"}),
+        (f"{DUMP} > /tmp/d.sql && borg create /backup/borg::app /tmp/d.sql", {}),
+        (f"{DUMP} > /tmp/d.sql && duplicity /tmp boto3+s3://dumps/postgres --s3-region-name eu-west-1", {}),
+        (
+            "kopia repository connect s3 --bucket dumps --region eu-west-1 && "
+            + f"{DUMP} | kopia snapshot create --stdin",
+            {},
+        ),
+    ],
+    ids=["restic s3 of the region", "restic local", "restic cluster", "borg", "duplicity", "kopia"],
+)
+def test_a_backup_repository_in_the_region_or_the_cluster_stays(script: str, env: dict[str, str]) -> None:
+    region = eu_region()
+    job = _job(region, script, env=env)
+    _allowed([*region.resources, job], job)
