@@ -96,6 +96,56 @@ AWS_S3API_WRITES = frozenset(
     {"put-object", "copy-object", "upload-part", "upload-part-copy", "create-multipart-upload"}
 )
 """`aws s3api` operations that write into the bucket their `--bucket` names."""
+AWS_CLI_SERVICES = {"s3api": "s3"}
+"""AWS CLI service names that are not the API's (`aws s3api put-bucket-policy` calls `s3:PutBucketPolicy`);
+every other CLI service is its API's, and a command is its action in kebab case (`modify-db-snapshot-
+attribute` is `ModifyDBSnapshotAttribute`, compared in lower case)."""
+AWS_CLI_WHERE_OPTIONS = frozenset(
+    {
+        "--values-to-add",
+        "--region",
+        "--source-region",
+        "--target-region",
+        "--destination-region",
+        "--add-replica-regions",
+        "--kms-key-id",
+        "--target-db-snapshot-identifier",
+        "--target-db-cluster-snapshot-identifier",
+        "--s3-bucket-name",
+        "--s3-bucket",
+        "--s3-bucket-owner",
+        "--iam-role-arn",
+        "--grantee-principal",
+        "--retiring-principal",
+        "--principals",
+        "--resource-arns",
+        "--policy",
+        "--resource-policy",
+        "--replication-configuration",
+        "--create-volume-permission",
+        "--launch-permission",
+        "--user-ids",
+        "--group-names",
+        "--account-with-restore-access",
+        "--destination-backup-vault-arn",
+    }
+)
+"""The options of an AWS CLI call of a sharing action (`mechanisms.SHARING_SDK_ACTIONS`) that say where it
+takes the data: the accounts it shares with, the regions and keys it copies into, the bucket it exports to,
+the principals it grants, the policy it sets. A value the pack cannot read (a variable nothing defines, a
+`file://` document) fails closed; the identifiers of what it acts on are read as code's configuration is."""
+AWS_CLI_BUCKET_OPTIONS = frozenset({"--s3-bucket-name", "--s3-bucket"})
+"""The options of a sharing call that name the bucket it exports into (`rds start-export-task`, `dynamodb
+export-table-to-point-in-time`): judged as an `s3://` destination of the CLI is."""
+AWS_CLI_EVERYONE = (
+    r"^all$",
+    r"Group=all\b",
+    r"[\"']Group[\"']\s*:\s*[\"']all[\"']",
+    r"[\"'](?:Principal|AWS)[\"']\s*:\s*[\"']\*[\"']",
+)
+"""A value that shares with every AWS account: `--values-to-add all`, an EC2 permission `Add=[{Group=all}]`
+(or its JSON), a policy whose principal is `*`."""
+
 S3CMD = frozenset({"s3cmd"})
 S3CMD_WRITES = frozenset({"put", "cp", "mv", "sync"})
 """s3cmd commands whose last argument is the destination (`--region` / `--bucket-location` place it)."""

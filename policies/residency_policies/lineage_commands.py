@@ -44,6 +44,10 @@ from typing import TYPE_CHECKING, Any
 
 from residency_facts.commands import (
     AWS_CLI,
+    AWS_CLI_BUCKET_OPTIONS,
+    AWS_CLI_EVERYONE,
+    AWS_CLI_SERVICES,
+    AWS_CLI_WHERE_OPTIONS,
     AWS_S3_WRITES,
     AWS_S3API_WRITES,
     AZURE_STORAGE,
@@ -89,7 +93,9 @@ from residency_facts.commands import (
     WRITING_METHODS,
 )
 
-from .attributes import REGION_PATTERN, region_of_zone_or_region
+from residency_facts.mechanisms import SHARING_SDK_ACTIONS
+
+from .attributes import REGION_PATTERN, region_named_in, region_of_zone_or_region
 from .lineage_literals import endpoint_outside_aws, may_name
 from .locations import Location
 from .model import Resource
@@ -640,7 +646,42 @@ def _aws_sends(arguments: list[str], variables: dict[str, str]) -> list[Send]:
             return [_bucket_send("aws", destination, region, endpoint)]
     if service == "s3api" and operation in AWS_S3API_WRITES and options.get("--bucket"):
         return [_bucket_send("aws", options["--bucket"], region, endpoint)]
+    action = _SHARING_ACTIONS.get(f"{AWS_CLI_SERVICES.get(service, service)}:{operation.replace('-', '')}")
+    if action is not None:
+        # A call of an action that shares, copies or exports: judged by where its options take the data.
+        return [
+            Send(
+                f"aws {service} {operation}",
+                "api",
+                action,
+                region,
+                endpoint,
+                options=_call_options(arguments),
+            )
+        ]
     return []
+
+
+_SHARING_ACTIONS = {action.lower(): action for action in SHARING_SDK_ACTIONS}
+"""The sharing actions (`mechanisms.SHARING_SDK_ACTIONS`) by `service:action` in lower case without dashes,
+as an AWS CLI command names them (`rds:modifydbsnapshotattribute`)."""
+
+
+def _call_options(arguments: list[str]) -> tuple[tuple[str, str], ...]:
+    """An AWS CLI call's options with each of their values (a list option takes every word up to the next
+    option: `--values-to-add 111111111111 222222222222`)."""
+    found: list[tuple[str, str]] = []
+    current: str | None = None
+    for word in arguments:
+        if word.startswith("--"):
+            name, equals, inline = word.partition("=")
+            current = None if name in _FLAGS else name
+            if equals:
+                found.append((name, inline))
+                current = None
+        elif current is not None:
+            found.append((current, word))
+    return tuple(found)
 
 
 def _s3cmd_sends(arguments: list[str], variables: dict[str, str]) -> list[Send]:
@@ -950,6 +991,8 @@ def _landing(
         return _bucket_landing(lineage, resource, send, what)
     if send.kind == "snapshot":
         return []
+    if send.kind == "api":
+        return _api_landing(lineage, resource, send, variables, what)
     if send.kind == "repository":
         # The repository the tool reads from the workload's environment (`RESTIC_REPOSITORY`).
         name = send.place.lstrip("$")
@@ -1019,6 +1062,44 @@ def _bucket_landing(lineage: Lineage, resource: Resource, send: Send, what: str)
             host=True,
         )
     ]
+
+
+_EVERYONE = tuple(re.compile(pattern) for pattern in AWS_CLI_EVERYONE)
+_ACCOUNT = re.compile(r"(?<!\d)(\d{12})(?!\d)")
+
+
+def _api_landing(
+    lineage: Lineage, resource: Resource, send: Send, variables: Mapping[str, str], what: str
+) -> list[Location]:
+    """Where an AWS CLI call of a sharing action takes the data (decision, reviewer blind-k8s13 k06): every
+    AWS account (`--values-to-add all`), the accounts and regions its options name, the bucket it exports
+    into, and the region it is called in (`--region`, else the workload's `AWS_REGION`, else its own);
+    a value of an option that says where which the pack cannot read fails closed."""
+    region = send.region or _region({}, dict(variables), "--region") or lineage.own_region(resource)
+    account = lineage.account(resource)
+    call = f"{what} ({send.place})"
+    accounts = lineage.settings.account_ids
+    found = [Location(f"where {call} copies or shares, in {region}", region, account, host=region is None)]
+    for option, value in send.options:
+        if option not in AWS_CLI_WHERE_OPTIONS:
+            continue
+        shown = f"{option} {value}"
+        if "$" in value or value.startswith(("file://", "fileb://")):
+            found.append(_unread(resource, Send(send.tool, "unread", shown), "a value the pack cannot read"))
+            continue
+        if any(pattern.search(value) for pattern in _EVERYONE):
+            found.append(Location(f"every AWS account ({shown} of {call})", region, None, host=True))
+        for other in dict.fromkeys(_ACCOUNT.findall(value)):
+            if accounts and other not in accounts:
+                found.append(Location(f"account {other} ({shown} of {call})", region, other, host=True))
+        named = region_named_in(value) if value.startswith("arn:") else None
+        if named is None and "region" in option and (match := REGION_PATTERN.search(value)):
+            named = region_of_zone_or_region(match.group(1))
+        if named is not None:
+            found.append(Location(f"{shown} ({call})", named, account, host=True))
+        if option in AWS_CLI_BUCKET_OPTIONS:
+            found.extend(_bucket_landing(lineage, resource, _bucket_send(send.tool, value, region, None), what))
+    return found
 
 
 _SECTION = re.compile(r"^\s*\[([^\]\n]+)\]\s*$", re.MULTILINE)

@@ -510,3 +510,96 @@ def test_a_backup_repository_in_the_region_or_the_cluster_stays(script: str, env
     region = eu_region()
     job = _job(region, script, env=env)
     _allowed([*region.resources, job], job)
+
+
+# AWS CLI calls that share, copy or export (reviewer blind-k8s13 k06) ---------------------------------------
+
+SNAPSHOT = "aws rds create-db-snapshot --db-instance-identifier pii-db --db-snapshot-identifier share-1"
+
+
+@pytest.mark.parametrize(
+    ("call", "shown"),
+    [
+        (
+            "aws rds modify-db-snapshot-attribute --db-snapshot-identifier share-1 --attribute-name restore "
+            "--values-to-add all",
+            "every AWS account",
+        ),
+        (
+            "aws rds modify-db-snapshot-attribute --db-snapshot-identifier share-1 --attribute-name restore "
+            "--values-to-add 123456789012 999999999999",
+            "999999999999",
+        ),
+        (
+            "aws rds copy-db-snapshot --source-db-snapshot-identifier "
+            "arn:aws:rds:eu-west-1:123456789012:snapshot:share-1 --target-db-snapshot-identifier dr-1 "
+            "--region us-east-1",
+            "us-east-1",
+        ),
+        (
+            "aws ec2 copy-snapshot --source-snapshot-id snap-0123 --source-region eu-west-1 "
+            "--destination-region ap-south-1",
+            "ap-south-1",
+        ),
+        (
+            "aws ec2 modify-snapshot-attribute --snapshot-id snap-0123 --attribute createVolumePermission "
+            "--create-volume-permission 'Add=[{Group=all}]'",
+            "every AWS account",
+        ),
+        (
+            "aws kms create-grant --key-id alias/pii --grantee-principal arn:aws:iam::999999999999:role/x "
+            "--operations Decrypt",
+            "999999999999",
+        ),
+        (
+            "aws secretsmanager replicate-secret-to-regions --secret-id app --add-replica-regions "
+            "Region=us-east-1",
+            "us-east-1",
+        ),
+    ],
+    ids=["public", "another account", "copy into another region", "ec2 copy", "ec2 public", "grant", "replica"],
+)
+def test_an_aws_cli_call_that_shares_the_data_elsewhere_is_blocked(call: str, shown: str) -> None:
+    region = eu_region()
+    job = _job(region, f"{SNAPSHOT}\n{call}\n")
+    found = _blocked([*region.resources, job], job)
+    assert shown in found and "aws " in found, found
+
+
+def test_an_aws_cli_sharing_call_whose_destination_cannot_be_read_fails_closed() -> None:
+    region = eu_region()
+    job = _job(
+        region,
+        f"{SNAPSHOT}\naws rds modify-db-snapshot-attribute --db-snapshot-identifier share-1 "
+        '--attribute-name restore --values-to-add "$PARTNER_ACCOUNT"\n',
+    )
+    found = _blocked([*region.resources, job], job)
+    assert "$PARTNER_ACCOUNT" in found and "cannot read" in found
+
+
+def test_the_workloads_aws_region_places_an_aws_cli_copy() -> None:
+    region = eu_region()
+    job = _job(
+        region,
+        "aws rds copy-db-snapshot --source-db-snapshot-identifier share-1 --target-db-snapshot-identifier d",
+        env={"AWS_REGION": "us-east-1"},
+    )
+    assert "us-east-1" in _blocked([*region.resources, job], job)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        "aws rds copy-db-snapshot --source-db-snapshot-identifier share-1 --target-db-snapshot-identifier "
+        "share-2 --region eu-west-1",
+        "aws rds modify-db-snapshot-attribute --db-snapshot-identifier share-1 --attribute-name restore "
+        "--values-to-add 123456789012",
+        "aws rds describe-db-snapshots --db-snapshot-identifier share-1",
+        "aws rds wait db-snapshot-available --db-snapshot-identifier share-1",
+    ],
+    ids=["in-region copy", "own account", "describe", "wait"],
+)
+def test_an_aws_cli_call_that_keeps_the_data_in_the_region_and_account_stays(call: str) -> None:
+    region = eu_region()
+    job = _job(region, f"{SNAPSHOT}\n{call}\n")
+    _allowed([*region.resources, job], job)
