@@ -52,6 +52,17 @@ SCRIPT_OPTIONS = {
 }
 """Commands other than a shell whose option passes a command line to a shell (su(1), runuser(1), flock(1)):
 `su postgres -c 'pg_dump | curl ...'` runs the script, read as one."""
+INTERPRETER_SCRIPT_OPTIONS = {
+    "python": ("-c",),
+    "python3": ("-c",),
+    "node": ("-e", "--eval", "-p", "--print"),
+    "perl": ("-e", "-E"),
+    "ruby": ("-e",),
+    "php": ("-r",),
+}
+"""Interpreters whose option takes the program itself as its value (python(1) `-c`, node's `-e`, perl's
+`-e`): with the shells, PowerShell and `SCRIPT_OPTIONS`, where a container's command line holds a script.
+A script unknown at preview computed from a resident store fails closed (`lineage_commands`)."""
 REMOTE_EXEC = frozenset({"kubectl", "oc"})
 """`kubectl exec POD -- COMMAND...`: the command after `--` runs in the pod, and its output reaches the
 script's pipeline; read as a command line of the script."""

@@ -65,6 +65,7 @@ from residency_facts.commands import (
     GOOGLE_STORAGE,
     GOOGLE_STORAGE_WRITES,
     HTTPIE,
+    INTERPRETER_SCRIPT_OPTIONS,
     KOPIA,
     METHOD_OPTIONS,
     POWERSHELL_BODY_OPTIONS,
@@ -94,11 +95,13 @@ from residency_facts.commands import (
 )
 
 from residency_facts.mechanisms import SHARING_SDK_ACTIONS
+from residency_facts.workloads import POD_SPEC_PATHS
 
 from .attributes import REGION_PATTERN, region_named_in, region_of_zone_or_region
 from .lineage_literals import endpoint_outside_aws, may_name
 from .locations import Location
 from .model import Resource
+from .values import Unknown, child, elements, is_mapping, value_at
 
 if TYPE_CHECKING:
     from .lineage import Lineage
@@ -933,6 +936,110 @@ def repository_sends(tool: str, spec: str, variables: Mapping[str, str]) -> list
             _bucket_send(tool, bucket or host, _region({}, dict(variables), "--region"), f"https://{host}")
         ]
     return [Send(tool, "unread", spec)]
+
+
+# Command lines a preview cannot read -----------------------------------------------------------------------
+
+_VARIABLE_SCRIPT = re.compile(r"""^["']?\$(?:\(([A-Za-z_]\w*)\)|\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))["']?$""")
+"""A script that is only a reference to a variable (`$(SCRIPT)`, Kubernetes' expansion, or `"$SCRIPT"`)."""
+_EVALUATED = re.compile(r"""\b(?:eval|-c)\s+["']?\$\{?([A-Za-z_]\w*)""")
+"""A known script that runs a variable's text (`eval "$SCRIPT"`, `bash -c "$SCRIPT"`)."""
+
+
+def unreadable_command_lines(lineage: Lineage, resource: Resource) -> list[Location]:
+    """Where a Kubernetes workload's scripts send, when a preview cannot read them (decision, reviewer
+    blind-k8s13 k20): a container's (or a probe's, a hook's) `command` / `args` unknown at preview, its
+    program unknown, the script a shell, PowerShell, `su -c` or an interpreter's `-c` / `-e` runs unknown, or
+    a script that runs a variable whose value is unknown, where the pod spec is computed from a store that
+    holds resident data: the script names the store's address beside where it sends, among literals no
+    preview can read, so it fails closed until it is known, as an ECS container text and user data do. An
+    argument of another program computed from the store (`pg_dump -h <address>`) is only its address."""
+    if not resource.type.startswith("kubernetes:"):
+        return []
+    found: list[Location] = []
+    for base in dict.fromkeys(base.split(".")[0] for base in POD_SPEC_PATHS):
+        unread = list(dict.fromkeys(_unread_command_lines(value_at(resource.props, base), base)))
+        if not unread:
+            continue
+        resident = lineage.settings.resident_classifications
+        stores = [
+            d.label
+            for d in lineage.stack.dependencies(resource, base)
+            if any(lineage.effective(r) & resident for r in [d, *lineage.stack.descendants(d)])
+        ]
+        if stores:
+            found.append(
+                Location(
+                    f"where the command line of {resource.label} sends ({'; '.join(unread[:3])}: unknown at "
+                    f"preview, computed from {', '.join(dict.fromkeys(stores))}, so the script names the "
+                    "store's address beside its destinations and cannot be read; build the script from "
+                    "literal values and give the container the store's address as a separate variable "
+                    "(`env`, or `envFrom` a Secret), so that where it sends can be judged)",
+                    None,
+                    None,
+                    host=True,
+                )
+            )
+    return found
+
+
+def _unread_command_lines(value: Any, where: str) -> list[str]:
+    """The command lines under a value (containers, probes, hooks) that a preview cannot read, in words."""
+    found: list[str] = []
+    pending: list[tuple[Any, str]] = [(value, where)]
+    while pending:
+        item, path = pending.pop()
+        if is_mapping(item):
+            command, args = child(item, "command"), child(item, "args")
+            name = child(item, "name")
+            shown = f"container {name!r}" if isinstance(name, str) else path
+            if isinstance(command, Unknown) or isinstance(args, Unknown):
+                found.append(f"the {'command' if isinstance(command, Unknown) else 'args'} of {shown}")
+            elif command is not None or args is not None:
+                words = [*elements(command), *elements(args)]
+                found.extend(f"{why} in {shown}" for why in _unread_words(words, _unknown_variables(item)))
+            for key in item:
+                if key not in ("command", "args", "env", "metadata"):
+                    pending.append((child(item, str(key)), f"{path}.{key}"))
+        elif isinstance(item, list):
+            pending.extend((inner, path) for inner in elements(item))
+    return found
+
+
+def _unknown_variables(container: Any) -> set[str]:
+    """The variables a container defines whose value is unknown at preview."""
+    return {
+        str(child(entry, "name"))
+        for entry in elements(child(container, "env"))
+        if isinstance(child(entry, "value"), Unknown) and isinstance(child(entry, "name"), str)
+    }
+
+
+def _unread_words(words: list[Any], unknown: set[str]) -> list[str]:
+    """What of one exec-form command line (`command` then `args`) a preview cannot read, in words."""
+    if not words:
+        return []
+    if isinstance(words[0], Unknown):
+        return ["the program"]
+    program = tool_name(str(words[0]))
+    options: tuple[str, ...] = INTERPRETER_SCRIPT_OPTIONS.get(program, ()) + SCRIPT_OPTIONS.get(program, ())
+    found: list[str] = []
+    for position, word in enumerate(words[1:], start=1):
+        previous = words[position - 1]
+        script = isinstance(previous, str) and (
+            previous in options
+            or (program in SHELLS and previous.startswith("-") and not previous.startswith("--") and "c" in previous)
+            or (program in POWERSHELLS and previous.lower() in ("-c", "-command"))
+        )
+        if not script:
+            continue
+        if isinstance(word, Unknown):
+            found.append(f"the script of `{shlex.join([str(w) for w in words[:position]])} ...`")
+        elif isinstance(word, str):
+            named = _VARIABLE_SCRIPT.match(word.strip())
+            variables = [next(g for g in named.groups() if g)] if named else _EVALUATED.findall(word)
+            found.extend(f"the script in the variable {v}" for v in variables if v in unknown)
+    return found
 
 
 # Where the sends land ---------------------------------------------------------------------------------------

@@ -603,3 +603,69 @@ def test_an_aws_cli_call_that_keeps_the_data_in_the_region_and_account_stays(cal
     region = eu_region()
     job = _job(region, f"{SNAPSHOT}\n{call}\n")
     _allowed([*region.resources, job], job)
+
+
+# Command lines unknown at preview, computed from the store (reviewer blind-k8s13 k20) ----------------------
+
+COMPUTED = "a script computed from outputs is unknown only at a first preview"
+
+
+@pytest.mark.preview_only(COMPUTED)
+@pytest.mark.parametrize(
+    ("command", "args"),
+    [
+        (["/bin/bash", "-c", UNKNOWN], None),
+        (["/bin/sh", "-c"], [UNKNOWN]),
+        (["python3", "-c", UNKNOWN], None),
+        (UNKNOWN, None),
+        (["/bin/sh"], UNKNOWN),
+    ],
+    ids=["bash -c script", "sh -c in args", "python -c", "the whole command", "the whole args"],
+)
+def test_a_script_computed_from_the_store_fails_closed(command: object, args: object) -> None:
+    region = eu_region()
+    job = _job(region, None, command=command)  # type: ignore[arg-type]
+    if args is not None:
+        job.props["spec"]["template"]["spec"]["containers"][0]["args"] = args
+    found = _blocked([*region.resources, job], job)
+    assert "unknown at preview" in found and "pii-db" in found and "command line" in found, found
+
+
+@pytest.mark.preview_only(COMPUTED)
+def test_a_script_an_unknown_variable_holds_fails_closed() -> None:
+    region = eu_region()
+    job = _job(region, '"$(SCRIPT)"', command=["/bin/sh", "-c"])
+    job.props["spec"]["template"]["spec"]["containers"][0]["env"].append({"name": "SCRIPT", "value": UNKNOWN})
+    found = _blocked([*region.resources, job], job)
+    assert "SCRIPT" in found and "unknown at preview" in found, found
+
+
+@pytest.mark.preview_only(COMPUTED)
+def test_an_argument_computed_from_the_store_is_only_its_address() -> None:
+    # `pg_dump -h <the database's address>`: a single value, the store's host, not a script.
+    region = eu_region()
+    job = _job(region, None, command=["pg_dump", "-h", UNKNOWN, "-f", "/backup/app.sql", "app"])
+    _allowed([*region.resources, job], job)
+
+
+@pytest.mark.preview_only(COMPUTED)
+def test_a_script_unknown_at_preview_computed_from_no_resident_store_stays() -> None:
+    # The Job reads the database through a Secret it takes its variables from; its script is computed from
+    # a bucket of internal data, not from the store.
+    region = eu_region()
+    tools = store(
+        region, "aws:s3/bucketV2:BucketV2", "tools", {"bucket": "tools"}, {"data-classification": "internal"}
+    )
+    connection = Res(
+        "kubernetes:core/v1:Secret",
+        "db-conn",
+        {"metadata": {"name": "db-conn", "namespace": "app"}, "stringData": {"PGHOST": UNKNOWN}},
+        region.kubernetes,
+        deps={"stringData": [region.database]},
+    )
+    job = _job(region, None, command=["/bin/sh", "-c", UNKNOWN])
+    job.deps = {"spec": [tools]}
+    container = job.props["spec"]["template"]["spec"]["containers"][0]
+    container["env"] = []
+    container["envFrom"] = [{"secretRef": {"name": "db-conn"}}]
+    _allowed([*region.resources, tools, connection, job], job)
