@@ -172,6 +172,8 @@ AZURE_STORAGE_WRITES = frozenset({"copy", "sync", "upload", "upload-batch"})
 RCLONE = frozenset({"rclone"})
 RCLONE_WRITES = frozenset({"copy", "copyto", "sync", "move", "moveto", "rcat", "bisync", "copyurl"})
 """rclone commands whose last argument is the destination (`rcat remote:path` takes only it)."""
+RCLONE_COPIES = frozenset({"copy", "copyto", "sync", "move", "moveto"})
+"""rclone commands that copy their source's files as they are into the destination."""
 RCLONE_WRAPPING_TYPES = frozenset({"alias", "crypt", "chunker", "compress", "hasher", "cache"})
 """rclone remote types that store in the remote their `remote` option names."""
 
@@ -239,6 +241,64 @@ psql's `\\copy ... TO PROGRAM 'command'` (client side; `FROM PROGRAM` too, a quo
 `\\o |command` and `\\g |command` (query output piped into it) and `\\! command` (PostgreSQL's COPY and
 psql(1) references). Whatever argument holds the SQL (`psql -c`, a heredoc, a mounted `.sql` file), the
 command runs, and is read as a nested command line."""
+
+VERBATIM_DUMPS = frozenset(
+    {
+        "pg_dump",
+        "pg_dumpall",
+        "pg_basebackup",
+        "mysqldump",
+        "mariadb-dump",
+        "mysqlpump",
+        "mydumper",
+        "mongodump",
+        "mongoexport",
+        "xtrabackup",
+        "mariabackup",
+        "redis-dump",
+        "cqlsh-export",
+    }
+)
+"""Tools that write a database out as it is (decision, reviewer blind-k8s13 k18): what they produce is the
+store's data, not a transform of it. psql is one when it runs `COPY ... TO STDOUT` or `\\copy ... TO`
+(`COPY_OUT`)."""
+COPY_OUT = r"(?i)\bcopy\b.*?\bto\s+(?:p?stdout\b|'([^']+)')"
+"""SQL that writes a table or a query out as it is: `COPY ... TO STDOUT`, psql's `\\copy ... TO STDOUT` or
+`TO PSTDOUT`, or into a file (`TO '/tmp/customers.csv'`, the file then holds the table)."""
+ARCHIVERS = frozenset({"tar", "bsdtar", "cpio", "zip", "7z"})
+"""Tools that copy the files they are given as they are: what they produce is verbatim when those files are
+a volume holding resident data (`tar czf - /data` of a PII claim's mount)."""
+PASS_THROUGH = frozenset(
+    {
+        "gzip",
+        "pigz",
+        "zstd",
+        "xz",
+        "bzip2",
+        "pbzip2",
+        "lz4",
+        "brotli",
+        "pv",
+        "tee",
+        "cat",
+        "base64",
+        "openssl",
+        "gpg",
+        "age",
+        "split",
+        "mbuffer",
+        "buffer",
+        "dd",
+    }
+)
+"""Filters that compress, encrypt, encode, split, buffer or meter a stream without changing what it holds:
+a verbatim copy piped through them stays one (and a file they write from it, or compress in place, holds
+it). Any other command in the pipe (an anonymiser, `sed`, `jq`) may transform it."""
+DUMP_OUTPUT_OPTIONS = frozenset(
+    {"-f", "--file", "--result-file", "--archive", "-o", "--out", "--outputdir", "-D", "--pgdata"}
+)
+"""The options of a dump tool or archiver that name the file or directory it writes (pg_dump `-f`,
+mysqldump `--result-file`, mongodump `--archive` / `--out`, pg_basebackup `-D`, tar `-f`)."""
 
 FETCHING_TOOLS = frozenset(
     {

@@ -317,7 +317,14 @@ class Lineage:
         edges: dict[str, list[tuple[Location, Movement]]] = {}
         for movement in self.movements:
             if movement.mechanism.runs_code:
-                # What code writes is out of reach: it may transform what it reads, or not write it at all.
+                # What code writes is out of reach: it may transform what it reads, or not write it at all;
+                # but a command that copies a store as it is (a dump into a bucket) makes a copy of what the
+                # code reads (decision, reviewer blind-k8s13 k18).
+                copies = {d.resource.urn: d.resource for d in movement.destinations if d.verbatim and d.resource}
+                for target in copies.values():
+                    for source in movement.sources:
+                        if source.resource is not target:
+                            edges.setdefault(target.urn, []).append((source, movement))
                 continue
             targets = [d.resource for d in movement.destinations if d.resource is not None]
             if movement.mechanism.lands_in_own_region:
@@ -363,10 +370,14 @@ class Lineage:
                     if new:
                         effective[target_urn] = effective[target_urn] | new
                         for classification in new:
-                            if source.resource is not None:
-                                self._origin.setdefault(
-                                    (target_urn, classification), (source.resource.urn, movement)
-                                )
+                            if source.resource is None:
+                                continue
+                            origin = source.resource.urn
+                            if movement.mechanism.runs_code and movement.resource is not source.resource:
+                                # The chain names the code that copied it: `db (pii) -> Job -> bucket`.
+                                origin = movement.resource.urn
+                                self._origin.setdefault((origin, classification), (source.resource.urn, movement))
+                            self._origin.setdefault((target_urn, classification), (origin, movement))
                         changed = True
         self._effective = effective
 
