@@ -34,6 +34,8 @@ WRAPPERS = {
     "retry": 0,
 }
 """Commands that run the command after them (after their options and this many positional arguments)."""
+SHELL_KEYWORDS = frozenset({"do", "then", "else", "elif", "if", "while", "until", "!"})
+"""Shell keywords a command may follow on its line (`for n in $NS; do kubectl ...`, `if curl ...; then`)."""
 WRAPPER_VALUE_OPTIONS = {
     "sudo": frozenset({"-u", "-g", "-h", "-p", "-C", "-D", "-r", "-t", "-U", "-T", "--user", "--group"}),
     "timeout": frozenset({"-s", "-k", "--signal", "--kill-after"}),
@@ -52,6 +54,41 @@ SCRIPT_OPTIONS = {
 }
 """Commands other than a shell whose option passes a command line to a shell (su(1), runuser(1), flock(1)):
 `su postgres -c 'pg_dump | curl ...'` runs the script, read as one."""
+KUBECTL_OBJECT_READS = frozenset({"get", "describe", "edit"})
+"""kubectl verbs that print the objects they name (`kubectl get secrets -o yaml`)."""
+KUBECTL_DATA_KINDS = frozenset({"secret", "secrets", "configmap", "configmaps", "cm"})
+"""The kinds whose objects hold a namespace's data and credentials (a pod listing prints only specs)."""
+KUBECTL_POD_READS = frozenset({"exec", "cp", "logs", "attach", "port-forward", "proxy", "debug"})
+"""kubectl verbs that read what a pod holds, serves or logs."""
+KUBECTL_VALUE_OPTIONS = frozenset(
+    {
+        "--context",
+        "--cluster",
+        "--kubeconfig",
+        "--user",
+        "-l",
+        "--selector",
+        "-o",
+        "--output",
+        "-c",
+        "--container",
+        "-s",
+        "--server",
+        "--token",
+        "--as",
+        "--as-group",
+        "--field-selector",
+        "--template",
+        "-f",
+        "--filename",
+        "--request-timeout",
+        "--sort-by",
+        "--since",
+        "--tail",
+        "--chunk-size",
+    }
+)
+"""kubectl options that take the next word as their value (kubectl(1)); `-n` / `--namespace` is read."""
 INTERPRETER_SCRIPT_OPTIONS = {
     "python": ("-c",),
     "python3": ("-c",),
@@ -63,7 +100,8 @@ INTERPRETER_SCRIPT_OPTIONS = {
 """Interpreters whose option takes the program itself as its value (python(1) `-c`, node's `-e`, perl's
 `-e`): with the shells, PowerShell and `SCRIPT_OPTIONS`, where a container's command line holds a script.
 A script unknown at preview computed from a resident store fails closed (`lineage_commands`)."""
-REMOTE_EXEC = frozenset({"kubectl", "oc"})
+KUBECTL = frozenset({"kubectl", "oc"})
+REMOTE_EXEC = KUBECTL
 """`kubectl exec POD -- COMMAND...`: the command after `--` runs in the pod, and its output reaches the
 script's pipeline; read as a command line of the script."""
 
@@ -347,6 +385,7 @@ TOOL_WORDS = (
     "borg",
     "kopia",
     "duplicity",
+    "kubectl",
     "git",
     "invoke-",
     "iwr ",

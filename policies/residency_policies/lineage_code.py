@@ -128,6 +128,12 @@ def configuration_places(lineage: Lineage, resource: Resource, own: str | None) 
     return found
 
 
+def code_scripts(resource: Resource) -> tuple[str, ...]:
+    """The command lines a resource's code runs, as `configuration_places` read them (none before)."""
+    read: ReadConfiguration | None = resource.memo.get(_OUTSIDE_AWS)
+    return read.scripts if read is not None else ()
+
+
 class ReadConfiguration(NamedTuple):
     """What `_places_outside_aws` read of code's configuration, kept in the resource's memo: none of it
     depends on the lineage's settings (the scripts of a Systems Manager resource are read from the stack)."""

@@ -70,6 +70,11 @@ from residency_facts.commands import (
     HTTPIE,
     INTERPRETER_SCRIPT_OPTIONS,
     KOPIA,
+    KUBECTL,
+    KUBECTL_DATA_KINDS,
+    KUBECTL_OBJECT_READS,
+    KUBECTL_POD_READS,
+    KUBECTL_VALUE_OPTIONS,
     METHOD_OPTIONS,
     PASS_THROUGH,
     POWERSHELL_BODY_OPTIONS,
@@ -89,6 +94,7 @@ from residency_facts.commands import (
     S3CMD,
     S3CMD_WRITES,
     SCRIPT_OPTIONS,
+    SHELL_KEYWORDS,
     SHELLS,
     TOOL_WORDS,
     URL_OPTIONS,
@@ -99,7 +105,6 @@ from residency_facts.commands import (
     WRAPPERS,
     WRITING_METHODS,
 )
-
 from residency_facts.mechanisms import SHARING_SDK_ACTIONS
 from residency_facts.workloads import POD_SPEC_PATHS
 
@@ -141,7 +146,7 @@ class Send:
 
 _TOOL_NAMES = (
     r"(?<![\w.-])(?:curl|wget|https?|xhs?|aws|s3cmd|gsutil|gcloud|azcopy|az|rclone|restic|borg|borgbackup"
-    r"|kopia|duplicity|git"
+    r"|kopia|duplicity|kubectl|git"
     r"|(?i:invoke-webrequest|iwr|invoke-restmethod|irm|start-bitstransfer|write-s3object))(?:\.exe)?(?=\s|$)"
 )
 _TOOL_WORD = re.compile(_TOOL_NAMES, re.MULTILINE)
@@ -245,11 +250,17 @@ def _sends(
         produced = _verbatim_output(tool, arguments, written)
         stream = produced if produced is not None else (carried if tool in PASS_THROUGH else None)
         if stream is not None:
-            for file in (*([output] if output else []), *(_dump_files(tool, arguments) if produced is not None else [])):
+            for file in (
+                *([output] if output else []),
+                *(_dump_files(tool, arguments) if produced is not None else []),
+            ):
                 written[_expand(file, variables)] = stream
             if tool in PASS_THROUGH and not output:
                 # `gzip /tmp/d.sql` compresses a dump in place: `/tmp/d.sql.gz` holds it (read by prefix).
                 written.update({w: stream for w in arguments if w in written})
+        if tool in KUBECTL:
+            # What it reads of the cluster is a source of the code (`lineage_cluster_reads`), not a place.
+            found.extend(_kubectl_reads(arguments))
         if depth < 3:
             nested = _nested_script(tool, arguments)
             if nested is not None:
@@ -269,6 +280,51 @@ def _sends(
 
 
 _COPY_OUT = re.compile(COPY_OUT)
+
+
+def _kubectl_reads(arguments: list[str]) -> list[Send]:
+    """The namespace a kubectl command reads data of (`get secrets -n crm`, `exec -n crm POD`): a Send of kind
+    `cluster-read` whose place is the namespace, `*` for every one (`-A`), `` for the pod's own (no `-n`),
+    or a reference the pack cannot read (`$NS`), which may be any."""
+    namespace: str | None = None
+    everywhere = False
+    positional: list[str] = []
+    position = 0
+    while position < len(arguments):
+        word = arguments[position]
+        if word == "--":
+            break
+        name, equals, inline = word.partition("=")
+        if name in ("-A", "--all-namespaces"):
+            everywhere = True
+        elif name in ("-n", "--namespace"):
+            namespace = (
+                inline if equals else (arguments[position + 1] if position + 1 < len(arguments) else "$")
+            )
+            position += 0 if equals else 1
+        elif word.startswith("-n") and not word.startswith("--") and len(word) > 2:
+            namespace = word[2:]
+        elif name in KUBECTL_VALUE_OPTIONS and not equals:
+            position += 1
+        elif not word.startswith("-"):
+            positional.append(word)
+        position += 1
+    if not positional:
+        return []
+    verb = positional[0]
+    if verb in KUBECTL_OBJECT_READS:
+        kinds = {k.split("/")[0].split(".")[0].lower() for k in (positional[1:2] or [""])[0].split(",")}
+        if not kinds & KUBECTL_DATA_KINDS:
+            return []
+    elif verb not in KUBECTL_POD_READS:
+        return []
+    place = "*" if everywhere else (namespace if namespace is not None else "")
+    return [Send("kubectl", "cluster-read", place, target=shlex.join(["kubectl", *positional[:2]]))]
+
+
+def cluster_reads_in(texts: list[str]) -> list[Send]:
+    """The namespaces the kubectl commands of a workload's scripts read data of (`_kubectl_reads`)."""
+    return [send for text in dict.fromkeys(texts) for send in sends_in(text) if send.kind == "cluster-read"]
 
 
 def _verbatim_output(
@@ -318,7 +374,9 @@ def _dump_files(tool: str, arguments: list[str]) -> list[str]:
     return [f for f in found if f and f != "-"]
 
 
-def _copied_from(tool: str, arguments: list[str], written: Mapping[str, tuple[str, ...]]) -> tuple[str, ...] | None:
+def _copied_from(
+    tool: str, arguments: list[str], written: Mapping[str, tuple[str, ...]]
+) -> tuple[str, ...] | None:
     """What a sending command sends as it is when its input is no pipe: a file the script wrote a verbatim
     stream into (or one named after it: `/tmp/d.sql.gz`, or the directory it lies in), a bucket or remote
     it copies from (`aws s3 sync s3://a s3://b`, `rclone sync a: b:`), or the local files it copies (`aws s3
@@ -464,6 +522,9 @@ def _unwrapped(words: list[str]) -> list[str]:
     postgres curl ...`)."""
     while words:
         name = words[0].rsplit("/", 1)[-1]
+        if name in SHELL_KEYWORDS:
+            words = words[1:]
+            continue
         if name not in WRAPPERS:
             return words
         positional = WRAPPERS[name]
@@ -898,7 +959,9 @@ _RESTIC_VALUE_OPTIONS = frozenset(
     }
 )
 """restic's global options that take the next word as their value (before its command)."""
-_BORG_VALUE_OPTIONS = frozenset({"-r", "--repo", "--remote-path", "--rsh", "--lock-wait", "--upload-ratelimit"})
+_BORG_VALUE_OPTIONS = frozenset(
+    {"-r", "--repo", "--remote-path", "--rsh", "--lock-wait", "--upload-ratelimit"}
+)
 """borg's global options that take the next word as their value (before its command)."""
 REPOSITORY_VARIABLES = {"restic": "RESTIC_REPOSITORY", "borg": "BORG_REPO"}
 """The variable a backup tool reads its repository from when its command line names none."""
@@ -1166,7 +1229,12 @@ def _unread_words(words: list[Any], unknown: set[str]) -> list[str]:
         previous = words[position - 1]
         script = isinstance(previous, str) and (
             previous in options
-            or (program in SHELLS and previous.startswith("-") and not previous.startswith("--") and "c" in previous)
+            or (
+                program in SHELLS
+                and previous.startswith("-")
+                and not previous.startswith("--")
+                and "c" in previous
+            )
             or (program in POWERSHELLS and previous.lower() in ("-c", "-command"))
         )
         if not script:
@@ -1234,7 +1302,7 @@ def _landing(
         return url_place(send.place, what)
     if send.kind == "bucket":
         return _bucket_landing(lineage, resource, send, what)
-    if send.kind == "snapshot":
+    if send.kind in ("snapshot", "cluster-read"):
         return []
     if send.kind == "api":
         return _api_landing(lineage, resource, send, variables, what)
@@ -1374,7 +1442,10 @@ def _on_resident_volume(lineage: Lineage, resource: Resource, paths: tuple[str, 
                     if not isinstance(where, str) or not isinstance(claim, str):
                         continue
                     root = where.rstrip("/") + "/"
-                    if not any(p == where or p.startswith(root) or root.startswith(p.rstrip("/") + "/") for p in paths):
+                    if not any(
+                        p == where or p.startswith(root) or root.startswith(p.rstrip("/") + "/")
+                        for p in paths
+                    ):
                         continue
                     if any(
                         c.type == _CLAIM

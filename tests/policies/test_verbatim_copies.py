@@ -29,7 +29,9 @@ ANONYMISING = f"{DUMP} | python3 /app/anonymise.py | gzip | {UPLOAD}"
 def _stack(region: Region, script: str, volume: dict[str, object] | None = None) -> tuple[list[Res], Res]:
     """The region, the staging bucket and its replication abroad, and a Job running `sh -c SCRIPT`; the
     replication is returned (the copy the rule judges)."""
-    staging = store(region, "aws:s3/bucketV2:BucketV2", "anon-staging", {"bucket": "anon-staging"}, ANONYMISED)
+    staging = store(
+        region, "aws:s3/bucketV2:BucketV2", "anon-staging", {"bucket": "anon-staging"}, ANONYMISED
+    )
     abroad = Res("aws:s3/bucketV2:BucketV2", "anon-abroad", {"tags": ANONYMISED}, mumbai())
     replication = Res(
         "aws:s3/bucketReplicationConfig:BucketReplicationConfig",
@@ -57,7 +59,11 @@ def _stack(region: Region, script: str, volume: dict[str, object] | None = None)
             "kubernetes:core/v1:PersistentVolumeClaim",
             "documents",
             {
-                "metadata": {"name": "documents", "namespace": "app", "labels": {"data-classification": "pii"}},
+                "metadata": {
+                    "name": "documents",
+                    "namespace": "app",
+                    "labels": {"data-classification": "pii"},
+                },
                 "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "10Gi"}}},
             },
             region.kubernetes,
@@ -127,8 +133,11 @@ def test_a_tar_of_a_pii_volume_is_a_verbatim_copy() -> None:
         (ANONYMISING, None),
         (f"{DUMP} | sed -E 's/[^,]+@[^,]+/redacted/' | {UPLOAD}", None),
         (f"tar czf - /data/reports | {UPLOAD}", {"emptyDir": {}}),
-        (f"{DUMP} > /tmp/app.sql && python3 /app/anonymise.py > /tmp/out.csv && "
-         "aws s3 cp /tmp/out.csv s3://anon-staging/", None),
+        (
+            f"{DUMP} > /tmp/app.sql && python3 /app/anonymise.py > /tmp/out.csv && "
+            "aws s3 cp /tmp/out.csv s3://anon-staging/",
+            None,
+        ),
     ],
     ids=["an anonymiser", "a filter that rewrites", "a tar of a scratch volume", "another file uploaded"],
 )
