@@ -74,14 +74,14 @@ def _namespaces(lineage: Lineage, movements: list[Movement]) -> dict[str | None,
     reads: dict[str, set[str]] = {}
     for movement in movements:
         if movement.mechanism.runs_code and is_kubernetes(movement.resource):
-            classes = reads.setdefault(movement.resource.urn, set())
+            read = reads.setdefault(movement.resource.urn, set())
             for source in movement.sources:
-                classes |= lineage.classes(source) & resident
+                read |= lineage.classes(source) & resident
     found: dict[str | None, dict[Any, tuple[list[str], set[str]]]] = {}
     for resource in lineage.stack.resources:
         if not is_kubernetes(resource):
             continue
-        classes = (lineage.effective(resource) & resident) | reads.get(resource.urn, set())
+        classes = (lineage.effective(resource) & resident) | frozenset(reads.get(resource.urn, ()))
         if not classes:
             continue
         key = mechanism_key(resource.type)

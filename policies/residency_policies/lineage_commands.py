@@ -266,10 +266,10 @@ def _sends(
             if nested is not None:
                 found.extend(_sends(nested, dict(variables), depth + 1, carried))
                 continue
-            for program, copied in embedded_programs(words):
+            for program, fed_table in embedded_programs(words):
                 # SQL that hands a command line to a shell (`\copy ... TO PROGRAM 'gzip | curl ...'`): a
                 # COPY's program is fed the table as it is.
-                found.extend(_sends(program, dict(variables), depth + 1, () if copied else None))
+                found.extend(_sends(program, dict(variables), depth + 1, () if fed_table else None))
         sends = _tool_sends(tool, arguments, piped, variables)
         if sends:
             copied = carried if carried is not None else _copied_from(tool, arguments, written)
