@@ -6,8 +6,11 @@ user data, a command Systems Manager runs on instances: `pg_dump ... | curl -T -
 `residency_policies/lineage_commands.py`, the pack's one reader of command lines, reads a script's simple
 commands with these tables: which tool a command runs, whether that invocation sends (an upload option, a
 writing method, a writing subcommand, data substituted into its URL), and which of its arguments is the
-destination. A command that only downloads or installs (`curl -fsSL https://... | sh`, `aws s3 cp
-s3://bucket/x /tmp/x`, `yum install https://...`) sends nothing: decision, a download is no destination.
+destination (and, for backup tools, which repository; for the AWS CLI, which sharing call and the options
+that say where; for dump tools and filters, whether what is sent is a store as it is; for kubectl, which
+namespace's data it reads). A command that only downloads or installs (`curl -fsSL https://... | sh`,
+`aws s3 cp s3://bucket/x /tmp/x`, `yum install https://...`) sends nothing: decision, a download is no
+destination.
 Options as the tools' manuals give them (curl(1), wget(1), HTTPie's and rclone's documentation, the AWS
 CLI's `s3` and `s3api` references, gsutil's and azcopy's, PowerShell's Invoke-WebRequest,
 Invoke-RestMethod, Start-BitsTransfer and the AWS Tools for PowerShell's Write-S3Object).

@@ -25,7 +25,19 @@ to, whatever the script does before it:
   on another provider's storage is outside AWS, a host or endpoint on the internet too, an S3 remote of AWS
   in the region it names; a remote the configuration does not define is untraceable;
 - a destination the pack cannot read (a variable neither the script nor the configuration defines, a curl
-  whose URL comes from a file) is untraceable, and the message says what to write instead.
+  whose URL comes from a file) is untraceable, and the message says what to write instead;
+- a backup tool's repository (restic's `gs:` / `s3:` / `rest:` ..., `RESTIC_REPOSITORY`; borg's, kopia's,
+  duplicity's): another provider's backend is outside AWS, an S3 one is judged as a bucket, a host by its
+  host (reviewer blind-k8s13 k07);
+- an AWS CLI call of a sharing action (`mechanisms.SHARING_SDK_ACTIONS`): the accounts (every one, for
+  `--values-to-add all`) and regions its options name, and the region it runs in (k06).
+
+A command line another program runs is read as one (`sh -c`, `su -c`, `kubectl exec -- ...`, SQL's `COPY ...
+TO PROGRAM '...'`; k08). A command that copies a store as it is (a dump piped through compressors, a
+bucket-to-bucket copy) marks its destination `verbatim`: the stack's bucket it writes into holds what the
+code reads (k18). kubectl commands that read a namespace's Secrets or pods are read as sources
+(`lineage_cluster_reads`, k16), and a Kubernetes command line unknown at preview, computed from a resident
+store, fails closed (`unreadable_command_lines`, k20).
 
 Commands that only download, read or install (`curl -fsSL https://... | sh`, `aws s3 cp s3://bucket/x
 /tmp/x`, `yum install https://...`, `git clone`) name no place (decision for every caller: a download is no
