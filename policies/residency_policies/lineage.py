@@ -39,6 +39,7 @@ from .attributes import (
 )
 from .classification import declared_classifications
 from .lineage_charts import chart_destinations, chart_mechanisms, chart_sources
+from .lineage_cluster_reads import cluster_readers
 from .lineage_code import associated_reads, configuration_places, declared_reads
 from .lineage_documents import delivered_in_documents, document_places, named_in_documents, picks_from_input
 from .lineage_event_selectors import EVENT_SELECTING, selected_holders
@@ -183,6 +184,16 @@ class Lineage:
             # Code passes on no classification, so what the other pods read is final here.
             node_output_sources(self, node_readers, self.movements)
             self.movements.extend(m for m in node_readers if m.sources)
+        # Kubernetes code that may read the Secrets or pods of a namespace holding or reading resident data
+        # reads it (`lineage_cluster_reads`); final, as code passes on no classification, but for the
+        # stores it copies verbatim (carried again).
+        readers = cluster_readers(self, [*self.movements, *unread])
+        if readers:
+            waiting = {id(m) for m in unread}
+            self.movements.extend(m for m in readers if id(m) in waiting)
+            self._code_reads = None
+            if any(d.verbatim for m in readers for d in m.destinations):
+                self._propagate()
         # Code that sends to other code of its cluster (a collector, an aggregator) hands it what it reads.
         feed_relays(self, self.movements, [m for m in unread if not m.sources])
         # Copies of the requests the applications answer (mirrors, access logs) carry what their code reads.
@@ -317,7 +328,16 @@ class Lineage:
         edges: dict[str, list[tuple[Location, Movement]]] = {}
         for movement in self.movements:
             if movement.mechanism.runs_code:
-                # What code writes is out of reach: it may transform what it reads, or not write it at all.
+                # What code writes is out of reach: it may transform what it reads, or not write it at all;
+                # but a command that copies a store as it is (a dump into a bucket) makes a copy of what the
+                # code reads (decision, reviewer blind-k8s13 k18).
+                copies = {
+                    d.resource.urn: d.resource for d in movement.destinations if d.verbatim and d.resource
+                }
+                for target in copies.values():
+                    for source in movement.sources:
+                        if source.resource is not target:
+                            edges.setdefault(target.urn, []).append((source, movement))
                 continue
             targets = [d.resource for d in movement.destinations if d.resource is not None]
             if movement.mechanism.lands_in_own_region:
@@ -363,10 +383,16 @@ class Lineage:
                     if new:
                         effective[target_urn] = effective[target_urn] | new
                         for classification in new:
-                            if source.resource is not None:
+                            if source.resource is None:
+                                continue
+                            origin = source.resource.urn
+                            if movement.mechanism.runs_code and movement.resource is not source.resource:
+                                # The chain names the code that copied it: `db (pii) -> Job -> bucket`.
+                                origin = movement.resource.urn
                                 self._origin.setdefault(
-                                    (target_urn, classification), (source.resource.urn, movement)
+                                    (origin, classification), (source.resource.urn, movement)
                                 )
+                            self._origin.setdefault((target_urn, classification), (origin, movement))
                         changed = True
         self._effective = effective
 

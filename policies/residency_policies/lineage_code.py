@@ -35,7 +35,7 @@ from residency_facts.workloads import (
 from .attributes import is_kubernetes
 from .charts import HELM_RELEASE, configuration_names, release_namespace
 from .environment import decoded_data, environment, expanded
-from .lineage_commands import command_places, command_texts, url_place
+from .lineage_commands import command_places, command_texts, unreadable_command_lines, url_place
 from .lineage_containers import container_places, has_containers, readable_configuration
 from .lineage_literals import endpoint_outside_aws, literal_locations, may_name
 from .lineage_mesh import TELEMETRY, telemetry_places
@@ -76,8 +76,10 @@ def configuration_places(lineage: Lineage, resource: Resource, own: str | None) 
     # A task's or job's containers are one JSON text: read by their fields (an image is no destination).
     texts: list[Any] = [readable_configuration(resource) if has_containers(resource) else resource.props]
     found.extend(container_places(lineage, resource))
-    # What of an instance's boot script cannot be read (`user_data`; what it sends is read below).
+    # What of an instance's boot script cannot be read (`user_data`; what it sends is read below), and of a
+    # Kubernetes workload's command lines (`lineage_commands`).
     found.extend(unreadable_places(lineage, resource))
+    found.extend(unreadable_command_lines(lineage, resource))
     connectors = _kafka_connect_group(lineage, resource)
     for connector in connectors:
         # A Connect cluster runs every connector assigned to it in one worker: one configuration.
@@ -124,6 +126,12 @@ def configuration_places(lineage: Lineage, resource: Resource, own: str | None) 
             command_places(lineage, resource, list(read.scripts), dict(read.variables), list(read.free))
         )
     return found
+
+
+def code_scripts(resource: Resource) -> tuple[str, ...]:
+    """The command lines a resource's code runs, as `configuration_places` read them (none before)."""
+    read: ReadConfiguration | None = resource.memo.get(_OUTSIDE_AWS)
+    return read.scripts if read is not None else ()
 
 
 class ReadConfiguration(NamedTuple):

@@ -25,7 +25,19 @@ to, whatever the script does before it:
   on another provider's storage is outside AWS, a host or endpoint on the internet too, an S3 remote of AWS
   in the region it names; a remote the configuration does not define is untraceable;
 - a destination the pack cannot read (a variable neither the script nor the configuration defines, a curl
-  whose URL comes from a file) is untraceable, and the message says what to write instead.
+  whose URL comes from a file) is untraceable, and the message says what to write instead;
+- a backup tool's repository (restic's `gs:` / `s3:` / `rest:` ..., `RESTIC_REPOSITORY`; borg's, kopia's,
+  duplicity's): another provider's backend is outside AWS, an S3 one is judged as a bucket, a host by its
+  host (reviewer blind-k8s13 k07);
+- an AWS CLI call of a sharing action (`mechanisms.SHARING_SDK_ACTIONS`): the accounts (every one, for
+  `--values-to-add all`) and regions its options name, and the region it runs in (k06).
+
+A command line another program runs is read as one (`sh -c`, `su -c`, `kubectl exec -- ...`, SQL's `COPY ...
+TO PROGRAM '...'`; k08). A command that copies a store as it is (a dump piped through compressors, a
+bucket-to-bucket copy) marks its destination `verbatim`: the stack's bucket it writes into holds what the
+code reads (k18). kubectl commands that read a namespace's Secrets or pods are read as sources
+(`lineage_cluster_reads`, k16), and a Kubernetes command line unknown at preview, computed from a resident
+store, fails closed (`unreadable_command_lines`, k20).
 
 Commands that only download, read or install (`curl -fsSL https://... | sh`, `aws s3 cp s3://bucket/x
 /tmp/x`, `yum install https://...`, `git clone`) name no place (decision for every caller: a download is no
@@ -39,49 +51,80 @@ import functools
 import re
 import shlex
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from residency_facts.commands import (
+    ARCHIVERS,
     AWS_CLI,
+    AWS_CLI_BUCKET_OPTIONS,
+    AWS_CLI_EVERYONE,
+    AWS_CLI_SERVICES,
+    AWS_CLI_WHERE_OPTIONS,
     AWS_S3_WRITES,
     AWS_S3API_WRITES,
     AZURE_STORAGE,
     AZURE_STORAGE_WRITES,
     BITS_TRANSFER,
+    BORG,
+    BORG_WRITES,
+    COPY_OUT,
     CURL,
     CURL_SENDING_OPTIONS,
     CURL_SHORT_SENDING,
+    DUMP_OUTPUT_OPTIONS,
+    DUPLICITY,
     FETCHING_TOOLS,
     GIT,
     GIT_VALUE_OPTIONS,
     GOOGLE_STORAGE,
     GOOGLE_STORAGE_WRITES,
     HTTPIE,
+    INTERPRETER_SCRIPT_OPTIONS,
+    KOPIA,
+    KUBECTL,
+    KUBECTL_DATA_KINDS,
+    KUBECTL_OBJECT_READS,
+    KUBECTL_POD_READS,
+    KUBECTL_VALUE_OPTIONS,
     METHOD_OPTIONS,
+    PASS_THROUGH,
     POWERSHELL_BODY_OPTIONS,
     POWERSHELL_WEB,
     POWERSHELLS,
+    PROGRAM_CLAUSES,
     RCLONE,
+    RCLONE_COPIES,
     RCLONE_OUTSIDE_TYPES,
     RCLONE_WRAPPING_TYPES,
     RCLONE_WRITES,
+    REMOTE_EXEC,
+    REPOSITORY_OUTSIDE,
+    RESTIC,
+    RESTIC_WRITES,
     S3_CMDLETS,
     S3CMD,
     S3CMD_WRITES,
+    SCRIPT_OPTIONS,
+    SHELL_KEYWORDS,
     SHELLS,
     TOOL_WORDS,
     URL_OPTIONS,
+    VERBATIM_DUMPS,
     WGET,
     WGET_SENDING_OPTIONS,
+    WRAPPER_VALUE_OPTIONS,
     WRAPPERS,
     WRITING_METHODS,
 )
+from residency_facts.mechanisms import SHARING_SDK_ACTIONS
+from residency_facts.workloads import POD_SPEC_PATHS
 
-from .attributes import REGION_PATTERN, region_of_zone_or_region
+from .attributes import REGION_PATTERN, region_named_in, region_of_zone_or_region
 from .lineage_literals import endpoint_outside_aws, may_name
 from .locations import Location
 from .model import Resource
+from .values import Unknown, child, elements, is_mapping, value_at
 
 if TYPE_CHECKING:
     from .lineage import Lineage
@@ -105,17 +148,31 @@ class Send:
     target: str = ""
     """The destination as the command line writes it (`s3://bucket/prefix/`), when it says more than
     `place`."""
+    verbatim: bool = False
+    """What it sends is a store's data as it is (a dump piped through compressors, a bucket-to-bucket copy):
+    its destination holds what the code reads (`VERBATIM_DUMPS`)."""
+    paths: tuple[str, ...] = ()
+    """The local files it sends as they are (a `tar` of `/data`, `aws s3 sync /data`): verbatim when they lie
+    on a volume holding resident data."""
 
 
 _TOOL_NAMES = (
-    r"(?<![\w.-])(?:curl|wget|https?|xhs?|aws|s3cmd|gsutil|gcloud|azcopy|az|rclone|git"
+    r"(?<![\w.-])(?:curl|wget|https?|xhs?|aws|s3cmd|gsutil|gcloud|azcopy|az|rclone|restic|borg|borgbackup"
+    r"|kopia|duplicity|kubectl|git"
     r"|(?i:invoke-webrequest|iwr|invoke-restmethod|irm|start-bitstransfer|write-s3object))(?:\.exe)?(?=\s|$)"
 )
 _TOOL_WORD = re.compile(_TOOL_NAMES, re.MULTILINE)
 """A transfer tool's name as a command word (not inside a URL, a path's other name or a longer word;
 PowerShell's commands in any case)."""
-_SCRIPT_LINE = re.compile(_TOOL_NAMES + r"|^\s*(?:export\s+)?[A-Za-z_][A-Za-z0-9_]*=")
-"""A script line worth reading: one that runs a transfer tool, or sets a variable a later line may use."""
+_SCRIPT_LINE = re.compile(
+    _TOOL_NAMES
+    + r"|^\s*(?:export\s+)?[A-Za-z_][A-Za-z0-9_]*="
+    + r"|(?<![\w.-])(?:"
+    + "|".join(re.escape(t) for t in sorted(VERBATIM_DUMPS | ARCHIVERS | {"psql"}))
+    + r")(?=\s|$)"
+)
+"""A script line worth reading: one that runs a transfer tool, sets a variable a later line may use, or
+writes a store out as it is (a dump into a file a later line uploads)."""
 _SEPARATORS = frozenset({"|", "||", "&&", ";", "&", "(", ")", "|&", ";;", "$", "{", "}"})
 _REDIRECTS = re.compile(r"^[0-9]*[<>]+&?$")
 _ASSIGNMENT = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)=(.*)$", re.DOTALL)
@@ -171,10 +228,22 @@ def sends_in(script: str) -> tuple[Send, ...]:
     return tuple(dict.fromkeys(_sends(script, {}, 0)))
 
 
-def _sends(script: str, variables: dict[str, str], depth: int) -> list[Send]:
+def _sends(
+    script: str, variables: dict[str, str], depth: int, fed: tuple[str, ...] | None = None
+) -> list[Send]:
+    """The sends of a script; `fed` is what its first command's input carries verbatim (a program SQL's
+    `COPY ... TO PROGRAM` hands the table), as a stream (`_stream`)."""
     found: list[Send] = []
-    for words, piped in _simple_commands(script):
+    stream: tuple[str, ...] | None = None
+    """What the pipe carries as it is: None (nothing known verbatim), () (a store's data), or the local files
+    copied (`Send.paths`)."""
+    written: dict[str, tuple[str, ...]] = {}
+    """The files the script wrote a verbatim stream into (`pg_dump -f /tmp/d.sql`, `> /tmp/d.sql`)."""
+    first = True
+    for words, piped, output in _simple_commands(script):
         words = [_expand(w, variables) for w in words]
+        carried = stream if piped else (fed if first else None)
+        first = False
         while words and (match := _ASSIGNMENT.match(words[0])):
             # `X=value` defines X for the rest of the script (as `export X=value` does) or for the command.
             variables[match.group(1)] = match.group(2)
@@ -186,20 +255,206 @@ def _sends(script: str, variables: dict[str, str], depth: int) -> list[Send]:
             continue
         words = _unwrapped(words)
         if not words:
+            stream = None
             continue
         tool = tool_name(words[0])
         arguments = words[1:]
-        if (tool in SHELLS or tool in POWERSHELLS) and depth < 3:
-            script_text = (
-                _shell_script(arguments) if tool in SHELLS else _powershell_option(arguments, "-command")
+        produced = _verbatim_output(tool, arguments, written)
+        stream = produced if produced is not None else (carried if tool in PASS_THROUGH else None)
+        if stream is not None:
+            for file in (
+                *([output] if output else []),
+                *(_dump_files(tool, arguments) if produced is not None else []),
+            ):
+                written[_expand(file, variables)] = stream
+            if tool in PASS_THROUGH and not output:
+                # `gzip /tmp/d.sql` compresses a dump in place: `/tmp/d.sql.gz` holds it (read by prefix).
+                written.update({w: stream for w in arguments if w in written})
+        if tool in KUBECTL:
+            # What it reads of the cluster is a source of the code (`lineage_cluster_reads`), not a place.
+            found.extend(_kubectl_reads(arguments))
+        if depth < 3:
+            nested = _nested_script(tool, arguments)
+            if nested is not None:
+                found.extend(_sends(nested, dict(variables), depth + 1, carried))
+                continue
+            for program, fed_table in embedded_programs(words):
+                # SQL that hands a command line to a shell (`\copy ... TO PROGRAM 'gzip | curl ...'`): a
+                # COPY's program is fed the table as it is.
+                found.extend(_sends(program, dict(variables), depth + 1, () if fed_table else None))
+        sends = _tool_sends(tool, arguments, piped, variables)
+        if sends:
+            copied = carried if carried is not None else _copied_from(tool, arguments, written)
+            if copied is not None:
+                sends = [replace(send, verbatim=not copied, paths=copied) for send in sends]
+        found.extend(sends)
+    return found
+
+
+_COPY_OUT = re.compile(COPY_OUT)
+
+
+def _kubectl_reads(arguments: list[str]) -> list[Send]:
+    """The namespace a kubectl command reads data of (`get secrets -n crm`, `exec -n crm POD`): a Send of kind
+    `cluster-read` whose place is the namespace, `*` for every one (`-A`), `` for the pod's own (no `-n`),
+    or a reference the pack cannot read (`$NS`), which may be any."""
+    namespace: str | None = None
+    everywhere = False
+    positional: list[str] = []
+    position = 0
+    while position < len(arguments):
+        word = arguments[position]
+        if word == "--":
+            break
+        name, equals, inline = word.partition("=")
+        if name in ("-A", "--all-namespaces"):
+            everywhere = True
+        elif name in ("-n", "--namespace"):
+            namespace = (
+                inline if equals else (arguments[position + 1] if position + 1 < len(arguments) else "$")
             )
-            script_text = script_text or (
-                _powershell_option(arguments, "-c") if tool in POWERSHELLS else None
-            )
-            if script_text is not None:
-                found.extend(_sends(script_text, dict(variables), depth + 1))
+            position += 0 if equals else 1
+        elif word.startswith("-n") and not word.startswith("--") and len(word) > 2:
+            namespace = word[2:]
+        elif name in KUBECTL_VALUE_OPTIONS and not equals:
+            position += 1
+        elif not word.startswith("-"):
+            positional.append(word)
+        position += 1
+    if not positional:
+        return []
+    verb = positional[0]
+    if verb in KUBECTL_OBJECT_READS:
+        kinds = {k.split("/")[0].split(".")[0].lower() for k in (positional[1:2] or [""])[0].split(",")}
+        if not kinds & KUBECTL_DATA_KINDS:
+            return []
+    elif verb not in KUBECTL_POD_READS:
+        return []
+    place = "*" if everywhere else (namespace if namespace is not None else "")
+    return [Send("kubectl", "cluster-read", place, target=shlex.join(["kubectl", *positional[:2]]))]
+
+
+def cluster_reads_in(texts: list[str]) -> list[Send]:
+    """The namespaces the kubectl commands of a workload's scripts read data of (`_kubectl_reads`)."""
+    return [send for text in dict.fromkeys(texts) for send in sends_in(text) if send.kind == "cluster-read"]
+
+
+def _verbatim_output(
+    tool: str, arguments: list[str], written: Mapping[str, tuple[str, ...]]
+) -> tuple[str, ...] | None:
+    """What a command writes out as it is (decision, reviewer blind-k8s13 k18): () for a store's data (a
+    dump tool, psql's `COPY ... TO STDOUT`, `aws s3 cp s3://... -`, a `cat` of a dump file), the files an
+    archiver copies (`tar czf - /data`), None for anything else (which may transform what it reads)."""
+    if tool in VERBATIM_DUMPS:
+        return ()
+    if tool == "psql":
+        return () if any(_COPY_OUT.search(w) for w in arguments) else None
+    if tool in ARCHIVERS:
+        return _archived(tool, arguments)
+    if tool == "cat":
+        return next((written[w] for w in arguments if w in written), None)
+    if tool in AWS_CLI and arguments[:2] == ["s3", "cp"] and arguments[-1:] == ["-"]:
+        return () if any(w.startswith("s3://") for w in arguments[2:]) else None
+    return None
+
+
+def _archived(tool: str, arguments: list[str]) -> tuple[str, ...] | None:
+    """The files an archiver copies when it creates an archive (`tar czf - /data`, `zip -r - /data`)."""
+    if tool in ("tar", "bsdtar"):
+        bundle = arguments[0].lstrip("-") if arguments and not arguments[0].startswith("--") else ""
+        if "c" not in bundle and "--create" not in arguments and "-c" not in arguments:
+            return None
+        words = arguments[1:] if bundle else arguments
+        if "f" in bundle and words:
+            words = words[1:]  # The archive `f` names comes first.
+    elif tool == "cpio":
+        return None if not ({"-o", "--create"} & set(arguments)) else ("/",)
+    else:
+        words = arguments[1:]  # zip ARCHIVE PATH..., 7z a ARCHIVE PATH...
+    paths = tuple(w for w in words if not w.startswith("-"))
+    return paths or ("/",)
+
+
+def _dump_files(tool: str, arguments: list[str]) -> list[str]:
+    """The files a dump tool or archiver writes (`-f`, `--file=`, `--archive=`, psql's `COPY ... TO
+    '/tmp/x.csv'`, a tar's `czf /tmp/x.tgz`)."""
+    found = _valued(arguments, *DUMP_OUTPUT_OPTIONS)
+    if tool in ("tar", "bsdtar") and arguments and "f" in arguments[0].lstrip("-") and len(arguments) > 1:
+        found.append(arguments[1])
+    if tool == "psql":
+        found.extend(m.group(1) for w in arguments for m in _COPY_OUT.finditer(w) if m.group(1))
+    return [f for f in found if f and f != "-"]
+
+
+def _copied_from(
+    tool: str, arguments: list[str], written: Mapping[str, tuple[str, ...]]
+) -> tuple[str, ...] | None:
+    """What a sending command sends as it is when its input is no pipe: a file the script wrote a verbatim
+    stream into (or one named after it: `/tmp/d.sql.gz`, or the directory it lies in), a bucket or remote
+    it copies from (`aws s3 sync s3://a s3://b`, `rclone sync a: b:`), or the local files it copies (`aws s3
+    sync /data s3://b`, `rclone copy /data b:`); None when it sends what the code made."""
+    for word in arguments:
+        word = word.lstrip("@")
+        for file, stream in written.items():
+            if word == file or word.startswith(file) or file.startswith(word.rstrip("/") + "/"):
+                return stream
+    positional, _ = _cli_options(arguments)
+    if tool in AWS_CLI and positional[:1] == ["s3"] and positional[1:2] and positional[1] in AWS_S3_WRITES:
+        source = positional[2] if len(positional) > 3 else None
+    elif tool in RCLONE and positional[:1] and positional[0] in RCLONE_COPIES and len(positional) >= 3:
+        source = positional[1]
+        if rclone_remote(source) is not None:
+            return ()
+    else:
+        return None
+    if source is None or source == "-" or source.startswith("$"):
+        return None
+    return () if source.startswith("s3://") else (source,)
+
+
+def _nested_script(tool: str, arguments: list[str]) -> str | None:
+    """The command line a command runs in a shell, read as a script of its own: `sh -c SCRIPT`, PowerShell's
+    `-Command`, `su -c` (`SCRIPT_OPTIONS`) and the command after `--` of `kubectl exec`; None for another
+    command (an empty text for a shell without `-c`, which reads its script from a file or stdin)."""
+    if tool in SHELLS:
+        return _shell_script(arguments) or ""
+    if tool in POWERSHELLS:
+        return _powershell_option(arguments, "-command") or _powershell_option(arguments, "-c") or ""
+    if tool in SCRIPT_OPTIONS:
+        for position, word in enumerate(arguments):
+            option, equals, inline = word.partition("=")
+            if option in SCRIPT_OPTIONS[tool]:
+                if equals:
+                    return inline
+                return arguments[position + 1] if position + 1 < len(arguments) else ""
+        if tool == "runuser" and "--" in arguments:
+            return shlex.join(arguments[arguments.index("--") + 1 :])
+        return None
+    if tool in REMOTE_EXEC and "exec" in arguments and "--" in arguments:
+        return shlex.join(arguments[arguments.index("--") + 1 :])
+    return None
+
+
+_PROGRAM_CLAUSES = tuple(re.compile(pattern) for pattern in PROGRAM_CLAUSES)
+
+
+def embedded_programs(words: list[str]) -> list[tuple[str, bool]]:
+    """The command lines SQL in a command's words hands to a shell (`PROGRAM_CLAUSES`): inside one word
+    (`psql -c "..."`), or as the word after `TO PROGRAM` where the SQL was lexed as words (a heredoc); each
+    with whether a `COPY ... TO PROGRAM` feeds it a table."""
+    found: list[tuple[str, bool]] = []
+    for position, word in enumerate(words):
+        if word.upper() == "PROGRAM" and position > 0 and words[position - 1].upper() in ("TO", "FROM"):
+            if position + 1 < len(words):
+                found.append((words[position + 1], words[position - 1].upper() == "TO"))
             continue
-        found.extend(_tool_sends(tool, arguments, piped, variables))
+        if "program" not in word.lower() and "\\" not in word:
+            continue
+        for pattern in _PROGRAM_CLAUSES:
+            found.extend(
+                (match.group(1).replace("''", "'"), match.group(0)[:2].upper() == "TO")
+                for match in pattern.finditer(word)
+            )
     return found
 
 
@@ -209,22 +464,28 @@ def tool_name(word: str) -> str:
     return word.replace("\\", "/").rsplit("/", 1)[-1].lower().removesuffix(".exe")
 
 
-def _simple_commands(script: str) -> list[tuple[list[str], bool]]:
-    """The script's simple commands, each as its words and whether its input is piped from the one before."""
+def _simple_commands(script: str) -> list[tuple[list[str], bool, str | None]]:
+    """The script's simple commands, each as its words, whether its input is piped from the one before, and
+    the file its output is redirected into."""
     text = _COMMENT.sub("", script.replace("\\\n", " "))
-    commands: list[tuple[list[str], bool]] = []
+    commands: list[tuple[list[str], bool, str | None]] = []
     for line in text.splitlines():
         if not _SCRIPT_LINE.search(line):
-            # Only lines that run a transfer tool or set a variable are lexed (a long SQL or YAML text has
-            # none to speak of).
+            # Only lines that run a transfer tool, set a variable or dump a store are lexed (a long SQL or
+            # YAML text has none to speak of).
             continue
-        commands.extend(line_commands(line))
+        commands.extend(_line_commands(line))
     return commands
 
 
 def line_commands(line: str) -> list[tuple[list[str], bool]]:
     """One line's simple commands, each as its words and whether its input is piped from the one before."""
-    commands: list[tuple[list[str], bool]] = []
+    return [(words, piped) for words, piped, _ in _line_commands(line)]
+
+
+def _line_commands(line: str) -> list[tuple[list[str], bool, str | None]]:
+    """`line_commands`, with the file each command's output is redirected into (`> /tmp/d.sql`)."""
+    commands: list[tuple[list[str], bool, str | None]] = []
     lexer = shlex.shlex(line, posix=True, punctuation_chars=True)
     lexer.whitespace_split = True
     lexer.commenters = ""
@@ -235,21 +496,29 @@ def line_commands(line: str) -> list[tuple[list[str], bool]]:
     words: list[str] = []
     piped = False
     skip_next = False
+    writes = False
+    output: str | None = None
     for token in tokens:
         if skip_next:
             skip_next = False
+            if writes:
+                output = token
             continue
         if token in _SEPARATORS or token in ("`", "$("):
             if words:
-                commands.append((words, piped))
+                commands.append((words, piped, output))
             piped = token in ("|", "|&")
             words = []
+            output = None
         elif _REDIRECTS.match(token):
             skip_next = not token.endswith("&")
+            descriptor = words.pop() if words and words[-1].isdigit() else "1"
+            # `> file` and `1> file` redirect the output; `2> file` its errors.
+            writes = ">" in token and descriptor == "1"
         else:
             words.append(token.strip("`"))
     if words:
-        commands.append((words, piped))
+        commands.append((words, piped, output))
     return commands
 
 
@@ -261,15 +530,23 @@ def _expand(word: str, variables: dict[str, str]) -> str:
 
 
 def _unwrapped(words: list[str]) -> list[str]:
-    """The command a wrapper runs (`exec curl ...`, `timeout 60 aws ...`, `env X=1 rclone ...`)."""
+    """The command a wrapper runs (`exec curl ...`, `timeout 60 aws ...`, `env X=1 rclone ...`, `sudo -u
+    postgres curl ...`)."""
     while words:
         name = words[0].rsplit("/", 1)[-1]
+        if name in SHELL_KEYWORDS:
+            words = words[1:]
+            continue
         if name not in WRAPPERS:
             return words
         positional = WRAPPERS[name]
+        valued = WRAPPER_VALUE_OPTIONS.get(name, frozenset())
         rest = words[1:]
         while rest and (rest[0].startswith("-") or _ASSIGNMENT.match(rest[0])):
-            rest = rest[1:]
+            if rest[0] == "--":
+                rest = rest[1:]
+                break
+            rest = rest[2:] if rest[0] in valued else rest[1:]
         words = rest[positional:]
     return words
 
@@ -307,6 +584,14 @@ def _tool_sends(tool: str, arguments: list[str], piped: bool, variables: dict[st
         return []
     if tool in RCLONE:
         return _rclone_sends(arguments)
+    if tool in RESTIC:
+        return _restic_sends(arguments, variables)
+    if tool in BORG:
+        return _borg_sends(arguments, variables)
+    if tool in KOPIA:
+        return _kopia_sends(arguments, variables)
+    if tool in DUPLICITY:
+        return _duplicity_sends(arguments, variables)
     if tool in GIT:
         return _git_sends(arguments)
     if tool in POWERSHELL_WEB:
@@ -575,7 +860,42 @@ def _aws_sends(arguments: list[str], variables: dict[str, str]) -> list[Send]:
             return [_bucket_send("aws", destination, region, endpoint)]
     if service == "s3api" and operation in AWS_S3API_WRITES and options.get("--bucket"):
         return [_bucket_send("aws", options["--bucket"], region, endpoint)]
+    action = _SHARING_ACTIONS.get(f"{AWS_CLI_SERVICES.get(service, service)}:{operation.replace('-', '')}")
+    if action is not None:
+        # A call of an action that shares, copies or exports: judged by where its options take the data.
+        return [
+            Send(
+                f"aws {service} {operation}",
+                "api",
+                action,
+                region,
+                endpoint,
+                options=_call_options(arguments),
+            )
+        ]
     return []
+
+
+_SHARING_ACTIONS = {action.lower(): action for action in SHARING_SDK_ACTIONS}
+"""The sharing actions (`mechanisms.SHARING_SDK_ACTIONS`) by `service:action` in lower case without dashes,
+as an AWS CLI command names them (`rds:modifydbsnapshotattribute`)."""
+
+
+def _call_options(arguments: list[str]) -> tuple[tuple[str, str], ...]:
+    """An AWS CLI call's options with each of their values (a list option takes every word up to the next
+    option: `--values-to-add 111111111111 222222222222`)."""
+    found: list[tuple[str, str]] = []
+    current: str | None = None
+    for word in arguments:
+        if word.startswith("--"):
+            name, equals, inline = word.partition("=")
+            current = None if name in _FLAGS else name
+            if equals:
+                found.append((name, inline))
+                current = None
+        elif current is not None:
+            found.append((current, word))
+    return tuple(found)
 
 
 def _s3cmd_sends(arguments: list[str], variables: dict[str, str]) -> list[Send]:
@@ -628,6 +948,318 @@ def rclone_remote(path: str) -> tuple[str, tuple[tuple[str, str], ...]] | None:
     return (f":{name}" if path.startswith(":") else name), options
 
 
+# Backup tools that name a repository -----------------------------------------------------------------------
+
+_RESTIC_VALUE_OPTIONS = frozenset(
+    {
+        "-r",
+        "--repo",
+        "--repository-file",
+        "-p",
+        "--password-file",
+        "--password-command",
+        "-o",
+        "--option",
+        "--cacert",
+        "--cache-dir",
+        "--key-hint",
+        "--limit-upload",
+        "--limit-download",
+        "--tls-client-cert",
+        "--compression",
+        "--pack-size",
+    }
+)
+"""restic's global options that take the next word as their value (before its command)."""
+_BORG_VALUE_OPTIONS = frozenset(
+    {"-r", "--repo", "--remote-path", "--rsh", "--lock-wait", "--upload-ratelimit"}
+)
+"""borg's global options that take the next word as their value (before its command)."""
+REPOSITORY_VARIABLES = {"restic": "RESTIC_REPOSITORY", "borg": "BORG_REPO"}
+"""The variable a backup tool reads its repository from when its command line names none."""
+
+
+def _options_and_command(arguments: list[str], valued: frozenset[str]) -> tuple[dict[str, str], str | None]:
+    """A tool's global options before its command (`restic -r REPO backup`), and the command."""
+    options: dict[str, str] = {}
+    position = 0
+    while position < len(arguments):
+        word = arguments[position]
+        if not word.startswith("-"):
+            return options, word
+        name, equals, inline = word.partition("=")
+        if equals:
+            options[name] = inline
+        elif name in valued and position + 1 < len(arguments):
+            options[name] = arguments[position + 1]
+            position += 1
+        position += 1
+    return options, None
+
+
+def _valued(arguments: list[str], *names: str) -> list[str]:
+    """Every value the options of these names take anywhere on a command line (`-o a=b`, `--repo=x`)."""
+    found = []
+    for position, word in enumerate(arguments):
+        name, equals, inline = word.partition("=")
+        if name in names:
+            if equals:
+                found.append(inline)
+            elif position + 1 < len(arguments):
+                found.append(arguments[position + 1])
+    return found
+
+
+def _restic_sends(arguments: list[str], variables: dict[str, str]) -> list[Send]:
+    """`restic [-r REPO] backup|copy ...`: the repository it writes into (`RESTIC_REPOSITORY` by default)."""
+    _, command = _options_and_command(arguments, _RESTIC_VALUE_OPTIONS)
+    if command not in RESTIC_WRITES:
+        return []
+    if _valued(arguments, "--repository-file"):
+        return [Send("restic", "unread", shlex.join(["restic", *arguments[:4]]))]
+    region = next(
+        (v.split("=", 1)[1] for v in _valued(arguments, "-o", "--option") if v.startswith("s3.region=")), None
+    )
+    merged = {**variables, **({"AWS_DEFAULT_REGION": region} if region else {})}
+    repositories = _valued(arguments, "-r", "--repo")
+    if repositories:
+        return repository_sends("restic", repositories[-1], merged)
+    if "RESTIC_REPOSITORY" in variables:
+        return repository_sends("restic", variables["RESTIC_REPOSITORY"], merged)
+    return [Send("restic", "repository", "$RESTIC_REPOSITORY", region=region)]
+
+
+def _borg_sends(arguments: list[str], variables: dict[str, str]) -> list[Send]:
+    """`borg create REPO::ARCHIVE PATH...` (or `-r REPO`, borg 2): the repository it writes into
+    (`BORG_REPO` when the command line gives only `::ARCHIVE`)."""
+    options, command = _options_and_command(arguments, _BORG_VALUE_OPTIONS)
+    if command not in BORG_WRITES:
+        return []
+    repository = options.get("-r") or options.get("--repo")
+    if repository is None:
+        archives = [w for w in arguments if "::" in w]
+        repository = archives[0].split("::", 1)[0] if archives else ""
+    if not repository:
+        repository = variables.get("BORG_REPO", "")
+    if not repository:
+        return [Send("borg", "repository", "$BORG_REPO")]
+    return repository_sends("borg", repository, variables)
+
+
+def _kopia_sends(arguments: list[str], variables: dict[str, str]) -> list[Send]:
+    """`kopia repository create|connect PROVIDER ...`: the storage its snapshots go to; `kopia snapshot
+    create` in a script that connects no repository writes into one the pack cannot read."""
+    positional, options = _cli_options(arguments)
+    if positional[:2] == ["snapshot", "create"]:
+        return [Send("kopia", "snapshot", "kopia snapshot create")]
+    if len(positional) < 3 or positional[0] not in ("repository", "repo"):
+        return []
+    if positional[1] not in ("create", "connect"):
+        return []
+    provider = positional[2].lower()
+    shown = shlex.join(["kopia", *positional[:3]])
+    if provider in REPOSITORY_OUTSIDE:
+        return [Send("kopia", "outside", f"{shown} ({REPOSITORY_OUTSIDE[provider]})", target="repository")]
+    if provider == "filesystem":
+        return []
+    if provider == "s3":
+        bucket = options.get("--bucket", "")
+        endpoint = options.get("--endpoint")
+        if endpoint and "amazonaws.com" not in endpoint:
+            return [Send("kopia", "url", f"https://{endpoint.split('://')[-1]}", target=shown)]
+        if not bucket:
+            return [Send("kopia", "unread", shown)]
+        return [_bucket_send("kopia", bucket, _region(options, variables, "--region"), None)]
+    for option in ("--host", "--url"):
+        if options.get(option):
+            value = options[option]
+            return [Send("kopia", "url", value if _URL.match(value) else f"ssh://{value}", target=shown)]
+    if provider == "rclone" and (remote := rclone_remote(options.get("--remote-path", ""))) is not None:
+        return [Send("rclone", "rclone", remote[0], options=remote[1])]
+    return [Send("kopia", "unread", shown)]
+
+
+_DUPLICITY_READS = frozenset(
+    {"restore", "verify", "list-current-files", "collection-status", "cleanup", "remove-older-than"}
+)
+"""duplicity actions that read a backup or only prune it (no data goes to the URL)."""
+
+
+def _duplicity_sends(arguments: list[str], variables: dict[str, str]) -> list[Send]:
+    """`duplicity [full|incremental] SOURCE URL`: the URL it backs up into."""
+    words = [w for w in arguments if not w.startswith("-")]
+    url = _last_word(arguments) or ""
+    if not words or words[0] in _DUPLICITY_READS or "://" not in url:
+        return []
+    _, options = _cli_options(arguments)
+    scheme, _, rest = url.partition("://")
+    scheme = scheme.lower().removeprefix("par2+")
+    if scheme == "file":
+        return []
+    if scheme in REPOSITORY_OUTSIDE:
+        return [Send("duplicity", "outside", f"{url} ({REPOSITORY_OUTSIDE[scheme]})")]
+    if scheme in ("s3", "s3+http", "s3+https", "boto3+s3"):
+        segments = rest.split("/")
+        host = segments[0] if "amazonaws.com" in segments[0] else None
+        bucket = segments[1] if host is not None and len(segments) > 1 else segments[0]
+        endpoint = options.get("--s3-endpoint-url") or (f"https://{host}" if host else None)
+        region = _region(options, variables, "--s3-region-name")
+        if region is None and host is not None and (named := REGION_PATTERN.search(host)):
+            region = region_of_zone_or_region(named.group(1))
+        return [_bucket_send("duplicity", bucket, region, endpoint)]
+    if scheme == "rclone" and (remote := rclone_remote(rest)) is not None:
+        return [Send("rclone", "rclone", remote[0], options=remote[1])]
+    if scheme == "multi":
+        return [Send("duplicity", "unread", url)]
+    return [Send("duplicity", "url", url)]
+
+
+def repository_sends(tool: str, spec: str, variables: Mapping[str, str]) -> list[Send]:
+    """Where a backup tool's repository is (restic's `backend:...` syntax, borg's `ssh://` or
+    `user@host:path`): another provider's storage, an S3 bucket, a host; nothing for a local path."""
+    if spec.startswith("$") or "${" in spec:
+        return [Send(tool, "unread", spec)]
+    if spec.startswith(("/", ".", "~")) or ":" not in spec:
+        return []
+    if tool == "borg":
+        if _URL.match(spec):
+            return [Send(tool, "url", spec)]
+        host = spec.split(":", 1)[0].rsplit("@", 1)[-1]
+        return [Send(tool, "url", f"ssh://{host}", target=spec)]
+    backend, _, rest = spec.partition(":")
+    backend = backend.lower()
+    if backend == "local":
+        return []
+    if backend in REPOSITORY_OUTSIDE:
+        return [Send(tool, "outside", f"{spec} ({REPOSITORY_OUTSIDE[backend]})")]
+    if backend == "rest":
+        return [Send(tool, "url", rest, target=spec)]
+    if backend == "sftp":
+        address = rest.lstrip("/").split("/", 1)[0].split(":", 1)[0].rsplit("@", 1)[-1]
+        return [Send(tool, "url", f"sftp://{address}", target=spec)]
+    if backend == "rclone" and (remote := rclone_remote(rest)) is not None:
+        return [Send("rclone", "rclone", remote[0], options=remote[1])]
+    if backend == "s3":
+        address = re.sub(r"^https?://", "", rest)
+        host, _, path = address.partition("/")
+        bucket = path.split("/", 1)[0]
+        if "amazonaws.com" not in host:
+            return [Send(tool, "url", f"https://{host}", target=spec)]
+        return [
+            _bucket_send(tool, bucket or host, _region({}, dict(variables), "--region"), f"https://{host}")
+        ]
+    return [Send(tool, "unread", spec)]
+
+
+# Command lines a preview cannot read -----------------------------------------------------------------------
+
+_VARIABLE_SCRIPT = re.compile(r"""^["']?\$(?:\(([A-Za-z_]\w*)\)|\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))["']?$""")
+"""A script that is only a reference to a variable (`$(SCRIPT)`, Kubernetes' expansion, or `"$SCRIPT"`)."""
+_EVALUATED = re.compile(r"""\b(?:eval|-c)\s+["']?\$\{?([A-Za-z_]\w*)""")
+"""A known script that runs a variable's text (`eval "$SCRIPT"`, `bash -c "$SCRIPT"`)."""
+
+
+def unreadable_command_lines(lineage: Lineage, resource: Resource) -> list[Location]:
+    """Where a Kubernetes workload's scripts send, when a preview cannot read them (decision, reviewer
+    blind-k8s13 k20): a container's (or a probe's, a hook's) `command` / `args` unknown at preview, its
+    program unknown, the script a shell, PowerShell, `su -c` or an interpreter's `-c` / `-e` runs unknown, or
+    a script that runs a variable whose value is unknown, where the pod spec is computed from a store that
+    holds resident data: the script names the store's address beside where it sends, among literals no
+    preview can read, so it fails closed until it is known, as an ECS container text and user data do. An
+    argument of another program computed from the store (`pg_dump -h <address>`) is only its address."""
+    if not resource.type.startswith("kubernetes:"):
+        return []
+    found: list[Location] = []
+    for base in dict.fromkeys(base.split(".")[0] for base in POD_SPEC_PATHS):
+        unread = list(dict.fromkeys(_unread_command_lines(value_at(resource.props, base), base)))
+        if not unread:
+            continue
+        resident = lineage.settings.resident_classifications
+        stores = [
+            d.label
+            for d in lineage.stack.dependencies(resource, base)
+            if any(lineage.effective(r) & resident for r in [d, *lineage.stack.descendants(d)])
+        ]
+        if stores:
+            found.append(
+                Location(
+                    f"where the command line of {resource.label} sends ({'; '.join(unread[:3])}: unknown at "
+                    f"preview, computed from {', '.join(dict.fromkeys(stores))}, so the script names the "
+                    "store's address beside its destinations and cannot be read; build the script from "
+                    "literal values and give the container the store's address as a separate variable "
+                    "(`env`, or `envFrom` a Secret), so that where it sends can be judged)",
+                    None,
+                    None,
+                    host=True,
+                )
+            )
+    return found
+
+
+def _unread_command_lines(value: Any, where: str) -> list[str]:
+    """The command lines under a value (containers, probes, hooks) that a preview cannot read, in words."""
+    found: list[str] = []
+    pending: list[tuple[Any, str]] = [(value, where)]
+    while pending:
+        item, path = pending.pop()
+        if is_mapping(item):
+            command, args = child(item, "command"), child(item, "args")
+            name = child(item, "name")
+            shown = f"container {name!r}" if isinstance(name, str) else path
+            if isinstance(command, Unknown) or isinstance(args, Unknown):
+                found.append(f"the {'command' if isinstance(command, Unknown) else 'args'} of {shown}")
+            elif command is not None or args is not None:
+                words = [*elements(command), *elements(args)]
+                found.extend(f"{why} in {shown}" for why in _unread_words(words, _unknown_variables(item)))
+            for key in item:
+                if key not in ("command", "args", "env", "metadata"):
+                    pending.append((child(item, str(key)), f"{path}.{key}"))
+        elif isinstance(item, list):
+            pending.extend((inner, path) for inner in elements(item))
+    return found
+
+
+def _unknown_variables(container: Any) -> set[str]:
+    """The variables a container defines whose value is unknown at preview."""
+    return {
+        str(child(entry, "name"))
+        for entry in elements(child(container, "env"))
+        if isinstance(child(entry, "value"), Unknown) and isinstance(child(entry, "name"), str)
+    }
+
+
+def _unread_words(words: list[Any], unknown: set[str]) -> list[str]:
+    """What of one exec-form command line (`command` then `args`) a preview cannot read, in words."""
+    if not words:
+        return []
+    if isinstance(words[0], Unknown):
+        return ["the program"]
+    program = tool_name(str(words[0]))
+    options: tuple[str, ...] = INTERPRETER_SCRIPT_OPTIONS.get(program, ()) + SCRIPT_OPTIONS.get(program, ())
+    found: list[str] = []
+    for position, word in enumerate(words[1:], start=1):
+        previous = words[position - 1]
+        script = isinstance(previous, str) and (
+            previous in options
+            or (
+                program in SHELLS
+                and previous.startswith("-")
+                and not previous.startswith("--")
+                and "c" in previous
+            )
+            or (program in POWERSHELLS and previous.lower() in ("-c", "-command"))
+        )
+        if not script:
+            continue
+        if isinstance(word, Unknown):
+            found.append(f"the script of `{shlex.join([str(w) for w in words[:position]])} ...`")
+        elif isinstance(word, str):
+            named = _VARIABLE_SCRIPT.match(word.strip())
+            variables = [next(g for g in named.groups() if g)] if named else _EVALUATED.findall(word)
+            found.extend(f"the script in the variable {v}" for v in variables if v in unknown)
+    return found
+
+
 # Where the sends land ---------------------------------------------------------------------------------------
 
 
@@ -641,9 +1273,14 @@ def command_places(
     """The places the transfer commands of a workload's scripts send to (see the module's docstring);
     `configuration` is every text of its configuration (where an rclone remote is defined)."""
     found: list[Location] = []
-    for text in dict.fromkeys(texts):
-        for send in sends_in(text):
-            found.extend(_landing(lineage, resource, send, variables, configuration))
+    sends = [send for text in dict.fromkeys(texts) for send in sends_in(text)]
+    connected = any(s.tool == "kopia" and s.kind != "snapshot" for s in sends)
+    for send in sends:
+        if send.kind == "snapshot" and not connected:
+            # kopia writes where a repository was connected before, in a configuration file the pack
+            # does not read.
+            send = Send(send.tool, "unread", "kopia snapshot create, in a script that connects no repository")
+        found.extend(_landing(lineage, resource, send, variables, configuration))
     return found
 
 
@@ -677,6 +1314,29 @@ def _landing(
         return url_place(send.place, what)
     if send.kind == "bucket":
         return _bucket_landing(lineage, resource, send, what)
+    if send.kind in ("snapshot", "cluster-read"):
+        return []
+    if send.kind == "api":
+        return _api_landing(lineage, resource, send, variables, what)
+    if send.kind == "repository":
+        # The repository the tool reads from the workload's environment (`RESTIC_REPOSITORY`).
+        name = send.place.lstrip("$")
+        spec = variables.get(name)
+        if spec is None:
+            return [
+                _unread(
+                    resource,
+                    send,
+                    f"a repository the pack cannot read: neither its command line nor {name} in the "
+                    "workload's environment names one",
+                )
+            ]
+        merged = {**variables, **({"AWS_DEFAULT_REGION": send.region} if send.region else {})}
+        return [
+            place
+            for found in repository_sends(send.tool, spec, merged)
+            for place in _landing(lineage, resource, found, variables, configuration)
+        ]
     return _rclone_landing(lineage, resource, send, variables, configuration, what, 0)
 
 
@@ -708,7 +1368,11 @@ def _bucket_landing(lineage: Lineage, resource: Resource, send: Send, what: str)
     buckets = [b for b in lineage.stack.named(send.place) if b.type in S3_BUCKETS]
     shown = send.target or f"s3://{send.place}"
     if buckets:
-        return [place for b in buckets for place in lineage.follow(b, {resource.urn})]
+        places = [place for b in buckets for place in lineage.follow(b, {resource.urn})]
+        if send.verbatim or (send.paths and _on_resident_volume(lineage, resource, send.paths)):
+            # A store's data as it is: the bucket holds what the code reads (decision, k18).
+            places = [replace(p, verbatim=True) if p.resource is not None else p for p in places]
+        return places
     region = send.region
     if region is None and send.endpoint is not None:
         named = REGION_PATTERN.search(send.endpoint)
@@ -727,6 +1391,83 @@ def _bucket_landing(lineage: Lineage, resource: Resource, send: Send, what: str)
             host=True,
         )
     ]
+
+
+_EVERYONE = tuple(re.compile(pattern) for pattern in AWS_CLI_EVERYONE)
+_ACCOUNT = re.compile(r"(?<!\d)(\d{12})(?!\d)")
+
+
+def _api_landing(
+    lineage: Lineage, resource: Resource, send: Send, variables: Mapping[str, str], what: str
+) -> list[Location]:
+    """Where an AWS CLI call of a sharing action takes the data (decision, reviewer blind-k8s13 k06): every
+    AWS account (`--values-to-add all`), the accounts and regions its options name, the bucket it exports
+    into, and the region it is called in (`--region`, else the workload's `AWS_REGION`, else its own);
+    a value of an option that says where which the pack cannot read fails closed."""
+    region = send.region or _region({}, dict(variables), "--region") or lineage.own_region(resource)
+    account = lineage.account(resource)
+    call = f"{what} ({send.place})"
+    accounts = lineage.settings.account_ids
+    found = [Location(f"where {call} copies or shares, in {region}", region, account, host=region is None)]
+    for option, value in send.options:
+        if option not in AWS_CLI_WHERE_OPTIONS:
+            continue
+        shown = f"{option} {value}"
+        if "$" in value or value.startswith(("file://", "fileb://")):
+            found.append(_unread(resource, Send(send.tool, "unread", shown), "a value the pack cannot read"))
+            continue
+        if any(pattern.search(value) for pattern in _EVERYONE):
+            found.append(Location(f"every AWS account ({shown} of {call})", region, None, host=True))
+        for other in dict.fromkeys(_ACCOUNT.findall(value)):
+            if accounts and other not in accounts:
+                found.append(Location(f"account {other} ({shown} of {call})", region, other, host=True))
+        named = region_named_in(value) if value.startswith("arn:") else None
+        if named is None and "region" in option and (match := REGION_PATTERN.search(value)):
+            named = region_of_zone_or_region(match.group(1))
+        if named is not None:
+            found.append(Location(f"{shown} ({call})", named, account, host=True))
+        if option in AWS_CLI_BUCKET_OPTIONS:
+            # An export writes the data as it is into the bucket.
+            export = replace(_bucket_send(send.tool, value, region, None), verbatim=True)
+            found.extend(_bucket_landing(lineage, resource, export, what))
+    return found
+
+
+_CLAIM = "kubernetes:core/v1:PersistentVolumeClaim"
+
+
+def _on_resident_volume(lineage: Lineage, resource: Resource, paths: tuple[str, ...]) -> bool:
+    """Whether a local path a command copies lies on (or holds) a volume of the workload's pods whose claim
+    is labelled with a resident classification (`tar czf - /data` of a PII claim mounted at /data)."""
+    resident = lineage.settings.resident_classifications
+    namespace = value_at(resource.props, "metadata.namespace")
+    for base in POD_SPEC_PATHS:
+        spec = value_at(resource.props, base)
+        claims = {
+            child(volume, "name"): child(child(volume, "persistentVolumeClaim"), "claimName")
+            for volume in elements(child(spec, "volumes"))
+        }
+        for group in ("containers", "initContainers"):
+            for container in elements(child(spec, group)):
+                for mount in elements(child(container, "volumeMounts")):
+                    where, claim = child(mount, "mountPath"), claims.get(child(mount, "name"))
+                    if not isinstance(where, str) or not isinstance(claim, str):
+                        continue
+                    root = where.rstrip("/") + "/"
+                    if not any(
+                        p == where or p.startswith(root) or root.startswith(p.rstrip("/") + "/")
+                        for p in paths
+                    ):
+                        continue
+                    if any(
+                        c.type == _CLAIM
+                        and c.provider_urn == resource.provider_urn
+                        and value_at(c.props, "metadata.namespace") == namespace
+                        and lineage.effective(c) & resident
+                        for c in lineage.stack.named(claim)
+                    ):
+                        return True
+    return False
 
 
 _SECTION = re.compile(r"^\s*\[([^\]\n]+)\]\s*$", re.MULTILINE)

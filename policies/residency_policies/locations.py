@@ -42,6 +42,9 @@ class Location:
     review: bool = False
     """An untraceable place whose description says what to review (an object the stack does not declare):
     a violation's route names it."""
+    verbatim: bool = False
+    """A stack resource code copies a store into as it is (a dump, a bucket-to-bucket copy): it holds what
+    the code reads, whatever its label (`lineage_commands`, decision k18)."""
 
     @property
     def where(self) -> str:

