@@ -1734,6 +1734,7 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
         CopyMechanism(
             "a transfer connector to a partner",
             source_roles=("accessRole",),
+            logins=("sftpConfig.userSecretId",),
             destinations=("url",),
             outside_aws=("url",),
             lands_in_own_region=False,
@@ -2193,6 +2194,33 @@ of nothing else to another account reads none of its data. Lower case, exact: a 
 action that reads or routes out (`events:Put*` matches PutRule and PutTargets). Not listed because they
 return what the holder keeps: DynamoDB's PutItem and UpdateItem (`ReturnValues`), Lambda's InvokeFunction,
 KMS's GenerateDataKey, S3's PutObject (its object ownership may leave the writer an owner's rights)."""
+
+KEY_SERVICES: frozenset[str] = frozenset({"kms"})
+"""IAM services (action prefixes, lower case) whose actions reach no data store through a role's policies:
+a KMS permission decrypts, encrypts or manages keys, and what it decrypts is read through the store's own
+actions (`s3:GetObject`, `secretsmanager:GetSecretValue`, `rds-data:ExecuteStatement`, ...), which the role
+needs besides and which are judged themselves; alone it reads and writes nothing (reviewer blind-full14
+c14: `kms:Decrypt` on `*`). A key's own policy and grants are judged apart, as grants of what it encrypts."""
+
+NON_READING_ACTIONS: frozenset[str] = INBOUND_ACTIONS | frozenset(
+    {
+        "logs:createloggroup",
+        "cloudwatch:putmetricdata",
+        "xray:puttracesegments",
+        "xray:puttelemetryrecords",
+        "ec2:createnetworkinterface",
+        "ec2:describenetworkinterfaces",
+        "ec2:deletenetworkinterface",
+        "ec2:assignprivateipaddresses",
+        "ec2:unassignprivateipaddresses",
+        "sts:getcalleridentity",
+    }
+)
+"""Actions, besides those of `KEY_SERVICES`, that return nothing a store holds: putting data in
+(`INBOUND_ACTIONS`), a function's own log group, metrics and traces, the network interfaces of a function
+in a VPC, the caller's identity. A role's statement of nothing else reads no store, whatever its `Resource`
+(a `*` among them reaches nothing). Lower case, exact: a wildcard (`logs:*`, `ec2:Describe*`) may match an
+action that reads (`logs:GetLogEvents`, `ec2:GetConsoleOutput`), and is judged as a read."""
 
 
 class Grant(NamedTuple):

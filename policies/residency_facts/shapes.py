@@ -156,6 +156,12 @@ class CopyMechanism(NamedTuple):
     """Paths naming IAM roles through which the resource reads what it moves (a Transfer Family connector
     sends any file its access role may read): what those roles reach is the source."""
 
+    logins: tuple[str, ...] = ()
+    """Paths naming the secret the resource logs in with (a Transfer Family SFTP connector's
+    `sftpConfig.userSecretId`, the SSH key it authenticates to its partner with): its `source_roles` must
+    read it to log in, and it is never sent, so it is no source; a role that may read other secrets or
+    stores still sends those (reviewer blind-full14 c09)."""
+
     roles: tuple[str, ...] = ()
     """Paths naming IAM roles a data holder's SQL and features run as (Redshift's UNLOAD, RDS's s3Export,
     Aurora's SELECT INTO OUTFILE S3): wherever those roles may write is where the data may be copied, and a

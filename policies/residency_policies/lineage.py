@@ -23,8 +23,9 @@ and resource shares admit in `lineage_principals`, what backups and Kubernetes S
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
+from fnmatch import fnmatchcase
 from typing import Any
 
 from residency_facts import ANY, SELF, Category, Classification, CopyMechanism
@@ -586,8 +587,9 @@ class Lineage:
         literal_regions = [
             v for path in mechanism.source_regions for v in known_strings(resource.values_at(path))
         ]
+        logins = self._logins(resource, mechanism, own)
         for path in mechanism.source_roles:
-            found.extend(role_reach(self, resource, path))
+            found.extend(r for r in role_reach(self, resource, path) if not logins(r))
         for path in mechanism.sources:
             spaces = network_space_sources(self, resource, path)
             if spaces is not None:
@@ -600,6 +602,26 @@ class Lineage:
                     location = replace(location, region=literal_regions[0])
                 found.append(location)
         return found
+
+    def _logins(
+        self, resource: Resource, mechanism: CopyMechanism, own: str | None
+    ) -> Callable[[Location], bool]:
+        """Whether what a source role reaches is the secret the resource logs in with (`logins`): the stack's
+        secret its login path names, or the literal ARN it names (a policy's wildcard that covers it)."""
+        urns: set[str] = set()
+        literals: list[str] = []
+        for path in mechanism.logins:
+            literals.extend(known_strings(resource.values_at(path)))
+            urns.update(
+                t.resource.urn for t in self.trace(resource, path, False, own) if t.resource is not None
+            )
+
+        def named(location: Location) -> bool:
+            if location.resource is not None:
+                return location.resource.urn in urns
+            return any(location.description == v or fnmatchcase(v, location.description) for v in literals)
+
+        return named
 
     # Tracing -------------------------------------------------------------------------------------------
 
