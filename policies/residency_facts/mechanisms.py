@@ -613,22 +613,26 @@ _ORIGINAL_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
             destination_regions=("destination.region", "destination.availabilityZoneName"),
         ),
     ),
+    # Cross-cluster search and replication: the local domain (whose owner creates the outbound connection)
+    # queries, or follows the indices of, the remote one, so the remote domain's data lands in the local
+    # domain's region and account; the local domain's index is not sent (reviewer blind-full14 v05).
     "aws:opensearch/outboundConnection:OutboundConnection": (
         CopyMechanism(
-            "a cross-cluster connection",
-            sources=("localDomainInfo.domainName", "remoteDomainInfo.domainName"),
-            destination_regions=("remoteDomainInfo.region",),
-            shared_with=("remoteDomainInfo.ownerId",),
+            "a cross-cluster connection (its local domain searches or replicates the remote one's indices)",
+            sources=("remoteDomainInfo.domainName",),
+            destination_regions=("localDomainInfo.region",),
+            shared_with=("localDomainInfo.ownerId",),
             global_names=("remoteDomainInfo.domainName",),
             lands_in_own_region=False,
         ),
     ),
     "aws:opensearch/inboundConnectionAccepter:InboundConnectionAccepter": (
         CopyMechanism(
-            "an accepted cross-cluster connection",
+            "an accepted cross-cluster connection (its local domain reads the accepting one)",
             sources=("connectionId",),
+            destinations_of=("connectionId",),
             global_names=("connectionId",),
-            spans_regions=True,
+            lands_in_own_region=False,
         ),
     ),
     # Resource Access Manager shares any shareable resource (Aurora clusters among them) with other accounts.

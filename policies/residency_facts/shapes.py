@@ -78,6 +78,11 @@ class CopyMechanism(NamedTuple):
     destination_regions: tuple[str, ...] = ()
     """Paths holding the regions (or availability zones) the copy lands in."""
 
+    destinations_of: tuple[str, ...] = ()
+    """Paths naming another copy whose destinations this one's are (an OpenSearch inbound connection
+    accepter delivers where the outbound connection it accepts does: to the searching domain); a copy the
+    stack does not declare delivers where cannot be traced."""
+
     shared_with: tuple[str, ...] = ()
     """Paths holding the accounts, organisations or groups the data is shared with."""
 

@@ -425,6 +425,8 @@ class Lineage:
                     region = region_of_zone_or_region(region) if region else None
                     destinations.append(Location(f"{path}={value}", region, self.account(resource)))
                     literal_region = True
+        for path in mechanism.destinations_of:
+            destinations.extend(self._destinations_of(resource, path))
         destinations.extend(operator_destinations(self, resource, mechanism))
         if mechanism_key(resource.type) in VELERO_BACKUPS:
             destinations.extend(velero_destinations(self, resource, mechanism))
@@ -496,6 +498,18 @@ class Lineage:
         shares = share_principals(self, resource, mechanism)
         outside = outside or any(d.outside for d in destinations)
         return Movement(resource, mechanism, sources, destinations, shares, outside)
+
+    def _destinations_of(self, resource: Resource, path: str) -> list[Location]:
+        """Where the copies a path names deliver (`destinations_of`): the stack's, by lineage or by a literal
+        identity; a value that names none is a copy the stack does not declare, delivering who knows where."""
+        copies = [d for d in self.stack.dependencies(resource, path) if mechanisms_of(d.type)]
+        for value in known_strings(resource.values_at(path)):
+            copies.extend(r for r in self.stack.named(value) if mechanisms_of(r.type) and r is not resource)
+        if not copies and any(is_set(v) for v in resource.values_at(path)):
+            return [
+                untraceable(f"where the copy {path} of {resource.label} names delivers (not in this stack)")
+            ]
+        return [d for copy in dict.fromkeys(copies) for m in self.movements_of(copy) for d in m.destinations]
 
     def _derived_from_source(
         self, resource: Resource, mechanism: CopyMechanism, path: str
