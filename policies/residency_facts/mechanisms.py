@@ -30,6 +30,10 @@ def _references(moves: str, lands_in_itself: bool = True) -> CopyMechanism:
     return CopyMechanism(moves, sources=(SELF, ANY), destinations=(ANY,), lands_in_own_region=lands_in_itself)
 
 
+_CONFIGURED_TABLE = "aws:cleanrooms/configuredTable:ConfiguredTable"
+"""A Clean Rooms configured table: a pointer at the Glue table it exposes to collaborations."""
+
+
 def _references_writing(moves: str, *outputs: str) -> CopyMechanism:
     """A service that moves data between everything it is configured with and writes its results (captured
     requests, outputs) to the S3 locations at `outputs`: each is a destination of its own, so a bucket the
@@ -1479,7 +1483,25 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
             lands_in_own_region=False,
         ),
     ),
-    "aws:cleanrooms/collaboration:Collaboration": (_references("a clean rooms collaboration", False),),
+    # Clean Rooms: no pulumi-aws resource associates a configured table with a membership, so every
+    # configured table of the account and region may be in the collaboration (reviewer blind-full14 v12).
+    "aws:cleanrooms/collaboration:Collaboration": (
+        CopyMechanism(
+            "a clean rooms collaboration (its members query the configured tables associated with it)",
+            sources=(SELF,),
+            shared_with=("members[].accountId",),
+            account_members=(_CONFIGURED_TABLE,),
+        ),
+    ),
+    "aws:cleanrooms/membership:Membership": (
+        CopyMechanism(
+            "a clean rooms membership (the configured tables associated with it are queried by the "
+            "collaboration's members)",
+            destinations_of=("collaborationId",),
+            account_members=(_CONFIGURED_TABLE,),
+            lands_in_own_region=False,
+        ),
+    ),
     "aws:dataexchange/revisionAssets:RevisionAssets": (
         _references("assets imported into a data set revision"),
     ),
@@ -3094,6 +3116,7 @@ POINTERS: dict[str, tuple[str, ...]] = {
     ),
     "aws:glue/connection:Connection": ("connectionProperties.*", "athenaProperties.*"),
     "aws:glue/partition:Partition": ("storageDescriptor.location",),
+    _CONFIGURED_TABLE: ("tableReference.**",),
     "aws:iot/topicRuleDestination:TopicRuleDestination": ("vpcConfiguration.**",),
     "aws:lakeformation/resource:Resource": ("arn",),
     "aws:quicksight/dataSource:DataSource": ("parameters.**",),

@@ -123,6 +123,12 @@ class CopyMechanism(NamedTuple):
     members: tuple[tuple[str, str], ...] = ()
     """(type, path): the stack's resources of that type whose path names this resource are copied too."""
 
+    account_members: tuple[str, ...] = ()
+    """Types whose every resource of the stack in this resource's region and account it may copy, each
+    followed to the data it points at and named in the message (a Clean Rooms collaboration's members query
+    the configured tables its account's membership associates, which no pulumi-aws resource declares). A
+    mechanism with no other source copies nothing while the stack declares none."""
+
     lands_in_own_region: bool = True
     """The copy lands in the resource itself, in its own region, unless a destination region is given."""
 

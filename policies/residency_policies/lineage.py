@@ -298,7 +298,8 @@ class Lineage:
             if origin is None:
                 break
             urn = origin[0]
-        return " -> ".join(reversed(hops))
+        text = " -> ".join(reversed(hops))
+        return f"{text}, through {location.via}" if location.via else text
 
     def _propagate(self) -> None:
         """Carry classifications along every movement into what receives the data, until nothing changes."""
@@ -389,6 +390,13 @@ class Lineage:
             if not any(isinstance(v, Unknown) or v in wanted for v in found):
                 return False
         paths = mechanism.active_when or (*mechanism.sources, *mechanism.source_roles)
+        if not paths and mechanism.account_members:
+            # Copying only the account's members (a membership's configured tables): active when there are.
+            own, account = self.own_region(resource), self.account(resource)
+            return any(
+                self.own_region(m) == own and self.account(m) == account
+                for m in self.stack.of_type(*mechanism.account_members)
+            )
         if not paths:
             return True
         return any(path == SELF or any(is_set(v) for v in resource.values_at(path)) for path in paths)
@@ -592,6 +600,7 @@ class Lineage:
         if mechanism.every_resource_of_type:
             found.extend(self.locate(r) for r in self.stack.of_type(mechanism.every_resource_of_type))
             found.append(untraceable(f"every {mechanism.every_resource_of_type} outside this stack"))
+        found.extend(self._account_members(resource, mechanism, own))
         for member_type, member_path in mechanism.members:
             found.extend(
                 self.locate(member)
@@ -615,6 +624,35 @@ class Lineage:
                 if location.local and literal_regions:
                     location = replace(location, region=literal_regions[0])
                 found.append(location)
+        return found
+
+    def _account_members(
+        self, resource: Resource, mechanism: CopyMechanism, own: str | None
+    ) -> list[Location]:
+        """The data behind the stack's resources of `account_members` types in the resource's region and
+        account, each named as what the copy reaches it through."""
+        found: list[Location] = []
+        account = self.account(resource)
+        for member in self.stack.of_type(*mechanism.account_members):
+            if self.own_region(member) != own or self.account(member) != account:
+                continue
+            seen = {resource.urn, member.urn}
+            steps = [d for p in pointer_paths(member.type) for d in self.stack.dependencies(member, p)]
+            # Each pointer it names (a Glue table) is a step of the chain the message names.
+            followed: list[tuple[Location, Resource | None]] = [
+                (location, step) for step in dict.fromkeys(steps) for location in self.follow(step, seen)
+            ]
+            if not followed:
+                followed = [(location, None) for location in self.follow(member, {resource.urn})] or [
+                    (untraceable(f"the data {member.label} points at (nothing the stack declares)"), None)
+                ]
+            for location, step in followed:
+                via = (
+                    member.label
+                    if step is None or step is location.resource
+                    else f"{step.label} and {member.label}"
+                )
+                found.append(replace(location, via=via))
         return found
 
     def _logins(

@@ -42,6 +42,9 @@ class Location:
     review: bool = False
     """An untraceable place whose description says what to review (an object the stack does not declare):
     a violation's route names it."""
+    via: str = ""
+    """What the copy reaches the data through, when that is not a step of lineage (a collaboration's
+    configured table over a Glue table over it): messages name it after the data."""
 
     @property
     def where(self) -> str:
