@@ -78,6 +78,11 @@ class CopyMechanism(NamedTuple):
     destination_regions: tuple[str, ...] = ()
     """Paths holding the regions (or availability zones) the copy lands in."""
 
+    destinations_of: tuple[str, ...] = ()
+    """Paths naming another copy whose destinations this one's are (an OpenSearch inbound connection
+    accepter delivers where the outbound connection it accepts does: to the searching domain); a copy the
+    stack does not declare delivers where cannot be traced."""
+
     shared_with: tuple[str, ...] = ()
     """Paths holding the accounts, organisations or groups the data is shared with."""
 
@@ -118,6 +123,12 @@ class CopyMechanism(NamedTuple):
     members: tuple[tuple[str, str], ...] = ()
     """(type, path): the stack's resources of that type whose path names this resource are copied too."""
 
+    account_members: tuple[str, ...] = ()
+    """Types whose every resource of the stack in this resource's region and account it may copy, each
+    followed to the data it points at and named in the message (a Clean Rooms collaboration's members query
+    the configured tables its account's membership associates, which no pulumi-aws resource declares). A
+    mechanism with no other source copies nothing while the stack declares none."""
+
     lands_in_own_region: bool = True
     """The copy lands in the resource itself, in its own region, unless a destination region is given."""
 
@@ -137,12 +148,6 @@ class CopyMechanism(NamedTuple):
     spans_regions: bool = False
     """The resource exists to spread data over several regions (a global database, an edge cache)."""
 
-    accepts: tuple[str, ...] = ()
-    """Paths naming the stack's copy this resource accepts (an accepter of a cross-cluster connection): when
-    each names one the stack declares (by lineage, or by its id once deployed), its movement is those copies'
-    own, between every place they join (their sources and destinations); otherwise it is judged by its other
-    fields (every region it spans)."""
-
     every_resource_of_type: str | None = None
     """The resource copies every resource of this type in the account (account-wide log subscriptions)."""
 
@@ -161,6 +166,12 @@ class CopyMechanism(NamedTuple):
     source_roles: tuple[str, ...] = ()
     """Paths naming IAM roles through which the resource reads what it moves (a Transfer Family connector
     sends any file its access role may read): what those roles reach is the source."""
+
+    logins: tuple[str, ...] = ()
+    """Paths naming the secret the resource logs in with (a Transfer Family SFTP connector's
+    `sftpConfig.userSecretId`, the SSH key it authenticates to its partner with): its `source_roles` must
+    read it to log in, and it is never sent, so it is no source; a role that may read other secrets or
+    stores still sends those (reviewer blind-full14 c09)."""
 
     roles: tuple[str, ...] = ()
     """Paths naming IAM roles a data holder's SQL and features run as (Redshift's UNLOAD, RDS's s3Export,

@@ -351,8 +351,13 @@ AWS: dict[str, Service] = {
     "cleanrooms": Service(
         "Clean Rooms share configured tables (Glue tables over S3 data) with other accounts' members.",
         grants="ConfiguredTable Membership",
-        copies="Collaboration",
-        why={"Collaboration": "query results go to members' accounts"},
+        copies="Collaboration Membership",
+        points="ConfiguredTable",
+        why={
+            "Collaboration": "query results go to members' accounts",
+            "Membership": "the collaboration's members query the configured tables associated with it",
+            "ConfiguredTable": "it points at the Glue table it exposes",
+        },
     ),
     "cloud9": Service(
         "A Cloud9 environment is an EC2 instance whose volume holds the workspace.",

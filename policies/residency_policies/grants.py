@@ -36,14 +36,14 @@ from residency_facts import (
     Category,
     Grant,
 )
-from residency_facts.mechanisms import INBOUND_ACTIONS
+from residency_facts.mechanisms import INBOUND_ACTIONS, KEY_SERVICES, NON_READING_ACTIONS
 
 from .attributes import STACK_ACCOUNT, account_of
 from .grants_catalog import statement_targets, whole_catalog
-from .lineage import Lineage
+from .lineage import KMS_KEY_TYPES, Lineage
 from .lineage_literals import organisation_named
 from .lineage_principals import ROLE
-from .locations import Location, mechanism_key, runs_code, untraceable
+from .locations import Location, holds_data, mechanism_key, runs_code, untraceable
 from .model import Resource, Stack, parse_arn
 from .settings import Settings
 from .values import (
@@ -1099,6 +1099,12 @@ def role_targets(lineage: Lineage, role: Resource, writes: bool = False) -> list
     """What a role's policies reach: the resources they name, and every data store for `*` (lineage's
     `role_reach` finds the roles a resource runs as and asks this for each).
 
+    Only statements with an action that may read a store reach it: KMS permissions (`KEY_SERVICES`) and
+    actions that return nothing a store holds (`NON_READING_ACTIONS`) reach nothing, and a key is never
+    what a role reads (a statement can only name it for KMS actions; a document computed from one names it
+    so). `*` reaches every data store of the stack (a holder, or code that reads), never what only fronts
+    one (a security group, a subnet group), and every one of the account besides.
+
     With `writes`, only where the role may write: statements whose actions only read (`Get*`, `List*`,
     `Describe*`, `kms:Decrypt`) and read-only managed policies reach nothing, and a policy the pack cannot
     read (an AWS managed policy it does not know, a customer managed one the stack does not declare) may
@@ -1119,7 +1125,7 @@ def role_targets(lineage: Lineage, role: Resource, writes: bool = False) -> list
                 continue
             for document in _documents(value):
                 for statement in _statements(document):
-                    if statement.get("Effect") != "Allow" or (writes and not _may_write(statement)):
+                    if statement.get("Effect") != "Allow" or not _may_reach(statement, writes):
                         continue
                     for resource_arn in elements(statement.get("Resource")):
                         if resource_arn == "*":
@@ -1141,9 +1147,13 @@ def role_targets(lineage: Lineage, role: Resource, writes: bool = False) -> list
             # A customer managed policy the stack does not declare: what it allows cannot be read.
             found.append(untraceable(f"where the policy {arn} lets {role.label} write"))
     if everything:
-        found.extend(lineage.locate(r) for r in stack.resources if _holds_data(lineage, lineage.locate(r)))
+        found.extend(
+            lineage.locate(r)
+            for r in stack.resources
+            if holds_data(r, lineage.settings) or lineage.code_reads(r)
+        )
         found.append(untraceable("every data store of the account"))
-    return found
+    return [f for f in found if f.resource is None or f.resource.type not in KMS_KEY_TYPES]
 
 
 def _role_documents(stack: Stack, role: Resource) -> tuple[list[tuple[Resource, str]], list[Any]]:
@@ -1254,6 +1264,27 @@ def _role_arns(lineage: Lineage, role: Resource) -> list[str]:
 
 _READ_VERBS = ("get", "list", "describe", "decrypt")
 """Action names that only read: a statement of nothing else writes nowhere."""
+
+
+def _may_reach(statement: Mapping[str, Any], writes: bool) -> bool:
+    """Whether an Allow statement of a role's policy may read a store (with `writes`, write one): not when
+    its every action is a KMS one (`KEY_SERVICES`) or, for reads, one that returns nothing a store holds
+    (`NON_READING_ACTIONS`); NotAction may be anything."""
+    if writes and not _may_write(statement):
+        return False
+    if "NotAction" in statement:
+        return True
+    actions = elements(statement.get("Action"))
+    if not actions:
+        return True
+    for action in actions:
+        if not isinstance(action, str):
+            return True
+        lowered = action.lower()
+        if lowered.partition(":")[0] in KEY_SERVICES or (not writes and lowered in NON_READING_ACTIONS):
+            continue
+        return True
+    return False
 
 
 def _may_write(statement: Mapping[str, Any]) -> bool:

@@ -23,8 +23,9 @@ and resource shares admit in `lineage_principals`, what backups and Kubernetes S
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
+from fnmatch import fnmatchcase
 from typing import Any
 
 from residency_facts import ANY, SELF, Category, Classification, CopyMechanism
@@ -321,7 +322,8 @@ class Lineage:
             if origin is None:
                 break
             urn = origin[0]
-        return " -> ".join(reversed(hops))
+        text = " -> ".join(reversed(hops))
+        return f"{text}, through {location.via}" if location.via else text
 
     def _propagate(self) -> None:
         """Carry classifications along every movement into what receives the data, until nothing changes."""
@@ -427,15 +429,18 @@ class Lineage:
             if not any(isinstance(v, Unknown) or v in wanted for v in found):
                 return False
         paths = mechanism.active_when or (*mechanism.sources, *mechanism.source_roles)
+        if not paths and mechanism.account_members:
+            # Copying only the account's members (a membership's configured tables): active when there are.
+            own, account = self.own_region(resource), self.account(resource)
+            return any(
+                self.own_region(m) == own and self.account(m) == account
+                for m in self.stack.of_type(*mechanism.account_members)
+            )
         if not paths:
             return True
         return any(path == SELF or any(is_set(v) for v in resource.values_at(path)) for path in paths)
 
     def _movement(self, resource: Resource, mechanism: CopyMechanism) -> Movement:
-        if mechanism.accepts:
-            accepted = self._accepted(resource, mechanism)
-            if accepted is not None:
-                return accepted
         own = self.own_region(resource)
         code = mechanism.runs_code
         sources = self._sources(resource, mechanism, own)
@@ -473,6 +478,8 @@ class Lineage:
                     region = region_of_zone_or_region(region) if region else None
                     destinations.append(Location(f"{path}={value}", region, self.account(resource)))
                     literal_region = True
+        for path in mechanism.destinations_of:
+            destinations.extend(self._destinations_of(resource, path))
         destinations.extend(operator_destinations(self, resource, mechanism))
         if mechanism_key(resource.type) in VELERO_BACKUPS:
             destinations.extend(velero_destinations(self, resource, mechanism))
@@ -545,40 +552,17 @@ class Lineage:
         outside = outside or any(d.outside for d in destinations)
         return Movement(resource, mechanism, sources, destinations, shares, outside)
 
-    def _accepted(self, resource: Resource, mechanism: CopyMechanism) -> Movement | None:
-        """The movement of the stack's copies a resource accepts (`CopyMechanism.accepts`), between every
-        place they join: what either end holds may reach the other. None when a path names no copy of the
-        stack."""
-        copies: list[Resource] = []
-        for path in mechanism.accepts:
-            found = [d for d in self.stack.dependencies(resource, path) if mechanisms_of(d.type)]
-            if not found:
-                found = [
-                    r
-                    for value in known_strings(resource.values_at(path))
-                    for r in self.stack.named(value)
-                    if r is not resource and mechanisms_of(r.type)
-                ]
-            if not found:
-                return None
-            copies.extend(found)
-        sources: list[Location] = []
-        destinations: list[Location] = []
-        shares: list[str] = []
-        outside = False
-        for accepted in dict.fromkeys(copies):
-            for movement in self.movements_of(accepted):
-                sources.extend(movement.sources)
-                destinations.extend(movement.destinations)
-                # Each end is a place the other's data reaches; as places, not holders it passes classes to.
-                destinations.extend(
-                    replace(s, resource=None, classifications=frozenset()) for s in movement.sources
-                )
-                shares.extend(movement.shares)
-                outside = outside or movement.outside_aws
-        if not sources:
-            return None
-        return Movement(resource, mechanism, sources, destinations, shares, outside)
+    def _destinations_of(self, resource: Resource, path: str) -> list[Location]:
+        """Where the copies a path names deliver (`destinations_of`): the stack's, by lineage or by a literal
+        identity; a value that names none is a copy the stack does not declare, delivering who knows where."""
+        copies = [d for d in self.stack.dependencies(resource, path) if mechanisms_of(d.type)]
+        for value in known_strings(resource.values_at(path)):
+            copies.extend(r for r in self.stack.named(value) if mechanisms_of(r.type) and r is not resource)
+        if not copies and any(is_set(v) for v in resource.values_at(path)):
+            return [
+                untraceable(f"where the copy {path} of {resource.label} names delivers (not in this stack)")
+            ]
+        return [d for copy in dict.fromkeys(copies) for m in self.movements_of(copy) for d in m.destinations]
 
     def _derived_from_source(
         self, resource: Resource, mechanism: CopyMechanism, path: str
@@ -666,6 +650,7 @@ class Lineage:
         if mechanism.every_resource_of_type:
             found.extend(self.locate(r) for r in self.stack.of_type(mechanism.every_resource_of_type))
             found.append(untraceable(f"every {mechanism.every_resource_of_type} outside this stack"))
+        found.extend(self._account_members(resource, mechanism, own))
         for member_type, member_path in mechanism.members:
             found.extend(
                 self.locate(member)
@@ -675,8 +660,9 @@ class Lineage:
         literal_regions = [
             v for path in mechanism.source_regions for v in known_strings(resource.values_at(path))
         ]
+        logins = self._logins(resource, mechanism, own)
         for path in mechanism.source_roles:
-            found.extend(role_reach(self, resource, path))
+            found.extend(r for r in role_reach(self, resource, path) if not logins(r))
         for path in mechanism.sources:
             spaces = network_space_sources(self, resource, path)
             if spaces is not None:
@@ -689,6 +675,55 @@ class Lineage:
                     location = replace(location, region=literal_regions[0])
                 found.append(location)
         return found
+
+    def _account_members(
+        self, resource: Resource, mechanism: CopyMechanism, own: str | None
+    ) -> list[Location]:
+        """The data behind the stack's resources of `account_members` types in the resource's region and
+        account, each named as what the copy reaches it through."""
+        found: list[Location] = []
+        account = self.account(resource)
+        for member in self.stack.of_type(*mechanism.account_members):
+            if self.own_region(member) != own or self.account(member) != account:
+                continue
+            seen = {resource.urn, member.urn}
+            steps = [d for p in pointer_paths(member.type) for d in self.stack.dependencies(member, p)]
+            # Each pointer it names (a Glue table) is a step of the chain the message names.
+            followed: list[tuple[Location, Resource | None]] = [
+                (location, step) for step in dict.fromkeys(steps) for location in self.follow(step, seen)
+            ]
+            if not followed:
+                followed = [(location, None) for location in self.follow(member, {resource.urn})] or [
+                    (untraceable(f"the data {member.label} points at (nothing the stack declares)"), None)
+                ]
+            for location, step in followed:
+                via = (
+                    member.label
+                    if step is None or step is location.resource
+                    else f"{step.label} and {member.label}"
+                )
+                found.append(replace(location, via=via))
+        return found
+
+    def _logins(
+        self, resource: Resource, mechanism: CopyMechanism, own: str | None
+    ) -> Callable[[Location], bool]:
+        """Whether what a source role reaches is the secret the resource logs in with (`logins`): the stack's
+        secret its login path names, or the literal ARN it names (a policy's wildcard that covers it)."""
+        urns: set[str] = set()
+        literals: list[str] = []
+        for path in mechanism.logins:
+            literals.extend(known_strings(resource.values_at(path)))
+            urns.update(
+                t.resource.urn for t in self.trace(resource, path, False, own) if t.resource is not None
+            )
+
+        def named(location: Location) -> bool:
+            if location.resource is not None:
+                return location.resource.urn in urns
+            return any(location.description == v or fnmatchcase(v, location.description) for v in literals)
+
+        return named
 
     # Tracing -------------------------------------------------------------------------------------------
 

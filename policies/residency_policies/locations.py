@@ -45,6 +45,9 @@ class Location:
     verbatim: bool = False
     """A stack resource code copies a store into as it is (a dump, a bucket-to-bucket copy): it holds what
     the code reads, whatever its label (`lineage_commands`, decision k18)."""
+    via: str = ""
+    """What the copy reaches the data through, when that is not a step of lineage (a collaboration's
+    configured table over a Glue table over it): messages name it after the data."""
 
     @property
     def where(self) -> str:

@@ -222,7 +222,8 @@ def _classified(lineage: Lineage, location: Location) -> str:
     if inherited:
         resident = sorted(inherited)[0]
         return f"{lineage.chain(location, resident)} ({kinds}, in {location.where})"
-    return f"{location.description} ({kinds}, in {location.where})"
+    through = f", through {location.via}" if location.via else ""
+    return f"{location.description} ({kinds}, in {location.where}){through}"
 
 
 def _anonymised_violation(

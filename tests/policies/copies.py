@@ -617,21 +617,18 @@ def efs_replication_to_another_region(region: Region) -> Copy:
 
 
 def opensearch_cross_cluster_connection(region: Region) -> Copy:
+    # The local domain, in another region, searches the remote PII domain: its data goes to ap-south-1.
     domain = store(region, "aws:opensearch/domain:Domain", "search", {"domainName": "search"})
     connection = Res(
         "aws:opensearch/outboundConnection:OutboundConnection",
-        "to-analytics",
+        "from-analytics",
         {
-            "connectionAlias": "analytics",
-            "localDomainInfo": {"domainName": UNKNOWN, "ownerId": "123456789012", "region": "eu-west-1"},
-            "remoteDomainInfo": {
-                "domainName": "analytics",
-                "ownerId": "123456789012",
-                "region": "ap-south-1",
-            },
+            "connectionAlias": "customers",
+            "localDomainInfo": {"domainName": "analytics", "ownerId": "123456789012", "region": "ap-south-1"},
+            "remoteDomainInfo": {"domainName": UNKNOWN, "ownerId": "123456789012", "region": "eu-west-1"},
         },
-        region.provider,
-        deps={"localDomainInfo": [domain]},
+        mumbai(),
+        deps={"remoteDomainInfo": [domain]},
     )
     return connection, [domain, connection]
 

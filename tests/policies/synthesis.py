@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from residency_facts import ANY, SELF, CopyMechanism
+from residency_facts import ANY, POINTERS, SELF, CopyMechanism
 from residency_facts.shapes import ObjectStore
 from residency_facts.triage import KUBERNETES_OPERATORS
 from tests.policies.baseline import Region
@@ -160,6 +160,9 @@ def moving_pii(token: str, mechanism: CopyMechanism, region: Region) -> tuple[Re
         _set(props, path, ELSEWHERE)
     for path in mechanism.shared_with:
         _set(props, path, OTHER_ACCOUNT)
+    for path in mechanism.destinations_of:
+        # A copy the stack does not declare, delivering where cannot be traced.
+        _set(props, path, "copy-of-another-stack")
     if ANY in mechanism.destinations:
         _set(props, "**.destination", ELSEWHERE)
     for path in mechanism.roles:
@@ -175,6 +178,7 @@ def moving_pii(token: str, mechanism: CopyMechanism, region: Region) -> tuple[Re
             destinations
             or mechanism.destination_regions
             or mechanism.shared_with
+            or mechanism.destinations_of
             or mechanism.spans_regions
             or mechanism.roles
             or mechanism.object_stores
@@ -206,6 +210,12 @@ def moving_pii(token: str, mechanism: CopyMechanism, region: Region) -> tuple[Re
         member = Res(member_type, f"{copying_name.lower()}-member", {"tags": dict(PII)}, region.provider)
         _set(member.props, member_path, UNKNOWN)
         member.deps[member_path.split(".")[0]] = [resource]
+        extra.append(member)
+    for member_type in mechanism.account_members:
+        # A resource of the type beside it (a configured table) that points at the baseline's PII database.
+        member = Res(member_type, f"{copying_name.lower()}-account-member", {}, region.provider)
+        for path in POINTERS.get(member_type, ()):
+            member.deps[_set(member.props, path.replace("**", "reference"), UNKNOWN)] = [region.database]
         extra.append(member)
     if mechanism.every_resource_of_type:
         extra.append(

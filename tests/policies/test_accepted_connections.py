@@ -87,16 +87,20 @@ def test_accepting_a_connection_to_a_domain_in_another_region_copies_its_pii_the
     assert "ap-south-1" in messages(found)
 
 
-def test_accepting_a_connection_to_another_accounts_domain_shares_with_it() -> None:
+def test_accepting_a_connection_from_another_accounts_domain_shares_with_it() -> None:
+    """The connection's local domain searches its remote one: another account's domain searching the
+    stack's PII domain takes what it finds into that account (the data flows remote -> local, blind-full14
+    v05)."""
     region = eu_region()
-    support, _, connection, accepter = _search(region)
-    connection.props["remoteDomainInfo"] = {
+    _, orders, connection, accepter = _search(region)
+    connection.props["localDomainInfo"] = {
         "domainName": "partner-search",
         "ownerId": OTHER_ACCOUNT,
         "region": "eu-west-1",
     }
-    del connection.deps["remoteDomainInfo"]
-    found = [d for d in _found([*region.resources, support, connection, accepter]) if d.urn == accepter.urn]
+    del connection.deps["localDomainInfo"]
+    stack = [*region.resources, orders, connection, accepter]
+    found = [d for d in _found(stack) if d.urn in (connection.urn, accepter.urn)]
     assert found, messages(found)
     assert f"shared with {OTHER_ACCOUNT}" in messages(found)
 

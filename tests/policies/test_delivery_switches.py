@@ -68,6 +68,7 @@ def test_every_mechanism_says_where_it_lands_or_when_it_is_active() -> None:
             m.destinations
             or m.destination_regions
             or m.shared_with
+            or m.destinations_of
             or m.roles
             or m.source_roles
             or m.members

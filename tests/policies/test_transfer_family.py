@@ -214,3 +214,127 @@ def test_an_sftp_connector_whose_role_reads_the_pii_bucket_sends_it_outside_aws(
     found = violations([*region.resources, *_buckets(region, "anonymised"), role, connector], NO_PII)
     assert [d.urn for d in found] == [connector.urn], messages(found)
     assert "outside AWS" in found[0].message and "customer-records" in found[0].message
+
+
+# What the connector's access role reads is what it sends: its own login secret and KMS permissions are not
+
+LOGIN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:partner-sftp-login"
+"""The connector's login secret (the SSH key it authenticates with), as its role's policy names it."""
+
+
+def _secret(region: Region, name: str) -> Res:
+    return store(
+        region, "aws:secretsmanager/secret:Secret", name, {"name": name}, {"data-classification": "internal"}
+    )
+
+
+def _add_statement(role: Res, statement: dict[str, Any]) -> None:
+    """Add a statement to the role's inline policy."""
+    inline = role.props["inlinePolicies"][0]
+    policy = json.loads(inline["policy"])
+    policy["Statement"].append(statement)
+    inline["policy"] = json.dumps(policy)
+
+
+def _logging_in(region: Region, secret: Res | None = None) -> tuple[Res, Res]:
+    """A connector whose role reads the anonymised bucket and its login secret (declared, or by ARN)."""
+    role = _role(region, [SHARED], "sftp-connector")
+    _add_statement(role, {"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": LOGIN})
+    connector = _connector(region, role)
+    if secret is not None:
+        connector.props["sftpConfig"]["userSecretId"] = UNKNOWN
+        connector.deps["sftpConfig"] = [secret]
+    else:
+        connector.props["sftpConfig"]["userSecretId"] = LOGIN
+    return role, connector
+
+
+@pytest.mark.parametrize("declared", [True, False])
+def test_an_sftp_connector_whose_role_reads_its_own_login_secret_sends_only_anonymised_data(
+    declared: bool,
+) -> None:
+    # Reviewer blind-full14 c09: the secret `sftpConfig.userSecretId` names is how it logs in, not a file.
+    region = eu_region()
+    login = _secret(region, "partner-sftp-login")
+    role, connector = _logging_in(region, login if declared else None)
+    stack = [*region.resources, *_buckets(region, "anonymised"), login, role, connector]
+    assert violations(stack, ANONYMISED_ONLY) == []
+    assert violations(stack, NO_PII) == []
+
+
+def test_an_sftp_connector_whose_role_reads_another_secret_sends_that_secret() -> None:
+    region = eu_region()
+    login = _secret(region, "partner-sftp-login")
+    token = _secret(region, "partner-api-token")
+    role, connector = _logging_in(region, login)
+    _add_statement(
+        role,
+        {
+            "Effect": "Allow",
+            "Action": "secretsmanager:GetSecretValue",
+            "Resource": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:partner-api-token",
+        },
+    )
+    found = violations(
+        [*region.resources, *_buckets(region, "anonymised"), login, token, role, connector], ANONYMISED_ONLY
+    )
+    assert [d.urn for d in found] == [connector.urn], messages(found)
+    assert "'partner-api-token'" in found[0].message and "'partner-sftp-login'" not in found[0].message
+
+
+def test_an_sftp_connector_whose_role_reads_every_secret_sends_the_others() -> None:
+    region = eu_region()
+    login = _secret(region, "partner-sftp-login")
+    token = _secret(region, "partner-api-token")
+    role, connector = _logging_in(region, login)
+    _add_statement(role, {"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": "*"})
+    found = violations(
+        [*region.resources, *_buckets(region, "anonymised"), login, token, role, connector], ANONYMISED_ONLY
+    )
+    assert [d.urn for d in found] == [connector.urn], messages(found)
+    assert "'partner-api-token'" in found[0].message and "'partner-sftp-login'" not in found[0].message
+
+
+DECRYPT_THROUGH_S3 = {
+    "Effect": "Allow",
+    "Action": "kms:Decrypt",
+    "Resource": "*",
+    "Condition": {"StringEquals": {"kms:ViaService": "s3.eu-west-1.amazonaws.com"}},
+}
+"""kms:Decrypt on every key, as AWS's examples write it: it decrypts what the role may already fetch."""
+
+
+@pytest.mark.parametrize(
+    "decrypt",
+    [
+        DECRYPT_THROUGH_S3,
+        {"Effect": "Allow", "Action": ["kms:Decrypt", "kms:GenerateDataKey*"], "Resource": "*"},
+        {"Effect": "Allow", "Action": "kms:*", "Resource": "arn:aws:kms:eu-west-1:123456789012:key/*"},
+    ],
+)
+def test_an_sftp_connector_whose_role_may_decrypt_with_any_key_reads_no_other_store(
+    decrypt: dict[str, Any],
+) -> None:
+    # Reviewer blind-full14 c14: KMS permissions read no data store; the store's own read actions do.
+    region = eu_region()
+    role = _role(region, [SHARED], "sftp-connector")
+    _add_statement(role, decrypt)
+    connector = _connector(region, role)
+    stack = [*region.resources, *_buckets(region, "anonymised"), role, connector]
+    assert violations(stack, NO_PII) == []
+    assert violations(stack, ANONYMISED_ONLY) == []
+
+
+@pytest.mark.parametrize("action", ["s3:GetObject", "s3:Get*", "*"])
+def test_an_sftp_connector_whose_role_reads_every_store_sends_the_pii_bucket(action: str) -> None:
+    region = eu_region()
+    region.database_group.props["tags"] = {"data-classification": "pii"}
+    role = _role(region, [SHARED], "sftp-connector")
+    _add_statement(role, DECRYPT_THROUGH_S3)
+    _add_statement(role, {"Effect": "Allow", "Action": action, "Resource": "*"})
+    connector = _connector(region, role)
+    found = violations([*region.resources, *_buckets(region, "anonymised"), role, connector], NO_PII)
+    assert [d.urn for d in found] == [connector.urn], messages(found)
+    assert "'customer-records'" in found[0].message, found[0].message
+    # A security group fronts a store; it holds none of its data.
+    assert "securityGroup" not in found[0].message and "kms/key" not in found[0].message, found[0].message
