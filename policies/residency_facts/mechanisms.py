@@ -2185,14 +2185,22 @@ INBOUND_ACTIONS: frozenset[str] = frozenset(
         "firehose:putrecordbatch",
         "logs:createlogstream",
         "logs:putlogevents",
+        "kms:generatedatakey",
+        "kms:generatedatakeywithoutplaintext",
+        "kms:generatedatakeypair",
+        "kms:generatedatakeypairwithoutplaintext",
+        "kms:encrypt",
     }
 )
 """Actions that only put data into a holder and return nothing it holds (a copy of a recovery point into a
-vault, an event into a bus, a message into a queue or topic, a record into a stream or log group): a grant
-of nothing else to another account reads none of its data. Lower case, exact: a wildcard may match an
-action that reads or routes out (`events:Put*` matches PutRule and PutTargets). Not listed because they
-return what the holder keeps: DynamoDB's PutItem and UpdateItem (`ReturnValues`), Lambda's InvokeFunction,
-KMS's GenerateDataKey, S3's PutObject (its object ownership may leave the writer an owner's rights)."""
+vault, an event into a bus, a message into a queue or topic, a record into a stream or log group), and the
+KMS actions a producer into an encrypted holder needs: a new data key (or pair) is random, and encrypting
+returns only ciphertext, so neither decrypts anything the key already protects (that takes kms:Decrypt, a
+ReEncrypt or a grant). A grant of nothing else to another account reads none of its data. Lower case, exact:
+a wildcard may match an action that reads or routes out (`events:Put*` matches PutRule and PutTargets,
+`kms:*` Decrypt). Not listed because they return what the holder keeps: DynamoDB's PutItem and UpdateItem
+(`ReturnValues`), Lambda's InvokeFunction, S3's PutObject (its object ownership may leave the writer an
+owner's rights)."""
 
 
 class Grant(NamedTuple):
