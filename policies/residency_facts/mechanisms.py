@@ -1304,6 +1304,11 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
     ),
     "aws:ec2/spotInstanceRequest:SpotInstanceRequest": (_code("a spot instance"),),
     "aws:lightsail/instance:Instance": (_code("a Lightsail instance"),),
+    # A deployment runs its containers (image, command, environment) on its container service, in the
+    # service's region (reviewer blind-aws14 a10, a21).
+    "aws:lightsail/containerServiceDeploymentVersion:ContainerServiceDeploymentVersion": (
+        _code("a Lightsail container deployment"),
+    ),
     "aws:emr/cluster:Cluster": (_code("an EMR cluster"),),
     "aws:emr/studio:Studio": (_code("an EMR studio"),),
     "aws:emrcontainers/jobTemplate:JobTemplate": (_code("an EMR on EKS job"),),

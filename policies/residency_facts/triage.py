@@ -941,12 +941,13 @@ AWS: dict[str, Service] = {
         "Lightsail instances, disks, databases and buckets hold data and have their own public switches; an "
         "instance runs its launch script; a distribution caches a bucket or instance worldwide.",
         holds="Bucket Database Disk Instance ContainerService",
-        copies="Distribution Instance",
+        copies="Distribution Instance ContainerServiceDeploymentVersion",
         grants="Bucket BucketAccessKey BucketResourceAccess Database InstancePublicPorts Lb LbAttachment "
         "StaticIp "
         "StaticIpAttachment",
-        neutral="Certificate ContainerServiceDeploymentVersion Disk_attachment Domain DomainEntry KeyPair "
+        neutral="Certificate Disk_attachment Domain DomainEntry KeyPair "
         "LbCertificate LbCertificateAttachment LbHttpsRedirectionPolicy LbStickinessPolicy",
+        why={"ContainerServiceDeploymentVersion": _CODE},
     ),
     "location": Service(
         "Location Service trackers and geofence collections hold device positions (personal data).",
