@@ -134,6 +134,25 @@ DynamoDB staging, and the shuffle files of `--write-shuffle-files-to-s3` by defa
 logs, and every location a `--conf` setting names (`spark.shuffle.glue.s3ShuffleBucket`, a warehouse, an
 event log directory). The job's own code is judged as code; these are written by the service."""
 
+_EMR_ON_EKS_MONITORING = "jobTemplateData.configurationOverrides.monitoringConfiguration"
+
+
+def _emr_logs(runs: str, sources: tuple[str, ...], log_uri: str, *log_groups: str) -> CopyMechanism:
+    """EMR's uploads of a job's or cluster's logs (its driver's, executors' and steps' output, which holds
+    what the job prints of what it reads) to the S3 log URI and log group its monitoring configuration
+    names: written by the service, as a Glue job's temporary directory is, so a bucket the stack does not
+    declare is untraceable (S3's namespace is global); a log group's bare name is in the job's region."""
+    return CopyMechanism(
+        f"EMR's log upload for {runs} (what it prints of what it reads)",
+        sources=sources,
+        destinations=(log_uri, *log_groups),
+        global_names=(log_uri,),
+        active_when=(log_uri, *log_groups),
+        lands_in_own_region=False,
+        may_target_source=True,
+    )
+
+
 _API_BODY = "body.{json}.**"
 """Every value of a REST API's OpenAPI body (JSON): its integrations' URIs, roles and request templates."""
 _API_BODY_ROLES = "body.{json}.paths.*.*.x-amazon-apigateway-integration.credentials"
@@ -1309,10 +1328,26 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
     "aws:lightsail/containerServiceDeploymentVersion:ContainerServiceDeploymentVersion": (
         _code("a Lightsail container deployment"),
     ),
-    "aws:emr/cluster:Cluster": (_code("an EMR cluster"),),
+    "aws:emr/cluster:Cluster": (_code("an EMR cluster"), _emr_logs("an EMR cluster", (SELF, ANY), "logUri")),
     "aws:emr/studio:Studio": (_code("an EMR studio"),),
-    "aws:emrcontainers/jobTemplate:JobTemplate": (_code("an EMR on EKS job"),),
-    "aws:emrserverless/application:Application": (_code("an EMR Serverless application"),),
+    "aws:emrcontainers/jobTemplate:JobTemplate": (
+        _code("an EMR on EKS job"),
+        _emr_logs(
+            "an EMR on EKS job",
+            (SELF, "jobTemplateData.jobDriver.**", "jobTemplateData.configurationOverrides.**"),
+            f"{_EMR_ON_EKS_MONITORING}.s3MonitoringConfiguration.logUri",
+            f"{_EMR_ON_EKS_MONITORING}.cloudWatchMonitoringConfiguration.logGroupName",
+        ),
+    ),
+    "aws:emrserverless/application:Application": (
+        _code("an EMR Serverless application"),
+        _emr_logs(
+            "an EMR Serverless application",
+            (SELF, ANY),
+            "monitoringConfiguration.s3MonitoringConfiguration.logUri",
+            "monitoringConfiguration.cloudwatchLoggingConfiguration.logGroupName",
+        ),
+    ),
     "aws:finspace/kxCluster:KxCluster": (_code("a kdb cluster"),),
     "aws:kinesisanalyticsv2/application:Application": (_code("a Flink application"),),
     "aws:mwaa/environment:Environment": (_code("an Airflow environment"),),
