@@ -36,7 +36,7 @@ from residency_facts.destinations import saas_vendor
 from .lineage_literals import endpoint_outside_aws, literal_locations
 from .locations import Location
 from .model import Resource
-from .values import Unknown, child, elements, value_at, values_at
+from .values import Unknown, child, elements, is_set, known_strings, value_at, values_at
 
 if TYPE_CHECKING:
     from .lineage import Lineage
@@ -84,6 +84,49 @@ def container_places(lineage: Lineage, resource: Resource) -> list[Location]:
         found.extend(_log_places(configuration, shown))
         found.extend(_secret_option_places(lineage, resource, configuration, shown))
         found.extend(_router_places(child(container, "firelensConfiguration"), shown))
+    found.extend(_exec_session_places(lineage, resource))
+    return found
+
+
+TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition"
+SERVICE = "aws:ecs/service:Service"
+CLUSTER = "aws:ecs/cluster:Cluster"
+EXEC_LOGS = "configuration.executeCommandConfiguration"
+EXEC_LOG_HOLDERS = ("aws:s3/", "aws:cloudwatch/logGroup:")
+"""The types a cluster's session logs are computed from (a bucket's name, a log group's), not its key."""
+
+
+def _exec_session_places(lineage: Lineage, resource: Resource) -> list[Location]:
+    """Where ECS Exec logs the sessions into a task's containers (reviewer blind-aws14 a15): what operators
+    run in them and what it prints, the data the task reads included. A service of the stack that runs the
+    task definition with `enableExecuteCommand` on a cluster whose `executeCommandConfiguration` logs
+    `OVERRIDE`s the task's own log configuration sends the transcripts to its `logConfiguration`'s bucket
+    (the stack's, else untraceable) and log group."""
+    if resource.type != TASK_DEFINITION:
+        return []
+    from .lineage_ssm import bucket_place  # lineage_ssm reads lineage, as this module does
+
+    stack = lineage.stack
+    found: list[Location] = []
+    for service in stack.dependents(resource, ["taskDefinition"]):
+        if service.type != SERVICE or not is_set(value_at(service.props, "enableExecuteCommand")):
+            continue
+        clusters = stack.dependencies(service, "cluster") or [
+            r for v in known_strings([value_at(service.props, "cluster")]) for r in stack.named(v)
+        ]
+        for cluster in (c for c in clusters if c.type == CLUSTER):
+            logging = value_at(cluster.props, f"{EXEC_LOGS}.logging")
+            if not isinstance(logging, Unknown) and logging != "OVERRIDE":
+                continue  # DEFAULT logs as the task's awslogs configuration says; NONE logs nothing.
+            for path in ("s3BucketName", "cloudWatchLogGroupName"):
+                value = value_at(cluster.props, f"{EXEC_LOGS}.logConfiguration.{path}")
+                if isinstance(value, Unknown):
+                    for dependency in stack.dependencies(cluster, "configuration"):
+                        if dependency.type.startswith(EXEC_LOG_HOLDERS):
+                            found.extend(lineage.follow(dependency, {resource.urn}))
+                elif isinstance(value, str) and value and path == "s3BucketName":
+                    what = f"ECS Exec session logs of {service.label}"
+                    found.extend(bucket_place(lineage, cluster, value, None, what))
     return found
 
 

@@ -436,3 +436,47 @@ def test_secret_options_that_name_no_place_and_an_address_on_the_private_network
     task = _task(region, role, _container(splunk), {**_container(firelens), "name": "sidecar"})
     private = _parameter(region, "splunk-url", "https://10.10.4.7:8088")
     assert _found([*region.resources, private, bucket, role, task], task) == []
+
+
+# ECS Exec session logs of a PII task (reviewer blind-aws14 a15) ------------------------------------------------
+
+
+def _exec_service(region: Region, task: Res, logging: dict[str, Any]) -> list[Res]:
+    cluster = Res(
+        "aws:ecs/cluster:Cluster",
+        "apps",
+        {"name": "apps", "configuration": {"executeCommandConfiguration": logging}},
+        region.provider,
+    )
+    service = Res(
+        "aws:ecs/service:Service",
+        "worker",
+        {"cluster": UNKNOWN, "taskDefinition": UNKNOWN, "enableExecuteCommand": True, "desiredCount": 1},
+        region.provider,
+        deps={"cluster": [cluster], "taskDefinition": [task]},
+    )
+    return [cluster, service]
+
+
+def _sessions_to(bucket: str) -> dict[str, Any]:
+    return {"logging": "OVERRIDE", "logConfiguration": {"s3BucketName": bucket, "s3KeyPrefix": "ecs-exec/"}}
+
+
+def test_exec_sessions_into_a_pii_task_logged_to_a_bucket_the_stack_does_not_declare_are_untraceable() -> None:
+    region = eu_region()
+    bucket, role = _reader(region)
+    task = _task(region, role, _container())
+    stack = [*region.resources, bucket, role, task, *_exec_service(region, task, _sessions_to("central-audit"))]
+    found = _found(stack, task)
+    assert "ECS Exec session logs" in messages(found) and "central-audit" in messages(found), messages(found)
+
+
+@pytest.mark.parametrize(
+    "logging", [_sessions_to(BUCKET), {"logging": "DEFAULT"}, {"logging": "NONE"}], ids=["own", "default", "none"]
+)
+def test_exec_sessions_logged_in_the_stacks_bucket_or_as_the_task_logs_stay(logging: dict[str, Any]) -> None:
+    region = eu_region()
+    bucket, role = _reader(region)
+    task = _task(region, role, _container())
+    stack = [*region.resources, bucket, role, task, *_exec_service(region, task, logging)]
+    assert _found(stack, task) == [] and _found(stack, task, ANONYMISED_ONLY) == []
