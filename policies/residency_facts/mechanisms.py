@@ -1781,6 +1781,17 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
     ),
     "aws:transfer/agreement:Agreement": (_references("an AS2 agreement with a partner", False),),
     "aws:transfer/workflow:Workflow": (_references("a transfer workflow (copy, tag, custom steps)", False),),
+    # A server hands every file uploaded to it to its workflows, whose steps read it with the execution role
+    # (reviewer blind-aws14 a05): what that role may read is what the workflow is fed.
+    "aws:transfer/server:Server": (
+        CopyMechanism(
+            "a transfer server's upload workflows (each uploaded file, handed to the workflow's steps)",
+            source_roles=("workflowDetails.onUpload.executionRole", "workflowDetails.onPartialUpload.executionRole"),
+            destinations=("workflowDetails.onUpload.workflowId", "workflowDetails.onPartialUpload.workflowId"),
+            active_when=("workflowDetails.onUpload.workflowId", "workflowDetails.onPartialUpload.workflowId"),
+            source_roles_in_stack=True,
+        ),
+    ),
     # Organisations: a backup policy copies the resources it selects in every attached account.
     "aws:organizations/policy:Policy": (
         CopyMechanism(

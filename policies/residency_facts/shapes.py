@@ -156,6 +156,11 @@ class CopyMechanism(NamedTuple):
     """Paths naming IAM roles through which the resource reads what it moves (a Transfer Family connector
     sends any file its access role may read): what those roles reach is the source."""
 
+    source_roles_in_stack: bool = False
+    """Only the stack's resources the source roles reach are sources: the resource is handed what it moves
+    (a server's upload workflow is fed the uploaded file, which its role reads), so what a wildcard of the
+    role's policy reaches beyond them is no more than it is fed."""
+
     roles: tuple[str, ...] = ()
     """Paths naming IAM roles a data holder's SQL and features run as (Redshift's UNLOAD, RDS's s3Export,
     Aurora's SELECT INTO OUTFILE S3): wherever those roles may write is where the data may be copied, and a

@@ -1477,7 +1477,7 @@ AWS: dict[str, Service] = {
         "Transfer Family servers expose buckets and file systems over SFTP, FTPS and AS2; users and accesses "
         "map home directories; connectors and agreements copy to and from partners.",
         grants="Server User Access WebApp",
-        copies="Connector Agreement Workflow",
+        copies="Connector Agreement Workflow Server",
         neutral="Certificate HostKey Profile SshKey Tag WebAppCustomization",
     ),
     "uxc": Service("Console customisations.", neutral="AccountCustomizations"),

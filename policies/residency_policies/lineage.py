@@ -587,7 +587,8 @@ class Lineage:
             v for path in mechanism.source_regions for v in known_strings(resource.values_at(path))
         ]
         for path in mechanism.source_roles:
-            found.extend(role_reach(self, resource, path))
+            reach = role_reach(self, resource, path)
+            found.extend(r for r in reach if r.resource is not None or not mechanism.source_roles_in_stack)
         for path in mechanism.sources:
             spaces = network_space_sources(self, resource, path)
             if spaces is not None:
