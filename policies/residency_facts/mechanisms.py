@@ -1786,8 +1786,14 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
     "aws:transfer/server:Server": (
         CopyMechanism(
             "a transfer server's upload workflows (each uploaded file, handed to the workflow's steps)",
-            source_roles=("workflowDetails.onUpload.executionRole", "workflowDetails.onPartialUpload.executionRole"),
-            destinations=("workflowDetails.onUpload.workflowId", "workflowDetails.onPartialUpload.workflowId"),
+            source_roles=(
+                "workflowDetails.onUpload.executionRole",
+                "workflowDetails.onPartialUpload.executionRole",
+            ),
+            destinations=(
+                "workflowDetails.onUpload.workflowId",
+                "workflowDetails.onPartialUpload.workflowId",
+            ),
             active_when=("workflowDetails.onUpload.workflowId", "workflowDetails.onPartialUpload.workflowId"),
             source_roles_in_stack=True,
         ),

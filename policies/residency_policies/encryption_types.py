@@ -322,14 +322,18 @@ AT_REST: dict[str, AtRest] = {
         keys=("encryptionConfiguration.kmsKeyId",),
     ),
     "aws:kinesisanalyticsv2/application:Application": AtRest(
-        enabled=(("applicationConfiguration.applicationEncryptionConfiguration.keyType", "CUSTOMER_MANAGED_KEY"),),
+        enabled=(
+            ("applicationConfiguration.applicationEncryptionConfiguration.keyType", "CUSTOMER_MANAGED_KEY"),
+        ),
         keys=("applicationConfiguration.applicationEncryptionConfiguration.keyId",),
     ),
     "aws:bedrock/agentAgent:AgentAgent": AtRest(
         keys_when=(("memoryConfigurations[].enabledMemoryTypes", "customerEncryptionKeyArn"),)
     ),
     "aws:bedrock/agentcoreHarness:AgentcoreHarness": AtRest(
-        keys_when=(("memory.managedMemoryConfiguration", "memory.managedMemoryConfiguration.encryptionKeyArn"),)
+        keys_when=(
+            ("memory.managedMemoryConfiguration", "memory.managedMemoryConfiguration.encryptionKeyArn"),
+        )
     ),
     "aws:dms/replicationConfig:ReplicationConfig": AtRest(keys=("computeConfig.kmsKeyId",)),
     "aws:opensearchingest/pipeline:Pipeline": AtRest(
@@ -359,22 +363,22 @@ flight), an OpenSearch Ingestion pipeline's persistent buffer. Judged where what
 is protected (reviewer blind-aws14 a18)."""
 
 OTHER_KEYS: dict[str, str] = {
-    "aws:apprunner/service:Service": "the key encrypts the copy of the service's source and image App Runner keeps",
+    "aws:apprunner/service:Service": "the key encrypts the copy of its source and image App Runner keeps",
     "aws:bedrock/agentFlow:AgentFlow": "the key encrypts the flow's definition",
     "aws:codebuild/project:Project": "the key encrypts the build's output artefacts (what it built)",
-    "aws:cognito/userPool:UserPool": "lambdaConfig.kmsKeyId encrypts the codes a custom sender Lambda is sent",
+    "aws:cognito/userPool:UserPool": "lambdaConfig.kmsKeyId encrypts codes sent to a custom sender Lambda",
     "aws:emr/studio:Studio": "the key encrypts the notebooks it writes to S3 (a writer's key, not reviewed)",
     "aws:emrcontainers/jobTemplate:JobTemplate": "the key encrypts the template (its job's configuration)",
-    "aws:emrserverless/application:Application": "the keys encrypt its jobs' logs (the service's, S3, CloudWatch)",
+    "aws:emrserverless/application:Application": "the keys encrypt its jobs' logs (managed, S3, CloudWatch)",
     "aws:kms/ciphertext:Ciphertext": "a ciphertext is what keyId encrypted (judged as the key's use)",
-    "aws:lambda/function:Function": "the keys encrypt its environment variables and code package (configuration)",
+    "aws:lambda/function:Function": "the keys encrypt its environment variables and code package",
     "aws:m2/application:Application": "the key encrypts the application's definition",
-    "aws:m2/environment:Environment": "its data sets are on the file systems it mounts, each judged as a holder",
-    "aws:s3/bucketObject:BucketObject": "an object's own key is judged with its bucket's (encryption.S3_OBJECTS)",
-    "aws:s3/bucketObjectv2:BucketObjectv2": "an object's own key is judged with its bucket's (encryption.S3_OBJECTS)",
-    "aws:sagemaker/userProfile:UserProfile": "the keys encrypt what Canvas and sharing write to S3 (not reviewed)",
-    "aws:scheduler/schedule:Schedule": "the key encrypts the schedule's target input, the stack's own literal",
-    "aws:synthetics/canary:Canary": "the keys encrypt its artefacts (screenshots, HAR files) in S3 (not reviewed)",
+    "aws:m2/environment:Environment": "its data sets are on the file systems it mounts, judged as holders",
+    "aws:s3/bucketObject:BucketObject": "judged with its bucket's (encryption.S3_OBJECTS)",
+    "aws:s3/bucketObjectv2:BucketObjectv2": "judged with its bucket's (encryption.S3_OBJECTS)",
+    "aws:sagemaker/userProfile:UserProfile": "the keys encrypt what Canvas and sharing write (not reviewed)",
+    "aws:scheduler/schedule:Schedule": "the key encrypts its target input, the stack's own literal",
+    "aws:synthetics/canary:Canary": "the keys encrypt its artefacts (screenshots, HAR files; not reviewed)",
     "aws:timestreamquery/scheduledQuery:ScheduledQuery": "the key encrypts the query's error reports in S3",
 }
 """Holders, carriers and code whose customer-key inputs protect nothing pii-encryption judges in their place,

@@ -244,7 +244,9 @@ def _secret_option_places(
                     )
                 )
                 continue
-            found.extend(_secret_value_places(lineage, resource, value.strip(), f"{what}, from {holder.label}"))
+            found.extend(
+                _secret_value_places(lineage, resource, value.strip(), f"{what}, from {holder.label}")
+            )
     return found
 
 

@@ -311,7 +311,7 @@ def test_a_container_text_computed_from_the_role_alone_is_judged_once_it_can_be_
     assert _found([*region.resources, bucket, role, task], task) == []
 
 
-# A log driver's address given through secretOptions (reviewer blind-aws14 a01) --------------------------------
+# A log driver's address given through secretOptions (reviewer blind-aws14 a01) -----------------------------
 
 PARAMETER_ARN = "arn:aws:ssm:eu-west-1:123456789012:parameter/acme/eu/logging/{name}"
 SECRET_ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:acme/eu/logging-AbCdEf"
@@ -376,7 +376,9 @@ SPLUNK_FROM = {
 
 @pytest.mark.parametrize("form", ["containerDefinitions", "containerProperties", "ecsProperties"])
 @pytest.mark.parametrize("source", SPLUNK_FROM)
-def test_a_log_drivers_address_kept_in_a_parameter_or_secret_is_read_through_it(form: str, source: str) -> None:
+def test_a_log_drivers_address_kept_in_a_parameter_or_secret_is_read_through_it(
+    form: str, source: str
+) -> None:
     region = eu_region()
     bucket, role = _reader(region)
     holders, value_from = SPLUNK_FROM[source]
@@ -438,7 +440,7 @@ def test_secret_options_that_name_no_place_and_an_address_on_the_private_network
     assert _found([*region.resources, private, bucket, role, task], task) == []
 
 
-# ECS Exec session logs of a PII task (reviewer blind-aws14 a15) ------------------------------------------------
+# ECS Exec session logs of a PII task (reviewer blind-aws14 a15) --------------------------------------------
 
 
 def _exec_service(region: Region, task: Res, logging: dict[str, Any]) -> list[Res]:
@@ -462,17 +464,25 @@ def _sessions_to(bucket: str) -> dict[str, Any]:
     return {"logging": "OVERRIDE", "logConfiguration": {"s3BucketName": bucket, "s3KeyPrefix": "ecs-exec/"}}
 
 
-def test_exec_sessions_into_a_pii_task_logged_to_a_bucket_the_stack_does_not_declare_are_untraceable() -> None:
+def test_exec_sessions_into_a_pii_task_logged_to_an_undeclared_bucket_are_untraceable() -> None:
     region = eu_region()
     bucket, role = _reader(region)
     task = _task(region, role, _container())
-    stack = [*region.resources, bucket, role, task, *_exec_service(region, task, _sessions_to("central-audit"))]
+    stack = [
+        *region.resources,
+        bucket,
+        role,
+        task,
+        *_exec_service(region, task, _sessions_to("central-audit")),
+    ]
     found = _found(stack, task)
     assert "ECS Exec session logs" in messages(found) and "central-audit" in messages(found), messages(found)
 
 
 @pytest.mark.parametrize(
-    "logging", [_sessions_to(BUCKET), {"logging": "DEFAULT"}, {"logging": "NONE"}], ids=["own", "default", "none"]
+    "logging",
+    [_sessions_to(BUCKET), {"logging": "DEFAULT"}, {"logging": "NONE"}],
+    ids=["own", "default", "none"],
 )
 def test_exec_sessions_logged_in_the_stacks_bucket_or_as_the_task_logs_stay(logging: dict[str, Any]) -> None:
     region = eu_region()

@@ -12,6 +12,8 @@ keep the logs in the stack's PII bucket or in a log group of the job's region.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pytest
 
 from tests.policies.baseline import Region, eu_region
@@ -28,7 +30,7 @@ def _bucket(region: Region) -> Res:
     return store(region, "aws:s3/bucket:Bucket", "customer-exports", {"bucket": "acme-eu-customer-exports"})
 
 
-def _template(region: Region, monitoring: dict[str, object]) -> Res:
+def _template(region: Region, monitoring: Mapping[str, object]) -> Res:
     return Res(
         "aws:emrcontainers/jobTemplate:JobTemplate",
         "churn-scoring",
@@ -63,7 +65,10 @@ def _cluster(region: Region, log_uri: str) -> Res:
                 {
                     "name": "score",
                     "actionOnFailure": "CONTINUE",
-                    "hadoopJarStep": {"jar": "command-runner.jar", "args": ["spark-submit", f"{OWN}/jobs/churn.py"]},
+                    "hadoopJarStep": {
+                        "jar": "command-runner.jar",
+                        "args": ["spark-submit", f"{OWN}/jobs/churn.py"],
+                    },
                 }
             ],
         },

@@ -140,7 +140,9 @@ def test_another_account_that_may_only_make_new_data_keys_decrypts_nothing(actio
     ],
     ids=["decrypt", "all", "wildcard", "re-encrypt", "grant"],
 )
-def test_a_key_action_that_may_decrypt_or_delegate_shares_what_the_key_protects(actions: Any, rule: str) -> None:
+def test_a_key_action_that_may_decrypt_or_delegate_shares_what_the_key_protects(
+    actions: Any, rule: str
+) -> None:
     region = eu_region()
     found = [d for d in violations(_key_policy(region, actions), rule) if d.urn == region.key.urn]
     assert found and OTHER_ACCOUNT in messages(found), messages(found)

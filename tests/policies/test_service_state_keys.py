@@ -105,7 +105,13 @@ def _lake(region: Region, table_encryption: dict[str, Any] | None) -> tuple[Res,
     table = Res(
         "aws:s3tables/table:Table",
         "customers",
-        {"name": "customers", "namespace": "crm", "format": "ICEBERG", "tableBucketArn": UNKNOWN, "tags": PII},
+        {
+            "name": "customers",
+            "namespace": "crm",
+            "format": "ICEBERG",
+            "tableBucketArn": UNKNOWN,
+            "tags": PII,
+        },
         region.provider,
         deps={"tableBucketArn": [bucket]},
     )
