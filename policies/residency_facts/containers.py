@@ -62,3 +62,11 @@ FIRELENS_BUILT_IN_CONFIGS = "/fluent-bit/configs/"
 `minimize-log-loading.conf`: parsers and filters, no output); a log router's `config-file-type` `file`
 under this directory adds none. Any other file (in the router's own image, or `s3`) may add outputs the
 pack cannot read."""
+
+FIRELENS_PLACE_OPTIONS = frozenset(
+    {"host", "uri", "url", "endpoint", "region", "bucket", "delivery_stream", "stream", "log_group_name"}
+)
+"""The FireLens output options (compared in lower case) that say where the output goes: its host, URL or
+endpoint, its region, and the bucket, stream or log group it writes to. Given through `secretOptions` (a
+Systems Manager parameter or a Secrets Manager secret), each is read through the value it names; the other
+options a secret gives (an API key, a password) name no place."""

@@ -157,6 +157,25 @@ _IOT_PLACES = (
 )
 """The IoT rule actions that name where they deliver by a host, an endpoint or a bucket's global name."""
 
+_EMR_ON_EKS_MONITORING = "jobTemplateData.configurationOverrides.monitoringConfiguration"
+
+
+def _emr_logs(runs: str, sources: tuple[str, ...], log_uri: str, *log_groups: str) -> CopyMechanism:
+    """EMR's uploads of a job's or cluster's logs (its driver's, executors' and steps' output, which holds
+    what the job prints of what it reads) to the S3 log URI and log group its monitoring configuration
+    names: written by the service, as a Glue job's temporary directory is, so a bucket the stack does not
+    declare is untraceable (S3's namespace is global); a log group's bare name is in the job's region."""
+    return CopyMechanism(
+        f"EMR's log upload for {runs} (what it prints of what it reads)",
+        sources=sources,
+        destinations=(log_uri, *log_groups),
+        global_names=(log_uri,),
+        active_when=(log_uri, *log_groups),
+        lands_in_own_region=False,
+        may_target_source=True,
+    )
+
+
 _API_BODY = "body.{json}.**"
 """Every value of a REST API's OpenAPI body (JSON): its integrations' URIs, roles and request templates."""
 _API_BODY_ROLES = "body.{json}.paths.*.*.x-amazon-apigateway-integration.credentials"
@@ -1344,10 +1363,31 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
     ),
     "aws:ec2/spotInstanceRequest:SpotInstanceRequest": (_code("a spot instance"),),
     "aws:lightsail/instance:Instance": (_code("a Lightsail instance"),),
-    "aws:emr/cluster:Cluster": (_code("an EMR cluster"),),
+    # A deployment runs its containers (image, command, environment) on its container service, in the
+    # service's region (reviewer blind-aws14 a10, a21).
+    "aws:lightsail/containerServiceDeploymentVersion:ContainerServiceDeploymentVersion": (
+        _code("a Lightsail container deployment"),
+    ),
+    "aws:emr/cluster:Cluster": (_code("an EMR cluster"), _emr_logs("an EMR cluster", (SELF, ANY), "logUri")),
     "aws:emr/studio:Studio": (_code("an EMR studio"),),
-    "aws:emrcontainers/jobTemplate:JobTemplate": (_code("an EMR on EKS job"),),
-    "aws:emrserverless/application:Application": (_code("an EMR Serverless application"),),
+    "aws:emrcontainers/jobTemplate:JobTemplate": (
+        _code("an EMR on EKS job"),
+        _emr_logs(
+            "an EMR on EKS job",
+            (SELF, "jobTemplateData.jobDriver.**", "jobTemplateData.configurationOverrides.**"),
+            f"{_EMR_ON_EKS_MONITORING}.s3MonitoringConfiguration.logUri",
+            f"{_EMR_ON_EKS_MONITORING}.cloudWatchMonitoringConfiguration.logGroupName",
+        ),
+    ),
+    "aws:emrserverless/application:Application": (
+        _code("an EMR Serverless application"),
+        _emr_logs(
+            "an EMR Serverless application",
+            (SELF, ANY),
+            "monitoringConfiguration.s3MonitoringConfiguration.logUri",
+            "monitoringConfiguration.cloudwatchLoggingConfiguration.logGroupName",
+        ),
+    ),
     "aws:finspace/kxCluster:KxCluster": (_code("a kdb cluster"),),
     "aws:kinesisanalyticsv2/application:Application": (_code("a Flink application"),),
     "aws:mwaa/environment:Environment": (_code("an Airflow environment"),),
@@ -1861,6 +1901,24 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
     # Organisations: a backup policy copies the resources it selects in every attached account; an AI
     # services opt-out policy that opts in (or may) hands AWS the content of the services it names
     # (`AI_SERVICE_MODULES`; `residency_policies/lineage_selections.ai_opt_in_sources`).
+    # A server hands every file uploaded to it to its workflows, whose steps read it with the execution role
+    # (reviewer blind-aws14 a05): what that role may read is what the workflow is fed.
+    "aws:transfer/server:Server": (
+        CopyMechanism(
+            "a transfer server's upload workflows (each uploaded file, handed to the workflow's steps)",
+            source_roles=(
+                "workflowDetails.onUpload.executionRole",
+                "workflowDetails.onPartialUpload.executionRole",
+            ),
+            destinations=(
+                "workflowDetails.onUpload.workflowId",
+                "workflowDetails.onPartialUpload.workflowId",
+            ),
+            active_when=("workflowDetails.onUpload.workflowId", "workflowDetails.onPartialUpload.workflowId"),
+            source_roles_in_stack=True,
+        ),
+    ),
+    # Organisations: a backup policy copies the resources it selects in every attached account.
     "aws:organizations/policy:Policy": (
         CopyMechanism(
             "an organisation backup policy with copy actions",
@@ -2342,14 +2400,22 @@ INBOUND_ACTIONS: frozenset[str] = frozenset(
         "firehose:putrecordbatch",
         "logs:createlogstream",
         "logs:putlogevents",
+        "kms:generatedatakey",
+        "kms:generatedatakeywithoutplaintext",
+        "kms:generatedatakeypair",
+        "kms:generatedatakeypairwithoutplaintext",
+        "kms:encrypt",
     }
 )
 """Actions that only put data into a holder and return nothing it holds (a copy of a recovery point into a
-vault, an event into a bus, a message into a queue or topic, a record into a stream or log group): a grant
-of nothing else to another account reads none of its data. Lower case, exact: a wildcard may match an
-action that reads or routes out (`events:Put*` matches PutRule and PutTargets). Not listed because they
-return what the holder keeps: DynamoDB's PutItem and UpdateItem (`ReturnValues`), Lambda's InvokeFunction,
-KMS's GenerateDataKey, S3's PutObject (its object ownership may leave the writer an owner's rights)."""
+vault, an event into a bus, a message into a queue or topic, a record into a stream or log group), and the
+KMS actions a producer into an encrypted holder needs: a new data key (or pair) is random, and encrypting
+returns only ciphertext, so neither decrypts anything the key already protects (that takes kms:Decrypt, a
+ReEncrypt or a grant). A grant of nothing else to another account reads none of its data. Lower case, exact:
+a wildcard may match an action that reads or routes out (`events:Put*` matches PutRule and PutTargets,
+`kms:*` Decrypt). Not listed because they return what the holder keeps: DynamoDB's PutItem and UpdateItem
+(`ReturnValues`), Lambda's InvokeFunction, S3's PutObject (its object ownership may leave the writer an
+owner's rights)."""
 
 KEY_SERVICES: frozenset[str] = frozenset({"kms"})
 """IAM services (action prefixes, lower case) whose actions reach no data store through a role's policies:

@@ -173,6 +173,11 @@ class CopyMechanism(NamedTuple):
     read it to log in, and it is never sent, so it is no source; a role that may read other secrets or
     stores still sends those (reviewer blind-full14 c09)."""
 
+    source_roles_in_stack: bool = False
+    """Only the stack's resources the source roles reach are sources: the resource is handed what it moves
+    (a server's upload workflow is fed the uploaded file, which its role reads), so what a wildcard of the
+    role's policy reaches beyond them is no more than it is fed."""
+
     roles: tuple[str, ...] = ()
     """Paths naming IAM roles a data holder's SQL and features run as (Redshift's UNLOAD, RDS's s3Export,
     Aurora's SELECT INTO OUTFILE S3): wherever those roles may write is where the data may be copied, and a

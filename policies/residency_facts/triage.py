@@ -946,12 +946,13 @@ AWS: dict[str, Service] = {
         "Lightsail instances, disks, databases and buckets hold data and have their own public switches; an "
         "instance runs its launch script; a distribution caches a bucket or instance worldwide.",
         holds="Bucket Database Disk Instance ContainerService",
-        copies="Distribution Instance",
+        copies="Distribution Instance ContainerServiceDeploymentVersion",
         grants="Bucket BucketAccessKey BucketResourceAccess Database InstancePublicPorts Lb LbAttachment "
         "StaticIp "
         "StaticIpAttachment",
-        neutral="Certificate ContainerServiceDeploymentVersion Disk_attachment Domain DomainEntry KeyPair "
+        neutral="Certificate Disk_attachment Domain DomainEntry KeyPair "
         "LbCertificate LbCertificateAttachment LbHttpsRedirectionPolicy LbStickinessPolicy",
+        why={"ContainerServiceDeploymentVersion": _CODE},
     ),
     "location": Service(
         "Location Service trackers and geofence collections hold device positions (personal data).",
@@ -1482,7 +1483,7 @@ AWS: dict[str, Service] = {
         "Transfer Family servers expose buckets and file systems over SFTP, FTPS and AS2; users and accesses "
         "map home directories; connectors and agreements copy to and from partners.",
         grants="Server User Access WebApp",
-        copies="Connector Agreement Workflow",
+        copies="Connector Agreement Workflow Server",
         neutral="Certificate HostKey Profile SshKey Tag WebAppCustomization",
     ),
     "uxc": Service("Console customisations.", neutral="AccountCustomizations"),

@@ -27,7 +27,7 @@ from .encryption_nodes import (
 )
 from .encryption_restores import RESTORE_TESTING_SELECTION, restore_test_problems, restored_classifications
 from .encryption_service_storage import service_storage_problems
-from .encryption_types import AT_REST, INHERITED, NO_CUSTOMER_KEY, WRITER_ENCRYPTION
+from .encryption_types import AT_REST, INHERITED, KEPT_BY_SERVICE, NO_CUSTOMER_KEY, WRITER_ENCRYPTION
 from .encryption_volumes import VOLUME_SNAPSHOT_KINDS, snapshot_problems, volume_problems
 from .encryption_writers import writer_problems, written_buckets
 from .lineage import KMS_KEY_TYPES, Lineage
@@ -60,6 +60,7 @@ def check(stack: Stack, settings: Settings) -> list[Violation]:
     for resource, protected in [
         *protected_stores(stack, settings, lineage),
         *_carriers(stack, settings, lineage),
+        *_kept_by_service(stack, settings, lineage),
     ]:
         if resource.type in INHERITED or resource.type in NO_CUSTOMER_KEY:
             continue
@@ -118,6 +119,23 @@ def _carriers(
             protected = lineage.effective(resource) & settings.protected_classifications
             if protected:
                 yield resource, protected
+
+
+def _kept_by_service(
+    stack: Stack, settings: Settings, lineage: Lineage
+) -> Iterator[tuple[Resource, frozenset[str]]]:
+    """Code and copies whose service keeps what they run over at rest (`KEPT_BY_SERVICE`: an Airflow
+    environment's metadata database, a state machine's execution history), where what they hold, the code they
+    run reads, or what they copy is protected."""
+    for resource in stack.of_type(*KEPT_BY_SERVICE):
+        if is_data_holding(resource, settings):
+            continue  # Judged as a holder.
+        found = set(lineage.effective(resource)) | lineage.code_reads(resource)
+        for source in lineage.sources_of(resource):
+            found |= lineage.classes(source)
+        protected = frozenset(found) & settings.protected_classifications
+        if protected:
+            yield resource, protected
 
 
 S3_OBJECTS = (

@@ -662,7 +662,12 @@ class Lineage:
         ]
         logins = self._logins(resource, mechanism, own)
         for path in mechanism.source_roles:
-            found.extend(r for r in role_reach(self, resource, path) if not logins(r))
+            reach = role_reach(self, resource, path)
+            found.extend(
+                r
+                for r in reach
+                if not logins(r) and (r.resource is not None or not mechanism.source_roles_in_stack)
+            )
         for path in mechanism.sources:
             spaces = network_space_sources(self, resource, path)
             if spaces is not None:

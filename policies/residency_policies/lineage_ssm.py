@@ -128,7 +128,7 @@ def output_places(lineage: Lineage, resource: Resource) -> list[Location]:
                     found.extend(lineage.follow(dependency, {resource.urn}))
             elif isinstance(bucket, str) and bucket:
                 found.extend(
-                    _bucket_place(
+                    bucket_place(
                         lineage,
                         resource,
                         bucket,
@@ -142,7 +142,7 @@ def output_places(lineage: Lineage, resource: Resource) -> list[Location]:
             bucket, region = inputs.get("OutputS3BucketName"), inputs.get("OutputS3Region")
             if isinstance(bucket, str) and bucket and "{{" not in bucket:
                 region = region if isinstance(region, str) and "{{" not in region else None
-                found.extend(_bucket_place(lineage, resource, bucket, region, "Run Command output"))
+                found.extend(bucket_place(lineage, resource, bucket, region, "Run Command output"))
     return found
 
 
@@ -155,9 +155,11 @@ def _step_inputs(content: Any) -> list[Mapping[str, Any]]:
     ]
 
 
-def _bucket_place(
+def bucket_place(
     lineage: Lineage, resource: Resource, bucket: str, region: str | None, what: str
 ) -> list[Location]:
+    """Where a service writes into a bucket named by its name: the stack's bucket of that name, else the
+    region the configuration says, else untraceable (S3's namespace is global)."""
     held = [r for r in lineage.stack.named(bucket) if r.type.startswith("aws:s3")]
     if held:
         return [place for r in held for place in lineage.follow(r, {resource.urn})]

@@ -328,6 +328,13 @@ class Arn:
             match = re.match(r"^[a-zA-Z-]+[:/](.+)$", resource)
             if match:
                 found.append(match.group(1))
+        if self.service == "ssm" and resource.startswith("parameter/"):
+            # `parameter/acme/eu/url` names the parameter `/acme/eu/url` (a path's leading slash is dropped).
+            found.append(resource.removeprefix("parameter"))
+        elif self.service == "secretsmanager" and resource.startswith("secret:"):
+            # `secret:acme/db-AbCdEf` names the secret `acme/db`: AWS appends six characters of its own.
+            name = resource.split(":")[1]
+            found.extend([name, re.sub(r"-[A-Za-z0-9]{6}$", "", name)])
         return tuple(n for n in dict.fromkeys(found) if n)
 
 

@@ -309,3 +309,184 @@ def test_a_container_text_computed_from_the_role_alone_is_judged_once_it_can_be_
         deps={"containerDefinitions": [role]},
     )
     assert _found([*region.resources, bucket, role, task], task) == []
+
+
+# A log driver's address given through secretOptions (reviewer blind-aws14 a01) -----------------------------
+
+PARAMETER_ARN = "arn:aws:ssm:eu-west-1:123456789012:parameter/acme/eu/logging/{name}"
+SECRET_ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:acme/eu/logging-AbCdEf"
+SPLUNK_CLOUD = "https://http-inputs-acme.splunkcloud.com:443"
+
+
+def _parameter(region: Region, name: str, value: Any) -> Res:
+    return Res(
+        "aws:ssm/parameter:Parameter",
+        name,
+        {
+            "name": f"/acme/eu/logging/{name}",
+            "type": "String",
+            "value": value,
+            "tags": {"data-classification": "internal"},
+        },
+        region.provider,
+    )
+
+
+def _secret(region: Region, document: dict[str, str]) -> list[Res]:
+    secret = Res(
+        "aws:secretsmanager/secret:Secret",
+        "logging",
+        {"name": "acme/eu/logging", "kmsKeyId": UNKNOWN, "tags": {"data-classification": "internal"}},
+        region.provider,
+        deps={"kmsKeyId": [region.key]},
+    )
+    version = Res(
+        "aws:secretsmanager/secretVersion:SecretVersion",
+        "logging",
+        {"secretId": UNKNOWN, "secretString": json.dumps(document)},
+        region.provider,
+        deps={"secretId": [secret]},
+    )
+    return [secret, version]
+
+
+def _secret_logs(driver: str, options: dict[str, str], secrets: dict[str, str]) -> dict[str, Any]:
+    return {
+        "logDriver": driver,
+        "options": options,
+        "secretOptions": [{"name": k, "valueFrom": v} for k, v in secrets.items()],
+    }
+
+
+SPLUNK_FROM = {
+    "parameter": (
+        lambda region: [_parameter(region, "splunk-url", SPLUNK_CLOUD)],
+        PARAMETER_ARN.format(name="splunk-url"),
+    ),
+    "parameter by name": (
+        lambda region: [_parameter(region, "splunk-url", SPLUNK_CLOUD)],
+        "/acme/eu/logging/splunk-url",
+    ),
+    "secret's json key": (
+        lambda region: _secret(region, {"url": SPLUNK_CLOUD, "token": "t"}),
+        f"{SECRET_ARN}:url::",
+    ),
+}
+
+
+@pytest.mark.parametrize("form", ["containerDefinitions", "containerProperties", "ecsProperties"])
+@pytest.mark.parametrize("source", SPLUNK_FROM)
+def test_a_log_drivers_address_kept_in_a_parameter_or_secret_is_read_through_it(
+    form: str, source: str
+) -> None:
+    region = eu_region()
+    bucket, role = _reader(region)
+    holders, value_from = SPLUNK_FROM[source]
+    log = _secret_logs("splunk", {"splunk-format": "json"}, {"splunk-url": value_from})
+    resource = (
+        _task(region, role, _container(log))
+        if form == "containerDefinitions"
+        else _job(region, role, form, _container(log))
+    )
+    found = _found([*region.resources, *holders(region), bucket, role, resource], resource)
+    assert "splunkcloud.com" in messages(found) and "secretOptions" in messages(found), messages(found)
+
+
+def test_a_log_drivers_address_in_a_parameter_the_stack_does_not_declare_cannot_be_read() -> None:
+    region = eu_region()
+    bucket, role = _reader(region)
+    log = _secret_logs("splunk", {}, {"splunk-url": PARAMETER_ARN.format(name="splunk-url")})
+    task = _task(region, role, _container(log))
+    found = _found([*region.resources, bucket, role, task], task)
+    assert "does not declare" in messages(found) and "splunk-url" in messages(found), messages(found)
+
+
+@pytest.mark.parametrize(
+    ("secrets", "value"),
+    [({"Host": "logs.example.com"}, "logs.example.com"), ({"region": "ap-south-1"}, "ap-south-1")],
+    ids=["host", "region"],
+)
+def test_a_firelens_outputs_place_kept_in_a_parameter_is_read_through_it(
+    secrets: dict[str, str], value: str
+) -> None:
+    region = eu_region()
+    bucket, role = _reader(region)
+    (name,) = secrets
+    log = _secret_logs("awsfirelens", {"Name": "http"}, {name: PARAMETER_ARN.format(name="out")})
+    task = _task(region, role, _container(log))
+    found = _found([*region.resources, _parameter(region, "out", value), bucket, role, task], task)
+    assert value in messages(found), messages(found)
+
+
+def test_secret_options_that_name_no_place_and_an_address_on_the_private_network_are_no_copy() -> None:
+    region = eu_region()
+    bucket, role = _reader(region)
+    splunk = _secret_logs(
+        "splunk",
+        {},
+        {
+            "splunk-url": PARAMETER_ARN.format(name="splunk-url"),
+            # A token, and a FireLens output's API key, name no place: an undeclared secret is fine there.
+            "splunk-token": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:splunk-token-AbCdEf",
+        },
+    )
+    firelens = _secret_logs(
+        "awsfirelens",
+        {"Name": "cloudwatch_logs", "region": "eu-west-1", "log_group_name": "/ecs/worker"},
+        {"apikey": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:datadog-AbCdEf"},
+    )
+    task = _task(region, role, _container(splunk), {**_container(firelens), "name": "sidecar"})
+    private = _parameter(region, "splunk-url", "https://10.10.4.7:8088")
+    assert _found([*region.resources, private, bucket, role, task], task) == []
+
+
+# ECS Exec session logs of a PII task (reviewer blind-aws14 a15) --------------------------------------------
+
+
+def _exec_service(region: Region, task: Res, logging: dict[str, Any]) -> list[Res]:
+    cluster = Res(
+        "aws:ecs/cluster:Cluster",
+        "apps",
+        {"name": "apps", "configuration": {"executeCommandConfiguration": logging}},
+        region.provider,
+    )
+    service = Res(
+        "aws:ecs/service:Service",
+        "worker",
+        {"cluster": UNKNOWN, "taskDefinition": UNKNOWN, "enableExecuteCommand": True, "desiredCount": 1},
+        region.provider,
+        deps={"cluster": [cluster], "taskDefinition": [task]},
+    )
+    return [cluster, service]
+
+
+def _sessions_to(bucket: str) -> dict[str, Any]:
+    return {"logging": "OVERRIDE", "logConfiguration": {"s3BucketName": bucket, "s3KeyPrefix": "ecs-exec/"}}
+
+
+def test_exec_sessions_into_a_pii_task_logged_to_an_undeclared_bucket_are_untraceable() -> None:
+    region = eu_region()
+    bucket, role = _reader(region)
+    task = _task(region, role, _container())
+    stack = [
+        *region.resources,
+        bucket,
+        role,
+        task,
+        *_exec_service(region, task, _sessions_to("central-audit")),
+    ]
+    found = _found(stack, task)
+    assert "ECS Exec session logs" in messages(found) and "central-audit" in messages(found), messages(found)
+
+
+@pytest.mark.parametrize(
+    "logging",
+    [_sessions_to(BUCKET), {"logging": "DEFAULT"}, {"logging": "NONE"}],
+    ids=["own", "default", "none"],
+)
+def test_exec_sessions_logged_in_the_stacks_bucket_or_as_the_task_logs_stay(logging: dict[str, Any]) -> None:
+    region = eu_region()
+    bucket, role = _reader(region)
+    task = _task(region, role, _container())
+    stack = [*region.resources, bucket, role, task, *_exec_service(region, task, logging)]
+    assert _found(stack, task) == [] and _found(stack, task, ANONYMISED_ONLY) == []

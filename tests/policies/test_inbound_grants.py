@@ -94,3 +94,55 @@ def test_everyone_may_not_put_data_in_either(kind: str) -> None:
     stack, policy = _policy(eu_region(), kind, INBOUND[kind], principal="*")
     everything = [d for rule in (*RULES, "pii-not-public") for d in violations(stack, rule)]
     assert [d for d in everything if d.urn == policy.urn], messages(everything)
+
+
+def _key_policy(region: Region, actions: Any) -> list[Res]:
+    """The PII database's key, whose policy lets the partner's producer use it (reviewer blind-aws14 c12: a
+    producer into an SSE-KMS stream needs kms:GenerateDataKey on the stream's key)."""
+    region.key.props["policy"] = json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {"AWS": f"arn:aws:iam::{OTHER_ACCOUNT}:role/referral-producer"},
+                    "Action": actions,
+                    "Resource": "*",
+                    "Condition": {"StringEquals": {"kms:ViaService": "kinesis.eu-west-1.amazonaws.com"}},
+                }
+            ],
+        }
+    )
+    return region.resources
+
+
+@pytest.mark.parametrize("rule", RULES)
+@pytest.mark.parametrize(
+    "actions",
+    ["kms:GenerateDataKey", ["kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:Encrypt"]],
+    ids=["generate", "generate-and-encrypt"],
+)
+def test_another_account_that_may_only_make_new_data_keys_decrypts_nothing(actions: Any, rule: str) -> None:
+    region = eu_region()
+    found = [d for d in violations(_key_policy(region, actions), rule) if d.urn == region.key.urn]
+    assert found == [], messages(found)
+
+
+@pytest.mark.parametrize("rule", RULES)
+@pytest.mark.parametrize(
+    "actions",
+    [
+        ["kms:GenerateDataKey", "kms:Decrypt"],
+        "kms:*",
+        "kms:GenerateDataKey*",
+        ["kms:GenerateDataKey", "kms:ReEncryptFrom"],
+        ["kms:GenerateDataKey", "kms:CreateGrant"],
+    ],
+    ids=["decrypt", "all", "wildcard", "re-encrypt", "grant"],
+)
+def test_a_key_action_that_may_decrypt_or_delegate_shares_what_the_key_protects(
+    actions: Any, rule: str
+) -> None:
+    region = eu_region()
+    found = [d for d in violations(_key_policy(region, actions), rule) if d.urn == region.key.urn]
+    assert found and OTHER_ACCOUNT in messages(found), messages(found)

@@ -338,3 +338,63 @@ def test_an_sftp_connector_whose_role_reads_every_store_sends_the_pii_bucket(act
     assert "'customer-records'" in found[0].message, found[0].message
     # A security group fronts a store; it holds none of its data.
     assert "securityGroup" not in found[0].message and "kms/key" not in found[0].message, found[0].message
+
+
+def _workflow_server(region: Region, step: dict[str, Any], role: Res) -> tuple[Res, Res]:
+    workflow = Res("aws:transfer/workflow:Workflow", "on-upload", {"steps": [step]}, region.provider)
+    server = Res(
+        "aws:transfer/server:Server",
+        "kyc-sftp",
+        {
+            "endpointType": "VPC",
+            "protocols": ["SFTP"],
+            "domain": "S3",
+            "identityProviderType": "SERVICE_MANAGED",
+            "workflowDetails": {"onUpload": {"workflowId": UNKNOWN, "executionRole": UNKNOWN}},
+        },
+        region.provider,
+        deps={"workflowDetails": [workflow, role]},
+    )
+    return workflow, server
+
+
+OCR_IN_US_EAST_1 = {
+    "type": "CUSTOM",
+    "customStepDetails": {
+        "name": "ocr",
+        "sourceFileLocation": "${original.file}",
+        "target": "arn:aws:lambda:us-east-1:123456789012:function:kyc-document-ocr",
+    },
+}
+
+
+def test_an_upload_workflow_calling_code_in_another_region_copies_what_the_server_receives() -> None:
+    # Reviewer blind-aws14 a05: the workflow was judged as unclassified; what the server hands it (the
+    # files its execution role reads in the PII bucket) is its source.
+    region = eu_region()
+    role = _role(region, [PERSONAL], "sftp-workflow")
+    workflow, server = _workflow_server(region, OCR_IN_US_EAST_1, role)
+    found = violations([*region.resources, *_buckets(region), role, workflow, server], NO_PII)
+    assert "customer-records" in messages(found) and "us-east-1" in messages(found), messages(found)
+
+
+def test_an_upload_workflow_copying_into_the_stacks_bucket_in_its_region_stays() -> None:
+    region = eu_region()
+    role = _role(region, [PERSONAL, SHARED], "sftp-workflow")
+    # The decrypt a workflow on an SSE-KMS bucket needs reaches every store by its wildcard: what the
+    # workflow is fed is only what the server receives, so that reach beyond the stack counts for nothing.
+    decrypt = {"Effect": "Allow", "Action": ["kms:Decrypt", "kms:GenerateDataKey"], "Resource": "*"}
+    role.props["inlinePolicies"].append(
+        {"name": "kms", "policy": json.dumps({"Version": "2012-10-17", "Statement": [decrypt]})}
+    )
+    archive = {
+        "type": "COPY",
+        "copyStepDetails": {
+            "name": "archive",
+            "sourceFileLocation": "${original.file}",
+            "destinationFileLocation": {"s3FileLocation": {"bucket": PERSONAL, "key": "archive/"}},
+        },
+    }
+    workflow, server = _workflow_server(region, archive, role)
+    stack = [*region.resources, *_buckets(region), role, workflow, server]
+    assert violations(stack, NO_PII) == [] and violations(stack, ANONYMISED_ONLY) == []
