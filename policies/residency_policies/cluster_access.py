@@ -25,11 +25,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from residency_facts import Classification
+from residency_facts.issuers import WORKLOAD_ISSUERS
 
-from .attributes import STACK_ACCOUNT, account_of
+from .attributes import STACK_ACCOUNT, account_of, effective_region
 from .charts import HELM_RELEASE, reading_chart_releases, release_namespace, reviewed_chart
 from .exposure_services import same_cluster
-from .grants import ROLE, Principals
+from .grants import EKS_ISSUER, ROLE, Principals
 from .lineage import Lineage
 from .locations import mechanism_key
 from .model import Resource, Stack, parse_arn
@@ -182,6 +183,12 @@ def violations(stack: Stack, settings: Settings, rule: str) -> list[Violation]:
             accounts = _principal_accounts(resource, "principalArn", stack)
             roles = _roles_mapped(resource, "principalArn", stack, principals)
             how = "it gives cluster access to a principal of"
+        elif resource.type == IDENTITY_PROVIDER:
+            outsiders = issuer_outsiders(resource, stack, settings)
+            if not outsiders:
+                continue
+            accounts, roles = [], []
+            how = "its OpenID Connect issuer signs in, as Kubernetes users that RBAC may bind,"
         elif mechanism_key(resource.type) in WEBHOOK_KINDS:
             served = _webhooks_served_outside(resource, stack)
             if not served:
@@ -196,7 +203,9 @@ def violations(stack: Stack, settings: Settings, rule: str) -> list[Violation]:
             foreign = ["whoever runs that endpoint"]
         else:
             continue
-        if mechanism_key(resource.type) not in WEBHOOK_KINDS:
+        if resource.type == IDENTITY_PROVIDER:
+            foreign = outsiders
+        elif mechanism_key(resource.type) not in WEBHOOK_KINDS:
             foreign = _foreign(accounts, settings)
         through = principals.becoming(roles)
         if through:
@@ -229,12 +238,56 @@ def violations(stack: Stack, settings: Settings, rule: str) -> list[Violation]:
                 "access is a grant of everything the cluster holds.",
                 WEBHOOK_FIX
                 if mechanism_key(resource.type) in WEBHOOK_KINDS
+                else IDENTITY_PROVIDER_FIX
+                if resource.type == IDENTITY_PROVIDER
                 else "map only principals of this deployment's accounts (accountIds); give a partner access "
                 "through an application that serves only anonymised data.",
             )
         )
     found.extend(credential_violations(stack, settings, lineage, rule))
     return found
+
+
+IDENTITY_PROVIDER = "aws:eks/identityProviderConfig:IdentityProviderConfig"
+_WORKLOAD_ISSUERS = tuple((re.compile(pattern, re.I), words) for pattern, words in WORKLOAD_ISSUERS)
+
+
+def issuer_outsiders(config: Resource, stack: Stack, settings: Settings) -> list[str]:
+    """Whom outside the deployment an EKS identity provider's issuer signs in (`residency_facts/issuers.py`):
+    the service accounts of an EKS cluster the stack does not declare, or declares in a region the stack
+    may not use (its issuer names the region), workloads of another platform, or an issuer unknown at
+    preview that no cluster of the stack gives. An organisation's issuer signs in its people: none."""
+    clusters = [d for d in stack.dependencies(config, "oidc") if d.type == CLUSTER]
+    if clusters:
+        found = []
+        for cluster in clusters:
+            region = effective_region(cluster, stack)
+            if not isinstance(region, str) or region not in settings.allowed_regions:
+                shown = region if isinstance(region, str) else "an untraceable region"
+                found.append(f"the service accounts of {cluster.label} (in {shown})")
+        return found
+    issuer = value_at(config.props, "oidc.issuerUrl")
+    if isinstance(issuer, Unknown):
+        return ["the identities of an issuer unknown at preview that no EKS cluster of the stack gives"]
+    if not isinstance(issuer, str):
+        return []
+    url = issuer.strip().removeprefix("https://").rstrip("/")
+    eks = EKS_ISSUER.match(url.lower())
+    if eks is not None:
+        return [
+            f"the service accounts of an EKS cluster in {eks.group(1)} that this stack does not declare, in "
+            f"an account that cannot be traced (its issuer {url})"
+        ]
+    return [
+        f"{words} (issuer {url}), outside AWS" for pattern, words in _WORKLOAD_ISSUERS if pattern.search(url)
+    ]
+
+
+IDENTITY_PROVIDER_FIX = (
+    "sign in to a cluster that holds or reads personal data only the organisation's own people (its identity "
+    "provider's tenant) and the service accounts of this deployment's clusters in its region; give another "
+    "cluster's workloads an API that serves only anonymised data."
+)
 
 
 WEBHOOK_KINDS = frozenset(
