@@ -213,22 +213,14 @@ def violations(stack: Stack, settings: Settings, rule: str) -> list[Violation]:
             foreign.append(f"this deployment whose role others may become ({through})")
         if not foreign:
             continue
-        held, readers = cluster_holds(resource, stack, lineage, settings)
-        if rule == "no-pii-replication":
-            held &= {Classification.PII.value}
-            readers = {k: v for k, v in readers.items() if k == Classification.PII.value}
-        read = {k: v for k, v in readers.items() if k not in held}
-        if not held and not read:
+        holds = _held(resource, stack, lineage, settings, rule)
+        if holds is None:
             continue
-        kinds = ", ".join(sorted(held | set(read)))
-        what = [f"that holds {', '.join(sorted(held))} data"] if held else []
-        what += [
-            f"whose pods read {kind} data ({', '.join(labels)})" for kind, labels in sorted(read.items())
-        ]
+        kinds, what = holds
         found.append(
             violation(
                 resource,
-                f"{how} {', '.join(foreign)} into a cluster {' and '.join(what)}, so "
+                f"{how} {', '.join(foreign)} into a cluster {what}, so "
                 + (
                     "that endpoint is sent their Secrets and configuration and may change what they run"
                     if mechanism_key(resource.type) in WEBHOOK_KINDS
@@ -245,6 +237,57 @@ def violations(stack: Stack, settings: Settings, rule: str) -> list[Violation]:
             )
         )
     found.extend(credential_violations(stack, settings, lineage, rule))
+    found.extend(_credential_copies(stack, settings, lineage, rule))
+    return found
+
+
+def _held(
+    resource: Resource, stack: Stack, lineage: Lineage, settings: Settings, rule: str
+) -> tuple[str, str] | None:
+    """What the cluster an access reaches holds and what its pods read, for the rule, in words: the kinds,
+    and `that holds ... and whose pods read ...` (None: nothing the rule protects)."""
+    held, readers = cluster_holds(resource, stack, lineage, settings)
+    if rule == "no-pii-replication":
+        held &= {Classification.PII.value}
+        readers = {k: v for k, v in readers.items() if k == Classification.PII.value}
+    read = {k: v for k, v in readers.items() if k not in held}
+    if not held and not read:
+        return None
+    what = [f"that holds {', '.join(sorted(held))} data"] if held else []
+    what += [f"whose pods read {kind} data ({', '.join(labels)})" for kind, labels in sorted(read.items())]
+    return ", ".join(sorted(held | set(read))), " and ".join(what)
+
+
+def _credential_copies(stack: Stack, settings: Settings, lineage: Lineage, rule: str) -> list[Violation]:
+    """Credentials of a cluster that holds or reads resident data, computed into a resource of another
+    region or account (`cluster_credentials`)."""
+    # cluster_credentials reads the exposure modules' RBAC helpers, which import this module.
+    from .cluster_credentials import cluster_credentials, credential_copies, credential_rights
+
+    found: list[Violation] = []
+    for credential, what in cluster_credentials(stack):
+        copies = credential_copies(credential, stack, settings)
+        if not copies:
+            continue
+        holds = _held(credential, stack, lineage, settings, rule)
+        rights = credential_rights(credential, stack, lineage, settings) if holds is not None else []
+        if holds is None or not rights:
+            continue
+        kinds, held = holds
+        for copy, where in copies:
+            found.append(
+                violation(
+                    copy,
+                    f"its inputs are computed from {credential.label}, {what} of a cluster {held}, which may "
+                    f"{'; '.join(rights)}: {where} is given that access, so whoever reads {copy.label} "
+                    "there may read the cluster's Secrets and volumes, and exec into its pods",
+                    f"{kinds} data must stay in this deployment's accounts and regions under {settings.law}; "
+                    "cluster credentials are a grant of everything they reach.",
+                    "keep the cluster's credentials in its own region and account (register it with a "
+                    "management plane there, or let the hub reach it through an access entry of this "
+                    "deployment's account), or give the credential's identity no right over personal data.",
+                )
+            )
     return found
 
 
