@@ -272,14 +272,14 @@ def _place_of(stack: Stack, target: Resource) -> list[Location]:
                     account_of(requester, stack),
                 )
             ]
-    region = child(target.props, shape.region)
-    account = child(target.props, shape.account)
-    if shape.requester and not is_set(region):
-        region = effective_region(target, stack)
-    if shape.requester and not is_set(account):
-        account = account_of(target, stack)
-    placed_region = _known(region)
-    placed_account = _known(account)
+    peer_region: Any = child(target.props, shape.region)
+    peer_account: Any = child(target.props, shape.account)
+    if shape.requester and not is_set(peer_region):
+        peer_region = effective_region(target, stack)
+    if shape.requester and not is_set(peer_account):
+        peer_account = account_of(target, stack)
+    placed_region = _known(peer_region)
+    placed_account = _known(peer_account)
     shown_account = "this stack's account" if placed_account == STACK_ACCOUNT else placed_account
     return [
         Location(

@@ -99,8 +99,9 @@ def test_authenticated_users_of_a_public_issuer_on_a_private_endpoint_cannot_rea
     assert violations(resources, POLICY) == []
 
 
-# Whose identities the issuer vouches for (reviewer blind-k8s13 k11): a workload issuer signs in code that runs
-# elsewhere, whatever the binding. Judged by no-pii-replication as cluster access given outside the deployment.
+# Whose identities the issuer vouches for (reviewer blind-k8s13 k11): a workload issuer signs in code that
+# runs elsewhere, whatever the binding. Judged by no-pii-replication as cluster access given outside the
+# deployment.
 
 NO_PII = "no-pii-replication"
 OTHER_REGION_CLUSTER = "https://oidc.eks.us-east-1.amazonaws.com/id/8F2C4B1D9E7A6C5B3A2D1E0F9C8B7A6D"
