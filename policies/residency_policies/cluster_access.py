@@ -26,6 +26,7 @@ from typing import Any
 
 from residency_facts import Classification
 from residency_facts.issuers import WORKLOAD_ISSUERS
+from residency_facts.operators import OPERATOR_SERVICE_ACCOUNT_DEFINITIONS, OPERATOR_SERVICE_ACCOUNTS
 
 from .attributes import STACK_ACCOUNT, account_of, effective_region
 from .charts import HELM_RELEASE, reading_chart_releases, release_namespace, reviewed_chart
@@ -470,11 +471,14 @@ def _chart_credential_accounts(release: Resource, stack: Stack) -> list[str]:
 _ROLE_ACCOUNT = re.compile(r"arn:aws[a-z-]*:iam::(\d{12}):role/")
 
 
-def _role_value_accounts(release: Resource, value: Any, stack: Stack, arn_only: bool) -> list[str]:
-    """The account of a role a chart's values name: its ARN's, or, unknown at preview, that of the stack's
-    roles the values were computed from; a kube2iam role named without an ARN is in the node's account."""
+def _role_value_accounts(
+    release: Resource, value: Any, stack: Stack, arn_only: bool, prop: str = "values"
+) -> list[str]:
+    """The account of a role a chart's values (or another input, `prop`) name: its ARN's, or, unknown at
+    preview, that of the stack's roles the input was computed from; a kube2iam role named without an ARN is in
+    the node's account."""
     if isinstance(value, Unknown):
-        owners = [account_of(d) for d in stack.dependencies(release, "values") if d.type == ROLE]
+        owners = [account_of(d) for d in stack.dependencies(release, prop) if d.type == ROLE]
         return [o if o is not None else "an untraceable account" for o in owners if o != STACK_ACCOUNT] or (
             [] if owners else ["an untraceable account"]
         )
@@ -563,10 +567,56 @@ def credential_violations(stack: Stack, settings: Settings, lineage: Lineage, ru
         if foreign:
             how, workloads = _credential_subjects(stack, resource)
             found.extend(credential_violation(resource, how, foreign, workloads, lineage, settings, rule))
+    for resource, how, workloads, accounts in operator_credentials(stack):
+        foreign = _foreign(accounts, settings)
+        if foreign:
+            found.extend(credential_violation(resource, how, foreign, workloads, lineage, settings, rule))
     for workload, own in workloads_with_own_credentials(lineage, settings):
         foreign = _foreign([account for account, _ in own], settings)
         if foreign:
             ways = "; ".join(dict.fromkeys(how for account, how in own if account in foreign))
             how = f"{ways} gives its pods AWS credentials (read before any service account's role) of"
             found.extend(credential_violation(workload, how, foreign, [workload], lineage, settings, rule))
+    return found
+
+
+_DEFINED_ROLE = re.compile(re.escape(IRSA_ANNOTATION) + r"[\"']?\s*:\s*[\"']?([^\s\"',}]+)")
+
+
+def operator_credentials(stack: Stack) -> list[tuple[Resource, str, list[Resource], list[str]]]:
+    """The IRSA roles operators give the pods of their custom resources through the ServiceAccounts they
+    make (`operators.OPERATOR_SERVICE_ACCOUNTS`, `OPERATOR_SERVICE_ACCOUNT_DEFINITIONS`): each object that
+    names one, how in words, the objects whose pods run as it, and the role's accounts."""
+    found: list[tuple[Resource, str, list[Resource], list[str]]] = []
+    for resource in stack.resources:
+        if not resource.type.startswith("kubernetes:"):
+            continue
+        key = mechanism_key(resource.type)
+        for path in OPERATOR_SERVICE_ACCOUNTS.get(key, ()):
+            annotations = value_at(resource.props, path)
+            value = annotations if isinstance(annotations, Unknown) else child(annotations, IRSA_ANNOTATION)
+            accounts = _role_value_accounts(resource, value, stack, True, path.split(".", 1)[0])
+            if accounts:
+                how = (
+                    f"its {path} {IRSA_ANNOTATION} annotation (IRSA, on the ServiceAccount the operator "
+                    "makes for its pods) gives them credentials of"
+                )
+                found.append((resource, how, [resource], accounts))
+        if key in OPERATOR_SERVICE_ACCOUNT_DEFINITIONS:
+            path, kind = OPERATOR_SERVICE_ACCOUNT_DEFINITIONS[key]
+            text = value_at(resource.props, path)
+            if isinstance(text, Unknown):
+                accounts = _role_value_accounts(resource, text, stack, True, path.split(".", 1)[0])
+            elif isinstance(text, str):
+                accounts = [
+                    a
+                    for arn in _DEFINED_ROLE.findall(text)
+                    for a in _role_value_accounts(resource, arn, stack, True)
+                ]
+            else:
+                continue
+            runs = [r for r in same_cluster(stack, resource, (kind,))]
+            if accounts and runs:
+                how = f"its {path} gives the ServiceAccount of every {kind} its operator runs an IRSA role of"
+                found.append((resource, how, runs, accounts))
     return found
