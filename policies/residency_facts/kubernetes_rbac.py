@@ -283,3 +283,6 @@ SERVICE_ACCOUNT_TOKEN_SECRET = "kubernetes.io/service-account-token"
 SERVICE_ACCOUNT_NAME_ANNOTATION = "kubernetes.io/service-account.name"
 """A Secret of this type holds a long-lived token of the account its annotation names, which the token
 controller fills in: a pod that mounts it acts as that account whatever its own."""
+CLUSTER_CREDENTIAL_KINDS = ("certificates.k8s.io:CertificateSigningRequest",)
+"""Kinds whose outputs are credentials of their cluster besides a token Secret: a CertificateSigningRequest's
+`status.certificate` signs a client in as whom its request names (not read: taken to have every right)."""

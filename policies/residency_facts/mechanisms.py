@@ -2387,6 +2387,20 @@ group's name). The service creates the group when the stack declares none; a dec
 store holds (lineage), whatever its label."""
 
 
+ADDON_LOG_GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "amazon-cloudwatch-observability": (
+        "containerLogs.enabled",
+        ("/aws/containerinsights/{cluster}/application",),
+    ),
+}
+"""EKS add-ons that ship every pod's standard output and error into log groups of their own naming, in their
+cluster's region and account: (the switch in `configurationValues` that turns the container logs off, on
+unless false; the log groups, by the cluster's name). The Amazon CloudWatch Observability add-on's Fluent Bit
+(or OpenTelemetry collector) writes every container's logs to `/aws/containerinsights/<cluster>/application`
+and creates it, with CloudWatch's default key and no expiry, when the stack declares none (docs.aws.amazon.com
+AmazonCloudWatch/latest/monitoring/Container-Insights-setup-EKS-addon.html, container-insights-eks-otel-logs
+.html, checked 2026-12-03; reviewer blind-k8s13 k13)."""
+
 INBOUND_ACTIONS: frozenset[str] = frozenset(
     {
         "backup:copyintobackupvault",

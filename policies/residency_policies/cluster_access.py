@@ -20,16 +20,19 @@ resident data it is a cross-account share of that data, judged by rules 3 and 4.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Mapping
 from typing import Any
 
 from residency_facts import Classification
+from residency_facts.issuers import WORKLOAD_ISSUERS
+from residency_facts.operators import OPERATOR_SERVICE_ACCOUNT_DEFINITIONS, OPERATOR_SERVICE_ACCOUNTS
 
-from .attributes import STACK_ACCOUNT, account_of
+from .attributes import STACK_ACCOUNT, account_of, effective_region
 from .charts import HELM_RELEASE, reading_chart_releases, release_namespace, reviewed_chart
 from .exposure_services import same_cluster
-from .grants import ROLE, Principals
+from .grants import EKS_ISSUER, ROLE, Principals
 from .lineage import Lineage
 from .locations import mechanism_key
 from .model import Resource, Stack, parse_arn
@@ -182,6 +185,12 @@ def violations(stack: Stack, settings: Settings, rule: str) -> list[Violation]:
             accounts = _principal_accounts(resource, "principalArn", stack)
             roles = _roles_mapped(resource, "principalArn", stack, principals)
             how = "it gives cluster access to a principal of"
+        elif resource.type == IDENTITY_PROVIDER:
+            outsiders = issuer_outsiders(resource, stack, settings)
+            if not outsiders:
+                continue
+            accounts, roles = [], []
+            how = "its OpenID Connect issuer signs in, as Kubernetes users that RBAC may bind,"
         elif mechanism_key(resource.type) in WEBHOOK_KINDS:
             served = _webhooks_served_outside(resource, stack)
             if not served:
@@ -189,14 +198,17 @@ def violations(stack: Stack, settings: Settings, rule: str) -> list[Violation]:
             accounts, roles = [], []
             how = (
                 f"its admission webhooks {', '.join(served)} are served outside the cluster "
-                "(clientConfig.url), and the API server sends them every object their rules match "
+                "(at a URL, or through a Service that forwards beyond the cluster), and the API server sends "
+                "them every object their rules match "
                 "(Secrets and pod specs included; a mutating webhook rewrites them, and may add a container "
                 "to any pod); it gives that access to"
             )
             foreign = ["whoever runs that endpoint"]
         else:
             continue
-        if mechanism_key(resource.type) not in WEBHOOK_KINDS:
+        if resource.type == IDENTITY_PROVIDER:
+            foreign = outsiders
+        elif mechanism_key(resource.type) not in WEBHOOK_KINDS:
             foreign = _foreign(accounts, settings)
         through = principals.becoming(roles)
         if through:
@@ -204,22 +216,14 @@ def violations(stack: Stack, settings: Settings, rule: str) -> list[Violation]:
             foreign.append(f"this deployment whose role others may become ({through})")
         if not foreign:
             continue
-        held, readers = cluster_holds(resource, stack, lineage, settings)
-        if rule == "no-pii-replication":
-            held &= {Classification.PII.value}
-            readers = {k: v for k, v in readers.items() if k == Classification.PII.value}
-        read = {k: v for k, v in readers.items() if k not in held}
-        if not held and not read:
+        holds = _held(resource, stack, lineage, settings, rule)
+        if holds is None:
             continue
-        kinds = ", ".join(sorted(held | set(read)))
-        what = [f"that holds {', '.join(sorted(held))} data"] if held else []
-        what += [
-            f"whose pods read {kind} data ({', '.join(labels)})" for kind, labels in sorted(read.items())
-        ]
+        kinds, what = holds
         found.append(
             violation(
                 resource,
-                f"{how} {', '.join(foreign)} into a cluster {' and '.join(what)}, so "
+                f"{how} {', '.join(foreign)} into a cluster {what}, so "
                 + (
                     "that endpoint is sent their Secrets and configuration and may change what they run"
                     if mechanism_key(resource.type) in WEBHOOK_KINDS
@@ -229,12 +233,107 @@ def violations(stack: Stack, settings: Settings, rule: str) -> list[Violation]:
                 "access is a grant of everything the cluster holds.",
                 WEBHOOK_FIX
                 if mechanism_key(resource.type) in WEBHOOK_KINDS
+                else IDENTITY_PROVIDER_FIX
+                if resource.type == IDENTITY_PROVIDER
                 else "map only principals of this deployment's accounts (accountIds); give a partner access "
                 "through an application that serves only anonymised data.",
             )
         )
     found.extend(credential_violations(stack, settings, lineage, rule))
+    found.extend(_credential_copies(stack, settings, lineage, rule))
     return found
+
+
+def _held(
+    resource: Resource, stack: Stack, lineage: Lineage, settings: Settings, rule: str
+) -> tuple[str, str] | None:
+    """What the cluster an access reaches holds and what its pods read, for the rule, in words: the kinds,
+    and `that holds ... and whose pods read ...` (None: nothing the rule protects)."""
+    held, readers = cluster_holds(resource, stack, lineage, settings)
+    if rule == "no-pii-replication":
+        held &= {Classification.PII.value}
+        readers = {k: v for k, v in readers.items() if k == Classification.PII.value}
+    read = {k: v for k, v in readers.items() if k not in held}
+    if not held and not read:
+        return None
+    what = [f"that holds {', '.join(sorted(held))} data"] if held else []
+    what += [f"whose pods read {kind} data ({', '.join(labels)})" for kind, labels in sorted(read.items())]
+    return ", ".join(sorted(held | set(read))), " and ".join(what)
+
+
+def _credential_copies(stack: Stack, settings: Settings, lineage: Lineage, rule: str) -> list[Violation]:
+    """Credentials of a cluster that holds or reads resident data, computed into a resource of another
+    region or account (`cluster_credentials`)."""
+    # cluster_credentials reads the exposure modules' RBAC helpers, which import this module.
+    from .cluster_credentials import cluster_credentials, credential_copies, credential_rights
+
+    found: list[Violation] = []
+    for credential, what in cluster_credentials(stack):
+        copies = credential_copies(credential, stack, settings)
+        if not copies:
+            continue
+        holds = _held(credential, stack, lineage, settings, rule)
+        rights = credential_rights(credential, stack, lineage, settings) if holds is not None else []
+        if holds is None or not rights:
+            continue
+        kinds, held = holds
+        for copy, where in copies:
+            found.append(
+                violation(
+                    copy,
+                    f"its inputs are computed from {credential.label}, {what} of a cluster {held}, which may "
+                    f"{'; '.join(rights)}: {where} is given that access, so whoever reads {copy.label} "
+                    "there may read the cluster's Secrets and volumes, and exec into its pods",
+                    f"{kinds} data must stay in this deployment's accounts and regions under {settings.law}; "
+                    "cluster credentials are a grant of everything they reach.",
+                    "keep the cluster's credentials in its own region and account (register it with a "
+                    "management plane there, or let the hub reach it through an access entry of this "
+                    "deployment's account), or give the credential's identity no right over personal data.",
+                )
+            )
+    return found
+
+
+IDENTITY_PROVIDER = "aws:eks/identityProviderConfig:IdentityProviderConfig"
+_WORKLOAD_ISSUERS = tuple((re.compile(pattern, re.I), words) for pattern, words in WORKLOAD_ISSUERS)
+
+
+def issuer_outsiders(config: Resource, stack: Stack, settings: Settings) -> list[str]:
+    """Whom outside the deployment an EKS identity provider's issuer signs in (`residency_facts/issuers.py`):
+    the service accounts of an EKS cluster the stack does not declare, or declares in a region the stack
+    may not use (its issuer names the region), workloads of another platform, or an issuer unknown at
+    preview that no cluster of the stack gives. An organisation's issuer signs in its people: none."""
+    clusters = [d for d in stack.dependencies(config, "oidc") if d.type == CLUSTER]
+    if clusters:
+        found = []
+        for cluster in clusters:
+            region = effective_region(cluster, stack)
+            if not isinstance(region, str) or region not in settings.allowed_regions:
+                shown = region if isinstance(region, str) else "an untraceable region"
+                found.append(f"the service accounts of {cluster.label} (in {shown})")
+        return found
+    issuer = value_at(config.props, "oidc.issuerUrl")
+    if isinstance(issuer, Unknown):
+        return ["the identities of an issuer unknown at preview that no EKS cluster of the stack gives"]
+    if not isinstance(issuer, str):
+        return []
+    url = issuer.strip().removeprefix("https://").rstrip("/")
+    eks = EKS_ISSUER.match(url.lower())
+    if eks is not None:
+        return [
+            f"the service accounts of an EKS cluster in {eks.group(1)} that this stack does not declare, in "
+            f"an account that cannot be traced (its issuer {url})"
+        ]
+    return [
+        f"{words} (issuer {url}), outside AWS" for pattern, words in _WORKLOAD_ISSUERS if pattern.search(url)
+    ]
+
+
+IDENTITY_PROVIDER_FIX = (
+    "sign in to a cluster that holds or reads personal data only the organisation's own people (its identity "
+    "provider's tenant) and the service accounts of this deployment's clusters in its region; give another "
+    "cluster's workloads an API that serves only anonymised data."
+)
 
 
 WEBHOOK_KINDS = frozenset(
@@ -273,7 +372,58 @@ def _webhooks_served_outside(configuration: Resource, stack: Stack) -> list[str]
             found.append(shown)
         elif (external := _external_name(configuration, child(config, "service"), stack)) is not None:
             found.append(f"{shown} (its Service is an ExternalName for {external})")
+        elif (outside := _hand_made_outside(configuration, child(config, "service"), stack)) is not None:
+            found.append(f"{shown} ({outside})")
     return found
+
+
+def _hand_made_outside(configuration: Resource, reference: Any, stack: Stack) -> str | None:
+    """Why the stack's Service a webhook's clientConfig.service names sends outside the cluster's network,
+    in words, or None: a Service without a selector forwards to the endpoints set by hand (EndpointSlice,
+    Endpoints), judged as the URL form is (reviewer blind-k8s13 k17); none declared fails closed."""
+    from .exposure_services import hand_made_endpoints  # exposure_services imports this module's users
+    from .lineage_code import public_place
+    from .private_networks import is_private, private_places
+
+    for service in same_cluster(stack, configuration, ("core:Service",)):
+        if value_at(service.props, "metadata.name") != child(reference, "name") or value_at(
+            service.props, "metadata.namespace"
+        ) != child(reference, "namespace"):
+            continue
+        selector = value_at(service.props, "spec.selector")
+        if isinstance(selector, Unknown) or (isinstance(selector, Mapping) and selector):
+            return None
+        endpoints = [(holder, address) for holder, _, address in hand_made_endpoints(service, stack)]
+        if not endpoints:
+            return (
+                f"its Service {service.label} has no selector and the stack declares no endpoints for it: "
+                "where the API server sends cannot be seen"
+            )
+        region = effective_region(service, stack)
+        own = region if isinstance(region, str) else None
+        outside: list[str] = []
+        for holder, address in endpoints:
+            if isinstance(address, Unknown):
+                outside.append(f"an address of {holder.label} unknown at preview")
+            elif not isinstance(address, str):
+                continue
+            elif is_private(address):
+                places = private_places(stack, address, own, holder.label)
+                outside.extend(f"{address} ({p.where})" for p in places)
+            elif (ip := _address(address)) is not None:
+                if ip.is_global:
+                    outside.append(address)
+            elif public_place(address):
+                outside.append(address)
+            elif not address.rstrip(".").endswith((".svc", ".cluster.local")):
+                outside.append(f"{address} (a host the pack cannot place)")
+        if outside:
+            return (
+                f"its Service {service.label} has no selector; the endpoints set by hand send to "
+                f"{', '.join(outside)}"
+            )
+        return None
+    return None
 
 
 def _external_name(configuration: Resource, service: Any, stack: Stack) -> str | None:
@@ -374,11 +524,14 @@ def _chart_credential_accounts(release: Resource, stack: Stack) -> list[str]:
 _ROLE_ACCOUNT = re.compile(r"arn:aws[a-z-]*:iam::(\d{12}):role/")
 
 
-def _role_value_accounts(release: Resource, value: Any, stack: Stack, arn_only: bool) -> list[str]:
-    """The account of a role a chart's values name: its ARN's, or, unknown at preview, that of the stack's
-    roles the values were computed from; a kube2iam role named without an ARN is in the node's account."""
+def _role_value_accounts(
+    release: Resource, value: Any, stack: Stack, arn_only: bool, prop: str = "values"
+) -> list[str]:
+    """The account of a role a chart's values (or another input, `prop`) name: its ARN's, or, unknown at
+    preview, that of the stack's roles the input was computed from; a kube2iam role named without an ARN is in
+    the node's account."""
     if isinstance(value, Unknown):
-        owners = [account_of(d) for d in stack.dependencies(release, "values") if d.type == ROLE]
+        owners = [account_of(d) for d in stack.dependencies(release, prop) if d.type == ROLE]
         return [o if o is not None else "an untraceable account" for o in owners if o != STACK_ACCOUNT] or (
             [] if owners else ["an untraceable account"]
         )
@@ -467,6 +620,10 @@ def credential_violations(stack: Stack, settings: Settings, lineage: Lineage, ru
         if foreign:
             how, workloads = _credential_subjects(stack, resource)
             found.extend(credential_violation(resource, how, foreign, workloads, lineage, settings, rule))
+    for resource, how, workloads, accounts in operator_credentials(stack):
+        foreign = _foreign(accounts, settings)
+        if foreign:
+            found.extend(credential_violation(resource, how, foreign, workloads, lineage, settings, rule))
     for workload, own in workloads_with_own_credentials(lineage, settings):
         foreign = _foreign([account for account, _ in own], settings)
         if foreign:
@@ -474,3 +631,52 @@ def credential_violations(stack: Stack, settings: Settings, lineage: Lineage, ru
             how = f"{ways} gives its pods AWS credentials (read before any service account's role) of"
             found.extend(credential_violation(workload, how, foreign, [workload], lineage, settings, rule))
     return found
+
+
+_DEFINED_ROLE = re.compile(re.escape(IRSA_ANNOTATION) + r"[\"']?\s*:\s*[\"']?([^\s\"',}]+)")
+
+
+def operator_credentials(stack: Stack) -> list[tuple[Resource, str, list[Resource], list[str]]]:
+    """The IRSA roles operators give the pods of their custom resources through the ServiceAccounts they
+    make (`operators.OPERATOR_SERVICE_ACCOUNTS`, `OPERATOR_SERVICE_ACCOUNT_DEFINITIONS`): each object that
+    names one, how in words, the objects whose pods run as it, and the role's accounts."""
+    found: list[tuple[Resource, str, list[Resource], list[str]]] = []
+    for resource in stack.resources:
+        if not resource.type.startswith("kubernetes:"):
+            continue
+        key = mechanism_key(resource.type)
+        for path in OPERATOR_SERVICE_ACCOUNTS.get(key, ()):
+            annotations = value_at(resource.props, path)
+            value = annotations if isinstance(annotations, Unknown) else child(annotations, IRSA_ANNOTATION)
+            accounts = _role_value_accounts(resource, value, stack, True, path.split(".", 1)[0])
+            if accounts:
+                how = (
+                    f"its {path} {IRSA_ANNOTATION} annotation (IRSA, on the ServiceAccount the operator "
+                    "makes for its pods) gives them credentials of"
+                )
+                found.append((resource, how, [resource], accounts))
+        if key in OPERATOR_SERVICE_ACCOUNT_DEFINITIONS:
+            path, kind = OPERATOR_SERVICE_ACCOUNT_DEFINITIONS[key]
+            text = value_at(resource.props, path)
+            if isinstance(text, Unknown):
+                accounts = _role_value_accounts(resource, text, stack, True, path.split(".", 1)[0])
+            elif isinstance(text, str):
+                accounts = [
+                    a
+                    for arn in _DEFINED_ROLE.findall(text)
+                    for a in _role_value_accounts(resource, arn, stack, True)
+                ]
+            else:
+                continue
+            runs = [r for r in same_cluster(stack, resource, (kind,))]
+            if accounts and runs:
+                how = f"its {path} gives the ServiceAccount of every {kind} its operator runs an IRSA role of"
+                found.append((resource, how, runs, accounts))
+    return found
+
+
+def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(text)
+    except ValueError:
+        return None

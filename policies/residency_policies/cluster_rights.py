@@ -134,9 +134,13 @@ def _token(spec: Any, namespace: Any, account: Any, workload: Resource, stack: S
 
 def granted(workload: Resource, stack: Stack, lineage: Lineage) -> list[Granted]:
     """Every right of `RIGHTS` the stack's bindings in a workload's cluster give its identities."""
+    return granted_to(identities(workload, stack, lineage), workload, stack)
+
+
+def granted_to(people: list[Identity], member: Resource, stack: Stack) -> list[Granted]:
+    """Every right of `RIGHTS` the stack's bindings in the cluster of `member` give these identities."""
     found: list[Granted] = []
-    people = identities(workload, stack, lineage)
-    for binding in same_cluster(stack, workload, (ROLE_BINDING, CLUSTER_ROLE_BINDING)):
+    for binding in same_cluster(stack, member, (ROLE_BINDING, CLUSTER_ROLE_BINDING)):
         cluster_wide = mechanism_key(binding.type) == CLUSTER_ROLE_BINDING
         where = None if cluster_wide else _namespace(binding)
         matched = [person for person in people if _applies(binding, where, person)]

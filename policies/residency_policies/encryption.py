@@ -17,6 +17,7 @@ from residency_facts.mechanisms import LOG_EXPORTS
 
 from .attributes import effective_region
 from .classification import held, is_data_holding, launch_templates, protected_stores
+from .encryption_addon_logs import addon_log_problems
 from .encryption_api_logs import api_log_problems
 from .encryption_gateway_logs import gateway_log_problems
 from .encryption_keys import ACCOUNTS, KMS_ALIAS, key_problems, key_resource_problems, volume_key_problems
@@ -68,6 +69,9 @@ def check(stack: Stack, settings: Settings) -> list[Violation]:
             found.append(_violation(resource, problem, protected, lineage, settings))
         for problem in _implicit_log_groups(resource, stack):
             found.append(_violation(resource, problem, protected, lineage, settings))
+    for subject, why, protected in addon_log_problems(stack, lineage, settings):
+        for problem in [why] if why is not None else problems(subject, stack, settings.account_ids):
+            found.append(_violation(subject, problem, protected, lineage, settings))
     for api, problem, protected in api_log_problems(stack, lineage, settings):
         found.append(_violation(api, problem, protected, lineage, settings))
     for setter, problem, protected in gateway_log_problems(stack, lineage, settings):

@@ -50,6 +50,7 @@ from .exposure_network import (
 )
 from .exposure_nodes import node_exposure
 from .exposure_operators import operator_service_exposure
+from .exposure_proxies import proxy_exposure
 from .exposure_published import published_readers
 from .exposure_restores import transform_exposure
 from .exposure_services import INTERNAL_FIX, public_service, selectorless_services, service_forwarding
@@ -150,6 +151,7 @@ def check(stack: Stack, settings: Settings) -> list[Violation]:
     found.extend(published_readers(stack, lineage, settings))
     found.extend(transform_exposure(stack, lineage, settings))
     found.extend(tunnel_exposure(stack, lineage, protected_by_urn, settings))
+    found.extend(proxy_exposure(stack, lineage, protected_by_urn, settings))
     found.extend(multicluster_exposure(stack, lineage, protected_by_urn, settings))
     found.extend(chart_exposure(stack, lineage, protected_by_urn, settings))
     found.extend(appsync_exposure(stack, lineage, settings))

@@ -86,7 +86,7 @@ def credential_exposure(stack: Stack, lineage: Lineage, settings: Settings) -> l
 def _exposed(workload: Resource, stack: Stack, lineage: Lineage, settings: Settings) -> list[str]:
     """The rights a workload's credentials have over the PII of its cluster, in words."""
     protected = settings.protected_classifications
-    places = _pii_namespaces(workload, stack, lineage, settings)
+    places = pii_namespaces(workload, stack, lineage, settings)
     held, readers = cluster_holds(workload, stack, lineage, settings)
     anywhere = sorted(
         {label for labels in places.values() for label in labels}
@@ -142,7 +142,7 @@ def _where(
     return "; ".join(reached) if reached else None
 
 
-def _pii_namespaces(
+def pii_namespaces(
     workload: Resource, stack: Stack, lineage: Lineage, settings: Settings
 ) -> dict[Any, list[str]]:
     """The namespaces of a workload's cluster where the stack places objects that hold or read PII."""

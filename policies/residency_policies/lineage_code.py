@@ -43,6 +43,7 @@ from .lineage_sinks import block_urls, other_cloud_stores, vendor_receivers
 from .lineage_ssm import RUNNERS, ssm_command_texts
 from .locations import Location, mechanism_key
 from .model import Resource
+from .private_networks import private_addresses_in, private_places
 from .user_data import command_lines, unreadable_places
 from .values import Unknown, as_mapping, child, is_mapping, known_strings, value_at, values_at
 
@@ -174,10 +175,14 @@ def _places_outside_aws(
                 Location(f"{receiver}: an Alertmanager receiver outside AWS", None, None, outside=True)
             )
     free = list(dict.fromkeys(t for value in texts for t in _free_texts(value)))
+    own, what = lineage.own_region(resource), f"the configuration of {resource.label}"
     for text in free:
         for host, why in _places_outside_aws_in_text(text):
             if not lineage.stack.named(host):
                 found.append(Location(f"{host} ({why}, outside AWS)", None, None, outside=True))
+        for address in private_addresses_in(text):
+            if not lineage.stack.named(address):
+                found.extend(private_places(lineage.stack, address, own, what))
     scripts = _scripts(lineage, resource, texts)
     return ReadConfiguration(tuple(found), tuple(scripts), variables, tuple(free))
 

@@ -22,6 +22,7 @@ from .lineage_code import as_url, public_place
 from .lineage_literals import endpoint_outside_aws, hosts_elsewhere
 from .locations import Location, holds_data, mechanism_key, mechanisms_of, untraceable
 from .model import Resource, Stack
+from .private_networks import is_private, private_places
 from .values import Unknown, as_mapping, child, elements, is_set, known_strings, value_at, values_at
 
 if TYPE_CHECKING:
@@ -95,7 +96,7 @@ SERVICE_ENTRY_KIND = "networking.istio.io:ServiceEntry"
 def service_entry_places(lineage: Lineage, entry: Resource, seen: set[str]) -> list[Location]:
     """Where an Istio ServiceEntry's hosts resolve: its endpoints' addresses, else (no endpoints) the hosts
     themselves by DNS. A host or address outside AWS is a place outside AWS; a stack resource it names is
-    followed; a private address is the stack's own network."""
+    followed; a private address is placed by the stack's networks and routes (`private_networks`)."""
     endpoints = value_at(entry.props, "spec.endpoints")
     addresses = (
         list(values_at(entry.props, "spec.endpoints[].address"))
@@ -122,6 +123,8 @@ def service_entry_places(lineage: Lineage, entry: Resource, seen: set[str]) -> l
             found.append(
                 Location(f"{host} (where {entry.label} resolves, outside AWS)", None, None, outside=True)
             )
+        elif is_private(host):
+            found.extend(private_places(lineage.stack, host, lineage.own_region(entry), entry.label))
         elif (region := region_named_in(host)) is not None:
             found.append(Location(f"{host} (where {entry.label} resolves)", region, STACK_ACCOUNT))
     return found

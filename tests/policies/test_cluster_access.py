@@ -245,3 +245,61 @@ def test_an_admission_webhook_served_by_an_external_name_service_is_served_outsi
     assert "ExternalName" in found[0].message
     service.props["spec"] = {"selector": {"app": "policy-saas"}, "ports": [{"port": 443}]}
     assert violations([*region.resources, _database_reader(region), service, webhook], NO_PII) == []
+
+
+def _selectorless(region: Region, addresses: list[str] | None) -> list[Res]:
+    """A Service without a selector in kube-system, with an EndpointSlice of these addresses (None: none)."""
+    service = Res(
+        "kubernetes:core/v1:Service",
+        "policy-saas",
+        {
+            "metadata": {"name": "policy-saas", "namespace": "kube-system"},
+            "spec": {"type": "ClusterIP", "ports": [{"name": "https", "port": 443}]},
+        },
+        region.kubernetes,
+    )
+    if addresses is None:
+        return [service]
+    endpoint_slice = Res(
+        "kubernetes:discovery.k8s.io/v1:EndpointSlice",
+        "policy-saas-1",
+        {
+            "metadata": {
+                "name": "policy-saas-1",
+                "namespace": "kube-system",
+                "labels": {"kubernetes.io/service-name": "policy-saas"},
+            },
+            "addressType": "IPv4",
+            "endpoints": [{"addresses": [a]} for a in addresses],
+            "ports": [{"name": "https", "port": 443}],
+        },
+        region.kubernetes,
+    )
+    return [service, endpoint_slice]
+
+
+@pytest.mark.parametrize(
+    ("addresses", "sent"),
+    [
+        (["52.16.201.44", "34.248.90.12"], True),
+        (None, True),
+        (["172.31.40.17"], True),
+        (["10.10.7.20"], False),
+    ],
+    ids=["public-endpoints", "no-endpoints-declared", "address-outside-the-stacks-networks", "vpc-address"],
+)
+def test_an_admission_webhook_served_by_a_service_without_a_selector_is_sent_where_its_endpoints_are(
+    addresses: list[str] | None, sent: bool
+) -> None:
+    # Reviewer blind-k8s13 k17: the API server calls the endpoints set by hand, as it calls a URL.
+    region = eu_region()
+    webhook = _webhook(
+        region,
+        "ValidatingWebhookConfiguration",
+        {"service": {"name": "policy-saas", "namespace": "kube-system"}},
+    )
+    resources = [*region.resources, _database_reader(region), *_selectorless(region, addresses), webhook]
+    found = violations(resources, NO_PII)
+    assert [d.urn for d in found] == ([webhook.urn] if sent else []), messages(found)
+    if sent:
+        assert "no selector" in found[0].message

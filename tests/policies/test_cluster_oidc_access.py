@@ -97,3 +97,57 @@ def test_authenticated_users_of_a_public_issuer_on_a_private_endpoint_cannot_rea
     cluster = next(r for r in resources if r.type == "aws:eks/cluster:Cluster")
     cluster.props["vpcConfig"] = {"endpointPublicAccess": False, "endpointPrivateAccess": True}
     assert violations(resources, POLICY) == []
+
+
+# Whose identities the issuer vouches for (reviewer blind-k8s13 k11): a workload issuer signs in code that
+# runs elsewhere, whatever the binding. Judged by no-pii-replication as cluster access given outside the
+# deployment.
+
+NO_PII = "no-pii-replication"
+OTHER_REGION_CLUSTER = "https://oidc.eks.us-east-1.amazonaws.com/id/8F2C4B1D9E7A6C5B3A2D1E0F9C8B7A6D"
+SERVICE_ACCOUNT = {
+    "kind": "User",
+    "name": "reporting:system:serviceaccount:reporting:exporter",
+    "apiGroup": "rbac.authorization.k8s.io",
+}
+
+
+def _provider_of(resources: list[Res]) -> Res:
+    return next(r for r in resources if r.type == "aws:eks/identityProviderConfig:IdentityProviderConfig")
+
+
+def test_the_companys_own_issuer_gives_no_cluster_access_outside_the_deployment() -> None:
+    resources, _ = _stack(COMPANY, [SERVICE_ACCOUNT])
+    assert violations(resources, NO_PII) == []
+
+
+@pytest.mark.parametrize(
+    ("issuer", "said"),
+    [
+        (OTHER_REGION_CLUSTER, "us-east-1"),
+        ("https://oidc.eks.eu-west-1.amazonaws.com/id/0A1B2C3D4E5F60718293A4B5C6D7E8F9", "cannot be traced"),
+        ("https://token.actions.githubusercontent.com", "GitHub Actions"),
+        ("https://container.googleapis.com/v1/projects/acme/locations/us-central1/clusters/etl", "GKE"),
+    ],
+    ids=["eks-other-region", "eks-not-the-stacks", "github-actions", "gke"],
+)
+def test_an_issuer_of_workloads_elsewhere_gives_them_access_to_the_cluster(issuer: str, said: str) -> None:
+    resources, _ = _stack(issuer, [SERVICE_ACCOUNT], usernamePrefix="reporting:")
+    provider = _provider_of(resources)
+    found = violations(resources, NO_PII)
+    assert [d.urn for d in found] == [provider.urn], messages(found)
+    assert said in found[0].message
+
+
+def test_the_issuer_of_the_stacks_own_cluster_in_its_region_is_the_deployments() -> None:
+    resources, _ = _stack(UNKNOWN, [SERVICE_ACCOUNT])
+    provider = _provider_of(resources)
+    cluster = next(r for r in resources if r.type == "aws:eks/cluster:Cluster")
+    provider.deps["oidc"] = [cluster]
+    assert violations(resources, NO_PII) == []
+
+
+def test_an_issuer_unknown_at_preview_that_no_cluster_of_the_stack_gives_fails_closed() -> None:
+    resources, _ = _stack(UNKNOWN, [SERVICE_ACCOUNT])
+    found = violations(resources, NO_PII)
+    assert [d.urn for d in found] == [_provider_of(resources).urn], messages(found)

@@ -214,8 +214,14 @@ def _service_entry(region: Region, endpoints: list[dict[str, object]]) -> Res:
 
 @pytest.mark.parametrize(
     ("address", "blocked"),
-    [("archive.backup-vendor.example.org", True), ("203.0.113.40", True), ("10.10.5.20", False)],
-    ids=["public-host", "public-address", "private-address"],
+    [
+        ("archive.backup-vendor.example.org", True),
+        ("203.0.113.40", True),
+        ("10.10.5.20", False),
+        # No VPC or route of the stack holds it (reviewer blind-k8s13 k05): it cannot be traced.
+        ("172.31.40.17", True),
+    ],
+    ids=["public-host", "public-address", "private-address", "private-address-outside-the-stacks-networks"],
 )
 def test_a_mesh_host_a_service_entry_resolves_outside_aws_is_a_destination_there(
     address: str, blocked: bool
