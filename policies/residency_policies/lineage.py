@@ -54,6 +54,7 @@ from .lineage_pointers import pointer_movements
 from .lineage_principals import credential_write_places, role_reach, role_reads, share_principals
 from .lineage_relays import feed_relays
 from .lineage_requests import request_movements
+from .lineage_reviewed import reviewed_sql
 from .lineage_selections import (
     AI_OPT_OUT_POLICY,
     NAMESPACE_KINDS,
@@ -443,6 +444,21 @@ class Lineage:
     def _movement(self, resource: Resource, mechanism: CopyMechanism) -> Movement:
         own = self.own_region(resource)
         code = mechanism.runs_code
+        reviewed = reviewed_sql(self, resource) if code and resource.type.startswith("kubernetes:") else None
+        if reviewed is not None:
+            # Code a reviewer has read sends what the review says (`lineage_reviewed`), whatever it reads.
+            movement = self._traced(resource, mechanism, own, code)
+            digest, review = reviewed
+            sent = Location(
+                f"what {resource.label} sends: reviewed SQL (sha256 {digest[:12]}) that {review.does}",
+                own if isinstance(own, str) else None,
+                self.account(resource),
+                frozenset({review.sends}),
+            )
+            return replace(movement, sources=[sent])
+        return self._traced(resource, mechanism, own, code)
+
+    def _traced(self, resource: Resource, mechanism: CopyMechanism, own: Any, code: bool) -> Movement:
         sources = self._sources(resource, mechanism, own)
         if mechanism.serves_applications:
             # An origin that holds no data is an application; only data stores' and AWS hosts' content counts.

@@ -157,3 +157,66 @@ def test_the_recorded_telemetry_and_pii_namespaces_resolve_to_the_cluster_region
     assert any("kubernetes:" in d.message and "us-east-1" in d.message for d in found), [
         d.message for d in found
     ]
+
+
+def _connected() -> tuple[Registration, ...]:
+    """The eu stack once connected to india (`tests.urn_fixtures.connected_stack_config`: the peer's VPC,
+    replication host and CA, as "Deploying for real", section 6, sets them), recorded as a first preview."""
+    import tempfile
+    from pathlib import Path
+
+    import yaml
+
+    from offline_preview.program import run_program
+    from tests.urn_fixtures import PROGRAM_DIR, connected_stack_config
+
+    def record() -> tuple[Registration, ...]:
+        with tempfile.TemporaryDirectory() as scratch:
+            directory = Path(scratch)
+            for name in ("Pulumi.yaml", "__main__.py"):
+                (directory / name).write_text((PROGRAM_DIR / name).read_text())
+            for package in ("components", "residency"):
+                (directory / package).symlink_to(PROGRAM_DIR / package)
+            (directory / ".venv").symlink_to(PROGRAM_DIR / ".venv")
+            (directory / "Pulumi.eu.yaml").write_text(yaml.safe_dump({"config": connected_stack_config()}))
+            return tuple(run_program(load_stack(directory, "eu")).registrations)
+
+    return shared(("tests.policies.test_real_stacks._connected", str(PROGRAM_DIR)), record)
+
+
+def test_the_connected_eu_stack_has_no_mandatory_violation() -> None:
+    """Once connected, the peer-link Job names india's exchange and runs psql against the telemetry store:
+    code that reads telemetry and names another region. It runs only the reviewed peer-link SQL
+    (`residency_facts.reviewed_code`), so it sends what the review says: the anonymised release (the
+    connected stack failed the pack before the review was recorded)."""
+    registrations = list(_connected())
+    assert any(r["name"] == "eu-telemetry-peer-link-job" for r in registrations)
+    mandatory = [d for d in _pack(registrations, EU_CONFIG) if d.level == "mandatory"]
+    assert mandatory == [], "\n".join(f"{d.policy}: {d.message}" for d in mandatory)
+
+
+def test_a_changed_peer_link_sql_is_judged_as_code_again() -> None:
+    registrations = copy.deepcopy(list(_connected()))
+    [sql] = [
+        r
+        for r in registrations
+        if r["type"] == "kubernetes:core/v1:ConfigMap" and "peer-link.sql" in (r["inputs"].get("data") or {})
+    ]
+    for state in ("inputs", "outputs"):
+        if "data" in sql.get(state, {}):
+            sql[state]["data"]["peer-link.sql"] += "\n-- a change nobody reviewed\n"
+    mandatory = [d for d in _pack(registrations, EU_CONFIG) if d.level == "mandatory"]
+    assert any("eu-telemetry-peer-link-job" in d.message and "ap-south-1" in d.message for d in mandatory), (
+        "\n".join(f"{d.policy}: {d.message}" for d in mandatory)
+    )
+
+
+def test_the_reviewed_digest_is_the_programs_peer_link_sql() -> None:
+    """The review names the SQL the program ships: a change to components/telemetry_sql's peer-link script
+    fails this test, and the review must be redone (policies/residency_facts/reviewed_code.py)."""
+    import hashlib
+
+    from components.telemetry_sql import peer_link_script
+    from residency_facts.reviewed_code import REVIEWED_SQL
+
+    assert hashlib.sha256(peer_link_script().encode()).hexdigest() in REVIEWED_SQL
