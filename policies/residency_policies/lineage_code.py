@@ -37,7 +37,7 @@ from .charts import HELM_RELEASE, configuration_names, release_namespace
 from .environment import decoded_data, environment, expanded
 from .lineage_commands import command_places, command_texts, url_place
 from .lineage_containers import container_places, has_containers, readable_configuration
-from .lineage_literals import endpoint_outside_aws, literal_locations, may_name
+from .lineage_literals import endpoint_outside_aws, in_path, literal_locations, may_name, token_before
 from .lineage_mesh import TELEMETRY, telemetry_places
 from .lineage_sinks import block_urls, other_cloud_stores, vendor_receivers
 from .lineage_ssm import RUNNERS, ssm_command_texts
@@ -364,9 +364,14 @@ def _places_outside_aws_in_text(text: str) -> tuple[tuple[str, str], ...]:
             continue
         if any(host == h or host.endswith("." + h) for h in _NOT_DESTINATIONS):
             continue
-        if "://" in re.split(r"[\s\"'=,;]", text[max(0, match.start() - 300) : match.start()])[-1]:
+        token = token_before(text, match.start())
+        if "://" in token:
             # A URL's host: under an endpoint key it is judged above; under another key (an identity
             # provider's issuer, a documentation link) the pack cannot tell it from a sink (out of reach).
+            continue
+        if in_path(token):
+            # A directory of a file path or a unix socket (a CSI driver's plugin directory is named by the
+            # driver, `/var/lib/kubelet/plugins/ebs.csi.aws.com/`): on the node, no host (blind-k8s14 c10).
             continue
         if endpoint_outside_aws(f"tcp://{host}"):
             found.setdefault(host, "a public host the configuration names")

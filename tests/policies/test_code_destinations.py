@@ -228,3 +228,48 @@ def test_a_mesh_host_a_service_entry_resolves_outside_aws_is_a_destination_there
     entry.provider = job.provider
     found = violations(region_resources, NO_PII)
     assert [d.urn for d in found] == ([job.urn] if blocked else []), messages(found)
+
+
+# A path is no host: a directory named like a host (a CSI driver's plugin directory) -----------------------
+
+PATHS = {
+    "a plugin directory in an argument": "--kubelet-registration-path=/var/lib/kubelet/plugins/"
+    "ebs.csi.aws.com/csi.sock",
+    "a unix socket URL": "--csi-address=unix:///var/lib/kubelet/plugins/ebs.csi.aws.com/csi.sock",
+    "a unix socket without slashes": "--endpoint unix:/var/lib/kubelet/plugins/efs.csi.aws.com/csi.sock",
+    "a path in a command line": "pg_dump -Fc -h $PGHOST app > /data/exports.partner-example.net/c.dump",
+    "a relative path": "tar czf ./dumps.partner-example.net/c.tgz /data && echo done to 10.10.1.20",
+    "a home path": "cp /data/c.dump ~/backups.partner-example.net/",
+    "a directory named like an AWS host": "pg_dump -Fc -h $PGHOST app > /mnt/exports.s3.amazonaws.com/c.dump",
+}
+
+
+@pytest.mark.parametrize("command", PATHS.values(), ids=PATHS.keys())
+def test_a_directory_named_like_a_host_is_no_destination(command: str) -> None:
+    # The EBS CSI node plugin names its socket's directory by the driver's name (reviewer blind-k8s14 c10):
+    # a file path or a unix socket is on the node, wherever its directories' names look like hosts.
+    resources, _ = _stack(args=[command])
+    assert violations(resources, NO_PII) == [], messages(violations(resources, NO_PII))
+
+
+def test_a_file_path_in_a_configuration_file_is_no_destination() -> None:
+    resources, _ = _stack(
+        IN_REGION_CONFIG + "debezium.sink.socket=/run/kinesis.vendor-example.com/agent.sock\n"
+    )
+    assert violations(resources, NO_PII) == []
+
+
+HOSTS_BESIDE_PATHS = {
+    "an rsync target after a path": "pg_dump -Fc -h $PGHOST app > /tmp/c && rsync /tmp/c "
+    "dumps.partner-example.net:/srv/",
+    "an SMB share": "mount -t cifs //files.partner-example.net/dumps /mnt && pg_dump -h $PGHOST app > /mnt/c",
+    "an scp target whose path names a host": "scp /tmp/c backup@dumps.partner-example.net:/in/c.example.com",
+}
+
+
+@pytest.mark.parametrize("command", HOSTS_BESIDE_PATHS.values(), ids=HOSTS_BESIDE_PATHS.keys())
+def test_a_host_written_beside_a_path_is_still_a_destination(command: str) -> None:
+    resources, job = _stack(args=[command])
+    found = violations(resources, NO_PII)
+    assert job.urn in [d.urn for d in found], messages(found)
+    assert "partner-example.net" in next(d.message for d in found if d.urn == job.urn)
