@@ -166,6 +166,78 @@ def test_a_configuration_file_computed_from_the_database_fails_closed_until_it_c
     assert job.urn in [d.urn for d in found], messages(found)
 
 
+def _computed_data(region: Region, computed_from: Res) -> Res:
+    """A ConfigMap whose whole data is computed in `apply()` (its keys unknown at preview)."""
+    return Res(
+        "kubernetes:core/v1:ConfigMap",
+        "exporter-config",
+        {"metadata": {"name": "exporter-config", "namespace": "app"}, "data": UNKNOWN},
+        region.kubernetes,
+        deps={"data": [computed_from]},
+    )
+
+
+@pytest.mark.preview_only("a preview of the deployed stack reads the files, judged as any other")
+def test_a_configmap_whose_whole_data_is_computed_from_the_database_fails_closed() -> None:
+    # Which files it holds cannot be read, so neither can its sinks (reviewer blind-k8s14 a14).
+    region = eu_region()
+    job = _job(region, BASELINE_ARGS)
+    found = violations([*region.resources, _computed_data(region, region.database), job], NO_PII)
+    assert [d.urn for d in found] == [job.urn], messages(found)
+    assert "data (every file)" in found[0].message and "unknown at preview" in found[0].message
+
+
+def test_a_configmap_whose_whole_data_is_computed_from_no_resident_store_is_not_judged_unread() -> None:
+    region = eu_region()
+    job = _job(region, BASELINE_ARGS)
+    resources = [*region.resources, _computed_data(region, region.vpc), job]
+    assert violations(resources, NO_PII) == []
+
+
+IN_REGION_COLLECTOR = {
+    "receivers": {"sqlquery": {"driver": "postgres", "datasource": UNKNOWN, "queries": []}},
+    "exporters": {"awscloudwatchlogs": {"log_group_name": "signups", "region": "eu-west-1"}},
+    "service": {"pipelines": {"logs": {"receivers": ["sqlquery"], "exporters": ["awscloudwatchlogs"]}}},
+}
+
+
+def _collector(region: Region, spec: object) -> Res:
+    """An OpenTelemetry Operator collector whose configuration is computed from the PII database."""
+    return Res(
+        "kubernetes:opentelemetry.io/v1beta1:OpenTelemetryCollector",
+        "signups",
+        {"metadata": {"name": "signups", "namespace": "observability"}, "spec": spec},
+        region.kubernetes,
+        deps={"spec": [region.database]},
+    )
+
+
+@pytest.mark.preview_only("a preview of the deployed stack reads the collector's exporters")
+@pytest.mark.parametrize(
+    ("spec", "unread"),
+    [
+        ({"mode": "deployment", "config": UNKNOWN}, "spec.config"),
+        (UNKNOWN, "spec"),
+    ],
+    ids=["config", "whole-spec"],
+)
+def test_a_collector_configuration_computed_from_the_database_fails_closed(spec: object, unread: str) -> None:
+    # The operator writes the collector's configuration from spec.config: built in apply() from the
+    # database's address, its exporters cannot be read at preview (reviewer blind-k8s14 a14).
+    region = eu_region()
+    collector = _collector(region, spec)
+    found = violations([*region.resources, collector], NO_PII)
+    assert [d.urn for d in found] == [collector.urn], messages(found)
+    assert f"where the configuration {unread} of" in found[0].message
+    assert "computed from aws:rds/instance:Instance 'pii-db'" in found[0].message
+
+
+def test_a_collector_given_the_database_address_as_a_single_value_is_judged_on_its_exporters() -> None:
+    region = eu_region()
+    collector = _collector(region, {"mode": "deployment", "config": IN_REGION_COLLECTOR})
+    assert violations([*region.resources, collector], NO_PII) == []
+
+
 @pytest.mark.parametrize(
     "text",
     [
