@@ -41,3 +41,53 @@ PRIVILEGED_NODE_READ = (
     "attached to it"
 )
 """Why a privileged container reads what its node holds of the other pods, with no hostPath (a message)."""
+
+NODE_SYSTEM_PATHS = (
+    "/run",
+    "/var/run",
+    "/sys",
+    "/proc",
+    "/etc",
+    "/usr",
+    "/lib",
+    "/lib64",
+    "/boot",
+    "/opt/cni",
+    "/var/lib/cni",
+    "/var/lib/kubelet",
+)
+"""Node directories a pod mounts to talk to or configure its node (sockets, kernel interfaces, the CNI's and
+the kubelet's own files), not to keep data in: a writable hostPath there is no store of the pod's data."""
+
+HOST_PATH_DEVICE_TYPES = frozenset({"Socket", "CharDevice", "BlockDevice"})
+"""hostPath `type`s that mount a socket or a device, never a directory a pod keeps data in."""
+
+DATABASE_DATA_DIRECTORIES: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(
+        ("postgres", "postgis/postgis", "timescale/timescaledb", "pgvector/pgvector"),
+        ("/var/lib/postgresql/data", "/var/lib/postgresql"),
+    ),
+    "bitnami/postgresql": ("/bitnami/postgresql",),
+    **dict.fromkeys(("mysql", "mariadb", "percona/percona-server"), ("/var/lib/mysql",)),
+    "bitnami/mysql": ("/bitnami/mysql",),
+    "bitnami/mariadb": ("/bitnami/mariadb",),
+    "mongo": ("/data/db",),
+    "bitnami/mongodb": ("/bitnami/mongodb",),
+    **dict.fromkeys(("redis", "valkey/valkey", "redis/redis-stack-server"), ("/data",)),
+    "bitnami/redis": ("/bitnami/redis",),
+    "cassandra": ("/var/lib/cassandra",),
+    **dict.fromkeys(
+        ("elasticsearch", "elastic/elasticsearch", "elasticsearch/elasticsearch"),
+        ("/usr/share/elasticsearch/data",),
+    ),
+    "opensearchproject/opensearch": ("/usr/share/opensearch/data",),
+    "clickhouse/clickhouse-server": ("/var/lib/clickhouse",),
+    "cockroachdb/cockroach": ("/cockroach/cockroach-data",),
+    "neo4j": ("/data",),
+    "couchdb": ("/opt/couchdb/data",),
+    "influxdb": ("/var/lib/influxdb2", "/var/lib/influxdb"),
+}
+"""Where a database image keeps its data by default (the repository, without registry and tag, as Docker
+Hub's official images and the vendors' own document their volumes: the postgres image's PGDATA under
+/var/lib/postgresql, mysql's /var/lib/mysql, mongo's /data/db, ...): a hostPath mounted there, above or
+inside is where the database keeps what it holds (reviewer blind-k8s14 a16)."""

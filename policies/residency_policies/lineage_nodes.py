@@ -18,12 +18,13 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from residency_facts.mechanisms import MESH_TELEMETRY, NODE_LOG_SHIPPERS
-from residency_facts.node_paths import EVERYTHING, LOGS, NODE_OUTPUT_PATHS, PRIVILEGED_NODE_READ
+from residency_facts.node_paths import EVERYTHING, LOGS, PRIVILEGED_NODE_READ
 
 from .attributes import is_kubernetes
 from .lineage_charts import chart_node_reads
 from .locations import Location, Movement, mechanism_key
 from .model import Resource
+from .node_volumes import held_under
 from .values import Unknown, child, is_mapping
 
 if TYPE_CHECKING:
@@ -83,7 +84,7 @@ def _node_output_read(resource: Resource) -> NodeRead | None:
                 path = child(host_path, "path")
                 if isinstance(path, Unknown) or isinstance(host_path, Unknown):
                     return NodeRead("a hostPath unknown at preview", EVERYTHING)
-                held = _held_under(path) if isinstance(path, str) else None
+                held = held_under(path) if isinstance(path, str) else None
                 if held is not None:
                     return NodeRead(path, held)
             flag = child(item.get("securityContext"), "privileged")
@@ -95,23 +96,6 @@ def _node_output_read(resource: Resource) -> NodeRead | None:
             pending.extend(item)
     # A hostPath names what is read more closely than a privileged container does: it is said first.
     return privileged
-
-
-def _held_under(path: str) -> str | None:
-    """What of the pods a hostPath reads: what the node directory it is, or is inside, holds; everything a
-    directory above one holds (the node's root `/`, /var/lib); None for another directory."""
-    normalised = "/" + path.strip("/")
-    if normalised == "/":
-        return EVERYTHING
-    held = set()
-    for place, what in NODE_OUTPUT_PATHS.items():
-        if normalised == place or normalised.startswith(place + "/"):
-            return what
-        if place.startswith(normalised + "/"):
-            held.add(what)
-    if not held:
-        return None
-    return held.pop() if len(held) == 1 else EVERYTHING
 
 
 def node_output_sources(lineage: Lineage, readers: list[Movement], movements: list[Movement]) -> None:
