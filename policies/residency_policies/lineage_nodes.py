@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from residency_facts.mechanisms import MESH_TELEMETRY, NODE_LOG_SHIPPERS
-from residency_facts.node_paths import EVERYTHING, LOGS, PRIVILEGED_NODE_READ
+from residency_facts.node_paths import EVERYTHING, LOGS, PRIVILEGED_NODE_READ, VOLUMES
 
 from .attributes import is_kubernetes
 from .lineage_charts import chart_node_reads
@@ -26,6 +26,7 @@ from .locations import Location, Movement, mechanism_key
 from .model import Resource
 from .node_volumes import held_under
 from .values import Unknown, child, is_mapping
+from .volumes import is_volume
 
 if TYPE_CHECKING:
     from .lineage import Lineage
@@ -98,6 +99,38 @@ def _node_output_read(resource: Resource) -> NodeRead | None:
     return privileged
 
 
+def _volume_holders(lineage: Lineage) -> dict[str | None, list[Resource]]:
+    """The Kubernetes objects of each cluster whose volumes hold resident data (claims, volumes, claim
+    templates, hostPath data), indexed once per lineage."""
+    resident = lineage.settings.resident_classifications
+    found: dict[str | None, list[Resource]] = {}
+    for resource in lineage.stack.resources:
+        if is_volume(resource) and lineage.effective(resource) & resident:
+            found.setdefault(resource.provider_urn, []).append(resource)
+    return found
+
+
+def _volume_sources(
+    lineage: Lineage, reader: Resource, holders: list[Resource], mount: str | None
+) -> list[Location]:
+    """What a reader of the nodes' volumes reads of the volume holders of its cluster: the kubelet mounts
+    every volume of a node's pods there, whoever reads it (reviewer blind-k8s14 a12)."""
+    found = []
+    for holder in holders:
+        here = lineage.locate(holder)
+        classes = lineage.classes(here)
+        found.append(
+            Location(
+                f"the volumes of {lineage.chain(here, sorted(classes)[0])}, on the nodes {reader.label} "
+                f"mounts ({mount})",
+                here.region,
+                here.account,
+                classes,
+            )
+        )
+    return found
+
+
 def node_output_sources(lineage: Lineage, readers: list[Movement], movements: list[Movement]) -> None:
     """Adds to each node-output reader's sources what the other code of its cluster reads: the pods of that
     code write it to their logs and volumes on the nodes the reader mounts (a log line of a customer record
@@ -107,13 +140,24 @@ def node_output_sources(lineage: Lineage, readers: list[Movement], movements: li
         if movement.mechanism.runs_code and is_kubernetes(movement.resource):
             for source in movement.sources:
                 by_cluster.setdefault(movement.resource.provider_urn, []).append((movement.resource, source))
+    volumes: dict[str | None, list[Resource]] | None = None
     for reader in readers:
         seen = {id(s) for s in reader.sources}
         read = node_output_read(reader.resource)
         mount, held = (read.mount, read.held) if read is not None else (None, LOGS)
         mesh = mechanism_key(reader.resource.type) in MESH_TELEMETRY
+        listed: set[str] = set()
+        if held in (VOLUMES, EVERYTHING):
+            if volumes is None:
+                volumes = _volume_holders(lineage)
+            holders = [h for h in volumes.get(reader.resource.provider_urn, []) if h is not reader.resource]
+            reader.sources.extend(_volume_sources(lineage, reader.resource, holders, mount))
+            # A holder's own pods that read it read the same volumes: said once.
+            listed = {h.urn for h in holders}
         for workload, source in by_cluster.get(reader.resource.provider_urn, []):
             if workload is reader.resource or id(source) in seen:
+                continue
+            if source.resource is not None and source.resource.urn in listed:
                 continue
             classes = lineage.classes(source)
             if not classes:

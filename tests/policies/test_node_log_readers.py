@@ -135,6 +135,48 @@ def test_a_volume_copier_of_the_kubelets_csi_staging_directory_ships_what_the_pi
     assert "(/var/lib/kubelet/plugins/kubernetes.io/csi)" in found[0].message
 
 
+def _pii_claim(region: Region) -> Res:
+    """A PII claim of the stack's encrypted class that no workload of the stack is seen to mount."""
+    return Res(
+        "kubernetes:core/v1:PersistentVolumeClaim",
+        "search-index",
+        {
+            "metadata": {
+                "name": "search-index",
+                "namespace": "app",
+                "labels": {"data-classification": "pii"},
+            },
+            "spec": {
+                "storageClassName": "telemetry-gp3",
+                "accessModes": ["ReadWriteOnce"],
+                "resources": {"requests": {"storage": "50Gi"}},
+            },
+        },
+        region.kubernetes,
+        deps={"spec": [region.storage_class]},
+    )
+
+
+@pytest.mark.parametrize(
+    ("host_path", "reads"),
+    [("/var/lib/kubelet/plugins/kubernetes.io/csi", True), ("/var/lib", True), ("/var/log/pods", False)],
+)
+def test_a_volume_copier_reads_the_pii_claims_of_its_cluster_whoever_mounts_them(
+    host_path: str, reads: bool
+) -> None:
+    # The kubelet mounts each claim on the node of the pod that uses it, whatever pod that is; the nodes'
+    # logs hold no volume.
+    region = eu_region()
+    claim = _pii_claim(region)
+    shipper = _log_shipper(region, TO_ELASTIC_CLOUD, host_path)
+    found = violations([*region.resources, claim, *shipper], NO_PII)
+    assert [d.urn for d in found] == ([shipper[1].urn] if reads else []), messages(found)
+    if reads:
+        assert (
+            "the volumes of kubernetes:core/v1:PersistentVolumeClaim 'search-index' (pii)" in found[0].message
+        )
+
+
 def test_a_volume_copier_of_the_kubelets_csi_staging_directory_to_this_region_stays() -> None:
     region = eu_region()
     shipper = _log_shipper(region, TO_CLOUDWATCH_HERE, "/var/lib/kubelet/plugins/kubernetes.io/csi")
