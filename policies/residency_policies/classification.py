@@ -16,6 +16,7 @@ from .attributes import (
     is_kubernetes,
 )
 from .model import Resource, Stack
+from .node_volumes import node_data_volumes
 from .settings import Settings
 from .values import Unknown, child, elements, is_set, value_at, values_at
 from .violations import Violation, violation
@@ -40,7 +41,12 @@ LAUNCH_TEMPLATE_INPUTS = (
 def is_data_holding(resource: Resource, settings: Settings | None = None) -> bool:
     """Whether the resource stores data at rest: by the triage table (and the configured extras)."""
     extra = settings.additional_data_holding_types if settings is not None else frozenset()
-    return resource.is_a(Category.HOLDS) or resource.type in extra or holds_ephemeral_volumes(resource)
+    return (
+        resource.is_a(Category.HOLDS)
+        or resource.type in extra
+        or holds_ephemeral_volumes(resource)
+        or bool(node_data_volumes(resource))
+    )
 
 
 def holds_ephemeral_volumes(resource: Resource) -> bool:

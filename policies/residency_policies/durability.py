@@ -24,6 +24,7 @@ from .encryption import LOG_GROUP
 from .lineage import KMS_KEY_TYPES, Lineage
 from .locations import mechanism_key
 from .model import Resource, Stack
+from .node_volumes import node_data_volumes
 from .settings import Settings
 from .values import (
     UNKNOWN,
@@ -146,7 +147,11 @@ def _exports(store: Resource, stack: Stack) -> list[tuple[Resource, str]]:
 def _only_ephemeral(resource: Resource) -> bool:
     """A workload that holds data only in its pods' generic ephemeral volumes, which Kubernetes deletes with
     each pod by design (scratch space, like a cache): nothing there is meant to be kept."""
-    return holds_ephemeral_volumes(resource) and not resource.is_a(Category.HOLDS)
+    return (
+        holds_ephemeral_volumes(resource)
+        and not resource.is_a(Category.HOLDS)
+        and not node_data_volumes(resource)
+    )
 
 
 def _protected_by(key: Resource, lineage: Lineage, settings: Settings) -> str:
@@ -234,7 +239,23 @@ def problems(resource: Resource, stack: Stack, settings: Settings) -> list[Findi
         found.extend(_volume_claims(resource, stack))
     if resource.type.startswith("kubernetes:snapshot.storage.k8s.io/"):
         found.extend(_volume_snapshot(resource, stack))
+    found.extend(_node_data(resource))
     return found
+
+
+def _node_data(resource: Resource) -> list[Finding]:
+    """A hostPath volume a workload keeps its data in is lost with its node (decision, reviewer blind-k8s14
+    a16): a managed node group replaces its nodes on every upgrade, Karpenter on drift or expiry, and nothing
+    of Kubernetes keeps or backs up a node's directory, whatever the workload's protect or reclaim policy."""
+    return [
+        (
+            f"its volume {volume.volume!r} keeps {volume.why.split(',')[0]} on the node's disk (hostPath "
+            f"{volume.path}), which is lost when the node is replaced or deleted",
+            "keep the data on a PersistentVolumeClaim (a volumeClaimTemplate) of an EBS StorageClass with "
+            "reclaimPolicy Retain and the stack's KMS key.",
+        )
+        for volume in node_data_volumes(resource)
+    ]
 
 
 VOLUME_SNAPSHOT_CLASS_ANNOTATION = "snapshot.storage.kubernetes.io/is-default-class"

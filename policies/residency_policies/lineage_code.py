@@ -23,6 +23,7 @@ from residency_facts.commands import RCLONE_OUTSIDE_TYPES
 from residency_facts.destinations import saas_vendor
 from residency_facts.mechanisms import CODE_ASSOCIATIONS, DELIVERY_ENDPOINTS
 from residency_facts.workloads import (
+    CODE_DOCUMENTS,
     CONFIGURATION_KINDS,
     CONFIGURATION_REFERENCES,
     KAFKA_CONNECT_KINDS,
@@ -37,7 +38,7 @@ from .charts import HELM_RELEASE, configuration_names, release_namespace
 from .environment import decoded_data, environment, expanded
 from .lineage_commands import command_places, command_texts, unreadable_command_lines, url_place
 from .lineage_containers import container_places, has_containers, readable_configuration
-from .lineage_literals import endpoint_outside_aws, literal_locations, may_name
+from .lineage_literals import endpoint_outside_aws, in_path, literal_locations, may_name, token_before
 from .lineage_mesh import TELEMETRY, telemetry_places
 from .lineage_sinks import block_urls, other_cloud_stores, vendor_receivers
 from .lineage_ssm import RUNNERS, ssm_command_texts
@@ -111,6 +112,7 @@ def configuration_places(lineage: Lineage, resource: Resource, own: str | None) 
         found.extend(delivery_places(resource, DELIVERY_ENDPOINTS[key]))
     if key == TELEMETRY:
         found.extend(telemetry_places(lineage, resource))
+    found.extend(_unreadable_code_documents(lineage, resource))
     from .lineage_hosted import hosted_credentials  # lineage_hosted reads this module's reference paths
 
     found.extend(hosted_credentials(lineage, resource))
@@ -377,9 +379,14 @@ def _places_outside_aws_in_text(text: str) -> tuple[tuple[str, str], ...]:
             continue
         if any(host == h or host.endswith("." + h) for h in _NOT_DESTINATIONS):
             continue
-        if "://" in re.split(r"[\s\"'=,;]", text[max(0, match.start() - 300) : match.start()])[-1]:
+        token = token_before(text, match.start())
+        if "://" in token:
             # A URL's host: under an endpoint key it is judged above; under another key (an identity
             # provider's issuer, a documentation link) the pack cannot tell it from a sink (out of reach).
+            continue
+        if in_path(token):
+            # A directory of a file path or a unix socket (a CSI driver's plugin directory is named by the
+            # driver, `/var/lib/kubelet/plugins/ebs.csi.aws.com/`): on the node, no host (blind-k8s14 c10).
             continue
         if endpoint_outside_aws(f"tcp://{host}"):
             found.setdefault(host, "a public host the configuration names")
@@ -417,31 +424,27 @@ def _unreadable_files(lineage: Lineage, config: Resource) -> list[Location]:
     Decision: a file (a key with a file extension) whose text is unknown at preview and computed from a store
     holding PII or telemetry names that store among literals no preview can read, and its sinks with it
     (Debezium Server's `application.properties` interpolating the database's address next to its sink's
-    region): where the code sends cannot be read, so it fails closed until the text is known. A single value
-    computed from the store (`DB_HOST` = the database's address) is only the store's host: it is read as
-    the store, by lineage, and names no sink.
+    region): where the code sends cannot be read, so it fails closed until the text is known. So does a
+    ConfigMap's or Secret's whole `data` (`stringData`, `binaryData`) unknown so: which files it holds cannot
+    be read (reviewer blind-k8s14 a14). A single value computed from the store (`DB_HOST` = the database's
+    address) is only the store's host: it is read as the store, by lineage, and names no sink.
     """
-    files = [
-        f"{path.split('.')[0]}.{key}"
-        for path in CONFIGURATION_DATA
-        for key, value in _items(child(config.props, path.split(".")[0]))
-        if isinstance(value, Unknown) and _FILE_KEY.search(key)
-    ]
-    if not files:
-        return []
-    resident = lineage.settings.resident_classifications
-    stores = [
-        d.label
-        for prop in dict.fromkeys(f.split(".")[0] for f in files)
-        for d in lineage.stack.dependencies(config, prop)
-        if any(lineage.effective(r) & resident for r in [d, *lineage.stack.descendants(d)])
-    ]
+    files: dict[str, str] = {}
+    for path in CONFIGURATION_DATA:
+        top = path.split(".")[0]
+        data = child(config.props, top)
+        if isinstance(data, Unknown):
+            files[f"{top} (every file)"] = top
+        for key, value in _items(data):
+            if isinstance(value, Unknown) and _FILE_KEY.search(key):
+                files[f"{top}.{key}"] = top
+    stores = _resident_dependencies(lineage, config, list(files.values())) if files else []
     if not stores:
         return []
     return [
         Location(
             f"the sinks the configuration file {', '.join(files)} of {config.label} names (unknown at "
-            f"preview: computed from {', '.join(dict.fromkeys(stores))}, it cannot be read; build the text "
+            f"preview: computed from {', '.join(stores)}, it cannot be read; build the text "
             "from literal names, such as the database's address from its identifier, or pass the store's "
             "address as a separate value, so that its sinks can be judged)",
             None,
@@ -449,6 +452,56 @@ def _unreadable_files(lineage: Lineage, config: Resource) -> list[Location]:
             host=True,
         )
     ]
+
+
+def _unreadable_code_documents(lineage: Lineage, resource: Resource) -> list[Location]:
+    """The configuration document of an operator's code (`workloads.CODE_DOCUMENTS`, or its whole `spec`)
+    unknown at preview and computed from a resident store.
+
+    Decision (reviewer blind-k8s14 a14): an OpenTelemetryCollector whose `spec.config` is built in `apply()`
+    from the database's address names the store beside its exporters, among literals no preview can read:
+    where the collector sends cannot be read, so it fails closed until the document is known, as a
+    configuration file computed from such a store does. A single value inside the document computed from the
+    store (a receiver's `datasource`) is only the store's address, read as the store.
+    """
+    key = mechanism_key(resource.type)
+    if not is_kubernetes(resource) or "." not in key.split(":")[0]:
+        return []
+    unknown: list[str] = []
+    for path in ("spec", *CODE_DOCUMENTS.get(key, ())):
+        inside = any(path.startswith(f"{above}.") for above in unknown)
+        if not inside and isinstance(value_at(resource.props, path), Unknown):
+            unknown.append(path)
+    if not unknown:
+        return []
+    stores = _resident_dependencies(lineage, resource, [p.split(".")[0] for p in unknown])
+    if not stores:
+        return []
+    return [
+        Location(
+            f"where the configuration {', '.join(unknown)} of {resource.label} sends (unknown at preview: "
+            f"computed from {', '.join(stores)}, it cannot be read; write the document as literal values and "
+            "give the code the store's address as a single value, such as an environment variable or a "
+            "receiver's own field, so that its exporters can be judged)",
+            None,
+            None,
+            host=True,
+        )
+    ]
+
+
+def _resident_dependencies(lineage: Lineage, resource: Resource, props: list[str]) -> list[str]:
+    """The stores holding resident data (or whose children do) that these inputs of a resource are computed
+    from, once each."""
+    resident = lineage.settings.resident_classifications
+    return list(
+        dict.fromkeys(
+            d.label
+            for prop in dict.fromkeys(props)
+            for d in lineage.stack.dependencies(resource, prop)
+            if any(lineage.effective(r) & resident for r in [d, *lineage.stack.descendants(d)])
+        )
+    )
 
 
 def _items(value: Any) -> list[tuple[str, Any]]:

@@ -291,6 +291,28 @@ def may_name(text: str, words: tuple[str, ...]) -> bool:
     return any(word in lowered for word in words)
 
 
+def token_before(text: str, start: int) -> str:
+    """The word of a text that ends just before `start`: what precedes a name up to a space, a quote or a
+    separator of values (`=`, `,`, `;`), looked at over 300 characters at most."""
+    return _WORD_BREAK.split(text[max(0, start - 300) : start])[-1]
+
+
+_WORD_BREAK = re.compile(r"[\s\"'=,;]")
+
+
+def in_path(token: str) -> bool:
+    """Whether a text that ends just before a name is a file path or a unix socket's address up to one of its
+    directories (`/var/lib/kubelet/plugins/`, `./`, `~/`, `unix:/csi/`): the name is then a directory's or a
+    file's, not a host's. A path after a host (`host:/srv/`) and an SMB share (`//server/share`) are not."""
+    if not token.endswith("/") or token.endswith("//"):
+        return False
+    return token.startswith(_PATH_STARTS) and not token.startswith("//")
+
+
+_PATH_STARTS = ("/", "./", "../", "~/", "unix:", "file:")
+"""How a file path or a unix socket's address begins (`unix:/csi/csi.sock`, gRPC's form of a socket)."""
+
+
 _AWS_HOST_SUFFIXES = ("amazonaws.com", "api.aws", "on.aws")
 """What every match of `_AWS_HOST_IN_TEXT` holds."""
 
@@ -306,6 +328,8 @@ def _regionless_hosts_in(text: str) -> tuple[tuple[str, str | None, str], ...]:
         host = match.group(1).lower()
         if host in found or REGION_PATTERN.search(host):
             continue
+        if in_path(token_before(text, match.start())):
+            continue  # A directory of a file path or a unix socket, on the node (blind-k8s14 c10).
         labels = host.split(".")
         if len(labels) == 3 and labels[0] in _NO_DATA_GLOBAL_SERVICES:
             continue

@@ -16,6 +16,7 @@ from residency_facts import COPY_MECHANISMS, POINTERS, Category, CopyMechanism
 from .attributes import STACK_ACCOUNT
 from .classification import holds_ephemeral_volumes
 from .model import Resource
+from .node_volumes import node_data_volumes
 from .settings import Settings
 
 
@@ -183,10 +184,11 @@ def _foreign(accounts: set[str | None], settings: Settings) -> list[str]:
 
 def holds_data(resource: Resource, settings: Settings) -> bool:
     """Whether a resource holds data, at rest or in transit: triaged so, configured so, or a workload whose
-    pods get generic ephemeral volumes."""
+    pods get generic ephemeral volumes or keep their data in hostPath volumes (`node_volumes`)."""
     return (
         resource.is_a(Category.HOLDS)
         or resource.is_a(Category.IN_TRANSIT)
         or resource.type in settings.additional_data_holding_types
         or holds_ephemeral_volumes(resource)
+        or bool(node_data_volumes(resource))
     )

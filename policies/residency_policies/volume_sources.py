@@ -565,10 +565,14 @@ def hybrid_clusters(resource: Resource, stack: Stack) -> tuple[list[Resource], b
     return hybrid, traced
 
 
-def node_place(what: str, resource: Resource, stack: Stack, pinned: bool, review: str) -> Place:
+def node_place(
+    what: str, resource: Resource, stack: Stack, pinned: bool, review: str, by_class: bool = True
+) -> Place:
     """A node-local volume: on the disks of whichever node runs the pod, under no KMS key of the stack; in
-    AWS only when the cluster has no hybrid nodes, or the volume is pinned to its EC2 nodes."""
-    encryption = (f"{what}: {review}; a class's encrypted parameter is no KMS key of the stack",)
+    AWS only when the cluster has no hybrid nodes, or the volume is pinned to its EC2 nodes. A volume no class
+    provisions (a pod's hostPath) is told so without a class's parameters."""
+    shown = "a class's encrypted parameter is" if by_class else "the node's disk is under"
+    encryption = (f"{what}: {review}; {shown} no KMS key of the stack",)
     hybrid, traced = hybrid_clusters(resource, stack)
     region, account = effective_region(resource, stack), account_of(resource, stack)
     if not traced:
@@ -612,6 +616,21 @@ def _pins(expressions: Any, key_name: str, operator_name: str) -> bool:
 def volume_pinned(volume: Resource) -> bool:
     """Whether every node selector term of a volume's node affinity keeps it off hybrid nodes."""
     terms = values_at(volume.props, "spec.nodeAffinity.required.nodeSelectorTerms")
+    return bool(terms) and all(_pins(child(t, "matchExpressions"), "key", "operator") for t in terms)
+
+
+def pod_pinned(resource: Resource, pod: str) -> bool:
+    """Whether a pod spec keeps its pods off hybrid nodes: its nodeSelector's compute type is another, or
+    every term of its required node affinity pins it."""
+    selected = child(child(value_at(resource.props, pod), "nodeSelector"), HYBRID_COMPUTE_LABEL)
+    if isinstance(selected, str) and selected != HYBRID_COMPUTE_TYPE:
+        return True
+    terms = elements(
+        value_at(
+            resource.props,
+            f"{pod}.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms",
+        )
+    )
     return bool(terms) and all(_pins(child(t, "matchExpressions"), "key", "operator") for t in terms)
 
 

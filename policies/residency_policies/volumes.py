@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from residency_facts.operators import OPERATOR_VOLUME_CLAIMS
 from residency_facts.volumes import (
     EBS,
     EFS,
@@ -30,7 +31,9 @@ from residency_facts.volumes import (
 
 from .attributes import account_of, effective_region, is_kubernetes
 from .classification import STORAGE_CLASSES, claim_specs, holds_ephemeral_volumes, storage_classes
+from .locations import mechanism_key
 from .model import Resource, Stack
+from .node_volumes import node_data_volumes
 from .values import UNKNOWN, Unknown, as_bool, child, elements, value_at, values_at
 from .volume_sources import (
     LUSTRE,
@@ -49,12 +52,23 @@ from .volume_sources import (
     mountpoint,
     node_place,
     openzfs_class,
+    pod_pinned,
     volume_pinned,
 )
 
 
 def is_volume(resource: Resource) -> bool:
-    """Whether a Kubernetes object keeps volume bytes: a claim, a volume, claim templates."""
+    """Whether a Kubernetes object keeps volume bytes: a claim, a volume, claim templates, or the hostPath
+    volumes its pods keep their data in (`node_volumes`)."""
+    return _has_claims(resource) or bool(node_data_volumes(resource))
+
+
+def _operator(resource: Resource) -> bool:
+    """An operator's database cluster, whose spec describes its claims (`OPERATOR_VOLUME_CLAIMS`)."""
+    return mechanism_key(resource.type) in OPERATOR_VOLUME_CLAIMS
+
+
+def _has_claims(resource: Resource) -> bool:
     return is_kubernetes(resource) and (
         resource.type.endswith((":PersistentVolumeClaim", ":PersistentVolume", ":StatefulSet"))
         or holds_ephemeral_volumes(resource)
@@ -68,11 +82,32 @@ def volume_places(resource: Resource, stack: Stack) -> list[Place]:
             resource.memo["volume places"] = _volume(resource, stack)
         else:
             found: list[Place] = []
-            for spec in claim_specs(resource):
+            node_data = _node_data(resource, stack)
+            # A workload that keeps data only in hostPath volumes has no claim spec (its own spec is none).
+            claims = () if node_data and not _has_claims(resource) and not _operator(resource) else None
+            for spec in claim_specs(resource) if claims is None else claims:
                 found.extend(_claim(spec, resource, stack))
+            found.extend(node_data)
             resource.memo["volume places"] = found
     places: list[Place] = resource.memo["volume places"]
     return places
+
+
+def _node_data(resource: Resource, stack: Stack) -> list[Place]:
+    """The disks of the nodes that run a workload's pods, where its hostPath volumes keep their data: under
+    no KMS key of the stack, and lost with the node (decision, reviewer blind-k8s14 a16)."""
+    return [
+        node_place(
+            f"the node's disk, through the hostPath {volume.path} of {resource.label} (volume "
+            f"{volume.volume!r}: {volume.why})",
+            resource,
+            stack,
+            pod_pinned(resource, volume.pod),
+            "a directory of whichever node runs the pod",
+            by_class=False,
+        )
+        for volume in node_data_volumes(resource)
+    ]
 
 
 @dataclass

@@ -166,6 +166,78 @@ def test_a_configuration_file_computed_from_the_database_fails_closed_until_it_c
     assert job.urn in [d.urn for d in found], messages(found)
 
 
+def _computed_data(region: Region, computed_from: Res) -> Res:
+    """A ConfigMap whose whole data is computed in `apply()` (its keys unknown at preview)."""
+    return Res(
+        "kubernetes:core/v1:ConfigMap",
+        "exporter-config",
+        {"metadata": {"name": "exporter-config", "namespace": "app"}, "data": UNKNOWN},
+        region.kubernetes,
+        deps={"data": [computed_from]},
+    )
+
+
+@pytest.mark.preview_only("a preview of the deployed stack reads the files, judged as any other")
+def test_a_configmap_whose_whole_data_is_computed_from_the_database_fails_closed() -> None:
+    # Which files it holds cannot be read, so neither can its sinks (reviewer blind-k8s14 a14).
+    region = eu_region()
+    job = _job(region, BASELINE_ARGS)
+    found = violations([*region.resources, _computed_data(region, region.database), job], NO_PII)
+    assert [d.urn for d in found] == [job.urn], messages(found)
+    assert "data (every file)" in found[0].message and "unknown at preview" in found[0].message
+
+
+def test_a_configmap_whose_whole_data_is_computed_from_no_resident_store_is_not_judged_unread() -> None:
+    region = eu_region()
+    job = _job(region, BASELINE_ARGS)
+    resources = [*region.resources, _computed_data(region, region.vpc), job]
+    assert violations(resources, NO_PII) == []
+
+
+IN_REGION_COLLECTOR = {
+    "receivers": {"sqlquery": {"driver": "postgres", "datasource": UNKNOWN, "queries": []}},
+    "exporters": {"awscloudwatchlogs": {"log_group_name": "signups", "region": "eu-west-1"}},
+    "service": {"pipelines": {"logs": {"receivers": ["sqlquery"], "exporters": ["awscloudwatchlogs"]}}},
+}
+
+
+def _collector(region: Region, spec: object) -> Res:
+    """An OpenTelemetry Operator collector whose configuration is computed from the PII database."""
+    return Res(
+        "kubernetes:opentelemetry.io/v1beta1:OpenTelemetryCollector",
+        "signups",
+        {"metadata": {"name": "signups", "namespace": "observability"}, "spec": spec},
+        region.kubernetes,
+        deps={"spec": [region.database]},
+    )
+
+
+@pytest.mark.preview_only("a preview of the deployed stack reads the collector's exporters")
+@pytest.mark.parametrize(
+    ("spec", "unread"),
+    [
+        ({"mode": "deployment", "config": UNKNOWN}, "spec.config"),
+        (UNKNOWN, "spec"),
+    ],
+    ids=["config", "whole-spec"],
+)
+def test_a_collector_configuration_computed_from_the_database_fails_closed(spec: object, unread: str) -> None:
+    # The operator writes the collector's configuration from spec.config: built in apply() from the
+    # database's address, its exporters cannot be read at preview (reviewer blind-k8s14 a14).
+    region = eu_region()
+    collector = _collector(region, spec)
+    found = violations([*region.resources, collector], NO_PII)
+    assert [d.urn for d in found] == [collector.urn], messages(found)
+    assert f"where the configuration {unread} of" in found[0].message
+    assert "computed from aws:rds/instance:Instance 'pii-db'" in found[0].message
+
+
+def test_a_collector_given_the_database_address_as_a_single_value_is_judged_on_its_exporters() -> None:
+    region = eu_region()
+    collector = _collector(region, {"mode": "deployment", "config": IN_REGION_COLLECTOR})
+    assert violations([*region.resources, collector], NO_PII) == []
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -234,3 +306,48 @@ def test_a_mesh_host_a_service_entry_resolves_outside_aws_is_a_destination_there
     entry.provider = job.provider
     found = violations(region_resources, NO_PII)
     assert [d.urn for d in found] == ([job.urn] if blocked else []), messages(found)
+
+
+# A path is no host: a directory named like a host (a CSI driver's plugin directory) -----------------------
+
+PATHS = {
+    "a plugin directory in an argument": "--kubelet-registration-path=/var/lib/kubelet/plugins/"
+    "ebs.csi.aws.com/csi.sock",
+    "a unix socket URL": "--csi-address=unix:///var/lib/kubelet/plugins/ebs.csi.aws.com/csi.sock",
+    "a unix socket without slashes": "--endpoint unix:/var/lib/kubelet/plugins/efs.csi.aws.com/csi.sock",
+    "a path in a command line": "pg_dump -Fc -h $PGHOST app > /data/exports.partner-example.net/c.dump",
+    "a relative path": "tar czf ./dumps.partner-example.net/c.tgz /data && echo done to 10.10.1.20",
+    "a home path": "cp /data/c.dump ~/backups.partner-example.net/",
+    "a directory named like an AWS host": "pg_dump -Fc -h $PGHOST app > /mnt/exports.s3.amazonaws.com/c.dump",
+}
+
+
+@pytest.mark.parametrize("command", PATHS.values(), ids=PATHS.keys())
+def test_a_directory_named_like_a_host_is_no_destination(command: str) -> None:
+    # The EBS CSI node plugin names its socket's directory by the driver's name (reviewer blind-k8s14 c10):
+    # a file path or a unix socket is on the node, wherever its directories' names look like hosts.
+    resources, _ = _stack(args=[command])
+    assert violations(resources, NO_PII) == [], messages(violations(resources, NO_PII))
+
+
+def test_a_file_path_in_a_configuration_file_is_no_destination() -> None:
+    resources, _ = _stack(
+        IN_REGION_CONFIG + "debezium.sink.socket=/run/kinesis.vendor-example.com/agent.sock\n"
+    )
+    assert violations(resources, NO_PII) == []
+
+
+HOSTS_BESIDE_PATHS = {
+    "an rsync target after a path": "pg_dump -Fc -h $PGHOST app > /tmp/c && rsync /tmp/c "
+    "dumps.partner-example.net:/srv/",
+    "an SMB share": "mount -t cifs //files.partner-example.net/dumps /mnt && pg_dump -h $PGHOST app > /mnt/c",
+    "an scp target whose path names a host": "scp /tmp/c backup@dumps.partner-example.net:/in/c.example.com",
+}
+
+
+@pytest.mark.parametrize("command", HOSTS_BESIDE_PATHS.values(), ids=HOSTS_BESIDE_PATHS.keys())
+def test_a_host_written_beside_a_path_is_still_a_destination(command: str) -> None:
+    resources, job = _stack(args=[command])
+    found = violations(resources, NO_PII)
+    assert job.urn in [d.urn for d in found], messages(found)
+    assert "partner-example.net" in next(d.message for d in found if d.urn == job.urn)

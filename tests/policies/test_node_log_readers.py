@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 
 from tests.policies.baseline import Region, eu_region
-from tests.policies.policy_harness import Res, messages, violations
+from tests.policies.policy_harness import UNKNOWN, Res, messages, violations
 from tests.policies.test_cluster_access import _database_reader
 
 NO_PII = "no-pii-replication"
@@ -27,7 +27,9 @@ TO_CLOUDWATCH_HERE = (
 )
 
 
-def _log_shipper(region: Region, config: str, host_path: str = "/var/log") -> list[Res]:
+def _log_shipper(
+    region: Region, config: str, host_path: str = "/var/log", privileged: object = False
+) -> list[Res]:
     """A Fluent Bit DaemonSet mounting a node directory and its configuration."""
     config_map = Res(
         "kubernetes:core/v1:ConfigMap",
@@ -50,6 +52,7 @@ def _log_shipper(region: Region, config: str, host_path: str = "/var/log") -> li
                             {
                                 "name": "fluent-bit",
                                 "image": "cr.fluentbit.io/fluent/fluent-bit:3.1",
+                                "securityContext": {"privileged": privileged},
                                 "volumeMounts": [
                                     {"name": "node", "mountPath": "/host", "readOnly": True},
                                     {"name": "config", "mountPath": "/fluent-bit/etc/"},
@@ -98,10 +101,20 @@ def test_a_log_shipper_in_a_cluster_whose_pods_read_no_pii_ships_no_pii() -> Non
         ("/var/log/containers/", True),
         ("/var/lib/docker/containers", True),
         ("/var/lib/kubelet/pods", True),
+        ("/var/lib/kubelet/pods/", True),
+        # The kubelet's staging of CSI volumes (globalmount) and block devices (reviewer blind-k8s14 a12).
+        ("/var/lib/kubelet/plugins/kubernetes.io/csi", True),
+        ("/var/lib/kubelet/plugins/kubernetes.io/csi/volumeDevices", True),
+        ("/var/lib/kubelet/plugins", True),
+        ("/var/lib/kubelet", True),
+        ("/dev", True),
+        ("/dev/nvme1n1", True),
         ("/var/lib", True),
         ("/", True),
         ("/etc/machine-id", False),
         ("/var/run/fluent-bit", False),
+        ("/var/lib/kubelet/plugins_registry", False),
+        ("/var/lib/kubelet/kubeconfig", False),
     ],
 )
 def test_what_a_host_path_reads_of_the_pods_on_the_node(host_path: str, reads: bool) -> None:
@@ -109,6 +122,144 @@ def test_what_a_host_path_reads_of_the_pods_on_the_node(host_path: str, reads: b
     shipper = _log_shipper(region, TO_ELASTIC_CLOUD, host_path)
     found = violations([*region.resources, _database_reader(region), *shipper], NO_PII)
     assert bool(found) is reads, messages(found)
+
+
+def test_a_volume_copier_of_the_kubelets_csi_staging_directory_ships_what_the_pii_volumes_hold() -> None:
+    # The kubelet mounts every CSI volume of the node under plugins/kubernetes.io/csi before the pods' own
+    # directories (reviewer blind-k8s14 a12): a DaemonSet mounting it reads the volumes of the PII pods.
+    region = eu_region()
+    shipper = _log_shipper(region, TO_ELASTIC_CLOUD, "/var/lib/kubelet/plugins/kubernetes.io/csi")
+    found = violations([*region.resources, _database_reader(region), *shipper], NO_PII)
+    assert [d.urn for d in found] == [shipper[1].urn], messages(found)
+    assert "the volumes of kubernetes:apps/v1:Deployment 'customer-api'" in found[0].message
+    assert "(/var/lib/kubelet/plugins/kubernetes.io/csi)" in found[0].message
+
+
+def _pii_claim(region: Region) -> Res:
+    """A PII claim of the stack's encrypted class that no workload of the stack is seen to mount."""
+    return Res(
+        "kubernetes:core/v1:PersistentVolumeClaim",
+        "search-index",
+        {
+            "metadata": {
+                "name": "search-index",
+                "namespace": "app",
+                "labels": {"data-classification": "pii"},
+            },
+            "spec": {
+                "storageClassName": "telemetry-gp3",
+                "accessModes": ["ReadWriteOnce"],
+                "resources": {"requests": {"storage": "50Gi"}},
+            },
+        },
+        region.kubernetes,
+        deps={"spec": [region.storage_class]},
+    )
+
+
+@pytest.mark.parametrize(
+    ("host_path", "reads"),
+    [("/var/lib/kubelet/plugins/kubernetes.io/csi", True), ("/var/lib", True), ("/var/log/pods", False)],
+)
+def test_a_volume_copier_reads_the_pii_claims_of_its_cluster_whoever_mounts_them(
+    host_path: str, reads: bool
+) -> None:
+    # The kubelet mounts each claim on the node of the pod that uses it, whatever pod that is; the nodes'
+    # logs hold no volume.
+    region = eu_region()
+    claim = _pii_claim(region)
+    shipper = _log_shipper(region, TO_ELASTIC_CLOUD, host_path)
+    found = violations([*region.resources, claim, *shipper], NO_PII)
+    assert [d.urn for d in found] == ([shipper[1].urn] if reads else []), messages(found)
+    if reads:
+        assert (
+            "the volumes of kubernetes:core/v1:PersistentVolumeClaim 'search-index' (pii)" in found[0].message
+        )
+
+
+def test_a_volume_copier_of_the_kubelets_csi_staging_directory_to_this_region_stays() -> None:
+    region = eu_region()
+    shipper = _log_shipper(region, TO_CLOUDWATCH_HERE, "/var/lib/kubelet/plugins/kubernetes.io/csi")
+    assert violations([*region.resources, _database_reader(region), *shipper], NO_PII) == []
+
+
+@pytest.mark.parametrize(
+    ("privileged", "reads"), [(True, True), (UNKNOWN, True), (False, False)], ids=["true", "unknown", "false"]
+)
+def test_a_privileged_container_reads_every_device_of_its_node(privileged: object, reads: bool) -> None:
+    # A privileged container sees the node's disks and each volume attached to it with no hostPath.
+    region = eu_region()
+    shipper = _log_shipper(region, TO_ELASTIC_CLOUD, "/etc/machine-id", privileged)
+    found = violations([*region.resources, _database_reader(region), *shipper], NO_PII)
+    assert [d.urn for d in found] == ([shipper[1].urn] if reads else []), messages(found)
+    if privileged is True:
+        assert "a privileged container, which sees every device of its node" in found[0].message
+
+
+def test_a_privileged_container_sending_to_this_region_stays() -> None:
+    region = eu_region()
+    shipper = _log_shipper(region, TO_CLOUDWATCH_HERE, "/etc/machine-id", True)
+    assert violations([*region.resources, _database_reader(region), *shipper], NO_PII) == []
+
+
+def _csi_node_plugin(region: Region) -> Res:
+    """The EBS CSI driver's node DaemonSet as upstream ships it: privileged, the kubelet's directory
+    (bidirectional), the driver's plugin directory, the node's devices; it sends nothing anywhere."""
+    labels = {"app": "ebs-csi-node"}
+    plugin_dir = "/var/lib/kubelet/plugins/ebs.csi.aws.com/"
+    registrar = "public.ecr.aws/eks-distro/kubernetes-csi/node-driver-registrar:v2.13.0"
+    return Res(
+        "kubernetes:apps/v1:DaemonSet",
+        "ebs-csi-node",
+        {
+            "metadata": {"name": "ebs-csi-node", "namespace": "kube-system"},
+            "spec": {
+                "selector": {"matchLabels": labels},
+                "template": {
+                    "metadata": {"labels": labels},
+                    "spec": {
+                        "containers": [
+                            {
+                                "name": "ebs-plugin",
+                                "image": "public.ecr.aws/ebs-csi-driver/aws-ebs-csi-driver:v1.44.0",
+                                "args": ["node", "--endpoint=unix:/csi/csi.sock", "--v=2"],
+                                "securityContext": {"privileged": True},
+                                "volumeMounts": [
+                                    {"name": "kubelet", "mountPath": "/var/lib/kubelet"},
+                                    {"name": "plugin", "mountPath": "/csi"},
+                                    {"name": "dev", "mountPath": "/dev"},
+                                ],
+                            },
+                            {
+                                "name": "node-driver-registrar",
+                                "image": registrar,
+                                "args": [
+                                    "--csi-address=/csi/csi.sock",
+                                    f"--kubelet-registration-path={plugin_dir}csi.sock",
+                                ],
+                                "volumeMounts": [{"name": "plugin", "mountPath": "/csi"}],
+                            },
+                        ],
+                        "volumes": [
+                            {"name": "kubelet", "hostPath": {"path": "/var/lib/kubelet"}},
+                            {"name": "plugin", "hostPath": {"path": plugin_dir}},
+                            {"name": "dev", "hostPath": {"path": "/dev"}},
+                        ],
+                    },
+                },
+            },
+        },
+        region.kubernetes,
+    )
+
+
+def test_a_csi_node_plugin_that_mounts_the_nodes_volumes_and_sends_nowhere_stays() -> None:
+    # It reads what the node's volumes hold, as the kubelet does, and names no place (reviewer blind-k8s14
+    # c10): its plugin directory, named by the driver, is no host.
+    region = eu_region()
+    resources = [*region.resources, _database_reader(region), _csi_node_plugin(region)]
+    assert violations(resources, NO_PII) == []
+    assert violations(resources, "anonymised-only-replication") == []
 
 
 def _operator_collector(region: Region, endpoint: str) -> Res:
