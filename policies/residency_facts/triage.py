@@ -1967,6 +1967,31 @@ KUBERNETES_OPERATORS: dict[str, Service] = {
         copies="EventSource Sensor",
         opaque="Application ApplicationSet",
     ),
+    "eventing.knative.dev": Service(
+        "Knative Eventing (knative/eventing 8cf4c4b, pkg/apis/eventing/v1): a Broker receives the "
+        "CloudEvents code sends to its address (`http://broker-ingress.<system "
+        "namespace>.svc.cluster.local/<namespace>/<broker>`, pkg/reconciler/broker/broker.go; the Kafka "
+        "broker's `kafka-broker-ingress`) and hands them to the Triggers on it (`spec.broker`, or "
+        "`spec.brokerRef.name` / `namespace`), which deliver the events their filters pass to their "
+        "subscriber (`spec.subscriber.uri`, or `ref`: an Addressable of the cluster) and the undelivered "
+        "ones to a dead-letter sink (`spec.delivery.deadLetterSink`); a Broker's own "
+        "`spec.delivery.deadLetterSink` takes what no Trigger could deliver. Both are code that relays "
+        "what its senders read (residency_policies/lineage_relays.py), judged on those destinations "
+        "(reviewer blind-k8s14 a07). EventType (a catalogue entry) and the Knative sources, sinks and "
+        "flows (sources.knative.dev, sinks.knative.dev, flows.knative.dev) stay untriaged: they fail "
+        "closed when they touch resident data.",
+        copies="Broker Trigger",
+    ),
+    "messaging.knative.dev": Service(
+        "Knative Eventing's channels (knative/eventing 8cf4c4b, pkg/apis/messaging/v1): code sends events "
+        "to a channel's Service `<channel>-kn-channel.<namespace>` (pkg/channel/references.go), and each "
+        "Subscription on it (`spec.channel.name`) delivers them to its subscriber (`spec.subscriber.uri` or "
+        "`ref`), its replies to `spec.reply`, and what it cannot deliver to `spec.delivery.deadLetterSink`: "
+        "code that relays what its senders read (residency_policies/lineage_relays.py). The channels "
+        "themselves (Channel, InMemoryChannel) stay untriaged: they fail closed when they touch resident "
+        "data.",
+        copies="Subscription",
+    ),
     "telemetry.istio.io": Service(
         "Istio's Telemetry configures what the mesh's proxies report of every request of the workloads it "
         "applies to (its namespace; the root namespace: the whole mesh): access logs, traces and metrics, "
