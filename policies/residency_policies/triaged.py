@@ -252,17 +252,30 @@ def _controller_inputs(lineage: Lineage, resource: Resource) -> list[tuple[str, 
     if is_set(child(spec, "forProvider")) or is_set(child(spec, "providerConfigRef")):
         name = value_at(resource.props, PROVIDER_CONFIG_REFERENCE) or PROVIDER_CONFIG_DEFAULT
         group = mechanism_key(resource.type).split(":")[0]
-        for config in lineage.stack.resources:
-            config_group, _, kind = mechanism_key(config.type).partition(":")
+        for config in _provider_configs(lineage):
+            config_group = mechanism_key(config.type).split(":")[0]
             if (
-                kind in PROVIDER_CONFIG_KINDS
-                and config.provider_urn == resource.provider_urn
+                config.provider_urn == resource.provider_urn
                 and (group == config_group or group.endswith(f".{config_group}"))
                 and value_at(config.props, "metadata.name") == name
             ):
                 found.append(
                     (f", assumed through its ProviderConfig {config.label}", _all_leaves(config.props))
                 )
+    return found
+
+
+def _provider_configs(lineage: Lineage) -> list[Resource]:
+    """The stack's Crossplane ProviderConfigs of every provider (any API group), found once per stack."""
+    found: list[Resource] | None = lineage.stack.memo.get("provider-configs")
+    if found is None:
+        found = [
+            r
+            for r in lineage.stack.resources
+            if r.type.startswith("kubernetes:")
+            and mechanism_key(r.type).split(":")[-1] in PROVIDER_CONFIG_KINDS
+        ]
+        lineage.stack.memo["provider-configs"] = found
     return found
 
 
