@@ -2153,7 +2153,13 @@ output, whose agent runs as a DaemonSet the operator creates): read as node log 
 _SENSOR_TRIGGERS = ("spec.triggers[].template", "spec.triggers[].dlqTrigger.template")
 """An Argo Events Sensor's trigger templates, its dead-letter trigger's included (argo-events 0d62919,
 pkg/apis/events/v1alpha1/sensor_types.go: Trigger.Template, Trigger.DlqTrigger)."""
+_KNATIVE_DEAD_LETTERS = ("spec.delivery.deadLetterSink.uri",)
+"""Where a Knative Broker, Trigger or Subscription sends the events it cannot deliver (knative/eventing
+8cf4c4b, pkg/apis/duck/v1/delivery_types.go: DeliverySpec.DeadLetterSink, a Destination)."""
 DELIVERY_ENDPOINTS: dict[str, tuple[str, ...]] = {
+    "eventing.knative.dev:Broker": _KNATIVE_DEAD_LETTERS,
+    "eventing.knative.dev:Trigger": ("spec.subscriber.uri", *_KNATIVE_DEAD_LETTERS),
+    "messaging.knative.dev:Subscription": ("spec.subscriber.uri", "spec.reply.uri", *_KNATIVE_DEAD_LETTERS),
     "argoproj.io:Sensor": tuple(
         f"{template}.{field}"
         for template in _SENSOR_TRIGGERS
@@ -2257,6 +2263,13 @@ KUBERNETES_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
     "kafka.strimzi.io:KafkaConnector": (_code("a Kafka Connect connector"),),
     "kafka.strimzi.io:KafkaMirrorMaker2": (_code("a MirrorMaker 2 replication between Kafka clusters"),),
     "opentelemetry.io:OpenTelemetryCollector": (_code("an OpenTelemetry collector the operator runs"),),
+    "eventing.knative.dev:Broker": (
+        _code("a Knative Broker, handing the events it is sent to its Triggers and dead-letter sink"),
+    ),
+    "eventing.knative.dev:Trigger": (_code("a Knative Trigger delivering the events its Broker is sent"),),
+    "messaging.knative.dev:Subscription": (
+        _code("a Knative Subscription delivering the events its channel is sent"),
+    ),
     "argoproj.io:EventSource": (_code("an Argo Events event source, publishing what it reads onto its bus"),),
     "argoproj.io:Sensor": (
         CopyMechanism(

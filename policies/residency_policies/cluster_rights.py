@@ -31,10 +31,11 @@ from residency_facts.kubernetes_rbac import (
     SERVICE_ACCOUNT_USER,
     Right,
 )
+from residency_facts.workloads import POD_SPEC_PATHS
 
 from .exposure_services import same_cluster
 from .lineage import Lineage
-from .lineage_code import POD_SPEC_PATHS, mounted_configuration
+from .lineage_code import mounted_configuration
 from .locations import mechanism_key
 from .model import Resource, Stack
 from .values import UNKNOWN, Unknown, as_bool, as_mapping, child, elements, is_set, value_at, values_at

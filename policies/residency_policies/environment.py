@@ -26,6 +26,9 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+import yaml
+
+from .lineage_literals import may_name
 from .locations import mechanism_key
 from .values import Unknown, as_mapping, child, elements, is_mapping
 
@@ -168,6 +171,60 @@ def configuration_texts(config: Resource) -> list[tuple[str, Any]]:
             elif f"{path}.{key}" in decoded:
                 found.append((str(key), decoded[f"{path}.{key}"]))
     return found
+
+
+_REFERENCE_NAMES: dict[str, tuple[str, ...]] = {
+    "configmapref": ("name",),
+    "secretref": ("name",),
+    "configmapkeyref": ("name",),
+    "secretkeyref": ("name",),
+    "configmap": ("name",),
+    "secret": ("secretName", "name"),
+}
+"""Keys whose map names a ConfigMap or Secret, by the member that holds its name: `envFrom`'s
+`configMapRef` / `secretRef`, a variable's `valueFrom` `configMapKeyRef` / `secretKeyRef`, a volume's
+`configMap.name` / `secret.secretName`, a projected volume's `configMap.name` / `secret.name`."""
+_REFERENCE_WORDS = ("configmap", "secret")
+"""What every text `configuration_names_in` parses holds (case-insensitively)."""
+
+
+def configuration_names_in(value: Any, texts: bool = False) -> set[str]:
+    """The names of the ConfigMaps and Secrets a configuration takes variables or files from, at any depth:
+    a pod spec wherever a custom resource embeds it (a Tekton Task's `steps`, a SparkApplication's
+    `driver.envFrom`, an operator's `spec.env`), by the keys of `_REFERENCE_NAMES` and any `secretName`.
+    With `texts`, a string that is a YAML list or map is read as one (a chart's `extraEnvFrom` given as a
+    template text)."""
+    found: set[str] = set()
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if is_mapping(item):
+            for key in item:
+                inner = child(item, key)
+                members = _REFERENCE_NAMES.get(str(key).lower())
+                if members is not None and is_mapping(inner):
+                    found.update(
+                        name for name in (child(inner, m) for m in members) if isinstance(name, str) and name
+                    )
+                elif key == "secretName" and isinstance(inner, str) and inner:
+                    found.add(inner)
+                pending.append(inner)
+        elif isinstance(item, list):
+            pending.extend(elements(item))
+        elif texts and isinstance(item, str) and "\n" in item and may_name(item, _REFERENCE_WORDS):
+            parsed = _yaml_structure(item)
+            if isinstance(parsed, Mapping | list):
+                pending.append(parsed)
+    return found
+
+
+@functools.lru_cache(maxsize=256)
+def _yaml_structure(text: str) -> Any:
+    """A text parsed as YAML, or None when it is not YAML."""
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError:
+        return None
 
 
 def value_reference(value_from: Any) -> tuple[str, Any, Any] | None:

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from residency_facts.operators import OPERATOR_PODS
+from residency_facts.workloads import POD_SPEC_PATHS
 
 from .attributes import is_kubernetes
 from .exposure_fronts import target_group_reach
@@ -24,7 +25,6 @@ from .exposure_nodes import host_listeners, node_reach
 from .exposure_services import kind_tokens, public_service, same_cluster
 from .exposure_tunnels import routed_services, tunnel_containers
 from .lineage import Lineage
-from .lineage_code import POD_SPEC_PATHS
 from .lineage_selections import backends, operator_pods_behind, selected_workloads
 from .locations import mechanism_key
 from .model import Resource, Stack

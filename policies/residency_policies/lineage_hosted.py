@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from residency_facts.operators import HOSTED_HOLDERS
+from residency_facts.workloads import CONFIGURATION_REFERENCES, POD_SPEC_PATHS
 
-from .lineage_code import CONFIGURATION_REFERENCES, POD_SPEC_PATHS
 from .lineage_names import of_kinds
 from .locations import Location
 from .model import Resource

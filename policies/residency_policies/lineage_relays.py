@@ -20,6 +20,11 @@ from residency_facts.relays import (
     COLLECTOR_SERVICE_SUFFIXES,
     INSTRUMENTATION,
     INSTRUMENTATION_ANNOTATION_PREFIX,
+    KNATIVE_BROKER,
+    KNATIVE_BROKER_INGRESSES,
+    KNATIVE_CHANNEL_SUFFIX,
+    KNATIVE_SUBSCRIPTION,
+    KNATIVE_TRIGGER,
     SIDECAR_ANNOTATION,
 )
 from residency_facts.workloads import POD_SPEC_PATHS
@@ -107,9 +112,16 @@ def _relays_of(lineage: Lineage, sender: Resource) -> list[tuple[Resource, str]]
         if where_cluster == cluster
         for needle in (f"{name}.{where}", f"://{name}")
     ]
+    knative = _knative_index(lineage)
+    if knative:
+        # Knative's addresses name the system namespace's ingress or a channel's Service, not a Service of
+        # the stack: the texts that may name them are scanned for them too.
+        needles.extend((*KNATIVE_BROKER_INGRESSES, KNATIVE_CHANNEL_SUFFIX))
     for text in _texts(lineage, sender):
         if not any(needle in text for needle in needles):
             continue
+        if knative:
+            found.extend(_knative_relays(knative, sender, text))
         names = [(m.group(1), m.group(2), m.group(0)) for m in _QUALIFIED.finditer(text)]
         names.extend((m.group(1), namespace, m.group(0)) for m in _BARE.finditer(text))
         for name, where, written in names:
@@ -122,6 +134,58 @@ def _relays_of(lineage: Lineage, sender: Resource) -> list[tuple[Resource, str]]
                 found.append((collector, f"{written}, the Service the operator makes for it"))
     found.extend(_injected(lineage, sender))
     return list(dict.fromkeys(found))
+
+
+_BROKER_ADDRESS = re.compile(
+    rf"(?<![\w-])(?:{'|'.join(KNATIVE_BROKER_INGRESSES)})\.{_LABEL}(?:\.svc(?:\.cluster\.local)?)?(?::\d+)?"
+    rf"/({_LABEL})/({_LABEL})(?![\w.-])"
+)
+"""A Knative Broker's address: the system namespace's ingress Service, at `/<namespace>/<broker>`."""
+_CHANNEL_ADDRESS = re.compile(
+    rf"(?<![\w.-])({_LABEL}){KNATIVE_CHANNEL_SUFFIX}\.({_LABEL})(?:\.svc(?:\.cluster\.local)?)?(?![\w.-])"
+)
+"""A Knative channel's address: its Service `<channel>-kn-channel.<namespace>`."""
+
+
+def _knative_index(lineage: Lineage) -> list[tuple[Resource, tuple[Any, Any, Any]]]:
+    """The stack's Knative Brokers, Triggers and Subscriptions with what they receive: ("broker" or
+    "channel", namespace, name) of the Broker they are or are on, or of the channel they subscribe to;
+    built once per stack."""
+    memo: list[tuple[Resource, tuple[Any, Any, Any]]] | None = lineage.stack.memo.get("knative-relays")
+    if memo is None:
+        memo = []
+        for resource in of_kinds(lineage, KNATIVE_BROKER, KNATIVE_TRIGGER, KNATIVE_SUBSCRIPTION):
+            namespace = value_at(resource.props, "metadata.namespace")
+            key = mechanism_key(resource.type)
+            if key == KNATIVE_BROKER:
+                memo.append((resource, ("broker", namespace, value_at(resource.props, "metadata.name"))))
+            elif key == KNATIVE_TRIGGER:
+                broker = value_at(resource.props, "spec.brokerRef.name") or value_at(
+                    resource.props, "spec.broker"
+                )
+                where = value_at(resource.props, "spec.brokerRef.namespace") or namespace
+                memo.append((resource, ("broker", where, broker)))
+            else:
+                memo.append((resource, ("channel", namespace, value_at(resource.props, "spec.channel.name"))))
+        lineage.stack.memo["knative-relays"] = memo
+    return memo
+
+
+def _knative_relays(
+    index: list[tuple[Resource, tuple[Any, Any, Any]]], sender: Resource, text: str
+) -> list[tuple[Resource, str]]:
+    """The Knative Brokers, Triggers and Subscriptions of the sender's cluster that receive what it sends
+    to the Broker or channel addresses a text names (a name unknown at preview may be any)."""
+    named = [("broker", m.group(1), m.group(2), m.group(0)) for m in _BROKER_ADDRESS.finditer(text)]
+    named.extend(("channel", m.group(2), m.group(1), m.group(0)) for m in _CHANNEL_ADDRESS.finditer(text))
+    found: list[tuple[Resource, str]] = []
+    for kind, namespace, name, written in named:
+        for resource, (receives, where, target) in index:
+            if resource.provider_urn != sender.provider_urn or receives != kind:
+                continue
+            if all(isinstance(v, Unknown) or v == w for v, w in ((where, namespace), (target, name))):
+                found.append((resource, f"{written}, the Knative {kind} {namespace}/{name}"))
+    return found
 
 
 def _service_index(

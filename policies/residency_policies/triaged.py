@@ -18,10 +18,23 @@ from typing import Any
 
 from residency_facts import CLASSIFICATION_TAG, Category
 from residency_facts.triage import (
+    ACK_ACCOUNT_MAP,
+    ACK_ENDPOINT,
+    ACK_GROUP_SUFFIX,
+    ACK_NAMESPACE_PLACES,
+    ACK_OWNER_ACCOUNT,
+    ACK_TEAM,
+    ACK_TEAM_MAP,
+    DAPR_COMPONENT,
+    DAPR_COMPONENT_TYPE,
+    DAPR_OUTSIDE_AWS,
     DYNAMIC_PROVIDER_INPUT,
     DYNAMIC_TYPES,
     OPAQUE_REMEDIES,
     OPAQUE_VALUE_SOURCES,
+    PROVIDER_CONFIG_DEFAULT,
+    PROVIDER_CONFIG_KINDS,
+    PROVIDER_CONFIG_REFERENCE,
     REVIEWED_DYNAMIC_PROVIDERS,
     VENDOR_COLLECTORS,
 )
@@ -30,14 +43,17 @@ from .attributes import REGION_PATTERN
 from .charts import review_gaps, reviewed_chart
 from .environment import decoded_data
 from .lineage import Lineage
-from .lineage_code import places_outside_aws
+from .lineage_code import configuration_reads, mounted_configuration, places_outside_aws
 from .lineage_literals import endpoint_outside_aws, regionless_aws_hosts
+from .lineage_names import of_kinds
 from .lineage_selections import SERVICE_KIND, VELERO_AWS_PROVIDERS, selected_workloads
 from .locations import Location, mechanism_key
 from .model import Resource, Stack
 from .settings import Settings
-from .values import ANY_DEPTH, child, elements, value_at, values_at
+from .values import ANY_DEPTH, Unknown, child, elements, is_set, value_at, values_at
 from .violations import Violation, violation
+
+NAMESPACE_KIND = "core:Namespace"
 
 NAME = "resource-type-triaged"
 DESCRIPTION = (
@@ -73,7 +89,7 @@ def check(stack: Stack, settings: Settings) -> list[Violation]:
             touched = _touched(resource, stack, lineage, settings)
             declared = _declared(resource) & settings.resident_classifications
         elsewhere = (
-            _regions_elsewhere(resource, stack, settings, opaque=categories is not None)
+            _regions_elsewhere(resource, lineage, settings, opaque=categories is not None)
             if lineage.holds_any(settings.resident_classifications)
             else []
         )
@@ -98,18 +114,32 @@ def dynamic_provider_digest(resource: Resource) -> str | None:
 
 
 def _outside(elsewhere: list[str], settings: Settings) -> str:
-    return settings.outside(elsewhere[0]) if len(elsewhere) == 1 else "outside the allowed regions"
+    if len(elsewhere) != 1:
+        return "outside the allowed regions"
+    if elsewhere[0].startswith(_ACCOUNT_PLACES):
+        return "outside this deployment's accounts"
+    if elsewhere[0].endswith("outside AWS)"):
+        return "outside AWS"
+    return settings.outside(elsewhere[0])
 
 
-def _regions_elsewhere(resource: Resource, stack: Stack, settings: Settings, opaque: bool) -> list[str]:
+_ACCOUNT_PLACES = ("account ", "a role of account ", "an account that cannot be traced")
+"""How `_roles_elsewhere` and `_ack_accounts_elsewhere` begin the places they find: accounts, not regions."""
+
+
+def _regions_elsewhere(resource: Resource, lineage: Lineage, settings: Settings, opaque: bool) -> list[str]:
     """The regions outside the allowed ones that an opaque resource's inputs name (a backup location, an
     exporter's bucket region), the AWS hosts they name that name no region (S3's global endpoint, served
     from us-east-1 or from a bucket's unknown region), and the places outside AWS they name as code's
     configuration would (an endpoint, a log shipper's host): what it creates may move the stack's resident
-    data there."""
+    data there. Its inputs include what the stack's ConfigMaps and Secrets it reads hold."""
+    stack = lineage.stack
     named: set[str] = set()
     hosts: dict[str, str] = {}
-    for value in [*_all_leaves(resource.props), *_value_source_texts(resource, stack)]:
+    read = [*_value_source_texts(resource, stack), *_configuration_texts(lineage, resource)]
+    inputs = [*_all_leaves(resource.props), *read]
+    controlled = _controller_inputs(lineage, resource)
+    for value in [*inputs, *(v for _, values in controlled for v in values)]:
         if isinstance(value, str):
             named.update(REGION_PATTERN.findall(value))
             for host, region, why in regionless_aws_hosts(value):
@@ -129,25 +159,30 @@ def _regions_elsewhere(resource: Resource, stack: Stack, settings: Settings, opa
         + [hosts[h] for h in sorted(hosts)]
         + outside
         + _chart_locations_outside_aws(resource)
-        + (_roles_elsewhere(resource, settings) if opaque else [])
+        + _dapr_outside_aws(resource)
+        + _roles_elsewhere(inputs, settings)
+        + [role for via, values in controlled for role in _roles_elsewhere(values, settings, via)]
+        + _ack_places_elsewhere(lineage, resource, settings)
     )
 
 
-def _roles_elsewhere(resource: Resource, settings: Settings) -> list[str]:
-    """The IAM roles of accounts outside `accountIds` an opaque resource's inputs name (an add-on's pod
-    identity associations, a chart's IRSA annotation): what it creates runs as them and writes where they
-    may, in their account. Not judged when the rule's config lists no account."""
+def _roles_elsewhere(inputs: list[Any], settings: Settings, via: str = "") -> list[str]:
+    """The IAM roles of accounts outside `accountIds` a resource's inputs name (an add-on's pod identity
+    associations, a chart's IRSA annotation, a Crossplane ProviderConfig's `assumeRoleChain`, an S3A
+    assumed role in a SparkApplication's `sparkConf`): what it creates or runs runs as them and writes where
+    they may, in their account (reviewer blind-k8s14 a09, a17). Not judged when the rule's config lists no
+    account."""
     if not settings.account_ids:
         return []
     found: dict[str, str] = {}
-    for value in _all_leaves(resource.props):
+    for value in inputs:
         if isinstance(value, str) and ":role/" in value:
             for arn, account in ROLE_ARN.findall(value):
                 if account not in settings.account_ids:
                     found.setdefault(
                         arn,
-                        f"a role of account {account} ({arn}: not one of this deployment's accounts, and "
-                        "what it creates runs as it)",
+                        f"a role of account {account} ({arn}{via}: not one of this deployment's accounts, "
+                        "and what it creates runs as it)",
                     )
     return [found[a] for a in sorted(found)]
 
@@ -172,6 +207,134 @@ def _value_source_texts(resource: Resource, stack: Stack) -> list[Any]:
                 found.extend(_all_leaves(config.props))
                 found.extend(text for _, text in decoded_data(config))
     return found
+
+
+def _configuration_texts(lineage: Lineage, resource: Resource) -> list[Any]:
+    """What the stack's ConfigMaps and Secrets a resource takes variables or files from hold (its embedded
+    containers' `envFrom`, a chart's `extraEnvFrom`), decoded as its pods read them."""
+    found: list[Any] = []
+    for config in mounted_configuration(lineage, resource):
+        found.extend(_all_leaves(config.props))
+        found.extend(text for _, text in decoded_data(config))
+    return found
+
+
+def _namespace_of(lineage: Lineage, resource: Resource) -> Resource | None:
+    """The stack's Namespace a Kubernetes object is in (its cluster's), if the stack declares it."""
+    namespace = value_at(resource.props, "metadata.namespace")
+    for candidate in of_kinds(lineage, NAMESPACE_KIND):
+        if candidate.provider_urn == resource.provider_urn and value_at(candidate.props, "metadata.name") == (
+            namespace
+        ):
+            return candidate
+    return None
+
+
+def _is_ack(resource: Resource) -> bool:
+    group = mechanism_key(resource.type).split(":")[0]
+    return resource.type.startswith("kubernetes:") and (f".{group}").endswith(ACK_GROUP_SUFFIX)
+
+
+def _controller_inputs(lineage: Lineage, resource: Resource) -> list[tuple[str, list[Any]]]:
+    """What a controller reads besides an untriaged object's inputs to decide where it creates it
+    (`triage.ACK_*`, `triage.PROVIDER_CONFIG_*`), each with where it is read: an ACK Namespace's default
+    region, a Crossplane managed resource's ProviderConfig (its assumed roles, endpoint and region)."""
+    if not resource.type.startswith("kubernetes:"):
+        return []
+    found: list[tuple[str, list[Any]]] = []
+    if _is_ack(resource):
+        namespace = _namespace_of(lineage, resource)
+        if namespace is not None:
+            annotations = value_at(namespace.props, "metadata.annotations")
+            places = [child(annotations, key) for key in ACK_NAMESPACE_PLACES]
+            found.append((f", the annotations of its Namespace {namespace.label}", places))
+    spec = child(resource.props, "spec")
+    if is_set(child(spec, "forProvider")) or is_set(child(spec, "providerConfigRef")):
+        name = value_at(resource.props, PROVIDER_CONFIG_REFERENCE) or PROVIDER_CONFIG_DEFAULT
+        group = mechanism_key(resource.type).split(":")[0]
+        for config in _provider_configs(lineage):
+            config_group = mechanism_key(config.type).split(":")[0]
+            if (
+                config.provider_urn == resource.provider_urn
+                and (group == config_group or group.endswith(f".{config_group}"))
+                and value_at(config.props, "metadata.name") == name
+            ):
+                found.append(
+                    (f", assumed through its ProviderConfig {config.label}", _all_leaves(config.props))
+                )
+    return found
+
+
+def _provider_configs(lineage: Lineage) -> list[Resource]:
+    """The stack's Crossplane ProviderConfigs of every provider (any API group), found once per stack."""
+    found: list[Resource] | None = lineage.stack.memo.get("provider-configs")
+    if found is None:
+        found = [
+            r
+            for r in lineage.stack.resources
+            if r.type.startswith("kubernetes:")
+            and mechanism_key(r.type).split(":")[-1] in PROVIDER_CONFIG_KINDS
+        ]
+        lineage.stack.memo["provider-configs"] = found
+    return found
+
+
+def _ack_places_elsewhere(lineage: Lineage, resource: Resource, settings: Settings) -> list[str]:
+    """Where an ACK controller creates an untriaged ACK object, when it is elsewhere: at an endpoint outside
+    AWS its Namespace's `endpoint-url` annotation names, or in an account not one of `accountIds`, that of
+    the role the stack's `ack-role-team-map` gives the Namespace's `team-id` annotation (untraceable when no
+    map of the stack gives one), else of the role the `ack-role-account-map` gives its `owner-account-id`
+    annotation, else that account itself (`triage.ACK_*`; reviewer blind-k8s14 a03)."""
+    namespace = _namespace_of(lineage, resource) if _is_ack(resource) else None
+    if namespace is None:
+        return []
+    annotations = value_at(namespace.props, "metadata.annotations")
+    endpoint = child(annotations, ACK_ENDPOINT)
+    if isinstance(endpoint, str) and endpoint_outside_aws(endpoint.strip()):
+        return [f"{endpoint.strip()} (the {ACK_ENDPOINT} of its Namespace {namespace.label}, outside AWS)"]
+    if not settings.account_ids:
+        return []
+    team, owner = child(annotations, ACK_TEAM), child(annotations, ACK_OWNER_ACCOUNT)
+    if team is not None:
+        annotation, value, role_map = ACK_TEAM, team, ACK_TEAM_MAP
+    elif owner is not None:
+        annotation, value, role_map = ACK_OWNER_ACCOUNT, owner, ACK_ACCOUNT_MAP
+    else:
+        return []
+    where = f"the annotation {annotation} of its Namespace {namespace.label}"
+    if isinstance(value, Unknown):
+        return [f"an account that cannot be traced ({where} is unknown at preview)"]
+    mapped = _ack_mapped_role(lineage, resource, role_map, str(value).strip())
+    if mapped is not None:
+        role, account = mapped
+        why = f"{where} is {str(value).strip()!r}, which {role_map} maps to {role}"
+    elif annotation == ACK_OWNER_ACCOUNT:
+        account, why = str(value).strip(), f"{where}"
+    else:
+        return [
+            f"an account that cannot be traced ({where} is {str(value).strip()!r}, and no {role_map} "
+            "ConfigMap of the stack maps it to a role)"
+        ]
+    if account in settings.account_ids:
+        return []
+    return [f"account {account} ({why}: ACK's cross-account resource management creates it there)"]
+
+
+def _ack_mapped_role(lineage: Lineage, resource: Resource, role_map: str, key: str) -> tuple[str, str] | None:
+    """The role (and its account) the stack's ACK role map gives an id, by `<service>.<id>` first."""
+    service = mechanism_key(resource.type).split(".")[0]
+    for config in of_kinds(lineage, "core:ConfigMap"):
+        if (
+            config.provider_urn != resource.provider_urn
+            or value_at(config.props, "metadata.name") != role_map
+        ):
+            continue
+        for name in (f"{service}.{key}", key):
+            role = child(child(config.props, "data"), name)
+            found = ROLE_ARN.search(role) if isinstance(role, str) else None
+            if found is not None:
+                return found.group(1), found.group(2)
+    return None
 
 
 ROLE_ARN = re.compile(r"(arn:aws[a-z-]*:iam::(\d{12}):role/[\w+=,.@/-]+)")
@@ -207,6 +370,18 @@ def _chart_locations_outside_aws(resource: Resource) -> list[str]:
                 elif isinstance(s3_url, str) and endpoint_outside_aws(s3_url):
                     found.append(f"the Velero {kind} {name!r} on {s3_url}, outside AWS")
     return found
+
+
+def _dapr_outside_aws(resource: Resource) -> list[str]:
+    """The service outside AWS a Dapr Component's type is (`triage.DAPR_OUTSIDE_AWS`: `state.azure.cosmosdb`
+    keeps the sidecar's state in Azure), whatever its metadata names."""
+    if not resource.type.startswith("kubernetes:") or mechanism_key(resource.type) != DAPR_COMPONENT:
+        return []
+    kind = value_at(resource.props, DAPR_COMPONENT_TYPE)
+    parts = kind.strip().lower().split(".") if isinstance(kind, str) else []
+    if len(parts) < 2 or parts[1] not in DAPR_OUTSIDE_AWS:
+        return []
+    return [f"the Dapr component type {kind.strip()!r}: {DAPR_OUTSIDE_AWS[parts[1]]}"]
 
 
 def _vendor_collector(resource: Resource) -> list[str]:
@@ -265,6 +440,21 @@ def _touched(
         resident = lineage.classes(location) & settings.resident_classifications
         for classification in sorted(resident):
             found.setdefault(f"{location.description}:{classification}", (location, classification))
+    # What the ConfigMaps and Secrets it takes variables or files from name, wherever its inputs reference
+    # them (the containers of a Tekton Task's steps, a SparkApplication's driver, a chart's `extraEnvFrom`):
+    # what it runs is configured with that data (reviewer blind-k8s14 a08, a09, a10).
+    for config in mounted_configuration(lineage, resource):
+        for location in configuration_reads(lineage, config, lineage.own_region(resource)):
+            resident = lineage.classes(location) & settings.resident_classifications
+            named = location.resource.label if location.resource is not None else location.description
+            for classification in sorted(resident):
+                via = Location(
+                    f"{config.label}, which it takes its configuration from and which names {named}",
+                    location.region,
+                    location.account,
+                    classifications=frozenset({classification}),
+                )
+                found.setdefault(f"{via.description}:{classification}", (via, classification))
     return list(found.values())
 
 

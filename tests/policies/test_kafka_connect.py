@@ -185,3 +185,77 @@ def test_a_connect_cluster_mounting_the_pii_databases_secret_ships_it_with_its_s
 def test_a_connect_cluster_mounting_no_pii_secret_ships_nothing_personal() -> None:
     resources, connect = _mounting_pipeline(eu_region(), "v1", {})
     assert [d for d in violations(resources, NO_PII) if d.urn == connect.urn] == []
+
+
+# The Connect cluster's own source: the Kafka its bootstrapServers names (reviewer blind-k8s14 a05) --------
+
+
+def _archive(region: Region, region_config: dict[str, Any]) -> list[Res]:
+    """A PII Strimzi Kafka `events` of namespace `kafka`, a Connect cluster on its bootstrap Service, and an
+    S3 sink of its customer topics whose region is `region_config`'s."""
+    kafka = Res(
+        "kubernetes:kafka.strimzi.io/v1beta2:Kafka",
+        "events",
+        {
+            "metadata": {"name": "events", "namespace": "kafka", "labels": {"data-classification": "pii"}},
+            "spec": {
+                "kafka": {"listeners": [{"name": "tls", "port": 9093, "type": "internal", "tls": True}]}
+            },
+        },
+        region.kubernetes,
+    )
+    connect = Res(
+        "kubernetes:kafka.strimzi.io/v1beta2:KafkaConnect",
+        "archive",
+        {
+            "metadata": {"name": "archive", "namespace": "kafka"},
+            "spec": {
+                "bootstrapServers": "events-kafka-bootstrap.kafka.svc:9093",
+                "config": {"config.providers": "configmaps"},
+            },
+        },
+        region.kubernetes,
+    )
+    sink = Res(
+        CONNECTORS,
+        "customers-archive",
+        {
+            "metadata": {
+                "name": "customers-archive",
+                "namespace": "kafka",
+                "labels": {"strimzi.io/cluster": "archive"},
+            },
+            "spec": {
+                "class": "io.confluent.connect.s3.S3SinkConnector",
+                "config": {"topics": "customers.profile", "s3.bucket.name": "acme-archive", **region_config},
+            },
+        },
+        region.kubernetes,
+    )
+    return [*region.resources, kafka, connect, sink]
+
+
+@pytest.mark.parametrize(("where", "blocked"), [("us-east-1", True), ("eu-west-1", False)])
+def test_a_connect_cluster_on_a_pii_kafkas_bootstrap_service_ships_its_topics_where_its_sink_says(
+    where: str, blocked: bool
+) -> None:
+    resources = _archive(eu_region(), {"s3.region": where})
+    found = violations(resources, NO_PII)
+    connect = next(r for r in resources if r.name == "archive")
+    assert [d.urn for d in found] == ([connect.urn] if blocked else []), messages(found)
+    if blocked:
+        assert "kubernetes:kafka.strimzi.io/v1beta2:Kafka 'events' (pii)" in found[0].message
+        assert "us-east-1" in found[0].message
+
+
+def test_a_sink_region_read_through_the_config_map_provider_is_where_the_topics_go() -> None:
+    region = eu_region()
+    target = Res(
+        "kubernetes:core/v1:ConfigMap",
+        "sink-target",
+        {"metadata": {"name": "sink-target", "namespace": "kafka"}, "data": {"region": "us-east-1"}},
+        region.kubernetes,
+    )
+    resources = [*_archive(region, {"s3.region": "${configmaps:kafka/sink-target:region}"}), target]
+    found = violations(resources, NO_PII)
+    assert "us-east-1" in messages(found) and "'events' (pii)" in messages(found), messages(found)
