@@ -25,7 +25,7 @@ from residency_facts.node_paths import (
 
 from .attributes import POD_VOLUME_PATHS, is_kubernetes
 from .model import Resource
-from .values import Unknown, child, elements, is_set, value_at
+from .values import Unknown, child, elements, is_set, values_at
 
 
 def held_under(path: str) -> str | None:
@@ -80,16 +80,14 @@ def _node_data_volumes(resource: Resource) -> list[NodeVolume]:
     for volumes_path in POD_VOLUME_PATHS:
         host_paths = {
             child(v, "name"): child(v, "hostPath")
-            for v in elements(value_at(resource.props, volumes_path))
+            for v in values_at(resource.props, volumes_path)
             if isinstance(child(v, "name"), str) and child(v, "hostPath") is not None
         }
         if not host_paths:
             continue
         pod = volumes_path.rsplit(".", 1)[0]
         containers = [
-            c
-            for key in ("containers", "initContainers")
-            for c in elements(value_at(resource.props, f"{pod}.{key}"))
+            c for key in ("containers", "initContainers") for c in values_at(resource.props, f"{pod}.{key}")
         ]
         for container in containers:
             data_directories = DATABASE_DATA_DIRECTORIES.get(_repository(child(container, "image")), ())
