@@ -18,6 +18,7 @@ import pytest
 
 from tests.policies.baseline import Region, eu_region
 from tests.policies.policy_harness import UNKNOWN, Res, messages, violations
+from tests.policies.test_cluster_access import _database_reader
 from tests.policies.test_published_credentials import RBAC, SECRETS_READER, _role
 
 NO_PII = "no-pii-replication"
@@ -28,31 +29,9 @@ EXPORT = f"kubectl get secrets,configmaps -n ops -o yaml | gzip > /tmp/out.yaml.
 
 def _reader(region: Region) -> Res:
     """A Deployment of namespace `crm` whose pods read the PII database (its address in their environment)."""
-    labels = {"app": "customer-api"}
-    return Res(
-        "kubernetes:apps/v1:Deployment",
-        "customer-api",
-        {
-            "metadata": {"name": "customer-api", "namespace": "crm"},
-            "spec": {
-                "selector": {"matchLabels": labels},
-                "template": {
-                    "metadata": {"labels": labels},
-                    "spec": {
-                        "containers": [
-                            {
-                                "name": "api",
-                                "image": "example/api:1.0",
-                                "env": [{"name": "DB", "value": UNKNOWN}],
-                            }
-                        ]
-                    },
-                },
-            },
-        },
-        region.kubernetes,
-        deps={"spec": [region.database]},
-    )
+    reader = _database_reader(region)
+    reader.props["metadata"]["namespace"] = "crm"
+    return reader
 
 
 def _exporter(region: Region, script: str = EXPORT) -> Res:
