@@ -422,6 +422,9 @@ _FILE_KEY = re.compile(r"\.[A-Za-z0-9]{2,10}$")
 as opposed to a single value (`DB_HOST`)."""
 
 
+SECRET = "kubernetes:core/v1:Secret"
+
+
 def _unreadable_files(lineage: Lineage, config: Resource) -> list[Location]:
     """Configuration files a first preview cannot read because they are computed from a resident store.
 
@@ -437,7 +440,10 @@ def _unreadable_files(lineage: Lineage, config: Resource) -> list[Location]:
     for path in CONFIGURATION_DATA:
         top = path.split(".")[0]
         data = child(config.props, top)
-        if isinstance(data, Unknown):
+        if isinstance(data, Unknown) and config.type != SECRET:
+            # A Secret's whole data computed from a store is its connection values (host, port, user), the
+            # way a program hands code its credentials, not files (reviewer blind-k8s13 k01): a file key of
+            # it that is unknown is still judged below.
             files[f"{top} (every file)"] = top
         for key, value in _items(data):
             if isinstance(value, Unknown) and _FILE_KEY.search(key):

@@ -351,3 +351,16 @@ def test_a_host_written_beside_a_path_is_still_a_destination(command: str) -> No
     found = violations(resources, NO_PII)
     assert job.urn in [d.urn for d in found], messages(found)
     assert "partner-example.net" in next(d.message for d in found if d.urn == job.urn)
+
+
+def test_a_secret_whose_whole_data_is_computed_from_the_database_is_its_connection_values() -> None:
+    """A Secret's `stringData` built in apply() from the database's outputs is how a program hands a job its
+    connection (host, port, user): values, not configuration files, so the job is judged on what it does
+    with them (reviewer blind-k8s13 k01, a compliant in-region backup blocked by whole-data reading)."""
+    region = eu_region()
+    job = _job(region, BASELINE_ARGS)
+    secret = _computed_data(region, region.database)
+    secret.type = "kubernetes:core/v1:Secret"
+    secret.props["stringData"] = secret.props.pop("data")
+    secret.deps = {"stringData": [region.database]}
+    assert violations([*region.resources, secret, job], NO_PII) == []
