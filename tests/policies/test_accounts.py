@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from tests.policies.baseline import Region, eu_region
-from tests.policies.copies import OTHER_ACCOUNT, PII, store
+from tests.policies.copies import OTHER_ACCOUNT, PII, _volume_and_snapshot, store
 from tests.policies.policy_harness import EU_CONFIG, UNKNOWN, Res, aws_provider, messages, violations
 
 NO_PII = "no-pii-replication"
@@ -550,16 +550,7 @@ ORGANISATIONAL_UNIT = f"arn:aws:organizations::{OWN}:ou/o-abcd1234ef/ou-ab12-cde
 
 
 def _pii_image(region: Region) -> tuple[Res, list[Res]]:
-    volume = store(
-        region, "aws:ebs/volume:Volume", "uploads", {"availabilityZone": "eu-west-1a", "size": 100}
-    )
-    snapshot = Res(
-        "aws:ebs/snapshot:Snapshot",
-        "uploads-snapshot",
-        {"volumeId": UNKNOWN, "tags": PII},
-        region.provider,
-        deps={"volumeId": [volume]},
-    )
+    volume, snapshot = _volume_and_snapshot(region)
     image = Res(
         "aws:ec2/ami:Ami",
         "uploads-image",
