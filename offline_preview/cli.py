@@ -322,9 +322,9 @@ def _preview(arguments: argparse.Namespace, outcome: Outcome, workdir: Path) -> 
         _stop_all(connected, launched)
 
     # Values a provider's Check or a cloud API would refuse, which the mocks accepted: fail as pulumi would.
-    from offline_preview.provider_constraints import check_registrations, report
+    from offline_preview.provider_constraints import check_registrations, report, unknown_key_refusals
 
-    if refusals := check_registrations(registrations):
+    if refusals := unknown_key_refusals(run.unknown_input_keys) + check_registrations(registrations):
         raise ProviderRefused(report(refusals))
 
     from offline_preview.inventory import Inventory

@@ -53,6 +53,8 @@ class ProgramRun:
     invokes: list[dict[str, str]] = field(default_factory=list)
     diagnostics: list[dict[str, str]] = field(default_factory=list)
     output: str = ""
+    unknown_input_keys: list[dict[str, Any]] = field(default_factory=list)
+    """Input keys the provider's schema lacks (offline_preview.input_keys), found in the program's process."""
 
 
 def interpreter_for(settings: StackSettings) -> str:
@@ -145,7 +147,13 @@ def finish_program(started: StartedProgram, timeout: float = DEFAULT_TIMEOUT) ->
     result = json.loads(started.result_path.read_text())
     if not result["ok"]:
         raise ProgramError(result["error"], output, result.get("diagnostics") or [])
-    return ProgramRun(result["registrations"], result["invokes"], result["diagnostics"], output)
+    return ProgramRun(
+        result["registrations"],
+        result["invokes"],
+        result["diagnostics"],
+        output,
+        result.get("unknown_input_keys") or [],
+    )
 
 
 def run_program(

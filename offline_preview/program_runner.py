@@ -9,6 +9,7 @@ and programs keep module-level state.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import logging
 import os
@@ -123,6 +124,11 @@ def run(spec: dict[str, Any]) -> dict[str, Any]:
     finally:
         loop.close()
 
+    registrations = [registration.to_json() for registration in monitor.registrations]
+    # Checked here, against the SDK the program runs with (its modules are imported already).
+    from offline_preview.input_keys import unknown_keys
+
+    unknown = [dataclasses.asdict(key) for key in unknown_keys(registrations)] if error is None else []
     logged_errors = [d["message"] for d in diagnostics.messages if d["severity"] in ("error", "critical")]
     if error is None and logged_errors:
         # The engine fails an update whose program logged an error, even if the program then returned.
@@ -130,7 +136,8 @@ def run(spec: dict[str, Any]) -> dict[str, Any]:
     return {
         "ok": error is None,
         "error": error,
-        "registrations": [registration.to_json() for registration in monitor.registrations],
+        "registrations": registrations,
+        "unknown_input_keys": unknown,
         "invokes": monitor.invokes,
         "diagnostics": diagnostics.messages
         + [

@@ -24,6 +24,7 @@ tests/preview/test_provider_constraints.py that breaks it.
 
 from __future__ import annotations
 
+import difflib
 import functools
 import ipaddress
 import json
@@ -1288,6 +1289,50 @@ _AUTONAME_RULE = Rule(
     # ComputeAutoNameDefault with the provider's maximum length for the property.
     source="pulumi sdk/go/common/resource/names.go NewUniqueName (pulumi-terraform-bridge autonaming)",
 )
+
+
+_UNKNOWN_KEY_RULE = Rule(
+    name="pulumi-aws-unknown-key",
+    types=frozenset(),
+    paths=(),
+    checks=(),
+    stage="preview",
+    code=CHECK_FAILURE,
+    message="Invalid or unknown key",
+    # pulumi-terraform-bridge pkg/tfbridge formatCheckFailures: "Invalid or unknown key. Examine values at
+    # '<name>.<path>'"; found by offline_preview.input_keys in the program's process.
+    source="pulumi-terraform-bridge Check (the Terraform schema of every nested block)",
+)
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+def unknown_key_refusals(keys: Iterable[Mapping[str, Any]]) -> list[Refusal]:
+    """A refusal for each input key the program's SDK does not declare (offline_preview.input_keys)."""
+    refusals: list[Refusal] = []
+    for key in keys:
+        written = str(key["path"]).rsplit(".", 1)[-1]
+        known = [str(name) for name in key.get("known") or ()]
+        by_python_name = {_snake(name): name for name in known}
+        close = difflib.get_close_matches(_snake(written), list(by_python_name), n=1, cutoff=0.6)
+        hint = f"; did you mean `{close[0]}` (`{by_python_name[close[0]]}` on the wire)?" if close else ""
+        finding = (
+            f"the key {json.dumps(written)} is not an input of this block (examine values at "
+            f"'{key['name']}.{key['path']}'); it takes: {', '.join(_snake(name) for name in known)}{hint}"
+        )
+        refusals.append(
+            Refusal(
+                _UNKNOWN_KEY_RULE,
+                str(key["urn"]),
+                str(key["type"]),
+                str(key["name"]),
+                str(key["path"]),
+                finding,
+            )
+        )
+    return refusals
 
 
 def check_registrations(registrations: Iterable[Mapping[str, Any]]) -> list[Refusal]:

@@ -410,8 +410,11 @@ def test_the_preview_exits_2_naming_each_refused_resource_and_property() -> None
     assert heads == {
         "error: aws:ec2/securityGroup:SecurityGroup 'web': description: InvalidParameterValue",
         "error: aws:lb/loadBalancer:LoadBalancer 'regional-load-balancer-for-the-web': name: CheckFailure",
+        "error: aws:dlm/lifecyclePolicy:LifecyclePolicy 'volumes-daily': "
+        "policyDetails.schedules[0].share_rules: CheckFailure",
     }
-    assert errors[-1].startswith("error: 2 value(s) that the providers or AWS would refuse")
+    assert "did you mean `share_rule`" in result.stderr
+    assert errors[-1].startswith("error: 3 value(s) that the providers or AWS would refuse")
     assert result.stdout == ""
 
 
