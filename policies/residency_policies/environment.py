@@ -218,6 +218,46 @@ def configuration_names_in(value: Any, texts: bool = False) -> set[str]:
     return found
 
 
+_FILE_NAME = re.compile(r"\.[A-Za-z0-9]{2,10}$")
+"""A mounted key path that names a file of some format (`application.properties`), not a single value."""
+
+
+def mounts_whole_secret(value: Any, name: Any) -> bool:
+    """Whether a configuration mounts a Secret as files without naming which: a volume's `secret` (its
+    `secretName`) or a projected source's `secret` (its `name`), at any depth (a pod spec wherever a kind
+    embeds it, a chart's `extraVolumes`), naming `name` or a name unknown at preview, with no `items` or
+    with an item whose `path` is a file name (`backup.conf`) or unknown. A Secret taken only as environment
+    (`envFrom`, `secretKeyRef`), or mounted as named values (`items` with paths such as `password`), is
+    not."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, list):
+            pending.extend(elements(item))
+            continue
+        if not is_mapping(item):
+            continue
+        for key in item:
+            inner = child(item, key)
+            if str(key) == "secret" and is_mapping(inner):
+                named = child(inner, "secretName")
+                named = child(inner, "name") if named is None else named
+                if (isinstance(named, Unknown) or named == name) and not _names_no_files(
+                    child(inner, "items")
+                ):
+                    return True
+            pending.append(inner)
+    return False
+
+
+def _names_no_files(items: Any) -> bool:
+    """Whether a Secret volume's `items` name every file it mounts, none of them a file of some format."""
+    if not isinstance(items, list) or not items:
+        return False
+    paths = [child(entry, "path") for entry in elements(items)]
+    return all(isinstance(path, str) and not _FILE_NAME.search(path) for path in paths)
+
+
 @functools.lru_cache(maxsize=256)
 def _yaml_structure(text: str) -> Any:
     """A text parsed as YAML, or None when it is not YAML."""

@@ -32,7 +32,7 @@ from residency_facts.workloads import (
 
 from .attributes import is_kubernetes
 from .charts import HELM_RELEASE, configuration_names, release_namespace
-from .environment import configuration_names_in, decoded_data, environment, expanded
+from .environment import configuration_names_in, decoded_data, environment, expanded, mounts_whole_secret
 from .lineage_commands import command_places, command_texts, unreadable_command_lines, url_place
 from .lineage_containers import container_places, has_containers, readable_configuration
 from .lineage_literals import endpoint_outside_aws, in_path, literal_locations, may_name, token_before
@@ -87,7 +87,7 @@ def configuration_places(lineage: Lineage, resource: Resource, own: str | None) 
         found.extend(_sink_urls(connector))
     mounted = _mounted_configuration(lineage, resource, connectors)
     for config in mounted:
-        found.extend(configuration_reads(lineage, config, own))
+        found.extend(configuration_reads(lineage, config, own, resource))
         if mechanism_key(config.type) not in SECRET_COPIES:
             texts.append(config.props)
             texts.extend(text for _, text in decoded_data(config))
@@ -122,10 +122,13 @@ def code_scripts(resource: Resource) -> tuple[str, ...]:
     return read.scripts if read is not None else ()
 
 
-def configuration_reads(lineage: Lineage, config: Resource, own: str | None) -> list[Location]:
+def configuration_reads(
+    lineage: Lineage, config: Resource, own: str | None, reader: Resource | None = None
+) -> list[Location]:
     """What code that reads a ConfigMap or Secret is configured with through it: the data its values are
     computed from or name (a database's address), the sinks of its files a preview cannot read, and what
-    the Secret an External Secrets Operator resource creates holds."""
+    the Secret an External Secrets Operator resource creates holds. `reader`: the workload that reads it
+    (how it mounts a Secret decides whether the Secret's data is values or files)."""
     if mechanism_key(config.type) in SECRET_COPIES:
         # The Secret an External Secrets Operator resource creates holds what it pulls from its store, in its
         # cluster: the pods that mount it read that there.
@@ -135,7 +138,7 @@ def configuration_reads(lineage: Lineage, config: Resource, own: str | None) -> 
     found: list[Location] = []
     for path in CONFIGURATION_DATA:
         found.extend(lineage.trace(config, path, False, own, True))
-    found.extend(_unreadable_files(lineage, config))
+    found.extend(_unreadable_files(lineage, config, reader))
     for path, text in decoded_data(config):
         found.extend(literal_locations(lineage, config, text, path, False, own, True))
     return found
@@ -425,7 +428,7 @@ as opposed to a single value (`DB_HOST`)."""
 SECRET = "kubernetes:core/v1:Secret"
 
 
-def _unreadable_files(lineage: Lineage, config: Resource) -> list[Location]:
+def _unreadable_files(lineage: Lineage, config: Resource, reader: Resource | None = None) -> list[Location]:
     """Configuration files a first preview cannot read because they are computed from a resident store.
 
     Decision: a file (a key with a file extension) whose text is unknown at preview and computed from a store
@@ -437,13 +440,15 @@ def _unreadable_files(lineage: Lineage, config: Resource) -> list[Location]:
     address) is only the store's host: it is read as the store, by lineage, and names no sink.
     """
     files: dict[str, str] = {}
+    whole_is_files = config.type != SECRET or _mounted_whole(config, reader)
     for path in CONFIGURATION_DATA:
         top = path.split(".")[0]
         data = child(config.props, top)
-        if isinstance(data, Unknown) and config.type != SECRET:
+        if isinstance(data, Unknown) and whole_is_files:
             # A Secret's whole data computed from a store is its connection values (host, port, user), the
-            # way a program hands code its credentials, not files (reviewer blind-k8s13 k01): a file key of
-            # it that is unknown is still judged below.
+            # way a program hands code its credentials, not files (reviewer blind-k8s13 k01), unless its
+            # reader mounts it whole as files: then which files it holds cannot be read. A file key of it
+            # that is unknown is still judged below.
             files[f"{top} (every file)"] = top
         for key, value in _items(data):
             if isinstance(value, Unknown) and _FILE_KEY.search(key):
@@ -451,17 +456,33 @@ def _unreadable_files(lineage: Lineage, config: Resource) -> list[Location]:
     stores = _resident_dependencies(lineage, config, list(files.values())) if files else []
     if not stores:
         return []
+    secret_hint = (
+        f"; {reader.label} mounts the Secret whole as files: take its values as environment (`envFrom`, "
+        "`secretKeyRef`) or mount named values (`items` whose paths have no file extension)"
+        if config.type == SECRET and reader is not None and any("every file" in name for name in files)
+        else ""
+    )
     return [
         Location(
             f"the sinks the configuration file {', '.join(files)} of {config.label} names (unknown at "
             f"preview: computed from {', '.join(stores)}, it cannot be read; build the text "
             "from literal names, such as the database's address from its identifier, or pass the store's "
-            "address as a separate value, so that its sinks can be judged)",
+            f"address as a separate value, so that its sinks can be judged{secret_hint})",
             None,
             None,
             host=True,
         )
     ]
+
+
+def _mounted_whole(secret: Resource, reader: Resource | None) -> bool:
+    """Whether the workload that reads a Secret mounts it as files without naming them (`environment.
+    mounts_whole_secret`); a Secret read by no known workload is taken as values."""
+    if reader is None:
+        return False
+    props = as_mapping(reader.props)
+    inputs = {k: child(props, k) for k in props if k != "metadata"} if isinstance(props, Mapping) else {}
+    return mounts_whole_secret(inputs, value_at(secret.props, "metadata.name"))
 
 
 def _unreadable_code_documents(lineage: Lineage, resource: Resource) -> list[Location]:

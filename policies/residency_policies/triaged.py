@@ -444,7 +444,7 @@ def _touched(
     # them (the containers of a Tekton Task's steps, a SparkApplication's driver, a chart's `extraEnvFrom`):
     # what it runs is configured with that data (reviewer blind-k8s14 a08, a09, a10).
     for config in mounted_configuration(lineage, resource):
-        for location in configuration_reads(lineage, config, lineage.own_region(resource)):
+        for location in configuration_reads(lineage, config, lineage.own_region(resource), resource):
             resident = lineage.classes(location) & settings.resident_classifications
             named = location.resource.label if location.resource is not None else location.description
             for classification in sorted(resident):

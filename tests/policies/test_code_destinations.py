@@ -12,6 +12,8 @@ classic config `[OUTPUT]` with `Name`, `Host`, `region` (docs.fluentbit.io/manua
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from tests.policies.baseline import Region, eu_region
@@ -364,3 +366,68 @@ def test_a_secret_whose_whole_data_is_computed_from_the_database_is_its_connecti
     secret.props["stringData"] = secret.props.pop("data")
     secret.deps = {"stringData": [region.database]}
     assert violations([*region.resources, secret, job], NO_PII) == []
+
+
+def _whole_secret_job(region: Region, volume: dict[str, Any] | None, env_from: bool = False) -> list[Res]:
+    """The stack, a Secret whose whole `stringData` is computed from the database, and the job reading it
+    through `volume` (in place of the exporter's ConfigMap) or `envFrom`."""
+    secret = _computed_data(region, region.database)
+    secret.type = "kubernetes:core/v1:Secret"
+    secret.props["stringData"] = secret.props.pop("data")
+    secret.deps = {"stringData": [region.database]}
+    job = _job(region, BASELINE_ARGS)
+    pod = job.props["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+    if volume is None:
+        pod["volumes"], pod["containers"][0]["volumeMounts"] = [], []
+    else:
+        pod["volumes"] = [{"name": "conf", **volume}]
+        if UNKNOWN in str(volume):
+            job.deps["spec"].append(secret)  # named by the Secret's output
+    if env_from:
+        pod["containers"][0]["envFrom"] = [{"secretRef": {"name": "exporter-config"}}]
+    return [*region.resources, secret, job]
+
+
+WHOLE_SECRET_MOUNTS = {
+    "a secret volume": {"secret": {"secretName": "exporter-config"}},
+    "a projected source": {"projected": {"sources": [{"secret": {"name": "exporter-config"}}]}},
+    "an item that is a file": {
+        "secret": {
+            "secretName": "exporter-config",
+            "items": [{"key": "conf", "path": "application.properties"}],
+        }
+    },
+    "a secret volume named by its output": {"secret": {"secretName": UNKNOWN}},
+}
+
+
+@pytest.mark.preview_only("a preview of the deployed stack reads the Secret's files, judged as any other")
+@pytest.mark.parametrize("volume", WHOLE_SECRET_MOUNTS.values(), ids=WHOLE_SECRET_MOUNTS.keys())
+def test_a_secret_computed_from_the_database_and_mounted_whole_as_files_fails_closed(
+    volume: dict[str, Any],
+) -> None:
+    """Mounted as files, the Secret's unknown keys may be a configuration that names its sinks (an exporter's
+    `application.properties`): which files it holds cannot be read, so it fails closed as a ConfigMap does."""
+    resources = _whole_secret_job(eu_region(), volume)
+    found = violations(resources, NO_PII)
+    assert [d.urn for d in found] == [resources[-1].urn], messages(found)
+    assert "stringData (every file)" in found[0].message and "mounts the Secret whole" in found[0].message
+
+
+NAMED_VALUE_MOUNTS = {
+    "named values": {
+        "secret": {
+            "secretName": "exporter-config",
+            "items": [{"key": "PGPASSWORD", "path": "password"}, {"key": "PGHOST", "path": "host"}],
+        }
+    },
+    "environment only": None,
+}
+
+
+@pytest.mark.parametrize("volume", NAMED_VALUE_MOUNTS.values(), ids=NAMED_VALUE_MOUNTS.keys())
+def test_a_secret_computed_from_the_database_and_read_as_values_is_its_connection(
+    volume: dict[str, Any] | None,
+) -> None:
+    resources = _whole_secret_job(eu_region(), volume, env_from=volume is None)
+    assert violations(resources, NO_PII) == []
