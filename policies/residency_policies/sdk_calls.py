@@ -12,7 +12,8 @@ lineage or identity):
   (rules 3 and 4);
 - an action that only reads or changes run state (`sdk_payloads.READ_ONLY_VERBS`, `RUN_STATE_ACTIONS`)
   moves nothing by itself, and a data-plane write (`DELIVERY_ACTIONS`) is judged on where its destination
-  is, as code's are;
+  is, as code's are; so does a query whose literal statement only reads, run in the stack's workgroup whose
+  results stay in the stack's bucket (`sdk_queries`, reviewer blind-data15 c03);
 - an action that shares, copies or exports (`mechanisms.SHARING_SDK_ACTIONS`), called by a Scheduler
   universal target or a state machine's task alike, is a copy mechanism of what its payload names, read by
   its fields (`lineage_documents`) and judged by lineage as any copy: into the stack's holders in the same
@@ -36,6 +37,7 @@ from .attributes import region_named_in
 from .lineage import Lineage
 from .model import Resource, Stack
 from .sdk_payloads import SCHEDULE, SSM_DOCUMENT, STATE_MACHINE, SdkCall, payload_calls, ssm_content
+from .sdk_queries import reads_into_the_stack
 from .settings import Settings
 from .values import Unknown, leaves, value_at, values_at
 from .violations import Violation, violation
@@ -200,7 +202,14 @@ def copy_violations(stack: Stack, settings: Settings, rule: str) -> list[Violati
         # what its payload names (`mechanisms.SHARING_SDK_ACTIONS`), judged by lineage; any other action
         # that moves something fails closed, whichever of the two calls it.
         traced = resource.type in (SCHEDULE, STATE_MACHINE)
-        unjudged = [c for c in made if not c.moves_nothing and not (traced and c.is_one_of(_SHARING))]
+        unjudged = [
+            c
+            for c in made
+            if not c.moves_nothing
+            and not (traced and c.is_one_of(_SHARING))
+            # A literal read-only query whose results stay in the stack's workgroup (`sdk_queries`).
+            and not reads_into_the_stack(c, resource, lineage)
+        ]
         if elsewhere:
             what = (
                 f"it calls {', '.join(sorted({c.name for c in made}))} on {kinds} data with a payload that "
