@@ -730,10 +730,23 @@ CODE_ASSOCIATIONS: dict[str, tuple[tuple[str, str, str], ...]] = {
             "knowledgeBaseId",
         ),
     ),
+    "aws:sagemaker/notebookInstanceLifecycleConfiguration:NotebookInstanceLifecycleConfiguration": (
+        ("aws:sagemaker/notebookInstance:NotebookInstance", "lifecycleConfigName", SELF),
+    ),
+    "aws:sagemaker/studioLifecycleConfig:StudioLifecycleConfig": (
+        ("aws:sagemaker/domain:Domain", "defaultUserSettings.**", SELF),
+        ("aws:sagemaker/domain:Domain", "defaultSpaceSettings.**", SELF),
+        ("aws:sagemaker/userProfile:UserProfile", "userSettings.**", SELF),
+        ("aws:sagemaker/space:Space", "spaceSettings.**", SELF),
+        ("aws:sagemaker/app:App", "resourceSpec.**", SELF),
+    ),
 }
 """Code that reads what a separate association resource links it to: (the association's type, its path naming
-the code, its path naming what the code reads). An agent puts what its knowledge bases retrieve into the
-prompts it sends its model, wherever that model is served (reviewer blind-aws12 c03)."""
+the code, its path naming what the code reads; SELF: the association itself). An agent puts what its
+knowledge bases retrieve into the prompts it sends its model, wherever that model is served (reviewer
+blind-aws12 c03). A SageMaker lifecycle script runs on the notebook instance, or in the apps of the domain,
+user profile, space or app, whose settings name it, and reads what they hold (`residency_facts/user_data.py`,
+reviewer blind-data15 a10)."""
 
 CHILD_HOLDERS: dict[str, tuple[str, str]] = {
     "aws:appsync/apiCache:ApiCache": ("apiId", "a cache of its API (the results its resolvers return)"),
@@ -1402,6 +1415,10 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
     "aws:synthetics/canary:Canary": (_code("a canary"),),
     "aws:sagemaker/app:App": (_code("a SageMaker app"),),
     "aws:sagemaker/notebookInstance:NotebookInstance": (_code("a notebook instance"),),
+    "aws:sagemaker/notebookInstanceLifecycleConfiguration:NotebookInstanceLifecycleConfiguration": (
+        _code("a notebook lifecycle script"),
+    ),
+    "aws:sagemaker/studioLifecycleConfig:StudioLifecycleConfig": (_code("a Studio lifecycle script"),),
     "aws:sagemaker/pipeline:Pipeline": (_code("a SageMaker pipeline"),),
     "aws:sagemaker/trainingJob:TrainingJob": (_code("a training job"),),
     "aws:sagemaker/model:Model": (_code("a model"),),
