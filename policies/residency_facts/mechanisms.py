@@ -1419,7 +1419,16 @@ ADDED_MECHANISMS: dict[str, tuple[CopyMechanism, ...]] = {
         _code("a notebook lifecycle script"),
     ),
     "aws:sagemaker/studioLifecycleConfig:StudioLifecycleConfig": (_code("a Studio lifecycle script"),),
-    "aws:sagemaker/pipeline:Pipeline": (_code("a SageMaker pipeline"),),
+    "aws:sagemaker/pipeline:Pipeline": (
+        _code("a SageMaker pipeline"),
+        # Its steps read and write what their fields name (`residency_policies/pipeline_steps.py`).
+        CopyMechanism(
+            "a SageMaker pipeline (its steps)",
+            sources=("pipelineDefinition",),
+            destinations=("pipelineDefinition",),
+            lands_in_own_region=False,
+        ),
+    ),
     "aws:sagemaker/trainingJob:TrainingJob": (_code("a training job"),),
     "aws:sagemaker/model:Model": (_code("a model"),),
     "aws:sagemaker/endpoint:Endpoint": (_code("an inference endpoint"),),

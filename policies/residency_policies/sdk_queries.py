@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from residency_facts.queries import QUERY_CALLS, READING_STATEMENTS, WRITING_KEYWORDS
 
@@ -88,7 +88,7 @@ def _members(payload: Mapping[str, Any]) -> dict[str, Any]:
     return found
 
 
-def _literal(value: Any) -> bool:
+def _literal(value: Any) -> TypeGuard[str]:
     if not isinstance(value, str) or not value or isinstance(value, Unknown):
         return False
     return not _JSONATA.match(value)
