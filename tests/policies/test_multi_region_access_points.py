@@ -49,9 +49,7 @@ def test_an_access_point_with_a_bucket_in_another_region_moves_data_there(rule: 
     region = eu_region()
     bucket = store(region, "aws:s3/bucket:Bucket", "documents", {"bucket": "documents-eu"})
     other = Res("aws:s3/bucket:Bucket", "documents-in", {"bucket": "documents-in"}, mumbai())
-    access_point = _access_point(
-        region, ({"bucket": UNKNOWN}, [bucket]), ({"bucket": UNKNOWN}, [other])
-    )
+    access_point = _access_point(region, ({"bucket": UNKNOWN}, [bucket]), ({"bucket": UNKNOWN}, [other]))
     found = _on_access_point(violations([*region.resources, bucket, other, access_point], rule))
     assert "ap-south-1" in messages(found), messages(found)
 
