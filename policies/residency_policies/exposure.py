@@ -175,7 +175,8 @@ def check(stack: Stack, settings: Settings) -> list[Violation]:
                 exposure_violation(
                     share.resource,
                     kinds,
-                    f"{share.grant} opens {share.target.description} to {share.principal}",
+                    f"{share.grant} opens {share.target.description}"
+                    f"{lineage.code_read(share.target, protected)} to {share.principal}",
                     "grant access only to named principals of this deployment's accounts (no `*` without a "
                     "condition on aws:PrincipalAccount, aws:SourceAccount or aws:SourceVpce), and turn "
                     "public switches off.",

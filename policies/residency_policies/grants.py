@@ -36,7 +36,12 @@ from residency_facts import (
     Category,
     Grant,
 )
-from residency_facts.mechanisms import INBOUND_ACTIONS, KEY_SERVICES, NON_READING_ACTIONS
+from residency_facts.mechanisms import (
+    INBOUND_ACTIONS,
+    KEY_SERVICES,
+    NON_READING_ACTIONS,
+    SERVED_BY_SOURCES,
+)
 
 from .attributes import STACK_ACCOUNT, account_of
 from .grants_catalog import statement_targets, whole_catalog
@@ -440,12 +445,19 @@ def _targets(lineage: Lineage, resource: Resource, grant: Grant) -> list[Locatio
         for dependency in lineage.stack.dependencies(resource, path):
             if lineage.code_reads(dependency):
                 targets.append(lineage.locate(dependency))
-    return targets
+    # What is served through several paths (a target group a listener names and forwards to) counts once.
+    unique = {(t.resource.urn if t.resource is not None else t.description): t for t in reversed(targets)}
+    return list(reversed(unique.values()))
 
 
 def _serves(resource: Resource, roles: bool) -> bool:
     key = mechanism_key(resource.type)
-    return key in SERVED_FROM or key in SERVED_THROUGH or (roles and resource.type == ROLE)
+    return (
+        key in SERVED_FROM
+        or key in SERVED_THROUGH
+        or key in SERVED_BY_SOURCES
+        or (roles and resource.type == ROLE)
+    )
 
 
 def _trace_served(
@@ -497,9 +509,10 @@ def api_serves(lineage: Lineage, api: Resource) -> list[Location]:
 
 
 def _served(lineage: Lineage, location: Location, seen: set[str]) -> list[Location]:
-    """A grant's target and what it serves (`mechanisms.SERVED_FROM`, `SERVED_THROUGH`), transitively: a grant
-    on an access point is a grant on its bucket. A role serves what its policies reach. A serving path that
-    names nothing the stack can trace is untraceable."""
+    """A grant's target and what it serves (`mechanisms.SERVED_FROM`, `SERVED_THROUGH`, `SERVED_BY_SOURCES`),
+    transitively: a grant on an access point is a grant on its bucket, one on a resource share a grant of
+    what it shares. A role serves what its policies reach. A serving path that names nothing the stack can
+    trace is untraceable."""
     resource = location.resource
     if resource is None or resource.urn in seen:
         return [location]
@@ -508,14 +521,21 @@ def _served(lineage: Lineage, location: Location, seen: set[str]) -> list[Locati
     if resource.type == ROLE:
         return found + role_targets(lineage, resource)
     key = mechanism_key(resource.type)
+    if key in SERVED_BY_SOURCES:
+        for movement in lineage.movements:
+            if movement.resource is resource:
+                for source in movement.sources:
+                    found.extend(_served(lineage, source, seen))
     for path in SERVED_FROM.get(key, ()):
         if not values_at(resource.props, path):
             continue
         traced = _trace_served(lineage, resource, path, seen)
-        found.extend(traced or [untraceable(f"what {resource.label} serves through {path}")])
-        for dependency in lineage.stack.dependencies(resource, path):
-            if lineage.code_reads(dependency):
-                found.append(lineage.locate(dependency))
+        # Code it names serves what it reads (and, reading nothing, nothing): traced, not untraceable.
+        code = [d for d in lineage.stack.dependencies(resource, path) if runs_code(d)]
+        if not traced and not code:
+            traced = [untraceable(f"what {resource.label} serves through {path}")]
+        found.extend(traced)
+        found.extend(lineage.locate(d) for d in code if lineage.code_reads(d))
     for token, via in SERVED_THROUGH.get(key, ()):
         for member in lineage.stack.of_type(token):
             if via and not lineage.stack.refers_to(member, via, resource):
@@ -697,9 +717,8 @@ def _named_principals(
     for path, wanted in grant.public:
         for value in values_at(resource.props, path) if wanted else [True]:
             if not wanted or isinstance(value, Unknown) or value in wanted:
-                found.append(
-                    EVERYONE if not isinstance(value, Unknown) else f"possibly everyone ({path} unknown)"
-                )
+                who = grant.public_as or EVERYONE
+                found.append(who if not isinstance(value, Unknown) else f"possibly {who} ({path} unknown)")
     return found
 
 
