@@ -36,6 +36,7 @@ from residency_facts import (
     Category,
     Grant,
 )
+from residency_facts.issuers import CALLER_KEYS, CALLER_VARIABLES, KEYED_ACTIONS
 from residency_facts.mechanisms import (
     INBOUND_ACTIONS,
     KEY_SERVICES,
@@ -45,6 +46,7 @@ from residency_facts.mechanisms import (
 
 from .attributes import STACK_ACCOUNT, account_of
 from .grants_catalog import statement_targets, whole_catalog
+from .identity_providers import pools_admit_anyone
 from .lineage import KMS_KEY_TYPES, Lineage
 from .lineage_literals import organisation_named
 from .lineage_principals import ROLE
@@ -857,9 +859,20 @@ def _role_shares(lineage: Lineage, principals: Principals, role: Resource) -> li
     if not trusted:
         return []
     found = []
+    # Each identity of an identity pool reaches only what the role's statements not narrowed to the caller
+    # reach (decision, reviewer blind-access15 a34, c16).
+    everyone_reaches: set[str] | None = None
+    if any(isinstance(principal, PoolIdentities) for principal, _ in trusted):
+        everyone_reaches = {_key(t) for t in role_targets(lineage, role, callers_own=False)}
     for target in role_targets(lineage, role):
         holds = _holds_data(lineage, target)
         for principal, unreadable in dict.fromkeys(trusted):
+            if (
+                isinstance(principal, PoolIdentities)
+                and everyone_reaches is not None
+                and _key(target) not in everyone_reaches
+            ):
+                continue
             share = Share(
                 role, "a role another account may assume", target, principal, False, holds, unreadable
             )
@@ -928,15 +941,30 @@ def _eks_issuer(lineage: Lineage, provider: Resource) -> bool:
     return any(d.type == EKS_CLUSTER for d in lineage.stack.dependencies(provider, "url"))
 
 
+class PoolIdentities(str):
+    """A principal that is each identity of a Cognito identity pool: the policy variable
+    `${cognito-identity.amazonaws.com:sub}` names the caller, so a statement narrowed to it gives each only
+    its own rows or objects (`_per_caller`)."""
+
+
 def _pool_identities(lineage: Lineage, pool: Resource, authenticated_only: bool) -> list[str]:
     """Who gets a Cognito identity pool's identities: everyone when it allows unauthenticated ones (and the
     trust does not exclude them), the users its login providers vouch for (social logins, a developer
     provider, an OpenID Connect provider other than the stack's EKS issuer, a SAML provider outside the
-    deployment); its logins through the stack's own user pools stay inside."""
+    deployment), everyone when a user pool of the stack it admits lets anyone sign up (reviewer
+    blind-access15 a34); its logins through the stack's other user pools stay inside."""
+    return [PoolIdentities(who) for who in _pool_admits(lineage, pool, authenticated_only)]
+
+
+def _pool_admits(lineage: Lineage, pool: Resource, authenticated_only: bool) -> list[str]:
     found: list[str] = []
     unauthenticated = as_bool(child(pool.props, "allowUnauthenticatedIdentities"))
     if not authenticated_only and unauthenticated is not False and unauthenticated is not None:
         found.append(f"everyone (unauthenticated identities of {pool.label})")
+    found.extend(
+        f"everyone (identities of {pool.label}, through its user pool logins: {why})"
+        for why in pools_admit_anyone(pool, "cognitoIdentityProviders[].providerName", lineage.stack)
+    )
     for path in ("supportedLoginProviders", "openidConnectProviderArns", "samlProviderArns"):
         value = child(pool.props, path)
         if isinstance(value, Unknown):
@@ -1114,7 +1142,13 @@ def _cognito(lineage: Lineage, tests: list[Test]) -> list[str]:
     return found
 
 
-def role_targets(lineage: Lineage, role: Resource, writes: bool = False) -> list[Location]:
+def _key(location: Location) -> str:
+    return location.resource.urn if location.resource is not None else location.description
+
+
+def role_targets(
+    lineage: Lineage, role: Resource, writes: bool = False, callers_own: bool = True
+) -> list[Location]:
     """What a role's policies reach: the resources they name, and every data store for `*` (lineage's
     `role_reach` finds the roles a resource runs as and asks this for each).
 
@@ -1127,7 +1161,8 @@ def role_targets(lineage: Lineage, role: Resource, writes: bool = False) -> list
     With `writes`, only where the role may write: statements whose actions only read (`Get*`, `List*`,
     `Describe*`, `kms:Decrypt`) and read-only managed policies reach nothing, and a policy the pack cannot
     read (an AWS managed policy it does not know, a customer managed one the stack does not declare) may
-    write anywhere.
+    write anywhere. Without `callers_own`, statements narrowed to each caller's own rows or objects
+    (`_per_caller`) reach nothing: what every identity of an identity pool reaches.
     """
     stack = lineage.stack
     documents, attached = _role_documents(stack, role)
@@ -1145,6 +1180,8 @@ def role_targets(lineage: Lineage, role: Resource, writes: bool = False) -> list
             for document in _documents(value):
                 for statement in _statements(document):
                     if statement.get("Effect") != "Allow" or not _may_reach(statement, writes):
+                        continue
+                    if not callers_own and _per_caller(statement):
                         continue
                     for resource_arn in elements(statement.get("Resource")):
                         if resource_arn == "*":
@@ -1279,6 +1316,31 @@ def _role_arns(lineage: Lineage, role: Resource) -> list[str]:
     if isinstance(name, str):
         known.extend(f"arn:aws:iam::{account}:role{prefix}{name}" for account in sorted(accounts))
     return known
+
+
+def _per_caller(statement: Mapping[str, Any]) -> bool:
+    """Whether a statement gives each caller of an identity pool only its own data: every resource it names
+    is under the caller's identity (`arn:aws:s3:::bucket/${cognito-identity.amazonaws.com:sub}/*`), or a
+    test that every request must pass holds a partition key or prefix to it (`dynamodb:LeadingKeys`); a
+    `ForAllValues:` test only when every action carries the key (`issuers.KEYED_ACTIONS`: a Scan has none,
+    and the test holds for it)."""
+    resources = known_strings(elements(statement.get("Resource")))
+    if resources and "NotResource" not in statement and all(_names_caller(r) for r in resources):
+        return True
+    actions = [a.lower() for a in known_strings(elements(statement.get("Action")))]
+    for operator, key, values in _tests(statement):
+        if key not in CALLER_KEYS or not values or not all(_names_caller(v) for v in values):
+            continue
+        if operator in RESTRICTING_OPERATORS:
+            return True
+        keyed = "NotAction" not in statement and actions and all(a in KEYED_ACTIONS for a in actions)
+        if operator.removeprefix("forallvalues:") in RESTRICTING_OPERATORS and keyed:
+            return True
+    return False
+
+
+def _names_caller(text: str) -> bool:
+    return any(variable in text for variable in CALLER_VARIABLES)
 
 
 _READ_VERBS = ("get", "list", "describe", "decrypt")
