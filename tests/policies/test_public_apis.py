@@ -137,6 +137,19 @@ def test_openid_connect_with_a_public_issuer_admits_anyone(issuer: str, public: 
         assert found == [], messages(found)
 
 
+@pytest.mark.preview_only("once deployed the issuer is known and judged as a literal")
+def test_openid_connect_with_an_issuer_unknown_at_preview_fails_closed() -> None:
+    """An issuer read from another stack cannot be shown to be the organisation's at a first preview."""
+    case = _api()
+    reference = Res("pulumi:pulumi:StackReference", "identity", {"name": "acme/identity/eu"})
+    case.api.props.update(authenticationType="OPENID_CONNECT", openidConnectConfig={"issuer": UNKNOWN})
+    case.api.props.pop("userPoolConfig")
+    case.api.deps["openidConnectConfig"] = [reference]
+    case.extra.append(reference)
+    found = violations(case.resources, POLICY)
+    assert "openidConnectConfig.issuer) is unknown at preview" in _about(found, case.source), messages(found)
+
+
 def test_an_additional_openid_connect_provider_with_a_public_issuer_admits_anyone() -> None:
     case = _api()
     case.api.props["additionalAuthenticationProviders"] = [
