@@ -2486,6 +2486,9 @@ NON_READING_ACTIONS: frozenset[str] = INBOUND_ACTIONS | frozenset(
     {
         "logs:createloggroup",
         "cloudwatch:putmetricdata",
+        "cloudwatch:getmetricdata",
+        "cloudwatch:getmetricstatistics",
+        "cloudwatch:listmetrics",
         "xray:puttracesegments",
         "xray:puttelemetryrecords",
         "ec2:createnetworkinterface",
@@ -2497,10 +2500,11 @@ NON_READING_ACTIONS: frozenset[str] = INBOUND_ACTIONS | frozenset(
     }
 )
 """Actions, besides those of `KEY_SERVICES`, that return nothing a store holds: putting data in
-(`INBOUND_ACTIONS`), a function's own log group, metrics and traces, the network interfaces of a function
-in a VPC, the caller's identity. A role's statement of nothing else reads no store, whatever its `Resource`
-(a `*` among them reaches nothing). Lower case, exact: a wildcard (`logs:*`, `ec2:Describe*`) may match an
-action that reads (`logs:GetLogEvents`, `ec2:GetConsoleOutput`), and is judged as a read."""
+(`INBOUND_ACTIONS`), a function's own log group, metrics and traces, reading CloudWatch metrics (numbers
+about systems, which no holder of the stack keeps: reviewer blind-access15 c03), the network interfaces of a
+function in a VPC, the caller's identity. A role's statement of nothing else reads no store, whatever its
+`Resource` (a `*` among them reaches nothing). Lower case, exact: a wildcard (`logs:*`, `ec2:Describe*`) may
+match an action that reads (`logs:GetLogEvents`, `ec2:GetConsoleOutput`), and is judged as a read."""
 
 
 class Grant(NamedTuple):
@@ -2563,6 +2567,12 @@ def _principal(grants: str, principal: str, *targets: str) -> Grant:
 
 def _network(grants: str) -> Grant:
     return Grant(grants, targets=(), judged_by=_NETWORK)
+
+
+def _permission_set(grants: str, *targets: str) -> Grant:
+    """A permission set's policy: the organisation's workforce its assignments sign in (decision, reviewer
+    blind-access15 a09: `principal_policies.POLICY_ATTACHMENTS`)."""
+    return Grant(grants, targets=targets, judged_by="the permission set's assignments")
 
 
 _PUBLIC_ACLS = ("public-read", "public-read-write", "authenticated-read")
@@ -2726,6 +2736,12 @@ GRANTS: dict[str, tuple[Grant, ...]] = {
     "aws:iam/groupPolicyAttachment:GroupPolicyAttachment": (
         Grant("a group policy attachment", targets=("policyArn",), judged_by="the group's members"),
     ),
+    "aws:iam/groupPolicyAttachmentsExclusive:GroupPolicyAttachmentsExclusive": (
+        Grant("a group's policy attachments", targets=("policyArns",), judged_by="the group's members"),
+    ),
+    "aws:iam/groupPoliciesExclusive:GroupPoliciesExclusive": (
+        Grant("a group's inline policies", targets=(), judged_by="the group's members"),
+    ),
     "aws:iam/policy:Policy": (
         Grant(
             "a managed policy",
@@ -2753,6 +2769,12 @@ GRANTS: dict[str, tuple[Grant, ...]] = {
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": (
         Grant("a role policy attachment", targets=("policyArn",), judged_by="the role's trust policy"),
     ),
+    "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive": (
+        Grant("a role's policy attachments", targets=("policyArns",), judged_by="the role's trust policy"),
+    ),
+    "aws:iam/rolePoliciesExclusive:RolePoliciesExclusive": (
+        Grant("a role's inline policies", targets=(), judged_by="the role's trust policy"),
+    ),
     "aws:iam/user:User": (Grant("a user", judged_by="the user's policies"),),
     "aws:iam/userPolicy:UserPolicy": (
         Grant(
@@ -2763,6 +2785,12 @@ GRANTS: dict[str, tuple[Grant, ...]] = {
     ),
     "aws:iam/userPolicyAttachment:UserPolicyAttachment": (
         Grant("a user policy attachment", targets=("policyArn",), judged_by="the user's credentials"),
+    ),
+    "aws:iam/userPolicyAttachmentsExclusive:UserPolicyAttachmentsExclusive": (
+        Grant("a user's policy attachments", targets=("policyArns",), judged_by="the user's credentials"),
+    ),
+    "aws:iam/userPoliciesExclusive:UserPoliciesExclusive": (
+        Grant("a user's inline policies", targets=(), judged_by="the user's credentials"),
     ),
     "aws:kinesis/resourcePolicy:ResourcePolicy": (_policy("a stream policy", "policy", "resourceArn"),),
     "aws:kms/externalKey:ExternalKey": (_policy("a key policy", "policy"),),
@@ -3088,6 +3116,21 @@ GRANTS: dict[str, tuple[Grant, ...]] = {
     "aws:sns/topicPolicy:TopicPolicy": (_policy("a topic policy", "policy", "arn"),),
     "aws:sqs/queue:Queue": (_policy("a queue policy", "policy"),),
     "aws:sqs/queuePolicy:QueuePolicy": (_policy("a queue policy", "policy", "queueUrl"),),
+    "aws:ssoadmin/customerManagedPolicyAttachment:CustomerManagedPolicyAttachment": (
+        _permission_set("a permission set's customer managed policy"),
+    ),
+    "aws:ssoadmin/customerManagedPolicyAttachmentsExclusive:CustomerManagedPolicyAttachmentsExclusive": (
+        _permission_set("a permission set's customer managed policies"),
+    ),
+    "aws:ssoadmin/managedPolicyAttachment:ManagedPolicyAttachment": (
+        _permission_set("a permission set's managed policy", "managedPolicyArn"),
+    ),
+    "aws:ssoadmin/managedPolicyAttachmentsExclusive:ManagedPolicyAttachmentsExclusive": (
+        _permission_set("a permission set's managed policies", "managedPolicyArns"),
+    ),
+    "aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy": (
+        _permission_set("a permission set's inline policy", "inlinePolicy.{json}.Statement[].Resource"),
+    ),
     "aws:sqs/redriveAllowPolicy:RedriveAllowPolicy": (
         Grant(
             "a redrive allow policy",

@@ -822,15 +822,22 @@ AWS: dict[str, Service] = {
     "iam": Service(
         "IAM: roles, users and groups are granted access by policies; a role's trust policy admits other "
         "accounts, which then hold what the role's policies grant.",
-        grants="Role RolePolicy RolePolicyAttachment Policy PolicyAttachment User UserPolicy "
-        "UserPolicyAttachment "
-        "Group GroupPolicy GroupPolicyAttachment AccessKey",
-        neutral="AccountAlias AccountPasswordPolicy GroupMembership GroupPoliciesExclusive "
-        "GroupPolicyAttachmentsExclusive InstanceProfile OpenIdConnectProvider OrganizationsFeatures "
-        "OutboundWebIdentityFederation RolePoliciesExclusive RolePolicyAttachmentsExclusive SamlProvider "
+        grants="Role RolePolicy RolePolicyAttachment RolePolicyAttachmentsExclusive RolePoliciesExclusive "
+        "Policy PolicyAttachment User UserPolicy UserPolicyAttachment UserPolicyAttachmentsExclusive "
+        "UserPoliciesExclusive Group GroupPolicy GroupPolicyAttachment GroupPolicyAttachmentsExclusive "
+        "GroupPoliciesExclusive AccessKey",
+        neutral="AccountAlias AccountPasswordPolicy GroupMembership "
+        "InstanceProfile OpenIdConnectProvider OrganizationsFeatures "
+        "OutboundWebIdentityFederation SamlProvider "
         "SecurityTokenServicePreferences ServerCertificate ServiceLinkedRole ServiceSpecificCredential "
-        "SigningCertificate SshKey UserGroupMembership UserLoginProfile UserPoliciesExclusive "
-        "UserPolicyAttachmentsExclusive VirtualMfaDevice",
+        "SigningCertificate SshKey UserGroupMembership UserLoginProfile "
+        "VirtualMfaDevice",
+        why={
+            "RolePolicyAttachmentsExclusive": "attaches the managed policies it lists to the role, as "
+            "RolePolicyAttachment does (residency_facts/principal_policies.py; reviewer blind-access15 a09)",
+            "RolePoliciesExclusive": "keeps the inline policies it names on the role (each is the role's "
+            "RolePolicy of that name; one the stack does not declare cannot be read)",
+        },
     ),
     "identitystore": Service(
         "The Identity Center store holds the workforce's users (personal data).",
@@ -1445,14 +1452,19 @@ AWS: dict[str, Service] = {
         neutral="ResponsePlan",
     ),
     "ssoadmin": Service(
-        "IAM Identity Center permission sets grant the workforce roles in accounts.",
+        "IAM Identity Center permission sets grant the workforce roles in accounts: their policies give the "
+        "organisation's own people access (residency_facts/principal_policies.py).",
+        grants="CustomerManagedPolicyAttachment CustomerManagedPolicyAttachmentsExclusive "
+        "ManagedPolicyAttachment ManagedPolicyAttachmentsExclusive PermissionSetInlinePolicy",
         neutral="AccountAssignment Application ApplicationAccessScope ApplicationAssignment "
-        "ApplicationAssignmentConfiguration CustomerManagedPolicyAttachment "
-        "CustomerManagedPolicyAttachmentsExclusive "
-        "InstanceAccessControlAttributes ManagedPolicyAttachment ManagedPolicyAttachmentsExclusive "
+        "ApplicationAssignmentConfiguration "
+        "InstanceAccessControlAttributes "
         "PermissionSet "
-        "PermissionSetInlinePolicy PermissionsBoundaryAttachment Region TrustedTokenIssuer",
-        why={"Region": "replicates Identity Center (workforce identities) to another region"},
+        "PermissionsBoundaryAttachment Region TrustedTokenIssuer",
+        why={
+            "Region": "replicates Identity Center (workforce identities) to another region",
+            "PermissionsBoundaryAttachment": "a boundary only narrows what a permission set's policies give",
+        },
     ),
     "storagegateway": Service(
         "Storage Gateway exposes S3 and volumes to on-premises servers: file shares copy to and from "

@@ -22,7 +22,7 @@ from residency_facts import RESIDENT_CLASSIFICATIONS, Classification
 
 from . import cluster_access, routing, sdk_calls
 from .attributes import STACK_ACCOUNT
-from .grants import Share, granted_classes, shareable, shares
+from .grants import ROLE, Share, granted_classes, shareable, shares
 from .grants_fixes import unreadable_fix
 from .lineage import Lineage, anonymised_only
 from .lineage_secrets import pulled_classifications
@@ -281,7 +281,13 @@ def _anonymised_share_violation(lineage: Lineage, share: Share, settings: Settin
             f"read cannot be shown to keep data that {settings.law} keeps in its region inside them.",
             unreadable_fix(share.resource, share.unreadable, lineage.stack),
         )
-    if share.target.resource is None:
+    if share.target.review and share.resource.type == ROLE:
+        # What a policy of the role the pack cannot read grants: its description says what to review.
+        fix += (
+            "; or let the pack read what the role is given: a policy the stack declares, attached by "
+            "reference (policy.arn), or an AWS managed policy of residency_facts/principal_policies.py"
+        )
+    elif share.target.resource is None:
         fix += (
             "; name what is granted by a reference to the stack's resource (key.key_id, table.arn), not a "
             "literal id or ARN a first preview cannot match, so its classification can be read"
