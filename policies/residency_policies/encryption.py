@@ -261,6 +261,7 @@ def problems(resource: Resource, stack: Stack, accounts: frozenset[str] = frozen
     paths = list(spec.keys) + [
         key for condition, key in spec.keys_when if is_set(value_at(resource.props, condition))
     ]
+    paths += [key for condition, key in spec.keys_unless if not is_set(value_at(resource.props, condition))]
     for type_path, types, key in spec.keys_for:
         kind = value_at(resource.props, type_path)
         if not isinstance(kind, str) or kind in types:
