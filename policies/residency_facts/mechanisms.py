@@ -3382,6 +3382,52 @@ with what reads it: declared in another region than the data they point at, they
 profiles, EventBridge connections, log destinations, ...) are read only by the copies that name them, which
 are judged themselves."""
 
+_QUICKSIGHT_TYPES = (
+    "accountSettings:AccountSettings accountSubscription:AccountSubscription analysis:Analysis "
+    "customPermissions:CustomPermissions dashboard:Dashboard dataSet:DataSet dataSource:DataSource "
+    "folder:Folder folderMembership:FolderMembership group:Group groupMembership:GroupMembership "
+    "iamPolicyAssignment:IamPolicyAssignment ingestion:Ingestion ipRestriction:IpRestriction "
+    "keyRegistration:KeyRegistration namespace:Namespace refreshSchedule:RefreshSchedule "
+    "roleCustomPermission:RoleCustomPermission roleMembership:RoleMembership template:Template "
+    "templateAlias:TemplateAlias theme:Theme user:User userCustomPermission:UserCustomPermission "
+    "vpcConnection:VpcConnection"
+)
+
+DECLARED_IN_ACCOUNT: dict[str, str] = {
+    **{
+        f"aws:glue/{name}": "catalogId"
+        for name in (
+            "catalogDatabase:CatalogDatabase",
+            "catalogTable:CatalogTable",
+            "partition:Partition",
+            "connection:Connection",
+            "partitionIndex:PartitionIndex",
+            "userDefinedFunction:UserDefinedFunction",
+            "catalogTableOptimizer:CatalogTableOptimizer",
+            "dataCatalogEncryptionSettings:DataCatalogEncryptionSettings",
+        )
+    },
+    **{f"aws:quicksight/{name}": "awsAccountId" for name in _QUICKSIGHT_TYPES.split()},
+}
+"""Types created in the account an input names rather than in their provider's (reviewer blind-data15 a04):
+a Glue catalog entry in the Data Catalog `catalogId` names (another account's, where its resource policy
+allows it), a QuickSight resource in the account `awsAccountId` names. That account owns the entry, its
+engines read through it, and it keeps what they read: the entry is in that account for every rule. Unset,
+the provider's account; a literal, that account (one of the deployment's when listed in `accountIds`);
+computed from other resources, theirs; else untraceable."""
+
+REVIEWED_ACCOUNT_INPUTS: dict[str, str] = {
+    "aws:lakeformation/dataLakeSettings:DataLakeSettings": "the settings of that account's lake",
+    "aws:lakeformation/identityCenterConfiguration:IdentityCenterConfiguration": "that catalog's sign-in",
+    "aws:lakeformation/lfTag:LfTag": "a tag of that catalog, judged by the permissions on it",
+    "aws:lakeformation/lfTagExpression:LfTagExpression": "a tag expression of that catalog",
+    "aws:lakeformation/permissions:Permissions": "the catalog the granted resources are in, judged as a "
+    "grant of them to its principal",
+    "aws:lakeformation/resourceLfTag:ResourceLfTag": "the catalog of the tagged resource",
+    "aws:lakeformation/resourceLfTags:ResourceLfTags": "the catalog of the tagged resource",
+}
+"""Types whose `catalogId` or `awsAccountId` input names an account without placing the resource there."""
+
 PUBLIC_ENDPOINT_POINTERS: dict[str, str] = {
     "aws:cloudwatch/eventConnection:EventConnection": "invocationConnectivityParameters",
 }
