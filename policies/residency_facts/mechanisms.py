@@ -2507,6 +2507,10 @@ class Grant(NamedTuple):
     """An account-wide policy with no target input (a Data Catalog's): each statement grants what its own
     `Resource` entries name, to its own principals (`residency_policies/grants_catalog.py`)."""
 
+    catalog_wide: bool = False
+    """Account-wide settings with no target input (Lake Formation's data lake settings): the principals are
+    granted every table of the Data Catalog of the resource's region (`grants_catalog.every_table`)."""
+
 
 _NETWORK = "pii-not-public, from the store's security groups and the load balancers that reach it"
 _CLUSTER_ACCESS = "rules 3 and 4, as a grant of what the cluster holds (residency_policies/cluster_access.py)"
@@ -2738,8 +2742,37 @@ GRANTS: dict[str, tuple[Grant, ...]] = {
     "aws:lakeformation/dataCellsFilter:DataCellsFilter": (
         Grant("a data cells filter", targets=("tableData.**",), judged_by="the permissions that use it"),
     ),
+    # Each opens the whole catalog (reviewer blind-data15 a22): an administrator may grant itself any table,
+    # a read-only one sees every table's schema and location, default permissions give every new database
+    # and table to their principals (`IAM_ALLOWED_PRINCIPALS`: this account's IAM), and the accounts allowed
+    # external data
+    # filtering run engines (EMR, third-party query engines) that Lake Formation trusts to filter the
+    # catalog's governed tables and vends credentials for their data to.
     "aws:lakeformation/dataLakeSettings:DataLakeSettings": (
-        _principal("data lake administrators", "admins"),
+        Grant("data lake administrators", targets=(), principals=("admins",), catalog_wide=True),
+        Grant(
+            "read-only data lake administrators",
+            targets=(),
+            principals=("readOnlyAdmins",),
+            catalog_wide=True,
+        ),
+        Grant(
+            "Lake Formation default permissions on new databases and tables",
+            targets=(),
+            principals=(
+                "createDatabaseDefaultPermissions[].principal",
+                "createTableDefaultPermissions[].principal",
+            ),
+            catalog_wide=True,
+        ),
+        Grant(
+            "Lake Formation external data filtering (the allow-listed accounts' engines filter and read the "
+            "catalog's tables)",
+            targets=(),
+            principals=("externalDataFilteringAllowLists",),
+            when=(("allowExternalDataFiltering", (True,)),),
+            catalog_wide=True,
+        ),
     ),
     "aws:lakeformation/lfTag:LfTag": (Grant("an LF-tag", targets=(), judged_by="the permissions on it"),),
     "aws:lakeformation/lfTagExpression:LfTagExpression": (
