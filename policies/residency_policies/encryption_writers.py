@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 from .attributes import effective_region
-from .encryption_keys import key_problems
+from .encryption_keys import key_problems, literal_key_problems
 from .encryption_types import WriterEncryption
 from .model import Resource, Stack
 from .values import ANY_DEPTH, Unknown, is_set, known_strings, value_at, values_at
@@ -115,3 +115,47 @@ def _choice_problems(
         for problem in key_problems(stack, holder, spec.key, region)
     ]
     return list(dict.fromkeys(found))
+
+
+REDSHIFT_STATEMENT = "aws:redshiftdata/statement:Statement"
+_UNLOAD = re.compile(
+    r"\bUNLOAD\s*\(\s*'(?:[^']|'')*'\s*\)\s*TO\s*'s3://([a-z0-9][a-z0-9.-]*)[^']*'(.*?)(?=;|\Z)",
+    re.IGNORECASE | re.DOTALL,
+)
+"""A Redshift `UNLOAD ('select ...') TO 's3://bucket/prefix' <options>`: the bucket and its options."""
+_UNLOAD_KMS_KEY = re.compile(r"\bKMS_KEY_ID\s+'([^']+)'", re.IGNORECASE)
+_UNLOAD_BUCKET_DEFAULT = re.compile(r"\bENCRYPTED\s+AUTO\b", re.IGNORECASE)
+_UNLOAD_CLIENT_SIDE = re.compile(r"\bMASTER_SYMMETRIC_KEY\b", re.IGNORECASE)
+_UNLOAD_CLIENT_SIDE_PROBLEM = (
+    "encrypts client-side with MASTER_SYMMETRIC_KEY, a key that is not a KMS key this stack declares: use "
+    "KMS_KEY_ID with the stack's key"
+)
+_UNLOAD_SSE_S3_PROBLEM = (
+    "names neither ENCRYPTED AUTO nor KMS_KEY_ID, so Redshift writes the files with SSE-S3, S3-managed keys "
+    "that override the bucket's default encryption: add ENCRYPTED AUTO (the bucket's default key) or "
+    "KMS_KEY_ID with the stack's key"
+)
+
+
+def unload_problems(statement: Resource, stack: Stack) -> list[tuple[list[Resource], str]]:
+    """Why what a Redshift Data API statement's UNLOADs write into the stack's buckets is not under the
+    stack's key, with the buckets each writes into: UNLOAD writes SSE-S3 unless `ENCRYPTED AUTO` (the bucket's
+    default) or `KMS_KEY_ID` says otherwise (Redshift's UNLOAD reference). SQL unknown at preview is judged as
+    code, by what it may reach."""
+    found: list[tuple[list[Resource], str]] = []
+    for sql in known_strings(values_at(statement.props, "sql")):
+        for name, options in _UNLOAD.findall(sql):
+            buckets = [b for b in stack.named(name) if b.type in S3_BUCKETS]
+            if not buckets:
+                continue
+            into = f"its UNLOAD into {', '.join(b.label for b in buckets)}"
+            key = _UNLOAD_KMS_KEY.search(options)
+            if key is not None:
+                regions = list(dict.fromkeys(effective_region(b, stack) for b in buckets))
+                problems = [p for r in regions for p in literal_key_problems(stack, key.group(1), r)]
+                found.extend((buckets, f"{into} names KMS_KEY_ID: {p}") for p in problems)
+            elif _UNLOAD_CLIENT_SIDE.search(options):
+                found.append((buckets, f"{into} {_UNLOAD_CLIENT_SIDE_PROBLEM}"))
+            elif not _UNLOAD_BUCKET_DEFAULT.search(options):
+                found.append((buckets, f"{into} {_UNLOAD_SSE_S3_PROBLEM}"))
+    return found

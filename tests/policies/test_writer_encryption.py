@@ -656,3 +656,45 @@ def test_an_efs_replica_of_pii_that_efs_creates_takes_the_stacks_key(
     )
     found = violations([*region.resources, source, replication], POLICY)
     assert [d.urn for d in found] == ([replication.urn] if blocked else []), messages(found)
+
+
+STATEMENT = "aws:redshiftdata/statement:Statement"
+UNLOAD = "UNLOAD ('select * from customers') TO 's3://exports-eu/customers/' IAM_ROLE default "
+
+
+def _statement(region: Region, options: str) -> Res:
+    props = {"clusterIdentifier": "warehouse", "database": "crm", "sql": UNLOAD + options + ";"}
+    return Res(STATEMENT, "unload", props, region.provider)
+
+
+@pytest.mark.parametrize(
+    ("options", "why"),
+    [
+        ("FORMAT PARQUET", "SSE-S3"),
+        (f"KMS_KEY_ID '{ELSEWHERE_KEY}' ENCRYPTED", "us-east-1"),
+        ("MASTER_SYMMETRIC_KEY 'c2VjcmV0' ENCRYPTED", "client-side"),
+    ],
+    ids=["no-encryption-clause", "key-elsewhere", "client-side-key"],
+)
+def test_a_redshift_unload_into_a_pii_bucket_without_the_buckets_or_the_stacks_key_is_blocked(
+    options: str, why: str
+) -> None:
+    region = eu_region()
+    bucket = _bucket(region)
+    statement = _statement(region, options)
+    found = violations([*region.resources, *bucket, statement], POLICY)
+    assert [d.urn for d in found] == [statement.urn], messages(found)
+    assert "exports" in found[0].message and why in found[0].message, found[0].message
+
+
+@pytest.mark.parametrize("tags", [None, {"data-classification": "anonymised"}], ids=["pii", "anonymised"])
+def test_a_redshift_unload_under_the_buckets_default_key_or_into_a_bucket_without_pii_is_allowed(
+    tags: dict[str, str] | None,
+) -> None:
+    region = eu_region()
+    bucket = _bucket(region)
+    options = "ENCRYPTED AUTO FORMAT PARQUET"
+    if tags is not None:
+        bucket[0].props["tags"] = tags
+        options = "FORMAT PARQUET"
+    assert violations([*region.resources, *bucket, _statement(region, options)], POLICY) == []
