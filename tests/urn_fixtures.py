@@ -270,19 +270,27 @@ CONNECTED_PEER_CA = (
 certificate, fixed so that the fixture's digests are)."""
 
 
-def connected_stack_config() -> dict[str, Any]:
-    """The committed eu stack file with every optional key a connected, production stack sets."""
-    stack_file = PROGRAM_DIR / "Pulumi.eu.yaml"
+CONNECTED_PEERS = {
+    "eu": ("vpc-0123456789abcdef0", CONNECTED_PEER_HOST),
+    "india": ("vpc-0f1e2d3c4b5a69788", "k8s-eu-replicat-0123456789.elb.eu-west-1.amazonaws.com"),
+}
+"""By stack: the peer's VPC and replication host a connected stack names (india accepts eu's peering)."""
+
+
+def connected_stack_config(stack: str = "eu") -> dict[str, Any]:
+    """A committed stack file with every optional key a connected, production stack sets."""
+    stack_file = PROGRAM_DIR / f"Pulumi.{stack}.yaml"
     config: dict[str, Any] = (yaml.safe_load(stack_file.read_text()) or {})["config"]
+    vpc_id, host = CONNECTED_PEERS[stack]
     config["residency:peer"] = {
         **config["residency:peer"],
-        "vpcId": "vpc-0123456789abcdef0",
-        "replicationHost": CONNECTED_PEER_HOST,
+        "vpcId": vpc_id,
+        "replicationHost": host,
         "caCertificate": CONNECTED_PEER_CA,
     }
     config["residency:loadBalancer"] = {
         **config["residency:loadBalancer"],
-        "certificateArn": CERTIFICATE_ARN,
+        "certificateArn": CERTIFICATE_ARN.replace(":eu-west-1:", f":{config['aws:region']}:"),
     }
     config["residency:cluster"] = {
         **config["residency:cluster"],

@@ -6,10 +6,21 @@ camelCase and left the ones it does not know as written.
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
 from typing import Any
+
+import pytest
+import yaml
 
 from offline_preview import wire
 from offline_preview.input_keys import unknown_keys
+from offline_preview.program import run_program
+from offline_preview.project import load_stack
+from tests.session_cache import recorded_registrations
+from tests.urn_fixtures import PROGRAM_DIR, connected_stack_config
+
+from .conftest import REPOSITORY
 
 DLM = "aws:dlm/lifecyclePolicy:LifecyclePolicy"
 
@@ -83,3 +94,22 @@ def test_a_module_named_by_a_python_keyword_is_found() -> None:
     assert _paths("aws:lambda/permission:Permission", permission) == []
     misspelt = {**permission, "source_acount": "123456789012"}
     assert _paths("aws:lambda/permission:Permission", misspelt) == ["source_acount"]
+
+
+@pytest.mark.parametrize("stack", ["eu", "india"])
+def test_the_real_stacks_committed_and_connected_use_only_keys_the_provider_knows(
+    stack: str, tmp_path: Path
+) -> None:
+    """Every pulumi-aws input of both stacks, also once connected (the peering's requester in eu, its
+    accepter in india, whose args are `VpcPeeringConnectionAccepterInitArgs`), as the program's process
+    checks them."""
+    assert unknown_keys(recorded_registrations(REPOSITORY, stack)) == []
+    for name in ("Pulumi.yaml", "__main__.py"):
+        shutil.copy(PROGRAM_DIR / name, tmp_path / name)
+    for package in ("components", "residency", ".venv"):
+        (tmp_path / package).symlink_to(PROGRAM_DIR / package)
+    config = {"config": connected_stack_config(stack)}
+    (tmp_path / f"Pulumi.{stack}.yaml").write_text(yaml.safe_dump(config))
+    run = run_program(load_stack(tmp_path, stack))
+    assert any(r["type"].startswith("aws:ec2/vpcPeeringConnection") for r in run.registrations)
+    assert run.unknown_input_keys == []
