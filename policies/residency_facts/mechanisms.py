@@ -2546,6 +2546,9 @@ class Grant(NamedTuple):
     """Whom a public switch admits, when it is not everyone: a resource share's `allowExternalPrincipals`
     admits principals outside the organisation, still only those it is shared with (a grant to other
     accounts, not exposure to the internet)."""
+    catalog_wide: bool = False
+    """Account-wide settings with no target input (Lake Formation's data lake settings): the principals are
+    granted every table of the Data Catalog of the resource's region (`grants_catalog.every_table`)."""
 
 
 _NETWORK = "pii-not-public, from the store's security groups and the load balancers that reach it"
@@ -2802,8 +2805,37 @@ GRANTS: dict[str, tuple[Grant, ...]] = {
     "aws:lakeformation/dataCellsFilter:DataCellsFilter": (
         Grant("a data cells filter", targets=("tableData.**",), judged_by="the permissions that use it"),
     ),
+    # Each opens the whole catalog (reviewer blind-data15 a22): an administrator may grant itself any table,
+    # a read-only one sees every table's schema and location, default permissions give every new database
+    # and table to their principals (`IAM_ALLOWED_PRINCIPALS`: this account's IAM), and the accounts allowed
+    # external data
+    # filtering run engines (EMR, third-party query engines) that Lake Formation trusts to filter the
+    # catalog's governed tables and vends credentials for their data to.
     "aws:lakeformation/dataLakeSettings:DataLakeSettings": (
-        _principal("data lake administrators", "admins"),
+        Grant("data lake administrators", targets=(), principals=("admins",), catalog_wide=True),
+        Grant(
+            "read-only data lake administrators",
+            targets=(),
+            principals=("readOnlyAdmins",),
+            catalog_wide=True,
+        ),
+        Grant(
+            "Lake Formation default permissions on new databases and tables",
+            targets=(),
+            principals=(
+                "createDatabaseDefaultPermissions[].principal",
+                "createTableDefaultPermissions[].principal",
+            ),
+            catalog_wide=True,
+        ),
+        Grant(
+            "Lake Formation external data filtering (the allow-listed accounts' engines filter and read the "
+            "catalog's tables)",
+            targets=(),
+            principals=("externalDataFilteringAllowLists",),
+            when=(("allowExternalDataFiltering", (True,)),),
+            catalog_wide=True,
+        ),
     ),
     "aws:lakeformation/lfTag:LfTag": (Grant("an LF-tag", targets=(), judged_by="the permissions on it"),),
     "aws:lakeformation/lfTagExpression:LfTagExpression": (
@@ -3499,6 +3531,52 @@ with what reads it: declared in another region than the data they point at, they
 (`residency_policies/lineage_pointers.py`). The other pointers (DataSync locations, DMS endpoints, AppFlow
 profiles, EventBridge connections, log destinations, ...) are read only by the copies that name them, which
 are judged themselves."""
+
+_QUICKSIGHT_TYPES = (
+    "accountSettings:AccountSettings accountSubscription:AccountSubscription analysis:Analysis "
+    "customPermissions:CustomPermissions dashboard:Dashboard dataSet:DataSet dataSource:DataSource "
+    "folder:Folder folderMembership:FolderMembership group:Group groupMembership:GroupMembership "
+    "iamPolicyAssignment:IamPolicyAssignment ingestion:Ingestion ipRestriction:IpRestriction "
+    "keyRegistration:KeyRegistration namespace:Namespace refreshSchedule:RefreshSchedule "
+    "roleCustomPermission:RoleCustomPermission roleMembership:RoleMembership template:Template "
+    "templateAlias:TemplateAlias theme:Theme user:User userCustomPermission:UserCustomPermission "
+    "vpcConnection:VpcConnection"
+)
+
+DECLARED_IN_ACCOUNT: dict[str, str] = {
+    **{
+        f"aws:glue/{name}": "catalogId"
+        for name in (
+            "catalogDatabase:CatalogDatabase",
+            "catalogTable:CatalogTable",
+            "partition:Partition",
+            "connection:Connection",
+            "partitionIndex:PartitionIndex",
+            "userDefinedFunction:UserDefinedFunction",
+            "catalogTableOptimizer:CatalogTableOptimizer",
+            "dataCatalogEncryptionSettings:DataCatalogEncryptionSettings",
+        )
+    },
+    **{f"aws:quicksight/{name}": "awsAccountId" for name in _QUICKSIGHT_TYPES.split()},
+}
+"""Types created in the account an input names rather than in their provider's (reviewer blind-data15 a04):
+a Glue catalog entry in the Data Catalog `catalogId` names (another account's, where its resource policy
+allows it), a QuickSight resource in the account `awsAccountId` names. That account owns the entry, its
+engines read through it, and it keeps what they read: the entry is in that account for every rule. Unset,
+the provider's account; a literal, that account (one of the deployment's when listed in `accountIds`);
+computed from other resources, theirs; else untraceable."""
+
+REVIEWED_ACCOUNT_INPUTS: dict[str, str] = {
+    "aws:lakeformation/dataLakeSettings:DataLakeSettings": "the settings of that account's lake",
+    "aws:lakeformation/identityCenterConfiguration:IdentityCenterConfiguration": "that catalog's sign-in",
+    "aws:lakeformation/lfTag:LfTag": "a tag of that catalog, judged by the permissions on it",
+    "aws:lakeformation/lfTagExpression:LfTagExpression": "a tag expression of that catalog",
+    "aws:lakeformation/permissions:Permissions": "the catalog the granted resources are in, judged as a "
+    "grant of them to its principal",
+    "aws:lakeformation/resourceLfTag:ResourceLfTag": "the catalog of the tagged resource",
+    "aws:lakeformation/resourceLfTags:ResourceLfTags": "the catalog of the tagged resource",
+}
+"""Types whose `catalogId` or `awsAccountId` input names an account without placing the resource there."""
 
 PUBLIC_ENDPOINT_POINTERS: dict[str, str] = {
     "aws:cloudwatch/eventConnection:EventConnection": "invocationConnectivityParameters",

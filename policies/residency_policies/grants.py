@@ -45,7 +45,7 @@ from residency_facts.mechanisms import (
 from residency_facts.principal_policies import EVERY_STORE
 
 from .attributes import STACK_ACCOUNT, account_of
-from .grants_catalog import statement_targets, whole_catalog
+from .grants_catalog import every_table, statement_targets, whole_catalog
 from .identity_providers import pools_admit_anyone
 from .lineage import KMS_KEY_TYPES, Lineage
 from .lineage_literals import organisation_named
@@ -78,6 +78,8 @@ from .values import (
 )
 
 EVERYONE = "everyone (*)"
+LAKE_FORMATION_IAM = "IAM_ALLOWED_PRINCIPALS"
+"""Lake Formation's group of the account's own IAM principals (its default permissions' usual principal)."""
 
 ACCOUNT_CONDITIONS = frozenset(
     {
@@ -283,7 +285,7 @@ class Principals:
         text = str(principal)
         if text == "*":
             return EVERYONE
-        if is_service(text):
+        if is_service(text) or text == LAKE_FORMATION_IAM:
             return None
         roles = self.roles(text)
         if roles:
@@ -413,7 +415,7 @@ class Principals:
 def _targets(lineage: Lineage, resource: Resource, grant: Grant) -> list[Location]:
     """What a grant opens: the data its target paths name, followed through what serves data held elsewhere
     (an access point, a location, an API: `_served`), and code (a function) granted directly."""
-    targets: list[Location] = []
+    targets: list[Location] = every_table(lineage, resource) if grant.catalog_wide else []
     for path in grant.targets:
         if path == SELF:
             targets.extend(_served(lineage, lineage.locate(resource), set()))

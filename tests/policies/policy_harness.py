@@ -418,6 +418,9 @@ def _identity_for(key: str, dependency: Res, outputs: dict[str, dict[str, Any]])
         return json.dumps({"clusters": [{"cluster": {"server": known.get("endpoint", "")}}]})
     if "cidr" in lowered and dependency.type == "aws:ec2/vpc:Vpc":
         return known.get("ipv6CidrBlock" if "ipv6" in lowered else "cidrBlock") or known.get("id")
+    if lowered == "catalogid":
+        # A Glue entry's `catalogId` output is the account of its catalog.
+        return known.get("catalogId") or "123456789012"
     if lowered.endswith("arn") or lowered.endswith("arns") or lowered in ("source", "target", "resourcearn"):
         return known.get("arn") or known.get("dbSnapshotArn") or known.get("id")
     if lowered.endswith("name") or lowered.endswith("names"):
