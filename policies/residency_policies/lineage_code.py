@@ -229,10 +229,15 @@ _NOT_CONFIGURATION = frozenset(
         "kind",
         "repositoryOpts",
         "chart",
+        "fieldRef",
+        "resourceFieldRef",
     }
 )
 """Inputs that say which image runs, where and how it is labelled, not where it sends data: an image
-reference names its registry (`quay.io/...`), a topology key a Kubernetes domain (`kubernetes.io`)."""
+reference names its registry (`quay.io/...`), a topology key a Kubernetes domain (`kubernetes.io`). A
+downward API field (`fieldRef.fieldPath`, `resourceFieldRef`, in an environment variable or a downwardAPI
+volume's items) names a field of the pod's own metadata or resources by its key, whose domain prefix
+(`metadata.annotations['flags.acme.io/profile']`) is no host (reviewer blind-k8s15 k14)."""
 
 
 def _free_texts(value: Any, key: str = "") -> list[str]:
