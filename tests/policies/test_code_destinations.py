@@ -466,8 +466,8 @@ def _downward_job(env: list[dict[str, Any]]) -> tuple[list[Res], Res]:
 
 
 def test_a_downward_api_field_path_is_no_destination() -> None:
-    # `metadata.annotations['flags.acme.io/profile']` names a pod annotation by its key, a domain-prefixed
-    # key by Kubernetes' convention: the pod reads its own metadata, nothing is sent (reviewer blind-k8s15 k14).
+    # `metadata.annotations['flags.acme.io/profile']` names a pod annotation by its key, domain-prefixed by
+    # Kubernetes' convention: the pod reads its own metadata, nothing is sent (reviewer blind-k8s15 k14).
     resources, _ = _downward_job(DOWNWARD_API_ENV)
     assert violations(resources, NO_PII) == [], messages(violations(resources, NO_PII))
 
