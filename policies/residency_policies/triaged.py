@@ -42,9 +42,9 @@ from residency_facts.triage import (
 
 from .attributes import REGION_PATTERN
 from .charts import review_gaps, reviewed_chart
-from .environment import decoded_data
+from .environment import decoded_data, environment
 from .lineage import Lineage
-from .lineage_code import configuration_reads, mounted_configuration, places_outside_aws
+from .lineage_code import configuration_reads, declared_in_aws, mounted_configuration, places_outside_aws
 from .lineage_literals import endpoint_outside_aws, regionless_aws_hosts
 from .lineage_names import of_kinds
 from .lineage_selections import SERVICE_KIND, VELERO_AWS_PROVIDERS, selected_workloads
@@ -52,6 +52,7 @@ from .locations import Location, mechanism_key
 from .model import Resource, Stack
 from .release_values import HELM_RELEASE, UNREADABLE_VALUES_FIX, unreadable_value_files
 from .settings import Settings
+from .sink_blocks import default_places, sink_blocks
 from .values import ANY_DEPTH, Unknown, child, elements, is_set, value_at, values_at
 from .violations import Violation, violation
 
@@ -183,12 +184,23 @@ def _regions_elsewhere(resource: Resource, lineage: Lineage, settings: Settings,
         sorted(named - settings.allowed_regions)
         + [hosts[h] for h in sorted(hosts)]
         + outside
+        + _defaulted_outputs(resource, [resource.props, *read], stack, settings)
         + _chart_locations_outside_aws(resource)
         + _dapr_outside_aws(resource)
         + _roles_elsewhere(inputs, settings)
         + [role for via, values in controlled for role in _roles_elsewhere(values, settings, via)]
         + _ack_places_elsewhere(lineage, resource, settings)
     )
+
+
+def _defaulted_outputs(resource: Resource, values: list[Any], stack: Stack, settings: Settings) -> list[str]:
+    """The outputs of the configuration an opaque resource carries (a chart's values, an add-on's
+    configuration) that name no region and write to their tool's default outside the allowed regions, or
+    to a place that cannot be told (`sink_blocks`; reviewer blind-k8s15 k02, k06, k10)."""
+    places = default_places(
+        sink_blocks(values), environment(values), lambda name: declared_in_aws(stack, name), resource.label
+    )
+    return [p.description for p in places if p.region is None or p.region not in settings.allowed_regions]
 
 
 def _roles_elsewhere(inputs: list[Any], settings: Settings, via: str = "") -> list[str]:
