@@ -86,7 +86,9 @@ def default_places(
         region_keys = default.region_keys if default is not None else ()
         region = next((block.option(k) for k in region_keys if block.option(k) is not None), None)
         if default is None:
-            region = region or next((v for k, v in block.options if "region" in k.rsplit(".", 1)[-1]), None)
+            if block.tool == KAFKA_CONNECT and "sink" not in block.kind.lower():
+                continue  # A source connector reads: where it writes is its Kafka cluster.
+            region = region or next((v for k, v in block.options if _names(k, ("region",))), None)
         endpoint_keys = default.endpoint_keys if default is not None else ("endpoint",)
         if any(block.option(k) for k in endpoint_keys) or (region and REGION_PATTERN.search(region)):
             continue  # An endpoint's host, or the region named, is read as any the configuration names.
@@ -124,10 +126,12 @@ def _place(block: SinkBlock, default: SinkDefault | None) -> str | None:
     by an option naming one)."""
     if default is not None:
         return next((v for k in default.place_keys if (v := block.option(k))), None)
-    return next(
-        (v for k, v in block.options if any(w in k.rsplit(".", 1)[-1] for w in UNREVIEWED_PLACE_WORDS) and v),
-        None,
-    )
+    return next((v for k, v in block.options if v and _names(k, UNREVIEWED_PLACE_WORDS)), None)
+
+
+def _names(key: str, words: tuple[str, ...]) -> bool:
+    """Whether a segment of a dotted option key holds one of the words (`aws.s3.bucket.name`: a bucket)."""
+    return any(word in segment for segment in key.split(".") for word in words)
 
 
 def _unread_region(output: str, place: str | None, region: str) -> DefaultPlace:

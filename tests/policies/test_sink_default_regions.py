@@ -205,3 +205,24 @@ def test_an_opaque_releases_output_naming_no_region_is_a_region_its_inputs_name(
     assert bool(found) is blocked, messages(found)
     if blocked:
         assert "in us-east-1: it names no region" in found[0].message
+
+
+AIVEN_S3 = "io.aiven.kafka.connect.s3.AivenKafkaConnectS3SinkConnector"
+
+
+@pytest.mark.parametrize(
+    ("config", "blocked"),
+    [
+        ({"aws.s3.bucket.name": "customers-cdc"}, True),
+        ({"aws.s3.bucket.name": "customers-cdc", "aws.s3.region": "eu-west-1"}, False),
+    ],
+    ids=["no-region", "region-named"],
+)
+def test_a_sink_connector_the_table_does_not_list_fails_closed_without_a_region(
+    config: dict[str, str], blocked: bool
+) -> None:
+    resources = _pipeline(eu_region(), AIVEN_S3, config)
+    found = violations(resources, NO_PII)
+    assert bool(found) is blocked, messages(found)
+    if blocked:
+        assert "policies/residency_facts/sink_defaults.py" in messages(found)
