@@ -84,6 +84,10 @@ _CODE = (
     "runs code or queries with the data it is configured with: every reference is followed, and a "
     "reference to data elsewhere is a copy (what the code itself does is out of reach)"
 )
+_LIFECYCLE_SCRIPT = (
+    "a shell script the notebook instance or Studio app that names it runs with its data and role: code, "
+    "read as user data is (reviewer blind-data15 a10)"
+)
 
 _CLOUDFORMATION_REMEDY = (
     "declare the template's resources with the AWS provider (pulumi-aws) instead, so that each is judged"
@@ -1303,13 +1307,21 @@ AWS: dict[str, Service] = {
         copies="FeatureGroup DataQualityJobDefinition EndpointConfiguration FlowDefinition "
         "HyperParameterTuningJob "
         "LabelingJob "
-        "ModelCardExportJob MonitoringSchedule Pipeline TrainingJob App NotebookInstance Model Endpoint",
+        "ModelCardExportJob MonitoringSchedule Pipeline TrainingJob App NotebookInstance Model Endpoint "
+        "NotebookInstanceLifecycleConfiguration StudioLifecycleConfig",
         grants="ModelPackageGroupPolicy Workteam Workforce",
         neutral="Algorithm AppImageConfig CodeRepository Device DeviceFleet Hub HubContentReference "
         "HumanTaskUI "
-        "Image ImageVersion ModelCard ModelPackageGroup NotebookInstanceLifecycleConfiguration Project "
-        "ServicecatalogPortfolioStatus StudioLifecycleConfig",
-        why={"NotebookInstance": _CODE, "Pipeline": _CODE, "TrainingJob": _CODE, "App": _CODE},
+        "Image ImageVersion ModelCard ModelPackageGroup Project "
+        "ServicecatalogPortfolioStatus",
+        why={
+            "NotebookInstance": _CODE,
+            "Pipeline": _CODE,
+            "TrainingJob": _CODE,
+            "App": _CODE,
+            "NotebookInstanceLifecycleConfiguration": _LIFECYCLE_SCRIPT,
+            "StudioLifecycleConfig": _LIFECYCLE_SCRIPT,
+        },
     ),
     "savingsplans": Service("Savings plans.", neutral="SavingsPlan"),
     "scheduler": Service(

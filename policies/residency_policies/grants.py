@@ -36,10 +36,17 @@ from residency_facts import (
     Category,
     Grant,
 )
-from residency_facts.mechanisms import INBOUND_ACTIONS, KEY_SERVICES, NON_READING_ACTIONS
+from residency_facts.issuers import CALLER_KEYS, CALLER_VARIABLES, KEYED_ACTIONS
+from residency_facts.mechanisms import (
+    INBOUND_ACTIONS,
+    KEY_SERVICES,
+    NON_READING_ACTIONS,
+    SERVED_BY_SOURCES,
+)
 
 from .attributes import STACK_ACCOUNT, account_of
 from .grants_catalog import statement_targets, whole_catalog
+from .identity_providers import pools_admit_anyone
 from .lineage import KMS_KEY_TYPES, Lineage
 from .lineage_literals import organisation_named
 from .lineage_principals import ROLE
@@ -440,12 +447,19 @@ def _targets(lineage: Lineage, resource: Resource, grant: Grant) -> list[Locatio
         for dependency in lineage.stack.dependencies(resource, path):
             if lineage.code_reads(dependency):
                 targets.append(lineage.locate(dependency))
-    return targets
+    # What is served through several paths (a target group a listener names and forwards to) counts once.
+    unique = {(t.resource.urn if t.resource is not None else t.description): t for t in reversed(targets)}
+    return list(reversed(unique.values()))
 
 
 def _serves(resource: Resource, roles: bool) -> bool:
     key = mechanism_key(resource.type)
-    return key in SERVED_FROM or key in SERVED_THROUGH or (roles and resource.type == ROLE)
+    return (
+        key in SERVED_FROM
+        or key in SERVED_THROUGH
+        or key in SERVED_BY_SOURCES
+        or (roles and resource.type == ROLE)
+    )
 
 
 def _trace_served(
@@ -497,9 +511,10 @@ def api_serves(lineage: Lineage, api: Resource) -> list[Location]:
 
 
 def _served(lineage: Lineage, location: Location, seen: set[str]) -> list[Location]:
-    """A grant's target and what it serves (`mechanisms.SERVED_FROM`, `SERVED_THROUGH`), transitively: a grant
-    on an access point is a grant on its bucket. A role serves what its policies reach. A serving path that
-    names nothing the stack can trace is untraceable."""
+    """A grant's target and what it serves (`mechanisms.SERVED_FROM`, `SERVED_THROUGH`, `SERVED_BY_SOURCES`),
+    transitively: a grant on an access point is a grant on its bucket, one on a resource share a grant of
+    what it shares. A role serves what its policies reach. A serving path that names nothing the stack can
+    trace is untraceable."""
     resource = location.resource
     if resource is None or resource.urn in seen:
         return [location]
@@ -508,14 +523,21 @@ def _served(lineage: Lineage, location: Location, seen: set[str]) -> list[Locati
     if resource.type == ROLE:
         return found + role_targets(lineage, resource)
     key = mechanism_key(resource.type)
+    if key in SERVED_BY_SOURCES:
+        for movement in lineage.movements:
+            if movement.resource is resource:
+                for source in movement.sources:
+                    found.extend(_served(lineage, source, seen))
     for path in SERVED_FROM.get(key, ()):
         if not values_at(resource.props, path):
             continue
         traced = _trace_served(lineage, resource, path, seen)
-        found.extend(traced or [untraceable(f"what {resource.label} serves through {path}")])
-        for dependency in lineage.stack.dependencies(resource, path):
-            if lineage.code_reads(dependency):
-                found.append(lineage.locate(dependency))
+        # Code it names serves what it reads (and, reading nothing, nothing): traced, not untraceable.
+        code = [d for d in lineage.stack.dependencies(resource, path) if runs_code(d)]
+        if not traced and not code:
+            traced = [untraceable(f"what {resource.label} serves through {path}")]
+        found.extend(traced)
+        found.extend(lineage.locate(d) for d in code if lineage.code_reads(d))
     for token, via in SERVED_THROUGH.get(key, ()):
         for member in lineage.stack.of_type(token):
             if via and not lineage.stack.refers_to(member, via, resource):
@@ -697,9 +719,8 @@ def _named_principals(
     for path, wanted in grant.public:
         for value in values_at(resource.props, path) if wanted else [True]:
             if not wanted or isinstance(value, Unknown) or value in wanted:
-                found.append(
-                    EVERYONE if not isinstance(value, Unknown) else f"possibly everyone ({path} unknown)"
-                )
+                who = grant.public_as or EVERYONE
+                found.append(who if not isinstance(value, Unknown) else f"possibly {who} ({path} unknown)")
     return found
 
 
@@ -838,9 +859,20 @@ def _role_shares(lineage: Lineage, principals: Principals, role: Resource) -> li
     if not trusted:
         return []
     found = []
+    # Each identity of an identity pool reaches only what the role's statements not narrowed to the caller
+    # reach (decision, reviewer blind-access15 a34, c16).
+    everyone_reaches: set[str] | None = None
+    if any(isinstance(principal, PoolIdentities) for principal, _ in trusted):
+        everyone_reaches = {_key(t) for t in role_targets(lineage, role, callers_own=False)}
     for target in role_targets(lineage, role):
         holds = _holds_data(lineage, target)
         for principal, unreadable in dict.fromkeys(trusted):
+            if (
+                isinstance(principal, PoolIdentities)
+                and everyone_reaches is not None
+                and _key(target) not in everyone_reaches
+            ):
+                continue
             share = Share(
                 role, "a role another account may assume", target, principal, False, holds, unreadable
             )
@@ -909,15 +941,30 @@ def _eks_issuer(lineage: Lineage, provider: Resource) -> bool:
     return any(d.type == EKS_CLUSTER for d in lineage.stack.dependencies(provider, "url"))
 
 
+class PoolIdentities(str):
+    """A principal that is each identity of a Cognito identity pool: the policy variable
+    `${cognito-identity.amazonaws.com:sub}` names the caller, so a statement narrowed to it gives each only
+    its own rows or objects (`_per_caller`)."""
+
+
 def _pool_identities(lineage: Lineage, pool: Resource, authenticated_only: bool) -> list[str]:
     """Who gets a Cognito identity pool's identities: everyone when it allows unauthenticated ones (and the
     trust does not exclude them), the users its login providers vouch for (social logins, a developer
     provider, an OpenID Connect provider other than the stack's EKS issuer, a SAML provider outside the
-    deployment); its logins through the stack's own user pools stay inside."""
+    deployment), everyone when a user pool of the stack it admits lets anyone sign up (reviewer
+    blind-access15 a34); its logins through the stack's other user pools stay inside."""
+    return [PoolIdentities(who) for who in _pool_admits(lineage, pool, authenticated_only)]
+
+
+def _pool_admits(lineage: Lineage, pool: Resource, authenticated_only: bool) -> list[str]:
     found: list[str] = []
     unauthenticated = as_bool(child(pool.props, "allowUnauthenticatedIdentities"))
     if not authenticated_only and unauthenticated is not False and unauthenticated is not None:
         found.append(f"everyone (unauthenticated identities of {pool.label})")
+    found.extend(
+        f"everyone (identities of {pool.label}, through its user pool logins: {why})"
+        for why in pools_admit_anyone(pool, "cognitoIdentityProviders[].providerName", lineage.stack)
+    )
     for path in ("supportedLoginProviders", "openidConnectProviderArns", "samlProviderArns"):
         value = child(pool.props, path)
         if isinstance(value, Unknown):
@@ -1095,7 +1142,13 @@ def _cognito(lineage: Lineage, tests: list[Test]) -> list[str]:
     return found
 
 
-def role_targets(lineage: Lineage, role: Resource, writes: bool = False) -> list[Location]:
+def _key(location: Location) -> str:
+    return location.resource.urn if location.resource is not None else location.description
+
+
+def role_targets(
+    lineage: Lineage, role: Resource, writes: bool = False, callers_own: bool = True
+) -> list[Location]:
     """What a role's policies reach: the resources they name, and every data store for `*` (lineage's
     `role_reach` finds the roles a resource runs as and asks this for each).
 
@@ -1108,7 +1161,8 @@ def role_targets(lineage: Lineage, role: Resource, writes: bool = False) -> list
     With `writes`, only where the role may write: statements whose actions only read (`Get*`, `List*`,
     `Describe*`, `kms:Decrypt`) and read-only managed policies reach nothing, and a policy the pack cannot
     read (an AWS managed policy it does not know, a customer managed one the stack does not declare) may
-    write anywhere.
+    write anywhere. Without `callers_own`, statements narrowed to each caller's own rows or objects
+    (`_per_caller`) reach nothing: what every identity of an identity pool reaches.
     """
     stack = lineage.stack
     documents, attached = _role_documents(stack, role)
@@ -1126,6 +1180,8 @@ def role_targets(lineage: Lineage, role: Resource, writes: bool = False) -> list
             for document in _documents(value):
                 for statement in _statements(document):
                     if statement.get("Effect") != "Allow" or not _may_reach(statement, writes):
+                        continue
+                    if not callers_own and _per_caller(statement):
                         continue
                     for resource_arn in elements(statement.get("Resource")):
                         if resource_arn == "*":
@@ -1260,6 +1316,31 @@ def _role_arns(lineage: Lineage, role: Resource) -> list[str]:
     if isinstance(name, str):
         known.extend(f"arn:aws:iam::{account}:role{prefix}{name}" for account in sorted(accounts))
     return known
+
+
+def _per_caller(statement: Mapping[str, Any]) -> bool:
+    """Whether a statement gives each caller of an identity pool only its own data: every resource it names
+    is under the caller's identity (`arn:aws:s3:::bucket/${cognito-identity.amazonaws.com:sub}/*`), or a
+    test that every request must pass holds a partition key or prefix to it (`dynamodb:LeadingKeys`); a
+    `ForAllValues:` test only when every action carries the key (`issuers.KEYED_ACTIONS`: a Scan has none,
+    and the test holds for it)."""
+    resources = known_strings(elements(statement.get("Resource")))
+    if resources and "NotResource" not in statement and all(_names_caller(r) for r in resources):
+        return True
+    actions = [a.lower() for a in known_strings(elements(statement.get("Action")))]
+    for operator, key, values in _tests(statement):
+        if key not in CALLER_KEYS or not values or not all(_names_caller(v) for v in values):
+            continue
+        if operator in RESTRICTING_OPERATORS:
+            return True
+        keyed = "NotAction" not in statement and actions and all(a in KEYED_ACTIONS for a in actions)
+        if operator.removeprefix("forallvalues:") in RESTRICTING_OPERATORS and keyed:
+            return True
+    return False
+
+
+def _names_caller(text: str) -> bool:
+    return any(variable in text for variable in CALLER_VARIABLES)
 
 
 _READ_VERBS = ("get", "list", "describe", "decrypt")

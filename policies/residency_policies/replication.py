@@ -137,7 +137,8 @@ def _pii_share_violation(lineage: Lineage, share: Share, settings: Settings) -> 
         )
     return violation(
         share.resource,
-        f"{share.grant} shares personal data ({lineage.chain(share.target, PII)}) with {share.principal}",
+        f"{share.grant} shares personal data ({lineage.chain(share.target, PII)}"
+        f"{lineage.code_read(share.target, (PII,))}) with {share.principal}",
         f"personal data protected by {settings.law} must stay in this deployment's accounts; another account "
         "(or everyone) holding access to it is a copy this deployment cannot recall.",
         fix,
@@ -287,7 +288,8 @@ def _anonymised_share_violation(lineage: Lineage, share: Share, settings: Settin
         )
     return violation(
         share.resource,
-        f"{share.grant} shares {_classified(lineage, share.target)} with {share.principal}",
+        f"{share.grant} shares {_classified(lineage, share.target)}"
+        f"{lineage.code_read(share.target, RESIDENT_CLASSIFICATIONS)} with {share.principal}",
         f"only anonymised data may leave this deployment's accounts; anything else may carry personal data "
         f"that {settings.law} keeps in its region, and what the stack cannot trace cannot be shown to be "
         "anonymised.",
