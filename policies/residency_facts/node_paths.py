@@ -91,3 +91,17 @@ DATABASE_DATA_DIRECTORIES: dict[str, tuple[str, ...]] = {
 Hub's official images and the vendors' own document their volumes: the postgres image's PGDATA under
 /var/lib/postgresql, mysql's /var/lib/mysql, mongo's /data/db, ...): a hostPath mounted there, above or
 inside is where the database keeps what it holds (reviewer blind-k8s14 a16)."""
+
+DATABASE_DATA_VARIABLES: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(
+        ("postgres", "postgis/postgis", "timescale/timescaledb", "pgvector/pgvector"), ("PGDATA",)
+    ),
+}
+"""Environment variables that move a database image's data directory (the postgres image's `PGDATA`,
+hub.docker.com/_/postgres, "Environment Variables: PGDATA"): a literal value given to the container is
+a data directory too, besides the image's default."""
+
+RUN_TO_COMPLETION_KINDS = frozenset({"Job", "CronJob", "ScaledJob"})
+"""Kinds whose pods run to completion (a Job, a CronJob, a KEDA ScaledJob: a restore test, a migration
+check): a database such a pod runs on an emptyDir or a generic ephemeral volume is scratch by design, kept
+for no longer than the run."""

@@ -9,6 +9,7 @@ from typing import Any
 
 from residency_facts import CLASSIFICATION_TAG, GLOBAL_TYPE_PREFIXES, JURISDICTION_TAG
 from residency_facts.mechanisms import DECLARED_IN_ACCOUNT
+from residency_facts.region_codes import ELASTICACHE_REGION_CODES
 
 from .model import Resource, Stack, parse_arn
 from .values import UNKNOWN, Unknown, as_list, as_mapping, child, is_set, values_at
@@ -32,6 +33,24 @@ REGION_HINT = re.compile(r"-[a-z]+-\d")
 region, found far quicker than by the pattern, which tries every position of the text."""
 _LONG_TEXT = 256
 """Texts at least this long are tested for REGION_HINT before REGION_PATTERN scans them."""
+
+CACHE_HOST_CODE = re.compile(
+    r"\.([a-z]{3,5}\d)\.cache\.amazonaws\.com(?![a-z0-9.-]*[a-z0-9-])", re.IGNORECASE
+)
+"""An ElastiCache host's short region code (`master.cdc.x1y2z3.use1.cache.amazonaws.com`):
+`residency_facts/region_codes.py`."""
+CACHE_HOST_HINT = ".cache.amazonaws.com"
+"""What every match of CACHE_HOST_CODE holds."""
+
+
+def cache_regions(text: str) -> list[str]:
+    """The regions the ElastiCache hosts of a text name by their short code, in order (a code the table does
+    not know names none)."""
+    if CACHE_HOST_HINT not in text.lower():
+        return []
+    found = (ELASTICACHE_REGION_CODES.get(code.lower()) for code in CACHE_HOST_CODE.findall(text))
+    return [region for region in found if region is not None]
+
 
 ZONE_PATTERN = re.compile(r"^([a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d)[a-z]$")
 """An availability zone name: its region followed by a letter."""
@@ -218,11 +237,14 @@ def region_named_in(text: Any) -> str | None:
     if arn is not None:
         return arn.region or None
     if isinstance(text, str):
+        cached = cache_regions(text)
         if len(text) >= _LONG_TEXT and not REGION_HINT.search(text):
-            return None
+            return cached[0] if cached else None
         match = REGION_PATTERN.search(text)
         if match:
             return match.group(1)
+        if cached:
+            return cached[0]
     return None
 
 

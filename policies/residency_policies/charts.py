@@ -17,9 +17,8 @@ from residency_facts.charts import CHARTS_BY_NAME, READING_ROLES, ReviewedChart
 
 from .environment import configuration_names_in
 from .model import Resource, Stack
+from .release_values import HELM_RELEASE, UNREADABLE_VALUES_FIX, unreadable_value_files
 from .values import UNKNOWN, Unknown, as_bool, child, elements, value_at, values_at
-
-HELM_RELEASE = "kubernetes:helm.sh/v3:Release"
 
 _EXTRA_OBJECTS = frozenset(
     {"extraobjects", "extramanifests", "extradeploy", "extraresources", "extratemplates", "extrak8smanifests"}
@@ -28,7 +27,6 @@ _EXTRA_OBJECTS = frozenset(
 `extraManifests`, ...), and `extras.manifests` (the Kubernetes Dashboard's)."""
 _REUSE = "it reuses the values of the release it replaces, which the pack cannot read (reuseValues)"
 _UNREADABLE_INPUTS = {
-    "valueYamlFiles": "its values are read from files the pack cannot read (valueYamlFiles)",
     "postrender": "a post-renderer rewrites what the chart renders (postrender)",
 }
 
@@ -93,6 +91,9 @@ def review_gaps(resource: Resource, chart: ReviewedChart) -> list[str]:
     values = child(resource.props, "values")
     if isinstance(values, Unknown):
         gaps.append("its values are unknown at preview")
+    files = unreadable_value_files(resource.props)
+    if files:
+        gaps.append(unreadable_values(files, fix=False))
     for key, why in _UNREADABLE_INPUTS.items():
         if any(v not in (None, "", [], {}) for v in values_at(resource.props, key)):
             gaps.append(why)
@@ -108,6 +109,12 @@ def review_gaps(resource: Resource, chart: ReviewedChart) -> list[str]:
     if extras:
         gaps.append(f"its values add objects of their own ({', '.join(extras)})")
     return list(dict.fromkeys(gaps))
+
+
+def unreadable_values(files: list[str], fix: bool = True) -> str:
+    """Why a release's values cannot be read from its files (and how to make them readable), for a message."""
+    how = f"; {UNREADABLE_VALUES_FIX}" if fix else ""
+    return f"its values are read from files the pack cannot read (valueYamlFiles: {', '.join(files)}{how})"
 
 
 def image_name(image: str) -> str:

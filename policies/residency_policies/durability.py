@@ -24,7 +24,7 @@ from .encryption import LOG_GROUP
 from .lineage import KMS_KEY_TYPES, Lineage
 from .locations import mechanism_key
 from .model import Resource, Stack
-from .node_volumes import node_data_volumes
+from .node_volumes import EMPTY_DIR, ephemeral_data_volumes, node_data_volumes
 from .settings import Settings
 from .values import (
     UNKNOWN,
@@ -146,11 +146,13 @@ def _exports(store: Resource, stack: Stack) -> list[tuple[Resource, str]]:
 
 def _only_ephemeral(resource: Resource) -> bool:
     """A workload that holds data only in its pods' generic ephemeral volumes, which Kubernetes deletes with
-    each pod by design (scratch space, like a cache): nothing there is meant to be kept."""
+    each pod by design (scratch space, like a cache): nothing there is meant to be kept, unless a database
+    keeps its data directory there (`ephemeral_data_volumes`)."""
     return (
         holds_ephemeral_volumes(resource)
         and not resource.is_a(Category.HOLDS)
         and not node_data_volumes(resource)
+        and not ephemeral_data_volumes(resource)
     )
 
 
@@ -246,16 +248,43 @@ def problems(resource: Resource, stack: Stack, settings: Settings) -> list[Findi
 def _node_data(resource: Resource) -> list[Finding]:
     """A hostPath volume a workload keeps its data in is lost with its node (decision, reviewer blind-k8s14
     a16): a managed node group replaces its nodes on every upgrade, Karpenter on drift or expiry, and nothing
-    of Kubernetes keeps or backs up a node's directory, whatever the workload's protect or reclaim policy."""
-    return [
-        (
-            f"its volume {volume.volume!r} keeps {volume.why.split(',')[0]} on the node's disk (hostPath "
-            f"{volume.path}), which is lost when the node is replaced or deleted",
-            "keep the data on a PersistentVolumeClaim (a volumeClaimTemplate) of an EBS StorageClass with "
-            "reclaimPolicy Retain and the stack's KMS key.",
+    of Kubernetes keeps or backs up a node's directory, whatever the workload's protect or reclaim policy.
+    A database's data directory on an emptyDir or a generic ephemeral volume is lost with its pod
+    (decision, reviewer blind-k8s15 k21): Kubernetes deletes both with the pod."""
+    fix = (
+        "keep the data on a PersistentVolumeClaim (a volumeClaimTemplate) of an EBS StorageClass with "
+        "reclaimPolicy Retain and the stack's KMS key."
+    )
+    found: list[Finding] = []
+    for volume in node_data_volumes(resource):
+        what = volume.why.split(",")[0]
+        if volume.source == EMPTY_DIR:
+            where = "in the node's memory (medium Memory)" if volume.in_memory else "on the node's disk"
+            found.append(
+                (
+                    f"its volume {volume.volume!r} keeps {what} in an emptyDir ({where}), and Kubernetes "
+                    "deletes it with the pod: on every reschedule, eviction, drain or node replacement",
+                    fix,
+                )
+            )
+        else:
+            found.append(
+                (
+                    f"its volume {volume.volume!r} keeps {what} on the node's disk (hostPath {volume.path}), "
+                    "which is lost when the node is replaced or deleted",
+                    fix,
+                )
+            )
+    for name, image in ephemeral_data_volumes(resource):
+        found.append(
+            (
+                f"its volume {name!r} keeps the data directory of the database {image} in a generic "
+                "ephemeral volume, and Kubernetes deletes its claim with the pod: every new pod starts on an "
+                "empty volume",
+                fix,
+            )
         )
-        for volume in node_data_volumes(resource)
-    ]
+    return found
 
 
 VOLUME_SNAPSHOT_CLASS_ANNOTATION = "snapshot.storage.kubernetes.io/is-default-class"

@@ -41,6 +41,8 @@ def volume_problems(resource: Resource, stack: Stack, judge: Judge) -> list[str]
 
 
 def _place_problems(place: Place, resource: Resource, stack: Stack, judge: Judge) -> list[str]:
+    if not place.at_rest:
+        return []  # In a node's memory only: no disk, no key to ask of it.
     if place.account_default:
         region = place.region if isinstance(place.region, str) else effective_region(resource, stack)
         by_default = account_default_key_problems(stack, place.region, place.account, region)

@@ -5,7 +5,9 @@ run code on every node that reads what the cluster's pods write (their logs, the
 code configured with its values, read as a node output reader (`lineage_nodes`) and judged on the
 destinations its values name, as a DaemonSet mounting /var/log is. A backup tool reads, besides, every object
 of its cluster that holds data (its server backs up every namespace its schedules or its CLI ask for). An
-output whose region the values leave to the chart's default writes to that default (`ChartDefault`).
+output whose region the values leave to the chart's default writes to that default (`ChartDefault`). Values
+in files the pack cannot read (a FileAsset of `valueYamlFiles`: `release_values`) may name any destination:
+where such a release writes cannot be traced (reviewer blind-k8s15 k12).
 """
 
 from __future__ import annotations
@@ -17,9 +19,10 @@ from typing import TYPE_CHECKING
 from residency_facts import ANY, CopyMechanism
 from residency_facts.charts import READING_ROLES, ChartRole
 
-from .charts import reviewed_chart
+from .charts import reviewed_chart, unreadable_values
 from .locations import Location, holds_data
 from .model import Resource
+from .release_values import unreadable_value_files
 from .values import Unknown, as_bool, child
 
 if TYPE_CHECKING:
@@ -66,12 +69,18 @@ def chart_sources(lineage: Lineage, resource: Resource) -> list[Location]:
 
 def chart_destinations(lineage: Lineage, resource: Resource) -> list[Location]:
     """The regions a reading chart's outputs write to by the chart's default, when its values turn the output
-    on (or leave it on by default) and name no region for it."""
+    on (or leave it on by default) and name no region for it; and an untraceable place when its values come
+    from files the pack cannot read."""
     chart = reviewed_chart(resource)
     if chart is None:
         return []
     values = child(resource.props, "values")
     found: list[Location] = []
+    files = unreadable_value_files(resource.props)
+    if files and chart.role in READING_ROLES:
+        # Code is judged on the places it definitely sends to: the unread files hold its outputs (`host`).
+        where = f"where {resource.label} writes what its chart reads: {unreadable_values(files)}"
+        found.append(Location(where, None, None, host=True))
     for default in chart.defaults:
         section = child(values, default.section)
         if isinstance(section, Unknown):

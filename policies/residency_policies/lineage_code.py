@@ -12,11 +12,8 @@ from __future__ import annotations
 import functools
 import ipaddress
 import re
-import tomllib
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
-
-import yaml
 
 from residency_facts import ANY, RESIDENT_CLASSIFICATIONS, Category
 from residency_facts.commands import RCLONE_OUTSIDE_TYPES
@@ -41,8 +38,9 @@ from .lineage_mesh import TELEMETRY, telemetry_places
 from .lineage_sinks import block_urls, other_cloud_stores, vendor_receivers
 from .lineage_ssm import RUNNERS, ssm_command_texts
 from .locations import Location, mechanism_key
-from .model import Resource
+from .model import Resource, Stack
 from .private_networks import private_addresses_in, private_places
+from .sink_blocks import SinkBlock, default_places, sink_blocks, structure_of
 from .user_data import command_lines, unreadable_places
 from .values import Unknown, as_mapping, child, is_mapping, known_strings, value_at, values_at
 
@@ -108,6 +106,7 @@ def configuration_places(lineage: Lineage, resource: Resource, own: str | None) 
         resource.memo[_OUTSIDE_AWS] = _places_outside_aws(lineage, resource, texts, mounted)
     read: ReadConfiguration = resource.memo[_OUTSIDE_AWS]
     found.extend(read.places)
+    found.extend(_default_places(lineage, resource, read))
     # The transfer commands of its scripts send where they name: an upload's URL, an `s3://` destination, an
     # rclone remote (`lineage_commands`, the one reader of command lines), traced under this lineage.
     if read.scripts:
@@ -115,6 +114,31 @@ def configuration_places(lineage: Lineage, resource: Resource, own: str | None) 
             command_places(lineage, resource, list(read.scripts), dict(read.variables), list(read.free))
         )
     return found
+
+
+def _default_places(lineage: Lineage, resource: Resource, read: ReadConfiguration) -> list[Location]:
+    """Where the outputs of its configuration write that name no region: their tool's documented default,
+    or an untraceable place for an output kind not reviewed (`sink_blocks`; reviewer blind-k8s15 k02, k06,
+    k10). An undeclared bucket's account cannot be told; a stream's is the code's."""
+    places = default_places(
+        read.sinks, read.variables, lambda name: declared_in_aws(lineage.stack, name), resource.label
+    )
+    return [
+        Location(
+            place.description,
+            place.region,
+            None if place.global_place else lineage.account(resource),
+            host=place.region is None,
+            review=True,
+        )
+        for place in places
+    ]
+
+
+def declared_in_aws(stack: Stack, name: str) -> bool:
+    """Whether a name is an identity of one of the stack's AWS resources (a bucket, a stream), not of a
+    Kubernetes object that happens to share it (a connector named like the bucket it writes to)."""
+    return any(r.type.startswith("aws:") for r in stack.named(name))
 
 
 def code_scripts(resource: Resource) -> tuple[str, ...]:
@@ -157,6 +181,8 @@ class ReadConfiguration(NamedTuple):
     """The environment variables it defines."""
     free: tuple[str, ...]
     """Its free texts (`_free_texts`), once each."""
+    sinks: tuple[SinkBlock, ...] = ()
+    """The outputs its configuration defines (`sink_blocks`)."""
 
 
 _OUTSIDE_AWS = "configuration places outside AWS"
@@ -194,7 +220,7 @@ def _places_outside_aws(
             if not lineage.stack.named(address):
                 found.extend(private_places(lineage.stack, address, own, what))
     scripts = _scripts(lineage, resource, texts)
-    return ReadConfiguration(tuple(found), tuple(scripts), variables, tuple(free))
+    return ReadConfiguration(tuple(found), tuple(scripts), variables, tuple(free), sink_blocks(texts))
 
 
 def _scripts(lineage: Lineage, resource: Resource, texts: list[Any]) -> list[str]:
@@ -230,10 +256,15 @@ _NOT_CONFIGURATION = frozenset(
         "kind",
         "repositoryOpts",
         "chart",
+        "fieldRef",
+        "resourceFieldRef",
     }
 )
 """Inputs that say which image runs, where and how it is labelled, not where it sends data: an image
-reference names its registry (`quay.io/...`), a topology key a Kubernetes domain (`kubernetes.io`)."""
+reference names its registry (`quay.io/...`), a topology key a Kubernetes domain (`kubernetes.io`). A
+downward API field (`fieldRef.fieldPath`, `resourceFieldRef`, in an environment variable or a downwardAPI
+volume's items) names a field of the pod's own metadata or resources by its key, whose domain prefix
+(`metadata.annotations['flags.acme.io/profile']`) is no host (reviewer blind-k8s15 k14)."""
 
 
 def _free_texts(value: Any, key: str = "") -> list[str]:
@@ -811,22 +842,10 @@ def _endpoints_in_text(text: str) -> tuple[str, ...]:
     structured: list[str] = []
     document = "\n" in text.strip() or text.lstrip().startswith("{")
     if keyed and document and url and _ENDPOINT_KEY.search(text):
-        parsed = _structure_of(text)
+        parsed = structure_of(text)
         if isinstance(parsed, Mapping | list):
             structured = [u for u in _endpoints_in(parsed) if u not in urls]
     return (*urls, *bare, *structured)
-
-
-def _structure_of(text: str) -> Any:
-    """A configuration file's structure when it is YAML (JSON included) or TOML, else None."""
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError:
-        pass
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError:
-        return None
 
 
 def mounted_configuration(lineage: Lineage, workload: Resource) -> list[Resource]:

@@ -15,8 +15,17 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from residency_facts import ANY, NON_DATA_ARN_SERVICES
+from residency_facts.region_codes import ELASTICACHE_REGION_CODES
 
-from .attributes import REGION_HINT, REGION_PATTERN, STACK_ACCOUNT, parse_arn, region_named_in
+from .attributes import (
+    CACHE_HOST_CODE,
+    REGION_HINT,
+    REGION_PATTERN,
+    STACK_ACCOUNT,
+    cache_regions,
+    parse_arn,
+    region_named_in,
+)
 from .lineage_profiles import profile_locations
 from .locations import GENERATED_ID_NOTE, Location, holds_data, untraceable
 from .model import Resource, arn_services, arns_in
@@ -252,10 +261,10 @@ def regionless_aws_hosts(text: Any) -> list[tuple[str, str | None, str]]:
 
 @functools.lru_cache(maxsize=1024)
 def regions_in_text(text: str) -> tuple[str, ...]:
-    """The region codes a text names, in order, once each, scanned once per text (as `_endpoints_in_text`)."""
-    if not REGION_HINT.search(text):
-        return ()
-    return tuple(dict.fromkeys(REGION_PATTERN.findall(text)))
+    """The region codes a text names, in order, once each, scanned once per text (as `_endpoints_in_text`),
+    and the regions its ElastiCache hosts name by their short codes (`residency_facts/region_codes.py`)."""
+    named = REGION_PATTERN.findall(text) if REGION_HINT.search(text) else []
+    return tuple(dict.fromkeys([*named, *cache_regions(text)]))
 
 
 @functools.lru_cache(maxsize=1024)
@@ -328,6 +337,9 @@ def _regionless_hosts_in(text: str) -> tuple[tuple[str, str | None, str], ...]:
         host = match.group(1).lower()
         if host in found or REGION_PATTERN.search(host):
             continue
+        code = CACHE_HOST_CODE.search(host)
+        if code is not None and code.group(1) in ELASTICACHE_REGION_CODES:
+            continue  # An ElastiCache host names its region by a short code (reviewer blind-k8s15 k15).
         if in_path(token_before(text, match.start())):
             continue  # A directory of a file path or a unix socket, on the node (blind-k8s14 c10).
         labels = host.split(".")
@@ -362,6 +374,11 @@ def _regionless_hosts_in(text: str) -> tuple[tuple[str, str | None, str], ...]:
 def _regional_example(host: str, own_region: str | None) -> str:
     """The host of the same service in the stack's region, for a message."""
     region = own_region or "<region>"
+    code = CACHE_HOST_CODE.search(host)
+    if code is not None:
+        # An ElastiCache host names its region by a short code: the code of the stack's region.
+        own_code = next((c for c, r in ELASTICACHE_REGION_CODES.items() if r == own_region), "<region code>")
+        return f"{host[: code.start(1)]}{own_code}{host[code.end(1) :]}"
     bucket = _S3_VIRTUAL_HOST.match(host)
     if bucket is not None:
         return f"{bucket.group('bucket')}.s3.{region}.amazonaws.com"

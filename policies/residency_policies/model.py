@@ -21,6 +21,7 @@ from residency_facts.operators import OPERATOR_SERVICES
 from residency_facts.user_data import USER_DATA
 
 from .patches import apply_patches, patched_type
+from .release_values import HELM_RELEASE, release_props
 from .user_data import MEMO as USER_DATA_MEMO
 from .user_data import readable_props
 from .values import as_number, child, known_strings, top_level, value_at, values_at
@@ -104,6 +105,9 @@ class Resource:
         if self.type in USER_DATA:
             # An instance's boot script is read decoded, by what its commands do (`user_data`).
             self.props, self.memo[USER_DATA_MEMO] = readable_props(self.type, self.props)
+        elif self.type == HELM_RELEASE:
+            # A release's values files given as text are read as its values (`release_values`).
+            self.props, self.property_dependencies = release_props(self.props, self.property_dependencies)
 
     def values_at(self, path: str) -> list[Any]:
         """`values.values_at` of the resource's properties, read once per path: lineage reads the same

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from residency_facts import CLASSIFICATION_TAG, Category
+from residency_facts.charts import ChartRole
 from residency_facts.triage import (
     ACK_ACCOUNT_MAP,
     ACK_ENDPOINT,
@@ -41,15 +42,17 @@ from residency_facts.triage import (
 
 from .attributes import REGION_PATTERN
 from .charts import review_gaps, reviewed_chart
-from .environment import decoded_data
+from .environment import decoded_data, environment
 from .lineage import Lineage
-from .lineage_code import configuration_reads, mounted_configuration, places_outside_aws
+from .lineage_code import configuration_reads, declared_in_aws, mounted_configuration, places_outside_aws
 from .lineage_literals import endpoint_outside_aws, regionless_aws_hosts
 from .lineage_names import of_kinds
 from .lineage_selections import SERVICE_KIND, VELERO_AWS_PROVIDERS, selected_workloads
 from .locations import Location, mechanism_key
 from .model import Resource, Stack
+from .release_values import HELM_RELEASE, UNREADABLE_VALUES_FIX, unreadable_value_files
 from .settings import Settings
+from .sink_blocks import default_places, sink_blocks
 from .values import ANY_DEPTH, Unknown, child, elements, is_set, value_at, values_at
 from .violations import Violation, violation
 
@@ -98,13 +101,36 @@ def check(stack: Stack, settings: Settings) -> list[Violation]:
             and lineage.holds_any(settings.resident_classifications)
             and dynamic_provider_digest(resource) not in REVIEWED_DYNAMIC_PROVIDERS
         )
-        if touched or declared or elsewhere or dynamic:
+        unread = _unread_values(resource, lineage, settings)
+        if touched or declared or elsewhere or dynamic or unread:
             found.append(
                 _violation(
-                    resource, lineage, touched, declared, elsewhere, categories is None, settings, gaps
+                    resource,
+                    lineage,
+                    touched,
+                    declared,
+                    elsewhere,
+                    categories is None,
+                    settings,
+                    gaps,
+                    unread,
                 )
             )
     return found
+
+
+def _unread_values(resource: Resource, lineage: Lineage, settings: Settings) -> list[str]:
+    """The values files a Helm release takes its values from that the pack cannot read (a FileAsset:
+    `release_values`), in a stack that holds resident data, unless its chart's review says it reads no data
+    (a controller): where such a release sends or what it publishes cannot be judged (reviewer blind-k8s15
+    k12)."""
+    if resource.type != HELM_RELEASE:
+        return []
+    chart = reviewed_chart(resource)
+    if chart is not None and chart.role is ChartRole.CONTROLLER:
+        return []
+    files = unreadable_value_files(resource.props)
+    return files if files and lineage.holds_any(settings.resident_classifications) else []
 
 
 def dynamic_provider_digest(resource: Resource) -> str | None:
@@ -158,12 +184,23 @@ def _regions_elsewhere(resource: Resource, lineage: Lineage, settings: Settings,
         sorted(named - settings.allowed_regions)
         + [hosts[h] for h in sorted(hosts)]
         + outside
+        + _defaulted_outputs(resource, [resource.props, *read], stack, settings)
         + _chart_locations_outside_aws(resource)
         + _dapr_outside_aws(resource)
         + _roles_elsewhere(inputs, settings)
         + [role for via, values in controlled for role in _roles_elsewhere(values, settings, via)]
         + _ack_places_elsewhere(lineage, resource, settings)
     )
+
+
+def _defaulted_outputs(resource: Resource, values: list[Any], stack: Stack, settings: Settings) -> list[str]:
+    """The outputs of the configuration an opaque resource carries (a chart's values, an add-on's
+    configuration) that name no region and write to their tool's default outside the allowed regions, or
+    to a place that cannot be told (`sink_blocks`; reviewer blind-k8s15 k02, k06, k10)."""
+    places = default_places(
+        sink_blocks(values), environment(values), lambda name: declared_in_aws(stack, name), resource.label
+    )
+    return [p.description for p in places if p.region is None or p.region not in settings.allowed_regions]
 
 
 def _roles_elsewhere(inputs: list[Any], settings: Settings, via: str = "") -> list[str]:
@@ -492,6 +529,7 @@ def _violation(
     untriaged: bool,
     settings: Settings,
     gaps: list[str] | None = None,
+    unread: list[str] | None = None,
 ) -> Violation:
     if resource.type in DYNAMIC_TYPES:
         return _dynamic_violation(resource, settings)
@@ -519,7 +557,15 @@ def _violation(
             f"its inputs name {', '.join(elsewhere)}, {_outside(elsewhere, settings)}, in a stack that "
             "holds personal data or telemetry (what it creates may copy that data there)"
         )
+    if unread:
+        reaches.append(
+            f"its values come from files the pack cannot read (valueYamlFiles: {', '.join(unread)}), in a "
+            "stack that holds personal data or telemetry, so what its chart is configured with (where it "
+            "sends, what it publishes) cannot be judged"
+        )
     remedy = f"{OPAQUE_REMEDIES[resource.type]}; or " if resource.type in OPAQUE_REMEDIES else ""
+    if unread:
+        remedy = f"{UNREADABLE_VALUES_FIX}; or {remedy}"
     return violation(
         resource,
         f"{what}, and {' and '.join(reaches)}",

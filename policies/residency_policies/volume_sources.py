@@ -78,6 +78,9 @@ class Place:
     account_default: bool = False
     """New EBS volumes that name no key: encrypted with the account's EBS default key when the stack sets it
     in the place's region and account (`encryption_keys.account_default_key_problems`)."""
+    at_rest: bool = True
+    """False for bytes kept only in a node's memory (an emptyDir of medium Memory, a tmpfs): no disk holds
+    them, so no key is asked of them (their loss with the pod is pii-no-data-loss's)."""
 
     @property
     def traced(self) -> bool:
@@ -566,13 +569,20 @@ def hybrid_clusters(resource: Resource, stack: Stack) -> tuple[list[Resource], b
 
 
 def node_place(
-    what: str, resource: Resource, stack: Stack, pinned: bool, review: str, by_class: bool = True
+    what: str,
+    resource: Resource,
+    stack: Stack,
+    pinned: bool,
+    review: str,
+    by_class: bool = True,
+    at_rest: bool = True,
 ) -> Place:
     """A node-local volume: on the disks of whichever node runs the pod, under no KMS key of the stack; in
     AWS only when the cluster has no hybrid nodes, or the volume is pinned to its EC2 nodes. A volume no class
-    provisions (a pod's hostPath) is told so without a class's parameters."""
+    provisions (a pod's hostPath) is told so without a class's parameters; one in the node's memory (an
+    emptyDir of medium Memory) is on no disk (`at_rest` False)."""
     shown = "a class's encrypted parameter is" if by_class else "the node's disk is under"
-    encryption = (f"{what}: {review}; {shown} no KMS key of the stack",)
+    encryption = (f"{what}: {review}; {shown} no KMS key of the stack",) if at_rest else ()
     hybrid, traced = hybrid_clusters(resource, stack)
     region, account = effective_region(resource, stack), account_of(resource, stack)
     if not traced:
@@ -582,6 +592,7 @@ def node_place(
             account,
             on_premises="its cluster is not declared, so nodes on premises cannot be ruled out",
             encryption=encryption,
+            at_rest=at_rest,
         )
     if hybrid and not pinned:
         names = ", ".join(c.label for c in hybrid)
@@ -594,8 +605,9 @@ def node_place(
                 "is not pinned to its EC2 nodes"
             ),
             encryption=encryption,
+            at_rest=at_rest,
         )
-    return Place(what, region, account, encryption=encryption)
+    return Place(what, region, account, encryption=encryption, at_rest=at_rest)
 
 
 def _pins(expressions: Any, key_name: str, operator_name: str) -> bool:

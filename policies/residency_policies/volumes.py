@@ -33,7 +33,7 @@ from .attributes import account_of, effective_region, is_kubernetes
 from .classification import STORAGE_CLASSES, claim_specs, holds_ephemeral_volumes, storage_classes
 from .locations import mechanism_key
 from .model import Resource, Stack
-from .node_volumes import node_data_volumes
+from .node_volumes import EMPTY_DIR, node_data_volumes
 from .values import UNKNOWN, Unknown, as_bool, child, elements, value_at, values_at
 from .volume_sources import (
     LUSTRE,
@@ -59,7 +59,7 @@ from .volume_sources import (
 
 def is_volume(resource: Resource) -> bool:
     """Whether a Kubernetes object keeps volume bytes: a claim, a volume, claim templates, or the hostPath
-    volumes its pods keep their data in (`node_volumes`)."""
+    and emptyDir volumes its pods keep their data in (`node_volumes`)."""
     return _has_claims(resource) or bool(node_data_volumes(resource))
 
 
@@ -83,7 +83,8 @@ def volume_places(resource: Resource, stack: Stack) -> list[Place]:
         else:
             found: list[Place] = []
             node_data = _node_data(resource, stack)
-            # A workload that keeps data only in hostPath volumes has no claim spec (its own spec is none).
+            # A workload that keeps data only in node volumes (hostPath, emptyDir) has no claim spec (its
+            # own spec is none).
             claims = () if node_data and not _has_claims(resource) and not _operator(resource) else None
             for spec in claim_specs(resource) if claims is None else claims:
                 found.extend(_claim(spec, resource, stack))
@@ -95,19 +96,26 @@ def volume_places(resource: Resource, stack: Stack) -> list[Place]:
 
 def _node_data(resource: Resource, stack: Stack) -> list[Place]:
     """The disks of the nodes that run a workload's pods, where its hostPath volumes keep their data: under
-    no KMS key of the stack, and lost with the node (decision, reviewer blind-k8s14 a16)."""
-    return [
-        node_place(
-            f"the node's disk, through the hostPath {volume.path} of {resource.label} (volume "
-            f"{volume.volume!r}: {volume.why})",
-            resource,
-            stack,
-            pod_pinned(resource, volume.pod),
-            "a directory of whichever node runs the pod",
-            by_class=False,
+    no KMS key of the stack, and lost with the node (decision, reviewer blind-k8s14 a16). An emptyDir a
+    database keeps its data directory in is on the same disk (the kubelet's directory), or in the node's
+    memory for medium Memory (reviewer blind-k8s15 k21)."""
+    found: list[Place] = []
+    for volume in node_data_volumes(resource):
+        if volume.source == EMPTY_DIR:
+            where = "the node's memory" if volume.in_memory else "the node's disk"
+            what = f"{where}, through the emptyDir {volume.volume!r} of {resource.label} ({volume.why})"
+            review = "the emptyDir of whichever node runs the pod"
+        else:
+            what = (
+                f"the node's disk, through the hostPath {volume.path} of {resource.label} (volume "
+                f"{volume.volume!r}: {volume.why})"
+            )
+            review = "a directory of whichever node runs the pod"
+        pinned = pod_pinned(resource, volume.pod)
+        found.append(
+            node_place(what, resource, stack, pinned, review, by_class=False, at_rest=not volume.in_memory)
         )
-        for volume in node_data_volumes(resource)
-    ]
+    return found
 
 
 @dataclass

@@ -431,3 +431,49 @@ def test_a_secret_computed_from_the_database_and_read_as_values_is_its_connectio
 ) -> None:
     resources = _whole_secret_job(eu_region(), volume, env_from=volume is None)
     assert violations(resources, NO_PII) == []
+
+
+# A downward API field is no destination ------------------------------------------------------------------
+
+DOWNWARD_API_ENV = [
+    {"name": "POD_NAME", "valueFrom": {"fieldRef": {"fieldPath": "metadata.name"}}},
+    {
+        "name": "FLAGS_PROFILE",
+        "valueFrom": {"fieldRef": {"fieldPath": "metadata.annotations['flags.acme.io/profile']"}},
+    },
+    {
+        "name": "MEMORY_LIMIT",
+        "valueFrom": {"resourceFieldRef": {"containerName": "export", "resource": "limits.memory"}},
+    },
+]
+DOWNWARD_API_VOLUME = {
+    "name": "podinfo",
+    "downwardAPI": {
+        "items": [
+            {"path": "labels", "fieldRef": {"fieldPath": "metadata.labels"}},
+            {"path": "profile", "fieldRef": {"fieldPath": "metadata.annotations['flags.acme.io/profile']"}},
+        ]
+    },
+}
+
+
+def _downward_job(env: list[dict[str, Any]]) -> tuple[list[Res], Res]:
+    resources, job = _stack()
+    pod = job.props["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+    pod["containers"][0]["env"].extend(env)
+    pod["volumes"].append(DOWNWARD_API_VOLUME)
+    return resources, job
+
+
+def test_a_downward_api_field_path_is_no_destination() -> None:
+    # `metadata.annotations['flags.acme.io/profile']` names a pod annotation by its key, domain-prefixed by
+    # Kubernetes' convention: the pod reads its own metadata, nothing is sent (reviewer blind-k8s15 k14).
+    resources, _ = _downward_job(DOWNWARD_API_ENV)
+    assert violations(resources, NO_PII) == [], messages(violations(resources, NO_PII))
+
+
+def test_the_same_host_as_an_environment_value_is_still_a_destination() -> None:
+    resources, job = _downward_job([*DOWNWARD_API_ENV, {"name": "FLAGS_HOST", "value": "flags.acme.io"}])
+    found = violations(resources, NO_PII)
+    assert [d.urn for d in found] == [job.urn], messages(found)
+    assert "flags.acme.io (a public host" in found[0].message

@@ -94,6 +94,39 @@ def test_a_function_writing_to_the_stacks_bucket_through_the_us_east_1_endpoint_
     assert "us-east-1" in message
 
 
+# An ElastiCache host names its region by a short code (reviewer blind-k8s15 k15) ----------------------------
+
+CACHE_HOSTS = {
+    "primary endpoint": "master.product-cdc.x1y2z3.{code}.cache.amazonaws.com:6379",
+    "node endpoint": "product-cdc-001.x1y2z3.0001.{code}.cache.amazonaws.com",
+    "serverless endpoint": "rediss://product-cdc-x1y2z3.serverless.{code}.cache.amazonaws.com:6379",
+}
+
+
+@pytest.mark.parametrize("host", CACHE_HOSTS.values(), ids=CACHE_HOSTS.keys())
+def test_a_function_given_the_database_and_an_in_region_cache_host_stays(host: str) -> None:
+    # euw1 is eu-west-1 (`residency_facts/region_codes.py`): the team's own cache, in the stack's region.
+    region = eu_region()
+    function = function_given_the_database(region, {"CDC_REDIS": host.format(code="euw1")})
+    assert violations([*region.resources, function], NO_PII) == []
+
+
+@pytest.mark.parametrize("host", CACHE_HOSTS.values(), ids=CACHE_HOSTS.keys())
+def test_a_function_given_the_database_and_a_cache_host_of_another_region_is_blocked_there(host: str) -> None:
+    region = eu_region()
+    function = function_given_the_database(region, {"CDC_REDIS": host.format(code="use1")})
+    message = _blocked([*region.resources, function], function)
+    assert "us-east-1" in message and "names no region" not in message
+
+
+def test_a_cache_host_whose_region_code_the_pack_does_not_know_fails_closed() -> None:
+    region = eu_region()
+    host = CACHE_HOSTS["primary endpoint"].format(code="xyz9")
+    function = function_given_the_database(region, {"CDC_REDIS": host})
+    message = _blocked([*region.resources, function], function)
+    assert "names no region" in message and "x1y2z3.euw1.cache.amazonaws.com" in message
+
+
 # A Kubernetes workload given the database, configured by what it mounts ------------------------------------
 
 

@@ -3,8 +3,9 @@
 A database whose data directory is a hostPath (or any writable hostPath of a workload that declares a
 classification) holds data at rest as a claim on a node-local class does: under no KMS key of the stack
 (pii-encryption), on premises where the cluster runs hybrid nodes (pii-in-jurisdiction), and lost when the
-node is replaced (pii-no-data-loss). Each test is the compliant baseline plus a PII PostgreSQL StatefulSet
-on a volume claim template of the stack's encrypted, retained class, and one change.
+node is replaced (pii-no-data-loss). A database's data directory on an emptyDir or a generic ephemeral volume
+is lost with its pod (reviewer blind-k8s15 k21). Each test is the compliant baseline plus a PII PostgreSQL
+StatefulSet on a volume claim template of the stack's encrypted, retained class, and one change.
 """
 
 from __future__ import annotations
@@ -238,3 +239,107 @@ def test_a_host_path_database_on_a_cluster_with_hybrid_nodes_may_be_on_premises(
     database = _database(region, HOST_DATA, pod=pod)
     found = _on([*region.resources, database], JURISDICTION, database)
     assert ("on premises" in found) is on_premises, found
+
+
+# A database's data directory on a volume that lives only as long as its pod (reviewer blind-k8s15 k21) ---
+
+EMPTY_DIR = [{"name": "data", "emptyDir": {"sizeLimit": "50Gi"}}]
+MEMORY = [{"name": "data", "emptyDir": {"medium": "Memory"}}]
+EPHEMERAL = [
+    {
+        "name": "data",
+        "ephemeral": {
+            "volumeClaimTemplate": {
+                "metadata": {"labels": {"data-classification": "pii"}},
+                "spec": {
+                    "storageClassName": "telemetry-gp3",
+                    "accessModes": ["ReadWriteOnce"],
+                    "resources": {"requests": {"storage": "100Gi"}},
+                },
+            }
+        },
+    }
+]
+
+
+@pytest.mark.parametrize("kind", ["StatefulSet", "Deployment"])
+@pytest.mark.parametrize("volumes", [EMPTY_DIR, MEMORY], ids=["disk", "memory"])
+def test_a_pii_database_whose_data_directory_is_an_empty_dir_is_lost_with_its_pod(
+    volumes: list[dict[str, Any]], kind: str
+) -> None:
+    # Kubernetes deletes an emptyDir with its pod (any reschedule, eviction, drain or node replacement),
+    # whatever its medium: a database kept there has no copy that outlives the pod.
+    region = eu_region()
+    database = _database(region, volumes, kind=kind)
+    loss = _on([*region.resources, database], NO_LOSS, database)
+    assert "emptyDir" in loss and "deletes it with the pod" in loss, loss
+    assert "the data directory of the database postgres" in loss and "PersistentVolumeClaim" in loss
+
+
+def test_a_database_empty_dir_on_disk_is_under_no_key_of_the_stack_and_in_memory_not_at_rest() -> None:
+    region = eu_region()
+    on_disk = _database(region, EMPTY_DIR)
+    encryption = _on([*region.resources, on_disk], ENCRYPTION, on_disk)
+    assert "the emptyDir" in encryption and "no KMS key of the stack" in encryption, encryption
+    in_memory = _database(region, MEMORY)
+    assert _on([*region.resources, in_memory], ENCRYPTION, in_memory) == ""
+
+
+def test_a_pii_database_whose_data_directory_is_a_generic_ephemeral_volume_is_lost_with_its_pod() -> None:
+    # A generic ephemeral volume's claim is deleted with its pod: the next pod starts on a new, empty one.
+    region = eu_region()
+    database = _database(region, EPHEMERAL, kind="Deployment")
+    loss = _on([*region.resources, database], NO_LOSS, database)
+    assert "generic ephemeral volume" in loss and "deletes its claim with the pod" in loss, loss
+
+
+def test_the_data_directory_a_database_variable_names_is_its_data_directory() -> None:
+    # PGDATA moves PostgreSQL's data directory: an emptyDir mounted where it points holds the database.
+    region = eu_region()
+    database = _database(region, EMPTY_DIR, [{"name": "data", "mountPath": "/pgdata"}])
+    container = database.props["spec"]["template"]["spec"]["containers"][0]
+    loss = _on([*region.resources, database], NO_LOSS, database)
+    assert loss == ""
+    container["env"] = [{"name": "PGDATA", "value": "/pgdata/17"}]
+    assert "emptyDir" in _on([*region.resources, database], NO_LOSS, database)
+
+
+SCRATCH = {
+    "a socket directory": ("/var/run/postgresql", EMPTY_DIR),
+    "temporary files": ("/tmp", EMPTY_DIR),
+    "shared memory": ("/dev/shm", MEMORY),
+    "an ephemeral scratch volume": ("/scratch", EPHEMERAL),
+}
+
+
+@pytest.mark.parametrize(("mount", "volumes"), SCRATCH.values(), ids=SCRATCH.keys())
+def test_a_pod_scoped_volume_beside_the_claim_that_keeps_no_data_passes(
+    mount: str, volumes: list[dict[str, Any]]
+) -> None:
+    region = eu_region()
+    database = _database(region)
+    pod = database.props["spec"]["template"]["spec"]
+    pod["volumes"] = [{**volumes[0], "name": "scratch"}]
+    pod["containers"][0]["volumeMounts"].append({"name": "scratch", "mountPath": mount})
+    resources = [*region.resources, database]
+    for policy in (ENCRYPTION, NO_LOSS, CLASSIFICATION):
+        assert _on(resources, policy, database) == "", policy
+
+
+def test_a_job_running_a_database_on_an_empty_dir_keeps_no_store() -> None:
+    # A pod that runs to completion (a restore test, a migration check) keeps nothing past its run by design.
+    region = eu_region()
+    job = _database(region, EMPTY_DIR, kind="Deployment")
+    job.type = "kubernetes:batch/v1:Job"
+    spec = job.props["spec"]
+    job.props["spec"] = {"template": {**spec["template"]}}
+    job.props["spec"]["template"]["spec"]["restartPolicy"] = "Never"
+    resources = [*region.resources, job]
+    for policy in (ENCRYPTION, NO_LOSS, CLASSIFICATION):
+        assert _on(resources, policy, job) == "", policy
+
+
+def test_an_unlabelled_database_on_an_empty_dir_must_declare_its_classification() -> None:
+    region = eu_region()
+    database = _database(region, EMPTY_DIR, labels={}, kind="Deployment")
+    assert "data-classification" in _on([*region.resources, database], CLASSIFICATION, database)
