@@ -334,11 +334,15 @@ class Lineage:
                 # What code writes is out of reach: it may transform what it reads, or not write it at all;
                 # but a command that copies a store as it is (a dump into a bucket) makes a copy of what the
                 # code reads (decision, reviewer blind-k8s13 k18).
+                # What it copies is the store its dump reads, when the command says which (decision, reviewer
+                # blind-whole15 c07): not its script, the credentials it logs in with or its namespace.
                 copies = {
-                    d.resource.urn: d.resource for d in movement.destinations if d.verbatim and d.resource
+                    d.resource.urn: (d.resource, d.carries)
+                    for d in movement.destinations
+                    if d.verbatim and d.resource
                 }
-                for target in copies.values():
-                    for source in movement.sources:
+                for target, carried in copies.values():
+                    for source in movement.sources if carried is None else carried:
                         if source.resource is not target:
                             edges.setdefault(target.urn, []).append((source, movement))
                 continue
