@@ -116,6 +116,13 @@ def configuration_places(lineage: Lineage, resource: Resource, own: str | None) 
     return found
 
 
+def code_configuration(resource: Resource) -> tuple[tuple[str, ...], Mapping[str, str]]:
+    """The free texts (`_free_texts`) and the environment variables of a resource's code's configuration,
+    as `configuration_places` read them (none before)."""
+    read: ReadConfiguration | None = resource.memo.get(_OUTSIDE_AWS)
+    return (read.free, read.variables) if read is not None else ((), {})
+
+
 def code_scripts(resource: Resource) -> tuple[str, ...]:
     """The command lines a resource's code runs, as `configuration_places` read them (none before)."""
     read: ReadConfiguration | None = resource.memo.get(_OUTSIDE_AWS)
