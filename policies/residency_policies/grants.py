@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
 from typing import Any
 
@@ -36,14 +36,19 @@ from residency_facts import (
     Category,
     Grant,
 )
-from residency_facts.mechanisms import INBOUND_ACTIONS, KEY_SERVICES, NON_READING_ACTIONS
+from residency_facts.mechanisms import (
+    DATABASE_LOGIN_ARNS,
+    INBOUND_ACTIONS,
+    KEY_SERVICES,
+    NON_READING_ACTIONS,
+)
 
 from .attributes import STACK_ACCOUNT, account_of
 from .grants_catalog import statement_targets, whole_catalog
 from .lineage import KMS_KEY_TYPES, Lineage
 from .lineage_literals import organisation_named
 from .lineage_principals import ROLE
-from .locations import Location, holds_data, mechanism_key, runs_code, untraceable
+from .locations import GENERATED_ID_NOTE, Location, holds_data, mechanism_key, runs_code, untraceable
 from .model import Resource, Stack, parse_arn
 from .settings import Settings
 from .values import (
@@ -838,8 +843,11 @@ def _role_shares(lineage: Lineage, principals: Principals, role: Resource) -> li
     if not trusted:
         return []
     found = []
-    for target in role_targets(lineage, role):
-        holds = _holds_data(lineage, target)
+    resident = _resident_stack(lineage)
+    for target in [*role_targets(lineage, role), *_unread_documents(lineage, role)]:
+        # What the pack cannot trace and says to review (a login by a resource id it cannot match, a policy
+        # it cannot read) may be the stack's personal data or telemetry.
+        holds = _holds_data(lineage, target) or (target.review and resident)
         for principal, unreadable in dict.fromkeys(trusted):
             share = Share(
                 role, "a role another account may assume", target, principal, False, holds, unreadable
@@ -1156,6 +1164,28 @@ def role_targets(lineage: Lineage, role: Resource, writes: bool = False) -> list
     return [f for f in found if f.resource is None or f.resource.type not in KMS_KEY_TYPES]
 
 
+def _unread_documents(lineage: Lineage, role: Resource) -> list[Location]:
+    """The identity policies of a role that are unknown at preview and computed from nothing the engine
+    records (an invoke's output, such as `get_policy_document_output` over other resources' outputs,
+    carries no lineage; reviewer blind-whole15 w08): what they allow cannot be read, nor what it was
+    computed from."""
+    stack = lineage.stack
+    documents, _ = _role_documents(stack, role)
+    return [
+        replace(
+            untraceable(
+                f"what the policy {path} of {owner.label} allows (unknown at preview, computed from nothing "
+                "the engine records, such as an invoke's output: build it with pulumi.Output.json_dumps from "
+                "the resources' outputs, or from literal ARNs, so that what it grants can be judged)"
+            ),
+            review=True,
+        )
+        for owner, path in documents
+        if any(isinstance(v, Unknown) for v in values_at(owner.props, path))
+        and not [d for d in stack.dependencies(owner, path) if d is not role]
+    ]
+
+
 def _role_documents(stack: Stack, role: Resource) -> tuple[list[tuple[Resource, str]], list[Any]]:
     """A role's identity policy documents (each with the path of its owner that holds it: inline, role
     policies, the stack's managed policies attached to it) and the ARNs of the managed policies attached."""
@@ -1303,6 +1333,9 @@ def _may_write(statement: Mapping[str, Any]) -> bool:
 
 def _named(lineage: Lineage, owner: Resource, arn_pattern: str) -> list[Location]:
     """The stack's data a policy's Resource entry names (a trailing wildcard names what it prefixes)."""
+    logins = _database_logins(lineage, arn_pattern)
+    if logins is not None:
+        return logins
     base = arn_pattern.split("*")[0].rstrip("/")
     matches = lineage.stack.arn_match(base, lineage.region) if base else []
     if not matches and "*" in arn_pattern:
@@ -1318,6 +1351,51 @@ def _named(lineage: Lineage, owner: Resource, arn_pattern: str) -> list[Location
     # A resource outside the stack: where its ARN says it is (an S3 ARN names no region).
     arn = parse_arn(arn_pattern)
     return [Location(arn_pattern, arn.region or None, arn.account or None)] if arn is not None else []
+
+
+def _database_logins(lineage: Lineage, arn_pattern: str) -> list[Location] | None:
+    """The databases an IAM database authentication ARN logs in to (`DATABASE_LOGIN_ARNS`): the stack's
+    database whose resource id it names, every one of its region and account it may name by a wildcard; an
+    id while a database of its region and account has none yet (a first preview knows none) cannot be shown
+    to be none of the stack's: untraceable, to review; with no such database, one outside the stack. None
+    for another ARN."""
+    arn = parse_arn(arn_pattern)
+    if arn is None or arn.service not in DATABASE_LOGIN_ARNS:
+        return None
+    prefix, types = DATABASE_LOGIN_ARNS[arn.service]
+    if not arn.resource.startswith(prefix):
+        return None
+    resource_id = arn.resource[len(prefix) :].split("/")[0]
+    databases = [
+        r
+        for r in lineage.stack.of_type(*types)
+        if (not arn.region or fnmatchcase(lineage.own_region(r) or "", arn.region))
+        and (not arn.account or arn.account in {lineage.account(r), *lineage.settings.account_ids})
+    ]
+    if any(w in resource_id for w in WILDCARDS):
+        matched = [
+            r
+            for r in databases
+            if not (ids := [i for i in r.identities if i.startswith(("db-", "cluster-", "prx-"))])
+            or any(fnmatchcase(i, resource_id) for i in ids)
+        ]
+    else:
+        matched = [r for r in databases if resource_id in r.identities]
+    if matched:
+        return [lineage.locate(r) for r in matched]
+    if not any(not [i for i in r.identities if i.startswith(("db-", "cluster-", "prx-"))] for r in databases):
+        # Every database of its region and account has a known id, none this one: a database elsewhere.
+        return [Location(arn_pattern, arn.region or None, arn.account or None)]
+    return [
+        replace(
+            untraceable(
+                f"{arn_pattern} (a database login by resource id, {GENERATED_ID_NOTE}: no database of the "
+                "stack has it at preview; build the policy with pulumi.Output.json_dumps from the "
+                "database's resource_id output, so that its lineage is recorded)"
+            ),
+            review=True,
+        )
+    ]
 
 
 __all__ = [
