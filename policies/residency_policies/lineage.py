@@ -44,6 +44,7 @@ from .lineage_charts import chart_destinations, chart_mechanisms, chart_sources
 from .lineage_cluster_reads import cluster_readers
 from .lineage_code import associated_reads, configuration_places, declared_reads
 from .lineage_documents import delivered_in_documents, document_places, named_in_documents, picks_from_input
+from .lineage_edges import labelled_edge_cache
 from .lineage_event_selectors import EVENT_SELECTING, selected_holders
 from .lineage_events import EVENT_RULE, rule_places, timers_only
 from .lineage_gateway_logs import execution_log_movements
@@ -475,6 +476,9 @@ class Lineage:
         if mechanism.serves_applications:
             # An origin that holds no data is an application; only data stores' and AWS hosts' content counts.
             sources = [s for s in sources if s.resource is not None or "amazonaws.com" in s.description]
+            if mechanism.publishes:
+                # An edge cache the program labels says what the application's responses are (w14).
+                sources.extend(labelled_edge_cache(self, resource))
             if not sources:
                 return Movement(resource, mechanism, [], [])
         if not sources and not code:
