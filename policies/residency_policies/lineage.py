@@ -349,8 +349,8 @@ class Lineage:
                     for d in movement.destinations
                     if d.verbatim and d.resource
                 }
-                for target, carried in copies.values():
-                    for source in movement.sources if carried is None else carried:
+                for target, dumped in copies.values():
+                    for source in movement.sources if dumped is None else dumped:
                         if source.resource is not target:
                             edges.setdefault(target.urn, []).append((source, movement))
                 continue

@@ -1529,7 +1529,7 @@ def _api_landing(
         if option in AWS_CLI_BUCKET_OPTIONS:
             # An export writes the data as it is into the bucket.
             export = replace(_bucket_send(send.tool, value, region, None), verbatim=True)
-            found.extend(_bucket_landing(lineage, resource, export, what))
+            found.extend(_bucket_landing(lineage, resource, export, what, variables))
     return found
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -280,7 +281,8 @@ def test_the_reviewed_digests_are_the_programs_sql() -> None:
         telemetry_sql.push_statement(timeout_seconds=PUSH_TIMEOUT_SECONDS) + "\n",
         telemetry_sql.release_statement(PrivacyParameters(), push=False) + "\n",
         telemetry_sql.release_statement(
-            PrivacyParameters(epsilon_per_hour=0.5, min_subjects=20, small_group_probability=1e-5), push=False
+            PrivacyParameters(epsilon_per_hour=Decimal("0.5"), min_subjects=20, small_group_probability=1e-5),
+            push=False,
         )
         + "\n",
     ]
