@@ -21,7 +21,7 @@ from residency_facts.edge_caches import (
 
 from .locations import Location
 from .model import Resource
-from .values import Unknown, child, elements, value_at
+from .values import Unknown, child, value_at, values_at
 
 if TYPE_CHECKING:
     from .lineage import Lineage
@@ -42,7 +42,7 @@ def caching_disabled(lineage: Lineage, resource: Resource) -> bool:
         return False
     default, ordered = paths
     behaviours = [(default, value_at(resource.props, default))]
-    behaviours.extend((ordered, b) for b in elements(value_at(resource.props, ordered)))
+    behaviours.extend((ordered, b) for b in values_at(resource.props, ordered))
     behaviours = [(path, b) for path, b in behaviours if b is not None]
     return bool(behaviours) and all(_caches_nothing(lineage, resource, path, b) for path, b in behaviours)
 
