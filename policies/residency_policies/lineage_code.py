@@ -253,7 +253,8 @@ def _configured_urls(lineage: Lineage, resource: Resource, variables: Mapping[st
         url = value.strip()
         host = re.sub(r"^[a-z][a-z0-9+.-]*://", "", url, flags=re.IGNORECASE).split("/", 1)[0]
         host = host.rsplit("@", 1)[-1].split(":", 1)[0].lower()
-        if not endpoint_outside_aws(url) or lineage.stack.named(host):
+        if not endpoint_outside_aws(url) or lineage.stack.named(host) or saas_vendor(host) is not None:
+            # A SaaS ingestion host is a destination under any key already (`residency_facts.destinations`).
             continue
         if any(host == h or host.endswith("." + h) for h in _NOT_DESTINATIONS):
             continue
