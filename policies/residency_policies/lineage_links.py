@@ -37,10 +37,10 @@ _USER = re.compile(
 def link_clients(lineage: Lineage) -> None:
     """Give every workload that runs unreviewed SQL on a linked server, as the link's login, the places the
     link reaches (see the module's docstring)."""
-    links = [m for m in lineage.movements if lineage.reviewed.get(m.resource.urn, None) is not None]
+    links = [
+        m for m in lineage.movements if (r := lineage.reviewed.get(m.resource.urn)) is not None and r.links
+    ]
     for link in links:
-        if not lineage.reviewed[link.resource.urn].links:
-            continue
         host, user = connection(link.resource)
         here = (lineage.own_region(link.resource), lineage.account(link.resource))
         far = [
@@ -51,13 +51,14 @@ def link_clients(lineage: Lineage) -> None:
         if host is None or not far:
             continue
         server = _server(lineage, link.resource, host)
+        serving = {r.urn for r in server}
         names = _names_pattern(host, server)
         for movement in lineage.movements:
             client = movement.resource
             if (
                 not movement.mechanism.runs_code
                 or client.urn in lineage.reviewed
-                or client.urn in {r.urn for r in server}
+                or client.urn in serving
                 or not _connects(client, names, user)
             ):
                 continue
