@@ -24,6 +24,44 @@ ACCOUNT_ID = "123456789012"
 DEFAULT_REGION = "us-east-1"
 """The region of a resource whose provider names none, as the AWS SDK would fall back to."""
 
+AWS_MANAGED_POLICY_PATHS: dict[str, str] = {
+    **dict.fromkeys(
+        (
+            "AdministratorAccess",
+            "PowerUserAccess",
+            "ReadOnlyAccess",
+            "SecurityAudit",
+            "AmazonDynamoDBReadOnlyAccess",
+            "AmazonDynamoDBFullAccess",
+            "AmazonS3ReadOnlyAccess",
+            "AmazonS3FullAccess",
+            "AmazonKinesisReadOnlyAccess",
+            "AmazonRDSReadOnlyAccess",
+            "CloudWatchReadOnlyAccess",
+            "CloudWatchLogsReadOnlyAccess",
+            "AmazonSQSReadOnlyAccess",
+            "AmazonSNSReadOnlyAccess",
+            "AmazonSSMReadOnlyAccess",
+            "AmazonSSMManagedInstanceCore",
+            "AmazonEC2ContainerRegistryReadOnly",
+            "AmazonEC2ContainerRegistryPullOnly",
+            "AWSXRayDaemonWriteAccess",
+            "AmazonEKSClusterPolicy",
+            "AmazonEKSWorkerNodePolicy",
+            "AmazonEKS_CNI_Policy",
+        ),
+        "/",
+    ),
+    **dict.fromkeys(("ViewOnlyAccess", "DataScientist", "DatabaseAdministrator"), "/job-function/"),
+    **dict.fromkeys(
+        ("AWSLambdaBasicExecutionRole", "AWSLambdaVPCAccessExecutionRole", "AmazonEBSCSIDriverPolicy"),
+        "/service-role/",
+    ),
+}
+"""AWS managed policies by name, with the path AWS publishes each under (its ARN is
+`arn:aws:iam::aws:policy<path><name>`): a lookup by name finds these as AWS's (every policy the pack's
+`AWS_MANAGED_POLICIES` judges, and a few a program commonly attaches)."""
+
 UNKNOWN = rpc.UNKNOWN
 """The wire sentinel for a value that is unknown during a preview."""
 
@@ -249,7 +287,38 @@ class PlausibleCloudMocks(pulumi.runtime.Mocks):
         if token == "aws:iam/getPolicyDocument:getPolicyDocument":
             document = _policy_document(args.args)
             return {"id": _suffix(document), "json": document, "minifiedJson": document}, []
+        if token == "aws:iam/getPolicy:getPolicy":
+            return _managed_policy(args.args), []
         return {}, []
+
+
+def _managed_policy(args: dict[str, Any]) -> dict[str, Any]:
+    """What `aws.iam.get_policy` returns of a policy it finds by ARN, or by name among the account's and AWS's
+    policies (pulumi-aws's data source lists both): the ARN given, else an AWS managed policy of that name
+    (`AWS_MANAGED_POLICY_PATHS`) under `pathPrefix`, else the account's own policy of that name under
+    `pathPrefix`. Its document is not invented: `policy` is absent, as an answer that cannot be known
+    offline."""
+    arn = args.get("arn")
+    if not isinstance(arn, str) or not arn or arn == UNKNOWN:
+        name = str(args.get("name") or "")
+        prefix = args.get("pathPrefix") if isinstance(args.get("pathPrefix"), str) else ""
+        published = AWS_MANAGED_POLICY_PATHS.get(name)
+        if published is not None and published.startswith(prefix or "/"):
+            arn = f"arn:aws:iam::aws:policy{published}{name}"
+        else:
+            arn = f"arn:aws:iam::{ACCOUNT_ID}:policy{prefix or '/'}{name}"
+    resource = arn.split(":", 5)[-1].removeprefix("policy")
+    path, _, name = resource.rpartition("/")
+    return {
+        "id": arn,
+        "arn": arn,
+        "name": name,
+        "path": f"{path}/",
+        "policyId": f"ANPA{hashlib.sha256(arn.encode()).hexdigest()[:17].upper()}",
+        "description": "",
+        "attachmentCount": 1,
+        "tags": {},
+    }
 
 
 def _decoded_manifests(text: str) -> list[Any]:

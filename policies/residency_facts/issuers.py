@@ -28,3 +28,53 @@ WORKLOAD_ISSUERS: tuple[tuple[str, str], ...] = (
     (r"^kubernetes\.default\.svc", "service accounts of a Kubernetes cluster (its in-cluster issuer)"),
 )
 """(pattern over the issuer URL without `https://`, whom it vouches for): workloads outside the deployment."""
+
+PUBLIC_ISSUERS: tuple[str, ...] = (
+    "accounts.google.com",
+    "login.microsoftonline.com/common",
+    "login.microsoftonline.com/common/v2.0",
+    "login.microsoftonline.com/organizations",
+    "login.microsoftonline.com/organizations/v2.0",
+    "login.microsoftonline.com/consumers",
+    "login.microsoftonline.com/consumers/v2.0",
+    "login.microsoftonline.com/9188040d-6c67-4c5b-b112-36a304b66dad/v2.0",
+    "appleid.apple.com",
+    "token.actions.githubusercontent.com",
+    "www.facebook.com",
+    "gitlab.com",
+)
+"""OpenID Connect issuers (without `https://` and a trailing `/`) that sign in anyone with an account of a
+public service, not one organisation's people: Google, Microsoft's multi-tenant endpoints (`common`,
+`organizations`, `consumers`, and the personal-accounts tenant 9188040d-...), Apple, GitHub Actions,
+Facebook, GitLab. A tenant's own issuer (an Entra tenant id, an Okta or Auth0 domain) is the deployment's
+identity provider. An authoriser that trusts one of these admits anyone, whatever client id or audience it
+pins: the client id names the application, and anyone with an account may sign in to it (decision, reviewer
+blind-access15 a03; an OAuth client limited to an organisation is the provider's configuration, not the
+stack's). Checked 2026-12-03."""
+
+CALLER_VARIABLES: tuple[str, ...] = ("${cognito-identity.amazonaws.com:sub}",)
+"""Policy variables that stand for each caller of a Cognito identity pool (its identity id): a statement
+whose resources or keys are narrowed to one gives each caller only its own rows or objects (decision,
+reviewer blind-access15 a34, c16)."""
+
+CALLER_KEYS: frozenset[str] = frozenset({"dynamodb:leadingkeys", "s3:prefix"})
+"""Condition keys (lower case) that narrow a statement to the items or objects under one key: a DynamoDB
+partition key, an S3 prefix."""
+
+KEYED_ACTIONS: frozenset[str] = frozenset(
+    {
+        "dynamodb:getitem",
+        "dynamodb:batchgetitem",
+        "dynamodb:query",
+        "dynamodb:putitem",
+        "dynamodb:updateitem",
+        "dynamodb:deleteitem",
+        "dynamodb:batchwriteitem",
+        "dynamodb:conditioncheckitem",
+        "s3:listbucket",
+    }
+)
+"""Actions every request of which carries the key a `ForAllValues:` test of `CALLER_KEYS` checks. A Scan, a
+PartiQL select or a wildcard has no partition key to test, and `ForAllValues:` holds for a request without
+the key: such a statement is not narrowed to the caller (AWS's fine-grained access control examples grant
+only these actions)."""

@@ -84,6 +84,10 @@ _CODE = (
     "runs code or queries with the data it is configured with: every reference is followed, and a "
     "reference to data elsewhere is a copy (what the code itself does is out of reach)"
 )
+_LIFECYCLE_SCRIPT = (
+    "a shell script the notebook instance or Studio app that names it runs with its data and role: code, "
+    "read as user data is (reviewer blind-data15 a10)"
+)
 
 _CLOUDFORMATION_REMEDY = (
     "declare the template's resources with the AWS provider (pulumi-aws) instead, so that each is judged"
@@ -818,15 +822,22 @@ AWS: dict[str, Service] = {
     "iam": Service(
         "IAM: roles, users and groups are granted access by policies; a role's trust policy admits other "
         "accounts, which then hold what the role's policies grant.",
-        grants="Role RolePolicy RolePolicyAttachment Policy PolicyAttachment User UserPolicy "
-        "UserPolicyAttachment "
-        "Group GroupPolicy GroupPolicyAttachment AccessKey",
-        neutral="AccountAlias AccountPasswordPolicy GroupMembership GroupPoliciesExclusive "
-        "GroupPolicyAttachmentsExclusive InstanceProfile OpenIdConnectProvider OrganizationsFeatures "
-        "OutboundWebIdentityFederation RolePoliciesExclusive RolePolicyAttachmentsExclusive SamlProvider "
+        grants="Role RolePolicy RolePolicyAttachment RolePolicyAttachmentsExclusive RolePoliciesExclusive "
+        "Policy PolicyAttachment User UserPolicy UserPolicyAttachment UserPolicyAttachmentsExclusive "
+        "UserPoliciesExclusive Group GroupPolicy GroupPolicyAttachment GroupPolicyAttachmentsExclusive "
+        "GroupPoliciesExclusive AccessKey",
+        neutral="AccountAlias AccountPasswordPolicy GroupMembership "
+        "InstanceProfile OpenIdConnectProvider OrganizationsFeatures "
+        "OutboundWebIdentityFederation SamlProvider "
         "SecurityTokenServicePreferences ServerCertificate ServiceLinkedRole ServiceSpecificCredential "
-        "SigningCertificate SshKey UserGroupMembership UserLoginProfile UserPoliciesExclusive "
-        "UserPolicyAttachmentsExclusive VirtualMfaDevice",
+        "SigningCertificate SshKey UserGroupMembership UserLoginProfile "
+        "VirtualMfaDevice",
+        why={
+            "RolePolicyAttachmentsExclusive": "attaches the managed policies it lists to the role, as "
+            "RolePolicyAttachment does (residency_facts/principal_policies.py; reviewer blind-access15 a09)",
+            "RolePoliciesExclusive": "keeps the inline policies it names on the role (each is the role's "
+            "RolePolicy of that name; one the stack does not declare cannot be read)",
+        },
     ),
     "identitystore": Service(
         "The Identity Center store holds the workforce's users (personal data).",
@@ -1303,13 +1314,21 @@ AWS: dict[str, Service] = {
         copies="FeatureGroup DataQualityJobDefinition EndpointConfiguration FlowDefinition "
         "HyperParameterTuningJob "
         "LabelingJob "
-        "ModelCardExportJob MonitoringSchedule Pipeline TrainingJob App NotebookInstance Model Endpoint",
+        "ModelCardExportJob MonitoringSchedule Pipeline TrainingJob App NotebookInstance Model Endpoint "
+        "NotebookInstanceLifecycleConfiguration StudioLifecycleConfig",
         grants="ModelPackageGroupPolicy Workteam Workforce",
         neutral="Algorithm AppImageConfig CodeRepository Device DeviceFleet Hub HubContentReference "
         "HumanTaskUI "
-        "Image ImageVersion ModelCard ModelPackageGroup NotebookInstanceLifecycleConfiguration Project "
-        "ServicecatalogPortfolioStatus StudioLifecycleConfig",
-        why={"NotebookInstance": _CODE, "Pipeline": _CODE, "TrainingJob": _CODE, "App": _CODE},
+        "Image ImageVersion ModelCard ModelPackageGroup Project "
+        "ServicecatalogPortfolioStatus",
+        why={
+            "NotebookInstance": _CODE,
+            "Pipeline": _CODE,
+            "TrainingJob": _CODE,
+            "App": _CODE,
+            "NotebookInstanceLifecycleConfiguration": _LIFECYCLE_SCRIPT,
+            "StudioLifecycleConfig": _LIFECYCLE_SCRIPT,
+        },
     ),
     "savingsplans": Service("Savings plans.", neutral="SavingsPlan"),
     "scheduler": Service(
@@ -1433,14 +1452,19 @@ AWS: dict[str, Service] = {
         neutral="ResponsePlan",
     ),
     "ssoadmin": Service(
-        "IAM Identity Center permission sets grant the workforce roles in accounts.",
+        "IAM Identity Center permission sets grant the workforce roles in accounts: their policies give the "
+        "organisation's own people access (residency_facts/principal_policies.py).",
+        grants="CustomerManagedPolicyAttachment CustomerManagedPolicyAttachmentsExclusive "
+        "ManagedPolicyAttachment ManagedPolicyAttachmentsExclusive PermissionSetInlinePolicy",
         neutral="AccountAssignment Application ApplicationAccessScope ApplicationAssignment "
-        "ApplicationAssignmentConfiguration CustomerManagedPolicyAttachment "
-        "CustomerManagedPolicyAttachmentsExclusive "
-        "InstanceAccessControlAttributes ManagedPolicyAttachment ManagedPolicyAttachmentsExclusive "
+        "ApplicationAssignmentConfiguration "
+        "InstanceAccessControlAttributes "
         "PermissionSet "
-        "PermissionSetInlinePolicy PermissionsBoundaryAttachment Region TrustedTokenIssuer",
-        why={"Region": "replicates Identity Center (workforce identities) to another region"},
+        "PermissionsBoundaryAttachment Region TrustedTokenIssuer",
+        why={
+            "Region": "replicates Identity Center (workforce identities) to another region",
+            "PermissionsBoundaryAttachment": "a boundary only narrows what a permission set's policies give",
+        },
     ),
     "storagegateway": Service(
         "Storage Gateway exposes S3 and volumes to on-premises servers: file shares copy to and from "

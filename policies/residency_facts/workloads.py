@@ -51,3 +51,14 @@ from (a collector's receivers, processors and exporters: a structure in opentele
 in v1alpha1; a connector's properties; MirrorMaker 2's clusters and mirrors; a Sensor's triggers): a document,
 not a single value, so one unknown at preview hides where the code sends. Any such kind's whole `spec` is one
 too (`residency_policies/lineage_code.py`, reviewer blind-k8s14 a14)."""
+
+PROGRAM_DOCUMENTS: dict[str, tuple[str, ...]] = {
+    "aws:sfn/stateMachine:StateMachine": ("definition",),
+    "aws:sagemaker/pipeline:Pipeline": ("pipelineDefinition",),
+    "aws:ssm/document:Document": ("content",),
+}
+"""AWS code whose whole program is one document of its inputs (a state machine's Amazon States Language, a
+SageMaker pipeline's JSON definition, a Systems Manager document's steps): its steps name what they read and
+where they write, so one unknown at preview (computed with `apply`) and computed from a resident store names
+where the code writes beside the store's name, among literals no preview can read (reviewer blind-data15 a18,
+a11; `residency_policies/lineage_code.py`)."""

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from residency_facts import CLASSIFICATION_TAG, GLOBAL_TYPE_PREFIXES, JURISDICTION_TAG
+from residency_facts.mechanisms import DECLARED_IN_ACCOUNT
 
 from .model import Resource, Stack, parse_arn
 from .values import UNKNOWN, Unknown, as_list, as_mapping, child, is_set, values_at
@@ -270,6 +271,11 @@ def account_of(resource: Resource, stack: Stack | None = None) -> str | None:
 
 
 def _account_of(resource: Resource, stack: Stack | None) -> str | None:
+    path = DECLARED_IN_ACCOUNT.get(resource.type)
+    if path is not None and resource.provider_type == AWS_PROVIDER:
+        named = _named_account(resource, stack, path)
+        if named is not False:
+            return named if isinstance(named, str) else None
     if resource.provider_type == KUBERNETES_PROVIDER:
         return kubernetes_cluster_account(resource, stack)
     if resource.provider_type != AWS_PROVIDER:
@@ -307,6 +313,20 @@ def _account_of(resource: Resource, stack: Stack | None) -> str | None:
     if own_credentials or isinstance(forbidden, Unknown) or forbidden:
         return None
     return STACK_ACCOUNT
+
+
+def _named_account(resource: Resource, stack: Stack | None, path: str) -> str | bool | None:
+    """The account an input places a resource in (`DECLARED_IN_ACCOUNT`): a literal, or the account of the
+    resources it was computed from (a table's `catalogId` from its database's); False when unset (the
+    provider's account applies)."""
+    value = child(resource.props, path)
+    if value is None or value == "":
+        return False
+    if isinstance(value, str | int) and not isinstance(value, bool):
+        return str(value)
+    sources = stack.dependencies(resource, path) if stack is not None else []
+    accounts = {account_of(source, stack) for source in sources}
+    return accounts.pop() if len(accounts) == 1 else None
 
 
 _EKS_CLUSTER_ACCOUNT = re.compile(r"arn:aws[a-z-]*:eks:[a-z0-9-]*:([0-9]{12}):cluster/")

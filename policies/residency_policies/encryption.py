@@ -30,7 +30,7 @@ from .encryption_restores import RESTORE_TESTING_SELECTION, restore_test_problem
 from .encryption_service_storage import service_storage_problems
 from .encryption_types import AT_REST, INHERITED, KEPT_BY_SERVICE, NO_CUSTOMER_KEY, WRITER_ENCRYPTION
 from .encryption_volumes import VOLUME_SNAPSHOT_KINDS, snapshot_problems, volume_problems
-from .encryption_writers import writer_problems, written_buckets
+from .encryption_writers import REDSHIFT_STATEMENT, unload_problems, writer_problems, written_buckets
 from .lineage import KMS_KEY_TYPES, Lineage
 from .model import Resource, Stack
 from .settings import Settings
@@ -88,6 +88,14 @@ def check(stack: Stack, settings: Settings) -> list[Violation]:
             if protected:
                 for problem in writer_problems(writer, spec, stack, buckets):
                     found.append(_violation(writer, problem, protected, lineage, settings))
+    for statement in stack.of_type(REDSHIFT_STATEMENT):
+        for buckets, problem in unload_problems(statement, stack):
+            protected = (
+                frozenset().union(*(lineage.effective(b) for b in buckets))
+                & settings.protected_classifications
+            )
+            if protected:
+                found.append(_violation(statement, problem, protected, lineage, settings))
     for selection in stack.of_type(RESTORE_TESTING_SELECTION):
         protected = restored_classifications(selection, stack, lineage) & settings.protected_classifications
         if protected:
@@ -261,6 +269,7 @@ def problems(resource: Resource, stack: Stack, accounts: frozenset[str] = frozen
     paths = list(spec.keys) + [
         key for condition, key in spec.keys_when if is_set(value_at(resource.props, condition))
     ]
+    paths += [key for condition, key in spec.keys_unless if not is_set(value_at(resource.props, condition))]
     for type_path, types, key in spec.keys_for:
         kind = value_at(resource.props, type_path)
         if not isinstance(kind, str) or kind in types:

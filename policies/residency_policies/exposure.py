@@ -25,7 +25,9 @@ and prefix lists), `exposure_fronts` (load balancers and the public front doors 
 `exposure_services` (Kubernetes Services and their endpoints), `exposure_operators` (the Services operators
 create from templates in their custom resources), `exposure_nodes` (host networking, host
 ports, external IPs and node groups' remote access), `exposure_tunnels` (tunnel agents' routes),
-`exposure_apis` (AppSync APIs and Verified Access endpoints anyone may pass) and `exposure_ingress`
+`exposure_apis` (AppSync APIs and Verified Access endpoints anyone may pass), `exposure_code_fronts` (API
+Gateway routes and methods, load balancers and CloudFront distributions anyone may call in front of
+functions that read PII) and `exposure_ingress`
 (Ingresses, IngressGroups, Gateway API routes and the controller's accelerators).
 """
 
@@ -37,6 +39,7 @@ from .exposure_apis import appsync_exposure, verified_access_exposure
 from .exposure_bindings import binding_exposure
 from .exposure_charts import chart_exposure
 from .exposure_cluster_api import anonymous_access
+from .exposure_code_fronts import code_front_exposure
 from .exposure_credentials import credential_exposure
 from .exposure_fronts import PUBLIC_FRONTS, load_balancer_exposure
 from .exposure_ingress import accelerator_exposure, ingress_exposure
@@ -155,6 +158,7 @@ def check(stack: Stack, settings: Settings) -> list[Violation]:
     found.extend(multicluster_exposure(stack, lineage, protected_by_urn, settings))
     found.extend(chart_exposure(stack, lineage, protected_by_urn, settings))
     found.extend(appsync_exposure(stack, lineage, settings))
+    found.extend(code_front_exposure(stack, lineage, settings))
     found.extend(verified_access_exposure(stack, lineage, protected_by_urn, settings))
     found.extend(selectorless_services(stack, protected_by_urn, settings))
     found.extend(service_forwarding(stack, lineage, protected_by_urn, settings))
@@ -175,7 +179,8 @@ def check(stack: Stack, settings: Settings) -> list[Violation]:
                 exposure_violation(
                     share.resource,
                     kinds,
-                    f"{share.grant} opens {share.target.description} to {share.principal}",
+                    f"{share.grant} opens {share.target.description}"
+                    f"{lineage.code_read(share.target, protected)} to {share.principal}",
                     "grant access only to named principals of this deployment's accounts (no `*` without a "
                     "condition on aws:PrincipalAccount, aws:SourceAccount or aws:SourceVpce), and turn "
                     "public switches off.",

@@ -12,25 +12,30 @@ API with either, or an authorisation unknown at preview, whose visibility is not
 through the VPC's interface endpoints), serves every data source on it: a data source whose inputs reach
 PII (a store by lineage or identity, a function whose code reads PII) is exposure. The resolvers' code is
 not read: a data source on an open API counts as served, whatever a resolver selects.
-Users of a user pool, an OpenID Connect issuer or a Lambda authoriser are who the deployment's identity
-provider lets in (README: out of reach).
+OpenID Connect with a public issuer (Google, ...) and a user pool of the stack that lets anyone sign up admit
+anyone too (`identity_providers`, reviewer blind-access15 a03); users of the organisation's issuer, of a pool
+only its administrators fill, or of a Lambda authoriser are who the deployment's identity provider lets in
+(README: out of reach).
 
 Verified Access: an endpoint is served from the internet to whoever its group's (and its own) Cedar policy
 and its instance's trust providers admit. A policy with no `when`/`unless` condition admits every principal
-a trust provider signs in; a trust provider of a public OpenID Connect issuer (Google, Microsoft's common
-tenant, ...) signs in anyone, and one unknown at preview or not declared cannot be shown not to. Such an
-endpoint on a PII store (an RDS instance, cluster or proxy, a network interface, a CIDR over the store's
-subnets) exposes it. A condition on the claims is the deployment's own rule, not judged further.
+a trust provider signs in; a trust provider of a public OpenID Connect issuer (`identity_providers.
+public_issuer`: Google, Microsoft's common tenant, ...) signs in anyone, and one unknown at preview or not
+declared cannot be shown not to. Such an endpoint on a PII store (an RDS instance, cluster or proxy, a
+network interface, a CIDR over the store's subnets) exposes it. A condition on the claims is the
+deployment's own rule, not judged further.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from .classification import held
 from .exposure_network import SECURITY_GROUP_INPUTS, store_subnet_cidrs
+from .identity_providers import issuer_admits_anyone, pools_admit_anyone, public_issuer
 from .lineage import Lineage
 from .model import Resource, Stack
 from .settings import Settings
@@ -42,10 +47,20 @@ EVENT_API = "aws:appsync/api:Api"
 DATA_SOURCE = "aws:appsync/dataSource:DataSource"
 IDENTITY_POOL = "aws:cognito/identityPool:IdentityPool"
 AUTHORISATION_PATHS = {
-    GRAPHQL_API: ("authenticationType", "additionalAuthenticationProviders[].authenticationType"),
-    EVENT_API: ("eventConfig.authProviders[].authType",),
+    GRAPHQL_API: (
+        ("", "authenticationType", "userPoolConfig.userPoolId"),
+        (
+            "additionalAuthenticationProviders[].",
+            "authenticationType",
+            "userPoolConfig.userPoolId",
+        ),
+    ),
+    EVENT_API: (("eventConfig.authProviders[].", "authType", "cognitoConfig.userPoolId"),),
 }
-"""Where each AppSync API names the authorisation modes its callers may use."""
+"""Where each AppSync API names the authorisation modes its callers may use: (the providers' path, a
+provider's mode, its user pool), an OpenID Connect provider's issuer being `openidConnectConfig.issuer`
+beside its mode."""
+ISSUER = "openidConnectConfig.issuer"
 DATA_SOURCE_PATHS = (
     "dynamodbConfig.tableName",
     "relationalDatabaseConfig.httpEndpointConfig.dbClusterIdentifier",
@@ -63,33 +78,58 @@ _FIX = (
 
 
 def _open_modes(api: Resource, stack: Stack) -> list[str]:
-    """Why anyone may call an AppSync API: an API key, IAM with unauthenticated identities, or a mode or
-    visibility unknown at preview (empty: only authenticated callers, or the API is PRIVATE)."""
+    """Why anyone may call an AppSync API: an API key, IAM with an identity pool that gives anyone
+    credentials, OpenID Connect with a public issuer, a user pool anyone may sign up to, or a mode or
+    visibility unknown at preview (empty: only the deployment's users, or the API is PRIVATE)."""
     visibility = child(api.props, "visibility")
     if visibility == "PRIVATE":
         return []
     found = []
-    unauthenticated = [
-        pool
-        for pool in stack.of_type(IDENTITY_POOL)
-        if as_bool(child(pool.props, "allowUnauthenticatedIdentities")) is not False
-        and child(pool.props, "allowUnauthenticatedIdentities") is not None
+    anyone = [
+        (pool, why) for pool in stack.of_type(IDENTITY_POOL) for why in _credentials_for_anyone(pool, stack)
     ]
-    for path in AUTHORISATION_PATHS[api.type]:
-        for mode in values_at(api.props, path):
+    for providers, mode_path, pool_path in AUTHORISATION_PATHS[api.type]:
+        for mode in values_at(api.props, providers + mode_path):
             if isinstance(mode, Unknown):
                 found.append(f"an authorisation mode of {api.label} is unknown at preview")
             elif mode == "API_KEY":
                 found.append(
                     f"{api.label} admits callers with an API key (API_KEY), which is no authentication"
                 )
-            elif mode == "AWS_IAM" and unauthenticated:
-                found.append(
-                    f"{api.label} admits AWS_IAM callers and {unauthenticated[0].label} gives credentials to "
-                    "unauthenticated identities"
+            elif mode == "AWS_IAM" and anyone:
+                found.append(f"{api.label} admits AWS_IAM callers and {anyone[0]}")
+            elif mode == "OPENID_CONNECT":
+                found.extend(
+                    f"{api.label} admits OPENID_CONNECT callers and {why}"
+                    for why in issuer_admits_anyone(api, providers + ISSUER, stack)
+                )
+            elif mode == "AMAZON_COGNITO_USER_POOLS":
+                found.extend(
+                    f"{api.label} admits AMAZON_COGNITO_USER_POOLS callers and {why}"
+                    for why in pools_admit_anyone(api, providers + pool_path, stack)
                 )
     if found and isinstance(visibility, Unknown):
         found.append(f"the visibility of {api.label} is unknown at preview")
+    return found
+
+
+def _credentials_for_anyone(pool: Resource, stack: Stack) -> list[str]:
+    """Why a Cognito identity pool gives AWS credentials to anyone: unauthenticated identities, a social
+    login (`supportedLoginProviders`: Google, Facebook, Amazon, Apple, X sign in anyone with an account), or
+    a user pool of the stack anyone may sign up to."""
+    found = []
+    unauthenticated = child(pool.props, "allowUnauthenticatedIdentities")
+    if unauthenticated is not None and as_bool(unauthenticated) is not False:
+        found.append(f"{pool.label} gives credentials to unauthenticated identities")
+    logins = child(pool.props, "supportedLoginProviders")
+    if isinstance(logins, Mapping) and logins:
+        found.append(
+            f"{pool.label} gives credentials to anyone who signs in with {', '.join(sorted(logins))}"
+        )
+    found.extend(
+        f"{pool.label} gives credentials to its users: {why}"
+        for why in pools_admit_anyone(pool, "cognitoIdentityProviders[].providerName", stack)
+    )
     return found
 
 
@@ -157,18 +197,6 @@ VERIFIED_ACCESS_TARGETS = (
 )
 """What a Verified Access endpoint forwards to by name (a load balancer endpoint is judged as a front of
 its balancer, `exposure_fronts`)."""
-PUBLIC_ISSUERS = (
-    "https://accounts.google.com",
-    "https://login.microsoftonline.com/common",
-    "https://login.microsoftonline.com/organizations",
-    "https://login.microsoftonline.com/consumers",
-    "https://appleid.apple.com",
-    "https://token.actions.githubusercontent.com",
-    "https://www.facebook.com",
-    "https://gitlab.com",
-)
-"""OpenID Connect issuers that sign in anyone with an account of a public service, not one organisation's
-users (a tenant's own issuer, such as an Okta domain, is the deployment's identity provider)."""
 _CONDITION = re.compile(r"\b(when|unless)\s*\{")
 _VA_FIX = (
     "give the Verified Access group a policy with a condition on the trust provider's claims (`when { "
@@ -217,7 +245,7 @@ def _verified_access_open(endpoint: Resource, stack: Stack) -> list[str]:
             for issuer in values_at(provider.props, path):
                 if isinstance(issuer, Unknown):
                     public.append(f"the issuer of {provider.label} is unknown at preview")
-                elif isinstance(issuer, str) and issuer.rstrip("/") in PUBLIC_ISSUERS:
+                elif isinstance(issuer, str) and public_issuer(issuer):
                     public.append(f"{provider.label} signs in anyone with an account of {issuer}")
     return [*found, *public] if public else []
 

@@ -10,8 +10,8 @@ anonymous requests only on its health endpoints is the API server's authenticati
 stack does not declare (decision: not read; a binding for anonymous requests is judged on every version).
 
 The group `system:authenticated` is judged likewise where an EKS IdentityProviderConfig of the cluster
-signs in a public OpenID Connect issuer's users (`exposure_apis.PUBLIC_ISSUERS`: anyone with a Google
-account, anyone's GitHub Actions workflow) or one unknown at preview, with no `requiredClaims`; on IAM
+signs in a public OpenID Connect issuer's users (`residency_facts.issuers.PUBLIC_ISSUERS`: anyone with a
+Google account, anyone's GitHub Actions workflow) or one unknown at preview, with no `requiredClaims`; on IAM
 alone its members are the identities access entries and aws-auth map, judged as cluster access grants.
 """
 
@@ -21,8 +21,8 @@ import ipaddress
 from typing import Any
 
 from .cluster_access import cluster_holds, clusters_of
-from .exposure_apis import PUBLIC_ISSUERS
 from .exposure_services import kind_tokens
+from .identity_providers import public_issuer
 from .lineage import Lineage
 from .model import Resource, Stack
 from .settings import Settings
@@ -122,7 +122,7 @@ def _publicly_signed_in(binding: Resource, stack: Stack) -> list[str]:
             found.append(
                 f"{AUTHENTICATED[0]} {AUTHENTICATED[1]} ({config.label}'s issuer is unknown at preview)"
             )
-        elif isinstance(issuer, str) and issuer.rstrip("/") in PUBLIC_ISSUERS:
+        elif isinstance(issuer, str) and public_issuer(issuer):
             found.append(
                 f"{AUTHENTICATED[0]} {AUTHENTICATED[1]} ({config.label} signs in anyone with an account of "
                 f"{issuer.rstrip('/')})"

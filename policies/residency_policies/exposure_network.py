@@ -30,6 +30,10 @@ SECURITY_GROUP_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule"
 INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
 VPC = "aws:ec2/vpc:Vpc"
 VPC_CIDR_ASSOCIATION = "aws:ec2/vpcIpv4CidrBlockAssociation:VpcIpv4CidrBlockAssociation"
+VPC_IPV6_ASSOCIATION = "aws:ec2/vpcIpv6CidrBlockAssociation:VpcIpv6CidrBlockAssociation"
+OWN_BLOCK_SOURCES = (VPC_CIDR_ASSOCIATION, VPC_IPV6_ASSOCIATION, SUBNET)
+"""Resources of a VPC whose outputs are its own address blocks (a CIDR association's, a subnet's): a CIDR
+computed from them, or from the VPC itself, lies inside the VPC."""
 MOUNT_TARGET = "aws:efs/mountTarget:MountTarget"
 SECURITY_GROUP_INPUTS: dict[str, tuple[str, ...]] = {
     "aws:rds/instance:Instance": ("vpcSecurityGroupIds",),
@@ -157,6 +161,7 @@ def group_exposure(
 ) -> list[tuple[str, str]]:
     """What the ingress rules of one of a store's security groups admit beyond the store's VPC."""
     found = []
+    vpcs = group_vpcs(group, stack)
     vpc_cidrs = group_vpc_cidrs(group, stack)
     balancer_groups = _internet_facing_groups(stack)
     for owner, rule in _ingress_rules(group, store, stack):
@@ -164,7 +169,7 @@ def group_exposure(
         if isinstance(rule, Unknown):
             found.append((f"{where} is unknown at preview", "declare ingress rules with literal sources."))
             continue
-        found.extend(_source_problems(owner, rule, where, stack, accounts, vpc_cidrs, balancer_groups))
+        found.extend(_source_problems(owner, rule, where, stack, accounts, vpc_cidrs, balancer_groups, vpcs))
     return found
 
 
@@ -192,30 +197,29 @@ def _source_problems(
     accounts: frozenset[str],
     vpc_cidrs: list[Any],
     balancer_groups: dict[str, Resource],
+    vpcs: list[Resource],
 ) -> list[tuple[str, str]]:
     """What an ingress rule admits beyond the store's VPC: each CIDR, source group and prefix list it names.
 
-    A source must be traced to this deployment's own networks: a CIDR inside the VPC, a group of the stack
-    in the deployment's accounts (not an internet-facing balancer's), a prefix list the stack declares whose
-    entries all lie inside the VPC. Anything else, or anything the preview cannot trace, fails closed.
+    A source must be traced to this deployment's own networks: a CIDR inside the VPC (one unknown at preview
+    that only the VPC's own blocks were computed from, `_own_block`), a group of the stack in the
+    deployment's accounts (not an internet-facing balancer's), a prefix list the stack declares whose entries
+    all lie inside the VPC. Anything else, or anything the preview cannot trace, fails closed.
     """
     found = []
-    cidrs = [
-        *values_at(rule, "cidrBlocks"),
-        *values_at(rule, "ipv6CidrBlocks"),
-        *values_at(rule, "cidrIpv4"),
-        *values_at(rule, "cidrIpv6"),
-    ]
-    for cidr in cidrs:
-        problem = _cidr_problem(cidr, vpc_cidrs)
-        if problem:
-            found.append(
-                (
-                    f"{where} admits {problem}",
-                    "admit only the security groups of the services that need the store (a source "
-                    "security group, never a CIDR outside the VPC).",
+    for path in ("cidrBlocks", "ipv6CidrBlocks", "cidrIpv4", "cidrIpv6"):
+        for cidr in values_at(rule, path):
+            if isinstance(cidr, Unknown) and _own_block(owner, path, vpcs, stack):
+                continue
+            problem = _cidr_problem(cidr, vpc_cidrs)
+            if problem:
+                found.append(
+                    (
+                        f"{where} admits {problem}",
+                        "admit only the security groups of the services that need the store (a source "
+                        "security group, never a CIDR outside the VPC).",
+                    )
                 )
-            )
     for admitted in _referenced_groups(owner, rule, stack):
         if admitted == UNTRACED_SOURCE:
             found.append(
@@ -396,6 +400,7 @@ def unmatched_group_rules(
     ]
     if not unmatched_groups:
         return []
+    vpcs = list(dict.fromkeys(vpc for group in unmatched_groups for vpc in group_vpcs(group, stack)))
     vpc_cidrs = [cidr for group in unmatched_groups for cidr in group_vpc_cidrs(group, stack)]
     balancer_groups = _internet_facing_groups(stack)
     found = []
@@ -407,7 +412,7 @@ def unmatched_group_rules(
         if isinstance(group_id, str) and [g for g in stack.named(group_id) if g.type in GROUP_TYPES]:
             continue
         problems = _source_problems(
-            rule, rule.props, rule.label, stack, settings.account_ids, vpc_cidrs, balancer_groups
+            rule, rule.props, rule.label, stack, settings.account_ids, vpc_cidrs, balancer_groups, vpcs
         )
         if not problems:
             continue
@@ -432,16 +437,33 @@ def unmatched_group_rules(
     return found
 
 
-def group_vpc_cidrs(group: Resource, stack: Stack) -> list[Any]:
-    """The IPv4 and IPv6 CIDR blocks of a security group's VPC (UNKNOWN entries where they are unknown)."""
+def group_vpcs(group: Resource, stack: Stack) -> list[Resource]:
+    """The stack's VPC a security group is in (by lineage or by its id)."""
     vpcs = [d for d in stack.dependencies(group, "vpcId") if d.type == VPC]
     vpc_id = child(group.props, "vpcId")
     if not vpcs and isinstance(vpc_id, str):
         vpcs = [v for v in stack.named(vpc_id) if v.type == VPC]
-    cidrs: list[Any] = []
-    for vpc in vpcs:
-        cidrs.extend(vpc_cidrs(vpc, stack))
-    return cidrs
+    return vpcs
+
+
+def group_vpc_cidrs(group: Resource, stack: Stack) -> list[Any]:
+    """The IPv4 and IPv6 CIDR blocks of a security group's VPC (UNKNOWN entries where they are unknown)."""
+    return [cidr for vpc in group_vpcs(group, stack) for cidr in vpc_cidrs(vpc, stack)]
+
+
+def _own_block(owner: Resource, path: str, vpcs: list[Resource], stack: Stack) -> bool:
+    """Whether a CIDR unknown at preview was computed only from the store's own VPC (its `cidrBlock` or
+    `ipv6CidrBlock` output, a CIDR block association of it, one of its subnets): one of the VPC's own blocks
+    (decision, reviewer blind-access15 c14: a dual-stack VPC's Amazon-provided IPv6 block is known only once
+    the VPC exists). An inline rule's input (`ingress`) is computed from every source of every block, so a
+    source group beside the VPC leaves it unknown; a value computed from anything else fails closed."""
+    dependencies = stack.dependencies(owner, path if owner.type not in GROUP_TYPES else "ingress")
+    if not dependencies or not vpcs:
+        return False
+    return all(
+        d in vpcs or (d.type in OWN_BLOCK_SOURCES and any(stack.refers_to(d, "vpcId", v) for v in vpcs))
+        for d in dependencies
+    )
 
 
 def vpc_cidrs(vpc: Resource, stack: Stack) -> list[Any]:

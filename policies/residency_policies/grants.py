@@ -20,7 +20,6 @@ to be anonymised, in a stack that holds personal data or telemetry.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
@@ -36,26 +35,41 @@ from residency_facts import (
     Category,
     Grant,
 )
+from residency_facts.issuers import CALLER_KEYS, CALLER_VARIABLES, KEYED_ACTIONS
 from residency_facts.mechanisms import (
     DATABASE_LOGIN_ARNS,
     INBOUND_ACTIONS,
     KEY_SERVICES,
     NON_READING_ACTIONS,
+    SERVED_BY_SOURCES,
 )
+from residency_facts.principal_policies import EVERY_STORE
 
 from .attributes import STACK_ACCOUNT, account_of
-from .grants_catalog import statement_targets, whole_catalog
+from .grants_catalog import every_table, statement_targets, whole_catalog
+from .identity_providers import pools_admit_anyone
 from .lineage import KMS_KEY_TYPES, Lineage
 from .lineage_literals import organisation_named
 from .lineage_principals import ROLE
 from .locations import GENERATED_ID_NOTE, Location, holds_data, mechanism_key, runs_code, untraceable
-from .model import Resource, Stack, parse_arn
+from .model import Resource, Stack, arn_services, parse_arn
+from .principal_policies import (
+    Attached,
+    aws_managed_name,
+    boundary_statements,
+    bounding,
+    known_managed_policy,
+    managed_statements,
+    principal_policies,
+    resources_of,
+)
+from .principal_policies import policy_documents as _documents
+from .principal_policies import policy_statements as _statements
 from .settings import Settings
 from .values import (
     UNKNOWN,
     Unknown,
     as_bool,
-    as_mapping,
     child,
     elements,
     is_set,
@@ -65,11 +79,8 @@ from .values import (
 )
 
 EVERYONE = "everyone (*)"
-
-ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
-ROLE_POLICY_ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
-POLICY_ATTACHMENT = "aws:iam/policyAttachment:PolicyAttachment"
-MANAGED_POLICY = "aws:iam/policy:Policy"
+LAKE_FORMATION_IAM = "IAM_ALLOWED_PRINCIPALS"
+"""Lake Formation's group of the account's own IAM principals (its default permissions' usual principal)."""
 
 ACCOUNT_CONDITIONS = frozenset(
     {
@@ -127,16 +138,6 @@ VPC = "aws:ec2/vpc:Vpc"
 STACK_PRINCIPALS = ("aws:iam/role:Role", "aws:iam/user:User", "aws:iam/samlProvider:SamlProvider")
 """Dependencies of a computed trust policy that name principals of the stack itself."""
 
-BROAD_MANAGED_POLICIES = (
-    "AdministratorAccess",
-    "PowerUserAccess",
-    "ReadOnlyAccess",
-    "DataScientist",
-    "DatabaseAdministrator",
-    "ViewOnlyAccess",
-)
-"""AWS managed policies (and any whose name contains FullAccess or ReadOnly) that reach the account's data."""
-
 SHAREABLE_ALONE = (frozenset({"anonymised"}), frozenset({"public"}), frozenset({"anonymised", "public"}))
 """What may be granted to other accounts or everyone: anonymised data, or data classified public."""
 
@@ -172,23 +173,6 @@ def grants_here(resource: Resource) -> tuple[Grant, ...]:
             for value in values_at(resource.props, path) or [UNKNOWN]
         )
     )
-
-
-def _documents(value: Any) -> list[Mapping[str, Any]]:
-    """The policy documents a value holds (JSON text or an object)."""
-    if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except ValueError:
-            return []
-    mapping = as_mapping(value)
-    if isinstance(mapping, Mapping):
-        return [mapping]
-    return [d for d in elements(value) if isinstance(d, Mapping)]
-
-
-def _statements(document: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    return [s for s in elements(document.get("Statement")) if isinstance(s, Mapping)]
 
 
 Test = tuple[str, str, list[str]]
@@ -302,7 +286,7 @@ class Principals:
         text = str(principal)
         if text == "*":
             return EVERYONE
-        if is_service(text):
+        if is_service(text) or text == LAKE_FORMATION_IAM:
             return None
         roles = self.roles(text)
         if roles:
@@ -432,7 +416,7 @@ class Principals:
 def _targets(lineage: Lineage, resource: Resource, grant: Grant) -> list[Location]:
     """What a grant opens: the data its target paths name, followed through what serves data held elsewhere
     (an access point, a location, an API: `_served`), and code (a function) granted directly."""
-    targets: list[Location] = []
+    targets: list[Location] = every_table(lineage, resource) if grant.catalog_wide else []
     for path in grant.targets:
         if path == SELF:
             targets.extend(_served(lineage, lineage.locate(resource), set()))
@@ -445,12 +429,19 @@ def _targets(lineage: Lineage, resource: Resource, grant: Grant) -> list[Locatio
         for dependency in lineage.stack.dependencies(resource, path):
             if lineage.code_reads(dependency):
                 targets.append(lineage.locate(dependency))
-    return targets
+    # What is served through several paths (a target group a listener names and forwards to) counts once.
+    unique = {(t.resource.urn if t.resource is not None else t.description): t for t in reversed(targets)}
+    return list(reversed(unique.values()))
 
 
 def _serves(resource: Resource, roles: bool) -> bool:
     key = mechanism_key(resource.type)
-    return key in SERVED_FROM or key in SERVED_THROUGH or (roles and resource.type == ROLE)
+    return (
+        key in SERVED_FROM
+        or key in SERVED_THROUGH
+        or key in SERVED_BY_SOURCES
+        or (roles and resource.type == ROLE)
+    )
 
 
 def _trace_served(
@@ -502,9 +493,10 @@ def api_serves(lineage: Lineage, api: Resource) -> list[Location]:
 
 
 def _served(lineage: Lineage, location: Location, seen: set[str]) -> list[Location]:
-    """A grant's target and what it serves (`mechanisms.SERVED_FROM`, `SERVED_THROUGH`), transitively: a grant
-    on an access point is a grant on its bucket. A role serves what its policies reach. A serving path that
-    names nothing the stack can trace is untraceable."""
+    """A grant's target and what it serves (`mechanisms.SERVED_FROM`, `SERVED_THROUGH`, `SERVED_BY_SOURCES`),
+    transitively: a grant on an access point is a grant on its bucket, one on a resource share a grant of
+    what it shares. A role serves what its policies reach. A serving path that names nothing the stack can
+    trace is untraceable."""
     resource = location.resource
     if resource is None or resource.urn in seen:
         return [location]
@@ -513,14 +505,21 @@ def _served(lineage: Lineage, location: Location, seen: set[str]) -> list[Locati
     if resource.type == ROLE:
         return found + role_targets(lineage, resource)
     key = mechanism_key(resource.type)
+    if key in SERVED_BY_SOURCES:
+        for movement in lineage.movements:
+            if movement.resource is resource:
+                for source in movement.sources:
+                    found.extend(_served(lineage, source, seen))
     for path in SERVED_FROM.get(key, ()):
         if not values_at(resource.props, path):
             continue
         traced = _trace_served(lineage, resource, path, seen)
-        found.extend(traced or [untraceable(f"what {resource.label} serves through {path}")])
-        for dependency in lineage.stack.dependencies(resource, path):
-            if lineage.code_reads(dependency):
-                found.append(lineage.locate(dependency))
+        # Code it names serves what it reads (and, reading nothing, nothing): traced, not untraceable.
+        code = [d for d in lineage.stack.dependencies(resource, path) if runs_code(d)]
+        if not traced and not code:
+            traced = [untraceable(f"what {resource.label} serves through {path}")]
+        found.extend(traced)
+        found.extend(lineage.locate(d) for d in code if lineage.code_reads(d))
     for token, via in SERVED_THROUGH.get(key, ()):
         for member in lineage.stack.of_type(token):
             if via and not lineage.stack.refers_to(member, via, resource):
@@ -702,9 +701,8 @@ def _named_principals(
     for path, wanted in grant.public:
         for value in values_at(resource.props, path) if wanted else [True]:
             if not wanted or isinstance(value, Unknown) or value in wanted:
-                found.append(
-                    EVERYONE if not isinstance(value, Unknown) else f"possibly everyone ({path} unknown)"
-                )
+                who = grant.public_as or EVERYONE
+                found.append(who if not isinstance(value, Unknown) else f"possibly {who} ({path} unknown)")
     return found
 
 
@@ -837,18 +835,28 @@ def _role_shares(lineage: Lineage, principals: Principals, role: Resource) -> li
     A trust policy computed from other resources is unknown at a first preview: it is judged by what it was
     computed from (the stack's roles and users, its EKS cluster's issuer, an identity pool or a trust anchor
     the pack can judge); computed from anything else it cannot be read, and on a role that reaches personal
-    data or telemetry it fails closed, as a computed resource policy does.
+    data or telemetry it fails closed, as a computed resource policy does. So does a policy of the role the
+    pack cannot read, in a stack that holds personal data or telemetry (reviewer blind-access15 a10).
     """
     trusted = _trust_of(lineage, principals, role)
     if not trusted:
         return []
     found = []
-    resident = _resident_stack(lineage)
-    for target in [*role_targets(lineage, role), *_unread_documents(lineage, role)]:
-        # What the pack cannot trace and says to review (a login by a resource id it cannot match, a policy
-        # it cannot read) may be the stack's personal data or telemetry.
-        holds = _holds_data(lineage, target) or (target.review and resident)
+    # Each identity of an identity pool reaches only what the role's statements not narrowed to the caller
+    # reach (decision, reviewer blind-access15 a34, c16).
+    everyone_reaches: set[str] | None = None
+    if any(isinstance(principal, PoolIdentities) for principal, _ in trusted):
+        everyone_reaches = {_key(t) for t in role_targets(lineage, role, callers_own=False)}
+    for target in role_targets(lineage, role):
+        # What a policy the pack cannot read grants cannot be shown not to be resident data.
+        holds = _holds_data(lineage, target) or (target.review and _resident_stack(lineage))
         for principal, unreadable in dict.fromkeys(trusted):
+            if (
+                isinstance(principal, PoolIdentities)
+                and everyone_reaches is not None
+                and _key(target) not in everyone_reaches
+            ):
+                continue
             share = Share(
                 role, "a role another account may assume", target, principal, False, holds, unreadable
             )
@@ -917,15 +925,30 @@ def _eks_issuer(lineage: Lineage, provider: Resource) -> bool:
     return any(d.type == EKS_CLUSTER for d in lineage.stack.dependencies(provider, "url"))
 
 
+class PoolIdentities(str):
+    """A principal that is each identity of a Cognito identity pool: the policy variable
+    `${cognito-identity.amazonaws.com:sub}` names the caller, so a statement narrowed to it gives each only
+    its own rows or objects (`_per_caller`)."""
+
+
 def _pool_identities(lineage: Lineage, pool: Resource, authenticated_only: bool) -> list[str]:
     """Who gets a Cognito identity pool's identities: everyone when it allows unauthenticated ones (and the
     trust does not exclude them), the users its login providers vouch for (social logins, a developer
     provider, an OpenID Connect provider other than the stack's EKS issuer, a SAML provider outside the
-    deployment); its logins through the stack's own user pools stay inside."""
+    deployment), everyone when a user pool of the stack it admits lets anyone sign up (reviewer
+    blind-access15 a34); its logins through the stack's other user pools stay inside."""
+    return [PoolIdentities(who) for who in _pool_admits(lineage, pool, authenticated_only)]
+
+
+def _pool_admits(lineage: Lineage, pool: Resource, authenticated_only: bool) -> list[str]:
     found: list[str] = []
     unauthenticated = as_bool(child(pool.props, "allowUnauthenticatedIdentities"))
     if not authenticated_only and unauthenticated is not False and unauthenticated is not None:
         found.append(f"everyone (unauthenticated identities of {pool.label})")
+    found.extend(
+        f"everyone (identities of {pool.label}, through its user pool logins: {why})"
+        for why in pools_admit_anyone(pool, "cognitoIdentityProviders[].providerName", lineage.stack)
+    )
     for path in ("supportedLoginProviders", "openidConnectProviderArns", "samlProviderArns"):
         value = child(pool.props, path)
         if isinstance(value, Unknown):
@@ -1103,7 +1126,13 @@ def _cognito(lineage: Lineage, tests: list[Test]) -> list[str]:
     return found
 
 
-def role_targets(lineage: Lineage, role: Resource, writes: bool = False) -> list[Location]:
+def _key(location: Location) -> str:
+    return location.resource.urn if location.resource is not None else location.description
+
+
+def role_targets(
+    lineage: Lineage, role: Resource, writes: bool = False, callers_own: bool = True
+) -> list[Location]:
     """What a role's policies reach: the resources they name, and every data store for `*` (lineage's
     `role_reach` finds the roles a resource runs as and asks this for each).
 
@@ -1111,111 +1140,196 @@ def role_targets(lineage: Lineage, role: Resource, writes: bool = False) -> list
     actions that return nothing a store holds (`NON_READING_ACTIONS`) reach nothing, and a key is never
     what a role reads (a statement can only name it for KMS actions; a document computed from one names it
     so). `*` reaches every data store of the stack (a holder, or code that reads), never what only fronts
-    one (a security group, a subnet group), and every one of the account besides.
+    one (a security group, a subnet group), and every one of the account besides. An AWS managed policy the
+    pack knows (`AWS_MANAGED_POLICIES`) reaches the stores of the services it reads; a policy it cannot read
+    (another AWS managed one, a customer managed one the stack does not declare, an ARN unknown at preview,
+    an inline policy an exclusive resource keeps that the stack does not declare) reaches what cannot be
+    traced, and says what to review. A permissions boundary the pack can read bounds all of them
+    (`principal_policies.bounding`).
 
     With `writes`, only where the role may write: statements whose actions only read (`Get*`, `List*`,
     `Describe*`, `kms:Decrypt`) and read-only managed policies reach nothing, and a policy the pack cannot
-    read (an AWS managed policy it does not know, a customer managed one the stack does not declare) may
-    write anywhere.
+    read may write anywhere. Without `callers_own`, statements narrowed to each caller's own rows or objects
+    (`_per_caller`) reach nothing: what every identity of an identity pool reaches.
     """
     stack = lineage.stack
-    documents, attached = _role_documents(stack, role)
-    found: list[Location] = []
-    everything = False
-    for owner, path in documents:
+    policies = principal_policies(stack, role)
+    boundary = boundary_statements(stack, role, writes)
+    if boundary is not None:
+        # A boundary statement that reads no store lets no read through (nor, with `writes`, any write).
+        boundary = [b for b in boundary if b.get("Effect") == "Allow" and _may_reach(b, writes)]
+    reach = _Reach(lineage, role, boundary, writes)
+    for owner, path in policies.documents:
         for value in values_at(owner.props, path):
             if isinstance(value, Unknown):
-                # A document computed at preview names what it was computed from.
+                if bounding(reach.boundary, None) == []:
+                    continue
+                # A document computed at preview names what it was computed from; from nothing the stack
+                # declares (an invoke whose answer is unknown), it cannot be read.
+                if not stack.dependencies(owner, path):
+                    reach.unreadable(
+                        f"the policy document {path} of {owner.label}", "it is unknown at preview"
+                    )
                 for dependency in stack.dependencies(owner, path):
                     if dependency is not role:
-                        found.extend(lineage.trace(owner, path, True, lineage.own_region(owner)))
+                        reach.found.extend(lineage.trace(owner, path, True, lineage.own_region(owner)))
                         break
                 continue
             for document in _documents(value):
                 for statement in _statements(document):
                     if statement.get("Effect") != "Allow" or not _may_reach(statement, writes):
                         continue
-                    for resource_arn in elements(statement.get("Resource")):
-                        if resource_arn == "*":
-                            everything = True
-                        elif isinstance(resource_arn, str):
-                            found.extend(_named(lineage, owner, resource_arn))
-    for arn in known_strings(attached):
-        parsed = parse_arn(arn)
-        if parsed is not None and parsed.account == "aws":
-            name = parsed.resource.split("/")[-1]
-            read_only = "ReadOnly" in name or "ViewOnly" in name
-            if writes and read_only:
-                continue
-            if name in BROAD_MANAGED_POLICIES or "FullAccess" in name or read_only:
-                everything = True
-            elif writes:
-                found.append(untraceable(f"where the AWS managed policy {name} lets {role.label} write"))
-        elif writes and not any(d.type == MANAGED_POLICY for d in stack.named(arn)):
-            # A customer managed policy the stack does not declare: what it allows cannot be read.
-            found.append(untraceable(f"where the policy {arn} lets {role.label} write"))
-    if everything:
-        found.extend(
-            lineage.locate(r)
-            for r in stack.resources
-            if holds_data(r, lineage.settings) or lineage.code_reads(r)
-        )
-        found.append(untraceable("every data store of the account"))
-    return [f for f in found if f.resource is None or f.resource.type not in KMS_KEY_TYPES]
-
-
-def _unread_documents(lineage: Lineage, role: Resource) -> list[Location]:
-    """The identity policies of a role that are unknown at preview and computed from nothing the engine
-    records (an invoke's output, such as `get_policy_document_output` over other resources' outputs,
-    carries no lineage; reviewer blind-whole15 w08): what they allow cannot be read, nor what it was
-    computed from."""
-    stack = lineage.stack
-    documents, _ = _role_documents(stack, role)
-    return [
-        replace(
-            untraceable(
-                f"what the policy {path} of {owner.label} allows (unknown at preview, computed from nothing "
-                "the engine records, such as an invoke's output: build it with pulumi.Output.json_dumps from "
-                "the resources' outputs, or from literal ARNs, so that what it grants can be judged)"
-            ),
-            review=True,
-        )
-        for owner, path in documents
-        if any(isinstance(v, Unknown) for v in values_at(owner.props, path))
-        and not [d for d in stack.dependencies(owner, path) if d is not role]
-    ]
-
-
-def _role_documents(stack: Stack, role: Resource) -> tuple[list[tuple[Resource, str]], list[Any]]:
-    """A role's identity policy documents (each with the path of its owner that holds it: inline, role
-    policies, the stack's managed policies attached to it) and the ARNs of the managed policies attached."""
-    documents: list[tuple[Resource, str]] = [(role, "inlinePolicies[].policy")]
-    for policy in stack.of_type(ROLE_POLICY):
-        if stack.refers_to(policy, "role", role):
-            documents.append((policy, "policy"))
-    attached: list[Any] = list(values_at(role.props, "managedPolicyArns"))
-    for attachment in stack.of_type(ROLE_POLICY_ATTACHMENT):
-        if stack.refers_to(attachment, "role", role):
-            attached.extend(values_at(attachment.props, "policyArn"))
-            for managed in stack.dependencies(attachment, "policyArn"):
-                if managed.type == MANAGED_POLICY:
-                    documents.append((managed, "policy"))
-    for attachment in stack.of_type(POLICY_ATTACHMENT):
-        if stack.refers_to(attachment, "roles", role):
-            attached.extend(values_at(attachment.props, "policyArn"))
-            documents.extend(
-                (d, "policy") for d in stack.dependencies(attachment, "policyArn") if d.type == MANAGED_POLICY
+                    if not callers_own and _per_caller(statement):
+                        continue
+                    reach.statement(owner, statement)
+    for item in policies.attached:
+        if not item.declared:
+            reach.attached(item)
+    for kept in policies.kept:
+        if not kept.declared:
+            shown = repr(kept.value) if isinstance(kept.value, str) else f"{kept.path} (unknown at preview)"
+            reach.unreadable(
+                f"the inline policy {shown} ({kept.path} of {kept.attachment.label})",
+                "no inline policy of the stack by that name is the role's",
             )
-    documents.extend(
-        (d, "policy") for d in stack.dependencies(role, "managedPolicyArns") if d.type == MANAGED_POLICY
-    )
-    declared = {owner.urn for owner, _ in documents}
-    for arn in known_strings(attached):
-        for managed in stack.named(arn):
-            if managed.type == MANAGED_POLICY and managed.urn not in declared:
-                declared.add(managed.urn)
-                documents.append((managed, "policy"))
-    return documents, attached
+    return [f for f in reach.locations() if f.resource is None or f.resource.type not in KMS_KEY_TYPES]
+
+
+class _Reach:
+    """What a role's statements reach so far, bounded by its permissions boundary when the pack reads one."""
+
+    def __init__(
+        self, lineage: Lineage, role: Resource, boundary: list[Mapping[str, Any]] | None, writes: bool
+    ) -> None:
+        self.lineage = lineage
+        self.role = role
+        self.boundary = boundary
+        self.writes = writes
+        self.found: list[Location] = []
+        self._everything: list[Location] | None = None
+
+    def everything(self) -> list[Location]:
+        """Every data store of the stack (a holder, or code that reads) and of the account."""
+        if self._everything is None:
+            lineage = self.lineage
+            self._everything = [
+                lineage.locate(r)
+                for r in lineage.stack.resources
+                if holds_data(r, lineage.settings) or lineage.code_reads(r)
+            ]
+            self._everything.append(untraceable("every data store of the account"))
+        return self._everything
+
+    def statement(self, owner: Resource, statement: Mapping[str, Any]) -> None:
+        """Add what an Allow statement that may reach a store reaches, within the boundary."""
+        bounds = bounding(self.boundary, statement)
+        if bounds == []:
+            return
+        for resource_arn in resources_of(statement):
+            if resource_arn == "*":
+                self._add(owner, self.everything(), bounds)
+            elif isinstance(resource_arn, str):
+                self._add(owner, _named(self.lineage, owner, resource_arn), bounds)
+
+    def attached(self, item: Attached) -> None:
+        """Add what a managed policy the stack does not declare reaches."""
+        value = item.value
+        name = aws_managed_name(value)
+        known = known_managed_policy(value)
+        if known is not None:
+            for statement in managed_statements(known, self.writes):
+                self._services(statement, known.writes if self.writes else known.reads)
+            return
+        given = f"{item.path} of {item.attachment.label}"
+        if name is not None:
+            if self.writes and ("ReadOnly" in name or "ViewOnly" in name):
+                return
+            self.unreadable(
+                f"the AWS managed policy {name} ({given})",
+                "the pack does not know what it grants (principal_policies.AWS_MANAGED_POLICIES)",
+            )
+        elif isinstance(value, Unknown):
+            computed = ", ".join(d.label for d in self.lineage.stack.dependencies(item.attachment, item.path))
+            self.unreadable(
+                f"the policy {given} names",
+                f"its ARN is unknown at preview, computed from {computed or 'an invoke or nothing'}",
+            )
+        elif isinstance(value, str) and value:
+            self.unreadable(f"the policy {value} ({given})", "the stack does not declare that policy")
+
+    def unreadable(self, policy: str, reason: str) -> None:
+        """Add what a policy whose document cannot be read reaches: what cannot be traced (with `writes`:
+        anywhere)."""
+        role = self.role.label
+        if self.writes:
+            self.add_bounded(untraceable(f"where {policy} lets {role} write"))
+            return
+        self.add_bounded(
+            Location(
+                f"what {policy} lets {role} read, which the pack cannot read ({reason})",
+                None,
+                None,
+                review=True,
+            )
+        )
+
+    def add_bounded(self, location: Location) -> None:
+        """Add what a policy that cannot be read reaches, unless the boundary lets no action through."""
+        if bounding(self.boundary, None) != []:
+            self.found.append(location)
+
+    def _services(self, statement: Mapping[str, Any], services: tuple[str, ...]) -> None:
+        bounds = bounding(self.boundary, statement)
+        if bounds == []:
+            return
+        if EVERY_STORE in services:
+            self._add(self.role, self.everything(), bounds)
+            return
+        lineage = self.lineage
+        stores = [
+            lineage.locate(r)
+            for r in lineage.stack.resources
+            if (holds_data(r, lineage.settings) or lineage.code_reads(r))
+            and set(arn_services(r.type)) & set(services)
+        ]
+        stores.append(untraceable(f"every {', '.join(services)} store of the account"))
+        self._add(self.role, stores, bounds)
+
+    def _add(
+        self, owner: Resource, locations: list[Location], bounds: list[Mapping[str, Any]] | None
+    ) -> None:
+        if bounds is None:
+            self.found.extend(locations)
+            return
+        self.found.extend(
+            place for place in locations if any(_covers(self.lineage, owner, b, place) for b in bounds)
+        )
+
+    def locations(self) -> list[Location]:
+        """Everything reached, each once."""
+        unique: dict[tuple[Any, ...], Location] = {}
+        for location in self.found:
+            place = location.resource.urn if location.resource is not None else location.description
+            unique.setdefault((place, location.region, location.account, location.via), location)
+        return list(unique.values())
+
+
+def _covers(lineage: Lineage, owner: Resource, allowed: Mapping[str, Any], location: Location) -> bool:
+    """Whether a boundary statement's resources include a place a role's statement reaches."""
+    for pattern in resources_of(allowed):
+        if pattern == "*":
+            return True
+        if not isinstance(pattern, str):
+            return True
+        if location.resource is None:
+            if fnmatchcase(location.description, pattern):
+                return True
+            continue
+        if any(fnmatchcase(i, pattern) for i in location.resource.identities if i.startswith("arn:")):
+            return True
+        if any(n.resource is location.resource for n in _named(lineage, owner, pattern)):
+            return True
+    return False
 
 
 def _trusts_own_account(principals: Principals, role: Resource) -> bool:
@@ -1247,16 +1361,11 @@ def _assuming_roles(lineage: Lineage, role: Resource) -> list[Resource]:
     for other in stack.of_type(ROLE):
         if other is role:
             continue
-        documents, attached = _role_documents(stack, other)
-        broad = any(
-            (arn := parse_arn(a)) is not None
-            and arn.account == "aws"
-            and arn.resource.split("/")[-1] in _ASSUMING_MANAGED_POLICIES
-            for a in known_strings(attached)
-        )
+        policies = principal_policies(stack, other)
+        broad = any(aws_managed_name(a.value) in _ASSUMING_MANAGED_POLICIES for a in policies.attached)
         if broad or any(
             _allows_assuming(lineage, owner, statement, role)
-            for owner, path in documents
+            for owner, path in policies.documents
             for value in values_at(owner.props, path)
             for document in _documents(value)
             for statement in _statements(document)
@@ -1290,6 +1399,31 @@ def _role_arns(lineage: Lineage, role: Resource) -> list[str]:
     if isinstance(name, str):
         known.extend(f"arn:aws:iam::{account}:role{prefix}{name}" for account in sorted(accounts))
     return known
+
+
+def _per_caller(statement: Mapping[str, Any]) -> bool:
+    """Whether a statement gives each caller of an identity pool only its own data: every resource it names
+    is under the caller's identity (`arn:aws:s3:::bucket/${cognito-identity.amazonaws.com:sub}/*`), or a
+    test that every request must pass holds a partition key or prefix to it (`dynamodb:LeadingKeys`); a
+    `ForAllValues:` test only when every action carries the key (`issuers.KEYED_ACTIONS`: a Scan has none,
+    and the test holds for it)."""
+    resources = known_strings(elements(statement.get("Resource")))
+    if resources and "NotResource" not in statement and all(_names_caller(r) for r in resources):
+        return True
+    actions = [a.lower() for a in known_strings(elements(statement.get("Action")))]
+    for operator, key, values in _tests(statement):
+        if key not in CALLER_KEYS or not values or not all(_names_caller(v) for v in values):
+            continue
+        if operator in RESTRICTING_OPERATORS:
+            return True
+        keyed = "NotAction" not in statement and actions and all(a in KEYED_ACTIONS for a in actions)
+        if operator.removeprefix("forallvalues:") in RESTRICTING_OPERATORS and keyed:
+            return True
+    return False
+
+
+def _names_caller(text: str) -> bool:
+    return any(variable in text for variable in CALLER_VARIABLES)
 
 
 _READ_VERBS = ("get", "list", "describe", "decrypt")

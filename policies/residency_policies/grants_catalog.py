@@ -54,7 +54,13 @@ def statement_targets(lineage: Lineage, policy: Resource, entry: str) -> list[Lo
 def whole_catalog(lineage: Lineage, policy: Resource) -> list[Location]:
     """Everything the catalog of the policy's region serves (a `*` statement, a policy unknown at preview)."""
     region = lineage.own_region(policy) or ""
-    return [*_tables(lineage, policy, region, "*", "*"), *_connections(lineage, policy, region, "*")]
+    return [*every_table(lineage, policy), *_connections(lineage, policy, region, "*")]
+
+
+def every_table(lineage: Lineage, settings: Resource) -> list[Location]:
+    """What every table of the catalog of the resource's region points at, and the tables the stack does not
+    declare (Lake Formation's data lake settings govern tables, not connections)."""
+    return _tables(lineage, settings, lineage.own_region(settings) or "", "*", "*")
 
 
 def _same_region(lineage: Lineage, resource: Resource, region: str) -> bool:

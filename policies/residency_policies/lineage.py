@@ -297,6 +297,21 @@ class Lineage:
             self._code_reads = {urn: frozenset(read) for urn, read in found.items()}
         return self._code_reads.get(resource.urn, frozenset())
 
+    def code_read(self, location: Location, classifications: Iterable[str]) -> str:
+        """`, whose code reads A (pii)`: the sources of these classifications that the code at a location is
+        configured to read (a grant on code is a grant of them), or empty for what reads none of them."""
+        resource = location.resource
+        wanted = frozenset(classifications)
+        if resource is None or not self.code_reads(resource) & wanted:
+            return ""
+        chains: dict[str, None] = {}
+        for movement in self.movements:
+            if movement.resource is resource and movement.mechanism.runs_code:
+                for source in movement.sources:
+                    for classification in sorted(self.classes(source) & wanted):
+                        chains[self.chain(source, classification)] = None
+        return f", whose code reads {', '.join(list(chains)[:3])}" if chains else ""
+
     def holds_any(self, classifications: Iterable[str]) -> bool:
         """Whether any resource of the stack holds data of one of these classifications (declared or through
         lineage); cached on this lineage, which is the stack's under one settings."""

@@ -35,6 +35,8 @@ from .data_prepper import Plugin, plugins, read
 from .lineage_literals import account_named, literal_locations
 from .locations import Location, runs_code, untraceable
 from .model import Resource, parse_arn
+from .pipeline_steps import PIPELINE as ML_PIPELINE
+from .pipeline_steps import read_pipeline
 from .sdk_payloads import (
     SCHEDULE,
     SSM_DOCUMENT,
@@ -56,6 +58,7 @@ STRUCTURED_DOCUMENTS: dict[str, str] = {
     STATE_MACHINE: "definition",
     SSM_DOCUMENT: "content",
     PIPELINE: "pipelineConfigurationBody",
+    ML_PIPELINE: "pipelineDefinition",
 }
 """The input of each type that holds a structured document, read by its fields."""
 _SHARING = frozenset(a.lower() for a in SHARING_SDK_ACTIONS)
@@ -75,6 +78,8 @@ def document_places(
         return None
     if resource.type == PIPELINE:
         return _pipeline_places(lineage, resource, texts, own, destination)
+    if resource.type == ML_PIPELINE:
+        return _step_places(lineage, resource, texts, own, destination)
     calls = payload_calls(resource)
     if destination:
         calls = [c for c in calls if c.is_one_of(_SHARING)]
@@ -99,7 +104,7 @@ def named_in_documents(lineage: Lineage, resource: Resource) -> list[Location]:
 def delivered_in_documents(lineage: Lineage, resource: Resource) -> list[Location]:
     """Where code's structured documents deliver what it holds: what its delivering calls' payloads name,
     by their fields; a place whose region cannot be told is one the data is definitely sent to (`host`)."""
-    if resource.type not in STRUCTURED_DOCUMENTS or resource.type == PIPELINE:
+    if resource.type not in STRUCTURED_DOCUMENTS or resource.type in (PIPELINE, ML_PIPELINE):
         return []
     values = values_at(resource.props, STRUCTURED_DOCUMENTS[resource.type])
     if not known_strings(values):
@@ -217,6 +222,35 @@ def _pipeline_places(
             writes = plugin.section in ("sink", "processor")
             if (destination and writes) or (not destination and reads):
                 found.extend(_plugin_places(lineage, resource, plugin, own, destination))
+    return found
+
+
+def _step_places(
+    lineage: Lineage, resource: Resource, texts: list[str], own: str | None, destination: bool
+) -> list[Location]:
+    """What a SageMaker pipeline definition's steps read (or, with `destination`, where they write:
+    `pipeline_steps`); what cannot be read is an untraceable destination that says what to review."""
+    found: list[Location] = []
+    path = STRUCTURED_DOCUMENTS[ML_PIPELINE]
+    for text in texts:
+        reading = read_pipeline(text)
+        if reading is None:
+            if destination:
+                unparsed = untraceable(
+                    f"where the steps of {resource.label}'s {path} write, which does not parse as a "
+                    "pipeline definition (JSON with Steps; SageMaker would reject it too): fix it so that "
+                    "its steps can be judged"
+                )
+                found.append(replace(unparsed, review=True))
+            else:
+                # What it reads is then what the text names, as code's configuration does.
+                found.extend(literal_locations(lineage, resource, text, path, True, own, True))
+            continue
+        for named in reading.writes if destination else reading.reads:
+            found.extend(_resolved(lineage, resource, named, f"the {path}", own, destination))
+        if destination:
+            for what in reading.unread:
+                found.append(replace(untraceable(f"{what} (the {path} of {resource.label})"), review=True))
     return found
 
 

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from residency_facts import Category, CopyMechanism
 from residency_facts.mechanisms import READ_WHERE_DECLARED
 
+from .attributes import STACK_ACCOUNT
 from .locations import Location, Movement
 from .model import Resource
 from .values import Unknown
@@ -34,30 +35,48 @@ POINTER_USE = CopyMechanism(
 )
 """What carries a pointer's data into the pointer's own region: not a copy mechanism of the type's own."""
 
+POINTER_IN_ACCOUNT = CopyMechanism(
+    "a pointer declared in another account than the data it points at (a Glue table in another account's "
+    "Data Catalog, whose engines read the data through it and keep what they read)",
+    lands_in_own_region=False,
+)
+"""What carries a pointer's data into the account it is declared in (`mechanisms.DECLARED_IN_ACCOUNT`, or
+its provider's), decision blind-data15 a04."""
+
 
 def pointer_movements(lineage: Lineage) -> list[Movement]:
-    """The stack's AWS pointers declared in another region than the data they point at, as copies there."""
+    """The stack's AWS pointers declared in another region or account than the data they point at, as copies
+    there."""
     found: list[Movement] = []
     for resource in lineage.stack.resources:
-        movement = _pointer_movement(lineage, resource)
-        if movement is not None:
-            found.append(movement)
+        found.extend(_pointer_movements(lineage, resource))
     return found
 
 
-def _pointer_movement(lineage: Lineage, resource: Resource) -> Movement | None:
+def _pointer_movements(lineage: Lineage, resource: Resource) -> list[Movement]:
     if resource.type not in READ_WHERE_DECLARED or resource.is_a(Category.HOLDS):
-        return None
+        return []
     own = lineage.region(resource)
     if own is None:
-        return None
-    targets = [t for t in lineage.follow(resource, set()) if isinstance(t.region, str)]
-    elsewhere = [t for t in targets if isinstance(own, Unknown) or t.region != own]
-    if not elsewhere:
-        return None
+        return []
+    account = lineage.account(resource)
+    targets = lineage.follow(resource, set())
+    elsewhere = [
+        t for t in targets if isinstance(t.region, str) and (isinstance(own, Unknown) or t.region != own)
+    ]
+    # A target whose account cannot be traced is judged where it is; the pointer's own account, even one
+    # that cannot be traced, is where its engines keep what they read.
+    foreign = [t for t in targets if t not in elsewhere and t.account is not None and t.account != account]
     region = own if isinstance(own, str) else None
     where = region or "a region unknown at preview"
-    here = Location(
-        f"{resource.label} itself, in {where}", region, lineage.account(resource), resource=resource
-    )
-    return Movement(resource, POINTER_USE, elsewhere, [here])
+    found = []
+    if elsewhere:
+        here = Location(f"{resource.label} itself, in {where}", region, account, resource=resource)
+        found.append(Movement(resource, POINTER_USE, elsewhere, [here]))
+    if foreign:
+        whose = "an account that cannot be traced" if account is None else f"account {account}"
+        if account == STACK_ACCOUNT:
+            whose = "this stack's account"
+        there = Location(f"{resource.label} itself, in {whose}", region, account, resource=resource)
+        found.append(Movement(resource, POINTER_IN_ACCOUNT, foreign, [there]))
+    return found

@@ -22,7 +22,7 @@ from residency_facts import RESIDENT_CLASSIFICATIONS, Classification
 
 from . import cluster_access, routing, sdk_calls
 from .attributes import STACK_ACCOUNT
-from .grants import Share, granted_classes, shareable, shares
+from .grants import ROLE, Share, granted_classes, shareable, shares
 from .grants_fixes import unreadable_fix
 from .lineage import Lineage, anonymised_only
 from .lineage_secrets import pulled_classifications
@@ -137,7 +137,8 @@ def _pii_share_violation(lineage: Lineage, share: Share, settings: Settings) -> 
         )
     return violation(
         share.resource,
-        f"{share.grant} shares personal data ({lineage.chain(share.target, PII)}) with {share.principal}",
+        f"{share.grant} shares personal data ({lineage.chain(share.target, PII)}"
+        f"{lineage.code_read(share.target, (PII,))}) with {share.principal}",
         f"personal data protected by {settings.law} must stay in this deployment's accounts; another account "
         "(or everyone) holding access to it is a copy this deployment cannot recall.",
         fix,
@@ -280,14 +281,21 @@ def _anonymised_share_violation(lineage: Lineage, share: Share, settings: Settin
             f"read cannot be shown to keep data that {settings.law} keeps in its region inside them.",
             unreadable_fix(share.resource, share.unreadable, lineage.stack),
         )
-    if share.target.resource is None:
+    if share.target.review and share.resource.type == ROLE:
+        # What a policy of the role the pack cannot read grants: its description says what to review.
+        fix += (
+            "; or let the pack read what the role is given: a policy the stack declares, attached by "
+            "reference (policy.arn), or an AWS managed policy of residency_facts/principal_policies.py"
+        )
+    elif share.target.resource is None:
         fix += (
             "; name what is granted by a reference to the stack's resource (key.key_id, table.arn), not a "
             "literal id or ARN a first preview cannot match, so its classification can be read"
         )
     return violation(
         share.resource,
-        f"{share.grant} shares {_classified(lineage, share.target)} with {share.principal}",
+        f"{share.grant} shares {_classified(lineage, share.target)}"
+        f"{lineage.code_read(share.target, RESIDENT_CLASSIFICATIONS)} with {share.principal}",
         f"only anonymised data may leave this deployment's accounts; anything else may carry personal data "
         f"that {settings.law} keeps in its region, and what the stack cannot trace cannot be shown to be "
         "anonymised.",

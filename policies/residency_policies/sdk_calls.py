@@ -12,7 +12,8 @@ lineage or identity):
   (rules 3 and 4);
 - an action that only reads or changes run state (`sdk_payloads.READ_ONLY_VERBS`, `RUN_STATE_ACTIONS`)
   moves nothing by itself, and a data-plane write (`DELIVERY_ACTIONS`) is judged on where its destination
-  is, as code's are;
+  is, as code's are; so does a query whose literal statement only reads, run in the stack's workgroup whose
+  results stay in the stack's bucket (`sdk_queries`, reviewer blind-data15 c03);
 - an action that shares, copies or exports (`mechanisms.SHARING_SDK_ACTIONS`), called by a Scheduler
   universal target or a state machine's task alike, is a copy mechanism of what its payload names, read by
   its fields (`lineage_documents`) and judged by lineage as any copy: into the stack's holders in the same
@@ -31,21 +32,18 @@ import re
 from residency_facts import Classification
 from residency_facts.mechanisms import SHARING_SDK_ACTIONS
 
-from .api_definitions import DEFINING_TYPES, HTTP_API, OPEN, Operation, operations
+from .api_callers import HTTP_INTEGRATION, REST_INTEGRATION, open_callers, private_definition
+from .api_definitions import DEFINING_TYPES, OPEN, Operation, operations
 from .attributes import region_named_in
 from .lineage import Lineage
 from .model import Resource, Stack
 from .sdk_payloads import SCHEDULE, SSM_DOCUMENT, STATE_MACHINE, SdkCall, payload_calls, ssm_content
+from .sdk_queries import reads_into_the_stack
 from .settings import Settings
-from .values import Unknown, leaves, value_at, values_at
+from .values import Unknown, leaves, value_at
 from .violations import Violation, violation
 
 REMEDIATION = "aws:cfg/remediationConfiguration:RemediationConfiguration"
-REST_INTEGRATION = "aws:apigateway/integration:Integration"
-REST_METHOD = "aws:apigateway/method:Method"
-REST_API = "aws:apigateway/restApi:RestApi"
-HTTP_INTEGRATION = "aws:apigatewayv2/integration:Integration"
-HTTP_ROUTE = "aws:apigatewayv2/route:Route"
 
 _AUTOMATION_API = re.compile(
     r"aws:executeAwsApi.*?[\"']?Service[\"']?\s*:\s*[\"']?([\w-]+).*?[\"']?Api[\"']?\s*:\s*[\"']?(\w+)", re.S
@@ -200,7 +198,14 @@ def copy_violations(stack: Stack, settings: Settings, rule: str) -> list[Violati
         # what its payload names (`mechanisms.SHARING_SDK_ACTIONS`), judged by lineage; any other action
         # that moves something fails closed, whichever of the two calls it.
         traced = resource.type in (SCHEDULE, STATE_MACHINE)
-        unjudged = [c for c in made if not c.moves_nothing and not (traced and c.is_one_of(_SHARING))]
+        unjudged = [
+            c
+            for c in made
+            if not c.moves_nothing
+            and not (traced and c.is_one_of(_SHARING))
+            # A literal read-only query whose results stay in the stack's workgroup (`sdk_queries`).
+            and not reads_into_the_stack(c, resource, lineage)
+        ]
         if elsewhere:
             what = (
                 f"it calls {', '.join(sorted({c.name for c in made}))} on {kinds} data with a payload that "
@@ -243,7 +248,7 @@ def public_api_violations(stack: Stack, settings: Settings) -> list[Violation]:
         if not made or not protected:
             continue
         kinds = ", ".join(sorted(protected))
-        for problem in _open_callers(integration, stack):
+        for problem in open_callers(integration, stack):
             found.append(
                 violation(
                     integration,
@@ -272,11 +277,17 @@ def _public_definitions(stack: Stack, lineage: Lineage, settings: Settings) -> l
         "every caller the operation admits with the holder's data."
     )
     for api in stack.of_type(*DEFINING_TYPES):
-        if _private_definition(api, stack):
+        if private_definition(api, stack):
             continue
         defined = operations(api)
         if isinstance(defined, Unknown):
-            reached = {c for d in stack.dependencies(api, "body") for c in lineage.effective(d)}
+            # Computed from a holder of protected data, or from code that reads it (a Lambda integration's
+            # invoke ARN: the body's operations may invoke it for anyone).
+            reached = {
+                c
+                for d in stack.dependencies(api, "body")
+                for c in lineage.effective(d) | lineage.code_reads(d)
+            }
             protected = frozenset(reached) & settings.protected_classifications
             if protected:
                 kinds = ", ".join(sorted(protected))
@@ -319,66 +330,3 @@ def _reached(api: Resource, operation: Operation, lineage: Lineage) -> frozenset
             for resource in lineage.mentioned(value, api):
                 found |= lineage.effective(resource)
     return frozenset(found)
-
-
-def _private_definition(api: Resource, stack: Stack) -> bool:
-    """Whether the API a definition belongs to is PRIVATE (a RestApiPut's: the API its `restApiId` names)."""
-    if api.type == HTTP_API:
-        return False  # HTTP APIs have no private endpoint type
-    apis = [api] if api.type == REST_API else stack.dependencies(api, "restApiId")
-    for defined in apis:
-        if defined.type == REST_API:
-            types = values_at(defined.props, "endpointConfiguration.types")
-            return bool(types) and all(t == "PRIVATE" for t in types)
-    return False
-
-
-def _open_callers(integration: Resource, stack: Stack) -> list[str]:
-    """Why anyone may call the integration: its public method or route, or a method the stack lacks."""
-    if integration.type == HTTP_INTEGRATION:
-        routes = [r for r in stack.of_type(HTTP_ROUTE) if stack.refers_to(r, "target", integration)]
-        return [
-            f"{route.label} admits everyone (authorizationType {_auth(route, 'authorizationType')})"
-            for route in routes
-            if _auth(route, "authorizationType") in ("NONE", "unknown at preview")
-        ]
-    if _private_api(integration, stack):
-        return []
-    methods = [
-        m
-        for m in stack.of_type(REST_METHOD)
-        if _same(stack, m, integration, "restApi")
-        and _same(stack, m, integration, "resourceId")
-        and value_at(m.props, "httpMethod") == value_at(integration.props, "httpMethod")
-    ]
-    if not methods:
-        return ["its method is not in this stack, so its authorization cannot be shown"]
-    return [
-        f"{method.label} admits everyone (authorization {_auth(method, 'authorization')})"
-        for method in methods
-        if _auth(method, "authorization") in ("NONE", "unknown at preview")
-    ]
-
-
-def _auth(resource: Resource, path: str) -> str:
-    value = value_at(resource.props, path)
-    if isinstance(value, Unknown):
-        return "unknown at preview"
-    return str(value) if isinstance(value, str) else "NONE"
-
-
-def _same(stack: Stack, one: Resource, other: Resource, path: str) -> bool:
-    """Whether two resources' inputs at a path name the same thing: the same dependency or the same value."""
-    mine, theirs = stack.dependencies(one, path), stack.dependencies(other, path)
-    if mine or theirs:
-        return bool(set(r.urn for r in mine) & set(r.urn for r in theirs))
-    return value_at(one.props, path) == value_at(other.props, path)
-
-
-def _private_api(integration: Resource, stack: Stack) -> bool:
-    """Whether the REST API is PRIVATE: reachable only through interface VPC endpoints."""
-    for api in stack.dependencies(integration, "restApi"):
-        if api.type == REST_API:
-            types = values_at(api.props, "endpointConfiguration.types")
-            return bool(types) and all(t == "PRIVATE" for t in types)
-    return False

@@ -393,6 +393,9 @@ def computed_outputs(resource: Res) -> dict[str, Any]:
         outputs["arn"] = f"arn:aws:{service}:{region}:{account}:{kind.lower()}/{resource_id}"
     if resource.type == "aws:eks/cluster:Cluster":
         outputs["endpoint"] = f"https://{_digest(name, 32).upper()}.gr7.{region}.eks.amazonaws.com"
+    if resource.type == "aws:ec2/vpc:Vpc" and resource.props.get("assignGeneratedIpv6CidrBlock") is True:
+        # The /56 Amazon gives a dual-stack VPC, from its range for the region.
+        outputs["ipv6CidrBlock"] = f"2a05:d018:{int(_digest(name, 4), 16):x}:ff00::/56"
     return {
         key: value
         for key, value in outputs.items()
@@ -423,6 +426,11 @@ def _identity_for(key: str, dependency: Res, outputs: dict[str, dict[str, Any]])
     lowered = key.lower()
     if dependency.type == "aws:eks/cluster:Cluster" and lowered == "kubeconfig":
         return json.dumps({"clusters": [{"cluster": {"server": known.get("endpoint", "")}}]})
+    if "cidr" in lowered and dependency.type == "aws:ec2/vpc:Vpc":
+        return known.get("ipv6CidrBlock" if "ipv6" in lowered else "cidrBlock") or known.get("id")
+    if lowered == "catalogid":
+        # A Glue entry's `catalogId` output is the account of its catalog.
+        return known.get("catalogId") or "123456789012"
     if lowered.endswith("arn") or lowered.endswith("arns") or lowered in ("source", "target", "resourcearn"):
         return known.get("arn") or known.get("dbSnapshotArn") or known.get("id")
     if lowered.endswith("name") or lowered.endswith("names"):

@@ -278,12 +278,16 @@ def test_a_state_machine_scanning_the_table_into_an_in_region_queue_stays() -> N
     assert violations([*region.resources, table, queue, machine], NO_PII) == []
 
 
-def test_a_state_machine_given_the_table_and_a_queue_stays_before_its_definition_is_known() -> None:
+@pytest.mark.preview_only("a definition computed from outputs is unknown only before the stack exists")
+def test_a_state_machine_given_the_table_and_a_queue_fails_closed_before_its_definition_is_known() -> None:
+    # Reviewer blind-data15 a18: a definition computed from the PII table names where its tasks write beside
+    # the table's name, among literals no preview can read (it was judged on its references alone).
     region = eu_region()
     table = store(region, "aws:dynamodb/table:Table", "customers", {"name": "customers-table"})
     queue = store(region, "aws:sqs/queue:Queue", "changes", {"name": "customer-changes"})
     machine = _state_machine(region, table, [queue], UNKNOWN)
-    assert violations([*region.resources, table, queue, machine], NO_PII) == []
+    message = _blocked([*region.resources, table, queue, machine], machine)
+    assert "computed from aws:dynamodb/table:Table 'customers'" in message, message
 
 
 def test_a_state_machine_posting_the_table_to_an_http_endpoint_is_blocked() -> None:

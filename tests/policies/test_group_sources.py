@@ -155,3 +155,51 @@ def test_a_rule_on_a_literal_group_admitting_an_untraceable_source_is_blocked(so
     found = violations([*region.resources, rule], POLICY)
     assert found, "the rule may open the PII database's group to a source outside the VPC"
     assert next(iter(source.values())) in messages(found)
+
+
+# Address blocks computed from a VPC ----------------------------------------------------------------------
+
+
+def _dual_stack(region: Region) -> None:
+    """The region's VPC with an Amazon-provided IPv6 block, known only once the VPC exists."""
+    region.vpc.props["assignGeneratedIpv6CidrBlock"] = True
+
+
+def test_a_rule_admitting_the_ipv6_block_of_the_stores_own_vpc_is_allowed() -> None:
+    """Reviewer blind-access15 c14: `cidr_ipv6=vpc.ipv6_cidr_block` is the VPC's own block."""
+    region = eu_region()
+    _dual_stack(region)
+    rule = _rule(region, {"cidrIpv6": UNKNOWN}, [region.vpc])
+    found = violations([*region.resources, rule], POLICY)
+    assert found == [], messages(found)
+
+
+def test_a_rule_admitting_the_ipv6_block_of_another_vpc_is_blocked() -> None:
+    """A peer's block is computed from a VPC that is not the store's: unknown at preview, outside once
+    deployed."""
+    region = eu_region()
+    _dual_stack(region)
+    peer = Res(
+        "aws:ec2/vpc:Vpc",
+        "peer",
+        {"cidrBlock": "10.30.0.0/16", "assignGeneratedIpv6CidrBlock": True},
+        region.provider,
+    )
+    rule = _rule(region, {"cidrIpv6": UNKNOWN}, [peer])
+    shown = _about_database(violations([*region.resources, peer, rule], POLICY), region)
+    expected = "unknown at preview" if MODE.get() == PREVIEW else "lies outside the store's VPC"
+    assert expected in shown, shown
+
+
+@pytest.mark.preview_only("once deployed the block is known, and judged as a literal")
+def test_an_inline_block_computed_from_the_vpc_and_another_source_is_blocked_at_preview() -> None:
+    """An inline rule's `ingress` is computed from every source of every block: which one gave the CIDR
+    cannot be told, so a source group beside the VPC leaves it unknown."""
+    region = eu_region()
+    _dual_stack(region)
+    region.database_group.props["ingress"].append(
+        {"protocol": "tcp", "fromPort": 5432, "toPort": 5432, "ipv6CidrBlocks": [UNKNOWN]}
+    )
+    region.database_group.deps["ingress"] = [region.node_group, region.vpc]
+    shown = _about_database(violations(region.resources, POLICY), region)
+    assert "a CIDR that is unknown at preview" in shown, shown

@@ -16,7 +16,12 @@ OU = "arn:aws:organizations::123456789012:ou/o-abcdefghij/ou-ab12-cdef3456"
 
 
 def _share(region: Region, subnet: Res, principal: str = OTHER_ACCOUNT) -> tuple[Res, list[Res]]:
-    share = Res("aws:ram/resourceShare:ResourceShare", "network-share", {"name": "network"}, region.provider)
+    share = Res(
+        "aws:ram/resourceShare:ResourceShare",
+        "network-share",
+        {"name": "network", "allowExternalPrincipals": True},
+        region.provider,
+    )
     association = Res(
         "aws:ram/resourceAssociation:ResourceAssociation",
         "network-share-subnet",
@@ -239,3 +244,99 @@ def test_a_share_of_a_lattice_resource_configuration_shares_the_database_it_serv
     for rule in (NO_PII, ANONYMISED_ONLY):
         found = [d for d in violations(stack, rule) if d.urn == association.urn]
         assert found and region.database.name in messages(found), messages(violations(stack, rule))
+
+
+# VPC Lattice service networks --------------------------------------------------------------------------
+
+
+def _lattice_network(region: Region, reads: Res, tags: dict[str, str]) -> tuple[Res, list[Res]]:
+    """A service network and its function (both labelled as given) whose one service forwards to a Lambda
+    target group: the function is configured with `reads` (its environment names it)."""
+    function = Res(
+        "aws:lambda/function:Function",
+        "lookup",
+        {
+            "name": "lookup",
+            "runtime": "python3.12",
+            "handler": "index.handler",
+            "role": "arn:aws:iam::123456789012:role/lookup",
+            "environment": {"variables": {"DATABASE_HOST": UNKNOWN}},
+            "tags": tags,
+        },
+        region.provider,
+        deps={"environment": [reads]},
+    )
+    network = Res(
+        "aws:vpclattice/serviceNetwork:ServiceNetwork",
+        "partners",
+        {"name": "partners", "authType": "NONE", "tags": tags},
+        region.provider,
+    )
+    service = Res(
+        "aws:vpclattice/service:Service", "lookup", {"name": "lookup", "authType": "NONE"}, region.provider
+    )
+    group = Res(
+        "aws:vpclattice/targetGroup:TargetGroup",
+        "lookup-targets",
+        {"name": "lookup-targets", "type": "LAMBDA"},
+        region.provider,
+    )
+    attachment = Res(
+        "aws:vpclattice/targetGroupAttachment:TargetGroupAttachment",
+        "lookup-function",
+        {"targetGroupIdentifier": UNKNOWN, "target": {"id": UNKNOWN}},
+        region.provider,
+        deps={"targetGroupIdentifier": [group], "target": [function]},
+    )
+    listener = Res(
+        "aws:vpclattice/listener:Listener",
+        "lookup-https",
+        {
+            "name": "https",
+            "protocol": "HTTPS",
+            "serviceIdentifier": UNKNOWN,
+            "defaultAction": {"forwards": [{"targetGroups": [{"targetGroupIdentifier": UNKNOWN}]}]},
+        },
+        region.provider,
+        deps={"serviceIdentifier": [service], "defaultAction": [group]},
+    )
+    association = Res(
+        "aws:vpclattice/serviceNetworkServiceAssociation:ServiceNetworkServiceAssociation",
+        "partners-lookup",
+        {"serviceIdentifier": UNKNOWN, "serviceNetworkIdentifier": UNKNOWN},
+        region.provider,
+        deps={"serviceIdentifier": [service], "serviceNetworkIdentifier": [network]},
+    )
+    return network, [function, network, service, group, attachment, listener, association]
+
+
+def test_a_share_of_a_lattice_network_labelled_anonymised_shares_what_its_services_code_reads() -> None:
+    """Reviewer blind-access15 a11b: the network's label cannot make what its services serve anonymised;
+    the partner associates its VPC and calls the function, which returns the database's rows."""
+    region = eu_region()
+    network, lattice = _lattice_network(region, region.database, {"data-classification": "anonymised"})
+    _, extra = _share(region, network)
+    principal = extra[-1]
+    stack = [*region.resources, *lattice, *extra]
+    for rule in (NO_PII, ANONYMISED_ONLY):
+        found = [d for d in violations(stack, rule) if d.urn == principal.urn]
+        assert found and region.database.name in messages(found), messages(violations(stack, rule))
+    # A share open to principals outside the organisation is still a share with those it names, not
+    # exposure to everyone.
+    exposed = [d for d in violations(stack, "pii-not-public") if d.urn in {e.urn for e in extra}]
+    assert exposed == [], messages(exposed)
+
+
+def test_a_share_of_a_lattice_network_whose_services_read_only_anonymised_data_is_allowed() -> None:
+    region = eu_region()
+    anonymised = {"data-classification": "anonymised"}
+    releases = Res(
+        "aws:dynamodb/table:Table", "releases", {"name": "releases", "tags": anonymised}, region.provider
+    )
+    network, lattice = _lattice_network(region, releases, anonymised)
+    _, extra = _share(region, network)
+    extra[0].props["tags"] = anonymised
+    stack = [*region.resources, releases, *lattice, *extra]
+    for rule in (NO_PII, ANONYMISED_ONLY):
+        found = [d for d in violations(stack, rule) if d.urn in {e.urn for e in extra}]
+        assert found == [], messages(found)

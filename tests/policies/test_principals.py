@@ -499,11 +499,18 @@ def _cognito_trust(pool: Res, amr: str) -> str:
     )
 
 
-def _user_pool_logins(region: Region) -> tuple[Res, Res, dict[str, Any]]:
+def _user_pool_logins(region: Region, sign_up: bool = False) -> tuple[Res, Res, dict[str, Any]]:
+    """A user pool (only its administrators create users, unless `sign_up`), its app client, and the
+    identity pool logins through them."""
     users = Res(
         "aws:cognito/userPool:UserPool",
         "customers",
-        {"name": "customers", "deletionProtection": "ACTIVE", "tags": PII},
+        {
+            "name": "customers",
+            "deletionProtection": "ACTIVE",
+            "adminCreateUserConfig": {"allowAdminCreateUserOnly": not sign_up},
+            "tags": PII,
+        },
         region.provider,
     )
     client = Res(
@@ -539,6 +546,90 @@ def test_unauthenticated_identities_of_an_identity_pool_are_everyone() -> None:
     found = _role_found(region, [*extra, pool, users, client])
     assert len(found) == 1, messages(found)
     assert "unauthenticated" in found[0].message
+
+
+def test_identities_of_a_user_pool_anyone_may_sign_up_to_are_everyone() -> None:
+    """Reviewer blind-access15 a34: self-registration is on, so anyone registers and gets the role."""
+    region = eu_region()
+    users, client, logins = _user_pool_logins(region, sign_up=True)
+    pool = _identity_pool(region, False, logins)
+    pool.deps["cognitoIdentityProviders"] = [users, client]
+    extra = _reader(region, "customers-app", _cognito_trust(pool, "authenticated"), [pool])
+    found = _role_found(region, [*extra, pool, users, client])
+    assert len(found) == 1, messages(found)
+    assert "anyone may sign up to aws:cognito/userPool:UserPool 'customers'" in found[0].message
+
+
+def test_a_user_pool_whose_sign_up_is_left_to_cognitos_default_lets_anyone_sign_up() -> None:
+    region = eu_region()
+    users, client, logins = _user_pool_logins(region)
+    users.props.pop("adminCreateUserConfig")
+    pool = _identity_pool(region, False, logins)
+    pool.deps["cognitoIdentityProviders"] = [users, client]
+    extra = _reader(region, "customers-app", _cognito_trust(pool, "authenticated"), [pool])
+    assert len(_role_found(region, [*extra, pool, users, client])) == 1
+
+
+def test_a_pre_sign_up_trigger_decides_who_may_sign_up() -> None:
+    """The trigger's code admits whom it admits (an e-mail domain, an invitation): the deployment's own
+    identity provider, as a Lambda authoriser is."""
+    region = eu_region()
+    users, client, logins = _user_pool_logins(region, sign_up=True)
+    users.props["lambdaConfig"] = {"preSignUp": "arn:aws:lambda:eu-west-1:123456789012:function:invited"}
+    pool = _identity_pool(region, False, logins)
+    pool.deps["cognitoIdentityProviders"] = [users, client]
+    extra = _reader(region, "customers-app", _cognito_trust(pool, "authenticated"), [pool])
+    assert _role_found(region, [*extra, pool, users, client]) == []
+
+
+def _own_items(region: Region, actions: list[str], operator: str) -> Res:
+    """The reader's policy, narrowed to the caller's own items of the PII table."""
+    return Res(
+        "aws:iam/rolePolicy:RolePolicy",
+        "customers-app-own",
+        {
+            "role": UNKNOWN,
+            "policy": _document(
+                {
+                    "Effect": "Allow",
+                    "Action": actions,
+                    "Resource": f"arn:aws:dynamodb:eu-west-1:{OWN}:table/customers",
+                    "Condition": {
+                        operator: {"dynamodb:LeadingKeys": ["${cognito-identity.amazonaws.com:sub}"]}
+                    },
+                }
+            ),
+        },
+        region.provider,
+    )
+
+
+@pytest.mark.parametrize(
+    ("actions", "operator", "narrowed"),
+    [
+        (["dynamodb:GetItem", "dynamodb:Query"], "ForAllValues:StringEquals", True),
+        (["dynamodb:GetItem", "dynamodb:Query", "dynamodb:Scan"], "ForAllValues:StringEquals", False),
+        (["dynamodb:*"], "ForAllValues:StringEquals", False),
+        (["dynamodb:Scan"], "StringEquals", True),
+    ],
+    ids=["own-items", "scan-passes-forallvalues", "wildcard", "key-required"],
+)
+def test_a_statement_narrowed_to_each_callers_own_items_shares_only_those(
+    actions: list[str], operator: str, narrowed: bool
+) -> None:
+    """c16: with per-user rows (`dynamodb:LeadingKeys` = the caller's identity) each registered user reads
+    only its own items; `ForAllValues:` holds for a request without the key (a Scan), so a statement that
+    allows one is not narrowed."""
+    region = eu_region()
+    table = store(region, "aws:dynamodb/table:Table", "customers", {"name": "customers", "hashKey": "id"})
+    users, client, logins = _user_pool_logins(region, sign_up=True)
+    pool = _identity_pool(region, False, logins)
+    pool.deps["cognitoIdentityProviders"] = [users, client]
+    bucket, role, _ = _reader(region, "customers-app", _cognito_trust(pool, "authenticated"), [pool])
+    policy = _own_items(region, actions, operator)
+    policy.deps["role"] = [role]
+    found = _role_found(region, [bucket, role, policy, table, pool, users, client])
+    assert (found == []) == narrowed, messages(found)
 
 
 def test_identities_a_social_login_vouches_for_are_outside() -> None:

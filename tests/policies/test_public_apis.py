@@ -3,8 +3,8 @@
 The baseline is a PII DynamoDB table behind an AppSync GraphQL API authorised by a Cognito user pool, with a
 DynamoDB data source on the table: only the pool's users call it, which is allowed. Each test changes one
 thing: the API (or an additional provider) admits API keys, IAM with an identity pool's unauthenticated
-identities, the API is PRIVATE, the data source is a Lambda function whose code reads the table, the API is
-an Event API.
+identities, OpenID Connect with a public issuer, a user pool anyone may sign up to, the API is PRIVATE, the
+data source is a Lambda function whose code reads the table, the API is an Event API.
 """
 
 from __future__ import annotations
@@ -112,6 +112,105 @@ def test_iam_authorisation_with_unauthenticated_identities_is_blocked(unauthenti
         assert "unauthenticated identities" in _about(found, case.source), messages(found)
     else:
         assert found == [], messages(found)
+
+
+@pytest.mark.parametrize(
+    ("issuer", "public"),
+    [
+        ("https://accounts.google.com", True),
+        ("https://login.microsoftonline.com/common/v2.0/", True),
+        ("https://login.microsoftonline.com/0d4a2c1e-5b7f-4e1a-9c3d-8f6b2a1e4d7c/v2.0", False),
+        ("https://acme.okta.com", False),
+    ],
+    ids=["google", "entra-common", "entra-tenant", "okta-tenant"],
+)
+def test_openid_connect_with_a_public_issuer_admits_anyone(issuer: str, public: bool) -> None:
+    """Reviewer blind-access15 a03: anyone with a Google account gets a token the API accepts, whatever
+    client id it pins; an organisation's own tenant signs in its people."""
+    case = _api()
+    case.api.props.update(authenticationType="OPENID_CONNECT", openidConnectConfig={"issuer": issuer})
+    case.api.props.pop("userPoolConfig")
+    found = violations(case.resources, POLICY)
+    if public:
+        assert f"its issuer {issuer} signs in anyone" in _about(found, case.source), messages(found)
+    else:
+        assert found == [], messages(found)
+
+
+@pytest.mark.preview_only("once deployed the issuer is known and judged as a literal")
+def test_openid_connect_with_an_issuer_unknown_at_preview_fails_closed() -> None:
+    """An issuer read from another stack cannot be shown to be the organisation's at a first preview."""
+    case = _api()
+    reference = Res("pulumi:pulumi:StackReference", "identity", {"name": "acme/identity/eu"})
+    case.api.props.update(authenticationType="OPENID_CONNECT", openidConnectConfig={"issuer": UNKNOWN})
+    case.api.props.pop("userPoolConfig")
+    case.api.deps["openidConnectConfig"] = [reference]
+    case.extra.append(reference)
+    found = violations(case.resources, POLICY)
+    assert "openidConnectConfig.issuer) is unknown at preview" in _about(found, case.source), messages(found)
+
+
+def test_an_additional_openid_connect_provider_with_a_public_issuer_admits_anyone() -> None:
+    case = _api()
+    case.api.props["additionalAuthenticationProviders"] = [
+        {
+            "authenticationType": "OPENID_CONNECT",
+            "openidConnectConfig": {"issuer": "https://appleid.apple.com", "clientId": "com.example.app"},
+        }
+    ]
+    found = violations(case.resources, POLICY)
+    assert "appleid.apple.com signs in anyone" in _about(found, case.source), messages(found)
+
+
+def _user_pool(case: Api, sign_up: bool) -> Res:
+    """A user pool of the stack as the API's, only its administrators creating users unless `sign_up`."""
+    users = Res(
+        "aws:cognito/userPool:UserPool",
+        "customers",
+        {
+            "name": "customers",
+            "adminCreateUserConfig": {"allowAdminCreateUserOnly": not sign_up},
+            "deletionProtection": "ACTIVE",
+            "tags": {"data-classification": "pii"},
+        },
+        case.region.provider,
+    )
+    case.extra.append(users)
+    return users
+
+
+@pytest.mark.parametrize("sign_up", [False, True])
+def test_a_user_pool_anyone_may_sign_up_to_admits_anyone(sign_up: bool) -> None:
+    case = _api()
+    users = _user_pool(case, sign_up)
+    case.api.props["userPoolConfig"] = {"userPoolId": UNKNOWN, "defaultAction": "ALLOW"}
+    case.api.deps["userPoolConfig"] = [users]
+    found = [d for d in violations(case.resources, POLICY) if d.urn == case.source.urn]
+    if sign_up:
+        assert "anyone may sign up to aws:cognito/userPool:UserPool 'customers'" in messages(found)
+    else:
+        assert found == [], messages(found)
+
+
+def test_iam_authorisation_with_an_identity_pool_of_a_user_pool_anyone_may_sign_up_to_is_blocked() -> None:
+    case = _api()
+    case.api.props["authenticationType"] = "AWS_IAM"
+    case.api.props.pop("userPoolConfig")
+    users = _user_pool(case, sign_up=True)
+    pool = Res(
+        "aws:cognito/identityPool:IdentityPool",
+        "customers",
+        {
+            "identityPoolName": "customers",
+            "allowUnauthenticatedIdentities": False,
+            "cognitoIdentityProviders": [{"clientId": "abc123", "providerName": UNKNOWN}],
+        },
+        case.region.provider,
+        deps={"cognitoIdentityProviders": [users]},
+    )
+    case.extra.append(pool)
+    found = violations(case.resources, POLICY)
+    assert "gives credentials to its users: anyone may sign up" in _about(found, case.source), messages(found)
 
 
 def test_a_lambda_data_source_whose_code_reads_pii_on_an_api_key_api_is_blocked() -> None:

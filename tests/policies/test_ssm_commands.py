@@ -422,3 +422,20 @@ def test_a_powershell_upload_of_the_targeted_instances_data_leaves_aws() -> None
     association.props["name"] = "AWS-RunPowerShellScript"
     found = _judged(stack, association, NO_PII)
     assert "aws:rds/instance:Instance 'pii-db' (pii)" in found and "backups.example.com" in found, found
+
+
+@pytest.mark.preview_only("a document computed from outputs is unknown only before the stack exists")
+def test_a_document_whose_content_is_computed_from_the_pii_bucket_fails_closed_until_it_can_be_read() -> None:
+    # Reviewer blind-data15 a18 (the same shape as a state machine's definition): its steps name where they
+    # write beside the bucket's name, among literals no preview can read.
+    region = eu_region()
+    dumps = _dumps_bucket(region)
+    document = Res(
+        "aws:ssm/document:Document",
+        "export-dumps",
+        {"documentType": "Automation", "documentFormat": "JSON", "content": UNKNOWN},
+        region.provider,
+        deps={"content": [dumps]},
+    )
+    found = _judged([*region.resources, dumps, document], document, NO_PII)
+    assert "the content of aws:ssm/document:Document 'export-dumps'" in found, found

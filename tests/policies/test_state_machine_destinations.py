@@ -307,19 +307,29 @@ def test_a_task_that_sends_as_a_role_of_another_account_sends_into_that_account(
     assert OTHER_ACCOUNT in found, found
 
 
-def _distributed_map(region: Region, results_bucket: str) -> tuple[list[Res], Res]:
-    """A state machine (fed nothing) whose Distributed Map reads the PII bucket and writes its results."""
+def _distributed_map(
+    region: Region, results_bucket: str, language: str = "JSONPath", reader: str = "listObjectsV2"
+) -> tuple[list[Res], Res]:
+    """A state machine (fed nothing) whose Distributed Map reads the PII bucket and writes its results, in
+    either query language (JSONPath `Parameters`, JSONata `Arguments`), listing the bucket's objects or
+    reading a JSONL manifest from it (`getObject` with a `ReaderConfig`)."""
     source = store(region, "aws:s3/bucket:Bucket", "signups-archive", {"bucket": "signups-archive-eu"})
     results = store(region, "aws:s3/bucket:Bucket", "map-results", {"bucket": "map-results-eu"})
-    definition = {
+    payload = "Arguments" if language == "JSONata" else "Parameters"
+    item_reader: dict[str, Any] = {
+        "Resource": f"arn:aws:states:::s3:{reader}",
+        payload: {"Bucket": "signups-archive-eu"},
+    }
+    if reader == "getObject":
+        item_reader["ReaderConfig"] = {"InputType": "JSONL"}
+        item_reader[payload]["Key"] = "manifests/signups.jsonl"
+    prefix = "{% 'runs/' & $states.context.Execution.Name %}" if language == "JSONata" else "results"
+    definition: dict[str, Any] = {
         "StartAt": "Each",
         "States": {
             "Each": {
                 "Type": "Map",
-                "ItemReader": {
-                    "Resource": "arn:aws:states:::s3:listObjectsV2",
-                    "Parameters": {"Bucket": "signups-archive-eu"},
-                },
+                "ItemReader": item_reader,
                 "ItemProcessor": {
                     "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
                     "StartAt": "Pass",
@@ -327,12 +337,15 @@ def _distributed_map(region: Region, results_bucket: str) -> tuple[list[Res], Re
                 },
                 "ResultWriter": {
                     "Resource": "arn:aws:states:::s3:putObject",
-                    "Parameters": {"Bucket": results_bucket, "Prefix": "results"},
+                    payload: {"Bucket": results_bucket, "Prefix": prefix},
+                    "WriterConfig": {"OutputType": "JSONL", "Transformation": "FLATTEN"},
                 },
                 "End": True,
             }
         },
     }
+    if language == "JSONata":
+        definition["QueryLanguage"] = "JSONata"
     machine = Res(
         "aws:sfn/stateMachine:StateMachine",
         "archive-map",
@@ -342,16 +355,83 @@ def _distributed_map(region: Region, results_bucket: str) -> tuple[list[Res], Re
     return [*region.resources, source, results, machine], machine
 
 
+MAP_FORMS = [
+    ("JSONPath", "listObjectsV2"),
+    ("JSONPath", "getObject"),
+    ("JSONata", "listObjectsV2"),
+    ("JSONata", "getObject"),
+]
+"""Reviewer blind-data15 a18: a JSONata Distributed Map reading a JSONL manifest of the PII bucket and writing
+its results (`WriterConfig` JSONL, FLATTEN) with `Arguments`; and the JSONPath `Parameters` forms."""
+
+
 @pytest.mark.parametrize("policy", RULES)
-def test_a_distributed_map_writing_its_results_into_the_stacks_bucket_copies_nothing_out(policy: str) -> None:
-    stack, machine = _distributed_map(eu_region(), "map-results-eu")
+@pytest.mark.parametrize(("language", "reader"), MAP_FORMS)
+def test_a_distributed_map_writing_its_results_into_the_stacks_bucket_copies_nothing_out(
+    policy: str, language: str, reader: str
+) -> None:
+    stack, machine = _distributed_map(eu_region(), "map-results-eu", language, reader)
     assert _judged(stack, machine, policy) == ""
 
 
-def test_a_distributed_map_writing_its_results_into_a_bucket_the_stack_lacks_fails_closed() -> None:
-    stack, machine = _distributed_map(eu_region(), "map-results-central")
-    found = _judged(stack, machine, NO_PII)
-    assert "map-results-central (Parameters.Bucket of s3:putObject" in found, found
+@pytest.mark.parametrize("policy", RULES)
+@pytest.mark.parametrize(("language", "reader"), MAP_FORMS)
+def test_a_distributed_map_writing_its_results_into_a_bucket_the_stack_lacks_fails_closed(
+    policy: str, language: str, reader: str
+) -> None:
+    stack, machine = _distributed_map(eu_region(), "map-results-central", language, reader)
+    found = _judged(stack, machine, policy)
+    member = "Arguments" if language == "JSONata" else "Parameters"
+    assert f"map-results-central ({member}.Bucket of s3:putObject" in found, found
+    # What it copies is what its ItemReader reads: the PII bucket.
+    assert "aws:s3/bucket:Bucket 'signups-archive' (pii" in found, found
+
+
+def _unknown_definition(region: Region, *computed_from: Res) -> Res:
+    """A state machine whose definition is computed with `apply` (unknown at a first preview)."""
+    return Res(
+        "aws:sfn/stateMachine:StateMachine",
+        "archive-map",
+        {"roleArn": "arn:aws:iam::123456789012:role/archive-map", "definition": UNKNOWN},
+        region.provider,
+        deps={"definition": list(computed_from)},
+    )
+
+
+@pytest.mark.preview_only("a definition computed from outputs is unknown only before the stack exists")
+@pytest.mark.parametrize("policy", RULES)
+def test_a_definition_unknown_at_preview_computed_from_a_pii_bucket_fails_closed(policy: str) -> None:
+    region = eu_region()
+    source = store(region, "aws:s3/bucket:Bucket", "signups-archive", {"bucket": "signups-archive-eu"})
+    function = Res("aws:lambda/function:Function", "normalise", {"runtime": "python3.12"}, region.provider)
+    machine = _unknown_definition(region, source, function)
+    found = _judged([*region.resources, source, function, machine], machine, policy)
+    assert "the definition of aws:sfn/stateMachine:StateMachine 'archive-map'" in found, found
+    assert "computed from aws:s3/bucket:Bucket 'signups-archive'" in found, found
+    assert "build the definition from values a preview knows" in found, found
+
+
+@pytest.mark.parametrize("policy", RULES)
+def test_a_definition_unknown_at_preview_computed_from_code_and_internal_stores_is_judged_by_them(
+    policy: str,
+) -> None:
+    region = eu_region()
+    internal = store(
+        region,
+        "aws:s3/bucket:Bucket",
+        "ops-reports",
+        {"bucket": "ops-reports-eu"},
+        {"data-classification": "internal"},
+    )
+    # The function handles PII (it is labelled so), but it is code, not a store the definition names.
+    function = Res(
+        "aws:lambda/function:Function",
+        "normalise",
+        {"runtime": "python3.12", "tags": {"data-classification": "pii"}},
+        region.provider,
+    )
+    machine = _unknown_definition(region, internal, function)
+    assert _judged([*region.resources, internal, function, machine], machine, policy) == ""
 
 
 def _fed_function(region: Region, bucket_arn: str) -> tuple[list[Res], Res]:

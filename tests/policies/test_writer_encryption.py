@@ -309,13 +309,15 @@ def _paths(token: str) -> list[str]:
     found: list[str] = []
     if spec is not None:
         found += [path for path, _ in spec.enabled] + list(spec.keys)
-        found += [path for pair in spec.keys_when for path in pair]
+        found += [path for pair in (*spec.keys_when, *spec.keys_unless) for path in pair]
         found += [spec.only_for[0]] if spec.only_for else []
     for writer in WRITER_ENCRYPTION.get(token, ()):
         found += [writer.bucket, writer.writes_when[0]] if writer.writes_when else [writer.bucket]
         found += [writer.configuration[0]] if writer.configuration else []
         if writer.configuration is None:
-            found += [path for path in (writer.algorithm, writer.key) if path is not None]
+            found += [
+                path for path in (writer.algorithm, writer.key, writer.s3_managed_when) if path is not None
+            ]
     return found
 
 
@@ -347,3 +349,352 @@ def test_every_path_of_the_encryption_facts_names_an_input_the_sdk_defines(token
 def test_every_path_of_a_member_names_an_input_of_the_member(token: str, member: str, paths: list) -> None:
     schema = input_schema(member)
     assert {path: missing_step(schema, path) for path in paths} == dict.fromkeys(paths)
+
+
+# The key inputs of copying types, reviewed one by one (reviewer blind-data15 a01) ------------------------
+
+ROLE = "arn:aws:iam::123456789012:role/writer"
+EXPORTS = "arn:aws:s3:::exports-eu"
+
+
+def _writer(region: Region, token: str, props: dict, key_input: str | None) -> Res:
+    """A writer into the exports bucket (named by a literal), its key (if any) computed from the stack's."""
+    deps = {key_input: [region.key]} if key_input is not None else {}
+    return Res(token, "writer", props, region.provider, deps=deps)
+
+
+def _table_export(encryption: dict) -> dict:
+    return {
+        "tableArn": "arn:aws:dynamodb:eu-west-1:123456789012:table/customers",
+        "s3Bucket": "exports-eu",
+    } | (encryption)
+
+
+def _file_share(encryption: dict) -> dict:
+    return {
+        "gatewayArn": "arn:aws:storagegateway:eu-west-1:123456789012:gateway/sgw-12345678",
+        "locationArn": EXPORTS,
+        "roleArn": ROLE,
+        "clientLists": ["10.10.0.0/16"],
+    } | encryption
+
+
+def _inventory(encryption: dict) -> dict:
+    return {
+        "bucket": "exports-eu",
+        "name": "daily",
+        "includedObjectVersions": "Current",
+        "schedule": {"frequency": "Daily"},
+        "destination": {"bucket": {"bucketArn": EXPORTS, "format": "CSV", "encryption": encryption}},
+    }
+
+
+def _tuning(output: dict) -> dict:
+    return {
+        "name": "tuning",
+        "hyperParameterTuningJobConfig": {
+            "strategy": "Bayesian",
+            "resourceLimits": {"maxParallelTrainingJobs": 1},
+        },
+        "trainingJobDefinition": {
+            "roleArn": ROLE,
+            "algorithmSpecification": {"trainingInputMode": "File", "trainingImage": "image"},
+            "outputDataConfig": {"s3OutputPath": "s3://exports-eu/tuning/"} | output,
+            "stoppingCondition": {"maxRuntimeInSeconds": 3600},
+        },
+    }
+
+
+def _call_analytics(settings: dict) -> dict:
+    return {
+        "name": "calls",
+        "resourceAccessRoleArn": ROLE,
+        "elements": [
+            {
+                "type": "AmazonTranscribeCallAnalyticsProcessor",
+                "amazonTranscribeCallAnalyticsProcessorConfiguration": {
+                    "languageCode": "en-US",
+                    "postCallAnalyticsSettings": {
+                        "outputLocation": "s3://exports-eu/calls/",
+                        "dataAccessRoleArn": ROLE,
+                    }
+                    | settings,
+                },
+            }
+        ],
+    }
+
+
+def _athena_database(encryption: dict) -> dict:
+    return {"name": "exports", "bucket": "exports-eu", "encryptionConfiguration": encryption}
+
+
+def _redshift_endpoint(settings: dict) -> dict:
+    return {
+        "endpointId": "warehouse",
+        "endpointType": "target",
+        "engineName": "redshift",
+        "redshiftSettings": {"bucketName": "exports-eu"} | settings,
+    }
+
+
+def _exchange_export(encryption: dict) -> dict:
+    return {
+        "event": {"revisionPublished": {"dataSetId": "4f2d9a7c1b3e5d6f8a0b2c4d6e8f0a1b"}},
+        "action": {
+            "exportRevisionToS3": {"revisionDestination": {"bucket": "exports-eu"}, "encryption": encryption}
+        },
+    }
+
+
+def _flow(key: dict) -> dict:
+    return {
+        "name": "crm",
+        "sourceFlowConfig": {
+            "connectorType": "Salesforce",
+            "sourceConnectorProperties": {"salesforce": {"object": "Contact"}},
+        },
+        "destinationFlowConfigs": [
+            {"connectorType": "S3", "destinationConnectorProperties": {"s3": {"bucketName": "exports-eu"}}}
+        ],
+        "tasks": [{"taskType": "Map_all", "sourceFields": []}],
+        "triggerConfig": {"triggerType": "OnDemand"},
+    } | key
+
+
+def _replication(key: dict) -> dict:
+    return {
+        "bucket": "documents-eu",
+        "role": ROLE,
+        "rules": [
+            {
+                "id": "all",
+                "status": "Enabled",
+                "sourceSelectionCriteria": {"sseKmsEncryptedObjects": {"status": "Enabled"}},
+                "destination": {"bucket": EXPORTS, "encryptionConfiguration": key},
+            }
+        ],
+    }
+
+
+STACKS_KEY = UNKNOWN
+"""A key computed from the stack's own (the writer's key input depends on the baseline's key)."""
+
+NEW_WRITERS = [
+    # (token, props written with S3-managed keys or a key that is not the stack's, the same with the
+    #  stack's key, the input the stack's key is computed into, what the message names)
+    (
+        "aws:dynamodb/tableExport:TableExport",
+        _table_export({"s3SseAlgorithm": "AES256"}),
+        _table_export({"s3SseAlgorithm": "KMS", "s3SseKmsKeyId": STACKS_KEY}),
+        "s3SseKmsKeyId",
+        "s3SseAlgorithm AES256",
+    ),
+    (
+        "aws:dynamodb/tableExport:TableExport",
+        _table_export({}),
+        _table_export({"s3SseAlgorithm": "KMS", "s3SseKmsKeyId": STACKS_KEY}),
+        "s3SseKmsKeyId",
+        "AES256 (its default)",
+    ),
+    (
+        "aws:dynamodb/tableExport:TableExport",
+        _table_export({"s3SseAlgorithm": "KMS", "s3SseKmsKeyId": ELSEWHERE_KEY}),
+        _table_export({"s3SseAlgorithm": "KMS", "s3SseKmsKeyId": STACKS_KEY}),
+        "s3SseKmsKeyId",
+        "s3SseKmsKeyId",
+    ),
+    (
+        "aws:rds/exportTask:ExportTask",
+        {"exportTaskIdentifier": "x", "sourceArn": "arn", "s3BucketName": "exports-eu", "iamRoleArn": ROLE}
+        | {"kmsKeyId": ELSEWHERE_KEY},
+        {"exportTaskIdentifier": "x", "sourceArn": "arn", "s3BucketName": "exports-eu", "iamRoleArn": ROLE}
+        | {"kmsKeyId": STACKS_KEY},
+        "kmsKeyId",
+        "kmsKeyId",
+    ),
+    (
+        "aws:storagegateway/nfsFileShare:NfsFileShare",
+        _file_share({}),
+        _file_share({"kmsEncrypted": True, "kmsKeyArn": STACKS_KEY}),
+        "kmsKeyArn",
+        "kmsEncrypted False (its default)",
+    ),
+    (
+        "aws:s3/inventory:Inventory",
+        _inventory({"sseS3": {}}),
+        _inventory({"sseKms": {"keyId": STACKS_KEY}}),
+        "destination",
+        "sseS3",
+    ),
+    (
+        "aws:sagemaker/hyperParameterTuningJob:HyperParameterTuningJob",
+        _tuning({}),
+        _tuning({"kmsKeyId": STACKS_KEY}),
+        "trainingJobDefinition",
+        "aws/s3",
+    ),
+    (
+        "aws:chimesdkmediapipelines/mediaInsightsPipelineConfiguration:MediaInsightsPipelineConfiguration",
+        _call_analytics({}),
+        _call_analytics({"outputEncryptionKmsKeyId": STACKS_KEY}),
+        "elements",
+        "SSE-S3",
+    ),
+    (
+        "aws:athena/database:Database",
+        _athena_database({"encryptionOption": "SSE_S3"}),
+        _athena_database({"encryptionOption": "SSE_KMS", "kmsKey": STACKS_KEY}),
+        "encryptionConfiguration",
+        "SSE_S3",
+    ),
+    (
+        "aws:dms/endpoint:Endpoint",
+        _redshift_endpoint({}),
+        _redshift_endpoint({"encryptionMode": "SSE_KMS", "serverSideEncryptionKmsKeyId": STACKS_KEY}),
+        "redshiftSettings",
+        "SSE_S3 (its default)",
+    ),
+    (
+        "aws:dataexchange/eventAction:EventAction",
+        _exchange_export({"type": "AES256"}),
+        _exchange_export({"type": "aws:kms", "kmsKeyArn": STACKS_KEY}),
+        "action",
+        "AES256",
+    ),
+    ("aws:appflow/flow:Flow", _flow({}), _flow({"kmsArn": STACKS_KEY}), "kmsArn", "AppFlow-managed"),
+    (
+        "aws:s3/bucketReplicationConfig:BucketReplicationConfig",
+        _replication({"replicaKmsKeyId": ELSEWHERE_KEY}),
+        _replication({"replicaKmsKeyId": STACKS_KEY}),
+        "rules",
+        "replicaKmsKeyId",
+    ),
+]
+NEW_WRITER_IDS = [
+    "table-export-aes256",
+    "table-export-default",
+    "table-export-key-elsewhere",
+    "rds-export-key-elsewhere",
+    "file-share-default",
+    "inventory-sse-s3",
+    "tuning-job-default-key",
+    "call-analytics-default",
+    "athena-database-sse-s3",
+    "dms-redshift-staging-default",
+    "data-exchange-aes256",
+    "appflow-default-key",
+    "replica-key-elsewhere",
+]
+
+
+@pytest.mark.parametrize(("token", "bad", "good", "key_input", "why"), NEW_WRITERS, ids=NEW_WRITER_IDS)
+def test_a_copy_writing_into_a_pii_bucket_under_its_own_other_encryption_is_blocked(
+    token: str, bad: dict, good: dict, key_input: str, why: str
+) -> None:
+    region = eu_region()
+    bucket = _bucket(region)
+    writer = _writer(region, token, bad, None)
+    found = violations([*region.resources, *bucket, writer], POLICY)
+    assert [d.urn for d in found] == [writer.urn], messages(found)
+    assert "exports" in found[0].message and why in found[0].message, found[0].message
+
+
+@pytest.mark.parametrize(("token", "bad", "good", "key_input", "why"), NEW_WRITERS, ids=NEW_WRITER_IDS)
+def test_a_copy_writing_into_a_pii_bucket_under_the_stacks_key_is_allowed(
+    token: str, bad: dict, good: dict, key_input: str, why: str
+) -> None:
+    region = eu_region()
+    bucket = _bucket(region)
+    writer = _writer(region, token, good, key_input)
+    assert violations([*region.resources, *bucket, writer], POLICY) == []
+
+
+def test_a_table_export_into_a_bucket_that_holds_no_pii_is_not_judged_as_a_writer() -> None:
+    region = eu_region()
+    bucket = _bucket(region)
+    bucket[0].props["tags"] = {"data-classification": "anonymised"}
+    writer = _writer(region, "aws:dynamodb/tableExport:TableExport", _table_export({}), None)
+    assert violations([*region.resources, *bucket, writer], POLICY) == []
+
+
+EFS_REPLICATION = "aws:efs/replicationConfiguration:ReplicationConfiguration"
+
+
+@pytest.mark.parametrize(
+    ("destination", "blocked"),
+    [
+        ({"region": "eu-west-1"}, True),
+        ({"region": "eu-west-1", "kmsKeyId": ELSEWHERE_KEY}, True),
+        ({"region": "eu-west-1", "kmsKeyId": STACKS_KEY}, False),
+        ({"fileSystemId": "fs-0123456789abcdef0"}, False),
+    ],
+    ids=[
+        "new-replica-aws-managed-key",
+        "new-replica-key-elsewhere",
+        "new-replica-stacks-key",
+        "existing-file-system",
+    ],
+)
+def test_an_efs_replica_of_pii_that_efs_creates_takes_the_stacks_key(
+    destination: dict, blocked: bool
+) -> None:
+    region = eu_region()
+    source = store(
+        region, "aws:efs/fileSystem:FileSystem", "documents", {"encrypted": True, "kmsKeyId": UNKNOWN}
+    )
+    source.deps = {"kmsKeyId": [region.key]}
+    replication = Res(
+        EFS_REPLICATION,
+        "documents-replica",
+        {"sourceFileSystemId": UNKNOWN, "destination": destination},
+        region.provider,
+        deps={
+            "sourceFileSystemId": [source],
+            **({"destination": [region.key]} if destination.get("kmsKeyId") is UNKNOWN else {}),
+        },
+    )
+    found = violations([*region.resources, source, replication], POLICY)
+    assert [d.urn for d in found] == ([replication.urn] if blocked else []), messages(found)
+
+
+STATEMENT = "aws:redshiftdata/statement:Statement"
+UNLOAD = "UNLOAD ('select * from customers') TO 's3://exports-eu/customers/' IAM_ROLE default "
+
+
+def _statement(region: Region, options: str) -> Res:
+    props = {"clusterIdentifier": "warehouse", "database": "crm", "sql": UNLOAD + options + ";"}
+    return Res(STATEMENT, "unload", props, region.provider)
+
+
+@pytest.mark.parametrize(
+    ("options", "why"),
+    [
+        ("FORMAT PARQUET", "SSE-S3"),
+        (f"KMS_KEY_ID '{ELSEWHERE_KEY}' ENCRYPTED", "us-east-1"),
+        ("MASTER_SYMMETRIC_KEY 'c2VjcmV0' ENCRYPTED", "client-side"),
+    ],
+    ids=["no-encryption-clause", "key-elsewhere", "client-side-key"],
+)
+def test_a_redshift_unload_into_a_pii_bucket_without_the_buckets_or_the_stacks_key_is_blocked(
+    options: str, why: str
+) -> None:
+    region = eu_region()
+    bucket = _bucket(region)
+    statement = _statement(region, options)
+    found = violations([*region.resources, *bucket, statement], POLICY)
+    assert [d.urn for d in found] == [statement.urn], messages(found)
+    assert "exports" in found[0].message and why in found[0].message, found[0].message
+
+
+@pytest.mark.parametrize("tags", [None, {"data-classification": "anonymised"}], ids=["pii", "anonymised"])
+def test_a_redshift_unload_under_the_buckets_default_key_or_into_a_bucket_without_pii_is_allowed(
+    tags: dict[str, str] | None,
+) -> None:
+    region = eu_region()
+    bucket = _bucket(region)
+    options = "ENCRYPTED AUTO FORMAT PARQUET"
+    if tags is not None:
+        bucket[0].props["tags"] = tags
+        options = "FORMAT PARQUET"
+    assert violations([*region.resources, *bucket, _statement(region, options)], POLICY) == []
