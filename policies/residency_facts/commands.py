@@ -303,6 +303,23 @@ VERBATIM_DUMPS = frozenset(
 """Tools that write a database out as it is (decision, reviewer blind-k8s13 k18): what they produce is the
 store's data, not a transform of it. psql is one when it runs `COPY ... TO STDOUT` or `\\copy ... TO`
 (`COPY_OUT`)."""
+DUMP_HOST_OPTIONS = frozenset({"-h", "--host", "--hostname"})
+"""Options by which a dump tool (and psql) names the server it reads: `pg_dump -h db`, `mysqldump --host=db`,
+`mongodump --host db` (their manuals); `-hdb` is read as `-h db`."""
+DUMP_CONNECTION_OPTIONS = frozenset({"-d", "--dbname", "--uri"})
+"""Options that take a whole connection string, whose `host=` (a libpq conninfo) or URI host
+(`postgresql://user@db/telemetry`, `mongodb://db:27017`) names the server."""
+DUMP_HOST_VARIABLES: dict[str, str] = {
+    "psql": "PGHOST",
+    "pg_dump": "PGHOST",
+    "pg_dumpall": "PGHOST",
+    "pg_basebackup": "PGHOST",
+    "mysqldump": "MYSQL_HOST",
+    "mariadb-dump": "MYSQL_HOST",
+    "mysqlpump": "MYSQL_HOST",
+}
+"""The environment variable a tool takes its server from when its command line names none (libpq's `PGHOST`,
+the MySQL clients' `MYSQL_HOST`)."""
 COPY_OUT = r"(?i)\bcopy\b.*?\bto\s+(?:p?stdout\b|'([^']+)')"
 """SQL that writes a table or a query out as it is: `COPY ... TO STDOUT`, psql's `\\copy ... TO STDOUT` or
 `TO PSTDOUT`, or into a file (`TO '/tmp/customers.csv'`, the file then holds the table)."""

@@ -1,15 +1,17 @@
 """Hosts that are a destination outside AWS by definition, under whatever key configuration names them.
 
-Code's configuration names where it sends under many keys: `OTEL_EXPORTER_OTLP_ENDPOINT` says so by its
-name, `SENTRY_DSN`, `DD_SITE`, `NEW_RELIC_HOST` or a logging library's `url` do not. A URL under any other
-key may be an identity provider's issuer or a documentation link, which the pack cannot tell from a sink
-(`residency_policies/lineage_code.py`). The hosts below are the ingestion endpoints of software-as-a-service
-error trackers, APM and tracing back ends, log and metrics services and product analytics: the only reason
-to configure one is to send it data (exceptions with their request data and local variables, traces, log
-lines, events). Decision (round 9): a host under one of these domains, in a URL (a DSN's
-`https://<key>@<host>/<project>` included) or alone, anywhere in code's configuration or a chart's values,
-is a place outside AWS, whatever key holds it; that some vendors run on AWS (in whose account, in which
-region, the deployment cannot say) does not make them the deployment's.
+Code's configuration names where it sends under many keys: `OTEL_EXPORTER_OTLP_ENDPOINT` says so by its name,
+`SENTRY_DSN`, `DD_SITE`, `NEW_RELIC_HOST` or a logging library's `url` do not. A URL under any other key
+inside a configuration file may be an identity provider's issuer or a documentation link, which the pack
+cannot tell from a sink (`residency_policies/lineage_code.py`); a whole URL an environment variable gives is a
+destination unless its name says otherwise (`NOT_DESTINATION_URL_KEY_WORDS`, reviewer blind-whole15 w15). The
+hosts below are the ingestion endpoints of software-as-a-service error trackers, APM and tracing back ends,
+log and metrics services and product analytics: the only reason to configure one is to send it data
+(exceptions with their request data and local variables, traces, log lines, events). Decision (round 9): a
+host under one of these domains, in a URL (a DSN's `https://<key>@<host>/<project>` included) or alone,
+anywhere in code's configuration or a chart's values, is a place outside AWS, whatever key holds it; that some
+vendors run on AWS (in whose account, in which region, the deployment cannot say) does not make them the
+deployment's.
 
 Domains as the vendors document their ingest endpoints (checked this round: Sentry's DSN hosts
 `o<org>.ingest[.<region>].sentry.io`, New Relic's OTLP `otlp[.eu01].nr-data.net`); the others are the
@@ -86,3 +88,36 @@ def saas_vendor(host: str) -> str | None:
         if vendor is not None:
             return vendor
     return None
+
+
+NOT_DESTINATION_URL_KEY_WORDS: frozenset[str] = frozenset(
+    {
+        # An identity provider the code signs people or itself in with (it sends credentials, not data).
+        "issuer",
+        "jwks",
+        "oidc",
+        "openid",
+        "oauth",
+        "authority",
+        "sso",
+        # A link for people: the service's documentation, support or terms, shown or logged, never called.
+        "doc",
+        "docs",
+        "documentation",
+        "help",
+        "homepage",
+        "website",
+        "support",
+        "runbook",
+        "terms",
+        "privacy",
+        "license",
+        "licence",
+        "changelog",
+    }
+)
+"""Words of an environment variable's or configuration key's name (split at `_`, `-`, `.` and case changes)
+that say its URL is not where the code sends (decision, reviewer blind-whole15 w15): any other whole URL
+value in code's configuration is a place it may send what it reads, whatever its key is called."""
+NOT_DESTINATION_URL_SCHEMES: frozenset[str] = frozenset({"s3", "s3a", "s3n", "file", "arn"})
+"""Schemes whose "host" is no host: a bucket name (`s3://reports.example.com/`), a local file."""

@@ -2507,6 +2507,21 @@ function in a VPC, the caller's identity. A role's statement of nothing else rea
 match an action that reads (`logs:GetLogEvents`, `ec2:GetConsoleOutput`), and is judged as a read."""
 
 
+DATABASE_LOGIN_ARNS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "rds-db": (
+        "dbuser:",
+        ("aws:rds/instance:Instance", "aws:rds/cluster:Cluster", "aws:rds/proxy:Proxy"),
+    ),
+    "neptune-db": ("", ("aws:neptune/cluster:Cluster",)),
+}
+"""IAM database authentication (decision, reviewer blind-whole15 w08): `rds-db:connect` on
+`arn:aws:rds-db:<region>:<account>:dbuser:<resource id>/<user>` logs in to the database whose resource id
+(an instance's `resourceId`, `db-...`; a cluster's `clusterResourceId`, `cluster-...`; a proxy's
+`prx-...`) it names, and `neptune-db:*` on `arn:aws:neptune-db:<region>:<account>:<cluster resource
+id>/*` to a Neptune cluster: a read of what the database holds (the RDS and Neptune user guides' IAM
+policy examples). Service -> (the prefix of the ARN's resource before the id, the types it may name)."""
+
+
 class Grant(NamedTuple):
     """How a resource type grants or exposes access to data, in wire names."""
 

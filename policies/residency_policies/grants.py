@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
 from typing import Any
 
@@ -37,6 +37,7 @@ from residency_facts import (
 )
 from residency_facts.issuers import CALLER_KEYS, CALLER_VARIABLES, KEYED_ACTIONS
 from residency_facts.mechanisms import (
+    DATABASE_LOGIN_ARNS,
     INBOUND_ACTIONS,
     KEY_SERVICES,
     NON_READING_ACTIONS,
@@ -50,7 +51,7 @@ from .identity_providers import pools_admit_anyone
 from .lineage import KMS_KEY_TYPES, Lineage
 from .lineage_literals import organisation_named
 from .lineage_principals import ROLE
-from .locations import Location, holds_data, mechanism_key, runs_code, untraceable
+from .locations import GENERATED_ID_NOTE, Location, holds_data, mechanism_key, runs_code, untraceable
 from .model import Resource, Stack, arn_services, parse_arn
 from .principal_policies import (
     Attached,
@@ -1466,6 +1467,9 @@ def _may_write(statement: Mapping[str, Any]) -> bool:
 
 def _named(lineage: Lineage, owner: Resource, arn_pattern: str) -> list[Location]:
     """The stack's data a policy's Resource entry names (a trailing wildcard names what it prefixes)."""
+    logins = _database_logins(lineage, arn_pattern)
+    if logins is not None:
+        return logins
     base = arn_pattern.split("*")[0].rstrip("/")
     matches = lineage.stack.arn_match(base, lineage.region) if base else []
     if not matches and "*" in arn_pattern:
@@ -1481,6 +1485,51 @@ def _named(lineage: Lineage, owner: Resource, arn_pattern: str) -> list[Location
     # A resource outside the stack: where its ARN says it is (an S3 ARN names no region).
     arn = parse_arn(arn_pattern)
     return [Location(arn_pattern, arn.region or None, arn.account or None)] if arn is not None else []
+
+
+def _database_logins(lineage: Lineage, arn_pattern: str) -> list[Location] | None:
+    """The databases an IAM database authentication ARN logs in to (`DATABASE_LOGIN_ARNS`): the stack's
+    database whose resource id it names, every one of its region and account it may name by a wildcard; an
+    id while a database of its region and account has none yet (a first preview knows none) cannot be shown
+    to be none of the stack's: untraceable, to review; with no such database, one outside the stack. None
+    for another ARN."""
+    arn = parse_arn(arn_pattern)
+    if arn is None or arn.service not in DATABASE_LOGIN_ARNS:
+        return None
+    prefix, types = DATABASE_LOGIN_ARNS[arn.service]
+    if not arn.resource.startswith(prefix):
+        return None
+    resource_id = arn.resource[len(prefix) :].split("/")[0]
+    databases = [
+        r
+        for r in lineage.stack.of_type(*types)
+        if (not arn.region or fnmatchcase(lineage.own_region(r) or "", arn.region))
+        and (not arn.account or arn.account in {lineage.account(r), *lineage.settings.account_ids})
+    ]
+    if any(w in resource_id for w in WILDCARDS):
+        matched = [
+            r
+            for r in databases
+            if not (ids := [i for i in r.identities if i.startswith(("db-", "cluster-", "prx-"))])
+            or any(fnmatchcase(i, resource_id) for i in ids)
+        ]
+    else:
+        matched = [r for r in databases if resource_id in r.identities]
+    if matched:
+        return [lineage.locate(r) for r in matched]
+    if not any(not [i for i in r.identities if i.startswith(("db-", "cluster-", "prx-"))] for r in databases):
+        # Every database of its region and account has a known id, none this one: a database elsewhere.
+        return [Location(arn_pattern, arn.region or None, arn.account or None)]
+    return [
+        replace(
+            untraceable(
+                f"{arn_pattern} (a database login by resource id, {GENERATED_ID_NOTE}: no database of the "
+                "stack has it at preview; build the policy with pulumi.Output.json_dumps from the "
+                "database's resource_id output, so that its lineage is recorded)"
+            ),
+            review=True,
+        )
+    ]
 
 
 __all__ = [

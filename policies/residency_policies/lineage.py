@@ -30,6 +30,7 @@ from typing import Any
 
 from residency_facts import ANY, SELF, Category, Classification, CopyMechanism
 from residency_facts.mechanisms import CONFIGURATION_PARENTS, CONFIGURATION_VALUES, PUBLIC_ENDPOINT_POINTERS
+from residency_facts.reviewed_code import ReviewedSql
 
 from .attributes import (
     account_of,
@@ -43,9 +44,11 @@ from .lineage_charts import chart_destinations, chart_mechanisms, chart_sources
 from .lineage_cluster_reads import cluster_readers
 from .lineage_code import associated_reads, configuration_places, declared_reads
 from .lineage_documents import delivered_in_documents, document_places, named_in_documents, picks_from_input
+from .lineage_edges import labelled_edge_cache
 from .lineage_event_selectors import EVENT_SELECTING, selected_holders
 from .lineage_events import EVENT_RULE, rule_places, timers_only
 from .lineage_gateway_logs import execution_log_movements
+from .lineage_links import link_clients
 from .lineage_literals import computed_id, literal_locations, places_in_text, regions_besides
 from .lineage_log_exports import log_export_movements
 from .lineage_nodes import node_output_mount, node_output_sources
@@ -163,6 +166,8 @@ class Lineage:
         self._holding: dict[frozenset[str], bool] = {}
         self._tracing: set[str] = set()
         self._code_reads: dict[str, frozenset[str]] | None = None
+        self.reviewed: dict[str, ReviewedSql] = {}
+        """The workloads that run only reviewed SQL (`lineage_reviewed`), by URN, with the review."""
         self.movements: list[Movement] = []
         node_readers: list[Movement] = []
         unread: list[Movement] = []
@@ -212,6 +217,9 @@ class Lineage:
         # What code reads may have been asked while the movements were still being traced (a role that may
         # decrypt `*` reaches every holder, code included): that answer saw only the movements traced so far.
         self._code_reads = None
+        # SQL run on a server that reviewed SQL linked elsewhere may send through the link
+        # (`lineage_links`, reviewer blind-whole15 w01, w02).
+        link_clients(self)
 
     def _read_what_is_fed(self, unread: list[Movement]) -> None:
         """AWS code that a service feeds (a pipe's, a rule's or a mapping's target) reads what it is fed: its
@@ -349,11 +357,15 @@ class Lineage:
                 # What code writes is out of reach: it may transform what it reads, or not write it at all;
                 # but a command that copies a store as it is (a dump into a bucket) makes a copy of what the
                 # code reads (decision, reviewer blind-k8s13 k18).
+                # What it copies is the store its dump reads, when the command says which (decision, reviewer
+                # blind-whole15 c07): not its script, the credentials it logs in with or its namespace.
                 copies = {
-                    d.resource.urn: d.resource for d in movement.destinations if d.verbatim and d.resource
+                    d.resource.urn: (d.resource, d.carries)
+                    for d in movement.destinations
+                    if d.verbatim and d.resource
                 }
-                for target in copies.values():
-                    for source in movement.sources:
+                for target, dumped in copies.values():
+                    for source in movement.sources if dumped is None else dumped:
                         if source.resource is not target:
                             edges.setdefault(target.urn, []).append((source, movement))
                 continue
@@ -464,6 +476,7 @@ class Lineage:
             # Code a reviewer has read sends what the review says (`lineage_reviewed`), whatever it reads.
             movement = self._traced(resource, mechanism, own, code)
             digest, review = reviewed
+            self.reviewed[resource.urn] = review
             sent = Location(
                 f"what {resource.label} sends: reviewed SQL (sha256 {digest[:12]}) that {review.does}",
                 own if isinstance(own, str) else None,
@@ -478,6 +491,9 @@ class Lineage:
         if mechanism.serves_applications:
             # An origin that holds no data is an application; only data stores' and AWS hosts' content counts.
             sources = [s for s in sources if s.resource is not None or "amazonaws.com" in s.description]
+            if mechanism.publishes:
+                # An edge cache the program labels says what the application's responses are (w14).
+                sources.extend(labelled_edge_cache(self, resource))
             if not sources:
                 return Movement(resource, mechanism, [], [])
         if not sources and not code:

@@ -17,7 +17,11 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from residency_facts import ANY, RESIDENT_CLASSIFICATIONS, Category
 from residency_facts.commands import RCLONE_OUTSIDE_TYPES
-from residency_facts.destinations import saas_vendor
+from residency_facts.destinations import (
+    NOT_DESTINATION_URL_KEY_WORDS,
+    NOT_DESTINATION_URL_SCHEMES,
+    saas_vendor,
+)
 from residency_facts.mechanisms import CODE_ASSOCIATIONS, DELIVERY_ENDPOINTS
 from residency_facts.workloads import (
     CODE_DOCUMENTS,
@@ -141,6 +145,13 @@ def declared_in_aws(stack: Stack, name: str) -> bool:
     return any(r.type.startswith("aws:") for r in stack.named(name))
 
 
+def code_configuration(resource: Resource) -> tuple[tuple[str, ...], Mapping[str, str]]:
+    """The free texts (`_free_texts`) and the environment variables of a resource's code's configuration,
+    as `configuration_places` read them (none before)."""
+    read: ReadConfiguration | None = resource.memo.get(_OUTSIDE_AWS)
+    return (read.free, read.variables) if read is not None else ((), {})
+
+
 def code_scripts(resource: Resource) -> tuple[str, ...]:
     """The command lines a resource's code runs, as `configuration_places` read them (none before)."""
     read: ReadConfiguration | None = resource.memo.get(_OUTSIDE_AWS)
@@ -210,6 +221,7 @@ def _places_outside_aws(
             found.append(
                 Location(f"{receiver}: an Alertmanager receiver outside AWS", None, None, outside=True)
             )
+    found.extend(_configured_urls(lineage, resource, {**_environment_entries(texts), **variables}))
     free = list(dict.fromkeys(t for value in texts for t in _free_texts(value)))
     own, what = lineage.own_region(resource), f"the configuration of {resource.label}"
     for text in free:
@@ -221,6 +233,64 @@ def _places_outside_aws(
                 found.extend(private_places(lineage.stack, address, own, what))
     scripts = _scripts(lineage, resource, texts)
     return ReadConfiguration(tuple(found), tuple(scripts), variables, tuple(free), sink_blocks(texts))
+
+
+_WHOLE_URL = re.compile(r"^([a-z][a-z0-9+.-]*)://[^\s\"'<>]+$", re.IGNORECASE)
+_KEY_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+
+
+_ENVIRONMENT_MAP = re.compile(r"env|variables", re.IGNORECASE)
+
+
+def _environment_entries(texts: list[Any]) -> dict[str, str]:
+    """The variables code's own inputs define, as `environment` reads them, and those of maps under a key
+    naming variables (a Lambda function's `environment.variables`, a Glue job's arguments are not)."""
+    found: dict[str, str] = {}
+    pending = list(texts)
+    while pending:
+        item = pending.pop()
+        if is_mapping(item):
+            for key in item:
+                inner = child(item, key)
+                if _ENVIRONMENT_MAP.search(str(key)) and is_mapping(inner):
+                    found.update(
+                        (str(k), v) for k in inner if isinstance(v := child(inner, k), str) and str(k)
+                    )
+                pending.append(inner)
+        elif isinstance(item, list):
+            pending.extend(item)
+    return found
+
+
+def _configured_urls(lineage: Lineage, resource: Resource, variables: Mapping[str, str]) -> list[Location]:
+    """The URLs outside AWS that code's environment and configuration give whole, under any name (decision,
+    reviewer blind-whole15 w15): `SOC_INGEST_URL=https://ingest.vendor.example/v2/events` is where the code
+    may send what it reads, as `SOC_ENDPOINT` is. Not a name that says the URL is an identity provider or a
+    link for people (`NOT_DESTINATION_URL_KEY_WORDS`), a bucket or file URI, an image registry or schema
+    host, nor a host of the stack itself (its own DNS names)."""
+    found: list[Location] = []
+    for name, value in variables.items():
+        match = _WHOLE_URL.match(value.strip())
+        if match is None or match.group(1).lower() in NOT_DESTINATION_URL_SCHEMES:
+            continue
+        words = {w.lower() for w in _KEY_WORDS.findall(name)}
+        if words & NOT_DESTINATION_URL_KEY_WORDS or _ENDPOINT_KEY.search(name):
+            # An endpoint key's URL is read with the endpoints (`_endpoints_in`).
+            continue
+        url = value.strip()
+        host = re.sub(r"^[a-z][a-z0-9+.-]*://", "", url, flags=re.IGNORECASE).split("/", 1)[0]
+        host = host.rsplit("@", 1)[-1].split(":", 1)[0].lower()
+        if not endpoint_outside_aws(url) or lineage.stack.named(host) or saas_vendor(host) is not None:
+            # A SaaS ingestion host is a destination under any key already (`residency_facts.destinations`).
+            continue
+        if any(host == h or host.endswith("." + h) for h in _NOT_DESTINATIONS):
+            continue
+        found.append(
+            Location(
+                f"{url} (the URL {name} of {resource.label} gives, outside AWS)", None, None, outside=True
+            )
+        )
+    return found
 
 
 def _scripts(lineage: Lineage, resource: Resource, texts: list[Any]) -> list[str]:
@@ -420,8 +490,9 @@ def _places_outside_aws_in_text(text: str) -> tuple[tuple[str, str], ...]:
             continue
         token = token_before(text, match.start())
         if "://" in token:
-            # A URL's host: under an endpoint key it is judged above; under another key (an identity
-            # provider's issuer, a documentation link) the pack cannot tell it from a sink (out of reach).
+            # A URL's host: under an endpoint key it is judged above, and as a whole value of a variable
+            # (`_configured_urls`); inside another text (an identity provider's issuer, a documentation link
+            # in a file, a download in a command line) the pack cannot tell it from a sink (out of reach).
             continue
         if in_path(token):
             # A directory of a file path or a unix socket (a CSI driver's plugin directory is named by the

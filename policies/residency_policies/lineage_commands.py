@@ -72,6 +72,9 @@ from residency_facts.commands import (
     CURL,
     CURL_SENDING_OPTIONS,
     CURL_SHORT_SENDING,
+    DUMP_CONNECTION_OPTIONS,
+    DUMP_HOST_OPTIONS,
+    DUMP_HOST_VARIABLES,
     DUMP_OUTPUT_OPTIONS,
     DUPLICITY,
     FETCHING_TOOLS,
@@ -154,6 +157,10 @@ class Send:
     paths: tuple[str, ...] = ()
     """The local files it sends as they are (a `tar` of `/data`, `aws s3 sync /data`): verbatim when they lie
     on a volume holding resident data."""
+    dump: tuple[str, ...] = ()
+    """The command line (tool and arguments) that wrote out the store's data a verbatim send carries
+    (`psql ... -c "\\copy ... TO STDOUT"`, `pg_dump -h host`): the store it connects to is what the
+    destination holds (`dump_sources`); empty when no such command can be told."""
 
 
 _TOOL_NAMES = (
@@ -239,10 +246,15 @@ def _sends(
     copied (`Send.paths`)."""
     written: dict[str, tuple[str, ...]] = {}
     """The files the script wrote a verbatim stream into (`pg_dump -f /tmp/d.sql`, `> /tmp/d.sql`)."""
+    dumper: tuple[str, ...] = ()
+    """The command that wrote out the store's data the pipe carries (`Send.dump`)."""
+    dumped_by: dict[str, tuple[str, ...]] = {}
+    """The command that wrote out the store's data each file of `written` holds."""
     first = True
     for words, piped, output in _simple_commands(script):
         words = [_expand(w, variables) for w in words]
         carried = stream if piped else (fed if first else None)
+        carried_dumper = dumper if piped else ()
         first = False
         while words and (match := _ASSIGNMENT.match(words[0])):
             # `X=value` defines X for the rest of the script (as `export X=value` does) or for the command.
@@ -261,15 +273,23 @@ def _sends(
         arguments = words[1:]
         produced = _verbatim_output(tool, arguments, written)
         stream = produced if produced is not None else (carried if tool in PASS_THROUGH else None)
+        if produced == () and tool != "cat" and not (tool in AWS_CLI and arguments[:1] == ["s3"]):
+            dumper = (tool, *arguments)
+        elif produced is not None:
+            dumper = _dumper_of(arguments, dumped_by)
+        else:
+            dumper = carried_dumper if stream is not None else ()
         if stream is not None:
             for file in (
                 *([output] if output else []),
                 *(_dump_files(tool, arguments) if produced is not None else []),
             ):
                 written[_expand(file, variables)] = stream
+                dumped_by[_expand(file, variables)] = dumper
             if tool in PASS_THROUGH and not output:
                 # `gzip /tmp/d.sql` compresses a dump in place: `/tmp/d.sql.gz` holds it (read by prefix).
                 written.update({w: stream for w in arguments if w in written})
+                dumped_by.update({w: dumper for w in arguments if w in dumped_by})
         if tool in KUBECTL:
             # What it reads of the cluster is a source of the code (`lineage_cluster_reads`), not a place.
             found.extend(_kubectl_reads(arguments))
@@ -286,9 +306,20 @@ def _sends(
         if sends:
             copied = carried if carried is not None else _copied_from(tool, arguments, written)
             if copied is not None:
-                sends = [replace(send, verbatim=not copied, paths=copied) for send in sends]
+                read = carried_dumper if carried is not None else _dumper_of(arguments, dumped_by)
+                sends = [replace(send, verbatim=not copied, paths=copied, dump=read) for send in sends]
         found.extend(sends)
     return found
+
+
+def _dumper_of(arguments: list[str], dumped_by: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:
+    """The command that wrote out the dump file a command reads (as `_copied_from` finds the file)."""
+    for word in arguments:
+        word = word.lstrip("@")
+        for file, dumper in dumped_by.items():
+            if word == file or word.startswith(file) or file.startswith(word.rstrip("/") + "/"):
+                return dumper
+    return ()
 
 
 _COPY_OUT = re.compile(COPY_OUT)
@@ -1313,7 +1344,7 @@ def _landing(
     if send.kind == "url":
         return url_place(send.place, what)
     if send.kind == "bucket":
-        return _bucket_landing(lineage, resource, send, what)
+        return _bucket_landing(lineage, resource, send, what, variables)
     if send.kind in ("snapshot", "cluster-read"):
         return []
     if send.kind == "api":
@@ -1351,7 +1382,9 @@ def url_place(url: str, what: str) -> list[Location]:
     return []
 
 
-def _bucket_landing(lineage: Lineage, resource: Resource, send: Send, what: str) -> list[Location]:
+def _bucket_landing(
+    lineage: Lineage, resource: Resource, send: Send, what: str, variables: Mapping[str, str]
+) -> list[Location]:
     if (
         send.endpoint is not None
         and endpoint_outside_aws(send.endpoint)
@@ -1370,8 +1403,12 @@ def _bucket_landing(lineage: Lineage, resource: Resource, send: Send, what: str)
     if buckets:
         places = [place for b in buckets for place in lineage.follow(b, {resource.urn})]
         if send.verbatim or (send.paths and _on_resident_volume(lineage, resource, send.paths)):
-            # A store's data as it is: the bucket holds what the code reads (decision, k18).
-            places = [replace(p, verbatim=True) if p.resource is not None else p for p in places]
+            # A store's data as it is: the bucket holds what the code reads (decision, k18), or what the
+            # store its dump connects to holds, when the command says which (c07).
+            carried = dump_sources(lineage, resource, send.dump, variables) if send.verbatim else None
+            places = [
+                replace(p, verbatim=True, carries=carried) if p.resource is not None else p for p in places
+            ]
         return places
     region = send.region
     if region is None and send.endpoint is not None:
@@ -1391,6 +1428,69 @@ def _bucket_landing(lineage: Lineage, resource: Resource, send: Send, what: str)
             host=True,
         )
     ]
+
+
+def dump_sources(
+    lineage: Lineage, resource: Resource, dump: tuple[str, ...], variables: Mapping[str, str]
+) -> tuple[Location, ...] | None:
+    """The data a dump writes out as it is (decision, reviewer blind-whole15 c07): what the server its
+    command connects to holds (`dump_host`: the stack's Service, StatefulSet or database of that name, and
+    the data behind it), not the code's script, the credentials it logs in with or the namespace it runs
+    in. None when the command, its server or the data behind it cannot be told: then the destination holds
+    everything the code reads, as before."""
+    if not dump:
+        return None
+    host = dump_host(dump[0], list(dump[1:]), variables)
+    if host is None:
+        return None
+    # A cluster-local name names a Service of the workload's own cluster.
+    cluster = resource.provider_urn if resource.type.startswith("kubernetes:") else None
+    named = [
+        r
+        for r in lineage.stack.named(host.lower().rstrip("."))
+        if r is not resource
+        and (cluster is None or not r.type.startswith("kubernetes:") or r.provider_urn == cluster)
+    ]
+    found = tuple(location for r in named for location in lineage.follow(r, {resource.urn}))
+    return found or None
+
+
+def dump_host(tool: str, arguments: list[str], variables: Mapping[str, str]) -> str | None:
+    """The server a dump tool or psql reads, as its command line names it (`-h`, `--host`, a connection
+    string's `host=` or URI host, `-hdb`), else as its environment does (`DUMP_HOST_VARIABLES`)."""
+    for position, word in enumerate(arguments):
+        name, equals, inline = word.partition("=")
+        value = inline if equals else (arguments[position + 1] if position + 1 < len(arguments) else None)
+        if name in DUMP_HOST_OPTIONS:
+            return value.split(",")[0] if value else None
+        if word.startswith("-h") and not word.startswith("--") and len(word) > 2:
+            return word[2:].split(",")[0]
+        if name in DUMP_CONNECTION_OPTIONS and value:
+            host = _connection_host(value)
+            if host is not None:
+                return host
+    for word in arguments:
+        if not word.startswith("-"):
+            host = _connection_host(word)
+            if host is not None:
+                return host
+    variable = DUMP_HOST_VARIABLES.get(tool)
+    value = variables.get(variable) if variable else None
+    return value.split(",")[0] if value else None
+
+
+_CONNINFO = re.compile(r"^\s*(?:[a-z_]+\s*=\s*(?:'[^']*'|[^\s']+)\s*)+$", re.IGNORECASE)
+_CONNINFO_HOST = re.compile(r"(?:^|\s)host\s*=\s*'?([^\s',]+)", re.IGNORECASE)
+_URI_HOST = re.compile(r"^[a-z][a-z0-9+.-]*://(?:[^@/]*@)?(\[[^\]]+\]|[^/:?,]+)", re.IGNORECASE)
+
+
+def _connection_host(text: str) -> str | None:
+    """The first host a connection URI or a libpq conninfo (`host=db dbname=telemetry`, nothing but
+    `key=value` pairs: not SQL that compares a column named host) names."""
+    match = _URI_HOST.match(text.strip())
+    if match is None and _CONNINFO.match(text):
+        match = _CONNINFO_HOST.search(text)
+    return match.group(1) if match else None
 
 
 _EVERYONE = tuple(re.compile(pattern) for pattern in AWS_CLI_EVERYONE)
@@ -1429,7 +1529,7 @@ def _api_landing(
         if option in AWS_CLI_BUCKET_OPTIONS:
             # An export writes the data as it is into the bucket.
             export = replace(_bucket_send(send.tool, value, region, None), verbatim=True)
-            found.extend(_bucket_landing(lineage, resource, export, what))
+            found.extend(_bucket_landing(lineage, resource, export, what, variables))
     return found
 
 

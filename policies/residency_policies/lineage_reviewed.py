@@ -8,7 +8,9 @@ stack does not declare or whose text is unknown) is not reviewed: the workload i
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import re
 from typing import TYPE_CHECKING, Any
 
 from residency_facts.reviewed_code import (
@@ -44,7 +46,29 @@ def reviewed_sql(lineage: Lineage, workload: Resource) -> tuple[str, ReviewedSql
             found.append(review)
     if not found or len({sha for sha, _ in found}) != 1:
         return None
+    if found[0][1].links and connection(workload)[0] is None:
+        # A link whose server cannot be told cannot say which other SQL may use it: judged as code.
+        return None
     return found[0]
+
+
+def connection(workload: Resource) -> tuple[str | None, str | None]:
+    """The server (`PGHOST`) and login (`PGUSER`) every container of a psql workload connects with, when
+    each is one literal value; None for what differs or cannot be read."""
+    found: dict[str, set[Any]] = {"PGHOST": set(), "PGUSER": set()}
+    for base in POD_SPEC_PATHS:
+        spec = value_at(workload.props, base)
+        if not isinstance(spec, dict) or "containers" not in spec:
+            continue
+        for container in [*values_at(spec, "initContainers"), *values_at(spec, "containers")]:
+            values = {child(v, "name"): v for v in values_at(container, "env")}
+            for name, seen in found.items():
+                seen.add(child(values.get(name), "value") if name in values else None)
+    host, user = ([v for v in found[n] if isinstance(v, str) and v] for n in ("PGHOST", "PGUSER"))
+    return (
+        host[0] if len(found["PGHOST"]) == 1 and host else None,
+        user[0] if len(found["PGUSER"]) == 1 and user else None,
+    )
 
 
 def _container_review(
@@ -73,9 +97,29 @@ def _container_review(
     text = _file_text(lineage, workload, container, volumes, files[0])
     if text is None:
         return None
+    return review_of(text)
+
+
+@functools.lru_cache(maxsize=256)
+def review_of(text: str) -> tuple[str, ReviewedSql] | None:
+    """The review of a SQL text and the digest it is recorded under: its own SHA-256, else that of its
+    `template` for a review whose numbers are parameters (`ReviewedSql.numbers`); None when unreviewed."""
     digest = hashlib.sha256(text.encode()).hexdigest()
     review = REVIEWED_SQL.get(digest)
-    return (digest, review) if review is not None else None
+    if review is not None:
+        return digest, review
+    digest = hashlib.sha256(template(text).encode()).hexdigest()
+    review = REVIEWED_SQL.get(digest)
+    return (digest, review) if review is not None and review.numbers else None
+
+
+_NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?:[eE][-+]?\d+)?(?![\w.])")
+
+
+def template(text: str) -> str:
+    """A SQL text with every number written as `0` (not the digits of a name: `release_to_ledger2`,
+    `0008_push_apart.sql`)."""
+    return _NUMBER.sub("0", text)
 
 
 def _file_text(

@@ -49,6 +49,9 @@ class Location:
     via: str = ""
     """What the copy reaches the data through, when that is not a step of lineage (a collaboration's
     configured table over a Glue table over it): messages name it after the data."""
+    carries: tuple[Location, ...] | None = None
+    """For a `verbatim` destination: the data the copy writes into it, when that is known (the store a dump
+    connects to, `lineage_commands.dump_sources`); None: everything the code reads."""
 
     @property
     def where(self) -> str:

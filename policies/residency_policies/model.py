@@ -38,6 +38,7 @@ IDENTITY_PROPERTIES: tuple[str, ...] = (
     "endpoint",
     "dnsName",
     "resourceId",
+    "clusterResourceId",
     "streamArn",
     "latestStreamArn",
     "bucketDomainName",

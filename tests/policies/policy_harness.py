@@ -336,6 +336,12 @@ def _account_of(resource: Res) -> str:
     return role.split(":")[4] if role.startswith("arn:") else ACCOUNT
 
 
+def rds_resource_id(name: str, prefix: str = "db-") -> str:
+    """The resource id RDS gives an instance (`db-...`) or cluster (`cluster-...`) of this name, as the
+    deployed mode's outputs hold it (what IAM database authentication's ARNs name)."""
+    return prefix + _digest(name, 26).upper()
+
+
 def computed_outputs(resource: Res) -> dict[str, Any]:
     """The outputs a provider computes for a resource, plausibly: its id, ARN, name and endpoints."""
     if resource.type.startswith("pulumi:") or resource.provider is None:
@@ -377,6 +383,10 @@ def computed_outputs(resource: Res) -> dict[str, Any]:
         outputs["arn"] = f"arn:aws:rds:{region}:{account}:{'db' if kind == 'instance' else 'cluster'}:{name}"
         outputs["address"] = f"{name}.{_digest(name, 12)}.{region}.rds.amazonaws.com"
         outputs["endpoint"] = outputs["address"] + ":5432"
+        if kind == "instance":
+            outputs["resourceId"] = rds_resource_id(name)
+        else:
+            outputs["clusterResourceId"] = rds_resource_id(name, "cluster-")
     elif service == "rds" and kind == "snapshot":
         outputs["dbSnapshotArn"] = f"arn:aws:rds:{region}:{account}:snapshot:{name}"
     else:

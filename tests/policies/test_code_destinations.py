@@ -477,3 +477,136 @@ def test_the_same_host_as_an_environment_value_is_still_a_destination() -> None:
     found = violations(resources, NO_PII)
     assert [d.urn for d in found] == [job.urn], messages(found)
     assert "flags.acme.io (a public host" in found[0].message
+
+
+# A URL the configuration gives whole is a destination whatever its key (reviewer blind-whole15 w15) --------
+
+
+def _with_variable(name: str, value: str) -> tuple[list[Res], Res]:
+    resources, job = _stack()
+    spec = job.props["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+    spec["containers"][0]["env"].append({"name": name, "value": value})
+    return resources, job
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("SOC_INGEST_URL", "https://ingest.eu1.watchtower-soc.net/v2/events"),
+        ("ANALYTICS_URL", "https://collect.analytics-vendor.com/batch"),
+        ("REPORTS", "sftp://files.partner-example.com/inbox"),
+        ("partnerApi", "https://api.partner-example.io"),
+    ],
+)
+def test_a_url_in_the_environment_of_code_that_reads_pii_is_a_destination_whatever_its_name(
+    name: str, value: str
+) -> None:
+    resources, job = _with_variable(name, value)
+    found = [d for d in violations(resources, NO_PII) if d.urn == job.urn]
+    assert found and value in messages(found) and name in messages(found), messages(found)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("OIDC_ISSUER_URL", "https://accounts.google.com"),
+        ("JWKS_URI", "https://login.example-idp.com/.well-known/jwks.json"),
+        ("DOCS_URL", "https://docs.vendor-example.com/exporter"),
+        ("SUPPORT_URL", "https://support.vendor-example.com"),
+        ("QUEUE_URL", "https://sqs.eu-west-1.amazonaws.com/123456789012/exports"),
+        ("REGISTRY_URL", "https://ghcr.io/example"),
+        ("EXPORT_PREFIX", "s3://exports.example.com/daily/"),
+        ("SERVER_URL", "https://exporter.app.svc.cluster.local:8080"),
+    ],
+    ids=["issuer", "jwks", "docs", "support", "an AWS endpoint", "a registry", "a bucket", "in cluster"],
+)
+def test_a_url_that_is_no_destination_stays_out_of_the_code_destinations(name: str, value: str) -> None:
+    resources, _ = _with_variable(name, value)
+    assert violations(resources, NO_PII) == [], messages(violations(resources, NO_PII))
+
+
+def test_a_url_of_the_stacks_own_hostname_is_no_destination_elsewhere() -> None:
+    resources, _ = _with_variable("PUBLIC_URL", "https://eu.app.example.com/reports")
+    assert violations(resources, NO_PII), "a host the stack does not declare is elsewhere"
+    record = Res(
+        "aws:route53/record:Record",
+        "region-pinned",
+        {"name": "eu.app.example.com", "type": "A", "zoneId": "Z0123456789ABCDEFGHIJ"},
+        resources[0].provider,
+    )
+    assert violations([*resources, record], NO_PII) == [], messages(violations([*resources, record], NO_PII))
+
+
+def _log_forwarder(url: str) -> tuple[list[Res], Res]:
+    """The PII database's exported log group -> a subscription -> a Kinesis stream labelled internal -> an
+    event source mapping -> a function whose environment gives `SOC_INGEST_URL` (the w15 chain)."""
+    region = eu_region()
+    region.database.props["enabledCloudwatchLogsExports"] = ["postgresql"]
+    group = Res(
+        "aws:cloudwatch/logGroup:LogGroup",
+        "pii-db-logs",
+        {
+            "name": "/aws/rds/instance/pii-db/postgresql",
+            "kmsKeyId": UNKNOWN,
+            "retentionInDays": 30,
+            "tags": {"data-classification": "pii"},
+        },
+        region.provider,
+        deps={"kmsKeyId": [region.key]},
+    )
+    stream = Res(
+        "aws:kinesis/stream:Stream",
+        "db-audit",
+        {
+            "name": "db-audit",
+            "encryptionType": "KMS",
+            "kmsKeyId": UNKNOWN,
+            "tags": {"data-classification": "internal"},
+        },
+        region.provider,
+        deps={"kmsKeyId": [region.key]},
+    )
+    subscription = Res(
+        "aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter",
+        "failed-logins",
+        {
+            "name": "failed-logins",
+            "logGroup": "/aws/rds/instance/pii-db/postgresql",
+            "filterPattern": '"authentication failed"',
+            "destinationArn": UNKNOWN,
+        },
+        region.provider,
+        deps={"destinationArn": [stream]},
+    )
+    function = Res(
+        "aws:lambda/function:Function",
+        "soc-forwarder",
+        {
+            "runtime": "python3.12",
+            "handler": "index.handler",
+            "role": "arn:aws:iam::123456789012:role/soc-forwarder",
+            "environment": {"variables": {"SOC_INGEST_URL": url, "SOC_TOKEN_NAME": "watchtower-token"}},
+        },
+        region.provider,
+    )
+    mapping = Res(
+        "aws:lambda/eventSourceMapping:EventSourceMapping",
+        "soc-forwarder",
+        {"eventSourceArn": UNKNOWN, "functionName": UNKNOWN, "startingPosition": "LATEST"},
+        region.provider,
+        deps={"eventSourceArn": [stream], "functionName": [function]},
+    )
+    return [*region.resources, group, stream, subscription, function, mapping], function
+
+
+def test_a_function_fed_the_pii_logs_that_posts_them_to_a_url_in_its_environment_is_blocked() -> None:
+    resources, function = _log_forwarder("https://ingest.eu1.watchtower-soc.net/v2/events")
+    found = [d for d in violations(resources, NO_PII) if d.urn == function.urn]
+    assert found and "watchtower-soc.net" in messages(found) and "SOC_INGEST_URL" in messages(found), (
+        messages(violations(resources, NO_PII))
+    )
+
+
+def test_a_function_fed_the_pii_logs_that_sends_them_to_a_queue_in_region_passes() -> None:
+    resources, _ = _log_forwarder("https://sqs.eu-west-1.amazonaws.com/123456789012/soc-inbox")
+    assert violations(resources, NO_PII) == [], messages(violations(resources, NO_PII))

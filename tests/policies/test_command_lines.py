@@ -14,7 +14,7 @@ from __future__ import annotations
 import pytest
 
 from tests.policies.baseline import Region, eu_region
-from tests.policies.copies import store
+from tests.policies.copies import mumbai, store
 from tests.policies.policy_harness import UNKNOWN, Res, messages, violations
 
 NO_PII = "no-pii-replication"
@@ -572,6 +572,21 @@ def test_an_aws_cli_call_that_shares_the_data_elsewhere_is_blocked(call: str, sh
     job = _job(region, f"{SNAPSHOT}\n{call}\n")
     found = _blocked([*region.resources, job], job)
     assert shown in found and "aws " in found, found
+
+
+def test_an_aws_cli_export_into_the_stacks_bucket_in_another_region_is_blocked() -> None:
+    """The bucket an export's `--s3-bucket-name` names is judged as an `s3://` destination: the stack's
+    bucket of that name, in its own region (the export writes the data as it is)."""
+    region = eu_region()
+    bucket = Res("aws:s3/bucket:Bucket", "exports-abroad", {"bucket": "exports-abroad"}, mumbai())
+    job = _job(
+        region,
+        f"{SNAPSHOT}\naws rds start-export-task --export-task-identifier e1 --source-arn "
+        "arn:aws:rds:eu-west-1:123456789012:snapshot:share-1 --s3-bucket-name exports-abroad "
+        "--iam-role-arn arn:aws:iam::123456789012:role/export --kms-key-id alias/pii\n",
+    )
+    found = _blocked([*region.resources, bucket, job], job)
+    assert "ap-south-1" in found, found
 
 
 def test_an_aws_cli_sharing_call_whose_destination_cannot_be_read_fails_closed() -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -220,3 +221,168 @@ def test_the_reviewed_digest_is_the_programs_peer_link_sql() -> None:
     from residency_facts.reviewed_code import REVIEWED_SQL
 
     assert hashlib.sha256(peer_link_script().encode()).hexdigest() in REVIEWED_SQL
+
+
+# Every SQL text run on the linked store is reviewed, or may send through the link (reviewer blind-whole15
+# w01, w02) -----------------------------------------------------------------------------------------------
+
+
+def _sql_files(registrations: list[Registration]) -> dict[str, str]:
+    [sql] = [
+        r
+        for r in registrations
+        if r["type"] == "kubernetes:core/v1:ConfigMap" and "push.sql" in (r["inputs"].get("data") or {})
+    ]
+    files: dict[str, str] = sql["inputs"]["data"]
+    return files
+
+
+def _change_sql(registrations: list[Registration], file: str, change: Callable[[str], str]) -> None:
+    for r in registrations:
+        if r["type"] == "kubernetes:core/v1:ConfigMap" and file in (r["inputs"].get("data") or {}):
+            for state in ("inputs", "outputs"):
+                if file in (r.get(state, {}).get("data") or {}):
+                    r[state]["data"][file] = change(r[state]["data"][file])
+
+
+def _mandatory_of_connected(change: Callable[[list[Registration]], None]) -> list[Diagnostic]:
+    registrations = copy.deepcopy(list(_connected()))
+    change(registrations)
+    return [d for d in _pack(registrations, EU_CONFIG) if d.level == "mandatory"]
+
+
+@pytest.mark.parametrize("stack", ["eu", "india", "connected eu"])
+def test_every_sql_file_the_program_ships_for_the_telemetry_store_is_reviewed(stack: str) -> None:
+    """The review table names every script of the component's SQL ConfigMap, as recorded from the program:
+    a change to a migration, the push or the release fails this test until it is reviewed again and its
+    digest recorded (policies/residency_facts/reviewed_code.py)."""
+    from residency_policies.lineage_reviewed import review_of
+
+    registrations = list(_connected()) if stack == "connected eu" else list(_recorded(stack))
+    files = _sql_files(registrations)
+    assert set(files) >= {"store.sql", "exchange.sql", "peer-link.sql", "push.sql", "anonymise.sql"}
+    unreviewed = sorted(name for name, text in files.items() if review_of(text) is None)
+    assert unreviewed == [], unreviewed
+
+
+def test_the_reviewed_digests_are_the_programs_sql() -> None:
+    """Each SQL text components/telemetry_sql builds for the Jobs and CronJobs is reviewed, the release's
+    whatever its privacy parameters (numbers only)."""
+    from components import telemetry_sql
+    from components.telemetry_sql import PrivacyParameters
+    from components.telemetry_store.sql_jobs import PUSH_TIMEOUT_SECONDS
+    from residency_policies.lineage_reviewed import review_of
+
+    texts = [
+        telemetry_sql.database_script(),
+        telemetry_sql.exchange_job_script(),
+        telemetry_sql.store_job_script(),
+        telemetry_sql.peer_link_script(),
+        telemetry_sql.push_statement(timeout_seconds=PUSH_TIMEOUT_SECONDS) + "\n",
+        telemetry_sql.release_statement(PrivacyParameters(), push=False) + "\n",
+        telemetry_sql.release_statement(
+            PrivacyParameters(epsilon_per_hour=Decimal("0.5"), min_subjects=20, small_group_probability=1e-5),
+            push=False,
+        )
+        + "\n",
+    ]
+    assert [review_of(text) is not None for text in texts] == [True] * len(texts)
+
+
+RAW_PUSH = """
+CREATE OR REPLACE FUNCTION telemetry_admin.release_insert(region text, buckets timestamptz[])
+RETURNS text LANGUAGE sql AS $$
+    SELECT format('INSERT INTO anonymised.telemetry_hourly_%s SELECT %L', region,
+                  (SELECT string_agg(concat_ws(',', observed_at, subject_id, device_id, ip_address), ';')
+                   FROM telemetry.raw_events WHERE date_trunc('hour', observed_at) = ANY (buckets)))
+$$;
+"""
+
+
+def test_a_migration_that_changes_what_the_push_sends_is_judged_as_code_sending_over_the_link() -> None:
+    """w01: a new store migration redefines release_insert, which builds what the push sends to the
+    peer's exchange; the push and the peer-link SQL are untouched."""
+    found = _mandatory_of_connected(
+        lambda registrations: _change_sql(registrations, "store.sql", lambda text: text + RAW_PUSH)
+    )
+    assert any(
+        "eu-telemetry-store-schema-job" in d.message
+        and "ap-south-1" in d.message
+        and "reviewed_code.py" in d.message
+        for d in found
+    ), "\n".join(f"{d.policy}: {d.message}" for d in found)
+
+
+def test_a_push_statement_that_sends_raw_rows_over_the_link_is_judged_as_code_sending_over_it() -> None:
+    """w02: the push CronJob's own statement gains a dblink_exec of raw rows into the peer's inbox."""
+    raw_copy = (
+        "SELECT telemetry_admin.dblink_exec('telemetry_peer_' || p.region, format('INSERT INTO "
+        "anonymised.incident_events_%s VALUES %s', s.region, string_agg(e.subject_id, ','))) FROM "
+        "telemetry_admin.peers AS p, telemetry_admin.settings AS s, telemetry.raw_events AS e "
+        "GROUP BY 1, 2;\n"
+    )
+    found = _mandatory_of_connected(
+        lambda registrations: _change_sql(registrations, "push.sql", lambda text: text + raw_copy)
+    )
+    assert any("eu-telemetry-push-cron-job" in d.message and "ap-south-1" in d.message for d in found), (
+        "\n".join(f"{d.policy}: {d.message}" for d in found)
+    )
+
+
+def test_other_privacy_parameters_in_the_release_statement_are_still_the_reviewed_release() -> None:
+    """The release's numbers are its privacy parameters, which the store's reviewed SQL bounds (c05)."""
+    found = _mandatory_of_connected(
+        lambda registrations: _change_sql(
+            registrations,
+            "anonymise.sql",
+            lambda text: text.replace("min_subjects => 10", "min_subjects => 20").replace("1.0", "0.5"),
+        )
+    )
+    assert found == [], "\n".join(f"{d.policy}: {d.message}" for d in found)
+
+
+def test_a_release_statement_that_calls_another_procedure_is_not_the_reviewed_release() -> None:
+    found = _mandatory_of_connected(
+        lambda registrations: _change_sql(
+            registrations,
+            "anonymise.sql",
+            lambda text: text.replace("release_to_ledger", "release_closed_hours"),
+        )
+    )
+    assert any("eu-telemetry-anonymise-cron-job" in d.message and "ap-south-1" in d.message for d in found)
+
+
+def _store_client(user: str) -> Callable[[list[Registration]], None]:
+    """A service of the telemetry namespace that connects to the store (its host in the environment, as the
+    push CronJob's) as `user`, running code of its own rather than psql."""
+
+    def add(registrations: list[Registration]) -> None:
+        [push] = [r for r in registrations if r["name"] == "eu-telemetry-push-cron-job"]
+        client = copy.deepcopy(push)
+        client["name"] = "eu-telemetry-reporter"
+        client["urn"] = client["urn"].replace("eu-telemetry-push-cron-job", "eu-telemetry-reporter")
+        for state in ("inputs", "outputs"):
+            if "spec" not in client.get(state, {}):
+                continue
+            [container] = client[state]["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"]
+            container["command"], container["args"] = ["python3", "/app/report.py"], []
+            for variable in container["env"]:
+                if variable["name"] == "PGUSER":
+                    variable["value"] = user
+        registrations.append(client)
+
+    return add
+
+
+def test_code_that_runs_sql_on_the_linked_store_as_its_superuser_may_send_over_the_link() -> None:
+    found = _mandatory_of_connected(_store_client("postgres"))
+    assert any("eu-telemetry-reporter" in d.message and "ap-south-1" in d.message for d in found), "\n".join(
+        f"{d.policy}: {d.message}" for d in found
+    )
+
+
+def test_code_that_logs_in_to_the_linked_store_as_another_role_cannot_use_the_link() -> None:
+    """The reviewed store SQL revokes the peer's foreign server from PUBLIC: a writer's login cannot use
+    it."""
+    found = _mandatory_of_connected(_store_client("telemetry_writer_checkout"))
+    assert found == [], "\n".join(f"{d.policy}: {d.message}" for d in found)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tests.policies.baseline import Region, eu_region
 from tests.policies.copies import OTHER_ACCOUNT, PII, function_given_the_database, mumbai, store
 from tests.policies.policy_harness import UNKNOWN, Res, messages, violations
@@ -354,6 +356,111 @@ def test_a_cloudfront_distribution_of_the_regional_load_balancer_serves_an_appli
     )
     distribution = _distribution(region, [balancer])
     resources = [*region.resources, balancer, distribution]
+    assert violations(resources, NO_PII) == []
+    assert violations(resources, ANONYMISED_ONLY) == []
+
+
+CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
+CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
+
+
+def _labelled_edge(behaviour: dict[str, object], label: str = "pii") -> tuple[list[Res], Res]:
+    """A distribution in front of the regional load balancer that the program labels (w14 of reviewer
+    blind-whole15: the region-pinned hostname, which the project keeps for personal data)."""
+    region = eu_region()
+    balancer = Res(
+        "aws:lb/loadBalancer:LoadBalancer",
+        "alb",
+        {"internal": False, "loadBalancerType": "application"},
+        region.provider,
+    )
+    distribution = _distribution(region, [balancer])
+    distribution.props["aliases"] = ["eu.app.example.com"]
+    distribution.props["tags"] = {"data-classification": label}
+    distribution.props["defaultCacheBehavior"] = {
+        "targetOriginId": "origin",
+        "viewerProtocolPolicy": "https-only",
+        "allowedMethods": ["GET", "HEAD"],
+        "cachedMethods": ["GET", "HEAD"],
+        **behaviour,
+    }
+    return [*region.resources, balancer, distribution], distribution
+
+
+def test_a_distribution_labelled_pii_caches_personal_data_at_every_edge() -> None:
+    resources, distribution = _labelled_edge({"cachePolicyId": CACHING_OPTIMIZED})
+    assert "edge caches worldwide" in _blocked(resources, distribution)
+    message = _blocked(resources, distribution, ANONYMISED_ONLY)
+    assert "'edge' (pii" in message and "by its own label" in message, message
+
+
+def _cache_policy(ttl: int | None) -> Res:
+    ttls = {} if ttl is None else {"minTtl": 0, "defaultTtl": ttl, "maxTtl": ttl}
+    return Res(
+        "aws:cloudfront/cachePolicy:CachePolicy",
+        "no-store",
+        {
+            "name": "no-store",
+            **ttls,
+            "parametersInCacheKeyAndForwardedToOrigin": {
+                "cookiesConfig": {"cookieBehavior": "none"},
+                "headersConfig": {"headerBehavior": "none"},
+                "queryStringsConfig": {"queryStringBehavior": "none"},
+            },
+        },
+        Res("pulumi:providers:aws", "global", {"region": "us-east-1"}),
+    )
+
+
+@pytest.mark.parametrize(
+    "behaviour",
+    [
+        {"cachePolicyId": CACHING_DISABLED},
+        {
+            "forwardedValues": {"queryString": True, "cookies": {"forward": "all"}},
+            "defaultTtl": 0,
+            "maxTtl": 0,
+        },
+        "a cache policy of the stack whose TTLs are 0",
+    ],
+    ids=["Managed-CachingDisabled", "legacy TTLs 0", "the stack's policy, TTLs 0"],
+)
+def test_a_distribution_labelled_pii_that_caches_nothing_copies_nothing(behaviour: object) -> None:
+    if isinstance(behaviour, dict):
+        resources, _ = _labelled_edge(behaviour)
+    else:
+        policy = _cache_policy(0)
+        resources, distribution = _labelled_edge({"cachePolicyId": UNKNOWN})
+        distribution.deps["defaultCacheBehavior"] = [policy]
+        resources.append(policy)
+    assert violations(resources, NO_PII) == [], messages(violations(resources, NO_PII))
+    assert violations(resources, ANONYMISED_ONLY) == [], messages(violations(resources, ANONYMISED_ONLY))
+
+
+def test_a_distribution_labelled_pii_whose_cache_policy_keeps_responses_caches_them() -> None:
+    policy = _cache_policy(None)
+    resources, distribution = _labelled_edge({"cachePolicyId": UNKNOWN})
+    distribution.deps["defaultCacheBehavior"] = [policy]
+    assert "edge caches worldwide" in _blocked([*resources, policy], distribution)
+
+
+def test_a_distribution_labelled_pii_caches_on_any_behaviour_that_caches() -> None:
+    resources, distribution = _labelled_edge({"cachePolicyId": CACHING_DISABLED})
+    distribution.props["orderedCacheBehaviors"] = [
+        {
+            "pathPattern": "/profile/*",
+            "targetOriginId": "origin",
+            "viewerProtocolPolicy": "https-only",
+            "allowedMethods": ["GET", "HEAD"],
+            "cachedMethods": ["GET", "HEAD"],
+            "cachePolicyId": CACHING_OPTIMIZED,
+        }
+    ]
+    assert "edge caches worldwide" in _blocked(resources, distribution)
+
+
+def test_a_distribution_labelled_public_in_front_of_the_balancer_publishes_what_may_be_published() -> None:
+    resources, _ = _labelled_edge({"cachePolicyId": CACHING_OPTIMIZED}, label="public")
     assert violations(resources, NO_PII) == []
     assert violations(resources, ANONYMISED_ONLY) == []
 

@@ -146,3 +146,177 @@ def test_code_that_transforms_or_copies_no_store_passes_on_no_classification(
 ) -> None:
     resources, replication = _stack(eu_region(), script, volume)
     _kept(resources, replication)
+
+
+# What a dump carries is the server it reads (reviewer blind-whole15 c07) --------------------------------
+
+EXPORT = (
+    'psql --no-psqlrc -v ON_ERROR_STOP=1 -c "\\copy (SELECT * FROM anonymised.telemetry_hourly_india) '
+    'TO STDOUT WITH CSV HEADER" | aws s3 cp - s3://anon-staging/daily/export.csv --region eu-west-1'
+)
+INTERNAL = {"data-classification": "internal"}
+
+
+def _server(region: Region, name: str, classification: str) -> list[Res]:
+    """A PostgreSQL StatefulSet of the telemetry namespace labelled with a classification, and its Service."""
+    labels = {"app.kubernetes.io/name": name}
+    statefulset = Res(
+        "kubernetes:apps/v1:StatefulSet",
+        name,
+        {
+            "metadata": {
+                "name": name,
+                "namespace": "telemetry",
+                "labels": {"data-classification": classification},
+            },
+            "spec": {
+                "serviceName": name,
+                "selector": {"matchLabels": labels},
+                "template": {
+                    "metadata": {"labels": labels},
+                    "spec": {"containers": [{"name": "postgres", "image": "postgres:17"}]},
+                },
+                "volumeClaimTemplates": [
+                    {
+                        "metadata": {"name": "data", "labels": {"data-classification": classification}},
+                        "spec": {
+                            "storageClassName": "telemetry-gp3",
+                            "accessModes": ["ReadWriteOnce"],
+                            "resources": {"requests": {"storage": "10Gi"}},
+                        },
+                    }
+                ],
+            },
+        },
+        region.kubernetes,
+        deps={"spec": [region.storage_class]},
+    )
+    service = Res(
+        "kubernetes:core/v1:Service",
+        f"{name}-service",
+        {
+            "metadata": {"name": name, "namespace": "telemetry"},
+            "spec": {"selector": labels, "ports": [{"port": 5432}]},
+        },
+        region.kubernetes,
+    )
+    return [statefulset, service]
+
+
+def _export_of(server: str) -> tuple[list[Res], Res]:
+    """The connected region's exchange (anonymised) and store (raw telemetry) in the telemetry namespace
+    (labelled telemetry), and a nightly CronJob there that runs a script from a ConfigMap (internal), logs in
+    with a password from a Secret (internal) and exports what the server `server` answers into the bucket
+    labelled anonymised, which replicates to ap-south-1 (the replication is returned)."""
+    region = eu_region()
+    resources, replication = _stack(region, "true")
+    resources = [r for r in resources if r.type != "kubernetes:batch/v1:Job"]
+    namespace = Res(
+        "kubernetes:core/v1:Namespace",
+        "telemetry",
+        {"metadata": {"name": "telemetry", "labels": {"data-classification": "telemetry"}}},
+        region.kubernetes,
+    )
+    script = Res(
+        "kubernetes:core/v1:ConfigMap",
+        "export-script",
+        {
+            "metadata": {"name": "export", "namespace": UNKNOWN, "labels": INTERNAL},
+            "data": {"export.sh": f"#!/bin/sh\nset -eu\n{EXPORT}\n"},
+        },
+        region.kubernetes,
+        deps={"metadata": [namespace]},
+    )
+    password = Res(
+        "kubernetes:core/v1:Secret",
+        "exchange-password",
+        {
+            "metadata": {"name": "exchange-password", "namespace": UNKNOWN, "labels": INTERNAL},
+            "stringData": {"password": "not-a-real-password"},
+        },
+        region.kubernetes,
+        deps={"metadata": [namespace]},
+    )
+    container = {
+        "name": "export",
+        "image": "example/psql-awscli:17",
+        "command": ["/bin/sh", "/scripts/export.sh"],
+        "env": [
+            {"name": "PGHOST", "value": f"{server}.telemetry.svc.cluster.local"},
+            {"name": "PGUSER", "value": "postgres"},
+            {
+                "name": "PGPASSWORD",
+                "valueFrom": {"secretKeyRef": {"name": "exchange-password", "key": "password"}},
+            },
+        ],
+        "volumeMounts": [{"name": "scripts", "mountPath": "/scripts"}],
+    }
+    cron_job = Res(
+        "kubernetes:batch/v1:CronJob",
+        "export",
+        {
+            "metadata": {"name": "export", "namespace": UNKNOWN},
+            "spec": {
+                "schedule": "30 1 * * *",
+                "jobTemplate": {
+                    "spec": {
+                        "template": {
+                            "spec": {
+                                "restartPolicy": "Never",
+                                "containers": [container],
+                                "volumes": [{"name": "scripts", "configMap": {"name": "export"}}],
+                            }
+                        }
+                    }
+                },
+            },
+        },
+        region.kubernetes,
+        deps={"metadata": [namespace]},
+    )
+    servers = [*_server(region, "exchange", "anonymised"), *_server(region, "store", "telemetry")]
+    return [*resources, namespace, *servers, script, password, cron_job], replication
+
+
+@pytest.mark.parametrize("policy", [NO_PII, "anonymised-only-replication", "pii-in-jurisdiction"])
+def test_an_export_of_the_anonymised_exchange_carries_what_the_exchange_holds(policy: str) -> None:
+    """The job's script (a ConfigMap), the password it logs in with (a Secret) and its namespace's label
+    are not what it copies: the bucket holds what the server its psql connects to holds."""
+    resources, _ = _export_of("exchange")
+    assert violations(resources, policy) == [], messages(violations(resources, policy))
+
+
+def test_an_export_of_the_raw_telemetry_store_carries_raw_telemetry_abroad() -> None:
+    resources, replication = _export_of("store")
+    found = [d for d in violations(resources, "anonymised-only-replication") if d.urn == replication.urn]
+    assert found and "telemetry" in messages(found) and "export" in messages(found), messages(found)
+
+
+def test_an_export_of_a_server_the_command_does_not_name_carries_everything_the_job_reads() -> None:
+    resources, replication = _export_of("exchange")
+    [cron_job] = [r for r in resources if r.type == "kubernetes:batch/v1:CronJob"]
+    env = cron_job.props["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"][0]["env"]
+    env[0]["value"] = "$(EXPORT_SERVER)"
+    found = [d for d in violations(resources, "anonymised-only-replication") if d.urn == replication.urn]
+    assert found, messages(violations(resources, "anonymised-only-replication"))
+
+
+@pytest.mark.parametrize(
+    ("tool", "arguments", "variables", "host"),
+    [
+        ("pg_dump", ["-h", "db.example", "app"], {}, "db.example"),
+        ("pg_dump", ["--host=db.example", "app"], {"PGHOST": "other"}, "db.example"),
+        ("mysqldump", ["-hdb.example", "app"], {}, "db.example"),
+        ("pg_dump", ["--dbname=host=db.example dbname=app user=backup"], {}, "db.example"),
+        ("pg_dump", ["postgresql://backup@db.example:5432/app"], {}, "db.example"),
+        ("mongodump", ["--uri", "mongodb://db.example:27017/app"], {}, "db.example"),
+        ("psql", ["-c", "\\copy (SELECT * FROM hosts WHERE host = 'x') TO STDOUT"], {"PGHOST": "db"}, "db"),
+        ("psql", ["-c", "\\copy t TO STDOUT"], {}, None),
+    ],
+)
+def test_the_server_a_dump_reads_is_the_one_its_command_or_environment_names(
+    tool: str, arguments: list[str], variables: dict[str, str], host: str | None
+) -> None:
+    from residency_policies.lineage_commands import dump_host
+
+    assert dump_host(tool, arguments, variables) == host
