@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
-from urllib.parse import urlparse
-
 from residency_facts import GLOBAL_HOLDERS, JURISDICTION_TAG, Category, categories_of
 from residency_facts.mechanisms import HOLDER_REGIONS
 from residency_facts.operators import HOSTED_HOLDERS
@@ -24,8 +20,9 @@ from .attributes import (
 from .lineage import Lineage
 from .locations import mechanism_key
 from .model import Resource, Stack
+from .provider_endpoints import Override, endpoint_overrides
 from .settings import Settings
-from .values import Unknown, as_list, child, value_at, values_at
+from .values import Unknown, value_at, values_at
 from .violations import Violation, violation
 from .volumes import Place, is_volume, volume_places
 
@@ -78,38 +75,6 @@ def _kept_worldwide(resource: Resource, resident: frozenset[str], settings: Sett
     )
 
 
-_AWS_HOST = re.compile(r"^[a-z0-9.-]+\.(amazonaws\.com|amazonaws\.com\.cn|api\.aws)$")
-
-
-def _service(resource: Resource) -> str:
-    """The AWS service a resource's API calls go to, as the provider's `endpoints` name it (its module)."""
-    return resource.type.split(":")[1].split("/")[0].lower()
-
-
-def _endpoint_overrides(resource: Resource, settings: Settings) -> list[tuple[str, str]]:
-    """The provider endpoint overrides for the resource's service that do not lead to an allowed region of
-    AWS: (the endpoint, where it leads). An override for another service is not this resource's concern."""
-    if not is_aws(resource):
-        return []
-    service = _service(resource)
-    configured = as_list(child(resource.provider_props, "endpoints"))
-    if isinstance(configured, Unknown):
-        return [("an endpoint unknown at preview", "it cannot be shown to be in AWS")]
-    found = []
-    for entry in configured or []:
-        for name, value in entry.items() if isinstance(entry, Mapping) else []:
-            if str(name).lower() != service or value in (None, ""):
-                continue
-            url = str(value) if not isinstance(value, Unknown) else ""
-            host = urlparse(url if "://" in url else f"https://{url}").hostname or ""
-            region = region_named_in(host)
-            if not _AWS_HOST.match(host):
-                found.append((url or "an endpoint unknown at preview", "not an AWS endpoint"))
-            elif region not in settings.allowed_regions:
-                found.append((url, f"in {region}" if region else "an AWS endpoint that names no region"))
-    return found
-
-
 def _check_resource(
     resource: Resource, stack: Stack, resident: frozenset[str], settings: Settings
 ) -> list[Violation]:
@@ -145,18 +110,8 @@ def _check_resource(
                 "built from the region's EKS cluster), or a literal `region` input.",
             )
         )
-    for endpoint, where in _endpoint_overrides(resource, settings):
-        found.append(
-            violation(
-                resource,
-                f"{kind} resource is created through a provider whose `endpoints` send its service's API "
-                f"calls, and so its data, to {endpoint} ({where}), whatever the provider's region says",
-                why,
-                f"remove the {_service(resource)} endpoint override from the provider, or "
-                f"point it at the AWS endpoint of the region (https://<service>.<region>.amazonaws.com, or a "
-                f"VPC endpoint there) in one of {allowed}.",
-            )
-        )
+    for override in endpoint_overrides(resource, settings):
+        found.append(_endpoint_violation(resource, override, kind, why, allowed))
     account = account_of(resource, stack)
     if account != STACK_ACCOUNT and account not in settings.account_ids:
         where = "an account that cannot be traced" if account is None else f"account {account}"
@@ -224,6 +179,28 @@ def _check_resource(
             )
         )
     return found
+
+
+def _endpoint_violation(
+    resource: Resource, override: Override, kind: str, why: str, allowed: str
+) -> Violation:
+    unreviewed = (
+        ""
+        if override.reviewed
+        else f" under `{override.key}`, a key residency_facts/endpoints.py has not reviewed (it may be "
+        "this resource's service)"
+    )
+    review = "." if override.reviewed else "; review the key in policies/residency_facts/endpoints.py."
+    return violation(
+        resource,
+        f"{kind} resource is created through a provider whose `endpoints` send its service's API calls, and "
+        f"so its data, to {override.endpoint} ({override.where}){unreviewed}, whatever the provider's region "
+        "says",
+        why,
+        f"remove the `{override.key}` endpoint override from the provider, or point it at the AWS endpoint "
+        f"of the region (https://<service>.<region>.amazonaws.com, or a VPC endpoint there) in one of "
+        f"{allowed}{review}",
+    )
 
 
 def _hosted_place(resource: Resource) -> str | None:
