@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlparse
 
 from residency_facts import CLASSIFICATION_TAG, GLOBAL_TYPE_PREFIXES, JURISDICTION_TAG
 from residency_facts.mechanisms import DECLARED_IN_ACCOUNT
 from residency_facts.region_codes import ELASTICACHE_REGION_CODES
 
+from .kubeconfigs import Kubeconfig, read_kubeconfig
 from .model import Resource, Stack, parse_arn
 from .values import UNKNOWN, Unknown, as_list, as_mapping, child, is_set, values_at
 
@@ -355,38 +356,83 @@ _EKS_CLUSTER_ACCOUNT = re.compile(r"arn:aws[a-z-]*:eks:[a-z0-9-]*:([0-9]{12}):cl
 """The account of an EKS cluster's ARN, as a kubeconfig names its cluster and context."""
 
 
-@functools.lru_cache(maxsize=64)
-def _cluster_accounts_in(kubeconfig: str) -> frozenset[str]:
-    # Every Kubernetes object of a provider carries the same kubeconfig text: scan it once.
-    return frozenset(_EKS_CLUSTER_ACCOUNT.findall(kubeconfig))
-
-
 def kubernetes_cluster_account(resource: Resource, stack: Stack | None) -> str | None:
     """The account of the EKS cluster a Kubernetes object is deployed to, through its provider.
 
-    Followed as its region is: by lineage to the clusters the kubeconfig was built from (the account their
-    AWS provider deploys to; clusters in different accounts cannot be told apart: untraceable), else by the
-    account of the EKS cluster ARN the kubeconfig's text names. A kubeconfig that names none (unknown at a
-    first preview with no lineage, or an in-cluster provider) leaves the deployment's own account, whose
-    credentials the provider then uses.
+    Followed as its region is: by lineage to the clusters the kubeconfig was built from (their AWS provider's
+    account; clusters of different accounts: untraceable), else by the text's entry the provider picks
+    (`kubeconfigs`): the account of the EKS cluster ARN naming it and of the role its exec plugin gets a token
+    as (two accounts: untraceable); with neither, a user with credentials of its own (a profile, keys, a
+    token) cannot be traced, one whose token comes from the deployment's credentials is in its account. A
+    file path is untraceable; a kubeconfig unknown at a first preview with no lineage, or none (in-cluster),
+    leaves the deployment's own account, whose credentials the provider then uses.
     """
-    provider = stack.get(resource.provider_urn) if stack is not None else None
-    if provider is not None and stack is not None:
-        accounts: set[str | None] = set()
-        for source in stack.dependencies(provider, "kubeconfig"):
-            clusters = [source] if source.type == EKS_CLUSTER else []
-            if is_component(source):
-                clusters = [c for c in stack.children(source) if c.type == EKS_CLUSTER]
-            accounts.update(account_of(cluster, stack) for cluster in clusters)
+    if stack is not None:
+        accounts = {account_of(cluster, stack) for cluster in kubeconfig_clusters(resource, stack)}
         if len(accounts) == 1:
             return accounts.pop()
         if accounts:
             return None
-    text = child(resource.provider_props, "kubeconfig")
-    named = set(_cluster_accounts_in(text)) if isinstance(text, str) else set()
+    picked = picked_kubeconfig(resource)
+    if not isinstance(picked, Kubeconfig):
+        return STACK_ACCOUNT
+    if not picked.readable or picked.missing:
+        return None
+    named = {account for text in picked.texts for account in _EKS_CLUSTER_ACCOUNT.findall(text)}
+    for role in picked.roles:
+        arn = parse_arn(role)
+        if arn is None or not arn.account:
+            return None
+        named.add(arn.account)
     if len(named) == 1:
         return named.pop()
-    return None if named else STACK_ACCOUNT
+    return None if named or picked.own_credentials else STACK_ACCOUNT
+
+
+def kubeconfig_clusters(resource: Resource, stack: Stack) -> list[Resource]:
+    """The EKS clusters a Kubernetes object's provider's kubeconfig was computed from (a component's)."""
+    provider = stack.get(resource.provider_urn)
+    found: list[Resource] = []
+    for source in stack.dependencies(provider, "kubeconfig") if provider is not None else []:
+        if source.type == EKS_CLUSTER:
+            found.append(source)
+        elif is_component(source):
+            found.extend(c for c in stack.children(source) if c.type == EKS_CLUSTER)
+    return found
+
+
+def picked_kubeconfig(resource: Resource) -> Kubeconfig | Unknown | None:
+    """The entry of its provider's literal kubeconfig text a Kubernetes object is deployed through; UNKNOWN
+    when the text, or the `context` or `cluster` input that picks its entry, is unknown at preview; None
+    without a text."""
+    props = resource.provider_props
+    text, context, cluster = (child(props, key) for key in ("kubeconfig", "context", "cluster"))
+    if isinstance(text, Unknown) or isinstance(context, Unknown) or isinstance(cluster, Unknown):
+        return UNKNOWN
+    if not isinstance(text, str) or not text:
+        return None
+    return read_kubeconfig(text, str(context) if context else None, str(cluster) if cluster else None)
+
+
+_EKS_HOST = (".eks.amazonaws.com", ".eks.amazonaws.com.cn")
+
+
+def kubeconfig_region(picked: Kubeconfig) -> str | Unknown | None:
+    """The region of the entry a kubeconfig text's provider reaches: its EKS API server's, else (a server of
+    EKS that names none, or none given) the one region its names and exec arguments name; None for a file
+    path, an entry the text lacks, or an API server that is no EKS endpoint (on premises, another cloud)."""
+    if not picked.readable or picked.missing:
+        return None
+    if picked.server:
+        host = (urlparse(picked.server).hostname or "").lower()
+        if not host.endswith(_EKS_HOST):
+            return None
+        if match := REGION_PATTERN.search(host):
+            return match.group(1)
+    named = {region for text in picked.texts for region in REGION_PATTERN.findall(text)}
+    if len(named) == 1:
+        return named.pop()
+    return UNKNOWN if named else None
 
 
 def effective_region(resource: Resource, stack: Stack | None = None) -> str | Unknown | None:
@@ -426,20 +472,15 @@ def kubernetes_cluster_region(resource: Resource, stack: Stack | None) -> str | 
     """The region of the EKS cluster a Kubernetes object is deployed to, through its provider."""
     if resource.provider_type != KUBERNETES_PROVIDER:
         return None
-    provider = stack.get(resource.provider_urn) if stack is not None else None
-    if provider is not None and stack is not None:
+    if stack is not None:
         regions: set[str] = set()
         unknown = False
-        for source in stack.dependencies(provider, "kubeconfig"):
-            clusters = [source] if source.type == EKS_CLUSTER else []
-            if is_component(source):
-                clusters = [c for c in stack.children(source) if c.type == EKS_CLUSTER]
-            for cluster in clusters:
-                region = effective_region(cluster, stack)
-                if isinstance(region, str):
-                    regions.add(region)
-                else:
-                    unknown = True
+        for cluster in kubeconfig_clusters(resource, stack):
+            region = effective_region(cluster, stack)
+            if isinstance(region, str):
+                regions.add(region)
+            else:
+                unknown = True
         if len(regions) == 1 and not unknown:
             region = regions.pop()
             # The kubeconfig built from the cluster may hold other clusters too, and `context` or `cluster`
@@ -447,17 +488,14 @@ def kubernetes_cluster_region(resource: Resource, stack: Stack | None) -> str | 
             text = child(resource.provider_props, "kubeconfig")
             named = set(REGION_PATTERN.findall(text)) if isinstance(text, str) else set()
             selects = any(is_set(child(resource.provider_props, key)) for key in ("context", "cluster"))
-            if named - {region} or (selects and not isinstance(text, str)):
+            picked = picked_kubeconfig(resource)
+            elsewhere = isinstance(picked, Kubeconfig) and (
+                picked.missing or (picked.server and kubeconfig_region(picked) != region)
+            )
+            if named - {region} or (selects and not isinstance(text, str)) or elsewhere:
                 return UNKNOWN
             return region
         if regions or unknown:
             return UNKNOWN
-    kubeconfig = child(resource.provider_props, "kubeconfig")
-    if isinstance(kubeconfig, Unknown):
-        return UNKNOWN
-    if isinstance(kubeconfig, str):
-        named = set(REGION_PATTERN.findall(kubeconfig))
-        if len(named) == 1:
-            return named.pop()
-        return UNKNOWN if named else None
-    return None
+    picked = picked_kubeconfig(resource)
+    return kubeconfig_region(picked) if isinstance(picked, Kubeconfig) else picked

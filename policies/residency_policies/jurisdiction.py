@@ -22,6 +22,7 @@ from .locations import mechanism_key
 from .model import Resource, Stack
 from .provider_endpoints import Override, endpoint_overrides
 from .settings import Settings
+from .untraced_regions import traceable_fix, untraced_region
 from .values import Unknown, value_at, values_at
 from .violations import Violation, violation
 from .volumes import Place, is_volume, volume_places
@@ -100,14 +101,14 @@ def _check_resource(
     else:
         # An unknown region is a violation for resident data: the SDK would otherwise only note it.
         state = "unknown at preview" if isinstance(region, Unknown) else "not set"
+        reason = untraced_region(resource, stack)
         found.append(
             violation(
                 resource,
-                f"{kind} resource's region is {state}, so it cannot be shown to stay in "
-                f"{settings.jurisdiction.name}",
+                f"{kind} resource's region is {state} ({resource.label}, {reason}), so it cannot be shown "
+                f"to stay in {settings.jurisdiction.name}",
                 why,
-                "give it an explicit provider with a literal `region` (for Kubernetes objects, a provider "
-                "built from the region's EKS cluster), or a literal `region` input.",
+                f"{traceable_fix(resource, settings)}.",
             )
         )
     for override in endpoint_overrides(resource, settings):

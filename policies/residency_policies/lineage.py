@@ -33,9 +33,12 @@ from residency_facts.mechanisms import CONFIGURATION_PARENTS, CONFIGURATION_VALU
 from residency_facts.reviewed_code import ReviewedSql
 
 from .attributes import (
+    STACK_ACCOUNT,
     account_of,
     classifications,
     effective_region,
+    is_aws,
+    is_kubernetes,
     region_named_in,
     region_of_zone_or_region,
 )
@@ -94,6 +97,7 @@ from .locations import (
 from .model import Resource, Stack
 from .sdk_payloads import payload_calls
 from .settings import Settings
+from .untraced_regions import cluster_account_note, untraced_region
 from .values import Unknown, is_set, known_strings, top_level, value_at
 from .volumes import is_volume, volume_places
 
@@ -575,9 +579,7 @@ class Lineage:
             # Roles that may write nothing (an import's, which only reads) deliver nothing.
             return Movement(resource, mechanism, [], [])
         if mechanism.lands_in_own_region and not literal_region:
-            destinations.append(
-                Location(f"{resource.label} itself", own, self.account(resource), resource=resource)
-            )
+            destinations.append(self._itself(resource, own, code))
         scans = ANY in mechanism.destinations or (
             bool(mechanism.destinations) and all(p.endswith(f".{ANY}") for p in mechanism.destinations)
         )
@@ -593,11 +595,32 @@ class Lineage:
         if code:
             # Code is judged on what it is definitely configured with: an untraceable value may be anything,
             # an endpoint outside AWS (a connection to an HTTP API) is a place elsewhere.
+            # Its own place is definite, traced or not: code whose region cannot be traced runs anywhere.
             sources = [s for s in sources if s.region is not None]
-            destinations = [d for d in destinations if d.region is not None or d.outside or d.host]
+            destinations = [
+                d
+                for d in destinations
+                if d.region is not None or d.outside or d.host or (d.review and d.resource is resource)
+            ]
         shares = share_principals(self, resource, mechanism)
         outside = outside or any(d.outside for d in destinations)
         return Movement(resource, mechanism, sources, destinations, shares, outside)
+
+    def _itself(self, resource: Resource, own: str | None, code: bool) -> Location:
+        """Where a copy lands in the resource itself; for AWS or Kubernetes code whose region cannot be
+        traced, or that its kubeconfig's credentials place in another account, a place to review that says
+        why (`untraced_regions`)."""
+        account = self.account(resource)
+        itself = Location(f"{resource.label} itself", own, account, resource=resource)
+        if not code or not (is_aws(resource) or is_kubernetes(resource)):
+            return itself
+        if own is None:
+            why = untraced_region(resource, self.stack)
+        elif account in (STACK_ACCOUNT, *self.settings.account_ids):
+            return itself
+        else:
+            why = cluster_account_note(resource, self.stack)
+        return replace(itself, description=f"{resource.label} itself, {why}", review=True) if why else itself
 
     def _destinations_of(self, resource: Resource, path: str) -> list[Location]:
         """Where the copies a path names deliver (`destinations_of`): the stack's, by lineage or by a literal

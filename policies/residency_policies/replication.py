@@ -29,6 +29,7 @@ from .lineage_secrets import pulled_classifications
 from .locations import Location, Movement
 from .model import Stack
 from .settings import Settings
+from .untraced_regions import placed_fix
 from .violations import Violation, violation
 
 NO_PII_REPLICATION = "no-pii-replication"
@@ -106,7 +107,8 @@ def _pii_violation(
         f"deployment's accounts, and a copy elsewhere cannot be recalled or kept under that law.",
         _ROLE_FIX
         if movement.mechanism.roles
-        else f"remove {movement.mechanism.moves}; keep copies of personal data in its own region and account "
+        else placed_fix(movement, settings)
+        or f"remove {movement.mechanism.moves}; keep copies of personal data in its own region and account "
         "(same-region snapshots and replicas are allowed) and send other regions only an anonymised "
         "derivative classified anonymised.",
     )
@@ -244,6 +246,8 @@ def _anonymised_violation(
         )
     elif movement.mechanism.roles:
         fix = _ROLE_FIX
+    elif untraced := placed_fix(movement, settings):
+        fix = untraced
     else:
         fix = (
             "copy only resources classified anonymised (data-classification=anonymised, identifiers "
