@@ -26,6 +26,7 @@ NO_PII = "no-pii-replication"
 OTHER_ACCOUNT = "999999999999"
 PLATFORM_SERVER = "https://0A1B2C3D4E5F60718293A4B5C6D7E8F9.gr7.eu-west-1.eks.amazonaws.com"
 DC1_SERVER = "https://k8s-api.dc1.example.com:6443"
+CA = "LS0tLS1CRUdJTi1DRVJUSUZJQ0FURS0tLS0t"
 GET_TOKEN = ["eks", "get-token", "--region", "eu-west-1", "--cluster-name", "platform"]
 
 
@@ -48,8 +49,8 @@ def _kubeconfig(
         "apiVersion": "v1",
         "kind": "Config",
         "clusters": [
-            {"name": "platform", "cluster": {"server": PLATFORM_SERVER, "certificate-authority-data": "LS0t"}},
-            {"name": "dc1", "cluster": {"server": DC1_SERVER, "certificate-authority-data": "LS0t"}},
+            {"name": "platform", "cluster": {"server": PLATFORM_SERVER, "certificate-authority-data": CA}},
+            {"name": "dc1", "cluster": {"server": DC1_SERVER, "certificate-authority-data": CA}},
         ],
         "contexts": [
             {"name": "platform", "context": {"cluster": "platform", "user": "platform"}},
@@ -250,3 +251,10 @@ def test_code_reading_no_resident_data_through_a_kubeconfig_file_path_passes() -
     reader = _reader(region, _platform("/etc/acme/kubeconfigs/dc1.yaml"))
     reader.deps = {}
     assert [d for d in violations([*region.resources, reader], NO_PII) if d.urn == reader.urn] == []
+
+
+def test_an_api_server_that_is_no_eks_endpoint_is_not_placed_by_the_region_its_host_names() -> None:
+    """A host naming a region is no EKS endpoint: a Rancher cluster there may run anywhere."""
+    text = _kubeconfig(current="dc1").replace("k8s-api.dc1.example.com", "rancher.eu-west-1.acme.example")
+    _, found = _reader_violations(text)
+    assert "the API server rancher.eu-west-1.acme.example, which is no EKS endpoint" in messages(found)
