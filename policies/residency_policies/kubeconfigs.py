@@ -146,8 +146,8 @@ def _credentials(users: list[Mapping[str, Any]]) -> tuple[tuple[str, ...], str]:
         roles.extend(_flag_values(arguments, KUBECONFIG_ROLE_FLAGS))
         for profile in _flag_values(arguments, KUBECONFIG_PROFILE_FLAGS):
             own.append(f"the profile {profile} (`--profile`)")
-        environment = plugin.get("env") if isinstance(plugin.get("env"), list) else []
-        for variable in environment:
+        environment = plugin.get("env")
+        for variable in environment if isinstance(environment, list) else []:
             name = variable.get("name") if isinstance(variable, Mapping) else None
             if name == ROLE_VARIABLE:
                 roles.append(str(variable.get("value")))
