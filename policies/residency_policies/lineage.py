@@ -95,6 +95,7 @@ from .locations import (
     untraceable,
 )
 from .model import Resource, Stack
+from .provider_endpoints import endpoint_elsewhere
 from .sdk_payloads import payload_calls
 from .settings import Settings
 from .untraced_regions import cluster_account_note, untraced_region
@@ -607,13 +608,24 @@ class Lineage:
         return Movement(resource, mechanism, sources, destinations, shares, outside)
 
     def _itself(self, resource: Resource, own: str | None, code: bool) -> Location:
-        """Where a copy lands in the resource itself; for AWS or Kubernetes code whose region cannot be
-        traced, or that its kubeconfig's credentials place in another account, a place to review that says
-        why (`untraced_regions`)."""
+        """Where a copy lands in the resource itself; for AWS or Kubernetes code whose provider's `endpoints`
+        send its service elsewhere, whose region cannot be traced, or that its kubeconfig's credentials place
+        in another account, a place to review that says why (`untraced_regions`)."""
         account = self.account(resource)
         itself = Location(f"{resource.label} itself", own, account, resource=resource)
         if not code or not (is_aws(resource) or is_kubernetes(resource)):
             return itself
+        override = endpoint_elsewhere(resource, own)
+        if override is not None:
+            # Its provider creates it, and it runs, where its service's endpoint override leads.
+            return replace(
+                itself,
+                description=f"{resource.label} itself, created through its provider's `{override.key}` "
+                f"endpoint {override.endpoint} ({override.where})",
+                region=override.region,
+                outside=override.outside_aws,
+                review=own is not None or override.region is None,
+            )
         if own is None:
             why = untraced_region(resource, self.stack)
         elif account in (STACK_ACCOUNT, *self.settings.account_ids):

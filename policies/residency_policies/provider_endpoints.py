@@ -30,6 +30,9 @@ _PREFIXES: tuple[tuple[str, str], ...] = tuple(
 )
 """(type prefix, service key), longest prefix first."""
 
+OUTSIDE_AWS = "not an AWS endpoint"
+"""Where an override leads whose host is no AWS endpoint."""
+
 _REVIEWED = frozenset(SERVICE_TYPES) | frozenset(ENDPOINT_ALIASES) | NO_RESOURCE_ENDPOINTS
 
 
@@ -50,8 +53,7 @@ def endpoint_keys(token: str) -> frozenset[str]:
 
 
 class Override(NamedTuple):
-    """An `endpoints` override of the resource's provider that may carry its data outside the allowed
-    regions of AWS."""
+    """An `endpoints` override of the resource's provider for its service: where it sends the API calls."""
 
     key: str
     endpoint: str
@@ -60,12 +62,18 @@ class Override(NamedTuple):
     """Where it leads, in words."""
     reviewed: bool
     """Whether the table knows the key (else it may be any service's, this resource's included)."""
+    region: str | None = None
+    """The region of the AWS endpoint it leads to, when it names one."""
+
+    @property
+    def outside_aws(self) -> bool:
+        """Whether its host is no AWS endpoint."""
+        return self.where == OUTSIDE_AWS
 
 
-def endpoint_overrides(resource: Resource, settings: Settings) -> list[Override]:
-    """The provider endpoint overrides for the resource's service (by the table's keys, aliases included, or
-    by a key the table does not know) that do not lead to an allowed region of AWS. An override for another
-    service is not this resource's concern."""
+def service_overrides(resource: Resource) -> list[Override]:
+    """The provider endpoint overrides for the resource's service: by the table's keys, aliases included, or
+    by a key the table does not know. An override for another service is not this resource's concern."""
     if not is_aws(resource):
         return []
     configured = as_list(child(resource.provider_props, "endpoints"))
@@ -85,10 +93,27 @@ def endpoint_overrides(resource: Resource, settings: Settings) -> list[Override]
             host = urlparse(url if "://" in url else f"https://{url}").hostname or ""
             region = region_named_in(host)
             if not _AWS_HOST.match(host):
-                found.append(
-                    Override(key, url or "an endpoint unknown at preview", "not an AWS endpoint", reviewed)
-                )
-            elif region not in settings.allowed_regions:
+                found.append(Override(key, url or "an endpoint unknown at preview", OUTSIDE_AWS, reviewed))
+            else:
                 where = f"in {region}" if region else "an AWS endpoint that names no region"
-                found.append(Override(key, url, where, reviewed))
+                found.append(Override(key, url, where, reviewed, region))
     return found
+
+
+def endpoint_overrides(resource: Resource, settings: Settings) -> list[Override]:
+    """The overrides for the resource's service (`service_overrides`) that do not lead to an allowed region
+    of AWS."""
+    return [
+        override
+        for override in service_overrides(resource)
+        if override.region is None or override.region not in settings.allowed_regions
+    ]
+
+
+def endpoint_elsewhere(resource: Resource, own: str | None) -> Override | None:
+    """The first override for the resource's service that leads elsewhere than its own region (outside AWS,
+    to another region, or to an AWS endpoint that names none): where its provider creates it."""
+    for override in service_overrides(resource):
+        if override.region is None or override.region != own:
+            return override
+    return None

@@ -22,6 +22,7 @@ from .attributes import (
 )
 from .locations import Location, Movement
 from .model import Resource, Stack
+from .provider_endpoints import endpoint_elsewhere
 from .settings import Settings
 from .values import Unknown, child
 
@@ -137,6 +138,15 @@ def placed_fix(movement: Movement, settings: Settings) -> str | None:
     itself = untraced_code(movement)
     if itself is None:
         return None
+    own = effective_region(movement.resource)
+    override = endpoint_elsewhere(movement.resource, own if isinstance(own, str) else None)
+    if override is not None and override.region == itself.region:
+        return (
+            f"remove the `{override.key}` endpoint override from the provider of {movement.resource.label}, "
+            "or point it at the AWS endpoint of the region of the data the code reads "
+            "(https://<service>.<region>.amazonaws.com, or a VPC endpoint there); or configure the code with "
+            "no resident data."
+        )
     if itself.region is not None:
         return (
             f"reach the cluster of {movement.resource.label} with the deployment's own credentials or a role "

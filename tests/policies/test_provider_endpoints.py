@@ -21,10 +21,11 @@ from residency_facts.endpoints import ENDPOINT_ALIASES, NO_RESOURCE_ENDPOINTS, S
 from residency_policies.provider_endpoints import endpoint_keys
 from tests.policies.baseline import Region, eu_region
 from tests.policies.copies import store
-from tests.policies.policy_harness import Res, messages, violations
+from tests.policies.policy_harness import UNKNOWN, Res, messages, violations
 from tests.policies.sdk_types import sdk_types
 
 POLICY = "pii-in-jurisdiction"
+NO_PII = "no-pii-replication"
 ON_PREMISES = "https://minio.dc1.acme.example:9000"
 
 
@@ -197,3 +198,54 @@ def test_the_bucket_of_the_reviewers_case_through_the_s3api_alias_is_outside_aws
     found = violations([*region.resources, bucket], POLICY)
     assert [d.urn for d in found] == [bucket.urn], messages(found)
     assert "telemetry resource is created through a provider whose `endpoints`" in found[0].message
+
+
+# Code is created, and runs, where its service's endpoint override leads ----------------------------------
+
+
+def _reader(region: Region) -> Res:
+    """A Lambda whose environment holds the PII database's address, on the region's provider."""
+    return Res(
+        "aws:lambda/function:Function",
+        "report-builder",
+        {"runtime": "python3.12", "handler": "index.handler", "environment": {"variables": {"DB": UNKNOWN}}},
+        region.provider,
+        deps={"environment": [region.database]},
+    )
+
+
+@pytest.mark.parametrize("key", ["lambda", "lambda_"])
+def test_code_reading_pii_created_through_an_endpoint_outside_aws_copies_it_there(key: str) -> None:
+    region = eu_region()
+    reader = _reader(region)
+    _through(region, {key: "http://localstack.dc1.acme.example:4566"})
+    found = [d for d in violations([*region.resources, reader], NO_PII) if d.urn == reader.urn]
+    text = messages(found)
+    assert "outside AWS" in text and "created through its provider's" in text, text
+    assert f"remove the `{key}` endpoint override from the provider of" in text
+
+
+def test_code_reading_pii_created_through_an_endpoint_of_another_region_copies_it_there() -> None:
+    region = eu_region()
+    reader = _reader(region)
+    _through(region, {"lambda": "https://lambda.us-east-1.amazonaws.com"})
+    found = [d for d in violations([*region.resources, reader], NO_PII) if d.urn == reader.urn]
+    text = messages(found)
+    assert "to eu-west-1, us-east-1 (" in text, text
+    assert "created through its provider's `lambda` endpoint https://lambda.us-east-1.amazonaws.com" in text
+
+
+@pytest.mark.parametrize(
+    "endpoints",
+    [
+        {"lambda": "https://vpce-0a1b2c3d-lambda.lambda.eu-west-1.vpce.amazonaws.com"},
+        {"s3": ON_PREMISES},
+    ],
+)
+def test_code_reading_pii_through_an_endpoint_of_its_region_or_of_another_service_passes(
+    endpoints: dict[str, str],
+) -> None:
+    region = eu_region()
+    reader = _reader(region)
+    _through(region, endpoints)
+    assert [d for d in violations([*region.resources, reader], NO_PII) if d.urn == reader.urn] == []
