@@ -34,3 +34,14 @@ KNATIVE_CHANNEL_SUFFIX = "-kn-channel"
 """The Service `<channel>-kn-channel.<namespace>` a channel receives its events at
 (pkg/channel/references.go): code that names it sends to every Subscription on the channel
 (`spec.channel.name`)."""
+
+CLUSTER_DOMAIN = "cluster.local"
+"""The cluster domain of an EKS cluster's CoreDNS and kubelets (`clusterDomain`)."""
+SEARCH_PATH = ("{namespace}.svc." + CLUSTER_DOMAIN, "svc." + CLUSTER_DOMAIN, CLUSTER_DOMAIN)
+"""The search path of a pod's resolver (`dnsPolicy: ClusterFirst`, the default), before its node's own
+domains: a name that is not absolute is tried under each (Kubernetes DNS-based service discovery
+specification, github.com/kubernetes/dns docs/specification.md; kubelet's resolv.conf). So `fluentd`, from a
+pod of `app`, is `fluentd.app.svc.cluster.local`; `fluentd.logging` is `fluentd.logging.svc.cluster.local`.
+A Service's record is `<service>.<namespace>.svc.<domain>`; a pod's under the headless Service that governs
+it (a StatefulSet's `serviceName`, a pod's `hostname` and `subdomain`, an endpoint's dashed address) is
+`<pod>.<service>.<namespace>.svc.<domain>` (spec §2.4.1, §2.4.2)."""

@@ -3,13 +3,14 @@
 A tunnel agent (cloudflared, ngrok, frp's client, Tailscale, inlets) dials out to its vendor's edge, which
 then serves a public host name (or a tailnet address) from what the agent forwards to: no load balancer, no
 open security group. The pack cannot read the vendor's side, so a tunnel is judged by the routes its
-configuration names: its own inputs (arguments, environment) and the ConfigMaps and Secrets its pods mount
-or take environment from. A route to a Service of the same cluster that selects PII pods (by any of its
-cluster-local names: `name`, `name.namespace`, `name.namespace.svc[.cluster.local]`), or to a host the
-stack's PII store answers on, publishes that data. A tunnel container in a PII workload publishes that
-workload itself. In a cluster that holds PII, a tunnel whose configuration names no route the pack can read
-(routes managed on the vendor's side with a token, a configuration the stack does not declare) fails
-closed: what it publishes cannot be seen.
+configuration names: its own inputs (arguments, environment) and the ConfigMaps and Secrets its pods mount or
+take environment from. A route to a Service of the same cluster that selects PII pods (by any name its
+resolver answers for the Service, `cluster_dns`: `name`, `name.namespace`,
+`name.namespace.svc[.cluster.local]`, absolute or not, or a pod's name under it), or to a host the stack's PII
+store answers on, publishes that data. A tunnel container in a PII workload publishes that workload itself. In
+a cluster that holds PII, a tunnel whose configuration names no route the pack can read (routes managed on the
+vendor's side with a token, a configuration the stack does not declare) fails closed: what it publishes cannot
+be seen.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from residency_facts import ANY
 from residency_facts.workloads import POD_SPEC_PATHS
 
 from .classification import held
+from .cluster_dns import namespace_of, resolved_services
 from .exposure_network import SECURITY_GROUP_INPUTS
 from .exposure_services import kind_tokens
 from .lineage import Lineage
@@ -49,7 +51,7 @@ gravitational/teleport-distroless). The hosts their configuration names are the 
 
 _HOST = re.compile(
     r"(?:[a-z][a-z0-9+.-]*://)([a-z0-9](?:[a-z0-9.-]*[a-z0-9])?)"
-    r"|(?<![\w./-])([a-z0-9](?:[a-z0-9.-]*[a-z0-9])?):\d{1,5}(?![\w.])",
+    r"|(?<![\w./-])([a-z0-9](?:[a-z0-9.-]*[a-z0-9])?)\.?:\d{1,5}(?![\w.])",
     re.IGNORECASE,
 )
 """A host a route names: the host of a URL (`tcp://db.app.svc:5432`, `http://web`), or a `host:port`."""
@@ -92,18 +94,14 @@ def _repository(image: str) -> str:
     return name.split(":", 1)[0].lower()
 
 
-def _service_names(service: Resource) -> set[tuple[str, str]]:
-    """(host, namespace of a bare host) pairs a Service answers on inside its cluster."""
+def _named(service: Resource, hosts: set[str], namespace: str) -> list[str]:
+    """The hosts of a tunnel's routes that name a Service, from the tunnel's namespace: by any of its
+    cluster-local names, or a pod's under it (`cluster_dns`)."""
     name = value_at(service.props, "metadata.name")
-    namespace = value_at(service.props, "metadata.namespace") or "default"
-    if not isinstance(name, str) or not isinstance(namespace, str):
-        return set()
-    return {
-        (name, namespace),
-        (f"{name}.{namespace}", ""),
-        (f"{name}.{namespace}.svc", ""),
-        (f"{name}.{namespace}.svc.cluster.local", ""),
-    }
+    if not isinstance(name, str):
+        return []
+    key = (namespace_of(value_at(service.props, "metadata.namespace")), name)
+    return sorted(host for host in hosts if key in resolved_services(host, namespace))
 
 
 def tunnel_exposure(
@@ -146,7 +144,7 @@ def _routes(
     configs = mounted_configuration(lineage, tunnel)
     texts.extend(config.props for config in configs)
     unknown = any(isinstance(v, Unknown) for value in texts for v in values_at(value, ANY))
-    namespace = value_at(tunnel.props, "metadata.namespace") or "default"
+    namespace = namespace_of(value_at(tunnel.props, "metadata.namespace"))
     found, hosts = route_violations(
         tunnel, what, texts, namespace, stack, lineage, protected_by_urn, settings
     )
@@ -201,8 +199,7 @@ def route_violations(
     for service in stack.of_type(*kind_tokens(stack, ("core:Service",))):
         if service.provider_urn != tunnel.provider_urn:
             continue
-        names = {host for host, bare in _service_names(service) if not bare or bare == namespace}
-        named = sorted(names & hosts)
+        named = _named(service, hosts, namespace)
         if not named:
             continue
         for backend in backends(lineage, service):
@@ -278,13 +275,12 @@ def routed_services(
     """The Services of its cluster a tunnel's configuration routes to, each with the name it uses."""
     if hosts is None:
         hosts, _ = _route_hosts(tunnel, lineage)
-    namespace = value_at(tunnel.props, "metadata.namespace") or "default"
+    namespace = namespace_of(value_at(tunnel.props, "metadata.namespace"))
     found = []
     for service in stack.of_type(*kind_tokens(stack, ("core:Service",))):
         if service.provider_urn != tunnel.provider_urn:
             continue
-        names = {host for host, bare in _service_names(service) if not bare or bare == namespace}
-        named = sorted(names & hosts)
+        named = _named(service, hosts, namespace)
         if named:
             found.append((service, named[0]))
     return found
