@@ -45,3 +45,11 @@ pod of `app`, is `fluentd.app.svc.cluster.local`; `fluentd.logging` is `fluentd.
 A Service's record is `<service>.<namespace>.svc.<domain>`; a pod's under the headless Service that governs
 it (a StatefulSet's `serviceName`, a pod's `hostname` and `subdomain`, an endpoint's dashed address) is
 `<pod>.<service>.<namespace>.svc.<domain>` (spec §2.4.1, §2.4.2)."""
+
+NODE_ADDRESS_FIELDS = ("status.hostIP", "status.hostIPs", "spec.nodeName")
+"""Downward API fields (`env[].valueFrom.fieldRef.fieldPath`) whose value is the address of the pod's own
+node: its primary address, all of them, and its name, which the VPC's DNS resolves to it on EKS
+(`ip-10-0-1-2.eu-west-1.compute.internal`). Code that sends to one of them at a port sends to whatever listens
+on that port of every node: the agent-mode collector of the OpenTelemetry docs
+(`OTEL_EXPORTER_OTLP_ENDPOINT=http://$(HOST_IP):4317`), Datadog's `DD_AGENT_HOST`, the X-Ray daemon's
+`AWS_XRAY_DAEMON_ADDRESS=$(HOST_IP):2000`."""

@@ -39,6 +39,7 @@ from .lineage_commands import command_places, command_texts, unreadable_command_
 from .lineage_containers import container_places, has_containers, readable_configuration
 from .lineage_literals import endpoint_outside_aws, in_path, literal_locations, may_name, token_before
 from .lineage_mesh import TELEMETRY, telemetry_places
+from .lineage_node_ports import unreceived_node_sends
 from .lineage_sinks import block_urls, other_cloud_stores, vendor_receivers
 from .lineage_ssm import RUNNERS, ssm_command_texts
 from .locations import Location, mechanism_key
@@ -82,6 +83,8 @@ def configuration_places(lineage: Lineage, resource: Resource, own: str | None) 
     # Kubernetes workload's command lines (`lineage_commands`).
     found.extend(unreadable_places(lineage, resource))
     found.extend(unreadable_command_lines(lineage, resource))
+    # A port of its own node where nothing the stack declares listens (`lineage_node_ports`).
+    found.extend(unreceived_node_sends(lineage, resource))
     connectors = _kafka_connect_group(lineage, resource)
     for connector in connectors:
         # A Connect cluster runs every connector assigned to it in one worker: one configuration.

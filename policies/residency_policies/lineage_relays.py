@@ -32,6 +32,7 @@ from residency_facts.workloads import POD_SPEC_PATHS
 from .attributes import is_kubernetes
 from .cluster_dns import LABEL, hosts_in, namespace_of, resolved_services, whole_host
 from .lineage_names import of_kinds
+from .lineage_node_ports import node_relays
 from .lineage_selections import selected_workloads
 from .locations import Location, Movement, mechanism_key
 from .model import Resource
@@ -130,6 +131,7 @@ def _relays_of(lineage: Lineage, sender: Resource) -> list[tuple[Resource, str]]
             for collector in collectors.get((cluster, where, name), ()):
                 found.append((collector, f"{written}, the Service the operator makes for it"))
     found.extend(_injected(lineage, sender))
+    found.extend(node_relays(lineage, sender))
     return list(dict.fromkeys(found))
 
 
