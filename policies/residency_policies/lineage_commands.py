@@ -124,9 +124,11 @@ from residency_facts.mechanisms import SHARING_SDK_ACTIONS
 from residency_facts.workloads import POD_SPEC_PATHS
 
 from .attributes import REGION_PATTERN, region_named_in, region_of_zone_or_region
+from .lineage_command_variables import computed_from
 from .lineage_literals import endpoint_outside_aws, may_name
 from .locations import Location
 from .model import Resource
+from .shell_words import put_back, set_aside
 from .values import Unknown, child, elements, is_mapping, value_at
 
 if TYPE_CHECKING:
@@ -515,8 +517,11 @@ def line_commands(line: str) -> list[tuple[list[str], bool]]:
 
 
 def _line_commands(line: str) -> list[tuple[list[str], bool, str | None]]:
-    """`line_commands`, with the file each command's output is redirected into (`> /tmp/d.sql`)."""
-    commands: list[tuple[list[str], bool, str | None]] = []
+    """`line_commands`, with the file each command's output is redirected into (`> /tmp/d.sql`): the
+    commands inside its command substitutions first, then its own, each substitution inside the word it
+    stands in (`shell_words`)."""
+    line, written, inner = set_aside(line)
+    commands: list[tuple[list[str], bool, str | None]] = [c for text in inner for c in _line_commands(text)]
     lexer = shlex.shlex(line, posix=True, punctuation_chars=True)
     lexer.whitespace_split = True
     lexer.commenters = ""
@@ -533,7 +538,7 @@ def _line_commands(line: str) -> list[tuple[list[str], bool, str | None]]:
         if skip_next:
             skip_next = False
             if writes:
-                output = token
+                output = put_back(token, written)
             continue
         if token in _SEPARATORS or token in ("`", "$("):
             if words:
@@ -547,7 +552,7 @@ def _line_commands(line: str) -> list[tuple[list[str], bool, str | None]]:
             # `> file` and `1> file` redirect the output; `2> file` its errors.
             writes = ">" in token and descriptor == "1"
         else:
-            words.append(token.strip("`"))
+            words.append(put_back(token.strip("`"), written))
     if words:
         commands.append((words, piped, output))
     return commands
@@ -854,10 +859,20 @@ def _region(options: dict[str, str], variables: dict[str, str], *names: str) -> 
     return None
 
 
+_VARIABLE = re.compile(r"^\$(?:\{([A-Za-z_]\w*)\}|\(([A-Za-z_]\w*)\)|([A-Za-z_]\w*))$")
+"""A bucket named by a variable alone (`$DUMP_BUCKET`, `${DUMP_BUCKET}`, Kubernetes' `$(DUMP_BUCKET)`)."""
+
+
 def _bucket_send(tool: str, destination: str, region: str | None, endpoint: str | None) -> Send:
-    if destination.startswith("$") or "${" in destination:
+    if destination.startswith("$"):
         return Send(tool, "unread", destination)
     bucket = destination.removeprefix("s3://").split("/", 1)[0]
+    variable = _VARIABLE.match(bucket)
+    if variable is not None:
+        # Only the bucket says where the copy lands: what the key substitutes is no place.
+        bucket = "$" + next(group for group in variable.groups() if group)
+    elif "$" in bucket or "`" in bucket:
+        return Send(tool, "unread", destination)
     target = destination if destination.startswith("s3://") else ""
     return Send(tool, "bucket", bucket, region, endpoint, target=target)
 
@@ -1399,6 +1414,9 @@ def _bucket_landing(
             )
         ]
     buckets = [b for b in lineage.stack.named(send.place) if b.type in S3_BUCKETS]
+    if not buckets and send.place.startswith("$"):
+        # A variable unknown at preview: the stack's buckets the object defining it is computed from.
+        buckets = computed_from(lineage, resource, send.place[1:], S3_BUCKETS)
     shown = send.target or f"s3://{send.place}"
     if buckets:
         places = [place for b in buckets for place in lineage.follow(b, {resource.urn})]
