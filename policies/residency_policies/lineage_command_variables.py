@@ -41,9 +41,9 @@ def computed_from(lineage: Lineage, resource: Resource, name: str, types: tuple[
                     continue
                 reference = value_reference(child(variable, "valueFrom"))
                 if reference is not None and reference[0]:
-                    value, config = referenced_value(mounted, *reference)
-                    if config is not None and isinstance(value, Unknown):
-                        sources.append((config, ("data", "stringData", "binaryData")))
+                    value, referenced = referenced_value(mounted, *reference)
+                    if referenced is not None and isinstance(value, Unknown):
+                        sources.append((referenced, ("data", "stringData", "binaryData")))
                 elif isinstance(child(variable, "value"), Unknown):
                     sources.append((resource, (top_level(base) or base,)))
     found: list[Resource] = []
