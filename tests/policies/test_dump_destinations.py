@@ -12,6 +12,7 @@ is the PII database and the stack's CMK-encrypted pii bucket in eu-west-1.
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -40,8 +41,10 @@ def _dump_stack(
     bucket: Res | None = None,
     region_name: str = "eu-west-1",
     script: str | None = None,
+    defined: str = "envFrom",
 ) -> tuple[list[Res], Res]:
-    """The region, a bucket, the ConfigMap naming it, and the CronJob that dumps the database into it."""
+    """The region, a bucket, the ConfigMap naming it, and the CronJob that dumps the database into it; the
+    CronJob takes `DUMP_BUCKET` by `envFrom`, by a `configMapKeyRef`, or as its own value (`env`)."""
     region = eu_region()
     bucket = bucket if bucket is not None else _bucket(region)
     target = Res(
@@ -54,11 +57,11 @@ def _dump_stack(
         region.kubernetes,
         deps={"data": [bucket]},
     )
-    container = {
+    container: dict[str, Any] = {
         "name": "dump",
         "image": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/pg-tools:17",
-        "env": [{"name": "DB_HOST", "value": UNKNOWN}],
-        "envFrom": [{"configMapRef": {"name": "dump-target"}}],
+        "env": [{"name": "DB_HOST", "value": UNKNOWN}, *_bucket_variable(defined)],
+        "envFrom": [{"configMapRef": {"name": "dump-target"}}] if defined == "envFrom" else [],
         "command": ["/bin/sh", "-c"],
         "args": [script if script is not None else COPY.format(dump=DUMP, key=key)],
     }
@@ -75,9 +78,22 @@ def _dump_stack(
             },
         },
         region.kubernetes,
-        deps={"spec": [region.database]},
+        deps={"spec": [region.database, *([bucket] if defined == "env" else [])]},
     )
+    if defined == "env":
+        del target.props["data"]["DUMP_BUCKET"]
+        target.deps = {}
+        container["env"].append({"name": "AWS_REGION", "value": region_name})
     return [*region.resources, bucket, target, job], job
+
+
+def _bucket_variable(defined: str) -> list[dict[str, object]]:
+    if defined == "configMapKeyRef":
+        return [
+            {"name": name, "valueFrom": {"configMapKeyRef": {"name": "dump-target", "key": name}}}
+            for name in ("DUMP_BUCKET", "AWS_REGION")
+        ]
+    return [{"name": "DUMP_BUCKET", "value": UNKNOWN}] if defined == "env" else []
 
 
 def _about(resources: list[Res], resource: Res, rule: str = NO_PII) -> str:
@@ -120,11 +136,13 @@ def test_a_dump_into_the_stacks_bucket_in_another_account_is_blocked() -> None:
     assert about and "999988887777" in about, messages(violations(resources, NO_PII))
 
 
-def test_the_bucket_a_configmap_is_computed_from_holds_the_dump_at_preview_too() -> None:
+@pytest.mark.parametrize("defined", ["envFrom", "configMapKeyRef", "env"])
+def test_the_bucket_a_variable_is_computed_from_holds_the_dump_at_preview_too(defined: str) -> None:
     # The dump lands in the stack's bucket labelled internal: it holds PII, so it needs the rules of PII
     # (here its encryption), whether the variable's value is known or not yet.
     region = eu_region()
-    resources, _ = _dump_stack(bucket=_bucket(region, tags={"data-classification": "internal"}))
+    internal = _bucket(region, tags={"data-classification": "internal"})
+    resources, _ = _dump_stack(bucket=internal, defined=defined)
     bucket = next(r for r in resources if r.name == "pg-dumps")
     found = violations(resources, "pii-encryption")
     assert [d for d in found if d.urn == bucket.urn], messages(found)
