@@ -587,6 +587,20 @@ def _unwrapped(words: list[str]) -> list[str]:
     return words
 
 
+def unwrapped(words: list[str]) -> list[str]:
+    """The command a wrapper runs, after the variables set for it (`exec curl ...`, `env X=1 rclone ...`,
+    `timeout 60 aws ...`)."""
+    while words and _ASSIGNMENT.match(words[0]):
+        words = words[1:]
+    return _unwrapped(words)
+
+
+def nested_script(words: list[str]) -> str | None:
+    """The command line a simple command runs in a shell (`sh -c SCRIPT`, `su -c`, `kubectl exec -- ...`):
+    None for another command, an empty text for a shell that reads its script from a file or stdin."""
+    return _nested_script(tool_name(words[0]), words[1:]) if words else None
+
+
 def _shell_script(arguments: list[str]) -> str | None:
     """The script of `sh -c SCRIPT` (also `bash -euc`, `bash -o pipefail -c`)."""
     for position, word in enumerate(arguments):
