@@ -484,8 +484,9 @@ def _places_outside_aws_in_text(text: str) -> tuple[tuple[str, str], ...]:
         token = token_before(text, match.start())
         if "://" in token:
             # A URL's host: under an endpoint key it is judged above, and as a whole value of a variable
-            # (`_configured_urls`); inside another text (an identity provider's issuer, a documentation link
-            # in a file, a download in a command line) the pack cannot tell it from a sink (out of reach).
+            # (`_configured_urls`), and in a container's command line by the program it is given to
+            # (`lineage_command_urls`); inside another text (an identity provider's issuer, a documentation
+            # link in a file) the pack cannot tell it from a sink (out of reach).
             continue
         if in_path(token):
             # A directory of a file path or a unix socket (a CSI driver's plugin directory is named by the
