@@ -517,11 +517,11 @@ def line_commands(line: str) -> list[tuple[list[str], bool]]:
 
 
 def _line_commands(line: str) -> list[tuple[list[str], bool, str | None]]:
-    """`line_commands`, with the file each command's output is redirected into (`> /tmp/d.sql`): the
-    commands inside its command substitutions first, then its own, each substitution inside the word it
-    stands in (`shell_words`)."""
+    """`line_commands`, with the file each command's output is redirected into (`> /tmp/d.sql`): its own
+    commands, each substitution inside the word it stands in (`shell_words`), then the commands inside its
+    substitutions (after the line's, so that its first command and its pipes stay what the line says)."""
     line, written, inner = set_aside(line)
-    commands: list[tuple[list[str], bool, str | None]] = [c for text in inner for c in _line_commands(text)]
+    commands: list[tuple[list[str], bool, str | None]] = []
     lexer = shlex.shlex(line, posix=True, punctuation_chars=True)
     lexer.whitespace_split = True
     lexer.commenters = ""
@@ -555,6 +555,7 @@ def _line_commands(line: str) -> list[tuple[list[str], bool, str | None]]:
             words.append(put_back(token.strip("`"), written))
     if words:
         commands.append((words, piped, output))
+    commands.extend(c for text in inner for c in _line_commands(text))
     return commands
 
 

@@ -1,9 +1,10 @@
 """How the pack lexes a shell line around its command substitutions (`$(...)`, backquotes).
 
 A command substitution is part of the word it stands in (`s3://$BUCKET/customers/$(date +%F).dump` is one
-destination; reviewer blind-k8s16 f08), and the command inside it runs first, as a command of its own. The
-lexer (`shlex`, with the shell's punctuation) would end the word, and the command, at the `(`; so each
-substitution outside single quotes is set aside before the line is lexed, and put back into its word after.
+destination; reviewer blind-k8s16 f08), and the command inside it is a command of its own, read after the
+line's (whose first command and pipes stay as the line writes them). The lexer (`shlex`, with the shell's
+punctuation) would end the word, and the command, at the `(`; so each substitution outside single quotes is
+set aside before the line is lexed, and put back into its word after.
 """
 
 from __future__ import annotations
