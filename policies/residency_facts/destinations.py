@@ -121,3 +121,18 @@ that say its URL is not where the code sends (decision, reviewer blind-whole15 w
 value in code's configuration is a place it may send what it reads, whatever its key is called."""
 NOT_DESTINATION_URL_SCHEMES: frozenset[str] = frozenset({"s3", "s3a", "s3n", "file", "arn"})
 """Schemes whose "host" is no host: a bucket name (`s3://reports.example.com/`), a local file."""
+
+NOT_DESTINATION_HOSTS = (
+    "docker.io",
+    "quay.io",
+    "ghcr.io",
+    "gcr.io",
+    "registry.k8s.io",
+    "public.ecr.aws",
+    "mcr.microsoft.com",
+    "kubernetes.io",
+    "k8s.io",
+    "w3.org",
+    "json-schema.org",
+)
+"""Registries and schema or API domains that configuration names without sending data there."""

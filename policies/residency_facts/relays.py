@@ -34,3 +34,22 @@ KNATIVE_CHANNEL_SUFFIX = "-kn-channel"
 """The Service `<channel>-kn-channel.<namespace>` a channel receives its events at
 (pkg/channel/references.go): code that names it sends to every Subscription on the channel
 (`spec.channel.name`)."""
+
+CLUSTER_DOMAIN = "cluster.local"
+"""The cluster domain of an EKS cluster's CoreDNS and kubelets (`clusterDomain`)."""
+SEARCH_PATH = ("{namespace}.svc." + CLUSTER_DOMAIN, "svc." + CLUSTER_DOMAIN, CLUSTER_DOMAIN)
+"""The search path of a pod's resolver (`dnsPolicy: ClusterFirst`, the default), before its node's own
+domains: a name that is not absolute is tried under each (Kubernetes DNS-based service discovery
+specification, github.com/kubernetes/dns docs/specification.md; kubelet's resolv.conf). So `fluentd`, from a
+pod of `app`, is `fluentd.app.svc.cluster.local`; `fluentd.logging` is `fluentd.logging.svc.cluster.local`.
+A Service's record is `<service>.<namespace>.svc.<domain>`; a pod's under the headless Service that governs
+it (a StatefulSet's `serviceName`, a pod's `hostname` and `subdomain`, an endpoint's dashed address) is
+`<pod>.<service>.<namespace>.svc.<domain>` (spec §2.4.1, §2.4.2)."""
+
+NODE_ADDRESS_FIELDS = ("status.hostIP", "status.hostIPs", "spec.nodeName")
+"""Downward API fields (`env[].valueFrom.fieldRef.fieldPath`) whose value is the address of the pod's own
+node: its primary address, all of them, and its name, which the VPC's DNS resolves to it on EKS
+(`ip-10-0-1-2.eu-west-1.compute.internal`). Code that sends to one of them at a port sends to whatever listens
+on that port of every node: the agent-mode collector of the OpenTelemetry docs
+(`OTEL_EXPORTER_OTLP_ENDPOINT=http://$(HOST_IP):4317`), Datadog's `DD_AGENT_HOST`, the X-Ray daemon's
+`AWS_XRAY_DAEMON_ADDRESS=$(HOST_IP):2000`."""

@@ -1,15 +1,21 @@
 """Rule 6, pii-not-public, for outbound tunnels: a tunnel agent in the cluster publishes what it routes to.
 
-A tunnel agent (cloudflared, ngrok, frp's client, Tailscale, inlets) dials out to its vendor's edge, which
-then serves a public host name (or a tailnet address) from what the agent forwards to: no load balancer, no
-open security group. The pack cannot read the vendor's side, so a tunnel is judged by the routes its
-configuration names: its own inputs (arguments, environment) and the ConfigMaps and Secrets its pods mount
-or take environment from. A route to a Service of the same cluster that selects PII pods (by any of its
-cluster-local names: `name`, `name.namespace`, `name.namespace.svc[.cluster.local]`), or to a host the
-stack's PII store answers on, publishes that data. A tunnel container in a PII workload publishes that
-workload itself. In a cluster that holds PII, a tunnel whose configuration names no route the pack can read
-(routes managed on the vendor's side with a token, a configuration the stack does not declare) fails
-closed: what it publishes cannot be seen.
+A tunnel agent (cloudflared, ngrok, frp's client, Tailscale, inlets, chisel, ...:
+`residency_facts/tunnels.py`) dials out to its vendor's edge, which then serves a public host name (or a
+tailnet address) from what the agent forwards to: no load balancer, no open security group. So does any
+reverse tunnel a container's command line opens, whatever its image (`tunnel_commands`: `ssh -R`, chisel's
+`R:` remotes, socat joining a connection outside to one inside; reviewer blind-k8s16 v07). The pack cannot
+read the vendor's side, so a tunnel is judged by the routes its configuration names: its own inputs
+(arguments, environment) and the ConfigMaps and Secrets its pods mount or take environment from. A route to a
+Service of the same cluster that selects PII pods (by any name its resolver answers for the Service,
+`cluster_dns`: `name`, `name.namespace`, `name.namespace.svc[.cluster.local]`, absolute or not, or a pod's
+name under it), or to a host the stack's PII store answers on, publishes that data. A tunnel container in a
+PII workload publishes that workload itself. In a cluster that holds PII, a tunnel whose configuration names
+no route the pack can read (routes managed on the vendor's side with a token, a configuration the stack does
+not declare) fails closed: what it publishes cannot be seen. A tunnel whose configuration is computed from a
+PII store (its address, unknown at preview) reaches that store, and one that lets its server reach whatever
+the pod's network reaches (a reverse SOCKS proxy, a shell joined to the connection) is judged as an agent
+whose routes its vendor defines.
 """
 
 from __future__ import annotations
@@ -19,9 +25,12 @@ import re
 from typing import Any
 
 from residency_facts import ANY
+from residency_facts.tunnels import TUNNEL_IMAGES, VENDOR_ROUTED_IMAGES
 from residency_facts.workloads import POD_SPEC_PATHS
 
 from .classification import held
+from .cluster_dns import namespace_of, resolved_services
+from .environment import environment, expanded
 from .exposure_network import SECURITY_GROUP_INPUTS
 from .exposure_services import kind_tokens
 from .lineage import Lineage
@@ -29,27 +38,13 @@ from .lineage_code import mounted_configuration
 from .lineage_selections import backends
 from .model import Resource, Stack
 from .settings import Settings
+from .tunnel_commands import reverse_tunnels
 from .values import Unknown, known_strings, value_at, values_at
 from .violations import Violation, exposure_violation
 
-TUNNEL_IMAGES = ("cloudflared", "ngrok", "frpc", "tailscale", "inlets", "inlets-pro")
-"""The last path segment of the images of tunnel agents (cloudflare/cloudflared, ngrok/ngrok,
-fatedier/frpc and snowdreamtech/frpc, tailscale/tailscale, inlets/inlets-pro)."""
-VENDOR_ROUTED_IMAGES = (
-    "twingate/connector",
-    "gravitational/teleport",
-    "gravitational/teleport-distroless",
-    "gravitational/teleport-ent-distroless",
-)
-"""The repositories (without registry) of remote-access agents whose routes are defined on the vendor's side
-whatever their configuration names: Twingate's connector (its resources are set in Twingate's admin console;
-the Twingate/helm-charts connector chart runs twingate/connector), Teleport's agent (its proxy grants
-Kubernetes, application and database access by its own roles; teleport-kube-agent runs public.ecr.aws/
-gravitational/teleport-distroless). The hosts their configuration names are the vendor's, not routes."""
-
 _HOST = re.compile(
     r"(?:[a-z][a-z0-9+.-]*://)([a-z0-9](?:[a-z0-9.-]*[a-z0-9])?)"
-    r"|(?<![\w./-])([a-z0-9](?:[a-z0-9.-]*[a-z0-9])?):\d{1,5}(?![\w.])",
+    r"|(?<![\w./-])([a-z0-9](?:[a-z0-9.-]*[a-z0-9])?)\.?:\d{1,5}(?![\w.])",
     re.IGNORECASE,
 )
 """A host a route names: the host of a URL (`tcp://db.app.svc:5432`, `http://web`), or a `host:port`."""
@@ -67,13 +62,15 @@ def hosts_in_text(text: str) -> tuple[str, ...]:
 
 
 def tunnel_containers(resource: Resource) -> list[str]:
-    """The images of a Kubernetes object's containers that are tunnel or remote-access agents."""
+    """The images of a Kubernetes object's containers that are tunnel or remote-access agents, and the
+    reverse tunnels its command lines open (`tunnel_commands`), as messages show them."""
     found = []
     for base in POD_SPEC_PATHS:
         for containers in ("containers", "initContainers"):
             for image in values_at(resource.props, f"{base}.{containers}[].image"):
                 if isinstance(image, str) and (_repository(image) in TUNNEL_IMAGES or vendor_routed(image)):
                     found.append(image)
+    found.extend(tunnel.shown for tunnel in reverse_tunnels(resource))
     return found
 
 
@@ -92,18 +89,14 @@ def _repository(image: str) -> str:
     return name.split(":", 1)[0].lower()
 
 
-def _service_names(service: Resource) -> set[tuple[str, str]]:
-    """(host, namespace of a bare host) pairs a Service answers on inside its cluster."""
+def _named(service: Resource, hosts: set[str], namespace: str) -> list[str]:
+    """The hosts of a tunnel's routes that name a Service, from the tunnel's namespace: by any of its
+    cluster-local names, or a pod's under it (`cluster_dns`)."""
     name = value_at(service.props, "metadata.name")
-    namespace = value_at(service.props, "metadata.namespace") or "default"
-    if not isinstance(name, str) or not isinstance(namespace, str):
-        return set()
-    return {
-        (name, namespace),
-        (f"{name}.{namespace}", ""),
-        (f"{name}.{namespace}.svc", ""),
-        (f"{name}.{namespace}.svc.cluster.local", ""),
-    }
+    if not isinstance(name, str):
+        return []
+    key = (namespace_of(value_at(service.props, "metadata.namespace")), name)
+    return sorted(host for host in hosts if key in resolved_services(host, namespace))
 
 
 def tunnel_exposure(
@@ -146,21 +139,37 @@ def _routes(
     configs = mounted_configuration(lineage, tunnel)
     texts.extend(config.props for config in configs)
     unknown = any(isinstance(v, Unknown) for value in texts for v in values_at(value, ANY))
-    namespace = value_at(tunnel.props, "metadata.namespace") or "default"
+    namespace = namespace_of(value_at(tunnel.props, "metadata.namespace"))
+    # Routes are read as the agent reads them: `R:15432:$(DB_HOST):5432` with the variables it is given.
+    variables = environment(texts, configs)
     found, hosts = route_violations(
-        tunnel, what, texts, namespace, stack, lineage, protected_by_urn, settings
+        tunnel,
+        what,
+        [expanded(t, variables) for t in texts],
+        namespace,
+        stack,
+        lineage,
+        protected_by_urn,
+        settings,
     )
+    found.extend(_computed_from_protected(tunnel, configs, what, lineage, settings))
     vendor = [image for image in tunnel_containers(tunnel) if vendor_routed(image)]
-    if vendor and not found:
+    unbounded = [t.shown for t in reverse_tunnels(tunnel) if t.unbounded]
+    if (vendor or unbounded) and not found:
         reached = agent_reach(tunnel, stack, lineage, protected_by_urn, settings)
         if not reached:
             return found
+        why = (
+            f"{', '.join(vendor)} takes its routes from its vendor, whatever its configuration names"
+            if vendor
+            else f"{', '.join(unbounded)} lets its server reach whatever the pod's network reaches (a "
+            "reverse SOCKS proxy, a shell)"
+        )
         return [
             exposure_violation(
                 tunnel,
                 reached,
-                f"{what}: {', '.join(vendor)} takes its routes from its vendor, whatever its configuration "
-                "names, so what its vendor's edge reaches cannot be seen",
+                f"{what}: {why}, so what its vendor's edge reaches cannot be seen",
                 _FIX,
                 settings,
             )
@@ -182,6 +191,30 @@ def _routes(
     ]
 
 
+def _computed_from_protected(
+    tunnel: Resource, configs: list[Resource], what: str, lineage: Lineage, settings: Settings
+) -> list[Violation]:
+    """A tunnel whose configuration (its inputs, the ConfigMaps and Secrets it reads) is computed from a PII
+    store (`R:15432:$(DB_HOST):5432`, the database's address unknown at preview): its server reaches it."""
+    found: list[Violation] = []
+    for owner in (tunnel, *configs):
+        for dependency in lineage.stack.dependencies(owner, "**"):
+            for location in lineage.follow(dependency, {tunnel.urn}):
+                protected = lineage.classes(location) & settings.protected_classifications
+                if protected and location.resource is not None:
+                    found.append(
+                        exposure_violation(
+                            tunnel,
+                            f"{', '.join(sorted(protected))} data of {location.resource.label}",
+                            f"{what} whose configuration is computed from {location.resource.label} "
+                            f"({owner.label}): the tunnel's server reaches what it names",
+                            _FIX,
+                            settings,
+                        )
+                    )
+    return found
+
+
 def route_violations(
     tunnel: Resource,
     what: str,
@@ -201,8 +234,7 @@ def route_violations(
     for service in stack.of_type(*kind_tokens(stack, ("core:Service",))):
         if service.provider_urn != tunnel.provider_urn:
             continue
-        names = {host for host, bare in _service_names(service) if not bare or bare == namespace}
-        named = sorted(names & hosts)
+        named = _named(service, hosts, namespace)
         if not named:
             continue
         for backend in backends(lineage, service):
@@ -278,13 +310,12 @@ def routed_services(
     """The Services of its cluster a tunnel's configuration routes to, each with the name it uses."""
     if hosts is None:
         hosts, _ = _route_hosts(tunnel, lineage)
-    namespace = value_at(tunnel.props, "metadata.namespace") or "default"
+    namespace = namespace_of(value_at(tunnel.props, "metadata.namespace"))
     found = []
     for service in stack.of_type(*kind_tokens(stack, ("core:Service",))):
         if service.provider_urn != tunnel.provider_urn:
             continue
-        names = {host for host, bare in _service_names(service) if not bare or bare == namespace}
-        named = sorted(names & hosts)
+        named = _named(service, hosts, namespace)
         if named:
             found.append((service, named[0]))
     return found

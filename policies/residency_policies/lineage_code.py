@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from residency_facts import ANY, RESIDENT_CLASSIFICATIONS, Category
 from residency_facts.commands import RCLONE_OUTSIDE_TYPES
 from residency_facts.destinations import (
+    NOT_DESTINATION_HOSTS,
     NOT_DESTINATION_URL_KEY_WORDS,
     NOT_DESTINATION_URL_SCHEMES,
     saas_vendor,
@@ -35,10 +36,12 @@ from residency_facts.workloads import (
 from .attributes import is_kubernetes
 from .charts import HELM_RELEASE, configuration_names, release_namespace
 from .environment import configuration_names_in, decoded_data, environment, expanded, mounts_whole_secret
+from .lineage_command_urls import command_urls
 from .lineage_commands import command_places, command_texts, unreadable_command_lines, url_place
 from .lineage_containers import container_places, has_containers, readable_configuration
 from .lineage_literals import endpoint_outside_aws, in_path, literal_locations, may_name, token_before
 from .lineage_mesh import TELEMETRY, telemetry_places
+from .lineage_node_ports import unreceived_node_sends
 from .lineage_sinks import block_urls, other_cloud_stores, vendor_receivers
 from .lineage_ssm import RUNNERS, ssm_command_texts
 from .locations import Location, mechanism_key
@@ -82,6 +85,10 @@ def configuration_places(lineage: Lineage, resource: Resource, own: str | None) 
     # Kubernetes workload's command lines (`lineage_commands`).
     found.extend(unreadable_places(lineage, resource))
     found.extend(unreadable_command_lines(lineage, resource))
+    # A port of its own node where nothing the stack declares listens (`lineage_node_ports`), and the URLs
+    # its command lines give a tunnel's client or a tool the pack does not know (`lineage_command_urls`).
+    found.extend(unreceived_node_sends(lineage, resource))
+    found.extend(command_urls(lineage, resource))
     connectors = _kafka_connect_group(lineage, resource)
     for connector in connectors:
         # A Connect cluster runs every connector assigned to it in one worker: one configuration.
@@ -283,7 +290,7 @@ def _configured_urls(lineage: Lineage, resource: Resource, variables: Mapping[st
         if not endpoint_outside_aws(url) or lineage.stack.named(host) or saas_vendor(host) is not None:
             # A SaaS ingestion host is a destination under any key already (`residency_facts.destinations`).
             continue
-        if any(host == h or host.endswith("." + h) for h in _NOT_DESTINATIONS):
+        if any(host == h or host.endswith("." + h) for h in NOT_DESTINATION_HOSTS):
             continue
         found.append(
             Location(
@@ -428,20 +435,6 @@ _PUBLIC_SUFFIXES = frozenset(
 )
 """Top-level domains of public hosts (not file extensions such as `.sh`, `.py`, `.md`, `.pl` or Java packages'
 last segments): a host under one of them is on the internet."""
-_NOT_DESTINATIONS = (
-    "docker.io",
-    "quay.io",
-    "ghcr.io",
-    "gcr.io",
-    "registry.k8s.io",
-    "public.ecr.aws",
-    "mcr.microsoft.com",
-    "kubernetes.io",
-    "k8s.io",
-    "w3.org",
-    "json-schema.org",
-)
-"""Registries and schema or API domains that configuration names without sending data there."""
 _HOST_IN_TEXT = re.compile(
     r"(?<![\w.-])((?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+([a-z]{2,}))(?![\w-])", re.IGNORECASE
 )
@@ -486,13 +479,14 @@ def _places_outside_aws_in_text(text: str) -> tuple[tuple[str, str], ...]:
             continue
         if suffix not in _PUBLIC_SUFFIXES or (host.count(".") < 2 and len(host.split(".")[0]) < 3):
             continue
-        if any(host == h or host.endswith("." + h) for h in _NOT_DESTINATIONS):
+        if any(host == h or host.endswith("." + h) for h in NOT_DESTINATION_HOSTS):
             continue
         token = token_before(text, match.start())
         if "://" in token:
             # A URL's host: under an endpoint key it is judged above, and as a whole value of a variable
-            # (`_configured_urls`); inside another text (an identity provider's issuer, a documentation link
-            # in a file, a download in a command line) the pack cannot tell it from a sink (out of reach).
+            # (`_configured_urls`), and in a container's command line by the program it is given to
+            # (`lineage_command_urls`); inside another text (an identity provider's issuer, a documentation
+            # link in a file) the pack cannot tell it from a sink (out of reach).
             continue
         if in_path(token):
             # A directory of a file path or a unix socket (a CSI driver's plugin directory is named by the

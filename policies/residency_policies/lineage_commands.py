@@ -124,9 +124,11 @@ from residency_facts.mechanisms import SHARING_SDK_ACTIONS
 from residency_facts.workloads import POD_SPEC_PATHS
 
 from .attributes import REGION_PATTERN, region_named_in, region_of_zone_or_region
+from .lineage_command_variables import computed_from
 from .lineage_literals import endpoint_outside_aws, may_name
 from .locations import Location
 from .model import Resource
+from .shell_words import put_back, set_aside
 from .values import Unknown, child, elements, is_mapping, value_at
 
 if TYPE_CHECKING:
@@ -515,7 +517,10 @@ def line_commands(line: str) -> list[tuple[list[str], bool]]:
 
 
 def _line_commands(line: str) -> list[tuple[list[str], bool, str | None]]:
-    """`line_commands`, with the file each command's output is redirected into (`> /tmp/d.sql`)."""
+    """`line_commands`, with the file each command's output is redirected into (`> /tmp/d.sql`): its own
+    commands, each substitution inside the word it stands in (`shell_words`), then the commands inside its
+    substitutions (after the line's, so that its first command and its pipes stay what the line says)."""
+    line, written, inner = set_aside(line)
     commands: list[tuple[list[str], bool, str | None]] = []
     lexer = shlex.shlex(line, posix=True, punctuation_chars=True)
     lexer.whitespace_split = True
@@ -533,7 +538,7 @@ def _line_commands(line: str) -> list[tuple[list[str], bool, str | None]]:
         if skip_next:
             skip_next = False
             if writes:
-                output = token
+                output = put_back(token, written)
             continue
         if token in _SEPARATORS or token in ("`", "$("):
             if words:
@@ -547,9 +552,10 @@ def _line_commands(line: str) -> list[tuple[list[str], bool, str | None]]:
             # `> file` and `1> file` redirect the output; `2> file` its errors.
             writes = ">" in token and descriptor == "1"
         else:
-            words.append(token.strip("`"))
+            words.append(put_back(token.strip("`"), written))
     if words:
         commands.append((words, piped, output))
+    commands.extend(c for text in inner for c in _line_commands(text))
     return commands
 
 
@@ -580,6 +586,20 @@ def _unwrapped(words: list[str]) -> list[str]:
             rest = rest[2:] if rest[0] in valued else rest[1:]
         words = rest[positional:]
     return words
+
+
+def unwrapped(words: list[str]) -> list[str]:
+    """The command a wrapper runs, after the variables set for it (`exec curl ...`, `env X=1 rclone ...`,
+    `timeout 60 aws ...`)."""
+    while words and _ASSIGNMENT.match(words[0]):
+        words = words[1:]
+    return _unwrapped(words)
+
+
+def nested_script(words: list[str]) -> str | None:
+    """The command line a simple command runs in a shell (`sh -c SCRIPT`, `su -c`, `kubectl exec -- ...`):
+    None for another command, an empty text for a shell that reads its script from a file or stdin."""
+    return _nested_script(tool_name(words[0]), words[1:]) if words else None
 
 
 def _shell_script(arguments: list[str]) -> str | None:
@@ -854,10 +874,20 @@ def _region(options: dict[str, str], variables: dict[str, str], *names: str) -> 
     return None
 
 
+_VARIABLE = re.compile(r"^\$(?:\{([A-Za-z_]\w*)\}|\(([A-Za-z_]\w*)\)|([A-Za-z_]\w*))$")
+"""A bucket named by a variable alone (`$DUMP_BUCKET`, `${DUMP_BUCKET}`, Kubernetes' `$(DUMP_BUCKET)`)."""
+
+
 def _bucket_send(tool: str, destination: str, region: str | None, endpoint: str | None) -> Send:
-    if destination.startswith("$") or "${" in destination:
+    if destination.startswith("$"):
         return Send(tool, "unread", destination)
     bucket = destination.removeprefix("s3://").split("/", 1)[0]
+    variable = _VARIABLE.match(bucket)
+    if variable is not None:
+        # Only the bucket says where the copy lands: what the key substitutes is no place.
+        bucket = "$" + next(group for group in variable.groups() if group)
+    elif "$" in bucket or "`" in bucket:
+        return Send(tool, "unread", destination)
     target = destination if destination.startswith("s3://") else ""
     return Send(tool, "bucket", bucket, region, endpoint, target=target)
 
@@ -1399,6 +1429,9 @@ def _bucket_landing(
             )
         ]
     buckets = [b for b in lineage.stack.named(send.place) if b.type in S3_BUCKETS]
+    if not buckets and send.place.startswith("$"):
+        # A variable unknown at preview: the stack's buckets the object defining it is computed from.
+        buckets = computed_from(lineage, resource, send.place[1:], S3_BUCKETS)
     shown = send.target or f"s3://{send.place}"
     if buckets:
         places = [place for b in buckets for place in lineage.follow(b, {resource.urn})]

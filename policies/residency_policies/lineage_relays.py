@@ -30,23 +30,19 @@ from residency_facts.relays import (
 from residency_facts.workloads import POD_SPEC_PATHS
 
 from .attributes import is_kubernetes
+from .cluster_dns import LABEL, hosts_in, namespace_of, resolved_services, whole_host
 from .lineage_names import of_kinds
+from .lineage_node_ports import node_relays
 from .lineage_selections import selected_workloads
 from .locations import Location, Movement, mechanism_key
 from .model import Resource
-from .values import Unknown, child, value_at, values_at
+from .values import Unknown, child, elements, is_mapping, value_at, values_at
 
 if TYPE_CHECKING:
     from .lineage import Lineage
 
 SERVICE = "core:Service"
 NAMESPACE = "core:Namespace"
-
-_LABEL = r"[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?"
-_QUALIFIED = re.compile(rf"(?<![\w.-])({_LABEL})\.({_LABEL})(?:\.svc(?:\.cluster\.local)?)?(?![\w.-])")
-"""A Service's DNS name qualified by its namespace: `<service>.<namespace>[.svc[.cluster.local]]`."""
-_BARE = re.compile(rf"://({_LABEL})(?=[:/]|$)")
-"""A Service of the sender's own namespace in a URL: `http://<service>:4317`."""
 
 
 def feed_relays(lineage: Lineage, movements: list[Movement], unread: list[Movement]) -> None:
@@ -100,31 +96,33 @@ def relays_of(lineage: Lineage, sender: Resource) -> list[tuple[Resource, str]]:
 
 def _relays_of(lineage: Lineage, sender: Resource) -> list[tuple[Resource, str]]:
     found: list[tuple[Resource, str]] = []
-    namespace = value_at(sender.props, "metadata.namespace")
+    namespace = namespace_of(value_at(sender.props, "metadata.namespace"))
     services, collectors = _service_index(lineage)
     cluster = sender.provider_urn
-    # A name the patterns find matters only when it is a Service of the index: a text that holds none of
-    # their names (`<name>.<namespace>`, `://<name>`) is not scanned (the telemetry SQL, 100 KB).
-    needles = [
-        needle
+    # A name matters only when it is a Service of the index: a text that holds none of their names is not
+    # scanned for hosts (the telemetry SQL, 100 KB), nor a host none of whose labels is one.
+    names = {
+        name
         for index in (services, collectors)
-        for (where_cluster, where, name) in index
+        for (where_cluster, _, name) in index
         if where_cluster == cluster
-        for needle in (f"{name}.{where}", f"://{name}")
-    ]
+    }
     knative = _knative_index(lineage)
-    if knative:
-        # Knative's addresses name the system namespace's ingress or a channel's Service, not a Service of
-        # the stack: the texts that may name them are scanned for them too.
-        needles.extend((*KNATIVE_BROKER_INGRESSES, KNATIVE_CHANNEL_SUFFIX))
+    named: list[tuple[str, str]] = []
     for text in _texts(lineage, sender):
-        if not any(needle in text for needle in needles):
-            continue
-        if knative:
+        if knative and any(needle in text for needle in (*KNATIVE_BROKER_INGRESSES, KNATIVE_CHANNEL_SUFFIX)):
+            # Knative's addresses name the system namespace's ingress or a channel's Service, not a Service
+            # of the stack.
             found.extend(_knative_relays(knative, sender, text))
-        names = [(m.group(1), m.group(2), m.group(0)) for m in _QUALIFIED.finditer(text)]
-        names.extend((m.group(1), namespace, m.group(0)) for m in _BARE.finditer(text))
-        for name, where, written in names:
+        if any(name in text for name in names):
+            named.extend((host, host) for host in hosts_in(text) if names & set(host.rstrip(".").split(".")))
+    named.extend(
+        (host, written)
+        for written in _whole_values(lineage, sender)
+        if (host := whole_host(written)) is not None
+    )
+    for host, written in dict.fromkeys(named):
+        for where, name in resolved_services(host, namespace):
             for service in services.get((cluster, where, name), ()):
                 found.extend(
                     (w, f"{written}, the Service {service.label}")
@@ -133,16 +131,17 @@ def _relays_of(lineage: Lineage, sender: Resource) -> list[tuple[Resource, str]]
             for collector in collectors.get((cluster, where, name), ()):
                 found.append((collector, f"{written}, the Service the operator makes for it"))
     found.extend(_injected(lineage, sender))
+    found.extend(node_relays(lineage, sender))
     return list(dict.fromkeys(found))
 
 
 _BROKER_ADDRESS = re.compile(
-    rf"(?<![\w-])(?:{'|'.join(KNATIVE_BROKER_INGRESSES)})\.{_LABEL}(?:\.svc(?:\.cluster\.local)?)?(?::\d+)?"
-    rf"/({_LABEL})/({_LABEL})(?![\w.-])"
+    rf"(?<![\w-])(?:{'|'.join(KNATIVE_BROKER_INGRESSES)})\.{LABEL}(?:\.svc(?:\.cluster\.local)?)?\.?(?::\d+)?"
+    rf"/({LABEL})/({LABEL})(?![\w.-])"
 )
 """A Knative Broker's address: the system namespace's ingress Service, at `/<namespace>/<broker>`."""
 _CHANNEL_ADDRESS = re.compile(
-    rf"(?<![\w.-])({_LABEL}){KNATIVE_CHANNEL_SUFFIX}\.({_LABEL})(?:\.svc(?:\.cluster\.local)?)?(?![\w.-])"
+    rf"(?<![\w.-])({LABEL}){KNATIVE_CHANNEL_SUFFIX}\.({LABEL})(?:\.svc(?:\.cluster\.local)?)?\.?(?![\w-]|\.[\w-])"
 )
 """A Knative channel's address: its Service `<channel>-kn-channel.<namespace>`."""
 
@@ -199,7 +198,11 @@ def _service_index(
         for service in of_kinds(lineage, SERVICE):
             name = value_at(service.props, "metadata.name")
             if isinstance(name, str):
-                key = (service.provider_urn, value_at(service.props, "metadata.namespace"), name)
+                key = (
+                    service.provider_urn,
+                    namespace_of(value_at(service.props, "metadata.namespace")),
+                    name,
+                )
                 services.setdefault(key, []).append(service)
         collectors: dict[tuple[Any, Any, str], list[Resource]] = {}
         for collector in of_kinds(lineage, COLLECTOR):
@@ -208,7 +211,7 @@ def _service_index(
                 for suffix in COLLECTOR_SERVICE_SUFFIXES:
                     key = (
                         collector.provider_urn,
-                        value_at(collector.props, "metadata.namespace"),
+                        namespace_of(value_at(collector.props, "metadata.namespace")),
                         name + suffix,
                     )
                     collectors.setdefault(key, []).append(collector)
@@ -225,6 +228,69 @@ def _texts(lineage: Lineage, sender: Resource) -> Iterable[str]:
         for value in values_at(resource.props, "**"):
             if isinstance(value, str) and ("." in value or "://" in value):
                 yield value.lower()
+
+
+def _whole_values(lineage: Lineage, sender: Resource) -> list[str]:
+    """The whole values of the sender's inputs and of the ConfigMaps and Secrets its pods read that may name
+    a host: not the names of objects, variables or labels (`_NOT_HOSTS`, a key or variable whose name ends
+    in `name` and says nothing of a host), nor a command's program."""
+    from .environment import configuration_texts
+    from .lineage_code import mounted_configuration
+
+    found: list[str] = []
+    pending: list[tuple[Any, str]] = [(sender.props, "")]
+    for config in mounted_configuration(lineage, sender):
+        pending.extend((value, str(key)) for key, value in configuration_texts(config))
+    while pending:
+        value, key = pending.pop()
+        if isinstance(value, str):
+            found.append(value)
+        elif is_mapping(value):
+            variable = child(value, "name")
+            if isinstance(variable, str) and child(value, "value") is not None and _names_no_host(variable):
+                continue
+            pending.extend(
+                (child(value, str(k)), str(k))
+                for k in value
+                if str(k) not in _NOT_HOSTS and not _names_no_host(str(k))
+            )
+        elif isinstance(value, list):
+            items = elements(value)
+            pending.extend((item, key) for item in (items[1:] if key == "command" else items))
+    return found
+
+
+def _names_no_host(key: str) -> bool:
+    """Whether a key or variable names a name (`serviceName`, `OTEL_SERVICE_NAME`), not a host."""
+    lowered = key.lower()
+    return lowered.endswith("name") and "host" not in lowered
+
+
+_NOT_HOSTS = frozenset(
+    {
+        "metadata",
+        "selector",
+        "matchLabels",
+        "matchExpressions",
+        "nodeSelector",
+        "affinity",
+        "tolerations",
+        "topologySpreadConstraints",
+        "image",
+        "imagePullPolicy",
+        "key",
+        "path",
+        "mountPath",
+        "subPath",
+        "fieldRef",
+        "resourceFieldRef",
+        "subdomain",
+        "kind",
+        "apiVersion",
+    }
+)
+"""Keys whose values name Kubernetes objects, labels, files or fields, never a host (a StatefulSet's
+`serviceName` and a pod's `subdomain` name the Service that governs its own pods)."""
 
 
 def _injected(lineage: Lineage, pod: Resource) -> list[tuple[Resource, str]]:

@@ -75,6 +75,8 @@ _TOKEN_SPLIT = re.compile(r"[\s/@?&=,;\"'()\[\]{}<>|\\]+")
 _ARN_IN_TEXT = re.compile(r"arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:[0-9]*:[^\s\"',;)\]}]+")
 _ENDPOINT_HOSTS = tuple((re.compile(pattern), frozenset(types)) for pattern, types in ENDPOINT_HOSTS)
 _MIN_TOKEN = 6
+_HOST_LIKE = re.compile(r"^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)+\.?$")
+"""An identity or name that is a host name (DNS compares those in any case, absolute or not)."""
 """Shorter names ("db", "data") would match too much when looked for inside other values."""
 
 
@@ -494,6 +496,7 @@ class Stack:
         self._dependents: dict[str, list[tuple[Resource, str]]] = defaultdict(list)
         self._children: dict[str, list[Resource]] = defaultdict(list)
         self._by_identity: dict[str, list[Resource]] | None = None
+        self._by_host: dict[str, list[Resource]] = {}
         self._mentions: dict[str, tuple[list[str], list[Resource], list[tuple[str, Resource]]]] = {}
         self._by_type: dict[str, list[Resource]] = defaultdict(list)
         for resource in self.resources:
@@ -567,14 +570,22 @@ class Stack:
         return found
 
     def named(self, name: str) -> list[Resource]:
-        """The resources one of whose identities (id, ARN, name, endpoint, ...) is exactly this."""
+        """The resources one of whose identities (id, ARN, name, endpoint, ...) is exactly this; a host name
+        as DNS compares it, in any case and with or without the trailing dot of an absolute name
+        (`pii.abc.eu-west-1.rds.amazonaws.com.`, reviewer blind-k8s16 v13)."""
         if self._by_identity is None:
             # Built on first use: most previews never name a resource instead of referencing it.
             self._by_identity = defaultdict(list)
+            self._by_host = defaultdict(list)
             for resource in self.resources:
                 for identity in resource.identities:
                     self._by_identity[identity].append(resource)
-        return list(self._by_identity.get(name, []))
+                    if _HOST_LIKE.match(identity):
+                        self._by_host[identity.lower().rstrip(".")].append(resource)
+        found = list(self._by_identity.get(name, []))
+        if "." in name and _HOST_LIKE.match(name):
+            found.extend(r for r in self._by_host.get(name.lower().rstrip("."), []) if r not in found)
+        return found
 
     def arn_match(
         self,
@@ -653,11 +664,12 @@ class Stack:
     def _host_match(self, token: str) -> list[tuple[str, Resource]]:
         """The stack's holders an endpoint host AWS generates names (`ENDPOINT_HOSTS`), with the host's
         region: by the identifier in the host, among the types that pattern serves."""
+        token = token.lower().rstrip(".")
         if not token.endswith(".amazonaws.com"):
             return []
         found: list[tuple[str, Resource]] = []
         for pattern, types in _ENDPOINT_HOSTS:
-            match = pattern.fullmatch(token.lower())
+            match = pattern.fullmatch(token)
             if match is None:
                 continue
             for resource in self.named(match.group("name")):

@@ -537,6 +537,27 @@ def test_a_url_of_the_stacks_own_hostname_is_no_destination_elsewhere() -> None:
     assert violations([*resources, record], NO_PII) == [], messages(violations([*resources, record], NO_PII))
 
 
+@pytest.mark.parametrize(
+    ("url", "record_name"),
+    [
+        ("https://eu.app.example.com./reports", "eu.app.example.com"),
+        ("https://EU.App.Example.com/reports", "eu.app.example.com"),
+        ("https://eu.app.example.com/reports", "eu.app.example.com."),
+    ],
+    ids=["an absolute URL host", "a URL host in upper case", "an absolute record name"],
+)
+def test_the_stacks_own_hostname_is_matched_as_dns_compares_names(url: str, record_name: str) -> None:
+    # DNS compares names in any case, with or without the trailing dot (reviewer blind-k8s16 v13).
+    resources, _ = _with_variable("PUBLIC_URL", url)
+    record = Res(
+        "aws:route53/record:Record",
+        "region-pinned",
+        {"name": record_name, "type": "A", "zoneId": "Z0123456789ABCDEFGHIJ"},
+        resources[0].provider,
+    )
+    assert violations([*resources, record], NO_PII) == [], messages(violations([*resources, record], NO_PII))
+
+
 def _log_forwarder(url: str) -> tuple[list[Res], Res]:
     """The PII database's exported log group -> a subscription -> a Kinesis stream labelled internal -> an
     event source mapping -> a function whose environment gives `SOC_INGEST_URL` (the w15 chain)."""
