@@ -40,6 +40,7 @@ from residency_facts.triage import (
     VENDOR_COLLECTORS,
 )
 
+from .addons import addon_gaps, reviewed_addon
 from .attributes import REGION_PATTERN
 from .charts import review_gaps, reviewed_chart
 from .environment import decoded_data, environment
@@ -80,12 +81,20 @@ def check(stack: Stack, settings: Settings) -> list[Violation]:
             continue
         lineage = lineage or Lineage.of(stack, settings)
         chart = reviewed_chart(resource)
-        gaps = review_gaps(resource, chart) if chart is not None else []
-        if chart is not None and not gaps:
+        addon = reviewed_addon(resource)
+        gaps = (
+            review_gaps(resource, chart)
+            if chart is not None
+            else addon_gaps(resource)
+            if addon is not None
+            else []
+        )
+        if (chart is not None or addon is not None) and not gaps:
             # A reviewed chart is judged by what its review says it does (a controller reads no data; a log
             # shipper's or a backup tool's code is judged by lineage on its destinations; a tunnel's or a UI's
-            # publication by pii-not-public): naming the stack's resources is no copy. The places its values
-            # name are still judged below.
+            # publication by pii-not-public), and a reviewed EKS add-on by what it runs (residency_facts/
+            # addons.py): naming the stack's resources is no copy. The places its values name are still
+            # judged below.
             touched: list[tuple[Location, str]] = []
             declared: frozenset[str] = frozenset()
         else:
@@ -543,6 +552,12 @@ def _violation(
         what += (
             f" (its chart {chart.name}, {chart.role}, is reviewed in policies/residency_facts/charts.py, but "
             f"the review does not cover this release: {'; '.join(gaps)})"
+        )
+    addon = reviewed_addon(resource)
+    if addon is not None and gaps:
+        what += (
+            f" (its add-on {addon.name}, {addon.does}, is reviewed in policies/residency_facts/addons.py, "
+            f"but the review does not cover this add-on: {'; '.join(gaps)})"
         )
     reaches = []
     if touched:
