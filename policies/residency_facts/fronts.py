@@ -39,6 +39,13 @@ class NetworkFront(NamedTuple):
 
 RDS_PROXY = "aws:rds/proxy:Proxy"
 REDSHIFT_SERVERLESS_WORKGROUP = "aws:redshiftserverless/workgroup:Workgroup"
+RDS_PROXY_TARGET = "aws:rds/proxyTarget:ProxyTarget"
+RDS_PROXY_DEBUG_LOG_GROUP = "/aws/rds/proxy/{name}"
+"""Where an RDS Proxy with `debugLogging` writes its debug logs, which include the text of the SQL statements
+sent through it (with the literal values they carry): a log group of its `name`, in its region and account,
+that RDS creates with CloudWatch's default key and no expiry when the stack declares none (docs.aws.amazon.com
+AmazonRDS/latest/UserGuide/rds-proxy.troubleshooting.html, rds-proxy-monitoring.html, "Debug logging ... the
+SQL statements"; checked 2026-12-03; reviewer blind-compliant16 v03)."""
 
 NETWORK_FRONTS: dict[str, NetworkFront] = {
     RDS_PROXY: NetworkFront(
@@ -46,7 +53,7 @@ NETWORK_FRONTS: dict[str, NetworkFront] = {
         ("vpcSecurityGroupIds",),
         registered_by=(
             (
-                "aws:rds/proxyTarget:ProxyTarget",
+                RDS_PROXY_TARGET,
                 "dbProxyName",
                 ("dbInstanceIdentifier", "dbClusterIdentifier"),
             ),

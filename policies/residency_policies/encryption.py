@@ -33,6 +33,7 @@ from .encryption_volumes import VOLUME_SNAPSHOT_KINDS, snapshot_problems, volume
 from .encryption_writers import REDSHIFT_STATEMENT, unload_problems, writer_problems, written_buckets
 from .lineage import KMS_KEY_TYPES, Lineage
 from .model import Resource, Stack
+from .proxy_debug_logs import debug_log_problems
 from .settings import Settings
 from .values import Unknown, as_bool, child, elements, is_set, known_strings, value_at, values_at
 from .violations import Violation, violation
@@ -72,6 +73,8 @@ def check(stack: Stack, settings: Settings) -> list[Violation]:
     for subject, why, protected in addon_log_problems(stack, lineage, settings):
         for problem in [why] if why is not None else problems(subject, stack, settings.account_ids):
             found.append(_violation(subject, problem, protected, lineage, settings))
+    for subject, problem, protected in debug_log_problems(stack, lineage, settings):
+        found.append(_violation(subject, problem, protected, lineage, settings))
     for api, problem, protected in api_log_problems(stack, lineage, settings):
         found.append(_violation(api, problem, protected, lineage, settings))
     for setter, problem, protected in gateway_log_problems(stack, lineage, settings):

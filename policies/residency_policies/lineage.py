@@ -96,6 +96,7 @@ from .locations import (
 )
 from .model import Resource, Stack
 from .provider_endpoints import endpoint_elsewhere
+from .proxy_debug_logs import debug_log_movements
 from .sdk_payloads import payload_calls
 from .settings import Settings
 from .untraced_regions import cluster_account_note, untraced_region
@@ -190,6 +191,8 @@ class Lineage:
         self.movements.extend(pointer_movements(self))
         # A database's exported logs land in the log group named after it (`lineage_log_exports`).
         self.movements.extend(log_export_movements(self))
+        # A debug-logging RDS Proxy's statements land in the log group named after it (`proxy_debug_logs`).
+        self.movements.extend(debug_log_movements(self))
         self._propagate()
         self._read_what_is_fed(unread)
         if node_readers:
