@@ -335,6 +335,20 @@ def _router_places(configuration: Any, shown: str) -> list[Location]:
     ]
 
 
+UNREADABLE_DOCUMENT_FIX = (
+    "however the text is built from an output (`Output.all(...).apply(json.dumps)`, "
+    "`pulumi.Output.json_dumps`, `Output.format`), it is wholly unknown while any value in it is unknown, "
+    "as at a first preview, and no part of it reaches the pack; write it with `json.dumps` of literal values "
+    "only and give the container each store's address through `secrets`: an `aws.ssm.Parameter` (or Secrets "
+    "Manager secret) holding the address, named in `valueFrom` by its literal ARN "
+    '(f"arn:aws:ssm:<region>:<account>:parameter/<name>", not `parameter.arn`, which is unknown at a first '
+    "preview too), so that its log drivers can be judged (decision: policies/README.md, reviewer "
+    "blind-compliant16 c02)"
+)
+"""How to write a container text that the first preview can read (`pulumi.Output.json_dumps` discards its
+result when it meets an unknown value, and a string input is either known or unknown as a whole)."""
+
+
 def _unreadable_documents(lineage: Lineage, resource: Resource) -> list[Location]:
     """Container texts unknown at preview computed from a store that holds resident data (see above)."""
     resident = lineage.settings.resident_classifications
@@ -352,9 +366,7 @@ def _unreadable_documents(lineage: Lineage, resource: Resource) -> list[Location
                 Location(
                     f"where the containers {path} of {resource.label} defines send their output (unknown "
                     f"at preview: computed from {', '.join(dict.fromkeys(stores))}, its log configuration "
-                    "cannot be read; build the text from literal values and give the container the store's "
-                    "address through `secrets` (valueFrom a parameter or secret named by its literal ARN), "
-                    "so that its log drivers can be judged)",
+                    f"cannot be read; {UNREADABLE_DOCUMENT_FIX})",
                     None,
                     None,
                     host=True,

@@ -374,6 +374,37 @@ SPLUNK_FROM = {
 }
 
 
+@pytest.mark.preview_only("once deployed the engine sends the container text itself, which is then read")
+def test_an_unreadable_container_text_says_how_to_write_one_a_first_preview_reads() -> None:
+    """Reviewer blind-compliant16 c02: `Output.all(...).apply(json.dumps)` (or `pulumi.Output.json_dumps`,
+    which discards its text when it meets an unknown value) gives the pack no text at a first preview; the
+    message says to write it from literals and pass the stores' addresses through `secrets`."""
+    region = eu_region()
+    task = Res(
+        "aws:ecs/taskDefinition:TaskDefinition",
+        "worker",
+        {"family": "worker", "containerDefinitions": UNKNOWN},
+        region.provider,
+        deps={"containerDefinitions": [region.database]},
+    )
+    for policy in (NO_PII, ANONYMISED_ONLY):
+        shown = messages(_found([*region.resources, task], task, policy))
+        assert "pulumi.Output.json_dumps" in shown and "not `parameter.arn`" in shown, shown
+        assert "blind-compliant16 c02" in shown, shown
+
+
+def test_the_readable_form_a_literal_text_with_the_stores_address_in_a_parameter_breaks_no_rule() -> None:
+    """What that message asks for: a literal text whose `secrets` name, by a literal ARN, a parameter of the
+    stack holding the PII database's address (computed from it), and log to the task's own region."""
+    region = eu_region()
+    parameter = _parameter(region, "db-host", UNKNOWN)
+    parameter.deps = {"value": [region.database]}
+    container = _container(secrets=[{"name": "DB_HOST", "valueFrom": PARAMETER_ARN.format(name="db-host")}])
+    task = _task(region, None, container)
+    stack = [*region.resources, parameter, task]
+    assert _found(stack, task) == [] and _found(stack, task, ANONYMISED_ONLY) == []
+
+
 @pytest.mark.parametrize("form", ["containerDefinitions", "containerProperties", "ecsProperties"])
 @pytest.mark.parametrize("source", SPLUNK_FROM)
 def test_a_log_drivers_address_kept_in_a_parameter_or_secret_is_read_through_it(
